@@ -1,0 +1,190 @@
+package dev.tokenplane.store;
+
+/**
+ * The bucket maths: pure functions from a state and the current time to the next state.
+ *
+ * <h2>Refill</h2>
+ * {@code tokens' = min(burst, tokens + rate * max(0, now - lastRefillAt))}, where burst is the capacity (token
+ * bucket) or one token (leaky bucket). Refill is computed only up to the room left, so it cannot overflow, and time that
+ * runs backwards adds nothing and does not move {@code lastRefillAt} back (moving it back would refill the same interval
+ * twice once the clock caught up).
+ *
+ * <h2>Acquire n tokens, waiting at most w ms</h2>
+ * After refill, with {@code need = n * SCALE} and {@code deficit = need - tokens}:
+ * <ul>
+ *   <li>{@code deficit <= 0}: granted now.</li>
+ *   <li>{@code deficit <= min(w * rate, queueBound)}: granted as a reservation; the caller waits
+ *       {@code ceil(deficit / rate)} ms, and tokens go negative by the deficit. Later reservations queue behind it.</li>
+ *   <li>otherwise denied, with {@code retryAfter = ceil((need - min(w * rate, queueBound) - tokens) / rate)}: the
+ *       smallest whole number of milliseconds after which the same request is granted.</li>
+ * </ul>
+ * The queue bound is one capacity's worth of nanotokens. A grant with wait {@code t} is usable only at
+ * {@code now + t}, and by then refill has covered it, so over any interval the tokens in use never exceed the tokens
+ * held at its start plus {@code rate} times its length.
+ *
+ * <p>All methods are pure and thread-safe.
+ */
+public final class BucketMath {
+
+    private BucketMath() {
+    }
+
+    /** A new, full bucket for {@code spec}. */
+    public static BucketState create(BucketSpec spec, long now) {
+        BucketState empty = new BucketState(0, now, spec.capacity(), spec.ratePerMilli(), spec.algorithm(),
+                spec.generation(), spec.idleTtlMillis(), 0, 0, now);
+        return empty.withTokens(empty.burstNanos(), now);
+    }
+
+    /**
+     * The bucket {@code spec} asks for: a new full one when there is none, the same one when the generations match,
+     * and otherwise the existing one reset to the spec's capacity, rate and algorithm, keeping its tokens clamped.
+     */
+    public static BucketState adopt(BucketState current, BucketSpec spec, long now) {
+        if (current == null) {
+            return create(spec, now);
+        }
+        if (current.generation() == spec.generation()) {
+            return current;
+        }
+        BucketState refilled = refill(current, now);
+        BucketState reset = new BucketState(refilled.tokens(), refilled.lastRefillAt(), spec.capacity(),
+                spec.ratePerMilli(), spec.algorithm(), spec.generation(), spec.idleTtlMillis(), refilled.attempted(),
+                refilled.granted(), refilled.windowStart());
+        return reset.withTokens(Math.min(reset.tokens(), reset.burstNanos()), reset.lastRefillAt());
+    }
+
+    /** The state with refill applied up to {@code now}. */
+    public static BucketState refill(BucketState s, long now) {
+        long elapsed = now - s.lastRefillAt();
+        if (elapsed <= 0) {
+            return s;
+        }
+        long burst = s.burstNanos();
+        if (s.tokens() >= burst) {
+            return s.withTokens(s.tokens(), now);
+        }
+        long room = burst - s.tokens();
+        // elapsed * rate < room + rate here, so the product cannot overflow.
+        long tokens = elapsed >= Tokens.millisToRefill(room, s.ratePerMilli())
+                ? burst
+                : s.tokens() + elapsed * s.ratePerMilli();
+        return s.withTokens(tokens, now);
+    }
+
+    /**
+     * Refill, then take {@code tokens} if they are there, or reserve them if the caller may wait for them.
+     *
+     * @param current   the bucket, or null if it does not exist yet
+     * @param spec      what to create the bucket from, or reset it to when the generation differs
+     * @param tokens    tokens wanted, at least 1
+     * @param maxWaitMs how long the caller will wait for a reservation; 0 for none
+     * @param now       epoch millis on the bucket's owner
+     * @return the next state (unchanged, possibly null, for an {@link AcquireResult.Unsatisfiable}) and the outcome
+     */
+    public static Transition<AcquireResult> acquire(BucketState current, BucketSpec spec, long tokens, long maxWaitMs,
+                                                    long now) {
+        if (tokens < 1) {
+            throw new IllegalArgumentException("tokens must be >= 1, was " + tokens);
+        }
+        BucketState s = refill(adopt(current, spec, now), now);
+        long rate = s.ratePerMilli();
+        if (tokens > s.capacity()) {
+            return new Transition<>(current, new AcquireResult.Unsatisfiable(tokens, s.wholeTokens(), s.capacity(),
+                    rate, -1));
+        }
+        long need = tokens * Tokens.SCALE;
+        long allowedDeficit = Math.min(saturatingMultiply(Math.max(0, maxWaitMs), rate), s.queueBoundNanos());
+        long requiredLevel = need - allowedDeficit;
+        if (requiredLevel > s.burstNanos()) {
+            // Only a leaky bucket gets here: it never holds n > 1 tokens, so the caller must be willing to wait.
+            long minMaxWait = Tokens.millisToRefill(need - s.burstNanos(), rate);
+            return new Transition<>(current, new AcquireResult.Unsatisfiable(tokens, s.wholeTokens(), s.capacity(),
+                    rate, minMaxWait));
+        }
+        long attempted = saturatingAdd(s.attempted(), tokens);
+        if (s.tokens() >= requiredLevel) {
+            long deficit = need - s.tokens();
+            long waitMs = Tokens.millisToRefill(deficit, rate);
+            BucketState next = s.withTokens(s.tokens() - need, s.lastRefillAt())
+                    .withCounters(attempted, saturatingAdd(s.granted(), tokens), s.windowStart());
+            return new Transition<>(next, new AcquireResult.Granted(tokens, next.wholeTokens(), s.capacity(), rate,
+                    waitMs));
+        }
+        long retryAfter = Tokens.millisToRefill(requiredLevel - s.tokens(), rate);
+        BucketState next = s.withCounters(attempted, s.granted(), s.windowStart());
+        return new Transition<>(next, new AcquireResult.Denied(tokens, next.wholeTokens(), s.capacity(), rate,
+                retryAfter));
+    }
+
+    /**
+     * Take up to {@code nanotokens}, leaving at least {@code floorNanotokens} in the bucket. Used by transfers, which
+     * debit a lender before crediting a borrower.
+     *
+     * @return the next state and the nanotokens taken (0 when there is nothing above the floor)
+     */
+    public static Transition<Long> debit(BucketState s, long nanotokens, long floorNanotokens, long now) {
+        BucketState r = refill(s, now);
+        long available = r.tokens() - Math.max(0, floorNanotokens);
+        long taken = Math.max(0, Math.min(nanotokens, available));
+        return new Transition<>(r.withTokens(r.tokens() - taken, r.lastRefillAt()), taken);
+    }
+
+    /**
+     * Add up to {@code nanotokens}, never above the bucket's burst. Tokens that do not fit are not created: the result
+     * says how many were accepted, and the caller gives the rest back to where they came from.
+     *
+     * @return the next state and the nanotokens accepted
+     */
+    public static Transition<Long> credit(BucketState s, long nanotokens, long now) {
+        BucketState r = refill(s, now);
+        long accepted = Math.max(0, Math.min(nanotokens, r.burstNanos() - r.tokens()));
+        return new Transition<>(r.withTokens(r.tokens() + accepted, r.lastRefillAt()), accepted);
+    }
+
+    /**
+     * Change capacity and rate. Refill up to now runs at the old rate; the tokens are kept, clamped to the new burst.
+     */
+    public static BucketState resize(BucketState s, long capacity, long ratePerMilli, long now) {
+        new BucketSpec(capacity, ratePerMilli, s.algorithm(), s.generation(), s.idleTtlMillis()); // validates
+        BucketState r = refill(s, now);
+        BucketState resized = new BucketState(r.tokens(), r.lastRefillAt(), capacity, ratePerMilli, r.algorithm(),
+                r.generation(), r.idleTtlMillis(), r.attempted(), r.granted(), r.windowStart());
+        return resized.withTokens(Math.min(resized.tokens(), resized.burstNanos()), resized.lastRefillAt());
+    }
+
+    /** Read the demand counters and start a new window at {@code now}. */
+    public static Transition<DemandSample> drainDemand(BucketState s, long now) {
+        long to = Math.max(now, s.windowStart());
+        DemandSample sample = new DemandSample(s.attempted(), s.granted(), s.windowStart(), to, s.capacity(),
+                s.ratePerMilli());
+        return new Transition<>(s.withCounters(0, 0, to), sample);
+    }
+
+    /**
+     * Whether the bucket may be evicted at {@code now}: it has an idle TTL, has been idle at least that long, and is
+     * full, so that re-creating it full from its spec later gives nobody a token it would not have had.
+     */
+    public static boolean isEvictable(BucketState s, long now) {
+        return s.idleTtlMillis() > 0
+                && now - s.lastRefillAt() >= s.idleTtlMillis()
+                && refill(s, now).tokens() >= s.burstNanos();
+    }
+
+    static long saturatingMultiply(long a, long b) {
+        long hi = Math.multiplyHigh(a, b);
+        long lo = a * b;
+        if ((hi == 0 && lo >= 0) || (hi == -1 && lo < 0)) {
+            return lo;
+        }
+        return (a ^ b) < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+    }
+
+    static long saturatingAdd(long a, long b) {
+        long r = a + b;
+        if (((a ^ r) & (b ^ r)) < 0) {
+            return a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+        return r;
+    }
+}

@@ -1,0 +1,72 @@
+package dev.tokenplane.store;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Where buckets live, and the atomic operations on them.
+ *
+ * <p>Every operation on one key is atomic: it reads the bucket, applies one {@link BucketMath} function at the store's
+ * current time and writes the result, with no other operation on that key in between. Operations are non-blocking:
+ * they return a {@link CompletionStage} that a Vert.x handler can compose without blocking its event loop. Whose clock
+ * gives the time is the implementation's business (the local store's injected clock; the owning Hazelcast member's wall
+ * clock), never a {@code nanoTime} compared across JVMs.
+ *
+ * <p>Implementations are thread-safe. All of them pass the same contract test suite.
+ */
+public interface BucketStore extends AutoCloseable {
+
+    /**
+     * Refill, then take or reserve {@code tokens} from the bucket at {@code key}, creating it from {@code spec} on first
+     * use (and resetting it to {@code spec} when the spec's generation changed). See {@link BucketMath#acquire}.
+     */
+    CompletionStage<AcquireResult> acquire(String key, BucketSpec spec, long tokens, long maxWaitMs);
+
+    /**
+     * Many decisions in as few remote calls as the store can make (one per owning member for Hazelcast). Results come in
+     * the order of {@code commands}; commands on the same key are applied in their order.
+     */
+    CompletionStage<List<AcquireResult>> acquireAll(List<AcquireCommand> commands);
+
+    /** The bucket refilled up to now, without writing anything; empty when there is no bucket. */
+    CompletionStage<Optional<BucketState>> get(String key);
+
+    /**
+     * Take up to {@code nanotokens} from an existing bucket, leaving at least {@code floorNanotokens}. Returns what was
+     * taken: 0 when there is no bucket or nothing above the floor.
+     */
+    CompletionStage<Long> debit(String key, long nanotokens, long floorNanotokens);
+
+    /**
+     * Add up to {@code nanotokens} to an existing bucket, never above its burst. Returns what was accepted: 0 when there
+     * is no bucket. Nothing is created: the caller returns the rest to its source.
+     */
+    CompletionStage<Long> credit(String key, long nanotokens);
+
+    /** Set an existing bucket's capacity and refill, keeping its tokens clamped. Empty when there is no bucket. */
+    CompletionStage<Optional<BucketState>> resize(String key, long capacity, long ratePerMilli);
+
+    /** Read and reset an existing bucket's demand counters. Empty when there is no bucket. */
+    CompletionStage<Optional<DemandSample>> drainDemand(String key);
+
+    /** Remove the bucket; true if there was one. */
+    CompletionStage<Boolean> remove(String key);
+
+    /**
+     * Evict the idle buckets this member owns (see {@link BucketMath#isEvictable}). Returns how many were evicted.
+     * Stores that sweep on their own schedule also expose it here so that callers and tests can force a sweep.
+     */
+    int evictIdle();
+
+    /** Keys of the buckets whose state this member owns (every key, for a single-process store). */
+    Collection<String> ownedKeys();
+
+    /** The number of buckets in the whole store. */
+    long size();
+
+    /** Stops background work; the store's backing state is left to its owner. */
+    @Override
+    void close();
+}

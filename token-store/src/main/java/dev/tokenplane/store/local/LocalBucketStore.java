@@ -1,0 +1,187 @@
+package dev.tokenplane.store.local;
+
+import dev.tokenplane.store.AcquireCommand;
+import dev.tokenplane.store.AcquireResult;
+import dev.tokenplane.store.BucketMath;
+import dev.tokenplane.store.BucketSpec;
+import dev.tokenplane.store.BucketState;
+import dev.tokenplane.store.BucketStore;
+import dev.tokenplane.store.DemandSample;
+import dev.tokenplane.store.Transition;
+
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
+
+/**
+ * An in-process {@link BucketStore}: for a single process, and for a client's fallback when the BMS is unreachable.
+ *
+ * <p>Lock-free on the hot path, after resilience4j's {@code AtomicRateLimiter}: each key holds an
+ * {@link AtomicReference} to an immutable {@link BucketState}; an operation computes the next state with
+ * {@link BucketMath} and swaps it in with compare-and-set, retrying on contention. Idle buckets are evicted by a
+ * periodic sweep that first swaps in a tombstone, so an operation racing with eviction retries on a fresh entry rather
+ * than writing to a removed one.
+ *
+ * <p>Operations complete before they return; the returned stages are already complete.
+ */
+public final class LocalBucketStore implements BucketStore {
+
+    /** Marks a reference whose entry the sweep is removing. Compared by identity. */
+    private static final BucketState EVICTED = new BucketState(0, 0, 1, 1, null, 0, 0, 0, 0, 0);
+
+    private final ConcurrentHashMap<String, AtomicReference<BucketState>> buckets = new ConcurrentHashMap<>();
+    private final InstantSource clock;
+    private final ScheduledExecutorService sweeper;
+
+    /** A store on {@code clock} with no background sweep: call {@link #evictIdle()} yourself. */
+    public LocalBucketStore(InstantSource clock) {
+        this.clock = clock;
+        this.sweeper = null;
+    }
+
+    /** A store on {@code clock} that evicts idle buckets every {@code sweepInterval} on a daemon thread. */
+    public LocalBucketStore(InstantSource clock, Duration sweepInterval) {
+        this.clock = clock;
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "local-bucket-store-sweep");
+            t.setDaemon(true);
+            return t;
+        });
+        long millis = Math.max(1, sweepInterval.toMillis());
+        sweeper.scheduleWithFixedDelay(this::evictIdle, millis, millis, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public CompletionStage<AcquireResult> acquire(String key, BucketSpec spec, long tokens, long maxWaitMs) {
+        return CompletableFuture.completedFuture(acquireNow(key, spec, tokens, maxWaitMs));
+    }
+
+    @Override
+    public CompletionStage<List<AcquireResult>> acquireAll(List<AcquireCommand> commands) {
+        List<AcquireResult> results = new ArrayList<>(commands.size());
+        for (AcquireCommand c : commands) {
+            results.add(acquireNow(c.key(), c.spec(), c.tokens(), c.maxWaitMs()));
+        }
+        return CompletableFuture.completedFuture(results);
+    }
+
+    private AcquireResult acquireNow(String key, BucketSpec spec, long tokens, long maxWaitMs) {
+        return update(key, true, (s, now) -> BucketMath.acquire(s, spec, tokens, maxWaitMs, now), null);
+    }
+
+    @Override
+    public CompletionStage<Optional<BucketState>> get(String key) {
+        AtomicReference<BucketState> ref = buckets.get(key);
+        BucketState s = ref == null ? null : ref.get();
+        if (s == null || s == EVICTED) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        return CompletableFuture.completedFuture(Optional.of(BucketMath.refill(s, clock.millis())));
+    }
+
+    @Override
+    public CompletionStage<Long> debit(String key, long nanotokens, long floorNanotokens) {
+        return CompletableFuture.completedFuture(
+                update(key, false, (s, now) -> BucketMath.debit(s, nanotokens, floorNanotokens, now), 0L));
+    }
+
+    @Override
+    public CompletionStage<Long> credit(String key, long nanotokens) {
+        return CompletableFuture.completedFuture(
+                update(key, false, (s, now) -> BucketMath.credit(s, nanotokens, now), 0L));
+    }
+
+    @Override
+    public CompletionStage<Optional<BucketState>> resize(String key, long capacity, long ratePerMilli) {
+        return CompletableFuture.completedFuture(update(key, false, (s, now) -> {
+            BucketState next = BucketMath.resize(s, capacity, ratePerMilli, now);
+            return new Transition<>(next, Optional.of(next));
+        }, Optional.empty()));
+    }
+
+    @Override
+    public CompletionStage<Optional<DemandSample>> drainDemand(String key) {
+        return CompletableFuture.completedFuture(update(key, false, (s, now) -> {
+            Transition<DemandSample> t = BucketMath.drainDemand(s, now);
+            return new Transition<>(t.next(), Optional.of(t.result()));
+        }, Optional.empty()));
+    }
+
+    @Override
+    public CompletionStage<Boolean> remove(String key) {
+        AtomicReference<BucketState> ref = buckets.remove(key);
+        return CompletableFuture.completedFuture(ref != null && ref.get() != EVICTED);
+    }
+
+    @Override
+    public int evictIdle() {
+        int evicted = 0;
+        for (var e : buckets.entrySet()) {
+            AtomicReference<BucketState> ref = e.getValue();
+            BucketState s = ref.get();
+            if (s != EVICTED && BucketMath.isEvictable(s, clock.millis()) && ref.compareAndSet(s, EVICTED)) {
+                buckets.remove(e.getKey(), ref);
+                evicted++;
+            }
+        }
+        return evicted;
+    }
+
+    @Override
+    public Collection<String> ownedKeys() {
+        return List.copyOf(buckets.keySet());
+    }
+
+    @Override
+    public long size() {
+        return buckets.size();
+    }
+
+    @Override
+    public void close() {
+        if (sweeper != null) {
+            sweeper.shutdownNow();
+        }
+    }
+
+    /**
+     * The compare-and-set loop. {@code create} says whether a missing bucket may be created (only an acquire, which
+     * carries a spec, may); otherwise a missing bucket gives {@code absent}.
+     */
+    private <R> R update(String key, boolean create, BiFunction<BucketState, Long, Transition<R>> operation,
+                         R absent) {
+        while (true) {
+            AtomicReference<BucketState> ref = buckets.get(key);
+            if (ref == null) {
+                if (!create) {
+                    return absent;
+                }
+                Transition<R> t = operation.apply(null, clock.millis());
+                if (t.next() == null || buckets.putIfAbsent(key, new AtomicReference<>(t.next())) == null) {
+                    return t.result();
+                }
+                continue;
+            }
+            BucketState current = ref.get();
+            if (current == EVICTED) {
+                buckets.remove(key, ref);
+                continue;
+            }
+            Transition<R> t = operation.apply(current, clock.millis());
+            if (t.next() == current || ref.compareAndSet(current, t.next())) {
+                return t.result();
+            }
+        }
+    }
+}
