@@ -1,5 +1,7 @@
 package dev.tokenplane.store;
 
+import java.util.OptionalLong;
+
 /**
  * The bucket maths: pure functions from a state and the current time to the next state.
  *
@@ -26,13 +28,16 @@ package dev.tokenplane.store;
  */
 public final class BucketMath {
 
+    /** The transfer id that means "not part of a transfer". */
+    public static final long NO_TRANSFER = 0;
+
     private BucketMath() {
     }
 
     /** A new, full bucket for {@code spec}. */
     public static BucketState create(BucketSpec spec, long now) {
         BucketState empty = new BucketState(0, now, spec.capacity(), spec.ratePerMilli(), spec.algorithm(),
-                spec.generation(), spec.idleTtlMillis(), 0, 0, now);
+                spec.generation(), spec.idleTtlMillis(), 0, 0, now, null);
         return empty.withTokens(empty.burstNanos(), now);
     }
 
@@ -47,11 +52,8 @@ public final class BucketMath {
         if (current.generation() == spec.generation()) {
             return current;
         }
-        BucketState refilled = refill(current, now);
-        BucketState reset = new BucketState(refilled.tokens(), refilled.lastRefillAt(), spec.capacity(),
-                spec.ratePerMilli(), spec.algorithm(), spec.generation(), spec.idleTtlMillis(), refilled.attempted(),
-                refilled.granted(), refilled.windowStart());
-        return reset.withTokens(Math.min(reset.tokens(), reset.burstNanos()), reset.lastRefillAt());
+        return refill(current, now).withParameters(spec.capacity(), spec.ratePerMilli(), spec.algorithm(),
+                spec.generation(), spec.idleTtlMillis());
     }
 
     /** The state with refill applied up to {@code now}. */
@@ -124,10 +126,24 @@ public final class BucketMath {
      * @return the next state and the nanotokens taken (0 when there is nothing above the floor)
      */
     public static Transition<Long> debit(BucketState s, long nanotokens, long floorNanotokens, long now) {
+        return debit(s, nanotokens, floorNanotokens, NO_TRANSFER, now);
+    }
+
+    /**
+     * {@link #debit(BucketState, long, long, long)} as step {@code transferId} of a transfer: if this bucket has already
+     * applied that step, it changes nothing and returns what it took then, so a retry never debits twice.
+     * {@link #NO_TRANSFER} means no id.
+     */
+    public static Transition<Long> debit(BucketState s, long nanotokens, long floorNanotokens, long transferId,
+                                         long now) {
+        Transition<Long> replay = replay(s, transferId);
+        if (replay != null) {
+            return replay;
+        }
         BucketState r = refill(s, now);
         long available = r.tokens() - Math.max(0, floorNanotokens);
         long taken = Math.max(0, Math.min(nanotokens, available));
-        return new Transition<>(r.withTokens(r.tokens() - taken, r.lastRefillAt()), taken);
+        return new Transition<>(record(r.withTokens(r.tokens() - taken, r.lastRefillAt()), transferId, taken), taken);
     }
 
     /**
@@ -137,9 +153,34 @@ public final class BucketMath {
      * @return the next state and the nanotokens accepted
      */
     public static Transition<Long> credit(BucketState s, long nanotokens, long now) {
+        return credit(s, nanotokens, NO_TRANSFER, now);
+    }
+
+    /**
+     * {@link #credit(BucketState, long, long)} as step {@code transferId} of a transfer: a retry with the same id
+     * changes nothing and returns what was accepted the first time, so a retry never credits twice.
+     */
+    public static Transition<Long> credit(BucketState s, long nanotokens, long transferId, long now) {
+        Transition<Long> replay = replay(s, transferId);
+        if (replay != null) {
+            return replay;
+        }
         BucketState r = refill(s, now);
         long accepted = Math.max(0, Math.min(nanotokens, r.burstNanos() - r.tokens()));
-        return new Transition<>(r.withTokens(r.tokens() + accepted, r.lastRefillAt()), accepted);
+        return new Transition<>(record(r.withTokens(r.tokens() + accepted, r.lastRefillAt()), transferId, accepted),
+                accepted);
+    }
+
+    private static Transition<Long> replay(BucketState s, long transferId) {
+        if (transferId == NO_TRANSFER || s.transfers() == null) {
+            return null;
+        }
+        OptionalLong done = s.transfers().find(transferId);
+        return done.isPresent() ? new Transition<>(s, done.getAsLong()) : null;
+    }
+
+    private static BucketState record(BucketState s, long transferId, long amount) {
+        return transferId == NO_TRANSFER ? s : s.withTransfer(transferId, amount);
     }
 
     /**
@@ -147,10 +188,7 @@ public final class BucketMath {
      */
     public static BucketState resize(BucketState s, long capacity, long ratePerMilli, long now) {
         new BucketSpec(capacity, ratePerMilli, s.algorithm(), s.generation(), s.idleTtlMillis()); // validates
-        BucketState r = refill(s, now);
-        BucketState resized = new BucketState(r.tokens(), r.lastRefillAt(), capacity, ratePerMilli, r.algorithm(),
-                r.generation(), r.idleTtlMillis(), r.attempted(), r.granted(), r.windowStart());
-        return resized.withTokens(Math.min(resized.tokens(), resized.burstNanos()), resized.lastRefillAt());
+        return refill(s, now).withParameters(capacity, ratePerMilli, s.algorithm(), s.generation(), s.idleTtlMillis());
     }
 
     /** Read the demand counters and start a new window at {@code now}. */

@@ -17,9 +17,11 @@ package dev.tokenplane.store;
  * @param attempted     tokens requested since {@code windowStart}
  * @param granted       tokens granted since {@code windowStart}
  * @param windowStart   epoch millis the demand counters were last drained at
+ * @param transfers     the last transfer steps applied, for idempotent retries; null for a bucket that never took part
  */
 public record BucketState(long tokens, long lastRefillAt, long capacity, long ratePerMilli, Algorithm algorithm,
-                          long generation, long idleTtlMillis, long attempted, long granted, long windowStart) {
+                          long generation, long idleTtlMillis, long attempted, long granted, long windowStart,
+                          TransferLog transfers) {
 
     /** The most nanotokens this bucket holds: its capacity, or one token for a leaky bucket. */
     public long burstNanos() {
@@ -43,11 +45,23 @@ public record BucketState(long tokens, long lastRefillAt, long capacity, long ra
 
     BucketState withTokens(long newTokens, long at) {
         return new BucketState(newTokens, at, capacity, ratePerMilli, algorithm, generation, idleTtlMillis, attempted,
-                granted, windowStart);
+                granted, windowStart, transfers);
     }
 
     BucketState withCounters(long newAttempted, long newGranted, long newWindowStart) {
         return new BucketState(tokens, lastRefillAt, capacity, ratePerMilli, algorithm, generation, idleTtlMillis,
-                newAttempted, newGranted, newWindowStart);
+                newAttempted, newGranted, newWindowStart, transfers);
+    }
+
+    BucketState withTransfer(long transferId, long amount) {
+        return new BucketState(tokens, lastRefillAt, capacity, ratePerMilli, algorithm, generation, idleTtlMillis,
+                attempted, granted, windowStart, TransferLog.append(transfers, transferId, amount));
+    }
+
+    BucketState withParameters(long newCapacity, long newRatePerMilli, Algorithm newAlgorithm, long newGeneration,
+                               long newIdleTtlMillis) {
+        BucketState changed = new BucketState(tokens, lastRefillAt, newCapacity, newRatePerMilli, newAlgorithm,
+                newGeneration, newIdleTtlMillis, attempted, granted, windowStart, transfers);
+        return changed.withTokens(Math.min(tokens, changed.burstNanos()), lastRefillAt);
     }
 }

@@ -37,13 +37,30 @@ public interface BucketStore extends AutoCloseable {
      * Take up to {@code nanotokens} from an existing bucket, leaving at least {@code floorNanotokens}. Returns what was
      * taken: 0 when there is no bucket or nothing above the floor.
      */
-    CompletionStage<Long> debit(String key, long nanotokens, long floorNanotokens);
+    default CompletionStage<Long> debit(String key, long nanotokens, long floorNanotokens) {
+        return debit(key, nanotokens, floorNanotokens, BucketMath.NO_TRANSFER);
+    }
+
+    /**
+     * {@link #debit(String, long, long)} as a step of transfer {@code transferId}: retried with the same id, it is
+     * applied once and answers what it took the first time. See {@link BucketMath#debit(BucketState, long, long, long,
+     * long)}.
+     */
+    CompletionStage<Long> debit(String key, long nanotokens, long floorNanotokens, long transferId);
 
     /**
      * Add up to {@code nanotokens} to an existing bucket, never above its burst. Returns what was accepted: 0 when there
      * is no bucket. Nothing is created: the caller returns the rest to its source.
      */
-    CompletionStage<Long> credit(String key, long nanotokens);
+    default CompletionStage<Long> credit(String key, long nanotokens) {
+        return credit(key, nanotokens, BucketMath.NO_TRANSFER);
+    }
+
+    /**
+     * {@link #credit(String, long)} as a step of transfer {@code transferId}: retried with the same id, it is applied
+     * once and answers what it accepted the first time.
+     */
+    CompletionStage<Long> credit(String key, long nanotokens, long transferId);
 
     /** Set an existing bucket's capacity and refill, keeping its tokens clamped. Empty when there is no bucket. */
     CompletionStage<Optional<BucketState>> resize(String key, long capacity, long ratePerMilli);

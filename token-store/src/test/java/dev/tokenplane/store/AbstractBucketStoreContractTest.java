@@ -143,6 +143,22 @@ public abstract class AbstractBucketStoreContractTest {
     }
 
     @Test
+    void shouldApplyEachTransferStepOnceWhenRetried() {
+        acquire("lender", TEN_PER_SECOND, 2, 0);
+        acquire("borrower", TEN_PER_SECOND, 10, 0);
+
+        long debited = await(store.debit("lender", Tokens.toNano(3), 0, 42));
+        long debitedAgain = await(store.debit("lender", Tokens.toNano(3), 0, 42));
+        long credited = await(store.credit("borrower", Tokens.toNano(3), 42));
+        long creditedAgain = await(store.credit("borrower", Tokens.toNano(3), 42));
+
+        assertThat(debited).isEqualTo(debitedAgain).isEqualTo(Tokens.toNano(3));
+        assertThat(credited).isEqualTo(creditedAgain).isEqualTo(Tokens.toNano(3));
+        assertThat(await(store.get("lender"))).get().extracting(BucketState::wholeTokens).isEqualTo(5L);
+        assertThat(await(store.get("borrower"))).get().extracting(BucketState::wholeTokens).isEqualTo(3L);
+    }
+
+    @Test
     void shouldResizeKeepingTokensClamped() {
         acquire("a", TEN_PER_SECOND, 1, 0);
 

@@ -38,7 +38,7 @@ import java.util.function.BiFunction;
 public final class LocalBucketStore implements BucketStore {
 
     /** Marks a reference whose entry the sweep is removing. Compared by identity. */
-    private static final BucketState EVICTED = new BucketState(0, 0, 1, 1, null, 0, 0, 0, 0, 0);
+    private static final BucketState EVICTED = new BucketState(0, 0, 1, 1, null, 0, 0, 0, 0, 0, null);
 
     private final ConcurrentHashMap<String, AtomicReference<BucketState>> buckets = new ConcurrentHashMap<>();
     private final InstantSource clock;
@@ -91,15 +91,15 @@ public final class LocalBucketStore implements BucketStore {
     }
 
     @Override
-    public CompletionStage<Long> debit(String key, long nanotokens, long floorNanotokens) {
-        return CompletableFuture.completedFuture(
-                update(key, false, (s, now) -> BucketMath.debit(s, nanotokens, floorNanotokens, now), 0L));
+    public CompletionStage<Long> debit(String key, long nanotokens, long floorNanotokens, long transferId) {
+        return CompletableFuture.completedFuture(update(key, false,
+                (s, now) -> BucketMath.debit(s, nanotokens, floorNanotokens, transferId, now), 0L));
     }
 
     @Override
-    public CompletionStage<Long> credit(String key, long nanotokens) {
-        return CompletableFuture.completedFuture(
-                update(key, false, (s, now) -> BucketMath.credit(s, nanotokens, now), 0L));
+    public CompletionStage<Long> credit(String key, long nanotokens, long transferId) {
+        return CompletableFuture.completedFuture(update(key, false,
+                (s, now) -> BucketMath.credit(s, nanotokens, transferId, now), 0L));
     }
 
     @Override
