@@ -15,4 +15,10 @@ class ChartLintTest {
         assertThat(result.isFailed()).as("lint failed: %s", result.getMessages()).isFalse();
         assertThat(result.getMessages()).noneMatch(m -> m.contains("[WARNING]") || m.contains("[ERROR]"));
     }
+
+    @Test
+    void shouldDefaultTheImageTagsToTheVersionJibTagsImagesWith() {
+        // Jib tags both images <repository>:${project.version}; the chart's default tag is its appVersion
+        assertThat(RenderedChart.appVersion()).isEqualTo(System.getProperty("tokenplane.version"));
+    }
 }
