@@ -1,0 +1,247 @@
+package dev.tokenplane.charts;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static dev.tokenplane.charts.RenderedChart.NAMESPACE;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The BMS objects rendered with the default values and with non-default ones. */
+class BmsStatefulSetTest {
+
+    private static final String STS = "tp-tokenplane-bms";
+    private static final String HEADLESS = "tp-tokenplane-bms-headless";
+
+    private static RenderedChart defaults;
+    private static RenderedChart custom;
+
+    @BeforeAll
+    static void render() {
+        defaults = RenderedChart.renderDefaults();
+        custom = RenderedChart.render(t -> t
+                .set("bms.replicas", 5)
+                .set("bms.httpPort", 9080)
+                .set("bms.hazelcastPort", 5801)
+                .set("bms.service.port", 80)
+                .set("bms.sizingIntervalMs", 250)
+                .set("bms.maxBodyBytes", 1048576)
+                .set("bms.image.repository", "registry.example.com/tp/bms")
+                .set("bms.image.tag", "1.2.3")
+                .set("bms.apiKeys.key-one", "client-a")
+                .set("bms.persistence.size", "10Gi")
+                .set("bms.persistence.storageClassName", "fast-ssd")
+                .set("bms.terminationGracePeriodSeconds", 120)
+                .set("bms.preStopSleepSeconds", 0)
+                .set("bms.podAntiAffinity", "hard")
+                .set("clusterDomain", "k8s.example"));
+    }
+
+    @Test
+    void shouldRenderTheObjectsOfADefaultInstall() {
+        assertThat(defaults.kinds()).containsExactly("ConfigMap", "ConfigMap", "DaemonSet", "PodDisruptionBudget",
+                "Secret", "Service", "Service", "ServiceAccount", "StatefulSet");
+    }
+
+    @Test
+    void shouldRunThreeMembersBehindAHeadlessServiceThatPublishesNotReadyPods() {
+        Yamls.Node sts = defaults.get("StatefulSet", STS);
+        Yamls.Node headless = defaults.get("Service", HEADLESS);
+
+        assertThat(sts.integer("spec", "replicas")).isEqualTo(3);
+        assertThat(sts.string("spec", "serviceName")).isEqualTo(HEADLESS);
+        assertThat(headless.string("spec", "clusterIP")).isEqualTo("None");
+        assertThat(headless.path("spec", "publishNotReadyAddresses").value()).isEqualTo(true);
+        assertThat(headless.map("spec", "selector")).isEqualTo(sts.map("spec", "selector", "matchLabels"));
+        assertThat(sts.map("spec", "template", "metadata", "labels"))
+                .containsAllEntriesOf(sts.map("spec", "selector", "matchLabels"));
+        assertThat(headless.named("hazelcast", "spec", "ports").integer("port")).isEqualTo(5701);
+    }
+
+    @Test
+    void shouldJoinEveryMemberThroughItsStableDnsNameBehindTheHeadlessService() {
+        Map<String, Yamls.Node> env = bms(defaults).env();
+
+        assertThat(env.get("BMS_CLUSTER_MEMBERS").string("value")).isEqualTo(String.join(",",
+                STS + "-0." + HEADLESS + "." + NAMESPACE + ".svc.cluster.local:5701",
+                STS + "-1." + HEADLESS + "." + NAMESPACE + ".svc.cluster.local:5701",
+                STS + "-2." + HEADLESS + "." + NAMESPACE + ".svc.cluster.local:5701"));
+        assertThat(env.get("BMS_HOST").string("value")).isEqualTo("0.0.0.0");
+        assertThat(env.get("BMS_HAZELCAST_PORT").string("value")).isEqualTo("5701");
+        assertThat(bms(defaults).named("hazelcast", "ports").integer("containerPort")).isEqualTo(5701);
+    }
+
+    @Test
+    void shouldRenderTheMemberListFromTheReplicaCountAndPort() {
+        String members = bms(custom).env().get("BMS_CLUSTER_MEMBERS").string("value");
+
+        assertThat(List.of(members.split(","))).hasSize(5)
+                .first().isEqualTo(STS + "-0." + HEADLESS + "." + NAMESPACE + ".svc.k8s.example:5801");
+        assertThat(members).endsWith(STS + "-4." + HEADLESS + "." + NAMESPACE + ".svc.k8s.example:5801");
+        assertThat(custom.get("StatefulSet", STS).integer("spec", "replicas")).isEqualTo(5);
+    }
+
+    @Test
+    void shouldSetOnlyVariablesTheBmsReads() {
+        assertThat(bms(defaults).env().keySet()).isSubsetOf(ConfigurationNames.BMS_ENV)
+                .containsAll(ConfigurationNames.BMS_ENV.stream().filter(n -> !n.equals("BMS_API_KEYS_FILE")).toList());
+        // with API keys configured, the chart sets every variable the BMS reads
+        assertThat(bms(custom).env().keySet()).containsExactlyInAnyOrderElementsOf(ConfigurationNames.BMS_ENV);
+    }
+
+    @Test
+    void shouldPassNumbersAsPlainDecimalStrings() {
+        Map<String, Yamls.Node> env = bms(custom).env();
+
+        assertThat(env.get("BMS_MAX_BODY_BYTES").string("value")).isEqualTo("1048576");
+        assertThat(env.get("BMS_SIZING_INTERVAL_MS").string("value")).isEqualTo("250");
+        assertThat(env.get("BMS_PORT").string("value")).isEqualTo("9080");
+        assertThat(bms(defaults).env().get("BMS_MAX_BODY_BYTES").string("value")).isEqualTo("65536");
+    }
+
+    @Test
+    void shouldProbeReadinessAndLivenessOnTheHttpPort() {
+        Yamls.Node container = bms(defaults);
+
+        assertThat(container.string("readinessProbe", "httpGet", "path")).isEqualTo("/health/ready");
+        assertThat(container.string("livenessProbe", "httpGet", "path")).isEqualTo("/health/live");
+        assertThat(container.string("startupProbe", "httpGet", "path")).isEqualTo("/health/live");
+        for (String probe : List.of("readinessProbe", "livenessProbe", "startupProbe")) {
+            assertThat(container.string(probe, "httpGet", "port")).isEqualTo("http");
+        }
+        assertThat(container.named("http", "ports").integer("containerPort")).isEqualTo(8080);
+        assertThat(bms(custom).named("http", "ports").integer("containerPort")).isEqualTo(9080);
+    }
+
+    @Test
+    void shouldExposeTheHttpApiThroughAServiceOnTheHttpPort() {
+        Yamls.Node service = defaults.get("Service", STS);
+        Yamls.Node port = service.named("http", "spec", "ports");
+
+        assertThat(port.integer("port")).isEqualTo(8080);
+        assertThat(port.string("targetPort")).isEqualTo("http");
+        assertThat(service.map("spec", "selector"))
+                .isEqualTo(defaults.get("StatefulSet", STS).map("spec", "selector", "matchLabels"));
+        assertThat(custom.get("Service", STS).named("http", "spec", "ports").integer("port")).isEqualTo(80);
+    }
+
+    @Test
+    void shouldKeepTheDataDirectoryOnAVolumeClaimPerMember() {
+        Yamls.Node sts = defaults.get("StatefulSet", STS);
+        Yamls.Node claim = sts.list("spec", "volumeClaimTemplates").get(0);
+        String dataDir = bms(defaults).env().get("BMS_DATA_DIR").string("value");
+
+        assertThat(claim.string("metadata", "name")).isEqualTo("data");
+        assertThat(claim.path("spec", "accessModes").value()).isEqualTo(List.of("ReadWriteOnce"));
+        assertThat(claim.string("spec", "resources", "requests", "storage")).isEqualTo("1Gi");
+        assertThat(claim.has("spec", "storageClassName")).isFalse();
+        assertThat(bms(defaults).named("data", "volumeMounts").string("mountPath")).isEqualTo(dataDir);
+
+        Yamls.Node customClaim = custom.get("StatefulSet", STS).list("spec", "volumeClaimTemplates").get(0);
+        assertThat(customClaim.string("spec", "resources", "requests", "storage")).isEqualTo("10Gi");
+        assertThat(customClaim.string("spec", "storageClassName")).isEqualTo("fast-ssd");
+    }
+
+    @Test
+    void shouldUseAnEmptyDirWhenPersistenceIsOff() {
+        RenderedChart ephemeral = RenderedChart.render(t -> t.set("bms.persistence.enabled", false));
+        Yamls.Node sts = ephemeral.get("StatefulSet", STS);
+
+        assertThat(sts.has("spec", "volumeClaimTemplates")).isFalse();
+        assertThat(sts.named("data", "spec", "template", "spec", "volumes").has("emptyDir")).isTrue();
+    }
+
+    @Test
+    void shouldMountTheInitialRulesWhereBmsRulesFilePoints() {
+        Yamls.Node configMap = defaults.get("ConfigMap", "tp-tokenplane-bms-rules");
+        String rulesFile = bms(defaults).env().get("BMS_RULES_FILE").string("value");
+        Yamls.Node mount = bms(defaults).named("rules", "volumeMounts");
+        Map<String, Object> parsed = Yamls.parse(configMap.string("data", "rules.yaml"));
+
+        assertThat(rulesFile).isEqualTo(mount.string("mountPath") + "/rules.yaml");
+        assertThat(mount.path("readOnly").value()).isEqualTo(true);
+        assertThat(defaults.get("StatefulSet", STS).named("rules", "spec", "template", "spec", "volumes")
+                .string("configMap", "name")).isEqualTo("tp-tokenplane-bms-rules");
+        assertThat(new Yamls.Node(parsed).string("rules", "servers", "match")).isEqualTo("server/*");
+        assertThat(new Yamls.Node(parsed).integer("rules", "servers", "capacity")).isEqualTo(1000);
+    }
+
+    @Test
+    void shouldLeaveBmsRulesFileUnsetWithoutRules() {
+        RenderedChart noRules = RenderedChart.render(t -> t.set("bms.rules", "null"));
+
+        assertThat(noRules.has("ConfigMap", "tp-tokenplane-bms-rules")).isFalse();
+        assertThat(bms(noRules).env()).doesNotContainKey("BMS_RULES_FILE");
+    }
+
+    @Test
+    void shouldMountApiKeysFromASecret() {
+        Yamls.Node secret = custom.get("Secret", "tp-tokenplane-bms-api-keys");
+        String file = bms(custom).env().get("BMS_API_KEYS_FILE").string("value");
+
+        assertThat(Yamls.parse(secret.string("stringData", "api-keys.yaml"))).isEqualTo(Map.of("key-one", "client-a"));
+        assertThat(file).isEqualTo(bms(custom).named("api-keys", "volumeMounts").string("mountPath") + "/api-keys.yaml");
+    }
+
+    @Test
+    void shouldTerminateGracefully() {
+        Yamls.Node pod = defaults.get("StatefulSet", STS).path("spec", "template", "spec");
+
+        assertThat(pod.integer("terminationGracePeriodSeconds")).isEqualTo(60);
+        assertThat(bms(defaults).path("lifecycle", "preStop", "exec", "command").value())
+                .isEqualTo(List.of("sleep", "5"));
+        assertThat(custom.get("StatefulSet", STS).integer("spec", "template", "spec", "terminationGracePeriodSeconds"))
+                .isEqualTo(120);
+        assertThat(bms(custom).has("lifecycle")).isFalse();
+    }
+
+    @Test
+    void shouldRequestAndLimitResources() {
+        Yamls.Node resources = bms(defaults).path("resources");
+
+        assertThat(resources.string("requests", "cpu")).isEqualTo("500m");
+        assertThat(resources.string("requests", "memory")).isEqualTo("1Gi");
+        assertThat(resources.string("limits", "memory")).isEqualTo("1Gi");
+    }
+
+    @Test
+    void shouldAllowOneMemberDownAtATime() {
+        Yamls.Node pdb = defaults.get("PodDisruptionBudget", STS);
+
+        assertThat(pdb.integer("spec", "maxUnavailable")).isEqualTo(1);
+        assertThat(pdb.map("spec", "selector", "matchLabels"))
+                .isEqualTo(defaults.get("StatefulSet", STS).map("spec", "selector", "matchLabels"));
+    }
+
+    @Test
+    void shouldSpreadMembersOverNodes() {
+        Yamls.Node soft = defaults.get("StatefulSet", STS).path("spec", "template", "spec", "affinity", "podAntiAffinity");
+        Yamls.Node hard = custom.get("StatefulSet", STS).path("spec", "template", "spec", "affinity", "podAntiAffinity");
+
+        assertThat(soft.list("preferredDuringSchedulingIgnoredDuringExecution").get(0)
+                .string("podAffinityTerm", "topologyKey")).isEqualTo("kubernetes.io/hostname");
+        assertThat(hard.list("requiredDuringSchedulingIgnoredDuringExecution").get(0)
+                .string("topologyKey")).isEqualTo("kubernetes.io/hostname");
+    }
+
+    @Test
+    void shouldTakeTheImageFromValues() {
+        assertThat(bms(defaults).string("image")).isEqualTo("tokenplane/bms:" + RenderedChart.appVersion());
+        assertThat(bms(custom).string("image")).isEqualTo("registry.example.com/tp/bms:1.2.3");
+    }
+
+    @Test
+    void shouldRunAsNonRootOnAReadOnlyRootFilesystem() {
+        Yamls.Node pod = defaults.get("StatefulSet", STS).path("spec", "template", "spec");
+
+        assertThat(pod.path("securityContext", "runAsNonRoot").value()).isEqualTo(true);
+        assertThat(bms(defaults).path("securityContext", "readOnlyRootFilesystem").value()).isEqualTo(true);
+        assertThat(bms(defaults).named("tmp", "volumeMounts").string("mountPath")).isEqualTo("/tmp");
+    }
+
+    private static Yamls.Node bms(RenderedChart chart) {
+        return chart.get("StatefulSet", STS).named("bms", "spec", "template", "spec", "containers");
+    }
+}

@@ -1,0 +1,123 @@
+package dev.tokenplane.charts;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.MatchResult;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The optional ServiceMonitor and the Grafana dashboard over the metric names of the shared contract. */
+class MonitoringTest {
+
+    private static final Path DASHBOARD = RenderedChart.CHART.resolve("dashboards/tokenplane-overview.json");
+    private static final Pattern METRIC = Pattern.compile("\\b(?:bms|agent)_[a-z_]+\\b");
+    private static final Pattern OUTCOMES = Pattern.compile("outcome=~?\"([^\"]+)\"");
+
+    private static JsonNode dashboard;
+    private static List<String> expressions;
+
+    @BeforeAll
+    static void readDashboard() throws IOException {
+        dashboard = new ObjectMapper().readTree(DASHBOARD.toFile());
+        expressions = new ArrayList<>();
+        dashboard.get("panels").forEach(p -> p.path("targets").forEach(t -> expressions.add(t.get("expr").asText())));
+    }
+
+    @Test
+    void shouldScrapeOnlyTheHttpServiceWhenTheServiceMonitorIsOn() {
+        assertThat(RenderedChart.renderDefaults().kinds()).doesNotContain("ServiceMonitor");
+
+        RenderedChart chart = RenderedChart.render(t -> t.set("serviceMonitor.enabled", true)
+                .set("serviceMonitor.labels.release", "kube-prometheus"));
+        Yamls.Node monitor = chart.get("ServiceMonitor", "tp-tokenplane-bms");
+        Yamls.Node endpoint = monitor.list("spec", "endpoints").get(0);
+
+        assertThat(monitor.string("metadata", "labels", "release")).isEqualTo("kube-prometheus");
+        assertThat(endpoint.string("port")).isEqualTo("http");
+        assertThat(endpoint.string("path")).isEqualTo("/metrics");
+        assertThat(chart.get("Service", "tp-tokenplane-bms").map("metadata", "labels"))
+                .containsAllEntriesOf(monitor.map("spec", "selector", "matchLabels"));
+        assertThat(chart.get("Service", "tp-tokenplane-bms-headless").map("metadata", "labels"))
+                .doesNotContainKey("tokenplane.dev/service");
+    }
+
+    @Test
+    void shouldShipTheDashboardFileInAConfigMapForGrafanasSidecar() throws IOException {
+        RenderedChart chart = RenderedChart.render(t -> t.set("dashboards.namespace", "monitoring"));
+        Yamls.Node configMap = chart.get("ConfigMap", "tp-tokenplane-dashboard");
+
+        assertThat(configMap.string("metadata", "labels", "grafana_dashboard")).isEqualTo("1");
+        assertThat(configMap.string("metadata", "namespace")).isEqualTo("monitoring");
+        assertThat(configMap.string("data", "tokenplane-overview.json")).isEqualTo(Files.readString(DASHBOARD).strip());
+        assertThat(RenderedChart.render(t -> t.set("dashboards.enabled", false)).has("ConfigMap", "tp-tokenplane-dashboard"))
+                .isFalse();
+    }
+
+    @Test
+    void shouldQueryOnlyMetricsOfTheContract() {
+        Set<String> used = usedMetricFamilies();
+        Set<String> known = new TreeSet<>(ConfigurationNames.BMS_METRICS);
+        known.addAll(ConfigurationNames.AGENT_METRICS);
+
+        assertThat(used).isSubsetOf(known);
+        assertThat(used).containsAll(ConfigurationNames.BMS_METRICS);
+    }
+
+    @Test
+    void shouldShowDecisionsByOutcomeAndLatencyPercentilesFromTheHistogram() {
+        assertThat(expressions).anyMatch(e -> e.contains("sum by (outcome) (rate(bms_decisions_total"));
+        assertThat(expressions).anyMatch(e -> e.startsWith("histogram_quantile(0.50, sum by (le) (rate(bms_decision_latency_seconds_bucket"));
+        assertThat(expressions).anyMatch(e -> e.startsWith("histogram_quantile(0.99, sum by (le) (rate(bms_decision_latency_seconds_bucket"));
+        Set<String> outcomes = new TreeSet<>();
+        for (String expression : expressions) {
+            Matcher m = OUTCOMES.matcher(expression);
+            while (m.find()) {
+                outcomes.addAll(List.of(m.group(1).split("\\|")));
+            }
+        }
+        assertThat(outcomes).isNotEmpty()
+                .isSubsetOf("granted", "denied", "shadow_denied", "rejected", "ok", "partial", "failed", "breaker_open");
+    }
+
+    @Test
+    void shouldShowTransfersBreakerStateAndAgentStaleness() {
+        assertThat(expressions).anyMatch(e -> e.contains("sum by (outcome) (rate(bms_transfers_total"));
+        assertThat(expressions).anyMatch(e -> e.contains("bms_breaker_state") && e.contains("state=\"open\"")
+                && e.contains("state=\"half_open\""));
+        assertThat(expressions).anyMatch(e -> e.contains("max by (state) (bms_agents"));
+        assertThat(expressions).anyMatch(e -> e.contains("bms_agent_report_age_seconds"));
+    }
+
+    @Test
+    void shouldReadFromTheDashboardsDataSourceVariable() {
+        List<String> sources = new ArrayList<>();
+        dashboard.get("panels").forEach(p -> {
+            if (!"row".equals(p.get("type").asText())) {
+                sources.add(p.get("datasource").get("uid").asText());
+            }
+        });
+
+        assertThat(sources).isNotEmpty().allMatch("${datasource}"::equals);
+        assertThat(dashboard.get("uid").asText()).isEqualTo("tokenplane-overview");
+    }
+
+    private static Set<String> usedMetricFamilies() {
+        return expressions.stream()
+                .flatMap(e -> METRIC.matcher(e).results().map(MatchResult::group))
+                .map(name -> name.replaceFirst("_(bucket|sum|count)$", ""))
+                .collect(Collectors.toCollection(TreeSet::new));
+    }
+}
