@@ -6,9 +6,11 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -47,9 +49,15 @@ import java.util.function.Supplier;
  * one call of its pool's breaker: refused while it is open (the store is not touched), and reported with its measured
  * duration, as a failure when it failed or timed out, so that failures, timeouts and slow transfers open it.
  *
+ * <h2>Buckets in doubt</h2>
+ * A fence works only while the bucket still remembers the step ({@link dev.tokenplane.store.TransferLog#CAPACITY}
+ * steps); a credit pushed out of the log by later transfers would read as never applied, and its refund would create
+ * tokens. So from the moment a transfer fails or runs out of budget until it has settled, its lender and borrower are
+ * <em>in doubt</em>: this executor starts no transfer that touches them ({@link TransferResult.Reason#BUCKET_IN_DOUBT}).
+ * Other BMS members do not see this executor's doubts; the log's capacity covers their transfers during one fence.
+ *
  * <p>Thread-safe. Callbacks run on {@code callbacks} (for Hazelcast, an executor of the caller's, not the common pool).
- * Transfer ids: see {@link TransferRequest} and {@link TransferIds}; a fence must reach a bucket while it still
- * remembers the step ({@link dev.tokenplane.store.TransferLog#CAPACITY} steps), which the short retry schedule ensures.
+ * Transfer ids: see {@link TransferRequest} and {@link TransferIds}.
  */
 public final class TransferExecutor {
 
@@ -100,6 +108,7 @@ public final class TransferExecutor {
     private final TransferTimer timer;
     private final LongSupplier nanoTime;
     private final Settings settings;
+    private final Map<String, Integer> inDoubt = new ConcurrentHashMap<>();
 
     /**
      * @param store    where the buckets are
@@ -123,14 +132,30 @@ public final class TransferExecutor {
 
     /** Carries out {@code request}; the stage completes within the budget and never exceptionally. */
     public CompletionStage<TransferResult> execute(TransferRequest request) {
+        if (inDoubt.containsKey(request.lender()) || inDoubt.containsKey(request.borrower())) {
+            return notAttempted(request, TransferResult.Reason.BUCKET_IN_DOUBT);
+        }
         CircuitBreaker breaker = breakers == null ? null : breakers.breaker(request.pool());
         if (breaker != null && !breaker.tryAcquirePermission()) {
-            return CompletableFuture.completedFuture(new TransferResult.BreakerOpen(request,
-                    CompletableFuture.completedFuture(Settlement.NOTHING)));
+            return notAttempted(request, TransferResult.Reason.BREAKER_OPEN);
         }
         Run run = new Run(request, breaker);
         run.start();
         return run.answer.minimalCompletionStage();
+    }
+
+    /** Whether {@code key} has a transfer in doubt, so that no transfer touching it is started. */
+    public boolean isInDoubt(String key) {
+        return inDoubt.containsKey(key);
+    }
+
+    private static CompletionStage<TransferResult> notAttempted(TransferRequest request, TransferResult.Reason reason) {
+        return CompletableFuture.completedFuture(new TransferResult.NotAttempted(request, reason,
+                CompletableFuture.completedFuture(Settlement.NOTHING)));
+    }
+
+    private void doubt(String key, int delta) {
+        inDoubt.merge(key, delta, (a, b) -> a + b == 0 ? null : a + b);
     }
 
     /** Carries out all {@code requests} at once; results in request order, once each has answered. */
@@ -217,9 +242,20 @@ public final class TransferExecutor {
             });
         }
 
-        /** The first answer wins; it is the one the breaker hears about. */
+        /** The first answer wins; it is the one the breaker hears about. A failure puts both buckets in doubt. */
         private void answer(TransferResult result) {
-            if (answer.complete(result) && breaker != null) {
+            if (!answer.complete(result)) {
+                return;
+            }
+            if (result instanceof TransferResult.Failed) {
+                doubt(request.lender(), 1);
+                doubt(request.borrower(), 1);
+                settled.whenComplete((s, e) -> {
+                    doubt(request.lender(), -1);
+                    doubt(request.borrower(), -1);
+                });
+            }
+            if (breaker != null) {
                 long elapsed = nanoTime.getAsLong() - startedAt;
                 if (result instanceof TransferResult.Failed failed) {
                     breaker.onError(elapsed, TimeUnit.NANOSECONDS, failed.cause());

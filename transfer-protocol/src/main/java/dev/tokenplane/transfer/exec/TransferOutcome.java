@@ -6,7 +6,10 @@ public enum TransferOutcome {
     OK("ok"),
     /** Some of it did; the lender had less above its reserve, or the borrower had less room. */
     PARTIAL("partial"),
-    /** Nothing moved and nothing failed: the lender had nothing to spare, or the borrower no room. */
+    /**
+     * Nothing moved and nothing failed: the lender had nothing to spare, the borrower no room, or one of them had a
+     * transfer in doubt.
+     */
     REJECTED("rejected"),
     /** A store call failed or the time budget ran out; what was debited is refunded in the background. */
     FAILED("failed"),

@@ -7,7 +7,7 @@ import java.util.concurrent.TimeoutException;
  * What the caller of {@link TransferExecutor#execute} learns within the time budget. The transfer may go on after
  * that (a late credit, a refund); {@link #settlement()} completes when it is over.
  */
-public sealed interface TransferResult permits TransferResult.Moved, TransferResult.Failed, TransferResult.BreakerOpen {
+public sealed interface TransferResult permits TransferResult.Moved, TransferResult.Failed, TransferResult.NotAttempted {
 
     TransferRequest request();
 
@@ -58,11 +58,24 @@ public sealed interface TransferResult permits TransferResult.Moved, TransferRes
         }
     }
 
-    /** The pool's breaker refused: the store was not touched. */
-    record BreakerOpen(TransferRequest request, CompletionStage<Settlement> settlement) implements TransferResult {
+    /** Why a transfer was not attempted. */
+    enum Reason {
+        /** The pool's breaker is open. */
+        BREAKER_OPEN,
+        /**
+         * The lender or the borrower has a step of an earlier transfer in doubt. Until that transfer has settled, no
+         * new step may land on the bucket: it could push the doubtful step out of the bucket's transfer log before the
+         * fence reads it.
+         */
+        BUCKET_IN_DOUBT
+    }
+
+    /** Refused before the store was touched. */
+    record NotAttempted(TransferRequest request, Reason reason, CompletionStage<Settlement> settlement)
+            implements TransferResult {
         @Override
         public TransferOutcome outcome() {
-            return TransferOutcome.BREAKER_OPEN;
+            return reason == Reason.BREAKER_OPEN ? TransferOutcome.BREAKER_OPEN : TransferOutcome.REJECTED;
         }
 
         @Override

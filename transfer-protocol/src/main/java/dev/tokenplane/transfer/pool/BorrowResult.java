@@ -38,6 +38,8 @@ public sealed interface BorrowResult permits BorrowResult.Borrowed, BorrowResult
         /** The pool's lenders do not have the shortfall to spare. */
         NO_SPARE,
         /** The pool's breaker is open. */
-        BREAKER_OPEN
+        BREAKER_OPEN,
+        /** The bucket, or every lender the plan chose, has a transfer in doubt (see the executor). */
+        IN_DOUBT
     }
 }

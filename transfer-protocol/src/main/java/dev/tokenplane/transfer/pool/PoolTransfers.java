@@ -129,6 +129,9 @@ public final class PoolTransfers {
         if (roomNanos < shortfallNanos) {
             return refused(BorrowResult.Reason.NO_ROOM);
         }
+        if (executor.isInDoubt(key)) {
+            return refused(BorrowResult.Reason.IN_DOUBT);
+        }
         PoolState pool = pool(mine.pool());
         long want = Math.min(roomNanos, Math.max(shortfallNanos, (long) Math.min(Long.MAX_VALUE,
                 Math.ceil(shortfallNanos * settings.borrowAhead()))));
@@ -149,8 +152,10 @@ public final class PoolTransfers {
             pool.reserve(plan);
         }
         return execute(pool, plan).thenApply(results -> {
-            if (results.stream().allMatch(r -> r instanceof TransferResult.BreakerOpen)) {
-                return new BorrowResult.Refused(BorrowResult.Reason.BREAKER_OPEN);
+            if (!results.isEmpty() && results.get(0) instanceof TransferResult.NotAttempted first
+                    && results.stream().allMatch(r -> r instanceof TransferResult.NotAttempted)) {
+                return new BorrowResult.Refused(first.reason() == TransferResult.Reason.BREAKER_OPEN
+                        ? BorrowResult.Reason.BREAKER_OPEN : BorrowResult.Reason.IN_DOUBT);
             }
             return new BorrowResult.Borrowed(results.stream().mapToLong(TransferResult::creditedNanos).sum(), results);
         });
@@ -239,11 +244,14 @@ public final class PoolTransfers {
             this.window = new BorrowWindow(settings.window().toMillis(), clock.millis());
         }
 
-        /** The view's buckets as lenders, with the settings in force now; {@code except} (the borrower) left out. */
+        /**
+         * The view's buckets as lenders, with the settings in force now; {@code except} (the borrower) and buckets
+         * with a transfer in doubt left out.
+         */
         synchronized List<Lender> lenders(String except) {
             List<Lender> lenders = new ArrayList<>();
             for (MemberSnapshot m : view.values()) {
-                if (!m.key().equals(except)) {
+                if (!m.key().equals(except) && !executor.isInDoubt(m.key())) {
                     settingsOf(m.key()).ifPresent(s -> lenders.add(s.lender(m.key(), m.tokensNanos(), m.capacity())));
                 }
             }

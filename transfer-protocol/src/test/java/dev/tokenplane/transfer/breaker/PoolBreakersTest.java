@@ -53,12 +53,21 @@ class PoolBreakersTest {
         return await(executor.execute(new TransferRequest("p", ++ids, "lender", "borrower", T, 0)));
     }
 
-    private void failTenTransfers() {
+    /**
+     * A transfer that fails because the borrower's member is lost; the member comes back in time for the fence, so
+     * the transfer settles and its buckets are no longer in doubt for the next one.
+     */
+    private void failOne() {
         store.lose("borrower");
-        for (int i = 0; i < PoolBreakers.DEFAULT_MINIMUM_NUMBER_OF_CALLS; i++) {
-            assertThat(transfer().outcome()).isEqualTo(TransferOutcome.FAILED);
-        }
+        assertThat(transfer().outcome()).isEqualTo(TransferOutcome.FAILED);
         store.restore("borrower");
+        timer.advance(5);
+    }
+
+    private void failTenTransfers() {
+        for (int i = 0; i < PoolBreakers.DEFAULT_MINIMUM_NUMBER_OF_CALLS; i++) {
+            failOne();
+        }
     }
 
     @Test
@@ -87,12 +96,12 @@ class PoolBreakersTest {
     @Test
     void shouldAttemptNoTransferWhileOpen() {
         failTenTransfers();
-        timer.advance(1_000); // let the fences of the failed transfers finish
         int callsBefore = store.stepCalls();
 
         TransferResult r = transfer();
 
-        assertThat(r).isInstanceOf(TransferResult.BreakerOpen.class);
+        assertThat(r).isInstanceOfSatisfying(TransferResult.NotAttempted.class,
+                n -> assertThat(n.reason()).isEqualTo(TransferResult.Reason.BREAKER_OPEN));
         assertThat(r.outcome()).isEqualTo(TransferOutcome.BREAKER_OPEN);
         assertThat(store.stepCalls()).isEqualTo(callsBefore);
         assertThat(breakers.states()).containsEntry("p", BreakerState.OPEN);
@@ -103,9 +112,8 @@ class PoolBreakersTest {
         failTenTransfers();
         clock.advance(PoolBreakers.DEFAULT_WAIT_IN_OPEN_STATE.toMillis() + 1);
 
-        store.lose("borrower");
         for (int i = 0; i < PoolBreakers.DEFAULT_HALF_OPEN_PROBES; i++) {
-            transfer();
+            failOne();
         }
 
         assertThat(breakers.state("p")).isEqualTo(BreakerState.OPEN);
@@ -120,6 +128,7 @@ class PoolBreakersTest {
             timer.advance(2);
             assertThat(answer.join()).isInstanceOfSatisfying(TransferResult.Failed.class,
                     f -> assertThat(f.timedOut()).isTrue());
+            timer.advance(500); // the hung step times out and is fenced; the transfer settles
         }
 
         assertThat(breakers.state("p")).isEqualTo(BreakerState.OPEN);

@@ -218,6 +218,39 @@ public abstract class AbstractTransferExecutorTest {
     }
 
     @Test
+    void shouldStartNoTransferTouchingABucketInDoubtUntilItHasSettled() {
+        // Given a transfer whose credit hangs past the budget
+        bucket(store, "other", 100);
+        store.inject(Op.CREDIT, "borrower", Fault.HANG_AFTER_APPLY);
+        CompletableFuture<TransferResult> doubtful = executor.execute(request(200, 0)).toCompletableFuture();
+        timer.advance(2);
+        assertThat(doubtful.join().outcome()).isEqualTo(TransferOutcome.FAILED);
+        int calls = store.stepCalls();
+
+        // When another transfer would credit the same borrower, or debit the same lender
+        TransferResult toBorrower = await(executor.execute(
+                new TransferRequest("pool", 501, "other", "borrower", T, 0)));
+        TransferResult fromLender = await(executor.execute(
+                new TransferRequest("pool", 502, "lender", "other", T, 0)));
+
+        // Then neither touches the store: a new step could push the doubtful one out of the bucket's transfer log
+        assertThat(List.of(toBorrower, fromLender)).allSatisfy(r -> {
+            assertThat(r).isInstanceOfSatisfying(TransferResult.NotAttempted.class,
+                    n -> assertThat(n.reason()).isEqualTo(TransferResult.Reason.BUCKET_IN_DOUBT));
+            assertThat(r.outcome()).isEqualTo(TransferOutcome.REJECTED);
+        });
+        assertThat(store.stepCalls()).isEqualTo(calls);
+        assertThat(executor.isInDoubt("borrower")).isTrue();
+
+        // And once the doubtful transfer has settled, transfers resume
+        timer.advance(500);
+        assertThat(settled(doubtful.join()).resolved()).isTrue();
+        assertThat(executor.isInDoubt("borrower")).isFalse();
+        assertThat(await(executor.execute(new TransferRequest("pool", 503, "other", "borrower", T, 0))).outcome())
+                .isEqualTo(TransferOutcome.OK);
+    }
+
+    @Test
     void shouldReplayEveryStepWhenTheSameTransferIsRetried() {
         TransferRequest request = request(200, 0);
         TransferResult first = await(executor.execute(request));

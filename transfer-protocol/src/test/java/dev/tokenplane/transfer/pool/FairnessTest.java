@@ -4,8 +4,7 @@ import dev.tokenplane.store.BucketSpec;
 import dev.tokenplane.store.Tokens;
 import dev.tokenplane.transfer.TransferSettings;
 import dev.tokenplane.transfer.exec.TransferResult;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -31,17 +30,8 @@ class FairnessTest {
     /** 1000 tokens, 300 a second. */
     private static final BucketSpec LENDER = new BucketSpec(1_000, Tokens.ratePerMilli(300), SPEC.algorithm(), 0, 0);
 
-    private PoolHarness pool;
-
-    @BeforeEach
-    void setUp() {
-        pool = new PoolHarness();
-    }
-
-    @AfterEach
-    void tearDown() {
-        pool.close();
-    }
+    @AutoClose
+    private final PoolHarness pool = new PoolHarness();
 
     private void members(double w1, double w2, double w4) {
         for (String lender : List.of("l1", "l2")) {

@@ -5,8 +5,7 @@ import dev.tokenplane.store.BucketSpec;
 import dev.tokenplane.transfer.TransferSettings;
 import dev.tokenplane.transfer.breaker.BreakerState;
 import dev.tokenplane.transfer.exec.TransferResult;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -18,17 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class PoolTransfersTest {
 
-    private PoolHarness pool;
-
-    @BeforeEach
-    void setUp() {
-        pool = new PoolHarness();
-    }
-
-    @AfterEach
-    void tearDown() {
-        pool.close();
-    }
+    @AutoClose
+    private final PoolHarness pool = new PoolHarness();
 
     private static TransferSettings settings(String region, boolean canBorrow, boolean canLend, double weight,
                                              double reserve) {
