@@ -1,0 +1,94 @@
+package dev.tokenplane.transfer;
+
+import java.util.function.Function;
+
+/**
+ * The transfer settings in force for one bucket, after resolution: the bucket's override beats its rule, which beats
+ * its pool's run-time settings, which beat the defaults.
+ *
+ * @param pool            the pool the bucket belongs to (from its rule)
+ * @param region          where the bucket runs (from its rule); empty when unknown
+ * @param canBorrow       whether it may receive tokens
+ * @param canLend         whether it may give tokens
+ * @param weight          fair-share weight, in (0, {@link #MAX_WEIGHT}]
+ * @param reserveFraction fraction of its capacity it never lends, in [0, 1]
+ */
+public record TransferSettings(String pool, String region, boolean canBorrow, boolean canLend, double weight,
+                               double reserveFraction) {
+
+    public static final boolean DEFAULT_CAN_BORROW = true;
+    public static final boolean DEFAULT_CAN_LEND = true;
+    public static final double DEFAULT_WEIGHT = 1.0;
+    public static final double DEFAULT_RESERVE_FRACTION = 0.1;
+    /** Weight units per unit of weight: weights resolve to thousandths. */
+    public static final long WEIGHT_UNITS = 1_000;
+    public static final double MAX_WEIGHT = 1_000_000;
+    public static final long MAX_WEIGHT_UNITS = (long) MAX_WEIGHT * WEIGHT_UNITS;
+
+    public TransferSettings {
+        if (pool == null || pool.isEmpty()) {
+            throw new IllegalArgumentException("pool is required");
+        }
+        if (region == null) {
+            throw new IllegalArgumentException("region is required (empty when unknown)");
+        }
+        requireWeight(weight);
+        requireFraction("reserveFraction", reserveFraction);
+    }
+
+    /**
+     * Field by field, the first level that sets it: {@code override > rule > pool > defaults}.
+     *
+     * @param pool      the bucket's pool, from its rule
+     * @param region    the bucket's region, from its rule (null counts as unknown)
+     * @param override  the bucket's override, or {@link SettingsLayer#NONE}
+     * @param rule      the rule's transfer settings, or {@link SettingsLayer#NONE}
+     * @param poolLevel the pool's run-time settings, or {@link SettingsLayer#NONE}
+     */
+    public static TransferSettings resolve(String pool, String region, SettingsLayer override, SettingsLayer rule,
+                                           SettingsLayer poolLevel) {
+        SettingsLayer[] levels = {override, rule, poolLevel};
+        return new TransferSettings(pool, region == null ? "" : region,
+                first(DEFAULT_CAN_BORROW, levels, SettingsLayer::canBorrow),
+                first(DEFAULT_CAN_LEND, levels, SettingsLayer::canLend),
+                first(DEFAULT_WEIGHT, levels, SettingsLayer::weight),
+                first(DEFAULT_RESERVE_FRACTION, levels, SettingsLayer::reserveFraction));
+    }
+
+    /** The weight in the integer units the planner divides by: {@code max(1, round(weight · 1000))}. */
+    public long weightUnits() {
+        return Math.max(1, Math.round(weight * WEIGHT_UNITS));
+    }
+
+    /** This bucket as a borrower of {@code demandNanos} at {@code pressure}. */
+    public Borrower borrower(String key, long demandNanos, double pressure) {
+        return new Borrower(key, demandNanos, weightUnits(), region, canBorrow, pressure);
+    }
+
+    /** This bucket as a lender holding {@code tokensNanos} of {@code capacity} tokens. */
+    public Lender lender(String key, long tokensNanos, long capacity) {
+        return new Lender(key, tokensNanos, capacity, reserveFraction, region, canLend);
+    }
+
+    private static <T> T first(T fallback, SettingsLayer[] levels, Function<SettingsLayer, T> field) {
+        for (SettingsLayer level : levels) {
+            T value = level == null ? null : field.apply(level);
+            if (value != null) {
+                return value;
+            }
+        }
+        return fallback;
+    }
+
+    static void requireWeight(double weight) {
+        if (!(weight > 0 && weight <= MAX_WEIGHT)) {
+            throw new IllegalArgumentException("weight must be in (0, " + MAX_WEIGHT + "], was " + weight);
+        }
+    }
+
+    static void requireFraction(String field, double value) {
+        if (!(value >= 0 && value <= 1)) {
+            throw new IllegalArgumentException(field + " must be in [0, 1], was " + value);
+        }
+    }
+}

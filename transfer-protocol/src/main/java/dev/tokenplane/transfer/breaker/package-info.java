@@ -1,0 +1,2 @@
+/** One resilience4j circuit breaker per pool: {@link dev.tokenplane.transfer.breaker.PoolBreakers}. */
+package dev.tokenplane.transfer.breaker;

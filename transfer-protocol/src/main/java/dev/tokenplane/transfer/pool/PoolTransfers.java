@@ -1,0 +1,330 @@
+package dev.tokenplane.transfer.pool;
+
+import dev.tokenplane.transfer.Borrower;
+import dev.tokenplane.transfer.Lender;
+import dev.tokenplane.transfer.Move;
+import dev.tokenplane.transfer.TransferPlan;
+import dev.tokenplane.transfer.TransferPlanner;
+import dev.tokenplane.transfer.TransferSettings;
+import dev.tokenplane.transfer.TransferSettingsLookup;
+import dev.tokenplane.transfer.breaker.PoolBreakers;
+import dev.tokenplane.transfer.exec.Settlement;
+import dev.tokenplane.transfer.exec.TransferExecutor;
+import dev.tokenplane.transfer.exec.TransferIds;
+import dev.tokenplane.transfer.exec.TransferOutcome;
+import dev.tokenplane.transfer.exec.TransferRequest;
+import dev.tokenplane.transfer.exec.TransferResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The transfer protocol as the BMS uses it: borrowing on the decision path, rebalancing on the sizing tick, and the
+ * figures for {@code GET /v1/pools/{pool}}.
+ *
+ * <h2>Sizing tick: {@link #rebalance}</h2>
+ * Each tick, for each pool, the BMS passes a snapshot of the pool's buckets. A bucket is a borrower when it may borrow,
+ * had unserved demand in the last window and holds less than {@code nearEmptyFraction} of its burst; it asks for
+ * {@code min(demand, room)}. Every bucket of the pool is a lender candidate. The {@link TransferPlanner} divides the
+ * spare, the {@link TransferExecutor} carries out the moves, and a new borrowing window opens with the pool's spare as
+ * its capacity; the snapshot is kept as the pool's view of its lenders until the next tick.
+ *
+ * <h2>Decision path: {@link #borrow}</h2>
+ * An acquire that found its bucket short by {@code shortfall} asks for {@code want = min(room, shortfall ·
+ * borrowAhead)} (borrowing a little ahead spares the next requests a transfer). The {@link BorrowWindow} caps it at
+ * the bucket's fair share of the window; if that, or the lenders' spare by the view, does not cover the shortfall,
+ * nothing is tried. Otherwise the planner picks the lenders (same region, then most spare) and the executor moves the
+ * tokens within the time budget. Settings come from the {@link TransferSettingsLookup} on every call, so an operator's
+ * {@code canLend=false} or a new weight applies to the next decision.
+ *
+ * <p>Thread-safe; each pool has its own lock, held only to plan (never across a store call). The view and the window
+ * live in this member's memory: in a cluster, route a pool's borrowing to one member, or give each member its share
+ * of the pool (see the report of issue 6).
+ */
+public final class PoolTransfers {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PoolTransfers.class);
+
+    /**
+     * @param window            how long a borrowing window lasts: the sizing interval, default 1 s
+     * @param borrowAhead       how many times its shortfall a bucket borrows at once, at least 1, default 4
+     * @param nearEmptyFraction a bucket below this fraction of its burst is topped up on the tick, in [0, 1], default
+     *                          0.25
+     */
+    public record Settings(Duration window, double borrowAhead, double nearEmptyFraction) {
+        public Settings {
+            if (window == null || window.toMillis() < 1) {
+                throw new IllegalArgumentException("window must be at least 1 ms, was " + window);
+            }
+            if (!(borrowAhead >= 1 && borrowAhead <= 1_000)) {
+                throw new IllegalArgumentException("borrowAhead must be in [1, 1000], was " + borrowAhead);
+            }
+            if (!(nearEmptyFraction >= 0 && nearEmptyFraction <= 1)) {
+                throw new IllegalArgumentException("nearEmptyFraction must be in [0, 1], was " + nearEmptyFraction);
+            }
+        }
+
+        public static Settings defaults() {
+            return new Settings(Duration.ofSeconds(1), 4, 0.25);
+        }
+    }
+
+    private final TransferPlanner planner;
+    private final TransferExecutor executor;
+    private final PoolBreakers breakers;
+    private final TransferSettingsLookup lookup;
+    private final TransferIds ids;
+    private final InstantSource clock;
+    private final Settings settings;
+    private final Map<String, PoolState> pools = new ConcurrentHashMap<>();
+
+    public PoolTransfers(TransferPlanner planner, TransferExecutor executor, PoolBreakers breakers,
+                         TransferSettingsLookup lookup, TransferIds ids, InstantSource clock, Settings settings) {
+        this.planner = planner;
+        this.executor = executor;
+        this.breakers = breakers;
+        this.lookup = lookup;
+        this.ids = ids;
+        this.clock = clock;
+        this.settings = settings;
+    }
+
+    /**
+     * Borrows for the bucket {@code key}, which an acquire found short.
+     *
+     * @param key            the bucket
+     * @param shortfallNanos what the acquire lacked: requested minus held, at least 1
+     * @param roomNanos      what the bucket can take in: burst minus held
+     * @return completes within the executor's budget, never exceptionally; on a positive
+     * {@link BorrowResult#creditedNanos()} the caller retries its acquire once
+     */
+    public CompletionStage<BorrowResult> borrow(String key, long shortfallNanos, long roomNanos) {
+        if (shortfallNanos < 1 || roomNanos < 0) {
+            throw new IllegalArgumentException("shortfallNanos must be >= 1 and roomNanos >= 0, were "
+                    + shortfallNanos + " and " + roomNanos);
+        }
+        Optional<TransferSettings> found = lookup.settingsFor(key);
+        if (found.isEmpty()) {
+            return refused(BorrowResult.Reason.NOT_IN_POOL);
+        }
+        TransferSettings mine = found.get();
+        if (!mine.canBorrow()) {
+            return refused(BorrowResult.Reason.NOT_ALLOWED);
+        }
+        if (roomNanos < shortfallNanos) {
+            return refused(BorrowResult.Reason.NO_ROOM);
+        }
+        if (executor.isInDoubt(key)) {
+            return refused(BorrowResult.Reason.IN_DOUBT);
+        }
+        PoolState pool = pool(mine.pool());
+        long want = Math.min(roomNanos, Math.max(shortfallNanos, (long) Math.min(Long.MAX_VALUE,
+                Math.ceil(shortfallNanos * settings.borrowAhead()))));
+        TransferPlan plan;
+        synchronized (pool) {
+            long now = clock.millis();
+            if (pool.window.isDue(now)) {
+                pool.window.roll(now, pool.spare(null));
+            }
+            long allowance = pool.window.claim(key, mine.weightUnits(), want);
+            if (allowance < shortfallNanos) {
+                return refused(BorrowResult.Reason.FAIR_SHARE_USED);
+            }
+            plan = planner.plan(List.of(mine.borrower(key, Math.min(want, allowance), 1)), pool.lenders(key));
+            if (plan.totalNanos() < shortfallNanos) {
+                return refused(BorrowResult.Reason.NO_SPARE);
+            }
+            pool.reserve(plan);
+        }
+        return execute(pool, plan).thenApply(results -> {
+            if (!results.isEmpty() && results.get(0) instanceof TransferResult.NotAttempted first
+                    && results.stream().allMatch(r -> r instanceof TransferResult.NotAttempted)) {
+                return new BorrowResult.Refused(first.reason() == TransferResult.Reason.BREAKER_OPEN
+                        ? BorrowResult.Reason.BREAKER_OPEN : BorrowResult.Reason.IN_DOUBT);
+            }
+            return new BorrowResult.Borrowed(results.stream().mapToLong(TransferResult::creditedNanos).sum(), results);
+        });
+    }
+
+    /**
+     * The sizing tick for {@code pool}: tops up the near-empty buckets under demand from the others' spare, and opens
+     * the next borrowing window. Call it every tick for every pool, borrowers or not: it also refreshes the view of the
+     * lenders that {@link #borrow} plans against.
+     *
+     * @param members every bucket of the pool (members whose settings name another pool, or none, are ignored)
+     */
+    public CompletionStage<RebalanceReport> rebalance(String pool, Collection<MemberSnapshot> members) {
+        PoolState state = pool(pool);
+        List<Borrower> borrowers = new ArrayList<>();
+        List<Lender> lenders = new ArrayList<>();
+        Map<String, MemberSnapshot> view = new TreeMap<>();
+        for (MemberSnapshot m : members) {
+            Optional<TransferSettings> found = lookup.settingsFor(m.key()).filter(s -> s.pool().equals(pool));
+            if (found.isEmpty()) {
+                continue;
+            }
+            TransferSettings s = found.get();
+            view.put(m.key(), m);
+            lenders.add(s.lender(m.key(), m.tokensNanos(), m.capacity()));
+            long demand = Math.min(m.demandNanos(), m.roomNanos());
+            if (demand > 0 && m.tokensNanos() < (long) (m.burstNanos() * settings.nearEmptyFraction())) {
+                borrowers.add(s.borrower(m.key(), demand, Borrower.pressureOf(m.tokensNanos(), demand)));
+            }
+        }
+        TransferPlan plan = planner.plan(borrowers, lenders);
+        synchronized (state) {
+            state.view = view;
+            state.window.roll(clock.millis(), plan.spareNanos());
+            for (Borrower b : borrowers) {
+                state.window.claim(b.key(), b.weight(), b.demandNanos());
+            }
+            state.reserve(plan);
+        }
+        return execute(state, plan).thenApply(results -> new RebalanceReport(pool, plan, results));
+    }
+
+    /** The pool's figures, or empty for a pool this member has not seen. */
+    public Optional<PoolStats> stats(String pool) {
+        PoolState state = pools.get(pool);
+        return state == null ? Optional.empty() : Optional.of(state.stats());
+    }
+
+    /** The pools this member has seen, by name. */
+    public Set<String> pools() {
+        return new TreeSet<>(pools.keySet());
+    }
+
+    private PoolState pool(String name) {
+        return pools.computeIfAbsent(name, PoolState::new);
+    }
+
+    private CompletionStage<List<TransferResult>> execute(PoolState pool, TransferPlan plan) {
+        List<TransferRequest> requests = plan.moves().stream()
+                .map(m -> TransferRequest.of(pool.name, ids.next(), m))
+                .toList();
+        return executor.executeAll(requests).thenApply(results -> {
+            for (TransferResult r : results) {
+                pool.count(r.outcome());
+                r.settlement().whenComplete((settlement, broken) -> pool.settle(r.request(), settlement == null
+                        ? new Settlement(r.request().nanotokens(), 0, 0, false) : settlement));
+            }
+            return results;
+        });
+    }
+
+    private static CompletionStage<BorrowResult> refused(BorrowResult.Reason reason) {
+        return CompletableFuture.completedFuture(new BorrowResult.Refused(reason));
+    }
+
+    /** One pool's view of its lenders, its borrowing window and its counters. Guarded by its own monitor. */
+    private final class PoolState {
+        private final String name;
+        private final BorrowWindow window;
+        private Map<String, MemberSnapshot> view = new TreeMap<>();
+        private final Map<String, long[]> lentAndBorrowed = new HashMap<>();
+        private final Map<TransferOutcome, Long> outcomes = new EnumMap<>(TransferOutcome.class);
+
+        PoolState(String name) {
+            this.name = name;
+            this.window = new BorrowWindow(settings.window().toMillis(), clock.millis());
+        }
+
+        /**
+         * The view's buckets as lenders, with the settings in force now; {@code except} (the borrower) and buckets
+         * with a transfer in doubt left out.
+         */
+        synchronized List<Lender> lenders(String except) {
+            List<Lender> lenders = new ArrayList<>();
+            for (MemberSnapshot m : view.values()) {
+                if (!m.key().equals(except) && !executor.isInDoubt(m.key())) {
+                    settingsOf(m.key()).ifPresent(s -> lenders.add(s.lender(m.key(), m.tokensNanos(), m.capacity())));
+                }
+            }
+            return lenders;
+        }
+
+        synchronized long spare(String except) {
+            return lenders(except).stream().mapToLong(Lender::spareNanos).sum();
+        }
+
+        /** Counts a planned transfer as done until its settlement says otherwise. */
+        synchronized void reserve(TransferPlan plan) {
+            for (Move m : plan.moves()) {
+                adjustView(m.lender(), -m.nanotokens());
+                window.borrowed(m.borrower(), weightOf(m.borrower()), m.nanotokens());
+            }
+        }
+
+        /** Corrects the reservation by what really happened, and adds it to the totals. */
+        synchronized void settle(TransferRequest request, Settlement s) {
+            adjustView(request.lender(), request.nanotokens() - (s.debitedNanos() - s.refundedNanos()));
+            window.borrowed(request.borrower(), weightOf(request.borrower()), s.creditedNanos() - request.nanotokens());
+            lentAndBorrowed.computeIfAbsent(request.lender(), k -> new long[2])[0] += s.creditedNanos();
+            lentAndBorrowed.computeIfAbsent(request.borrower(), k -> new long[2])[1] += s.creditedNanos();
+            if (!s.resolved() || s.lostNanos() > 0) {
+                LOG.warn("transfer {} in pool {} settled with {} nanotokens not returned (resolved: {})",
+                        request.id(), name, s.lostNanos(), s.resolved());
+            }
+        }
+
+        synchronized void count(TransferOutcome outcome) {
+            outcomes.merge(outcome, 1L, Long::sum);
+        }
+
+        synchronized PoolStats stats() {
+            Set<String> keys = new TreeSet<>(view.keySet());
+            keys.addAll(lentAndBorrowed.keySet());
+            List<MemberStats> members = new ArrayList<>();
+            long lent = 0;
+            long borrowed = 0;
+            for (String key : keys) {
+                long[] totals = lentAndBorrowed.getOrDefault(key, new long[2]);
+                lent += totals[0];
+                borrowed += totals[1];
+                MemberSnapshot m = view.get(key);
+                Optional<TransferSettings> s = settingsOf(key);
+                long tokens = m == null ? 0 : m.tokensNanos();
+                long spare = m == null || s.isEmpty() ? 0 : s.get().lender(key, tokens, m.capacity()).spareNanos();
+                members.add(new MemberStats(key, s.map(TransferSettings::region).orElse(""),
+                        s.map(TransferSettings::weight).orElse(TransferSettings.DEFAULT_WEIGHT),
+                        s.map(TransferSettings::canBorrow).orElse(false), s.map(TransferSettings::canLend).orElse(false),
+                        tokens, spare, window.borrowedNanos(key), totals[0], totals[1]));
+            }
+            Map<String, Long> transfers = new TreeMap<>();
+            outcomes.forEach((outcome, count) -> transfers.put(outcome.label(), count));
+            return new PoolStats(name, breakers.state(name), spare(null), window.capacityNanos(), window.startedAt(),
+                    lent, borrowed, transfers, members);
+        }
+
+        private Optional<TransferSettings> settingsOf(String key) {
+            return lookup.settingsFor(key).filter(s -> s.pool().equals(name));
+        }
+
+        private long weightOf(String key) {
+            return settingsOf(key).map(TransferSettings::weightUnits).orElse(TransferSettings.WEIGHT_UNITS);
+        }
+
+        private void adjustView(String key, long deltaNanos) {
+            MemberSnapshot m = view.get(key);
+            if (m != null) {
+                view.put(key, new MemberSnapshot(key, m.tokensNanos() + deltaNanos, m.capacity(), m.burstNanos(),
+                        m.demandNanos()));
+            }
+        }
+    }
+}

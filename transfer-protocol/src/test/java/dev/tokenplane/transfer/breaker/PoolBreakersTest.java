@@ -1,0 +1,168 @@
+package dev.tokenplane.transfer.breaker;
+
+import dev.tokenplane.store.FakeClock;
+import dev.tokenplane.store.local.LocalBucketStore;
+import dev.tokenplane.transfer.exec.FaultyBucketStore;
+import dev.tokenplane.transfer.exec.FaultyBucketStore.Fault;
+import dev.tokenplane.transfer.exec.FaultyBucketStore.Op;
+import dev.tokenplane.transfer.exec.ManualTimer;
+import dev.tokenplane.transfer.exec.TransferExecutor;
+import dev.tokenplane.transfer.exec.TransferOutcome;
+import dev.tokenplane.transfer.exec.TransferRequest;
+import dev.tokenplane.transfer.exec.TransferResult;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.CompletableFuture;
+
+import static dev.tokenplane.transfer.exec.StoreFixture.T;
+import static dev.tokenplane.transfer.exec.StoreFixture.await;
+import static dev.tokenplane.transfer.exec.StoreFixture.bucket;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The pool breaker through the executor, on a fake clock: closed, open, half-open, closed; nothing tried while open. */
+class PoolBreakersTest {
+
+    private FakeClock clock;
+    private ManualTimer timer;
+    private FaultyBucketStore store;
+    private PoolBreakers breakers;
+    private TransferExecutor executor;
+    private long ids;
+
+    @BeforeEach
+    void setUp() {
+        clock = new FakeClock();
+        timer = new ManualTimer(clock);
+        store = new FaultyBucketStore(new LocalBucketStore(clock), clock);
+        breakers = PoolBreakers.withDefaults(clock);
+        executor = new TransferExecutor(store, breakers, timer, () -> clock.millis() * 1_000_000,
+                TransferExecutor.Settings.defaults());
+        bucket(store, "lender", 900);
+        bucket(store, "borrower", 0);
+    }
+
+    @AfterEach
+    void tearDown() {
+        store.close();
+    }
+
+    private TransferResult transfer() {
+        return await(executor.execute(new TransferRequest("p", ++ids, "lender", "borrower", T, 0)));
+    }
+
+    /**
+     * A transfer that fails because the borrower's member is lost; the member comes back in time for the fence, so
+     * the transfer settles and its buckets are no longer in doubt for the next one.
+     */
+    private void failOne() {
+        store.lose("borrower");
+        assertThat(transfer().outcome()).isEqualTo(TransferOutcome.FAILED);
+        store.restore("borrower");
+        timer.advance(5);
+    }
+
+    private void failTenTransfers() {
+        for (int i = 0; i < PoolBreakers.DEFAULT_MINIMUM_NUMBER_OF_CALLS; i++) {
+            failOne();
+        }
+    }
+
+    @Test
+    void shouldGoFromClosedToOpenToHalfOpenToClosed() {
+        // Given a closed breaker
+        assertThat(breakers.state("p")).isEqualTo(BreakerState.CLOSED);
+
+        // When the borrower's member is lost for ten transfers
+        failTenTransfers();
+
+        // Then the breaker opens
+        assertThat(breakers.state("p")).isEqualTo(BreakerState.OPEN);
+
+        // When the wait in the open state has passed, the next transfer is a probe
+        clock.advance(PoolBreakers.DEFAULT_WAIT_IN_OPEN_STATE.toMillis() + 1);
+        assertThat(transfer().outcome()).isEqualTo(TransferOutcome.OK);
+        assertThat(breakers.state("p")).isEqualTo(BreakerState.HALF_OPEN);
+
+        // And when the probes succeed, it closes
+        for (int i = 1; i < PoolBreakers.DEFAULT_HALF_OPEN_PROBES; i++) {
+            assertThat(transfer().outcome()).isEqualTo(TransferOutcome.OK);
+        }
+        assertThat(breakers.state("p")).isEqualTo(BreakerState.CLOSED);
+    }
+
+    @Test
+    void shouldAttemptNoTransferWhileOpen() {
+        failTenTransfers();
+        int callsBefore = store.stepCalls();
+
+        TransferResult r = transfer();
+
+        assertThat(r).isInstanceOfSatisfying(TransferResult.NotAttempted.class,
+                n -> assertThat(n.reason()).isEqualTo(TransferResult.Reason.BREAKER_OPEN));
+        assertThat(r.outcome()).isEqualTo(TransferOutcome.BREAKER_OPEN);
+        assertThat(store.stepCalls()).isEqualTo(callsBefore);
+        assertThat(breakers.states()).containsEntry("p", BreakerState.OPEN);
+    }
+
+    @Test
+    void shouldReopenWhenTheProbesFail() {
+        failTenTransfers();
+        clock.advance(PoolBreakers.DEFAULT_WAIT_IN_OPEN_STATE.toMillis() + 1);
+
+        for (int i = 0; i < PoolBreakers.DEFAULT_HALF_OPEN_PROBES; i++) {
+            failOne();
+        }
+
+        assertThat(breakers.state("p")).isEqualTo(BreakerState.OPEN);
+    }
+
+    @Test
+    void shouldOpenOnTransfersThatTimeOut() {
+        for (int i = 0; i < PoolBreakers.DEFAULT_MINIMUM_NUMBER_OF_CALLS; i++) {
+            store.inject(Op.CREDIT, "borrower", Fault.HANG_AFTER_APPLY);
+            CompletableFuture<TransferResult> answer = executor.execute(
+                    new TransferRequest("p", ++ids, "lender", "borrower", T, 0)).toCompletableFuture();
+            timer.advance(2);
+            assertThat(answer.join()).isInstanceOfSatisfying(TransferResult.Failed.class,
+                    f -> assertThat(f.timedOut()).isTrue());
+            timer.advance(500); // the hung step times out and is fenced; the transfer settles
+        }
+
+        assertThat(breakers.state("p")).isEqualTo(BreakerState.OPEN);
+    }
+
+    @Test
+    void shouldOpenOnSlowTransfersEvenWhenTheySucceed() {
+        // Every store call takes 3 ms of fake time: each transfer succeeds in 6 ms, over the 1 ms slow threshold
+        store.slow(3);
+
+        for (int i = 0; i < PoolBreakers.DEFAULT_MINIMUM_NUMBER_OF_CALLS; i++) {
+            assertThat(transfer().outcome()).isEqualTo(TransferOutcome.OK);
+        }
+
+        assertThat(breakers.state("p")).isEqualTo(BreakerState.OPEN);
+        assertThat(breakers.breaker("p").getMetrics().getNumberOfSlowSuccessfulCalls())
+                .isEqualTo(PoolBreakers.DEFAULT_MINIMUM_NUMBER_OF_CALLS);
+    }
+
+    @Test
+    void shouldStayClosedOnHealthyFastTransfers() {
+        for (int i = 0; i < 3 * PoolBreakers.DEFAULT_MINIMUM_NUMBER_OF_CALLS; i++) {
+            transfer();
+        }
+
+        assertThat(breakers.state("p")).isEqualTo(BreakerState.CLOSED);
+        assertThat(breakers.state("never-used")).isEqualTo(BreakerState.CLOSED);
+    }
+
+    @Test
+    void shouldShowEveryResilience4jStateAsOneOfOurThree() {
+        assertThat(BreakerState.of(CircuitBreaker.State.FORCED_OPEN)).isEqualTo(BreakerState.OPEN);
+        assertThat(BreakerState.of(CircuitBreaker.State.DISABLED)).isEqualTo(BreakerState.CLOSED);
+        assertThat(BreakerState.of(CircuitBreaker.State.METRICS_ONLY)).isEqualTo(BreakerState.CLOSED);
+        assertThat(BreakerState.HALF_OPEN.label()).isEqualTo("half_open");
+    }
+}
