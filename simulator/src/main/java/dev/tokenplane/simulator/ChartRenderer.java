@@ -24,7 +24,7 @@ import java.util.function.Consumer;
 public final class ChartRenderer {
 
     private static final int PANEL_WIDTH = 800;
-    private static final int PANEL_HEIGHT = 420;
+    private static final int PANEL_HEIGHT = 440;
     private static final Color DEMAND = new Color(150, 150, 150);
     private static final Color CAPACITY = new Color(31, 119, 180);
     private static final Color SERVED = new Color(44, 160, 44);
@@ -38,9 +38,10 @@ public final class ChartRenderer {
     public void render(Comparison comparison, Path directory, Consumer<String> progress) throws IOException {
         Files.createDirectories(directory);
         for (Comparison.ScenarioResult result : comparison.results()) {
+            double yMax = commonMax(result.runs());
             List<XYChart> panels = new ArrayList<>();
             for (int i = 0; i < result.runs().size(); i++) {
-                panels.add(panel(result.scenario(), result.runs().get(i), result.metrics().get(i)));
+                panels.add(panel(result.runs().get(i), result.metrics().get(i), yMax));
             }
             int columns = 2;
             int rows = (panels.size() + columns - 1) / columns;
@@ -50,17 +51,30 @@ public final class ChartRenderer {
         }
     }
 
-    private static XYChart panel(Scenario scenario, Run run, Metrics metrics) {
+    /** One scale for all panels of a scenario, so they compare at a glance: the largest value, rounded up to 50. */
+    static double commonMax(List<Run> runs) {
+        double max = 0;
+        for (Run run : runs) {
+            LaneTrace lane = run.lanes().get(0);
+            for (int t = 0; t < lane.ticks(); t++) {
+                max = Math.max(max, Math.max(lane.demand()[t], Math.max(lane.capacity()[t], lane.served()[t])));
+            }
+        }
+        return Math.ceil(max * 1.02 / 50) * 50;
+    }
+
+    private static XYChart panel(Run run, Metrics metrics, double yMax) {
         LaneTrace lane = run.lanes().get(0);
         XYChart chart = new XYChartBuilder().width(PANEL_WIDTH).height(PANEL_HEIGHT)
                 .title(String.format(java.util.Locale.ROOT, "%s (%s): score %.1f, goodput %.1f%%, overload %.1f%%",
                         run.algorithm(), lane.laneId(), metrics.score(), metrics.goodputPct(), metrics.overloadPct()))
                 .xAxisTitle("time (s)").yAxisTitle("requests/s").build();
         XYStyler styler = chart.getStyler();
-        styler.setLegendPosition(Styler.LegendPosition.InsideNW);
-        styler.setLegendBackgroundColor(new Color(255, 255, 255, 200));
+        styler.setLegendPosition(Styler.LegendPosition.OutsideS);
+        styler.setLegendLayout(Styler.LegendLayout.Horizontal);
         styler.setChartBackgroundColor(Color.WHITE);
         styler.setYAxisMin(0, 0.0);
+        styler.setYAxisMax(0, yMax);
         styler.setYAxisMin(1, 0.0);
         styler.setYAxisMax(1, 1.0);
         styler.setYAxisGroupPosition(1, Styler.YAxisPosition.Right);

@@ -27,11 +27,13 @@ public final class Report {
 
     private final Comparison main;
     private final Comparison variants;
+    private final List<Robustness> robustness;
     private final PressureConfig pressure;
 
-    public Report(Comparison main, Comparison variants, PressureConfig pressure) {
+    public Report(Comparison main, Comparison variants, List<Robustness> robustness, PressureConfig pressure) {
         this.main = main;
         this.variants = variants;
+        this.robustness = List.copyOf(robustness);
         this.pressure = pressure;
     }
 
@@ -52,11 +54,13 @@ public final class Report {
                 + " hand.\n\n");
         summary(md);
         targets(md);
+        robustness(md);
         model(md);
         for (Comparison.ScenarioResult result : main.results()) {
             scenario(md, result);
         }
         forecasters(md);
+        discussion(md);
         return md.toString();
     }
 
@@ -119,6 +123,30 @@ public final class Report {
         md.append('\n');
     }
 
+    private void robustness(StringBuilder md) {
+        md.append("## Robustness: other seeds, noisier CPU\n\n");
+        md.append("The tables above are one draw (seed ").append(main.seed()).append("). Here the same comparison"
+                + " runs on seeds 1..N; 'ours wins' counts the seeds in which ours beat all three baselines on the"
+                + " score (a tie is not a win).\n\n");
+        List<String> names = algorithmNames(main);
+        for (Robustness r : robustness) {
+            md.append("**").append(r.label()).append(", ").append(r.seeds()).append(" seeds** (mean score)\n\n");
+            md.append("| scenario |");
+            names.forEach(n -> md.append(' ').append(n).append(" |"));
+            md.append(" ours wins | ours steady osc/100 | ours settle (ticks) |\n|---|");
+            names.forEach(n -> md.append("---:|"));
+            md.append("---:|---:|---:|\n");
+            for (Robustness.Row row : r.scenarios()) {
+                md.append("| ").append(row.scenario()).append(" |");
+                row.meanScores().forEach(v -> md.append(' ').append(fmt2(v)).append(" |"));
+                md.append(' ').append(row.oursWins()).append('/').append(r.seeds()).append(" | ")
+                        .append(fmt(row.oursSteadyOscMean())).append(" | ").append(fmt(row.oursSettleMean()))
+                        .append(" |\n");
+            }
+            md.append('\n');
+        }
+    }
+
     private void model(StringBuilder md) {
         ServerModel s = ServerModel.DEFAULT;
         SizingConfig ours = SizingConfig.defaults();
@@ -138,8 +166,8 @@ public final class Report {
                 .append(fmt(Scenarios.RULE.adaptive().growthFactor())).append(", shrinkFactor ")
                 .append(fmt(Scenarios.RULE.adaptive().shrinkFactor()))
                 .append(" (the http-api.md example). A resized bucket keeps its tokens, clamped.\n");
-        md.append("- **Server.** A capacity in requests/s. CPU = ").append(fmt(s.idleCpu())).append(" + ")
-                .append(fmt(1 - s.idleCpu())).append(" × busy, plus noise (σ ").append(fmt3(s.cpuNoise()))
+        md.append("- **Server.** A capacity in requests/s. CPU = ").append(fmt2(s.idleCpu())).append(" + ")
+                .append(fmt2(1 - s.idleCpu())).append(" × busy, plus noise (σ ").append(fmt3(s.cpuNoise()))
                 .append("). Mean latency = base / (1 − ρ) (M/M/1, ρ = admitted / capacity, capped at ")
                 .append(fmt(s.maxRho())).append(") plus the wait in the backlog (at most ")
                 .append(fmt0(s.queueSeconds())).append(" s of work; beyond that requests are dropped). Latency is"
@@ -212,22 +240,163 @@ public final class Report {
 
     private void forecasters(StringBuilder md) {
         md.append("## Choosing the forecaster\n\n");
-        md.append("Ours with each forecaster (everything else at its default). The default is ")
-                .append(describe(SizingConfig.defaults().forecaster())).append(".\n\n");
+        md.append("Ours with each forecaster, everything else at its default, on seed ").append(variants.seed())
+                .append(". The default is ").append(describe(SizingConfig.defaults().forecaster())).append(".\n\n");
         List<String> names = algorithmNames(variants);
         md.append("| scenario |");
-        names.forEach(n -> md.append(' ').append(n).append(" score |"));
-        names.forEach(n -> md.append(' ').append(n).append(" steady osc/100 |"));
+        names.forEach(n -> md.append(' ').append(n).append(" score | settle | steady osc/100 |"));
         md.append("\n|---|");
-        names.forEach(n -> md.append("---:|---:|"));
+        names.forEach(n -> md.append("---:|---:|---:|"));
         md.append('\n');
         for (Comparison.ScenarioResult result : variants.results()) {
             md.append("| ").append(result.scenario().name()).append(" |");
-            result.metrics().forEach(m -> md.append(' ').append(fmt(m.score())).append(" |"));
-            result.metrics().forEach(m -> md.append(' ').append(fmt(m.steadyOscillationPer100())).append(" |"));
+            result.metrics().forEach(m -> md.append(' ').append(fmt2(m.score())).append(" | ")
+                    .append(fmt0(m.settleTicks())).append(" | ").append(fmt(m.steadyOscillationPer100())).append(" |"));
             md.append('\n');
         }
         md.append('\n');
+    }
+
+    private void discussion(StringBuilder md) {
+        SizingConfig ours = SizingConfig.defaults();
+        md.append("## Discussion\n\n");
+        md.append("### Where ours does not beat all three\n\n");
+        boolean any = false;
+        for (Comparison.ScenarioResult result : main.results()) {
+            if (oursBeatsAll(result)) {
+                continue;
+            }
+            any = true;
+            String name = result.scenario().name();
+            Metrics o = result.metricsOf(OURS);
+            md.append("- **").append(name).append("** (").append(scores(result)).append("). ");
+            Robustness.Row row = robustness.get(0).scenarios().stream().filter(r -> r.scenario().equals(name))
+                    .findFirst().orElseThrow();
+            if (name.equals("step")) {
+                Metrics clamp = result.metricsOf("clamp-only");
+                md.append("The server has room for every step, so an algorithm that grows in time serves nearly"
+                        + " every request: clamp-only sheds ").append(fmt2(clamp.shedPct())).append(" % and ours ")
+                        .append(fmt2(o.shedPct())).append(" %, and both lose the same few requests to latency. The"
+                        + " score cannot separate them; the way they get there differs: clamp-only overshoots (")
+                        .append(fmt0(clamp.overshootPct())).append(" %), settles in ").append(fmt0(clamp.settleTicks()))
+                        .append(" ticks and makes ").append(fmt(clamp.steadyOscillationPer100()))
+                        .append(" direction changes per 100 steady ticks; ours ").append(fmt0(o.overshootPct()))
+                        .append(" %, ").append(fmt0(o.settleTicks())).append(" ticks, ")
+                        .append(fmt(o.steadyOscillationPer100())).append(".");
+            } else if (name.equals("spike")) {
+                Run clamp = runOf(result, "clamp-only");
+                md.append("The spike lasts 5 ticks, and the loop sees a tick's load one tick later, smooths it and"
+                        + " waits ").append(ours.damping().cooldownMillis()).append(" ms between resizes: no"
+                        + " algorithm gains much during it, and fixed, AIMD and ours end within ")
+                        .append(fmt(spread(result, "fixed", "AIMD", OURS))).append(" points of each other."
+                        + " What ours avoids is the overreaction: clamp-only grows to ")
+                        .append(fmt0(maxCapacity(clamp))).append(" during the spike and keeps a bucket far larger"
+                        + " than the demand for a while after it.");
+            } else if (name.equals("outage")) {
+                md.append("Ours holds its size while the reports are stale, as designed, so it behaves like the"
+                        + " fixed bucket during the outage; afterwards the server sits near pressureHigh at that size,"
+                        + " which leaves almost nothing to gain.");
+            } else {
+                md.append("See the scenario's table and chart.");
+            }
+            md.append(" Over ").append(robustness.get(0).seeds()).append(" seeds ours wins ")
+                    .append(row.oursWins()).append('/').append(robustness.get(0).seeds())
+                    .append(", mean score ").append(fmt2(row.meanScores().get(indexOf(OURS)))).append(" against ")
+                    .append(fmt2(bestOtherMean(row))).append(" for the best baseline.\n");
+        }
+        if (!any) {
+            md.append("None on this seed.\n");
+        }
+        md.append('\n');
+
+        md.append("### Settle time after capacity events\n\n");
+        md.append("The settle target is about demand steps, and ours meets it in the step scenario. Where the size is"
+                + " set by the server's pressure instead (slowdown, skew), ours approaches the pressure target in"
+                + " halving steps, because latency turns steep near saturation and a full step overshoots, and after"
+                + " a shed it waits ").append(ours.damping().growthHoldAfterShedMillis()).append(" ms before"
+                + " growing again. That costs settle time (here: slowdown ")
+                .append(fmt0(metricsOf("slowdown").settleTicks())).append(" ticks, skew ")
+                .append(fmt0(metricsOf("skew").settleTicks())).append(") and is what keeps the steady-state"
+                + " oscillation low (slowdown: ours ").append(fmt(metricsOf("slowdown").steadyOscillationPer100()))
+                .append(", clamp-only ").append(fmt(main.results().stream()
+                        .filter(r -> r.scenario().name().equals("slowdown")).findFirst().orElseThrow()
+                        .metricsOf("clamp-only").steadyOscillationPer100()))
+                .append(" direction changes per 100 ticks). In the slowdown the first shed is followed by a second:"
+                + " the queue built while the server was overloaded keeps its CPU saturated for a few seconds after"
+                + " the first shed, and a loop that sees only CPU and latency cannot tell that from an overload that"
+                + " goes on. The size undershoots (overshoot column) and climbs back.\n\n");
+
+        md.append("### Noise\n\n");
+        Robustness noisy = robustness.get(robustness.size() - 1);
+        Robustness.Row worst = noisy.scenarios().stream().filter(r -> !Double.isNaN(r.oursSteadyOscMean()))
+                .max(java.util.Comparator.comparingDouble(Robustness.Row::oursSteadyOscMean)).orElseThrow();
+        md.append("With noisier CPU samples (").append(noisy.label()).append(", second robustness table) ours'"
+                + " steady-state oscillation rises, to ")
+                .append(fmt(worst.oursSteadyOscMean())).append(" per 100 ticks at worst (").append(worst.scenario())
+                .append("). The pressure is smoothed (weight ").append(fmt(ours.pressure().smoothing()))
+                .append(" on the newest sample) and a resize under ").append(fmt0(100 * ours.damping()
+                        .minChangeFraction())).append(" % is not made; on hosts noisier than that, lower"
+                + " `pressureTarget` below `pressureHigh` to widen the pressure dead band, or lower the smoothing"
+                + " weight.\n\n");
+
+        md.append("### How the defaults were chosen\n\n");
+        md.append("The scenarios, the server model and the score were fixed before tuning and not changed after. The"
+                + " defaults were tuned on seeds 1–20 at both noise levels, not on the seed of this report. EWMA is"
+                + " the default forecaster: Holt's trend keeps rising after a spike ends and makes the bucket"
+                + " overshoot (see the variants table), and on the ramp and the sine the trend gains little because"
+                + " the step factors, not the forecast's lag, set the pace. `pressureTarget` defaults to"
+                + " `pressureHigh`: growth stops about two minimum changes short of it, and a shed lands on it, which"
+                + " together leave a dead band of pressure without a second threshold. A lower `pressureTarget` (0.75)"
+                + " oscillated less under the noisier CPU but gave up goodput in the ramp, the skew and the outage,"
+                + " where the server's best throughput is close to pressureHigh; we kept the higher one and report the"
+                + " noise cost above.\n");
+    }
+
+    private Metrics metricsOf(String scenario) {
+        return main.results().stream().filter(r -> r.scenario().name().equals(scenario)).findFirst().orElseThrow()
+                .metricsOf(OURS);
+    }
+
+    private int indexOf(String algorithm) {
+        return algorithmNames(main).indexOf(algorithm);
+    }
+
+    private double bestOtherMean(Robustness.Row row) {
+        double best = Double.NEGATIVE_INFINITY;
+        List<String> names = algorithmNames(main);
+        for (int i = 0; i < names.size(); i++) {
+            if (!names.get(i).equals(OURS)) {
+                best = Math.max(best, row.meanScores().get(i));
+            }
+        }
+        return best;
+    }
+
+    private static String scores(Comparison.ScenarioResult result) {
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i < result.runs().size(); i++) {
+            parts.add(result.runs().get(i).algorithm() + " " + fmt(result.metrics().get(i).score()));
+        }
+        return String.join(", ", parts);
+    }
+
+    private static double spread(Comparison.ScenarioResult result, String... algorithms) {
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        for (String algorithm : algorithms) {
+            double score = result.metricsOf(algorithm).score();
+            min = Math.min(min, score);
+            max = Math.max(max, score);
+        }
+        return max - min;
+    }
+
+    private static Run runOf(Comparison.ScenarioResult result, String algorithm) {
+        return result.runs().stream().filter(r -> r.algorithm().equals(algorithm)).findFirst().orElseThrow();
+    }
+
+    private static double maxCapacity(Run run) {
+        return java.util.Arrays.stream(run.lanes().get(0).capacity()).max().orElse(Double.NaN);
     }
 
     static boolean oursBeatsAll(Comparison.ScenarioResult result) {
@@ -257,6 +426,10 @@ public final class Report {
 
     static String fmt(double value) {
         return Double.isNaN(value) ? "–" : String.format(Locale.ROOT, "%.1f", value);
+    }
+
+    static String fmt2(double value) {
+        return Double.isNaN(value) ? "–" : String.format(Locale.ROOT, "%.2f", value);
     }
 
     static String fmt0(double value) {

@@ -20,6 +20,11 @@ public final class SimulatorMain implements Callable<Integer> {
 
     /** The seed of the committed report. */
     public static final long DEFAULT_SEED = 42;
+    /** Seeds 1..N of the robustness tables. */
+    static final int ROBUSTNESS_SEEDS = 20;
+    /** The server model with noisier CPU samples, for the sensitivity table. */
+    static final ServerModel NOISY = new ServerModel(ServerModel.DEFAULT.idleCpu(), 0.04, ServerModel.DEFAULT.sloMs(),
+            ServerModel.DEFAULT.queueSeconds(), ServerModel.DEFAULT.maxRho());
 
     @Option(names = "--seed", description = "Seed of the workloads (default: ${DEFAULT-VALUE}).")
     long seed = DEFAULT_SEED;
@@ -29,7 +34,10 @@ public final class SimulatorMain implements Callable<Integer> {
 
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
-        System.exit(new CommandLine(new SimulatorMain()).execute(args));
+        int code = new CommandLine(new SimulatorMain()).execute(args);
+        if (code != 0) {
+            System.exit(code);
+        }
     }
 
     /** The four algorithms of the comparison, ours with the policy's defaults. */
@@ -55,9 +63,15 @@ public final class SimulatorMain implements Callable<Integer> {
         System.out.println("Forecaster variants");
         Comparison variants = Comparison.run(scenarios, forecasterVariants(), seed, ServerModel.DEFAULT,
                 System.out::println);
-        System.out.println("Drawing charts into " + out.toAbsolutePath());
+        System.out.println("Robustness over " + ROBUSTNESS_SEEDS + " seeds");
+        List<Robustness> robustness = List.of(
+                Robustness.run("CPU noise σ " + ServerModel.DEFAULT.cpuNoise(), ROBUSTNESS_SEEDS, scenarios,
+                        algorithms(), ServerModel.DEFAULT, System.out::println),
+                Robustness.run("CPU noise σ " + NOISY.cpuNoise(), ROBUSTNESS_SEEDS, scenarios, algorithms(), NOISY,
+                        System.out::println));
+        System.out.println("Drawing charts into " + out.toAbsolutePath().normalize());
         new ChartRenderer().render(main, out, System.out::println);
-        Path report = new Report(main, variants, PressureConfig.defaults()).write(out);
+        Path report = new Report(main, variants, robustness, PressureConfig.defaults()).write(out);
         System.out.printf("Wrote %s in %d ms%n", report, (System.nanoTime() - started) / 1_000_000);
         return 0;
     }

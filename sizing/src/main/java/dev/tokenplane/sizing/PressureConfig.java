@@ -31,7 +31,7 @@ public record PressureConfig(double pressureHigh, double pressureTarget, double 
                              double latencyP99TargetMs) {
 
     public static final double DEFAULT_PRESSURE_HIGH = 0.8;
-    public static final double DEFAULT_PRESSURE_TARGET = 0.75;
+    public static final double DEFAULT_PRESSURE_TARGET = 0.8;
     public static final double DEFAULT_SMOOTHING = 0.5;
     public static final double DEFAULT_CPU_TARGET = 1.0;
     public static final double DEFAULT_MEMORY_TARGET = 1.0;
@@ -49,7 +49,7 @@ public record PressureConfig(double pressureHigh, double pressureTarget, double 
     }
 
     /**
-     * pressureHigh 0.8, pressureTarget 0.75, smoothing 0.5; CPU and memory against 1.0; latency p99 against 1000 ms; network and disk
+     * pressureHigh 0.8, pressureTarget 0.8, smoothing 0.5; CPU and memory against 1.0; latency p99 against 1000 ms; network and disk
      * off.
      */
     public static PressureConfig defaults() {

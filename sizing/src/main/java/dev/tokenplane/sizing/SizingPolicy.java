@@ -8,31 +8,37 @@ package dev.tokenplane.sizing;
  * <pre>
  * predicted = forecast(attempted tokens per second) * capacity / refillPerSecond   // in capacity units
  * if predicted &gt; size * thresholdHigh and pressure &lt; pressureHigh: grow
- * elif predicted &lt; size * thresholdLow or pressure &gt; pressureHigh:   shrink (for demand, or shed for pressure)
+ * elif predicted &lt; size * thresholdLow or pressure &gt; pressureHigh:   shrink (for demand) or shed (for pressure)
  * else:                                                             hold (the dead band)
+ * new = clamp(new, minCapacity, maxCapacity)
  * </pre>
- * and then damped, in this order (each rule has its {@link SizingReason}):
- * <ul>
- *   <li><b>pinned</b> (an override): hold; <b>outside [min, max]</b>: clamp at once;
+ * {@code pressure} is the {@link PressureConfig#pressure(LoadSample) pressure} of the latest load sample, smoothed
+ * ({@link PressureConfig#smoothing()}) unless the sample is saturated (1.0), which is acted on at once.
+ * Then the damping, in this order (each rule has its {@link SizingReason}):
+ * <ol>
+ *   <li><b>pinned</b> (an override): hold. <b>Outside [min, max]</b> (the rule changed): clamp at once.
  *   <li><b>missing or stale data</b>: no demand window, no load report for a load-driven bucket, or a report older
- *       than {@code staleAfterMillis}: hold;
- *   <li><b>grow</b> to {@code size * growthFactor}, but not while app-limited (granted &lt;
- *       {@code appLimitedFraction * size}), not within {@code cooldownMillis} of the last resize or
- *       {@code growthHoldAfterShedMillis} of the last shed, at most by {@code maxStepUp}, and no larger than
- *       {@code granted * pressureHigh / pressure} (the headroom: the size at which the load, if it grew with the size,
- *       would reach pressureHigh);
- *   <li><b>shrink for demand</b> to {@code size * shrinkFactor}, at most by {@code maxStepDown}, not within the
- *       cooldown, and never below {@code predicted / thresholdHigh} (which would grow again next tick);
- *   <li><b>shed for pressure</b> to {@code granted * pressureHigh / pressure}: the step is proportional to the
- *       excess, where the seed takes a fixed {@code shrinkFactor} (too much for a small excess, which then grows back:
- *       oscillation; too little for a large one). At most by {@code maxStepDown}, not within the cooldown;
+ *       than {@code staleAfterMillis}: hold.
+ *   <li><b>grow</b> to {@code max(size * growthFactor, predicted / bandMiddle)}, where {@code bandMiddle} is the
+ *       utilisation halfway between the thresholds; but not while app-limited (granted &lt;
+ *       {@code appLimitedFraction * size}), not within {@code cooldownMillis} of the last resize nor
+ *       {@code growthHoldAfterShedMillis} of the last shed, at most by {@code maxStepUp}, and within the headroom:
+ *       no further than {@code granted * sqrt(pressureTarget / pressure)}: halfway, geometrically, to the size whose
+ *       load would reach pressureTarget if load grew with size (load is not linear in size near saturation).
+ *   <li><b>shrink for demand</b> to {@code min(size * shrinkFactor, predicted / bandMiddle)}, at most by
+ *       {@code maxStepDown}, never below {@code predicted / thresholdHigh} (which would grow back next tick), not within
+ *       the cooldown.
+ *   <li><b>shed for pressure</b> to {@code granted * pressureTarget / pressure}, at most by {@code maxStepDown}, not
+ *       within the cooldown. The step is proportional to the excess, where the seed takes a fixed shrinkFactor (too
+ *       much for a small excess, which then grows back: oscillation; too little for a large one).
  *   <li>a resize smaller than {@code minChangeFraction} of the size is not made (unless it reaches min or max).
- * </ul>
- * After a resize the refill is {@code capacity * refillPerCapacity} (the rule's ratio). The forecast is updated on
- * every call with demand data, also when the decision is a hold, so it is warm when the hold ends.
+ * </ol>
+ * Growth rounds up and shrinking rounds down, so a small bucket still moves by at least one token. After a resize the
+ * refill is {@code capacity * refillPerCapacity} (the rule's ratio). The forecast is updated on every call that has
+ * demand data, holds included, so it is warm when a hold ends.
  *
  * <h2>Use</h2>
- * Call {@link #decide(long, SizingInput)} once per tick per bucket with the time of the caller's clock, store
+ * Call {@link #decide(long, SizingInput)} once per tick per bucket with the caller's clock, store
  * {@link SizingDecision#state()} with the bucket, and apply {@link SizingDecision#capacity()} and
  * {@link SizingDecision#refillPerSecond()} when {@link SizingDecision#resized()}.
  *
@@ -154,12 +160,10 @@ public final class SizingPolicy {
             double target = Math.max(size * in.settings().growthFactor(), predicted / bandMiddle());
             target = Math.min(target, size * (1 + damping.maxStepUp()));
             if (pressure > 0) {
-                // headroom: the size whose load would reach pressureTarget if load grew with the size. Go halfway
-                // (geometrically), since load is not linear in size near saturation (latency grows as 1 / (1 - rho)),
-                // but at least a worthwhile step when the headroom allows one, so growth does not stall short of it
-                double headroom = granted * pressureTarget / pressure;
-                double halfway = granted * Math.sqrt(pressureTarget / pressure);
-                target = Math.min(target, Math.max(halfway, Math.min(headroom, size * (1 + minChange()))));
+                // halfway (geometrically) to the size whose load would reach pressureTarget if load grew with size:
+                // load is not linear in size near saturation (latency grows as 1 / (1 - rho)), so the full step would
+                // overshoot. With the minimum change, growth stops near pressureTarget / (1 + minChange)^2
+                target = Math.min(target, granted * Math.sqrt(pressureTarget / pressure));
             }
             long next = limits.clamp((long) Math.ceil(target - ROUNDING_SLACK));
             if (next <= size) {

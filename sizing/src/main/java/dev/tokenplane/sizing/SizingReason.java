@@ -11,13 +11,13 @@ public enum SizingReason {
     GROW_DEMAND,
     /** Forecast demand below {@code size * thresholdLow}: shrank. */
     SHRINK_DEMAND,
-    /** Pressure above {@code pressureHigh}: shrank towards the size at which it would be {@code pressureHigh}. */
+    /** Pressure above {@code pressureHigh}: shrank towards the size at which it would be {@code pressureTarget}. */
     SHRINK_PRESSURE,
     /** The size was outside [minCapacity, maxCapacity] (the rule changed): clamped to it. */
     CLAMPED,
     /** Forecast demand between the thresholds and no excess pressure. */
     HOLD_DEAD_BAND,
-    /** Would grow, but the pressure leaves no headroom for a larger size. */
+    /** Would grow, but the pressure is at or above {@code pressureTarget}: no headroom for a larger size. */
     HOLD_NO_HEADROOM,
     /** Would resize, but the last resize was less than {@code cooldownMillis} ago. */
     HOLD_COOLDOWN,
