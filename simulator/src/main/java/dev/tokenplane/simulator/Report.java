@@ -68,12 +68,10 @@ public final class Report {
         md.append("## Summary: composite score\n\n");
         md.append("Score = goodput % − ").append(fmt(Metrics.OVERLOAD_PENALTY))
                 .append(" × overload % (higher is better; definitions below). Best per scenario in bold.\n\n");
-        List<String> names = algorithmNames(main);
-        md.append("| scenario |");
-        names.forEach(n -> md.append(' ').append(n).append(" |"));
-        md.append(" ours beats all three |\n|---|");
-        names.forEach(n -> md.append("---:|"));
-        md.append(":---:|\n");
+        List<String> columns = new ArrayList<>(List.of("scenario"));
+        columns.addAll(algorithmNames(main));
+        columns.add("ours beats all three");
+        tableHeader(md, columns);
         for (Comparison.ScenarioResult result : main.results()) {
             double best = result.metrics().stream().mapToDouble(Metrics::score).max().orElse(Double.NaN);
             md.append("| ").append(result.scenario().name()).append(" |");
@@ -131,11 +129,10 @@ public final class Report {
         List<String> names = algorithmNames(main);
         for (Robustness r : robustness) {
             md.append("**").append(r.label()).append(", ").append(r.seeds()).append(" seeds** (mean score)\n\n");
-            md.append("| scenario |");
-            names.forEach(n -> md.append(' ').append(n).append(" |"));
-            md.append(" ours wins | ours steady osc/100 | ours settle (ticks) |\n|---|");
-            names.forEach(n -> md.append("---:|"));
-            md.append("---:|---:|---:|\n");
+            List<String> columns = new ArrayList<>(List.of("scenario"));
+            columns.addAll(names);
+            columns.addAll(List.of("ours wins", "ours steady osc/100", "ours settle (ticks)"));
+            tableHeader(md, columns);
             for (Robustness.Row row : r.scenarios()) {
                 md.append("| ").append(row.scenario()).append(" |");
                 row.meanScores().forEach(v -> md.append(' ').append(fmt2(v)).append(" |"));
@@ -169,7 +166,7 @@ public final class Report {
         md.append("- **Server.** A capacity in requests/s. CPU = ").append(fmt2(s.idleCpu())).append(" + ")
                 .append(fmt2(1 - s.idleCpu())).append(" × busy, plus noise (σ ").append(fmt3(s.cpuNoise()))
                 .append("). Mean latency = base / (1 − ρ) (M/M/1, ρ = admitted / capacity, capped at ")
-                .append(fmt(s.maxRho())).append(") plus the wait in the backlog (at most ")
+                .append(fmt2(s.maxRho())).append(") plus the wait in the backlog (at most ")
                 .append(fmt0(s.queueSeconds())).append(" s of work; beyond that requests are dropped). Latency is"
                 + " exponential around that mean: p99 = mean × ln 100.\n");
         md.append("- **SLO.** ").append(fmt0(s.sloMs())).append(" ms. A completed request counts as goodput with"
@@ -197,8 +194,11 @@ public final class Report {
                 .append(d.growthHoldAfterShedMillis()).append(" ms after a shed; app-limited below ")
                 .append(fmt0(100 * d.appLimitedFraction())).append(" % of the size; no resize under ")
                 .append(fmt0(100 * d.minChangeFraction())).append(" %; hold when the report is older than ")
-                .append(d.staleAfterMillis()).append(" ms; growth capped by the pressure headroom; shed"
-                + " proportional to the excess pressure.\n\n");
+                .append(d.staleAfterMillis()).append(" ms; pressure smoothed (weight ")
+                .append(fmt(ours.pressure().smoothing())).append(" on the newest sample; a saturated sample acts at"
+                + " once); growth at most halfway (geometrically) to the size whose load would reach pressureTarget ")
+                .append(fmt(ours.pressure().pressureTarget())).append("; shed to the size that would bring the"
+                + " pressure to pressureTarget, in proportion to the excess.\n\n");
 
         md.append("### Measures\n\n");
         md.append("- **goodput**: requests completed within the SLO / requests offered, %.\n");
@@ -222,9 +222,8 @@ public final class Report {
     private void scenario(StringBuilder md, Comparison.ScenarioResult result) {
         Scenario scenario = result.scenario();
         md.append("## ").append(scenario.title()).append("\n\n").append(scenario.description()).append("\n\n");
-        md.append("| algorithm | score | goodput % | shed % | overload % | overshoot % | settle (ticks) | osc/100"
-                + " | steady osc/100 | fairness |\n");
-        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        tableHeader(md, List.of("algorithm", "score", "goodput %", "shed %", "overload %", "overshoot %",
+                "settle (ticks)", "osc/100", "steady osc/100", "fairness"));
         for (int i = 0; i < result.runs().size(); i++) {
             Metrics m = result.metrics().get(i);
             md.append("| ").append(result.runs().get(i).algorithm()).append(" | ").append(fmt(m.score()))
@@ -242,12 +241,9 @@ public final class Report {
         md.append("## Choosing the forecaster\n\n");
         md.append("Ours with each forecaster, everything else at its default, on seed ").append(variants.seed())
                 .append(". The default is ").append(describe(SizingConfig.defaults().forecaster())).append(".\n\n");
-        List<String> names = algorithmNames(variants);
-        md.append("| scenario |");
-        names.forEach(n -> md.append(' ').append(n).append(" score | settle | steady osc/100 |"));
-        md.append("\n|---|");
-        names.forEach(n -> md.append("---:|---:|---:|"));
-        md.append('\n');
+        List<String> columns = new ArrayList<>(List.of("scenario"));
+        algorithmNames(variants).forEach(n -> columns.addAll(List.of(n + " score", "settle", "steady osc/100")));
+        tableHeader(md, columns);
         for (Comparison.ScenarioResult result : variants.results()) {
             md.append("| ").append(result.scenario().name()).append(" |");
             result.metrics().forEach(m -> md.append(' ').append(fmt2(m.score())).append(" | ")
@@ -423,6 +419,15 @@ public final class Report {
 
     static String fmt(double value) {
         return Double.isNaN(value) ? "–" : String.format(Locale.ROOT, "%.1f", value);
+    }
+
+    /** A markdown table header: the first column left-aligned, the others right-aligned. */
+    private static void tableHeader(StringBuilder md, List<String> columns) {
+        md.append('|');
+        columns.forEach(c -> md.append(' ').append(c).append(" |"));
+        md.append("\n|---|");
+        md.append("---:|".repeat(columns.size() - 1));
+        md.append('\n');
     }
 
     static String fmt2(double value) {

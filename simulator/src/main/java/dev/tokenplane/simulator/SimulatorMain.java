@@ -72,7 +72,7 @@ public final class SimulatorMain implements Callable<Integer> {
         System.out.println("Drawing charts into " + out.toAbsolutePath().normalize());
         new ChartRenderer().render(main, out, System.out::println);
         Path report = new Report(main, variants, robustness, PressureConfig.defaults()).write(out);
-        System.out.printf("Wrote %s in %d ms%n", report, (System.nanoTime() - started) / 1_000_000);
+        System.out.printf("Wrote %s in %d ms%n", report.toAbsolutePath().normalize(), (System.nanoTime() - started) / 1_000_000);
         return 0;
     }
 }
