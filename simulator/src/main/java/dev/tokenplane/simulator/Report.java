@@ -303,9 +303,22 @@ public final class Report {
         if (!any) {
             md.append("None on this seed.\n");
         }
-        md.append('\n');
+        Robustness base = robustness.get(0);
+        List<String> always = new ArrayList<>();
+        List<String> notAlways = new ArrayList<>();
+        for (Robustness.Row row : base.scenarios()) {
+            if (row.oursWins() == base.seeds()) {
+                always.add(row.scenario());
+            } else {
+                notAlways.add(row.scenario() + " (" + row.oursWins() + "/" + base.seeds() + ")");
+            }
+        }
+        md.append("\nAcross seeds 1–").append(base.seeds()).append(" (").append(base.label()).append("), ours wins"
+                + " every seed in: ").append(always.isEmpty() ? "none" : String.join(", ", always))
+                .append("; not every seed in: ").append(notAlways.isEmpty() ? "none" : String.join(", ", notAlways))
+                .append(".\n\n");
 
-        md.append("### Settle time after capacity events\n\n");
+        md.append("### Settle time\n\n");
         List<String> settles = new ArrayList<>();
         for (Comparison.ScenarioResult result : main.results()) {
             Metrics m = result.metricsOf(OURS);
@@ -314,8 +327,9 @@ public final class Report {
             }
         }
         md.append("Worst settle time of ours per scenario, in ticks: ").append(String.join(", ", settles))
-                .append(". The settle target is about demand steps (the step scenario). Where the size is set by the"
-                + " server's pressure instead (slowdown, skew), ours approaches the pressure target in halving steps,"
+                .append(". The step scenario is the one the settle target was set for: demand steps on a server with room,"
+                + " where the size follows demand. Where the size is set by the server's pressure instead (the"
+                + " slowdown; the hot server of the skew), ours approaches the pressure target in halving steps,"
                 + " because latency turns steep near saturation and a full step overshoots, and after a shed it waits ")
                 .append(ours.damping().growthHoldAfterShedMillis()).append(" ms before growing again. That costs"
                 + " settle time and is what keeps the steady-state oscillation low (compare the steady osc/100"

@@ -22,7 +22,7 @@ public record DampingConfig(double maxStepUp, double maxStepDown, long cooldownM
     public static final double DEFAULT_MAX_STEP_UP = 0.5;
     public static final double DEFAULT_MAX_STEP_DOWN = 0.5;
     public static final long DEFAULT_COOLDOWN_MILLIS = 2_000;
-    public static final long DEFAULT_GROWTH_HOLD_AFTER_SHED_MILLIS = 10_000;
+    public static final long DEFAULT_GROWTH_HOLD_AFTER_SHED_MILLIS = 6_000;
     public static final double DEFAULT_APP_LIMITED_FRACTION = 0.5;
     public static final double DEFAULT_MIN_CHANGE_FRACTION = 0.05;
     public static final long DEFAULT_STALE_AFTER_MILLIS = 5_000;

@@ -225,14 +225,15 @@ class SizingPolicyTest {
         SizingDecision shed = decide(100, demand(200, 100), cpu(0.95));
         assertThat(shed.reason()).isEqualTo(SizingReason.SHRINK_PRESSURE);
 
-        // When the server cools and demand stays high, past the cooldown but within growthHoldAfterShedMillis
-        now += 5 * TICK;
+        // When the server cools and demand stays high, past the cooldown (2 s) but within growthHoldAfterShedMillis (6 s)
+        long shedAt = now;
+        now = shedAt + 3 * TICK;
         SizingDecision soon = policy.decide(now, input(shed.capacity(), demand(200, shed.capacity()),
                 LoadSignal.of(LoadSample.of(now, 0.3, Double.NaN)), shed.state()));
 
-        // Then it holds; after the hold it grows
+        // Then it holds; once the hold is over it grows
         assertThat(soon.reason()).isEqualTo(SizingReason.HOLD_AFTER_SHED);
-        now += 5 * TICK;
+        now = shedAt + policy.config().damping().growthHoldAfterShedMillis();
         SizingDecision later = policy.decide(now, input(shed.capacity(), demand(200, shed.capacity()),
                 LoadSignal.of(LoadSample.of(now, 0.3, Double.NaN)), soon.state()));
         assertThat(later.reason()).isEqualTo(SizingReason.GROW_DEMAND);
