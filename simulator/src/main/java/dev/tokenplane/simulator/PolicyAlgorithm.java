@@ -1,0 +1,45 @@
+package dev.tokenplane.simulator;
+
+import dev.tokenplane.sizing.BucketSize;
+import dev.tokenplane.sizing.LoadSignal;
+import dev.tokenplane.sizing.SizingConfig;
+import dev.tokenplane.sizing.SizingDecision;
+import dev.tokenplane.sizing.SizingInput;
+import dev.tokenplane.sizing.SizingPolicy;
+import dev.tokenplane.sizing.SizingState;
+
+/** Ours: {@link SizingPolicy}, called the way the BMS sizing loop calls it. */
+public final class PolicyAlgorithm implements SizingAlgorithm {
+
+    private final String name;
+    private final SizingPolicy policy;
+
+    public PolicyAlgorithm(String name, SizingConfig config) {
+        this.name = name;
+        this.policy = new SizingPolicy(config);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Controller controllerFor(Scenario.Rule rule) {
+        return new Controller() {
+            private SizingState state = SizingState.initial();
+
+            @Override
+            public long decide(long nowMillis, Observation observation) {
+                long capacity = observation.capacity();
+                LoadSignal load = observation.latestReport().map(LoadSignal::of).orElse(LoadSignal.missing());
+                SizingInput input = new SizingInput(
+                        new BucketSize(capacity, rule.limits().refillFor(capacity)), rule.limits(), rule.adaptive(),
+                        observation.demand(), load, state, false);
+                SizingDecision decision = policy.decide(nowMillis, input);
+                state = decision.state();
+                return decision.capacity();
+            }
+        };
+    }
+}

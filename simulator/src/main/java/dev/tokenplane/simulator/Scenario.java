@@ -1,0 +1,81 @@
+package dev.tokenplane.simulator;
+
+import dev.tokenplane.sizing.AdaptiveSettings;
+import dev.tokenplane.sizing.SizeLimits;
+
+import java.util.List;
+import java.util.function.IntPredicate;
+
+/**
+ * One simulated situation: servers with their traffic, each behind its own bucket ({@code server/<id>}), for
+ * {@code ticks} sizing ticks of one second.
+ *
+ * @param name          short id, used in file names
+ * @param title         heading in the report
+ * @param description   what happens, for the report
+ * @param ticks         length in ticks (1 s each)
+ * @param lanes         one server and its bucket each; lane 0 is the one charted
+ * @param rule          the bucket rule every lane uses
+ * @param events        ticks at which the situation changes in steps; settle time and overshoot are measured after each
+ * @param steadyWindows tick ranges where nothing changes; steady-state oscillation is counted there
+ * @param agentReports  whether the agents' reports of a tick reach the BMS
+ */
+public record Scenario(String name, String title, String description, int ticks, List<Lane> lanes, Rule rule,
+                       List<Integer> events, List<Window> steadyWindows, IntPredicate agentReports) {
+
+    public Scenario {
+        lanes = List.copyOf(lanes);
+        events = List.copyOf(events);
+        steadyWindows = List.copyOf(steadyWindows);
+    }
+
+    /** Offered load in requests per second at time {@code seconds}. */
+    @FunctionalInterface
+    public interface Demand {
+        double ratePerSecond(double seconds);
+    }
+
+    /** What a server can do at a tick. */
+    @FunctionalInterface
+    public interface Capacity {
+        ServerConditions at(int tick);
+    }
+
+    /**
+     * @param capacityPerSecond requests per second the server completes at 100% CPU
+     * @param baseLatencyMs     latency of a request on an idle server
+     */
+    public record ServerConditions(double capacityPerSecond, double baseLatencyMs) {
+    }
+
+    /**
+     * One server and its bucket.
+     *
+     * @param id              server id
+     * @param demand          offered load
+     * @param server          the server's capacity over time
+     * @param initialCapacity the bucket's capacity at the start (also the fixed bucket's capacity)
+     */
+    public record Lane(String id, Demand demand, Capacity server, long initialCapacity) {
+    }
+
+    /**
+     * The rule of the buckets: refill per second equals the capacity (a bucket holds one second of traffic).
+     */
+    public record Rule(long minCapacity, long maxCapacity, AdaptiveSettings adaptive) {
+        public SizeLimits limits() {
+            return new SizeLimits(minCapacity, maxCapacity, 1.0);
+        }
+    }
+
+    /** Ticks [from, to). */
+    public record Window(int from, int to) {
+        public int length() {
+            return to - from;
+        }
+
+        public boolean contains(int tick) {
+            return tick >= from && tick < to;
+        }
+    }
+}

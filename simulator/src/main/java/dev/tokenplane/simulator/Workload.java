@@ -1,0 +1,75 @@
+package dev.tokenplane.simulator;
+
+import java.util.SplittableRandom;
+
+/**
+ * The random parts of a scenario, drawn once from the seed so every algorithm meets the very same arrivals and noise
+ * (common random numbers: differences between algorithms are not luck).
+ */
+public final class Workload {
+
+    /** Sub-steps per tick for arrivals, the bucket and the server queue. */
+    public static final int SUB_STEPS = 10;
+
+    private final double[][] arrivals;
+    private final double[][] cpuNoise;
+
+    private Workload(double[][] arrivals, double[][] cpuNoise) {
+        this.arrivals = arrivals;
+        this.cpuNoise = cpuNoise;
+    }
+
+    /** Draws the arrivals (Poisson per sub-step) and CPU noise of {@code scenario} from {@code seed}. */
+    public static Workload draw(Scenario scenario, ServerModel model, long seed) {
+        int lanes = scenario.lanes().size();
+        double[][] arrivals = new double[lanes][scenario.ticks() * SUB_STEPS];
+        double[][] noise = new double[lanes][scenario.ticks()];
+        SplittableRandom root = new SplittableRandom(seed ^ scenario.name().hashCode());
+        for (int lane = 0; lane < lanes; lane++) {
+            SplittableRandom random = root.split();
+            Scenario.Demand demand = scenario.lanes().get(lane).demand();
+            for (int step = 0; step < arrivals[lane].length; step++) {
+                double seconds = (double) step / SUB_STEPS;
+                arrivals[lane][step] = poisson(random, demand.ratePerSecond(seconds) / SUB_STEPS);
+            }
+            for (int tick = 0; tick < scenario.ticks(); tick++) {
+                noise[lane][tick] = gaussian(random) * model.cpuNoise();
+            }
+        }
+        return new Workload(arrivals, noise);
+    }
+
+    /** Requests arriving at {@code lane} in sub-step {@code step} (tick * SUB_STEPS + k). */
+    public double arrivals(int lane, int step) {
+        return arrivals[lane][step];
+    }
+
+    public double cpuNoise(int lane, int tick) {
+        return cpuNoise[lane][tick];
+    }
+
+    static double poisson(SplittableRandom random, double mean) {
+        if (mean <= 0) {
+            return 0;
+        }
+        if (mean > 30) {
+            return Math.max(0, Math.round(mean + Math.sqrt(mean) * gaussian(random)));
+        }
+        // Knuth: multiply uniforms until the product drops below e^-mean
+        double limit = Math.exp(-mean);
+        double product = random.nextDouble();
+        int count = 0;
+        while (product > limit) {
+            count++;
+            product *= random.nextDouble();
+        }
+        return count;
+    }
+
+    /** Standard normal by Box-Muller (SplittableRandom has no nextGaussian on Java 17). */
+    static double gaussian(SplittableRandom random) {
+        double u1 = 1.0 - random.nextDouble(); // (0, 1], so log is finite
+        double u2 = random.nextDouble();
+        return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+    }
+}

@@ -1,0 +1,52 @@
+package dev.tokenplane.simulator;
+
+import dev.tokenplane.sizing.AdaptiveSettings;
+import dev.tokenplane.sizing.DemandWindow;
+import dev.tokenplane.sizing.Forecaster;
+import dev.tokenplane.sizing.LoadSample;
+import dev.tokenplane.sizing.PressureConfig;
+import org.junit.jupiter.api.Test;
+
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The baselines do what the report says they do. */
+class AlgorithmsTest {
+
+    private static final Scenario.Rule RULE = new Scenario.Rule(10, 400, AdaptiveSettings.defaults());
+
+    private static SizingAlgorithm.Observation observe(long capacity, long attempted, long granted, double cpu) {
+        return new SizingAlgorithm.Observation(capacity, new DemandWindow(attempted, granted, 1000),
+                Optional.of(LoadSample.of(0, cpu, 100)));
+    }
+
+    @Test
+    void aimdShouldAddOneOnSuccessAndBackOffOnOverload() {
+        SizingAlgorithm.Controller aimd = new AimdAlgorithm(1000).controllerFor(RULE);
+
+        assertThat(aimd.decide(0, observe(100, 100, 100, 0.5))).isEqualTo(101);
+        assertThat(aimd.decide(1000, observe(101, 100, 100, 0.95))).isEqualTo(91); // 101 * 0.9 = 90.9
+        // app-limited (granted * 2 < limit): no growth
+        assertThat(aimd.decide(2000, observe(91, 40, 40, 0.5))).isEqualTo(91);
+    }
+
+    @Test
+    void clampOnlyShouldApplyTheSeedEveryTickWithoutDamping() {
+        SizingAlgorithm.Controller clamp = new ClampOnlyAlgorithm(Forecaster.ewma(), PressureConfig.defaults())
+                .controllerFor(RULE);
+
+        assertThat(clamp.decide(0, observe(100, 90, 90, 0.2))).isEqualTo(150);
+        // the very next tick, no cooldown: the forecast (90 + 200) / 2 = 145 > 0.8 * 150
+        assertThat(clamp.decide(1000, observe(150, 200, 150, 0.2))).isEqualTo(225);
+        // hot: x0.8
+        assertThat(clamp.decide(2000, observe(225, 200, 200, 0.95))).isEqualTo(180);
+    }
+
+    @Test
+    void fixedShouldNeverMove() {
+        SizingAlgorithm.Controller fixed = new FixedAlgorithm().controllerFor(RULE);
+
+        assertThat(fixed.decide(0, observe(100, 1000, 100, 0.99))).isEqualTo(100);
+    }
+}

@@ -1,0 +1,77 @@
+package dev.tokenplane.simulator;
+
+import dev.tokenplane.sizing.AdaptiveSettings;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/** The measures on tiny traces worked out by hand. */
+class MetricsTest {
+
+    private static final Scenario.Rule RULE = new Scenario.Rule(1, 100, AdaptiveSettings.defaults());
+
+    @Test
+    void shouldMeasureAStepResponseByHand() {
+        double[] capacity = {10, 10, 20, 30, 25, 25, 25, 25};
+
+        // step at 2, phase [2, 8): settled = mean of the last quarter (max(1, 6/4) = 1 tick) = 25; it moved up from 10;
+        // worst excess 30 - 25 = 5 -> 20 %; outside 22.5..27.5 at ticks 2 and 3 -> settles 2 ticks after the step
+        Metrics.StepResponse response = Metrics.stepResponse(capacity, 2, 8);
+
+        assertThat(response.settled()).isEqualTo(25.0);
+        assertThat(response.overshootPct()).isCloseTo(20.0, within(1e-9));
+        assertThat(response.settleTicks()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldMeasureOvershootOfAStepDownBelowTheSettledValue() {
+        double[] capacity = {100, 100, 60, 40, 50, 50, 50, 50};
+
+        Metrics.StepResponse response = Metrics.stepResponse(capacity, 2, 8);
+
+        assertThat(response.overshootPct()).isCloseTo(20.0, within(1e-9)); // 50 - 40 = 10 below 50
+        assertThat(response.settleTicks()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldCountDirectionChangesIgnoringFlatStretches() {
+        double[] capacity = {10, 20, 20, 15, 15, 30, 30, 30};
+        // up, (flat), down: change at t=3; down, (flat), up: change at t=5
+        assertThat(Metrics.directionChanges(capacity, List.of(new Scenario.Window(0, 8)))).isEqualTo(2);
+        assertThat(Metrics.directionChanges(capacity, List.of(new Scenario.Window(4, 8)))).isEqualTo(1);
+    }
+
+    @Test
+    void shouldComputeJainsIndex() {
+        assertThat(Metrics.jain(new double[]{1, 0.5})).isCloseTo(0.9, within(1e-12)); // 1.5^2 / (2 * 1.25)
+        assertThat(Metrics.jain(new double[]{1, 0, 0, 0})).isCloseTo(0.25, within(1e-12));
+        assertThat(Metrics.jain(new double[]{0.7, 0.7, 0.7})).isCloseTo(1.0, within(1e-12));
+    }
+
+    @Test
+    void shouldComputeEveryMeasureOfATwoLaneRunByHand() {
+        // lane a: offered 10 + 10, served 10 + 10, good 10 + 5, CPU 0.5 then 0.95 (one overloaded tick)
+        LaneTrace a = new LaneTrace("a", new double[]{10, 10}, new double[]{10, 10}, new double[]{10, 10},
+                new double[]{10, 5}, new double[]{0.5, 0.95}, new double[]{100, 900});
+        // lane b: offered 20 + 20, served 10 + 10 (20 shed), good 10 + 10, never overloaded
+        LaneTrace b = new LaneTrace("b", new double[]{20, 20}, new double[]{10, 10}, new double[]{10, 10},
+                new double[]{10, 10}, new double[]{0.6, 0.6}, new double[]{100, 100});
+        Scenario scenario = new Scenario("tiny", "tiny", "", 2, List.of(), RULE, List.of(), List.of(),
+                tick -> true);
+
+        Metrics m = Metrics.of(new Run("tiny", "x", List.of(a, b)), scenario);
+
+        assertThat(m.goodputPct()).isCloseTo(100 * 35.0 / 60, within(1e-9));
+        assertThat(m.shedPct()).isCloseTo(100 * 20.0 / 60, within(1e-9));
+        assertThat(m.overloadPct()).isCloseTo(25.0, within(1e-9)); // 1 of 4 server-ticks
+        assertThat(m.score()).isCloseTo(100 * 35.0 / 60 - 25.0, within(1e-9));
+        // satisfaction: a 15/20 = 0.75, b 20/40 = 0.5 -> (1.25)^2 / (2 * (0.5625 + 0.25))
+        assertThat(m.fairness()).isCloseTo(1.5625 / 1.625, within(1e-12));
+        assertThat(m.oscillationPer100()).isZero();
+        assertThat(m.settleTicks()).isNaN(); // no step events
+        assertThat(m.steadyOscillationPer100()).isNaN();
+    }
+}

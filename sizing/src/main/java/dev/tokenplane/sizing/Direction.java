@@ -1,0 +1,6 @@
+package dev.tokenplane.sizing;
+
+/** Which way a decision moved a bucket's size. */
+public enum Direction {
+    GROW, SHRINK, HOLD
+}

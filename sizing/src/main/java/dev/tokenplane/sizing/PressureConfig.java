@@ -1,0 +1,96 @@
+package dev.tokenplane.sizing;
+
+/**
+ * How a {@link LoadSample} becomes one pressure figure in [0, 1], and the pressure at which a bucket stops growing and
+ * sheds.
+ *
+ * <p>Each signal is divided by its target, the level that counts as full pressure (1.0), and the pressure is the
+ * largest of these ratios, clamped to [0, 1]:
+ * <pre>
+ * pressure = clamp(max(cpu / cpuTarget, memory / memoryTarget, net / netTarget, disk / diskTarget,
+ *                      latencyP99 / latencyP99Target), 0, 1)
+ * </pre>
+ * A target of 0 switches its signal off, and so does a NaN signal. The largest ratio, not a mean, because any one
+ * saturated resource is enough to hurt the server.
+ *
+ * @param pressureHigh               above it a bucket sheds; in (0, 1)
+ * @param pressureTarget             the pressure resizes aim at: a bucket grows only while the pressure is below it,
+ *                                   and a shed aims at it; in (0, pressureHigh]. The gap up to pressureHigh is a
+ *                                   dead band for pressure, so noise around one level does not flip grow and shed
+ * @param smoothing                  weight of the newest sample in the smoothed pressure the policy acts on
+ *                                   ({@code p = smoothing * sample + (1 - smoothing) * p}); in (0, 1], 1 = no smoothing.
+ *                                   Each sample counts once, however many ticks it is seen on
+ * @param cpuTarget                  CPU utilisation that counts as full pressure, in (0, 1], or 0 to ignore CPU
+ * @param memoryTarget               memory utilisation that counts as full pressure, in (0, 1], or 0 to ignore memory
+ * @param netBytesPerSecondTarget    network bytes/s that count as full pressure, or 0 (default) to ignore
+ * @param diskBytesPerSecondTarget   disk bytes/s that count as full pressure, or 0 (default) to ignore
+ * @param latencyP99TargetMs         latency p99 in ms that counts as full pressure, or 0 to ignore
+ */
+public record PressureConfig(double pressureHigh, double pressureTarget, double smoothing, double cpuTarget, double memoryTarget,
+                             double netBytesPerSecondTarget, double diskBytesPerSecondTarget,
+                             double latencyP99TargetMs) {
+
+    public static final double DEFAULT_PRESSURE_HIGH = 0.8;
+    public static final double DEFAULT_PRESSURE_TARGET = 0.8;
+    public static final double DEFAULT_SMOOTHING = 0.5;
+    public static final double DEFAULT_CPU_TARGET = 1.0;
+    public static final double DEFAULT_MEMORY_TARGET = 1.0;
+    public static final double DEFAULT_LATENCY_P99_TARGET_MS = 1000;
+
+    public PressureConfig {
+        Ranges.open("pressureHigh", pressureHigh, 0, 1);
+        Ranges.openClosed("pressureTarget", pressureTarget, 0, pressureHigh);
+        Ranges.openClosed("smoothing", smoothing, 0, 1);
+        Ranges.closed("cpuTarget", cpuTarget, 0, 1);
+        Ranges.closed("memoryTarget", memoryTarget, 0, 1);
+        Ranges.atLeast("netBytesPerSecondTarget", netBytesPerSecondTarget, 0);
+        Ranges.atLeast("diskBytesPerSecondTarget", diskBytesPerSecondTarget, 0);
+        Ranges.atLeast("latencyP99TargetMs", latencyP99TargetMs, 0);
+    }
+
+    /**
+     * pressureHigh 0.8, pressureTarget 0.8, smoothing 0.5; CPU and memory against 1.0; latency p99 against 1000 ms; network and disk
+     * off.
+     */
+    public static PressureConfig defaults() {
+        return new PressureConfig(DEFAULT_PRESSURE_HIGH, DEFAULT_PRESSURE_TARGET, DEFAULT_SMOOTHING, DEFAULT_CPU_TARGET,
+                DEFAULT_MEMORY_TARGET, 0, 0, DEFAULT_LATENCY_P99_TARGET_MS);
+    }
+
+    /** These settings with other pressureHigh and pressureTarget. */
+    public PressureConfig withBand(double high, double target) {
+        return new PressureConfig(high, target, smoothing, cpuTarget, memoryTarget, netBytesPerSecondTarget,
+                diskBytesPerSecondTarget, latencyP99TargetMs);
+    }
+
+    /** These settings with another smoothing weight. */
+    public PressureConfig withSmoothing(double value) {
+        return new PressureConfig(pressureHigh, pressureTarget, value, cpuTarget, memoryTarget, netBytesPerSecondTarget,
+                diskBytesPerSecondTarget, latencyP99TargetMs);
+    }
+
+    /** These settings with targets for every signal. */
+    public PressureConfig withTargets(double cpu, double memory, double netBytesPerSecond, double diskBytesPerSecond,
+                                      double latencyP99Ms) {
+        return new PressureConfig(pressureHigh, pressureTarget, smoothing, cpu, memory, netBytesPerSecond, diskBytesPerSecond,
+                latencyP99Ms);
+    }
+
+    /** The pressure of {@code sample} in [0, 1] (see the class comment). */
+    public double pressure(LoadSample sample) {
+        double worst = 0;
+        worst = Math.max(worst, ratio(sample.cpu(), cpuTarget));
+        worst = Math.max(worst, ratio(sample.memory(), memoryTarget));
+        worst = Math.max(worst, ratio(sample.netBytesPerSecond(), netBytesPerSecondTarget));
+        worst = Math.max(worst, ratio(sample.diskBytesPerSecond(), diskBytesPerSecondTarget));
+        worst = Math.max(worst, ratio(sample.latencyP99Ms(), latencyP99TargetMs));
+        return Math.min(1, worst);
+    }
+
+    private static double ratio(double value, double target) {
+        if (target <= 0 || Double.isNaN(value) || value <= 0) {
+            return 0;
+        }
+        return value / target;
+    }
+}
