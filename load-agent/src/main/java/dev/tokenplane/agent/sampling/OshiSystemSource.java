@@ -20,6 +20,7 @@ import oshi.hardware.GlobalMemory;
 import oshi.hardware.HWDiskStore;
 import oshi.hardware.HardwareAbstractionLayer;
 import oshi.hardware.NetworkIF;
+import oshi.util.GlobalConfig;
 
 /**
  * Reads the host through OSHI, and the container's limits through {@link CgroupV2} when they are set.
@@ -35,12 +36,19 @@ import oshi.hardware.NetworkIF;
  *   <li>disks: {@code HWDiskStore.getReadBytes()/getWriteBytes()} (on Linux the block device {@code stat}) of the
  *       disks the filter takes.</li>
  * </ul>
+ * OSHI's own 300 ms memoisation is turned off, so each tick reads fresh values.
  * Interfaces and disks are listed once and then refreshed with {@code updateAttributes()} each tick, which is cheap;
  * the lists themselves are rebuilt every {@link #RELIST_NANOS} so that new devices are seen.
  *
  * <p>Not thread-safe: one sampler thread calls {@link #read()}.
  */
 public final class OshiSystemSource implements SystemSource {
+
+    static {
+        // OSHI caches each reading for 300 ms by default; the agent reads once per tick (ticks may be 100 ms apart)
+        // and must see fresh counters every time. Set before any OSHI class reads its configuration.
+        GlobalConfig.set(GlobalConfig.OSHI_UTIL_MEMOIZER_EXPIRATION, 0);
+    }
 
     /** How often the device lists are rebuilt: one minute. */
     static final long RELIST_NANOS = TimeUnit.MINUTES.toNanos(1);
