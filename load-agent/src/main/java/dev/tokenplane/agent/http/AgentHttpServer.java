@@ -69,7 +69,7 @@ public final class AgentHttpServer {
         router.post("/v1/latency").consumes("application/json")
                 .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
                 .handler(this::intake);
-        router.route().last().handler(ctx -> error(ctx, 404, "not_found", "no such endpoint: " + ctx.request().path()));
+        router.errorHandler(404, ctx -> error(ctx, 404, "not_found", "no such endpoint: " + ctx.request().path()));
         router.errorHandler(413, ctx -> error(ctx, 413, "too_large", "body over " + MAX_BODY_BYTES + " bytes"));
         router.errorHandler(400, ctx -> error(ctx, 400, "bad_request", "malformed request"));
         router.errorHandler(415, ctx -> error(ctx, 415, "unsupported_media_type",

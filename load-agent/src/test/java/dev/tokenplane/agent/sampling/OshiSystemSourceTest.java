@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
 class OshiSystemSourceTest {
 
     private static final Logger LOG = LoggerFactory.getLogger(OshiSystemSourceTest.class);
-    private static final int WINDOW_MS = 700;
+    private static final int WINDOW_MS = 500;
     private static final int MIN_WINDOW_MS = 300;
+    private static final double SATURATED = 0.85;
 
     private static OshiSystemSource hostSource(NameFilter network, boolean loopback) {
         return new OshiSystemSource(network, loopback, NameFilter.ALL, Optional.empty(), System::nanoTime);
@@ -71,9 +72,14 @@ class OshiSystemSourceTest {
     @Test
     void shouldSeeCpuRiseWhileBusyThreadsRunOnEveryCore() throws Exception {
         OshiSystemSource source = hostSource(NameFilter.ALL, false);
-        // Given a baseline measured now (other builds may share this machine): the median of three windows
-        double baseline = median(idleWindow(source).cpu(), idleWindow(source).cpu(), idleWindow(source).cpu());
-        Assumptions.assumeTrue(baseline < 0.85,
+        // Given a baseline measured now (other builds may share this machine): the median of three windows,
+        // measured again a few times if the machine is busy
+        double baseline = 1.0;
+        for (int attempt = 0; attempt < 3 && baseline >= SATURATED; attempt++) {
+            baseline = median(idleWindow(source).cpu(), idleWindow(source).cpu(), idleWindow(source).cpu());
+        }
+        LOG.info("CPU baseline {}", baseline);
+        Assumptions.assumeTrue(baseline < SATURATED,
                 "the machine is already saturated (CPU " + baseline + "), so a burner cannot show a rise");
 
         // When one busy thread per core spins
