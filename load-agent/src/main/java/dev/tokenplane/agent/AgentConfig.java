@@ -36,15 +36,18 @@ import java.util.regex.PatternSyntaxException;
  * @param bufferSize          unsent reports kept
  * @param backoff             backoff between failed rounds of sends
  * @param requestTimeoutMillis timeout of one request to the BMS or the scrape URL
+ * @param logLevel            root log level
  */
 public record AgentConfig(String serverId, List<String> bmsUrls, Optional<String> bmsToken, long intervalMillis,
                           String region, String pool, String host, int port, Optional<String> scrapeUrl,
                           String scrapeMetric, NameFilter networkFilter, boolean includeLoopback,
-                          NameFilter diskFilter, int bufferSize, BackoffPolicy backoff, long requestTimeoutMillis) {
+                          NameFilter diskFilter, int bufferSize, BackoffPolicy backoff, long requestTimeoutMillis,
+                          String logLevel) {
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
     private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern METRIC = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*_(seconds|milliseconds)");
+    private static final Pattern LEVEL = Pattern.compile("ERROR|WARN|INFO|DEBUG|TRACE");
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:%_-]{1,253}");
     private static final Pattern TOKEN = Pattern.compile("[\\x21-\\x7e]{1,4096}");
 
@@ -67,7 +70,7 @@ public record AgentConfig(String serverId, List<String> bmsUrls, Optional<String
                 + region + ", pool=" + pool + ", host=" + host + ", port=" + port + ", scrapeUrl=" + scrapeUrl
                 + ", scrapeMetric=" + scrapeMetric + ", networkFilter=" + networkFilter + ", includeLoopback="
                 + includeLoopback + ", diskFilter=" + diskFilter + ", bufferSize=" + bufferSize + ", backoff="
-                + backoff + ", requestTimeoutMillis=" + requestTimeoutMillis + "]";
+                + backoff + ", requestTimeoutMillis=" + requestTimeoutMillis + ", logLevel=" + logLevel + "]";
     }
 
     /**
@@ -109,7 +112,9 @@ public record AgentConfig(String serverId, List<String> bmsUrls, Optional<String
                 new NameFilter(Optional.empty(), regex(values, AgentSetting.DISK_EXCLUDE)),
                 (int) integer(values, AgentSetting.BUFFER_SIZE, 1, 100_000),
                 new BackoffPolicy(backoffBase, integer(values, AgentSetting.BACKOFF_MAX_MS, backoffBase, 3_600_000)),
-                integer(values, AgentSetting.REQUEST_TIMEOUT_MS, 100, 600_000));
+                integer(values, AgentSetting.REQUEST_TIMEOUT_MS, 100, 600_000),
+                matching(AgentSetting.LOG_LEVEL, values.get(AgentSetting.LOG_LEVEL).toUpperCase(Locale.ROOT), LEVEL,
+                        "one of ERROR, WARN, INFO, DEBUG, TRACE"));
     }
 
     /** A builder starting from the defaults, for tests and embedding. */

@@ -13,18 +13,7 @@ public final class Eventually {
 
     /** Waits until {@code condition} holds, failing with {@code what} after {@code timeout}. */
     public static void await(Duration timeout, String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                Assertions.fail("timed out after " + timeout + " waiting for: " + what);
-            }
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                Assertions.fail("interrupted waiting for: " + what);
-            }
-        }
+        await(timeout, () -> what, condition);
     }
 
     /** Waits until {@code condition} holds and describes the state with {@code state} on failure. */

@@ -5,8 +5,12 @@ import dev.tokenplane.agent.core.IoCounters;
 import dev.tokenplane.agent.core.MemoryReading;
 import dev.tokenplane.agent.core.NameFilter;
 import dev.tokenplane.agent.core.SystemReading;
+import java.io.IOException;
 import java.net.NetworkInterface;
 import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,14 +35,17 @@ import oshi.util.GlobalConfig;
  *   <li>memory: {@code GlobalMemory.getTotal() − getAvailable()} over {@code getTotal()} ({@code MemAvailable} of
  *       {@code /proc/meminfo}); with a cgroup {@code memory.max}, the cgroup's working set over that limit;</li>
  *   <li>load: {@code getSystemLoadAverage(1)} over {@code getLogicalProcessorCount()};</li>
- *   <li>network: {@code NetworkIF.getBytesRecv()/getBytesSent()} (on Linux {@code /sys/class/net/IF/statistics})
- *       of the interfaces the filter takes;</li>
- *   <li>disks: {@code HWDiskStore.getReadBytes()/getWriteBytes()} (on Linux the block device {@code stat}) of the
- *       disks the filter takes.</li>
+ *   <li>network: the interfaces OSHI lists ({@code getNetworkIFs(true)}) that the filter takes; their byte counters
+ *       from {@code /proc/net/dev} on Linux (the numbers of {@code /sys/class/net/IF/statistics/rx_bytes, tx_bytes}
+ *       that {@code NetworkIF.updateAttributes()} reads, in one file for all interfaces), elsewhere
+ *       {@code NetworkIF.updateAttributes()} and {@code getBytesRecv()/getBytesSent()};</li>
+ *   <li>disks: the disks OSHI lists ({@code getDiskStores()}) that the filter takes; their counters from
+ *       {@code /proc/diskstats} on Linux (sectors read and written × 512, the numbers {@code HWDiskStore} reads, but
+ *       without a udev enumeration per disk per tick, which costs about 2 ms each), elsewhere
+ *       {@code HWDiskStore.updateAttributes()} and {@code getReadBytes()/getWriteBytes()}.</li>
  * </ul>
  * OSHI's own 300 ms memoisation is turned off, so each tick reads fresh values.
- * Interfaces and disks are listed once and then refreshed with {@code updateAttributes()} each tick, which is cheap;
- * the lists themselves are rebuilt every {@link #RELIST_NANOS} so that new devices are seen.
+ * Interfaces and disks are listed once and then every {@link #RELIST_NANOS}, so that new devices are seen.
  *
  * <p>Not thread-safe: one sampler thread calls {@link #read()}.
  */
@@ -49,6 +56,9 @@ public final class OshiSystemSource implements SystemSource {
         // and must see fresh counters every time. Set before any OSHI class reads its configuration.
         GlobalConfig.set(GlobalConfig.OSHI_UTIL_MEMOIZER_EXPIRATION, 0);
     }
+
+    private static final Path PROC_NET_DEV = Path.of("/proc/net/dev");
+    private static final Path PROC_DISKSTATS = Path.of("/proc/diskstats");
 
     /** How often the device lists are rebuilt: one minute. */
     static final long RELIST_NANOS = TimeUnit.MINUTES.toNanos(1);
@@ -132,8 +142,14 @@ public final class OshiSystemSource implements SystemSource {
 
     private Map<String, IoCounters> readNetwork() {
         Map<String, IoCounters> counters = new HashMap<>();
+        Optional<Map<String, IoCounters>> all = readProcfs(PROC_NET_DEV).map(ProcfsCounters::netDev);
         for (NetworkIF nif : interfaces) {
-            if (nif.updateAttributes()) {
+            if (all.isPresent()) {
+                IoCounters pair = all.get().get(nif.getName());
+                if (pair != null) {
+                    counters.put(nif.getName(), pair);
+                }
+            } else if (nif.updateAttributes()) {
                 counters.put(nif.getName(), new IoCounters(nif.getBytesRecv(), nif.getBytesSent()));
             }
         }
@@ -142,12 +158,28 @@ public final class OshiSystemSource implements SystemSource {
 
     private Map<String, IoCounters> readDisks() {
         Map<String, IoCounters> counters = new HashMap<>();
+        Optional<Map<String, IoCounters>> all = readProcfs(PROC_DISKSTATS).map(ProcfsCounters::diskstats);
         for (HWDiskStore disk : disks) {
-            if (disk.updateAttributes()) {
-                counters.put(disk.getName(), new IoCounters(disk.getReadBytes(), disk.getWriteBytes()));
+            String name = shortName(disk.getName());
+            if (all.isPresent()) {
+                IoCounters pair = all.get().get(name);
+                if (pair != null) {
+                    counters.put(name, pair);
+                }
+            } else if (disk.updateAttributes()) {
+                counters.put(name, new IoCounters(disk.getReadBytes(), disk.getWriteBytes()));
             }
         }
         return counters;
+    }
+
+    /** The file's text on Linux; empty elsewhere (then OSHI's per-device update is used). */
+    private static Optional<String> readProcfs(Path file) {
+        try {
+            return Optional.of(Files.readString(file, StandardCharsets.US_ASCII));
+        } catch (IOException | SecurityException e) {
+            return Optional.empty();
+        }
     }
 
     private void refreshDeviceLists(long now) {

@@ -8,18 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class FailoverScheduleTest {
 
-    /** Always draws the top of the jitter range, so the delays equal the ceilings. */
-    private static final RandomGenerator TOP = new RandomGenerator() {
-        @Override
-        public long nextLong() {
-            return -1L;
-        }
-
-        @Override
-        public double nextDouble() {
-            return Math.nextDown(1.0);
-        }
-    };
+    private static final RandomGenerator TOP = TopOfRange.INSTANCE;
 
     private final BackoffPolicy backoff = new BackoffPolicy(100, 1_000);
 

@@ -8,6 +8,7 @@ import dev.tokenplane.agent.core.AgentReport;
 import dev.tokenplane.agent.core.BackoffPolicy;
 import dev.tokenplane.agent.core.LatencySummary;
 import dev.tokenplane.agent.core.SystemLoad;
+import dev.tokenplane.agent.core.TopOfRange;
 import dev.tokenplane.agent.http.FakeBms.Mode;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -25,18 +26,7 @@ class ReporterTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    /** Jitter always at the top of its range, so waits equal the backoff ceilings. */
-    private static final RandomGenerator TOP = new RandomGenerator() {
-        @Override
-        public long nextLong() {
-            return -1L;
-        }
-
-        @Override
-        public double nextDouble() {
-            return Math.nextDown(1.0);
-        }
-    };
+    private static final RandomGenerator TOP = TopOfRange.INSTANCE;
 
     private Vertx vertx;
     private final List<AutoCloseable> closeables = new ArrayList<>();
