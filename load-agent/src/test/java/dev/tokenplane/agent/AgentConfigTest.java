@@ -100,6 +100,7 @@ class AgentConfigTest {
         "AGENT_BACKOFF_BASE_MS| 0                | AGENT_BACKOFF_BASE_MS (--backoff-base-ms) must be an integer in [1, 600000]",
         "AGENT_REQUEST_TIMEOUT_MS | 10           | AGENT_REQUEST_TIMEOUT_MS (--request-timeout-ms) must be an integer in [100, 600000]",
         "AGENT_HOST           | 'bad host'       | AGENT_HOST (--host) must be an IP address or host name",
+        "AGENT_LOG_LEVEL      | LOUD             | AGENT_LOG_LEVEL (--log-level) must be one of ERROR, WARN, INFO, DEBUG, TRACE",
     })
     void shouldStopOnABadValueNamingTheVariableAndTheRange(String variable, String value, String message) {
         Map<String, String> env = new HashMap<>(Map.of("AGENT_SERVER_ID", "web-1"));

@@ -149,9 +149,9 @@ class AgentRunnerTest {
 
     @Test
     void shouldKeepSamplingWhileTheBmsHangs() throws Exception {
-        // Given a BMS that never answers (timeout 5 s by default, longer than this test waits)
+        // Given a BMS that never answers, and a request timeout longer than this test waits
         bms.mode(Mode.HANG);
-        AgentRunner agent = agent(AgentConfig.builder());
+        AgentRunner agent = agent(AgentConfig.builder().set(AgentSetting.REQUEST_TIMEOUT_MS, "60000"));
 
         // Then ticks go on at their own pace and reports pile up in the buffer
         await(WAIT, "ten ticks", () -> agent.metrics().samples() >= 10);
