@@ -86,9 +86,9 @@ public final class AgentMain {
 
     private static CommandSpec commandSpec() {
         CommandSpec spec = CommandSpec.create().name("load-agent").mixinStandardHelpOptions(false);
-        spec.usageMessage().description(
-                "Samples this server's load (OSHI, cgroup v2) and the latency of the service beside it, and reports",
-                "both to the BMS. Every option is also an environment variable, shown in brackets.");
+        spec.usageMessage().description("Samples this server's load (OSHI, cgroup v2) and the latency of the service "
+                + "beside it, and reports both to the BMS. Every option is also an environment variable, shown in "
+                + "brackets.");
         spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("Show this help.").build());
         for (AgentSetting setting : AgentSetting.values()) {
             String description = setting.description() + " [" + setting.envName() + "]"
