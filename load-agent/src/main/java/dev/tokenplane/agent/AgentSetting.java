@@ -1,0 +1,71 @@
+package dev.tokenplane.agent;
+
+import java.util.Locale;
+
+/**
+ * Every option of the agent: an environment variable and its equal command-line flag ({@code AGENT_INTERVAL_MS}
+ * &lt;-&gt; {@code --interval-ms}: the name without {@code AGENT_}, lower-case, dashes). A flag wins over the variable.
+ * The first eight names are contracts shared with the other modules (TEAM.md).
+ */
+public enum AgentSetting {
+    SERVER_ID("ID", null, "Server id the reports are filed under, [A-Za-z0-9._-]{1,128}. Default: the host name."),
+    BMS_URLS("URLS", "http://127.0.0.1:8080", "Comma-separated BMS base URLs, tried in order; failover moves on."),
+    INTERVAL_MS("MS", "1000", "Sampling and reporting interval in ms, [100, 3600000]."),
+    REGION("REGION", "default", "Region sent in each report, [A-Za-z0-9._-]{1,64}."),
+    POOL("POOL", "default", "Pool sent in each report, [A-Za-z0-9._-]{1,64}."),
+    PORT("PORT", "9470", "Port of the agent's own /health, /metrics and /v1/latency, [0, 65535] (0: any free port)."),
+    HOST("HOST", "127.0.0.1", "Address the agent's HTTP endpoints bind to."),
+    BMS_TOKEN("TOKEN", null, "Bearer token sent to the BMS (BMS_AGENT_TOKEN there). Never logged."),
+    SCRAPE_URL("URL", null, "Optional Prometheus endpoint of the service to take request latency from."),
+    SCRAPE_METRIC("NAME", "http_server_requests_seconds",
+            "Histogram to read at the scrape URL (base name, ending _seconds or _milliseconds)."),
+    NET_INCLUDE("REGEX", null, "Only interfaces whose name matches this regex are summed. Default: all."),
+    NET_EXCLUDE("REGEX", "(veth|docker|br-|virbr|cni|flannel|cali|ifb).*",
+            "Interfaces whose name matches this regex are left out (virtual ones that would count traffic twice)."),
+    NET_LOOPBACK("BOOL", "false", "Whether loopback interfaces are summed, true or false."),
+    DISK_EXCLUDE("REGEX", "(loop|ram|zram|dm-|md|sr|fd).*",
+            "Disks whose name matches this regex are left out (virtual or stacked devices)."),
+    BUFFER_SIZE("N", "300", "Unsent reports kept while the BMS is unreachable, [1, 100000]; the oldest is dropped."),
+    BACKOFF_BASE_MS("MS", "500", "First backoff ceiling in ms, [1, 600000]."),
+    BACKOFF_MAX_MS("MS", "30000", "Backoff cap in ms, [AGENT_BACKOFF_BASE_MS, 3600000]."),
+    REQUEST_TIMEOUT_MS("MS", "5000", "Timeout of one report or scrape request in ms, [100, 600000]."),
+    LOG_LEVEL("LEVEL", "INFO", "Log level on stderr: ERROR, WARN, INFO, DEBUG or TRACE.");
+
+    private final String paramLabel;
+    private final String defaultValue;
+    private final String description;
+
+    AgentSetting(String paramLabel, String defaultValue, String description) {
+        this.paramLabel = paramLabel;
+        this.defaultValue = defaultValue;
+        this.description = description;
+    }
+
+    /** The environment variable, e.g. {@code AGENT_INTERVAL_MS}. */
+    public String envName() {
+        return "AGENT_" + name();
+    }
+
+    /** The equal flag, e.g. {@code --interval-ms}. */
+    public String flag() {
+        return "--" + name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** Both names, as validation messages show them: {@code AGENT_INTERVAL_MS (--interval-ms)}. */
+    public String label() {
+        return envName() + " (" + flag() + ")";
+    }
+
+    /** The default, or null when there is none (or it is computed). */
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    String paramLabel() {
+        return paramLabel;
+    }
+
+    String description() {
+        return description;
+    }
+}
