@@ -81,6 +81,7 @@ public final class BmsNode implements AutoCloseable {
     private BmsServices services;
     private final AtomicBoolean stopped = new AtomicBoolean();
     private long sizingTimer = -1;
+    private Router router;
 
     private BmsNode(BmsSettings settings, BmsExtensions extensions, InstantSource clock) throws Exception {
         this.settings = settings;
@@ -111,7 +112,8 @@ public final class BmsNode implements AutoCloseable {
         Config hzConfig = HazelcastMember.config(settings);
         StoreBinding.configure(hzConfig);
         this.hazelcast = Hazelcast.newHazelcastInstance(hzConfig);
-        this.store = StoreBinding.open(hazelcast, clock, DIRECT);
+        StoreBinding opened = StoreBinding.open(hazelcast, clock, DIRECT);
+        this.store = new StoreBinding(extensions.store().apply(opened.store()), opened.directory());
 
         ReplicatedConfig ruleConfig = new ReplicatedConfig(ConfigKind.RULE, hazelcast, journal, background, DIRECT);
         ReplicatedConfig overrideConfig = new ReplicatedConfig(ConfigKind.OVERRIDE, hazelcast, journal, background,
@@ -138,7 +140,7 @@ public final class BmsNode implements AutoCloseable {
                 new OpsRoutes(vertx, readiness, () -> hazelcast.getCluster().getMembers().size(), prometheus)));
         groups.addAll(extensions.routes().apply(services));
         Auth auth = new Auth(adminToken.token(), settings.agentToken(), apiKeys);
-        Router router = ApiRouter.create(vertx, auth, readiness, settings.maxBodyBytes(), groups);
+        this.router = ApiRouter.create(vertx, auth, readiness, settings.maxBodyBytes(), groups);
         listen(router);
 
         // Join the replicated configuration: merge this member's disk, then load the rules file or the examples.
@@ -192,16 +194,21 @@ public final class BmsNode implements AutoCloseable {
         return readiness;
     }
 
+    /** The HTTP router (its routes are what {@code openapi.json} must describe). */
+    public Router router() {
+        return router;
+    }
+
     private void listen(Router router) throws Exception {
-        // One server per event loop on a shared port: Vert.x spreads the connections over them.
+        // One server per event loop on a shared port: Vert.x spreads the connections over them. Port 0 becomes -1:
+        // Vert.x binds one random port for every server that asks for the same negative port.
         int instances = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
-        int port = settings.port();
+        int port = settings.port() == 0 ? -1 : settings.port();
         for (int i = 0; i < instances; i++) {
             HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(settings.host()).setPort(port)
                     .setCompressionSupported(false).setIdleTimeout(120)).requestHandler(router);
             server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             servers.add(server);
-            port = server.actualPort();
         }
     }
 
@@ -283,6 +290,14 @@ public final class BmsNode implements AutoCloseable {
             return;
         }
         readiness.stopping();
+        if (settings.shutdownDelayMs() > 0 && !servers.isEmpty()) {
+            LOG.info("Shutting down: not ready, serving {} ms more before closing", settings.shutdownDelayMs());
+            try {
+                Thread.sleep(settings.shutdownDelayMs());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (sizingTimer >= 0 && vertx != null) {
             vertx.cancelTimer(sizingTimer);
         }

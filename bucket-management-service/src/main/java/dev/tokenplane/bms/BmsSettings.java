@@ -31,12 +31,14 @@ import java.util.regex.Pattern;
  * @param apiKeysFile       a YAML or JSON map apiKey to clientId; empty means decisions need no API key
  * @param maxBodyBytes      the largest request body accepted
  * @param agentStaleMs      how long after its last report an agent counts as stale
+ * @param shutdownDelayMs   how long readiness answers 503 before the HTTP server stops accepting
  * @param shutdownTimeoutMs how long a graceful shutdown waits for in-flight requests
  */
 public record BmsSettings(int port, String host, Path dataDir, Optional<String> adminToken,
                           List<String> clusterMembers, int hazelcastPort, String hazelcastHost, String clusterName,
                           long sizingIntervalMs, Optional<Path> rulesFile, Optional<String> agentToken,
-                          Optional<Path> apiKeysFile, int maxBodyBytes, long agentStaleMs, long shutdownTimeoutMs) {
+                          Optional<Path> apiKeysFile, int maxBodyBytes, long agentStaleMs, long shutdownDelayMs,
+                          long shutdownTimeoutMs) {
 
     /** One option: its environment variable, its flag, its default (null for none) and what it means. */
     public record Variable(String name, String defaultValue, String description, boolean secret) {
@@ -67,6 +69,8 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
             new Variable("BMS_MAX_BODY_BYTES", "65536", "largest request body in bytes, 1024..16777216", false),
             new Variable("BMS_AGENT_STALE_MS", "10000", "an agent is stale this long after its last report, "
                     + "100..86400000", false),
+            new Variable("BMS_SHUTDOWN_DELAY_MS", "0", "how long readiness answers 503 before the HTTP server stops "
+                    + "accepting, so that load balancers stop sending first, 0..600000", false),
             new Variable("BMS_SHUTDOWN_TIMEOUT_MS", "10000", "how long a graceful shutdown waits for in-flight "
                     + "requests, 0..600000", false));
 
@@ -117,9 +121,10 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
         Optional<Path> apiKeys = readableFile(value, "BMS_API_KEYS_FILE");
         int maxBody = intIn(value, "BMS_MAX_BODY_BYTES", 1024, 16 * 1024 * 1024);
         long stale = longIn(value, "BMS_AGENT_STALE_MS", 100, 86_400_000);
+        long delay = longIn(value, "BMS_SHUTDOWN_DELAY_MS", 0, 600_000);
         long shutdown = longIn(value, "BMS_SHUTDOWN_TIMEOUT_MS", 0, 600_000);
         return new BmsSettings(port, host, dataDir, adminToken, members, hzPort, hzHost, clusterName, sizing,
-                rulesFile, agentToken, apiKeys, maxBody, stale, shutdown);
+                rulesFile, agentToken, apiKeys, maxBody, stale, delay, shutdown);
     }
 
     public static Variable variable(String name) {
@@ -127,11 +132,6 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
                 .orElseThrow(() -> new IllegalArgumentException("no such variable " + name));
     }
 
-    public BmsSettings withPort(int newPort) {
-        return new BmsSettings(newPort, host, dataDir, adminToken, clusterMembers, hazelcastPort, hazelcastHost,
-                clusterName, sizingIntervalMs, rulesFile, agentToken, apiKeysFile, maxBodyBytes, agentStaleMs,
-                shutdownTimeoutMs);
-    }
 
     private static int intIn(Function<String, String> value, String name, int min, int max) {
         return (int) longIn(value, name, min, max);

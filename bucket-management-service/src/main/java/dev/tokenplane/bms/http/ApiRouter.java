@@ -15,7 +15,8 @@ import java.util.Locale;
 
 /**
  * Builds the BMS router. Every route goes through {@link #add}, which puts the same steps before its handler, in this
- * order: the readiness gate ({@code /v1} routes answer 503 until the member is ready), the access check (401), the
+ * order: the readiness gate ({@code /v1} routes answer 503 until the member has started; while it shuts down they are
+ * still served, until the server stops accepting), the access check (401), the
  * content-type check for bodies (415), and the body limit (413). Failures of any step or handler, and unmatched
  * requests, go to {@link ErrorMapper}.
  */
@@ -95,7 +96,7 @@ public final class ApiRouter {
 
         @Override
         public void handle(RoutingContext ctx) {
-            if (gated && !readiness.ready()) {
+            if (gated && readiness.state() == Readiness.State.STARTING) {
                 ErrorMapper.send(ctx, NOT_READY);
                 return;
             }
