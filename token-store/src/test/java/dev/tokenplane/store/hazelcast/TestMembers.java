@@ -81,6 +81,38 @@ final class TestMembers {
     }
 
     /**
+     * Starts {@code n} members of one new cluster, each configured by {@code configure} (called with its config),
+     * and waits until each sees all of them.
+     */
+    static List<HazelcastInstance> startCluster(int n, java.util.function.Consumer<Config> configure) {
+        String cluster = uniqueClusterName();
+        int[] ports = freePorts(n);
+        List<HazelcastInstance> members = new ArrayList<>();
+        for (int port : ports) {
+            Config config = config(cluster, port, ports);
+            configure.accept(config);
+            members.add(start(config));
+        }
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (members.stream().anyMatch(m -> m.getCluster().getMembers().size() != n)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("cluster of " + n + " did not form");
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
+        }
+        // Partitions are assigned lazily; assign them now and let migrations settle, so ownership is stable.
+        members.get(0).getMap("partition-warm-up").size();
+        while (!members.stream().allMatch(m -> m.getPartitionService().isClusterSafe()
+                && m.getPartitionService().getPartitions().stream().allMatch(p -> p.getOwner() != null))) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("cluster of " + n + " did not become safe");
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
+        }
+        return members;
+    }
+
+    /**
      * Fails loudly when anything would fall back to Java serialization (the store registers Compact and
      * IdentifiedDataSerializable for everything it sends). Exceptions are let through, because Hazelcast reports a
      * remote failure by serializing it.
