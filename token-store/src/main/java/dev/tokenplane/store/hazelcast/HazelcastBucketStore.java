@@ -1,0 +1,338 @@
+package dev.tokenplane.store.hazelcast;
+
+import com.hazelcast.config.CompactSerializationConfig;
+import com.hazelcast.config.Config;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.ManagedContext;
+import com.hazelcast.map.IMap;
+import com.hazelcast.nio.serialization.compact.CompactSerializer;
+import com.hazelcast.partition.PartitionService;
+import dev.tokenplane.store.AcquireCommand;
+import dev.tokenplane.store.AcquireResult;
+import dev.tokenplane.store.Algorithm;
+import dev.tokenplane.store.BucketSpec;
+import dev.tokenplane.store.BucketState;
+import dev.tokenplane.store.BucketStore;
+import dev.tokenplane.store.DemandSample;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * A {@link BucketStore} over a Hazelcast {@link IMap}: every operation is one entry processor that runs atomically on
+ * the member owning the bucket's partition, at that member's wall-clock millis.
+ *
+ * <h2>Setting up a member</h2>
+ * Call {@link #configure(Config, String, BucketMapSettings)} on the member's {@link Config} before starting it. It
+ * registers the serializers (Compact for the values that cross the network, {@code IdentifiedDataSerializable} for the
+ * processors: nothing here uses Java serialization), binds the processors to the member's clock, and sets up the map:
+ * {@code OBJECT} in-memory format, one synchronous backup, idle expiry by the store's own sweep. Then create one store
+ * per member with {@link #HazelcastBucketStore(HazelcastInstance, String, Executor)}.
+ *
+ * <h2>Entries</h2>
+ * Each bucket is one entry: its key and a {@link PackedState} of about 15 bytes, with no copy of its rule. A processor
+ * decodes it, runs one {@link dev.tokenplane.store.BucketMath} function, and writes back only when the state changed;
+ * its backup processor copies the written bytes rather than running the logic again.
+ *
+ * <h2>Batches</h2>
+ * {@link #acquireAll} sends one processor carrying every key's commands through {@code submitToKeys}: Hazelcast makes
+ * one call per owning member, runs each key's commands in order on its owner, and the results are put back in request
+ * order. Hazelcast backs up multi-key operations asynchronously, so a member that crashes may lose the last batches it
+ * answered within the backup's network round trip; single-key operations are backed up before they answer.
+ *
+ * <h2>Completions</h2>
+ * Returned stages are plain {@link CompletableFuture}s completed on the {@code completions} executor, never on a
+ * Hazelcast thread: a dependent the caller attaches without an executor runs there (or on the caller's thread if the
+ * stage is already complete). Hazelcast 5.6 itself would run such dependents on the JDK's common pool, which on a
+ * 2-CPU machine means a new thread per callback.
+ *
+ * <p>Thread-safe. {@link #close()} stops the sweep; the map and the member belong to the caller.
+ */
+public final class HazelcastBucketStore implements BucketStore {
+
+    private static final String SETTINGS_KEY_PREFIX = "tokenplane.bucket-map:";
+    private static final System.Logger LOG = System.getLogger(HazelcastBucketStore.class.getName());
+
+    private final IMap<String, byte[]> map;
+    private final PartitionService partitions;
+    private final BucketMapSettings settings;
+    private final boolean entryTtl;
+    private final Executor completions;
+    private final ExecutorService ownedCompletions;
+    private final ScheduledExecutorService sweeper;
+
+    /**
+     * Sets up {@code mapName} on a member's {@code config} with {@link BucketMapSettings#defaults()}. Call it before
+     * the member starts; see {@link #configure(Config, String, BucketMapSettings)}.
+     */
+    public static Config configure(Config config, String mapName) {
+        return configure(config, mapName, BucketMapSettings.defaults());
+    }
+
+    /**
+     * Sets up {@code mapName} on a member's {@code config}, before the member starts:
+     * <ul>
+     *   <li>Compact serializers for {@link BucketState}, {@link AcquireResult}'s variants, {@link DemandSample} and
+     *       {@link dev.tokenplane.store.TransferLog}, and the {@code IdentifiedDataSerializable} factory of the
+     *       processors ({@link StoreDataSerializableFactory#FACTORY_ID});</li>
+     *   <li>a {@link ManagedContext} that gives the processors the member's clock, wrapping any context already
+     *       set (replace it afterwards and the processors fail loudly);</li>
+     *   <li>the map's in-memory format, {@code backupCount} synchronous backups and no asynchronous ones, and no
+     *       map-wide TTL or max-idle (see {@link IdleExpiry}).</li>
+     * </ul>
+     * Several bucket maps may share a member, but they share its clock.
+     *
+     * @return {@code config}
+     * @throws IllegalArgumentException if the member was already configured with another clock
+     */
+    public static Config configure(Config config, String mapName, BucketMapSettings settings) {
+        ManagedContext existing = config.getManagedContext();
+        if (existing instanceof BucketMemberContext member) {
+            if (member.clock() != settings.clock()) {
+                throw new IllegalArgumentException("this member's bucket maps must share one clock");
+            }
+        } else {
+            config.setManagedContext(new BucketMemberContext(settings.clock(), existing));
+            CompactSerializationConfig compact = config.getSerializationConfig().getCompactSerializationConfig();
+            for (CompactSerializer<?> serializer : CompactSerializers.all()) {
+                compact.addSerializer(serializer);
+            }
+            config.getSerializationConfig().addDataSerializableFactory(StoreDataSerializableFactory.FACTORY_ID,
+                    new StoreDataSerializableFactory());
+        }
+        MapConfig mapConfig = config.getMapConfig(mapName);
+        mapConfig.setInMemoryFormat(settings.inMemoryFormat())
+                .setBackupCount(settings.backupCount())
+                .setAsyncBackupCount(0)
+                .setTimeToLiveSeconds(MapConfig.DEFAULT_TTL_SECONDS)
+                .setMaxIdleSeconds(MapConfig.DEFAULT_MAX_IDLE_SECONDS);
+        config.getUserContext().put(SETTINGS_KEY_PREFIX + mapName, settings);
+        return config;
+    }
+
+    /**
+     * A store over {@code mapName} on a member whose config went through {@link #configure}, completing its stages on
+     * the JDK's common pool when it has more than one thread, else on two threads of the store's own.
+     */
+    public HazelcastBucketStore(HazelcastInstance member, String mapName) {
+        this(member, mapName, null);
+    }
+
+    /**
+     * A store over {@code mapName} on a member whose config went through {@link #configure}.
+     *
+     * @param completions runs the completion of every returned stage (for example, a hand-over to the caller's
+     *                    Vert.x context); null for the default of {@link #HazelcastBucketStore(HazelcastInstance, String)}
+     * @throws IllegalStateException if the member's config did not go through {@link #configure} for this map
+     */
+    public HazelcastBucketStore(HazelcastInstance member, String mapName, Executor completions) {
+        Object configured = member.getUserContext().get(SETTINGS_KEY_PREFIX + mapName);
+        if (!(configured instanceof BucketMapSettings s)) {
+            throw new IllegalStateException("bucket map '" + mapName + "' is not configured on this member: call "
+                    + "HazelcastBucketStore.configure(config, \"" + mapName + "\") before starting it");
+        }
+        this.settings = s;
+        this.entryTtl = s.idleExpiry() == IdleExpiry.ENTRY_TTL;
+        this.map = member.getMap(mapName);
+        this.partitions = member.getPartitionService();
+        if (completions != null) {
+            this.completions = completions;
+            this.ownedCompletions = null;
+        } else if (ForkJoinPool.getCommonPoolParallelism() > 1) {
+            this.completions = ForkJoinPool.commonPool();
+            this.ownedCompletions = null;
+        } else {
+            this.ownedCompletions = Executors.newFixedThreadPool(2, daemon("bucket-store-completions"));
+            this.completions = ownedCompletions;
+        }
+        if (s.idleExpiry() == IdleExpiry.SWEEP && !s.sweepInterval().isZero()) {
+            this.sweeper = Executors.newSingleThreadScheduledExecutor(daemon("bucket-store-sweep-" + mapName));
+            long millis = s.sweepInterval().toMillis();
+            sweeper.scheduleWithFixedDelay(this::sweepQuietly, millis, millis, TimeUnit.MILLISECONDS);
+        } else {
+            this.sweeper = null;
+        }
+    }
+
+    @Override
+    public CompletionStage<AcquireResult> acquire(String key, BucketSpec spec, long tokens, long maxWaitMs) {
+        return complete(map.submitToKey(key, new BucketProcessors.Acquire(entryTtl, spec, tokens, maxWaitMs)),
+                Function.identity());
+    }
+
+    @Override
+    public CompletionStage<List<AcquireResult>> acquireAll(List<AcquireCommand> commands) {
+        if (commands.isEmpty()) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        Map<String, List<AcquireCommand>> byKey = new LinkedHashMap<>();
+        for (AcquireCommand c : commands) {
+            byKey.computeIfAbsent(c.key(), k -> new ArrayList<>(2)).add(c);
+        }
+        BucketProcessors.AcquireBatch processor = new BucketProcessors.AcquireBatch(entryTtl, byKey);
+        if (byKey.size() == 1) {
+            String key = commands.get(0).key();
+            return complete(map.submitToKey(key, processor), results -> List.copyOf(results));
+        }
+        return complete(map.submitToKeys(byKey.keySet(), processor), perKey -> inRequestOrder(commands, perKey));
+    }
+
+    private static List<AcquireResult> inRequestOrder(List<AcquireCommand> commands,
+                                                      Map<String, ArrayList<AcquireResult>> perKey) {
+        Map<String, Integer> next = new HashMap<>(perKey.size() * 2);
+        List<AcquireResult> results = new ArrayList<>(commands.size());
+        for (AcquireCommand c : commands) {
+            int i = next.merge(c.key(), 1, Integer::sum) - 1;
+            results.add(perKey.get(c.key()).get(i));
+        }
+        return results;
+    }
+
+    @Override
+    public CompletionStage<Optional<BucketState>> get(String key) {
+        return complete(map.submitToKey(key, new BucketProcessors.Read()), Optional::ofNullable);
+    }
+
+    @Override
+    public CompletionStage<Long> debit(String key, long nanotokens, long floorNanotokens, long transferId) {
+        return complete(map.submitToKey(key,
+                new BucketProcessors.Debit(entryTtl, nanotokens, floorNanotokens, transferId)), Function.identity());
+    }
+
+    @Override
+    public CompletionStage<Long> credit(String key, long nanotokens, long transferId) {
+        return complete(map.submitToKey(key, new BucketProcessors.Credit(entryTtl, nanotokens, transferId)),
+                Function.identity());
+    }
+
+    @Override
+    public CompletionStage<Optional<BucketState>> resize(String key, long capacity, long ratePerMilli) {
+        // Validate here, where the caller can see the message, rather than on the owner.
+        new BucketSpec(capacity, ratePerMilli, Algorithm.TOKEN_BUCKET, 0, 0);
+        return complete(map.submitToKey(key, new BucketProcessors.Resize(entryTtl, capacity, ratePerMilli)),
+                Optional::ofNullable);
+    }
+
+    @Override
+    public CompletionStage<Optional<DemandSample>> drainDemand(String key) {
+        return complete(map.submitToKey(key, new BucketProcessors.DrainDemand(entryTtl)), Optional::ofNullable);
+    }
+
+    @Override
+    public CompletionStage<Boolean> remove(String key) {
+        return complete(map.deleteAsync(key), Function.identity());
+    }
+
+    /**
+     * Evicts the idle buckets this member owns: a local query nominates the buckets that are
+     * {@link dev.tokenplane.store.BucketMath#isEvictable} at the member's now, then one processor per partition
+     * removes those that still are, atomically (a bucket used in between stays). Blocks until done.
+     */
+    @Override
+    public int evictIdle() {
+        Set<String> candidates = map.localKeySet(new IdlePredicate(settings.clock().millis()));
+        if (candidates.isEmpty()) {
+            return 0;
+        }
+        // One call per partition: a multi-key call hands every key to each partition's operation, which is
+        // quadratic over a large sweep.
+        Map<Integer, Set<String>> byPartition = new HashMap<>();
+        for (String key : candidates) {
+            byPartition.computeIfAbsent(partitions.getPartition(key).getPartitionId(), p -> new HashSet<>())
+                    .add(key);
+        }
+        List<CompletableFuture<Map<String, Boolean>>> calls = new ArrayList<>(byPartition.size());
+        for (Set<String> keys : byPartition.values()) {
+            calls.add(map.submitToKeys(keys, new BucketProcessors.EvictIfIdle()).toCompletableFuture());
+        }
+        int evicted = 0;
+        for (CompletableFuture<Map<String, Boolean>> call : calls) {
+            try {
+                for (Boolean removed : call.get().values()) {
+                    evicted += Boolean.TRUE.equals(removed) ? 1 : 0;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while evicting idle buckets", e);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("evicting idle buckets failed", e.getCause());
+            }
+        }
+        return evicted;
+    }
+
+    private void sweepQuietly() {
+        try {
+            int evicted = evictIdle();
+            LOG.log(System.Logger.Level.DEBUG, "evicted {0} idle buckets from {1}", evicted, map.getName());
+        } catch (RuntimeException e) {
+            // The next sweep retries; a member shutting down lands here too.
+            LOG.log(System.Logger.Level.WARNING, "idle bucket sweep of " + map.getName() + " failed", e);
+        }
+    }
+
+    /** The keys of the buckets whose primary copy this member holds. */
+    @Override
+    public Collection<String> ownedKeys() {
+        return map.localKeySet();
+    }
+
+    @Override
+    public long size() {
+        return map.size();
+    }
+
+    @Override
+    public void close() {
+        if (sweeper != null) {
+            sweeper.shutdownNow();
+        }
+        if (ownedCompletions != null) {
+            ownedCompletions.shutdown();
+        }
+    }
+
+    /** Completes a plain future on the completion executor: Hazelcast's own dependents would spawn threads. */
+    private <T, R> CompletionStage<R> complete(CompletionStage<T> call, Function<? super T, ? extends R> mapping) {
+        CompletableFuture<R> result = new CompletableFuture<>();
+        call.whenCompleteAsync((value, failure) -> {
+            if (failure != null) {
+                result.completeExceptionally(failure);
+                return;
+            }
+            try {
+                result.complete(mapping.apply(value));
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        }, completions);
+        return result;
+    }
+
+    private static ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}
