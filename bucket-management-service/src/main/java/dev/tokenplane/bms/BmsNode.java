@@ -110,9 +110,13 @@ public final class BmsNode implements AutoCloseable {
         });
 
         Config hzConfig = HazelcastMember.config(settings);
-        StoreBinding.configure(hzConfig);
+        StoreBinding.configure(hzConfig, clock);
         this.hazelcast = Hazelcast.newHazelcastInstance(hzConfig);
-        StoreBinding opened = StoreBinding.open(hazelcast, clock, DIRECT);
+        Executor workers = task -> vertx.executeBlocking(() -> {
+            task.run();
+            return null;
+        }, false);
+        StoreBinding opened = StoreBinding.open(hazelcast, DIRECT, workers);
         this.store = new StoreBinding(extensions.store().apply(opened.store()), opened.directory());
 
         ReplicatedConfig ruleConfig = new ReplicatedConfig(ConfigKind.RULE, hazelcast, journal, background, DIRECT);
