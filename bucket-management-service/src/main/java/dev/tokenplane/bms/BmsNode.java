@@ -156,6 +156,9 @@ public final class BmsNode implements AutoCloseable {
         ruleConfig.onChange(r -> rules.all().forEach(rule -> registerMeters(metrics, rule)));
         startSizing(extensions.sizing().apply(services), clock);
         readiness.ready(true);
+        LOG.info("BMS member ready at {} (cluster '{}', {} members); admin token {}", url(), settings.clusterName(),
+                hazelcast.getCluster().getMembers().size(),
+                adminToken.file() == null ? "as configured" : "in " + adminToken.file());
     }
 
     /** Starts a member with the core features only. Blocks until it is ready. */
