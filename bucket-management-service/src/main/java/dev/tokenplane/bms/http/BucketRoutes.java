@@ -106,21 +106,18 @@ public final class BucketRoutes implements ApiRoutes {
     }
 
     /**
-     * The rule of an existing bucket: the one its key matches without a client, else (a {@code {client}} rule) the one
-     * whose generation the bucket carries.
+     * The rule of an existing bucket: the one whose generation the bucket carries (the rule that last set it up, also
+     * for a {@code {client}} rule, which a read without a client cannot match), else the one its key matches now.
      */
     private RuleIndex.Entry ruleOf(String key, BucketState state, BucketOverride override) {
         RuleIndex index = rules.index();
-        RuleIndex.Entry match = index.match(key, null);
-        if (match != null) {
-            return match;
-        }
         for (RuleIndex.Entry e : index.entries()) {
-            if (e.generation() == state.generation() || e.specWith(override).generation() == state.generation()) {
+            if (e.generation() == state.generation()
+                    || (override != null && e.specWith(override).generation() == state.generation())) {
                 return e;
             }
         }
-        return null;
+        return index.match(key, null);
     }
 
     private void list(RoutingContext ctx) {
