@@ -25,6 +25,7 @@ import dev.tokenplane.bms.http.DecisionRoutes;
 import dev.tokenplane.bms.http.Json;
 import dev.tokenplane.bms.http.OpsRoutes;
 import dev.tokenplane.bms.http.Readiness;
+import dev.tokenplane.bms.http.ReleaseRoutes;
 import dev.tokenplane.bms.http.RuleRoutes;
 import dev.tokenplane.bms.metrics.BmsMetrics;
 import dev.tokenplane.bms.rules.Rule;
@@ -139,6 +140,7 @@ public final class BmsNode implements AutoCloseable {
         List<ApiRoutes> groups = new ArrayList<>(List.of(
                 new RuleRoutes(vertx, rules, metrics, clock),
                 new DecisionRoutes(decisions, metrics),
+                new ReleaseRoutes(decisions, store.store()),
                 new BucketRoutes(vertx, store.store(), store.directory(), rules, overrides, history, clock, DIRECT),
                 new AgentRoutes(agents, clock),
                 new OpsRoutes(vertx, readiness, () -> hazelcast.getCluster().getMembers().size(), prometheus)));

@@ -52,6 +52,11 @@ class ApiKeyTest {
         assertThat(unknown.status()).isEqualTo(401);
         assertThat(known.status()).isEqualTo(200);
         assertThat(batchWithout.status()).isEqualTo(401);
+        // a lease's release is a decision endpoint too
+        assertThat(api.send("POST", "/v1/buckets/orders:x/release", Map.of("tokens", 1), false).status())
+                .isEqualTo(401);
+        assertThat(api.send("POST", "/v1/buckets/orders:x/release", Map.of("tokens", 1), false,
+                "X-Api-Key", "key-acme-0001").status()).isEqualTo(200);
         // the admin token does not stand in for an API key, and admin routes do not take API keys
         assertThat(api.send("POST", "/v1/buckets/orders:x/acquire", "{}", true).status()).isEqualTo(401);
         assertThat(api.send("GET", "/v1/rules", null, false, "X-Api-Key", "key-acme-0001").status())
