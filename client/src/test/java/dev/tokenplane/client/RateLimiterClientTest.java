@@ -30,7 +30,9 @@ class RateLimiterClientTest {
         bms.rule("ct-lease", "{\"match\":\"ctl:*\",\"capacity\":100,\"refillPerSecond\":0.001}");
         bms.rule("ct-delay", "{\"match\":\"ctd:*\",\"capacity\":2,\"refillPerSecond\":2}");
         bms.rule("ct-queue", "{\"match\":\"ctq:*\",\"capacity\":2,\"refillPerSecond\":10}");
-        client = RateLimiterClient.builder().bmsUrls(bms.url()).meterRegistry(registry).build();
+        // a generous timeout: the first decisions of a cold JVM (and a cold BMS in it) are slow on a busy machine
+        client = RateLimiterClient.builder().bmsUrls(bms.url()).meterRegistry(registry)
+                .timeout(Duration.ofSeconds(5)).attemptTimeout(Duration.ofSeconds(5)).build();
     }
 
     @AfterAll
