@@ -16,6 +16,7 @@ import dev.tokenplane.bms.rules.Rule;
 import dev.tokenplane.bms.rules.RuleIndex;
 import dev.tokenplane.store.BucketState;
 import dev.tokenplane.store.BucketStore;
+import dev.tokenplane.store.Tokens;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -187,7 +188,8 @@ public final class BucketRoutes implements ApiRoutes {
         String key = BucketKeys.check("key", ctx.pathParam("key"));
         long now = clock.millis();
         BucketOverride override = Replies.body(ctx, OverrideInput.class).toOverride(key, now);
-        Future<ConfigWrite> write = Replies.onContext(overrides.put(override, now)).compose(this::persisted);
+        Future<ConfigWrite> write = Replies.onContext(overrides.put(override, now)).compose(this::persisted)
+                .compose(w -> applied(key, override.capacity(), Tokens.ratePerMilli(override.refillPerSecond()), w));
         Replies.then(ctx, write, w -> Replies.json(ctx, w.outcome() == ConfigWrite.Outcome.CREATED ? 201 : 200,
                 ConfigCodec.override(w.record())));
     }
@@ -198,9 +200,19 @@ public final class BucketRoutes implements ApiRoutes {
             if (w.outcome() == ConfigWrite.Outcome.NOT_FOUND) {
                 return Future.failedFuture(ApiException.notFound("no override for bucket '" + key + "'"));
             }
-            return persisted(w);
+            RuleIndex.Entry rule = rules.index().match(key, null);
+            return rule == null ? persisted(w) : persisted(w).compose(p -> applied(key, rule.spec().capacity(),
+                    rule.spec().ratePerMilli(), p));
         });
         Replies.then(ctx, write, w -> Replies.noContent(ctx));
+    }
+
+    /**
+     * Gives an existing bucket its new capacity and refill at once, so that reads agree with the override from the
+     * moment it is acknowledged (the next decision would reset it anyway: the override changed its generation).
+     */
+    private Future<ConfigWrite> applied(String key, long capacity, long ratePerMilli, ConfigWrite w) {
+        return Replies.onContext(Completions.on(store.resize(key, capacity, ratePerMilli), callbacks)).map(r -> w);
     }
 
     private Future<ConfigWrite> persisted(ConfigWrite w) {

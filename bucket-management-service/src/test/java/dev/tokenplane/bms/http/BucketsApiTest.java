@@ -102,9 +102,10 @@ class BucketsApiTest {
         Api.Response put = api.put("/v1/buckets/ba:ov/override", Map.of("capacity", 50, "refillPerSecond", 5,
                 "expiresAt", expiresAt, "transfer", Map.of("canBorrow", false, "canLend", false)));
 
-        // Then it is stored, the next decision has exactly its capacity and refill, and the read shows it
+        // Then it is stored, the bucket has exactly its capacity and refill at once, and so has the next decision
         assertThat(put.status()).isEqualTo(201);
         assertThat(put.json().get("version").asLong()).isEqualTo(1);
+        assertThat(api.get("/v1/buckets/ba:ov").json().get("capacity").asLong()).isEqualTo(50);
         JsonNode d = api.post("/v1/buckets/ba:ov/acquire", "{}").json();
         assertThat(d.get("capacity").asLong()).isEqualTo(50);
         assertThat(d.get("refillPerSecond").asDouble()).isEqualTo(5.0);
@@ -133,6 +134,7 @@ class BucketsApiTest {
         assertThat(api.post("/v1/buckets/ba:del/acquire", "{}").json().get("capacity").asLong()).isEqualTo(2);
 
         assertThat(api.delete("/v1/buckets/ba:del/override").status()).isEqualTo(204);
+        assertThat(api.get("/v1/buckets/ba:del").json().get("capacity").asLong()).isEqualTo(20);
 
         assertThat(api.post("/v1/buckets/ba:del/acquire", "{}").json().get("capacity").asLong()).isEqualTo(20);
         assertThat(api.delete("/v1/buckets/ba:del/override").status()).isEqualTo(404);
