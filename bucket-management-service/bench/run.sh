@@ -14,6 +14,9 @@ BENCH=$ROOT/bucket-management-service/bench
 JAR=$ROOT/bucket-management-service/target/bms.jar
 DURATION=${DURATION:-15s}
 WARMUP=${WARMUP:-20s}
+# the pause of the paced run (see below); the other runs must not pause
+DELAY_MS=${BENCH_DELAY_MS:-2}
+unset BENCH_DELAY_MS
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-64}
 PORT=${PORT:-18090}
@@ -65,17 +68,17 @@ read -r ONE_RPS ONE_P50 ONE_P99 < <(measure -t"$THREADS" -c"$CONNECTIONS" -d"$DU
 read -r MANY_RPS MANY_P50 MANY_P99 < <(measure -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s "$BENCH/many-keys.lua" "$URL")
 read -r BATCH_RPS BATCH_P50 BATCH_P99 < <(measure -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s "$BENCH/batch.lua" "$URL")
 
-# Half the maximum rate, without wrk2's fixed-rate mode: each connection pauses BENCH_DELAY_MS after every answer,
+# Half the maximum rate, without wrk2's fixed-rate mode: each connection pauses DELAY_MS after every answer,
 # so C connections offer about C / (pause + latency) requests/s. Calibrate C on a short run, then measure.
 TARGET=$(( MANY_RPS / 2 ))
-export BENCH_DELAY_MS=${BENCH_DELAY_MS:-2}
-CONNS=$(( TARGET * BENCH_DELAY_MS / 1000 + 1 ))
+export BENCH_DELAY_MS=$DELAY_MS
+CONNS=$(( TARGET * DELAY_MS / 1000 + 1 ))
 for _ in 1 2 3; do
-  read -r CAL_RPS _ _ < <(measure -t"$THREADS" -c"$CONNS" -d5s -s "$BENCH/paced.lua" "$URL")
+  read -r CAL_RPS _ _ < <(measure -t"$THREADS" -c"$CONNS" -d5s -s "$BENCH/many-keys.lua" "$URL")
   CONNS=$(awk -v c="$CONNS" -v t="$TARGET" -v r="$CAL_RPS" 'BEGIN { n = int(c * t / (r > 0 ? r : 1) + 0.5); print (n < 1 ? 1 : n) }')
 done
 CONNS=$(( CONNS < THREADS ? THREADS : CONNS ))
-read -r HALF_RPS HALF_P50 HALF_P99 < <(measure -t"$THREADS" -c"$CONNS" -d"$DURATION" -s "$BENCH/paced.lua" "$URL")
+read -r HALF_RPS HALF_P50 HALF_P99 < <(measure -t"$THREADS" -c"$CONNS" -d"$DURATION" -s "$BENCH/many-keys.lua" "$URL")
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f%%", 100 * a / b }'; }
 cat <<TABLE
@@ -86,7 +89,7 @@ cat <<TABLE
 | single acquire, 1 key | $ONE_RPS | $ONE_RPS | $ONE_P50 | $ONE_P99 |
 | single acquire, 10k keys | $MANY_RPS | $MANY_RPS | $MANY_P50 | $MANY_P99 |
 | batch, 100 decisions/request, 10k keys | $BATCH_RPS | $(( BATCH_RPS * 100 )) | $BATCH_P50 | $BATCH_P99 |
-| single acquire, 10k keys, paced to ~half of max ($CONNS conns, ${BENCH_DELAY_MS} ms pause) | $HALF_RPS | $HALF_RPS | $HALF_P50 | $HALF_P99 |
+| single acquire, 10k keys, paced to ~half of max ($CONNS conns, ${DELAY_MS} ms pause) | $HALF_RPS | $HALF_RPS | $HALF_P50 | $HALF_P99 |
 
 single acquire vs ceiling: 1 key $(ratio "$ONE_RPS" "$CEIL_RPS"), 10k keys $(ratio "$MANY_RPS" "$CEIL_RPS") (target >= 60%)
 batch decisions/s vs single (10k keys): $(awk -v a="$BATCH_RPS" -v b="$MANY_RPS" 'BEGIN { printf "%.1fx", 100 * a / b }') (target >= 10x)
