@@ -95,7 +95,7 @@ public final class BucketRoutes implements ApiRoutes {
 
     private BucketView view(String key, BucketState state, Optional<ResizeHistory.History> h) {
         BucketOverride override = overrides.active(key, clock.millis());
-        RuleIndex.Entry entry = ruleOf(key, state, override);
+        RuleIndex.Entry entry = rules.index().ruleOfBucket(key, state.generation(), override);
         Rule rule = entry == null ? null : entry.rule();
         Rule.Transfer transfer = rule == null ? null
                 : override == null ? rule.transfer() : override.overlay(rule.transfer());
@@ -104,21 +104,6 @@ public final class BucketRoutes implements ApiRoutes {
                 state.algorithm().name(), override, transfer == null ? null : transfer.pool(),
                 transfer == null ? null : transfer.region(), h.map(ResizeHistory.History::lastResizedAt).orElse(null),
                 h.map(ResizeHistory.History::history).orElse(List.of()));
-    }
-
-    /**
-     * The rule of an existing bucket: the one whose generation the bucket carries (the rule that last set it up, also
-     * for a {@code {client}} rule, which a read without a client cannot match), else the one its key matches now.
-     */
-    private RuleIndex.Entry ruleOf(String key, BucketState state, BucketOverride override) {
-        RuleIndex index = rules.index();
-        for (RuleIndex.Entry e : index.entries()) {
-            if (e.generation() == state.generation()
-                    || (override != null && e.specWith(override).generation() == state.generation())) {
-                return e;
-            }
-        }
-        return index.match(key, null);
     }
 
     private void list(RoutingContext ctx) {
