@@ -5,9 +5,21 @@ import com.hazelcast.core.HazelcastInstance;
 import dev.tokenplane.store.AbstractBucketStoreContractTest;
 import dev.tokenplane.store.BucketStore;
 import dev.tokenplane.store.FakeClock;
+import dev.tokenplane.store.AcquireCommand;
+import dev.tokenplane.store.BucketSpec;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The store contract against one embedded member whose clock is the test's fake clock. The member is shared by the
@@ -31,6 +43,44 @@ class HazelcastBucketStoreTest extends AbstractBucketStoreContractTest {
         MEMBER_CLOCK.use(clock);
         member.getMap(MAP).clear();
         return new HazelcastBucketStore(member, MAP);
+    }
+
+    /**
+     * Dependents attached before completion run on the completion executor: the executor here holds every task until
+     * the dependent is attached, then runs it on its own named thread.
+     */
+    @Test
+    void shouldRunDependentsOnTheCompletionExecutor() throws Exception {
+        ExecutorService thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "completions-under-test"));
+        try {
+            BucketSpec spec = BucketSpec.of(10, 10);
+            assertThat(completionThread(thread, s -> s.acquire("a", spec, 1, 0))).isEqualTo("completions-under-test");
+            assertThat(completionThread(thread, s -> s.get("a"))).isEqualTo("completions-under-test");
+            assertThat(completionThread(thread, s -> s.acquireAll(List.of(new AcquireCommand("a", spec, 1, 0),
+                    new AcquireCommand("b", spec, 1, 0))))).isEqualTo("completions-under-test");
+            assertThat(completionThread(thread, s -> s.remove("a"))).isEqualTo("completions-under-test");
+        } finally {
+            thread.shutdownNow();
+        }
+    }
+
+    private static String completionThread(ExecutorService thread,
+                                           Function<HazelcastBucketStore, CompletionStage<?>> call) throws Exception {
+        CountDownLatch attached = new CountDownLatch(1);
+        Executor gated = task -> thread.execute(() -> {
+            try {
+                attached.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            task.run();
+        });
+        try (HazelcastBucketStore gatedStore = new HazelcastBucketStore(member, MAP, gated)) {
+            CompletionStage<String> dependent = call.apply(gatedStore)
+                    .thenApply(ignored -> Thread.currentThread().getName());
+            attached.countDown();
+            return await(dependent);
+        }
     }
 
     @AfterAll
