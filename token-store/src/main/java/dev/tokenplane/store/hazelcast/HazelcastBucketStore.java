@@ -56,10 +56,11 @@ import java.util.function.Function;
  * its backup processor copies the written bytes rather than running the logic again.
  *
  * <h2>Batches</h2>
- * {@link #acquireAll} sends one processor carrying every key's commands through {@code submitToKeys}: Hazelcast makes
- * one call per owning member, runs each key's commands in order on its owner, and the results are put back in request
- * order. Hazelcast backs up multi-key operations asynchronously, so a member that crashes may lose the last batches it
- * answered within the backup's network round trip; single-key operations are backed up before they answer.
+ * {@link #acquireAll} makes one call per owning member, which gives each partition its keys and a processor carrying
+ * their commands ({@link PartitionCalls}); each key's commands run in order on its owner, and the results are put back
+ * in request order. Hazelcast backs up multi-key operations asynchronously, so a member that crashes may lose the last
+ * batches it answered within the backup's network round trip; single-key operations are backed up before they
+ * answer.
  *
  * <h2>Completions</h2>
  * Returned stages are plain {@link CompletableFuture}s completed on the {@code completions} executor: a dependent the
@@ -69,9 +70,9 @@ import java.util.function.Function;
  * the caller attaches later; with 2 CPUs the common pool has one thread, and Hazelcast then starts a new thread per
  * call (measured: about 1,000 decisions/s). So single-key operations go through the map proxy's
  * {@code executeOnKeyInternal}, which returns the invocation future itself, and the store deserializes the result on
- * the completion executor. Multi-key calls ({@link #acquireAll}, the sweep) keep the public {@code submitToKeys},
- * which makes one such hop per call, not per key: run members with
- * {@code -Djava.util.concurrent.ForkJoinPool.common.parallelism=2} or more so that hop is a pool task, not a thread.
+ * the completion executor; multi-key calls likewise go below the public API ({@link PartitionCalls}). Other
+ * Hazelcast users in the same JVM still pay that thread: run members with
+ * {@code -Djava.util.concurrent.ForkJoinPool.common.parallelism=2} or more.
  *
  * <p>Thread-safe. {@link #close()} stops the sweep; the map and the member belong to the caller.
  */
@@ -84,6 +85,7 @@ public final class HazelcastBucketStore implements BucketStore {
     /** The map's proxy on a member, for invocations without the public API's extra hop; null otherwise. */
     private final MapProxyImpl<String, byte[]> proxy;
     private final SerializationService serialization;
+    private final PartitionCalls partitionCalls;
     private final PartitionService partitions;
     private final BucketMapSettings settings;
     private final boolean entryTtl;
@@ -167,9 +169,11 @@ public final class HazelcastBucketStore implements BucketStore {
         if (map instanceof MapProxyImpl<String, byte[]> p && member instanceof SerializationServiceSupport support) {
             this.proxy = p;
             this.serialization = support.getSerializationService();
+            this.partitionCalls = new PartitionCalls(p);
         } else {
             this.proxy = null;
             this.serialization = null;
+            this.partitionCalls = null;
         }
         this.partitions = member.getPartitionService();
         this.completions = completions != null ? completions : Runnable::run;
@@ -196,16 +200,25 @@ public final class HazelcastBucketStore implements BucketStore {
         for (AcquireCommand c : commands) {
             byKey.computeIfAbsent(c.key(), k -> new ArrayList<>(2)).add(c);
         }
-        BucketProcessors.AcquireBatch processor = new BucketProcessors.AcquireBatch(entryTtl, byKey);
         if (byKey.size() == 1) {
             String key = commands.get(0).key();
-            return submit(key, processor, results -> List.copyOf(results));
+            return submit(key, new BucketProcessors.AcquireBatch(entryTtl, byKey), results -> List.copyOf(results));
         }
-        return complete(map.submitToKeys(byKey.keySet(), processor), perKey -> inRequestOrder(commands, perKey));
+        if (partitionCalls == null) {
+            return complete(map.submitToKeys(byKey.keySet(), new BucketProcessors.AcquireBatch(entryTtl, byKey)),
+                    perKey -> inRequestOrder(commands, perKey));
+        }
+        return complete(partitionCalls.invoke(byKey.keySet(), keys -> {
+            Map<String, List<AcquireCommand>> mine = new HashMap<>(keys.size() * 2);
+            for (String key : keys) {
+                mine.put(key, byKey.get(key));
+            }
+            return new BucketProcessors.AcquireBatch(entryTtl, mine);
+        }), responses -> inRequestOrder(commands, partitionCalls.<ArrayList<AcquireResult>>results(responses)));
     }
 
     private static List<AcquireResult> inRequestOrder(List<AcquireCommand> commands,
-                                                      Map<String, ArrayList<AcquireResult>> perKey) {
+                                                      Map<String, ? extends List<AcquireResult>> perKey) {
         Map<String, Integer> next = new HashMap<>(perKey.size() * 2);
         List<AcquireResult> results = new ArrayList<>(commands.size());
         for (AcquireCommand c : commands) {
@@ -259,16 +272,20 @@ public final class HazelcastBucketStore implements BucketStore {
         if (candidates.isEmpty()) {
             return 0;
         }
-        // One call per partition: a multi-key call hands every key to each partition's operation, which is
-        // quadratic over a large sweep.
-        Map<Integer, Set<String>> byPartition = new HashMap<>();
-        for (String key : candidates) {
-            byPartition.computeIfAbsent(partitions.getPartition(key).getPartitionId(), p -> new HashSet<>())
-                    .add(key);
-        }
-        List<CompletableFuture<Map<String, Boolean>>> calls = new ArrayList<>(byPartition.size());
-        for (Set<String> keys : byPartition.values()) {
-            calls.add(map.submitToKeys(keys, new BucketProcessors.EvictIfIdle()).toCompletableFuture());
+        List<CompletableFuture<Map<String, Boolean>>> calls = new ArrayList<>();
+        if (partitionCalls != null) {
+            calls.add(partitionCalls.invoke(candidates, keys -> new BucketProcessors.EvictIfIdle())
+                    .thenApply(partitionCalls::results));
+        } else {
+            // One call per partition: submitToKeys hands every key to each partition's operation.
+            Map<Integer, Set<String>> byPartition = new HashMap<>();
+            for (String key : candidates) {
+                byPartition.computeIfAbsent(partitions.getPartition(key).getPartitionId(), p -> new HashSet<>())
+                        .add(key);
+            }
+            for (Set<String> keys : byPartition.values()) {
+                calls.add(map.submitToKeys(keys, new BucketProcessors.EvictIfIdle()).toCompletableFuture());
+            }
         }
         int evicted = 0;
         for (CompletableFuture<Map<String, Boolean>> call : calls) {

@@ -23,6 +23,7 @@ final class StoreDataSerializableFactory implements DataSerializableFactory {
     static final int STATE_BACKUP = 9;
     static final int STATES_BACKUP = 10;
     static final int IDLE_PREDICATE = 11;
+    static final int PARTITION_BATCH = 12;
 
     @Override
     public IdentifiedDataSerializable create(int classId) {
@@ -38,6 +39,7 @@ final class StoreDataSerializableFactory implements DataSerializableFactory {
             case STATE_BACKUP -> new StateBackup<>();
             case STATES_BACKUP -> new StatesBackup<>();
             case IDLE_PREDICATE -> new IdlePredicate();
+            case PARTITION_BATCH -> new PartitionBatchFactory();
             default -> throw new IllegalArgumentException("unknown tokenplane store class id " + classId);
         };
     }
