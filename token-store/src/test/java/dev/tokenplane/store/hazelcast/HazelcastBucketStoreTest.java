@@ -7,9 +7,11 @@ import dev.tokenplane.store.BucketStore;
 import dev.tokenplane.store.FakeClock;
 import dev.tokenplane.store.AcquireCommand;
 import dev.tokenplane.store.BucketSpec;
+import com.hazelcast.nio.serialization.HazelcastSerializationException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -20,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The store contract against one embedded member whose clock is the test's fake clock. The member is shared by the
@@ -81,6 +84,34 @@ class HazelcastBucketStoreTest extends AbstractBucketStoreContractTest {
             attached.countDown();
             return await(dependent);
         }
+    }
+
+    @Test
+    void shouldRefuseAMapThatWasNotConfigured() {
+        assertThatThrownBy(() -> new HazelcastBucketStore(member, "not-configured"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("HazelcastBucketStore.configure(config, \"not-configured\")");
+    }
+
+    @Test
+    void shouldRefuseTwoClocksOnOneMember() {
+        Config config = new Config();
+        HazelcastBucketStore.configure(config, "a", BucketMapSettings.defaults().withClock(new FakeClock()));
+
+        assertThatThrownBy(() -> HazelcastBucketStore.configure(config, "b",
+                BucketMapSettings.defaults().withClock(new FakeClock())))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** The members of these tests refuse Java serialization, so a store type that fell back to it would fail. */
+    @Test
+    void shouldFailLoudlyOnAJavaSerializationFallback() {
+        record JavaSerializable(int value) implements Serializable {
+        }
+
+        assertThatThrownBy(() -> member.getMap("java-serialized").put("k", new JavaSerializable(1)))
+                .isInstanceOf(HazelcastSerializationException.class)
+                .hasStackTraceContaining("Java serialization fallback");
     }
 
     @AfterAll
