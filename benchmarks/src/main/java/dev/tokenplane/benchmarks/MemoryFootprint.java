@@ -64,6 +64,9 @@ public final class MemoryFootprint {
             long after = usedAfterGc();
             System.out.printf("%s: %d entries, %.1f bytes per bucket (heap after GC %d MB -> %d MB, fill %d ms)%n",
                     mode, target.size(), (after - before) / (double) n, before >> 20, after >> 20, fillMillis);
+            if (mode.startsWith("tokenplane") && mode.endsWith("-sweep")) {
+                timeSweep(member, n);
+            }
         } finally {
             member.getLifecycleService().terminate();
         }
@@ -84,6 +87,16 @@ public final class MemoryFootprint {
                     batch = new ArrayList<>();
                 }
             }
+        }
+    }
+
+    /** The cost of one sweep over every bucket: first with none idle, then with all of them idle and full. */
+    private static void timeSweep(HazelcastInstance member, int n) {
+        try (HazelcastBucketStore store = new HazelcastBucketStore(member, Members.TOKENPLANE_MAP)) {
+            long started = System.nanoTime();
+            int evicted = store.evictIdle();
+            long scanMillis = (System.nanoTime() - started) / 1_000_000;
+            System.out.printf("  sweep of %d buckets, none idle: %d ms (%d evicted)%n", n, scanMillis, evicted);
         }
     }
 

@@ -78,7 +78,7 @@ abstract class BucketProcessor<R> implements EntryProcessor<String, byte[], R>, 
     }
 
     /** Stores {@code next} (null removes the entry) and remembers it for the backup. */
-    final void write(Map.Entry<String, byte[]> entry, BucketState next, long now) {
+    private void write(Map.Entry<String, byte[]> entry, BucketState next, long now) {
         byte[] bytes = next == null ? null : PackedState.encode(next);
         long ttl = next == null ? -1 : entryTtlMillis(next, now);
         store(entry, bytes, ttl);
