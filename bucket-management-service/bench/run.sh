@@ -19,6 +19,8 @@ DELAY_MS=${BENCH_DELAY_MS:-2}
 unset BENCH_DELAY_MS
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-64}
+# fewer batch requests in flight: each carries 100 decisions
+BATCH_CONNECTIONS=${BATCH_CONNECTIONS:-16}
 PORT=${PORT:-18090}
 HZ_PORT=${HZ_PORT:-15790}
 URL=http://127.0.0.1:$PORT
@@ -56,6 +58,8 @@ measure() {
     END { printf "%.0f %.2f %.2f\n", rps, p50, p99 }'
 }
 
+echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, $(java -version 2>&1 | head -1), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)," \
+  "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 echo "warming up ($WARMUP per endpoint) ..." >&2
 for s in one-key many-keys batch; do
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s "$BENCH/$s.lua" "$URL" >/dev/null
@@ -66,7 +70,7 @@ echo "measuring ($DURATION each, $THREADS threads, $CONNECTIONS connections) ...
 read -r CEIL_RPS CEIL_P50 CEIL_P99 < <(measure -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" "$URL/health/live")
 read -r ONE_RPS ONE_P50 ONE_P99 < <(measure -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s "$BENCH/one-key.lua" "$URL")
 read -r MANY_RPS MANY_P50 MANY_P99 < <(measure -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s "$BENCH/many-keys.lua" "$URL")
-read -r BATCH_RPS BATCH_P50 BATCH_P99 < <(measure -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s "$BENCH/batch.lua" "$URL")
+read -r BATCH_RPS BATCH_P50 BATCH_P99 < <(measure -t"$THREADS" -c"$BATCH_CONNECTIONS" -d"$DURATION" -s "$BENCH/batch.lua" "$URL")
 
 # Half the maximum rate, without wrk2's fixed-rate mode: each connection pauses DELAY_MS after every answer,
 # so C connections offer about C / (pause + latency) requests/s. Calibrate C on a short run, then measure.
@@ -88,13 +92,14 @@ cat <<TABLE
 | ceiling: GET /health/live (same server) | $CEIL_RPS | - | $CEIL_P50 | $CEIL_P99 |
 | single acquire, 1 key | $ONE_RPS | $ONE_RPS | $ONE_P50 | $ONE_P99 |
 | single acquire, 10k keys | $MANY_RPS | $MANY_RPS | $MANY_P50 | $MANY_P99 |
-| batch, 100 decisions/request, 10k keys | $BATCH_RPS | $(( BATCH_RPS * 100 )) | $BATCH_P50 | $BATCH_P99 |
+| batch, 100 decisions/request, 10k keys ($BATCH_CONNECTIONS conns) | $BATCH_RPS | $(( BATCH_RPS * 100 )) | $BATCH_P50 | $BATCH_P99 |
 | single acquire, 10k keys, paced to ~half of max ($CONNS conns, ${DELAY_MS} ms pause) | $HALF_RPS | $HALF_RPS | $HALF_P50 | $HALF_P99 |
 
 single acquire vs ceiling: 1 key $(ratio "$ONE_RPS" "$CEIL_RPS"), 10k keys $(ratio "$MANY_RPS" "$CEIL_RPS") (target >= 60%)
 batch decisions/s vs single (10k keys): $(awk -v a="$BATCH_RPS" -v b="$MANY_RPS" 'BEGIN { printf "%.1fx", 100 * a / b }') (target >= 10x)
 p99 at half the max rate: ${HALF_P99} ms (target <= 5 ms)
 TABLE
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 echo "raw wrk output: $WORK/wrk.txt (removed on exit; set KEEP=1 to copy it to ./bench-wrk.txt)" >&2
 [ "${KEEP:-0}" = 1 ] && cp "$WORK/wrk.txt" ./bench-wrk.txt
 exit 0
