@@ -34,7 +34,10 @@ import dev.tokenplane.bms.spi.BmsServices;
 import dev.tokenplane.bms.spi.SizingTask;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -52,6 +55,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -95,6 +99,11 @@ public final class BmsNode implements AutoCloseable {
     }
 
     private void init(BmsExtensions extensions, InstantSource clock) throws Exception {
+        if (ForkJoinPool.getCommonPoolParallelism() < 2) {
+            LOG.warn("The common pool has parallelism {}: Hazelcast will start a thread per async callback and "
+                    + "decisions will be slow. Start the JVM with -D{}=2 (BmsMain sets it when it can)",
+                    ForkJoinPool.getCommonPoolParallelism(), BmsMain.COMMON_POOL_PARALLELISM);
+        }
         this.adminToken = Secrets.adminToken(settings);
         Map<String, String> apiKeys = settings.apiKeysFile().isPresent()
                 ? Secrets.apiKeys(settings.apiKeysFile().get()) : Map.of();
@@ -176,7 +185,9 @@ public final class BmsNode implements AutoCloseable {
 
     /** The HTTP port actually bound. */
     public int port() {
-        return servers.get(0).actualPort();
+        synchronized (servers) {
+            return servers.get(0).actualPort();
+        }
     }
 
     /** The base URL, for example {@code http://127.0.0.1:8080}. */
@@ -209,16 +220,23 @@ public final class BmsNode implements AutoCloseable {
     }
 
     private void listen(Router router) throws Exception {
-        // One server per event loop on a shared port: Vert.x spreads the connections over them. Port 0 becomes -1:
-        // Vert.x binds one random port for every server that asks for the same negative port.
-        int instances = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
+        // One HTTP server per event loop (a verticle instance each) on a shared port: Vert.x spreads the connections
+        // over them. Port 0 becomes -1: Vert.x binds one random port for every server asking for the same negative port.
+        int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
         int port = settings.port() == 0 ? -1 : settings.port();
-        for (int i = 0; i < instances; i++) {
-            HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(settings.host()).setPort(port)
-                    .setCompressionSupported(false).setIdleTimeout(120)).requestHandler(router);
-            server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            servers.add(server);
-        }
+        HttpServerOptions options = new HttpServerOptions().setHost(settings.host()).setPort(port)
+                .setCompressionSupported(false).setIdleTimeout(120);
+        vertx.deployVerticle(() -> new VerticleBase() {
+            @Override
+            public Future<?> start() {
+                return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(server -> {
+                    synchronized (servers) {
+                        servers.add(server);
+                    }
+                });
+            }
+        }, new DeploymentOptions().setInstances(instances))
+                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
     private void loadRules(RuleRegistry rules, InstantSource clock) throws Exception {
@@ -299,7 +317,7 @@ public final class BmsNode implements AutoCloseable {
             return;
         }
         readiness.stopping();
-        if (settings.shutdownDelayMs() > 0 && !servers.isEmpty()) {
+        if (settings.shutdownDelayMs() > 0 && router != null) {
             LOG.info("Shutting down: not ready, serving {} ms more before closing", settings.shutdownDelayMs());
             try {
                 Thread.sleep(settings.shutdownDelayMs());
@@ -310,7 +328,11 @@ public final class BmsNode implements AutoCloseable {
         if (sizingTimer >= 0 && vertx != null) {
             vertx.cancelTimer(sizingTimer);
         }
-        for (HttpServer s : servers) {
+        List<HttpServer> toStop;
+        synchronized (servers) {
+            toStop = List.copyOf(servers);
+        }
+        for (HttpServer s : toStop) {
             try {
                 s.shutdown(settings.shutdownTimeoutMs(), TimeUnit.MILLISECONDS).toCompletionStage()
                         .toCompletableFuture().get(settings.shutdownTimeoutMs() + 5_000, TimeUnit.MILLISECONDS);

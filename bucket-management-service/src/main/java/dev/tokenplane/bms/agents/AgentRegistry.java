@@ -1,15 +1,10 @@
 package dev.tokenplane.bms.agents;
 
-import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
-import com.hazelcast.map.listener.EntryAddedListener;
-import com.hazelcast.map.listener.EntryEvictedListener;
-import com.hazelcast.map.listener.EntryExpiredListener;
-import com.hazelcast.map.listener.EntryRemovedListener;
-import com.hazelcast.map.listener.EntryUpdatedListener;
 import dev.tokenplane.bms.cluster.Completions;
+import dev.tokenplane.bms.cluster.MapEvents;
 import dev.tokenplane.bms.config.ConfigCodec;
 
 import java.util.Comparator;
@@ -102,42 +97,17 @@ public final class AgentRegistry implements AutoCloseable {
         }
     }
 
-    private final class Listener implements EntryAddedListener<String, String>, EntryUpdatedListener<String, String>,
-            EntryRemovedListener<String, String>, EntryEvictedListener<String, String>,
-            EntryExpiredListener<String, String> {
+    private final class Listener extends MapEvents<String, String> {
         @Override
-        public void entryAdded(EntryEvent<String, String> event) {
-            put(event);
-        }
-
-        @Override
-        public void entryUpdated(EntryEvent<String, String> event) {
-            put(event);
-        }
-
-        @Override
-        public void entryRemoved(EntryEvent<String, String> event) {
-            remove(event.getKey());
-        }
-
-        @Override
-        public void entryEvicted(EntryEvent<String, String> event) {
-            remove(event.getKey());
-        }
-
-        @Override
-        public void entryExpired(EntryEvent<String, String> event) {
-            remove(event.getKey());
-        }
-
-        private void put(EntryEvent<String, String> event) {
-            AgentState s = ConfigCodec.read(event.getValue(), AgentState.class);
-            AgentState now = local.merge(event.getKey(), s,
+        protected void upserted(String serverId, String value) {
+            AgentState s = ConfigCodec.read(value, AgentState.class);
+            AgentState now = local.merge(serverId, s,
                     (old, neu) -> neu.lastReportAt() >= old.lastReportAt() ? neu : old);
-            listeners.forEach(l -> l.accept(event.getKey(), now));
+            listeners.forEach(l -> l.accept(serverId, now));
         }
 
-        private void remove(String serverId) {
+        @Override
+        protected void removed(String serverId) {
             local.remove(serverId);
             listeners.forEach(l -> l.accept(serverId, null));
         }
@@ -145,12 +115,6 @@ public final class AgentRegistry implements AutoCloseable {
 
     @Override
     public void close() {
-        if (listenerId != null) {
-            try {
-                map.removeEntryListener(listenerId);
-            } catch (RuntimeException e) {
-                // the member is going away anyway
-            }
-        }
+        MapEvents.unregister(map, listenerId);
     }
 }

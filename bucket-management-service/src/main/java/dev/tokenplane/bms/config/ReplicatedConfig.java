@@ -1,12 +1,9 @@
 package dev.tokenplane.bms.config;
 
-import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
-import com.hazelcast.map.listener.EntryAddedListener;
-import com.hazelcast.map.listener.EntryMergedListener;
-import com.hazelcast.map.listener.EntryUpdatedListener;
 import dev.tokenplane.bms.cluster.Completions;
+import dev.tokenplane.bms.cluster.MapEvents;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -156,25 +153,10 @@ public final class ReplicatedConfig implements AutoCloseable {
         }
     }
 
-    private final class Listener implements EntryAddedListener<String, String>, EntryUpdatedListener<String, String>,
-            EntryMergedListener<String, String> {
+    private final class Listener extends MapEvents<String, String> {
         @Override
-        public void entryAdded(EntryEvent<String, String> event) {
-            changed(event);
-        }
-
-        @Override
-        public void entryUpdated(EntryEvent<String, String> event) {
-            changed(event);
-        }
-
-        @Override
-        public void entryMerged(EntryEvent<String, String> event) {
-            changed(event);
-        }
-
-        private void changed(EntryEvent<String, String> event) {
-            ConfigRecord r = ConfigCodec.record(event.getValue());
+        protected void upserted(String id, String value) {
+            ConfigRecord r = ConfigCodec.record(value);
             if (r == null) {
                 return;
             }
@@ -191,12 +173,6 @@ public final class ReplicatedConfig implements AutoCloseable {
 
     @Override
     public void close() {
-        if (listenerId != null) {
-            try {
-                map.removeEntryListener(listenerId);
-            } catch (RuntimeException e) {
-                // the member is going away anyway
-            }
-        }
+        MapEvents.unregister(map, listenerId);
     }
 }

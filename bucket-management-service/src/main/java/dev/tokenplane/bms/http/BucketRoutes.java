@@ -16,6 +16,7 @@ import dev.tokenplane.bms.rules.Rule;
 import dev.tokenplane.bms.rules.RuleIndex;
 import dev.tokenplane.store.BucketState;
 import dev.tokenplane.store.BucketStore;
+import dev.tokenplane.store.Tokens;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -94,7 +95,7 @@ public final class BucketRoutes implements ApiRoutes {
 
     private BucketView view(String key, BucketState state, Optional<ResizeHistory.History> h) {
         BucketOverride override = overrides.active(key, clock.millis());
-        RuleIndex.Entry entry = ruleOf(key, state, override);
+        RuleIndex.Entry entry = rules.index().ruleOfBucket(key, state.generation(), override);
         Rule rule = entry == null ? null : entry.rule();
         Rule.Transfer transfer = rule == null ? null
                 : override == null ? rule.transfer() : override.overlay(rule.transfer());
@@ -103,21 +104,6 @@ public final class BucketRoutes implements ApiRoutes {
                 state.algorithm().name(), override, transfer == null ? null : transfer.pool(),
                 transfer == null ? null : transfer.region(), h.map(ResizeHistory.History::lastResizedAt).orElse(null),
                 h.map(ResizeHistory.History::history).orElse(List.of()));
-    }
-
-    /**
-     * The rule of an existing bucket: the one whose generation the bucket carries (the rule that last set it up, also
-     * for a {@code {client}} rule, which a read without a client cannot match), else the one its key matches now.
-     */
-    private RuleIndex.Entry ruleOf(String key, BucketState state, BucketOverride override) {
-        RuleIndex index = rules.index();
-        for (RuleIndex.Entry e : index.entries()) {
-            if (e.generation() == state.generation()
-                    || (override != null && e.specWith(override).generation() == state.generation())) {
-                return e;
-            }
-        }
-        return index.match(key, null);
     }
 
     private void list(RoutingContext ctx) {
@@ -187,7 +173,8 @@ public final class BucketRoutes implements ApiRoutes {
         String key = BucketKeys.check("key", ctx.pathParam("key"));
         long now = clock.millis();
         BucketOverride override = Replies.body(ctx, OverrideInput.class).toOverride(key, now);
-        Future<ConfigWrite> write = Replies.onContext(overrides.put(override, now)).compose(this::persisted);
+        Future<ConfigWrite> write = Replies.onContext(overrides.put(override, now)).compose(this::persisted)
+                .compose(w -> applied(key, override.capacity(), Tokens.ratePerMilli(override.refillPerSecond()), w));
         Replies.then(ctx, write, w -> Replies.json(ctx, w.outcome() == ConfigWrite.Outcome.CREATED ? 201 : 200,
                 ConfigCodec.override(w.record())));
     }
@@ -198,9 +185,19 @@ public final class BucketRoutes implements ApiRoutes {
             if (w.outcome() == ConfigWrite.Outcome.NOT_FOUND) {
                 return Future.failedFuture(ApiException.notFound("no override for bucket '" + key + "'"));
             }
-            return persisted(w);
+            RuleIndex.Entry rule = rules.index().match(key, null);
+            return rule == null ? persisted(w) : persisted(w).compose(p -> applied(key, rule.spec().capacity(),
+                    rule.spec().ratePerMilli(), p));
         });
         Replies.then(ctx, write, w -> Replies.noContent(ctx));
+    }
+
+    /**
+     * Gives an existing bucket its new capacity and refill at once, so that reads agree with the override from the
+     * moment it is acknowledged (the next decision would reset it anyway: the override changed its generation).
+     */
+    private Future<ConfigWrite> applied(String key, long capacity, long ratePerMilli, ConfigWrite w) {
+        return Replies.onContext(Completions.on(store.resize(key, capacity, ratePerMilli), callbacks)).map(r -> w);
     }
 
     private Future<ConfigWrite> persisted(ConfigWrite w) {

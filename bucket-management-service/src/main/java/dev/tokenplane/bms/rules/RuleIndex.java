@@ -110,6 +110,24 @@ public final class RuleIndex {
         return best;
     }
 
+    /**
+     * The rule of an existing bucket: the one whose generation the bucket carries (the rule that last set it up, also
+     * a {@code {client}} rule, which a caller without the client id cannot match), else the one {@code key} matches
+     * without a client now; null when neither exists (its rule was deleted).
+     *
+     * @param bucketGeneration the generation stored in the bucket
+     * @param override         the bucket's override, or null
+     */
+    public Entry ruleOfBucket(String key, long bucketGeneration, BucketOverride override) {
+        for (Entry e : byId.values()) {
+            if (e.generation() == bucketGeneration
+                    || (override != null && e.specWith(override).generation() == bucketGeneration)) {
+                return e;
+            }
+        }
+        return match(key, null);
+    }
+
     /** The rule with {@code id}, or null. */
     public Entry byId(String id) {
         return byId.get(id);

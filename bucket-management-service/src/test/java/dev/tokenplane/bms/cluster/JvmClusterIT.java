@@ -178,4 +178,23 @@ class JvmClusterIT {
         assertThat(b2.get("/v1/rules/jvm").status()).isEqualTo(200);
         assertThat(new File(members.get(0).dataDir().resolve("config.db").toString())).exists();
     }
+
+    @Test
+    void shouldStopWithTheVariableAndTheRangeForABadValue() throws Exception {
+        Path jar = Path.of(System.getProperty("bms.jar", "target/bms.jar"));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder flag = new ProcessBuilder(java, "-jar", jar.toString(), "--port", "http").redirectErrorStream(true);
+        ProcessBuilder env = new ProcessBuilder(java, "-jar", jar.toString()).redirectErrorStream(true);
+        env.environment().put("BMS_MAX_BODY_BYTES", "12");
+
+        for (var c : List.of(Map.entry(flag, "BMS_PORT (--port) must be an integer in [0, 65535], was 'http'"),
+                Map.entry(env, "BMS_MAX_BODY_BYTES (--max-body-bytes) must be an integer in [1024, 16777216]"))) {
+            Process p = c.getKey().start();
+            processes.add(p);
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).isEqualTo(2);
+            assertThat(out).contains(c.getValue());
+        }
+    }
 }

@@ -3,6 +3,7 @@ package dev.tokenplane.bms.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokenplane.bms.agents.AgentRegistry;
 import dev.tokenplane.bms.support.Api;
+import dev.tokenplane.bms.support.Await;
 import dev.tokenplane.bms.support.SharedBms;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -62,10 +63,10 @@ class AgentsApiTest {
     @Test
     void shouldMarkAnAgentStaleWhenItsReportsStop() {
         api.post("/v1/agents/aa-quiet/reports", report(0.2));
-        BucketsApiTest.await(() -> agent("aa-quiet") != null);
+        Await.until(() -> agent("aa-quiet") != null);
         assertThat(agent("aa-quiet").get("stale").asBoolean()).isFalse();
 
-        BucketsApiTest.await(() -> agent("aa-quiet").get("stale").asBoolean());
+        Await.until(() -> agent("aa-quiet").get("stale").asBoolean());
 
         String metrics = api.getAnonymous("/metrics").body();
         assertThat(metrics).containsPattern("bms_agents\\{state=\"stale\"} [1-9]");

@@ -1,6 +1,7 @@
 package dev.tokenplane.bms.http;
 
 import dev.tokenplane.bms.support.Api;
+import dev.tokenplane.bms.support.Await;
 import dev.tokenplane.bms.support.SharedBms;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -69,7 +70,7 @@ class OpsApiTest {
     @Test
     void shouldRunTheSizingTaskPeriodically() {
         int before = bms.sizingTicks.get();
-        BucketsApiTest.await(() -> bms.sizingTicks.get() >= before + 3);
+        Await.until(() -> bms.sizingTicks.get() >= before + 3);
     }
 
     @Test

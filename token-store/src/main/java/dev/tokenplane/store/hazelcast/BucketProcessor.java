@@ -11,6 +11,7 @@ import dev.tokenplane.store.Transition;
 
 import java.io.IOException;
 import java.time.InstantSource;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The shape of every bucket entry processor, after Bucket4j's {@code HazelcastEntryProcessor}: decode the entry, run
  * one {@link dev.tokenplane.store.BucketMath} function at the owner's time, encode, and write back only when the state
- * changed. The backup processor copies the state that was written ({@link StateBackup}); backups never run the logic
+ * changed. The backup processor copies the state that was written ({@link StatesBackup}); backups never run the logic
  * again, so a backup holds exactly what the owner decided, whatever its own clock says.
  *
  * <p>The owner's clock reaches the processor through {@link BucketMemberContext} (a {@code ManagedContext} that
@@ -38,9 +39,7 @@ abstract class BucketProcessor<R> implements EntryProcessor<String, byte[], R>, 
     protected boolean entryTtl;
 
     private transient InstantSource clock;
-    private transient boolean wrote;
-    private transient byte[] written;
-    private transient long writtenTtl;
+    private transient Map<String, StatesBackup.Written> writes;
 
     BucketProcessor() {
     }
@@ -79,22 +78,24 @@ abstract class BucketProcessor<R> implements EntryProcessor<String, byte[], R>, 
     }
 
     /** Stores {@code next} (null removes the entry) and remembers it for the backup. */
-    final void write(Map.Entry<String, byte[]> entry, BucketState next, long now) {
+    private void write(Map.Entry<String, byte[]> entry, BucketState next, long now) {
         byte[] bytes = next == null ? null : PackedState.encode(next);
         long ttl = next == null ? -1 : entryTtlMillis(next, now);
         store(entry, bytes, ttl);
         recordWrite(entry.getKey(), bytes, ttl);
     }
 
-    void recordWrite(String key, byte[] bytes, long ttlMillis) {
-        wrote = true;
-        written = bytes;
-        writtenTtl = ttlMillis;
+    private void recordWrite(String key, byte[] bytes, long ttlMillis) {
+        if (writes == null) {
+            writes = new HashMap<>(4);
+        }
+        writes.put(key, new StatesBackup.Written(bytes, ttlMillis));
     }
 
+    /** The states this operation wrote, to be copied, or null when it wrote none (then there is no backup). */
     @Override
-    public EntryProcessor<String, byte[], R> getBackupProcessor() {
-        return wrote ? new StateBackup<>(written, writtenTtl) : null;
+    public final EntryProcessor<String, byte[], R> getBackupProcessor() {
+        return writes == null ? null : new StatesBackup<>(writes);
     }
 
     /**

@@ -5,9 +5,13 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.ManagedContext;
+import com.hazelcast.internal.serialization.Data;
+import com.hazelcast.internal.serialization.SerializationService;
 import com.hazelcast.map.IMap;
+import com.hazelcast.map.impl.proxy.MapProxyImpl;
 import com.hazelcast.nio.serialization.compact.CompactSerializer;
 import com.hazelcast.partition.PartitionService;
+import com.hazelcast.spi.impl.SerializationServiceSupport;
 import dev.tokenplane.store.AcquireCommand;
 import dev.tokenplane.store.AcquireResult;
 import dev.tokenplane.store.Algorithm;
@@ -29,9 +33,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -54,16 +56,23 @@ import java.util.function.Function;
  * its backup processor copies the written bytes rather than running the logic again.
  *
  * <h2>Batches</h2>
- * {@link #acquireAll} sends one processor carrying every key's commands through {@code submitToKeys}: Hazelcast makes
- * one call per owning member, runs each key's commands in order on its owner, and the results are put back in request
- * order. Hazelcast backs up multi-key operations asynchronously, so a member that crashes may lose the last batches it
- * answered within the backup's network round trip; single-key operations are backed up before they answer.
+ * {@link #acquireAll} makes one call per owning member, which gives each partition its keys and a processor carrying
+ * their commands ({@link PartitionCalls}); each key's commands run in order on its owner, and the results are put back
+ * in request order. Hazelcast backs up multi-key operations asynchronously, so a member that crashes may lose the last
+ * batches it answered within the backup's network round trip; single-key operations are backed up before they
+ * answer.
  *
  * <h2>Completions</h2>
- * Returned stages are plain {@link CompletableFuture}s completed on the {@code completions} executor, never on a
- * Hazelcast thread: a dependent the caller attaches without an executor runs there (or on the caller's thread if the
- * stage is already complete). Hazelcast 5.6 itself would run such dependents on the JDK's common pool, which on a
- * 2-CPU machine means a new thread per callback.
+ * Returned stages are plain {@link CompletableFuture}s completed on the {@code completions} executor: a dependent the
+ * caller attaches without an executor runs there (or on the caller's thread if the stage is already complete).
+ * Hazelcast 5.6's public async API cannot do this on its own: {@code IMap.submitToKey} wraps the invocation in a
+ * {@code DelegatingCompletableFuture} whose constructor hands the result to the JDK's common pool, whatever executor
+ * the caller attaches later; with 2 CPUs the common pool has one thread, and Hazelcast then starts a new thread per
+ * call (measured: about 1,000 decisions/s). So single-key operations go through the map proxy's
+ * {@code executeOnKeyInternal}, which returns the invocation future itself, and the store deserializes the result on
+ * the completion executor; multi-key calls likewise go below the public API ({@link PartitionCalls}). Other
+ * Hazelcast users in the same JVM still pay that thread: run members with
+ * {@code -Djava.util.concurrent.ForkJoinPool.common.parallelism=2} or more.
  *
  * <p>Thread-safe. {@link #close()} stops the sweep; the map and the member belong to the caller.
  */
@@ -73,11 +82,14 @@ public final class HazelcastBucketStore implements BucketStore {
     private static final System.Logger LOG = System.getLogger(HazelcastBucketStore.class.getName());
 
     private final IMap<String, byte[]> map;
+    /** The map's proxy on a member, for invocations without the public API's extra hop; null otherwise. */
+    private final MapProxyImpl<String, byte[]> proxy;
+    private final SerializationService serialization;
+    private final PartitionCalls partitionCalls;
     private final PartitionService partitions;
     private final BucketMapSettings settings;
     private final boolean entryTtl;
     private final Executor completions;
-    private final ExecutorService ownedCompletions;
     private final ScheduledExecutorService sweeper;
 
     /**
@@ -131,7 +143,8 @@ public final class HazelcastBucketStore implements BucketStore {
 
     /**
      * A store over {@code mapName} on a member whose config went through {@link #configure}, completing its stages on
-     * the JDK's common pool when it has more than one thread, else on two threads of the store's own.
+     * the Hazelcast thread that received each answer (its response thread, or the partition thread for a bucket this
+     * member owns). Attach only short, non-blocking dependents to them, or pass an executor.
      */
     public HazelcastBucketStore(HazelcastInstance member, String mapName) {
         this(member, mapName, null);
@@ -140,8 +153,8 @@ public final class HazelcastBucketStore implements BucketStore {
     /**
      * A store over {@code mapName} on a member whose config went through {@link #configure}.
      *
-     * @param completions runs the completion of every returned stage (for example, a hand-over to the caller's
-     *                    Vert.x context); null for the default of {@link #HazelcastBucketStore(HazelcastInstance, String)}
+     * @param completions runs the completion of every returned stage, for example a hand-over to the caller's Vert.x
+     *                    context; null to complete on the Hazelcast thread that received the answer
      * @throws IllegalStateException if the member's config did not go through {@link #configure} for this map
      */
     public HazelcastBucketStore(HazelcastInstance member, String mapName, Executor completions) {
@@ -153,17 +166,17 @@ public final class HazelcastBucketStore implements BucketStore {
         this.settings = s;
         this.entryTtl = s.idleExpiry() == IdleExpiry.ENTRY_TTL;
         this.map = member.getMap(mapName);
-        this.partitions = member.getPartitionService();
-        if (completions != null) {
-            this.completions = completions;
-            this.ownedCompletions = null;
-        } else if (ForkJoinPool.getCommonPoolParallelism() > 1) {
-            this.completions = ForkJoinPool.commonPool();
-            this.ownedCompletions = null;
+        if (map instanceof MapProxyImpl<String, byte[]> p && member instanceof SerializationServiceSupport support) {
+            this.proxy = p;
+            this.serialization = support.getSerializationService();
+            this.partitionCalls = new PartitionCalls(p);
         } else {
-            this.ownedCompletions = Executors.newFixedThreadPool(2, daemon("bucket-store-completions"));
-            this.completions = ownedCompletions;
+            this.proxy = null;
+            this.serialization = null;
+            this.partitionCalls = null;
         }
+        this.partitions = member.getPartitionService();
+        this.completions = completions != null ? completions : Runnable::run;
         if (s.idleExpiry() == IdleExpiry.SWEEP && !s.sweepInterval().isZero()) {
             this.sweeper = Executors.newSingleThreadScheduledExecutor(daemon("bucket-store-sweep-" + mapName));
             long millis = s.sweepInterval().toMillis();
@@ -175,8 +188,7 @@ public final class HazelcastBucketStore implements BucketStore {
 
     @Override
     public CompletionStage<AcquireResult> acquire(String key, BucketSpec spec, long tokens, long maxWaitMs) {
-        return complete(map.submitToKey(key, new BucketProcessors.Acquire(entryTtl, spec, tokens, maxWaitMs)),
-                Function.identity());
+        return submit(key, new BucketProcessors.Acquire(entryTtl, spec, tokens, maxWaitMs), Function.identity());
     }
 
     @Override
@@ -188,16 +200,25 @@ public final class HazelcastBucketStore implements BucketStore {
         for (AcquireCommand c : commands) {
             byKey.computeIfAbsent(c.key(), k -> new ArrayList<>(2)).add(c);
         }
-        BucketProcessors.AcquireBatch processor = new BucketProcessors.AcquireBatch(entryTtl, byKey);
         if (byKey.size() == 1) {
             String key = commands.get(0).key();
-            return complete(map.submitToKey(key, processor), results -> List.copyOf(results));
+            return submit(key, new BucketProcessors.AcquireBatch(entryTtl, byKey), results -> List.copyOf(results));
         }
-        return complete(map.submitToKeys(byKey.keySet(), processor), perKey -> inRequestOrder(commands, perKey));
+        if (partitionCalls == null) {
+            return complete(map.submitToKeys(byKey.keySet(), new BucketProcessors.AcquireBatch(entryTtl, byKey)),
+                    perKey -> inRequestOrder(commands, perKey));
+        }
+        return complete(partitionCalls.invoke(byKey.keySet(), keys -> {
+            Map<String, List<AcquireCommand>> mine = new HashMap<>(keys.size() * 2);
+            for (String key : keys) {
+                mine.put(key, byKey.get(key));
+            }
+            return new BucketProcessors.AcquireBatch(entryTtl, mine);
+        }), responses -> inRequestOrder(commands, partitionCalls.<ArrayList<AcquireResult>>results(responses)));
     }
 
     private static List<AcquireResult> inRequestOrder(List<AcquireCommand> commands,
-                                                      Map<String, ArrayList<AcquireResult>> perKey) {
+                                                      Map<String, ? extends List<AcquireResult>> perKey) {
         Map<String, Integer> next = new HashMap<>(perKey.size() * 2);
         List<AcquireResult> results = new ArrayList<>(commands.size());
         for (AcquireCommand c : commands) {
@@ -209,32 +230,30 @@ public final class HazelcastBucketStore implements BucketStore {
 
     @Override
     public CompletionStage<Optional<BucketState>> get(String key) {
-        return complete(map.submitToKey(key, new BucketProcessors.Read()), Optional::ofNullable);
+        return submit(key, new BucketProcessors.Read(), Optional::ofNullable);
     }
 
     @Override
     public CompletionStage<Long> debit(String key, long nanotokens, long floorNanotokens, long transferId) {
-        return complete(map.submitToKey(key,
-                new BucketProcessors.Debit(entryTtl, nanotokens, floorNanotokens, transferId)), Function.identity());
+        return submit(key, new BucketProcessors.Debit(entryTtl, nanotokens, floorNanotokens, transferId),
+                Function.identity());
     }
 
     @Override
     public CompletionStage<Long> credit(String key, long nanotokens, long transferId) {
-        return complete(map.submitToKey(key, new BucketProcessors.Credit(entryTtl, nanotokens, transferId)),
-                Function.identity());
+        return submit(key, new BucketProcessors.Credit(entryTtl, nanotokens, transferId), Function.identity());
     }
 
     @Override
     public CompletionStage<Optional<BucketState>> resize(String key, long capacity, long ratePerMilli) {
         // Validate here, where the caller can see the message, rather than on the owner.
         new BucketSpec(capacity, ratePerMilli, Algorithm.TOKEN_BUCKET, 0, 0);
-        return complete(map.submitToKey(key, new BucketProcessors.Resize(entryTtl, capacity, ratePerMilli)),
-                Optional::ofNullable);
+        return submit(key, new BucketProcessors.Resize(entryTtl, capacity, ratePerMilli), Optional::ofNullable);
     }
 
     @Override
     public CompletionStage<Optional<DemandSample>> drainDemand(String key) {
-        return complete(map.submitToKey(key, new BucketProcessors.DrainDemand(entryTtl)), Optional::ofNullable);
+        return submit(key, new BucketProcessors.DrainDemand(entryTtl), Optional::ofNullable);
     }
 
     @Override
@@ -253,16 +272,20 @@ public final class HazelcastBucketStore implements BucketStore {
         if (candidates.isEmpty()) {
             return 0;
         }
-        // One call per partition: a multi-key call hands every key to each partition's operation, which is
-        // quadratic over a large sweep.
-        Map<Integer, Set<String>> byPartition = new HashMap<>();
-        for (String key : candidates) {
-            byPartition.computeIfAbsent(partitions.getPartition(key).getPartitionId(), p -> new HashSet<>())
-                    .add(key);
-        }
-        List<CompletableFuture<Map<String, Boolean>>> calls = new ArrayList<>(byPartition.size());
-        for (Set<String> keys : byPartition.values()) {
-            calls.add(map.submitToKeys(keys, new BucketProcessors.EvictIfIdle()).toCompletableFuture());
+        List<CompletableFuture<Map<String, Boolean>>> calls = new ArrayList<>();
+        if (partitionCalls != null) {
+            calls.add(partitionCalls.invoke(candidates, keys -> new BucketProcessors.EvictIfIdle())
+                    .thenApply(partitionCalls::results));
+        } else {
+            // One call per partition: submitToKeys hands every key to each partition's operation.
+            Map<Integer, Set<String>> byPartition = new HashMap<>();
+            for (String key : candidates) {
+                byPartition.computeIfAbsent(partitions.getPartition(key).getPartitionId(), p -> new HashSet<>())
+                        .add(key);
+            }
+            for (Set<String> keys : byPartition.values()) {
+                calls.add(map.submitToKeys(keys, new BucketProcessors.EvictIfIdle()).toCompletableFuture());
+            }
         }
         int evicted = 0;
         for (CompletableFuture<Map<String, Boolean>> call : calls) {
@@ -306,12 +329,19 @@ public final class HazelcastBucketStore implements BucketStore {
         if (sweeper != null) {
             sweeper.shutdownNow();
         }
-        if (ownedCompletions != null) {
-            ownedCompletions.shutdown();
-        }
     }
 
-    /** Completes a plain future on the completion executor: Hazelcast's own dependents would spawn threads. */
+    /** One processor on one key, answered on the completion executor (see the class comment on completions). */
+    private <T, R> CompletionStage<R> submit(String key, BucketProcessor<T> processor,
+                                             Function<? super T, ? extends R> mapping) {
+        if (proxy == null) {
+            return complete(map.submitToKey(key, processor), mapping);
+        }
+        CompletableFuture<Data> call = proxy.executeOnKeyInternal(key, processor);
+        return complete(call, data -> mapping.apply(serialization.<T>toObject(data)));
+    }
+
+    /** Completes a plain future on the completion executor. */
     private <T, R> CompletionStage<R> complete(CompletionStage<T> call, Function<? super T, ? extends R> mapping) {
         CompletableFuture<R> result = new CompletableFuture<>();
         call.whenCompleteAsync((value, failure) -> {

@@ -1,10 +1,6 @@
 package dev.tokenplane.store.hazelcast;
 
-import com.hazelcast.map.EntryProcessor;
-
 import java.time.InstantSource;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * A processor sent to many keys at once ({@code submitToKeys}). Hazelcast runs one operation per partition and shares
@@ -13,8 +9,6 @@ import java.util.Map;
  * keys, and the backup processor copies exactly those.
  */
 abstract class MultiKeyProcessor<R> extends BucketProcessor<R> {
-
-    private transient Map<String, StatesBackup.Written> writes;
 
     MultiKeyProcessor() {
     }
@@ -29,18 +23,5 @@ abstract class MultiKeyProcessor<R> extends BucketProcessor<R> {
     @Override
     final BucketProcessor<R> bind(InstantSource memberClock) {
         return copyForOperation().withClock(memberClock);
-    }
-
-    @Override
-    final void recordWrite(String key, byte[] bytes, long ttlMillis) {
-        if (writes == null) {
-            writes = new LinkedHashMap<>();
-        }
-        writes.put(key, new StatesBackup.Written(bytes, ttlMillis));
-    }
-
-    @Override
-    public final EntryProcessor<String, byte[], R> getBackupProcessor() {
-        return writes == null ? null : new StatesBackup<>(writes);
     }
 }

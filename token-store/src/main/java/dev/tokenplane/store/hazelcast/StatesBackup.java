@@ -10,9 +10,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The backup of one partition's share of a multi-key operation: the state written to each key (null for a removal).
- * Hazelcast applies it to every key of the original call that falls in the partition; keys the owner did not write are
- * left alone.
+ * The backup of an operation, after Bucket4j's {@code SimpleBackupProcessor}: the state the owner wrote to each key
+ * (null for a removal), with its per-entry TTL. It runs no bucket logic. Hazelcast applies it to every key of the
+ * original operation in the partition; keys the owner did not write are left alone.
  */
 final class StatesBackup<R> implements EntryProcessor<String, byte[], R>, IdentifiedDataSerializable {
 

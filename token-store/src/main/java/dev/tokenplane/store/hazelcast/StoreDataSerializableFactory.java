@@ -20,9 +20,9 @@ final class StoreDataSerializableFactory implements DataSerializableFactory {
     static final int DRAIN_DEMAND = 6;
     static final int READ = 7;
     static final int EVICT_IF_IDLE = 8;
-    static final int STATE_BACKUP = 9;
     static final int STATES_BACKUP = 10;
     static final int IDLE_PREDICATE = 11;
+    static final int PARTITION_BATCH = 12;
 
     @Override
     public IdentifiedDataSerializable create(int classId) {
@@ -35,9 +35,9 @@ final class StoreDataSerializableFactory implements DataSerializableFactory {
             case DRAIN_DEMAND -> new BucketProcessors.DrainDemand();
             case READ -> new BucketProcessors.Read();
             case EVICT_IF_IDLE -> new BucketProcessors.EvictIfIdle();
-            case STATE_BACKUP -> new StateBackup<>();
             case STATES_BACKUP -> new StatesBackup<>();
             case IDLE_PREDICATE -> new IdlePredicate();
+            case PARTITION_BATCH -> new PartitionBatchFactory();
             default -> throw new IllegalArgumentException("unknown tokenplane store class id " + classId);
         };
     }
