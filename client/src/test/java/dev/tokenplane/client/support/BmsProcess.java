@@ -23,11 +23,18 @@ public final class BmsProcess implements AutoCloseable {
     private final int port;
     private final Path dataDir;
     private final String clusterName = "client-test-" + UUID.randomUUID();
+    private List<String> jvmOptions = List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
     private Process process;
 
     public BmsProcess(int port, Path dataDir) {
         this.port = port;
         this.dataDir = dataDir;
+    }
+
+    /** JVM options instead of the defaults (a small heap and C1 only, for a quick start). */
+    public BmsProcess jvmOptions(String... options) {
+        this.jvmOptions = List.of(options);
+        return this;
     }
 
     public String url() {
@@ -39,8 +46,8 @@ public final class BmsProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(Arrays.asList(JVM_FLAGS.trim().split("\\s+")));
-        command.addAll(List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Dhazelcast.phone.home.enabled=false", "-Dhazelcast.logging.type=slf4j",
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-Dhazelcast.phone.home.enabled=false", "-Dhazelcast.logging.type=slf4j",
                 "-cp", System.getProperty("java.class.path"), "dev.tokenplane.bms.BmsMain"));
         ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectErrorStream(true)
