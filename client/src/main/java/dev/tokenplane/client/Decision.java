@@ -10,7 +10,8 @@ package dev.tokenplane.client;
  * @param capacity        the bucket's capacity in tokens (0 when unknown: a fail-open or fail-closed decision for a
  *                        key the client never saw)
  * @param refillPerSecond the bucket's refill in tokens per second (0 when unknown)
- * @param waitMs          for a grant in delay mode: how long the client held the request before granting it
+ * @param waitMs          for a grant in delay mode: how long the client held the request before answering it; in a
+ *                        batch, the BMS's reservation wait the caller must still observe before using the tokens
  * @param retryAfterMs    &gt; 0 only for a denial: milliseconds until the same request could be granted
  * @param ruleId          the rule serving the key, or null when no BMS decision has been seen for it
  * @param source          who decided

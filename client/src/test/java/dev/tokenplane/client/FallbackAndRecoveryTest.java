@@ -1,6 +1,7 @@
 package dev.tokenplane.client;
 
 import dev.tokenplane.client.internal.DefaultRateLimiterClient;
+import dev.tokenplane.client.support.Await;
 import dev.tokenplane.client.support.Bms;
 import dev.tokenplane.client.support.BmsProcess;
 import dev.tokenplane.client.support.Http;
@@ -17,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -56,7 +56,7 @@ class FallbackAndRecoveryTest {
             }
             for (RateLimiterClient c : clients.values()) {
                 // a cold JVM may miss the first timeout; the client then recovers by itself
-                awaitTrue(() -> c.acquire("fb:warm").toCompletableFuture().join().source() == DecisionSource.BMS,
+                Await.until(() -> c.acquire("fb:warm").toCompletableFuture().join().source() == DecisionSource.BMS,
                         10_000);
             }
             double periodsBefore = registry.timer("tokenplane.client.fallback.time").count();
@@ -94,7 +94,7 @@ class FallbackAndRecoveryTest {
 
             // Then every client goes back to it by itself
             for (RateLimiterClient c : clients.values()) {
-                awaitTrue(() -> !c.inFallback(), 10_000);
+                Await.until(() -> !c.inFallback(), 10_000);
                 assertThat(c.acquire("fb:back").toCompletableFuture().join().source()).isEqualTo(DecisionSource.BMS);
             }
 
@@ -112,7 +112,7 @@ class FallbackAndRecoveryTest {
             // When it wakes up, the clients go back to it again
             bms.resume();
             for (RateLimiterClient c : clients.values()) {
-                awaitTrue(() -> !c.inFallback(), 10_000);
+                Await.until(() -> !c.inFallback(), 10_000);
                 assertThat(c.acquire("fb:back").toCompletableFuture().join().source()).isEqualTo(DecisionSource.BMS);
             }
             assertThat(registry.timer("tokenplane.client.fallback.time").count() - periodsBefore).isEqualTo(2);
@@ -132,9 +132,9 @@ class FallbackAndRecoveryTest {
             for (RateLimiterClient c : clients.values()) {
                 assertThat(connections(c)).isZero();
             }
-            awaitTrue(() -> establishedTo(port) == 0, 5_000);
+            Await.until(() -> establishedTo(port) == 0, 5_000);
             assertThat(threadsDuring).isGreaterThan(threadsBefore.size());
-            awaitQuietly(() -> Threads.startedSince(threadsBefore).isEmpty(), 10_000);
+            Await.quietly(() -> Threads.startedSince(threadsBefore).isEmpty(), 10_000);
             assertThat(Threads.startedSince(threadsBefore)).isEmpty();
         } finally {
             bms.close();
@@ -169,22 +169,5 @@ class FallbackAndRecoveryTest {
 
     private static long elapsedMs(long startNanos) {
         return (System.nanoTime() - startNanos) / 1_000_000;
-    }
-
-    private static void awaitTrue(BooleanSupplier condition, long timeoutMs) throws InterruptedException {
-        if (!awaitQuietly(condition, timeoutMs)) {
-            throw new AssertionError("condition not met within " + timeoutMs + " ms");
-        }
-    }
-
-    private static boolean awaitQuietly(BooleanSupplier condition, long timeoutMs) throws InterruptedException {
-        long deadline = System.nanoTime() + timeoutMs * 1_000_000;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            Thread.sleep(20);
-        }
-        return true;
     }
 }

@@ -1,8 +1,9 @@
 package dev.tokenplane.client;
 
 import dev.tokenplane.client.internal.DefaultRateLimiterClient;
+import dev.tokenplane.client.support.Await;
 import dev.tokenplane.client.support.Bms;
-import dev.tokenplane.client.support.FakeClock;
+import dev.tokenplane.store.FakeClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -160,7 +161,7 @@ class RateLimiterClientTest {
 
             // Then its unused tokens are back in the bucket
             assertThat(given).isEqualTo(held);
-            awaitTrue(() -> bms.tokens("ctl:a") == 70);
+            Await.until(() -> bms.tokens("ctl:a") == 70, 5_000);
             assertThat(((DefaultRateLimiterClient) leasing).leaseTokensHeld()).isZero();
         }
     }
@@ -210,21 +211,6 @@ class RateLimiterClientTest {
             // Then each is granted after waiting for its token
             assertThat(waiting.stream().map(CompletableFuture::join)).allMatch(Decision::granted);
             assertThat(waiting.stream().mapToLong(f -> f.join().waitMs()).max().orElse(0)).isPositive();
-        }
-    }
-
-    private static void awaitTrue(java.util.function.BooleanSupplier condition) {
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 5 s");
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
         }
     }
 }

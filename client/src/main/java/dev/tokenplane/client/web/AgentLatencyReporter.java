@@ -81,9 +81,9 @@ public final class AgentLatencyReporter implements AutoCloseable {
         }
     }
 
-    /** Sends everything buffered now, in batches. */
+    /** Sends what is buffered now, in batches (at most a buffer's worth, so a flood cannot hold the event loop). */
     void flush() {
-        while (buffered.get() > 0) {
+        for (int batches = maxBuffered / maxBatch + 1; batches > 0 && buffered.get() > 0; batches--) {
             StringBuilder json = new StringBuilder(16 * Math.min(maxBatch, buffered.get()) + 16)
                     .append("{\"samplesMs\":[");
             int n = 0;

@@ -3,7 +3,7 @@ package dev.tokenplane.client.internal;
 import dev.tokenplane.client.Decision;
 import dev.tokenplane.client.DecisionSource;
 import dev.tokenplane.client.InvalidRequestException;
-import dev.tokenplane.client.support.FakeClock;
+import dev.tokenplane.store.FakeClock;
 import dev.tokenplane.store.AcquireResult;
 import dev.tokenplane.store.BucketSpec;
 import dev.tokenplane.store.Tokens;

@@ -1,6 +1,7 @@
 package dev.tokenplane.client.support;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -83,6 +84,20 @@ public final class BmsProcess implements AutoCloseable {
     /** SIGSTOP: the process hangs; its sockets still accept connections (the kernel's backlog) but nothing answers. */
     public void pause() throws IOException, InterruptedException {
         signal("STOP");
+        // the signal is delivered asynchronously: wait until the kernel reports the process stopped ('T')
+        Path stat = Path.of("/proc", Long.toString(process.pid()), "stat");
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!stoppedState(Files.readString(stat))) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the BMS did not stop");
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    private static boolean stoppedState(String stat) {
+        // pid (comm) state ...: the state follows the last ')'
+        return stat.substring(stat.lastIndexOf(')') + 2).startsWith("T");
     }
 
     /** SIGCONT. */

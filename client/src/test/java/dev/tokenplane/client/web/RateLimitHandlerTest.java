@@ -1,6 +1,7 @@
 package dev.tokenplane.client.web;
 
 import dev.tokenplane.client.RateLimiterClient;
+import dev.tokenplane.client.support.Await;
 import dev.tokenplane.client.support.Bms;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -136,10 +137,7 @@ class RateLimitHandlerTest {
             get("/limited", "dave-" + i);
         }
 
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (agentSamples.size() < before + 5 && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
+        Await.quietly(() -> agentSamples.size() >= before + 5, 5_000);
 
         assertThat(agentSamples.size() - before).isGreaterThanOrEqualTo(5);
         assertThat(agentSamples).allMatch(ms -> ms >= 0 && ms < 10_000);
