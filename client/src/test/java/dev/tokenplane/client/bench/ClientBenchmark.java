@@ -78,10 +78,13 @@ class ClientBenchmark {
                     .leases(key -> true).leaseDuration(Duration.ofSeconds(1)).leaseMaxShare(0.5).build();
             Function<String, CompletionStage<Decision>> http = key -> directAcquire(direct, port, key);
 
-            // warm up every path on keys of their own
-            run("warmup", "ample", "ample:warm-direct", http, WARMUP_SECONDS, -1);
-            run("warmup", "ample", "ample:warm-client", plain::acquire, WARMUP_SECONDS, -1);
-            run("warmup", "ample", "ample:warm-lease", leasing::acquire, WARMUP_SECONDS, -1);
+            // warm up every path, on both kinds of bucket, on keys of their own
+            String loadBefore = loadAverage();
+            for (String prefix : List.of("sat:warm-", "ample:warm-")) {
+                run("warmup", "-", prefix + "direct", http, WARMUP_SECONDS, -1);
+                run("warmup", "-", prefix + "client", plain::acquire, WARMUP_SECONDS, -1);
+                run("warmup", "-", prefix + "lease", leasing::acquire, WARMUP_SECONDS, -1);
+            }
 
             List<Result> results = new ArrayList<>();
             for (String bucket : List.of("saturated", "ample")) {
@@ -94,7 +97,7 @@ class ClientBenchmark {
             }
             plain.close();
             leasing.close();
-            report(results);
+            report(results, loadBefore, loadAverage());
         } finally {
             vertx.close().await();
         }
@@ -180,18 +183,28 @@ class ClientBenchmark {
         return out;
     }
 
-    private static void report(List<Result> results) throws IOException {
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    private static void report(List<Result> results, String loadBefore, String loadAfter) throws IOException {
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "Client SDK benchmark, %s, %d cores, %d s per scenario, %d in flight, "
-                        + "pool %d, JDK %s%n%n", LocalDate.now(), Runtime.getRuntime().availableProcessors(), SECONDS,
-                INFLIGHT, POOL, System.getProperty("java.version")));
-        b.append("| bucket | path | decisions/s | vs direct | grants | bound (C + R*t) | over-admission | errors | "
-                + "fallbacks |\n|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+                        + "pool %d, JDK %s; load average before %s, after %s%n%n", LocalDate.now(),
+                Runtime.getRuntime().availableProcessors(), SECONDS, INFLIGHT, POOL,
+                System.getProperty("java.version"), loadBefore, loadAfter));
+        b.append("| bucket | path | decisions/s | vs direct | grants/s | grants | bound (C + R*t) | over-admission "
+                + "| errors | fallbacks |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Result r : results) {
             Result direct = results.stream().filter(x -> x.bucket().equals(r.bucket())
                     && x.scenario().equals("direct HTTP")).findFirst().orElseThrow();
-            b.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %.1fx | %,d | %s | %s | %d | %d |%n",
-                    r.bucket(), r.scenario(), r.perSecond(), r.perSecond() / direct.perSecond(), r.grants(),
+            b.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %.1fx | %,.0f | %,d | %s | %s | %d | %d |%n",
+                    r.bucket(), r.scenario(), r.perSecond(), r.perSecond() / direct.perSecond(),
+                    r.grants() / r.seconds(), r.grants(),
                     r.bound() < 0 ? "-" : String.format(Locale.ROOT, "%,d", r.bound()),
                     r.bound() < 0 ? "-" : Long.toString(r.overAdmission()), r.errors(), r.fallbacks()));
         }
