@@ -58,8 +58,9 @@ public interface RateLimiterClient extends AutoCloseable {
     CompletionStage<Decision> acquire(String key, long tokens, Duration maxWait);
 
     /**
-     * Many decisions in one HTTP call per 1000 items (the BMS's batch size), results in request order. Batches go to
-     * the BMS even for leased keys, and do not wait (each item's {@code maxWaitMs} is for the BMS's reservations).
+     * Many decisions in one HTTP call (one per 1000 items or 60 KB of body, the BMS's limits), results in request
+     * order. Batches go to the BMS even for leased keys, and the client does not hold them: an item's
+     * {@code maxWaitMs} lets the BMS reserve, and its {@code waitMs} says how long the caller must wait.
      */
     CompletionStage<List<BatchResult>> acquireBatch(List<AcquireRequest> requests);
 

@@ -113,6 +113,25 @@ class RateLimiterClientTest {
     }
 
     @Test
+    void shouldSplitABatchTooBigForOneBmsRequestAndKeepTheOrder() {
+        // Given 1200 items with 200-character keys: over the BMS's 1000 items and 64 KiB per request
+        List<AcquireRequest> requests = new ArrayList<>();
+        for (int i = 0; i < 1200; i++) {
+            requests.add(AcquireRequest.of("ct:" + String.format("%0197d", i)));
+        }
+        double httpCallsBefore = bms.metric("bms_decision_latency_seconds_count");
+
+        List<BatchResult> results = client.acquireBatch(requests).toCompletableFuture().join();
+
+        // Then it went in several requests, none refused, and the answers are in request order
+        assertThat(bms.metric("bms_decision_latency_seconds_count") - httpCallsBefore).isBetween(2.0, 20.0);
+        assertThat(results).hasSize(1200).allMatch(r -> r instanceof BatchResult.Decided d && d.decision().granted());
+        for (int i = 0; i < 1200; i++) {
+            assertThat(results.get(i).key()).isEqualTo(requests.get(i).key());
+        }
+    }
+
+    @Test
     void shouldFailOverToTheNextUrlWhenTheFirstRefuses() throws Exception {
         // Given a first URL where nothing listens
         try (RateLimiterClient failover = RateLimiterClient.builder()

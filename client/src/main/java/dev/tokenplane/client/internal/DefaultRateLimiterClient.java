@@ -45,6 +45,8 @@ public final class DefaultRateLimiterClient implements RateLimiterClient {
     private static final Logger LOG = LoggerFactory.getLogger(DefaultRateLimiterClient.class);
     private static final int MAX_KEY_LENGTH = 256;
     private static final int MAX_BATCH = 1000;
+    /** Under the BMS's default body limit (64 KiB). */
+    private static final long MAX_BATCH_BYTES = 60_000;
     private static final long MAX_WAIT_MS = 3_600_000;
 
     private final RateLimiterClientConfig config;
@@ -238,8 +240,20 @@ public final class DefaultRateLimiterClient implements RateLimiterClient {
             return CompletableFuture.failedFuture(new IllegalStateException("the client is closed"));
         }
         List<CompletableFuture<List<BatchResult>>> chunks = new ArrayList<>();
-        for (int from = 0; from < requests.size(); from += MAX_BATCH) {
-            chunks.add(batch(List.copyOf(requests.subList(from, Math.min(requests.size(), from + MAX_BATCH)))));
+        int from = 0;
+        long bytes = 0;
+        for (int i = 0; i < requests.size(); i++) {
+            // the BMS takes up to 1000 items and 64 KiB of body per request: keep each call under both
+            long itemBytes = Wire.itemBytes(requests.get(i));
+            if (i > from && (i - from == MAX_BATCH || bytes + itemBytes > MAX_BATCH_BYTES)) {
+                chunks.add(batch(List.copyOf(requests.subList(from, i))));
+                from = i;
+                bytes = 0;
+            }
+            bytes += itemBytes;
+        }
+        if (from < requests.size()) {
+            chunks.add(batch(List.copyOf(requests.subList(from, requests.size()))));
         }
         return CompletableFuture.allOf(chunks.toArray(CompletableFuture[]::new)).thenApply(v -> {
             List<BatchResult> all = new ArrayList<>(requests.size());

@@ -41,6 +41,17 @@ final class Wire {
         return new JsonObject().put("requests", items).toBuffer();
     }
 
+    /** An upper bound of the bytes {@code r} takes in a batch body (escapes and UTF-8 counted at their longest). */
+    static long itemBytes(AcquireRequest r) {
+        long bytes = 80; // {"key":"","tokens":<19 digits>,"maxWaitMs":<19 digits>},
+        String key = r.key();
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            bytes += c < 0x20 ? 6 : c == '"' || c == '\\' ? 2 : c < 0x80 ? 1 : 3;
+        }
+        return bytes;
+    }
+
     static Decision decision(JsonObject o) {
         return new Decision(o.getString("key"), o.getBoolean("granted", false), o.getLong("tokens", 0L),
                 o.getLong("remaining", 0L), o.getLong("capacity", 0L), o.getDouble("refillPerSecond", 0d),
