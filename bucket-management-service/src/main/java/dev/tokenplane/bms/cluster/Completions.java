@@ -16,8 +16,14 @@ public final class Completions {
     private Completions() {
     }
 
-    /** A plain future completed, on {@code executor}, with the outcome of {@code stage}. */
+    /**
+     * A plain future completed, on {@code executor}, with the outcome of {@code stage}; a stage that already is a plain
+     * {@link CompletableFuture} (as the bucket store returns, completed on the executor it was given) is returned as is.
+     */
     public static <T> CompletableFuture<T> on(CompletionStage<T> stage, Executor executor) {
+        if (stage.getClass() == CompletableFuture.class) {
+            return (CompletableFuture<T>) stage;
+        }
         CompletableFuture<T> out = new CompletableFuture<>();
         stage.whenCompleteAsync((value, error) -> {
             if (error != null) {

@@ -94,10 +94,12 @@ public final class DecisionService {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return Completions.on(store.acquire(request.key(), binding.spec(), request.tokens(), request.maxWaitMs()),
-                        callbacks)
-                .thenCompose(r -> borrowIfDenied(request, binding, r))
-                .thenApply(o -> decide(request, binding, o));
+        CompletableFuture<AcquireResult> result = Completions.on(store.acquire(request.key(), binding.spec(),
+                request.tokens(), request.maxWaitMs()), callbacks);
+        if (!mayBorrow(binding)) {
+            return result.thenApply(r -> decide(request, binding, new Outcome(r, 0)));
+        }
+        return result.thenCompose(r -> borrowIfDenied(request, binding, r)).thenApply(o -> decide(request, binding, o));
     }
 
     /** A batch, in one store call; results in request order, each a decision or an item error. */
@@ -140,7 +142,7 @@ public final class DecisionService {
     }
 
     private CompletableFuture<Outcome> borrowIfDenied(Request request, BucketBinding binding, AcquireResult result) {
-        if (!(result instanceof AcquireResult.Denied denied) || !binding.mayBorrow() || borrower == Borrower.NONE) {
+        if (!(result instanceof AcquireResult.Denied denied) || !mayBorrow(binding)) {
             return CompletableFuture.completedFuture(new Outcome(result, 0));
         }
         return Completions.on(borrower.borrow(new Borrower.Request(request.key(), binding.rule().id(),
@@ -154,6 +156,10 @@ public final class DecisionService {
                                     request.maxWaitMs()), callbacks)
                             .thenApply(r -> new Outcome(r, r.granted() ? Math.min(credited, request.tokens()) : 0));
                 });
+    }
+
+    private boolean mayBorrow(BucketBinding binding) {
+        return borrower != Borrower.NONE && binding.mayBorrow();
     }
 
     private Decision decide(Request request, BucketBinding binding, Outcome outcome) {
