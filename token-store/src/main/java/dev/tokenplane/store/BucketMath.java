@@ -108,8 +108,7 @@ public final class BucketMath {
         if (s.tokens() >= requiredLevel) {
             long deficit = need - s.tokens();
             long waitMs = Tokens.millisToRefill(deficit, rate);
-            BucketState next = s.withTokens(s.tokens() - need, s.lastRefillAt())
-                    .withCounters(attempted, saturatingAdd(s.granted(), tokens), s.windowStart());
+            BucketState next = s.afterGrant(s.tokens() - need, attempted, saturatingAdd(s.granted(), tokens));
             return new Transition<>(next, new AcquireResult.Granted(tokens, next.wholeTokens(), s.capacity(), rate,
                     waitMs));
         }

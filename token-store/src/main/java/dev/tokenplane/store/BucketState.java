@@ -48,6 +48,12 @@ public record BucketState(long tokens, long lastRefillAt, long capacity, long ra
                 granted, windowStart, transfers);
     }
 
+    /** One allocation for the hot path: tokens taken and both counters moved. */
+    BucketState afterGrant(long newTokens, long newAttempted, long newGranted) {
+        return new BucketState(newTokens, lastRefillAt, capacity, ratePerMilli, algorithm, generation, idleTtlMillis,
+                newAttempted, newGranted, windowStart, transfers);
+    }
+
     BucketState withCounters(long newAttempted, long newGranted, long newWindowStart) {
         return new BucketState(tokens, lastRefillAt, capacity, ratePerMilli, algorithm, generation, idleTtlMillis,
                 newAttempted, newGranted, newWindowStart, transfers);

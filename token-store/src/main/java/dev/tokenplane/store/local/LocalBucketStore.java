@@ -22,7 +22,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BiFunction;
 
 /**
  * An in-process {@link BucketStore}: for a single process, and for a client's fallback when the BMS is unreachable.
@@ -155,12 +154,17 @@ public final class LocalBucketStore implements BucketStore {
         }
     }
 
+    /** A {@link BucketMath} function at a time; the time is a primitive so the hot path does not box it. */
+    @FunctionalInterface
+    private interface Operation<R> {
+        Transition<R> apply(BucketState current, long now);
+    }
+
     /**
      * The compare-and-set loop. {@code create} says whether a missing bucket may be created (only an acquire, which
      * carries a spec, may); otherwise a missing bucket gives {@code absent}.
      */
-    private <R> R update(String key, boolean create, BiFunction<BucketState, Long, Transition<R>> operation,
-                         R absent) {
+    private <R> R update(String key, boolean create, Operation<R> operation, R absent) {
         while (true) {
             AtomicReference<BucketState> ref = buckets.get(key);
             if (ref == null) {

@@ -1,0 +1,59 @@
+package dev.tokenplane.benchmarks;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.InMemoryFormat;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import dev.tokenplane.store.hazelcast.BucketMapSettings;
+import dev.tokenplane.store.hazelcast.HazelcastBucketStore;
+import dev.tokenplane.store.hazelcast.IdleExpiry;
+import io.github.bucket4j.grid.hazelcast.HazelcastProxyManager;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.UUID;
+
+/**
+ * One embedded member on loopback, carrying both the tokenplane bucket map and Bucket4j's map, so both run on the same
+ * member with the same settings (one synchronous backup, which a single member does not use).
+ */
+final class Members {
+
+    static final String TOKENPLANE_MAP = "tokenplane-buckets";
+    static final String BUCKET4J_MAP = "bucket4j-buckets";
+
+
+    private Members() {
+    }
+
+    static HazelcastInstance start(InMemoryFormat format, IdleExpiry expiry, InMemoryFormat bucket4jFormat) {
+        Config config = new Config();
+        config.setClusterName("bench-" + UUID.randomUUID());
+        config.setProperty("hazelcast.logging.type", "none");
+        config.setProperty("hazelcast.phone.home.enabled", "false");
+        int port = freePort();
+        config.getNetworkConfig().setPort(port).setPortAutoIncrement(false);
+        config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
+        JoinConfig join = config.getNetworkConfig().getJoin();
+        join.getMulticastConfig().setEnabled(false);
+        join.getAutoDetectionConfig().setEnabled(false);
+        join.getTcpIpConfig().setEnabled(true).addMember("127.0.0.1:" + port);
+        HazelcastBucketStore.configure(config, TOKENPLANE_MAP, BucketMapSettings.defaults()
+                .withInMemoryFormat(format).withIdleExpiry(expiry).withSweepInterval(Duration.ZERO));
+        // Bucket4j's own serializers, so it does not fall back to Java serialization either.
+        HazelcastProxyManager.addCustomSerializers(config.getSerializationConfig(), 10_000);
+        config.getMapConfig(BUCKET4J_MAP).setInMemoryFormat(bucket4jFormat).setBackupCount(1);
+        return Hazelcast.newHazelcastInstance(config);
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

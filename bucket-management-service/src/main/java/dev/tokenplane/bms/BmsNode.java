@@ -1,0 +1,388 @@
+package dev.tokenplane.bms;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import dev.tokenplane.bms.agents.AgentRegistry;
+import dev.tokenplane.bms.agents.AgentState;
+import dev.tokenplane.bms.buckets.BucketDirectory;
+import dev.tokenplane.bms.buckets.ResizeHistory;
+import dev.tokenplane.bms.cluster.HazelcastMember;
+import dev.tokenplane.bms.config.ConfigJournal;
+import dev.tokenplane.bms.config.ConfigKind;
+import dev.tokenplane.bms.config.ConfigWrite;
+import dev.tokenplane.bms.config.OverrideRegistry;
+import dev.tokenplane.bms.config.ReplicatedConfig;
+import dev.tokenplane.bms.config.RuleRegistry;
+import dev.tokenplane.bms.config.RulesFile;
+import dev.tokenplane.bms.decide.DecisionService;
+import dev.tokenplane.bms.http.AgentRoutes;
+import dev.tokenplane.bms.http.ApiRouter;
+import dev.tokenplane.bms.http.ApiRoutes;
+import dev.tokenplane.bms.http.Auth;
+import dev.tokenplane.bms.http.BucketRoutes;
+import dev.tokenplane.bms.http.DecisionRoutes;
+import dev.tokenplane.bms.http.Json;
+import dev.tokenplane.bms.http.OpsRoutes;
+import dev.tokenplane.bms.http.Readiness;
+import dev.tokenplane.bms.http.ReleaseRoutes;
+import dev.tokenplane.bms.http.RuleRoutes;
+import dev.tokenplane.bms.metrics.BmsMetrics;
+import dev.tokenplane.bms.rules.Rule;
+import dev.tokenplane.bms.spi.BmsExtensions;
+import dev.tokenplane.bms.spi.BmsServices;
+import dev.tokenplane.bms.spi.SizingTask;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One running BMS member: an embedded Hazelcast member, the replicated configuration (persisted on this member's
+ * disk), the bucket store, and the Vert.x HTTP API.
+ *
+ * <p>Start with {@link #start}; it returns once the member is ready (or throws). {@link #stop} shuts it down
+ * gracefully: readiness goes 503, the HTTP servers stop accepting and finish in-flight requests, then the Hazelcast
+ * member leaves the cluster (its partitions migrate to the others).
+ */
+public final class BmsNode implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BmsNode.class);
+    /** Continuations of Hazelcast stages run where the stage completes; they are short, and hop to Vert.x after. */
+    private static final Executor DIRECT = Runnable::run;
+
+    private final BmsSettings settings;
+    private Secrets.AdminToken adminToken;
+    private final Readiness readiness = new Readiness();
+    private PrometheusMeterRegistry prometheus;
+    private Vertx vertx;
+    private ConfigJournal journal;
+    private ExecutorService background;
+    private HazelcastInstance hazelcast;
+    private StoreBinding store;
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final List<HttpServer> servers = new ArrayList<>();
+    private BmsServices services;
+    private final AtomicBoolean stopped = new AtomicBoolean();
+    private long sizingTimer = -1;
+    private Router router;
+
+    private BmsNode(BmsSettings settings, BmsExtensions extensions, InstantSource clock) throws Exception {
+        this.settings = settings;
+        try {
+            init(extensions, clock);
+        } catch (Exception | Error e) {
+            stop();
+            throw e;
+        }
+    }
+
+    private void init(BmsExtensions extensions, InstantSource clock) throws Exception {
+        if (ForkJoinPool.getCommonPoolParallelism() < 2) {
+            LOG.warn("The common pool has parallelism {}: Hazelcast will start a thread per async callback and "
+                    + "decisions will be slow. Start the JVM with -D{}=2 (BmsMain sets it when it can)",
+                    ForkJoinPool.getCommonPoolParallelism(), BmsMain.COMMON_POOL_PARALLELISM);
+        }
+        this.adminToken = Secrets.adminToken(settings);
+        Map<String, String> apiKeys = settings.apiKeysFile().isPresent()
+                ? Secrets.apiKeys(settings.apiKeysFile().get()) : Map.of();
+        this.prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.vertx = Vertx.builder()
+                .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+                .withMetrics(new MicrometerMetricsFactory(prometheus))
+                .build();
+        this.journal = ConfigJournal.open(settings.dataDir());
+        this.background = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "bms-disk-" + settings.hazelcastPort());
+            t.setDaemon(true);
+            return t;
+        });
+
+        Config hzConfig = HazelcastMember.config(settings);
+        StoreBinding.configure(hzConfig, clock);
+        this.hazelcast = Hazelcast.newHazelcastInstance(hzConfig);
+        Executor workers = task -> vertx.executeBlocking(() -> {
+            task.run();
+            return null;
+        }, false);
+        StoreBinding opened = StoreBinding.open(hazelcast, DIRECT, workers);
+        this.store = new StoreBinding(extensions.store().apply(opened.store()), opened.directory());
+
+        ReplicatedConfig ruleConfig = new ReplicatedConfig(ConfigKind.RULE, hazelcast, journal, background, DIRECT);
+        ReplicatedConfig overrideConfig = new ReplicatedConfig(ConfigKind.OVERRIDE, hazelcast, journal, background,
+                DIRECT);
+        closeables.add(ruleConfig);
+        closeables.add(overrideConfig);
+        RuleRegistry rules = new RuleRegistry(ruleConfig);
+        OverrideRegistry overrides = new OverrideRegistry(overrideConfig);
+        AgentRegistry agents = new AgentRegistry(hazelcast, settings.agentStaleMs(), DIRECT);
+        closeables.add(agents);
+        ResizeHistory history = new ResizeHistory(hazelcast, DIRECT);
+        BmsMetrics metrics = new BmsMetrics(prometheus);
+        this.services = new BmsServices(settings, vertx, hazelcast, store.store(), store.directory(), rules,
+                overrides, agents, history, metrics, clock, DIRECT);
+        bindMetrics(metrics, agents, rules, clock);
+
+        DecisionService decisions = new DecisionService(store.store(), rules, overrides,
+                extensions.borrower().apply(services), metrics, clock, DIRECT);
+        List<ApiRoutes> groups = new ArrayList<>(List.of(
+                new RuleRoutes(vertx, rules, metrics, clock),
+                new DecisionRoutes(decisions, metrics),
+                new ReleaseRoutes(decisions, store.store()),
+                new BucketRoutes(vertx, store.store(), store.directory(), rules, overrides, history, clock, DIRECT),
+                new AgentRoutes(agents, clock),
+                new OpsRoutes(vertx, readiness, () -> hazelcast.getCluster().getMembers().size(), prometheus)));
+        groups.addAll(extensions.routes().apply(services));
+        Auth auth = new Auth(adminToken.token(), settings.agentToken(), apiKeys);
+        this.router = ApiRouter.create(vertx, auth, readiness, settings.maxBodyBytes(), groups);
+        listen(router);
+
+        // Join the replicated configuration: merge this member's disk, then load the rules file or the examples.
+        ruleConfig.start();
+        overrideConfig.start();
+        agents.start();
+        loadRules(rules, clock);
+        rules.all().forEach(r -> registerMeters(metrics, r));
+        ruleConfig.onChange(r -> rules.all().forEach(rule -> registerMeters(metrics, rule)));
+        startSizing(extensions.sizing().apply(services), clock);
+        readiness.ready(true);
+        LOG.info("BMS member ready at {} (cluster '{}', {} members); admin token {}", url(), settings.clusterName(),
+                hazelcast.getCluster().getMembers().size(),
+                adminToken.file() == null ? "as configured" : "in " + adminToken.file());
+    }
+
+    /** Starts a member with the core features only. Blocks until it is ready. */
+    public static BmsNode start(BmsSettings settings) throws Exception {
+        return start(settings, BmsExtensions.NONE, InstantSource.system());
+    }
+
+    /** Starts a member with {@code extensions}. Blocks until it is ready. */
+    public static BmsNode start(BmsSettings settings, BmsExtensions extensions, InstantSource clock)
+            throws Exception {
+        return new BmsNode(settings, extensions, clock);
+    }
+
+    /** The HTTP port actually bound. */
+    public int port() {
+        synchronized (servers) {
+            return servers.get(0).actualPort();
+        }
+    }
+
+    /** The base URL, for example {@code http://127.0.0.1:8080}. */
+    public String url() {
+        String host = settings.host().contains(":") ? "[" + settings.host() + "]" : settings.host();
+        return "http://" + ("0.0.0.0".equals(host) ? "127.0.0.1" : host) + ":" + port();
+    }
+
+    /** Where the generated admin token is, or null when it was given in the settings. */
+    public Path adminTokenFile() {
+        return adminToken.file();
+    }
+
+    /** The admin token (for tests and embedding; never logged). */
+    public String adminToken() {
+        return adminToken.token();
+    }
+
+    public BmsServices services() {
+        return services;
+    }
+
+    public Readiness readiness() {
+        return readiness;
+    }
+
+    /** The HTTP router (its routes are what {@code openapi.json} must describe). */
+    public Router router() {
+        return router;
+    }
+
+    private void listen(Router router) throws Exception {
+        // One HTTP server per event loop (a verticle instance each) on a shared port: Vert.x spreads the connections
+        // over them. Port 0 becomes -1: Vert.x binds one random port for every server asking for the same negative port.
+        int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+        int port = settings.port() == 0 ? -1 : settings.port();
+        HttpServerOptions options = new HttpServerOptions().setHost(settings.host()).setPort(port)
+                .setCompressionSupported(false).setIdleTimeout(120);
+        vertx.deployVerticle(() -> new VerticleBase() {
+            @Override
+            public Future<?> start() {
+                return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(server -> {
+                    synchronized (servers) {
+                        servers.add(server);
+                    }
+                });
+            }
+        }, new DeploymentOptions().setInstances(instances))
+                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    private void loadRules(RuleRegistry rules, InstantSource clock) throws Exception {
+        List<Rule> toLoad;
+        String source;
+        if (settings.rulesFile().isPresent()) {
+            toLoad = RulesFile.load(settings.rulesFile().get(), Json.STRICT);
+            source = settings.rulesFile().get().toString();
+        } else if (rules.neverHadRules()) {
+            toLoad = RulesFile.examples(Json.STRICT);
+            source = "the bundled examples";
+        } else {
+            return;
+        }
+        int written = 0;
+        for (Rule r : toLoad) {
+            ConfigWrite w = rules.put(r, ReplicatedConfig.ANY_VERSION, true, clock.millis())
+                    .toCompletableFuture().get(30, TimeUnit.SECONDS);
+            if (w.changed()) {
+                rules.persist(w.record());
+                written++;
+            }
+        }
+        LOG.info("Loaded {} rules from {} ({} changed)", toLoad.size(), source, written);
+    }
+
+    private void bindMetrics(BmsMetrics metrics, AgentRegistry agents, RuleRegistry rules, InstantSource clock) {
+        metrics.bucketCount(store.store()::size);
+        metrics.agentCounts(
+                () -> agents.all().stream().filter(a -> !agents.isStale(a, clock.millis())).count(),
+                () -> agents.all().stream().filter(a -> agents.isStale(a, clock.millis())).count());
+        agents.onChange((server, state) -> {
+            if (state == null) {
+                metrics.removeAgent(server);
+            } else {
+                metrics.agentReportAge(server, agents, a -> {
+                    AgentState s = a.get(server);
+                    return s == null ? Double.NaN : Math.max(0, clock.millis() - s.lastReportAt()) / 1000.0;
+                });
+            }
+        });
+    }
+
+    private static void registerMeters(BmsMetrics metrics, Rule rule) {
+        metrics.registerRule(rule.id());
+        if (rule.transfer() != null) {
+            metrics.registerPool(rule.transfer().pool());
+        }
+    }
+
+    private void startSizing(SizingTask task, InstantSource clock) {
+        if (task == SizingTask.NONE) {
+            return;
+        }
+        AtomicBoolean running = new AtomicBoolean();
+        sizingTimer = vertx.setPeriodic(settings.sizingIntervalMs(), id -> {
+            if (!readiness.ready() || !running.compareAndSet(false, true)) {
+                return; // one tick at a time; a slow tick skips the next
+            }
+            vertx.executeBlocking(() -> {
+                task.tick(clock.millis());
+                return null;
+            }, false).onComplete(ar -> {
+                running.set(false);
+                if (ar.failed()) {
+                    LOG.warn("sizing tick failed", ar.cause());
+                }
+            });
+        });
+    }
+
+    /**
+     * Shuts down gracefully: not ready, stop accepting, finish in-flight requests (up to
+     * {@code BMS_SHUTDOWN_TIMEOUT_MS}), leave the cluster, close. Idempotent.
+     */
+    public void stop() {
+        if (!stopped.compareAndSet(false, true)) {
+            return;
+        }
+        readiness.stopping();
+        if (settings.shutdownDelayMs() > 0 && router != null) {
+            LOG.info("Shutting down: not ready, serving {} ms more before closing", settings.shutdownDelayMs());
+            try {
+                Thread.sleep(settings.shutdownDelayMs());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (sizingTimer >= 0 && vertx != null) {
+            vertx.cancelTimer(sizingTimer);
+        }
+        List<HttpServer> toStop;
+        synchronized (servers) {
+            toStop = List.copyOf(servers);
+        }
+        for (HttpServer s : toStop) {
+            try {
+                s.shutdown(settings.shutdownTimeoutMs(), TimeUnit.MILLISECONDS).toCompletionStage()
+                        .toCompletableFuture().get(settings.shutdownTimeoutMs() + 5_000, TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                LOG.warn("HTTP server did not shut down cleanly: {}", e.toString());
+            }
+        }
+        for (AutoCloseable c : closeables) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.debug("close failed", e);
+            }
+        }
+        if (store != null) {
+            store.close();
+        }
+        if (hazelcast != null) {
+            try {
+                hazelcast.shutdown();
+            } catch (RuntimeException e) {
+                LOG.warn("Hazelcast did not shut down cleanly: {}", e.toString());
+            }
+        }
+        if (background != null) {
+            background.shutdown();
+            try {
+                background.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (journal != null) {
+            journal.close();
+        }
+        if (vertx != null) {
+            try {
+                vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.debug("Vert.x close failed", e);
+            }
+        }
+        if (prometheus != null) {
+            prometheus.close();
+        }
+        LOG.info("BMS member stopped");
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}

@@ -1,0 +1,216 @@
+package dev.tokenplane.bms;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * The BMS configuration: every option is an environment variable with an equal command-line flag
+ * ({@code BMS_DATA_DIR} and {@code --data-dir}); a flag wins over the variable, the variable over the default.
+ *
+ * <p>{@link #VARIABLES} is the one list of options (the CLI, the docs and the Helm chart's test read it). Values are
+ * checked here, once: a bad value stops the service with a message naming the variable and the allowed range.
+ *
+ * @param port              HTTP port; 0 picks a free one
+ * @param host              HTTP bind address
+ * @param dataDir           where the admin token and the embedded database live
+ * @param adminToken        the admin bearer token, or empty to read or generate {@code <dataDir>/admin-token}
+ * @param clusterMembers    Hazelcast members ({@code host:port}) to join; empty for a single member
+ * @param hazelcastPort     the Hazelcast member's port
+ * @param hazelcastHost     the address Hazelcast binds to and announces
+ * @param clusterName       the Hazelcast cluster name; members join only a cluster of the same name
+ * @param sizingIntervalMs  the sizing tick
+ * @param rulesFile         a YAML or JSON rules file to load at start, if any
+ * @param agentToken        the bearer token agents report with; empty to accept only the admin token
+ * @param apiKeysFile       a YAML or JSON map apiKey to clientId; empty means decisions need no API key
+ * @param maxBodyBytes      the largest request body accepted
+ * @param agentStaleMs      how long after its last report an agent counts as stale
+ * @param shutdownDelayMs   how long readiness answers 503 before the HTTP server stops accepting
+ * @param shutdownTimeoutMs how long a graceful shutdown waits for in-flight requests
+ */
+public record BmsSettings(int port, String host, Path dataDir, Optional<String> adminToken,
+                          List<String> clusterMembers, int hazelcastPort, String hazelcastHost, String clusterName,
+                          long sizingIntervalMs, Optional<Path> rulesFile, Optional<String> agentToken,
+                          Optional<Path> apiKeysFile, int maxBodyBytes, long agentStaleMs, long shutdownDelayMs,
+                          long shutdownTimeoutMs) {
+
+    /** One option: its environment variable, its flag, its default (null for none) and what it means. */
+    public record Variable(String name, String defaultValue, String description, boolean secret) {
+        /** The flag: the variable without {@code BMS_}, lower case, dashes ({@code BMS_DATA_DIR} to {@code --data-dir}). */
+        public String flag() {
+            return "--" + name.substring("BMS_".length()).toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    public static final List<Variable> VARIABLES = List.of(
+            new Variable("BMS_PORT", "8080", "HTTP port, 0..65535 (0 picks a free port)", false),
+            new Variable("BMS_HOST", "127.0.0.1", "HTTP bind address", false),
+            new Variable("BMS_DATA_DIR", "./data", "data directory (admin token, embedded database)", false),
+            new Variable("BMS_ADMIN_TOKEN", null, "admin bearer token, 16..512 visible ASCII characters; when unset, "
+                    + "read or generated in <data dir>/admin-token (mode 600)", true),
+            new Variable("BMS_CLUSTER_MEMBERS", "", "comma-separated host:port of Hazelcast members; empty means a "
+                    + "single member", false),
+            new Variable("BMS_HAZELCAST_PORT", "5701", "Hazelcast port, 1..65535", false),
+            new Variable("BMS_HAZELCAST_HOST", "127.0.0.1", "address Hazelcast binds to and announces "
+                    + "(0.0.0.0 binds every interface)", false),
+            new Variable("BMS_CLUSTER_NAME", "tokenplane", "Hazelcast cluster name, [A-Za-z0-9._-]{1,64}", false),
+            new Variable("BMS_SIZING_INTERVAL_MS", "1000", "sizing tick in ms, 10..3600000", false),
+            new Variable("BMS_RULES_FILE", null, "optional YAML/JSON file of rules to load at start", false),
+            new Variable("BMS_AGENT_TOKEN", null, "bearer token for agent reports, 16..512 visible ASCII characters; "
+                    + "when unset, agents use the admin token", true),
+            new Variable("BMS_API_KEYS_FILE", null, "optional YAML/JSON map apiKey -> clientId; when set, decisions "
+                    + "need X-Api-Key", false),
+            new Variable("BMS_MAX_BODY_BYTES", "65536", "largest request body in bytes, 1024..16777216", false),
+            new Variable("BMS_AGENT_STALE_MS", "10000", "an agent is stale this long after its last report, "
+                    + "100..86400000", false),
+            new Variable("BMS_SHUTDOWN_DELAY_MS", "0", "how long readiness answers 503 before the HTTP server stops "
+                    + "accepting, so that load balancers stop sending first, 0..600000", false),
+            new Variable("BMS_SHUTDOWN_TIMEOUT_MS", "10000", "how long a graceful shutdown waits for in-flight "
+                    + "requests, 0..600000", false));
+
+    /** The names of every environment variable the BMS reads. */
+    public static final List<String> ENVIRONMENT_VARIABLES = VARIABLES.stream().map(Variable::name).toList();
+
+    private static final Pattern TOKEN = Pattern.compile("[\\x21-\\x7E]{16,512}");
+    private static final Pattern CLUSTER_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    private static final Pattern MEMBER = Pattern.compile("[A-Za-z0-9.\\-\\[\\]:]+:\\d{1,5}");
+
+    public BmsSettings {
+        clusterMembers = List.copyOf(clusterMembers);
+    }
+
+    /** The defaults, as if no variable and no flag were given. */
+    public static BmsSettings defaults() {
+        return resolve(name -> null, Map.of());
+    }
+
+    /**
+     * Resolves every option from the flags given (keyed by variable name), then the environment, then the defaults.
+     *
+     * @throws InvalidSettingException naming the variable and the allowed values, for the first bad value
+     */
+    public static BmsSettings resolve(Function<String, String> environment, Map<String, String> flags) {
+        Function<String, String> value = name -> {
+            String v = flags.containsKey(name) ? flags.get(name) : environment.apply(name);
+            if (v == null) {
+                v = variable(name).defaultValue();
+            }
+            return v == null ? null : v.trim();
+        };
+        int port = intIn(value, "BMS_PORT", 0, 65535);
+        String host = nonEmpty(value, "BMS_HOST");
+        Path dataDir = Path.of(nonEmpty(value, "BMS_DATA_DIR"));
+        Optional<String> adminToken = token(value, "BMS_ADMIN_TOKEN");
+        List<String> members = members(value.apply("BMS_CLUSTER_MEMBERS"));
+        int hzPort = intIn(value, "BMS_HAZELCAST_PORT", 1, 65535);
+        String hzHost = nonEmpty(value, "BMS_HAZELCAST_HOST");
+        String clusterName = value.apply("BMS_CLUSTER_NAME");
+        if (clusterName == null || !CLUSTER_NAME.matcher(clusterName).matches()) {
+            throw new InvalidSettingException(variable("BMS_CLUSTER_NAME"), "must match [A-Za-z0-9._-]{1,64}",
+                    clusterName);
+        }
+        long sizing = longIn(value, "BMS_SIZING_INTERVAL_MS", 10, 3_600_000);
+        Optional<Path> rulesFile = readableFile(value, "BMS_RULES_FILE");
+        Optional<String> agentToken = token(value, "BMS_AGENT_TOKEN");
+        Optional<Path> apiKeys = readableFile(value, "BMS_API_KEYS_FILE");
+        int maxBody = intIn(value, "BMS_MAX_BODY_BYTES", 1024, 16 * 1024 * 1024);
+        long stale = longIn(value, "BMS_AGENT_STALE_MS", 100, 86_400_000);
+        long delay = longIn(value, "BMS_SHUTDOWN_DELAY_MS", 0, 600_000);
+        long shutdown = longIn(value, "BMS_SHUTDOWN_TIMEOUT_MS", 0, 600_000);
+        return new BmsSettings(port, host, dataDir, adminToken, members, hzPort, hzHost, clusterName, sizing,
+                rulesFile, agentToken, apiKeys, maxBody, stale, delay, shutdown);
+    }
+
+    public static Variable variable(String name) {
+        return VARIABLES.stream().filter(v -> v.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no such variable " + name));
+    }
+
+
+    private static int intIn(Function<String, String> value, String name, int min, int max) {
+        return (int) longIn(value, name, min, max);
+    }
+
+    private static long longIn(Function<String, String> value, String name, long min, long max) {
+        String v = value.apply(name);
+        try {
+            long n = Long.parseLong(v);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException | NullPointerException e) {
+            // reported below
+        }
+        throw new InvalidSettingException(variable(name), "must be an integer in [" + min + ", " + max + "]", v);
+    }
+
+    private static String nonEmpty(Function<String, String> value, String name) {
+        String v = value.apply(name);
+        if (v == null || v.isEmpty()) {
+            throw new InvalidSettingException(variable(name), "must not be empty", v);
+        }
+        return v;
+    }
+
+    private static Optional<String> token(Function<String, String> value, String name) {
+        String v = value.apply(name);
+        if (v == null || v.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!TOKEN.matcher(v).matches()) {
+            throw new InvalidSettingException(variable(name),
+                    "must be 16..512 visible ASCII characters (no spaces), had " + v.length() + " characters", null);
+        }
+        return Optional.of(v);
+    }
+
+    private static Optional<Path> readableFile(Function<String, String> value, String name) {
+        String v = value.apply(name);
+        if (v == null || v.isEmpty()) {
+            return Optional.empty();
+        }
+        Path p = Path.of(v);
+        if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
+            throw new InvalidSettingException(variable(name), "must name a readable file", v);
+        }
+        return Optional.of(p);
+    }
+
+    private static List<String> members(String v) {
+        List<String> members = new ArrayList<>();
+        if (v == null || v.isBlank()) {
+            return members;
+        }
+        for (String m : v.split(",")) {
+            String member = m.trim();
+            if (member.isEmpty()) {
+                continue;
+            }
+            if (!MEMBER.matcher(member).matches()) {
+                throw new InvalidSettingException(variable("BMS_CLUSTER_MEMBERS"),
+                        "must be a comma-separated list of host:port", member);
+            }
+            int port = Integer.parseInt(member.substring(member.lastIndexOf(':') + 1));
+            if (port < 1 || port > 65535) {
+                throw new InvalidSettingException(variable("BMS_CLUSTER_MEMBERS"),
+                        "ports must be in [1, 65535]", member);
+            }
+            members.add(member);
+        }
+        return members;
+    }
+
+    /** A bad option value. The message names the variable and its flag, and never repeats a secret. */
+    public static final class InvalidSettingException extends RuntimeException {
+        public InvalidSettingException(Variable variable, String rule, String was) {
+            super(variable.name() + " (" + variable.flag() + ") " + rule
+                    + (was == null || variable.secret() ? "" : ", was '" + was + "'"));
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package dev.tokenplane.bms.agents;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.map.IMap;
+import dev.tokenplane.bms.cluster.Completions;
+import dev.tokenplane.bms.cluster.MapEvents;
+import dev.tokenplane.bms.config.ConfigCodec;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
+
+/**
+ * The latest reports of every agent, in a Hazelcast map ({@value #MAP}) shared by the cluster, with a local copy on
+ * each member kept by entry events. Readers (the agents list, the metrics, the sizing loop) use the local copy: no
+ * remote call. Reports are live data, not configuration: they are not persisted, and an agent that stops reporting
+ * leaves the map after the map's max-idle time.
+ *
+ * <p>Thread-safe.
+ */
+public final class AgentRegistry implements AutoCloseable {
+    public static final String MAP = "tp.agents";
+    /** How many reports are kept per server. */
+    public static final int KEEP_REPORTS = 5;
+
+    private final IMap<String, String> map;
+    private final long staleAfterMs;
+    private final Executor callbacks;
+    private final ConcurrentHashMap<String, AgentState> local = new ConcurrentHashMap<>();
+    private final List<BiConsumer<String, AgentState>> listeners = new CopyOnWriteArrayList<>();
+    private UUID listenerId;
+
+    public AgentRegistry(HazelcastInstance hazelcast, long staleAfterMs, Executor callbacks) {
+        this.map = hazelcast.getMap(MAP);
+        this.staleAfterMs = staleAfterMs;
+        this.callbacks = callbacks;
+    }
+
+    /** Listens to the map and loads what it holds. Blocks: call it once, at start. */
+    public void start() {
+        listenerId = map.addEntryListener(new Listener(), true);
+        for (Map.Entry<String, String> e : map.entrySet()) {
+            AgentState s = ConfigCodec.read(e.getValue(), AgentState.class);
+            local.put(e.getKey(), s);
+            listeners.forEach(l -> l.accept(e.getKey(), s));
+        }
+    }
+
+    /** Appends a validated report, received at {@code nowMillis}, on the owner of the server's entry. */
+    public CompletionStage<Void> report(AgentReport report, long nowMillis) {
+        return Completions.on(map.submitToKey(report.serverId(), new Append(ConfigCodec.write(report), nowMillis)),
+                callbacks);
+    }
+
+    /** Every known agent, by server id. */
+    public List<AgentState> all() {
+        return local.values().stream().sorted(Comparator.comparing(AgentState::serverId)).toList();
+    }
+
+    /** The agent of {@code serverId}, or null. */
+    public AgentState get(String serverId) {
+        return local.get(serverId);
+    }
+
+    /** Whether the agent's reports have stopped at {@code nowMillis}. */
+    public boolean isStale(AgentState agent, long nowMillis) {
+        return agent.isStaleAt(nowMillis, staleAfterMs);
+    }
+
+    public long staleAfterMs() {
+        return staleAfterMs;
+    }
+
+    /**
+     * Calls {@code listener} (on any thread) with the server id and its new state after each report, and with a null
+     * state when the agent leaves the map.
+     */
+    public void onChange(BiConsumer<String, AgentState> listener) {
+        listeners.add(listener);
+    }
+
+    /** Appends one report to a server's state, keeping the latest {@link #KEEP_REPORTS}. */
+    record Append(String report, long receivedAt) implements EntryProcessor<String, String, Void> {
+        @Override
+        public Void process(Map.Entry<String, String> entry) {
+            AgentState current = entry.getValue() == null ? null : ConfigCodec.read(entry.getValue(), AgentState.class);
+            AgentReport r = ConfigCodec.read(report, AgentReport.class);
+            entry.setValue(ConfigCodec.write(AgentState.append(current, r, receivedAt, KEEP_REPORTS)));
+            return null;
+        }
+    }
+
+    private final class Listener extends MapEvents<String, String> {
+        @Override
+        protected void upserted(String serverId, String value) {
+            AgentState s = ConfigCodec.read(value, AgentState.class);
+            AgentState now = local.merge(serverId, s,
+                    (old, neu) -> neu.lastReportAt() >= old.lastReportAt() ? neu : old);
+            listeners.forEach(l -> l.accept(serverId, now));
+        }
+
+        @Override
+        protected void removed(String serverId) {
+            local.remove(serverId);
+            listeners.forEach(l -> l.accept(serverId, null));
+        }
+    }
+
+    @Override
+    public void close() {
+        MapEvents.unregister(map, listenerId);
+    }
+}

@@ -1,0 +1,4 @@
+/**
+ * Reads around the buckets: the bounded resize history and the cluster-wide listing of bucket keys.
+ */
+package dev.tokenplane.bms.buckets;

@@ -1,0 +1,65 @@
+package dev.tokenplane.bms.cluster;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.NetworkConfig;
+import dev.tokenplane.bms.BmsSettings;
+import dev.tokenplane.bms.agents.AgentRegistry;
+import dev.tokenplane.bms.buckets.ResizeHistory;
+import dev.tokenplane.bms.config.ConfigKind;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The Hazelcast configuration of an embedded BMS member: tcp-ip join only (multicast and auto-detection off), bound
+ * to {@code BMS_HAZELCAST_HOST} (loopback by default), on {@code BMS_HAZELCAST_PORT} without auto-increment, in the
+ * cluster named {@code BMS_CLUSTER_NAME}. Hazelcast's own shutdown hook is off: the BMS shuts the member down itself,
+ * after the HTTP server has drained.
+ */
+public final class HazelcastMember {
+    /** Agents that stop reporting leave the map after an hour. */
+    static final int AGENT_MAX_IDLE_SECONDS = 3600;
+    /** Resize histories of buckets unused for a day go away. */
+    static final int HISTORY_MAX_IDLE_SECONDS = 86_400;
+
+    private HazelcastMember() {
+    }
+
+    /** The member configuration for {@code settings}, before the bucket store adds its own maps. */
+    public static Config config(BmsSettings settings) {
+        Config config = new Config();
+        config.setClusterName(settings.clusterName());
+        config.setInstanceName("bms-" + settings.clusterName() + "-" + settings.hazelcastPort());
+        config.setProperty("hazelcast.phone.home.enabled", "false");
+        config.setProperty("hazelcast.shutdownhook.enabled", "false");
+        config.setProperty("hazelcast.logging.type", "slf4j");
+
+        NetworkConfig network = config.getNetworkConfig();
+        network.setPort(settings.hazelcastPort()).setPortAutoIncrement(false);
+        String host = settings.hazelcastHost();
+        boolean bindAll = "0.0.0.0".equals(host);
+        if (!bindAll) {
+            config.setProperty("hazelcast.socket.bind.any", "false");
+            network.getInterfaces().setEnabled(true).addInterface(host);
+        }
+        JoinConfig join = network.getJoin();
+        join.getMulticastConfig().setEnabled(false);
+        join.getAutoDetectionConfig().setEnabled(false);
+        List<String> members = new ArrayList<>(settings.clusterMembers());
+        if (members.isEmpty()) {
+            members.add((bindAll ? "127.0.0.1" : host) + ":" + settings.hazelcastPort());
+        }
+        join.getTcpIpConfig().setEnabled(true).setMembers(members);
+
+        for (ConfigKind kind : ConfigKind.values()) {
+            config.addMapConfig(new MapConfig(kind.mapName()).setBackupCount(1));
+        }
+        config.addMapConfig(new MapConfig(AgentRegistry.MAP).setBackupCount(1)
+                .setMaxIdleSeconds(AGENT_MAX_IDLE_SECONDS));
+        config.addMapConfig(new MapConfig(ResizeHistory.MAP).setBackupCount(1)
+                .setMaxIdleSeconds(HISTORY_MAX_IDLE_SECONDS));
+        return config;
+    }
+}

@@ -1,0 +1,4 @@
+/**
+ * Hazelcast glue: the member configuration, map listeners, and moving future completions off Hazelcast's threads.
+ */
+package dev.tokenplane.bms.cluster;

@@ -1,0 +1,116 @@
+package dev.tokenplane.bms.config;
+
+import org.sqlite.SQLiteConfig;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * This member's copy of the whole configuration on disk: SQLite ({@code <data dir>/config.db}) in WAL mode with
+ * {@code synchronous=FULL}, so every committed write is fsynced to the WAL before {@link #upsert} returns, and a crash
+ * (kill -9, power loss) keeps every write that returned. SQLite rather than a hand-made journal because it already
+ * handles torn writes, recovery and compaction, and an operator can inspect the file with the {@code sqlite3} tool.
+ *
+ * <p>Writes keep the higher version: an older record never replaces a newer one, and tombstones are kept.
+ *
+ * <p>All methods block (disk I/O): call them from a worker thread, never from an event loop. Thread-safe (one
+ * connection, serialised).
+ */
+public final class ConfigJournal implements AutoCloseable {
+    private final Connection connection;
+    private final PreparedStatement upsert;
+    private final PreparedStatement select;
+
+    private ConfigJournal(Connection connection) throws SQLException {
+        this.connection = connection;
+        try (Statement s = connection.createStatement()) {
+            s.executeUpdate("CREATE TABLE IF NOT EXISTS config ("
+                    + "kind TEXT NOT NULL, id TEXT NOT NULL, version INTEGER NOT NULL, updated_at INTEGER NOT NULL, "
+                    + "deleted INTEGER NOT NULL, body TEXT, PRIMARY KEY (kind, id))");
+        }
+        this.upsert = connection.prepareStatement("INSERT INTO config (kind, id, version, updated_at, deleted, body) "
+                + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (kind, id) DO UPDATE SET version = excluded.version, "
+                + "updated_at = excluded.updated_at, deleted = excluded.deleted, body = excluded.body "
+                + "WHERE excluded.version > config.version");
+        this.select = connection.prepareStatement(
+                "SELECT id, version, updated_at, deleted, body FROM config WHERE kind = ? ORDER BY id");
+    }
+
+    /** Opens (creating if needed) the journal under {@code dataDir}. */
+    public static ConfigJournal open(Path dataDir) {
+        try {
+            Files.createDirectories(dataDir);
+            SQLiteConfig config = new SQLiteConfig();
+            config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+            config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+            config.setBusyTimeout(10_000);
+            Connection c = config.createConnection("jdbc:sqlite:" + dataDir.resolve("config.db").toAbsolutePath());
+            return new ConfigJournal(c);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot open the configuration database under " + dataDir + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes {@code record} unless the journal already holds this or a newer version, and syncs it to disk.
+     *
+     * @return true if it was written
+     */
+    public synchronized boolean upsert(ConfigKind kind, ConfigRecord record) {
+        try {
+            upsert.setString(1, kind.name());
+            upsert.setString(2, record.id());
+            upsert.setLong(3, record.version());
+            upsert.setLong(4, record.updatedAt());
+            upsert.setInt(5, record.deleted() ? 1 : 0);
+            upsert.setString(6, record.body());
+            return upsert.executeUpdate() > 0;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot write " + kind + " " + record.id() + " to disk: " + e.getMessage(),
+                    e);
+        }
+    }
+
+    /** Every record of {@code kind}, tombstones included. */
+    public synchronized List<ConfigRecord> load(ConfigKind kind) {
+        try {
+            select.setString(1, kind.name());
+            List<ConfigRecord> records = new ArrayList<>();
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    records.add(new ConfigRecord(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getInt(4) != 0,
+                            rs.getString(5)));
+                }
+            }
+            return records;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read " + kind + " from disk: " + e.getMessage(), e);
+        }
+    }
+
+    /** The {@code synchronous} setting in force (2 is FULL). */
+    public synchronized int synchronousMode() {
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("PRAGMA synchronous")) {
+            return rs.next() ? rs.getInt(1) : -1;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            // closing at shutdown: nothing left to do with the error
+        }
+    }
+}

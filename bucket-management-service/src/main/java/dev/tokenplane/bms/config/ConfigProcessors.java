@@ -1,0 +1,69 @@
+package dev.tokenplane.bms.config;
+
+import com.hazelcast.map.EntryProcessor;
+
+import java.util.Map;
+
+/**
+ * The entry processors that change replicated configuration. Each runs atomically on the key's owner (and again on its
+ * backup, with the same inputs, so the same outcome), which is what makes versions and {@code If-Match} exact across
+ * members. Values are {@link ConfigRecord}s as JSON strings.
+ */
+final class ConfigProcessors {
+    private ConfigProcessors() {
+    }
+
+    /** {@link Write#expectedVersion} for "no precondition". */
+    static final long ANY_VERSION = -1;
+    /** {@link Write#expectedVersion} for {@code If-Match: *}: the entry must exist. */
+    static final long EXISTS = -2;
+
+    /**
+     * Puts or deletes one record, giving it the next version.
+     *
+     * @param body            the new JSON body; null to delete
+     * @param expectedVersion the version the live entry must have ({@code If-Match}), {@link #EXISTS} or
+     *                        {@link #ANY_VERSION}
+     * @param skipIfUnchanged leave an equal live body alone (loading a rules file twice writes nothing)
+     * @param now             the time of the write, from the receiving member
+     */
+    record Write(String body, long expectedVersion, boolean skipIfUnchanged, long now)
+            implements EntryProcessor<String, String, String> {
+
+        @Override
+        public String process(Map.Entry<String, String> entry) {
+            ConfigRecord current = ConfigCodec.record(entry.getValue());
+            boolean live = current != null && current.live();
+            if (body == null && !live) {
+                return ConfigCodec.write(new ConfigWrite(ConfigWrite.Outcome.NOT_FOUND, current));
+            }
+            if ((expectedVersion >= 0 && (!live || current.version() != expectedVersion))
+                    || (expectedVersion == EXISTS && !live)) {
+                return ConfigCodec.write(new ConfigWrite(ConfigWrite.Outcome.CONFLICT, current));
+            }
+            if (skipIfUnchanged && live && current.body().equals(body)) {
+                return ConfigCodec.write(new ConfigWrite(ConfigWrite.Outcome.UNCHANGED, current));
+            }
+            long version = current == null ? 1 : current.version() + 1;
+            ConfigRecord next = new ConfigRecord(entry.getKey(), version, now, body == null, body);
+            entry.setValue(ConfigCodec.write(next));
+            ConfigWrite.Outcome outcome = body == null ? ConfigWrite.Outcome.DELETED
+                    : live ? ConfigWrite.Outcome.REPLACED : ConfigWrite.Outcome.CREATED;
+            return ConfigCodec.write(new ConfigWrite(outcome, next));
+        }
+    }
+
+    /** Keeps the higher version of the stored record and {@code record} (a member's disk, merged at start). */
+    record Merge(String record) implements EntryProcessor<String, String, String> {
+        @Override
+        public String process(Map.Entry<String, String> entry) {
+            ConfigRecord incoming = ConfigCodec.record(record);
+            ConfigRecord current = ConfigCodec.record(entry.getValue());
+            if (incoming.supersedes(current)) {
+                entry.setValue(record);
+                return record;
+            }
+            return entry.getValue();
+        }
+    }
+}

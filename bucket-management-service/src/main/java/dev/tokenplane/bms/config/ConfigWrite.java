@@ -1,0 +1,15 @@
+package dev.tokenplane.bms.config;
+
+/**
+ * What a write of replicated configuration did, and the record the key holds afterwards (null when there is none).
+ */
+public record ConfigWrite(Outcome outcome, ConfigRecord record) {
+
+    /** The outcomes of a write. */
+    public enum Outcome { CREATED, REPLACED, UNCHANGED, DELETED, CONFLICT, NOT_FOUND }
+
+    /** Whether the write changed the stored record (so it must reach the disk before the answer). */
+    public boolean changed() {
+        return outcome == Outcome.CREATED || outcome == Outcome.REPLACED || outcome == Outcome.DELETED;
+    }
+}

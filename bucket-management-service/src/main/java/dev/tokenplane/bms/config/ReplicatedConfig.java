@@ -1,0 +1,178 @@
+package dev.tokenplane.bms.config;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import dev.tokenplane.bms.cluster.Completions;
+import dev.tokenplane.bms.cluster.MapEvents;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+
+/**
+ * One kind of configuration (rules or overrides), replicated through a Hazelcast map and persisted on every member.
+ *
+ * <ul>
+ *   <li><b>Writes</b> run as one entry processor on the key's owner, which assigns the next version and checks
+ *       {@code If-Match} atomically. The receiving member then writes the record to its own disk
+ *       ({@link #persist}, blocking, on a worker) before it answers.</li>
+ *   <li><b>Every member</b> listens to the map: each event updates the member's local copy (which answers reads and
+ *       rule matching with no remote call) and is written to the member's disk on a background thread.</li>
+ *   <li><b>At start</b> ({@link #start}) the member merges its disk into the map (higher version wins, tombstones
+ *       included), then takes the map's newer records onto its disk.</li>
+ * </ul>
+ *
+ * <p>Thread-safe.
+ */
+public final class ReplicatedConfig implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicatedConfig.class);
+
+    private final ConfigKind kind;
+    private final IMap<String, String> map;
+    private final ConfigJournal journal;
+    private final Executor background;
+    private final Executor callbacks;
+    private final ConcurrentHashMap<String, ConfigRecord> local = new ConcurrentHashMap<>();
+    private final List<Consumer<ConfigRecord>> listeners = new CopyOnWriteArrayList<>();
+    private UUID listenerId;
+
+    /**
+     * @param background runs the disk writes that follow events from other members, in order
+     * @param callbacks  runs the continuations of Hazelcast futures (see versions.md: never Hazelcast's default)
+     */
+    public ReplicatedConfig(ConfigKind kind, HazelcastInstance hazelcast, ConfigJournal journal, Executor background,
+                            Executor callbacks) {
+        this.kind = kind;
+        this.map = hazelcast.getMap(kind.mapName());
+        this.journal = journal;
+        this.background = background;
+        this.callbacks = callbacks;
+    }
+
+    /** Calls {@code listener} (on any thread) after each change of the local copy. */
+    public void onChange(Consumer<ConfigRecord> listener) {
+        listeners.add(listener);
+    }
+
+    /**
+     * Joins the replicated state: listens to the map, merges this member's disk into it, and loads the result.
+     * Blocks (remote calls and disk): call it once, at start, off any event loop.
+     */
+    public void start() {
+        listenerId = map.addEntryListener(new Listener(), true);
+        for (ConfigRecord onDisk : journal.load(kind)) {
+            String winner = map.executeOnKey(onDisk.id(), new ConfigProcessors.Merge(ConfigCodec.write(onDisk)));
+            apply(ConfigCodec.record(winner));
+        }
+        for (Map.Entry<String, String> e : map.entrySet()) {
+            apply(ConfigCodec.record(e.getValue()));
+        }
+        for (ConfigRecord r : local.values()) {
+            journal.upsert(kind, r);
+        }
+        LOG.info("{}: {} records ({} live)", kind, local.size(), live().size());
+    }
+
+    /**
+     * Writes {@code body} at {@code id} (or deletes it when {@code body} is null) on the owning member. The result is
+     * applied to the local copy but not yet on disk: call {@link #persist} before acknowledging.
+     *
+     * @param expectedVersion the {@code If-Match} version, {@link #EXISTS} or {@link #ANY_VERSION}
+     */
+    public CompletionStage<ConfigWrite> write(String id, String body, long expectedVersion,
+                                                               boolean skipIfUnchanged, long nowMillis) {
+        return Completions.on(map.submitToKey(id,
+                        new ConfigProcessors.Write(body, expectedVersion, skipIfUnchanged, nowMillis)), callbacks)
+                .thenApply(json -> {
+                    ConfigWrite r = ConfigCodec.read(json, ConfigWrite.class);
+                    if (r.record() != null) {
+                        apply(r.record());
+                    }
+                    return r;
+                });
+    }
+
+    /** {@link ConfigProcessors#ANY_VERSION}. */
+    public static final long ANY_VERSION = ConfigProcessors.ANY_VERSION;
+    /** {@link ConfigProcessors#EXISTS}. */
+    public static final long EXISTS = ConfigProcessors.EXISTS;
+
+    /** Writes {@code record} to this member's disk and syncs it. Blocks: call it on a worker. */
+    public void persist(ConfigRecord record) {
+        journal.upsert(kind, record);
+    }
+
+    /** The live record at {@code id} in the local copy, or null. */
+    public ConfigRecord live(String id) {
+        ConfigRecord r = local.get(id);
+        return r == null || r.deleted() ? null : r;
+    }
+
+    /** Every live record in the local copy. */
+    public Collection<ConfigRecord> live() {
+        List<ConfigRecord> out = new ArrayList<>();
+        for (ConfigRecord r : local.values()) {
+            if (r.live()) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    /** Whether this member has ever seen a record of this kind, tombstones included (false on a first start). */
+    public boolean isEmpty() {
+        return local.isEmpty();
+    }
+
+    private void apply(ConfigRecord record) {
+        boolean[] changed = {false};
+        local.compute(record.id(), (id, current) -> {
+            if (record.supersedes(current)) {
+                changed[0] = true;
+                return record;
+            }
+            return current;
+        });
+        if (changed[0]) {
+            for (Consumer<ConfigRecord> l : listeners) {
+                try {
+                    l.accept(record);
+                } catch (RuntimeException e) {
+                    LOG.error("{} change listener failed for {}", kind, record.id(), e);
+                }
+            }
+        }
+    }
+
+    private final class Listener extends MapEvents<String, String> {
+        @Override
+        protected void upserted(String id, String value) {
+            ConfigRecord r = ConfigCodec.record(value);
+            if (r == null) {
+                return;
+            }
+            apply(r);
+            background.execute(() -> {
+                try {
+                    journal.upsert(kind, r);
+                } catch (RuntimeException e) {
+                    LOG.error("{} {} version {}: not written to disk", kind, r.id(), r.version(), e);
+                }
+            });
+        }
+    }
+
+    @Override
+    public void close() {
+        MapEvents.unregister(map, listenerId);
+    }
+}

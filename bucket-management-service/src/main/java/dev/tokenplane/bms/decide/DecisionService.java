@@ -1,0 +1,198 @@
+package dev.tokenplane.bms.decide;
+
+import dev.tokenplane.bms.cluster.Completions;
+import dev.tokenplane.bms.config.OverrideRegistry;
+import dev.tokenplane.bms.config.RuleRegistry;
+import dev.tokenplane.bms.metrics.BmsMetrics;
+import dev.tokenplane.bms.rules.InvalidInputException;
+import dev.tokenplane.bms.rules.Rule;
+import dev.tokenplane.bms.rules.RuleIndex;
+import dev.tokenplane.bms.spi.Borrower;
+import dev.tokenplane.store.AcquireCommand;
+import dev.tokenplane.store.AcquireResult;
+import dev.tokenplane.store.BucketStore;
+
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+
+/**
+ * Decisions: binds a key to its rule (and override), asks the store, and maps the store's outcome to the contract.
+ *
+ * <ul>
+ *   <li>{@link AcquireResult.Unsatisfiable} is a 400 {@code validation} naming the limit.</li>
+ *   <li>A shadow rule decides and counts ({@code shadow_denied}) but always grants.</li>
+ *   <li>A denied bucket that may borrow asks the {@link Borrower} once, and retries once if it got tokens.</li>
+ *   <li>A batch is one {@link BucketStore#acquireAll} call (the store makes one call per owning member).</li>
+ * </ul>
+ *
+ * <p>Non-blocking and thread-safe; continuations of store stages run on {@code callbacks}.
+ */
+public final class DecisionService {
+    /** The longest wait a request may accept for a reservation: one hour. */
+    public static final long MAX_WAIT_MS = 3_600_000;
+    private static final String NO_RULE = "none";
+
+    /** One validated acquire request. */
+    public record Request(String key, long tokens, long maxWaitMs) {
+    }
+
+    /** One result of a batch: a decision, or the error of an item that failed alone. */
+    public sealed interface BatchItem permits Decided, Failed {
+    }
+
+    public record Decided(Decision decision) implements BatchItem {
+    }
+
+    public record Failed(String key, RuntimeException error) implements BatchItem {
+    }
+
+    private record Outcome(AcquireResult result, long borrowed) {
+    }
+
+    private final BucketStore store;
+    private final RuleRegistry rules;
+    private final OverrideRegistry overrides;
+    private final Borrower borrower;
+    private final BmsMetrics metrics;
+    private final InstantSource clock;
+    private final Executor callbacks;
+
+    public DecisionService(BucketStore store, RuleRegistry rules, OverrideRegistry overrides, Borrower borrower,
+                           BmsMetrics metrics, InstantSource clock, Executor callbacks) {
+        this.store = store;
+        this.rules = rules;
+        this.overrides = overrides;
+        this.borrower = borrower;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.callbacks = callbacks;
+    }
+
+    /**
+     * What serves {@code key} now, for a caller with {@code clientId} (null for none).
+     *
+     * @throws NoRuleException when no rule matches
+     */
+    public BucketBinding bind(String key, String clientId) {
+        RuleIndex.Entry entry = rules.index().match(key, clientId);
+        if (entry == null) {
+            metrics.decision(BmsMetrics.Outcome.REJECTED, NO_RULE);
+            throw new NoRuleException(key);
+        }
+        return BucketBinding.of(entry, overrides.active(key, clock.millis()));
+    }
+
+    /** One decision. Fails with {@link NoRuleException} or {@link InvalidInputException}. */
+    public CompletionStage<Decision> acquire(Request request, String clientId) {
+        BucketBinding binding;
+        try {
+            binding = bind(request.key(), clientId);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        CompletableFuture<AcquireResult> result = Completions.on(store.acquire(request.key(), binding.spec(),
+                request.tokens(), request.maxWaitMs()), callbacks);
+        if (!mayBorrow(binding)) {
+            return result.thenApply(r -> decide(request, binding, new Outcome(r, 0)));
+        }
+        return result.thenCompose(r -> borrowIfDenied(request, binding, r)).thenApply(o -> decide(request, binding, o));
+    }
+
+    /** A batch, in one store call; results in request order, each a decision or an item error. */
+    public CompletionStage<List<BatchItem>> acquireAll(List<Request> requests, String clientId) {
+        BatchItem[] items = new BatchItem[requests.size()];
+        BucketBinding[] bindings = new BucketBinding[requests.size()];
+        List<AcquireCommand> commands = new ArrayList<>(requests.size());
+        List<Integer> positions = new ArrayList<>(requests.size());
+        for (int i = 0; i < requests.size(); i++) {
+            Request r = requests.get(i);
+            try {
+                bindings[i] = bind(r.key(), clientId);
+                commands.add(new AcquireCommand(r.key(), bindings[i].spec(), r.tokens(), r.maxWaitMs()));
+                positions.add(i);
+            } catch (RuntimeException e) {
+                items[i] = new Failed(r.key(), e);
+            }
+        }
+        CompletionStage<List<AcquireResult>> results = commands.isEmpty()
+                ? CompletableFuture.completedFuture(List.of())
+                : Completions.on(store.acquireAll(commands), callbacks);
+        return results.thenCompose(list -> {
+            List<CompletableFuture<Void>> pending = new ArrayList<>();
+            for (int j = 0; j < list.size(); j++) {
+                int i = positions.get(j);
+                Request r = requests.get(i);
+                CompletableFuture<Void> done = borrowIfDenied(r, bindings[i], list.get(j)).thenAccept(o -> {
+                    try {
+                        items[i] = new Decided(decide(r, bindings[i], o));
+                    } catch (RuntimeException e) {
+                        items[i] = new Failed(r.key(), e);
+                    }
+                });
+                if (!done.isDone()) {
+                    pending.add(done);
+                }
+            }
+            return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).thenApply(v -> List.of(items));
+        });
+    }
+
+    private CompletableFuture<Outcome> borrowIfDenied(Request request, BucketBinding binding, AcquireResult result) {
+        if (!(result instanceof AcquireResult.Denied denied) || !mayBorrow(binding)) {
+            return CompletableFuture.completedFuture(new Outcome(result, 0));
+        }
+        return Completions.on(borrower.borrow(new Borrower.Request(request.key(), binding.rule().id(),
+                        binding.transfer(), request.tokens(), denied)), callbacks)
+                .exceptionally(e -> 0L) // a failed transfer is a plain denial
+                .thenCompose(credited -> {
+                    if (credited == null || credited <= 0) {
+                        return CompletableFuture.completedFuture(new Outcome(result, 0));
+                    }
+                    return Completions.on(store.acquire(request.key(), binding.spec(), request.tokens(),
+                                    request.maxWaitMs()), callbacks)
+                            .thenApply(r -> new Outcome(r, r.granted() ? Math.min(credited, request.tokens()) : 0));
+                });
+    }
+
+    private boolean mayBorrow(BucketBinding binding) {
+        return borrower != Borrower.NONE && binding.mayBorrow();
+    }
+
+    private Decision decide(Request request, BucketBinding binding, Outcome outcome) {
+        Rule rule = binding.rule();
+        AcquireResult r = outcome.result();
+        boolean shadow = rule.shadow();
+        if (r instanceof AcquireResult.Unsatisfiable u && !shadow) {
+            metrics.decision(BmsMetrics.Outcome.REJECTED, rule.id());
+            throw new InvalidInputException(unsatisfiable(request, u));
+        }
+        if (shadow) {
+            boolean wouldDeny = !r.granted();
+            metrics.decision(wouldDeny ? BmsMetrics.Outcome.SHADOW_DENIED : BmsMetrics.Outcome.GRANTED, rule.id());
+            long waitMs = r instanceof AcquireResult.Granted g ? g.waitMs() : 0;
+            return new Decision(request.key(), true, request.tokens(), r.remaining(), r.capacity(),
+                    r.refillPerSecond(), waitMs, 0, 0, rule.id(), true, wouldDeny);
+        }
+        if (r instanceof AcquireResult.Granted g) {
+            metrics.decision(BmsMetrics.Outcome.GRANTED, rule.id());
+            return new Decision(request.key(), true, request.tokens(), g.remaining(), g.capacity(),
+                    g.refillPerSecond(), g.waitMs(), 0, outcome.borrowed(), rule.id(), null, null);
+        }
+        AcquireResult.Denied d = (AcquireResult.Denied) r;
+        metrics.decision(BmsMetrics.Outcome.DENIED, rule.id());
+        return new Decision(request.key(), false, request.tokens(), d.remaining(), d.capacity(), d.refillPerSecond(),
+                0, Math.max(1, d.retryAfterMs()), 0, rule.id(), null, null);
+    }
+
+    private static String unsatisfiable(Request request, AcquireResult.Unsatisfiable u) {
+        if (request.tokens() > u.capacity()) {
+            return "tokens must be <= the bucket's capacity " + u.capacity() + ", was " + request.tokens();
+        }
+        return "tokens " + request.tokens() + " on this leaky bucket needs maxWaitMs >= " + u.minMaxWaitMs()
+                + ", was " + request.maxWaitMs();
+    }
+}

@@ -1,0 +1,133 @@
+package dev.tokenplane.bms.http;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.PlatformHandler;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Builds the BMS router. Every route goes through {@link #add}, which puts the same steps before its handler, in this
+ * order: the readiness gate ({@code /v1} routes answer 503 until the member has started; while it shuts down they are
+ * still served, until the server stops accepting), the access check (401), the
+ * content-type check for bodies (415), and the body limit (413). Failures of any step or handler, and unmatched
+ * requests, go to {@link ErrorMapper}.
+ */
+public final class ApiRouter {
+    private static final ErrorMapper.ApiError NOT_READY = new ErrorMapper.ApiError(503, "unavailable",
+            "the service is starting or shutting down");
+
+    private final Router router;
+    private final Auth auth;
+    private final Readiness readiness;
+    private final BodyHandler bodyHandler;
+
+    private ApiRouter(Router router, Auth auth, Readiness readiness, int maxBodyBytes) {
+        this.router = router;
+        this.auth = auth;
+        this.readiness = readiness;
+        this.bodyHandler = BodyHandler.create(false).setBodyLimit(maxBodyBytes).setHandleFileUploads(false);
+    }
+
+    /** A router with every group of {@code groups} mounted. */
+    public static Router create(Vertx vertx, Auth auth, Readiness readiness, int maxBodyBytes,
+                                List<ApiRoutes> groups) {
+        Router router = Router.router(vertx);
+        ApiRouter api = new ApiRouter(router, auth, readiness, maxBodyBytes);
+        router.route().failureHandler(ErrorMapper::handleFailure);
+        for (ApiRoutes g : groups) {
+            g.mount(api);
+        }
+        for (int status : new int[]{400, 404, 405, 413, 415, 500}) {
+            router.errorHandler(status, ctx -> ErrorMapper.handleStatus(ctx, status));
+        }
+        return router;
+    }
+
+    /**
+     * Adds a route.
+     *
+     * @param path a Vert.x path ({@code /v1/rules/:ruleId}); {@code openapi.json} must describe it
+     */
+    public Route add(HttpMethod method, String path, Access access, RouteHandler handler) {
+        boolean gated = path.startsWith("/v1/");
+        boolean hasBody = method == HttpMethod.POST || method == HttpMethod.PUT;
+        Route route = router.route(method, path);
+        route.handler(new Guard(gated, access, hasBody));
+        if (hasBody) {
+            route.handler(bodyHandler);
+        }
+        return route.handler(ctx -> {
+            try {
+                handler.handle(ctx);
+            } catch (Exception e) {
+                ctx.fail(e);
+            }
+        });
+    }
+
+    /** A route handler; what it throws goes to {@link ErrorMapper}. */
+    @FunctionalInterface
+    public interface RouteHandler {
+        void handle(RoutingContext ctx) throws Exception;
+    }
+
+    /**
+     * The steps before the body is read: readiness, access, content type. A {@link PlatformHandler} so that Vert.x
+     * lets it run before the body handler.
+     */
+    private final class Guard implements PlatformHandler {
+        private final boolean gated;
+        private final Access access;
+        private final boolean hasBody;
+
+        Guard(boolean gated, Access access, boolean hasBody) {
+            this.gated = gated;
+            this.access = access;
+            this.hasBody = hasBody;
+        }
+
+        @Override
+        public void handle(RoutingContext ctx) {
+            if (gated && readiness.state() == Readiness.State.STARTING) {
+                ErrorMapper.send(ctx, NOT_READY);
+                return;
+            }
+            String client;
+            try {
+                client = auth.check(access, ctx.request());
+                if (hasBody && !acceptableBody(ctx.request())) {
+                    throw new ApiException(415, "unsupported_media_type",
+                            "request bodies must be sent with Content-Type: application/json");
+                }
+            } catch (ApiException e) {
+                ErrorMapper.respond(ctx, e);
+                return;
+            }
+            if (client != null) {
+                ctx.put(Auth.CLIENT_ID, client);
+            }
+            ctx.next();
+        }
+    }
+
+    /** A JSON content type, or no body at all. */
+    private static boolean acceptableBody(HttpServerRequest request) {
+        String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
+        if (type == null) {
+            String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+            return request.getHeader(HttpHeaders.TRANSFER_ENCODING) == null
+                    && (length == null || "0".equals(length.trim()));
+        }
+        int semicolon = type.indexOf(';');
+        String mime = (semicolon < 0 ? type : type.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+        return mime.equals("application/json") || (mime.startsWith("application/") && mime.endsWith("+json"));
+    }
+}

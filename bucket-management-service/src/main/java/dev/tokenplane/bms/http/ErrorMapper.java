@@ -1,0 +1,218 @@
+package dev.tokenplane.bms.http;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.DatabindException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.tokenplane.bms.decide.NoRuleException;
+import dev.tokenplane.bms.rules.InvalidInputException;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.CompletionException;
+
+/**
+ * The one place where failures become HTTP errors of the contract's shape {@code {"error", "message"}}. Bad input of
+ * any kind maps to a 4xx here; only a fault of the service itself is a 500 (logged, with a generic message).
+ */
+public final class ErrorMapper {
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorMapper.class);
+    private static final int MAX_MESSAGE = 300;
+
+    /** An error body, with its status (not serialised). */
+    @JsonPropertyOrder({"error", "message"})
+    public record ApiError(@com.fasterxml.jackson.annotation.JsonIgnore int status, String error, String message) {
+    }
+
+    /** An error of one batch item: {@code {"key", "error", "message"}}. */
+    @JsonPropertyOrder({"key", "error", "message"})
+    public record ItemError(String key, String error, String message) {
+    }
+
+    private ErrorMapper() {
+    }
+
+    /** Maps {@code failure} (and the status Vert.x gave it, or -1) to an error. */
+    public static ApiError classify(Throwable failure, int status) {
+        Throwable t = unwrap(failure);
+        if (t instanceof ApiException e) {
+            return new ApiError(e.status(), e.code(), e.getMessage());
+        }
+        if (t instanceof InvalidInputException e) {
+            return new ApiError(400, "validation", e.getMessage());
+        }
+        if (t instanceof NoRuleException e) {
+            return new ApiError(404, "no_rule", e.getMessage());
+        }
+        if (t instanceof JacksonException e) {
+            return json(e);
+        }
+        if (t instanceof HttpException e) {
+            return byStatus(e.getStatusCode(), e.getCause());
+        }
+        if (t == null || status > 0) {
+            return byStatus(status, t);
+        }
+        LOG.error("internal error", t);
+        return new ApiError(500, "internal", "internal error");
+    }
+
+    /** Answers {@code ctx} with the error for {@code failure}. */
+    public static void respond(RoutingContext ctx, Throwable failure) {
+        send(ctx, classify(failure, -1));
+    }
+
+    /** The router's failure handler: failures of handlers and of Vert.x itself (body too large, bad paths). */
+    public static void handleFailure(RoutingContext ctx) {
+        send(ctx, classify(ctx.failure(), ctx.failure() == null ? ctx.statusCode() : -1));
+    }
+
+    /**
+     * The router's handler for requests it fails itself with {@code status} (no route, wrong method, a path it cannot
+     * decode, a body over the limit).
+     */
+    public static void handleStatus(RoutingContext ctx, int status) {
+        Throwable failure = ctx.failure();
+        ApiError e = failure == null || failure instanceof HttpException ? byStatus(status, failure)
+                : classify(failure, status);
+        send(ctx, e);
+    }
+
+    /** Sends {@code error}, unless the response has already started. */
+    public static void send(RoutingContext ctx, ApiError error) {
+        if (ctx.response().headWritten() || ctx.response().closed()) {
+            return;
+        }
+        if (error.status() == 401) {
+            ctx.response().putHeader("WWW-Authenticate", "Bearer");
+        }
+        ctx.response().setStatusCode(error.status())
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .end(Json.write(error));
+    }
+
+    /** The error of one batch item. */
+    public static ItemError item(String key, Throwable failure) {
+        ApiError e = classify(failure, -1);
+        return new ItemError(key, e.error(), e.message());
+    }
+
+    private static ApiError byStatus(int status, Throwable t) {
+        return switch (status) {
+            case 400 -> new ApiError(400, "bad_request", "malformed request" + detail(t));
+            case 401 -> new ApiError(401, "unauthorized", "missing or wrong token");
+            case 404 -> new ApiError(404, "not_found", "no such resource");
+            case 405 -> new ApiError(405, "method_not_allowed", "method not allowed on this resource");
+            case 413 -> new ApiError(413, "too_large", "request body over the limit");
+            case 415 -> new ApiError(415, "unsupported_media_type", "send Content-Type: application/json");
+            case 503 -> new ApiError(503, "unavailable", "the service is not ready");
+            default -> {
+                if (status >= 400 && status < 500) {
+                    yield new ApiError(status, "bad_request", "bad request");
+                }
+                LOG.error("internal error (status {})", status, t);
+                yield new ApiError(500, "internal", "internal error");
+            }
+        };
+    }
+
+    private static String detail(Throwable t) {
+        return t == null || t.getMessage() == null ? "" : ": " + truncate(t.getMessage());
+    }
+
+    private static ApiError json(JacksonException e) {
+        String path = e instanceof JsonMappingException m ? path(m) : "";
+        Throwable cause = e.getCause();
+        if (e instanceof UnrecognizedPropertyException u) {
+            return new ApiError(400, "validation", "unknown field '" + join(path) + "'");
+        }
+        if (e instanceof InputCoercionException || cause instanceof InputCoercionException) {
+            return new ApiError(400, "validation", "field '" + join(path) + "' is out of range for its type");
+        }
+        if (e instanceof StreamConstraintsException || cause instanceof StreamConstraintsException) {
+            return new ApiError(400, "validation", "a value is too long or too deeply nested");
+        }
+        if (e instanceof InvalidFormatException || e instanceof MismatchedInputException) {
+            String expected = e instanceof MismatchedInputException m && m.getTargetType() != null
+                    ? " (expected " + typeName(m.getTargetType()) + ")" : "";
+            if (path.isEmpty()) {
+                return new ApiError(400, "validation", "the body must be a JSON object of the documented shape"
+                        + expected);
+            }
+            return new ApiError(400, "validation", "field '" + path + "' has the wrong type or value" + expected);
+        }
+        if (e instanceof StreamReadException || cause instanceof StreamReadException) {
+            return new ApiError(400, "bad_request", "malformed JSON: " + truncate(e.getOriginalMessage()));
+        }
+        if (e instanceof DatabindException) {
+            return new ApiError(400, "validation", "invalid value" + (path.isEmpty() ? "" : " for '" + path + "'"));
+        }
+        return new ApiError(400, "bad_request", "malformed JSON");
+    }
+
+    private static String join(String path) {
+        return path.isEmpty() ? "?" : path;
+    }
+
+    private static String path(JsonMappingException m) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference r : m.getPath()) {
+            if (r.getFieldName() != null) {
+                if (!sb.isEmpty()) {
+                    sb.append('.');
+                }
+                sb.append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                sb.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return truncate(sb.toString());
+    }
+
+    private static String typeName(Class<?> type) {
+        if (type == Long.class || type == long.class || type == Integer.class || type == int.class) {
+            return "an integer";
+        }
+        if (type == Double.class || type == double.class) {
+            return "a number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "a boolean";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        if (type.isEnum()) {
+            return "one of " + java.util.Arrays.toString(type.getEnumConstants());
+        }
+        if (java.util.Collection.class.isAssignableFrom(type)) {
+            return "an array";
+        }
+        return "an object";
+    }
+
+    private static String truncate(String s) {
+        if (s == null) {
+            return "";
+        }
+        String oneLine = s.replaceAll("\\s+", " ");
+        return oneLine.length() <= MAX_MESSAGE ? oneLine : oneLine.substring(0, MAX_MESSAGE) + "...";
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof java.util.concurrent.ExecutionException)
+                && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+}

@@ -1,0 +1,179 @@
+package dev.tokenplane.bms.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The BMS's own meters, under the names the dashboard depends on (TEAM.md). Counters are looked up once per tag set
+ * and cached, so recording a decision allocates nothing.
+ *
+ * <p>Thread-safe.
+ */
+public final class BmsMetrics {
+    /** Outcomes of a decision: {@code bms_decisions_total{outcome}}. */
+    public enum Outcome {
+        GRANTED("granted"), DENIED("denied"), SHADOW_DENIED("shadow_denied"), REJECTED("rejected");
+
+        private final String tag;
+
+        Outcome(String tag) {
+            this.tag = tag;
+        }
+
+        public String tag() {
+            return tag;
+        }
+    }
+
+    /** Breaker states for {@code bms_breaker_state{pool,state}}. */
+    public static final List<String> BREAKER_STATES = List.of("closed", "open", "half_open");
+    /** Transfer outcomes for {@code bms_transfers_total{pool,outcome}}. */
+    public static final List<String> TRANSFER_OUTCOMES = List.of("ok", "partial", "failed", "rejected",
+            "breaker_open");
+
+    private final MeterRegistry registry;
+    private final Timer decisionLatency;
+    private final Map<String, Counter[]> decisions = new ConcurrentHashMap<>();
+    private final Map<String, Counter> resizes = new ConcurrentHashMap<>();
+    private final Map<String, Counter> transfers = new ConcurrentHashMap<>();
+    private final Map<String, Counter> transferTokens = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> breakerStates = new ConcurrentHashMap<>();
+    private final Map<String, Gauge> agentAges = new ConcurrentHashMap<>();
+
+    public BmsMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.decisionLatency = Timer.builder("bms.decision.latency")
+                .description("Time from a decision request's arrival to its answer")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(50_000))
+                .maximumExpectedValue(Duration.ofSeconds(10))
+                .register(registry);
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** Counts one decision of {@code ruleId} ("none" when no rule matched). */
+    public void decision(Outcome outcome, String ruleId) {
+        decisions.computeIfAbsent(ruleId, this::decisionCounters)[outcome.ordinal()].increment();
+    }
+
+    /** Records how long one decision request took, in nanoseconds. */
+    public void decisionLatency(long nanos) {
+        decisionLatency.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    /** Registers the decision counters of a rule, so they show at 0 before any decision. */
+    public void registerRule(String ruleId) {
+        decisions.computeIfAbsent(ruleId, this::decisionCounters);
+        resizeCounter(ruleId, "grow");
+        resizeCounter(ruleId, "shrink");
+    }
+
+    /** Counts one resize of a bucket of {@code ruleId}; {@code direction} is "grow" or "shrink". */
+    public void resized(String ruleId, String direction) {
+        resizeCounter(ruleId, direction).increment();
+    }
+
+    /** Registers the transfer meters of a pool (0 counts, breaker closed), so they show before any transfer. */
+    public void registerPool(String pool) {
+        TRANSFER_OUTCOMES.forEach(o -> transferCounter(pool, o));
+        transferTokensCounter(pool);
+        if (!breakerStates.containsKey(pool)) {
+            breakerState(pool, "closed");
+        }
+    }
+
+    /** Counts one transfer attempt in {@code pool} with {@code outcome} (one of {@link #TRANSFER_OUTCOMES}). */
+    public void transfer(String pool, String outcome) {
+        transferCounter(pool, outcome).increment();
+    }
+
+    /** Counts whole tokens moved by transfers in {@code pool}. */
+    public void transferredTokens(String pool, double tokens) {
+        transferTokensCounter(pool).increment(tokens);
+    }
+
+    /** Sets the breaker state of {@code pool} (one of {@link #BREAKER_STATES}): that state's gauge 1, others 0. */
+    public void breakerState(String pool, String state) {
+        AtomicInteger current = breakerStates.computeIfAbsent(pool, p -> {
+            AtomicInteger holder = new AtomicInteger();
+            for (int i = 0; i < BREAKER_STATES.size(); i++) {
+                int index = i;
+                Gauge.builder("bms.breaker.state", holder, h -> h.get() == index ? 1 : 0).strongReference(true)
+                        .tag("pool", p).tag("state", BREAKER_STATES.get(i))
+                        .description("1 for the pool's current breaker state, else 0")
+                        .register(registry);
+            }
+            return holder;
+        });
+        current.set(BREAKER_STATES.indexOf(state));
+    }
+
+    /** Registers the bucket count gauge. {@code count} may be slow: scrape off the event loop. */
+    public void bucketCount(Supplier<Number> count) {
+        Gauge.builder("bms.buckets", count, c -> c.get().doubleValue()).strongReference(true)
+                .description("Buckets in the whole store").register(registry);
+    }
+
+    /** Registers the fresh/stale agent gauges. */
+    public void agentCounts(Supplier<Number> fresh, Supplier<Number> stale) {
+        Gauge.builder("bms.agents", fresh, c -> c.get().doubleValue()).strongReference(true).tag("state", "fresh")
+                .description("Agents by state").register(registry);
+        Gauge.builder("bms.agents", stale, c -> c.get().doubleValue()).strongReference(true).tag("state", "stale")
+                .description("Agents by state").register(registry);
+    }
+
+    /** Registers (once) the report-age gauge of {@code server}. */
+    public <T> void agentReportAge(String server, T source, ToDoubleFunction<T> ageSeconds) {
+        agentAges.computeIfAbsent(server, s -> Gauge.builder("bms.agent.report.age", source, ageSeconds)
+                .strongReference(true)
+                .tag("server", s).baseUnit("seconds")
+                .description("Seconds since the agent's last report").register(registry));
+    }
+
+    /** Removes the report-age gauge of a server that left. */
+    public void removeAgent(String server) {
+        Gauge g = agentAges.remove(server);
+        if (g != null) {
+            registry.remove(g);
+        }
+    }
+
+    private Counter[] decisionCounters(String ruleId) {
+        Outcome[] outcomes = Outcome.values();
+        Counter[] counters = new Counter[outcomes.length];
+        for (Outcome o : outcomes) {
+            counters[o.ordinal()] = Counter.builder("bms.decisions").tag("outcome", o.tag()).tag("rule", ruleId)
+                    .description("Decisions by outcome and rule").register(registry);
+        }
+        return counters;
+    }
+
+    private Counter resizeCounter(String ruleId, String direction) {
+        return resizes.computeIfAbsent(ruleId + '\u0000' + direction, k -> Counter.builder("bms.resizes")
+                .tag("direction", direction).tag("rule", ruleId).description("Bucket resizes").register(registry));
+    }
+
+    private Counter transferCounter(String pool, String outcome) {
+        return transfers.computeIfAbsent(pool + '\u0000' + outcome, k -> Counter.builder("bms.transfers")
+                .tag("pool", pool).tag("outcome", outcome).description("Transfer attempts by outcome")
+                .register(registry));
+    }
+
+    private Counter transferTokensCounter(String pool) {
+        return transferTokens.computeIfAbsent(pool, p -> Counter.builder("bms.transfer.tokens").tag("pool", p)
+                .description("Tokens moved by transfers").register(registry));
+    }
+}

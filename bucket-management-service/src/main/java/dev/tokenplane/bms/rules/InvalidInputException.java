@@ -1,0 +1,18 @@
+package dev.tokenplane.bms.rules;
+
+/**
+ * Input that is well-formed but not allowed: a value out of range, a missing field, a key that breaks the key rules.
+ * The message names the field and the allowed range; the HTTP edge answers it with 400 {@code validation}.
+ */
+public class InvalidInputException extends RuntimeException {
+    public InvalidInputException(String message) {
+        super(message, null, false, false);
+    }
+
+    /** Throws when {@code ok} is false. */
+    public static void check(boolean ok, String message) {
+        if (!ok) {
+            throw new InvalidInputException(message);
+        }
+    }
+}

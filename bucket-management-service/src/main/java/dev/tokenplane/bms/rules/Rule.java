@@ -1,0 +1,52 @@
+package dev.tokenplane.bms.rules;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.tokenplane.store.Algorithm;
+
+/**
+ * A stored, validated rule: a pattern over bucket keys and the parameters of the buckets it matches. Immutable; every
+ * default is filled in. {@link RuleInput#toRule} is the only way in from outside, so a {@code Rule} is always valid.
+ *
+ * @param id              the rule id, {@code [A-Za-z0-9._-]{1,128}}
+ * @param match           the key pattern ({@link RulePattern})
+ * @param capacity        tokens, in [minCapacity, maxCapacity]
+ * @param refillPerSecond tokens per second, &gt; 0
+ * @param minCapacity     the least capacity the sizing loop may set
+ * @param maxCapacity     the most capacity the sizing loop may set
+ * @param algorithm       token bucket or leaky bucket
+ * @param idleTtlSeconds  idle time after which a full bucket may be evicted; 0 means never
+ * @param shadow          decide and count, but always grant
+ * @param adaptive        the sizing settings, or null for a fixed-size rule
+ * @param transfer        the transfer settings, or null for a bucket outside any pool
+ * @param version         grows with each write of this rule id
+ * @param updatedAt       epoch millis of the last write
+ */
+@JsonPropertyOrder({"id", "match", "capacity", "refillPerSecond", "minCapacity", "maxCapacity", "algorithm",
+        "idleTtlSeconds", "shadow", "adaptive", "transfer", "version", "updatedAt"})
+public record Rule(String id, String match, long capacity, double refillPerSecond, long minCapacity, long maxCapacity,
+                   Algorithm algorithm, long idleTtlSeconds, boolean shadow, Adaptive adaptive, Transfer transfer,
+                   long version, long updatedAt) {
+
+    /** Adaptive sizing: grow above {@code thresholdHigh} of the size, shrink below {@code thresholdLow}. */
+    @JsonPropertyOrder({"enabled", "thresholdHigh", "thresholdLow", "growthFactor", "shrinkFactor"})
+    public record Adaptive(boolean enabled, double thresholdHigh, double thresholdLow, double growthFactor,
+                           double shrinkFactor) {
+    }
+
+    /** Membership of a transfer pool: who may borrow, lend, with what weight and reserve. */
+    @JsonPropertyOrder({"pool", "canBorrow", "canLend", "weight", "region", "reserveFraction"})
+    public record Transfer(String pool, boolean canBorrow, boolean canLend, double weight, String region,
+                           double reserveFraction) {
+    }
+
+    /** The same rule as written at {@code newVersion} and {@code at}. */
+    public Rule withVersion(long newVersion, long at) {
+        return new Rule(id, match, capacity, refillPerSecond, minCapacity, maxCapacity, algorithm, idleTtlSeconds,
+                shadow, adaptive, transfer, newVersion, at);
+    }
+
+    /** Whether the sizing loop may change buckets of this rule. */
+    public boolean adaptiveEnabled() {
+        return adaptive != null && adaptive.enabled();
+    }
+}

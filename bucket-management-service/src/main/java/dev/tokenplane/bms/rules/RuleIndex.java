@@ -1,0 +1,140 @@
+package dev.tokenplane.bms.rules;
+
+import dev.tokenplane.store.BucketSpec;
+import dev.tokenplane.store.Tokens;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * An immutable snapshot of the compiled rules of one member, answering "which rule serves this key" without any remote
+ * call. A rule change builds a new index and swaps it in; an index never changes.
+ *
+ * <p>The most specific match wins ({@link RulePattern.Specificity}); among equally specific rules, the smallest rule id
+ * wins, so every member picks the same rule. Literal patterns are a hash lookup; the globs are scanned, and the answers
+ * are cached (bounded) for the life of the index.
+ *
+ * <p>Thread-safe.
+ */
+public final class RuleIndex {
+    private static final int CACHE_LIMIT = 100_000;
+    private static final Object NO_MATCH = new Object();
+
+    /**
+     * A compiled rule with the spec of its buckets.
+     *
+     * @param generation the generation of the rule's own spec (no override)
+     */
+    public record Entry(Rule rule, RulePattern pattern, long generation, BucketSpec spec) {
+
+        /** The spec for a bucket of this rule under {@code override} (null: the rule's own). */
+        public BucketSpec specWith(BucketOverride override) {
+            if (override == null) {
+                return spec;
+            }
+            return new BucketSpec(override.capacity(), Tokens.ratePerMilli(override.refillPerSecond()),
+                    rule.algorithm(), Generations.of(rule.id(), rule.version(), override.version()),
+                    spec.idleTtlMillis());
+        }
+    }
+
+    public static final RuleIndex EMPTY = of(List.of());
+
+    private final Map<String, Entry> byId;
+    private final Map<String, Entry> exact;
+    private final Entry[] others;
+    private final ConcurrentHashMap<String, Object> cache = new ConcurrentHashMap<>();
+
+    private RuleIndex(Map<String, Entry> byId, Map<String, Entry> exact, Entry[] others) {
+        this.byId = byId;
+        this.exact = exact;
+        this.others = others;
+    }
+
+    /** Compiles {@code rules}. */
+    public static RuleIndex of(Collection<Rule> rules) {
+        List<Rule> sorted = new ArrayList<>(rules);
+        sorted.sort(Comparator.comparing(Rule::id));
+        Map<String, Entry> byId = new HashMap<>();
+        Map<String, Entry> exact = new HashMap<>();
+        List<Entry> others = new ArrayList<>();
+        for (Rule r : sorted) {
+            RulePattern p = RulePattern.compile(r.match());
+            long generation = Generations.of(r.id(), r.version(), 0);
+            BucketSpec spec = new BucketSpec(r.capacity(), Tokens.ratePerMilli(r.refillPerSecond()), r.algorithm(),
+                    generation, Math.multiplyExact(r.idleTtlSeconds(), 1000L));
+            Entry e = new Entry(r, p, generation, spec);
+            byId.put(r.id(), e);
+            if (p.isLiteral() && !p.usesClient()) {
+                exact.putIfAbsent(r.match(), e); // sorted by id: the smallest id wins a tie
+            } else {
+                others.add(e);
+            }
+        }
+        return new RuleIndex(Map.copyOf(byId), Map.copyOf(exact), others.toArray(Entry[]::new));
+    }
+
+    /** The rule serving {@code key} for a caller with {@code clientId} (null for none), or null when none matches. */
+    public Entry match(String key, String clientId) {
+        Entry literal = exact.get(key);
+        if (literal != null && clientId == null) {
+            return literal;
+        }
+        String cacheKey = clientId == null ? key : clientId + '\u0001' + key;
+        Object cached = cache.get(cacheKey);
+        if (cached != null) {
+            return cached == NO_MATCH ? null : (Entry) cached;
+        }
+        Entry best = literal;
+        RulePattern.Specificity bestSpec = literal == null ? null : literal.pattern().match(key, clientId);
+        for (Entry e : others) {
+            RulePattern.Specificity s = e.pattern().match(key, clientId);
+            if (s == null) {
+                continue;
+            }
+            int c = bestSpec == null ? 1 : s.compareTo(bestSpec);
+            if (c > 0 || (c == 0 && e.rule().id().compareTo(best.rule().id()) < 0)) {
+                best = e;
+                bestSpec = s;
+            }
+        }
+        if (cache.size() >= CACHE_LIMIT) {
+            cache.clear();
+        }
+        cache.put(cacheKey, best == null ? NO_MATCH : best);
+        return best;
+    }
+
+    /**
+     * The rule of an existing bucket: the one whose generation the bucket carries (the rule that last set it up, also
+     * a {@code {client}} rule, which a caller without the client id cannot match), else the one {@code key} matches
+     * without a client now; null when neither exists (its rule was deleted).
+     *
+     * @param bucketGeneration the generation stored in the bucket
+     * @param override         the bucket's override, or null
+     */
+    public Entry ruleOfBucket(String key, long bucketGeneration, BucketOverride override) {
+        for (Entry e : byId.values()) {
+            if (e.generation() == bucketGeneration
+                    || (override != null && e.specWith(override).generation() == bucketGeneration)) {
+                return e;
+            }
+        }
+        return match(key, null);
+    }
+
+    /** The rule with {@code id}, or null. */
+    public Entry byId(String id) {
+        return byId.get(id);
+    }
+
+    /** Every rule. */
+    public Collection<Entry> entries() {
+        return byId.values();
+    }
+}

@@ -1,0 +1,101 @@
+package dev.tokenplane.bms.rules;
+
+import dev.tokenplane.store.Algorithm;
+import dev.tokenplane.store.Tokens;
+
+import java.util.regex.Pattern;
+
+import static dev.tokenplane.bms.rules.InvalidInputException.check;
+
+/**
+ * The body of {@code PUT /v1/rules/{ruleId}} (and an entry of a rules file): every field optional at the JSON level, so
+ * that a missing field is reported by name here rather than as a mapping error. {@code id}, {@code version} and
+ * {@code updatedAt} may be echoed back from a {@code GET}; the version is not a precondition (use {@code If-Match}).
+ */
+public record RuleInput(String id, String match, Long capacity, Double refillPerSecond, Long minCapacity,
+                        Long maxCapacity, Algorithm algorithm, Long idleTtlSeconds, Boolean shadow,
+                        AdaptiveInput adaptive, TransferInput transfer, Long version, Long updatedAt) {
+
+    public static final Pattern RULE_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+    public static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+    public static final long DEFAULT_IDLE_TTL_SECONDS = 600;
+    public static final long MAX_IDLE_TTL_SECONDS = 365L * 24 * 3600;
+    public static final double MAX_WEIGHT = 1_000_000;
+    public static final double MAX_GROWTH_FACTOR = 100;
+
+    public record AdaptiveInput(Boolean enabled, Double thresholdHigh, Double thresholdLow, Double growthFactor,
+                                Double shrinkFactor) {
+    }
+
+    public record TransferInput(String pool, Boolean canBorrow, Boolean canLend, Double weight, String region,
+                                Double reserveFraction) {
+    }
+
+    /** Checks a rule id from a path or a file. */
+    public static void checkRuleId(String ruleId) {
+        check(ruleId != null && RULE_ID.matcher(ruleId).matches(), "ruleId must match [A-Za-z0-9._-]{1,128}");
+    }
+
+    /**
+     * Validates this input and fills in the defaults.
+     *
+     * @throws InvalidInputException naming the first field that is missing or out of range
+     */
+    public Rule toRule(String ruleId) {
+        checkRuleId(ruleId);
+        check(id == null || id.equals(ruleId), "id must be absent or equal the ruleId in the path");
+        check(match != null, "match is required");
+        RulePattern.compile(match);
+        check(capacity != null, "capacity is required");
+        check(capacity >= 1 && capacity <= Tokens.MAX_CAPACITY,
+                "capacity must be in [1, " + Tokens.MAX_CAPACITY + "], was " + capacity);
+        check(refillPerSecond != null, "refillPerSecond is required");
+        checkRefill("refillPerSecond", refillPerSecond);
+        long min = minCapacity == null ? capacity : minCapacity;
+        long max = maxCapacity == null ? capacity : maxCapacity;
+        check(min >= 1, "minCapacity must be >= 1, was " + min);
+        check(max <= Tokens.MAX_CAPACITY, "maxCapacity must be <= " + Tokens.MAX_CAPACITY + ", was " + max);
+        check(min <= capacity && capacity <= max,
+                "minCapacity <= capacity <= maxCapacity must hold, was " + min + " <= " + capacity + " <= " + max);
+        long ttl = idleTtlSeconds == null ? DEFAULT_IDLE_TTL_SECONDS : idleTtlSeconds;
+        check(ttl >= 0 && ttl <= MAX_IDLE_TTL_SECONDS,
+                "idleTtlSeconds must be in [0, " + MAX_IDLE_TTL_SECONDS + "], was " + ttl);
+        return new Rule(ruleId, match, capacity, refillPerSecond, min, max,
+                algorithm == null ? Algorithm.TOKEN_BUCKET : algorithm, ttl, Boolean.TRUE.equals(shadow),
+                adaptive == null ? null : adaptive(adaptive), transfer == null ? null : transfer(transfer), 0, 0);
+    }
+
+    /** Checks a refill rate: finite and within what the fixed-point maths holds. */
+    public static void checkRefill(String field, double value) {
+        check(value >= Tokens.MIN_REFILL_PER_SECOND && value <= Tokens.MAX_REFILL_PER_SECOND,
+                field + " must be > 0, in [" + Tokens.MIN_REFILL_PER_SECOND + ", " + Tokens.MAX_REFILL_PER_SECOND
+                        + "], was " + value);
+    }
+
+    private static Rule.Adaptive adaptive(AdaptiveInput a) {
+        double high = a.thresholdHigh() == null ? 0.8 : a.thresholdHigh();
+        double low = a.thresholdLow() == null ? 0.3 : a.thresholdLow();
+        double growth = a.growthFactor() == null ? 1.5 : a.growthFactor();
+        double shrink = a.shrinkFactor() == null ? 0.8 : a.shrinkFactor();
+        check(high > 0 && high <= 1, "adaptive.thresholdHigh must be in (0, 1], was " + high);
+        check(low > 0 && low <= 1, "adaptive.thresholdLow must be in (0, 1], was " + low);
+        check(low < high, "adaptive.thresholdLow must be < adaptive.thresholdHigh, was " + low + " >= " + high);
+        check(growth > 1 && growth <= MAX_GROWTH_FACTOR,
+                "adaptive.growthFactor must be in (1, " + MAX_GROWTH_FACTOR + "], was " + growth);
+        check(shrink > 0 && shrink < 1, "adaptive.shrinkFactor must be in (0, 1), was " + shrink);
+        return new Rule.Adaptive(a.enabled() == null || a.enabled(), high, low, growth, shrink);
+    }
+
+    private static Rule.Transfer transfer(TransferInput t) {
+        check(t.pool() != null, "transfer.pool is required when transfer is given");
+        check(NAME.matcher(t.pool()).matches(), "transfer.pool must match [A-Za-z0-9._-]{1,128}");
+        check(t.region() == null || NAME.matcher(t.region()).matches(),
+                "transfer.region must match [A-Za-z0-9._-]{1,128}");
+        double weight = t.weight() == null ? 1 : t.weight();
+        check(weight > 0 && weight <= MAX_WEIGHT, "transfer.weight must be in (0, " + MAX_WEIGHT + "], was " + weight);
+        double reserve = t.reserveFraction() == null ? 0.1 : t.reserveFraction();
+        check(reserve >= 0 && reserve <= 1, "transfer.reserveFraction must be in [0, 1], was " + reserve);
+        return new Rule.Transfer(t.pool(), Boolean.TRUE.equals(t.canBorrow()), Boolean.TRUE.equals(t.canLend()),
+                weight, t.region(), reserve);
+    }
+}

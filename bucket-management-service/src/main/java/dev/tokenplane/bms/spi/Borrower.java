@@ -1,0 +1,41 @@
+package dev.tokenplane.bms.spi;
+
+import dev.tokenplane.bms.rules.Rule;
+import dev.tokenplane.store.AcquireResult;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The seam for the transfer protocol in the decision path: called when a bucket that may borrow
+ * ({@code transfer.canBorrow}) is denied, before the denial is answered. An implementation credits tokens to the
+ * bucket from lenders in its pool (debit first, credit second, never creating tokens) within its own time budget, and
+ * answers how many whole tokens it credited. The decision then retries once; the response's {@code borrowed} reports
+ * the tokens that the transfer supplied to the grant.
+ *
+ * <p>Implementations must not block the calling thread (an event loop) and must never fail the stage for an ordinary
+ * shortfall: answer 0.
+ */
+@FunctionalInterface
+public interface Borrower {
+
+    /** No transfer protocol: never borrows. */
+    Borrower NONE = request -> CompletableFuture.completedFuture(0L);
+
+    /**
+     * @return whole tokens credited to {@code request.key()}, 0 when none
+     */
+    CompletionStage<Long> borrow(Request request);
+
+    /**
+     * A denied request that may borrow.
+     *
+     * @param key      the bucket key
+     * @param ruleId   the rule serving the key
+     * @param transfer the effective transfer settings (rule, with any override laid over it)
+     * @param tokens   tokens the request wanted
+     * @param denied   the denial: the bucket's remaining tokens, capacity and the time until it would refill
+     */
+    record Request(String key, String ruleId, Rule.Transfer transfer, long tokens, AcquireResult.Denied denied) {
+    }
+}

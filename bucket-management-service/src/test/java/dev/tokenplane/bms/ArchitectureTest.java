@@ -1,0 +1,35 @@
+package dev.tokenplane.bms;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+/** Pure core, adapters at the edges: rule matching and decisions know nothing of HTTP, the HTTP edge no Hazelcast. */
+class ArchitectureTest {
+    private static final JavaClasses CLASSES = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("dev.tokenplane.bms");
+
+    @Test
+    void shouldKeepRuleMatchingFreeOfVertxAndHazelcast() {
+        noClasses().that().resideInAPackage("dev.tokenplane.bms.rules..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "com.hazelcast..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void shouldKeepDecisionsFreeOfVertx() {
+        noClasses().that().resideInAPackage("dev.tokenplane.bms.decide..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.vertx..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void shouldKeepHazelcastOutOfTheHttpEdge() {
+        noClasses().that().resideInAPackage("dev.tokenplane.bms.http..")
+                .should().dependOnClassesThat().resideInAnyPackage("com.hazelcast..")
+                .check(CLASSES);
+    }
+}

@@ -1,0 +1,72 @@
+package dev.tokenplane.bms;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class BmsSettingsTest {
+
+    @Test
+    void shouldNameEveryVariableOfTheContractAndTeam() {
+        assertThat(BmsSettings.ENVIRONMENT_VARIABLES).contains("BMS_PORT", "BMS_HOST", "BMS_DATA_DIR",
+                "BMS_ADMIN_TOKEN", "BMS_CLUSTER_MEMBERS", "BMS_HAZELCAST_PORT", "BMS_SIZING_INTERVAL_MS",
+                "BMS_RULES_FILE", "BMS_AGENT_TOKEN", "BMS_API_KEYS_FILE", "BMS_MAX_BODY_BYTES");
+        assertThat(BmsSettings.variable("BMS_DATA_DIR").flag()).isEqualTo("--data-dir");
+        assertThat(BmsSettings.variable("BMS_SIZING_INTERVAL_MS").flag()).isEqualTo("--sizing-interval-ms");
+    }
+
+    @Test
+    void shouldUseTheContractDefaults() {
+        BmsSettings s = BmsSettings.defaults();
+
+        assertThat(s.port()).isEqualTo(8080);
+        assertThat(s.host()).isEqualTo("127.0.0.1");
+        assertThat(s.dataDir().toString()).isEqualTo("./data");
+        assertThat(s.adminToken()).isEmpty();
+        assertThat(s.clusterMembers()).isEmpty();
+        assertThat(s.hazelcastPort()).isEqualTo(5701);
+        assertThat(s.sizingIntervalMs()).isEqualTo(1000);
+        assertThat(s.maxBodyBytes()).isEqualTo(65536);
+    }
+
+    @Test
+    void shouldPreferTheFlagOverTheEnvironment() {
+        Map<String, String> env = Map.of("BMS_PORT", "9000", "BMS_CLUSTER_MEMBERS", "10.0.0.1:5701, 10.0.0.2:5701");
+        BmsSettings s = BmsSettings.resolve(env::get, Map.of("BMS_PORT", "9001"));
+
+        assertThat(s.port()).isEqualTo(9001);
+        assertThat(s.clusterMembers()).containsExactly("10.0.0.1:5701", "10.0.0.2:5701");
+    }
+
+    @Test
+    void shouldStopWithTheVariableAndTheRangeForABadValue() {
+        assertThatThrownBy(() -> BmsSettings.resolve(Map.of("BMS_PORT", "http")::get, Map.of()))
+                .hasMessage("BMS_PORT (--port) must be an integer in [0, 65535], was 'http'");
+        assertThatThrownBy(() -> BmsSettings.resolve(name -> null, Map.of("BMS_MAX_BODY_BYTES", "10")))
+                .hasMessageContaining("BMS_MAX_BODY_BYTES").hasMessageContaining("[1024, 16777216]");
+        assertThatThrownBy(() -> BmsSettings.resolve(Map.of("BMS_CLUSTER_MEMBERS", "a:b")::get, Map.of()))
+                .hasMessageContaining("BMS_CLUSTER_MEMBERS");
+        assertThatThrownBy(() -> BmsSettings.resolve(Map.of("BMS_RULES_FILE", "/nope/rules.yaml")::get, Map.of()))
+                .hasMessageContaining("BMS_RULES_FILE").hasMessageContaining("readable file");
+        assertThatThrownBy(() -> BmsSettings.resolve(Map.of("BMS_SIZING_INTERVAL_MS", "5")::get, Map.of()))
+                .hasMessageContaining("[10, 3600000]");
+    }
+
+    @Test
+    void shouldNeverRepeatASecretInTheMessage() {
+        String shortSecret = "s3cr3t!";
+        assertThatThrownBy(() -> BmsSettings.resolve(Map.of("BMS_ADMIN_TOKEN", shortSecret)::get, Map.of()))
+                .hasMessageContaining("BMS_ADMIN_TOKEN").hasMessageNotContaining(shortSecret);
+    }
+
+    @Test
+    void shouldHaveOneFlagPerVariable() {
+        Set<String> flags = new java.util.HashSet<>();
+        BmsSettings.VARIABLES.forEach(v -> assertThat(flags.add(v.flag())).isTrue());
+        assertThat(flags).hasSameSizeAs(BmsSettings.ENVIRONMENT_VARIABLES);
+    }
+}

@@ -1,0 +1,77 @@
+package dev.tokenplane.bms.http;
+
+import dev.tokenplane.bms.support.Api;
+import dev.tokenplane.bms.support.SharedBms;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Hundreds of concurrent acquires over HTTP against one key for several seconds: the tokens granted never exceed
+ * capacity + refill x elapsed, with elapsed measured by this test's own clock from before the first request to after
+ * the last answer.
+ */
+class AcquireStormTest {
+    static final int CONCURRENCY = 200;
+    static final long DURATION_MS = 4000;
+    static final long CAPACITY = 50;
+    static final double REFILL = 100;
+
+    @Test
+    void shouldNeverGrantMoreThanCapacityPlusRefillTimesElapsed() throws Exception {
+        Api api = SharedBms.get().api;
+        api.put("/v1/rules/storm", Map.of("match", "storm:*", "capacity", CAPACITY, "refillPerSecond", REFILL));
+        ExecutorService executor = Executors.newFixedThreadPool(4);
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(executor)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(api.base() + "/v1/buckets/storm:one/acquire"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"tokens\":1}")).build();
+        Semaphore inFlight = new Semaphore(CONCURRENCY);
+        AtomicLong granted = new AtomicLong();
+        AtomicLong denied = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+
+        // When: keep CONCURRENCY requests in flight until the time is up
+        long start = System.nanoTime();
+        long deadline = start + TimeUnit.MILLISECONDS.toNanos(DURATION_MS);
+        while (System.nanoTime() < deadline) {
+            inFlight.acquire();
+            client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
+                if (e != null || r.statusCode() != 200) {
+                    failed.incrementAndGet();
+                } else if (r.body().contains("\"granted\":true")) {
+                    granted.incrementAndGet();
+                } else {
+                    denied.incrementAndGet();
+                }
+                inFlight.release();
+            });
+        }
+        assertThat(inFlight.tryAcquire(CONCURRENCY, 30, TimeUnit.SECONDS)).isTrue();
+        long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + 1;
+        executor.shutdownNow();
+
+        System.out.printf("storm: %d granted, %d denied in %d ms (bound %.1f)%n", granted.get(), denied.get(),
+                elapsedMs, CAPACITY + REFILL * elapsedMs / 1000.0);
+        // Then: the bound holds, and the bucket was really under contention (most requests denied)
+        double bound = CAPACITY + REFILL * elapsedMs / 1000.0;
+        assertThat(failed.get()).isZero();
+        assertThat(granted.get()).isLessThanOrEqualTo((long) Math.floor(bound));
+        assertThat(denied.get()).isGreaterThan(granted.get());
+        // The limiter grants what it may: close to the bound (refill during the last in-flight requests aside)
+        assertThat(granted.get()).isGreaterThanOrEqualTo((long) (0.8 * bound));
+    }
+}

@@ -1,0 +1,83 @@
+package dev.tokenplane.bms.http;
+
+import dev.tokenplane.bms.BmsNode;
+import dev.tokenplane.bms.support.Api;
+import dev.tokenplane.bms.support.TestSettings;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** With API keys configured, decisions need a known X-Api-Key, and {client} in a pattern is the key's client id. */
+class ApiKeyTest {
+    static final String ADMIN = "admin-token-for-api-key-test";
+    static BmsNode node;
+    static Api api;
+
+    @BeforeAll
+    static void start() throws Exception {
+        TestSettings settings = TestSettings.member();
+        Path keys = settings.dataDir().resolve("api-keys.yaml");
+        Files.writeString(keys, "key-acme-0001: acme\n\"key-globex-01\": globex\n");
+        node = BmsNode.start(settings.with("BMS_API_KEYS_FILE", keys.toString())
+                .with("BMS_ADMIN_TOKEN", ADMIN).build());
+        api = new Api(node.url(), ADMIN);
+        api.put("/v1/rules/per-client", Map.of("match", "orders:{client}:*", "capacity", 2,
+                "refillPerSecond", 0.001));
+        api.put("/v1/rules/orders", Map.of("match", "orders:*", "capacity", 100, "refillPerSecond", 1));
+    }
+
+    @AfterAll
+    static void stop() {
+        node.stop();
+    }
+
+    @Test
+    void shouldRequireAKnownApiKeyForDecisions() {
+        Api.Response none = api.send("POST", "/v1/buckets/orders:x/acquire", "{}", false);
+        Api.Response unknown = api.send("POST", "/v1/buckets/orders:x/acquire", "{}", false,
+                "X-Api-Key", "key-nobody-000");
+        Api.Response known = api.send("POST", "/v1/buckets/orders:x/acquire", "{}", false,
+                "X-Api-Key", "key-acme-0001");
+        Api.Response batchWithout = api.send("POST", "/v1/acquire", Map.of("requests",
+                java.util.List.of(Map.of("key", "orders:x"))), false);
+
+        assertThat(none.status()).isEqualTo(401);
+        assertThat(none.json().get("error").asText()).isEqualTo("unauthorized");
+        assertThat(unknown.status()).isEqualTo(401);
+        assertThat(known.status()).isEqualTo(200);
+        assertThat(batchWithout.status()).isEqualTo(401);
+        // a lease's release is a decision endpoint too
+        assertThat(api.send("POST", "/v1/buckets/orders:x/release", Map.of("tokens", 1), false).status())
+                .isEqualTo(401);
+        assertThat(api.send("POST", "/v1/buckets/orders:x/release", Map.of("tokens", 1), false,
+                "X-Api-Key", "key-acme-0001").status()).isEqualTo(200);
+        // the admin token does not stand in for an API key, and admin routes do not take API keys
+        assertThat(api.send("POST", "/v1/buckets/orders:x/acquire", "{}", true).status()).isEqualTo(401);
+        assertThat(api.send("GET", "/v1/rules", null, false, "X-Api-Key", "key-acme-0001").status())
+                .isEqualTo(401);
+    }
+
+    @Test
+    void shouldMatchClientRulesOnTheKeysClientId() {
+        Api.Response acme = api.send("POST", "/v1/buckets/orders:acme:checkout/acquire", "{}", false,
+                "X-Api-Key", "key-acme-0001");
+        Api.Response globexOnAcmeKey = api.send("POST", "/v1/buckets/orders:acme:checkout/acquire", "{}", false,
+                "X-Api-Key", "key-globex-01");
+        Api.Response globex = api.send("POST", "/v1/buckets/orders:globex:checkout/acquire", "{}", false,
+                "X-Api-Key", "key-globex-01");
+
+        assertThat(acme.json().get("ruleId").asText()).isEqualTo("per-client");
+        assertThat(acme.json().get("capacity").asLong()).isEqualTo(2);
+        assertThat(globexOnAcmeKey.json().get("ruleId").asText()).isEqualTo("orders");
+        assertThat(globex.json().get("ruleId").asText()).isEqualTo("per-client");
+        // the admin read of a {client} bucket still names its rule
+        assertThat(api.get("/v1/buckets/orders:globex:checkout").json().get("ruleId").asText())
+                .isEqualTo("per-client");
+    }
+}

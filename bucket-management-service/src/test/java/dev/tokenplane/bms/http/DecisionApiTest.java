@@ -1,0 +1,159 @@
+package dev.tokenplane.bms.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tokenplane.bms.support.Api;
+import dev.tokenplane.bms.support.SharedBms;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Single and batch decisions over real HTTP: the contract's fields, the core's outcomes mapped, the seams. */
+class DecisionApiTest {
+    static SharedBms bms;
+    static Api api;
+
+    @BeforeAll
+    static void start() throws Exception {
+        bms = SharedBms.get();
+        api = bms.api;
+        api.put("/v1/rules/da-slow", Map.of("match", "daslow:*", "capacity", 10, "refillPerSecond", 0.5));
+        api.put("/v1/rules/da-leaky", Map.of("match", "daleaky:*", "capacity", 5, "refillPerSecond", 10,
+                "algorithm", "LEAKY_BUCKET"));
+        api.put("/v1/rules/da-shadow", Map.of("match", "dashadow:*", "capacity", 2, "refillPerSecond", 0.001,
+                "shadow", true));
+        api.put("/v1/rules/da-borrow", Map.of("match", "daborrow:*", "capacity", 4, "refillPerSecond", 0.001,
+                "transfer", Map.of("pool", SharedBms.LENDING_POOL, "canBorrow", true)));
+        api.put("/v1/rules/da-noborrow", Map.of("match", "danoborrow:*", "capacity", 4, "refillPerSecond", 0.001,
+                "transfer", Map.of("pool", SharedBms.LENDING_POOL, "canBorrow", false)));
+    }
+
+    @Test
+    void shouldGrantWithDefaultsThenDenyWithRetryAfter() {
+        // Given a bucket of 10 refilling at 0.5/s; an empty body means 1 token, no wait
+        JsonNode first = api.post("/v1/buckets/daslow:a/acquire", null).json();
+        assertThat(first.get("granted").asBoolean()).isTrue();
+        assertThat(first.get("tokens").asLong()).isEqualTo(1);
+        assertThat(first.get("remaining").asLong()).isEqualTo(9);
+        assertThat(first.get("capacity").asLong()).isEqualTo(10);
+        assertThat(first.get("refillPerSecond").asDouble()).isEqualTo(0.5);
+        assertThat(first.get("waitMs").asLong()).isZero();
+        assertThat(first.get("retryAfterMs").asLong()).isZero();
+        assertThat(first.get("borrowed").asLong()).isZero();
+        assertThat(first.get("ruleId").asText()).isEqualTo("da-slow");
+        assertThat(first.get("key").asText()).isEqualTo("daslow:a");
+
+        // When the rest is taken and one more asked for
+        assertThat(api.post("/v1/buckets/daslow:a/acquire", Map.of("tokens", 9)).json().get("granted")
+                .asBoolean()).isTrue();
+        Api.Response denied = api.post("/v1/buckets/daslow:a/acquire", Map.of("tokens", 1));
+
+        // Then it is a 200 denial with the time until a token is back (2 s at 0.5/s, less what has refilled)
+        assertThat(denied.status()).isEqualTo(200);
+        JsonNode d = denied.json();
+        assertThat(d.get("granted").asBoolean()).isFalse();
+        assertThat(d.get("retryAfterMs").asLong()).isBetween(1L, 2000L);
+        assertThat(d.get("waitMs").asLong()).isZero();
+    }
+
+    @Test
+    void shouldRejectMoreTokensThanTheCapacityNamingTheLimit() {
+        Api.Response r = api.post("/v1/buckets/daslow:big/acquire", Map.of("tokens", 11));
+
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().get("error").asText()).isEqualTo("validation");
+        assertThat(r.json().get("message").asText()).contains("capacity 10");
+    }
+
+    @Test
+    void shouldMakeALeakyBucketCallerWait() {
+        // A leaky bucket holds one token: the second request in a row waits for its turn (10/s: 100 ms)
+        JsonNode first = api.post("/v1/buckets/daleaky:a/acquire", Map.of("tokens", 1, "maxWaitMs", 1000)).json();
+        JsonNode second = api.post("/v1/buckets/daleaky:a/acquire", Map.of("tokens", 1, "maxWaitMs", 1000)).json();
+        JsonNode noWait = api.post("/v1/buckets/daleaky:a/acquire", Map.of("tokens", 1)).json();
+        Api.Response tooMany = api.post("/v1/buckets/daleaky:b/acquire", Map.of("tokens", 3));
+
+        assertThat(first.get("granted").asBoolean()).isTrue();
+        assertThat(second.get("granted").asBoolean()).isTrue();
+        assertThat(second.get("waitMs").asLong()).isBetween(1L, 100L);
+        assertThat(noWait.get("granted").asBoolean()).isFalse();
+        assertThat(noWait.get("retryAfterMs").asLong()).isPositive();
+        assertThat(tooMany.status()).isEqualTo(400);
+        assertThat(tooMany.json().get("message").asText()).contains("maxWaitMs >=");
+    }
+
+    @Test
+    void shouldAlwaysGrantUnderAShadowRuleButCountTheDenials() {
+        List<JsonNode> answers = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            answers.add(api.post("/v1/buckets/dashadow:a/acquire", "{}").json());
+        }
+
+        assertThat(answers).allSatisfy(a -> {
+            assertThat(a.get("granted").asBoolean()).isTrue();
+            assertThat(a.get("shadow").asBoolean()).isTrue();
+        });
+        assertThat(answers.stream().filter(a -> a.get("shadowDenied").asBoolean()).count()).isEqualTo(2);
+        String metrics = api.getAnonymous("/metrics").body();
+        assertThat(metrics).containsPattern(
+                "bms_decisions_total\\{outcome=\"shadow_denied\",rule=\"da-shadow\"} 2\\.0");
+    }
+
+    @Test
+    void shouldAskTheBorrowerOnlyForABucketThatMayBorrow() {
+        // Given two empty buckets in a pool whose lender gives what is asked
+        api.post("/v1/buckets/daborrow:a/acquire", Map.of("tokens", 4));
+        api.post("/v1/buckets/danoborrow:a/acquire", Map.of("tokens", 4));
+
+        // When each asks for 2 more
+        JsonNode borrowing = api.post("/v1/buckets/daborrow:a/acquire", Map.of("tokens", 2)).json();
+        JsonNode notBorrowing = api.post("/v1/buckets/danoborrow:a/acquire", Map.of("tokens", 2)).json();
+
+        // Then only the one that may borrow is granted, and says how much came from the transfer
+        assertThat(borrowing.get("granted").asBoolean()).isTrue();
+        assertThat(borrowing.get("borrowed").asLong()).isEqualTo(2);
+        assertThat(notBorrowing.get("granted").asBoolean()).isFalse();
+        assertThat(notBorrowing.get("borrowed").asLong()).isZero();
+    }
+
+    @Test
+    void shouldAnswerABatchInOrderWithOneStoreCall() {
+        // Given 100 decisions over 5 keys, with one item per failure kind in between
+        List<Object> requests = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            requests.add(Map.of("key", "daslow:batch" + (i % 5)));
+        }
+        requests.add(2, Map.of("key", "nothing-matches"));
+        requests.add(4, Map.of("key", "daslow:batch0", "tokens", 0));
+        requests.add(6, Map.of("key", "daslow:batch0", "tokens", 50));
+        long callsBefore = bms.store.acquireAlls.get();
+        long singlesBefore = bms.store.acquires.get();
+
+        // When they go in one request
+        Api.Response r = api.post("/v1/acquire", Map.of("requests", requests));
+
+        // Then the results come in request order, the failing items fail alone, and the store saw one call
+        assertThat(r.status()).isEqualTo(200);
+        JsonNode results = r.json().get("results");
+        assertThat(results).hasSize(103);
+        for (int i = 0; i < results.size(); i++) {
+            assertThat(results.get(i).get("key").asText()).isEqualTo(((Map<?, ?>) requests.get(i)).get("key"));
+        }
+        assertThat(results.get(2).get("error").asText()).isEqualTo("no_rule");
+        assertThat(results.get(4).get("error").asText()).isEqualTo("validation");
+        assertThat(results.get(6).get("error").asText()).isEqualTo("validation");
+        long granted = 0;
+        for (JsonNode res : results) {
+            if (res.has("granted") && res.get("granted").asBoolean()) {
+                granted++;
+            }
+        }
+        assertThat(granted).isEqualTo(50); // 5 keys of capacity 10
+        assertThat(bms.store.acquireAlls.get() - callsBefore).isEqualTo(1);
+        assertThat(bms.store.acquires.get() - singlesBefore).isZero();
+    }
+}

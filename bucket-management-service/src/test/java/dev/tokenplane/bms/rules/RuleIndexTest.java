@@ -1,0 +1,107 @@
+package dev.tokenplane.bms.rules;
+
+import dev.tokenplane.store.Algorithm;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.AlphaChars;
+import net.jqwik.api.constraints.StringLength;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class RuleIndexTest {
+
+    static Rule rule(String id, String match) {
+        return new Rule(id, match, 10, 1, 10, 10, Algorithm.TOKEN_BUCKET, 600, false, null, null, 1, 0);
+    }
+
+    @Test
+    void shouldPreferLiteralOverGlob() {
+        RuleIndex index = RuleIndex.of(List.of(rule("glob", "tenant-a:*"), rule("literal", "tenant-a:login")));
+
+        assertThat(index.match("tenant-a:login", null).rule().id()).isEqualTo("literal");
+        assertThat(index.match("tenant-a:other", null).rule().id()).isEqualTo("glob");
+    }
+
+    @Test
+    void shouldPreferLongerLiteralPrefix() {
+        RuleIndex index = RuleIndex.of(List.of(rule("short", "t*"), rule("long", "tenant-a:*"),
+                rule("suffix", "*:login")));
+
+        assertThat(index.match("tenant-a:login", null).rule().id()).isEqualTo("long");
+        assertThat(index.match("tx:login", null).rule().id()).isEqualTo("short");
+        assertThat(index.match("other:login", null).rule().id()).isEqualTo("suffix");
+        assertThat(index.match("other", null)).isNull();
+    }
+
+    @Test
+    void shouldBreakTiesBySmallestRuleIdWhateverTheOrder() {
+        List<Rule> rules = new ArrayList<>(List.of(rule("b", "x:*"), rule("a", "x:*"), rule("c", "x:*:y"),
+                rule("a2", "x:lit"), rule("a1", "x:lit")));
+        for (int i = 0; i < 5; i++) {
+            Collections.shuffle(rules);
+            RuleIndex index = RuleIndex.of(rules);
+            assertThat(index.match("x:1", null).rule().id()).isEqualTo("a");
+            assertThat(index.match("x:1:y", null).rule().id()).isEqualTo("c"); // more literal characters
+            assertThat(index.match("x:lit", null).rule().id()).isEqualTo("a1");
+        }
+    }
+
+    @Test
+    void shouldSubstituteTheClientIdAndMatchNothingWithoutOne() {
+        RuleIndex index = RuleIndex.of(List.of(rule("per-client", "apikey:{client}:*"), rule("any", "apikey:*")));
+
+        assertThat(index.match("apikey:acme:orders", "acme").rule().id()).isEqualTo("per-client");
+        assertThat(index.match("apikey:acme:orders", "globex").rule().id()).isEqualTo("any");
+        assertThat(index.match("apikey:acme:orders", null).rule().id()).isEqualTo("any");
+    }
+
+    @Test
+    void shouldMatchMiddleSegmentsInOrder() {
+        RulePattern p = RulePattern.compile("a*b*c");
+
+        assertThat(p.match("abc", null)).isNotNull();
+        assertThat(p.match("a-x-b-y-c", null)).isNotNull();
+        assertThat(p.match("acb", null)).isNull();
+        assertThat(p.match("ab", null)).isNull();
+        assertThat(RulePattern.compile("ab*ba").match("aba", null)).isNull(); // prefix and suffix may not overlap
+    }
+
+    @Test
+    void shouldRejectBadPatterns() {
+        assertThatThrownBy(() -> RulePattern.compile("")).isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> RulePattern.compile("a{b}")).hasMessageContaining("{client}");
+        assertThatThrownBy(() -> RulePattern.compile("a b")).hasMessageContaining("whitespace");
+        assertThatThrownBy(() -> RulePattern.compile("x".repeat(257))).hasMessageContaining("256");
+    }
+
+    @Property(tries = 200)
+    void aLiteralRuleAlwaysWinsForItsOwnKey(@ForAll @AlphaChars @StringLength(min = 1, max = 20) String key,
+                                            @ForAll @AlphaChars @StringLength(max = 5) String prefix) {
+        RuleIndex index = RuleIndex.of(List.of(rule("glob", prefix + "*"), rule("all", "*"), rule("lit", key)));
+        assertThat(index.match(key, null).rule().id()).isEqualTo("lit");
+    }
+
+    @Property(tries = 200)
+    void theWinnerMatchesTheKeyAndNoMatchingRuleIsMoreSpecific(
+            @ForAll @AlphaChars @StringLength(min = 0, max = 6) String key) {
+        List<Rule> rules = List.of(rule("r1", "*"), rule("r2", "a*"), rule("r3", "ab*"), rule("r4", "*b"),
+                rule("r5", "a*b"), rule("r6", "ab"));
+        RuleIndex index = RuleIndex.of(rules);
+        RuleIndex.Entry winner = index.match(key, null);
+        assertThat(winner).isNotNull(); // "*" matches everything
+        RulePattern.Specificity best = winner.pattern().match(key, null);
+        assertThat(best).isNotNull();
+        for (Rule r : rules) {
+            RulePattern.Specificity s = RulePattern.compile(r.match()).match(key, null);
+            if (s != null) {
+                assertThat(s.compareTo(best)).isLessThanOrEqualTo(0);
+            }
+        }
+    }
+}

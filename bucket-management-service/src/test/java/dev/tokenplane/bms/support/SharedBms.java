@@ -1,0 +1,60 @@
+package dev.tokenplane.bms.support;
+
+import dev.tokenplane.bms.BmsNode;
+import dev.tokenplane.bms.spi.BmsExtensions;
+import dev.tokenplane.bms.spi.Borrower;
+import dev.tokenplane.store.Tokens;
+
+import java.time.InstantSource;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One BMS member shared by the HTTP tests of this JVM (starting a Hazelcast member takes seconds): a generated admin
+ * token, an agent token, a short agent staleness, a counting store, a borrower that lends to pool {@value #LENDING_POOL}
+ * and a counting sizing task. Tests use their own keys and rule ids, so they do not disturb each other.
+ */
+public final class SharedBms {
+    public static final String AGENT_TOKEN = "agent-token-0123456789abcdef";
+    /** Buckets of rules in this pool get {@code tokens} whole tokens credited when denied. */
+    public static final String LENDING_POOL = "test-lending";
+    public static final long AGENT_STALE_MS = 800;
+
+    private static SharedBms instance;
+
+    public final BmsNode node;
+    public final Api api;
+    public final CountingStore store;
+    public final AtomicInteger sizingTicks = new AtomicInteger();
+    public final LogCapture logs;
+
+    private SharedBms() throws Exception {
+        this.logs = LogCapture.install();
+        CountingStore[] holder = new CountingStore[1];
+        BmsExtensions ext = BmsExtensions.NONE
+                .withStore(s -> holder[0] = new CountingStore(s))
+                .withSizing(s -> now -> sizingTicks.incrementAndGet())
+                .withBorrower(s -> request -> {
+                    if (!LENDING_POOL.equals(request.transfer().pool())) {
+                        return CompletableFuture.completedFuture(0L);
+                    }
+                    return s.store().credit(request.key(), Tokens.toNano(request.tokens()))
+                            .thenApply(nanos -> nanos / Tokens.SCALE);
+                });
+        this.node = BmsNode.start(TestSettings.member()
+                .with("BMS_AGENT_TOKEN", AGENT_TOKEN)
+                .with("BMS_AGENT_STALE_MS", Long.toString(AGENT_STALE_MS))
+                .with("BMS_SIZING_INTERVAL_MS", "50")
+                .build(), ext, InstantSource.system());
+        this.store = holder[0];
+        this.api = new Api(node.url(), node.adminToken());
+        Runtime.getRuntime().addShutdownHook(new Thread(node::stop));
+    }
+
+    public static synchronized SharedBms get() throws Exception {
+        if (instance == null) {
+            instance = new SharedBms();
+        }
+        return instance;
+    }
+}

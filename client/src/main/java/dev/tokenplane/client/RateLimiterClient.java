@@ -1,0 +1,76 @@
+package dev.tokenplane.client;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Asks a BMS cluster for tokens: non-blocking, over pooled keep-alive HTTP connections, failing over between BMS URLs.
+ *
+ * <ul>
+ *   <li><b>Decisions.</b> {@link #acquire} answers a {@link Decision}, granted or denied (with {@code retryAfterMs}).
+ *       The BMS refusing the request as asked (no rule, a value out of range, a wrong API key) fails the stage with a
+ *       {@link RateLimitException}. {@link #acquireBatch} sends many decisions in one HTTP call.</li>
+ *   <li><b>Timeouts and retries.</b> A decision answers within {@link RateLimiterClientConfig#timeout()}. Transport
+ *       errors and 5xx answers are retried on the next URL, then with exponential backoff and full jitter.</li>
+ *   <li><b>Fallback.</b> When no BMS answers in time, the {@link FallbackPolicy} decides, and keeps deciding while a
+ *       background probe (with backoff) waits for a BMS to come back; then the client returns to it by itself.</li>
+ *   <li><b>Leases</b> (optional, per key): the client takes tokens from the bucket in blocks sized from the rate it
+ *       sees, answers from them locally, and gives back what it did not use when the lease ends. Leased tokens are
+ *       taken from the bucket, so leasing never lets the bucket's limit be exceeded.</li>
+ *   <li><b>Delay mode</b>: {@link #acquire(String, long, Duration)} with a {@code maxWait} holds a request that
+ *       cannot be granted now (a BMS reservation, or a denial with a short {@code retryAfter}) in a bounded queue,
+ *       resends it when it can succeed, and completes it then.</li>
+ * </ul>
+ *
+ * <p>Thread-safe. The stages complete on Vert.x event-loop threads (or at once, for decisions made locally): do not
+ * block in their callbacks.
+ */
+public interface RateLimiterClient extends AutoCloseable {
+
+    /** A builder, starting from {@link RateLimiterClientConfig#ofDefaults()}. */
+    static RateLimiterClientBuilder builder() {
+        return new RateLimiterClientBuilder(RateLimiterClientConfig.ofDefaults());
+    }
+
+    /** A client with the defaults, on these BMS URLs. */
+    static RateLimiterClient of(String... bmsUrls) {
+        return builder().bmsUrls(bmsUrls).build();
+    }
+
+    /** One token from {@code key}, no waiting. */
+    default CompletionStage<Decision> acquire(String key) {
+        return acquire(key, 1, Duration.ZERO);
+    }
+
+    /** {@code tokens} tokens from {@code key}, no waiting. */
+    default CompletionStage<Decision> acquire(String key, long tokens) {
+        return acquire(key, tokens, Duration.ZERO);
+    }
+
+    /**
+     * {@code tokens} tokens from {@code key}; in delay mode ({@code maxWait} &gt; 0) a request that can be granted
+     * within {@code maxWait} waits for it (without blocking a thread) instead of being denied, as long as the delay
+     * queue has room.
+     *
+     * @param maxWait how long the request may wait, in [0, 1 h]
+     */
+    CompletionStage<Decision> acquire(String key, long tokens, Duration maxWait);
+
+    /**
+     * Many decisions in one HTTP call (one per 1000 items or 60 KB of body, the BMS's limits), results in request
+     * order. Batches go to the BMS even for leased keys, and the client does not hold them: an item's
+     * {@code maxWaitMs} lets the BMS reserve, and its {@code waitMs} says how long the caller must wait.
+     */
+    CompletionStage<List<BatchResult>> acquireBatch(List<AcquireRequest> requests);
+
+    /** Whether the client is deciding locally now because no BMS can be reached. */
+    boolean inFallback();
+
+    /**
+     * Gives back unused leased tokens (waiting at most the timeout for the BMS), stops probes and timers, closes the
+     * connections, and closes the Vert.x instance if the client made it. Idempotent.
+     */
+    @Override
+    void close();
+}

@@ -1,0 +1,115 @@
+package dev.tokenplane.client.internal;
+
+import dev.tokenplane.client.Decision;
+import dev.tokenplane.client.DecisionSource;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.LongTaskTimer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+/**
+ * The client's meters (Micrometer; with no registry they go to an empty composite registry, which records nothing):
+ * <ul>
+ *   <li>{@code tokenplane.client.decisions{outcome=granted|denied, source=bms|lease|local|fail_open|fail_closed}}</li>
+ *   <li>{@code tokenplane.client.fallback.decisions}: decisions made locally because no BMS could be reached</li>
+ *   <li>{@code tokenplane.client.fallback.time}: how long each period without a BMS lasted (a timer, recorded when it
+ *       ends) and {@code tokenplane.client.fallback.active} (a long task timer while it lasts)</li>
+ *   <li>{@code tokenplane.client.retries}, {@code tokenplane.client.lease.renewals},
+ *       {@code tokenplane.client.lease.tokens{kind=leased|released}}</li>
+ *   <li>gauges {@code tokenplane.client.connections} (open connections to the BMS) and
+ *       {@code tokenplane.client.delay.queue} (requests waiting in delay mode)</li>
+ * </ul>
+ * Thread-safe.
+ */
+public final class ClientMetrics {
+    private final MeterRegistry registry;
+    private final Counter[][] decisions = new Counter[2][DecisionSource.values().length];
+    private final Counter fallbackDecisions;
+    private final Timer fallbackTime;
+    private final LongTaskTimer fallbackActive;
+    private final AtomicReference<LongTaskTimer.Sample> activeSample = new AtomicReference<>();
+    private final Counter retries;
+    private final Counter renewals;
+    private final Counter leased;
+    private final Counter released;
+    private final List<Gauge> gauges = new CopyOnWriteArrayList<>();
+
+    public ClientMetrics(MeterRegistry registryOrNull) {
+        this.registry = registryOrNull == null ? new CompositeMeterRegistry() : registryOrNull;
+        for (DecisionSource s : DecisionSource.values()) {
+            String source = s.name().toLowerCase(Locale.ROOT);
+            decisions[0][s.ordinal()] = decisionCounter("denied", source);
+            decisions[1][s.ordinal()] = decisionCounter("granted", source);
+        }
+        fallbackDecisions = Counter.builder("tokenplane.client.fallback.decisions")
+                .description("Decisions made locally because no BMS could be reached").register(registry);
+        fallbackTime = Timer.builder("tokenplane.client.fallback.time")
+                .description("How long each period without a reachable BMS lasted").register(registry);
+        fallbackActive = LongTaskTimer.builder("tokenplane.client.fallback.active")
+                .description("The period without a reachable BMS going on now").register(registry);
+        retries = Counter.builder("tokenplane.client.retries").register(registry);
+        renewals = Counter.builder("tokenplane.client.lease.renewals").register(registry);
+        leased = Counter.builder("tokenplane.client.lease.tokens").tag("kind", "leased").register(registry);
+        released = Counter.builder("tokenplane.client.lease.tokens").tag("kind", "released").register(registry);
+    }
+
+    private Counter decisionCounter(String outcome, String source) {
+        return Counter.builder("tokenplane.client.decisions").tag("outcome", outcome).tag("source", source)
+                .description("Decisions by outcome and by who made them").register(registry);
+    }
+
+    public void decision(Decision d) {
+        decisions[d.granted() ? 1 : 0][d.source().ordinal()].increment();
+        if (d.source().fallback()) {
+            fallbackDecisions.increment();
+        }
+    }
+
+    public void fallbackStarted() {
+        LongTaskTimer.Sample previous = activeSample.getAndSet(fallbackActive.start());
+        if (previous != null) {
+            previous.stop();
+        }
+    }
+
+    public void fallbackEnded(long downMs) {
+        fallbackTime.record(Duration.ofMillis(downMs));
+        LongTaskTimer.Sample sample = activeSample.getAndSet(null);
+        if (sample != null) {
+            sample.stop();
+        }
+    }
+
+    public void retry() {
+        retries.increment();
+    }
+
+    public void renewal(long tokens) {
+        renewals.increment();
+        leased.increment(tokens);
+    }
+
+    public void released(long tokens) {
+        released.increment(tokens);
+    }
+
+    /** A gauge of this client, removed from the registry on {@link #close()}. */
+    public void gauge(String name, String description, Supplier<Number> value) {
+        gauges.add(Gauge.builder(name, value).description(description).register(registry));
+    }
+
+    /** Removes this client's gauges (the counters and timers may be shared with other clients of the registry). */
+    public void close() {
+        gauges.forEach(registry::remove);
+        gauges.clear();
+    }
+}

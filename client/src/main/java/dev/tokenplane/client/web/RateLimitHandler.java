@@ -1,0 +1,146 @@
+package dev.tokenplane.client.web;
+
+import dev.tokenplane.client.Decision;
+import dev.tokenplane.client.RateLimiterClient;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Vert.x Web middleware that asks a {@link RateLimiterClient} for each request's tokens.
+ *
+ * <ul>
+ *   <li>Granted: the request goes on ({@code ctx.next()}), with {@code RateLimit-Policy} and {@code RateLimit} headers
+ *       (see {@link RateLimitHeaders} for the draft followed).</li>
+ *   <li>Denied: {@code 429} with {@code Retry-After} (seconds), the same headers, and
+ *       {@code {"error":"rate_limited","message":...,"retryAfterMs":n}}.</li>
+ *   <li>Delay mode ({@link RateLimitHandlerBuilder#delayMode}): a request that can get its tokens within the delay
+ *       waits for them, without blocking the event loop, and then goes on.</li>
+ *   <li>The latency of every request (from this handler to the end of its response) goes to the load agent's intake,
+ *       batched and fire-and-forget ({@link AgentLatencyReporter}).</li>
+ * </ul>
+ *
+ * <pre>{@code
+ * router.route("/api/*").handler(RateLimitHandler.builder(client)
+ *         .keyResolver(KeyResolvers.firstOf(KeyResolvers.apiKey("free:"), KeyResolvers.ip("free:ip-")))
+ *         .build());
+ * }</pre>
+ *
+ * Thread-safe; one handler may serve many routes and event loops.
+ */
+public final class RateLimitHandler implements Handler<RoutingContext>, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RateLimitHandler.class);
+
+    private final RateLimiterClient client;
+    private final RateLimitHandlerConfig config;
+    private final AtomicBoolean warned = new AtomicBoolean();
+    private volatile AgentLatencyReporter reporter;
+    private volatile boolean closed;
+
+    RateLimitHandler(RateLimiterClient client, RateLimitHandlerConfig config) {
+        this.client = client;
+        this.config = config;
+    }
+
+    /** A builder from {@link RateLimitHandlerConfig#ofDefaults()}. */
+    public static RateLimitHandlerBuilder builder(RateLimiterClient client) {
+        return new RateLimitHandlerBuilder(client, RateLimitHandlerConfig.ofDefaults());
+    }
+
+    public RateLimitHandlerConfig config() {
+        return config;
+    }
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        long start = System.nanoTime();
+        AgentLatencyReporter latency = reporter(ctx.vertx());
+        if (latency != null) {
+            ctx.addEndHandler(ar -> latency.record((System.nanoTime() - start) / 1e6));
+        }
+        String key = config.keyResolver().apply(ctx);
+        if (key == null) {
+            ctx.next();
+            return;
+        }
+        long tokens = config.tokens().applyAsLong(ctx);
+        Future.fromCompletionStage(client.acquire(key, tokens, config.maxDelay()), Vertx.currentContext())
+                .onComplete(ar -> {
+                    if (ar.failed()) {
+                        failed(ctx, ar.cause());
+                    } else {
+                        decided(ctx, ar.result());
+                    }
+                });
+    }
+
+    private void decided(RoutingContext ctx, Decision d) {
+        RateLimitHeaders.Values h = RateLimitHeaders.of(config.policyName(), d);
+        if (h != null && h.policy() != null) {
+            ctx.response().putHeader(RateLimitHeaders.POLICY, h.policy())
+                    .putHeader(RateLimitHeaders.RATE_LIMIT, h.rateLimit());
+        }
+        if (d.granted()) {
+            ctx.next();
+            return;
+        }
+        ctx.response().setStatusCode(429)
+                .putHeader(RateLimitHeaders.RETRY_AFTER, h.retryAfter())
+                .putHeader("Content-Type", "application/json")
+                .end(new JsonObject().put("error", "rate_limited")
+                        .put("message", "too many requests; retry after " + h.retryAfter() + " s")
+                        .put("retryAfterMs", d.retryAfterMs()).encode());
+    }
+
+    private void failed(RoutingContext ctx, Throwable error) {
+        if (warned.compareAndSet(false, true)) {
+            LOG.warn("Rate limiting failed ({}); requests {} while it does", error.toString(),
+                    config.failOpen() ? "pass" : "get 503");
+        } else {
+            LOG.debug("Rate limiting failed: {}", error.toString());
+        }
+        if (config.failOpen()) {
+            ctx.next();
+        } else {
+            ctx.response().setStatusCode(503).putHeader("Content-Type", "application/json")
+                    .end(new JsonObject().put("error", "unavailable").put("message", "rate limiting failed")
+                            .encode());
+        }
+    }
+
+    private AgentLatencyReporter reporter(Vertx vertx) {
+        AgentLatencyReporter r = reporter;
+        if (r != null || config.latencyAgentUrl() == null || closed) {
+            return r;
+        }
+        synchronized (this) {
+            if (reporter == null && !closed) {
+                reporter = new AgentLatencyReporter(vertx, config.latencyAgentUrl(),
+                        AgentLatencyReporter.DEFAULT_FLUSH_INTERVAL, AgentLatencyReporter.DEFAULT_MAX_BATCH,
+                        AgentLatencyReporter.DEFAULT_MAX_BUFFERED);
+            }
+            return reporter;
+        }
+    }
+
+    /** The latency reporter, once the first request made it (null before, or when reporting is off). */
+    public AgentLatencyReporter latencyReporter() {
+        return reporter;
+    }
+
+    /** Stops the latency reporter (the client is the caller's to close). */
+    @Override
+    public void close() {
+        closed = true;
+        AgentLatencyReporter r = reporter;
+        if (r != null) {
+            r.close();
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package dev.tokenplane.client.web;
+
+import dev.tokenplane.client.RateLimiterClient;
+import io.vertx.ext.web.RoutingContext;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
+
+/** Builds a {@link RateLimitHandler}; every setter checks its value. */
+public final class RateLimitHandlerBuilder {
+    private final RateLimiterClient client;
+    private Function<RoutingContext, String> keyResolver;
+    private ToLongFunction<RoutingContext> tokens;
+    private String policyName;
+    private Duration maxDelay;
+    private URI latencyAgentUrl;
+    private boolean failOpen;
+
+    RateLimitHandlerBuilder(RateLimiterClient client, RateLimitHandlerConfig base) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.keyResolver = base.keyResolver();
+        this.tokens = base.tokens();
+        this.policyName = base.policyName();
+        this.maxDelay = base.maxDelay();
+        this.latencyAgentUrl = base.latencyAgentUrl();
+        this.failOpen = base.failOpen();
+    }
+
+    /** The request's bucket key (see {@link KeyResolvers}); null from it lets the request through unlimited. */
+    public RateLimitHandlerBuilder keyResolver(Function<RoutingContext, String> resolver) {
+        this.keyResolver = Objects.requireNonNull(resolver, "keyResolver");
+        return this;
+    }
+
+    /** Tokens one request costs (for example by route weight); the function must answer at least 1. */
+    public RateLimitHandlerBuilder tokens(ToLongFunction<RoutingContext> cost) {
+        this.tokens = Objects.requireNonNull(cost, "tokens");
+        return this;
+    }
+
+    /** The policy name in the RateLimit headers: printable ASCII, 1..64 characters. */
+    public RateLimitHandlerBuilder policyName(String name) {
+        if (name == null || name.isEmpty() || name.length() > 64) {
+            throw new IllegalArgumentException("policyName must be 1..64 printable ASCII characters, was " + name);
+        }
+        RateLimitHeaders.sfString(name);
+        this.policyName = name;
+        return this;
+    }
+
+    /** Delay mode: a request may wait up to {@code maxDelay} (in [0, 1 h]) for its tokens instead of a 429. */
+    public RateLimitHandlerBuilder delayMode(Duration maxDelay) {
+        if (maxDelay == null || maxDelay.isNegative() || maxDelay.compareTo(Duration.ofHours(1)) > 0) {
+            throw new IllegalArgumentException("maxDelay must be in [0, 1 h], was " + maxDelay);
+        }
+        this.maxDelay = maxDelay;
+        return this;
+    }
+
+    /** Where request latencies go (the load agent's intake); null to report none. */
+    public RateLimitHandlerBuilder latencyAgentUrl(URI url) {
+        if (url != null && (!"http".equals(url.getScheme()) || url.getHost() == null)) {
+            throw new IllegalArgumentException("latencyAgentUrl must be an http:// URL, was " + url);
+        }
+        this.latencyAgentUrl = url;
+        return this;
+    }
+
+    /** Whether a request passes when the client fails with an error other than a denial (default true). */
+    public RateLimitHandlerBuilder failOpen(boolean open) {
+        this.failOpen = open;
+        return this;
+    }
+
+    public RateLimitHandlerConfig buildConfig() {
+        return new RateLimitHandlerConfig(keyResolver, tokens, policyName, maxDelay, latencyAgentUrl, failOpen);
+    }
+
+    public RateLimitHandler build() {
+        return new RateLimitHandler(client, buildConfig());
+    }
+}

@@ -1,0 +1,30 @@
+package dev.tokenplane.client.web;
+
+import io.vertx.ext.web.RoutingContext;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
+
+/**
+ * The settings of a {@link RateLimitHandler}; made by a {@link RateLimitHandlerBuilder}.
+ *
+ * @param keyResolver     the request's bucket key; null means the request is not limited
+ * @param tokens          tokens one request costs
+ * @param policyName      the policy name in the RateLimit headers
+ * @param maxDelay        delay mode: how long a request may wait for its tokens instead of a 429; zero turns it off
+ * @param latencyAgentUrl where request latencies go (the load agent's intake), or null for nowhere
+ * @param failOpen        whether a request is let through when the client fails with an error other than a denial
+ *                        (no rule for the key, a wrong API key); otherwise it gets a 503
+ */
+public record RateLimitHandlerConfig(Function<RoutingContext, String> keyResolver, ToLongFunction<RoutingContext> tokens,
+                                     String policyName, Duration maxDelay, URI latencyAgentUrl, boolean failOpen) {
+    public static final String DEFAULT_POLICY_NAME = "default";
+
+    /** Key by peer IP ({@code ip:<address>}), 1 token, policy {@code "default"}, no delay, latency to the agent. */
+    public static RateLimitHandlerConfig ofDefaults() {
+        return new RateLimitHandlerConfig(KeyResolvers.ip("ip:"), ctx -> 1, DEFAULT_POLICY_NAME, Duration.ZERO,
+                AgentLatencyReporter.DEFAULT_URL, true);
+    }
+}

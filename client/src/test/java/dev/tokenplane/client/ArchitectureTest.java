@@ -1,0 +1,43 @@
+package dev.tokenplane.client;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.InstantSource;
+import java.util.concurrent.ThreadLocalRandom;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+/** The pure core of the client knows nothing of Vert.x, Micrometer or the network: time and randomness come in. */
+class ArchitectureTest {
+    private final JavaClasses classes = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.tokenplane.client");
+
+    @Test
+    void shouldKeepTheLeaseRetryAndAvailabilityMathsPure() {
+        noClasses().that().haveSimpleNameStartingWith("LeaseMath")
+                .or().haveSimpleNameStartingWith("LeaseState")
+                .or().haveSimpleNameStartingWith("RetrySchedule")
+                .or().haveSimpleNameStartingWith("Availability")
+                .or().haveSimpleName("Backoff")
+                .or().haveSimpleName("RateLimitHeaders")
+                .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "io.micrometer..", "java.net..")
+                .orShould().dependOnClassesThat().belongToAnyOf(Clock.class, InstantSource.class,
+                        ThreadLocalRandom.class)
+                .orShould().callMethod(System.class, "currentTimeMillis")
+                .orShould().callMethod(System.class, "nanoTime")
+                .check(classes);
+    }
+
+    @Test
+    void shouldKeepTheApiFreeOfTheImplementation() {
+        noClasses().that().resideInAPackage("dev.tokenplane.client")
+                .and().doNotHaveSimpleName("RateLimiterClientBuilder")
+                .should().dependOnClassesThat().resideInAPackage("dev.tokenplane.client.internal..")
+                .check(classes);
+    }
+}

@@ -1,0 +1,77 @@
+package dev.tokenplane.example;
+
+import dev.tokenplane.client.RateLimiterClient;
+import dev.tokenplane.client.web.KeyResolvers;
+import dev.tokenplane.client.web.RateLimitHandler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * A tiny service behind the rate-limit middleware, for the demo:
+ * <ul>
+ *   <li>{@code GET /hello}: limited per API key ({@code X-Api-Key: alice} is bucket {@code free:alice}; without a key,
+ *       {@code free:ip-<address>}), on the BMS's example rule {@code free:*} (5 r/s, bursts of 10): the 11th request
+ *       of a burst gets a 429 with {@code Retry-After};</li>
+ *   <li>{@code GET /report}: one bucket {@code free:reports} for everyone, in delay mode: a burst waits its turn
+ *       (up to 3 s) instead of getting 429s;</li>
+ *   <li>{@code GET /health}: not limited.</li>
+ * </ul>
+ * Settings (environment): {@code EXAMPLE_PORT} (8081), {@code EXAMPLE_HOST} (127.0.0.1), {@code EXAMPLE_BMS_URLS}
+ * (comma-separated, http://127.0.0.1:8080), {@code EXAMPLE_AGENT_URL} (the load agent's latency intake,
+ * http://127.0.0.1:9470/v1/latency; {@code off} for none), {@code EXAMPLE_API_KEY} (sent to the BMS when it has API
+ * keys configured).
+ */
+public final class ExampleService {
+    private ExampleService() {
+    }
+
+    public static void main(String[] args) {
+        Map<String, String> env = System.getenv();
+        int port = Integer.parseInt(env.getOrDefault("EXAMPLE_PORT", "8081"));
+        String host = env.getOrDefault("EXAMPLE_HOST", "127.0.0.1");
+        String[] bmsUrls = Arrays.stream(env.getOrDefault("EXAMPLE_BMS_URLS", "http://127.0.0.1:8080").split(","))
+                .map(String::trim).filter(s -> !s.isEmpty()).toArray(String[]::new);
+        String agent = env.getOrDefault("EXAMPLE_AGENT_URL", "http://127.0.0.1:9470/v1/latency");
+        URI agentUrl = "off".equalsIgnoreCase(agent) || agent.isBlank() ? null : URI.create(agent);
+
+        Vertx vertx = Vertx.vertx();
+        RateLimiterClient client = RateLimiterClient.builder()
+                .bmsUrls(bmsUrls)
+                .apiKey(env.get("EXAMPLE_API_KEY"))
+                .vertx(vertx)
+                .build();
+
+        RateLimitHandler perApiKey = RateLimitHandler.builder(client)
+                .keyResolver(KeyResolvers.firstOf(KeyResolvers.apiKey("free:"), KeyResolvers.ip("free:ip-")))
+                .latencyAgentUrl(agentUrl)
+                .build();
+        RateLimitHandler queued = RateLimitHandler.builder(client)
+                .keyResolver(KeyResolvers.fixed("free:reports"))
+                .delayMode(Duration.ofSeconds(3))
+                .latencyAgentUrl(agentUrl)
+                .build();
+
+        Router router = Router.router(vertx);
+        router.get("/health").handler(ctx -> ctx.response().end("{\"status\":\"UP\"}"));
+        router.get("/hello").handler(perApiKey).handler(ctx -> ctx.response()
+                .putHeader("Content-Type", "text/plain").end("hello\n"));
+        router.get("/report").handler(queued).handler(ctx -> ctx.response()
+                .putHeader("Content-Type", "text/plain").end("report ready\n"));
+
+        HttpServer server = vertx.createHttpServer().requestHandler(router).listen(port, host).await();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            perApiKey.close();
+            queued.close();
+            client.close();
+            vertx.close().await();
+        }, "example-shutdown"));
+        System.out.println("Example service at http://" + host + ":" + server.actualPort()
+                + " (BMS " + String.join(",", bmsUrls) + ")");
+    }
+}

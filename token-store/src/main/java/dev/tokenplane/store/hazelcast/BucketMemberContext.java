@@ -1,0 +1,31 @@
+package dev.tokenplane.store.hazelcast;
+
+import com.hazelcast.core.ManagedContext;
+
+import java.time.InstantSource;
+
+/**
+ * The member side of the store: Hazelcast passes every processor it is about to run (and every object it deserializes)
+ * through its {@link ManagedContext}, and this one binds the store's processors to the member's clock. It wraps the
+ * context that was configured before it, so other users of {@code Config.setManagedContext} keep working.
+ */
+final class BucketMemberContext implements ManagedContext {
+
+    private final InstantSource clock;
+    private final ManagedContext next;
+
+    BucketMemberContext(InstantSource clock, ManagedContext next) {
+        this.clock = clock;
+        this.next = next;
+    }
+
+    InstantSource clock() {
+        return clock;
+    }
+
+    @Override
+    public Object initialize(Object obj) {
+        Object initialized = next == null ? obj : next.initialize(obj);
+        return initialized instanceof BucketProcessor<?> p ? p.bind(clock) : initialized;
+    }
+}

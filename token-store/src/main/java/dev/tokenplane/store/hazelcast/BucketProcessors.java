@@ -1,0 +1,353 @@
+package dev.tokenplane.store.hazelcast;
+
+import com.hazelcast.core.ReadOnly;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import dev.tokenplane.store.AcquireCommand;
+import dev.tokenplane.store.AcquireResult;
+import dev.tokenplane.store.Algorithm;
+import dev.tokenplane.store.BucketMath;
+import dev.tokenplane.store.BucketSpec;
+import dev.tokenplane.store.BucketState;
+import dev.tokenplane.store.DemandSample;
+import dev.tokenplane.store.Transition;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The entry processors of {@link HazelcastBucketStore}, one per {@link dev.tokenplane.store.BucketStore} operation.
+ * Each one only adapts: it names a {@link BucketMath} function and carries its arguments.
+ */
+final class BucketProcessors {
+
+    private BucketProcessors() {
+    }
+
+    /** {@link BucketMath#acquire}: answers an {@link AcquireResult}. */
+    static final class Acquire extends BucketProcessor<AcquireResult> {
+        private BucketSpec spec;
+        private long tokens;
+        private long maxWaitMs;
+
+        Acquire() {
+        }
+
+        Acquire(boolean entryTtl, BucketSpec spec, long tokens, long maxWaitMs) {
+            super(entryTtl);
+            this.spec = spec;
+            this.tokens = tokens;
+            this.maxWaitMs = maxWaitMs;
+        }
+
+        @Override
+        Transition<AcquireResult> apply(String key, BucketState current, long now) {
+            return BucketMath.acquire(current, spec, tokens, maxWaitMs, now);
+        }
+
+        @Override
+        public int getClassId() {
+            return StoreDataSerializableFactory.ACQUIRE;
+        }
+
+        @Override
+        void writeFields(ObjectDataOutput out) throws IOException {
+            writeSpec(out, spec);
+            out.writeLong(tokens);
+            out.writeLong(maxWaitMs);
+        }
+
+        @Override
+        void readFields(ObjectDataInput in) throws IOException {
+            spec = readSpec(in);
+            tokens = in.readLong();
+            maxWaitMs = in.readLong();
+        }
+    }
+
+    /**
+     * Many acquires in one call: for each key, its commands in order. Answers, per key, the results in the same order.
+     */
+    static final class AcquireBatch extends MultiKeyProcessor<ArrayList<AcquireResult>> {
+        private Map<String, List<AcquireCommand>> commands;
+
+        AcquireBatch() {
+        }
+
+        AcquireBatch(boolean entryTtl, Map<String, List<AcquireCommand>> commands) {
+            super(entryTtl);
+            this.commands = commands;
+        }
+
+        @Override
+        MultiKeyProcessor<ArrayList<AcquireResult>> copyForOperation() {
+            return new AcquireBatch(entryTtl, commands);
+        }
+
+        @Override
+        Transition<ArrayList<AcquireResult>> apply(String key, BucketState current, long now) {
+            List<AcquireCommand> mine = commands.get(key);
+            ArrayList<AcquireResult> results = new ArrayList<>(mine.size());
+            BucketState s = current;
+            for (AcquireCommand c : mine) {
+                Transition<AcquireResult> t = BucketMath.acquire(s, c.spec(), c.tokens(), c.maxWaitMs(), now);
+                s = t.next();
+                results.add(t.result());
+            }
+            return new Transition<>(s, results);
+        }
+
+        @Override
+        public int getClassId() {
+            return StoreDataSerializableFactory.ACQUIRE_BATCH;
+        }
+
+        @Override
+        void writeFields(ObjectDataOutput out) throws IOException {
+            out.writeInt(commands.size());
+            for (Map.Entry<String, List<AcquireCommand>> e : commands.entrySet()) {
+                out.writeString(e.getKey());
+                out.writeInt(e.getValue().size());
+                for (AcquireCommand c : e.getValue()) {
+                    writeSpec(out, c.spec());
+                    out.writeLong(c.tokens());
+                    out.writeLong(c.maxWaitMs());
+                }
+            }
+        }
+
+        @Override
+        void readFields(ObjectDataInput in) throws IOException {
+            int keys = in.readInt();
+            commands = new LinkedHashMap<>(keys * 2);
+            for (int k = 0; k < keys; k++) {
+                String key = in.readString();
+                int n = in.readInt();
+                List<AcquireCommand> list = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    list.add(new AcquireCommand(key, readSpec(in), in.readLong(), in.readLong()));
+                }
+                commands.put(key, list);
+            }
+        }
+    }
+
+    /** {@link BucketMath#debit(BucketState, long, long, long, long)} on an existing bucket: answers nanotokens taken. */
+    static final class Debit extends BucketProcessor<Long> {
+        private long nanotokens;
+        private long floorNanotokens;
+        private long transferId;
+
+        Debit() {
+        }
+
+        Debit(boolean entryTtl, long nanotokens, long floorNanotokens, long transferId) {
+            super(entryTtl);
+            this.nanotokens = nanotokens;
+            this.floorNanotokens = floorNanotokens;
+            this.transferId = transferId;
+        }
+
+        @Override
+        Transition<Long> apply(String key, BucketState current, long now) {
+            return current == null ? new Transition<>(null, 0L)
+                    : BucketMath.debit(current, nanotokens, floorNanotokens, transferId, now);
+        }
+
+        @Override
+        public int getClassId() {
+            return StoreDataSerializableFactory.DEBIT;
+        }
+
+        @Override
+        void writeFields(ObjectDataOutput out) throws IOException {
+            out.writeLong(nanotokens);
+            out.writeLong(floorNanotokens);
+            out.writeLong(transferId);
+        }
+
+        @Override
+        void readFields(ObjectDataInput in) throws IOException {
+            nanotokens = in.readLong();
+            floorNanotokens = in.readLong();
+            transferId = in.readLong();
+        }
+    }
+
+    /** {@link BucketMath#credit(BucketState, long, long, long)} on an existing bucket: answers nanotokens accepted. */
+    static final class Credit extends BucketProcessor<Long> {
+        private long nanotokens;
+        private long transferId;
+
+        Credit() {
+        }
+
+        Credit(boolean entryTtl, long nanotokens, long transferId) {
+            super(entryTtl);
+            this.nanotokens = nanotokens;
+            this.transferId = transferId;
+        }
+
+        @Override
+        Transition<Long> apply(String key, BucketState current, long now) {
+            return current == null ? new Transition<>(null, 0L)
+                    : BucketMath.credit(current, nanotokens, transferId, now);
+        }
+
+        @Override
+        public int getClassId() {
+            return StoreDataSerializableFactory.CREDIT;
+        }
+
+        @Override
+        void writeFields(ObjectDataOutput out) throws IOException {
+            out.writeLong(nanotokens);
+            out.writeLong(transferId);
+        }
+
+        @Override
+        void readFields(ObjectDataInput in) throws IOException {
+            nanotokens = in.readLong();
+            transferId = in.readLong();
+        }
+    }
+
+    /** {@link BucketMath#resize} on an existing bucket: answers the new state, or null when there is no bucket. */
+    static final class Resize extends BucketProcessor<BucketState> {
+        private long capacity;
+        private long ratePerMilli;
+
+        Resize() {
+        }
+
+        Resize(boolean entryTtl, long capacity, long ratePerMilli) {
+            super(entryTtl);
+            this.capacity = capacity;
+            this.ratePerMilli = ratePerMilli;
+        }
+
+        @Override
+        Transition<BucketState> apply(String key, BucketState current, long now) {
+            if (current == null) {
+                return new Transition<>(null, null);
+            }
+            BucketState next = BucketMath.resize(current, capacity, ratePerMilli, now);
+            return new Transition<>(next, next);
+        }
+
+        @Override
+        public int getClassId() {
+            return StoreDataSerializableFactory.RESIZE;
+        }
+
+        @Override
+        void writeFields(ObjectDataOutput out) throws IOException {
+            out.writeLong(capacity);
+            out.writeLong(ratePerMilli);
+        }
+
+        @Override
+        void readFields(ObjectDataInput in) throws IOException {
+            capacity = in.readLong();
+            ratePerMilli = in.readLong();
+        }
+    }
+
+    /** {@link BucketMath#drainDemand}: answers the sample, or null when there is no bucket. */
+    static final class DrainDemand extends BucketProcessor<DemandSample> {
+        DrainDemand() {
+        }
+
+        DrainDemand(boolean entryTtl) {
+            super(entryTtl);
+        }
+
+        @Override
+        Transition<DemandSample> apply(String key, BucketState current, long now) {
+            return current == null ? new Transition<>(null, null) : BucketMath.drainDemand(current, now);
+        }
+
+        @Override
+        public int getClassId() {
+            return StoreDataSerializableFactory.DRAIN_DEMAND;
+        }
+
+        @Override
+        void writeFields(ObjectDataOutput out) {
+        }
+
+        @Override
+        void readFields(ObjectDataInput in) {
+        }
+    }
+
+    /** The bucket refilled to the owner's now, written nowhere: null when there is no bucket. */
+    static final class Read extends BucketProcessor<BucketState> implements ReadOnly {
+        Read() {
+        }
+
+        @Override
+        Transition<BucketState> apply(String key, BucketState current, long now) {
+            return new Transition<>(current, current == null ? null : BucketMath.refill(current, now));
+        }
+
+        @Override
+        public int getClassId() {
+            return StoreDataSerializableFactory.READ;
+        }
+
+        @Override
+        void writeFields(ObjectDataOutput out) {
+        }
+
+        @Override
+        void readFields(ObjectDataInput in) {
+        }
+    }
+
+    /** Removes the bucket if {@link BucketMath#isEvictable} at the owner's now; answers whether it did. */
+    static final class EvictIfIdle extends MultiKeyProcessor<Boolean> {
+        EvictIfIdle() {
+        }
+
+        @Override
+        MultiKeyProcessor<Boolean> copyForOperation() {
+            return new EvictIfIdle();
+        }
+
+        @Override
+        Transition<Boolean> apply(String key, BucketState current, long now) {
+            boolean evict = current != null && BucketMath.isEvictable(current, now);
+            return new Transition<>(evict ? null : current, evict);
+        }
+
+        @Override
+        public int getClassId() {
+            return StoreDataSerializableFactory.EVICT_IF_IDLE;
+        }
+
+        @Override
+        void writeFields(ObjectDataOutput out) {
+        }
+
+        @Override
+        void readFields(ObjectDataInput in) {
+        }
+    }
+
+    static void writeSpec(ObjectDataOutput out, BucketSpec spec) throws IOException {
+        out.writeLong(spec.capacity());
+        out.writeLong(spec.ratePerMilli());
+        out.writeByte(spec.algorithm().ordinal());
+        out.writeLong(spec.generation());
+        out.writeLong(spec.idleTtlMillis());
+    }
+
+    static BucketSpec readSpec(ObjectDataInput in) throws IOException {
+        return new BucketSpec(in.readLong(), in.readLong(), Algorithm.values()[in.readByte()], in.readLong(),
+                in.readLong());
+    }
+}

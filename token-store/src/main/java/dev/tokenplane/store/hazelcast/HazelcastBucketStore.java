@@ -1,0 +1,368 @@
+package dev.tokenplane.store.hazelcast;
+
+import com.hazelcast.config.CompactSerializationConfig;
+import com.hazelcast.config.Config;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.ManagedContext;
+import com.hazelcast.internal.serialization.Data;
+import com.hazelcast.internal.serialization.SerializationService;
+import com.hazelcast.map.IMap;
+import com.hazelcast.map.impl.proxy.MapProxyImpl;
+import com.hazelcast.nio.serialization.compact.CompactSerializer;
+import com.hazelcast.partition.PartitionService;
+import com.hazelcast.spi.impl.SerializationServiceSupport;
+import dev.tokenplane.store.AcquireCommand;
+import dev.tokenplane.store.AcquireResult;
+import dev.tokenplane.store.Algorithm;
+import dev.tokenplane.store.BucketSpec;
+import dev.tokenplane.store.BucketState;
+import dev.tokenplane.store.BucketStore;
+import dev.tokenplane.store.DemandSample;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * A {@link BucketStore} over a Hazelcast {@link IMap}: every operation is one entry processor that runs atomically on
+ * the member owning the bucket's partition, at that member's wall-clock millis.
+ *
+ * <h2>Setting up a member</h2>
+ * Call {@link #configure(Config, String, BucketMapSettings)} on the member's {@link Config} before starting it. It
+ * registers the serializers (Compact for the values that cross the network, {@code IdentifiedDataSerializable} for the
+ * processors: nothing here uses Java serialization), binds the processors to the member's clock, and sets up the map:
+ * {@code OBJECT} in-memory format, one synchronous backup, idle expiry by the store's own sweep. Then create one store
+ * per member with {@link #HazelcastBucketStore(HazelcastInstance, String, Executor)}.
+ *
+ * <h2>Entries</h2>
+ * Each bucket is one entry: its key and a {@link PackedState} of about 15 bytes, with no copy of its rule. A processor
+ * decodes it, runs one {@link dev.tokenplane.store.BucketMath} function, and writes back only when the state changed;
+ * its backup processor copies the written bytes rather than running the logic again.
+ *
+ * <h2>Batches</h2>
+ * {@link #acquireAll} makes one call per owning member, which gives each partition its keys and a processor carrying
+ * their commands ({@link PartitionCalls}); each key's commands run in order on its owner, and the results are put back
+ * in request order. Hazelcast backs up multi-key operations asynchronously, so a member that crashes may lose the last
+ * batches it answered within the backup's network round trip; single-key operations are backed up before they
+ * answer.
+ *
+ * <h2>Completions</h2>
+ * Returned stages are plain {@link CompletableFuture}s completed on the {@code completions} executor: a dependent the
+ * caller attaches without an executor runs there (or on the caller's thread if the stage is already complete).
+ * Hazelcast 5.6's public async API cannot do this on its own: {@code IMap.submitToKey} wraps the invocation in a
+ * {@code DelegatingCompletableFuture} whose constructor hands the result to the JDK's common pool, whatever executor
+ * the caller attaches later; with 2 CPUs the common pool has one thread, and Hazelcast then starts a new thread per
+ * call (measured: about 1,000 decisions/s). So single-key operations go through the map proxy's
+ * {@code executeOnKeyInternal}, which returns the invocation future itself, and the store deserializes the result on
+ * the completion executor; multi-key calls likewise go below the public API ({@link PartitionCalls}). Other
+ * Hazelcast users in the same JVM still pay that thread: run members with
+ * {@code -Djava.util.concurrent.ForkJoinPool.common.parallelism=2} or more.
+ *
+ * <p>Thread-safe. {@link #close()} stops the sweep; the map and the member belong to the caller.
+ */
+public final class HazelcastBucketStore implements BucketStore {
+
+    private static final String SETTINGS_KEY_PREFIX = "tokenplane.bucket-map:";
+    private static final System.Logger LOG = System.getLogger(HazelcastBucketStore.class.getName());
+
+    private final IMap<String, byte[]> map;
+    /** The map's proxy on a member, for invocations without the public API's extra hop; null otherwise. */
+    private final MapProxyImpl<String, byte[]> proxy;
+    private final SerializationService serialization;
+    private final PartitionCalls partitionCalls;
+    private final PartitionService partitions;
+    private final BucketMapSettings settings;
+    private final boolean entryTtl;
+    private final Executor completions;
+    private final ScheduledExecutorService sweeper;
+
+    /**
+     * Sets up {@code mapName} on a member's {@code config} with {@link BucketMapSettings#defaults()}. Call it before
+     * the member starts; see {@link #configure(Config, String, BucketMapSettings)}.
+     */
+    public static Config configure(Config config, String mapName) {
+        return configure(config, mapName, BucketMapSettings.defaults());
+    }
+
+    /**
+     * Sets up {@code mapName} on a member's {@code config}, before the member starts:
+     * <ul>
+     *   <li>Compact serializers for {@link BucketState}, {@link AcquireResult}'s variants, {@link DemandSample} and
+     *       {@link dev.tokenplane.store.TransferLog}, and the {@code IdentifiedDataSerializable} factory of the
+     *       processors ({@link StoreDataSerializableFactory#FACTORY_ID});</li>
+     *   <li>a {@link ManagedContext} that gives the processors the member's clock, wrapping any context already
+     *       set (replace it afterwards and the processors fail loudly);</li>
+     *   <li>the map's in-memory format, {@code backupCount} synchronous backups and no asynchronous ones, and no
+     *       map-wide TTL or max-idle (see {@link IdleExpiry}).</li>
+     * </ul>
+     * Several bucket maps may share a member, but they share its clock.
+     *
+     * @return {@code config}
+     * @throws IllegalArgumentException if the member was already configured with another clock
+     */
+    public static Config configure(Config config, String mapName, BucketMapSettings settings) {
+        ManagedContext existing = config.getManagedContext();
+        if (existing instanceof BucketMemberContext member) {
+            if (member.clock() != settings.clock()) {
+                throw new IllegalArgumentException("this member's bucket maps must share one clock");
+            }
+        } else {
+            config.setManagedContext(new BucketMemberContext(settings.clock(), existing));
+            CompactSerializationConfig compact = config.getSerializationConfig().getCompactSerializationConfig();
+            for (CompactSerializer<?> serializer : CompactSerializers.all()) {
+                compact.addSerializer(serializer);
+            }
+            config.getSerializationConfig().addDataSerializableFactory(StoreDataSerializableFactory.FACTORY_ID,
+                    new StoreDataSerializableFactory());
+        }
+        MapConfig mapConfig = config.getMapConfig(mapName);
+        mapConfig.setInMemoryFormat(settings.inMemoryFormat())
+                .setBackupCount(settings.backupCount())
+                .setAsyncBackupCount(0)
+                .setTimeToLiveSeconds(MapConfig.DEFAULT_TTL_SECONDS)
+                .setMaxIdleSeconds(MapConfig.DEFAULT_MAX_IDLE_SECONDS);
+        config.getUserContext().put(SETTINGS_KEY_PREFIX + mapName, settings);
+        return config;
+    }
+
+    /**
+     * A store over {@code mapName} on a member whose config went through {@link #configure}, completing its stages on
+     * the Hazelcast thread that received each answer (its response thread, or the partition thread for a bucket this
+     * member owns). Attach only short, non-blocking dependents to them, or pass an executor.
+     */
+    public HazelcastBucketStore(HazelcastInstance member, String mapName) {
+        this(member, mapName, null);
+    }
+
+    /**
+     * A store over {@code mapName} on a member whose config went through {@link #configure}.
+     *
+     * @param completions runs the completion of every returned stage, for example a hand-over to the caller's Vert.x
+     *                    context; null to complete on the Hazelcast thread that received the answer
+     * @throws IllegalStateException if the member's config did not go through {@link #configure} for this map
+     */
+    public HazelcastBucketStore(HazelcastInstance member, String mapName, Executor completions) {
+        Object configured = member.getUserContext().get(SETTINGS_KEY_PREFIX + mapName);
+        if (!(configured instanceof BucketMapSettings s)) {
+            throw new IllegalStateException("bucket map '" + mapName + "' is not configured on this member: call "
+                    + "HazelcastBucketStore.configure(config, \"" + mapName + "\") before starting it");
+        }
+        this.settings = s;
+        this.entryTtl = s.idleExpiry() == IdleExpiry.ENTRY_TTL;
+        this.map = member.getMap(mapName);
+        if (map instanceof MapProxyImpl<String, byte[]> p && member instanceof SerializationServiceSupport support) {
+            this.proxy = p;
+            this.serialization = support.getSerializationService();
+            this.partitionCalls = new PartitionCalls(p);
+        } else {
+            this.proxy = null;
+            this.serialization = null;
+            this.partitionCalls = null;
+        }
+        this.partitions = member.getPartitionService();
+        this.completions = completions != null ? completions : Runnable::run;
+        if (s.idleExpiry() == IdleExpiry.SWEEP && !s.sweepInterval().isZero()) {
+            this.sweeper = Executors.newSingleThreadScheduledExecutor(daemon("bucket-store-sweep-" + mapName));
+            long millis = s.sweepInterval().toMillis();
+            sweeper.scheduleWithFixedDelay(this::sweepQuietly, millis, millis, TimeUnit.MILLISECONDS);
+        } else {
+            this.sweeper = null;
+        }
+    }
+
+    @Override
+    public CompletionStage<AcquireResult> acquire(String key, BucketSpec spec, long tokens, long maxWaitMs) {
+        return submit(key, new BucketProcessors.Acquire(entryTtl, spec, tokens, maxWaitMs), Function.identity());
+    }
+
+    @Override
+    public CompletionStage<List<AcquireResult>> acquireAll(List<AcquireCommand> commands) {
+        if (commands.isEmpty()) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        Map<String, List<AcquireCommand>> byKey = new LinkedHashMap<>();
+        for (AcquireCommand c : commands) {
+            byKey.computeIfAbsent(c.key(), k -> new ArrayList<>(2)).add(c);
+        }
+        if (byKey.size() == 1) {
+            String key = commands.get(0).key();
+            return submit(key, new BucketProcessors.AcquireBatch(entryTtl, byKey), results -> List.copyOf(results));
+        }
+        if (partitionCalls == null) {
+            return complete(map.submitToKeys(byKey.keySet(), new BucketProcessors.AcquireBatch(entryTtl, byKey)),
+                    perKey -> inRequestOrder(commands, perKey));
+        }
+        return complete(partitionCalls.invoke(byKey.keySet(), keys -> {
+            Map<String, List<AcquireCommand>> mine = new HashMap<>(keys.size() * 2);
+            for (String key : keys) {
+                mine.put(key, byKey.get(key));
+            }
+            return new BucketProcessors.AcquireBatch(entryTtl, mine);
+        }), responses -> inRequestOrder(commands, partitionCalls.<ArrayList<AcquireResult>>results(responses)));
+    }
+
+    private static List<AcquireResult> inRequestOrder(List<AcquireCommand> commands,
+                                                      Map<String, ? extends List<AcquireResult>> perKey) {
+        Map<String, Integer> next = new HashMap<>(perKey.size() * 2);
+        List<AcquireResult> results = new ArrayList<>(commands.size());
+        for (AcquireCommand c : commands) {
+            int i = next.merge(c.key(), 1, Integer::sum) - 1;
+            results.add(perKey.get(c.key()).get(i));
+        }
+        return results;
+    }
+
+    @Override
+    public CompletionStage<Optional<BucketState>> get(String key) {
+        return submit(key, new BucketProcessors.Read(), Optional::ofNullable);
+    }
+
+    @Override
+    public CompletionStage<Long> debit(String key, long nanotokens, long floorNanotokens, long transferId) {
+        return submit(key, new BucketProcessors.Debit(entryTtl, nanotokens, floorNanotokens, transferId),
+                Function.identity());
+    }
+
+    @Override
+    public CompletionStage<Long> credit(String key, long nanotokens, long transferId) {
+        return submit(key, new BucketProcessors.Credit(entryTtl, nanotokens, transferId), Function.identity());
+    }
+
+    @Override
+    public CompletionStage<Optional<BucketState>> resize(String key, long capacity, long ratePerMilli) {
+        // Validate here, where the caller can see the message, rather than on the owner.
+        new BucketSpec(capacity, ratePerMilli, Algorithm.TOKEN_BUCKET, 0, 0);
+        return submit(key, new BucketProcessors.Resize(entryTtl, capacity, ratePerMilli), Optional::ofNullable);
+    }
+
+    @Override
+    public CompletionStage<Optional<DemandSample>> drainDemand(String key) {
+        return submit(key, new BucketProcessors.DrainDemand(entryTtl), Optional::ofNullable);
+    }
+
+    @Override
+    public CompletionStage<Boolean> remove(String key) {
+        return complete(map.deleteAsync(key), Function.identity());
+    }
+
+    /**
+     * Evicts the idle buckets this member owns: a local query nominates the buckets that are
+     * {@link dev.tokenplane.store.BucketMath#isEvictable} at the member's now, then one processor per partition
+     * removes those that still are, atomically (a bucket used in between stays). Blocks until done.
+     */
+    @Override
+    public int evictIdle() {
+        Set<String> candidates = map.localKeySet(new IdlePredicate(settings.clock().millis()));
+        if (candidates.isEmpty()) {
+            return 0;
+        }
+        List<CompletableFuture<Map<String, Boolean>>> calls = new ArrayList<>();
+        if (partitionCalls != null) {
+            calls.add(partitionCalls.invoke(candidates, keys -> new BucketProcessors.EvictIfIdle())
+                    .thenApply(partitionCalls::results));
+        } else {
+            // One call per partition: submitToKeys hands every key to each partition's operation.
+            Map<Integer, Set<String>> byPartition = new HashMap<>();
+            for (String key : candidates) {
+                byPartition.computeIfAbsent(partitions.getPartition(key).getPartitionId(), p -> new HashSet<>())
+                        .add(key);
+            }
+            for (Set<String> keys : byPartition.values()) {
+                calls.add(map.submitToKeys(keys, new BucketProcessors.EvictIfIdle()).toCompletableFuture());
+            }
+        }
+        int evicted = 0;
+        for (CompletableFuture<Map<String, Boolean>> call : calls) {
+            try {
+                for (Boolean removed : call.get().values()) {
+                    evicted += Boolean.TRUE.equals(removed) ? 1 : 0;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while evicting idle buckets", e);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("evicting idle buckets failed", e.getCause());
+            }
+        }
+        return evicted;
+    }
+
+    private void sweepQuietly() {
+        try {
+            int evicted = evictIdle();
+            LOG.log(System.Logger.Level.DEBUG, "evicted {0} idle buckets from {1}", evicted, map.getName());
+        } catch (RuntimeException e) {
+            // The next sweep retries; a member shutting down lands here too.
+            LOG.log(System.Logger.Level.WARNING, "idle bucket sweep of " + map.getName() + " failed", e);
+        }
+    }
+
+    /** The keys of the buckets whose primary copy this member holds. */
+    @Override
+    public Collection<String> ownedKeys() {
+        return map.localKeySet();
+    }
+
+    @Override
+    public long size() {
+        return map.size();
+    }
+
+    @Override
+    public void close() {
+        if (sweeper != null) {
+            sweeper.shutdownNow();
+        }
+    }
+
+    /** One processor on one key, answered on the completion executor (see the class comment on completions). */
+    private <T, R> CompletionStage<R> submit(String key, BucketProcessor<T> processor,
+                                             Function<? super T, ? extends R> mapping) {
+        if (proxy == null) {
+            return complete(map.submitToKey(key, processor), mapping);
+        }
+        CompletableFuture<Data> call = proxy.executeOnKeyInternal(key, processor);
+        return complete(call, data -> mapping.apply(serialization.<T>toObject(data)));
+    }
+
+    /** Completes a plain future on the completion executor. */
+    private <T, R> CompletionStage<R> complete(CompletionStage<T> call, Function<? super T, ? extends R> mapping) {
+        CompletableFuture<R> result = new CompletableFuture<>();
+        call.whenCompleteAsync((value, failure) -> {
+            if (failure != null) {
+                result.completeExceptionally(failure);
+                return;
+            }
+            try {
+                result.complete(mapping.apply(value));
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        }, completions);
+        return result;
+    }
+
+    private static ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

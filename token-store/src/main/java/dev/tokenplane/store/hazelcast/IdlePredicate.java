@@ -1,0 +1,52 @@
+package dev.tokenplane.store.hazelcast;
+
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+import com.hazelcast.query.Predicate;
+import dev.tokenplane.store.BucketMath;
+
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * Selects the buckets that are {@link BucketMath#isEvictable} at {@code now}, for the sweep's local query. It only
+ * nominates candidates: {@link BucketProcessors.EvictIfIdle} checks again, atomically, before removing one.
+ */
+final class IdlePredicate implements Predicate<String, byte[]>, IdentifiedDataSerializable {
+
+    private long now;
+
+    IdlePredicate() {
+    }
+
+    IdlePredicate(long now) {
+        this.now = now;
+    }
+
+    @Override
+    public boolean apply(Map.Entry<String, byte[]> entry) {
+        byte[] value = entry.getValue();
+        return value != null && BucketMath.isEvictable(PackedState.decode(value), now);
+    }
+
+    @Override
+    public int getFactoryId() {
+        return StoreDataSerializableFactory.FACTORY_ID;
+    }
+
+    @Override
+    public int getClassId() {
+        return StoreDataSerializableFactory.IDLE_PREDICATE;
+    }
+
+    @Override
+    public void writeData(ObjectDataOutput out) throws IOException {
+        out.writeLong(now);
+    }
+
+    @Override
+    public void readData(ObjectDataInput in) throws IOException {
+        now = in.readLong();
+    }
+}

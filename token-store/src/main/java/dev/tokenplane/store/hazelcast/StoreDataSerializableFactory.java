@@ -1,0 +1,44 @@
+package dev.tokenplane.store.hazelcast;
+
+import com.hazelcast.nio.serialization.DataSerializableFactory;
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+
+/**
+ * Creates the store's processors and predicate on the receiving member. {@link #FACTORY_ID} must be unique among the
+ * {@code IdentifiedDataSerializable} factories registered on a member.
+ */
+final class StoreDataSerializableFactory implements DataSerializableFactory {
+
+    /** "TP", for tokenplane. */
+    static final int FACTORY_ID = 0x5450;
+
+    static final int ACQUIRE = 1;
+    static final int ACQUIRE_BATCH = 2;
+    static final int DEBIT = 3;
+    static final int CREDIT = 4;
+    static final int RESIZE = 5;
+    static final int DRAIN_DEMAND = 6;
+    static final int READ = 7;
+    static final int EVICT_IF_IDLE = 8;
+    static final int STATES_BACKUP = 10;
+    static final int IDLE_PREDICATE = 11;
+    static final int PARTITION_BATCH = 12;
+
+    @Override
+    public IdentifiedDataSerializable create(int classId) {
+        return switch (classId) {
+            case ACQUIRE -> new BucketProcessors.Acquire();
+            case ACQUIRE_BATCH -> new BucketProcessors.AcquireBatch();
+            case DEBIT -> new BucketProcessors.Debit();
+            case CREDIT -> new BucketProcessors.Credit();
+            case RESIZE -> new BucketProcessors.Resize();
+            case DRAIN_DEMAND -> new BucketProcessors.DrainDemand();
+            case READ -> new BucketProcessors.Read();
+            case EVICT_IF_IDLE -> new BucketProcessors.EvictIfIdle();
+            case STATES_BACKUP -> new StatesBackup<>();
+            case IDLE_PREDICATE -> new IdlePredicate();
+            case PARTITION_BATCH -> new PartitionBatchFactory();
+            default -> throw new IllegalArgumentException("unknown tokenplane store class id " + classId);
+        };
+    }
+}

@@ -1,0 +1,23 @@
+package dev.tokenplane.store.hazelcast;
+
+import java.time.Instant;
+import java.time.InstantSource;
+
+/** A member clock that a test points at a fresh fake clock per test, since the member outlives the test. */
+final class SwitchableClock implements InstantSource {
+    private volatile InstantSource delegate = InstantSource.system();
+
+    void use(InstantSource clock) {
+        delegate = clock;
+    }
+
+    @Override
+    public long millis() {
+        return delegate.millis();
+    }
+
+    @Override
+    public Instant instant() {
+        return delegate.instant();
+    }
+}

@@ -1,0 +1,148 @@
+package dev.tokenplane.store.hazelcast;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.GlobalSerializerConfig;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.HazelcastSerializationException;
+import com.hazelcast.nio.serialization.StreamSerializer;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** Hazelcast members for tests: loopback tcp-ip, a unique cluster name, free ports found at run time. */
+final class TestMembers {
+
+    private TestMembers() {
+    }
+
+    /** A cluster name no other test (of any module or helper) uses. */
+    static String uniqueClusterName() {
+        return "test-" + UUID.randomUUID();
+    }
+
+    static int[] freePorts(int n) {
+        int[] ports = new int[n];
+        List<ServerSocket> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                ServerSocket s = new ServerSocket(0);
+                open.add(s);
+                ports[i] = s.getLocalPort();
+            }
+            for (ServerSocket s : open) {
+                s.close();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return ports;
+    }
+
+    /**
+     * A member config on {@code port} of 127.0.0.1 that joins {@code members} by tcp-ip, with multicast and
+     * auto-detection off, and a global serializer that refuses Java serialization of anything but exceptions.
+     */
+    static Config config(String clusterName, int port, int... members) {
+        Config config = new Config();
+        config.setClusterName(clusterName);
+        config.setProperty("hazelcast.phone.home.enabled", "false");
+        config.setProperty("hazelcast.logging.type", "none");
+        // Faster failure detection and partition recovery for the member-failure test.
+        config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+        config.setProperty("hazelcast.max.no.heartbeat.seconds", "5");
+        config.getNetworkConfig().setPort(port).setPortAutoIncrement(false);
+        config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
+        JoinConfig join = config.getNetworkConfig().getJoin();
+        join.getMulticastConfig().setEnabled(false);
+        join.getAutoDetectionConfig().setEnabled(false);
+        join.getTcpIpConfig().setEnabled(true);
+        for (int member : members) {
+            join.getTcpIpConfig().addMember("127.0.0.1:" + member);
+        }
+        config.getSerializationConfig().setGlobalSerializerConfig(new GlobalSerializerConfig()
+                .setImplementation(new NoJavaSerialization()).setOverrideJavaSerialization(true));
+        return config;
+    }
+
+    static HazelcastInstance start(Config config) {
+        return Hazelcast.newHazelcastInstance(config);
+    }
+
+    /**
+     * Starts {@code n} members of one new cluster, each configured by {@code configure} (called with its config),
+     * and waits until each sees all of them.
+     */
+    static List<HazelcastInstance> startCluster(int n, java.util.function.Consumer<Config> configure) {
+        String cluster = uniqueClusterName();
+        int[] ports = freePorts(n);
+        List<HazelcastInstance> members = new ArrayList<>();
+        for (int port : ports) {
+            Config config = config(cluster, port, ports);
+            configure.accept(config);
+            members.add(start(config));
+        }
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (members.stream().anyMatch(m -> m.getCluster().getMembers().size() != n)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("cluster of " + n + " did not form");
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
+        }
+        // Partitions are assigned lazily; assign them now and let migrations settle, so ownership is stable.
+        members.get(0).getMap("partition-warm-up").size();
+        while (!members.stream().allMatch(m -> m.getPartitionService().isClusterSafe()
+                && m.getPartitionService().getPartitions().stream().allMatch(p -> p.getOwner() != null))) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("cluster of " + n + " did not become safe");
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
+        }
+        return members;
+    }
+
+    /**
+     * Fails loudly when anything would fall back to Java serialization (the store registers Compact and
+     * IdentifiedDataSerializable for everything it sends). Exceptions are let through, because Hazelcast reports a
+     * remote failure by serializing it.
+     */
+    static final class NoJavaSerialization implements StreamSerializer<Object> {
+        @Override
+        public void write(ObjectDataOutput out, Object object) throws IOException {
+            if (!(object instanceof Throwable)) {
+                throw new HazelcastSerializationException("Java serialization fallback for " + object.getClass()
+                        + ": register a Compact or IdentifiedDataSerializable serializer");
+            }
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try (ObjectOutputStream oos = new ObjectOutputStream(bytes)) {
+                oos.writeObject(object);
+            }
+            out.writeByteArray(bytes.toByteArray());
+        }
+
+        @Override
+        public Object read(ObjectDataInput in) throws IOException {
+            try (ObjectInputStream ois = new ObjectInputStream(new ByteArrayInputStream(in.readByteArray()))) {
+                return ois.readObject();
+            } catch (ClassNotFoundException e) {
+                throw new IOException(e);
+            }
+        }
+
+        @Override
+        public int getTypeId() {
+            return 7_301;
+        }
+    }
+}
