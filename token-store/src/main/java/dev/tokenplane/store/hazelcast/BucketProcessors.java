@@ -309,6 +309,30 @@ final class BucketProcessors {
         }
     }
 
+    /** Removes the bucket; answers whether there was one. */
+    static final class Remove extends BucketProcessor<Boolean> {
+        Remove() {
+        }
+
+        @Override
+        Transition<Boolean> apply(String key, BucketState current, long now) {
+            return new Transition<>(null, current != null);
+        }
+
+        @Override
+        public int getClassId() {
+            return StoreDataSerializableFactory.REMOVE;
+        }
+
+        @Override
+        void writeFields(ObjectDataOutput out) {
+        }
+
+        @Override
+        void readFields(ObjectDataInput in) {
+        }
+    }
+
     /** Removes the bucket if {@link BucketMath#isEvictable} at the owner's now; answers whether it did. */
     static final class EvictIfIdle extends MultiKeyProcessor<Boolean> {
         EvictIfIdle() {

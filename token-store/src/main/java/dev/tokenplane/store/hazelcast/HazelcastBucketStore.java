@@ -257,7 +257,7 @@ public final class HazelcastBucketStore implements BucketStore {
 
     @Override
     public CompletionStage<Boolean> remove(String key) {
-        return complete(map.deleteAsync(key), Function.identity());
+        return submit(key, new BucketProcessors.Remove(), Function.identity());
     }
 
     /**
