@@ -48,7 +48,9 @@ import java.util.concurrent.TimeUnit;
  *       hand-over to another thread, as to a Vert.x event loop; {@code threadPerCallback}: a new thread per
  *       completion, which is what Hazelcast's public async API costs on two CPUs, where the common pool has one
  *       thread).</li>
- *   <li>{@code tokenplaneBatch}: 100 decisions per {@code acquireAll} call, reported per decision.</li>
+ *   <li>{@code tokenplaneBatch}: 100 decisions per {@code acquireAll} call on random keys (about 85 of the 271
+ *       partitions each), reported per decision; {@code tokenplaneBatchColocated}: the same on 100 keys that share a
+ *       partition.</li>
  *   <li>{@code bucket4j} / {@code bucket4jAsync}: {@code tryConsume(1)} on a pre-built proxy, synchronous or through
  *       Bucket4j's async API; {@code bucket4jPerDecision} is the synchronous one in batches of 100, for symmetry.</li>
  * </ul>
@@ -129,6 +131,41 @@ public class HazelcastAcquireBenchmark {
         }
     }
 
+    /**
+     * 100k buckets in 1,000 groups of 100 whose keys share a partition ({@code b-00000042@g0000}), as a client's keys
+     * would if the BMS named them so: a batch of one group's keys is one partition operation.
+     */
+    @State(Scope.Benchmark)
+    public static class TokenplaneColocated {
+        static final int GROUPS = 1_000;
+
+        HazelcastInstance member;
+        HazelcastBucketStore store;
+        String[][] groups;
+        final BucketSpec spec = BucketSpec.of(BIG, BIG);
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            member = Members.start(InMemoryFormat.OBJECT, IdleExpiry.SWEEP, InMemoryFormat.BINARY, true);
+            store = new HazelcastBucketStore(member, Members.TOKENPLANE_MAP);
+            groups = new String[GROUPS][BATCH];
+            for (int g = 0; g < GROUPS; g++) {
+                List<AcquireCommand> batch = new ArrayList<>(BATCH);
+                for (int i = 0; i < BATCH; i++) {
+                    groups[g][i] = key(g * BATCH + i) + String.format("@g%04d", g);
+                    batch.add(new AcquireCommand(groups[g][i], spec, 1, 0));
+                }
+                store.acquireAll(batch).toCompletableFuture().join();
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            store.close();
+            member.getLifecycleService().terminate();
+        }
+    }
+
     @State(Scope.Benchmark)
     public static class Bucket4j {
         @Param({"1", "100000"})
@@ -177,6 +214,18 @@ public class HazelcastAcquireBenchmark {
         List<AcquireCommand> commands = new ArrayList<>(BATCH);
         for (int i = 0; i < BATCH; i++) {
             commands.add(new AcquireCommand(s.randomKey(), s.spec, 1, 0));
+        }
+        return s.store.acquireAll(commands).toCompletableFuture().join().size();
+    }
+
+    /** 100 decisions per call on the keys of one group, which share a partition; reported per decision. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public int tokenplaneBatchColocated(TokenplaneColocated s) {
+        String[] group = s.groups[ThreadLocalRandom.current().nextInt(TokenplaneColocated.GROUPS)];
+        List<AcquireCommand> commands = new ArrayList<>(BATCH);
+        for (String key : group) {
+            commands.add(new AcquireCommand(key, s.spec, 1, 0));
         }
         return s.store.acquireAll(commands).toCompletableFuture().join().size();
     }

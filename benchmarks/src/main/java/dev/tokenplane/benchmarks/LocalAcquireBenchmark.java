@@ -17,12 +17,15 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One key, in-process: the lock-free local store against Bucket4j's {@code LOCK_FREE} local bucket. Both buckets are
  * large enough (10^9 tokens, 10^9/s) never to deny, so this measures the acquire path itself. Run with {@code -t 1}
- * and {@code -t 2}.
+ * and {@code -t 2}. {@code bucket4jLockFreeMillisByKey} adds the map lookup a keyed limiter needs (the store's
+ * {@code acquire} takes a key; Bucket4j's local bucket is a single object).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -46,6 +49,9 @@ public class LocalAcquireBenchmark {
             .withSynchronizationStrategy(SynchronizationStrategy.LOCK_FREE)
             .build();
 
+    /** Bucket4j found by key, as a keyed limiter must: the store looks its bucket up in a map on every call. */
+    private final ConcurrentHashMap<String, LocalBucket> byKey = new ConcurrentHashMap<>(Map.of("key", lockFreeMillis));
+
     @Benchmark
     public boolean tokenplaneLocalStore() {
         return store.acquire("key", spec, 1, 0).toCompletableFuture().join().granted();
@@ -55,6 +61,11 @@ public class LocalAcquireBenchmark {
     @Benchmark
     public boolean bucket4jLockFreeMillis() {
         return lockFreeMillis.tryConsume(1);
+    }
+
+    @Benchmark
+    public boolean bucket4jLockFreeMillisByKey() {
+        return byKey.get("key").tryConsume(1);
     }
 
     /** Bucket4j's default, nanosecond time. */

@@ -3,8 +3,10 @@ package dev.tokenplane.benchmarks;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.InMemoryFormat;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.PartitioningStrategyConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.partition.strategy.StringPartitioningStrategy;
 import dev.tokenplane.store.hazelcast.BucketMapSettings;
 import dev.tokenplane.store.hazelcast.HazelcastBucketStore;
 import dev.tokenplane.store.hazelcast.IdleExpiry;
@@ -30,6 +32,15 @@ final class Members {
     }
 
     static HazelcastInstance start(InMemoryFormat format, IdleExpiry expiry, InMemoryFormat bucket4jFormat) {
+        return start(format, expiry, bucket4jFormat, false);
+    }
+
+    /**
+     * @param colocate partition the tokenplane map by the part of a key after {@code @} (Hazelcast's
+     *                 {@link StringPartitioningStrategy}), so keys that share it share a partition
+     */
+    static HazelcastInstance start(InMemoryFormat format, IdleExpiry expiry, InMemoryFormat bucket4jFormat,
+                                   boolean colocate) {
         Config config = new Config();
         config.setClusterName("bench-" + UUID.randomUUID());
         config.setProperty("hazelcast.logging.type", "none");
@@ -43,6 +54,10 @@ final class Members {
         join.getTcpIpConfig().setEnabled(true).addMember("127.0.0.1:" + port);
         HazelcastBucketStore.configure(config, TOKENPLANE_MAP, BucketMapSettings.defaults()
                 .withInMemoryFormat(format).withIdleExpiry(expiry).withSweepInterval(Duration.ZERO));
+        if (colocate) {
+            config.getMapConfig(TOKENPLANE_MAP).setPartitioningStrategyConfig(
+                    new PartitioningStrategyConfig(StringPartitioningStrategy.class.getName()));
+        }
         // Bucket4j's own serializers, so it does not fall back to Java serialization either.
         HazelcastProxyManager.addCustomSerializers(config.getSerializationConfig(), 10_000);
         config.getMapConfig(BUCKET4J_MAP).setInMemoryFormat(bucket4jFormat).setBackupCount(1);

@@ -69,9 +69,10 @@ final class BucketProcessors {
     }
 
     /**
-     * Many acquires in one call: for each key, its commands in order. Answers, per key, the results in the same order.
+     * Many acquires in one call: for each key, its commands in order. Answers, per key, the results in the same order
+     * ({@link ResultArrays}).
      */
-    static final class AcquireBatch extends MultiKeyProcessor<ArrayList<AcquireResult>> {
+    static final class AcquireBatch extends MultiKeyProcessor<long[]> {
         private Map<String, List<AcquireCommand>> commands;
 
         AcquireBatch() {
@@ -83,21 +84,21 @@ final class BucketProcessors {
         }
 
         @Override
-        MultiKeyProcessor<ArrayList<AcquireResult>> copyForOperation() {
+        MultiKeyProcessor<long[]> copyForOperation() {
             return new AcquireBatch(entryTtl, commands);
         }
 
         @Override
-        Transition<ArrayList<AcquireResult>> apply(String key, BucketState current, long now) {
+        Transition<long[]> apply(String key, BucketState current, long now) {
             List<AcquireCommand> mine = commands.get(key);
-            ArrayList<AcquireResult> results = new ArrayList<>(mine.size());
+            List<AcquireResult> results = new ArrayList<>(mine.size());
             BucketState s = current;
             for (AcquireCommand c : mine) {
                 Transition<AcquireResult> t = BucketMath.acquire(s, c.spec(), c.tokens(), c.maxWaitMs(), now);
                 s = t.next();
                 results.add(t.result());
             }
-            return new Transition<>(s, results);
+            return new Transition<>(s, ResultArrays.encode(results));
         }
 
         @Override
@@ -297,6 +298,30 @@ final class BucketProcessors {
         @Override
         public int getClassId() {
             return StoreDataSerializableFactory.READ;
+        }
+
+        @Override
+        void writeFields(ObjectDataOutput out) {
+        }
+
+        @Override
+        void readFields(ObjectDataInput in) {
+        }
+    }
+
+    /** Removes the bucket; answers whether there was one. */
+    static final class Remove extends BucketProcessor<Boolean> {
+        Remove() {
+        }
+
+        @Override
+        Transition<Boolean> apply(String key, BucketState current, long now) {
+            return new Transition<>(null, current != null);
+        }
+
+        @Override
+        public int getClassId() {
+            return StoreDataSerializableFactory.REMOVE;
         }
 
         @Override

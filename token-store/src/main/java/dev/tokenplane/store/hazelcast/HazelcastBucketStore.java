@@ -202,7 +202,7 @@ public final class HazelcastBucketStore implements BucketStore {
         }
         if (byKey.size() == 1) {
             String key = commands.get(0).key();
-            return submit(key, new BucketProcessors.AcquireBatch(entryTtl, byKey), results -> List.copyOf(results));
+            return submit(key, new BucketProcessors.AcquireBatch(entryTtl, byKey), ResultArrays::decodeAll);
         }
         if (partitionCalls == null) {
             return complete(map.submitToKeys(byKey.keySet(), new BucketProcessors.AcquireBatch(entryTtl, byKey)),
@@ -214,16 +214,15 @@ public final class HazelcastBucketStore implements BucketStore {
                 mine.put(key, byKey.get(key));
             }
             return new BucketProcessors.AcquireBatch(entryTtl, mine);
-        }), responses -> inRequestOrder(commands, partitionCalls.<ArrayList<AcquireResult>>results(responses)));
+        }), responses -> inRequestOrder(commands, partitionCalls.<long[]>results(responses)));
     }
 
-    private static List<AcquireResult> inRequestOrder(List<AcquireCommand> commands,
-                                                      Map<String, ? extends List<AcquireResult>> perKey) {
+    private static List<AcquireResult> inRequestOrder(List<AcquireCommand> commands, Map<String, long[]> perKey) {
         Map<String, Integer> next = new HashMap<>(perKey.size() * 2);
         List<AcquireResult> results = new ArrayList<>(commands.size());
         for (AcquireCommand c : commands) {
             int i = next.merge(c.key(), 1, Integer::sum) - 1;
-            results.add(perKey.get(c.key()).get(i));
+            results.add(ResultArrays.decode(perKey.get(c.key()), i));
         }
         return results;
     }
@@ -258,7 +257,7 @@ public final class HazelcastBucketStore implements BucketStore {
 
     @Override
     public CompletionStage<Boolean> remove(String key) {
-        return complete(map.deleteAsync(key), Function.identity());
+        return submit(key, new BucketProcessors.Remove(), Function.identity());
     }
 
     /**

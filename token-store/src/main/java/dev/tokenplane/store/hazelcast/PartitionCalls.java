@@ -7,6 +7,7 @@ import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.impl.MapEntries;
 import com.hazelcast.map.impl.MapService;
 import com.hazelcast.map.impl.proxy.MapProxyImpl;
+import com.hazelcast.partition.PartitioningStrategy;
 import com.hazelcast.spi.impl.NodeEngine;
 import com.hazelcast.spi.impl.operationservice.OperationService;
 
@@ -29,6 +30,8 @@ import java.util.function.Function;
 final class PartitionCalls {
 
     private final String mapName;
+    /** The map's key partitioning, so a key lands where single-key operations send it. */
+    private final PartitioningStrategy<?> partitioning;
     private final SerializationService serialization;
     private final IPartitionService partitions;
     private final OperationService operations;
@@ -36,6 +39,7 @@ final class PartitionCalls {
     PartitionCalls(MapProxyImpl<?, ?> proxy) {
         NodeEngine nodeEngine = proxy.getNodeEngine();
         this.mapName = proxy.getName();
+        this.partitioning = proxy.getPartitionStrategy();
         this.serialization = nodeEngine.getSerializationService();
         this.partitions = nodeEngine.getPartitionService();
         this.operations = nodeEngine.getOperationService();
@@ -50,7 +54,7 @@ final class PartitionCalls {
         Map<Integer, List<String>> names = new HashMap<>();
         Map<Integer, Set<Data>> data = new HashMap<>();
         for (String key : keys) {
-            Data dataKey = serialization.toData(key);
+            Data dataKey = serialization.toData(key, partitioning);
             int partition = partitions.getPartitionId(dataKey);
             names.computeIfAbsent(partition, p -> new ArrayList<>(2)).add(key);
             data.computeIfAbsent(partition, p -> new LinkedHashSet<>(4)).add(dataKey);

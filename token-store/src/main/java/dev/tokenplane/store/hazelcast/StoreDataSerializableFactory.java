@@ -23,6 +23,7 @@ final class StoreDataSerializableFactory implements DataSerializableFactory {
     static final int STATES_BACKUP = 10;
     static final int IDLE_PREDICATE = 11;
     static final int PARTITION_BATCH = 12;
+    static final int REMOVE = 13;
 
     @Override
     public IdentifiedDataSerializable create(int classId) {
@@ -38,6 +39,7 @@ final class StoreDataSerializableFactory implements DataSerializableFactory {
             case STATES_BACKUP -> new StatesBackup<>();
             case IDLE_PREDICATE -> new IdlePredicate();
             case PARTITION_BATCH -> new PartitionBatchFactory();
+            case REMOVE -> new BucketProcessors.Remove();
             default -> throw new IllegalArgumentException("unknown tokenplane store class id " + classId);
         };
     }

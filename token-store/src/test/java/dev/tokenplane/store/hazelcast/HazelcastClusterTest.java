@@ -209,13 +209,13 @@ class HazelcastClusterTest {
      */
     @Test
     void shouldExpireIdleBucketsWithHazelcastEntryTtl() {
-        // Given 10 buckets with a 1 s idle TTL, one drained bucket refilling 1 token/s (full again in 10 s), and one
+        // Given 10 buckets with a 1 s idle TTL, one drained bucket refilling 0.1 token/s (full again in 100 s), and one
         // without a TTL
         BucketSpec shortTtl = BucketSpec.of(10, 10).withIdleTtlMillis(1_000);
         for (int i = 0; i < 10; i++) {
             await(expiringStores.get(i % 3).acquire("expiring-" + i, shortTtl, 1, 0));
         }
-        await(expiringStores.get(0).acquire("drained", BucketSpec.of(10, 1).withIdleTtlMillis(1_000), 10, 0));
+        await(expiringStores.get(0).acquire("drained", BucketSpec.of(10, 0.1).withIdleTtlMillis(1_000), 10, 0));
         await(expiringStores.get(1).acquire("forever", BucketSpec.of(10, 10), 1, 0));
         IMap<String, byte[]> map = members.get(0).getMap(EXPIRING);
         assertThat(map.size()).isEqualTo(12);
