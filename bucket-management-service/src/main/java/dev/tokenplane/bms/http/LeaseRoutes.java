@@ -92,14 +92,13 @@ public final class LeaseRoutes implements ApiRoutes {
         long start = System.nanoTime();
         String key = BucketKeys.check("key", ctx.pathParam("key"));
         LeaseBody body = Replies.optionalBody(ctx, LeaseBody.class);
-        long tokens = body == null || body.tokens() == null ? 1 : body.tokens();
+        // a lease never waits: its tokens are the caller's at once, or not at all
+        DecisionService.Request request = DecisionRoutes.request(key, body == null ? null : body.tokens(), 0L, "");
         long ttlMs = body == null || body.ttlMs() == null ? DEFAULT_TTL_MS : body.ttlMs();
-        check(tokens >= 1 && tokens <= Tokens.MAX_CAPACITY,
-                "tokens must be in [1, " + Tokens.MAX_CAPACITY + "] (and <= the bucket's capacity), was " + tokens);
         check(ttlMs >= MIN_TTL_MS && ttlMs <= LeaseLedger.MAX_TTL_MS,
                 "ttlMs must be in [" + MIN_TTL_MS + ", " + LeaseLedger.MAX_TTL_MS + "], was " + ttlMs);
         String client = ctx.get(Auth.CLIENT_ID);
-        CompletionStage<Leased> answer = decisions.acquire(new DecisionService.Request(key, tokens, 0), client)
+        CompletionStage<Leased> answer = decisions.acquire(request, client)
                 .thenCompose(d -> record(d, key, client, ttlMs));
         Replies.then(ctx, Replies.onContext(answer), leased -> {
             metrics.decisionLatency(System.nanoTime() - start);
@@ -112,8 +111,13 @@ public final class LeaseRoutes implements ApiRoutes {
         if (!d.granted() || Boolean.TRUE.equals(d.shadowDenied())) {
             return CompletableFuture.completedFuture(new Leased(d, null, null));
         }
-        return ledger.open(key, client, d.tokens(), ttlMs)
-                .thenApply(o -> new Leased(d, o.leaseId(), o.expiresAt()))
+        CompletionStage<LeaseLedger.Opened> opened;
+        try {
+            opened = ledger.open(key, client, d.tokens(), ttlMs);
+        } catch (RuntimeException e) {
+            opened = CompletableFuture.failedFuture(e);
+        }
+        return opened.thenApply(o -> new Leased(d, o.leaseId(), o.expiresAt()))
                 .exceptionally(e -> {
                     // the tokens are taken either way; without a record they just cannot come back
                     LOG.warn("could not record a lease of {} tokens on {}: {}", d.tokens(), key, e.toString());

@@ -1,6 +1,9 @@
 package dev.tokenplane.bms.leases;
 
 import com.hazelcast.config.Config;
+import com.hazelcast.config.EvictionConfig;
+import com.hazelcast.config.EvictionPolicy;
+import com.hazelcast.config.MaxSizePolicy;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
@@ -20,6 +23,10 @@ import java.util.regex.Pattern;
  * key, partitioned with the bucket) to {@link Lease}, with one synchronous backup and a per-entry TTL equal to the
  * lease's life, so that expired leases leave the map by themselves.
  *
+ * <p>Each member keeps at most {@value #MAX_LEASES_PER_MEMBER} leases: past that Hazelcast evicts the least recently
+ * used, whose unused tokens are then lost (the safe direction), so that a caller creating leases at its full decision
+ * rate cannot fill the members' memory.
+ *
  * <p>A lease id is 128 bits from {@link SecureRandom}, in URL-safe base64 without padding (22 characters): a caller
  * cannot guess another's, and one id serves one bucket and one client only. Ids are capabilities: never log them.
  *
@@ -33,6 +40,8 @@ public final class LeaseLedger {
      * longest lease) still finds its lease when it gives them back.
      */
     public static final long MAX_TTL_MS = 7_200_000;
+    /** The most leases a member keeps (past it, the least recently used go: their tokens are lost). */
+    public static final int MAX_LEASES_PER_MEMBER = 500_000;
     /** Hazelcast's own backstop, should an entry ever be written without its TTL. */
     static final int MAP_TTL_SECONDS = (int) (MAX_TTL_MS / 1000) + 60;
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{22}");
@@ -56,7 +65,9 @@ public final class LeaseLedger {
     /** Adds the lease map and its serializers to a member's configuration, before the member starts. */
     public static void configure(Config config) {
         config.addMapConfig(new MapConfig(MAP).setBackupCount(1).setAsyncBackupCount(0)
-                .setTimeToLiveSeconds(MAP_TTL_SECONDS));
+                .setTimeToLiveSeconds(MAP_TTL_SECONDS)
+                .setEvictionConfig(new EvictionConfig().setEvictionPolicy(EvictionPolicy.LRU)
+                        .setMaxSizePolicy(MaxSizePolicy.PER_NODE).setSize(MAX_LEASES_PER_MEMBER)));
         for (CompactSerializer<?> s : LeaseSerializers.all()) {
             config.getSerializationConfig().getCompactSerializationConfig().addSerializer(s);
         }
@@ -99,10 +110,5 @@ public final class LeaseLedger {
         return Completions.on(map.submitToKey(new LeaseKey(leaseId, key), op), callbacks)
                 .thenApply(t -> t == null || t == LeaseProcessors.REFUSED ? new Lease.Refused()
                         : new Lease.Returned(t));
-    }
-
-    /** Live leases in the whole cluster (for tests and a gauge). */
-    public int size() {
-        return map.size();
     }
 }
