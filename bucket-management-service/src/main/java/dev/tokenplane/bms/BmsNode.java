@@ -23,10 +23,11 @@ import dev.tokenplane.bms.http.Auth;
 import dev.tokenplane.bms.http.BucketRoutes;
 import dev.tokenplane.bms.http.DecisionRoutes;
 import dev.tokenplane.bms.http.Json;
+import dev.tokenplane.bms.http.LeaseRoutes;
 import dev.tokenplane.bms.http.OpsRoutes;
 import dev.tokenplane.bms.http.Readiness;
-import dev.tokenplane.bms.http.ReleaseRoutes;
 import dev.tokenplane.bms.http.RuleRoutes;
+import dev.tokenplane.bms.leases.LeaseLedger;
 import dev.tokenplane.bms.metrics.BmsMetrics;
 import dev.tokenplane.bms.rules.Rule;
 import dev.tokenplane.bms.spi.BmsExtensions;
@@ -121,6 +122,7 @@ public final class BmsNode implements AutoCloseable {
 
         Config hzConfig = HazelcastMember.config(settings);
         StoreBinding.configure(hzConfig, clock);
+        LeaseLedger.configure(hzConfig);
         this.hazelcast = Hazelcast.newHazelcastInstance(hzConfig);
         Executor workers = task -> vertx.executeBlocking(() -> {
             task.run();
@@ -149,7 +151,7 @@ public final class BmsNode implements AutoCloseable {
         List<ApiRoutes> groups = new ArrayList<>(List.of(
                 new RuleRoutes(vertx, rules, metrics, clock),
                 new DecisionRoutes(decisions, metrics),
-                new ReleaseRoutes(decisions, store.store()),
+                new LeaseRoutes(decisions, new LeaseLedger(hazelcast, clock, DIRECT), store.store(), metrics),
                 new BucketRoutes(vertx, store.store(), store.directory(), rules, overrides, history, clock, DIRECT),
                 new AgentRoutes(agents, clock),
                 new OpsRoutes(vertx, readiness, () -> hazelcast.getCluster().getMembers().size(), prometheus)));

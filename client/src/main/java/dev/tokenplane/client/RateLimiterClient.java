@@ -16,8 +16,9 @@ import java.util.concurrent.CompletionStage;
  *   <li><b>Fallback.</b> When no BMS answers in time, the {@link FallbackPolicy} decides, and keeps deciding while a
  *       background probe (with backoff) waits for a BMS to come back; then the client returns to it by itself.</li>
  *   <li><b>Leases</b> (optional, per key): the client takes tokens from the bucket in blocks sized from the rate it
- *       sees, answers from them locally, and gives back what it did not use when the lease ends. Leased tokens are
- *       taken from the bucket, so leasing never lets the bucket's limit be exceeded.</li>
+ *       sees (each block a lease the BMS records), answers from them locally, and gives back what it did not use
+ *       when the lease ends, naming the lease. Leased tokens are taken from the bucket, and the BMS takes back at most
+ *       what a lease took, once, so leasing never lets the bucket's limit be exceeded.</li>
  *   <li><b>Delay mode</b>: {@link #acquire(String, long, Duration)} with a {@code maxWait} holds a request that
  *       cannot be granted now (a BMS reservation, or a denial with a short {@code retryAfter}) in a bounded queue,
  *       resends it when it can succeed, and completes it then.</li>

@@ -25,6 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A BMS in its own JVM, killed with SIGKILL and frozen with SIGSTOP during a run, under three clients, one per
  * fallback policy: each falls back within one timeout, decides as its policy says, goes back to the BMS by itself when
  * it returns (restarted on the same port, or woken up), and once closed leaves no thread and no connection behind.
+ * A lease taken before the kill is gone with the BMS that recorded it: the restarted BMS refuses its release, and the
+ * client loses those tokens rather than putting them into the new bucket.
  */
 class FallbackAndRecoveryTest {
     private static final Duration TIMEOUT = Duration.ofMillis(500);
@@ -39,6 +41,7 @@ class FallbackAndRecoveryTest {
         try {
             // Given a rule of 5 tokens refilling at 0.2/s, and one client per policy that has seen the BMS decide
             bms.rule("fb", "{\"match\":\"fb:*\",\"capacity\":5,\"refillPerSecond\":0.2}");
+            bms.rule("fbl", "{\"match\":\"fbl:*\",\"capacity\":100,\"refillPerSecond\":0.001}");
             // (Vert.x keeps one JVM-wide Cleaner thread from its first use on: start it before counting)
             io.vertx.core.Vertx.vertx().close().await();
             Set<Thread> threadsBefore = Threads.live();
@@ -59,6 +62,11 @@ class FallbackAndRecoveryTest {
                 Await.until(() -> c.acquire("fb:warm").toCompletableFuture().join().source() == DecisionSource.BMS,
                         10_000);
             }
+            // and the LOCAL client holds a lease of fbl:a (its first request alone, then a block of half the bucket)
+            acquireMany(local, "fbl:a", 3);
+            long leased = ((DefaultRateLimiterClient) local).leaseTokensHeld();
+            assertThat(leased).isPositive();
+            assertThat(tokens(bms, "fbl:a")).isEqualTo(100 - 3 - leased);
             double periodsBefore = registry.timer("tokenplane.client.fallback.time").count();
             double fallbackDecisionsBefore = registry.counter("tokenplane.client.fallback.decisions").count();
             int threadsDuring = Threads.live().size();
@@ -97,6 +105,8 @@ class FallbackAndRecoveryTest {
                 Await.until(() -> !c.inFallback(), 10_000);
                 assertThat(c.acquire("fb:back").toCompletableFuture().join().source()).isEqualTo(DecisionSource.BMS);
             }
+            // (the new bucket fbl:a, taken down to 40 by someone else)
+            Http.send(bms.url(), "POST", "/v1/buckets/fbl:a/acquire", null, "{\"tokens\":60}");
 
             // When the BMS hangs (SIGSTOP: connections are accepted, nothing answers)
             bms.pause();
@@ -125,7 +135,8 @@ class FallbackAndRecoveryTest {
                 assertThat(connections(c)).isBetween(1, 4);
             }
 
-            // When the clients close
+            // When the clients close (the LOCAL one giving its leased tokens back)
+            double releasedBefore = registry.counter("tokenplane.client.lease.tokens", "kind", "released").count();
             clients.values().forEach(RateLimiterClient::close);
 
             // Then their connections are closed and their threads gone
@@ -136,13 +147,22 @@ class FallbackAndRecoveryTest {
             assertThat(threadsDuring).isGreaterThan(threadsBefore.size());
             Await.quietly(() -> Threads.startedSince(threadsBefore).isEmpty(), 10_000);
             assertThat(Threads.startedSince(threadsBefore)).isEmpty();
+            // and the release of the lease the killed BMS had recorded was sent, refused, and credited nothing
+            assertThat(registry.counter("tokenplane.client.lease.tokens", "kind", "released").count()
+                    - releasedBefore).isEqualTo(leased);
+            assertThat(tokens(bms, "fbl:a")).isEqualTo(40);
         } finally {
             bms.close();
         }
     }
 
+    private static long tokens(BmsProcess bms, String key) {
+        return Http.send(bms.url(), "GET", "/v1/buckets/" + key, Bms.ADMIN_TOKEN, null).json().getLong("tokens");
+    }
+
     private static RateLimiterClient client(BmsProcess bms, FallbackPolicy policy, SimpleMeterRegistry registry) {
         return RateLimiterClient.builder().bmsUrls(bms.url()).fallbackPolicy(policy)
+                .leases(key -> key.startsWith("fbl:")).leaseDuration(Duration.ofMinutes(10))
                 .timeout(TIMEOUT).attemptTimeout(Duration.ofMillis(300)).maxConnectionsPerUrl(4)
                 .probeBackoff(Backoff.ofMillis(50, 400)).random(new Random(7)).meterRegistry(registry).build();
     }

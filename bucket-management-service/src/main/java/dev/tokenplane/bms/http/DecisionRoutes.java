@@ -94,7 +94,8 @@ public final class DecisionRoutes implements ApiRoutes {
         });
     }
 
-    private static DecisionService.Request request(String key, Long tokens, Long maxWaitMs, String prefix) {
+    /** A validated request: defaults applied, ranges checked, messages naming the fields (after {@code prefix}). */
+    static DecisionService.Request request(String key, Long tokens, Long maxWaitMs, String prefix) {
         long t = tokens == null ? 1 : tokens;
         long w = maxWaitMs == null ? 0 : maxWaitMs;
         check(t >= 1 && t <= Tokens.MAX_CAPACITY,

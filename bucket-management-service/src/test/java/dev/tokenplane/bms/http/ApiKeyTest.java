@@ -52,10 +52,15 @@ class ApiKeyTest {
         assertThat(unknown.status()).isEqualTo(401);
         assertThat(known.status()).isEqualTo(200);
         assertThat(batchWithout.status()).isEqualTo(401);
-        // a lease's release is a decision endpoint too
-        assertThat(api.send("POST", "/v1/buckets/orders:x/release", Map.of("tokens", 1), false).status())
-                .isEqualTo(401);
-        assertThat(api.send("POST", "/v1/buckets/orders:x/release", Map.of("tokens", 1), false,
+        // leases are decision endpoints too, and a lease is its client's alone: another API key cannot release it
+        assertThat(api.send("POST", "/v1/buckets/orders:x/lease", "{}", false).status()).isEqualTo(401);
+        String leaseId = api.send("POST", "/v1/buckets/orders:x/lease", "{}", false,
+                "X-Api-Key", "key-acme-0001").json().get("leaseId").asText();
+        Map<String, Object> release = Map.of("leaseId", leaseId, "tokens", 1);
+        assertThat(api.send("POST", "/v1/buckets/orders:x/release", release, false).status()).isEqualTo(401);
+        assertThat(api.send("POST", "/v1/buckets/orders:x/release", release, false,
+                "X-Api-Key", "key-globex-01").status()).isEqualTo(404);
+        assertThat(api.send("POST", "/v1/buckets/orders:x/release", release, false,
                 "X-Api-Key", "key-acme-0001").status()).isEqualTo(200);
         // the admin token does not stand in for an API key, and admin routes do not take API keys
         assertThat(api.send("POST", "/v1/buckets/orders:x/acquire", "{}", true).status()).isEqualTo(401);

@@ -236,6 +236,22 @@ class BadInputTest {
                 "{\"requests\":[{\"key\":\"bi:k\",\"weight\":1}]}", 400, "validation"));
         c.add(new Case("batch no body", "POST", "/v1/acquire", json(), null, 400, "bad_request"));
 
+        // --- leases (the contract extension): nothing is taken, nothing given back
+        String lease = "/v1/buckets/bi:k/lease";
+        String release = "/v1/buckets/bi:k/release";
+        c.add(new Case("lease tokens zero", "POST", lease, json(), "{\"tokens\":0}", 400, "validation"));
+        c.add(new Case("lease above the capacity", "POST", lease, json(), "{\"tokens\":11}", 400, "validation"));
+        c.add(new Case("lease ttl too short", "POST", lease, json(), "{\"ttlMs\":0}", 400, "validation"));
+        c.add(new Case("lease ttl too long", "POST", lease, json(), "{\"ttlMs\":7200001}", 400, "validation"));
+        c.add(new Case("lease with a wait", "POST", lease, json(), "{\"maxWaitMs\":10}", 400, "validation"));
+        c.add(new Case("release without a lease", "POST", release, json(), "{\"tokens\":5}", 400, "validation"));
+        c.add(new Case("release malformed lease id", "POST", release, json(),
+                "{\"leaseId\":\"../../x\",\"tokens\":5}", 400, "validation"));
+        c.add(new Case("release lease id as number", "POST", release, json(), "{\"leaseId\":1,\"tokens\":5}", 400,
+                "validation"));
+        c.add(new Case("release unknown lease", "POST", release, json(),
+                "{\"leaseId\":\"AAAAAAAAAAAAAAAAAAAAAA\",\"tokens\":5}", 404, "not_found"));
+
         // --- overrides
         String override = "/v1/buckets/bi:k/override";
         c.add(new Case("override missing capacity", "PUT", override, admin(), "{\"refillPerSecond\":1}", 400,

@@ -24,7 +24,8 @@ import java.util.function.Supplier;
  *   <li>{@code tokenplane.client.fallback.time}: how long each period without a BMS lasted (a timer, recorded when it
  *       ends) and {@code tokenplane.client.fallback.active} (a long task timer while it lasts)</li>
  *   <li>{@code tokenplane.client.retries}, {@code tokenplane.client.lease.renewals},
- *       {@code tokenplane.client.lease.tokens{kind=leased|released}}</li>
+ *       {@code tokenplane.client.lease.tokens{kind=leased|released|dropped}} (dropped: unused tokens of a grant
+ *       the BMS recorded no lease for, which cannot go back)</li>
  *   <li>gauges {@code tokenplane.client.connections} (open connections to the BMS) and
  *       {@code tokenplane.client.delay.queue} (requests waiting in delay mode)</li>
  * </ul>
@@ -41,6 +42,7 @@ public final class ClientMetrics {
     private final Counter renewals;
     private final Counter leased;
     private final Counter released;
+    private final Counter dropped;
     private final List<Gauge> gauges = new CopyOnWriteArrayList<>();
 
     public ClientMetrics(MeterRegistry registryOrNull) {
@@ -60,6 +62,7 @@ public final class ClientMetrics {
         renewals = Counter.builder("tokenplane.client.lease.renewals").register(registry);
         leased = Counter.builder("tokenplane.client.lease.tokens").tag("kind", "leased").register(registry);
         released = Counter.builder("tokenplane.client.lease.tokens").tag("kind", "released").register(registry);
+        dropped = Counter.builder("tokenplane.client.lease.tokens").tag("kind", "dropped").register(registry);
     }
 
     private Counter decisionCounter(String outcome, String source) {
@@ -100,6 +103,10 @@ public final class ClientMetrics {
 
     public void released(long tokens) {
         released.increment(tokens);
+    }
+
+    public void dropped(long tokens) {
+        dropped.increment(tokens);
     }
 
     /** A gauge of this client, removed from the registry on {@link #close()}. */

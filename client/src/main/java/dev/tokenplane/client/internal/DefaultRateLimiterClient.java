@@ -12,6 +12,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +49,8 @@ public final class DefaultRateLimiterClient implements RateLimiterClient {
     /** Under the BMS's default body limit (64 KiB). */
     private static final long MAX_BATCH_BYTES = 60_000;
     private static final long MAX_WAIT_MS = 3_600_000;
+    /** The BMS keeps a lease at most this long (its {@code ttlMs} limit). */
+    private static final long MAX_LEASE_TTL_MS = 7_200_000;
 
     private final RateLimiterClientConfig config;
     private final Vertx vertx;
@@ -60,6 +63,7 @@ public final class DefaultRateLimiterClient implements RateLimiterClient {
     private final LocalFallback fallback;
     private final LeaseBook leases;
     private final long timeoutMs;
+    private final long leaseTtlMs;
     private final AtomicInteger waiting = new AtomicInteger();
     private final Set<CompletableFuture<Decision>> delayed = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -83,9 +87,13 @@ public final class DefaultRateLimiterClient implements RateLimiterClient {
         this.fallback = new LocalFallback(config.fallbackPolicy(), config.fallbackShare(),
                 config.fallbackDefaultLimit(), config.maxTrackedKeys(), clock);
         long leaseMs = config.leaseDuration().toMillis();
+        long sweepMs = Math.max(10, leaseMs / 4);
+        // the BMS keeps a lease a little longer than this client keeps its tokens: until the sweep that ends it has run
+        // and its release has had the whole timeout to arrive
+        this.leaseTtlMs = Math.min(MAX_LEASE_TTL_MS, leaseMs + sweepMs + timeoutMs + 1_000);
         this.leases = new LeaseBook(new RemoteLeases(), clock, new LeaseMath.Policy(leaseMs, config.leaseMaxShare()),
                 metrics, config.maxTrackedKeys());
-        this.sweepTimer = vertx.setPeriodic(Math.max(10, leaseMs / 4), id -> {
+        this.sweepTimer = vertx.setPeriodic(sweepMs, id -> {
             leases.expireDue();
             fallback.evictIdle();
         });
@@ -412,7 +420,9 @@ public final class DefaultRateLimiterClient implements RateLimiterClient {
         return null;
     }
 
-    /** Leases over HTTP: renewals are decisions (with the fallback), releases are sent once. */
+    /**
+     * Leases over HTTP: renewals are decisions (with the fallback), blocks are BMS leases, releases name their lease.
+     */
     private final class RemoteLeases implements LeaseBook.Backend {
         @Override
         public boolean available() {
@@ -425,14 +435,35 @@ public final class DefaultRateLimiterClient implements RateLimiterClient {
         }
 
         @Override
-        public CompletionStage<?> release(String key, long tokens) {
+        public CompletionStage<LeaseBook.Grant> lease(String key, long tokens) {
+            if (availability.down()) {
+                return fallbackDecision(key, tokens, 0).thenApply(d -> new LeaseBook.Grant(d, null));
+            }
+            return call(Wire.bucketPath(key, "lease"), Wire.leaseBody(tokens, leaseTtlMs), reply -> {
+                JsonObject body = reply.body().toJsonObject();
+                Decision d = Wire.decision(body);
+                fallback.learn(d);
+                return new LeaseBook.Grant(d, body.getString("leaseId"));
+            }, () -> new LeaseBook.Grant(fallback.decide(key, tokens, 0, availability.retryAfterMs(clock.millis())),
+                    null));
+        }
+
+        @Override
+        public CompletionStage<?> release(String key, String leaseId, long tokens) {
             if (availability.down()) {
                 return CompletableFuture.completedFuture(null);
             }
-            // never resent: a release that reached the BMS and lost its answer would credit twice
-            return transport.post(Wire.bucketPath(key, "release"), Wire.releaseBody(tokens),
-                            System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs), 0)
-                    .onFailure(e -> LOG.debug("release of {} tokens failed: {}", tokens, e.toString()))
+            // Retried like a decision: the BMS ends a lease at its first release, so a resent one (after an answer
+            // that got lost) is refused with a 404 and credits nothing. A 404 (a lease the BMS no longer holds:
+            // expired, or lost with a restart) loses the tokens, the safe direction.
+            return transport.post(Wire.bucketPath(key, "release"), Wire.releaseBody(leaseId, tokens),
+                            System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs))
+                    .onSuccess(r -> {
+                        if (r.status() != 200) {
+                            LOG.debug("release of {} tokens of {} refused: {}", tokens, key, r.status());
+                        }
+                    })
+                    .onFailure(e -> LOG.debug("release of {} tokens of {} failed: {}", tokens, key, e.toString()))
                     .toCompletionStage().exceptionally(e -> null);
         }
     }

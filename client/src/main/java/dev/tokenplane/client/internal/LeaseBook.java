@@ -38,12 +38,25 @@ public final class LeaseBook {
         /** Acquire {@code tokens} with no wait: a BMS decision, or the fallback's when no BMS answers. */
         CompletionStage<Decision> acquire(String key, long tokens);
 
-        /** Give back unused tokens. Not retried: a lost release loses tokens, which is the safe direction. */
-        CompletionStage<?> release(String key, long tokens);
+        /**
+         * Acquire {@code tokens} with no wait as a BMS lease: the decision, and the lease to give unused tokens back
+         * under (null when there is none: denied, decided by the fallback, or not recorded by the BMS).
+         */
+        CompletionStage<Grant> lease(String key, long tokens);
+
+        /**
+         * Give back unused tokens of BMS lease {@code leaseId}. The BMS takes at most what the lease took, once; a
+         * release it refuses, or that never arrives, loses the tokens, which is the safe direction.
+         */
+        CompletionStage<?> release(String key, String leaseId, long tokens);
+    }
+
+    /** A decision, and the BMS lease of its tokens (null when none). */
+    public record Grant(Decision decision, String leaseId) {
     }
 
     /** Marks an entry being forgotten; compared by identity. */
-    private static final LeaseState EVICTED = new LeaseState(0, 0, 0, null, 0, 0, 0, 0, null, 0, 0, 0);
+    private static final LeaseState EVICTED = new LeaseState(0, null, 0, 0, null, 0, 0, 0, 0, null, 0, 0, 0);
 
     private static final class Entry {
         final AtomicReference<LeaseState> state = new AtomicReference<>(LeaseState.EMPTY);
@@ -120,11 +133,17 @@ public final class LeaseBook {
         }
     }
 
-    /** Asks the BMS for {@code block} tokens; falls back to {@code n} alone when the block is denied or refused. */
+    /**
+     * Asks the BMS for {@code block} tokens (as a lease when more than the request needs); falls back to {@code n}
+     * alone when the block is denied or refused.
+     */
     private CompletionStage<Decision> renew(String key, Entry e, long n, long block, CompletableFuture<Void> done) {
         CompletableFuture<Decision> result = new CompletableFuture<>();
-        backend.acquire(key, block).whenComplete((d, err) -> {
+        CompletionStage<Grant> asked = block > n ? backend.lease(key, block)
+                : backend.acquire(key, block).thenApply(d -> new Grant(d, null));
+        asked.whenComplete((g, err) -> {
             Throwable cause = unwrap(err);
+            Decision d = g == null ? null : g.decision();
             if (block > n && cause instanceof InvalidRequestException) {
                 update(e, LeaseMath::refuseBlocks);
                 single(key, e, n, done, result);
@@ -137,7 +156,7 @@ public final class LeaseBook {
                 result.complete(new Decision(key, d.granted(), n, d.remaining(), d.capacity(), d.refillPerSecond(),
                         d.waitMs(), d.retryAfterMs(), d.ruleId(), d.source()));
             } else if (d.granted()) {
-                result.complete(granted(key, e, n, block - n, d, done));
+                result.complete(granted(key, e, n, block - n, g.leaseId(), d, done));
             } else if (block > n) {
                 single(key, e, n, done, result);
             } else {
@@ -160,7 +179,7 @@ public final class LeaseBook {
                 end(e, LeaseMath::failed, done);
                 result.complete(d);
             } else if (d.granted()) {
-                result.complete(granted(key, e, n, 0, d, done));
+                result.complete(granted(key, e, n, 0, null, d, done));
             } else {
                 end(e, s -> LeaseMath.denied(s, d.retryAfterMs(), observation(d), clock.millis()), done);
                 result.complete(d);
@@ -168,8 +187,10 @@ public final class LeaseBook {
         });
     }
 
-    private Decision granted(String key, Entry e, long n, long extra, Decision d, CompletableFuture<Void> done) {
-        LeaseState after = end(e, s -> LeaseMath.granted(s, extra, observation(d), clock.millis(), policy), done);
+    private Decision granted(String key, Entry e, long n, long extra, String leaseId, Decision d,
+                             CompletableFuture<Void> done) {
+        LeaseState after = end(e, s -> LeaseMath.granted(s, extra, leaseId, observation(d), clock.millis(), policy),
+                done);
         if (extra > 0) {
             metrics.renewal(extra);
         }
@@ -200,7 +221,7 @@ public final class LeaseBook {
 
     /**
      * Gives back the unused tokens of every lease that has ended, and forgets keys idle for a while. Returns the
-     * tokens given back.
+     * tokens the ended leases held (given back, or dropped when there was no BMS lease to give them back under).
      */
     public long expireDue() {
         long now = clock.millis();
@@ -213,8 +234,8 @@ public final class LeaseBook {
                     break;
                 }
                 if (LeaseMath.expired(s, now)) {
-                    if (e.state.compareAndSet(s, s.withTokens(0))) {
-                        giveBack(me.getKey(), s.tokens());
+                    if (e.state.compareAndSet(s, s.ended())) {
+                        giveBack(me.getKey(), s);
                         given += s.tokens();
                         break;
                     }
@@ -239,8 +260,8 @@ public final class LeaseBook {
                 if (s == EVICTED || s.tokens() == 0) {
                     break;
                 }
-                if (ref.compareAndSet(s, s.withTokens(0))) {
-                    pending.add(giveBack(me.getKey(), s.tokens()).toCompletableFuture());
+                if (ref.compareAndSet(s, s.ended())) {
+                    pending.add(giveBack(me.getKey(), s).toCompletableFuture());
                     break;
                 }
             }
@@ -248,9 +269,14 @@ public final class LeaseBook {
         return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new));
     }
 
-    private CompletionStage<?> giveBack(String key, long tokens) {
-        metrics.released(tokens);
-        return backend.release(key, tokens);
+    /** Gives back the tokens of lease {@code s}, which has just ended (the state no longer holds them). */
+    private CompletionStage<?> giveBack(String key, LeaseState s) {
+        if (s.leaseId() == null) {
+            metrics.dropped(s.tokens());
+            return CompletableFuture.completedFuture(null);
+        }
+        metrics.released(s.tokens());
+        return backend.release(key, s.leaseId(), s.tokens());
     }
 
     /** Tokens held in leases now, over every key. */

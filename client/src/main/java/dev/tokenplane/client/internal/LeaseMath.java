@@ -21,10 +21,19 @@ import java.util.concurrent.CompletableFuture;
  * The first renewal of a key asks for n alone (nothing is known yet).
  *
  * <h2>Why leasing never over-admits</h2>
- * A renewal is a plain acquire of {@code block} tokens: they leave the bucket before this client hands any of them out.
- * A token is either handed out (taken from the lease by a compare-and-set) or given back (the lease emptied by a
- * compare-and-set), never both; what the BMS accepts back is at most what it gave. So the tokens handed out are at most
- * the tokens the bucket gave, which the bucket bounds by {@code capacity + refill * elapsed}.
+ * A renewal is an acquire of {@code block} tokens (a BMS lease when the block is larger than the request, a plain
+ * acquire otherwise): they leave the bucket before this client hands any of them out. A token is either handed out
+ * (taken from the lease by a compare-and-set) or given back (the lease emptied by a compare-and-set), never both; what
+ * the BMS accepts back is at most what it gave. So the tokens handed out are at most the tokens the bucket gave, which
+ * the bucket bounds by {@code capacity + refill * elapsed}.
+ *
+ * <h2>Which BMS lease the unused tokens go back under</h2>
+ * The BMS credits a release only against a lease it recorded, at most the tokens of that lease, once. The client keeps
+ * the id of its latest lease: a renewal starts when the lease holds fewer than the n tokens of a request, so what is
+ * left of the older lease (under n) joins the new block, and the unused tokens of both go back under the new id. They
+ * are at most {@code leftover + block - n < block}, within what the new lease took, so the BMS takes them all. A grant
+ * without a lease id (the BMS could not record it) keeps the older id; tokens with no id to go back under are dropped.
+ * Every way a release fails loses tokens, the safe direction.
  */
 public final class LeaseMath {
 
@@ -93,8 +102,9 @@ public final class LeaseMath {
             double sample = demand * 1000.0 / Math.max(1, now - s.lastRenewalAt());
             rate = rate == 0 ? sample : (rate + sample) / 2;
         }
-        LeaseState next = new LeaseState(s.tokens(), s.expiresAt(), s.deniedUntil(), renewal, s.capacity(),
-                s.refillPerSecond(), s.bucketRemaining(), s.observedAt(), s.ruleId(), rate, now, s.maxBlock());
+        LeaseState next = new LeaseState(s.tokens(), s.leaseId(), s.expiresAt(), s.deniedUntil(), renewal,
+                s.capacity(), s.refillPerSecond(), s.bucketRemaining(), s.observedAt(), s.ruleId(), rate, now,
+                s.maxBlock());
         return new Renewal(next, blockSize(next, n, now, policy));
     }
 
@@ -120,25 +130,28 @@ public final class LeaseMath {
 
     /**
      * The renewal got its block: {@code extra} tokens (the block less what the request that renewed used) join the
-     * lease, which now lasts until {@code now + duration}.
+     * lease, which now lasts until {@code now + duration}. Unused tokens go back under {@code leaseId}, the BMS lease
+     * of the block, when it has one; else under the lease held so far (see the class comment).
      */
-    public static LeaseState granted(LeaseState s, long extra, Observation o, long now, Policy policy) {
-        return new LeaseState(s.tokens() + extra, now + policy.durationMs(), 0, null, o.capacity(),
-                o.refillPerSecond(), o.remaining(), now, o.ruleId(), s.ratePerSecond(), s.lastRenewalAt(),
-                s.maxBlock());
+    public static LeaseState granted(LeaseState s, long extra, String leaseId, Observation o, long now,
+                                     Policy policy) {
+        return new LeaseState(s.tokens() + extra, leaseId != null ? leaseId : s.leaseId(),
+                now + policy.durationMs(), 0, null, o.capacity(), o.refillPerSecond(), o.remaining(), now,
+                o.ruleId(), s.ratePerSecond(), s.lastRenewalAt(), s.maxBlock());
     }
 
     /** The BMS denied the request too: deny it here for {@code retryAfterMs}. */
     public static LeaseState denied(LeaseState s, long retryAfterMs, Observation o, long now) {
-        return new LeaseState(s.tokens(), s.expiresAt(), now + Math.max(1, retryAfterMs), null, o.capacity(),
-                o.refillPerSecond(), o.remaining(), now, o.ruleId(), s.ratePerSecond(), s.lastRenewalAt(),
-                s.maxBlock());
+        return new LeaseState(s.tokens(), s.leaseId(), s.expiresAt(), now + Math.max(1, retryAfterMs), null,
+                o.capacity(), o.refillPerSecond(), o.remaining(), now, o.ruleId(), s.ratePerSecond(),
+                s.lastRenewalAt(), s.maxBlock());
     }
 
     /** The renewal ended without a BMS answer (an error, or the fallback decided). */
     public static LeaseState failed(LeaseState s) {
-        return new LeaseState(s.tokens(), s.expiresAt(), s.deniedUntil(), null, s.capacity(), s.refillPerSecond(),
-                s.bucketRemaining(), s.observedAt(), s.ruleId(), s.ratePerSecond(), s.lastRenewalAt(), s.maxBlock());
+        return new LeaseState(s.tokens(), s.leaseId(), s.expiresAt(), s.deniedUntil(), null, s.capacity(),
+                s.refillPerSecond(), s.bucketRemaining(), s.observedAt(), s.ruleId(), s.ratePerSecond(),
+                s.lastRenewalAt(), s.maxBlock());
     }
 
     /**
@@ -146,7 +159,7 @@ public final class LeaseMath {
      * what the request needs alone. The renewal stays in flight.
      */
     public static LeaseState refuseBlocks(LeaseState s) {
-        return new LeaseState(s.tokens(), s.expiresAt(), s.deniedUntil(), s.renewal(), s.capacity(),
+        return new LeaseState(s.tokens(), s.leaseId(), s.expiresAt(), s.deniedUntil(), s.renewal(), s.capacity(),
                 s.refillPerSecond(), s.bucketRemaining(), s.observedAt(), s.ruleId(), s.ratePerSecond(),
                 s.lastRenewalAt(), 1);
     }

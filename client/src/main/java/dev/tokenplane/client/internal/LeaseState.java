@@ -6,6 +6,8 @@ import java.util.concurrent.CompletableFuture;
  * One key's lease, immutable: the tokens this client holds for the key, and what it last learnt about the bucket.
  *
  * @param tokens          whole tokens leased and not yet used
+ * @param leaseId         the BMS lease to give unused tokens back under (the latest one granted), null when there
+ *                        is none: unused tokens are then dropped, which is the safe direction
  * @param expiresAt       epoch ms when the unused tokens go back to the BMS
  * @param deniedUntil     epoch ms before which a request the lease cannot cover is denied here (the BMS denied the
  *                        same request moments ago with this retry time); 0 for none
@@ -20,15 +22,21 @@ import java.util.concurrent.CompletableFuture;
  * @param maxBlock        the most tokens one renewal may ask for (1 once the BMS refused a block, as a leaky bucket
  *                        does), 0 for no limit of its own
  */
-public record LeaseState(long tokens, long expiresAt, long deniedUntil, CompletableFuture<Void> renewal,
-                         long capacity, double refillPerSecond, long bucketRemaining, long observedAt, String ruleId,
-                         double ratePerSecond, long lastRenewalAt, long maxBlock) {
+public record LeaseState(long tokens, String leaseId, long expiresAt, long deniedUntil,
+                         CompletableFuture<Void> renewal, long capacity, double refillPerSecond, long bucketRemaining,
+                         long observedAt, String ruleId, double ratePerSecond, long lastRenewalAt, long maxBlock) {
 
     /** A key with no lease and nothing learnt yet. */
-    public static final LeaseState EMPTY = new LeaseState(0, 0, 0, null, 0, 0, 0, 0, null, 0, 0, 0);
+    public static final LeaseState EMPTY = new LeaseState(0, null, 0, 0, null, 0, 0, 0, 0, null, 0, 0, 0);
 
     LeaseState withTokens(long newTokens) {
-        return new LeaseState(newTokens, expiresAt, deniedUntil, renewal, capacity, refillPerSecond, bucketRemaining,
+        return new LeaseState(newTokens, leaseId, expiresAt, deniedUntil, renewal, capacity, refillPerSecond,
+                bucketRemaining, observedAt, ruleId, ratePerSecond, lastRenewalAt, maxBlock);
+    }
+
+    /** The lease given back (or dropped): no tokens, and no BMS lease to name any more. */
+    LeaseState ended() {
+        return new LeaseState(0, null, expiresAt, deniedUntil, renewal, capacity, refillPerSecond, bucketRemaining,
                 observedAt, ruleId, ratePerSecond, lastRenewalAt, maxBlock);
     }
 }

@@ -29,8 +29,12 @@ final class Wire {
         return Buffer.buffer("{\"tokens\":" + tokens + ",\"maxWaitMs\":" + maxWaitMs + "}");
     }
 
-    static Buffer releaseBody(long tokens) {
-        return Buffer.buffer("{\"tokens\":" + tokens + "}");
+    static Buffer leaseBody(long tokens, long ttlMs) {
+        return Buffer.buffer("{\"tokens\":" + tokens + ",\"ttlMs\":" + ttlMs + "}");
+    }
+
+    static Buffer releaseBody(String leaseId, long tokens) {
+        return new JsonObject().put("leaseId", leaseId).put("tokens", tokens).toBuffer();
     }
 
     static Buffer batchBody(List<AcquireRequest> requests) {

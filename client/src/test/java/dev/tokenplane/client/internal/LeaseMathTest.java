@@ -26,7 +26,7 @@ class LeaseMathTest {
     @Test
     void shouldTakeFromTheLeaseUntilItRunsOut() {
         // Given a lease of 5 tokens
-        LeaseState s = LeaseMath.granted(LeaseState.EMPTY, 5, BUCKET_1000, T0, POLICY);
+        LeaseState s = leased(5);
 
         // When requests take 2, then 3
         LeaseMath.Step first = LeaseMath.decide(s, 2, T0 + 1);
@@ -63,7 +63,7 @@ class LeaseMathTest {
     @Test
     void shouldSizeTheBlockFromTheRateSeenTimesTheLeaseDuration() {
         // Given a bucket of 1000 (refill 100/s) holding 900, and a lease last renewed at T0
-        LeaseState s = withLastRenewal(LeaseMath.granted(LeaseState.EMPTY, 0, BUCKET_1000, T0, POLICY), T0);
+        LeaseState s = withLastRenewal(leased(0), T0);
 
         // When 40 tokens were asked for in the 200 ms since (200/s)
         LeaseMath.Renewal r = LeaseMath.startRenewal(s, 1, 40, T0 + 200, POLICY, new CompletableFuture<>());
@@ -75,12 +75,12 @@ class LeaseMathTest {
 
     @Test
     void shouldCapTheBlockAtTheShareOfCapacityAndWhatTheBucketHolds() {
-        LeaseState s = withLastRenewal(LeaseMath.granted(LeaseState.EMPTY, 0, BUCKET_1000, T0, POLICY), T0);
+        LeaseState s = withLastRenewal(leased(0), T0);
 
         // 10 000 tokens/s of demand wants 10 000; half the capacity is 500
         long byShare = LeaseMath.startRenewal(s, 1, 1_000, T0 + 100, POLICY, new CompletableFuture<>()).block();
         // a bucket seen with 50 left 1 s ago holds about 50 + 100 = 150
-        LeaseState low = withLastRenewal(LeaseMath.granted(LeaseState.EMPTY, 0,
+        LeaseState low = withLastRenewal(LeaseMath.granted(LeaseState.EMPTY, 0, "lease-1",
                 new LeaseMath.Observation(1_000, 100, 50, "r"), T0, POLICY), T0);
         long byBucket = LeaseMath.startRenewal(low, 1, 10_000, T0 + 1_000, POLICY, new CompletableFuture<>())
                 .block();
@@ -91,7 +91,7 @@ class LeaseMathTest {
 
     @Test
     void shouldNeverAskForLessThanTheRequest() {
-        LeaseState empty = withLastRenewal(LeaseMath.granted(LeaseState.EMPTY, 0,
+        LeaseState empty = withLastRenewal(LeaseMath.granted(LeaseState.EMPTY, 0, "lease-1",
                 new LeaseMath.Observation(1_000, 100, 0, "r"), T0, POLICY), T0);
 
         assertThat(LeaseMath.startRenewal(empty, 7, 0, T0 + 10, POLICY, new CompletableFuture<>()).block())
@@ -100,7 +100,7 @@ class LeaseMathTest {
 
     @Test
     void shouldAskForSingleRequestsOnceTheBmsRefusedABlock() {
-        LeaseState s = withLastRenewal(LeaseMath.granted(LeaseState.EMPTY, 0, BUCKET_1000, T0, POLICY), T0);
+        LeaseState s = withLastRenewal(leased(0), T0);
         LeaseState refused = LeaseMath.failed(LeaseMath.refuseBlocks(s));
 
         assertThat(LeaseMath.startRenewal(refused, 1, 1_000, T0 + 100, POLICY, new CompletableFuture<>()).block())
@@ -109,7 +109,7 @@ class LeaseMathTest {
 
     @Test
     void shouldEndTheLeaseWithTokensToGiveBackOnlyAfterItsDurationAndWithNoRenewalInFlight() {
-        LeaseState s = LeaseMath.granted(LeaseState.EMPTY, 30, BUCKET_1000, T0, POLICY);
+        LeaseState s = leased(30);
         LeaseState renewing = LeaseMath.startRenewal(s, 40, 40, T0 + 1_000, POLICY, new CompletableFuture<>())
                 .next();
 
@@ -120,8 +120,30 @@ class LeaseMathTest {
     }
 
     @Test
+    void shouldGiveUnusedTokensBackUnderTheLatestLeaseTheBmsRecorded() {
+        // Given a lease of 5 under BMS lease L1, of which 4 are used
+        LeaseState s = LeaseMath.granted(LeaseState.EMPTY, 5, "L1", BUCKET_1000, T0, POLICY);
+        s = ((LeaseMath.Take) LeaseMath.decide(s, 4, T0 + 1)).next();
+
+        // When a request for 3 renews it with a block of 10 (7 extra), under L2
+        LeaseState renewed = LeaseMath.granted(s, 7, "L2", BUCKET_1000, T0 + 2, POLICY);
+        // or with a single request (nothing extra, no lease), or a block the BMS recorded no lease for
+        LeaseState single = LeaseMath.granted(s, 0, null, BUCKET_1000, T0 + 2, POLICY);
+        LeaseState unrecorded = LeaseMath.granted(s, 7, null, BUCKET_1000, T0 + 2, POLICY);
+
+        // Then the 1 left of L1 and the 7 extra go back under L2 (8 < the 10 it took); without a new lease, under L1
+        assertThat(renewed.tokens()).isEqualTo(8);
+        assertThat(renewed.leaseId()).isEqualTo("L2");
+        assertThat(single.leaseId()).isEqualTo("L1");
+        assertThat(unrecorded.leaseId()).isEqualTo("L1");
+        // and once given back, no lease is named any more
+        assertThat(renewed.ended().tokens()).isZero();
+        assertThat(renewed.ended().leaseId()).isNull();
+    }
+
+    @Test
     void shouldForgetAKeyOnlyWhenIdleEmptyAndNotDenied() {
-        LeaseState s = LeaseMath.granted(LeaseState.EMPTY, 0, BUCKET_1000, T0, POLICY);
+        LeaseState s = leased(0);
         LeaseState denied = LeaseMath.denied(s, 60_000, BUCKET_1000, T0);
 
         assertThat(LeaseMath.idle(s, T0 + 9_999, 10_000)).isFalse();
@@ -130,8 +152,13 @@ class LeaseMathTest {
         assertThat(LeaseMath.idle(denied, T0 + 10_000, 10_000)).isFalse();
     }
 
+    /** A lease of {@code tokens} granted at T0 from a bucket of 1000. */
+    private static LeaseState leased(long tokens) {
+        return LeaseMath.granted(LeaseState.EMPTY, tokens, "lease-1", BUCKET_1000, T0, POLICY);
+    }
+
     private static LeaseState withLastRenewal(LeaseState s, long at) {
-        return new LeaseState(s.tokens(), s.expiresAt(), s.deniedUntil(), s.renewal(), s.capacity(),
+        return new LeaseState(s.tokens(), s.leaseId(), s.expiresAt(), s.deniedUntil(), s.renewal(), s.capacity(),
                 s.refillPerSecond(), s.bucketRemaining(), s.observedAt(), s.ruleId(), s.ratePerSecond(), at,
                 s.maxBlock());
     }

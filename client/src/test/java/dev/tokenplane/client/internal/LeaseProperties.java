@@ -2,6 +2,7 @@ package dev.tokenplane.client.internal;
 
 import dev.tokenplane.client.Decision;
 import dev.tokenplane.client.DecisionSource;
+import dev.tokenplane.bms.leases.Lease;
 import dev.tokenplane.client.InvalidRequestException;
 import dev.tokenplane.store.FakeClock;
 import dev.tokenplane.store.AcquireResult;
@@ -20,7 +21,9 @@ import net.jqwik.api.statistics.Statistics;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -30,10 +33,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Leases never over-admit: over random schedules of acquires by several leasing clients of one bucket, renewals whose
  * answers arrive late and in any order, lease ends that give tokens back, and time passing, the tokens the clients
  * grant never exceed {@code capacity + refill * elapsed}, and every token the bucket gave is either granted, held in
- * a lease, or given back.
+ * a lease, or given back. Each release names a lease the BMS recorded and never asks for more than that lease took.
  *
- * <p>The BMS is a {@link LocalBucketStore} on a fake clock (the same bucket maths); its answers are queued and
- * delivered when the schedule says, so renewals overlap with other requests, lease ends and the passing of time.
+ * <p>The BMS is a {@link LocalBucketStore} on a fake clock (the same bucket maths) and a ledger of leases applying the
+ * BMS's own rule ({@link Lease#release}); its answers are queued and delivered when the schedule says, so renewals
+ * overlap with other requests, lease ends and the passing of time.
  */
 class LeaseProperties {
     private static final String KEY = "tenant:k";
@@ -59,11 +63,16 @@ class LeaseProperties {
         final LocalBucketStore store;
         final BucketSpec spec;
         final Deque<Runnable> pending = new ArrayDeque<>();
+        final Map<String, Lease> ledger = new HashMap<>();
+        final long leaseTtlMs;
         long given;
         long credited;
+        long leases;
+        long refused;
 
-        Bucket(FakeClock clock, long capacity, long refillPerSecond) {
+        Bucket(FakeClock clock, long capacity, long refillPerSecond, long leaseTtlMs) {
             this.clock = clock;
+            this.leaseTtlMs = leaseTtlMs;
             this.store = new LocalBucketStore(clock);
             this.spec = BucketSpec.of(capacity, refillPerSecond);
         }
@@ -75,7 +84,16 @@ class LeaseProperties {
 
         @Override
         public CompletionStage<Decision> acquire(String key, long tokens) {
-            CompletableFuture<Decision> answer = new CompletableFuture<>();
+            return lease(key, tokens, false).thenApply(LeaseBook.Grant::decision);
+        }
+
+        @Override
+        public CompletionStage<LeaseBook.Grant> lease(String key, long tokens) {
+            return lease(key, tokens, true);
+        }
+
+        private CompletionStage<LeaseBook.Grant> lease(String key, long tokens, boolean lease) {
+            CompletableFuture<LeaseBook.Grant> answer = new CompletableFuture<>();
             // the bucket decides when the request arrives, which the schedule picks
             pending.add(() -> {
                 AcquireResult r = store.acquire(key, spec, tokens, 0).toCompletableFuture().join();
@@ -83,21 +101,34 @@ class LeaseProperties {
                     answer.completeExceptionally(new InvalidRequestException("validation", "too many tokens"));
                     return;
                 }
+                String leaseId = null;
                 if (r.granted()) {
                     given += tokens;
+                    if (lease) {
+                        leaseId = "L" + ++leases;
+                        ledger.put(leaseId, new Lease(null, tokens, clock.millis() + leaseTtlMs));
+                    }
                 }
                 long retryAfter = r instanceof AcquireResult.Denied d ? d.retryAfterMs() : 0;
-                answer.complete(new Decision(key, r.granted(), tokens, r.remaining(), r.capacity(),
-                        r.refillPerSecond(), 0, retryAfter, "rule", DecisionSource.BMS));
+                answer.complete(new LeaseBook.Grant(new Decision(key, r.granted(), tokens, r.remaining(),
+                        r.capacity(), r.refillPerSecond(), 0, retryAfter, "rule", DecisionSource.BMS), leaseId));
             });
             return answer;
         }
 
         @Override
-        public CompletionStage<?> release(String key, long tokens) {
+        public CompletionStage<?> release(String key, String leaseId, long tokens) {
             CompletableFuture<Void> answer = new CompletableFuture<>();
             pending.add(() -> {
-                credited += store.credit(key, Tokens.toNano(tokens)).toCompletableFuture().join();
+                Lease.Release r = Lease.release(ledger.get(leaseId), null, tokens, clock.millis());
+                if (r instanceof Lease.Returned returned) {
+                    ledger.remove(leaseId);
+                    // the client never gives back more than the lease it names took
+                    assertThat(returned.tokens()).isEqualTo(tokens);
+                    credited += store.credit(key, Tokens.toNano(returned.tokens())).toCompletableFuture().join();
+                } else {
+                    refused += tokens; // the lease had expired: the tokens are lost
+                }
                 answer.complete(null);
             });
             return answer;
@@ -112,9 +143,9 @@ class LeaseProperties {
         // Given leasing clients of one bucket
         FakeClock clock = new FakeClock();
         long start = clock.millis();
-        Bucket bucket = new Bucket(clock, capacity, refillPerSecond);
-        ClientMetrics metrics = new ClientMetrics(null);
         LeaseMath.Policy policy = new LeaseMath.Policy(500, 0.5);
+        Bucket bucket = new Bucket(clock, capacity, refillPerSecond, policy.durationMs() + 1_000);
+        ClientMetrics metrics = new ClientMetrics(null);
         List<LeaseBook> books = new ArrayList<>();
         for (int i = 0; i < clients; i++) {
             books.add(new LeaseBook(bucket, clock, policy, metrics, 100));
@@ -150,6 +181,8 @@ class LeaseProperties {
             assertThat(bucket.given).isEqualTo(granted[0] + held + released);
             assertThat(bucket.credited).isLessThanOrEqualTo(Tokens.toNano(released));
         }
+        // (a release arriving after its lease expired loses its tokens: counted, not an error)
+        Statistics.label("releases refused as expired").collect(bucket.refused > 0);
         // (the schedules do exercise leases: most runs grant from them, and many give tokens back)
         Statistics.label("grants from leases").collect(fromLeases[0] > 0);
         Statistics.label("tokens given back").collect(released > 0);
