@@ -206,9 +206,9 @@ public final class SizingLoop implements SizingTask {
 
     /**
      * Resizes each bucket atomically through the store, then records the resizes made (a bucket may have gone since
-     * it was drained). The calls fan out and the tick waits for them; continuations run here, on the tick's thread,
-     * never on the Hazelcast thread that completed a call (which may not make remote calls). Answers how many were
-     * made.
+     * it was drained), the history in one call per partition. The calls fan out and the tick waits for them; what
+     * follows runs here, on the tick's thread, never on the Hazelcast thread that completed a call (which may not make
+     * remote calls). Answers how many were made.
      */
     private int apply(List<Planned> resized, long now) throws Exception {
         List<CompletableFuture<Optional<BucketState>>> calls = new ArrayList<>(resized.size());
@@ -220,24 +220,21 @@ public final class SizingLoop implements SizingTask {
                     .toCompletableFuture());
         }
         await(CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)));
-        List<CompletableFuture<Void>> records = new ArrayList<>();
+        Map<String, ResizeHistory.Resize> made = new HashMap<>();
         for (int i = 0; i < resized.size(); i++) {
             if (calls.get(i).join().isPresent()) {
-                records.add(record(resized.get(i), now));
+                Planned r = resized.get(i);
+                SizingDecision d = r.decision();
+                String reason = reason(d);
+                services.metrics().resized(r.ruleId(), d.direction() == Direction.GROW ? "grow" : "shrink");
+                LOG.debug("resized bucket '{}' ({}) {} -> {} tokens, {} tokens/s: {}", r.key(), r.ruleId(),
+                        d.previousCapacity(), d.capacity(), String.format(Locale.ROOT, "%.3f", d.refillPerSecond()),
+                        reason);
+                made.put(r.key(), new ResizeHistory.Resize(now, d.capacity(), d.refillPerSecond(), reason));
             }
         }
-        await(CompletableFuture.allOf(records.toArray(CompletableFuture[]::new)));
-        return records.size();
-    }
-
-    private CompletableFuture<Void> record(Planned r, long now) {
-        SizingDecision d = r.decision();
-        String reason = reason(d);
-        services.metrics().resized(r.ruleId(), d.direction() == Direction.GROW ? "grow" : "shrink");
-        LOG.debug("resized bucket '{}' ({}) {} -> {} tokens, {} tokens/s: {}", r.key(), r.ruleId(),
-                d.previousCapacity(), d.capacity(), String.format(Locale.ROOT, "%.3f", d.refillPerSecond()), reason);
-        return services.history().record(r.key(), new ResizeHistory.Resize(now, d.capacity(), d.refillPerSecond(),
-                reason)).toCompletableFuture();
+        await(services.history().recordAll(made));
+        return made.size();
     }
 
     /** The history's reason: the policy's rule, and the figures it acted on. */

@@ -101,7 +101,6 @@ class AdaptiveSizingTest {
             assertThat(observed.resizes("sz-grow", "shrink")).isZero();
             assertThat(logs.lines()).filteredOn(l -> l.contains("resized bucket '" + key + "'"))
                     .hasSize(steps.size()).last().asString().contains("-> 40 tokens, 40.000 tokens/s: grow_demand");
-            System.out.println("growth history: " + grown.get("history"));
         }
     }
 
@@ -126,7 +125,6 @@ class AdaptiveSizingTest {
             assertThat(later.get("history")).isEqualTo(shed.get("history"));
             assertThat(observed.resizes("sz-hot", "shrink")).isEqualTo(steps.size());
             assertThat(observed.resizes("sz-hot", "grow")).isZero();
-            System.out.println("shed history: " + shed.get("history"));
         }
     }
 
