@@ -70,18 +70,35 @@ class AdaptiveSizingTest {
         return URLEncoder.encode(key, StandardCharsets.UTF_8);
     }
 
+    /**
+     * Waits until the loop has brought {@code key} to {@code capacity}, checks that it then stays there, unchanged,
+     * for ten more ticks, and answers the bucket as it was when it got there.
+     */
+    private static JsonNode settlesAt(String key, long capacity) {
+        Await.until(() -> observed.capacity(key) == capacity);
+        JsonNode reached = observed.bucket(key);
+        observed.awaitTicks(10);
+        JsonNode later = observed.bucket(key);
+        assertThat(later.get("capacity").asLong()).isEqualTo(capacity);
+        assertThat(later.get("history")).as("no resize once there").isEqualTo(reached.get("history"));
+        return reached;
+    }
+
+    /** Every resize in {@code bucket}'s history went {@code direction} for {@code reason}; /metrics counted each. */
+    private static void assertOnlyResizes(String rule, JsonNode bucket, String direction, String reason) {
+        assertThat(Observed.reasons(bucket)).allMatch(r -> r.startsWith(reason));
+        assertThat(observed.resizes(rule, direction)).isEqualTo(Observed.capacities(bucket).size());
+        assertThat(observed.resizes(rule, "grow".equals(direction) ? "shrink" : "grow")).isZero();
+    }
+
     @Test
     void shouldGrowStepByStepToMaxWhenDemandExceedsHighThresholdAtLowCpuThenStop() throws Exception {
         // Given a server bucket of 10 tokens (10/s), max 40, its server at 10 % CPU, asked for about 200 tokens/s
         rule("sz-grow", "sz-grow-1", 10, 10, 5, 40);
         String key = "server/sz-grow-1";
         try (Traffic traffic = new Traffic(api).load("sz-grow-1", 0.10).demand(List.of(key), 10)) {
-            // When the loop runs, Then the capacity climbs to max
-            Await.until(() -> observed.capacity(key) == 40);
-            JsonNode grown = observed.bucket(key);
-            // ...and stays there while the demand goes on
-            observed.awaitTicks(10);
-            JsonNode later = observed.bucket(key);
+            // When the loop runs, Then the capacity climbs to max, and stays there while the demand goes on
+            JsonNode grown = settlesAt(key, 40);
 
             List<Long> steps = Observed.capacities(grown);
             assertThat(steps).as("one growth step at a time, at most x1.5 (rounded up), ending at max")
@@ -91,14 +108,10 @@ class AdaptiveSizingTest {
                 assertThat(step).isLessThanOrEqualTo((long) Math.ceil(previous * 1.5));
                 previous = step;
             }
-            assertThat(Observed.reasons(grown)).allMatch(r -> r.startsWith("grow_demand"));
+            assertOnlyResizes("sz-grow", grown, "grow", "grow_demand");
             assertThat(grown.get("refillPerSecond").asDouble()).isEqualTo(40.0); // the rule's ratio, 1/s per token
             assertThat(grown.get("lastResizedAt").asLong()).isEqualTo(Observed.times(grown).get(steps.size() - 1));
             assertThat(Observed.times(grown)).isSorted();
-            assertThat(later.get("capacity").asLong()).isEqualTo(40);
-            assertThat(later.get("history")).isEqualTo(grown.get("history"));
-            assertThat(observed.resizes("sz-grow", "grow")).isEqualTo(steps.size());
-            assertThat(observed.resizes("sz-grow", "shrink")).isZero();
             assertThat(logs.lines()).filteredOn(l -> l.contains("resized bucket '" + key + "'"))
                     .hasSize(steps.size()).last().asString().contains("-> 40 tokens, 40.000 tokens/s: grow_demand");
         }
@@ -111,20 +124,13 @@ class AdaptiveSizingTest {
         String key = "server/sz-hot-1";
         try (Traffic traffic = new Traffic(api).load("sz-hot-1", 0.95).demand(List.of(key), 1)) {
             // When the loop runs, Then it sheds down to min and stays there
-            Await.until(() -> observed.capacity(key) == 5);
-            JsonNode shed = observed.bucket(key);
-            observed.awaitTicks(10);
-            JsonNode later = observed.bucket(key);
+            JsonNode shed = settlesAt(key, 5);
 
             List<Long> steps = Observed.capacities(shed);
             assertThat(steps).hasSizeGreaterThanOrEqualTo(2).isSortedAccordingTo((a, b) -> Long.compare(b, a))
                     .doesNotHaveDuplicates().endsWith(5L);
-            assertThat(Observed.reasons(shed)).allMatch(r -> r.startsWith("shrink_pressure"));
+            assertOnlyResizes("sz-hot", shed, "shrink", "shrink_pressure");
             assertThat(shed.get("refillPerSecond").asDouble()).isEqualTo(2.5);
-            assertThat(later.get("capacity").asLong()).isEqualTo(5);
-            assertThat(later.get("history")).isEqualTo(shed.get("history"));
-            assertThat(observed.resizes("sz-hot", "shrink")).isEqualTo(steps.size());
-            assertThat(observed.resizes("sz-hot", "grow")).isZero();
         }
     }
 
