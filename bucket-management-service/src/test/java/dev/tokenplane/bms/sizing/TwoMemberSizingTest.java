@@ -1,9 +1,9 @@
 package dev.tokenplane.bms.sizing;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import dev.tokenplane.bms.BmsMain;
+import dev.tokenplane.bms.buckets.ResizeHistory;
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.Await;
 import dev.tokenplane.bms.support.CountingStore;
@@ -11,6 +11,7 @@ import dev.tokenplane.bms.support.TestCluster;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -38,25 +39,44 @@ class TwoMemberSizingTest {
                     && members[0].getPartitionService().isClusterSafe());
             // ...and client buckets tied to no server (they follow their own demand), some owned by each member
             Api api = cluster.api(0);
-            assertThat(api.put("/v1/rules/sz-two", Map.of("match", "two:*", "capacity", 10, "refillPerSecond", 10,
-                    "minCapacity", 5, "maxCapacity", 40, "adaptive", Map.of("enabled", true))).status())
-                    .isEqualTo(201);
+            Map<String, Object> rule = new HashMap<>(Map.of("match", "two:*", "capacity", 10, "refillPerSecond", 10,
+                    "minCapacity", 5, "maxCapacity", 40, "adaptive", Map.of("enabled", true)));
+            assertThat(api.put("/v1/rules/sz-two", rule).status()).isEqualTo(201);
             List<String> keys = new ArrayList<>();
             for (int i = 0; i < 12; i++) {
                 keys.add("two:k" + i);
             }
-            for (String key : keys) {
+            List<String> all = new ArrayList<>(keys);
+            all.add("two:solo"); // a bucket without traffic, to be removed
+            for (String key : all) {
                 assertThat(api.send("POST", "/v1/buckets/" + key + "/acquire", Map.of(), false).status())
                         .isEqualTo(200);
             }
-            List<Set<String>> owned = List.of(ownedBy(members[0], keys), ownedBy(members[1], keys));
+            List<Set<String>> owned = List.of(ownedBy(members[0], all), ownedBy(members[1], all));
             assertThat(owned).allSatisfy(mine -> assertThat(mine).isNotEmpty());
+            Observed[] observed = {new Observed(api), new Observed(cluster.api(1))};
 
             // When every bucket is asked for far more than it holds, through member 0 only
-            Observed observed = new Observed(api);
             try (Traffic traffic = new Traffic(api).demand(keys, 10)) {
-                Await.until(() -> keys.stream().allMatch(k -> observed.capacity(k) == 40));
+                Await.until(() -> keys.stream().allMatch(k -> observed[0].capacity(k) == 40));
+
+                // Then each bucket's sizing state lives with it, on its owner
+                for (int m = 0; m < 2; m++) {
+                    Set<String> states = new HashSet<>(members[m].<String, byte[]>getMap(SizingStates.MAP)
+                            .localKeySet());
+                    states.retainAll(all);
+                    assertThat(states).isEqualTo(owned.get(m));
+                }
+                // ...and when a bucket goes, its sizing state follows at the next tick
+                assertThat(cluster.node(0).services().store().remove("two:solo").toCompletableFuture().get())
+                        .isTrue();
+                Await.until(() -> !members[0].getMap(SizingStates.MAP).containsKey("two:solo"));
             }
+            // (the loop leaves the buckets alone from here: their rule stops being adaptive)
+            rule.put("adaptive", Map.of("enabled", false));
+            assertThat(api.put("/v1/rules/sz-two", rule).status()).isEqualTo(200);
+            observed[0].awaitTicks(2);
+            observed[1].awaitTicks(2);
 
             // Then each bucket was resized only by the member that owns it, once per resize in its history
             int recorded = 0;
@@ -65,8 +85,8 @@ class TwoMemberSizingTest {
                 assertThat(calls).as("member %d resized something", m).isNotEmpty();
                 assertThat(owned.get(m)).as("member %d resized only its own buckets", m).containsAll(calls);
                 for (String key : owned.get(m)) {
-                    JsonNode bucket = observed.bucket(key);
-                    List<Long> times = Observed.times(bucket);
+                    List<Long> times = cluster.node(0).services().history().get(key).toCompletableFuture().get()
+                            .map(h -> h.history().stream().map(ResizeHistory.Resize::at).toList()).orElse(List.of());
                     assertThat(calls.stream().filter(key::equals).count()).as(key).isEqualTo(times.size());
                     for (int i = 1; i < times.size(); i++) {
                         assertThat(times.get(i) - times.get(i - 1)).as("%s: one resize per tick", key)
@@ -75,21 +95,11 @@ class TwoMemberSizingTest {
                     recorded += times.size();
                 }
             }
-            double counted = observed.resizes("sz-two", "grow")
-                    + new Observed(cluster.api(1)).resizes("sz-two", "grow");
-            assertThat(counted).isEqualTo(recorded);
-
-            // ...and each bucket's sizing state lives with it, on its owner
-            for (int m = 0; m < 2; m++) {
-                Set<String> states = new HashSet<>(members[m].<String, byte[]>getMap(SizingStates.MAP).localKeySet());
-                states.retainAll(keys);
-                assertThat(states).isEqualTo(owned.get(m));
+            double counted = 0;
+            for (Observed o : observed) {
+                counted += o.resizes("sz-two", "grow") + o.resizes("sz-two", "shrink");
             }
-
-            // When a bucket goes, Then its sizing state follows at the next tick
-            String gone = owned.get(1).iterator().next();
-            assertThat(cluster.node(1).services().store().remove(gone).toCompletableFuture().get()).isTrue();
-            Await.until(() -> !members[0].getMap(SizingStates.MAP).containsKey(gone));
+            assertThat(counted).isEqualTo(recorded);
         }
     }
 
