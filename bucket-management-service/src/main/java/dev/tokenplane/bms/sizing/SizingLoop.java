@@ -151,8 +151,8 @@ public final class SizingLoop implements SizingTask {
         return keys;
     }
 
-    /** A decision to resize {@code key}, a bucket of rule {@code ruleId}. */
-    private record Planned(String key, String ruleId, SizingDecision decision) {
+    /** A decision to resize {@code key}, a bucket of rule {@code ruleId}, to the decision's refill. */
+    private record Planned(String key, String ruleId, SizingDecision decision, long ratePerMilli) {
     }
 
     /** One tick's decisions: the new states of the buckets sized, and the resizes to make. */
@@ -199,7 +199,7 @@ public final class SizingLoop implements SizingTask {
             SizingDecision d = policy.decide(now, input);
             next.put(key, d.state());
             if (d.resized()) {
-                resized.add(new Planned(key, rule.id(), d));
+                resized.add(new Planned(key, rule.id(), d, Tokens.ratePerMilli(d.refillPerSecond())));
             }
         }
     }
@@ -216,8 +216,7 @@ public final class SizingLoop implements SizingTask {
             SizingDecision d = r.decision();
             calls.add(services.overrides().isPinned(r.key(), services.clock().millis())
                     ? CompletableFuture.completedFuture(Optional.empty()) // pinned during the tick: the override wins
-                    : services.store().resize(r.key(), d.capacity(), Tokens.ratePerMilli(d.refillPerSecond()))
-                    .toCompletableFuture());
+                    : services.store().resize(r.key(), d.capacity(), r.ratePerMilli()).toCompletableFuture());
         }
         await(CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)));
         Map<String, ResizeHistory.Resize> made = new HashMap<>();
@@ -227,9 +226,11 @@ public final class SizingLoop implements SizingTask {
                 SizingDecision d = r.decision();
                 String reason = reason(d);
                 services.metrics().resized(r.ruleId(), d.direction() == Direction.GROW ? "grow" : "shrink");
-                LOG.debug("resized bucket '{}' ({}) {} -> {} tokens, {} tokens/s: {}", r.key(), r.ruleId(),
-                        d.previousCapacity(), d.capacity(), String.format(Locale.ROOT, "%.3f", d.refillPerSecond()),
-                        reason);
+                if (LOG.isDebugEnabled()) {
+                    LOG.debug("resized bucket '{}' ({}) {} -> {} tokens, {} tokens/s: {}", r.key(), r.ruleId(),
+                            d.previousCapacity(), d.capacity(),
+                            String.format(Locale.ROOT, "%.3f", d.refillPerSecond()), reason);
+                }
                 made.put(r.key(), new ResizeHistory.Resize(now, d.capacity(), d.refillPerSecond(), reason));
             }
         }
