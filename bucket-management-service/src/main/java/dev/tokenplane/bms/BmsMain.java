@@ -1,9 +1,12 @@
 package dev.tokenplane.bms;
 
+import dev.tokenplane.bms.sizing.SizingLoop;
+import dev.tokenplane.bms.spi.BmsExtensions;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
+import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -60,10 +63,15 @@ public final class BmsMain {
         start(settings);
     }
 
+    /** The features the service runs with beyond the core: the adaptive sizing loop. */
+    public static BmsExtensions extensions() {
+        return BmsExtensions.NONE.withSizing(SizingLoop::new);
+    }
+
     private static void start(BmsSettings settings) {
         BmsNode node;
         try {
-            node = BmsNode.start(settings);
+            node = BmsNode.start(settings, extensions(), InstantSource.system());
         } catch (Exception e) {
             System.err.println("bms: could not start: " + e.getMessage());
             org.slf4j.LoggerFactory.getLogger(BmsMain.class).error("start failed", e);

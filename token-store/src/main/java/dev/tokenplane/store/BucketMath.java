@@ -194,7 +194,7 @@ public final class BucketMath {
     public static Transition<DemandSample> drainDemand(BucketState s, long now) {
         long to = Math.max(now, s.windowStart());
         DemandSample sample = new DemandSample(s.attempted(), s.granted(), s.windowStart(), to, s.capacity(),
-                s.ratePerMilli());
+                s.ratePerMilli(), s.generation());
         return new Transition<>(s.withCounters(0, 0, to), sample);
     }
 

@@ -1,8 +1,12 @@
 package dev.tokenplane.store;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -67,6 +71,28 @@ public interface BucketStore extends AutoCloseable {
 
     /** Read and reset an existing bucket's demand counters. Empty when there is no bucket. */
     CompletionStage<Optional<DemandSample>> drainDemand(String key);
+
+    /**
+     * {@link #drainDemand(String)} for many keys in as few calls as the store can make (one per owning member for
+     * Hazelcast, which is a local call for the keys of {@link #ownedKeys()}). The answer maps each key that has a bucket
+     * to its sample; keys without one are left out. Each key is drained atomically; the keys are not drained together.
+     * This default makes one call per key, all at once.
+     */
+    default CompletionStage<Map<String, DemandSample>> drainDemandAll(Collection<String> keys) {
+        List<String> list = List.copyOf(keys);
+        List<CompletableFuture<Optional<DemandSample>>> calls = new ArrayList<>(list.size());
+        for (String key : list) {
+            calls.add(drainDemand(key).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).thenApply(done -> {
+            Map<String, DemandSample> samples = new HashMap<>(list.size() * 2);
+            for (int i = 0; i < list.size(); i++) {
+                int at = i;
+                calls.get(i).join().ifPresent(s -> samples.put(list.get(at), s));
+            }
+            return samples;
+        });
+    }
 
     /** Remove the bucket; true if there was one. */
     CompletionStage<Boolean> remove(String key);

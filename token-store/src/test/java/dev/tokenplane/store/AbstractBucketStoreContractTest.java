@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -181,9 +182,38 @@ public abstract class AbstractBucketStoreContractTest {
         DemandSample sample = await(store.drainDemand("a")).orElseThrow();
         DemandSample next = await(store.drainDemand("a")).orElseThrow();
 
-        assertThat(sample).isEqualTo(new DemandSample(13, 8, start, start + 1_000, 10, 10_000_000));
+        assertThat(sample).isEqualTo(new DemandSample(13, 8, start, start + 1_000, 10, 10_000_000, 0));
         assertThat(next.attempted()).isZero();
         assertThat(await(store.drainDemand("missing"))).isEmpty();
+    }
+
+    @Test
+    void shouldDrainTheDemandOfManyBucketsAtOnceLeavingOutMissingOnes() {
+        // Given buckets on many keys (so, with Hazelcast, many partitions), one of them from generation 7
+        long start = clock.millis();
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            keys.add("many-" + i);
+            acquire("many-" + i, TEN_PER_SECOND, 1 + i % 5, 0);
+        }
+        acquire("gen", TEN_PER_SECOND.withGeneration(7), 2, 0);
+        clock.advance(500);
+        List<String> asked = new ArrayList<>(keys);
+        asked.add("gen");
+        asked.add("missing");
+
+        // When
+        Map<String, DemandSample> drained = await(store.drainDemandAll(asked));
+
+        // Then every existing bucket answers its own counters, and they start again from zero
+        assertThat(drained).hasSize(41).doesNotContainKey("missing");
+        for (int i = 0; i < 40; i++) {
+            assertThat(drained.get("many-" + i))
+                    .isEqualTo(new DemandSample(1 + i % 5, 1 + i % 5, start, start + 500, 10, 10_000_000, 0));
+        }
+        assertThat(drained.get("gen").generation()).isEqualTo(7);
+        assertThat(await(store.drainDemandAll(keys)).values()).allSatisfy(s -> assertThat(s.attempted()).isZero());
+        assertThat(await(store.drainDemandAll(List.of()))).isEmpty();
     }
 
     @Test

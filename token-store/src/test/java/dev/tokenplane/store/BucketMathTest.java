@@ -216,7 +216,7 @@ class BucketMathTest {
 
         Transition<DemandSample> drained = BucketMath.drainDemand(b[0], T0 + 1_000);
 
-        assertThat(drained.result()).isEqualTo(new DemandSample(12, 6, T0, T0 + 1_000, 10, 1_000_000));
+        assertThat(drained.result()).isEqualTo(new DemandSample(12, 6, T0, T0 + 1_000, 10, 1_000_000, 0));
         assertThat(drained.next().attempted()).isZero();
         assertThat(drained.next().windowStart()).isEqualTo(T0 + 1_000);
     }

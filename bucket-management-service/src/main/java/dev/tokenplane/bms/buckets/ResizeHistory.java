@@ -4,13 +4,16 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
+import com.hazelcast.partition.PartitionService;
 import dev.tokenplane.bms.cluster.Completions;
 import dev.tokenplane.bms.config.ConfigCodec;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 
@@ -46,16 +49,35 @@ public final class ResizeHistory {
     }
 
     private final IMap<String, String> map;
+    private final PartitionService partitions;
     private final Executor callbacks;
 
     public ResizeHistory(HazelcastInstance hazelcast, Executor callbacks) {
         this.map = hazelcast.getMap(MAP);
+        this.partitions = hazelcast.getPartitionService();
         this.callbacks = callbacks;
     }
 
     /** Records one resize of {@code key}, on the key's owner. */
     public CompletionStage<Void> record(String key, Resize resize) {
         return Completions.on(map.submitToKey(key, new Append(ConfigCodec.write(resize))), callbacks);
+    }
+
+    /**
+     * Records one resize of each key of {@code resizes} (the sizing loop records a tick's resizes together), each on
+     * its key's owner, in one call per partition: each call carries only its partition's resizes, and so does its
+     * backup.
+     */
+    public CompletionStage<Void> recordAll(Map<String, Resize> resizes) {
+        Map<Integer, HashMap<String, String>> byPartition = new HashMap<>();
+        resizes.forEach((key, resize) -> byPartition
+                .computeIfAbsent(partitions.getPartition(key).getPartitionId(), p -> new HashMap<>())
+                .put(key, ConfigCodec.write(resize)));
+        List<CompletableFuture<Map<String, Void>>> calls = new ArrayList<>(byPartition.size());
+        for (HashMap<String, String> mine : byPartition.values()) {
+            calls.add(Completions.on(map.submitToKeys(mine.keySet(), new AppendEach(mine)), callbacks));
+        }
+        return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new));
     }
 
     /** The history of {@code key}, if it was ever resized. */
@@ -67,9 +89,22 @@ public final class ResizeHistory {
     record Append(String resize) implements EntryProcessor<String, String, Void> {
         @Override
         public Void process(Map.Entry<String, String> entry) {
-            History current = entry.getValue() == null ? null : ConfigCodec.read(entry.getValue(), History.class);
-            entry.setValue(ConfigCodec.write(History.append(current, ConfigCodec.read(resize, Resize.class), KEEP)));
+            append(entry, resize);
             return null;
         }
+    }
+
+    /** {@link Append} for many keys, each with its own resize. */
+    record AppendEach(HashMap<String, String> resizes) implements EntryProcessor<String, String, Void> {
+        @Override
+        public Void process(Map.Entry<String, String> entry) {
+            append(entry, resizes.get(entry.getKey()));
+            return null;
+        }
+    }
+
+    private static void append(Map.Entry<String, String> entry, String resize) {
+        History current = entry.getValue() == null ? null : ConfigCodec.read(entry.getValue(), History.class);
+        entry.setValue(ConfigCodec.write(History.append(current, ConfigCodec.read(resize, Resize.class), KEEP)));
     }
 }

@@ -8,6 +8,7 @@ import dev.tokenplane.bms.BmsSettings;
 import dev.tokenplane.bms.agents.AgentRegistry;
 import dev.tokenplane.bms.buckets.ResizeHistory;
 import dev.tokenplane.bms.config.ConfigKind;
+import dev.tokenplane.bms.sizing.SizingStates;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -60,6 +61,7 @@ public final class HazelcastMember {
                 .setMaxIdleSeconds(AGENT_MAX_IDLE_SECONDS));
         config.addMapConfig(new MapConfig(ResizeHistory.MAP).setBackupCount(1)
                 .setMaxIdleSeconds(HISTORY_MAX_IDLE_SECONDS));
+        config.addMapConfig(SizingStates.mapConfig());
         return config;
     }
 }

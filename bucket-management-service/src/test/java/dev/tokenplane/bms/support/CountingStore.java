@@ -9,8 +9,11 @@ import dev.tokenplane.store.DemandSample;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Counts the store calls the BMS makes, and passes them on. */
@@ -19,6 +22,8 @@ public final class CountingStore implements BucketStore {
     public final AtomicLong acquires = new AtomicLong();
     public final AtomicLong acquireAlls = new AtomicLong();
     public final AtomicLong acquireAllCommands = new AtomicLong();
+    /** The keys of the resize calls, in order. */
+    public final Queue<String> resized = new ConcurrentLinkedQueue<>();
 
     public CountingStore(BucketStore delegate) {
         this.delegate = delegate;
@@ -54,12 +59,18 @@ public final class CountingStore implements BucketStore {
 
     @Override
     public CompletionStage<Optional<BucketState>> resize(String key, long capacity, long ratePerMilli) {
+        resized.add(key);
         return delegate.resize(key, capacity, ratePerMilli);
     }
 
     @Override
     public CompletionStage<Optional<DemandSample>> drainDemand(String key) {
         return delegate.drainDemand(key);
+    }
+
+    @Override
+    public CompletionStage<Map<String, DemandSample>> drainDemandAll(Collection<String> keys) {
+        return delegate.drainDemandAll(keys);
     }
 
     @Override

@@ -257,13 +257,21 @@ final class BucketProcessors {
         }
     }
 
-    /** {@link BucketMath#drainDemand}: answers the sample, or null when there is no bucket. */
-    static final class DrainDemand extends BucketProcessor<DemandSample> {
+    /**
+     * {@link BucketMath#drainDemand}: answers the sample, or null when there is no bucket. Sent to one key or to the
+     * keys of many partitions at once.
+     */
+    static final class DrainDemand extends MultiKeyProcessor<DemandSample> {
         DrainDemand() {
         }
 
         DrainDemand(boolean entryTtl) {
             super(entryTtl);
+        }
+
+        @Override
+        MultiKeyProcessor<DemandSample> copyForOperation() {
+            return new DrainDemand(entryTtl);
         }
 
         @Override

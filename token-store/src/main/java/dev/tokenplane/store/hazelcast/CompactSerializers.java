@@ -160,7 +160,8 @@ final class CompactSerializers {
         @Override
         public DemandSample read(CompactReader in) {
             return new DemandSample(in.readInt64("attempted"), in.readInt64("granted"), in.readInt64("fromMillis"),
-                    in.readInt64("toMillis"), in.readInt64("capacity"), in.readInt64("ratePerMilli"));
+                    in.readInt64("toMillis"), in.readInt64("capacity"), in.readInt64("ratePerMilli"),
+                    in.readInt64("generation"));
         }
 
         @Override
@@ -171,6 +172,7 @@ final class CompactSerializers {
             out.writeInt64("toMillis", d.toMillis());
             out.writeInt64("capacity", d.capacity());
             out.writeInt64("ratePerMilli", d.ratePerMilli());
+            out.writeInt64("generation", d.generation());
         }
 
         @Override

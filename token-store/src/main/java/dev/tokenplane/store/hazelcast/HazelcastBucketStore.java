@@ -255,6 +255,30 @@ public final class HazelcastBucketStore implements BucketStore {
         return submit(key, new BucketProcessors.DrainDemand(entryTtl), Optional::ofNullable);
     }
 
+    /** One call per owning member, like {@link #acquireAll}; a local one for this member's {@link #ownedKeys()}. */
+    @Override
+    public CompletionStage<Map<String, DemandSample>> drainDemandAll(Collection<String> keys) {
+        if (keys.isEmpty()) {
+            return CompletableFuture.completedFuture(Map.of());
+        }
+        if (partitionCalls == null) {
+            return complete(map.submitToKeys(Set.copyOf(keys), new BucketProcessors.DrainDemand(entryTtl)),
+                    HazelcastBucketStore::withoutMissing);
+        }
+        return complete(partitionCalls.invoke(keys, k -> new BucketProcessors.DrainDemand(entryTtl)),
+                responses -> withoutMissing(partitionCalls.<DemandSample>results(responses)));
+    }
+
+    private static Map<String, DemandSample> withoutMissing(Map<String, DemandSample> samples) {
+        Map<String, DemandSample> present = new HashMap<>(samples.size() * 2);
+        samples.forEach((key, sample) -> {
+            if (sample != null) {
+                present.put(key, sample);
+            }
+        });
+        return present;
+    }
+
     @Override
     public CompletionStage<Boolean> remove(String key) {
         return submit(key, new BucketProcessors.Remove(), Function.identity());

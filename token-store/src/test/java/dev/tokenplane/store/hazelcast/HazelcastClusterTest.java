@@ -151,6 +151,10 @@ class HazelcastClusterTest {
         DemandSample demand = await(remote.drainDemand(key)).orElseThrow();
         assertThat(demand.attempted()).isEqualTo(4);
         assertThat(demand.granted()).isEqualTo(4);
+        assertThat(await(remote.acquire(other, spec, 1, 0))).isInstanceOf(AcquireResult.Granted.class);
+        assertThat(await(remote.drainDemandAll(List.of(key, other, "remote-missing"))))
+                .containsOnlyKeys(key, other)
+                .hasEntrySatisfying(other, d -> assertThat(d.attempted()).isEqualTo(1));
         List<AcquireResult> batch = await(remote.acquireAll(List.of(new AcquireCommand(key, spec, 2, 0),
                 new AcquireCommand(other, spec, 11, 0), new AcquireCommand(key, spec, 2, 0))));
         assertThat(batch.get(0)).isInstanceOf(AcquireResult.Granted.class);

@@ -1,0 +1,250 @@
+package dev.tokenplane.bms.sizing;
+
+import dev.tokenplane.bms.BmsSettings;
+import dev.tokenplane.bms.buckets.ResizeHistory;
+import dev.tokenplane.bms.rules.BucketOverride;
+import dev.tokenplane.bms.rules.Rule;
+import dev.tokenplane.bms.rules.RuleIndex;
+import dev.tokenplane.bms.spi.BmsServices;
+import dev.tokenplane.bms.spi.SizingTask;
+import dev.tokenplane.sizing.AdaptiveSettings;
+import dev.tokenplane.sizing.BucketSize;
+import dev.tokenplane.sizing.DampingConfig;
+import dev.tokenplane.sizing.DemandWindow;
+import dev.tokenplane.sizing.Direction;
+import dev.tokenplane.sizing.SizeLimits;
+import dev.tokenplane.sizing.SizingConfig;
+import dev.tokenplane.sizing.SizingDecision;
+import dev.tokenplane.sizing.SizingInput;
+import dev.tokenplane.sizing.SizingPolicy;
+import dev.tokenplane.sizing.SizingState;
+import dev.tokenplane.store.BucketState;
+import dev.tokenplane.store.DemandSample;
+import dev.tokenplane.store.Tokens;
+import io.micrometer.core.instrument.Timer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The adaptive sizing loop of one member: every {@code BMS_SIZING_INTERVAL_MS} it resizes the buckets whose partitions
+ * this member owns ({@code BucketStore.ownedKeys()}), so every member sizes its own share and there is no leader to
+ * lose. One tick:
+ * <ol>
+ *   <li>drains the demand counters of the owned buckets whose rule is adaptive, in one local call per partition
+ *       ({@code BucketStore.drainDemandAll});</li>
+ *   <li>reads their {@link SizingState}s ({@link SizingStates}, partitioned like the buckets) and takes one snapshot of
+ *       the agents' reports ({@link LoadSignals});</li>
+ *   <li>asks the pure {@link SizingPolicy} about each bucket, with the rule's adaptive settings and bounds; a bucket an
+ *       operator's override pins is held (the policy still follows its demand, so it is warm when the pin goes);</li>
+ *   <li>stores every bucket's new state (holds too), and resizes those the policy resized, each atomically through
+ *       the store ({@code BucketStore.resize}: tokens kept, clamped), refill following capacity at the rule's ratio;</li>
+ *   <li>records each resize: {@code bms_resizes_total{direction,rule}}, the bucket's bounded history (shown with
+ *       {@code lastResizedAt} by {@code GET /v1/buckets/{key}}) and a debug line from this class's logger.</li>
+ * </ol>
+ * The policy holds on missing or stale data: no load report for a server bucket, or a report older than
+ * {@code BMS_AGENT_STALE_MS}.
+ *
+ * <p>While partitions migrate, a bucket may be sized by its old and its new owner in the same round; the store keeps
+ * each resize atomic, and the cooldown in the moved state stops the next one.
+ *
+ * <p>Ticks do not overlap (the BMS runs one at a time, on a worker thread); the class is not meant for concurrent
+ * ticks.
+ */
+public final class SizingLoop implements SizingTask {
+    private static final Logger LOG = LoggerFactory.getLogger(SizingLoop.class);
+    /** The interval the simulator tuned the damping times for (docs/simulation: one tick per simulated second). */
+    private static final long TUNED_INTERVAL_MS = 1000;
+
+    private final BmsServices services;
+    private final SizingPolicy policy;
+    private final SizingStates states;
+    private final long timeoutMs;
+    private final Timer tickTimer;
+
+    /** The loop with {@link #policyConfig(BmsSettings)}; the BMS makes one per member. */
+    public SizingLoop(BmsServices services) {
+        this(services, new SizingPolicy(policyConfig(services.settings())));
+    }
+
+    public SizingLoop(BmsServices services, SizingPolicy policy) {
+        this.services = services;
+        this.policy = policy;
+        this.states = new SizingStates(services.hazelcast());
+        this.timeoutMs = Math.max(10_000, 10 * services.settings().sizingIntervalMs());
+        this.tickTimer = Timer.builder("bms.sizing.tick").description("Time one sizing tick of this member took")
+                .register(services.metrics().registry());
+    }
+
+    /**
+     * The policy's defaults (docs/simulation), with the damping times kept in ticks: the simulator tuned them at one
+     * tick per second (cooldown 2 ticks, no growth for 6 ticks after a shed), so they scale with
+     * {@code BMS_SIZING_INTERVAL_MS}; and a report counts as stale after {@code BMS_AGENT_STALE_MS}, as in
+     * {@code GET /v1/agents}. With a tick much shorter than the agents' interval, two sheds can follow one report.
+     */
+    public static SizingConfig policyConfig(BmsSettings settings) {
+        double ticks = (double) settings.sizingIntervalMs() / TUNED_INTERVAL_MS;
+        DampingConfig damping = DampingConfig.defaults()
+                .withCooldownMillis(Math.round(DampingConfig.DEFAULT_COOLDOWN_MILLIS * ticks))
+                .withGrowthHoldAfterShedMillis(Math.round(DampingConfig.DEFAULT_GROWTH_HOLD_AFTER_SHED_MILLIS * ticks))
+                .withStaleAfterMillis(settings.agentStaleMs());
+        return SizingConfig.defaults().withDamping(damping);
+    }
+
+    @Override
+    public void tick(long nowMillis) throws Exception {
+        long started = System.nanoTime();
+        RuleIndex rules = services.rules().index();
+        List<String> candidates = candidates(rules, services.store().ownedKeys());
+        Round round = new Round(nowMillis, rules);
+        int applied = 0;
+        if (!candidates.isEmpty()) {
+            Map<String, DemandSample> demand = await(services.store().drainDemandAll(candidates));
+            round.run(demand, states.load(demand.keySet()));
+            states.save(round.next);
+            applied = apply(round.resized, nowMillis);
+        }
+        int dropped = states.retainOnly(round.next.keySet());
+        long took = System.nanoTime() - started;
+        tickTimer.record(took, TimeUnit.NANOSECONDS);
+        LOG.trace("sizing tick: {} adaptive buckets owned, {} resized, {} states dropped, {} ms", round.next.size(),
+                applied, dropped, TimeUnit.NANOSECONDS.toMillis(took));
+    }
+
+    /**
+     * The owned buckets worth draining: those whose rule (by key) is adaptive. A bucket of a {@code {client}} rule
+     * cannot be matched without its caller's client id, so when an adaptive rule uses {@code {client}}, every owned
+     * bucket is drained and the rule is found from the bucket's generation.
+     */
+    static List<String> candidates(RuleIndex rules, Collection<String> owned) {
+        boolean anyAdaptive = false;
+        boolean clientAdaptive = false;
+        for (RuleIndex.Entry e : rules.entries()) {
+            if (e.rule().adaptiveEnabled()) {
+                anyAdaptive = true;
+                clientAdaptive |= e.pattern().usesClient();
+            }
+        }
+        if (!anyAdaptive) {
+            return List.of();
+        }
+        if (clientAdaptive) {
+            return List.copyOf(owned);
+        }
+        List<String> keys = new ArrayList<>();
+        for (String key : owned) {
+            RuleIndex.Entry e = rules.match(key, null);
+            if (e != null && e.rule().adaptiveEnabled()) {
+                keys.add(key);
+            }
+        }
+        return keys;
+    }
+
+    /** A decision to resize {@code key}, a bucket of rule {@code ruleId}, to the decision's refill. */
+    private record Planned(String key, String ruleId, SizingDecision decision, long ratePerMilli) {
+    }
+
+    /** One tick's decisions: the new states of the buckets sized, and the resizes to make. */
+    private final class Round {
+        private final long now;
+        private final RuleIndex rules;
+        private final Map<String, SizingState> next = new HashMap<>();
+        private final List<Planned> resized = new ArrayList<>();
+
+        Round(long now, RuleIndex rules) {
+            this.now = now;
+            this.rules = rules;
+        }
+
+        void run(Map<String, DemandSample> demand, Map<String, SizingState> previous) {
+            LoadSignals loads = LoadSignals.of(services.agents().all(), now, services.agents().staleAfterMs(),
+                    policy.config().pressure());
+            for (Map.Entry<String, DemandSample> e : demand.entrySet()) {
+                try {
+                    decide(e.getKey(), e.getValue(), previous.get(e.getKey()), loads);
+                } catch (RuntimeException ex) {
+                    LOG.warn("sizing bucket '{}' failed", e.getKey(), ex);
+                }
+            }
+        }
+
+        private void decide(String key, DemandSample demand, SizingState state, LoadSignals loads) {
+            BucketOverride override = services.overrides().active(key, now);
+            RuleIndex.Entry entry = rules.ruleOfBucket(key, demand.generation(), override);
+            if (entry == null || !entry.rule().adaptiveEnabled()) {
+                return; // its rule was deleted or is fixed-size: no state is kept
+            }
+            Rule rule = entry.rule();
+            Rule.Adaptive a = rule.adaptive();
+            Rule.Transfer transfer = override == null ? rule.transfer() : override.overlay(rule.transfer());
+            SizingInput input = new SizingInput(
+                    new BucketSize(demand.capacity(), Tokens.perSecond(demand.ratePerMilli())),
+                    SizeLimits.of(rule.minCapacity(), rule.maxCapacity(), rule.capacity(), rule.refillPerSecond()),
+                    new AdaptiveSettings(a.thresholdHigh(), a.thresholdLow(), a.growthFactor(), a.shrinkFactor()),
+                    new DemandWindow(demand.attempted(), demand.granted(), demand.windowMillis()),
+                    loads.forBucket(key, transfer),
+                    state == null ? SizingState.initial() : state,
+                    override != null);
+            SizingDecision d = policy.decide(now, input);
+            next.put(key, d.state());
+            if (d.resized()) {
+                resized.add(new Planned(key, rule.id(), d, Tokens.ratePerMilli(d.refillPerSecond())));
+            }
+        }
+    }
+
+    /**
+     * Resizes each bucket atomically through the store, then records the resizes made (a bucket may have gone since
+     * it was drained), the history in one call per partition. The calls fan out and the tick waits for them; what
+     * follows runs here, on the tick's thread, never on the Hazelcast thread that completed a call (which may not make
+     * remote calls). Answers how many were made.
+     */
+    private int apply(List<Planned> resized, long now) throws Exception {
+        List<CompletableFuture<Optional<BucketState>>> calls = new ArrayList<>(resized.size());
+        for (Planned r : resized) {
+            SizingDecision d = r.decision();
+            calls.add(services.overrides().isPinned(r.key(), services.clock().millis())
+                    ? CompletableFuture.completedFuture(Optional.empty()) // pinned during the tick: the override wins
+                    : services.store().resize(r.key(), d.capacity(), r.ratePerMilli()).toCompletableFuture());
+        }
+        await(CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)));
+        Map<String, ResizeHistory.Resize> made = new HashMap<>();
+        for (int i = 0; i < resized.size(); i++) {
+            if (calls.get(i).join().isPresent()) {
+                Planned r = resized.get(i);
+                SizingDecision d = r.decision();
+                String reason = reason(d);
+                services.metrics().resized(r.ruleId(), d.direction() == Direction.GROW ? "grow" : "shrink");
+                if (LOG.isDebugEnabled()) {
+                    LOG.debug("resized bucket '{}' ({}) {} -> {} tokens, {} tokens/s: {}", r.key(), r.ruleId(),
+                            d.previousCapacity(), d.capacity(),
+                            String.format(Locale.ROOT, "%.3f", d.refillPerSecond()), reason);
+                }
+                made.put(r.key(), new ResizeHistory.Resize(now, d.capacity(), d.refillPerSecond(), reason));
+            }
+        }
+        await(services.history().recordAll(made));
+        return made.size();
+    }
+
+    /** The history's reason: the policy's rule, and the figures it acted on. */
+    static String reason(SizingDecision d) {
+        return String.format(Locale.ROOT, "%s: %d -> %d, forecast %.1f tokens/s, pressure %.2f", d.reason().code(),
+                d.previousCapacity(), d.capacity(), d.predictedPerSecond(), d.pressure());
+    }
+
+    private <T> T await(CompletionStage<T> stage) throws Exception {
+        return stage.toCompletableFuture().get(timeoutMs, TimeUnit.MILLISECONDS);
+    }
+}

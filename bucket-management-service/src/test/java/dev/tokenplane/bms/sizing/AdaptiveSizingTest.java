@@ -1,0 +1,180 @@
+package dev.tokenplane.bms.sizing;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tokenplane.bms.BmsMain;
+import dev.tokenplane.bms.BmsNode;
+import dev.tokenplane.bms.support.Api;
+import dev.tokenplane.bms.support.Await;
+import dev.tokenplane.bms.support.LogCapture;
+import dev.tokenplane.bms.support.TestSettings;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The sizing loop end to end: a real BMS member started as {@link BmsMain} starts it (sizing on by default), with a
+ * 100 ms sizing tick, driven over HTTP by acquires and by load reports posted as an agent posts them, and watched the
+ * way an operator watches it: {@code GET /v1/buckets/{key}} (capacity, history, lastResizedAt) and {@code /metrics}.
+ */
+class AdaptiveSizingTest {
+    private static final long TICK_MS = 100;
+
+    private static BmsNode node;
+    private static Api api;
+    private static Observed observed;
+    private static LogCapture logs;
+
+    @BeforeAll
+    static void start() throws Exception {
+        logs = LogCapture.install();
+        ((Logger) LoggerFactory.getLogger(SizingLoop.class)).setLevel(Level.DEBUG);
+        node = BmsNode.start(TestSettings.member()
+                .with("BMS_SIZING_INTERVAL_MS", Long.toString(TICK_MS))
+                .with("BMS_AGENT_STALE_MS", "2000")
+                .build(), BmsMain.extensions(), InstantSource.system());
+        api = new Api(node.url(), node.adminToken());
+        observed = new Observed(api);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (node != null) {
+            node.stop();
+        }
+    }
+
+    /** A rule for one server bucket: {@code capacity} tokens refilled in 1 s at the start, sized in [min, max]. */
+    private static void rule(String id, String serverId, long capacity, double refill, long min, long max) {
+        Map<String, Object> body = Map.of("match", "server/" + serverId, "capacity", capacity,
+                "refillPerSecond", refill, "minCapacity", min, "maxCapacity", max,
+                "adaptive", Map.of("enabled", true, "thresholdHigh", 0.8, "thresholdLow", 0.3, "growthFactor", 1.5,
+                        "shrinkFactor", 0.8));
+        assertThat(api.put("/v1/rules/" + id, body).status()).isEqualTo(201);
+        Api.Response first = api.send("POST", "/v1/buckets/" + path("server/" + serverId) + "/acquire",
+                Map.of("tokens", 1), false);
+        assertThat(first.status()).as("%s", first).isEqualTo(200);
+    }
+
+    private static String path(String key) {
+        return URLEncoder.encode(key, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Waits until the loop has brought {@code key} to {@code capacity}, checks that it then stays there, unchanged,
+     * for ten more ticks, and answers the bucket as it was when it got there.
+     */
+    private static JsonNode settlesAt(String key, long capacity) {
+        Await.until(() -> observed.capacity(key) == capacity);
+        JsonNode reached = observed.bucket(key);
+        observed.awaitTicks(10);
+        JsonNode later = observed.bucket(key);
+        assertThat(later.get("capacity").asLong()).isEqualTo(capacity);
+        assertThat(later.get("history")).as("no resize once there").isEqualTo(reached.get("history"));
+        return reached;
+    }
+
+    /** Every resize in {@code bucket}'s history went {@code direction} for {@code reason}; /metrics counted each. */
+    private static void assertOnlyResizes(String rule, JsonNode bucket, String direction, String reason) {
+        assertThat(Observed.reasons(bucket)).allMatch(r -> r.startsWith(reason));
+        assertThat(observed.resizes(rule, direction)).isEqualTo(Observed.capacities(bucket).size());
+        assertThat(observed.resizes(rule, "grow".equals(direction) ? "shrink" : "grow")).isZero();
+    }
+
+    @Test
+    void shouldGrowStepByStepToMaxWhenDemandExceedsHighThresholdAtLowCpuThenStop() throws Exception {
+        // Given a server bucket of 10 tokens (10/s), max 40, its server at 10 % CPU, asked for about 200 tokens/s
+        rule("sz-grow", "sz-grow-1", 10, 10, 5, 40);
+        String key = "server/sz-grow-1";
+        try (Traffic traffic = new Traffic(api).load("sz-grow-1", 0.10).demand(List.of(key), 10)) {
+            // When the loop runs, Then the capacity climbs to max, and stays there while the demand goes on
+            JsonNode grown = settlesAt(key, 40);
+
+            List<Long> steps = Observed.capacities(grown);
+            assertThat(steps).as("one growth step at a time, at most x1.5 (rounded up), ending at max")
+                    .hasSizeGreaterThanOrEqualTo(3).isSorted().doesNotHaveDuplicates().endsWith(40L);
+            long previous = 10;
+            for (long step : steps) {
+                assertThat(step).isLessThanOrEqualTo((long) Math.ceil(previous * 1.5));
+                previous = step;
+            }
+            assertOnlyResizes("sz-grow", grown, "grow", "grow_demand");
+            assertThat(grown.get("refillPerSecond").asDouble()).isEqualTo(40.0); // the rule's ratio, 1/s per token
+            assertThat(grown.get("lastResizedAt").asLong()).isEqualTo(Observed.times(grown).get(steps.size() - 1));
+            assertThat(Observed.times(grown)).isSorted();
+            assertThat(logs.lines()).filteredOn(l -> l.contains("resized bucket '" + key + "'"))
+                    .hasSize(steps.size()).last().asString().contains("-> 40 tokens, 40.000 tokens/s: grow_demand");
+        }
+    }
+
+    @Test
+    void shouldShrinkToMinWhenCpuIsAt95PercentDespiteDemand() throws Exception {
+        // Given a server bucket of 40 tokens (20/s), min 5, whose demand alone would grow it, on a server at 95 % CPU
+        rule("sz-hot", "sz-hot-1", 40, 20, 5, 80);
+        String key = "server/sz-hot-1";
+        try (Traffic traffic = new Traffic(api).load("sz-hot-1", 0.95).demand(List.of(key), 1)) {
+            // When the loop runs, Then it sheds down to min and stays there
+            JsonNode shed = settlesAt(key, 5);
+
+            List<Long> steps = Observed.capacities(shed);
+            assertThat(steps).hasSizeGreaterThanOrEqualTo(2).isSortedAccordingTo((a, b) -> Long.compare(b, a))
+                    .doesNotHaveDuplicates().endsWith(5L);
+            assertOnlyResizes("sz-hot", shed, "shrink", "shrink_pressure");
+            assertThat(shed.get("refillPerSecond").asDouble()).isEqualTo(2.5);
+        }
+    }
+
+    @Test
+    void shouldChangeNothingWhileAnOverridePinsTheBucketUntilItIsDeleted() throws Exception {
+        // Given a bucket that grows under this traffic (as above), pinned by an override at 12 tokens
+        rule("sz-pin", "sz-pin-1", 10, 10, 5, 40);
+        String key = "server/sz-pin-1";
+        String override = "/v1/buckets/" + path(key) + "/override";
+        assertThat(api.put(override, Map.of("capacity", 12, "refillPerSecond", 12)).status()).isEqualTo(201);
+        try (Traffic traffic = new Traffic(api).load("sz-pin-1", 0.10).demand(List.of(key), 10)) {
+            // When ten ticks pass
+            observed.awaitTicks(10);
+
+            // Then nothing changed
+            JsonNode pinned = observed.bucket(key);
+            assertThat(pinned.get("capacity").asLong()).isEqualTo(12);
+            assertThat(pinned.get("override").get("capacity").asLong()).isEqualTo(12);
+            assertThat(pinned.get("history")).isEmpty();
+            assertThat(pinned.get("lastResizedAt").isNull()).isTrue();
+            assertThat(observed.resizes("sz-pin", "grow") + observed.resizes("sz-pin", "shrink")).isZero();
+
+            // When the override is deleted, Then the loop takes the bucket back
+            long deletedAt = System.currentTimeMillis();
+            assertThat(api.delete(override).status()).isEqualTo(204);
+            Await.until(() -> observed.capacity(key) == 40);
+            assertThat(Observed.times(observed.bucket(key))).allMatch(at -> at >= deletedAt);
+        }
+    }
+
+    @Test
+    void shouldChangeNothingWhileAnOverridePinsTheBucketUntilItExpires() throws Exception {
+        // Given the same bucket and traffic, pinned by an override that expires in 1.5 s
+        rule("sz-exp", "sz-exp-1", 10, 10, 5, 40);
+        String key = "server/sz-exp-1";
+        long expiresAt = System.currentTimeMillis() + 1500;
+        assertThat(api.put("/v1/buckets/" + path(key) + "/override",
+                Map.of("capacity", 12, "refillPerSecond", 12, "expiresAt", expiresAt)).status()).isEqualTo(201);
+        try (Traffic traffic = new Traffic(api).load("sz-exp-1", 0.10).demand(List.of(key), 10)) {
+            // When the override expires, Then the loop grows the bucket, and never touched it before
+            Await.until(() -> observed.capacity(key) == 40);
+            JsonNode grown = observed.bucket(key);
+            assertThat(Observed.times(grown)).isNotEmpty().allMatch(at -> at >= expiresAt);
+            assertThat(Observed.reasons(grown)).allMatch(r -> r.startsWith("grow_demand"));
+        }
+    }
+}

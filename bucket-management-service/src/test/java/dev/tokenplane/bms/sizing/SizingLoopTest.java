@@ -1,0 +1,66 @@
+package dev.tokenplane.bms.sizing;
+
+import dev.tokenplane.bms.BmsSettings;
+import dev.tokenplane.bms.rules.Rule;
+import dev.tokenplane.bms.rules.RuleIndex;
+import dev.tokenplane.sizing.DampingConfig;
+import dev.tokenplane.sizing.SizingConfig;
+import dev.tokenplane.store.Algorithm;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The parts of the loop that need no member: which buckets a tick drains, and the policy's settings. */
+class SizingLoopTest {
+    private static final Rule.Adaptive ON = new Rule.Adaptive(true, 0.8, 0.3, 1.5, 0.8);
+    private static final Rule.Adaptive OFF = new Rule.Adaptive(false, 0.8, 0.3, 1.5, 0.8);
+
+    private static Rule rule(String id, String match, Rule.Adaptive adaptive) {
+        return new Rule(id, match, 10, 10, 5, 40, Algorithm.TOKEN_BUCKET, 0, false, adaptive, null, 1, 0);
+    }
+
+    private static final List<String> OWNED = List.of("server/web-1", "free:alice", "tenant-a:x", "acme:login");
+
+    @Test
+    void shouldDrainOnlyTheBucketsOfAdaptiveRules() {
+        RuleIndex rules = RuleIndex.of(List.of(rule("servers", "server/*", ON), rule("free", "free:*", null),
+                rule("tenants", "tenant-a:*", OFF)));
+
+        assertThat(SizingLoop.candidates(rules, OWNED)).containsExactly("server/web-1");
+    }
+
+    @Test
+    void shouldDrainNothingWithoutAnAdaptiveRule() {
+        RuleIndex rules = RuleIndex.of(List.of(rule("free", "free:*", null), rule("tenants", "tenant-a:*", OFF)));
+
+        assertThat(SizingLoop.candidates(rules, OWNED)).isEmpty();
+    }
+
+    @Test
+    void shouldDrainEveryBucketWhenAnAdaptiveRuleNeedsTheCallersClientId() {
+        // {client}:login cannot be matched without the caller: the bucket's generation tells its rule after the drain
+        RuleIndex rules = RuleIndex.of(List.of(rule("logins", "{client}:login", ON), rule("free", "free:*", null)));
+
+        assertThat(SizingLoop.candidates(rules, OWNED)).containsExactlyElementsOf(OWNED);
+    }
+
+    @Test
+    void shouldKeepTheSimulatorsDampingInTicksAndTheAgentsStaleness() {
+        BmsSettings fast = BmsSettings.resolve(name -> null, Map.of("BMS_SIZING_INTERVAL_MS", "100",
+                "BMS_AGENT_STALE_MS", "3000"));
+        BmsSettings standard = BmsSettings.resolve(name -> null, Map.of());
+
+        DampingConfig damping = SizingLoop.policyConfig(fast).damping();
+        assertThat(damping.cooldownMillis()).isEqualTo(DampingConfig.DEFAULT_COOLDOWN_MILLIS / 10);
+        assertThat(damping.growthHoldAfterShedMillis())
+                .isEqualTo(DampingConfig.DEFAULT_GROWTH_HOLD_AFTER_SHED_MILLIS / 10);
+        assertThat(damping.staleAfterMillis()).isEqualTo(3000);
+        // at the default tick of 1 s: the simulator's defaults, but for staleness, which is the BMS's
+        assertThat(SizingLoop.policyConfig(standard).damping())
+                .isEqualTo(DampingConfig.defaults().withStaleAfterMillis(standard.agentStaleMs()));
+        assertThat(SizingLoop.policyConfig(standard).forecaster()).isEqualTo(SizingConfig.defaults().forecaster());
+    }
+}
