@@ -51,11 +51,38 @@ record ContainerImage(List<String> repoTags, JsonNode config, Set<String> files,
         return new ContainerImage(tags, configuration.get("config"), files, jibFiles);
     }
 
-    /** The entrypoint, as a list. */
+    /** The entrypoint, as a list (empty when the image has none). */
     List<String> entrypoint() {
-        List<String> entrypoint = new ArrayList<>();
-        config.get("Entrypoint").forEach(e -> entrypoint.add(e.asText()));
-        return entrypoint;
+        return strings("Entrypoint");
+    }
+
+    /** The command: the entrypoint's arguments, or the program itself when there is no entrypoint. */
+    List<String> cmd() {
+        return strings("Cmd");
+    }
+
+    /** The working directory, "/" when the image gives none. */
+    String workingDir() {
+        String dir = config.path("WorkingDir").asText("");
+        return dir.isEmpty() ? "/" : dir;
+    }
+
+    /** The user the process runs as, empty for root. */
+    String user() {
+        return config.path("User").asText("");
+    }
+
+    /** The labels, inherited from the base image and the image's own. */
+    Map<String, String> labels() {
+        Map<String, String> labels = new HashMap<>();
+        config.path("Labels").properties().forEach(l -> labels.put(l.getKey(), l.getValue().asText()));
+        return labels;
+    }
+
+    private List<String> strings(String field) {
+        List<String> values = new ArrayList<>();
+        config.path(field).forEach(e -> values.add(e.asText()));
+        return values;
     }
 
     /** "8080/tcp" and so on. */
