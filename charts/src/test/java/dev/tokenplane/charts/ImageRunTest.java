@@ -59,18 +59,16 @@ class ImageRunTest {
     private String bmsUrl;
     private String adminToken;
 
+    /** Why the images cannot run here, or null: then every test is skipped (an assumption) with this reason. */
+    private String cannotRun;
+
     @BeforeAll
     void startTheBmsFromItsImage() throws Exception {
         bmsImage = ContainerImage.read(tarball("bucket-management-service"));
-        String unavailable = bmsImage.labels().get("dev.tokenplane.base.unavailable");
-        assumeThat(unavailable).as("the offline base image could not be built (%s): the images have no JVM; "
-                + "see charts/images/build-base.sh", unavailable).isNull();
-        Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-        assumeThat(uid).as("running an image needs root (chroot, mount and PID namespaces); this is uid %s", uid)
-                .isEqualTo(0);
-        assumeThat(new ProcessBuilder("unshare", "--mount", "--pid", "--fork", "true").start().waitFor())
-                .as("unshare --mount --pid is not permitted here").isZero();
-
+        cannotRun = whyImagesCannotRun(bmsImage);
+        if (cannotRun != null) {
+            return;
+        }
         ImageRoot.deleteIfPresent(WORK);
         bmsRoot = WORK.resolve("bms/root");
         ImageRoot.unpack(tarball("bucket-management-service"), bmsRoot);
@@ -88,6 +86,27 @@ class ImageRunTest {
         adminToken = Files.readString(tokenFile).strip();
     }
 
+    /** Reported by each test, so that the reason shows in the test report. */
+    private void assumeImagesCanRun() {
+        assumeThat(cannotRun).as("the images cannot run here: %s", cannotRun).isNull();
+    }
+
+    private static String whyImagesCannotRun(ContainerImage image) throws IOException, InterruptedException {
+        String unavailable = image.labels().get("dev.tokenplane.base.unavailable");
+        if (unavailable != null) {
+            return "the offline base image could not be built (" + unavailable + "), so the images have no JVM; "
+                    + "see charts/images/build-base.sh";
+        }
+        Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        if (!Integer.valueOf(0).equals(uid)) {
+            return "running an image needs root (chroot, mount and PID namespaces); this is uid " + uid;
+        }
+        if (new ProcessBuilder("unshare", "--mount", "--pid", "--fork", "true").start().waitFor() != 0) {
+            return "unshare --mount --pid --fork is not permitted here";
+        }
+        return null;
+    }
+
     @AfterAll
     void stopEverything() throws InterruptedException {
         for (ChrootContainer container : new ChrootContainer[] {agent, bms}) {
@@ -100,6 +119,7 @@ class ImageRunTest {
     @Test
     @Order(1)
     void shouldServeARuleAndADecisionWithTheTokenTheBmsWroteInsideItsRoot() throws Exception {
+        assumeImagesCanRun();
         // Given the admin token the BMS generated in its data directory, inside the root, readable only by its owner
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile))).isEqualTo("rw-------");
         assertThat(adminToken).hasSizeGreaterThanOrEqualTo(16);
@@ -122,6 +142,7 @@ class ImageRunTest {
     @Test
     @Order(2)
     void shouldListTheAgentThatRunsFromTheAgentImage() throws Exception {
+        assumeImagesCanRun();
         // Given an agent started from its own image, reporting to the BMS with the admin token
         ContainerImage agentImage = ContainerImage.read(tarball("load-agent"));
         Path agentRoot = WORK.resolve("agent/root");
@@ -149,6 +170,7 @@ class ImageRunTest {
     @Test
     @Order(3)
     void shouldStopTheBmsCleanlyOnSigterm() throws Exception {
+        assumeImagesCanRun();
         // Given the BMS's JVM, from the image's root, as PID 1 of its namespace
         Path realRoot = bmsRoot.toRealPath();
         assertThat(bms.program().info().command()).hasValueSatisfying(
