@@ -160,6 +160,7 @@ find "$rootfs/var/log" -type f -delete
 find "$rootfs/usr/share/doc" -mindepth 1 ! -type d ! -name copyright -delete
 find "$rootfs/usr/share/doc" -mindepth 1 -type d -empty -delete
 : > "$rootfs/etc/resolv.conf"
+chmod 644 "$rootfs/etc/resolv.conf"
 rm -f "$rootfs/etc/hostname"
 printf '127.0.0.1\tlocalhost\n::1\t\tlocalhost ip6-localhost ip6-loopback\n' > "$rootfs/etc/hosts"
 
