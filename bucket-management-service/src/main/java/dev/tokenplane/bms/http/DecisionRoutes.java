@@ -97,10 +97,14 @@ public final class DecisionRoutes implements ApiRoutes {
     private static DecisionService.Request request(String key, Long tokens, Long maxWaitMs, String prefix) {
         long t = tokens == null ? 1 : tokens;
         long w = maxWaitMs == null ? 0 : maxWaitMs;
-        check(t >= 1 && t <= Tokens.MAX_CAPACITY,
-                prefix + "tokens must be in [1, " + Tokens.MAX_CAPACITY + "] (and <= the bucket's capacity), was " + t);
-        check(w >= 0 && w <= DecisionService.MAX_WAIT_MS,
-                prefix + "maxWaitMs must be in [0, " + DecisionService.MAX_WAIT_MS + "], was " + w);
+        if (t < 1 || t > Tokens.MAX_CAPACITY) {
+            throw new InvalidInputException(prefix + "tokens must be in [1, " + Tokens.MAX_CAPACITY
+                    + "] (and <= the bucket's capacity), was " + t);
+        }
+        if (w < 0 || w > DecisionService.MAX_WAIT_MS) {
+            throw new InvalidInputException(prefix + "maxWaitMs must be in [0, " + DecisionService.MAX_WAIT_MS
+                    + "], was " + w);
+        }
         return new DecisionService.Request(key, t, w);
     }
 }
