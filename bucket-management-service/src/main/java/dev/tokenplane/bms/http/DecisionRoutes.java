@@ -71,14 +71,14 @@ public final class DecisionRoutes implements ApiRoutes {
         List<Integer> positions = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             BatchItem item = body.requests().get(i);
-            String prefix = "requests[" + i + "].";
             try {
-                check(item != null, "requests[" + i + "] must be an object");
-                String key = BucketKeys.check(prefix + "key", item.key());
-                valid.add(request(key, item.tokens(), item.maxWaitMs(), prefix));
+                check(item != null, "must be an object");
+                valid.add(request(BucketKeys.check("key", item.key()), item.tokens(), item.maxWaitMs(), ""));
                 positions.add(i);
             } catch (InvalidInputException e) {
-                results[i] = ErrorMapper.item(item == null ? null : item.key(), e);
+                // the field names get their place in the batch only when an item fails
+                results[i] = ErrorMapper.item(item == null ? null : item.key(),
+                        new InvalidInputException("requests[" + i + "]" + (item == null ? " " : ".") + e.getMessage()));
             }
         }
         String client = ctx.get(Auth.CLIENT_ID);
