@@ -121,6 +121,19 @@ class DecisionApiTest {
     }
 
     @Test
+    void shouldBorrowForADeniedBatchItemToo() {
+        api.post("/v1/buckets/daborrow:batch/acquire", Map.of("tokens", 4));
+
+        JsonNode results = api.post("/v1/acquire", Map.of("requests", List.of(
+                Map.of("key", "danoborrow:batch"), Map.of("key", "daborrow:batch", "tokens", 3)))).json()
+                .get("results");
+
+        assertThat(results.get(0).get("borrowed").asLong()).isZero();
+        assertThat(results.get(1).get("granted").asBoolean()).isTrue();
+        assertThat(results.get(1).get("borrowed").asLong()).isEqualTo(3);
+    }
+
+    @Test
     void shouldAnswerABatchInOrderWithOneStoreCall() {
         // Given 100 decisions over 5 keys, with one item per failure kind in between
         List<Object> requests = new ArrayList<>();
