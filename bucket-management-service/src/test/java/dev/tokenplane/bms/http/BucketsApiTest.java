@@ -99,7 +99,7 @@ class BucketsApiTest {
         api.post("/v1/buckets/ba:ov/acquire", "{}");
 
         // When an override is put with an expiry
-        long expiresAt = System.currentTimeMillis() + 1500;
+        long expiresAt = System.currentTimeMillis() + 3000;
         Api.Response put = api.put("/v1/buckets/ba:ov/override", Map.of("capacity", 50, "refillPerSecond", 5,
                 "expiresAt", expiresAt, "transfer", Map.of("canBorrow", false, "canLend", false)));
 
