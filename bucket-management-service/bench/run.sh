@@ -71,6 +71,8 @@ read -r CEIL_RPS CEIL_P50 CEIL_P99 < <(measure -t"$THREADS" -c"$CONNECTIONS" -d"
 read -r ONE_RPS ONE_P50 ONE_P99 < <(measure -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s "$BENCH/one-key.lua" "$URL")
 read -r MANY_RPS MANY_P50 MANY_P99 < <(measure -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s "$BENCH/many-keys.lua" "$URL")
 read -r BATCH_RPS BATCH_P50 BATCH_P99 < <(measure -t"$THREADS" -c"$BATCH_CONNECTIONS" -d"$DURATION" -s "$BENCH/batch.lua" "$URL")
+# For comparison only: the same batches on one key (one partition), to show what HTTP and JSON alone allow.
+read -r BATCH1_RPS BATCH1_P50 BATCH1_P99 < <(BENCH_KEYS=1 measure -t"$THREADS" -c"$BATCH_CONNECTIONS" -d"$DURATION" -s "$BENCH/batch.lua" "$URL")
 
 # Half the maximum rate, without wrk2's fixed-rate mode: each connection pauses DELAY_MS after every answer,
 # so C connections offer about C / (pause + latency) requests/s. Calibrate C on a short run, then measure.
@@ -93,6 +95,7 @@ cat <<TABLE
 | single acquire, 1 key | $ONE_RPS | $ONE_RPS | $ONE_P50 | $ONE_P99 |
 | single acquire, 10k keys | $MANY_RPS | $MANY_RPS | $MANY_P50 | $MANY_P99 |
 | batch, 100 decisions/request, 10k keys ($BATCH_CONNECTIONS conns) | $BATCH_RPS | $(( BATCH_RPS * 100 )) | $BATCH_P50 | $BATCH_P99 |
+| (comparison) batch, 100 decisions/request, all on 1 key | $BATCH1_RPS | $(( BATCH1_RPS * 100 )) | $BATCH1_P50 | $BATCH1_P99 |
 | single acquire, 10k keys, paced to ~half of max ($CONNS conns, ${DELAY_MS} ms pause) | $HALF_RPS | $HALF_RPS | $HALF_P50 | $HALF_P99 |
 
 single acquire vs ceiling: 1 key $(ratio "$ONE_RPS" "$CEIL_RPS"), 10k keys $(ratio "$MANY_RPS" "$CEIL_RPS") (target >= 60%)

@@ -126,19 +126,28 @@ public final class DecisionService {
             for (int j = 0; j < list.size(); j++) {
                 int i = positions.get(j);
                 Request r = requests.get(i);
-                CompletableFuture<Void> done = borrowIfDenied(r, bindings[i], list.get(j)).thenAccept(o -> {
-                    try {
-                        items[i] = new Decided(decide(r, bindings[i], o));
-                    } catch (RuntimeException e) {
-                        items[i] = new Failed(r.key(), e);
-                    }
-                });
-                if (!done.isDone()) {
-                    pending.add(done);
+                AcquireResult result = list.get(j);
+                if (result instanceof AcquireResult.Denied && mayBorrow(bindings[i])) {
+                    pending.add(borrowIfDenied(r, bindings[i], result)
+                            .thenAccept(o -> items[i] = decided(r, bindings[i], o)));
+                } else {
+                    items[i] = decided(r, bindings[i], new Outcome(result, 0));
                 }
+            }
+            if (pending.isEmpty()) {
+                return CompletableFuture.completedFuture(List.of(items));
             }
             return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).thenApply(v -> List.of(items));
         });
+    }
+
+    /** One item's decision, or its error: an item fails alone. */
+    private BatchItem decided(Request request, BucketBinding binding, Outcome outcome) {
+        try {
+            return new Decided(decide(request, binding, outcome));
+        } catch (RuntimeException e) {
+            return new Failed(request.key(), e);
+        }
     }
 
     private CompletableFuture<Outcome> borrowIfDenied(Request request, BucketBinding binding, AcquireResult result) {

@@ -71,14 +71,14 @@ public final class DecisionRoutes implements ApiRoutes {
         List<Integer> positions = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             BatchItem item = body.requests().get(i);
-            String prefix = "requests[" + i + "].";
             try {
-                check(item != null, "requests[" + i + "] must be an object");
-                String key = BucketKeys.check(prefix + "key", item.key());
-                valid.add(request(key, item.tokens(), item.maxWaitMs(), prefix));
+                check(item != null, "must be an object");
+                valid.add(request(BucketKeys.check("key", item.key()), item.tokens(), item.maxWaitMs(), ""));
                 positions.add(i);
             } catch (InvalidInputException e) {
-                results[i] = ErrorMapper.item(item == null ? null : item.key(), e);
+                // the field names get their place in the batch only when an item fails
+                results[i] = ErrorMapper.item(item == null ? null : item.key(),
+                        new InvalidInputException("requests[" + i + "]" + (item == null ? " " : ".") + e.getMessage()));
             }
         }
         String client = ctx.get(Auth.CLIENT_ID);
@@ -98,10 +98,14 @@ public final class DecisionRoutes implements ApiRoutes {
     static DecisionService.Request request(String key, Long tokens, Long maxWaitMs, String prefix) {
         long t = tokens == null ? 1 : tokens;
         long w = maxWaitMs == null ? 0 : maxWaitMs;
-        check(t >= 1 && t <= Tokens.MAX_CAPACITY,
-                prefix + "tokens must be in [1, " + Tokens.MAX_CAPACITY + "] (and <= the bucket's capacity), was " + t);
-        check(w >= 0 && w <= DecisionService.MAX_WAIT_MS,
-                prefix + "maxWaitMs must be in [0, " + DecisionService.MAX_WAIT_MS + "], was " + w);
+        if (t < 1 || t > Tokens.MAX_CAPACITY) {
+            throw new InvalidInputException(prefix + "tokens must be in [1, " + Tokens.MAX_CAPACITY
+                    + "] (and <= the bucket's capacity), was " + t);
+        }
+        if (w < 0 || w > DecisionService.MAX_WAIT_MS) {
+            throw new InvalidInputException(prefix + "maxWaitMs must be in [0, " + DecisionService.MAX_WAIT_MS
+                    + "], was " + w);
+        }
         return new DecisionService.Request(key, t, w);
     }
 }

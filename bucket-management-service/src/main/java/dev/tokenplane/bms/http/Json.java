@@ -1,6 +1,5 @@
 package dev.tokenplane.bms.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
@@ -12,6 +11,7 @@ import com.fasterxml.jackson.databind.type.LogicalType;
 import io.vertx.core.buffer.Buffer;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 
 /**
@@ -62,12 +62,33 @@ public final class Json {
         return STRICT.readValue(body.getBytes(), type);
     }
 
-    /** Writes a response body. */
+    /** Writes a response body, straight into a Vert.x buffer (no intermediate byte array). */
     public static Buffer write(Object value) {
+        Buffer buffer = Buffer.buffer(256);
         try {
-            return Buffer.buffer(STRICT.writeValueAsBytes(value));
-        } catch (JsonProcessingException e) {
+            STRICT.writeValue(new BufferOutput(buffer), value);
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+        return buffer;
+    }
+
+    /** An output stream appending to a buffer; Jackson writes through its own recycled buffer in large chunks. */
+    private static final class BufferOutput extends OutputStream {
+        private final Buffer buffer;
+
+        BufferOutput(Buffer buffer) {
+            this.buffer = buffer;
+        }
+
+        @Override
+        public void write(int b) {
+            buffer.appendByte((byte) b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            buffer.appendBytes(b, off, len);
         }
     }
 }

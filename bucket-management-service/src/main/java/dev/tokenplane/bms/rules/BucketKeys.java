@@ -15,10 +15,14 @@ public final class BucketKeys {
      * @throws InvalidInputException naming {@code field} and the rule the key breaks
      */
     public static String check(String field, String key) {
-        InvalidInputException.check(key != null && !key.isEmpty(), field + " is required (1.." + MAX_LENGTH
-                + " characters)");
-        InvalidInputException.check(key.length() <= MAX_LENGTH,
-                field + " must be at most " + MAX_LENGTH + " characters, was " + key.length());
+        // On the hot path of every decision: no message is built unless the key is bad.
+        if (key == null || key.isEmpty()) {
+            throw new InvalidInputException(field + " is required (1.." + MAX_LENGTH + " characters)");
+        }
+        if (key.length() > MAX_LENGTH) {
+            throw new InvalidInputException(field + " must be at most " + MAX_LENGTH + " characters, was "
+                    + key.length());
+        }
         for (int i = 0; i < key.length(); i++) {
             char c = key.charAt(i);
             boolean bad = Character.isISOControl(c) || Character.isWhitespace(c) || Character.isSpaceChar(c)
@@ -26,8 +30,10 @@ public final class BucketKeys {
                     || (Character.isHighSurrogate(c) && (i + 1 >= key.length()
                     || !Character.isLowSurrogate(key.charAt(++i))))
                     || Character.isLowSurrogate(c);
-            InvalidInputException.check(!bad, field + " must not contain control characters, whitespace or "
-                    + "invalid UTF-8 (position " + i + ")");
+            if (bad) {
+                throw new InvalidInputException(field + " must not contain control characters, whitespace or "
+                        + "invalid UTF-8 (position " + i + ")");
+            }
         }
         return key;
     }

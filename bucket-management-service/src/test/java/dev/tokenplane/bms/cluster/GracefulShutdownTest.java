@@ -27,10 +27,10 @@ class GracefulShutdownTest {
     @Test
     void shouldDrainInFlightRequestsAndLeaveTheClusterCleanly() throws Exception {
         try (TestCluster cluster = new TestCluster(2)) {
-            cluster.settings(0).with("BMS_SHUTDOWN_DELAY_MS", "700");
+            cluster.settings(0).with("BMS_SHUTDOWN_DELAY_MS", "2000");
             // A slow route on member 0 stands for an in-flight request
             ApiRoutes slow = router -> router.add(HttpMethod.GET, "/test/slow", Access.PUBLIC,
-                    ctx -> ctx.vertx().setTimer(1500, t -> ctx.response().end("done")));
+                    ctx -> ctx.vertx().setTimer(2500, t -> ctx.response().end("done")));
             cluster.start(0, BmsExtensions.NONE.withRoutes(s -> List.of(slow)));
             cluster.start(1);
             Api a = cluster.api(0);

@@ -5,7 +5,7 @@ import dev.tokenplane.bms.agents.AgentRegistry;
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.Await;
 import dev.tokenplane.bms.support.SharedBms;
-import org.junit.jupiter.api.BeforeAll;
+import dev.tokenplane.bms.support.SharedBmsTest;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
@@ -14,13 +14,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Agent report intake and the agents list over real HTTP. */
-class AgentsApiTest {
-    static Api api;
-
-    @BeforeAll
-    static void start() throws Exception {
-        api = SharedBms.get().api;
-    }
+class AgentsApiTest extends SharedBmsTest {
 
     static Map<String, Object> report(double cpu) {
         Map<String, Object> r = new HashMap<>();

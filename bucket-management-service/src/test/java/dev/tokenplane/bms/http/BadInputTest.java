@@ -3,6 +3,7 @@ package dev.tokenplane.bms.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.SharedBms;
+import dev.tokenplane.bms.support.SharedBmsTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -19,9 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * error of the contract's shape, none a 5xx, and the state (rules, the bucket, overrides, agents, the bucket list) is
  * the same afterwards.
  */
-class BadInputTest {
-    static SharedBms bms;
-    static Api api;
+class BadInputTest extends SharedBmsTest {
     static String token;
 
     record Case(String name, String method, String path, Map<String, String> headers, String body, int status,
@@ -33,8 +32,6 @@ class BadInputTest {
 
     @BeforeAll
     static void start() throws Exception {
-        bms = SharedBms.get();
-        api = bms.api;
         token = bms.node.adminToken();
         api.put("/v1/rules/bi", Map.of("match", "bi:*", "capacity", 10, "refillPerSecond", 0.000001));
         api.post("/v1/buckets/bi:k/acquire", "{}");

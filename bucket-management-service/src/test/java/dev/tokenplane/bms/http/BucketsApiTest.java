@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokenplane.bms.buckets.ResizeHistory;
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.Await;
-import dev.tokenplane.bms.support.SharedBms;
+import dev.tokenplane.bms.support.SharedBmsTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -16,14 +16,10 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Bucket reads, listing and overrides over real HTTP. */
-class BucketsApiTest {
-    static SharedBms bms;
-    static Api api;
+class BucketsApiTest extends SharedBmsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        bms = SharedBms.get();
-        api = bms.api;
         api.put("/v1/rules/ba", Map.of("match", "ba:*", "capacity", 20, "refillPerSecond", 0.001,
                 "minCapacity", 5, "maxCapacity", 100,
                 "transfer", Map.of("pool", "ba-pool", "region", "eu-west", "canLend", true)));
@@ -99,7 +95,7 @@ class BucketsApiTest {
         api.post("/v1/buckets/ba:ov/acquire", "{}");
 
         // When an override is put with an expiry
-        long expiresAt = System.currentTimeMillis() + 1500;
+        long expiresAt = System.currentTimeMillis() + 3000;
         Api.Response put = api.put("/v1/buckets/ba:ov/override", Map.of("capacity", 50, "refillPerSecond", 5,
                 "expiresAt", expiresAt, "transfer", Map.of("canBorrow", false, "canLend", false)));
 

@@ -3,6 +3,7 @@ package dev.tokenplane.bms.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.SharedBms;
+import dev.tokenplane.bms.support.SharedBmsTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -13,14 +14,10 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Single and batch decisions over real HTTP: the contract's fields, the core's outcomes mapped, the seams. */
-class DecisionApiTest {
-    static SharedBms bms;
-    static Api api;
+class DecisionApiTest extends SharedBmsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        bms = SharedBms.get();
-        api = bms.api;
         api.put("/v1/rules/da-slow", Map.of("match", "daslow:*", "capacity", 10, "refillPerSecond", 0.5));
         api.put("/v1/rules/da-leaky", Map.of("match", "daleaky:*", "capacity", 5, "refillPerSecond", 10,
                 "algorithm", "LEAKY_BUCKET"));
@@ -118,6 +115,19 @@ class DecisionApiTest {
         assertThat(borrowing.get("borrowed").asLong()).isEqualTo(2);
         assertThat(notBorrowing.get("granted").asBoolean()).isFalse();
         assertThat(notBorrowing.get("borrowed").asLong()).isZero();
+    }
+
+    @Test
+    void shouldBorrowForADeniedBatchItemToo() {
+        api.post("/v1/buckets/daborrow:batch/acquire", Map.of("tokens", 4));
+
+        JsonNode results = api.post("/v1/acquire", Map.of("requests", List.of(
+                Map.of("key", "danoborrow:batch"), Map.of("key", "daborrow:batch", "tokens", 3)))).json()
+                .get("results");
+
+        assertThat(results.get(0).get("borrowed").asLong()).isZero();
+        assertThat(results.get(1).get("granted").asBoolean()).isTrue();
+        assertThat(results.get(1).get("borrowed").asLong()).isEqualTo(3);
     }
 
     @Test

@@ -2,8 +2,7 @@ package dev.tokenplane.bms.http;
 
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.Await;
-import dev.tokenplane.bms.support.SharedBms;
-import org.junit.jupiter.api.BeforeAll;
+import dev.tokenplane.bms.support.SharedBmsTest;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -11,15 +10,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Health, metrics, the OpenAPI document, the sizing seam, and the answers to unknown routes. */
-class OpsApiTest {
-    static SharedBms bms;
-    static Api api;
-
-    @BeforeAll
-    static void start() throws Exception {
-        bms = SharedBms.get();
-        api = bms.api;
-    }
+class OpsApiTest extends SharedBmsTest {
 
     @Test
     void shouldAnswerHealthWithoutAToken() {

@@ -2,8 +2,7 @@ package dev.tokenplane.bms.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokenplane.bms.support.Api;
-import dev.tokenplane.bms.support.SharedBms;
-import org.junit.jupiter.api.BeforeAll;
+import dev.tokenplane.bms.support.SharedBmsTest;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -11,13 +10,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Rules CRUD over real HTTP on a real member: statuses, versions, If-Match, and what a delete does to buckets. */
-class RulesApiTest {
-    static Api api;
-
-    @BeforeAll
-    static void start() throws Exception {
-        api = SharedBms.get().api;
-    }
+class RulesApiTest extends SharedBmsTest {
 
     @Test
     void shouldCreateThenReplaceWithGrowingVersions() {
