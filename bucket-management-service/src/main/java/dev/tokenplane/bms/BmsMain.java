@@ -1,9 +1,12 @@
 package dev.tokenplane.bms;
 
+import dev.tokenplane.bms.spi.BmsExtensions;
+import dev.tokenplane.bms.transfer.TransferFeature;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
+import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -63,7 +66,7 @@ public final class BmsMain {
     private static void start(BmsSettings settings) {
         BmsNode node;
         try {
-            node = BmsNode.start(settings);
+            node = BmsNode.start(settings, TransferFeature.install(BmsExtensions.NONE), InstantSource.system());
         } catch (Exception e) {
             System.err.println("bms: could not start: " + e.getMessage());
             org.slf4j.LoggerFactory.getLogger(BmsMain.class).error("start failed", e);
