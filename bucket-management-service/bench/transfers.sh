@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Decision latency with borrowing and without it (the transfer protocol, issue 6): one BMS member from bms.jar on
+# loopback, wrk at a small fixed concurrency, so that the figures are the latency of a decision rather than of a queue.
+#
+#   bucket-management-service/bench/transfers.sh          # 20 s per measurement after a warm-up
+#   DURATION=30s CONNECTIONS=16 bucket-management-service/bench/transfers.sh
+#
+# Three keys, one token per request:
+#   - plain: a bucket that grants everything, in no pool (the decision path as it is without the protocol);
+#   - alone: a bucket of 100 refilling 1/s, in no pool: once empty, every decision is a denial;
+#   - borrowing: the same small bucket in a pool with one large lender: once empty, every denied decision borrows
+#     4 tokens (its shortfall, 4 times ahead) and retries, so one decision in four pays for a transfer.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$(pwd)
+BENCH=$ROOT/bucket-management-service/bench
+JAR=$ROOT/bucket-management-service/target/bms.jar
+DURATION=${DURATION:-20s}
+WARMUP=${WARMUP:-15s}
+THREADS=${THREADS:-2}
+CONNECTIONS=${CONNECTIONS:-8}
+PORT=${PORT:-18091}
+HZ_PORT=${HZ_PORT:-15791}
+URL=http://127.0.0.1:$PORT
+
+. "$BENCH/common.sh"
+
+admin() { curl -fs -X "$1" "$URL$2" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' ${3:+-d "$3"}; }
+admin PUT /v1/rules/xb-plain '{"match":"xplain:*","capacity":1000000000,"refillPerSecond":1000000000}' >/dev/null
+admin PUT /v1/rules/xb-alone '{"match":"xalone:*","capacity":100,"refillPerSecond":1}' >/dev/null
+admin PUT /v1/rules/xb-lender '{"match":"xlend:*","capacity":1000000000,"refillPerSecond":1000000000,
+  "transfer":{"pool":"xb","canLend":true}}' >/dev/null
+admin PUT /v1/rules/xb-hot '{"match":"xhot:*","capacity":100,"refillPerSecond":1,
+  "transfer":{"pool":"xb","canBorrow":true}}' >/dev/null
+for key in xlend:one xhot:one; do
+  curl -fs -X POST "$URL/v1/buckets/$key/acquire" -H 'Content-Type: application/json' -d '{}' >/dev/null
+done
+for _ in $(seq 1 50); do
+  [ "$(admin GET /v1/pools/xb | grep -o '"key"' | wc -l)" = 2 ] && break
+  sleep 0.2
+done
+
+conditions >&2
+run() { # key -> "requests/s p50 p99 borrowing-decisions"
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s "$BENCH/key.lua" "$URL" >/dev/null
+  local figures
+  figures=$(BENCH_KEY=$1 measure -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s "$BENCH/key.lua" "$URL")
+  echo "$figures $(grep 'borrowing decisions' "$WORK/wrk.txt" | tail -1 | awk '{ print $3 }')"
+}
+echo "measuring ($WARMUP warm-up and $DURATION per key, $THREADS threads, $CONNECTIONS connections) ..." >&2
+export BENCH_KEY
+BENCH_KEY=xplain:one; read -r PLAIN_RPS PLAIN_P50 PLAIN_P99 _ < <(run xplain:one)
+BENCH_KEY=xalone:one; read -r ALONE_RPS ALONE_P50 ALONE_P99 _ < <(run xalone:one)
+BENCH_KEY=xhot:one; read -r HOT_RPS HOT_P50 HOT_P99 HOT_BORROWING < <(run xhot:one)
+POOL=$(admin GET /v1/pools/xb)
+
+delta() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.2f", a - b }'; }
+cat <<TABLE
+
+| decisions ($CONNECTIONS connections) | requests/s | p50 ms | p99 ms |
+|---|---:|---:|---:|
+| plain: granted, no pool | $PLAIN_RPS | $PLAIN_P50 | $PLAIN_P99 |
+| alone: denied once empty, no pool | $ALONE_RPS | $ALONE_P50 | $ALONE_P99 |
+| borrowing: empty bucket borrowing from its pool | $HOT_RPS | $HOT_P50 | $HOT_P99 |
+
+decisions that borrowed during the measurement: $HOT_BORROWING
+borrowing vs plain at p99: $(delta "$HOT_P99" "$PLAIN_P99") ms; vs alone: $(delta "$HOT_P99" "$ALONE_P99") ms (target <= 1 ms)
+pool after the run: breaker $(echo "$POOL" | grep -o '"breaker":"[a-z_]*"' | cut -d'"' -f4), transfers $(echo "$POOL" | grep -o '"transfers":{[^}]*}' | cut -d: -f2-)
+TABLE
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+exit 0
