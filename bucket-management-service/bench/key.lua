@@ -1,6 +1,8 @@
 -- Single acquire of one token on the key in BENCH_KEY, counting the answers whose tokens came from the transfer
--- protocol ("borrowed" > 0); done() prints "borrowing decisions: N".
+-- protocol ("borrowed" > 0); done() prints "borrowing decisions: N". With BENCH_DELAY_MS set, each connection pauses
+-- that long after every answer (a bounded rate, as in many-keys.lua).
 local key = os.getenv("BENCH_KEY") or "bench:one"
+local pause = tonumber(os.getenv("BENCH_DELAY_MS") or "0")
 local threads = {}
 
 function setup(thread)
@@ -28,4 +30,10 @@ function done(summary, latency, requests)
     total = total + t:get("borrowing")
   end
   io.write("borrowing decisions: " .. total .. "\n")
+end
+
+if pause > 0 then
+  function delay()
+    return pause
+  end
 end

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Decision latency with borrowing and without it (the transfer protocol, issue 6): one BMS member from bms.jar on
-# loopback, wrk at a small fixed concurrency, so that the figures are the latency of a decision rather than of a queue.
+# loopback, and wrk with 8 connections that each pause 2 ms after every answer, so that the server is not saturated
+# and the figures are the latency of a decision rather than of a queue.
 #
-#   bucket-management-service/bench/transfers.sh          # 20 s per measurement after a warm-up
+#   bucket-management-service/bench/transfers.sh                 # 20 s per measurement after a warm-up
+#   DELAY_MS=0 bucket-management-service/bench/transfers.sh      # saturated instead: as fast as 8 connections go
 #   DURATION=30s CONNECTIONS=16 bucket-management-service/bench/transfers.sh
 #
 # Three keys, one token per request:
@@ -19,6 +21,7 @@ DURATION=${DURATION:-20s}
 WARMUP=${WARMUP:-15s}
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-8}
+DELAY_MS=${DELAY_MS:-2}
 PORT=${PORT:-18091}
 HZ_PORT=${HZ_PORT:-15791}
 URL=http://127.0.0.1:$PORT
@@ -41,23 +44,29 @@ for _ in $(seq 1 50); do
 done
 
 conditions >&2
+warm() {
+  BENCH_KEY=$1 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s "$BENCH/key.lua" "$URL" >/dev/null
+}
 run() { # key -> "requests/s p50 p99 borrowing-decisions"
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s "$BENCH/key.lua" "$URL" >/dev/null
   local figures
   figures=$(BENCH_KEY=$1 measure -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s "$BENCH/key.lua" "$URL")
   echo "$figures $(grep 'borrowing decisions' "$WORK/wrk.txt" | tail -1 | awk '{ print $3 }')"
 }
-echo "measuring ($WARMUP warm-up and $DURATION per key, $THREADS threads, $CONNECTIONS connections) ..." >&2
-export BENCH_KEY
-BENCH_KEY=xplain:one; read -r PLAIN_RPS PLAIN_P50 PLAIN_P99 _ < <(run xplain:one)
-BENCH_KEY=xalone:one; read -r ALONE_RPS ALONE_P50 ALONE_P99 _ < <(run xalone:one)
-BENCH_KEY=xhot:one; read -r HOT_RPS HOT_P50 HOT_P99 HOT_BORROWING < <(run xhot:one)
+echo "measuring ($WARMUP warm-up and $DURATION per key, $THREADS threads, $CONNECTIONS connections," \
+  "${DELAY_MS} ms pause) ..." >&2
+export BENCH_DELAY_MS=$DELAY_MS
+warm xplain:one; read -r PLAIN_RPS PLAIN_P50 PLAIN_P99 _ < <(run xplain:one)
+warm xalone:one; read -r ALONE_RPS ALONE_P50 ALONE_P99 _ < <(run xalone:one)
+warm xhot:one
+BEFORE=$(admin GET /v1/pools/xb)
+read -r HOT_RPS HOT_P50 HOT_P99 HOT_BORROWING < <(run xhot:one)
 POOL=$(admin GET /v1/pools/xb)
+transfers() { echo "$1" | grep -o '"transfers":{[^}]*}' | cut -d: -f2-; }
 
 delta() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.2f", a - b }'; }
 cat <<TABLE
 
-| decisions ($CONNECTIONS connections) | requests/s | p50 ms | p99 ms |
+| decisions ($CONNECTIONS connections, ${DELAY_MS} ms pause) | requests/s | p50 ms | p99 ms |
 |---|---:|---:|---:|
 | plain: granted, no pool | $PLAIN_RPS | $PLAIN_P50 | $PLAIN_P99 |
 | alone: denied once empty, no pool | $ALONE_RPS | $ALONE_P50 | $ALONE_P99 |
@@ -65,7 +74,8 @@ cat <<TABLE
 
 decisions that borrowed during the measurement: $HOT_BORROWING
 borrowing vs plain at p99: $(delta "$HOT_P99" "$PLAIN_P99") ms; vs alone: $(delta "$HOT_P99" "$ALONE_P99") ms (target <= 1 ms)
-pool after the run: breaker $(echo "$POOL" | grep -o '"breaker":"[a-z_]*"' | cut -d'"' -f4), transfers $(echo "$POOL" | grep -o '"transfers":{[^}]*}' | cut -d: -f2-)
+pool transfers after the warm-up: $(transfers "$BEFORE")
+pool transfers after the measurement: $(transfers "$POOL"), breaker $(echo "$POOL" | grep -o '"breaker":"[a-z_]*"' | cut -d'"' -f4)
 TABLE
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 exit 0

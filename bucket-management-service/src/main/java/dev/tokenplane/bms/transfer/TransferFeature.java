@@ -10,7 +10,6 @@ import dev.tokenplane.transfer.exec.TransferIds;
 import dev.tokenplane.transfer.exec.TransferTimer;
 import dev.tokenplane.transfer.pool.PoolTransfers;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.vertx.core.Vertx;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
@@ -74,7 +74,7 @@ public final class TransferFeature {
         PoolBreakers breakers = new PoolBreakers(options.breaker().apply(PoolBreakers.defaults(services.clock())).build());
         TransferMetrics metrics = new TransferMetrics(services.metrics(), breakers);
         Executor steps = offPartitionThreads();
-        TransferExecutor executor = new TransferExecutor(services.store(), breakers, timer(services.vertx()),
+        TransferExecutor executor = new TransferExecutor(services.store(), breakers, TransferTimer.of(TIMERS),
                 System::nanoTime, TransferExecutor.Settings.defaults().withBudget(options.budget())
                 .withCallbacks(steps));
         PoolTransfers transfers = new PoolTransfers(new TransferPlanner(), executor, breakers, lookup, TransferIds.random(),
@@ -119,11 +119,20 @@ public final class TransferFeature {
         return ForkJoinPool.commonPool();
     }
 
-    /** Budgets, step timeouts and back-off on Vert.x timers (no thread of our own; they stop with the member). */
-    private static TransferTimer timer(Vertx vertx) {
-        return (delay, task) -> {
-            long id = vertx.setTimer(Math.max(1, (delay.toNanos() + 999_999) / 1_000_000), t -> task.run());
-            return () -> vertx.cancelTimer(id);
-        };
+    /**
+     * Budgets, step timeouts and back-off: one daemon thread for every member of the JVM, whose tasks only complete
+     * futures. Not Vert.x timers: scheduling and cancelling one from a Hazelcast or pool thread wakes an event loop
+     * twice per transfer, which costs a 2-core machine more than the transfer's own steps.
+     */
+    private static final ScheduledThreadPoolExecutor TIMERS = timers();
+
+    private static ScheduledThreadPoolExecutor timers() {
+        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "bms-transfer-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        timers.setRemoveOnCancelPolicy(true);
+        return timers;
     }
 }
