@@ -17,6 +17,8 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -81,6 +83,18 @@ public final class TestMembers {
 
     public static HazelcastInstance start(Config config) {
         return Hazelcast.newHazelcastInstance(config);
+    }
+
+    /**
+     * One member of a new cluster with the bucket map {@code mapName} on {@code memberClock}, idle sweeps off (a test
+     * sweeps when it wants to).
+     */
+    public static HazelcastInstance startWithBuckets(String mapName, InstantSource memberClock) {
+        int port = freePorts(1)[0];
+        Config config = config(uniqueClusterName(), port, port);
+        HazelcastBucketStore.configure(config, mapName, BucketMapSettings.defaults()
+                .withSweepInterval(Duration.ZERO).withClock(memberClock));
+        return start(config);
     }
 
     /**

@@ -1,17 +1,14 @@
 package dev.tokenplane.transfer.exec;
 
-import com.hazelcast.config.Config;
 import com.hazelcast.core.HazelcastInstance;
 import dev.tokenplane.store.BucketStore;
 import dev.tokenplane.store.FakeClock;
-import dev.tokenplane.store.hazelcast.BucketMapSettings;
 import dev.tokenplane.store.hazelcast.HazelcastBucketStore;
 import dev.tokenplane.store.hazelcast.SwitchableClock;
 import dev.tokenplane.store.hazelcast.TestMembers;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -36,11 +33,7 @@ final class HazelcastStores implements AutoCloseable {
     /** A new, empty store on the shared member, on {@code clock}. */
     synchronized BucketStore newStore(FakeClock clock) {
         if (member == null) {
-            int port = TestMembers.freePorts(1)[0];
-            Config config = TestMembers.config(TestMembers.uniqueClusterName(), port, port);
-            HazelcastBucketStore.configure(config, MAP, BucketMapSettings.defaults()
-                    .withSweepInterval(Duration.ZERO).withClock(memberClock));
-            member = TestMembers.start(config);
+            member = TestMembers.startWithBuckets(MAP, memberClock);
         }
         memberClock.use(clock);
         member.getMap(MAP).clear();
