@@ -56,7 +56,10 @@ import java.util.function.Supplier;
  * <em>in doubt</em>: this executor starts no transfer that touches them ({@link TransferResult.Reason#BUCKET_IN_DOUBT}).
  * Other BMS members do not see this executor's doubts; the log's capacity covers their transfers during one fence.
  *
- * <p>Thread-safe. Callbacks run on {@code callbacks} (for Hazelcast, an executor of the caller's, not the common pool).
+ * <p>Thread-safe. Continuations run on {@code callbacks} (for Hazelcast, an executor of the caller's, not Hazelcast's
+ * default), except the answer after the credit, which completes on the thread that completed the credit: the caller's
+ * next store call is usually on the borrower (a decision retrying its acquire), so it needs no hand-over; a refund,
+ * which goes to the lender, is handed over to {@code callbacks} first.
  * Transfer ids: see {@link TransferRequest} and {@link TransferIds}.
  */
 public final class TransferExecutor {
@@ -199,12 +202,19 @@ public final class TransferExecutor {
                 settle(true);
                 return;
             }
-            attempt(() -> store.credit(request.borrower(), taken, request.id()), this::credited, this::creditInDoubt);
+            // Answered where the credit completes: the caller's next call is usually on the borrower (a decision's
+            // retry), which that thread may make at once; only a refund, to the lender, is handed over first.
+            attempt(() -> store.credit(request.borrower(), taken, request.id()), this::credited, this::creditInDoubt,
+                    Runnable::run);
         }
 
         private void credited(long accepted) {
             answer(new TransferResult.Moved(request, debited, accepted, settled));
-            creditKnown(accepted);
+            if (accepted == debited) {
+                creditKnown(accepted);
+            } else {
+                settings.callbacks().execute(() -> creditKnown(accepted));
+            }
         }
 
         private void debitInDoubt(Throwable cause) {
@@ -289,6 +299,12 @@ public final class TransferExecutor {
 
         /** One store call, bounded by the step timeout; a call that throws counts as a failed one. */
         private void attempt(Supplier<CompletionStage<Long>> call, LongConsumer onValue, Consumer<Throwable> onFailure) {
+            attempt(call, onValue, onFailure, settings.callbacks());
+        }
+
+        /** {@link #attempt(Supplier, LongConsumer, Consumer)} with its continuation on {@code continuation}. */
+        private void attempt(Supplier<CompletionStage<Long>> call, LongConsumer onValue, Consumer<Throwable> onFailure,
+                             Executor continuation) {
             CompletableFuture<Long> bounded = new CompletableFuture<>();
             TransferTimer.Cancellable timeout = timer.schedule(settings.stepTimeout(), () -> bounded
                     .completeExceptionally(new TimeoutException("store call of transfer " + request.id()
@@ -309,7 +325,7 @@ public final class TransferExecutor {
                     } else {
                         bounded.completeExceptionally(failure);
                     }
-                }, settings.callbacks());
+                }, continuation);
             } catch (RuntimeException thrown) {
                 bounded.completeExceptionally(thrown);
             }
