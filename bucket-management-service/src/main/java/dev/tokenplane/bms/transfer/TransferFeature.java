@@ -76,7 +76,7 @@ public final class TransferFeature {
         Executor steps = offPartitionThreads();
         TransferExecutor executor = new TransferExecutor(services.store(), breakers, TransferTimer.of(TIMERS),
                 System::nanoTime, TransferExecutor.Settings.defaults().withBudget(options.budget())
-                .withCallbacks(steps));
+                .withCallbacks(steps).withAfterCredit(stayOnPartitionThread(steps)));
         PoolTransfers transfers = new PoolTransfers(new TransferPlanner(), executor, breakers, lookup, TransferIds.random(),
                 services.clock(), new PoolTransfers.Settings(Duration.ofMillis(services.settings().sizingIntervalMs()),
                 options.borrowAhead(), NEAR_EMPTY_FRACTION), metrics);
@@ -117,6 +117,24 @@ public final class TransferFeature {
      */
     private static Executor offPartitionThreads() {
         return ForkJoinPool.commonPool();
+    }
+
+    /**
+     * Where the answer after a credit completes: on the thread that completed the credit when it is a partition
+     * thread, else on {@code steps}. A credit completes on a partition thread only when this member owns the borrower,
+     * and then on the borrower's own partition thread, which may make the decision's next call, the retry of its
+     * acquire on the same bucket, at once: one hand-over fewer. A response thread (the borrower is owned elsewhere)
+     * may call no other member, so the answer is handed over. Hazelcast names its partition threads
+     * {@code hz.<instance>.partition-operation.thread-<n>}; a name that does not match merely means a hand-over.
+     */
+    private static Executor stayOnPartitionThread(Executor steps) {
+        return task -> {
+            if (Thread.currentThread().getName().contains(".partition-operation.thread-")) {
+                task.run();
+            } else {
+                steps.execute(task);
+            }
+        };
     }
 
     /**

@@ -57,9 +57,7 @@ import java.util.function.Supplier;
  * Other BMS members do not see this executor's doubts; the log's capacity covers their transfers during one fence.
  *
  * <p>Thread-safe. Continuations run on {@code callbacks} (for Hazelcast, an executor of the caller's, not Hazelcast's
- * default), except the answer after the credit, which completes on the thread that completed the credit: the caller's
- * next store call is usually on the borrower (a decision retrying its acquire), so it needs no hand-over; a refund,
- * which goes to the lender, is handed over to {@code callbacks} first.
+ * default), the answer after a credit on {@code afterCredit} (see {@link Settings}).
  * Transfer ids: see {@link TransferRequest} and {@link TransferIds}.
  */
 public final class TransferExecutor {
@@ -70,9 +68,13 @@ public final class TransferExecutor {
      * @param settleAttempts attempts for each fence and refund, default 4
      * @param settleBackoff  wait before the second attempt, doubling after, default 5 ms
      * @param callbacks      where continuations run, default the completing thread
+     * @param afterCredit    where the answer after a credit completes, default {@code callbacks}: the caller's next
+     *                       store call is usually on the borrower (a decision retrying its acquire), so an executor
+     *                       that stays on the thread that completed the credit, when that thread may call the
+     *                       borrower, saves a hand-over (a refund to the lender still goes through {@code callbacks})
      */
     public record Settings(Duration budget, Duration stepTimeout, int settleAttempts, Duration settleBackoff,
-                           Executor callbacks) {
+                           Executor callbacks, Executor afterCredit) {
         public static final Duration DEFAULT_BUDGET = Duration.ofMillis(2);
 
         public Settings {
@@ -82,21 +84,27 @@ public final class TransferExecutor {
             if (settleAttempts < 1) {
                 throw new IllegalArgumentException("settleAttempts must be >= 1, was " + settleAttempts);
             }
-            if (callbacks == null) {
-                throw new IllegalArgumentException("callbacks is required");
+            if (callbacks == null || afterCredit == null) {
+                throw new IllegalArgumentException("callbacks and afterCredit are required");
             }
         }
 
         public static Settings defaults() {
-            return new Settings(DEFAULT_BUDGET, Duration.ofMillis(500), 4, Duration.ofMillis(5), Runnable::run);
+            return new Settings(DEFAULT_BUDGET, Duration.ofMillis(500), 4, Duration.ofMillis(5), Runnable::run,
+                    Runnable::run);
         }
 
         public Settings withBudget(Duration value) {
-            return new Settings(value, stepTimeout, settleAttempts, settleBackoff, callbacks);
+            return new Settings(value, stepTimeout, settleAttempts, settleBackoff, callbacks, afterCredit);
         }
 
+        /** Continuations, the answer after a credit included, on {@code value}. */
         public Settings withCallbacks(Executor value) {
-            return new Settings(budget, stepTimeout, settleAttempts, settleBackoff, value);
+            return new Settings(budget, stepTimeout, settleAttempts, settleBackoff, value, value);
+        }
+
+        public Settings withAfterCredit(Executor value) {
+            return new Settings(budget, stepTimeout, settleAttempts, settleBackoff, callbacks, value);
         }
 
         private static void requirePositive(String field, Duration d) {
@@ -202,10 +210,8 @@ public final class TransferExecutor {
                 settle(true);
                 return;
             }
-            // Answered where the credit completes: the caller's next call is usually on the borrower (a decision's
-            // retry), which that thread may make at once; only a refund, to the lender, is handed over first.
             attempt(() -> store.credit(request.borrower(), taken, request.id()), this::credited, this::creditInDoubt,
-                    Runnable::run);
+                    settings.afterCredit());
         }
 
         private void credited(long accepted) {
