@@ -15,6 +15,8 @@ import java.util.Map;
  * environment variable ({@link BmsSettings#VARIABLES}); a flag wins. A bad value stops the service with exit code 2
  * and a message naming the variable and the allowed range.
  *
+ * <p>Every member runs the transfer protocol ({@link TransferFeature}): buckets of a pool borrow from each other.
+ *
  * <p>SIGTERM (and Ctrl-C) shut the member down gracefully through a shutdown hook.
  */
 public final class BmsMain {
