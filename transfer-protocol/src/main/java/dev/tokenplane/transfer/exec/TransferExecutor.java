@@ -1,12 +1,15 @@
 package dev.tokenplane.transfer.exec;
 
 import dev.tokenplane.store.BucketStore;
+import dev.tokenplane.store.TransferLog;
 import dev.tokenplane.transfer.breaker.PoolBreakers;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -51,10 +54,16 @@ import java.util.function.Supplier;
  *
  * <h2>Buckets in doubt</h2>
  * A fence works only while the bucket still remembers the step ({@link dev.tokenplane.store.TransferLog#CAPACITY}
- * steps); a credit pushed out of the log by later transfers would read as never applied, and its refund would create
+ * steps); a credit pushed out of the log by later steps would read as never applied, and its refund would create
  * tokens. So from the moment a transfer fails or runs out of budget until it has settled, its lender and borrower are
  * <em>in doubt</em>: this executor starts no transfer that touches them ({@link TransferResult.Reason#BUCKET_IN_DOUBT}).
- * Other BMS members do not see this executor's doubts; the log's capacity covers their transfers during one fence.
+ * Before anyone knows that a step is doubtful (between sending it and its answer or its budget), other transfers
+ * must not push it out either: each transfer reserves the steps it may append to each bucket (a lender's debit, its
+ * fence and the refund: {@value #LENDER_STEPS}; a borrower's credit and its fence: {@value #BORROWER_STEPS}), and a
+ * transfer is started only if the steps reserved on each of its buckets since the oldest transfer on it that has not
+ * settled still fit the log. Transfers settle in well under a millisecond, so this bites only when a step hangs, or
+ * when more than a few transfers touch one bucket at once. Other BMS members do not see this executor's doubts or
+ * reservations; the log's capacity covers their transfers during one fence.
  *
  * <p>Thread-safe. Continuations run on {@code callbacks} (for Hazelcast, an executor of the caller's, not Hazelcast's
  * default), the answer after a credit on {@code afterCredit} (see {@link Settings}).
@@ -120,6 +129,37 @@ public final class TransferExecutor {
     private final LongSupplier nanoTime;
     private final Settings settings;
     private final Map<String, Integer> inDoubt = new ConcurrentHashMap<>();
+    /** Per bucket with unsettled transfers: log steps reserved, and the count at which each unsettled one began. */
+    private final Map<String, Reservations> reservations = new HashMap<>();
+
+    /** Log steps a transfer may append to its lender: the debit, its fence, the refund. */
+    static final int LENDER_STEPS = 3;
+    /** Log steps a transfer may append to its borrower: the credit and its fence. */
+    static final int BORROWER_STEPS = 2;
+
+    /** One bucket's reservations; guarded by the executor's reservation map. */
+    private static final class Reservations {
+        private long reserved;
+        private final TreeMap<Long, Integer> unsettledSince = new TreeMap<>();
+
+        /** Whether {@code steps} more can be appended without pushing the oldest unsettled transfer's step out. */
+        boolean fits(int steps) {
+            return unsettledSince.isEmpty() || reserved + steps - unsettledSince.firstKey() <= TransferLog.CAPACITY;
+        }
+
+        long reserve(int steps) {
+            long mark = reserved;
+            reserved += steps;
+            unsettledSince.merge(mark, 1, Integer::sum);
+            return mark;
+        }
+
+        /** Releases the reservation made at {@code mark}; true when nothing is reserved any more. */
+        boolean release(long mark) {
+            unsettledSince.merge(mark, -1, (a, b) -> a + b == 0 ? null : a + b);
+            return unsettledSince.isEmpty();
+        }
+    }
 
     /**
      * @param store    where the buckets are
@@ -146,13 +186,46 @@ public final class TransferExecutor {
         if (inDoubt.containsKey(request.lender()) || inDoubt.containsKey(request.borrower())) {
             return notAttempted(request, TransferResult.Reason.BUCKET_IN_DOUBT);
         }
+        long[] marks = reserve(request);
+        if (marks == null) {
+            return notAttempted(request, TransferResult.Reason.BUCKET_IN_DOUBT);
+        }
         CircuitBreaker breaker = breakers == null ? null : breakers.breaker(request.pool());
         if (breaker != null && !breaker.tryAcquirePermission()) {
+            release(request, marks);
             return notAttempted(request, TransferResult.Reason.BREAKER_OPEN);
         }
         Run run = new Run(request, breaker);
+        run.settled.whenComplete((s, e) -> release(request, marks));
         run.start();
         return run.answer.minimalCompletionStage();
+    }
+
+    /** Reserves the transfer's log steps on both buckets: the marks, or null when either has no room now. */
+    private long[] reserve(TransferRequest request) {
+        synchronized (reservations) {
+            Reservations lender = reservations.get(request.lender());
+            Reservations borrower = reservations.get(request.borrower());
+            boolean room = (lender == null || lender.fits(LENDER_STEPS))
+                    && (borrower == null || borrower.fits(BORROWER_STEPS));
+            if (!room) {
+                return null;
+            }
+            return new long[]{
+                    reservations.computeIfAbsent(request.lender(), k -> new Reservations()).reserve(LENDER_STEPS),
+                    reservations.computeIfAbsent(request.borrower(), k -> new Reservations()).reserve(BORROWER_STEPS)};
+        }
+    }
+
+    private void release(TransferRequest request, long[] marks) {
+        synchronized (reservations) {
+            if (reservations.get(request.lender()).release(marks[0])) {
+                reservations.remove(request.lender());
+            }
+            if (reservations.get(request.borrower()).release(marks[1])) {
+                reservations.remove(request.borrower());
+            }
+        }
     }
 
     /** Whether {@code key} has a transfer in doubt, so that no transfer touching it is started. */
