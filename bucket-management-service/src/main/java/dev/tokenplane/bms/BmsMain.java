@@ -2,6 +2,7 @@ package dev.tokenplane.bms;
 
 import dev.tokenplane.bms.sizing.SizingLoop;
 import dev.tokenplane.bms.spi.BmsExtensions;
+import dev.tokenplane.bms.transfer.TransferFeature;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -14,6 +15,8 @@ import java.util.Map;
  * Starts one BMS member: {@code java -jar bms.jar [--port 8080] [--data-dir ./data] ...}. Every flag has an equal
  * environment variable ({@link BmsSettings#VARIABLES}); a flag wins. A bad value stops the service with exit code 2
  * and a message naming the variable and the allowed range.
+ *
+ * <p>Every member runs the transfer protocol ({@link TransferFeature}): buckets of a pool borrow from each other.
  *
  * <p>SIGTERM (and Ctrl-C) shut the member down gracefully through a shutdown hook.
  */
@@ -63,9 +66,9 @@ public final class BmsMain {
         start(settings);
     }
 
-    /** The features the service runs with beyond the core: the adaptive sizing loop. */
+    /** The features every member runs with beyond the core: the adaptive sizing loop and the transfer protocol. */
     public static BmsExtensions extensions() {
-        return BmsExtensions.NONE.withSizing(SizingLoop::new);
+        return TransferFeature.install(BmsExtensions.NONE.withSizing(SizingLoop::new));
     }
 
     private static void start(BmsSettings settings) {

@@ -134,8 +134,10 @@ public final class BmsNode implements AutoCloseable {
         ReplicatedConfig ruleConfig = new ReplicatedConfig(ConfigKind.RULE, hazelcast, journal, background, DIRECT);
         ReplicatedConfig overrideConfig = new ReplicatedConfig(ConfigKind.OVERRIDE, hazelcast, journal, background,
                 DIRECT);
+        ReplicatedConfig poolConfig = new ReplicatedConfig(ConfigKind.POOL, hazelcast, journal, background, DIRECT);
         closeables.add(ruleConfig);
         closeables.add(overrideConfig);
+        closeables.add(poolConfig);
         RuleRegistry rules = new RuleRegistry(ruleConfig);
         OverrideRegistry overrides = new OverrideRegistry(overrideConfig);
         AgentRegistry agents = new AgentRegistry(hazelcast, settings.agentStaleMs(), DIRECT);
@@ -143,7 +145,7 @@ public final class BmsNode implements AutoCloseable {
         ResizeHistory history = new ResizeHistory(hazelcast, DIRECT);
         BmsMetrics metrics = new BmsMetrics(prometheus);
         this.services = new BmsServices(settings, vertx, hazelcast, store.store(), store.directory(), rules,
-                overrides, agents, history, metrics, clock, DIRECT);
+                overrides, agents, history, metrics, clock, DIRECT, poolConfig);
         bindMetrics(metrics, agents, rules, clock);
 
         DecisionService decisions = new DecisionService(store.store(), rules, overrides,
@@ -163,6 +165,7 @@ public final class BmsNode implements AutoCloseable {
         // Join the replicated configuration: merge this member's disk, then load the rules file or the examples.
         ruleConfig.start();
         overrideConfig.start();
+        poolConfig.start();
         agents.start();
         loadRules(rules, clock);
         rules.all().forEach(r -> registerMeters(metrics, r));

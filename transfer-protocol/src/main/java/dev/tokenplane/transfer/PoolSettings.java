@@ -5,7 +5,8 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The operators' run-time settings per pool: the lowest level of {@link TransferSettings#resolve}. A change takes
+ * The operators' run-time settings per pool: the pool level of {@link TransferSettings#resolve} (its {@code false}
+ * switches turn borrowing or lending off for the whole pool; its weight and reserve replace the rules'). A change takes
  * effect at the next resolution, that is at the next transfer decision; nothing needs a restart.
  *
  * <p>Thread-safe. The BMS owns persistence (and, in a cluster, replication) of what is set here.

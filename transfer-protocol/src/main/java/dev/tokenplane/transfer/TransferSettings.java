@@ -3,8 +3,8 @@ package dev.tokenplane.transfer;
 import java.util.function.Function;
 
 /**
- * The transfer settings in force for one bucket, after resolution: the bucket's override beats its rule, which beats
- * its pool's run-time settings, which beat the defaults.
+ * The transfer settings in force for one bucket, after resolution (see {@link #resolve}): a bucket's override, its
+ * rule and its pool's run-time settings, then the defaults.
  *
  * @param pool            the pool the bucket belongs to (from its rule)
  * @param region          where the bucket runs (from its rule); empty when unknown
@@ -37,22 +37,36 @@ public record TransferSettings(String pool, String region, boolean canBorrow, bo
     }
 
     /**
-     * Field by field, the first level that sets it: {@code override > rule > pool > defaults}.
+     * The settings of a bucket from its three levels.
+     *
+     * <ul>
+     *   <li>{@code canBorrow}, {@code canLend}: the first of {@code override}, {@code rule} that sets it, else the
+     *       default; and off whenever the pool level says {@code false}. The pool's switches are the operators'
+     *       kill switches for a whole pool: they only ever turn borrowing or lending off, whatever rules and overrides
+     *       say ({@code true} at the pool turns nothing on).</li>
+     *   <li>{@code weight}, {@code reserveFraction}: the first of {@code override}, {@code poolLevel}, {@code rule}
+     *       that sets it, else the default. The pool's run-time value stands above the rule's because a rule always
+     *       carries both (its defaults filled in), so below it the pool level could never apply; a bucket's override
+     *       stays the most specific.</li>
+     * </ul>
      *
      * @param pool      the bucket's pool, from its rule
      * @param region    the bucket's region, from its rule (null counts as unknown)
-     * @param override  the bucket's override, or {@link SettingsLayer#NONE}
+     * @param override  the bucket's override, or {@link SettingsLayer#NONE} (null counts as none)
      * @param rule      the rule's transfer settings, or {@link SettingsLayer#NONE}
      * @param poolLevel the pool's run-time settings, or {@link SettingsLayer#NONE}
      */
     public static TransferSettings resolve(String pool, String region, SettingsLayer override, SettingsLayer rule,
                                            SettingsLayer poolLevel) {
-        SettingsLayer[] levels = {override, rule, poolLevel};
-        return new TransferSettings(pool, region == null ? "" : region,
-                first(DEFAULT_CAN_BORROW, levels, SettingsLayer::canBorrow),
-                first(DEFAULT_CAN_LEND, levels, SettingsLayer::canLend),
-                first(DEFAULT_WEIGHT, levels, SettingsLayer::weight),
-                first(DEFAULT_RESERVE_FRACTION, levels, SettingsLayer::reserveFraction));
+        SettingsLayer[] switches = {override, rule};
+        SettingsLayer[] values = {override, poolLevel, rule};
+        boolean canBorrow = first(DEFAULT_CAN_BORROW, switches, SettingsLayer::canBorrow)
+                && !switchedOff(poolLevel, SettingsLayer::canBorrow);
+        boolean canLend = first(DEFAULT_CAN_LEND, switches, SettingsLayer::canLend)
+                && !switchedOff(poolLevel, SettingsLayer::canLend);
+        return new TransferSettings(pool, region == null ? "" : region, canBorrow, canLend,
+                first(DEFAULT_WEIGHT, values, SettingsLayer::weight),
+                first(DEFAULT_RESERVE_FRACTION, values, SettingsLayer::reserveFraction));
     }
 
     /** The weight in the integer units the planner divides by: {@code max(1, round(weight · 1000))}. */
@@ -68,6 +82,10 @@ public record TransferSettings(String pool, String region, boolean canBorrow, bo
     /** This bucket as a lender holding {@code tokensNanos} of {@code capacity} tokens. */
     public Lender lender(String key, long tokensNanos, long capacity) {
         return new Lender(key, tokensNanos, capacity, reserveFraction, region, canLend);
+    }
+
+    private static boolean switchedOff(SettingsLayer level, Function<SettingsLayer, Boolean> field) {
+        return level != null && Boolean.FALSE.equals(field.apply(level));
     }
 
     private static <T> T first(T fallback, SettingsLayer[] levels, Function<SettingsLayer, T> field) {

@@ -8,14 +8,45 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class TransferSettingsTest {
 
     @Test
-    void shouldTakeEachFieldFromTheMostSpecificLevelThatSetsIt() {
-        SettingsLayer override = SettingsLayer.NONE.withCanBorrow(false);
-        SettingsLayer rule = new SettingsLayer(true, true, 2.0, null);
-        SettingsLayer pool = new SettingsLayer(true, false, 5.0, 0.25);
+    void shouldTakeEachSwitchFromTheOverrideThenTheRule() {
+        SettingsLayer override = SettingsLayer.NONE.withCanBorrow(true);
+        SettingsLayer rule = new SettingsLayer(false, false, 2.0, null);
 
-        TransferSettings s = TransferSettings.resolve("p", "eu", override, rule, pool);
+        TransferSettings s = TransferSettings.resolve("p", "eu", override, rule, SettingsLayer.NONE);
 
-        assertThat(s).isEqualTo(new TransferSettings("p", "eu", false, true, 2.0, 0.25));
+        assertThat(s).isEqualTo(new TransferSettings("p", "eu", true, false, 2.0,
+                TransferSettings.DEFAULT_RESERVE_FRACTION));
+    }
+
+    @Test
+    void shouldSwitchThePoolOffWhateverRulesAndOverridesSay() {
+        // Given an override and a rule that both let the bucket borrow and lend
+        SettingsLayer override = new SettingsLayer(true, true, null, null);
+        SettingsLayer rule = new SettingsLayer(true, true, 2.0, 0.1);
+
+        // When the pool's switches are off, they win; when they are on, they turn nothing on
+        TransferSettings off = TransferSettings.resolve("p", "eu", override, rule, new SettingsLayer(false, false,
+                null, null));
+        TransferSettings on = TransferSettings.resolve("p", "eu", SettingsLayer.NONE, new SettingsLayer(false, false,
+                1.0, 0.1), new SettingsLayer(true, true, null, null));
+
+        assertThat(off.canBorrow()).isFalse();
+        assertThat(off.canLend()).isFalse();
+        assertThat(on.canBorrow()).isFalse();
+        assertThat(on.canLend()).isFalse();
+    }
+
+    @Test
+    void shouldPutThePoolsWeightAndReserveBetweenTheOverrideAndTheRule() {
+        SettingsLayer rule = new SettingsLayer(true, true, 2.0, 0.1);
+        SettingsLayer pool = new SettingsLayer(null, null, 5.0, 0.25);
+
+        TransferSettings fromPool = TransferSettings.resolve("p", "eu", SettingsLayer.NONE, rule, pool);
+        TransferSettings fromOverride = TransferSettings.resolve("p", "eu", SettingsLayer.NONE.withWeight(7.0), rule,
+                pool);
+
+        assertThat(fromPool).isEqualTo(new TransferSettings("p", "eu", true, true, 5.0, 0.25));
+        assertThat(fromOverride).isEqualTo(new TransferSettings("p", "eu", true, true, 7.0, 0.25));
     }
 
     @Test
@@ -28,18 +59,19 @@ class TransferSettingsTest {
     }
 
     @Test
-    void shouldApplyAPoolChangeAtRunTimeBelowRulesAndOverrides() {
+    void shouldApplyAPoolChangeAtRunTime() {
         PoolSettings pools = new PoolSettings();
-        SettingsLayer rule = SettingsLayer.NONE.withWeight(3.0);
+        SettingsLayer rule = new SettingsLayer(true, true, 3.0, 0.1);
         assertThat(pools.resolve("p", "eu", SettingsLayer.NONE, rule).canLend()).isTrue();
 
         pools.set("p", SettingsLayer.NONE.withCanLend(false).withWeight(9.0));
 
         TransferSettings after = pools.resolve("p", "eu", SettingsLayer.NONE, rule);
         assertThat(after.canLend()).isFalse();
-        assertThat(after.weight()).isEqualTo(3.0);
+        assertThat(after.weight()).isEqualTo(9.0);
         pools.set("p", SettingsLayer.NONE);
         assertThat(pools.all()).isEmpty();
+        assertThat(pools.resolve("p", "eu", SettingsLayer.NONE, rule).canLend()).isTrue();
     }
 
     @Test

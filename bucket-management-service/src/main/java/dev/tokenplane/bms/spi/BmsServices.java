@@ -6,6 +6,7 @@ import dev.tokenplane.bms.agents.AgentRegistry;
 import dev.tokenplane.bms.buckets.BucketDirectory;
 import dev.tokenplane.bms.buckets.ResizeHistory;
 import dev.tokenplane.bms.config.OverrideRegistry;
+import dev.tokenplane.bms.config.ReplicatedConfig;
 import dev.tokenplane.bms.config.RuleRegistry;
 import dev.tokenplane.bms.metrics.BmsMetrics;
 import dev.tokenplane.store.BucketStore;
@@ -18,11 +19,12 @@ import java.util.concurrent.Executor;
  * What a running BMS member offers the features that plug into it (the sizing loop, the transfer protocol, extra
  * routes): the store, the replicated configuration, the agents, the resize history and the meters.
  *
- * @param callbacks the executor for continuations of Hazelcast stages (wrap them with
- *                  {@link dev.tokenplane.bms.cluster.Completions#on})
+ * @param callbacks    the executor for continuations of Hazelcast stages (wrap them with
+ *                     {@link dev.tokenplane.bms.cluster.Completions#on})
+ * @param poolSettings the replicated, persisted run-time settings of the transfer pools (started with the rules)
  */
 public record BmsServices(BmsSettings settings, Vertx vertx, HazelcastInstance hazelcast, BucketStore store,
                           BucketDirectory directory, RuleRegistry rules, OverrideRegistry overrides,
                           AgentRegistry agents, ResizeHistory history, BmsMetrics metrics, InstantSource clock,
-                          Executor callbacks) {
+                          Executor callbacks, ReplicatedConfig poolSettings) {
 }

@@ -3,6 +3,7 @@ package dev.tokenplane.bms.support;
 import dev.tokenplane.bms.BmsNode;
 import dev.tokenplane.bms.spi.BmsExtensions;
 import dev.tokenplane.bms.spi.Borrower;
+import dev.tokenplane.bms.transfer.TransferFeature;
 import dev.tokenplane.store.Tokens;
 
 import java.time.InstantSource;
@@ -11,8 +12,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One BMS member shared by the HTTP tests of this JVM (starting a Hazelcast member takes seconds): a generated admin
- * token, an agent token, a short agent staleness, a counting store, a borrower that lends to pool {@value #LENDING_POOL}
- * and a counting sizing task. Tests use their own keys and rule ids, so they do not disturb each other.
+ * token, an agent token, a short agent staleness, a counting store, the transfer protocol's pool routes and tick (so
+ * that the router has every route the OpenAPI document describes) with a stub borrower that lends to pool
+ * {@value #LENDING_POOL}, and a counting sizing task. Tests use their own keys and rule ids, so they do not disturb each other.
  */
 public final class SharedBms {
     public static final String AGENT_TOKEN = "agent-token-0123456789abcdef";
@@ -31,9 +33,9 @@ public final class SharedBms {
     private SharedBms() throws Exception {
         this.logs = LogCapture.install();
         CountingStore[] holder = new CountingStore[1];
-        BmsExtensions ext = BmsExtensions.NONE
-                .withStore(s -> holder[0] = new CountingStore(s))
-                .withSizing(s -> now -> sizingTicks.incrementAndGet())
+        BmsExtensions ext = TransferFeature.install(BmsExtensions.NONE
+                        .withStore(s -> holder[0] = new CountingStore(s))
+                        .withSizing(s -> now -> sizingTicks.incrementAndGet()))
                 .withBorrower(s -> request -> {
                     if (!LENDING_POOL.equals(request.transfer().pool())) {
                         return CompletableFuture.completedFuture(0L);

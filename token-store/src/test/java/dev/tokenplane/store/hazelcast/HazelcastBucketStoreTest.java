@@ -12,7 +12,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.Serializable;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
@@ -37,11 +36,7 @@ class HazelcastBucketStoreTest extends AbstractBucketStoreContractTest {
     @Override
     protected BucketStore newStore(FakeClock clock) {
         if (member == null) {
-            int port = TestMembers.freePorts(1)[0];
-            Config config = TestMembers.config(TestMembers.uniqueClusterName(), port, port);
-            HazelcastBucketStore.configure(config, MAP, BucketMapSettings.defaults()
-                    .withSweepInterval(Duration.ZERO).withClock(MEMBER_CLOCK));
-            member = TestMembers.start(config);
+            member = TestMembers.startWithBuckets(MAP, MEMBER_CLOCK);
         }
         MEMBER_CLOCK.use(clock);
         member.getMap(MAP).clear();

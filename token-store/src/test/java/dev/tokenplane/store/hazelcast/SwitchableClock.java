@@ -4,10 +4,10 @@ import java.time.Instant;
 import java.time.InstantSource;
 
 /** A member clock that a test points at a fresh fake clock per test, since the member outlives the test. */
-final class SwitchableClock implements InstantSource {
+public final class SwitchableClock implements InstantSource {
     private volatile InstantSource delegate = InstantSource.system();
 
-    void use(InstantSource clock) {
+    public void use(InstantSource clock) {
         delegate = clock;
     }
 

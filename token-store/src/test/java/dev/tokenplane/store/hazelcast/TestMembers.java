@@ -17,22 +17,27 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-/** Hazelcast members for tests: loopback tcp-ip, a unique cluster name, free ports found at run time. */
-final class TestMembers {
+/**
+ * Hazelcast members for tests: loopback tcp-ip, a unique cluster name, free ports found at run time. Public, in the
+ * test jar, so that other modules' tests (the transfer executor suite) start their members the same way.
+ */
+public final class TestMembers {
 
     private TestMembers() {
     }
 
     /** A cluster name no other test (of any module or helper) uses. */
-    static String uniqueClusterName() {
+    public static String uniqueClusterName() {
         return "test-" + UUID.randomUUID();
     }
 
-    static int[] freePorts(int n) {
+    public static int[] freePorts(int n) {
         int[] ports = new int[n];
         List<ServerSocket> open = new ArrayList<>();
         try {
@@ -54,7 +59,7 @@ final class TestMembers {
      * A member config on {@code port} of 127.0.0.1 that joins {@code members} by tcp-ip, with multicast and
      * auto-detection off, and a global serializer that refuses Java serialization of anything but exceptions.
      */
-    static Config config(String clusterName, int port, int... members) {
+    public static Config config(String clusterName, int port, int... members) {
         Config config = new Config();
         config.setClusterName(clusterName);
         config.setProperty("hazelcast.phone.home.enabled", "false");
@@ -76,15 +81,27 @@ final class TestMembers {
         return config;
     }
 
-    static HazelcastInstance start(Config config) {
+    public static HazelcastInstance start(Config config) {
         return Hazelcast.newHazelcastInstance(config);
+    }
+
+    /**
+     * One member of a new cluster with the bucket map {@code mapName} on {@code memberClock}, idle sweeps off (a test
+     * sweeps when it wants to).
+     */
+    public static HazelcastInstance startWithBuckets(String mapName, InstantSource memberClock) {
+        int port = freePorts(1)[0];
+        Config config = config(uniqueClusterName(), port, port);
+        HazelcastBucketStore.configure(config, mapName, BucketMapSettings.defaults()
+                .withSweepInterval(Duration.ZERO).withClock(memberClock));
+        return start(config);
     }
 
     /**
      * Starts {@code n} members of one new cluster, each configured by {@code configure} (called with its config),
      * and waits until each sees all of them.
      */
-    static List<HazelcastInstance> startCluster(int n, java.util.function.Consumer<Config> configure) {
+    public static List<HazelcastInstance> startCluster(int n, java.util.function.Consumer<Config> configure) {
         String cluster = uniqueClusterName();
         int[] ports = freePorts(n);
         List<HazelcastInstance> members = new ArrayList<>();

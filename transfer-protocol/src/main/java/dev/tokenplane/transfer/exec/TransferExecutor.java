@@ -1,12 +1,15 @@
 package dev.tokenplane.transfer.exec;
 
 import dev.tokenplane.store.BucketStore;
+import dev.tokenplane.store.TransferLog;
 import dev.tokenplane.transfer.breaker.PoolBreakers;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -51,12 +54,19 @@ import java.util.function.Supplier;
  *
  * <h2>Buckets in doubt</h2>
  * A fence works only while the bucket still remembers the step ({@link dev.tokenplane.store.TransferLog#CAPACITY}
- * steps); a credit pushed out of the log by later transfers would read as never applied, and its refund would create
+ * steps); a credit pushed out of the log by later steps would read as never applied, and its refund would create
  * tokens. So from the moment a transfer fails or runs out of budget until it has settled, its lender and borrower are
  * <em>in doubt</em>: this executor starts no transfer that touches them ({@link TransferResult.Reason#BUCKET_IN_DOUBT}).
- * Other BMS members do not see this executor's doubts; the log's capacity covers their transfers during one fence.
+ * Before anyone knows that a step is doubtful (between sending it and its answer or its budget), other transfers
+ * must not push it out either: each transfer reserves the steps it may append to each bucket (a lender's debit, its
+ * fence and the refund: {@value #LENDER_STEPS}; a borrower's credit and its fence: {@value #BORROWER_STEPS}), and a
+ * transfer is started only if the steps reserved on each of its buckets since the oldest transfer on it that has not
+ * settled still fit the log. Transfers settle in well under a millisecond, so this bites only when a step hangs, or
+ * when more than a few transfers touch one bucket at once. Other BMS members do not see this executor's doubts or
+ * reservations; the log's capacity covers their transfers during one fence.
  *
- * <p>Thread-safe. Callbacks run on {@code callbacks} (for Hazelcast, an executor of the caller's, not the common pool).
+ * <p>Thread-safe. Continuations run on {@code callbacks} (for Hazelcast, an executor of the caller's, not Hazelcast's
+ * default), the answer after a credit on {@code afterCredit} (see {@link Settings}).
  * Transfer ids: see {@link TransferRequest} and {@link TransferIds}.
  */
 public final class TransferExecutor {
@@ -67,9 +77,13 @@ public final class TransferExecutor {
      * @param settleAttempts attempts for each fence and refund, default 4
      * @param settleBackoff  wait before the second attempt, doubling after, default 5 ms
      * @param callbacks      where continuations run, default the completing thread
+     * @param afterCredit    where the answer after a credit completes, default {@code callbacks}: the caller's next
+     *                       store call is usually on the borrower (a decision retrying its acquire), so an executor
+     *                       that stays on the thread that completed the credit, when that thread may call the
+     *                       borrower, saves a hand-over (a refund to the lender still goes through {@code callbacks})
      */
     public record Settings(Duration budget, Duration stepTimeout, int settleAttempts, Duration settleBackoff,
-                           Executor callbacks) {
+                           Executor callbacks, Executor afterCredit) {
         public static final Duration DEFAULT_BUDGET = Duration.ofMillis(2);
 
         public Settings {
@@ -79,21 +93,27 @@ public final class TransferExecutor {
             if (settleAttempts < 1) {
                 throw new IllegalArgumentException("settleAttempts must be >= 1, was " + settleAttempts);
             }
-            if (callbacks == null) {
-                throw new IllegalArgumentException("callbacks is required");
+            if (callbacks == null || afterCredit == null) {
+                throw new IllegalArgumentException("callbacks and afterCredit are required");
             }
         }
 
         public static Settings defaults() {
-            return new Settings(DEFAULT_BUDGET, Duration.ofMillis(500), 4, Duration.ofMillis(5), Runnable::run);
+            return new Settings(DEFAULT_BUDGET, Duration.ofMillis(500), 4, Duration.ofMillis(5), Runnable::run,
+                    Runnable::run);
         }
 
         public Settings withBudget(Duration value) {
-            return new Settings(value, stepTimeout, settleAttempts, settleBackoff, callbacks);
+            return new Settings(value, stepTimeout, settleAttempts, settleBackoff, callbacks, afterCredit);
         }
 
+        /** Continuations, the answer after a credit included, on {@code value}. */
         public Settings withCallbacks(Executor value) {
-            return new Settings(budget, stepTimeout, settleAttempts, settleBackoff, value);
+            return new Settings(budget, stepTimeout, settleAttempts, settleBackoff, value, value);
+        }
+
+        public Settings withAfterCredit(Executor value) {
+            return new Settings(budget, stepTimeout, settleAttempts, settleBackoff, callbacks, value);
         }
 
         private static void requirePositive(String field, Duration d) {
@@ -109,6 +129,37 @@ public final class TransferExecutor {
     private final LongSupplier nanoTime;
     private final Settings settings;
     private final Map<String, Integer> inDoubt = new ConcurrentHashMap<>();
+    /** Per bucket with unsettled transfers: log steps reserved, and the count at which each unsettled one began. */
+    private final Map<String, Reservations> reservations = new HashMap<>();
+
+    /** Log steps a transfer may append to its lender: the debit, its fence, the refund. */
+    static final int LENDER_STEPS = 3;
+    /** Log steps a transfer may append to its borrower: the credit and its fence. */
+    static final int BORROWER_STEPS = 2;
+
+    /** One bucket's reservations; guarded by the executor's reservation map. */
+    private static final class Reservations {
+        private long reserved;
+        private final TreeMap<Long, Integer> unsettledSince = new TreeMap<>();
+
+        /** Whether {@code steps} more can be appended without pushing the oldest unsettled transfer's step out. */
+        boolean fits(int steps) {
+            return unsettledSince.isEmpty() || reserved + steps - unsettledSince.firstKey() <= TransferLog.CAPACITY;
+        }
+
+        long reserve(int steps) {
+            long mark = reserved;
+            reserved += steps;
+            unsettledSince.merge(mark, 1, Integer::sum);
+            return mark;
+        }
+
+        /** Releases the reservation made at {@code mark}; true when nothing is reserved any more. */
+        boolean release(long mark) {
+            unsettledSince.merge(mark, -1, (a, b) -> a + b == 0 ? null : a + b);
+            return unsettledSince.isEmpty();
+        }
+    }
 
     /**
      * @param store    where the buckets are
@@ -135,13 +186,46 @@ public final class TransferExecutor {
         if (inDoubt.containsKey(request.lender()) || inDoubt.containsKey(request.borrower())) {
             return notAttempted(request, TransferResult.Reason.BUCKET_IN_DOUBT);
         }
+        long[] marks = reserve(request);
+        if (marks == null) {
+            return notAttempted(request, TransferResult.Reason.BUCKET_IN_DOUBT);
+        }
         CircuitBreaker breaker = breakers == null ? null : breakers.breaker(request.pool());
         if (breaker != null && !breaker.tryAcquirePermission()) {
+            release(request, marks);
             return notAttempted(request, TransferResult.Reason.BREAKER_OPEN);
         }
         Run run = new Run(request, breaker);
+        run.settled.whenComplete((s, e) -> release(request, marks));
         run.start();
         return run.answer.minimalCompletionStage();
+    }
+
+    /** Reserves the transfer's log steps on both buckets: the marks, or null when either has no room now. */
+    private long[] reserve(TransferRequest request) {
+        synchronized (reservations) {
+            Reservations lender = reservations.get(request.lender());
+            Reservations borrower = reservations.get(request.borrower());
+            boolean room = (lender == null || lender.fits(LENDER_STEPS))
+                    && (borrower == null || borrower.fits(BORROWER_STEPS));
+            if (!room) {
+                return null;
+            }
+            return new long[]{
+                    reservations.computeIfAbsent(request.lender(), k -> new Reservations()).reserve(LENDER_STEPS),
+                    reservations.computeIfAbsent(request.borrower(), k -> new Reservations()).reserve(BORROWER_STEPS)};
+        }
+    }
+
+    private void release(TransferRequest request, long[] marks) {
+        synchronized (reservations) {
+            if (reservations.get(request.lender()).release(marks[0])) {
+                reservations.remove(request.lender());
+            }
+            if (reservations.get(request.borrower()).release(marks[1])) {
+                reservations.remove(request.borrower());
+            }
+        }
     }
 
     /** Whether {@code key} has a transfer in doubt, so that no transfer touching it is started. */
@@ -199,12 +283,17 @@ public final class TransferExecutor {
                 settle(true);
                 return;
             }
-            attempt(() -> store.credit(request.borrower(), taken, request.id()), this::credited, this::creditInDoubt);
+            attempt(() -> store.credit(request.borrower(), taken, request.id()), this::credited, this::creditInDoubt,
+                    settings.afterCredit());
         }
 
         private void credited(long accepted) {
             answer(new TransferResult.Moved(request, debited, accepted, settled));
-            creditKnown(accepted);
+            if (accepted == debited) {
+                creditKnown(accepted);
+            } else {
+                settings.callbacks().execute(() -> creditKnown(accepted));
+            }
         }
 
         private void debitInDoubt(Throwable cause) {
@@ -289,6 +378,12 @@ public final class TransferExecutor {
 
         /** One store call, bounded by the step timeout; a call that throws counts as a failed one. */
         private void attempt(Supplier<CompletionStage<Long>> call, LongConsumer onValue, Consumer<Throwable> onFailure) {
+            attempt(call, onValue, onFailure, settings.callbacks());
+        }
+
+        /** {@link #attempt(Supplier, LongConsumer, Consumer)} with its continuation on {@code continuation}. */
+        private void attempt(Supplier<CompletionStage<Long>> call, LongConsumer onValue, Consumer<Throwable> onFailure,
+                             Executor continuation) {
             CompletableFuture<Long> bounded = new CompletableFuture<>();
             TransferTimer.Cancellable timeout = timer.schedule(settings.stepTimeout(), () -> bounded
                     .completeExceptionally(new TimeoutException("store call of transfer " + request.id()
@@ -309,7 +404,7 @@ public final class TransferExecutor {
                     } else {
                         bounded.completeExceptionally(failure);
                     }
-                }, settings.callbacks());
+                }, continuation);
             } catch (RuntimeException thrown) {
                 bounded.completeExceptionally(thrown);
             }

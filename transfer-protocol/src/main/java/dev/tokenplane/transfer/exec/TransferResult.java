@@ -63,9 +63,9 @@ public sealed interface TransferResult permits TransferResult.Moved, TransferRes
         /** The pool's breaker is open. */
         BREAKER_OPEN,
         /**
-         * The lender or the borrower has a step of an earlier transfer in doubt. Until that transfer has settled, no
-         * new step may land on the bucket: it could push the doubtful step out of the bucket's transfer log before the
-         * fence reads it.
+         * The lender or the borrower has a step of an earlier transfer in doubt, or so many transfers since the oldest
+         * one that has not settled that one more could push that one's step out of the bucket's transfer log before a
+         * fence reads it (see the executor's "buckets in doubt").
          */
         BUCKET_IN_DOUBT
     }

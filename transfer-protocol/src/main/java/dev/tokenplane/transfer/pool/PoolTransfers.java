@@ -52,9 +52,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * tokens within the time budget. Settings come from the {@link TransferSettingsLookup} on every call, so an operator's
  * {@code canLend=false} or a new weight applies to the next decision.
  *
- * <p>Thread-safe; each pool has its own lock, held only to plan (never across a store call). The view and the window
- * live in this member's memory: in a cluster, route a pool's borrowing to one member, or give each member its share
- * of the pool (see the report of issue 6).
+ * <h2>In a cluster</h2>
+ * The view and the window live in this member's memory. Conservation never depends on them (every debit is atomic and
+ * carries the lender's floor), but fairness does: members that each divided the whole spare would together let a
+ * bucket borrow its share once per member. So each member divides only its {@code windowShare} of the spare (1/N of
+ * a cluster of N whose requests are spread evenly): one member, the pool's coordinator, calls {@link #rebalance} each
+ * tick, and the others call {@link #refresh}, which renews the view and the window without moving tokens.
+ *
+ * <p>Thread-safe; each pool has its own lock, held only to plan (never across a store call). An {@link Observer}
+ * hears of every transfer (for metrics).
  */
 public final class PoolTransfers {
 
@@ -84,6 +90,21 @@ public final class PoolTransfers {
         }
     }
 
+    /** Hears of every transfer this instance starts. Called on the thread that completes it; must not block. */
+    public interface Observer {
+        /** No one listens. */
+        Observer NONE = new Observer() {
+        };
+
+        /** {@code result} is what the caller learned within the budget (its outcome is the metrics' label). */
+        default void answered(String pool, TransferResult result) {
+        }
+
+        /** {@code request} has settled: {@code settlement} says where its tokens ended up. */
+        default void settled(String pool, TransferRequest request, Settlement settlement) {
+        }
+    }
+
     private final TransferPlanner planner;
     private final TransferExecutor executor;
     private final PoolBreakers breakers;
@@ -91,10 +112,18 @@ public final class PoolTransfers {
     private final TransferIds ids;
     private final InstantSource clock;
     private final Settings settings;
+    private final Observer observer;
     private final Map<String, PoolState> pools = new ConcurrentHashMap<>();
 
     public PoolTransfers(TransferPlanner planner, TransferExecutor executor, PoolBreakers breakers,
                          TransferSettingsLookup lookup, TransferIds ids, InstantSource clock, Settings settings) {
+        this(planner, executor, breakers, lookup, ids, clock, settings, Observer.NONE);
+    }
+
+    public PoolTransfers(TransferPlanner planner, TransferExecutor executor, PoolBreakers breakers,
+                         TransferSettingsLookup lookup, TransferIds ids, InstantSource clock, Settings settings,
+                         Observer observer) {
+        this.observer = observer;
         this.planner = planner;
         this.executor = executor;
         this.breakers = breakers;
@@ -139,7 +168,7 @@ public final class PoolTransfers {
         synchronized (pool) {
             long now = clock.millis();
             if (pool.window.isDue(now)) {
-                pool.window.roll(now, pool.spare(null));
+                pool.window.roll(now, pool.shareOf(pool.spare(null)));
             }
             long allowance = pool.window.claim(key, mine.weightUnits(), want);
             if (allowance < shortfallNanos) {
@@ -169,17 +198,27 @@ public final class PoolTransfers {
      * @param members every bucket of the pool (members whose settings name another pool, or none, are ignored)
      */
     public CompletionStage<RebalanceReport> rebalance(String pool, Collection<MemberSnapshot> members) {
+        return rebalance(pool, members, 1);
+    }
+
+    /**
+     * {@link #rebalance(String, Collection)} on the pool's coordinator in a cluster: the window this member opens
+     * divides {@code windowShare} of the pool's spare among the borrowers that ask this member.
+     *
+     * @param windowShare this member's share of the pool's borrowing, in (0, 1] (1/N in a cluster of N)
+     */
+    public CompletionStage<RebalanceReport> rebalance(String pool, Collection<MemberSnapshot> members,
+                                                      double windowShare) {
         PoolState state = pool(pool);
         List<Borrower> borrowers = new ArrayList<>();
         List<Lender> lenders = new ArrayList<>();
-        Map<String, MemberSnapshot> view = new TreeMap<>();
-        for (MemberSnapshot m : members) {
+        Map<String, MemberSnapshot> view = view(pool, members);
+        for (MemberSnapshot m : view.values()) {
             Optional<TransferSettings> found = lookup.settingsFor(m.key()).filter(s -> s.pool().equals(pool));
             if (found.isEmpty()) {
-                continue;
+                continue; // moved to another pool a moment ago
             }
             TransferSettings s = found.get();
-            view.put(m.key(), m);
             lenders.add(s.lender(m.key(), m.tokensNanos(), m.capacity()));
             long demand = Math.min(m.demandNanos(), m.roomNanos());
             if (demand > 0 && m.tokensNanos() < (long) (m.burstNanos() * settings.nearEmptyFraction())) {
@@ -189,13 +228,30 @@ public final class PoolTransfers {
         TransferPlan plan = planner.plan(borrowers, lenders);
         synchronized (state) {
             state.view = view;
-            state.window.roll(clock.millis(), plan.spareNanos());
+            state.share = requireShare(windowShare);
+            state.window.roll(clock.millis(), state.shareOf(plan.spareNanos()));
             for (Borrower b : borrowers) {
                 state.window.claim(b.key(), b.weight(), b.demandNanos());
             }
             state.reserve(plan);
         }
         return execute(state, plan).thenApply(results -> new RebalanceReport(pool, plan, results));
+    }
+
+    /**
+     * The sizing tick for {@code pool} on a member that is not its coordinator: renews the view of the lenders and
+     * opens the next borrowing window over {@code windowShare} of the pool's spare, moving no tokens.
+     *
+     * @param windowShare this member's share of the pool's borrowing, in (0, 1]
+     */
+    public void refresh(String pool, Collection<MemberSnapshot> members, double windowShare) {
+        PoolState state = pool(pool);
+        Map<String, MemberSnapshot> view = view(pool, members);
+        synchronized (state) {
+            state.view = view;
+            state.share = requireShare(windowShare);
+            state.window.roll(clock.millis(), state.shareOf(state.spare(null)));
+        }
     }
 
     /** The pool's figures, or empty for a pool this member has not seen. */
@@ -209,6 +265,24 @@ public final class PoolTransfers {
         return new TreeSet<>(pools.keySet());
     }
 
+    /** The members whose settings put them in {@code pool}, by key. */
+    private Map<String, MemberSnapshot> view(String pool, Collection<MemberSnapshot> members) {
+        Map<String, MemberSnapshot> view = new TreeMap<>();
+        for (MemberSnapshot m : members) {
+            if (lookup.settingsFor(m.key()).filter(s -> s.pool().equals(pool)).isPresent()) {
+                view.put(m.key(), m);
+            }
+        }
+        return view;
+    }
+
+    private static double requireShare(double share) {
+        if (!(share > 0 && share <= 1)) {
+            throw new IllegalArgumentException("windowShare must be in (0, 1], was " + share);
+        }
+        return share;
+    }
+
     private PoolState pool(String name) {
         return pools.computeIfAbsent(name, PoolState::new);
     }
@@ -220,8 +294,13 @@ public final class PoolTransfers {
         return executor.executeAll(requests).thenApply(results -> {
             for (TransferResult r : results) {
                 pool.count(r.outcome());
-                r.settlement().whenComplete((settlement, broken) -> pool.settle(r.request(), settlement == null
-                        ? new Settlement(r.request().nanotokens(), 0, 0, false) : settlement));
+                observer.answered(pool.name, r);
+                r.settlement().whenComplete((settlement, broken) -> {
+                    Settlement s = settlement == null
+                            ? new Settlement(r.request().nanotokens(), 0, 0, false) : settlement;
+                    pool.settle(r.request(), s);
+                    observer.settled(pool.name, r.request(), s);
+                });
             }
             return results;
         });
@@ -236,6 +315,8 @@ public final class PoolTransfers {
         private final String name;
         private final BorrowWindow window;
         private Map<String, MemberSnapshot> view = new TreeMap<>();
+        /** This member's share of the pool's spare per window. */
+        private double share = 1;
         private final Map<String, long[]> lentAndBorrowed = new HashMap<>();
         private final Map<TransferOutcome, Long> outcomes = new EnumMap<>(TransferOutcome.class);
 
@@ -256,6 +337,11 @@ public final class PoolTransfers {
                 }
             }
             return lenders;
+        }
+
+        /** {@code spareNanos} scaled by this member's share, rounded down. */
+        synchronized long shareOf(long spareNanos) {
+            return share >= 1 ? spareNanos : (long) (spareNanos * share);
         }
 
         synchronized long spare(String except) {

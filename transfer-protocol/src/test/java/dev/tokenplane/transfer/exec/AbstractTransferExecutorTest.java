@@ -2,12 +2,14 @@ package dev.tokenplane.transfer.exec;
 
 import dev.tokenplane.store.BucketStore;
 import dev.tokenplane.store.FakeClock;
+import dev.tokenplane.store.TransferLog;
 import dev.tokenplane.transfer.exec.FaultyBucketStore.Fault;
 import dev.tokenplane.transfer.exec.FaultyBucketStore.Op;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -248,6 +250,31 @@ public abstract class AbstractTransferExecutorTest {
         assertThat(executor.isInDoubt("borrower")).isFalse();
         assertThat(await(executor.execute(new TransferRequest("pool", 503, "other", "borrower", T, 0))).outcome())
                 .isEqualTo(TransferOutcome.OK);
+    }
+
+    @Test
+    void shouldNotLetLaterTransfersPushAStepInFlightOutOfTheBucketsLog() {
+        // Given a credit that is applied and hangs, its budget not yet run out, so nobody knows it is in doubt yet
+        bucket(store, "other", 100);
+        List<String> buckets = List.of("lender", "borrower", "other");
+        long before = total(store, buckets);
+        long at = clock.millis();
+        store.inject(Op.CREDIT, "borrower", Fault.HANG_AFTER_APPLY);
+        CompletableFuture<TransferResult> hung = executor.execute(request(200, 0)).toCompletableFuture();
+
+        // When more transfers to the same borrower follow at once, as many as its log remembers
+        List<TransferResult> later = new ArrayList<>();
+        for (int i = 0; i < TransferLog.CAPACITY; i++) {
+            later.add(await(executor.execute(new TransferRequest("pool", 600 + i, "other", "borrower", T, 0))));
+        }
+
+        // Then only as many start as leave the hung step in the log; the others are not attempted
+        assertThat(later).filteredOn(r -> r.outcome() == TransferOutcome.OK).isNotEmpty();
+        assertThat(later).filteredOn(r -> r instanceof TransferResult.NotAttempted).isNotEmpty();
+        // And its fence finds the credit: nothing is refunded, so no token is created
+        timer.advance(500);
+        assertThat(settled(hung.join())).isEqualTo(new Settlement(200 * T, 200 * T, 0, true));
+        assertThat(total(store, buckets)).isEqualTo(before + buckets.size() * RATE * (clock.millis() - at));
     }
 
     @Test

@@ -9,9 +9,12 @@ import dev.tokenplane.transfer.TransferSettings;
 import dev.tokenplane.transfer.breaker.PoolBreakers;
 import dev.tokenplane.transfer.exec.FaultyBucketStore;
 import dev.tokenplane.transfer.exec.ManualTimer;
+import dev.tokenplane.transfer.exec.Settlement;
 import dev.tokenplane.transfer.exec.StoreFixture;
 import dev.tokenplane.transfer.exec.TransferExecutor;
 import dev.tokenplane.transfer.exec.TransferIds;
+import dev.tokenplane.transfer.exec.TransferRequest;
+import dev.tokenplane.transfer.exec.TransferResult;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static dev.tokenplane.transfer.exec.StoreFixture.await;
 
@@ -33,13 +37,25 @@ final class PoolHarness implements AutoCloseable {
     final Map<String, TransferSettings> settings = new ConcurrentHashMap<>();
     final Map<String, BucketSpec> specs = new LinkedHashMap<>();
     final PoolTransfers transfers;
+    /** What the observer heard: "answered pool outcome" and "settled pool credited-nanos", in order. */
+    final List<String> observed = new CopyOnWriteArrayList<>();
 
     PoolHarness() {
         TransferExecutor executor = new TransferExecutor(store, breakers, timer, () -> clock.millis() * 1_000_000,
                 TransferExecutor.Settings.defaults());
         transfers = new PoolTransfers(new TransferPlanner(), executor, breakers,
                 key -> Optional.ofNullable(settings.get(key)), TransferIds.sequence(), clock,
-                PoolTransfers.Settings.defaults());
+                PoolTransfers.Settings.defaults(), new PoolTransfers.Observer() {
+                    @Override
+                    public void answered(String pool, TransferResult result) {
+                        observed.add("answered " + pool + " " + result.outcome().label());
+                    }
+
+                    @Override
+                    public void settled(String pool, TransferRequest request, Settlement settlement) {
+                        observed.add("settled " + pool + " " + settlement.creditedNanos());
+                    }
+                });
     }
 
     /** A bucket of pool {@code pool} in region "eu", weight 1, no reserve, holding {@code tokens}. */
@@ -64,6 +80,15 @@ final class PoolHarness implements AutoCloseable {
             members.add(MemberSnapshot.of(key, state(key), demand.getOrDefault(key, 0L)));
         }
         return await(transfers.rebalance("pool", members));
+    }
+
+    /** A member that is not the pool's coordinator: every member's state into the view, {@code share} of it to lend. */
+    void refresh(double share) {
+        List<MemberSnapshot> members = new ArrayList<>();
+        for (String key : specs.keySet()) {
+            members.add(MemberSnapshot.of(key, state(key), 0));
+        }
+        transfers.refresh("pool", members, share);
     }
 
     /** An acquire on {@code key} found it {@code shortfall} nanotokens short. */

@@ -200,4 +200,40 @@ class PoolTransfersTest {
         assertThat(stats.borrowedNanos()).isZero();
         assertThat(pool.state("lender").tokens()).isEqualTo(800 * T + RATE * 5);
     }
+
+    @Test
+    void shouldLendOnlyThisMembersShareOfTheSpareWhenItIsNotTheCoordinator() {
+        // Given a member of a cluster of 4 that refreshes its view instead of rebalancing
+        pool.member("lender", SPEC, 800);
+        pool.member("hungry", SPEC, 0);
+        int calls = pool.store.stepCalls();
+        pool.refresh(0.25);
+        assertThat(pool.store.stepCalls()).as("a refresh moves no tokens").isEqualTo(calls);
+
+        // When the hungry bucket borrows from this member for as long as it can
+        long borrowed = 0;
+        for (BorrowResult r = pool.borrow("hungry", T); r.creditedNanos() > 0; r = pool.borrow("hungry", T)) {
+            borrowed += r.creditedNanos();
+            pool.consumeAll("hungry");
+        }
+
+        // Then it got this member's quarter of the 800 spare, and no more
+        assertThat(borrowed).isEqualTo(200 * T);
+        assertThat(pool.transfers.stats("pool").orElseThrow().windowCapacityNanos()).isEqualTo(200 * T);
+    }
+
+    @Test
+    void shouldTellTheObserverOfEveryAnswerAndSettlement() {
+        pool.member("lender", SPEC, 800);
+        pool.member("hungry", SPEC, 0);
+        pool.tick(Map.of());
+        pool.breakers.breaker("pool").transitionToOpenState();
+        pool.borrow("hungry", T);
+        pool.breakers.breaker("pool").transitionToClosedState();
+
+        pool.borrow("hungry", T);
+
+        assertThat(pool.observed).containsExactly("answered pool breaker_open", "settled pool 0",
+                "answered pool ok", "settled pool " + 4 * T);
+    }
 }

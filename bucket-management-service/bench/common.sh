@@ -1,0 +1,38 @@
+# Shared by the benchmark scripts (sourced): starts one BMS member from bms.jar on loopback (building the jar if
+# needed) and defines measure(). Expects JAR, PORT, HZ_PORT and URL; sets WORK, BMS_PID and TOKEN, and stops the
+# member on exit.
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
+[ -f "$JAR" ] || mvn -B -ntp -q -pl bucket-management-service -am package -DskipTests
+
+WORK=$(mktemp -d)
+java -Xms1g -Xmx1g -jar "$JAR" --port "$PORT" --hazelcast-port "$HZ_PORT" \
+  --cluster-name "bench-$$" --data-dir "$WORK/data" >"$WORK/bms.log" 2>&1 &
+BMS_PID=$!
+cleanup() { kill "$BMS_PID" 2>/dev/null || true; wait "$BMS_PID" 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+for _ in $(seq 1 120); do
+  curl -fs "$URL/health/ready" >/dev/null 2>&1 && break
+  sleep 0.5
+done
+curl -fs "$URL/health/ready" >/dev/null || { cat "$WORK/bms.log"; exit 1; }
+TOKEN=$(cat "$WORK/data/admin-token")
+
+# The conditions of a run, for the record.
+conditions() {
+  echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, $(java -version 2>&1 | head -1), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)," \
+    "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
+# wrk's --latency output -> "requests/s p50 p99" (latencies in ms)
+measure() {
+  local out
+  out=$(wrk --latency "$@")
+  echo "$out" >>"$WORK/wrk.txt"
+  if echo "$out" | grep -q "Non-2xx"; then echo "$out" >&2; echo "non-2xx answers" >&2; exit 1; fi
+  echo "$out" | awk '
+    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+    /Requests\/sec/ { rps = $2 }
+    $1 == "50%" { p50 = ms($2) }
+    $1 == "99%" { p99 = ms($2) }
+    END { printf "%.0f %.2f %.2f\n", rps, p50, p99 }'
+}

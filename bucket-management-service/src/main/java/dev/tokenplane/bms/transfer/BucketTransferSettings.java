@@ -1,0 +1,85 @@
+package dev.tokenplane.bms.transfer;
+
+import dev.tokenplane.bms.config.OverrideRegistry;
+import dev.tokenplane.bms.config.RuleRegistry;
+import dev.tokenplane.bms.rules.BucketOverride;
+import dev.tokenplane.bms.rules.Rule;
+import dev.tokenplane.bms.rules.RuleIndex;
+import dev.tokenplane.transfer.PoolSettings;
+import dev.tokenplane.transfer.SettingsLayer;
+import dev.tokenplane.transfer.TransferSettings;
+import dev.tokenplane.transfer.TransferSettingsLookup;
+
+import java.time.InstantSource;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A bucket's transfer settings from this member's local copies: its override (when it holds), its rule and its
+ * pool's run-time settings, resolved by {@link TransferSettings#resolve}. No remote call, so it can run on every
+ * decision; every write an operator makes applies to the next one.
+ *
+ * <ul>
+ *   <li>The pool and region are the override's when it names them, else the rule's.</li>
+ *   <li>The rule is the one that last served the key on this member (decisions and the tick tell it here; a
+ *       {@code {client}} rule cannot be found from the key alone), else the one the key matches now.</li>
+ * </ul>
+ *
+ * <p>Thread-safe.
+ */
+final class BucketTransferSettings implements TransferSettingsLookup {
+
+    /** Keys whose rule is remembered; past it the memory starts over (the rule index has the same bound). */
+    private static final int REMEMBERED_LIMIT = 100_000;
+
+    private final RuleRegistry rules;
+    private final OverrideRegistry overrides;
+    private final PoolSettings pools;
+    private final InstantSource clock;
+    private final ConcurrentHashMap<String, String> ruleOfKey = new ConcurrentHashMap<>();
+
+    BucketTransferSettings(RuleRegistry rules, OverrideRegistry overrides, PoolSettings pools, InstantSource clock) {
+        this.rules = rules;
+        this.overrides = overrides;
+        this.pools = pools;
+        this.clock = clock;
+    }
+
+    /** Remembers that {@code ruleId} serves {@code key}. */
+    void remember(String key, String ruleId) {
+        if (!ruleId.equals(ruleOfKey.get(key))) {
+            if (ruleOfKey.size() >= REMEMBERED_LIMIT) {
+                ruleOfKey.clear();
+            }
+            ruleOfKey.put(key, ruleId);
+        }
+    }
+
+    @Override
+    public Optional<TransferSettings> settingsFor(String key) {
+        BucketOverride override = overrides.active(key, clock.millis());
+        BucketOverride.TransferOverride o = override == null ? null : override.transfer();
+        Rule rule = ruleOf(key);
+        Rule.Transfer r = rule == null ? null : rule.transfer();
+        String pool = o != null && o.pool() != null ? o.pool() : r == null ? null : r.pool();
+        if (pool == null) {
+            return Optional.empty();
+        }
+        String region = o != null && o.region() != null ? o.region() : r == null ? null : r.region();
+        SettingsLayer overrideLayer = o == null ? SettingsLayer.NONE
+                : new SettingsLayer(o.canBorrow(), o.canLend(), o.weight(), o.reserveFraction());
+        SettingsLayer ruleLayer = r == null ? SettingsLayer.NONE
+                : new SettingsLayer(r.canBorrow(), r.canLend(), r.weight(), r.reserveFraction());
+        return Optional.of(pools.resolve(pool, region, overrideLayer, ruleLayer));
+    }
+
+    private Rule ruleOf(String key) {
+        String id = ruleOfKey.get(key);
+        Rule remembered = id == null ? null : rules.get(id);
+        if (remembered != null) {
+            return remembered;
+        }
+        RuleIndex.Entry e = rules.index().match(key, null);
+        return e == null ? null : e.rule();
+    }
+}

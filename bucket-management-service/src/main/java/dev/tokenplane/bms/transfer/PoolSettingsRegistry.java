@@ -1,0 +1,102 @@
+package dev.tokenplane.bms.transfer;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.tokenplane.bms.config.ConfigCodec;
+import dev.tokenplane.bms.config.ConfigRecord;
+import dev.tokenplane.bms.config.ConfigWrite;
+import dev.tokenplane.bms.config.ReplicatedConfig;
+import dev.tokenplane.transfer.PoolSettings;
+import dev.tokenplane.transfer.SettingsLayer;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The operators' run-time settings per pool, replicated and persisted like rules and overrides (the map
+ * {@code tp.pool-settings} and this member's {@code config.db}), with a decoded local copy in {@link PoolSettings} that
+ * the decision path reads without a remote call. A write applies on this member at once and on the others through the
+ * map's events, so it takes effect at the next transfer decision, without a restart.
+ *
+ * <p>Thread-safe.
+ */
+public final class PoolSettingsRegistry {
+
+    /**
+     * One pool's stored settings; a null field is not set at the pool level.
+     *
+     * @param version   grows with each write of this pool's settings
+     * @param updatedAt epoch millis of the last write
+     */
+    @JsonPropertyOrder({"pool", "canBorrow", "canLend", "weight", "reserveFraction", "version", "updatedAt"})
+    public record Stored(String pool, Boolean canBorrow, Boolean canLend, Double weight, Double reserveFraction,
+                         long version, long updatedAt) {
+
+        SettingsLayer layer() {
+            return new SettingsLayer(canBorrow, canLend, weight, reserveFraction);
+        }
+
+        static Stored of(String pool, SettingsLayer layer) {
+            return new Stored(pool, layer.canBorrow(), layer.canLend(), layer.weight(), layer.reserveFraction(), 0, 0);
+        }
+    }
+
+    private final ReplicatedConfig config;
+    private final PoolSettings settings = new PoolSettings();
+    private final ConcurrentHashMap<String, Stored> live = new ConcurrentHashMap<>();
+
+    public PoolSettingsRegistry(ReplicatedConfig config) {
+        this.config = config;
+        config.onChange(r -> {
+            // Apply the latest state of the pool, whatever the order of the callbacks.
+            ConfigRecord current = config.live(r.id());
+            if (current == null) {
+                live.remove(r.id());
+                settings.set(r.id(), SettingsLayer.NONE);
+            } else {
+                Stored s = decode(current);
+                live.put(r.id(), s);
+                settings.set(r.id(), s.layer());
+            }
+        });
+    }
+
+    /** The settings by pool, as the transfer protocol resolves them. */
+    public PoolSettings settings() {
+        return settings;
+    }
+
+    /** The stored settings of {@code pool}, or null. */
+    public Stored get(String pool) {
+        return live.get(pool);
+    }
+
+    /** Every pool with stored settings. */
+    public Collection<Stored> all() {
+        return List.copyOf(live.values());
+    }
+
+    /** Creates or replaces the settings of {@code pool}. */
+    public CompletionStage<ConfigWrite> put(String pool, SettingsLayer layer, long nowMillis) {
+        return config.write(pool, ConfigCodec.write(Stored.of(pool, layer)), ReplicatedConfig.ANY_VERSION, false,
+                nowMillis);
+    }
+
+    /** Removes the settings of {@code pool}, leaving a tombstone. */
+    public CompletionStage<ConfigWrite> delete(String pool, long nowMillis) {
+        return config.write(pool, null, ReplicatedConfig.ANY_VERSION, false, nowMillis);
+    }
+
+    /** Writes a changed record to this member's disk. Blocks: call it on a worker. */
+    public void persist(ConfigRecord record) {
+        config.persist(record);
+    }
+
+    /** The settings a live record holds, with the record's version and time. */
+    public static Stored decode(ConfigRecord r) {
+        Stored s = ConfigCodec.read(r.body(), Stored.class);
+        return new Stored(r.id(), s.canBorrow(), s.canLend(), s.weight(), s.reserveFraction(), r.version(),
+                r.updatedAt());
+    }
+}

@@ -1,0 +1,210 @@
+package dev.tokenplane.bms.transfer;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import com.hazelcast.partition.Partition;
+import dev.tokenplane.bms.config.ConfigCodec;
+import dev.tokenplane.bms.rules.RuleIndex;
+import dev.tokenplane.bms.spi.BmsServices;
+import dev.tokenplane.store.BucketState;
+import dev.tokenplane.store.Tokens;
+import dev.tokenplane.transfer.TransferSettings;
+import dev.tokenplane.transfer.pool.MemberSnapshot;
+import dev.tokenplane.transfer.pool.PoolTransfers;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+
+/**
+ * The transfer protocol's part of each sizing tick, on every member, every {@code BMS_SIZING_INTERVAL_MS} (a periodic
+ * task of its own, on a worker, one tick at a time).
+ *
+ * <ol>
+ *   <li><b>Snapshot.</b> The member reads the pool buckets its partitions own ({@code ownedKeys()}, local reads) and,
+ *       for each, its unserved demand since the last tick: {@code attempted − granted}, less what the last tick had
+ *       already seen when the bucket's demand window is the same (the sizing loop may drain it in between; then only
+ *       what came after the drain counts, never more than there was).</li>
+ *   <li><b>Share.</b> It publishes its snapshots in the map {@value #VIEWS} (one entry per member, expiring after a
+ *       few ticks, so a member that left drops out) and reads every member's: the whole pool's view.</li>
+ *   <li><b>Rebalance once per pool.</b> The owner of the partition of {@code "pool:" + name} is the pool's coordinator:
+ *       it calls {@link PoolTransfers#rebalance}, topping up the near-empty buckets under demand. The others call
+ *       {@link PoolTransfers#refresh}, renewing their view and window without moving tokens. Every member lends on
+ *       the decision path out of a window of {@code 1/N} of the pool's spare (N members): with requests spread
+ *       evenly, together they hand out the pool's fair shares once, not N times. Conservation does not depend on
+ *       any of this (each debit is atomic and keeps the lender's reserve); fairness does.</li>
+ * </ol>
+ *
+ * <p>Not thread-safe: the periodic task runs one tick at a time.
+ */
+final class PoolTicker {
+
+    /** The map of each member's snapshots: member uuid → JSON of {@link View}. */
+    static final String VIEWS = "tp.pool-views";
+    private static final Logger LOG = LoggerFactory.getLogger(PoolTicker.class);
+
+    /** One member's snapshots of the pool buckets it owns, by pool. */
+    record View(Map<String, List<MemberSnapshot>> pools) {
+    }
+
+    private record Counters(long windowStart, long attempted, long granted) {
+        long unserved() {
+            return Math.max(0, attempted - granted);
+        }
+    }
+
+    private final BmsServices services;
+    private final PoolTransfers transfers;
+    private final BucketTransferSettings lookup;
+    private final TransferMetrics metrics;
+    private final long intervalMillis;
+    private Map<String, Counters> lastCounters = Map.of();
+
+    PoolTicker(BmsServices services, PoolTransfers transfers, BucketTransferSettings lookup, TransferMetrics metrics) {
+        this.services = services;
+        this.transfers = transfers;
+        this.lookup = lookup;
+        this.metrics = metrics;
+        this.intervalMillis = services.settings().sizingIntervalMs();
+    }
+
+    /** Starts the periodic task on the member's Vert.x; it stops with it. */
+    void start() {
+        Vertx vertx = services.vertx();
+        AtomicBoolean running = new AtomicBoolean();
+        vertx.setPeriodic(intervalMillis, id -> {
+            if (!running.compareAndSet(false, true)) {
+                return; // one tick at a time; a slow tick skips the next
+            }
+            Future<Void> tick;
+            try {
+                tick = vertx.executeBlocking(() -> {
+                    tick();
+                    return null;
+                }, false);
+            } catch (RejectedExecutionException stopping) {
+                vertx.cancelTimer(id); // the member is shutting down: its workers are gone
+                return;
+            }
+            tick.onComplete(ar -> {
+                running.set(false);
+                if (ar.failed() && services.hazelcast().getLifecycleService().isRunning()) {
+                    LOG.warn("transfer tick failed", ar.cause());
+                }
+            });
+        });
+    }
+
+    /** One tick. Blocks (cluster reads and writes, waiting for the coordinator's transfers): call it on a worker. */
+    void tick() throws Exception {
+        HazelcastInstance hazelcast = services.hazelcast();
+        if (!hazelcast.getLifecycleService().isRunning()) {
+            return;
+        }
+        IMap<String, String> views = hazelcast.getMap(VIEWS);
+        String self = hazelcast.getCluster().getLocalMember().getUuid().toString();
+        views.set(self, ConfigCodec.write(new View(ownSnapshots())), Math.max(5_000, 3 * intervalMillis),
+                TimeUnit.MILLISECONDS);
+
+        Set<Member> members = hazelcast.getCluster().getMembers();
+        Set<String> ids = members.stream().map(m -> m.getUuid().toString()).collect(Collectors.toSet());
+        Map<String, List<MemberSnapshot>> byPool = new TreeMap<>();
+        for (String json : views.getAll(ids).values()) {
+            ConfigCodec.read(json, View.class).pools().forEach((pool, snapshots) ->
+                    byPool.computeIfAbsent(pool, p -> new ArrayList<>()).addAll(snapshots));
+        }
+        transfers.pools().forEach(pool -> byPool.putIfAbsent(pool, List.of())); // emptied pools: clear their view
+
+        double share = 1.0 / members.size();
+        List<CompletableFuture<?>> moving = new ArrayList<>();
+        for (Map.Entry<String, List<MemberSnapshot>> pool : byPool.entrySet()) {
+            metrics.pool(pool.getKey());
+            if (isCoordinator(hazelcast, pool.getKey())) {
+                moving.add(transfers.rebalance(pool.getKey(), pool.getValue(), share).toCompletableFuture());
+            } else {
+                transfers.refresh(pool.getKey(), pool.getValue(), share);
+            }
+        }
+        try {
+            CompletableFuture.allOf(moving.toArray(CompletableFuture[]::new)).get(intervalMillis,
+                    TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.debug("transfers of the tick still running after {} ms", intervalMillis);
+        }
+    }
+
+    /** Snapshots of the pool buckets this member owns, by pool, with their unserved demand since the last tick. */
+    private Map<String, List<MemberSnapshot>> ownSnapshots() throws Exception {
+        RuleIndex index = services.rules().index();
+        // A {client} rule cannot be told from the key alone: then every owned bucket is read, and its rule found by
+        // the generation it carries.
+        boolean clientPools = index.entries().stream()
+                .anyMatch(e -> e.rule().transfer() != null && e.pattern().usesClient());
+        Map<String, CompletableFuture<Optional<BucketState>>> reads = new LinkedHashMap<>();
+        for (String key : services.store().ownedKeys()) {
+            if (clientPools || lookup.settingsFor(key).isPresent()) {
+                reads.put(key, services.store().get(key).toCompletableFuture());
+            }
+        }
+        CompletableFuture.allOf(reads.values().toArray(CompletableFuture[]::new)).get(Math.max(1_000, intervalMillis),
+                TimeUnit.MILLISECONDS);
+
+        Map<String, Counters> counters = new HashMap<>();
+        Map<String, List<MemberSnapshot>> byPool = new TreeMap<>();
+        for (Map.Entry<String, CompletableFuture<Optional<BucketState>>> read : reads.entrySet()) {
+            String key = read.getKey();
+            Optional<BucketState> found = read.getValue().join();
+            if (found.isEmpty()) {
+                continue;
+            }
+            BucketState state = found.get();
+            RuleIndex.Entry rule = index.ruleOfBucket(key, state.generation(), services.overrides().stored(key));
+            if (rule != null) {
+                lookup.remember(key, rule.rule().id());
+            }
+            Optional<TransferSettings> settings = lookup.settingsFor(key);
+            if (settings.isEmpty()) {
+                continue;
+            }
+            Counters now = new Counters(state.windowStart(), state.attempted(), state.granted());
+            counters.put(key, now);
+            long demandNanos = Math.min(unserved(now, lastCounters.get(key)), Long.MAX_VALUE / Tokens.SCALE)
+                    * Tokens.SCALE;
+            byPool.computeIfAbsent(settings.get().pool(), p -> new ArrayList<>()).add(new MemberSnapshot(key,
+                    state.tokens(), state.capacity(), state.burstNanos(), demandNanos));
+        }
+        lastCounters = counters;
+        return byPool;
+    }
+
+    /** Tokens asked for and not granted since {@code before} was read (all of the window when it was drained). */
+    private static long unserved(Counters now, Counters before) {
+        if (before == null || before.windowStart() != now.windowStart()) {
+            return now.unserved();
+        }
+        return Math.max(0, now.unserved() - before.unserved());
+    }
+
+    /** Whether this member coordinates {@code pool}: it owns the partition of {@code "pool:" + pool}. */
+    static boolean isCoordinator(HazelcastInstance hazelcast, String pool) {
+        Partition partition = hazelcast.getPartitionService().getPartition("pool:" + pool);
+        Member owner = partition.getOwner();
+        return owner != null && owner.localMember();
+    }
+}

@@ -1,0 +1,156 @@
+package dev.tokenplane.bms.transfer;
+
+import dev.tokenplane.bms.http.ApiRoutes;
+import dev.tokenplane.bms.spi.BmsExtensions;
+import dev.tokenplane.bms.spi.BmsServices;
+import dev.tokenplane.transfer.TransferPlanner;
+import dev.tokenplane.transfer.breaker.PoolBreakers;
+import dev.tokenplane.transfer.exec.TransferExecutor;
+import dev.tokenplane.transfer.exec.TransferIds;
+import dev.tokenplane.transfer.exec.TransferTimer;
+import dev.tokenplane.transfer.pool.PoolTransfers;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+
+/**
+ * The transfer protocol in a BMS member: borrowing on the decision path, the per-pool rebalance on each tick, the pool
+ * breakers and their meters, and the pool endpoints. {@link #install} adds it to a member's extensions; {@code BmsMain}
+ * starts every member with it.
+ *
+ * <ul>
+ *   <li>{@link PoolBorrower} is the member's {@link dev.tokenplane.bms.spi.Borrower}.</li>
+ *   <li>{@link PoolTicker} runs every {@code BMS_SIZING_INTERVAL_MS}, beside the sizing loop (a periodic task of its
+ *       own, so that neither waits for the other).</li>
+ *   <li>{@link PoolRoutes} serves {@code GET /v1/pools/{pool}} and {@code PUT|DELETE /v1/pools/{pool}/settings}.</li>
+ *   <li>Settings are resolved per bucket by {@link BucketTransferSettings}: override, rule and the pool's run-time
+ *       settings ({@link PoolSettingsRegistry}), on every decision.</li>
+ * </ul>
+ */
+public final class TransferFeature {
+
+    /**
+     * How the protocol runs in a member.
+     *
+     * @param budget      the decision path's time budget for a borrow (default 2 ms)
+     * @param breaker     adjusts the pool breakers' configuration (default {@link PoolBreakers#defaults}, as is)
+     * @param borrowAhead how many times its shortfall a bucket borrows at once (default 4)
+     */
+    public record Options(Duration budget, UnaryOperator<CircuitBreakerConfig.Builder> breaker, double borrowAhead) {
+
+        public static Options defaults() {
+            return new Options(TransferExecutor.Settings.DEFAULT_BUDGET, UnaryOperator.identity(), 4);
+        }
+
+        public Options withBudget(Duration value) {
+            return new Options(value, breaker, borrowAhead);
+        }
+
+        public Options withBreaker(UnaryOperator<CircuitBreakerConfig.Builder> value) {
+            return new Options(budget, value, borrowAhead);
+        }
+    }
+
+    /** A bucket below this fraction of its burst, under demand, is topped up on the tick. */
+    private static final double NEAR_EMPTY_FRACTION = 0.25;
+
+    private final PoolBorrower borrower;
+    private final PoolRoutes routes;
+
+    private TransferFeature(BmsServices services, Options options) {
+        PoolSettingsRegistry settings = new PoolSettingsRegistry(services.poolSettings());
+        BucketTransferSettings lookup = new BucketTransferSettings(services.rules(), services.overrides(),
+                settings.settings(), services.clock());
+        PoolBreakers breakers = new PoolBreakers(options.breaker().apply(PoolBreakers.defaults(services.clock())).build());
+        TransferMetrics metrics = new TransferMetrics(services.metrics(), breakers);
+        Executor steps = offPartitionThreads();
+        TransferExecutor executor = new TransferExecutor(services.store(), breakers, TransferTimer.of(TIMERS),
+                System::nanoTime, TransferExecutor.Settings.defaults().withBudget(options.budget())
+                .withCallbacks(steps).withAfterCredit(stayOnPartitionThread(steps)));
+        PoolTransfers transfers = new PoolTransfers(new TransferPlanner(), executor, breakers, lookup, TransferIds.random(),
+                services.clock(), new PoolTransfers.Settings(Duration.ofMillis(services.settings().sizingIntervalMs()),
+                options.borrowAhead(), NEAR_EMPTY_FRACTION), metrics);
+        this.borrower = new PoolBorrower(transfers, lookup, services.rules(), steps);
+        this.routes = new PoolRoutes(services.vertx(), transfers, breakers, settings, services.rules(),
+                services.overrides(), pool -> PoolTicker.isCoordinator(services.hazelcast(), pool), services.clock());
+        new PoolTicker(services, transfers, lookup, metrics).start();
+    }
+
+    /** {@code base} with the transfer protocol, in its default options. */
+    public static BmsExtensions install(BmsExtensions base) {
+        return install(base, Options.defaults());
+    }
+
+    /**
+     * {@code base} with the transfer protocol: its borrower replaces {@code base}'s, its routes are added to
+     * {@code base}'s. Each member started with the result gets its own protocol instance.
+     */
+    public static BmsExtensions install(BmsExtensions base, Options options) {
+        Map<BmsServices, TransferFeature> perMember = Collections.synchronizedMap(new IdentityHashMap<>());
+        Function<BmsServices, TransferFeature> of = s -> perMember.computeIfAbsent(s,
+                x -> new TransferFeature(x, options));
+        return base.withBorrower(s -> of.apply(s).borrower)
+                .withRoutes(s -> {
+                    List<ApiRoutes> all = new ArrayList<>(base.routes().apply(s));
+                    all.add(of.apply(s).routes);
+                    return all;
+                });
+    }
+
+    /**
+     * Where a transfer starts and continues between its steps. Not the member's direct {@code callbacks}: a stage of the
+     * store completes on the partition thread of the bucket it touched, and the next step (the credit after the debit,
+     * or the debit after a denied acquire) touches another partition, which Hazelcast refuses from a partition thread
+     * ({@code IllegalThreadStateException: cannot make remote call}). The JDK's common pool takes over instead (BmsMain
+     * sizes it to at least 2): the steps are short and never block. Its {@code execute} is a plain hand-over; the
+     * pitfall of versions.md is CompletableFuture's default async executor, which is not used here.
+     */
+    private static Executor offPartitionThreads() {
+        return ForkJoinPool.commonPool();
+    }
+
+    /**
+     * Where the answer after a credit completes: on the thread that completed the credit when it is a partition
+     * thread, else on {@code steps}. A credit completes on a partition thread only when this member owns the borrower,
+     * and then on the borrower's own partition thread, which may make the decision's next call, the retry of its
+     * acquire on the same bucket, at once: one hand-over fewer. A response thread (the borrower is owned elsewhere)
+     * may call no other member, so the answer is handed over. Hazelcast names its partition threads
+     * {@code hz.<instance>.partition-operation.thread-<n>}; a name that does not match merely means a hand-over.
+     */
+    private static Executor stayOnPartitionThread(Executor steps) {
+        return task -> {
+            if (Thread.currentThread().getName().contains(".partition-operation.thread-")) {
+                task.run();
+            } else {
+                steps.execute(task);
+            }
+        };
+    }
+
+    /**
+     * Budgets, step timeouts and back-off: one daemon thread for every member of the JVM, whose tasks only complete
+     * futures. Not Vert.x timers: scheduling and cancelling one from a Hazelcast or pool thread wakes an event loop
+     * twice per transfer, which costs a 2-core machine more than the transfer's own steps.
+     */
+    private static final ScheduledThreadPoolExecutor TIMERS = timers();
+
+    private static ScheduledThreadPoolExecutor timers() {
+        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "bms-transfer-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        timers.setRemoveOnCancelPolicy(true);
+        return timers;
+    }
+}
