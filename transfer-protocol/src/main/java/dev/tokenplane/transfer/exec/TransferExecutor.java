@@ -7,6 +7,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -64,6 +65,15 @@ import java.util.function.Supplier;
  * settled still fit the log. Transfers settle in well under a millisecond, so this bites only when a step hangs, or
  * when more than a few transfers touch one bucket at once. Other BMS members do not see this executor's doubts or
  * reservations; the log's capacity covers their transfers during one fence.
+ *
+ * <h2>Executing a request again</h2>
+ * A request whose id this executor has run recently (the last {@value #REMEMBERED} transfers, settled or not) is not
+ * run again: {@code execute} answers with the first run's result. The buckets' logs would replay its steps too, but
+ * only while they still remember them; once later steps have pushed a settled transfer's debit out of its lender's
+ * log, a second run would debit the lender again while the borrower's log, remembering the credit, replays it as
+ * done, and the tokens would be lost. A different request under a remembered id is not attempted
+ * ({@link TransferResult.Reason#DUPLICATE_ID}). Beyond that memory ids must simply not repeat, which
+ * {@link TransferIds#random()} sees to.
  *
  * <p>Thread-safe. Continuations run on {@code callbacks} (for Hazelcast, an executor of the caller's, not Hazelcast's
  * default), the answer after a credit on {@code afterCredit} (see {@link Settings}).
@@ -132,6 +142,17 @@ public final class TransferExecutor {
     /** Per bucket with unsettled transfers: log steps reserved, and the count at which each unsettled one began. */
     private final Map<String, Reservations> reservations = new HashMap<>();
 
+    /** How many transfers, by id, the executor remembers so that executing one again replays its first result. */
+    static final int REMEMBERED = 1_024;
+
+    /** The last {@value #REMEMBERED} transfers' answers by id; guarded by the executor's reservation map. */
+    private final Map<Long, CompletableFuture<TransferResult>> remembered = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, CompletableFuture<TransferResult>> eldest) {
+            return size() > REMEMBERED;
+        }
+    };
+
     /** Log steps a transfer may append to its lender: the debit, its fence, the refund. */
     static final int LENDER_STEPS = 3;
     /** Log steps a transfer may append to its borrower: the credit and its fence. */
@@ -186,35 +207,55 @@ public final class TransferExecutor {
         if (inDoubt.containsKey(request.lender()) || inDoubt.containsKey(request.borrower())) {
             return notAttempted(request, TransferResult.Reason.BUCKET_IN_DOUBT);
         }
-        long[] marks = reserve(request);
+        CircuitBreaker breaker = breakers == null ? null : breakers.breaker(request.pool());
+        Run run = new Run(request, breaker);
+        CompletionStage<TransferResult> earlier;
+        long[] marks;
+        synchronized (reservations) {
+            earlier = remembered.get(request.id());
+            marks = earlier == null ? reserve(request) : null;
+            if (marks != null) {
+                remembered.put(request.id(), run.answer);
+            }
+        }
+        if (earlier != null) {
+            return earlier.thenCompose(first -> first.request().equals(request)
+                    ? CompletableFuture.completedFuture(first)
+                    : notAttempted(request, TransferResult.Reason.DUPLICATE_ID));
+        }
         if (marks == null) {
             return notAttempted(request, TransferResult.Reason.BUCKET_IN_DOUBT);
         }
-        CircuitBreaker breaker = breakers == null ? null : breakers.breaker(request.pool());
         if (breaker != null && !breaker.tryAcquirePermission()) {
+            // Nothing was touched, so nothing to remember: a retry once the breaker closes runs for real
+            synchronized (reservations) {
+                remembered.remove(request.id(), run.answer);
+            }
             release(request, marks);
-            return notAttempted(request, TransferResult.Reason.BREAKER_OPEN);
+            CompletionStage<TransferResult> refused = notAttempted(request, TransferResult.Reason.BREAKER_OPEN);
+            refused.thenAccept(run.answer::complete);
+            return refused;
         }
-        Run run = new Run(request, breaker);
         run.settled.whenComplete((s, e) -> release(request, marks));
         run.start();
         return run.answer.minimalCompletionStage();
     }
 
-    /** Reserves the transfer's log steps on both buckets: the marks, or null when either has no room now. */
+    /**
+     * Reserves the transfer's log steps on both buckets: the marks, or null when either has no room now. The caller
+     * holds the reservation map's lock.
+     */
     private long[] reserve(TransferRequest request) {
-        synchronized (reservations) {
-            Reservations lender = reservations.get(request.lender());
-            Reservations borrower = reservations.get(request.borrower());
-            boolean room = (lender == null || lender.fits(LENDER_STEPS))
-                    && (borrower == null || borrower.fits(BORROWER_STEPS));
-            if (!room) {
-                return null;
-            }
-            return new long[]{
-                    reservations.computeIfAbsent(request.lender(), k -> new Reservations()).reserve(LENDER_STEPS),
-                    reservations.computeIfAbsent(request.borrower(), k -> new Reservations()).reserve(BORROWER_STEPS)};
+        Reservations lender = reservations.get(request.lender());
+        Reservations borrower = reservations.get(request.borrower());
+        boolean room = (lender == null || lender.fits(LENDER_STEPS))
+                && (borrower == null || borrower.fits(BORROWER_STEPS));
+        if (!room) {
+            return null;
         }
+        return new long[]{
+                reservations.computeIfAbsent(request.lender(), k -> new Reservations()).reserve(LENDER_STEPS),
+                reservations.computeIfAbsent(request.borrower(), k -> new Reservations()).reserve(BORROWER_STEPS)};
     }
 
     private void release(TransferRequest request, long[] marks) {

@@ -67,7 +67,9 @@ public sealed interface TransferResult permits TransferResult.Moved, TransferRes
          * one that has not settled that one more could push that one's step out of the bucket's transfer log before a
          * fence reads it (see the executor's "buckets in doubt").
          */
-        BUCKET_IN_DOUBT
+        BUCKET_IN_DOUBT,
+        /** Another request under the same id was executed recently (ids must not repeat). */
+        DUPLICATE_ID
     }
 
     /** Refused before the store was touched. */

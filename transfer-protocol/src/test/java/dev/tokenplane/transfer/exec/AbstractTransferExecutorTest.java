@@ -306,6 +306,56 @@ public abstract class AbstractTransferExecutorTest {
     }
 
     @Test
+    void shouldReplayTheStoresStepsWhenAnotherExecutorRetriesTheSameTransfer() {
+        // Given a transfer carried out by one executor
+        TransferRequest request = request(200, 0);
+        await(executor.execute(request));
+
+        // When another executor (which never ran it) executes it again under the same id
+        TransferExecutor other = new TransferExecutor(store, null, timer, () -> clock.millis() * 1_000_000,
+                TransferExecutor.Settings.defaults());
+        TransferResult again = await(other.execute(request));
+
+        // Then the buckets' logs replay both steps: nothing moves twice
+        assertThat(again.creditedNanos()).isEqualTo(200 * T);
+        assertThat(tokens(store, "lender")).isEqualTo(300 * T);
+        assertThat(tokens(store, "borrower")).isEqualTo(200 * T);
+    }
+
+    @Test
+    void shouldNotLoseTokensWhenASettledTransferIsRetriedAfterItsLenderForgotIt() {
+        // Given a settled transfer, then more steps on its lender than the lender's log remembers
+        TransferRequest first = request(1, 0);
+        await(executor.execute(first));
+        bucket(store, "third", 0);
+        for (int i = 0; i <= TransferLog.CAPACITY; i++) {
+            await(executor.execute(new TransferRequest("pool", 500 + i, "lender", "third", T, 0)));
+        }
+        long lender = tokens(store, "lender");
+
+        // When the first transfer is executed again
+        TransferResult again = await(executor.execute(first));
+
+        // Then the executor answers from its memory instead of debiting the lender a second time
+        assertThat(again.creditedNanos()).isEqualTo(T);
+        assertThat(tokens(store, "lender")).isEqualTo(lender);
+        assertThat(tokens(store, "borrower")).isEqualTo(T);
+    }
+
+    @Test
+    void shouldRefuseAnotherRequestUnderARememberedId() {
+        TransferRequest first = request(100, 0);
+        await(executor.execute(first));
+
+        TransferResult clash = await(executor.execute(new TransferRequest("pool", first.id(), "lender", "borrower",
+                50 * T, 0)));
+
+        assertThat(clash).isInstanceOfSatisfying(TransferResult.NotAttempted.class,
+                n -> assertThat(n.reason()).isEqualTo(TransferResult.Reason.DUPLICATE_ID));
+        assertThat(tokens(store, "lender")).isEqualTo(400 * T);
+    }
+
+    @Test
     void shouldCarryOutABatchAndAnswerInOrder() {
         bucket(store, "other", 0);
 
