@@ -71,6 +71,10 @@ class BmsStatefulSetTest {
         assertThat(env.get("BMS_HOST").string("value")).isEqualTo("0.0.0.0");
         assertThat(env.get("BMS_HAZELCAST_PORT").string("value")).isEqualTo("5701");
         assertThat(bms(defaults).named("hazelcast", "ports").integer("containerPort")).isEqualTo(5701);
+        // Hazelcast on every interface, so that members reach each other by the pod's address (not loopback)
+        assertThat(env.get("BMS_HAZELCAST_HOST").string("value")).isEqualTo("0.0.0.0");
+        // one Hazelcast cluster per release, whatever else runs in the namespace
+        assertThat(env.get("BMS_CLUSTER_NAME").string("value")).isEqualTo(RenderedChart.RELEASE);
     }
 
     @Test

@@ -1,21 +1,20 @@
 package dev.tokenplane.charts;
 
+import dev.tokenplane.bms.BmsSettings;
+
 import java.util.Set;
 
 /**
  * The configuration and metric names the chart and the dashboard must use: the one place the tests take them from.
  *
- * <p>Source: the shared contract ({@code TEAM.md} "Names shared across modules" and {@code http-api.md}
- * "Configuration"). When the BMS and the agent have their own configuration classes, point these sets at them
- * (for example the names of an enum of variables) so that the chart cannot drift from what the services read.
+ * <p>The BMS's variables come from {@link BmsSettings#VARIABLES} itself. The agent's are listed here (the agent
+ * module cannot be on this module's test class path: its JNA clashes with helm-java's); the agent's own tests check
+ * its settings, and {@code ImageRunTest} runs the agent image with them.
  */
 final class ConfigurationNames {
 
-    /** Every environment variable the BMS reads. */
-    static final Set<String> BMS_ENV = Set.of(
-            "BMS_PORT", "BMS_HOST", "BMS_DATA_DIR", "BMS_ADMIN_TOKEN", "BMS_CLUSTER_MEMBERS",
-            "BMS_HAZELCAST_PORT", "BMS_SIZING_INTERVAL_MS", "BMS_RULES_FILE",
-            "BMS_AGENT_TOKEN", "BMS_API_KEYS_FILE", "BMS_MAX_BODY_BYTES");
+    /** Every environment variable the BMS reads: its own list, so that the chart cannot drift from it. */
+    static final Set<String> BMS_ENV = Set.copyOf(BmsSettings.ENVIRONMENT_VARIABLES);
 
     /** Every environment variable the load agent reads. */
     static final Set<String> AGENT_ENV = Set.of(
