@@ -195,10 +195,12 @@ class RateLimiterClientTest {
         Decision d = client.acquire("ctd:a", 2, Duration.ofSeconds(2)).toCompletableFuture().join();
         long elapsedMs = (System.nanoTime() - start) / 1_000_000;
 
-        // Then the BMS reserved its tokens (due in about 1 s) and the client held the request until then
+        // Then the BMS reserved its tokens (due in at most 1 s, less the time since the bucket was emptied, which a
+        // loaded machine stretches) and the client held the request until then: the wait starts after the request
+        // left, so the whole call takes at least the wait
         assertThat(d.granted()).isTrue();
-        assertThat(d.waitMs()).isBetween(500L, 2_000L);
-        assertThat(elapsedMs).isGreaterThanOrEqualTo(500);
+        assertThat(d.waitMs()).isBetween(1L, 1_000L);
+        assertThat(elapsedMs).isGreaterThanOrEqualTo(d.waitMs() - 1);
     }
 
     @Test
