@@ -76,15 +76,24 @@ public record PressureConfig(double pressureHigh, double pressureTarget, double 
                 latencyP99Ms);
     }
 
-    /** The pressure of {@code sample} in [0, 1] (see the class comment). */
+    /** The pressure of {@code sample} in [0, 1] (see the class comment): its {@link #level} clamped to 1. */
     public double pressure(LoadSample sample) {
+        return Math.min(1, level(sample));
+    }
+
+    /**
+     * The largest ratio of {@code sample}'s signals to their targets, not clamped: above 1 when a signal is past its
+     * target (a latency p99 three times its target gives 3). {@link SizingPolicy} smooths this level, so it can tell a
+     * queue that is draining (the level falling fast from far above 1) from one that is not; it acts on at most 1.
+     */
+    public double level(LoadSample sample) {
         double worst = 0;
         worst = Math.max(worst, ratio(sample.cpu(), cpuTarget));
         worst = Math.max(worst, ratio(sample.memory(), memoryTarget));
         worst = Math.max(worst, ratio(sample.netBytesPerSecond(), netBytesPerSecondTarget));
         worst = Math.max(worst, ratio(sample.diskBytesPerSecond(), diskBytesPerSecondTarget));
         worst = Math.max(worst, ratio(sample.latencyP99Ms(), latencyP99TargetMs));
-        return Math.min(1, worst);
+        return worst;
     }
 
     private static double ratio(double value, double target) {

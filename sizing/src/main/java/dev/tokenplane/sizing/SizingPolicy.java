@@ -12,8 +12,11 @@ package dev.tokenplane.sizing;
  * else:                                                             hold (the dead band)
  * new = clamp(new, minCapacity, maxCapacity)
  * </pre>
- * {@code pressure} is the {@link PressureConfig#pressure(LoadSample) pressure} of the latest load sample, smoothed
- * ({@link PressureConfig#smoothing()}) unless the sample is saturated (1.0), which is acted on at once.
+ * {@code pressure} is the {@link PressureConfig#level(LoadSample) level} of the latest load sample (not clamped: a
+ * latency p99 twice its target is 2), smoothed ({@link PressureConfig#smoothing()}) and clamped to 1, except that a
+ * saturated sample (level 1 or more) is acted on at once, and that a shed needs the newest sample to confirm it: when
+ * the smoothed pressure is above pressureHigh, the policy acts on the lower of it and the newest sample's (a burst or a
+ * queue that has passed does not shed again, and a shed sheds only the excess both agree on).
  * Then the damping, in this order (each rule has its {@link SizingReason}):
  * <ol>
  *   <li><b>pinned</b> (an override): hold. <b>Outside [min, max]</b> (the rule changed): clamp at once.
@@ -30,7 +33,11 @@ package dev.tokenplane.sizing;
  *       the cooldown.
  *   <li><b>shed for pressure</b> to {@code granted * pressureTarget / pressure}, at most by {@code maxStepDown}, not
  *       within the cooldown. The step is proportional to the excess, where the seed takes a fixed shrinkFactor (too
- *       much for a small excess, which then grows back: oscillation; too little for a large one).
+ *       much for a small excess, which then grows back: oscillation; too little for a large one). But not while the
+ *       last shed is draining the queue: within {@code growthHoldAfterShedMillis} of it, a sample whose level is
+ *       under {@link #DRAINING_FALL} of the smoothed level before it holds ({@link SizingReason#HOLD_DRAINING}). A
+ *       queue built during an overload keeps the server saturated for a few ticks after a shed, and shedding again
+ *       for it undershoots (the size then has to climb back).
  *   <li>a resize smaller than {@code minChangeFraction} of the size is not made (unless it reaches min or max).
  * </ol>
  * Growth rounds up and shrinking rounds down, so a small bucket still moves by at least one token. After a resize the
@@ -45,6 +52,12 @@ package dev.tokenplane.sizing;
  * <p>Immutable and thread-safe; no clock, no I/O.
  */
 public final class SizingPolicy {
+
+    /**
+     * After a shed, a sample whose pressure level is under this fraction of the smoothed level before it shows the
+     * overload passing (a queue draining), not going on: no further shed then.
+     */
+    public static final double DRAINING_FALL = 0.3;
 
     private final SizingConfig config;
 
@@ -114,6 +127,7 @@ public final class SizingPolicy {
                 return hold(SizingReason.HOLD_NO_DEMAND_DATA, 0);
             }
             double pressure = 0;
+            boolean draining = false;
             if (in.load() instanceof LoadSignal.Missing) {
                 return hold(SizingReason.HOLD_LOAD_MISSING, 0);
             } else if (in.load() instanceof LoadSignal.Reported reported) {
@@ -122,10 +136,13 @@ public final class SizingPolicy {
                 if (now - sample.atMillis() > damping.staleAfterMillis()) {
                     return hold(SizingReason.HOLD_LOAD_STALE, 0);
                 }
-                double raw = config.pressure().pressure(sample);
-                state = smoothPressure(raw, sample.atMillis());
-                // a saturated signal is acted on at once; anything short of it is smoothed, so noise does not resize
-                pressure = raw >= 1 ? raw : state.pressure();
+                double level = config.pressure().level(sample);
+                draining = drainingAfterShed(level, sample.atMillis());
+                state = smoothPressure(level, sample.atMillis());
+                double smoothed = Math.min(1, state.pressure());
+                // a saturated signal is acted on at once; anything short of it is smoothed, so noise does not resize,
+                // and a shed needs the newest sample to agree (a burst or a queue that has passed does not shed)
+                pressure = level >= 1 ? 1 : smoothed > pressureHigh ? Math.min(smoothed, level) : smoothed;
             }
 
             // demand in capacity units: tokens per the time the bucket takes to refill from empty
@@ -138,7 +155,7 @@ public final class SizingPolicy {
             return switch (seed.reason()) {
                 case GROW_DEMAND -> grow(predicted, granted, pressure);
                 case SHRINK_DEMAND -> shrinkForDemand(predicted, pressure);
-                case SHRINK_PRESSURE -> shed(granted, pressure);
+                case SHRINK_PRESSURE -> draining ? hold(SizingReason.HOLD_DRAINING, pressure) : shed(granted, pressure);
                 default -> hold(seed.reason(), pressure);
             };
         }
@@ -208,6 +225,21 @@ public final class SizingPolicy {
                 return hold(SizingReason.HOLD_SMALL_CHANGE, pressure);
             }
             return resize(next, reason, pressure);
+        }
+
+        /**
+         * Whether a new sample's level shows the queue of an overload draining after our last shed: within
+         * growthHoldAfterShedMillis of the shed, and under {@link #DRAINING_FALL} of the smoothed level before it.
+         */
+        private boolean drainingAfterShed(double level, long sampleAtMillis) {
+            long previousAt = state.pressureSampleAtMillis();
+            if (previousAt == SizingState.NEVER || sampleAtMillis <= previousAt
+                    || sampleAtMillis - previousAt > damping.staleAfterMillis()) {
+                return false; // nothing recent to compare with, or a sample already counted
+            }
+            return state.lastShedAtMillis() != SizingState.NEVER
+                    && !SizingState.elapsed(now, state.lastShedAtMillis(), damping.growthHoldAfterShedMillis())
+                    && level < DRAINING_FALL * state.pressure();
         }
 
         /** The state with a sample's pressure folded into the smoothed pressure, once per sample. */

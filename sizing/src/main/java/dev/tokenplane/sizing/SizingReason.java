@@ -23,6 +23,12 @@ public enum SizingReason {
     HOLD_COOLDOWN,
     /** Would grow, but the last shed for pressure was less than {@code growthHoldAfterShedMillis} ago. */
     HOLD_AFTER_SHED,
+    /**
+     * Would shed, but the pressure is falling fast after the last shed (the newest sample's level is under
+     * {@link SizingPolicy#DRAINING_FALL} of the smoothed level): that shed is still draining the queue built while the
+     * server was overloaded.
+     */
+    HOLD_DRAINING,
     /** Would grow, but the granted demand is under {@code appLimitedFraction} of the size. */
     HOLD_APP_LIMITED,
     /** Would resize by less than {@code minChangeFraction} of the size. */

@@ -6,7 +6,8 @@ package dev.tokenplane.sizing;
  * next tick. Small and made of primitives: a forecast, a smoothed pressure and three times.
  *
  * @param forecast               the demand forecaster's state
- * @param pressure               the smoothed load pressure, 0..1 (meaningless while {@code pressureSampleAtMillis} is
+ * @param pressure               the smoothed load pressure level ({@link PressureConfig#level}): 0..1, or above 1 while
+ *                               a signal is past its target (meaningless while {@code pressureSampleAtMillis} is
  *                               {@link #NEVER})
  * @param pressureSampleAtMillis the time of the newest load sample folded into {@code pressure}, or {@link #NEVER}
  * @param lastResizeAtMillis     when the policy last changed the size (epoch millis), or {@link #NEVER}

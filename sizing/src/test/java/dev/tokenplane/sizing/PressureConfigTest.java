@@ -24,6 +24,15 @@ class PressureConfigTest {
     }
 
     @Test
+    void shouldReportTheLevelUnclamped() {
+        // latency p99 four times its 500 ms target: level 4, pressure 1
+        assertThat(config.level(LoadSample.of(0, 0.2, 2000))).isEqualTo(4.0);
+        assertThat(config.pressure(LoadSample.of(0, 0.2, 2000))).isEqualTo(1.0);
+        // under every target, level and pressure agree: cpu 0.56 / 0.8 = 0.7
+        assertThat(config.level(LoadSample.of(0, 0.56, 100))).isCloseTo(0.7, within(1e-12));
+    }
+
+    @Test
     void shouldIgnoreUnknownSignalsAndSwitchedOffTargets() {
         PressureConfig cpuOnly = config.withTargets(1.0, 0, 0, 0, 0);
 

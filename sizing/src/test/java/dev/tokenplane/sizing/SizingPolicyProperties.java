@@ -188,6 +188,26 @@ class SizingPolicyProperties {
     }
 
     @Property
+    void aSampleAtOrBelowPressureHighNeverSheds(@ForAll("settings") AdaptiveSettings settings,
+                                                @ForAll @LongRange(min = 10, max = 1000) long capacity,
+                                                @ForAll @LongRange(min = 0, max = 100_000) long attempted,
+                                                @ForAll @DoubleRange(min = 0, max = 10) double smoothedLevel,
+                                                @ForAll @DoubleRange(min = 0, max = 0.8) double cpu,
+                                                @ForAll @DoubleRange(min = 0, max = 800) double latencyMs) {
+        // whatever the smoothed level (a queue that has drained can leave it far above 1), a shed needs the newest sample
+        SizeLimits limits = new SizeLimits(10, 1000, 1.0);
+        long now = 100_000;
+        SizingState state = SizingState.initial().withPressure(smoothedLevel, now - TICK);
+
+        SizingDecision decision = SizingPolicy.withDefaults().decide(now, new SizingInput(
+                new BucketSize(capacity, capacity), limits, settings, new DemandWindow(attempted, attempted, TICK),
+                LoadSignal.of(LoadSample.of(now, cpu, latencyMs)), state, false));
+
+        assertThat(decision.reason()).isNotEqualTo(SizingReason.SHRINK_PRESSURE);
+        assertThat(decision.pressure()).isLessThanOrEqualTo(0.8);
+    }
+
+    @Property
     void missingOrStaleLoadNeverResizesABucketInsideItsLimits(@ForAll("settings") AdaptiveSettings settings,
                                                               @ForAll @LongRange(min = 10, max = 1000) long capacity,
                                                               @ForAll @LongRange(min = 0, max = 100_000) long attempted,

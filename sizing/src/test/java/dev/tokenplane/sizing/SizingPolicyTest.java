@@ -278,6 +278,63 @@ class SizingPolicyTest {
         }
 
         @Test
+        void shouldNotShedWhenTheNewestSampleIsBelowPressureHigh() {
+            // Given a smoothed level of 1.5 left by a queue that has since drained, a sample of 0.7 smooths it to 1.1
+            SizingDecision decision = policy.decide(now, input(100, demand(60, 60), cpu(0.7), warmAt(1.5)));
+
+            // Then the newest sample does not confirm a shed: the policy acts on it
+            assertThat(decision.state().pressure()).isCloseTo(1.1, within(1e-9));
+            assertThat(decision.pressure()).isCloseTo(0.7, within(1e-9));
+            assertThat(decision.reason()).isEqualTo(SizingReason.HOLD_DEAD_BAND);
+        }
+
+        @Test
+        void shouldShedOnlyTheExcessTheNewestAndTheSmoothedPressureAgreeOn() {
+            // Smoothed 0.9 and a sample of 0.85 give 0.875; the newest sample is lower, so the shed aims from 0.85:
+            // 100 * 0.8 / 0.85 = 94.1
+            SizingDecision decision = policy.decide(now, input(100, demand(100, 100), cpu(0.85), warmAt(0.9)));
+
+            assertThat(decision.reason()).isEqualTo(SizingReason.SHRINK_PRESSURE);
+            assertThat(decision.pressure()).isCloseTo(0.85, within(1e-9));
+            assertThat(decision.capacity()).isEqualTo(94);
+        }
+
+        @Test
+        void shouldNotShedAgainWhileTheLastShedDrainsTheQueue() {
+            // Given a shed on a saturated sample: latency p99 five times its target
+            SizingDecision shed = policy.decide(now, input(200, demand(200, 200), latency(5000), SizingState.initial()));
+            assertThat(shed.reason()).isEqualTo(SizingReason.SHRINK_PRESSURE);
+            assertThat(shed.capacity()).isEqualTo(160);
+
+            // When, past the cooldown, the latency is still over its target but has fallen to 1.2 (under 0.3 x 5)
+            now += 2 * TICK;
+            SizingDecision draining = policy.decide(now, input(160, demand(200, 160), latency(1200), shed.state()));
+
+            // Then the queue is draining: no second shed
+            assertThat(draining.reason()).isEqualTo(SizingReason.HOLD_DRAINING);
+            assertThat(draining.capacity()).isEqualTo(160);
+
+            // And once the latency stops falling fast (1.1 after a smoothed 3.1), the overload goes on: it sheds
+            now += TICK;
+            SizingDecision again = policy.decide(now, input(160, demand(200, 160), latency(1100), draining.state()));
+            assertThat(again.reason()).isEqualTo(SizingReason.SHRINK_PRESSURE);
+            assertThat(again.capacity()).isEqualTo(128);
+        }
+
+        @Test
+        void shouldShedOnAFallingButSaturatedSampleWithoutARecentShed() {
+            // The same fall (5 -> 1.2) with no shed of ours behind it is no drain we caused: shed
+            SizingDecision decision = policy.decide(now, input(200, demand(200, 200), latency(1200), warmAt(5)));
+
+            assertThat(decision.reason()).isEqualTo(SizingReason.SHRINK_PRESSURE);
+            assertThat(decision.capacity()).isEqualTo(160);
+        }
+
+        private LoadSignal latency(double p99Ms) {
+            return LoadSignal.of(LoadSample.of(now, 0.5, p99Ms));
+        }
+
+        @Test
         void shouldCountEachSampleOnce() {
             // The same report seen on two ticks (the agent reports slower than the sizing loop)
             LoadSignal sample = cpu(0.9);
