@@ -4,6 +4,7 @@ import dev.tokenplane.sizing.DampingConfig;
 import dev.tokenplane.sizing.Forecaster;
 import dev.tokenplane.sizing.PressureConfig;
 import dev.tokenplane.sizing.SizingConfig;
+import dev.tokenplane.sizing.SizingPolicy;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -196,9 +197,14 @@ public final class Report {
                 .append(fmt0(100 * d.minChangeFraction())).append(" %; hold when the report is older than ")
                 .append(d.staleAfterMillis()).append(" ms; pressure smoothed (weight ")
                 .append(fmt(ours.pressure().smoothing())).append(" on the newest sample; a saturated sample acts at"
-                + " once); growth at most halfway (geometrically) to the size whose load would reach pressureTarget ")
+                + " once; a shed needs the newest sample to agree: above pressureHigh the policy acts on the lower of"
+                + " the smoothed and the newest pressure); growth at most halfway (geometrically) to the size whose"
+                + " load would reach pressureTarget ")
                 .append(fmt(ours.pressure().pressureTarget())).append("; shed to the size that would bring the"
-                + " pressure to pressureTarget, in proportion to the excess.\n\n");
+                + " pressure to pressureTarget, in proportion to the excess, but no further shed within ")
+                .append(d.growthHoldAfterShedMillis()).append(" ms of the last while the pressure level (latency not"
+                + " clamped at its target) falls under ").append(fmt(SizingPolicy.DRAINING_FALL))
+                .append(" of its smoothed value (the queue of the overload is draining).\n\n");
 
         md.append("### Measures\n\n");
         md.append("- **goodput**: requests completed within the SLO / requests offered, %.\n");
@@ -333,10 +339,16 @@ public final class Report {
                 + " because latency turns steep near saturation and a full step overshoots, and after a shed it waits ")
                 .append(ours.damping().growthHoldAfterShedMillis()).append(" ms before growing again. That costs"
                 + " settle time and is what keeps the steady-state oscillation low (compare the steady osc/100"
-                + " column with clamp-only's). In the slowdown the first shed is followed by a second: the queue built"
-                + " while the server was overloaded keeps its CPU saturated for a few seconds after the first shed,"
-                + " and a loop that sees only CPU and latency cannot tell that from an overload that goes on. The size"
-                + " undershoots (overshoot column) and climbs back.\n\n");
+                + " column with clamp-only's). After a slowdown, the queue built while the server was overloaded"
+                + " keeps its CPU and latency saturated for a few seconds after the first shed. A loop that sees only"
+                + " CPU and latency cannot tell that from an overload that goes on, except by the trend: while the"
+                + " latency falls fast after a shed (under ").append(fmt(SizingPolicy.DRAINING_FALL))
+                .append(" of its smoothed level), ours does not shed again; before this rule it shed a second and a"
+                + " third time, undershot and climbed back. A burst near the target can still cost a second shed on"
+                + " some seeds (settle column of the robustness tables). In the skew the slowest bucket is usually the"
+                + " one the hot spot leaves: its demand falls to about a quarter of its size, just under thresholdLow,"
+                + " and the EWMA forecast takes a few ticks to cross it; a faster forecast (α 0.6–0.7) settles that"
+                + " bucket sooner on this seed but makes the skew's settle time worse on average over seeds 1–20.\n\n");
 
         md.append("### Noise\n\n");
         Robustness noisy = robustness.get(robustness.size() - 1);
@@ -361,7 +373,12 @@ public final class Report {
                 + " together leave a dead band of pressure without a second threshold. A lower `pressureTarget` (0.75)"
                 + " oscillated less under the noisier CPU but gave up goodput in the ramp, the skew and the outage,"
                 + " where the server's best throughput is close to pressureHigh; we kept the higher one and report the"
-                + " noise cost above.\n");
+                + " noise cost above. The drain rule's threshold (").append(fmt(SizingPolicy.DRAINING_FALL))
+                .append(" of the smoothed level) was taken over 0.4 and 0.5 for its higher mean score and shorter"
+                + " settle time in the slowdown over seeds 1–20; the three give the same run on this seed. Growing"
+                + " further into the headroom than halfway (exponent 0.75 instead of 0.5) wins the spike on every"
+                + " seed but raises the slowdown's steady oscillation and, under the noisier CPU, loses the outage on"
+                + " most seeds; it was not taken.\n");
     }
 
     private int indexOf(String algorithm) {
