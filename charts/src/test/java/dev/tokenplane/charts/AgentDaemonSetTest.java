@@ -51,8 +51,9 @@ class AgentDaemonSetTest {
     void shouldSetOnlyVariablesTheAgentReads() {
         assertThat(agent(defaults).env().keySet()).isSubsetOf(ConfigurationNames.AGENT_ENV)
                 .doesNotContain("AGENT_REGION", "AGENT_POOL", "AGENT_SCRAPE_URL");
-        // with region, pool and a scrape URL, the chart sets every variable the agent reads
-        assertThat(agent(custom).env().keySet()).containsExactlyInAnyOrderElementsOf(ConfigurationNames.AGENT_ENV);
+        // with region, pool and a scrape URL, the chart sets all of its agent variables, each one the agent reads
+        assertThat(agent(custom).env().keySet()).containsExactlyInAnyOrderElementsOf(ConfigurationNames.AGENT_CHART_ENV)
+                .isSubsetOf(ConfigurationNames.AGENT_ENV);
         Map<String, Yamls.Node> env = agent(custom).env();
         assertThat(env.get("AGENT_INTERVAL_MS").string("value")).isEqualTo("5000");
         assertThat(env.get("AGENT_REGION").string("value")).isEqualTo("eu-west");

@@ -1,23 +1,29 @@
 package dev.tokenplane.charts;
 
+import dev.tokenplane.agent.AgentSetting;
 import dev.tokenplane.bms.BmsSettings;
 
+import java.util.Arrays;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The configuration and metric names the chart and the dashboard must use: the one place the tests take them from.
  *
- * <p>The BMS's variables come from {@link BmsSettings#VARIABLES} itself. The agent's are listed here (the agent
- * module cannot be on this module's test class path: its JNA clashes with helm-java's); the agent's own tests check
- * its settings, and {@code ImageRunTest} runs the agent image with them.
+ * <p>The variables come from the services' own lists, {@link BmsSettings#VARIABLES} and {@link AgentSetting}, so
+ * that the chart cannot drift from what the services read.
  */
 final class ConfigurationNames {
 
     /** Every environment variable the BMS reads: its own list, so that the chart cannot drift from it. */
     static final Set<String> BMS_ENV = Set.copyOf(BmsSettings.ENVIRONMENT_VARIABLES);
 
-    /** Every environment variable the load agent reads. */
-    static final Set<String> AGENT_ENV = Set.of(
+    /** Every environment variable the load agent reads: its own list ({@link AgentSetting}). */
+    static final Set<String> AGENT_ENV = Arrays.stream(AgentSetting.values()).map(AgentSetting::envName)
+            .collect(Collectors.toUnmodifiableSet());
+
+    /** The agent variables the chart sets when every agent value is given (the others keep the agent's defaults). */
+    static final Set<String> AGENT_CHART_ENV = Set.of(
             "AGENT_SERVER_ID", "AGENT_BMS_URLS", "AGENT_INTERVAL_MS", "AGENT_REGION", "AGENT_POOL",
             "AGENT_PORT", "AGENT_HOST", "AGENT_BMS_TOKEN", "AGENT_SCRAPE_URL");
 
