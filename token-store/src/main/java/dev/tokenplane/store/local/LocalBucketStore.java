@@ -75,8 +75,33 @@ public final class LocalBucketStore implements BucketStore {
         return CompletableFuture.completedFuture(results);
     }
 
-    private AcquireResult acquireNow(String key, BucketSpec spec, long tokens, long maxWaitMs) {
-        return update(key, true, (s, now) -> BucketMath.acquire(s, spec, tokens, maxWaitMs, now), null);
+    /**
+     * {@link #acquire} without the stage: the decision, made on the calling thread. For in-process callers (a client's
+     * fallback, a single-process limiter) that need no {@link CompletionStage}.
+     *
+     * <p>The hot path allocates only the outcome and the next state: it calls {@link BucketMath#prepare},
+     * {@link BucketMath#decide} and {@link BucketMath#next} directly instead of going through a {@link Transition}.
+     */
+    public AcquireResult acquireNow(String key, BucketSpec spec, long tokens, long maxWaitMs) {
+        while (true) {
+            AtomicReference<BucketState> ref = buckets.get(key);
+            BucketState current = ref == null ? null : ref.get();
+            if (current == EVICTED) {
+                buckets.remove(key, ref);
+                continue;
+            }
+            BucketState prepared = BucketMath.prepare(current, spec, clock.millis());
+            AcquireResult outcome = BucketMath.decide(prepared, tokens, maxWaitMs);
+            BucketState next = BucketMath.next(current, prepared, outcome);
+            if (next == current) {
+                return outcome; // nothing to write: a request that can never be granted (current may be null)
+            }
+            if (ref == null
+                    ? buckets.putIfAbsent(key, new AtomicReference<>(next)) == null
+                    : ref.compareAndSet(current, next)) {
+                return outcome;
+            }
+        }
     }
 
     @Override
@@ -91,19 +116,19 @@ public final class LocalBucketStore implements BucketStore {
 
     @Override
     public CompletionStage<Long> debit(String key, long nanotokens, long floorNanotokens, long transferId) {
-        return CompletableFuture.completedFuture(update(key, false,
+        return CompletableFuture.completedFuture(update(key,
                 (s, now) -> BucketMath.debit(s, nanotokens, floorNanotokens, transferId, now), 0L));
     }
 
     @Override
     public CompletionStage<Long> credit(String key, long nanotokens, long transferId) {
-        return CompletableFuture.completedFuture(update(key, false,
+        return CompletableFuture.completedFuture(update(key,
                 (s, now) -> BucketMath.credit(s, nanotokens, transferId, now), 0L));
     }
 
     @Override
     public CompletionStage<Optional<BucketState>> resize(String key, long capacity, long ratePerMilli) {
-        return CompletableFuture.completedFuture(update(key, false, (s, now) -> {
+        return CompletableFuture.completedFuture(update(key, (s, now) -> {
             BucketState next = BucketMath.resize(s, capacity, ratePerMilli, now);
             return new Transition<>(next, Optional.of(next));
         }, Optional.empty()));
@@ -111,7 +136,7 @@ public final class LocalBucketStore implements BucketStore {
 
     @Override
     public CompletionStage<Optional<DemandSample>> drainDemand(String key) {
-        return CompletableFuture.completedFuture(update(key, false, (s, now) -> {
+        return CompletableFuture.completedFuture(update(key, (s, now) -> {
             Transition<DemandSample> t = BucketMath.drainDemand(s, now);
             return new Transition<>(t.next(), Optional.of(t.result()));
         }, Optional.empty()));
@@ -160,22 +185,12 @@ public final class LocalBucketStore implements BucketStore {
         Transition<R> apply(BucketState current, long now);
     }
 
-    /**
-     * The compare-and-set loop. {@code create} says whether a missing bucket may be created (only an acquire, which
-     * carries a spec, may); otherwise a missing bucket gives {@code absent}.
-     */
-    private <R> R update(String key, boolean create, Operation<R> operation, R absent) {
+    /** The compare-and-set loop for every operation but acquire; a missing bucket gives {@code absent}. */
+    private <R> R update(String key, Operation<R> operation, R absent) {
         while (true) {
             AtomicReference<BucketState> ref = buckets.get(key);
             if (ref == null) {
-                if (!create) {
-                    return absent;
-                }
-                Transition<R> t = operation.apply(null, clock.millis());
-                if (t.next() == null || buckets.putIfAbsent(key, new AtomicReference<>(t.next())) == null) {
-                    return t.result();
-                }
-                continue;
+                return absent;
             }
             BucketState current = ref.get();
             if (current == EVICTED) {
