@@ -88,13 +88,12 @@ public final class BucketMath {
                                                     long now) {
         checkTokens(tokens);
         BucketState s = prepare(current, spec, now);
-        AcquireResult outcome = decide(s, tokens, maxWaitMs);
-        return new Transition<>(next(current, s, outcome), outcome);
+        return new Transition<>(next(current, s, tokens, maxWaitMs), decide(s, tokens, maxWaitMs));
     }
 
     /*
      * The same acquire in three steps, for a caller that wants no Transition per call (the local store's hot path):
-     * prepare the state, decide the outcome on it, then derive the next state from the outcome.
+     * prepare the state, derive the next state, and build the outcome only once that state is in place.
      */
 
     /**
@@ -106,8 +105,31 @@ public final class BucketMath {
     }
 
     /**
+     * The state after acquiring {@code tokens}, waiting at most {@code maxWaitMs}, from {@code prepared}, itself
+     * {@link #prepare prepared} from {@code current}: the tokens taken and both demand counters moved for a grant, the
+     * attempt counted for a denial, and {@code current} unchanged (possibly null) for a request that can never be
+     * granted. {@link #decide} gives the outcome that goes with it.
+     */
+    public static BucketState next(BucketState current, BucketState prepared, long tokens, long maxWaitMs) {
+        checkTokens(tokens);
+        if (tokens > prepared.capacity()) {
+            return current;
+        }
+        long requiredLevel = requiredLevel(prepared, tokens, maxWaitMs);
+        if (requiredLevel > prepared.burstNanos()) {
+            return current;
+        }
+        long attempted = saturatingAdd(prepared.attempted(), tokens);
+        if (prepared.tokens() >= requiredLevel) {
+            return prepared.afterGrant(prepared.tokens() - tokens * Tokens.SCALE, attempted,
+                    saturatingAdd(prepared.granted(), tokens));
+        }
+        return prepared.withCounters(attempted, prepared.granted(), prepared.windowStart());
+    }
+
+    /**
      * The outcome of acquiring {@code tokens}, waiting at most {@code maxWaitMs}, from a {@link #prepare prepared}
-     * state. Changes nothing; {@link #next} gives the state that goes with it.
+     * state: the one {@link #next} goes with. Changes nothing.
      */
     public static AcquireResult decide(BucketState s, long tokens, long maxWaitMs) {
         checkTokens(tokens);
@@ -116,8 +138,7 @@ public final class BucketMath {
             return new AcquireResult.Unsatisfiable(tokens, s.wholeTokens(), s.capacity(), rate, -1);
         }
         long need = tokens * Tokens.SCALE;
-        long allowedDeficit = Math.min(saturatingMultiply(Math.max(0, maxWaitMs), rate), s.queueBoundNanos());
-        long requiredLevel = need - allowedDeficit;
+        long requiredLevel = requiredLevel(s, tokens, maxWaitMs);
         if (requiredLevel > s.burstNanos()) {
             // Only a leaky bucket gets here: it never holds n > 1 tokens, so the caller must be willing to wait.
             long minMaxWait = Tokens.millisToRefill(need - s.burstNanos(), rate);
@@ -132,22 +153,11 @@ public final class BucketMath {
         return new AcquireResult.Denied(tokens, s.wholeTokens(), s.capacity(), rate, retryAfter);
     }
 
-    /**
-     * The state after {@code outcome}, which {@link #decide} gave for {@code prepared}, itself {@link #prepare prepared}
-     * from {@code current}: the tokens taken and both demand counters moved for a grant, the attempt counted for a
-     * denial, and {@code current} unchanged (possibly null) for a request that can never be granted.
-     */
-    public static BucketState next(BucketState current, BucketState prepared, AcquireResult outcome) {
-        long tokens = outcome.tokens();
-        if (outcome instanceof AcquireResult.Granted) {
-            return prepared.afterGrant(prepared.tokens() - tokens * Tokens.SCALE,
-                    saturatingAdd(prepared.attempted(), tokens), saturatingAdd(prepared.granted(), tokens));
-        }
-        if (outcome instanceof AcquireResult.Denied) {
-            return prepared.withCounters(saturatingAdd(prepared.attempted(), tokens), prepared.granted(),
-                    prepared.windowStart());
-        }
-        return current;
+    /** The level a grant needs: the tokens asked for, less the reservation the caller may wait for. */
+    private static long requiredLevel(BucketState s, long tokens, long maxWaitMs) {
+        long allowedDeficit = Math.min(saturatingMultiply(Math.max(0, maxWaitMs), s.ratePerMilli()),
+                s.queueBoundNanos());
+        return tokens * Tokens.SCALE - allowedDeficit;
     }
 
     private static void checkTokens(long tokens) {

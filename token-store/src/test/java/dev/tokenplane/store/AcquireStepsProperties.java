@@ -81,7 +81,7 @@ class AcquireStepsProperties {
                 BucketState prepared = BucketMath.prepare(steps, spec, now);
                 AcquireResult decided = BucketMath.decide(prepared, step.tokens(), step.maxWaitMs());
                 assertThat(decided).isEqualTo(oracle.result());
-                steps = BucketMath.next(steps, prepared, decided);
+                steps = BucketMath.next(steps, prepared, step.tokens(), step.maxWaitMs());
                 assertThat(steps).isEqualTo(oracle.next());
 
                 assertThat(store.acquireNow("k", spec, step.tokens(), step.maxWaitMs())).isEqualTo(oracle.result());

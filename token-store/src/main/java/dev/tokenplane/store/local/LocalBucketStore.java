@@ -79,28 +79,48 @@ public final class LocalBucketStore implements BucketStore {
      * {@link #acquire} without the stage: the decision, made on the calling thread. For in-process callers (a client's
      * fallback, a single-process limiter) that need no {@link CompletionStage}.
      *
-     * <p>The hot path allocates only the outcome and the next state: it calls {@link BucketMath#prepare},
-     * {@link BucketMath#decide} and {@link BucketMath#next} directly instead of going through a {@link Transition}.
+     * <p>The hot path allocates only the next state and the outcome: it calls {@link BucketMath#prepare} and
+     * {@link BucketMath#next} directly instead of going through a {@link Transition}, and builds the outcome
+     * ({@link BucketMath#decide}) only after its state is in place, so an attempt that loses the compare-and-set
+     * allocates no outcome.
      */
     public AcquireResult acquireNow(String key, BucketSpec spec, long tokens, long maxWaitMs) {
+        // The time is read before the state, and not again when a compare-and-set is lost: a state another thread
+        // refilled past it counts as refilled up to now (BucketMath adds nothing for time before lastRefillAt), which
+        // is what reading the clock after the state would give with a clock that does not go back. Only a bucket
+        // created here reads the clock again, after seeing no bucket: a bucket evicted or removed since the first
+        // read must not be re-created with an earlier time, which would refill it for time it was already full.
+        long now = clock.millis();
+        AtomicReference<BucketState> ref = buckets.get(key);
         while (true) {
-            AtomicReference<BucketState> ref = buckets.get(key);
-            BucketState current = ref == null ? null : ref.get();
-            if (current == EVICTED) {
-                buckets.remove(key, ref);
-                continue;
+            if (ref == null) {
+                now = clock.millis();
+                BucketState created = BucketMath.prepare(null, spec, now);
+                BucketState next = BucketMath.next(null, created, tokens, maxWaitMs);
+                if (next == null) {
+                    return BucketMath.decide(created, tokens, maxWaitMs); // never grantable: nothing created
+                }
+                ref = buckets.putIfAbsent(key, new AtomicReference<>(next));
+                if (ref == null) {
+                    return BucketMath.decide(created, tokens, maxWaitMs);
+                }
+                continue; // another thread created it first: acquire from that one
             }
-            BucketState prepared = BucketMath.prepare(current, spec, clock.millis());
-            AcquireResult outcome = BucketMath.decide(prepared, tokens, maxWaitMs);
-            BucketState next = BucketMath.next(current, prepared, outcome);
-            if (next == current) {
-                return outcome; // nothing to write: a request that can never be granted (current may be null)
+            BucketState current = ref.get();
+            while (current != EVICTED) {
+                BucketState prepared = BucketMath.prepare(current, spec, now);
+                BucketState next = BucketMath.next(current, prepared, tokens, maxWaitMs);
+                if (next == current) {
+                    return BucketMath.decide(prepared, tokens, maxWaitMs); // nothing to write: never grantable
+                }
+                BucketState witness = ref.compareAndExchange(current, next);
+                if (witness == current) {
+                    return BucketMath.decide(prepared, tokens, maxWaitMs);
+                }
+                current = witness; // lost to another thread: retry from what it wrote, without a second read
             }
-            if (ref == null
-                    ? buckets.putIfAbsent(key, new AtomicReference<>(next)) == null
-                    : ref.compareAndSet(current, next)) {
-                return outcome;
-            }
+            buckets.remove(key, ref);
+            ref = buckets.get(key);
         }
     }
 
