@@ -2,14 +2,17 @@
 # Paired comparisons for BENCHMARKS.md on a shared machine: each tokenplane benchmark and its Bucket4j counterpart run
 # back to back, PAIRS times, alternating which goes first, each with the CPU-per-operation profiler. The summary gives
 # the median over pairs of the ops/s ratio and of the CPU-per-operation ratio (Bucket4j / tokenplane: > 1 means
-# tokenplane is faster). Usage: benchmarks/run-pairs.sh [pairs] [outdir]   (build the jar first)
+# tokenplane is faster), and the bytes allocated per operation (JMH's gc profiler).
+# Usage: benchmarks/run-pairs.sh [pairs] [outdir]   (build the jar first)
+# ONLY=regex runs only the comparisons whose label matches, e.g. ONLY='^local' for the local store alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PAIRS="${1:-3}"
 OUT="${2:-benchmarks/target/pairs}"
 JAR="${JAR:-benchmarks/target/benchmarks.jar}"
 mkdir -p "$OUT"
-SHORT=(-wi 2 -w 2 -i 3 -r 2 -prof dev.tokenplane.benchmarks.CpuPerOpProfiler)
+ONLY="${ONLY:-.}"
+SHORT=(-wi 2 -w 2 -i 3 -r 2 -prof dev.tokenplane.benchmarks.CpuPerOpProfiler -prof gc)
 
 one() { # name, then JMH arguments
   local name="$1"; shift
@@ -18,6 +21,7 @@ one() { # name, then JMH arguments
 
 pair() { # label, tokenplane args (quoted string), bucket4j args (quoted string)
   local label="$1" ours="$2" theirs="$3"
+  [[ "$label" =~ $ONLY ]] || return 0
   for i in $(seq 1 "$PAIRS"); do
     if (( i % 2 )); then
       one "$label-$i-ours" $ours; one "$label-$i-theirs" $theirs
@@ -29,8 +33,11 @@ pair() { # label, tokenplane args (quoted string), bucket4j args (quoted string)
 }
 
 HZ='HazelcastAcquireBenchmark\.'
-pair local-t1 "LocalAcquireBenchmark.tokenplaneLocalStore -t 1" "LocalAcquireBenchmark.bucket4jLockFreeMillisByKey -t 1"
-pair local-t2 "LocalAcquireBenchmark.tokenplaneLocalStore -t 2" "LocalAcquireBenchmark.bucket4jLockFreeMillisByKey -t 2"
+B4J_LOCAL='LocalAcquireBenchmark.bucket4jLockFreeMillisByKey$'
+pair local-t1 'LocalAcquireBenchmark.tokenplaneLocalStore$ -t 1' "$B4J_LOCAL -t 1"
+pair local-t2 'LocalAcquireBenchmark.tokenplaneLocalStore$ -t 2' "$B4J_LOCAL -t 2"
+pair local-sync-t1 'LocalAcquireBenchmark.tokenplaneLocalStoreSync$ -t 1' "$B4J_LOCAL -t 1"
+pair local-sync-t2 'LocalAcquireBenchmark.tokenplaneLocalStoreSync$ -t 2' "$B4J_LOCAL -t 2"
 pair hz-1key "${HZ}tokenplane$ -p keys=1 -p format=OBJECT -p completions=direct" "${HZ}bucket4j$ -p keys=1"
 pair hz-100k "${HZ}tokenplane$ -p keys=100000 -p format=OBJECT -p completions=direct" "${HZ}bucket4j$ -p keys=100000"
 pair hz-batch "${HZ}tokenplaneBatch$ -p keys=100000 -p format=OBJECT -p completions=direct" \
@@ -42,17 +49,21 @@ import json, glob, os, statistics, sys
 out = sys.argv[1]
 def load(path):
     r = json.load(open(path))[0]
-    return r["primaryMetric"]["score"], r["secondaryMetrics"]["cpu.us/op"]["score"]
+    m = r["secondaryMetrics"]
+    alloc = m.get("gc.alloc.rate.norm", {}).get("score", float("nan"))
+    return r["primaryMetric"]["score"], m["cpu.us/op"]["score"], alloc
 labels = sorted({os.path.basename(p).rsplit("-", 2)[0] for p in glob.glob(f"{out}/*-ours.json")})
 print(f"{'comparison':20} {'tokenplane ops/s':>17} {'Bucket4j ops/s':>15} {'ops ratio':>9} "
-      f"{'tp us/op':>9} {'b4j us/op':>9} {'cpu ratio':>9}")
+      f"{'tp us/op':>9} {'b4j us/op':>9} {'cpu ratio':>9} {'tp B/op':>8} {'b4j B/op':>8}  per pair (ops, cpu)")
 for label in labels:
     rows = []
     for p in sorted(glob.glob(f"{out}/{label}-[0-9]*-ours.json")):
         ours, theirs = load(p), load(p.replace("-ours.json", "-theirs.json"))
-        rows.append((ours[0], theirs[0], ours[1], theirs[1]))
+        rows.append((ours[0], theirs[0], ours[1], theirs[1], ours[2], theirs[2]))
     med = lambda xs: statistics.median(xs)
     print(f"{label:20} {med([r[0] for r in rows]):17,.0f} {med([r[1] for r in rows]):15,.0f} "
           f"{med([r[0] / r[1] for r in rows]):9.2f} {med([r[2] for r in rows]):9.3f} "
-          f"{med([r[3] for r in rows]):9.3f} {med([r[3] / r[2] for r in rows]):9.2f}")
+          f"{med([r[3] for r in rows]):9.3f} {med([r[3] / r[2] for r in rows]):9.2f} "
+          f"{med([r[4] for r in rows]):8.0f} {med([r[5] for r in rows]):8.0f}  "
+          + ", ".join(f"{r[0] / r[1]:.2f}/{r[3] / r[2]:.2f}" for r in rows))
 PY

@@ -25,7 +25,9 @@ import java.util.concurrent.TimeUnit;
  * One key, in-process: the lock-free local store against Bucket4j's {@code LOCK_FREE} local bucket. Both buckets are
  * large enough (10^9 tokens, 10^9/s) never to deny, so this measures the acquire path itself. Run with {@code -t 1}
  * and {@code -t 2}. {@code bucket4jLockFreeMillisByKey} adds the map lookup a keyed limiter needs (the store's
- * {@code acquire} takes a key; Bucket4j's local bucket is a single object).
+ * {@code acquire} takes a key; Bucket4j's local bucket is a single object). {@code tokenplaneLocalStore} is the
+ * asynchronous {@code BucketStore.acquire}; {@code tokenplaneLocalStoreSync} the local store's synchronous
+ * {@code acquireNow}, which, like Bucket4j's {@code tryConsume}, answers on the calling thread.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -55,6 +57,15 @@ public class LocalAcquireBenchmark {
     @Benchmark
     public boolean tokenplaneLocalStore() {
         return store.acquire("key", spec, 1, 0).toCompletableFuture().join().granted();
+    }
+
+    /**
+     * The store's synchronous in-process API, {@code acquireNow}: the same decision and the same {@code AcquireResult},
+     * without the completed {@code CompletionStage} that {@code acquire} wraps it in.
+     */
+    @Benchmark
+    public boolean tokenplaneLocalStoreSync() {
+        return store.acquireNow("key", spec, 1, 0).granted();
     }
 
     /** Bucket4j with millisecond time, like the store. */

@@ -86,36 +86,84 @@ public final class BucketMath {
      */
     public static Transition<AcquireResult> acquire(BucketState current, BucketSpec spec, long tokens, long maxWaitMs,
                                                     long now) {
-        if (tokens < 1) {
-            throw new IllegalArgumentException("tokens must be >= 1, was " + tokens);
+        checkTokens(tokens);
+        BucketState s = prepare(current, spec, now);
+        return new Transition<>(next(current, s, tokens, maxWaitMs), decide(s, tokens, maxWaitMs));
+    }
+
+    /*
+     * The same acquire in three steps, for a caller that wants no Transition per call (the local store's hot path):
+     * prepare the state, derive the next state, and build the outcome only once that state is in place.
+     */
+
+    /**
+     * The state an acquire decides on: {@code current} adopted to {@code spec} ({@link #adopt}) and refilled up to
+     * {@code now}. Never null.
+     */
+    public static BucketState prepare(BucketState current, BucketSpec spec, long now) {
+        return refill(adopt(current, spec, now), now);
+    }
+
+    /**
+     * The state after acquiring {@code tokens}, waiting at most {@code maxWaitMs}, from {@code prepared}, itself
+     * {@link #prepare prepared} from {@code current}: the tokens taken and both demand counters moved for a grant, the
+     * attempt counted for a denial, and {@code current} unchanged (possibly null) for a request that can never be
+     * granted. {@link #decide} gives the outcome that goes with it.
+     */
+    public static BucketState next(BucketState current, BucketState prepared, long tokens, long maxWaitMs) {
+        checkTokens(tokens);
+        if (tokens > prepared.capacity()) {
+            return current;
         }
-        BucketState s = refill(adopt(current, spec, now), now);
+        long requiredLevel = requiredLevel(prepared, tokens, maxWaitMs);
+        if (requiredLevel > prepared.burstNanos()) {
+            return current;
+        }
+        long attempted = saturatingAdd(prepared.attempted(), tokens);
+        if (prepared.tokens() >= requiredLevel) {
+            return prepared.afterGrant(prepared.tokens() - tokens * Tokens.SCALE, attempted,
+                    saturatingAdd(prepared.granted(), tokens));
+        }
+        return prepared.withCounters(attempted, prepared.granted(), prepared.windowStart());
+    }
+
+    /**
+     * The outcome of acquiring {@code tokens}, waiting at most {@code maxWaitMs}, from a {@link #prepare prepared}
+     * state: the one {@link #next} goes with. Changes nothing.
+     */
+    public static AcquireResult decide(BucketState s, long tokens, long maxWaitMs) {
+        checkTokens(tokens);
         long rate = s.ratePerMilli();
         if (tokens > s.capacity()) {
-            return new Transition<>(current, new AcquireResult.Unsatisfiable(tokens, s.wholeTokens(), s.capacity(),
-                    rate, -1));
+            return new AcquireResult.Unsatisfiable(tokens, s.wholeTokens(), s.capacity(), rate, -1);
         }
         long need = tokens * Tokens.SCALE;
-        long allowedDeficit = Math.min(saturatingMultiply(Math.max(0, maxWaitMs), rate), s.queueBoundNanos());
-        long requiredLevel = need - allowedDeficit;
+        long requiredLevel = requiredLevel(s, tokens, maxWaitMs);
         if (requiredLevel > s.burstNanos()) {
             // Only a leaky bucket gets here: it never holds n > 1 tokens, so the caller must be willing to wait.
             long minMaxWait = Tokens.millisToRefill(need - s.burstNanos(), rate);
-            return new Transition<>(current, new AcquireResult.Unsatisfiable(tokens, s.wholeTokens(), s.capacity(),
-                    rate, minMaxWait));
+            return new AcquireResult.Unsatisfiable(tokens, s.wholeTokens(), s.capacity(), rate, minMaxWait);
         }
-        long attempted = saturatingAdd(s.attempted(), tokens);
         if (s.tokens() >= requiredLevel) {
-            long deficit = need - s.tokens();
-            long waitMs = Tokens.millisToRefill(deficit, rate);
-            BucketState next = s.afterGrant(s.tokens() - need, attempted, saturatingAdd(s.granted(), tokens));
-            return new Transition<>(next, new AcquireResult.Granted(tokens, next.wholeTokens(), s.capacity(), rate,
-                    waitMs));
+            long waitMs = Tokens.millisToRefill(need - s.tokens(), rate);
+            return new AcquireResult.Granted(tokens, Tokens.wholeTokens(s.tokens() - need), s.capacity(), rate,
+                    waitMs);
         }
         long retryAfter = Tokens.millisToRefill(requiredLevel - s.tokens(), rate);
-        BucketState next = s.withCounters(attempted, s.granted(), s.windowStart());
-        return new Transition<>(next, new AcquireResult.Denied(tokens, next.wholeTokens(), s.capacity(), rate,
-                retryAfter));
+        return new AcquireResult.Denied(tokens, s.wholeTokens(), s.capacity(), rate, retryAfter);
+    }
+
+    /** The level a grant needs: the tokens asked for, less the reservation the caller may wait for. */
+    private static long requiredLevel(BucketState s, long tokens, long maxWaitMs) {
+        long allowedDeficit = Math.min(saturatingMultiply(Math.max(0, maxWaitMs), s.ratePerMilli()),
+                s.queueBoundNanos());
+        return tokens * Tokens.SCALE - allowedDeficit;
+    }
+
+    private static void checkTokens(long tokens) {
+        if (tokens < 1) {
+            throw new IllegalArgumentException("tokens must be >= 1, was " + tokens);
+        }
     }
 
     /**

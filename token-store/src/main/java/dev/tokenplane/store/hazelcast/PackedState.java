@@ -11,7 +11,7 @@ import java.util.Arrays;
  * The in-memory form of a {@link BucketState} in the bucket map: a short byte array, typically 14–16 bytes.
  *
  * <p>One map entry per bucket costs Hazelcast about 130 bytes of its own (hash entry, record, key bytes), so the value
- * is the part left to shrink: a {@code BucketState} object is 88 bytes on the heap, this array 32. Fields are
+ * is the part left to shrink: a {@code BucketState} is 112 bytes on the heap (two objects), this array 32. Fields are
  * variable-length integers; the token level is stored as the deficit below the burst, and amounts that are whole
  * multiples of 10<sup>3</sup>, 10<sup>6</sup> or 10<sup>9</sup> (whole tokens, rates of whole tokens per second, TTLs
  * in seconds) drop those zeros. Absent fields (full bucket, generation 0, no TTL, no demand, no transfers) cost a flag

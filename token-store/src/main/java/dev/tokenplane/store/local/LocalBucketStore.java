@@ -75,8 +75,53 @@ public final class LocalBucketStore implements BucketStore {
         return CompletableFuture.completedFuture(results);
     }
 
-    private AcquireResult acquireNow(String key, BucketSpec spec, long tokens, long maxWaitMs) {
-        return update(key, true, (s, now) -> BucketMath.acquire(s, spec, tokens, maxWaitMs, now), null);
+    /**
+     * {@link #acquire} without the stage: the decision, made on the calling thread. For in-process callers (a client's
+     * fallback, a single-process limiter) that need no {@link CompletionStage}.
+     *
+     * <p>The hot path allocates only the next state and the outcome: it calls {@link BucketMath#prepare} and
+     * {@link BucketMath#next} directly instead of going through a {@link Transition}, and builds the outcome
+     * ({@link BucketMath#decide}) only after its state is in place, so an attempt that loses the compare-and-set
+     * allocates no outcome.
+     */
+    public AcquireResult acquireNow(String key, BucketSpec spec, long tokens, long maxWaitMs) {
+        // The time is read before the state, and not again when a compare-and-set is lost: a state another thread
+        // refilled past it counts as refilled up to now (BucketMath adds nothing for time before lastRefillAt), which
+        // is what reading the clock after the state would give with a clock that does not go back. Only a bucket
+        // created here reads the clock again, after seeing no bucket: a bucket evicted or removed since the first
+        // read must not be re-created with an earlier time, which would refill it for time it was already full.
+        long now = clock.millis();
+        AtomicReference<BucketState> ref = buckets.get(key);
+        while (true) {
+            if (ref == null) {
+                now = clock.millis();
+                BucketState created = BucketMath.prepare(null, spec, now);
+                BucketState next = BucketMath.next(null, created, tokens, maxWaitMs);
+                if (next == null) {
+                    return BucketMath.decide(created, tokens, maxWaitMs); // never grantable: nothing created
+                }
+                ref = buckets.putIfAbsent(key, new AtomicReference<>(next));
+                if (ref == null) {
+                    return BucketMath.decide(created, tokens, maxWaitMs);
+                }
+                continue; // another thread created it first: acquire from that one
+            }
+            BucketState current = ref.get();
+            while (current != EVICTED) {
+                BucketState prepared = BucketMath.prepare(current, spec, now);
+                BucketState next = BucketMath.next(current, prepared, tokens, maxWaitMs);
+                if (next == current) {
+                    return BucketMath.decide(prepared, tokens, maxWaitMs); // nothing to write: never grantable
+                }
+                BucketState witness = ref.compareAndExchange(current, next);
+                if (witness == current) {
+                    return BucketMath.decide(prepared, tokens, maxWaitMs);
+                }
+                current = witness; // lost to another thread: retry from what it wrote, without a second read
+            }
+            buckets.remove(key, ref);
+            ref = buckets.get(key);
+        }
     }
 
     @Override
@@ -91,19 +136,19 @@ public final class LocalBucketStore implements BucketStore {
 
     @Override
     public CompletionStage<Long> debit(String key, long nanotokens, long floorNanotokens, long transferId) {
-        return CompletableFuture.completedFuture(update(key, false,
+        return CompletableFuture.completedFuture(update(key,
                 (s, now) -> BucketMath.debit(s, nanotokens, floorNanotokens, transferId, now), 0L));
     }
 
     @Override
     public CompletionStage<Long> credit(String key, long nanotokens, long transferId) {
-        return CompletableFuture.completedFuture(update(key, false,
+        return CompletableFuture.completedFuture(update(key,
                 (s, now) -> BucketMath.credit(s, nanotokens, transferId, now), 0L));
     }
 
     @Override
     public CompletionStage<Optional<BucketState>> resize(String key, long capacity, long ratePerMilli) {
-        return CompletableFuture.completedFuture(update(key, false, (s, now) -> {
+        return CompletableFuture.completedFuture(update(key, (s, now) -> {
             BucketState next = BucketMath.resize(s, capacity, ratePerMilli, now);
             return new Transition<>(next, Optional.of(next));
         }, Optional.empty()));
@@ -111,7 +156,7 @@ public final class LocalBucketStore implements BucketStore {
 
     @Override
     public CompletionStage<Optional<DemandSample>> drainDemand(String key) {
-        return CompletableFuture.completedFuture(update(key, false, (s, now) -> {
+        return CompletableFuture.completedFuture(update(key, (s, now) -> {
             Transition<DemandSample> t = BucketMath.drainDemand(s, now);
             return new Transition<>(t.next(), Optional.of(t.result()));
         }, Optional.empty()));
@@ -160,22 +205,12 @@ public final class LocalBucketStore implements BucketStore {
         Transition<R> apply(BucketState current, long now);
     }
 
-    /**
-     * The compare-and-set loop. {@code create} says whether a missing bucket may be created (only an acquire, which
-     * carries a spec, may); otherwise a missing bucket gives {@code absent}.
-     */
-    private <R> R update(String key, boolean create, Operation<R> operation, R absent) {
+    /** The compare-and-set loop for every operation but acquire; a missing bucket gives {@code absent}. */
+    private <R> R update(String key, Operation<R> operation, R absent) {
         while (true) {
             AtomicReference<BucketState> ref = buckets.get(key);
             if (ref == null) {
-                if (!create) {
-                    return absent;
-                }
-                Transition<R> t = operation.apply(null, clock.millis());
-                if (t.next() == null || buckets.putIfAbsent(key, new AtomicReference<>(t.next())) == null) {
-                    return t.result();
-                }
-                continue;
+                return absent;
             }
             BucketState current = ref.get();
             if (current == EVICTED) {
