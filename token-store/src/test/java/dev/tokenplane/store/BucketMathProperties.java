@@ -33,12 +33,7 @@ class BucketMathProperties {
 
     @Provide
     Arbitrary<BucketSpec> specs() {
-        Arbitrary<Long> capacity = Arbitraries.oneOf(Arbitraries.longs().between(1, 20),
-                Arbitraries.longs().between(1, Tokens.MAX_CAPACITY));
-        Arbitrary<Long> rate = Arbitraries.oneOf(Arbitraries.longs().between(1, 50_000_000),
-                Arbitraries.longs().between(1, Tokens.ratePerMilli(1e9)));
-        Arbitrary<Algorithm> algorithm = Arbitraries.of(Algorithm.class);
-        return Combinators.combine(capacity, rate, algorithm).as((c, r, a) -> new BucketSpec(c, r, a, 0, 0));
+        return BucketArbitraries.specs();
     }
 
     @Provide
