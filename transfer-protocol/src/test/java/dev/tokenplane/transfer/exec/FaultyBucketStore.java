@@ -1,22 +1,16 @@
 package dev.tokenplane.transfer.exec;
 
-import dev.tokenplane.store.AcquireCommand;
-import dev.tokenplane.store.AcquireResult;
-import dev.tokenplane.store.BucketSpec;
-import dev.tokenplane.store.BucketState;
 import dev.tokenplane.store.BucketStore;
-import dev.tokenplane.store.DemandSample;
 import dev.tokenplane.store.FakeClock;
+import dev.tokenplane.store.ForwardingBucketStore;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -28,7 +22,7 @@ import java.util.function.Supplier;
  * network, a dying member or a slow partition cause. Everything else passes through. Works over any store, so the
  * executor suite runs unchanged against the Hazelcast store.
  */
-public final class FaultyBucketStore implements BucketStore {
+public final class FaultyBucketStore extends ForwardingBucketStore {
 
     /** A transfer step. */
     public enum Op { DEBIT, CREDIT }
@@ -52,7 +46,6 @@ public final class FaultyBucketStore implements BucketStore {
         }
     }
 
-    private final BucketStore delegate;
     private final FakeClock clock;
     private final Map<String, Deque<Fault>> injected = new HashMap<>();
     private final Set<String> lost = new HashSet<>();
@@ -62,7 +55,7 @@ public final class FaultyBucketStore implements BucketStore {
     private volatile long slowMillis;
 
     public FaultyBucketStore(BucketStore delegate, FakeClock clock) {
-        this.delegate = delegate;
+        super(delegate);
         this.clock = clock;
     }
 
@@ -102,11 +95,6 @@ public final class FaultyBucketStore implements BucketStore {
     /** Debit and credit calls that reached this store, faulty or not. */
     public int stepCalls() {
         return debits.get() + credits.get();
-    }
-
-    /** The wrapped store, for reading state past the faults. */
-    public BucketStore delegate() {
-        return delegate;
     }
 
     @Override
@@ -151,55 +139,5 @@ public final class FaultyBucketStore implements BucketStore {
                 yield new CompletableFuture<>();
             }
         };
-    }
-
-    @Override
-    public CompletionStage<AcquireResult> acquire(String key, BucketSpec spec, long tokens, long maxWaitMs) {
-        return delegate.acquire(key, spec, tokens, maxWaitMs);
-    }
-
-    @Override
-    public CompletionStage<List<AcquireResult>> acquireAll(List<AcquireCommand> commands) {
-        return delegate.acquireAll(commands);
-    }
-
-    @Override
-    public CompletionStage<Optional<BucketState>> get(String key) {
-        return delegate.get(key);
-    }
-
-    @Override
-    public CompletionStage<Optional<BucketState>> resize(String key, long capacity, long ratePerMilli) {
-        return delegate.resize(key, capacity, ratePerMilli);
-    }
-
-    @Override
-    public CompletionStage<Optional<DemandSample>> drainDemand(String key) {
-        return delegate.drainDemand(key);
-    }
-
-    @Override
-    public CompletionStage<Boolean> remove(String key) {
-        return delegate.remove(key);
-    }
-
-    @Override
-    public int evictIdle() {
-        return delegate.evictIdle();
-    }
-
-    @Override
-    public Collection<String> ownedKeys() {
-        return delegate.ownedKeys();
-    }
-
-    @Override
-    public long size() {
-        return delegate.size();
-    }
-
-    @Override
-    public void close() {
-        delegate.close();
     }
 }
