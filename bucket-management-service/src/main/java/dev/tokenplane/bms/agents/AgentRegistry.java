@@ -53,10 +53,13 @@ public final class AgentRegistry implements AutoCloseable {
         }
     }
 
-    /** Appends a validated report, received at {@code nowMillis}, on the owner of the server's entry. */
+    /**
+     * Appends a validated report, received at {@code nowMillis}, on the owner of the server's entry. The new state is
+     * in this member's copy when the stage completes, so a read that follows the acknowledgement sees the report.
+     */
     public CompletionStage<Void> report(AgentReport report, long nowMillis) {
         return Completions.on(map.submitToKey(report.serverId(), new Append(ConfigCodec.write(report), nowMillis)),
-                callbacks);
+                callbacks).thenAccept(state -> update(report.serverId(), ConfigCodec.read(state, AgentState.class)));
     }
 
     /** Every known agent, by server id. */
@@ -87,23 +90,30 @@ public final class AgentRegistry implements AutoCloseable {
     }
 
     /** Appends one report to a server's state, keeping the latest {@link #KEEP_REPORTS}. */
-    record Append(String report, long receivedAt) implements EntryProcessor<String, String, Void> {
+    record Append(String report, long receivedAt) implements EntryProcessor<String, String, String> {
+        /** Returns the new state. */
         @Override
-        public Void process(Map.Entry<String, String> entry) {
+        public String process(Map.Entry<String, String> entry) {
             AgentState current = entry.getValue() == null ? null : ConfigCodec.read(entry.getValue(), AgentState.class);
             AgentReport r = ConfigCodec.read(report, AgentReport.class);
-            entry.setValue(ConfigCodec.write(AgentState.append(current, r, receivedAt, KEEP_REPORTS)));
-            return null;
+            String state = ConfigCodec.write(AgentState.append(current, r, receivedAt, KEEP_REPORTS));
+            entry.setValue(state);
+            return state;
         }
+    }
+
+    /** Takes {@code state} into this member's copy unless it holds a newer one (the write's answer and the map's event
+     * race). */
+    private void update(String serverId, AgentState state) {
+        AgentState now = local.merge(serverId, state,
+                (old, neu) -> neu.isAtLeastAsNewAs(old) ? neu : old);
+        listeners.forEach(l -> l.accept(serverId, now));
     }
 
     private final class Listener extends MapEvents<String, String> {
         @Override
         protected void upserted(String serverId, String value) {
-            AgentState s = ConfigCodec.read(value, AgentState.class);
-            AgentState now = local.merge(serverId, s,
-                    (old, neu) -> neu.lastReportAt() >= old.lastReportAt() ? neu : old);
-            listeners.forEach(l -> l.accept(serverId, now));
+            update(serverId, ConfigCodec.read(value, AgentState.class));
         }
 
         @Override

@@ -14,9 +14,17 @@ import java.util.List;
  * @param pool         the pool of the latest report that named one
  * @param lastReportAt epoch millis the latest report was received
  * @param reports      the latest reports, oldest first, at most {@link AgentRegistry#KEEP_REPORTS}
+ * @param received     how many reports this state has taken in all: of two copies of the same server's state, the one
+ *                     that received more is the newer (two reports may arrive in the same millisecond)
  */
-@JsonPropertyOrder({"serverId", "region", "pool", "lastReportAt", "reports"})
-public record AgentState(String serverId, String region, String pool, long lastReportAt, List<AgentReport> reports) {
+@JsonPropertyOrder({"serverId", "region", "pool", "lastReportAt", "reports", "received"})
+public record AgentState(String serverId, String region, String pool, long lastReportAt, List<AgentReport> reports,
+                         long received) {
+
+    /** Whether this state is at least as recent as {@code other}. */
+    public boolean isAtLeastAsNewAs(AgentState other) {
+        return received >= other.received;
+    }
 
     /** The latest report. */
     public AgentReport latest() {
@@ -38,6 +46,7 @@ public record AgentState(String serverId, String region, String pool, long lastR
         String region = report.region() != null ? report.region() : current == null ? null : current.region();
         String pool = report.pool() != null ? report.pool() : current == null ? null : current.pool();
         long last = current == null ? at : Math.max(at, current.lastReportAt());
-        return new AgentState(report.serverId(), region, pool, last, List.copyOf(reports));
+        long received = current == null ? 1 : current.received() + 1;
+        return new AgentState(report.serverId(), region, pool, last, List.copyOf(reports), received);
     }
 }

@@ -7,14 +7,10 @@ import dev.tokenplane.bms.cluster.MapEvents;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
@@ -41,8 +37,7 @@ public final class ReplicatedConfig implements AutoCloseable {
     private final ConfigJournal journal;
     private final Executor background;
     private final Executor callbacks;
-    private final ConcurrentHashMap<String, ConfigRecord> local = new ConcurrentHashMap<>();
-    private final List<Consumer<ConfigRecord>> listeners = new CopyOnWriteArrayList<>();
+    private final ConfigCopy local;
     private UUID listenerId;
 
     /**
@@ -56,11 +51,15 @@ public final class ReplicatedConfig implements AutoCloseable {
         this.journal = journal;
         this.background = background;
         this.callbacks = callbacks;
+        this.local = new ConfigCopy(kind);
     }
 
-    /** Calls {@code listener} (on any thread) after each change of the local copy. */
+    /**
+     * Calls {@code listener} (on any thread, one change at a time) after each change of the local copy. A write is
+     * answered only after the listeners have seen it.
+     */
     public void onChange(Consumer<ConfigRecord> listener) {
-        listeners.add(listener);
+        local.onChange(listener);
     }
 
     /**
@@ -71,15 +70,15 @@ public final class ReplicatedConfig implements AutoCloseable {
         listenerId = map.addEntryListener(new Listener(), true);
         for (ConfigRecord onDisk : journal.load(kind)) {
             String winner = map.executeOnKey(onDisk.id(), new ConfigProcessors.Merge(ConfigCodec.write(onDisk)));
-            apply(ConfigCodec.record(winner));
+            local.apply(ConfigCodec.record(winner));
         }
         for (Map.Entry<String, String> e : map.entrySet()) {
-            apply(ConfigCodec.record(e.getValue()));
+            local.apply(ConfigCodec.record(e.getValue()));
         }
-        for (ConfigRecord r : local.values()) {
+        for (ConfigRecord r : local.all()) {
             journal.upsert(kind, r);
         }
-        LOG.info("{}: {} records ({} live)", kind, local.size(), live().size());
+        LOG.info("{}: {} records ({} live)", kind, local.all().size(), live().size());
     }
 
     /**
@@ -95,7 +94,7 @@ public final class ReplicatedConfig implements AutoCloseable {
                 .thenApply(json -> {
                     ConfigWrite r = ConfigCodec.read(json, ConfigWrite.class);
                     if (r.record() != null) {
-                        apply(r.record());
+                        local.apply(r.record());
                     }
                     return r;
                 });
@@ -119,38 +118,12 @@ public final class ReplicatedConfig implements AutoCloseable {
 
     /** Every live record in the local copy. */
     public Collection<ConfigRecord> live() {
-        List<ConfigRecord> out = new ArrayList<>();
-        for (ConfigRecord r : local.values()) {
-            if (r.live()) {
-                out.add(r);
-            }
-        }
-        return out;
+        return local.live();
     }
 
     /** Whether this member has ever seen a record of this kind, tombstones included (false on a first start). */
     public boolean isEmpty() {
         return local.isEmpty();
-    }
-
-    private void apply(ConfigRecord record) {
-        boolean[] changed = {false};
-        local.compute(record.id(), (id, current) -> {
-            if (record.supersedes(current)) {
-                changed[0] = true;
-                return record;
-            }
-            return current;
-        });
-        if (changed[0]) {
-            for (Consumer<ConfigRecord> l : listeners) {
-                try {
-                    l.accept(record);
-                } catch (RuntimeException e) {
-                    LOG.error("{} change listener failed for {}", kind, record.id(), e);
-                }
-            }
-        }
     }
 
     private final class Listener extends MapEvents<String, String> {
@@ -160,7 +133,7 @@ public final class ReplicatedConfig implements AutoCloseable {
             if (r == null) {
                 return;
             }
-            apply(r);
+            local.apply(r);
             background.execute(() -> {
                 try {
                     journal.upsert(kind, r);
