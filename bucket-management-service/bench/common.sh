@@ -5,7 +5,9 @@ command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2
 [ -f "$JAR" ] || mvn -B -ntp -q -pl bucket-management-service -am package -DskipTests
 
 WORK=$(mktemp -d)
-java -Xms1g -Xmx1g -jar "$JAR" --port "$PORT" --hazelcast-port "$HZ_PORT" \
+# BENCH_JAVA_OPTS: extra JVM options for the member (for example a Hazelcast property to compare)
+# shellcheck disable=SC2086
+java -Xms1g -Xmx1g ${BENCH_JAVA_OPTS:-} -jar "$JAR" --port "$PORT" --hazelcast-port "$HZ_PORT" \
   --cluster-name "bench-$$" --data-dir "$WORK/data" >"$WORK/bms.log" 2>&1 &
 BMS_PID=$!
 cleanup() { kill "$BMS_PID" 2>/dev/null || true; wait "$BMS_PID" 2>/dev/null || true; rm -rf "$WORK"; }
