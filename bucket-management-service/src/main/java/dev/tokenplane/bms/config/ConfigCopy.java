@@ -34,7 +34,10 @@ final class ConfigCopy {
         this.kind = kind;
     }
 
-    /** Calls {@code listener} after each change of the copy, on the thread that made it, one change at a time. */
+    /**
+     * Calls {@code listener} after each change of the copy, on the thread that made it (often one of Hazelcast's),
+     * one change at a time. A listener must be quick and make no remote call: the next change waits for it.
+     */
     void onChange(Consumer<ConfigRecord> listener) {
         listeners.add(listener);
     }
