@@ -111,7 +111,7 @@ class ClusterTest {
 
         // When member 0 is lost without a goodbye (its Hazelcast member is terminated), once every backup is in sync
         // (Hazelcast promises no loss of a member only for a "safe" cluster: no migration after the third join left)
-        Await.until(() -> cluster.node(0).services().hazelcast().getPartitionService().isClusterSafe());
+        cluster.awaitClusterSafe();
         cluster.node(0).services().hazelcast().getLifecycleService().terminate();
         Await.until(() -> cluster.node(1).services().hazelcast().getCluster().getMembers().size() == 2);
 

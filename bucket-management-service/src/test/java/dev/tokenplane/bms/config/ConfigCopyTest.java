@@ -41,7 +41,9 @@ class ConfigCopyTest {
             seenOnReturn.set(derived.get());
         }, "write");
         write.start();
-        while (write.getState() != Thread.State.BLOCKED && write.getState() != Thread.State.TERMINATED) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (write.getState() != Thread.State.BLOCKED && write.getState() != Thread.State.TERMINATED
+                && System.nanoTime() < deadline) {
             Thread.onSpinWait();
         }
 

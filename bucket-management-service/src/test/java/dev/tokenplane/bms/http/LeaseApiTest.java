@@ -2,7 +2,7 @@ package dev.tokenplane.bms.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokenplane.bms.support.Api;
-import dev.tokenplane.bms.support.SharedBms;
+import dev.tokenplane.bms.support.SharedBmsTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -23,12 +23,10 @@ import static org.assertj.core.api.Assertions.within;
  * and never above the capacity; a release that names no live lease of the caller's on this bucket is a 404 and
  * changes nothing.
  */
-class LeaseApiTest {
-    static Api api;
+class LeaseApiTest extends SharedBmsTest {
 
     @BeforeAll
-    static void start() throws Exception {
-        api = SharedBms.get().api;
+    static void rules() {
         // refill of one token in about 11 days: what a test sees in the bucket is what it took and gave back
         api.put("/v1/rules/rel", Map.of("match", "rel:*", "capacity", 10, "refillPerSecond", 0.000001));
         api.put("/v1/rules/rel-fast", Map.of("match", "relfast:*", "capacity", 10, "refillPerSecond", 1000));

@@ -2,7 +2,7 @@ package dev.tokenplane.bms.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokenplane.bms.support.Api;
-import dev.tokenplane.bms.support.SharedBms;
+import dev.tokenplane.bms.support.SharedBmsTest;
 import org.junit.jupiter.api.Test;
 
 import java.security.SecureRandom;
@@ -20,13 +20,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>(Before leases, {@code {"tokens": 10}} on the release endpoint put 10 tokens back on demand, and this loop took
  * 10 more tokens every round.)
  */
-class LeaseAttackTest {
+class LeaseAttackTest extends SharedBmsTest {
     private static final long CAPACITY = 10;
     private static final double REFILL_PER_SECOND = 5;
 
     @Test
     void shouldNotAdmitMoreThanCapacityPlusRefillByReleasingTokensNeverLeased() throws Exception {
-        Api api = SharedBms.get().api;
         api.put("/v1/rules/attack", Map.of("match", "attack:*", "capacity", CAPACITY,
                 "refillPerSecond", REFILL_PER_SECOND));
         String key = "attack:victim";

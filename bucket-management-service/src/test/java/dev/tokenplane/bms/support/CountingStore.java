@@ -19,6 +19,8 @@ public final class CountingStore extends ForwardingBucketStore {
     public final AtomicLong acquires = new AtomicLong();
     public final AtomicLong acquireAlls = new AtomicLong();
     public final AtomicLong acquireAllCommands = new AtomicLong();
+    /** Debit and credit calls (transfer steps). */
+    public final AtomicLong steps = new AtomicLong();
     /** The keys of the resize calls, in order. */
     public final Queue<String> resized = new ConcurrentLinkedQueue<>();
 
@@ -37,6 +39,18 @@ public final class CountingStore extends ForwardingBucketStore {
         acquireAlls.incrementAndGet();
         acquireAllCommands.addAndGet(commands.size());
         return delegate.acquireAll(commands);
+    }
+
+    @Override
+    public CompletionStage<Long> debit(String key, long nanotokens, long floorNanotokens, long transferId) {
+        steps.incrementAndGet();
+        return delegate.debit(key, nanotokens, floorNanotokens, transferId);
+    }
+
+    @Override
+    public CompletionStage<Long> credit(String key, long nanotokens, long transferId) {
+        steps.incrementAndGet();
+        return delegate.credit(key, nanotokens, transferId);
     }
 
     @Override

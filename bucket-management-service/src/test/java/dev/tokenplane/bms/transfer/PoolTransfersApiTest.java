@@ -197,12 +197,8 @@ class PoolTransfersApiTest {
         assertThat(api.delete("/v1/pools/ps/settings").status()).isEqualTo(404);
     }
 
-    /** Waits until no transfer step has reached the store for 300 ms. */
     private static void awaitQuiet() throws InterruptedException {
-        for (int before = -1; before != store.stepCalls(); ) {
-            before = store.stepCalls();
-            Thread.sleep(300);
-        }
+        Pools.awaitQuiet(store::stepCalls);
     }
 
     private static String metrics() {

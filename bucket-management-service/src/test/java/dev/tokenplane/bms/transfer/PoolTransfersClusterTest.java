@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokenplane.bms.spi.BmsExtensions;
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.Await;
+import dev.tokenplane.bms.support.CountingStore;
 import dev.tokenplane.bms.support.TestCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -27,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * member, each lending out of its share of the pool, one member rebalancing it on each tick.
  */
 class PoolTransfersClusterTest {
-    private static final BmsExtensions TRANSFERS = TransferFeature.install(BmsExtensions.NONE, Pools.OPTIONS);
+    private static final CountingStore[] STORES = new CountingStore[3];
     private static TestCluster cluster;
 
     @BeforeAll
@@ -47,7 +49,9 @@ class PoolTransfersClusterTest {
     private static List<Api> startAll() throws Exception {
         List<Api> members = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            cluster.start(i, TRANSFERS);
+            int member = i;
+            cluster.start(i, TransferFeature.install(
+                    BmsExtensions.NONE.withStore(s -> STORES[member] = new CountingStore(s)), Pools.OPTIONS));
             members.add(cluster.api(i));
         }
         return members;
@@ -112,7 +116,8 @@ class PoolTransfersClusterTest {
             assertThat(view.get("settings").get("canLend").asBoolean()).isFalse();
             assertThat(Pools.member(view, "c3off:idle").get("canLend").asBoolean()).isFalse();
         }
-        Thread.sleep(300); // a top-up the coordinator's tick planned before the switch may still be on its way
+        // a top-up the coordinator's tick planned before the switch may still be on its way
+        Pools.awaitQuiet(() -> Arrays.stream(STORES).mapToLong(c -> c.steps.get()).sum());
         assertThat(hammer(members, "c3off:hot", 30).borrowed()).isZero();
 
         // And after every member stops and starts again, the setting is back from their disks

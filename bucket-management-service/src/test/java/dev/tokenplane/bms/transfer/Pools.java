@@ -7,6 +7,7 @@ import dev.tokenplane.bms.support.Await;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -83,5 +84,13 @@ final class Pools {
     /** Whole tokens in {@code key} now. */
     static long tokens(Api api, String key) {
         return api.get("/v1/buckets/" + key).json().get("tokens").asLong();
+    }
+
+    /** Waits until no transfer step has reached the store for 300 ms ({@code steps} counts them). */
+    static void awaitQuiet(LongSupplier steps) throws InterruptedException {
+        for (long before = -1; before != steps.getAsLong(); ) {
+            before = steps.getAsLong();
+            Thread.sleep(300);
+        }
     }
 }
