@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 import static dev.tokenplane.bms.rules.InvalidInputException.check;
+import static dev.tokenplane.bms.rules.InvalidInputException.checkRange;
 
 /** The decision endpoints: {@code POST /v1/buckets/{key}/acquire} and the batch {@code POST /v1/acquire}. */
 public final class DecisionRoutes implements ApiRoutes {
@@ -51,7 +52,7 @@ public final class DecisionRoutes implements ApiRoutes {
         AcquireBody body = Replies.optionalBody(ctx, AcquireBody.class);
         DecisionService.Request request = body == null
                 ? new DecisionService.Request(key, 1, 0)
-                : request(key, body.tokens(), body.maxWaitMs(), "");
+                : request(key, body.tokens(), body.maxWaitMs());
         String client = ctx.get(Auth.CLIENT_ID);
         Replies.then(ctx, Replies.onContext(decisions.acquire(request, client)), d -> {
             metrics.decisionLatency(System.nanoTime() - start);
@@ -73,7 +74,7 @@ public final class DecisionRoutes implements ApiRoutes {
             BatchItem item = body.requests().get(i);
             try {
                 check(item != null, "must be an object");
-                valid.add(request(BucketKeys.check("key", item.key()), item.tokens(), item.maxWaitMs(), ""));
+                valid.add(request(BucketKeys.check("key", item.key()), item.tokens(), item.maxWaitMs()));
                 positions.add(i);
             } catch (InvalidInputException e) {
                 // the field names get their place in the batch only when an item fails
@@ -94,18 +95,15 @@ public final class DecisionRoutes implements ApiRoutes {
         });
     }
 
-    /** A validated request: defaults applied, ranges checked, messages naming the fields (after {@code prefix}). */
-    static DecisionService.Request request(String key, Long tokens, Long maxWaitMs, String prefix) {
+    /** A validated request: defaults applied, ranges checked, messages naming the fields. */
+    static DecisionService.Request request(String key, Long tokens, Long maxWaitMs) {
         long t = tokens == null ? 1 : tokens;
         long w = maxWaitMs == null ? 0 : maxWaitMs;
         if (t < 1 || t > Tokens.MAX_CAPACITY) {
-            throw new InvalidInputException(prefix + "tokens must be in [1, " + Tokens.MAX_CAPACITY
+            throw new InvalidInputException("tokens must be in [1, " + Tokens.MAX_CAPACITY
                     + "] (and <= the bucket's capacity), was " + t);
         }
-        if (w < 0 || w > DecisionService.MAX_WAIT_MS) {
-            throw new InvalidInputException(prefix + "maxWaitMs must be in [0, " + DecisionService.MAX_WAIT_MS
-                    + "], was " + w);
-        }
+        checkRange("maxWaitMs", w, 0, DecisionService.MAX_WAIT_MS);
         return new DecisionService.Request(key, t, w);
     }
 }

@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import static dev.tokenplane.bms.rules.InvalidInputException.check;
+import static dev.tokenplane.bms.rules.InvalidInputException.checkRange;
 
 /**
  * The contract extension for client token leases.
@@ -93,10 +94,9 @@ public final class LeaseRoutes implements ApiRoutes {
         String key = BucketKeys.check("key", ctx.pathParam("key"));
         LeaseBody body = Replies.optionalBody(ctx, LeaseBody.class);
         // a lease never waits: its tokens are the caller's at once, or not at all
-        DecisionService.Request request = DecisionRoutes.request(key, body == null ? null : body.tokens(), 0L, "");
+        DecisionService.Request request = DecisionRoutes.request(key, body == null ? null : body.tokens(), 0L);
         long ttlMs = body == null || body.ttlMs() == null ? DEFAULT_TTL_MS : body.ttlMs();
-        check(ttlMs >= MIN_TTL_MS && ttlMs <= LeaseLedger.MAX_TTL_MS,
-                "ttlMs must be in [" + MIN_TTL_MS + ", " + LeaseLedger.MAX_TTL_MS + "], was " + ttlMs);
+        checkRange("ttlMs", ttlMs, MIN_TTL_MS, LeaseLedger.MAX_TTL_MS);
         String client = ctx.get(Auth.CLIENT_ID);
         CompletionStage<Leased> answer = decisions.acquire(request, client)
                 .thenCompose(d -> record(d, key, client, ttlMs));
@@ -133,8 +133,7 @@ public final class LeaseRoutes implements ApiRoutes {
                 "leaseId must be the 22-character id a granted lease answered");
         check(body.tokens() != null, "tokens is required, in [1, " + Tokens.MAX_CAPACITY + "]");
         long tokens = body.tokens();
-        check(tokens >= 1 && tokens <= Tokens.MAX_CAPACITY,
-                "tokens must be in [1, " + Tokens.MAX_CAPACITY + "], was " + tokens);
+        checkRange("tokens", tokens, 1, Tokens.MAX_CAPACITY);
         String client = ctx.get(Auth.CLIENT_ID);
         String ruleId = decisions.bind(key, client).rule().id();
         Future<Lease.Release> ended = Replies.onContext(ledger.release(key, body.leaseId(), client, tokens));

@@ -9,6 +9,16 @@ public class InvalidInputException extends RuntimeException {
         super(message, null, false, false);
     }
 
+    /**
+     * Throws {@code "<field> must be in [min, max], was <value>"} when {@code value} is outside; builds no message
+     * otherwise (this runs on every decision).
+     */
+    public static void checkRange(String field, long value, long min, long max) {
+        if (value < min || value > max) {
+            throw new InvalidInputException(field + " must be in [" + min + ", " + max + "], was " + value);
+        }
+    }
+
     /** Throws when {@code ok} is false. */
     public static void check(boolean ok, String message) {
         if (!ok) {
