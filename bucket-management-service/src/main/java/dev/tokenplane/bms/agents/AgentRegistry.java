@@ -106,8 +106,10 @@ public final class AgentRegistry implements AutoCloseable {
      * race). */
     private void update(String serverId, AgentState state) {
         AgentState now = local.merge(serverId, state,
-                (old, neu) -> neu.isAtLeastAsNewAs(old) ? neu : old);
-        listeners.forEach(l -> l.accept(serverId, now));
+                (old, neu) -> old.isAtLeastAsNewAs(neu) ? old : neu);
+        if (now == state) { // the second copy of the same report (answer and event) changes nothing, tells no one
+            listeners.forEach(l -> l.accept(serverId, now));
+        }
     }
 
     private final class Listener extends MapEvents<String, String> {
