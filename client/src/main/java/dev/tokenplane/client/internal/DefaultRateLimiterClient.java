@@ -28,6 +28,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
@@ -180,14 +181,24 @@ public final class DefaultRateLimiterClient implements RateLimiterClient {
 
     /** One decision from the BMS, or from the fallback when the BMS cannot be reached. */
     private CompletionStage<Decision> decide(String key, long tokens, long maxWaitMs) {
+        return decideVia("acquire", Wire.acquireBody(tokens, maxWaitMs), key, tokens, maxWaitMs, (d, reply) -> d);
+    }
+
+    /**
+     * A decision through endpoint {@code op} of the bucket, or from the fallback when the BMS cannot be reached;
+     * {@code wrap} gets the decision and the BMS's whole answer (null for a fallback decision).
+     */
+    private <T> CompletionStage<T> decideVia(String op, Buffer body, String key, long tokens, long maxWaitMs,
+                                             BiFunction<Decision, JsonObject, T> wrap) {
         if (availability.down()) {
-            return fallbackDecision(key, tokens, maxWaitMs);
+            return fallbackDecision(key, tokens, maxWaitMs).thenApply(d -> wrap.apply(d, null));
         }
-        return call(Wire.bucketPath(key, "acquire"), Wire.acquireBody(tokens, maxWaitMs), reply -> {
-            Decision d = Wire.decision(reply.body().toJsonObject());
+        return call(Wire.bucketPath(key, op), body, reply -> {
+            JsonObject answer = reply.body().toJsonObject();
+            Decision d = Wire.decision(answer);
             fallback.learn(d);
-            return d;
-        }, () -> fallback.decide(key, tokens, maxWaitMs, availability.retryAfterMs(clock.millis())));
+            return wrap.apply(d, answer);
+        }, () -> wrap.apply(fallback.decide(key, tokens, maxWaitMs, availability.retryAfterMs(clock.millis())), null));
     }
 
     private CompletionStage<Decision> fallbackDecision(String key, long tokens, long maxWaitMs) {
@@ -436,16 +447,8 @@ public final class DefaultRateLimiterClient implements RateLimiterClient {
 
         @Override
         public CompletionStage<LeaseBook.Grant> lease(String key, long tokens) {
-            if (availability.down()) {
-                return fallbackDecision(key, tokens, 0).thenApply(d -> new LeaseBook.Grant(d, null));
-            }
-            return call(Wire.bucketPath(key, "lease"), Wire.leaseBody(tokens, leaseTtlMs), reply -> {
-                JsonObject body = reply.body().toJsonObject();
-                Decision d = Wire.decision(body);
-                fallback.learn(d);
-                return new LeaseBook.Grant(d, body.getString("leaseId"));
-            }, () -> new LeaseBook.Grant(fallback.decide(key, tokens, 0, availability.retryAfterMs(clock.millis())),
-                    null));
+            return decideVia("lease", Wire.leaseBody(tokens, leaseTtlMs), key, tokens, 0,
+                    (d, answer) -> new LeaseBook.Grant(d, answer == null ? null : answer.getString("leaseId")));
         }
 
         @Override
