@@ -10,7 +10,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -161,23 +161,24 @@ public final class TransferExecutor {
     /** One bucket's reservations; guarded by the executor's reservation map. */
     private static final class Reservations {
         private long reserved;
-        private final TreeMap<Long, Integer> unsettledSince = new TreeMap<>();
+        /** The count at which each unsettled transfer began: distinct, since every transfer reserves steps. */
+        private final TreeSet<Long> unsettledSince = new TreeSet<>();
 
         /** Whether {@code steps} more can be appended without pushing the oldest unsettled transfer's step out. */
         boolean fits(int steps) {
-            return unsettledSince.isEmpty() || reserved + steps - unsettledSince.firstKey() <= TransferLog.CAPACITY;
+            return unsettledSince.isEmpty() || reserved + steps - unsettledSince.first() <= TransferLog.CAPACITY;
         }
 
         long reserve(int steps) {
             long mark = reserved;
             reserved += steps;
-            unsettledSince.merge(mark, 1, Integer::sum);
+            unsettledSince.add(mark);
             return mark;
         }
 
         /** Releases the reservation made at {@code mark}; true when nothing is reserved any more. */
         boolean release(long mark) {
-            unsettledSince.merge(mark, -1, (a, b) -> a + b == 0 ? null : a + b);
+            unsettledSince.remove(mark);
             return unsettledSince.isEmpty();
         }
     }
