@@ -22,6 +22,8 @@ one() { # name, then JMH arguments
 pair() { # label, tokenplane args (quoted string), bucket4j args (quoted string)
   local label="$1" ours="$2" theirs="$3"
   [[ "$label" =~ $ONLY ]] || return 0
+  RAN+=("$label")
+  rm -f "$OUT/$label"-[0-9]*-{ours,theirs}.{json,txt}  # a run with fewer pairs must not summarise older ones
   for i in $(seq 1 "$PAIRS"); do
     if (( i % 2 )); then
       one "$label-$i-ours" $ours; one "$label-$i-theirs" $theirs
@@ -32,6 +34,7 @@ pair() { # label, tokenplane args (quoted string), bucket4j args (quoted string)
   done
 }
 
+RAN=()
 HZ='HazelcastAcquireBenchmark\.'
 B4J_LOCAL='LocalAcquireBenchmark.bucket4jLockFreeMillisByKey$'
 pair local-t1 'LocalAcquireBenchmark.tokenplaneLocalStore$ -t 1' "$B4J_LOCAL -t 1"
@@ -44,7 +47,7 @@ pair hz-batch "${HZ}tokenplaneBatch$ -p keys=100000 -p format=OBJECT -p completi
     "${HZ}bucket4jPerDecision$ -p keys=100000"
 pair hz-batch-colocated "${HZ}tokenplaneBatchColocated$" "${HZ}bucket4jPerDecision$ -p keys=100000"
 
-python3 - "$OUT" <<'PY'
+python3 - "$OUT" "${RAN[@]}" <<'PY'
 import json, glob, os, statistics, sys
 out = sys.argv[1]
 def load(path):
@@ -52,7 +55,7 @@ def load(path):
     m = r["secondaryMetrics"]
     alloc = m.get("gc.alloc.rate.norm", {}).get("score", float("nan"))
     return r["primaryMetric"]["score"], m["cpu.us/op"]["score"], alloc
-labels = sorted({os.path.basename(p).rsplit("-", 2)[0] for p in glob.glob(f"{out}/*-ours.json")})
+labels = sys.argv[2:]  # the comparisons this run made, in order
 print(f"{'comparison':20} {'tokenplane ops/s':>17} {'Bucket4j ops/s':>15} {'ops ratio':>9} "
       f"{'tp us/op':>9} {'b4j us/op':>9} {'cpu ratio':>9} {'tp B/op':>8} {'b4j B/op':>8}  per pair (ops, cpu)")
 for label in labels:
