@@ -60,7 +60,7 @@ public final class ResizeHistory {
 
     /** Records one resize of {@code key}, on the key's owner. */
     public CompletionStage<Void> record(String key, Resize resize) {
-        return Completions.on(map.submitToKey(key, new Append(ConfigCodec.write(resize))), callbacks);
+        return recordAll(Map.of(key, resize));
     }
 
     /**
@@ -86,15 +86,7 @@ public final class ResizeHistory {
                 .thenApply(json -> Optional.ofNullable(json).map(j -> ConfigCodec.read(j, History.class)));
     }
 
-    record Append(String resize) implements EntryProcessor<String, String, Void> {
-        @Override
-        public Void process(Map.Entry<String, String> entry) {
-            append(entry, resize);
-            return null;
-        }
-    }
-
-    /** {@link Append} for many keys, each with its own resize. */
+    /** Appends to each key its own resize. */
     record AppendEach(HashMap<String, String> resizes) implements EntryProcessor<String, String, Void> {
         @Override
         public Void process(Map.Entry<String, String> entry) {
