@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
@@ -62,8 +63,10 @@ import java.util.function.Supplier;
  * must not push it out either: each transfer reserves the steps it may append to each bucket (a lender's debit, its
  * fence and the refund: {@value #LENDER_STEPS}; a borrower's credit and its fence: {@value #BORROWER_STEPS}), and a
  * transfer is started only if the steps reserved on each of its buckets since the oldest transfer on it that has not
- * settled still fit the log. Transfers settle in well under a millisecond, so this bites only when a step hangs, or
- * when more than a few transfers touch one bucket at once. Other BMS members do not see this executor's doubts or
+ * settled still fit the log. A transfer keeps its reservation until it has settled <em>and</em> every store call it
+ * made has answered: a step that timed out may still reach its bucket late, and its fence protects it from being
+ * applied only while the bucket's log still holds the fence. Transfers settle in well under a millisecond, so this
+ * bites only when a step hangs, or when more than a few transfers touch one bucket at once. Other BMS members do not see this executor's doubts or
  * reservations; the log's capacity covers their transfers during one fence.
  *
  * <h2>Executing a request again</h2>
@@ -237,7 +240,7 @@ public final class TransferExecutor {
             refused.thenAccept(run.answer::complete);
             return refused;
         }
-        run.settled.whenComplete((s, e) -> release(request, marks));
+        run.drained.whenComplete((v, e) -> release(request, marks));
         run.start();
         return run.answer.minimalCompletionStage();
     }
@@ -300,6 +303,10 @@ public final class TransferExecutor {
         private final long startedAt = nanoTime.getAsLong();
         private final CompletableFuture<TransferResult> answer = new CompletableFuture<>();
         private final CompletableFuture<Settlement> settled = new CompletableFuture<>();
+        /** Store calls sent and not answered yet (a timed-out one included: it may still arrive). */
+        private final AtomicInteger unanswered = new AtomicInteger();
+        /** Completes once the transfer has settled and every store call it made has answered. */
+        private final CompletableFuture<Void> drained = new CompletableFuture<>();
         private long debited;
         private long credited;
         private long refunded;
@@ -307,6 +314,13 @@ public final class TransferExecutor {
         Run(TransferRequest request, CircuitBreaker breaker) {
             this.request = request;
             this.breaker = breaker;
+            settled.whenComplete((s, e) -> drainedIfQuiet());
+        }
+
+        private void drainedIfQuiet() {
+            if (settled.isDone() && unanswered.get() == 0) {
+                drained.complete(null);
+            }
         }
 
         void start() {
@@ -438,9 +452,13 @@ public final class TransferExecutor {
                     onFailure.accept(unwrap(failure));
                 }
             });
+            unanswered.incrementAndGet();
             try {
                 // The async variant with our executor: Hazelcast would otherwise pick a thread of its own.
                 call.get().whenCompleteAsync((value, failure) -> {
+                    if (unanswered.decrementAndGet() == 0) {
+                        drainedIfQuiet();
+                    }
                     if (failure == null) {
                         bounded.complete(value);
                     } else {
@@ -448,6 +466,8 @@ public final class TransferExecutor {
                     }
                 }, continuation);
             } catch (RuntimeException thrown) {
+                unanswered.decrementAndGet(); // never sent
+                drainedIfQuiet();
                 bounded.completeExceptionally(thrown);
             }
         }

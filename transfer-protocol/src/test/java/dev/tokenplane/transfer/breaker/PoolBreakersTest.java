@@ -121,10 +121,13 @@ class PoolBreakersTest {
 
     @Test
     void shouldOpenOnTransfersThatTimeOut() {
+        // each on buckets of its own: a store call that never answers keeps its buckets' log steps reserved
         for (int i = 0; i < PoolBreakers.DEFAULT_MINIMUM_NUMBER_OF_CALLS; i++) {
-            store.inject(Op.CREDIT, "borrower", Fault.HANG_AFTER_APPLY);
+            bucket(store, "lender-" + i, 900);
+            bucket(store, "borrower-" + i, 0);
+            store.inject(Op.CREDIT, "borrower-" + i, Fault.HANG_AFTER_APPLY);
             CompletableFuture<TransferResult> answer = executor.execute(
-                    new TransferRequest("p", ++ids, "lender", "borrower", T, 0)).toCompletableFuture();
+                    new TransferRequest("p", ++ids, "lender-" + i, "borrower-" + i, T, 0)).toCompletableFuture();
             timer.advance(2);
             assertThat(answer.join()).isInstanceOfSatisfying(TransferResult.Failed.class,
                     f -> assertThat(f.timedOut()).isTrue());

@@ -220,6 +220,25 @@ public abstract class AbstractTransferExecutorTest {
     }
 
     @Test
+    void shouldKeepALateDebitFencedWhileLaterTransfersFromItsLenderFollow() {
+        // Given a debit held up in the network: its transfer runs out of time, fences the debit and settles
+        store.inject(Op.DEBIT, "lender", Fault.DELAY_APPLY);
+        CompletableFuture<TransferResult> late = executor.execute(request(1, 0)).toCompletableFuture();
+        timer.advance(500);
+        assertThat(settled(await(late)).resolved()).isTrue();
+
+        // When more transfers from the same lender follow than its log remembers steps (some may be refused)
+        for (int i = 0; i < TransferLog.CAPACITY; i++) {
+            await(executor.execute(request(1, 0)));
+        }
+        // And the held-up debit finally reaches the lender
+        store.releaseDelayed();
+
+        // Then the lender's log still holds the fence, which answers the debit with 0: no token is lost
+        assertThat(total(store, POOL)).isEqualTo(conserved());
+    }
+
+    @Test
     void shouldStartNoTransferTouchingABucketInDoubtUntilItHasSettled() {
         // Given a transfer whose credit hangs past the budget
         bucket(store, "other", 100);
