@@ -57,7 +57,7 @@ final class LoadSignals {
     }
 
     /**
-     * The load behind bucket {@code key}.
+     * The load behind a bucket of the caller's key {@code key} (not its store key).
      *
      * @param transfer the bucket's effective transfer settings, or null
      */

@@ -5,6 +5,7 @@ import dev.tokenplane.bms.buckets.ResizeHistory;
 import dev.tokenplane.bms.rules.BucketOverride;
 import dev.tokenplane.bms.rules.Rule;
 import dev.tokenplane.bms.rules.RuleIndex;
+import dev.tokenplane.bms.rules.StoreKey;
 import dev.tokenplane.bms.spi.BmsServices;
 import dev.tokenplane.bms.spi.SizingTask;
 import dev.tokenplane.sizing.AdaptiveSettings;
@@ -122,28 +123,20 @@ public final class SizingLoop implements SizingTask {
     }
 
     /**
-     * The owned buckets worth draining: those whose rule (by key) is adaptive. A bucket of a {@code {client}} rule
-     * cannot be matched without its caller's client id, so when an adaptive rule uses {@code {client}}, every owned
-     * bucket is drained and the rule is found from the bucket's generation.
+     * The owned buckets worth draining: those whose rule is adaptive. A bucket's store key names its rule
+     * ({@link StoreKey}); a bucket from before scoping is matched by its key.
      */
     static List<String> candidates(RuleIndex rules, Collection<String> owned) {
         boolean anyAdaptive = false;
-        boolean clientAdaptive = false;
         for (RuleIndex.Entry e : rules.entries()) {
-            if (e.rule().adaptiveEnabled()) {
-                anyAdaptive = true;
-                clientAdaptive |= e.pattern().usesClient();
-            }
+            anyAdaptive |= e.rule().adaptiveEnabled();
         }
         if (!anyAdaptive) {
             return List.of();
         }
-        if (clientAdaptive) {
-            return List.copyOf(owned);
-        }
         List<String> keys = new ArrayList<>();
         for (String key : owned) {
-            RuleIndex.Entry e = rules.match(key, null);
+            RuleIndex.Entry e = rules.ruleOfStoreKey(key);
             if (e != null && e.rule().adaptiveEnabled()) {
                 keys.add(key);
             }
@@ -174,13 +167,13 @@ public final class SizingLoop implements SizingTask {
                 try {
                     decide(e.getKey(), e.getValue(), previous.get(e.getKey()), loads);
                 } catch (RuntimeException ex) {
-                    LOG.warn("sizing bucket '{}' failed", e.getKey(), ex);
+                    LOG.warn("sizing bucket '{}' failed", StoreKey.decode(e.getKey()).describe(), ex);
                 }
             }
         }
 
         private void decide(String key, DemandSample demand, SizingState state, LoadSignals loads) {
-            BucketOverride override = services.overrides().active(key, now);
+            BucketOverride override = services.overrides().active(StoreKey.keyOf(key), now);
             RuleIndex.Entry entry = rules.ruleOfBucket(key, demand.generation(), override);
             if (entry == null || !entry.rule().adaptiveEnabled()) {
                 return; // its rule was deleted or is fixed-size: no state is kept
@@ -193,7 +186,7 @@ public final class SizingLoop implements SizingTask {
                     SizeLimits.of(rule.minCapacity(), rule.maxCapacity(), rule.capacity(), rule.refillPerSecond()),
                     new AdaptiveSettings(a.thresholdHigh(), a.thresholdLow(), a.growthFactor(), a.shrinkFactor()),
                     new DemandWindow(demand.attempted(), demand.granted(), demand.windowMillis()),
-                    loads.forBucket(key, transfer),
+                    loads.forBucket(StoreKey.keyOf(key), transfer),
                     state == null ? SizingState.initial() : state,
                     override != null);
             SizingDecision d = policy.decide(now, input);
@@ -214,7 +207,7 @@ public final class SizingLoop implements SizingTask {
         List<CompletableFuture<Optional<BucketState>>> calls = new ArrayList<>(resized.size());
         for (Planned r : resized) {
             SizingDecision d = r.decision();
-            calls.add(services.overrides().isPinned(r.key(), services.clock().millis())
+            calls.add(services.overrides().isPinned(StoreKey.keyOf(r.key()), services.clock().millis())
                     ? CompletableFuture.completedFuture(Optional.empty()) // pinned during the tick: the override wins
                     : services.store().resize(r.key(), d.capacity(), r.ratePerMilli()).toCompletableFuture());
         }
@@ -227,7 +220,8 @@ public final class SizingLoop implements SizingTask {
                 String reason = reason(d);
                 services.metrics().resized(r.ruleId(), d.direction() == Direction.GROW ? "grow" : "shrink");
                 if (LOG.isDebugEnabled()) {
-                    LOG.debug("resized bucket '{}' ({}) {} -> {} tokens, {} tokens/s: {}", r.key(), r.ruleId(),
+                    LOG.debug("resized bucket '{}' ({}) {} -> {} tokens, {} tokens/s: {}",
+                            StoreKey.decode(r.key()).describe(), r.ruleId(),
                             d.previousCapacity(), d.capacity(),
                             String.format(Locale.ROOT, "%.3f", d.refillPerSecond()), reason);
                 }

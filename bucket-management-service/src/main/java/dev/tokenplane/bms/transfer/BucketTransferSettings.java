@@ -5,6 +5,7 @@ import dev.tokenplane.bms.config.RuleRegistry;
 import dev.tokenplane.bms.rules.BucketOverride;
 import dev.tokenplane.bms.rules.Rule;
 import dev.tokenplane.bms.rules.RuleIndex;
+import dev.tokenplane.bms.rules.StoreKey;
 import dev.tokenplane.transfer.PoolSettings;
 import dev.tokenplane.transfer.SettingsLayer;
 import dev.tokenplane.transfer.TransferSettings;
@@ -21,8 +22,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <ul>
  *   <li>The pool and region are the override's when it names them, else the rule's.</li>
- *   <li>The rule is the one that last served the key on this member (decisions and the tick tell it here; a
- *       {@code {client}} rule cannot be found from the key alone), else the one the key matches now.</li>
+ *   <li>The rule is the one the bucket's store key names ({@link StoreKey}); for a bucket from before scoping, the
+ *       one that last served it on this member (decisions and the tick tell it here), else the one its key matches
+ *       now.</li>
+ *   <li>The override is the one of the caller's key: it applies to every bucket of that key.</li>
  * </ul>
  *
  * <p>Thread-safe.
@@ -57,7 +60,7 @@ final class BucketTransferSettings implements TransferSettingsLookup {
 
     @Override
     public Optional<TransferSettings> settingsFor(String key) {
-        BucketOverride override = overrides.active(key, clock.millis());
+        BucketOverride override = overrides.active(StoreKey.keyOf(key), clock.millis());
         BucketOverride.TransferOverride o = override == null ? null : override.transfer();
         Rule rule = ruleOf(key);
         Rule.Transfer r = rule == null ? null : rule.transfer();
@@ -74,12 +77,16 @@ final class BucketTransferSettings implements TransferSettingsLookup {
     }
 
     private Rule ruleOf(String key) {
+        String scopedRule = StoreKey.decode(key).ruleId();
+        if (scopedRule != null) {
+            return rules.get(scopedRule);
+        }
         String id = ruleOfKey.get(key);
         Rule remembered = id == null ? null : rules.get(id);
         if (remembered != null) {
             return remembered;
         }
-        RuleIndex.Entry e = rules.index().match(key, null);
+        RuleIndex.Entry e = rules.index().ruleOfStoreKey(key);
         return e == null ? null : e.rule();
     }
 }
