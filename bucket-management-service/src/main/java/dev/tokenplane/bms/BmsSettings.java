@@ -33,12 +33,17 @@ import java.util.regex.Pattern;
  * @param agentStaleMs      how long after its last report an agent counts as stale
  * @param shutdownDelayMs   how long readiness answers 503 before the HTTP server stops accepting
  * @param shutdownTimeoutMs how long a graceful shutdown waits for in-flight requests
+ * @param tls               the PEM certificate chain and private key of the HTTPS listener; empty for plain HTTP
  */
 public record BmsSettings(int port, String host, Path dataDir, Optional<String> adminToken,
                           List<String> clusterMembers, int hazelcastPort, String hazelcastHost, String clusterName,
                           long sizingIntervalMs, Optional<Path> rulesFile, Optional<String> agentToken,
                           Optional<Path> apiKeysFile, int maxBodyBytes, long agentStaleMs, long shutdownDelayMs,
-                          long shutdownTimeoutMs) {
+                          long shutdownTimeoutMs, Optional<Tls> tls) {
+
+    /** The HTTPS listener's PEM files: the certificate chain (server first) and its private key. */
+    public record Tls(Path certFile, Path keyFile) {
+    }
 
     /** One option: its environment variable, its flag, its default (null for none) and what it means. */
     public record Variable(String name, String defaultValue, String description, boolean secret) {
@@ -72,7 +77,11 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
             new Variable("BMS_SHUTDOWN_DELAY_MS", "0", "how long readiness answers 503 before the HTTP server stops "
                     + "accepting, so that load balancers stop sending first, 0..600000", false),
             new Variable("BMS_SHUTDOWN_TIMEOUT_MS", "10000", "how long a graceful shutdown waits for in-flight "
-                    + "requests, 0..600000", false));
+                    + "requests, 0..600000", false),
+            new Variable("BMS_TLS_CERT_FILE", null, "PEM certificate chain (server certificate first); with "
+                    + "BMS_TLS_KEY_FILE the HTTP API is served over HTTPS only", false),
+            new Variable("BMS_TLS_KEY_FILE", null, "PEM private key of BMS_TLS_CERT_FILE (unencrypted PKCS#8 or "
+                    + "PKCS#1 RSA)", false));
 
     /** The names of every environment variable the BMS reads. */
     public static final List<String> ENVIRONMENT_VARIABLES = VARIABLES.stream().map(Variable::name).toList();
@@ -123,8 +132,9 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
         long stale = longIn(value, "BMS_AGENT_STALE_MS", 100, 86_400_000);
         long delay = longIn(value, "BMS_SHUTDOWN_DELAY_MS", 0, 600_000);
         long shutdown = longIn(value, "BMS_SHUTDOWN_TIMEOUT_MS", 0, 600_000);
+        Optional<Tls> tls = tls(value);
         return new BmsSettings(port, host, dataDir, adminToken, members, hzPort, hzHost, clusterName, sizing,
-                rulesFile, agentToken, apiKeys, maxBody, stale, delay, shutdown);
+                rulesFile, agentToken, apiKeys, maxBody, stale, delay, shutdown, tls);
     }
 
     public static Variable variable(String name) {
@@ -180,6 +190,23 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
             throw new InvalidSettingException(variable(name), "must name a readable file", v);
         }
         return Optional.of(p);
+    }
+
+    /** Both TLS files or neither, each readable and holding what it should. */
+    private static Optional<Tls> tls(Function<String, String> value) {
+        Optional<Path> cert = readableFile(value, "BMS_TLS_CERT_FILE");
+        Optional<Path> key = readableFile(value, "BMS_TLS_KEY_FILE");
+        if (cert.isEmpty() && key.isEmpty()) {
+            return Optional.empty();
+        }
+        if (cert.isEmpty() || key.isEmpty()) {
+            String missing = cert.isEmpty() ? "BMS_TLS_CERT_FILE" : "BMS_TLS_KEY_FILE";
+            throw new InvalidSettingException(variable(missing), "must be set too: HTTPS needs both "
+                    + "BMS_TLS_CERT_FILE and BMS_TLS_KEY_FILE", null);
+        }
+        PemFiles.checkCertificates(variable("BMS_TLS_CERT_FILE"), cert.get());
+        PemFiles.checkPrivateKey(variable("BMS_TLS_KEY_FILE"), key.get());
+        return Optional.of(new Tls(cert.get(), key.get()));
     }
 
     private static List<String> members(String v) {

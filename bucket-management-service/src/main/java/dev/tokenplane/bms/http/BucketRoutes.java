@@ -105,7 +105,7 @@ public final class BucketRoutes implements ApiRoutes {
         String ruleId = ctx.request().getParam("ruleId");
         String clientId = ctx.request().getParam("clientId");
         InvalidInputException.check(clientId == null || ruleId != null, "clientId needs ruleId");
-        Future<BucketView> view = Replies.onContext(bucketsOf(key).thenCompose(found -> {
+        Future<BucketView> view = bucketsOf(key).compose(found -> {
             if (found.isEmpty()) {
                 throw ApiException.notFound("no bucket '" + key + "' (buckets are created by their first acquire)");
             }
@@ -114,17 +114,18 @@ public final class BucketRoutes implements ApiRoutes {
                     .findFirst().orElseThrow(() -> ApiException.notFound("no bucket '" + key + "' of rule '" + ruleId
                             + "'" + (clientId == null ? "" : " and client '" + clientId + "'")));
             List<Scope> scopes = found.stream().map(f -> new Scope(ruleOf(f), f.scope().clientId())).toList();
-            return history.get(chosen.storeKey()).thenApply(h -> view(key, chosen, h, scopes));
-        }));
+            return Replies.onContext(history.get(chosen.storeKey())).map(h -> view(key, chosen, h, scopes));
+        });
         Replies.then(ctx, view, v -> Replies.json(ctx, 200, v));
     }
 
     /**
      * The buckets of {@code key} that exist: one per rule (and client) that served it, then the one from before buckets
-     * were scoped, if any. At most {@link #MAX_SCOPES}.
+     * were scoped, if any. At most {@link #MAX_SCOPES}. Completes on the calling handler's context, from where further
+     * store calls may go (a Hazelcast partition thread, which completes a read, may not make them).
      */
-    private CompletableFuture<List<Found>> bucketsOf(String key) {
-        return Completions.on(directory.keys(StoreKey.scopesPrefix(key), null, MAX_SCOPES), callbacks)
+    private Future<List<Found>> bucketsOf(String key) {
+        return Replies.onContext(Completions.on(directory.keys(StoreKey.scopesPrefix(key), null, MAX_SCOPES), callbacks)
                 .thenCompose(scoped -> {
                     List<String> storeKeys = new ArrayList<>(scoped);
                     storeKeys.add(key);
@@ -140,7 +141,7 @@ public final class BucketRoutes implements ApiRoutes {
                         }
                         return found;
                     });
-                });
+                }));
     }
 
     /** Without a choice: the bucket a caller without an API key uses, else the first. */
@@ -261,14 +262,14 @@ public final class BucketRoutes implements ApiRoutes {
      * buckets do not share it.
      */
     private Future<ConfigWrite> applied(String key, long capacity, long ratePerMilli, ConfigWrite w) {
-        return Replies.onContext(bucketsOf(key).thenCompose(found -> allOf(found.stream()
+        return bucketsOf(key).compose(found -> Replies.onContext(allOf(found.stream()
                 .map(f -> Completions.on(store.resize(f.storeKey(), capacity, ratePerMilli), callbacks)).toList())))
                 .map(r -> w);
     }
 
     /** Gives every existing bucket of {@code key} its own rule's capacity and refill back. */
     private Future<ConfigWrite> restored(String key, ConfigWrite w) {
-        return Replies.onContext(bucketsOf(key).thenCompose(found -> {
+        return bucketsOf(key).compose(found -> {
             List<CompletableFuture<Optional<BucketState>>> resizes = new ArrayList<>();
             for (Found f : found) {
                 RuleIndex.Entry rule = rules.index().ruleOfStoreKey(f.storeKey());
@@ -277,8 +278,8 @@ public final class BucketRoutes implements ApiRoutes {
                             rule.spec().ratePerMilli()), callbacks));
                 }
             }
-            return allOf(resizes);
-        })).map(r -> w);
+            return Replies.onContext(allOf(resizes));
+        }).map(r -> w);
     }
 
     private static CompletableFuture<Void> allOf(List<? extends CompletableFuture<?>> calls) {

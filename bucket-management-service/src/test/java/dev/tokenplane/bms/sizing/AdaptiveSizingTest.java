@@ -112,7 +112,7 @@ class AdaptiveSizingTest {
             assertThat(grown.get("refillPerSecond").asDouble()).isEqualTo(40.0); // the rule's ratio, 1/s per token
             assertThat(grown.get("lastResizedAt").asLong()).isEqualTo(Observed.times(grown).get(steps.size() - 1));
             assertThat(Observed.times(grown)).isSorted();
-            assertThat(logs.lines()).filteredOn(l -> l.contains("resized bucket '" + key + "'"))
+            assertThat(logs.lines()).filteredOn(l -> l.contains("resized bucket '" + key + " [rule sz-grow]'"))
                     .hasSize(steps.size()).last().asString().contains("-> 40 tokens, 40.000 tokens/s: grow_demand");
         }
     }

@@ -2,6 +2,7 @@ package dev.tokenplane.bms.transfer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokenplane.bms.BmsNode;
+import dev.tokenplane.bms.rules.StoreKey;
 import dev.tokenplane.bms.spi.BmsExtensions;
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.Await;
@@ -135,7 +136,7 @@ class PoolTransfersApiTest {
         acquire(api, "brk:idle");
         acquire(api, "brk:hot");
         awaitView(api, "brk");
-        store.lose("brk:idle");
+        store.lose(StoreKey.scoped("brk:idle", "brk", null).encode()); // where the bucket lives: key and rule
 
         // When the hammered bucket keeps borrowing
         Await.until(() -> {
@@ -164,7 +165,7 @@ class PoolTransfersApiTest {
         assertThat(metrics()).containsPattern("bms_transfers_total\\{outcome=\"breaker_open\",pool=\"brk\"} [1-9]");
 
         // And once the store is back and the breaker's wait is over, its probes close it again
-        store.restore("brk:idle");
+        store.restore(StoreKey.scoped("brk:idle", "brk", null).encode());
         CLOCK.advance(5_000);
         Await.until(() -> {
             hammer(List.of(api), "brk:hot", 3);

@@ -82,7 +82,8 @@ public final class DefaultRateLimiterClient implements RateLimiterClient {
         this.random = seeded == null ? ThreadLocalRandom::current : () -> seeded;
         this.metrics = new ClientMetrics(config.meterRegistry());
         this.timeoutMs = config.timeout().toMillis();
-        this.transport = new HttpTransport(vertx, config.bmsUrls(), config.apiKey(), config.connectTimeout().toMillis(),
+        this.transport = new HttpTransport(vertx, config.bmsUrls(), config.apiKey(), config.trustCaFile(),
+                config.connectTimeout().toMillis(),
                 config.attemptTimeout().toMillis(), config.maxRetries(), config.retryBackoff(),
                 config.maxConnectionsPerUrl(), random, metrics::retry);
         this.fallback = new LocalFallback(config.fallbackPolicy(), config.fallbackShare(),

@@ -8,12 +8,15 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.core.net.PemTrustOptions;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -74,12 +77,13 @@ public final class HttpTransport {
     private final AtomicInteger openConnections = new AtomicInteger();
 
     /**
+     * @param trustCaFile the PEM certificate authorities trusted for {@code https://} URLs, or null for the JVM's
      * @param random   the randomness of the backoff jitter
      * @param onRetry  told of every retry (for the metrics)
      */
-    public HttpTransport(Vertx vertx, List<URI> urls, String apiKey, long connectTimeoutMs, long attemptTimeoutMs,
-                         int maxRetries, Backoff backoff, int maxConnectionsPerUrl, Supplier<RandomGenerator> random,
-                         Runnable onRetry) {
+    public HttpTransport(Vertx vertx, List<URI> urls, String apiKey, Path trustCaFile, long connectTimeoutMs,
+                         long attemptTimeoutMs, int maxRetries, Backoff backoff, int maxConnectionsPerUrl,
+                         Supplier<RandomGenerator> random, Runnable onRetry) {
         this.vertx = vertx;
         this.endpoints = urls.stream().map(Endpoint::of).toList();
         this.apiKey = apiKey;
@@ -95,6 +99,9 @@ public final class HttpTransport {
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, connectTimeoutMs))
                 .setUserAgent("tokenplane-client")
                 .setFollowRedirects(false);
+        if (trustCaFile != null) {
+            options.setTrustOptions(new PemTrustOptions().addCertPath(trustCaFile.toString()));
+        }
         this.http = vertx.httpClientBuilder()
                 .with(options)
                 .with(new PoolOptions().setHttp1MaxSize(maxConnectionsPerUrl))
