@@ -60,7 +60,8 @@ public final class AgentRunner implements AutoCloseable {
             this.metrics = new AgentMetrics();
             LatencyRecorder recorder = new LatencyRecorder(System.nanoTime());
             this.reporter = new Reporter(vertx, new ReporterSettings(config.bmsUrls(), config.serverId(),
-                    config.bmsToken(), config.bufferSize(), config.backoff(), config.requestTimeoutMillis()),
+                    config.bmsToken(), config.bufferSize(), config.backoff(), config.requestTimeoutMillis(),
+                    config.bmsCaFile()),
                     metrics, random);
             this.scraper = config.scrapeUrl().map(url -> new LatencyScraper(vertx, url, config.scrapeMetric(),
                     config.scrapeToMillis(), config.requestTimeoutMillis(), System::nanoTime));

@@ -16,6 +16,8 @@ public enum AgentSetting {
     PORT("PORT", "9470", "Port of the agent's own /health, /metrics and /v1/latency, [0, 65535] (0: any free port)."),
     HOST("HOST", "127.0.0.1", "Address the agent's HTTP endpoints bind to."),
     BMS_TOKEN("TOKEN", null, "Bearer token sent to the BMS (BMS_AGENT_TOKEN there). Never logged."),
+    BMS_CA_FILE("PATH", null, "PEM file of the certificate authorities trusted for https:// BMS URLs (the BMS's CA or "
+            + "self-signed certificate). Default: the JVM's trust store."),
     SCRAPE_URL("URL", null, "Optional Prometheus endpoint of the service to take request latency from."),
     SCRAPE_METRIC("NAME", "http_server_requests_seconds",
             "Histogram to read at the scrape URL (base name, ending _seconds or _milliseconds)."),
