@@ -92,13 +92,13 @@ public final class LeaseRoutes implements ApiRoutes {
 
     private void lease(RoutingContext ctx) throws Exception {
         long start = System.nanoTime();
-        String key = BucketKeys.check("key", ctx.pathParam("key"));
+        String client = ctx.get(Auth.CLIENT_ID);
+        String key = BucketKeys.forClient("key", BucketKeys.check("key", ctx.pathParam("key")), client);
         LeaseBody body = Replies.optionalBody(ctx, LeaseBody.class);
         // a lease never waits: its tokens are the caller's at once, or not at all
         DecisionService.Request request = DecisionRoutes.request(key, body == null ? null : body.tokens(), 0L);
         long ttlMs = body == null || body.ttlMs() == null ? DEFAULT_TTL_MS : body.ttlMs();
         checkRange("ttlMs", ttlMs, MIN_TTL_MS, LeaseLedger.MAX_TTL_MS);
-        String client = ctx.get(Auth.CLIENT_ID);
         // the lease is recorded against the very bucket it took from (its store key: key, rule and client)
         BucketBinding binding = decisions.bind(key, client);
         CompletionStage<Leased> answer = decisions.acquire(request, binding)
@@ -129,7 +129,8 @@ public final class LeaseRoutes implements ApiRoutes {
     }
 
     private void release(RoutingContext ctx) throws Exception {
-        String key = BucketKeys.check("key", ctx.pathParam("key"));
+        String client = ctx.get(Auth.CLIENT_ID);
+        String key = BucketKeys.forClient("key", BucketKeys.check("key", ctx.pathParam("key")), client);
         ReleaseBody body = Replies.body(ctx, ReleaseBody.class);
         check(body.leaseId() != null, "leaseId is required: the id a granted lease answered");
         check(LeaseLedger.isWellFormed(body.leaseId()),
@@ -137,7 +138,6 @@ public final class LeaseRoutes implements ApiRoutes {
         check(body.tokens() != null, "tokens is required, in [1, " + Tokens.MAX_CAPACITY + "]");
         long tokens = body.tokens();
         checkRange("tokens", tokens, 1, Tokens.MAX_CAPACITY);
-        String client = ctx.get(Auth.CLIENT_ID);
         // the bucket this caller's decisions on the key use now; a lease taken under another rule is not found
         BucketBinding binding = decisions.bind(key, client);
         String ruleId = binding.rule().id();

@@ -131,15 +131,22 @@ public final class HttpTransport {
         return post(path, body, deadlineNanos, maxRetries);
     }
 
+    /** {@link #post(String, Buffer, long)} with {@code apiKey} as {@code X-Api-Key} (null: the client's own). */
+    public Future<Reply> post(String path, Buffer body, long deadlineNanos, String apiKey) {
+        Promise<Reply> promise = Promise.promise();
+        attempt(path, body, deadlineNanos, 0, preferred.get(), promise, null, maxRetries, apiKey);
+        return promise.future();
+    }
+
     /** {@link #post(String, Buffer, long)} with at most {@code retries} retries (0 for a request never to resend). */
     public Future<Reply> post(String path, Buffer body, long deadlineNanos, int retries) {
         Promise<Reply> promise = Promise.promise();
-        attempt(path, body, deadlineNanos, 0, preferred.get(), promise, null, retries);
+        attempt(path, body, deadlineNanos, 0, preferred.get(), promise, null, retries, null);
         return promise.future();
     }
 
     private void attempt(String path, Buffer body, long deadlineNanos, int attempt, int index, Promise<Reply> promise,
-                         Throwable last, int maxRetries) {
+                         Throwable last, int maxRetries, String callerKey) {
         long leftMs = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
         if (leftMs <= 0) {
             promise.tryFail(new UnavailableException("no BMS answered in time", last));
@@ -152,8 +159,9 @@ public final class HttpTransport {
                 .timeout(timeout)
                 .connectTimeout(timeout)
                 .putHeader("Content-Type", "application/json");
-        if (apiKey != null) {
-            request.putHeader("X-Api-Key", apiKey);
+        String key = callerKey != null ? callerKey : apiKey;
+        if (key != null) {
+            request.putHeader("X-Api-Key", key);
         }
         request.sendBuffer(body).onComplete(ar -> {
             if (ar.succeeded() && ar.result().statusCode() < 500) {
@@ -178,10 +186,10 @@ public final class HttpTransport {
             if (delay >= remaining) {
                 promise.tryFail(new UnavailableException("no BMS answered in time", cause));
             } else if (delay <= 0) {
-                attempt(path, body, deadlineNanos, retry, next, promise, cause, maxRetries);
+                attempt(path, body, deadlineNanos, retry, next, promise, cause, maxRetries, callerKey);
             } else {
                 vertx.setTimer(delay, id -> attempt(path, body, deadlineNanos, retry, next, promise, cause,
-                        maxRetries));
+                        maxRetries, callerKey));
             }
         });
     }
