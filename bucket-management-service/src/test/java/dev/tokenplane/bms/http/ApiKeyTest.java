@@ -122,4 +122,20 @@ class ApiKeyTest {
         assertThat(listing).doesNotContainIgnoringCase("\\u001f").doesNotContain("\u001f")
                 .contains("\"key\":\"orders:acme:cart\",\"ruleId\":\"per-client\"");
     }
+
+    @Test
+    void shouldPutTheCallersClientIdWhereTheKeyNamesIt() {
+        // a middleware that forwards its callers' API keys names {client}: the BMS fills in the key's client id
+        Api.Response acme = api.send("POST", "/v1/buckets/orders:%7Bclient%7D:search/acquire", "{}", false,
+                "X-Api-Key", "key-acme-0001");
+        Api.Response batch = api.send("POST", "/v1/acquire", Map.of("requests",
+                java.util.List.of(Map.of("key", "orders:{client}:search"))), false, "X-Api-Key", "key-globex-01");
+
+        assertThat(acme.status()).isEqualTo(200);
+        assertThat(acme.json().get("key").asText()).isEqualTo("orders:acme:search");
+        assertThat(acme.json().get("ruleId").asText()).isEqualTo("per-client");
+        assertThat(batch.json().get("results").get(0).get("key").asText()).isEqualTo("orders:globex:search");
+        assertThat(api.get("/v1/buckets?prefix=orders:").body()).doesNotContain("key-acme-0001")
+                .doesNotContain("key-globex-01").doesNotContain("{client}");
+    }
 }
