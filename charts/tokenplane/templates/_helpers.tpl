@@ -96,7 +96,7 @@ A member that starts needs only one of them to be up to join.
 
 {{/* The URL agents report to: the BMS HTTP Service. */}}
 {{- define "tokenplane.bms.url" -}}
-{{- printf "http://%s.%s.svc.%s:%d" (include "tokenplane.bms.name" .) .Release.Namespace .Values.clusterDomain (int .Values.bms.service.port) -}}
+{{- printf "%s://%s.%s.svc.%s:%d" (ternary "https" "http" (not (empty .Values.bms.tls.secretName))) (include "tokenplane.bms.name" .) .Release.Namespace .Values.clusterDomain (int .Values.bms.service.port) -}}
 {{- end -}}
 
 {{- define "tokenplane.bms.rulesFile" -}}
