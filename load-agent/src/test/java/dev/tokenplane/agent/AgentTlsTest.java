@@ -5,15 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tokenplane.bms.BmsNode;
-import dev.tokenplane.bms.BmsSettings;
 import dev.tokenplane.bms.agents.AgentState;
 import io.vertx.core.net.SelfSignedCertificate;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,18 +28,9 @@ class AgentTlsTest {
     @BeforeEach
     void startBms() throws Exception {
         certificate = SelfSignedCertificate.create("localhost");
-        int hazelcastPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            hazelcastPort = s.getLocalPort();
-        }
-        bms = BmsNode.start(BmsSettings.resolve(name -> null, Map.of(
-                "BMS_PORT", "0",
-                "BMS_HAZELCAST_PORT", Integer.toString(hazelcastPort),
-                "BMS_CLUSTER_NAME", "test-" + UUID.randomUUID(),
-                "BMS_DATA_DIR", Files.createTempDirectory("agent-tls").toString(),
-                "BMS_AGENT_TOKEN", AGENT_TOKEN,
+        bms = TestBms.start(Map.of("BMS_AGENT_TOKEN", AGENT_TOKEN,
                 "BMS_TLS_CERT_FILE", certificate.certificatePath(),
-                "BMS_TLS_KEY_FILE", certificate.privateKeyPath())));
+                "BMS_TLS_KEY_FILE", certificate.privateKeyPath()));
     }
 
     @AfterEach

@@ -26,7 +26,7 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The HTTP API over HTTPS with a certificate made in the test: trusted, it answers; untrusted or plain, it does not. */
+/** The HTTP API over HTTPS with a certificate made in the test: trusted it answers, untrusted or plain it does not. */
 class TlsTest {
     static SelfSignedCertificate certificate;
     static BmsNode node;

@@ -62,7 +62,8 @@ class StoreKeyTest {
 
     @Test
     void shouldRefuseWhatNoEncodingProduces() {
-        assertThatThrownBy(() -> StoreKey.decode("a\u001Fb\u001Fc\u001Fd")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> StoreKey.decode("a\u001Fb\u001Fc\u001Fd"))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> StoreKey.decode("a\u001Fb\u001B9")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new StoreKey("k", null, "client")).isInstanceOf(IllegalArgumentException.class);
     }

@@ -40,7 +40,7 @@ public record ReporterSettings(List<String> bmsUrls, String serverId, Optional<S
     public String toString() {
         return "ReporterSettings[bmsUrls=" + bmsUrls + ", serverId=" + serverId + ", bearerToken="
                 + (bearerToken.isPresent() ? "(set)" : "(none)") + ", bufferCapacity=" + bufferCapacity
-                + ", backoff=" + backoff + ", requestTimeoutMillis=" + requestTimeoutMillis + ", trustCaFile=" + trustCaFile
-                + "]";
+                + ", backoff=" + backoff + ", requestTimeoutMillis=" + requestTimeoutMillis
+                + ", trustCaFile=" + trustCaFile + "]";
     }
 }
