@@ -151,10 +151,14 @@ public final class BucketRoutes implements ApiRoutes {
         return found.stream().filter(f -> f.storeKey().equals(plainKey)).findFirst().orElse(found.get(0));
     }
 
+    /** The bucket's rule: the one its store key names, or for a bucket from before scoping the one it matches. */
     private String ruleOf(Found f) {
+        if (f.scope().ruleId() != null) {
+            return f.scope().ruleId();
+        }
         RuleIndex.Entry e = rules.index().ruleOfBucket(f.storeKey(), f.state().generation(),
                 overrides.active(f.scope().key(), clock.millis()));
-        return f.scope().ruleId() != null ? f.scope().ruleId() : e == null ? null : e.rule().id();
+        return e == null ? null : e.rule().id();
     }
 
     private BucketView view(String key, Found found, Optional<ResizeHistory.History> h, List<Scope> scopes) {

@@ -145,7 +145,12 @@ public final class RuleIndex {
      * before scoping the one its key matches without a client; null when none.
      */
     public Entry ruleOfStoreKey(String storeKey) {
-        StoreKey scoped = StoreKey.decode(storeKey);
+        StoreKey scoped;
+        try {
+            scoped = StoreKey.decode(storeKey);
+        } catch (IllegalArgumentException e) {
+            return null; // no decision writes such a key; a loop over every bucket must not stop at one
+        }
         return scoped.ruleId() != null ? byId.get(scoped.ruleId()) : match(scoped.key(), null);
     }
 

@@ -86,6 +86,15 @@ public record StoreKey(String key, String ruleId, String clientId) {
         return escape(key, false) + SEP;
     }
 
+    /** {@link #describe()} of {@code storeKey}, for logs; never throws. */
+    public static String describe(String storeKey) {
+        try {
+            return decode(storeKey).describe();
+        } catch (IllegalArgumentException e) {
+            return storeKey.replace(SEP, '|').replace(ESC, '\\');
+        }
+    }
+
     /** A readable name for logs: the key, and its rule and client when scoped. */
     public String describe() {
         if (ruleId == null) {

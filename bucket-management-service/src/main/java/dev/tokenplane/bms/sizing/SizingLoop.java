@@ -167,7 +167,7 @@ public final class SizingLoop implements SizingTask {
                 try {
                     decide(e.getKey(), e.getValue(), previous.get(e.getKey()), loads);
                 } catch (RuntimeException ex) {
-                    LOG.warn("sizing bucket '{}' failed", StoreKey.decode(e.getKey()).describe(), ex);
+                    LOG.warn("sizing bucket '{}' failed", StoreKey.describe(e.getKey()), ex);
                 }
             }
         }
@@ -221,7 +221,7 @@ public final class SizingLoop implements SizingTask {
                 services.metrics().resized(r.ruleId(), d.direction() == Direction.GROW ? "grow" : "shrink");
                 if (LOG.isDebugEnabled()) {
                     LOG.debug("resized bucket '{}' ({}) {} -> {} tokens, {} tokens/s: {}",
-                            StoreKey.decode(r.key()).describe(), r.ruleId(),
+                            StoreKey.describe(r.key()), r.ruleId(),
                             d.previousCapacity(), d.capacity(),
                             String.format(Locale.ROOT, "%.3f", d.refillPerSecond()), reason);
                 }

@@ -77,9 +77,9 @@ final class BucketTransferSettings implements TransferSettingsLookup {
     }
 
     private Rule ruleOf(String key) {
-        String scopedRule = StoreKey.decode(key).ruleId();
-        if (scopedRule != null) {
-            return rules.get(scopedRule);
+        if (key.indexOf(StoreKey.SEP) >= 0) { // a scoped bucket: its store key names the rule
+            RuleIndex.Entry scoped = rules.index().ruleOfStoreKey(key);
+            return scoped == null ? null : scoped.rule();
         }
         String id = ruleOfKey.get(key);
         Rule remembered = id == null ? null : rules.get(id);
