@@ -35,7 +35,9 @@ class TlsClientTest {
     @Test
     void shouldGetADecisionFromTheBmsWhenItTrustsTheCaFile() {
         try (RateLimiterClient client = RateLimiterClient.builder().bmsUrls("https://localhost:" + bms.port())
-                .trustCaFile(Path.of(certificate.certificatePath())).timeout(Duration.ofSeconds(5)).build()) {
+                .trustCaFile(Path.of(certificate.certificatePath()))
+                // generous: the first handshake of a cold JVM (and a cold BMS in it) is slow on a busy machine
+                .timeout(Duration.ofSeconds(10)).attemptTimeout(Duration.ofSeconds(10)).build()) {
             Decision d = client.acquire("free:tls").toCompletableFuture().join();
 
             assertThat(d.source()).isEqualTo(DecisionSource.BMS);
