@@ -12,9 +12,9 @@ import java.util.stream.Collectors;
  * <p>Immutable.
  */
 public final class ServerPattern {
+    private static final Pattern GLOB = Pattern.compile("[A-Za-z0-9._*-]{1,128}");
     /** Every server: what the single {@code BMS_AGENT_TOKEN} and the admin token may report for. */
     public static final ServerPattern ALL = of(List.of("*"));
-    private static final Pattern GLOB = Pattern.compile("[A-Za-z0-9._*-]{1,128}");
 
     private final List<String> globs;
     private final Pattern regex;
