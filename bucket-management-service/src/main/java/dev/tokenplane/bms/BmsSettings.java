@@ -94,7 +94,7 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
             new Variable("BMS_MAX_AGENTS", "10000", "most agents (server ids) the cluster tracks; a report from a "
                     + "new server past it gets 503 too_many_agents, 1..1000000", false),
             new Variable("BMS_AUDIT_RETENTION", "10000", "audit records kept (the oldest are pruned), "
-                    + "100..10000000", false));
+                    + "100..1000000", false));
 
     /** The names of every environment variable the BMS reads. */
     public static final List<String> ENVIRONMENT_VARIABLES = VARIABLES.stream().map(Variable::name).toList();
@@ -144,7 +144,7 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
         Optional<String> readToken = secret(value, "BMS_READ_TOKEN");
         Optional<Path> agentTokens = readableFile(value, "BMS_AGENT_TOKENS_FILE");
         int maxAgents = intIn(value, "BMS_MAX_AGENTS", 1, 1_000_000);
-        int auditRetention = intIn(value, "BMS_AUDIT_RETENTION", 100, 10_000_000);
+        int auditRetention = intIn(value, "BMS_AUDIT_RETENTION", 100, 1_000_000);
         Optional<Path> apiKeys = readableFile(value, "BMS_API_KEYS_FILE");
         int maxBody = intIn(value, "BMS_MAX_BODY_BYTES", 1024, 16 * 1024 * 1024);
         long stale = longIn(value, "BMS_AGENT_STALE_MS", 100, 86_400_000);

@@ -31,7 +31,7 @@ final class ConfigurationNames {
     static final Set<String> BMS_METRICS = Set.of(
             "bms_decisions_total", "bms_decision_latency_seconds", "bms_buckets", "bms_resizes_total",
             "bms_transfers_total", "bms_transfer_tokens_total", "bms_breaker_state", "bms_agents",
-            "bms_agent_report_age_seconds");
+            "bms_agent_report_age_max_seconds");
 
     /** Prometheus metric families the load agent exports. */
     static final Set<String> AGENT_METRICS = Set.of(

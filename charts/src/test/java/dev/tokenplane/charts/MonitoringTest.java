@@ -98,7 +98,7 @@ class MonitoringTest {
         assertThat(expressions).anyMatch(e -> e.contains("bms_breaker_state") && e.contains("state=\"open\"")
                 && e.contains("state=\"half_open\""));
         assertThat(expressions).anyMatch(e -> e.contains("max by (state) (bms_agents"));
-        assertThat(expressions).anyMatch(e -> e.contains("bms_agent_report_age_seconds"));
+        assertThat(expressions).anyMatch(e -> e.contains("bms_agent_report_age_max_seconds"));
     }
 
     @Test
