@@ -116,12 +116,7 @@ public final class BmsNode implements AutoCloseable {
                 .withMetrics(new MicrometerMetricsFactory(prometheus))
                 .build();
         this.journal = ConfigJournal.open(settings.dataDir());
-        List<Auth.Bearer> credentials = new ArrayList<>(Auth.standard(adminToken.token(), settings.readToken(),
-                settings.agentToken()));
-        if (settings.agentTokensFile().isPresent()) {
-            credentials.addAll(Secrets.agentTokens(settings.agentTokensFile().get()));
-        }
-        Auth auth = new Auth(credentials, apiKeys);
+        Auth auth = new Auth(Secrets.bearers(settings, adminToken.token()), apiKeys);
         this.background = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "bms-disk-" + settings.hazelcastPort());
             t.setDaemon(true);

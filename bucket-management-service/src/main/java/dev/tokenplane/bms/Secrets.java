@@ -82,6 +82,16 @@ public final class Secrets {
         return new AdminToken(token, file);
     }
 
+    /** Every bearer credential of {@code settings}: admin, read-only, agent, and the named agent tokens. */
+    public static List<Auth.Bearer> bearers(BmsSettings settings, String adminToken) throws IOException {
+        List<Auth.Bearer> bearers = new ArrayList<>(Auth.standard(adminToken, settings.readToken(),
+                settings.agentToken()));
+        if (settings.agentTokensFile().isPresent()) {
+            bearers.addAll(agentTokens(settings.agentTokensFile().get()));
+        }
+        return bearers;
+    }
+
     /**
      * Reads the named agent tokens of {@code BMS_AGENT_TOKENS_FILE}: a YAML or JSON list of
      * {@code {name, token | tokenSha256, servers}}, where {@code servers} is a server id glob ({@code web-*}) or a

@@ -46,15 +46,6 @@ public final class Auth {
     private final Map<String, String> clientsByKeyDigest;
 
     /**
-     * @param adminToken the admin token
-     * @param agentToken the agent token, if any (it may report for every server)
-     * @param apiKeys    client ids by API key (empty: decisions need no key)
-     */
-    public Auth(String adminToken, Optional<String> agentToken, Map<String, String> apiKeys) {
-        this(standard(adminToken, Optional.empty(), agentToken), apiKeys);
-    }
-
-    /**
      * @param bearers every bearer credential; names and secrets must be unique
      * @param apiKeys client ids by API key (empty: decisions need no key)
      * @throws IllegalArgumentException naming the credentials that share a name or a secret
