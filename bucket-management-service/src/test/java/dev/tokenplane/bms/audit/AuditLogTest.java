@@ -3,14 +3,19 @@ package dev.tokenplane.bms.audit;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokenplane.bms.BmsMain;
 import dev.tokenplane.bms.BmsNode;
+import dev.tokenplane.bms.http.Access;
+import dev.tokenplane.bms.http.ApiRouter;
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.Await;
 import dev.tokenplane.bms.support.LogCapture;
 import dev.tokenplane.bms.support.TestCluster;
 import dev.tokenplane.bms.support.TestSettings;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Route;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -104,6 +109,34 @@ class AuditLogTest {
             cluster.start(0, BmsMain.extensions());
             Await.until(() -> audit(cluster.api(0), since, 100).size() == expected.size());
             assertThat(summary(audit(cluster.api(0), since, 100))).containsExactlyElementsOf(expected);
+        }
+    }
+
+    @Test
+    void shouldAuditEveryAdminRouteOfTheRouter() throws Exception {
+        BmsNode node = BmsNode.start(TestSettings.member().build(), BmsMain.extensions(), InstantSource.system());
+        try {
+            // Given every admin route of the router (a write route added later is in this list by construction)
+            Api api = new Api(node.url(), node.adminToken());
+            List<String> called = new ArrayList<>();
+            for (Route r : node.router().getRoutes()) {
+                if (r.getMetadata(ApiRouter.ACCESS) == Access.ADMIN) {
+                    for (HttpMethod m : r.methods()) {
+                        // When the admin calls it (whatever the answer: {} may be a bad body for some)
+                        String path = r.getPath().replaceAll(":[A-Za-z]+", "ar-x");
+                        api.send(m.name(), path, m == HttpMethod.PUT || m == HttpMethod.POST ? "{}" : null, true);
+                        called.add(m.name() + " " + r.getPath());
+                    }
+                }
+            }
+            assertThat(called).hasSizeGreaterThanOrEqualTo(6);
+
+            // Then each call left exactly one record, naming the route
+            Await.until(() -> audit(api, "0", 1000).size() == called.size());
+            assertThat(audit(api, "0", 1000)).extracting(r -> r.get("method").asText() + " " + r.get("route").asText())
+                    .containsExactlyInAnyOrderElementsOf(called);
+        } finally {
+            node.stop();
         }
     }
 
