@@ -44,12 +44,6 @@ public final class ApiRouter {
         this.bodyHandler = BodyHandler.create(false).setBodyLimit(maxBodyBytes).setHandleFileUploads(false);
     }
 
-    /** A router with every group of {@code groups} mounted. */
-    public static Router create(Vertx vertx, Auth auth, Readiness readiness, int maxBodyBytes,
-                                List<ApiRoutes> groups) {
-        return create(vertx, auth, AuditSink.NONE, readiness, maxBodyBytes, groups);
-    }
-
     /** A router with every group of {@code groups} mounted, sending a record of each admin write to {@code audit}. */
     public static Router create(Vertx vertx, Auth auth, AuditSink audit, Readiness readiness, int maxBodyBytes,
                                 List<ApiRoutes> groups) {
