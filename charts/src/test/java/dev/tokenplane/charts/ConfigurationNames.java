@@ -45,6 +45,16 @@ final class ConfigurationNames {
             "agent_samples_total", "agent_reports_sent_total", "agent_reports_failed_total",
             "agent_reports_dropped_total", "agent_backoff_seconds", "agent_buffer_size");
 
+    /**
+     * Metric families the chart's alerts and dashboard use before the services export them (issue 12 and 11 work in
+     * progress): Hazelcast's member count as each member sees it, and the share of a member's bucket budget in use.
+     * Remove each name once its service exports it; {@link ExportedMetricsTest} then checks it for real.
+     */
+    static final Set<String> PENDING_METRICS = Set.of("bms_cluster_members", "bms_bucket_budget_used_ratio");
+
+    /** Series Prometheus itself makes: the scrape's {@code up} and the {@code ALERTS} of firing rules. */
+    static final Set<String> PROMETHEUS_SERIES = Set.of("up", "ALERTS");
+
     private ConfigurationNames() {
     }
 }

@@ -22,8 +22,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The optional ServiceMonitor and the Grafana dashboard over the metric names of the shared contract. */
 class MonitoringTest {
 
-    private static final Path DASHBOARD = RenderedChart.CHART.resolve("dashboards/tokenplane-overview.json");
+    private static final Path DASHBOARD = MonitoringQueries.DASHBOARD;
     private static final Pattern METRIC = Pattern.compile("\\b(?:bms|agent)_[a-z_]+\\b");
+    private static final Pattern SELECTOR = Pattern.compile("\\{([^}]*)\\}");
+    private static final Pattern SERIES_USE = Pattern.compile("\\b(?:bms|agent)_[a-z_]+\\b|\\bup\\{|\\bALERTS\\{");
     private static final Pattern OUTCOMES = Pattern.compile("outcome=~?\"([^\"]+)\"");
 
     private static JsonNode dashboard;
@@ -31,9 +33,8 @@ class MonitoringTest {
 
     @BeforeAll
     static void readDashboard() throws IOException {
-        dashboard = new ObjectMapper().readTree(DASHBOARD.toFile());
-        expressions = new ArrayList<>();
-        dashboard.get("panels").forEach(p -> p.path("targets").forEach(t -> expressions.add(t.get("expr").asText())));
+        dashboard = MonitoringQueries.dashboard();
+        expressions = MonitoringQueries.dashboardExpressions();
     }
 
     @Test
@@ -71,6 +72,7 @@ class MonitoringTest {
         Set<String> used = usedMetricFamilies();
         Set<String> known = new TreeSet<>(ConfigurationNames.BMS_METRICS);
         known.addAll(ConfigurationNames.AGENT_METRICS);
+        known.addAll(ConfigurationNames.PENDING_METRICS);
 
         assertThat(used).isSubsetOf(known);
         assertThat(used).containsAll(ConfigurationNames.BMS_METRICS);
@@ -99,6 +101,22 @@ class MonitoringTest {
                 && e.contains("state=\"half_open\""));
         assertThat(expressions).anyMatch(e -> e.contains("max by (state) (bms_agents"));
         assertThat(expressions).anyMatch(e -> e.contains("bms_agent_report_age_seconds"));
+    }
+
+    @Test
+    void shouldScopeEveryServiceQueryToTheNamespaceVariable() {
+        List<String> variables = new ArrayList<>();
+        dashboard.get("templating").get("list").forEach(v -> variables.add(v.get("name").asText()));
+
+        assertThat(variables).containsExactly("datasource", "namespace", "job");
+        assertThat(dashboard.get("templating").get("list").get(2).get("definition").asText())
+                .contains("namespace=~\"$namespace\"");
+        // every series selected has a label matcher, and each one names the namespace variable
+        for (String e : expressions) {
+            List<String> selectors = SELECTOR.matcher(e).results().map(m -> m.group(1)).toList();
+            assertThat(selectors).as(e).hasSize((int) SERIES_USE.matcher(e).results().count())
+                    .allMatch(labels -> labels.contains("namespace=~\"$namespace\""));
+        }
     }
 
     @Test
