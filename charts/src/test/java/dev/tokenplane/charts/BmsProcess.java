@@ -1,5 +1,6 @@
 package dev.tokenplane.charts;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tokenplane.bms.BmsMain;
 
 import java.io.IOException;
@@ -26,6 +27,7 @@ import java.util.UUID;
  */
 final class BmsProcess implements AutoCloseable {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
     private final Process process;
@@ -107,6 +109,14 @@ final class BmsProcess implements AutoCloseable {
             throw new AssertionError(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
         }
         return response.body();
+    }
+
+    /** Puts the chart's default rules ({@code bms.rules} of values.yaml) through the API, as the chart's members hold them. */
+    void putTheChartsDefaultRules() throws IOException {
+        Map<String, Object> values = Yamls.parse(Files.readString(RenderedChart.CHART.resolve("values.yaml")));
+        for (Map.Entry<?, ?> rule : ((Map<?, ?>) Yamls.at(values, "bms", "rules")).entrySet()) {
+            admin("PUT", "/v1/rules/" + rule.getKey(), JSON.writeValueAsString(rule.getValue()));
+        }
     }
 
     private void awaitReady() throws IOException, InterruptedException {

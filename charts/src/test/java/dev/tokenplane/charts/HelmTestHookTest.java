@@ -1,6 +1,5 @@
 package dev.tokenplane.charts;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,7 +23,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class HelmTestHookTest {
 
     private static final String POD = "tp-tokenplane-test";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     static Path work;
@@ -41,7 +39,7 @@ class HelmTestHookTest {
                 withApiKeys.get("Secret", "tp-tokenplane-bms-api-keys").string("stringData", "api-keys.yaml"));
         keyed = BmsProcess.start(work.resolve("keyed"), Map.of("BMS_API_KEYS_FILE", apiKeys.toString()));
         for (BmsProcess bms : List.of(open, keyed)) {
-            putTheChartsDefaultRules(bms);
+            bms.putTheChartsDefaultRules();
         }
     }
 
@@ -106,15 +104,6 @@ class HelmTestHookTest {
 
         assertThat(run.exit).isNotZero();
         assertThat(run.output).doesNotContain("decision made");
-    }
-
-    /** The chart's default rules ({@code bms.rules} of values.yaml), put through the API. */
-    private static void putTheChartsDefaultRules(BmsProcess bms) throws IOException {
-        Map<String, Object> values = Yamls.parse(Files.readString(RenderedChart.CHART.resolve("values.yaml")));
-        Map<?, ?> rules = (Map<?, ?>) Yamls.at(values, "bms", "rules");
-        for (Map.Entry<?, ?> rule : rules.entrySet()) {
-            bms.admin("PUT", "/v1/rules/" + rule.getKey(), JSON.writeValueAsString(rule.getValue()));
-        }
     }
 
     private record Run(int exit, String output) {
