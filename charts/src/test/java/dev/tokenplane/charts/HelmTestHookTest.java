@@ -58,6 +58,9 @@ class HelmTestHookTest {
 
         assertThat(pod.string("metadata", "annotations", RenderedChart.HOOK_PREFIX + "helm.sh/hook")).isEqualTo("test");
         assertThat(pod.string("spec", "restartPolicy")).isEqualTo("Never");
+        // kept until the next `helm test`, so that `helm test --logs` can read it
+        assertThat(pod.string("metadata", "annotations", RenderedChart.HOOK_PREFIX + "helm.sh/hook-delete-policy"))
+                .isEqualTo("before-hook-creation");
         assertThat(pod.path("spec", "securityContext", "runAsNonRoot").value()).isEqualTo(true);
         assertThat(pod.string("spec", "containers", 0, "image")).isEqualTo("curlimages/curl:8.11.1");
         assertThat(RenderedChart.renderWithHooks(t -> t.set("tests.enabled", false)).kinds()).doesNotContain("Pod");
