@@ -83,6 +83,11 @@ final class BmsProcess implements AutoCloseable {
         return adminToken;
     }
 
+    /** What the member has written to stdout and stderr so far. */
+    String log() throws IOException {
+        return Files.readString(log);
+    }
+
     /** Sends a request; {@code body} null for none, {@code bearer} null for no Authorization header. */
     HttpResponse<String> send(String method, String path, String body, String bearer) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(10))

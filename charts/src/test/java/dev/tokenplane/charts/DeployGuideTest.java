@@ -28,6 +28,7 @@ class DeployGuideTest {
     private static final Path GUIDE = Path.of("..", "docs", "deploy.md");
     private static final Pattern BASH_BLOCK = Pattern.compile("```bash\n(.*?)```", Pattern.DOTALL);
     private static final String FORWARDED = "http://127.0.0.1:8080";
+    private static final String UPGRADE_JAVA_OPTS = "-Xlog:gc:stderr";
 
     @TempDir
     static Path work;
@@ -35,7 +36,11 @@ class DeployGuideTest {
 
     @BeforeAll
     static void start() throws Exception {
-        bms = BmsProcess.start(work.resolve("bms"), Map.of());
+        // started as after the guide's upgrade: with the JVM options its `helm upgrade` gives, as the chart renders them
+        Map<String, Yamls.Node> env = RenderedChart.render(t -> t.set("bms.javaOpts", UPGRADE_JAVA_OPTS))
+                .get("StatefulSet", "tp-tokenplane-bms").named("bms", "spec", "template", "spec", "containers").env();
+        bms = BmsProcess.start(work.resolve("bms"),
+                Map.of("JAVA_TOOL_OPTIONS", env.get("JAVA_TOOL_OPTIONS").string("value")));
         bms.putTheChartsDefaultRules();
         // what step 4's kubectl | base64 -d | sed pipeline writes
         Files.writeString(work.resolve("admin.header"), "Authorization: Bearer " + bms.adminToken() + "\n");
@@ -64,6 +69,13 @@ class DeployGuideTest {
         assertThat(run(curls.get(1))).contains("\"capacity\":50");
         run(curls.get(4));
         assertThat(run(curls.get(3))).contains("\"override\":null");
+    }
+
+    @Test
+    void shouldRunTheMemberWithTheJvmOptionsOfTheUpgradeStep() throws IOException {
+        assertThat(walkThrough()).contains("--set bms.javaOpts='" + UPGRADE_JAVA_OPTS + "'");
+        // the JVM itself reads JAVA_TOOL_OPTIONS, on top of the flags of the command line (the image's entrypoint)
+        assertThat(bms.log()).contains("Picked up JAVA_TOOL_OPTIONS: " + UPGRADE_JAVA_OPTS).containsPattern("\\[gc *\\] Using ");
     }
 
     @Test
