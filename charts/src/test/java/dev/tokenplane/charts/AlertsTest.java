@@ -46,7 +46,7 @@ class AlertsTest {
         assertThat(alerts.get("TokenplaneAgentsStale")).contains("bms_agents{" + SELECTOR + ", state=\"stale\"}) > 0");
         assertThat(alerts.get("TokenplaneBucketBudgetNearFull")).contains("bms_bucket_budget_used_ratio{" + SELECTOR + "}) > 0.9");
         // every BMS series an alert reads is the release's own
-        assertThat(alerts.values()).allMatch(e -> e.split("\\{" + SELECTOR.replace("\"", "\"")).length > 1);
+        assertThat(alerts.values()).allMatch(e -> e.contains("{" + SELECTOR));
     }
 
     @Test

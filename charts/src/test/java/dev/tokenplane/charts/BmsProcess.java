@@ -116,10 +116,22 @@ final class BmsProcess implements AutoCloseable {
         return response.body();
     }
 
-    /** Puts the chart's default rules ({@code bms.rules} of values.yaml) through the API, as the chart's members hold them. */
+    /**
+     * Puts the chart's default rules ({@code bms.rules} of values.yaml: a map of id to rule, or a list of rules with
+     * an {@code id}) through the API, as the chart's members hold them.
+     */
     void putTheChartsDefaultRules() throws IOException {
         Map<String, Object> values = Yamls.parse(Files.readString(RenderedChart.CHART.resolve("values.yaml")));
-        for (Map.Entry<?, ?> rule : ((Map<?, ?>) Yamls.at(values, "bms", "rules")).entrySet()) {
+        Map<Object, Object> rules = new java.util.LinkedHashMap<>();
+        if (Yamls.at(values, "bms", "rules") instanceof Map<?, ?> byId) {
+            rules.putAll(byId);
+        } else if (Yamls.at(values, "bms", "rules") instanceof List<?> list) {
+            for (Object rule : list) {
+                Map<Object, Object> body = new java.util.LinkedHashMap<>((Map<?, ?>) rule);
+                rules.put(body.remove("id"), body);
+            }
+        }
+        for (Map.Entry<?, ?> rule : rules.entrySet()) {
             admin("PUT", "/v1/rules/" + rule.getKey(), JSON.writeValueAsString(rule.getValue()));
         }
     }

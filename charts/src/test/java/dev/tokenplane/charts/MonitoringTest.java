@@ -1,7 +1,6 @@
 package dev.tokenplane.charts;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +31,7 @@ class MonitoringTest {
     private static List<String> expressions;
 
     @BeforeAll
-    static void readDashboard() throws IOException {
+    static void readDashboard() {
         dashboard = MonitoringQueries.dashboard();
         expressions = MonitoringQueries.dashboardExpressions();
     }
