@@ -119,6 +119,25 @@ class MonitoringTest {
     }
 
     @Test
+    void shouldLayOutPanelsWithoutOverlapOnGrafanasGrid() {
+        List<int[]> boxes = new ArrayList<>();
+        dashboard.get("panels").forEach(p -> {
+            JsonNode g = p.get("gridPos");
+            boxes.add(new int[] {g.get("x").asInt(), g.get("y").asInt(), g.get("w").asInt(), g.get("h").asInt()});
+        });
+
+        for (int i = 0; i < boxes.size(); i++) {
+            int[] a = boxes.get(i);
+            assertThat(a[0] + a[2]).as("panel %d within 24 columns", i).isLessThanOrEqualTo(24);
+            for (int j = i + 1; j < boxes.size(); j++) {
+                int[] b = boxes.get(j);
+                boolean overlap = a[0] < b[0] + b[2] && b[0] < a[0] + a[2] && a[1] < b[1] + b[3] && b[1] < a[1] + a[3];
+                assertThat(overlap).as("panels %d and %d overlap", i, j).isFalse();
+            }
+        }
+    }
+
+    @Test
     void shouldReadFromTheDashboardsDataSourceVariable() {
         List<String> sources = new ArrayList<>();
         dashboard.get("panels").forEach(p -> {
