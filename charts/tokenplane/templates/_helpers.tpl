@@ -102,27 +102,3 @@ A member that starts needs only one of them to be up to join.
 {{- define "tokenplane.bms.rulesFile" -}}
 {{- toYaml (dict "rules" .Values.bms.rules) -}}
 {{- end -}}
-
-{{/*
-The variables a component takes from its own values, after the chart's: its log level and format
-(<prefix>_LOG_LEVEL, <prefix>_LOG_FORMAT), JAVA_TOOL_OPTIONS (read by the JVM itself, so it adds to the image's
-flags) and extraEnv last, so that an extraEnv entry named like one of the chart's variables replaces it (Kubernetes
-keeps the last entry of a name). Call with (dict "values" .Values.bms "prefix" "BMS").
-*/}}
-{{- define "tokenplane.extraEnv" -}}
-{{- with .values.logLevel }}
-- name: {{ $.prefix }}_LOG_LEVEL
-  value: {{ . | quote }}
-{{- end }}
-{{- with .values.logFormat }}
-- name: {{ $.prefix }}_LOG_FORMAT
-  value: {{ . | quote }}
-{{- end }}
-{{- with .values.javaOpts }}
-- name: JAVA_TOOL_OPTIONS
-  value: {{ . | quote }}
-{{- end }}
-{{- with .values.extraEnv }}
-{{ toYaml . }}
-{{- end }}
-{{- end -}}

@@ -129,8 +129,10 @@ class AlertRulesPromtoolTest {
                   # member 1's bucket budget passes 90 % at 6m; member 0 stays at 50 %
                   - interval: 1m
                     input_series:
-                      - {series: 'bms_bucket_budget_used_ratio{SEL,pod="tp-tokenplane-bms-0"}', values: '0.5x30'}
-                      - {series: 'bms_bucket_budget_used_ratio{SEL,pod="tp-tokenplane-bms-1"}', values: '0.5x5 0.95x25'}
+                      - {series: 'bms_bucket_budget_limit{SEL,pod="tp-tokenplane-bms-0"}', values: '1000000x30'}
+                      - {series: 'bms_bucket_budget_used{SEL,pod="tp-tokenplane-bms-0"}', values: '500000x30'}
+                      - {series: 'bms_bucket_budget_limit{SEL,pod="tp-tokenplane-bms-1"}', values: '1000000x30'}
+                      - {series: 'bms_bucket_budget_used{SEL,pod="tp-tokenplane-bms-1"}', values: '500000x5 950000x25'}
                     alert_rule_test:
                       - {eval_time: 14m, alertname: TokenplaneBucketBudgetNearFull, exp_alerts: []}
                       - eval_time: 20m

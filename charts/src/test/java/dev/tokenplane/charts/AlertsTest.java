@@ -44,7 +44,8 @@ class AlertsTest {
         assertThat(alerts.get("TokenplaneBreakerOpen")).contains("state=\"open\"}) == 1");
         assertThat(alerts.get("TokenplaneDenialRatioJump")).contains("outcome=\"denied\"}[5m]", "[1h] offset 5m", "> 0.2");
         assertThat(alerts.get("TokenplaneAgentsStale")).contains("bms_agents{" + SELECTOR + ", state=\"stale\"}) > 0");
-        assertThat(alerts.get("TokenplaneBucketBudgetNearFull")).contains("bms_bucket_budget_used_ratio{" + SELECTOR + "}) > 0.9");
+        assertThat(alerts.get("TokenplaneBucketBudgetNearFull"))
+                .contains("bms_bucket_budget_used{" + SELECTOR + "} / bms_bucket_budget_limit{" + SELECTOR + "}) > 0.9");
         // every BMS series an alert reads is the release's own
         assertThat(alerts.values()).allMatch(e -> e.contains("{" + SELECTOR));
     }

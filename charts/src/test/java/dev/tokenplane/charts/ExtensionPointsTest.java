@@ -1,14 +1,13 @@
 package dev.tokenplane.charts;
 
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,8 +40,6 @@ class ExtensionPointsTest {
                         .set(c + ".extraVolumeMounts[0].mountPath", "/etc/certs")
                         .set(c + ".extraVolumeMounts[0].readOnly", true)
                         .set(c + ".javaOpts", "-Xlog:gc:stderr -XX:+HeapDumpOnOutOfMemoryError")
-                        .set(c + ".logLevel", "DEBUG")
-                        .set(c + ".logFormat", "json")
                         .set(c + ".podAnnotations.example\\.com/team", "rate")
                         .set(c + ".podLabels.team", "rate")
                         .set(c + ".priorityClassName", "system-cluster-critical")
@@ -54,7 +51,8 @@ class ExtensionPointsTest {
                         .set(c + ".affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution"
                                 + ".nodeSelectorTerms[0].matchExpressions[0].operator", "Exists");
             }
-            return t.set("bms.topologySpreadConstraints[0].maxSkew", 1)
+            return t.set("agent.logLevel", "debug").set("agent.logFormat", "json")
+                    .set("bms.topologySpreadConstraints[0].maxSkew", 1)
                     .set("bms.topologySpreadConstraints[0].topologyKey", "topology.kubernetes.io/zone")
                     .set("bms.topologySpreadConstraints[0].whenUnsatisfiable", "ScheduleAnyway");
         });
@@ -99,18 +97,17 @@ class ExtensionPointsTest {
                 .isEqualTo(container(defaults, component).has("command"));
     }
 
-    @ParameterizedTest
-    @CsvSource({"bms, BMS", "agent, AGENT"})
-    void shouldSetTheLogLevelAndFormatOnlyWhenGiven(String component, String prefix) {
-        Map<String, Yamls.Node> env = container(extended, component).env();
+    /** The agent's; the BMS's (bms.logLevel, bms.logFormat) belong to its logging settings. */
+    @Test
+    void shouldSetTheAgentsLogLevelAndFormatOnlyWhenGiven() {
+        Map<String, Yamls.Node> env = container(extended, "agent").env();
 
-        assertThat(env.get(prefix + "_LOG_LEVEL").string("value")).isEqualTo("DEBUG");
-        assertThat(env.get(prefix + "_LOG_FORMAT").string("value")).isEqualTo("json");
-        assertThat(container(defaults, component).env()).doesNotContainKeys(prefix + "_LOG_LEVEL", prefix + "_LOG_FORMAT");
-        Set<String> read = component.equals("bms") ? ConfigurationNames.BMS_ENV : ConfigurationNames.AGENT_ENV;
-        assertThat(env.keySet()).filteredOn(n -> n.startsWith(prefix + "_"))
-                .allMatch(n -> read.contains(n) || ConfigurationNames.PENDING_ENV.contains(n),
-                        "read by the " + component + " (or pending: " + ConfigurationNames.PENDING_ENV + ")");
+        assertThat(env.get("AGENT_LOG_LEVEL").string("value")).isEqualTo("debug");
+        assertThat(env.get("AGENT_LOG_FORMAT").string("value")).isEqualTo("json");
+        assertThat(container(defaults, "agent").env()).doesNotContainKeys("AGENT_LOG_LEVEL", "AGENT_LOG_FORMAT");
+        assertThat(env.keySet()).filteredOn(n -> n.startsWith("AGENT_"))
+                .allMatch(n -> ConfigurationNames.AGENT_ENV.contains(n) || ConfigurationNames.PENDING_ENV.contains(n),
+                        "read by the agent (or pending: " + ConfigurationNames.PENDING_ENV + ")");
     }
 
     @ParameterizedTest

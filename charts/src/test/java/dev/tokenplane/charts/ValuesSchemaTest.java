@@ -43,7 +43,7 @@ class ValuesSchemaTest {
             auth.adminToken               | short        | at '/auth/adminToken'
             serviceMonitor.interval       | often        | at '/serviceMonitor/interval'
             unknownTopLevelKey            | 1            | additional properties 'unknownTopLevelKey' not allowed
-            bms.logLevel                  | LOUD         | at '/bms/logLevel'
+            agent.logLevel                | LOUD         | at '/agent/logLevel'
             agent.logFormat               | xml          | at '/agent/logFormat'
             bms.extraEnv[0].value         | x            | at '/bms/extraEnv/0': missing property 'name'
             agent.extraEnv[0].name        | 'A B'        | at '/agent/extraEnv/0/name'
