@@ -51,6 +51,17 @@ class TlsChartTest {
     }
 
     @Test
+    void shouldLetHelmTestTrustTheSecretsCa() {
+        Yamls.Node pod = RenderedChart.renderWithHooks(t -> t.set("bms.tls.secretName", "bms-tls"))
+                .get("Pod", "tp-tokenplane-test").path("spec");
+        Yamls.Node check = pod.named("check", "containers");
+
+        assertThat(check.env().get("BMS_URL").string("value")).startsWith("https://");
+        assertThat(check.env().get("CURL_CA_BUNDLE").string("value")).isEqualTo("/etc/tokenplane/bms-ca/ca.crt");
+        assertThat(pod.named("bms-ca", "volumes").string("secret", "secretName")).isEqualTo("bms-tls");
+    }
+
+    @Test
     void shouldStayPlainHttpWithoutTheSecret() {
         Yamls.Node bms = plain.get("StatefulSet", "tp-tokenplane-bms").named("bms", "spec", "template", "spec",
                 "containers");
