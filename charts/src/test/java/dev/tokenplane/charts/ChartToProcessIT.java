@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The chart proven by running what it renders: the BMS StatefulSet's 3 members and the agent DaemonSet's pod as real
@@ -44,6 +45,17 @@ class ChartToProcessIT {
             JsonNode agent = run.admin(run.members.get(2), "GET", "/v1/agents", null).json().path("agents").get(0);
             assertThat(agent.path("region").asText()).isEqualTo("eu-west");
             assertThat(agent.path("pool").asText()).isEqualTo("web");
+        }
+    }
+
+    @Test
+    void shouldFailWhenAMemberRejectsWhatTheChartRenders() throws IOException {
+        // the schema lets it through (each field is in range); the BMS checks the rule as a whole and refuses it
+        RenderedChart chart = RenderedChart.render(t -> t.set("bms.rules.servers.minCapacity", 2000));
+
+        try (ChartRun run = ChartRun.of(chart, "cluster.local", "rejected")) {
+            assertThatThrownBy(run::startMembers).hasMessageContaining("exited with 1")
+                    .hasMessageContaining("minCapacity <= capacity <= maxCapacity must hold");
         }
     }
 
