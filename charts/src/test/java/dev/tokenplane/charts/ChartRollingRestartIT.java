@@ -68,7 +68,7 @@ class ChartRollingRestartIT {
                         } else if (d.json().path("granted").asBoolean()) {
                             granted.incrementAndGet();
                         }
-                        if (sent.get() % 20 == 0) {
+                        if (sent.get() % 50 == 0) {
                             String id = "roll-w" + writes.incrementAndGet();
                             ChartRun.Answer w = run.admin(member, "PUT", "/v1/rules/" + id,
                                     Map.of("match", id + ":*", "capacity", 5, "refillPerSecond", 1));

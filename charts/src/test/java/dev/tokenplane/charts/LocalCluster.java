@@ -14,8 +14,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The workloads of a rendered chart run as local processes: what a node would run, with nothing added but the
@@ -63,7 +65,9 @@ final class LocalCluster implements AutoCloseable {
                 String podName = kind.equals("StatefulSet") ? name + "-" + i : name + "-" + NODE;
                 Yamls.Node template = o.path("spec", "template");
                 Yamls.Node spec = template.path("spec");
-                pods.add(new LocalPod(podName, NODE, LocalPod.labels(template), spec, ports(spec),
+                Set<String> claims = o.has("spec", "volumeClaimTemplates") ? o.list("spec", "volumeClaimTemplates")
+                        .stream().map(c -> c.string("metadata", "name")).collect(Collectors.toSet()) : Set.of();
+                pods.add(new LocalPod(podName, NODE, LocalPod.labels(template), spec, ports(spec), claims,
                         Files.createDirectories(root.resolve(podName))));
             }
             workloads.put(name, pods);
@@ -223,7 +227,7 @@ final class LocalCluster implements AutoCloseable {
         for (Yamls.Node mount : pod.container.list("volumeMounts")) {
             String volumeName = mount.string("name");
             Path target = pod.inRoot(mount.string("mountPath"));
-            if (isClaim(pod, volumeName)) {
+            if (pod.claims.contains(volumeName)) {
                 Files.createDirectories(target); // a claim outlives the pod: kept across restarts
                 continue;
             }
@@ -259,13 +263,6 @@ final class LocalCluster implements AutoCloseable {
                 throw new AssertionError(pod + ": the harness cannot materialise volume " + volume.value());
             }
         }
-    }
-
-    private static boolean isClaim(LocalPod pod, String volumeName) {
-        // volumeClaimTemplates live on the StatefulSet, next to the template; the pod spec names them only by mount
-        boolean inVolumes = pod.spec.has("volumes")
-                && pod.spec.list("volumes").stream().anyMatch(v -> volumeName.equals(Yamls.at(v.value(), "name")));
-        return !inVolumes;
     }
 
     private static List<String> mountPaths(LocalPod pod) {

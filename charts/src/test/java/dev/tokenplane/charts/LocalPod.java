@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -45,12 +46,15 @@ final class LocalPod {
     final Yamls.Node spec;
     final Yamls.Node container;
     final List<Port> ports;
+    /** The StatefulSet's volumeClaimTemplates: volumes that outlive the pod. */
+    final Set<String> claims;
     final Path root;
     final Path log;
     private Process process;
     private volatile boolean terminating;
 
-    LocalPod(String name, String nodeName, Map<String, Object> labels, Yamls.Node spec, List<Port> ports, Path root) {
+    LocalPod(String name, String nodeName, Map<String, Object> labels, Yamls.Node spec, List<Port> ports,
+             Set<String> claims, Path root) {
         this.name = name;
         this.nodeName = nodeName;
         this.labels = labels;
@@ -61,6 +65,7 @@ final class LocalPod {
         }
         this.container = containers.get(0);
         this.ports = List.copyOf(ports);
+        this.claims = Set.copyOf(claims);
         this.root = root;
         this.log = root.resolveSibling(name + ".log");
     }
