@@ -22,8 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A rolling restart of the default install's 3 members, as the StatefulSet controller does it (highest ordinal
  * first, one at a time: out of the endpoints, preStop, SIGTERM, the same data directory, ready again) under a steady
- * load of decisions and writes. No rule, no override and no acknowledged write is lost, and every member that is in
- * the endpoints answers every request throughout.
+ * load of decisions and writes. No rule, no override and no acknowledged write is lost, every member that is in
+ * the endpoints answers every request throughout, and the agent's reports through the BMS Service still arrive.
  */
 class ChartRollingRestartIT {
 
@@ -47,6 +47,9 @@ class ChartRollingRestartIT {
                     Map.of("capacity", 7, "refillPerSecond", 0.001)).status()).isEqualTo(201);
             assertThat(run.call(first, "POST", "/v1/buckets/roll:pinned/acquire", "{\"tokens\":2}", Map.of())
                     .json().path("granted").asBoolean()).isTrue();
+
+            // the agent reports through the BMS Service, which follows the members' readiness
+            run.startAgent();
 
             // the Service's endpoints: members that are ready and not being deleted
             List<LocalPod> endpoints = new CopyOnWriteArrayList<>(run.members);
@@ -98,6 +101,12 @@ class ChartRollingRestartIT {
             }
             load.shutdown();
             assertThat(load.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+            long rolled = System.currentTimeMillis();
+            for (LocalPod member : run.members) {
+                ChartRun.until("an agent report after the roll on " + member, Duration.ofSeconds(30), () -> run
+                        .admin(member, "GET", "/v1/agents", null).json().path("agents").get(0)
+                        .path("lastReportAt").asLong() > rolled);
+            }
 
             System.out.printf("rolling restart of 3 members: %d s, %d decisions sent, %d granted, %d rules written%n",
                     Duration.ofNanos(System.nanoTime() - rollStarted).toSeconds(), sent.get(), granted.get(),

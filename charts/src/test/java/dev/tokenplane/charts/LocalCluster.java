@@ -2,12 +2,10 @@ package dev.tokenplane.charts;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -28,8 +26,8 @@ import java.util.stream.Collectors;
  *
  * <p>The translation, and nothing else, is applied to environment values and command arguments: mount paths point
  * into the pod's root; the pod's own address and "every interface" (0.0.0.0) are 127.0.0.1; a value that is one of the
- * container's declared ports is its mapped host port; Service and pod DNS names (with a port) are 127.0.0.1 and the
- * mapped port of the Service's first pod. A cluster name left over after that fails the run, so that a template that
+ * container's declared ports is its mapped host port; a ClusterIP Service's name and port are a {@link ServiceProxy}
+ * over its endpoints, a pod's name and port (behind a headless Service) are 127.0.0.1 and the pod's mapped port. A cluster name left over after that fails the run, so that a template that
  * relies on a new kind of name is noticed. {@link #override} replaces a variable where the translation cannot work
  * (the caller says why).
  */
@@ -39,10 +37,13 @@ final class LocalCluster implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
     private final RenderedChart chart;
+    private final PodVolumes volumes;
     private final String clusterDomain;
     private final Map<String, LocalPod.Entrypoint> entrypoints;
     private final Map<String, List<LocalPod>> workloads = new LinkedHashMap<>();
     private final Map<LocalPod, Map<String, String>> overrides = new HashMap<>();
+    /** Per ClusterIP Service, per Service port, the proxy that stands for its virtual IP. */
+    private final Map<String, Map<Integer, ServiceProxy>> serviceProxies = new HashMap<>();
 
     /**
      * @param entrypoints the image entrypoint per image name (the last segment of the repository: "bms")
@@ -50,6 +51,7 @@ final class LocalCluster implements AutoCloseable {
     LocalCluster(RenderedChart chart, String clusterDomain, Path root, Map<String, LocalPod.Entrypoint> entrypoints)
             throws IOException {
         this.chart = chart;
+        this.volumes = new PodVolumes(chart);
         this.clusterDomain = clusterDomain;
         this.entrypoints = entrypoints;
         for (Map<String, Object> object : chart.objects()) {
@@ -72,6 +74,24 @@ final class LocalCluster implements AutoCloseable {
             }
             workloads.put(name, pods);
         }
+        for (Map<String, Object> object : chart.objects()) {
+            Yamls.Node o = new Yamls.Node(object);
+            if (o.string("kind").equals("Service") && !"None".equals(Yamls.at(object, "spec", "clusterIP"))) {
+                Map<Integer, ServiceProxy> proxies = new HashMap<>();
+                List<LocalPod> selected = selected(o);
+                for (Yamls.Node port : o.list("spec", "ports")) {
+                    Object target = port.has("targetPort") ? port.path("targetPort").value() : port.integer("port");
+                    proxies.put(port.integer("port"), new ServiceProxy(() -> selected.stream()
+                            .filter(LocalPod::inEndpoints).map(p -> p.hostPort(target)).toList()));
+                }
+                serviceProxies.put(o.string("metadata", "name"), proxies);
+            }
+        }
+    }
+
+    private List<LocalPod> selected(Yamls.Node service) {
+        return workloads.values().stream().flatMap(List::stream)
+                .filter(p -> p.labels.entrySet().containsAll(service.map("spec", "selector").entrySet())).toList();
     }
 
     List<LocalPod> pods(String workload) {
@@ -86,7 +106,7 @@ final class LocalCluster implements AutoCloseable {
 
     /** Materialises the pod's volumes and starts its container. */
     void start(LocalPod pod) throws IOException {
-        materialise(pod);
+        volumes.materialise(pod);
         pod.start(command(pod), env(pod));
     }
 
@@ -104,6 +124,9 @@ final class LocalCluster implements AutoCloseable {
             }
             pause();
         }
+        if (probe.equals("readinessProbe")) {
+            pod.markReady();
+        }
     }
 
     int terminate(LocalPod pod) throws IOException, InterruptedException {
@@ -117,8 +140,8 @@ final class LocalCluster implements AutoCloseable {
         if (c.has("envFrom")) {
             for (Yamls.Node from : c.list("envFrom")) {
                 String prefix = from.has("prefix") ? from.string("prefix") : "";
-                Map<String, String> source = from.has("secretRef") ? secret(from.string("secretRef", "name"))
-                        : configMap(from.string("configMapRef", "name"));
+                Map<String, String> source = from.has("secretRef") ? volumes.secret(from.string("secretRef", "name"))
+                        : volumes.configMap(from.string("configMapRef", "name"));
                 source.forEach((k, v) -> env.put(prefix + k, rewrite(pod, v, true)));
             }
         }
@@ -137,10 +160,10 @@ final class LocalCluster implements AutoCloseable {
         }
         Yamls.Node from = entry.path("valueFrom");
         if (from.has("secretKeyRef")) {
-            return key(secret(from.string("secretKeyRef", "name")), from.string("secretKeyRef", "key"));
+            return PodVolumes.key(volumes.secret(from.string("secretKeyRef", "name")), from.string("secretKeyRef", "key"));
         }
         if (from.has("configMapKeyRef")) {
-            return key(configMap(from.string("configMapKeyRef", "name")), from.string("configMapKeyRef", "key"));
+            return PodVolumes.key(volumes.configMap(from.string("configMapKeyRef", "name")), from.string("configMapKeyRef", "key"));
         }
         String field = from.string("fieldRef", "fieldPath");
         return switch (field) {
@@ -151,30 +174,6 @@ final class LocalCluster implements AutoCloseable {
             case "status.podIP", "status.hostIP" -> LocalPod.ADDRESS;
             default -> throw new AssertionError(pod + ": no local value for the downward API field " + field);
         };
-    }
-
-    private static String key(Map<String, String> data, String key) {
-        return Optional.ofNullable(data.get(key)).orElseThrow(() -> new AssertionError("no key " + key));
-    }
-
-    /** A rendered Secret's keys, decoded. */
-    Map<String, String> secret(String name) {
-        Yamls.Node secret = chart.get("Secret", name);
-        Map<String, String> data = new LinkedHashMap<>();
-        if (secret.has("data")) {
-            secret.map("data").forEach((k, v) -> data.put(k,
-                    new String(Base64.getDecoder().decode(String.valueOf(v)), StandardCharsets.UTF_8)));
-        }
-        if (secret.has("stringData")) {
-            secret.map("stringData").forEach((k, v) -> data.put(k, String.valueOf(v)));
-        }
-        return data;
-    }
-
-    Map<String, String> configMap(String name) {
-        Map<String, String> data = new LinkedHashMap<>();
-        chart.get("ConfigMap", name).map("data").forEach((k, v) -> data.put(k, String.valueOf(v)));
-        return data;
     }
 
     private List<String> command(LocalPod pod) {
@@ -220,51 +219,6 @@ final class LocalCluster implements AutoCloseable {
         return node.list(key).stream().map(n -> String.valueOf(n.value())).toList();
     }
 
-    private void materialise(LocalPod pod) throws IOException {
-        if (!pod.container.has("volumeMounts")) {
-            return;
-        }
-        for (Yamls.Node mount : pod.container.list("volumeMounts")) {
-            String volumeName = mount.string("name");
-            Path target = pod.inRoot(mount.string("mountPath"));
-            if (pod.claims.contains(volumeName)) {
-                Files.createDirectories(target); // a claim outlives the pod: kept across restarts
-                continue;
-            }
-            Yamls.Node volume = pod.spec.named(volumeName, "volumes");
-            LocalPod.deleteTree(target);
-            if (volume.has("emptyDir")) {
-                Files.createDirectories(target);
-            } else if (volume.has("hostPath")) {
-                Files.createDirectories(target.getParent());
-                Files.createSymbolicLink(target, Path.of(volume.string("hostPath", "path")));
-            } else if (volume.has("configMap") || volume.has("secret")) {
-                Map<String, String> data = volume.has("secret") ? secret(volume.string("secret", "secretName"))
-                        : configMap(volume.string("configMap", "name"));
-                Yamls.Node source = volume.path(volume.has("secret") ? "secret" : "configMap");
-                if (source.has("items")) {
-                    Map<String, String> selected = new LinkedHashMap<>();
-                    for (Yamls.Node item : source.list("items")) {
-                        selected.put(item.string("path"), key(data, item.string("key")));
-                    }
-                    data = selected;
-                }
-                if (mount.has("subPath")) {
-                    Files.createDirectories(target.getParent());
-                    Files.writeString(target, key(data, mount.string("subPath")), StandardCharsets.UTF_8);
-                } else {
-                    for (Map.Entry<String, String> file : data.entrySet()) {
-                        Path path = target.resolve(file.getKey());
-                        Files.createDirectories(path.getParent());
-                        Files.writeString(path, file.getValue(), StandardCharsets.UTF_8);
-                    }
-                }
-            } else {
-                throw new AssertionError(pod + ": the harness cannot materialise volume " + volume.value());
-            }
-        }
-    }
-
     private static List<String> mountPaths(LocalPod pod) {
         return pod.container.list("volumeMounts").stream().map(m -> m.string("mountPath")).toList();
     }
@@ -303,16 +257,19 @@ final class LocalCluster implements AutoCloseable {
                 continue;
             }
             String service = o.string("metadata", "name");
-            List<LocalPod> selected = workloads.values().stream().flatMap(List::stream)
-                    .filter(p -> p.labels.entrySet().containsAll(o.map("spec", "selector").entrySet())).toList();
+            List<LocalPod> selected = selected(o);
             if (selected.isEmpty()) {
                 continue;
             }
-            // a Service balances over its pods; here it stands for its first pod
+            // a ClusterIP Service: its proxy; a headless one (its records list every pod): its first pod
             Map<Integer, Integer> servicePorts = new HashMap<>();
-            for (Yamls.Node port : o.list("spec", "ports")) {
-                Object target = port.has("targetPort") ? port.path("targetPort").value() : port.integer("port");
-                servicePorts.put(port.integer("port"), selected.get(0).hostPort(target));
+            if (serviceProxies.containsKey(service)) {
+                serviceProxies.get(service).forEach((port, proxy) -> servicePorts.put(port, proxy.port()));
+            } else {
+                for (Yamls.Node port : o.list("spec", "ports")) {
+                    Object target = port.has("targetPort") ? port.path("targetPort").value() : port.integer("port");
+                    servicePorts.put(port.integer("port"), selected.get(0).hostPort(target));
+                }
             }
             v = replaceName(v, service + "." + RenderedChart.NAMESPACE, servicePorts);
             for (LocalPod pod : selected) {
@@ -374,5 +331,6 @@ final class LocalCluster implements AutoCloseable {
     @Override
     public void close() {
         workloads.values().forEach(pods -> pods.forEach(LocalPod::kill));
+        serviceProxies.values().forEach(proxies -> proxies.values().forEach(ServiceProxy::close));
     }
 }

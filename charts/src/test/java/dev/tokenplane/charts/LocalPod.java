@@ -25,7 +25,8 @@ import java.util.stream.Stream;
  * own that stands for the pod's filesystem. Every mount path the container sees is rewritten into that root.
  *
  * <p>Network: every pod's address is 127.0.0.1, and each declared container port is mapped to a free host port (as
- * {@code docker run -p} does), because the members of one StatefulSet all declare the same ports.
+ * {@code docker run -p} does), because the members of one StatefulSet all declare the same ports. A pod is in its
+ * Services' endpoints once its readiness probe has answered, until it is deleted.
  */
 final class LocalPod {
 
@@ -51,6 +52,7 @@ final class LocalPod {
     final Path root;
     final Path log;
     private Process process;
+    private volatile boolean ready;
     private volatile boolean terminating;
 
     LocalPod(String name, String nodeName, Map<String, Object> labels, Yamls.Node spec, List<Port> ports,
@@ -93,6 +95,7 @@ final class LocalPod {
         Files.writeString(log, "=== start " + String.join(" ", command) + "\n", StandardCharsets.UTF_8,
                 java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
         terminating = false;
+        ready = false;
         process = builder.start();
     }
 
@@ -100,9 +103,14 @@ final class LocalPod {
         return process != null && process.isAlive();
     }
 
-    /** False from the moment the pod is being deleted: its endpoints are gone, so no client should pick it. */
+    /** Its readiness probe has answered since it started. */
+    void markReady() {
+        ready = true;
+    }
+
+    /** Ready, and not being deleted (from that moment its endpoints are gone, so no client should pick it). */
     boolean inEndpoints() {
-        return running() && !terminating;
+        return ready && running() && !terminating;
     }
 
     /**
