@@ -25,6 +25,9 @@ import dev.tokenplane.bms.http.DecisionRoutes;
 import dev.tokenplane.bms.http.Json;
 import dev.tokenplane.bms.http.LeaseRoutes;
 import dev.tokenplane.bms.http.OpsRoutes;
+import dev.tokenplane.bms.http.OverrideRoutes;
+import dev.tokenplane.bms.http.RuleSetRoutes;
+import dev.tokenplane.bms.http.StatsRoutes;
 import dev.tokenplane.bms.http.Readiness;
 import dev.tokenplane.bms.http.RuleRoutes;
 import dev.tokenplane.bms.leases.LeaseLedger;
@@ -33,6 +36,8 @@ import dev.tokenplane.bms.rules.Rule;
 import dev.tokenplane.bms.spi.BmsExtensions;
 import dev.tokenplane.bms.spi.BmsServices;
 import dev.tokenplane.bms.spi.SizingTask;
+import dev.tokenplane.bms.stats.ClusterStats;
+import dev.tokenplane.bms.stats.DecisionStats;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -123,6 +128,7 @@ public final class BmsNode implements AutoCloseable {
         Config hzConfig = HazelcastMember.config(settings);
         StoreBinding.configure(hzConfig, clock);
         LeaseLedger.configure(hzConfig);
+        ClusterStats.configure(hzConfig);
         this.hazelcast = Hazelcast.newHazelcastInstance(hzConfig);
         Executor workers = task -> vertx.executeBlocking(() -> {
             task.run();
@@ -148,15 +154,19 @@ public final class BmsNode implements AutoCloseable {
                 overrides, agents, history, metrics, clock, DIRECT, poolConfig);
         bindMetrics(metrics, agents, rules, clock);
 
+        ClusterStats stats = new ClusterStats(hazelcast, new DecisionStats(), clock);
         DecisionService decisions = new DecisionService(store.store(), rules, overrides,
-                extensions.borrower().apply(services), metrics, clock, DIRECT);
+                extensions.borrower().apply(services), metrics, clock, DIRECT, stats.local());
         List<ApiRoutes> groups = new ArrayList<>(List.of(
                 new RuleRoutes(vertx, rules, metrics, clock),
                 new DecisionRoutes(decisions, metrics),
                 new LeaseRoutes(decisions, new LeaseLedger(hazelcast, clock, DIRECT), store.store(), metrics),
                 new BucketRoutes(vertx, store.store(), store.directory(), rules, overrides, history, clock, DIRECT),
                 new AgentRoutes(agents, clock),
-                new OpsRoutes(vertx, readiness, () -> hazelcast.getCluster().getMembers().size(), prometheus)));
+                new OpsRoutes(vertx, readiness, () -> hazelcast.getCluster().getMembers().size(), prometheus),
+                new OverrideRoutes(overrides, clock),
+                new RuleSetRoutes(vertx, rules, clock),
+                new StatsRoutes(vertx, stats, rules, clock)));
         groups.addAll(extensions.routes().apply(services));
         Auth auth = new Auth(adminToken.token(), settings.agentToken(), apiKeys);
         this.router = ApiRouter.create(vertx, auth, readiness, settings.maxBodyBytes(), groups);

@@ -10,7 +10,6 @@ import dev.tokenplane.bms.config.OverrideRegistry;
 import dev.tokenplane.bms.config.RuleRegistry;
 import dev.tokenplane.bms.rules.BucketKeys;
 import dev.tokenplane.bms.rules.BucketOverride;
-import dev.tokenplane.bms.rules.InvalidInputException;
 import dev.tokenplane.bms.rules.OverrideInput;
 import dev.tokenplane.bms.rules.Rule;
 import dev.tokenplane.bms.rules.RuleIndex;
@@ -22,10 +21,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 
-import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,8 +32,8 @@ import java.util.concurrent.Executor;
 
 /** Bucket reads ({@code GET /v1/buckets/{key}}, {@code GET /v1/buckets}) and overrides, admin only. */
 public final class BucketRoutes implements ApiRoutes {
-    public static final int DEFAULT_LIMIT = 100;
-    public static final int MAX_LIMIT = 1000;
+    public static final int DEFAULT_LIMIT = Paging.DEFAULT_LIMIT;
+    public static final int MAX_LIMIT = Paging.MAX_LIMIT;
 
     /** The answer to {@code GET /v1/buckets/{key}}. */
     @JsonPropertyOrder({"key", "ruleId", "capacity", "refillPerSecond", "tokens", "minCapacity", "maxCapacity",
@@ -107,15 +104,12 @@ public final class BucketRoutes implements ApiRoutes {
     }
 
     private void list(RoutingContext ctx) {
-        String prefix = Optional.ofNullable(ctx.request().getParam("prefix")).orElse("");
-        InvalidInputException.check(prefix.length() <= BucketKeys.MAX_LENGTH,
-                "prefix must be at most " + BucketKeys.MAX_LENGTH + " characters");
-        int limit = limit(ctx.request().getParam("limit"));
-        String after = cursor(ctx.request().getParam("cursor"));
+        Paging paging = Paging.of(ctx.request());
+        int limit = paging.limit();
         Future<Map<String, Object>> page = Replies.onContext(Completions.on(
-                directory.keys(prefix, after, limit + 1), callbacks).thenCompose(keys -> {
+                directory.keys(paging.prefix(), paging.after(), limit + 1), callbacks).thenCompose(keys -> {
             List<String> pageKeys = keys.size() > limit ? keys.subList(0, limit) : keys;
-            String next = keys.size() > limit ? encodeCursor(pageKeys.get(pageKeys.size() - 1)) : null;
+            String next = keys.size() > limit ? Paging.cursorAfter(pageKeys.get(pageKeys.size() - 1)) : null;
             List<CompletableFuture<Optional<BucketState>>> states = new ArrayList<>();
             for (String k : pageKeys) {
                 states.add(Completions.on(store.get(k), callbacks));
@@ -137,36 +131,6 @@ public final class BucketRoutes implements ApiRoutes {
             });
         }));
         Replies.then(ctx, page, body -> Replies.json(ctx, 200, body));
-    }
-
-    private static int limit(String value) {
-        if (value == null) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            int limit = Integer.parseInt(value);
-            if (limit >= 1 && limit <= MAX_LIMIT) {
-                return limit;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new InvalidInputException("limit must be an integer in [1, " + MAX_LIMIT + "]");
-    }
-
-    private static String cursor(String value) {
-        if (value == null || value.isEmpty()) {
-            return null;
-        }
-        try {
-            return new String(Base64.getUrlDecoder().decode(value), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidInputException("cursor must be a nextCursor from a previous page");
-        }
-    }
-
-    private static String encodeCursor(String key) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(key.getBytes(StandardCharsets.UTF_8));
     }
 
     private void putOverride(RoutingContext ctx) throws Exception {
