@@ -21,6 +21,7 @@ import dev.tokenplane.bms.http.ApiRouter;
 import dev.tokenplane.bms.http.ApiRoutes;
 import dev.tokenplane.bms.http.Auth;
 import dev.tokenplane.bms.http.BucketRoutes;
+import dev.tokenplane.bms.http.Dashboard;
 import dev.tokenplane.bms.http.DecisionRoutes;
 import dev.tokenplane.bms.http.Json;
 import dev.tokenplane.bms.http.LeaseRoutes;
@@ -170,6 +171,7 @@ public final class BmsNode implements AutoCloseable {
         groups.addAll(extensions.routes().apply(services));
         Auth auth = new Auth(adminToken.token(), settings.agentToken(), apiKeys);
         this.router = ApiRouter.create(vertx, auth, readiness, settings.maxBodyBytes(), groups);
+        Dashboard.mount(router);
         listen(router);
 
         // Join the replicated configuration: merge this member's disk, then load the rules file or the examples.

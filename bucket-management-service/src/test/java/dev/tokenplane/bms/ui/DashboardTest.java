@@ -1,0 +1,247 @@
+package dev.tokenplane.bms.ui;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tokenplane.bms.BmsNode;
+import dev.tokenplane.bms.sizing.SizingLoop;
+import dev.tokenplane.bms.spi.BmsExtensions;
+import dev.tokenplane.bms.support.Api;
+import dev.tokenplane.bms.support.Await;
+import dev.tokenplane.bms.support.TestSettings;
+import dev.tokenplane.bms.transfer.TransferFeature;
+import dev.tokenplane.store.FakeClock;
+import dev.tokenplane.transfer.exec.FaultyBucketStore;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The dashboard in a real headless chromium against a real BMS member: log in, rules (a validation error next to its
+ * field, a 409 explained), an override with an expiry, an agent turning stale, a breaker opening under forced store
+ * failures, a clean console on every page, and a paged search over 10,000 buckets.
+ */
+class DashboardTest {
+    /** Where each page's screenshot goes (copied to docs/ui/ for the README). */
+    static final Path SCREENSHOTS = Path.of("target", "ui-screenshots");
+
+    private static FaultyBucketStore store;
+    private static BmsNode node;
+    private static Api api;
+    private static Browser browser;
+
+    @BeforeAll
+    static void start() throws Exception {
+        TransferFeature.Options transfers = TransferFeature.Options.defaults().withBudget(Duration.ofMillis(250))
+                .withBreaker(b -> b.slowCallDurationThreshold(Duration.ofSeconds(10)));
+        node = BmsNode.start(TestSettings.member().with("BMS_AGENT_STALE_MS", "1500")
+                        .with("BMS_SIZING_INTERVAL_MS", "500").build(),
+                TransferFeature.install(BmsExtensions.NONE.withSizing(SizingLoop::new)
+                        .withStore(s -> store = new FaultyBucketStore(s, new FakeClock())), transfers),
+                InstantSource.system());
+        api = new Api(node.url(), node.adminToken());
+        browser = new Browser();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (browser != null) {
+            browser.close();
+        }
+        node.stop();
+    }
+
+    @BeforeEach
+    void loggedIn() {
+        browser.open(node.url() + "/ui/");
+        if (browser.driver.findElements(org.openqa.selenium.By.cssSelector("#login:not([hidden])")).isEmpty()) {
+            browser.find("#nav");
+            return;
+        }
+        browser.type("#token", node.adminToken());
+        browser.click("#login-button");
+        browser.find("#nav");
+    }
+
+    private void show(String hash) {
+        browser.open(node.url() + "/ui/" + hash);
+        browser.find("#nav");
+    }
+
+    @Test
+    void shouldRefuseAWrongTokenThenLogInAndShowTheExampleRules() {
+        browser.script("sessionStorage.clear()");
+        browser.open(node.url() + "/ui/");
+        browser.type("#token", "not-the-token");
+        browser.click("#login-button");
+        browser.waitForText("#login-error", "refused");
+
+        browser.type("#token", node.adminToken());
+        browser.click("#login-button");
+        browser.find("#nav");
+        assertThat(browser.driver.getCurrentUrl()).doesNotContain(node.adminToken());
+        assertThat(browser.script("return sessionStorage.getItem('tokenplane.token')")).isEqualTo(node.adminToken());
+        assertThat(browser.find("#who").getText()).isEqualTo("admin token");
+
+        show("#/rules");
+        String rules = browser.waitForText("#rules-table", "free");
+        assertThat(rules).contains("enterprise", "login", "servers");
+    }
+
+    @Test
+    void shouldShowTheValidationMessageNextToItsFieldThenSaveTheFixedRule() {
+        show("#/rule");
+        browser.type("#f-id", "ui-new");
+        browser.type("#f-match", "uinew:*");
+        browser.type("#f-capacity", "0");
+        browser.type("#f-refillPerSecond", "1");
+        browser.click("#rule-save");
+
+        assertThat(browser.waitForText("#e-capacity", "capacity must be")).contains("was 0");
+        assertThat(api.get("/v1/rules/ui-new").status()).isEqualTo(404);
+
+        browser.type("#f-capacity", "10");
+        browser.click("#rule-save");
+        Browser.until(() -> browser.driver.getCurrentUrl().endsWith("#/rule/ui-new") ? true : null, "not saved");
+        assertThat(api.get("/v1/rules/ui-new").json().get("capacity").asLong()).isEqualTo(10);
+    }
+
+    @Test
+    void shouldExplainAConflictWhenTheRuleChangedMeanwhile() {
+        api.put("/v1/rules/ui-conflict", Map.of("match", "uiconf:*", "capacity", 5, "refillPerSecond", 1));
+        show("#/rule/ui-conflict");
+        browser.find("#f-capacity");
+        api.put("/v1/rules/ui-conflict", Map.of("match", "uiconf:*", "capacity", 6, "refillPerSecond", 1));
+
+        browser.type("#f-refillPerSecond", "7");
+        browser.click("#rule-save");
+
+        assertThat(browser.waitForText("#rule-conflict", "someone changed this rule")).contains("version 2");
+        assertThat(api.get("/v1/rules/ui-conflict").json().get("capacity").asLong()).isEqualTo(6);
+    }
+
+    @Test
+    void shouldPinABucketWithAnExpiryAndShowItOnTheBucketPage() {
+        api.post("/v1/buckets/free:ui-pinned/acquire", null);
+        show("#/bucket/free%3Aui-pinned");
+        browser.find("#bucket-capacity");
+        browser.type("#ov-capacity", "42");
+        browser.type("#ov-refill", "2");
+        browser.type("#ov-minutes", "10");
+        long before = System.currentTimeMillis();
+        browser.click("#ov-save");
+
+        String state = browser.waitForText("#override-state", "Pinned at capacity 42");
+        assertThat(state).contains("until");
+        browser.waitForText("#bucket-capacity", "42");
+        long expiresAt = api.get("/v1/buckets/free:ui-pinned").json().get("override").get("expiresAt").asLong();
+        assertThat(expiresAt - before).isBetween(595_000L, 605_000L);
+    }
+
+    @Test
+    void shouldMarkAnAgentStaleWhenItStopsReporting() {
+        api.post("/v1/agents/ui-server-1/reports", Map.of("region", "eu", "cpu", 0.4, "memory", 0.6,
+                "netRxBytesPerSec", 1000.0, "netTxBytesPerSec", 500.0));
+        show("#/agents");
+        browser.waitForText("#agent-state-ui-server-1", "fresh");
+
+        // No further report: past BMS_AGENT_STALE_MS (1.5 s) the page, refreshing every second, marks it
+        browser.waitForText("#agent-state-ui-server-1", "stale");
+        assertThat(browser.find("#agent-ui-server-1").getAttribute("class")).contains("stale-agent");
+    }
+
+    @Test
+    void shouldShowABreakerOpenAfterForcedTransferFailures() {
+        api.put("/v1/rules/uibrk", Map.of("match", "uibrk:*", "capacity", 20, "refillPerSecond", 1,
+                "transfer", Map.of("pool", "uibrk", "canBorrow", true, "canLend", true, "reserveFraction", 0)));
+        api.post("/v1/buckets/uibrk:idle/acquire", null);
+        api.post("/v1/buckets/uibrk:hot/acquire", null);
+        Await.until(() -> api.get("/v1/pools/uibrk").json().get("members").size() == 2);
+        show("#/pools");
+        browser.waitForText("#breaker-uibrk", "closed");
+
+        store.lose("uibrk:idle"); // every transfer step on the lender fails from now on
+        Await.until(() -> {
+            for (int i = 0; i < 5; i++) {
+                api.post("/v1/buckets/uibrk:hot/acquire", null);
+            }
+            return api.get("/v1/pools/uibrk").json().get("breaker").asText().equals("open");
+        });
+
+        browser.waitForText("#breaker-uibrk", "open");
+        store.restoreAll();
+    }
+
+    @Test
+    void shouldLogNoBrowserErrorOnAnyPage() throws Exception {
+        api.post("/v1/buckets/server%2Fui-web-1/acquire", null);
+        api.put("/v1/buckets/server%2Fui-web-1/override", Map.of("capacity", 1500, "refillPerSecond", 750,
+                "ttlSeconds", 600));
+        for (int i = 0; i < 6; i++) {
+            api.post("/v1/agents/ui-server-2/reports", Map.of("region", "eu", "cpu", 0.2 + 0.1 * (i % 3),
+                    "memory", 0.5 + 0.02 * i, "netRxBytesPerSec", 1e6 * (1 + i % 2), "netTxBytesPerSec", 4e5 * (1 + i),
+                    "diskReadBytesPerSec", 2e5 * i, "diskWriteBytesPerSec", 1e5 * (6 - i)));
+        }
+        for (int i = 0; i < 12; i++) {
+            api.post("/v1/buckets/login:ui-someone/acquire", null);
+        }
+        browser.consoleErrors(); // forget what the other tests' deliberate 4xx left
+        List<String> errors = new ArrayList<>();
+        String[][] pages = {{"#/", "#top-denied-table"}, {"#/buckets", "#bucket-table"},
+                {"#/bucket/server%2Fui-web-1", "#bucket-capacity"}, {"#/rules", "#rules-table"},
+                {"#/rule/login", "#f-capacity"}, {"#/pools", "#pool-list"}, {"#/agents", "#agent-list"}};
+        for (String[] page : pages) {
+            show(page[0]);
+            browser.find(page[1]);
+            browser.screenshot(SCREENSHOTS.resolve(name(page[0]) + ".png"));
+            errors.addAll(browser.consoleErrors());
+        }
+        assertThat(errors).isEmpty();
+    }
+
+    @Test
+    void shouldSearchTenThousandBucketsPageByPageInUnderASecond() {
+        for (int batch = 0; batch < 10; batch++) {
+            List<Map<String, Object>> requests = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                requests.add(Map.of("key", String.format("free:ui10k-%05d", batch * 1000 + i)));
+            }
+            assertThat(api.post("/v1/acquire", Map.of("requests", requests)).status()).isEqualTo(200);
+        }
+        for (int i = 0; i < 3; i++) {
+            long t0 = System.nanoTime();
+            api.get("/v1/buckets?prefix=free:ui10k-&limit=50");
+            System.out.println("10k buckets, API page: " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+        }
+        show("#/buckets");
+        browser.type("#prefix", "free:ui10k-");
+        browser.click("#search");
+        browser.waitForText("#bucket-table", "free:ui10k-00000");
+
+        long started = System.nanoTime();
+        browser.click("#next-page");
+        browser.waitForText("#bucket-table", "free:ui10k-00050");
+        long millis = (System.nanoTime() - started) / 1_000_000;
+
+        assertThat(browser.find("#bucket-table").getText()).contains("free:ui10k-00099").doesNotContain("00100");
+        // The page's own figure: from the request to the rendered table (the test's includes WebDriver's round trips)
+        String info = browser.find("#search-info").getText();
+        System.out.println("10k buckets, next page: " + info + "; seen by the test after " + millis + " ms");
+        long pageMillis = Long.parseLong(info.replaceAll(".* in (\\d+) ms", "$1"));
+        assertThat(pageMillis).as("the next page of 10,000 buckets, in the browser").isLessThan(1000);
+    }
+
+    private static String name(String hash) {
+        String page = hash.replace("#/", "").replaceAll("/.*", "");
+        return page.isEmpty() ? "overview" : page.equals("bucket") ? "bucket-page" : page.equals("rule")
+                ? "rule-edit" : page;
+    }
+}
