@@ -32,7 +32,7 @@ public final class OverrideRoutes implements ApiRoutes {
 
     private void list(RoutingContext ctx) {
         Paging paging = Paging.of(ctx.request());
-        boolean activeOnly = "true".equals(ctx.request().getParam("active"));
+        boolean activeOnly = Query.flag(ctx.request(), "active");
         long now = clock.millis();
         List<BucketOverride> matching = overrides.all().stream()
                 .filter(o -> o.key().startsWith(paging.prefix()))

@@ -22,27 +22,13 @@ record Paging(String prefix, int limit, String after) {
         String prefix = Optional.ofNullable(request.getParam("prefix")).orElse("");
         InvalidInputException.check(prefix.length() <= BucketKeys.MAX_LENGTH,
                 "prefix must be at most " + BucketKeys.MAX_LENGTH + " characters");
-        return new Paging(prefix, limit(request.getParam("limit")), cursor(request.getParam("cursor")));
+        return new Paging(prefix, Query.intParam(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT),
+                cursor(request.getParam("cursor")));
     }
 
     /** The {@code nextCursor} of a page that ended with {@code lastKey}. */
     static String cursorAfter(String lastKey) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(lastKey.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static int limit(String value) {
-        if (value == null) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            int limit = Integer.parseInt(value);
-            if (limit >= 1 && limit <= MAX_LIMIT) {
-                return limit;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new InvalidInputException("limit must be an integer in [1, " + MAX_LIMIT + "]");
     }
 
     private static String cursor(String value) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokenplane.bms.config.RuleRegistry;
 import dev.tokenplane.bms.config.RuleSetApplier;
-import dev.tokenplane.bms.rules.InvalidInputException;
 import dev.tokenplane.bms.rules.Rule;
 import dev.tokenplane.bms.rules.RuleSetDiff;
 import dev.tokenplane.bms.rules.RuleSetInput;
@@ -55,8 +54,8 @@ public final class RuleSetRoutes implements ApiRoutes {
     }
 
     private void put(RoutingContext ctx) throws IOException {
-        boolean dryRun = flag(ctx, "dryRun");
-        boolean prune = flag(ctx, "prune");
+        boolean dryRun = Query.flag(ctx.request(), "dryRun");
+        boolean prune = Query.flag(ctx.request(), "prune");
         List<Rule> desired = Replies.body(ctx, RuleSetInput.class).toRules();
         RuleSetDiff diff = RuleSetDiff.of(rules.all(), desired);
         if (dryRun || nothingToDo(diff, prune)) {
@@ -73,13 +72,6 @@ public final class RuleSetRoutes implements ApiRoutes {
 
     private static boolean nothingToDo(RuleSetDiff diff, boolean prune) {
         return diff.added().isEmpty() && diff.changed().isEmpty() && (!prune || diff.removed().isEmpty());
-    }
-
-    private static boolean flag(RoutingContext ctx, String name) {
-        String v = ctx.request().getParam(name);
-        InvalidInputException.check(v == null || v.equals("true") || v.equals("false"),
-                name + " must be true or false, was " + v);
-        return "true".equals(v);
     }
 
     private static RuleSetResult result(RuleSetDiff diff, boolean dryRun, boolean prune, boolean applied) {

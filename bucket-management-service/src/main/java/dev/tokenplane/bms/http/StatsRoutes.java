@@ -38,8 +38,8 @@ public final class StatsRoutes implements ApiRoutes {
     }
 
     private void get(RoutingContext ctx) {
-        int seconds = intParam(ctx, "seconds", 60, 1, DecisionStats.WINDOW_SECONDS);
-        int top = intParam(ctx, "top", 10, 0, MAX_TOP);
+        int seconds = Query.intParam(ctx.request(), "seconds", 60, 1, DecisionStats.WINDOW_SECONDS);
+        int top = Query.intParam(ctx.request(), "top", 10, 0, MAX_TOP);
         String rule = ctx.request().getParam("rule");
         InvalidInputException.check(rule == null || !rule.isEmpty(), "rule must not be empty");
         Replies.then(ctx, vertx.executeBlocking(() -> {
@@ -49,21 +49,5 @@ public final class StatsRoutes implements ApiRoutes {
                 return e == null ? null : e.rule().id();
             });
         }, false), report -> Replies.json(ctx, 200, report));
-    }
-
-    private static int intParam(RoutingContext ctx, String name, int defaultValue, int min, int max) {
-        String v = ctx.request().getParam(name);
-        if (v == null) {
-            return defaultValue;
-        }
-        try {
-            int value = Integer.parseInt(v);
-            if (value >= min && value <= max) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new InvalidInputException(name + " must be an integer in [" + min + ", " + max + "], was " + v);
     }
 }

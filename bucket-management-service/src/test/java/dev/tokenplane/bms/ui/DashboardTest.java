@@ -129,6 +129,25 @@ class DashboardTest {
     }
 
     @Test
+    void shouldPreviewTheDiffOfARuleSetBeforeApplyingIt() {
+        show("#/rules");
+        browser.find("#bulk-rules");
+        // The set is the current rules; the operator adds one
+        browser.script("const t = document.getElementById('bulk-rules'); const set = JSON.parse(t.value);"
+                + "set.rules.push({id: 'ui-bulk', match: 'uibulk:*', capacity: 4, refillPerSecond: 2});"
+                + "t.value = JSON.stringify(set); t.dispatchEvent(new Event('input'));");
+        assertThat(browser.find("#bulk-apply").isEnabled()).isFalse();
+
+        browser.click("#bulk-preview");
+        assertThat(browser.waitForText("#bulk-diff", "dry run: nothing written")).contains("+ ui-bulk");
+        assertThat(api.get("/v1/rules/ui-bulk").status()).isEqualTo(404);
+
+        browser.click("#bulk-apply");
+        browser.waitForText("#bulk-diff", "applied");
+        assertThat(api.get("/v1/rules/ui-bulk").json().get("capacity").asLong()).isEqualTo(4);
+    }
+
+    @Test
     void shouldPinABucketWithAnExpiryAndShowItOnTheBucketPage() {
         api.post("/v1/buckets/free:ui-pinned/acquire", null);
         show("#/bucket/free%3Aui-pinned");
