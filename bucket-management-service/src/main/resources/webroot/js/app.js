@@ -9,6 +9,7 @@ import {agents} from './agents.js';
 const PAGES = {'': overview, buckets: bucketList, bucket: bucketPage, rules: ruleList, rule: ruleEdit, pools, agents};
 const main = document.getElementById('main');
 let timers = [];
+let cleanups = [];
 let readOnly = false;
 
 /** Whether the token is read-only: GET /v1/whoami when the BMS has it, else a harmless dry-run write (403). */
@@ -57,6 +58,8 @@ async function login(candidate) {
 async function route() {
   timers.forEach(clearInterval);
   timers = [];
+  cleanups.forEach(fn => fn());
+  cleanups = [];
   if (!token()) {
     showLogin();
     return;
@@ -76,6 +79,10 @@ async function route() {
       const run = () => fn().catch(e => ctx.status('refresh failed: ' + e.message));
       run();
       timers.push(setInterval(run, ms));
+    },
+    // Runs fn when the page is left (charts free their listeners).
+    onLeave(fn) {
+      cleanups.push(fn);
     },
     status(text) {
       let s = document.getElementById('page-status');

@@ -1,6 +1,6 @@
 // Buckets: search by prefix, page by page; one bucket with its resize history and an override form.
 import {api, get, h, table, seg, time} from './api.js';
-import {lineChart, BLUE} from './charts.js';
+import {LiveChart, BLUE} from './charts.js';
 
 const PAGE = 50;
 
@@ -44,7 +44,7 @@ export async function bucketPage(main, ctx) {
   main.append(h('h1', {}, 'Bucket ', h('code', {}, key)), head, h('h2', {}, 'Override'), overrideEl,
       overrideForm(key, ctx), h('h2', {}, 'Resizes'), chartEl, historyEl);
 
-  let chart = null;
+  const chart = new LiveChart(ctx, chartEl, 'capacity after each resize', ['capacity'], [BLUE], 520, 180);
   ctx.every(3000, async () => {
     let b;
     try {
@@ -67,11 +67,7 @@ export async function bucketPage(main, ctx) {
     historyEl.replaceChildren(hist.length === 0 ? h('p', {class: 'muted'}, 'no resizes yet')
         : table(['at', 'capacity', 'refill/s', 'reason'], hist.slice().reverse().map(r => [time(r.at), r.capacity,
           r.refillPerSecond, r.reason]), {id: 'resize-table'}));
-    if (hist.length > 0) {
-      const data = [hist.map(r => r.at / 1000), hist.map(r => r.capacity)];
-      if (chart) chart.setData(data);
-      else chart = lineChart(chartEl, 'capacity after each resize', ['capacity'], [BLUE], data[0], [data[1]]);
-    }
+    if (hist.length > 0) chart.update(hist.map(r => r.at / 1000), [hist.map(r => r.capacity)]);
   });
 }
 

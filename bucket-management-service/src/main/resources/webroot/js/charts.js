@@ -1,7 +1,7 @@
 // Small time charts with uPlot (served from its WebJar).
 
 /** A line chart of series over epoch-second xs; returns the uPlot, whose setData updates it. */
-export function lineChart(el, title, labels, colors, xs, ys, width = 520, height = 180) {
+function lineChart(el, title, labels, colors, xs, ys, width = 520, height = 180) {
   const opts = {
     title, width, height,
     scales: {x: {time: true}},
@@ -19,11 +19,15 @@ function compact(v) {
       : a >= 1e3 ? +(v / 1e3).toFixed(1) + 'k' : +v.toFixed(2) + '';
 }
 
-/** A chart whose data is replaced on each refresh (one uPlot, kept while the page stays). */
+/**
+ * A chart whose data is replaced on each refresh: one uPlot, kept while the page stays and destroyed when it is left
+ * (uPlot listens on the window).
+ */
 export class LiveChart {
-  constructor(el, title, labels, colors, width, height) {
+  constructor(ctx, el, title, labels, colors, width, height) {
     Object.assign(this, {el, title, labels, colors, width, height});
     this.plot = null;
+    ctx.onLeave(() => this.destroy());
   }
 
   update(xs, ys) {
@@ -32,6 +36,11 @@ export class LiveChart {
     } else {
       this.plot.setData([xs, ...ys]);
     }
+  }
+
+  destroy() {
+    if (this.plot) this.plot.destroy();
+    this.plot = null;
   }
 }
 

@@ -13,7 +13,7 @@ export async function overview(main, ctx) {
       h('h2', {}, 'Decisions per second, last 60 s '), ruleSelect, chartEl, rulesEl,
       h('h2', {}, 'Most denied keys'), topEl, h('h2', {}, 'Pools'), poolsEl);
   for (const r of (await get('/v1/rules')).rules) ruleSelect.append(h('option', {value: r.id}, r.id));
-  const chart = new LiveChart(chartEl, 'decisions/s', ['granted', 'denied', 'shadow-denied'], [GREEN, RED, AMBER],
+  const chart = new LiveChart(ctx, chartEl, 'decisions/s', ['granted', 'denied', 'shadow-denied'], [GREEN, RED, AMBER],
       640, 220);
 
   ctx.every(2000, async () => {

@@ -24,7 +24,7 @@ export async function pools(main, ctx) {
       if (!section) {
         section = h('section', {id: 'pool-' + v.pool, class: 'card'});
         list.append(section);
-        charts[v.pool] = new LiveChart(h('div'), 'transfers per 2 s', OUTCOMES, [GREEN, BLUE, RED, AMBER], 460, 150);
+        charts[v.pool] = new LiveChart(ctx, h('div'), 'transfers per 2 s', OUTCOMES, [GREEN, BLUE, RED, AMBER], 460, 150);
       }
       const s = samples[v.pool] = (samples[v.pool] || []).concat([{t: now, transfers: v.transfers || {}}]).slice(-60);
       const lenders = v.members.filter(m => m.canLend);
