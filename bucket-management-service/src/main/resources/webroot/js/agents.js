@@ -1,6 +1,6 @@
 // Agents: each server's CPU, memory, network and disk from its recent reports, stale ones marked. Each agent's card
 // and charts are built once and updated in place on every refresh.
-import {get, h, ago} from './api.js';
+import {h, ago, allAgents} from './api.js';
 import {LiveChart, GREEN, RED, BLUE, AMBER} from './charts.js';
 
 const CHARTS = [
@@ -16,7 +16,7 @@ export async function agents(main, ctx) {
   main.append(h('h1', {}, 'Agents'), list);
   const cards = new Map();
   ctx.every(1000, async () => {
-    const all = (await get('/v1/agents')).agents;
+    const all = await allAgents();
     const seen = new Set(all.map(a => a.serverId));
     for (const [id, c] of cards) {
       if (!seen.has(id)) {

@@ -63,6 +63,18 @@ export const time = ms => ms ? new Date(ms).toLocaleString() : '-';
 export const ago = ms => Math.max(0, Math.round((Date.now() - ms) / 1000)) + ' s ago';
 export const round = (x, d = 1) => x === null || x === undefined ? '-' : Number(x).toFixed(d);
 
+/** Every agent, following the pages of GET /v1/agents. */
+export async function allAgents() {
+  const all = [];
+  let cursor = null;
+  do {
+    const page = await get('/v1/agents?limit=1000' + (cursor ? '&cursor=' + seg(cursor) : ''));
+    all.push(...page.agents);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return all;
+}
+
 /** The pools named by the rules, sorted. */
 export async function poolNames() {
   const rules = (await get('/v1/rules')).rules;

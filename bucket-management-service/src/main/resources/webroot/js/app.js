@@ -1,5 +1,5 @@
 // The dashboard's shell: log in once per tab, find out whether the token may write, route between the pages.
-import {api, get, token, setToken, clearToken} from './api.js';
+import {get, token, setToken, clearToken} from './api.js';
 import {overview} from './overview.js';
 import {bucketList, bucketPage} from './buckets.js';
 import {ruleList, ruleEdit} from './rules.js';
@@ -12,20 +12,9 @@ let timers = [];
 let cleanups = [];
 let readOnly = false;
 
-/** Whether the token is read-only: GET /v1/whoami when the BMS has it, else a harmless dry-run write (403). */
+/** Whether the token may only read (GET /v1/whoami): write controls are then hidden. */
 async function detectReadOnly() {
-  const doc = await (await fetch('/openapi.json')).json();
-  if (doc.paths['/v1/whoami']) {
-    const me = await get('/v1/whoami');
-    return me.readOnly === true || me.role === 'read-only' || me.role === 'readonly' || me.access === 'read';
-  }
-  try {
-    const rules = (await get('/v1/rules')).rules;
-    await api('PUT', '/v1/rules?dryRun=true', {rules});
-    return false;
-  } catch (e) {
-    return e.status === 403;
-  }
+  return !(await get('/v1/whoami')).canWrite;
 }
 
 function showLogin(message) {
@@ -48,7 +37,7 @@ async function login(candidate) {
   }
   readOnly = await detectReadOnly();
   document.body.classList.toggle('readonly', readOnly);
-  document.getElementById('who').textContent = readOnly ? 'read-only token' : 'admin token';
+  document.getElementById('who').textContent = readOnly ? 'read-only token: no changes' : 'admin token';
   document.getElementById('login').hidden = true;
   document.getElementById('nav').hidden = false;
   document.getElementById('logout').hidden = false;

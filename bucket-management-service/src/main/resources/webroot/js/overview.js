@@ -1,5 +1,5 @@
 // Overview: members, decisions per second (live), top denied keys, agents fresh/stale, pools and their breakers.
-import {get, h, table, seg, poolNames} from './api.js';
+import {get, h, table, seg, poolNames, allAgents} from './api.js';
 import {LiveChart, GREEN, RED, AMBER} from './charts.js';
 
 export async function overview(main, ctx) {
@@ -29,11 +29,11 @@ export async function overview(main, ctx) {
           h('a', {href: '#/bucket/' + seg(k.key)}, k.key), k.ruleId || '-', k.denials, k.lowerBound]),
         {id: 'top-denied-table'}));
 
-    const [ready, agents] = await Promise.all([get('/health/ready'), get('/v1/agents')]);
-    const stale = agents.agents.filter(a => a.stale).length;
+    const [ready, agents] = await Promise.all([get('/health/ready'), allAgents()]);
+    const stale = agents.filter(a => a.stale).length;
     cards.replaceChildren(
         card('members', ready.members, ready.status, 'card-members'),
-        card('agents fresh', agents.agents.length - stale, '', 'card-agents-fresh'),
+        card('agents fresh', agents.length - stale, '', 'card-agents-fresh'),
         card('agents stale', stale, stale ? 'see Agents' : '', 'card-agents-stale'),
         card('members answering stats', stats.membersAnswered + ' / ' + stats.members, '', 'card-stats'));
   });

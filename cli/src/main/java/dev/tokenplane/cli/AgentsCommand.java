@@ -12,14 +12,7 @@ final class AgentsCommand {
     static final class ListAgents extends ApiCommand {
         @Override
         int run(BmsClient bms, Output out) {
-            // Follows nextCursor when the BMS pages the agents; a single page otherwise.
-            ArrayNode all = BmsClient.JSON.createArrayNode();
-            String cursor = null;
-            do {
-                JsonNode page = bms.get("/v1/agents" + (cursor == null ? "" : "?cursor=" + BmsClient.segment(cursor)));
-                all.addAll((ArrayNode) page.get("agents"));
-                cursor = Output.text(page, "nextCursor");
-            } while (cursor != null);
+            ArrayNode all = all(bms);
             long now = System.currentTimeMillis();
             out.print(BmsClient.JSON.createObjectNode().set("agents", all), o -> {
                 Output.Table t = o.table("SERVER", "REGION", "POOL", "LAST REPORT", "STATE", "CPU", "MEMORY",
@@ -36,6 +29,19 @@ final class AgentsCommand {
             });
             return 0;
         }
+    }
+
+    /** Every agent, following the pages of {@code GET /v1/agents}. */
+    static ArrayNode all(BmsClient bms) {
+        ArrayNode all = BmsClient.JSON.createArrayNode();
+        String cursor = null;
+        do {
+            JsonNode page = bms.get("/v1/agents?limit=1000" + (cursor == null ? "" : "&cursor="
+                    + BmsClient.segment(cursor)));
+            all.addAll((ArrayNode) page.get("agents"));
+            cursor = Output.text(page, "nextCursor");
+        } while (cursor != null);
+        return all;
     }
 
     static String percent(JsonNode fraction) {

@@ -30,7 +30,8 @@ final class StatusCommand extends ApiCommand {
         status.put("status", ready.path("status").asText());
         status.put("members", ready.path("members").asInt());
         status.put("buckets", buckets(bms.text("/metrics")));
-        ArrayNode agents = (ArrayNode) bms.get("/v1/agents").get("agents");
+        status.put("credential", bms.get("/v1/whoami").path("role").asText());
+        ArrayNode agents = AgentsCommand.all(bms);
         long stale = 0;
         for (JsonNode a : agents) {
             stale += a.get("stale").asBoolean() ? 1 : 0;
@@ -49,8 +50,9 @@ final class StatusCommand extends ApiCommand {
                     .put("members", p.path("members").size());
         }
         out.print(status, o -> {
-            o.table("BMS", "STATUS", "MEMBERS", "BUCKETS", "AGENTS FRESH", "AGENTS STALE")
-                    .row(bms.base(), status.get("status").asText(), status.get("members").asInt(),
+            o.table("BMS", "CREDENTIAL", "STATUS", "MEMBERS", "BUCKETS", "AGENTS FRESH", "AGENTS STALE")
+                    .row(bms.base(), status.get("credential").asText(), status.get("status").asText(),
+                            status.get("members").asInt(),
                             status.get("buckets").asLong(), agents.size() - status.get("agents").get("stale").asLong(),
                             status.get("agents").get("stale").asLong())
                     .print();

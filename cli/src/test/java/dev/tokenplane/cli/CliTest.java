@@ -249,6 +249,17 @@ class CliTest {
     }
 
     @Test
+    void shouldReadButNotWriteWithTheReadOnlyToken() throws Exception {
+        env.put("TOKENPLANE_TOKEN_FILE", TestBms.tokenFile(TestBms.READ_TOKEN).toString());
+
+        assertThat(run("status", "-o", "json").json().get("credential").asText()).isEqualTo("read");
+        assertThat(run("rules", "list").out()).contains("cli-base");
+        Result write = run("overrides", "set", "clibase:ro", "--capacity", "1", "--refill", "1");
+        assertThat(write.code()).isEqualTo(ApiError.UNAUTHORIZED);
+        assertThat(write.err()).startsWith("tokenplane: forbidden: ");
+    }
+
+    @Test
     void shouldGenerateShellCompletion() {
         Result r = run("completion");
         assertThat(r.code()).isZero();

@@ -17,8 +17,12 @@ final class TestBms {
     private TestBms() {
     }
 
+    /** The read-only token of the members {@link #start} starts. */
+    static final String READ_TOKEN = "cli-read-token-0123456789abcdef";
+
     static BmsNode start(long agentStaleMs) throws Exception {
         Map<String, String> values = Map.of(
+                "BMS_READ_TOKEN", READ_TOKEN,
                 "BMS_PORT", "0",
                 "BMS_HAZELCAST_PORT", Integer.toString(freePort()),
                 "BMS_CLUSTER_NAME", "cli-test-" + UUID.randomUUID(),
@@ -28,10 +32,15 @@ final class TestBms {
                 InstantSource.system());
     }
 
-    /** The node's admin token in a new file readable by this user only. */
+    /** The node's admin token in a new file. */
     static Path tokenFile(BmsNode node) throws IOException {
+        return tokenFile(node.adminToken());
+    }
+
+    /** {@code token} in a new file. */
+    static Path tokenFile(String token) throws IOException {
         Path file = Files.createTempFile("cli-token", "");
-        Files.writeString(file, node.adminToken() + "\n");
+        Files.writeString(file, token + "\n");
         return file;
     }
 

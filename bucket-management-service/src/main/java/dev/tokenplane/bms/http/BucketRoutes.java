@@ -10,6 +10,7 @@ import dev.tokenplane.bms.config.OverrideRegistry;
 import dev.tokenplane.bms.config.RuleRegistry;
 import dev.tokenplane.bms.rules.BucketKeys;
 import dev.tokenplane.bms.rules.BucketOverride;
+import dev.tokenplane.bms.rules.InvalidInputException;
 import dev.tokenplane.bms.rules.OverrideInput;
 import dev.tokenplane.bms.rules.Rule;
 import dev.tokenplane.bms.rules.RuleIndex;
@@ -30,7 +31,10 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
-/** Bucket reads ({@code GET /v1/buckets/{key}}, {@code GET /v1/buckets}) and overrides, admin only. */
+/**
+ * Bucket reads ({@code GET /v1/buckets/{key}}, {@code GET /v1/buckets}; admin or read-only operator) and overrides
+ * (admin).
+ */
 public final class BucketRoutes implements ApiRoutes {
     public static final int DEFAULT_LIMIT = Paging.DEFAULT_LIMIT;
     public static final int MAX_LIMIT = Paging.MAX_LIMIT;
@@ -71,8 +75,8 @@ public final class BucketRoutes implements ApiRoutes {
 
     @Override
     public void mount(ApiRouter router) {
-        router.add(HttpMethod.GET, "/v1/buckets", Access.ADMIN, this::list);
-        router.add(HttpMethod.GET, "/v1/buckets/:key", Access.ADMIN, this::get);
+        router.add(HttpMethod.GET, "/v1/buckets", Access.READ, this::list);
+        router.add(HttpMethod.GET, "/v1/buckets/:key", Access.READ, this::get);
         router.add(HttpMethod.PUT, "/v1/buckets/:key/override", Access.ADMIN, this::putOverride);
         router.add(HttpMethod.DELETE, "/v1/buckets/:key/override", Access.ADMIN, this::deleteOverride);
     }
@@ -104,12 +108,15 @@ public final class BucketRoutes implements ApiRoutes {
     }
 
     private void list(RoutingContext ctx) {
-        Paging paging = Paging.of(ctx.request());
-        int limit = paging.limit();
+        String prefix = Optional.ofNullable(ctx.request().getParam("prefix")).orElse("");
+        InvalidInputException.check(prefix.length() <= BucketKeys.MAX_LENGTH,
+                "prefix must be at most " + BucketKeys.MAX_LENGTH + " characters");
+        int limit = Paging.limit(ctx.request().getParam("limit"));
+        String after = Paging.after(ctx.request().getParam("cursor"));
         Future<Map<String, Object>> page = Replies.onContext(Completions.on(
-                directory.keys(paging.prefix(), paging.after(), limit + 1), callbacks).thenCompose(keys -> {
+                directory.keys(prefix, after, limit + 1), callbacks).thenCompose(keys -> {
             List<String> pageKeys = keys.size() > limit ? keys.subList(0, limit) : keys;
-            String next = keys.size() > limit ? Paging.cursorAfter(pageKeys.get(pageKeys.size() - 1)) : null;
+            String next = keys.size() > limit ? Paging.cursor(pageKeys.get(pageKeys.size() - 1)) : null;
             List<CompletableFuture<Optional<BucketState>>> states = new ArrayList<>();
             for (String k : pageKeys) {
                 states.add(Completions.on(store.get(k), callbacks));
@@ -137,7 +144,7 @@ public final class BucketRoutes implements ApiRoutes {
         String key = BucketKeys.check("key", ctx.pathParam("key"));
         long now = clock.millis();
         BucketOverride override = Replies.body(ctx, OverrideInput.class).toOverride(key, now);
-        Future<ConfigWrite> write = Replies.onContext(overrides.put(override, now)).compose(this::persisted)
+        Future<ConfigWrite> write = Replies.onContext(overrides.put(override, now)).compose(w -> persisted(ctx, w))
                 .compose(w -> applied(key, override.capacity(), Tokens.ratePerMilli(override.refillPerSecond()), w));
         Replies.then(ctx, write, w -> Replies.json(ctx, w.outcome() == ConfigWrite.Outcome.CREATED ? 201 : 200,
                 ConfigCodec.override(w.record())));
@@ -146,11 +153,12 @@ public final class BucketRoutes implements ApiRoutes {
     private void deleteOverride(RoutingContext ctx) {
         String key = BucketKeys.check("key", ctx.pathParam("key"));
         Future<ConfigWrite> write = Replies.onContext(overrides.delete(key, clock.millis())).compose(w -> {
+            AuditTrail.versions(ctx, w);
             if (w.outcome() == ConfigWrite.Outcome.NOT_FOUND) {
                 return Future.failedFuture(ApiException.notFound("no override for bucket '" + key + "'"));
             }
             RuleIndex.Entry rule = rules.index().match(key, null);
-            return rule == null ? persisted(w) : persisted(w).compose(p -> applied(key, rule.spec().capacity(),
+            return rule == null ? persisted(ctx, w) : persisted(ctx, w).compose(p -> applied(key, rule.spec().capacity(),
                     rule.spec().ratePerMilli(), p));
         });
         Replies.then(ctx, write, w -> Replies.noContent(ctx));
@@ -164,7 +172,8 @@ public final class BucketRoutes implements ApiRoutes {
         return Replies.onContext(Completions.on(store.resize(key, capacity, ratePerMilli), callbacks)).map(r -> w);
     }
 
-    private Future<ConfigWrite> persisted(ConfigWrite w) {
+    private Future<ConfigWrite> persisted(RoutingContext ctx, ConfigWrite w) {
+        AuditTrail.versions(ctx, w);
         return Replies.persisted(vertx, w, overrides::persist);
     }
 }

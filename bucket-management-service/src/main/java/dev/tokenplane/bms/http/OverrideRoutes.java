@@ -1,7 +1,9 @@
 package dev.tokenplane.bms.http;
 
 import dev.tokenplane.bms.config.OverrideRegistry;
+import dev.tokenplane.bms.rules.BucketKeys;
 import dev.tokenplane.bms.rules.BucketOverride;
+import dev.tokenplane.bms.rules.InvalidInputException;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 
@@ -10,9 +12,10 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * {@code GET /v1/overrides}, admin only: the stored overrides in key order, paged like {@code GET /v1/buckets}, so that
+ * {@code GET /v1/overrides} (admin or read-only token): the stored overrides in key order, paged like {@code GET /v1/buckets}, so that
  * operators can review and back them up. Answered from this member's replicated copy (no remote call). Expired
  * overrides are listed too (they no longer hold, see {@code expiresAt}) until they are cleared.
  */
@@ -27,25 +30,28 @@ public final class OverrideRoutes implements ApiRoutes {
 
     @Override
     public void mount(ApiRouter router) {
-        router.add(HttpMethod.GET, "/v1/overrides", Access.ADMIN, this::list);
+        router.add(HttpMethod.GET, "/v1/overrides", Access.READ, this::list);
     }
 
     private void list(RoutingContext ctx) {
-        Paging paging = Paging.of(ctx.request());
+        String prefix = Optional.ofNullable(ctx.request().getParam("prefix")).orElse("");
+        InvalidInputException.check(prefix.length() <= BucketKeys.MAX_LENGTH,
+                "prefix must be at most " + BucketKeys.MAX_LENGTH + " characters");
+        int limit = Paging.limit(ctx.request().getParam("limit"));
+        String after = Paging.after(ctx.request().getParam("cursor"));
         boolean activeOnly = Query.flag(ctx.request(), "active");
         long now = clock.millis();
         List<BucketOverride> matching = overrides.all().stream()
-                .filter(o -> o.key().startsWith(paging.prefix()))
-                .filter(o -> paging.after() == null || o.key().compareTo(paging.after()) > 0)
+                .filter(o -> o.key().startsWith(prefix))
+                .filter(o -> after == null || o.key().compareTo(after) > 0)
                 .filter(o -> !activeOnly || o.isActiveAt(now))
                 .sorted(Comparator.comparing(BucketOverride::key))
-                .limit(paging.limit() + 1L)
+                .limit(limit + 1L)
                 .toList();
-        List<BucketOverride> page = matching.size() > paging.limit() ? matching.subList(0, paging.limit()) : matching;
+        List<BucketOverride> page = matching.size() > limit ? matching.subList(0, limit) : matching;
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("overrides", page);
-        body.put("nextCursor", matching.size() > paging.limit()
-                ? Paging.cursorAfter(page.get(page.size() - 1).key()) : null);
+        body.put("nextCursor", matching.size() > limit ? Paging.cursor(page.get(page.size() - 1).key()) : null);
         Replies.json(ctx, 200, body);
     }
 }

@@ -13,7 +13,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.InstantSource;
 
 /**
- * {@code GET /v1/stats}, admin only: decisions granted, denied and shadow-denied per rule and second over the last
+ * {@code GET /v1/stats} (admin or read-only token): decisions granted, denied and shadow-denied per rule and second over the last
  * {@code seconds} (at most {@value DecisionStats#WINDOW_SECONDS}), merged across every member that answers, and the
  * {@code top} keys by denials. Gathered on a worker (it waits for the other members).
  */
@@ -34,7 +34,7 @@ public final class StatsRoutes implements ApiRoutes {
 
     @Override
     public void mount(ApiRouter router) {
-        router.add(HttpMethod.GET, "/v1/stats", Access.ADMIN, this::get);
+        router.add(HttpMethod.GET, "/v1/stats", Access.READ, this::get);
     }
 
     private void get(RoutingContext ctx) {

@@ -32,6 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DashboardTest {
     /** Where each page's screenshot goes (copied to docs/ui/ for the README). */
     static final Path SCREENSHOTS = Path.of("target", "ui-screenshots");
+    static final String READ_TOKEN = "ui-read-token-0123456789abcdef";
 
     private static FaultyBucketStore store;
     private static BmsNode node;
@@ -42,7 +43,7 @@ class DashboardTest {
     static void start() throws Exception {
         TransferFeature.Options transfers = TransferFeature.Options.defaults().withBudget(Duration.ofMillis(250))
                 .withBreaker(b -> b.slowCallDurationThreshold(Duration.ofSeconds(10)));
-        node = BmsNode.start(TestSettings.member().with("BMS_AGENT_STALE_MS", "1500")
+        node = BmsNode.start(TestSettings.member().with("BMS_AGENT_STALE_MS", "1500").with("BMS_READ_TOKEN", READ_TOKEN)
                         .with("BMS_SIZING_INTERVAL_MS", "500").build(),
                 TransferFeature.install(BmsExtensions.NONE.withSizing(SizingLoop::new)
                         .withStore(s -> store = new FaultyBucketStore(s, new FakeClock())), transfers),
@@ -94,6 +95,30 @@ class DashboardTest {
         show("#/rules");
         String rules = browser.waitForText("#rules-table", "free");
         assertThat(rules).contains("enterprise", "login", "servers");
+    }
+
+    @Test
+    void shouldHideEveryWriteControlFromTheReadOnlyToken() {
+        browser.script("sessionStorage.clear()");
+        browser.open(node.url() + "/ui/");
+        browser.type("#token", READ_TOKEN);
+        browser.click("#login-button");
+        browser.waitForText("#who", "read-only");
+        try {
+            show("#/rules");
+            browser.waitForText("#rules-table", "free");
+            assertThat(browser.driver.findElement(org.openqa.selenium.By.id("new-rule")).isDisplayed()).isFalse();
+            assertThat(browser.driver.findElement(org.openqa.selenium.By.id("bulk-rules")).isDisplayed()).isFalse();
+            api.post("/v1/buckets/free:ui-readonly/acquire", null);
+            show("#/bucket/free%3Aui-readonly");
+            browser.find("#bucket-capacity");
+            assertThat(browser.driver.findElement(org.openqa.selenium.By.id("override-form")).isDisplayed()).isFalse();
+            show("#/rule/free");
+            browser.find("#f-capacity");
+            assertThat(browser.driver.findElement(org.openqa.selenium.By.id("rule-save")).isDisplayed()).isFalse();
+        } finally {
+            browser.script("sessionStorage.clear()"); // the next test logs in as admin again
+        }
     }
 
     @Test
