@@ -21,6 +21,9 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -191,6 +194,36 @@ class DashboardTest {
     }
 
     @Test
+    void shouldChartABucketsResizesWithTheirReasons() throws Exception {
+        // Given an adaptive server bucket asked for far more than it holds while its server idles
+        api.put("/v1/rules/ui-grow", Map.of("match", "server/ui-grow-1", "capacity", 10, "refillPerSecond", 10,
+                "minCapacity", 5, "maxCapacity", 40, "adaptive", Map.of("enabled", true)));
+        String key = "server/ui-grow-1";
+        List<Map<String, Object>> demand = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            demand.add(Map.of("key", key, "tokens", 1));
+        }
+        ScheduledExecutorService traffic = Executors.newScheduledThreadPool(2);
+        try {
+            traffic.scheduleWithFixedDelay(() -> api.post("/v1/acquire", Map.of("requests", demand)), 0, 50,
+                    TimeUnit.MILLISECONDS);
+            traffic.scheduleWithFixedDelay(() -> api.post("/v1/agents/ui-grow-1/reports", Map.of("cpu", 0.1,
+                    "memory", 0.3, "timestamp", System.currentTimeMillis())), 0, 100, TimeUnit.MILLISECONDS);
+            // When the sizing loop has grown it twice
+            Await.until(() -> api.get("/v1/buckets/server%2Fui-grow-1").json().path("history").size() >= 2);
+        } finally {
+            traffic.shutdownNow();
+            traffic.awaitTermination(10, TimeUnit.SECONDS);
+        }
+
+        // Then its page charts the capacities and lists each resize with its reason
+        show("#/bucket/server%2Fui-grow-1");
+        assertThat(browser.waitForText("#resize-table", "grow_demand")).contains("->");
+        browser.find("#resize-chart canvas");
+        browser.screenshot(SCREENSHOTS.resolve("bucket-page.png"));
+    }
+
+    @Test
     void shouldMarkAnAgentStaleWhenItStopsReporting() {
         api.post("/v1/agents/ui-server-1/reports", Map.of("region", "eu", "cpu", 0.4, "memory", 0.6,
                 "netRxBytesPerSec", 1000.0, "netTxBytesPerSec", 500.0));
@@ -245,7 +278,9 @@ class DashboardTest {
         for (String[] page : pages) {
             show(page[0]);
             browser.find(page[1]);
-            browser.screenshot(SCREENSHOTS.resolve(name(page[0]) + ".png"));
+            if (!page[0].startsWith("#/bucket/")) { // the resize test takes the bucket page, with its chart
+                browser.screenshot(SCREENSHOTS.resolve(name(page[0]) + ".png"));
+            }
             errors.addAll(browser.consoleErrors());
         }
         assertThat(errors).isEmpty();
