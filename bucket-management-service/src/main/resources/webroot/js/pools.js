@@ -35,7 +35,7 @@ export async function pools(main, ctx) {
             Object.entries(v.transfers || {}).map(([k, n]) => k + ' ' + n).join(', ') || 'none']]),
           h('h3', {}, 'Lenders'), members(lenders), h('h3', {}, 'Borrowers'), members(borrowers),
           charts[v.pool].el);
-      if (s.length > 1) {
+      if (s.length > 2) { // two intervals at least: one point makes no time axis
         const xs = s.slice(1).map(x => x.t);
         charts[v.pool].update(xs, OUTCOMES.map(o => s.slice(1).map((x, i) =>
             Math.max(0, (x.transfers[o] || 0) - (s[i].transfers[o] || 0)))));

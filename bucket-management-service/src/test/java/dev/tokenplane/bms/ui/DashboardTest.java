@@ -274,7 +274,7 @@ class DashboardTest {
         List<String> errors = new ArrayList<>();
         String[][] pages = {{"#/", "#top-denied-table"}, {"#/buckets", "#bucket-table"},
                 {"#/bucket/server%2Fui-web-1", "#bucket-capacity"}, {"#/rules", "#rules-table"},
-                {"#/rule/login", "#f-capacity"}, {"#/pools", "#pool-list"}, {"#/agents", "#agent-list"}};
+                {"#/rule/login", "#f-capacity"}, {"#/pools", "#pool-list canvas"}, {"#/agents", "#agent-list"}};
         for (String[] page : pages) {
             show(page[0]);
             browser.find(page[1]);
