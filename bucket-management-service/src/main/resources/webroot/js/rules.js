@@ -38,7 +38,10 @@ export async function ruleEdit(main, ctx) {
     } else {
       input = h('input', {id: 'f-' + f, type: 'text'});
     }
-    if (rule && rule[f] !== undefined && rule[f] !== null) {
+    if (f === 'minCapacity' || f === 'maxCapacity') input.placeholder = 'empty: the same as capacity';
+    // A bound equal to the capacity is left empty (the API's default), so that changing the capacity alone works.
+    const asDefault = (f === 'minCapacity' || f === 'maxCapacity') && rule && rule[f] === rule.capacity;
+    if (rule && rule[f] !== undefined && rule[f] !== null && !asDefault) {
       if (f === 'shadow') input.checked = rule[f];
       else input.value = OBJECTS.includes(f) ? JSON.stringify(rule[f]) : rule[f];
     }

@@ -149,7 +149,7 @@ class DashboardTest {
         browser.find("#f-capacity");
         api.put("/v1/rules/ui-conflict", Map.of("match", "uiconf:*", "capacity", 6, "refillPerSecond", 1));
 
-        browser.type("#f-refillPerSecond", "7");
+        browser.type("#f-capacity", "7");
         browser.click("#rule-save");
 
         assertThat(browser.waitForText("#rule-conflict", "someone changed this rule")).contains("version 2");
