@@ -1,9 +1,7 @@
 package dev.tokenplane.bms.http;
 
 import dev.tokenplane.bms.config.OverrideRegistry;
-import dev.tokenplane.bms.rules.BucketKeys;
 import dev.tokenplane.bms.rules.BucketOverride;
-import dev.tokenplane.bms.rules.InvalidInputException;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 
@@ -12,7 +10,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * {@code GET /v1/overrides} (admin or read-only token): the stored overrides in key order, paged like {@code GET /v1/buckets}, so that
@@ -34,9 +31,7 @@ public final class OverrideRoutes implements ApiRoutes {
     }
 
     private void list(RoutingContext ctx) {
-        String prefix = Optional.ofNullable(ctx.request().getParam("prefix")).orElse("");
-        InvalidInputException.check(prefix.length() <= BucketKeys.MAX_LENGTH,
-                "prefix must be at most " + BucketKeys.MAX_LENGTH + " characters");
+        String prefix = Paging.keyPrefix(ctx.request().getParam("prefix"));
         int limit = Paging.limit(ctx.request().getParam("limit"));
         String after = Paging.after(ctx.request().getParam("cursor"));
         boolean activeOnly = Query.flag(ctx.request(), "active");
