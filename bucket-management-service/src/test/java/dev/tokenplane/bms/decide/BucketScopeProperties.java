@@ -5,6 +5,7 @@ import dev.tokenplane.bms.rules.Rule;
 import dev.tokenplane.bms.rules.RuleIndex;
 import dev.tokenplane.bms.rules.RulePattern;
 import dev.tokenplane.bms.spi.Borrower;
+import dev.tokenplane.bms.stats.DecisionStats;
 import dev.tokenplane.store.Algorithm;
 import dev.tokenplane.store.FakeClock;
 import dev.tokenplane.store.local.LocalBucketStore;
@@ -51,7 +52,7 @@ class BucketScopeProperties {
         FakeClock clock = new FakeClock(1_000_000);
         RuleIndex index = RuleIndex.of(rules);
         DecisionService decisions = new DecisionService(new LocalBucketStore(clock), () -> index, (k, t) -> null,
-                Borrower.NONE, new BmsMetrics(new SimpleMeterRegistry()), clock, Runnable::run);
+                Borrower.NONE, new BmsMetrics(new SimpleMeterRegistry()), clock, Runnable::run, new DecisionStats());
         Map<Scope, Long> createdAt = new HashMap<>();
         Map<Scope, Long> granted = new HashMap<>();
         for (Call call : calls) {
