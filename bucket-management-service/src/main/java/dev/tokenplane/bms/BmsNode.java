@@ -116,7 +116,7 @@ public final class BmsNode implements AutoCloseable {
                     ForkJoinPool.getCommonPoolParallelism(), BmsMain.COMMON_POOL_PARALLELISM);
         }
         this.adminToken = Secrets.adminToken(settings);
-        Map<String, String> apiKeys = settings.apiKeysFile().isPresent()
+        Map<String, Auth.ApiClient> apiKeys = settings.apiKeysFile().isPresent()
                 ? Secrets.apiKeys(settings.apiKeysFile().get()) : Map.of();
         this.prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.vertx = Vertx.builder()

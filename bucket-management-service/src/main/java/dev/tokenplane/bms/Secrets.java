@@ -151,14 +151,16 @@ public final class Secrets {
     }
 
     /**
-     * Reads a YAML or JSON map of API key to client id ({@code BMS_API_KEYS_FILE}). Client ids match
-     * {@code [A-Za-z0-9._-]{1,128}}; keys are 8..512 visible ASCII characters.
+     * Reads a YAML or JSON map of API key to client ({@code BMS_API_KEYS_FILE}): {@code key: clientId}, or
+     * {@code key: {client: clientId, tier: tier}} for a caller whose decisions the rules of its tier serve. Client ids
+     * and tiers match {@code [A-Za-z0-9._-]{1,128}}; keys are 8..512 visible ASCII characters.
      */
-    public static Map<String, String> apiKeys(Path file) throws IOException {
+    public static Map<String, Auth.ApiClient> apiKeys(Path file) throws IOException {
         if (!(load(file, "BMS_API_KEYS_FILE") instanceof Map<?, ?> map)) {
-            throw new InvalidInputException("BMS_API_KEYS_FILE: expected a map of apiKey: clientId");
+            throw new InvalidInputException("BMS_API_KEYS_FILE: expected a map of apiKey: clientId "
+                    + "or apiKey: {client, tier}");
         }
-        Map<String, String> keys = new HashMap<>();
+        Map<String, Auth.ApiClient> keys = new HashMap<>();
         int i = 0;
         for (Map.Entry<?, ?> e : map.entrySet()) {
             i++;
@@ -166,11 +168,25 @@ public final class Secrets {
                 throw new InvalidInputException("BMS_API_KEYS_FILE: entry " + i
                         + ": API keys must be 8..512 visible ASCII characters");
             }
-            if (!(e.getValue() instanceof String client) || !CLIENT_ID.matcher(client).matches()) {
+            Object value = e.getValue();
+            Object tier = null;
+            if (value instanceof Map<?, ?> m) {
+                if (!m.keySet().stream().allMatch(k -> "client".equals(k) || "tier".equals(k))) {
+                    throw new InvalidInputException("BMS_API_KEYS_FILE: entry " + i
+                            + ": expected {client, tier}, had the fields " + m.keySet());
+                }
+                value = m.get("client");
+                tier = m.get("tier");
+                if (tier != null && (!(tier instanceof String t) || !CLIENT_ID.matcher(t).matches())) {
+                    throw new InvalidInputException("BMS_API_KEYS_FILE: entry " + i
+                            + ": tiers must match [A-Za-z0-9._-]{1,128}");
+                }
+            }
+            if (!(value instanceof String client) || !CLIENT_ID.matcher(client).matches()) {
                 throw new InvalidInputException("BMS_API_KEYS_FILE: entry " + i
                         + ": client ids must match [A-Za-z0-9._-]{1,128}");
             }
-            keys.put(key, client);
+            keys.put(key, new Auth.ApiClient(client, (String) tier));
         }
         return keys;
     }

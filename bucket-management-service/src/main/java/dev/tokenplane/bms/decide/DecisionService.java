@@ -98,7 +98,17 @@ public final class DecisionService {
      * @throws NoRuleException when no rule matches
      */
     public BucketBinding bind(String key, String clientId) {
-        RuleIndex.Entry entry = rules.get().match(key, clientId);
+        return bind(key, clientId, null);
+    }
+
+    /**
+     * What serves {@code key} now for a caller with {@code clientId} and {@code tier} (each null for none): a rule of
+     * the caller's tier beats the same pattern without a tier, and a rule of another tier never serves it.
+     *
+     * @throws NoRuleException when no rule matches
+     */
+    public BucketBinding bind(String key, String clientId, String tier) {
+        RuleIndex.Entry entry = rules.get().match(key, clientId, tier);
         if (entry == null) {
             metrics.decision(BmsMetrics.Outcome.REJECTED, NO_RULE);
             throw new NoRuleException(key);
@@ -108,9 +118,14 @@ public final class DecisionService {
 
     /** One decision. Fails with {@link NoRuleException} or {@link InvalidInputException}. */
     public CompletionStage<Decision> acquire(Request request, String clientId) {
+        return acquire(request, clientId, null);
+    }
+
+    /** One decision for a caller of {@code tier}. Fails with {@link NoRuleException} or {@link InvalidInputException}. */
+    public CompletionStage<Decision> acquire(Request request, String clientId, String tier) {
         BucketBinding binding;
         try {
-            binding = bind(request.key(), clientId);
+            binding = bind(request.key(), clientId, tier);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -129,6 +144,11 @@ public final class DecisionService {
 
     /** A batch, in one store call; results in request order, each a decision or an item error. */
     public CompletionStage<List<BatchItem>> acquireAll(List<Request> requests, String clientId) {
+        return acquireAll(requests, clientId, null);
+    }
+
+    /** A batch for a caller of {@code tier} ({@link #bind(String, String, String)}). */
+    public CompletionStage<List<BatchItem>> acquireAll(List<Request> requests, String clientId, String tier) {
         BatchItem[] items = new BatchItem[requests.size()];
         BucketBinding[] bindings = new BucketBinding[requests.size()];
         List<AcquireCommand> commands = new ArrayList<>(requests.size());
@@ -136,7 +156,7 @@ public final class DecisionService {
         for (int i = 0; i < requests.size(); i++) {
             Request r = requests.get(i);
             try {
-                bindings[i] = bind(r.key(), clientId);
+                bindings[i] = bind(r.key(), clientId, tier);
                 commands.add(new AcquireCommand(bindings[i].storeKey(), bindings[i].spec(), r.tokens(), r.maxWaitMs()));
                 positions.add(i);
             } catch (RuntimeException e) {

@@ -130,6 +130,9 @@ public final class ApiRouter {
                 ctx.put(Caller.CONTEXT_KEY, caller);
                 if (caller.role() == Caller.Role.CLIENT) {
                     ctx.put(Auth.CLIENT_ID, caller.name());
+                    if (caller.tier() != null) {
+                        ctx.put(Auth.CLIENT_TIER, caller.tier());
+                    }
                 }
             }
             ctx.next();

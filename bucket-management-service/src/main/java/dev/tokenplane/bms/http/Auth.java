@@ -27,7 +27,16 @@ import java.util.Set;
 public final class Auth {
     /** The request attribute that carries the API key's client id. */
     public static final String CLIENT_ID = "tp.clientId";
+    /** The request attribute that carries the API key's tier, when its entry names one. */
+    public static final String CLIENT_TIER = "tp.clientTier";
     private static final String BEARER = "Bearer ";
+
+    /**
+     * What an API key stands for: the client id that replaces {@code {client}} in keys, and the tier whose rules serve
+     * it (null: the rules without a tier). Both come from the API-keys file, never from the request.
+     */
+    public record ApiClient(String clientId, String tier) {
+    }
 
     /** A bearer credential: who it is, and the SHA-256 digest of its secret. */
     public record Bearer(Caller caller, byte[] digest) {
@@ -43,14 +52,14 @@ public final class Auth {
     }
 
     private final List<Bearer> bearers;
-    private final Map<String, String> clientsByKeyDigest;
+    private final Map<String, ApiClient> clientsByKeyDigest;
 
     /**
      * @param bearers every bearer credential; names and secrets must be unique
-     * @param apiKeys client ids by API key (empty: decisions need no key)
+     * @param apiKeys the client (and tier) of each API key (empty: decisions need no key)
      * @throws IllegalArgumentException naming the credentials that share a name or a secret
      */
-    public Auth(List<Bearer> bearers, Map<String, String> apiKeys) {
+    public Auth(List<Bearer> bearers, Map<String, ApiClient> apiKeys) {
         Map<String, Caller> byDigest = new HashMap<>();
         Set<String> names = new HashSet<>();
         for (Bearer b : bearers) {
@@ -64,7 +73,7 @@ public final class Auth {
             }
         }
         this.bearers = List.copyOf(bearers);
-        Map<String, String> keys = new HashMap<>();
+        Map<String, ApiClient> keys = new HashMap<>();
         apiKeys.forEach((key, client) -> keys.put(HexFormat.of().formatHex(digest(key)), client));
         this.clientsByKeyDigest = Map.copyOf(keys);
     }
@@ -100,11 +109,12 @@ public final class Auth {
                     return null;
                 }
                 String key = request.getHeader("X-Api-Key");
-                String client = key == null ? null : clientsByKeyDigest.get(HexFormat.of().formatHex(digest(key)));
+                ApiClient client = key == null ? null
+                        : clientsByKeyDigest.get(HexFormat.of().formatHex(digest(key)));
                 if (client == null) {
                     throw ApiException.unauthorized();
                 }
-                return new Caller(client, Caller.Role.CLIENT, null);
+                return new Caller(client.clientId(), Caller.Role.CLIENT, null, client.tier());
             }
             default:
                 throw new IllegalStateException("unknown access " + access);

@@ -11,9 +11,15 @@ import dev.tokenplane.bms.agents.ServerPattern;
  *                {@code BMS_AGENT_TOKENS_FILE}, or {@code client:<id>} for an API key
  * @param role    what it may do
  * @param servers the servers an agent credential may report for (every server for the admin)
+ * @param tier    for an API key, the tier its entry names (rules with that {@code tier} serve it); else null
  */
-public record Caller(String name, Role role, ServerPattern servers) {
+public record Caller(String name, Role role, ServerPattern servers, String tier) {
     public static final String CONTEXT_KEY = "tp.caller";
+
+    /** A caller without a tier. */
+    public Caller(String name, Role role, ServerPattern servers) {
+        this(name, role, servers, null);
+    }
 
     /** What a credential may do. */
     public enum Role {

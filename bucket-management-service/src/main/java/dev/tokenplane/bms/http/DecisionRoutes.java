@@ -54,7 +54,7 @@ public final class DecisionRoutes implements ApiRoutes {
         DecisionService.Request request = body == null
                 ? new DecisionService.Request(key, 1, 0)
                 : request(key, body.tokens(), body.maxWaitMs());
-        Replies.then(ctx, Replies.onContext(decisions.acquire(request, client)), d -> {
+        Replies.then(ctx, Replies.onContext(decisions.acquire(request, client, ctx.get(Auth.CLIENT_TIER))), d -> {
             metrics.decisionLatency(System.nanoTime() - start);
             Replies.json(ctx, 200, d);
         });
@@ -84,7 +84,7 @@ public final class DecisionRoutes implements ApiRoutes {
                         new InvalidInputException("requests[" + i + "]" + (item == null ? " " : ".") + e.getMessage()));
             }
         }
-        Replies.then(ctx, Replies.onContext(decisions.acquireAll(valid, client)), items -> {
+        Replies.then(ctx, Replies.onContext(decisions.acquireAll(valid, client, ctx.get(Auth.CLIENT_TIER))), items -> {
             for (int j = 0; j < items.size(); j++) {
                 DecisionService.BatchItem item = items.get(j);
                 results[positions.get(j)] = item instanceof DecisionService.Decided d ? d.decision()

@@ -100,7 +100,7 @@ public final class LeaseRoutes implements ApiRoutes {
         long ttlMs = body == null || body.ttlMs() == null ? DEFAULT_TTL_MS : body.ttlMs();
         checkRange("ttlMs", ttlMs, MIN_TTL_MS, LeaseLedger.MAX_TTL_MS);
         // the lease is recorded against the very bucket it took from (its store key: key, rule and client)
-        BucketBinding binding = decisions.bind(key, client);
+        BucketBinding binding = decisions.bind(key, client, ctx.get(Auth.CLIENT_TIER));
         CompletionStage<Leased> answer = decisions.acquire(request, binding)
                 .thenCompose(d -> record(d, binding.storeKey(), client, ttlMs));
         Replies.then(ctx, Replies.onContext(answer), leased -> {
@@ -139,7 +139,7 @@ public final class LeaseRoutes implements ApiRoutes {
         long tokens = body.tokens();
         checkRange("tokens", tokens, 1, Tokens.MAX_CAPACITY);
         // the bucket this caller's decisions on the key use now; a lease taken under another rule is not found
-        BucketBinding binding = decisions.bind(key, client);
+        BucketBinding binding = decisions.bind(key, client, ctx.get(Auth.CLIENT_TIER));
         String ruleId = binding.rule().id();
         String storeKey = binding.storeKey();
         Future<Lease.Release> ended = Replies.onContext(ledger.release(storeKey, body.leaseId(), client, tokens));

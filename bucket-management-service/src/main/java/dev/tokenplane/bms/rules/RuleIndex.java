@@ -16,7 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * call. A rule change builds a new index and swaps it in; an index never changes.
  *
  * <p>The most specific match wins ({@link RulePattern.Specificity}); among equally specific rules, the smallest rule id
- * wins, so every member picks the same rule. Literal patterns are a hash lookup; the globs are scanned, and the answers
+ * wins, so every member picks the same rule. A rule with a {@link Rule#tier() tier} serves only callers of that tier,
+ * and beats an equally specific rule without one. Literal patterns are a hash lookup; the globs are scanned, and the answers
  * are cached (bounded) for the life of the index.
  *
  * <p>Thread-safe.
@@ -78,7 +79,7 @@ public final class RuleIndex {
                     generation, Math.multiplyExact(r.idleTtlSeconds(), 1000L));
             Entry e = new Entry(r, p, generation, spec);
             byId.put(r.id(), e);
-            if (p.isLiteral() && !p.usesClient()) {
+            if (p.isLiteral() && !p.usesClient() && r.tier() == null) {
                 exact.putIfAbsent(r.match(), e); // sorted by id: the smallest id wins a tie
             } else {
                 others.add(e);
@@ -87,13 +88,21 @@ public final class RuleIndex {
         return new RuleIndex(Map.copyOf(byId), Map.copyOf(exact), others.toArray(Entry[]::new));
     }
 
-    /** The rule serving {@code key} for a caller with {@code clientId} (null for none), or null when none matches. */
+    /** The rule serving {@code key} for a caller with {@code clientId} (null for none) and no tier, or null. */
     public Entry match(String key, String clientId) {
+        return match(key, clientId, null);
+    }
+
+    /**
+     * The rule serving {@code key} for a caller with {@code clientId} and {@code tier} (each null for none), or null
+     * when none matches.
+     */
+    public Entry match(String key, String clientId, String tier) {
         Entry literal = exact.get(key);
-        if (literal != null && clientId == null) {
+        if (literal != null && clientId == null && tier == null) {
             return literal;
         }
-        String cacheKey = clientId == null ? key : clientId + '\u0001' + key;
+        String cacheKey = (tier == null ? "" : tier) + '\u0002' + (clientId == null ? "" : clientId) + '\u0001' + key;
         Object cached = cache.get(cacheKey);
         if (cached != null) {
             return cached == NO_MATCH ? null : (Entry) cached;
@@ -101,11 +110,18 @@ public final class RuleIndex {
         Entry best = literal;
         RulePattern.Specificity bestSpec = literal == null ? null : literal.pattern().match(key, clientId);
         for (Entry e : others) {
+            if (!e.rule().servesTier(tier)) {
+                continue;
+            }
             RulePattern.Specificity s = e.pattern().match(key, clientId);
             if (s == null) {
                 continue;
             }
             int c = bestSpec == null ? 1 : s.compareTo(bestSpec);
+            if (c == 0) {
+                // a tier's rule beats the same pattern for everyone; then the smallest id
+                c = Boolean.compare(e.rule().tier() != null, best.rule().tier() != null);
+            }
             if (c > 0 || (c == 0 && e.rule().id().compareTo(best.rule().id()) < 0)) {
                 best = e;
                 bestSpec = s;

@@ -14,7 +14,15 @@ import static dev.tokenplane.bms.rules.InvalidInputException.check;
  */
 public record RuleInput(String id, String match, Long capacity, Double refillPerSecond, Long minCapacity,
                         Long maxCapacity, Algorithm algorithm, Long idleTtlSeconds, Boolean shadow,
-                        AdaptiveInput adaptive, TransferInput transfer, Long version, Long updatedAt) {
+                        AdaptiveInput adaptive, TransferInput transfer, Long version, Long updatedAt, String tier) {
+
+    /** An input without a tier. */
+    public RuleInput(String id, String match, Long capacity, Double refillPerSecond, Long minCapacity,
+                     Long maxCapacity, Algorithm algorithm, Long idleTtlSeconds, Boolean shadow,
+                     AdaptiveInput adaptive, TransferInput transfer, Long version, Long updatedAt) {
+        this(id, match, capacity, refillPerSecond, minCapacity, maxCapacity, algorithm, idleTtlSeconds, shadow,
+                adaptive, transfer, version, updatedAt, null);
+    }
 
     public static final Pattern RULE_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
     public static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,128}");
@@ -60,9 +68,11 @@ public record RuleInput(String id, String match, Long capacity, Double refillPer
         long ttl = idleTtlSeconds == null ? DEFAULT_IDLE_TTL_SECONDS : idleTtlSeconds;
         check(ttl >= 0 && ttl <= MAX_IDLE_TTL_SECONDS,
                 "idleTtlSeconds must be in [0, " + MAX_IDLE_TTL_SECONDS + "], was " + ttl);
+        check(tier == null || NAME.matcher(tier).matches(), "tier must match [A-Za-z0-9._-]{1,128}");
         return new Rule(ruleId, match, capacity, refillPerSecond, min, max,
                 algorithm == null ? Algorithm.TOKEN_BUCKET : algorithm, ttl, Boolean.TRUE.equals(shadow),
-                adaptive == null ? null : adaptive(adaptive), transfer == null ? null : transfer(transfer), 0, 0);
+                adaptive == null ? null : adaptive(adaptive), transfer == null ? null : transfer(transfer), 0, 0,
+                tier);
     }
 
     /** Checks a refill rate: finite and within what the fixed-point maths holds. */

@@ -29,6 +29,25 @@ class RuleIndexTest {
     }
 
     @Test
+    void shouldServeATiersRuleOnlyToThatTierAndPreferItOverTheSamePattern() {
+        Rule everyone = rule("api", "api:{client}:*");
+        Rule gold = rule("gold", "api:{client}:*");
+        gold = new Rule(gold.id(), gold.match(), 100, 100, 100, 100, Algorithm.TOKEN_BUCKET, 600, false, null, null,
+                1, 0, "gold");
+        Rule literalGold = new Rule("z-literal-gold", "fixed", 1, 1, 1, 1, Algorithm.TOKEN_BUCKET, 0, false, null,
+                null, 1, 0, "gold");
+        RuleIndex index = RuleIndex.of(List.of(everyone, gold, literalGold, rule("fixed-all", "fixed")));
+
+        assertThat(index.match("api:acme:x", "acme", "gold").rule().id()).isEqualTo("gold");
+        assertThat(index.match("api:acme:x", "acme", "silver").rule().id()).isEqualTo("api");
+        assertThat(index.match("api:acme:x", "acme", null).rule().id()).isEqualTo("api");
+        assertThat(index.match("api:acme:x", "acme").rule().id()).isEqualTo("api");
+        assertThat(index.match("fixed", null, "gold").rule().id()).isEqualTo("z-literal-gold");
+        assertThat(index.match("fixed", null, null).rule().id()).isEqualTo("fixed-all");
+        assertThat(index.match("fixed", "acme", "silver").rule().id()).isEqualTo("fixed-all");
+    }
+
+    @Test
     void shouldPreferLongerLiteralPrefix() {
         RuleIndex index = RuleIndex.of(List.of(rule("short", "t*"), rule("long", "tenant-a:*"),
                 rule("suffix", "*:login")));
