@@ -16,6 +16,7 @@ import dev.tokenplane.bms.config.OverrideRegistry;
 import dev.tokenplane.bms.config.ReplicatedConfig;
 import dev.tokenplane.bms.config.RuleRegistry;
 import dev.tokenplane.bms.config.RulesFile;
+import dev.tokenplane.bms.decide.AtomicDecisions;
 import dev.tokenplane.bms.decide.DecisionService;
 import dev.tokenplane.bms.http.AgentRoutes;
 import dev.tokenplane.bms.http.ApiRouter;
@@ -62,6 +63,7 @@ import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
@@ -168,7 +170,8 @@ public final class BmsNode implements AutoCloseable {
                 extensions.borrower().apply(services), metrics, clock, DIRECT, stats.local());
         List<ApiRoutes> groups = new ArrayList<>(List.of(
                 new RuleRoutes(vertx, rules, metrics, clock),
-                new DecisionRoutes(decisions, metrics),
+                new DecisionRoutes(decisions, new AtomicDecisions(decisions, store.store(), DIRECT,
+                        () -> ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE)), metrics),
                 new LeaseRoutes(decisions, new LeaseLedger(hazelcast, clock, DIRECT), store.store(), metrics),
                 new BucketRoutes(vertx, store.store(), store.directory(), rules, overrides, history, clock, DIRECT),
                 new AgentRoutes(agents, clock, settings.maxAgents()),

@@ -212,6 +212,15 @@ public final class DecisionService {
                 });
     }
 
+    /**
+     * The decision for a store outcome already in hand, counted like any other (no borrowing): for
+     * {@link AtomicDecisions}, which asks the store itself. Throws {@link InvalidInputException} for an unsatisfiable
+     * request.
+     */
+    Decision decide(Request request, BucketBinding binding, AcquireResult result) {
+        return decide(request, binding, new Outcome(result, 0));
+    }
+
     private boolean mayBorrow(BucketBinding binding) {
         return borrower != Borrower.NONE && binding.mayBorrow();
     }

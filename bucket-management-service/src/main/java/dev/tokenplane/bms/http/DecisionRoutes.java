@@ -1,5 +1,6 @@
 package dev.tokenplane.bms.http;
 
+import dev.tokenplane.bms.decide.AtomicDecisions;
 import dev.tokenplane.bms.decide.DecisionService;
 import dev.tokenplane.bms.metrics.BmsMetrics;
 import dev.tokenplane.bms.rules.BucketKeys;
@@ -28,15 +29,17 @@ public final class DecisionRoutes implements ApiRoutes {
     public record BatchItem(String key, Long tokens, Long maxWaitMs) {
     }
 
-    /** The body of a batch. */
-    public record BatchBody(List<BatchItem> requests) {
+    /** The body of a batch; {@code atomic}: every item granted, or none keeps its tokens. */
+    public record BatchBody(List<BatchItem> requests, Boolean atomic) {
     }
 
     private final DecisionService decisions;
+    private final AtomicDecisions atomic;
     private final BmsMetrics metrics;
 
-    public DecisionRoutes(DecisionService decisions, BmsMetrics metrics) {
+    public DecisionRoutes(DecisionService decisions, AtomicDecisions atomic, BmsMetrics metrics) {
         this.decisions = decisions;
+        this.atomic = atomic;
         this.metrics = metrics;
     }
 
@@ -66,6 +69,10 @@ public final class DecisionRoutes implements ApiRoutes {
         check(body.requests() != null, "requests is required");
         int n = body.requests().size();
         check(n >= 1 && n <= MAX_BATCH, "requests must have 1.." + MAX_BATCH + " items, had " + n);
+        if (Boolean.TRUE.equals(body.atomic())) {
+            acquireAtomically(ctx, body.requests(), start);
+            return;
+        }
         // Items that fail validation fail alone; the rest go to the store in one call.
         Object[] results = new Object[n];
         List<DecisionService.Request> valid = new ArrayList<>(n);
@@ -93,6 +100,26 @@ public final class DecisionRoutes implements ApiRoutes {
             }
             metrics.decisionLatency(System.nanoTime() - start);
             Replies.json(ctx, 200, Map.of("results", results));
+        });
+    }
+
+    /** An all-or-nothing batch: an item that fails validation fails the whole request, before any token is taken. */
+    private void acquireAtomically(RoutingContext ctx, List<BatchItem> items, long start) {
+        String client = ctx.get(Auth.CLIENT_ID);
+        List<DecisionService.Request> requests = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            BatchItem item = items.get(i);
+            try {
+                check(item != null, "must be an object");
+                requests.add(request(BucketKeys.forClient("key", BucketKeys.check("key", item.key()), client),
+                        item.tokens(), item.maxWaitMs()));
+            } catch (InvalidInputException e) {
+                throw new InvalidInputException("requests[" + i + "]" + (item == null ? " " : ".") + e.getMessage());
+            }
+        }
+        Replies.then(ctx, Replies.onContext(atomic.acquire(requests, client, ctx.get(Auth.CLIENT_TIER))), o -> {
+            metrics.decisionLatency(System.nanoTime() - start);
+            Replies.json(ctx, 200, o);
         });
     }
 
