@@ -79,6 +79,24 @@ public interface RateLimiterClient extends AutoCloseable {
      */
     CompletionStage<List<BatchResult>> acquireBatch(List<AcquireRequest> requests);
 
+    /**
+     * Many decisions in one HTTP call; with {@code atomic}, all or nothing: the BMS grants every request, or gives back
+     * what the others took and answers each one denied (see {@link AllResult}). At most 1000 requests. An invalid
+     * request, a key without a rule or more tokens than a capacity fails the whole stage with nothing taken. While no
+     * BMS answers, the fallback decides each request and the result is granted only when every one was (a fallback
+     * grant is not given back: it over-denies, never over-admits). Without {@code atomic}, {@link #acquireBatch}.
+     *
+     * @param apiKey the API key of the caller to decide for ({@link #acquireWithApiKey}), or null for the client's own
+     */
+    default CompletionStage<AllResult> acquireAll(String apiKey, List<AcquireRequest> requests, boolean atomic) {
+        throw new UnsupportedOperationException("this client cannot decide atomically");
+    }
+
+    /** {@link #acquireAll(String, List, boolean)} with the client's own API key. */
+    default CompletionStage<AllResult> acquireAll(List<AcquireRequest> requests, boolean atomic) {
+        return acquireAll(null, requests, atomic);
+    }
+
     /** Whether the client is deciding locally now because no BMS can be reached. */
     boolean inFallback();
 

@@ -1,6 +1,7 @@
 package dev.tokenplane.client.internal;
 
 import dev.tokenplane.client.AcquireRequest;
+import dev.tokenplane.client.AllResult;
 import dev.tokenplane.client.BatchResult;
 import dev.tokenplane.client.Decision;
 import dev.tokenplane.client.InvalidRequestException;
@@ -308,6 +309,52 @@ public final class DefaultRateLimiterClient implements RateLimiterClient {
             }
             return all;
         });
+    }
+
+    @Override
+    public CompletionStage<AllResult> acquireAll(String apiKey, List<AcquireRequest> requests, boolean atomic) {
+        if (!atomic) {
+            return acquireBatch(requests).thenApply(DefaultRateLimiterClient::asAll);
+        }
+        if (requests == null || requests.isEmpty() || requests.size() > MAX_BATCH
+                || requests.stream().anyMatch(r -> r == null || r.key() == null)) {
+            return CompletableFuture.failedFuture(new InvalidRequestException("validation",
+                    "an atomic batch needs 1.." + MAX_BATCH + " requests, each with a key"));
+        }
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the client is closed"));
+        }
+        // the local fallback keeps each forwarded API key's buckets apart, as single decisions do
+        List<AcquireRequest> localRequests = requests.stream().map(r -> new AcquireRequest(
+                CallerKeys.localKey(r.key(), apiKey), r.tokens(), r.maxWaitMs())).toList();
+        Supplier<AllResult> local = () -> asAll(fallbackBatch(localRequests));
+        if (availability.down()) {
+            return CompletableFuture.completedFuture(local.get());
+        }
+        return call("/v1/acquire", Wire.atomicBody(requests), apiKey, reply -> {
+            AllResult all = Wire.allResult(reply.body().toJsonObject());
+            for (int i = 0; i < all.decisions().size() && i < localRequests.size(); i++) {
+                fallback.learn(CallerKeys.rekeyed(all.decisions().get(i), localRequests.get(i).key()));
+                metrics.decision(all.decisions().get(i));
+            }
+            return all;
+        }, local);
+    }
+
+    /** Granted when every item was; an item that failed alone fails the whole stage. */
+    private static AllResult asAll(List<BatchResult> results) {
+        List<Decision> decisions = new ArrayList<>(results.size());
+        long retryAfter = 0;
+        for (BatchResult r : results) {
+            if (r instanceof BatchResult.Failed f) {
+                throw f.error();
+            }
+            Decision d = ((BatchResult.Decided) r).decision();
+            decisions.add(d);
+            retryAfter = Math.max(retryAfter, d.retryAfterMs());
+        }
+        boolean granted = decisions.stream().allMatch(Decision::granted);
+        return new AllResult(granted, granted ? 0 : Math.max(1, retryAfter), decisions);
     }
 
     private CompletableFuture<List<BatchResult>> batch(List<AcquireRequest> chunk) {

@@ -1,6 +1,7 @@
 package dev.tokenplane.client.internal;
 
 import dev.tokenplane.client.AcquireRequest;
+import dev.tokenplane.client.AllResult;
 import dev.tokenplane.client.BatchResult;
 import dev.tokenplane.client.Decision;
 import dev.tokenplane.client.DecisionSource;
@@ -38,11 +39,30 @@ final class Wire {
     }
 
     static Buffer batchBody(List<AcquireRequest> requests) {
+        return batchJson(requests).toBuffer();
+    }
+
+    /** The body of an all-or-nothing batch. */
+    static Buffer atomicBody(List<AcquireRequest> requests) {
+        return batchJson(requests).put("atomic", true).toBuffer();
+    }
+
+    private static JsonObject batchJson(List<AcquireRequest> requests) {
         JsonArray items = new JsonArray();
         for (AcquireRequest r : requests) {
             items.add(new JsonObject().put("key", r.key()).put("tokens", r.tokens()).put("maxWaitMs", r.maxWaitMs()));
         }
-        return new JsonObject().put("requests", items).toBuffer();
+        return new JsonObject().put("requests", items);
+    }
+
+    /** The answer to an all-or-nothing batch. */
+    static AllResult allResult(JsonObject body) {
+        JsonArray results = body.getJsonArray("results");
+        List<Decision> decisions = new ArrayList<>(results.size());
+        for (int i = 0; i < results.size(); i++) {
+            decisions.add(decision(results.getJsonObject(i)));
+        }
+        return new AllResult(body.getBoolean("granted", false), body.getLong("retryAfterMs", 0L), decisions);
     }
 
     /** An upper bound of the bytes {@code r} takes in a batch body (escapes and UTF-8 counted at their longest). */
