@@ -94,6 +94,14 @@ public final class KeyResolvers {
         return ctx -> key(prefix, ctx.request().method().name() + ":" + ctx.normalizedPath());
     }
 
+    /**
+     * {@code prefix} + the request's query or form parameter {@code name} (a username on a login form, say), made
+     * safe as a key; null when the request has none.
+     */
+    public static Function<RoutingContext, String> param(String name, String prefix) {
+        return ctx -> key(prefix, ctx.request().getParam(name));
+    }
+
     /** {@code prefix} + the peer's IP address (forwarding headers are not trusted). */
     public static Function<RoutingContext, String> ip(String prefix) {
         return ctx -> {

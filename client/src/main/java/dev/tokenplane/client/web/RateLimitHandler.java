@@ -1,5 +1,7 @@
 package dev.tokenplane.client.web;
 
+import dev.tokenplane.client.AcquireRequest;
+import dev.tokenplane.client.AllResult;
 import dev.tokenplane.client.Decision;
 import dev.tokenplane.client.RateLimiterClient;
 import dev.tokenplane.client.UnauthorizedException;
@@ -11,6 +13,9 @@ import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -69,12 +74,27 @@ public final class RateLimitHandler implements Handler<RoutingContext>, AutoClos
             ctx.addEndHandler(ar -> latency.record((System.nanoTime() - start) / 1e6));
         }
         String key = config.keyResolver().apply(ctx);
-        if (key == null) {
+        List<String> keys = new ArrayList<>(1 + config.alsoKeyResolvers().size());
+        if (key != null) {
+            keys.add(key);
+        }
+        config.alsoKeyResolvers().forEach(r -> {
+            String also = r.apply(ctx);
+            if (also != null) {
+                keys.add(also);
+            }
+        });
+        if (keys.isEmpty()) {
             ctx.next();
             return;
         }
         long tokens = config.tokens().applyAsLong(ctx);
         String apiKey = config.forwardApiKey() ? ctx.request().getHeader(API_KEY) : null;
+        if (keys.size() > 1) {
+            decideAll(ctx, keys, tokens, apiKey);
+            return;
+        }
+        key = keys.get(0);
         CompletionStage<Decision> decision = apiKey == null ? client.acquire(key, tokens, config.maxDelay())
                 : client.acquireWithApiKey(apiKey, key, tokens, config.maxDelay());
         Future.fromCompletionStage(decision, Vertx.currentContext())
@@ -85,6 +105,30 @@ public final class RateLimitHandler implements Handler<RoutingContext>, AutoClos
                         decided(ctx, ar.result());
                     }
                 });
+    }
+
+    /** Every bucket at once, all or nothing; the answer's headers are the binding bucket's. */
+    private void decideAll(RoutingContext ctx, List<String> keys, long tokens, String apiKey) {
+        long maxWaitMs = config.maxDelay().toMillis();
+        List<AcquireRequest> requests = keys.stream().map(k -> new AcquireRequest(k, tokens, maxWaitMs)).toList();
+        Future.fromCompletionStage(client.acquireAll(apiKey, requests, true), Vertx.currentContext())
+                .onComplete(ar -> {
+                    if (ar.failed()) {
+                        failed(ctx, ar.cause());
+                    } else {
+                        decided(ctx, binding(ar.result()));
+                    }
+                });
+    }
+
+    /**
+     * The decision that speaks for an all-or-nothing answer: when granted, the one with the fewest tokens left; when
+     * denied, the one that waits longest, marked denied.
+     */
+    private static Decision binding(AllResult all) {
+        Comparator<Decision> order = all.granted() ? Comparator.comparingLong(Decision::remaining).reversed()
+                : Comparator.comparingLong(Decision::retryAfterMs);
+        return all.decisions().stream().max(order).orElseThrow();
     }
 
     private void decided(RoutingContext ctx, Decision d) {

@@ -5,6 +5,8 @@ import io.vertx.ext.web.RoutingContext;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
@@ -13,6 +15,7 @@ import java.util.function.ToLongFunction;
 public final class RateLimitHandlerBuilder {
     private final RateLimiterClient client;
     private Function<RoutingContext, String> keyResolver;
+    private final List<Function<RoutingContext, String>> alsoKeyResolvers = new ArrayList<>();
     private ToLongFunction<RoutingContext> tokens;
     private String policyName;
     private Duration maxDelay;
@@ -23,6 +26,7 @@ public final class RateLimitHandlerBuilder {
     RateLimitHandlerBuilder(RateLimiterClient client, RateLimitHandlerConfig base) {
         this.client = Objects.requireNonNull(client, "client");
         this.keyResolver = base.keyResolver();
+        this.alsoKeyResolvers.addAll(base.alsoKeyResolvers());
         this.tokens = base.tokens();
         this.policyName = base.policyName();
         this.maxDelay = base.maxDelay();
@@ -89,9 +93,19 @@ public final class RateLimitHandlerBuilder {
         return this;
     }
 
+    /**
+     * Checks every request against one more bucket, besides {@link #keyResolver}'s: all of its buckets in one atomic
+     * call, so a request either takes a token from each (a client limit and a route limit, say) or from none, and a
+     * denial by one bucket costs the others nothing. A resolver that answers null leaves its bucket out.
+     */
+    public RateLimitHandlerBuilder alsoKeyResolver(Function<RoutingContext, String> resolver) {
+        alsoKeyResolvers.add(Objects.requireNonNull(resolver, "alsoKeyResolver"));
+        return this;
+    }
+
     public RateLimitHandlerConfig buildConfig() {
         return new RateLimitHandlerConfig(keyResolver, tokens, policyName, maxDelay, latencyAgentUrl, failOpen,
-                forwardApiKey);
+                forwardApiKey, alsoKeyResolvers);
     }
 
     public RateLimitHandler build() {

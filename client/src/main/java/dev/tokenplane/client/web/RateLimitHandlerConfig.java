@@ -4,6 +4,7 @@ import io.vertx.ext.web.RoutingContext;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
 
@@ -20,11 +21,24 @@ import java.util.function.ToLongFunction;
  * @param forwardApiKey   whether each request's {@code X-Api-Key} goes to the BMS with its decision (the BMS checks
  *                        it, a request with an unknown one gets 401, and {@code {client}} in a key stands for its
  *                        client id); otherwise decisions carry the client's own API key
+ * @param alsoKeyResolvers more buckets every request is checked against, with {@code keyResolver}'s, all or nothing
+ *                        in one atomic call (per client, per route, per IP...); a resolver answering null is left out
  */
 public record RateLimitHandlerConfig(Function<RoutingContext, String> keyResolver, ToLongFunction<RoutingContext> tokens,
                                      String policyName, Duration maxDelay, URI latencyAgentUrl, boolean failOpen,
-                                     boolean forwardApiKey) {
+                                     boolean forwardApiKey, List<Function<RoutingContext, String>> alsoKeyResolvers) {
     public static final String DEFAULT_POLICY_NAME = "default";
+
+    public RateLimitHandlerConfig {
+        alsoKeyResolvers = List.copyOf(alsoKeyResolvers);
+    }
+
+    /** The settings with one bucket per request. */
+    public RateLimitHandlerConfig(Function<RoutingContext, String> keyResolver, ToLongFunction<RoutingContext> tokens,
+                                  String policyName, Duration maxDelay, URI latencyAgentUrl, boolean failOpen,
+                                  boolean forwardApiKey) {
+        this(keyResolver, tokens, policyName, maxDelay, latencyAgentUrl, failOpen, forwardApiKey, List.of());
+    }
 
     /** The settings without forwarding API keys. */
     public RateLimitHandlerConfig(Function<RoutingContext, String> keyResolver, ToLongFunction<RoutingContext> tokens,
