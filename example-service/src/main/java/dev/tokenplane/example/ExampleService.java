@@ -21,6 +21,10 @@ import java.util.Map;
  *       of a burst gets a 429 with {@code Retry-After};</li>
  *   <li>{@code GET /report}: one bucket {@code free:reports} for everyone, in delay mode: a burst waits its turn
  *       (up to 3 s) instead of getting 429s;</li>
+ *   <li>{@code GET /api/orders}: the caller's own bucket {@code api:{client}:orders} (its API key's tier decides the
+ *       rule) and the route's {@code route:GET:/api/orders}, checked all at once;</li>
+ *   <li>{@code POST /login?user=…}: login protection, per username, per IP and a global guard, all at once (the
+ *       password check always fails: it is a demo);</li>
  *   <li>{@code GET /health}: not limited.</li>
  * </ul>
  * Settings (environment): {@code EXAMPLE_PORT} (8081), {@code EXAMPLE_HOST} (127.0.0.1), {@code EXAMPLE_BMS_URLS}
@@ -62,7 +66,29 @@ public final class ExampleService {
                 .latencyAgentUrl(agentUrl)
                 .build();
 
+        // Per client and per API at once: the caller's own bucket (api:{client}:orders, its tier's rule) and the
+        // route's bucket (route:GET:/api/orders), in one all-or-nothing call: a denial by one costs the other nothing.
+        RateLimitHandler clientAndRoute = RateLimitHandler.builder(client)
+                .keyResolver(ctx -> ctx.request().getHeader("X-Api-Key") == null ? null : "api:{client}:orders")
+                .alsoKeyResolver(KeyResolvers.route("route:"))
+                .forwardApiKey()
+                .latencyAgentUrl(agentUrl)
+                .build();
+        // Login protection: per username, per IP and for the whole site, all at once.
+        RateLimitHandler login = RateLimitHandler.builder(client)
+                .keyResolver(KeyResolvers.param("user", "login:user:"))
+                .alsoKeyResolver(KeyResolvers.ip("login:ip:"))
+                .alsoKeyResolver(KeyResolvers.fixed("login:all"))
+                .failOpen(false)
+                .latencyAgentUrl(agentUrl)
+                .build();
+
         Router router = Router.router(vertx);
+        router.get("/api/orders").handler(clientAndRoute).handler(ctx -> ctx.response()
+                .putHeader("Content-Type", "text/plain").end("orders\n"));
+        // the demo's password check always fails: every attempt costs its tokens
+        router.post("/login").handler(login).handler(ctx -> ctx.response().setStatusCode(401)
+                .putHeader("Content-Type", "application/json").end("{\"error\":\"wrong_password\"}\n"));
         router.get("/health").handler(ctx -> ctx.response().end("{\"status\":\"UP\"}"));
         router.get("/hello").handler(perApiKey).handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "text/plain").end("hello\n"));
@@ -72,6 +98,8 @@ public final class ExampleService {
         HttpServer server = vertx.createHttpServer().requestHandler(router).listen(port, host).await();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             perApiKey.close();
+            clientAndRoute.close();
+            login.close();
             queued.close();
             client.close();
             vertx.close().await();
