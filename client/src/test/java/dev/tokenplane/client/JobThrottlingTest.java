@@ -18,8 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The job-throttling recipe: a worker pool takes one token per job in delay mode ({@code maxWait}), so a burst of jobs
- * drains at the rule's rate: each job gets a reservation from the BMS and waits for it, one decision per job (no
- * polling), and no job is lost. The default run drains 200 jobs at 100/s; {@code -Djobs.count=10000} (the
+ * drains at the rule's rate: each job waits (on a timer, no thread held) for a BMS reservation or for the time the BMS
+ * said its token would be back, asking again only then (no busy polling), and no job is lost. The default run drains 200 jobs at 100/s; {@code -Djobs.count=10000} (the
  * {@code recipes} profile) drains 10,000.
  */
 class JobThrottlingTest {
@@ -67,7 +67,8 @@ class JobThrottlingTest {
         long longestWait = jobs.stream().mapToLong(j -> j.join().waitMs()).max().orElseThrow();
         // the BMS spaced the reservations at its rate: the last one waited for (JOBS - burst) tokens of refill
         assertThat(longestWait).isGreaterThanOrEqualTo((long) ((JOBS - 5 - 2) / RATE * 1000));
-        // one decision per job: nobody polled
-        assertThat(bms.metric("bms_decisions_total")).isLessThanOrEqualTo(JOBS + 0.0);
+        // no busy polling: a job asks again only when the BMS said its tokens would be back (a few asks per job at
+        // most, where polling every millisecond would make thousands)
+        assertThat(bms.metric("bms_decisions_total")).isLessThanOrEqualTo(3.0 * JOBS);
     }
 }
