@@ -5,6 +5,7 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import dev.tokenplane.bms.agents.AgentRegistry;
 import dev.tokenplane.bms.agents.AgentState;
+import dev.tokenplane.bms.budget.BucketBudget;
 import dev.tokenplane.bms.buckets.BucketDirectory;
 import dev.tokenplane.bms.buckets.ResizeHistory;
 import dev.tokenplane.bms.cluster.HazelcastMember;
@@ -22,6 +23,7 @@ import dev.tokenplane.bms.http.ApiRoutes;
 import dev.tokenplane.bms.http.Auth;
 import dev.tokenplane.bms.http.BucketRoutes;
 import dev.tokenplane.bms.http.DecisionRoutes;
+import dev.tokenplane.bms.http.InvalidRequests;
 import dev.tokenplane.bms.http.Json;
 import dev.tokenplane.bms.http.LeaseRoutes;
 import dev.tokenplane.bms.http.OpsRoutes;
@@ -29,7 +31,9 @@ import dev.tokenplane.bms.http.Readiness;
 import dev.tokenplane.bms.http.RuleRoutes;
 import dev.tokenplane.bms.leases.LeaseLedger;
 import dev.tokenplane.bms.metrics.BmsMetrics;
+import dev.tokenplane.bms.metrics.BucketBudgetMeters;
 import dev.tokenplane.bms.rules.Rule;
+import dev.tokenplane.bms.rules.RuleIndex;
 import dev.tokenplane.bms.spi.BmsExtensions;
 import dev.tokenplane.bms.spi.BmsServices;
 import dev.tokenplane.bms.spi.SizingTask;
@@ -72,6 +76,7 @@ public final class BmsNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BmsNode.class);
     /** Continuations of Hazelcast stages run where the stage completes; they are short, and hop to Vert.x after. */
     private static final Executor DIRECT = Runnable::run;
+    private static final long BUDGET_RECOUNT_MS = 1_000;
 
     private final BmsSettings settings;
     private Secrets.AdminToken adminToken;
@@ -87,6 +92,8 @@ public final class BmsNode implements AutoCloseable {
     private BmsServices services;
     private final AtomicBoolean stopped = new AtomicBoolean();
     private long sizingTimer = -1;
+    private long budgetTimer = -1;
+    private volatile RuleRegistry rules;
     private Router router;
 
     private BmsNode(BmsSettings settings, BmsExtensions extensions, InstantSource clock) throws Exception {
@@ -121,7 +128,8 @@ public final class BmsNode implements AutoCloseable {
         });
 
         Config hzConfig = HazelcastMember.config(settings);
-        StoreBinding.configure(hzConfig, clock);
+        BucketBudget budget = new BucketBudget(settings.maxBuckets(), this::ruleLimit, clock, LOG::warn);
+        StoreBinding.configure(hzConfig, clock, budget);
         LeaseLedger.configure(hzConfig);
         this.hazelcast = Hazelcast.newHazelcastInstance(hzConfig);
         Executor workers = task -> vertx.executeBlocking(() -> {
@@ -129,7 +137,8 @@ public final class BmsNode implements AutoCloseable {
             return null;
         }, false);
         StoreBinding opened = StoreBinding.open(hazelcast, DIRECT, workers);
-        this.store = new StoreBinding(extensions.store().apply(opened.store()), opened.directory());
+        this.store = new StoreBinding(extensions.store().apply(opened.store()), opened.directory(),
+                opened.ownedCount());
 
         ReplicatedConfig ruleConfig = new ReplicatedConfig(ConfigKind.RULE, hazelcast, journal, background, DIRECT);
         ReplicatedConfig overrideConfig = new ReplicatedConfig(ConfigKind.OVERRIDE, hazelcast, journal, background,
@@ -139,6 +148,7 @@ public final class BmsNode implements AutoCloseable {
         closeables.add(overrideConfig);
         closeables.add(poolConfig);
         RuleRegistry rules = new RuleRegistry(ruleConfig);
+        this.rules = rules;
         OverrideRegistry overrides = new OverrideRegistry(overrideConfig);
         AgentRegistry agents = new AgentRegistry(hazelcast, settings.agentStaleMs(), DIRECT);
         closeables.add(agents);
@@ -147,6 +157,9 @@ public final class BmsNode implements AutoCloseable {
         this.services = new BmsServices(settings, vertx, hazelcast, store.store(), store.directory(), rules,
                 overrides, agents, history, metrics, clock, DIRECT, poolConfig);
         bindMetrics(metrics, agents, rules, clock);
+        BucketBudgetMeters budgetMeters = new BucketBudgetMeters(budget, rules::get);
+        budgetMeters.bindTo(prometheus);
+        startBudgetRecount(budget);
 
         DecisionService decisions = new DecisionService(store.store(), rules, overrides,
                 extensions.borrower().apply(services), metrics, clock, DIRECT);
@@ -169,7 +182,11 @@ public final class BmsNode implements AutoCloseable {
         agents.start();
         loadRules(rules, clock);
         rules.all().forEach(r -> registerMeters(metrics, r));
-        ruleConfig.onChange(r -> rules.all().forEach(rule -> registerMeters(metrics, rule)));
+        rules.all().forEach(budgetMeters::bindRule);
+        ruleConfig.onChange(r -> rules.all().forEach(rule -> {
+            registerMeters(metrics, rule);
+            budgetMeters.bindRule(rule);
+        }));
         startSizing(extensions.sizing().apply(services), clock);
         readiness.ready(true);
         LOG.info("BMS member ready at {} (cluster '{}', {} members); admin token {}", url(), settings.clusterName(),
@@ -230,11 +247,13 @@ public final class BmsNode implements AutoCloseable {
         int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
         int port = settings.port() == 0 ? -1 : settings.port();
         HttpServerOptions options = new HttpServerOptions().setHost(settings.host()).setPort(port)
-                .setCompressionSupported(false).setIdleTimeout(120);
+                .setCompressionSupported(false)
+                .setIdleTimeout((int) settings.httpIdleTimeoutMs()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
         vertx.deployVerticle(() -> new VerticleBase() {
             @Override
             public Future<?> start() {
-                return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(server -> {
+                return vertx.createHttpServer(options).requestHandler(router)
+                        .invalidRequestHandler(InvalidRequests::handle).listen().onSuccess(server -> {
                     synchronized (servers) {
                         servers.add(server);
                     }
@@ -292,6 +311,32 @@ public final class BmsNode implements AutoCloseable {
         }
     }
 
+    /** The rule of a bucket spec's generation and its maxBuckets, for the budget; null when unknown. */
+    private BucketBudget.RuleLimit ruleLimit(long generation) {
+        RuleRegistry registry = rules;
+        RuleIndex.Entry entry = registry == null ? null : registry.index().byGeneration(generation);
+        if (entry == null) {
+            return null;
+        }
+        Long max = entry.rule().maxBuckets();
+        return new BucketBudget.RuleLimit(entry.rule().id(), max == null ? 0 : max);
+    }
+
+    /** Re-reads the owned bucket count every second (cheap: Hazelcast sums its partitions' record stores). */
+    private void startBudgetRecount(BucketBudget budget) {
+        budget.recount(store.ownedCount());
+        AtomicBoolean running = new AtomicBoolean();
+        budgetTimer = vertx.setPeriodic(BUDGET_RECOUNT_MS, id -> {
+            if (!running.compareAndSet(false, true)) {
+                return;
+            }
+            vertx.executeBlocking(() -> {
+                budget.recount(store.ownedCount());
+                return null;
+            }, false).onComplete(ar -> running.set(false));
+        });
+    }
+
     private void startSizing(SizingTask task, InstantSource clock) {
         if (task == SizingTask.NONE) {
             return;
@@ -332,6 +377,9 @@ public final class BmsNode implements AutoCloseable {
         }
         if (sizingTimer >= 0 && vertx != null) {
             vertx.cancelTimer(sizingTimer);
+        }
+        if (budgetTimer >= 0 && vertx != null) {
+            vertx.cancelTimer(budgetTimer);
         }
         List<HttpServer> toStop;
         synchronized (servers) {

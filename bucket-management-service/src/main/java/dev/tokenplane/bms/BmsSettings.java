@@ -1,5 +1,7 @@
 package dev.tokenplane.bms;
 
+import dev.tokenplane.bms.budget.BudgetSizing;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,12 +35,15 @@ import java.util.regex.Pattern;
  * @param agentStaleMs      how long after its last report an agent counts as stale
  * @param shutdownDelayMs   how long readiness answers 503 before the HTTP server stops accepting
  * @param shutdownTimeoutMs how long a graceful shutdown waits for in-flight requests
+ * @param maxBuckets        the most buckets this member may own; unset, derived from the maximum heap
+ *                          ({@link BudgetSizing#fromHeap})
+ * @param httpIdleTimeoutMs an HTTP connection with nothing read or written this long is closed
  */
 public record BmsSettings(int port, String host, Path dataDir, Optional<String> adminToken,
                           List<String> clusterMembers, int hazelcastPort, String hazelcastHost, String clusterName,
                           long sizingIntervalMs, Optional<Path> rulesFile, Optional<String> agentToken,
                           Optional<Path> apiKeysFile, int maxBodyBytes, long agentStaleMs, long shutdownDelayMs,
-                          long shutdownTimeoutMs) {
+                          long shutdownTimeoutMs, long maxBuckets, long httpIdleTimeoutMs) {
 
     /** One option: its environment variable, its flag, its default (null for none) and what it means. */
     public record Variable(String name, String defaultValue, String description, boolean secret) {
@@ -72,7 +77,12 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
             new Variable("BMS_SHUTDOWN_DELAY_MS", "0", "how long readiness answers 503 before the HTTP server stops "
                     + "accepting, so that load balancers stop sending first, 0..600000", false),
             new Variable("BMS_SHUTDOWN_TIMEOUT_MS", "10000", "how long a graceful shutdown waits for in-flight "
-                    + "requests, 0..600000", false));
+                    + "requests, 0..600000", false),
+            new Variable("BMS_MAX_BUCKETS", null, "the most buckets this member may own, 1..1000000000; past it a "
+                    + "decision that needs a new bucket gets 503 bucket_budget_exhausted (existing buckets are still "
+                    + "served); when unset, half the maximum heap / " + BudgetSizing.BYTES_PER_BUCKET + " bytes", false),
+            new Variable("BMS_HTTP_IDLE_TIMEOUT_MS", "60000", "an HTTP connection with nothing read or written for "
+                    + "this long is closed (idle clients, stalled or partial requests), 1000..3600000", false));
 
     /** The names of every environment variable the BMS reads. */
     public static final List<String> ENVIRONMENT_VARIABLES = VARIABLES.stream().map(Variable::name).toList();
@@ -123,8 +133,12 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
         long stale = longIn(value, "BMS_AGENT_STALE_MS", 100, 86_400_000);
         long delay = longIn(value, "BMS_SHUTDOWN_DELAY_MS", 0, 600_000);
         long shutdown = longIn(value, "BMS_SHUTDOWN_TIMEOUT_MS", 0, 600_000);
+        long maxBuckets = value.apply("BMS_MAX_BUCKETS") == null || value.apply("BMS_MAX_BUCKETS").isEmpty()
+                ? BudgetSizing.fromHeap(Runtime.getRuntime().maxMemory())
+                : longIn(value, "BMS_MAX_BUCKETS", 1, 1_000_000_000L);
+        long idleTimeout = longIn(value, "BMS_HTTP_IDLE_TIMEOUT_MS", 1_000, 3_600_000);
         return new BmsSettings(port, host, dataDir, adminToken, members, hzPort, hzHost, clusterName, sizing,
-                rulesFile, agentToken, apiKeys, maxBody, stale, delay, shutdown);
+                rulesFile, agentToken, apiKeys, maxBody, stale, delay, shutdown, maxBuckets, idleTimeout);
     }
 
     public static Variable variable(String name) {
