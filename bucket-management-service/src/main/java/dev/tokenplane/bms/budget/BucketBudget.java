@@ -22,10 +22,12 @@ import java.util.function.LongSupplier;
  * <h2>Counting</h2>
  * The member total is {@code owned + delta}: {@code owned} is the number of buckets this member owned at the last
  * {@link #recount} (the adapter reads Hazelcast's local map statistics every second), {@code delta} the buckets it
- * created since, minus those it removed. The recount clears {@code delta} before it reads the owned count, so a
- * creation racing with it is counted twice rather than missed: the total errs high, never low. Partitions that migrate
- * to this member (a member left) show at the next recount; they may take the total over the limit, which then only
- * refuses new keys.
+ * created since, minus those it removed. A recount reads {@code delta}, then the owned count, publishes the count and
+ * only then takes the {@code delta} it read away, so that while it runs the total errs high (a creation is counted
+ * twice), never low. A creation already allowed but not yet written when the owned count is read is missed until the
+ * next recount: the budget may let through at most one bucket per partition thread (the number of cores, by default)
+ * more than its limit. Partitions that migrate to this member (a member left) show at the next recount; they may take
+ * the total over the limit, which then only refuses new keys.
  *
  * <p>Per rule, the budget counts the buckets it created minus those the store removed on this member, by the generation
  * a bucket carries (so it does not depend on how bucket keys are built). Buckets under an override, and buckets that
@@ -76,7 +78,8 @@ public final class BucketBudget implements CreationGate {
 
     @Override
     public boolean tryCreate(BucketSpec spec) {
-        if (owned + delta.incrementAndGet() > limit) {
+        long created = delta.incrementAndGet(); // before owned: a recount in between then counts high, not low
+        if (owned + created > limit) {
             delta.decrementAndGet();
             return refuse("this member holds its budget of " + limit + " buckets (BMS_MAX_BUCKETS)");
         }
@@ -111,8 +114,9 @@ public final class BucketBudget implements CreationGate {
 
     /** Sets the member total from the owned-bucket count that {@code ownedNow} reads (Hazelcast's local map stats). */
     public void recount(LongSupplier ownedNow) {
-        delta.set(0);
+        long counted = delta.get();
         owned = ownedNow.getAsLong();
+        delta.addAndGet(-counted);
     }
 
     /** The most buckets this member may own. */
@@ -120,9 +124,10 @@ public final class BucketBudget implements CreationGate {
         return limit;
     }
 
-    /** The buckets this member owns, as counted (at most one recount interval behind, erring high). */
+    /** The buckets this member owns, as counted. */
     public long used() {
-        return Math.max(0, owned + delta.get());
+        long d = delta.get();
+        return Math.max(0, owned + d);
     }
 
     /** The buckets of {@code ruleId} this member created and still holds, as counted. */

@@ -114,6 +114,27 @@ class BucketBudgetTest {
     }
 
     @Test
+    void shouldNotForgetCreationsWhileARecountReadsTheOwnedCount() {
+        // Given a budget of 10 with 9 buckets created since the last recount
+        BucketBudget budget = budget(10);
+        for (int i = 0; i < 9; i++) {
+            budget.tryCreate(OPEN_RULE);
+        }
+        // When creations race with a recount: while it reads the owned count, one more fits and the next must not
+        List<Boolean> during = new ArrayList<>();
+        budget.recount(() -> {
+            during.add(budget.tryCreate(OPEN_RULE));
+            during.add(budget.tryCreate(OPEN_RULE));
+            return 10; // the statistics saw all ten buckets
+        });
+        // Then the budget held, and the count errs high (the racing creation is counted twice) until the next recount
+        assertThat(during).containsExactly(true, false);
+        assertThat(budget.used()).isEqualTo(11);
+        budget.recount(() -> 10);
+        assertThat(budget.used()).isEqualTo(10);
+    }
+
+    @Test
     void shouldWarnAtMostOnceAMinute() {
         // Given a spent budget
         BucketBudget budget = budget(1);

@@ -6,19 +6,24 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A client that asks one token at a time of one key, one request after the other, on its own thread, and counts what
- * it was granted. Started before a flood (its first request creates the bucket, full), stopped after it: then its grants
- * must be exactly what the bucket allows, {@code capacity + refill x elapsed}, within one token.
+ * it was granted. Its first request finds the bucket full; at the end, what it was granted plus what the bucket still
+ * holds (the last answer's {@code remaining}) must be exactly what the bucket had to give, {@code capacity + refill x
+ * elapsed}, within one token.
  *
  * <p>The bounds use this client's own clock: the server's time between the first and the last decision lies between
- * {@code lastSent - firstAnswered} and {@code lastAnswered - firstSent}. The lower bound holds while the client asks
- * faster than the bucket refills and never stalls long enough for the bucket to fill up (capacity / refill seconds).
+ * {@code lastSent - firstAnswered} and {@code lastAnswered - firstSent}. The lower bound holds while the bucket never
+ * fills up again after the first request (no refill is lost at the capacity): use a bucket that takes longer to refill
+ * than the test runs, and a client that asks faster than it refills, however slow the server gets.
  */
 public final class WellBehavedClient implements AutoCloseable {
+    private static final Pattern REMAINING = Pattern.compile("\"remaining\":(\\d+)");
     private final HttpRequest request;
     private final HttpClient http;
     private final Thread thread;
@@ -28,6 +33,7 @@ public final class WellBehavedClient implements AutoCloseable {
     private volatile long lastSent;
     private volatile long lastAnswered;
     private volatile long granted;
+    private volatile long lastRemaining;
     private volatile long denied;
     private volatile long errors;
     private volatile String lastError;
@@ -65,10 +71,14 @@ public final class WellBehavedClient implements AutoCloseable {
                 if (r.statusCode() != 200) {
                     errors++;
                     lastError = r.statusCode() + " " + r.body();
-                } else if (r.body().contains("\"granted\":true")) {
-                    granted++;
                 } else {
-                    denied++;
+                    Matcher m = REMAINING.matcher(r.body());
+                    lastRemaining = m.find() ? Long.parseLong(m.group(1)) : -1;
+                    if (r.body().contains("\"granted\":true")) {
+                        granted++;
+                    } else {
+                        denied++;
+                    }
                 }
             } catch (Exception e) {
                 errors++;
@@ -92,8 +102,11 @@ public final class WellBehavedClient implements AutoCloseable {
         double shortest = (lastSent - firstAnswered) / 1e9;
         assertThat(errors).as("failed requests of the well-behaved client, last: %s", lastError).isZero();
         assertThat((double) granted).as("grants over %.1f s (%d denied)", longest, denied)
+                .isLessThanOrEqualTo(capacity + refillPerSecond * longest);
+        assertThat((double) granted + lastRemaining)
+                .as("grants (%d, %d denied) + tokens left (%d) over %.1f s", granted, denied, lastRemaining, longest)
                 .isLessThanOrEqualTo(capacity + refillPerSecond * longest)
-                .isGreaterThanOrEqualTo(capacity + Math.floor(refillPerSecond * shortest) - 1);
+                .isGreaterThanOrEqualTo(capacity + refillPerSecond * shortest - 1);
     }
 
     @Override
