@@ -33,7 +33,6 @@ import dev.tokenplane.bms.leases.LeaseLedger;
 import dev.tokenplane.bms.metrics.BmsMetrics;
 import dev.tokenplane.bms.metrics.BucketBudgetMeters;
 import dev.tokenplane.bms.rules.Rule;
-import dev.tokenplane.bms.rules.RuleIndex;
 import dev.tokenplane.bms.spi.BmsExtensions;
 import dev.tokenplane.bms.spi.BmsServices;
 import dev.tokenplane.bms.spi.SizingTask;
@@ -76,7 +75,6 @@ public final class BmsNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BmsNode.class);
     /** Continuations of Hazelcast stages run where the stage completes; they are short, and hop to Vert.x after. */
     private static final Executor DIRECT = Runnable::run;
-    private static final long BUDGET_RECOUNT_MS = 1_000;
 
     private final BmsSettings settings;
     private Secrets.AdminToken adminToken;
@@ -128,7 +126,7 @@ public final class BmsNode implements AutoCloseable {
         });
 
         Config hzConfig = HazelcastMember.config(settings);
-        BucketBudget budget = new BucketBudget(settings.maxBuckets(), this::ruleLimit, clock, LOG::warn);
+        BucketBudget budget = BudgetBinding.create(settings, () -> rules, clock);
         StoreBinding.configure(hzConfig, clock, budget);
         LeaseLedger.configure(hzConfig);
         this.hazelcast = Hazelcast.newHazelcastInstance(hzConfig);
@@ -159,7 +157,7 @@ public final class BmsNode implements AutoCloseable {
         bindMetrics(metrics, agents, rules, clock);
         BucketBudgetMeters budgetMeters = new BucketBudgetMeters(budget, rules::get);
         budgetMeters.bindTo(prometheus);
-        startBudgetRecount(budget);
+        budgetTimer = BudgetBinding.startRecount(vertx, budget, store.ownedCount());
 
         DecisionService decisions = new DecisionService(store.store(), rules, overrides,
                 extensions.borrower().apply(services), metrics, clock, DIRECT);
@@ -309,32 +307,6 @@ public final class BmsNode implements AutoCloseable {
         if (rule.transfer() != null) {
             metrics.registerPool(rule.transfer().pool());
         }
-    }
-
-    /** The rule of a bucket spec's generation and its maxBuckets, for the budget; null when unknown. */
-    private BucketBudget.RuleLimit ruleLimit(long generation) {
-        RuleRegistry registry = rules;
-        RuleIndex.Entry entry = registry == null ? null : registry.index().byGeneration(generation);
-        if (entry == null) {
-            return null;
-        }
-        Long max = entry.rule().maxBuckets();
-        return new BucketBudget.RuleLimit(entry.rule().id(), max == null ? 0 : max);
-    }
-
-    /** Re-reads the owned bucket count every second (cheap: Hazelcast sums its partitions' record stores). */
-    private void startBudgetRecount(BucketBudget budget) {
-        budget.recount(store.ownedCount());
-        AtomicBoolean running = new AtomicBoolean();
-        budgetTimer = vertx.setPeriodic(BUDGET_RECOUNT_MS, id -> {
-            if (!running.compareAndSet(false, true)) {
-                return;
-            }
-            vertx.executeBlocking(() -> {
-                budget.recount(store.ownedCount());
-                return null;
-            }, false).onComplete(ar -> running.set(false));
-        });
     }
 
     private void startSizing(SizingTask task, InstantSource clock) {

@@ -5,7 +5,6 @@ import dev.tokenplane.bms.support.BmsProcess;
 import dev.tokenplane.bms.support.KeyFlood;
 import dev.tokenplane.bms.support.WellBehavedClient;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  *       1,000: its decision rate, and the member's heap after a full GC when the budget is reached and after the
  *       flood.</li>
  * </ol>
- * It prints one line per run and the medians of the ratios. Arguments: runs, floodKeys, floodThreads, baselineSeconds.
+ * It prints one line per run and the medians of the ratios. Arguments: runs, floodKeys, floodThreads, baselineSeconds,
+ * floodKeysPerSecond (0, the default: as fast as the member answers; otherwise a paced flood).
  */
 public final class FloodBenchmark {
     private FloodBenchmark() {
@@ -40,9 +40,10 @@ public final class FloodBenchmark {
         long floodKeys = args.length > 1 ? Long.parseLong(args[1]) : 1_000_000;
         int floodThreads = args.length > 2 ? Integer.parseInt(args[2]) : 2;
         int baselineSeconds = args.length > 3 ? Integer.parseInt(args[3]) : 20;
+        long floodRate = args.length > 4 ? Long.parseLong(args[4]) : 0;
         List<Run> results = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
-            Run r = run(floodKeys, floodThreads, baselineSeconds);
+            Run r = run(floodKeys, floodThreads, baselineSeconds, floodRate);
             results.add(r);
             System.out.printf("run %d: well-behaved %.0f decisions/s alone, %.0f during the flood (ratio %.2f); flood "
                             + "of %d keys took %.1f s (%.0f keys/s), %d refused; budget %d; heap after GC %d MB at "
@@ -58,19 +59,9 @@ public final class FloodBenchmark {
                         .toArray()));
     }
 
-    private static Run run(long floodKeys, int floodThreads, int baselineSeconds) throws Exception {
-        Path rules = Files.createTempFile("flood-bench", ".yaml");
-        Files.writeString(rules, """
-                rules:
-                  - id: flood
-                    match: "flood:*"
-                    capacity: 5
-                    refillPerSecond: 1
-                  - id: good
-                    match: "good:*"
-                    capacity: 1000000000
-                    refillPerSecond: 1000000000
-                """);
+    private static Run run(long floodKeys, int floodThreads, int baselineSeconds, long floodRate)
+            throws Exception {
+        Path rules = KeyFlood.rulesFile(1_000_000_000L, 1e9);
         try (BmsProcess bms = BmsProcess.start("256m", Map.of("BMS_RULES_FILE", rules.toString()))) {
             Api api = bms.api();
             long limit = (long) api.metric("bms_bucket_budget_limit");
@@ -100,7 +91,7 @@ public final class FloodBenchmark {
             watcher.start();
             long floodStart = System.nanoTime();
             long decisionsBefore = during.decisions();
-            KeyFlood flood = new KeyFlood().run(bms.url(), "flood:", floodKeys, floodThreads);
+            KeyFlood flood = new KeyFlood().run(bms.url(), "flood:", floodKeys, floodThreads, floodRate);
             double floodSeconds = (System.nanoTime() - floodStart) / 1e9;
             double floodRate = (during.decisions() - decisionsBefore) / floodSeconds;
             during.close();

@@ -6,7 +6,6 @@ import dev.tokenplane.bms.support.KeyFlood;
 import dev.tokenplane.bms.support.WellBehavedClient;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -29,19 +28,7 @@ class KeyFloodIT {
     @Test
     void shouldStayAliveInsideItsHeapAndExactUnderAFloodOfDistinctKeys() throws Exception {
         long keys = Long.getLong("flood.keys", DEFAULT_KEYS);
-        Path rules = Files.createTempFile("flood-rules", ".yaml");
-        Files.writeString(rules, """
-                rules:
-                  - id: flood
-                    match: "flood:*"
-                    capacity: 5
-                    refillPerSecond: 0.001
-                    idleTtlSeconds: 3600
-                  - id: good
-                    match: "good:*"
-                    capacity: %d
-                    refillPerSecond: %s
-                """.formatted(GOOD_CAPACITY, GOOD_REFILL));
+        Path rules = KeyFlood.rulesFile(GOOD_CAPACITY, GOOD_REFILL);
         try (BmsProcess bms = BmsProcess.start("256m", Map.of("BMS_RULES_FILE", rules.toString()))) {
             Api api = bms.api();
             long limit = (long) api.metric("bms_bucket_budget_limit");

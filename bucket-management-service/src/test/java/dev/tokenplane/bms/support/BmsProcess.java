@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -103,10 +105,20 @@ public final class BmsProcess implements AutoCloseable {
     }
 
     private void awaitReady() {
+        try {
+            awaitReady(url(), process::isAlive, this::output);
+        } catch (AssertionError e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Waits up to 2 minutes until {@code url}'s readiness answers 200; fails with the member's output otherwise. */
+    public static void awaitReady(String url, BooleanSupplier alive, Supplier<String> output) {
         long deadline = System.currentTimeMillis() + 120_000;
-        while (System.currentTimeMillis() < deadline && process.isAlive()) {
+        while (System.currentTimeMillis() < deadline && alive.getAsBoolean()) {
             try {
-                if (new Api(url(), "").getAnonymous("/health/ready").status() == 200) {
+                if (new Api(url, "").getAnonymous("/health/ready").status() == 200) {
                     return;
                 }
             } catch (RuntimeException e) {
@@ -119,8 +131,7 @@ public final class BmsProcess implements AutoCloseable {
                 throw new AssertionError(e);
             }
         }
-        close();
-        throw new AssertionError("member on " + url() + " not ready; output:\n" + output());
+        throw new AssertionError("member on " + url + " not ready; output:\n" + output.get());
     }
 
     @Override

@@ -2,10 +2,13 @@ package dev.tokenplane.bms.support;
 
 import dev.tokenplane.bms.http.DecisionRoutes;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,8 +32,38 @@ public final class KeyFlood {
     public final AtomicLong failedBatches = new AtomicLong();
     private volatile String lastProblem;
 
-    /** Sends {@code keys} distinct keys from {@code threads} threads and returns when all were answered. */
+    /**
+     * A rules file for a flood: {@code flood:*} (capacity 5, a token per 1,000 s, so a flood key's bucket is never
+     * refilled during a test) and {@code good:*} for the well-behaved client.
+     */
+    public static Path rulesFile(long goodCapacity, double goodRefillPerSecond) throws IOException {
+        Path rules = Files.createTempFile("flood-rules", ".yaml");
+        Files.writeString(rules, """
+                rules:
+                  - id: flood
+                    match: "flood:*"
+                    capacity: 5
+                    refillPerSecond: 0.001
+                    idleTtlSeconds: 3600
+                  - id: good
+                    match: "good:*"
+                    capacity: %d
+                    refillPerSecond: %s
+                """.formatted(goodCapacity, java.math.BigDecimal.valueOf(goodRefillPerSecond).toPlainString()));
+        return rules;
+    }
+
+    /** Sends {@code keys} distinct keys from {@code threads} threads, as fast as answered; returns when all were. */
     public KeyFlood run(String base, String prefix, long keys, int threads) throws InterruptedException {
+        return run(base, prefix, keys, threads, 0);
+    }
+
+    /**
+     * Sends {@code keys} distinct keys from {@code threads} threads, at most {@code keysPerSecond} in all (0: as fast
+     * as answered), and returns when all were answered.
+     */
+    public KeyFlood run(String base, String prefix, long keys, int threads, long keysPerSecond)
+            throws InterruptedException {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10)).build();
         long perThread = keys / threads;
@@ -38,8 +71,14 @@ public final class KeyFlood {
         for (int t = 0; t < threads; t++) {
             int thread = t;
             Thread w = new Thread(() -> {
+                long start = System.nanoTime();
                 for (long from = 0; from < perThread; from += DecisionRoutes.MAX_BATCH) {
                     int items = (int) Math.min(DecisionRoutes.MAX_BATCH, perThread - from);
+                    if (keysPerSecond > 0) {
+                        // this thread's share of the rate: batch n leaves no earlier than n x its period
+                        long due = start + (long) (from * 1e9 * threads / keysPerSecond);
+                        java.util.concurrent.locks.LockSupport.parkNanos(due - System.nanoTime());
+                    }
                     send(http, base, batch(prefix + thread + ":", from, items), items);
                 }
             }, "key-flood-" + t);
