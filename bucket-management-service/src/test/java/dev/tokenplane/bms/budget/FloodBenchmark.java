@@ -59,7 +59,7 @@ public final class FloodBenchmark {
                         .toArray()));
     }
 
-    private static Run run(long floodKeys, int floodThreads, int baselineSeconds, long floodRate)
+    private static Run run(long floodKeys, int floodThreads, int baselineSeconds, long floodKeysPerSecond)
             throws Exception {
         Path rules = KeyFlood.rulesFile(1_000_000_000L, 1e9);
         try (BmsProcess bms = BmsProcess.start("256m", Map.of("BMS_RULES_FILE", rules.toString()))) {
@@ -91,7 +91,7 @@ public final class FloodBenchmark {
             watcher.start();
             long floodStart = System.nanoTime();
             long decisionsBefore = during.decisions();
-            KeyFlood flood = new KeyFlood().run(bms.url(), "flood:", floodKeys, floodThreads, floodRate);
+            KeyFlood flood = new KeyFlood().run(bms.url(), "flood:", floodKeys, floodThreads, floodKeysPerSecond);
             double floodSeconds = (System.nanoTime() - floodStart) / 1e9;
             double floodRate = (during.decisions() - decisionsBefore) / floodSeconds;
             during.close();
