@@ -8,8 +8,11 @@ public final class BucketBudgetExhaustedException extends RuntimeException {
     /** When to try again: the idle sweep that may free room runs this often. */
     public static final long RETRY_AFTER_SECONDS = 30;
 
-    public BucketBudgetExhaustedException(String key) {
-        super("no room for a new bucket for key '" + key + "': the member's bucket budget (BMS_MAX_BUCKETS) or the "
-                + "rule's maxBuckets is spent; existing buckets are still served", null, false, false);
+    /** Short, and the same for every key: a flood gets one of these per refused item. */
+    private static final String MESSAGE = "no room for a new bucket: BMS_MAX_BUCKETS or the rule's maxBuckets is "
+            + "spent; existing buckets are still served";
+
+    public BucketBudgetExhaustedException() {
+        super(MESSAGE, null, false, false);
     }
 }

@@ -186,7 +186,7 @@ public final class DecisionService {
         }
         if (r instanceof AcquireResult.Refused && !shadow) {
             metrics.decision(BmsMetrics.Outcome.REJECTED, rule.id());
-            throw new BucketBudgetExhaustedException(request.key());
+            throw new BucketBudgetExhaustedException();
         }
         if (shadow) {
             boolean wouldDeny = !r.granted();
