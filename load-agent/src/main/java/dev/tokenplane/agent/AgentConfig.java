@@ -33,6 +33,7 @@ import java.util.regex.PatternSyntaxException;
  * @param networkFilter       interfaces summed, by name
  * @param includeLoopback     whether loopback interfaces are summed
  * @param diskFilter          disks summed, by name
+ * @param netCapacityBitsPerSecond capacity of interfaces without a reported speed, bits/s; 0: none
  * @param bufferSize          unsent reports kept
  * @param backoff             backoff between failed rounds of sends
  * @param requestTimeoutMillis timeout of one request to the BMS or the scrape URL
@@ -41,7 +42,7 @@ import java.util.regex.PatternSyntaxException;
 public record AgentConfig(String serverId, List<String> bmsUrls, Optional<String> bmsToken, long intervalMillis,
                           String region, String pool, String host, int port, Optional<String> scrapeUrl,
                           String scrapeMetric, NameFilter networkFilter, boolean includeLoopback,
-                          NameFilter diskFilter, int bufferSize, BackoffPolicy backoff, long requestTimeoutMillis,
+                          NameFilter diskFilter, long netCapacityBitsPerSecond, int bufferSize, BackoffPolicy backoff, long requestTimeoutMillis,
                           String logLevel) {
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
@@ -69,7 +70,8 @@ public record AgentConfig(String serverId, List<String> bmsUrls, Optional<String
                 + (bmsToken.isPresent() ? "(set)" : "(none)") + ", intervalMillis=" + intervalMillis + ", region="
                 + region + ", pool=" + pool + ", host=" + host + ", port=" + port + ", scrapeUrl=" + scrapeUrl
                 + ", scrapeMetric=" + scrapeMetric + ", networkFilter=" + networkFilter + ", includeLoopback="
-                + includeLoopback + ", diskFilter=" + diskFilter + ", bufferSize=" + bufferSize + ", backoff="
+                + includeLoopback + ", diskFilter=" + diskFilter + ", netCapacityBitsPerSecond=" + netCapacityBitsPerSecond
+                + ", bufferSize=" + bufferSize + ", backoff="
                 + backoff + ", requestTimeoutMillis=" + requestTimeoutMillis + ", logLevel=" + logLevel + "]";
     }
 
@@ -110,6 +112,7 @@ public record AgentConfig(String serverId, List<String> bmsUrls, Optional<String
                 new NameFilter(regex(values, AgentSetting.NET_INCLUDE), regex(values, AgentSetting.NET_EXCLUDE)),
                 bool(values, AgentSetting.NET_LOOPBACK),
                 new NameFilter(Optional.empty(), regex(values, AgentSetting.DISK_EXCLUDE)),
+                integer(values, AgentSetting.NET_CAPACITY_BPS, 0, 10_000_000_000_000L),
                 (int) integer(values, AgentSetting.BUFFER_SIZE, 1, 100_000),
                 new BackoffPolicy(backoffBase, integer(values, AgentSetting.BACKOFF_MAX_MS, backoffBase, 3_600_000)),
                 integer(values, AgentSetting.REQUEST_TIMEOUT_MS, 100, 600_000),

@@ -269,6 +269,9 @@ class BadInputTest extends SharedBmsTest {
         c.add(new Case("cpu above 1", "POST", report, admin(), "{\"cpu\":1.5}", 400, "validation"));
         c.add(new Case("memory negative", "POST", report, admin(), "{\"memory\":-0.1}", 400, "validation"));
         c.add(new Case("rate negative", "POST", report, admin(), "{\"netRxBytesPerSec\":-1}", 400, "validation"));
+        c.add(new Case("diskBusy above 1", "POST", report, admin(), "{\"diskBusy\":1.01}", 400, "validation"));
+        c.add(new Case("netUtilisation negative", "POST", report, admin(), "{\"netUtilisation\":-0.5}", 400,
+                "validation"));
         c.add(new Case("cpu as word", "POST", report, admin(), "{\"cpu\":\"high\"}", 400, "validation"));
         c.add(new Case("serverId differing", "POST", report, admin(), "{\"serverId\":\"other\"}", 400,
                 "validation"));

@@ -40,6 +40,27 @@ final class ProcfsCounters {
     }
 
     /**
+     * {@code /proc/diskstats}, field 13 ({@code io_ticks}): the milliseconds each device had at least one request in
+     * flight, the counter of iostat's {@code %util} and of OSHI's {@code HWDiskStore.getTransferTime()}.
+     *
+     * @return busy milliseconds by device name
+     */
+    static Map<String, Long> diskBusyMillis(String text) {
+        Map<String, Long> busy = new HashMap<>();
+        for (String line : text.split("\n")) {
+            String[] fields = line.strip().split("\\s+");
+            if (fields.length >= 13) {
+                try {
+                    busy.put(fields[2], Long.parseUnsignedLong(fields[12]));
+                } catch (NumberFormatException ignored) {
+                    // not a device line
+                }
+            }
+        }
+        return busy;
+    }
+
+    /**
      * {@code /proc/net/dev}: two header lines, then {@code name: rxBytes rxPackets ... (8 receive fields) txBytes ...}.
      *
      * @return bytes received and sent by interface name
