@@ -37,8 +37,8 @@ public record PressureConfig(double pressureHigh, double pressureTarget, double 
     public static final double DEFAULT_SMOOTHING = 0.5;
     public static final double DEFAULT_CPU_TARGET = 1.0;
     public static final double DEFAULT_MEMORY_TARGET = 1.0;
-    public static final double DEFAULT_NET_UTILISATION_TARGET = 0.8;
-    public static final double DEFAULT_DISK_BUSY_TARGET = 0.8;
+    public static final double DEFAULT_NET_UTILISATION_TARGET = 1.0;
+    public static final double DEFAULT_DISK_BUSY_TARGET = 1.0;
     public static final double DEFAULT_LATENCY_P99_TARGET_MS = 1000;
 
     public PressureConfig {
@@ -53,8 +53,10 @@ public record PressureConfig(double pressureHigh, double pressureTarget, double 
     }
 
     /**
-     * pressureHigh 0.8, pressureTarget 0.8, smoothing 0.5; CPU and memory against 1.0; network utilisation and disk busy
-     * time against 0.8 (with pressureHigh 0.8, a link or disk busier than 0.64 sheds); latency p99 against 1000 ms.
+     * pressureHigh 0.8, pressureTarget 0.8, smoothing 0.5; CPU, memory, network utilisation and disk busy time against
+     * 1.0 (a link or disk busier than pressureHigh sheds exactly as a CPU busier than it does); latency p99 against
+     * 1000 ms. (A target of 0.8 for the disk, shedding above 0.64, lost to a fixed bucket on the simulator's I/O-bound
+     * server: it kept the disk well below the utilisation where goodput peaks.)
      */
     public static PressureConfig defaults() {
         return new PressureConfig(DEFAULT_PRESSURE_HIGH, DEFAULT_PRESSURE_TARGET, DEFAULT_SMOOTHING, DEFAULT_CPU_TARGET,

@@ -47,9 +47,9 @@ class PressureConfigTest {
         PressureConfig defaults = PressureConfig.defaults();
 
         assertThat(defaults.pressure(LoadSample.of(0, 0.6, 700))).isCloseTo(0.7, within(1e-12));
-        // an idle CPU in front of a saturated disk or link is full pressure: 0.95 / 0.8 clamps to 1
-        assertThat(defaults.pressure(new LoadSample(0, 0.1, 0.2, Double.NaN, 0.95, 10))).isEqualTo(1.0);
-        assertThat(defaults.pressure(new LoadSample(0, 0.1, 0.2, 0.4, Double.NaN, 10))).isCloseTo(0.5, within(1e-12));
+        // an idle CPU in front of a busy disk or link: the device's pressure, as the CPU's would be
+        assertThat(defaults.pressure(new LoadSample(0, 0.1, 0.2, Double.NaN, 0.95, 10))).isCloseTo(0.95, within(1e-12));
+        assertThat(defaults.pressure(new LoadSample(0, 0.1, 0.2, 0.4, Double.NaN, 10))).isCloseTo(0.4, within(1e-12));
         assertThat(defaults.pressureHigh()).isEqualTo(0.8);
         assertThat(defaults.pressureTarget()).isEqualTo(0.8);
     }

@@ -97,10 +97,10 @@ class SizingPolicyTest {
         LoadSignal ioBound = LoadSignal.of(new LoadSample(now, 0.1, 0.3, 0.05, 0.95, Double.NaN));
         SizingDecision decision = decide(100, demand(200, 100), ioBound);
 
-        // Then the disk's pressure (0.95 / 0.8, clamped to 1) sheds as a hot CPU would: 100 * 0.8 / 1 = 80
+        // Then the disk's pressure (0.95 / 1.0) sheds as a CPU at 0.95 would: 100 * 0.8 / 0.95 = 84.2
         assertThat(decision.reason()).isEqualTo(SizingReason.SHRINK_PRESSURE);
-        assertThat(decision.capacity()).isEqualTo(80);
-        assertThat(decision.pressure()).isEqualTo(1.0);
+        assertThat(decision.capacity()).isEqualTo(84);
+        assertThat(decision.pressure()).isCloseTo(0.95, within(1e-9));
     }
 
     @Test

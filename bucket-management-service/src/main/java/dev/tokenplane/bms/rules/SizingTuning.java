@@ -29,8 +29,8 @@ public final class SizingTuning {
      *
      * @param cpu            CPU utilisation, [0, 1] (default 1.0)
      * @param memory         memory utilisation, [0, 1] (default 1.0)
-     * @param netUtilisation network utilisation, [0, 1] (default 0.8)
-     * @param diskBusy       disk busy time, [0, 1] (default 0.8)
+     * @param netUtilisation network utilisation, [0, 1] (default 1.0)
+     * @param diskBusy       disk busy time, [0, 1] (default 1.0)
      * @param latencyP99Ms   latency p99 in ms, [0, 3600000] (default 1000)
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
