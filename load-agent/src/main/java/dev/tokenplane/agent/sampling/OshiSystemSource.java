@@ -109,10 +109,10 @@ public final class OshiSystemSource implements SystemSource {
         refreshDeviceLists(now);
         int cpus = Math.max(1, processor.getLogicalProcessorCount());
         Optional<CgroupV2.Limits> limits = cgroup.map(CgroupV2::read);
-        Optional<String> diskstats = readProcfs(PROC_DISKSTATS);
+        DiskReadings diskReadings = readDisks();
         return new SystemReading(now, readCpu(limits, cpus), readMemory(limits),
-                processor.getSystemLoadAverage(1)[0], cpus, readNetwork(), readDisks(diskstats), linkCapacity,
-                readDiskBusy(diskstats));
+                processor.getSystemLoadAverage(1)[0], cpus, readNetwork(), diskReadings.bytes(), linkCapacity,
+                diskReadings.busyMillis());
     }
 
     /** The capacity of each summed interface in bytes/s (for logs and tests); absent when unknown. */
@@ -172,39 +172,33 @@ public final class OshiSystemSource implements SystemSource {
         return counters;
     }
 
-    private Map<String, IoCounters> readDisks(Optional<String> diskstats) {
-        Map<String, IoCounters> counters = new HashMap<>();
-        Optional<Map<String, IoCounters>> all = diskstats.map(ProcfsCounters::diskstats);
-        for (HWDiskStore disk : disks) {
-            String name = shortName(disk.getName());
-            if (all.isPresent()) {
-                IoCounters pair = all.get().get(name);
-                if (pair != null) {
-                    counters.put(name, pair);
-                }
-            } else if (disk.updateAttributes()) {
-                counters.put(name, new IoCounters(disk.getReadBytes(), disk.getWriteBytes()));
-            }
-        }
-        return counters;
+    /** Byte counters and busy milliseconds of the selected disks, by disk name, from one read. */
+    private record DiskReadings(Map<String, IoCounters> bytes, Map<String, Long> busyMillis) {
     }
 
-    private Map<String, Long> readDiskBusy(Optional<String> diskstats) {
+    private DiskReadings readDisks() {
+        Map<String, IoCounters> bytes = new HashMap<>();
         Map<String, Long> busy = new HashMap<>();
-        Optional<Map<String, Long>> all = diskstats.map(ProcfsCounters::diskBusyMillis);
+        Optional<String> diskstats = readProcfs(PROC_DISKSTATS);
+        Optional<Map<String, IoCounters>> allBytes = diskstats.map(ProcfsCounters::diskstats);
+        Optional<Map<String, Long>> allBusy = diskstats.map(ProcfsCounters::diskBusyMillis);
         for (HWDiskStore disk : disks) {
             String name = shortName(disk.getName());
-            if (all.isPresent()) {
-                Long millis = all.get().get(name);
-                if (millis != null) {
-                    busy.put(name, millis);
-                }
-            } else {
-                // readDisks() has just updated the attributes of every disk
+            if (diskstats.isPresent()) {
+                putIfPresent(bytes, name, allBytes.get().get(name));
+                putIfPresent(busy, name, allBusy.get().get(name));
+            } else if (disk.updateAttributes()) {
+                bytes.put(name, new IoCounters(disk.getReadBytes(), disk.getWriteBytes()));
                 busy.put(name, disk.getTransferTime());
             }
         }
-        return busy;
+        return new DiskReadings(bytes, busy);
+    }
+
+    private static <T> void putIfPresent(Map<String, T> map, String key, T value) {
+        if (value != null) {
+            map.put(key, value);
+        }
     }
 
     /** The file's text on Linux; empty elsewhere (then OSHI's per-device update is used). */
