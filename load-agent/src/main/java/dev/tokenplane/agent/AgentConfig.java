@@ -38,6 +38,7 @@ import java.util.regex.PatternSyntaxException;
  * @param networkFilter       interfaces summed, by name
  * @param includeLoopback     whether loopback interfaces are summed
  * @param diskFilter          disks summed, by name
+ * @param netCapacityBitsPerSecond capacity of interfaces without a reported speed, bits/s; 0: none
  * @param bufferSize          unsent reports kept
  * @param backoff             backoff between failed rounds of sends
  * @param requestTimeoutMillis timeout of one request to the BMS or the scrape URL
@@ -47,8 +48,8 @@ import java.util.regex.PatternSyntaxException;
 public record AgentConfig(String serverId, List<String> bmsUrls, Optional<String> bmsToken, long intervalMillis,
                           String region, String pool, String host, int port, Optional<String> scrapeUrl,
                           String scrapeMetric, NameFilter networkFilter, boolean includeLoopback,
-                          NameFilter diskFilter, int bufferSize, BackoffPolicy backoff, long requestTimeoutMillis,
-                          String logLevel, Optional<Path> bmsCaFile) {
+                          NameFilter diskFilter, long netCapacityBitsPerSecond, int bufferSize, BackoffPolicy backoff,
+                          long requestTimeoutMillis, String logLevel, Optional<Path> bmsCaFile) {
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
     private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9._-]{1,64}");
@@ -76,8 +77,9 @@ public record AgentConfig(String serverId, List<String> bmsUrls, Optional<String
                 + (bmsToken.isPresent() ? "(set)" : "(none)") + ", intervalMillis=" + intervalMillis + ", region="
                 + region + ", pool=" + pool + ", host=" + host + ", port=" + port + ", scrapeUrl=" + scrapeUrl
                 + ", scrapeMetric=" + scrapeMetric + ", networkFilter=" + networkFilter + ", includeLoopback="
-                + includeLoopback + ", diskFilter=" + diskFilter + ", bufferSize=" + bufferSize + ", backoff="
-                + backoff + ", requestTimeoutMillis=" + requestTimeoutMillis + ", logLevel=" + logLevel + ", bmsCaFile="
+                + includeLoopback + ", diskFilter=" + diskFilter + ", netCapacityBitsPerSecond="
+                + netCapacityBitsPerSecond + ", bufferSize=" + bufferSize + ", backoff=" + backoff
+                + ", requestTimeoutMillis=" + requestTimeoutMillis + ", logLevel=" + logLevel + ", bmsCaFile="
                 + bmsCaFile + "]";
     }
 
@@ -118,6 +120,7 @@ public record AgentConfig(String serverId, List<String> bmsUrls, Optional<String
                 new NameFilter(regex(values, AgentSetting.NET_INCLUDE), regex(values, AgentSetting.NET_EXCLUDE)),
                 bool(values, AgentSetting.NET_LOOPBACK),
                 new NameFilter(Optional.empty(), regex(values, AgentSetting.DISK_EXCLUDE)),
+                integer(values, AgentSetting.NET_CAPACITY_BPS, 0, 10_000_000_000_000L),
                 (int) integer(values, AgentSetting.BUFFER_SIZE, 1, 100_000),
                 new BackoffPolicy(backoffBase, integer(values, AgentSetting.BACKOFF_MAX_MS, backoffBase, 3_600_000)),
                 integer(values, AgentSetting.REQUEST_TIMEOUT_MS, 100, 600_000),

@@ -29,6 +29,8 @@ public enum AgentSetting {
     NET_EXCLUDE("REGEX", "(veth|docker|br-|virbr|cni|flannel|cali|ifb).*",
             "Interfaces whose name matches this regex are left out (virtual ones that would count traffic twice)."),
     NET_LOOPBACK("BOOL", "false", "Whether loopback interfaces are summed, true or false."),
+    NET_CAPACITY_BPS("BITS", "0", "Link capacity in bits/s of interfaces whose speed the OS does not report (many "
+            + "virtual NICs), for netUtilisation, [0, 10000000000000]; 0: such interfaces add no netUtilisation."),
     DISK_EXCLUDE("REGEX", "(loop|ram|zram|dm-|md|sr|fd).*",
             "Disks whose name matches this regex are left out (virtual or stacked devices)."),
     BUFFER_SIZE("N", "300", "Unsent reports kept while the BMS is unreachable, [1, 100000]; the oldest is dropped."),

@@ -46,8 +46,9 @@ import java.util.concurrent.TimeUnit;
  *       ({@code BucketStore.drainDemandAll});</li>
  *   <li>reads their {@link SizingState}s ({@link SizingStates}, partitioned like the buckets) and takes one snapshot of
  *       the agents' reports ({@link LoadSignals});</li>
- *   <li>asks the pure {@link SizingPolicy} about each bucket, with the rule's adaptive settings and bounds; a bucket an
- *       operator's override pins is held (the policy still follows its demand, so it is warm when the pin goes);</li>
+ *   <li>asks the pure {@link SizingPolicy} about each bucket, with the rule's adaptive settings and bounds, and the
+ *       rule's own tuning over the member's policy ({@link RulePolicies}); a bucket an operator's override pins is
+ *       held (the policy still follows its demand, so it is warm when the pin goes);</li>
  *   <li>stores every bucket's new state (holds too), and resizes those the policy resized, each atomically through
  *       the store ({@code BucketStore.resize}: tokens kept, clamped), refill following capacity at the rule's ratio;</li>
  *   <li>records each resize: {@code bms_resizes_total{direction,rule}}, the bucket's bounded history (shown with
@@ -154,6 +155,7 @@ public final class SizingLoop implements SizingTask {
         private final RuleIndex rules;
         private final Map<String, SizingState> next = new HashMap<>();
         private final List<Planned> resized = new ArrayList<>();
+        private final RulePolicies policies = new RulePolicies(policy);
 
         Round(long now, RuleIndex rules) {
             this.now = now;
@@ -189,7 +191,7 @@ public final class SizingLoop implements SizingTask {
                     loads.forBucket(StoreKey.keyOf(key), transfer),
                     state == null ? SizingState.initial() : state,
                     override != null);
-            SizingDecision d = policy.decide(now, input);
+            SizingDecision d = policies.forRule(a).decide(now, input);
             next.put(key, d.state());
             if (d.resized()) {
                 resized.add(new Planned(key, rule.id(), d, Tokens.ratePerMilli(d.refillPerSecond())));
