@@ -10,11 +10,11 @@ import dev.tokenplane.bms.buckets.ResizeHistory;
 import dev.tokenplane.bms.cluster.HazelcastMember;
 import dev.tokenplane.bms.config.ConfigJournal;
 import dev.tokenplane.bms.config.ConfigKind;
-import dev.tokenplane.bms.config.ConfigWrite;
 import dev.tokenplane.bms.config.OverrideRegistry;
 import dev.tokenplane.bms.config.ReplicatedConfig;
 import dev.tokenplane.bms.config.RuleRegistry;
 import dev.tokenplane.bms.config.RulesFile;
+import dev.tokenplane.bms.config.RulesFileSource;
 import dev.tokenplane.bms.decide.DecisionService;
 import dev.tokenplane.bms.http.AgentRoutes;
 import dev.tokenplane.bms.http.ApiRouter;
@@ -57,6 +57,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -138,7 +139,7 @@ public final class BmsNode implements AutoCloseable {
         closeables.add(ruleConfig);
         closeables.add(overrideConfig);
         closeables.add(poolConfig);
-        RuleRegistry rules = new RuleRegistry(ruleConfig);
+        RuleRegistry rules = new RuleRegistry(ruleConfig, settings.rulesMode() == BmsSettings.RulesMode.SYNC);
         OverrideRegistry overrides = new OverrideRegistry(overrideConfig);
         AgentRegistry agents = new AgentRegistry(hazelcast, settings.agentStaleMs(), DIRECT);
         closeables.add(agents);
@@ -244,28 +245,25 @@ public final class BmsNode implements AutoCloseable {
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
+    /** Applies the rules file in its mode (and watches it in sync mode), or seeds the examples on a first start. */
     private void loadRules(RuleRegistry rules, InstantSource clock) throws Exception {
-        List<Rule> toLoad;
-        String source;
         if (settings.rulesFile().isPresent()) {
-            toLoad = RulesFile.load(settings.rulesFile().get(), Json.STRICT);
-            source = settings.rulesFile().get().toString();
-        } else if (rules.neverHadRules()) {
-            toLoad = RulesFile.examples(Json.STRICT);
-            source = "the bundled examples";
-        } else {
-            return;
-        }
-        int written = 0;
-        for (Rule r : toLoad) {
-            ConfigWrite w = rules.put(r, ReplicatedConfig.ANY_VERSION, true, clock.millis())
-                    .toCompletableFuture().get(30, TimeUnit.SECONDS);
-            if (w.changed()) {
-                rules.persist(w.record());
-                written++;
+            RulesFileSource source = new RulesFileSource(settings.rulesFile().get(), settings.rulesMode(), rules,
+                    Json.STRICT, clock);
+            source.start();
+            if (settings.rulesMode() == BmsSettings.RulesMode.SYNC) {
+                ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "bms-rules-file-" + settings.hazelcastPort());
+                    t.setDaemon(true);
+                    return t;
+                });
+                watch.scheduleWithFixedDelay(source::poll, RulesFileSource.POLL_INTERVAL_MS,
+                        RulesFileSource.POLL_INTERVAL_MS, TimeUnit.MILLISECONDS);
+                closeables.add(watch::shutdownNow);
             }
+        } else if (rules.neverHadRules()) {
+            RulesFileSource.seed(RulesFile.examples(Json.STRICT), "the bundled examples", rules, clock);
         }
-        LOG.info("Loaded {} rules from {} ({} changed)", toLoad.size(), source, written);
     }
 
     private void bindMetrics(BmsMetrics metrics, AgentRegistry agents, RuleRegistry rules, InstantSource clock) {

@@ -33,12 +33,26 @@ import java.util.regex.Pattern;
  * @param agentStaleMs      how long after its last report an agent counts as stale
  * @param shutdownDelayMs   how long readiness answers 503 before the HTTP server stops accepting
  * @param shutdownTimeoutMs how long a graceful shutdown waits for in-flight requests
+ * @param rulesMode         what the rules file is: a seed of missing rules, or the source of truth of its rules
+ * @param logLevel          the root log level
+ * @param logFormat         text lines or JSON lines on standard output
  */
 public record BmsSettings(int port, String host, Path dataDir, Optional<String> adminToken,
                           List<String> clusterMembers, int hazelcastPort, String hazelcastHost, String clusterName,
                           long sizingIntervalMs, Optional<Path> rulesFile, Optional<String> agentToken,
                           Optional<Path> apiKeysFile, int maxBodyBytes, long agentStaleMs, long shutdownDelayMs,
-                          long shutdownTimeoutMs) {
+                          long shutdownTimeoutMs, RulesMode rulesMode, String logLevel, LogFormat logFormat) {
+
+    /** How {@code BMS_RULES_FILE} is applied ({@code dev.tokenplane.bms.config.RulesFileSource}). */
+    public enum RulesMode {
+        /** At start, create the file's rules that the cluster never had (no record, no tombstone); nothing else. */
+        SEED,
+        /** The file owns its rules: applied at start and on every change, removed rules deleted, API writes refused. */
+        SYNC
+    }
+
+    /** The shape of log lines. */
+    public enum LogFormat { TEXT, JSON }
 
     /** One option: its environment variable, its flag, its default (null for none) and what it means. */
     public record Variable(String name, String defaultValue, String description, boolean secret) {
@@ -72,7 +86,13 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
             new Variable("BMS_SHUTDOWN_DELAY_MS", "0", "how long readiness answers 503 before the HTTP server stops "
                     + "accepting, so that load balancers stop sending first, 0..600000", false),
             new Variable("BMS_SHUTDOWN_TIMEOUT_MS", "10000", "how long a graceful shutdown waits for in-flight "
-                    + "requests, 0..600000", false));
+                    + "requests, 0..600000", false),
+            new Variable("BMS_RULES_MODE", "seed", "seed: create the rules file's rules the cluster never had, at "
+                    + "start; sync: the file owns its rules (re-read on change, removed rules deleted, API writes to "
+                    + "them refused with 409 managed_by_file)", false),
+            new Variable("BMS_LOG_LEVEL", "info", "root log level: error, warn, info, debug or trace", false),
+            new Variable("BMS_LOG_FORMAT", "text", "log lines on standard output: text or json (one JSON object "
+                    + "a line)", false));
 
     /** The names of every environment variable the BMS reads. */
     public static final List<String> ENVIRONMENT_VARIABLES = VARIABLES.stream().map(Variable::name).toList();
@@ -123,8 +143,11 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
         long stale = longIn(value, "BMS_AGENT_STALE_MS", 100, 86_400_000);
         long delay = longIn(value, "BMS_SHUTDOWN_DELAY_MS", 0, 600_000);
         long shutdown = longIn(value, "BMS_SHUTDOWN_TIMEOUT_MS", 0, 600_000);
+        RulesMode rulesMode = oneOf(value, "BMS_RULES_MODE", RulesMode.class);
+        String logLevel = oneOf(value, "BMS_LOG_LEVEL", LogLevel.class).name();
+        LogFormat logFormat = oneOf(value, "BMS_LOG_FORMAT", LogFormat.class);
         return new BmsSettings(port, host, dataDir, adminToken, members, hzPort, hzHost, clusterName, sizing,
-                rulesFile, agentToken, apiKeys, maxBody, stale, delay, shutdown);
+                rulesFile, agentToken, apiKeys, maxBody, stale, delay, shutdown, rulesMode, logLevel, logFormat);
     }
 
     public static Variable variable(String name) {
@@ -132,6 +155,20 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
                 .orElseThrow(() -> new IllegalArgumentException("no such variable " + name));
     }
 
+
+    private enum LogLevel { ERROR, WARN, INFO, DEBUG, TRACE }
+
+    /** A value of {@code type}, by its name in any case. */
+    private static <E extends Enum<E>> E oneOf(Function<String, String> value, String name, Class<E> type) {
+        String v = value.apply(name);
+        for (E e : type.getEnumConstants()) {
+            if (e.name().equalsIgnoreCase(v)) {
+                return e;
+            }
+        }
+        throw new InvalidSettingException(variable(name), "must be one of " + java.util.Arrays.stream(
+                type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT)).toList(), v);
+    }
 
     private static int intIn(Function<String, String> value, String name, int min, int max) {
         return (int) longIn(value, name, min, max);

@@ -82,6 +82,9 @@ public final class RuleRoutes implements ApiRoutes {
         switch (w.outcome()) {
             case NOT_FOUND:
                 return Future.failedFuture(ApiException.notFound("no rule '" + id + "'"));
+            case MANAGED:
+                return Future.failedFuture(ApiException.managedByFile("rule '" + id + "' is owned by the rules file "
+                        + "(BMS_RULES_MODE=sync): change it in the file"));
             case CONFLICT:
                 return Future.failedFuture(ApiException.conflict(w.record() == null || w.record().deleted()
                         ? "rule '" + id + "' does not exist, so If-Match cannot match"
