@@ -41,6 +41,7 @@ public final class ApiRouter {
                                 List<ApiRoutes> groups) {
         Router router = Router.router(vertx);
         ApiRouter api = new ApiRouter(router, auth, readiness, maxBodyBytes);
+        router.route().handler(RequestIds::handle);
         router.route().failureHandler(ErrorMapper::handleFailure);
         for (ApiRoutes g : groups) {
             g.mount(api);
