@@ -37,17 +37,19 @@ import java.util.regex.PatternSyntaxException;
  * @param backoff             backoff between failed rounds of sends
  * @param requestTimeoutMillis timeout of one request to the BMS or the scrape URL
  * @param logLevel            root log level
+ * @param jsonLogs            JSON log lines instead of text
  */
 public record AgentConfig(String serverId, List<String> bmsUrls, Optional<String> bmsToken, long intervalMillis,
                           String region, String pool, String host, int port, Optional<String> scrapeUrl,
                           String scrapeMetric, NameFilter networkFilter, boolean includeLoopback,
                           NameFilter diskFilter, int bufferSize, BackoffPolicy backoff, long requestTimeoutMillis,
-                          String logLevel) {
+                          String logLevel, boolean jsonLogs) {
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
     private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern METRIC = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*_(seconds|milliseconds)");
     private static final Pattern LEVEL = Pattern.compile("ERROR|WARN|INFO|DEBUG|TRACE");
+    private static final Pattern LOG_FORMAT = Pattern.compile("TEXT|JSON");
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:%_-]{1,253}");
     private static final Pattern TOKEN = Pattern.compile("[\\x21-\\x7e]{1,4096}");
 
@@ -70,7 +72,8 @@ public record AgentConfig(String serverId, List<String> bmsUrls, Optional<String
                 + region + ", pool=" + pool + ", host=" + host + ", port=" + port + ", scrapeUrl=" + scrapeUrl
                 + ", scrapeMetric=" + scrapeMetric + ", networkFilter=" + networkFilter + ", includeLoopback="
                 + includeLoopback + ", diskFilter=" + diskFilter + ", bufferSize=" + bufferSize + ", backoff="
-                + backoff + ", requestTimeoutMillis=" + requestTimeoutMillis + ", logLevel=" + logLevel + "]";
+                + backoff + ", requestTimeoutMillis=" + requestTimeoutMillis + ", logLevel=" + logLevel + ", jsonLogs=" + jsonLogs
+                + "]";
     }
 
     /**
@@ -114,7 +117,9 @@ public record AgentConfig(String serverId, List<String> bmsUrls, Optional<String
                 new BackoffPolicy(backoffBase, integer(values, AgentSetting.BACKOFF_MAX_MS, backoffBase, 3_600_000)),
                 integer(values, AgentSetting.REQUEST_TIMEOUT_MS, 100, 600_000),
                 matching(AgentSetting.LOG_LEVEL, values.get(AgentSetting.LOG_LEVEL).toUpperCase(Locale.ROOT), LEVEL,
-                        "one of ERROR, WARN, INFO, DEBUG, TRACE"));
+                        "one of ERROR, WARN, INFO, DEBUG, TRACE"),
+                matching(AgentSetting.LOG_FORMAT, values.get(AgentSetting.LOG_FORMAT).toUpperCase(Locale.ROOT),
+                        LOG_FORMAT, "TEXT or JSON").equals("JSON"));
     }
 
     /** A builder starting from the defaults, for tests and embedding. */
