@@ -3,6 +3,7 @@ package dev.tokenplane.bms;
 import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
 import dev.tokenplane.bms.agents.AgentRegistry;
 import dev.tokenplane.bms.agents.AgentState;
 import dev.tokenplane.bms.buckets.BucketDirectory;
@@ -29,10 +30,12 @@ import dev.tokenplane.bms.http.Readiness;
 import dev.tokenplane.bms.http.RuleRoutes;
 import dev.tokenplane.bms.leases.LeaseLedger;
 import dev.tokenplane.bms.metrics.BmsMetrics;
+import dev.tokenplane.bms.metrics.ProcessMetrics;
 import dev.tokenplane.bms.rules.Rule;
 import dev.tokenplane.bms.spi.BmsExtensions;
 import dev.tokenplane.bms.spi.BmsServices;
 import dev.tokenplane.bms.spi.SizingTask;
+import io.micrometer.core.instrument.binder.cache.HazelcastCacheMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -57,7 +60,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -252,14 +254,7 @@ public final class BmsNode implements AutoCloseable {
                     Json.STRICT, clock);
             source.start();
             if (settings.rulesMode() == BmsSettings.RulesMode.SYNC) {
-                ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor(r -> {
-                    Thread t = new Thread(r, "bms-rules-file-" + settings.hazelcastPort());
-                    t.setDaemon(true);
-                    return t;
-                });
-                watch.scheduleWithFixedDelay(source::poll, RulesFileSource.POLL_INTERVAL_MS,
-                        RulesFileSource.POLL_INTERVAL_MS, TimeUnit.MILLISECONDS);
-                closeables.add(watch::shutdownNow);
+                closeables.add(source.watch("bms-rules-file-" + settings.hazelcastPort()));
             }
         } else if (rules.neverHadRules()) {
             RulesFileSource.seed(RulesFile.examples(Json.STRICT), "the bundled examples", rules, clock);
@@ -267,7 +262,13 @@ public final class BmsNode implements AutoCloseable {
     }
 
     private void bindMetrics(BmsMetrics metrics, AgentRegistry agents, RuleRegistry rules, InstantSource clock) {
-        metrics.bucketCount(store.store()::size);
+        // Member-local figures: each member reports its own share, so the cluster's is the sum, and a scrape asks no
+        // other member.
+        IMap<Object, Object> buckets = hazelcast.getMap(StoreBinding.MAP);
+        metrics.bucketCount(() -> buckets.getLocalMapStats().getOwnedEntryCount());
+        HazelcastCacheMetrics.monitor(prometheus, buckets);
+        metrics.clusterMembers(() -> hazelcast.getCluster().getMembers().size());
+        closeables.add(ProcessMetrics.bind(prometheus));
         metrics.agentCounts(
                 () -> agents.all().stream().filter(a -> !agents.isStale(a, clock.millis())).count(),
                 () -> agents.all().stream().filter(a -> agents.isStale(a, clock.millis())).count());

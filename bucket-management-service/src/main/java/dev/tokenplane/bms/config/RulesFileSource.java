@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -94,18 +96,33 @@ public final class RulesFileSource {
         if (text.equals(applied)) {
             return false;
         }
+        List<Rule> wanted;
         try {
-            sync(RulesFile.parse(text, file.toString(), strict));
-            applied = text;
-            refused = null;
-            return true;
+            wanted = RulesFile.parse(text, file.toString(), strict);
         } catch (RuntimeException e) {
             refuse(text, e.getMessage());
             return false;
+        }
+        try {
+            sync(wanted);
+            applied = text;
+            refused = null;
+            return true;
         } catch (Exception e) {
             LOG.warn("Rules file {} not applied yet, trying again: {}", file, e.toString());
             return false;
         }
+    }
+
+    /** Sync mode: {@link #poll}s every {@link #POLL_INTERVAL_MS} on a thread of its own, until closed. */
+    public AutoCloseable watch(String threadName) {
+        ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, threadName);
+            t.setDaemon(true);
+            return t;
+        });
+        watcher.scheduleWithFixedDelay(this::poll, POLL_INTERVAL_MS, POLL_INTERVAL_MS, TimeUnit.MILLISECONDS);
+        return watcher::shutdownNow;
     }
 
     /**
