@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  * request (MDC key {@value #KEY}).
  *
  * <p>Handlers run on an event loop and continue asynchronously, so the MDC is set around each step that runs for the
- * request (the synchronous part of the handlers, the error answer, the access line), never left on the thread.
+ * request (the handlers that run at once, the error answer and its log line, the access line), never left on the
+ * thread. A line logged later in a continuation names the request only if it runs inside {@link #withMdc}.
  */
 public final class RequestIds {
     /** The header that carries the id, in and out. */

@@ -51,7 +51,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>stores every bucket's new state (holds too), and resizes those the policy resized, each atomically through
  *       the store ({@code BucketStore.resize}: tokens kept, clamped), refill following capacity at the rule's ratio;</li>
  *   <li>records each resize: {@code bms_resizes_total{direction,rule}}, the bucket's bounded history (shown with
- *       {@code lastResizedAt} by {@code GET /v1/buckets/{key}}) and a debug line from this class's logger.</li>
+ *       {@code lastResizedAt} by {@code GET /v1/buckets/{key}}) and a debug line from this class's logger;</li>
+ *   <li>publishes this member's per-rule figures ({@link SizingGauges}): buckets sized, resized away from the rule,
+ *       their capacity, the age of the last resize.</li>
  * </ol>
  * The policy holds on missing or stale data: no load report for a server bucket, or a report older than
  * {@code BMS_AGENT_STALE_MS}.

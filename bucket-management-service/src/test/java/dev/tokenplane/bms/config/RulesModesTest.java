@@ -122,4 +122,35 @@ class RulesModesTest {
                     .isEqualTo("managed_by_file");
         }
     }
+
+    @Test
+    void syncShouldHoldOnEveryMemberAndKeepADeleteMadeWhileAMemberWasDown() throws Exception {
+        try (TestCluster cluster = new TestCluster(2)) {
+            Path file = cluster.settings(0).dataDir().resolveSibling(
+                    cluster.settings(0).dataDir().getFileName() + "-shared-rules.yaml");
+            writeRules(file, "za=10", "zb=20");
+            for (int i = 0; i < 2; i++) {
+                cluster.settings(i).with("BMS_RULES_FILE", file.toString()).with("BMS_RULES_MODE", "sync");
+            }
+            cluster.start(0);
+            cluster.start(1);
+
+            // The member that did not write the rule refuses too (the owner of the entry decides)
+            assertThat(cluster.api(1).put("/v1/rules/za", rule("za", 99)).json().get("error").asText())
+                    .isEqualTo("managed_by_file");
+
+            // When one member is down and a rule leaves the file, the member still up deletes it
+            cluster.stop(0);
+            writeRules(file, "za=10");
+            Api up = cluster.api(1);
+            Await.until(() -> up.get("/v1/rules/zb").status() == 404);
+
+            // Then the member that comes back from its older disk does not bring the rule back
+            cluster.start(0);
+            for (int i = 0; i < 2; i++) {
+                assertThat(cluster.api(i).get("/v1/rules/zb").status()).isEqualTo(404);
+                assertThat(capacity(cluster.api(i), "za")).isEqualTo(10);
+            }
+        }
+    }
 }
