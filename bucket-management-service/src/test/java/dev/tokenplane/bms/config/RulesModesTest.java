@@ -38,6 +38,12 @@ class RulesModesTest {
         return api.get("/v1/rules/" + rule).json().get("capacity").asLong();
     }
 
+    /** A rules file next to (not in) the first member's data directory. */
+    private static Path rulesFile(TestCluster cluster) {
+        Path data = cluster.settings(0).dataDir();
+        return data.resolveSibling(data.getFileName() + "-rules.yaml");
+    }
+
     private static Map<String, Object> rule(String id, int capacity) {
         return Map.of("match", id + ":*", "capacity", capacity, "refillPerSecond", 1);
     }
@@ -45,8 +51,7 @@ class RulesModesTest {
     @Test
     void seedShouldCreateOnlyRulesTheClusterNeverHadAndKeepApiChangesAcrossARestart() throws Exception {
         try (TestCluster cluster = new TestCluster(1)) {
-            Path file = cluster.settings(0).dataDir().resolveSibling(
-                    cluster.settings(0).dataDir().getFileName() + "-rules.yaml");
+            Path file = rulesFile(cluster);
             writeRules(file, "sa=10", "sb=20");
             cluster.settings(0).with("BMS_RULES_FILE", file.toString()); // seed is the default mode
             cluster.start(0);
@@ -75,8 +80,7 @@ class RulesModesTest {
     @Test
     void syncShouldMakeTheFileTheTruthOfItsRulesWithoutARestartAndRefuseApiWritesToThem() throws Exception {
         try (TestCluster cluster = new TestCluster(1)) {
-            Path file = cluster.settings(0).dataDir().resolveSibling(
-                    cluster.settings(0).dataDir().getFileName() + "-rules.yaml");
+            Path file = rulesFile(cluster);
             writeRules(file, "ya=10", "yb=20", "yc=30");
             cluster.settings(0).with("BMS_RULES_FILE", file.toString()).with("BMS_RULES_MODE", "sync");
             cluster.start(0);
@@ -126,8 +130,7 @@ class RulesModesTest {
     @Test
     void syncShouldHoldOnEveryMemberAndKeepADeleteMadeWhileAMemberWasDown() throws Exception {
         try (TestCluster cluster = new TestCluster(2)) {
-            Path file = cluster.settings(0).dataDir().resolveSibling(
-                    cluster.settings(0).dataDir().getFileName() + "-shared-rules.yaml");
+            Path file = rulesFile(cluster);
             writeRules(file, "za=10", "zb=20");
             for (int i = 0; i < 2; i++) {
                 cluster.settings(i).with("BMS_RULES_FILE", file.toString()).with("BMS_RULES_MODE", "sync");
