@@ -92,6 +92,12 @@ public final class RuleRegistry {
         return config.write(id, null, version, false, nowMillis);
     }
 
+    /** Whether the rules file owns the rule {@code id} and the API may not write it (sync mode only). */
+    public boolean lockedByFile(String id) {
+        ConfigRecord r = config.live(id);
+        return fileOwnsItsRules && r != null && ConfigProcessors.managed(r.body());
+    }
+
     /** The live rules the rules file owns, id to version (this member's copy). */
     public Map<String, Long> ownedByFile() {
         Map<String, Long> owned = new TreeMap<>();

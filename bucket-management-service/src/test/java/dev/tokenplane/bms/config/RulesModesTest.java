@@ -87,7 +87,9 @@ class RulesModesTest {
             Api api = cluster.api(0);
             assertThat(capacity(api, "ya")).isEqualTo(10);
 
-            // The API refuses to write the file's rules, and leaves them as they are
+            // The API shows which rules the file owns, refuses to write them, and leaves them as they are
+            assertThat(api.get("/v1/rules/ya").json().get("managedBy").asText()).isEqualTo("file");
+            assertThat(api.get("/v1/rules").json().get("rules").findValuesAsText("managedBy")).hasSize(3);
             Api.Response put = api.put("/v1/rules/ya", rule("ya", 99));
             assertThat(put.status()).isEqualTo(409);
             assertThat(put.json().get("error").asText()).isEqualTo("managed_by_file");
@@ -96,6 +98,9 @@ class RulesModesTest {
             assertThat(capacity(api, "yb")).isEqualTo(20);
             // but rules of its own stay the API's
             assertThat(api.put("/v1/rules/y-api", rule("y-api", 7)).status()).isEqualTo(201);
+            assertThat(api.get("/v1/rules/y-api").json().has("managedBy")).isFalse();
+            String echoed = api.get("/v1/rules/ya").body(); // a GET sent back as is: refused for what it is
+            assertThat(api.put("/v1/rules/ya", echoed).json().get("error").asText()).isEqualTo("managed_by_file");
 
             // When the file changes, with no restart: one rule changed, one removed, one added
             writeRules(file, "ya=11", "yc=30", "yd=40");
