@@ -33,15 +33,24 @@ import java.util.regex.Pattern;
  * @param agentStaleMs      how long after its last report an agent counts as stale
  * @param shutdownDelayMs   how long readiness answers 503 before the HTTP server stops accepting
  * @param shutdownTimeoutMs how long a graceful shutdown waits for in-flight requests
+ * @param readToken         the bearer token of the read-only operator, if any
+ * @param agentTokensFile   a YAML or JSON list of named agent tokens bound to server id patterns, if any
+ * @param maxAgents         how many distinct agents (server ids) the cluster tracks at most
+ * @param auditRetention    how many audit records each member keeps
  * @param rulesMode         what the rules file is: a seed of missing rules, or the source of truth of its rules
  * @param logLevel          the root log level
  * @param logFormat         text lines or JSON lines on standard output
+ *
+ * <p>Secrets ({@link Variable#secret()}) come from their variable or from a file named by its {@code _FILE} variant
+ * ({@code BMS_ADMIN_TOKEN_FILE}); {@link BmsMain} refuses them as flags, which would show them in {@code ps}.
  */
 public record BmsSettings(int port, String host, Path dataDir, Optional<String> adminToken,
                           List<String> clusterMembers, int hazelcastPort, String hazelcastHost, String clusterName,
                           long sizingIntervalMs, Optional<Path> rulesFile, Optional<String> agentToken,
                           Optional<Path> apiKeysFile, int maxBodyBytes, long agentStaleMs, long shutdownDelayMs,
-                          long shutdownTimeoutMs, RulesMode rulesMode, String logLevel, LogFormat logFormat) {
+                          long shutdownTimeoutMs, Optional<String> readToken, Optional<Path> agentTokensFile,
+                          int maxAgents, int auditRetention, RulesMode rulesMode, String logLevel,
+                          LogFormat logFormat) {
 
     /** How {@code BMS_RULES_FILE} is applied ({@code dev.tokenplane.bms.config.RulesFileSource}). */
     public enum RulesMode {
@@ -87,6 +96,20 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
                     + "accepting, so that load balancers stop sending first, 0..600000", false),
             new Variable("BMS_SHUTDOWN_TIMEOUT_MS", "10000", "how long a graceful shutdown waits for in-flight "
                     + "requests, 0..600000", false),
+            new Variable("BMS_ADMIN_TOKEN_FILE", null, "file holding the admin token (instead of BMS_ADMIN_TOKEN)",
+                    false),
+            new Variable("BMS_AGENT_TOKEN_FILE", null, "file holding the agent token (instead of BMS_AGENT_TOKEN)",
+                    false),
+            new Variable("BMS_READ_TOKEN", null, "bearer token of the read-only operator (GET of rules, buckets, "
+                    + "agents, pools, audit), 16..512 visible ASCII characters; unset: no read-only credential", true),
+            new Variable("BMS_READ_TOKEN_FILE", null, "file holding the read-only token (instead of BMS_READ_TOKEN)",
+                    false),
+            new Variable("BMS_AGENT_TOKENS_FILE", null, "optional YAML/JSON list of named agent tokens, each bound to "
+                    + "server ids: [{name, token | tokenSha256, servers: 'web-*'}]", false),
+            new Variable("BMS_MAX_AGENTS", "10000", "most agents (server ids) the cluster tracks; a report from a "
+                    + "new server past it gets 503 too_many_agents, 1..1000000", false),
+            new Variable("BMS_AUDIT_RETENTION", "10000", "audit records kept (the oldest are pruned), "
+                    + "100..1000000", false),
             new Variable("BMS_RULES_MODE", "seed", "seed: create the rules file's rules the cluster never had, at "
                     + "start; sync: the file owns its rules (re-read on change, removed rules deleted, API writes to "
                     + "them refused with 409 managed_by_file)", false),
@@ -112,6 +135,7 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
 
     /**
      * Resolves every option from the flags given (keyed by variable name), then the environment, then the defaults.
+     * Embedding code and tests may pass secrets in {@code flags}; the command line may not ({@link BmsMain}).
      *
      * @throws InvalidSettingException naming the variable and the allowed values, for the first bad value
      */
@@ -126,7 +150,7 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
         int port = intIn(value, "BMS_PORT", 0, 65535);
         String host = nonEmpty(value, "BMS_HOST");
         Path dataDir = Path.of(nonEmpty(value, "BMS_DATA_DIR"));
-        Optional<String> adminToken = token(value, "BMS_ADMIN_TOKEN");
+        Optional<String> adminToken = secret(value, "BMS_ADMIN_TOKEN");
         List<String> members = members(value.apply("BMS_CLUSTER_MEMBERS"));
         int hzPort = intIn(value, "BMS_HAZELCAST_PORT", 1, 65535);
         String hzHost = nonEmpty(value, "BMS_HAZELCAST_HOST");
@@ -137,7 +161,11 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
         }
         long sizing = longIn(value, "BMS_SIZING_INTERVAL_MS", 10, 3_600_000);
         Optional<Path> rulesFile = readableFile(value, "BMS_RULES_FILE");
-        Optional<String> agentToken = token(value, "BMS_AGENT_TOKEN");
+        Optional<String> agentToken = secret(value, "BMS_AGENT_TOKEN");
+        Optional<String> readToken = secret(value, "BMS_READ_TOKEN");
+        Optional<Path> agentTokens = readableFile(value, "BMS_AGENT_TOKENS_FILE");
+        int maxAgents = intIn(value, "BMS_MAX_AGENTS", 1, 1_000_000);
+        int auditRetention = intIn(value, "BMS_AUDIT_RETENTION", 100, 1_000_000);
         Optional<Path> apiKeys = readableFile(value, "BMS_API_KEYS_FILE");
         int maxBody = intIn(value, "BMS_MAX_BODY_BYTES", 1024, 16 * 1024 * 1024);
         long stale = longIn(value, "BMS_AGENT_STALE_MS", 100, 86_400_000);
@@ -147,7 +175,8 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
         String logLevel = oneOf(value, "BMS_LOG_LEVEL", LogLevel.class).name();
         LogFormat logFormat = oneOf(value, "BMS_LOG_FORMAT", LogFormat.class);
         return new BmsSettings(port, host, dataDir, adminToken, members, hzPort, hzHost, clusterName, sizing,
-                rulesFile, agentToken, apiKeys, maxBody, stale, delay, shutdown, rulesMode, logLevel, logFormat);
+                rulesFile, agentToken, apiKeys, maxBody, stale, delay, shutdown, readToken, agentTokens, maxAgents,
+                auditRetention, rulesMode, logLevel, logFormat);
     }
 
     public static Variable variable(String name) {
@@ -205,6 +234,32 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
                     "must be 16..512 visible ASCII characters (no spaces), had " + v.length() + " characters", null);
         }
         return Optional.of(v);
+    }
+
+    /**
+     * A secret from its variable or from the file its {@code _FILE} variant names (trimmed), not both. Files let an
+     * orchestrator mount the secret (a Kubernetes Secret volume) instead of putting it in the environment.
+     */
+    private static Optional<String> secret(Function<String, String> value, String name) {
+        Optional<Path> file = readableFile(value, name + "_FILE");
+        Optional<String> direct = token(value, name);
+        if (file.isEmpty()) {
+            return direct;
+        }
+        if (direct.isPresent()) {
+            throw new InvalidSettingException(variable(name), "and " + name + "_FILE are both set: set one", null);
+        }
+        String token;
+        try {
+            token = Files.readString(file.get(), java.nio.charset.StandardCharsets.UTF_8).trim();
+        } catch (java.io.IOException e) {
+            throw new InvalidSettingException(variable(name + "_FILE"), "must name a readable file",
+                    file.get().toString());
+        }
+        if (token.isEmpty()) {
+            throw new InvalidSettingException(variable(name + "_FILE"), "names an empty file", file.get().toString());
+        }
+        return token(n -> token, name);
     }
 
     private static Optional<Path> readableFile(Function<String, String> value, String name) {
