@@ -262,6 +262,7 @@ public final class BmsNode implements AutoCloseable {
             source.start();
             if (settings.rulesMode() == BmsSettings.RulesMode.SYNC) {
                 closeables.add(source.watch("bms-rules-file-" + settings.hazelcastPort()));
+                source.bindTo(prometheus);
             }
         } else if (rules.neverHadRules()) {
             RulesFileSource.seed(RulesFile.examples(Json.STRICT), "the bundled examples", rules, clock);

@@ -3,6 +3,8 @@ package dev.tokenplane.bms.config;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tokenplane.bms.BmsSettings.RulesMode;
 import dev.tokenplane.bms.rules.Rule;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +52,7 @@ public final class RulesFileSource {
     private final InstantSource clock;
     /** The content last applied (sync), and the last one refused, logged once. */
     private String applied;
-    private String refused;
+    private volatile String refused;
 
     public RulesFileSource(Path file, RulesMode mode, RuleRegistry rules, ObjectMapper strict, InstantSource clock) {
         this.file = file;
@@ -94,6 +96,7 @@ public final class RulesFileSource {
             return false;
         }
         if (text.equals(applied)) {
+            refused = null; // back to what was applied
             return false;
         }
         List<Rule> wanted;
@@ -112,6 +115,19 @@ public final class RulesFileSource {
             LOG.warn("Rules file {} not applied yet, trying again: {}", file, e.toString());
             return false;
         }
+    }
+
+    /**
+     * Registers {@code bms_rules_file_refused}: 1 while the file's current content is refused (not valid or not
+     * readable) and the rules stay as last applied, else 0. For an alert: in sync mode a bad edit changes nothing.
+     */
+    public void bindTo(MeterRegistry registry) {
+        Gauge.builder("bms.rules.file.refused", this, s -> s.refusedNow() ? 1 : 0).strongReference(true)
+                .description("1 while the rules file's content is refused (sync mode), else 0").register(registry);
+    }
+
+    private boolean refusedNow() {
+        return refused != null;
     }
 
     /** Sync mode: {@link #poll}s every {@link #POLL_INTERVAL_MS} on a thread of its own, until closed. */

@@ -115,6 +115,10 @@ class RulesModesTest {
             Await.until(() -> logs.lines().stream().anyMatch(l -> l.contains("Rules file " + file + " not applied")));
             assertThat(capacity(api, "ya")).isEqualTo(11);
             assertThat(capacity(api, "yd")).isEqualTo(40);
+            assertThat(api.getAnonymous("/metrics").body()).contains("\nbms_rules_file_refused 1.0");
+            // and a good file again clears it
+            writeRules(file, "ya=11", "yc=30", "yd=40");
+            Await.until(() -> api.getAnonymous("/metrics").body().contains("\nbms_rules_file_refused 0.0"));
 
             // When the member is down, rules leave the file, and it starts again on its data directory
             cluster.stop(0);

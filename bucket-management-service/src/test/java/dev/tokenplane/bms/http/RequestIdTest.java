@@ -72,4 +72,23 @@ class RequestIdTest {
             access.setLevel(before);
         }
     }
+
+    @Test
+    void shouldPutTheIdOnTheAuditLineOfAnAdminWrite() throws Exception {
+        Api api = SharedBms.get().api;
+        Logger audit = (Logger) LoggerFactory.getLogger(dev.tokenplane.bms.audit.AuditLog.LOGGER);
+        ListAppender<ILoggingEvent> captured = new ListAppender<>();
+        captured.start();
+        audit.addAppender(captured);
+        try {
+            Api.Response r = api.send("PUT", "/v1/rules/rid-audited", Map.of("match", "rid-audited:*", "capacity", 1,
+                    "refillPerSecond", 1), true, "X-Request-Id", "audit-rid-7");
+            assertThat(r.status()).isEqualTo(201);
+
+            dev.tokenplane.bms.support.Await.until(() -> captured.list.stream()
+                    .anyMatch(e -> "audit-rid-7".equals(e.getMDCPropertyMap().get("requestId"))));
+        } finally {
+            audit.detachAppender(captured);
+        }
+    }
 }
