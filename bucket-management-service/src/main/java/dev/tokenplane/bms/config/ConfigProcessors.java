@@ -17,11 +17,13 @@ final class ConfigProcessors {
     static final long ANY_VERSION = -1;
     /** {@link Write#expectedVersion} for {@code If-Match: *}: the entry must exist. */
     static final long EXISTS = -2;
+    /** {@link Write#expectedVersion} for a create that must not replace: the entry must not be live. */
+    static final long ABSENT = -3;
     /**
      * {@link Write#expectedVersion} for "the key never held a record, not even a tombstone" (seeding from a rules file
      * must not bring back what an operator deleted).
      */
-    static final long NEVER_WRITTEN = -3;
+    static final long NEVER_WRITTEN = -4;
     /** The field of a body that marks it as owned by the rules file ({@code BMS_RULES_MODE=sync}). */
     static final String MANAGED_BY = "managedBy";
 
@@ -50,7 +52,8 @@ final class ConfigProcessors {
                 return ConfigCodec.write(new ConfigWrite(ConfigWrite.Outcome.NOT_FOUND, current));
             }
             if ((expectedVersion >= 0 && (!live || current.version() != expectedVersion))
-                    || (expectedVersion == EXISTS && !live) || (expectedVersion == NEVER_WRITTEN && current != null)) {
+                    || (expectedVersion == EXISTS && !live) || (expectedVersion == ABSENT && live)
+                    || (expectedVersion == NEVER_WRITTEN && current != null)) {
                 return ConfigCodec.write(new ConfigWrite(ConfigWrite.Outcome.CONFLICT, current));
             }
             if (skipIfUnchanged && live && current.body().equals(body)) {

@@ -113,6 +113,8 @@ public final class ReplicatedConfig implements AutoCloseable {
     public static final long ANY_VERSION = ConfigProcessors.ANY_VERSION;
     /** {@link ConfigProcessors#EXISTS}. */
     public static final long EXISTS = ConfigProcessors.EXISTS;
+    /** {@link ConfigProcessors#ABSENT}. */
+    public static final long ABSENT = ConfigProcessors.ABSENT;
     /** {@link ConfigProcessors#NEVER_WRITTEN}. */
     public static final long NEVER_WRITTEN = ConfigProcessors.NEVER_WRITTEN;
 

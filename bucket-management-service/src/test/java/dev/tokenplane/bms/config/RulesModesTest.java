@@ -96,6 +96,14 @@ class RulesModesTest {
             assertThat(api.delete("/v1/rules/yb").json().get("error").asText()).isEqualTo("managed_by_file");
             assertThat(capacity(api, "ya")).isEqualTo(10);
             assertThat(capacity(api, "yb")).isEqualTo(20);
+            // nor through a rule set: it answers 409 managed_by_file and keeps nothing of the set
+            Api.Response set = api.put("/v1/rules", Map.of("rules", java.util.List.of(
+                    Map.of("id", "y-new", "match", "y-new:*", "capacity", 1, "refillPerSecond", 1),
+                    Map.of("id", "ya", "match", "ya:*", "capacity", 98, "refillPerSecond", 1))));
+            assertThat(set.status()).as("%s", set).isEqualTo(409);
+            assertThat(set.json().get("error").asText()).isEqualTo("managed_by_file");
+            assertThat(api.get("/v1/rules/y-new").status()).isEqualTo(404);
+            assertThat(capacity(api, "ya")).isEqualTo(10);
             // but rules of its own stay the API's
             assertThat(api.put("/v1/rules/y-api", rule("y-api", 7)).status()).isEqualTo(201);
             assertThat(api.get("/v1/rules/y-api").json().has("managedBy")).isFalse();
