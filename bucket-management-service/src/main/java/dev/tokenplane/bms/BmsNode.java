@@ -3,6 +3,7 @@ package dev.tokenplane.bms;
 import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
 import dev.tokenplane.bms.agents.AgentRegistry;
 import dev.tokenplane.bms.audit.AuditJournal;
 import dev.tokenplane.bms.audit.AuditLog;
@@ -12,11 +13,11 @@ import dev.tokenplane.bms.buckets.ResizeHistory;
 import dev.tokenplane.bms.cluster.HazelcastMember;
 import dev.tokenplane.bms.config.ConfigJournal;
 import dev.tokenplane.bms.config.ConfigKind;
-import dev.tokenplane.bms.config.ConfigWrite;
 import dev.tokenplane.bms.config.OverrideRegistry;
 import dev.tokenplane.bms.config.ReplicatedConfig;
 import dev.tokenplane.bms.config.RuleRegistry;
 import dev.tokenplane.bms.config.RulesFile;
+import dev.tokenplane.bms.config.RulesFileSource;
 import dev.tokenplane.bms.decide.DecisionService;
 import dev.tokenplane.bms.http.AgentRoutes;
 import dev.tokenplane.bms.http.ApiRouter;
@@ -39,12 +40,14 @@ import dev.tokenplane.bms.http.RuleRoutes;
 import dev.tokenplane.bms.leases.LeaseLedger;
 import dev.tokenplane.bms.metrics.BmsMetrics;
 import dev.tokenplane.bms.metrics.BucketBudgetMeters;
+import dev.tokenplane.bms.metrics.ProcessMetrics;
 import dev.tokenplane.bms.rules.Rule;
 import dev.tokenplane.bms.spi.BmsExtensions;
 import dev.tokenplane.bms.spi.BmsServices;
 import dev.tokenplane.bms.spi.SizingTask;
 import dev.tokenplane.bms.stats.ClusterStats;
 import dev.tokenplane.bms.stats.DecisionStats;
+import io.micrometer.core.instrument.binder.cache.HazelcastCacheMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -160,7 +163,7 @@ public final class BmsNode implements AutoCloseable {
         closeables.add(ruleConfig);
         closeables.add(overrideConfig);
         closeables.add(poolConfig);
-        RuleRegistry rules = new RuleRegistry(ruleConfig);
+        RuleRegistry rules = new RuleRegistry(ruleConfig, settings.rulesMode() == BmsSettings.RulesMode.SYNC);
         this.rules = rules;
         OverrideRegistry overrides = new OverrideRegistry(overrideConfig);
         AgentRegistry agents = new AgentRegistry(hazelcast, settings.agentStaleMs(), DIRECT);
@@ -286,32 +289,29 @@ public final class BmsNode implements AutoCloseable {
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
+    /** Applies the rules file in its mode (and watches it in sync mode), or seeds the examples on a first start. */
     private void loadRules(RuleRegistry rules, InstantSource clock) throws Exception {
-        List<Rule> toLoad;
-        String source;
         if (settings.rulesFile().isPresent()) {
-            toLoad = RulesFile.load(settings.rulesFile().get(), Json.STRICT);
-            source = settings.rulesFile().get().toString();
-        } else if (rules.neverHadRules()) {
-            toLoad = RulesFile.examples(Json.STRICT);
-            source = "the bundled examples";
-        } else {
-            return;
-        }
-        int written = 0;
-        for (Rule r : toLoad) {
-            ConfigWrite w = rules.put(r, ReplicatedConfig.ANY_VERSION, true, clock.millis())
-                    .toCompletableFuture().get(30, TimeUnit.SECONDS);
-            if (w.changed()) {
-                rules.persist(w.record());
-                written++;
+            RulesFileSource source = new RulesFileSource(settings.rulesFile().get(), settings.rulesMode(), rules,
+                    Json.STRICT, clock);
+            source.start();
+            if (settings.rulesMode() == BmsSettings.RulesMode.SYNC) {
+                closeables.add(source.watch("bms-rules-file-" + settings.hazelcastPort()));
+                source.bindTo(prometheus);
             }
+        } else if (rules.neverHadRules()) {
+            RulesFileSource.seed(RulesFile.examples(Json.STRICT), "the bundled examples", rules, clock);
         }
-        LOG.info("Loaded {} rules from {} ({} changed)", toLoad.size(), source, written);
     }
 
     private void bindMetrics(BmsMetrics metrics, AgentRegistry agents, RuleRegistry rules, InstantSource clock) {
-        metrics.bucketCount(store.store()::size);
+        // Member-local figures: each member reports its own share, so the cluster's is the sum, and a scrape asks no
+        // other member.
+        IMap<Object, Object> buckets = hazelcast.getMap(StoreBinding.MAP);
+        metrics.bucketCount(() -> buckets.getLocalMapStats().getOwnedEntryCount());
+        HazelcastCacheMetrics.monitor(prometheus, buckets);
+        metrics.clusterMembers(() -> hazelcast.getCluster().getMembers().size());
+        closeables.add(ProcessMetrics.bind(prometheus));
         metrics.agentCounts(
                 () -> agents.all().stream().filter(a -> !agents.isStale(a, clock.millis())).count(),
                 () -> agents.all().stream().filter(a -> agents.isStale(a, clock.millis())).count());

@@ -45,6 +45,9 @@ import java.util.regex.Pattern;
  *                          ({@link BudgetSizing#fromHeap})
  * @param httpIdleTimeoutMs an HTTP connection with nothing read or written this long is closed
  * @param tls               the PEM certificate chain and private key of the HTTPS listener; empty for plain HTTP
+ * @param rulesMode         what the rules file is: a seed of missing rules, or the source of truth of its rules
+ * @param logLevel          the root log level
+ * @param logFormat         text lines or JSON lines on standard output
  *
  * <p>Secrets ({@link Variable#secret()}) come from their variable or from a file named by its {@code _FILE} variant
  * ({@code BMS_ADMIN_TOKEN_FILE}); {@link BmsMain} refuses them as flags, which would show them in {@code ps}.
@@ -56,11 +59,22 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
                           Optional<Path> apiKeysFile, int maxBodyBytes, long agentStaleMs, long shutdownDelayMs,
                           long shutdownTimeoutMs, Optional<String> readToken, Optional<Path> agentTokensFile,
                           int maxAgents, int auditRetention, long maxBuckets, long httpIdleTimeoutMs,
-                          Optional<Tls> tls) {
+                          Optional<Tls> tls, RulesMode rulesMode, String logLevel, LogFormat logFormat) {
 
     /** The HTTPS listener's PEM files: the certificate chain (server first) and its private key. */
     public record Tls(Path certFile, Path keyFile) {
     }
+
+    /** How {@code BMS_RULES_FILE} is applied ({@code dev.tokenplane.bms.config.RulesFileSource}). */
+    public enum RulesMode {
+        /** At start, create the file's rules that the cluster never had (no record, no tombstone); nothing else. */
+        SEED,
+        /** The file owns its rules: applied at start and on every change, removed rules deleted, API writes refused. */
+        SYNC
+    }
+
+    /** The shape of log lines. */
+    public enum LogFormat { TEXT, JSON }
 
     /** How a member finds the others ({@code BMS_DISCOVERY}). */
     public enum Discovery {
@@ -129,7 +143,13 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
             new Variable("BMS_TLS_CERT_FILE", null, "PEM certificate chain (server certificate first); with "
                     + "BMS_TLS_KEY_FILE the HTTP API is served over HTTPS only", false),
             new Variable("BMS_TLS_KEY_FILE", null, "PEM private key of BMS_TLS_CERT_FILE (unencrypted PKCS#8 or "
-                    + "PKCS#1 RSA)", false));
+                    + "PKCS#1 RSA)", false),
+            new Variable("BMS_RULES_MODE", "seed", "seed: create the rules file's rules the cluster never had, at "
+                    + "start; sync: the file owns its rules (re-read on change, removed rules deleted, API writes to "
+                    + "them refused with 409 managed_by_file)", false),
+            new Variable("BMS_LOG_LEVEL", "info", "root log level: error, warn, info, debug or trace", false),
+            new Variable("BMS_LOG_FORMAT", "text", "log lines on standard output: text or json (one JSON object "
+                    + "a line)", false));
 
     /** The names of every environment variable the BMS reads. */
     public static final List<String> ENVIRONMENT_VARIABLES = VARIABLES.stream().map(Variable::name).toList();
@@ -193,9 +213,12 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
                 ? BudgetSizing.fromHeap(Runtime.getRuntime().maxMemory())
                 : longIn(value, "BMS_MAX_BUCKETS", 1, 1_000_000_000L);
         long idleTimeout = longIn(value, "BMS_HTTP_IDLE_TIMEOUT_MS", 1_000, 3_600_000);
+        RulesMode rulesMode = oneOf(value, "BMS_RULES_MODE", RulesMode.class);
+        String logLevel = oneOf(value, "BMS_LOG_LEVEL", LogLevel.class).name();
+        LogFormat logFormat = oneOf(value, "BMS_LOG_FORMAT", LogFormat.class);
         return new BmsSettings(port, host, dataDir, adminToken, members, hzPort, hzHost, clusterName, discovery,
                 serviceDns, sizing, rulesFile, agentToken, apiKeys, maxBody, stale, delay, shutdown, readToken,
-                agentTokens, maxAgents, auditRetention, maxBuckets, idleTimeout, tls);
+                agentTokens, maxAgents, auditRetention, maxBuckets, idleTimeout, tls, rulesMode, logLevel, logFormat);
     }
 
     public static Variable variable(String name) {
@@ -203,6 +226,20 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
                 .orElseThrow(() -> new IllegalArgumentException("no such variable " + name));
     }
 
+
+    private enum LogLevel { ERROR, WARN, INFO, DEBUG, TRACE }
+
+    /** A value of {@code type}, by its name in any case. */
+    private static <E extends Enum<E>> E oneOf(Function<String, String> value, String name, Class<E> type) {
+        String v = value.apply(name);
+        for (E e : type.getEnumConstants()) {
+            if (e.name().equalsIgnoreCase(v)) {
+                return e;
+            }
+        }
+        throw new InvalidSettingException(variable(name), "must be one of " + java.util.Arrays.stream(
+                type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT)).toList(), v);
+    }
 
     private static int intIn(Function<String, String> value, String name, int min, int max) {
         return (int) longIn(value, name, min, max);

@@ -44,17 +44,19 @@ import java.util.regex.PatternSyntaxException;
  * @param requestTimeoutMillis timeout of one request to the BMS or the scrape URL
  * @param logLevel            root log level
  * @param bmsCaFile           PEM certificate authorities trusted for https:// BMS URLs; empty for the JVM's
+ * @param jsonLogs            JSON log lines instead of text
  */
 public record AgentConfig(String serverId, List<String> bmsUrls, Optional<String> bmsToken, long intervalMillis,
                           String region, String pool, String host, int port, Optional<String> scrapeUrl,
                           String scrapeMetric, NameFilter networkFilter, boolean includeLoopback,
                           NameFilter diskFilter, long netCapacityBitsPerSecond, int bufferSize, BackoffPolicy backoff,
-                          long requestTimeoutMillis, String logLevel, Optional<Path> bmsCaFile) {
+                          long requestTimeoutMillis, String logLevel, Optional<Path> bmsCaFile, boolean jsonLogs) {
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
     private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern METRIC = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*_(seconds|milliseconds)");
     private static final Pattern LEVEL = Pattern.compile("ERROR|WARN|INFO|DEBUG|TRACE");
+    private static final Pattern LOG_FORMAT = Pattern.compile("TEXT|JSON");
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:%_-]{1,253}");
     private static final Pattern TOKEN = Pattern.compile("[\\x21-\\x7e]{1,4096}");
 
@@ -80,7 +82,7 @@ public record AgentConfig(String serverId, List<String> bmsUrls, Optional<String
                 + includeLoopback + ", diskFilter=" + diskFilter + ", netCapacityBitsPerSecond="
                 + netCapacityBitsPerSecond + ", bufferSize=" + bufferSize + ", backoff=" + backoff
                 + ", requestTimeoutMillis=" + requestTimeoutMillis + ", logLevel=" + logLevel + ", bmsCaFile="
-                + bmsCaFile + "]";
+                + bmsCaFile + ", jsonLogs=" + jsonLogs + "]";
     }
 
     /**
@@ -127,7 +129,9 @@ public record AgentConfig(String serverId, List<String> bmsUrls, Optional<String
                 matching(AgentSetting.LOG_LEVEL, values.get(AgentSetting.LOG_LEVEL).toUpperCase(Locale.ROOT), LEVEL,
                         "one of ERROR, WARN, INFO, DEBUG, TRACE"),
                 Optional.ofNullable(values.get(AgentSetting.BMS_CA_FILE))
-                        .map(f -> caFile(AgentSetting.BMS_CA_FILE, f)));
+                        .map(f -> caFile(AgentSetting.BMS_CA_FILE, f)),
+                matching(AgentSetting.LOG_FORMAT, values.get(AgentSetting.LOG_FORMAT).toUpperCase(Locale.ROOT),
+                        LOG_FORMAT, "TEXT or JSON").equals("JSON"));
     }
 
     /** A readable PEM file with at least one certificate. */

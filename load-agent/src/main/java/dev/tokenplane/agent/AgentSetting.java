@@ -37,7 +37,8 @@ public enum AgentSetting {
     BACKOFF_BASE_MS("MS", "500", "First backoff ceiling in ms, [1, 600000]."),
     BACKOFF_MAX_MS("MS", "30000", "Backoff cap in ms, [AGENT_BACKOFF_BASE_MS, 3600000]."),
     REQUEST_TIMEOUT_MS("MS", "5000", "Timeout of one report or scrape request in ms, [100, 600000]."),
-    LOG_LEVEL("LEVEL", "INFO", "Log level on stderr: ERROR, WARN, INFO, DEBUG or TRACE.");
+    LOG_LEVEL("LEVEL", "INFO", "Log level on stderr: ERROR, WARN, INFO, DEBUG or TRACE."),
+    LOG_FORMAT("FORMAT", "TEXT", "Log lines on stderr: TEXT, or JSON (one object a line, ISO-8601 time).");
 
     private final String paramLabel;
     private final String defaultValue;

@@ -39,6 +39,12 @@ public final class ErrorMapper {
         }
     }
 
+    /** An error as sent: the contract's {@code error} and {@code message}, and the request's id. */
+    @JsonPropertyOrder({"error", "message", "requestId"})
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    record ErrorBody(String error, String message, String requestId) {
+    }
+
     /** An error of one batch item: {@code {"key", "error", "message"}}. */
     @JsonPropertyOrder({"key", "error", "message"})
     public record ItemError(String key, String error, String message) {
@@ -78,12 +84,13 @@ public final class ErrorMapper {
 
     /** Answers {@code ctx} with the error for {@code failure}. */
     public static void respond(RoutingContext ctx, Throwable failure) {
-        send(ctx, classify(failure, -1));
+        RequestIds.withMdc(ctx, () -> send(ctx, classify(failure, -1)));
     }
 
     /** The router's failure handler: failures of handlers and of Vert.x itself (body too large, bad paths). */
     public static void handleFailure(RoutingContext ctx) {
-        send(ctx, classify(ctx.failure(), ctx.failure() == null ? ctx.statusCode() : -1));
+        RequestIds.withMdc(ctx, () -> send(ctx, classify(ctx.failure(), ctx.failure() == null ? ctx.statusCode()
+                : -1)));
     }
 
     /**
@@ -91,10 +98,11 @@ public final class ErrorMapper {
      * decode, a body over the limit).
      */
     public static void handleStatus(RoutingContext ctx, int status) {
-        Throwable failure = ctx.failure();
-        ApiError e = failure == null || failure instanceof HttpException ? byStatus(status, failure)
-                : classify(failure, status);
-        send(ctx, e);
+        RequestIds.withMdc(ctx, () -> {
+            Throwable failure = ctx.failure();
+            send(ctx, failure == null || failure instanceof HttpException ? byStatus(status, failure)
+                    : classify(failure, status));
+        });
     }
 
     /** Sends {@code error}, unless the response has already started. */
@@ -110,7 +118,7 @@ public final class ErrorMapper {
         }
         ctx.response().setStatusCode(error.status())
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .end(Json.write(error));
+                .end(Json.write(new ErrorBody(error.error(), error.message(), RequestIds.of(ctx))));
     }
 
     /** The error of one batch item. */

@@ -1,5 +1,6 @@
 package dev.tokenplane.bms.rules;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.tokenplane.store.Algorithm;
 import dev.tokenplane.store.Tokens;
 
@@ -9,9 +10,11 @@ import static dev.tokenplane.bms.rules.InvalidInputException.check;
 
 /**
  * The body of {@code PUT /v1/rules/{ruleId}} (and an entry of a rules file): every field optional at the JSON level, so
- * that a missing field is reported by name here rather than as a mapping error. {@code id}, {@code version} and
- * {@code updatedAt} may be echoed back from a {@code GET}; the version is not a precondition (use {@code If-Match}).
+ * that a missing field is reported by name here rather than as a mapping error. {@code id}, {@code version},
+ * {@code updatedAt} and {@code managedBy} may be echoed back from a {@code GET} (and are ignored); the version is not a
+ * precondition (use {@code If-Match}).
  */
+@JsonIgnoreProperties({"managedBy"})
 public record RuleInput(String id, String match, Long capacity, Double refillPerSecond, Long minCapacity,
                         Long maxCapacity, Algorithm algorithm, Long idleTtlSeconds, Long maxBuckets, Boolean shadow,
                         AdaptiveInput adaptive, TransferInput transfer, Long version, Long updatedAt) {

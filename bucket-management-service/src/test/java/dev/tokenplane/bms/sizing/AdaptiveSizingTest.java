@@ -121,6 +121,11 @@ class AdaptiveSizingTest {
             assertThat(Observed.times(grown)).isSorted();
             assertThat(logs.lines()).filteredOn(l -> l.contains("resized bucket '" + key + " [rule sz-grow]'"))
                     .hasSize(steps.size()).last().asString().contains("-> 40 tokens, 40.000 tokens/s: grow_demand");
+            // and /metrics shows it per rule: one bucket, resized away from the rule's 10, at 40 tokens, lately
+            assertThat(observed.sizing("buckets", "sz-grow")).isEqualTo(1);
+            assertThat(observed.sizing("buckets_resized", "sz-grow")).isEqualTo(1);
+            assertThat(observed.sizing("capacity_tokens", "sz-grow")).isEqualTo(40);
+            assertThat(observed.sizing("last_resize_age_seconds", "sz-grow")).isBetween(0.0, 60.0);
         }
     }
 
