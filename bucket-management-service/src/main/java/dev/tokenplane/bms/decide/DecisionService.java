@@ -28,6 +28,8 @@ import java.util.function.Supplier;
  *
  * <ul>
  *   <li>{@link AcquireResult.Unsatisfiable} is a 400 {@code validation} naming the limit.</li>
+ *   <li>{@link AcquireResult.Refused} (no bucket, and the owner's bucket budget is spent) is a
+ *       {@link BucketBudgetExhaustedException}; in a batch, that item fails alone.</li>
  *   <li>A shadow rule decides and counts ({@code shadow_denied}) but always grants.</li>
  *   <li>A denied bucket that may borrow asks the {@link Borrower} once, and retries once if it got tokens.</li>
  *   <li>A batch is one {@link BucketStore#acquireAll} call (the store makes one call per owning member).</li>
@@ -116,7 +118,10 @@ public final class DecisionService {
         return BucketBinding.of(entry, overrides.active(key, clock.millis()), entry.storeKey(key, clientId));
     }
 
-    /** One decision. Fails with {@link NoRuleException} or {@link InvalidInputException}. */
+    /**
+     * One decision. Fails with {@link NoRuleException}, {@link InvalidInputException} or
+     * {@link BucketBudgetExhaustedException}.
+     */
     public CompletionStage<Decision> acquire(Request request, String clientId) {
         return acquire(request, clientId, null);
     }
@@ -157,7 +162,8 @@ public final class DecisionService {
             Request r = requests.get(i);
             try {
                 bindings[i] = bind(r.key(), clientId, tier);
-                commands.add(new AcquireCommand(bindings[i].storeKey(), bindings[i].spec(), r.tokens(), r.maxWaitMs()));
+                commands.add(new AcquireCommand(bindings[i].storeKey(), bindings[i].spec(), r.tokens(),
+                        r.maxWaitMs()));
                 positions.add(i);
             } catch (RuntimeException e) {
                 items[i] = new Failed(r.key(), e);
@@ -232,6 +238,10 @@ public final class DecisionService {
         if (r instanceof AcquireResult.Unsatisfiable u && !shadow) {
             metrics.decision(BmsMetrics.Outcome.REJECTED, rule.id());
             throw new InvalidInputException(unsatisfiable(request, u));
+        }
+        if (r instanceof AcquireResult.Refused && !shadow) {
+            metrics.decision(BmsMetrics.Outcome.REJECTED, rule.id());
+            throw new BucketBudgetExhaustedException();
         }
         if (shadow) {
             boolean wouldDeny = !r.granted();

@@ -32,10 +32,10 @@ class RuleIndexTest {
     void shouldServeATiersRuleOnlyToThatTierAndPreferItOverTheSamePattern() {
         Rule everyone = rule("api", "api:{client}:*");
         Rule gold = rule("gold", "api:{client}:*");
-        gold = new Rule(gold.id(), gold.match(), 100, 100, 100, 100, Algorithm.TOKEN_BUCKET, 600, false, null, null,
-                1, 0, "gold");
-        Rule literalGold = new Rule("z-literal-gold", "fixed", 1, 1, 1, 1, Algorithm.TOKEN_BUCKET, 0, false, null,
+        gold = new Rule(gold.id(), gold.match(), 100, 100, 100, 100, Algorithm.TOKEN_BUCKET, 600, null, false, null,
                 null, 1, 0, "gold");
+        Rule literalGold = new Rule("z-literal-gold", "fixed", 1, 1, 1, 1, Algorithm.TOKEN_BUCKET, 0, null, false,
+                null, null, 1, 0, "gold");
         RuleIndex index = RuleIndex.of(List.of(everyone, gold, literalGold, rule("fixed-all", "fixed")));
 
         assertThat(index.match("api:acme:x", "acme", "gold").rule().id()).isEqualTo("gold");
