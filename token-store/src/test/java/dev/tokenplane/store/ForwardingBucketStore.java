@@ -53,6 +53,17 @@ public abstract class ForwardingBucketStore implements BucketStore {
     }
 
     @Override
+    public CompletionStage<Optional<BucketState>> resize(String key, long capacity, long ratePerMilli,
+                                                         long generation) {
+        return delegate.resize(key, capacity, ratePerMilli, generation);
+    }
+
+    @Override
+    public CompletionStage<Optional<BucketState>> reconfigure(String key, BucketSpec spec) {
+        return delegate.reconfigure(key, spec);
+    }
+
+    @Override
     public CompletionStage<Optional<DemandSample>> drainDemand(String key) {
         return delegate.drainDemand(key);
     }

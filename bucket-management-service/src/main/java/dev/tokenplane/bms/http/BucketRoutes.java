@@ -145,7 +145,7 @@ public final class BucketRoutes implements ApiRoutes {
         long now = clock.millis();
         BucketOverride override = Replies.body(ctx, OverrideInput.class).toOverride(key, now);
         Future<ConfigWrite> write = Replies.onContext(overrides.put(override, now)).compose(w -> persisted(ctx, w))
-                .compose(w -> applied(key, override.capacity(), Tokens.ratePerMilli(override.refillPerSecond()), w));
+                .compose(w -> applied(key, ConfigCodec.override(w.record()), w)); // the stored version
         Replies.then(ctx, write, w -> Replies.json(ctx, w.outcome() == ConfigWrite.Outcome.CREATED ? 201 : 200,
                 ConfigCodec.override(w.record())));
     }
@@ -157,19 +157,25 @@ public final class BucketRoutes implements ApiRoutes {
             if (w.outcome() == ConfigWrite.Outcome.NOT_FOUND) {
                 return Future.failedFuture(ApiException.notFound("no override for bucket '" + key + "'"));
             }
-            RuleIndex.Entry rule = rules.index().match(key, null);
-            return rule == null ? persisted(ctx, w) : persisted(ctx, w).compose(p -> applied(key, rule.spec().capacity(),
-                    rule.spec().ratePerMilli(), p));
+            return persisted(ctx, w).compose(p -> applied(key, null, p));
         });
         Replies.then(ctx, write, w -> Replies.noContent(ctx));
     }
 
     /**
-     * Gives an existing bucket its new capacity and refill at once, so that reads agree with the override from the
-     * moment it is acknowledged (the next decision would reset it anyway: the override changed its generation).
+     * Gives an existing bucket the spec of its rule under {@code override} (null: none) at once, generation included,
+     * so that reads agree with the override from the moment it is acknowledged (the next decision would reset it
+     * anyway) and a sizing resize computed before it is refused by the store. A key no rule matches without a client
+     * only gets the override's size (its next decision brings the generation).
      */
-    private Future<ConfigWrite> applied(String key, long capacity, long ratePerMilli, ConfigWrite w) {
-        return Replies.onContext(Completions.on(store.resize(key, capacity, ratePerMilli), callbacks)).map(r -> w);
+    private Future<ConfigWrite> applied(String key, BucketOverride override, ConfigWrite w) {
+        RuleIndex.Entry rule = rules.index().match(key, null);
+        if (rule == null) {
+            return override == null ? Future.succeededFuture(w) : Replies.onContext(Completions.on(store.resize(key,
+                    override.capacity(), Tokens.ratePerMilli(override.refillPerSecond())), callbacks)).map(r -> w);
+        }
+        return Replies.onContext(Completions.on(store.reconfigure(key, rule.specWith(override)), callbacks))
+                .map(r -> w);
     }
 
     private Future<ConfigWrite> persisted(RoutingContext ctx, ConfigWrite w) {
