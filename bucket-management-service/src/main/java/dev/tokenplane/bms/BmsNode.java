@@ -8,6 +8,7 @@ import dev.tokenplane.bms.audit.AuditJournal;
 import dev.tokenplane.bms.audit.AuditLog;
 import dev.tokenplane.bms.buckets.BucketDirectory;
 import dev.tokenplane.bms.buckets.ResizeHistory;
+import dev.tokenplane.bms.cluster.Deadline;
 import dev.tokenplane.bms.cluster.HazelcastMember;
 import dev.tokenplane.bms.config.ConfigJournal;
 import dev.tokenplane.bms.config.ConfigKind;
@@ -16,7 +17,9 @@ import dev.tokenplane.bms.config.OverrideRegistry;
 import dev.tokenplane.bms.config.ReplicatedConfig;
 import dev.tokenplane.bms.config.RuleRegistry;
 import dev.tokenplane.bms.config.RulesFile;
+import dev.tokenplane.bms.decide.DeadlineBucketStore;
 import dev.tokenplane.bms.decide.DecisionService;
+import dev.tokenplane.store.BucketStore;
 import dev.tokenplane.bms.http.AgentRoutes;
 import dev.tokenplane.bms.http.ApiRouter;
 import dev.tokenplane.bms.http.ApiRoutes;
@@ -154,13 +157,16 @@ public final class BmsNode implements AutoCloseable {
                 overrides, agents, history, metrics, clock, DIRECT, poolConfig);
         bindMetrics(metrics, agents, rules, clock);
 
-        DecisionService decisions = new DecisionService(store.store(), rules, overrides,
+        // the request path waits for the store at most BMS_REQUEST_TIMEOUT_MS; sizing and transfers keep their own
+        Deadline deadline = new Deadline(settings.requestTimeoutMs());
+        BucketStore requests = new DeadlineBucketStore(store.store(), deadline);
+        DecisionService decisions = new DecisionService(requests, rules, overrides,
                 extensions.borrower().apply(services), metrics, clock, DIRECT);
         List<ApiRoutes> groups = new ArrayList<>(List.of(
                 new RuleRoutes(vertx, rules, metrics, clock),
                 new DecisionRoutes(decisions, metrics),
-                new LeaseRoutes(decisions, new LeaseLedger(hazelcast, clock, DIRECT), store.store(), metrics),
-                new BucketRoutes(vertx, store.store(), store.directory(), rules, overrides, history, clock, DIRECT),
+                new LeaseRoutes(decisions, new LeaseLedger(hazelcast, clock, DIRECT, deadline), requests, metrics),
+                new BucketRoutes(vertx, requests, store.directory(), rules, overrides, history, clock, DIRECT),
                 new AgentRoutes(agents, clock, settings.maxAgents()),
                 new AuditRoutes(vertx, audit),
                 new OpsRoutes(vertx, readiness, () -> hazelcast.getCluster().getMembers().size(), prometheus)));

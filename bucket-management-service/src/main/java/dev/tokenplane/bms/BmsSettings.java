@@ -37,6 +37,7 @@ import java.util.regex.Pattern;
  * @param agentTokensFile   a YAML or JSON list of named agent tokens bound to server id patterns, if any
  * @param maxAgents         how many distinct agents (server ids) the cluster tracks at most
  * @param auditRetention    how many audit records each member keeps
+ * @param requestTimeoutMs  the deadline of every store call on the request path; past it, 503 {@code unavailable}
  *
  * <p>Secrets ({@link Variable#secret()}) come from their variable or from a file named by its {@code _FILE} variant
  * ({@code BMS_ADMIN_TOKEN_FILE}); {@link BmsMain} refuses them as flags, which would show them in {@code ps}.
@@ -46,7 +47,7 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
                           long sizingIntervalMs, Optional<Path> rulesFile, Optional<String> agentToken,
                           Optional<Path> apiKeysFile, int maxBodyBytes, long agentStaleMs, long shutdownDelayMs,
                           long shutdownTimeoutMs, Optional<String> readToken, Optional<Path> agentTokensFile,
-                          int maxAgents, int auditRetention) {
+                          int maxAgents, int auditRetention, long requestTimeoutMs) {
 
     /** One option: its environment variable, its flag, its default (null for none) and what it means. */
     public record Variable(String name, String defaultValue, String description, boolean secret) {
@@ -94,7 +95,9 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
             new Variable("BMS_MAX_AGENTS", "10000", "most agents (server ids) the cluster tracks; a report from a "
                     + "new server past it gets 503 too_many_agents, 1..1000000", false),
             new Variable("BMS_AUDIT_RETENTION", "10000", "audit records kept (the oldest are pruned), "
-                    + "100..1000000", false));
+                    + "100..1000000", false),
+            new Variable("BMS_REQUEST_TIMEOUT_MS", "2000", "deadline of each store call of a request (decisions, "
+                    + "leases, releases, bucket reads); past it the answer is 503 unavailable, 100..60000", false));
 
     /** The names of every environment variable the BMS reads. */
     public static final List<String> ENVIRONMENT_VARIABLES = VARIABLES.stream().map(Variable::name).toList();
@@ -150,9 +153,10 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
         long stale = longIn(value, "BMS_AGENT_STALE_MS", 100, 86_400_000);
         long delay = longIn(value, "BMS_SHUTDOWN_DELAY_MS", 0, 600_000);
         long shutdown = longIn(value, "BMS_SHUTDOWN_TIMEOUT_MS", 0, 600_000);
+        long requestTimeout = longIn(value, "BMS_REQUEST_TIMEOUT_MS", 100, 60_000);
         return new BmsSettings(port, host, dataDir, adminToken, members, hzPort, hzHost, clusterName, sizing,
                 rulesFile, agentToken, apiKeys, maxBody, stale, delay, shutdown, readToken, agentTokens, maxAgents,
-                auditRetention);
+                auditRetention, requestTimeout);
     }
 
     public static Variable variable(String name) {

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.tokenplane.bms.cluster.Deadline;
 import dev.tokenplane.bms.decide.NoRuleException;
 import dev.tokenplane.bms.rules.InvalidInputException;
 import io.vertx.core.http.HttpHeaders;
@@ -27,6 +28,8 @@ import java.util.concurrent.CompletionException;
 public final class ErrorMapper {
     private static final Logger LOG = LoggerFactory.getLogger(ErrorMapper.class);
     private static final int MAX_MESSAGE = 300;
+    /** What a 503 tells the caller to wait: another member, or this one once ready, may answer by then. */
+    static final String RETRY_AFTER_SECONDS = "1";
 
     /** An error body, with its status (not serialised). */
     @JsonPropertyOrder({"error", "message"})
@@ -52,6 +55,9 @@ public final class ErrorMapper {
         }
         if (t instanceof NoRuleException e) {
             return new ApiError(404, "no_rule", e.getMessage());
+        }
+        if (t instanceof Deadline.Exceeded e) {
+            return new ApiError(503, "unavailable", e.getMessage());
         }
         if (t instanceof JacksonException e) {
             return json(e);
@@ -94,6 +100,9 @@ public final class ErrorMapper {
         }
         if (error.status() == 401) {
             ctx.response().putHeader("WWW-Authenticate", "Bearer");
+        }
+        if (error.status() == 503) {
+            ctx.response().putHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
         }
         ctx.response().setStatusCode(error.status())
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
