@@ -119,6 +119,7 @@ public final class BmsNode implements AutoCloseable {
                 .withMetrics(new MicrometerMetricsFactory(prometheus))
                 .build();
         this.journal = ConfigJournal.open(settings.dataDir());
+        readiness.faults(journal::failure); // a journal that cannot write takes the member out of readiness
         Auth auth = new Auth(Secrets.bearers(settings, adminToken.token()), apiKeys);
         this.background = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "bms-disk-" + settings.hazelcastPort());

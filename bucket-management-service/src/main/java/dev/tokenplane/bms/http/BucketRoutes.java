@@ -180,6 +180,6 @@ public final class BucketRoutes implements ApiRoutes {
 
     private Future<ConfigWrite> persisted(RoutingContext ctx, ConfigWrite w) {
         AuditTrail.versions(ctx, w);
-        return Replies.persisted(vertx, w, overrides::persist);
+        return Replies.persisted(vertx, w, overrides::durable);
     }
 }

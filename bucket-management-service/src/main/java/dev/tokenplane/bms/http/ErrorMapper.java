@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.tokenplane.bms.cluster.Deadline;
+import dev.tokenplane.bms.config.ReplicatedConfig;
 import dev.tokenplane.bms.decide.NoRuleException;
 import dev.tokenplane.bms.rules.InvalidInputException;
 import io.vertx.core.http.HttpHeaders;
@@ -58,6 +59,9 @@ public final class ErrorMapper {
         }
         if (t instanceof Deadline.Exceeded e) {
             return new ApiError(503, "unavailable", e.getMessage());
+        }
+        if (t instanceof ReplicatedConfig.NotDurableException e) {
+            return new ApiError(503, "unavailable", truncate(e.getMessage()));
         }
         if (t instanceof JacksonException e) {
             return json(e);
