@@ -14,8 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The Hazelcast configuration of an embedded BMS member: tcp-ip join only (multicast and auto-detection off), bound
- * to {@code BMS_HAZELCAST_HOST} (loopback by default), on {@code BMS_HAZELCAST_PORT} without auto-increment, in the
+ * The Hazelcast configuration of an embedded BMS member: tcp-ip join or Kubernetes DNS discovery (multicast and
+ * auto-detection off), bound to {@code BMS_HAZELCAST_HOST} (loopback by default), on {@code BMS_HAZELCAST_PORT} without auto-increment, in the
  * cluster named {@code BMS_CLUSTER_NAME}. Hazelcast's own shutdown hook is off: the BMS shuts the member down itself,
  * after the HTTP server has drained.
  */
@@ -63,14 +63,7 @@ public final class HazelcastMember {
             config.setProperty("hazelcast.socket.bind.any", "false");
             network.getInterfaces().setEnabled(true).addInterface(host);
         }
-        JoinConfig join = network.getJoin();
-        join.getMulticastConfig().setEnabled(false);
-        join.getAutoDetectionConfig().setEnabled(false);
-        List<String> members = new ArrayList<>(settings.clusterMembers());
-        if (members.isEmpty()) {
-            members.add((bindAll ? "127.0.0.1" : host) + ":" + settings.hazelcastPort());
-        }
-        join.getTcpIpConfig().setEnabled(true).setMembers(members);
+        join(network.getJoin(), settings);
 
         for (ConfigKind kind : ConfigKind.values()) {
             config.addMapConfig(new MapConfig(kind.mapName()).setBackupCount(1));
@@ -81,5 +74,29 @@ public final class HazelcastMember {
                 .setMaxIdleSeconds(HISTORY_MAX_IDLE_SECONDS));
         config.addMapConfig(SizingStates.mapConfig());
         return config;
+    }
+
+    /**
+     * The join of {@code BMS_DISCOVERY}: static is tcp-ip to {@code BMS_CLUSTER_MEMBERS} (this member alone when
+     * empty); kubernetes is Hazelcast's built-in Kubernetes discovery in DNS mode, which reads the A records of the
+     * headless Service {@code BMS_KUBERNETES_SERVICE_DNS} (published before the pods are ready) and needs no access to
+     * the Kubernetes API. Either way multicast and auto-detection stay off.
+     */
+    static void join(JoinConfig join, BmsSettings settings) {
+        join.getMulticastConfig().setEnabled(false);
+        join.getAutoDetectionConfig().setEnabled(false);
+        if (settings.discovery() == BmsSettings.Discovery.KUBERNETES) {
+            join.getTcpIpConfig().setEnabled(false);
+            join.getKubernetesConfig().setEnabled(true)
+                    .setProperty("service-dns", settings.kubernetesServiceDns().orElseThrow())
+                    .setProperty("service-port", Integer.toString(settings.hazelcastPort()));
+            return;
+        }
+        List<String> members = new ArrayList<>(settings.clusterMembers());
+        if (members.isEmpty()) {
+            String host = settings.hazelcastHost();
+            members.add(("0.0.0.0".equals(host) ? "127.0.0.1" : host) + ":" + settings.hazelcastPort());
+        }
+        join.getTcpIpConfig().setEnabled(true).setMembers(members);
     }
 }
