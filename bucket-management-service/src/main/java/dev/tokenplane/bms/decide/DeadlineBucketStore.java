@@ -6,11 +6,9 @@ import dev.tokenplane.store.AcquireResult;
 import dev.tokenplane.store.BucketSpec;
 import dev.tokenplane.store.BucketState;
 import dev.tokenplane.store.BucketStore;
-import dev.tokenplane.store.DemandSample;
+import dev.tokenplane.store.ForwardingBucketStore;
 
-import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
@@ -20,12 +18,11 @@ import java.util.concurrent.CompletionStage;
  * {@code BMS_REQUEST_TIMEOUT_MS} and a 503, never a minute. Resizes, reconfigurations, drains, removals and sweeps
  * pass through unchanged: they are not on a caller's path, or follow a write that is already acknowledged.
  */
-public final class DeadlineBucketStore implements BucketStore {
-    private final BucketStore delegate;
+public final class DeadlineBucketStore extends ForwardingBucketStore {
     private final Deadline deadline;
 
     public DeadlineBucketStore(BucketStore delegate, Deadline deadline) {
-        this.delegate = delegate;
+        super(delegate);
         this.deadline = deadline;
     }
 
@@ -52,52 +49,6 @@ public final class DeadlineBucketStore implements BucketStore {
     @Override
     public CompletionStage<Long> credit(String key, long nanotokens, long transferId) {
         return deadline.on(delegate.credit(key, nanotokens, transferId));
-    }
-
-    @Override
-    public CompletionStage<Optional<BucketState>> resize(String key, long capacity, long ratePerMilli) {
-        return delegate.resize(key, capacity, ratePerMilli);
-    }
-
-    @Override
-    public CompletionStage<Optional<BucketState>> resize(String key, long capacity, long ratePerMilli,
-                                                         long generation) {
-        return delegate.resize(key, capacity, ratePerMilli, generation);
-    }
-
-    @Override
-    public CompletionStage<Optional<BucketState>> reconfigure(String key, BucketSpec spec) {
-        return delegate.reconfigure(key, spec);
-    }
-
-    @Override
-    public CompletionStage<Optional<DemandSample>> drainDemand(String key) {
-        return delegate.drainDemand(key);
-    }
-
-    @Override
-    public CompletionStage<Map<String, DemandSample>> drainDemandAll(Collection<String> keys) {
-        return delegate.drainDemandAll(keys);
-    }
-
-    @Override
-    public CompletionStage<Boolean> remove(String key) {
-        return delegate.remove(key);
-    }
-
-    @Override
-    public int evictIdle() {
-        return delegate.evictIdle();
-    }
-
-    @Override
-    public Collection<String> ownedKeys() {
-        return delegate.ownedKeys();
-    }
-
-    @Override
-    public long size() {
-        return delegate.size();
     }
 
     /** The wrapped store belongs to the member: closing this view leaves it open. */

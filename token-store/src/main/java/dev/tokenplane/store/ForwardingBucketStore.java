@@ -7,8 +7,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
- * A {@link BucketStore} that passes every call on to another: the base of test decorators, which override only the
- * calls they count or break.
+ * A {@link BucketStore} that passes every call on to another: the base of decorators, which override only the calls
+ * they change (the BMS's request deadlines; in tests, the calls they count or break).
  */
 public abstract class ForwardingBucketStore implements BucketStore {
     protected final BucketStore delegate;
