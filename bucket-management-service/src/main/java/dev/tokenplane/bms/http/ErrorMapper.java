@@ -105,8 +105,8 @@ public final class ErrorMapper {
         if (error.status() == 401) {
             ctx.response().putHeader("WWW-Authenticate", "Bearer");
         }
-        if (error.status() == 503) {
-            ctx.response().putHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
+        if (error.status() == 503 && !ctx.response().headers().contains(HttpHeaders.RETRY_AFTER)) {
+            ctx.response().putHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS); // unless the route said longer
         }
         ctx.response().setStatusCode(error.status())
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
