@@ -26,6 +26,8 @@ import java.util.concurrent.Executor;
  *
  * <ul>
  *   <li>{@link AcquireResult.Unsatisfiable} is a 400 {@code validation} naming the limit.</li>
+ *   <li>{@link AcquireResult.Refused} (no bucket, and the owner's bucket budget is spent) is a
+ *       {@link BucketBudgetExhaustedException}; in a batch, that item fails alone.</li>
  *   <li>A shadow rule decides and counts ({@code shadow_denied}) but always grants.</li>
  *   <li>A denied bucket that may borrow asks the {@link Borrower} once, and retries once if it got tokens.</li>
  *   <li>A batch is one {@link BucketStore#acquireAll} call (the store makes one call per owning member).</li>
@@ -91,7 +93,10 @@ public final class DecisionService {
         return BucketBinding.of(entry, overrides.active(key, clock.millis()));
     }
 
-    /** One decision. Fails with {@link NoRuleException} or {@link InvalidInputException}. */
+    /**
+     * One decision. Fails with {@link NoRuleException}, {@link InvalidInputException} or
+     * {@link BucketBudgetExhaustedException}.
+     */
     public CompletionStage<Decision> acquire(Request request, String clientId) {
         BucketBinding binding;
         try {
@@ -183,6 +188,10 @@ public final class DecisionService {
         if (r instanceof AcquireResult.Unsatisfiable u && !shadow) {
             metrics.decision(BmsMetrics.Outcome.REJECTED, rule.id());
             throw new InvalidInputException(unsatisfiable(request, u));
+        }
+        if (r instanceof AcquireResult.Refused && !shadow) {
+            metrics.decision(BmsMetrics.Outcome.REJECTED, rule.id());
+            throw new BucketBudgetExhaustedException();
         }
         if (shadow) {
             boolean wouldDeny = !r.granted();

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.tokenplane.bms.cluster.Deadline;
 import dev.tokenplane.bms.config.ReplicatedConfig;
+import dev.tokenplane.bms.decide.BucketBudgetExhaustedException;
 import dev.tokenplane.bms.decide.NoRuleException;
 import dev.tokenplane.bms.rules.InvalidInputException;
 import io.vertx.core.http.HttpHeaders;
@@ -30,11 +31,16 @@ public final class ErrorMapper {
     private static final Logger LOG = LoggerFactory.getLogger(ErrorMapper.class);
     private static final int MAX_MESSAGE = 300;
     /** What a 503 tells the caller to wait: another member, or this one once ready, may answer by then. */
-    static final String RETRY_AFTER_SECONDS = "1";
+    static final long RETRY_AFTER_SECONDS = 1;
 
     /** An error body, with its status (not serialised). */
     @JsonPropertyOrder({"error", "message"})
-    public record ApiError(@com.fasterxml.jackson.annotation.JsonIgnore int status, String error, String message) {
+    public record ApiError(@com.fasterxml.jackson.annotation.JsonIgnore int status, String error, String message,
+                           @com.fasterxml.jackson.annotation.JsonIgnore long retryAfterSeconds) {
+        /** An error without a {@code Retry-After}. */
+        public ApiError(int status, String error, String message) {
+            this(status, error, message, 0);
+        }
     }
 
     /** An error of one batch item: {@code {"key", "error", "message"}}. */
@@ -58,10 +64,14 @@ public final class ErrorMapper {
             return new ApiError(404, "no_rule", e.getMessage());
         }
         if (t instanceof Deadline.Exceeded e) {
-            return new ApiError(503, "unavailable", e.getMessage());
+            return new ApiError(503, "unavailable", e.getMessage(), RETRY_AFTER_SECONDS);
         }
         if (t instanceof ReplicatedConfig.NotDurableException e) {
-            return new ApiError(503, "unavailable", truncate(e.getMessage()));
+            return new ApiError(503, "unavailable", truncate(e.getMessage()), RETRY_AFTER_SECONDS);
+        }
+        if (t instanceof BucketBudgetExhaustedException e) {
+            return new ApiError(503, "bucket_budget_exhausted", e.getMessage(),
+                    BucketBudgetExhaustedException.RETRY_AFTER_SECONDS);
         }
         if (t instanceof JacksonException e) {
             return json(e);
@@ -105,8 +115,11 @@ public final class ErrorMapper {
         if (error.status() == 401) {
             ctx.response().putHeader("WWW-Authenticate", "Bearer");
         }
-        if (error.status() == 503 && !ctx.response().headers().contains(HttpHeaders.RETRY_AFTER)) {
-            ctx.response().putHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS); // unless the route said longer
+        if (error.retryAfterSeconds() > 0) {
+            ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(error.retryAfterSeconds()));
+        } else if (error.status() == 503 && !ctx.response().headers().contains(HttpHeaders.RETRY_AFTER)) {
+            // any other 503 (not ready), unless the route said longer
+            ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(RETRY_AFTER_SECONDS));
         }
         ctx.response().setStatusCode(error.status())
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
