@@ -10,6 +10,7 @@ import dev.tokenplane.bms.audit.AuditLog;
 import dev.tokenplane.bms.budget.BucketBudget;
 import dev.tokenplane.bms.buckets.BucketDirectory;
 import dev.tokenplane.bms.buckets.ResizeHistory;
+import dev.tokenplane.bms.cluster.Deadline;
 import dev.tokenplane.bms.cluster.HazelcastMember;
 import dev.tokenplane.bms.config.ConfigJournal;
 import dev.tokenplane.bms.config.ConfigKind;
@@ -18,7 +19,9 @@ import dev.tokenplane.bms.config.ReplicatedConfig;
 import dev.tokenplane.bms.config.RuleRegistry;
 import dev.tokenplane.bms.config.RulesFile;
 import dev.tokenplane.bms.config.RulesFileSource;
+import dev.tokenplane.bms.decide.DeadlineBucketStore;
 import dev.tokenplane.bms.decide.DecisionService;
+import dev.tokenplane.store.BucketStore;
 import dev.tokenplane.bms.http.AgentRoutes;
 import dev.tokenplane.bms.http.ApiRouter;
 import dev.tokenplane.bms.http.ApiRoutes;
@@ -132,6 +135,7 @@ public final class BmsNode implements AutoCloseable {
                 .withMetrics(new MicrometerMetricsFactory(prometheus))
                 .build();
         this.journal = ConfigJournal.open(settings.dataDir());
+        readiness.faults(journal::failure); // a journal that cannot write takes the member out of readiness
         Auth auth = new Auth(Secrets.bearers(settings, adminToken.token()), apiKeys);
         this.background = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "bms-disk-" + settings.hazelcastPort());
@@ -177,14 +181,17 @@ public final class BmsNode implements AutoCloseable {
         budgetMeters.bindTo(prometheus);
         budgetTimer = BudgetBinding.startRecount(vertx, budget, store.ownedCount());
 
+        // the request path waits for the store at most BMS_REQUEST_TIMEOUT_MS; sizing and transfers keep their own
+        Deadline deadline = new Deadline(settings.requestTimeoutMs());
+        BucketStore requests = new DeadlineBucketStore(store.store(), deadline);
         ClusterStats stats = new ClusterStats(hazelcast, new DecisionStats(), clock);
-        DecisionService decisions = new DecisionService(store.store(), rules, overrides,
+        DecisionService decisions = new DecisionService(requests, rules, overrides,
                 extensions.borrower().apply(services), metrics, clock, DIRECT, stats.local());
         List<ApiRoutes> groups = new ArrayList<>(List.of(
                 new RuleRoutes(vertx, rules, metrics, clock),
                 new DecisionRoutes(decisions, metrics),
-                new LeaseRoutes(decisions, new LeaseLedger(hazelcast, clock, DIRECT), store.store(), metrics),
-                new BucketRoutes(vertx, store.store(), store.directory(), rules, overrides, history, clock, DIRECT),
+                new LeaseRoutes(decisions, new LeaseLedger(hazelcast, clock, DIRECT, deadline), requests, metrics),
+                new BucketRoutes(vertx, requests, store.directory(), rules, overrides, history, clock, DIRECT),
                 new AgentRoutes(agents, clock, settings.maxAgents()),
                 new AuditRoutes(vertx, audit),
                 new OpsRoutes(vertx, readiness, () -> hazelcast.getCluster().getMembers().size(), prometheus),

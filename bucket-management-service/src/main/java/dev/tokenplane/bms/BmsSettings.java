@@ -48,6 +48,7 @@ import java.util.regex.Pattern;
  * @param rulesMode         what the rules file is: a seed of missing rules, or the source of truth of its rules
  * @param logLevel          the root log level
  * @param logFormat         text lines or JSON lines on standard output
+ * @param requestTimeoutMs  the deadline of every store call on the request path; past it, 503 {@code unavailable}
  *
  * <p>Secrets ({@link Variable#secret()}) come from their variable or from a file named by its {@code _FILE} variant
  * ({@code BMS_ADMIN_TOKEN_FILE}); {@link BmsMain} refuses them as flags, which would show them in {@code ps}.
@@ -59,7 +60,8 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
                           Optional<Path> apiKeysFile, int maxBodyBytes, long agentStaleMs, long shutdownDelayMs,
                           long shutdownTimeoutMs, Optional<String> readToken, Optional<Path> agentTokensFile,
                           int maxAgents, int auditRetention, long maxBuckets, long httpIdleTimeoutMs,
-                          Optional<Tls> tls, RulesMode rulesMode, String logLevel, LogFormat logFormat) {
+                          Optional<Tls> tls, RulesMode rulesMode, String logLevel, LogFormat logFormat,
+                          long requestTimeoutMs) {
 
     /** The HTTPS listener's PEM files: the certificate chain (server first) and its private key. */
     public record Tls(Path certFile, Path keyFile) {
@@ -149,7 +151,9 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
                     + "them refused with 409 managed_by_file)", false),
             new Variable("BMS_LOG_LEVEL", "info", "root log level: error, warn, info, debug or trace", false),
             new Variable("BMS_LOG_FORMAT", "text", "log lines on standard output: text or json (one JSON object "
-                    + "a line)", false));
+                    + "a line)", false),
+            new Variable("BMS_REQUEST_TIMEOUT_MS", "2000", "deadline of each store call of a request (decisions, "
+                    + "leases, releases, bucket reads); past it the answer is 503 unavailable, 100..60000", false));
 
     /** The names of every environment variable the BMS reads. */
     public static final List<String> ENVIRONMENT_VARIABLES = VARIABLES.stream().map(Variable::name).toList();
@@ -216,9 +220,11 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
         RulesMode rulesMode = oneOf(value, "BMS_RULES_MODE", RulesMode.class);
         String logLevel = oneOf(value, "BMS_LOG_LEVEL", LogLevel.class).name();
         LogFormat logFormat = oneOf(value, "BMS_LOG_FORMAT", LogFormat.class);
+        long requestTimeout = longIn(value, "BMS_REQUEST_TIMEOUT_MS", 100, 60_000);
         return new BmsSettings(port, host, dataDir, adminToken, members, hzPort, hzHost, clusterName, discovery,
                 serviceDns, sizing, rulesFile, agentToken, apiKeys, maxBody, stale, delay, shutdown, readToken,
-                agentTokens, maxAgents, auditRetention, maxBuckets, idleTimeout, tls, rulesMode, logLevel, logFormat);
+                agentTokens, maxAgents, auditRetention, maxBuckets, idleTimeout, tls, rulesMode, logLevel, logFormat,
+                requestTimeout);
     }
 
     public static Variable variable(String name) {

@@ -238,6 +238,15 @@ public final class BucketMath {
         return refill(s, now).withParameters(capacity, ratePerMilli, s.algorithm(), s.generation(), s.idleTtlMillis());
     }
 
+    /**
+     * {@link #resize} only while the bucket still carries {@code generation}: null when it carries another one (an
+     * override, a rule change or a reset came in since the caller read it), so a resize computed from an older state
+     * never lands after a newer configuration.
+     */
+    public static BucketState resizeIf(BucketState s, long generation, long capacity, long ratePerMilli, long now) {
+        return s.generation() == generation ? resize(s, capacity, ratePerMilli, now) : null;
+    }
+
     /** Read the demand counters and start a new window at {@code now}. */
     public static Transition<DemandSample> drainDemand(BucketState s, long now) {
         long to = Math.max(now, s.windowStart());

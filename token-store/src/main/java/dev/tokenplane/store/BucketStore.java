@@ -69,6 +69,20 @@ public interface BucketStore extends AutoCloseable {
     /** Set an existing bucket's capacity and refill, keeping its tokens clamped. Empty when there is no bucket. */
     CompletionStage<Optional<BucketState>> resize(String key, long capacity, long ratePerMilli);
 
+    /**
+     * {@link #resize(String, long, long)} only while the bucket still carries {@code generation} (see
+     * {@link BucketMath#resizeIf}). Empty when there is no bucket or it carries another generation: a resize computed
+     * from a state read earlier (the sizing loop's) never lands after an override or a rule change that came in since.
+     */
+    CompletionStage<Optional<BucketState>> resize(String key, long capacity, long ratePerMilli, long generation);
+
+    /**
+     * Give an existing bucket {@code spec}'s capacity, refill, algorithm and generation at once, keeping its tokens
+     * clamped (see {@link BucketMath#adopt}); nothing is created. The new generation fences resizes computed before.
+     * Empty when there is no bucket.
+     */
+    CompletionStage<Optional<BucketState>> reconfigure(String key, BucketSpec spec);
+
     /** Read and reset an existing bucket's demand counters. Empty when there is no bucket. */
     CompletionStage<Optional<DemandSample>> drainDemand(String key);
 

@@ -64,7 +64,7 @@ final class ConfigProcessors {
             entry.setValue(ConfigCodec.write(next));
             ConfigWrite.Outcome outcome = body == null ? ConfigWrite.Outcome.DELETED
                     : live ? ConfigWrite.Outcome.REPLACED : ConfigWrite.Outcome.CREATED;
-            return ConfigCodec.write(new ConfigWrite(outcome, next));
+            return ConfigCodec.write(new ConfigWrite(outcome, next, current));
         }
     }
 

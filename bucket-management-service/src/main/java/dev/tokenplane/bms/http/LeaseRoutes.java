@@ -37,7 +37,9 @@ import static dev.tokenplane.bms.rules.InvalidInputException.checkRange;
  *
  * <p>Order of the release: the lease ends first (atomically, on its owner), the credit comes second. When the credit
  * fails or the bucket accepts less (it never fills above its capacity; an evicted bucket accepts nothing), the
- * difference is lost, never handed out twice: losing tokens is the safe direction. A release that names no lease the
+ * difference is lost, never handed out twice: losing tokens is the safe direction. The credit is a step with an id
+ * derived from the lease ({@link LeaseLedger#creditId}), so a credit resent below HTTP (Hazelcast retries an invocation
+ * whose member left, even when that member had applied it) is applied once. A release that names no lease the
  * caller holds credits nothing, so no caller can put back tokens it never took.
  */
 public final class LeaseRoutes implements ApiRoutes {
@@ -148,7 +150,9 @@ public final class LeaseRoutes implements ApiRoutes {
                 return Future.failedFuture(ApiException.notFound("no live lease with this leaseId for key '" + key
                         + "' and this caller: unknown, expired, already released, or another's"));
             }
-            return Replies.onContext(store.credit(storeKey, Tokens.toNano(returned.tokens())))
+            // credited as a step named after the lease: a resent credit is applied once
+            return Replies.onContext(store.credit(storeKey, Tokens.toNano(returned.tokens()),
+                            LeaseLedger.creditId(body.leaseId())))
                     .map(accepted -> new Released(key, tokens, returned.tokens(),
                             (double) accepted / Tokens.SCALE, ruleId));
         }), released -> Replies.json(ctx, 200, released));

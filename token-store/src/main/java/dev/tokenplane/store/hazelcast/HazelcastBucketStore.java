@@ -251,6 +251,19 @@ public final class HazelcastBucketStore implements BucketStore {
     }
 
     @Override
+    public CompletionStage<Optional<BucketState>> resize(String key, long capacity, long ratePerMilli,
+                                                         long generation) {
+        new BucketSpec(capacity, ratePerMilli, Algorithm.TOKEN_BUCKET, 0, 0);
+        return submit(key, new BucketProcessors.Resize(entryTtl, capacity, ratePerMilli, generation),
+                Optional::ofNullable);
+    }
+
+    @Override
+    public CompletionStage<Optional<BucketState>> reconfigure(String key, BucketSpec spec) {
+        return submit(key, new BucketProcessors.Reconfigure(entryTtl, spec), Optional::ofNullable);
+    }
+
+    @Override
     public CompletionStage<Optional<DemandSample>> drainDemand(String key) {
         return submit(key, new BucketProcessors.DrainDemand(entryTtl), Optional::ofNullable);
     }
