@@ -39,6 +39,9 @@ public final class BmsMain {
         spec.usageMessage().description("tokenplane bucket management service (one member of a BMS cluster).",
                 "Each option is also an environment variable (shown in brackets); a flag wins over the variable.");
         for (BmsSettings.Variable v : BmsSettings.VARIABLES) {
+            if (BmsSettings.ENVIRONMENT_ONLY.contains(v.name())) {
+                continue;
+            }
             spec.addOption(OptionSpec.builder(v.flag()).paramLabel("<value>").type(String.class)
                     .description(v.description() + " [" + v.name() + (v.defaultValue() == null ? ""
                             : ", default: '" + v.defaultValue() + "'") + "]")
@@ -53,7 +56,7 @@ public final class BmsMain {
             }
             Map<String, String> flags = new HashMap<>();
             for (BmsSettings.Variable v : BmsSettings.VARIABLES) {
-                if (parsed.hasMatchedOption(v.flag())) {
+                if (!BmsSettings.ENVIRONMENT_ONLY.contains(v.name()) && parsed.hasMatchedOption(v.flag())) {
                     flags.put(v.name(), parsed.matchedOptionValue(v.flag(), ""));
                 }
             }

@@ -120,7 +120,7 @@ public final class BmsNode implements AutoCloseable {
             return t;
         });
 
-        Config hzConfig = HazelcastMember.config(settings);
+        Config hzConfig = HazelcastMember.config(settings, Secrets.clusterSecret(settings));
         StoreBinding.configure(hzConfig, clock);
         LeaseLedger.configure(hzConfig);
         this.hazelcast = Hazelcast.newHazelcastInstance(hzConfig);

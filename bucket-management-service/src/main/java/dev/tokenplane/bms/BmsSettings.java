@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -33,12 +34,14 @@ import java.util.regex.Pattern;
  * @param agentStaleMs      how long after its last report an agent counts as stale
  * @param shutdownDelayMs   how long readiness answers 503 before the HTTP server stops accepting
  * @param shutdownTimeoutMs how long a graceful shutdown waits for in-flight requests
+ * @param clusterSecret     the secret the Hazelcast cluster name is derived from (environment only, never a flag)
+ * @param clusterSecretFile a file holding it (environment only)
  */
 public record BmsSettings(int port, String host, Path dataDir, Optional<String> adminToken,
                           List<String> clusterMembers, int hazelcastPort, String hazelcastHost, String clusterName,
                           long sizingIntervalMs, Optional<Path> rulesFile, Optional<String> agentToken,
                           Optional<Path> apiKeysFile, int maxBodyBytes, long agentStaleMs, long shutdownDelayMs,
-                          long shutdownTimeoutMs) {
+                          long shutdownTimeoutMs, Optional<String> clusterSecret, Optional<Path> clusterSecretFile) {
 
     /** One option: its environment variable, its flag, its default (null for none) and what it means. */
     public record Variable(String name, String defaultValue, String description, boolean secret) {
@@ -59,7 +62,12 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
             new Variable("BMS_HAZELCAST_PORT", "5701", "Hazelcast port, 1..65535", false),
             new Variable("BMS_HAZELCAST_HOST", "127.0.0.1", "address Hazelcast binds to and announces "
                     + "(0.0.0.0 binds every interface)", false),
-            new Variable("BMS_CLUSTER_NAME", "tokenplane", "Hazelcast cluster name, [A-Za-z0-9._-]{1,64}", false),
+            new Variable("BMS_CLUSTER_NAME", "tokenplane", "Hazelcast cluster name, [A-Za-z0-9._-]{1,64}; members "
+                    + "use it with a tag derived from BMS_CLUSTER_SECRET", false),
+            new Variable("BMS_CLUSTER_SECRET", null, "secret shared by the members of a cluster, 16..512 visible ASCII "
+                    + "characters (environment only); members with another secret cannot join. When unset (and no "
+                    + "BMS_CLUSTER_SECRET_FILE), read or generated in <data dir>/cluster-secret (mode 600)", true),
+            new Variable("BMS_CLUSTER_SECRET_FILE", null, "file holding BMS_CLUSTER_SECRET (environment only)", false),
             new Variable("BMS_SIZING_INTERVAL_MS", "1000", "sizing tick in ms, 10..3600000", false),
             new Variable("BMS_RULES_FILE", null, "optional YAML/JSON file of rules to load at start", false),
             new Variable("BMS_AGENT_TOKEN", null, "bearer token for agent reports, 16..512 visible ASCII characters; "
@@ -73,6 +81,9 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
                     + "accepting, so that load balancers stop sending first, 0..600000", false),
             new Variable("BMS_SHUTDOWN_TIMEOUT_MS", "10000", "how long a graceful shutdown waits for in-flight "
                     + "requests, 0..600000", false));
+
+    /** Variables read from the environment only: a secret on a command line is visible to every local user. */
+    public static final Set<String> ENVIRONMENT_ONLY = Set.of("BMS_CLUSTER_SECRET", "BMS_CLUSTER_SECRET_FILE");
 
     /** The names of every environment variable the BMS reads. */
     public static final List<String> ENVIRONMENT_VARIABLES = VARIABLES.stream().map(Variable::name).toList();
@@ -123,8 +134,14 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
         long stale = longIn(value, "BMS_AGENT_STALE_MS", 100, 86_400_000);
         long delay = longIn(value, "BMS_SHUTDOWN_DELAY_MS", 0, 600_000);
         long shutdown = longIn(value, "BMS_SHUTDOWN_TIMEOUT_MS", 0, 600_000);
+        Function<String, String> environmentOnly = name -> {
+            String v = environment.apply(name);
+            return v == null ? null : v.trim();
+        };
+        Optional<String> clusterSecret = token(environmentOnly, "BMS_CLUSTER_SECRET");
+        Optional<Path> clusterSecretFile = readableFile(environmentOnly, "BMS_CLUSTER_SECRET_FILE");
         return new BmsSettings(port, host, dataDir, adminToken, members, hzPort, hzHost, clusterName, sizing,
-                rulesFile, agentToken, apiKeys, maxBody, stale, delay, shutdown);
+                rulesFile, agentToken, apiKeys, maxBody, stale, delay, shutdown, clusterSecret, clusterSecretFile);
     }
 
     public static Variable variable(String name) {

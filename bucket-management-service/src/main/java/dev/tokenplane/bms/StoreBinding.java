@@ -18,9 +18,13 @@ record StoreBinding(BucketStore store, BucketDirectory directory) {
     /** The Hazelcast map of the buckets. */
     static final String MAP = "tp.buckets";
 
-    /** Adds the bucket map and the store's serializers to the member configuration, on the member's clock. */
+    /**
+     * Adds the bucket map, the store's serializers and the directory's to the member configuration, on the member's
+     * clock.
+     */
     static void configure(Config config, InstantSource clock) {
         HazelcastBucketStore.configure(config, MAP, BucketMapSettings.defaults().withClock(clock));
+        HazelcastBucketDirectory.configure(config);
     }
 
     /**
