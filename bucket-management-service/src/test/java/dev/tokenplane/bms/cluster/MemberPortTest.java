@@ -1,0 +1,167 @@
+package dev.tokenplane.bms.cluster;
+
+import com.hazelcast.client.HazelcastClient;
+import com.hazelcast.client.config.ClientConfig;
+import com.hazelcast.config.Config;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.map.IMap;
+import dev.tokenplane.bms.BmsNode;
+import dev.tokenplane.bms.agents.AgentRegistry;
+import dev.tokenplane.bms.support.Api;
+import dev.tokenplane.bms.support.Await;
+import dev.tokenplane.bms.support.TestSettings;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The member port of a running BMS is for members only (issue 11): a Hazelcast client, even one that knows the
+ * cluster name, cannot reset a login bucket; a member without the cluster secret forms a cluster of its own; and a
+ * member with the secret still cannot make another member deserialize an arbitrary Java object.
+ */
+class MemberPortTest {
+    private static final String ADMIN = "member-port-admin-token-01";
+    private static final String BUCKETS = "tp.buckets";
+
+    static TestSettings settings;
+    static BmsNode node;
+    static Api api;
+    private final List<HazelcastInstance> started = new ArrayList<>();
+
+    /** Not a Compact or IdentifiedDataSerializable type: only Java serialization can carry it. */
+    record Forged(String payload) implements Serializable {
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        settings = TestSettings.member().with("BMS_ADMIN_TOKEN", ADMIN);
+        node = BmsNode.start(settings.build());
+        api = new Api(node.url(), ADMIN);
+        api.put("/v1/rules/login", Map.of("match", "login:*", "capacity", 5, "refillPerSecond", 0.0001));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (node != null) {
+            node.stop();
+        }
+    }
+
+    @AfterEach
+    void stopStarted() {
+        started.forEach(h -> h.getLifecycleService().terminate());
+    }
+
+    /** The attack of issue 11: spend bob's login attempts, delete his bucket through the member port, log in again. */
+    @Test
+    void shouldRefuseAHazelcastClientThatKnowsTheClusterName() {
+        for (int i = 0; i < 5; i++) {
+            assertThat(granted("login:bob")).isTrue();
+        }
+        assertThat(granted("login:bob")).isFalse();
+
+        String clusterName = node.services().hazelcast().getConfig().getClusterName();
+        ClientConfig client = new ClientConfig().setClusterName(clusterName);
+        client.setProperty("hazelcast.logging.type", "slf4j");
+        client.getNetworkConfig().addAddress("127.0.0.1:" + settings.hazelcastPort());
+        client.getConnectionStrategyConfig().getConnectionRetryConfig().setClusterConnectTimeoutMillis(5_000);
+        Throwable refused = null;
+        try {
+            HazelcastInstance attacker = HazelcastClient.newHazelcastClient(client);
+            started.add(attacker);
+            attacker.getMap(BUCKETS).delete("login:bob");
+        } catch (IllegalStateException e) {
+            refused = e;
+        }
+
+        assertThat(granted("login:bob")).as("bob's spent bucket survives the attempt").isFalse();
+        assertThat(refused).as("the client could not connect").isNotNull()
+                .hasMessageContaining("Unable to connect to any cluster");
+    }
+
+    @Test
+    void shouldRefuseMembersWithoutTheClusterSecret() {
+        String publicName = settings.get("BMS_CLUSTER_NAME");
+        HazelcastInstance plainName = startMember(publicName);
+        HazelcastInstance otherSecret = startMember(
+                HazelcastMember.clusterName(publicName, "another-secret-0123456789"));
+
+        assertThat(node.services().hazelcast().getCluster().getMembers()).hasSize(1);
+        assertThat(plainName.getCluster().getMembers()).hasSize(1);
+        assertThat(otherSecret.getCluster().getMembers()).hasSize(1);
+        assertThat(plainName.getMap(BUCKETS).containsKey("login:bob")).isFalse();
+    }
+
+    @Test
+    void shouldAdmitAMemberWithTheSecretAndRefuseTheJavaObjectsItSends() throws Exception {
+        TestSettings peer = TestSettings.member(settings.get("BMS_CLUSTER_NAME"))
+                .with("BMS_CLUSTER_MEMBERS", "127.0.0.1:" + settings.hazelcastPort());
+        HazelcastInstance member = Hazelcast.newHazelcastInstance(
+                HazelcastMember.config(peer.build(), peer.get("BMS_CLUSTER_SECRET")));
+        started.add(member);
+        Await.until(() -> node.services().hazelcast().getCluster().getMembers().size() == 2);
+        HazelcastInstance bms = node.services().hazelcast();
+        String key = keyOwnedBy(bms);
+
+        IMap<String, Object> agents = member.getMap(AgentRegistry.MAP);
+        agents.set(key, new Forged("a report the BMS never wrote"));
+        assertThatThrownBy(() -> bms.getMap(AgentRegistry.MAP).get(key))
+                .hasRootCauseInstanceOf(SecurityException.class)
+                .rootCause().hasMessageContaining(Forged.class.getName());
+
+        EntryProcessor<String, Object, Object> lambda = entry -> entry.setValue("rewritten by a lambda");
+        assertThatThrownBy(() -> agents.executeOnKey(key, lambda))
+                .hasRootCauseInstanceOf(SecurityException.class)
+                .rootCause().hasMessageContaining("SerializedLambda");
+    }
+
+    private HazelcastInstance startMember(String clusterName) {
+        Config config = new Config().setClusterName(clusterName);
+        config.setProperty("hazelcast.logging.type", "slf4j");
+        config.setProperty("hazelcast.phone.home.enabled", "false");
+        config.setProperty("hazelcast.wait.seconds.before.join", "0");
+        config.setProperty("hazelcast.max.wait.seconds.before.join", "0");
+        config.getNetworkConfig().setPort(freePort()).setPortAutoIncrement(false);
+        config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
+        config.getNetworkConfig().getJoin().getMulticastConfig().setEnabled(false);
+        config.getNetworkConfig().getJoin().getAutoDetectionConfig().setEnabled(false);
+        config.getNetworkConfig().getJoin().getTcpIpConfig().setEnabled(true)
+                .addMember("127.0.0.1:" + settings.hazelcastPort());
+        HazelcastInstance member = Hazelcast.newHazelcastInstance(config);
+        started.add(member);
+        return member;
+    }
+
+    private static int freePort() {
+        try {
+            return TestSettings.freePort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static String keyOwnedBy(HazelcastInstance owner) {
+        return IntStream.range(0, 10_000).mapToObj(i -> "server-" + UUID.randomUUID())
+                .filter(k -> owner.getPartitionService().getPartition(k).getOwner().localMember())
+                .findFirst().orElseThrow();
+    }
+
+    private static boolean granted(String key) {
+        Api.Response r = api.post("/v1/buckets/" + key + "/acquire", Map.of("tokens", 1));
+        assertThat(r.status()).isEqualTo(200);
+        return r.json().get("granted").asBoolean();
+    }
+}
