@@ -114,6 +114,7 @@ class MemberPortTest {
         started.add(member);
         Await.until(() -> node.services().hazelcast().getCluster().getMembers().size() == 2);
         HazelcastInstance bms = node.services().hazelcast();
+        Await.until(() -> bms.getPartitionService().isClusterSafe());
         String key = keyOwnedBy(bms);
 
         IMap<String, Object> agents = member.getMap(AgentRegistry.MAP);
@@ -155,7 +156,10 @@ class MemberPortTest {
 
     private static String keyOwnedBy(HazelcastInstance owner) {
         return IntStream.range(0, 10_000).mapToObj(i -> "server-" + UUID.randomUUID())
-                .filter(k -> owner.getPartitionService().getPartition(k).getOwner().localMember())
+                .filter(k -> {
+                    var partitionOwner = owner.getPartitionService().getPartition(k).getOwner();
+                    return partitionOwner != null && partitionOwner.localMember();
+                })
                 .findFirst().orElseThrow();
     }
 
