@@ -41,8 +41,8 @@ class BmsStatefulSetTest {
 
     @Test
     void shouldRenderTheObjectsOfADefaultInstall() {
-        assertThat(defaults.kinds()).containsExactly("ConfigMap", "ConfigMap", "DaemonSet", "PodDisruptionBudget",
-                "Secret", "Service", "Service", "ServiceAccount", "StatefulSet");
+        assertThat(defaults.kinds()).containsExactly("ConfigMap", "ConfigMap", "DaemonSet", "NetworkPolicy",
+                "PodDisruptionBudget", "Secret", "Secret", "Service", "Service", "ServiceAccount", "StatefulSet");
     }
 
     @Test
@@ -71,8 +71,9 @@ class BmsStatefulSetTest {
         assertThat(env.get("BMS_HOST").string("value")).isEqualTo("0.0.0.0");
         assertThat(env.get("BMS_HAZELCAST_PORT").string("value")).isEqualTo("5701");
         assertThat(bms(defaults).named("hazelcast", "ports").integer("containerPort")).isEqualTo(5701);
-        // Hazelcast on every interface, so that members reach each other by the pod's address (not loopback)
-        assertThat(env.get("BMS_HAZELCAST_HOST").string("value")).isEqualTo("0.0.0.0");
+        // Hazelcast on the pod's address only (members reach each other by it), never on every interface
+        assertThat(env.get("BMS_HAZELCAST_HOST").has("value")).isFalse();
+        assertThat(env.get("BMS_HAZELCAST_HOST").string("valueFrom", "fieldRef", "fieldPath")).isEqualTo("status.podIP");
         // one Hazelcast cluster per release, whatever else runs in the namespace
         assertThat(env.get("BMS_CLUSTER_NAME").string("value")).isEqualTo(RenderedChart.RELEASE);
     }
@@ -89,10 +90,13 @@ class BmsStatefulSetTest {
 
     @Test
     void shouldSetOnlyVariablesTheBmsReads() {
+        // the cluster secret arrives as a file (BMS_CLUSTER_SECRET_FILE), so BMS_CLUSTER_SECRET itself stays unset
+        List<String> everyOther = ConfigurationNames.BMS_ENV.stream()
+                .filter(n -> !n.equals("BMS_CLUSTER_SECRET")).toList();
         assertThat(bms(defaults).env().keySet()).isSubsetOf(ConfigurationNames.BMS_ENV)
-                .containsAll(ConfigurationNames.BMS_ENV.stream().filter(n -> !n.equals("BMS_API_KEYS_FILE")).toList());
+                .containsAll(everyOther.stream().filter(n -> !n.equals("BMS_API_KEYS_FILE")).toList());
         // with API keys configured, the chart sets every variable the BMS reads
-        assertThat(bms(custom).env().keySet()).containsExactlyInAnyOrderElementsOf(ConfigurationNames.BMS_ENV);
+        assertThat(bms(custom).env().keySet()).containsExactlyInAnyOrderElementsOf(everyOther);
     }
 
     @Test
