@@ -5,6 +5,7 @@ import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.instance.EndpointQualifier;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
 import dev.tokenplane.bms.BmsNode;
@@ -17,7 +18,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.InputStream;
 import java.io.Serializable;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -90,6 +94,40 @@ class MemberPortTest {
         assertThat(granted("login:bob")).as("bob's spent bucket survives the attempt").isFalse();
         assertThat(refused).as("the client could not connect").isNotNull()
                 .hasMessageContaining("Unable to connect to any cluster");
+    }
+
+    /**
+     * Only the member protocol is spoken: an HTTP (REST) or memcache request is answered with Hazelcast's protocol
+     * refusal and the connection closes, with no HTTP or memcache answer.
+     */
+    @Test
+    void shouldAnswerNeitherRestNorMemcacheOnTheMemberPort() throws Exception {
+        Config config = node.services().hazelcast().getConfig();
+        assertThat(config.getAdvancedNetworkConfig().isEnabled()).isTrue();
+        assertThat(config.getAdvancedNetworkConfig().getEndpointConfigs()).containsOnlyKeys(EndpointQualifier.MEMBER);
+
+        for (String request : List.of("GET /hazelcast/rest/maps/tp.buckets/login:bob HTTP/1.1\r\nHost: x\r\n\r\n",
+                "get login:bob\r\n")) {
+            String answer = exchange(request);
+            assertThat(answer).as("answer to " + request.strip()).doesNotContain("HTTP/", "VALUE", "END");
+        }
+    }
+
+    /** Sends {@code request} to the member port and reads until the member closes or resets the connection. */
+    private static String exchange(String request) throws Exception {
+        StringBuilder answer = new StringBuilder();
+        try (Socket socket = new Socket("127.0.0.1", settings.hazelcastPort())) {
+            socket.setSoTimeout(15_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            InputStream in = socket.getInputStream();
+            for (int b = in.read(); b != -1; b = in.read()) {
+                answer.append((char) b);
+            }
+        } catch (java.net.SocketException reset) {
+            // the member resets the connection after its refusal
+        }
+        return answer.toString();
     }
 
     @Test
