@@ -13,6 +13,7 @@ import dev.tokenplane.bms.agents.AgentRegistry;
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.Await;
 import dev.tokenplane.bms.support.TestSettings;
+import dev.tokenplane.store.hazelcast.TestMembers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -167,29 +168,14 @@ class MemberPortTest {
                 .rootCause().hasMessageContaining("SerializedLambda");
     }
 
+    /** A plain member on loopback that tries to join the BMS member through tcp-ip, under {@code clusterName}. */
     private HazelcastInstance startMember(String clusterName) {
-        Config config = new Config().setClusterName(clusterName);
-        config.setProperty("hazelcast.logging.type", "slf4j");
-        config.setProperty("hazelcast.phone.home.enabled", "false");
+        Config config = TestMembers.config(clusterName, TestMembers.freePorts(1)[0], settings.hazelcastPort());
         config.setProperty("hazelcast.wait.seconds.before.join", "0");
         config.setProperty("hazelcast.max.wait.seconds.before.join", "0");
-        config.getNetworkConfig().setPort(freePort()).setPortAutoIncrement(false);
-        config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
-        config.getNetworkConfig().getJoin().getMulticastConfig().setEnabled(false);
-        config.getNetworkConfig().getJoin().getAutoDetectionConfig().setEnabled(false);
-        config.getNetworkConfig().getJoin().getTcpIpConfig().setEnabled(true)
-                .addMember("127.0.0.1:" + settings.hazelcastPort());
         HazelcastInstance member = Hazelcast.newHazelcastInstance(config);
         started.add(member);
         return member;
-    }
-
-    private static int freePort() {
-        try {
-            return TestSettings.freePort();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 
     private static String keyOwnedBy(HazelcastInstance owner) {
