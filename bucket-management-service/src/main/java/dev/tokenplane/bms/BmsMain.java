@@ -10,6 +10,7 @@ import picocli.CommandLine.Model.OptionSpec;
 import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Starts one BMS member: {@code java -jar bms.jar [--port 8080] [--data-dir ./data] ...}. Every flag has an equal
@@ -35,38 +36,58 @@ public final class BmsMain {
             System.setProperty(COMMON_POOL_PARALLELISM,
                     Integer.toString(Math.max(2, Runtime.getRuntime().availableProcessors())));
         }
-        CommandSpec spec = CommandSpec.create().name("bms").mixinStandardHelpOptions(true);
-        spec.usageMessage().description("tokenplane bucket management service (one member of a BMS cluster).",
-                "Each option is also an environment variable (shown in brackets); a flag wins over the variable.");
-        for (BmsSettings.Variable v : BmsSettings.VARIABLES) {
-            if (BmsSettings.ENVIRONMENT_ONLY.contains(v.name())) {
-                continue;
-            }
-            spec.addOption(OptionSpec.builder(v.flag()).paramLabel("<value>").type(String.class)
-                    .description(v.description() + " [" + v.name() + (v.defaultValue() == null ? ""
-                            : ", default: '" + v.defaultValue() + "'") + "]")
-                    .build());
-        }
-        CommandLine cli = new CommandLine(spec);
         BmsSettings settings;
         try {
-            CommandLine.ParseResult parsed = cli.parseArgs(args);
-            if (CommandLine.printHelpIfRequested(parsed)) {
-                return;
-            }
-            Map<String, String> flags = new HashMap<>();
-            for (BmsSettings.Variable v : BmsSettings.VARIABLES) {
-                if (!BmsSettings.ENVIRONMENT_ONLY.contains(v.name()) && parsed.hasMatchedOption(v.flag())) {
-                    flags.put(v.name(), parsed.matchedOptionValue(v.flag(), ""));
-                }
-            }
-            settings = BmsSettings.resolve(System::getenv, flags);
+            settings = settings(args, System::getenv);
         } catch (CommandLine.ParameterException | BmsSettings.InvalidSettingException e) {
             System.err.println("bms: " + e.getMessage());
             System.exit(2);
             return;
         }
+        if (settings == null) {
+            return; // help printed
+        }
         start(settings);
+    }
+
+    /**
+     * The settings given by {@code args} and {@code environment}, or null when help was asked for (and printed).
+     * A secret given as a flag ({@code --admin-token}) is refused: the command line of a process is visible to every
+     * user of the host ({@code ps}), so secrets come from the environment or a {@code _FILE}.
+     *
+     * @throws CommandLine.ParameterException       for an unknown flag, or a secret given as a flag
+     * @throws BmsSettings.InvalidSettingException for a bad value
+     */
+    static BmsSettings settings(String[] args, Function<String, String> environment) {
+        CommandSpec spec = CommandSpec.create().name("bms").mixinStandardHelpOptions(true);
+        spec.usageMessage().description("tokenplane bucket management service (one member of a BMS cluster).",
+                "Each option is also an environment variable (shown in brackets); a flag wins over the variable.",
+                "Secrets (tokens) are environment variables or files (the _FILE variables) only, never flags.");
+        for (BmsSettings.Variable v : BmsSettings.VARIABLES) {
+            // Secrets are parsed (hidden) only to be refused with a clear message rather than "unknown option".
+            spec.addOption(OptionSpec.builder(v.flag()).paramLabel("<value>").type(String.class).hidden(v.secret())
+                    .description(v.description() + " [" + v.name() + (v.defaultValue() == null ? ""
+                            : ", default: '" + v.defaultValue() + "'") + "]")
+                    .build());
+        }
+        CommandLine cli = new CommandLine(spec);
+        CommandLine.ParseResult parsed = cli.parseArgs(args);
+        if (CommandLine.printHelpIfRequested(parsed)) {
+            return null;
+        }
+        Map<String, String> flags = new HashMap<>();
+        for (BmsSettings.Variable v : BmsSettings.VARIABLES) {
+            if (!parsed.hasMatchedOption(v.flag())) {
+                continue;
+            }
+            if (v.secret()) {
+                throw new CommandLine.ParameterException(cli, v.flag() + " is refused: a secret on the command line "
+                        + "shows in ps. Set the environment variable " + v.name() + ", or put the secret in a file "
+                        + "(mode 600) and set " + v.name() + "_FILE");
+            }
+            flags.put(v.name(), parsed.matchedOptionValue(v.flag(), ""));
+        }
+        return BmsSettings.resolve(environment, flags);
     }
 
     /** The features every member runs with beyond the core: the adaptive sizing loop and the transfer protocol. */
@@ -92,7 +113,7 @@ public final class BmsMain {
                     .append("  (curl -H \"Authorization: Bearer $(cat ").append(node.adminTokenFile())
                     .append(")\" ").append(node.url()).append("/v1/rules)\n");
         } else {
-            banner.append("Admin token: as given in BMS_ADMIN_TOKEN / --admin-token\n");
+            banner.append("Admin token: as given in BMS_ADMIN_TOKEN / BMS_ADMIN_TOKEN_FILE\n");
         }
         System.out.print(banner);
         System.out.flush();

@@ -4,7 +4,8 @@ import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import dev.tokenplane.bms.agents.AgentRegistry;
-import dev.tokenplane.bms.agents.AgentState;
+import dev.tokenplane.bms.audit.AuditJournal;
+import dev.tokenplane.bms.audit.AuditLog;
 import dev.tokenplane.bms.buckets.BucketDirectory;
 import dev.tokenplane.bms.buckets.ResizeHistory;
 import dev.tokenplane.bms.cluster.HazelcastMember;
@@ -19,6 +20,7 @@ import dev.tokenplane.bms.decide.DecisionService;
 import dev.tokenplane.bms.http.AgentRoutes;
 import dev.tokenplane.bms.http.ApiRouter;
 import dev.tokenplane.bms.http.ApiRoutes;
+import dev.tokenplane.bms.http.AuditRoutes;
 import dev.tokenplane.bms.http.Auth;
 import dev.tokenplane.bms.http.BucketRoutes;
 import dev.tokenplane.bms.http.DecisionRoutes;
@@ -114,6 +116,7 @@ public final class BmsNode implements AutoCloseable {
                 .withMetrics(new MicrometerMetricsFactory(prometheus))
                 .build();
         this.journal = ConfigJournal.open(settings.dataDir());
+        Auth auth = new Auth(Secrets.bearers(settings, adminToken.token()), apiKeys);
         this.background = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "bms-disk-" + settings.hazelcastPort());
             t.setDaemon(true);
@@ -131,6 +134,9 @@ public final class BmsNode implements AutoCloseable {
         StoreBinding opened = StoreBinding.open(hazelcast, DIRECT, workers);
         this.store = new StoreBinding(extensions.store().apply(opened.store()), opened.directory());
 
+        AuditLog audit = new AuditLog(hazelcast, new AuditJournal(journal, settings.auditRetention()), background,
+                clock);
+        closeables.add(audit);
         ReplicatedConfig ruleConfig = new ReplicatedConfig(ConfigKind.RULE, hazelcast, journal, background, DIRECT);
         ReplicatedConfig overrideConfig = new ReplicatedConfig(ConfigKind.OVERRIDE, hazelcast, journal, background,
                 DIRECT);
@@ -155,11 +161,11 @@ public final class BmsNode implements AutoCloseable {
                 new DecisionRoutes(decisions, metrics),
                 new LeaseRoutes(decisions, new LeaseLedger(hazelcast, clock, DIRECT), store.store(), metrics),
                 new BucketRoutes(vertx, store.store(), store.directory(), rules, overrides, history, clock, DIRECT),
-                new AgentRoutes(agents, clock),
+                new AgentRoutes(agents, clock, settings.maxAgents()),
+                new AuditRoutes(vertx, audit),
                 new OpsRoutes(vertx, readiness, () -> hazelcast.getCluster().getMembers().size(), prometheus)));
         groups.addAll(extensions.routes().apply(services));
-        Auth auth = new Auth(adminToken.token(), settings.agentToken(), apiKeys);
-        this.router = ApiRouter.create(vertx, auth, readiness, settings.maxBodyBytes(), groups);
+        this.router = ApiRouter.create(vertx, auth, audit, readiness, settings.maxBodyBytes(), groups);
         listen(router);
 
         // Join the replicated configuration: merge this member's disk, then load the rules file or the examples.
@@ -167,6 +173,7 @@ public final class BmsNode implements AutoCloseable {
         overrideConfig.start();
         poolConfig.start();
         agents.start();
+        audit.start();
         loadRules(rules, clock);
         rules.all().forEach(r -> registerMeters(metrics, r));
         ruleConfig.onChange(r -> rules.all().forEach(rule -> registerMeters(metrics, rule)));
@@ -273,16 +280,8 @@ public final class BmsNode implements AutoCloseable {
         metrics.agentCounts(
                 () -> agents.all().stream().filter(a -> !agents.isStale(a, clock.millis())).count(),
                 () -> agents.all().stream().filter(a -> agents.isStale(a, clock.millis())).count());
-        agents.onChange((server, state) -> {
-            if (state == null) {
-                metrics.removeAgent(server);
-            } else {
-                metrics.agentReportAge(server, agents, a -> {
-                    AgentState s = a.get(server);
-                    return s == null ? Double.NaN : Math.max(0, clock.millis() - s.lastReportAt()) / 1000.0;
-                });
-            }
-        });
+        metrics.agentReportAgeMax(() -> agents.all().stream()
+                .mapToDouble(a -> Math.max(0, clock.millis() - a.lastReportAt()) / 1000.0).max().orElse(0));
     }
 
     private static void registerMeters(BmsMetrics metrics, Rule rule) {

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -34,14 +33,22 @@ import java.util.regex.Pattern;
  * @param agentStaleMs      how long after its last report an agent counts as stale
  * @param shutdownDelayMs   how long readiness answers 503 before the HTTP server stops accepting
  * @param shutdownTimeoutMs how long a graceful shutdown waits for in-flight requests
- * @param clusterSecret     the secret the Hazelcast cluster name is derived from (environment only, never a flag)
- * @param clusterSecretFile a file holding it (environment only)
+ * @param readToken         the bearer token of the read-only operator, if any
+ * @param agentTokensFile   a YAML or JSON list of named agent tokens bound to server id patterns, if any
+ * @param maxAgents         how many distinct agents (server ids) the cluster tracks at most
+ * @param auditRetention    how many audit records each member keeps
+ * @param clusterSecret     the secret the Hazelcast cluster name is derived from; empty to read or generate
+ *                          {@code <dataDir>/cluster-secret}
+ *
+ * <p>Secrets ({@link Variable#secret()}) come from their variable or from a file named by its {@code _FILE} variant
+ * ({@code BMS_ADMIN_TOKEN_FILE}); {@link BmsMain} refuses them as flags, which would show them in {@code ps}.
  */
 public record BmsSettings(int port, String host, Path dataDir, Optional<String> adminToken,
                           List<String> clusterMembers, int hazelcastPort, String hazelcastHost, String clusterName,
                           long sizingIntervalMs, Optional<Path> rulesFile, Optional<String> agentToken,
                           Optional<Path> apiKeysFile, int maxBodyBytes, long agentStaleMs, long shutdownDelayMs,
-                          long shutdownTimeoutMs, Optional<String> clusterSecret, Optional<Path> clusterSecretFile) {
+                          long shutdownTimeoutMs, Optional<String> readToken, Optional<Path> agentTokensFile,
+                          int maxAgents, int auditRetention, Optional<String> clusterSecret) {
 
     /** One option: its environment variable, its flag, its default (null for none) and what it means. */
     public record Variable(String name, String defaultValue, String description, boolean secret) {
@@ -65,9 +72,10 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
             new Variable("BMS_CLUSTER_NAME", "tokenplane", "Hazelcast cluster name, [A-Za-z0-9._-]{1,64}; members "
                     + "use it with a tag derived from BMS_CLUSTER_SECRET", false),
             new Variable("BMS_CLUSTER_SECRET", null, "secret shared by the members of a cluster, 16..512 visible ASCII "
-                    + "characters (environment only); members with another secret cannot join. When unset (and no "
-                    + "BMS_CLUSTER_SECRET_FILE), read or generated in <data dir>/cluster-secret (mode 600)", true),
-            new Variable("BMS_CLUSTER_SECRET_FILE", null, "file holding BMS_CLUSTER_SECRET (environment only)", false),
+                    + "characters; members with another secret cannot join. When unset, read or generated in "
+                    + "<data dir>/cluster-secret (mode 600)", true),
+            new Variable("BMS_CLUSTER_SECRET_FILE", null, "file holding the cluster secret (instead of "
+                    + "BMS_CLUSTER_SECRET)", false),
             new Variable("BMS_SIZING_INTERVAL_MS", "1000", "sizing tick in ms, 10..3600000", false),
             new Variable("BMS_RULES_FILE", null, "optional YAML/JSON file of rules to load at start", false),
             new Variable("BMS_AGENT_TOKEN", null, "bearer token for agent reports, 16..512 visible ASCII characters; "
@@ -80,10 +88,21 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
             new Variable("BMS_SHUTDOWN_DELAY_MS", "0", "how long readiness answers 503 before the HTTP server stops "
                     + "accepting, so that load balancers stop sending first, 0..600000", false),
             new Variable("BMS_SHUTDOWN_TIMEOUT_MS", "10000", "how long a graceful shutdown waits for in-flight "
-                    + "requests, 0..600000", false));
-
-    /** Variables read from the environment only: a secret on a command line is visible to every local user. */
-    public static final Set<String> ENVIRONMENT_ONLY = Set.of("BMS_CLUSTER_SECRET", "BMS_CLUSTER_SECRET_FILE");
+                    + "requests, 0..600000", false),
+            new Variable("BMS_ADMIN_TOKEN_FILE", null, "file holding the admin token (instead of BMS_ADMIN_TOKEN)",
+                    false),
+            new Variable("BMS_AGENT_TOKEN_FILE", null, "file holding the agent token (instead of BMS_AGENT_TOKEN)",
+                    false),
+            new Variable("BMS_READ_TOKEN", null, "bearer token of the read-only operator (GET of rules, buckets, "
+                    + "agents, pools, audit), 16..512 visible ASCII characters; unset: no read-only credential", true),
+            new Variable("BMS_READ_TOKEN_FILE", null, "file holding the read-only token (instead of BMS_READ_TOKEN)",
+                    false),
+            new Variable("BMS_AGENT_TOKENS_FILE", null, "optional YAML/JSON list of named agent tokens, each bound to "
+                    + "server ids: [{name, token | tokenSha256, servers: 'web-*'}]", false),
+            new Variable("BMS_MAX_AGENTS", "10000", "most agents (server ids) the cluster tracks; a report from a "
+                    + "new server past it gets 503 too_many_agents, 1..1000000", false),
+            new Variable("BMS_AUDIT_RETENTION", "10000", "audit records kept (the oldest are pruned), "
+                    + "100..1000000", false));
 
     /** The names of every environment variable the BMS reads. */
     public static final List<String> ENVIRONMENT_VARIABLES = VARIABLES.stream().map(Variable::name).toList();
@@ -103,6 +122,7 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
 
     /**
      * Resolves every option from the flags given (keyed by variable name), then the environment, then the defaults.
+     * Embedding code and tests may pass secrets in {@code flags}; the command line may not ({@link BmsMain}).
      *
      * @throws InvalidSettingException naming the variable and the allowed values, for the first bad value
      */
@@ -117,7 +137,7 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
         int port = intIn(value, "BMS_PORT", 0, 65535);
         String host = nonEmpty(value, "BMS_HOST");
         Path dataDir = Path.of(nonEmpty(value, "BMS_DATA_DIR"));
-        Optional<String> adminToken = token(value, "BMS_ADMIN_TOKEN");
+        Optional<String> adminToken = secret(value, "BMS_ADMIN_TOKEN");
         List<String> members = members(value.apply("BMS_CLUSTER_MEMBERS"));
         int hzPort = intIn(value, "BMS_HAZELCAST_PORT", 1, 65535);
         String hzHost = nonEmpty(value, "BMS_HAZELCAST_HOST");
@@ -128,20 +148,20 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
         }
         long sizing = longIn(value, "BMS_SIZING_INTERVAL_MS", 10, 3_600_000);
         Optional<Path> rulesFile = readableFile(value, "BMS_RULES_FILE");
-        Optional<String> agentToken = token(value, "BMS_AGENT_TOKEN");
+        Optional<String> agentToken = secret(value, "BMS_AGENT_TOKEN");
+        Optional<String> readToken = secret(value, "BMS_READ_TOKEN");
+        Optional<Path> agentTokens = readableFile(value, "BMS_AGENT_TOKENS_FILE");
+        int maxAgents = intIn(value, "BMS_MAX_AGENTS", 1, 1_000_000);
+        int auditRetention = intIn(value, "BMS_AUDIT_RETENTION", 100, 1_000_000);
         Optional<Path> apiKeys = readableFile(value, "BMS_API_KEYS_FILE");
         int maxBody = intIn(value, "BMS_MAX_BODY_BYTES", 1024, 16 * 1024 * 1024);
         long stale = longIn(value, "BMS_AGENT_STALE_MS", 100, 86_400_000);
         long delay = longIn(value, "BMS_SHUTDOWN_DELAY_MS", 0, 600_000);
         long shutdown = longIn(value, "BMS_SHUTDOWN_TIMEOUT_MS", 0, 600_000);
-        Function<String, String> environmentOnly = name -> {
-            String v = environment.apply(name);
-            return v == null ? null : v.trim();
-        };
-        Optional<String> clusterSecret = token(environmentOnly, "BMS_CLUSTER_SECRET");
-        Optional<Path> clusterSecretFile = readableFile(environmentOnly, "BMS_CLUSTER_SECRET_FILE");
+        Optional<String> clusterSecret = secret(value, "BMS_CLUSTER_SECRET");
         return new BmsSettings(port, host, dataDir, adminToken, members, hzPort, hzHost, clusterName, sizing,
-                rulesFile, agentToken, apiKeys, maxBody, stale, delay, shutdown, clusterSecret, clusterSecretFile);
+                rulesFile, agentToken, apiKeys, maxBody, stale, delay, shutdown, readToken, agentTokens, maxAgents,
+                auditRetention, clusterSecret);
     }
 
     public static Variable variable(String name) {
@@ -185,6 +205,32 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
                     "must be 16..512 visible ASCII characters (no spaces), had " + v.length() + " characters", null);
         }
         return Optional.of(v);
+    }
+
+    /**
+     * A secret from its variable or from the file its {@code _FILE} variant names (trimmed), not both. Files let an
+     * orchestrator mount the secret (a Kubernetes Secret volume) instead of putting it in the environment.
+     */
+    private static Optional<String> secret(Function<String, String> value, String name) {
+        Optional<Path> file = readableFile(value, name + "_FILE");
+        Optional<String> direct = token(value, name);
+        if (file.isEmpty()) {
+            return direct;
+        }
+        if (direct.isPresent()) {
+            throw new InvalidSettingException(variable(name), "and " + name + "_FILE are both set: set one", null);
+        }
+        String token;
+        try {
+            token = Files.readString(file.get(), java.nio.charset.StandardCharsets.UTF_8).trim();
+        } catch (java.io.IOException e) {
+            throw new InvalidSettingException(variable(name + "_FILE"), "must name a readable file",
+                    file.get().toString());
+        }
+        if (token.isEmpty()) {
+            throw new InvalidSettingException(variable(name + "_FILE"), "names an empty file", file.get().toString());
+        }
+        return token(n -> token, name);
     }
 
     private static Optional<Path> readableFile(Function<String, String> value, String name) {

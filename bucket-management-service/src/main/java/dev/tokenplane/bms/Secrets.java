@@ -1,5 +1,8 @@
 package dev.tokenplane.bms;
 
+import dev.tokenplane.bms.agents.ServerPattern;
+import dev.tokenplane.bms.http.Auth;
+import dev.tokenplane.bms.http.Caller;
 import dev.tokenplane.bms.rules.InvalidInputException;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -14,12 +17,17 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The admin token, the cluster secret and the API keys. Nothing here logs or returns a secret in a message.
+ * The admin token, the cluster secret, the named agent tokens and the API keys. Nothing here logs or returns a
+ * secret in a message.
  */
 public final class Secrets {
     /** The admin token file under the data directory. */
@@ -29,6 +37,8 @@ public final class Secrets {
     private static final Pattern TOKEN = Pattern.compile("[\\x21-\\x7E]{16,512}");
     private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
     private static final Pattern API_KEY = Pattern.compile("[\\x21-\\x7E]{8,512}");
+    private static final Pattern CREDENTIAL_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    private static final Pattern SHA256 = Pattern.compile("[0-9A-Fa-f]{64}");
 
     private Secrets() {
     }
@@ -54,16 +64,13 @@ public final class Secrets {
     }
 
     /**
-     * The secret the Hazelcast cluster name is derived from: {@code BMS_CLUSTER_SECRET}, else the file named by
-     * {@code BMS_CLUSTER_SECRET_FILE}, else {@code <dataDir>/cluster-secret} (generated like the admin token). Every
-     * member of a cluster needs the same one, so a generated secret suits a single member only.
+     * The secret the Hazelcast cluster name is derived from: {@code BMS_CLUSTER_SECRET} (or its {@code _FILE}), else
+     * {@code <dataDir>/cluster-secret} (generated like the admin token). Every member of a cluster needs the same one,
+     * so a generated secret suits a single member only.
      */
     public static String clusterSecret(BmsSettings settings) throws IOException {
         if (settings.clusterSecret().isPresent()) {
             return settings.clusterSecret().get();
-        }
-        if (settings.clusterSecretFile().isPresent()) {
-            return read(settings.clusterSecretFile().get(), "BMS_CLUSTER_SECRET_FILE");
         }
         return readOrGenerate(settings.dataDir().resolve(CLUSTER_SECRET_FILE).toAbsolutePath().normalize());
     }
@@ -86,15 +93,80 @@ public final class Secrets {
                 throw new IOException("cannot create " + file + " with mode 600 on this file system", e);
             }
         }
-        return read(file, "delete it to generate a new one");
-    }
-
-    private static String read(Path file, String hint) throws IOException {
         String token = Files.readString(file, StandardCharsets.US_ASCII).trim();
         if (!TOKEN.matcher(token).matches()) {
-            throw new IOException(file + " must hold 16..512 visible ASCII characters (" + hint + ")");
+            throw new IOException(file + " must hold 16..512 visible ASCII characters; delete it to generate a new "
+                    + "one");
         }
         return token;
+    }
+
+    /** Every bearer credential of {@code settings}: admin, read-only, agent, and the named agent tokens. */
+    public static List<Auth.Bearer> bearers(BmsSettings settings, String adminToken) throws IOException {
+        List<Auth.Bearer> bearers = new ArrayList<>(Auth.standard(adminToken, settings.readToken(),
+                settings.agentToken()));
+        if (settings.agentTokensFile().isPresent()) {
+            bearers.addAll(agentTokens(settings.agentTokensFile().get()));
+        }
+        return bearers;
+    }
+
+    /**
+     * Reads the named agent tokens of {@code BMS_AGENT_TOKENS_FILE}: a YAML or JSON list of
+     * {@code {name, token | tokenSha256, servers}}, where {@code servers} is a server id glob ({@code web-*}) or a
+     * list of them. {@code tokenSha256} (64 hex digits, the SHA-256 of the token) keeps the token itself off the BMS.
+     */
+    public static List<Auth.Bearer> agentTokens(Path file) throws IOException {
+        String where = "BMS_AGENT_TOKENS_FILE";
+        if (!(load(file, where) instanceof List<?> list)) {
+            throw new InvalidInputException(where + ": expected a list of {name, token | tokenSha256, servers}");
+        }
+        List<Auth.Bearer> bearers = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            String entry = where + ": entry " + (i + 1);
+            if (!(list.get(i) instanceof Map<?, ?> m)) {
+                throw new InvalidInputException(entry + ": expected {name, token | tokenSha256, servers}");
+            }
+            if (!(m.get("name") instanceof String name) || !CREDENTIAL_NAME.matcher(name).matches()) {
+                throw new InvalidInputException(entry + ": name must match " + CREDENTIAL_NAME.pattern());
+            }
+            entry += " (" + name + ")";
+            Object servers = m.get("servers");
+            List<String> globs = servers instanceof String g ? List.of(g) : servers instanceof List<?> l
+                    ? l.stream().map(o -> o instanceof String g ? g : null).toList() : List.of();
+            ServerPattern pattern;
+            try {
+                pattern = ServerPattern.of(globs);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidInputException(entry + ": " + e.getMessage());
+            }
+            Caller caller = new Caller(name, Caller.Role.AGENT, pattern);
+            Object token = m.get("token");
+            Object sha = m.get("tokenSha256");
+            if ((token == null) == (sha == null)) {
+                throw new InvalidInputException(entry + ": give exactly one of token and tokenSha256");
+            }
+            if (token != null) {
+                if (!(token instanceof String t) || !TOKEN.matcher(t).matches()) {
+                    throw new InvalidInputException(entry + ": token must be 16..512 visible ASCII characters");
+                }
+                bearers.add(Auth.Bearer.of(caller, t));
+            } else {
+                if (!(sha instanceof String hex) || !SHA256.matcher(hex).matches()) {
+                    throw new InvalidInputException(entry + ": tokenSha256 must be 64 hex digits");
+                }
+                bearers.add(new Auth.Bearer(caller, HexFormat.of().parseHex(hex.toLowerCase(Locale.ROOT))));
+            }
+        }
+        return bearers;
+    }
+
+    private static Object load(Path file, String where) throws IOException {
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return new Yaml(new SafeConstructor(new LoaderOptions())).load(r);
+        } catch (RuntimeException e) {
+            throw new InvalidInputException(where + ": not valid YAML or JSON");
+        }
     }
 
     /**
@@ -102,13 +174,7 @@ public final class Secrets {
      * {@code [A-Za-z0-9._-]{1,128}}; keys are 8..512 visible ASCII characters.
      */
     public static Map<String, String> apiKeys(Path file) throws IOException {
-        Object root;
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            root = new Yaml(new SafeConstructor(new LoaderOptions())).load(r);
-        } catch (RuntimeException e) {
-            throw new InvalidInputException("BMS_API_KEYS_FILE: not valid YAML or JSON");
-        }
-        if (!(root instanceof Map<?, ?> map)) {
+        if (!(load(file, "BMS_API_KEYS_FILE") instanceof Map<?, ?> map)) {
             throw new InvalidInputException("BMS_API_KEYS_FILE: expected a map of apiKey: clientId");
         }
         Map<String, String> keys = new HashMap<>();

@@ -69,4 +69,37 @@ class BmsSettingsTest {
         BmsSettings.VARIABLES.forEach(v -> assertThat(flags.add(v.flag())).isTrue());
         assertThat(flags).hasSameSizeAs(BmsSettings.ENVIRONMENT_VARIABLES);
     }
+
+    @Test
+    void shouldReadSecretsFromTheirFileVariants(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path admin = java.nio.file.Files.writeString(dir.resolve("admin"), "admin-from-file-0123456789\n");
+        java.nio.file.Path read = java.nio.file.Files.writeString(dir.resolve("read"), "read-from-file-0123456789");
+        BmsSettings s = BmsSettings.resolve(Map.of("BMS_ADMIN_TOKEN_FILE", admin.toString(),
+                "BMS_READ_TOKEN_FILE", read.toString(), "BMS_AGENT_TOKEN", "agent-from-env-0123456789")::get, Map.of());
+
+        assertThat(s.adminToken()).contains("admin-from-file-0123456789");
+        assertThat(s.readToken()).contains("read-from-file-0123456789");
+        assertThat(s.agentToken()).contains("agent-from-env-0123456789");
+
+        assertThatThrownBy(() -> BmsSettings.resolve(Map.of("BMS_ADMIN_TOKEN_FILE", admin.toString(),
+                "BMS_ADMIN_TOKEN", "admin-from-env-0123456789")::get, Map.of()))
+                .hasMessageContaining("BMS_ADMIN_TOKEN_FILE").hasMessageContaining("both")
+                .hasMessageNotContaining("admin-from");
+        java.nio.file.Path empty = java.nio.file.Files.writeString(dir.resolve("empty"), "\n");
+        assertThatThrownBy(() -> BmsSettings.resolve(Map.of("BMS_READ_TOKEN_FILE", empty.toString())::get, Map.of()))
+                .hasMessageContaining("BMS_READ_TOKEN_FILE").hasMessageContaining("empty");
+        assertThatThrownBy(() -> BmsSettings.resolve(Map.of("BMS_AGENT_TOKEN_FILE", "/nope")::get, Map.of()))
+                .hasMessageContaining("BMS_AGENT_TOKEN_FILE").hasMessageContaining("readable file");
+    }
+
+    @Test
+    void shouldBoundTheAgentsAndTheAuditLog() {
+        assertThat(BmsSettings.defaults().maxAgents()).isEqualTo(10_000);
+        assertThat(BmsSettings.defaults().auditRetention()).isEqualTo(10_000);
+        assertThatThrownBy(() -> BmsSettings.resolve(Map.of("BMS_MAX_AGENTS", "0")::get, Map.of()))
+                .hasMessageContaining("BMS_MAX_AGENTS");
+        assertThatThrownBy(() -> BmsSettings.resolve(Map.of("BMS_AUDIT_RETENTION", "99")::get, Map.of()))
+                .hasMessageContaining("BMS_AUDIT_RETENTION");
+    }
 }

@@ -17,23 +17,20 @@ class ClusterSecretTest {
     private static final String SECRET = "a-shared-cluster-secret-0123";
 
     @Test
-    void shouldTakeTheSecretFromTheEnvironmentButNeverFromAFlag() throws Exception {
-        BmsSettings fromEnvironment = BmsSettings.resolve(Map.of("BMS_CLUSTER_SECRET", SECRET)::get, Map.of());
-        BmsSettings fromFlag = BmsSettings.resolve(name -> null, Map.of("BMS_CLUSTER_SECRET", SECRET));
-
-        assertThat(Secrets.clusterSecret(fromEnvironment)).isEqualTo(SECRET);
-        assertThat(fromFlag.clusterSecret()).isEmpty();
-        assertThat(BmsSettings.ENVIRONMENT_ONLY).contains("BMS_CLUSTER_SECRET", "BMS_CLUSTER_SECRET_FILE");
-    }
-
-    @Test
-    void shouldReadTheSecretFromTheFileNamedByTheFileVariable() throws Exception {
+    void shouldTakeTheSecretFromTheVariableOrItsFileAndRefuseItAsAFlag() throws Exception {
         Path file = Files.createTempFile("cluster-secret", "");
         Files.writeString(file, SECRET + "\n");
 
-        BmsSettings settings = BmsSettings.resolve(Map.of("BMS_CLUSTER_SECRET_FILE", file.toString())::get, Map.of());
+        BmsSettings fromVariable = BmsSettings.resolve(Map.of("BMS_CLUSTER_SECRET", SECRET)::get, Map.of());
+        BmsSettings fromFile = BmsSettings.resolve(Map.of("BMS_CLUSTER_SECRET_FILE", file.toString())::get, Map.of());
 
-        assertThat(Secrets.clusterSecret(settings)).isEqualTo(SECRET);
+        assertThat(Secrets.clusterSecret(fromVariable)).isEqualTo(SECRET);
+        assertThat(Secrets.clusterSecret(fromFile)).isEqualTo(SECRET);
+        // a secret variable: BmsMain refuses --cluster-secret (a command line shows in ps)
+        assertThat(BmsSettings.variable("BMS_CLUSTER_SECRET").secret()).isTrue();
+        assertThatThrownBy(() -> BmsSettings.resolve(Map.of("BMS_CLUSTER_SECRET", SECRET,
+                "BMS_CLUSTER_SECRET_FILE", file.toString())::get, Map.of()))
+                .hasMessageContaining("both set").hasMessageNotContaining(SECRET);
     }
 
     @Test

@@ -28,6 +28,7 @@ class AuthSecretTest {
         String admin = token(first, "admin-token");
         assertThat(admin).matches("[A-Za-z0-9]{48}");
         assertThat(token(first, "agent-token")).matches("[A-Za-z0-9]{48}").isNotEqualTo(admin);
+        assertThat(token(first, "read-token")).matches("[A-Za-z0-9]{48}").isNotEqualTo(admin);
         // nothing in the cluster yet: every render draws new tokens
         assertThat(token(second, "admin-token")).isNotEqualTo(admin);
     }
@@ -70,6 +71,9 @@ class AuthSecretTest {
                 .isEqualTo(Map.of("name", SECRET, "key", "admin-token"));
         assertThat(bms.get("BMS_AGENT_TOKEN").map("valueFrom", "secretKeyRef"))
                 .isEqualTo(Map.of("name", SECRET, "key", "agent-token"));
+        // optional, so that an existing Secret without a read token still starts the members
+        assertThat(bms.get("BMS_READ_TOKEN").map("valueFrom", "secretKeyRef"))
+                .isEqualTo(Map.of("name", SECRET, "key", "read-token", "optional", true));
         assertThat(agent.get("AGENT_BMS_TOKEN").map("valueFrom", "secretKeyRef"))
                 .isEqualTo(Map.of("name", SECRET, "key", "agent-token"));
         assertThat(chart.manifest()).doesNotContain(token(chart, "admin-token"));

@@ -90,13 +90,16 @@ class BmsStatefulSetTest {
 
     @Test
     void shouldSetOnlyVariablesTheBmsReads() {
-        // the cluster secret arrives as a file (BMS_CLUSTER_SECRET_FILE), so BMS_CLUSTER_SECRET itself stays unset
-        List<String> everyOther = ConfigurationNames.BMS_ENV.stream()
-                .filter(n -> !n.equals("BMS_CLUSTER_SECRET")).toList();
+        // The chart passes the tokens from its Secret (BMS_ADMIN_TOKEN...), so it never sets their _FILE variants
+        // (the BMS refuses both at once), nor BMS_AGENT_TOKENS_FILE (named agent tokens are for installs by hand).
+        // The cluster secret is the other way round: a mounted file (BMS_CLUSTER_SECRET_FILE), never the variable.
+        List<String> charted = ConfigurationNames.BMS_ENV.stream()
+                .filter(n -> !n.endsWith("_TOKEN_FILE") && !n.equals("BMS_AGENT_TOKENS_FILE")
+                        && !n.equals("BMS_CLUSTER_SECRET")).toList();
         assertThat(bms(defaults).env().keySet()).isSubsetOf(ConfigurationNames.BMS_ENV)
-                .containsAll(everyOther.stream().filter(n -> !n.equals("BMS_API_KEYS_FILE")).toList());
-        // with API keys configured, the chart sets every variable the BMS reads
-        assertThat(bms(custom).env().keySet()).containsExactlyInAnyOrderElementsOf(everyOther);
+                .containsAll(charted.stream().filter(n -> !n.equals("BMS_API_KEYS_FILE")).toList());
+        // with API keys configured, the chart sets every other variable the BMS reads
+        assertThat(bms(custom).env().keySet()).containsExactlyInAnyOrderElementsOf(charted);
     }
 
     @Test

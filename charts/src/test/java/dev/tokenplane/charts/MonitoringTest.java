@@ -1,7 +1,6 @@
 package dev.tokenplane.charts;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -22,18 +21,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The optional ServiceMonitor and the Grafana dashboard over the metric names of the shared contract. */
 class MonitoringTest {
 
-    private static final Path DASHBOARD = RenderedChart.CHART.resolve("dashboards/tokenplane-overview.json");
+    private static final Path DASHBOARD = MonitoringQueries.DASHBOARD;
     private static final Pattern METRIC = Pattern.compile("\\b(?:bms|agent)_[a-z_]+\\b");
+    private static final Pattern SELECTOR = Pattern.compile("\\{([^}]*)\\}");
+    private static final Pattern SERIES_USE = Pattern.compile("\\b(?:bms|agent)_[a-z_]+\\b|\\bup\\{|\\bALERTS\\{");
     private static final Pattern OUTCOMES = Pattern.compile("outcome=~?\"([^\"]+)\"");
 
     private static JsonNode dashboard;
     private static List<String> expressions;
 
     @BeforeAll
-    static void readDashboard() throws IOException {
-        dashboard = new ObjectMapper().readTree(DASHBOARD.toFile());
-        expressions = new ArrayList<>();
-        dashboard.get("panels").forEach(p -> p.path("targets").forEach(t -> expressions.add(t.get("expr").asText())));
+    static void readDashboard() {
+        dashboard = MonitoringQueries.dashboard();
+        expressions = MonitoringQueries.dashboardExpressions();
     }
 
     @Test
@@ -71,6 +71,7 @@ class MonitoringTest {
         Set<String> used = usedMetricFamilies();
         Set<String> known = new TreeSet<>(ConfigurationNames.BMS_METRICS);
         known.addAll(ConfigurationNames.AGENT_METRICS);
+        known.addAll(ConfigurationNames.PENDING_METRICS);
 
         assertThat(used).isSubsetOf(known);
         assertThat(used).containsAll(ConfigurationNames.BMS_METRICS);
@@ -98,7 +99,42 @@ class MonitoringTest {
         assertThat(expressions).anyMatch(e -> e.contains("bms_breaker_state") && e.contains("state=\"open\"")
                 && e.contains("state=\"half_open\""));
         assertThat(expressions).anyMatch(e -> e.contains("max by (state) (bms_agents"));
-        assertThat(expressions).anyMatch(e -> e.contains("bms_agent_report_age_seconds"));
+        assertThat(expressions).anyMatch(e -> e.contains("bms_agent_report_age_max_seconds"));
+    }
+
+    @Test
+    void shouldScopeEveryServiceQueryToTheNamespaceVariable() {
+        List<String> variables = new ArrayList<>();
+        dashboard.get("templating").get("list").forEach(v -> variables.add(v.get("name").asText()));
+
+        assertThat(variables).containsExactly("datasource", "namespace", "job");
+        assertThat(dashboard.get("templating").get("list").get(2).get("definition").asText())
+                .contains("namespace=~\"$namespace\"");
+        // every series selected has a label matcher, and each one names the namespace variable
+        for (String e : expressions) {
+            List<String> selectors = SELECTOR.matcher(e).results().map(m -> m.group(1)).toList();
+            assertThat(selectors).as(e).hasSize((int) SERIES_USE.matcher(e).results().count())
+                    .allMatch(labels -> labels.contains("namespace=~\"$namespace\""));
+        }
+    }
+
+    @Test
+    void shouldLayOutPanelsWithoutOverlapOnGrafanasGrid() {
+        List<int[]> boxes = new ArrayList<>();
+        dashboard.get("panels").forEach(p -> {
+            JsonNode g = p.get("gridPos");
+            boxes.add(new int[] {g.get("x").asInt(), g.get("y").asInt(), g.get("w").asInt(), g.get("h").asInt()});
+        });
+
+        for (int i = 0; i < boxes.size(); i++) {
+            int[] a = boxes.get(i);
+            assertThat(a[0] + a[2]).as("panel %d within 24 columns", i).isLessThanOrEqualTo(24);
+            for (int j = i + 1; j < boxes.size(); j++) {
+                int[] b = boxes.get(j);
+                boolean overlap = a[0] < b[0] + b[2] && b[0] < a[0] + a[2] && a[1] < b[1] + b[3] && b[1] < a[1] + a[3];
+                assertThat(overlap).as("panels %d and %d overlap", i, j).isFalse();
+            }
+        }
     }
 
     @Test

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The objects {@code helm template} renders from the chart, parsed, with lookups by kind and name.
@@ -45,6 +46,43 @@ final class RenderedChart {
         TemplateCommand command = new Helm(CHART).template().withName(RELEASE).withNamespace(NAMESPACE)
                 .withKubeVersion(KUBE_VERSION);
         return new RenderedChart(options.apply(command).call());
+    }
+
+    /**
+     * Renders like {@link #render} with the hooks too ({@code helm test} pods), which the embedded {@code helm
+     * template} leaves out: a copy of the chart is rendered in which each {@code helm.sh/hook*} annotation is renamed
+     * {@value #HOOK_PREFIX}{@code helm.sh/hook*}, so the hooks render as ordinary objects and still show their
+     * annotations.
+     */
+    static RenderedChart renderWithHooks(UnaryOperator<TemplateCommand> options) {
+        FakeKubeApi.get();
+        Path copy = copyWithHooksUnhooked();
+        TemplateCommand command = new Helm(copy).template().withName(RELEASE).withNamespace(NAMESPACE)
+                .withKubeVersion(KUBE_VERSION);
+        return new RenderedChart(options.apply(command).call());
+    }
+
+    static final String HOOK_PREFIX = "rendered.";
+
+    private static Path copyWithHooksUnhooked() {
+        try {
+            Path copy = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "chart-hooks");
+            try (Stream<Path> files = Files.walk(CHART)) {
+                for (Path file : files.toList()) {
+                    Path target = copy.resolve(CHART.relativize(file).toString());
+                    if (Files.isDirectory(file)) {
+                        Files.createDirectories(target);
+                    } else if (file.startsWith(CHART.resolve("templates"))) {
+                        Files.writeString(target, Files.readString(file).replace("helm.sh/hook", HOOK_PREFIX + "helm.sh/hook"));
+                    } else {
+                        Files.copy(file, target);
+                    }
+                }
+            }
+            return copy;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static RenderedChart renderDefaults() {

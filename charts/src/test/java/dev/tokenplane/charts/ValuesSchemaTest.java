@@ -46,6 +46,18 @@ class ValuesSchemaTest {
             networkPolicy.http.from       | everyone     | at '/networkPolicy/http/from': got string, want array
             serviceMonitor.interval       | often        | at '/serviceMonitor/interval'
             unknownTopLevelKey            | 1            | additional properties 'unknownTopLevelKey' not allowed
+            agent.logLevel                | LOUD         | at '/agent/logLevel'
+            agent.logFormat               | xml          | at '/agent/logFormat'
+            bms.extraEnv[0].value         | x            | at '/bms/extraEnv/0': missing property 'name'
+            agent.extraEnv[0].name        | 'A B'        | at '/agent/extraEnv/0/name'
+            bms.extraVolumeMounts[0].name | certs        | at '/bms/extraVolumeMounts/0': missing property 'mountPath'
+            bms.extraVolumes[0].name      | certs        | at '/bms/extraVolumes/0'
+            agent.envFrom[0].configMap.name | x          | additional properties 'configMap' not allowed
+            tests.image.tag               | ''           | at '/tests/image/tag'
+            tests.decisionKey             | ''           | at '/tests/decisionKey'
+            tests.apiKeySecret.name       | keys         | at '/tests/apiKeySecret/key'
+            prometheusRule.denialRatioJump | 2           | at '/prometheusRule/denialRatioJump'
+            prometheusRule.memberDownFor  | soon         | at '/prometheusRule/memberDownFor'
             """)
     void shouldRejectBadValues(String key, String value, String error) {
         assertThatThrownBy(() -> RenderedChart.render(t -> t.set(key, value)))

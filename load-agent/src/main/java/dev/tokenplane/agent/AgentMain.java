@@ -1,6 +1,11 @@
 package dev.tokenplane.agent;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Map;
 import picocli.CommandLine;
@@ -76,12 +81,40 @@ public final class AgentMain {
         }
         Map<AgentSetting, String> raw = new EnumMap<>(AgentSetting.class);
         for (AgentSetting setting : AgentSetting.values()) {
+            if (setting.secret() && parsed.hasMatchedOption(setting.flag())) {
+                throw new ConfigException(setting.flag() + " is refused: a secret on the command line shows in ps. "
+                        + "Set " + setting.envName() + ", or put it in a file (mode 600) and set "
+                        + AgentSetting.BMS_TOKEN_FILE.envName());
+            }
             String value = parsed.matchedOptionValue(setting.flag(), env.get(setting.envName()));
             if (value != null) {
                 raw.put(setting, value);
             }
         }
+        String tokenFile = raw.get(AgentSetting.BMS_TOKEN_FILE);
+        if (tokenFile != null && !tokenFile.isBlank()) {
+            raw.put(AgentSetting.BMS_TOKEN, tokenFromFile(tokenFile.strip(), raw.get(AgentSetting.BMS_TOKEN)));
+        }
         return AgentConfig.fromSettings(raw);
+    }
+
+    /** The token in {@code file}, trimmed; the token must not also be set directly. */
+    private static String tokenFromFile(String file, String direct) {
+        if (direct != null && !direct.isBlank()) {
+            throw new ConfigException(AgentSetting.BMS_TOKEN.envName() + " and " + AgentSetting.BMS_TOKEN_FILE.label()
+                    + " are both set: set one");
+        }
+        try {
+            String token = Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
+            if (token.isEmpty()) {
+                throw new ConfigException(AgentSetting.BMS_TOKEN_FILE.label() + " names an empty file; got '" + file
+                        + "'");
+            }
+            return token;
+        } catch (IOException | InvalidPathException e) {
+            throw new ConfigException(AgentSetting.BMS_TOKEN_FILE.label() + " must name a readable file; got '" + file
+                    + "'");
+        }
     }
 
     private static CommandSpec commandSpec() {
@@ -93,8 +126,9 @@ public final class AgentMain {
         for (AgentSetting setting : AgentSetting.values()) {
             String description = setting.description() + " [" + setting.envName() + "]"
                     + (setting.defaultValue() == null ? "" : " Default: " + setting.defaultValue());
+            // A secret's flag is parsed (hidden) only to be refused with a clear message, not "unknown option".
             spec.addOption(OptionSpec.builder(setting.flag()).paramLabel(setting.paramLabel()).type(String.class)
-                    .description(description).build());
+                    .hidden(setting.secret()).description(description).build());
         }
         return spec;
     }

@@ -5,7 +5,8 @@ import java.util.Locale;
 /**
  * Every option of the agent: an environment variable and its equal command-line flag ({@code AGENT_INTERVAL_MS}
  * &lt;-&gt; {@code --interval-ms}: the name without {@code AGENT_}, lower-case, dashes). A flag wins over the variable.
- * The first eight names are contracts shared with the other modules (TEAM.md).
+ * The first eight names are contracts shared with the other modules (TEAM.md). A {@link #secret()} has no flag: the
+ * command line of a process shows in {@code ps}.
  */
 public enum AgentSetting {
     SERVER_ID("ID", null, "Server id the reports are filed under, [A-Za-z0-9._-]{1,128}. Default: the host name."),
@@ -15,7 +16,10 @@ public enum AgentSetting {
     POOL("POOL", "default", "Pool sent in each report, [A-Za-z0-9._-]{1,64}."),
     PORT("PORT", "9470", "Port of the agent's own /health, /metrics and /v1/latency, [0, 65535] (0: any free port)."),
     HOST("HOST", "127.0.0.1", "Address the agent's HTTP endpoints bind to."),
-    BMS_TOKEN("TOKEN", null, "Bearer token sent to the BMS (BMS_AGENT_TOKEN there). Never logged."),
+    BMS_TOKEN("TOKEN", null, "Bearer token sent to the BMS (BMS_AGENT_TOKEN, or a token of BMS_AGENT_TOKENS_FILE "
+            + "there). Environment only: the flag is refused, it would show in ps. Never logged."),
+    BMS_TOKEN_FILE("FILE", null, "File holding the bearer token, instead of AGENT_BMS_TOKEN (a mounted secret); "
+            + "read once at start."),
     SCRAPE_URL("URL", null, "Optional Prometheus endpoint of the service to take request latency from."),
     SCRAPE_METRIC("NAME", "http_server_requests_seconds",
             "Histogram to read at the scrape URL (base name, ending _seconds or _milliseconds)."),
@@ -54,6 +58,11 @@ public enum AgentSetting {
     /** Both names, as validation messages show them: {@code AGENT_INTERVAL_MS (--interval-ms)}. */
     public String label() {
         return envName() + " (" + flag() + ")";
+    }
+
+    /** Whether the value is a secret: taken from the environment (or its file) only, never from a flag. */
+    public boolean secret() {
+        return this == BMS_TOKEN;
     }
 
     /** The default, or null when there is none (or it is computed). */

@@ -146,7 +146,32 @@ class AgentConfigTest {
 
         assertThat(config).isNull();
         for (AgentSetting setting : AgentSetting.values()) {
-            assertThat(help.toString()).contains(setting.flag()).contains(setting.envName());
+            assertThat(help.toString()).contains(setting.envName());
+            if (!setting.secret()) {
+                assertThat(help.toString()).contains(setting.flag());
+            }
         }
+        assertThat(help.toString()).doesNotContain("--bms-token ").doesNotContain("--bms-token=");
+    }
+
+    @Test
+    void shouldRefuseTheTokenAsAFlagNamingTheVariableAndItsFile() {
+        assertThatThrownBy(() -> parse(Map.of(), "--bms-token", "very-secret-token"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("--bms-token is refused").hasMessageContaining("ps")
+                .hasMessageContaining("AGENT_BMS_TOKEN").hasMessageContaining("AGENT_BMS_TOKEN_FILE")
+                .hasMessageNotContaining("very-secret-token");
+    }
+
+    @Test
+    void shouldReadTheTokenFromItsFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("token"), "token-from-a-file\n");
+
+        assertThat(parse(Map.of("AGENT_BMS_TOKEN_FILE", file.toString())).bmsToken()).contains("token-from-a-file");
+        assertThat(parse(Map.of(), "--bms-token-file", file.toString()).bmsToken()).contains("token-from-a-file");
+        assertThatThrownBy(() -> parse(Map.of("AGENT_BMS_TOKEN_FILE", file.toString(), "AGENT_BMS_TOKEN", "other")))
+                .hasMessageContaining("both").hasMessageNotContaining("token-from-a-file");
+        assertThatThrownBy(() -> parse(Map.of("AGENT_BMS_TOKEN_FILE", dir.resolve("none").toString())))
+                .hasMessageContaining("AGENT_BMS_TOKEN_FILE (--bms-token-file) must name a readable file");
     }
 }

@@ -13,12 +13,11 @@ import dev.tokenplane.bms.cluster.MapEvents;
 import dev.tokenplane.bms.config.ConfigCodec;
 
 import java.io.IOException;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
@@ -42,7 +41,7 @@ public final class AgentRegistry implements AutoCloseable {
     private final IMap<String, String> map;
     private final long staleAfterMs;
     private final Executor callbacks;
-    private final ConcurrentHashMap<String, AgentState> local = new ConcurrentHashMap<>();
+    private final ConcurrentSkipListMap<String, AgentState> local = new ConcurrentSkipListMap<>();
     private final List<BiConsumer<String, AgentState>> listeners = new CopyOnWriteArrayList<>();
     private UUID listenerId;
 
@@ -83,7 +82,18 @@ public final class AgentRegistry implements AutoCloseable {
 
     /** Every known agent, by server id. */
     public List<AgentState> all() {
-        return local.values().stream().sorted(Comparator.comparing(AgentState::serverId)).toList();
+        return List.copyOf(local.values());
+    }
+
+    /** Up to {@code limit} agents whose server id sorts after {@code afterServerId} (null: from the first), by id. */
+    public List<AgentState> page(String afterServerId, int limit) {
+        return (afterServerId == null ? local : local.tailMap(afterServerId, false)).values().stream()
+                .limit(limit).toList();
+    }
+
+    /** How many agents this member knows of (the whole cluster's, through the map's events). */
+    public int size() {
+        return local.size();
     }
 
     /** The agent of {@code serverId}, or null. */

@@ -96,6 +96,24 @@ public final class ConfigJournal implements AutoCloseable {
         }
     }
 
+    /** Work on this journal's database (another table), serialised with the journal's own calls. */
+    @FunctionalInterface
+    public interface SqlWork<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} on the journal's connection, with the same durability ({@code synchronous=FULL}), one call at
+     * a time with every other journal call. Blocks: call it on a worker.
+     */
+    public synchronized <T> T with(SqlWork<T> work) {
+        try {
+            return work.run(connection);
+        } catch (SQLException e) {
+            throw new IllegalStateException("configuration database: " + e.getMessage(), e);
+        }
+    }
+
     /** The {@code synchronous} setting in force (2 is FULL). */
     public synchronized int synchronousMode() {
         try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("PRAGMA synchronous")) {

@@ -34,6 +34,11 @@ public final class ApiException extends RuntimeException {
         return new ApiException(409, "conflict", message);
     }
 
+    /** 403: the credential is known but its role does not allow the route. */
+    public static ApiException forbidden(String message) {
+        return new ApiException(403, "forbidden", message);
+    }
+
     public static ApiException unauthorized() {
         return new ApiException(401, "unauthorized", "missing or wrong token");
     }

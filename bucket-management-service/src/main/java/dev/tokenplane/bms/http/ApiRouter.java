@@ -1,5 +1,6 @@
 package dev.tokenplane.bms.http;
 
+import dev.tokenplane.bms.audit.AuditSink;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -16,31 +17,38 @@ import java.util.Locale;
 /**
  * Builds the BMS router. Every route goes through {@link #add}, which puts the same steps before its handler, in this
  * order: the readiness gate ({@code /v1} routes answer 503 until the member has started; while it shuts down they are
- * still served, until the server stops accepting), the access check (401), the
- * content-type check for bodies (415), and the body limit (413). Failures of any step or handler, and unmatched
- * requests, go to {@link ErrorMapper}.
+ * still served, until the server stops accepting), the access check (401, or 403 for a credential of the wrong role),
+ * the audit record of an admin write ({@link AuditTrail}), the content-type check for bodies (415), and the body
+ * limit (413). Failures of any step or handler, and unmatched requests, go to {@link ErrorMapper}.
+ *
+ * <p>Each route carries its {@link Access} as metadata ({@link #ACCESS}), so tests can walk every write route.
  */
 public final class ApiRouter {
     private static final ErrorMapper.ApiError NOT_READY = new ErrorMapper.ApiError(503, "unavailable",
             "the service is starting or shutting down");
 
+    /** The route metadata key of a route's {@link Access}. */
+    public static final String ACCESS = "tp.access";
+
     private final Router router;
     private final Auth auth;
+    private final AuditSink audit;
     private final Readiness readiness;
     private final BodyHandler bodyHandler;
 
-    private ApiRouter(Router router, Auth auth, Readiness readiness, int maxBodyBytes) {
+    private ApiRouter(Router router, Auth auth, AuditSink audit, Readiness readiness, int maxBodyBytes) {
         this.router = router;
         this.auth = auth;
+        this.audit = audit;
         this.readiness = readiness;
         this.bodyHandler = BodyHandler.create(false).setBodyLimit(maxBodyBytes).setHandleFileUploads(false);
     }
 
-    /** A router with every group of {@code groups} mounted. */
-    public static Router create(Vertx vertx, Auth auth, Readiness readiness, int maxBodyBytes,
+    /** A router with every group of {@code groups} mounted, sending a record of each admin write to {@code audit}. */
+    public static Router create(Vertx vertx, Auth auth, AuditSink audit, Readiness readiness, int maxBodyBytes,
                                 List<ApiRoutes> groups) {
         Router router = Router.router(vertx);
-        ApiRouter api = new ApiRouter(router, auth, readiness, maxBodyBytes);
+        ApiRouter api = new ApiRouter(router, auth, audit, readiness, maxBodyBytes);
         router.route().failureHandler(ErrorMapper::handleFailure);
         for (ApiRoutes g : groups) {
             g.mount(api);
@@ -59,8 +67,9 @@ public final class ApiRouter {
     public Route add(HttpMethod method, String path, Access access, RouteHandler handler) {
         boolean gated = path.startsWith("/v1/");
         boolean hasBody = method == HttpMethod.POST || method == HttpMethod.PUT;
-        Route route = router.route(method, path);
-        route.handler(new Guard(gated, access, hasBody));
+        Route route = router.route(method, path).putMetadata(ACCESS, access);
+        boolean audited = access == Access.ADMIN && method != HttpMethod.GET && method != HttpMethod.HEAD;
+        route.handler(new Guard(gated, access, hasBody, audited ? path : null));
         if (hasBody) {
             route.handler(bodyHandler);
         }
@@ -87,11 +96,14 @@ public final class ApiRouter {
         private final boolean gated;
         private final Access access;
         private final boolean hasBody;
+        /** The route's path when its requests are audited, else null. */
+        private final String auditedRoute;
 
-        Guard(boolean gated, Access access, boolean hasBody) {
+        Guard(boolean gated, Access access, boolean hasBody, String auditedRoute) {
             this.gated = gated;
             this.access = access;
             this.hasBody = hasBody;
+            this.auditedRoute = auditedRoute;
         }
 
         @Override
@@ -100,9 +112,12 @@ public final class ApiRouter {
                 ErrorMapper.send(ctx, NOT_READY);
                 return;
             }
-            String client;
+            Caller caller;
             try {
-                client = auth.check(access, ctx.request());
+                caller = auth.check(access, ctx.request());
+                if (caller != null && auditedRoute != null) {
+                    AuditTrail.attach(ctx, audit, caller, auditedRoute);
+                }
                 if (hasBody && !acceptableBody(ctx.request())) {
                     throw new ApiException(415, "unsupported_media_type",
                             "request bodies must be sent with Content-Type: application/json");
@@ -111,8 +126,11 @@ public final class ApiRouter {
                 ErrorMapper.respond(ctx, e);
                 return;
             }
-            if (client != null) {
-                ctx.put(Auth.CLIENT_ID, client);
+            if (caller != null) {
+                ctx.put(Caller.CONTEXT_KEY, caller);
+                if (caller.role() == Caller.Role.CLIENT) {
+                    ctx.put(Auth.CLIENT_ID, caller.name());
+                }
             }
             ctx.next();
         }

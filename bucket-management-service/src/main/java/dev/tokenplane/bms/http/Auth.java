@@ -1,18 +1,26 @@
 package dev.tokenplane.bms.http;
 
+import dev.tokenplane.bms.agents.ServerPattern;
 import io.vertx.core.http.HttpServerRequest;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * Checks tokens and API keys. Secrets are held only as SHA-256 digests, and a presented secret is hashed and compared
- * with {@link MessageDigest#isEqual}, so the comparison takes the same time whatever the input (length included).
- * Nothing here logs.
+ * Checks tokens and API keys, and the role of the credential against the route's {@link Access}. Secrets are held only
+ * as SHA-256 digests; a presented secret is hashed and compared with {@link MessageDigest#isEqual}, so the time taken
+ * does not depend on how close the input is to a real secret (length included). Every credential has a name ({@link Caller}) that logs
+ * and the audit log use instead of the secret. Nothing here logs.
  *
  * <p>Thread-safe.
  */
@@ -21,49 +29,82 @@ public final class Auth {
     public static final String CLIENT_ID = "tp.clientId";
     private static final String BEARER = "Bearer ";
 
-    private final byte[] adminDigest;
-    private final byte[] agentDigest;
+    /** A bearer credential: who it is, and the SHA-256 digest of its secret. */
+    public record Bearer(Caller caller, byte[] digest) {
+        /** A credential holding {@code secret} (only its digest is kept). */
+        public static Bearer of(Caller caller, String secret) {
+            return new Bearer(caller, Auth.digest(secret));
+        }
+
+        @Override
+        public String toString() {
+            return "Bearer[" + caller.name() + "]";
+        }
+    }
+
+    private final List<Bearer> bearers;
     private final Map<String, String> clientsByKeyDigest;
 
     /**
-     * @param adminToken the admin token
-     * @param agentToken the agent token, if any
-     * @param apiKeys    client ids by API key (empty: decisions need no key)
+     * @param bearers every bearer credential; names and secrets must be unique
+     * @param apiKeys client ids by API key (empty: decisions need no key)
+     * @throws IllegalArgumentException naming the credentials that share a name or a secret
      */
-    public Auth(String adminToken, Optional<String> agentToken, Map<String, String> apiKeys) {
-        this.adminDigest = digest(adminToken);
-        this.agentDigest = agentToken.map(Auth::digest).orElse(null);
-        Map<String, String> byDigest = new java.util.HashMap<>();
-        apiKeys.forEach((key, client) -> byDigest.put(HexFormat.of().formatHex(digest(key)), client));
-        this.clientsByKeyDigest = Map.copyOf(byDigest);
+    public Auth(List<Bearer> bearers, Map<String, String> apiKeys) {
+        Map<String, Caller> byDigest = new HashMap<>();
+        Set<String> names = new HashSet<>();
+        for (Bearer b : bearers) {
+            if (!names.add(b.caller().name())) {
+                throw new IllegalArgumentException("two credentials are named '" + b.caller().name() + "'");
+            }
+            Caller other = byDigest.put(HexFormat.of().formatHex(b.digest()), b.caller());
+            if (other != null) {
+                throw new IllegalArgumentException("credentials '" + other.name() + "' and '" + b.caller().name()
+                        + "' have the same token: each credential needs its own");
+            }
+        }
+        this.bearers = List.copyOf(bearers);
+        Map<String, String> keys = new HashMap<>();
+        apiKeys.forEach((key, client) -> keys.put(HexFormat.of().formatHex(digest(key)), client));
+        this.clientsByKeyDigest = Map.copyOf(keys);
+    }
+
+    /** The admin credential ({@code admin}), the read-only one ({@code read}) and the all-servers agent ({@code agent}). */
+    public static List<Bearer> standard(String adminToken, Optional<String> readToken, Optional<String> agentToken) {
+        List<Bearer> bearers = new ArrayList<>();
+        bearers.add(Bearer.of(new Caller("admin", Caller.Role.ADMIN, ServerPattern.ALL), adminToken));
+        readToken.ifPresent(t -> bearers.add(Bearer.of(new Caller("read", Caller.Role.READ, null), t)));
+        agentToken.ifPresent(t -> bearers.add(Bearer.of(new Caller("agent", Caller.Role.AGENT, ServerPattern.ALL), t)));
+        return bearers;
     }
 
     /**
      * Checks {@code access} for {@code request}.
      *
-     * @return the caller's client id for a decision with API keys configured, else null
-     * @throws ApiException 401 when the token or key is missing or wrong
+     * @return the caller; null for a public route, or a decision when no API keys are configured
+     * @throws ApiException 401 when the token or key is missing or wrong, 403 {@code forbidden} when a known credential
+     *                      lacks the role
      */
-    public String check(Access access, HttpServerRequest request) {
+    public Caller check(Access access, HttpServerRequest request) {
         switch (access) {
             case PUBLIC:
                 return null;
             case ADMIN:
-                require(matches(bearer(request), adminDigest));
-                return null;
-            case AGENT: {
-                byte[] presented = bearer(request);
-                require(matches(presented, adminDigest) || (agentDigest != null && matches(presented, agentDigest)));
-                return null;
-            }
+                return require(bearer(request), Caller.Role.ADMIN, access);
+            case READ:
+                return require(bearer(request), Caller.Role.READ, access);
+            case AGENT:
+                return require(bearer(request), Caller.Role.AGENT, access);
             case DECISION: {
                 if (clientsByKeyDigest.isEmpty()) {
                     return null;
                 }
                 String key = request.getHeader("X-Api-Key");
                 String client = key == null ? null : clientsByKeyDigest.get(HexFormat.of().formatHex(digest(key)));
-                require(client != null);
-                return client;
+                if (client == null) {
+                    throw ApiException.unauthorized();
+                }
+                return new Caller(client, Caller.Role.CLIENT, null);
             }
             default:
                 throw new IllegalStateException("unknown access " + access);
@@ -75,23 +116,38 @@ public final class Auth {
         return !clientsByKeyDigest.isEmpty();
     }
 
-    private static void require(boolean ok) {
-        if (!ok) {
+    /** {@code caller} if it is the admin or has {@code role}; 401 when there is no caller, else 403. */
+    private static Caller require(Caller caller, Caller.Role role, Access access) {
+        if (caller == null) {
             throw ApiException.unauthorized();
         }
+        if (caller.role() != Caller.Role.ADMIN && caller.role() != role) {
+            throw ApiException.forbidden("credential '" + caller.name() + "' (" + caller.role().name()
+                    .toLowerCase(Locale.ROOT) + ") may not call this route: it needs "
+                    + (access == Access.ADMIN ? "the admin token" : access == Access.READ
+                    ? "the admin or the read-only token" : "an agent token or the admin token"));
+        }
+        return caller;
     }
 
-    /** The digest of the bearer token, or null when there is none. */
-    private static byte[] bearer(HttpServerRequest request) {
+    /**
+     * The caller whose token is the bearer token, or null when there is none or it is unknown. The presented token's
+     * digest is compared with every credential's ({@link MessageDigest#isEqual}, no early exit), so the time taken
+     * does not depend on which credential, if any, it matches or how close it comes.
+     */
+    private Caller bearer(HttpServerRequest request) {
         String h = request.getHeader("Authorization");
         if (h == null || h.length() <= BEARER.length() || !h.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             return null;
         }
-        return digest(h.substring(BEARER.length()).trim());
-    }
-
-    private static boolean matches(byte[] presentedDigest, byte[] expectedDigest) {
-        return presentedDigest != null && MessageDigest.isEqual(presentedDigest, expectedDigest);
+        byte[] presented = digest(h.substring(BEARER.length()).trim());
+        Caller found = null;
+        for (Bearer b : bearers) {
+            if (MessageDigest.isEqual(presented, b.digest())) {
+                found = b.caller();
+            }
+        }
+        return found;
     }
 
     static byte[] digest(String secret) {

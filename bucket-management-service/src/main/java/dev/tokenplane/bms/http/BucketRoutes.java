@@ -22,10 +22,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 
-import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,10 +31,13 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
-/** Bucket reads ({@code GET /v1/buckets/{key}}, {@code GET /v1/buckets}) and overrides, admin only. */
+/**
+ * Bucket reads ({@code GET /v1/buckets/{key}}, {@code GET /v1/buckets}; admin or read-only operator) and overrides
+ * (admin).
+ */
 public final class BucketRoutes implements ApiRoutes {
-    public static final int DEFAULT_LIMIT = 100;
-    public static final int MAX_LIMIT = 1000;
+    public static final int DEFAULT_LIMIT = Paging.DEFAULT_LIMIT;
+    public static final int MAX_LIMIT = Paging.MAX_LIMIT;
 
     /** The answer to {@code GET /v1/buckets/{key}}. */
     @JsonPropertyOrder({"key", "ruleId", "capacity", "refillPerSecond", "tokens", "minCapacity", "maxCapacity",
@@ -74,8 +75,8 @@ public final class BucketRoutes implements ApiRoutes {
 
     @Override
     public void mount(ApiRouter router) {
-        router.add(HttpMethod.GET, "/v1/buckets", Access.ADMIN, this::list);
-        router.add(HttpMethod.GET, "/v1/buckets/:key", Access.ADMIN, this::get);
+        router.add(HttpMethod.GET, "/v1/buckets", Access.READ, this::list);
+        router.add(HttpMethod.GET, "/v1/buckets/:key", Access.READ, this::get);
         router.add(HttpMethod.PUT, "/v1/buckets/:key/override", Access.ADMIN, this::putOverride);
         router.add(HttpMethod.DELETE, "/v1/buckets/:key/override", Access.ADMIN, this::deleteOverride);
     }
@@ -110,12 +111,12 @@ public final class BucketRoutes implements ApiRoutes {
         String prefix = Optional.ofNullable(ctx.request().getParam("prefix")).orElse("");
         InvalidInputException.check(prefix.length() <= BucketKeys.MAX_LENGTH,
                 "prefix must be at most " + BucketKeys.MAX_LENGTH + " characters");
-        int limit = limit(ctx.request().getParam("limit"));
-        String after = cursor(ctx.request().getParam("cursor"));
+        int limit = Paging.limit(ctx.request().getParam("limit"));
+        String after = Paging.after(ctx.request().getParam("cursor"));
         Future<Map<String, Object>> page = Replies.onContext(Completions.on(
                 directory.keys(prefix, after, limit + 1), callbacks).thenCompose(keys -> {
             List<String> pageKeys = keys.size() > limit ? keys.subList(0, limit) : keys;
-            String next = keys.size() > limit ? encodeCursor(pageKeys.get(pageKeys.size() - 1)) : null;
+            String next = keys.size() > limit ? Paging.cursor(pageKeys.get(pageKeys.size() - 1)) : null;
             List<CompletableFuture<Optional<BucketState>>> states = new ArrayList<>();
             for (String k : pageKeys) {
                 states.add(Completions.on(store.get(k), callbacks));
@@ -139,41 +140,11 @@ public final class BucketRoutes implements ApiRoutes {
         Replies.then(ctx, page, body -> Replies.json(ctx, 200, body));
     }
 
-    private static int limit(String value) {
-        if (value == null) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            int limit = Integer.parseInt(value);
-            if (limit >= 1 && limit <= MAX_LIMIT) {
-                return limit;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new InvalidInputException("limit must be an integer in [1, " + MAX_LIMIT + "]");
-    }
-
-    private static String cursor(String value) {
-        if (value == null || value.isEmpty()) {
-            return null;
-        }
-        try {
-            return new String(Base64.getUrlDecoder().decode(value), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidInputException("cursor must be a nextCursor from a previous page");
-        }
-    }
-
-    private static String encodeCursor(String key) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(key.getBytes(StandardCharsets.UTF_8));
-    }
-
     private void putOverride(RoutingContext ctx) throws Exception {
         String key = BucketKeys.check("key", ctx.pathParam("key"));
         long now = clock.millis();
         BucketOverride override = Replies.body(ctx, OverrideInput.class).toOverride(key, now);
-        Future<ConfigWrite> write = Replies.onContext(overrides.put(override, now)).compose(this::persisted)
+        Future<ConfigWrite> write = Replies.onContext(overrides.put(override, now)).compose(w -> persisted(ctx, w))
                 .compose(w -> applied(key, override.capacity(), Tokens.ratePerMilli(override.refillPerSecond()), w));
         Replies.then(ctx, write, w -> Replies.json(ctx, w.outcome() == ConfigWrite.Outcome.CREATED ? 201 : 200,
                 ConfigCodec.override(w.record())));
@@ -182,11 +153,12 @@ public final class BucketRoutes implements ApiRoutes {
     private void deleteOverride(RoutingContext ctx) {
         String key = BucketKeys.check("key", ctx.pathParam("key"));
         Future<ConfigWrite> write = Replies.onContext(overrides.delete(key, clock.millis())).compose(w -> {
+            AuditTrail.versions(ctx, w);
             if (w.outcome() == ConfigWrite.Outcome.NOT_FOUND) {
                 return Future.failedFuture(ApiException.notFound("no override for bucket '" + key + "'"));
             }
             RuleIndex.Entry rule = rules.index().match(key, null);
-            return rule == null ? persisted(w) : persisted(w).compose(p -> applied(key, rule.spec().capacity(),
+            return rule == null ? persisted(ctx, w) : persisted(ctx, w).compose(p -> applied(key, rule.spec().capacity(),
                     rule.spec().ratePerMilli(), p));
         });
         Replies.then(ctx, write, w -> Replies.noContent(ctx));
@@ -200,7 +172,8 @@ public final class BucketRoutes implements ApiRoutes {
         return Replies.onContext(Completions.on(store.resize(key, capacity, ratePerMilli), callbacks)).map(r -> w);
     }
 
-    private Future<ConfigWrite> persisted(ConfigWrite w) {
+    private Future<ConfigWrite> persisted(RoutingContext ctx, ConfigWrite w) {
+        AuditTrail.versions(ctx, w);
         return Replies.persisted(vertx, w, overrides::persist);
     }
 }

@@ -17,7 +17,7 @@ import java.time.InstantSource;
 import java.util.Map;
 
 /**
- * Rules CRUD ({@code /v1/rules}), admin only. A write is applied on the rule's owner (version and {@code If-Match}
+ * Rules CRUD ({@code /v1/rules}): reads for the admin and the read-only operator, writes for the admin. A write is applied on the rule's owner (version and {@code If-Match}
  * checked atomically there), written to this member's disk on a worker, and only then acknowledged.
  */
 public final class RuleRoutes implements ApiRoutes {
@@ -35,9 +35,9 @@ public final class RuleRoutes implements ApiRoutes {
 
     @Override
     public void mount(ApiRouter router) {
-        router.add(HttpMethod.GET, "/v1/rules", Access.ADMIN,
+        router.add(HttpMethod.GET, "/v1/rules", Access.READ,
                 ctx -> Replies.json(ctx, 200, Map.of("rules", rules.all())));
-        router.add(HttpMethod.GET, "/v1/rules/:ruleId", Access.ADMIN, this::get);
+        router.add(HttpMethod.GET, "/v1/rules/:ruleId", Access.READ, this::get);
         router.add(HttpMethod.PUT, "/v1/rules/:ruleId", Access.ADMIN, this::put);
         router.add(HttpMethod.DELETE, "/v1/rules/:ruleId", Access.ADMIN, this::delete);
     }
@@ -59,7 +59,7 @@ public final class RuleRoutes implements ApiRoutes {
         long expected = IfMatch.parse(ctx.request().getHeader("If-Match"));
         Rule rule = Replies.body(ctx, RuleInput.class).toRule(id);
         Future<ConfigWrite> write = Replies.onContext(rules.put(rule, expected, false, clock.millis()))
-                .compose(w -> persisted(w, id));
+                .compose(w -> persisted(ctx, w, id));
         Replies.then(ctx, write, w -> {
             Rule stored = ConfigCodec.rule(w.record());
             metrics.registerRule(stored.id());
@@ -73,12 +73,13 @@ public final class RuleRoutes implements ApiRoutes {
         RuleInput.checkRuleId(id);
         long expected = IfMatch.parse(ctx.request().getHeader("If-Match"));
         Future<ConfigWrite> write = Replies.onContext(rules.delete(id, expected, clock.millis()))
-                .compose(w -> persisted(w, id));
+                .compose(w -> persisted(ctx, w, id));
         Replies.then(ctx, write, w -> Replies.noContent(ctx));
     }
 
     /** Fails with the contract's error for a write that did not happen; else writes it to disk (on a worker). */
-    private Future<ConfigWrite> persisted(ConfigWrite w, String id) {
+    private Future<ConfigWrite> persisted(RoutingContext ctx, ConfigWrite w, String id) {
+        AuditTrail.versions(ctx, w);
         switch (w.outcome()) {
             case NOT_FOUND:
                 return Future.failedFuture(ApiException.notFound("no rule '" + id + "'"));

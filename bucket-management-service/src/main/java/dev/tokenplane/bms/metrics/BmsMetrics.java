@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import java.util.function.ToDoubleFunction;
 
 /**
  * The BMS's own meters, under the names the dashboard depends on (TEAM.md). Counters are looked up once per tag set
@@ -48,7 +47,6 @@ public final class BmsMetrics {
     private final Map<String, Counter> transfers = new ConcurrentHashMap<>();
     private final Map<String, Counter> transferTokens = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> breakerStates = new ConcurrentHashMap<>();
-    private final Map<String, Gauge> agentAges = new ConcurrentHashMap<>();
 
     public BmsMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -135,20 +133,14 @@ public final class BmsMetrics {
                 .description("Agents by state").register(registry);
     }
 
-    /** Registers (once) the report-age gauge of {@code server}. */
-    public <T> void agentReportAge(String server, T source, ToDoubleFunction<T> ageSeconds) {
-        agentAges.computeIfAbsent(server, s -> Gauge.builder("bms.agent.report.age", source, ageSeconds)
-                .strongReference(true)
-                .tag("server", s).baseUnit("seconds")
-                .description("Seconds since the agent's last report").register(registry));
-    }
-
-    /** Removes the report-age gauge of a server that left. */
-    public void removeAgent(String server) {
-        Gauge g = agentAges.remove(server);
-        if (g != null) {
-            registry.remove(g);
-        }
+    /**
+     * Registers the gauge of the oldest last report among the known agents. One series for the whole cluster, not one
+     * per server: the number of servers is not bounded by the operator (GET /v1/agents has each agent's age).
+     */
+    public void agentReportAgeMax(Supplier<Number> ageSeconds) {
+        Gauge.builder("bms.agent.report.age.max", ageSeconds, c -> c.get().doubleValue()).strongReference(true)
+                .baseUnit("seconds").description("Seconds since the oldest last report of a known agent (0 when none)")
+                .register(registry);
     }
 
     private Counter[] decisionCounters(String ruleId) {

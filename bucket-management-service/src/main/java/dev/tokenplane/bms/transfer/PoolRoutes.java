@@ -7,6 +7,7 @@ import dev.tokenplane.bms.http.Access;
 import dev.tokenplane.bms.http.ApiException;
 import dev.tokenplane.bms.http.ApiRouter;
 import dev.tokenplane.bms.http.ApiRoutes;
+import dev.tokenplane.bms.http.AuditTrail;
 import dev.tokenplane.bms.http.Replies;
 import dev.tokenplane.transfer.SettingsLayer;
 import dev.tokenplane.transfer.breaker.PoolBreakers;
@@ -24,7 +25,7 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 /**
- * The transfer pools, admin only: {@code GET /v1/pools/{pool}} (members, spare, weights, breaker, tokens lent and
+ * The transfer pools (reads for the admin and the read-only operator, writes for the admin): {@code GET /v1/pools/{pool}} (members, spare, weights, breaker, tokens lent and
  * borrowed) and the run-time settings, {@code PUT} and {@code DELETE /v1/pools/{pool}/settings}. A write is applied on
  * the owner of the pool's settings, then on this member (at once) and the others (through the map's events), written
  * to this member's disk, and only then acknowledged.
@@ -54,7 +55,7 @@ final class PoolRoutes implements ApiRoutes {
 
     @Override
     public void mount(ApiRouter router) {
-        router.add(HttpMethod.GET, "/v1/pools/:pool", Access.ADMIN, this::get);
+        router.add(HttpMethod.GET, "/v1/pools/:pool", Access.READ, this::get);
         router.add(HttpMethod.PUT, "/v1/pools/:pool/settings", Access.ADMIN, this::put);
         router.add(HttpMethod.DELETE, "/v1/pools/:pool/settings", Access.ADMIN, this::delete);
     }
@@ -76,7 +77,10 @@ final class PoolRoutes implements ApiRoutes {
         PoolSettingsInput.checkPool(pool);
         SettingsLayer layer = Replies.body(ctx, PoolSettingsInput.class).toLayer(pool);
         Future<ConfigWrite> write = Replies.onContext(settings.put(pool, layer, clock.millis()))
-                .compose(w -> Replies.persisted(vertx, w, settings::persist));
+                .compose(w -> {
+                    AuditTrail.versions(ctx, w);
+                    return Replies.persisted(vertx, w, settings::persist);
+                });
         Replies.then(ctx, write, w -> Replies.json(ctx, w.outcome() == ConfigWrite.Outcome.CREATED ? 201 : 200,
                 PoolSettingsRegistry.decode(w.record())));
     }
@@ -84,10 +88,12 @@ final class PoolRoutes implements ApiRoutes {
     private void delete(RoutingContext ctx) {
         String pool = ctx.pathParam("pool");
         PoolSettingsInput.checkPool(pool);
-        Future<ConfigWrite> write = Replies.onContext(settings.delete(pool, clock.millis())).compose(w ->
-                w.outcome() == ConfigWrite.Outcome.NOT_FOUND
-                        ? Future.failedFuture(ApiException.notFound("no settings for pool '" + pool + "'"))
-                        : Replies.persisted(vertx, w, settings::persist));
+        Future<ConfigWrite> write = Replies.onContext(settings.delete(pool, clock.millis())).compose(w -> {
+            AuditTrail.versions(ctx, w);
+            return w.outcome() == ConfigWrite.Outcome.NOT_FOUND
+                    ? Future.failedFuture(ApiException.notFound("no settings for pool '" + pool + "'"))
+                    : Replies.persisted(vertx, w, settings::persist);
+        });
         Replies.then(ctx, write, w -> Replies.noContent(ctx));
     }
 

@@ -60,9 +60,8 @@ public final class TestSettings {
         return Map.copyOf(values);
     }
 
-    /** The settings, as if every value were an environment variable (some may be given no other way). */
     public BmsSettings build() {
-        return BmsSettings.resolve(values::get, Map.of());
+        return BmsSettings.resolve(name -> null, values);
     }
 
     /** A port free right now (the usual small race with other processes is accepted in tests). */

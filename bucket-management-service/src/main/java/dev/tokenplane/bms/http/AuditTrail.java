@@ -1,0 +1,63 @@
+package dev.tokenplane.bms.http;
+
+import dev.tokenplane.bms.audit.AuditSink;
+import dev.tokenplane.bms.config.ConfigRecord;
+import dev.tokenplane.bms.config.ConfigWrite;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.Map;
+
+/**
+ * One audit record per admin write. The router attaches {@link #attach} to every route of {@link Access#ADMIN} that is
+ * not a read, so a new write route cannot go unaudited; the handler adds what only it knows, the versions
+ * ({@link #versions}). The record is made when the answer has been sent, with its status: refused and failed writes
+ * are recorded too.
+ */
+public final class AuditTrail {
+    private static final String BEFORE = "tp.audit.before";
+    private static final String AFTER = "tp.audit.after";
+
+    private AuditTrail() {
+    }
+
+    /**
+     * Notes the versions of the object {@code write} touched: before, the live version (null when there was none);
+     * after, the live version (null once deleted).
+     */
+    public static void versions(RoutingContext ctx, ConfigWrite write) {
+        ConfigRecord r = write.record();
+        Long version = r == null ? null : r.version();
+        Long before;
+        Long after;
+        switch (write.outcome()) {
+            case CREATED -> {
+                before = null;
+                after = version;
+            }
+            case REPLACED -> {
+                before = version - 1;
+                after = version;
+            }
+            case DELETED -> {
+                before = version - 1;
+                after = null;
+            }
+            default -> { // nothing changed: UNCHANGED, CONFLICT, NOT_FOUND
+                before = r == null || r.deleted() ? null : version;
+                after = before;
+            }
+        }
+        ctx.put(BEFORE, before);
+        ctx.put(AFTER, after);
+    }
+
+    /** Records the request of {@code caller} on {@code route} once its answer has been sent. */
+    static void attach(RoutingContext ctx, AuditSink sink, Caller caller, String route) {
+        ctx.addEndHandler(done -> {
+            Map<String, String> params = ctx.pathParams();
+            String object = params.isEmpty() ? null : params.values().iterator().next();
+            sink.record(caller.name(), ctx.request().method().name(), ctx.request().path(), route, object,
+                    ctx.response().getStatusCode(), ctx.get(BEFORE), ctx.get(AFTER));
+        });
+    }
+}
