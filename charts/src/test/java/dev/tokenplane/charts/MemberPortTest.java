@@ -65,9 +65,13 @@ class MemberPortTest {
 
         assertThat(rules.get(0).list("ports").get(0).integer("port")).isEqualTo(5801);
         assertThat(rules.get(1).list("ports").get(0).integer("port")).isEqualTo(9080);
-        assertThat(rules.get(1).list("from")).hasSize(2);
-        assertThat(rules.get(1).list("from").get(0).map("namespaceSelector", "matchLabels")).isEqualTo(Map.of("team", "shop"));
-        assertThat(rules.get(1).list("from").get(1).string("ipBlock", "cidr")).isEqualTo("10.0.0.0/16");
+        List<Yamls.Node> from = rules.get(1).list("from");
+        assertThat(from).hasSize(3);
+        assertThat(from.get(0).map("namespaceSelector", "matchLabels")).isEqualTo(Map.of("team", "shop"));
+        assertThat(from.get(1).string("ipBlock", "cidr")).isEqualTo("10.0.0.0/16");
+        // and the release's helm test pod, which asks the HTTP API for a decision
+        assertThat(from.get(2).map("podSelector", "matchLabels")).containsEntry("app.kubernetes.io/component", "test")
+                .containsEntry("app.kubernetes.io/instance", RenderedChart.RELEASE);
     }
 
     @Test
