@@ -85,17 +85,12 @@ app.kubernetes.io/component: {{ .component }}
 {{- end -}}
 
 {{/*
-BMS_CLUSTER_MEMBERS: every StatefulSet pod's stable name behind the headless Service, as host:port.
-A member that starts needs only one of them to be up to join.
+BMS_KUBERNETES_SERVICE_DNS: the headless Service, whose DNS A records list every member (ready or not). Members find
+each other through it (Hazelcast's Kubernetes discovery in DNS mode), so the pod template does not depend on the
+replica count and scaling does not roll the members.
 */}}
-{{- define "tokenplane.bms.clusterMembers" -}}
-{{- $sts := include "tokenplane.bms.name" . -}}
-{{- $headless := include "tokenplane.bms.headlessName" . -}}
-{{- $members := list -}}
-{{- range $i := until (int .Values.bms.replicas) -}}
-{{- $members = append $members (printf "%s-%d.%s.%s.svc.%s:%d" $sts $i $headless $.Release.Namespace $.Values.clusterDomain (int $.Values.bms.hazelcastPort)) -}}
-{{- end -}}
-{{- join "," $members -}}
+{{- define "tokenplane.bms.serviceDns" -}}
+{{- printf "%s.%s.svc.%s" (include "tokenplane.bms.headlessName" .) .Release.Namespace .Values.clusterDomain -}}
 {{- end -}}
 
 {{/* The URL agents report to: the BMS HTTP Service. */}}
@@ -103,6 +98,19 @@ A member that starts needs only one of them to be up to join.
 {{- printf "http://%s.%s.svc.%s:%d" (include "tokenplane.bms.name" .) .Release.Namespace .Values.clusterDomain (int .Values.bms.service.port) -}}
 {{- end -}}
 
+{{/* The rules file BMS_RULES_FILE names (the format of the README's "Rules file"): a list of rules, each with
+   its id, from bms.rules (ruleId -> rule), in id order. */}}
 {{- define "tokenplane.bms.rulesFile" -}}
-{{- toYaml (dict "rules" .Values.bms.rules) -}}
+{{- $rules := list -}}
+{{- range $id, $rule := .Values.bms.rules -}}
+{{- $rules = append $rules (merge (dict "id" $id) $rule) -}}
+{{- end -}}
+{{- toYaml (dict "rules" $rules) -}}
+{{- end -}}
+
+{{/* imagePullPolicy; call with (dict "root" $ "image" .Values.bms.image). Empty: Always for a -SNAPSHOT tag (it
+   moves), IfNotPresent for a release tag. */}}
+{{- define "tokenplane.imagePullPolicy" -}}
+{{- $tag := default .root.Chart.AppVersion .image.tag -}}
+{{- default (ternary "Always" "IfNotPresent" (hasSuffix "-SNAPSHOT" $tag)) .image.pullPolicy -}}
 {{- end -}}

@@ -25,6 +25,8 @@ import java.util.regex.Pattern;
  * @param hazelcastPort     the Hazelcast member's port
  * @param hazelcastHost     the address Hazelcast binds to and announces
  * @param clusterName       the Hazelcast cluster name; members join only a cluster of the same name
+ * @param discovery         how a member finds the others: the static {@code clusterMembers} list, or Kubernetes DNS
+ * @param kubernetesServiceDns the headless Service whose DNS records list the members (kubernetes discovery only)
  * @param sizingIntervalMs  the sizing tick
  * @param rulesFile         a YAML or JSON rules file to load at start, if any
  * @param agentToken        the bearer token agents report with; empty to accept only the admin token
@@ -45,10 +47,19 @@ import java.util.regex.Pattern;
  */
 public record BmsSettings(int port, String host, Path dataDir, Optional<String> adminToken,
                           List<String> clusterMembers, int hazelcastPort, String hazelcastHost, String clusterName,
-                          long sizingIntervalMs, Optional<Path> rulesFile, Optional<String> agentToken,
+                          Discovery discovery, Optional<String> kubernetesServiceDns, long sizingIntervalMs,
+                          Optional<Path> rulesFile, Optional<String> agentToken,
                           Optional<Path> apiKeysFile, int maxBodyBytes, long agentStaleMs, long shutdownDelayMs,
                           long shutdownTimeoutMs, Optional<String> readToken, Optional<Path> agentTokensFile,
                           int maxAgents, int auditRetention, Optional<String> clusterSecret) {
+
+    /** How a member finds the others ({@code BMS_DISCOVERY}). */
+    public enum Discovery {
+        /** Hazelcast tcp-ip join through {@code BMS_CLUSTER_MEMBERS} (or this member alone). */
+        STATIC,
+        /** Hazelcast's built-in Kubernetes discovery in DNS mode: the A records of a headless Service, no RBAC. */
+        KUBERNETES
+    }
 
     /** One option: its environment variable, its flag, its default (null for none) and what it means. */
     public record Variable(String name, String defaultValue, String description, boolean secret) {
@@ -76,6 +87,10 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
                     + "<data dir>/cluster-secret (mode 600)", true),
             new Variable("BMS_CLUSTER_SECRET_FILE", null, "file holding the cluster secret (instead of "
                     + "BMS_CLUSTER_SECRET)", false),
+            new Variable("BMS_DISCOVERY", "static", "how members find each other: static (BMS_CLUSTER_MEMBERS) or "
+                    + "kubernetes (DNS records of BMS_KUBERNETES_SERVICE_DNS)", false),
+            new Variable("BMS_KUBERNETES_SERVICE_DNS", null, "with BMS_DISCOVERY=kubernetes: the headless Service "
+                    + "that publishes every member, e.g. tp-tokenplane-bms-headless.rate.svc.cluster.local", false),
             new Variable("BMS_SIZING_INTERVAL_MS", "1000", "sizing tick in ms, 10..3600000", false),
             new Variable("BMS_RULES_FILE", null, "optional YAML/JSON file of rules to load at start", false),
             new Variable("BMS_AGENT_TOKEN", null, "bearer token for agent reports, 16..512 visible ASCII characters; "
@@ -109,6 +124,7 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
 
     private static final Pattern TOKEN = Pattern.compile("[\\x21-\\x7E]{16,512}");
     private static final Pattern CLUSTER_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    private static final Pattern DNS_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?");
     private static final Pattern MEMBER = Pattern.compile("[A-Za-z0-9.\\-\\[\\]:]+:\\d{1,5}");
 
     public BmsSettings {
@@ -146,6 +162,8 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
             throw new InvalidSettingException(variable("BMS_CLUSTER_NAME"), "must match [A-Za-z0-9._-]{1,64}",
                     clusterName);
         }
+        Discovery discovery = discovery(value.apply("BMS_DISCOVERY"));
+        Optional<String> serviceDns = serviceDns(discovery, value.apply("BMS_KUBERNETES_SERVICE_DNS"));
         long sizing = longIn(value, "BMS_SIZING_INTERVAL_MS", 10, 3_600_000);
         Optional<Path> rulesFile = readableFile(value, "BMS_RULES_FILE");
         Optional<String> agentToken = secret(value, "BMS_AGENT_TOKEN");
@@ -159,9 +177,9 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
         long delay = longIn(value, "BMS_SHUTDOWN_DELAY_MS", 0, 600_000);
         long shutdown = longIn(value, "BMS_SHUTDOWN_TIMEOUT_MS", 0, 600_000);
         Optional<String> clusterSecret = secret(value, "BMS_CLUSTER_SECRET");
-        return new BmsSettings(port, host, dataDir, adminToken, members, hzPort, hzHost, clusterName, sizing,
-                rulesFile, agentToken, apiKeys, maxBody, stale, delay, shutdown, readToken, agentTokens, maxAgents,
-                auditRetention, clusterSecret);
+        return new BmsSettings(port, host, dataDir, adminToken, members, hzPort, hzHost, clusterName, discovery,
+                serviceDns, sizing, rulesFile, agentToken, apiKeys, maxBody, stale, delay, shutdown, readToken,
+                agentTokens, maxAgents, auditRetention, clusterSecret);
     }
 
     public static Variable variable(String name) {
@@ -243,6 +261,29 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
             throw new InvalidSettingException(variable(name), "must name a readable file", v);
         }
         return Optional.of(p);
+    }
+
+    private static Discovery discovery(String v) {
+        for (Discovery d : Discovery.values()) {
+            if (d.name().toLowerCase(Locale.ROOT).equals(v)) {
+                return d;
+            }
+        }
+        throw new InvalidSettingException(variable("BMS_DISCOVERY"), "must be static or kubernetes", v);
+    }
+
+    private static Optional<String> serviceDns(Discovery discovery, String v) {
+        if (v == null || v.isEmpty()) {
+            if (discovery == Discovery.KUBERNETES) {
+                throw new InvalidSettingException(variable("BMS_KUBERNETES_SERVICE_DNS"),
+                        "is required with BMS_DISCOVERY=kubernetes", null);
+            }
+            return Optional.empty();
+        }
+        if (!DNS_NAME.matcher(v).matches()) {
+            throw new InvalidSettingException(variable("BMS_KUBERNETES_SERVICE_DNS"), "must be a DNS name", v);
+        }
+        return Optional.of(v);
     }
 
     private static List<String> members(String v) {

@@ -110,6 +110,9 @@ class AgentDaemonSetTest {
     void shouldTakeTheImageFromValues() {
         assertThat(agent(defaults).string("image")).isEqualTo("tokenplane/load-agent:" + RenderedChart.appVersion());
         assertThat(agent(custom).string("image")).isEqualTo("tokenplane/load-agent:2.0.0");
+        assertThat(agent(defaults).string("imagePullPolicy"))
+                .isEqualTo(RenderedChart.appVersion().endsWith("-SNAPSHOT") ? "Always" : "IfNotPresent");
+        assertThat(agent(custom).string("imagePullPolicy")).isEqualTo("IfNotPresent");
     }
 
     @Test

@@ -61,13 +61,13 @@ class BmsStatefulSetTest {
     }
 
     @Test
-    void shouldJoinEveryMemberThroughItsStableDnsNameBehindTheHeadlessService() {
+    void shouldDiscoverMembersThroughTheHeadlessServiceDns() {
         Map<String, Yamls.Node> env = bms(defaults).env();
 
-        assertThat(env.get("BMS_CLUSTER_MEMBERS").string("value")).isEqualTo(String.join(",",
-                STS + "-0." + HEADLESS + "." + NAMESPACE + ".svc.cluster.local:5701",
-                STS + "-1." + HEADLESS + "." + NAMESPACE + ".svc.cluster.local:5701",
-                STS + "-2." + HEADLESS + "." + NAMESPACE + ".svc.cluster.local:5701"));
+        assertThat(env.get("BMS_DISCOVERY").string("value")).isEqualTo("kubernetes");
+        assertThat(env.get("BMS_KUBERNETES_SERVICE_DNS").string("value"))
+                .isEqualTo(HEADLESS + "." + NAMESPACE + ".svc.cluster.local");
+        assertThat(env).doesNotContainKey("BMS_CLUSTER_MEMBERS");
         assertThat(env.get("BMS_HOST").string("value")).isEqualTo("0.0.0.0");
         assertThat(env.get("BMS_HAZELCAST_PORT").string("value")).isEqualTo("5701");
         assertThat(bms(defaults).named("hazelcast", "ports").integer("containerPort")).isEqualTo(5701);
@@ -79,24 +79,28 @@ class BmsStatefulSetTest {
     }
 
     @Test
-    void shouldRenderTheMemberListFromTheReplicaCountAndPort() {
-        String members = bms(custom).env().get("BMS_CLUSTER_MEMBERS").string("value");
+    void shouldNotRollTheMembersWhenTheReplicaCountChanges() {
+        RenderedChart three = RenderedChart.render(t -> t.set("clusterDomain", "k8s.example").set("bms.replicas", 3));
+        RenderedChart five = RenderedChart.render(t -> t.set("clusterDomain", "k8s.example").set("bms.replicas", 5));
 
-        assertThat(List.of(members.split(","))).hasSize(5)
-                .first().isEqualTo(STS + "-0." + HEADLESS + "." + NAMESPACE + ".svc.k8s.example:5801");
-        assertThat(members).endsWith(STS + "-4." + HEADLESS + "." + NAMESPACE + ".svc.k8s.example:5801");
-        assertThat(custom.get("StatefulSet", STS).integer("spec", "replicas")).isEqualTo(5);
+        assertThat(bms(custom).env().get("BMS_KUBERNETES_SERVICE_DNS").string("value"))
+                .isEqualTo(HEADLESS + "." + NAMESPACE + ".svc.k8s.example");
+        // the pod template, whose change would roll every member, is the same for 3 and 5 replicas
+        assertThat(five.get("StatefulSet", STS).integer("spec", "replicas")).isEqualTo(5);
+        assertThat(five.get("StatefulSet", STS).path("spec", "template").value())
+                .isEqualTo(three.get("StatefulSet", STS).path("spec", "template").value());
     }
 
     @Test
     void shouldSetOnlyVariablesTheBmsReads() {
         // The chart passes the tokens from its Secret (BMS_ADMIN_TOKEN...), so it never sets their _FILE variants
-        // (the BMS refuses both at once), nor BMS_AGENT_TOKENS_FILE (named agent tokens are for installs by hand).
+        // (the BMS refuses both at once), nor BMS_AGENT_TOKENS_FILE (named agent tokens are for installs by hand),
+        // nor the static member list BMS_CLUSTER_MEMBERS (members find each other through the headless Service).
         // The cluster secret is the other way round: a mounted file (BMS_CLUSTER_SECRET_FILE), never the variable.
         List<String> charted = ConfigurationNames.BMS_ENV.stream()
                 .filter(n -> !n.endsWith("_TOKEN_FILE") && !n.equals("BMS_AGENT_TOKENS_FILE")
-                        && !n.equals("BMS_CLUSTER_SECRET")).toList();
-        assertThat(bms(defaults).env().keySet()).isSubsetOf(ConfigurationNames.BMS_ENV)
+                        && !n.equals("BMS_CLUSTER_MEMBERS") && !n.equals("BMS_CLUSTER_SECRET")).toList();
+        assertThat(bms(defaults).env().keySet()).isSubsetOf(charted)
                 .containsAll(charted.stream().filter(n -> !n.equals("BMS_API_KEYS_FILE")).toList());
         // with API keys configured, the chart sets every other variable the BMS reads
         assertThat(bms(custom).env().keySet()).containsExactlyInAnyOrderElementsOf(charted);
@@ -175,8 +179,10 @@ class BmsStatefulSetTest {
         assertThat(mount.path("readOnly").value()).isEqualTo(true);
         assertThat(defaults.get("StatefulSet", STS).named("rules", "spec", "template", "spec", "volumes")
                 .string("configMap", "name")).isEqualTo("tp-tokenplane-bms-rules");
-        assertThat(new Yamls.Node(parsed).string("rules", "servers", "match")).isEqualTo("server/*");
-        assertThat(new Yamls.Node(parsed).integer("rules", "servers", "capacity")).isEqualTo(1000);
+        // the format BMS_RULES_FILE reads: a list of rules, each with its id (ChartToProcessIT runs it)
+        assertThat(new Yamls.Node(parsed).string("rules", 0, "id")).isEqualTo("servers");
+        assertThat(new Yamls.Node(parsed).string("rules", 0, "match")).isEqualTo("server/*");
+        assertThat(new Yamls.Node(parsed).integer("rules", 0, "capacity")).isEqualTo(1000);
     }
 
     @Test
@@ -241,6 +247,19 @@ class BmsStatefulSetTest {
     void shouldTakeTheImageFromValues() {
         assertThat(bms(defaults).string("image")).isEqualTo("tokenplane/bms:" + RenderedChart.appVersion());
         assertThat(bms(custom).string("image")).isEqualTo("registry.example.com/tp/bms:1.2.3");
+    }
+
+    @Test
+    void shouldNeverKeepAStaleSnapshotImage() {
+        // the default tag is the project version; a -SNAPSHOT tag moves, so IfNotPresent would keep an old image
+        String expected = RenderedChart.appVersion().endsWith("-SNAPSHOT") ? "Always" : "IfNotPresent";
+        assertThat(bms(defaults).string("imagePullPolicy")).isEqualTo(expected);
+        assertThat(bms(custom).string("imagePullPolicy")).isEqualTo("IfNotPresent");
+        RenderedChart snapshot = RenderedChart.render(t -> t.set("bms.image.tag", "2.0.0-SNAPSHOT"));
+        assertThat(bms(snapshot).string("imagePullPolicy")).isEqualTo("Always");
+        RenderedChart pinned = RenderedChart.render(t -> t.set("bms.image.tag", "2.0.0-SNAPSHOT")
+                .set("bms.image.pullPolicy", "IfNotPresent"));
+        assertThat(bms(pinned).string("imagePullPolicy")).isEqualTo("IfNotPresent");
     }
 
     @Test

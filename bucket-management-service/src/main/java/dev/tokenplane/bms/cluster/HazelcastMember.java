@@ -36,8 +36,8 @@ import java.util.List;
  * stranger who reaches the port can do without it.
  *
  * <p>Bound to {@code BMS_HAZELCAST_HOST} (loopback by default), on {@code BMS_HAZELCAST_PORT} without
- * auto-increment; tcp-ip join only (multicast and auto-detection off). Hazelcast's own shutdown hook is off: the BMS
- * shuts the member down itself, after the HTTP server has drained.
+ * auto-increment; tcp-ip join or Kubernetes DNS discovery (multicast and auto-detection off). Hazelcast's own
+ * shutdown hook is off: the BMS shuts the member down itself, after the HTTP server has drained.
  */
 public final class HazelcastMember {
     /** Agents that stop reporting leave the map after an hour. */
@@ -108,10 +108,22 @@ public final class HazelcastMember {
         config.getAdvancedNetworkConfig().setEnabled(true).setMemberEndpointConfig(member);
     }
 
-    /** tcp-ip join to {@code BMS_CLUSTER_MEMBERS} (this member alone when empty); multicast and auto-detection off. */
+    /**
+     * The join of {@code BMS_DISCOVERY}: static is tcp-ip to {@code BMS_CLUSTER_MEMBERS} (this member alone when
+     * empty); kubernetes is Hazelcast's built-in Kubernetes discovery in DNS mode, which reads the A records of the
+     * headless Service {@code BMS_KUBERNETES_SERVICE_DNS} (published before the pods are ready) and needs no access to
+     * the Kubernetes API. Either way multicast and auto-detection stay off.
+     */
     static void join(JoinConfig join, BmsSettings settings) {
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
+        if (settings.discovery() == BmsSettings.Discovery.KUBERNETES) {
+            join.getTcpIpConfig().setEnabled(false);
+            join.getKubernetesConfig().setEnabled(true)
+                    .setProperty("service-dns", settings.kubernetesServiceDns().orElseThrow())
+                    .setProperty("service-port", Integer.toString(settings.hazelcastPort()));
+            return;
+        }
         List<String> members = new ArrayList<>(settings.clusterMembers());
         if (members.isEmpty()) {
             members.add((bindsAll(settings) ? "127.0.0.1" : settings.hazelcastHost()) + ":" + settings.hazelcastPort());

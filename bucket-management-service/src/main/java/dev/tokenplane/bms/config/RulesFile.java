@@ -24,14 +24,8 @@ import java.util.Set;
 
 /**
  * A file of rules to load at start ({@code BMS_RULES_FILE}, or the bundled examples), in YAML or JSON (JSON is YAML):
- * <pre>
- * rules:
- *   - id: free
- *     match: "free:*"
- *     capacity: 10
- *     refillPerSecond: 5
- * </pre>
- * Each entry is checked exactly like the body of {@code PUT /v1/rules/{id}}.
+ * a top-level {@code rules} list of rules with their {@code id}, the format the README's "Rules file" documents (and
+ * the Helm chart renders). Each entry is checked exactly like the body of {@code PUT /v1/rules/{id}}.
  */
 public final class RulesFile {
     /** The bundled example rules, loaded at the first start of a cluster when no rules file is given. */
