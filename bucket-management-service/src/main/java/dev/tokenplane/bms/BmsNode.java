@@ -6,6 +6,7 @@ import com.hazelcast.core.HazelcastInstance;
 import dev.tokenplane.bms.agents.AgentRegistry;
 import dev.tokenplane.bms.audit.AuditJournal;
 import dev.tokenplane.bms.audit.AuditLog;
+import dev.tokenplane.bms.budget.BucketBudget;
 import dev.tokenplane.bms.buckets.BucketDirectory;
 import dev.tokenplane.bms.buckets.ResizeHistory;
 import dev.tokenplane.bms.cluster.HazelcastMember;
@@ -25,6 +26,7 @@ import dev.tokenplane.bms.http.Auth;
 import dev.tokenplane.bms.http.BucketRoutes;
 import dev.tokenplane.bms.http.Dashboard;
 import dev.tokenplane.bms.http.DecisionRoutes;
+import dev.tokenplane.bms.http.InvalidRequests;
 import dev.tokenplane.bms.http.Json;
 import dev.tokenplane.bms.http.LeaseRoutes;
 import dev.tokenplane.bms.http.OpsRoutes;
@@ -36,6 +38,7 @@ import dev.tokenplane.bms.http.Readiness;
 import dev.tokenplane.bms.http.RuleRoutes;
 import dev.tokenplane.bms.leases.LeaseLedger;
 import dev.tokenplane.bms.metrics.BmsMetrics;
+import dev.tokenplane.bms.metrics.BucketBudgetMeters;
 import dev.tokenplane.bms.rules.Rule;
 import dev.tokenplane.bms.spi.BmsExtensions;
 import dev.tokenplane.bms.spi.BmsServices;
@@ -51,6 +54,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
@@ -96,6 +100,8 @@ public final class BmsNode implements AutoCloseable {
     private BmsServices services;
     private final AtomicBoolean stopped = new AtomicBoolean();
     private long sizingTimer = -1;
+    private long budgetTimer = -1;
+    private volatile RuleRegistry rules;
     private Router router;
 
     private BmsNode(BmsSettings settings, BmsExtensions extensions, InstantSource clock) throws Exception {
@@ -131,7 +137,8 @@ public final class BmsNode implements AutoCloseable {
         });
 
         Config hzConfig = HazelcastMember.config(settings, Secrets.clusterSecret(settings));
-        StoreBinding.configure(hzConfig, clock);
+        BucketBudget budget = BudgetBinding.create(settings, () -> rules, clock);
+        StoreBinding.configure(hzConfig, clock, budget);
         LeaseLedger.configure(hzConfig);
         ClusterStats.configure(hzConfig);
         this.hazelcast = Hazelcast.newHazelcastInstance(hzConfig);
@@ -140,7 +147,8 @@ public final class BmsNode implements AutoCloseable {
             return null;
         }, false);
         StoreBinding opened = StoreBinding.open(hazelcast, DIRECT, workers);
-        this.store = new StoreBinding(extensions.store().apply(opened.store()), opened.directory());
+        this.store = new StoreBinding(extensions.store().apply(opened.store()), opened.directory(),
+                opened.ownedCount());
 
         AuditLog audit = new AuditLog(hazelcast, new AuditJournal(journal, settings.auditRetention()), background,
                 clock);
@@ -153,6 +161,7 @@ public final class BmsNode implements AutoCloseable {
         closeables.add(overrideConfig);
         closeables.add(poolConfig);
         RuleRegistry rules = new RuleRegistry(ruleConfig);
+        this.rules = rules;
         OverrideRegistry overrides = new OverrideRegistry(overrideConfig);
         AgentRegistry agents = new AgentRegistry(hazelcast, settings.agentStaleMs(), DIRECT);
         closeables.add(agents);
@@ -161,6 +170,9 @@ public final class BmsNode implements AutoCloseable {
         this.services = new BmsServices(settings, vertx, hazelcast, store.store(), store.directory(), rules,
                 overrides, agents, history, metrics, clock, DIRECT, poolConfig);
         bindMetrics(metrics, agents, rules, clock);
+        BucketBudgetMeters budgetMeters = new BucketBudgetMeters(budget, rules::get);
+        budgetMeters.bindTo(prometheus);
+        budgetTimer = BudgetBinding.startRecount(vertx, budget, store.ownedCount());
 
         ClusterStats stats = new ClusterStats(hazelcast, new DecisionStats(), clock);
         DecisionService decisions = new DecisionService(store.store(), rules, overrides,
@@ -190,7 +202,11 @@ public final class BmsNode implements AutoCloseable {
         audit.start();
         loadRules(rules, clock);
         rules.all().forEach(r -> registerMeters(metrics, r));
-        ruleConfig.onChange(r -> rules.all().forEach(rule -> registerMeters(metrics, rule)));
+        rules.all().forEach(budgetMeters::bindRule);
+        ruleConfig.onChange(r -> rules.all().forEach(rule -> {
+            registerMeters(metrics, rule);
+            budgetMeters.bindRule(rule);
+        }));
         startSizing(extensions.sizing().apply(services), clock);
         readiness.ready(true);
         LOG.info("BMS member ready at {} (cluster '{}', {} members); admin token {}", url(), settings.clusterName(),
@@ -216,10 +232,11 @@ public final class BmsNode implements AutoCloseable {
         }
     }
 
-    /** The base URL, for example {@code http://127.0.0.1:8080}. */
+    /** The base URL, for example {@code http://127.0.0.1:8080} ({@code https://} with TLS). */
     public String url() {
         String host = settings.host().contains(":") ? "[" + settings.host() + "]" : settings.host();
-        return "http://" + ("0.0.0.0".equals(host) ? "127.0.0.1" : host) + ":" + port();
+        return (settings.tls().isPresent() ? "https://" : "http://") + ("0.0.0.0".equals(host) ? "127.0.0.1" : host)
+                + ":" + port();
     }
 
     /** Where the generated admin token is, or null when it was given in the settings. */
@@ -251,11 +268,15 @@ public final class BmsNode implements AutoCloseable {
         int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
         int port = settings.port() == 0 ? -1 : settings.port();
         HttpServerOptions options = new HttpServerOptions().setHost(settings.host()).setPort(port)
-                .setCompressionSupported(false).setIdleTimeout(120);
+                .setCompressionSupported(false)
+                .setIdleTimeout((int) settings.httpIdleTimeoutMs()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+        settings.tls().ifPresent(tls -> options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+                .setCertPath(tls.certFile().toString()).setKeyPath(tls.keyFile().toString())));
         vertx.deployVerticle(() -> new VerticleBase() {
             @Override
             public Future<?> start() {
-                return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(server -> {
+                return vertx.createHttpServer(options).requestHandler(router)
+                        .invalidRequestHandler(InvalidRequests::handle).listen().onSuccess(server -> {
                     synchronized (servers) {
                         servers.add(server);
                     }
@@ -345,6 +366,9 @@ public final class BmsNode implements AutoCloseable {
         }
         if (sizingTimer >= 0 && vertx != null) {
             vertx.cancelTimer(sizingTimer);
+        }
+        if (budgetTimer >= 0 && vertx != null) {
+            vertx.cancelTimer(budgetTimer);
         }
         List<HttpServer> toStop;
         synchronized (servers) {

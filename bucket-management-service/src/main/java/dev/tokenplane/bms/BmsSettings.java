@@ -1,5 +1,7 @@
 package dev.tokenplane.bms;
 
+import dev.tokenplane.bms.budget.BudgetSizing;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,6 +41,10 @@ import java.util.regex.Pattern;
  * @param agentTokensFile   a YAML or JSON list of named agent tokens bound to server id patterns, if any
  * @param maxAgents         how many distinct agents (server ids) the cluster tracks at most
  * @param auditRetention    how many audit records each member keeps
+ * @param maxBuckets        the most buckets this member may own; unset, derived from the maximum heap
+ *                          ({@link BudgetSizing#fromHeap})
+ * @param httpIdleTimeoutMs an HTTP connection with nothing read or written this long is closed
+ * @param tls               the PEM certificate chain and private key of the HTTPS listener; empty for plain HTTP
  * @param clusterSecret     the secret the Hazelcast cluster name is derived from; empty to read or generate
  *                          {@code <dataDir>/cluster-secret}
  *
@@ -51,7 +57,12 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
                           Optional<Path> rulesFile, Optional<String> agentToken,
                           Optional<Path> apiKeysFile, int maxBodyBytes, long agentStaleMs, long shutdownDelayMs,
                           long shutdownTimeoutMs, Optional<String> readToken, Optional<Path> agentTokensFile,
-                          int maxAgents, int auditRetention, Optional<String> clusterSecret) {
+                          int maxAgents, int auditRetention, long maxBuckets, long httpIdleTimeoutMs,
+                          Optional<Tls> tls, Optional<String> clusterSecret) {
+
+    /** The HTTPS listener's PEM files: the certificate chain (server first) and its private key. */
+    public record Tls(Path certFile, Path keyFile) {
+    }
 
     /** How a member finds the others ({@code BMS_DISCOVERY}). */
     public enum Discovery {
@@ -117,7 +128,16 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
             new Variable("BMS_MAX_AGENTS", "10000", "most agents (server ids) the cluster tracks; a report from a "
                     + "new server past it gets 503 too_many_agents, 1..1000000", false),
             new Variable("BMS_AUDIT_RETENTION", "10000", "audit records kept (the oldest are pruned), "
-                    + "100..1000000", false));
+                    + "100..1000000", false),
+            new Variable("BMS_MAX_BUCKETS", null, "the most buckets this member may own, 1..1000000000; past it a "
+                    + "decision that needs a new bucket gets 503 bucket_budget_exhausted (existing buckets are still "
+                    + "served); when unset, half the maximum heap / " + BudgetSizing.BYTES_PER_BUCKET + " bytes", false),
+            new Variable("BMS_HTTP_IDLE_TIMEOUT_MS", "60000", "an HTTP connection with nothing read or written for "
+                    + "this long is closed (idle clients, stalled or partial requests), 1000..3600000", false),
+            new Variable("BMS_TLS_CERT_FILE", null, "PEM certificate chain (server certificate first); with "
+                    + "BMS_TLS_KEY_FILE the HTTP API is served over HTTPS only", false),
+            new Variable("BMS_TLS_KEY_FILE", null, "PEM private key of BMS_TLS_CERT_FILE (unencrypted PKCS#8 or "
+                    + "PKCS#1 RSA)", false));
 
     /** The names of every environment variable the BMS reads. */
     public static final List<String> ENVIRONMENT_VARIABLES = VARIABLES.stream().map(Variable::name).toList();
@@ -177,9 +197,14 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
         long delay = longIn(value, "BMS_SHUTDOWN_DELAY_MS", 0, 600_000);
         long shutdown = longIn(value, "BMS_SHUTDOWN_TIMEOUT_MS", 0, 600_000);
         Optional<String> clusterSecret = secret(value, "BMS_CLUSTER_SECRET");
+        Optional<Tls> tls = tls(value);
+        long maxBuckets = value.apply("BMS_MAX_BUCKETS") == null || value.apply("BMS_MAX_BUCKETS").isEmpty()
+                ? BudgetSizing.fromHeap(Runtime.getRuntime().maxMemory())
+                : longIn(value, "BMS_MAX_BUCKETS", 1, 1_000_000_000L);
+        long idleTimeout = longIn(value, "BMS_HTTP_IDLE_TIMEOUT_MS", 1_000, 3_600_000);
         return new BmsSettings(port, host, dataDir, adminToken, members, hzPort, hzHost, clusterName, discovery,
                 serviceDns, sizing, rulesFile, agentToken, apiKeys, maxBody, stale, delay, shutdown, readToken,
-                agentTokens, maxAgents, auditRetention, clusterSecret);
+                agentTokens, maxAgents, auditRetention, maxBuckets, idleTimeout, tls, clusterSecret);
     }
 
     public static Variable variable(String name) {
@@ -284,6 +309,23 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
             throw new InvalidSettingException(variable("BMS_KUBERNETES_SERVICE_DNS"), "must be a DNS name", v);
         }
         return Optional.of(v);
+    }
+
+    /** Both TLS files or neither, each readable and holding what it should. */
+    private static Optional<Tls> tls(Function<String, String> value) {
+        Optional<Path> cert = readableFile(value, "BMS_TLS_CERT_FILE");
+        Optional<Path> key = readableFile(value, "BMS_TLS_KEY_FILE");
+        if (cert.isEmpty() && key.isEmpty()) {
+            return Optional.empty();
+        }
+        if (cert.isEmpty() || key.isEmpty()) {
+            String missing = cert.isEmpty() ? "BMS_TLS_CERT_FILE" : "BMS_TLS_KEY_FILE";
+            throw new InvalidSettingException(variable(missing), "must be set too: HTTPS needs both "
+                    + "BMS_TLS_CERT_FILE and BMS_TLS_KEY_FILE", null);
+        }
+        PemFiles.checkCertificates(variable("BMS_TLS_CERT_FILE"), cert.get());
+        PemFiles.checkPrivateKey(variable("BMS_TLS_KEY_FILE"), key.get());
+        return Optional.of(new Tls(cert.get(), key.get()));
     }
 
     private static List<String> members(String v) {

@@ -13,7 +13,7 @@ import static dev.tokenplane.bms.rules.InvalidInputException.check;
  * {@code updatedAt} may be echoed back from a {@code GET}; the version is not a precondition (use {@code If-Match}).
  */
 public record RuleInput(String id, String match, Long capacity, Double refillPerSecond, Long minCapacity,
-                        Long maxCapacity, Algorithm algorithm, Long idleTtlSeconds, Boolean shadow,
+                        Long maxCapacity, Algorithm algorithm, Long idleTtlSeconds, Long maxBuckets, Boolean shadow,
                         AdaptiveInput adaptive, TransferInput transfer, Long version, Long updatedAt) {
 
     public static final Pattern RULE_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
@@ -22,9 +22,26 @@ public record RuleInput(String id, String match, Long capacity, Double refillPer
     public static final long MAX_IDLE_TTL_SECONDS = 365L * 24 * 3600;
     public static final double MAX_WEIGHT = 1_000_000;
     public static final double MAX_GROWTH_FACTOR = 100;
+    /** The largest {@code maxBuckets} of a rule (a member's own budget is usually far lower). */
+    public static final long MAX_BUCKETS = 1_000_000_000L;
+
+    /** An input without {@code maxBuckets}. */
+    public RuleInput(String id, String match, Long capacity, Double refillPerSecond, Long minCapacity,
+                     Long maxCapacity, Algorithm algorithm, Long idleTtlSeconds, Boolean shadow,
+                     AdaptiveInput adaptive, TransferInput transfer, Long version, Long updatedAt) {
+        this(id, match, capacity, refillPerSecond, minCapacity, maxCapacity, algorithm, idleTtlSeconds, null, shadow,
+                adaptive, transfer, version, updatedAt);
+    }
 
     public record AdaptiveInput(Boolean enabled, Double thresholdHigh, Double thresholdLow, Double growthFactor,
-                                Double shrinkFactor) {
+                                Double shrinkFactor, SizingTuning.PressureTargets pressureTargets,
+                                SizingTuning.ForecasterChoice forecaster, SizingTuning.Damping damping) {
+
+        /** The thresholds and factors only, with the member's default tuning. */
+        public AdaptiveInput(Boolean enabled, Double thresholdHigh, Double thresholdLow, Double growthFactor,
+                             Double shrinkFactor) {
+            this(enabled, thresholdHigh, thresholdLow, growthFactor, shrinkFactor, null, null, null);
+        }
     }
 
     public record TransferInput(String pool, Boolean canBorrow, Boolean canLend, Double weight, String region,
@@ -60,8 +77,14 @@ public record RuleInput(String id, String match, Long capacity, Double refillPer
         long ttl = idleTtlSeconds == null ? DEFAULT_IDLE_TTL_SECONDS : idleTtlSeconds;
         check(ttl >= 0 && ttl <= MAX_IDLE_TTL_SECONDS,
                 "idleTtlSeconds must be in [0, " + MAX_IDLE_TTL_SECONDS + "], was " + ttl);
+        check(maxBuckets == null || (maxBuckets >= 1 && maxBuckets <= MAX_BUCKETS),
+                "maxBuckets must be in [1, " + MAX_BUCKETS + "], was " + maxBuckets);
+        // A wildcard creates a bucket per distinct key: buckets that never expire must at least be counted.
+        check(ttl > 0 || maxBuckets != null || !match.contains("*"),
+                "idleTtlSeconds 0 (buckets never expire) on a pattern with '*' needs maxBuckets: set idleTtlSeconds "
+                        + "> 0 or maxBuckets");
         return new Rule(ruleId, match, capacity, refillPerSecond, min, max,
-                algorithm == null ? Algorithm.TOKEN_BUCKET : algorithm, ttl, Boolean.TRUE.equals(shadow),
+                algorithm == null ? Algorithm.TOKEN_BUCKET : algorithm, ttl, maxBuckets, Boolean.TRUE.equals(shadow),
                 adaptive == null ? null : adaptive(adaptive), transfer == null ? null : transfer(transfer), 0, 0);
     }
 
@@ -83,7 +106,10 @@ public record RuleInput(String id, String match, Long capacity, Double refillPer
         check(growth > 1 && growth <= MAX_GROWTH_FACTOR,
                 "adaptive.growthFactor must be in (1, " + MAX_GROWTH_FACTOR + "], was " + growth);
         check(shrink > 0 && shrink < 1, "adaptive.shrinkFactor must be in (0, 1), was " + shrink);
-        return new Rule.Adaptive(a.enabled() == null || a.enabled(), high, low, growth, shrink);
+        return new Rule.Adaptive(a.enabled() == null || a.enabled(), high, low, growth, shrink,
+                a.pressureTargets() == null ? null : a.pressureTargets().validate(),
+                a.forecaster() == null ? null : a.forecaster().validate(),
+                a.damping() == null ? null : a.damping().validate());
     }
 
     private static Rule.Transfer transfer(TransferInput t) {
