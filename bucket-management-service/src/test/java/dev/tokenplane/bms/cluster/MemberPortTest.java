@@ -55,7 +55,9 @@ class MemberPortTest {
         settings = TestSettings.member().with("BMS_ADMIN_TOKEN", ADMIN);
         node = BmsNode.start(settings.build());
         api = new Api(node.url(), ADMIN);
-        api.put("/v1/rules/login", Map.of("match", "login:*", "capacity", 5, "refillPerSecond", 0.0001));
+        Api.Response rule = api.put("/v1/rules/login", Map.of("match", "login:*", "capacity", 5,
+                "refillPerSecond", 0.0001, "idleTtlSeconds", 3600));
+        assertThat(rule.status()).as(rule.toString()).isIn(200, 201);
     }
 
     @AfterAll
