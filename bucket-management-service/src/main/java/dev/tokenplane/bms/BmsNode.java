@@ -143,7 +143,7 @@ public final class BmsNode implements AutoCloseable {
             return t;
         });
 
-        Config hzConfig = HazelcastMember.config(settings);
+        Config hzConfig = HazelcastMember.config(settings, Secrets.clusterSecret(settings));
         BucketBudget budget = BudgetBinding.create(settings, () -> rules, clock);
         StoreBinding.configure(hzConfig, clock, budget);
         LeaseLedger.configure(hzConfig);

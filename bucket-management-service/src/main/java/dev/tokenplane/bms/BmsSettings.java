@@ -49,6 +49,8 @@ import java.util.regex.Pattern;
  * @param logLevel          the root log level
  * @param logFormat         text lines or JSON lines on standard output
  * @param requestTimeoutMs  the deadline of every store call on the request path; past it, 503 {@code unavailable}
+ * @param clusterSecret     the secret the Hazelcast cluster name is derived from; empty to read or generate
+ *                          {@code <dataDir>/cluster-secret}
  *
  * <p>Secrets ({@link Variable#secret()}) come from their variable or from a file named by its {@code _FILE} variant
  * ({@code BMS_ADMIN_TOKEN_FILE}); {@link BmsMain} refuses them as flags, which would show them in {@code ps}.
@@ -61,7 +63,7 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
                           long shutdownTimeoutMs, Optional<String> readToken, Optional<Path> agentTokensFile,
                           int maxAgents, int auditRetention, long maxBuckets, long httpIdleTimeoutMs,
                           Optional<Tls> tls, RulesMode rulesMode, String logLevel, LogFormat logFormat,
-                          long requestTimeoutMs) {
+                          long requestTimeoutMs, Optional<String> clusterSecret) {
 
     /** The HTTPS listener's PEM files: the certificate chain (server first) and its private key. */
     public record Tls(Path certFile, Path keyFile) {
@@ -105,7 +107,13 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
             new Variable("BMS_HAZELCAST_PORT", "5701", "Hazelcast port, 1..65535", false),
             new Variable("BMS_HAZELCAST_HOST", "127.0.0.1", "address Hazelcast binds to and announces "
                     + "(0.0.0.0 binds every interface)", false),
-            new Variable("BMS_CLUSTER_NAME", "tokenplane", "Hazelcast cluster name, [A-Za-z0-9._-]{1,64}", false),
+            new Variable("BMS_CLUSTER_NAME", "tokenplane", "Hazelcast cluster name, [A-Za-z0-9._-]{1,64}; members "
+                    + "use it with a tag derived from BMS_CLUSTER_SECRET", false),
+            new Variable("BMS_CLUSTER_SECRET", null, "secret shared by the members of a cluster, 16..512 visible ASCII "
+                    + "characters; members with another secret cannot join. When unset, read or generated in "
+                    + "<data dir>/cluster-secret (mode 600)", true),
+            new Variable("BMS_CLUSTER_SECRET_FILE", null, "file holding the cluster secret (instead of "
+                    + "BMS_CLUSTER_SECRET)", false),
             new Variable("BMS_DISCOVERY", "static", "how members find each other: static (BMS_CLUSTER_MEMBERS) or "
                     + "kubernetes (DNS records of BMS_KUBERNETES_SERVICE_DNS)", false),
             new Variable("BMS_KUBERNETES_SERVICE_DNS", null, "with BMS_DISCOVERY=kubernetes: the headless Service "
@@ -212,6 +220,7 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
         long stale = longIn(value, "BMS_AGENT_STALE_MS", 100, 86_400_000);
         long delay = longIn(value, "BMS_SHUTDOWN_DELAY_MS", 0, 600_000);
         long shutdown = longIn(value, "BMS_SHUTDOWN_TIMEOUT_MS", 0, 600_000);
+        Optional<String> clusterSecret = secret(value, "BMS_CLUSTER_SECRET");
         Optional<Tls> tls = tls(value);
         long maxBuckets = value.apply("BMS_MAX_BUCKETS") == null || value.apply("BMS_MAX_BUCKETS").isEmpty()
                 ? BudgetSizing.fromHeap(Runtime.getRuntime().maxMemory())
@@ -224,7 +233,7 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
         return new BmsSettings(port, host, dataDir, adminToken, members, hzPort, hzHost, clusterName, discovery,
                 serviceDns, sizing, rulesFile, agentToken, apiKeys, maxBody, stale, delay, shutdown, readToken,
                 agentTokens, maxAgents, auditRetention, maxBuckets, idleTimeout, tls, rulesMode, logLevel, logFormat,
-                requestTimeout);
+                requestTimeout, clusterSecret);
     }
 
     public static Variable variable(String name) {

@@ -1,5 +1,6 @@
 package dev.tokenplane.bms.config;
 
+import com.hazelcast.config.Config;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import dev.tokenplane.bms.cluster.Completions;
@@ -67,6 +68,12 @@ public final class ReplicatedConfig implements AutoCloseable {
         this.background = background;
         this.callbacks = callbacks;
         this.local = new ConfigCopy(kind);
+    }
+
+    /** Registers the write processors' factory on a member's configuration, before the member starts. */
+    public static void configure(Config config) {
+        config.getSerializationConfig().addDataSerializableFactory(ConfigProcessors.FACTORY_ID,
+                new ConfigProcessors.Factory());
     }
 
     /**

@@ -14,9 +14,9 @@ class InvocationTimeoutsTest {
 
     @Test
     void shouldMatchHazelcastsCallTimeoutAndRetriesToTheRequestDeadline() {
-        Config standard = HazelcastMember.config(BmsSettings.defaults());
+        Config standard = HazelcastMember.config(BmsSettings.defaults(), "a-cluster-secret-for-this-test");
         Config fast = HazelcastMember.config(BmsSettings.resolve(name -> null,
-                Map.of("BMS_REQUEST_TIMEOUT_MS", "500")));
+                Map.of("BMS_REQUEST_TIMEOUT_MS", "500")), "a-cluster-secret-for-this-test");
 
         assertThat(BmsSettings.defaults().requestTimeoutMs()).isEqualTo(2000);
         assertThat(standard.getProperty("hazelcast.operation.call.timeout.millis")).isEqualTo("2000");

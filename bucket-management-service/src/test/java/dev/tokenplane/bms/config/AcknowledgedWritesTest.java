@@ -32,7 +32,7 @@ class AcknowledgedWritesTest {
 
     @BeforeEach
     void start(@TempDir Path dir) throws Exception {
-        hazelcast = Hazelcast.newHazelcastInstance(HazelcastMember.config(TestSettings.member().build()));
+        hazelcast = Hazelcast.newHazelcastInstance(HazelcastMember.config(TestSettings.member().build(), "a-cluster-secret-for-this-test"));
         journal = ConfigJournal.open(dir);
         rules = new ReplicatedConfig(ConfigKind.RULE, hazelcast, journal, Runnable::run, Runnable::run,
                 (delayMs, task) -> {
