@@ -265,8 +265,20 @@ public final class BmsNode implements AutoCloseable {
         }
         int written = 0;
         for (Rule r : toLoad) {
-            ConfigWrite w = rules.put(r, ReplicatedConfig.ANY_VERSION, true, clock.millis())
-                    .toCompletableFuture().get(30, TimeUnit.SECONDS);
+            ConfigWrite w;
+            try {
+                w = rules.put(r, ReplicatedConfig.ANY_VERSION, true, clock.millis())
+                        .toCompletableFuture().get(30, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (!(e.getCause() instanceof com.hazelcast.splitbrainprotection.SplitBrainProtectionException)) {
+                    throw e;
+                }
+                // A member alone among BMS_EXPECTED_MEMBERS may not write; the member that completes a majority
+                // loads the same file (or the examples) when it starts.
+                LOG.warn("Not loading rules from {}: this member sees {} of the expected {} members, fewer than a "
+                        + "majority", source, hazelcast.getCluster().getMembers().size(), settings.expectedMembers());
+                return;
+            }
             if (w.changed()) {
                 rules.persist(w.record());
                 written++;

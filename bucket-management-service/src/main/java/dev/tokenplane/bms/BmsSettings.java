@@ -39,6 +39,8 @@ import java.util.regex.Pattern;
  * @param agentTokensFile   a YAML or JSON list of named agent tokens bound to server id patterns, if any
  * @param maxAgents         how many distinct agents (server ids) the cluster tracks at most
  * @param auditRetention    how many audit records each member keeps
+ * @param expectedMembers   how many members the cluster is meant to have; above 1, a member that sees fewer than a
+ *                          majority of them refuses configuration writes (split-brain protection)
  *
  * <p>Secrets ({@link Variable#secret()}) come from their variable or from a file named by its {@code _FILE} variant
  * ({@code BMS_ADMIN_TOKEN_FILE}); {@link BmsMain} refuses them as flags, which would show them in {@code ps}.
@@ -49,7 +51,7 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
                           Optional<Path> rulesFile, Optional<String> agentToken,
                           Optional<Path> apiKeysFile, int maxBodyBytes, long agentStaleMs, long shutdownDelayMs,
                           long shutdownTimeoutMs, Optional<String> readToken, Optional<Path> agentTokensFile,
-                          int maxAgents, int auditRetention) {
+                          int maxAgents, int auditRetention, int expectedMembers) {
 
     /** How a member finds the others ({@code BMS_DISCOVERY}). */
     public enum Discovery {
@@ -109,7 +111,10 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
             new Variable("BMS_MAX_AGENTS", "10000", "most agents (server ids) the cluster tracks; a report from a "
                     + "new server past it gets 503 too_many_agents, 1..1000000", false),
             new Variable("BMS_AUDIT_RETENTION", "10000", "audit records kept (the oldest are pruned), "
-                    + "100..1000000", false));
+                    + "100..1000000", false),
+            new Variable("BMS_EXPECTED_MEMBERS", "1", "members the cluster is meant to have, 1..1000; above 1, a "
+                    + "member that sees fewer than a majority of them answers configuration writes with 503 "
+                    + "unavailable (split-brain protection); 1 turns it off", false));
 
     /** The names of every environment variable the BMS reads. */
     public static final List<String> ENVIRONMENT_VARIABLES = VARIABLES.stream().map(Variable::name).toList();
@@ -163,6 +168,7 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
         Optional<Path> agentTokens = readableFile(value, "BMS_AGENT_TOKENS_FILE");
         int maxAgents = intIn(value, "BMS_MAX_AGENTS", 1, 1_000_000);
         int auditRetention = intIn(value, "BMS_AUDIT_RETENTION", 100, 1_000_000);
+        int expectedMembers = intIn(value, "BMS_EXPECTED_MEMBERS", 1, 1_000);
         Optional<Path> apiKeys = readableFile(value, "BMS_API_KEYS_FILE");
         int maxBody = intIn(value, "BMS_MAX_BODY_BYTES", 1024, 16 * 1024 * 1024);
         long stale = longIn(value, "BMS_AGENT_STALE_MS", 100, 86_400_000);
@@ -170,7 +176,7 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
         long shutdown = longIn(value, "BMS_SHUTDOWN_TIMEOUT_MS", 0, 600_000);
         return new BmsSettings(port, host, dataDir, adminToken, members, hzPort, hzHost, clusterName, discovery,
                 serviceDns, sizing, rulesFile, agentToken, apiKeys, maxBody, stale, delay, shutdown, readToken,
-                agentTokens, maxAgents, auditRetention);
+                agentTokens, maxAgents, auditRetention, expectedMembers);
     }
 
     public static Variable variable(String name) {

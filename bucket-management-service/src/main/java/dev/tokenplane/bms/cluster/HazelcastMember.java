@@ -4,6 +4,8 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.SplitBrainProtectionConfig;
+import com.hazelcast.splitbrainprotection.SplitBrainProtectionOn;
 import dev.tokenplane.bms.BmsSettings;
 import dev.tokenplane.bms.agents.AgentRegistry;
 import dev.tokenplane.bms.buckets.ResizeHistory;
@@ -24,6 +26,8 @@ public final class HazelcastMember {
     static final int AGENT_MAX_IDLE_SECONDS = 3600;
     /** Resize histories of buckets unused for a day go away. */
     static final int HISTORY_MAX_IDLE_SECONDS = 86_400;
+    /** The split-brain protection of the configuration maps. */
+    static final String CONFIG_QUORUM = "config-writes-quorum";
 
     private HazelcastMember() {
     }
@@ -47,8 +51,9 @@ public final class HazelcastMember {
         }
         join(network.getJoin(), settings);
 
+        String quorum = configQuorum(config, settings.expectedMembers());
         for (ConfigKind kind : ConfigKind.values()) {
-            config.addMapConfig(new MapConfig(kind.mapName()).setBackupCount(1));
+            config.addMapConfig(new MapConfig(kind.mapName()).setBackupCount(1).setSplitBrainProtectionName(quorum));
         }
         config.addMapConfig(new MapConfig(AgentRegistry.MAP).setBackupCount(1)
                 .setMaxIdleSeconds(AGENT_MAX_IDLE_SECONDS));
@@ -56,6 +61,21 @@ public final class HazelcastMember {
                 .setMaxIdleSeconds(HISTORY_MAX_IDLE_SECONDS));
         config.addMapConfig(SizingStates.mapConfig());
         return config;
+    }
+
+    /**
+     * With more than one expected member, a split-brain protection on writes that needs a majority of them
+     * ({@code expected / 2 + 1}): a minority side of a partition refuses configuration writes (Hazelcast throws a
+     * {@code SplitBrainProtectionException}, answered 503 {@code unavailable}), so two sides never accept conflicting
+     * rules. Its name, or null (no protection) for a single expected member.
+     */
+    static String configQuorum(Config config, int expectedMembers) {
+        if (expectedMembers <= 1) {
+            return null;
+        }
+        config.addSplitBrainProtectionConfig(new SplitBrainProtectionConfig(CONFIG_QUORUM, true,
+                expectedMembers / 2 + 1).setProtectOn(SplitBrainProtectionOn.WRITE));
+        return CONFIG_QUORUM;
     }
 
     /**

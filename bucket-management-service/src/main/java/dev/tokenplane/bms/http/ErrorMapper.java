@@ -50,6 +50,10 @@ public final class ErrorMapper {
         if (t instanceof InvalidInputException e) {
             return new ApiError(400, "validation", e.getMessage());
         }
+        if (t instanceof com.hazelcast.splitbrainprotection.SplitBrainProtectionException) {
+            return new ApiError(503, "unavailable", "this member sees fewer than a majority of the expected members "
+                    + "(BMS_EXPECTED_MEMBERS), so it accepts no configuration writes; retry on another member");
+        }
         if (t instanceof NoRuleException e) {
             return new ApiError(404, "no_rule", e.getMessage());
         }
