@@ -6,6 +6,7 @@ import com.hazelcast.core.HazelcastInstance;
 import dev.tokenplane.bms.agents.AgentRegistry;
 import dev.tokenplane.bms.audit.AuditJournal;
 import dev.tokenplane.bms.audit.AuditLog;
+import dev.tokenplane.bms.budget.BucketBudget;
 import dev.tokenplane.bms.buckets.BucketDirectory;
 import dev.tokenplane.bms.buckets.ResizeHistory;
 import dev.tokenplane.bms.cluster.HazelcastMember;
@@ -23,18 +24,27 @@ import dev.tokenplane.bms.http.ApiRoutes;
 import dev.tokenplane.bms.http.AuditRoutes;
 import dev.tokenplane.bms.http.Auth;
 import dev.tokenplane.bms.http.BucketRoutes;
+import dev.tokenplane.bms.http.Dashboard;
 import dev.tokenplane.bms.http.DecisionRoutes;
+import dev.tokenplane.bms.http.InvalidRequests;
 import dev.tokenplane.bms.http.Json;
 import dev.tokenplane.bms.http.LeaseRoutes;
 import dev.tokenplane.bms.http.OpsRoutes;
+import dev.tokenplane.bms.http.OverrideRoutes;
+import dev.tokenplane.bms.http.RuleSetRoutes;
+import dev.tokenplane.bms.http.StatsRoutes;
+import dev.tokenplane.bms.http.WhoAmIRoutes;
 import dev.tokenplane.bms.http.Readiness;
 import dev.tokenplane.bms.http.RuleRoutes;
 import dev.tokenplane.bms.leases.LeaseLedger;
 import dev.tokenplane.bms.metrics.BmsMetrics;
+import dev.tokenplane.bms.metrics.BucketBudgetMeters;
 import dev.tokenplane.bms.rules.Rule;
 import dev.tokenplane.bms.spi.BmsExtensions;
 import dev.tokenplane.bms.spi.BmsServices;
 import dev.tokenplane.bms.spi.SizingTask;
+import dev.tokenplane.bms.stats.ClusterStats;
+import dev.tokenplane.bms.stats.DecisionStats;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -89,6 +99,8 @@ public final class BmsNode implements AutoCloseable {
     private BmsServices services;
     private final AtomicBoolean stopped = new AtomicBoolean();
     private long sizingTimer = -1;
+    private long budgetTimer = -1;
+    private volatile RuleRegistry rules;
     private Router router;
 
     private BmsNode(BmsSettings settings, BmsExtensions extensions, InstantSource clock) throws Exception {
@@ -124,15 +136,18 @@ public final class BmsNode implements AutoCloseable {
         });
 
         Config hzConfig = HazelcastMember.config(settings);
-        StoreBinding.configure(hzConfig, clock);
+        BucketBudget budget = BudgetBinding.create(settings, () -> rules, clock);
+        StoreBinding.configure(hzConfig, clock, budget);
         LeaseLedger.configure(hzConfig);
+        ClusterStats.configure(hzConfig);
         this.hazelcast = Hazelcast.newHazelcastInstance(hzConfig);
         Executor workers = task -> vertx.executeBlocking(() -> {
             task.run();
             return null;
         }, false);
         StoreBinding opened = StoreBinding.open(hazelcast, DIRECT, workers);
-        this.store = new StoreBinding(extensions.store().apply(opened.store()), opened.directory());
+        this.store = new StoreBinding(extensions.store().apply(opened.store()), opened.directory(),
+                opened.ownedCount());
 
         AuditLog audit = new AuditLog(hazelcast, new AuditJournal(journal, settings.auditRetention()), background,
                 clock);
@@ -145,6 +160,7 @@ public final class BmsNode implements AutoCloseable {
         closeables.add(overrideConfig);
         closeables.add(poolConfig);
         RuleRegistry rules = new RuleRegistry(ruleConfig);
+        this.rules = rules;
         OverrideRegistry overrides = new OverrideRegistry(overrideConfig);
         AgentRegistry agents = new AgentRegistry(hazelcast, settings.agentStaleMs(), DIRECT);
         closeables.add(agents);
@@ -153,9 +169,13 @@ public final class BmsNode implements AutoCloseable {
         this.services = new BmsServices(settings, vertx, hazelcast, store.store(), store.directory(), rules,
                 overrides, agents, history, metrics, clock, DIRECT, poolConfig);
         bindMetrics(metrics, agents, rules, clock);
+        BucketBudgetMeters budgetMeters = new BucketBudgetMeters(budget, rules::get);
+        budgetMeters.bindTo(prometheus);
+        budgetTimer = BudgetBinding.startRecount(vertx, budget, store.ownedCount());
 
+        ClusterStats stats = new ClusterStats(hazelcast, new DecisionStats(), clock);
         DecisionService decisions = new DecisionService(store.store(), rules, overrides,
-                extensions.borrower().apply(services), metrics, clock, DIRECT);
+                extensions.borrower().apply(services), metrics, clock, DIRECT, stats.local());
         List<ApiRoutes> groups = new ArrayList<>(List.of(
                 new RuleRoutes(vertx, rules, metrics, clock),
                 new DecisionRoutes(decisions, metrics),
@@ -163,9 +183,14 @@ public final class BmsNode implements AutoCloseable {
                 new BucketRoutes(vertx, store.store(), store.directory(), rules, overrides, history, clock, DIRECT),
                 new AgentRoutes(agents, clock, settings.maxAgents()),
                 new AuditRoutes(vertx, audit),
-                new OpsRoutes(vertx, readiness, () -> hazelcast.getCluster().getMembers().size(), prometheus)));
+                new OpsRoutes(vertx, readiness, () -> hazelcast.getCluster().getMembers().size(), prometheus),
+                new OverrideRoutes(overrides, clock),
+                new RuleSetRoutes(vertx, rules, clock),
+                new StatsRoutes(vertx, stats, rules, clock),
+                new WhoAmIRoutes()));
         groups.addAll(extensions.routes().apply(services));
         this.router = ApiRouter.create(vertx, auth, audit, readiness, settings.maxBodyBytes(), groups);
+        Dashboard.mount(router);
         listen(router);
 
         // Join the replicated configuration: merge this member's disk, then load the rules file or the examples.
@@ -176,7 +201,11 @@ public final class BmsNode implements AutoCloseable {
         audit.start();
         loadRules(rules, clock);
         rules.all().forEach(r -> registerMeters(metrics, r));
-        ruleConfig.onChange(r -> rules.all().forEach(rule -> registerMeters(metrics, rule)));
+        rules.all().forEach(budgetMeters::bindRule);
+        ruleConfig.onChange(r -> rules.all().forEach(rule -> {
+            registerMeters(metrics, rule);
+            budgetMeters.bindRule(rule);
+        }));
         startSizing(extensions.sizing().apply(services), clock);
         readiness.ready(true);
         LOG.info("BMS member ready at {} (cluster '{}', {} members); admin token {}", url(), settings.clusterName(),
@@ -237,11 +266,13 @@ public final class BmsNode implements AutoCloseable {
         int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
         int port = settings.port() == 0 ? -1 : settings.port();
         HttpServerOptions options = new HttpServerOptions().setHost(settings.host()).setPort(port)
-                .setCompressionSupported(false).setIdleTimeout(120);
+                .setCompressionSupported(false)
+                .setIdleTimeout((int) settings.httpIdleTimeoutMs()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
         vertx.deployVerticle(() -> new VerticleBase() {
             @Override
             public Future<?> start() {
-                return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(server -> {
+                return vertx.createHttpServer(options).requestHandler(router)
+                        .invalidRequestHandler(InvalidRequests::handle).listen().onSuccess(server -> {
                     synchronized (servers) {
                         servers.add(server);
                     }
@@ -343,6 +374,9 @@ public final class BmsNode implements AutoCloseable {
         }
         if (sizingTimer >= 0 && vertx != null) {
             vertx.cancelTimer(sizingTimer);
+        }
+        if (budgetTimer >= 0 && vertx != null) {
+            vertx.cancelTimer(budgetTimer);
         }
         List<HttpServer> toStop;
         synchronized (servers) {

@@ -1,5 +1,7 @@
 package dev.tokenplane.bms;
 
+import dev.tokenplane.bms.budget.BudgetSizing;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,6 +41,9 @@ import java.util.regex.Pattern;
  * @param agentTokensFile   a YAML or JSON list of named agent tokens bound to server id patterns, if any
  * @param maxAgents         how many distinct agents (server ids) the cluster tracks at most
  * @param auditRetention    how many audit records each member keeps
+ * @param maxBuckets        the most buckets this member may own; unset, derived from the maximum heap
+ *                          ({@link BudgetSizing#fromHeap})
+ * @param httpIdleTimeoutMs an HTTP connection with nothing read or written this long is closed
  * @param expectedMembers   how many members the cluster is meant to have; above 1, a member that sees fewer than a
  *                          majority of them refuses configuration writes (split-brain protection)
  *
@@ -51,7 +56,8 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
                           Optional<Path> rulesFile, Optional<String> agentToken,
                           Optional<Path> apiKeysFile, int maxBodyBytes, long agentStaleMs, long shutdownDelayMs,
                           long shutdownTimeoutMs, Optional<String> readToken, Optional<Path> agentTokensFile,
-                          int maxAgents, int auditRetention, int expectedMembers) {
+                          int maxAgents, int auditRetention, long maxBuckets, long httpIdleTimeoutMs,
+                          int expectedMembers) {
 
     /** How a member finds the others ({@code BMS_DISCOVERY}). */
     public enum Discovery {
@@ -112,6 +118,11 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
                     + "new server past it gets 503 too_many_agents, 1..1000000", false),
             new Variable("BMS_AUDIT_RETENTION", "10000", "audit records kept (the oldest are pruned), "
                     + "100..1000000", false),
+            new Variable("BMS_MAX_BUCKETS", null, "the most buckets this member may own, 1..1000000000; past it a "
+                    + "decision that needs a new bucket gets 503 bucket_budget_exhausted (existing buckets are still "
+                    + "served); when unset, half the maximum heap / " + BudgetSizing.BYTES_PER_BUCKET + " bytes", false),
+            new Variable("BMS_HTTP_IDLE_TIMEOUT_MS", "60000", "an HTTP connection with nothing read or written for "
+                    + "this long is closed (idle clients, stalled or partial requests), 1000..3600000", false),
             new Variable("BMS_EXPECTED_MEMBERS", "1", "members the cluster is meant to have, 1..1000; above 1, a "
                     + "member that sees fewer than a majority of them answers configuration writes with 503 "
                     + "unavailable (split-brain protection); 1 turns it off", false));
@@ -174,9 +185,14 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
         long stale = longIn(value, "BMS_AGENT_STALE_MS", 100, 86_400_000);
         long delay = longIn(value, "BMS_SHUTDOWN_DELAY_MS", 0, 600_000);
         long shutdown = longIn(value, "BMS_SHUTDOWN_TIMEOUT_MS", 0, 600_000);
+        long maxBuckets = value.apply("BMS_MAX_BUCKETS") == null || value.apply("BMS_MAX_BUCKETS").isEmpty()
+                ? BudgetSizing.fromHeap(Runtime.getRuntime().maxMemory())
+                : longIn(value, "BMS_MAX_BUCKETS", 1, 1_000_000_000L);
+        long idleTimeout = longIn(value, "BMS_HTTP_IDLE_TIMEOUT_MS", 1_000, 3_600_000);
         return new BmsSettings(port, host, dataDir, adminToken, members, hzPort, hzHost, clusterName, discovery,
                 serviceDns, sizing, rulesFile, agentToken, apiKeys, maxBody, stale, delay, shutdown, readToken,
-                agentTokens, maxAgents, auditRetention, expectedMembers);
+                agentTokens, maxAgents, auditRetention, maxBuckets, idleTimeout,
+                expectedMembers);
     }
 
     public static Variable variable(String name) {

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.tokenplane.bms.decide.BucketBudgetExhaustedException;
 import dev.tokenplane.bms.decide.NoRuleException;
 import dev.tokenplane.bms.rules.InvalidInputException;
 import io.vertx.core.http.HttpHeaders;
@@ -30,7 +31,12 @@ public final class ErrorMapper {
 
     /** An error body, with its status (not serialised). */
     @JsonPropertyOrder({"error", "message"})
-    public record ApiError(@com.fasterxml.jackson.annotation.JsonIgnore int status, String error, String message) {
+    public record ApiError(@com.fasterxml.jackson.annotation.JsonIgnore int status, String error, String message,
+                           @com.fasterxml.jackson.annotation.JsonIgnore long retryAfterSeconds) {
+        /** An error without a {@code Retry-After}. */
+        public ApiError(int status, String error, String message) {
+            this(status, error, message, 0);
+        }
     }
 
     /** An error of one batch item: {@code {"key", "error", "message"}}. */
@@ -56,6 +62,10 @@ public final class ErrorMapper {
         }
         if (t instanceof NoRuleException e) {
             return new ApiError(404, "no_rule", e.getMessage());
+        }
+        if (t instanceof BucketBudgetExhaustedException e) {
+            return new ApiError(503, "bucket_budget_exhausted", e.getMessage(),
+                    BucketBudgetExhaustedException.RETRY_AFTER_SECONDS);
         }
         if (t instanceof JacksonException e) {
             return json(e);
@@ -98,6 +108,9 @@ public final class ErrorMapper {
         }
         if (error.status() == 401) {
             ctx.response().putHeader("WWW-Authenticate", "Bearer");
+        }
+        if (error.retryAfterSeconds() > 0) {
+            ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(error.retryAfterSeconds()));
         }
         ctx.response().setStatusCode(error.status())
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")

@@ -46,12 +46,15 @@ public final class RuleIndex {
     public static final RuleIndex EMPTY = of(List.of());
 
     private final Map<String, Entry> byId;
+    private final Map<Long, Entry> byGeneration;
     private final Map<String, Entry> exact;
     private final Entry[] others;
     private final ConcurrentHashMap<String, Object> cache = new ConcurrentHashMap<>();
 
     private RuleIndex(Map<String, Entry> byId, Map<String, Entry> exact, Entry[] others) {
         this.byId = byId;
+        this.byGeneration = new HashMap<>(byId.size() * 2);
+        byId.values().forEach(e -> byGeneration.put(e.generation(), e));
         this.exact = exact;
         this.others = others;
     }
@@ -126,6 +129,11 @@ public final class RuleIndex {
             }
         }
         return match(key, null);
+    }
+
+    /** The rule whose own spec (no override) has {@code generation}, or null. */
+    public Entry byGeneration(long generation) {
+        return byGeneration.get(generation);
     }
 
     /** The rule with {@code id}, or null. */

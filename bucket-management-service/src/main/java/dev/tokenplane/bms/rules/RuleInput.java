@@ -13,7 +13,7 @@ import static dev.tokenplane.bms.rules.InvalidInputException.check;
  * {@code updatedAt} may be echoed back from a {@code GET}; the version is not a precondition (use {@code If-Match}).
  */
 public record RuleInput(String id, String match, Long capacity, Double refillPerSecond, Long minCapacity,
-                        Long maxCapacity, Algorithm algorithm, Long idleTtlSeconds, Boolean shadow,
+                        Long maxCapacity, Algorithm algorithm, Long idleTtlSeconds, Long maxBuckets, Boolean shadow,
                         AdaptiveInput adaptive, TransferInput transfer, Long version, Long updatedAt) {
 
     public static final Pattern RULE_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
@@ -22,6 +22,16 @@ public record RuleInput(String id, String match, Long capacity, Double refillPer
     public static final long MAX_IDLE_TTL_SECONDS = 365L * 24 * 3600;
     public static final double MAX_WEIGHT = 1_000_000;
     public static final double MAX_GROWTH_FACTOR = 100;
+    /** The largest {@code maxBuckets} of a rule (a member's own budget is usually far lower). */
+    public static final long MAX_BUCKETS = 1_000_000_000L;
+
+    /** An input without {@code maxBuckets}. */
+    public RuleInput(String id, String match, Long capacity, Double refillPerSecond, Long minCapacity,
+                     Long maxCapacity, Algorithm algorithm, Long idleTtlSeconds, Boolean shadow,
+                     AdaptiveInput adaptive, TransferInput transfer, Long version, Long updatedAt) {
+        this(id, match, capacity, refillPerSecond, minCapacity, maxCapacity, algorithm, idleTtlSeconds, null, shadow,
+                adaptive, transfer, version, updatedAt);
+    }
 
     public record AdaptiveInput(Boolean enabled, Double thresholdHigh, Double thresholdLow, Double growthFactor,
                                 Double shrinkFactor) {
@@ -60,8 +70,14 @@ public record RuleInput(String id, String match, Long capacity, Double refillPer
         long ttl = idleTtlSeconds == null ? DEFAULT_IDLE_TTL_SECONDS : idleTtlSeconds;
         check(ttl >= 0 && ttl <= MAX_IDLE_TTL_SECONDS,
                 "idleTtlSeconds must be in [0, " + MAX_IDLE_TTL_SECONDS + "], was " + ttl);
+        check(maxBuckets == null || (maxBuckets >= 1 && maxBuckets <= MAX_BUCKETS),
+                "maxBuckets must be in [1, " + MAX_BUCKETS + "], was " + maxBuckets);
+        // A wildcard creates a bucket per distinct key: buckets that never expire must at least be counted.
+        check(ttl > 0 || maxBuckets != null || !match.contains("*"),
+                "idleTtlSeconds 0 (buckets never expire) on a pattern with '*' needs maxBuckets: set idleTtlSeconds "
+                        + "> 0 or maxBuckets");
         return new Rule(ruleId, match, capacity, refillPerSecond, min, max,
-                algorithm == null ? Algorithm.TOKEN_BUCKET : algorithm, ttl, Boolean.TRUE.equals(shadow),
+                algorithm == null ? Algorithm.TOKEN_BUCKET : algorithm, ttl, maxBuckets, Boolean.TRUE.equals(shadow),
                 adaptive == null ? null : adaptive(adaptive), transfer == null ? null : transfer(transfer), 0, 0);
     }
 
