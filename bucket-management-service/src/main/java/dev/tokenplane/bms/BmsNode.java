@@ -301,7 +301,7 @@ public final class BmsNode implements AutoCloseable {
                 w = rules.put(r, ReplicatedConfig.ANY_VERSION, true, clock.millis())
                         .toCompletableFuture().get(30, TimeUnit.SECONDS);
             } catch (java.util.concurrent.ExecutionException e) {
-                if (!(e.getCause() instanceof com.hazelcast.splitbrainprotection.SplitBrainProtectionException)) {
+                if (!HazelcastMember.isWithoutMajority(e.getCause())) {
                     throw e;
                 }
                 // A member alone among BMS_EXPECTED_MEMBERS may not write; the member that completes a majority

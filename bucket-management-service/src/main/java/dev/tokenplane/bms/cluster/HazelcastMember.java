@@ -5,6 +5,7 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.config.SplitBrainProtectionConfig;
+import com.hazelcast.splitbrainprotection.SplitBrainProtectionException;
 import com.hazelcast.splitbrainprotection.SplitBrainProtectionOn;
 import dev.tokenplane.bms.BmsSettings;
 import dev.tokenplane.bms.agents.AgentRegistry;
@@ -76,6 +77,11 @@ public final class HazelcastMember {
         config.addSplitBrainProtectionConfig(new SplitBrainProtectionConfig(CONFIG_QUORUM, true,
                 expectedMembers / 2 + 1).setProtectOn(SplitBrainProtectionOn.WRITE));
         return CONFIG_QUORUM;
+    }
+
+    /** Whether {@code failure} is a write refused because this member sees fewer than a majority. */
+    public static boolean isWithoutMajority(Throwable failure) {
+        return failure instanceof SplitBrainProtectionException;
     }
 
     /**

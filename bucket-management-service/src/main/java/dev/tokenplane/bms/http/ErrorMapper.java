@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.tokenplane.bms.decide.BucketBudgetExhaustedException;
+import dev.tokenplane.bms.cluster.HazelcastMember;
 import dev.tokenplane.bms.decide.NoRuleException;
 import dev.tokenplane.bms.rules.InvalidInputException;
 import io.vertx.core.http.HttpHeaders;
@@ -56,7 +57,7 @@ public final class ErrorMapper {
         if (t instanceof InvalidInputException e) {
             return new ApiError(400, "validation", e.getMessage());
         }
-        if (t instanceof com.hazelcast.splitbrainprotection.SplitBrainProtectionException) {
+        if (HazelcastMember.isWithoutMajority(t)) {
             return new ApiError(503, "unavailable", "this member sees fewer than a majority of the expected members "
                     + "(BMS_EXPECTED_MEMBERS), so it accepts no configuration writes; retry on another member");
         }
