@@ -54,6 +54,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
@@ -231,10 +232,11 @@ public final class BmsNode implements AutoCloseable {
         }
     }
 
-    /** The base URL, for example {@code http://127.0.0.1:8080}. */
+    /** The base URL, for example {@code http://127.0.0.1:8080} ({@code https://} with TLS). */
     public String url() {
         String host = settings.host().contains(":") ? "[" + settings.host() + "]" : settings.host();
-        return "http://" + ("0.0.0.0".equals(host) ? "127.0.0.1" : host) + ":" + port();
+        return (settings.tls().isPresent() ? "https://" : "http://") + ("0.0.0.0".equals(host) ? "127.0.0.1" : host)
+                + ":" + port();
     }
 
     /** Where the generated admin token is, or null when it was given in the settings. */
@@ -268,6 +270,8 @@ public final class BmsNode implements AutoCloseable {
         HttpServerOptions options = new HttpServerOptions().setHost(settings.host()).setPort(port)
                 .setCompressionSupported(false)
                 .setIdleTimeout((int) settings.httpIdleTimeoutMs()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+        settings.tls().ifPresent(tls -> options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+                .setCertPath(tls.certFile().toString()).setKeyPath(tls.keyFile().toString())));
         vertx.deployVerticle(() -> new VerticleBase() {
             @Override
             public Future<?> start() {

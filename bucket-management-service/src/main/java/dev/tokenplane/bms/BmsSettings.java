@@ -44,6 +44,7 @@ import java.util.regex.Pattern;
  * @param maxBuckets        the most buckets this member may own; unset, derived from the maximum heap
  *                          ({@link BudgetSizing#fromHeap})
  * @param httpIdleTimeoutMs an HTTP connection with nothing read or written this long is closed
+ * @param tls               the PEM certificate chain and private key of the HTTPS listener; empty for plain HTTP
  * @param expectedMembers   how many members the cluster is meant to have; above 1, a member that sees fewer than a
  *                          majority of them refuses configuration writes (split-brain protection)
  *
@@ -57,7 +58,11 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
                           Optional<Path> apiKeysFile, int maxBodyBytes, long agentStaleMs, long shutdownDelayMs,
                           long shutdownTimeoutMs, Optional<String> readToken, Optional<Path> agentTokensFile,
                           int maxAgents, int auditRetention, long maxBuckets, long httpIdleTimeoutMs,
-                          int expectedMembers) {
+                          Optional<Tls> tls, int expectedMembers) {
+
+    /** The HTTPS listener's PEM files: the certificate chain (server first) and its private key. */
+    public record Tls(Path certFile, Path keyFile) {
+    }
 
     /** How a member finds the others ({@code BMS_DISCOVERY}). */
     public enum Discovery {
@@ -123,6 +128,10 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
                     + "served); when unset, half the maximum heap / " + BudgetSizing.BYTES_PER_BUCKET + " bytes", false),
             new Variable("BMS_HTTP_IDLE_TIMEOUT_MS", "60000", "an HTTP connection with nothing read or written for "
                     + "this long is closed (idle clients, stalled or partial requests), 1000..3600000", false),
+            new Variable("BMS_TLS_CERT_FILE", null, "PEM certificate chain (server certificate first); with "
+                    + "BMS_TLS_KEY_FILE the HTTP API is served over HTTPS only", false),
+            new Variable("BMS_TLS_KEY_FILE", null, "PEM private key of BMS_TLS_CERT_FILE (unencrypted PKCS#8 or "
+                    + "PKCS#1 RSA)", false),
             new Variable("BMS_EXPECTED_MEMBERS", "1", "members the cluster is meant to have, 1..1000; above 1, a "
                     + "member that sees fewer than a majority of them answers configuration writes with 503 "
                     + "unavailable (split-brain protection); 1 turns it off", false));
@@ -185,13 +194,14 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
         long stale = longIn(value, "BMS_AGENT_STALE_MS", 100, 86_400_000);
         long delay = longIn(value, "BMS_SHUTDOWN_DELAY_MS", 0, 600_000);
         long shutdown = longIn(value, "BMS_SHUTDOWN_TIMEOUT_MS", 0, 600_000);
+        Optional<Tls> tls = tls(value);
         long maxBuckets = value.apply("BMS_MAX_BUCKETS") == null || value.apply("BMS_MAX_BUCKETS").isEmpty()
                 ? BudgetSizing.fromHeap(Runtime.getRuntime().maxMemory())
                 : longIn(value, "BMS_MAX_BUCKETS", 1, 1_000_000_000L);
         long idleTimeout = longIn(value, "BMS_HTTP_IDLE_TIMEOUT_MS", 1_000, 3_600_000);
         return new BmsSettings(port, host, dataDir, adminToken, members, hzPort, hzHost, clusterName, discovery,
                 serviceDns, sizing, rulesFile, agentToken, apiKeys, maxBody, stale, delay, shutdown, readToken,
-                agentTokens, maxAgents, auditRetention, maxBuckets, idleTimeout,
+                agentTokens, maxAgents, auditRetention, maxBuckets, idleTimeout, tls,
                 expectedMembers);
     }
 
@@ -297,6 +307,23 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
             throw new InvalidSettingException(variable("BMS_KUBERNETES_SERVICE_DNS"), "must be a DNS name", v);
         }
         return Optional.of(v);
+    }
+
+    /** Both TLS files or neither, each readable and holding what it should. */
+    private static Optional<Tls> tls(Function<String, String> value) {
+        Optional<Path> cert = readableFile(value, "BMS_TLS_CERT_FILE");
+        Optional<Path> key = readableFile(value, "BMS_TLS_KEY_FILE");
+        if (cert.isEmpty() && key.isEmpty()) {
+            return Optional.empty();
+        }
+        if (cert.isEmpty() || key.isEmpty()) {
+            String missing = cert.isEmpty() ? "BMS_TLS_CERT_FILE" : "BMS_TLS_KEY_FILE";
+            throw new InvalidSettingException(variable(missing), "must be set too: HTTPS needs both "
+                    + "BMS_TLS_CERT_FILE and BMS_TLS_KEY_FILE", null);
+        }
+        PemFiles.checkCertificates(variable("BMS_TLS_CERT_FILE"), cert.get());
+        PemFiles.checkPrivateKey(variable("BMS_TLS_KEY_FILE"), key.get());
+        return Optional.of(new Tls(cert.get(), key.get()));
     }
 
     private static List<String> members(String v) {

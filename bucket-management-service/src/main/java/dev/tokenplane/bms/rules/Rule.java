@@ -38,10 +38,23 @@ public record Rule(String id, String match, long capacity, double refillPerSecon
                 adaptive, transfer, version, updatedAt);
     }
 
-    /** Adaptive sizing: grow above {@code thresholdHigh} of the size, shrink below {@code thresholdLow}. */
-    @JsonPropertyOrder({"enabled", "thresholdHigh", "thresholdLow", "growthFactor", "shrinkFactor"})
+    /**
+     * Adaptive sizing: grow above {@code thresholdHigh} of the size, shrink below {@code thresholdLow}; the optional
+     * tuning ({@link SizingTuning}) is null where the member's defaults apply.
+     */
+    @JsonPropertyOrder({"enabled", "thresholdHigh", "thresholdLow", "growthFactor", "shrinkFactor", "pressureTargets",
+            "forecaster", "damping"})
     public record Adaptive(boolean enabled, double thresholdHigh, double thresholdLow, double growthFactor,
-                           double shrinkFactor) {
+                           double shrinkFactor,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) SizingTuning.PressureTargets pressureTargets,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) SizingTuning.ForecasterChoice forecaster,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) SizingTuning.Damping damping) {
+
+        /** Adaptive settings with the member's default tuning. */
+        public Adaptive(boolean enabled, double thresholdHigh, double thresholdLow, double growthFactor,
+                        double shrinkFactor) {
+            this(enabled, thresholdHigh, thresholdLow, growthFactor, shrinkFactor, null, null, null);
+        }
     }
 
     /** Membership of a transfer pool: who may borrow, lend, with what weight and reserve. */

@@ -34,7 +34,14 @@ public record RuleInput(String id, String match, Long capacity, Double refillPer
     }
 
     public record AdaptiveInput(Boolean enabled, Double thresholdHigh, Double thresholdLow, Double growthFactor,
-                                Double shrinkFactor) {
+                                Double shrinkFactor, SizingTuning.PressureTargets pressureTargets,
+                                SizingTuning.ForecasterChoice forecaster, SizingTuning.Damping damping) {
+
+        /** The thresholds and factors only, with the member's default tuning. */
+        public AdaptiveInput(Boolean enabled, Double thresholdHigh, Double thresholdLow, Double growthFactor,
+                             Double shrinkFactor) {
+            this(enabled, thresholdHigh, thresholdLow, growthFactor, shrinkFactor, null, null, null);
+        }
     }
 
     public record TransferInput(String pool, Boolean canBorrow, Boolean canLend, Double weight, String region,
@@ -99,7 +106,10 @@ public record RuleInput(String id, String match, Long capacity, Double refillPer
         check(growth > 1 && growth <= MAX_GROWTH_FACTOR,
                 "adaptive.growthFactor must be in (1, " + MAX_GROWTH_FACTOR + "], was " + growth);
         check(shrink > 0 && shrink < 1, "adaptive.shrinkFactor must be in (0, 1), was " + shrink);
-        return new Rule.Adaptive(a.enabled() == null || a.enabled(), high, low, growth, shrink);
+        return new Rule.Adaptive(a.enabled() == null || a.enabled(), high, low, growth, shrink,
+                a.pressureTargets() == null ? null : a.pressureTargets().validate(),
+                a.forecaster() == null ? null : a.forecaster().validate(),
+                a.damping() == null ? null : a.damping().validate());
     }
 
     private static Rule.Transfer transfer(TransferInput t) {

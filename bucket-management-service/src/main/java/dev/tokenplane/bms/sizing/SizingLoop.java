@@ -5,6 +5,7 @@ import dev.tokenplane.bms.buckets.ResizeHistory;
 import dev.tokenplane.bms.rules.BucketOverride;
 import dev.tokenplane.bms.rules.Rule;
 import dev.tokenplane.bms.rules.RuleIndex;
+import dev.tokenplane.bms.rules.StoreKey;
 import dev.tokenplane.bms.spi.BmsServices;
 import dev.tokenplane.bms.spi.SizingTask;
 import dev.tokenplane.sizing.AdaptiveSettings;
@@ -45,8 +46,9 @@ import java.util.concurrent.TimeUnit;
  *       ({@code BucketStore.drainDemandAll});</li>
  *   <li>reads their {@link SizingState}s ({@link SizingStates}, partitioned like the buckets) and takes one snapshot of
  *       the agents' reports ({@link LoadSignals});</li>
- *   <li>asks the pure {@link SizingPolicy} about each bucket, with the rule's adaptive settings and bounds; a bucket an
- *       operator's override pins is held (the policy still follows its demand, so it is warm when the pin goes);</li>
+ *   <li>asks the pure {@link SizingPolicy} about each bucket, with the rule's adaptive settings and bounds, and the
+ *       rule's own tuning over the member's policy ({@link RulePolicies}); a bucket an operator's override pins is
+ *       held (the policy still follows its demand, so it is warm when the pin goes);</li>
  *   <li>stores every bucket's new state (holds too), and resizes those the policy resized, each atomically through
  *       the store ({@code BucketStore.resize}: tokens kept, clamped), refill following capacity at the rule's ratio;</li>
  *   <li>records each resize: {@code bms_resizes_total{direction,rule}}, the bucket's bounded history (shown with
@@ -122,28 +124,20 @@ public final class SizingLoop implements SizingTask {
     }
 
     /**
-     * The owned buckets worth draining: those whose rule (by key) is adaptive. A bucket of a {@code {client}} rule
-     * cannot be matched without its caller's client id, so when an adaptive rule uses {@code {client}}, every owned
-     * bucket is drained and the rule is found from the bucket's generation.
+     * The owned buckets worth draining: those whose rule is adaptive. A bucket's store key names its rule
+     * ({@link StoreKey}); a bucket from before scoping is matched by its key.
      */
     static List<String> candidates(RuleIndex rules, Collection<String> owned) {
         boolean anyAdaptive = false;
-        boolean clientAdaptive = false;
         for (RuleIndex.Entry e : rules.entries()) {
-            if (e.rule().adaptiveEnabled()) {
-                anyAdaptive = true;
-                clientAdaptive |= e.pattern().usesClient();
-            }
+            anyAdaptive |= e.rule().adaptiveEnabled();
         }
         if (!anyAdaptive) {
             return List.of();
         }
-        if (clientAdaptive) {
-            return List.copyOf(owned);
-        }
         List<String> keys = new ArrayList<>();
         for (String key : owned) {
-            RuleIndex.Entry e = rules.match(key, null);
+            RuleIndex.Entry e = rules.ruleOfStoreKey(key);
             if (e != null && e.rule().adaptiveEnabled()) {
                 keys.add(key);
             }
@@ -161,6 +155,7 @@ public final class SizingLoop implements SizingTask {
         private final RuleIndex rules;
         private final Map<String, SizingState> next = new HashMap<>();
         private final List<Planned> resized = new ArrayList<>();
+        private final RulePolicies policies = new RulePolicies(policy);
 
         Round(long now, RuleIndex rules) {
             this.now = now;
@@ -174,13 +169,13 @@ public final class SizingLoop implements SizingTask {
                 try {
                     decide(e.getKey(), e.getValue(), previous.get(e.getKey()), loads);
                 } catch (RuntimeException ex) {
-                    LOG.warn("sizing bucket '{}' failed", e.getKey(), ex);
+                    LOG.warn("sizing bucket '{}' failed", StoreKey.describe(e.getKey()), ex);
                 }
             }
         }
 
         private void decide(String key, DemandSample demand, SizingState state, LoadSignals loads) {
-            BucketOverride override = services.overrides().active(key, now);
+            BucketOverride override = services.overrides().active(StoreKey.keyOf(key), now);
             RuleIndex.Entry entry = rules.ruleOfBucket(key, demand.generation(), override);
             if (entry == null || !entry.rule().adaptiveEnabled()) {
                 return; // its rule was deleted or is fixed-size: no state is kept
@@ -193,10 +188,10 @@ public final class SizingLoop implements SizingTask {
                     SizeLimits.of(rule.minCapacity(), rule.maxCapacity(), rule.capacity(), rule.refillPerSecond()),
                     new AdaptiveSettings(a.thresholdHigh(), a.thresholdLow(), a.growthFactor(), a.shrinkFactor()),
                     new DemandWindow(demand.attempted(), demand.granted(), demand.windowMillis()),
-                    loads.forBucket(key, transfer),
+                    loads.forBucket(StoreKey.keyOf(key), transfer),
                     state == null ? SizingState.initial() : state,
                     override != null);
-            SizingDecision d = policy.decide(now, input);
+            SizingDecision d = policies.forRule(a).decide(now, input);
             next.put(key, d.state());
             if (d.resized()) {
                 resized.add(new Planned(key, rule.id(), d, Tokens.ratePerMilli(d.refillPerSecond())));
@@ -214,7 +209,7 @@ public final class SizingLoop implements SizingTask {
         List<CompletableFuture<Optional<BucketState>>> calls = new ArrayList<>(resized.size());
         for (Planned r : resized) {
             SizingDecision d = r.decision();
-            calls.add(services.overrides().isPinned(r.key(), services.clock().millis())
+            calls.add(services.overrides().isPinned(StoreKey.keyOf(r.key()), services.clock().millis())
                     ? CompletableFuture.completedFuture(Optional.empty()) // pinned during the tick: the override wins
                     : services.store().resize(r.key(), d.capacity(), r.ratePerMilli()).toCompletableFuture());
         }
@@ -227,7 +222,8 @@ public final class SizingLoop implements SizingTask {
                 String reason = reason(d);
                 services.metrics().resized(r.ruleId(), d.direction() == Direction.GROW ? "grow" : "shrink");
                 if (LOG.isDebugEnabled()) {
-                    LOG.debug("resized bucket '{}' ({}) {} -> {} tokens, {} tokens/s: {}", r.key(), r.ruleId(),
+                    LOG.debug("resized bucket '{}' ({}) {} -> {} tokens, {} tokens/s: {}",
+                            StoreKey.describe(r.key()), r.ruleId(),
                             d.previousCapacity(), d.capacity(),
                             String.format(Locale.ROOT, "%.3f", d.refillPerSecond()), reason);
                 }

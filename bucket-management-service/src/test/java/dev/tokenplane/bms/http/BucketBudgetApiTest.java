@@ -2,6 +2,7 @@ package dev.tokenplane.bms.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokenplane.bms.BmsNode;
+import dev.tokenplane.bms.rules.StoreKey;
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.TestSettings;
 import org.junit.jupiter.api.AfterAll;
@@ -96,7 +97,9 @@ class BucketBudgetApiTest {
                 "bms_bucket_budget_used " + (double) BUDGET).containsPattern("bms_bucket_budget_refusals_total [1-9]");
 
         // When a bucket goes away (here removed through the store), its place is free for one new key
-        node.services().store().remove(existing).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        // (a bucket lives at its store key: the key and its rule)
+        node.services().store().remove(StoreKey.scoped(existing, "member", null).encode()).toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
         assertThat(acquire("member:after-removal").status()).isEqualTo(200);
         assertThat(acquire("member:one-too-many").status()).isEqualTo(503);
     }
