@@ -296,8 +296,27 @@ public final class BmsNode implements AutoCloseable {
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
-    /** Applies the rules file in its mode (and watches it in sync mode), or seeds the examples on a first start. */
+    /**
+     * Applies the rules file in its mode (and watches it in sync mode), or seeds the examples on a first start. A
+     * member alone among {@code BMS_EXPECTED_MEMBERS} may not write: it skips loading, and the member that completes
+     * a majority loads the same file (or the examples) when it starts.
+     */
     private void loadRules(RuleRegistry rules, InstantSource clock) throws Exception {
+        try {
+            applyRules(rules, clock);
+        } catch (Exception e) {
+            for (Throwable c = e; c != null; c = c.getCause()) {
+                if (HazelcastMember.isWithoutMajority(c)) {
+                    LOG.warn("Not loading rules: this member sees {} of the expected {} members, fewer than a majority",
+                            hazelcast.getCluster().getMembers().size(), settings.expectedMembers());
+                    return;
+                }
+            }
+            throw e;
+        }
+    }
+
+    private void applyRules(RuleRegistry rules, InstantSource clock) throws Exception {
         if (settings.rulesFile().isPresent()) {
             RulesFileSource source = new RulesFileSource(settings.rulesFile().get(), settings.rulesMode(), rules,
                     Json.STRICT, clock);

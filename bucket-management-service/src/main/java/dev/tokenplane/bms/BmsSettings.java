@@ -51,6 +51,8 @@ import java.util.regex.Pattern;
  * @param requestTimeoutMs  the deadline of every store call on the request path; past it, 503 {@code unavailable}
  * @param clusterSecret     the secret the Hazelcast cluster name is derived from; empty to read or generate
  *                          {@code <dataDir>/cluster-secret}
+ * @param expectedMembers   how many members the cluster is meant to have; above 1, a member that sees fewer than a
+ *                          majority of them refuses configuration writes (split-brain protection)
  *
  * <p>Secrets ({@link Variable#secret()}) come from their variable or from a file named by its {@code _FILE} variant
  * ({@code BMS_ADMIN_TOKEN_FILE}); {@link BmsMain} refuses them as flags, which would show them in {@code ps}.
@@ -63,7 +65,7 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
                           long shutdownTimeoutMs, Optional<String> readToken, Optional<Path> agentTokensFile,
                           int maxAgents, int auditRetention, long maxBuckets, long httpIdleTimeoutMs,
                           Optional<Tls> tls, RulesMode rulesMode, String logLevel, LogFormat logFormat,
-                          long requestTimeoutMs, Optional<String> clusterSecret) {
+                          long requestTimeoutMs, Optional<String> clusterSecret, int expectedMembers) {
 
     /** The HTTPS listener's PEM files: the certificate chain (server first) and its private key. */
     public record Tls(Path certFile, Path keyFile) {
@@ -161,7 +163,10 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
             new Variable("BMS_LOG_FORMAT", "text", "log lines on standard output: text or json (one JSON object "
                     + "a line)", false),
             new Variable("BMS_REQUEST_TIMEOUT_MS", "2000", "deadline of each store call of a request (decisions, "
-                    + "leases, releases, bucket reads); past it the answer is 503 unavailable, 100..60000", false));
+                    + "leases, releases, bucket reads); past it the answer is 503 unavailable, 100..60000", false),
+            new Variable("BMS_EXPECTED_MEMBERS", "1", "members the cluster is meant to have, 1..1000; above 1, a "
+                    + "member that sees fewer than a majority of them answers configuration writes with 503 "
+                    + "unavailable (split-brain protection); 1 turns it off", false));
 
     /** The names of every environment variable the BMS reads. */
     public static final List<String> ENVIRONMENT_VARIABLES = VARIABLES.stream().map(Variable::name).toList();
@@ -215,6 +220,7 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
         Optional<Path> agentTokens = readableFile(value, "BMS_AGENT_TOKENS_FILE");
         int maxAgents = intIn(value, "BMS_MAX_AGENTS", 1, 1_000_000);
         int auditRetention = intIn(value, "BMS_AUDIT_RETENTION", 100, 1_000_000);
+        int expectedMembers = intIn(value, "BMS_EXPECTED_MEMBERS", 1, 1_000);
         Optional<Path> apiKeys = readableFile(value, "BMS_API_KEYS_FILE");
         int maxBody = intIn(value, "BMS_MAX_BODY_BYTES", 1024, 16 * 1024 * 1024);
         long stale = longIn(value, "BMS_AGENT_STALE_MS", 100, 86_400_000);
@@ -233,7 +239,7 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
         return new BmsSettings(port, host, dataDir, adminToken, members, hzPort, hzHost, clusterName, discovery,
                 serviceDns, sizing, rulesFile, agentToken, apiKeys, maxBody, stale, delay, shutdown, readToken,
                 agentTokens, maxAgents, auditRetention, maxBuckets, idleTimeout, tls, rulesMode, logLevel, logFormat,
-                requestTimeout, clusterSecret);
+                requestTimeout, clusterSecret, expectedMembers);
     }
 
     public static Variable variable(String name) {

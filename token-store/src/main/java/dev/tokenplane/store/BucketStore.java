@@ -47,8 +47,9 @@ public interface BucketStore extends AutoCloseable {
 
     /**
      * {@link #debit(String, long, long)} as a step of transfer {@code transferId}: retried with the same id, it is
-     * applied once and answers what it took the first time. See {@link BucketMath#debit(BucketState, long, long, long,
-     * long)}.
+     * applied once and answers what it took the first time. A step the bucket cannot vouch for (forgotten, or no bucket)
+     * answers {@link BucketMath#STEP_FORGOTTEN} and applies nothing. See {@link BucketMath#debit(BucketState, long, long,
+     * long, long)}.
      */
     CompletionStage<Long> debit(String key, long nanotokens, long floorNanotokens, long transferId);
 
@@ -62,7 +63,7 @@ public interface BucketStore extends AutoCloseable {
 
     /**
      * {@link #credit(String, long)} as a step of transfer {@code transferId}: retried with the same id, it is applied
-     * once and answers what it accepted the first time.
+     * once and answers what it accepted the first time, or {@link BucketMath#STEP_FORGOTTEN} as for a debit.
      */
     CompletionStage<Long> credit(String key, long nanotokens, long transferId);
 

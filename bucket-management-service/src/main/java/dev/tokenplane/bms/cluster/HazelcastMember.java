@@ -5,6 +5,10 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.ServerSocketEndpointConfig;
+import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.SplitBrainProtectionConfig;
+import com.hazelcast.splitbrainprotection.SplitBrainProtectionException;
+import com.hazelcast.splitbrainprotection.SplitBrainProtectionOn;
 import dev.tokenplane.bms.BmsSettings;
 import dev.tokenplane.bms.agents.AgentRegistry;
 import dev.tokenplane.bms.buckets.ResizeHistory;
@@ -46,6 +50,8 @@ public final class HazelcastMember {
     static final int HISTORY_MAX_IDLE_SECONDS = 86_400;
     /** Hex digits of the secret's tag in the cluster name (128 bits). */
     static final int TAG_HEX_DIGITS = 32;
+    /** The split-brain protection of the configuration maps. */
+    static final String CONFIG_QUORUM = "config-writes-quorum";
 
     private HazelcastMember() {
     }
@@ -84,8 +90,9 @@ public final class HazelcastMember {
         join(config.getAdvancedNetworkConfig().getJoin(), settings);
         MemberSerialization.denyJavaSerialization(config);
 
+        String quorum = configQuorum(config, settings.expectedMembers());
         for (ConfigKind kind : ConfigKind.values()) {
-            config.addMapConfig(new MapConfig(kind.mapName()).setBackupCount(1));
+            config.addMapConfig(new MapConfig(kind.mapName()).setBackupCount(1).setSplitBrainProtectionName(quorum));
         }
         ReplicatedConfig.configure(config);
         AgentRegistry.configure(config, AGENT_MAX_IDLE_SECONDS);
@@ -124,6 +131,26 @@ public final class HazelcastMember {
             member.getInterfaces().setEnabled(true).addInterface(settings.hazelcastHost());
         }
         config.getAdvancedNetworkConfig().setEnabled(true).setMemberEndpointConfig(member);
+    }
+
+    /**
+     * With more than one expected member, a split-brain protection on writes that needs a majority of them
+     * ({@code expected / 2 + 1}): a minority side of a partition refuses configuration writes (Hazelcast throws a
+     * {@code SplitBrainProtectionException}, answered 503 {@code unavailable}), so two sides never accept conflicting
+     * rules. Its name, or null (no protection) for a single expected member.
+     */
+    static String configQuorum(Config config, int expectedMembers) {
+        if (expectedMembers <= 1) {
+            return null;
+        }
+        config.addSplitBrainProtectionConfig(new SplitBrainProtectionConfig(CONFIG_QUORUM, true,
+                expectedMembers / 2 + 1).setProtectOn(SplitBrainProtectionOn.WRITE));
+        return CONFIG_QUORUM;
+    }
+
+    /** Whether {@code failure} is a write refused because this member sees fewer than a majority. */
+    public static boolean isWithoutMajority(Throwable failure) {
+        return failure instanceof SplitBrainProtectionException;
     }
 
     /**

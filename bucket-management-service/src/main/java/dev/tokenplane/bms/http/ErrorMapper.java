@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.tokenplane.bms.cluster.Deadline;
 import dev.tokenplane.bms.config.ReplicatedConfig;
 import dev.tokenplane.bms.decide.BucketBudgetExhaustedException;
+import dev.tokenplane.bms.cluster.HazelcastMember;
 import dev.tokenplane.bms.decide.NoRuleException;
 import dev.tokenplane.bms.rules.InvalidInputException;
 import io.vertx.core.http.HttpHeaders;
@@ -65,6 +66,10 @@ public final class ErrorMapper {
         }
         if (t instanceof InvalidInputException e) {
             return new ApiError(400, "validation", e.getMessage());
+        }
+        if (HazelcastMember.isWithoutMajority(t)) {
+            return new ApiError(503, "unavailable", "this member sees fewer than a majority of the expected members "
+                    + "(BMS_EXPECTED_MEMBERS), so it accepts no configuration writes; retry on another member");
         }
         if (t instanceof NoRuleException e) {
             return new ApiError(404, "no_rule", e.getMessage());

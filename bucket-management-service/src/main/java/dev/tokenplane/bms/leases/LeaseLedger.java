@@ -49,7 +49,6 @@ public final class LeaseLedger {
     static final long DEFAULT_DEADLINE_MS = 2000;
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{22}");
     private static final Base64.Encoder ID_ENCODER = Base64.getUrlEncoder().withoutPadding();
-    private static final Base64.Decoder ID_DECODER = Base64.getUrlDecoder();
 
     /** A recorded lease: its id, and when it stops accepting a release (epoch ms). */
     public record Opened(String leaseId, long expiresAt) {
@@ -89,23 +88,6 @@ public final class LeaseLedger {
     /** Whether {@code leaseId} has the shape of an id this ledger gives out. */
     public static boolean isWellFormed(String leaseId) {
         return leaseId != null && ID.matcher(leaseId).matches();
-    }
-
-    /**
-     * The id under which the bucket applies the credit of lease {@code leaseId}'s release, as a transfer step (see
-     * {@code BucketStore.credit(key, nanotokens, transferId)}): the first 64 of the id's 128 random bits, never 0 (no
-     * transfer). A credit resent with it, as Hazelcast resends an invocation whose member left after applying it, is
-     * applied once. A lease is released once, so the id needs no release sequence.
-     *
-     * @param leaseId a well-formed lease id ({@link #isWellFormed})
-     */
-    public static long creditId(String leaseId) {
-        byte[] bits = ID_DECODER.decode(leaseId);
-        long id = 0;
-        for (int i = 0; i < Long.BYTES; i++) {
-            id = id << 8 | (bits[i] & 0xff);
-        }
-        return id == 0 ? 1 : id;
     }
 
     /**

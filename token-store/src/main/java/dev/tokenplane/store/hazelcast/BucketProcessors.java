@@ -157,7 +157,7 @@ final class BucketProcessors {
 
         @Override
         Transition<Long> apply(String key, BucketState current, long now) {
-            return current == null ? new Transition<>(null, 0L)
+            return current == null ? new Transition<>(null, BucketMath.absentStep(transferId))
                     : BucketMath.debit(current, nanotokens, floorNanotokens, transferId, now);
         }
 
@@ -197,7 +197,7 @@ final class BucketProcessors {
 
         @Override
         Transition<Long> apply(String key, BucketState current, long now) {
-            return current == null ? new Transition<>(null, 0L)
+            return current == null ? new Transition<>(null, BucketMath.absentStep(transferId))
                     : BucketMath.credit(current, nanotokens, transferId, now);
         }
 

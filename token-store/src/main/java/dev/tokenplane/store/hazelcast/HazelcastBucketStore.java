@@ -136,7 +136,8 @@ public final class HazelcastBucketStore implements BucketStore {
                 .setBackupCount(settings.backupCount())
                 .setAsyncBackupCount(0)
                 .setTimeToLiveSeconds(MapConfig.DEFAULT_TTL_SECONDS)
-                .setMaxIdleSeconds(MapConfig.DEFAULT_MAX_IDLE_SECONDS);
+                .setMaxIdleSeconds(MapConfig.DEFAULT_MAX_IDLE_SECONDS)
+                .getMergePolicyConfig().setPolicy(LowerTokensMergePolicy.class.getName());
         config.getUserContext().put(SETTINGS_KEY_PREFIX + mapName, settings);
         return config;
     }

@@ -138,13 +138,15 @@ public final class LocalBucketStore implements BucketStore {
     @Override
     public CompletionStage<Long> debit(String key, long nanotokens, long floorNanotokens, long transferId) {
         return CompletableFuture.completedFuture(update(key,
-                (s, now) -> BucketMath.debit(s, nanotokens, floorNanotokens, transferId, now), 0L));
+                (s, now) -> BucketMath.debit(s, nanotokens, floorNanotokens, transferId, now),
+                BucketMath.absentStep(transferId)));
     }
 
     @Override
     public CompletionStage<Long> credit(String key, long nanotokens, long transferId) {
         return CompletableFuture.completedFuture(update(key,
-                (s, now) -> BucketMath.credit(s, nanotokens, transferId, now), 0L));
+                (s, now) -> BucketMath.credit(s, nanotokens, transferId, now),
+                BucketMath.absentStep(transferId)));
     }
 
     @Override
