@@ -23,10 +23,15 @@ import dev.tokenplane.bms.http.ApiRoutes;
 import dev.tokenplane.bms.http.AuditRoutes;
 import dev.tokenplane.bms.http.Auth;
 import dev.tokenplane.bms.http.BucketRoutes;
+import dev.tokenplane.bms.http.Dashboard;
 import dev.tokenplane.bms.http.DecisionRoutes;
 import dev.tokenplane.bms.http.Json;
 import dev.tokenplane.bms.http.LeaseRoutes;
 import dev.tokenplane.bms.http.OpsRoutes;
+import dev.tokenplane.bms.http.OverrideRoutes;
+import dev.tokenplane.bms.http.RuleSetRoutes;
+import dev.tokenplane.bms.http.StatsRoutes;
+import dev.tokenplane.bms.http.WhoAmIRoutes;
 import dev.tokenplane.bms.http.Readiness;
 import dev.tokenplane.bms.http.RuleRoutes;
 import dev.tokenplane.bms.leases.LeaseLedger;
@@ -35,6 +40,8 @@ import dev.tokenplane.bms.rules.Rule;
 import dev.tokenplane.bms.spi.BmsExtensions;
 import dev.tokenplane.bms.spi.BmsServices;
 import dev.tokenplane.bms.spi.SizingTask;
+import dev.tokenplane.bms.stats.ClusterStats;
+import dev.tokenplane.bms.stats.DecisionStats;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -126,6 +133,7 @@ public final class BmsNode implements AutoCloseable {
         Config hzConfig = HazelcastMember.config(settings);
         StoreBinding.configure(hzConfig, clock);
         LeaseLedger.configure(hzConfig);
+        ClusterStats.configure(hzConfig);
         this.hazelcast = Hazelcast.newHazelcastInstance(hzConfig);
         Executor workers = task -> vertx.executeBlocking(() -> {
             task.run();
@@ -154,8 +162,9 @@ public final class BmsNode implements AutoCloseable {
                 overrides, agents, history, metrics, clock, DIRECT, poolConfig);
         bindMetrics(metrics, agents, rules, clock);
 
+        ClusterStats stats = new ClusterStats(hazelcast, new DecisionStats(), clock);
         DecisionService decisions = new DecisionService(store.store(), rules, overrides,
-                extensions.borrower().apply(services), metrics, clock, DIRECT);
+                extensions.borrower().apply(services), metrics, clock, DIRECT, stats.local());
         List<ApiRoutes> groups = new ArrayList<>(List.of(
                 new RuleRoutes(vertx, rules, metrics, clock),
                 new DecisionRoutes(decisions, metrics),
@@ -163,9 +172,14 @@ public final class BmsNode implements AutoCloseable {
                 new BucketRoutes(vertx, store.store(), store.directory(), rules, overrides, history, clock, DIRECT),
                 new AgentRoutes(agents, clock, settings.maxAgents()),
                 new AuditRoutes(vertx, audit),
-                new OpsRoutes(vertx, readiness, () -> hazelcast.getCluster().getMembers().size(), prometheus)));
+                new OpsRoutes(vertx, readiness, () -> hazelcast.getCluster().getMembers().size(), prometheus),
+                new OverrideRoutes(overrides, clock),
+                new RuleSetRoutes(vertx, rules, clock),
+                new StatsRoutes(vertx, stats, rules, clock),
+                new WhoAmIRoutes()));
         groups.addAll(extensions.routes().apply(services));
         this.router = ApiRouter.create(vertx, auth, audit, readiness, settings.maxBodyBytes(), groups);
+        Dashboard.mount(router);
         listen(router);
 
         // Join the replicated configuration: merge this member's disk, then load the rules file or the examples.

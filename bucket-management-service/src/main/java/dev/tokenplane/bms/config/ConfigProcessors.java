@@ -17,6 +17,8 @@ final class ConfigProcessors {
     static final long ANY_VERSION = -1;
     /** {@link Write#expectedVersion} for {@code If-Match: *}: the entry must exist. */
     static final long EXISTS = -2;
+    /** {@link Write#expectedVersion} for a create that must not replace: the entry must not be live. */
+    static final long ABSENT = -3;
 
     /**
      * Puts or deletes one record, giving it the next version.
@@ -38,7 +40,7 @@ final class ConfigProcessors {
                 return ConfigCodec.write(new ConfigWrite(ConfigWrite.Outcome.NOT_FOUND, current));
             }
             if ((expectedVersion >= 0 && (!live || current.version() != expectedVersion))
-                    || (expectedVersion == EXISTS && !live)) {
+                    || (expectedVersion == EXISTS && !live) || (expectedVersion == ABSENT && live)) {
                 return ConfigCodec.write(new ConfigWrite(ConfigWrite.Outcome.CONFLICT, current));
             }
             if (skipIfUnchanged && live && current.body().equals(body)) {

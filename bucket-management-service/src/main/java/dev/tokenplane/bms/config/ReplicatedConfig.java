@@ -104,6 +104,8 @@ public final class ReplicatedConfig implements AutoCloseable {
     public static final long ANY_VERSION = ConfigProcessors.ANY_VERSION;
     /** {@link ConfigProcessors#EXISTS}. */
     public static final long EXISTS = ConfigProcessors.EXISTS;
+    /** {@link ConfigProcessors#ABSENT}. */
+    public static final long ABSENT = ConfigProcessors.ABSENT;
 
     /** Writes {@code record} to this member's disk and syncs it. Blocks: call it on a worker. */
     public void persist(ConfigRecord record) {

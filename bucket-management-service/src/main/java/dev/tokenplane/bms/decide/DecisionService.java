@@ -8,6 +8,8 @@ import dev.tokenplane.bms.rules.InvalidInputException;
 import dev.tokenplane.bms.rules.Rule;
 import dev.tokenplane.bms.rules.RuleIndex;
 import dev.tokenplane.bms.spi.Borrower;
+import dev.tokenplane.bms.stats.DecisionCounters;
+import dev.tokenplane.bms.stats.DecisionStats;
 import dev.tokenplane.store.AcquireCommand;
 import dev.tokenplane.store.AcquireResult;
 import dev.tokenplane.store.BucketStore;
@@ -60,9 +62,11 @@ public final class DecisionService {
     private final BmsMetrics metrics;
     private final InstantSource clock;
     private final Executor callbacks;
+    private final DecisionStats stats;
 
+    /** @param stats this member's per-rule counts and denied keys ({@code GET /v1/stats}) */
     public DecisionService(BucketStore store, RuleRegistry rules, OverrideRegistry overrides, Borrower borrower,
-                           BmsMetrics metrics, InstantSource clock, Executor callbacks) {
+                           BmsMetrics metrics, InstantSource clock, Executor callbacks, DecisionStats stats) {
         this.store = store;
         this.rules = rules;
         this.overrides = overrides;
@@ -70,6 +74,7 @@ public final class DecisionService {
         this.metrics = metrics;
         this.clock = clock;
         this.callbacks = callbacks;
+        this.stats = stats;
     }
 
     /**
@@ -182,17 +187,21 @@ public final class DecisionService {
         if (shadow) {
             boolean wouldDeny = !r.granted();
             metrics.decision(wouldDeny ? BmsMetrics.Outcome.SHADOW_DENIED : BmsMetrics.Outcome.GRANTED, rule.id());
+            stats.record(wouldDeny ? DecisionCounters.Outcome.SHADOW_DENIED : DecisionCounters.Outcome.GRANTED,
+                    rule.id(), request.key(), clock.millis());
             long waitMs = r instanceof AcquireResult.Granted g ? g.waitMs() : 0;
             return new Decision(request.key(), true, request.tokens(), r.remaining(), r.capacity(),
                     r.refillPerSecond(), waitMs, 0, 0, rule.id(), true, wouldDeny);
         }
         if (r instanceof AcquireResult.Granted g) {
             metrics.decision(BmsMetrics.Outcome.GRANTED, rule.id());
+            stats.record(DecisionCounters.Outcome.GRANTED, rule.id(), request.key(), clock.millis());
             return new Decision(request.key(), true, request.tokens(), g.remaining(), g.capacity(),
                     g.refillPerSecond(), g.waitMs(), 0, outcome.borrowed(), rule.id(), null, null);
         }
         AcquireResult.Denied d = (AcquireResult.Denied) r;
         metrics.decision(BmsMetrics.Outcome.DENIED, rule.id());
+        stats.record(DecisionCounters.Outcome.DENIED, rule.id(), request.key(), clock.millis());
         return new Decision(request.key(), false, request.tokens(), d.remaining(), d.capacity(), d.refillPerSecond(),
                 0, Math.max(1, d.retryAfterMs()), 0, rule.id(), null, null);
     }

@@ -10,7 +10,6 @@ import dev.tokenplane.bms.config.OverrideRegistry;
 import dev.tokenplane.bms.config.RuleRegistry;
 import dev.tokenplane.bms.rules.BucketKeys;
 import dev.tokenplane.bms.rules.BucketOverride;
-import dev.tokenplane.bms.rules.InvalidInputException;
 import dev.tokenplane.bms.rules.OverrideInput;
 import dev.tokenplane.bms.rules.Rule;
 import dev.tokenplane.bms.rules.RuleIndex;
@@ -108,9 +107,7 @@ public final class BucketRoutes implements ApiRoutes {
     }
 
     private void list(RoutingContext ctx) {
-        String prefix = Optional.ofNullable(ctx.request().getParam("prefix")).orElse("");
-        InvalidInputException.check(prefix.length() <= BucketKeys.MAX_LENGTH,
-                "prefix must be at most " + BucketKeys.MAX_LENGTH + " characters");
+        String prefix = Paging.keyPrefix(ctx.request().getParam("prefix"));
         int limit = Paging.limit(ctx.request().getParam("limit"));
         String after = Paging.after(ctx.request().getParam("cursor"));
         Future<Map<String, Object>> page = Replies.onContext(Completions.on(

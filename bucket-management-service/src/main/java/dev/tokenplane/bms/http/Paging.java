@@ -1,5 +1,6 @@
 package dev.tokenplane.bms.http;
 
+import dev.tokenplane.bms.rules.BucketKeys;
 import dev.tokenplane.bms.rules.InvalidInputException;
 
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,14 @@ public final class Paging {
     public static final int MAX_LIMIT = 1000;
 
     private Paging() {
+    }
+
+    /** The {@code prefix} parameter of a listing by bucket key, checked; "" when absent. */
+    public static String keyPrefix(String value) {
+        String prefix = value == null ? "" : value;
+        InvalidInputException.check(prefix.length() <= BucketKeys.MAX_LENGTH,
+                "prefix must be at most " + BucketKeys.MAX_LENGTH + " characters");
+        return prefix;
     }
 
     /** The {@code limit} parameter, checked. */

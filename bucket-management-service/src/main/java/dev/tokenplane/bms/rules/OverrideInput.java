@@ -6,9 +6,10 @@ import static dev.tokenplane.bms.rules.InvalidInputException.check;
 
 /**
  * The body of {@code PUT /v1/buckets/{key}/override}. {@code key}, {@code version} and {@code updatedAt} may be echoed
- * back from a read; {@code key} must then equal the path's.
+ * back from a read; {@code key} must then equal the path's. The expiry is either {@code expiresAt} (epoch millis) or
+ * {@code ttlSeconds} (from now), not both.
  */
-public record OverrideInput(String key, Long capacity, Double refillPerSecond, Long expiresAt,
+public record OverrideInput(String key, Long capacity, Double refillPerSecond, Long expiresAt, Long ttlSeconds,
                             BucketOverride.TransferOverride transfer, Long version, Long updatedAt) {
 
     /** The latest {@code expiresAt} accepted: 100 years from now, far beyond any real pin. */
@@ -26,6 +27,10 @@ public record OverrideInput(String key, Long capacity, Double refillPerSecond, L
                 "capacity must be in [1, " + Tokens.MAX_CAPACITY + "], was " + capacity);
         check(refillPerSecond != null, "refillPerSecond is required");
         RuleInput.checkRefill("refillPerSecond", refillPerSecond);
+        check(expiresAt == null || ttlSeconds == null, "give expiresAt or ttlSeconds, not both");
+        check(ttlSeconds == null || (ttlSeconds >= 1 && ttlSeconds <= MAX_EXPIRY_MILLIS / 1000),
+                "ttlSeconds must be in [1, " + MAX_EXPIRY_MILLIS / 1000 + "] (100 years), was " + ttlSeconds);
+        Long expiry = ttlSeconds == null ? expiresAt : Long.valueOf(nowMillis + ttlSeconds * 1000);
         check(expiresAt == null || (expiresAt > nowMillis && expiresAt - nowMillis <= MAX_EXPIRY_MILLIS),
                 "expiresAt must be epoch millis in the future, within 100 years, was " + expiresAt);
         if (transfer != null) {
@@ -39,6 +44,6 @@ public record OverrideInput(String key, Long capacity, Double refillPerSecond, L
                             || (transfer.reserveFraction() >= 0 && transfer.reserveFraction() <= 1),
                     "transfer.reserveFraction must be in [0, 1], was " + transfer.reserveFraction());
         }
-        return new BucketOverride(bucketKey, capacity, refillPerSecond, expiresAt, transfer, 0, 0);
+        return new BucketOverride(bucketKey, capacity, refillPerSecond, expiry, transfer, 0, 0);
     }
 }

@@ -1,0 +1,123 @@
+package dev.tokenplane.bms.config;
+
+import dev.tokenplane.bms.rules.Rule;
+import dev.tokenplane.bms.rules.RuleSetDiff;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Applies a {@link RuleSetDiff} all or nothing, with the same versioned writes as {@code PUT /v1/rules/{id}}: each
+ * added rule must still be absent, each changed or removed rule must still be at the version the diff saw. When a
+ * write fails (a concurrent change: 409; or any error) the writes already made are undone, newest first, each again
+ * conditional on the version it wrote, and the first failure is thrown.
+ *
+ * <p>There is no cluster-wide transaction: other members may see the set half applied for the moment the apply
+ * takes. If the member running the apply dies midway, the writes it made stay (each is replicated to its backup and on
+ * the members' disks), the others are not made, nothing is undone, and the client sees its connection fail. The set
+ * is then partly applied; applying the same set again finishes it, because the diff is taken against what the cluster
+ * holds, and a dry run shows what is left.
+ *
+ * <p>Blocks (waits for each write and writes the member's disk): call it on a worker. One apply at a time per member.
+ */
+public final class RuleSetApplier {
+    private static final Logger LOG = LoggerFactory.getLogger(RuleSetApplier.class);
+    private static final long WRITE_TIMEOUT_SECONDS = 30;
+
+    /** A write that did not happen because the rule changed since the diff. */
+    public static final class ConflictException extends RuntimeException {
+        public ConflictException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private final RuleRegistry rules;
+
+    public RuleSetApplier(RuleRegistry rules) {
+        this.rules = rules;
+    }
+
+    /** A write made, and how to undo it. */
+    private record Done(String ruleId, Supplier<CompletionStage<ConfigWrite>> undo) {
+    }
+
+    /**
+     * Applies {@code diff}: adds, changes, and when {@code prune} deletes the removed rules.
+     *
+     * @throws ConflictException when a rule changed since the diff (everything written is undone)
+     */
+    public synchronized void apply(RuleSetDiff diff, boolean prune, long nowMillis) {
+        Deque<Done> done = new ArrayDeque<>();
+        try {
+            for (Rule r : diff.added()) {
+                ConfigWrite w = write(r.id(), rules.put(r, ReplicatedConfig.ABSENT, false, nowMillis));
+                done.push(new Done(r.id(), () -> rules.delete(r.id(), w.record().version(), nowMillis)));
+            }
+            for (RuleSetDiff.Change c : diff.changed()) {
+                ConfigWrite w = write(c.after().id(), rules.put(c.after(), c.before().version(), false, nowMillis));
+                done.push(new Done(c.after().id(), () -> rules.put(c.before(), w.record().version(), false,
+                        nowMillis)));
+            }
+            if (prune) {
+                for (Rule r : diff.removed()) {
+                    write(r.id(), rules.delete(r.id(), r.version(), nowMillis));
+                    done.push(new Done(r.id(), () -> rules.put(r, ReplicatedConfig.ABSENT, false, nowMillis)));
+                }
+            }
+        } catch (RuntimeException e) {
+            List<String> notUndone = undo(done);
+            if (!notUndone.isEmpty()) {
+                LOG.error("rule set apply failed ({}) and these rules could not be restored: {}", e.getMessage(),
+                        notUndone);
+                throw new ConflictException(e.getMessage() + "; these rules were written and could not be restored "
+                        + "(changed again meanwhile): " + notUndone);
+            }
+            throw e;
+        }
+    }
+
+    private List<String> undo(Deque<Done> done) {
+        List<String> failed = new ArrayList<>();
+        while (!done.isEmpty()) {
+            Done d = done.pop();
+            try {
+                write(d.ruleId(), d.undo().get());
+            } catch (RuntimeException e) {
+                failed.add(d.ruleId());
+            }
+        }
+        return failed;
+    }
+
+    /** Waits for one write, fails on a conflict, and writes the result to this member's disk. */
+    private ConfigWrite write(String ruleId, CompletionStage<ConfigWrite> stage) {
+        ConfigWrite w;
+        try {
+            w = stage.toCompletableFuture().get(WRITE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while writing rule " + ruleId, e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("writing rule " + ruleId + " timed out", e);
+        }
+        if (w.outcome() == ConfigWrite.Outcome.CONFLICT || w.outcome() == ConfigWrite.Outcome.NOT_FOUND) {
+            throw new ConflictException("rule '" + ruleId + "' changed while the set was applied (now "
+                    + (w.record() == null || w.record().deleted() ? "absent" : "at version " + w.record().version())
+                    + "); nothing of the set was kept: diff and apply again");
+        }
+        if (w.changed()) {
+            rules.persist(w.record());
+        }
+        return w;
+    }
+}

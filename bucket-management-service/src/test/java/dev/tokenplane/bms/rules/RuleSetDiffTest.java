@@ -1,0 +1,42 @@
+package dev.tokenplane.bms.rules;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class RuleSetDiffTest {
+
+    private static Rule rule(String id, long capacity) {
+        return new RuleInput(null, id + ":*", capacity, 1.0, null, null, null, null, null, null, null, null, null)
+                .toRule(id);
+    }
+
+    @Test
+    void shouldSortRulesIntoAddedChangedRemovedAndUnchangedIgnoringVersions() {
+        List<Rule> current = List.of(rule("a", 10).withVersion(3, 111), rule("b", 10).withVersion(1, 222),
+                rule("c", 10).withVersion(7, 333));
+        List<Rule> desired = List.of(rule("d", 5), rule("b", 20), rule("a", 10));
+
+        RuleSetDiff diff = RuleSetDiff.of(current, desired);
+
+        assertThat(diff.added()).extracting(Rule::id).containsExactly("d");
+        assertThat(diff.changed()).extracting(c -> c.after().id()).containsExactly("b");
+        assertThat(diff.changed().get(0).before().version()).isEqualTo(1);
+        assertThat(diff.removed()).extracting(Rule::id).containsExactly("c");
+        assertThat(diff.unchanged()).extracting(Rule::id).containsExactly("a");
+    }
+
+    @Test
+    void shouldNameTheEntryAndFieldOfTheFirstInvalidRule() {
+        RuleInput good = new RuleInput("ok", "ok:*", 10L, 1.0, null, null, null, null, null, null, null, null, null);
+        RuleInput bad = new RuleInput("bad", "bad:*", 0L, 1.0, null, null, null, null, null, null, null, null, null);
+
+        assertThatThrownBy(() -> new RuleSetInput(List.of(good, bad)).toRules())
+                .isInstanceOf(InvalidInputException.class).hasMessageStartingWith("rules[1] (bad): capacity must be");
+        assertThatThrownBy(() -> new RuleSetInput(List.of(good, good)).toRules())
+                .hasMessageContaining("duplicate rule id ok");
+    }
+}
