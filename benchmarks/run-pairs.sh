@@ -47,6 +47,8 @@ pair hz-1key "${HZ}tokenplane$ -p keys=1 -p format=OBJECT -p completions=direct"
 pair hz-100k "${HZ}tokenplane$ -p keys=100000 -p format=OBJECT -p completions=direct" "${HZ}bucket4j$ -p keys=100000"
 pair hz-batch "${HZ}tokenplaneBatch$ -p keys=100000 -p format=OBJECT -p completions=direct" \
     "${HZ}bucket4jPerDecision$ -p keys=100000"
+pair hz-batch-p23 "${HZ}tokenplaneBatch$ -p keys=100000 -p format=OBJECT -p completions=direct -p partitions=23" \
+    "${HZ}bucket4jPerDecision$ -p keys=100000"
 pair hz-batch-colocated "${HZ}tokenplaneBatchColocated$" "${HZ}bucket4jPerDecision$ -p keys=100000"
 
 python3 - "$OUT" "${RAN[@]}" <<'PY'

@@ -1,6 +1,5 @@
 package dev.tokenplane.store.hazelcast;
 
-import com.hazelcast.config.Config;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.impl.MapService;
 import com.hazelcast.map.impl.MapServiceContext;
@@ -15,7 +14,6 @@ import dev.tokenplane.store.FakeClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -36,11 +34,7 @@ class ColocatedHazelcastBucketStoreTest extends AbstractBucketStoreContractTest 
     @Override
     protected BucketStore newStore(FakeClock clock) {
         if (member == null) {
-            int port = TestMembers.freePorts(1)[0];
-            Config config = TestMembers.config(TestMembers.uniqueClusterName(), port, port);
-            HazelcastBucketStore.configure(config, MAP, BucketMapSettings.defaults()
-                    .withSweepInterval(Duration.ZERO).withClock(MEMBER_CLOCK));
-            member = TestMembers.start(TenantColocation.enable(config, MAP));
+            member = TestMembers.startWithBuckets(MAP, MEMBER_CLOCK, config -> TenantColocation.enable(config, MAP));
         }
         MEMBER_CLOCK.use(clock);
         member.getMap(MAP).clear();
