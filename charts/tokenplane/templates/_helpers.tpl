@@ -91,7 +91,7 @@ replica count and scaling does not roll the members.
 
 {{/* The URL agents report to: the BMS HTTP Service. */}}
 {{- define "tokenplane.bms.url" -}}
-{{- printf "http://%s.%s.svc.%s:%d" (include "tokenplane.bms.name" .) .Release.Namespace .Values.clusterDomain (int .Values.bms.service.port) -}}
+{{- printf "%s://%s.%s.svc.%s:%d" (ternary "https" "http" (not (empty .Values.bms.tls.secretName))) (include "tokenplane.bms.name" .) .Release.Namespace .Values.clusterDomain (int .Values.bms.service.port) -}}
 {{- end -}}
 
 {{/* The rules file BMS_RULES_FILE names (the format of the README's "Rules file"): a list of rules, each with

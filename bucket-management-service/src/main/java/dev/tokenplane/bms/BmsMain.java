@@ -1,5 +1,6 @@
 package dev.tokenplane.bms;
 
+import dev.tokenplane.bms.logging.LogSetup;
 import dev.tokenplane.bms.sizing.SizingLoop;
 import dev.tokenplane.bms.spi.BmsExtensions;
 import dev.tokenplane.bms.transfer.TransferFeature;
@@ -47,6 +48,7 @@ public final class BmsMain {
         if (settings == null) {
             return; // help printed
         }
+        LogSetup.apply(settings.logLevel(), settings.logFormat() == BmsSettings.LogFormat.JSON);
         start(settings);
     }
 
@@ -115,7 +117,12 @@ public final class BmsMain {
         } else {
             banner.append("Admin token: as given in BMS_ADMIN_TOKEN / BMS_ADMIN_TOKEN_FILE\n");
         }
-        System.out.print(banner);
-        System.out.flush();
+        if (settings.logFormat() == BmsSettings.LogFormat.JSON) {
+            // Standard output carries only JSON lines: the banner is one more log line.
+            org.slf4j.LoggerFactory.getLogger(BmsMain.class).info(banner.toString().strip());
+        } else {
+            System.out.print(banner);
+            System.out.flush();
+        }
     }
 }

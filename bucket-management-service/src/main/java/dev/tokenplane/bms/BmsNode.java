@@ -3,19 +3,21 @@ package dev.tokenplane.bms;
 import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
 import dev.tokenplane.bms.agents.AgentRegistry;
 import dev.tokenplane.bms.audit.AuditJournal;
 import dev.tokenplane.bms.audit.AuditLog;
+import dev.tokenplane.bms.budget.BucketBudget;
 import dev.tokenplane.bms.buckets.BucketDirectory;
 import dev.tokenplane.bms.buckets.ResizeHistory;
 import dev.tokenplane.bms.cluster.HazelcastMember;
 import dev.tokenplane.bms.config.ConfigJournal;
 import dev.tokenplane.bms.config.ConfigKind;
-import dev.tokenplane.bms.config.ConfigWrite;
 import dev.tokenplane.bms.config.OverrideRegistry;
 import dev.tokenplane.bms.config.ReplicatedConfig;
 import dev.tokenplane.bms.config.RuleRegistry;
 import dev.tokenplane.bms.config.RulesFile;
+import dev.tokenplane.bms.config.RulesFileSource;
 import dev.tokenplane.bms.decide.DecisionService;
 import dev.tokenplane.bms.http.AgentRoutes;
 import dev.tokenplane.bms.http.ApiRouter;
@@ -25,6 +27,7 @@ import dev.tokenplane.bms.http.Auth;
 import dev.tokenplane.bms.http.BucketRoutes;
 import dev.tokenplane.bms.http.Dashboard;
 import dev.tokenplane.bms.http.DecisionRoutes;
+import dev.tokenplane.bms.http.InvalidRequests;
 import dev.tokenplane.bms.http.Json;
 import dev.tokenplane.bms.http.LeaseRoutes;
 import dev.tokenplane.bms.http.OpsRoutes;
@@ -36,12 +39,15 @@ import dev.tokenplane.bms.http.Readiness;
 import dev.tokenplane.bms.http.RuleRoutes;
 import dev.tokenplane.bms.leases.LeaseLedger;
 import dev.tokenplane.bms.metrics.BmsMetrics;
+import dev.tokenplane.bms.metrics.BucketBudgetMeters;
+import dev.tokenplane.bms.metrics.ProcessMetrics;
 import dev.tokenplane.bms.rules.Rule;
 import dev.tokenplane.bms.spi.BmsExtensions;
 import dev.tokenplane.bms.spi.BmsServices;
 import dev.tokenplane.bms.spi.SizingTask;
 import dev.tokenplane.bms.stats.ClusterStats;
 import dev.tokenplane.bms.stats.DecisionStats;
+import io.micrometer.core.instrument.binder.cache.HazelcastCacheMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -51,6 +57,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
@@ -96,6 +103,8 @@ public final class BmsNode implements AutoCloseable {
     private BmsServices services;
     private final AtomicBoolean stopped = new AtomicBoolean();
     private long sizingTimer = -1;
+    private long budgetTimer = -1;
+    private volatile RuleRegistry rules;
     private Router router;
 
     private BmsNode(BmsSettings settings, BmsExtensions extensions, InstantSource clock) throws Exception {
@@ -131,7 +140,8 @@ public final class BmsNode implements AutoCloseable {
         });
 
         Config hzConfig = HazelcastMember.config(settings);
-        StoreBinding.configure(hzConfig, clock);
+        BucketBudget budget = BudgetBinding.create(settings, () -> rules, clock);
+        StoreBinding.configure(hzConfig, clock, budget);
         LeaseLedger.configure(hzConfig);
         ClusterStats.configure(hzConfig);
         this.hazelcast = Hazelcast.newHazelcastInstance(hzConfig);
@@ -140,7 +150,8 @@ public final class BmsNode implements AutoCloseable {
             return null;
         }, false);
         StoreBinding opened = StoreBinding.open(hazelcast, DIRECT, workers);
-        this.store = new StoreBinding(extensions.store().apply(opened.store()), opened.directory());
+        this.store = new StoreBinding(extensions.store().apply(opened.store()), opened.directory(),
+                opened.ownedCount());
 
         AuditLog audit = new AuditLog(hazelcast, new AuditJournal(journal, settings.auditRetention()), background,
                 clock);
@@ -152,7 +163,8 @@ public final class BmsNode implements AutoCloseable {
         closeables.add(ruleConfig);
         closeables.add(overrideConfig);
         closeables.add(poolConfig);
-        RuleRegistry rules = new RuleRegistry(ruleConfig);
+        RuleRegistry rules = new RuleRegistry(ruleConfig, settings.rulesMode() == BmsSettings.RulesMode.SYNC);
+        this.rules = rules;
         OverrideRegistry overrides = new OverrideRegistry(overrideConfig);
         AgentRegistry agents = new AgentRegistry(hazelcast, settings.agentStaleMs(), DIRECT);
         closeables.add(agents);
@@ -161,6 +173,9 @@ public final class BmsNode implements AutoCloseable {
         this.services = new BmsServices(settings, vertx, hazelcast, store.store(), store.directory(), rules,
                 overrides, agents, history, metrics, clock, DIRECT, poolConfig);
         bindMetrics(metrics, agents, rules, clock);
+        BucketBudgetMeters budgetMeters = new BucketBudgetMeters(budget, rules::get);
+        budgetMeters.bindTo(prometheus);
+        budgetTimer = BudgetBinding.startRecount(vertx, budget, store.ownedCount());
 
         ClusterStats stats = new ClusterStats(hazelcast, new DecisionStats(), clock);
         DecisionService decisions = new DecisionService(store.store(), rules, overrides,
@@ -190,7 +205,11 @@ public final class BmsNode implements AutoCloseable {
         audit.start();
         loadRules(rules, clock);
         rules.all().forEach(r -> registerMeters(metrics, r));
-        ruleConfig.onChange(r -> rules.all().forEach(rule -> registerMeters(metrics, rule)));
+        rules.all().forEach(budgetMeters::bindRule);
+        ruleConfig.onChange(r -> rules.all().forEach(rule -> {
+            registerMeters(metrics, rule);
+            budgetMeters.bindRule(rule);
+        }));
         startSizing(extensions.sizing().apply(services), clock);
         readiness.ready(true);
         LOG.info("BMS member ready at {} (cluster '{}', {} members); admin token {}", url(), settings.clusterName(),
@@ -216,10 +235,11 @@ public final class BmsNode implements AutoCloseable {
         }
     }
 
-    /** The base URL, for example {@code http://127.0.0.1:8080}. */
+    /** The base URL, for example {@code http://127.0.0.1:8080} ({@code https://} with TLS). */
     public String url() {
         String host = settings.host().contains(":") ? "[" + settings.host() + "]" : settings.host();
-        return "http://" + ("0.0.0.0".equals(host) ? "127.0.0.1" : host) + ":" + port();
+        return (settings.tls().isPresent() ? "https://" : "http://") + ("0.0.0.0".equals(host) ? "127.0.0.1" : host)
+                + ":" + port();
     }
 
     /** Where the generated admin token is, or null when it was given in the settings. */
@@ -251,11 +271,15 @@ public final class BmsNode implements AutoCloseable {
         int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
         int port = settings.port() == 0 ? -1 : settings.port();
         HttpServerOptions options = new HttpServerOptions().setHost(settings.host()).setPort(port)
-                .setCompressionSupported(false).setIdleTimeout(120);
+                .setCompressionSupported(false)
+                .setIdleTimeout((int) settings.httpIdleTimeoutMs()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+        settings.tls().ifPresent(tls -> options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+                .setCertPath(tls.certFile().toString()).setKeyPath(tls.keyFile().toString())));
         vertx.deployVerticle(() -> new VerticleBase() {
             @Override
             public Future<?> start() {
-                return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(server -> {
+                return vertx.createHttpServer(options).requestHandler(router)
+                        .invalidRequestHandler(InvalidRequests::handle).listen().onSuccess(server -> {
                     synchronized (servers) {
                         servers.add(server);
                     }
@@ -265,32 +289,29 @@ public final class BmsNode implements AutoCloseable {
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
+    /** Applies the rules file in its mode (and watches it in sync mode), or seeds the examples on a first start. */
     private void loadRules(RuleRegistry rules, InstantSource clock) throws Exception {
-        List<Rule> toLoad;
-        String source;
         if (settings.rulesFile().isPresent()) {
-            toLoad = RulesFile.load(settings.rulesFile().get(), Json.STRICT);
-            source = settings.rulesFile().get().toString();
-        } else if (rules.neverHadRules()) {
-            toLoad = RulesFile.examples(Json.STRICT);
-            source = "the bundled examples";
-        } else {
-            return;
-        }
-        int written = 0;
-        for (Rule r : toLoad) {
-            ConfigWrite w = rules.put(r, ReplicatedConfig.ANY_VERSION, true, clock.millis())
-                    .toCompletableFuture().get(30, TimeUnit.SECONDS);
-            if (w.changed()) {
-                rules.persist(w.record());
-                written++;
+            RulesFileSource source = new RulesFileSource(settings.rulesFile().get(), settings.rulesMode(), rules,
+                    Json.STRICT, clock);
+            source.start();
+            if (settings.rulesMode() == BmsSettings.RulesMode.SYNC) {
+                closeables.add(source.watch("bms-rules-file-" + settings.hazelcastPort()));
+                source.bindTo(prometheus);
             }
+        } else if (rules.neverHadRules()) {
+            RulesFileSource.seed(RulesFile.examples(Json.STRICT), "the bundled examples", rules, clock);
         }
-        LOG.info("Loaded {} rules from {} ({} changed)", toLoad.size(), source, written);
     }
 
     private void bindMetrics(BmsMetrics metrics, AgentRegistry agents, RuleRegistry rules, InstantSource clock) {
-        metrics.bucketCount(store.store()::size);
+        // Member-local figures: each member reports its own share, so the cluster's is the sum, and a scrape asks no
+        // other member.
+        IMap<Object, Object> buckets = hazelcast.getMap(StoreBinding.MAP);
+        metrics.bucketCount(() -> buckets.getLocalMapStats().getOwnedEntryCount());
+        HazelcastCacheMetrics.monitor(prometheus, buckets);
+        metrics.clusterMembers(() -> hazelcast.getCluster().getMembers().size());
+        closeables.add(ProcessMetrics.bind(prometheus));
         metrics.agentCounts(
                 () -> agents.all().stream().filter(a -> !agents.isStale(a, clock.millis())).count(),
                 () -> agents.all().stream().filter(a -> agents.isStale(a, clock.millis())).count());
@@ -345,6 +366,9 @@ public final class BmsNode implements AutoCloseable {
         }
         if (sizingTimer >= 0 && vertx != null) {
             vertx.cancelTimer(sizingTimer);
+        }
+        if (budgetTimer >= 0 && vertx != null) {
+            vertx.cancelTimer(budgetTimer);
         }
         List<HttpServer> toStop;
         synchronized (servers) {

@@ -1,5 +1,7 @@
 package dev.tokenplane.bms;
 
+import dev.tokenplane.bms.budget.BudgetSizing;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,6 +41,13 @@ import java.util.regex.Pattern;
  * @param agentTokensFile   a YAML or JSON list of named agent tokens bound to server id patterns, if any
  * @param maxAgents         how many distinct agents (server ids) the cluster tracks at most
  * @param auditRetention    how many audit records each member keeps
+ * @param maxBuckets        the most buckets this member may own; unset, derived from the maximum heap
+ *                          ({@link BudgetSizing#fromHeap})
+ * @param httpIdleTimeoutMs an HTTP connection with nothing read or written this long is closed
+ * @param tls               the PEM certificate chain and private key of the HTTPS listener; empty for plain HTTP
+ * @param rulesMode         what the rules file is: a seed of missing rules, or the source of truth of its rules
+ * @param logLevel          the root log level
+ * @param logFormat         text lines or JSON lines on standard output
  *
  * <p>Secrets ({@link Variable#secret()}) come from their variable or from a file named by its {@code _FILE} variant
  * ({@code BMS_ADMIN_TOKEN_FILE}); {@link BmsMain} refuses them as flags, which would show them in {@code ps}.
@@ -49,7 +58,23 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
                           Optional<Path> rulesFile, Optional<String> agentToken,
                           Optional<Path> apiKeysFile, int maxBodyBytes, long agentStaleMs, long shutdownDelayMs,
                           long shutdownTimeoutMs, Optional<String> readToken, Optional<Path> agentTokensFile,
-                          int maxAgents, int auditRetention) {
+                          int maxAgents, int auditRetention, long maxBuckets, long httpIdleTimeoutMs,
+                          Optional<Tls> tls, RulesMode rulesMode, String logLevel, LogFormat logFormat) {
+
+    /** The HTTPS listener's PEM files: the certificate chain (server first) and its private key. */
+    public record Tls(Path certFile, Path keyFile) {
+    }
+
+    /** How {@code BMS_RULES_FILE} is applied ({@code dev.tokenplane.bms.config.RulesFileSource}). */
+    public enum RulesMode {
+        /** At start, create the file's rules that the cluster never had (no record, no tombstone); nothing else. */
+        SEED,
+        /** The file owns its rules: applied at start and on every change, removed rules deleted, API writes refused. */
+        SYNC
+    }
+
+    /** The shape of log lines. */
+    public enum LogFormat { TEXT, JSON }
 
     /** How a member finds the others ({@code BMS_DISCOVERY}). */
     public enum Discovery {
@@ -109,7 +134,22 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
             new Variable("BMS_MAX_AGENTS", "10000", "most agents (server ids) the cluster tracks; a report from a "
                     + "new server past it gets 503 too_many_agents, 1..1000000", false),
             new Variable("BMS_AUDIT_RETENTION", "10000", "audit records kept (the oldest are pruned), "
-                    + "100..1000000", false));
+                    + "100..1000000", false),
+            new Variable("BMS_MAX_BUCKETS", null, "the most buckets this member may own, 1..1000000000; past it a "
+                    + "decision that needs a new bucket gets 503 bucket_budget_exhausted (existing buckets are still "
+                    + "served); when unset, half the maximum heap / " + BudgetSizing.BYTES_PER_BUCKET + " bytes", false),
+            new Variable("BMS_HTTP_IDLE_TIMEOUT_MS", "60000", "an HTTP connection with nothing read or written for "
+                    + "this long is closed (idle clients, stalled or partial requests), 1000..3600000", false),
+            new Variable("BMS_TLS_CERT_FILE", null, "PEM certificate chain (server certificate first); with "
+                    + "BMS_TLS_KEY_FILE the HTTP API is served over HTTPS only", false),
+            new Variable("BMS_TLS_KEY_FILE", null, "PEM private key of BMS_TLS_CERT_FILE (unencrypted PKCS#8 or "
+                    + "PKCS#1 RSA)", false),
+            new Variable("BMS_RULES_MODE", "seed", "seed: create the rules file's rules the cluster never had, at "
+                    + "start; sync: the file owns its rules (re-read on change, removed rules deleted, API writes to "
+                    + "them refused with 409 managed_by_file)", false),
+            new Variable("BMS_LOG_LEVEL", "info", "root log level: error, warn, info, debug or trace", false),
+            new Variable("BMS_LOG_FORMAT", "text", "log lines on standard output: text or json (one JSON object "
+                    + "a line)", false));
 
     /** The names of every environment variable the BMS reads. */
     public static final List<String> ENVIRONMENT_VARIABLES = VARIABLES.stream().map(Variable::name).toList();
@@ -168,9 +208,17 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
         long stale = longIn(value, "BMS_AGENT_STALE_MS", 100, 86_400_000);
         long delay = longIn(value, "BMS_SHUTDOWN_DELAY_MS", 0, 600_000);
         long shutdown = longIn(value, "BMS_SHUTDOWN_TIMEOUT_MS", 0, 600_000);
+        Optional<Tls> tls = tls(value);
+        long maxBuckets = value.apply("BMS_MAX_BUCKETS") == null || value.apply("BMS_MAX_BUCKETS").isEmpty()
+                ? BudgetSizing.fromHeap(Runtime.getRuntime().maxMemory())
+                : longIn(value, "BMS_MAX_BUCKETS", 1, 1_000_000_000L);
+        long idleTimeout = longIn(value, "BMS_HTTP_IDLE_TIMEOUT_MS", 1_000, 3_600_000);
+        RulesMode rulesMode = oneOf(value, "BMS_RULES_MODE", RulesMode.class);
+        String logLevel = oneOf(value, "BMS_LOG_LEVEL", LogLevel.class).name();
+        LogFormat logFormat = oneOf(value, "BMS_LOG_FORMAT", LogFormat.class);
         return new BmsSettings(port, host, dataDir, adminToken, members, hzPort, hzHost, clusterName, discovery,
                 serviceDns, sizing, rulesFile, agentToken, apiKeys, maxBody, stale, delay, shutdown, readToken,
-                agentTokens, maxAgents, auditRetention);
+                agentTokens, maxAgents, auditRetention, maxBuckets, idleTimeout, tls, rulesMode, logLevel, logFormat);
     }
 
     public static Variable variable(String name) {
@@ -178,6 +226,20 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
                 .orElseThrow(() -> new IllegalArgumentException("no such variable " + name));
     }
 
+
+    private enum LogLevel { ERROR, WARN, INFO, DEBUG, TRACE }
+
+    /** A value of {@code type}, by its name in any case. */
+    private static <E extends Enum<E>> E oneOf(Function<String, String> value, String name, Class<E> type) {
+        String v = value.apply(name);
+        for (E e : type.getEnumConstants()) {
+            if (e.name().equalsIgnoreCase(v)) {
+                return e;
+            }
+        }
+        throw new InvalidSettingException(variable(name), "must be one of " + java.util.Arrays.stream(
+                type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT)).toList(), v);
+    }
 
     private static int intIn(Function<String, String> value, String name, int min, int max) {
         return (int) longIn(value, name, min, max);
@@ -275,6 +337,23 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
             throw new InvalidSettingException(variable("BMS_KUBERNETES_SERVICE_DNS"), "must be a DNS name", v);
         }
         return Optional.of(v);
+    }
+
+    /** Both TLS files or neither, each readable and holding what it should. */
+    private static Optional<Tls> tls(Function<String, String> value) {
+        Optional<Path> cert = readableFile(value, "BMS_TLS_CERT_FILE");
+        Optional<Path> key = readableFile(value, "BMS_TLS_KEY_FILE");
+        if (cert.isEmpty() && key.isEmpty()) {
+            return Optional.empty();
+        }
+        if (cert.isEmpty() || key.isEmpty()) {
+            String missing = cert.isEmpty() ? "BMS_TLS_CERT_FILE" : "BMS_TLS_KEY_FILE";
+            throw new InvalidSettingException(variable(missing), "must be set too: HTTPS needs both "
+                    + "BMS_TLS_CERT_FILE and BMS_TLS_KEY_FILE", null);
+        }
+        PemFiles.checkCertificates(variable("BMS_TLS_CERT_FILE"), cert.get());
+        PemFiles.checkPrivateKey(variable("BMS_TLS_KEY_FILE"), key.get());
+        return Optional.of(new Tls(cert.get(), key.get()));
     }
 
     private static List<String> members(String v) {

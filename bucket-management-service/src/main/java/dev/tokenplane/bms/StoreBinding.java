@@ -5,22 +5,29 @@ import com.hazelcast.core.HazelcastInstance;
 import dev.tokenplane.bms.buckets.BucketDirectory;
 import dev.tokenplane.bms.buckets.HazelcastBucketDirectory;
 import dev.tokenplane.store.BucketStore;
+import dev.tokenplane.store.CreationGate;
 import dev.tokenplane.store.hazelcast.BucketMapSettings;
 import dev.tokenplane.store.hazelcast.HazelcastBucketStore;
 
 import java.time.InstantSource;
 import java.util.concurrent.Executor;
+import java.util.function.LongSupplier;
 
 /**
- * The bucket store of a member (the Hazelcast store over the map {@value #MAP}) and the directory that lists its keys.
+ * The bucket store of a member (the Hazelcast store over the map {@value #MAP}), the directory that lists its keys, and
+ * the count of the buckets this member owns (from Hazelcast's local map statistics).
  */
-record StoreBinding(BucketStore store, BucketDirectory directory) {
+record StoreBinding(BucketStore store, BucketDirectory directory, LongSupplier ownedCount) {
     /** The Hazelcast map of the buckets. */
     static final String MAP = "tp.buckets";
 
-    /** Adds the bucket map and the store's serializers to the member configuration, on the member's clock. */
-    static void configure(Config config, InstantSource clock) {
-        HazelcastBucketStore.configure(config, MAP, BucketMapSettings.defaults().withClock(clock));
+    /**
+     * Adds the bucket map and the store's serializers to the member configuration, on the member's clock, with the
+     * member's bucket budget asked before each new bucket.
+     */
+    static void configure(Config config, InstantSource clock, CreationGate budget) {
+        HazelcastBucketStore.configure(config, MAP, BucketMapSettings.defaults().withClock(clock)
+                .withCreationGate(budget));
     }
 
     /**
@@ -31,7 +38,8 @@ record StoreBinding(BucketStore store, BucketDirectory directory) {
      */
     static StoreBinding open(HazelcastInstance hazelcast, Executor completions, Executor blocking) {
         return new StoreBinding(new HazelcastBucketStore(hazelcast, MAP, completions),
-                new HazelcastBucketDirectory(hazelcast.getMap(MAP), blocking));
+                new HazelcastBucketDirectory(hazelcast.getMap(MAP), blocking),
+                () -> hazelcast.getMap(MAP).getLocalMapStats().getOwnedEntryCount());
     }
 
     void close() {

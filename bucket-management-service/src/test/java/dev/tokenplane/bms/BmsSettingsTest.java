@@ -57,6 +57,26 @@ class BmsSettingsTest {
     }
 
     @Test
+    void shouldTakeTheRulesModeAndTheLogOptionsInAnyCase() {
+        BmsSettings defaults = BmsSettings.defaults();
+        BmsSettings set = BmsSettings.resolve(Map.of("BMS_RULES_MODE", "SYNC", "BMS_LOG_LEVEL", "Debug")::get,
+                Map.of("BMS_LOG_FORMAT", "json"));
+
+        assertThat(defaults.rulesMode()).isEqualTo(BmsSettings.RulesMode.SEED);
+        assertThat(defaults.logLevel()).isEqualTo("INFO");
+        assertThat(defaults.logFormat()).isEqualTo(BmsSettings.LogFormat.TEXT);
+        assertThat(set.rulesMode()).isEqualTo(BmsSettings.RulesMode.SYNC);
+        assertThat(set.logLevel()).isEqualTo("DEBUG");
+        assertThat(set.logFormat()).isEqualTo(BmsSettings.LogFormat.JSON);
+        assertThatThrownBy(() -> BmsSettings.resolve(Map.of("BMS_RULES_MODE", "merge")::get, Map.of()))
+                .hasMessage("BMS_RULES_MODE (--rules-mode) must be one of [seed, sync], was 'merge'");
+        assertThatThrownBy(() -> BmsSettings.resolve(Map.of("BMS_LOG_LEVEL", "loud")::get, Map.of()))
+                .hasMessage("BMS_LOG_LEVEL (--log-level) must be one of [error, warn, info, debug, trace], was 'loud'");
+        assertThatThrownBy(() -> BmsSettings.resolve(Map.of("BMS_LOG_FORMAT", "xml")::get, Map.of()))
+                .hasMessageContaining("BMS_LOG_FORMAT (--log-format) must be one of [text, json]");
+    }
+
+    @Test
     void shouldNeverRepeatASecretInTheMessage() {
         String shortSecret = "s3cr3t!";
         assertThatThrownBy(() -> BmsSettings.resolve(Map.of("BMS_ADMIN_TOKEN", shortSecret)::get, Map.of()))

@@ -95,9 +95,10 @@ class BmsStatefulSetTest {
         // The chart passes the tokens from its Secret (BMS_ADMIN_TOKEN...), so it never sets their _FILE variants
         // (the BMS refuses both at once), nor BMS_AGENT_TOKENS_FILE (named agent tokens are for installs by hand),
         // nor the static member list BMS_CLUSTER_MEMBERS (members find each other through the headless Service).
+        // The TLS files come with bms.tls.secretName (TlsChartTest).
         List<String> charted = ConfigurationNames.BMS_ENV.stream()
                 .filter(n -> !n.endsWith("_TOKEN_FILE") && !n.equals("BMS_AGENT_TOKENS_FILE")
-                        && !n.equals("BMS_CLUSTER_MEMBERS")).toList();
+                        && !n.equals("BMS_CLUSTER_MEMBERS") && !n.startsWith("BMS_TLS_")).toList();
         assertThat(bms(defaults).env().keySet()).isSubsetOf(charted)
                 .containsAll(charted.stream().filter(n -> !n.equals("BMS_API_KEYS_FILE")).toList());
         // with API keys configured, the chart sets every other variable the BMS reads

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "agents", description = "The load agents and their servers.", subcommands = AgentsCommand.ListAgents.class)
 final class AgentsCommand {
 
-    @Command(name = "list", description = "Every agent: last report, staleness, CPU, memory, network.")
+    @Command(name = "list", description = "Every agent: last report, staleness, CPU, memory, network, disk.")
     static final class ListAgents extends ApiCommand {
         @Override
         int run(BmsClient bms, Output out) {
@@ -16,14 +16,15 @@ final class AgentsCommand {
             long now = System.currentTimeMillis();
             out.print(BmsClient.JSON.createObjectNode().set("agents", all), o -> {
                 Output.Table t = o.table("SERVER", "REGION", "POOL", "LAST REPORT", "STATE", "CPU", "MEMORY",
-                        "NET RX/TX B/s");
+                        "NET RX/TX B/s", "NET UTIL", "DISK BUSY");
                 for (JsonNode a : all) {
                     JsonNode l = a.path("latest");
                     t.row(a.get("serverId").asText(), Output.text(a, "region"), Output.text(a, "pool"),
                             Durations.ago(a.get("lastReportAt").asLong(), now) + " ago",
                             a.get("stale").asBoolean() ? "STALE" : "fresh", percent(l.get("cpu")),
                             percent(l.get("memory")), PoolsCommand.round(l.get("netRxBytesPerSec")) + "/"
-                                    + PoolsCommand.round(l.get("netTxBytesPerSec")));
+                                    + PoolsCommand.round(l.get("netTxBytesPerSec")), percent(l.get("netUtilisation")),
+                            percent(l.get("diskBusy")));
                 }
                 t.print();
             });

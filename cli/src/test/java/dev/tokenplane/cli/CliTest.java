@@ -206,13 +206,13 @@ class CliTest {
     @Test
     void shouldShowStatusAgentsAndStats() throws Exception {
         send("POST", "/v1/agents/cli-server-1/reports", "{\"region\": \"eu\", \"pool\": \"cli-pool\", "
-                + "\"cpu\": 0.25, \"memory\": 0.5}");
+                + "\"cpu\": 0.25, \"memory\": 0.5, \"diskBusy\": 0.87}");
         for (int i = 0; i < 5; i++) {
             post("/v1/buckets/clibase:denied/acquire"); // capacity 2: 2 granted, 3 denied
         }
 
         Result agents = run("agents", "list");
-        assertThat(agents.out()).contains("cli-server-1", "eu", "fresh", "25%", "50%");
+        assertThat(agents.out()).contains("cli-server-1", "eu", "fresh", "25%", "50%", "DISK BUSY", "87%");
 
         JsonNode status = run("status", "-o", "json").json();
         assertThat(status.get("status").asText()).isEqualTo("ready");

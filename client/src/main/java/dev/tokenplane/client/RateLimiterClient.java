@@ -59,6 +59,20 @@ public interface RateLimiterClient extends AutoCloseable {
     CompletionStage<Decision> acquire(String key, long tokens, Duration maxWait);
 
     /**
+     * {@link #acquire(String, long, Duration)} on behalf of a caller whose API key is {@code apiKey}: it goes to the
+     * BMS as {@code X-Api-Key} with this request only, in place of the client's own key. The BMS checks it (an unknown
+     * key fails with {@link UnauthorizedException}, it gets no bucket) and serves the key's client: {@code {client}}
+     * rules, and {@code {client}} in {@code key}, which the BMS replaces with the client id. So a middleware can limit
+     * each of its callers without ever putting their secret into a bucket key. Such decisions never use leases (a
+     * lease belongs to one API key); while no BMS answers, the fallback keeps each API key's buckets apart.
+     *
+     * @param apiKey the caller's API key, visible ASCII; never logged
+     */
+    default CompletionStage<Decision> acquireWithApiKey(String apiKey, String key, long tokens, Duration maxWait) {
+        throw new UnsupportedOperationException("this client cannot forward API keys");
+    }
+
+    /**
      * Many decisions in one HTTP call (one per 1000 items or 60 KB of body, the BMS's limits), results in request
      * order. Batches go to the BMS even for leased keys, and the client does not hold them: an item's
      * {@code maxWaitMs} lets the BMS reserve, and its {@code waitMs} says how long the caller must wait.

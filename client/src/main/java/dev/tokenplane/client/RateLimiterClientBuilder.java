@@ -4,7 +4,11 @@ import dev.tokenplane.client.internal.DefaultRateLimiterClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -65,6 +69,27 @@ public final class RateLimiterClientBuilder {
     /** The API key sent as {@code X-Api-Key} with decisions (when the BMS has API keys configured). */
     public RateLimiterClientBuilder apiKey(String apiKey) {
         config.apiKey = apiKey;
+        return this;
+    }
+
+    /**
+     * Trusts the certificate authorities in PEM file {@code caFile} (and only those) for {@code https://} BMS URLs:
+     * the BMS's own CA, or its self-signed certificate. Without it the JVM's default trust store is used.
+     *
+     * @throws IllegalArgumentException when the file is not readable or holds no PEM certificate
+     */
+    public RateLimiterClientBuilder trustCaFile(Path caFile) {
+        Objects.requireNonNull(caFile, "caFile");
+        String text;
+        try {
+            text = Files.readString(caFile, StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("trustCaFile must be a readable file, was " + caFile, e);
+        }
+        if (!text.contains("-----BEGIN CERTIFICATE-----")) {
+            throw new IllegalArgumentException("trustCaFile must be a PEM file of certificates, was " + caFile);
+        }
+        config.trustCaFile = caFile;
         return this;
     }
 

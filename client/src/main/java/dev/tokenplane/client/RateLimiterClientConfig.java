@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
@@ -36,6 +37,7 @@ public final class RateLimiterClientConfig {
 
     List<URI> bmsUrls = List.of(DEFAULT_BMS_URL);
     String apiKey;
+    Path trustCaFile;
     Duration timeout = DEFAULT_TIMEOUT;
     Duration attemptTimeout = DEFAULT_ATTEMPT_TIMEOUT;
     Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
@@ -62,6 +64,7 @@ public final class RateLimiterClientConfig {
     RateLimiterClientConfig(RateLimiterClientConfig c) {
         bmsUrls = c.bmsUrls;
         apiKey = c.apiKey;
+        trustCaFile = c.trustCaFile;
         timeout = c.timeout;
         attemptTimeout = c.attemptTimeout;
         connectTimeout = c.connectTimeout;
@@ -101,6 +104,14 @@ public final class RateLimiterClientConfig {
     /** The {@code X-Api-Key} sent with decisions, or null. */
     public String apiKey() {
         return apiKey;
+    }
+
+    /**
+     * The PEM file of the certificate authorities trusted for {@code https://} BMS URLs, or null for the JVM's
+     * default trust store.
+     */
+    public Path trustCaFile() {
+        return trustCaFile;
     }
 
     /** The most a decision takes before the fallback answers it: every attempt, retry and backoff included. */

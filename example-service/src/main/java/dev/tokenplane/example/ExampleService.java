@@ -15,8 +15,9 @@ import java.util.Map;
 /**
  * A tiny service behind the rate-limit middleware, for the demo:
  * <ul>
- *   <li>{@code GET /hello}: limited per API key ({@code X-Api-Key: alice} is bucket {@code free:alice}; without a key,
- *       {@code free:ip-<address>}), on the BMS's example rule {@code free:*} (5 r/s, bursts of 10): the 11th request
+ *   <li>{@code GET /hello}: limited per caller (the BMS checks the caller's {@code X-Api-Key} and names the bucket
+ *       by its client id, {@code free:alice}; an unknown key gets 401; without a key, {@code free:ip-<address>}),
+ *       on the BMS's example rule {@code free:*} (5 r/s, bursts of 10): the 11th request
  *       of a burst gets a 429 with {@code Retry-After};</li>
  *   <li>{@code GET /report}: one bucket {@code free:reports} for everyone, in delay mode: a burst waits its turn
  *       (up to 3 s) instead of getting 429s;</li>
@@ -24,8 +25,8 @@ import java.util.Map;
  * </ul>
  * Settings (environment): {@code EXAMPLE_PORT} (8081), {@code EXAMPLE_HOST} (127.0.0.1), {@code EXAMPLE_BMS_URLS}
  * (comma-separated, http://127.0.0.1:8080), {@code EXAMPLE_AGENT_URL} (the load agent's latency intake,
- * http://127.0.0.1:9470/v1/latency; {@code off} for none), {@code EXAMPLE_API_KEY} (sent to the BMS when it has API
- * keys configured).
+ * http://127.0.0.1:9470/v1/latency; {@code off} for none), {@code EXAMPLE_API_KEY} (the service's own API key, sent
+ * to the BMS when it has API keys configured; a caller's own {@code X-Api-Key} is forwarded in its place).
  */
 public final class ExampleService {
     private ExampleService() {
@@ -47,8 +48,12 @@ public final class ExampleService {
                 .vertx(vertx)
                 .build();
 
+        // A caller with an API key: the key goes to the BMS, which checks it (an invented one gets 401) and puts the
+        // caller's client id in place of {client}: one bucket per client, free:alice, and no secret in any key.
+        // A caller without one: a bucket per IP address, decided with this service's own API key.
         RateLimitHandler perApiKey = RateLimitHandler.builder(client)
-                .keyResolver(KeyResolvers.firstOf(KeyResolvers.apiKey("free:"), KeyResolvers.ip("free:ip-")))
+                .keyResolver(KeyResolvers.firstOf(KeyResolvers.perClient("free:"), KeyResolvers.ip("free:ip-")))
+                .forwardApiKey()
                 .latencyAgentUrl(agentUrl)
                 .build();
         RateLimitHandler queued = RateLimitHandler.builder(client)

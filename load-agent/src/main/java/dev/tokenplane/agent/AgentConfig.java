@@ -2,10 +2,15 @@ package dev.tokenplane.agent;
 
 import dev.tokenplane.agent.core.BackoffPolicy;
 import dev.tokenplane.agent.core.NameFilter;
+
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -33,21 +38,25 @@ import java.util.regex.PatternSyntaxException;
  * @param networkFilter       interfaces summed, by name
  * @param includeLoopback     whether loopback interfaces are summed
  * @param diskFilter          disks summed, by name
+ * @param netCapacityBitsPerSecond capacity of interfaces without a reported speed, bits/s; 0: none
  * @param bufferSize          unsent reports kept
  * @param backoff             backoff between failed rounds of sends
  * @param requestTimeoutMillis timeout of one request to the BMS or the scrape URL
  * @param logLevel            root log level
+ * @param bmsCaFile           PEM certificate authorities trusted for https:// BMS URLs; empty for the JVM's
+ * @param jsonLogs            JSON log lines instead of text
  */
 public record AgentConfig(String serverId, List<String> bmsUrls, Optional<String> bmsToken, long intervalMillis,
                           String region, String pool, String host, int port, Optional<String> scrapeUrl,
                           String scrapeMetric, NameFilter networkFilter, boolean includeLoopback,
-                          NameFilter diskFilter, int bufferSize, BackoffPolicy backoff, long requestTimeoutMillis,
-                          String logLevel) {
+                          NameFilter diskFilter, long netCapacityBitsPerSecond, int bufferSize, BackoffPolicy backoff,
+                          long requestTimeoutMillis, String logLevel, Optional<Path> bmsCaFile, boolean jsonLogs) {
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
     private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern METRIC = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*_(seconds|milliseconds)");
     private static final Pattern LEVEL = Pattern.compile("ERROR|WARN|INFO|DEBUG|TRACE");
+    private static final Pattern LOG_FORMAT = Pattern.compile("TEXT|JSON");
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:%_-]{1,253}");
     private static final Pattern TOKEN = Pattern.compile("[\\x21-\\x7e]{1,4096}");
 
@@ -55,6 +64,7 @@ public record AgentConfig(String serverId, List<String> bmsUrls, Optional<String
         bmsUrls = List.copyOf(bmsUrls);
         Objects.requireNonNull(bmsToken, "bmsToken");
         Objects.requireNonNull(scrapeUrl, "scrapeUrl");
+        Objects.requireNonNull(bmsCaFile, "bmsCaFile");
     }
 
     /** Factor from the scraped histogram's unit to ms. */
@@ -69,8 +79,10 @@ public record AgentConfig(String serverId, List<String> bmsUrls, Optional<String
                 + (bmsToken.isPresent() ? "(set)" : "(none)") + ", intervalMillis=" + intervalMillis + ", region="
                 + region + ", pool=" + pool + ", host=" + host + ", port=" + port + ", scrapeUrl=" + scrapeUrl
                 + ", scrapeMetric=" + scrapeMetric + ", networkFilter=" + networkFilter + ", includeLoopback="
-                + includeLoopback + ", diskFilter=" + diskFilter + ", bufferSize=" + bufferSize + ", backoff="
-                + backoff + ", requestTimeoutMillis=" + requestTimeoutMillis + ", logLevel=" + logLevel + "]";
+                + includeLoopback + ", diskFilter=" + diskFilter + ", netCapacityBitsPerSecond="
+                + netCapacityBitsPerSecond + ", bufferSize=" + bufferSize + ", backoff=" + backoff
+                + ", requestTimeoutMillis=" + requestTimeoutMillis + ", logLevel=" + logLevel + ", bmsCaFile="
+                + bmsCaFile + ", jsonLogs=" + jsonLogs + "]";
     }
 
     /**
@@ -110,11 +122,31 @@ public record AgentConfig(String serverId, List<String> bmsUrls, Optional<String
                 new NameFilter(regex(values, AgentSetting.NET_INCLUDE), regex(values, AgentSetting.NET_EXCLUDE)),
                 bool(values, AgentSetting.NET_LOOPBACK),
                 new NameFilter(Optional.empty(), regex(values, AgentSetting.DISK_EXCLUDE)),
+                integer(values, AgentSetting.NET_CAPACITY_BPS, 0, 10_000_000_000_000L),
                 (int) integer(values, AgentSetting.BUFFER_SIZE, 1, 100_000),
                 new BackoffPolicy(backoffBase, integer(values, AgentSetting.BACKOFF_MAX_MS, backoffBase, 3_600_000)),
                 integer(values, AgentSetting.REQUEST_TIMEOUT_MS, 100, 600_000),
                 matching(AgentSetting.LOG_LEVEL, values.get(AgentSetting.LOG_LEVEL).toUpperCase(Locale.ROOT), LEVEL,
-                        "one of ERROR, WARN, INFO, DEBUG, TRACE"));
+                        "one of ERROR, WARN, INFO, DEBUG, TRACE"),
+                Optional.ofNullable(values.get(AgentSetting.BMS_CA_FILE))
+                        .map(f -> caFile(AgentSetting.BMS_CA_FILE, f)),
+                matching(AgentSetting.LOG_FORMAT, values.get(AgentSetting.LOG_FORMAT).toUpperCase(Locale.ROOT),
+                        LOG_FORMAT, "TEXT or JSON").equals("JSON"));
+    }
+
+    /** A readable PEM file with at least one certificate. */
+    private static Path caFile(AgentSetting setting, String text) {
+        Path path = Path.of(text);
+        String pem;
+        try {
+            pem = Files.readString(path, StandardCharsets.ISO_8859_1);
+        } catch (IOException | RuntimeException e) {
+            throw bad(setting, text, "a readable PEM file of certificates");
+        }
+        if (!pem.contains("-----BEGIN CERTIFICATE-----")) {
+            throw bad(setting, text, "a PEM file of certificates (-----BEGIN CERTIFICATE-----)");
+        }
+        return path;
     }
 
     /** A builder starting from the defaults, for tests and embedding. */

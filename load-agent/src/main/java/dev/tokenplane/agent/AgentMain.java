@@ -48,7 +48,7 @@ public final class AgentMain {
         if (config == null) {
             return;
         }
-        AgentLogConfigurator.apply(config.logLevel());
+        AgentLogConfigurator.apply(config.logLevel(), config.jsonLogs());
         try {
             AgentRunner runner = AgentRunner.start(config);
             Runtime.getRuntime().addShutdownHook(new Thread(runner::close, "agent-shutdown"));

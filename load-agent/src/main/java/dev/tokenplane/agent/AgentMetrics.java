@@ -2,6 +2,12 @@ package dev.tokenplane.agent;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.function.Supplier;
@@ -9,7 +15,9 @@ import java.util.function.Supplier;
 /**
  * The agent's own metrics, served at {@code /metrics}. The Prometheus names are contracts (TEAM.md, the Grafana
  * dashboard): {@code agent_samples_total}, {@code agent_reports_sent_total}, {@code agent_reports_failed_total},
- * {@code agent_reports_dropped_total}, {@code agent_backoff_seconds}, {@code agent_buffer_size}.
+ * {@code agent_reports_dropped_total}, {@code agent_backoff_seconds}, {@code agent_buffer_size}. Beside them, the JVM's
+ * and the process's own, from Micrometer's binders: {@code jvm_memory_*}, {@code jvm_gc_*}, {@code jvm_threads_*},
+ * {@code process_cpu_usage}, {@code process_uptime_seconds}, {@code process_files_*}.
  *
  * <p>Thread-safe (Micrometer meters are).
  */
@@ -24,6 +32,16 @@ public final class AgentMetrics {
             .description("Report sends that failed (network error, timeout, or an error status)").register(registry);
     private final Counter dropped = Counter.builder("agent.reports.dropped")
             .description("Reports dropped unsent because the buffer was full").register(registry);
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+
+    public AgentMetrics() {
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+        gc.bindTo(registry);
+    }
 
     /** Counts one sampling tick. */
     public void sampleTaken() {
@@ -81,6 +99,7 @@ public final class AgentMetrics {
 
     /** Closes the registry. */
     public void close() {
+        gc.close();
         registry.close();
     }
 }

@@ -60,7 +60,8 @@ public final class AgentRunner implements AutoCloseable {
             this.metrics = new AgentMetrics();
             LatencyRecorder recorder = new LatencyRecorder(System.nanoTime());
             this.reporter = new Reporter(vertx, new ReporterSettings(config.bmsUrls(), config.serverId(),
-                    config.bmsToken(), config.bufferSize(), config.backoff(), config.requestTimeoutMillis()),
+                    config.bmsToken(), config.bufferSize(), config.backoff(), config.requestTimeoutMillis(),
+                    config.bmsCaFile()),
                     metrics, random);
             this.scraper = config.scrapeUrl().map(url -> new LatencyScraper(vertx, url, config.scrapeMetric(),
                     config.scrapeToMillis(), config.requestTimeoutMillis(), System::nanoTime));
@@ -95,12 +96,12 @@ public final class AgentRunner implements AutoCloseable {
     public static AgentRunner start(AgentConfig config) throws Exception {
         Optional<CgroupV2> cgroup = CgroupV2.detect();
         OshiSystemSource source = new OshiSystemSource(config.networkFilter(), config.includeLoopback(),
-                config.diskFilter(), cgroup, System::nanoTime);
+                config.diskFilter(), cgroup, System::nanoTime, config.netCapacityBitsPerSecond());
         AgentRunner runner = new AgentRunner(config, source, InstantSource.system(), RandomGenerator.getDefault());
         LOG.info("Load agent {} started: reporting to {} every {} ms, endpoints on {}:{}; cgroup v2 {}; "
-                        + "interfaces {}; disks {}", config.serverId(), config.bmsUrls(), config.intervalMillis(),
+                        + "interfaces {} (capacity bytes/s {}); disks {}", config.serverId(), config.bmsUrls(), config.intervalMillis(),
                 config.host(), runner.httpPort(), cgroup.map(c -> c.directory().toString()).orElse("not used"),
-                source.interfaceNames(), source.diskNames());
+                source.interfaceNames(), source.linkCapacity(), source.diskNames());
         return runner;
     }
 

@@ -20,6 +20,8 @@ public enum AgentSetting {
             + "there). Environment only: the flag is refused, it would show in ps. Never logged."),
     BMS_TOKEN_FILE("FILE", null, "File holding the bearer token, instead of AGENT_BMS_TOKEN (a mounted secret); "
             + "read once at start."),
+    BMS_CA_FILE("PATH", null, "PEM file of the certificate authorities trusted for https:// BMS URLs (the BMS's CA or "
+            + "self-signed certificate). Default: the JVM's trust store."),
     SCRAPE_URL("URL", null, "Optional Prometheus endpoint of the service to take request latency from."),
     SCRAPE_METRIC("NAME", "http_server_requests_seconds",
             "Histogram to read at the scrape URL (base name, ending _seconds or _milliseconds)."),
@@ -27,13 +29,16 @@ public enum AgentSetting {
     NET_EXCLUDE("REGEX", "(veth|docker|br-|virbr|cni|flannel|cali|ifb).*",
             "Interfaces whose name matches this regex are left out (virtual ones that would count traffic twice)."),
     NET_LOOPBACK("BOOL", "false", "Whether loopback interfaces are summed, true or false."),
+    NET_CAPACITY_BPS("BITS", "0", "Link capacity in bits/s of interfaces whose speed the OS does not report (many "
+            + "virtual NICs), for netUtilisation, [0, 10000000000000]; 0: such interfaces add no netUtilisation."),
     DISK_EXCLUDE("REGEX", "(loop|ram|zram|dm-|md|sr|fd).*",
             "Disks whose name matches this regex are left out (virtual or stacked devices)."),
     BUFFER_SIZE("N", "300", "Unsent reports kept while the BMS is unreachable, [1, 100000]; the oldest is dropped."),
     BACKOFF_BASE_MS("MS", "500", "First backoff ceiling in ms, [1, 600000]."),
     BACKOFF_MAX_MS("MS", "30000", "Backoff cap in ms, [AGENT_BACKOFF_BASE_MS, 3600000]."),
     REQUEST_TIMEOUT_MS("MS", "5000", "Timeout of one report or scrape request in ms, [100, 600000]."),
-    LOG_LEVEL("LEVEL", "INFO", "Log level on stderr: ERROR, WARN, INFO, DEBUG or TRACE.");
+    LOG_LEVEL("LEVEL", "INFO", "Log level on stderr: ERROR, WARN, INFO, DEBUG or TRACE."),
+    LOG_FORMAT("FORMAT", "TEXT", "Log lines on stderr: TEXT, or JSON (one object a line, ISO-8601 time).");
 
     private final String paramLabel;
     private final String defaultValue;

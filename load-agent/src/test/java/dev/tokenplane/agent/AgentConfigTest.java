@@ -101,6 +101,7 @@ class AgentConfigTest {
         "AGENT_REQUEST_TIMEOUT_MS | 10           | AGENT_REQUEST_TIMEOUT_MS (--request-timeout-ms) must be an integer in [100, 600000]",
         "AGENT_HOST           | 'bad host'       | AGENT_HOST (--host) must be an IP address or host name",
         "AGENT_LOG_LEVEL      | LOUD             | AGENT_LOG_LEVEL (--log-level) must be one of ERROR, WARN, INFO, DEBUG, TRACE",
+        "AGENT_LOG_FORMAT     | xml              | AGENT_LOG_FORMAT (--log-format) must be TEXT or JSON; got 'XML'",
     })
     void shouldStopOnABadValueNamingTheVariableAndTheRange(String variable, String value, String message) {
         Map<String, String> env = new HashMap<>(Map.of("AGENT_SERVER_ID", "web-1"));

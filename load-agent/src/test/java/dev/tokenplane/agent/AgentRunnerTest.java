@@ -121,6 +121,9 @@ class AgentRunnerTest {
         assertThat(metrics.body()).contains("agent_samples_total", "agent_reports_sent_total",
                 "agent_reports_failed_total", "agent_reports_dropped_total", "agent_backoff_seconds",
                 "agent_buffer_size");
+        assertThat(metrics.body()).as("the JVM and process binders").contains("\njvm_memory_used_bytes{",
+                "\njvm_gc_", "\njvm_threads_live_threads ", "\nprocess_cpu_usage ", "\nprocess_uptime_seconds ",
+                "\nprocess_files_open_files ");
     }
 
     @Test

@@ -5,20 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.tokenplane.bms.BmsNode;
-import dev.tokenplane.bms.BmsSettings;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,17 +32,7 @@ class AgentToBmsTest {
 
     @BeforeEach
     void startBms() throws Exception {
-        int hazelcastPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            hazelcastPort = s.getLocalPort();
-        }
-        bms = BmsNode.start(BmsSettings.resolve(name -> null, Map.of(
-                "BMS_PORT", "0",
-                "BMS_HAZELCAST_PORT", Integer.toString(hazelcastPort),
-                "BMS_CLUSTER_NAME", "test-" + UUID.randomUUID(),
-                "BMS_DATA_DIR", Files.createTempDirectory("agent-to-bms").toString(),
-                "BMS_AGENT_TOKEN", AGENT_TOKEN,
-                "BMS_AGENT_STALE_MS", Long.toString(STALE_MS))));
+        bms = TestBms.start(Map.of("BMS_AGENT_TOKEN", AGENT_TOKEN, "BMS_AGENT_STALE_MS", Long.toString(STALE_MS)));
     }
 
     @AfterEach

@@ -8,7 +8,7 @@ package dev.tokenplane.simulator;
  * limit = clamp(limit, minCapacity, maxCapacity)
  * </pre>
  * Overloaded stands for AIMDLimit's {@code didDrop || rtt &gt; timeout}: the latest report shows CPU above
- * {@link ServerModel#OVERLOAD_CPU} or latency p99 above the timeout. Like the others it sees load only through the
+ * {@link ServerModel#OVERLOAD_CPU} (or a disk busier than that) or latency p99 above the timeout. Like the others it sees load only through the
  * agents' reports, and has no staleness rule. {@code granted * 2 >= limit} is AIMDLimit's own app-limited guard
  * ({@code inflight * 2 >= limit}).
  */
@@ -42,7 +42,8 @@ public final class AimdAlgorithm implements SizingAlgorithm {
                     return observation.capacity();
                 }
                 boolean overloaded = observation.latestReport()
-                        .map(r -> r.cpu() > ServerModel.OVERLOAD_CPU || r.latencyP99Ms() > timeoutMs)
+                        .map(r -> r.cpu() > ServerModel.OVERLOAD_CPU || r.diskBusy() > ServerModel.OVERLOAD_CPU
+                                || r.latencyP99Ms() > timeoutMs)
                         .orElse(false);
                 if (overloaded) {
                     limit = limit * BACKOFF_RATIO;

@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * One PNG per scenario: a 2x2 grid, one panel per algorithm, each with demand, capacity and served (r/s, left axis)
+ * One PNG per scenario: a grid (2 columns, 3 from five algorithms on), one panel per algorithm, each with demand, capacity and served (r/s, left axis)
  * and CPU (0..1, right axis) of lane 0 over time.
  */
 public final class ChartRenderer {
@@ -43,12 +43,27 @@ public final class ChartRenderer {
             for (int i = 0; i < result.runs().size(); i++) {
                 panels.add(panel(result.runs().get(i), result.metrics().get(i), yMax));
             }
-            int columns = 2;
+            int columns = panels.size() > 4 ? 3 : 2;
             int rows = (panels.size() + columns - 1) / columns;
+            while (panels.size() < rows * columns) {
+                panels.add(blank()); // the grid must be full
+            }
             Path file = directory.resolve(fileName(result.scenario()));
             BitmapEncoder.saveBitmap(panels, rows, columns, file.toString(), BitmapEncoder.BitmapFormat.PNG);
             progress.accept("  chart " + file.getFileName());
         }
+    }
+
+    private static XYChart blank() {
+        XYChart chart = new XYChartBuilder().width(PANEL_WIDTH).height(PANEL_HEIGHT).build();
+        XYStyler styler = chart.getStyler();
+        styler.setChartBackgroundColor(Color.WHITE);
+        styler.setPlotBackgroundColor(Color.WHITE);
+        styler.setPlotBorderVisible(false);
+        styler.setPlotGridLinesVisible(false);
+        styler.setAxisTicksVisible(false);
+        styler.setLegendVisible(false);
+        return chart;
     }
 
     /** One scale for all panels of a scenario, so they compare at a glance: the largest value, rounded up to 50. */

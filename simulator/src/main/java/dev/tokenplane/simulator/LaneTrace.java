@@ -8,7 +8,8 @@ package dev.tokenplane.simulator;
  * @param capacity   the bucket's capacity during the tick
  * @param served     requests the bucket admitted
  * @param goodput    requests completed within the SLO
- * @param cpu        the server's CPU, 0..1
+ * @param cpu        the utilisation of the server's bottleneck, 0..1: its CPU, or its disk's busy time for a
+ *                   disk-bound server
  * @param latencyP99 the server's latency p99, ms
  */
 public record LaneTrace(String laneId, double[] demand, double[] capacity, double[] served, double[] goodput,

@@ -1,6 +1,5 @@
 package dev.tokenplane.simulator;
 
-import dev.tokenplane.sizing.DampingConfig;
 import dev.tokenplane.sizing.Forecaster;
 import dev.tokenplane.sizing.PressureConfig;
 import dev.tokenplane.sizing.SizingConfig;
@@ -55,8 +54,9 @@ public final class Report {
                 + " hand.\n\n");
         summary(md);
         targets(md);
+        new SeedTargets(robustness.get(0), algorithmNames(main)).render(md);
         robustness(md);
-        model(md);
+        ModelSection.render(md, pressure);
         for (Comparison.ScenarioResult result : main.results()) {
             scenario(md, result);
         }
@@ -71,7 +71,7 @@ public final class Report {
                 .append(" × overload % (higher is better; definitions below). Best per scenario in bold.\n\n");
         List<String> columns = new ArrayList<>(List.of("scenario"));
         columns.addAll(algorithmNames(main));
-        columns.add("ours beats all three");
+        columns.add("ours beats every baseline");
         tableHeader(md, columns);
         for (Comparison.ScenarioResult result : main.results()) {
             double best = result.metrics().stream().mapToDouble(Metrics::score).max().orElse(Double.NaN);
@@ -97,7 +97,8 @@ public final class Report {
             }
         }
         md.append("| target | result | met |\n|---|---|:---:|\n");
-        md.append("| ours beats fixed, clamp-only and AIMD on the score in every scenario | ")
+        md.append("| ours beats ").append(String.join(", ", baselineNames(main)))
+                .append(" on the score in every scenario (seed ").append(main.seed()).append(") | ")
                 .append(wins).append(" of ").append(main.results().size()).append(" scenarios")
                 .append(losses.isEmpty() ? "" : " (not in: " + String.join(", ", losses) + ")")
                 .append(" | ").append(yesNo(losses.isEmpty())).append(" |\n");
@@ -125,7 +126,7 @@ public final class Report {
     private void robustness(StringBuilder md) {
         md.append("## Robustness: other seeds, noisier CPU\n\n");
         md.append("The tables above are one draw (seed ").append(main.seed()).append("). Here the same comparison"
-                + " runs on seeds 1..N; 'ours wins' counts the seeds in which ours beat all three baselines on the"
+                + " runs on seeds 1..N; 'ours wins' counts the seeds in which ours beat every baseline on the"
                 + " score (a tie is not a win).\n\n");
         List<String> names = algorithmNames(main);
         for (Robustness r : robustness) {
@@ -143,86 +144,6 @@ public final class Report {
             }
             md.append('\n');
         }
-    }
-
-    private void model(StringBuilder md) {
-        ServerModel s = ServerModel.DEFAULT;
-        SizingConfig ours = SizingConfig.defaults();
-        DampingConfig d = ours.damping();
-        md.append("## How the simulation works\n\n");
-        md.append("- **Clock.** A fake clock; one sizing tick per simulated second (`BMS_SIZING_INTERVAL_MS` = 1000)."
-                + " Each tick has ").append(Workload.SUB_STEPS).append(" sub-steps for arrivals, the bucket and"
-                + " the server queue.\n");
-        md.append("- **Traffic.** Poisson arrivals around each scenario's rate, drawn once from the seed, so every"
-                + " algorithm meets exactly the same requests and CPU noise. No retries: a denied request is lost"
-                + " (shed).\n");
-        md.append("- **Bucket.** One per server (`server/<id>`): capacity C tokens, refill C per second, so capacity"
-                + " reads as requests/s. Rule: min ").append(Scenarios.RULE.minCapacity()).append(", max ")
-                .append(Scenarios.RULE.maxCapacity()).append(", thresholdHigh ")
-                .append(fmt(Scenarios.RULE.adaptive().thresholdHigh())).append(", thresholdLow ")
-                .append(fmt(Scenarios.RULE.adaptive().thresholdLow())).append(", growthFactor ")
-                .append(fmt(Scenarios.RULE.adaptive().growthFactor())).append(", shrinkFactor ")
-                .append(fmt(Scenarios.RULE.adaptive().shrinkFactor()))
-                .append(" (the http-api.md example). A resized bucket keeps its tokens, clamped.\n");
-        md.append("- **Server.** A capacity in requests/s. CPU = ").append(fmt2(s.idleCpu())).append(" + ")
-                .append(fmt2(1 - s.idleCpu())).append(" × busy, plus noise (σ ").append(fmt3(s.cpuNoise()))
-                .append("). Mean latency = base / (1 − ρ) (M/M/1, ρ = admitted / capacity, capped at ")
-                .append(fmt2(s.maxRho())).append(") plus the wait in the backlog (at most ")
-                .append(fmt0(s.queueSeconds())).append(" s of work; beyond that requests are dropped). Latency is"
-                + " exponential around that mean: p99 = mean × ln 100.\n");
-        md.append("- **SLO.** ").append(fmt0(s.sloMs())).append(" ms. A completed request counts as goodput with"
-                + " probability 1 − exp(−SLO / mean latency); so goodput per request falls steeply as ρ → 1, and the"
-                + " best throughput of good requests is near ρ ≈ 0.8.\n");
-        md.append("- **Agent.** Reports CPU and latency p99 at the end of each tick; the sizing loop sees it at the"
-                + " next tick. Every algorithm sees load only through these reports.\n\n");
-
-        md.append("### Algorithms\n\n");
-        md.append("- **fixed**: the bucket's starting capacity, never changed.\n");
-        md.append("- **clamp-only**: the seed's pseudocode as written (`ClampFunction`), every tick, no damping:"
-                + " EWMA forecast (α ").append(fmt(Forecaster.Ewma.DEFAULT_ALPHA)).append("), pressure from the"
-                + " latest report whatever its age (0 before the first), ×growthFactor / ×shrinkFactor, clamp.\n");
-        md.append("- **AIMD**: Netflix concurrency-limits' `AIMDLimit` with one sample per tick: ×0.9 when the latest"
-                + " report shows overload (CPU > ").append(fmt(ServerModel.OVERLOAD_CPU)).append(" or p99 > ")
-                .append(fmt0(pressure.latencyP99TargetMs())).append(" ms, its `didDrop || rtt > timeout`), else +1"
-                + " when granted × 2 ≥ limit (its own app-limited guard).\n");
-        md.append("- **ours**: `SizingPolicy` with `SizingConfig.defaults()`: forecaster ")
-                .append(describe(ours.forecaster())).append("; pressure = max(CPU / ")
-                .append(fmt(ours.pressure().cpuTarget())).append(", p99 / ")
-                .append(fmt0(ours.pressure().latencyP99TargetMs())).append(" ms), pressureHigh ")
-                .append(fmt(ours.pressure().pressureHigh())).append("; step cap +")
-                .append(fmt0(100 * d.maxStepUp())).append(" % / −").append(fmt0(100 * d.maxStepDown()))
-                .append(" %; cooldown ").append(d.cooldownMillis()).append(" ms; no growth for ")
-                .append(d.growthHoldAfterShedMillis()).append(" ms after a shed; app-limited below ")
-                .append(fmt0(100 * d.appLimitedFraction())).append(" % of the size; no resize under ")
-                .append(fmt0(100 * d.minChangeFraction())).append(" %; hold when the report is older than ")
-                .append(d.staleAfterMillis()).append(" ms; pressure smoothed (weight ")
-                .append(fmt(ours.pressure().smoothing())).append(" on the newest sample; a saturated sample acts at"
-                + " once; a shed needs the newest sample to agree: above pressureHigh the policy acts on the lower of"
-                + " the smoothed and the newest pressure); growth at most halfway (geometrically) to the size whose"
-                + " load would reach pressureTarget ")
-                .append(fmt(ours.pressure().pressureTarget())).append("; shed to the size that would bring the"
-                + " pressure to pressureTarget, in proportion to the excess, but no further shed within ")
-                .append(d.growthHoldAfterShedMillis()).append(" ms of the last while the pressure level (latency not"
-                + " clamped at its target) falls under ").append(fmt(SizingPolicy.DRAINING_FALL))
-                .append(" of its smoothed value (the queue of the overload is draining).\n\n");
-
-        md.append("### Measures\n\n");
-        md.append("- **goodput**: requests completed within the SLO / requests offered, %.\n");
-        md.append("- **shed**: requests the bucket denied / requests offered, %.\n");
-        md.append("- **overload**: share of server-ticks with CPU > ").append(fmt(ServerModel.OVERLOAD_CPU))
-                .append(", %.\n");
-        md.append("- **overshoot**: after each step event, how far the capacity went past the value it settled at"
-                + " (mean of the phase's last quarter), in the direction it moved, as % of that value; the worst"
-                + " event.\n");
-        md.append("- **settle**: after each step event, ticks until the capacity stays within ±10 % of that settled"
-                + " value to the end of the phase; the worst event.\n");
-        md.append("- **osc/100**: direction changes of the capacity per 100 ticks over the whole run; **steady"
-                + " osc/100**: the same inside the steady windows (each phase after its first 15–20 ticks).\n");
-        md.append("- **fairness**: Jain's index over the buckets of goodput / offered (1 = every bucket gets the same"
-                + " share of its demand served within the SLO).\n");
-        md.append("- **score**: goodput % − ").append(fmt(Metrics.OVERLOAD_PENALTY)).append(" × overload %. Overload"
-                + " already costs goodput through latency; the penalty adds what the model leaves out (a server at"
-                + " > 90 % CPU is one bad minute from timeouts, retries and GC storms).\n\n");
     }
 
     private void scenario(StringBuilder md, Comparison.ScenarioResult result) {
@@ -262,7 +183,7 @@ public final class Report {
     private void discussion(StringBuilder md) {
         SizingConfig ours = SizingConfig.defaults();
         md.append("## Discussion\n\n");
-        md.append("### Where ours does not beat all three\n\n");
+        md.append("### Where ours does not beat every baseline (seed ").append(main.seed()).append(")\n\n");
         boolean any = false;
         for (Comparison.ScenarioResult result : main.results()) {
             if (oursBeatsAll(result)) {
@@ -271,39 +192,21 @@ public final class Report {
             any = true;
             String name = result.scenario().name();
             Metrics o = result.metricsOf(OURS);
+            String bestName = bestBaselineOf(result);
+            Metrics b = result.metricsOf(bestName);
             md.append("- **").append(name).append("** (").append(scores(result)).append("). ");
             Robustness.Row row = robustness.get(0).scenarios().stream().filter(r -> r.scenario().equals(name))
                     .findFirst().orElseThrow();
-            if (name.equals("step")) {
-                Metrics clamp = result.metricsOf("clamp-only");
-                md.append("The server has room for every step, so an algorithm that grows in time serves nearly"
-                        + " every request: clamp-only sheds ").append(fmt2(clamp.shedPct())).append(" % and ours ")
-                        .append(fmt2(o.shedPct())).append(" %, and both lose the same few requests to latency. The"
-                        + " score cannot separate them; the way they get there differs: clamp-only overshoots (")
-                        .append(fmt0(clamp.overshootPct())).append(" %), settles in ").append(fmt0(clamp.settleTicks()))
-                        .append(" ticks and makes ").append(fmt(clamp.steadyOscillationPer100()))
-                        .append(" direction changes per 100 steady ticks; ours ").append(fmt0(o.overshootPct()))
-                        .append(" %, ").append(fmt0(o.settleTicks())).append(" ticks, ")
-                        .append(fmt(o.steadyOscillationPer100())).append(".");
-            } else if (name.equals("spike")) {
-                Run clamp = runOf(result, "clamp-only");
-                md.append("The spike lasts 5 ticks, and the loop sees a tick's load one tick later, smooths it and"
-                        + " waits ").append(ours.damping().cooldownMillis()).append(" ms between resizes: no"
-                        + " algorithm gains much during it, and fixed, AIMD and ours end within ")
-                        .append(fmt(spread(result, "fixed", "AIMD", OURS))).append(" points of each other."
-                        + " What ours avoids is the overreaction: clamp-only grows to ")
-                        .append(fmt0(maxCapacity(clamp))).append(" during the spike and keeps a bucket far larger"
-                        + " than the demand for a while after it.");
-            } else if (name.equals("outage")) {
-                md.append("Ours holds its size while the reports are stale, as designed, so it behaves like the"
-                        + " fixed bucket during the outage; afterwards the server sits near pressureHigh at that size,"
-                        + " which leaves almost nothing to gain.");
-            } else {
-                md.append("See the scenario's table and chart.");
-            }
+            md.append(String.format(Locale.ROOT, "Ours: goodput %.2f %%, shed %.2f %%, overload %.2f %%, steady"
+                    + " osc/100 %s, settle %s ticks; the best baseline here, %s: goodput %.2f %%, shed %.2f %%,"
+                    + " overload %.2f %%, steady osc/100 %s, settle %s ticks.", o.goodputPct(), o.shedPct(),
+                    o.overloadPct(), fmt(o.steadyOscillationPer100()), fmt0(o.settleTicks()), bestName,
+                    b.goodputPct(), b.shedPct(), b.overloadPct(), fmt(b.steadyOscillationPer100()),
+                    fmt0(b.settleTicks())));
             md.append(" Over ").append(robustness.get(0).seeds()).append(" seeds ours wins ")
-                    .append(row.oursWins()).append('/').append(robustness.get(0).seeds())
-                    .append(", mean score ").append(fmt2(row.meanScores().get(indexOf(OURS)))).append(" against ")
+                    .append(row.oursWins()).append('/').append(robustness.get(0).seeds()).append(" (ties ")
+                    .append(row.tiedSeeds().size()).append(", losses ").append(row.lostSeeds().size())
+                    .append("), mean score ").append(fmt2(row.meanScores().get(indexOf(OURS)))).append(" against ")
                     .append(fmt2(bestOtherMean(row))).append(" for the best baseline.\n");
         }
         if (!any) {
@@ -404,23 +307,22 @@ public final class Report {
         return String.join(", ", parts);
     }
 
-    private static double spread(Comparison.ScenarioResult result, String... algorithms) {
-        double min = Double.POSITIVE_INFINITY;
-        double max = Double.NEGATIVE_INFINITY;
-        for (String algorithm : algorithms) {
-            double score = result.metricsOf(algorithm).score();
-            min = Math.min(min, score);
-            max = Math.max(max, score);
+    /** The baseline with the highest score in {@code result}. */
+    private static String bestBaselineOf(Comparison.ScenarioResult result) {
+        String best = null;
+        double score = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < result.runs().size(); i++) {
+            String name = result.runs().get(i).algorithm();
+            if (!name.equals(OURS) && result.metrics().get(i).score() > score) {
+                best = name;
+                score = result.metrics().get(i).score();
+            }
         }
-        return max - min;
+        return best;
     }
 
-    private static Run runOf(Comparison.ScenarioResult result, String algorithm) {
-        return result.runs().stream().filter(r -> r.algorithm().equals(algorithm)).findFirst().orElseThrow();
-    }
-
-    private static double maxCapacity(Run run) {
-        return java.util.Arrays.stream(run.lanes().get(0).capacity()).max().orElse(Double.NaN);
+    private static List<String> baselineNames(Comparison comparison) {
+        return algorithmNames(comparison).stream().filter(n -> !n.equals(OURS)).toList();
     }
 
     static boolean oursBeatsAll(Comparison.ScenarioResult result) {
@@ -438,6 +340,10 @@ public final class Report {
     }
 
     static String describe(Forecaster forecaster) {
+        if (forecaster instanceof Forecaster.Seasonal season) {
+            return "Holt-Winters (α " + fmt(season.alpha()) + ", γ " + fmt(season.gamma()) + ", season "
+                    + season.seasonTicks() + " ticks, lead " + season.leadTicks() + ")";
+        }
         if (forecaster instanceof Forecaster.Holt holt) {
             return "Holt (α " + fmt(holt.alpha()) + ", β " + fmt(holt.beta()) + ", φ " + fmt(holt.phi()) + ")";
         }

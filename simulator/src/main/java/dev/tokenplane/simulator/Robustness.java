@@ -24,11 +24,52 @@ public record Robustness(String label, int seeds, List<Row> scenarios) {
      * @param oursWins           seeds in which ours beat every other algorithm
      * @param oursSteadyOscMean  ours' mean steady-state direction changes per 100 ticks (NaN without steady windows)
      * @param oursSettleMean     ours' mean worst settle time (NaN without events)
+     * @param tiedSeeds          seeds whose outcome is a {@link Outcome#TIE}
+     * @param lostSeeds          seeds whose outcome is a {@link Outcome#LOSS}
+     * @param meanSettle         mean worst settle time per algorithm, in the comparison's order (NaN without events)
      */
     public record Row(String scenario, List<Double> meanScores, int oursWins, double oursSteadyOscMean,
-                      double oursSettleMean) {
+                      double oursSettleMean, List<Long> tiedSeeds, List<Long> lostSeeds, List<Double> meanSettle) {
         public Row {
             meanScores = List.copyOf(meanScores);
+            tiedSeeds = List.copyOf(tiedSeeds);
+            lostSeeds = List.copyOf(lostSeeds);
+            meanSettle = List.copyOf(meanSettle);
+        }
+    }
+
+    /** How ours did against the best baseline on one scenario and seed. */
+    public enum Outcome {
+        /** A score strictly above every baseline's. */
+        WIN,
+        /**
+         * Not a win, but no algorithm could have done better: ours' score is within {@link #TIE_SCORE_POINTS} of the
+         * best baseline's and no algorithm denied fewer requests (shed within {@link #TIE_SHED_POINTS}).
+         */
+        TIE,
+        /** Anything else. */
+        LOSS;
+
+        public static final double TIE_SCORE_POINTS = 0.05;
+        public static final double TIE_SHED_POINTS = 0.01;
+
+        static Outcome of(Comparison.ScenarioResult result) {
+            if (Report.oursBeatsAll(result)) {
+                return WIN;
+            }
+            Metrics ours = result.metricsOf(Report.OURS);
+            double bestOther = Double.NEGATIVE_INFINITY;
+            double leastShed = Double.POSITIVE_INFINITY;
+            for (int i = 0; i < result.runs().size(); i++) {
+                Metrics m = result.metrics().get(i);
+                leastShed = Math.min(leastShed, m.shedPct());
+                if (!result.runs().get(i).algorithm().equals(Report.OURS)) {
+                    bestOther = Math.max(bestOther, m.score());
+                }
+            }
+            boolean tie = bestOther - ours.score() <= TIE_SCORE_POINTS
+                    && ours.shedPct() <= leastShed + TIE_SHED_POINTS;
+            return tie ? TIE : LOSS;
         }
     }
 
@@ -43,25 +84,34 @@ public record Robustness(String label, int seeds, List<Row> scenarios) {
         List<Row> rows = new ArrayList<>();
         for (int s = 0; s < scenarios.size(); s++) {
             double[] sums = new double[algorithms.size()];
+            double[] settles = new double[algorithms.size()];
             int wins = 0;
             double osc = 0;
             double settle = 0;
+            List<Long> ties = new ArrayList<>();
+            List<Long> losses = new ArrayList<>();
             for (Comparison comparison : comparisons) {
                 Comparison.ScenarioResult result = comparison.results().get(s);
                 for (int a = 0; a < algorithms.size(); a++) {
                     sums[a] += result.metrics().get(a).score();
+                    settles[a] += result.metrics().get(a).settleTicks();
                 }
-                if (Report.oursBeatsAll(result)) {
-                    wins++;
+                switch (Outcome.of(result)) {
+                    case WIN -> wins++;
+                    case TIE -> ties.add(comparison.seed());
+                    case LOSS -> losses.add(comparison.seed());
                 }
                 osc += result.metricsOf(Report.OURS).steadyOscillationPer100();
                 settle += result.metricsOf(Report.OURS).settleTicks();
             }
             List<Double> means = new ArrayList<>();
-            for (double sum : sums) {
-                means.add(sum / seeds);
+            List<Double> settleMeans = new ArrayList<>();
+            for (int a = 0; a < algorithms.size(); a++) {
+                means.add(sums[a] / seeds);
+                settleMeans.add(settles[a] / seeds);
             }
-            rows.add(new Row(scenarios.get(s).name(), means, wins, osc / seeds, settle / seeds));
+            rows.add(new Row(scenarios.get(s).name(), means, wins, osc / seeds, settle / seeds, ties, losses,
+                    settleMeans));
         }
         return new Robustness(label, seeds, rows);
     }

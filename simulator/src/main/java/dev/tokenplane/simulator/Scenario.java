@@ -42,10 +42,21 @@ public record Scenario(String name, String title, String description, int ticks,
     }
 
     /**
-     * @param capacityPerSecond requests per second the server completes at 100% CPU
+     * @param capacityPerSecond requests per second the server completes with its bottleneck fully busy
      * @param baseLatencyMs     latency of a request on an idle server
+     * @param diskBound         the bottleneck is the disk, not the CPU: the agent reports the busy share as
+     *                          {@code diskBusy}, and the CPU stays near idle ({@link #DISK_BOUND_CPU_SHARE} of the busy
+     *                          share)
      */
-    public record ServerConditions(double capacityPerSecond, double baseLatencyMs) {
+    public record ServerConditions(double capacityPerSecond, double baseLatencyMs, boolean diskBound) {
+
+        /** The CPU an I/O-bound request costs, as a share of the disk time it costs. */
+        public static final double DISK_BOUND_CPU_SHARE = 0.1;
+
+        /** A CPU-bound server. */
+        public ServerConditions(double capacityPerSecond, double baseLatencyMs) {
+            this(capacityPerSecond, baseLatencyMs, false);
+        }
     }
 
     /**
@@ -55,8 +66,15 @@ public record Scenario(String name, String title, String description, int ticks,
      * @param demand          offered load
      * @param server          the server's capacity over time
      * @param initialCapacity the bucket's capacity at the start (also the fixed bucket's capacity)
+     * @param demandNoise     σ of a per-tick factor {@code max(0, 1 + σ·N(0, 1))} on the demand's rate, drawn from the
+     *                        seed (0: Poisson arrivals around the rate only)
      */
-    public record Lane(String id, Demand demand, Capacity server, long initialCapacity) {
+    public record Lane(String id, Demand demand, Capacity server, long initialCapacity, double demandNoise) {
+
+        /** A lane whose demand varies only by its Poisson arrivals. */
+        public Lane(String id, Demand demand, Capacity server, long initialCapacity) {
+            this(id, demand, server, initialCapacity, 0);
+        }
     }
 
     /**

@@ -18,7 +18,49 @@ public final class Scenarios {
     }
 
     public static List<Scenario> all() {
-        return List.of(step(), ramp(), sine(), spike(), slowdown(), skew(), agentOutage());
+        return List.of(step(), ramp(), sine(), spike(), slowdown(), skew(), agentOutage(), stepBy14(), ioBound(),
+                dailyCycle());
+    }
+
+    /** The day of {@link #dailyCycle()}, in ticks. */
+    static final int DAY_TICKS = 120;
+
+    /** A 1.4× step, 100 -> 140 r/s, on a server with room: the settle time the report quotes. */
+    static Scenario stepBy14() {
+        return new Scenario("step14", "Step ×1.4 (100 → 140 r/s)",
+                "Demand steps from 100 to 140 r/s at t = 60 s. Server: 300 r/s, so the step fits. Bucket starts at"
+                        + " 120.",
+                180, List.of(new Scenario.Lane("s1", s -> s < 60 ? 100 : 140, steady(300), 120)), RULE,
+                List.of(60), phases(List.of(0, 60), 180, 15), tick -> true);
+    }
+
+    /** An I/O-bound server: its disk saturates while its CPU idles. */
+    static Scenario ioBound() {
+        Scenario.ServerConditions disk = new Scenario.ServerConditions(200, BASE_LATENCY_MS, true);
+        return new Scenario("iobound", "I/O-bound server",
+                "Demand 120 r/s, rising to 260 r/s at t = 60 s. The server's disk completes 200 r/s; its CPU does"
+                        + " a tenth of the disk's work, so it stays under 0.25 while the disk saturates. Its agent"
+                        + " reports diskBusy. Bucket starts at 150.",
+                240, List.of(new Scenario.Lane("s1", s -> s < 60 ? 120 : 260, tick -> disk, 150)), RULE,
+                List.of(60), phases(List.of(0, 60), 240, 20), tick -> true);
+    }
+
+    /**
+     * A daily cycle, a "day" of {@link #DAY_TICKS} ticks: a quiet base and a peak in the afternoon, with noise on
+     * every tick's rate.
+     */
+    static Scenario dailyCycle() {
+        Scenario.Demand demand = s -> {
+            double phase = (s % DAY_TICKS) / DAY_TICKS;
+            double peak = Math.max(0, Math.cos(2 * Math.PI * (phase - 0.6))); // one peak, half a day wide, at 0.6
+            return 60 + 160 * peak;
+        };
+        return new Scenario("daily", "Daily cycle with noise",
+                "Four \"days\" of " + DAY_TICKS + " s: 60 r/s at night and a peak of 220 r/s in the afternoon,"
+                        + " rising over a quarter of a day; each second's rate carries ±10 % noise (σ 0.1). Server:"
+                        + " 250 r/s. Bucket starts at 100.",
+                4 * DAY_TICKS, List.of(new Scenario.Lane("s1", demand, steady(250), 100, 0.1)), RULE,
+                List.of(), List.of(), tick -> true);
     }
 
     /** Demand steps 50 -> 90 -> 200 -> 100 r/s, a minute each, on a server with room for all of it. */

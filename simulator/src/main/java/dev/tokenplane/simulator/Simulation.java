@@ -13,7 +13,8 @@ import java.util.Optional;
  * <p>Each tick, for each lane: the algorithm sizes the bucket from the last tick's demand and the newest agent report;
  * then, in {@link Workload#SUB_STEPS} sub-steps, the bucket refills (refill per second = capacity) and admits what
  * its tokens allow, and the server completes what its capacity allows, queueing the rest; finally the agent reports
- * the tick's CPU and latency p99 (unless the scenario has the agent down). Deterministic: no clock, no threads, and
+ * the tick's CPU, disk busy time (for a disk-bound server; unknown otherwise) and latency p99 (unless the scenario has
+ * the agent down). Deterministic: no clock, no threads, and
  * every random number comes from the {@link Workload}.
  */
 public final class Simulation {
@@ -72,8 +73,10 @@ public final class Simulation {
                 backlogSum += backlog;
             }
             double busy = completed / server.capacityPerSecond();
-            double cpu = clamp01(model.idleCpu() + (1 - model.idleCpu()) * Math.min(1, busy)
+            double cpuBusy = server.diskBound() ? Scenario.ServerConditions.DISK_BOUND_CPU_SHARE * busy : busy;
+            double cpu = clamp01(model.idleCpu() + (1 - model.idleCpu()) * Math.min(1, cpuBusy)
                     + workload.cpuNoise(laneIndex, tick));
+            double diskBusy = server.diskBound() ? clamp01(busy + workload.cpuNoise(laneIndex, tick)) : Double.NaN;
             double rho = Math.min(admitted / server.capacityPerSecond(), model.maxRho());
             double meanMs = server.baseLatencyMs() / (1 - rho)
                     + backlogSum / Workload.SUB_STEPS / server.capacityPerSecond() * 1000;
@@ -83,12 +86,13 @@ public final class Simulation {
             trace.capacity()[tick] = capacity;
             trace.served()[tick] = admitted;
             trace.goodput()[tick] = completed * (1 - Math.exp(-model.sloMs() / meanMs));
-            trace.cpu()[tick] = cpu;
+            trace.cpu()[tick] = server.diskBound() ? diskBusy : cpu;
             trace.latencyP99()[tick] = p99;
 
             lastDemand = new DemandWindow(Math.round(offered), Math.round(admitted), TICK_MILLIS);
             if (scenario.agentReports().test(tick)) {
-                latestReport = Optional.of(LoadSample.of(now + TICK_MILLIS, cpu, p99));
+                latestReport = Optional.of(new LoadSample(now + TICK_MILLIS, cpu, Double.NaN, Double.NaN, diskBusy,
+                        p99));
             }
         }
         return trace;

@@ -40,18 +40,22 @@ public final class SimulatorMain implements Callable<Integer> {
         }
     }
 
-    /** The four algorithms of the comparison, ours with the policy's defaults. */
+    /** The five algorithms of the comparison, ours with the policy's defaults. */
     public static List<SizingAlgorithm> algorithms() {
         SizingConfig ours = SizingConfig.defaults();
         return List.of(new FixedAlgorithm(), new ClampOnlyAlgorithm(Forecaster.ewma(), ours.pressure()),
-                new AimdAlgorithm(ours.pressure().latencyP99TargetMs()), new PolicyAlgorithm("ours", ours));
+                new AimdAlgorithm(ours.pressure().latencyP99TargetMs()), new Gradient2Algorithm(),
+                new PolicyAlgorithm("ours", ours));
     }
 
-    /** Ours with each forecaster, to choose the default. */
+    /** Ours with each forecaster, to choose the default; the seasonal one with the daily scenario's day. */
     public static List<SizingAlgorithm> forecasterVariants() {
         SizingConfig ours = SizingConfig.defaults();
         return List.of(new PolicyAlgorithm("ours (EWMA)", ours.withForecaster(Forecaster.ewma())),
-                new PolicyAlgorithm("ours (Holt)", ours.withForecaster(Forecaster.holt())));
+                new PolicyAlgorithm("ours (Holt)", ours.withForecaster(Forecaster.holt())),
+                new PolicyAlgorithm("ours (seasonal)", ours.withForecaster(new Forecaster.Seasonal(
+                        Forecaster.Seasonal.DEFAULT_ALPHA, Forecaster.Seasonal.DEFAULT_BETA,
+                        Forecaster.Seasonal.DEFAULT_GAMMA, Scenarios.DAY_TICKS, Scenarios.DAY_TICKS, 8))));
     }
 
     @Override

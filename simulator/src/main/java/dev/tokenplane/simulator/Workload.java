@@ -27,10 +27,16 @@ public final class Workload {
         SplittableRandom root = new SplittableRandom(seed ^ scenario.name().hashCode());
         for (int lane = 0; lane < lanes; lane++) {
             SplittableRandom random = root.split();
-            Scenario.Demand demand = scenario.lanes().get(lane).demand();
+            Scenario.Lane spec = scenario.lanes().get(lane);
+            Scenario.Demand demand = spec.demand();
+            double factor = 1;
             for (int step = 0; step < arrivals[lane].length; step++) {
+                if (spec.demandNoise() > 0 && step % SUB_STEPS == 0) {
+                    // drawn only for noisy lanes, so the other scenarios keep their draws
+                    factor = Math.max(0, 1 + spec.demandNoise() * gaussian(random));
+                }
                 double seconds = (double) step / SUB_STEPS;
-                arrivals[lane][step] = poisson(random, demand.ratePerSecond(seconds) / SUB_STEPS);
+                arrivals[lane][step] = poisson(random, factor * demand.ratePerSecond(seconds) / SUB_STEPS);
             }
             for (int tick = 0; tick < scenario.ticks(); tick++) {
                 noise[lane][tick] = gaussian(random) * model.cpuNoise();

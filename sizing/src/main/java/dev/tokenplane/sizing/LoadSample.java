@@ -9,11 +9,12 @@ package dev.tokenplane.sizing;
  * @param atMillis           when the sample was taken (epoch millis), judged against {@code nowMillis} for staleness
  * @param cpu                CPU utilisation, 0..1
  * @param memory             memory utilisation, 0..1
- * @param netBytesPerSecond  network throughput, bytes/s (for a full-duplex link, {@code max(rx, tx)})
- * @param diskBytesPerSecond disk throughput, bytes/s (read + write)
+ * @param netUtilisation     network throughput over the link's capacity, 0..1 (the busiest interface, the busier
+ *                           direction of a full-duplex link)
+ * @param diskBusy           share of the time a disk had I/O in flight, 0..1 (the busiest disk; iostat's %util)
  * @param latencyP99Ms       request latency p99, ms
  */
-public record LoadSample(long atMillis, double cpu, double memory, double netBytesPerSecond, double diskBytesPerSecond,
+public record LoadSample(long atMillis, double cpu, double memory, double netUtilisation, double diskBusy,
                          double latencyP99Ms) {
 
     /** A sample with only CPU and latency p99 (either may be NaN). */

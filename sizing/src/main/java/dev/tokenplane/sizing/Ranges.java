@@ -30,6 +30,14 @@ final class Ranges {
         return value;
     }
 
+    /** A whole {@code value} in the closed interval [lo, hi]. */
+    static long closed(String field, long value, long lo, long hi) {
+        if (value < lo || value > hi) {
+            throw new IllegalArgumentException(field + " must be in [" + lo + ", " + hi + "], was " + value);
+        }
+        return value;
+    }
+
     /** A finite {@code value} greater than {@code lo}. */
     static double above(String field, double value, double lo) {
         if (!(value > lo) || Double.isInfinite(value)) {

@@ -24,7 +24,8 @@ package dev.tokenplane.sizing;
  *       than {@code staleAfterMillis}: hold.
  *   <li><b>grow</b> to {@code max(size * growthFactor, predicted / bandMiddle)}, where {@code bandMiddle} is the
  *       utilisation halfway between the thresholds; but not while app-limited (granted &lt;
- *       {@code appLimitedFraction * size}), not within {@code cooldownMillis} of the last resize nor
+ *       {@code appLimitedFraction * size}, unless the forecaster {@link Forecaster#anticipates() anticipates} a
+ *       seasonal peak), not within {@code cooldownMillis} of the last resize nor
  *       {@code growthHoldAfterShedMillis} of the last shed, at most by {@code maxStepUp}, and within the headroom:
  *       no further than {@code granted * sqrt(pressureTarget / pressure)}: halfway, geometrically, to the size whose
  *       load would reach pressureTarget if load grew with size (load is not linear in size near saturation).
@@ -161,7 +162,7 @@ public final class SizingPolicy {
         }
 
         private SizingDecision grow(double predicted, double granted, double pressure) {
-            if (granted < size * damping.appLimitedFraction()) {
+            if (granted < size * damping.appLimitedFraction() && !config.forecaster().anticipates()) {
                 return hold(SizingReason.HOLD_APP_LIMITED, pressure);
             }
             if (size >= limits.maxCapacity()) {

@@ -92,6 +92,18 @@ class SizingPolicyTest {
     }
 
     @Test
+    void shouldShedForASaturatedDiskBehindAnIdleCpu() {
+        // Given an I/O-bound server: CPU 0.1, its disk busy 95 % of the time, demand far above the bucket
+        LoadSignal ioBound = LoadSignal.of(new LoadSample(now, 0.1, 0.3, 0.05, 0.95, Double.NaN));
+        SizingDecision decision = decide(100, demand(200, 100), ioBound);
+
+        // Then the disk's pressure (0.95 / 1.0) sheds as a CPU at 0.95 would: 100 * 0.8 / 0.95 = 84.2
+        assertThat(decision.reason()).isEqualTo(SizingReason.SHRINK_PRESSURE);
+        assertThat(decision.capacity()).isEqualTo(84);
+        assertThat(decision.pressure()).isCloseTo(0.95, within(1e-9));
+    }
+
+    @Test
     void shouldHoldInDeadBand() {
         // 50/s on 100 is between 0.3 and 0.8 of the size
         SizingDecision decision = decide(100, demand(50, 50), cpu(0.4));

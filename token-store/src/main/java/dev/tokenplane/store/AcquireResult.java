@@ -7,7 +7,8 @@ package dev.tokenplane.store;
  * <p>Every outcome reports the bucket after the decision: whole tokens {@code remaining}, {@code capacity} and the
  * refill rate in nanotokens per millisecond.
  */
-public sealed interface AcquireResult permits AcquireResult.Granted, AcquireResult.Denied, AcquireResult.Unsatisfiable {
+public sealed interface AcquireResult permits AcquireResult.Granted, AcquireResult.Denied, AcquireResult.Unsatisfiable,
+        AcquireResult.Refused {
 
     /** Tokens asked for. */
     long tokens();
@@ -51,5 +52,17 @@ public sealed interface AcquireResult permits AcquireResult.Granted, AcquireResu
      */
     record Unsatisfiable(long tokens, long remaining, long capacity, long ratePerMilli, long minMaxWaitMs)
             implements AcquireResult {
+    }
+
+    /**
+     * There was no bucket, and the store's {@link CreationGate} refused to create one (a bucket budget is spent). No
+     * token was taken and nothing was written; {@code capacity} and {@code ratePerMilli} are the spec's, {@code remaining}
+     * is 0. A later call may succeed once buckets were removed.
+     */
+    record Refused(long tokens, long remaining, long capacity, long ratePerMilli) implements AcquireResult {
+        /** A refusal of {@code tokens} from a bucket that {@code spec} would have created. */
+        public static Refused of(long tokens, BucketSpec spec) {
+            return new Refused(tokens, 0, spec.capacity(), spec.ratePerMilli());
+        }
     }
 }

@@ -24,15 +24,17 @@ import static dev.tokenplane.bms.rules.InvalidInputException.check;
  * @param requestsPerSecond    requests served per second
  * @param latencyP50Ms         request latency, median, ms
  * @param latencyP99Ms         request latency, 99th percentile, ms
+ * @param netUtilisation       network throughput over the link's capacity, 0..1 (the busiest interface)
+ * @param diskBusy             share of the time a disk had I/O in flight, 0..1 (the busiest disk; iostat's %util)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"serverId", "timestamp", "region", "pool", "cpu", "memory", "loadPerCore", "netRxBytesPerSec",
-        "netTxBytesPerSec", "diskReadBytesPerSec", "diskWriteBytesPerSec", "requestsPerSecond", "latencyP50Ms",
-        "latencyP99Ms"})
+        "netTxBytesPerSec", "diskReadBytesPerSec", "diskWriteBytesPerSec", "netUtilisation", "diskBusy",
+        "requestsPerSecond", "latencyP50Ms", "latencyP99Ms"})
 public record AgentReport(String serverId, Long timestamp, String region, String pool, Double cpu, Double memory,
                           Double loadPerCore, Double netRxBytesPerSec, Double netTxBytesPerSec,
                           Double diskReadBytesPerSec, Double diskWriteBytesPerSec, Double requestsPerSecond,
-                          Double latencyP50Ms, Double latencyP99Ms) {
+                          Double latencyP50Ms, Double latencyP99Ms, Double netUtilisation, Double diskBusy) {
 
     public static final Pattern SERVER_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
     /** The largest rate or latency accepted; far above any real value, it keeps sums finite. */
@@ -62,12 +64,14 @@ public record AgentReport(String serverId, Long timestamp, String region, String
         nonNegative("netTxBytesPerSec", netTxBytesPerSec);
         nonNegative("diskReadBytesPerSec", diskReadBytesPerSec);
         nonNegative("diskWriteBytesPerSec", diskWriteBytesPerSec);
+        fraction("netUtilisation", netUtilisation);
+        fraction("diskBusy", diskBusy);
         nonNegative("requestsPerSecond", requestsPerSecond);
         nonNegative("latencyP50Ms", latencyP50Ms);
         nonNegative("latencyP99Ms", latencyP99Ms);
         return new AgentReport(pathServerId, timestamp, region, pool, cpu, memory, loadPerCore, netRxBytesPerSec,
                 netTxBytesPerSec, diskReadBytesPerSec, diskWriteBytesPerSec, requestsPerSecond, latencyP50Ms,
-                latencyP99Ms);
+                latencyP99Ms, netUtilisation, diskBusy);
     }
 
     private static void fraction(String field, Double v) {

@@ -37,6 +37,15 @@ public final class ConfigCodec {
         }
     }
 
+    /** {@code json} as a tree. */
+    static com.fasterxml.jackson.databind.JsonNode tree(String json) {
+        try {
+            return MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static ConfigRecord record(String json) {
         return json == null ? null : read(json, ConfigRecord.class);
     }

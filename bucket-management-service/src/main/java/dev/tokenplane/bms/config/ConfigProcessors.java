@@ -19,6 +19,13 @@ final class ConfigProcessors {
     static final long EXISTS = -2;
     /** {@link Write#expectedVersion} for a create that must not replace: the entry must not be live. */
     static final long ABSENT = -3;
+    /**
+     * {@link Write#expectedVersion} for "the key never held a record, not even a tombstone" (seeding from a rules file
+     * must not bring back what an operator deleted).
+     */
+    static final long NEVER_WRITTEN = -4;
+    /** The field of a body that marks it as owned by the rules file ({@code BMS_RULES_MODE=sync}). */
+    static final String MANAGED_BY = "managedBy";
 
     /**
      * Puts or deletes one record, giving it the next version.
@@ -28,19 +35,25 @@ final class ConfigProcessors {
      *                        {@link #ANY_VERSION}
      * @param skipIfUnchanged leave an equal live body alone (loading a rules file twice writes nothing)
      * @param now             the time of the write, from the receiving member
+     * @param refuseManaged   leave a live body marked {@link #MANAGED_BY} alone (an API write when the rules file
+     *                        owns its rules)
      */
-    record Write(String body, long expectedVersion, boolean skipIfUnchanged, long now)
+    record Write(String body, long expectedVersion, boolean skipIfUnchanged, long now, boolean refuseManaged)
             implements EntryProcessor<String, String, String> {
 
         @Override
         public String process(Map.Entry<String, String> entry) {
             ConfigRecord current = ConfigCodec.record(entry.getValue());
             boolean live = current != null && current.live();
+            if (refuseManaged && live && managed(current.body())) {
+                return ConfigCodec.write(new ConfigWrite(ConfigWrite.Outcome.MANAGED, current));
+            }
             if (body == null && !live) {
                 return ConfigCodec.write(new ConfigWrite(ConfigWrite.Outcome.NOT_FOUND, current));
             }
             if ((expectedVersion >= 0 && (!live || current.version() != expectedVersion))
-                    || (expectedVersion == EXISTS && !live) || (expectedVersion == ABSENT && live)) {
+                    || (expectedVersion == EXISTS && !live) || (expectedVersion == ABSENT && live)
+                    || (expectedVersion == NEVER_WRITTEN && current != null)) {
                 return ConfigCodec.write(new ConfigWrite(ConfigWrite.Outcome.CONFLICT, current));
             }
             if (skipIfUnchanged && live && current.body().equals(body)) {
@@ -53,6 +66,11 @@ final class ConfigProcessors {
                     : live ? ConfigWrite.Outcome.REPLACED : ConfigWrite.Outcome.CREATED;
             return ConfigCodec.write(new ConfigWrite(outcome, next));
         }
+    }
+
+    /** Whether a record's body is marked as owned by the rules file. */
+    static boolean managed(String body) {
+        return body != null && ConfigCodec.tree(body).path(MANAGED_BY).isTextual();
     }
 
     /** Keeps the higher version of the stored record and {@code record} (a member's disk, merged at start). */

@@ -5,8 +5,8 @@ package dev.tokenplane.bms.config;
  */
 public record ConfigWrite(Outcome outcome, ConfigRecord record) {
 
-    /** The outcomes of a write. */
-    public enum Outcome { CREATED, REPLACED, UNCHANGED, DELETED, CONFLICT, NOT_FOUND }
+    /** The outcomes of a write; {@code MANAGED}: refused, the rules file owns the entry. */
+    public enum Outcome { CREATED, REPLACED, UNCHANGED, DELETED, CONFLICT, NOT_FOUND, MANAGED }
 
     /** Whether the write changed the stored record (so it must reach the disk before the answer). */
     public boolean changed() {

@@ -89,8 +89,17 @@ public final class ReplicatedConfig implements AutoCloseable {
      */
     public CompletionStage<ConfigWrite> write(String id, String body, long expectedVersion,
                                                                boolean skipIfUnchanged, long nowMillis) {
-        return Completions.on(map.submitToKey(id,
-                        new ConfigProcessors.Write(body, expectedVersion, skipIfUnchanged, nowMillis)), callbacks)
+        return write(id, body, expectedVersion, skipIfUnchanged, nowMillis, false);
+    }
+
+    /**
+     * {@link #write(String, String, long, boolean, long)}, refusing ({@link ConfigWrite.Outcome#MANAGED}) to change a
+     * live record owned by the rules file when {@code refuseManaged}.
+     */
+    public CompletionStage<ConfigWrite> write(String id, String body, long expectedVersion, boolean skipIfUnchanged,
+                                              long nowMillis, boolean refuseManaged) {
+        return Completions.on(map.submitToKey(id, new ConfigProcessors.Write(body, expectedVersion, skipIfUnchanged,
+                        nowMillis, refuseManaged)), callbacks)
                 .thenApply(json -> {
                     ConfigWrite r = ConfigCodec.read(json, ConfigWrite.class);
                     if (r.record() != null) {
@@ -106,6 +115,8 @@ public final class ReplicatedConfig implements AutoCloseable {
     public static final long EXISTS = ConfigProcessors.EXISTS;
     /** {@link ConfigProcessors#ABSENT}. */
     public static final long ABSENT = ConfigProcessors.ABSENT;
+    /** {@link ConfigProcessors#NEVER_WRITTEN}. */
+    public static final long NEVER_WRITTEN = ConfigProcessors.NEVER_WRITTEN;
 
     /** Writes {@code record} to this member's disk and syncs it. Blocks: call it on a worker. */
     public void persist(ConfigRecord record) {

@@ -39,6 +39,13 @@ public final class RuleSetApplier {
         }
     }
 
+    /** A write refused because the rules file owns the rule ({@code BMS_RULES_MODE=sync}). */
+    public static final class ManagedByFileException extends RuntimeException {
+        public ManagedByFileException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
     private final RuleRegistry rules;
 
     public RuleSetApplier(RuleRegistry rules) {
@@ -109,6 +116,10 @@ public final class RuleSetApplier {
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         } catch (java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("writing rule " + ruleId + " timed out", e);
+        }
+        if (w.outcome() == ConfigWrite.Outcome.MANAGED) {
+            throw new ManagedByFileException("rule '" + ruleId + "' is owned by the rules file (BMS_RULES_MODE=sync):"
+                    + " change it in the file; nothing of the set was kept");
         }
         if (w.outcome() == ConfigWrite.Outcome.CONFLICT || w.outcome() == ConfigWrite.Outcome.NOT_FOUND) {
             throw new ConflictException("rule '" + ruleId + "' changed while the set was applied (now "

@@ -4,6 +4,7 @@ import dev.tokenplane.bms.cluster.Completions;
 import dev.tokenplane.bms.config.OverrideRegistry;
 import dev.tokenplane.bms.config.RuleRegistry;
 import dev.tokenplane.bms.metrics.BmsMetrics;
+import dev.tokenplane.bms.rules.BucketOverride;
 import dev.tokenplane.bms.rules.InvalidInputException;
 import dev.tokenplane.bms.rules.Rule;
 import dev.tokenplane.bms.rules.RuleIndex;
@@ -20,12 +21,15 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 /**
  * Decisions: binds a key to its rule (and override), asks the store, and maps the store's outcome to the contract.
  *
  * <ul>
  *   <li>{@link AcquireResult.Unsatisfiable} is a 400 {@code validation} naming the limit.</li>
+ *   <li>{@link AcquireResult.Refused} (no bucket, and the owner's bucket budget is spent) is a
+ *       {@link BucketBudgetExhaustedException}; in a batch, that item fails alone.</li>
  *   <li>A shadow rule decides and counts ({@code shadow_denied}) but always grants.</li>
  *   <li>A denied bucket that may borrow asks the {@link Borrower} once, and retries once if it got tokens.</li>
  *   <li>A batch is one {@link BucketStore#acquireAll} call (the store makes one call per owning member).</li>
@@ -55,9 +59,15 @@ public final class DecisionService {
     private record Outcome(AcquireResult result, long borrowed) {
     }
 
+    /** The override of a caller's key that holds at a moment, or null. */
+    @FunctionalInterface
+    public interface ActiveOverrides {
+        BucketOverride active(String key, long nowMillis);
+    }
+
     private final BucketStore store;
-    private final RuleRegistry rules;
-    private final OverrideRegistry overrides;
+    private final Supplier<RuleIndex> rules;
+    private final ActiveOverrides overrides;
     private final Borrower borrower;
     private final BmsMetrics metrics;
     private final InstantSource clock;
@@ -66,6 +76,12 @@ public final class DecisionService {
 
     /** @param stats this member's per-rule counts and denied keys ({@code GET /v1/stats}) */
     public DecisionService(BucketStore store, RuleRegistry rules, OverrideRegistry overrides, Borrower borrower,
+                           BmsMetrics metrics, InstantSource clock, Executor callbacks, DecisionStats stats) {
+        this(store, rules::index, overrides::active, borrower, metrics, clock, callbacks, stats);
+    }
+
+    /** Decisions on {@code store} with the rules and overrides of any source (a test's, with no cluster). */
+    public DecisionService(BucketStore store, Supplier<RuleIndex> rules, ActiveOverrides overrides, Borrower borrower,
                            BmsMetrics metrics, InstantSource clock, Executor callbacks, DecisionStats stats) {
         this.store = store;
         this.rules = rules;
@@ -78,20 +94,24 @@ public final class DecisionService {
     }
 
     /**
-     * What serves {@code key} now, for a caller with {@code clientId} (null for none).
+     * What serves {@code key} now, for a caller with {@code clientId} (null for none): the rule, and the bucket of that
+     * rule (and client, for a {@code {client}} rule). An override of {@code key} applies to each of its buckets.
      *
      * @throws NoRuleException when no rule matches
      */
     public BucketBinding bind(String key, String clientId) {
-        RuleIndex.Entry entry = rules.index().match(key, clientId);
+        RuleIndex.Entry entry = rules.get().match(key, clientId);
         if (entry == null) {
             metrics.decision(BmsMetrics.Outcome.REJECTED, NO_RULE);
             throw new NoRuleException(key);
         }
-        return BucketBinding.of(entry, overrides.active(key, clock.millis()));
+        return BucketBinding.of(entry, overrides.active(key, clock.millis()), entry.storeKey(key, clientId));
     }
 
-    /** One decision. Fails with {@link NoRuleException} or {@link InvalidInputException}. */
+    /**
+     * One decision. Fails with {@link NoRuleException}, {@link InvalidInputException} or
+     * {@link BucketBudgetExhaustedException}.
+     */
     public CompletionStage<Decision> acquire(Request request, String clientId) {
         BucketBinding binding;
         try {
@@ -99,7 +119,12 @@ public final class DecisionService {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        CompletableFuture<AcquireResult> result = Completions.on(store.acquire(request.key(), binding.spec(),
+        return acquire(request, binding);
+    }
+
+    /** One decision on the bucket {@code binding} names ({@link #bind}). Fails with {@link InvalidInputException}. */
+    public CompletionStage<Decision> acquire(Request request, BucketBinding binding) {
+        CompletableFuture<AcquireResult> result = Completions.on(store.acquire(binding.storeKey(), binding.spec(),
                 request.tokens(), request.maxWaitMs()), callbacks);
         if (!mayBorrow(binding)) {
             return result.thenApply(r -> decide(request, binding, new Outcome(r, 0)));
@@ -117,7 +142,8 @@ public final class DecisionService {
             Request r = requests.get(i);
             try {
                 bindings[i] = bind(r.key(), clientId);
-                commands.add(new AcquireCommand(r.key(), bindings[i].spec(), r.tokens(), r.maxWaitMs()));
+                commands.add(new AcquireCommand(bindings[i].storeKey(), bindings[i].spec(), r.tokens(),
+                        r.maxWaitMs()));
                 positions.add(i);
             } catch (RuntimeException e) {
                 items[i] = new Failed(r.key(), e);
@@ -159,14 +185,14 @@ public final class DecisionService {
         if (!(result instanceof AcquireResult.Denied denied) || !mayBorrow(binding)) {
             return CompletableFuture.completedFuture(new Outcome(result, 0));
         }
-        return Completions.on(borrower.borrow(new Borrower.Request(request.key(), binding.rule().id(),
+        return Completions.on(borrower.borrow(new Borrower.Request(binding.storeKey(), binding.rule().id(),
                         binding.transfer(), request.tokens(), denied)), callbacks)
                 .exceptionally(e -> 0L) // a failed transfer is a plain denial
                 .thenCompose(credited -> {
                     if (credited == null || credited <= 0) {
                         return CompletableFuture.completedFuture(new Outcome(result, 0));
                     }
-                    return Completions.on(store.acquire(request.key(), binding.spec(), request.tokens(),
+                    return Completions.on(store.acquire(binding.storeKey(), binding.spec(), request.tokens(),
                                     request.maxWaitMs()), callbacks)
                             .thenApply(r -> new Outcome(r, r.granted() ? Math.min(credited, request.tokens()) : 0));
                 });
@@ -183,6 +209,10 @@ public final class DecisionService {
         if (r instanceof AcquireResult.Unsatisfiable u && !shadow) {
             metrics.decision(BmsMetrics.Outcome.REJECTED, rule.id());
             throw new InvalidInputException(unsatisfiable(request, u));
+        }
+        if (r instanceof AcquireResult.Refused && !shadow) {
+            metrics.decision(BmsMetrics.Outcome.REJECTED, rule.id());
+            throw new BucketBudgetExhaustedException();
         }
         if (shadow) {
             boolean wouldDeny = !r.granted();

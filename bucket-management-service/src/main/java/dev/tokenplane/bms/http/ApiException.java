@@ -34,6 +34,11 @@ public final class ApiException extends RuntimeException {
         return new ApiException(409, "conflict", message);
     }
 
+    /** 409 {@code managed_by_file}: the rules file owns the rule ({@code BMS_RULES_MODE=sync}). */
+    public static ApiException managedByFile(String message) {
+        return new ApiException(409, "managed_by_file", message);
+    }
+
     /** 403: the credential is known but its role does not allow the route. */
     public static ApiException forbidden(String message) {
         return new ApiException(403, "forbidden", message);

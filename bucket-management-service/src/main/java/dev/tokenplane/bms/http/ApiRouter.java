@@ -49,6 +49,7 @@ public final class ApiRouter {
                                 List<ApiRoutes> groups) {
         Router router = Router.router(vertx);
         ApiRouter api = new ApiRouter(router, auth, audit, readiness, maxBodyBytes);
+        router.route().handler(RequestIds::handle);
         router.route().failureHandler(ErrorMapper::handleFailure);
         for (ApiRoutes g : groups) {
             g.mount(api);

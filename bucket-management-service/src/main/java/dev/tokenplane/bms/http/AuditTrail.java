@@ -53,11 +53,11 @@ public final class AuditTrail {
 
     /** Records the request of {@code caller} on {@code route} once its answer has been sent. */
     static void attach(RoutingContext ctx, AuditSink sink, Caller caller, String route) {
-        ctx.addEndHandler(done -> {
+        ctx.addEndHandler(done -> RequestIds.withMdc(ctx, () -> { // the audit line carries the request's id
             Map<String, String> params = ctx.pathParams();
             String object = params.isEmpty() ? null : params.values().iterator().next();
             sink.record(caller.name(), ctx.request().method().name(), ctx.request().path(), route, object,
                     ctx.response().getStatusCode(), ctx.get(BEFORE), ctx.get(AFTER));
-        });
+        }));
     }
 }

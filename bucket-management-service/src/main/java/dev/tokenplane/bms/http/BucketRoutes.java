@@ -10,9 +10,11 @@ import dev.tokenplane.bms.config.OverrideRegistry;
 import dev.tokenplane.bms.config.RuleRegistry;
 import dev.tokenplane.bms.rules.BucketKeys;
 import dev.tokenplane.bms.rules.BucketOverride;
+import dev.tokenplane.bms.rules.InvalidInputException;
 import dev.tokenplane.bms.rules.OverrideInput;
 import dev.tokenplane.bms.rules.Rule;
 import dev.tokenplane.bms.rules.RuleIndex;
+import dev.tokenplane.bms.rules.StoreKey;
 import dev.tokenplane.store.BucketState;
 import dev.tokenplane.store.BucketStore;
 import dev.tokenplane.store.Tokens;
@@ -26,6 +28,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -38,17 +41,35 @@ public final class BucketRoutes implements ApiRoutes {
     public static final int DEFAULT_LIMIT = Paging.DEFAULT_LIMIT;
     public static final int MAX_LIMIT = Paging.MAX_LIMIT;
 
-    /** The answer to {@code GET /v1/buckets/{key}}. */
+    /** The most buckets (rule and client scopes) one key's read or override reaches. */
+    public static final int MAX_SCOPES = MAX_LIMIT;
+
+    /**
+     * The answer to {@code GET /v1/buckets/{key}}: one bucket of the key. A key has one bucket per rule that served it
+     * and, for a {@code {client}} rule, per client; {@code clientId} names the client of this one, and
+     * {@code buckets} lists every bucket of the key ({@code ?ruleId=&clientId=} picks one).
+     */
     @JsonPropertyOrder({"key", "ruleId", "capacity", "refillPerSecond", "tokens", "minCapacity", "maxCapacity",
-            "algorithm", "override", "pool", "region", "lastResizedAt", "history"})
+            "algorithm", "override", "pool", "region", "lastResizedAt", "history", "clientId", "buckets"})
     public record BucketView(String key, String ruleId, long capacity, double refillPerSecond, long tokens,
                              Long minCapacity, Long maxCapacity, String algorithm, BucketOverride override,
-                             String pool, String region, Long lastResizedAt, List<ResizeHistory.Resize> history) {
+                             String pool, String region, Long lastResizedAt, List<ResizeHistory.Resize> history,
+                             String clientId, List<Scope> buckets) {
     }
 
-    /** One bucket of a listing. */
-    @JsonPropertyOrder({"key", "ruleId", "capacity", "refillPerSecond", "tokens"})
-    public record BucketSummary(String key, String ruleId, long capacity, double refillPerSecond, long tokens) {
+    /** One bucket of a key: its rule, and its client for a {@code {client}} rule. */
+    @JsonPropertyOrder({"ruleId", "clientId"})
+    public record Scope(String ruleId, String clientId) {
+    }
+
+    /** One bucket of a listing; {@code clientId} is set for the bucket of a {@code {client}} rule. */
+    @JsonPropertyOrder({"key", "ruleId", "capacity", "refillPerSecond", "tokens", "clientId"})
+    public record BucketSummary(String key, String ruleId, long capacity, double refillPerSecond, long tokens,
+                                String clientId) {
+    }
+
+    /** A bucket that exists: its store key, its fields and its state. */
+    private record Found(String storeKey, StoreKey scope, BucketState state) {
     }
 
     private final Vertx vertx;
@@ -82,28 +103,77 @@ public final class BucketRoutes implements ApiRoutes {
 
     private void get(RoutingContext ctx) {
         String key = BucketKeys.check("key", ctx.pathParam("key"));
-        Future<BucketView> view = Replies.onContext(Completions.on(store.get(key), callbacks)
-                .thenCompose(state -> {
-                    if (state.isEmpty()) {
-                        throw ApiException.notFound("no bucket '" + key + "' (buckets are created by their first "
-                                + "acquire)");
-                    }
-                    return history.get(key).thenApply(h -> view(key, state.get(), h));
-                }));
+        String ruleId = ctx.request().getParam("ruleId");
+        String clientId = ctx.request().getParam("clientId");
+        InvalidInputException.check(clientId == null || ruleId != null, "clientId needs ruleId");
+        Future<BucketView> view = bucketsOf(key).compose(found -> {
+            if (found.isEmpty()) {
+                throw ApiException.notFound("no bucket '" + key + "' (buckets are created by their first acquire)");
+            }
+            Found chosen = ruleId == null ? preferred(key, found) : found.stream()
+                    .filter(f -> ruleId.equals(f.scope().ruleId()) && Objects.equals(clientId, f.scope().clientId()))
+                    .findFirst().orElseThrow(() -> ApiException.notFound("no bucket '" + key + "' of rule '" + ruleId
+                            + "'" + (clientId == null ? "" : " and client '" + clientId + "'")));
+            List<Scope> scopes = found.stream().map(f -> new Scope(ruleOf(f), f.scope().clientId())).toList();
+            return Replies.onContext(history.get(chosen.storeKey())).map(h -> view(key, chosen, h, scopes));
+        });
         Replies.then(ctx, view, v -> Replies.json(ctx, 200, v));
     }
 
-    private BucketView view(String key, BucketState state, Optional<ResizeHistory.History> h) {
+    /**
+     * The buckets of {@code key} that exist: one per rule (and client) that served it, then the one from before buckets
+     * were scoped, if any. At most {@link #MAX_SCOPES}. Completes on the calling handler's context, from where further
+     * store calls may go (a Hazelcast partition thread, which completes a read, may not make them).
+     */
+    private Future<List<Found>> bucketsOf(String key) {
+        return Replies.onContext(Completions.on(directory.keys(StoreKey.scopesPrefix(key), null, MAX_SCOPES), callbacks)
+                .thenCompose(scoped -> {
+                    List<String> storeKeys = new ArrayList<>(scoped);
+                    storeKeys.add(key);
+                    List<CompletableFuture<Optional<BucketState>>> reads = new ArrayList<>();
+                    for (String k : storeKeys) {
+                        reads.add(Completions.on(store.get(k), callbacks));
+                    }
+                    return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).thenApply(v -> {
+                        List<Found> found = new ArrayList<>();
+                        for (int i = 0; i < storeKeys.size(); i++) {
+                            String k = storeKeys.get(i);
+                            reads.get(i).join().ifPresent(state -> found.add(new Found(k, StoreKey.decode(k), state)));
+                        }
+                        return found;
+                    });
+                }));
+    }
+
+    /** Without a choice: the bucket a caller without an API key uses, else the first. */
+    private Found preferred(String key, List<Found> found) {
+        RuleIndex.Entry plain = rules.index().match(key, null);
+        String plainKey = plain == null ? null : plain.storeKey(key, null);
+        return found.stream().filter(f -> f.storeKey().equals(plainKey)).findFirst().orElse(found.get(0));
+    }
+
+    /** The bucket's rule: the one its store key names, or for a bucket from before scoping the one it matches. */
+    private String ruleOf(Found f) {
+        if (f.scope().ruleId() != null) {
+            return f.scope().ruleId();
+        }
+        RuleIndex.Entry e = rules.index().ruleOfBucket(f.storeKey(), f.state().generation(),
+                overrides.active(f.scope().key(), clock.millis()));
+        return e == null ? null : e.rule().id();
+    }
+
+    private BucketView view(String key, Found found, Optional<ResizeHistory.History> h, List<Scope> scopes) {
+        BucketState state = found.state();
         BucketOverride override = overrides.active(key, clock.millis());
-        RuleIndex.Entry entry = rules.index().ruleOfBucket(key, state.generation(), override);
+        RuleIndex.Entry entry = rules.index().ruleOfBucket(found.storeKey(), state.generation(), override);
         Rule rule = entry == null ? null : entry.rule();
         Rule.Transfer transfer = rule == null ? null
                 : override == null ? rule.transfer() : override.overlay(rule.transfer());
-        return new BucketView(key, rule == null ? null : rule.id(), state.capacity(), state.refillPerSecond(),
+        return new BucketView(key, ruleOf(found), state.capacity(), state.refillPerSecond(),
                 state.wholeTokens(), rule == null ? null : rule.minCapacity(), rule == null ? null : rule.maxCapacity(),
                 state.algorithm().name(), override, transfer == null ? null : transfer.pool(),
                 transfer == null ? null : transfer.region(), h.map(ResizeHistory.History::lastResizedAt).orElse(null),
-                h.map(ResizeHistory.History::history).orElse(List.of()));
+                h.map(ResizeHistory.History::history).orElse(List.of()), found.scope().clientId(), scopes);
     }
 
     private void list(RoutingContext ctx) {
@@ -123,9 +193,9 @@ public final class BucketRoutes implements ApiRoutes {
                 for (int i = 0; i < pageKeys.size(); i++) {
                     Optional<BucketState> s = states.get(i).join();
                     if (s.isPresent()) {
-                        RuleIndex.Entry e = rules.index().match(pageKeys.get(i), null);
-                        buckets.add(new BucketSummary(pageKeys.get(i), e == null ? null : e.rule().id(),
-                                s.get().capacity(), s.get().refillPerSecond(), s.get().wholeTokens()));
+                        Found f = new Found(pageKeys.get(i), StoreKey.decode(pageKeys.get(i)), s.get());
+                        buckets.add(new BucketSummary(f.scope().key(), ruleOf(f), s.get().capacity(),
+                                s.get().refillPerSecond(), s.get().wholeTokens(), f.scope().clientId()));
                     }
                 }
                 Map<String, Object> body = new LinkedHashMap<>();
@@ -154,19 +224,40 @@ public final class BucketRoutes implements ApiRoutes {
             if (w.outcome() == ConfigWrite.Outcome.NOT_FOUND) {
                 return Future.failedFuture(ApiException.notFound("no override for bucket '" + key + "'"));
             }
-            RuleIndex.Entry rule = rules.index().match(key, null);
-            return rule == null ? persisted(ctx, w) : persisted(ctx, w).compose(p -> applied(key, rule.spec().capacity(),
-                    rule.spec().ratePerMilli(), p));
+            return persisted(ctx, w).compose(p -> restored(key, p));
         });
         Replies.then(ctx, write, w -> Replies.noContent(ctx));
     }
 
     /**
-     * Gives an existing bucket its new capacity and refill at once, so that reads agree with the override from the
-     * moment it is acknowledged (the next decision would reset it anyway: the override changed its generation).
+     * Gives every existing bucket of {@code key} (each rule and client scope) the override's capacity and refill at
+     * once, so that reads agree with the override from the moment it is acknowledged (the next decision would reset
+     * them anyway: the override changed their generation). An override pins each bucket of the key to its size; the
+     * buckets do not share it.
      */
     private Future<ConfigWrite> applied(String key, long capacity, long ratePerMilli, ConfigWrite w) {
-        return Replies.onContext(Completions.on(store.resize(key, capacity, ratePerMilli), callbacks)).map(r -> w);
+        return bucketsOf(key).compose(found -> Replies.onContext(allOf(found.stream()
+                .map(f -> Completions.on(store.resize(f.storeKey(), capacity, ratePerMilli), callbacks)).toList())))
+                .map(r -> w);
+    }
+
+    /** Gives every existing bucket of {@code key} its own rule's capacity and refill back. */
+    private Future<ConfigWrite> restored(String key, ConfigWrite w) {
+        return bucketsOf(key).compose(found -> {
+            List<CompletableFuture<Optional<BucketState>>> resizes = new ArrayList<>();
+            for (Found f : found) {
+                RuleIndex.Entry rule = rules.index().ruleOfStoreKey(f.storeKey());
+                if (rule != null) {
+                    resizes.add(Completions.on(store.resize(f.storeKey(), rule.spec().capacity(),
+                            rule.spec().ratePerMilli()), callbacks));
+                }
+            }
+            return Replies.onContext(allOf(resizes));
+        }).map(r -> w);
+    }
+
+    private static CompletableFuture<Void> allOf(List<? extends CompletableFuture<?>> calls) {
+        return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new));
     }
 
     private Future<ConfigWrite> persisted(RoutingContext ctx, ConfigWrite w) {

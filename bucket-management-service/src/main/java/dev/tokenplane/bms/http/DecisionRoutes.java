@@ -48,12 +48,12 @@ public final class DecisionRoutes implements ApiRoutes {
 
     private void acquire(RoutingContext ctx) throws Exception {
         long start = System.nanoTime();
-        String key = BucketKeys.check("key", ctx.pathParam("key"));
+        String client = ctx.get(Auth.CLIENT_ID);
+        String key = BucketKeys.forClient("key", BucketKeys.check("key", ctx.pathParam("key")), client);
         AcquireBody body = Replies.optionalBody(ctx, AcquireBody.class);
         DecisionService.Request request = body == null
                 ? new DecisionService.Request(key, 1, 0)
                 : request(key, body.tokens(), body.maxWaitMs());
-        String client = ctx.get(Auth.CLIENT_ID);
         Replies.then(ctx, Replies.onContext(decisions.acquire(request, client)), d -> {
             metrics.decisionLatency(System.nanoTime() - start);
             Replies.json(ctx, 200, d);
@@ -70,11 +70,13 @@ public final class DecisionRoutes implements ApiRoutes {
         Object[] results = new Object[n];
         List<DecisionService.Request> valid = new ArrayList<>(n);
         List<Integer> positions = new ArrayList<>(n);
+        String client = ctx.get(Auth.CLIENT_ID);
         for (int i = 0; i < n; i++) {
             BatchItem item = body.requests().get(i);
             try {
                 check(item != null, "must be an object");
-                valid.add(request(BucketKeys.check("key", item.key()), item.tokens(), item.maxWaitMs()));
+                valid.add(request(BucketKeys.forClient("key", BucketKeys.check("key", item.key()), client),
+                        item.tokens(), item.maxWaitMs()));
                 positions.add(i);
             } catch (InvalidInputException e) {
                 // the field names get their place in the batch only when an item fails
@@ -82,7 +84,6 @@ public final class DecisionRoutes implements ApiRoutes {
                         new InvalidInputException("requests[" + i + "]" + (item == null ? " " : ".") + e.getMessage()));
             }
         }
-        String client = ctx.get(Auth.CLIENT_ID);
         Replies.then(ctx, Replies.onContext(decisions.acquireAll(valid, client)), items -> {
             for (int j = 0; j < items.size(); j++) {
                 DecisionService.BatchItem item = items.get(j);

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.tokenplane.bms.decide.BucketBudgetExhaustedException;
 import dev.tokenplane.bms.decide.NoRuleException;
 import dev.tokenplane.bms.rules.InvalidInputException;
 import io.vertx.core.http.HttpHeaders;
@@ -30,7 +31,18 @@ public final class ErrorMapper {
 
     /** An error body, with its status (not serialised). */
     @JsonPropertyOrder({"error", "message"})
-    public record ApiError(@com.fasterxml.jackson.annotation.JsonIgnore int status, String error, String message) {
+    public record ApiError(@com.fasterxml.jackson.annotation.JsonIgnore int status, String error, String message,
+                           @com.fasterxml.jackson.annotation.JsonIgnore long retryAfterSeconds) {
+        /** An error without a {@code Retry-After}. */
+        public ApiError(int status, String error, String message) {
+            this(status, error, message, 0);
+        }
+    }
+
+    /** An error as sent: the contract's {@code error} and {@code message}, and the request's id. */
+    @JsonPropertyOrder({"error", "message", "requestId"})
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    record ErrorBody(String error, String message, String requestId) {
     }
 
     /** An error of one batch item: {@code {"key", "error", "message"}}. */
@@ -53,6 +65,10 @@ public final class ErrorMapper {
         if (t instanceof NoRuleException e) {
             return new ApiError(404, "no_rule", e.getMessage());
         }
+        if (t instanceof BucketBudgetExhaustedException e) {
+            return new ApiError(503, "bucket_budget_exhausted", e.getMessage(),
+                    BucketBudgetExhaustedException.RETRY_AFTER_SECONDS);
+        }
         if (t instanceof JacksonException e) {
             return json(e);
         }
@@ -68,12 +84,13 @@ public final class ErrorMapper {
 
     /** Answers {@code ctx} with the error for {@code failure}. */
     public static void respond(RoutingContext ctx, Throwable failure) {
-        send(ctx, classify(failure, -1));
+        RequestIds.withMdc(ctx, () -> send(ctx, classify(failure, -1)));
     }
 
     /** The router's failure handler: failures of handlers and of Vert.x itself (body too large, bad paths). */
     public static void handleFailure(RoutingContext ctx) {
-        send(ctx, classify(ctx.failure(), ctx.failure() == null ? ctx.statusCode() : -1));
+        RequestIds.withMdc(ctx, () -> send(ctx, classify(ctx.failure(), ctx.failure() == null ? ctx.statusCode()
+                : -1)));
     }
 
     /**
@@ -81,10 +98,11 @@ public final class ErrorMapper {
      * decode, a body over the limit).
      */
     public static void handleStatus(RoutingContext ctx, int status) {
-        Throwable failure = ctx.failure();
-        ApiError e = failure == null || failure instanceof HttpException ? byStatus(status, failure)
-                : classify(failure, status);
-        send(ctx, e);
+        RequestIds.withMdc(ctx, () -> {
+            Throwable failure = ctx.failure();
+            send(ctx, failure == null || failure instanceof HttpException ? byStatus(status, failure)
+                    : classify(failure, status));
+        });
     }
 
     /** Sends {@code error}, unless the response has already started. */
@@ -95,9 +113,12 @@ public final class ErrorMapper {
         if (error.status() == 401) {
             ctx.response().putHeader("WWW-Authenticate", "Bearer");
         }
+        if (error.retryAfterSeconds() > 0) {
+            ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(error.retryAfterSeconds()));
+        }
         ctx.response().setStatusCode(error.status())
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .end(Json.write(error));
+                .end(Json.write(new ErrorBody(error.error(), error.message(), RequestIds.of(ctx))));
     }
 
     /** The error of one batch item. */

@@ -2,6 +2,7 @@ package dev.tokenplane.bms.http;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import dev.tokenplane.bms.decide.BucketBinding;
 import dev.tokenplane.bms.decide.Decision;
 import dev.tokenplane.bms.decide.DecisionService;
 import dev.tokenplane.bms.leases.Lease;
@@ -91,15 +92,17 @@ public final class LeaseRoutes implements ApiRoutes {
 
     private void lease(RoutingContext ctx) throws Exception {
         long start = System.nanoTime();
-        String key = BucketKeys.check("key", ctx.pathParam("key"));
+        String client = ctx.get(Auth.CLIENT_ID);
+        String key = BucketKeys.forClient("key", BucketKeys.check("key", ctx.pathParam("key")), client);
         LeaseBody body = Replies.optionalBody(ctx, LeaseBody.class);
         // a lease never waits: its tokens are the caller's at once, or not at all
         DecisionService.Request request = DecisionRoutes.request(key, body == null ? null : body.tokens(), 0L);
         long ttlMs = body == null || body.ttlMs() == null ? DEFAULT_TTL_MS : body.ttlMs();
         checkRange("ttlMs", ttlMs, MIN_TTL_MS, LeaseLedger.MAX_TTL_MS);
-        String client = ctx.get(Auth.CLIENT_ID);
-        CompletionStage<Leased> answer = decisions.acquire(request, client)
-                .thenCompose(d -> record(d, key, client, ttlMs));
+        // the lease is recorded against the very bucket it took from (its store key: key, rule and client)
+        BucketBinding binding = decisions.bind(key, client);
+        CompletionStage<Leased> answer = decisions.acquire(request, binding)
+                .thenCompose(d -> record(d, binding.storeKey(), client, ttlMs));
         Replies.then(ctx, Replies.onContext(answer), leased -> {
             metrics.decisionLatency(System.nanoTime() - start);
             Replies.json(ctx, 200, leased);
@@ -107,26 +110,27 @@ public final class LeaseRoutes implements ApiRoutes {
     }
 
     /** Records the lease of a grant that took tokens; a grant stands even when its lease cannot be recorded. */
-    private CompletionStage<Leased> record(Decision d, String key, String client, long ttlMs) {
+    private CompletionStage<Leased> record(Decision d, String storeKey, String client, long ttlMs) {
         if (!d.granted() || Boolean.TRUE.equals(d.shadowDenied())) {
             return CompletableFuture.completedFuture(new Leased(d, null, null));
         }
         CompletionStage<LeaseLedger.Opened> opened;
         try {
-            opened = ledger.open(key, client, d.tokens(), ttlMs);
+            opened = ledger.open(storeKey, client, d.tokens(), ttlMs);
         } catch (RuntimeException e) {
             opened = CompletableFuture.failedFuture(e);
         }
         return opened.thenApply(o -> new Leased(d, o.leaseId(), o.expiresAt()))
                 .exceptionally(e -> {
                     // the tokens are taken either way; without a record they just cannot come back
-                    LOG.warn("could not record a lease of {} tokens on {}: {}", d.tokens(), key, e.toString());
+                    LOG.warn("could not record a lease of {} tokens on {}: {}", d.tokens(), d.key(), e.toString());
                     return new Leased(d, null, null);
                 });
     }
 
     private void release(RoutingContext ctx) throws Exception {
-        String key = BucketKeys.check("key", ctx.pathParam("key"));
+        String client = ctx.get(Auth.CLIENT_ID);
+        String key = BucketKeys.forClient("key", BucketKeys.check("key", ctx.pathParam("key")), client);
         ReleaseBody body = Replies.body(ctx, ReleaseBody.class);
         check(body.leaseId() != null, "leaseId is required: the id a granted lease answered");
         check(LeaseLedger.isWellFormed(body.leaseId()),
@@ -134,15 +138,17 @@ public final class LeaseRoutes implements ApiRoutes {
         check(body.tokens() != null, "tokens is required, in [1, " + Tokens.MAX_CAPACITY + "]");
         long tokens = body.tokens();
         checkRange("tokens", tokens, 1, Tokens.MAX_CAPACITY);
-        String client = ctx.get(Auth.CLIENT_ID);
-        String ruleId = decisions.bind(key, client).rule().id();
-        Future<Lease.Release> ended = Replies.onContext(ledger.release(key, body.leaseId(), client, tokens));
+        // the bucket this caller's decisions on the key use now; a lease taken under another rule is not found
+        BucketBinding binding = decisions.bind(key, client);
+        String ruleId = binding.rule().id();
+        String storeKey = binding.storeKey();
+        Future<Lease.Release> ended = Replies.onContext(ledger.release(storeKey, body.leaseId(), client, tokens));
         Replies.then(ctx, ended.compose(r -> {
             if (!(r instanceof Lease.Returned returned)) {
                 return Future.failedFuture(ApiException.notFound("no live lease with this leaseId for key '" + key
                         + "' and this caller: unknown, expired, already released, or another's"));
             }
-            return Replies.onContext(store.credit(key, Tokens.toNano(returned.tokens())))
+            return Replies.onContext(store.credit(storeKey, Tokens.toNano(returned.tokens())))
                     .map(accepted -> new Released(key, tokens, returned.tokens(),
                             (double) accepted / Tokens.SCALE, ruleId));
         }), released -> Replies.json(ctx, 200, released));

@@ -1,5 +1,6 @@
 package dev.tokenplane.bms.http;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokenplane.bms.config.ConfigCodec;
 import dev.tokenplane.bms.config.ConfigWrite;
 import dev.tokenplane.bms.config.ReplicatedConfig;
@@ -36,7 +37,7 @@ public final class RuleRoutes implements ApiRoutes {
     @Override
     public void mount(ApiRouter router) {
         router.add(HttpMethod.GET, "/v1/rules", Access.READ,
-                ctx -> Replies.json(ctx, 200, Map.of("rules", rules.all())));
+                ctx -> Replies.json(ctx, 200, Map.of("rules", rules.all().stream().map(this::view).toList())));
         router.add(HttpMethod.GET, "/v1/rules/:ruleId", Access.READ, this::get);
         router.add(HttpMethod.PUT, "/v1/rules/:ruleId", Access.ADMIN, this::put);
         router.add(HttpMethod.DELETE, "/v1/rules/:ruleId", Access.ADMIN, this::delete);
@@ -50,7 +51,17 @@ public final class RuleRoutes implements ApiRoutes {
             throw ApiException.notFound("no rule '" + id + "'");
         }
         ctx.response().putHeader("ETag", etag(rule.version()));
-        Replies.json(ctx, 200, rule);
+        Replies.json(ctx, 200, view(rule));
+    }
+
+    /** The rule as answered: with {@code "managedBy": "file"} when the rules file owns it (sync mode). */
+    private Object view(Rule rule) {
+        if (!rules.lockedByFile(rule.id())) {
+            return rule;
+        }
+        ObjectNode node = Json.STRICT.valueToTree(rule);
+        node.put("managedBy", "file");
+        return node;
     }
 
     private void put(RoutingContext ctx) throws IOException {
@@ -83,6 +94,9 @@ public final class RuleRoutes implements ApiRoutes {
         switch (w.outcome()) {
             case NOT_FOUND:
                 return Future.failedFuture(ApiException.notFound("no rule '" + id + "'"));
+            case MANAGED:
+                return Future.failedFuture(ApiException.managedByFile("rule '" + id + "' is owned by the rules file "
+                        + "(BMS_RULES_MODE=sync): change it in the file"));
             case CONFLICT:
                 return Future.failedFuture(ApiException.conflict(w.record() == null || w.record().deleted()
                         ? "rule '" + id + "' does not exist, so If-Match cannot match"

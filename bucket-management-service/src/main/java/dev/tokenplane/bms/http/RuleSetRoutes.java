@@ -66,7 +66,8 @@ public final class RuleSetRoutes implements ApiRoutes {
             applier.apply(diff, prune, clock.millis());
             return diff;
         }, false).recover(e -> Future.failedFuture(e instanceof RuleSetApplier.ConflictException
-                ? ApiException.conflict(e.getMessage()) : e));
+                ? ApiException.conflict(e.getMessage()) : e instanceof RuleSetApplier.ManagedByFileException
+                ? ApiException.managedByFile(e.getMessage()) : e));
         Replies.then(ctx, applied, d -> Replies.json(ctx, 200, result(d, false, prune, true)));
     }
 

@@ -8,7 +8,8 @@ import com.hazelcast.partition.PartitionAware;
  * names no entry at all.
  *
  * @param id        the lease id (128 random bits, URL-safe base64)
- * @param bucketKey the key of the bucket the lease took its tokens from
+ * @param bucketKey the store key of the bucket the lease took its tokens from (its key, rule and client:
+ *                  {@code StoreKey})
  */
 record LeaseKey(String id, String bucketKey) implements PartitionAware<String> {
 

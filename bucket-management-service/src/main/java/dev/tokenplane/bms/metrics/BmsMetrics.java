@@ -119,10 +119,19 @@ public final class BmsMetrics {
         current.set(BREAKER_STATES.indexOf(state));
     }
 
-    /** Registers the bucket count gauge. {@code count} may be slow: scrape off the event loop. */
+    /**
+     * Registers the bucket count gauge: the buckets whose partition this member owns (the sum over the members is the
+     * cluster's count). {@code count} may be slow: scrape off the event loop.
+     */
     public void bucketCount(Supplier<Number> count) {
         Gauge.builder("bms.buckets", count, c -> c.get().doubleValue()).strongReference(true)
-                .description("Buckets in the whole store").register(registry);
+                .description("Buckets this member owns (sum over members: all buckets)").register(registry);
+    }
+
+    /** Registers the gauge of the members this member sees in the cluster, itself included. */
+    public void clusterMembers(Supplier<Number> members) {
+        Gauge.builder("bms.cluster.members", members, c -> c.get().doubleValue()).strongReference(true)
+                .description("Members of the cluster, as this member sees it").register(registry);
     }
 
     /** Registers the fresh/stale agent gauges. */

@@ -4,9 +4,15 @@ package dev.tokenplane.bms.rules;
  * What a bucket key may be: 1 to {@value #MAX_LENGTH} characters, none of them a control character, whitespace, an
  * unpaired surrogate or U+FFFD (what a malformed percent-encoded UTF-8 sequence decodes to). Checked once, where a key
  * enters: the path of a request or an item of a batch.
+ *
+ * <p>A key may name {@value #CLIENT}: the BMS puts the caller's client id (of its API key) in its place, so a
+ * middleware that forwards its callers' API keys gets one bucket per client without knowing the client ids, and
+ * without any secret in a key.
  */
 public final class BucketKeys {
     public static final int MAX_LENGTH = 256;
+    /** The placeholder of the caller's client id in a key. */
+    public static final String CLIENT = "{client}";
 
     private BucketKeys() {
     }
@@ -36,5 +42,22 @@ public final class BucketKeys {
             }
         }
         return key;
+    }
+
+    /**
+     * {@code key} (already {@link #check checked}) with every {@value #CLIENT} replaced by {@code clientId}.
+     *
+     * @throws InvalidInputException naming {@code field} when the key names {@value #CLIENT} and the caller has no
+     *                               client id, or when the result is not a valid key
+     */
+    public static String forClient(String field, String key, String clientId) {
+        if (!key.contains(CLIENT)) {
+            return key;
+        }
+        if (clientId == null) {
+            throw new InvalidInputException(field + " names " + CLIENT + ", the client id of the caller's API key: "
+                    + "that needs an API key (X-Api-Key, with BMS_API_KEYS_FILE set)");
+        }
+        return check(field, key.replace(CLIENT, clientId));
     }
 }

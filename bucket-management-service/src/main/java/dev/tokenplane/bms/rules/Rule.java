@@ -1,5 +1,6 @@
 package dev.tokenplane.bms.rules;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.tokenplane.store.Algorithm;
 
@@ -15,6 +16,8 @@ import dev.tokenplane.store.Algorithm;
  * @param maxCapacity     the most capacity the sizing loop may set
  * @param algorithm       token bucket or leaky bucket
  * @param idleTtlSeconds  idle time after which a full bucket may be evicted; 0 means never
+ * @param maxBuckets      the most buckets of this rule one member holds (new keys past it get
+ *                        {@code bucket_budget_exhausted}), or null for no limit but the member's budget
  * @param shadow          decide and count, but always grant
  * @param adaptive        the sizing settings, or null for a fixed-size rule
  * @param transfer        the transfer settings, or null for a bucket outside any pool
@@ -22,15 +25,36 @@ import dev.tokenplane.store.Algorithm;
  * @param updatedAt       epoch millis of the last write
  */
 @JsonPropertyOrder({"id", "match", "capacity", "refillPerSecond", "minCapacity", "maxCapacity", "algorithm",
-        "idleTtlSeconds", "shadow", "adaptive", "transfer", "version", "updatedAt"})
+        "idleTtlSeconds", "maxBuckets", "shadow", "adaptive", "transfer", "version", "updatedAt"})
 public record Rule(String id, String match, long capacity, double refillPerSecond, long minCapacity, long maxCapacity,
-                   Algorithm algorithm, long idleTtlSeconds, boolean shadow, Adaptive adaptive, Transfer transfer,
-                   long version, long updatedAt) {
+                   Algorithm algorithm, long idleTtlSeconds, @JsonInclude(JsonInclude.Include.NON_NULL) Long maxBuckets,
+                   boolean shadow, Adaptive adaptive, Transfer transfer, long version, long updatedAt) {
 
-    /** Adaptive sizing: grow above {@code thresholdHigh} of the size, shrink below {@code thresholdLow}. */
-    @JsonPropertyOrder({"enabled", "thresholdHigh", "thresholdLow", "growthFactor", "shrinkFactor"})
+    /** A rule without a {@code maxBuckets} of its own. */
+    public Rule(String id, String match, long capacity, double refillPerSecond, long minCapacity, long maxCapacity,
+                Algorithm algorithm, long idleTtlSeconds, boolean shadow, Adaptive adaptive, Transfer transfer,
+                long version, long updatedAt) {
+        this(id, match, capacity, refillPerSecond, minCapacity, maxCapacity, algorithm, idleTtlSeconds, null, shadow,
+                adaptive, transfer, version, updatedAt);
+    }
+
+    /**
+     * Adaptive sizing: grow above {@code thresholdHigh} of the size, shrink below {@code thresholdLow}; the optional
+     * tuning ({@link SizingTuning}) is null where the member's defaults apply.
+     */
+    @JsonPropertyOrder({"enabled", "thresholdHigh", "thresholdLow", "growthFactor", "shrinkFactor", "pressureTargets",
+            "forecaster", "damping"})
     public record Adaptive(boolean enabled, double thresholdHigh, double thresholdLow, double growthFactor,
-                           double shrinkFactor) {
+                           double shrinkFactor,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) SizingTuning.PressureTargets pressureTargets,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) SizingTuning.ForecasterChoice forecaster,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) SizingTuning.Damping damping) {
+
+        /** Adaptive settings with the member's default tuning. */
+        public Adaptive(boolean enabled, double thresholdHigh, double thresholdLow, double growthFactor,
+                        double shrinkFactor) {
+            this(enabled, thresholdHigh, thresholdLow, growthFactor, shrinkFactor, null, null, null);
+        }
     }
 
     /** Membership of a transfer pool: who may borrow, lend, with what weight and reserve. */
@@ -42,7 +66,7 @@ public record Rule(String id, String match, long capacity, double refillPerSecon
     /** The same rule as written at {@code newVersion} and {@code at}. */
     public Rule withVersion(long newVersion, long at) {
         return new Rule(id, match, capacity, refillPerSecond, minCapacity, maxCapacity, algorithm, idleTtlSeconds,
-                shadow, adaptive, transfer, newVersion, at);
+                maxBuckets, shadow, adaptive, transfer, newVersion, at);
     }
 
     /** Whether the sizing loop may change buckets of this rule. */

@@ -32,6 +32,14 @@ public final class RuleIndex {
      */
     public record Entry(Rule rule, RulePattern pattern, long generation, BucketSpec spec) {
 
+        /**
+         * Where this rule's bucket for {@code key} lives, for a caller with {@code clientId}: scoped by the rule, and
+         * by the client when the rule uses {@code {client}} ({@link StoreKey}).
+         */
+        public String storeKey(String key, String clientId) {
+            return StoreKey.scoped(key, rule.id(), pattern.usesClient() ? clientId : null).encode();
+        }
+
         /** The spec for a bucket of this rule under {@code override} (null: the rule's own). */
         public BucketSpec specWith(BucketOverride override) {
             if (override == null) {
@@ -46,12 +54,15 @@ public final class RuleIndex {
     public static final RuleIndex EMPTY = of(List.of());
 
     private final Map<String, Entry> byId;
+    private final Map<Long, Entry> byGeneration;
     private final Map<String, Entry> exact;
     private final Entry[] others;
     private final ConcurrentHashMap<String, Object> cache = new ConcurrentHashMap<>();
 
     private RuleIndex(Map<String, Entry> byId, Map<String, Entry> exact, Entry[] others) {
         this.byId = byId;
+        this.byGeneration = new HashMap<>(byId.size() * 2);
+        byId.values().forEach(e -> byGeneration.put(e.generation(), e));
         this.exact = exact;
         this.others = others;
     }
@@ -111,21 +122,44 @@ public final class RuleIndex {
     }
 
     /**
-     * The rule of an existing bucket: the one whose generation the bucket carries (the rule that last set it up, also
-     * a {@code {client}} rule, which a caller without the client id cannot match), else the one {@code key} matches
-     * without a client now; null when neither exists (its rule was deleted).
+     * The rule of an existing bucket at {@code storeKey}: the one its store key names (null when that rule was
+     * deleted); for a bucket from before scoping, the one whose generation the bucket carries, else the one its key
+     * matches without a client now, else null.
      *
      * @param bucketGeneration the generation stored in the bucket
      * @param override         the bucket's override, or null
      */
-    public Entry ruleOfBucket(String key, long bucketGeneration, BucketOverride override) {
+    public Entry ruleOfBucket(String storeKey, long bucketGeneration, BucketOverride override) {
+        StoreKey scoped = StoreKey.decode(storeKey);
+        if (scoped.ruleId() != null) {
+            return byId.get(scoped.ruleId());
+        }
         for (Entry e : byId.values()) {
             if (e.generation() == bucketGeneration
                     || (override != null && e.specWith(override).generation() == bucketGeneration)) {
                 return e;
             }
         }
-        return match(key, null);
+        return match(scoped.key(), null);
+    }
+
+    /**
+     * The rule of the bucket at {@code storeKey} without reading it: the one its store key names, or for a bucket from
+     * before scoping the one its key matches without a client; null when none.
+     */
+    public Entry ruleOfStoreKey(String storeKey) {
+        StoreKey scoped;
+        try {
+            scoped = StoreKey.decode(storeKey);
+        } catch (IllegalArgumentException e) {
+            return null; // no decision writes such a key; a loop over every bucket must not stop at one
+        }
+        return scoped.ruleId() != null ? byId.get(scoped.ruleId()) : match(scoped.key(), null);
+    }
+
+    /** The rule whose own spec (no override) has {@code generation}, or null. */
+    public Entry byGeneration(long generation) {
+        return byGeneration.get(generation);
     }
 
     /** The rule with {@code id}, or null. */

@@ -1,5 +1,6 @@
 package dev.tokenplane.bms.rules;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.tokenplane.store.Algorithm;
 import dev.tokenplane.store.Tokens;
 
@@ -9,11 +10,13 @@ import static dev.tokenplane.bms.rules.InvalidInputException.check;
 
 /**
  * The body of {@code PUT /v1/rules/{ruleId}} (and an entry of a rules file): every field optional at the JSON level, so
- * that a missing field is reported by name here rather than as a mapping error. {@code id}, {@code version} and
- * {@code updatedAt} may be echoed back from a {@code GET}; the version is not a precondition (use {@code If-Match}).
+ * that a missing field is reported by name here rather than as a mapping error. {@code id}, {@code version},
+ * {@code updatedAt} and {@code managedBy} may be echoed back from a {@code GET} (and are ignored); the version is not a
+ * precondition (use {@code If-Match}).
  */
+@JsonIgnoreProperties({"managedBy"})
 public record RuleInput(String id, String match, Long capacity, Double refillPerSecond, Long minCapacity,
-                        Long maxCapacity, Algorithm algorithm, Long idleTtlSeconds, Boolean shadow,
+                        Long maxCapacity, Algorithm algorithm, Long idleTtlSeconds, Long maxBuckets, Boolean shadow,
                         AdaptiveInput adaptive, TransferInput transfer, Long version, Long updatedAt) {
 
     public static final Pattern RULE_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
@@ -22,9 +25,26 @@ public record RuleInput(String id, String match, Long capacity, Double refillPer
     public static final long MAX_IDLE_TTL_SECONDS = 365L * 24 * 3600;
     public static final double MAX_WEIGHT = 1_000_000;
     public static final double MAX_GROWTH_FACTOR = 100;
+    /** The largest {@code maxBuckets} of a rule (a member's own budget is usually far lower). */
+    public static final long MAX_BUCKETS = 1_000_000_000L;
+
+    /** An input without {@code maxBuckets}. */
+    public RuleInput(String id, String match, Long capacity, Double refillPerSecond, Long minCapacity,
+                     Long maxCapacity, Algorithm algorithm, Long idleTtlSeconds, Boolean shadow,
+                     AdaptiveInput adaptive, TransferInput transfer, Long version, Long updatedAt) {
+        this(id, match, capacity, refillPerSecond, minCapacity, maxCapacity, algorithm, idleTtlSeconds, null, shadow,
+                adaptive, transfer, version, updatedAt);
+    }
 
     public record AdaptiveInput(Boolean enabled, Double thresholdHigh, Double thresholdLow, Double growthFactor,
-                                Double shrinkFactor) {
+                                Double shrinkFactor, SizingTuning.PressureTargets pressureTargets,
+                                SizingTuning.ForecasterChoice forecaster, SizingTuning.Damping damping) {
+
+        /** The thresholds and factors only, with the member's default tuning. */
+        public AdaptiveInput(Boolean enabled, Double thresholdHigh, Double thresholdLow, Double growthFactor,
+                             Double shrinkFactor) {
+            this(enabled, thresholdHigh, thresholdLow, growthFactor, shrinkFactor, null, null, null);
+        }
     }
 
     public record TransferInput(String pool, Boolean canBorrow, Boolean canLend, Double weight, String region,
@@ -60,8 +80,14 @@ public record RuleInput(String id, String match, Long capacity, Double refillPer
         long ttl = idleTtlSeconds == null ? DEFAULT_IDLE_TTL_SECONDS : idleTtlSeconds;
         check(ttl >= 0 && ttl <= MAX_IDLE_TTL_SECONDS,
                 "idleTtlSeconds must be in [0, " + MAX_IDLE_TTL_SECONDS + "], was " + ttl);
+        check(maxBuckets == null || (maxBuckets >= 1 && maxBuckets <= MAX_BUCKETS),
+                "maxBuckets must be in [1, " + MAX_BUCKETS + "], was " + maxBuckets);
+        // A wildcard creates a bucket per distinct key: buckets that never expire must at least be counted.
+        check(ttl > 0 || maxBuckets != null || !match.contains("*"),
+                "idleTtlSeconds 0 (buckets never expire) on a pattern with '*' needs maxBuckets: set idleTtlSeconds "
+                        + "> 0 or maxBuckets");
         return new Rule(ruleId, match, capacity, refillPerSecond, min, max,
-                algorithm == null ? Algorithm.TOKEN_BUCKET : algorithm, ttl, Boolean.TRUE.equals(shadow),
+                algorithm == null ? Algorithm.TOKEN_BUCKET : algorithm, ttl, maxBuckets, Boolean.TRUE.equals(shadow),
                 adaptive == null ? null : adaptive(adaptive), transfer == null ? null : transfer(transfer), 0, 0);
     }
 
@@ -83,7 +109,10 @@ public record RuleInput(String id, String match, Long capacity, Double refillPer
         check(growth > 1 && growth <= MAX_GROWTH_FACTOR,
                 "adaptive.growthFactor must be in (1, " + MAX_GROWTH_FACTOR + "], was " + growth);
         check(shrink > 0 && shrink < 1, "adaptive.shrinkFactor must be in (0, 1), was " + shrink);
-        return new Rule.Adaptive(a.enabled() == null || a.enabled(), high, low, growth, shrink);
+        return new Rule.Adaptive(a.enabled() == null || a.enabled(), high, low, growth, shrink,
+                a.pressureTargets() == null ? null : a.pressureTargets().validate(),
+                a.forecaster() == null ? null : a.forecaster().validate(),
+                a.damping() == null ? null : a.damping().validate());
     }
 
     private static Rule.Transfer transfer(TransferInput t) {

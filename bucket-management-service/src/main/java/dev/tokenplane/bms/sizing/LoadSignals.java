@@ -57,7 +57,7 @@ final class LoadSignals {
     }
 
     /**
-     * The load behind bucket {@code key}.
+     * The load behind a bucket of the caller's key {@code key} (not its store key).
      *
      * @param transfer the bucket's effective transfer settings, or null
      */
@@ -83,25 +83,17 @@ final class LoadSignals {
         return pressure.pressure(sample(x)) >= pressure.pressure(sample(y)) ? x : y;
     }
 
-    /** The agent's latest report as the policy's sample; an absent signal is NaN (it adds no pressure). */
+    /**
+     * The agent's latest report as the policy's sample; an absent signal is NaN (it adds no pressure). The byte rates
+     * are not pressure (a rate says nothing without the device's capacity): the agent's utilisation fractions are.
+     */
     static LoadSample sample(AgentState agent) {
         AgentReport r = agent.latest();
-        return new LoadSample(agent.lastReportAt(), value(r.cpu()), value(r.memory()),
-                combine(r.netRxBytesPerSec(), r.netTxBytesPerSec(), true),
-                combine(r.diskReadBytesPerSec(), r.diskWriteBytesPerSec(), false), value(r.latencyP99Ms()));
+        return new LoadSample(agent.lastReportAt(), value(r.cpu()), value(r.memory()), value(r.netUtilisation()),
+                value(r.diskBusy()), value(r.latencyP99Ms()));
     }
 
     private static double value(Double v) {
         return v == null ? Double.NaN : v;
-    }
-
-    /** Network is full duplex: the busier direction ({@code max}); a disk's reads and writes share it (the sum). */
-    private static double combine(Double a, Double b, boolean max) {
-        if (a == null && b == null) {
-            return Double.NaN;
-        }
-        double x = a == null ? 0 : a;
-        double y = b == null ? 0 : b;
-        return max ? Math.max(x, y) : x + y;
     }
 }

@@ -2,9 +2,11 @@ package dev.tokenplane.bms.sizing;
 
 import dev.tokenplane.bms.BmsSettings;
 import dev.tokenplane.bms.buckets.ResizeHistory;
+import dev.tokenplane.bms.metrics.SizingGauges;
 import dev.tokenplane.bms.rules.BucketOverride;
 import dev.tokenplane.bms.rules.Rule;
 import dev.tokenplane.bms.rules.RuleIndex;
+import dev.tokenplane.bms.rules.StoreKey;
 import dev.tokenplane.bms.spi.BmsServices;
 import dev.tokenplane.bms.spi.SizingTask;
 import dev.tokenplane.sizing.AdaptiveSettings;
@@ -45,12 +47,15 @@ import java.util.concurrent.TimeUnit;
  *       ({@code BucketStore.drainDemandAll});</li>
  *   <li>reads their {@link SizingState}s ({@link SizingStates}, partitioned like the buckets) and takes one snapshot of
  *       the agents' reports ({@link LoadSignals});</li>
- *   <li>asks the pure {@link SizingPolicy} about each bucket, with the rule's adaptive settings and bounds; a bucket an
- *       operator's override pins is held (the policy still follows its demand, so it is warm when the pin goes);</li>
+ *   <li>asks the pure {@link SizingPolicy} about each bucket, with the rule's adaptive settings and bounds, and the
+ *       rule's own tuning over the member's policy ({@link RulePolicies}); a bucket an operator's override pins is
+ *       held (the policy still follows its demand, so it is warm when the pin goes);</li>
  *   <li>stores every bucket's new state (holds too), and resizes those the policy resized, each atomically through
  *       the store ({@code BucketStore.resize}: tokens kept, clamped), refill following capacity at the rule's ratio;</li>
  *   <li>records each resize: {@code bms_resizes_total{direction,rule}}, the bucket's bounded history (shown with
- *       {@code lastResizedAt} by {@code GET /v1/buckets/{key}}) and a debug line from this class's logger.</li>
+ *       {@code lastResizedAt} by {@code GET /v1/buckets/{key}}) and a debug line from this class's logger;</li>
+ *   <li>publishes this member's per-rule figures ({@link SizingGauges}): buckets sized, resized away from the rule,
+ *       their capacity, the age of the last resize.</li>
  * </ol>
  * The policy holds on missing or stale data: no load report for a server bucket, or a report older than
  * {@code BMS_AGENT_STALE_MS}.
@@ -71,6 +76,7 @@ public final class SizingLoop implements SizingTask {
     private final SizingStates states;
     private final long timeoutMs;
     private final Timer tickTimer;
+    private final SizingGauges gauges;
 
     /** The loop with {@link #policyConfig(BmsSettings)}; the BMS makes one per member. */
     public SizingLoop(BmsServices services) {
@@ -84,6 +90,7 @@ public final class SizingLoop implements SizingTask {
         this.timeoutMs = Math.max(10_000, 10 * services.settings().sizingIntervalMs());
         this.tickTimer = Timer.builder("bms.sizing.tick").description("Time one sizing tick of this member took")
                 .register(services.metrics().registry());
+        this.gauges = new SizingGauges(services.metrics().registry(), services.clock());
     }
 
     /**
@@ -107,13 +114,15 @@ public final class SizingLoop implements SizingTask {
         RuleIndex rules = services.rules().index();
         List<String> candidates = candidates(rules, services.store().ownedKeys());
         Round round = new Round(nowMillis, rules);
-        int applied = 0;
+        Map<String, ResizeHistory.Resize> made = Map.of();
         if (!candidates.isEmpty()) {
             Map<String, DemandSample> demand = await(services.store().drainDemandAll(candidates));
             round.run(demand, states.load(demand.keySet()));
             states.save(round.next);
-            applied = apply(round.resized, nowMillis);
+            made = apply(round.resized, nowMillis);
         }
+        int applied = made.size();
+        round.publish(made);
         int dropped = states.retainOnly(round.next.keySet());
         long took = System.nanoTime() - started;
         tickTimer.record(took, TimeUnit.NANOSECONDS);
@@ -122,28 +131,20 @@ public final class SizingLoop implements SizingTask {
     }
 
     /**
-     * The owned buckets worth draining: those whose rule (by key) is adaptive. A bucket of a {@code {client}} rule
-     * cannot be matched without its caller's client id, so when an adaptive rule uses {@code {client}}, every owned
-     * bucket is drained and the rule is found from the bucket's generation.
+     * The owned buckets worth draining: those whose rule is adaptive. A bucket's store key names its rule
+     * ({@link StoreKey}); a bucket from before scoping is matched by its key.
      */
     static List<String> candidates(RuleIndex rules, Collection<String> owned) {
         boolean anyAdaptive = false;
-        boolean clientAdaptive = false;
         for (RuleIndex.Entry e : rules.entries()) {
-            if (e.rule().adaptiveEnabled()) {
-                anyAdaptive = true;
-                clientAdaptive |= e.pattern().usesClient();
-            }
+            anyAdaptive |= e.rule().adaptiveEnabled();
         }
         if (!anyAdaptive) {
             return List.of();
         }
-        if (clientAdaptive) {
-            return List.copyOf(owned);
-        }
         List<String> keys = new ArrayList<>();
         for (String key : owned) {
-            RuleIndex.Entry e = rules.match(key, null);
+            RuleIndex.Entry e = rules.ruleOfStoreKey(key);
             if (e != null && e.rule().adaptiveEnabled()) {
                 keys.add(key);
             }
@@ -161,10 +162,33 @@ public final class SizingLoop implements SizingTask {
         private final RuleIndex rules;
         private final Map<String, SizingState> next = new HashMap<>();
         private final List<Planned> resized = new ArrayList<>();
+        private final RulePolicies policies = new RulePolicies(policy);
+        /** Each bucket sized: its rule and its capacity before this tick's resize. */
+        private final Map<String, Sized> sized = new HashMap<>();
 
         Round(long now, RuleIndex rules) {
             this.now = now;
             this.rules = rules;
+        }
+
+        /** Publishes the per-rule gauges: every adaptive rule, with the buckets sized and {@code made} resized. */
+        void publish(Map<String, ResizeHistory.Resize> made) {
+            Map<String, SizingGauges.RuleFigures> figures = new HashMap<>();
+            for (RuleIndex.Entry e : rules.entries()) {
+                if (e.rule().adaptiveEnabled()) {
+                    figures.put(e.rule().id(), SizingGauges.RuleFigures.NONE);
+                }
+            }
+            Map<String, Long> resizedAt = new HashMap<>();
+            sized.forEach((key, b) -> {
+                ResizeHistory.Resize r = made.get(key);
+                if (r != null) {
+                    resizedAt.put(b.ruleId(), now);
+                }
+                figures.computeIfPresent(b.ruleId(), (id, f) -> f.plus(r == null ? b.capacity() : r.capacity(),
+                        b.ruleCapacity()));
+            });
+            gauges.publish(figures, resizedAt);
         }
 
         void run(Map<String, DemandSample> demand, Map<String, SizingState> previous) {
@@ -174,13 +198,13 @@ public final class SizingLoop implements SizingTask {
                 try {
                     decide(e.getKey(), e.getValue(), previous.get(e.getKey()), loads);
                 } catch (RuntimeException ex) {
-                    LOG.warn("sizing bucket '{}' failed", e.getKey(), ex);
+                    LOG.warn("sizing bucket '{}' failed", StoreKey.describe(e.getKey()), ex);
                 }
             }
         }
 
         private void decide(String key, DemandSample demand, SizingState state, LoadSignals loads) {
-            BucketOverride override = services.overrides().active(key, now);
+            BucketOverride override = services.overrides().active(StoreKey.keyOf(key), now);
             RuleIndex.Entry entry = rules.ruleOfBucket(key, demand.generation(), override);
             if (entry == null || !entry.rule().adaptiveEnabled()) {
                 return; // its rule was deleted or is fixed-size: no state is kept
@@ -193,28 +217,33 @@ public final class SizingLoop implements SizingTask {
                     SizeLimits.of(rule.minCapacity(), rule.maxCapacity(), rule.capacity(), rule.refillPerSecond()),
                     new AdaptiveSettings(a.thresholdHigh(), a.thresholdLow(), a.growthFactor(), a.shrinkFactor()),
                     new DemandWindow(demand.attempted(), demand.granted(), demand.windowMillis()),
-                    loads.forBucket(key, transfer),
+                    loads.forBucket(StoreKey.keyOf(key), transfer),
                     state == null ? SizingState.initial() : state,
                     override != null);
-            SizingDecision d = policy.decide(now, input);
+            SizingDecision d = policies.forRule(a).decide(now, input);
             next.put(key, d.state());
+            sized.put(key, new Sized(rule.id(), rule.capacity(), demand.capacity()));
             if (d.resized()) {
                 resized.add(new Planned(key, rule.id(), d, Tokens.ratePerMilli(d.refillPerSecond())));
             }
         }
     }
 
+    /** A bucket sized this tick: its rule, the rule's capacity, and the bucket's capacity before the tick. */
+    private record Sized(String ruleId, long ruleCapacity, long capacity) {
+    }
+
     /**
      * Resizes each bucket atomically through the store, then records the resizes made (a bucket may have gone since
      * it was drained), the history in one call per partition. The calls fan out and the tick waits for them; what
      * follows runs here, on the tick's thread, never on the Hazelcast thread that completed a call (which may not make
-     * remote calls). Answers how many were made.
+     * remote calls). Answers the resizes made, by key.
      */
-    private int apply(List<Planned> resized, long now) throws Exception {
+    private Map<String, ResizeHistory.Resize> apply(List<Planned> resized, long now) throws Exception {
         List<CompletableFuture<Optional<BucketState>>> calls = new ArrayList<>(resized.size());
         for (Planned r : resized) {
             SizingDecision d = r.decision();
-            calls.add(services.overrides().isPinned(r.key(), services.clock().millis())
+            calls.add(services.overrides().isPinned(StoreKey.keyOf(r.key()), services.clock().millis())
                     ? CompletableFuture.completedFuture(Optional.empty()) // pinned during the tick: the override wins
                     : services.store().resize(r.key(), d.capacity(), r.ratePerMilli()).toCompletableFuture());
         }
@@ -227,7 +256,8 @@ public final class SizingLoop implements SizingTask {
                 String reason = reason(d);
                 services.metrics().resized(r.ruleId(), d.direction() == Direction.GROW ? "grow" : "shrink");
                 if (LOG.isDebugEnabled()) {
-                    LOG.debug("resized bucket '{}' ({}) {} -> {} tokens, {} tokens/s: {}", r.key(), r.ruleId(),
+                    LOG.debug("resized bucket '{}' ({}) {} -> {} tokens, {} tokens/s: {}",
+                            StoreKey.describe(r.key()), r.ruleId(),
                             d.previousCapacity(), d.capacity(),
                             String.format(Locale.ROOT, "%.3f", d.refillPerSecond()), reason);
                 }
@@ -235,7 +265,7 @@ public final class SizingLoop implements SizingTask {
             }
         }
         await(services.history().recordAll(made));
-        return made.size();
+        return made;
     }
 
     /** The history's reason: the policy's rule, and the figures it acted on. */

@@ -20,7 +20,9 @@ import java.util.Set;
  * writes its state locally. A state whose bucket is gone (evicted, removed, or no longer adaptive) is removed by the
  * next tick of the owning member ({@link #retainOnly}); the map's max-idle time catches anything left behind.
  *
- * <p>Values are a fixed 53-byte encoding, so the map needs no serializer configuration. Thread-safe; the methods block
+ * <p>Values are bytes, so the map needs no serializer configuration: a fixed 53-byte encoding (version 1), and for a
+ * seasonal forecast the same followed by the number of seasonal slots and their indices (version 2; a state without
+ * a season is still written as version 1, so members of the previous release read it during a rolling upgrade). Thread-safe; the methods block
  * (call them from the sizing worker, never an event loop).
  */
 public final class SizingStates {
@@ -29,6 +31,7 @@ public final class SizingStates {
     static final int MAX_IDLE_SECONDS = 3600;
 
     private static final byte VERSION = 1;
+    private static final byte VERSION_SEASONAL = 2;
     private static final int SIZE = 1 + 3 * Double.BYTES + Integer.BYTES + 3 * Long.BYTES;
 
     private final IMap<String, byte[]> map;
@@ -82,20 +85,45 @@ public final class SizingStates {
 
     static byte[] encode(SizingState s) {
         ForecastState f = s.forecast();
-        return ByteBuffer.allocate(SIZE).put(VERSION)
+        int slots = f.seasonSlots();
+        ByteBuffer b = ByteBuffer.allocate(slots == 0 ? SIZE : SIZE + Integer.BYTES + slots * Double.BYTES)
+                .put(slots == 0 ? VERSION : VERSION_SEASONAL)
                 .putDouble(f.level()).putDouble(f.trend()).putInt(f.observations())
                 .putDouble(s.pressure()).putLong(s.pressureSampleAtMillis())
-                .putLong(s.lastResizeAtMillis()).putLong(s.lastShedAtMillis())
-                .array();
+                .putLong(s.lastResizeAtMillis()).putLong(s.lastShedAtMillis());
+        if (slots > 0) {
+            b.putInt(slots);
+            for (double index : f.season()) {
+                b.putDouble(index);
+            }
+        }
+        return b.array();
     }
 
     /** The state in {@code bytes}, or null for an encoding this version does not know (the bucket starts afresh). */
     static SizingState decode(byte[] bytes) {
-        if (bytes == null || bytes.length != SIZE || bytes[0] != VERSION) {
+        if (bytes == null || bytes.length < SIZE || !(bytes[0] == VERSION ? bytes.length == SIZE
+                : bytes[0] == VERSION_SEASONAL && bytes.length >= SIZE + Integer.BYTES)) {
             return null;
         }
-        ByteBuffer b = ByteBuffer.wrap(bytes, 1, SIZE - 1);
-        ForecastState forecast = new ForecastState(b.getDouble(), b.getDouble(), b.getInt());
-        return new SizingState(forecast, b.getDouble(), b.getLong(), b.getLong(), b.getLong());
+        ByteBuffer b = ByteBuffer.wrap(bytes, 1, bytes.length - 1);
+        double level = b.getDouble();
+        double trend = b.getDouble();
+        int observations = b.getInt();
+        double pressure = b.getDouble();
+        long sampleAt = b.getLong();
+        long resizedAt = b.getLong();
+        long shedAt = b.getLong();
+        double[] season = new double[0];
+        if (bytes[0] == VERSION_SEASONAL) {
+            int slots = b.getInt();
+            if (slots < 1 || b.remaining() != (long) slots * Double.BYTES) {
+                return null;
+            }
+            season = new double[slots];
+            b.asDoubleBuffer().get(season);
+        }
+        return new SizingState(new ForecastState(level, trend, observations, season), pressure, sampleAt, resizedAt,
+                shedAt);
     }
 }

@@ -30,7 +30,7 @@ public interface Borrower {
     /**
      * A denied request that may borrow.
      *
-     * @param key      the bucket key
+     * @param key      the store key of the denied bucket ({@link dev.tokenplane.bms.rules.StoreKey})
      * @param ruleId   the rule serving the key
      * @param transfer the effective transfer settings (rule, with any override laid over it)
      * @param tokens   tokens the request wanted

@@ -6,6 +6,7 @@ import com.hazelcast.map.IMap;
 import com.hazelcast.partition.Partition;
 import dev.tokenplane.bms.config.ConfigCodec;
 import dev.tokenplane.bms.rules.RuleIndex;
+import dev.tokenplane.bms.rules.StoreKey;
 import dev.tokenplane.bms.spi.BmsServices;
 import dev.tokenplane.store.BucketState;
 import dev.tokenplane.store.Tokens;
@@ -152,13 +153,10 @@ final class PoolTicker {
     /** Snapshots of the pool buckets this member owns, by pool, with their unserved demand since the last tick. */
     private Map<String, List<MemberSnapshot>> ownSnapshots() throws Exception {
         RuleIndex index = services.rules().index();
-        // A {client} rule cannot be told from the key alone: then every owned bucket is read, and its rule found by
-        // the generation it carries.
-        boolean clientPools = index.entries().stream()
-                .anyMatch(e -> e.rule().transfer() != null && e.pattern().usesClient());
+        // A bucket's store key names its rule (and client), so the pool buckets are known without reading any.
         Map<String, CompletableFuture<Optional<BucketState>>> reads = new LinkedHashMap<>();
         for (String key : services.store().ownedKeys()) {
-            if (clientPools || lookup.settingsFor(key).isPresent()) {
+            if (lookup.settingsFor(key).isPresent()) {
                 reads.put(key, services.store().get(key).toCompletableFuture());
             }
         }
@@ -174,7 +172,8 @@ final class PoolTicker {
                 continue;
             }
             BucketState state = found.get();
-            RuleIndex.Entry rule = index.ruleOfBucket(key, state.generation(), services.overrides().stored(key));
+            RuleIndex.Entry rule = index.ruleOfBucket(key, state.generation(),
+                    services.overrides().stored(StoreKey.keyOf(key)));
             if (rule != null) {
                 lookup.remember(key, rule.rule().id());
             }

@@ -1,6 +1,7 @@
 package dev.tokenplane.bms.transfer;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.tokenplane.bms.rules.StoreKey;
 import dev.tokenplane.store.Tokens;
 import dev.tokenplane.transfer.pool.MemberStats;
 import dev.tokenplane.transfer.pool.PoolStats;
@@ -36,11 +37,14 @@ public record PoolView(String pool, boolean coordinator, String breaker, PoolSet
      * @param tokens         tokens it held at the last tick, less what it lent since
      * @param spare          tokens it may lend: above its reserve, when it may lend
      * @param windowBorrowed tokens it borrowed from this member in the current window
+     * @param ruleId         the rule of the bucket (null for a bucket from before buckets were scoped by rule)
+     * @param clientId       the client of a {@code {client}} rule's bucket, else null
      */
     @JsonPropertyOrder({"key", "region", "weight", "canBorrow", "canLend", "tokens", "spare", "windowBorrowed", "lent",
-            "borrowed"})
+            "borrowed", "ruleId", "clientId"})
     public record Member(String key, String region, double weight, boolean canBorrow, boolean canLend, double tokens,
-                         double spare, double windowBorrowed, double lent, double borrowed) {
+                         double spare, double windowBorrowed, double lent, double borrowed, String ruleId,
+                         String clientId) {
     }
 
     static PoolView of(PoolStats s, boolean coordinator, PoolSettingsRegistry.Stored settings) {
@@ -50,9 +54,10 @@ public record PoolView(String pool, boolean coordinator, String breaker, PoolSet
     }
 
     private static Member member(MemberStats m) {
-        return new Member(m.key(), m.region(), m.weight(), m.canBorrow(), m.canLend(), tokens(m.tokensNanos()),
+        StoreKey bucket = StoreKey.decode(m.key());
+        return new Member(bucket.key(), m.region(), m.weight(), m.canBorrow(), m.canLend(), tokens(m.tokensNanos()),
                 tokens(m.spareNanos()), tokens(m.windowBorrowedNanos()), tokens(m.lentNanos()),
-                tokens(m.borrowedNanos()));
+                tokens(m.borrowedNanos()), bucket.ruleId(), bucket.clientId());
     }
 
     /** Nanotokens as tokens. */

@@ -1,5 +1,6 @@
 package dev.tokenplane.bms.transfer;
 
+import dev.tokenplane.bms.agents.AgentState;
 import dev.tokenplane.bms.http.ApiRoutes;
 import dev.tokenplane.bms.spi.BmsExtensions;
 import dev.tokenplane.bms.spi.BmsServices;
@@ -70,7 +71,10 @@ public final class TransferFeature {
     private TransferFeature(BmsServices services, Options options) {
         PoolSettingsRegistry settings = new PoolSettingsRegistry(services.poolSettings());
         BucketTransferSettings lookup = new BucketTransferSettings(services.rules(), services.overrides(),
-                settings.settings(), services.clock());
+                settings.settings(), services.clock(), serverId -> {
+                    AgentState agent = services.agents().get(serverId);
+                    return agent == null ? null : agent.region();
+                });
         PoolBreakers breakers = new PoolBreakers(options.breaker().apply(PoolBreakers.defaults(services.clock())).build());
         TransferMetrics metrics = new TransferMetrics(services.metrics(), breakers);
         Executor steps = offPartitionThreads();

@@ -23,6 +23,7 @@ class AgentStateTest {
     }
 
     private static AgentReport report(double cpu) {
-        return new AgentReport("web-1", null, "eu", "web", cpu, null, null, null, null, null, null, null, null, null);
+        return new AgentReport("web-1", null, "eu", "web", cpu, null, null, null, null, null, null, null, null, null,
+                null, null);
     }
 }

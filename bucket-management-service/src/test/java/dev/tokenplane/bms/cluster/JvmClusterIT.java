@@ -3,6 +3,7 @@ package dev.tokenplane.bms.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.Await;
+import dev.tokenplane.bms.support.BmsProcess;
 import dev.tokenplane.bms.support.TestSettings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -67,23 +68,7 @@ class JvmClusterIT {
     }
 
     private static void awaitReady(Member m) {
-        long deadline = System.currentTimeMillis() + 90_000;
-        while (System.currentTimeMillis() < deadline) {
-            try {
-                if (new Api(m.url(), "").getAnonymous("/health/ready").status() == 200) {
-                    return;
-                }
-            } catch (RuntimeException e) {
-                // not listening yet
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-        throw new AssertionError("member on " + m.url() + " not ready; output:\n" + read(m.output()));
+        BmsProcess.awaitReady(m.url(), () -> true, () -> read(m.output()));
     }
 
     private static String read(Path p) {

@@ -28,6 +28,8 @@ class AgentsApiTest extends SharedBmsTest {
         r.put("netTxBytesPerSec", 2000);
         r.put("diskReadBytesPerSec", 0);
         r.put("diskWriteBytesPerSec", 10);
+        r.put("netUtilisation", 0.25);
+        r.put("diskBusy", 0.5);
         r.put("requestsPerSecond", 120.5);
         r.put("latencyP50Ms", 3.5);
         r.put("latencyP99Ms", 40);
@@ -51,6 +53,8 @@ class AgentsApiTest extends SharedBmsTest {
         assertThat(agent.get("lastReportAt").asLong()).isPositive();
         assertThat(agent.get("latest").get("cpu").asDouble()).isEqualTo((AgentRegistry.KEEP_REPORTS + 2) / 10.0);
         assertThat(agent.get("latest").get("latencyP99Ms").asDouble()).isEqualTo(40.0);
+        assertThat(agent.get("latest").get("netUtilisation").asDouble()).isEqualTo(0.25);
+        assertThat(agent.get("latest").get("diskBusy").asDouble()).isEqualTo(0.5);
         assertThat(agent.get("reports")).hasSize(AgentRegistry.KEEP_REPORTS);
     }
 
@@ -74,6 +78,13 @@ class AgentsApiTest extends SharedBmsTest {
         Api.Response r = api.post("/v1/agents/aa-bad/reports", hot);
         assertThat(r.status()).isEqualTo(400);
         assertThat(r.json().get("message").asText()).contains("cpu").contains("[0, 1]");
+        for (String field : new String[] {"netUtilisation", "diskBusy"}) {
+            Map<String, Object> busy = report(0.1);
+            busy.put(field, 1.2);
+            Api.Response tooBusy = api.post("/v1/agents/aa-bad/reports", busy);
+            assertThat(tooBusy.status()).isEqualTo(400);
+            assertThat(tooBusy.json().get("message").asText()).contains(field).contains("[0, 1]");
+        }
 
         Api.Response wrong = api.send("POST", "/v1/agents/aa-bad/reports", report(0.1), false,
                 "Authorization", "Bearer not-the-agent-token");

@@ -85,4 +85,57 @@ class ApiKeyTest {
         assertThat(api.get("/v1/buckets/orders:globex:checkout").json().get("ruleId").asText())
                 .isEqualTo("per-client");
     }
+
+    @Test
+    void shouldGiveAClientRuleItsOwnBucketThatABroaderRuleNeverRefills() {
+        String path = "/v1/buckets/orders:acme:cart/acquire";
+        // acme's rule: 2 tokens, one more per 1,000 s
+        for (int i = 0; i < 2; i++) {
+            assertThat(api.send("POST", path, "{}", false, "X-Api-Key", "key-acme-0001").json()
+                    .get("granted").asBoolean()).isTrue();
+        }
+        // another tenant's calls on the same key are served by the broader rule, from a bucket of their own
+        for (int i = 0; i < 5; i++) {
+            Api.Response globex = api.send("POST", path, "{}", false, "X-Api-Key", "key-globex-01");
+            assertThat(globex.json().get("ruleId").asText()).isEqualTo("orders");
+            assertThat(globex.json().get("granted").asBoolean()).isTrue();
+        }
+        Api.Response acme = api.send("POST", path, "{}", false, "X-Api-Key", "key-acme-0001");
+
+        assertThat(acme.json().get("ruleId").asText()).isEqualTo("per-client");
+        assertThat(acme.json().get("granted").asBoolean()).isFalse();
+        assertThat(acme.json().get("capacity").asLong()).isEqualTo(2);
+        assertThat(acme.json().get("retryAfterMs").asLong()).isGreaterThan(900_000);
+        // the admin read names both buckets of the key, and shows each one's own tokens
+        Api.Response plain = api.get("/v1/buckets/orders:acme:cart");
+        assertThat(plain.json().get("ruleId").asText()).isEqualTo("orders");
+        assertThat(plain.json().get("tokens").asLong()).isEqualTo(95);
+        assertThat(plain.json().get("buckets").toString()).contains("\"ruleId\":\"per-client\",\"clientId\":\"acme\"")
+                .contains("\"ruleId\":\"orders\",\"clientId\":null");
+        Api.Response acmeBucket = api.get("/v1/buckets/orders:acme:cart?ruleId=per-client&clientId=acme");
+        assertThat(acmeBucket.json().get("tokens").asLong()).isZero();
+        assertThat(acmeBucket.json().get("clientId").asText()).isEqualTo("acme");
+        assertThat(api.get("/v1/buckets/orders:acme:cart?ruleId=per-client&clientId=globex").status())
+                .isEqualTo(404);
+        // a listing shows the caller's key, its rule and client, never the store's encoding
+        String listing = api.get("/v1/buckets?prefix=orders:acme:cart").json().get("buckets").toString();
+        assertThat(listing).doesNotContainIgnoringCase("\\u001f").doesNotContain("\u001f")
+                .contains("\"key\":\"orders:acme:cart\",\"ruleId\":\"per-client\"");
+    }
+
+    @Test
+    void shouldPutTheCallersClientIdWhereTheKeyNamesIt() {
+        // a middleware that forwards its callers' API keys names {client}: the BMS fills in the key's client id
+        Api.Response acme = api.send("POST", "/v1/buckets/orders:%7Bclient%7D:search/acquire", "{}", false,
+                "X-Api-Key", "key-acme-0001");
+        Api.Response batch = api.send("POST", "/v1/acquire", Map.of("requests",
+                java.util.List.of(Map.of("key", "orders:{client}:search"))), false, "X-Api-Key", "key-globex-01");
+
+        assertThat(acme.status()).isEqualTo(200);
+        assertThat(acme.json().get("key").asText()).isEqualTo("orders:acme:search");
+        assertThat(acme.json().get("ruleId").asText()).isEqualTo("per-client");
+        assertThat(batch.json().get("results").get(0).get("key").asText()).isEqualTo("orders:globex:search");
+        assertThat(api.get("/v1/buckets?prefix=orders:").body()).doesNotContain("key-acme-0001")
+                .doesNotContain("key-globex-01").doesNotContain("{client}");
+    }
 }

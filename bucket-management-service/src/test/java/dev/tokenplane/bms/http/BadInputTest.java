@@ -111,6 +111,19 @@ class BadInputTest extends SharedBmsTest {
                 rule("").replace("0.000001", "1e400"), 400, "validation"));
         c.add(new Case("refill underflowing to zero", "PUT", rules, admin(),
                 rule("").replace("0.000001", "1e-400"), 400, "validation"));
+        c.add(new Case("pressure target above 1", "PUT", rules, admin(),
+                rule(",\"adaptive\":{\"pressureTargets\":{\"diskBusy\":1.5}}"), 400, "validation"));
+        c.add(new Case("pressure target unknown signal", "PUT", rules, admin(),
+                rule(",\"adaptive\":{\"pressureTargets\":{\"gpu\":0.5}}"), 400, "validation"));
+        c.add(new Case("unknown forecaster", "PUT", rules, admin(),
+                rule(",\"adaptive\":{\"forecaster\":{\"type\":\"arima\"}}"), 400, "validation"));
+        c.add(new Case("seasonal without season", "PUT", rules, admin(),
+                rule(",\"adaptive\":{\"forecaster\":{\"type\":\"seasonal\"}}"), 400, "validation"));
+        c.add(new Case("seasonTicks as fraction", "PUT", rules, admin(),
+                rule(",\"adaptive\":{\"forecaster\":{\"type\":\"seasonal\",\"seasonTicks\":2.5}}"), 400,
+                "validation"));
+        c.add(new Case("cooldown negative", "PUT", rules, admin(),
+                rule(",\"adaptive\":{\"damping\":{\"cooldownMs\":-1}}"), 400, "validation"));
         c.add(new Case("minCapacity above capacity", "PUT", rules, admin(), rule(",\"minCapacity\":11"), 400,
                 "validation"));
         c.add(new Case("maxCapacity below capacity", "PUT", rules, admin(), rule(",\"maxCapacity\":9"), 400,
@@ -269,6 +282,9 @@ class BadInputTest extends SharedBmsTest {
         c.add(new Case("cpu above 1", "POST", report, admin(), "{\"cpu\":1.5}", 400, "validation"));
         c.add(new Case("memory negative", "POST", report, admin(), "{\"memory\":-0.1}", 400, "validation"));
         c.add(new Case("rate negative", "POST", report, admin(), "{\"netRxBytesPerSec\":-1}", 400, "validation"));
+        c.add(new Case("diskBusy above 1", "POST", report, admin(), "{\"diskBusy\":1.01}", 400, "validation"));
+        c.add(new Case("netUtilisation negative", "POST", report, admin(), "{\"netUtilisation\":-0.5}", 400,
+                "validation"));
         c.add(new Case("cpu as word", "POST", report, admin(), "{\"cpu\":\"high\"}", 400, "validation"));
         c.add(new Case("serverId differing", "POST", report, admin(), "{\"serverId\":\"other\"}", 400,
                 "validation"));

@@ -2,6 +2,7 @@ package dev.tokenplane.bms.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokenplane.bms.buckets.ResizeHistory;
+import dev.tokenplane.bms.rules.StoreKey;
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.Await;
 import dev.tokenplane.bms.support.SharedBmsTest;
@@ -31,7 +32,8 @@ class BucketsApiTest extends SharedBmsTest {
         assertThat(api.get("/v1/buckets/ba:read").json().get("error").asText()).isEqualTo("not_found");
 
         api.post("/v1/buckets/ba:read/acquire", Map.of("tokens", 3));
-        bms.node.services().history().record("ba:read", new ResizeHistory.Resize(1000, 30, 0.0015, "grow: test"))
+        bms.node.services().history().record(StoreKey.scoped("ba:read", "ba", null).encode(),
+                        new ResizeHistory.Resize(1000, 30, 0.0015, "grow: test"))
                 .toCompletableFuture().get(5, TimeUnit.SECONDS);
         JsonNode b = api.get("/v1/buckets/ba:read").json();
 
@@ -54,7 +56,8 @@ class BucketsApiTest extends SharedBmsTest {
     void shouldKeepTheHistoryBounded() throws Exception {
         api.post("/v1/buckets/ba:hist/acquire", "{}");
         for (int i = 0; i < ResizeHistory.KEEP + 5; i++) {
-            bms.node.services().history().record("ba:hist", new ResizeHistory.Resize(i, 10 + i, 1, "step " + i))
+            bms.node.services().history().record(StoreKey.scoped("ba:hist", "ba", null).encode(),
+                            new ResizeHistory.Resize(i, 10 + i, 1, "step " + i))
                     .toCompletableFuture().get(5, TimeUnit.SECONDS);
         }
         JsonNode h = api.get("/v1/buckets/ba:hist").json().get("history");

@@ -166,4 +166,15 @@ class DecisionApiTest extends SharedBmsTest {
         assertThat(bms.store.acquireAlls.get() - callsBefore).isEqualTo(1);
         assertThat(bms.store.acquires.get() - singlesBefore).isZero();
     }
+
+    @Test
+    void shouldRefuseAKeyNamingTheClientWhenThereAreNoApiKeys() {
+        Api.Response single = api.post("/v1/buckets/daslow:%7Bclient%7D/acquire", null);
+        Api.Response batch = api.post("/v1/acquire", Map.of("requests", List.of(Map.of("key", "daslow:{client}"))));
+
+        assertThat(single.status()).isEqualTo(400);
+        assertThat(single.json().get("error").asText()).isEqualTo("validation");
+        assertThat(single.json().get("message").asText()).contains("{client}").contains("API key");
+        assertThat(batch.json().get("results").get(0).get("error").asText()).isEqualTo("validation");
+    }
 }

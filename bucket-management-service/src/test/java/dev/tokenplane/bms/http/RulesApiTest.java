@@ -39,6 +39,32 @@ class RulesApiTest extends SharedBmsTest {
     }
 
     @Test
+    void shouldStoreARulesOwnSizingTuningAndNameABadField() {
+        Map<String, Object> adaptive = Map.of("enabled", true,
+                "pressureTargets", Map.of("diskBusy", 0.5, "latencyP99Ms", 250),
+                "forecaster", Map.of("type", "seasonal", "seasonTicks", 86400, "leadTicks", 1800),
+                "damping", Map.of("maxStepUp", 1.0, "minChange", 0.02, "cooldownMs", 3000));
+
+        Api.Response r = api.put("/v1/rules/ra-tuned", Map.of("match", "ra-tuned:*", "capacity", 100,
+                "refillPerSecond", 10, "adaptive", adaptive));
+
+        assertThat(r.status()).isEqualTo(201);
+        JsonNode a = api.get("/v1/rules/ra-tuned").json().get("adaptive");
+        assertThat(a.get("pressureTargets").get("diskBusy").asDouble()).isEqualTo(0.5);
+        assertThat(a.get("pressureTargets").has("cpu")).isFalse(); // left to the member's default
+        assertThat(a.get("forecaster").get("type").asText()).isEqualTo("seasonal");
+        assertThat(a.get("forecaster").get("seasonTicks").asInt()).isEqualTo(86400);
+        assertThat(a.get("damping").get("cooldownMs").asLong()).isEqualTo(3000);
+
+        Api.Response bad = api.put("/v1/rules/ra-tuned", Map.of("match", "ra-tuned:*", "capacity", 100,
+                "refillPerSecond", 10, "adaptive", Map.of("damping", Map.of("maxStepDown", 1.5))));
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().get("error").asText()).isEqualTo("validation");
+        assertThat(bad.json().get("message").asText())
+                .isEqualTo("adaptive.damping.maxStepDown must be in (0, 1), was 1.5");
+    }
+
+    @Test
     void shouldStoreTheFullExampleBody() {
         Map<String, Object> body = Map.of("match", "tenant-a:*", "capacity", 100, "refillPerSecond", 10,
                 "minCapacity", 10, "maxCapacity", 1000, "algorithm", "TOKEN_BUCKET", "idleTtlSeconds", 600,

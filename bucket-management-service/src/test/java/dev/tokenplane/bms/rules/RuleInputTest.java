@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class RuleInputTest {
 
     private static RuleInput input(Long capacity, Double refill, Long min, Long max) {
-        return new RuleInput(null, "a:*", capacity, refill, min, max, null, null, null, null, null, null, null);
+        return new RuleInput(null, "a:*", capacity, refill, min, max, null, null, null, null, null, null, null, null);
     }
 
     @Test

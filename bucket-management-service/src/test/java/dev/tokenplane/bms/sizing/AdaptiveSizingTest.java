@@ -56,10 +56,17 @@ class AdaptiveSizingTest {
 
     /** A rule for one server bucket: {@code capacity} tokens refilled in 1 s at the start, sized in [min, max]. */
     private static void rule(String id, String serverId, long capacity, double refill, long min, long max) {
+        rule(id, serverId, capacity, refill, min, max, Map.of());
+    }
+
+    /** The same, with the rule's own {@code adaptive} tuning fields. */
+    private static void rule(String id, String serverId, long capacity, double refill, long min, long max,
+                             Map<String, Object> tuning) {
+        Map<String, Object> adaptive = new java.util.HashMap<>(Map.of("enabled", true, "thresholdHigh", 0.8,
+                "thresholdLow", 0.3, "growthFactor", 1.5, "shrinkFactor", 0.8));
+        adaptive.putAll(tuning);
         Map<String, Object> body = Map.of("match", "server/" + serverId, "capacity", capacity,
-                "refillPerSecond", refill, "minCapacity", min, "maxCapacity", max,
-                "adaptive", Map.of("enabled", true, "thresholdHigh", 0.8, "thresholdLow", 0.3, "growthFactor", 1.5,
-                        "shrinkFactor", 0.8));
+                "refillPerSecond", refill, "minCapacity", min, "maxCapacity", max, "adaptive", adaptive);
         assertThat(api.put("/v1/rules/" + id, body).status()).isEqualTo(201);
         Api.Response first = api.send("POST", "/v1/buckets/" + path("server/" + serverId) + "/acquire",
                 Map.of("tokens", 1), false);
@@ -112,8 +119,13 @@ class AdaptiveSizingTest {
             assertThat(grown.get("refillPerSecond").asDouble()).isEqualTo(40.0); // the rule's ratio, 1/s per token
             assertThat(grown.get("lastResizedAt").asLong()).isEqualTo(Observed.times(grown).get(steps.size() - 1));
             assertThat(Observed.times(grown)).isSorted();
-            assertThat(logs.lines()).filteredOn(l -> l.contains("resized bucket '" + key + "'"))
+            assertThat(logs.lines()).filteredOn(l -> l.contains("resized bucket '" + key + " [rule sz-grow]'"))
                     .hasSize(steps.size()).last().asString().contains("-> 40 tokens, 40.000 tokens/s: grow_demand");
+            // and /metrics shows it per rule: one bucket, resized away from the rule's 10, at 40 tokens, lately
+            assertThat(observed.sizing("buckets", "sz-grow")).isEqualTo(1);
+            assertThat(observed.sizing("buckets_resized", "sz-grow")).isEqualTo(1);
+            assertThat(observed.sizing("capacity_tokens", "sz-grow")).isEqualTo(40);
+            assertThat(observed.sizing("last_resize_age_seconds", "sz-grow")).isBetween(0.0, 60.0);
         }
     }
 
@@ -131,6 +143,44 @@ class AdaptiveSizingTest {
                     .doesNotHaveDuplicates().endsWith(5L);
             assertOnlyResizes("sz-hot", shed, "shrink", "shrink_pressure");
             assertThat(shed.get("refillPerSecond").asDouble()).isEqualTo(2.5);
+        }
+    }
+
+    @Test
+    void shouldShrinkToMinWhenTheDiskIsSaturatedWhileTheCpuIdles() throws Exception {
+        // Given a server bucket whose demand alone would grow it, on a server at 10 % CPU whose disk is busy 95 %
+        rule("sz-disk", "sz-disk-1", 40, 20, 5, 80);
+        String key = "server/sz-disk-1";
+        try (Traffic traffic = new Traffic(api).ioLoad("sz-disk-1", 0.10, 0.95).demand(List.of(key), 1)) {
+            // When the loop runs, Then the disk's pressure sheds it down to min, as a hot CPU would
+            JsonNode shed = settlesAt(key, 5);
+
+            assertThat(Observed.capacities(shed)).hasSizeGreaterThanOrEqualTo(2).endsWith(5L);
+            assertOnlyResizes("sz-disk", shed, "shrink", "shrink_pressure");
+            assertThat(Observed.reasons(shed)).allMatch(r -> r.endsWith("pressure 0.95"));
+        }
+    }
+
+    @Test
+    void shouldShedWhereTheRulesOwnDiskTargetSaysSoAndNotUnderTheDefault() throws Exception {
+        // Given two servers reporting the same load, CPU 10 %, disk busy 50 %: under the default disk target (0.8)
+        // that is pressure 0.5, below pressureHigh; the second server's rule counts a disk busy 40 % as full
+        rule("sz-disk-default", "sz-disk-2", 40, 20, 5, 80);
+        rule("sz-disk-tuned", "sz-disk-3", 40, 20, 5, 80, Map.of("pressureTargets", Map.of("diskBusy", 0.4)));
+        String untuned = "server/sz-disk-2";
+        String tuned = "server/sz-disk-3";
+        try (Traffic traffic = new Traffic(api).ioLoad("sz-disk-2", 0.10, 0.5).ioLoad("sz-disk-3", 0.10, 0.5)
+                .demand(List.of(untuned, tuned), 1)) {
+            // When the loop runs, Then the tuned rule's bucket sheds to min
+            JsonNode shed = settlesAt(tuned, 5);
+            assertOnlyResizes("sz-disk-tuned", shed, "shrink", "shrink_pressure");
+
+            // And the other, under the same load and demand, never shed for pressure (it follows its demand, which
+            // the test's traffic makes uneven), and saw the disk's pressure as 0.5 / 1.0
+            JsonNode kept = observed.bucket(untuned);
+            assertThat(kept.get("capacity").asLong()).isGreaterThan(5);
+            assertThat(Observed.reasons(kept)).isNotEmpty().noneMatch(r -> r.startsWith("shrink_pressure"))
+                    .allMatch(r -> r.endsWith("pressure 0.50"));
         }
     }
 

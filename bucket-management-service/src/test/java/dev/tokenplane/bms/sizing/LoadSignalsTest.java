@@ -19,7 +19,7 @@ class LoadSignalsTest {
 
     private static AgentState agent(String server, String pool, long receivedAt, Double cpu, Double p99) {
         AgentReport r = new AgentReport(server, receivedAt - 5, "eu", pool, cpu, 0.5, 0.2, 10.0, 30.0, 4.0, 6.0, 100.0,
-                1.0, p99);
+                1.0, p99, 0.3, 0.6);
         return AgentState.append(null, r, receivedAt, 5);
     }
 
@@ -45,8 +45,8 @@ class LoadSignalsTest {
         assertThat(sample.atMillis()).isEqualTo(NOW - 100);
         assertThat(sample.cpu()).isEqualTo(0.42);
         assertThat(sample.memory()).isEqualTo(0.5);
-        assertThat(sample.netBytesPerSecond()).isEqualTo(30.0); // the busier direction
-        assertThat(sample.diskBytesPerSecond()).isEqualTo(10.0); // reads and writes
+        assertThat(sample.netUtilisation()).isEqualTo(0.3);
+        assertThat(sample.diskBusy()).isEqualTo(0.6);
         assertThat(sample.latencyP99Ms()).isEqualTo(80.0);
     }
 
@@ -89,14 +89,14 @@ class LoadSignalsTest {
     @Test
     void shouldTurnAbsentSignalsIntoNaN() {
         AgentState bare = AgentState.append(null, new AgentReport("web-1", null, null, null, 0.5, null, null, null,
-                null, null, 7.0, null, null, null), NOW, 5);
+                null, null, 7.0, null, null, null, null, 0.7), NOW, 5);
 
         LoadSample sample = reported(signals(bare).forBucket("server/web-1", null));
 
         assertThat(sample.cpu()).isEqualTo(0.5);
         assertThat(sample.memory()).isNaN();
-        assertThat(sample.netBytesPerSecond()).isNaN();
-        assertThat(sample.diskBytesPerSecond()).isEqualTo(7.0);
+        assertThat(sample.netUtilisation()).isNaN();
+        assertThat(sample.diskBusy()).isEqualTo(0.7);
         assertThat(sample.latencyP99Ms()).isNaN();
     }
 }

@@ -54,6 +54,11 @@ final class Observed {
         return metric("bms_resizes_total{", "direction=\"" + direction + "\"", "rule=\"" + rule + "\"");
     }
 
+    /** {@code bms_sizing_<gauge>{rule}}, this member's figures of an adaptive rule. */
+    double sizing(String gauge, String rule) {
+        return metric("bms_sizing_" + gauge + "{", "rule=\"" + rule + "\"");
+    }
+
     /** How many sizing ticks this member has run ({@code bms_sizing_tick_seconds_count}). */
     long ticks() {
         return (long) metric("bms_sizing_tick_seconds_count");

@@ -3,6 +3,7 @@ package dev.tokenplane.bms.sizing;
 import dev.tokenplane.bms.BmsSettings;
 import dev.tokenplane.bms.rules.Rule;
 import dev.tokenplane.bms.rules.RuleIndex;
+import dev.tokenplane.bms.rules.StoreKey;
 import dev.tokenplane.sizing.DampingConfig;
 import dev.tokenplane.sizing.SizingConfig;
 import dev.tokenplane.store.Algorithm;
@@ -40,11 +41,13 @@ class SizingLoopTest {
     }
 
     @Test
-    void shouldDrainEveryBucketWhenAnAdaptiveRuleNeedsTheCallersClientId() {
-        // {client}:login cannot be matched without the caller: the bucket's generation tells its rule after the drain
+    void shouldFindTheRuleOfAClientBucketInItsStoreKey() {
+        // {client}:login cannot be matched without the caller, but its buckets' store keys name the rule and client
         RuleIndex rules = RuleIndex.of(List.of(rule("logins", "{client}:login", ON), rule("free", "free:*", null)));
+        String acme = StoreKey.scoped("acme:login", "logins", "acme").encode();
+        String free = StoreKey.scoped("free:alice", "free", null).encode();
 
-        assertThat(SizingLoop.candidates(rules, OWNED)).containsExactlyElementsOf(OWNED);
+        assertThat(SizingLoop.candidates(rules, List.of(acme, free, "acme:login"))).containsExactly(acme);
     }
 
     @Test

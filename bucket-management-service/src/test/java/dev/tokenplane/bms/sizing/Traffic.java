@@ -47,6 +47,15 @@ final class Traffic implements AutoCloseable {
         return every(100, () -> api.post("/v1/agents/" + serverId + "/reports", report(cpu)));
     }
 
+    /** Every 100 ms, reports {@code serverId}'s CPU and disk busy time as its agent would. */
+    Traffic ioLoad(String serverId, double cpu, double diskBusy) {
+        return every(100, () -> {
+            Map<String, Object> r = report(cpu);
+            r.put("diskBusy", diskBusy);
+            api.post("/v1/agents/" + serverId + "/reports", r);
+        });
+    }
+
     static Map<String, Object> report(double cpu) {
         Map<String, Object> r = new HashMap<>();
         r.put("timestamp", System.currentTimeMillis());

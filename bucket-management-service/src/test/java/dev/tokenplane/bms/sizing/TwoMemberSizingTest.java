@@ -4,6 +4,7 @@ import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import dev.tokenplane.bms.BmsMain;
 import dev.tokenplane.bms.buckets.ResizeHistory;
+import dev.tokenplane.bms.rules.StoreKey;
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.Await;
 import dev.tokenplane.bms.support.CountingStore;
@@ -52,7 +53,10 @@ class TwoMemberSizingTest {
                 assertThat(api.send("POST", "/v1/buckets/" + key + "/acquire", Map.of(), false).status())
                         .isEqualTo(200);
             }
-            List<Set<String>> owned = List.of(ownedBy(members[0], all), ownedBy(members[1], all));
+            // the buckets live at their store keys: the key scoped by its rule
+            List<String> stored = all.stream().map(k -> StoreKey.scoped(k, "sz-two", null).encode()).toList();
+            String solo = StoreKey.scoped("two:solo", "sz-two", null).encode();
+            List<Set<String>> owned = List.of(ownedBy(members[0], stored), ownedBy(members[1], stored));
             assertThat(owned).allSatisfy(mine -> assertThat(mine).isNotEmpty());
             Observed[] observed = {new Observed(api), new Observed(cluster.api(1))};
 
@@ -64,13 +68,13 @@ class TwoMemberSizingTest {
                 for (int m = 0; m < 2; m++) {
                     Set<String> states = new HashSet<>(members[m].<String, byte[]>getMap(SizingStates.MAP)
                             .localKeySet());
-                    states.retainAll(all);
+                    states.retainAll(stored);
                     assertThat(states).isEqualTo(owned.get(m));
                 }
                 // ...and when a bucket goes, its sizing state follows at the next tick
-                assertThat(cluster.node(0).services().store().remove("two:solo").toCompletableFuture().get())
+                assertThat(cluster.node(0).services().store().remove(solo).toCompletableFuture().get())
                         .isTrue();
-                Await.until(() -> !members[0].getMap(SizingStates.MAP).containsKey("two:solo"));
+                Await.until(() -> !members[0].getMap(SizingStates.MAP).containsKey(solo));
             }
             // (the loop leaves the buckets alone from here: their rule stops being adaptive)
             rule.put("adaptive", Map.of("enabled", false));

@@ -78,6 +78,16 @@ public final class Api {
         return send("POST", path, body, true);
     }
 
+    /** The value of an untagged gauge or counter in {@code GET /metrics} (Prometheus names). */
+    public double metric(String name) {
+        for (String line : getAnonymous("/metrics").body().split("\n")) {
+            if (line.startsWith(name + " ")) {
+                return Double.parseDouble(line.substring(name.length() + 1).trim());
+            }
+        }
+        throw new AssertionError("no metric " + name);
+    }
+
     public Response delete(String path) {
         return send("DELETE", path, null, true);
     }

@@ -2,6 +2,7 @@ package dev.tokenplane.bms.transfer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokenplane.bms.BmsNode;
+import dev.tokenplane.bms.rules.StoreKey;
 import dev.tokenplane.bms.spi.BmsExtensions;
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.Await;
@@ -91,6 +92,38 @@ class PoolTransfersApiTest {
         assertThat(tokens(api, "hp:idle")).isEqualTo((long) (CAPACITY - 1 + refill - lent));
     }
 
+    @Test
+    void shouldPlaceServerBucketsInTheirAgentsRegionsAndBorrowWithinTheRegionFirst() throws Exception {
+        // Given one rule for the pool's server buckets, naming no region, and three servers whose agents report
+        // two regions: rp-eu-1 and rp-eu-2 in eu, rp-us-1 in us
+        Api.Response rule = api.put("/v1/rules/rp", Map.of("match", "server/rp-*", "capacity", CAPACITY,
+                "refillPerSecond", REFILL_PER_SECOND, "transfer", Map.of("pool", "rp", "canBorrow", true,
+                        "canLend", true, "reserveFraction", 0)));
+        assertThat(rule.status()).as(rule.toString()).isEqualTo(201);
+        Map<String, String> regions = Map.of("rp-eu-1", "eu", "rp-eu-2", "eu", "rp-us-1", "us");
+        regions.forEach((server, region) -> {
+            assertThat(api.post("/v1/agents/" + server + "/reports", Map.of("region", region, "cpu", 0.2)).status())
+                    .isEqualTo(202);
+            acquire(api, "server%2F" + server);
+        });
+        Await.until(() -> pool(api, "rp").get("members").size() == 3);
+
+        // Then each bucket is in its server's region
+        JsonNode view = pool(api, "rp");
+        regions.forEach((server, region) ->
+                assertThat(member(view, "server/" + server).get("region").asText()).as(server).isEqualTo(region));
+
+        // When the eu-1 bucket needs more than its own, but less than its region's other bucket can spare
+        Pools.Hammered hot = hammer(List.of(api), "server%2Frp-eu-1", (int) CAPACITY + 10);
+        awaitQuiet();
+
+        // Then it borrowed, all of it from the lender in its own region
+        assertThat(hot.borrowed()).isPositive();
+        JsonNode after = pool(api, "rp");
+        assertThat(member(after, "server/rp-eu-2").get("lent").asDouble()).isPositive();
+        assertThat(member(after, "server/rp-us-1").get("lent").asDouble()).isZero();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"rule", "override", "pool"})
     void shouldStopLendingAtOnceWhenAnOperatorSwitchesItOff(String where) throws Exception {
@@ -135,7 +168,7 @@ class PoolTransfersApiTest {
         acquire(api, "brk:idle");
         acquire(api, "brk:hot");
         awaitView(api, "brk");
-        store.lose("brk:idle");
+        store.lose(StoreKey.scoped("brk:idle", "brk", null).encode()); // where the bucket lives: key and rule
 
         // When the hammered bucket keeps borrowing
         Await.until(() -> {
@@ -164,7 +197,7 @@ class PoolTransfersApiTest {
         assertThat(metrics()).containsPattern("bms_transfers_total\\{outcome=\"breaker_open\",pool=\"brk\"} [1-9]");
 
         // And once the store is back and the breaker's wait is over, its probes close it again
-        store.restore("brk:idle");
+        store.restore(StoreKey.scoped("brk:idle", "brk", null).encode());
         CLOCK.advance(5_000);
         Await.until(() -> {
             hammer(List.of(api), "brk:hot", 3);

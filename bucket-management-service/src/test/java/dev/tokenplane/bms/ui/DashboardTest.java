@@ -2,6 +2,7 @@ package dev.tokenplane.bms.ui;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokenplane.bms.BmsNode;
+import dev.tokenplane.bms.rules.StoreKey;
 import dev.tokenplane.bms.sizing.SizingLoop;
 import dev.tokenplane.bms.spi.BmsExtensions;
 import dev.tokenplane.bms.support.Api;
@@ -245,7 +246,8 @@ class DashboardTest {
         show("#/pools");
         browser.waitForText("#breaker-uibrk", "closed");
 
-        store.lose("uibrk:idle"); // every transfer step on the lender fails from now on
+        // every transfer step on the lender fails from now on (its bucket lives at its store key: key and rule)
+        store.lose(StoreKey.scoped("uibrk:idle", "uibrk", null).encode());
         Await.until(() -> {
             for (int i = 0; i < 5; i++) {
                 api.post("/v1/buckets/uibrk:hot/acquire", null);

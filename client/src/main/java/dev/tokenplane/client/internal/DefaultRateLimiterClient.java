@@ -82,7 +82,8 @@ public final class DefaultRateLimiterClient implements RateLimiterClient {
         this.random = seeded == null ? ThreadLocalRandom::current : () -> seeded;
         this.metrics = new ClientMetrics(config.meterRegistry());
         this.timeoutMs = config.timeout().toMillis();
-        this.transport = new HttpTransport(vertx, config.bmsUrls(), config.apiKey(), config.connectTimeout().toMillis(),
+        this.transport = new HttpTransport(vertx, config.bmsUrls(), config.apiKey(), config.trustCaFile(),
+                config.connectTimeout().toMillis(),
                 config.attemptTimeout().toMillis(), config.maxRetries(), config.retryBackoff(),
                 config.maxConnectionsPerUrl(), random, metrics::retry);
         this.fallback = new LocalFallback(config.fallbackPolicy(), config.fallbackShare(),
@@ -105,6 +106,21 @@ public final class DefaultRateLimiterClient implements RateLimiterClient {
 
     @Override
     public CompletionStage<Decision> acquire(String key, long tokens, Duration maxWait) {
+        return acquireAs(null, key, tokens, maxWait);
+    }
+
+    @Override
+    public CompletionStage<Decision> acquireWithApiKey(String apiKey, String key, long tokens, Duration maxWait) {
+        if (apiKey == null || apiKey.isEmpty() || apiKey.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
+            // never echo it: it is a secret
+            return CompletableFuture.failedFuture(new InvalidRequestException("validation",
+                    "apiKey must be 1 or more visible ASCII characters"));
+        }
+        return acquireAs(apiKey, key, tokens, maxWait);
+    }
+
+    /** A decision for the caller with {@code apiKey} (null: this client's own); such a caller never uses leases. */
+    private CompletionStage<Decision> acquireAs(String apiKey, String key, long tokens, Duration maxWait) {
         RateLimitException invalid = check(key, tokens, maxWait);
         if (invalid != null) {
             return CompletableFuture.failedFuture(invalid);
@@ -112,9 +128,10 @@ public final class DefaultRateLimiterClient implements RateLimiterClient {
         if (closed.get()) {
             return CompletableFuture.failedFuture(new IllegalStateException("the client is closed"));
         }
-        boolean leased = config.leaseKeys().test(key);
+        boolean leased = apiKey == null && config.leaseKeys().test(key);
         long maxWaitMs = maxWait.toMillis();
-        return counted(maxWaitMs == 0 ? once(key, tokens, 0, leased) : delayed(key, tokens, maxWaitMs, leased));
+        return counted(maxWaitMs == 0 ? once(key, tokens, 0, leased, apiKey)
+                : delayed(key, tokens, maxWaitMs, leased, apiKey));
     }
 
     private CompletionStage<Decision> counted(CompletionStage<Decision> stage) {
@@ -129,8 +146,8 @@ public final class DefaultRateLimiterClient implements RateLimiterClient {
         });
     }
 
-    private CompletionStage<Decision> once(String key, long tokens, long maxWaitMs, boolean leased) {
-        return leased ? leases.acquire(key, tokens) : decide(key, tokens, maxWaitMs);
+    private CompletionStage<Decision> once(String key, long tokens, long maxWaitMs, boolean leased, String apiKey) {
+        return leased ? leases.acquire(key, tokens) : decide(key, tokens, maxWaitMs, apiKey);
     }
 
     /**
@@ -138,10 +155,11 @@ public final class DefaultRateLimiterClient implements RateLimiterClient {
      * the answer said it could succeed, until {@code maxWaitMs} is spent. A BMS reservation ({@code waitMs}) is held
      * for its wait. A full queue answers at once.
      */
-    private CompletionStage<Decision> delayed(String key, long tokens, long maxWaitMs, boolean leased) {
+    private CompletionStage<Decision> delayed(String key, long tokens, long maxWaitMs, boolean leased,
+                                              String apiKey) {
         if (waiting.incrementAndGet() > config.delayQueueCapacity()) {
             waiting.decrementAndGet();
-            return once(key, tokens, 0, leased);
+            return once(key, tokens, 0, leased, apiKey);
         }
         CompletableFuture<Decision> out = new CompletableFuture<>();
         delayed.add(out);
@@ -149,18 +167,18 @@ public final class DefaultRateLimiterClient implements RateLimiterClient {
             waiting.decrementAndGet();
             delayed.remove(out);
         });
-        resend(out, key, tokens, leased, System.nanoTime(), maxWaitMs);
+        resend(out, key, tokens, leased, apiKey, System.nanoTime(), maxWaitMs);
         return out;
     }
 
-    private void resend(CompletableFuture<Decision> out, String key, long tokens, boolean leased, long startNanos,
-                        long maxWaitMs) {
+    private void resend(CompletableFuture<Decision> out, String key, long tokens, boolean leased, String apiKey,
+                        long startNanos, long maxWaitMs) {
         long left = maxWaitMs - elapsedMs(startNanos);
         if (closed.get()) {
             out.completeExceptionally(new IllegalStateException("the client is closed"));
             return;
         }
-        once(key, tokens, Math.max(0, left), leased).whenComplete((d, err) -> {
+        once(key, tokens, Math.max(0, left), leased, apiKey).whenComplete((d, err) -> {
             if (err != null) {
                 out.completeExceptionally(err);
             } else if (d.granted() && d.waitMs() > 0) {
@@ -168,7 +186,8 @@ public final class DefaultRateLimiterClient implements RateLimiterClient {
             } else if (d.granted()) {
                 out.complete(d.withWaitMs(elapsedMs(startNanos)));
             } else if (d.retryAfterMs() > 0 && d.retryAfterMs() <= maxWaitMs - elapsedMs(startNanos)) {
-                vertx.setTimer(d.retryAfterMs(), id -> resend(out, key, tokens, leased, startNanos, maxWaitMs));
+                vertx.setTimer(d.retryAfterMs(), id -> resend(out, key, tokens, leased, apiKey, startNanos,
+                        maxWaitMs));
             } else {
                 out.complete(d);
             }
@@ -180,8 +199,9 @@ public final class DefaultRateLimiterClient implements RateLimiterClient {
     }
 
     /** One decision from the BMS, or from the fallback when the BMS cannot be reached. */
-    private CompletionStage<Decision> decide(String key, long tokens, long maxWaitMs) {
-        return decideVia("acquire", Wire.acquireBody(tokens, maxWaitMs), key, tokens, maxWaitMs, (d, reply) -> d);
+    private CompletionStage<Decision> decide(String key, long tokens, long maxWaitMs, String apiKey) {
+        return decideVia("acquire", Wire.acquireBody(tokens, maxWaitMs), key, tokens, maxWaitMs, apiKey,
+                (d, reply) -> d);
     }
 
     /**
@@ -189,22 +209,25 @@ public final class DefaultRateLimiterClient implements RateLimiterClient {
      * {@code wrap} gets the decision and the BMS's whole answer (null for a fallback decision).
      */
     private <T> CompletionStage<T> decideVia(String op, Buffer body, String key, long tokens, long maxWaitMs,
-                                             BiFunction<Decision, JsonObject, T> wrap) {
+                                             String apiKey, BiFunction<Decision, JsonObject, T> wrap) {
+        // the local fallback keeps each forwarded API key's buckets apart, under a digest of the key (never the key)
+        String localKey = CallerKeys.localKey(key, apiKey);
         if (availability.down()) {
-            return fallbackDecision(key, tokens, maxWaitMs).thenApply(d -> wrap.apply(d, null));
+            return fallbackDecision(key, localKey, tokens, maxWaitMs).thenApply(d -> wrap.apply(d, null));
         }
-        return call(Wire.bucketPath(key, op), body, reply -> {
+        return call(Wire.bucketPath(key, op), body, apiKey, reply -> {
             JsonObject answer = reply.body().toJsonObject();
             Decision d = Wire.decision(answer);
-            fallback.learn(d);
+            fallback.learn(CallerKeys.rekeyed(d, localKey));
             return wrap.apply(d, answer);
-        }, () -> wrap.apply(fallback.decide(key, tokens, maxWaitMs, availability.retryAfterMs(clock.millis())), null));
+        }, () -> wrap.apply(CallerKeys.rekeyed(fallback.decide(localKey, tokens, maxWaitMs,
+                availability.retryAfterMs(clock.millis())), key), null));
     }
 
-    private CompletionStage<Decision> fallbackDecision(String key, long tokens, long maxWaitMs) {
+    private CompletionStage<Decision> fallbackDecision(String key, String localKey, long tokens, long maxWaitMs) {
         try {
-            return CompletableFuture.completedFuture(fallback.decide(key, tokens, maxWaitMs,
-                    availability.retryAfterMs(clock.millis())));
+            return CompletableFuture.completedFuture(CallerKeys.rekeyed(fallback.decide(localKey, tokens, maxWaitMs,
+                    availability.retryAfterMs(clock.millis())), key));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -215,7 +238,7 @@ public final class DefaultRateLimiterClient implements RateLimiterClient {
      * timeout (a guard timer makes sure of it, whatever the transport's timeouts do), the client goes to the fallback
      * and {@code unavailable} answers.
      */
-    private <T> CompletableFuture<T> call(String path, Buffer body, Function<HttpTransport.Reply, T> ok,
+    private <T> CompletableFuture<T> call(String path, Buffer body, String apiKey, Function<HttpTransport.Reply, T> ok,
                                           Supplier<T> unavailable) {
         CompletableFuture<T> out = new CompletableFuture<>();
         long guard = vertx.setTimer(timeoutMs, id -> {
@@ -224,7 +247,8 @@ public final class DefaultRateLimiterClient implements RateLimiterClient {
                 complete(out, unavailable);
             }
         });
-        transport.post(path, body, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs)).onComplete(ar -> {
+        transport.post(path, body, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs), apiKey)
+                .onComplete(ar -> {
             vertx.cancelTimer(guard);
             if (out.isDone()) {
                 return;
@@ -290,7 +314,7 @@ public final class DefaultRateLimiterClient implements RateLimiterClient {
         if (availability.down()) {
             return CompletableFuture.completedFuture(fallbackBatch(chunk));
         }
-        return call("/v1/acquire", Wire.batchBody(chunk), reply -> {
+        return call("/v1/acquire", Wire.batchBody(chunk), null, reply -> {
             List<BatchResult> results = Wire.batchResults(reply.body().toJsonObject());
             for (BatchResult r : results) {
                 if (r instanceof BatchResult.Decided d) {
@@ -442,12 +466,12 @@ public final class DefaultRateLimiterClient implements RateLimiterClient {
 
         @Override
         public CompletionStage<Decision> acquire(String key, long tokens) {
-            return decide(key, tokens, 0);
+            return decide(key, tokens, 0, null);
         }
 
         @Override
         public CompletionStage<LeaseBook.Grant> lease(String key, long tokens) {
-            return decideVia("lease", Wire.leaseBody(tokens, leaseTtlMs), key, tokens, 0,
+            return decideVia("lease", Wire.leaseBody(tokens, leaseTtlMs), key, tokens, 0, null,
                     (d, answer) -> new LeaseBook.Grant(d, answer == null ? null : answer.getString("leaseId")));
         }
 

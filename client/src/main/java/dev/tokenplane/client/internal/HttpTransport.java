@@ -8,12 +8,15 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.core.net.PemTrustOptions;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -74,12 +77,13 @@ public final class HttpTransport {
     private final AtomicInteger openConnections = new AtomicInteger();
 
     /**
+     * @param trustCaFile the PEM certificate authorities trusted for {@code https://} URLs, or null for the JVM's
      * @param random   the randomness of the backoff jitter
      * @param onRetry  told of every retry (for the metrics)
      */
-    public HttpTransport(Vertx vertx, List<URI> urls, String apiKey, long connectTimeoutMs, long attemptTimeoutMs,
-                         int maxRetries, Backoff backoff, int maxConnectionsPerUrl, Supplier<RandomGenerator> random,
-                         Runnable onRetry) {
+    public HttpTransport(Vertx vertx, List<URI> urls, String apiKey, Path trustCaFile, long connectTimeoutMs,
+                         long attemptTimeoutMs, int maxRetries, Backoff backoff, int maxConnectionsPerUrl,
+                         Supplier<RandomGenerator> random, Runnable onRetry) {
         this.vertx = vertx;
         this.endpoints = urls.stream().map(Endpoint::of).toList();
         this.apiKey = apiKey;
@@ -95,6 +99,9 @@ public final class HttpTransport {
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, connectTimeoutMs))
                 .setUserAgent("tokenplane-client")
                 .setFollowRedirects(false);
+        if (trustCaFile != null) {
+            options.setTrustOptions(new PemTrustOptions().addCertPath(trustCaFile.toString()));
+        }
         this.http = vertx.httpClientBuilder()
                 .with(options)
                 .with(new PoolOptions().setHttp1MaxSize(maxConnectionsPerUrl))
@@ -124,15 +131,22 @@ public final class HttpTransport {
         return post(path, body, deadlineNanos, maxRetries);
     }
 
+    /** {@link #post(String, Buffer, long)} with {@code apiKey} as {@code X-Api-Key} (null: the client's own). */
+    public Future<Reply> post(String path, Buffer body, long deadlineNanos, String apiKey) {
+        Promise<Reply> promise = Promise.promise();
+        attempt(path, body, deadlineNanos, 0, preferred.get(), promise, null, maxRetries, apiKey);
+        return promise.future();
+    }
+
     /** {@link #post(String, Buffer, long)} with at most {@code retries} retries (0 for a request never to resend). */
     public Future<Reply> post(String path, Buffer body, long deadlineNanos, int retries) {
         Promise<Reply> promise = Promise.promise();
-        attempt(path, body, deadlineNanos, 0, preferred.get(), promise, null, retries);
+        attempt(path, body, deadlineNanos, 0, preferred.get(), promise, null, retries, null);
         return promise.future();
     }
 
     private void attempt(String path, Buffer body, long deadlineNanos, int attempt, int index, Promise<Reply> promise,
-                         Throwable last, int maxRetries) {
+                         Throwable last, int maxRetries, String callerKey) {
         long leftMs = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
         if (leftMs <= 0) {
             promise.tryFail(new UnavailableException("no BMS answered in time", last));
@@ -145,8 +159,9 @@ public final class HttpTransport {
                 .timeout(timeout)
                 .connectTimeout(timeout)
                 .putHeader("Content-Type", "application/json");
-        if (apiKey != null) {
-            request.putHeader("X-Api-Key", apiKey);
+        String key = callerKey != null ? callerKey : apiKey;
+        if (key != null) {
+            request.putHeader("X-Api-Key", key);
         }
         request.sendBuffer(body).onComplete(ar -> {
             if (ar.succeeded() && ar.result().statusCode() < 500) {
@@ -171,10 +186,10 @@ public final class HttpTransport {
             if (delay >= remaining) {
                 promise.tryFail(new UnavailableException("no BMS answered in time", cause));
             } else if (delay <= 0) {
-                attempt(path, body, deadlineNanos, retry, next, promise, cause, maxRetries);
+                attempt(path, body, deadlineNanos, retry, next, promise, cause, maxRetries, callerKey);
             } else {
                 vertx.setTimer(delay, id -> attempt(path, body, deadlineNanos, retry, next, promise, cause,
-                        maxRetries));
+                        maxRetries, callerKey));
             }
         });
     }

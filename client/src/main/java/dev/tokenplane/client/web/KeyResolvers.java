@@ -4,9 +4,13 @@ import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.auth.User;
 import io.vertx.ext.web.RoutingContext;
 
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Function;
@@ -22,6 +26,7 @@ import java.util.function.Function;
  */
 public final class KeyResolvers {
     static final int MAX_KEY_LENGTH = 256;
+    private static final String API_KEY = "X-Api-Key";
 
     private KeyResolvers() {
     }
@@ -31,9 +36,48 @@ public final class KeyResolvers {
         return ctx -> key(prefix, ctx.request().getHeader(header));
     }
 
-    /** {@code prefix} + the {@code X-Api-Key} header. */
+    /**
+     * {@code prefix} + a SHA-256 digest of the {@code X-Api-Key} header: one bucket per API key, as before, but the
+     * key itself (a secret) is no longer part of the bucket key, nor listed by the BMS. The digest is not keyed, so a
+     * short, guessable API key can still be found from it by trying.
+     *
+     * @deprecated the BMS cannot tell a real API key from an invented one this way, and each invented one gets a fresh
+     * bucket. Forward the key instead ({@link RateLimitHandlerBuilder#forwardApiKey()} with {@link #perClient}), or
+     * key by a keyed hash ({@link #apiKeyHmac}).
+     */
+    @Deprecated(since = "0.2")
     public static Function<RoutingContext, String> apiKey(String prefix) {
-        return header("X-Api-Key", prefix);
+        return ctx -> digestKey(prefix, ctx.request().getHeader(API_KEY), null);
+    }
+
+    /**
+     * {@code prefix} + an HMAC-SHA256 of the {@code X-Api-Key} header under {@code secret} (at least 16 bytes, the same
+     * on every instance of the service so that they share the buckets): one bucket per API key, and neither the key
+     * nor anything that can be tried against it in the bucket key. The BMS does not check the API key this way; pair
+     * with {@link RateLimitHandlerBuilder#forwardApiKey()} for that.
+     */
+    public static Function<RoutingContext, String> apiKeyHmac(String prefix, byte[] secret) {
+        if (secret == null || secret.length < 16) {
+            throw new IllegalArgumentException("the HMAC secret must be at least 16 bytes");
+        }
+        byte[] copy = secret.clone();
+        return ctx -> digestKey(prefix, ctx.request().getHeader(API_KEY), copy);
+    }
+
+    /**
+     * {@code prefix} + {@code {client}} for a request with an {@code X-Api-Key}, null without one: with
+     * {@link RateLimitHandlerBuilder#forwardApiKey()}, the BMS checks the key and puts its client id in place of
+     * {@code {client}}, so each client has its own bucket (for example {@code free:acme}) and unknown keys get 401.
+     */
+    public static Function<RoutingContext, String> perClient(String prefix) {
+        String key = safe(prefix + "{client}");
+        if (key.length() > MAX_KEY_LENGTH) {
+            throw new IllegalArgumentException("prefix must leave room for {client}");
+        }
+        return ctx -> {
+            String apiKey = ctx.request().getHeader(API_KEY);
+            return apiKey == null || apiKey.isEmpty() ? null : key;
+        };
     }
 
     /** {@code prefix} + the authenticated user's subject, or else the {@code X-Client-Id} header. */
@@ -100,6 +144,27 @@ public final class KeyResolvers {
                     || Character.isSurrogate(c) || c == '\uFFFD' ? '_' : c);
         }
         return b.toString();
+    }
+
+    /** {@code prefix} + a digest of {@code value} (HMAC-SHA256 under {@code secret}, or SHA-256); null without one. */
+    private static String digestKey(String prefix, String value, byte[] secret) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        byte[] digest;
+        try {
+            if (secret == null) {
+                digest = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+            } else {
+                Mac mac = Mac.getInstance("HmacSHA256");
+                mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+                digest = mac.doFinal(value.getBytes(StandardCharsets.UTF_8));
+            }
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+        String key = safe(prefix) + Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+        return key.length() <= MAX_KEY_LENGTH ? key : key.substring(0, MAX_KEY_LENGTH);
     }
 
     private static String sha256(String value) {

@@ -2,6 +2,7 @@ package dev.tokenplane.client.web;
 
 import dev.tokenplane.client.Decision;
 import dev.tokenplane.client.RateLimiterClient;
+import dev.tokenplane.client.UnauthorizedException;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -10,6 +11,8 @@ import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -36,6 +39,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class RateLimitHandler implements Handler<RoutingContext>, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RateLimitHandler.class);
+    private static final String API_KEY = "X-Api-Key";
 
     private final RateLimiterClient client;
     private final RateLimitHandlerConfig config;
@@ -70,7 +74,10 @@ public final class RateLimitHandler implements Handler<RoutingContext>, AutoClos
             return;
         }
         long tokens = config.tokens().applyAsLong(ctx);
-        Future.fromCompletionStage(client.acquire(key, tokens, config.maxDelay()), Vertx.currentContext())
+        String apiKey = config.forwardApiKey() ? ctx.request().getHeader(API_KEY) : null;
+        CompletionStage<Decision> decision = apiKey == null ? client.acquire(key, tokens, config.maxDelay())
+                : client.acquireWithApiKey(apiKey, key, tokens, config.maxDelay());
+        Future.fromCompletionStage(decision, Vertx.currentContext())
                 .onComplete(ar -> {
                     if (ar.failed()) {
                         failed(ctx, ar.cause());
@@ -99,6 +106,14 @@ public final class RateLimitHandler implements Handler<RoutingContext>, AutoClos
     }
 
     private void failed(RoutingContext ctx, Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (config.forwardApiKey() && cause instanceof UnauthorizedException) {
+            // the caller's own API key is unknown to the BMS (or it sent none where one is needed): its answer
+            ctx.response().setStatusCode(401).putHeader("Content-Type", "application/json")
+                    .end(new JsonObject().put("error", "unauthorized").put("message", "a valid X-Api-Key is required")
+                            .encode());
+            return;
+        }
         if (warned.compareAndSet(false, true)) {
             LOG.warn("Rate limiting failed ({}); requests {} while it does", error.toString(),
                     config.failOpen() ? "pass" : "get 503");

@@ -18,6 +18,7 @@ public final class RateLimitHandlerBuilder {
     private Duration maxDelay;
     private URI latencyAgentUrl;
     private boolean failOpen;
+    private boolean forwardApiKey;
 
     RateLimitHandlerBuilder(RateLimiterClient client, RateLimitHandlerConfig base) {
         this.client = Objects.requireNonNull(client, "client");
@@ -27,6 +28,7 @@ public final class RateLimitHandlerBuilder {
         this.maxDelay = base.maxDelay();
         this.latencyAgentUrl = base.latencyAgentUrl();
         this.failOpen = base.failOpen();
+        this.forwardApiKey = base.forwardApiKey();
     }
 
     /** The request's bucket key (see {@link KeyResolvers}); null from it lets the request through unlimited. */
@@ -75,8 +77,21 @@ public final class RateLimitHandlerBuilder {
         return this;
     }
 
+    /**
+     * Sends each request's {@code X-Api-Key} to the BMS with its decision, in place of the client's own key (a
+     * request without one is decided with the client's). The BMS checks the key: a request with an unknown one gets
+     * {@code 401} here, and no bucket. Pair it with a key that names {@code {client}} (see
+     * {@link KeyResolvers#perClient}), which the BMS replaces with the API key's client id, or with {@code {client}}
+     * rules: each client then has its own bucket, and no secret is ever part of a bucket key.
+     */
+    public RateLimitHandlerBuilder forwardApiKey() {
+        this.forwardApiKey = true;
+        return this;
+    }
+
     public RateLimitHandlerConfig buildConfig() {
-        return new RateLimitHandlerConfig(keyResolver, tokens, policyName, maxDelay, latencyAgentUrl, failOpen);
+        return new RateLimitHandlerConfig(keyResolver, tokens, policyName, maxDelay, latencyAgentUrl, failOpen,
+                forwardApiKey);
     }
 
     public RateLimitHandler build() {

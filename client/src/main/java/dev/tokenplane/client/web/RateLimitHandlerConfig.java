@@ -17,10 +17,20 @@ import java.util.function.ToLongFunction;
  * @param latencyAgentUrl where request latencies go (the load agent's intake), or null for nowhere
  * @param failOpen        whether a request is let through when the client fails with an error other than a denial
  *                        (no rule for the key, a wrong API key); otherwise it gets a 503
+ * @param forwardApiKey   whether each request's {@code X-Api-Key} goes to the BMS with its decision (the BMS checks
+ *                        it, a request with an unknown one gets 401, and {@code {client}} in a key stands for its
+ *                        client id); otherwise decisions carry the client's own API key
  */
 public record RateLimitHandlerConfig(Function<RoutingContext, String> keyResolver, ToLongFunction<RoutingContext> tokens,
-                                     String policyName, Duration maxDelay, URI latencyAgentUrl, boolean failOpen) {
+                                     String policyName, Duration maxDelay, URI latencyAgentUrl, boolean failOpen,
+                                     boolean forwardApiKey) {
     public static final String DEFAULT_POLICY_NAME = "default";
+
+    /** The settings without forwarding API keys. */
+    public RateLimitHandlerConfig(Function<RoutingContext, String> keyResolver, ToLongFunction<RoutingContext> tokens,
+                                  String policyName, Duration maxDelay, URI latencyAgentUrl, boolean failOpen) {
+        this(keyResolver, tokens, policyName, maxDelay, latencyAgentUrl, failOpen, false);
+    }
 
     /** Key by peer IP ({@code ip:<address>}), 1 token, policy {@code "default"}, no delay, latency to the agent. */
     public static RateLimitHandlerConfig ofDefaults() {

@@ -24,17 +24,28 @@ public final class Bms implements AutoCloseable {
     }
 
     public static Bms start() throws Exception {
+        return start(Map.of());
+    }
+
+    /** A member with {@code extra} settings on top (for example the TLS files). */
+    public static Bms start(Map<String, String> extra) throws Exception {
         Map<String, String> settings = new HashMap<>();
         settings.put("BMS_PORT", "0");
         settings.put("BMS_HAZELCAST_PORT", Integer.toString(freePort()));
         settings.put("BMS_CLUSTER_NAME", "client-test-" + UUID.randomUUID());
         settings.put("BMS_DATA_DIR", Files.createTempDirectory("client-bms").toString());
         settings.put("BMS_ADMIN_TOKEN", ADMIN_TOKEN);
+        settings.putAll(extra);
         return new Bms(BmsNode.start(BmsSettings.resolve(name -> null, settings)));
     }
 
     public String url() {
         return node.url();
+    }
+
+    /** The HTTP port. */
+    public int port() {
+        return node.port();
     }
 
     /** Creates or replaces rule {@code id}; {@code json} is the rule body. */

@@ -16,9 +16,21 @@ import java.util.function.ToLongFunction;
  * @param netTxBytesPerSec     bytes/s sent over the selected interfaces, ≥ 0
  * @param diskReadBytesPerSec  bytes/s read from the selected disks, ≥ 0
  * @param diskWriteBytesPerSec bytes/s written to the selected disks, ≥ 0
+ * @param netUtilisation       the busiest interface's throughput over its capacity, [0, 1], or NaN when no capacity
+ *                             is known ({@link IoPressure#netUtilisation})
+ * @param diskBusy             the busiest disk's share of time with I/O in flight, [0, 1], or NaN when unknown
+ *                             ({@link IoPressure#diskBusy})
  */
 public record SystemLoad(double cpu, double memory, double loadPerCore, double netRxBytesPerSec,
-                         double netTxBytesPerSec, double diskReadBytesPerSec, double diskWriteBytesPerSec) {
+                         double netTxBytesPerSec, double diskReadBytesPerSec, double diskWriteBytesPerSec,
+                         double netUtilisation, double diskBusy) {
+
+    /** A load without the utilisation of links and disks (both unknown). */
+    public SystemLoad(double cpu, double memory, double loadPerCore, double netRxBytesPerSec, double netTxBytesPerSec,
+                      double diskReadBytesPerSec, double diskWriteBytesPerSec) {
+        this(cpu, memory, loadPerCore, netRxBytesPerSec, netTxBytesPerSec, diskReadBytesPerSec, diskWriteBytesPerSec,
+                Double.NaN, Double.NaN);
+    }
 
     /**
      * The load between two readings. Counters are 64-bit; see {@link CounterRates} for resets and wraps.
@@ -42,7 +54,9 @@ public record SystemLoad(double cpu, double memory, double loadPerCore, double n
                 rate(earlier.network(), later.network(), IoCounters::inBytes, elapsedNanos),
                 rate(earlier.network(), later.network(), IoCounters::outBytes, elapsedNanos),
                 rate(earlier.disks(), later.disks(), IoCounters::inBytes, elapsedNanos),
-                rate(earlier.disks(), later.disks(), IoCounters::outBytes, elapsedNanos)));
+                rate(earlier.disks(), later.disks(), IoCounters::outBytes, elapsedNanos),
+                IoPressure.netUtilisation(earlier.network(), later.network(), later.linkCapacity(), elapsedNanos),
+                IoPressure.diskBusy(earlier.diskBusyMillis(), later.diskBusyMillis(), elapsedNanos)));
     }
 
     private static double rate(Map<String, IoCounters> earlier, Map<String, IoCounters> later,

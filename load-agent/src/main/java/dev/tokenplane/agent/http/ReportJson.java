@@ -4,7 +4,8 @@ import dev.tokenplane.agent.core.AgentReport;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
-/** The JSON body of {@code POST /v1/agents/{serverId}/reports}, exactly the fields of http-api.md. */
+/** The JSON body of {@code POST /v1/agents/{serverId}/reports}, the fields of http-api.md and docs/http-api-extensions.md; a field
+ * whose value is unknown is left out. */
 public final class ReportJson {
 
     private ReportJson() {
@@ -12,7 +13,7 @@ public final class ReportJson {
 
     /** Encodes a report. */
     public static JsonObject toJson(AgentReport report) {
-        return new JsonObject()
+        JsonObject json = new JsonObject()
                 .put("timestamp", report.timestamp())
                 .put("region", report.region())
                 .put("pool", report.pool())
@@ -26,6 +27,16 @@ public final class ReportJson {
                 .put("requestsPerSecond", report.latency().requestsPerSecond())
                 .put("latencyP50Ms", report.latency().p50Ms())
                 .put("latencyP99Ms", report.latency().p99Ms());
+        putIfKnown(json, "netUtilisation", report.load().netUtilisation());
+        putIfKnown(json, "diskBusy", report.load().diskBusy());
+        return json;
+    }
+
+    /** An unknown figure is left out of the report (JSON has no NaN, and a 0 would claim an idle device). */
+    private static void putIfKnown(JsonObject json, String field, double value) {
+        if (Double.isFinite(value)) {
+            json.put(field, value);
+        }
     }
 
     /** Encodes a report as a request body. */

@@ -11,6 +11,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -80,9 +81,12 @@ public final class Reporter {
         this.schedule = new FailoverSchedule(settings.bmsUrls(), settings.backoff());
         this.endpoint = schedule.currentEndpoint();
         this.path = "/v1/agents/" + URLEncoder.encode(settings.serverId(), StandardCharsets.UTF_8) + "/reports";
-        this.client = WebClient.create(vertx, new WebClientOptions()
+        WebClientOptions options = new WebClientOptions()
                 .setUserAgent("tokenplane-load-agent")
-                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, settings.requestTimeoutMillis())));
+                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, settings.requestTimeoutMillis()));
+        settings.trustCaFile().ifPresent(ca -> options.setTrustOptions(new PemTrustOptions()
+                .addCertPath(ca.toString())));
+        this.client = WebClient.create(vertx, options);
         metrics.trackReporter(buffer::size, () -> backoffMillis / 1000.0);
     }
 

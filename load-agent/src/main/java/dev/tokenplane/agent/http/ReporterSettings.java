@@ -1,6 +1,7 @@
 package dev.tokenplane.agent.http;
 
 import dev.tokenplane.agent.core.BackoffPolicy;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -14,15 +15,24 @@ import java.util.Optional;
  * @param bufferCapacity       unsent reports kept, ≥ 1
  * @param backoff              backoff between failed rounds
  * @param requestTimeoutMillis timeout of one send (connect and response)
+ * @param trustCaFile          PEM certificate authorities trusted for https:// URLs; empty for the JVM's
  */
 public record ReporterSettings(List<String> bmsUrls, String serverId, Optional<String> bearerToken,
-                               int bufferCapacity, BackoffPolicy backoff, long requestTimeoutMillis) {
+                               int bufferCapacity, BackoffPolicy backoff, long requestTimeoutMillis,
+                               Optional<Path> trustCaFile) {
+
+    /** Settings trusting the JVM's certificate authorities. */
+    public ReporterSettings(List<String> bmsUrls, String serverId, Optional<String> bearerToken, int bufferCapacity,
+                            BackoffPolicy backoff, long requestTimeoutMillis) {
+        this(bmsUrls, serverId, bearerToken, bufferCapacity, backoff, requestTimeoutMillis, Optional.empty());
+    }
 
     public ReporterSettings {
         bmsUrls = List.copyOf(bmsUrls);
         Objects.requireNonNull(serverId, "serverId");
         Objects.requireNonNull(bearerToken, "bearerToken");
         Objects.requireNonNull(backoff, "backoff");
+        Objects.requireNonNull(trustCaFile, "trustCaFile");
     }
 
     /** Never prints the token. */
@@ -30,6 +40,7 @@ public record ReporterSettings(List<String> bmsUrls, String serverId, Optional<S
     public String toString() {
         return "ReporterSettings[bmsUrls=" + bmsUrls + ", serverId=" + serverId + ", bearerToken="
                 + (bearerToken.isPresent() ? "(set)" : "(none)") + ", bufferCapacity=" + bufferCapacity
-                + ", backoff=" + backoff + ", requestTimeoutMillis=" + requestTimeoutMillis + "]";
+                + ", backoff=" + backoff + ", requestTimeoutMillis=" + requestTimeoutMillis
+                + ", trustCaFile=" + trustCaFile + "]";
     }
 }

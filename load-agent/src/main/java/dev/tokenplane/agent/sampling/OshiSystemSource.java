@@ -42,7 +42,11 @@ import oshi.util.GlobalConfig;
  *   <li>disks: the disks OSHI lists ({@code getDiskStores()}) that the filter takes; their counters from
  *       {@code /proc/diskstats} on Linux (sectors read and written × 512, the numbers {@code HWDiskStore} reads, but
  *       without a udev enumeration per disk per tick, which costs about 2 ms each), elsewhere
- *       {@code HWDiskStore.updateAttributes()} and {@code getReadBytes()/getWriteBytes()}.</li>
+ *       {@code HWDiskStore.updateAttributes()} and {@code getReadBytes()/getWriteBytes()};</li>
+ *   <li>disk busy time: {@code io_ticks} of {@code /proc/diskstats} on Linux, which is what OSHI's
+ *       {@code HWDiskStore.getTransferTime()} reads there (udev's {@code stat}), elsewhere {@code getTransferTime()};</li>
+ *   <li>link capacity: {@code NetworkIF.getSpeed()} (bits/s) when the OS reports one, else the configured capacity
+ *       ({@code AGENT_NET_CAPACITY_BPS}), else none (the interface adds no {@code netUtilisation}).</li>
  * </ul>
  * OSHI's own 300 ms memoisation is turned off, so each tick reads fresh values.
  * Interfaces and disks are listed once and then every {@link #RELIST_NANOS}, so that new devices are seen.
@@ -73,6 +77,8 @@ public final class OshiSystemSource implements SystemSource {
     private final LongSupplier nanoTime;
     private List<NetworkIF> interfaces = List.of();
     private List<HWDiskStore> disks = List.of();
+    private Map<String, Double> linkCapacity = Map.of();
+    private final long fallbackLinkBitsPerSecond;
     private long listedAtNanos;
     private boolean listed;
 
@@ -82,9 +88,11 @@ public final class OshiSystemSource implements SystemSource {
      * @param diskFilter      disks to sum, by name
      * @param cgroup          the agent's cgroup v2, if any
      * @param nanoTime        the monotonic clock, {@code System::nanoTime} outside tests
+     * @param fallbackLinkBitsPerSecond capacity of an interface whose speed the OS does not report, bits/s; 0: none
      */
     public OshiSystemSource(NameFilter networkFilter, boolean includeLoopback, NameFilter diskFilter,
-                            Optional<CgroupV2> cgroup, LongSupplier nanoTime) {
+                            Optional<CgroupV2> cgroup, LongSupplier nanoTime, long fallbackLinkBitsPerSecond) {
+        this.fallbackLinkBitsPerSecond = fallbackLinkBitsPerSecond;
         this.hardware = new SystemInfo().getHardware();
         this.processor = hardware.getProcessor();
         this.memory = hardware.getMemory();
@@ -101,8 +109,16 @@ public final class OshiSystemSource implements SystemSource {
         refreshDeviceLists(now);
         int cpus = Math.max(1, processor.getLogicalProcessorCount());
         Optional<CgroupV2.Limits> limits = cgroup.map(CgroupV2::read);
+        DiskReadings diskReadings = readDisks();
         return new SystemReading(now, readCpu(limits, cpus), readMemory(limits),
-                processor.getSystemLoadAverage(1)[0], cpus, readNetwork(), readDisks());
+                processor.getSystemLoadAverage(1)[0], cpus, readNetwork(), diskReadings.bytes(), linkCapacity,
+                diskReadings.busyMillis());
+    }
+
+    /** The capacity of each summed interface in bytes/s (for logs and tests); absent when unknown. */
+    public Map<String, Double> linkCapacity() {
+        refreshDeviceLists(nanoTime.getAsLong());
+        return linkCapacity;
     }
 
     /** Names of the interfaces currently summed (for logs and tests). */
@@ -156,21 +172,33 @@ public final class OshiSystemSource implements SystemSource {
         return counters;
     }
 
-    private Map<String, IoCounters> readDisks() {
-        Map<String, IoCounters> counters = new HashMap<>();
-        Optional<Map<String, IoCounters>> all = readProcfs(PROC_DISKSTATS).map(ProcfsCounters::diskstats);
+    /** Byte counters and busy milliseconds of the selected disks, by disk name, from one read. */
+    private record DiskReadings(Map<String, IoCounters> bytes, Map<String, Long> busyMillis) {
+    }
+
+    private DiskReadings readDisks() {
+        Map<String, IoCounters> bytes = new HashMap<>();
+        Map<String, Long> busy = new HashMap<>();
+        Optional<String> diskstats = readProcfs(PROC_DISKSTATS);
+        Optional<Map<String, IoCounters>> allBytes = diskstats.map(ProcfsCounters::diskstats);
+        Optional<Map<String, Long>> allBusy = diskstats.map(ProcfsCounters::diskBusyMillis);
         for (HWDiskStore disk : disks) {
             String name = shortName(disk.getName());
-            if (all.isPresent()) {
-                IoCounters pair = all.get().get(name);
-                if (pair != null) {
-                    counters.put(name, pair);
-                }
+            if (diskstats.isPresent()) {
+                putIfPresent(bytes, name, allBytes.get().get(name));
+                putIfPresent(busy, name, allBusy.get().get(name));
             } else if (disk.updateAttributes()) {
-                counters.put(name, new IoCounters(disk.getReadBytes(), disk.getWriteBytes()));
+                bytes.put(name, new IoCounters(disk.getReadBytes(), disk.getWriteBytes()));
+                busy.put(name, disk.getTransferTime());
             }
         }
-        return counters;
+        return new DiskReadings(bytes, busy);
+    }
+
+    private static <T> void putIfPresent(Map<String, T> map, String key, T value) {
+        if (value != null) {
+            map.put(key, value);
+        }
     }
 
     /** The file's text on Linux; empty elsewhere (then OSHI's per-device update is used). */
@@ -190,6 +218,14 @@ public final class OshiSystemSource implements SystemSource {
                 .filter(nif -> (includeLoopback || !isLoopback(nif)) && networkFilter.accepts(nif.getName()))
                 .toList();
         disks = hardware.getDiskStores().stream().filter(d -> diskFilter.accepts(shortName(d.getName()))).toList();
+        Map<String, Double> capacity = new HashMap<>();
+        for (NetworkIF nif : interfaces) {
+            long bits = nif.getSpeed() > 0 ? nif.getSpeed() : fallbackLinkBitsPerSecond;
+            if (bits > 0) {
+                capacity.put(nif.getName(), bits / 8.0);
+            }
+        }
+        linkCapacity = Map.copyOf(capacity);
         listedAtNanos = now;
         listed = true;
     }

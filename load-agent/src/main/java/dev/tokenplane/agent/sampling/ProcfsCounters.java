@@ -3,6 +3,7 @@ package dev.tokenplane.agent.sampling;
 import dev.tokenplane.agent.core.IoCounters;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Parsers for the two Linux files that hold every device's byte counters at once. OSHI reads the same numbers per
@@ -24,19 +25,34 @@ final class ProcfsCounters {
      * @return bytes read and written by device name ({@code vda}, {@code nvme0n1}, ...)
      */
     static Map<String, IoCounters> diskstats(String text) {
-        Map<String, IoCounters> counters = new HashMap<>();
+        return perDevice(text, 10, fields -> new IoCounters(Long.parseUnsignedLong(fields[5]) * SECTOR_BYTES,
+                Long.parseUnsignedLong(fields[9]) * SECTOR_BYTES));
+    }
+
+    /**
+     * {@code /proc/diskstats}, field 13 ({@code io_ticks}): the milliseconds each device had at least one request in
+     * flight, the counter of iostat's {@code %util} and of OSHI's {@code HWDiskStore.getTransferTime()}.
+     *
+     * @return busy milliseconds by device name
+     */
+    static Map<String, Long> diskBusyMillis(String text) {
+        return perDevice(text, 13, fields -> Long.parseUnsignedLong(fields[12]));
+    }
+
+    /** One value per device line of {@code /proc/diskstats} that has at least {@code minFields} fields. */
+    private static <T> Map<String, T> perDevice(String text, int minFields, Function<String[], T> value) {
+        Map<String, T> values = new HashMap<>();
         for (String line : text.split("\n")) {
             String[] fields = line.strip().split("\\s+");
-            if (fields.length >= 10) {
+            if (fields.length >= minFields) {
                 try {
-                    counters.put(fields[2], new IoCounters(Long.parseUnsignedLong(fields[5]) * SECTOR_BYTES,
-                            Long.parseUnsignedLong(fields[9]) * SECTOR_BYTES));
+                    values.put(fields[2], value.apply(fields));
                 } catch (NumberFormatException ignored) {
                     // not a device line
                 }
             }
         }
-        return counters;
+        return values;
     }
 
     /**

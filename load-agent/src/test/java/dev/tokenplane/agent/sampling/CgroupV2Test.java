@@ -89,7 +89,7 @@ class CgroupV2Test {
         // Given the sampler reads this cgroup, with a fake monotonic clock
         AtomicLong nanos = new AtomicLong(0);
         OshiSystemSource source = new OshiSystemSource(NameFilter.ALL, false, NameFilter.ALL,
-                Optional.of(new CgroupV2(container, mount)), nanos::get);
+                Optional.of(new CgroupV2(container, mount)), nanos::get, 0);
         SystemReading first = source.read();
 
         // When the pod uses 250 ms of CPU in one second

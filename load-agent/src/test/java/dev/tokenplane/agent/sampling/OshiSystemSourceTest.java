@@ -34,7 +34,7 @@ class OshiSystemSourceTest {
     private static final double SATURATED = 0.85;
 
     private static OshiSystemSource hostSource(NameFilter network, boolean loopback) {
-        return new OshiSystemSource(network, loopback, NameFilter.ALL, Optional.empty(), System::nanoTime);
+        return new OshiSystemSource(network, loopback, NameFilter.ALL, Optional.empty(), System::nanoTime, 0);
     }
 
     private static SystemLoad measure(OshiSystemSource source, ThrowingRunnable during) throws Exception {

@@ -3,6 +3,8 @@ package dev.tokenplane.agent.sampling;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokenplane.agent.core.IoCounters;
+import dev.tokenplane.agent.core.IoPressure;
+import dev.tokenplane.agent.core.SystemReading;
 import dev.tokenplane.agent.core.NameFilter;
 import java.util.Map;
 import java.util.Optional;
@@ -29,6 +31,37 @@ class ProcfsCountersTest {
     }
 
     @Test
+    void shouldReadTheBusyMillisecondsOfEveryDisk() {
+        // field 13 is io_ticks; kernels before 4.18 print 14 fields, later ones 18 or 20
+        String diskstats = """
+                 254       0 vda 30113 7042 2641922 34053 2748 6886 525664 1481 0 4000 35759 3405 42 46936 221 75 2
+                   8       0 sda 100 0 800 50 10 0 80 5 1 96000 55
+                   7       0 loop0 0 0 0 0 0 0 0 0 0
+                """;
+
+        assertThat(ProcfsCounters.diskBusyMillis(diskstats)).containsEntry("vda", 4_000L).containsEntry("sda", 96_000L)
+                .doesNotContainKey("loop0");
+    }
+
+    @Test
+    void shouldTurnTwoDiskstatsSnapshotsIntoTheBusyShareOfTheBusiestDisk() {
+        // Given two snapshots 2 s apart: vda busy for 1900 ms of them, vdb for 100 ms
+        String before = """
+                 254       0 vda 100 0 800 50 10 0 80 5 0 4000 55
+                 254      16 vdb 100 0 800 50 10 0 80 5 0 7000 55
+                """;
+        String after = """
+                 254       0 vda 900 0 8800 950 10 0 80 5 3 5900 955
+                 254      16 vdb 110 0 880 55 10 0 80 5 0 7100 60
+                """;
+
+        double busy = IoPressure.diskBusy(ProcfsCounters.diskBusyMillis(before), ProcfsCounters.diskBusyMillis(after),
+                2_000_000_000L);
+
+        assertThat(busy).isEqualTo(0.95);
+    }
+
+    @Test
     void shouldReadBytesOfEveryInterface() {
         String netDev = """
                 Inter-|   Receive                                                |  Transmit
@@ -49,15 +82,20 @@ class ProcfsCountersTest {
     void shouldMatchWhatOshiReadsForTheSameDevices() {
         // The fast path must give OSHI's numbers: read OSHI before and after, the procfs value lies between
         OshiSystemSource source = new OshiSystemSource(NameFilter.ALL, true, NameFilter.ALL, Optional.empty(),
-                System::nanoTime);
+                System::nanoTime, 0);
         var hardware = new SystemInfo().getHardware();
         for (HWDiskStore disk : hardware.getDiskStores()) {
             disk.updateAttributes();
             long readBefore = disk.getReadBytes();
-            IoCounters fast = source.read().disks().get(OshiSystemSource.shortName(disk.getName()));
+            long busyBefore = disk.getTransferTime();
+            SystemReading reading = source.read();
+            IoCounters fast = reading.disks().get(OshiSystemSource.shortName(disk.getName()));
+            Long busy = reading.diskBusyMillis().get(OshiSystemSource.shortName(disk.getName()));
             disk.updateAttributes();
             assertThat(fast).as(disk.getName()).isNotNull();
             assertThat(fast.inBytes()).as(disk.getName()).isBetween(readBefore, disk.getReadBytes());
+            // io_ticks is OSHI's transfer time
+            assertThat(busy).as(disk.getName()).isBetween(busyBefore, disk.getTransferTime());
         }
         for (NetworkIF nif : hardware.getNetworkIFs(true)) {
             nif.updateAttributes();

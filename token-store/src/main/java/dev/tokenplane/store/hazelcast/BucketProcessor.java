@@ -5,7 +5,9 @@ import com.hazelcast.map.ExtendedMapEntry;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+import dev.tokenplane.store.BucketSpec;
 import dev.tokenplane.store.BucketState;
+import dev.tokenplane.store.CreationGate;
 import dev.tokenplane.store.Tokens;
 import dev.tokenplane.store.Transition;
 
@@ -22,8 +24,8 @@ import java.util.concurrent.TimeUnit;
  * changed. The backup processor copies the state that was written ({@link StatesBackup}); backups never run the logic
  * again, so a backup holds exactly what the owner decided, whatever its own clock says.
  *
- * <p>The owner's clock reaches the processor through {@link BucketMemberContext} (a {@code ManagedContext} that
- * {@link HazelcastBucketStore#configure} installs), which calls {@link #bind} before Hazelcast runs it. An instance
+ * <p>The owner's clock and {@link CreationGate} reach the processor through {@link BucketMemberContext} (a
+ * {@code ManagedContext} that {@link HazelcastBucketStore#configure} installs), which calls {@link #bind} before Hazelcast runs it. An instance
  * serves one operation: Hazelcast asks for the backup processor after {@link #process} on the same instance. A processor
  * that Hazelcast shares between the operations of several partitions ({@code submitToKeys}) overrides {@link #bind} to
  * hand each operation its own copy.
@@ -39,6 +41,7 @@ abstract class BucketProcessor<R> implements EntryProcessor<String, byte[], R>, 
     protected boolean entryTtl;
 
     private transient InstantSource clock;
+    private transient CreationGate gate;
     private transient Map<String, StatesBackup.Written> writes;
 
     BucketProcessor() {
@@ -49,13 +52,19 @@ abstract class BucketProcessor<R> implements EntryProcessor<String, byte[], R>, 
     }
 
     /** Called on the owner before {@link #process}: returns the instance the operation should run. */
-    BucketProcessor<R> bind(InstantSource memberClock) {
-        return withClock(memberClock);
+    BucketProcessor<R> bind(InstantSource memberClock, CreationGate memberGate) {
+        return withMember(memberClock, memberGate);
     }
 
-    final BucketProcessor<R> withClock(InstantSource memberClock) {
+    final BucketProcessor<R> withMember(InstantSource memberClock, CreationGate memberGate) {
         this.clock = memberClock;
+        this.gate = memberGate;
         return this;
+    }
+
+    /** Asks the member's gate whether a bucket may be created from {@code spec} (only when an acquire would). */
+    final boolean mayCreate(BucketSpec spec) {
+        return gate.tryCreate(spec);
     }
 
     /** The next state and the answer. {@code current} is null when there is no bucket; a null next state removes it. */
@@ -73,6 +82,9 @@ abstract class BucketProcessor<R> implements EntryProcessor<String, byte[], R>, 
         Transition<R> t = apply(entry.getKey(), current, now);
         if (!Objects.equals(t.next(), current)) {
             write(entry, t.next(), now);
+            if (t.next() == null) {
+                gate.removed(current);
+            }
         }
         return t.result();
     }

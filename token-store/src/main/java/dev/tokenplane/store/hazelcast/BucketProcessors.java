@@ -27,7 +27,10 @@ final class BucketProcessors {
     private BucketProcessors() {
     }
 
-    /** {@link BucketMath#acquire}: answers an {@link AcquireResult}. */
+    /**
+     * {@link BucketMath#acquire}: answers an {@link AcquireResult}; {@link AcquireResult.Refused} when it would create
+     * the bucket and the member's {@link dev.tokenplane.store.CreationGate} says no.
+     */
     static final class Acquire extends BucketProcessor<AcquireResult> {
         private BucketSpec spec;
         private long tokens;
@@ -45,7 +48,7 @@ final class BucketProcessors {
 
         @Override
         Transition<AcquireResult> apply(String key, BucketState current, long now) {
-            return BucketMath.acquire(current, spec, tokens, maxWaitMs, now);
+            return acquireOrRefuse(this, current, spec, tokens, maxWaitMs, now);
         }
 
         @Override
@@ -94,7 +97,7 @@ final class BucketProcessors {
             List<AcquireResult> results = new ArrayList<>(mine.size());
             BucketState s = current;
             for (AcquireCommand c : mine) {
-                Transition<AcquireResult> t = BucketMath.acquire(s, c.spec(), c.tokens(), c.maxWaitMs(), now);
+                Transition<AcquireResult> t = acquireOrRefuse(this, s, c.spec(), c.tokens(), c.maxWaitMs(), now);
                 s = t.next();
                 results.add(t.result());
             }
@@ -369,6 +372,16 @@ final class BucketProcessors {
         @Override
         void readFields(ObjectDataInput in) {
         }
+    }
+
+    /** An acquire that asks the member's gate first when it would create the bucket; refused, nothing is written. */
+    private static Transition<AcquireResult> acquireOrRefuse(BucketProcessor<?> processor, BucketState current,
+                                                             BucketSpec spec, long tokens, long maxWaitMs, long now) {
+        Transition<AcquireResult> t = BucketMath.acquire(current, spec, tokens, maxWaitMs, now);
+        if (current == null && t.next() != null && !processor.mayCreate(spec)) {
+            return new Transition<>(null, AcquireResult.Refused.of(tokens, spec));
+        }
+        return t;
     }
 
     static void writeSpec(ObjectDataOutput out, BucketSpec spec) throws IOException {

@@ -23,7 +23,7 @@ final class CompactSerializers {
 
     static List<CompactSerializer<?>> all() {
         return List.of(new BucketStateSerializer(), new TransferLogSerializer(), new GrantedSerializer(),
-                new DeniedSerializer(), new UnsatisfiableSerializer(), new DemandSampleSerializer());
+                new DeniedSerializer(), new UnsatisfiableSerializer(), new RefusedSerializer(), new DemandSampleSerializer());
     }
 
     static final class BucketStateSerializer implements CompactSerializer<BucketState> {
@@ -153,6 +153,29 @@ final class CompactSerializers {
         @Override
         public Class<AcquireResult.Unsatisfiable> getCompactClass() {
             return AcquireResult.Unsatisfiable.class;
+        }
+    }
+
+    static final class RefusedSerializer implements CompactSerializer<AcquireResult.Refused> {
+        @Override
+        public AcquireResult.Refused read(CompactReader in) {
+            return new AcquireResult.Refused(in.readInt64("tokens"), in.readInt64("remaining"),
+                    in.readInt64("capacity"), in.readInt64("ratePerMilli"));
+        }
+
+        @Override
+        public void write(CompactWriter out, AcquireResult.Refused r) {
+            writeCommon(out, r);
+        }
+
+        @Override
+        public String getTypeName() {
+            return "tokenplane.AcquireResult.Refused";
+        }
+
+        @Override
+        public Class<AcquireResult.Refused> getCompactClass() {
+            return AcquireResult.Refused.class;
         }
     }
 

@@ -114,16 +114,16 @@ public final class HazelcastBucketStore implements BucketStore {
      * Several bucket maps may share a member, but they share its clock.
      *
      * @return {@code config}
-     * @throws IllegalArgumentException if the member was already configured with another clock
+     * @throws IllegalArgumentException if the member was already configured with another clock or creation gate
      */
     public static Config configure(Config config, String mapName, BucketMapSettings settings) {
         ManagedContext existing = config.getManagedContext();
         if (existing instanceof BucketMemberContext member) {
-            if (member.clock() != settings.clock()) {
-                throw new IllegalArgumentException("this member's bucket maps must share one clock");
+            if (member.clock() != settings.clock() || member.gate() != settings.creationGate()) {
+                throw new IllegalArgumentException("this member's bucket maps must share one clock and creation gate");
             }
         } else {
-            config.setManagedContext(new BucketMemberContext(settings.clock(), existing));
+            config.setManagedContext(new BucketMemberContext(settings.clock(), settings.creationGate(), existing));
             CompactSerializationConfig compact = config.getSerializationConfig().getCompactSerializationConfig();
             for (CompactSerializer<?> serializer : CompactSerializers.all()) {
                 compact.addSerializer(serializer);

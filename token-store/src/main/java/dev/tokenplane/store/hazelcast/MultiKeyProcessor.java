@@ -1,5 +1,7 @@
 package dev.tokenplane.store.hazelcast;
 
+import dev.tokenplane.store.CreationGate;
+
 import java.time.InstantSource;
 
 /**
@@ -21,7 +23,7 @@ abstract class MultiKeyProcessor<R> extends BucketProcessor<R> {
     abstract MultiKeyProcessor<R> copyForOperation();
 
     @Override
-    final BucketProcessor<R> bind(InstantSource memberClock) {
-        return copyForOperation().withClock(memberClock);
+    final BucketProcessor<R> bind(InstantSource memberClock, CreationGate memberGate) {
+        return copyForOperation().withMember(memberClock, memberGate);
     }
 }

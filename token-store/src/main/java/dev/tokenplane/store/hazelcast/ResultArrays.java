@@ -16,6 +16,7 @@ final class ResultArrays {
     private static final long GRANTED = 0;
     private static final long DENIED = 1;
     private static final long UNSATISFIABLE = 2;
+    private static final long REFUSED = 3;
 
     private ResultArrays() {
     }
@@ -30,6 +31,8 @@ final class ResultArrays {
             } else if (r instanceof AcquireResult.Denied d) {
                 out[i] = DENIED;
                 out[i + 5] = d.retryAfterMs();
+            } else if (r instanceof AcquireResult.Refused) {
+                out[i] = REFUSED;
             } else {
                 out[i] = UNSATISFIABLE;
                 out[i + 5] = ((AcquireResult.Unsatisfiable) r).minMaxWaitMs();
@@ -51,6 +54,8 @@ final class ResultArrays {
             return new AcquireResult.Granted(in[i + 1], in[i + 2], in[i + 3], in[i + 4], in[i + 5]);
         } else if (variant == DENIED) {
             return new AcquireResult.Denied(in[i + 1], in[i + 2], in[i + 3], in[i + 4], in[i + 5]);
+        } else if (variant == REFUSED) {
+            return new AcquireResult.Refused(in[i + 1], in[i + 2], in[i + 3], in[i + 4]);
         } else if (variant == UNSATISFIABLE) {
             return new AcquireResult.Unsatisfiable(in[i + 1], in[i + 2], in[i + 3], in[i + 4], in[i + 5]);
         }

@@ -1,0 +1,70 @@
+package dev.tokenplane.client;
+
+import dev.tokenplane.client.support.Bms;
+import io.vertx.core.net.SelfSignedCertificate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The SDK on a BMS that serves HTTPS with a certificate made in the test. */
+class TlsClientTest {
+    static SelfSignedCertificate certificate;
+    static Bms bms;
+
+    @BeforeAll
+    static void start() throws Exception {
+        certificate = SelfSignedCertificate.create("localhost");
+        bms = Bms.start(Map.of("BMS_TLS_CERT_FILE", certificate.certificatePath(),
+                "BMS_TLS_KEY_FILE", certificate.privateKeyPath()));
+    }
+
+    @AfterAll
+    static void stop() {
+        bms.close();
+        certificate.delete();
+    }
+
+    @Test
+    void shouldGetADecisionFromTheBmsWhenItTrustsTheCaFile() {
+        try (RateLimiterClient client = RateLimiterClient.builder().bmsUrls("https://localhost:" + bms.port())
+                .trustCaFile(Path.of(certificate.certificatePath()))
+                // generous: the first handshake of a cold JVM (and a cold BMS in it) is slow on a busy machine
+                .timeout(Duration.ofSeconds(10)).attemptTimeout(Duration.ofSeconds(10)).build()) {
+            Decision d = client.acquire("free:tls").toCompletableFuture().join();
+
+            assertThat(d.source()).isEqualTo(DecisionSource.BMS);
+            assertThat(d.granted()).isTrue();
+            assertThat(d.ruleId()).isEqualTo("free");
+        }
+    }
+
+    @Test
+    void shouldNotReachTheBmsWithoutTheCaFile() {
+        try (RateLimiterClient client = RateLimiterClient.builder().bmsUrls("https://localhost:" + bms.port())
+                .timeout(Duration.ofMillis(1500)).maxRetries(0).build()) {
+            Decision d = client.acquire("free:tls-untrusted").toCompletableFuture().join();
+
+            // the handshake fails: the BMS is unreachable to this client, which decides locally
+            assertThat(d.source().fallback()).isTrue();
+            assertThat(client.inFallback()).isTrue();
+        }
+    }
+
+    @Test
+    void shouldRefuseACaFileThatHoldsNoCertificate() throws Exception {
+        Path junk = Files.writeString(Files.createTempFile("ca", ".pem"), "not a certificate");
+
+        assertThatThrownBy(() -> RateLimiterClient.builder().trustCaFile(junk))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PEM file of certificates");
+        assertThatThrownBy(() -> RateLimiterClient.builder().trustCaFile(Path.of("/nope/ca.pem")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("readable file");
+    }
+}
