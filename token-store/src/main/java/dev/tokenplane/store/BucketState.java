@@ -150,6 +150,12 @@ public final class BucketState {
                 TransferLog.append(c.transfers, transferId, amount)));
     }
 
+    BucketState withTransfers(TransferLog log) {
+        Settings c = settings;
+        return new BucketState(tokens, lastRefillAt, attempted, granted, new Settings(c.capacity, c.ratePerMilli,
+                c.algorithm, c.generation, c.idleTtlMillis, c.windowStart, log));
+    }
+
     BucketState withParameters(long newCapacity, long newRatePerMilli, Algorithm newAlgorithm, long newGeneration,
                                long newIdleTtlMillis) {
         BucketState changed = new BucketState(tokens, lastRefillAt, attempted, granted, new Settings(newCapacity,

@@ -2,6 +2,7 @@ package dev.tokenplane.store.local;
 
 import dev.tokenplane.store.AcquireCommand;
 import dev.tokenplane.store.AcquireResult;
+import dev.tokenplane.store.Algorithm;
 import dev.tokenplane.store.BucketMath;
 import dev.tokenplane.store.BucketSpec;
 import dev.tokenplane.store.BucketState;
@@ -152,19 +153,39 @@ public final class LocalBucketStore implements BucketStore {
     @Override
     public CompletionStage<Long> debit(String key, long nanotokens, long floorNanotokens, long transferId) {
         return CompletableFuture.completedFuture(update(key,
-                (s, now) -> BucketMath.debit(s, nanotokens, floorNanotokens, transferId, now), 0L));
+                (s, now) -> BucketMath.debit(s, nanotokens, floorNanotokens, transferId, now),
+                BucketMath.absentStep(transferId)));
     }
 
     @Override
     public CompletionStage<Long> credit(String key, long nanotokens, long transferId) {
         return CompletableFuture.completedFuture(update(key,
-                (s, now) -> BucketMath.credit(s, nanotokens, transferId, now), 0L));
+                (s, now) -> BucketMath.credit(s, nanotokens, transferId, now),
+                BucketMath.absentStep(transferId)));
     }
 
     @Override
     public CompletionStage<Optional<BucketState>> resize(String key, long capacity, long ratePerMilli) {
         return CompletableFuture.completedFuture(update(key, (s, now) -> {
             BucketState next = BucketMath.resize(s, capacity, ratePerMilli, now);
+            return new Transition<>(next, Optional.of(next));
+        }, Optional.empty()));
+    }
+
+    @Override
+    public CompletionStage<Optional<BucketState>> resize(String key, long capacity, long ratePerMilli,
+                                                         long generation) {
+        new BucketSpec(capacity, ratePerMilli, Algorithm.TOKEN_BUCKET, 0, 0); // validates even when refused
+        return CompletableFuture.completedFuture(update(key, (s, now) -> {
+            BucketState next = BucketMath.resizeIf(s, generation, capacity, ratePerMilli, now);
+            return next == null ? new Transition<>(s, Optional.empty()) : new Transition<>(next, Optional.of(next));
+        }, Optional.empty()));
+    }
+
+    @Override
+    public CompletionStage<Optional<BucketState>> reconfigure(String key, BucketSpec spec) {
+        return CompletableFuture.completedFuture(update(key, (s, now) -> {
+            BucketState next = BucketMath.adopt(s, spec, now);
             return new Transition<>(next, Optional.of(next));
         }, Optional.empty()));
     }
