@@ -130,6 +130,11 @@ public final class BucketState {
         return new BucketState(newTokens, lastRefillAt, newAttempted, newGranted, settings);
     }
 
+    /** These settings with the four fields an acquire changes replaced: how a mutable holder hands its state out. */
+    BucketState withHotFields(long newTokens, long newLastRefillAt, long newAttempted, long newGranted) {
+        return new BucketState(newTokens, newLastRefillAt, newAttempted, newGranted, settings);
+    }
+
     BucketState withCounters(long newAttempted, long newGranted, long newWindowStart) {
         Settings c = settings;
         return new BucketState(tokens, lastRefillAt, newAttempted, newGranted, newWindowStart == c.windowStart

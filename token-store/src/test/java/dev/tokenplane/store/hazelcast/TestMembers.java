@@ -81,10 +81,17 @@ public final class TestMembers {
      * sweeps when it wants to).
      */
     public static HazelcastInstance startWithBuckets(String mapName, InstantSource memberClock) {
+        return startWithBuckets(mapName, memberClock, config -> { });
+    }
+
+    /** {@link #startWithBuckets(String, InstantSource)}, with {@code customize} applied to the config last. */
+    public static HazelcastInstance startWithBuckets(String mapName, InstantSource memberClock,
+                                                     java.util.function.Consumer<Config> customize) {
         int port = freePorts(1)[0];
         Config config = config(uniqueClusterName(), port, port);
         HazelcastBucketStore.configure(config, mapName, BucketMapSettings.defaults()
                 .withSweepInterval(Duration.ZERO).withClock(memberClock));
+        customize.accept(config);
         return start(config);
     }
 
