@@ -41,9 +41,13 @@ pair local-t1 'LocalAcquireBenchmark.tokenplaneLocalStore$ -t 1' "$B4J_LOCAL -t 
 pair local-t2 'LocalAcquireBenchmark.tokenplaneLocalStore$ -t 2' "$B4J_LOCAL -t 2"
 pair local-sync-t1 'LocalAcquireBenchmark.tokenplaneLocalStoreSync$ -t 1' "$B4J_LOCAL -t 1"
 pair local-sync-t2 'LocalAcquireBenchmark.tokenplaneLocalStoreSync$ -t 2' "$B4J_LOCAL -t 2"
+pair local-try-t1 'LocalAcquireBenchmark.tokenplaneLocalStoreTry$ -t 1' "$B4J_LOCAL -t 1"
+pair local-try-t2 'LocalAcquireBenchmark.tokenplaneLocalStoreTry$ -t 2' "$B4J_LOCAL -t 2"
 pair hz-1key "${HZ}tokenplane$ -p keys=1 -p format=OBJECT -p completions=direct" "${HZ}bucket4j$ -p keys=1"
 pair hz-100k "${HZ}tokenplane$ -p keys=100000 -p format=OBJECT -p completions=direct" "${HZ}bucket4j$ -p keys=100000"
 pair hz-batch "${HZ}tokenplaneBatch$ -p keys=100000 -p format=OBJECT -p completions=direct" \
+    "${HZ}bucket4jPerDecision$ -p keys=100000"
+pair hz-batch-p23 "${HZ}tokenplaneBatch$ -p keys=100000 -p format=OBJECT -p completions=direct -p partitions=23" \
     "${HZ}bucket4jPerDecision$ -p keys=100000"
 pair hz-batch-colocated "${HZ}tokenplaneBatchColocated$" "${HZ}bucket4jPerDecision$ -p keys=100000"
 

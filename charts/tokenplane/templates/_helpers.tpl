@@ -63,6 +63,10 @@ app.kubernetes.io/component: {{ .component }}
 {{- default (printf "%s-bms-api-keys" (include "tokenplane.fullname" .)) .Values.bms.apiKeysExistingSecret -}}
 {{- end -}}
 
+{{- define "tokenplane.bms.clusterSecretName" -}}
+{{- default (printf "%s-bms-cluster" (include "tokenplane.fullname" .)) .Values.bms.clusterSecretExistingSecret -}}
+{{- end -}}
+
 {{- define "tokenplane.bms.hasApiKeys" -}}
 {{- if or .Values.bms.apiKeys .Values.bms.apiKeysExistingSecret }}true{{ end -}}
 {{- end -}}

@@ -84,6 +84,9 @@ public class HazelcastAcquireBenchmark {
         String format;
         @Param({"direct", "pool", "threadPerCallback"})
         String completions;
+        /** The member's partition count: a batch of 100 random keys touches about 84 of 271, all of 23. */
+        @Param({"271"})
+        int partitions;
 
         HazelcastInstance member;
         HazelcastBucketStore store;
@@ -93,7 +96,8 @@ public class HazelcastAcquireBenchmark {
 
         @Setup(Level.Trial)
         public void setUp() {
-            member = Members.start(InMemoryFormat.valueOf(format), IdleExpiry.SWEEP, InMemoryFormat.BINARY);
+            member = Members.start(InMemoryFormat.valueOf(format), IdleExpiry.SWEEP, InMemoryFormat.BINARY, false,
+                    partitions);
             Executor executor = switch (completions) {
                 case "direct" -> null;
                 case "pool" -> pool = Executors.newFixedThreadPool(2, r -> {

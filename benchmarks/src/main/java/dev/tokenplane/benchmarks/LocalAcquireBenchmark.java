@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  * and {@code -t 2}. {@code bucket4jLockFreeMillisByKey} adds the map lookup a keyed limiter needs (the store's
  * {@code acquire} takes a key; Bucket4j's local bucket is a single object). {@code tokenplaneLocalStore} is the
  * asynchronous {@code BucketStore.acquire}; {@code tokenplaneLocalStoreSync} the local store's synchronous
- * {@code acquireNow}, which, like Bucket4j's {@code tryConsume}, answers on the calling thread.
+ * {@code acquireNow}, which, like Bucket4j's {@code tryConsume}, answers on the calling thread;
+ * {@code tokenplaneLocalStoreTry} its {@code tryAcquire}, which answers a boolean and allocates nothing.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -66,6 +67,15 @@ public class LocalAcquireBenchmark {
     @Benchmark
     public boolean tokenplaneLocalStoreSync() {
         return store.acquireNow("key", spec, 1, 0).granted();
+    }
+
+    /**
+     * The store's allocation-free {@code tryAcquire}: a boolean, like Bucket4j's {@code tryConsume}, from the same
+     * bucket maths (the bucket changed in place under its monitor).
+     */
+    @Benchmark
+    public boolean tokenplaneLocalStoreTry() {
+        return store.tryAcquire("key", spec, 1);
     }
 
     /** Bucket4j with millisecond time, like the store. */

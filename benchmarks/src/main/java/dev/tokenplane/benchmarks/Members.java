@@ -41,7 +41,14 @@ final class Members {
      */
     static HazelcastInstance start(InMemoryFormat format, IdleExpiry expiry, InMemoryFormat bucket4jFormat,
                                    boolean colocate) {
+        return start(format, expiry, bucket4jFormat, colocate, 271);
+    }
+
+    /** @param partitions the member's partition count ({@code hazelcast.partition.count}; Hazelcast's default 271) */
+    static HazelcastInstance start(InMemoryFormat format, IdleExpiry expiry, InMemoryFormat bucket4jFormat,
+                                   boolean colocate, int partitions) {
         Config config = new Config();
+        config.setProperty("hazelcast.partition.count", Integer.toString(partitions));
         config.setClusterName("bench-" + UUID.randomUUID());
         config.setProperty("hazelcast.logging.type", "none");
         config.setProperty("hazelcast.phone.home.enabled", "false");

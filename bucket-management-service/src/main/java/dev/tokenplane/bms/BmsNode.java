@@ -10,6 +10,7 @@ import dev.tokenplane.bms.audit.AuditLog;
 import dev.tokenplane.bms.budget.BucketBudget;
 import dev.tokenplane.bms.buckets.BucketDirectory;
 import dev.tokenplane.bms.buckets.ResizeHistory;
+import dev.tokenplane.bms.cluster.Deadline;
 import dev.tokenplane.bms.cluster.HazelcastMember;
 import dev.tokenplane.bms.config.ConfigJournal;
 import dev.tokenplane.bms.config.ConfigKind;
@@ -19,7 +20,9 @@ import dev.tokenplane.bms.config.RuleRegistry;
 import dev.tokenplane.bms.config.RulesFile;
 import dev.tokenplane.bms.config.RulesFileSource;
 import dev.tokenplane.bms.decide.AtomicDecisions;
+import dev.tokenplane.bms.decide.DeadlineBucketStore;
 import dev.tokenplane.bms.decide.DecisionService;
+import dev.tokenplane.store.BucketStore;
 import dev.tokenplane.bms.http.AgentRoutes;
 import dev.tokenplane.bms.http.ApiRouter;
 import dev.tokenplane.bms.http.ApiRoutes;
@@ -48,6 +51,7 @@ import dev.tokenplane.bms.spi.BmsServices;
 import dev.tokenplane.bms.spi.SizingTask;
 import dev.tokenplane.bms.stats.ClusterStats;
 import dev.tokenplane.bms.stats.DecisionStats;
+import dev.tokenplane.transfer.exec.TransferIds;
 import io.micrometer.core.instrument.binder.cache.HazelcastCacheMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -69,7 +73,6 @@ import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
@@ -134,6 +137,7 @@ public final class BmsNode implements AutoCloseable {
                 .withMetrics(new MicrometerMetricsFactory(prometheus))
                 .build();
         this.journal = ConfigJournal.open(settings.dataDir());
+        readiness.faults(journal::failure); // a journal that cannot write takes the member out of readiness
         Auth auth = new Auth(Secrets.bearers(settings, adminToken.token()), apiKeys);
         this.background = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "bms-disk-" + settings.hazelcastPort());
@@ -141,7 +145,7 @@ public final class BmsNode implements AutoCloseable {
             return t;
         });
 
-        Config hzConfig = HazelcastMember.config(settings);
+        Config hzConfig = HazelcastMember.config(settings, Secrets.clusterSecret(settings));
         BucketBudget budget = BudgetBinding.create(settings, () -> rules, clock);
         StoreBinding.configure(hzConfig, clock, budget);
         LeaseLedger.configure(hzConfig);
@@ -179,15 +183,18 @@ public final class BmsNode implements AutoCloseable {
         budgetMeters.bindTo(prometheus);
         budgetTimer = BudgetBinding.startRecount(vertx, budget, store.ownedCount());
 
+        // the request path waits for the store at most BMS_REQUEST_TIMEOUT_MS; sizing and transfers keep their own
+        Deadline deadline = new Deadline(settings.requestTimeoutMs());
+        BucketStore requests = new DeadlineBucketStore(store.store(), deadline);
         ClusterStats stats = new ClusterStats(hazelcast, new DecisionStats(), clock);
-        DecisionService decisions = new DecisionService(store.store(), rules, overrides,
+        DecisionService decisions = new DecisionService(requests, rules, overrides,
                 extensions.borrower().apply(services), metrics, clock, DIRECT, stats.local());
         List<ApiRoutes> groups = new ArrayList<>(List.of(
                 new RuleRoutes(vertx, rules, metrics, clock),
-                new DecisionRoutes(decisions, new AtomicDecisions(decisions, store.store(), DIRECT,
-                        () -> ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE)), metrics),
-                new LeaseRoutes(decisions, new LeaseLedger(hazelcast, clock, DIRECT), store.store(), metrics),
-                new BucketRoutes(vertx, store.store(), store.directory(), rules, overrides, history, clock, DIRECT),
+                new DecisionRoutes(decisions, new AtomicDecisions(decisions, requests, DIRECT,
+                        TransferIds.timeOrdered()::next), metrics),
+                new LeaseRoutes(decisions, new LeaseLedger(hazelcast, clock, DIRECT, deadline), requests, metrics),
+                new BucketRoutes(vertx, requests, store.directory(), rules, overrides, history, clock, DIRECT),
                 new AgentRoutes(agents, clock, settings.maxAgents()),
                 new AuditRoutes(vertx, audit),
                 new OpsRoutes(vertx, readiness, () -> hazelcast.getCluster().getMembers().size(), prometheus),
@@ -292,8 +299,27 @@ public final class BmsNode implements AutoCloseable {
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
-    /** Applies the rules file in its mode (and watches it in sync mode), or seeds the examples on a first start. */
+    /**
+     * Applies the rules file in its mode (and watches it in sync mode), or seeds the examples on a first start. A
+     * member alone among {@code BMS_EXPECTED_MEMBERS} may not write: it skips loading, and the member that completes
+     * a majority loads the same file (or the examples) when it starts.
+     */
     private void loadRules(RuleRegistry rules, InstantSource clock) throws Exception {
+        try {
+            applyRules(rules, clock);
+        } catch (Exception e) {
+            for (Throwable c = e; c != null; c = c.getCause()) {
+                if (HazelcastMember.isWithoutMajority(c)) {
+                    LOG.warn("Not loading rules: this member sees {} of the expected {} members, fewer than a majority",
+                            hazelcast.getCluster().getMembers().size(), settings.expectedMembers());
+                    return;
+                }
+            }
+            throw e;
+        }
+    }
+
+    private void applyRules(RuleRegistry rules, InstantSource clock) throws Exception {
         if (settings.rulesFile().isPresent()) {
             RulesFileSource source = new RulesFileSource(settings.rulesFile().get(), settings.rulesMode(), rules,
                     Json.STRICT, clock);

@@ -48,6 +48,11 @@ import java.util.regex.Pattern;
  * @param rulesMode         what the rules file is: a seed of missing rules, or the source of truth of its rules
  * @param logLevel          the root log level
  * @param logFormat         text lines or JSON lines on standard output
+ * @param requestTimeoutMs  the deadline of every store call on the request path; past it, 503 {@code unavailable}
+ * @param clusterSecret     the secret the Hazelcast cluster name is derived from; empty to read or generate
+ *                          {@code <dataDir>/cluster-secret}
+ * @param expectedMembers   how many members the cluster is meant to have; above 1, a member that sees fewer than a
+ *                          majority of them refuses configuration writes (split-brain protection)
  *
  * <p>Secrets ({@link Variable#secret()}) come from their variable or from a file named by its {@code _FILE} variant
  * ({@code BMS_ADMIN_TOKEN_FILE}); {@link BmsMain} refuses them as flags, which would show them in {@code ps}.
@@ -59,7 +64,8 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
                           Optional<Path> apiKeysFile, int maxBodyBytes, long agentStaleMs, long shutdownDelayMs,
                           long shutdownTimeoutMs, Optional<String> readToken, Optional<Path> agentTokensFile,
                           int maxAgents, int auditRetention, long maxBuckets, long httpIdleTimeoutMs,
-                          Optional<Tls> tls, RulesMode rulesMode, String logLevel, LogFormat logFormat) {
+                          Optional<Tls> tls, RulesMode rulesMode, String logLevel, LogFormat logFormat,
+                          long requestTimeoutMs, Optional<String> clusterSecret, int expectedMembers) {
 
     /** The HTTPS listener's PEM files: the certificate chain (server first) and its private key. */
     public record Tls(Path certFile, Path keyFile) {
@@ -103,7 +109,13 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
             new Variable("BMS_HAZELCAST_PORT", "5701", "Hazelcast port, 1..65535", false),
             new Variable("BMS_HAZELCAST_HOST", "127.0.0.1", "address Hazelcast binds to and announces "
                     + "(0.0.0.0 binds every interface)", false),
-            new Variable("BMS_CLUSTER_NAME", "tokenplane", "Hazelcast cluster name, [A-Za-z0-9._-]{1,64}", false),
+            new Variable("BMS_CLUSTER_NAME", "tokenplane", "Hazelcast cluster name, [A-Za-z0-9._-]{1,64}; members "
+                    + "use it with a tag derived from BMS_CLUSTER_SECRET", false),
+            new Variable("BMS_CLUSTER_SECRET", null, "secret shared by the members of a cluster, 16..512 visible ASCII "
+                    + "characters; members with another secret cannot join. When unset, read or generated in "
+                    + "<data dir>/cluster-secret (mode 600)", true),
+            new Variable("BMS_CLUSTER_SECRET_FILE", null, "file holding the cluster secret (instead of "
+                    + "BMS_CLUSTER_SECRET)", false),
             new Variable("BMS_DISCOVERY", "static", "how members find each other: static (BMS_CLUSTER_MEMBERS) or "
                     + "kubernetes (DNS records of BMS_KUBERNETES_SERVICE_DNS)", false),
             new Variable("BMS_KUBERNETES_SERVICE_DNS", null, "with BMS_DISCOVERY=kubernetes: the headless Service "
@@ -149,7 +161,12 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
                     + "them refused with 409 managed_by_file)", false),
             new Variable("BMS_LOG_LEVEL", "info", "root log level: error, warn, info, debug or trace", false),
             new Variable("BMS_LOG_FORMAT", "text", "log lines on standard output: text or json (one JSON object "
-                    + "a line)", false));
+                    + "a line)", false),
+            new Variable("BMS_REQUEST_TIMEOUT_MS", "2000", "deadline of each store call of a request (decisions, "
+                    + "leases, releases, bucket reads); past it the answer is 503 unavailable, 100..60000", false),
+            new Variable("BMS_EXPECTED_MEMBERS", "1", "members the cluster is meant to have, 1..1000; above 1, a "
+                    + "member that sees fewer than a majority of them answers configuration writes with 503 "
+                    + "unavailable (split-brain protection); 1 turns it off", false));
 
     /** The names of every environment variable the BMS reads. */
     public static final List<String> ENVIRONMENT_VARIABLES = VARIABLES.stream().map(Variable::name).toList();
@@ -203,11 +220,13 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
         Optional<Path> agentTokens = readableFile(value, "BMS_AGENT_TOKENS_FILE");
         int maxAgents = intIn(value, "BMS_MAX_AGENTS", 1, 1_000_000);
         int auditRetention = intIn(value, "BMS_AUDIT_RETENTION", 100, 1_000_000);
+        int expectedMembers = intIn(value, "BMS_EXPECTED_MEMBERS", 1, 1_000);
         Optional<Path> apiKeys = readableFile(value, "BMS_API_KEYS_FILE");
         int maxBody = intIn(value, "BMS_MAX_BODY_BYTES", 1024, 16 * 1024 * 1024);
         long stale = longIn(value, "BMS_AGENT_STALE_MS", 100, 86_400_000);
         long delay = longIn(value, "BMS_SHUTDOWN_DELAY_MS", 0, 600_000);
         long shutdown = longIn(value, "BMS_SHUTDOWN_TIMEOUT_MS", 0, 600_000);
+        Optional<String> clusterSecret = secret(value, "BMS_CLUSTER_SECRET");
         Optional<Tls> tls = tls(value);
         long maxBuckets = value.apply("BMS_MAX_BUCKETS") == null || value.apply("BMS_MAX_BUCKETS").isEmpty()
                 ? BudgetSizing.fromHeap(Runtime.getRuntime().maxMemory())
@@ -216,9 +235,11 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
         RulesMode rulesMode = oneOf(value, "BMS_RULES_MODE", RulesMode.class);
         String logLevel = oneOf(value, "BMS_LOG_LEVEL", LogLevel.class).name();
         LogFormat logFormat = oneOf(value, "BMS_LOG_FORMAT", LogFormat.class);
+        long requestTimeout = longIn(value, "BMS_REQUEST_TIMEOUT_MS", 100, 60_000);
         return new BmsSettings(port, host, dataDir, adminToken, members, hzPort, hzHost, clusterName, discovery,
                 serviceDns, sizing, rulesFile, agentToken, apiKeys, maxBody, stale, delay, shutdown, readToken,
-                agentTokens, maxAgents, auditRetention, maxBuckets, idleTimeout, tls, rulesMode, logLevel, logFormat);
+                agentTokens, maxAgents, auditRetention, maxBuckets, idleTimeout, tls, rulesMode, logLevel, logFormat,
+                requestTimeout, clusterSecret, expectedMembers);
     }
 
     public static Variable variable(String name) {

@@ -26,11 +26,14 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The admin token, the named agent tokens and the API keys. Nothing here logs or returns a secret in a message.
+ * The admin token, the cluster secret, the named agent tokens and the API keys. Nothing here logs or returns a
+ * secret in a message.
  */
 public final class Secrets {
     /** The admin token file under the data directory. */
     public static final String ADMIN_TOKEN_FILE = "admin-token";
+    /** The cluster secret file under the data directory, when no secret is given. */
+    public static final String CLUSTER_SECRET_FILE = "cluster-secret";
     private static final Pattern TOKEN = Pattern.compile("[\\x21-\\x7E]{16,512}");
     private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
     private static final Pattern API_KEY = Pattern.compile("[\\x21-\\x7E]{8,512}");
@@ -56,9 +59,25 @@ public final class Secrets {
         if (settings.adminToken().isPresent()) {
             return new AdminToken(settings.adminToken().get(), null);
         }
-        Path dir = settings.dataDir();
-        Files.createDirectories(dir);
-        Path file = dir.resolve(ADMIN_TOKEN_FILE).toAbsolutePath().normalize();
+        Path file = settings.dataDir().resolve(ADMIN_TOKEN_FILE).toAbsolutePath().normalize();
+        return new AdminToken(readOrGenerate(file), file);
+    }
+
+    /**
+     * The secret the Hazelcast cluster name is derived from: {@code BMS_CLUSTER_SECRET} (or its {@code _FILE}), else
+     * {@code <dataDir>/cluster-secret} (generated like the admin token). Every member of a cluster needs the same one,
+     * so a generated secret suits a single member only.
+     */
+    public static String clusterSecret(BmsSettings settings) throws IOException {
+        if (settings.clusterSecret().isPresent()) {
+            return settings.clusterSecret().get();
+        }
+        return readOrGenerate(settings.dataDir().resolve(CLUSTER_SECRET_FILE).toAbsolutePath().normalize());
+    }
+
+    /** The secret in {@code file}, or a new random one (32 bytes, base64url) written there with mode 600. */
+    private static String readOrGenerate(Path file) throws IOException {
+        Files.createDirectories(file.getParent());
         if (!Files.exists(file)) {
             byte[] random = new byte[32];
             new SecureRandom().nextBytes(random);
@@ -67,7 +86,7 @@ public final class Secrets {
                 // Created with mode 600 from the start: there is no moment when others may read it.
                 Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
                 Files.writeString(file, token + "\n", StandardCharsets.US_ASCII);
-                return new AdminToken(token, file);
+                return token;
             } catch (FileAlreadyExistsException e) {
                 // another process created it first: read theirs
             } catch (UnsupportedOperationException e) {
@@ -77,9 +96,9 @@ public final class Secrets {
         String token = Files.readString(file, StandardCharsets.US_ASCII).trim();
         if (!TOKEN.matcher(token).matches()) {
             throw new IOException(file + " must hold 16..512 visible ASCII characters; delete it to generate a new "
-                    + "token");
+                    + "one");
         }
-        return new AdminToken(token, file);
+        return token;
     }
 
     /** Every bearer credential of {@code settings}: admin, read-only, agent, and the named agent tokens. */

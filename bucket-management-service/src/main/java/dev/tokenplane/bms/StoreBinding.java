@@ -28,6 +28,7 @@ record StoreBinding(BucketStore store, BucketDirectory directory, LongSupplier o
     static void configure(Config config, InstantSource clock, CreationGate budget) {
         HazelcastBucketStore.configure(config, MAP, BucketMapSettings.defaults().withClock(clock)
                 .withCreationGate(budget));
+        HazelcastBucketDirectory.configure(config);
     }
 
     /**

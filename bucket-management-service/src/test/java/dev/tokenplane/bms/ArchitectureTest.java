@@ -5,6 +5,11 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+
+import java.io.Serializable;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 /** Pure core, adapters at the edges: rule matching and decisions know nothing of HTTP, the HTTP edge no Hazelcast. */
@@ -31,5 +36,21 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("dev.tokenplane.bms.http..")
                 .should().dependOnClassesThat().resideInAnyPackage("com.hazelcast..")
                 .check(CLASSES);
+    }
+
+    /**
+     * Members refuse Java deserialization of anything but exceptions, so a Serializable type (Hazelcast's
+     * {@code EntryProcessor} and {@code Predicate} are) must say how it travels. The filter would fail the first
+     * multi-member test that sends one; this names it at build time, for the BMS and the bucket store.
+     */
+    @Test
+    void shouldSendNothingBetweenMembersByJavaSerialization() {
+        JavaClasses members = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .withImportOption(location -> !location.contains("-tests.jar")) // the store's test jar
+                .importPackages("dev.tokenplane.bms", "dev.tokenplane.store");
+        classes().that().areAssignableTo(Serializable.class).and().areNotAssignableTo(Throwable.class)
+                .and().areNotEnums()
+                .should().beAssignableTo(IdentifiedDataSerializable.class)
+                .check(members);
     }
 }

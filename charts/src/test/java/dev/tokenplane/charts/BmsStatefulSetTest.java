@@ -41,8 +41,8 @@ class BmsStatefulSetTest {
 
     @Test
     void shouldRenderTheObjectsOfADefaultInstall() {
-        assertThat(defaults.kinds()).containsExactly("ConfigMap", "ConfigMap", "DaemonSet", "PodDisruptionBudget",
-                "Secret", "Service", "Service", "ServiceAccount", "StatefulSet");
+        assertThat(defaults.kinds()).containsExactly("ConfigMap", "ConfigMap", "DaemonSet", "NetworkPolicy",
+                "PodDisruptionBudget", "Secret", "Secret", "Service", "Service", "ServiceAccount", "StatefulSet");
     }
 
     @Test
@@ -71,8 +71,9 @@ class BmsStatefulSetTest {
         assertThat(env.get("BMS_HOST").string("value")).isEqualTo("0.0.0.0");
         assertThat(env.get("BMS_HAZELCAST_PORT").string("value")).isEqualTo("5701");
         assertThat(bms(defaults).named("hazelcast", "ports").integer("containerPort")).isEqualTo(5701);
-        // Hazelcast on every interface, so that members reach each other by the pod's address (not loopback)
-        assertThat(env.get("BMS_HAZELCAST_HOST").string("value")).isEqualTo("0.0.0.0");
+        // Hazelcast on the pod's address only (members reach each other by it), never on every interface
+        assertThat(env.get("BMS_HAZELCAST_HOST").has("value")).isFalse();
+        assertThat(env.get("BMS_HAZELCAST_HOST").string("valueFrom", "fieldRef", "fieldPath")).isEqualTo("status.podIP");
         // one Hazelcast cluster per release, whatever else runs in the namespace
         assertThat(env.get("BMS_CLUSTER_NAME").string("value")).isEqualTo(RenderedChart.RELEASE);
     }
@@ -95,10 +96,12 @@ class BmsStatefulSetTest {
         // The chart passes the tokens from its Secret (BMS_ADMIN_TOKEN...), so it never sets their _FILE variants
         // (the BMS refuses both at once), nor BMS_AGENT_TOKENS_FILE (named agent tokens are for installs by hand),
         // nor the static member list BMS_CLUSTER_MEMBERS (members find each other through the headless Service).
+        // The cluster secret is the other way round: a mounted file (BMS_CLUSTER_SECRET_FILE), never the variable.
         // The TLS files come with bms.tls.secretName (TlsChartTest).
         List<String> charted = ConfigurationNames.BMS_ENV.stream()
                 .filter(n -> !n.endsWith("_TOKEN_FILE") && !n.equals("BMS_AGENT_TOKENS_FILE")
-                        && !n.equals("BMS_CLUSTER_MEMBERS") && !n.startsWith("BMS_TLS_")).toList();
+                        && !n.equals("BMS_CLUSTER_MEMBERS") && !n.equals("BMS_CLUSTER_SECRET")
+                        && !n.startsWith("BMS_TLS_")).toList();
         assertThat(bms(defaults).env().keySet()).isSubsetOf(charted)
                 .containsAll(charted.stream().filter(n -> !n.equals("BMS_API_KEYS_FILE")).toList());
         // with API keys configured, the chart sets every other variable the BMS reads

@@ -37,7 +37,8 @@ final class ConfigurationNames {
     static final Set<String> BMS_METRICS = Set.of(
             "bms_decisions_total", "bms_decision_latency_seconds", "bms_buckets", "bms_resizes_total",
             "bms_transfers_total", "bms_transfer_tokens_total", "bms_breaker_state", "bms_agents",
-            "bms_agent_report_age_max_seconds", "bms_cluster_members");
+            "bms_agent_report_age_max_seconds", "bms_cluster_members", "bms_bucket_budget_limit",
+            "bms_bucket_budget_used");
 
     /** Prometheus metric families the load agent exports. */
     static final Set<String> AGENT_METRICS = Set.of(

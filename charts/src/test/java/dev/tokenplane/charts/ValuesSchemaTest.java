@@ -41,6 +41,9 @@ class ValuesSchemaTest {
             agent.listen                  | everywhere   | at '/agent/listen'
             agent.scrapeUrl               | ftp://x      | at '/agent/scrapeUrl'
             auth.adminToken               | short        | at '/auth/adminToken'
+            bms.clusterSecret             | short        | at '/bms/clusterSecret'
+            networkPolicy.enabled         | maybe        | at '/networkPolicy/enabled': got string, want boolean
+            networkPolicy.http.from       | everyone     | at '/networkPolicy/http/from': got string, want array
             serviceMonitor.interval       | often        | at '/serviceMonitor/interval'
             unknownTopLevelKey            | 1            | additional properties 'unknownTopLevelKey' not allowed
             agent.logLevel                | LOUD         | at '/agent/logLevel'

@@ -12,7 +12,8 @@ import java.util.concurrent.CompletionStage;
  *       The BMS refusing the request as asked (no rule, a value out of range, a wrong API key) fails the stage with a
  *       {@link RateLimitException}. {@link #acquireBatch} sends many decisions in one HTTP call.</li>
  *   <li><b>Timeouts and retries.</b> A decision answers within {@link RateLimiterClientConfig#timeout()}. Transport
- *       errors and 5xx answers are retried on the next URL, then with exponential backoff and full jitter.</li>
+ *       errors and 5xx answers are retried on the next URL, each retry after a full-jitter delay whose ceiling grows
+ *       exponentially with each round of the URLs.</li>
  *   <li><b>Fallback.</b> When no BMS answers in time, the {@link FallbackPolicy} decides, and keeps deciding while a
  *       background probe (with backoff) waits for a BMS to come back; then the client returns to it by itself.</li>
  *   <li><b>Leases</b> (optional, per key): the client takes tokens from the bucket in blocks sized from the rate it

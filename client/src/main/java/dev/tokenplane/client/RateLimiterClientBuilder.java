@@ -144,7 +144,10 @@ public final class RateLimiterClientBuilder {
         return this;
     }
 
-    /** The share of the last known limit the local fallback bucket gets, in (0, 1]. */
+    /**
+     * A fixed share of the last known limit the local fallback bucket gets, in (0, 1], instead of the share learned
+     * from this host's part of the key's recent grants (the default). 1/n for n hosts behind one bucket.
+     */
     public RateLimiterClientBuilder fallbackShare(double share) {
         if (!(share > 0 && share <= 1)) {
             throw new IllegalArgumentException("fallbackShare must be in (0, 1], was " + share);
@@ -153,7 +156,10 @@ public final class RateLimiterClientBuilder {
         return this;
     }
 
-    /** The local fallback limit of keys never seen from the BMS; null (the default) admits them. */
+    /**
+     * The local fallback limit, per host, of keys with no known limit or no learned share; null (the default) denies
+     * them while no BMS answers. Each host admits up to this limit, so n hosts admit n times it.
+     */
     public RateLimiterClientBuilder fallbackDefaultLimit(LocalLimit limit) {
         config.fallbackDefaultLimit = limit;
         return this;

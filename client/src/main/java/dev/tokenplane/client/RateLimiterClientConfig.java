@@ -29,7 +29,9 @@ public final class RateLimiterClientConfig {
     public static final Backoff DEFAULT_PROBE_BACKOFF = Backoff.ofMillis(100, 5_000);
     public static final int DEFAULT_MAX_CONNECTIONS_PER_URL = 16;
     public static final FallbackPolicy DEFAULT_FALLBACK_POLICY = FallbackPolicy.LOCAL;
-    public static final double DEFAULT_FALLBACK_SHARE = 1.0;
+    /** The share that is learned from this host's part of each key's recent grants (see {@link #fallbackShare()}). */
+    public static final double LEARNED_FALLBACK_SHARE = 0;
+    public static final double DEFAULT_FALLBACK_SHARE = LEARNED_FALLBACK_SHARE;
     public static final Duration DEFAULT_LEASE_DURATION = Duration.ofSeconds(1);
     public static final double DEFAULT_LEASE_MAX_SHARE = 0.5;
     public static final int DEFAULT_DELAY_QUEUE_CAPACITY = 1024;
@@ -154,14 +156,19 @@ public final class RateLimiterClientConfig {
     }
 
     /**
-     * The share of a key's last known capacity and refill that the local fallback bucket gets, in (0, 1]: with n
-     * instances of a service behind one BMS bucket, 1/n keeps their sum near the bucket's limit during an outage.
+     * The share of a key's last known capacity and refill that the local fallback bucket gets: in (0, 1] when set
+     * (with n instances of a service behind one BMS bucket, 1/n keeps their sum at the bucket's limit during an
+     * outage), or {@link #LEARNED_FALLBACK_SHARE} (the default): this host's grants for the key in the 10 s windows
+     * before the outage over the most the bucket grants in one, so that the hosts' shares add up to at most 1.
      */
     public double fallbackShare() {
         return fallbackShare;
     }
 
-    /** The local fallback limit of a key never seen from the BMS; null admits such keys. */
+    /**
+     * The local fallback limit, on this host, of a key with no known limit or no learned share (no grants before the
+     * outage); null (the default) denies such keys until the BMS is back.
+     */
     public LocalLimit fallbackDefaultLimit() {
         return fallbackDefaultLimit;
     }

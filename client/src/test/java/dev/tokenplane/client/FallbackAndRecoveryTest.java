@@ -161,7 +161,8 @@ class FallbackAndRecoveryTest {
     }
 
     private static RateLimiterClient client(BmsProcess bms, FallbackPolicy policy, SimpleMeterRegistry registry) {
-        return RateLimiterClient.builder().bmsUrls(bms.url()).fallbackPolicy(policy)
+        // a fixed share of 1: this test is about the switch and the recovery, not the learned share (FallbackShareTest)
+        return RateLimiterClient.builder().bmsUrls(bms.url()).fallbackPolicy(policy).fallbackShare(1.0)
                 .leases(key -> key.startsWith("fbl:")).leaseDuration(Duration.ofMinutes(10))
                 .timeout(TIMEOUT).attemptTimeout(Duration.ofMillis(300)).maxConnectionsPerUrl(4)
                 .probeBackoff(Backoff.ofMillis(50, 400)).random(new Random(7)).meterRegistry(registry).build();

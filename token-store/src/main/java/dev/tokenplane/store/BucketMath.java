@@ -31,6 +31,14 @@ public final class BucketMath {
     /** The transfer id that means "not part of a transfer". */
     public static final long NO_TRANSFER = 0;
 
+    /**
+     * What a transfer step answers when its bucket cannot prove whether the step was applied before: the id is at or
+     * below the bucket's {@linkplain TransferLog#watermark() watermark} of forgotten steps, or the bucket does not
+     * exist (it may have been evicted with its log). The step applied nothing now and never will; whoever sent it
+     * must not give the tokens back on the strength of this answer.
+     */
+    public static final long STEP_FORGOTTEN = -1;
+
     private BucketMath() {
     }
 
@@ -178,8 +186,8 @@ public final class BucketMath {
 
     /**
      * {@link #debit(BucketState, long, long, long)} as step {@code transferId} of a transfer: if this bucket has already
-     * applied that step, it changes nothing and returns what it took then, so a retry never debits twice.
-     * {@link #NO_TRANSFER} means no id.
+     * applied that step, it changes nothing and returns what it took then, so a retry never debits twice; if it may have
+     * applied and forgotten it, it changes nothing and returns {@link #STEP_FORGOTTEN}. {@link #NO_TRANSFER} means no id.
      */
     public static Transition<Long> debit(BucketState s, long nanotokens, long floorNanotokens, long transferId,
                                          long now) {
@@ -205,7 +213,8 @@ public final class BucketMath {
 
     /**
      * {@link #credit(BucketState, long, long)} as step {@code transferId} of a transfer: a retry with the same id
-     * changes nothing and returns what was accepted the first time, so a retry never credits twice.
+     * changes nothing and returns what was accepted the first time, so a retry never credits twice, or
+     * {@link #STEP_FORGOTTEN} as for a debit.
      */
     public static Transition<Long> credit(BucketState s, long nanotokens, long transferId, long now) {
         Transition<Long> replay = replay(s, transferId);
@@ -218,12 +227,23 @@ public final class BucketMath {
                 accepted);
     }
 
+    /**
+     * What a debit or credit of a bucket that does not exist answers: 0 outside a transfer, and
+     * {@link #STEP_FORGOTTEN} for a transfer step, since the bucket may have been evicted with the step in its log.
+     */
+    public static long absentStep(long transferId) {
+        return transferId == NO_TRANSFER ? 0 : STEP_FORGOTTEN;
+    }
+
     private static Transition<Long> replay(BucketState s, long transferId) {
         if (transferId == NO_TRANSFER || s.transfers() == null) {
             return null;
         }
         OptionalLong done = s.transfers().find(transferId);
-        return done.isPresent() ? new Transition<>(s, done.getAsLong()) : null;
+        if (done.isPresent()) {
+            return new Transition<>(s, done.getAsLong());
+        }
+        return s.transfers().isForgotten(transferId) ? new Transition<>(s, STEP_FORGOTTEN) : null;
     }
 
     private static BucketState record(BucketState s, long transferId, long amount) {
@@ -236,6 +256,15 @@ public final class BucketMath {
     public static BucketState resize(BucketState s, long capacity, long ratePerMilli, long now) {
         new BucketSpec(capacity, ratePerMilli, s.algorithm(), s.generation(), s.idleTtlMillis()); // validates
         return refill(s, now).withParameters(capacity, ratePerMilli, s.algorithm(), s.generation(), s.idleTtlMillis());
+    }
+
+    /**
+     * {@link #resize} only while the bucket still carries {@code generation}: null when it carries another one (an
+     * override, a rule change or a reset came in since the caller read it), so a resize computed from an older state
+     * never lands after a newer configuration.
+     */
+    public static BucketState resizeIf(BucketState s, long generation, long capacity, long ratePerMilli, long now) {
+        return s.generation() == generation ? resize(s, capacity, ratePerMilli, now) : null;
     }
 
     /** Read the demand counters and start a new window at {@code now}. */

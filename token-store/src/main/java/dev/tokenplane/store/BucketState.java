@@ -130,6 +130,11 @@ public final class BucketState {
         return new BucketState(newTokens, lastRefillAt, newAttempted, newGranted, settings);
     }
 
+    /** These settings with the four fields an acquire changes replaced: how a mutable holder hands its state out. */
+    BucketState withHotFields(long newTokens, long newLastRefillAt, long newAttempted, long newGranted) {
+        return new BucketState(newTokens, newLastRefillAt, newAttempted, newGranted, settings);
+    }
+
     BucketState withCounters(long newAttempted, long newGranted, long newWindowStart) {
         Settings c = settings;
         return new BucketState(tokens, lastRefillAt, newAttempted, newGranted, newWindowStart == c.windowStart
@@ -143,6 +148,12 @@ public final class BucketState {
         return new BucketState(tokens, lastRefillAt, attempted, granted, new Settings(c.capacity, c.ratePerMilli,
                 c.algorithm, c.generation, c.idleTtlMillis, c.windowStart,
                 TransferLog.append(c.transfers, transferId, amount)));
+    }
+
+    BucketState withTransfers(TransferLog log) {
+        Settings c = settings;
+        return new BucketState(tokens, lastRefillAt, attempted, granted, new Settings(c.capacity, c.ratePerMilli,
+                c.algorithm, c.generation, c.idleTtlMillis, c.windowStart, log));
     }
 
     BucketState withParameters(long newCapacity, long newRatePerMilli, Algorithm newAlgorithm, long newGeneration,

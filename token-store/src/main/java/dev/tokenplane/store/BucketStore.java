@@ -47,8 +47,9 @@ public interface BucketStore extends AutoCloseable {
 
     /**
      * {@link #debit(String, long, long)} as a step of transfer {@code transferId}: retried with the same id, it is
-     * applied once and answers what it took the first time. See {@link BucketMath#debit(BucketState, long, long, long,
-     * long)}.
+     * applied once and answers what it took the first time. A step the bucket cannot vouch for (forgotten, or no bucket)
+     * answers {@link BucketMath#STEP_FORGOTTEN} and applies nothing. See {@link BucketMath#debit(BucketState, long, long,
+     * long, long)}.
      */
     CompletionStage<Long> debit(String key, long nanotokens, long floorNanotokens, long transferId);
 
@@ -62,12 +63,26 @@ public interface BucketStore extends AutoCloseable {
 
     /**
      * {@link #credit(String, long)} as a step of transfer {@code transferId}: retried with the same id, it is applied
-     * once and answers what it accepted the first time.
+     * once and answers what it accepted the first time, or {@link BucketMath#STEP_FORGOTTEN} as for a debit.
      */
     CompletionStage<Long> credit(String key, long nanotokens, long transferId);
 
     /** Set an existing bucket's capacity and refill, keeping its tokens clamped. Empty when there is no bucket. */
     CompletionStage<Optional<BucketState>> resize(String key, long capacity, long ratePerMilli);
+
+    /**
+     * {@link #resize(String, long, long)} only while the bucket still carries {@code generation} (see
+     * {@link BucketMath#resizeIf}). Empty when there is no bucket or it carries another generation: a resize computed
+     * from a state read earlier (the sizing loop's) never lands after an override or a rule change that came in since.
+     */
+    CompletionStage<Optional<BucketState>> resize(String key, long capacity, long ratePerMilli, long generation);
+
+    /**
+     * Give an existing bucket {@code spec}'s capacity, refill, algorithm and generation at once, keeping its tokens
+     * clamped (see {@link BucketMath#adopt}); nothing is created. The new generation fences resizes computed before.
+     * Empty when there is no bucket.
+     */
+    CompletionStage<Optional<BucketState>> reconfigure(String key, BucketSpec spec);
 
     /** Read and reset an existing bucket's demand counters. Empty when there is no bucket. */
     CompletionStage<Optional<DemandSample>> drainDemand(String key);

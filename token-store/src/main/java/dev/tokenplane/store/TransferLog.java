@@ -8,7 +8,11 @@ import java.util.OptionalLong;
  * applied once. Immutable; buckets that never take part in a transfer carry none (null), so ordinary entries stay small.
  *
  * <p>A debit and a credit of the same transfer hit different buckets, so one id per bucket and step is enough. The log
- * keeps the last {@link #CAPACITY} ids, which covers a retry of any transfer still in flight.
+ * keeps the last {@link #CAPACITY} ids and, for the ones it has let go, a <em>watermark</em>: the largest
+ * {@linkplain #order(long) order} of an id it forgot. An id that is not in the log but at or below the watermark may
+ * have been applied and forgotten, so the bucket never reads it as "never applied" ({@link #isForgotten(long)}): such a
+ * step applies nothing and answers {@link dev.tokenplane.store.BucketMath#STEP_FORGOTTEN}. This holds for any ids;
+ * ids that grow with time (see the transfer protocol's {@code TransferIds}) only keep fresh steps above the watermark.
  */
 public final class TransferLog {
     /** How many transfer steps a bucket remembers. */
@@ -16,13 +20,41 @@ public final class TransferLog {
 
     private final long[] ids;
     private final long[] amounts;
+    private final long watermark;
 
     public TransferLog(long[] ids, long[] amounts) {
+        this(ids, amounts, 0);
+    }
+
+    /**
+     * @param watermark the largest {@linkplain #order(long) order} of a step this bucket has forgotten; 0 for none
+     */
+    public TransferLog(long[] ids, long[] amounts, long watermark) {
         if (ids.length != amounts.length || ids.length > CAPACITY) {
             throw new IllegalArgumentException("ids and amounts must have the same length, at most " + CAPACITY);
         }
         this.ids = ids.clone();
         this.amounts = amounts.clone();
+        if (watermark < 0) {
+            throw new IllegalArgumentException("watermark must be >= 0, was " + watermark);
+        }
+        this.watermark = watermark;
+    }
+
+    /**
+     * Where an id stands against the watermark: its magnitude, so that a refund (the transfer's id negated) ranks with
+     * its transfer. {@code Long.MIN_VALUE}, which has no magnitude, ranks highest.
+     */
+    public static long order(long transferId) {
+        return transferId == Long.MIN_VALUE ? Long.MAX_VALUE : Math.abs(transferId);
+    }
+
+    /**
+     * Whether step {@code transferId} is not in the log but may have been applied and forgotten: its order is at or
+     * below the watermark. Such a step must neither be applied now nor be read as never applied.
+     */
+    public boolean isForgotten(long transferId) {
+        return order(transferId) <= watermark && find(transferId).isEmpty();
     }
 
     /** The nanotokens moved by step {@code transferId}, if this bucket has applied it. */
@@ -39,6 +71,10 @@ public final class TransferLog {
     public static TransferLog append(TransferLog log, long transferId, long amount) {
         long[] oldIds = log == null ? new long[0] : log.ids;
         long[] oldAmounts = log == null ? new long[0] : log.amounts;
+        long watermark = log == null ? 0 : log.watermark;
+        for (int i = 0; i < oldIds.length - (CAPACITY - 1); i++) {
+            watermark = Math.max(watermark, order(oldIds[i]));
+        }
         int keep = Math.min(oldIds.length, CAPACITY - 1);
         long[] ids = new long[keep + 1];
         long[] amounts = new long[keep + 1];
@@ -46,7 +82,28 @@ public final class TransferLog {
         System.arraycopy(oldAmounts, oldAmounts.length - keep, amounts, 0, keep);
         ids[keep] = transferId;
         amounts[keep] = amount;
-        return new TransferLog(ids, amounts);
+        return new TransferLog(ids, amounts, watermark);
+    }
+
+    /**
+     * {@code log} knowing {@code other}'s steps as forgotten: its watermark raised over {@code other}'s watermark and
+     * over every step {@code other} holds that {@code log} does not. {@code log} itself when that changes nothing.
+     */
+    public static TransferLog forgetting(TransferLog log, TransferLog other) {
+        if (other == null) {
+            return log;
+        }
+        long watermark = Math.max(log == null ? 0 : log.watermark, other.watermark);
+        for (long id : other.ids) {
+            if (log == null || log.find(id).isEmpty()) {
+                watermark = Math.max(watermark, order(id));
+            }
+        }
+        if (log != null && watermark == log.watermark) {
+            return log;
+        }
+        return log == null ? new TransferLog(new long[0], new long[0], watermark)
+                : new TransferLog(log.ids, log.amounts, watermark);
     }
 
     public long[] ids() {
@@ -57,22 +114,28 @@ public final class TransferLog {
         return amounts.clone();
     }
 
+    /** The largest order of a step this bucket has forgotten; 0 for none. */
+    public long watermark() {
+        return watermark;
+    }
+
     public int size() {
         return ids.length;
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof TransferLog other && Arrays.equals(ids, other.ids) && Arrays.equals(amounts, other.amounts);
+        return o instanceof TransferLog other && Arrays.equals(ids, other.ids) && Arrays.equals(amounts, other.amounts)
+                && watermark == other.watermark;
     }
 
     @Override
     public int hashCode() {
-        return 31 * Arrays.hashCode(ids) + Arrays.hashCode(amounts);
+        return 31 * (31 * Arrays.hashCode(ids) + Arrays.hashCode(amounts)) + Long.hashCode(watermark);
     }
 
     @Override
     public String toString() {
-        return "TransferLog" + Arrays.toString(ids) + Arrays.toString(amounts);
+        return "TransferLog" + Arrays.toString(ids) + Arrays.toString(amounts) + "<=" + watermark;
     }
 }

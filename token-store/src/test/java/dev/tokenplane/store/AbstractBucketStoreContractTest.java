@@ -173,6 +173,32 @@ public abstract class AbstractBucketStoreContractTest {
     }
 
     @Test
+    void shouldRefuseAResizeComputedBeforeAReconfigurationThatLandsAfterIt() {
+        // Given a bucket, and a resize computed from what its drain showed (as the sizing loop computes one)
+        acquire("a", TEN_PER_SECOND, 1, 0);
+        DemandSample drained = await(store.drainDemand("a")).orElseThrow();
+        BucketSpec override = new BucketSpec(3, Tokens.ratePerMilli(3), Algorithm.TOKEN_BUCKET,
+                TEN_PER_SECOND.generation() + 1, 0);
+
+        // When an override reconfigures the bucket, and then the stale resize arrives
+        BucketState overridden = await(store.reconfigure("a", override)).orElseThrow();
+        var stale = await(store.resize("a", 50, Tokens.ratePerMilli(50), drained.generation()));
+
+        // Then the resize is refused and the override stands
+        assertThat(overridden.capacity()).isEqualTo(3);
+        assertThat(overridden.generation()).isEqualTo(override.generation());
+        assertThat(stale).isEmpty();
+        assertThat(await(store.get("a"))).get().extracting(BucketState::capacity, BucketState::generation)
+                .containsExactly(3L, override.generation());
+        // a resize computed against the override's generation lands; a missing bucket is neither resized nor made
+        assertThat(await(store.resize("a", 4, Tokens.ratePerMilli(4), override.generation()))).get()
+                .extracting(BucketState::capacity).isEqualTo(4L);
+        assertThat(await(store.reconfigure("missing", override))).isEmpty();
+        assertThat(await(store.resize("missing", 4, 4, override.generation()))).isEmpty();
+        assertThat(await(store.get("missing"))).isEmpty();
+    }
+
+    @Test
     void shouldDrainDemandCounters() {
         long start = clock.millis();
         acquire("a", TEN_PER_SECOND, 8, 0);

@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The three-step acquire ({@link BucketMath#prepare}, {@link BucketMath#decide}, {@link BucketMath#next}) and the
- * local store's {@link LocalBucketStore#acquireNow} against {@link #reference}, the single-function acquire they
+ * local store's {@link LocalBucketStore#acquireNow} and {@link LocalBucketStore#tryAcquire} against {@link #reference}, the single-function acquire they
  * replaced (kept here verbatim as the oracle): the same outcome and the same next state on every step of random
  * schedules, including generation changes, leaky buckets, reservations and clocks that go back.
  */
@@ -54,7 +54,8 @@ class AcquireStepsProperties {
     void threeStepsAndTheLocalStoreAgreeWithTheSingleFunction(@ForAll("specs") BucketSpec first,
                                                               @ForAll("schedules") List<Step> schedule) {
         FakeClock clock = new FakeClock(T0);
-        try (LocalBucketStore store = new LocalBucketStore(clock)) {
+        try (LocalBucketStore store = new LocalBucketStore(clock);
+             LocalBucketStore booleans = new LocalBucketStore(clock)) {
             BucketSpec spec = first;
             BucketState expected = null;
             BucketState steps = null;
@@ -82,6 +83,13 @@ class AcquireStepsProperties {
                 assertThat(store.acquireNow("k", spec, step.tokens(), step.maxWaitMs())).isEqualTo(oracle.result());
                 Optional<BucketState> stored = store.get("k").toCompletableFuture().join();
                 assertThat(stored).isEqualTo(Optional.ofNullable(oracle.next()).map(s -> BucketMath.refill(s, now)));
+
+                if (step.maxWaitMs() == 0) { // tryAcquire: the same decision and state, as a boolean
+                    assertThat(booleans.tryAcquire("k", spec, step.tokens())).isEqualTo(oracle.result().granted());
+                } else {
+                    booleans.acquireNow("k", spec, step.tokens(), step.maxWaitMs());
+                }
+                assertThat(booleans.get("k").toCompletableFuture().join()).isEqualTo(stored);
 
                 expected = oracle.next();
             }

@@ -256,4 +256,46 @@ class BucketMathTest {
         assertThat(log.find(3)).hasValue(300);
         assertThat(log.find(10)).hasValue(1_000);
     }
+
+    @Test
+    void shouldRememberTheLargestForgottenStepAsAWatermark() {
+        TransferLog log = null;
+        for (long id : new long[]{5, -3, 9, 2, 4, 6, 7, 8, 10, 11}) { // 5 and -3 (a refund, order 3) fall out
+            log = TransferLog.append(log, id, 100);
+        }
+
+        assertThat(log.watermark()).isEqualTo(5);
+        assertThat(log.isForgotten(5)).isTrue();
+        assertThat(log.isForgotten(-3)).isTrue();
+        assertThat(log.isForgotten(1)).isTrue();  // never seen, but below the watermark: may have been forgotten
+        assertThat(log.isForgotten(2)).isFalse(); // still in the log
+        assertThat(log.isForgotten(12)).isFalse();
+    }
+
+    @Test
+    void shouldNeitherApplyNorDenyAStepItMayHaveForgotten() {
+        // Given a borrower that credited step 1, then 8 more steps, so that step 1 left its log
+        BucketState s = BucketMath.debit(BucketMath.create(BucketSpec.of(100, 1), T0), Tokens.toNano(50), 0, T0).next();
+        s = BucketMath.credit(s, Tokens.toNano(5), 1, T0).next();
+        for (long id = 2; id <= 1 + TransferLog.CAPACITY; id++) {
+            s = BucketMath.credit(s, Tokens.toNano(1), id, T0).next();
+        }
+        long tokens = s.tokens();
+
+        // When the credit's fence (or a late copy of the credit) arrives
+        Transition<Long> fence = BucketMath.credit(s, 0, 1, T0);
+        Transition<Long> late = BucketMath.credit(s, Tokens.toNano(5), 1, T0);
+        Transition<Long> debit = BucketMath.debit(s, Tokens.toNano(5), 0, 1, T0);
+
+        // Then nothing is applied and the answer is "forgotten", not "never applied" (0)
+        assertThat(fence.result()).isEqualTo(BucketMath.STEP_FORGOTTEN);
+        assertThat(late.result()).isEqualTo(BucketMath.STEP_FORGOTTEN);
+        assertThat(debit.result()).isEqualTo(BucketMath.STEP_FORGOTTEN);
+        assertThat(late.next().tokens()).isEqualTo(tokens);
+        assertThat(debit.next().tokens()).isEqualTo(tokens);
+        // and a newer step still applies
+        assertThat(BucketMath.credit(s, Tokens.toNano(1), 20, T0).result()).isEqualTo(Tokens.toNano(1));
+        assertThat(BucketMath.absentStep(7)).isEqualTo(BucketMath.STEP_FORGOTTEN);
+        assertThat(BucketMath.absentStep(BucketMath.NO_TRANSFER)).isZero();
+    }
 }

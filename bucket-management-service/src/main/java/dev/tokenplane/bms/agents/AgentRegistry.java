@@ -1,12 +1,18 @@
 package dev.tokenplane.bms.agents;
 
+import com.hazelcast.config.Config;
+import com.hazelcast.config.MapConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import dev.tokenplane.bms.cluster.Completions;
 import dev.tokenplane.bms.cluster.MapEvents;
 import dev.tokenplane.bms.config.ConfigCodec;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -28,6 +34,9 @@ public final class AgentRegistry implements AutoCloseable {
     public static final String MAP = "tp.agents";
     /** How many reports are kept per server. */
     public static final int KEEP_REPORTS = 5;
+    /** "TA", tokenplane agents; unique among the factories of a member. */
+    static final int FACTORY_ID = 0x5441;
+    static final int APPEND = 1;
 
     private final IMap<String, String> map;
     private final long staleAfterMs;
@@ -40,6 +49,16 @@ public final class AgentRegistry implements AutoCloseable {
         this.map = hazelcast.getMap(MAP);
         this.staleAfterMs = staleAfterMs;
         this.callbacks = callbacks;
+    }
+
+    /**
+     * Adds the map ({@code maxIdleSeconds}: agents that stop reporting leave it) and the factory of {@link Append} to a
+     * member's configuration, before the member starts.
+     */
+    public static void configure(Config config, int maxIdleSeconds) {
+        config.addMapConfig(new MapConfig(MAP).setBackupCount(1).setMaxIdleSeconds(maxIdleSeconds));
+        config.getSerializationConfig().addDataSerializableFactory(FACTORY_ID,
+                classId -> classId == APPEND ? new Append() : null);
     }
 
     /** Listens to the map and loads what it holds. Blocks: call it once, at start. */
@@ -100,7 +119,18 @@ public final class AgentRegistry implements AutoCloseable {
     }
 
     /** Appends one report to a server's state, keeping the latest {@link #KEEP_REPORTS}. */
-    record Append(String report, long receivedAt) implements EntryProcessor<String, String, String> {
+    static final class Append implements EntryProcessor<String, String, String>, IdentifiedDataSerializable {
+        private String report;
+        private long receivedAt;
+
+        Append() {
+        }
+
+        Append(String report, long receivedAt) {
+            this.report = report;
+            this.receivedAt = receivedAt;
+        }
+
         /** Returns the new state. */
         @Override
         public String process(Map.Entry<String, String> entry) {
@@ -109,6 +139,28 @@ public final class AgentRegistry implements AutoCloseable {
             String state = ConfigCodec.write(AgentState.append(current, r, receivedAt, KEEP_REPORTS));
             entry.setValue(state);
             return state;
+        }
+
+        @Override
+        public int getFactoryId() {
+            return FACTORY_ID;
+        }
+
+        @Override
+        public int getClassId() {
+            return APPEND;
+        }
+
+        @Override
+        public void writeData(ObjectDataOutput out) throws IOException {
+            out.writeString(report);
+            out.writeLong(receivedAt);
+        }
+
+        @Override
+        public void readData(ObjectDataInput in) throws IOException {
+            report = in.readString();
+            receivedAt = in.readLong();
         }
     }
 

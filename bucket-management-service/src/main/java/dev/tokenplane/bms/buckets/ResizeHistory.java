@@ -1,13 +1,19 @@
 package dev.tokenplane.bms.buckets;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.hazelcast.config.Config;
+import com.hazelcast.config.MapConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import com.hazelcast.partition.PartitionService;
 import dev.tokenplane.bms.cluster.Completions;
 import dev.tokenplane.bms.config.ConfigCodec;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -28,6 +34,9 @@ public final class ResizeHistory {
     public static final String MAP = "tp.history";
     /** How many resizes are kept per bucket. */
     public static final int KEEP = 20;
+    /** "TH", tokenplane history; unique among the factories of a member. */
+    static final int FACTORY_ID = 0x5448;
+    static final int APPEND_EACH = 1;
 
     /** One resize. {@code reason} is short and human (for example "grow: demand 0.93 > 0.8"). */
     @JsonPropertyOrder({"at", "capacity", "refillPerSecond", "reason"})
@@ -58,6 +67,16 @@ public final class ResizeHistory {
         this.callbacks = callbacks;
     }
 
+    /**
+     * Adds the map ({@code maxIdleSeconds}: histories of buckets unused that long go away) and the factory of its
+     * processor to a member's configuration, before the member starts.
+     */
+    public static void configure(Config config, int maxIdleSeconds) {
+        config.addMapConfig(new MapConfig(MAP).setBackupCount(1).setMaxIdleSeconds(maxIdleSeconds));
+        config.getSerializationConfig().addDataSerializableFactory(FACTORY_ID,
+                classId -> classId == APPEND_EACH ? new AppendEach() : null);
+    }
+
     /** Records one resize of {@code key}, on the key's owner. */
     public CompletionStage<Void> record(String key, Resize resize) {
         return recordAll(Map.of(key, resize));
@@ -86,12 +105,49 @@ public final class ResizeHistory {
                 .thenApply(json -> Optional.ofNullable(json).map(j -> ConfigCodec.read(j, History.class)));
     }
 
-    /** Appends to each key its own resize. */
-    record AppendEach(HashMap<String, String> resizes) implements EntryProcessor<String, String, Void> {
+    /** Appends to each key its own resize (JSON, by key). */
+    static final class AppendEach implements EntryProcessor<String, String, Void>, IdentifiedDataSerializable {
+        private Map<String, String> resizes;
+
+        AppendEach() {
+        }
+
+        AppendEach(Map<String, String> resizes) {
+            this.resizes = resizes;
+        }
+
         @Override
         public Void process(Map.Entry<String, String> entry) {
             append(entry, resizes.get(entry.getKey()));
             return null;
+        }
+
+        @Override
+        public int getFactoryId() {
+            return FACTORY_ID;
+        }
+
+        @Override
+        public int getClassId() {
+            return APPEND_EACH;
+        }
+
+        @Override
+        public void writeData(ObjectDataOutput out) throws IOException {
+            out.writeInt(resizes.size());
+            for (Map.Entry<String, String> e : resizes.entrySet()) {
+                out.writeString(e.getKey());
+                out.writeString(e.getValue());
+            }
+        }
+
+        @Override
+        public void readData(ObjectDataInput in) throws IOException {
+            int n = in.readInt();
+            resizes = new HashMap<>(n * 2);
+            for (int i = 0; i < n; i++) {
+                resizes.put(in.readString(), in.readString());
+            }
         }
     }
 

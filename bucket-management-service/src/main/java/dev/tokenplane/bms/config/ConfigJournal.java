@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * This member's copy of the whole configuration on disk: SQLite ({@code <data dir>/config.db}) in WAL mode with
@@ -25,8 +26,15 @@ import java.util.List;
  */
 public final class ConfigJournal implements AutoCloseable {
     private final Connection connection;
-    private final PreparedStatement upsert;
+    private static final String UPSERT = "INSERT INTO config (kind, id, version, updated_at, deleted, body) "
+            + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (kind, id) DO UPDATE SET version = excluded.version, "
+            + "updated_at = excluded.updated_at, deleted = excluded.deleted, body = excluded.body "
+            + "WHERE excluded.version > config.version";
+    /** Prepared again after a failed write: the driver leaves a statement that failed unusable. */
+    private PreparedStatement upsert;
     private final PreparedStatement select;
+    /** Why the last write failed; null once one succeeds again. */
+    private volatile String failure;
 
     private ConfigJournal(Connection connection) throws SQLException {
         this.connection = connection;
@@ -35,10 +43,7 @@ public final class ConfigJournal implements AutoCloseable {
                     + "kind TEXT NOT NULL, id TEXT NOT NULL, version INTEGER NOT NULL, updated_at INTEGER NOT NULL, "
                     + "deleted INTEGER NOT NULL, body TEXT, PRIMARY KEY (kind, id))");
         }
-        this.upsert = connection.prepareStatement("INSERT INTO config (kind, id, version, updated_at, deleted, body) "
-                + "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (kind, id) DO UPDATE SET version = excluded.version, "
-                + "updated_at = excluded.updated_at, deleted = excluded.deleted, body = excluded.body "
-                + "WHERE excluded.version > config.version");
+        this.upsert = connection.prepareStatement(UPSERT);
         this.select = connection.prepareStatement(
                 "SELECT id, version, updated_at, deleted, body FROM config WHERE kind = ? ORDER BY id");
     }
@@ -72,8 +77,12 @@ public final class ConfigJournal implements AutoCloseable {
             upsert.setLong(4, record.updatedAt());
             upsert.setInt(5, record.deleted() ? 1 : 0);
             upsert.setString(6, record.body());
-            return upsert.executeUpdate() > 0;
+            boolean written = upsert.executeUpdate() > 0;
+            failure = null;
+            return written;
         } catch (SQLException e) {
+            failure = "the configuration journal cannot write: " + e.getMessage();
+            prepareAgain();
             throw new IllegalStateException("cannot write " + kind + " " + record.id() + " to disk: " + e.getMessage(),
                     e);
         }
@@ -112,6 +121,20 @@ public final class ConfigJournal implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException("configuration database: " + e.getMessage(), e);
         }
+    }
+
+    private void prepareAgain() {
+        try {
+            upsert.close();
+            upsert = connection.prepareStatement(UPSERT);
+        } catch (SQLException e) {
+            failure = "the configuration journal cannot write: " + e.getMessage(); // the next write tries again
+        }
+    }
+
+    /** Why the last write failed, while no write has succeeded since: the member is then not ready. */
+    public Optional<String> failure() {
+        return Optional.ofNullable(failure);
     }
 
     /** The {@code synchronous} setting in force (2 is FULL). */

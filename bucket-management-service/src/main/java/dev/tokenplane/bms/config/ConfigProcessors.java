@@ -1,16 +1,40 @@
 package dev.tokenplane.bms.config;
 
 import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.DataSerializableFactory;
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 
+import java.io.IOException;
 import java.util.Map;
 
 /**
  * The entry processors that change replicated configuration. Each runs atomically on the key's owner (and again on its
  * backup, with the same inputs, so the same outcome), which is what makes versions and {@code If-Match} exact across
- * members. Values are {@link ConfigRecord}s as JSON strings.
+ * members. Values are {@link ConfigRecord}s as JSON strings. The processors travel as
+ * {@code IdentifiedDataSerializable}, created on the receiving member by {@link Factory}: members accept no Java
+ * serialization.
  */
 final class ConfigProcessors {
+    /** "TC", tokenplane configuration; unique among the factories of a member. */
+    static final int FACTORY_ID = 0x5443;
+    static final int WRITE = 1;
+    static final int MERGE = 2;
+
     private ConfigProcessors() {
+    }
+
+    /** Creates the processors on the receiving member. */
+    static final class Factory implements DataSerializableFactory {
+        @Override
+        public IdentifiedDataSerializable create(int classId) {
+            return switch (classId) {
+                case WRITE -> new Write();
+                case MERGE -> new Merge();
+                default -> throw new IllegalArgumentException("unknown tokenplane config class id " + classId);
+            };
+        }
     }
 
     /** {@link Write#expectedVersion} for "no precondition". */
@@ -38,8 +62,23 @@ final class ConfigProcessors {
      * @param refuseManaged   leave a live body marked {@link #MANAGED_BY} alone (an API write when the rules file
      *                        owns its rules)
      */
-    record Write(String body, long expectedVersion, boolean skipIfUnchanged, long now, boolean refuseManaged)
-            implements EntryProcessor<String, String, String> {
+    static final class Write implements EntryProcessor<String, String, String>, IdentifiedDataSerializable {
+        private String body;
+        private long expectedVersion;
+        private boolean skipIfUnchanged;
+        private long now;
+        private boolean refuseManaged;
+
+        Write() {
+        }
+
+        Write(String body, long expectedVersion, boolean skipIfUnchanged, long now, boolean refuseManaged) {
+            this.body = body;
+            this.expectedVersion = expectedVersion;
+            this.skipIfUnchanged = skipIfUnchanged;
+            this.now = now;
+            this.refuseManaged = refuseManaged;
+        }
 
         @Override
         public String process(Map.Entry<String, String> entry) {
@@ -64,7 +103,35 @@ final class ConfigProcessors {
             entry.setValue(ConfigCodec.write(next));
             ConfigWrite.Outcome outcome = body == null ? ConfigWrite.Outcome.DELETED
                     : live ? ConfigWrite.Outcome.REPLACED : ConfigWrite.Outcome.CREATED;
-            return ConfigCodec.write(new ConfigWrite(outcome, next));
+            return ConfigCodec.write(new ConfigWrite(outcome, next, current));
+        }
+
+        @Override
+        public int getFactoryId() {
+            return FACTORY_ID;
+        }
+
+        @Override
+        public int getClassId() {
+            return WRITE;
+        }
+
+        @Override
+        public void writeData(ObjectDataOutput out) throws IOException {
+            out.writeString(body);
+            out.writeLong(expectedVersion);
+            out.writeBoolean(skipIfUnchanged);
+            out.writeLong(now);
+            out.writeBoolean(refuseManaged);
+        }
+
+        @Override
+        public void readData(ObjectDataInput in) throws IOException {
+            body = in.readString();
+            expectedVersion = in.readLong();
+            skipIfUnchanged = in.readBoolean();
+            now = in.readLong();
+            refuseManaged = in.readBoolean();
         }
     }
 
@@ -74,7 +141,16 @@ final class ConfigProcessors {
     }
 
     /** Keeps the higher version of the stored record and {@code record} (a member's disk, merged at start). */
-    record Merge(String record) implements EntryProcessor<String, String, String> {
+    static final class Merge implements EntryProcessor<String, String, String>, IdentifiedDataSerializable {
+        private String record;
+
+        Merge() {
+        }
+
+        Merge(String record) {
+            this.record = record;
+        }
+
         @Override
         public String process(Map.Entry<String, String> entry) {
             ConfigRecord incoming = ConfigCodec.record(record);
@@ -84,6 +160,26 @@ final class ConfigProcessors {
                 return record;
             }
             return entry.getValue();
+        }
+
+        @Override
+        public int getFactoryId() {
+            return FACTORY_ID;
+        }
+
+        @Override
+        public int getClassId() {
+            return MERGE;
+        }
+
+        @Override
+        public void writeData(ObjectDataOutput out) throws IOException {
+            out.writeString(record);
+        }
+
+        @Override
+        public void readData(ObjectDataInput in) throws IOException {
+            record = in.readString();
         }
     }
 }

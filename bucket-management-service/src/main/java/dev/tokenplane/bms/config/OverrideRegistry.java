@@ -68,4 +68,12 @@ public final class OverrideRegistry {
     public void persist(ConfigRecord record) {
         config.persist(record);
     }
+
+    /**
+     * Makes an acknowledged write durable on this member, or rolls it back and fails with
+     * {@link ReplicatedConfig.NotDurableException}. Blocks: call it on a worker.
+     */
+    public void durable(ConfigWrite write) {
+        config.durable(write);
+    }
 }

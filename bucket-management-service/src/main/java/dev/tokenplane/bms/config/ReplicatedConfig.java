@@ -1,5 +1,6 @@
 package dev.tokenplane.bms.config;
 
+import com.hazelcast.config.Config;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import dev.tokenplane.bms.cluster.Completions;
@@ -10,7 +11,9 @@ import org.slf4j.LoggerFactory;
 import java.util.Collection;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
@@ -22,7 +25,11 @@ import java.util.function.Consumer;
  *       {@code If-Match} atomically. The receiving member then writes the record to its own disk
  *       ({@link #persist}, blocking, on a worker) before it answers.</li>
  *   <li><b>Every member</b> listens to the map: each event updates the member's local copy (which answers reads and
- *       rule matching with no remote call) and is written to the member's disk on a background thread.</li>
+ *       rule matching with no remote call) and is written to the member's disk on a background thread, retried with
+ *       backoff until the disk takes it.</li>
+ *   <li><b>Acknowledged means durable</b> ({@link #durable}): the receiving member answers a write only once it is on
+ *       its disk; when its disk refuses, the write is rolled back and answered 503, and the member is not ready until
+ *       its disk writes again.</li>
  *   <li><b>At start</b> ({@link #start}) the member merges its disk into the map (higher version wins, tombstones
  *       included), then takes the map's newer records onto its disk.</li>
  * </ul>
@@ -38,6 +45,7 @@ public final class ReplicatedConfig implements AutoCloseable {
     private final Executor background;
     private final Executor callbacks;
     private final ConfigCopy local;
+    private final Scheduler scheduler;
     private UUID listenerId;
 
     /**
@@ -46,12 +54,26 @@ public final class ReplicatedConfig implements AutoCloseable {
      */
     public ReplicatedConfig(ConfigKind kind, HazelcastInstance hazelcast, ConfigJournal journal, Executor background,
                             Executor callbacks) {
+        this(kind, hazelcast, journal, background, callbacks, (delayMs, task) -> CompletableFuture
+                .delayedExecutor(delayMs, TimeUnit.MILLISECONDS, background).execute(task));
+    }
+
+    /** @param scheduler runs the background disk retries after their backoff */
+    public ReplicatedConfig(ConfigKind kind, HazelcastInstance hazelcast, ConfigJournal journal, Executor background,
+                            Executor callbacks, Scheduler scheduler) {
+        this.scheduler = scheduler;
         this.kind = kind;
         this.map = hazelcast.getMap(kind.mapName());
         this.journal = journal;
         this.background = background;
         this.callbacks = callbacks;
         this.local = new ConfigCopy(kind);
+    }
+
+    /** Registers the write processors' factory on a member's configuration, before the member starts. */
+    public static void configure(Config config) {
+        config.getSerializationConfig().addDataSerializableFactory(ConfigProcessors.FACTORY_ID,
+                new ConfigProcessors.Factory());
     }
 
     /**
@@ -123,6 +145,91 @@ public final class ReplicatedConfig implements AutoCloseable {
         journal.upsert(kind, record);
     }
 
+    /**
+     * Makes write {@code w} durable on this member before it is acknowledged: writes its record to this member's disk
+     * and syncs it. When the disk refuses (full, failing), the write is rolled back in the map (a new version
+     * restoring the record it replaced, unless a later write superseded it, which then stands), this member retries
+     * its disk in the background (so its readiness comes back with its disk), and {@link NotDurableException} says the
+     * write was not made. Blocks (disk, and a remote call to roll back): call it on a worker.
+     */
+    public void durable(ConfigWrite w) {
+        if (!w.changed()) {
+            return;
+        }
+        try {
+            journal.upsert(kind, w.record());
+        } catch (RuntimeException e) {
+            LOG.error("{} {} version {}: this member's journal refused it ({}); rolling the write back", kind,
+                    w.record().id(), w.record().version(), e.getMessage());
+            ConfigRecord undone = rollBack(w);
+            retryLater(undone == null ? w.record() : undone, 0);
+            throw new NotDurableException(kind.name().toLowerCase(java.util.Locale.ROOT) + " '" + w.record().id()
+                    + "' was not written: this member cannot write its configuration journal ("
+                    + e.getMessage() + "); nothing changed. Retry on another member", e);
+        }
+    }
+
+    /** The write was not made durable on the answering member, and was rolled back. */
+    public static final class NotDurableException extends RuntimeException {
+        NotDurableException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** Restores what {@code w} replaced, unless a later write came after it; answers the record now stored. */
+    private ConfigRecord rollBack(ConfigWrite w) {
+        ConfigRecord mine = w.record();
+        ConfigRecord before = w.previous();
+        String restore = before == null || before.deleted() ? null : before.body();
+        long expected = mine.version();
+        if (mine.deleted()) {
+            // If-Match needs a live record; a tombstone is checked here, with a small window for a racing write
+            ConfigRecord now = ConfigCodec.record(map.get(mine.id()));
+            if (now == null || now.version() != mine.version()) {
+                return now;
+            }
+            expected = ANY_VERSION;
+        }
+        ConfigWrite undone = ConfigCodec.read(map.executeOnKey(mine.id(),
+                new ConfigProcessors.Write(restore, expected, false, mine.updatedAt(), false)), ConfigWrite.class);
+        if (undone.record() != null) {
+            local.apply(undone.record());
+        }
+        LOG.warn("{} {}: write of version {} rolled back ({})", kind, mine.id(), mine.version(), undone.outcome());
+        return undone.record();
+    }
+
+    /**
+     * Writes the newest record of {@code r}'s id this member knows to its disk after a backoff (100 ms doubling to
+     * 10 s), again until the disk takes it: a write this member's disk refused is not forgotten, and the member is
+     * ready again once its disk works.
+     */
+    private void retryLater(ConfigRecord r, int attempt) {
+        long delay = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS << Math.min(attempt, 20));
+        scheduler.schedule(delay, () -> {
+            ConfigRecord newest = local.get(r.id());
+            ConfigRecord toWrite = newest != null && newest.supersedes(r) ? newest : r;
+            try {
+                journal.upsert(kind, toWrite);
+                LOG.info("{} {} version {}: written to disk on retry {}", kind, toWrite.id(), toWrite.version(),
+                        attempt + 1);
+            } catch (RuntimeException e) {
+                LOG.error("{} {} version {}: not written to disk (retry {} in the background): {}", kind,
+                        toWrite.id(), toWrite.version(), attempt + 1, e.getMessage());
+                retryLater(toWrite, attempt + 1);
+            }
+        });
+    }
+
+    /** Runs a task after a delay: the background disk retries (a fake one in tests). */
+    @FunctionalInterface
+    public interface Scheduler {
+        void schedule(long delayMs, Runnable task);
+    }
+
+    static final long FIRST_RETRY_MS = 100;
+    static final long MAX_RETRY_MS = 10_000;
+
     /** The live record at {@code id} in the local copy, or null. */
     public ConfigRecord live(String id) {
         ConfigRecord r = local.get(id);
@@ -151,7 +258,9 @@ public final class ReplicatedConfig implements AutoCloseable {
                 try {
                     journal.upsert(kind, r);
                 } catch (RuntimeException e) {
-                    LOG.error("{} {} version {}: not written to disk", kind, r.id(), r.version(), e);
+                    LOG.error("{} {} version {}: not written to disk, retrying in the background: {}", kind, r.id(),
+                            r.version(), e.getMessage());
+                    retryLater(r, 0);
                 }
             });
         }

@@ -118,4 +118,12 @@ public final class RuleRegistry {
         // Reads the local copy after the change that triggered it, so the last rebuild always sees the latest state.
         index = RuleIndex.of(config.live().stream().map(ConfigCodec::rule).toList());
     }
+
+    /**
+     * Makes an acknowledged write durable on this member, or rolls it back and fails with
+     * {@link ReplicatedConfig.NotDurableException}. Blocks: call it on a worker.
+     */
+    public void durable(ConfigWrite write) {
+        config.durable(write);
+    }
 }

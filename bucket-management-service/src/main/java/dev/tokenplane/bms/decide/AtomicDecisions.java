@@ -51,8 +51,8 @@ public final class AtomicDecisions {
     private final LongSupplier giveBackIds;
 
     /**
-     * @param giveBackIds ids for the store's credit, at least 1 and not repeating among the steps a bucket remembers
-     *                    (random 63-bit ids across a cluster)
+     * @param giveBackIds ids for the store's credit, at least 1, unique across the cluster and growing with time
+     *                    ({@code TransferIds.timeOrdered()}): an id below a bucket's watermark would apply nothing
      */
     public AtomicDecisions(DecisionService decisions, BucketStore store, Executor callbacks, LongSupplier giveBackIds) {
         this.decisions = decisions;

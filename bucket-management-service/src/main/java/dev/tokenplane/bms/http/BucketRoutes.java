@@ -212,7 +212,7 @@ public final class BucketRoutes implements ApiRoutes {
         long now = clock.millis();
         BucketOverride override = Replies.body(ctx, OverrideInput.class).toOverride(key, now);
         Future<ConfigWrite> write = Replies.onContext(overrides.put(override, now)).compose(w -> persisted(ctx, w))
-                .compose(w -> applied(key, override.capacity(), Tokens.ratePerMilli(override.refillPerSecond()), w));
+                .compose(w -> applied(key, ConfigCodec.override(w.record()), w)); // the stored version
         Replies.then(ctx, write, w -> Replies.json(ctx, w.outcome() == ConfigWrite.Outcome.CREATED ? 201 : 200,
                 ConfigCodec.override(w.record())));
     }
@@ -224,44 +224,36 @@ public final class BucketRoutes implements ApiRoutes {
             if (w.outcome() == ConfigWrite.Outcome.NOT_FOUND) {
                 return Future.failedFuture(ApiException.notFound("no override for bucket '" + key + "'"));
             }
-            return persisted(ctx, w).compose(p -> restored(key, p));
+            return persisted(ctx, w).compose(p -> applied(key, null, p));
         });
         Replies.then(ctx, write, w -> Replies.noContent(ctx));
     }
 
     /**
-     * Gives every existing bucket of {@code key} (each rule and client scope) the override's capacity and refill at
-     * once, so that reads agree with the override from the moment it is acknowledged (the next decision would reset
-     * them anyway: the override changed their generation). An override pins each bucket of the key to its size; the
-     * buckets do not share it.
+     * Gives every existing bucket of {@code key} (each rule and client scope) the spec of its rule under
+     * {@code override} (null: none) at once, generation included, so that reads agree with the override from the
+     * moment it is acknowledged (the next decision would reset them anyway) and a sizing resize computed before it is
+     * refused by the store. An override pins each bucket of the key to its size; the buckets do not share it. A
+     * bucket whose rule is gone only gets the override's size.
      */
-    private Future<ConfigWrite> applied(String key, long capacity, long ratePerMilli, ConfigWrite w) {
-        return bucketsOf(key).compose(found -> Replies.onContext(allOf(found.stream()
-                .map(f -> Completions.on(store.resize(f.storeKey(), capacity, ratePerMilli), callbacks)).toList())))
-                .map(r -> w);
-    }
-
-    /** Gives every existing bucket of {@code key} its own rule's capacity and refill back. */
-    private Future<ConfigWrite> restored(String key, ConfigWrite w) {
+    private Future<ConfigWrite> applied(String key, BucketOverride override, ConfigWrite w) {
         return bucketsOf(key).compose(found -> {
-            List<CompletableFuture<Optional<BucketState>>> resizes = new ArrayList<>();
+            List<CompletableFuture<Optional<BucketState>>> calls = new ArrayList<>();
             for (Found f : found) {
                 RuleIndex.Entry rule = rules.index().ruleOfStoreKey(f.storeKey());
                 if (rule != null) {
-                    resizes.add(Completions.on(store.resize(f.storeKey(), rule.spec().capacity(),
-                            rule.spec().ratePerMilli()), callbacks));
+                    calls.add(Completions.on(store.reconfigure(f.storeKey(), rule.specWith(override)), callbacks));
+                } else if (override != null) {
+                    calls.add(Completions.on(store.resize(f.storeKey(), override.capacity(),
+                            Tokens.ratePerMilli(override.refillPerSecond())), callbacks));
                 }
             }
-            return Replies.onContext(allOf(resizes));
+            return Replies.onContext(CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)));
         }).map(r -> w);
-    }
-
-    private static CompletableFuture<Void> allOf(List<? extends CompletableFuture<?>> calls) {
-        return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new));
     }
 
     private Future<ConfigWrite> persisted(RoutingContext ctx, ConfigWrite w) {
         AuditTrail.versions(ctx, w);
-        return Replies.persisted(vertx, w, overrides::persist);
+        return Replies.persisted(vertx, w, overrides::durable);
     }
 }

@@ -10,7 +10,10 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.tokenplane.bms.cluster.Deadline;
+import dev.tokenplane.bms.config.ReplicatedConfig;
 import dev.tokenplane.bms.decide.BucketBudgetExhaustedException;
+import dev.tokenplane.bms.cluster.HazelcastMember;
 import dev.tokenplane.bms.decide.NoRuleException;
 import dev.tokenplane.bms.rules.InvalidInputException;
 import io.vertx.core.http.HttpHeaders;
@@ -28,6 +31,8 @@ import java.util.concurrent.CompletionException;
 public final class ErrorMapper {
     private static final Logger LOG = LoggerFactory.getLogger(ErrorMapper.class);
     private static final int MAX_MESSAGE = 300;
+    /** What a 503 tells the caller to wait: another member, or this one once ready, may answer by then. */
+    static final long RETRY_AFTER_SECONDS = 1;
 
     /** An error body, with its status (not serialised). */
     @JsonPropertyOrder({"error", "message"})
@@ -62,8 +67,18 @@ public final class ErrorMapper {
         if (t instanceof InvalidInputException e) {
             return new ApiError(400, "validation", e.getMessage());
         }
+        if (HazelcastMember.isWithoutMajority(t)) {
+            return new ApiError(503, "unavailable", "this member sees fewer than a majority of the expected members "
+                    + "(BMS_EXPECTED_MEMBERS), so it accepts no configuration writes; retry on another member");
+        }
         if (t instanceof NoRuleException e) {
             return new ApiError(404, "no_rule", e.getMessage());
+        }
+        if (t instanceof Deadline.Exceeded e) {
+            return new ApiError(503, "unavailable", e.getMessage(), RETRY_AFTER_SECONDS);
+        }
+        if (t instanceof ReplicatedConfig.NotDurableException e) {
+            return new ApiError(503, "unavailable", truncate(e.getMessage()), RETRY_AFTER_SECONDS);
         }
         if (t instanceof BucketBudgetExhaustedException e) {
             return new ApiError(503, "bucket_budget_exhausted", e.getMessage(),
@@ -115,6 +130,9 @@ public final class ErrorMapper {
         }
         if (error.retryAfterSeconds() > 0) {
             ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(error.retryAfterSeconds()));
+        } else if (error.status() == 503 && !ctx.response().headers().contains(HttpHeaders.RETRY_AFTER)) {
+            // any other 503 (not ready), unless the route said longer
+            ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(RETRY_AFTER_SECONDS));
         }
         ctx.response().setStatusCode(error.status())
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")

@@ -10,6 +10,7 @@ import dev.tokenplane.bms.leases.LeaseLedger;
 import dev.tokenplane.bms.metrics.BmsMetrics;
 import dev.tokenplane.bms.rules.BucketKeys;
 import dev.tokenplane.store.BucketStore;
+import dev.tokenplane.transfer.exec.TransferIds;
 import dev.tokenplane.store.Tokens;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
@@ -37,7 +38,11 @@ import static dev.tokenplane.bms.rules.InvalidInputException.checkRange;
  *
  * <p>Order of the release: the lease ends first (atomically, on its owner), the credit comes second. When the credit
  * fails or the bucket accepts less (it never fills above its capacity; an evicted bucket accepts nothing), the
- * difference is lost, never handed out twice: losing tokens is the safe direction. A release that names no lease the
+ * difference is lost, never handed out twice: losing tokens is the safe direction. The credit is a step with an id
+ * drawn once per release ({@link TransferIds#timeOrdered()}), so a credit resent below HTTP (Hazelcast retries an
+ * invocation whose member left, even when that member had applied it) is applied once; a second release of the same
+ * lease is refused by the ledger. The id is time-ordered because a bucket answers a step whose id is at or below the
+ * largest one it has forgotten as "forgotten" (applies nothing): an id derived from the lease would often be. A release that names no lease the
  * caller holds credits nothing, so no caller can put back tokens it never took.
  */
 public final class LeaseRoutes implements ApiRoutes {
@@ -76,6 +81,7 @@ public final class LeaseRoutes implements ApiRoutes {
     private final LeaseLedger ledger;
     private final BucketStore store;
     private final BmsMetrics metrics;
+    private final TransferIds releaseIds = TransferIds.timeOrdered();
 
     public LeaseRoutes(DecisionService decisions, LeaseLedger ledger, BucketStore store, BmsMetrics metrics) {
         this.decisions = decisions;
@@ -148,7 +154,9 @@ public final class LeaseRoutes implements ApiRoutes {
                 return Future.failedFuture(ApiException.notFound("no live lease with this leaseId for key '" + key
                         + "' and this caller: unknown, expired, already released, or another's"));
             }
-            return Replies.onContext(store.credit(storeKey, Tokens.toNano(returned.tokens())))
+            // credited as a step named after the lease: a resent credit is applied once
+            return Replies.onContext(store.credit(storeKey, Tokens.toNano(returned.tokens()),
+                            releaseIds.next()))
                     .map(accepted -> new Released(key, tokens, returned.tokens(),
                             (double) accepted / Tokens.SCALE, ruleId));
         }), released -> Replies.json(ctx, 200, released));

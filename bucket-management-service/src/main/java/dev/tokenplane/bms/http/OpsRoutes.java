@@ -58,12 +58,15 @@ public final class OpsRoutes implements ApiRoutes {
 
     private void ready(RoutingContext ctx) {
         Readiness.State state = readiness.state();
+        java.util.Optional<String> fault = state == Readiness.State.READY ? readiness.fault()
+                : java.util.Optional.empty();
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", state.name().toLowerCase(java.util.Locale.ROOT));
+        body.put("status", fault.isPresent() ? "degraded" : state.name().toLowerCase(java.util.Locale.ROOT));
+        fault.ifPresent(reason -> body.put("reason", reason));
         if (state == Readiness.State.READY) {
             body.put("members", clusterSize.get());
         }
-        Replies.json(ctx, state == Readiness.State.READY ? 200 : 503, body);
+        Replies.json(ctx, state == Readiness.State.READY && fault.isEmpty() ? 200 : 503, body);
     }
 
     private void metrics(RoutingContext ctx) {

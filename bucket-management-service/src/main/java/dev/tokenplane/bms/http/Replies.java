@@ -1,6 +1,5 @@
 package dev.tokenplane.bms.http;
 
-import dev.tokenplane.bms.config.ConfigRecord;
 import dev.tokenplane.bms.config.ConfigWrite;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -60,12 +59,12 @@ public final class Replies {
      * A changed configuration record written to this member's disk on a worker (never the event loop), so that the
      * answer goes out only once the write is durable; an unchanged one as it is.
      */
-    public static Future<ConfigWrite> persisted(Vertx vertx, ConfigWrite write, Consumer<ConfigRecord> persist) {
+    public static Future<ConfigWrite> persisted(Vertx vertx, ConfigWrite write, Consumer<ConfigWrite> durable) {
         if (!write.changed()) {
             return Future.succeededFuture(write);
         }
         return vertx.executeBlocking(() -> {
-            persist.accept(write.record());
+            durable.accept(write);
             return write;
         }, false);
     }

@@ -102,7 +102,7 @@ public final class RuleRoutes implements ApiRoutes {
                         ? "rule '" + id + "' does not exist, so If-Match cannot match"
                         : "rule '" + id + "' is at version " + w.record().version()));
             default:
-                return Replies.persisted(vertx, w, rules::persist);
+                return Replies.persisted(vertx, w, rules::durable);
         }
     }
 

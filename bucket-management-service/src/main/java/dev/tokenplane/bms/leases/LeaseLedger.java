@@ -9,6 +9,7 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.nio.serialization.compact.CompactSerializer;
 import dev.tokenplane.bms.cluster.Completions;
+import dev.tokenplane.bms.cluster.Deadline;
 
 import java.security.SecureRandom;
 import java.time.InstantSource;
@@ -44,6 +45,8 @@ public final class LeaseLedger {
     public static final int MAX_LEASES_PER_MEMBER = 500_000;
     /** Hazelcast's own backstop, should an entry ever be written without its TTL. */
     static final int MAP_TTL_SECONDS = (int) (MAX_TTL_MS / 1000) + 60;
+    /** The deadline of the ledger's calls when none is given: {@code BMS_REQUEST_TIMEOUT_MS}'s default. */
+    static final long DEFAULT_DEADLINE_MS = 2000;
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{22}");
     private static final Base64.Encoder ID_ENCODER = Base64.getUrlEncoder().withoutPadding();
 
@@ -54,12 +57,19 @@ public final class LeaseLedger {
     private final IMap<LeaseKey, Lease> map;
     private final InstantSource clock;
     private final Executor callbacks;
+    private final Deadline deadline;
     private final SecureRandom random = new SecureRandom();
 
     public LeaseLedger(HazelcastInstance hazelcast, InstantSource clock, Executor callbacks) {
+        this(hazelcast, clock, callbacks, new Deadline(DEFAULT_DEADLINE_MS));
+    }
+
+    /** A ledger whose calls fail with {@link Deadline.Exceeded} past {@code deadline}. */
+    public LeaseLedger(HazelcastInstance hazelcast, InstantSource clock, Executor callbacks, Deadline deadline) {
         this.map = hazelcast.getMap(MAP);
         this.clock = clock;
         this.callbacks = callbacks;
+        this.deadline = deadline;
     }
 
     /** Adds the lease map and its serializers to a member's configuration, before the member starts. */
@@ -95,8 +105,8 @@ public final class LeaseLedger {
         random.nextBytes(bits);
         String id = ID_ENCODER.encodeToString(bits);
         long expiresAt = clock.millis() + ttlMs;
-        return Completions.on(map.setAsync(new LeaseKey(id, key), new Lease(clientId, tokens, expiresAt), ttlMs,
-                TimeUnit.MILLISECONDS), callbacks).thenApply(v -> new Opened(id, expiresAt));
+        return deadline.on(Completions.on(map.setAsync(new LeaseKey(id, key), new Lease(clientId, tokens, expiresAt),
+                ttlMs, TimeUnit.MILLISECONDS), callbacks)).thenApply(v -> new Opened(id, expiresAt));
     }
 
     /**
@@ -107,7 +117,7 @@ public final class LeaseLedger {
      */
     public CompletionStage<Lease.Release> release(String key, String leaseId, String clientId, long tokens) {
         LeaseProcessors.ReleaseLease op = new LeaseProcessors.ReleaseLease(clientId, tokens, clock.millis());
-        return Completions.on(map.submitToKey(new LeaseKey(leaseId, key), op), callbacks)
+        return deadline.on(Completions.on(map.submitToKey(new LeaseKey(leaseId, key), op), callbacks))
                 .thenApply(t -> t == null || t == LeaseProcessors.REFUSED ? new Lease.Refused()
                         : new Lease.Returned(t));
     }

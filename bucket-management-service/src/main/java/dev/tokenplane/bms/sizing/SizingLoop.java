@@ -152,8 +152,11 @@ public final class SizingLoop implements SizingTask {
         return keys;
     }
 
-    /** A decision to resize {@code key}, a bucket of rule {@code ruleId}, to the decision's refill. */
-    private record Planned(String key, String ruleId, SizingDecision decision, long ratePerMilli) {
+    /**
+     * A decision to resize {@code key}, a bucket of rule {@code ruleId}, to the decision's refill, computed from the
+     * bucket as it was at {@code generation}.
+     */
+    private record Planned(String key, String ruleId, SizingDecision decision, long ratePerMilli, long generation) {
     }
 
     /** One tick's decisions: the new states of the buckets sized, and the resizes to make. */
@@ -224,7 +227,8 @@ public final class SizingLoop implements SizingTask {
             next.put(key, d.state());
             sized.put(key, new Sized(rule.id(), rule.capacity(), demand.capacity()));
             if (d.resized()) {
-                resized.add(new Planned(key, rule.id(), d, Tokens.ratePerMilli(d.refillPerSecond())));
+                resized.add(new Planned(key, rule.id(), d, Tokens.ratePerMilli(d.refillPerSecond()),
+                        demand.generation()));
             }
         }
     }
@@ -234,7 +238,9 @@ public final class SizingLoop implements SizingTask {
     }
 
     /**
-     * Resizes each bucket atomically through the store, then records the resizes made (a bucket may have gone since
+     * Resizes each bucket atomically through the store, only while it still carries the generation it was drained at:
+     * an override (or a rule change) changes the generation as it lands, so a resize computed before it is refused
+     * however late it arrives, even when this member had not yet seen the override. Then records the resizes made (a bucket may have gone since
      * it was drained), the history in one call per partition. The calls fan out and the tick waits for them; what
      * follows runs here, on the tick's thread, never on the Hazelcast thread that completed a call (which may not make
      * remote calls). Answers the resizes made, by key.
@@ -245,7 +251,8 @@ public final class SizingLoop implements SizingTask {
             SizingDecision d = r.decision();
             calls.add(services.overrides().isPinned(StoreKey.keyOf(r.key()), services.clock().millis())
                     ? CompletableFuture.completedFuture(Optional.empty()) // pinned during the tick: the override wins
-                    : services.store().resize(r.key(), d.capacity(), r.ratePerMilli()).toCompletableFuture());
+                    : services.store().resize(r.key(), d.capacity(), r.ratePerMilli(), r.generation())
+                            .toCompletableFuture());
         }
         await(CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)));
         Map<String, ResizeHistory.Resize> made = new HashMap<>();

@@ -79,7 +79,7 @@ final class PoolRoutes implements ApiRoutes {
         Future<ConfigWrite> write = Replies.onContext(settings.put(pool, layer, clock.millis()))
                 .compose(w -> {
                     AuditTrail.versions(ctx, w);
-                    return Replies.persisted(vertx, w, settings::persist);
+                    return Replies.persisted(vertx, w, settings::durable);
                 });
         Replies.then(ctx, write, w -> Replies.json(ctx, w.outcome() == ConfigWrite.Outcome.CREATED ? 201 : 200,
                 PoolSettingsRegistry.decode(w.record())));
@@ -92,7 +92,7 @@ final class PoolRoutes implements ApiRoutes {
             AuditTrail.versions(ctx, w);
             return w.outcome() == ConfigWrite.Outcome.NOT_FOUND
                     ? Future.failedFuture(ApiException.notFound("no settings for pool '" + pool + "'"))
-                    : Replies.persisted(vertx, w, settings::persist);
+                    : Replies.persisted(vertx, w, settings::durable);
         });
         Replies.then(ctx, write, w -> Replies.noContent(ctx));
     }

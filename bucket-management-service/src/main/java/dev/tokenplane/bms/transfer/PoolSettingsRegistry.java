@@ -99,4 +99,12 @@ public final class PoolSettingsRegistry {
         return new Stored(r.id(), s.canBorrow(), s.canLend(), s.weight(), s.reserveFraction(), r.version(),
                 r.updatedAt());
     }
+
+    /**
+     * Makes an acknowledged write durable on this member, or rolls it back and fails with
+     * {@link ReplicatedConfig.NotDurableException}. Blocks: call it on a worker.
+     */
+    public void durable(ConfigWrite write) {
+        config.durable(write);
+    }
 }

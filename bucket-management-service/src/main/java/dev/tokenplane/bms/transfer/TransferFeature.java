@@ -81,7 +81,7 @@ public final class TransferFeature {
         TransferExecutor executor = new TransferExecutor(services.store(), breakers, TransferTimer.of(TIMERS),
                 System::nanoTime, TransferExecutor.Settings.defaults().withBudget(options.budget())
                 .withCallbacks(steps).withAfterCredit(stayOnPartitionThread(steps)));
-        PoolTransfers transfers = new PoolTransfers(new TransferPlanner(), executor, breakers, lookup, TransferIds.random(),
+        PoolTransfers transfers = new PoolTransfers(new TransferPlanner(), executor, breakers, lookup, TransferIds.timeOrdered(),
                 services.clock(), new PoolTransfers.Settings(Duration.ofMillis(services.settings().sizingIntervalMs()),
                 options.borrowAhead(), NEAR_EMPTY_FRACTION), metrics);
         this.borrower = new PoolBorrower(transfers, lookup, services.rules(), steps);

@@ -39,7 +39,7 @@ public final class BucketFootprint {
         for (int port : ports) {
             BmsSettings settings = TestSettings.member(cluster).with("BMS_HAZELCAST_PORT", Integer.toString(port))
                     .with("BMS_CLUSTER_MEMBERS", "127.0.0.1:" + ports[0] + ",127.0.0.1:" + ports[1]).build();
-            Config config = HazelcastMember.config(settings);
+            Config config = HazelcastMember.config(settings, settings.clusterSecret().orElseThrow());
             HazelcastBucketStore.configure(config, MAP, BucketMapSettings.defaults());
             members.add(Hazelcast.newHazelcastInstance(config));
         }

@@ -17,14 +17,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
 
-/** The join each BMS_DISCOVERY mode produces, on the Config object and with real members. */
+/**
+ * The join each BMS_DISCOVERY mode produces, on the Config object and with real members. The join lives on the
+ * advanced network configuration: with advanced networking on (member endpoint only), Hazelcast ignores the classic
+ * network's join.
+ */
 class HazelcastMemberTest {
 
     @Test
     void shouldJoinTheStaticMemberListOverTcpIpByDefault() throws Exception {
         BmsSettings settings = TestSettings.member()
                 .with("BMS_CLUSTER_MEMBERS", "10.0.0.1:5701,10.0.0.2:5701").build();
-        JoinConfig join = HazelcastMember.config(settings).getNetworkConfig().getJoin();
+        JoinConfig join = config(settings).getAdvancedNetworkConfig().getJoin();
 
         assertThat(settings.discovery()).isEqualTo(BmsSettings.Discovery.STATIC);
         assertThat(join.getTcpIpConfig().isEnabled()).isTrue();
@@ -37,7 +41,7 @@ class HazelcastMemberTest {
     @Test
     void shouldJoinItselfAloneWithoutAMemberList() throws Exception {
         BmsSettings settings = TestSettings.member().with("BMS_HAZELCAST_HOST", "0.0.0.0").build();
-        JoinConfig join = HazelcastMember.config(settings).getNetworkConfig().getJoin();
+        JoinConfig join = config(settings).getAdvancedNetworkConfig().getJoin();
 
         assertThat(join.getTcpIpConfig().getMembers()).containsExactly("127.0.0.1:" + settings.hazelcastPort());
     }
@@ -49,7 +53,7 @@ class HazelcastMemberTest {
                 .with("BMS_KUBERNETES_SERVICE_DNS", "tp-tokenplane-bms-headless.rate.svc.cluster.local")
                 .with("BMS_HAZELCAST_PORT", "5801")
                 .build();
-        JoinConfig join = HazelcastMember.config(settings).getNetworkConfig().getJoin();
+        JoinConfig join = config(settings).getAdvancedNetworkConfig().getJoin();
 
         assertThat(join.getKubernetesConfig().isEnabled()).isTrue();
         // DNS mode: only service-dns and the port, nothing that would make Hazelcast call the Kubernetes API
@@ -84,9 +88,9 @@ class HazelcastMemberTest {
         List<HazelcastInstance> members = new ArrayList<>();
         try {
             BmsSettings first = kubernetes(cluster);
-            members.add(Hazelcast.newHazelcastInstance(HazelcastMember.config(first)));
-            Config second = HazelcastMember.config(kubernetes(cluster));
-            second.getNetworkConfig().getJoin().getKubernetesConfig()
+            members.add(Hazelcast.newHazelcastInstance(config(first)));
+            Config second = config(kubernetes(cluster));
+            second.getAdvancedNetworkConfig().getJoin().getKubernetesConfig()
                     .setProperty("service-port", Integer.toString(first.hazelcastPort()));
             members.add(Hazelcast.newHazelcastInstance(second));
 
@@ -94,6 +98,11 @@ class HazelcastMemberTest {
         } finally {
             members.forEach(HazelcastInstance::shutdown);
         }
+    }
+
+    /** The member config, in the cluster of the settings' secret (test members of one cluster share it). */
+    private static Config config(BmsSettings settings) {
+        return HazelcastMember.config(settings, settings.clusterSecret().orElseThrow());
     }
 
     private static BmsSettings kubernetes(String cluster) throws Exception {

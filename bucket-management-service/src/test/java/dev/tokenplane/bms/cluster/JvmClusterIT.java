@@ -61,6 +61,7 @@ class JvmClusterIT {
         env.keySet().removeIf(k -> k.startsWith("BMS_"));
         env.put("BMS_DATA_DIR", m.dataDir().toString());
         env.put("BMS_CLUSTER_NAME", clusterName);
+        env.put("BMS_CLUSTER_SECRET", "secret-of-" + clusterName);
         env.put("BMS_CLUSTER_MEMBERS", members);
         Process p = pb.start();
         processes.add(p);

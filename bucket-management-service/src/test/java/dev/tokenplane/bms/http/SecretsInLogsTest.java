@@ -45,6 +45,7 @@ class SecretsInLogsTest {
         assertThat(lines).isNotEmpty();
         assertThat(lines).noneMatch(l -> l.contains(token));
         assertThat(lines).noneMatch(l -> l.contains(SharedBms.AGENT_TOKEN));
+        assertThat(lines).noneMatch(l -> l.contains(bms.clusterSecret));
         assertThat(lines).anyMatch(l -> l.contains(file.toString()));
     }
 }

@@ -49,7 +49,7 @@ class LeaseLedgerTest {
     }
 
     static Config config(TestSettings settings) {
-        Config config = HazelcastMember.config(settings.build());
+        Config config = HazelcastMember.config(settings.build(), settings.get("BMS_CLUSTER_SECRET"));
         LeaseLedger.configure(config);
         return config;
     }

@@ -58,4 +58,11 @@ public final class CountingStore extends ForwardingBucketStore {
         resized.add(key);
         return delegate.resize(key, capacity, ratePerMilli);
     }
+
+    @Override
+    public CompletionStage<Optional<BucketState>> resize(String key, long capacity, long ratePerMilli,
+                                                         long generation) {
+        resized.add(key);
+        return delegate.resize(key, capacity, ratePerMilli, generation);
+    }
 }

@@ -29,6 +29,7 @@ public final class SharedBms {
     public final CountingStore store;
     public final AtomicInteger sizingTicks = new AtomicInteger();
     public final LogCapture logs;
+    public final String clusterSecret;
 
     private SharedBms() throws Exception {
         this.logs = LogCapture.install();
@@ -43,7 +44,9 @@ public final class SharedBms {
                     return s.store().credit(request.key(), Tokens.toNano(request.tokens()))
                             .thenApply(nanos -> nanos / Tokens.SCALE);
                 });
-        this.node = BmsNode.start(TestSettings.member()
+        TestSettings settings = TestSettings.member();
+        this.clusterSecret = settings.get("BMS_CLUSTER_SECRET");
+        this.node = BmsNode.start(settings
                 .with("BMS_AGENT_TOKEN", AGENT_TOKEN)
                 .with("BMS_AGENT_STALE_MS", Long.toString(AGENT_STALE_MS))
                 .with("BMS_SIZING_INTERVAL_MS", "50")

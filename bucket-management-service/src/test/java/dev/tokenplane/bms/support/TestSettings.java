@@ -10,7 +10,10 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
-/** Settings for test members: port 0, a free Hazelcast port, a unique cluster name, a fresh data directory. */
+/**
+ * Settings for test members: port 0, a free Hazelcast port, a unique cluster name and its secret, a fresh data
+ * directory.
+ */
 public final class TestSettings {
     private final Map<String, String> values = new HashMap<>();
 
@@ -22,9 +25,13 @@ public final class TestSettings {
         return member("test-" + UUID.randomUUID());
     }
 
-    /** A member of {@code clusterName}, in a new temporary data directory. */
+    /**
+     * A member of {@code clusterName}, in a new temporary data directory, with the cluster secret of that name (so
+     * that the members of one test cluster share it, as they must).
+     */
     public static TestSettings member(String clusterName) throws IOException {
         TestSettings s = new TestSettings();
+        s.values.put("BMS_CLUSTER_SECRET", "secret-of-" + clusterName);
         s.values.put("BMS_PORT", "0");
         s.values.put("BMS_HAZELCAST_PORT", Integer.toString(freePort()));
         s.values.put("BMS_CLUSTER_NAME", clusterName);

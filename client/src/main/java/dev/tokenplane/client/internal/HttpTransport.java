@@ -30,7 +30,9 @@ import java.util.random.RandomGenerator;
  *
  * <h2>Retries</h2>
  * A transport error (refused, reset, closed, timed out) or a 5xx answer is retried as {@link RetrySchedule} says: the
- * next URL at once, and a backoff with full jitter before each new round of the URLs. After a failure the next requests start at the next URL too (sticky failover). Nothing is retried
+ * next URL, after a delay with full jitter (also between the URLs of one round, so that clients leaving a failed
+ * member do not all land on the next one at once), its ceiling growing each round. After a failure the next
+ * requests start at the next URL too (sticky failover). Nothing is retried
  * past the deadline, or past {@code maxRetries}; then the request fails with {@link UnavailableException}. A 4xx
  * answer is the caller's, not retried.
  *

@@ -8,9 +8,11 @@ import java.util.random.RandomGenerator;
  * Where and when a request goes after a failed attempt: a pure function of the attempt number, the URL it failed on,
  * the number of URLs, the backoff and a random generator (seed it to replay the schedule).
  *
- * <p>Retry {@code r} goes to the URL after the one that failed. Within a round of the URLs it goes at once: another
- * URL is another BMS member, with no reason to wait. Retry {@code r} that starts a new round ({@code r % urls == 0})
- * first waits {@code backoff.delayMillis(r / urls - 1)}, exponential with full jitter.
+ * <p>Retry {@code r} goes to the URL after the one that failed, after {@code backoff.delayMillis((r - 1) / urls)}:
+ * full jitter before every retry, also between the URLs of one round, with a ceiling that doubles each round. Going on
+ * to the next member at once would send every client that saw one member fail to the same next member in the same
+ * millisecond; the jitter spreads them, and its first ceiling (the backoff's base, 10 ms by default) costs little.
+ * With a single URL this is plain exponential backoff ({@code delayMillis(r - 1)}).
  */
 public final class RetrySchedule {
 
@@ -27,8 +29,7 @@ public final class RetrySchedule {
      * @param urls          how many URLs there are, at least 1
      */
     public static Step next(int failedAttempt, int failedOn, int urls, Backoff backoff, RandomGenerator random) {
-        int retry = failedAttempt + 1;
-        long delay = retry % urls == 0 ? backoff.delayMillis(retry / urls - 1, random) : 0;
-        return new Step((failedOn + 1) % urls, delay);
+        int round = failedAttempt / urls; // the round of the URLs the failed attempt was in
+        return new Step((failedOn + 1) % urls, backoff.delayMillis(round, random));
     }
 }

@@ -26,9 +26,10 @@ class RetryScheduleTest {
     }
 
     @Test
-    void shouldFailOverAtOnceAndBackOffOnlyWhenARoundOfUrlsStartsAgain() {
+    void shouldJitterBeforeEveryFailoverWithACeilingThatGrowsEachRound() {
         // Given three BMS URLs and a first attempt on the second one
         Random random = new Random(5);
+        Random replay = new Random(5);
         List<RetrySchedule.Step> steps = new ArrayList<>();
         int on = 1;
         for (int failed = 0; failed < 7; failed++) {
@@ -37,14 +38,20 @@ class RetryScheduleTest {
             on = step.endpoint();
         }
 
-        // Then the URLs go round in order, and only retries 3 and 6 (new rounds) wait, with growing ceilings
+        // Then the URLs go round in order, and every retry waits a full-jitter delay, also inside a round: the
+        // ceiling is 10 ms for the retries of the first round, 20 ms for the second, 40 ms for the third
         assertThat(steps.stream().map(RetrySchedule.Step::endpoint).toList()).containsExactly(2, 0, 1, 2, 0, 1, 2);
-        assertThat(steps.get(0).delayMs()).isZero();
-        assertThat(steps.get(1).delayMs()).isZero();
-        assertThat(steps.get(2).delayMs()).isBetween(0L, 10L);
-        assertThat(steps.get(3).delayMs()).isZero();
-        assertThat(steps.get(4).delayMs()).isZero();
-        assertThat(steps.get(5).delayMs()).isBetween(0L, 20L);
-        assertThat(steps.get(6).delayMs()).isZero();
+        long[] ceilings = {10, 10, 10, 20, 20, 20, 40};
+        for (int i = 0; i < steps.size(); i++) {
+            assertThat(steps.get(i).delayMs()).as("retry %d", i + 1)
+                    .isEqualTo(backoff.delayMillis(i / 3, replay)).isBetween(0L, ceilings[i]);
+        }
+        // and the jitter is drawn, not fixed: over many schedules the first failover's delays spread over [0, 10]
+        Random many = new Random(7);
+        java.util.Set<Long> firstDelays = new java.util.HashSet<>();
+        for (int i = 0; i < 200; i++) {
+            firstDelays.add(RetrySchedule.next(0, 0, 3, backoff, many).delayMs());
+        }
+        assertThat(firstDelays).hasSizeGreaterThan(5).allMatch(d -> d >= 0 && d <= 10);
     }
 }

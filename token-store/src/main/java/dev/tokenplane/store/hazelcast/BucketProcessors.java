@@ -157,7 +157,7 @@ final class BucketProcessors {
 
         @Override
         Transition<Long> apply(String key, BucketState current, long now) {
-            return current == null ? new Transition<>(null, 0L)
+            return current == null ? new Transition<>(null, BucketMath.absentStep(transferId))
                     : BucketMath.debit(current, nanotokens, floorNanotokens, transferId, now);
         }
 
@@ -197,7 +197,7 @@ final class BucketProcessors {
 
         @Override
         Transition<Long> apply(String key, BucketState current, long now) {
-            return current == null ? new Transition<>(null, 0L)
+            return current == null ? new Transition<>(null, BucketMath.absentStep(transferId))
                     : BucketMath.credit(current, nanotokens, transferId, now);
         }
 
@@ -219,10 +219,15 @@ final class BucketProcessors {
         }
     }
 
-    /** {@link BucketMath#resize} on an existing bucket: answers the new state, or null when there is no bucket. */
+    /**
+     * {@link BucketMath#resize} on an existing bucket, or {@link BucketMath#resizeIf} when it carries the generation
+     * the resize was computed against: answers the new state, or null when there is no bucket or it was refused.
+     */
     static final class Resize extends BucketProcessor<BucketState> {
         private long capacity;
         private long ratePerMilli;
+        private boolean guarded;
+        private long generation;
 
         Resize() {
         }
@@ -233,13 +238,21 @@ final class BucketProcessors {
             this.ratePerMilli = ratePerMilli;
         }
 
+        Resize(boolean entryTtl, long capacity, long ratePerMilli, long generation) {
+            this(entryTtl, capacity, ratePerMilli);
+            this.guarded = true;
+            this.generation = generation;
+        }
+
         @Override
         Transition<BucketState> apply(String key, BucketState current, long now) {
             if (current == null) {
                 return new Transition<>(null, null);
             }
-            BucketState next = BucketMath.resize(current, capacity, ratePerMilli, now);
-            return new Transition<>(next, next);
+            BucketState next = guarded
+                    ? BucketMath.resizeIf(current, generation, capacity, ratePerMilli, now)
+                    : BucketMath.resize(current, capacity, ratePerMilli, now);
+            return next == null ? new Transition<>(current, null) : new Transition<>(next, next);
         }
 
         @Override
@@ -251,12 +264,53 @@ final class BucketProcessors {
         void writeFields(ObjectDataOutput out) throws IOException {
             out.writeLong(capacity);
             out.writeLong(ratePerMilli);
+            out.writeBoolean(guarded);
+            out.writeLong(generation);
         }
 
         @Override
         void readFields(ObjectDataInput in) throws IOException {
             capacity = in.readLong();
             ratePerMilli = in.readLong();
+            guarded = in.readBoolean();
+            generation = in.readLong();
+        }
+    }
+
+    /** {@link BucketMath#adopt} on an existing bucket: answers the new state, or null when there is no bucket. */
+    static final class Reconfigure extends BucketProcessor<BucketState> {
+        private BucketSpec spec;
+
+        Reconfigure() {
+        }
+
+        Reconfigure(boolean entryTtl, BucketSpec spec) {
+            super(entryTtl);
+            this.spec = spec;
+        }
+
+        @Override
+        Transition<BucketState> apply(String key, BucketState current, long now) {
+            if (current == null) {
+                return new Transition<>(null, null);
+            }
+            BucketState next = BucketMath.adopt(current, spec, now);
+            return new Transition<>(next, next);
+        }
+
+        @Override
+        public int getClassId() {
+            return StoreDataSerializableFactory.RECONFIGURE;
+        }
+
+        @Override
+        void writeFields(ObjectDataOutput out) throws IOException {
+            writeSpec(out, spec);
+        }
+
+        @Override
+        void readFields(ObjectDataInput in) throws IOException {
+            spec = readSpec(in);
         }
     }
 

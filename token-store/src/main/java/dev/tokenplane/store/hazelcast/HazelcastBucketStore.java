@@ -136,7 +136,8 @@ public final class HazelcastBucketStore implements BucketStore {
                 .setBackupCount(settings.backupCount())
                 .setAsyncBackupCount(0)
                 .setTimeToLiveSeconds(MapConfig.DEFAULT_TTL_SECONDS)
-                .setMaxIdleSeconds(MapConfig.DEFAULT_MAX_IDLE_SECONDS);
+                .setMaxIdleSeconds(MapConfig.DEFAULT_MAX_IDLE_SECONDS)
+                .getMergePolicyConfig().setPolicy(LowerTokensMergePolicy.class.getName());
         config.getUserContext().put(SETTINGS_KEY_PREFIX + mapName, settings);
         return config;
     }
@@ -248,6 +249,19 @@ public final class HazelcastBucketStore implements BucketStore {
         // Validate here, where the caller can see the message, rather than on the owner.
         new BucketSpec(capacity, ratePerMilli, Algorithm.TOKEN_BUCKET, 0, 0);
         return submit(key, new BucketProcessors.Resize(entryTtl, capacity, ratePerMilli), Optional::ofNullable);
+    }
+
+    @Override
+    public CompletionStage<Optional<BucketState>> resize(String key, long capacity, long ratePerMilli,
+                                                         long generation) {
+        new BucketSpec(capacity, ratePerMilli, Algorithm.TOKEN_BUCKET, 0, 0);
+        return submit(key, new BucketProcessors.Resize(entryTtl, capacity, ratePerMilli, generation),
+                Optional::ofNullable);
+    }
+
+    @Override
+    public CompletionStage<Optional<BucketState>> reconfigure(String key, BucketSpec spec) {
+        return submit(key, new BucketProcessors.Reconfigure(entryTtl, spec), Optional::ofNullable);
     }
 
     @Override

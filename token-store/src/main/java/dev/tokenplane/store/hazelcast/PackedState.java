@@ -18,12 +18,14 @@ import java.util.Arrays;
  * bit only.
  *
  * <pre>
- * header   bit 0 leaky bucket · 1 full · 2 generation · 3 idle TTL · 4 demand counters · 5 transfers · 6-7 format (0)
+ * header   bit 0 leaky bucket · 1 full · 2 generation · 3 idle TTL · 4 demand counters · 5 transfers · 6-7 format
+ *          (0, or 1 when the transfer log has a watermark)
  * always   lastRefillAt (zigzag varint) · windowStart - lastRefillAt (zigzag varint) · capacity (varint)
  *          ratePerMilli (scaled)
  * optional burst - tokens (scaled) · generation (zigzag) · idleTtlMillis (scaled) · attempted, granted (varint)
- *          transfer count (varint), then per step id (zigzag), amount (scaled)
+ *          transfer count (varint), then per step id (zigzag), amount (scaled); in format 1 the watermark (varint)
  * </pre>
+ * Format 0 is what members before the watermark wrote, and what a state without one is still written as.
  * Decoding is exact: {@code decode(encode(s)).equals(s)} for every state. Pure and thread-safe; arrays are never
  * modified after they are built.
  */
@@ -37,6 +39,7 @@ final class PackedState {
     private static final int HAS_TRANSFERS = 1 << 5;
     private static final int FORMAT_MASK = 0xC0;
     private static final int FORMAT = 0;
+    private static final int FORMAT_WATERMARK = 1 << 6;
 
     private static final long[] SCALES = {1L, 1_000L, 1_000_000L, 1_000_000_000L};
 
@@ -47,7 +50,8 @@ final class PackedState {
         long deficit = s.burstNanos() - s.tokens();
         boolean demand = s.attempted() != 0 || s.granted() != 0;
         TransferLog log = s.transfers();
-        int header = FORMAT
+        boolean watermark = log != null && log.watermark() != 0;
+        int header = (watermark ? FORMAT_WATERMARK : FORMAT)
                 | (s.algorithm() == Algorithm.LEAKY_BUCKET ? LEAKY : 0)
                 | (deficit == 0 ? FULL : 0)
                 | (s.generation() != 0 ? HAS_GENERATION : 0)
@@ -81,6 +85,9 @@ final class PackedState {
                 w.varint(zigzag(ids[i]));
                 w.scaled(amounts[i]);
             }
+            if (watermark) {
+                w.varint(log.watermark());
+            }
         }
         return w.toArray();
     }
@@ -88,7 +95,8 @@ final class PackedState {
     static BucketState decode(byte[] bytes) {
         Reader r = new Reader(bytes);
         int header = r.raw();
-        if ((header & FORMAT_MASK) != FORMAT) {
+        int format = header & FORMAT_MASK;
+        if (format != FORMAT && format != FORMAT_WATERMARK) {
             throw new IllegalStateException("unknown bucket state format " + ((header & FORMAT_MASK) >>> 6));
         }
         Algorithm algorithm = (header & LEAKY) != 0 ? Algorithm.LEAKY_BUCKET : Algorithm.TOKEN_BUCKET;
@@ -114,7 +122,7 @@ final class PackedState {
                 ids[i] = unzigzag(r.varint());
                 amounts[i] = r.scaled();
             }
-            log = new TransferLog(ids, amounts);
+            log = new TransferLog(ids, amounts, format == FORMAT_WATERMARK ? r.varint() : 0);
         }
         long burst = algorithm == Algorithm.LEAKY_BUCKET ? Tokens.SCALE : capacity * Tokens.SCALE;
         return new BucketState(burst - deficit, lastRefillAt, capacity, rate, algorithm, generation, idleTtl,

@@ -24,6 +24,8 @@ final class StoreDataSerializableFactory implements DataSerializableFactory {
     static final int IDLE_PREDICATE = 11;
     static final int PARTITION_BATCH = 12;
     static final int REMOVE = 13;
+    static final int RECONFIGURE = 14;
+    static final int LOWER_TOKENS_MERGE = 15;
 
     @Override
     public IdentifiedDataSerializable create(int classId) {
@@ -40,6 +42,8 @@ final class StoreDataSerializableFactory implements DataSerializableFactory {
             case IDLE_PREDICATE -> new IdlePredicate();
             case PARTITION_BATCH -> new PartitionBatchFactory();
             case REMOVE -> new BucketProcessors.Remove();
+            case RECONFIGURE -> new BucketProcessors.Reconfigure();
+            case LOWER_TOKENS_MERGE -> new LowerTokensMergePolicy();
             default -> throw new IllegalArgumentException("unknown tokenplane store class id " + classId);
         };
     }

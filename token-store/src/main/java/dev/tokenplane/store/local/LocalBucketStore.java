@@ -2,11 +2,13 @@ package dev.tokenplane.store.local;
 
 import dev.tokenplane.store.AcquireCommand;
 import dev.tokenplane.store.AcquireResult;
+import dev.tokenplane.store.Algorithm;
 import dev.tokenplane.store.BucketMath;
 import dev.tokenplane.store.BucketSpec;
 import dev.tokenplane.store.BucketState;
 import dev.tokenplane.store.BucketStore;
 import dev.tokenplane.store.DemandSample;
+import dev.tokenplane.store.MutableBucket;
 import dev.tokenplane.store.Transition;
 
 import java.time.Duration;
@@ -21,25 +23,22 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * An in-process {@link BucketStore}: for a single process, and for a client's fallback when the BMS is unreachable.
  *
- * <p>Lock-free on the hot path, after resilience4j's {@code AtomicRateLimiter}: each key holds an
- * {@link AtomicReference} to an immutable {@link BucketState}; an operation computes the next state with
- * {@link BucketMath} and swaps it in with compare-and-set, retrying on contention. Idle buckets are evicted by a
- * periodic sweep that first swaps in a tombstone, so an operation racing with eviction retries on a fresh entry rather
- * than writing to a removed one.
+ * <p>Each key holds a {@link MutableBucket}, changed in place under its own monitor: an acquire is one uncontended
+ * lock and a few arithmetic steps, and {@link #tryAcquire} allocates nothing (the previous lock-free design swapped in
+ * a new immutable state per call, 104 bytes with its result). Every other operation reads the bucket as a
+ * {@link BucketState}, applies one {@link BucketMath} function and writes the result back under the same monitor.
+ * Idle buckets are evicted by a periodic sweep that retires a bucket under its monitor before removing it, so an
+ * operation racing with eviction looks the key up again rather than writing to a removed bucket.
  *
  * <p>Operations complete before they return; the returned stages are already complete.
  */
 public final class LocalBucketStore implements BucketStore {
 
-    /** Marks a reference whose entry the sweep is removing. Compared by identity. */
-    private static final BucketState EVICTED = new BucketState(0, 0, 1, 1, null, 0, 0, 0, 0, 0, null);
-
-    private final ConcurrentHashMap<String, AtomicReference<BucketState>> buckets = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, MutableBucket> buckets = new ConcurrentHashMap<>();
     private final InstantSource clock;
     private final ScheduledExecutorService sweeper;
 
@@ -77,59 +76,76 @@ public final class LocalBucketStore implements BucketStore {
 
     /**
      * {@link #acquire} without the stage: the decision, made on the calling thread. For in-process callers (a client's
-     * fallback, a single-process limiter) that need no {@link CompletionStage}.
-     *
-     * <p>The hot path allocates only the next state and the outcome: it calls {@link BucketMath#prepare} and
-     * {@link BucketMath#next} directly instead of going through a {@link Transition}, and builds the outcome
-     * ({@link BucketMath#decide}) only after its state is in place, so an attempt that loses the compare-and-set
-     * allocates no outcome.
+     * fallback, a single-process limiter) that need no {@link CompletionStage}. Allocates only the outcome when the
+     * bucket exists, its spec is unchanged and {@code maxWaitMs} is 0.
      */
     public AcquireResult acquireNow(String key, BucketSpec spec, long tokens, long maxWaitMs) {
-        // The time is read before the state, and not again when a compare-and-set is lost: a state another thread
-        // refilled past it counts as refilled up to now (BucketMath adds nothing for time before lastRefillAt), which
-        // is what reading the clock after the state would give with a clock that does not go back. Only a bucket
-        // created here reads the clock again, after seeing no bucket: a bucket evicted or removed since the first
-        // read must not be re-created with an earlier time, which would refill it for time it was already full.
-        long now = clock.millis();
-        AtomicReference<BucketState> ref = buckets.get(key);
         while (true) {
-            if (ref == null) {
-                now = clock.millis();
-                BucketState created = BucketMath.prepare(null, spec, now);
-                BucketState next = BucketMath.next(null, created, tokens, maxWaitMs);
-                if (next == null) {
-                    return BucketMath.decide(created, tokens, maxWaitMs); // never grantable: nothing created
-                }
-                ref = buckets.putIfAbsent(key, new AtomicReference<>(next));
-                if (ref == null) {
-                    return BucketMath.decide(created, tokens, maxWaitMs);
-                }
-                continue; // another thread created it first: acquire from that one
+            MutableBucket bucket = bucketFor(key, spec, tokens, maxWaitMs);
+            if (bucket == null) { // never grantable: nothing created
+                return BucketMath.decide(BucketMath.prepare(null, spec, clock.millis()), tokens, maxWaitMs);
             }
-            BucketState current = ref.get();
-            while (current != EVICTED) {
-                BucketState prepared = BucketMath.prepare(current, spec, now);
-                BucketState next = BucketMath.next(current, prepared, tokens, maxWaitMs);
-                if (next == current) {
-                    return BucketMath.decide(prepared, tokens, maxWaitMs); // nothing to write: never grantable
+            synchronized (bucket) {
+                if (!bucket.isRetired()) {
+                    return bucket.acquire(spec, tokens, maxWaitMs, clock.millis());
                 }
-                BucketState witness = ref.compareAndExchange(current, next);
-                if (witness == current) {
-                    return BucketMath.decide(prepared, tokens, maxWaitMs);
-                }
-                current = witness; // lost to another thread: retry from what it wrote, without a second read
             }
-            buckets.remove(key, ref);
-            ref = buckets.get(key);
+            buckets.remove(key, bucket);
         }
+    }
+
+    /**
+     * {@link #acquireNow} of {@code tokens} with no wait, answering only whether they were granted: the same decision
+     * and the same bucket state after it, with nothing allocated on the hot path (an existing bucket, an unchanged
+     * spec), like Bucket4j's {@code tryConsume}.
+     */
+    public boolean tryAcquire(String key, BucketSpec spec, long tokens) {
+        while (true) {
+            MutableBucket bucket = bucketFor(key, spec, tokens, 0);
+            if (bucket == null) {
+                return false;
+            }
+            synchronized (bucket) {
+                if (!bucket.isRetired()) {
+                    return bucket.tryAcquire(spec, tokens, clock.millis());
+                }
+            }
+            buckets.remove(key, bucket);
+        }
+    }
+
+    /**
+     * The bucket at {@code key}, created full from {@code spec} when there is none and the request could be granted
+     * some time; null when there is none and it never could (nothing is created for it). The clock is read under the
+     * monitor by the caller, after this: a bucket created here from an earlier time would be refilled for time it was
+     * already full, which changes nothing, as the bucket starts full.
+     */
+    private MutableBucket bucketFor(String key, BucketSpec spec, long tokens, long maxWaitMs) {
+        MutableBucket bucket = buckets.get(key);
+        if (bucket != null) {
+            return bucket;
+        }
+        BucketState created = BucketMath.prepare(null, spec, clock.millis());
+        if (BucketMath.next(null, created, tokens, maxWaitMs) == null) {
+            return null;
+        }
+        MutableBucket fresh = new MutableBucket(created);
+        MutableBucket raced = buckets.putIfAbsent(key, fresh);
+        return raced == null ? fresh : raced;
     }
 
     @Override
     public CompletionStage<Optional<BucketState>> get(String key) {
-        AtomicReference<BucketState> ref = buckets.get(key);
-        BucketState s = ref == null ? null : ref.get();
-        if (s == null || s == EVICTED) {
+        MutableBucket bucket = buckets.get(key);
+        if (bucket == null) {
             return CompletableFuture.completedFuture(Optional.empty());
+        }
+        BucketState s;
+        synchronized (bucket) {
+            if (bucket.isRetired()) {
+                return CompletableFuture.completedFuture(Optional.empty());
+            }
+            s = bucket.state();
         }
         return CompletableFuture.completedFuture(Optional.of(BucketMath.refill(s, clock.millis())));
     }
@@ -137,19 +153,39 @@ public final class LocalBucketStore implements BucketStore {
     @Override
     public CompletionStage<Long> debit(String key, long nanotokens, long floorNanotokens, long transferId) {
         return CompletableFuture.completedFuture(update(key,
-                (s, now) -> BucketMath.debit(s, nanotokens, floorNanotokens, transferId, now), 0L));
+                (s, now) -> BucketMath.debit(s, nanotokens, floorNanotokens, transferId, now),
+                BucketMath.absentStep(transferId)));
     }
 
     @Override
     public CompletionStage<Long> credit(String key, long nanotokens, long transferId) {
         return CompletableFuture.completedFuture(update(key,
-                (s, now) -> BucketMath.credit(s, nanotokens, transferId, now), 0L));
+                (s, now) -> BucketMath.credit(s, nanotokens, transferId, now),
+                BucketMath.absentStep(transferId)));
     }
 
     @Override
     public CompletionStage<Optional<BucketState>> resize(String key, long capacity, long ratePerMilli) {
         return CompletableFuture.completedFuture(update(key, (s, now) -> {
             BucketState next = BucketMath.resize(s, capacity, ratePerMilli, now);
+            return new Transition<>(next, Optional.of(next));
+        }, Optional.empty()));
+    }
+
+    @Override
+    public CompletionStage<Optional<BucketState>> resize(String key, long capacity, long ratePerMilli,
+                                                         long generation) {
+        new BucketSpec(capacity, ratePerMilli, Algorithm.TOKEN_BUCKET, 0, 0); // validates even when refused
+        return CompletableFuture.completedFuture(update(key, (s, now) -> {
+            BucketState next = BucketMath.resizeIf(s, generation, capacity, ratePerMilli, now);
+            return next == null ? new Transition<>(s, Optional.empty()) : new Transition<>(next, Optional.of(next));
+        }, Optional.empty()));
+    }
+
+    @Override
+    public CompletionStage<Optional<BucketState>> reconfigure(String key, BucketSpec spec) {
+        return CompletableFuture.completedFuture(update(key, (s, now) -> {
+            BucketState next = BucketMath.adopt(s, spec, now);
             return new Transition<>(next, Optional.of(next));
         }, Optional.empty()));
     }
@@ -164,20 +200,30 @@ public final class LocalBucketStore implements BucketStore {
 
     @Override
     public CompletionStage<Boolean> remove(String key) {
-        AtomicReference<BucketState> ref = buckets.remove(key);
-        return CompletableFuture.completedFuture(ref != null && ref.get() != EVICTED);
+        MutableBucket bucket = buckets.remove(key);
+        if (bucket == null) {
+            return CompletableFuture.completedFuture(false);
+        }
+        synchronized (bucket) {
+            boolean wasLive = !bucket.isRetired();
+            bucket.retire();
+            return CompletableFuture.completedFuture(wasLive);
+        }
     }
 
     @Override
     public int evictIdle() {
         int evicted = 0;
         for (var e : buckets.entrySet()) {
-            AtomicReference<BucketState> ref = e.getValue();
-            BucketState s = ref.get();
-            if (s != EVICTED && BucketMath.isEvictable(s, clock.millis()) && ref.compareAndSet(s, EVICTED)) {
-                buckets.remove(e.getKey(), ref);
-                evicted++;
+            MutableBucket bucket = e.getValue();
+            synchronized (bucket) {
+                if (bucket.isRetired() || !BucketMath.isEvictable(bucket.state(), clock.millis())) {
+                    continue;
+                }
+                bucket.retire();
             }
+            buckets.remove(e.getKey(), bucket);
+            evicted++;
         }
         return evicted;
     }
@@ -205,22 +251,24 @@ public final class LocalBucketStore implements BucketStore {
         Transition<R> apply(BucketState current, long now);
     }
 
-    /** The compare-and-set loop for every operation but acquire; a missing bucket gives {@code absent}. */
+    /** Every operation but acquire, under the bucket's monitor; a missing bucket gives {@code absent}. */
     private <R> R update(String key, Operation<R> operation, R absent) {
         while (true) {
-            AtomicReference<BucketState> ref = buckets.get(key);
-            if (ref == null) {
+            MutableBucket bucket = buckets.get(key);
+            if (bucket == null) {
                 return absent;
             }
-            BucketState current = ref.get();
-            if (current == EVICTED) {
-                buckets.remove(key, ref);
-                continue;
+            synchronized (bucket) {
+                if (!bucket.isRetired()) {
+                    BucketState current = bucket.state();
+                    Transition<R> t = operation.apply(current, clock.millis());
+                    if (t.next() != current) {
+                        bucket.load(t.next());
+                    }
+                    return t.result();
+                }
             }
-            Transition<R> t = operation.apply(current, clock.millis());
-            if (t.next() == current || ref.compareAndSet(current, t.next())) {
-                return t.result();
-            }
+            buckets.remove(key, bucket);
         }
     }
 }

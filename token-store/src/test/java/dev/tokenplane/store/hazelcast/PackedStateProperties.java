@@ -40,7 +40,7 @@ class PackedStateProperties {
     @Example
     void shouldRejectAnUnknownFormat() {
         byte[] bytes = PackedState.encode(BucketMath.create(BucketSpec.of(1, 1), NOW));
-        bytes[0] |= (byte) 0x40;
+        bytes[0] |= (byte) 0x80;
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> PackedState.decode(bytes))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("format");
@@ -53,9 +53,11 @@ class PackedStateProperties {
                 Arbitraries.of(0L, 1L, -1L, Long.MAX_VALUE, Long.MIN_VALUE, 1_000_000L, 999L));
         Arbitrary<Long> epoch = Arbitraries.longs().between(NOW - 1_000_000, NOW + 1_000_000_000);
         Arbitrary<TransferLog> logs = Arbitraries.oneOf(Arbitraries.just(null),
-                anyLong.list().ofMaxSize(TransferLog.CAPACITY).map(ids -> new TransferLog(
-                        ids.stream().mapToLong(Long::longValue).toArray(),
-                        ids.stream().mapToLong(id -> id * 7).toArray())));
+                Combinators.combine(anyLong.list().ofMaxSize(TransferLog.CAPACITY),
+                        Arbitraries.oneOf(Arbitraries.just(0L), Arbitraries.longs().greaterOrEqual(0)))
+                        .as((ids, watermark) -> new TransferLog(
+                                ids.stream().mapToLong(Long::longValue).toArray(),
+                                ids.stream().mapToLong(id -> id * 7).toArray(), watermark)));
         return Combinators.combine(
                 anyLong, epoch, Arbitraries.longs().between(0, 1_000_000_000L), anyLong,
                 Arbitraries.of(Algorithm.class), anyLong, anyLong, anyLong).as(

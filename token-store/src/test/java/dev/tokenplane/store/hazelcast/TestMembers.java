@@ -1,20 +1,11 @@
 package dev.tokenplane.store.hazelcast;
 
 import com.hazelcast.config.Config;
-import com.hazelcast.config.GlobalSerializerConfig;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.nio.ObjectDataInput;
-import com.hazelcast.nio.ObjectDataOutput;
-import com.hazelcast.nio.serialization.HazelcastSerializationException;
-import com.hazelcast.nio.serialization.StreamSerializer;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -57,7 +48,9 @@ public final class TestMembers {
 
     /**
      * A member config on {@code port} of 127.0.0.1 that joins {@code members} by tcp-ip, with multicast and
-     * auto-detection off, and a global serializer that refuses Java serialization of anything but exceptions.
+     * auto-detection off, and the production members' Java serialization filter
+     * ({@link MemberSerialization}): a type that travels between members by Java serialization fails the test that
+     * sends it.
      */
     public static Config config(String clusterName, int port, int... members) {
         Config config = new Config();
@@ -76,9 +69,7 @@ public final class TestMembers {
         for (int member : members) {
             join.getTcpIpConfig().addMember("127.0.0.1:" + member);
         }
-        config.getSerializationConfig().setGlobalSerializerConfig(new GlobalSerializerConfig()
-                .setImplementation(new NoJavaSerialization()).setOverrideJavaSerialization(true));
-        return config;
+        return MemberSerialization.denyJavaSerialization(config);
     }
 
     public static HazelcastInstance start(Config config) {
@@ -90,10 +81,17 @@ public final class TestMembers {
      * sweeps when it wants to).
      */
     public static HazelcastInstance startWithBuckets(String mapName, InstantSource memberClock) {
+        return startWithBuckets(mapName, memberClock, config -> { });
+    }
+
+    /** {@link #startWithBuckets(String, InstantSource)}, with {@code customize} applied to the config last. */
+    public static HazelcastInstance startWithBuckets(String mapName, InstantSource memberClock,
+                                                     java.util.function.Consumer<Config> customize) {
         int port = freePorts(1)[0];
         Config config = config(uniqueClusterName(), port, port);
         HazelcastBucketStore.configure(config, mapName, BucketMapSettings.defaults()
                 .withSweepInterval(Duration.ZERO).withClock(memberClock));
+        customize.accept(config);
         return start(config);
     }
 
@@ -127,39 +125,5 @@ public final class TestMembers {
             java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
         }
         return members;
-    }
-
-    /**
-     * Fails loudly when anything would fall back to Java serialization (the store registers Compact and
-     * IdentifiedDataSerializable for everything it sends). Exceptions are let through, because Hazelcast reports a
-     * remote failure by serializing it.
-     */
-    static final class NoJavaSerialization implements StreamSerializer<Object> {
-        @Override
-        public void write(ObjectDataOutput out, Object object) throws IOException {
-            if (!(object instanceof Throwable)) {
-                throw new HazelcastSerializationException("Java serialization fallback for " + object.getClass()
-                        + ": register a Compact or IdentifiedDataSerializable serializer");
-            }
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            try (ObjectOutputStream oos = new ObjectOutputStream(bytes)) {
-                oos.writeObject(object);
-            }
-            out.writeByteArray(bytes.toByteArray());
-        }
-
-        @Override
-        public Object read(ObjectDataInput in) throws IOException {
-            try (ObjectInputStream ois = new ObjectInputStream(new ByteArrayInputStream(in.readByteArray()))) {
-                return ois.readObject();
-            } catch (ClassNotFoundException e) {
-                throw new IOException(e);
-            }
-        }
-
-        @Override
-        public int getTypeId() {
-            return 7_301;
-        }
     }
 }

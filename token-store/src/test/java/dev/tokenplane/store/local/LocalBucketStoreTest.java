@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiPredicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,12 +25,37 @@ class LocalBucketStoreTest extends AbstractBucketStoreContractTest {
 
     /**
      * {@code acquireNow} on many threads while another thread evicts idle buckets: each round starts with the bucket
-     * full and idle (so the sweep may swap in its tombstone and remove it at any moment), and the threads acquire
-     * until it denies. Whether a thread's compare-and-set meets the tombstone, a removed entry or a re-created bucket,
+     * full and idle (so the sweep may retire and remove it at any moment), and the threads acquire until it denies.
+     * Whether a thread meets a retired bucket, a removed entry or a re-created bucket,
      * a round grants exactly one capacity: eviction never hands out tokens and never loses a grant.
      */
     @Test
     void shouldGrantExactlyTheCapacityPerRoundWhileTheSweepEvictsConcurrently() throws Exception {
+        grantExactlyTheCapacityPerRound((local, spec) -> local.acquireNow("key", spec, 1, 0).granted());
+    }
+
+    /** The same rounds through the allocation-free {@code tryAcquire}. */
+    @Test
+    void tryAcquireShouldGrantExactlyTheCapacityPerRoundWhileTheSweepEvictsConcurrently() throws Exception {
+        grantExactlyTheCapacityPerRound((local, spec) -> local.tryAcquire("key", spec, 1));
+    }
+
+    @Test
+    void tryAcquireShouldAnswerLikeAcquireAndCreateNothingForAnImpossibleRequest() {
+        LocalBucketStore local = (LocalBucketStore) store;
+        BucketSpec spec = BucketSpec.of(3, 1);
+        assertThat(local.tryAcquire("k", spec, 4)).isFalse();
+        assertThat(local.size()).isZero();
+        assertThat(local.tryAcquire("k", spec, 2)).isTrue();
+        assertThat(local.tryAcquire("k", spec, 1)).isTrue();
+        assertThat(local.tryAcquire("k", spec, 1)).isFalse();
+        clock.advance(1_000);
+        assertThat(local.tryAcquire("k", spec, 1)).isTrue();
+        assertThat(local.get("k").toCompletableFuture().join().orElseThrow().granted()).isEqualTo(4);
+    }
+
+    private void grantExactlyTheCapacityPerRound(BiPredicate<LocalBucketStore, BucketSpec> acquireOne)
+            throws Exception {
         LocalBucketStore local = (LocalBucketStore) store;
         BucketSpec spec = BucketSpec.of(50, 50).withIdleTtlMillis(10);
         int threads = 3;
@@ -51,7 +77,7 @@ class LocalBucketStoreTest extends AbstractBucketStoreContractTest {
                 for (int t = 0; t < threads; t++) {
                     workers.add(pool.submit(() -> {
                         long mine = 0;
-                        while (local.acquireNow("key", spec, 1, 0).granted()) {
+                        while (acquireOne.test(local, spec)) {
                             mine++;
                         }
                         return mine;

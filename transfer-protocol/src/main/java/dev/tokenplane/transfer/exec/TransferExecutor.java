@@ -1,5 +1,6 @@
 package dev.tokenplane.transfer.exec;
 
+import dev.tokenplane.store.BucketMath;
 import dev.tokenplane.store.BucketStore;
 import dev.tokenplane.store.TransferLog;
 import dev.tokenplane.transfer.breaker.PoolBreakers;
@@ -53,6 +54,14 @@ import java.util.function.Supplier;
  * timed-out {@link TransferResult.Failed} otherwise, while the transfer finishes in the background. Each transfer is
  * one call of its pool's breaker: refused while it is open (the store is not touched), and reported with its measured
  * duration, as a failure when it failed or timed out, so that failures, timeouts and slow transfers open it.
+ *
+ * <h2>Steps a bucket cannot vouch for</h2>
+ * A bucket keeps its last {@link dev.tokenplane.store.TransferLog#CAPACITY} steps and a watermark of the ones it let
+ * go; a step at or below the watermark that it does not hold, or any step on a bucket that does not exist, answers
+ * {@link BucketMath#STEP_FORGOTTEN}: it applied nothing now and may have applied before. Whichever step of a transfer
+ * gets that answer (debit, credit, fence or refund), the transfer stops there, unresolved, and refunds nothing, so a
+ * bucket's forgetting (or another member running the same id) can lose the tokens in doubt but never create any. A
+ * refund is sent only when the borrower's own answer says how much of the credit it applied.
  *
  * <h2>Buckets in doubt</h2>
  * A fence works only while the bucket still remembers the step ({@link dev.tokenplane.store.TransferLog#CAPACITY}
@@ -410,6 +419,16 @@ public final class TransferExecutor {
             }
         }
 
+        /**
+         * A bucket could not vouch for a step of this transfer (it may have applied it and forgotten, or it is gone):
+         * nothing more is sent, and nothing is refunded on its word, so the tokens in doubt stay missing.
+         */
+        private void forgotten() {
+            answer(new TransferResult.Failed(request, new IllegalStateException("a bucket of transfer " + request.id()
+                    + " no longer remembers whether it applied the step"), settled));
+            settle(false);
+        }
+
         private void settle(boolean resolved) {
             try {
                 settled.complete(new Settlement(debited, credited, refunded, resolved));
@@ -446,7 +465,9 @@ public final class TransferExecutor {
                             + " did not answer within " + settings.stepTimeout().toMillis() + " ms")));
             bounded.whenComplete((value, failure) -> {
                 timeout.cancel();
-                if (failure == null) {
+                if (failure == null && value == BucketMath.STEP_FORGOTTEN) {
+                    forgotten();
+                } else if (failure == null) {
                     onValue.accept(value);
                 } else {
                     onFailure.accept(unwrap(failure));

@@ -239,6 +239,55 @@ public abstract class AbstractTransferExecutorTest {
     }
 
     @Test
+    void shouldNotRefundACreditItsBorrowerForgotWhileOtherMembersTransferredIntoIt() {
+        // Given member A's credit to the borrower is applied but its answer hangs until A's step timeout
+        bucket(store, "lender-b", 500);
+        long before = total(store, List.of("lender", "borrower", "lender-b"));
+        store.inject(Op.CREDIT, "borrower", Fault.HANG_AFTER_APPLY);
+        CompletableFuture<TransferResult> a = executor.execute(request(200, 0)).toCompletableFuture();
+
+        // When member B (its own executor, which knows nothing of A's doubt) runs more transfers into the borrower
+        // than the borrower's log remembers
+        TransferExecutor memberB = new TransferExecutor(store, null, timer, () -> clock.millis() * 1_000_000,
+                TransferExecutor.Settings.defaults());
+        for (int i = 0; i < TransferLog.CAPACITY; i++) {
+            TransferResult r = await(memberB.execute(new TransferRequest("pool", 10_000 + i, "lender-b", "borrower",
+                    T, 0)));
+            assertThat(r.creditedNanos()).isEqualTo(T);
+        }
+        // And A's step times out and A fences its credit
+        timer.advance(500);
+        Settlement s = settled(await(a));
+
+        // Then the borrower cannot vouch for the credit, and A refunds nothing: the 200 are not there twice
+        assertThat(s.refundedNanos()).isZero();
+        assertThat(s.resolved()).isFalse();
+        assertThat(tokens(store, "lender")).isEqualTo(300 * T + RATE * (clock.millis() - startedAt));
+        assertThat(total(store, List.of("lender", "borrower", "lender-b")))
+                .isEqualTo(before + 3 * RATE * (clock.millis() - startedAt));
+    }
+
+    @Test
+    void shouldNotApplyALateStepToABucketThatWasRemovedAndCreatedAgain() {
+        // Given a credit held up in the network while its borrower is gone (evicted): the fence finds no bucket
+        store.inject(Op.CREDIT, "borrower", Fault.DELAY_APPLY);
+        CompletableFuture<TransferResult> answer = executor.execute(request(200, 0)).toCompletableFuture();
+        await(store.remove("borrower"));
+        timer.advance(500);
+        Settlement s = settled(await(answer));
+
+        // Then the lender is not refunded on the word of a bucket that is not there
+        assertThat(s.refundedNanos()).isZero();
+        assertThat(tokens(store, "lender")).isEqualTo(300 * T + RATE * (clock.millis() - startedAt));
+
+        // And when the bucket is created again and the late credit lands, the 200 exist once at most
+        bucket(store, "borrower", 0);
+        store.releaseDelayed();
+        assertThat(tokens(store, "lender") + tokens(store, "borrower"))
+                .isLessThanOrEqualTo(500 * T + RATE * (clock.millis() - startedAt));
+    }
+
+    @Test
     void shouldStartNoTransferTouchingABucketInDoubtUntilItHasSettled() {
         // Given a transfer whose credit hangs past the budget
         bucket(store, "other", 100);

@@ -7,8 +7,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
- * A {@link BucketStore} that passes every call on to another: the base of test decorators, which override only the
- * calls they count or break.
+ * A {@link BucketStore} that passes every call on to another: the base of decorators, which override only the calls
+ * they change (the BMS's request deadlines; in tests, the calls they count or break).
  */
 public abstract class ForwardingBucketStore implements BucketStore {
     protected final BucketStore delegate;
@@ -50,6 +50,17 @@ public abstract class ForwardingBucketStore implements BucketStore {
     @Override
     public CompletionStage<Optional<BucketState>> resize(String key, long capacity, long ratePerMilli) {
         return delegate.resize(key, capacity, ratePerMilli);
+    }
+
+    @Override
+    public CompletionStage<Optional<BucketState>> resize(String key, long capacity, long ratePerMilli,
+                                                         long generation) {
+        return delegate.resize(key, capacity, ratePerMilli, generation);
+    }
+
+    @Override
+    public CompletionStage<Optional<BucketState>> reconfigure(String key, BucketSpec spec) {
+        return delegate.reconfigure(key, spec);
     }
 
     @Override

@@ -1,0 +1,42 @@
+package dev.tokenplane.bms.cluster;
+
+import dev.tokenplane.bms.BmsNode;
+import dev.tokenplane.bms.support.Api;
+import dev.tokenplane.bms.support.TestSettings;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A member that sees fewer than a majority of {@code BMS_EXPECTED_MEMBERS} (the minority side of a partition; here a
+ * member of an expected 3 that is alone) refuses configuration writes with 503 {@code unavailable}, while it still
+ * answers decisions from the rules it has.
+ */
+class SplitBrainProtectionTest {
+
+    private static final String ADMIN = "split-brain-admin-token-0001";
+    private static final Map<String, Object> RULE = Map.of("match", "quorum:*", "capacity", 5, "refillPerSecond", 1);
+
+    @Test
+    void shouldRefuseConfigurationWritesOnAMinoritySide() throws Exception {
+        try (BmsNode alone = BmsNode.start(TestSettings.member().with("BMS_ADMIN_TOKEN", ADMIN)
+                .with("BMS_EXPECTED_MEMBERS", "3").build())) {
+            Api api = new Api(alone.url(), ADMIN);
+
+            Api.Response write = api.put("/v1/rules/quorum", RULE);
+
+            assertThat(write.status()).as("%s", write).isEqualTo(503);
+            assertThat(write.json().get("error").asText()).isEqualTo("unavailable");
+            assertThat(api.get("/v1/rules/quorum").status()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void shouldAcceptWritesWithoutAnExpectedClusterSize() throws Exception {
+        try (BmsNode alone = BmsNode.start(TestSettings.member().with("BMS_ADMIN_TOKEN", ADMIN).build())) {
+            assertThat(new Api(alone.url(), ADMIN).put("/v1/rules/quorum", RULE).status()).isIn(200, 201);
+        }
+    }
+}
