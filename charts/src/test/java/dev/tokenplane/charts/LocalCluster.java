@@ -233,13 +233,18 @@ final class LocalCluster implements AutoCloseable {
             return String.valueOf(pod.hostPort(Integer.valueOf(value)));
         }
         String v = value;
-        if (pod.container.has("volumeMounts")) {
+        if (pod.container.has("volumeMounts") && !mountPaths(pod).isEmpty()) {
             List<String> paths = new ArrayList<>(mountPaths(pod));
             paths.sort(Comparator.comparingInt(String::length).reversed());
-            for (String path : paths) {
-                v = v.replaceAll("(^|[=:,])" + Pattern.quote(path) + "(?=$|[/:,])",
-                        "$1" + Matcher.quoteReplacement(pod.inRoot(path).toString()));
+            // one pass over the value, longest mount first, so that a translated path is never translated again
+            // (a mount at /tmp would otherwise match the start of a pod folder that lies under /tmp)
+            Matcher m = Pattern.compile("(^|[=:,])(" + String.join("|", paths.stream().map(Pattern::quote).toList())
+                    + ")(?=$|[/:,])").matcher(v);
+            StringBuilder out = new StringBuilder();
+            while (m.find()) {
+                m.appendReplacement(out, Matcher.quoteReplacement(m.group(1) + pod.inRoot(m.group(2))));
             }
+            v = m.appendTail(out).toString();
         }
         v = clusterNames(v);
         if (v.contains(".svc")) {
