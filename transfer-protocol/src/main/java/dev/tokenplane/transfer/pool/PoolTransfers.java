@@ -49,8 +49,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * borrowAhead)} (borrowing a little ahead spares the next requests a transfer). The {@link BorrowWindow} caps it at
  * the bucket's fair share of the window; if that, or the lenders' spare by the view, does not cover the shortfall,
  * nothing is tried. Otherwise the planner picks the lenders (same region, then most spare) and the executor moves the
- * tokens within the time budget. Settings come from the {@link TransferSettingsLookup} on every call, so an operator's
- * {@code canLend=false} or a new weight applies to the next decision.
+ * tokens within the time budget. The borrower's settings come with the call (the BMS resolved them for the decision);
+ * the lenders' come from the {@link TransferSettingsLookup} on every call, so an operator's {@code canLend=false} or a
+ * new weight applies to the next decision.
  *
  * <h2>In a cluster</h2>
  * The view and the window live in this member's memory. Conservation never depends on them (every debit is atomic and
@@ -137,21 +138,22 @@ public final class PoolTransfers {
      * Borrows for the bucket {@code key}, which an acquire found short.
      *
      * @param key            the bucket
+     * @param mine           the bucket's transfer settings, as the caller resolved them for this decision (they are
+     *                       not looked up again)
      * @param shortfallNanos what the acquire lacked: requested minus held, at least 1
      * @param roomNanos      what the bucket can take in: burst minus held
      * @return completes within the executor's budget, never exceptionally; on a positive
      * {@link BorrowResult#creditedNanos()} the caller retries its acquire once
      */
-    public CompletionStage<BorrowResult> borrow(String key, long shortfallNanos, long roomNanos) {
+    public CompletionStage<BorrowResult> borrow(String key, TransferSettings mine, long shortfallNanos,
+                                                long roomNanos) {
         if (shortfallNanos < 1 || roomNanos < 0) {
             throw new IllegalArgumentException("shortfallNanos must be >= 1 and roomNanos >= 0, were "
                     + shortfallNanos + " and " + roomNanos);
         }
-        Optional<TransferSettings> found = lookup.settingsFor(key);
-        if (found.isEmpty()) {
+        if (mine == null) {
             return refused(BorrowResult.Reason.NOT_IN_POOL);
         }
-        TransferSettings mine = found.get();
         if (!mine.canBorrow()) {
             return refused(BorrowResult.Reason.NOT_ALLOWED);
         }
@@ -168,7 +170,7 @@ public final class PoolTransfers {
         synchronized (pool) {
             long now = clock.millis();
             if (pool.window.isDue(now)) {
-                pool.window.roll(now, pool.shareOf(pool.spare(null)));
+                pool.window.roll(now, pool.shareOf(pool.spareWith(key, mine)));
             }
             long allowance = pool.window.claim(key, mine.weightUnits(), want);
             if (allowance < shortfallNanos) {
@@ -178,9 +180,9 @@ public final class PoolTransfers {
             if (plan.totalNanos() < shortfallNanos) {
                 return refused(BorrowResult.Reason.NO_SPARE);
             }
-            pool.reserve(plan);
+            pool.reserve(plan, Map.of(key, mine.weightUnits()));
         }
-        return execute(pool, plan).thenApply(results -> {
+        return execute(pool, plan, Map.of(key, mine.weightUnits())).thenApply(results -> {
             if (!results.isEmpty() && results.get(0) instanceof TransferResult.NotAttempted first
                     && results.stream().allMatch(r -> r instanceof TransferResult.NotAttempted)) {
                 return new BorrowResult.Refused(first.reason() == TransferResult.Reason.BREAKER_OPEN
@@ -226,6 +228,8 @@ public final class PoolTransfers {
             }
         }
         TransferPlan plan = planner.plan(borrowers, lenders);
+        Map<String, Long> weights = new HashMap<>();
+        borrowers.forEach(b -> weights.put(b.key(), b.weight()));
         synchronized (state) {
             state.view = view;
             state.share = requireShare(windowShare);
@@ -233,9 +237,9 @@ public final class PoolTransfers {
             for (Borrower b : borrowers) {
                 state.window.claim(b.key(), b.weight(), b.demandNanos());
             }
-            state.reserve(plan);
+            state.reserve(plan, weights);
         }
-        return execute(state, plan).thenApply(results -> new RebalanceReport(pool, plan, results));
+        return execute(state, plan, weights).thenApply(results -> new RebalanceReport(pool, plan, results));
     }
 
     /**
@@ -287,7 +291,8 @@ public final class PoolTransfers {
         return pools.computeIfAbsent(name, PoolState::new);
     }
 
-    private CompletionStage<List<TransferResult>> execute(PoolState pool, TransferPlan plan) {
+    /** Carries out {@code plan}; {@code weights} are its borrowers' weight units, as resolved when it was made. */
+    private CompletionStage<List<TransferResult>> execute(PoolState pool, TransferPlan plan, Map<String, Long> weights) {
         List<TransferRequest> requests = plan.moves().stream()
                 .map(m -> TransferRequest.of(pool.name, ids.next(), m))
                 .toList();
@@ -298,7 +303,8 @@ public final class PoolTransfers {
                 r.settlement().whenComplete((settlement, broken) -> {
                     Settlement s = settlement == null
                             ? new Settlement(r.request().nanotokens(), 0, 0, false) : settlement;
-                    pool.settle(r.request(), s);
+                    pool.settle(r.request(), s, weights.getOrDefault(r.request().borrower(),
+                            TransferSettings.WEIGHT_UNITS));
                     observer.settled(pool.name, r.request(), s);
                 });
             }
@@ -348,18 +354,35 @@ public final class PoolTransfers {
             return lenders(except).stream().mapToLong(Lender::spareNanos).sum();
         }
 
-        /** Counts a planned transfer as done until its settlement says otherwise. */
-        synchronized void reserve(TransferPlan plan) {
+        /**
+         * The pool's spare, with {@code key}'s share from {@code settings} (a borrower's, resolved by its caller)
+         * rather than looked up again.
+         */
+        synchronized long spareWith(String key, TransferSettings settings) {
+            long spare = spare(key);
+            MemberSnapshot m = view.get(key);
+            if (m != null && !executor.isInDoubt(key) && settings.pool().equals(name)) {
+                spare += settings.lender(key, m.tokensNanos(), m.capacity()).spareNanos();
+            }
+            return spare;
+        }
+
+        /**
+         * Counts a planned transfer as done until its settlement says otherwise; {@code weights} are the borrowers'
+         * weight units.
+         */
+        synchronized void reserve(TransferPlan plan, Map<String, Long> weights) {
             for (Move m : plan.moves()) {
                 adjustView(m.lender(), -m.nanotokens());
-                window.borrowed(m.borrower(), weightOf(m.borrower()), m.nanotokens());
+                window.borrowed(m.borrower(), weights.getOrDefault(m.borrower(), TransferSettings.WEIGHT_UNITS),
+                        m.nanotokens());
             }
         }
 
         /** Corrects the reservation by what really happened, and adds it to the totals. */
-        synchronized void settle(TransferRequest request, Settlement s) {
+        synchronized void settle(TransferRequest request, Settlement s, long borrowerWeight) {
             adjustView(request.lender(), request.nanotokens() - (s.debitedNanos() - s.refundedNanos()));
-            window.borrowed(request.borrower(), weightOf(request.borrower()), s.creditedNanos() - request.nanotokens());
+            window.borrowed(request.borrower(), borrowerWeight, s.creditedNanos() - request.nanotokens());
             lentAndBorrowed.computeIfAbsent(request.lender(), k -> new long[2])[0] += s.creditedNanos();
             lentAndBorrowed.computeIfAbsent(request.borrower(), k -> new long[2])[1] += s.creditedNanos();
             if (!s.resolved() || s.lostNanos() > 0) {
@@ -399,10 +422,6 @@ public final class PoolTransfers {
 
         private Optional<TransferSettings> settingsOf(String key) {
             return lookup.settingsFor(key).filter(s -> s.pool().equals(name));
-        }
-
-        private long weightOf(String key) {
-            return settingsOf(key).map(TransferSettings::weightUnits).orElse(TransferSettings.WEIGHT_UNITS);
         }
 
         private void adjustView(String key, long deltaNanos) {
