@@ -71,6 +71,10 @@ class RulesApiTest extends SharedBmsTest {
         assertThat(both.json().get("message").asText()).contains("not both");
         assertThat(malformed.json().get("message").asText()).startsWith("refill.period must be a duration");
         assertThat(api.get("/v1/rules/ra-per-minute").json().get("version").asLong()).isEqualTo(2);
+        JsonNode schemas = api.getAnonymous("/openapi.json").json().get("components").get("schemas");
+        assertThat(schemas.get("RuleInput").get("properties").has("refill")).isTrue();
+        assertThat(schemas.get("Rule").get("properties").has("refill")).isTrue();
+        assertThat(schemas.get("Refill").get("required")).hasSize(2);
     }
 
     @Test
