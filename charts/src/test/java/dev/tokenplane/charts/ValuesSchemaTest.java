@@ -84,26 +84,18 @@ class ValuesSchemaTest {
     }
 
     @Test
-    void shouldAcceptACompleteRule() {
+    void shouldAcceptACompleteRuleAndARefillPerPeriod() {
         RenderedChart chart = RenderedChart.render(t -> t
                 .set("bms.rules.free.match", "free:*")
                 .set("bms.rules.free.capacity", 10)
                 .set("bms.rules.free.refillPerSecond", 5)
-                .set("bms.rules.free.algorithm", "LEAKY_BUCKET"));
-
-        assertThat(chart.get("ConfigMap", "tp-tokenplane-bms-rules").string("data", "rules.yaml"))
-                .contains("free:", "match: free:*", "algorithm: LEAKY_BUCKET");
-    }
-
-    @Test
-    void shouldAcceptARefillWrittenAsTokensPerPeriod() {
-        RenderedChart chart = RenderedChart.render(t -> t
+                .set("bms.rules.free.algorithm", "LEAKY_BUCKET")
                 .set("bms.rules.login.match", "login:*")
                 .set("bms.rules.login.capacity", 5)
                 .set("bms.rules.login.refill.tokens", 5)
                 .set("bms.rules.login.refill.period", "1m"));
 
         assertThat(chart.get("ConfigMap", "tp-tokenplane-bms-rules").string("data", "rules.yaml"))
-                .contains("login:", "tokens: 5", "period: 1m");
+                .contains("free:", "match: free:*", "algorithm: LEAKY_BUCKET", "login:", "tokens: 5", "period: 1m");
     }
 }

@@ -2,7 +2,6 @@ package dev.tokenplane.bms.rules;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
-import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -11,7 +10,7 @@ import static dev.tokenplane.bms.rules.InvalidInputException.check;
 /**
  * A refill written as tokens per period, {@code {"tokens": 5, "period": "1m"}}: the way people state a limit, where
  * {@code refillPerSecond} would need {@code 0.083333}. The period is a whole number of {@code s}, {@code m}, {@code h}
- * or {@code d} ({@code 90s}, {@code 1h30m}) or an ISO-8601 duration ({@code PT1M}, {@code P1D}).
+ * or {@code d}, largest first ({@code 90s}, {@code 1h30m}), or an ISO-8601 duration ({@code PT1M}, {@code P1D}).
  *
  * @param tokens whole tokens added per period, at least 1
  * @param period how long the refill of {@code tokens} takes
@@ -20,8 +19,8 @@ public record RefillInput(Long tokens, String period) {
 
     /** The longest period: a year (a rule's buckets must refill within the life of a deployment). */
     public static final Duration MAX_PERIOD = Duration.ofDays(365);
-    private static final Pattern SHORT = Pattern.compile("(\\d{1,9}[smhd])+");
-    private static final Pattern PART = Pattern.compile("(\\d{1,9})([smhd])");
+    /** Days, hours, minutes, seconds, each optional, in that order: {@code 1d}, {@code 90s}, {@code 1h30m}. */
+    private static final Pattern SHORT = Pattern.compile("(\\d{1,9}d)?(\\d{1,9}h)?(\\d{1,9}m)?(\\d{1,9}s)?");
 
     /**
      * The refill rate in tokens per second, validated.
@@ -43,31 +42,22 @@ public record RefillInput(Long tokens, String period) {
         return new Rule.Refill(tokens, period);
     }
 
+    /** The period as a duration: the short form is read as the ISO-8601 form it abbreviates (1h30m is PT1H30M). */
     private static Duration parse(String text) {
-        if (SHORT.matcher(text).matches()) {
-            Duration d = Duration.ZERO;
-            Matcher m = PART.matcher(text);
-            while (m.find()) {
-                long n = Long.parseLong(m.group(1));
-                d = d.plus(switch (m.group(2)) {
-                    case "s" -> Duration.ofSeconds(n);
-                    case "m" -> Duration.ofMinutes(n);
-                    case "h" -> Duration.ofHours(n);
-                    default -> Duration.ofDays(n);
-                });
-            }
+        Matcher shortForm = SHORT.matcher(text);
+        String iso = text;
+        if (shortForm.matches()) {
+            String days = shortForm.group(1) == null ? "" : shortForm.group(1);
+            String time = text.substring(days.length());
+            iso = "P" + days + (time.isEmpty() ? "" : "T" + time);
+        }
+        try {
+            Duration d = Duration.parse(iso);
+            check(!d.isNegative(), "refill.period must not be negative, was '" + text + "'");
             return d;
+        } catch (DateTimeParseException | ArithmeticException e) {
+            throw new InvalidInputException("refill.period must be a duration like 1m, 90s, 1h30m, 1d or ISO-8601 "
+                    + "PT1M, was '" + text + "'");
         }
-        if (text.toUpperCase(Locale.ROOT).startsWith("P")) {
-            try {
-                Duration d = Duration.parse(text);
-                check(!d.isNegative(), "refill.period must not be negative, was '" + text + "'");
-                return d;
-            } catch (DateTimeParseException | ArithmeticException e) {
-                // answered below
-            }
-        }
-        throw new InvalidInputException("refill.period must be a duration like 1m, 90s, 1h30m, 1d or ISO-8601 "
-                + "PT1M, was '" + text + "'");
     }
 }
