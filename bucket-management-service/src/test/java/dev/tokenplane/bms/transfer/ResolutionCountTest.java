@@ -1,5 +1,6 @@
 package dev.tokenplane.bms.transfer;
 
+import dev.tokenplane.bms.decide.AtomicDecisions;
 import dev.tokenplane.bms.decide.BucketResolver;
 import dev.tokenplane.bms.decide.Decision;
 import dev.tokenplane.bms.decide.DecisionService;
@@ -28,14 +29,15 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A decision resolves its bucket once: the real rule index and override source, each wrapped by a counter of the
  * lookups made for each key, under the real decision path (the member's {@link PoolBorrower}, {@link PoolTransfers}
- * and transfer executor, on the local store and a fake clock). An acquire, and an acquire that is denied, borrows and
- * retries, each look up the key's rule once and its override once; a second resolution anywhere on the way (the
+ * and transfer executor, on the local store and a fake clock). An acquire (alone, in a batch or all-or-nothing), and an
+ * acquire that is denied, borrows and retries, each look up the key's rule once and its override once; a second resolution anywhere on the way (the
  * borrower, the pool, the retry) would count 2.
  */
 class ResolutionCountTest {
@@ -75,9 +77,13 @@ class ResolutionCountTest {
         Decision d = acquire("plain:a", 1);
         decisions.acquireAll(List.of(new DecisionService.Request("plain:b", 1, 0),
                 new DecisionService.Request("plain:c", 1, 0)), null).toCompletableFuture().join();
+        new AtomicDecisions(decisions, store, Runnable::run, new AtomicLong()::incrementAndGet)
+                .acquire(List.of(new DecisionService.Request("plain:d", 1, 0),
+                        new DecisionService.Request("plain:e", 1, 0)), null, null).toCompletableFuture().join();
 
         assertThat(d.granted()).isTrue();
-        assertThat(rules.lookups).containsExactlyInAnyOrderEntriesOf(Map.of("plain:a", 1, "plain:b", 1, "plain:c", 1));
+        assertThat(rules.lookups).containsExactlyInAnyOrderEntriesOf(Map.of("plain:a", 1, "plain:b", 1, "plain:c", 1,
+                "plain:d", 1, "plain:e", 1));
         assertThat(overrideLookups).containsExactlyInAnyOrderEntriesOf(rules.lookups);
     }
 
