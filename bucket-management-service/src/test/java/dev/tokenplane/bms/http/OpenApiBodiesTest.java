@@ -53,7 +53,11 @@ class OpenApiBodiesTest {
         check("PUT", "/v1/rules/{ruleId}", api.send("PUT", "/v1/rules/oa-bad", Map.of("match", "x:*",
                 "capacity", 1, "refillPerSecond", 1), true, "If-Match", "\"999999\""));
         check("PUT", "/v1/rules/{ruleId}", api.send("PUT", "/v1/rules/oa-bad", rule, false));
+        Map<String, Object> perPeriod = Map.of("match", "oa-refill:*", "capacity", 5,
+                "refill", Map.of("tokens", 5, "period", "1m"));
+        check("PUT", "/v1/rules/{ruleId}", api.put("/v1/rules/oa-refill", perPeriod));
         check("GET", "/v1/rules", api.get("/v1/rules"));
+        check("DELETE", "/v1/rules/{ruleId}", api.delete("/v1/rules/oa-refill"));
         check("GET", "/v1/rules", api.getAnonymous("/v1/rules"));
         check("GET", "/v1/rules/{ruleId}", api.get("/v1/rules/" + RULE));
         check("GET", "/v1/rules/{ruleId}", api.get("/v1/rules/oa-missing"));
