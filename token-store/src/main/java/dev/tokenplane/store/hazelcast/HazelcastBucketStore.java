@@ -1,8 +1,10 @@
 package dev.tokenplane.store.hazelcast;
 
+import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.config.CompactSerializationConfig;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.SerializationConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.ManagedContext;
 import com.hazelcast.internal.serialization.Data;
@@ -34,6 +36,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -73,6 +76,12 @@ import java.util.function.Function;
  * the completion executor; multi-key calls likewise go below the public API ({@link PartitionCalls}). Other
  * Hazelcast users in the same JVM still pay that thread: run members with
  * {@code -Djava.util.concurrent.ForkJoinPool.common.parallelism=2} or more.
+ *
+ * <h2>On a Hazelcast client</h2>
+ * The store also runs on a client of a cluster whose members went through {@link #configure} (their class path holds
+ * this jar): configure the client with {@link #configureClient} first. Its calls take the public API (one more
+ * hand-over per call than on a member, see above); it owns no buckets ({@link #ownedKeys()} is empty), does not sweep
+ * (each member's own store does), and {@link #evictIdle()} nominates idle buckets of the whole cluster.
  *
  * <p>Thread-safe. {@link #close()} stops the sweep; the map and the member belong to the caller.
  */
@@ -124,12 +133,7 @@ public final class HazelcastBucketStore implements BucketStore {
             }
         } else {
             config.setManagedContext(new BucketMemberContext(settings.clock(), settings.creationGate(), existing));
-            CompactSerializationConfig compact = config.getSerializationConfig().getCompactSerializationConfig();
-            for (CompactSerializer<?> serializer : CompactSerializers.all()) {
-                compact.addSerializer(serializer);
-            }
-            config.getSerializationConfig().addDataSerializableFactory(StoreDataSerializableFactory.FACTORY_ID,
-                    new StoreDataSerializableFactory());
+            addSerializers(config.getSerializationConfig());
         }
         MapConfig mapConfig = config.getMapConfig(mapName);
         mapConfig.setInMemoryFormat(settings.inMemoryFormat())
@@ -140,6 +144,29 @@ public final class HazelcastBucketStore implements BucketStore {
                 .getMergePolicyConfig().setPolicy(LowerTokensMergePolicy.class.getName());
         config.getUserContext().put(SETTINGS_KEY_PREFIX + mapName, settings);
         return config;
+    }
+
+    /**
+     * Sets up a Hazelcast client for a store over {@code mapName}: the serializers of {@link #configure} and the
+     * settings the store reads on the client (its idle expiry, and the clock that nominates idle buckets in
+     * {@link #evictIdle()}; the processors still run at each member's clock, with each member's creation gate). The
+     * members must have gone through {@link #configure} for the same map.
+     *
+     * @return {@code config}
+     */
+    public static ClientConfig configureClient(ClientConfig config, String mapName, BucketMapSettings settings) {
+        addSerializers(config.getSerializationConfig());
+        config.getUserContext().put(SETTINGS_KEY_PREFIX + mapName, settings);
+        return config;
+    }
+
+    private static void addSerializers(SerializationConfig serialization) {
+        CompactSerializationConfig compact = serialization.getCompactSerializationConfig();
+        for (CompactSerializer<?> serializer : CompactSerializers.all()) {
+            compact.addSerializer(serializer);
+        }
+        serialization.addDataSerializableFactory(StoreDataSerializableFactory.FACTORY_ID,
+                new StoreDataSerializableFactory());
     }
 
     /**
@@ -177,8 +204,12 @@ public final class HazelcastBucketStore implements BucketStore {
             this.partitionCalls = null;
         }
         this.partitions = member.getPartitionService();
-        this.completions = completions != null ? completions : Runnable::run;
-        if (s.idleExpiry() == IdleExpiry.SWEEP && !s.sweepInterval().isZero()) {
+        Executor given = completions != null ? completions : Runnable::run;
+        // A client reads a Compact answer whose schema it has not seen yet with a blocking fetch, in the completion:
+        // on its I/O thread (where a direct executor would run it) that fetch waits for itself. So a client's
+        // completions start on the common pool, then hop to the given executor.
+        this.completions = onMember() ? given : task -> ForkJoinPool.commonPool().execute(() -> given.execute(task));
+        if (onMember() && s.idleExpiry() == IdleExpiry.SWEEP && !s.sweepInterval().isZero()) {
             this.sweeper = Executors.newSingleThreadScheduledExecutor(daemon("bucket-store-sweep-" + mapName));
             long millis = s.sweepInterval().toMillis();
             sweeper.scheduleWithFixedDelay(this::sweepQuietly, millis, millis, TimeUnit.MILLISECONDS);
@@ -299,13 +330,14 @@ public final class HazelcastBucketStore implements BucketStore {
     }
 
     /**
-     * Evicts the idle buckets this member owns: a local query nominates the buckets that are
+     * Evicts the idle buckets this member owns (on a client: of the whole cluster): a local query nominates the buckets that are
      * {@link dev.tokenplane.store.BucketMath#isEvictable} at the member's now, then one processor per partition
      * removes those that still are, atomically (a bucket used in between stays). Blocks until done.
      */
     @Override
     public int evictIdle() {
-        Set<String> candidates = map.localKeySet(new IdlePredicate(settings.clock().millis()));
+        IdlePredicate idle = new IdlePredicate(settings.clock().millis());
+        Set<String> candidates = onMember() ? map.localKeySet(idle) : map.keySet(idle);
         if (candidates.isEmpty()) {
             return 0;
         }
@@ -350,10 +382,15 @@ public final class HazelcastBucketStore implements BucketStore {
         }
     }
 
-    /** The keys of the buckets whose primary copy this member holds. */
+    /** The keys of the buckets whose primary copy this member holds; none on a client. */
     @Override
     public Collection<String> ownedKeys() {
-        return map.localKeySet();
+        return onMember() ? map.localKeySet() : Set.of();
+    }
+
+    /** Whether this store runs on a member (the map's member-side proxy), not on a client. */
+    private boolean onMember() {
+        return proxy != null;
     }
 
     @Override
