@@ -24,7 +24,8 @@ import java.util.concurrent.locks.LockSupport;
  * server (through Sentinel's own Netty client, one per process as in an application) or against the BMS (HTTP/1.1
  * keep-alive, one connection per caller, {@code POST /v1/buckets/{key}/acquire}).
  *
- * <pre>java -cp benchmarks.jar dev.tokenplane.benchmarks.sentinel.DecisionLoad sentinel|bms HOST:PORT CALLERS RATE SECONDS KEYS</pre>
+ * <pre>java -cp benchmarks.jar dev.tokenplane.benchmarks.sentinel.DecisionLoad sentinel|bms HOST:PORT[,...] CALLERS RATE SECONDS KEYS</pre>
+ * With several BMS addresses (members of one cluster), caller i connects to address i modulo their number.
  * RATE is decisions per second over all callers (each caller paced at RATE / CALLERS, latency counted from the
  * intended send time, so a stall is not hidden); 0 runs closed-loop (each caller sends as soon as it has an answer).
  * The BMS's admin token comes from the environment variable {@code BENCH_BMS_TOKEN}. Prints one JSON line.
@@ -42,7 +43,8 @@ public final class DecisionLoad {
     public static void main(String[] args) throws Exception {
         System.setProperty("project.name", SentinelTokenServerMain.NAMESPACE); // Sentinel's namespace, read once
         String target = args[0];
-        String[] hostPort = args[1].split(":");
+        String[] addresses = args[1].split(","); // for the BMS: caller i connects to address i % n
+        String[] hostPort = addresses[0].split(":");
         int callers = Integer.parseInt(args[2]);
         double rate = Double.parseDouble(args[3]);
         int seconds = Integer.parseInt(args[4]);
@@ -82,7 +84,8 @@ public final class DecisionLoad {
             DefaultClusterTokenClient client = sentinel;
             Caller caller = client != null
                     ? key -> client.requestToken(1L + key, 1, false).getStatus() == TokenResultStatus.OK
-                    : new HttpCaller(host, port, token);
+                    : new HttpCaller(addresses[id % addresses.length].split(":")[0],
+                    Integer.parseInt(addresses[id % addresses.length].split(":")[1]), token);
             Thread t = new Thread(() -> {
                 long[] own = new long[1 << 16];
                 int n = 0;
