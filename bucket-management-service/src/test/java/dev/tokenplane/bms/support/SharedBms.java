@@ -56,10 +56,10 @@ public final class SharedBms {
             core = TransferFeature.install(core);
         }
         BmsExtensions ext = core.withBorrower(s -> request -> {
-                    if (!LENDING_POOL.equals(request.transfer().pool())) {
+                    if (!LENDING_POOL.equals(request.bucket().pooled().pool())) {
                         return CompletableFuture.completedFuture(0L);
                     }
-                    return s.store().credit(request.key(), Tokens.toNano(request.tokens()))
+                    return s.store().credit(request.bucket().storeKey(), Tokens.toNano(request.tokens()))
                             .thenApply(nanos -> nanos / Tokens.SCALE);
                 });
         this.clusterSecret = settings.get("BMS_CLUSTER_SECRET");
