@@ -28,16 +28,16 @@ start_cluster() { # n: starts n members, sets ADDRS
   WORK=$(mktemp -d)
   for i in $(seq 1 "$n"); do hz+=("$(free_port)"); http+=("$(free_port)"); done
   members=$(printf '127.0.0.1:%s,' "${hz[@]}"); members=${members%,}
+  # one after the other: JVMs starting together on a busy 2-core machine can miss their start-up deadlines
   for i in $(seq 0 $((n - 1))); do
     BMS_ADMIN_TOKEN=$BENCH_BMS_TOKEN BMS_CLUSTER_SECRET=$SECRET BMS_CLUSTER_MEMBERS=$members BMS_EXPECTED_MEMBERS=$n \
       java -Xms"$HEAP" -Xmx"$HEAP" -jar "$BMS_JAR" --port "${http[$i]}" --hazelcast-port "${hz[$i]}" \
       --cluster-name "members-$$-$n" --data-dir "$WORK/data-$i" >"$WORK/bms-$i.log" 2>&1 &
     PIDS+=($!)
+    for _ in $(seq 1 240); do curl -fs "http://127.0.0.1:${http[$i]}/health/ready" >/dev/null 2>&1 && break; sleep 0.5; done
+    curl -fs "http://127.0.0.1:${http[$i]}/health/ready" >/dev/null || { tail -n 30 "$WORK/bms-$i.log" >&2; exit 1; }
   done
   ADDRS=$(printf '127.0.0.1:%s,' "${http[@]}"); ADDRS=${ADDRS%,}
-  for i in $(seq 0 $((n - 1))); do
-    for _ in $(seq 1 240); do curl -fs "http://127.0.0.1:${http[$i]}/health/ready" >/dev/null 2>&1 && break; sleep 0.5; done
-  done
   (umask 077; echo "Authorization: Bearer $BENCH_BMS_TOKEN" >"$WORK/auth")
   for _ in $(seq 1 60); do
     curl -fs -X PUT "http://127.0.0.1:${http[0]}/v1/rules/bench" -H @"$WORK/auth" -H 'Content-Type: application/json' \
