@@ -96,7 +96,7 @@ final class BmsGateway {
         CompletableFuture<T> out = new CompletableFuture<>();
         ScheduledFuture<?> guard = timers.schedule(() -> {
             if (!out.isDone()) {
-                unreachable();
+                unreachable(null);
                 complete(out, unavailable);
             }
         }, timeoutMs, TimeUnit.MILLISECONDS);
@@ -107,7 +107,7 @@ final class BmsGateway {
                         return;
                     }
                     if (error != null) {
-                        unreachable();
+                        unreachable(error);
                         complete(out, unavailable);
                     } else if (reply.status() == 200) {
                         complete(out, () -> ok.apply(Wire.parse(reply.body())));
@@ -138,12 +138,13 @@ final class BmsGateway {
     }
 
     /** No BMS answered: go to the fallback (once) and start probing. */
-    private void unreachable() {
+    private void unreachable(Throwable error) {
         long now = clock.millis();
         if (availability.markDown(now, Math.max(1, settings.probeBackoff().delayMillis(0, random.get())))) {
             events.fallbackEntered(settings.policy());
-            LOG.warn("No BMS answered within {} ms; deciding locally ({}) until one is back", timeoutMs,
-                    settings.policy());
+            Throwable cause = error == null ? null : error.getCause() != null ? error.getCause() : error;
+            LOG.warn("No BMS answered within {} ms ({}); deciding locally ({}) until one is back", timeoutMs,
+                    cause == null ? "timed out" : cause.toString(), settings.policy());
             scheduleProbe();
         }
     }

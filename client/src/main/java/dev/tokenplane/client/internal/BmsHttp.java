@@ -18,6 +18,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -34,16 +38,35 @@ final class BmsHttp {
     record Reply(int status, byte[] body) {
     }
 
-    private final HttpClient http;
+    /** Null once closed: on Java 17 the JDK's client stops its thread and connections when it is collected. */
+    private volatile HttpClient http;
+    /**
+     * Completes the exchanges: daemon threads that end after a second idle, so a closed client leaves none behind
+     * (the JDK's default pool keeps its threads a minute).
+     */
+    private static final Executor EXECUTOR = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 1, TimeUnit.SECONDS,
+            new SynchronousQueue<>(), r -> {
+                Thread t = new Thread(r, "tokenplane-client-http");
+                t.setDaemon(true);
+                return t;
+            });
+
     private final List<URI> bases;
     private final String apiKey;
     private final InFlight[] inFlight;
 
-    BmsHttp(List<URI> urls, String apiKey, Path trustCaFile, Duration connectTimeout, int maxInFlight) {
+    /**
+     * @param connectTimeout the TCP connect timeout; for {@code https://} URLs the JDK counts the TLS handshake in it,
+     *                       so it is then at least {@code attemptTimeout}
+     */
+    BmsHttp(List<URI> urls, String apiKey, Path trustCaFile, Duration connectTimeout, Duration attemptTimeout,
+            int maxInFlight) {
+        boolean tls = urls.stream().anyMatch(u -> "https".equalsIgnoreCase(u.getScheme()));
         HttpClient.Builder builder = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER);
+                .connectTimeout(tls && attemptTimeout.compareTo(connectTimeout) > 0 ? attemptTimeout : connectTimeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .executor(EXECUTOR);
         if (trustCaFile != null) {
             builder.sslContext(trusting(trustCaFile));
         }
@@ -91,13 +114,21 @@ final class BmsHttp {
             request.header("X-Api-Key", key);
         }
         HttpRequest built = request.build();
-        return inFlight[index].run(() -> http.sendAsync(built, HttpResponse.BodyHandlers.ofByteArray())
-                .thenApply(r -> new Reply(r.statusCode(), r.body())));
+        return inFlight[index].run(() -> {
+            HttpClient client = http;
+            if (client == null) {
+                return CompletableFuture.failedFuture(new IllegalStateException("the client is closed"));
+            }
+            return client.sendAsync(built, HttpResponse.BodyHandlers.ofByteArray())
+                    .thenApply(r -> new Reply(r.statusCode(), r.body()));
+        });
     }
 
     /** Closes the connections where the JDK can (its {@code HttpClient.close()} came with Java 21). */
     void close() {
-        if (http instanceof AutoCloseable closeable) {
+        HttpClient client = http;
+        http = null;
+        if (client instanceof AutoCloseable closeable) {
             try {
                 closeable.close();
             } catch (Exception e) {

@@ -66,7 +66,7 @@ public final class DefaultRateLimiterClient implements RateLimiterClient {
         this.events = new ClientEvents(config.clock());
         config.eventConsumers().forEach(events::onEvent);
         this.http = new BmsHttp(config.bmsUrls(), config.apiKey(), config.trustCaFile(), config.connectTimeout(),
-                config.maxConnectionsPerUrl());
+                config.attemptTimeout(), config.maxConnectionsPerUrl());
         Failover failover = new Failover(http, timers, config.attemptTimeout(), config.maxRetries(),
                 config.retryBackoff(), random, events::retried);
         this.fallback = new LocalFallback(config.fallbackPolicy(), config.fallbackShare(),
