@@ -1,6 +1,7 @@
 package dev.tokenplane.client.web;
 
 import dev.tokenplane.client.RateLimiterClient;
+import dev.tokenplane.client.http.RateLimitHeaders;
 import io.vertx.ext.web.RoutingContext;
 
 import java.net.URI;

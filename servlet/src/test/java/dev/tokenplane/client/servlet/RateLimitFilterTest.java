@@ -1,0 +1,147 @@
+package dev.tokenplane.client.servlet;
+
+import dev.tokenplane.client.RateLimiterClient;
+import dev.tokenplane.client.support.Bms;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A Servlet application (embedded Jetty 12, EE10) behind the {@link RateLimitFilter}, against a real BMS: requests are
+ * let through with the RateLimit headers until the bucket is empty, then answered 429 with {@code Retry-After} and the
+ * JSON body without reaching the servlet; with a second bucket, all or nothing.
+ */
+class RateLimitFilterTest {
+    static Bms bms;
+    static RateLimiterClient client;
+    static Server jetty;
+    static String base;
+    static final AtomicInteger served = new AtomicInteger();
+    static final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws Exception {
+        bms = Bms.start();
+        bms.rule("sv", "{\"match\":\"sv:*\",\"capacity\":3,\"refillPerSecond\":0.1}");
+        bms.rule("sv-route", "{\"match\":\"svr:*\",\"capacity\":2,\"refillPerSecond\":0.01}");
+        // a generous timeout: the first decisions of a cold JVM (and a cold BMS in it) are slow on a busy machine
+        client = RateLimiterClient.builder().bmsUrls(bms.url())
+                .timeout(Duration.ofSeconds(5)).attemptTimeout(Duration.ofSeconds(5)).build();
+        HttpServlet hello = new HttpServlet() {
+            @Override
+            protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+                served.incrementAndGet();
+                response.setContentType("text/plain");
+                response.getWriter().write("hello");
+            }
+        };
+        ServletContextHandler context = new ServletContextHandler("/");
+        context.addServlet(new ServletHolder(hello), "/*");
+        context.addFilter(new FilterHolder(RateLimitFilter.builder(client)
+                        .keyResolver(ServletKeyResolvers.header("X-Client-Id", "sv:")).failOpen(false).build()),
+                "/api/*", EnumSet.of(DispatcherType.REQUEST));
+        context.addFilter(new FilterHolder(RateLimitFilter.builder(client)
+                        .keyResolver(ServletKeyResolvers.header("X-Client-Id", "sv:"))
+                        .alsoKeyResolver(ServletKeyResolvers.path("svr:")).failOpen(false).build()),
+                "/routed/*", EnumSet.of(DispatcherType.REQUEST));
+        jetty = new Server();
+        ServerConnector connector = new ServerConnector(jetty);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        jetty.addConnector(connector);
+        jetty.setHandler(context);
+        jetty.start();
+        base = "http://127.0.0.1:" + connector.getLocalPort();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        jetty.stop();
+        client.close();
+        bms.close();
+    }
+
+    @Test
+    void shouldLetRequestsThroughUntilTheBucketIsEmptyThenAnswer429WithRetryAfter() throws Exception {
+        // Given a bucket of 3 per client, refilling at 0.1/s
+        int servedBefore = served.get();
+
+        // When a client makes 4 requests
+        HttpResponse<String> first = get("/api/orders", "alice");
+        get("/api/orders", "alice");
+        HttpResponse<String> third = get("/api/orders", "alice");
+        HttpResponse<String> fourth = get("/api/orders", "alice");
+
+        // Then 3 reach the servlet, with the RateLimit headers counting down
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(first.body()).isEqualTo("hello");
+        assertThat(first.headers().firstValue("RateLimit-Policy")).hasValue("\"default\";q=3;w=30");
+        assertThat(first.headers().firstValue("RateLimit")).hasValueSatisfying(v -> assertThat(v)
+                .startsWith("\"default\";r=2;"));
+        assertThat(third.statusCode()).isEqualTo(200);
+        // and the 4th gets a 429 with Retry-After (a token takes 10 s at 0.1/s) and the JSON body, without reaching it
+        assertThat(fourth.statusCode()).isEqualTo(429);
+        assertThat(fourth.headers().firstValue("Retry-After").map(Long::parseLong)).hasValueSatisfying(s ->
+                assertThat(s).isBetween(1L, 10L));
+        assertThat(fourth.headers().firstValue("Content-Type")).hasValueSatisfying(v ->
+                assertThat(v).startsWith("application/json"));
+        assertThat(fourth.body()).startsWith("{\"error\":\"rate_limited\",").contains("\"retryAfterMs\":");
+        assertThat(served.get() - servedBefore).isEqualTo(3);
+        assertThat(bms.tokens("sv:alice")).isZero();
+        // and another client has its own bucket
+        assertThat(get("/api/orders", "bob").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void shouldLetARequestWithoutAKeyPassUnlimited() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            assertThat(get("/api/anonymous", null).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void shouldTakeFromBothBucketsOrFromNeither() throws Exception {
+        // Given a route bucket of 2 shared by every client, and a bucket of 3 per client
+        // When carol makes 2 requests, and dave then makes one
+        assertThat(get("/routed/report", "carol").statusCode()).isEqualTo(200);
+        assertThat(get("/routed/report", "carol").statusCode()).isEqualTo(200);
+        HttpResponse<String> denied = get("/routed/report", "dave");
+
+        // Then the route bucket denies dave, and his own bucket lost nothing (the atomic call gave it back)
+        assertThat(denied.statusCode()).isEqualTo(429);
+        assertThat(denied.headers().firstValue("Retry-After")).isPresent();
+        assertThat(bms.tokens(URLEncoder.encode("svr:GET:/routed/report", StandardCharsets.UTF_8))).isZero();
+        assertThat(bms.tokens("sv:carol")).isEqualTo(1);
+        assertThat(bms.tokens("sv:dave")).isIn(-1L, 3L);
+    }
+
+    private static HttpResponse<String> get(String path, String clientId) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+        if (clientId != null) {
+            request.header("X-Client-Id", clientId);
+        }
+        return http.send(request.GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
