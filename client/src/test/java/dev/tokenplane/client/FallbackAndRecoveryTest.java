@@ -67,6 +67,9 @@ class FallbackAndRecoveryTest {
             assertThat(tokens(bms, "fbl:a")).isEqualTo(100 - 3 - leased);
             double periodsBefore = registry.timer("tokenplane.client.fallback.time").count();
             double fallbackDecisionsBefore = registry.counter("tokenplane.client.fallback.decisions").count();
+            // (a warm-up that missed its timeout was decided locally: denied, the key's limit not known yet)
+            double localDenialsBefore = registry.counter("tokenplane.client.decisions", "outcome", "denied",
+                    "source", "local").count();
             int threadsDuring = Threads.live().size();
             // each client keeps at least one keep-alive connection, at most its 4 per URL
             assertThat(Sockets.establishedTo(port)).isBetween(3, 3 * 4);
@@ -126,7 +129,7 @@ class FallbackAndRecoveryTest {
             assertThat(registry.counter("tokenplane.client.fallback.decisions").count() - fallbackDecisionsBefore)
                     .isEqualTo(7);
             assertThat(registry.counter("tokenplane.client.decisions", "outcome", "denied", "source", "local")
-                    .count()).isEqualTo(1);
+                    .count() - localDenialsBefore).isEqualTo(1);
             // and through it all the pools stayed within their size
             assertThat(Sockets.establishedTo(port)).isBetween(3, 3 * 4);
 

@@ -1,7 +1,7 @@
 package dev.tokenplane.client.servlet;
 
 import dev.tokenplane.client.RateLimiterClient;
-import dev.tokenplane.client.http.RateLimitHeaders;
+import dev.tokenplane.client.http.MiddlewareSettings;
 import jakarta.servlet.http.HttpServletRequest;
 
 import java.time.Duration;
@@ -52,11 +52,7 @@ public final class RateLimitFilterBuilder {
 
     /** The policy name in the RateLimit headers: printable ASCII, 1..64 characters. */
     public RateLimitFilterBuilder policyName(String name) {
-        if (name == null || name.isEmpty() || name.length() > 64) {
-            throw new IllegalArgumentException("policyName must be 1..64 printable ASCII characters, was " + name);
-        }
-        RateLimitHeaders.sfString(name);
-        this.policyName = name;
+        this.policyName = MiddlewareSettings.policyName(name);
         return this;
     }
 
@@ -65,10 +61,7 @@ public final class RateLimitFilterBuilder {
      * request's thread waits.
      */
     public RateLimitFilterBuilder delayMode(Duration maxDelay) {
-        if (maxDelay == null || maxDelay.isNegative() || maxDelay.compareTo(Duration.ofHours(1)) > 0) {
-            throw new IllegalArgumentException("maxDelay must be in [0, 1 h], was " + maxDelay);
-        }
-        this.maxDelay = maxDelay;
+        this.maxDelay = MiddlewareSettings.maxDelay(maxDelay);
         return this;
     }
 
