@@ -2,29 +2,15 @@ package dev.tokenplane.client.servlet;
 
 import dev.tokenplane.client.RateLimiterClient;
 import dev.tokenplane.client.support.Bms;
-import jakarta.servlet.DispatcherType;
-import jakarta.servlet.http.HttpServlet;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-import org.eclipse.jetty.ee10.servlet.FilterHolder;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.EnumSet;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,10 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RateLimitFilterTest {
     static Bms bms;
     static RateLimiterClient client;
-    static Server jetty;
-    static String base;
-    static final AtomicInteger served = new AtomicInteger();
-    static final HttpClient http = HttpClient.newHttpClient();
+    static JettyApp app;
 
     @BeforeAll
     static void start() throws Exception {
@@ -49,36 +32,17 @@ class RateLimitFilterTest {
         // a generous timeout: the first decisions of a cold JVM (and a cold BMS in it) are slow on a busy machine
         client = RateLimiterClient.builder().bmsUrls(bms.url())
                 .timeout(Duration.ofSeconds(5)).attemptTimeout(Duration.ofSeconds(5)).build();
-        HttpServlet hello = new HttpServlet() {
-            @Override
-            protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-                served.incrementAndGet();
-                response.setContentType("text/plain");
-                response.getWriter().write("hello");
-            }
-        };
-        ServletContextHandler context = new ServletContextHandler("/");
-        context.addServlet(new ServletHolder(hello), "/*");
-        context.addFilter(new FilterHolder(RateLimitFilter.builder(client)
-                        .keyResolver(ServletKeyResolvers.header("X-Client-Id", "sv:")).failOpen(false).build()),
-                "/api/*", EnumSet.of(DispatcherType.REQUEST));
-        context.addFilter(new FilterHolder(RateLimitFilter.builder(client)
+        app = new JettyApp(Map.of(
+                "/api/*", RateLimitFilter.builder(client)
+                        .keyResolver(ServletKeyResolvers.header("X-Client-Id", "sv:")).failOpen(false).build(),
+                "/routed/*", RateLimitFilter.builder(client)
                         .keyResolver(ServletKeyResolvers.header("X-Client-Id", "sv:"))
-                        .alsoKeyResolver(ServletKeyResolvers.path("svr:")).failOpen(false).build()),
-                "/routed/*", EnumSet.of(DispatcherType.REQUEST));
-        jetty = new Server();
-        ServerConnector connector = new ServerConnector(jetty);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        jetty.addConnector(connector);
-        jetty.setHandler(context);
-        jetty.start();
-        base = "http://127.0.0.1:" + connector.getLocalPort();
+                        .alsoKeyResolver(ServletKeyResolvers.path("svr:")).failOpen(false).build()));
     }
 
     @AfterAll
     static void stop() throws Exception {
-        jetty.stop();
+        app.close();
         client.close();
         bms.close();
     }
@@ -86,7 +50,7 @@ class RateLimitFilterTest {
     @Test
     void shouldLetRequestsThroughUntilTheBucketIsEmptyThenAnswer429WithRetryAfter() throws Exception {
         // Given a bucket of 3 per client, refilling at 0.1/s
-        int servedBefore = served.get();
+        int servedBefore = app.served.get();
 
         // When a client makes 4 requests
         HttpResponse<String> first = get("/api/orders", "alice");
@@ -108,7 +72,7 @@ class RateLimitFilterTest {
         assertThat(fourth.headers().firstValue("Content-Type")).hasValueSatisfying(v ->
                 assertThat(v).startsWith("application/json"));
         assertThat(fourth.body()).startsWith("{\"error\":\"rate_limited\",").contains("\"retryAfterMs\":");
-        assertThat(served.get() - servedBefore).isEqualTo(3);
+        assertThat(app.served.get() - servedBefore).isEqualTo(3);
         assertThat(bms.tokens("sv:alice")).isZero();
         // and another client has its own bucket
         assertThat(get("/api/orders", "bob").statusCode()).isEqualTo(200);
@@ -138,10 +102,6 @@ class RateLimitFilterTest {
     }
 
     private static HttpResponse<String> get(String path, String clientId) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
-        if (clientId != null) {
-            request.header("X-Client-Id", clientId);
-        }
-        return http.send(request.GET().build(), HttpResponse.BodyHandlers.ofString());
+        return clientId == null ? app.get(path) : app.get(path, "X-Client-Id", clientId);
     }
 }
