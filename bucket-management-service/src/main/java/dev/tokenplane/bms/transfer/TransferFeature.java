@@ -1,6 +1,6 @@
 package dev.tokenplane.bms.transfer;
 
-import dev.tokenplane.bms.agents.AgentState;
+import dev.tokenplane.bms.decide.BucketResolver;
 import dev.tokenplane.bms.http.ApiRoutes;
 import dev.tokenplane.bms.spi.BmsExtensions;
 import dev.tokenplane.bms.spi.BmsServices;
@@ -10,6 +10,7 @@ import dev.tokenplane.transfer.exec.TransferExecutor;
 import dev.tokenplane.transfer.exec.TransferIds;
 import dev.tokenplane.transfer.exec.TransferTimer;
 import dev.tokenplane.transfer.pool.PoolTransfers;
+import dev.tokenplane.store.hazelcast.RuntimeTuning;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 
 import java.time.Duration;
@@ -34,8 +35,8 @@ import java.util.function.UnaryOperator;
  *   <li>{@link PoolTicker} runs every {@code BMS_SIZING_INTERVAL_MS}, beside the sizing loop (a periodic task of its
  *       own, so that neither waits for the other).</li>
  *   <li>{@link PoolRoutes} serves {@code GET /v1/pools/{pool}} and {@code PUT|DELETE /v1/pools/{pool}/settings}.</li>
- *   <li>Settings are resolved per bucket by {@link BucketTransferSettings}: override, rule and the pool's run-time
- *       settings ({@link PoolSettingsRegistry}), on every decision.</li>
+ *   <li>Settings are resolved per bucket by the member's {@link BucketResolver}: override, rule and the pool's
+ *       run-time settings ({@link PoolSettingsRegistry}), once per decision; lenders' settings on every transfer.</li>
  * </ul>
  */
 public final class TransferFeature {
@@ -69,12 +70,8 @@ public final class TransferFeature {
     private final PoolRoutes routes;
 
     private TransferFeature(BmsServices services, Options options) {
-        PoolSettingsRegistry settings = new PoolSettingsRegistry(services.poolSettings());
-        BucketTransferSettings lookup = new BucketTransferSettings(services.rules(), services.overrides(),
-                settings.settings(), services.clock(), serverId -> {
-                    AgentState agent = services.agents().get(serverId);
-                    return agent == null ? null : agent.region();
-                });
+        PoolSettingsRegistry settings = services.poolSettings();
+        BucketResolver lookup = services.resolver();
         PoolBreakers breakers = new PoolBreakers(options.breaker().apply(PoolBreakers.defaults(services.clock())).build());
         TransferMetrics metrics = new TransferMetrics(services.metrics(), breakers);
         Executor steps = offPartitionThreads();
@@ -84,10 +81,10 @@ public final class TransferFeature {
         PoolTransfers transfers = new PoolTransfers(new TransferPlanner(), executor, breakers, lookup, TransferIds.timeOrdered(),
                 services.clock(), new PoolTransfers.Settings(Duration.ofMillis(services.settings().sizingIntervalMs()),
                 options.borrowAhead(), NEAR_EMPTY_FRACTION), metrics);
-        this.borrower = new PoolBorrower(transfers, lookup, services.rules(), steps);
+        this.borrower = new PoolBorrower(transfers, steps);
         this.routes = new PoolRoutes(services.vertx(), transfers, breakers, settings, services.rules(),
                 services.overrides(), pool -> PoolTicker.isCoordinator(services.hazelcast(), pool), services.clock());
-        new PoolTicker(services, transfers, lookup, metrics).start();
+        new PoolTicker(services, transfers, metrics).start();
     }
 
     /** {@code base} with the transfer protocol, in its default options. */
@@ -115,9 +112,9 @@ public final class TransferFeature {
      * Where a transfer starts and continues between its steps. Not the member's direct {@code callbacks}: a stage of the
      * store completes on the partition thread of the bucket it touched, and the next step (the credit after the debit,
      * or the debit after a denied acquire) touches another partition, which Hazelcast refuses from a partition thread
-     * ({@code IllegalThreadStateException: cannot make remote call}). The JDK's common pool takes over instead (BmsMain
-     * sizes it to at least 2): the steps are short and never block. Its {@code execute} is a plain hand-over; the
-     * pitfall of versions.md is CompletableFuture's default async executor, which is not used here.
+     * ({@code IllegalThreadStateException: cannot make remote call}). The JDK's common pool takes over instead (sized
+     * by {@link RuntimeTuning}): the steps are short and never block. Its {@code execute} is a plain hand-over; the
+     * pitfall is CompletableFuture's default async executor, which is not used here.
      */
     private static Executor offPartitionThreads() {
         return ForkJoinPool.commonPool();
@@ -128,12 +125,11 @@ public final class TransferFeature {
      * thread, else on {@code steps}. A credit completes on a partition thread only when this member owns the borrower,
      * and then on the borrower's own partition thread, which may make the decision's next call, the retry of its
      * acquire on the same bucket, at once: one hand-over fewer. A response thread (the borrower is owned elsewhere)
-     * may call no other member, so the answer is handed over. Hazelcast names its partition threads
-     * {@code hz.<instance>.partition-operation.thread-<n>}; a name that does not match merely means a hand-over.
+     * may call no other member, so the answer is handed over ({@link RuntimeTuning#isPartitionThread()}).
      */
     private static Executor stayOnPartitionThread(Executor steps) {
         return task -> {
-            if (Thread.currentThread().getName().contains(".partition-operation.thread-")) {
+            if (RuntimeTuning.isPartitionThread()) {
                 task.run();
             } else {
                 steps.execute(task);
@@ -144,7 +140,7 @@ public final class TransferFeature {
     /**
      * Budgets, step timeouts and back-off: one daemon thread for every member of the JVM, whose tasks only complete
      * futures. Not Vert.x timers: scheduling and cancelling one from a Hazelcast or pool thread wakes an event loop
-     * twice per transfer, which costs a 2-core machine more than the transfer's own steps.
+     * twice per transfer, which costs more CPU than the transfer's own steps (BENCHMARKS.md).
      */
     private static final ScheduledThreadPoolExecutor TIMERS = timers();
 
