@@ -1,0 +1,179 @@
+package dev.tokenplane.chaos;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Issue 13's chaos suite: three BMS member JVMs (the shaded jar) under load, and a schedule of faults, each measured
+ * (see {@link ChaosRun}) and written to {@code chaos.md} with charts ({@link ChaosReport}).
+ *
+ * <p>{@code chaos.schedule=short} (the default build, about a minute, no privileges needed): kill -9 of a member and
+ * its restart, and a 5 s SIGSTOP, on loopback. {@code full} ({@code -Pchaos}, a few minutes, as root): also a longer
+ * SIGSTOP, a partition 2|1 between network namespaces, a member's journal on a tmpfs that fills, and a member's clock
+ * 5 s ahead and 5 s behind (libfaketime). Both end with every member restarted and every acknowledged configuration
+ * write read back, and assert: no token created, no acknowledged write lost, over-admission within each fault's
+ * stated bound.
+ */
+class ChaosIT {
+
+    private static final String FULL_COMMAND = "mvn -B -ntp -Pchaos -pl chaos -am verify -Dtest=none "
+            + "-Dsurefire.failIfNoSpecifiedTests=false -Dit.test=ChaosIT -Dfailsafe.failIfNoSpecifiedTests=false";
+    private static final String SPLIT_BRAIN = "split-brain.md, \"While split\"";
+    private static final String EXACT = "no fault allowance: README, a bucket's limit";
+
+    private final List<AutoCloseable> cleanup = new ArrayList<>();
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (int i = cleanup.size() - 1; i >= 0; i--) {
+            cleanup.get(i).close();
+        }
+    }
+
+    @Test
+    void faultsCreateNoTokensLoseNoAcknowledgedWriteAndStayWithinTheStatedBounds() throws Exception {
+        boolean full = "full".equals(System.getProperty("chaos.schedule", "short"));
+        Path jar = Path.of(System.getProperty("bms.jar", "target/service-jars/bms.jar"));
+        assertThat(jar).as("the shaded BMS jar (built by the package phase)").exists();
+        Path work = Files.createDirectories(Path.of(System.getProperty("chaos.work.dir", "target/chaos-work"))
+                .resolve(Long.toString(System.currentTimeMillis())));
+
+        Network network = full ? namespacesOrSkip() : Network.loopback();
+        cleanup.add(network);
+        Path diskOfMember2 = work.resolve("data-2");
+        if (full) {
+            Assumptions.assumeTrue(Files.isReadable(Member.LIBFAKETIME), "the full schedule needs Debian's "
+                    + "libfaketime (apt-get install faketime; .ci/run installs it): " + Member.LIBFAKETIME);
+            mountTmpfsOrSkip(diskOfMember2);
+        }
+        ChaosCluster cluster = new ChaosCluster(network, jar, work, m -> work.resolve("data-" + m));
+        cleanup.add(cluster);
+        cluster.startAll();
+        cluster.http.admin("PUT", cluster.member(1).url() + "/v1/rules/" + LoadGenerator.RULE,
+                LoadGenerator.measuredRule());
+
+        LoadGenerator load = new LoadGenerator(cluster);
+        cleanup.add(load);
+        load.start();
+        ChaosRun run = new ChaosRun(cluster, load);
+        ChaosRun.pause(Duration.ofSeconds(full ? 10 : 2));
+
+        for (Fault fault : full ? fullSchedule(cluster, diskOfMember2) : shortSchedule(cluster)) {
+            PhaseResult r = run.run(fault);
+            System.out.printf("%s: excess %.1f within %s, pool created %d (unknown %d), recovery %.1f s%n",
+                    fault.name(), r.maxExcess(), r.withinBound(), r.poolCreated(), r.poolUnknown(),
+                    r.recoverySeconds());
+        }
+        load.close();
+        run.stoppedAt = System.nanoTime();
+        double restart = cluster.restartAll();
+        List<LoadGenerator.LostWrite> lost = load.lostWrites();
+
+        Path reportDir = Path.of(System.getProperty("chaos.report.dir", "target/chaos-report"));
+        ChaosReport.write(reportDir, run, new ChaosReport.Context(full ? FULL_COMMAND
+                : "mvn -B -ntp verify   # the short schedule, report in chaos/target/chaos-report",
+                full ? "each in a network namespace of its own, joined by veth pairs to a member bridge and a client "
+                        + "bridge" : "on 127.0.0.1", "failure detection after 8 s without heartbeat (1 s "
+                        + "heartbeats) and split-brain merge checks every 5 s, shortened from 60 s and 300 s with "
+                        + "system properties so that faults of seconds split and heal within the run",
+                restart, lost, load.ackedAt.size()));
+
+        assertThat(load.ackedAt).as("configuration writes were acknowledged during the run").isNotEmpty();
+        assertThat(lost).as("acknowledged configuration writes lost").isEmpty();
+        for (PhaseResult r : run.results) {
+            assertThat(r.poolCreated()).as(r.fault().name() + ": tokens created in pool transfers").isLessThanOrEqualTo(0);
+            assertThat(r.poolGranted()).as(r.fault().name() + ": the pool granted tokens").isPositive();
+            assertThat(r.withinBound()).as(r.fault().name() + ": over-admission within " + r.fault().bound().describe()
+                    + ": " + r.keys()).isTrue();
+        }
+    }
+
+    /** About a minute with the start: kill -9 and restart, then a SIGSTOP shorter than the failure detector. */
+    private static List<Fault> shortSchedule(ChaosCluster c) {
+        Member two = c.member(2);
+        Member three = c.member(3);
+        return List.of(
+                new Fault("kill -9", "kill -9 of member 2, restarted 2 s later", OverAdmission.Bound.EXACT, EXACT,
+                        two::kill9, Duration.ofSeconds(2), () -> two.start(null), Fault.ALL),
+                new Fault("SIGSTOP 5 s", "member 3 frozen 5 s (below the 8 s failure detector)",
+                        OverAdmission.Bound.EXACT, EXACT, three::pause, Duration.ofSeconds(5), three::resume,
+                        Fault.ALL));
+    }
+
+    private static List<Fault> fullSchedule(ChaosCluster c, Path disk) {
+        Member two = c.member(2);
+        Member three = c.member(3);
+        OverAdmission.Bound split = new OverAdmission.Bound(2, 0);
+        OverAdmission.Bound skew = new OverAdmission.Bound(1, 5);
+        String skewSource = "split-brain.md, \"Clock skew\": a bucket moved to a member k s ahead refills k s more";
+        Path filler = disk.resolve("filler");
+        List<Fault> faults = new ArrayList<>(shortSchedule(c));
+        faults.set(0, new Fault("kill -9", "kill -9 of member 2, restarted 10 s later", OverAdmission.Bound.EXACT,
+                EXACT, two::kill9, Duration.ofSeconds(10), () -> two.start(null), Fault.ALL));
+        faults.add(new Fault("SIGSTOP 15 s", "member 3 frozen 15 s: removed by the others after 8 s, alone when it "
+                + "wakes, merged back", split, SPLIT_BRAIN, three::pause, Duration.ofSeconds(15), three::resume,
+                Fault.ALL));
+        faults.add(new Fault("partition 2|1", "member 3's member link down 30 s (clients still reach it)", split,
+                SPLIT_BRAIN, () -> c.network.cut(3), Duration.ofSeconds(30), () -> c.network.heal(3),
+                Set.of(1, 2)));
+        faults.add(new Fault("disk full", "member 2's data directory, a 32 MiB tmpfs, filled for 20 s",
+                OverAdmission.Bound.EXACT, EXACT, () -> fill(filler), Duration.ofSeconds(20),
+                () -> Files.delete(filler), Fault.ALL));
+        faults.add(new Fault("clock +5 s", "member 3 restarted with its clock 5 s ahead (libfaketime) for 25 s",
+                skew, skewSource, () -> restart(three, "+5s"), Duration.ofSeconds(25), () -> restart(three, null),
+                Fault.ALL));
+        faults.add(new Fault("clock -5 s", "member 3 restarted with its clock 5 s behind for 25 s", skew, skewSource,
+                () -> restart(three, "-5s"), Duration.ofSeconds(25), () -> restart(three, null), Fault.ALL));
+        return faults;
+    }
+
+    private static void restart(Member m, String clockOffset) throws Exception {
+        m.stopGracefully();
+        m.start(clockOffset);
+    }
+
+    private static void fill(Path filler) throws IOException {
+        byte[] chunk = new byte[64 * 1024];
+        try (OutputStream out = Files.newOutputStream(filler)) {
+            while (true) {
+                out.write(chunk);
+                out.flush();
+            }
+        } catch (IOException full) {
+            // No space left on device: the fault is in place
+        }
+    }
+
+    private Network namespacesOrSkip() throws InterruptedException {
+        try {
+            return Network.namespaces(ChaosCluster.SIZE);
+        } catch (IOException e) {
+            Assumptions.abort("the full chaos schedule needs network namespaces (root with CAP_NET_ADMIN and "
+                    + "iproute2): " + e.getMessage());
+            throw new AssertionError(e);
+        }
+    }
+
+    private void mountTmpfsOrSkip(Path dir) throws IOException, InterruptedException {
+        Files.createDirectories(dir);
+        try {
+            Network.run("mount", "-t", "tmpfs", "-o", "size=32m", "tmpfs", dir.toString());
+        } catch (IOException e) {
+            Assumptions.abort("the full chaos schedule needs to mount a tmpfs (root or CAP_SYS_ADMIN): "
+                    + e.getMessage());
+        }
+        cleanup.add(() -> Network.run("umount", "-l", dir.toString()));
+    }
+}
