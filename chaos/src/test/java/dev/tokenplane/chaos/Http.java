@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,6 +12,8 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * HTTP calls to a member, classified the way the measurements need them: an answer, a call that certainly did not
@@ -41,26 +44,41 @@ final class Http {
     }
 
     Reply call(String method, String url, Object body, boolean admin) {
+        return callAsync(method, url, body, admin).join();
+    }
+
+    /** The call without waiting for it: the load generator fires at its rate whatever a member's latency. */
+    CompletableFuture<Reply> callAsync(String method, String url, Object body, boolean admin) {
         long sent = System.nanoTime();
+        HttpRequest.Builder request;
         try {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
+            request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
                     .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                             : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
                     .header("Content-Type", "application/json");
-            if (admin) {
-                request.header("Authorization", "Bearer " + adminToken);
-            }
-            HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            JsonNode json = response.body().isEmpty() || !response.body().startsWith("{") ? null
-                    : JSON.readTree(response.body());
-            return new Reply(Outcome.ANSWERED, response.statusCode(), json, sent, System.nanoTime());
-        } catch (ConnectException | HttpConnectTimeoutException notConnected) {
-            return new Reply(Outcome.NOT_SENT, 0, null, sent, System.nanoTime());
         } catch (IOException e) {
-            return new Reply(Outcome.UNKNOWN, 0, null, sent, System.nanoTime());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Reply(Outcome.UNKNOWN, 0, null, sent, System.nanoTime());
+            throw new UncheckedIOException(e);
+        }
+        if (admin) {
+            request.header("Authorization", "Bearer " + adminToken);
+        }
+        return client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString()).handle((response, failure) -> {
+            long answered = System.nanoTime();
+            if (failure == null) {
+                return new Reply(Outcome.ANSWERED, response.statusCode(), json(response.body()), sent, answered);
+            }
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            boolean notSent = cause instanceof ConnectException || cause instanceof HttpConnectTimeoutException;
+            return new Reply(notSent ? Outcome.NOT_SENT : Outcome.UNKNOWN, 0, null, sent, answered);
+        });
+    }
+
+    private static JsonNode json(String body) {
+        try {
+            return body.isEmpty() || !body.startsWith("{") ? null : JSON.readTree(body);
+        } catch (IOException e) {
+            return null;
         }
     }
 

@@ -8,16 +8,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The traffic during the schedule, one thread per member and kind so that a frozen member slows only its own
- * callers: acquires on {@link #DECISION_KEYS}, leases (and the release of part of each) on {@link #LEASE_KEY}, acquires
- * on the busy bucket of the current transfer pool ({@link PoolLedger}), and configuration writes (a new rule or a new
- * override each time) whose acknowledged values are kept for the read-back.
+ * The traffic during the schedule, open loop: one thread per member and kind fires calls at a fixed rate without
+ * waiting for their answers, so a frozen member neither slows the others' traffic nor hides its own slow answers
+ * (no coordinated omission). It makes acquires on {@link #DECISION_KEYS}, leases (and the release of part of each)
+ * on {@link #LEASE_KEY}, acquires on the busy bucket of the current transfer pool ({@link PoolLedger}), and, one at
+ * a time, configuration writes (a new rule or a new override each) whose acknowledged values are kept for the
+ * read-back.
  */
 final class LoadGenerator implements AutoCloseable {
 
@@ -77,7 +80,7 @@ final class LoadGenerator implements AutoCloseable {
             loop("pool-" + m.index, POOL_EVERY_NANOS, () -> {
                 PoolLedger ledger = pool;
                 if (ledger != null && poolMembers.contains(m.index)) {
-                    events.add(ledger.acquireBusy(cluster.http, m));
+                    ledger.acquireBusy(cluster.http, m).thenAccept(events::add);
                 }
             });
         }
@@ -104,23 +107,28 @@ final class LoadGenerator implements AutoCloseable {
     }
 
     private void decide(Member m, String key) {
-        Http.Reply r = cluster.http.call("POST", m.url() + "/v1/buckets/" + key + "/acquire",
-                Map.of("tokens", 1), false);
-        events.add(event("decide", key, m, r, taken(r, 1)));
+        cluster.http.callAsync("POST", m.url() + "/v1/buckets/" + key + "/acquire", Map.of("tokens", 1), false)
+                .thenAccept(r -> events.add(event("decide", key, m, r, taken(r, 1))));
     }
 
     private void lease(Member m) {
-        Http.Reply r = cluster.http.call("POST", m.url() + "/v1/buckets/" + LEASE_KEY + "/lease",
-                Map.of("tokens", LEASED, "ttlMs", 5_000), false);
-        events.add(event("lease", LEASE_KEY, m, r, taken(r, LEASED)));
-        if (r.status() == 200 && r.body().path("granted").asBoolean() && !r.body().path("leaseId").isNull()) {
-            Http.Reply back = cluster.http.call("POST", m.url() + "/v1/buckets/" + LEASE_KEY + "/release",
-                    Map.of("leaseId", r.body().path("leaseId").asText(), "tokens", RELEASED), false);
-            // What the bucket took back; unknown counts as all of it, so a credit is never missed.
-            double accepted = back.ok() ? back.body().path("accepted").asDouble(0)
-                    : back.outcome() == Http.Outcome.NOT_SENT || back.status() / 100 == 4 ? 0 : RELEASED;
-            events.add(event("release", LEASE_KEY, m, back, -(long) Math.ceil(accepted)));
-        }
+        cluster.http.callAsync("POST", m.url() + "/v1/buckets/" + LEASE_KEY + "/lease",
+                Map.of("tokens", LEASED, "ttlMs", 5_000), false).thenCompose(r -> {
+                    events.add(event("lease", LEASE_KEY, m, r, taken(r, LEASED)));
+                    if (r.status() != 200 || !r.body().path("granted").asBoolean()
+                            || r.body().path("leaseId").isNull()) {
+                        return CompletableFuture.completedFuture(null);
+                    }
+                    return cluster.http.callAsync("POST", m.url() + "/v1/buckets/" + LEASE_KEY + "/release",
+                            Map.of("leaseId", r.body().path("leaseId").asText(), "tokens", RELEASED), false)
+                            .thenAccept(back -> {
+                                // What the bucket took back; unknown counts as all of it, so a credit is never missed.
+                                double accepted = back.ok() ? back.body().path("accepted").asDouble(0)
+                                        : back.outcome() == Http.Outcome.NOT_SENT || back.status() / 100 == 4 ? 0
+                                        : RELEASED;
+                                events.add(event("release", LEASE_KEY, m, back, -(long) Math.ceil(accepted)));
+                            });
+                });
     }
 
     /** The tokens a decision took: none when denied, {@code asked} when granted or when its effect is unknown. */

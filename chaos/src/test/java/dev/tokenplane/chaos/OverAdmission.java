@@ -62,6 +62,12 @@ final class OverAdmission {
      */
     static Result measure(List<Event> events, double capacity, double refill, Bound bound, long origin,
                           int seconds) {
+        return measure(events, capacity, refill, bound, origin, seconds, Long.MAX_VALUE);
+    }
+
+    /** {@link #measure}, over windows of at most {@code longestWindowNanos} (a chart of recent excess). */
+    static Result measure(List<Event> events, double capacity, double refill, Bound bound, long origin,
+                          int seconds, long longestWindowNanos) {
         List<Event> counted = events.stream().filter(e -> amount(e) != 0)
                 .sorted(Comparator.comparingLong(Event::sent)).toList();
         double[] bySecond = new double[Math.max(seconds, 0)];
@@ -76,6 +82,9 @@ final class OverAdmission {
             double sum = 0;
             for (int k = i; k < counted.size(); k++) {
                 Event e = counted.get(k);
+                if (e.sent() - start > longestWindowNanos) {
+                    break;
+                }
                 sum += amount(e);
                 end = Math.max(end, e.answered());
                 double window = (end - start) / 1e9;

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -58,10 +59,10 @@ final class PoolLedger {
         return pool;
     }
 
-    Event acquireBusy(Http http, Member m) {
-        Http.Reply r = http.call("POST", m.url() + "/v1/buckets/" + busy() + "/acquire", Map.of("tokens", ASK), false);
-        return new Event("pool", busy(), m.index, r.sentNanos(), r.answeredNanos(), r.outcome(), r.status(),
-                LoadGenerator.taken(r, ASK));
+    CompletableFuture<Event> acquireBusy(Http http, Member m) {
+        return http.callAsync("POST", m.url() + "/v1/buckets/" + busy() + "/acquire", Map.of("tokens", ASK), false)
+                .thenApply(r -> new Event("pool", busy(), m.index, r.sentNanos(), r.answeredNanos(), r.outcome(),
+                        r.status(), LoadGenerator.taken(r, ASK)));
     }
 
     /** The tokens the pool's buckets hold, read twice a second apart until equal (no transfer still moving). */
