@@ -82,10 +82,20 @@ final class ChaosReport {
                     .append(String.format(Locale.ROOT, "%.1f %% of %d", 100 * r.within100ms(), r.decisions()))
                     .append(" |\n");
         }
-        md.append("\nAfter the schedule every member was stopped (SIGTERM) and the three started again on their ")
-                .append("data directories (whole again in ").append(fmt(c.restartSeconds())).append(" s); then each of ")
-                .append("the ").append(c.ackedWrites()).append(" acknowledged configuration writes of the run was read ")
+        if (c.restartSeconds() < 0) {
+            md.append("\nThe run stopped before the final restart and read-back of the acknowledged writes.\n\n");
+        } else {
+            md.append("\nAfter the schedule every member was stopped (SIGTERM) and the three started again on their ")
+                .append("data directories (whole again in ").append(fmt(c.restartSeconds()))
+                .append(" s); then each of the ").append(c.ackedWrites())
+                .append(" acknowledged configuration writes of the run was read ")
                 .append("back from each member: **").append(c.lost().size()).append(" missing or different**.\n\n");
+        }
+        if (!run.notes.isEmpty()) {
+            md.append("## Checks and events of the faults\n\n");
+            run.notes.forEach(n -> md.append("- ").append(n).append('\n'));
+            md.append('\n');
+        }
         md.append("""
                 ## How to read it
 

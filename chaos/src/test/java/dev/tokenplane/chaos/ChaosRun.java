@@ -22,6 +22,8 @@ final class ChaosRun {
     final LoadGenerator load;
     final long origin = System.nanoTime();
     final List<PhaseResult> results = new ArrayList<>();
+    /** What the faults' own checks found, for the report. */
+    final List<String> notes = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** When the load stopped (the charts end there). */
     volatile long stoppedAt;
 
@@ -48,6 +50,7 @@ final class ChaosRun {
         fault.recover().run();
         double recovery = cluster.awaitWhole(Duration.ofSeconds(180));
         long whole = System.nanoTime();
+        fault.check().run();
         pause(AFTER);
         long end = System.nanoTime();
 

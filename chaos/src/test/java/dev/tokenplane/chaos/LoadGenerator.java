@@ -37,6 +37,8 @@ final class LoadGenerator implements AutoCloseable {
     private static final long LEASE_EVERY_NANOS = 100_000_000;
     private static final long POOL_EVERY_NANOS = 150_000_000;
     private static final long WRITE_EVERY_NANOS = 250_000_000;
+    /** Unanswered calls one thread may have; past it a call is recorded as not answered instead of sent. */
+    private static final int MAX_IN_FLIGHT = 16;
 
     final ConcurrentLinkedQueue<Event> events = new ConcurrentLinkedQueue<>();
     /** Acknowledged configuration writes: rule id (or override key) to the capacity written. */
@@ -68,23 +70,43 @@ final class LoadGenerator implements AutoCloseable {
 
     void start() {
         for (Member m : cluster.members) {
+            java.util.concurrent.Semaphore decisions = new java.util.concurrent.Semaphore(MAX_IN_FLIGHT);
             loop("decide-" + m.index, DECIDE_EVERY_NANOS, new Runnable() {
                 private int n;
 
                 @Override
                 public void run() {
-                    decide(m, DECISION_KEYS.get(n++ % DECISION_KEYS.size()));
+                    String key = DECISION_KEYS.get(n++ % DECISION_KEYS.size());
+                    fire(decisions, "decide", key, m, () -> decide(m, key));
                 }
             });
-            loop("lease-" + m.index, LEASE_EVERY_NANOS, () -> lease(m));
+            java.util.concurrent.Semaphore leases = new java.util.concurrent.Semaphore(MAX_IN_FLIGHT);
+            loop("lease-" + m.index, LEASE_EVERY_NANOS, () -> fire(leases, "lease", LEASE_KEY, m, () -> lease(m)));
+            java.util.concurrent.Semaphore pooled = new java.util.concurrent.Semaphore(MAX_IN_FLIGHT);
             loop("pool-" + m.index, POOL_EVERY_NANOS, () -> {
                 PoolLedger ledger = pool;
                 if (ledger != null && poolMembers.contains(m.index)) {
-                    ledger.acquireBusy(cluster.http, m).thenAccept(events::add);
+                    fire(pooled, "pool", ledger.busy(), m,
+                            () -> ledger.acquireBusy(cluster.http, m).thenAccept(events::add));
                 }
             });
         }
         loop("writer", WRITE_EVERY_NANOS, this::write);
+    }
+
+    /**
+     * Fires {@code call} unless {@code MAX_IN_FLIGHT} calls of this thread are still unanswered (a frozen or overloaded
+     * member): then the decision is recorded as not answered, so it counts against the latency share without piling
+     * more load on the cluster.
+     */
+    private void fire(java.util.concurrent.Semaphore inFlight, String kind, String key, Member m,
+                      java.util.function.Supplier<CompletableFuture<?>> call) {
+        if (!inFlight.tryAcquire()) {
+            long now = System.nanoTime();
+            events.add(new Event(kind, key, m.index, now, now, Http.Outcome.NOT_SENT, 0, 0));
+            return;
+        }
+        call.get().whenComplete((r, e) -> inFlight.release());
     }
 
     private void loop(String name, long everyNanos, Runnable step) {
@@ -106,13 +128,13 @@ final class LoadGenerator implements AutoCloseable {
         t.start();
     }
 
-    private void decide(Member m, String key) {
-        cluster.http.callAsync("POST", m.url() + "/v1/buckets/" + key + "/acquire", Map.of("tokens", 1), false)
+    private CompletableFuture<Void> decide(Member m, String key) {
+        return cluster.http.callAsync("POST", m.url() + "/v1/buckets/" + key + "/acquire", Map.of("tokens", 1), false)
                 .thenAccept(r -> events.add(event("decide", key, m, r, taken(r, 1))));
     }
 
-    private void lease(Member m) {
-        cluster.http.callAsync("POST", m.url() + "/v1/buckets/" + LEASE_KEY + "/lease",
+    private CompletableFuture<Void> lease(Member m) {
+        return cluster.http.callAsync("POST", m.url() + "/v1/buckets/" + LEASE_KEY + "/lease",
                 Map.of("tokens", LEASED, "ttlMs", 5_000), false).thenCompose(r -> {
                     events.add(event("lease", LEASE_KEY, m, r, taken(r, LEASED)));
                     if (r.status() != 200 || !r.body().path("granted").asBoolean()

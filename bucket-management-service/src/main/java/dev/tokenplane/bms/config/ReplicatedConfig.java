@@ -269,15 +269,7 @@ public final class ReplicatedConfig implements AutoCloseable {
                 return;
             }
             local.apply(r);
-            background.execute(() -> {
-                try {
-                    journal.upsert(kind, r);
-                } catch (RuntimeException e) {
-                    LOG.error("{} {} version {}: not written to disk, retrying in the background: {}", kind, r.id(),
-                            r.version(), e.getMessage());
-                    retryLater(r, 0);
-                }
-            });
+            background.execute(() -> persistOrRetry(r));
         }
     }
 
