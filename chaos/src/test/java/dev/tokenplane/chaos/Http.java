@@ -86,9 +86,18 @@ final class Http {
         return call("GET", url, null, true);
     }
 
-    /** The body of a 2xx answer, or an AssertionError naming what came back. */
+    /**
+     * The body of a 2xx answer, or an AssertionError naming what came back. A call of unknown effect or a 5xx is made
+     * again (up to 5 times): the harness's own writes are idempotent, and a loaded machine may take longer than the
+     * call timeout to sync a configuration write.
+     */
     JsonNode admin(String method, String url, Object body) {
         Reply reply = call(method, url, body, true);
+        for (int attempt = 1; attempt < 5 && (reply.outcome() == Outcome.UNKNOWN || reply.status() >= 500);
+             attempt++) {
+            ChaosRun.pause(java.time.Duration.ofMillis(500));
+            reply = call(method, url, body, true);
+        }
         if (!reply.ok()) {
             throw new AssertionError(method + " " + url + ": " + reply.outcome() + " " + reply.status() + " "
                     + reply.body());
