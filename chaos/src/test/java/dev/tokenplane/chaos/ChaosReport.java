@@ -103,8 +103,8 @@ final class ChaosReport {
                 the window, so the figure is what the answers prove was granted beyond `C + r·w` (a lower bound, \
                 never an artefact of a slow answer); a release counts from when it was sent, one of unknown effect as \
                 credited. *Within bound* compares every window of the fault with the bound the docs state for it: \
-                `docs/split-brain.md` states `S·(C + r·T)` for a partition into `S` sides, and the transfer section \
-                the clock-skew cost. The bound for a frozen member is the partition's once it is frozen longer than \
+                `docs/split-brain.md` states `S·(C + r·T)` for a partition into `S` sides, and in "Other faults" the \
+                bounds of a killed or frozen member, a full disk and clock skew. The bound for a frozen member is the partition's once it is frozen longer than \
                 the failure detector (the others remove it, and on waking it serves alone until the merge).
                 - **Pool tokens created** = tokens held once settled + tokens granted − tokens at the start, with \
                 every call of unknown effect (cut by a kill, timed out, 5xx) counted as *not* granted: a positive \
