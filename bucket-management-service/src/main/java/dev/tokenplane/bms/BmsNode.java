@@ -1,7 +1,6 @@
 package dev.tokenplane.bms;
 
 import com.hazelcast.config.Config;
-import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import dev.tokenplane.bms.agents.AgentRegistry;
@@ -10,6 +9,7 @@ import dev.tokenplane.bms.audit.AuditLog;
 import dev.tokenplane.bms.budget.BucketBudget;
 import dev.tokenplane.bms.buckets.BucketDirectory;
 import dev.tokenplane.bms.buckets.ResizeHistory;
+import dev.tokenplane.bms.cluster.DataTier;
 import dev.tokenplane.bms.cluster.Deadline;
 import dev.tokenplane.bms.cluster.HazelcastMember;
 import dev.tokenplane.bms.config.ConfigJournal;
@@ -24,6 +24,7 @@ import dev.tokenplane.bms.decide.DeadlineBucketStore;
 import dev.tokenplane.bms.decide.BucketResolver;
 import dev.tokenplane.bms.decide.DecisionService;
 import dev.tokenplane.store.BucketStore;
+import dev.tokenplane.store.hazelcast.RuntimeTuning;
 import dev.tokenplane.bms.http.AgentRoutes;
 import dev.tokenplane.bms.http.ApiRouter;
 import dev.tokenplane.bms.http.ApiRoutes;
@@ -79,7 +80,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -125,11 +125,7 @@ public final class BmsNode implements AutoCloseable {
     }
 
     private void init(BmsExtensions extensions, InstantSource clock) throws Exception {
-        if (ForkJoinPool.getCommonPoolParallelism() < 2) {
-            LOG.warn("The common pool has parallelism {}: Hazelcast will start a thread per async callback and "
-                    + "decisions will be slow. Start the JVM with -D{}=2 (BmsMain sets it when it can)",
-                    ForkJoinPool.getCommonPoolParallelism(), BmsMain.COMMON_POOL_PARALLELISM);
-        }
+        RuntimeTuning.commonPoolWarning().ifPresent(LOG::warn);
         this.adminToken = Secrets.adminToken(settings);
         Map<String, Auth.ApiClient> apiKeys = settings.apiKeysFile().isPresent()
                 ? Secrets.apiKeys(settings.apiKeysFile().get()) : Map.of();
@@ -147,12 +143,9 @@ public final class BmsNode implements AutoCloseable {
             return t;
         });
 
-        Config hzConfig = HazelcastMember.config(settings, Secrets.clusterSecret(settings));
         BucketBudget budget = BudgetBinding.create(settings, () -> rules, clock);
-        StoreBinding.configure(hzConfig, clock, budget);
-        LeaseLedger.configure(hzConfig);
-        ClusterStats.configure(hzConfig);
-        this.hazelcast = Hazelcast.newHazelcastInstance(hzConfig);
+        Config hzConfig = DataMember.memberConfig(settings, Secrets.clusterSecret(settings), clock, budget);
+        this.hazelcast = DataTier.join(settings, hzConfig); // an embedded member, or a client of data members
         Executor workers = task -> vertx.executeBlocking(() -> {
             task.run();
             return null;
@@ -343,8 +336,10 @@ public final class BmsNode implements AutoCloseable {
         // Member-local figures: each member reports its own share, so the cluster's is the sum, and a scrape asks no
         // other member.
         IMap<Object, Object> buckets = hazelcast.getMap(StoreBinding.MAP);
-        metrics.bucketCount(() -> buckets.getLocalMapStats().getOwnedEntryCount());
-        HazelcastCacheMetrics.monitor(prometheus, buckets);
+        metrics.bucketCount(store.ownedCount()::getAsLong);
+        if (!DataTier.isClient(hazelcast)) { // a client has no local map statistics
+            HazelcastCacheMetrics.monitor(prometheus, buckets);
+        }
         metrics.clusterMembers(() -> hazelcast.getCluster().getMembers().size());
         closeables.add(ProcessMetrics.bind(prometheus));
         metrics.agentCounts(

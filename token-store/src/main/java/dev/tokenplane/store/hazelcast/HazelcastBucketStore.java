@@ -1,17 +1,15 @@
 package dev.tokenplane.store.hazelcast;
 
+import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.config.CompactSerializationConfig;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.SerializationConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.ManagedContext;
-import com.hazelcast.internal.serialization.Data;
-import com.hazelcast.internal.serialization.SerializationService;
 import com.hazelcast.map.IMap;
-import com.hazelcast.map.impl.proxy.MapProxyImpl;
 import com.hazelcast.nio.serialization.compact.CompactSerializer;
 import com.hazelcast.partition.PartitionService;
-import com.hazelcast.spi.impl.SerializationServiceSupport;
 import dev.tokenplane.store.AcquireCommand;
 import dev.tokenplane.store.AcquireResult;
 import dev.tokenplane.store.Algorithm;
@@ -32,6 +30,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -57,7 +56,7 @@ import java.util.function.Function;
  *
  * <h2>Batches</h2>
  * {@link #acquireAll} makes one call per owning member, which gives each partition its keys and a processor carrying
- * their commands ({@link PartitionCalls}); each key's commands run in order on its owner, and the results are put back
+ * their commands ({@link HazelcastInternals#invokeOnPartitions}); each key's commands run in order on its owner, and the results are put back
  * in request order. Hazelcast backs up multi-key operations asynchronously, so a member that crashes may lose the last
  * batches it answered within the backup's network round trip; single-key operations are backed up before they
  * answer.
@@ -65,14 +64,16 @@ import java.util.function.Function;
  * <h2>Completions</h2>
  * Returned stages are plain {@link CompletableFuture}s completed on the {@code completions} executor: a dependent the
  * caller attaches without an executor runs there (or on the caller's thread if the stage is already complete).
- * Hazelcast 5.6's public async API cannot do this on its own: {@code IMap.submitToKey} wraps the invocation in a
- * {@code DelegatingCompletableFuture} whose constructor hands the result to the JDK's common pool, whatever executor
- * the caller attaches later; with 2 CPUs the common pool has one thread, and Hazelcast then starts a new thread per
- * call (measured: about 1,000 decisions/s). So single-key operations go through the map proxy's
- * {@code executeOnKeyInternal}, which returns the invocation future itself, and the store deserializes the result on
- * the completion executor; multi-key calls likewise go below the public API ({@link PartitionCalls}). Other
- * Hazelcast users in the same JVM still pay that thread: run members with
- * {@code -Djava.util.concurrent.ForkJoinPool.common.parallelism=2} or more.
+ * Hazelcast's public async API cannot do this on its own (it completes through the JDK's common pool), so calls go
+ * below it, through {@link HazelcastInternals}, and the store deserializes each answer on the completion executor.
+ * Other Hazelcast users in the same JVM still depend on the common pool's size: see {@link RuntimeTuning}.
+ *
+ * <h2>On a Hazelcast client</h2>
+ * The store also runs on a client of a cluster whose members went through {@link #configure} (their class path holds
+ * this jar): configure the client with {@link #configureClient} first. There is no member proxy below the public API,
+ * so its calls take the public API (one more hand-over per call than on a member); it owns no buckets
+ * ({@link #ownedKeys()} is empty), does not sweep (each member's own store does), and {@link #evictIdle()} nominates
+ * idle buckets of the whole cluster. The store contract suite runs on both paths.
  *
  * <p>Thread-safe. {@link #close()} stops the sweep; the map and the member belong to the caller.
  */
@@ -82,10 +83,8 @@ public final class HazelcastBucketStore implements BucketStore {
     private static final System.Logger LOG = System.getLogger(HazelcastBucketStore.class.getName());
 
     private final IMap<String, byte[]> map;
-    /** The map's proxy on a member, for invocations without the public API's extra hop; null otherwise. */
-    private final MapProxyImpl<String, byte[]> proxy;
-    private final SerializationService serialization;
-    private final PartitionCalls partitionCalls;
+    /** Calls below the public API (without its extra hop, and one per owning member for batches); null on a client. */
+    private final HazelcastInternals internals;
     private final PartitionService partitions;
     private final BucketMapSettings settings;
     private final boolean entryTtl;
@@ -124,12 +123,7 @@ public final class HazelcastBucketStore implements BucketStore {
             }
         } else {
             config.setManagedContext(new BucketMemberContext(settings.clock(), settings.creationGate(), existing));
-            CompactSerializationConfig compact = config.getSerializationConfig().getCompactSerializationConfig();
-            for (CompactSerializer<?> serializer : CompactSerializers.all()) {
-                compact.addSerializer(serializer);
-            }
-            config.getSerializationConfig().addDataSerializableFactory(StoreDataSerializableFactory.FACTORY_ID,
-                    new StoreDataSerializableFactory());
+            addSerializers(config.getSerializationConfig());
         }
         MapConfig mapConfig = config.getMapConfig(mapName);
         mapConfig.setInMemoryFormat(settings.inMemoryFormat())
@@ -140,6 +134,29 @@ public final class HazelcastBucketStore implements BucketStore {
                 .getMergePolicyConfig().setPolicy(LowerTokensMergePolicy.class.getName());
         config.getUserContext().put(SETTINGS_KEY_PREFIX + mapName, settings);
         return config;
+    }
+
+    /**
+     * Sets up a Hazelcast client for a store over {@code mapName}: the serializers of {@link #configure} and the
+     * settings the store reads on the client (its idle expiry, and the clock that nominates idle buckets in
+     * {@link #evictIdle()}; the processors still run at each member's clock, with each member's creation gate). The
+     * members must have gone through {@link #configure} for the same map.
+     *
+     * @return {@code config}
+     */
+    public static ClientConfig configureClient(ClientConfig config, String mapName, BucketMapSettings settings) {
+        addSerializers(config.getSerializationConfig());
+        config.getUserContext().put(SETTINGS_KEY_PREFIX + mapName, settings);
+        return config;
+    }
+
+    private static void addSerializers(SerializationConfig serialization) {
+        CompactSerializationConfig compact = serialization.getCompactSerializationConfig();
+        for (CompactSerializer<?> serializer : CompactSerializers.all()) {
+            compact.addSerializer(serializer);
+        }
+        serialization.addDataSerializableFactory(StoreDataSerializableFactory.FACTORY_ID,
+                new StoreDataSerializableFactory());
     }
 
     /**
@@ -167,18 +184,14 @@ public final class HazelcastBucketStore implements BucketStore {
         this.settings = s;
         this.entryTtl = s.idleExpiry() == IdleExpiry.ENTRY_TTL;
         this.map = member.getMap(mapName);
-        if (map instanceof MapProxyImpl<String, byte[]> p && member instanceof SerializationServiceSupport support) {
-            this.proxy = p;
-            this.serialization = support.getSerializationService();
-            this.partitionCalls = new PartitionCalls(p);
-        } else {
-            this.proxy = null;
-            this.serialization = null;
-            this.partitionCalls = null;
-        }
+        this.internals = HazelcastInternals.ofMember(map).orElse(null);
         this.partitions = member.getPartitionService();
-        this.completions = completions != null ? completions : Runnable::run;
-        if (s.idleExpiry() == IdleExpiry.SWEEP && !s.sweepInterval().isZero()) {
+        Executor given = completions != null ? completions : Runnable::run;
+        // A client reads a Compact answer whose schema it has not seen yet with a blocking fetch, in the completion:
+        // on its I/O thread (where a direct executor would run it) that fetch waits for itself. So a client's
+        // completions start on the common pool, then hop to the given executor.
+        this.completions = onMember() ? given : task -> ForkJoinPool.commonPool().execute(() -> given.execute(task));
+        if (onMember() && s.idleExpiry() == IdleExpiry.SWEEP && !s.sweepInterval().isZero()) {
             this.sweeper = Executors.newSingleThreadScheduledExecutor(daemon("bucket-store-sweep-" + mapName));
             long millis = s.sweepInterval().toMillis();
             sweeper.scheduleWithFixedDelay(this::sweepQuietly, millis, millis, TimeUnit.MILLISECONDS);
@@ -205,17 +218,17 @@ public final class HazelcastBucketStore implements BucketStore {
             String key = commands.get(0).key();
             return submit(key, new BucketProcessors.AcquireBatch(entryTtl, byKey), ResultArrays::decodeAll);
         }
-        if (partitionCalls == null) {
+        if (!onMember()) {
             return complete(map.submitToKeys(byKey.keySet(), new BucketProcessors.AcquireBatch(entryTtl, byKey)),
                     perKey -> inRequestOrder(commands, perKey));
         }
-        return complete(partitionCalls.invoke(byKey.keySet(), keys -> {
+        return complete(internals.invokeOnPartitions(byKey.keySet(), keys -> {
             Map<String, List<AcquireCommand>> mine = new HashMap<>(keys.size() * 2);
             for (String key : keys) {
                 mine.put(key, byKey.get(key));
             }
             return new BucketProcessors.AcquireBatch(entryTtl, mine);
-        }), responses -> inRequestOrder(commands, partitionCalls.<long[]>results(responses)));
+        }), responses -> inRequestOrder(commands, internals.<long[]>results(responses)));
     }
 
     private static List<AcquireResult> inRequestOrder(List<AcquireCommand> commands, Map<String, long[]> perKey) {
@@ -275,12 +288,12 @@ public final class HazelcastBucketStore implements BucketStore {
         if (keys.isEmpty()) {
             return CompletableFuture.completedFuture(Map.of());
         }
-        if (partitionCalls == null) {
+        if (!onMember()) {
             return complete(map.submitToKeys(Set.copyOf(keys), new BucketProcessors.DrainDemand(entryTtl)),
                     HazelcastBucketStore::withoutMissing);
         }
-        return complete(partitionCalls.invoke(keys, k -> new BucketProcessors.DrainDemand(entryTtl)),
-                responses -> withoutMissing(partitionCalls.<DemandSample>results(responses)));
+        return complete(internals.invokeOnPartitions(keys, k -> new BucketProcessors.DrainDemand(entryTtl)),
+                responses -> withoutMissing(internals.<DemandSample>results(responses)));
     }
 
     private static Map<String, DemandSample> withoutMissing(Map<String, DemandSample> samples) {
@@ -299,45 +312,41 @@ public final class HazelcastBucketStore implements BucketStore {
     }
 
     /**
-     * Evicts the idle buckets this member owns: a local query nominates the buckets that are
+     * Evicts the idle buckets this member owns (on a client: of the whole cluster): a local query nominates the buckets that are
      * {@link dev.tokenplane.store.BucketMath#isEvictable} at the member's now, then one processor per partition
      * removes those that still are, atomically (a bucket used in between stays). Blocks until done.
      */
     @Override
     public int evictIdle() {
-        Set<String> candidates = map.localKeySet(new IdlePredicate(settings.clock().millis()));
+        IdlePredicate idle = new IdlePredicate(settings.clock().millis());
+        Set<String> candidates = onMember() ? map.localKeySet(idle) : map.keySet(idle);
         if (candidates.isEmpty()) {
             return 0;
         }
-        List<CompletableFuture<Map<String, Boolean>>> calls = new ArrayList<>();
-        if (partitionCalls != null) {
-            calls.add(partitionCalls.invoke(candidates, keys -> new BucketProcessors.EvictIfIdle())
-                    .thenApply(partitionCalls::results));
-        } else {
-            // One call per partition: submitToKeys hands every key to each partition's operation.
-            Map<Integer, Set<String>> byPartition = new HashMap<>();
-            for (String key : candidates) {
-                byPartition.computeIfAbsent(partitions.getPartition(key).getPartitionId(), p -> new HashSet<>())
-                        .add(key);
-            }
-            for (Set<String> keys : byPartition.values()) {
-                calls.add(map.submitToKeys(keys, new BucketProcessors.EvictIfIdle()).toCompletableFuture());
-            }
-        }
-        int evicted = 0;
-        for (CompletableFuture<Map<String, Boolean>> call : calls) {
-            try {
-                for (Boolean removed : call.get().values()) {
-                    evicted += Boolean.TRUE.equals(removed) ? 1 : 0;
+        Map<String, Boolean> removed = new HashMap<>();
+        try {
+            if (onMember()) {
+                removed = internals.invokeOnPartitions(candidates, keys -> new BucketProcessors.EvictIfIdle())
+                        .thenApply(internals::<Boolean>results).get();
+            } else {
+                // One call per partition: submitToKeys hands every key to each partition's operation.
+                Map<Integer, Set<String>> byPartition = new HashMap<>();
+                for (String key : candidates) {
+                    byPartition.computeIfAbsent(partitions.getPartition(key).getPartitionId(), p -> new HashSet<>())
+                            .add(key);
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while evicting idle buckets", e);
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("evicting idle buckets failed", e.getCause());
+                for (Set<String> keys : byPartition.values()) {
+                    removed.putAll(map.submitToKeys(keys, new BucketProcessors.EvictIfIdle()).toCompletableFuture()
+                            .get());
+                }
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while evicting idle buckets", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("evicting idle buckets failed", e.getCause());
         }
-        return evicted;
+        return (int) removed.values().stream().filter(Boolean.TRUE::equals).count();
     }
 
     private void sweepQuietly() {
@@ -350,10 +359,15 @@ public final class HazelcastBucketStore implements BucketStore {
         }
     }
 
-    /** The keys of the buckets whose primary copy this member holds. */
+    /** The keys of the buckets whose primary copy this member holds; none on a client. */
     @Override
     public Collection<String> ownedKeys() {
-        return map.localKeySet();
+        return onMember() ? map.localKeySet() : Set.of();
+    }
+
+    /** Whether this store runs on a member (below the public API through its proxy), not on a client. */
+    private boolean onMember() {
+        return internals != null;
     }
 
     @Override
@@ -371,11 +385,10 @@ public final class HazelcastBucketStore implements BucketStore {
     /** One processor on one key, answered on the completion executor (see the class comment on completions). */
     private <T, R> CompletionStage<R> submit(String key, BucketProcessor<T> processor,
                                              Function<? super T, ? extends R> mapping) {
-        if (proxy == null) {
+        if (!onMember()) {
             return complete(map.submitToKey(key, processor), mapping);
         }
-        CompletableFuture<Data> call = proxy.executeOnKeyInternal(key, processor);
-        return complete(call, data -> mapping.apply(serialization.<T>toObject(data)));
+        return complete(internals.executeOnKey(key, processor), data -> mapping.apply(internals.<T>decode(data)));
     }
 
     /** Completes a plain future on the completion executor. */
