@@ -169,6 +169,21 @@ public final class ReplicatedConfig implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes {@code record}, already in the map, to this member's disk, or when the disk refuses, leaves it to the
+     * background retry (the map stays as it is: for writes that must stand, such as an undo). Blocks: call it on a
+     * worker.
+     */
+    public void persistOrRetry(ConfigRecord record) {
+        try {
+            journal.upsert(kind, record);
+        } catch (RuntimeException e) {
+            LOG.error("{} {} version {}: not written to disk, retrying in the background: {}", kind, record.id(),
+                    record.version(), e.getMessage());
+            retryLater(record, 0);
+        }
+    }
+
     /** The write was not made durable on the answering member, and was rolled back. */
     public static final class NotDurableException extends RuntimeException {
         NotDurableException(String message, Throwable cause) {
@@ -254,15 +269,7 @@ public final class ReplicatedConfig implements AutoCloseable {
                 return;
             }
             local.apply(r);
-            background.execute(() -> {
-                try {
-                    journal.upsert(kind, r);
-                } catch (RuntimeException e) {
-                    LOG.error("{} {} version {}: not written to disk, retrying in the background: {}", kind, r.id(),
-                            r.version(), e.getMessage());
-                    retryLater(r, 0);
-                }
-            });
+            background.execute(() -> persistOrRetry(r));
         }
     }
 

@@ -114,6 +114,11 @@ public final class RuleRegistry {
         config.persist(record);
     }
 
+    /** {@link ReplicatedConfig#persistOrRetry}: to disk now, or in the background; never rolled back. */
+    public void persistOrRetry(ConfigRecord record) {
+        config.persistOrRetry(record);
+    }
+
     private synchronized void rebuild() {
         // Reads the local copy after the change that triggered it, so the last rebuild always sees the latest state.
         index = RuleIndex.of(config.live().stream().map(ConfigCodec::rule).toList());

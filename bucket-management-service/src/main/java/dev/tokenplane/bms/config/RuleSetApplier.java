@@ -20,6 +20,11 @@ import java.util.function.Supplier;
  * write fails (a concurrent change: 409; or any error) the writes already made are undone, newest first, each again
  * conditional on the version it wrote, and the first failure is thrown.
  *
+ * <p>Each write of the set is durable on this member's disk before the next ({@link RuleRegistry#durable}): when
+ * the disk refuses one, that write is rolled back, the earlier ones are undone, and the apply fails with
+ * {@link ReplicatedConfig.NotDurableException} (503). Undo writes stand even on a failing disk (retried there in the
+ * background), so a full disk never leaves the set half applied.
+ *
  * <p>There is no cluster-wide transaction: other members may see the set half applied for the moment the apply
  * takes. If the member running the apply dies midway, the writes it made stay (each is replicated to its backup and on
  * the members' disks), the others are not made, nothing is undone, and the client sees its connection fail. The set
@@ -65,17 +70,18 @@ public final class RuleSetApplier {
         Deque<Done> done = new ArrayDeque<>();
         try {
             for (Rule r : diff.added()) {
-                ConfigWrite w = write(r.id(), rules.put(r, ReplicatedConfig.ABSENT, false, nowMillis));
+                ConfigWrite w = write(r.id(), rules.put(r, ReplicatedConfig.ABSENT, false, nowMillis), true);
                 done.push(new Done(r.id(), () -> rules.delete(r.id(), w.record().version(), nowMillis)));
             }
             for (RuleSetDiff.Change c : diff.changed()) {
-                ConfigWrite w = write(c.after().id(), rules.put(c.after(), c.before().version(), false, nowMillis));
+                ConfigWrite w = write(c.after().id(), rules.put(c.after(), c.before().version(), false, nowMillis),
+                        true);
                 done.push(new Done(c.after().id(), () -> rules.put(c.before(), w.record().version(), false,
                         nowMillis)));
             }
             if (prune) {
                 for (Rule r : diff.removed()) {
-                    write(r.id(), rules.delete(r.id(), r.version(), nowMillis));
+                    write(r.id(), rules.delete(r.id(), r.version(), nowMillis), true);
                     done.push(new Done(r.id(), () -> rules.put(r, ReplicatedConfig.ABSENT, false, nowMillis)));
                 }
             }
@@ -96,7 +102,7 @@ public final class RuleSetApplier {
         while (!done.isEmpty()) {
             Done d = done.pop();
             try {
-                write(d.ruleId(), d.undo().get());
+                write(d.ruleId(), d.undo().get(), false);
             } catch (RuntimeException e) {
                 failed.add(d.ruleId());
             }
@@ -104,8 +110,12 @@ public final class RuleSetApplier {
         return failed;
     }
 
-    /** Waits for one write, fails on a conflict, and writes the result to this member's disk. */
-    private ConfigWrite write(String ruleId, CompletionStage<ConfigWrite> stage) {
+    /**
+     * Waits for one write, fails on a conflict, and writes the result to this member's disk. A write of the set must
+     * be durable ({@code forward}: when the disk refuses it, it is rolled back and the apply fails, undoing the rest);
+     * an undo stands even when the disk refuses it, and reaches the disk through the background retry.
+     */
+    private ConfigWrite write(String ruleId, CompletionStage<ConfigWrite> stage, boolean forward) {
         ConfigWrite w;
         try {
             w = stage.toCompletableFuture().get(WRITE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -126,8 +136,10 @@ public final class RuleSetApplier {
                     + (w.record() == null || w.record().deleted() ? "absent" : "at version " + w.record().version())
                     + "); nothing of the set was kept: diff and apply again");
         }
-        if (w.changed()) {
-            rules.persist(w.record());
+        if (forward) {
+            rules.durable(w);
+        } else if (w.changed()) {
+            rules.persistOrRetry(w.record());
         }
         return w;
     }

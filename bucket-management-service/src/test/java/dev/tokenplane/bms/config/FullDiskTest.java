@@ -14,6 +14,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -97,5 +98,34 @@ class FullDiskTest {
                 .status()).isEqualTo(201);
         assertThat(api.send("POST", "/v1/buckets/full:a/acquire", Map.of("tokens", 1), false).status())
                 .isEqualTo(200);
+    }
+
+    @Test
+    void shouldApplyARuleSetAllOrNothingWhenTheJournalCannotWrite() throws Exception {
+        node = BmsNode.start(TestSettings.member().with("BMS_DATA_DIR", dataDir.toString()).build());
+        Api api = new Api(node.url(), node.adminToken());
+
+        // Given a full disk
+        Path filler = fill(dataDir);
+
+        // When a set of two new rules is applied
+        Api.Response put = api.put("/v1/rules", Map.of("rules", List.of(
+                Map.of("id", "set-a", "match", "set-a:*", "capacity", 5, "refillPerSecond", 1),
+                Map.of("id", "set-b", "match", "set-b:*", "capacity", 5, "refillPerSecond", 1))));
+
+        // Then it is refused with a 503 that says why, and none of the set serves (nothing stayed half applied)
+        assertThat(put.status()).as("%s", put).isEqualTo(503);
+        assertThat(put.json().get("message").asText()).contains("cannot write its configuration journal");
+        assertThat(api.get("/v1/rules/set-a").status()).isEqualTo(404);
+        assertThat(api.get("/v1/rules/set-b").status()).isEqualTo(404);
+
+        // And once space is freed the same set applies whole
+        Files.delete(filler);
+        Await.until(() -> api.getAnonymous("/health/ready").status() == 200);
+        assertThat(api.put("/v1/rules", Map.of("rules", List.of(
+                Map.of("id", "set-a", "match", "set-a:*", "capacity", 5, "refillPerSecond", 1),
+                Map.of("id", "set-b", "match", "set-b:*", "capacity", 5, "refillPerSecond", 1)))).status())
+                .isEqualTo(200);
+        assertThat(api.get("/v1/rules/set-b").status()).isEqualTo(200);
     }
 }
