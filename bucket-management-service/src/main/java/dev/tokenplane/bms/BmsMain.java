@@ -1,8 +1,6 @@
 package dev.tokenplane.bms;
 
 import dev.tokenplane.bms.logging.LogSetup;
-import dev.tokenplane.bms.sizing.SizingLoop;
-import dev.tokenplane.bms.spi.BmsExtensions;
 import dev.tokenplane.bms.transfer.TransferFeature;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -93,14 +91,14 @@ public final class BmsMain {
     }
 
     /** The features every member runs with beyond the core: the adaptive sizing loop and the transfer protocol. */
-    public static BmsExtensions extensions() {
-        return TransferFeature.install(BmsExtensions.NONE.withSizing(SizingLoop::new));
+    public static BmsOptions options() {
+        return BmsOptions.full();
     }
 
     private static void start(BmsSettings settings) {
         BmsNode node;
         try {
-            node = BmsNode.start(settings, extensions(), InstantSource.system());
+            node = BmsNode.start(settings, options(), InstantSource.system());
         } catch (Exception e) {
             System.err.println("bms: could not start: " + e.getMessage());
             org.slf4j.LoggerFactory.getLogger(BmsMain.class).error("start failed", e);

@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
@@ -35,7 +34,7 @@ import java.util.function.Supplier;
  *   <li>A batch is one {@link BucketStore#acquireAll} call (the store makes one call per owning member).</li>
  * </ul>
  *
- * <p>Non-blocking and thread-safe; continuations of store stages run on {@code callbacks}.
+ * <p>Non-blocking and thread-safe; continuations of store stages run where the stage completes.
  */
 public final class DecisionService {
     /** The longest wait a request may accept for a reservation: one hour. */
@@ -71,25 +70,23 @@ public final class DecisionService {
     private final Borrower borrower;
     private final BmsMetrics metrics;
     private final InstantSource clock;
-    private final Executor callbacks;
     private final DecisionStats stats;
 
     /** @param stats this member's per-rule counts and denied keys ({@code GET /v1/stats}) */
     public DecisionService(BucketStore store, RuleRegistry rules, OverrideRegistry overrides, Borrower borrower,
-                           BmsMetrics metrics, InstantSource clock, Executor callbacks, DecisionStats stats) {
-        this(store, rules::index, overrides::active, borrower, metrics, clock, callbacks, stats);
+                           BmsMetrics metrics, InstantSource clock, DecisionStats stats) {
+        this(store, rules::index, overrides::active, borrower, metrics, clock, stats);
     }
 
     /** Decisions on {@code store} with the rules and overrides of any source (a test's, with no cluster). */
     public DecisionService(BucketStore store, Supplier<RuleIndex> rules, ActiveOverrides overrides, Borrower borrower,
-                           BmsMetrics metrics, InstantSource clock, Executor callbacks, DecisionStats stats) {
+                           BmsMetrics metrics, InstantSource clock, DecisionStats stats) {
         this.store = store;
         this.rules = rules;
         this.overrides = overrides;
         this.borrower = borrower;
         this.metrics = metrics;
         this.clock = clock;
-        this.callbacks = callbacks;
         this.stats = stats;
     }
 
@@ -140,7 +137,7 @@ public final class DecisionService {
     /** One decision on the bucket {@code binding} names ({@link #bind}). Fails with {@link InvalidInputException}. */
     public CompletionStage<Decision> acquire(Request request, BucketBinding binding) {
         CompletableFuture<AcquireResult> result = Completions.on(store.acquire(binding.storeKey(), binding.spec(),
-                request.tokens(), request.maxWaitMs()), callbacks);
+                request.tokens(), request.maxWaitMs()));
         if (!mayBorrow(binding)) {
             return result.thenApply(r -> decide(request, binding, new Outcome(r, 0)));
         }
@@ -171,7 +168,7 @@ public final class DecisionService {
         }
         CompletionStage<List<AcquireResult>> results = commands.isEmpty()
                 ? CompletableFuture.completedFuture(List.of())
-                : Completions.on(store.acquireAll(commands), callbacks);
+                : Completions.on(store.acquireAll(commands));
         return results.thenCompose(list -> {
             List<CompletableFuture<Void>> pending = new ArrayList<>();
             for (int j = 0; j < list.size(); j++) {
@@ -206,14 +203,14 @@ public final class DecisionService {
             return CompletableFuture.completedFuture(new Outcome(result, 0));
         }
         return Completions.on(borrower.borrow(new Borrower.Request(binding.storeKey(), binding.rule().id(),
-                        binding.transfer(), request.tokens(), denied)), callbacks)
+                        binding.transfer(), request.tokens(), denied)))
                 .exceptionally(e -> 0L) // a failed transfer is a plain denial
                 .thenCompose(credited -> {
                     if (credited == null || credited <= 0) {
                         return CompletableFuture.completedFuture(new Outcome(result, 0));
                     }
                     return Completions.on(store.acquire(binding.storeKey(), binding.spec(), request.tokens(),
-                                    request.maxWaitMs()), callbacks)
+                                    request.maxWaitMs()))
                             .thenApply(r -> new Outcome(r, r.granted() ? Math.min(credited, request.tokens()) : 0));
                 });
     }

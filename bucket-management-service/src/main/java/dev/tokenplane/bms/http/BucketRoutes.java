@@ -31,7 +31,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 
 /**
  * Bucket reads ({@code GET /v1/buckets/{key}}, {@code GET /v1/buckets}; admin or read-only operator) and overrides
@@ -79,10 +78,9 @@ public final class BucketRoutes implements ApiRoutes {
     private final OverrideRegistry overrides;
     private final ResizeHistory history;
     private final InstantSource clock;
-    private final Executor callbacks;
 
     public BucketRoutes(Vertx vertx, BucketStore store, BucketDirectory directory, RuleRegistry rules,
-                        OverrideRegistry overrides, ResizeHistory history, InstantSource clock, Executor callbacks) {
+                        OverrideRegistry overrides, ResizeHistory history, InstantSource clock) {
         this.vertx = vertx;
         this.store = store;
         this.directory = directory;
@@ -90,7 +88,6 @@ public final class BucketRoutes implements ApiRoutes {
         this.overrides = overrides;
         this.history = history;
         this.clock = clock;
-        this.callbacks = callbacks;
     }
 
     @Override
@@ -126,13 +123,13 @@ public final class BucketRoutes implements ApiRoutes {
      * store calls may go (a Hazelcast partition thread, which completes a read, may not make them).
      */
     private Future<List<Found>> bucketsOf(String key) {
-        return Replies.onContext(Completions.on(directory.keys(StoreKey.scopesPrefix(key), null, MAX_SCOPES), callbacks)
+        return Replies.onContext(Completions.on(directory.keys(StoreKey.scopesPrefix(key), null, MAX_SCOPES))
                 .thenCompose(scoped -> {
                     List<String> storeKeys = new ArrayList<>(scoped);
                     storeKeys.add(key);
                     List<CompletableFuture<Optional<BucketState>>> reads = new ArrayList<>();
                     for (String k : storeKeys) {
-                        reads.add(Completions.on(store.get(k), callbacks));
+                        reads.add(Completions.on(store.get(k)));
                     }
                     return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).thenApply(v -> {
                         List<Found> found = new ArrayList<>();
@@ -181,12 +178,12 @@ public final class BucketRoutes implements ApiRoutes {
         int limit = Paging.limit(ctx.request().getParam("limit"));
         String after = Paging.after(ctx.request().getParam("cursor"));
         Future<Map<String, Object>> page = Replies.onContext(Completions.on(
-                directory.keys(prefix, after, limit + 1), callbacks).thenCompose(keys -> {
+                directory.keys(prefix, after, limit + 1)).thenCompose(keys -> {
             List<String> pageKeys = keys.size() > limit ? keys.subList(0, limit) : keys;
             String next = keys.size() > limit ? Paging.cursor(pageKeys.get(pageKeys.size() - 1)) : null;
             List<CompletableFuture<Optional<BucketState>>> states = new ArrayList<>();
             for (String k : pageKeys) {
-                states.add(Completions.on(store.get(k), callbacks));
+                states.add(Completions.on(store.get(k)));
             }
             return CompletableFuture.allOf(states.toArray(CompletableFuture[]::new)).thenApply(v -> {
                 List<BucketSummary> buckets = new ArrayList<>();
@@ -242,10 +239,10 @@ public final class BucketRoutes implements ApiRoutes {
             for (Found f : found) {
                 RuleIndex.Entry rule = rules.index().ruleOfStoreKey(f.storeKey());
                 if (rule != null) {
-                    calls.add(Completions.on(store.reconfigure(f.storeKey(), rule.specWith(override)), callbacks));
+                    calls.add(Completions.on(store.reconfigure(f.storeKey(), rule.specWith(override))));
                 } else if (override != null) {
                     calls.add(Completions.on(store.resize(f.storeKey(), override.capacity(),
-                            Tokens.ratePerMilli(override.refillPerSecond())), callbacks));
+                            Tokens.ratePerMilli(override.refillPerSecond()))));
                 }
             }
             return Replies.onContext(CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)));

@@ -5,16 +5,16 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.partition.Partition;
 import dev.tokenplane.bms.config.ConfigCodec;
+import dev.tokenplane.bms.config.OverrideRegistry;
+import dev.tokenplane.bms.config.RuleRegistry;
 import dev.tokenplane.bms.rules.RuleIndex;
 import dev.tokenplane.bms.rules.StoreKey;
-import dev.tokenplane.bms.spi.BmsServices;
 import dev.tokenplane.store.BucketState;
+import dev.tokenplane.store.BucketStore;
 import dev.tokenplane.store.Tokens;
 import dev.tokenplane.transfer.TransferSettings;
 import dev.tokenplane.transfer.pool.MemberSnapshot;
 import dev.tokenplane.transfer.pool.PoolTransfers;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,15 +27,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 /**
  * The transfer protocol's part of each sizing tick, on every member, every {@code BMS_SIZING_INTERVAL_MS} (a periodic
- * task of its own, on a worker, one tick at a time).
+ * job of its own on the member's scheduler, off the event loops, one tick at a time).
  *
  * <ol>
  *   <li><b>Snapshot.</b> The member reads the pool buckets its partitions own ({@code ownedKeys()}, local reads) and,
@@ -52,7 +50,7 @@ import java.util.stream.Collectors;
  *       any of this (each debit is atomic and keeps the lender's reserve); fairness does.</li>
  * </ol>
  *
- * <p>Not thread-safe: the periodic task runs one tick at a time.
+ * <p>Not thread-safe: the scheduler runs one tick at a time.
  */
 final class PoolTicker {
 
@@ -70,51 +68,30 @@ final class PoolTicker {
         }
     }
 
-    private final BmsServices services;
+    private final HazelcastInstance hazelcast;
+    private final BucketStore store;
+    private final RuleRegistry rules;
+    private final OverrideRegistry overrides;
     private final PoolTransfers transfers;
     private final BucketTransferSettings lookup;
     private final TransferMetrics metrics;
     private final long intervalMillis;
     private Map<String, Counters> lastCounters = Map.of();
 
-    PoolTicker(BmsServices services, PoolTransfers transfers, BucketTransferSettings lookup, TransferMetrics metrics) {
-        this.services = services;
+    PoolTicker(HazelcastInstance hazelcast, BucketStore store, RuleRegistry rules, OverrideRegistry overrides,
+               PoolTransfers transfers, BucketTransferSettings lookup, TransferMetrics metrics, long intervalMillis) {
+        this.hazelcast = hazelcast;
+        this.store = store;
+        this.rules = rules;
+        this.overrides = overrides;
         this.transfers = transfers;
         this.lookup = lookup;
         this.metrics = metrics;
-        this.intervalMillis = services.settings().sizingIntervalMs();
-    }
-
-    /** Starts the periodic task on the member's Vert.x; it stops with it. */
-    void start() {
-        Vertx vertx = services.vertx();
-        AtomicBoolean running = new AtomicBoolean();
-        vertx.setPeriodic(intervalMillis, id -> {
-            if (!running.compareAndSet(false, true)) {
-                return; // one tick at a time; a slow tick skips the next
-            }
-            Future<Void> tick;
-            try {
-                tick = vertx.executeBlocking(() -> {
-                    tick();
-                    return null;
-                }, false);
-            } catch (RejectedExecutionException stopping) {
-                vertx.cancelTimer(id); // the member is shutting down: its workers are gone
-                return;
-            }
-            tick.onComplete(ar -> {
-                running.set(false);
-                if (ar.failed() && services.hazelcast().getLifecycleService().isRunning()) {
-                    LOG.warn("transfer tick failed", ar.cause());
-                }
-            });
-        });
+        this.intervalMillis = intervalMillis;
     }
 
     /** One tick. Blocks (cluster reads and writes, waiting for the coordinator's transfers): call it on a worker. */
     void tick() throws Exception {
-        HazelcastInstance hazelcast = services.hazelcast();
         if (!hazelcast.getLifecycleService().isRunning()) {
             return;
         }
@@ -152,12 +129,12 @@ final class PoolTicker {
 
     /** Snapshots of the pool buckets this member owns, by pool, with their unserved demand since the last tick. */
     private Map<String, List<MemberSnapshot>> ownSnapshots() throws Exception {
-        RuleIndex index = services.rules().index();
+        RuleIndex index = rules.index();
         // A bucket's store key names its rule (and client), so the pool buckets are known without reading any.
         Map<String, CompletableFuture<Optional<BucketState>>> reads = new LinkedHashMap<>();
-        for (String key : services.store().ownedKeys()) {
+        for (String key : store.ownedKeys()) {
             if (lookup.settingsFor(key).isPresent()) {
-                reads.put(key, services.store().get(key).toCompletableFuture());
+                reads.put(key, store.get(key).toCompletableFuture());
             }
         }
         CompletableFuture.allOf(reads.values().toArray(CompletableFuture[]::new)).get(Math.max(1_000, intervalMillis),
@@ -173,7 +150,7 @@ final class PoolTicker {
             }
             BucketState state = found.get();
             RuleIndex.Entry rule = index.ruleOfBucket(key, state.generation(),
-                    services.overrides().stored(StoreKey.keyOf(key)));
+                    overrides.stored(StoreKey.keyOf(key)));
             if (rule != null) {
                 lookup.remember(key, rule.rule().id());
             }

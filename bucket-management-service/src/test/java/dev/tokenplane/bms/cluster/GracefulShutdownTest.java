@@ -2,7 +2,7 @@ package dev.tokenplane.bms.cluster;
 
 import dev.tokenplane.bms.http.Access;
 import dev.tokenplane.bms.http.ApiRoutes;
-import dev.tokenplane.bms.spi.BmsExtensions;
+import dev.tokenplane.bms.BmsOptions;
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.Await;
 import dev.tokenplane.bms.support.TestCluster;
@@ -31,7 +31,7 @@ class GracefulShutdownTest {
             // A slow route on member 0 stands for an in-flight request
             ApiRoutes slow = router -> router.add(HttpMethod.GET, "/test/slow", Access.PUBLIC,
                     ctx -> ctx.vertx().setTimer(2500, t -> ctx.response().end("done")));
-            cluster.start(0, BmsExtensions.NONE.withRoutes(s -> List.of(slow)));
+            cluster.start(0, BmsOptions.CORE.withRoute(slow));
             cluster.start(1);
             Api a = cluster.api(0);
             Api b = cluster.api(1);
@@ -53,7 +53,7 @@ class GracefulShutdownTest {
             // And the in-flight request completes, the member leaves, and the server no longer accepts
             assertThat(inFlight.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
             stopping.get(30, TimeUnit.SECONDS);
-            Await.until(() -> cluster.node(1).services().hazelcast().getCluster().getMembers().size() == 1);
+            Await.until(() -> cluster.node(1).hazelcast().getCluster().getMembers().size() == 1);
             assertThatThrownBy(() -> a.getAnonymous("/health/live")).isInstanceOf(UncheckedIOException.class);
 
             // And the remaining member serves the rule and the bucket, with the tokens already taken

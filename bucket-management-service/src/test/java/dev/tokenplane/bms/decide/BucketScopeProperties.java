@@ -52,7 +52,7 @@ class BucketScopeProperties {
         FakeClock clock = new FakeClock(1_000_000);
         RuleIndex index = RuleIndex.of(rules);
         DecisionService decisions = new DecisionService(new LocalBucketStore(clock), () -> index, (k, t) -> null,
-                Borrower.NONE, new BmsMetrics(new SimpleMeterRegistry()), clock, Runnable::run, new DecisionStats());
+                Borrower.NONE, new BmsMetrics(new SimpleMeterRegistry()), clock, new DecisionStats());
         Map<Scope, Long> createdAt = new HashMap<>();
         Map<Scope, Long> granted = new HashMap<>();
         for (Call call : calls) {

@@ -1,7 +1,7 @@
 package dev.tokenplane.bms.http;
 
 import dev.tokenplane.bms.BmsNode;
-import dev.tokenplane.bms.spi.BmsExtensions;
+import dev.tokenplane.bms.BmsOptions;
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.TestSettings;
 import dev.tokenplane.store.AcquireCommand;
@@ -63,7 +63,7 @@ class RequestDeadlineTest {
     @BeforeAll
     static void start() throws Exception {
         node = BmsNode.start(TestSettings.member().with("BMS_REQUEST_TIMEOUT_MS", "300").build(),
-                BmsExtensions.NONE.withStore(HangingStore::new), InstantSource.system());
+                BmsOptions.CORE.withStore(HangingStore::new), InstantSource.system());
         api = new Api(node.url(), node.adminToken());
         assertThat(api.put("/v1/rules/deadline", Map.of("match", "hang:*", "capacity", 10, "refillPerSecond", 10))
                 .status()).isEqualTo(201);

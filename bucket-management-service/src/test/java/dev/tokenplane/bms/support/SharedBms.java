@@ -1,8 +1,8 @@
 package dev.tokenplane.bms.support;
 
 import dev.tokenplane.bms.BmsNode;
-import dev.tokenplane.bms.spi.BmsExtensions;
-import dev.tokenplane.bms.spi.Borrower;
+import dev.tokenplane.bms.BmsOptions;
+import dev.tokenplane.bms.schedule.Scheduler;
 import dev.tokenplane.bms.transfer.TransferFeature;
 import dev.tokenplane.store.Tokens;
 
@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * One BMS member shared by the HTTP tests of this JVM (starting a Hazelcast member takes seconds): a generated admin
  * token, an agent token, a short agent staleness, a counting store, the transfer protocol's pool routes and tick (so
  * that the router has every route the OpenAPI document describes) with a stub borrower that lends to pool
- * {@value #LENDING_POOL}, and a counting sizing task. Tests use their own keys and rule ids, so they do not disturb each other.
+ * {@value #LENDING_POOL}, and the sizing loop, its ticks counted. Tests use their own keys and rule ids, so they do not disturb each other.
  */
 public final class SharedBms {
     public static final String AGENT_TOKEN = "agent-token-0123456789abcdef";
@@ -34,14 +34,14 @@ public final class SharedBms {
     private SharedBms() throws Exception {
         this.logs = LogCapture.install();
         CountingStore[] holder = new CountingStore[1];
-        BmsExtensions ext = TransferFeature.install(BmsExtensions.NONE
-                        .withStore(s -> holder[0] = new CountingStore(s))
-                        .withSizing(s -> now -> sizingTicks.incrementAndGet()))
-                .withBorrower(s -> request -> {
+        BmsOptions options = BmsOptions.CORE.withSizing(true).withTransfer(TransferFeature.Options.defaults())
+                .withStore(s -> holder[0] = new CountingStore(s))
+                .withScheduler(this::countingSizingTicks)
+                .withBorrower(request -> {
                     if (!LENDING_POOL.equals(request.transfer().pool())) {
                         return CompletableFuture.completedFuture(0L);
                     }
-                    return s.store().credit(request.key(), Tokens.toNano(request.tokens()))
+                    return holder[0].credit(request.key(), Tokens.toNano(request.tokens()))
                             .thenApply(nanos -> nanos / Tokens.SCALE);
                 });
         TestSettings settings = TestSettings.member();
@@ -50,10 +50,18 @@ public final class SharedBms {
                 .with("BMS_AGENT_TOKEN", AGENT_TOKEN)
                 .with("BMS_AGENT_STALE_MS", Long.toString(AGENT_STALE_MS))
                 .with("BMS_SIZING_INTERVAL_MS", "50")
-                .build(), ext, InstantSource.system());
+                .build(), options, InstantSource.system());
         this.store = holder[0];
         this.api = new Api(node.url(), node.adminToken());
         Runtime.getRuntime().addShutdownHook(new Thread(node::stop));
+    }
+
+    /** The member's scheduler, counting the runs of the sizing tick. */
+    private Scheduler countingSizingTicks(Scheduler real) {
+        return (name, interval, job) -> real.every(name, interval, "sizing tick".equals(name) ? () -> {
+            sizingTicks.incrementAndGet();
+            job.run();
+        } : job);
     }
 
     public static synchronized SharedBms get() throws Exception {
