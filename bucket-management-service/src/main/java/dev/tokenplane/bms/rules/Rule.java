@@ -1,7 +1,5 @@
 package dev.tokenplane.bms.rules;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.tokenplane.store.Algorithm;
 
 /**
@@ -26,12 +24,9 @@ import dev.tokenplane.store.Algorithm;
  * @param tier            the callers this rule serves: only those whose API key carries this tier; null for every
  *                        caller. Beats a rule of the same pattern without a tier ({@link RuleIndex})
  */
-@JsonPropertyOrder({"id", "match", "tier", "capacity", "refillPerSecond", "minCapacity", "maxCapacity", "algorithm",
-        "idleTtlSeconds", "maxBuckets", "shadow", "adaptive", "transfer", "version", "updatedAt"})
 public record Rule(String id, String match, long capacity, double refillPerSecond, long minCapacity, long maxCapacity,
-                   Algorithm algorithm, long idleTtlSeconds, @JsonInclude(JsonInclude.Include.NON_NULL) Long maxBuckets,
-                   boolean shadow, Adaptive adaptive, Transfer transfer, long version, long updatedAt,
-                   @JsonInclude(JsonInclude.Include.NON_NULL) String tier) {
+                   Algorithm algorithm, long idleTtlSeconds, Long maxBuckets, boolean shadow, Adaptive adaptive,
+                   Transfer transfer, long version, long updatedAt, String tier) {
 
     /** A rule for every caller (no tier). */
     public Rule(String id, String match, long capacity, double refillPerSecond, long minCapacity, long maxCapacity,
@@ -53,13 +48,9 @@ public record Rule(String id, String match, long capacity, double refillPerSecon
      * Adaptive sizing: grow above {@code thresholdHigh} of the size, shrink below {@code thresholdLow}; the optional
      * tuning ({@link SizingTuning}) is null where the member's defaults apply.
      */
-    @JsonPropertyOrder({"enabled", "thresholdHigh", "thresholdLow", "growthFactor", "shrinkFactor", "pressureTargets",
-            "forecaster", "damping"})
     public record Adaptive(boolean enabled, double thresholdHigh, double thresholdLow, double growthFactor,
-                           double shrinkFactor,
-                           @JsonInclude(JsonInclude.Include.NON_NULL) SizingTuning.PressureTargets pressureTargets,
-                           @JsonInclude(JsonInclude.Include.NON_NULL) SizingTuning.ForecasterChoice forecaster,
-                           @JsonInclude(JsonInclude.Include.NON_NULL) SizingTuning.Damping damping) {
+                           double shrinkFactor, SizingTuning.PressureTargets pressureTargets,
+                           SizingTuning.ForecasterChoice forecaster, SizingTuning.Damping damping) {
 
         /** Adaptive settings with the member's default tuning. */
         public Adaptive(boolean enabled, double thresholdHigh, double thresholdLow, double growthFactor,
@@ -69,7 +60,6 @@ public record Rule(String id, String match, long capacity, double refillPerSecon
     }
 
     /** Membership of a transfer pool: who may borrow, lend, with what weight and reserve. */
-    @JsonPropertyOrder({"pool", "canBorrow", "canLend", "weight", "region", "reserveFraction"})
     public record Transfer(String pool, boolean canBorrow, boolean canLend, double weight, String region,
                            double reserveFraction) {
     }

@@ -1,6 +1,5 @@
 package dev.tokenplane.bms.rules;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.tokenplane.store.Algorithm;
 import dev.tokenplane.store.Tokens;
 
@@ -14,7 +13,6 @@ import static dev.tokenplane.bms.rules.InvalidInputException.check;
  * {@code updatedAt} and {@code managedBy} may be echoed back from a {@code GET} (and are ignored); the version is not a
  * precondition (use {@code If-Match}).
  */
-@JsonIgnoreProperties({"managedBy"})
 public record RuleInput(String id, String match, Long capacity, Double refillPerSecond, Long minCapacity,
                         Long maxCapacity, Algorithm algorithm, Long idleTtlSeconds, Long maxBuckets, Boolean shadow,
                         AdaptiveInput adaptive, TransferInput transfer, Long version, Long updatedAt, String tier) {
