@@ -35,6 +35,7 @@ import dev.tokenplane.bms.http.RuleSetRoutes;
 import dev.tokenplane.bms.http.StatsRoutes;
 import dev.tokenplane.bms.http.WhoAmIRoutes;
 import dev.tokenplane.bms.leases.LeaseLedger;
+import dev.tokenplane.bms.leases.LeaseService;
 import dev.tokenplane.bms.metrics.BmsMetrics;
 import dev.tokenplane.bms.metrics.BucketBudgetMeters;
 import dev.tokenplane.bms.schedule.Scheduler;
@@ -66,6 +67,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -174,7 +176,8 @@ final class BmsWiring implements AutoCloseable {
                     new RuleRoutes(vertx, rules, metrics, clock),
                     new DecisionRoutes(decisions, new AtomicDecisions(decisions, requests,
                             TransferIds.timeOrdered()::next), metrics),
-                    new LeaseRoutes(decisions, new LeaseLedger(hazelcast, clock, deadline), requests, metrics),
+                    new LeaseRoutes(decisions, new LeaseService(decisions, new LeaseLedger(hazelcast, clock, deadline),
+                            requests, ForkJoinPool.commonPool()), metrics),
                     new BucketRoutes(vertx, requests, storeBinding.directory(), rules, overrides, history, clock),
                     new AgentRoutes(agents, clock, settings.maxAgents()),
                     new AuditRoutes(vertx, audit),

@@ -7,6 +7,7 @@ import dev.tokenplane.bms.config.OverrideRegistry;
 import dev.tokenplane.bms.config.ReplicatedConfig;
 import dev.tokenplane.bms.config.RuleRegistry;
 import dev.tokenplane.bms.http.ApiRoutes;
+import dev.tokenplane.bms.http.PoolRoutes;
 import dev.tokenplane.bms.metrics.BmsMetrics;
 import dev.tokenplane.bms.spi.Borrower;
 import dev.tokenplane.store.BucketStore;

@@ -283,8 +283,22 @@ public final class HazelcastBucketStore implements BucketStore {
                 responses -> withoutMissing(partitionCalls.<DemandSample>results(responses)));
     }
 
-    private static Map<String, DemandSample> withoutMissing(Map<String, DemandSample> samples) {
-        Map<String, DemandSample> present = new HashMap<>(samples.size() * 2);
+    /** One read-only processor call per partition (or per member without partition calls), as for the demand. */
+    @Override
+    public CompletionStage<Map<String, BucketState>> getAll(Collection<String> keys) {
+        if (keys.isEmpty()) {
+            return CompletableFuture.completedFuture(Map.of());
+        }
+        if (partitionCalls == null) {
+            return complete(map.submitToKeys(Set.copyOf(keys), new BucketProcessors.Read()),
+                    HazelcastBucketStore::withoutMissing);
+        }
+        return complete(partitionCalls.invoke(keys, k -> new BucketProcessors.Read()),
+                responses -> withoutMissing(partitionCalls.<BucketState>results(responses)));
+    }
+
+    private static <T> Map<String, T> withoutMissing(Map<String, T> samples) {
+        Map<String, T> present = new HashMap<>(samples.size() * 2);
         samples.forEach((key, sample) -> {
             if (sample != null) {
                 present.put(key, sample);
