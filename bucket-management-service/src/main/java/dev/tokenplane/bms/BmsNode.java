@@ -201,8 +201,9 @@ public final class BmsNode implements AutoCloseable {
         if (!stopped.compareAndSet(false, true)) {
             return;
         }
+        boolean served = wiring.readiness.ready(); // a member that failed to start has nobody to drain
         wiring.readiness.stopping();
-        if (settings.shutdownDelayMs() > 0) {
+        if (served && settings.shutdownDelayMs() > 0) {
             LOG.info("Shutting down: not ready, serving {} ms more before closing", settings.shutdownDelayMs());
             try {
                 Thread.sleep(settings.shutdownDelayMs());

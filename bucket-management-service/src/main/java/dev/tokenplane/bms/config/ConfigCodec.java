@@ -17,7 +17,7 @@ import java.io.UncheckedIOException;
 public final class ConfigCodec {
     static final ObjectMapper MAPPER = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .addModule(new DomainJson())
+            .addModule(DomainJson.module())
             .build();
 
     private ConfigCodec() {

@@ -36,7 +36,7 @@ public final class Json {
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                .addModule(new DomainJson())
+                .addModule(DomainJson.module())
                 .build();
         for (LogicalType t : new LogicalType[]{LogicalType.Textual, LogicalType.Boolean, LogicalType.Integer,
                 LogicalType.Float, LogicalType.Enum, LogicalType.POJO, LogicalType.Collection}) {

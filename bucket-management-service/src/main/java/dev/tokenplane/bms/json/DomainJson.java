@@ -3,6 +3,7 @@ package dev.tokenplane.bms.json;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.Module;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import dev.tokenplane.bms.decide.Decision;
 import dev.tokenplane.bms.rules.BucketOverride;
@@ -16,20 +17,25 @@ import dev.tokenplane.bms.rules.SizingTuning;
  * replicated configuration's codec ({@code config.ConfigCodec}, on disk and between members). The records stay plain
  * Java; the bytes on the wire and on disk are the same as when the records carried the annotations.
  */
-public final class DomainJson extends SimpleModule {
+public final class DomainJson {
 
-    public DomainJson() {
-        super("tokenplane-domain-json");
-        setMixInAnnotation(Rule.class, RuleShape.class);
-        setMixInAnnotation(Rule.Adaptive.class, AdaptiveShape.class);
-        setMixInAnnotation(Rule.Transfer.class, TransferShape.class);
-        setMixInAnnotation(RuleInput.class, RuleInputShape.class);
-        setMixInAnnotation(SizingTuning.PressureTargets.class, PressureTargetsShape.class);
-        setMixInAnnotation(SizingTuning.ForecasterChoice.class, ForecasterChoiceShape.class);
-        setMixInAnnotation(SizingTuning.Damping.class, DampingShape.class);
-        setMixInAnnotation(BucketOverride.class, BucketOverrideShape.class);
-        setMixInAnnotation(BucketOverride.TransferOverride.class, TransferOverrideShape.class);
-        setMixInAnnotation(Decision.class, DecisionShape.class);
+    private DomainJson() {
+    }
+
+    /** The module of the mix-ins, to register on a mapper (a new one each time: modules are mutable). */
+    public static Module module() {
+        SimpleModule module = new SimpleModule("tokenplane-domain-json");
+        module.setMixInAnnotation(Rule.class, RuleShape.class);
+        module.setMixInAnnotation(Rule.Adaptive.class, AdaptiveShape.class);
+        module.setMixInAnnotation(Rule.Transfer.class, TransferShape.class);
+        module.setMixInAnnotation(RuleInput.class, RuleInputShape.class);
+        module.setMixInAnnotation(SizingTuning.PressureTargets.class, PressureTargetsShape.class);
+        module.setMixInAnnotation(SizingTuning.ForecasterChoice.class, ForecasterChoiceShape.class);
+        module.setMixInAnnotation(SizingTuning.Damping.class, DampingShape.class);
+        module.setMixInAnnotation(BucketOverride.class, BucketOverrideShape.class);
+        module.setMixInAnnotation(BucketOverride.TransferOverride.class, TransferOverrideShape.class);
+        module.setMixInAnnotation(Decision.class, DecisionShape.class);
+        return module;
     }
 
     @JsonPropertyOrder({"id", "match", "tier", "capacity", "refillPerSecond", "minCapacity", "maxCapacity", "algorithm",

@@ -1,11 +1,10 @@
 package dev.tokenplane.bms.sizing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tokenplane.bms.BmsNode;
 import dev.tokenplane.bms.BmsOptions;
 import dev.tokenplane.bms.support.Api;
+import dev.tokenplane.bms.support.HandTickedMember;
 import dev.tokenplane.bms.support.ManualScheduler;
-import dev.tokenplane.bms.support.TestSettings;
 import dev.tokenplane.store.FakeClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,22 +22,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 class HandTickedSizingTest {
     private static final Duration TICK = Duration.ofSeconds(1);
 
-    private static final FakeClock clock = new FakeClock();
-    private static final ManualScheduler ticks = new ManualScheduler(clock);
-    private static BmsNode node;
+    private static HandTickedMember member;
+    private static FakeClock clock;
+    private static ManualScheduler ticks;
     private static Api api;
 
     @BeforeAll
     static void start() throws Exception {
-        node = BmsNode.start(TestSettings.member().with("BMS_SIZING_INTERVAL_MS", Long.toString(TICK.toMillis()))
-                .build(), BmsOptions.CORE.withSizing(true).withScheduler(vertx -> ticks), clock);
-        api = new Api(node.url(), node.adminToken());
+        member = new HandTickedMember(BmsOptions.CORE.withSizing(true), TICK);
+        clock = member.clock;
+        ticks = member.ticks;
+        api = member.api;
     }
 
     @AfterAll
     static void stop() {
-        if (node != null) {
-            node.stop();
+        if (member != null) {
+            member.close();
         }
     }
 

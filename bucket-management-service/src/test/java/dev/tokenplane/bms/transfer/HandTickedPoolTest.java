@@ -1,11 +1,10 @@
 package dev.tokenplane.bms.transfer;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tokenplane.bms.BmsNode;
 import dev.tokenplane.bms.BmsOptions;
 import dev.tokenplane.bms.support.Api;
+import dev.tokenplane.bms.support.HandTickedMember;
 import dev.tokenplane.bms.support.ManualScheduler;
-import dev.tokenplane.bms.support.TestSettings;
 import dev.tokenplane.store.FakeClock;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
@@ -29,22 +28,23 @@ class HandTickedPoolTest {
     /** What a bucket refills in the test's two ticks (1 token/s), at most. */
     private static final Offset<Double> REFILLED = Offset.offset(0.25);
 
-    private static final FakeClock clock = new FakeClock();
-    private static final ManualScheduler ticks = new ManualScheduler(clock);
-    private static BmsNode node;
+    private static HandTickedMember member;
+    private static FakeClock clock;
+    private static ManualScheduler ticks;
     private static Api api;
 
     @BeforeAll
     static void start() throws Exception {
-        node = BmsNode.start(TestSettings.member().with("BMS_SIZING_INTERVAL_MS", Long.toString(TICK.toMillis()))
-                .build(), BmsOptions.CORE.withTransfer(Pools.OPTIONS).withScheduler(vertx -> ticks), clock);
-        api = new Api(node.url(), node.adminToken());
+        member = new HandTickedMember(BmsOptions.CORE.withTransfer(Pools.OPTIONS), TICK);
+        clock = member.clock;
+        ticks = member.ticks;
+        api = member.api;
     }
 
     @AfterAll
     static void stop() {
-        if (node != null) {
-            node.stop();
+        if (member != null) {
+            member.close();
         }
     }
 
