@@ -16,6 +16,7 @@ import dev.tokenplane.bms.config.OverrideRegistry;
 import dev.tokenplane.bms.config.ReplicatedConfig;
 import dev.tokenplane.bms.config.RuleRegistry;
 import dev.tokenplane.bms.decide.AtomicDecisions;
+import dev.tokenplane.bms.decide.BucketResolver;
 import dev.tokenplane.bms.decide.DeadlineBucketStore;
 import dev.tokenplane.bms.decide.DecisionService;
 import dev.tokenplane.bms.http.AgentRoutes;
@@ -45,6 +46,7 @@ import dev.tokenplane.bms.sizing.SizingStates;
 import dev.tokenplane.bms.spi.Borrower;
 import dev.tokenplane.bms.stats.ClusterStats;
 import dev.tokenplane.bms.stats.DecisionStats;
+import dev.tokenplane.bms.transfer.PoolSettingsRegistry;
 import dev.tokenplane.bms.transfer.TransferFeature;
 import dev.tokenplane.store.BucketStore;
 import dev.tokenplane.transfer.exec.TransferIds;
@@ -154,15 +156,18 @@ final class BmsWiring implements AutoCloseable {
             this.agents = open(new AgentRegistry(hazelcast, settings.agentStaleMs()));
             this.history = new ResizeHistory(hazelcast);
             this.metrics = new BmsMetrics(prometheus);
+            PoolSettingsRegistry poolSettings = new PoolSettingsRegistry(poolConfig);
+            BucketResolver resolver = new BucketResolver(rules::index, overrides::active, clock,
+                    poolSettings.settings(), agents::regionOf);
             MemberMeters.bind(prometheus, metrics, hazelcast, agents, clock).forEach(opened::push);
             this.budgetMeters = new BucketBudgetMeters(budget, rules::get);
             budgetMeters.bindTo(prometheus);
 
             Duration interval = Duration.ofMillis(settings.sizingIntervalMs());
-            this.sizing = options.sizing() ? new SizingLoop(settings, store, rules, overrides, agents, history,
-                    new SizingStates(hazelcast), metrics, clock) : null;
-            this.transfer = options.transfer() == null ? null : new TransferFeature(store, rules, overrides, agents,
-                    poolConfig, hazelcast, metrics, vertx, clock, interval, options.transfer());
+            this.sizing = options.sizing() ? new SizingLoop(settings, store, rules, overrides, resolver, agents,
+                    history, new SizingStates(hazelcast), metrics, clock) : null;
+            this.transfer = options.transfer() == null ? null : new TransferFeature(store, rules, overrides,
+                    poolSettings, resolver, hazelcast, metrics, vertx, clock, interval, options.transfer());
             Borrower borrower = options.borrower() != null ? options.borrower()
                     : transfer != null ? transfer.borrower() : Borrower.NONE;
 
@@ -170,7 +175,7 @@ final class BmsWiring implements AutoCloseable {
             Deadline deadline = new Deadline(settings.requestTimeoutMs());
             BucketStore requests = new DeadlineBucketStore(store, deadline);
             ClusterStats stats = new ClusterStats(hazelcast, new DecisionStats(), clock);
-            DecisionService decisions = new DecisionService(requests, rules, overrides, borrower, metrics, clock,
+            DecisionService decisions = new DecisionService(requests, resolver, borrower, metrics, clock,
                     stats.local());
             List<ApiRoutes> groups = new ArrayList<>(List.of(
                     new RuleRoutes(vertx, rules, metrics, clock),
@@ -178,7 +183,8 @@ final class BmsWiring implements AutoCloseable {
                             TransferIds.timeOrdered()::next), metrics),
                     new LeaseRoutes(decisions, new LeaseService(decisions, new LeaseLedger(hazelcast, clock, deadline),
                             requests, ForkJoinPool.commonPool()), metrics),
-                    new BucketRoutes(vertx, requests, storeBinding.directory(), rules, overrides, history, clock),
+                    new BucketRoutes(vertx, requests, storeBinding.directory(), rules, overrides, resolver, history,
+                            clock),
                     new AgentRoutes(agents, clock, settings.maxAgents()),
                     new AuditRoutes(vertx, audit),
                     new OpsRoutes(vertx, readiness, () -> hazelcast.getCluster().getMembers().size(), prometheus),

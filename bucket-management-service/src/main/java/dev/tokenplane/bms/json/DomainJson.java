@@ -27,6 +27,7 @@ public final class DomainJson {
         SimpleModule module = new SimpleModule("tokenplane-domain-json");
         module.setMixInAnnotation(Rule.class, RuleShape.class);
         module.setMixInAnnotation(Rule.Adaptive.class, AdaptiveShape.class);
+        module.setMixInAnnotation(Rule.Refill.class, RefillShape.class);
         module.setMixInAnnotation(Rule.Transfer.class, TransferShape.class);
         module.setMixInAnnotation(RuleInput.class, RuleInputShape.class);
         module.setMixInAnnotation(SizingTuning.PressureTargets.class, PressureTargetsShape.class);
@@ -38,14 +39,21 @@ public final class DomainJson {
         return module;
     }
 
-    @JsonPropertyOrder({"id", "match", "tier", "capacity", "refillPerSecond", "minCapacity", "maxCapacity", "algorithm",
-            "idleTtlSeconds", "maxBuckets", "shadow", "adaptive", "transfer", "version", "updatedAt"})
+    @JsonPropertyOrder({"id", "match", "tier", "capacity", "refillPerSecond", "refill", "minCapacity", "maxCapacity",
+            "algorithm", "idleTtlSeconds", "maxBuckets", "shadow", "adaptive", "transfer", "version", "updatedAt"})
     private interface RuleShape {
         @JsonInclude(JsonInclude.Include.NON_NULL)
         Long maxBuckets();
 
         @JsonInclude(JsonInclude.Include.NON_NULL)
         String tier();
+
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        Rule.Refill refill();
+    }
+
+    @JsonPropertyOrder({"tokens", "period"})
+    private interface RefillShape {
     }
 
     @JsonPropertyOrder({"enabled", "thresholdHigh", "thresholdLow", "growthFactor", "shrinkFactor", "pressureTargets",

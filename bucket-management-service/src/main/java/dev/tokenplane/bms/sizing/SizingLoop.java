@@ -5,9 +5,10 @@ import dev.tokenplane.bms.agents.AgentRegistry;
 import dev.tokenplane.bms.buckets.ResizeHistory;
 import dev.tokenplane.bms.config.OverrideRegistry;
 import dev.tokenplane.bms.config.RuleRegistry;
+import dev.tokenplane.bms.decide.BucketBinding;
+import dev.tokenplane.bms.decide.BucketResolver;
 import dev.tokenplane.bms.metrics.BmsMetrics;
 import dev.tokenplane.bms.metrics.SizingGauges;
-import dev.tokenplane.bms.rules.BucketOverride;
 import dev.tokenplane.bms.rules.Rule;
 import dev.tokenplane.bms.rules.RuleIndex;
 import dev.tokenplane.bms.rules.StoreKey;
@@ -79,6 +80,7 @@ public final class SizingLoop implements SizingTask {
     private final BucketStore store;
     private final RuleRegistry rules;
     private final OverrideRegistry overrides;
+    private final BucketResolver resolver;
     private final AgentRegistry agents;
     private final ResizeHistory history;
     private final BmsMetrics metrics;
@@ -92,14 +94,16 @@ public final class SizingLoop implements SizingTask {
     /**
      * The loop of one member, with {@link #policyConfig(BmsSettings)}'s policy.
      *
-     * @param states the sizing states, partitioned like the buckets
+     * @param resolver what serves each bucket (rule, override): the one place that resolves it
+     * @param states   the sizing states, partitioned like the buckets
      */
     public SizingLoop(BmsSettings settings, BucketStore store, RuleRegistry rules, OverrideRegistry overrides,
-                      AgentRegistry agents, ResizeHistory history, SizingStates states, BmsMetrics metrics,
-                      InstantSource clock) {
+                      BucketResolver resolver, AgentRegistry agents, ResizeHistory history, SizingStates states,
+                      BmsMetrics metrics, InstantSource clock) {
         this.store = store;
         this.rules = rules;
         this.overrides = overrides;
+        this.resolver = resolver;
         this.agents = agents;
         this.history = history;
         this.metrics = metrics;
@@ -226,22 +230,20 @@ public final class SizingLoop implements SizingTask {
         }
 
         private void decide(String key, DemandSample demand, SizingState state, LoadSignals loads) {
-            BucketOverride override = overrides.active(StoreKey.keyOf(key), now);
-            RuleIndex.Entry entry = rules.ruleOfBucket(key, demand.generation(), override);
-            if (entry == null || !entry.rule().adaptiveEnabled()) {
+            BucketBinding bucket = resolver.ofBucket(key, demand.generation());
+            if (bucket == null || !bucket.rule().adaptiveEnabled()) {
                 return; // its rule was deleted or is fixed-size: no state is kept
             }
-            Rule rule = entry.rule();
+            Rule rule = bucket.rule();
             Rule.Adaptive a = rule.adaptive();
-            Rule.Transfer transfer = override == null ? rule.transfer() : override.overlay(rule.transfer());
             SizingInput input = new SizingInput(
                     new BucketSize(demand.capacity(), Tokens.perSecond(demand.ratePerMilli())),
                     SizeLimits.of(rule.minCapacity(), rule.maxCapacity(), rule.capacity(), rule.refillPerSecond()),
                     new AdaptiveSettings(a.thresholdHigh(), a.thresholdLow(), a.growthFactor(), a.shrinkFactor()),
                     new DemandWindow(demand.attempted(), demand.granted(), demand.windowMillis()),
-                    loads.forBucket(StoreKey.keyOf(key), transfer),
+                    loads.forBucket(StoreKey.keyOf(key), bucket.transfer()),
                     state == null ? SizingState.initial() : state,
-                    override != null);
+                    bucket.override() != null);
             SizingDecision d = policies.forRule(a).decide(now, input);
             next.put(key, d.state());
             sized.put(key, new Sized(rule.id(), rule.capacity(), demand.capacity()));

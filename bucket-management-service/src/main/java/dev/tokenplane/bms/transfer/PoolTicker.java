@@ -5,10 +5,8 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.partition.Partition;
 import dev.tokenplane.bms.config.ConfigCodec;
-import dev.tokenplane.bms.config.OverrideRegistry;
-import dev.tokenplane.bms.config.RuleRegistry;
-import dev.tokenplane.bms.rules.RuleIndex;
-import dev.tokenplane.bms.rules.StoreKey;
+import dev.tokenplane.bms.decide.BucketBinding;
+import dev.tokenplane.bms.decide.BucketResolver;
 import dev.tokenplane.store.BucketState;
 import dev.tokenplane.store.BucketStore;
 import dev.tokenplane.store.Tokens;
@@ -70,22 +68,18 @@ final class PoolTicker {
 
     private final HazelcastInstance hazelcast;
     private final BucketStore store;
-    private final RuleRegistry rules;
-    private final OverrideRegistry overrides;
+    private final BucketResolver resolver;
     private final PoolTransfers transfers;
-    private final BucketTransferSettings lookup;
     private final TransferMetrics metrics;
     private final long intervalMillis;
     private Map<String, Counters> lastCounters = Map.of();
 
-    PoolTicker(HazelcastInstance hazelcast, BucketStore store, RuleRegistry rules, OverrideRegistry overrides,
-               PoolTransfers transfers, BucketTransferSettings lookup, TransferMetrics metrics, long intervalMillis) {
+    PoolTicker(HazelcastInstance hazelcast, BucketStore store, BucketResolver resolver, PoolTransfers transfers,
+               TransferMetrics metrics, long intervalMillis) {
         this.hazelcast = hazelcast;
         this.store = store;
-        this.rules = rules;
-        this.overrides = overrides;
+        this.resolver = resolver;
         this.transfers = transfers;
-        this.lookup = lookup;
         this.metrics = metrics;
         this.intervalMillis = intervalMillis;
     }
@@ -129,11 +123,13 @@ final class PoolTicker {
 
     /** Snapshots of the pool buckets this member owns, by pool, with their unserved demand since the last tick. */
     private Map<String, List<MemberSnapshot>> ownSnapshots() throws Exception {
-        RuleIndex index = rules.index();
         // A bucket's store key names its rule (and client), so the pool buckets are known without reading any.
+        Map<String, TransferSettings> pooled = new HashMap<>();
         Map<String, CompletableFuture<Optional<BucketState>>> reads = new LinkedHashMap<>();
         for (String key : store.ownedKeys()) {
-            if (lookup.settingsFor(key).isPresent()) {
+            BucketBinding bucket = resolver.ofStoreKey(key);
+            if (bucket != null && bucket.pooled() != null) {
+                pooled.put(key, bucket.pooled());
                 reads.put(key, store.get(key).toCompletableFuture());
             }
         }
@@ -149,20 +145,11 @@ final class PoolTicker {
                 continue;
             }
             BucketState state = found.get();
-            RuleIndex.Entry rule = index.ruleOfBucket(key, state.generation(),
-                    overrides.stored(StoreKey.keyOf(key)));
-            if (rule != null) {
-                lookup.remember(key, rule.rule().id());
-            }
-            Optional<TransferSettings> settings = lookup.settingsFor(key);
-            if (settings.isEmpty()) {
-                continue;
-            }
             Counters now = new Counters(state.windowStart(), state.attempted(), state.granted());
             counters.put(key, now);
             long demandNanos = Math.min(unserved(now, lastCounters.get(key)), Long.MAX_VALUE / Tokens.SCALE)
                     * Tokens.SCALE;
-            byPool.computeIfAbsent(settings.get().pool(), p -> new ArrayList<>()).add(new MemberSnapshot(key,
+            byPool.computeIfAbsent(pooled.get(key).pool(), p -> new ArrayList<>()).add(new MemberSnapshot(key,
                     state.tokens(), state.capacity(), state.burstNanos(), demandNanos));
         }
         lastCounters = counters;

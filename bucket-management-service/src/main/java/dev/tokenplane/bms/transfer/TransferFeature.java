@@ -1,11 +1,9 @@
 package dev.tokenplane.bms.transfer;
 
 import com.hazelcast.core.HazelcastInstance;
-import dev.tokenplane.bms.agents.AgentRegistry;
-import dev.tokenplane.bms.agents.AgentState;
 import dev.tokenplane.bms.config.OverrideRegistry;
-import dev.tokenplane.bms.config.ReplicatedConfig;
 import dev.tokenplane.bms.config.RuleRegistry;
+import dev.tokenplane.bms.decide.BucketResolver;
 import dev.tokenplane.bms.http.ApiRoutes;
 import dev.tokenplane.bms.http.PoolRoutes;
 import dev.tokenplane.bms.metrics.BmsMetrics;
@@ -37,8 +35,8 @@ import java.util.function.UnaryOperator;
  *   <li>{@link PoolTicker} runs every {@code BMS_SIZING_INTERVAL_MS} ({@link #tick}), beside the sizing loop (a
  *       periodic job of its own, so that neither waits for the other).</li>
  *   <li>{@link PoolRoutes} serves {@code GET /v1/pools/{pool}} and {@code PUT|DELETE /v1/pools/{pool}/settings}.</li>
- *   <li>Settings are resolved per bucket by {@link BucketTransferSettings}: override, rule and the pool's run-time
- *       settings ({@link PoolSettingsRegistry}), on every decision.</li>
+ *   <li>Settings are resolved per bucket by the member's {@link BucketResolver}: override, rule and the pool's
+ *       run-time settings ({@link PoolSettingsRegistry}), once per decision; lenders' settings on every transfer.</li>
  * </ul>
  */
 public final class TransferFeature {
@@ -75,32 +73,27 @@ public final class TransferFeature {
     /**
      * The protocol of one member.
      *
-     * @param poolSettings the replicated, persisted run-time settings of the pools (started with the rules)
-     * @param interval     the tick's interval ({@code BMS_SIZING_INTERVAL_MS})
+     * @param settings the pools' replicated, persisted run-time settings (started with the rules)
+     * @param resolver what serves each bucket: the one place that resolves it
+     * @param interval the tick's interval ({@code BMS_SIZING_INTERVAL_MS})
      */
-    public TransferFeature(BucketStore store, RuleRegistry rules, OverrideRegistry overrides, AgentRegistry agents,
-                           ReplicatedConfig poolSettings, HazelcastInstance hazelcast, BmsMetrics bmsMetrics,
-                           Vertx vertx, InstantSource clock, Duration interval, Options options) {
-        PoolSettingsRegistry settings = new PoolSettingsRegistry(poolSettings);
-        BucketTransferSettings lookup = new BucketTransferSettings(rules, overrides, settings.settings(), clock,
-                serverId -> {
-                    AgentState agent = agents.get(serverId);
-                    return agent == null ? null : agent.region();
-                });
+    public TransferFeature(BucketStore store, RuleRegistry rules, OverrideRegistry overrides,
+                           PoolSettingsRegistry settings, BucketResolver resolver, HazelcastInstance hazelcast,
+                           BmsMetrics bmsMetrics, Vertx vertx, InstantSource clock, Duration interval,
+                           Options options) {
         PoolBreakers breakers = new PoolBreakers(options.breaker().apply(PoolBreakers.defaults(clock)).build());
         TransferMetrics metrics = new TransferMetrics(bmsMetrics, breakers);
         Executor steps = offPartitionThreads();
         TransferExecutor executor = new TransferExecutor(store, breakers, TransferTimer.of(TIMERS),
                 System::nanoTime, TransferExecutor.Settings.defaults().withBudget(options.budget())
                 .withCallbacks(steps).withAfterCredit(stayOnPartitionThread(steps)));
-        PoolTransfers transfers = new PoolTransfers(new TransferPlanner(), executor, breakers, lookup,
+        PoolTransfers transfers = new PoolTransfers(new TransferPlanner(), executor, breakers, resolver,
                 TransferIds.timeOrdered(), clock, new PoolTransfers.Settings(interval, options.borrowAhead(),
                 NEAR_EMPTY_FRACTION), metrics);
-        this.borrower = new PoolBorrower(transfers, lookup, rules, steps);
+        this.borrower = new PoolBorrower(transfers, steps);
         this.routes = new PoolRoutes(vertx, transfers, breakers, settings, rules, overrides,
                 pool -> PoolTicker.isCoordinator(hazelcast, pool), clock);
-        this.ticker = new PoolTicker(hazelcast, store, rules, overrides, transfers, lookup, metrics,
-                interval.toMillis());
+        this.ticker = new PoolTicker(hazelcast, store, resolver, transfers, metrics, interval.toMillis());
     }
 
     /** Borrows for a denied bucket of a pool, on the decision path. */

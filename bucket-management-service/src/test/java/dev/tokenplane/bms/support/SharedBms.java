@@ -38,10 +38,10 @@ public final class SharedBms {
                 .withStore(s -> holder[0] = new CountingStore(s))
                 .withScheduler(this::countingSizingTicks)
                 .withBorrower(request -> {
-                    if (!LENDING_POOL.equals(request.transfer().pool())) {
+                    if (!LENDING_POOL.equals(request.bucket().pooled().pool())) {
                         return CompletableFuture.completedFuture(0L);
                     }
-                    return holder[0].credit(request.key(), Tokens.toNano(request.tokens()))
+                    return holder[0].credit(request.bucket().storeKey(), Tokens.toNano(request.tokens()))
                             .thenApply(nanos -> nanos / Tokens.SCALE);
                 });
         TestSettings settings = TestSettings.member();
