@@ -5,7 +5,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 
 /**
- * Moves the completion of a Hazelcast stage onto an executor of ours.
+ * Turns a Hazelcast stage into a plain {@link CompletableFuture}, completed on the thread that completes the stage.
  *
  * <p>Hazelcast's futures run every non-async continuation ({@code thenApply}, {@code whenComplete}, and so the
  * {@code whenComplete} inside Vert.x's {@code Future.fromCompletionStage}) on its default async executor, which on a

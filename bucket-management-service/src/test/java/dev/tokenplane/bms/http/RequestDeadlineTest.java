@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.InstantSource;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -57,6 +58,11 @@ class RequestDeadlineTest {
         @Override
         public CompletionStage<Optional<BucketState>> get(String key) {
             return hangs(key) ? new CompletableFuture<>() : delegate.get(key);
+        }
+
+        @Override
+        public CompletionStage<Map<String, BucketState>> getAll(Collection<String> keys) {
+            return keys.stream().anyMatch(HangingStore::hangs) ? new CompletableFuture<>() : delegate.getAll(keys);
         }
     }
 
