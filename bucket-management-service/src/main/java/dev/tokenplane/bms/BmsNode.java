@@ -10,6 +10,7 @@ import dev.tokenplane.bms.http.InvalidRequests;
 import dev.tokenplane.bms.http.Readiness;
 import dev.tokenplane.bms.schedule.Scheduler;
 import dev.tokenplane.store.BucketStore;
+import dev.tokenplane.store.hazelcast.RuntimeTuning;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -25,7 +26,6 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -49,11 +49,7 @@ public final class BmsNode implements AutoCloseable {
 
     private BmsNode(BmsSettings settings, BmsOptions options, InstantSource clock) throws Exception {
         this.settings = settings;
-        if (ForkJoinPool.getCommonPoolParallelism() < 2) {
-            LOG.warn("The common pool has parallelism {}: Hazelcast will start a thread per async callback and "
-                    + "decisions will be slow. Start the JVM with -D{}=2 (BmsMain sets it when it can)",
-                    ForkJoinPool.getCommonPoolParallelism(), BmsMain.COMMON_POOL_PARALLELISM);
-        }
+        RuntimeTuning.commonPoolWarning().ifPresent(LOG::warn);
         this.wiring = new BmsWiring(settings, options, clock);
         try {
             start();
