@@ -1,7 +1,6 @@
 package dev.tokenplane.bms;
 
 import com.hazelcast.config.Config;
-import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import dev.tokenplane.bms.agents.AgentRegistry;
 import dev.tokenplane.bms.audit.AuditJournal;
@@ -9,7 +8,7 @@ import dev.tokenplane.bms.audit.AuditLog;
 import dev.tokenplane.bms.budget.BucketBudget;
 import dev.tokenplane.bms.buckets.ResizeHistory;
 import dev.tokenplane.bms.cluster.Deadline;
-import dev.tokenplane.bms.cluster.HazelcastMember;
+import dev.tokenplane.bms.cluster.DataTier;
 import dev.tokenplane.bms.config.ConfigJournal;
 import dev.tokenplane.bms.config.ConfigKind;
 import dev.tokenplane.bms.config.OverrideRegistry;
@@ -128,13 +127,10 @@ final class BmsWiring implements AutoCloseable {
             readiness.faults(journal::failure); // a journal that cannot write takes the member out of readiness
             ExecutorService disk = diskThread(settings);
 
-            Config hzConfig = HazelcastMember.config(settings, Secrets.clusterSecret(settings));
             RuleRegistry[] rulesOnceOpen = new RuleRegistry[1]; // the budget is configured before the rules exist
             this.budget = BudgetBinding.create(settings, () -> rulesOnceOpen[0], clock);
-            StoreBinding.configure(hzConfig, clock, budget);
-            LeaseLedger.configure(hzConfig);
-            ClusterStats.configure(hzConfig);
-            this.hazelcast = Hazelcast.newHazelcastInstance(hzConfig);
+            Config hzConfig = DataMember.memberConfig(settings, Secrets.clusterSecret(settings), clock, budget);
+            this.hazelcast = DataTier.join(settings, hzConfig); // an embedded member, or a client of data members
             opened.push(this::leaveCluster);
             this.storeBinding = StoreBinding.open(hazelcast, task -> vertx.executeBlocking(() -> {
                 task.run();
@@ -159,7 +155,8 @@ final class BmsWiring implements AutoCloseable {
             PoolSettingsRegistry poolSettings = new PoolSettingsRegistry(poolConfig);
             BucketResolver resolver = new BucketResolver(rules::index, overrides::active, clock,
                     poolSettings.settings(), agents::regionOf);
-            MemberMeters.bind(prometheus, metrics, hazelcast, agents, clock).forEach(opened::push);
+            MemberMeters.bind(prometheus, metrics, hazelcast, storeBinding.ownedCount(), agents, clock)
+                    .forEach(opened::push);
             this.budgetMeters = new BucketBudgetMeters(budget, rules::get);
             budgetMeters.bindTo(prometheus);
 

@@ -3,6 +3,7 @@ package dev.tokenplane.bms;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import dev.tokenplane.bms.agents.AgentRegistry;
+import dev.tokenplane.bms.cluster.DataTier;
 import dev.tokenplane.bms.config.ReplicatedConfig;
 import dev.tokenplane.bms.config.RuleRegistry;
 import dev.tokenplane.bms.metrics.BmsMetrics;
@@ -14,6 +15,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import java.time.InstantSource;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * Binds a member's meters: the member-local figures (buckets owned, cluster size, agents, the process) when the member
@@ -28,10 +30,12 @@ final class MemberMeters {
      * member. Answers what to close with the member.
      */
     static List<AutoCloseable> bind(MeterRegistry registry, BmsMetrics metrics, HazelcastInstance hazelcast,
-                                    AgentRegistry agents, InstantSource clock) {
-        IMap<Object, Object> buckets = hazelcast.getMap(StoreBinding.MAP);
-        metrics.bucketCount(() -> buckets.getLocalMapStats().getOwnedEntryCount());
-        HazelcastCacheMetrics.monitor(registry, buckets);
+                                    LongSupplier ownedBuckets, AgentRegistry agents, InstantSource clock) {
+        metrics.bucketCount(ownedBuckets::getAsLong);
+        if (!DataTier.isClient(hazelcast)) { // a client has no local map statistics
+            IMap<Object, Object> buckets = hazelcast.getMap(StoreBinding.MAP);
+            HazelcastCacheMetrics.monitor(registry, buckets);
+        }
         metrics.clusterMembers(() -> hazelcast.getCluster().getMembers().size());
         metrics.agentCounts(
                 () -> agents.all().stream().filter(a -> !agents.isStale(a, clock.millis())).count(),

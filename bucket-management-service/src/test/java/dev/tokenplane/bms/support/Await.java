@@ -21,6 +21,12 @@ public final class Await {
                 () -> "condition not met within " + DEFAULT.toSeconds() + " s", false);
     }
 
+    /** Polls {@code condition} until it holds, for up to {@code timeoutMs}; a condition that throws fails at once. */
+    public static void until(BooleanSupplier condition, long timeoutMs) {
+        poll(() -> condition.getAsBoolean() ? Boolean.TRUE : null, Duration.ofMillis(timeoutMs),
+                () -> "condition not met within " + timeoutMs + " ms", false);
+    }
+
     /** Polls {@code condition} until it holds, for up to {@code timeout}; a condition that throws does not hold yet. */
     public static void until(BooleanSupplier condition, Duration timeout, Supplier<String> failure) {
         value(() -> condition.getAsBoolean() ? Boolean.TRUE : null, timeout, failure);
