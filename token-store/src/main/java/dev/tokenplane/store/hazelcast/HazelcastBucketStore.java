@@ -302,6 +302,10 @@ public final class HazelcastBucketStore implements BucketStore {
         if (keys.isEmpty()) {
             return CompletableFuture.completedFuture(Map.of());
         }
+        if (!onMember()) {
+            return complete(map.submitToKeys(Set.copyOf(keys), new BucketProcessors.Read()),
+                    HazelcastBucketStore::withoutMissing);
+        }
         return complete(internals.invokeOnPartitions(keys, k -> new BucketProcessors.Read()),
                 responses -> withoutMissing(internals.<BucketState>results(responses)));
     }
