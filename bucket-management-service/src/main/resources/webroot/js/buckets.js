@@ -11,12 +11,15 @@ export async function bucketList(main, ctx) {
   const next = h('button', {id: 'next-page', hidden: true}, 'Next page');
   const info = h('p', {id: 'search-info', class: 'muted'});
   let cursor = null;
+  let latest = 0; // the newest search: an older one answering later (the page's first, unfiltered) is dropped
 
   async function search(fromStart) {
     if (fromStart) cursor = null;
+    const mine = ++latest;
     const started = performance.now();
     const page = await get('/v1/buckets?limit=' + PAGE + '&prefix=' + seg(prefix.value)
         + (cursor ? '&cursor=' + seg(cursor) : ''));
+    if (mine !== latest) return;
     results.replaceChildren(table(['key', 'rule', 'capacity', 'tokens', 'refill/s'], page.buckets.map(b => [
       h('a', {href: '#/bucket/' + seg(b.key)}, b.key), b.ruleId || '-', b.capacity, b.tokens, b.refillPerSecond]),
     {id: 'bucket-table'}));

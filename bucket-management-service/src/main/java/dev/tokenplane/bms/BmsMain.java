@@ -1,8 +1,6 @@
 package dev.tokenplane.bms;
 
 import dev.tokenplane.bms.logging.LogSetup;
-import dev.tokenplane.bms.sizing.SizingLoop;
-import dev.tokenplane.bms.spi.BmsExtensions;
 import dev.tokenplane.bms.transfer.TransferFeature;
 import dev.tokenplane.store.hazelcast.RuntimeTuning;
 import picocli.CommandLine;
@@ -85,27 +83,27 @@ public final class BmsMain {
     }
 
     /** The features every member runs with beyond the core: the adaptive sizing loop and the transfer protocol. */
-    public static BmsExtensions extensions() {
-        return TransferFeature.install(BmsExtensions.NONE.withSizing(SizingLoop::new));
+    public static BmsOptions options() {
+        return BmsOptions.full();
     }
 
     /**
      * The features of a member of {@code settings}: in client mode none beyond the core, since sizing and transfer
      * pools work on the buckets a member owns, and a client owns none.
      */
-    static BmsExtensions extensions(BmsSettings settings) {
+    static BmsOptions options(BmsSettings settings) {
         if (settings.hazelcastMode() == BmsSettings.HazelcastMode.CLIENT) {
             org.slf4j.LoggerFactory.getLogger(BmsMain.class).warn("Client mode: adaptive sizing and transfer pools "
                     + "are off (they run on the members that own the buckets)");
-            return BmsExtensions.NONE;
+            return BmsOptions.CORE;
         }
-        return extensions();
+        return options();
     }
 
     private static void start(BmsSettings settings) {
         BmsNode node;
         try {
-            node = BmsNode.start(settings, extensions(settings), InstantSource.system());
+            node = BmsNode.start(settings, options(settings), InstantSource.system());
         } catch (Exception e) {
             System.err.println("bms: could not start: " + e.getMessage());
             org.slf4j.LoggerFactory.getLogger(BmsMain.class).error("start failed", e);

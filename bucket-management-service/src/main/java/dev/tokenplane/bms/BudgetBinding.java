@@ -3,18 +3,18 @@ package dev.tokenplane.bms;
 import dev.tokenplane.bms.budget.BucketBudget;
 import dev.tokenplane.bms.config.RuleRegistry;
 import dev.tokenplane.bms.rules.RuleIndex;
-import io.vertx.core.Vertx;
+import dev.tokenplane.bms.schedule.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.time.InstantSource;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
  * A member's {@link BucketBudget}, bound to its rules (which rule a bucket spec's generation belongs to) and to the
- * count of the buckets it owns, re-read every {@value #RECOUNT_MS} ms off the event loop.
+ * count of the buckets it owns, re-read every {@value #RECOUNT_MS} ms by the member's scheduler.
  */
 final class BudgetBinding {
     static final long RECOUNT_MS = 1_000;
@@ -29,19 +29,10 @@ final class BudgetBinding {
                 LOG::warn);
     }
 
-    /** Counts now, then every {@value #RECOUNT_MS} ms; returns the timer id. */
-    static long startRecount(Vertx vertx, BucketBudget budget, LongSupplier owned) {
+    /** Counts now, then every {@value #RECOUNT_MS} ms on {@code scheduler}. */
+    static Scheduler.Cancellable startRecount(Scheduler scheduler, BucketBudget budget, LongSupplier owned) {
         budget.recount(owned);
-        AtomicBoolean running = new AtomicBoolean();
-        return vertx.setPeriodic(RECOUNT_MS, id -> {
-            if (!running.compareAndSet(false, true)) {
-                return;
-            }
-            vertx.executeBlocking(() -> {
-                budget.recount(owned);
-                return null;
-            }, false).onComplete(ar -> running.set(false));
-        });
+        return scheduler.every("bucket budget recount", Duration.ofMillis(RECOUNT_MS), () -> budget.recount(owned));
     }
 
     private static BucketBudget.RuleLimit ruleLimit(RuleRegistry registry, long generation) {

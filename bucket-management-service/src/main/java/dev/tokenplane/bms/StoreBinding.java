@@ -33,13 +33,13 @@ record StoreBinding(BucketStore store, BucketDirectory directory, LongSupplier o
     }
 
     /**
-     * Opens the store on a started member.
+     * Opens the store on a started member. Its stages complete on the Hazelcast thread that received each answer;
+     * callers attach short continuations and hop to Vert.x after.
      *
-     * @param completions completes the store's stages (then handed to the caller's Vert.x context)
-     * @param blocking    runs the directory's blocking cluster queries
+     * @param blocking runs the directory's blocking cluster queries
      */
-    static StoreBinding open(HazelcastInstance hazelcast, Executor completions, Executor blocking) {
-        return new StoreBinding(new HazelcastBucketStore(hazelcast, MAP, completions),
+    static StoreBinding open(HazelcastInstance hazelcast, Executor blocking) {
+        return new StoreBinding(new HazelcastBucketStore(hazelcast, MAP),
                 new HazelcastBucketDirectory(hazelcast.getMap(MAP), blocking),
                 DataTier.isClient(hazelcast) ? () -> 0 // a client owns no buckets
                         : () -> hazelcast.getMap(MAP).getLocalMapStats().getOwnedEntryCount());

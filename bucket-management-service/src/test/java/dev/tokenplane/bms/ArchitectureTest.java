@@ -1,5 +1,6 @@
 package dev.tokenplane.bms;
 
+import dev.tokenplane.bms.http.ApiRoutes;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -35,6 +36,20 @@ class ArchitectureTest {
     void shouldKeepHazelcastOutOfTheHttpEdge() {
         noClasses().that().resideInAPackage("dev.tokenplane.bms.http..")
                 .should().dependOnClassesThat().resideInAnyPackage("com.hazelcast..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void shouldServeEveryRouteFromTheHttpPackage() {
+        classes().that().implement(ApiRoutes.class).should().resideInAPackage("dev.tokenplane.bms.http..")
+                .check(CLASSES);
+    }
+
+    /** The domain records know nothing of JSON: their shapes are mix-ins at the edges ({@code json.DomainJson}). */
+    @Test
+    void shouldKeepJsonMappingOutOfRulesAndDecisions() {
+        noClasses().that().resideInAnyPackage("dev.tokenplane.bms.rules..", "dev.tokenplane.bms.decide..")
+                .should().dependOnClassesThat().resideInAnyPackage("com.fasterxml.jackson..")
                 .check(CLASSES);
     }
 

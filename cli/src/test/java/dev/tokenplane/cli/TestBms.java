@@ -28,7 +28,7 @@ final class TestBms {
                 "BMS_CLUSTER_NAME", "cli-test-" + UUID.randomUUID(),
                 "BMS_DATA_DIR", Files.createTempDirectory("cli-bms").toString(),
                 "BMS_AGENT_STALE_MS", Long.toString(agentStaleMs));
-        return BmsNode.start(BmsSettings.resolve(name -> null, values), BmsMain.extensions(),
+        return BmsNode.start(BmsSettings.resolve(name -> null, values), BmsMain.options(),
                 InstantSource.system());
     }
 

@@ -45,7 +45,7 @@ class AgentTlsTest {
     }
 
     private boolean reported(String serverId) {
-        return bms.services().agents().all().stream().map(AgentState::serverId).anyMatch(serverId::equals);
+        return bms.agents().all().stream().map(AgentState::serverId).anyMatch(serverId::equals);
     }
 
     @Test

@@ -84,6 +84,27 @@ public interface BucketStore extends AutoCloseable {
      */
     CompletionStage<Optional<BucketState>> reconfigure(String key, BucketSpec spec);
 
+    /**
+     * {@link #get(String)} for many keys in as few calls as the store can make (one per owning member for Hazelcast).
+     * The answer maps each key that has a bucket to its state, refilled to now; keys without one are left out. Each
+     * bucket is read atomically; the buckets are not read together. This default makes one call per key, all at once.
+     */
+    default CompletionStage<Map<String, BucketState>> getAll(Collection<String> keys) {
+        List<String> list = List.copyOf(keys);
+        List<CompletableFuture<Optional<BucketState>>> calls = new ArrayList<>(list.size());
+        for (String key : list) {
+            calls.add(get(key).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).thenApply(done -> {
+            Map<String, BucketState> states = new HashMap<>(list.size() * 2);
+            for (int i = 0; i < list.size(); i++) {
+                int at = i;
+                calls.get(i).join().ifPresent(s -> states.put(list.get(at), s));
+            }
+            return states;
+        });
+    }
+
     /** Read and reset an existing bucket's demand counters. Empty when there is no bucket. */
     CompletionStage<Optional<DemandSample>> drainDemand(String key);
 

@@ -38,6 +38,11 @@ public abstract class ForwardingBucketStore implements BucketStore {
     }
 
     @Override
+    public CompletionStage<Map<String, BucketState>> getAll(Collection<String> keys) {
+        return delegate.getAll(keys);
+    }
+
+    @Override
     public CompletionStage<Long> debit(String key, long nanotokens, long floorNanotokens, long transferId) {
         return delegate.debit(key, nanotokens, floorNanotokens, transferId);
     }

@@ -214,6 +214,30 @@ public abstract class AbstractBucketStoreContractTest {
     }
 
     @Test
+    void shouldReadManyBucketsAtOnceRefilledToNowLeavingOutMissingOnes() {
+        // Given buckets on many keys (so, with Hazelcast, many partitions), each asked for a different number of tokens
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            keys.add("read-many-" + i);
+            acquire("read-many-" + i, TEN_PER_SECOND, 1 + i % 5, 0);
+        }
+        clock.advance(100); // one token back in each
+        List<String> asked = new ArrayList<>(keys);
+        asked.add("read-missing");
+
+        // When
+        Map<String, BucketState> read = await(store.getAll(asked));
+
+        // Then every existing bucket answers its own state, as a single read would, and the reads changed nothing
+        assertThat(read).hasSize(40).doesNotContainKey("read-missing");
+        for (int i = 0; i < 40; i++) {
+            assertThat(read.get("read-many-" + i).wholeTokens()).isEqualTo(Math.min(10, 10 - (1 + i % 5) + 1));
+            assertThat(read.get("read-many-" + i)).isEqualTo(await(store.get("read-many-" + i)).orElseThrow());
+        }
+        assertThat(await(store.getAll(List.of()))).isEmpty();
+    }
+
+    @Test
     void shouldDrainTheDemandOfManyBucketsAtOnceLeavingOutMissingOnes() {
         // Given buckets on many keys (so, with Hazelcast, many partitions), one of them from generation 7
         long start = clock.millis();

@@ -19,7 +19,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
 
 /**
@@ -40,15 +39,13 @@ public final class AgentRegistry implements AutoCloseable {
 
     private final IMap<String, String> map;
     private final long staleAfterMs;
-    private final Executor callbacks;
     private final ConcurrentSkipListMap<String, AgentState> local = new ConcurrentSkipListMap<>();
     private final List<BiConsumer<String, AgentState>> listeners = new CopyOnWriteArrayList<>();
     private UUID listenerId;
 
-    public AgentRegistry(HazelcastInstance hazelcast, long staleAfterMs, Executor callbacks) {
+    public AgentRegistry(HazelcastInstance hazelcast, long staleAfterMs) {
         this.map = hazelcast.getMap(MAP);
         this.staleAfterMs = staleAfterMs;
-        this.callbacks = callbacks;
     }
 
     /**
@@ -76,8 +73,8 @@ public final class AgentRegistry implements AutoCloseable {
      * in this member's copy when the stage completes, so a read that follows the acknowledgement sees the report.
      */
     public CompletionStage<Void> report(AgentReport report, long nowMillis) {
-        return Completions.on(map.submitToKey(report.serverId(), new Append(ConfigCodec.write(report), nowMillis)),
-                callbacks).thenAccept(state -> update(report.serverId(), ConfigCodec.read(state, AgentState.class)));
+        return Completions.on(map.submitToKey(report.serverId(), new Append(ConfigCodec.write(report), nowMillis)))
+                .thenAccept(state -> update(report.serverId(), ConfigCodec.read(state, AgentState.class)));
     }
 
     /** Every known agent, by server id. */

@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
 
 /**
  * The bounded resize history of each bucket, shown by {@code GET /v1/buckets/{key}}: the sizing loop records every
@@ -59,12 +58,10 @@ public final class ResizeHistory {
 
     private final IMap<String, String> map;
     private final PartitionService partitions;
-    private final Executor callbacks;
 
-    public ResizeHistory(HazelcastInstance hazelcast, Executor callbacks) {
+    public ResizeHistory(HazelcastInstance hazelcast) {
         this.map = hazelcast.getMap(MAP);
         this.partitions = hazelcast.getPartitionService();
-        this.callbacks = callbacks;
     }
 
     /**
@@ -94,14 +91,14 @@ public final class ResizeHistory {
                 .put(key, ConfigCodec.write(resize)));
         List<CompletableFuture<Map<String, Void>>> calls = new ArrayList<>(byPartition.size());
         for (HashMap<String, String> mine : byPartition.values()) {
-            calls.add(Completions.on(map.submitToKeys(mine.keySet(), new AppendEach(mine)), callbacks));
+            calls.add(Completions.on(map.submitToKeys(mine.keySet(), new AppendEach(mine))));
         }
         return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new));
     }
 
     /** The history of {@code key}, if it was ever resized. */
     public CompletionStage<Optional<History>> get(String key) {
-        return Completions.on(map.getAsync(key), callbacks)
+        return Completions.on(map.getAsync(key))
                 .thenApply(json -> Optional.ofNullable(json).map(j -> ConfigCodec.read(j, History.class)));
     }
 

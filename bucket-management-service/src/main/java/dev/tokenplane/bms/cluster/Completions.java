@@ -5,7 +5,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 
 /**
- * Moves the completion of a Hazelcast stage onto an executor of ours.
+ * Turns a Hazelcast stage into a plain {@link CompletableFuture}, completed on the thread that completes the stage.
  *
  * <p>Hazelcast's futures run every non-async continuation ({@code thenApply}, {@code whenComplete}, and so the
  * {@code whenComplete} inside Vert.x's {@code Future.fromCompletionStage}) on its default async executor, which with
@@ -17,10 +17,16 @@ public final class Completions {
     }
 
     /**
-     * A plain future completed, on {@code executor}, with the outcome of {@code stage}; a stage that already is a plain
-     * {@link CompletableFuture} (as the bucket store returns, completed on the executor it was given) is returned as is.
+     * Continuations of Hazelcast stages run on the thread that completed the stage: they are short, and hop to Vert.x
+     * after ({@code Replies.onContext}).
      */
-    public static <T> CompletableFuture<T> on(CompletionStage<T> stage, Executor executor) {
+    private static final Executor DIRECT = Runnable::run;
+
+    /**
+     * A plain future completed, on the thread that completes {@code stage}, with its outcome; a stage that already is a
+     * plain {@link CompletableFuture} (as the bucket store returns) is returned as is.
+     */
+    public static <T> CompletableFuture<T> on(CompletionStage<T> stage) {
         if (stage.getClass() == CompletableFuture.class) {
             return (CompletableFuture<T>) stage;
         }
@@ -31,7 +37,7 @@ public final class Completions {
             } else {
                 out.complete(value);
             }
-        }, executor);
+        }, DIRECT);
         return out;
     }
 }

@@ -43,30 +43,26 @@ public final class ReplicatedConfig implements AutoCloseable {
     private final IMap<String, String> map;
     private final ConfigJournal journal;
     private final Executor background;
-    private final Executor callbacks;
     private final ConfigCopy local;
     private final Scheduler scheduler;
     private UUID listenerId;
 
     /**
      * @param background runs the disk writes that follow events from other members, in order
-     * @param callbacks  runs the continuations of Hazelcast futures (never Hazelcast's default: see Completions)
      */
-    public ReplicatedConfig(ConfigKind kind, HazelcastInstance hazelcast, ConfigJournal journal, Executor background,
-                            Executor callbacks) {
-        this(kind, hazelcast, journal, background, callbacks, (delayMs, task) -> CompletableFuture
+    public ReplicatedConfig(ConfigKind kind, HazelcastInstance hazelcast, ConfigJournal journal, Executor background) {
+        this(kind, hazelcast, journal, background, (delayMs, task) -> CompletableFuture
                 .delayedExecutor(delayMs, TimeUnit.MILLISECONDS, background).execute(task));
     }
 
     /** @param scheduler runs the background disk retries after their backoff */
     public ReplicatedConfig(ConfigKind kind, HazelcastInstance hazelcast, ConfigJournal journal, Executor background,
-                            Executor callbacks, Scheduler scheduler) {
+                            Scheduler scheduler) {
         this.scheduler = scheduler;
         this.kind = kind;
         this.map = hazelcast.getMap(kind.mapName());
         this.journal = journal;
         this.background = background;
-        this.callbacks = callbacks;
         this.local = new ConfigCopy(kind);
     }
 
@@ -121,7 +117,7 @@ public final class ReplicatedConfig implements AutoCloseable {
     public CompletionStage<ConfigWrite> write(String id, String body, long expectedVersion, boolean skipIfUnchanged,
                                               long nowMillis, boolean refuseManaged) {
         return Completions.on(map.submitToKey(id, new ConfigProcessors.Write(body, expectedVersion, skipIfUnchanged,
-                        nowMillis, refuseManaged)), callbacks)
+                        nowMillis, refuseManaged)))
                 .thenApply(json -> {
                     ConfigWrite r = ConfigCodec.read(json, ConfigWrite.class);
                     if (r.record() != null) {

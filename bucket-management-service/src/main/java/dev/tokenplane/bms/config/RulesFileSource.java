@@ -3,6 +3,7 @@ package dev.tokenplane.bms.config;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tokenplane.bms.BmsSettings.RulesMode;
 import dev.tokenplane.bms.rules.Rule;
+import dev.tokenplane.bms.schedule.Scheduler;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.HashSet;
 import java.util.List;
@@ -19,8 +21,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -130,15 +130,9 @@ public final class RulesFileSource {
         return refused != null;
     }
 
-    /** Sync mode: {@link #poll}s every {@link #POLL_INTERVAL_MS} on a thread of its own, until closed. */
-    public AutoCloseable watch(String threadName) {
-        ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, threadName);
-            t.setDaemon(true);
-            return t;
-        });
-        watcher.scheduleWithFixedDelay(this::poll, POLL_INTERVAL_MS, POLL_INTERVAL_MS, TimeUnit.MILLISECONDS);
-        return watcher::shutdownNow;
+    /** Sync mode: {@link #poll}s every {@link #POLL_INTERVAL_MS} on {@code scheduler}, until cancelled. */
+    public Scheduler.Cancellable watch(Scheduler scheduler) {
+        return scheduler.every("rules file poll", Duration.ofMillis(POLL_INTERVAL_MS), this::poll);
     }
 
     /**

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 
 /**
@@ -47,17 +46,15 @@ public final class AtomicDecisions {
 
     private final DecisionService decisions;
     private final BucketStore store;
-    private final Executor callbacks;
     private final LongSupplier giveBackIds;
 
     /**
      * @param giveBackIds ids for the store's credit, at least 1, unique across the cluster and growing with time
      *                    ({@code TransferIds.timeOrdered()}): an id below a bucket's watermark would apply nothing
      */
-    public AtomicDecisions(DecisionService decisions, BucketStore store, Executor callbacks, LongSupplier giveBackIds) {
+    public AtomicDecisions(DecisionService decisions, BucketStore store, LongSupplier giveBackIds) {
         this.decisions = decisions;
         this.store = store;
-        this.callbacks = callbacks;
         this.giveBackIds = giveBackIds;
     }
 
@@ -78,7 +75,7 @@ public final class AtomicDecisions {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return Completions.on(store.acquireAll(commands), callbacks)
+        return Completions.on(store.acquireAll(commands))
                 .thenCompose(results -> settle(requests, bindings, results));
     }
 
@@ -126,7 +123,7 @@ public final class AtomicDecisions {
 
     /** Credits {@code tokens} back to {@code storeKey} as step {@code id}; a failed try is retried with the same id. */
     private CompletableFuture<Void> giveBack(String storeKey, long tokens, long id, int attempt) {
-        return Completions.on(store.credit(storeKey, Tokens.toNano(tokens), id), callbacks)
+        return Completions.on(store.credit(storeKey, Tokens.toNano(tokens), id))
                 .handle((accepted, error) -> {
                     if (error == null) {
                         return CompletableFuture.<Void>completedFuture(null);

@@ -8,7 +8,9 @@ import dev.tokenplane.store.BucketState;
 import dev.tokenplane.store.BucketStore;
 import dev.tokenplane.store.ForwardingBucketStore;
 
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
@@ -39,6 +41,11 @@ public final class DeadlineBucketStore extends ForwardingBucketStore {
     @Override
     public CompletionStage<Optional<BucketState>> get(String key) {
         return deadline.on(delegate.get(key));
+    }
+
+    @Override
+    public CompletionStage<Map<String, BucketState>> getAll(Collection<String> keys) {
+        return deadline.on(delegate.getAll(keys));
     }
 
     @Override

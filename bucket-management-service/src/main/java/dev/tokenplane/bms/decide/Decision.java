@@ -1,7 +1,5 @@
 package dev.tokenplane.bms.decide;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 /**
  * The answer to one acquire, granted or not (the contract's decision body).
@@ -19,9 +17,6 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * @param shadow          present (true) only under a shadow rule
  * @param shadowDenied    present only under a shadow rule: whether the rule would have denied
  */
-@JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"key", "granted", "tokens", "remaining", "capacity", "refillPerSecond", "waitMs", "retryAfterMs",
-        "borrowed", "ruleId", "shadow", "shadowDenied"})
 public record Decision(String key, boolean granted, long tokens, long remaining, long capacity,
                        double refillPerSecond, long waitMs, long retryAfterMs, long borrowed, String ruleId,
                        Boolean shadow, Boolean shadowDenied) {

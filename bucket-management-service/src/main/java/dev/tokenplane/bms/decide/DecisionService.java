@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
 
 /**
  * Decisions: binds a key to what serves it ({@link BucketResolver}, once per decision, passed down), asks the
@@ -31,7 +30,7 @@ import java.util.concurrent.Executor;
  *   <li>A batch is one {@link BucketStore#acquireAll} call (the store makes one call per owning member).</li>
  * </ul>
  *
- * <p>Non-blocking and thread-safe; continuations of store stages run on {@code callbacks}.
+ * <p>Non-blocking and thread-safe; continuations of store stages run where the stage completes.
  */
 public final class DecisionService {
     /** The longest wait a request may accept for a reservation: one hour. */
@@ -60,7 +59,6 @@ public final class DecisionService {
     private final Borrower borrower;
     private final BmsMetrics metrics;
     private final InstantSource clock;
-    private final Executor callbacks;
     private final DecisionStats stats;
 
     /**
@@ -68,13 +66,12 @@ public final class DecisionService {
      * @param stats    this member's per-rule counts and denied keys ({@code GET /v1/stats})
      */
     public DecisionService(BucketStore store, BucketResolver resolver, Borrower borrower, BmsMetrics metrics,
-                           InstantSource clock, Executor callbacks, DecisionStats stats) {
+                           InstantSource clock, DecisionStats stats) {
         this.store = store;
         this.resolver = resolver;
         this.borrower = borrower;
         this.metrics = metrics;
         this.clock = clock;
-        this.callbacks = callbacks;
         this.stats = stats;
     }
 
@@ -125,7 +122,7 @@ public final class DecisionService {
     /** One decision on the bucket {@code binding} names ({@link #bind}). Fails with {@link InvalidInputException}. */
     public CompletionStage<Decision> acquire(Request request, BucketBinding binding) {
         CompletableFuture<AcquireResult> result = Completions.on(store.acquire(binding.storeKey(), binding.spec(),
-                request.tokens(), request.maxWaitMs()), callbacks);
+                request.tokens(), request.maxWaitMs()));
         if (!mayBorrow(binding)) {
             return result.thenApply(r -> decide(request, binding, new Outcome(r, 0)));
         }
@@ -156,7 +153,7 @@ public final class DecisionService {
         }
         CompletionStage<List<AcquireResult>> results = commands.isEmpty()
                 ? CompletableFuture.completedFuture(List.of())
-                : Completions.on(store.acquireAll(commands), callbacks);
+                : Completions.on(store.acquireAll(commands));
         return results.thenCompose(list -> {
             List<CompletableFuture<Void>> pending = new ArrayList<>();
             for (int j = 0; j < list.size(); j++) {
@@ -190,14 +187,14 @@ public final class DecisionService {
         if (!(result instanceof AcquireResult.Denied denied) || !mayBorrow(binding)) {
             return CompletableFuture.completedFuture(new Outcome(result, 0));
         }
-        return Completions.on(borrower.borrow(new Borrower.Request(binding, request.tokens(), denied)), callbacks)
+        return Completions.on(borrower.borrow(new Borrower.Request(binding, request.tokens(), denied)))
                 .exceptionally(e -> 0L) // a failed transfer is a plain denial
                 .thenCompose(credited -> {
                     if (credited == null || credited <= 0) {
                         return CompletableFuture.completedFuture(new Outcome(result, 0));
                     }
                     return Completions.on(store.acquire(binding.storeKey(), binding.spec(), request.tokens(),
-                                    request.maxWaitMs()), callbacks)
+                                    request.maxWaitMs()))
                             .thenApply(r -> new Outcome(r, r.granted() ? Math.min(credited, request.tokens()) : 0));
                 });
     }

@@ -2,6 +2,8 @@ package dev.tokenplane.bms.http;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.tokenplane.bms.buckets.BucketDirectory;
+import dev.tokenplane.bms.buckets.BucketQueries;
+import dev.tokenplane.bms.buckets.BucketQueries.Found;
 import dev.tokenplane.bms.buckets.ResizeHistory;
 import dev.tokenplane.bms.cluster.Completions;
 import dev.tokenplane.bms.config.ConfigCodec;
@@ -16,7 +18,6 @@ import dev.tokenplane.bms.rules.InvalidInputException;
 import dev.tokenplane.bms.rules.OverrideInput;
 import dev.tokenplane.bms.rules.Rule;
 import dev.tokenplane.bms.rules.RuleIndex;
-import dev.tokenplane.bms.rules.StoreKey;
 import dev.tokenplane.store.BucketState;
 import dev.tokenplane.store.BucketStore;
 import dev.tokenplane.store.Tokens;
@@ -33,7 +34,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 
 /**
  * Bucket reads ({@code GET /v1/buckets/{key}}, {@code GET /v1/buckets}; admin or read-only operator) and overrides
@@ -70,32 +70,26 @@ public final class BucketRoutes implements ApiRoutes {
                                 String clientId) {
     }
 
-    /** A bucket that exists: its store key, its fields and its state. */
-    private record Found(String storeKey, StoreKey scope, BucketState state) {
-    }
-
     private final Vertx vertx;
     private final BucketStore store;
-    private final BucketDirectory directory;
+    private final BucketQueries queries;
     private final RuleRegistry rules;
     private final OverrideRegistry overrides;
     private final ResizeHistory history;
     private final BucketResolver resolver;
     private final InstantSource clock;
-    private final Executor callbacks;
 
     public BucketRoutes(Vertx vertx, BucketStore store, BucketDirectory directory, RuleRegistry rules,
                         OverrideRegistry overrides, BucketResolver resolver, ResizeHistory history,
-                        InstantSource clock, Executor callbacks) {
+                        InstantSource clock) {
         this.vertx = vertx;
         this.store = store;
-        this.directory = directory;
+        this.queries = new BucketQueries(store, directory);
         this.rules = rules;
         this.overrides = overrides;
         this.history = history;
         this.resolver = resolver;
         this.clock = clock;
-        this.callbacks = callbacks;
     }
 
     @Override
@@ -126,28 +120,12 @@ public final class BucketRoutes implements ApiRoutes {
     }
 
     /**
-     * The buckets of {@code key} that exist: one per rule (and client) that served it, then the one from before buckets
-     * were scoped, if any. At most {@link #MAX_SCOPES}. Completes on the calling handler's context, from where further
-     * store calls may go (a Hazelcast partition thread, which completes a read, may not make them).
+     * The buckets of {@code key} that exist ({@link BucketQueries#bucketsOf}). Completes on the calling handler's
+     * context, from where further store calls may go (a Hazelcast partition thread, which completes a read, may not
+     * make them).
      */
     private Future<List<Found>> bucketsOf(String key) {
-        return Replies.onContext(Completions.on(directory.keys(StoreKey.scopesPrefix(key), null, MAX_SCOPES), callbacks)
-                .thenCompose(scoped -> {
-                    List<String> storeKeys = new ArrayList<>(scoped);
-                    storeKeys.add(key);
-                    List<CompletableFuture<Optional<BucketState>>> reads = new ArrayList<>();
-                    for (String k : storeKeys) {
-                        reads.add(Completions.on(store.get(k), callbacks));
-                    }
-                    return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).thenApply(v -> {
-                        List<Found> found = new ArrayList<>();
-                        for (int i = 0; i < storeKeys.size(); i++) {
-                            String k = storeKeys.get(i);
-                            reads.get(i).join().ifPresent(state -> found.add(new Found(k, StoreKey.decode(k), state)));
-                        }
-                        return found;
-                    });
-                }));
+        return Replies.onContext(queries.bucketsOf(key, MAX_SCOPES));
     }
 
     /** Without a choice: the bucket a caller without an API key uses, else the first. */
@@ -183,29 +161,17 @@ public final class BucketRoutes implements ApiRoutes {
         String prefix = Paging.keyPrefix(ctx.request().getParam("prefix"));
         int limit = Paging.limit(ctx.request().getParam("limit"));
         String after = Paging.after(ctx.request().getParam("cursor"));
-        Future<Map<String, Object>> page = Replies.onContext(Completions.on(
-                directory.keys(prefix, after, limit + 1), callbacks).thenCompose(keys -> {
-            List<String> pageKeys = keys.size() > limit ? keys.subList(0, limit) : keys;
-            String next = keys.size() > limit ? Paging.cursor(pageKeys.get(pageKeys.size() - 1)) : null;
-            List<CompletableFuture<Optional<BucketState>>> states = new ArrayList<>();
-            for (String k : pageKeys) {
-                states.add(Completions.on(store.get(k), callbacks));
+        Future<Map<String, Object>> page = Replies.onContext(queries.page(prefix, after, limit).thenApply(p -> {
+            List<BucketSummary> buckets = new ArrayList<>();
+            for (Found f : p.buckets()) {
+                BucketState s = f.state();
+                buckets.add(new BucketSummary(f.scope().key(), ruleOf(f), s.capacity(), s.refillPerSecond(),
+                        s.wholeTokens(), f.scope().clientId()));
             }
-            return CompletableFuture.allOf(states.toArray(CompletableFuture[]::new)).thenApply(v -> {
-                List<BucketSummary> buckets = new ArrayList<>();
-                for (int i = 0; i < pageKeys.size(); i++) {
-                    Optional<BucketState> s = states.get(i).join();
-                    if (s.isPresent()) {
-                        Found f = new Found(pageKeys.get(i), StoreKey.decode(pageKeys.get(i)), s.get());
-                        buckets.add(new BucketSummary(f.scope().key(), ruleOf(f), s.get().capacity(),
-                                s.get().refillPerSecond(), s.get().wholeTokens(), f.scope().clientId()));
-                    }
-                }
-                Map<String, Object> body = new LinkedHashMap<>();
-                body.put("buckets", buckets);
-                body.put("nextCursor", next);
-                return body;
-            });
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("buckets", buckets);
+            body.put("nextCursor", p.lastKey() == null ? null : Paging.cursor(p.lastKey()));
+            return body;
         }));
         Replies.then(ctx, page, body -> Replies.json(ctx, 200, body));
     }
@@ -245,10 +211,10 @@ public final class BucketRoutes implements ApiRoutes {
             for (Found f : found) {
                 RuleIndex.Entry rule = rules.index().ruleOfStoreKey(f.storeKey());
                 if (rule != null) {
-                    calls.add(Completions.on(store.reconfigure(f.storeKey(), rule.specWith(override)), callbacks));
+                    calls.add(Completions.on(store.reconfigure(f.storeKey(), rule.specWith(override))));
                 } else if (override != null) {
                     calls.add(Completions.on(store.resize(f.storeKey(), override.capacity(),
-                            Tokens.ratePerMilli(override.refillPerSecond())), callbacks));
+                            Tokens.ratePerMilli(override.refillPerSecond()))));
                 }
             }
             return Replies.onContext(CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)));

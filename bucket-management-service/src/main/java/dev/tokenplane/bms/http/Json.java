@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
+import dev.tokenplane.bms.json.DomainJson;
 import io.vertx.core.buffer.Buffer;
 
 import java.io.IOException;
@@ -17,7 +18,7 @@ import java.io.UncheckedIOException;
 /**
  * The strict JSON of the HTTP edge: unknown fields, duplicate keys, trailing content, wrong types (no coercion of
  * strings to numbers or numbers to strings, no floats into integers), NaN and Infinity literals are all rejected, and
- * {@link ErrorMapper} answers each with a 400 naming the field.
+ * {@link ErrorMapper} answers each with a 400 naming the field. The domain records' shapes come from {@link DomainJson}.
  */
 public final class Json {
     public static final ObjectMapper STRICT = strict();
@@ -35,6 +36,7 @@ public final class Json {
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .addModule(DomainJson.module())
                 .build();
         for (LogicalType t : new LogicalType[]{LogicalType.Textual, LogicalType.Boolean, LogicalType.Integer,
                 LogicalType.Float, LogicalType.Enum, LogicalType.POJO, LogicalType.Collection}) {

@@ -5,20 +5,16 @@ import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.tokenplane.bms.decide.BucketBinding;
 import dev.tokenplane.bms.decide.Decision;
 import dev.tokenplane.bms.decide.DecisionService;
-import dev.tokenplane.bms.leases.Lease;
 import dev.tokenplane.bms.leases.LeaseLedger;
+import dev.tokenplane.bms.leases.LeaseService;
 import dev.tokenplane.bms.metrics.BmsMetrics;
 import dev.tokenplane.bms.rules.BucketKeys;
-import dev.tokenplane.store.BucketStore;
-import dev.tokenplane.transfer.exec.TransferIds;
 import dev.tokenplane.store.Tokens;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import java.util.concurrent.CompletableFuture;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 import static dev.tokenplane.bms.rules.InvalidInputException.check;
@@ -36,17 +32,10 @@ import static dev.tokenplane.bms.rules.InvalidInputException.checkRange;
  *       bucket or of another client answers 404 {@code not_found} and changes nothing.</li>
  * </ul>
  *
- * <p>Order of the release: the lease ends first (atomically, on its owner), the credit comes second. When the credit
- * fails or the bucket accepts less (it never fills above its capacity; an evicted bucket accepts nothing), the
- * difference is lost, never handed out twice: losing tokens is the safe direction. The credit is a step with an id
- * drawn once per release ({@link TransferIds#timeOrdered()}), so a credit resent below HTTP (Hazelcast retries an
- * invocation whose member left, even when that member had applied it) is applied once; a second release of the same
- * lease is refused by the ledger. The id is time-ordered because a bucket answers a step whose id is at or below the
- * largest one it has forgotten as "forgotten" (applies nothing): an id derived from the lease would often be. A release that names no lease the
- * caller holds credits nothing, so no caller can put back tokens it never took.
+ * <p>The routes parse and check; {@link LeaseService} leases and releases (the order of a release and why is
+ * described there).
  */
 public final class LeaseRoutes implements ApiRoutes {
-    private static final Logger LOG = LoggerFactory.getLogger(LeaseRoutes.class);
     /** The life of a lease when the request does not say. */
     public static final long DEFAULT_TTL_MS = 30_000;
     /** The shortest life a lease may ask for. */
@@ -78,15 +67,12 @@ public final class LeaseRoutes implements ApiRoutes {
     }
 
     private final DecisionService decisions;
-    private final LeaseLedger ledger;
-    private final BucketStore store;
+    private final LeaseService leases;
     private final BmsMetrics metrics;
-    private final TransferIds releaseIds = TransferIds.timeOrdered();
 
-    public LeaseRoutes(DecisionService decisions, LeaseLedger ledger, BucketStore store, BmsMetrics metrics) {
+    public LeaseRoutes(DecisionService decisions, LeaseService leases, BmsMetrics metrics) {
         this.decisions = decisions;
-        this.ledger = ledger;
-        this.store = store;
+        this.leases = leases;
         this.metrics = metrics;
     }
 
@@ -107,31 +93,12 @@ public final class LeaseRoutes implements ApiRoutes {
         checkRange("ttlMs", ttlMs, MIN_TTL_MS, LeaseLedger.MAX_TTL_MS);
         // the lease is recorded against the very bucket it took from (its store key: key, rule and client)
         BucketBinding binding = decisions.bind(key, client, ctx.get(Auth.CLIENT_TIER));
-        CompletionStage<Leased> answer = decisions.acquire(request, binding)
-                .thenCompose(d -> record(d, binding.storeKey(), client, ttlMs));
+        CompletionStage<Leased> answer = leases.lease(request, binding, client, ttlMs)
+                .thenApply(g -> new Leased(g.decision(), g.leaseId(), g.expiresAt()));
         Replies.then(ctx, Replies.onContext(answer), leased -> {
             metrics.decisionLatency(System.nanoTime() - start);
             Replies.json(ctx, 200, leased);
         });
-    }
-
-    /** Records the lease of a grant that took tokens; a grant stands even when its lease cannot be recorded. */
-    private CompletionStage<Leased> record(Decision d, String storeKey, String client, long ttlMs) {
-        if (!d.granted() || Boolean.TRUE.equals(d.shadowDenied())) {
-            return CompletableFuture.completedFuture(new Leased(d, null, null));
-        }
-        CompletionStage<LeaseLedger.Opened> opened;
-        try {
-            opened = ledger.open(storeKey, client, d.tokens(), ttlMs);
-        } catch (RuntimeException e) {
-            opened = CompletableFuture.failedFuture(e);
-        }
-        return opened.thenApply(o -> new Leased(d, o.leaseId(), o.expiresAt()))
-                .exceptionally(e -> {
-                    // the tokens are taken either way; without a record they just cannot come back
-                    LOG.warn("could not record a lease of {} tokens on {}: {}", d.tokens(), d.key(), e.toString());
-                    return new Leased(d, null, null);
-                });
     }
 
     private void release(RoutingContext ctx) throws Exception {
@@ -147,18 +114,12 @@ public final class LeaseRoutes implements ApiRoutes {
         // the bucket this caller's decisions on the key use now; a lease taken under another rule is not found
         BucketBinding binding = decisions.bind(key, client, ctx.get(Auth.CLIENT_TIER));
         String ruleId = binding.rule().id();
-        String storeKey = binding.storeKey();
-        Future<Lease.Release> ended = Replies.onContext(ledger.release(storeKey, body.leaseId(), client, tokens));
-        Replies.then(ctx, ended.compose(r -> {
-            if (!(r instanceof Lease.Returned returned)) {
-                return Future.failedFuture(ApiException.notFound("no live lease with this leaseId for key '" + key
-                        + "' and this caller: unknown, expired, already released, or another's"));
-            }
-            // credited as a step named after the lease: a resent credit is applied once
-            return Replies.onContext(store.credit(storeKey, Tokens.toNano(returned.tokens()),
-                            releaseIds.next()))
-                    .map(accepted -> new Released(key, tokens, returned.tokens(),
-                            (double) accepted / Tokens.SCALE, ruleId));
-        }), released -> Replies.json(ctx, 200, released));
+        Future<Optional<LeaseService.Returned>> returned = Replies.onContext(
+                leases.release(binding, body.leaseId(), client, tokens));
+        Replies.then(ctx, returned.compose(r -> r.isEmpty()
+                ? Future.failedFuture(ApiException.notFound("no live lease with this leaseId for key '" + key
+                        + "' and this caller: unknown, expired, already released, or another's"))
+                : Future.succeededFuture(new Released(key, tokens, r.get().released(), r.get().accepted(), ruleId))),
+                released -> Replies.json(ctx, 200, released));
     }
 }

@@ -15,7 +15,6 @@ import java.security.SecureRandom;
 import java.time.InstantSource;
 import java.util.Base64;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -31,7 +30,7 @@ import java.util.regex.Pattern;
  * <p>A lease id is 128 bits from {@link SecureRandom}, in URL-safe base64 without padding (22 characters): a caller
  * cannot guess another's, and one id serves one bucket and one client only. Ids are capabilities: never log them.
  *
- * <p>Thread-safe and non-blocking; stages complete on {@code callbacks}.
+ * <p>Thread-safe and non-blocking; stages complete where Hazelcast completes them.
  */
 public final class LeaseLedger {
     /** The Hazelcast map of the leases. */
@@ -56,19 +55,17 @@ public final class LeaseLedger {
 
     private final IMap<LeaseKey, Lease> map;
     private final InstantSource clock;
-    private final Executor callbacks;
     private final Deadline deadline;
     private final SecureRandom random = new SecureRandom();
 
-    public LeaseLedger(HazelcastInstance hazelcast, InstantSource clock, Executor callbacks) {
-        this(hazelcast, clock, callbacks, new Deadline(DEFAULT_DEADLINE_MS));
+    public LeaseLedger(HazelcastInstance hazelcast, InstantSource clock) {
+        this(hazelcast, clock, new Deadline(DEFAULT_DEADLINE_MS));
     }
 
     /** A ledger whose calls fail with {@link Deadline.Exceeded} past {@code deadline}. */
-    public LeaseLedger(HazelcastInstance hazelcast, InstantSource clock, Executor callbacks, Deadline deadline) {
+    public LeaseLedger(HazelcastInstance hazelcast, InstantSource clock, Deadline deadline) {
         this.map = hazelcast.getMap(MAP);
         this.clock = clock;
-        this.callbacks = callbacks;
         this.deadline = deadline;
     }
 
@@ -106,7 +103,7 @@ public final class LeaseLedger {
         String id = ID_ENCODER.encodeToString(bits);
         long expiresAt = clock.millis() + ttlMs;
         return deadline.on(Completions.on(map.setAsync(new LeaseKey(id, key), new Lease(clientId, tokens, expiresAt),
-                ttlMs, TimeUnit.MILLISECONDS), callbacks)).thenApply(v -> new Opened(id, expiresAt));
+                ttlMs, TimeUnit.MILLISECONDS))).thenApply(v -> new Opened(id, expiresAt));
     }
 
     /**
@@ -117,7 +114,7 @@ public final class LeaseLedger {
      */
     public CompletionStage<Lease.Release> release(String key, String leaseId, String clientId, long tokens) {
         LeaseProcessors.ReleaseLease op = new LeaseProcessors.ReleaseLease(clientId, tokens, clock.millis());
-        return deadline.on(Completions.on(map.submitToKey(new LeaseKey(leaseId, key), op), callbacks))
+        return deadline.on(Completions.on(map.submitToKey(new LeaseKey(leaseId, key), op)))
                 .thenApply(t -> t == null || t == LeaseProcessors.REFUSED ? new Lease.Refused()
                         : new Lease.Returned(t));
     }

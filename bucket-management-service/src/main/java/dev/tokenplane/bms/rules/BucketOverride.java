@@ -1,7 +1,5 @@
 package dev.tokenplane.bms.rules;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 /**
  * An operator's pin of one bucket: while it holds, the bucket has exactly this capacity and refill, its transfer
@@ -15,13 +13,10 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * @param version         grows with each write of this key's override
  * @param updatedAt       epoch millis of the last write
  */
-@JsonPropertyOrder({"key", "capacity", "refillPerSecond", "expiresAt", "transfer", "version", "updatedAt"})
 public record BucketOverride(String key, long capacity, double refillPerSecond, Long expiresAt,
                              TransferOverride transfer, long version, long updatedAt) {
 
     /** Transfer settings of an override; a null field keeps the rule's value. */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    @JsonPropertyOrder({"pool", "canBorrow", "canLend", "weight", "region", "reserveFraction"})
     public record TransferOverride(String pool, Boolean canBorrow, Boolean canLend, Double weight, String region,
                                    Double reserveFraction) {
     }

@@ -1,7 +1,5 @@
 package dev.tokenplane.bms.rules;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.tokenplane.store.Algorithm;
 
 /**
@@ -28,13 +26,9 @@ import dev.tokenplane.store.Algorithm;
  * @param refill          the refill as the operator wrote it, tokens per period ({@link RefillInput}), echoed beside
  *                        {@code refillPerSecond}; null when it was written as {@code refillPerSecond}
  */
-@JsonPropertyOrder({"id", "match", "tier", "capacity", "refillPerSecond", "refill", "minCapacity", "maxCapacity",
-        "algorithm", "idleTtlSeconds", "maxBuckets", "shadow", "adaptive", "transfer", "version", "updatedAt"})
 public record Rule(String id, String match, long capacity, double refillPerSecond, long minCapacity, long maxCapacity,
-                   Algorithm algorithm, long idleTtlSeconds, @JsonInclude(JsonInclude.Include.NON_NULL) Long maxBuckets,
-                   boolean shadow, Adaptive adaptive, Transfer transfer, long version, long updatedAt,
-                   @JsonInclude(JsonInclude.Include.NON_NULL) String tier,
-                   @JsonInclude(JsonInclude.Include.NON_NULL) Refill refill) {
+                   Algorithm algorithm, long idleTtlSeconds, Long maxBuckets, boolean shadow, Adaptive adaptive,
+                   Transfer transfer, long version, long updatedAt, String tier, Refill refill) {
 
     /** A rule whose refill was written as {@code refillPerSecond}. */
     public Rule(String id, String match, long capacity, double refillPerSecond, long minCapacity, long maxCapacity,
@@ -64,13 +58,9 @@ public record Rule(String id, String match, long capacity, double refillPerSecon
      * Adaptive sizing: grow above {@code thresholdHigh} of the size, shrink below {@code thresholdLow}; the optional
      * tuning ({@link SizingTuning}) is null where the member's defaults apply.
      */
-    @JsonPropertyOrder({"enabled", "thresholdHigh", "thresholdLow", "growthFactor", "shrinkFactor", "pressureTargets",
-            "forecaster", "damping"})
     public record Adaptive(boolean enabled, double thresholdHigh, double thresholdLow, double growthFactor,
-                           double shrinkFactor,
-                           @JsonInclude(JsonInclude.Include.NON_NULL) SizingTuning.PressureTargets pressureTargets,
-                           @JsonInclude(JsonInclude.Include.NON_NULL) SizingTuning.ForecasterChoice forecaster,
-                           @JsonInclude(JsonInclude.Include.NON_NULL) SizingTuning.Damping damping) {
+                           double shrinkFactor, SizingTuning.PressureTargets pressureTargets,
+                           SizingTuning.ForecasterChoice forecaster, SizingTuning.Damping damping) {
 
         /** Adaptive settings with the member's default tuning. */
         public Adaptive(boolean enabled, double thresholdHigh, double thresholdLow, double growthFactor,
@@ -80,12 +70,10 @@ public record Rule(String id, String match, long capacity, double refillPerSecon
     }
 
     /** A refill of {@code tokens} every {@code period}, as written ({@link RefillInput}). */
-    @JsonPropertyOrder({"tokens", "period"})
     public record Refill(long tokens, String period) {
     }
 
     /** Membership of a transfer pool: who may borrow, lend, with what weight and reserve. */
-    @JsonPropertyOrder({"pool", "canBorrow", "canLend", "weight", "region", "reserveFraction"})
     public record Transfer(String pool, boolean canBorrow, boolean canLend, double weight, String region,
                            double reserveFraction) {
     }

@@ -1,6 +1,5 @@
 package dev.tokenplane.bms.rules;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.tokenplane.store.Algorithm;
 import dev.tokenplane.store.Tokens;
 
@@ -15,7 +14,6 @@ import static dev.tokenplane.bms.rules.InvalidInputException.check;
  * precondition (use {@code If-Match}). The refill is {@code refillPerSecond} or {@code refill}, tokens per period
  * ({@link RefillInput}).
  */
-@JsonIgnoreProperties({"managedBy"})
 public record RuleInput(String id, String match, Long capacity, Double refillPerSecond, Long minCapacity,
                         Long maxCapacity, Algorithm algorithm, Long idleTtlSeconds, Long maxBuckets, Boolean shadow,
                         AdaptiveInput adaptive, TransferInput transfer, Long version, Long updatedAt, String tier,

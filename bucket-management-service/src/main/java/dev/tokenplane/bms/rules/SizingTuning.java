@@ -1,7 +1,5 @@
 package dev.tokenplane.bms.rules;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.tokenplane.sizing.Forecaster;
 
 import static dev.tokenplane.bms.rules.InvalidInputException.check;
@@ -33,8 +31,6 @@ public final class SizingTuning {
      * @param diskBusy       disk busy time, [0, 1] (default 1.0)
      * @param latencyP99Ms   latency p99 in ms, [0, 3600000] (default 1000)
      */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    @JsonPropertyOrder({"cpu", "memory", "netUtilisation", "diskBusy", "latencyP99Ms"})
     public record PressureTargets(Double cpu, Double memory, Double netUtilisation, Double diskBusy,
                                   Double latencyP99Ms) {
 
@@ -67,8 +63,6 @@ public final class SizingTuning {
      * @param seasonSlots seasonal indices kept, seasonal only
      * @param leadTicks   how far ahead a seasonal peak is looked for, seasonal only
      */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    @JsonPropertyOrder({"type", "alpha", "beta", "phi", "gamma", "seasonTicks", "seasonSlots", "leadTicks"})
     public record ForecasterChoice(String type, Double alpha, Double beta, Double phi, Double gamma,
                                    Integer seasonTicks, Integer seasonSlots, Integer leadTicks) {
 
@@ -122,8 +116,6 @@ public final class SizingTuning {
      *                    [0, 0.5] (default 0.05)
      * @param cooldownMs  least time between two resizes of a bucket, [0, 3600000] (default 2 sizing ticks)
      */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    @JsonPropertyOrder({"maxStepUp", "maxStepDown", "minChange", "cooldownMs"})
     public record Damping(Double maxStepUp, Double maxStepDown, Double minChange, Long cooldownMs) {
 
         Damping validate() {

@@ -1,13 +1,17 @@
 package dev.tokenplane.bms.sizing;
 
 import dev.tokenplane.bms.BmsSettings;
+import dev.tokenplane.bms.agents.AgentRegistry;
 import dev.tokenplane.bms.buckets.ResizeHistory;
+import dev.tokenplane.bms.config.OverrideRegistry;
+import dev.tokenplane.bms.config.RuleRegistry;
 import dev.tokenplane.bms.decide.BucketBinding;
+import dev.tokenplane.bms.decide.BucketResolver;
+import dev.tokenplane.bms.metrics.BmsMetrics;
 import dev.tokenplane.bms.metrics.SizingGauges;
 import dev.tokenplane.bms.rules.Rule;
 import dev.tokenplane.bms.rules.RuleIndex;
 import dev.tokenplane.bms.rules.StoreKey;
-import dev.tokenplane.bms.spi.BmsServices;
 import dev.tokenplane.bms.spi.SizingTask;
 import dev.tokenplane.sizing.AdaptiveSettings;
 import dev.tokenplane.sizing.BucketSize;
@@ -21,12 +25,14 @@ import dev.tokenplane.sizing.SizingInput;
 import dev.tokenplane.sizing.SizingPolicy;
 import dev.tokenplane.sizing.SizingState;
 import dev.tokenplane.store.BucketState;
+import dev.tokenplane.store.BucketStore;
 import dev.tokenplane.store.DemandSample;
 import dev.tokenplane.store.Tokens;
 import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -71,26 +77,43 @@ public final class SizingLoop implements SizingTask {
     /** The interval the simulator tuned the damping times for (docs/simulation: one tick per simulated second). */
     private static final long TUNED_INTERVAL_MS = 1000;
 
-    private final BmsServices services;
+    private final BucketStore store;
+    private final RuleRegistry rules;
+    private final OverrideRegistry overrides;
+    private final BucketResolver resolver;
+    private final AgentRegistry agents;
+    private final ResizeHistory history;
+    private final BmsMetrics metrics;
+    private final InstantSource clock;
     private final SizingPolicy policy;
     private final SizingStates states;
     private final long timeoutMs;
     private final Timer tickTimer;
     private final SizingGauges gauges;
 
-    /** The loop with {@link #policyConfig(BmsSettings)}; the BMS makes one per member. */
-    public SizingLoop(BmsServices services) {
-        this(services, new SizingPolicy(policyConfig(services.settings())));
-    }
-
-    public SizingLoop(BmsServices services, SizingPolicy policy) {
-        this.services = services;
-        this.policy = policy;
-        this.states = new SizingStates(services.hazelcast());
-        this.timeoutMs = Math.max(10_000, 10 * services.settings().sizingIntervalMs());
+    /**
+     * The loop of one member, with {@link #policyConfig(BmsSettings)}'s policy.
+     *
+     * @param resolver what serves each bucket (rule, override): the one place that resolves it
+     * @param states   the sizing states, partitioned like the buckets
+     */
+    public SizingLoop(BmsSettings settings, BucketStore store, RuleRegistry rules, OverrideRegistry overrides,
+                      BucketResolver resolver, AgentRegistry agents, ResizeHistory history, SizingStates states,
+                      BmsMetrics metrics, InstantSource clock) {
+        this.store = store;
+        this.rules = rules;
+        this.overrides = overrides;
+        this.resolver = resolver;
+        this.agents = agents;
+        this.history = history;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.policy = new SizingPolicy(policyConfig(settings));
+        this.states = states;
+        this.timeoutMs = Math.max(10_000, 10 * settings.sizingIntervalMs());
         this.tickTimer = Timer.builder("bms.sizing.tick").description("Time one sizing tick of this member took")
-                .register(services.metrics().registry());
-        this.gauges = new SizingGauges(services.metrics().registry(), services.clock());
+                .register(metrics.registry());
+        this.gauges = new SizingGauges(metrics.registry(), clock);
     }
 
     /**
@@ -111,12 +134,12 @@ public final class SizingLoop implements SizingTask {
     @Override
     public void tick(long nowMillis) throws Exception {
         long started = System.nanoTime();
-        RuleIndex rules = services.rules().index();
-        List<String> candidates = candidates(rules, services.store().ownedKeys());
-        Round round = new Round(nowMillis, rules);
+        RuleIndex index = rules.index();
+        List<String> candidates = candidates(index, store.ownedKeys());
+        Round round = new Round(nowMillis, index);
         Map<String, ResizeHistory.Resize> made = Map.of();
         if (!candidates.isEmpty()) {
-            Map<String, DemandSample> demand = await(services.store().drainDemandAll(candidates));
+            Map<String, DemandSample> demand = await(store.drainDemandAll(candidates));
             round.run(demand, states.load(demand.keySet()));
             states.save(round.next);
             made = apply(round.resized, nowMillis);
@@ -195,7 +218,7 @@ public final class SizingLoop implements SizingTask {
         }
 
         void run(Map<String, DemandSample> demand, Map<String, SizingState> previous) {
-            LoadSignals loads = LoadSignals.of(services.agents().all(), now, services.agents().staleAfterMs(),
+            LoadSignals loads = LoadSignals.of(agents.all(), now, agents.staleAfterMs(),
                     policy.config().pressure());
             for (Map.Entry<String, DemandSample> e : demand.entrySet()) {
                 try {
@@ -207,7 +230,7 @@ public final class SizingLoop implements SizingTask {
         }
 
         private void decide(String key, DemandSample demand, SizingState state, LoadSignals loads) {
-            BucketBinding bucket = services.resolver().ofBucket(key, demand.generation());
+            BucketBinding bucket = resolver.ofBucket(key, demand.generation());
             if (bucket == null || !bucket.rule().adaptiveEnabled()) {
                 return; // its rule was deleted or is fixed-size: no state is kept
             }
@@ -247,9 +270,9 @@ public final class SizingLoop implements SizingTask {
         List<CompletableFuture<Optional<BucketState>>> calls = new ArrayList<>(resized.size());
         for (Planned r : resized) {
             SizingDecision d = r.decision();
-            calls.add(services.overrides().isPinned(StoreKey.keyOf(r.key()), services.clock().millis())
+            calls.add(overrides.isPinned(StoreKey.keyOf(r.key()), clock.millis())
                     ? CompletableFuture.completedFuture(Optional.empty()) // pinned during the tick: the override wins
-                    : services.store().resize(r.key(), d.capacity(), r.ratePerMilli(), r.generation())
+                    : store.resize(r.key(), d.capacity(), r.ratePerMilli(), r.generation())
                             .toCompletableFuture());
         }
         await(CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)));
@@ -259,7 +282,7 @@ public final class SizingLoop implements SizingTask {
                 Planned r = resized.get(i);
                 SizingDecision d = r.decision();
                 String reason = reason(d);
-                services.metrics().resized(r.ruleId(), d.direction() == Direction.GROW ? "grow" : "shrink");
+                metrics.resized(r.ruleId(), d.direction() == Direction.GROW ? "grow" : "shrink");
                 if (LOG.isDebugEnabled()) {
                     LOG.debug("resized bucket '{}' ({}) {} -> {} tokens, {} tokens/s: {}",
                             StoreKey.describe(r.key()), r.ruleId(),
@@ -269,7 +292,7 @@ public final class SizingLoop implements SizingTask {
                 made.put(r.key(), new ResizeHistory.Resize(now, d.capacity(), d.refillPerSecond(), reason));
             }
         }
-        await(services.history().recordAll(made));
+        await(history.recordAll(made));
         return made;
     }
 

@@ -1,4 +1,5 @@
 /**
- * Seams for the features that plug into a member: the transfer protocol ({@link dev.tokenplane.bms.spi.Borrower}), the sizing loop ({@link dev.tokenplane.bms.spi.SizingTask}), extra routes and store decorators ({@link dev.tokenplane.bms.spi.BmsExtensions}).
+ * Seams in the decision path and the periodic work: the transfer protocol ({@link dev.tokenplane.bms.spi.Borrower})
+ * and the sizing loop ({@link dev.tokenplane.bms.spi.SizingTask}).
  */
 package dev.tokenplane.bms.spi;

@@ -15,7 +15,7 @@ public record PoolSettingsInput(String pool, Boolean canBorrow, Boolean canLend,
                                 Double reserveFraction, Long version, Long updatedAt) {
 
     /** Checks a pool name from a path. */
-    static void checkPool(String pool) {
+    public static void checkPool(String pool) {
         check(pool != null && RuleInput.NAME.matcher(pool).matches(), "pool must match [A-Za-z0-9._-]{1,128}");
     }
 
@@ -24,7 +24,7 @@ public record PoolSettingsInput(String pool, Boolean canBorrow, Boolean canLend,
      *
      * @throws dev.tokenplane.bms.rules.InvalidInputException naming the first field out of range
      */
-    SettingsLayer toLayer(String poolName) {
+    public SettingsLayer toLayer(String poolName) {
         checkPool(poolName);
         check(pool == null || pool.equals(poolName), "pool must be absent or equal the pool in the path");
         check(weight == null || (weight > 0 && weight <= TransferSettings.MAX_WEIGHT),

@@ -6,14 +6,13 @@ import com.hazelcast.map.IMap;
 import com.hazelcast.partition.Partition;
 import dev.tokenplane.bms.config.ConfigCodec;
 import dev.tokenplane.bms.decide.BucketBinding;
-import dev.tokenplane.bms.spi.BmsServices;
+import dev.tokenplane.bms.decide.BucketResolver;
 import dev.tokenplane.store.BucketState;
+import dev.tokenplane.store.BucketStore;
 import dev.tokenplane.store.Tokens;
 import dev.tokenplane.transfer.TransferSettings;
 import dev.tokenplane.transfer.pool.MemberSnapshot;
 import dev.tokenplane.transfer.pool.PoolTransfers;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,15 +25,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 /**
  * The transfer protocol's part of each sizing tick, on every member, every {@code BMS_SIZING_INTERVAL_MS} (a periodic
- * task of its own, on a worker, one tick at a time).
+ * job of its own on the member's scheduler, off the event loops, one tick at a time).
  *
  * <ol>
  *   <li><b>Snapshot.</b> The member reads the pool buckets its partitions own ({@code ownedKeys()}, local reads) and,
@@ -51,7 +48,7 @@ import java.util.stream.Collectors;
  *       any of this (each debit is atomic and keeps the lender's reserve); fairness does.</li>
  * </ol>
  *
- * <p>Not thread-safe: the periodic task runs one tick at a time.
+ * <p>Not thread-safe: the scheduler runs one tick at a time.
  */
 final class PoolTicker {
 
@@ -69,49 +66,26 @@ final class PoolTicker {
         }
     }
 
-    private final BmsServices services;
+    private final HazelcastInstance hazelcast;
+    private final BucketStore store;
+    private final BucketResolver resolver;
     private final PoolTransfers transfers;
     private final TransferMetrics metrics;
     private final long intervalMillis;
     private Map<String, Counters> lastCounters = Map.of();
 
-    PoolTicker(BmsServices services, PoolTransfers transfers, TransferMetrics metrics) {
-        this.services = services;
+    PoolTicker(HazelcastInstance hazelcast, BucketStore store, BucketResolver resolver, PoolTransfers transfers,
+               TransferMetrics metrics, long intervalMillis) {
+        this.hazelcast = hazelcast;
+        this.store = store;
+        this.resolver = resolver;
         this.transfers = transfers;
         this.metrics = metrics;
-        this.intervalMillis = services.settings().sizingIntervalMs();
-    }
-
-    /** Starts the periodic task on the member's Vert.x; it stops with it. */
-    void start() {
-        Vertx vertx = services.vertx();
-        AtomicBoolean running = new AtomicBoolean();
-        vertx.setPeriodic(intervalMillis, id -> {
-            if (!running.compareAndSet(false, true)) {
-                return; // one tick at a time; a slow tick skips the next
-            }
-            Future<Void> tick;
-            try {
-                tick = vertx.executeBlocking(() -> {
-                    tick();
-                    return null;
-                }, false);
-            } catch (RejectedExecutionException stopping) {
-                vertx.cancelTimer(id); // the member is shutting down: its workers are gone
-                return;
-            }
-            tick.onComplete(ar -> {
-                running.set(false);
-                if (ar.failed() && services.hazelcast().getLifecycleService().isRunning()) {
-                    LOG.warn("transfer tick failed", ar.cause());
-                }
-            });
-        });
+        this.intervalMillis = intervalMillis;
     }
 
     /** One tick. Blocks (cluster reads and writes, waiting for the coordinator's transfers): call it on a worker. */
     void tick() throws Exception {
-        HazelcastInstance hazelcast = services.hazelcast();
         if (!hazelcast.getLifecycleService().isRunning()) {
             return;
         }
@@ -152,11 +126,11 @@ final class PoolTicker {
         // A bucket's store key names its rule (and client), so the pool buckets are known without reading any.
         Map<String, TransferSettings> pooled = new HashMap<>();
         Map<String, CompletableFuture<Optional<BucketState>>> reads = new LinkedHashMap<>();
-        for (String key : services.store().ownedKeys()) {
-            BucketBinding bucket = services.resolver().ofStoreKey(key);
+        for (String key : store.ownedKeys()) {
+            BucketBinding bucket = resolver.ofStoreKey(key);
             if (bucket != null && bucket.pooled() != null) {
                 pooled.put(key, bucket.pooled());
-                reads.put(key, services.store().get(key).toCompletableFuture());
+                reads.put(key, store.get(key).toCompletableFuture());
             }
         }
         CompletableFuture.allOf(reads.values().toArray(CompletableFuture[]::new)).get(Math.max(1_000, intervalMillis),

@@ -1,9 +1,14 @@
 package dev.tokenplane.bms.transfer;
 
+import com.hazelcast.core.HazelcastInstance;
+import dev.tokenplane.bms.config.OverrideRegistry;
+import dev.tokenplane.bms.config.RuleRegistry;
 import dev.tokenplane.bms.decide.BucketResolver;
 import dev.tokenplane.bms.http.ApiRoutes;
-import dev.tokenplane.bms.spi.BmsExtensions;
-import dev.tokenplane.bms.spi.BmsServices;
+import dev.tokenplane.bms.http.PoolRoutes;
+import dev.tokenplane.bms.metrics.BmsMetrics;
+import dev.tokenplane.bms.spi.Borrower;
+import dev.tokenplane.store.BucketStore;
 import dev.tokenplane.transfer.TransferPlanner;
 import dev.tokenplane.transfer.breaker.PoolBreakers;
 import dev.tokenplane.transfer.exec.TransferExecutor;
@@ -12,28 +17,24 @@ import dev.tokenplane.transfer.exec.TransferTimer;
 import dev.tokenplane.transfer.pool.PoolTransfers;
 import dev.tokenplane.store.hazelcast.RuntimeTuning;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.vertx.core.Vertx;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
-import java.util.List;
-import java.util.Map;
+import java.time.InstantSource;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
  * The transfer protocol in a BMS member: borrowing on the decision path, the per-pool rebalance on each tick, the pool
- * breakers and their meters, and the pool endpoints. {@link #install} adds it to a member's extensions; {@code BmsMain}
- * starts every member with it.
+ * breakers and their meters, and the pool endpoints. The member's wiring makes one per member
+ * ({@code BmsOptions.transfer}); {@code BmsMain} starts every member with it.
  *
  * <ul>
  *   <li>{@link PoolBorrower} is the member's {@link dev.tokenplane.bms.spi.Borrower}.</li>
- *   <li>{@link PoolTicker} runs every {@code BMS_SIZING_INTERVAL_MS}, beside the sizing loop (a periodic task of its
- *       own, so that neither waits for the other).</li>
+ *   <li>{@link PoolTicker} runs every {@code BMS_SIZING_INTERVAL_MS} ({@link #tick}), beside the sizing loop (a
+ *       periodic job of its own, so that neither waits for the other).</li>
  *   <li>{@link PoolRoutes} serves {@code GET /v1/pools/{pool}} and {@code PUT|DELETE /v1/pools/{pool}/settings}.</li>
  *   <li>Settings are resolved per bucket by the member's {@link BucketResolver}: override, rule and the pool's
  *       run-time settings ({@link PoolSettingsRegistry}), once per decision; lenders' settings on every transfer.</li>
@@ -68,44 +69,50 @@ public final class TransferFeature {
 
     private final PoolBorrower borrower;
     private final PoolRoutes routes;
+    private final PoolTicker ticker;
 
-    private TransferFeature(BmsServices services, Options options) {
-        PoolSettingsRegistry settings = services.poolSettings();
-        BucketResolver lookup = services.resolver();
-        PoolBreakers breakers = new PoolBreakers(options.breaker().apply(PoolBreakers.defaults(services.clock())).build());
-        TransferMetrics metrics = new TransferMetrics(services.metrics(), breakers);
+    /**
+     * The protocol of one member.
+     *
+     * @param settings the pools' replicated, persisted run-time settings (started with the rules)
+     * @param resolver what serves each bucket: the one place that resolves it
+     * @param interval the tick's interval ({@code BMS_SIZING_INTERVAL_MS})
+     */
+    public TransferFeature(BucketStore store, RuleRegistry rules, OverrideRegistry overrides,
+                           PoolSettingsRegistry settings, BucketResolver resolver, HazelcastInstance hazelcast,
+                           BmsMetrics bmsMetrics, Vertx vertx, InstantSource clock, Duration interval,
+                           Options options) {
+        PoolBreakers breakers = new PoolBreakers(options.breaker().apply(PoolBreakers.defaults(clock)).build());
+        TransferMetrics metrics = new TransferMetrics(bmsMetrics, breakers);
         Executor steps = offPartitionThreads();
-        TransferExecutor executor = new TransferExecutor(services.store(), breakers, TransferTimer.of(TIMERS),
+        TransferExecutor executor = new TransferExecutor(store, breakers, TransferTimer.of(TIMERS),
                 System::nanoTime, TransferExecutor.Settings.defaults().withBudget(options.budget())
                 .withCallbacks(steps).withAfterCredit(stayOnPartitionThread(steps)));
-        PoolTransfers transfers = new PoolTransfers(new TransferPlanner(), executor, breakers, lookup, TransferIds.timeOrdered(),
-                services.clock(), new PoolTransfers.Settings(Duration.ofMillis(services.settings().sizingIntervalMs()),
-                options.borrowAhead(), NEAR_EMPTY_FRACTION), metrics);
+        PoolTransfers transfers = new PoolTransfers(new TransferPlanner(), executor, breakers, resolver,
+                TransferIds.timeOrdered(), clock, new PoolTransfers.Settings(interval, options.borrowAhead(),
+                NEAR_EMPTY_FRACTION), metrics);
         this.borrower = new PoolBorrower(transfers, steps);
-        this.routes = new PoolRoutes(services.vertx(), transfers, breakers, settings, services.rules(),
-                services.overrides(), pool -> PoolTicker.isCoordinator(services.hazelcast(), pool), services.clock());
-        new PoolTicker(services, transfers, metrics).start();
+        this.routes = new PoolRoutes(vertx, transfers, breakers, settings, rules, overrides,
+                pool -> PoolTicker.isCoordinator(hazelcast, pool), clock);
+        this.ticker = new PoolTicker(hazelcast, store, resolver, transfers, metrics, interval.toMillis());
     }
 
-    /** {@code base} with the transfer protocol, in its default options. */
-    public static BmsExtensions install(BmsExtensions base) {
-        return install(base, Options.defaults());
+    /** Borrows for a denied bucket of a pool, on the decision path. */
+    public Borrower borrower() {
+        return borrower;
+    }
+
+    /** {@code GET /v1/pools/{pool}} and the pools' run-time settings. */
+    public ApiRoutes routes() {
+        return routes;
     }
 
     /**
-     * {@code base} with the transfer protocol: its borrower replaces {@code base}'s, its routes are added to
-     * {@code base}'s. Each member started with the result gets its own protocol instance.
+     * One transfer tick ({@link PoolTicker}): the member's scheduler calls it every {@code BMS_SIZING_INTERVAL_MS},
+     * beside the sizing loop. Blocks: call it off any event loop.
      */
-    public static BmsExtensions install(BmsExtensions base, Options options) {
-        Map<BmsServices, TransferFeature> perMember = Collections.synchronizedMap(new IdentityHashMap<>());
-        Function<BmsServices, TransferFeature> of = s -> perMember.computeIfAbsent(s,
-                x -> new TransferFeature(x, options));
-        return base.withBorrower(s -> of.apply(s).borrower)
-                .withRoutes(s -> {
-                    List<ApiRoutes> all = new ArrayList<>(base.routes().apply(s));
-                    all.add(of.apply(s).routes);
-                    return all;
-                });
+    public void tick() throws Exception {
+        ticker.tick();
     }
 
     /**

@@ -49,8 +49,8 @@ class AuditLogTest {
     void shouldRecordEveryKindOfAdminWriteOnceReadableFromAnyMemberAndAfterARestart() throws Exception {
         LogCapture logs = LogCapture.install();
         try (TestCluster cluster = new TestCluster(2)) {
-            cluster.start(0, BmsMain.extensions());
-            cluster.start(1, BmsMain.extensions());
+            cluster.start(0, BmsMain.options());
+            cluster.start(1, BmsMain.options());
             Api first = cluster.api(0);
             String since = Instant.now().toString();
 
@@ -102,11 +102,11 @@ class AuditLogTest {
             // When the whole cluster restarts (the second member first: the first one's journal is not needed)
             cluster.stop(0);
             cluster.stop(1);
-            cluster.start(1, BmsMain.extensions());
+            cluster.start(1, BmsMain.options());
 
             // Then the records are still there, from the journal on disk
             assertThat(summary(audit(cluster.api(1), since, 100))).containsExactlyElementsOf(expected);
-            cluster.start(0, BmsMain.extensions());
+            cluster.start(0, BmsMain.options());
             Await.until(() -> audit(cluster.api(0), since, 100).size() == expected.size());
             assertThat(summary(audit(cluster.api(0), since, 100))).containsExactlyElementsOf(expected);
         }
@@ -114,7 +114,7 @@ class AuditLogTest {
 
     @Test
     void shouldAuditEveryAdminRouteOfTheRouter() throws Exception {
-        BmsNode node = BmsNode.start(TestSettings.member().build(), BmsMain.extensions(), InstantSource.system());
+        BmsNode node = BmsNode.start(TestSettings.member().build(), BmsMain.options(), InstantSource.system());
         try {
             // Given every admin route of the router (a write route added later is in this list by construction)
             Api api = new Api(node.url(), node.adminToken());
@@ -152,7 +152,7 @@ class AuditLogTest {
             }
             Await.until(() -> audit(api, "0", 1000).size() == 100
                     && audit(api, "0", 1000).get(0).get("versionAfter").asLong() == 31);
-            Await.until(() -> node.services().hazelcast().getMap(AuditLog.MAP).size() == 100);
+            Await.until(() -> node.hazelcast().getMap(AuditLog.MAP).size() == 100);
         } finally {
             node.stop();
         }

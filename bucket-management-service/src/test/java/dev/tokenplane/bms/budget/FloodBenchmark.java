@@ -1,11 +1,13 @@
 package dev.tokenplane.bms.budget;
 
 import dev.tokenplane.bms.support.Api;
+import dev.tokenplane.bms.support.Await;
 import dev.tokenplane.bms.support.BmsProcess;
 import dev.tokenplane.bms.support.KeyFlood;
 import dev.tokenplane.bms.support.WellBehavedClient;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -80,9 +82,8 @@ public final class FloodBenchmark {
             long[] heapAtBudget = {-1};
             Thread watcher = new Thread(() -> {
                 try {
-                    while ((long) api.metric("bms_bucket_budget_used") < limit) {
-                        TimeUnit.MILLISECONDS.sleep(200);
-                    }
+                    Await.until(() -> (long) api.metric("bms_bucket_budget_used") >= limit, Duration.ofMinutes(30),
+                            () -> "the bucket budget never filled");
                     heapAtBudget[0] = bms.heapUsedAfterGc() >> 20;
                 } catch (Exception e) {
                     throw new IllegalStateException(e);

@@ -50,7 +50,7 @@ class ClientModeTest {
     @Test
     void shouldKeepBucketsAndRulesInTheDataTierSharedByItsClients() throws Exception {
         try (BmsNode first = client(); BmsNode second = client()) {
-            assertThat(DataTier.isClient(first.services().hazelcast())).isTrue();
+            assertThat(DataTier.isClient(first.hazelcast())).isTrue();
             Api a = new Api(first.url(), first.adminToken());
             Api b = new Api(second.url(), second.adminToken());
             assertThat(a.put("/v1/rules/cm-two", Map.of("match", "cm:*", "capacity", 2, "refillPerSecond", 0.001))

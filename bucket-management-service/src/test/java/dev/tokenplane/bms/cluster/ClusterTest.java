@@ -86,8 +86,8 @@ class ClusterTest {
         // An override written on member 2 governs decisions on members 0 and 1
         assertThat(apis.get(2).put("/v1/buckets/cl:pinned/override", Map.of("capacity", 7,
                 "refillPerSecond", 0.001)).status()).isEqualTo(201);
-        Await.until(() -> cluster.node(0).services().overrides().stored("cl:pinned") != null
-                && cluster.node(1).services().overrides().stored("cl:pinned") != null);
+        Await.until(() -> cluster.node(0).overrides().stored("cl:pinned") != null
+                && cluster.node(1).overrides().stored("cl:pinned") != null);
         assertThat(spread(apis, "cl:pinned", 30)).isEqualTo(7);
 
         // A rule deleted on member 1 stops serving its keys on every member
@@ -105,15 +105,15 @@ class ClusterTest {
         List<Api> apis = apis(3);
         apis.get(0).put("/v1/rules/cl-lost", Map.of("match", "cllost:*", "capacity", 10, "refillPerSecond", 0.001));
         apis.get(0).put("/v1/buckets/cllost:pinned/override", Map.of("capacity", 4, "refillPerSecond", 0.001));
-        Await.until(() -> cluster.node(2).services().rules().get("cl-lost") != null
-                && cluster.node(2).services().overrides().stored("cllost:pinned") != null);
+        Await.until(() -> cluster.node(2).rules().get("cl-lost") != null
+                && cluster.node(2).overrides().stored("cllost:pinned") != null);
         assertThat(spread(apis, "cllost:a", 6)).isEqualTo(6);
 
         // When member 0 is lost without a goodbye (its Hazelcast member is terminated), once every backup is in sync
         // (Hazelcast promises no loss of a member only for a "safe" cluster: no migration after the third join left)
         cluster.awaitClusterSafe();
-        cluster.node(0).services().hazelcast().getLifecycleService().terminate();
-        Await.until(() -> cluster.node(1).services().hazelcast().getCluster().getMembers().size() == 2);
+        cluster.node(0).hazelcast().getLifecycleService().terminate();
+        Await.until(() -> cluster.node(1).hazelcast().getCluster().getMembers().size() == 2);
 
         // Then the others still have the rule, the override and the bucket's state (from the backups)
         List<Api> rest = List.of(cluster.api(1), cluster.api(2));

@@ -2,7 +2,7 @@ package dev.tokenplane.bms.cluster;
 
 import dev.tokenplane.bms.http.Access;
 import dev.tokenplane.bms.http.ApiRoutes;
-import dev.tokenplane.bms.spi.BmsExtensions;
+import dev.tokenplane.bms.BmsOptions;
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.Await;
 import dev.tokenplane.bms.support.TestCluster;
@@ -28,10 +28,14 @@ class GracefulShutdownTest {
     void shouldDrainInFlightRequestsAndLeaveTheClusterCleanly() throws Exception {
         try (TestCluster cluster = new TestCluster(2)) {
             cluster.settings(0).with("BMS_SHUTDOWN_DELAY_MS", "2000");
-            // A slow route on member 0 stands for an in-flight request
-            ApiRoutes slow = router -> router.add(HttpMethod.GET, "/test/slow", Access.PUBLIC,
-                    ctx -> ctx.vertx().setTimer(2500, t -> ctx.response().end("done")));
-            cluster.start(0, BmsExtensions.NONE.withRoutes(s -> List.of(slow)));
+            // A slow route on member 0 stands for an in-flight request: it answers 2.5 s after it arrived, after the
+            // 2 s shutdown delay, so the answer leaves while the server drains
+            CompletableFuture<Void> arrived = new CompletableFuture<>();
+            ApiRoutes slow = router -> router.add(HttpMethod.GET, "/test/slow", Access.PUBLIC, ctx -> {
+                arrived.complete(null);
+                ctx.vertx().setTimer(2500, t -> ctx.response().end("done"));
+            });
+            cluster.start(0, BmsOptions.CORE.withRoute(slow));
             cluster.start(1);
             Api a = cluster.api(0);
             Api b = cluster.api(1);
@@ -42,7 +46,7 @@ class GracefulShutdownTest {
             // When a slow request is in flight and the member is told to stop
             CompletableFuture<Api.Response> inFlight = CompletableFuture.supplyAsync(() ->
                     a.getAnonymous("/test/slow"));
-            Thread.sleep(200);
+            arrived.get(10, TimeUnit.SECONDS); // the request is in flight before the stop begins
             CompletableFuture<Void> stopping = CompletableFuture.runAsync(() -> cluster.node(0).stop());
 
             // Then readiness answers 503 while it drains, and decisions are still served meanwhile
@@ -53,7 +57,7 @@ class GracefulShutdownTest {
             // And the in-flight request completes, the member leaves, and the server no longer accepts
             assertThat(inFlight.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
             stopping.get(30, TimeUnit.SECONDS);
-            Await.until(() -> cluster.node(1).services().hazelcast().getCluster().getMembers().size() == 1);
+            Await.until(() -> cluster.node(1).hazelcast().getCluster().getMembers().size() == 1);
             assertThatThrownBy(() -> a.getAnonymous("/health/live")).isInstanceOf(UncheckedIOException.class);
 
             // And the remaining member serves the rule and the bucket, with the tokens already taken

@@ -41,7 +41,7 @@ class MemberMetricsTest {
                 Api api = cluster.api(m);
                 String metrics = api.getAnonymous("/metrics").body();
                 double buckets = sample(metrics, "bms_buckets");
-                int owned = cluster.node(m).services().hazelcast().getMap("tp.buckets").localKeySet().size();
+                int owned = cluster.node(m).hazelcast().getMap("tp.buckets").localKeySet().size();
 
                 assertThat(buckets).as("member %d", m).isEqualTo(owned).isGreaterThan(0).isLessThan(BUCKETS);
                 sum += buckets;

@@ -80,7 +80,7 @@ class MemberPortTest {
         }
         assertThat(granted("login:bob")).isFalse();
 
-        String clusterName = node.services().hazelcast().getConfig().getClusterName();
+        String clusterName = node.hazelcast().getConfig().getClusterName();
         ClientConfig client = new ClientConfig().setClusterName(clusterName);
         client.setProperty("hazelcast.logging.type", "slf4j");
         client.getNetworkConfig().addAddress("127.0.0.1:" + settings.hazelcastPort());
@@ -105,7 +105,7 @@ class MemberPortTest {
      */
     @Test
     void shouldAnswerNeitherRestNorMemcacheOnTheMemberPort() throws Exception {
-        Config config = node.services().hazelcast().getConfig();
+        Config config = node.hazelcast().getConfig();
         assertThat(config.getAdvancedNetworkConfig().isEnabled()).isTrue();
         assertThat(config.getAdvancedNetworkConfig().getEndpointConfigs()).containsOnlyKeys(EndpointQualifier.MEMBER);
 
@@ -140,7 +140,7 @@ class MemberPortTest {
         HazelcastInstance otherSecret = startMember(
                 HazelcastMember.clusterName(publicName, "another-secret-0123456789"));
 
-        assertThat(node.services().hazelcast().getCluster().getMembers()).hasSize(1);
+        assertThat(node.hazelcast().getCluster().getMembers()).hasSize(1);
         assertThat(plainName.getCluster().getMembers()).hasSize(1);
         assertThat(otherSecret.getCluster().getMembers()).hasSize(1);
         assertThat(plainName.getMap(BUCKETS).containsKey("login:bob")).isFalse();
@@ -153,8 +153,8 @@ class MemberPortTest {
         HazelcastInstance member = Hazelcast.newHazelcastInstance(
                 HazelcastMember.config(peer.build(), peer.get("BMS_CLUSTER_SECRET")));
         started.add(member);
-        Await.until(() -> node.services().hazelcast().getCluster().getMembers().size() == 2);
-        HazelcastInstance bms = node.services().hazelcast();
+        Await.until(() -> node.hazelcast().getCluster().getMembers().size() == 2);
+        HazelcastInstance bms = node.hazelcast();
         Await.until(() -> bms.getPartitionService().isClusterSafe());
         String key = keyOwnedBy(bms);
 

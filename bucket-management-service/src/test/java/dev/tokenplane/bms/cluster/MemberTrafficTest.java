@@ -45,7 +45,7 @@ class MemberTrafficTest {
     @Test
     void shouldRunWithTheFilterOnEveryMember() {
         for (int i = 0; i < 2; i++) {
-            HazelcastInstance member = cluster.node(i).services().hazelcast();
+            HazelcastInstance member = cluster.node(i).hazelcast();
             assertThat(member.getConfig().getSerializationConfig().getJavaSerializationFilterConfig()).isNotNull();
             assertThat(member.getCluster().getMembers()).hasSize(2);
         }
@@ -91,10 +91,10 @@ class MemberTrafficTest {
         for (String key : keysOnBothMembers("mt:history:")) {
             resizes.put(key, new ResizeHistory.Resize(1_000, 30, 3.0, "grow: " + key));
         }
-        cluster.node(1).services().history().recordAll(resizes).toCompletableFuture().get();
+        cluster.node(1).history().recordAll(resizes).toCompletableFuture().get();
 
         for (String key : resizes.keySet()) {
-            ResizeHistory.History history = cluster.node(0).services().history().get(key).toCompletableFuture().get()
+            ResizeHistory.History history = cluster.node(0).history().get(key).toCompletableFuture().get()
                     .orElseThrow();
             assertThat(history.history()).containsExactly(resizes.get(key));
         }
@@ -121,7 +121,7 @@ class MemberTrafficTest {
 
     /** Eight keys with {@code prefix}, four owned by each member. */
     private static List<String> keysOnBothMembers(String prefix) {
-        HazelcastInstance first = cluster.node(0).services().hazelcast();
+        HazelcastInstance first = cluster.node(0).hazelcast();
         List<String> mine = new ArrayList<>();
         List<String> theirs = new ArrayList<>();
         IntStream.range(0, 1000).mapToObj(i -> prefix + i).forEach(key -> {

@@ -59,8 +59,8 @@ class PersistenceTest {
             a.put("/v1/rules/s-del", Map.of("match", "sdel:*", "capacity", 5, "refillPerSecond", 1));
             a.put("/v1/rules/s-upd", Map.of("match", "supd:*", "capacity", 5, "refillPerSecond", 1));
             a.put("/v1/buckets/supd:x/override", Map.of("capacity", 2, "refillPerSecond", 1));
-            Await.until(() -> cluster.node(1).services().rules().get("s-upd") != null
-                    && cluster.node(1).services().overrides().stored("supd:x") != null);
+            Await.until(() -> cluster.node(1).rules().get("s-upd") != null
+                    && cluster.node(1).overrides().stored("supd:x") != null);
 
             // Given member 1 stops, then the rule is deleted, another updated and the override removed on member 0
             cluster.stop(1);
@@ -80,7 +80,7 @@ class PersistenceTest {
                 Api api = cluster.api(i);
                 Await.until(() -> api.get("/v1/rules/s-del").status() == 404);
                 assertThat(api.get("/v1/rules/s-upd").json().get("capacity").asLong()).isEqualTo(50);
-                Await.until(() -> cluster.node(member).services().overrides().stored("supd:x") == null);
+                Await.until(() -> cluster.node(member).overrides().stored("supd:x") == null);
             }
 
             // And the stale member's disk has caught up: alone, it still knows the rule is deleted

@@ -34,7 +34,7 @@ class AcknowledgedWritesTest {
     void start(@TempDir Path dir) throws Exception {
         hazelcast = Hazelcast.newHazelcastInstance(HazelcastMember.config(TestSettings.member().build(), "a-cluster-secret-for-this-test"));
         journal = ConfigJournal.open(dir);
-        rules = new ReplicatedConfig(ConfigKind.RULE, hazelcast, journal, Runnable::run, Runnable::run,
+        rules = new ReplicatedConfig(ConfigKind.RULE, hazelcast, journal, Runnable::run,
                 (delayMs, task) -> {
                     delays.add(delayMs);
                     retries.add(task);

@@ -73,10 +73,10 @@ class AtomicDecisionProperties {
         }
         RuleIndex index = RuleIndex.of(rules);
         BucketStore store = new LocalBucketStore(clock);
-        DecisionService decisions = new DecisionService(store, BucketResolver.of(() -> index, (k, t) -> null, clock), Borrower.NONE,
-                new BmsMetrics(new SimpleMeterRegistry()), clock, Runnable::run, new DecisionStats());
+        DecisionService decisions = new DecisionService(store, BucketResolver.of(() -> index, (k, t) -> null, clock),
+                Borrower.NONE, new BmsMetrics(new SimpleMeterRegistry()), clock, new DecisionStats());
         AtomicLong ids = new AtomicLong();
-        return new Fixture(clock, store, decisions, new AtomicDecisions(decisions, store, Runnable::run,
+        return new Fixture(clock, store, decisions, new AtomicDecisions(decisions, store,
                 ids::incrementAndGet), rules);
     }
 

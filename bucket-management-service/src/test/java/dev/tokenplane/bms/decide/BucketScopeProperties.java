@@ -52,7 +52,8 @@ class BucketScopeProperties {
         FakeClock clock = new FakeClock(1_000_000);
         RuleIndex index = RuleIndex.of(rules);
         DecisionService decisions = new DecisionService(new LocalBucketStore(clock),
-                BucketResolver.of(() -> index, (k, t) -> null, clock), Borrower.NONE, new BmsMetrics(new SimpleMeterRegistry()), clock, Runnable::run, new DecisionStats());
+                BucketResolver.of(() -> index, (k, t) -> null, clock), Borrower.NONE,
+                new BmsMetrics(new SimpleMeterRegistry()), clock, new DecisionStats());
         Map<Scope, Long> createdAt = new HashMap<>();
         Map<Scope, Long> granted = new HashMap<>();
         for (Call call : calls) {

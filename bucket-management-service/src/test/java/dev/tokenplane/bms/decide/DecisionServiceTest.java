@@ -201,7 +201,7 @@ class DecisionServiceTest {
                 return o != null && o.isActiveAt(now) ? o : null;
             }, clock, pools, serverId -> null);
             decisions = new DecisionService(store, resolver, this::lend, new BmsMetrics(new SimpleMeterRegistry()),
-                    clock, Runnable::run, new DecisionStats());
+                    clock, new DecisionStats());
         }
         return decisions;
     }

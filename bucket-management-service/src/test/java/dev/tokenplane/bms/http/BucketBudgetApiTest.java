@@ -98,7 +98,7 @@ class BucketBudgetApiTest {
 
         // When a bucket goes away (here removed through the store), its place is free for one new key
         // (a bucket lives at its store key: the key and its rule)
-        node.services().store().remove(StoreKey.scoped(existing, "member", null).encode()).toCompletableFuture()
+        node.store().remove(StoreKey.scoped(existing, "member", null).encode()).toCompletableFuture()
                 .get(10, TimeUnit.SECONDS);
         assertThat(acquire("member:after-removal").status()).isEqualTo(200);
         assertThat(acquire("member:one-too-many").status()).isEqualTo(503);

@@ -32,7 +32,7 @@ class BucketsApiTest extends SharedBmsTest {
         assertThat(api.get("/v1/buckets/ba:read").json().get("error").asText()).isEqualTo("not_found");
 
         api.post("/v1/buckets/ba:read/acquire", Map.of("tokens", 3));
-        bms.node.services().history().record(StoreKey.scoped("ba:read", "ba", null).encode(),
+        bms.node.history().record(StoreKey.scoped("ba:read", "ba", null).encode(),
                         new ResizeHistory.Resize(1000, 30, 0.0015, "grow: test"))
                 .toCompletableFuture().get(5, TimeUnit.SECONDS);
         JsonNode b = api.get("/v1/buckets/ba:read").json();
@@ -56,7 +56,7 @@ class BucketsApiTest extends SharedBmsTest {
     void shouldKeepTheHistoryBounded() throws Exception {
         api.post("/v1/buckets/ba:hist/acquire", "{}");
         for (int i = 0; i < ResizeHistory.KEEP + 5; i++) {
-            bms.node.services().history().record(StoreKey.scoped("ba:hist", "ba", null).encode(),
+            bms.node.history().record(StoreKey.scoped("ba:hist", "ba", null).encode(),
                             new ResizeHistory.Resize(i, 10 + i, 1, "step " + i))
                     .toCompletableFuture().get(5, TimeUnit.SECONDS);
         }
@@ -113,7 +113,7 @@ class BucketsApiTest extends SharedBmsTest {
         assertThat(b.get("override").get("capacity").asLong()).isEqualTo(50);
         assertThat(b.get("override").get("expiresAt").asLong()).isEqualTo(expiresAt);
         assertThat(b.get("pool").asText()).isEqualTo("ba-pool");
-        assertThat(bms.node.services().overrides().isPinned("ba:ov", System.currentTimeMillis())).isTrue();
+        assertThat(bms.node.overrides().isPinned("ba:ov", System.currentTimeMillis())).isTrue();
 
         // And a replacement answers 200
         assertThat(api.put("/v1/buckets/ba:ov/override", Map.of("capacity", 40, "refillPerSecond", 4,
@@ -124,7 +124,7 @@ class BucketsApiTest extends SharedBmsTest {
         JsonNode after = api.post("/v1/buckets/ba:ov/acquire", "{}").json();
         assertThat(after.get("capacity").asLong()).isEqualTo(20);
         assertThat(api.get("/v1/buckets/ba:ov").json().get("override").isNull()).isTrue();
-        assertThat(bms.node.services().overrides().isPinned("ba:ov", System.currentTimeMillis())).isFalse();
+        assertThat(bms.node.overrides().isPinned("ba:ov", System.currentTimeMillis())).isFalse();
     }
 
     @Test
@@ -138,6 +138,6 @@ class BucketsApiTest extends SharedBmsTest {
 
         assertThat(api.post("/v1/buckets/ba:del/acquire", "{}").json().get("capacity").asLong()).isEqualTo(20);
         assertThat(api.delete("/v1/buckets/ba:del/override").status()).isEqualTo(404);
-        assertThat(bms.node.services().overrides().isPinned("ba:del", System.currentTimeMillis())).isFalse();
+        assertThat(bms.node.overrides().isPinned("ba:del", System.currentTimeMillis())).isFalse();
     }
 }

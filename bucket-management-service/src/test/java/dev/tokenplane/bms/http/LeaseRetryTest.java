@@ -1,7 +1,7 @@
 package dev.tokenplane.bms.http;
 
 import dev.tokenplane.bms.BmsNode;
-import dev.tokenplane.bms.spi.BmsExtensions;
+import dev.tokenplane.bms.BmsOptions;
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.TestSettings;
 import dev.tokenplane.store.BucketStore;
@@ -43,7 +43,7 @@ class LeaseRetryTest {
 
     @BeforeAll
     static void start() throws Exception {
-        node = BmsNode.start(TestSettings.member().build(), BmsExtensions.NONE.withStore(ResentCredits::new),
+        node = BmsNode.start(TestSettings.member().build(), BmsOptions.CORE.withStore(ResentCredits::new),
                 InstantSource.system());
         api = new Api(node.url(), node.adminToken());
         // a refill of one token in about 11 days: what the test sees in the bucket is what it took and gave back

@@ -1,7 +1,7 @@
 package dev.tokenplane.bms.http;
 
 import dev.tokenplane.bms.BmsNode;
-import dev.tokenplane.bms.spi.BmsExtensions;
+import dev.tokenplane.bms.BmsOptions;
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.TestSettings;
 import dev.tokenplane.store.AcquireCommand;
@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.InstantSource;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -58,12 +59,17 @@ class RequestDeadlineTest {
         public CompletionStage<Optional<BucketState>> get(String key) {
             return hangs(key) ? new CompletableFuture<>() : delegate.get(key);
         }
+
+        @Override
+        public CompletionStage<Map<String, BucketState>> getAll(Collection<String> keys) {
+            return keys.stream().anyMatch(HangingStore::hangs) ? new CompletableFuture<>() : delegate.getAll(keys);
+        }
     }
 
     @BeforeAll
     static void start() throws Exception {
         node = BmsNode.start(TestSettings.member().with("BMS_REQUEST_TIMEOUT_MS", "300").build(),
-                BmsExtensions.NONE.withStore(HangingStore::new), InstantSource.system());
+                BmsOptions.CORE.withStore(HangingStore::new), InstantSource.system());
         api = new Api(node.url(), node.adminToken());
         assertThat(api.put("/v1/rules/deadline", Map.of("match", "hang:*", "capacity", 10, "refillPerSecond", 10))
                 .status()).isEqualTo(201);

@@ -126,7 +126,7 @@ class RuleSetApiTest {
 
     @Test
     void shouldUndoEveryWriteWhenARuleChangedDuringTheApply() {
-        var rules = node.services().rules();
+        var rules = node.rules();
         // The diff is taken, then someone changes 'old' before the apply reaches it
         RuleSetDiff diff = RuleSetDiff.of(rules.all(), List.of(parse("aaa-added", 3), parse("keep", 30),
                 parse("old", 40)));

@@ -52,7 +52,7 @@ class ScopedCredentialsTest {
                 .with("BMS_READ_TOKEN_FILE", readFile.toString())
                 .with("BMS_AGENT_TOKEN", FLEET)
                 .with("BMS_AGENT_TOKENS_FILE", agents.toString())
-                .build(), BmsMain.extensions(), InstantSource.system());
+                .build(), BmsMain.options(), InstantSource.system());
         admin = new Api(node.url(), ADMIN);
     }
 

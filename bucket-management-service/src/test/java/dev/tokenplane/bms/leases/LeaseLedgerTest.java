@@ -45,7 +45,7 @@ class LeaseLedgerTest {
         a = Hazelcast.newHazelcastInstance(config(sa.with("BMS_CLUSTER_MEMBERS", members)));
         b = Hazelcast.newHazelcastInstance(config(sb.with("BMS_CLUSTER_MEMBERS", members)));
         Await.until(() -> a.getCluster().getMembers().size() == 2);
-        ledger = new LeaseLedger(a, clock, Runnable::run);
+        ledger = new LeaseLedger(a, clock);
     }
 
     static Config config(TestSettings settings) {

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,19 +84,9 @@ class JsonLogsIT {
                 .contains("BMS member stopped"));
     }
 
-    private static void awaitReady(Api api, Path out) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 90_000;
-        while (System.currentTimeMillis() < deadline) {
-            try {
-                if (api.getAnonymous("/health/ready").status() == 200) {
-                    return;
-                }
-            } catch (RuntimeException e) {
-                // not listening yet
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("not ready; output:\n" + read(out));
+    private static void awaitReady(Api api, Path out) {
+        Await.until(() -> api.getAnonymous("/health/ready").status() == 200, Duration.ofSeconds(90),
+                () -> "not ready; output:\n" + read(out));
     }
 
     private static String read(Path p) {

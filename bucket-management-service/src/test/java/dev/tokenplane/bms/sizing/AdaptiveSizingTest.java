@@ -42,7 +42,7 @@ class AdaptiveSizingTest {
         node = BmsNode.start(TestSettings.member()
                 .with("BMS_SIZING_INTERVAL_MS", Long.toString(TICK_MS))
                 .with("BMS_AGENT_STALE_MS", "2000")
-                .build(), BmsMain.extensions(), InstantSource.system());
+                .build(), BmsMain.options(), InstantSource.system());
         api = new Api(node.url(), node.adminToken());
         observed = new Observed(api);
     }

@@ -70,7 +70,7 @@ class OverrideRaceTest {
         HeldResize[] holder = new HeldResize[1];
         BmsNode node = BmsNode.start(TestSettings.member().with("BMS_SIZING_INTERVAL_MS", "100")
                         .with("BMS_AGENT_STALE_MS", "2000").build(),
-                BmsMain.extensions().withStore(s -> holder[0] = new HeldResize(s)), InstantSource.system());
+                BmsMain.options().withStore(s -> holder[0] = new HeldResize(s)), InstantSource.system());
         try {
             Api api = new Api(node.url(), node.adminToken());
             String path = "/v1/buckets/" + URLEncoder.encode(KEY, StandardCharsets.UTF_8);

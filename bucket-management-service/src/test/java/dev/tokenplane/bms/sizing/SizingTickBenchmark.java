@@ -1,25 +1,24 @@
 package dev.tokenplane.bms.sizing;
 
 import dev.tokenplane.bms.BmsNode;
-import dev.tokenplane.bms.spi.BmsExtensions;
+import dev.tokenplane.bms.BmsOptions;
 import dev.tokenplane.bms.support.Api;
+import dev.tokenplane.bms.support.ManualScheduler;
 import dev.tokenplane.bms.support.TestSettings;
 import dev.tokenplane.store.AcquireCommand;
 import dev.tokenplane.store.BucketSpec;
 import dev.tokenplane.store.BucketStore;
+import dev.tokenplane.store.FakeClock;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The cost of one sizing tick on one member, per {@code bench.buckets} owned adaptive buckets (default 10,000): a
  * steady tick (every bucket inside the dead band: drained, decided, its state stored, no resize) and a tick in which
  * every bucket grows (store resize, history, metric). Time is a clock the benchmark moves (1 s per tick), so every
- * demand window is exact; the loop is ticked directly, not by the member's timer.
+ * demand window is exact; the loop is ticked by hand ({@link ManualScheduler}), not by the member's timer.
  *
  * <p>{@code mvn -B -ntp -pl bucket-management-service -am test -Pbench -Dtest=SizingTickBenchmark
  * -Dsurefire.failIfNoSpecifiedTests=false}; writes {@code bucket-management-service/target/sizing-benchmark.md}.
@@ -38,51 +37,46 @@ class SizingTickBenchmark {
     private static final int GROWTH_ROUNDS = Integer.getInteger("bench.rounds", 5);
     private static final int BATCH = 1000;
 
-    private final AtomicLong now = new AtomicLong(System.currentTimeMillis());
-    private final InstantSource clock = () -> Instant.ofEpochMilli(now.get());
+    private final FakeClock clock = new FakeClock(System.currentTimeMillis());
+    private final ManualScheduler ticks = new ManualScheduler(clock);
 
     @Test
     void shouldMeasureTheTickCostPerOwnedBuckets() throws Exception {
         String loadBefore = loadAverage();
         BmsNode node = BmsNode.start(TestSettings.member().with("BMS_SIZING_INTERVAL_MS", "1000").build(),
-                BmsExtensions.NONE, clock);
+                BmsOptions.CORE.withSizing(true).withScheduler(vertx -> ticks), clock);
         try {
             Api api = new Api(node.url(), node.adminToken());
-            SizingLoop loop = new SizingLoop(node.services());
-            BucketStore store = node.services().store();
+            BucketStore store = node.store();
 
             // steady: 100 tokens, 100/s, asked for 50 each second: inside the dead band (0.3..0.8), every tick holds
             rule(api, "steady");
-            BucketSpec steady = node.services().rules().index().byId("steady").spec();
+            BucketSpec steady = node.rules().index().byId("steady").spec();
             demand(store, "steady", steady, 50);
             long[] holds = new long[STEADY_TICKS];
             for (int i = -3; i < STEADY_TICKS; i++) {
-                now.addAndGet(1000);
-                long took = tick(loop);
+                long took = tick();
                 if (i >= 0) {
                     holds[i] = took;
                 }
                 demand(store, "steady", steady, 50);
             }
             api.delete("/v1/rules/steady");
-            now.addAndGet(1000);
-            loop.tick(now.get()); // drops the states of the steady buckets
+            tick(); // drops the states of the steady buckets
 
             // growth: fresh buckets asked for their whole capacity in their first second: every one grows
             long[] growths = new long[GROWTH_ROUNDS];
             for (int r = -1; r < GROWTH_ROUNDS; r++) {
                 String id = "grow" + (r + 1);
                 rule(api, id);
-                demand(store, id, node.services().rules().index().byId(id).spec(), 100);
-                now.addAndGet(1000);
-                long took = tick(loop);
+                demand(store, id, node.rules().index().byId(id).spec(), 100);
+                long took = tick();
                 if (r >= 0) {
                     growths[r] = took;
                 }
-                assertThat(node.services().history().get(id + ":k0").toCompletableFuture().get()).isPresent();
+                assertThat(node.history().get(id + ":k0").toCompletableFuture().get()).isPresent();
                 api.delete("/v1/rules/" + id);
-                now.addAndGet(1000);
-                loop.tick(now.get());
+                tick();
             }
             report(holds, growths, loadBefore, loadAverage());
         } finally {
@@ -107,9 +101,11 @@ class SizingTickBenchmark {
         }
     }
 
-    private long tick(SizingLoop loop) throws Exception {
+    /** One sizing tick, a second after the last; answers its duration. */
+    private long tick() throws Exception {
+        clock.advance(1000);
         long start = System.nanoTime();
-        loop.tick(now.get());
+        ticks.run("sizing tick");
         return System.nanoTime() - start;
     }
 

@@ -32,10 +32,10 @@ class TwoMemberSizingTest {
             for (int i = 0; i < 2; i++) {
                 int member = i;
                 cluster.settings(i).with("BMS_SIZING_INTERVAL_MS", Long.toString(TICK_MS));
-                cluster.start(i, BmsMain.extensions().withStore(s -> stores[member] = new CountingStore(s)));
+                cluster.start(i, BmsMain.options().withStore(s -> stores[member] = new CountingStore(s)));
             }
-            HazelcastInstance[] members = {cluster.node(0).services().hazelcast(),
-                    cluster.node(1).services().hazelcast()};
+            HazelcastInstance[] members = {cluster.node(0).hazelcast(),
+                    cluster.node(1).hazelcast()};
             // (start waited for a safe cluster)
             Await.until(() -> members[0].getCluster().getMembers().size() == 2 && ownsPartitions(members[1]));
             // ...and client buckets tied to no server (they follow their own demand), some owned by each member
@@ -72,7 +72,7 @@ class TwoMemberSizingTest {
                     assertThat(states).isEqualTo(owned.get(m));
                 }
                 // ...and when a bucket goes, its sizing state follows at the next tick
-                assertThat(cluster.node(0).services().store().remove(solo).toCompletableFuture().get())
+                assertThat(cluster.node(0).store().remove(solo).toCompletableFuture().get())
                         .isTrue();
                 Await.until(() -> !members[0].getMap(SizingStates.MAP).containsKey(solo));
             }
@@ -89,7 +89,7 @@ class TwoMemberSizingTest {
                 assertThat(calls).as("member %d resized something", m).isNotEmpty();
                 assertThat(owned.get(m)).as("member %d resized only its own buckets", m).containsAll(calls);
                 for (String key : owned.get(m)) {
-                    List<Long> times = cluster.node(0).services().history().get(key).toCompletableFuture().get()
+                    List<Long> times = cluster.node(0).history().get(key).toCompletableFuture().get()
                             .map(h -> h.history().stream().map(ResizeHistory.Resize::at).toList()).orElse(List.of());
                     assertThat(calls.stream().filter(key::equals).count()).as(key).isEqualTo(times.size());
                     for (int i = 1; i < times.size(); i++) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -115,23 +116,11 @@ public final class BmsProcess implements AutoCloseable {
 
     /** Waits up to 2 minutes until {@code url}'s readiness answers 200; fails with the member's output otherwise. */
     public static void awaitReady(String url, BooleanSupplier alive, Supplier<String> output) {
-        long deadline = System.currentTimeMillis() + 120_000;
-        while (System.currentTimeMillis() < deadline && alive.getAsBoolean()) {
-            try {
-                if (new Api(url, "").getAnonymous("/health/ready").status() == 200) {
-                    return;
-                }
-            } catch (RuntimeException e) {
-                // not listening yet
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
+        Await.until(() -> !alive.getAsBoolean() || new Api(url, "").getAnonymous("/health/ready").status() == 200,
+                Duration.ofMinutes(2), () -> "member on " + url + " not ready; output:\n" + output.get());
+        if (!alive.getAsBoolean()) {
+            throw new AssertionError("member on " + url + " exited; output:\n" + output.get());
         }
-        throw new AssertionError("member on " + url + " not ready; output:\n" + output.get());
     }
 
     @Override

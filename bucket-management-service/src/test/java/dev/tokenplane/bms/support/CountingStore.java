@@ -7,7 +7,9 @@ import dev.tokenplane.store.BucketState;
 import dev.tokenplane.store.BucketStore;
 import dev.tokenplane.store.ForwardingBucketStore;
 
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.CompletionStage;
@@ -21,11 +23,27 @@ public final class CountingStore extends ForwardingBucketStore {
     public final AtomicLong acquireAllCommands = new AtomicLong();
     /** Debit and credit calls (transfer steps). */
     public final AtomicLong steps = new AtomicLong();
+    /** The keys of the single reads ({@code get}), in order. */
+    public final Queue<String> reads = new ConcurrentLinkedQueue<>();
+    /** The keys of each batched read ({@code getAll}), in order. */
+    public final Queue<List<String>> batchReads = new ConcurrentLinkedQueue<>();
     /** The keys of the resize calls, in order. */
     public final Queue<String> resized = new ConcurrentLinkedQueue<>();
 
     public CountingStore(BucketStore delegate) {
         super(delegate);
+    }
+
+    @Override
+    public CompletionStage<Optional<BucketState>> get(String key) {
+        reads.add(key);
+        return delegate.get(key);
+    }
+
+    @Override
+    public CompletionStage<Map<String, BucketState>> getAll(Collection<String> keys) {
+        batchReads.add(List.copyOf(keys));
+        return delegate.getAll(keys);
     }
 
     @Override

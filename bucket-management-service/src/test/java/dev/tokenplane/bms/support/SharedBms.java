@@ -1,8 +1,8 @@
 package dev.tokenplane.bms.support;
 
 import dev.tokenplane.bms.BmsNode;
-import dev.tokenplane.bms.spi.BmsExtensions;
-import dev.tokenplane.bms.spi.Borrower;
+import dev.tokenplane.bms.BmsOptions;
+import dev.tokenplane.bms.schedule.Scheduler;
 import dev.tokenplane.bms.transfer.TransferFeature;
 import dev.tokenplane.store.Tokens;
 
@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * One BMS member shared by the HTTP tests of this JVM (starting a Hazelcast member takes seconds): a generated admin
  * token, an agent token, a short agent staleness, a counting store, the transfer protocol's pool routes and tick (so
  * that the router has every route the OpenAPI document describes) with a stub borrower that lends to pool
- * {@value #LENDING_POOL}, and a counting sizing task (or, in {@link #CLIENT_MODE}, a client of a data member). Tests use their own keys and rule ids, so they do not disturb each other.
+ * {@value #LENDING_POOL}, and the sizing loop, its ticks counted (or, in {@link #CLIENT_MODE}, a client of a data
+ * member). Tests use their own keys and rule ids, so they do not disturb each other.
  */
 public final class SharedBms {
     public static final String AGENT_TOKEN = "agent-token-0123456789abcdef";
@@ -42,9 +43,9 @@ public final class SharedBms {
     private SharedBms() throws Exception {
         this.logs = LogCapture.install();
         CountingStore[] holder = new CountingStore[1];
-        BmsExtensions core = BmsExtensions.NONE
+        BmsOptions options = BmsOptions.CORE.withSizing(true)
                 .withStore(s -> holder[0] = new CountingStore(s))
-                .withSizing(s -> now -> sizingTicks.incrementAndGet());
+                .withScheduler(this::countingSizingTicks);
         TestSettings settings = TestSettings.member();
         if (CLIENT_MODE) {
             // the API tests again, on a BMS that is a Hazelcast client of a data member in its own JVM; transfer pools
@@ -53,13 +54,13 @@ public final class SharedBms {
             settings.with("BMS_HAZELCAST_MODE", "client").with("BMS_CLUSTER_MEMBERS", dataMember.clientAddress());
         } else {
             this.dataMember = null;
-            core = TransferFeature.install(core);
+            options = options.withTransfer(TransferFeature.Options.defaults());
         }
-        BmsExtensions ext = core.withBorrower(s -> request -> {
+        options = options.withBorrower(request -> {
                     if (!LENDING_POOL.equals(request.bucket().pooled().pool())) {
                         return CompletableFuture.completedFuture(0L);
                     }
-                    return s.store().credit(request.bucket().storeKey(), Tokens.toNano(request.tokens()))
+                    return holder[0].credit(request.bucket().storeKey(), Tokens.toNano(request.tokens()))
                             .thenApply(nanos -> nanos / Tokens.SCALE);
                 });
         this.clusterSecret = settings.get("BMS_CLUSTER_SECRET");
@@ -67,7 +68,7 @@ public final class SharedBms {
                 .with("BMS_AGENT_TOKEN", AGENT_TOKEN)
                 .with("BMS_AGENT_STALE_MS", Long.toString(AGENT_STALE_MS))
                 .with("BMS_SIZING_INTERVAL_MS", "50")
-                .build(), ext, InstantSource.system());
+                .build(), options, InstantSource.system());
         this.store = holder[0];
         this.api = new Api(node.url(), node.adminToken());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -76,6 +77,14 @@ public final class SharedBms {
                 dataMember.close();
             }
         }));
+    }
+
+    /** The member's scheduler, counting the runs of the sizing tick. */
+    private Scheduler countingSizingTicks(Scheduler real) {
+        return (name, interval, job) -> real.every(name, interval, "sizing tick".equals(name) ? () -> {
+            sizingTicks.incrementAndGet();
+            job.run();
+        } : job);
     }
 
     public static synchronized SharedBms get() throws Exception {

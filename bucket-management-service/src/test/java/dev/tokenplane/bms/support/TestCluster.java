@@ -1,7 +1,7 @@
 package dev.tokenplane.bms.support;
 
 import dev.tokenplane.bms.BmsNode;
-import dev.tokenplane.bms.spi.BmsExtensions;
+import dev.tokenplane.bms.BmsOptions;
 
 import java.io.IOException;
 import java.time.InstantSource;
@@ -33,11 +33,11 @@ public final class TestCluster implements AutoCloseable {
 
     /** Starts member {@code i} (again, after a stop, on the same data directory and ports). */
     public BmsNode start(int i) throws Exception {
-        return start(i, BmsExtensions.NONE);
+        return start(i, BmsOptions.CORE);
     }
 
-    public BmsNode start(int i, BmsExtensions extensions) throws Exception {
-        nodes[i] = BmsNode.start(settings.get(i).build(), extensions, InstantSource.system());
+    public BmsNode start(int i, BmsOptions options) throws Exception {
+        nodes[i] = BmsNode.start(settings.get(i).build(), options, InstantSource.system());
         awaitClusterSafe();
         return nodes[i];
     }
@@ -49,7 +49,7 @@ public final class TestCluster implements AutoCloseable {
     public void awaitClusterSafe() {
         for (BmsNode node : nodes) {
             if (node != null) {
-                Await.until(() -> node.services().hazelcast().getPartitionService().isClusterSafe());
+                Await.until(() -> node.hazelcast().getPartitionService().isClusterSafe());
             }
         }
     }

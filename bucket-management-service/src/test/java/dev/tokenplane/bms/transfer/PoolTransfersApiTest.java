@@ -3,7 +3,7 @@ package dev.tokenplane.bms.transfer;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokenplane.bms.BmsNode;
 import dev.tokenplane.bms.rules.StoreKey;
-import dev.tokenplane.bms.spi.BmsExtensions;
+import dev.tokenplane.bms.BmsOptions;
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.Await;
 import dev.tokenplane.bms.support.TestSettings;
@@ -43,7 +43,7 @@ class PoolTransfersApiTest {
     @BeforeAll
     static void start() throws Exception {
         node = BmsNode.start(TestSettings.member().with("BMS_SIZING_INTERVAL_MS", "100").build(),
-                TransferFeature.install(BmsExtensions.NONE.withStore(s -> store = new FaultyBucketStore(s, CLOCK)),
+                BmsOptions.CORE.withStore(s -> store = new FaultyBucketStore(s, CLOCK)).withTransfer(
                         Pools.OPTIONS), CLOCK);
         api = new Api(node.url(), node.adminToken());
     }

@@ -1,7 +1,7 @@
 package dev.tokenplane.bms.transfer;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tokenplane.bms.spi.BmsExtensions;
+import dev.tokenplane.bms.BmsOptions;
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.Await;
 import dev.tokenplane.bms.support.CountingStore;
@@ -50,8 +50,8 @@ class PoolTransfersClusterTest {
         List<Api> members = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             int member = i;
-            cluster.start(i, TransferFeature.install(
-                    BmsExtensions.NONE.withStore(s -> STORES[member] = new CountingStore(s)), Pools.OPTIONS));
+            cluster.start(i, BmsOptions.CORE.withTransfer(Pools.OPTIONS)
+                    .withStore(s -> STORES[member] = new CountingStore(s)));
             members.add(cluster.api(i));
         }
         return members;

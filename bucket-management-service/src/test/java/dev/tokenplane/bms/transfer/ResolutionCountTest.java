@@ -62,7 +62,7 @@ class ResolutionCountTest {
             breakers, resolver, TransferIds.sequence(), clock, PoolTransfers.Settings.defaults());
     private final DecisionService decisions = new DecisionService(store, resolver,
             new PoolBorrower(transfers, Runnable::run), new BmsMetrics(new SimpleMeterRegistry()), clock,
-            Runnable::run, new DecisionStats());
+            new DecisionStats());
 
     @AfterEach
     void close() {
@@ -77,7 +77,7 @@ class ResolutionCountTest {
         Decision d = acquire("plain:a", 1);
         decisions.acquireAll(List.of(new DecisionService.Request("plain:b", 1, 0),
                 new DecisionService.Request("plain:c", 1, 0)), null).toCompletableFuture().join();
-        new AtomicDecisions(decisions, store, Runnable::run, new AtomicLong()::incrementAndGet)
+        new AtomicDecisions(decisions, store, new AtomicLong()::incrementAndGet)
                 .acquire(List.of(new DecisionService.Request("plain:d", 1, 0),
                         new DecisionService.Request("plain:e", 1, 0)), null, null).toCompletableFuture().join();
 

@@ -1,5 +1,6 @@
 package dev.tokenplane.bms.ui;
 
+import dev.tokenplane.bms.support.Await;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
@@ -108,26 +109,8 @@ final class Browser implements AutoCloseable {
     }
 
     static <T> T until(Supplier<T> probe, String failure) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (true) {
-            try {
-                T value = probe.get();
-                if (value != null) {
-                    return value;
-                }
-            } catch (WebDriverException e) {
-                // the page is being re-rendered: probe again
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(failure + " within 15 s");
-            }
-            try {
-                Thread.sleep(50); // a polling interval, not a race: the condition is checked again
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        // a probe that throws (WebDriverException: the page is being re-rendered) is probed again
+        return Await.value(probe, Duration.ofSeconds(15), () -> failure + " within 15 s");
     }
 
     @Override

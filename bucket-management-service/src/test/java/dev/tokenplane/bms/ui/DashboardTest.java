@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokenplane.bms.BmsNode;
 import dev.tokenplane.bms.rules.StoreKey;
 import dev.tokenplane.bms.sizing.SizingLoop;
-import dev.tokenplane.bms.spi.BmsExtensions;
+import dev.tokenplane.bms.BmsOptions;
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.Await;
 import dev.tokenplane.bms.support.TestSettings;
@@ -49,8 +49,8 @@ class DashboardTest {
                 .withBreaker(b -> b.slowCallDurationThreshold(Duration.ofSeconds(10)));
         node = BmsNode.start(TestSettings.member().with("BMS_AGENT_STALE_MS", "1500").with("BMS_READ_TOKEN", READ_TOKEN)
                         .with("BMS_SIZING_INTERVAL_MS", "500").build(),
-                TransferFeature.install(BmsExtensions.NONE.withSizing(SizingLoop::new)
-                        .withStore(s -> store = new FaultyBucketStore(s, new FakeClock())), transfers),
+                BmsOptions.CORE.withSizing(true).withTransfer(transfers)
+                        .withStore(s -> store = new FaultyBucketStore(s, new FakeClock())),
                 InstantSource.system());
         api = new Api(node.url(), node.adminToken());
         browser = new Browser();

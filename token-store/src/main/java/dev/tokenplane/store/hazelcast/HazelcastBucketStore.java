@@ -296,8 +296,22 @@ public final class HazelcastBucketStore implements BucketStore {
                 responses -> withoutMissing(internals.<DemandSample>results(responses)));
     }
 
-    private static Map<String, DemandSample> withoutMissing(Map<String, DemandSample> samples) {
-        Map<String, DemandSample> present = new HashMap<>(samples.size() * 2);
+    /** One read-only processor call per owning member, as for the demand. */
+    @Override
+    public CompletionStage<Map<String, BucketState>> getAll(Collection<String> keys) {
+        if (keys.isEmpty()) {
+            return CompletableFuture.completedFuture(Map.of());
+        }
+        if (!onMember()) {
+            return complete(map.submitToKeys(Set.copyOf(keys), new BucketProcessors.Read()),
+                    HazelcastBucketStore::withoutMissing);
+        }
+        return complete(internals.invokeOnPartitions(keys, k -> new BucketProcessors.Read()),
+                responses -> withoutMissing(internals.<BucketState>results(responses)));
+    }
+
+    private static <T> Map<String, T> withoutMissing(Map<String, T> samples) {
+        Map<String, T> present = new HashMap<>(samples.size() * 2);
         samples.forEach((key, sample) -> {
             if (sample != null) {
                 present.put(key, sample);

@@ -1,14 +1,10 @@
-package dev.tokenplane.bms.transfer;
+package dev.tokenplane.bms.http;
 
 import dev.tokenplane.bms.config.ConfigWrite;
 import dev.tokenplane.bms.config.OverrideRegistry;
 import dev.tokenplane.bms.config.RuleRegistry;
-import dev.tokenplane.bms.http.Access;
-import dev.tokenplane.bms.http.ApiException;
-import dev.tokenplane.bms.http.ApiRouter;
-import dev.tokenplane.bms.http.ApiRoutes;
-import dev.tokenplane.bms.http.AuditTrail;
-import dev.tokenplane.bms.http.Replies;
+import dev.tokenplane.bms.transfer.PoolSettingsInput;
+import dev.tokenplane.bms.transfer.PoolSettingsRegistry;
 import dev.tokenplane.transfer.SettingsLayer;
 import dev.tokenplane.transfer.breaker.PoolBreakers;
 import dev.tokenplane.transfer.pool.PoolStats;
@@ -30,7 +26,7 @@ import java.util.function.Predicate;
  * the owner of the pool's settings, then on this member (at once) and the others (through the map's events), written
  * to this member's disk, and only then acknowledged.
  */
-final class PoolRoutes implements ApiRoutes {
+public final class PoolRoutes implements ApiRoutes {
 
     private final Vertx vertx;
     private final PoolTransfers transfers;
@@ -41,7 +37,7 @@ final class PoolRoutes implements ApiRoutes {
     private final Predicate<String> coordinates;
     private final InstantSource clock;
 
-    PoolRoutes(Vertx vertx, PoolTransfers transfers, PoolBreakers breakers, PoolSettingsRegistry settings,
+    public PoolRoutes(Vertx vertx, PoolTransfers transfers, PoolBreakers breakers, PoolSettingsRegistry settings,
                RuleRegistry rules, OverrideRegistry overrides, Predicate<String> coordinates, InstantSource clock) {
         this.vertx = vertx;
         this.transfers = transfers;

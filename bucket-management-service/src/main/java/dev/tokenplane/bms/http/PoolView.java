@@ -1,7 +1,8 @@
-package dev.tokenplane.bms.transfer;
+package dev.tokenplane.bms.http;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.tokenplane.bms.rules.StoreKey;
+import dev.tokenplane.bms.transfer.PoolSettingsRegistry;
 import dev.tokenplane.store.Tokens;
 import dev.tokenplane.transfer.pool.MemberStats;
 import dev.tokenplane.transfer.pool.PoolStats;
