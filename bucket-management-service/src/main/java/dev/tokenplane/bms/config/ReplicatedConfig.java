@@ -4,6 +4,7 @@ import com.hazelcast.config.Config;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import dev.tokenplane.bms.cluster.Completions;
+import dev.tokenplane.bms.cluster.HazelcastMember;
 import dev.tokenplane.bms.cluster.MapEvents;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,8 +88,7 @@ public final class ReplicatedConfig implements AutoCloseable {
     public void start() {
         listenerId = map.addEntryListener(new Listener(), true);
         for (ConfigRecord onDisk : journal.load(kind)) {
-            String winner = map.executeOnKey(onDisk.id(), new ConfigProcessors.Merge(ConfigCodec.write(onDisk)));
-            local.apply(ConfigCodec.record(winner));
+            local.apply(ConfigCodec.record(mergeOnceAMajoritySees(onDisk)));
         }
         for (Map.Entry<String, String> e : map.entrySet()) {
             local.apply(ConfigCodec.record(e.getValue()));
@@ -97,6 +97,38 @@ public final class ReplicatedConfig implements AutoCloseable {
             journal.upsert(kind, r);
         }
         LOG.info("{}: {} records ({} live)", kind, local.all().size(), live().size());
+    }
+
+    /**
+     * Merges a record from this member's disk into the map, and answers the winner. The merge is a write, which the
+     * split-brain protection refuses until this member sees a majority of the expected members: just after a restart
+     * it may not yet count the members it joined (seen in the chaos suite). So a refused merge waits and tries again,
+     * for as long as the member takes to see a majority; the member is not ready meanwhile.
+     */
+    private String mergeOnceAMajoritySees(ConfigRecord onDisk) {
+        long waitMs = 50;
+        boolean logged = false;
+        while (true) {
+            try {
+                return map.executeOnKey(onDisk.id(), new ConfigProcessors.Merge(ConfigCodec.write(onDisk)));
+            } catch (RuntimeException e) {
+                if (!HazelcastMember.isWithoutMajority(e)) {
+                    throw e;
+                }
+                if (!logged) {
+                    LOG.warn("{}: waiting for a majority of the expected members before merging this member's "
+                            + "records into the cluster", kind);
+                    logged = true;
+                }
+                try {
+                    Thread.sleep(waitMs); // start-up only, on the starting thread, never an event loop
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for a majority", interrupted);
+                }
+                waitMs = Math.min(waitMs * 2, 1_000);
+            }
+        }
     }
 
     /**

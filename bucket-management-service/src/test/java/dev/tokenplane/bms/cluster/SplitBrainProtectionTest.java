@@ -2,10 +2,13 @@ package dev.tokenplane.bms.cluster;
 
 import dev.tokenplane.bms.BmsNode;
 import dev.tokenplane.bms.support.Api;
+import dev.tokenplane.bms.support.TestCluster;
 import dev.tokenplane.bms.support.TestSettings;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -37,6 +40,37 @@ class SplitBrainProtectionTest {
     void shouldAcceptWritesWithoutAnExpectedClusterSize() throws Exception {
         try (BmsNode alone = BmsNode.start(TestSettings.member().with("BMS_ADMIN_TOKEN", ADMIN).build())) {
             assertThat(new Api(alone.url(), ADMIN).put("/v1/rules/quorum", RULE).status()).isIn(200, 201);
+        }
+    }
+
+    /**
+     * A cold restart: a member that starts alone with records on its disk cannot merge them into the cluster (a write)
+     * until it sees a majority. It waits for one instead of failing to start (the chaos suite saw restarts fail so).
+     */
+    @Test
+    void shouldWaitForAMajorityBeforeMergingItsDiskAtStart() throws Exception {
+        try (TestCluster cluster = new TestCluster(3)) {
+            for (int i = 0; i < 3; i++) {
+                cluster.settings(i).with("BMS_EXPECTED_MEMBERS", "3");
+            }
+            cluster.start(0);
+            cluster.start(1);
+            assertThat(cluster.api(0).put("/v1/rules/quorum", RULE).status()).isIn(200, 201);
+            cluster.stop(0);
+            cluster.stop(1);
+
+            CompletableFuture<BmsNode> first = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return cluster.start(0);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            cluster.start(1);
+
+            first.get(120, TimeUnit.SECONDS);
+            assertThat(cluster.api(0).get("/v1/rules/quorum").status()).isEqualTo(200);
+            assertThat(cluster.api(1).get("/v1/rules/quorum").status()).isEqualTo(200);
         }
     }
 }
