@@ -68,7 +68,11 @@ class BmsStatefulSetTest {
         assertThat(env.get("BMS_KUBERNETES_SERVICE_DNS").string("value"))
                 .isEqualTo(HEADLESS + "." + NAMESPACE + ".svc.cluster.local");
         assertThat(env).doesNotContainKey("BMS_CLUSTER_MEMBERS");
-        assertThat(env.get("BMS_HOST").string("value")).isEqualTo("0.0.0.0");
+        // HTTP on the pod's address (Service, probes) and loopback (kubectl port-forward), never every interface
+        assertThat(env.get("BMS_HOST").string("value")).isEqualTo("$(POD_IP),127.0.0.1");
+        assertThat(env.get("POD_IP").string("valueFrom", "fieldRef", "fieldPath")).isEqualTo("status.podIP");
+        assertThat(List.copyOf(env.keySet()).indexOf("POD_IP")).isLessThan(List.copyOf(env.keySet()).indexOf("BMS_HOST"));
+        assertThat(defaults.manifest()).doesNotContain("0.0.0.0").doesNotContain("::/0").doesNotContain("\"::\"");
         assertThat(env.get("BMS_HAZELCAST_PORT").string("value")).isEqualTo("5701");
         assertThat(bms(defaults).named("hazelcast", "ports").integer("containerPort")).isEqualTo(5701);
         // Hazelcast on the pod's address only (members reach each other by it), never on every interface

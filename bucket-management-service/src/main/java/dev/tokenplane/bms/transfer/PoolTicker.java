@@ -153,6 +153,10 @@ final class PoolTicker {
     /** Snapshots of the pool buckets this member owns, by pool, with their unserved demand since the last tick. */
     private Map<String, List<MemberSnapshot>> ownSnapshots() throws Exception {
         RuleIndex index = services.rules().index();
+        if (!anyPoolNamed()) {
+            lastCounters = Map.of();
+            return new TreeMap<>(); // no rule or override puts a bucket in a pool: no need to walk every bucket
+        }
         // A bucket's store key names its rule (and client), so the pool buckets are known without reading any.
         Map<String, CompletableFuture<Optional<BucketState>>> reads = new LinkedHashMap<>();
         for (String key : services.store().ownedKeys()) {
@@ -190,6 +194,12 @@ final class PoolTicker {
         }
         lastCounters = counters;
         return byPool;
+    }
+
+    /** Whether any rule or override names a pool (else no bucket is a pool bucket). */
+    private boolean anyPoolNamed() {
+        return services.rules().all().stream().anyMatch(r -> r.transfer() != null && r.transfer().pool() != null)
+                || services.overrides().all().stream().anyMatch(o -> o.transfer() != null && o.transfer().pool() != null);
     }
 
     /** Tokens asked for and not granted since {@code before} was read (all of the window when it was drained). */
