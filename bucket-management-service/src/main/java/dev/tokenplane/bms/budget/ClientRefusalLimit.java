@@ -16,9 +16,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code Retry-After}). Clients whose new keys are created are never charged: the limit does nothing until a budget is
  * spent.
  *
- * <p>The debt is bounded at one burst, so a client is never locked out longer than {@code 2 x burst / perSecond}
- * seconds after its last refusal. The table is bounded at {@link #MAX_CLIENTS}: when full, clients with their whole
- * allowance back are dropped (they are indistinguishable from new ones), and when none is, the table is cleared.
+ * <p>The debt is bounded at one burst, so a client is never locked out longer than {@code burst / perSecond}
+ * seconds after its last refusal (10 s at 100 a second). The table is bounded at {@link #MAX_CLIENTS}: when full,
+ * clients with their whole allowance back are dropped (they are indistinguishable from new ones), and when none is,
+ * the table is cleared.
  *
  * <p>Pure: time is an argument. Thread-safe (event loops of one member share it).
  */
