@@ -2,10 +2,10 @@
 // rule set applied after a dry-run diff.
 import {api, get, h, table, seg} from './api.js';
 
-const FIELDS = ['match', 'capacity', 'refillPerSecond', 'minCapacity', 'maxCapacity', 'algorithm', 'idleTtlSeconds',
-  'shadow', 'adaptive', 'transfer'];
+const FIELDS = ['match', 'capacity', 'refillPerSecond', 'refill', 'minCapacity', 'maxCapacity', 'algorithm',
+  'idleTtlSeconds', 'shadow', 'adaptive', 'transfer'];
 const NUMBERS = ['capacity', 'refillPerSecond', 'minCapacity', 'maxCapacity', 'idleTtlSeconds'];
-const OBJECTS = ['adaptive', 'transfer'];
+const OBJECTS = ['refill', 'adaptive', 'transfer'];
 
 export async function ruleList(main, ctx) {
   const rules = (await get('/v1/rules')).rules;
@@ -39,8 +39,11 @@ export async function ruleEdit(main, ctx) {
       input = h('input', {id: 'f-' + f, type: 'text'});
     }
     if (f === 'minCapacity' || f === 'maxCapacity') input.placeholder = 'empty: the same as capacity';
-    // A bound equal to the capacity is left empty (the API's default), so that changing the capacity alone works.
-    const asDefault = (f === 'minCapacity' || f === 'maxCapacity') && rule && rule[f] === rule.capacity;
+    if (f === 'refill') input.placeholder = '{"tokens": 5, "period": "1m"} instead of refillPerSecond, or empty';
+    // A bound equal to the capacity is left empty (the API's default), so that changing the capacity alone works;
+    // so is the rate of a refill written per period, so that the period is what one edits.
+    const asDefault = ((f === 'minCapacity' || f === 'maxCapacity') && rule && rule[f] === rule.capacity)
+        || (f === 'refillPerSecond' && rule && rule.refill);
     if (rule && rule[f] !== undefined && rule[f] !== null && !asDefault) {
       if (f === 'shadow') input.checked = rule[f];
       else input.value = OBJECTS.includes(f) ? JSON.stringify(rule[f]) : rule[f];

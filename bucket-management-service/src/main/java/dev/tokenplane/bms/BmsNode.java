@@ -22,6 +22,7 @@ import dev.tokenplane.bms.config.RulesFile;
 import dev.tokenplane.bms.config.RulesFileSource;
 import dev.tokenplane.bms.decide.AtomicDecisions;
 import dev.tokenplane.bms.decide.DeadlineBucketStore;
+import dev.tokenplane.bms.decide.BucketResolver;
 import dev.tokenplane.bms.decide.DecisionService;
 import dev.tokenplane.store.BucketStore;
 import dev.tokenplane.bms.http.AgentRoutes;
@@ -52,6 +53,7 @@ import dev.tokenplane.bms.spi.BmsServices;
 import dev.tokenplane.bms.spi.SizingTask;
 import dev.tokenplane.bms.stats.ClusterStats;
 import dev.tokenplane.bms.stats.DecisionStats;
+import dev.tokenplane.bms.transfer.PoolSettingsRegistry;
 import dev.tokenplane.transfer.exec.TransferIds;
 import io.micrometer.core.instrument.binder.cache.HazelcastCacheMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -177,8 +179,11 @@ public final class BmsNode implements AutoCloseable {
         closeables.add(agents);
         ResizeHistory history = new ResizeHistory(hazelcast, DIRECT);
         BmsMetrics metrics = new BmsMetrics(prometheus);
+        PoolSettingsRegistry poolSettings = new PoolSettingsRegistry(poolConfig);
+        BucketResolver resolver = new BucketResolver(rules::index, overrides::active, clock, poolSettings.settings(),
+                agents::regionOf);
         this.services = new BmsServices(settings, vertx, hazelcast, store.store(), store.directory(), rules,
-                overrides, agents, history, metrics, clock, DIRECT, poolConfig);
+                overrides, agents, history, metrics, clock, DIRECT, poolSettings, resolver);
         bindMetrics(metrics, agents, rules, clock);
         BucketBudgetMeters budgetMeters = new BucketBudgetMeters(budget, rules::get);
         budgetMeters.bindTo(prometheus);
@@ -188,15 +193,16 @@ public final class BmsNode implements AutoCloseable {
         Deadline deadline = new Deadline(settings.requestTimeoutMs());
         BucketStore requests = new DeadlineBucketStore(store.store(), deadline);
         ClusterStats stats = new ClusterStats(hazelcast, new DecisionStats(), clock);
-        DecisionService decisions = new DecisionService(requests, rules, overrides,
-                extensions.borrower().apply(services), metrics, clock, DIRECT, stats.local());
+        DecisionService decisions = new DecisionService(requests, resolver, extensions.borrower().apply(services),
+                metrics, clock, DIRECT, stats.local());
         List<ApiRoutes> groups = new ArrayList<>(List.of(
                 new RuleRoutes(vertx, rules, metrics, clock),
                 new DecisionRoutes(decisions, new AtomicDecisions(decisions, requests, DIRECT,
                         TransferIds.timeOrdered()::next), metrics, new ClientRefusalLimit(
                         settings.clientRefusalsPerSecond(), DecisionRoutes.MAX_BATCH), clock),
                 new LeaseRoutes(decisions, new LeaseLedger(hazelcast, clock, DIRECT, deadline), requests, metrics),
-                new BucketRoutes(vertx, requests, store.directory(), rules, overrides, history, clock, DIRECT),
+                new BucketRoutes(vertx, requests, store.directory(), rules, overrides, resolver, history, clock,
+                        DIRECT),
                 new AgentRoutes(agents, clock, settings.maxAgents()),
                 new AuditRoutes(vertx, audit),
                 new OpsRoutes(vertx, readiness, () -> hazelcast.getCluster().getMembers().size(), prometheus),

@@ -35,7 +35,7 @@ class ValuesSchemaTest {
             bms.podAntiAffinity           | sometimes    | at '/bms/podAntiAffinity'
             bms.resources.limits.memory   | much         | at '/bms/resources/limits/memory'
             bms.rules.bad\\ id.match      | x            | invalid propertyName 'bad id'
-            bms.rules.free.match          | free:*       | at '/bms/rules/free': missing properties 'capacity', 'refillPerSecond'
+            bms.rules.free.match          | free:*       | at '/bms/rules/free': missing property 'capacity'
             bms.rules.free.capacity       | 0            | at '/bms/rules/free/capacity'
             agent.intervalMs              | 10           | at '/agent/intervalMs'
             agent.listen                  | everywhere   | at '/agent/listen'
@@ -84,14 +84,18 @@ class ValuesSchemaTest {
     }
 
     @Test
-    void shouldAcceptACompleteRule() {
+    void shouldAcceptACompleteRuleAndARefillPerPeriod() {
         RenderedChart chart = RenderedChart.render(t -> t
                 .set("bms.rules.free.match", "free:*")
                 .set("bms.rules.free.capacity", 10)
                 .set("bms.rules.free.refillPerSecond", 5)
-                .set("bms.rules.free.algorithm", "LEAKY_BUCKET"));
+                .set("bms.rules.free.algorithm", "LEAKY_BUCKET")
+                .set("bms.rules.login.match", "login:*")
+                .set("bms.rules.login.capacity", 5)
+                .set("bms.rules.login.refill.tokens", 5)
+                .set("bms.rules.login.refill.period", "1m"));
 
         assertThat(chart.get("ConfigMap", "tp-tokenplane-bms-rules").string("data", "rules.yaml"))
-                .contains("free:", "match: free:*", "algorithm: LEAKY_BUCKET");
+                .contains("free:", "match: free:*", "algorithm: LEAKY_BUCKET", "login:", "tokens: 5", "period: 1m");
     }
 }

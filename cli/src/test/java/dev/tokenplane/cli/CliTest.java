@@ -88,7 +88,7 @@ class CliTest {
                      transfer: {pool: cli-pool, canBorrow: true, canLend: true}}
                 """);
         Files.writeString(rules.resolve("b.json"), "{\"rules\": [{\"id\": \"cli-new\", \"match\": \"clinew:*\", "
-                + "\"capacity\": 3, \"refillPerSecond\": 1}]}");
+                + "\"capacity\": 3, \"refill\": {\"tokens\": 60, \"period\": \"PT1M\"}}]}");
         Files.writeString(rules.resolve("notes.txt"), "not a rules file");
         Path extra = dir.resolve("extra.yaml");
         Files.writeString(extra, "rules: [{id: cli-extra, match: \"extra:*\", capacity: 1, refillPerSecond: 1}]");
@@ -106,6 +106,9 @@ class CliTest {
         Result applied = run("rules", "apply", "-f", rules.toString());
         assertThat(applied.out()).contains("applied");
         assertThat(run("rules", "get", "cli-base", "-o", "json").json().get("capacity").asLong()).isEqualTo(5);
+        JsonNode perMinute = run("rules", "get", "cli-new", "-o", "json").json();
+        assertThat(perMinute.get("refillPerSecond").asDouble()).isEqualTo(1.0);
+        assertThat(perMinute.get("refill").get("period").asText()).isEqualTo("PT1M");
         Result list = run("rules", "list");
         assertThat(list.out()).contains("ID", "MATCH", "cli-new", "clinew:*", "cli-extra"); // kept: no --prune
         assertThat(run("rules", "diff", "-f", rules.toString()).out()).contains("- cli-extra   (not in the set");

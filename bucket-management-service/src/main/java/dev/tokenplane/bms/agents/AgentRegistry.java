@@ -101,6 +101,12 @@ public final class AgentRegistry implements AutoCloseable {
         return local.get(serverId);
     }
 
+    /** The region of the agent of {@code serverId} (of its latest report that named one), or null. */
+    public String regionOf(String serverId) {
+        AgentState agent = local.get(serverId);
+        return agent == null ? null : agent.region();
+    }
+
     /** Whether the agent's reports have stopped at {@code nowMillis}. */
     public boolean isStale(AgentState agent, long nowMillis) {
         return agent.isStaleAt(nowMillis, staleAfterMs);

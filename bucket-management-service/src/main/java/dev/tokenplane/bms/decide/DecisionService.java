@@ -1,13 +1,9 @@
 package dev.tokenplane.bms.decide;
 
 import dev.tokenplane.bms.cluster.Completions;
-import dev.tokenplane.bms.config.OverrideRegistry;
-import dev.tokenplane.bms.config.RuleRegistry;
 import dev.tokenplane.bms.metrics.BmsMetrics;
-import dev.tokenplane.bms.rules.BucketOverride;
 import dev.tokenplane.bms.rules.InvalidInputException;
 import dev.tokenplane.bms.rules.Rule;
-import dev.tokenplane.bms.rules.RuleIndex;
 import dev.tokenplane.bms.spi.Borrower;
 import dev.tokenplane.bms.stats.DecisionCounters;
 import dev.tokenplane.bms.stats.DecisionStats;
@@ -21,10 +17,10 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.function.Supplier;
 
 /**
- * Decisions: binds a key to its rule (and override), asks the store, and maps the store's outcome to the contract.
+ * Decisions: binds a key to what serves it ({@link BucketResolver}, once per decision, passed down), asks the
+ * store, and maps the store's outcome to the contract.
  *
  * <ul>
  *   <li>{@link AcquireResult.Unsatisfiable} is a 400 {@code validation} naming the limit.</li>
@@ -59,33 +55,22 @@ public final class DecisionService {
     private record Outcome(AcquireResult result, long borrowed) {
     }
 
-    /** The override of a caller's key that holds at a moment, or null. */
-    @FunctionalInterface
-    public interface ActiveOverrides {
-        BucketOverride active(String key, long nowMillis);
-    }
-
     private final BucketStore store;
-    private final Supplier<RuleIndex> rules;
-    private final ActiveOverrides overrides;
+    private final BucketResolver resolver;
     private final Borrower borrower;
     private final BmsMetrics metrics;
     private final InstantSource clock;
     private final Executor callbacks;
     private final DecisionStats stats;
 
-    /** @param stats this member's per-rule counts and denied keys ({@code GET /v1/stats}) */
-    public DecisionService(BucketStore store, RuleRegistry rules, OverrideRegistry overrides, Borrower borrower,
-                           BmsMetrics metrics, InstantSource clock, Executor callbacks, DecisionStats stats) {
-        this(store, rules::index, overrides::active, borrower, metrics, clock, callbacks, stats);
-    }
-
-    /** Decisions on {@code store} with the rules and overrides of any source (a test's, with no cluster). */
-    public DecisionService(BucketStore store, Supplier<RuleIndex> rules, ActiveOverrides overrides, Borrower borrower,
-                           BmsMetrics metrics, InstantSource clock, Executor callbacks, DecisionStats stats) {
+    /**
+     * @param resolver what serves each key (resolved once per decision)
+     * @param stats    this member's per-rule counts and denied keys ({@code GET /v1/stats})
+     */
+    public DecisionService(BucketStore store, BucketResolver resolver, Borrower borrower, BmsMetrics metrics,
+                           InstantSource clock, Executor callbacks, DecisionStats stats) {
         this.store = store;
-        this.rules = rules;
-        this.overrides = overrides;
+        this.resolver = resolver;
         this.borrower = borrower;
         this.metrics = metrics;
         this.clock = clock;
@@ -110,12 +95,12 @@ public final class DecisionService {
      * @throws NoRuleException when no rule matches
      */
     public BucketBinding bind(String key, String clientId, String tier) {
-        RuleIndex.Entry entry = rules.get().match(key, clientId, tier);
-        if (entry == null) {
+        BucketBinding binding = resolver.resolve(key, clientId, tier);
+        if (binding == null) {
             metrics.decision(BmsMetrics.Outcome.REJECTED, NO_RULE);
             throw new NoRuleException(key);
         }
-        return BucketBinding.of(entry, overrides.active(key, clock.millis()), entry.storeKey(key, clientId));
+        return binding;
     }
 
     /**
@@ -205,8 +190,7 @@ public final class DecisionService {
         if (!(result instanceof AcquireResult.Denied denied) || !mayBorrow(binding)) {
             return CompletableFuture.completedFuture(new Outcome(result, 0));
         }
-        return Completions.on(borrower.borrow(new Borrower.Request(binding.storeKey(), binding.rule().id(),
-                        binding.transfer(), request.tokens(), denied)), callbacks)
+        return Completions.on(borrower.borrow(new Borrower.Request(binding, request.tokens(), denied)), callbacks)
                 .exceptionally(e -> 0L) // a failed transfer is a plain denial
                 .thenCompose(credited -> {
                     if (credited == null || credited <= 0) {

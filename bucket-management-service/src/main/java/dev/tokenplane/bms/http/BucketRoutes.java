@@ -8,6 +8,8 @@ import dev.tokenplane.bms.config.ConfigCodec;
 import dev.tokenplane.bms.config.ConfigWrite;
 import dev.tokenplane.bms.config.OverrideRegistry;
 import dev.tokenplane.bms.config.RuleRegistry;
+import dev.tokenplane.bms.decide.BucketBinding;
+import dev.tokenplane.bms.decide.BucketResolver;
 import dev.tokenplane.bms.rules.BucketKeys;
 import dev.tokenplane.bms.rules.BucketOverride;
 import dev.tokenplane.bms.rules.InvalidInputException;
@@ -78,17 +80,20 @@ public final class BucketRoutes implements ApiRoutes {
     private final RuleRegistry rules;
     private final OverrideRegistry overrides;
     private final ResizeHistory history;
+    private final BucketResolver resolver;
     private final InstantSource clock;
     private final Executor callbacks;
 
     public BucketRoutes(Vertx vertx, BucketStore store, BucketDirectory directory, RuleRegistry rules,
-                        OverrideRegistry overrides, ResizeHistory history, InstantSource clock, Executor callbacks) {
+                        OverrideRegistry overrides, BucketResolver resolver, ResizeHistory history,
+                        InstantSource clock, Executor callbacks) {
         this.vertx = vertx;
         this.store = store;
         this.directory = directory;
         this.rules = rules;
         this.overrides = overrides;
         this.history = history;
+        this.resolver = resolver;
         this.clock = clock;
         this.callbacks = callbacks;
     }
@@ -157,18 +162,16 @@ public final class BucketRoutes implements ApiRoutes {
         if (f.scope().ruleId() != null) {
             return f.scope().ruleId();
         }
-        RuleIndex.Entry e = rules.index().ruleOfBucket(f.storeKey(), f.state().generation(),
-                overrides.active(f.scope().key(), clock.millis()));
-        return e == null ? null : e.rule().id();
+        BucketBinding bucket = resolver.ofBucket(f.storeKey(), f.state().generation());
+        return bucket == null ? null : bucket.rule().id();
     }
 
     private BucketView view(String key, Found found, Optional<ResizeHistory.History> h, List<Scope> scopes) {
         BucketState state = found.state();
-        BucketOverride override = overrides.active(key, clock.millis());
-        RuleIndex.Entry entry = rules.index().ruleOfBucket(found.storeKey(), state.generation(), override);
-        Rule rule = entry == null ? null : entry.rule();
-        Rule.Transfer transfer = rule == null ? null
-                : override == null ? rule.transfer() : override.overlay(rule.transfer());
+        BucketBinding bucket = resolver.ofBucket(found.storeKey(), state.generation());
+        Rule rule = bucket == null ? null : bucket.rule();
+        BucketOverride override = bucket == null ? overrides.active(key, clock.millis()) : bucket.override();
+        Rule.Transfer transfer = bucket == null ? null : bucket.transfer();
         return new BucketView(key, ruleOf(found), state.capacity(), state.refillPerSecond(),
                 state.wholeTokens(), rule == null ? null : rule.minCapacity(), rule == null ? null : rule.maxCapacity(),
                 state.algorithm().name(), override, transfer == null ? null : transfer.pool(),

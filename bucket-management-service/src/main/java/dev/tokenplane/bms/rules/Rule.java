@@ -25,13 +25,24 @@ import dev.tokenplane.store.Algorithm;
  * @param updatedAt       epoch millis of the last write
  * @param tier            the callers this rule serves: only those whose API key carries this tier; null for every
  *                        caller. Beats a rule of the same pattern without a tier ({@link RuleIndex})
+ * @param refill          the refill as the operator wrote it, tokens per period ({@link RefillInput}), echoed beside
+ *                        {@code refillPerSecond}; null when it was written as {@code refillPerSecond}
  */
-@JsonPropertyOrder({"id", "match", "tier", "capacity", "refillPerSecond", "minCapacity", "maxCapacity", "algorithm",
-        "idleTtlSeconds", "maxBuckets", "shadow", "adaptive", "transfer", "version", "updatedAt"})
+@JsonPropertyOrder({"id", "match", "tier", "capacity", "refillPerSecond", "refill", "minCapacity", "maxCapacity",
+        "algorithm", "idleTtlSeconds", "maxBuckets", "shadow", "adaptive", "transfer", "version", "updatedAt"})
 public record Rule(String id, String match, long capacity, double refillPerSecond, long minCapacity, long maxCapacity,
                    Algorithm algorithm, long idleTtlSeconds, @JsonInclude(JsonInclude.Include.NON_NULL) Long maxBuckets,
                    boolean shadow, Adaptive adaptive, Transfer transfer, long version, long updatedAt,
-                   @JsonInclude(JsonInclude.Include.NON_NULL) String tier) {
+                   @JsonInclude(JsonInclude.Include.NON_NULL) String tier,
+                   @JsonInclude(JsonInclude.Include.NON_NULL) Refill refill) {
+
+    /** A rule whose refill was written as {@code refillPerSecond}. */
+    public Rule(String id, String match, long capacity, double refillPerSecond, long minCapacity, long maxCapacity,
+                Algorithm algorithm, long idleTtlSeconds, Long maxBuckets, boolean shadow, Adaptive adaptive,
+                Transfer transfer, long version, long updatedAt, String tier) {
+        this(id, match, capacity, refillPerSecond, minCapacity, maxCapacity, algorithm, idleTtlSeconds, maxBuckets,
+                shadow, adaptive, transfer, version, updatedAt, tier, null);
+    }
 
     /** A rule for every caller (no tier). */
     public Rule(String id, String match, long capacity, double refillPerSecond, long minCapacity, long maxCapacity,
@@ -68,6 +79,11 @@ public record Rule(String id, String match, long capacity, double refillPerSecon
         }
     }
 
+    /** A refill of {@code tokens} every {@code period}, as written ({@link RefillInput}). */
+    @JsonPropertyOrder({"tokens", "period"})
+    public record Refill(long tokens, String period) {
+    }
+
     /** Membership of a transfer pool: who may borrow, lend, with what weight and reserve. */
     @JsonPropertyOrder({"pool", "canBorrow", "canLend", "weight", "region", "reserveFraction"})
     public record Transfer(String pool, boolean canBorrow, boolean canLend, double weight, String region,
@@ -77,7 +93,7 @@ public record Rule(String id, String match, long capacity, double refillPerSecon
     /** The same rule as written at {@code newVersion} and {@code at}. */
     public Rule withVersion(long newVersion, long at) {
         return new Rule(id, match, capacity, refillPerSecond, minCapacity, maxCapacity, algorithm, idleTtlSeconds,
-                maxBuckets, shadow, adaptive, transfer, newVersion, at, tier);
+                maxBuckets, shadow, adaptive, transfer, newVersion, at, tier, refill);
     }
 
     /** Whether this rule serves a caller of {@code callerTier} (null: a caller without a tier). */

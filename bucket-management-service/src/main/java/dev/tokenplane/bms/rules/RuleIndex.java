@@ -22,7 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Thread-safe.
  */
-public final class RuleIndex {
+public final class RuleIndex implements RuleLookup {
     private static final int CACHE_LIMIT = 100_000;
     private static final Object NO_MATCH = new Object();
 
@@ -100,6 +100,7 @@ public final class RuleIndex {
      * The rule serving {@code key} for a caller with {@code clientId} and {@code tier} (each null for none), or null
      * when none matches.
      */
+    @Override
     public Entry match(String key, String clientId, String tier) {
         Entry literal = exact.get(key);
         if (literal != null && clientId == null && tier == null) {
@@ -145,6 +146,7 @@ public final class RuleIndex {
      * @param bucketGeneration the generation stored in the bucket
      * @param override         the bucket's override, or null
      */
+    @Override
     public Entry ruleOfBucket(String storeKey, long bucketGeneration, BucketOverride override) {
         StoreKey scoped = StoreKey.decode(storeKey);
         if (scoped.ruleId() != null) {
@@ -163,6 +165,7 @@ public final class RuleIndex {
      * The rule of the bucket at {@code storeKey} without reading it: the one its store key names, or for a bucket from
      * before scoping the one its key matches without a client; null when none.
      */
+    @Override
     public Entry ruleOfStoreKey(String storeKey) {
         StoreKey scoped;
         try {

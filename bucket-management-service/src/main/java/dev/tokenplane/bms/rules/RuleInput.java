@@ -12,12 +12,14 @@ import static dev.tokenplane.bms.rules.InvalidInputException.check;
  * The body of {@code PUT /v1/rules/{ruleId}} (and an entry of a rules file): every field optional at the JSON level, so
  * that a missing field is reported by name here rather than as a mapping error. {@code id}, {@code version},
  * {@code updatedAt} and {@code managedBy} may be echoed back from a {@code GET} (and are ignored); the version is not a
- * precondition (use {@code If-Match}).
+ * precondition (use {@code If-Match}). The refill is {@code refillPerSecond} or {@code refill}, tokens per period
+ * ({@link RefillInput}).
  */
 @JsonIgnoreProperties({"managedBy"})
 public record RuleInput(String id, String match, Long capacity, Double refillPerSecond, Long minCapacity,
                         Long maxCapacity, Algorithm algorithm, Long idleTtlSeconds, Long maxBuckets, Boolean shadow,
-                        AdaptiveInput adaptive, TransferInput transfer, Long version, Long updatedAt, String tier) {
+                        AdaptiveInput adaptive, TransferInput transfer, Long version, Long updatedAt, String tier,
+                        RefillInput refill) {
 
     public static final Pattern RULE_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
     public static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,128}");
@@ -42,6 +44,14 @@ public record RuleInput(String id, String match, Long capacity, Double refillPer
                      AdaptiveInput adaptive, TransferInput transfer, Long version, Long updatedAt) {
         this(id, match, capacity, refillPerSecond, minCapacity, maxCapacity, algorithm, idleTtlSeconds, maxBuckets,
                 shadow, adaptive, transfer, version, updatedAt, null);
+    }
+
+    /** An input with its refill written as {@code refillPerSecond}. */
+    public RuleInput(String id, String match, Long capacity, Double refillPerSecond, Long minCapacity,
+                     Long maxCapacity, Algorithm algorithm, Long idleTtlSeconds, Long maxBuckets, Boolean shadow,
+                     AdaptiveInput adaptive, TransferInput transfer, Long version, Long updatedAt, String tier) {
+        this(id, match, capacity, refillPerSecond, minCapacity, maxCapacity, algorithm, idleTtlSeconds, maxBuckets,
+                shadow, adaptive, transfer, version, updatedAt, tier, null);
     }
 
     public record AdaptiveInput(Boolean enabled, Double thresholdHigh, Double thresholdLow, Double growthFactor,
@@ -77,8 +87,8 @@ public record RuleInput(String id, String match, Long capacity, Double refillPer
         check(capacity != null, "capacity is required");
         check(capacity >= 1 && capacity <= Tokens.MAX_CAPACITY,
                 "capacity must be in [1, " + Tokens.MAX_CAPACITY + "], was " + capacity);
-        check(refillPerSecond != null, "refillPerSecond is required");
-        checkRefill("refillPerSecond", refillPerSecond);
+        double perSecond = refillRate();
+        checkRefill(refill == null ? "refillPerSecond" : "refill (tokens per period)", perSecond);
         long min = minCapacity == null ? capacity : minCapacity;
         long max = maxCapacity == null ? capacity : maxCapacity;
         check(min >= 1, "minCapacity must be >= 1, was " + min);
@@ -95,10 +105,27 @@ public record RuleInput(String id, String match, Long capacity, Double refillPer
                 "idleTtlSeconds 0 (buckets never expire) on a pattern with '*' needs maxBuckets: set idleTtlSeconds "
                         + "> 0 or maxBuckets");
         check(tier == null || NAME.matcher(tier).matches(), "tier must match [A-Za-z0-9._-]{1,128}");
-        return new Rule(ruleId, match, capacity, refillPerSecond, min, max,
+        return new Rule(ruleId, match, capacity, perSecond, min, max,
                 algorithm == null ? Algorithm.TOKEN_BUCKET : algorithm, ttl, maxBuckets, Boolean.TRUE.equals(shadow),
                 adaptive == null ? null : adaptive(adaptive), transfer == null ? null : transfer(transfer), 0, 0,
-                tier);
+                tier, refill == null ? null : refill.toRefill());
+    }
+
+    /**
+     * The refill in tokens per second, from {@code refillPerSecond} or {@code refill} (tokens per period): exactly one
+     * of them, except that a rule read back from a {@code GET} carries both, which agree, and may be written again.
+     */
+    private double refillRate() {
+        check(refillPerSecond != null || refill != null,
+                "refillPerSecond is required (or refill: {\"tokens\": 5, \"period\": \"1m\"})");
+        if (refill == null) {
+            return refillPerSecond;
+        }
+        double perSecond = refill.perSecond();
+        check(refillPerSecond == null || Math.abs(refillPerSecond - perSecond) <= 1e-9 * perSecond,
+                "give the refill once: refillPerSecond or refill {tokens, period}, not both (they disagree: "
+                        + refillPerSecond + " vs " + perSecond + " per second)");
+        return perSecond;
     }
 
     /** Checks a refill rate: finite and within what the fixed-point maths holds. */

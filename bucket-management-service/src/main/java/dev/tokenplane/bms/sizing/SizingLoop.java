@@ -2,8 +2,8 @@ package dev.tokenplane.bms.sizing;
 
 import dev.tokenplane.bms.BmsSettings;
 import dev.tokenplane.bms.buckets.ResizeHistory;
+import dev.tokenplane.bms.decide.BucketBinding;
 import dev.tokenplane.bms.metrics.SizingGauges;
-import dev.tokenplane.bms.rules.BucketOverride;
 import dev.tokenplane.bms.rules.Rule;
 import dev.tokenplane.bms.rules.RuleIndex;
 import dev.tokenplane.bms.rules.StoreKey;
@@ -207,22 +207,20 @@ public final class SizingLoop implements SizingTask {
         }
 
         private void decide(String key, DemandSample demand, SizingState state, LoadSignals loads) {
-            BucketOverride override = services.overrides().active(StoreKey.keyOf(key), now);
-            RuleIndex.Entry entry = rules.ruleOfBucket(key, demand.generation(), override);
-            if (entry == null || !entry.rule().adaptiveEnabled()) {
+            BucketBinding bucket = services.resolver().ofBucket(key, demand.generation());
+            if (bucket == null || !bucket.rule().adaptiveEnabled()) {
                 return; // its rule was deleted or is fixed-size: no state is kept
             }
-            Rule rule = entry.rule();
+            Rule rule = bucket.rule();
             Rule.Adaptive a = rule.adaptive();
-            Rule.Transfer transfer = override == null ? rule.transfer() : override.overlay(rule.transfer());
             SizingInput input = new SizingInput(
                     new BucketSize(demand.capacity(), Tokens.perSecond(demand.ratePerMilli())),
                     SizeLimits.of(rule.minCapacity(), rule.maxCapacity(), rule.capacity(), rule.refillPerSecond()),
                     new AdaptiveSettings(a.thresholdHigh(), a.thresholdLow(), a.growthFactor(), a.shrinkFactor()),
                     new DemandWindow(demand.attempted(), demand.granted(), demand.windowMillis()),
-                    loads.forBucket(StoreKey.keyOf(key), transfer),
+                    loads.forBucket(StoreKey.keyOf(key), bucket.transfer()),
                     state == null ? SizingState.initial() : state,
-                    override != null);
+                    bucket.override() != null);
             SizingDecision d = policies.forRule(a).decide(now, input);
             next.put(key, d.state());
             sized.put(key, new Sized(rule.id(), rule.capacity(), demand.capacity()));

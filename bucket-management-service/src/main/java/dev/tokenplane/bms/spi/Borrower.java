@@ -1,6 +1,6 @@
 package dev.tokenplane.bms.spi;
 
-import dev.tokenplane.bms.rules.Rule;
+import dev.tokenplane.bms.decide.BucketBinding;
 import dev.tokenplane.store.AcquireResult;
 
 import java.util.concurrent.CompletableFuture;
@@ -23,19 +23,18 @@ public interface Borrower {
     Borrower NONE = request -> CompletableFuture.completedFuture(0L);
 
     /**
-     * @return whole tokens credited to {@code request.key()}, 0 when none
+     * @return whole tokens credited to the bucket, 0 when none
      */
     CompletionStage<Long> borrow(Request request);
 
     /**
      * A denied request that may borrow.
      *
-     * @param key      the store key of the denied bucket ({@link dev.tokenplane.bms.rules.StoreKey})
-     * @param ruleId   the rule serving the key
-     * @param transfer the effective transfer settings (rule, with any override laid over it)
-     * @param tokens   tokens the request wanted
-     * @param denied   the denial: the bucket's remaining tokens, capacity and the time until it would refill
+     * @param bucket what serves the denied bucket, as the decision resolved it: its store key, rule and the transfer
+     *               settings in force ({@link BucketBinding#pooled()}); the borrower resolves nothing again
+     * @param tokens tokens the request wanted
+     * @param denied the denial: the bucket's remaining tokens, capacity and the time until it would refill
      */
-    record Request(String key, String ruleId, Rule.Transfer transfer, long tokens, AcquireResult.Denied denied) {
+    record Request(BucketBinding bucket, long tokens, AcquireResult.Denied denied) {
     }
 }

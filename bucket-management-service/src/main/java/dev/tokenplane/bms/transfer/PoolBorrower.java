@@ -1,7 +1,6 @@
 package dev.tokenplane.bms.transfer;
 
-import dev.tokenplane.bms.config.RuleRegistry;
-import dev.tokenplane.bms.rules.Rule;
+import dev.tokenplane.bms.decide.BucketBinding;
 import dev.tokenplane.bms.spi.Borrower;
 import dev.tokenplane.store.AcquireResult;
 import dev.tokenplane.store.Algorithm;
@@ -19,8 +18,8 @@ import java.util.concurrent.Executor;
  * <pre>
  *   shortfall = n · SCALE − r · SCALE      room = b · SCALE − r · SCALE
  * </pre>
- * through {@link PoolTransfers#borrow}, which answers within its time budget and never fails. The decision retries
- * once when something was credited.
+ * through {@link PoolTransfers#borrow}, with the transfer settings the decision resolved (nothing is looked up
+ * again); it answers within its time budget and never fails. The decision retries once when something was credited.
  *
  * <p>The decision calls it on the thread that completed the denial, a Hazelcast partition thread when this member
  * owns the bucket; the borrow starts on {@code steps} instead, since its transfers touch other partitions.
@@ -30,28 +29,27 @@ import java.util.concurrent.Executor;
 final class PoolBorrower implements Borrower {
 
     private final PoolTransfers transfers;
-    private final BucketTransferSettings lookup;
-    private final RuleRegistry rules;
     private final Executor steps;
 
-    PoolBorrower(PoolTransfers transfers, BucketTransferSettings lookup, RuleRegistry rules, Executor steps) {
+    PoolBorrower(PoolTransfers transfers, Executor steps) {
         this.transfers = transfers;
-        this.lookup = lookup;
-        this.rules = rules;
         this.steps = steps;
     }
 
     @Override
     public CompletionStage<Long> borrow(Request request) {
-        lookup.remember(request.key(), request.ruleId());
+        BucketBinding bucket = request.bucket();
+        if (bucket.pooled() == null) {
+            return CompletableFuture.completedFuture(0L);
+        }
         AcquireResult.Denied denied = request.denied();
-        Rule rule = rules.get(request.ruleId());
         long held = Tokens.toNano(denied.remaining());
-        long burst = rule != null && rule.algorithm() == Algorithm.LEAKY_BUCKET
+        long burst = bucket.rule().algorithm() == Algorithm.LEAKY_BUCKET
                 ? Tokens.SCALE : Tokens.toNano(denied.capacity());
         long shortfall = Math.max(1, Tokens.toNano(request.tokens()) - held);
         long room = Math.max(0, burst - held);
-        return CompletableFuture.supplyAsync(() -> transfers.borrow(request.key(), shortfall, room), steps)
+        return CompletableFuture.supplyAsync(() -> transfers.borrow(bucket.storeKey(), bucket.pooled(), shortfall,
+                        room), steps)
                 .thenCompose(borrowed -> borrowed)
                 .thenApply(PoolBorrower::wholeTokens);
     }

@@ -5,8 +5,7 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.partition.Partition;
 import dev.tokenplane.bms.config.ConfigCodec;
-import dev.tokenplane.bms.rules.RuleIndex;
-import dev.tokenplane.bms.rules.StoreKey;
+import dev.tokenplane.bms.decide.BucketBinding;
 import dev.tokenplane.bms.spi.BmsServices;
 import dev.tokenplane.store.BucketState;
 import dev.tokenplane.store.Tokens;
@@ -72,15 +71,13 @@ final class PoolTicker {
 
     private final BmsServices services;
     private final PoolTransfers transfers;
-    private final BucketTransferSettings lookup;
     private final TransferMetrics metrics;
     private final long intervalMillis;
     private Map<String, Counters> lastCounters = Map.of();
 
-    PoolTicker(BmsServices services, PoolTransfers transfers, BucketTransferSettings lookup, TransferMetrics metrics) {
+    PoolTicker(BmsServices services, PoolTransfers transfers, TransferMetrics metrics) {
         this.services = services;
         this.transfers = transfers;
-        this.lookup = lookup;
         this.metrics = metrics;
         this.intervalMillis = services.settings().sizingIntervalMs();
     }
@@ -152,15 +149,17 @@ final class PoolTicker {
 
     /** Snapshots of the pool buckets this member owns, by pool, with their unserved demand since the last tick. */
     private Map<String, List<MemberSnapshot>> ownSnapshots() throws Exception {
-        RuleIndex index = services.rules().index();
         if (!anyPoolNamed()) {
             lastCounters = Map.of();
             return new TreeMap<>(); // no rule or override puts a bucket in a pool: no need to walk every bucket
         }
         // A bucket's store key names its rule (and client), so the pool buckets are known without reading any.
+        Map<String, TransferSettings> pooled = new HashMap<>();
         Map<String, CompletableFuture<Optional<BucketState>>> reads = new LinkedHashMap<>();
         for (String key : services.store().ownedKeys()) {
-            if (lookup.settingsFor(key).isPresent()) {
+            BucketBinding bucket = services.resolver().ofStoreKey(key);
+            if (bucket != null && bucket.pooled() != null) {
+                pooled.put(key, bucket.pooled());
                 reads.put(key, services.store().get(key).toCompletableFuture());
             }
         }
@@ -176,20 +175,11 @@ final class PoolTicker {
                 continue;
             }
             BucketState state = found.get();
-            RuleIndex.Entry rule = index.ruleOfBucket(key, state.generation(),
-                    services.overrides().stored(StoreKey.keyOf(key)));
-            if (rule != null) {
-                lookup.remember(key, rule.rule().id());
-            }
-            Optional<TransferSettings> settings = lookup.settingsFor(key);
-            if (settings.isEmpty()) {
-                continue;
-            }
             Counters now = new Counters(state.windowStart(), state.attempted(), state.granted());
             counters.put(key, now);
             long demandNanos = Math.min(unserved(now, lastCounters.get(key)), Long.MAX_VALUE / Tokens.SCALE)
                     * Tokens.SCALE;
-            byPool.computeIfAbsent(settings.get().pool(), p -> new ArrayList<>()).add(new MemberSnapshot(key,
+            byPool.computeIfAbsent(pooled.get(key).pool(), p -> new ArrayList<>()).add(new MemberSnapshot(key,
                     state.tokens(), state.capacity(), state.burstNanos(), demandNanos));
         }
         lastCounters = counters;

@@ -1,6 +1,6 @@
 package dev.tokenplane.bms.transfer;
 
-import dev.tokenplane.bms.agents.AgentState;
+import dev.tokenplane.bms.decide.BucketResolver;
 import dev.tokenplane.bms.http.ApiRoutes;
 import dev.tokenplane.bms.spi.BmsExtensions;
 import dev.tokenplane.bms.spi.BmsServices;
@@ -34,8 +34,8 @@ import java.util.function.UnaryOperator;
  *   <li>{@link PoolTicker} runs every {@code BMS_SIZING_INTERVAL_MS}, beside the sizing loop (a periodic task of its
  *       own, so that neither waits for the other).</li>
  *   <li>{@link PoolRoutes} serves {@code GET /v1/pools/{pool}} and {@code PUT|DELETE /v1/pools/{pool}/settings}.</li>
- *   <li>Settings are resolved per bucket by {@link BucketTransferSettings}: override, rule and the pool's run-time
- *       settings ({@link PoolSettingsRegistry}), on every decision.</li>
+ *   <li>Settings are resolved per bucket by the member's {@link BucketResolver}: override, rule and the pool's
+ *       run-time settings ({@link PoolSettingsRegistry}), once per decision; lenders' settings on every transfer.</li>
  * </ul>
  */
 public final class TransferFeature {
@@ -69,12 +69,8 @@ public final class TransferFeature {
     private final PoolRoutes routes;
 
     private TransferFeature(BmsServices services, Options options) {
-        PoolSettingsRegistry settings = new PoolSettingsRegistry(services.poolSettings());
-        BucketTransferSettings lookup = new BucketTransferSettings(services.rules(), services.overrides(),
-                settings.settings(), services.clock(), serverId -> {
-                    AgentState agent = services.agents().get(serverId);
-                    return agent == null ? null : agent.region();
-                });
+        PoolSettingsRegistry settings = services.poolSettings();
+        BucketResolver lookup = services.resolver();
         PoolBreakers breakers = new PoolBreakers(options.breaker().apply(PoolBreakers.defaults(services.clock())).build());
         TransferMetrics metrics = new TransferMetrics(services.metrics(), breakers);
         Executor steps = offPartitionThreads();
@@ -84,10 +80,10 @@ public final class TransferFeature {
         PoolTransfers transfers = new PoolTransfers(new TransferPlanner(), executor, breakers, lookup, TransferIds.timeOrdered(),
                 services.clock(), new PoolTransfers.Settings(Duration.ofMillis(services.settings().sizingIntervalMs()),
                 options.borrowAhead(), NEAR_EMPTY_FRACTION), metrics);
-        this.borrower = new PoolBorrower(transfers, lookup, services.rules(), steps);
+        this.borrower = new PoolBorrower(transfers, steps);
         this.routes = new PoolRoutes(services.vertx(), transfers, breakers, settings, services.rules(),
                 services.overrides(), pool -> PoolTicker.isCoordinator(services.hazelcast(), pool), services.clock());
-        new PoolTicker(services, transfers, lookup, metrics).start();
+        new PoolTicker(services, transfers, metrics).start();
     }
 
     /** {@code base} with the transfer protocol, in its default options. */

@@ -37,6 +37,21 @@ class RulesFileTest {
     }
 
     @Test
+    void shouldReadARefillWrittenAsTokensPerPeriodInYamlAndJson() {
+        String yaml = "rules:\n  - id: a\n    match: \"a:*\"\n    capacity: 5\n    refill: {tokens: 5, period: 1m}\n";
+        String json = "{\"rules\":[{\"id\":\"a\",\"match\":\"a:*\",\"capacity\":5,"
+                + "\"refill\":{\"tokens\":5,\"period\":\"PT1M\"}}]}";
+
+        Rule fromYaml = RulesFile.parse(yaml, "rules.yaml", Json.STRICT).get(0);
+        Rule fromJson = RulesFile.parse(json, "rules.json", Json.STRICT).get(0);
+
+        assertThat(fromYaml.refillPerSecond()).isEqualTo(fromJson.refillPerSecond()).isEqualTo(5.0 / 60);
+        assertThat(fromYaml.refill()).isEqualTo(new Rule.Refill(5, "1m"));
+        assertThatThrownBy(() -> RulesFile.parse(yaml.replace("1m", "1 minute"), "rules.yaml", Json.STRICT))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("refill.period");
+    }
+
+    @Test
     void shouldReadJsonAndYamlAlikeAndNameTheBadEntry() {
         String yaml = "rules:\n  - id: a\n    match: \"a:*\"\n    capacity: 3\n    refillPerSecond: 1.5\n"
                 + "    algorithm: LEAKY_BUCKET\n";

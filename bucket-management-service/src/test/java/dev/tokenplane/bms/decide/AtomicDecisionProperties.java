@@ -73,7 +73,7 @@ class AtomicDecisionProperties {
         }
         RuleIndex index = RuleIndex.of(rules);
         BucketStore store = new LocalBucketStore(clock);
-        DecisionService decisions = new DecisionService(store, () -> index, (k, t) -> null, Borrower.NONE,
+        DecisionService decisions = new DecisionService(store, BucketResolver.of(() -> index, (k, t) -> null, clock), Borrower.NONE,
                 new BmsMetrics(new SimpleMeterRegistry()), clock, Runnable::run, new DecisionStats());
         AtomicLong ids = new AtomicLong();
         return new Fixture(clock, store, decisions, new AtomicDecisions(decisions, store, Runnable::run,

@@ -51,8 +51,8 @@ class BucketScopeProperties {
                                                           @ForAll("calls") List<Call> calls) {
         FakeClock clock = new FakeClock(1_000_000);
         RuleIndex index = RuleIndex.of(rules);
-        DecisionService decisions = new DecisionService(new LocalBucketStore(clock), () -> index, (k, t) -> null,
-                Borrower.NONE, new BmsMetrics(new SimpleMeterRegistry()), clock, Runnable::run, new DecisionStats());
+        DecisionService decisions = new DecisionService(new LocalBucketStore(clock),
+                BucketResolver.of(() -> index, (k, t) -> null, clock), Borrower.NONE, new BmsMetrics(new SimpleMeterRegistry()), clock, Runnable::run, new DecisionStats());
         Map<Scope, Long> createdAt = new HashMap<>();
         Map<Scope, Long> granted = new HashMap<>();
         for (Call call : calls) {

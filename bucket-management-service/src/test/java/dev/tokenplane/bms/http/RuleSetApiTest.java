@@ -92,6 +92,23 @@ class RuleSetApiTest {
     }
 
     @Test
+    void shouldApplyARuleSetWithARefillPerPeriod() {
+        Map<String, Object> perHour = Map.of("id", "hourly", "match", "hourly:*", "capacity", 10,
+                "refill", Map.of("tokens", 10, "period", "PT1H"));
+
+        Api.Response r = api.put("/v1/rules", set(rule("keep", 10), perHour));
+
+        assertThat(r.status()).isEqualTo(200);
+        JsonNode hourly = api.get("/v1/rules/hourly").json();
+        assertThat(hourly.get("refillPerSecond").asDouble()).isEqualTo(10.0 / 3600);
+        assertThat(hourly.get("refill").get("period").asText()).isEqualTo("PT1H");
+        Api.Response bad = api.put("/v1/rules", set(Map.of("id", "bad", "match", "bad:*", "capacity", 1,
+                "refill", Map.of("tokens", 1, "period", "1w"))));
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().get("message").asText()).startsWith("rules[0] (bad): refill.period must");
+    }
+
+    @Test
     void shouldValidateTheWholeSetBeforeWritingAnything() {
         Api.Response r = api.put("/v1/rules?prune=true", set(rule("added", 5),
                 Map.of("id", "broken", "match", "b:*", "capacity", 0, "refillPerSecond", 1)));

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /** Rules CRUD over real HTTP on a real member: statuses, versions, If-Match, and what a delete does to buckets. */
 class RulesApiTest extends SharedBmsTest {
@@ -36,6 +37,44 @@ class RulesApiTest extends SharedBmsTest {
         assertThat(api.get("/v1/rules/ra-1").json().get("capacity").asLong()).isEqualTo(50);
         JsonNode all = api.get("/v1/rules").json().get("rules");
         assertThat(all.findValuesAsText("id")).contains("ra-1", "free", "enterprise", "login", "servers");
+    }
+
+    @Test
+    void shouldTakeARefillWrittenAsTokensPerPeriodAndEchoIt() {
+        Map<String, Object> refill = Map.of("tokens", 5, "period", "1m");
+
+        Api.Response created = api.put("/v1/rules/ra-per-minute", Map.of("match", "ra-per-minute:*", "capacity", 5,
+                "refill", refill));
+
+        assertThat(created.status()).isEqualTo(201);
+        JsonNode stored = api.get("/v1/rules/ra-per-minute").json();
+        assertThat(stored.get("refillPerSecond").asDouble()).isEqualTo(5.0 / 60);
+        assertThat(stored.get("refill").get("tokens").asLong()).isEqualTo(5);
+        assertThat(stored.get("refill").get("period").asText()).isEqualTo("1m");
+        assertThat(api.put("/v1/rules/ra-per-minute", stored).status()).as("a GET body may be written back")
+                .isEqualTo(200);
+        JsonNode decision = api.post("/v1/buckets/ra-per-minute:x/acquire", Map.of("tokens", 1)).json();
+        assertThat(decision.get("refillPerSecond").asDouble()).isCloseTo(5.0 / 60, within(1e-6));
+
+        Api.Response both = api.put("/v1/rules/ra-per-minute", Map.of("match", "ra-per-minute:*", "capacity", 5,
+                "refill", refill, "refillPerSecond", 1));
+        Api.Response malformed = api.put("/v1/rules/ra-per-minute", Map.of("match", "ra-per-minute:*",
+                "capacity", 5, "refill", Map.of("tokens", 5, "period", "a minute")));
+        Api.Response wrongType = api.put("/v1/rules/ra-per-minute", Map.of("match", "ra-per-minute:*",
+                "capacity", 5, "refill", Map.of("tokens", 5.5, "period", "1m")));
+        Api.Response unknownField = api.put("/v1/rules/ra-per-minute", Map.of("match", "ra-per-minute:*",
+                "capacity", 5, "refill", Map.of("tokens", 5, "per", "1m")));
+        for (Api.Response bad : new Api.Response[]{both, malformed, wrongType, unknownField}) {
+            assertThat(bad.status()).isEqualTo(400);
+            assertThat(bad.json().get("error").asText()).isEqualTo("validation");
+        }
+        assertThat(both.json().get("message").asText()).contains("not both");
+        assertThat(malformed.json().get("message").asText()).startsWith("refill.period must be a duration");
+        assertThat(api.get("/v1/rules/ra-per-minute").json().get("version").asLong()).isEqualTo(2);
+        JsonNode schemas = api.getAnonymous("/openapi.json").json().get("components").get("schemas");
+        assertThat(schemas.get("RuleInput").get("properties").has("refill")).isTrue();
+        assertThat(schemas.get("Rule").get("properties").has("refill")).isTrue();
+        assertThat(schemas.get("Refill").get("required")).hasSize(2);
     }
 
     @Test

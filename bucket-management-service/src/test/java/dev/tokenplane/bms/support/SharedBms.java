@@ -38,10 +38,10 @@ public final class SharedBms {
                         .withStore(s -> holder[0] = new CountingStore(s))
                         .withSizing(s -> now -> sizingTicks.incrementAndGet()))
                 .withBorrower(s -> request -> {
-                    if (!LENDING_POOL.equals(request.transfer().pool())) {
+                    if (!LENDING_POOL.equals(request.bucket().pooled().pool())) {
                         return CompletableFuture.completedFuture(0L);
                     }
-                    return s.store().credit(request.key(), Tokens.toNano(request.tokens()))
+                    return s.store().credit(request.bucket().storeKey(), Tokens.toNano(request.tokens()))
                             .thenApply(nanos -> nanos / Tokens.SCALE);
                 });
         TestSettings settings = TestSettings.member();

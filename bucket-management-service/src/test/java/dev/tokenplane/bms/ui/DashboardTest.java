@@ -144,6 +144,25 @@ class DashboardTest {
     }
 
     @Test
+    void shouldEditARefillWrittenPerPeriod() {
+        api.put("/v1/rules/ui-refill", Map.of("match", "uirefill:*", "capacity", 5,
+                "refill", Map.of("tokens", 5, "period", "1m")));
+        show("#/rule/ui-refill");
+        assertThat(browser.find("#f-refill").getAttribute("value")).contains("\"period\":\"1m\"");
+        assertThat(browser.find("#f-refillPerSecond").getAttribute("value")).isEmpty();
+
+        browser.type("#f-refill", "{\"tokens\": 5, \"period\": \"a minute\"}");
+        browser.click("#rule-save");
+        assertThat(browser.waitForText("#e-refill", "refill.period must")).contains("a minute");
+
+        browser.type("#f-refill", "{\"tokens\": 10, \"period\": \"PT1M\"}");
+        browser.click("#rule-save");
+        Browser.until(() -> api.get("/v1/rules/ui-refill").json().get("version").asLong() == 2 ? true : null,
+                "not saved");
+        assertThat(api.get("/v1/rules/ui-refill").json().get("refillPerSecond").asDouble()).isEqualTo(10.0 / 60);
+    }
+
+    @Test
     void shouldExplainAConflictWhenTheRuleChangedMeanwhile() {
         api.put("/v1/rules/ui-conflict", Map.of("match", "uiconf:*", "capacity", 5, "refillPerSecond", 1));
         show("#/rule/ui-conflict");

@@ -2,7 +2,6 @@ package dev.tokenplane.transfer.pool;
 
 import dev.tokenplane.transfer.Borrower;
 import dev.tokenplane.transfer.Lender;
-import dev.tokenplane.transfer.Move;
 import dev.tokenplane.transfer.TransferPlan;
 import dev.tokenplane.transfer.TransferPlanner;
 import dev.tokenplane.transfer.TransferSettings;
@@ -11,17 +10,13 @@ import dev.tokenplane.transfer.breaker.PoolBreakers;
 import dev.tokenplane.transfer.exec.Settlement;
 import dev.tokenplane.transfer.exec.TransferExecutor;
 import dev.tokenplane.transfer.exec.TransferIds;
-import dev.tokenplane.transfer.exec.TransferOutcome;
 import dev.tokenplane.transfer.exec.TransferRequest;
 import dev.tokenplane.transfer.exec.TransferResult;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,8 +44,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * borrowAhead)} (borrowing a little ahead spares the next requests a transfer). The {@link BorrowWindow} caps it at
  * the bucket's fair share of the window; if that, or the lenders' spare by the view, does not cover the shortfall,
  * nothing is tried. Otherwise the planner picks the lenders (same region, then most spare) and the executor moves the
- * tokens within the time budget. Settings come from the {@link TransferSettingsLookup} on every call, so an operator's
- * {@code canLend=false} or a new weight applies to the next decision.
+ * tokens within the time budget. The borrower's settings come with the call (the BMS resolved them for the decision);
+ * the lenders' come from the {@link TransferSettingsLookup} on every call, so an operator's {@code canLend=false} or a
+ * new weight applies to the next decision.
  *
  * <h2>In a cluster</h2>
  * The view and the window live in this member's memory. Conservation never depends on them (every debit is atomic and
@@ -63,8 +59,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * hears of every transfer (for metrics).
  */
 public final class PoolTransfers {
-
-    private static final Logger LOG = LoggerFactory.getLogger(PoolTransfers.class);
 
     /**
      * @param window            how long a borrowing window lasts: the sizing interval, default 1 s
@@ -137,21 +131,22 @@ public final class PoolTransfers {
      * Borrows for the bucket {@code key}, which an acquire found short.
      *
      * @param key            the bucket
+     * @param mine           the bucket's transfer settings, as the caller resolved them for this decision (they are
+     *                       not looked up again)
      * @param shortfallNanos what the acquire lacked: requested minus held, at least 1
      * @param roomNanos      what the bucket can take in: burst minus held
      * @return completes within the executor's budget, never exceptionally; on a positive
      * {@link BorrowResult#creditedNanos()} the caller retries its acquire once
      */
-    public CompletionStage<BorrowResult> borrow(String key, long shortfallNanos, long roomNanos) {
+    public CompletionStage<BorrowResult> borrow(String key, TransferSettings mine, long shortfallNanos,
+                                                long roomNanos) {
         if (shortfallNanos < 1 || roomNanos < 0) {
             throw new IllegalArgumentException("shortfallNanos must be >= 1 and roomNanos >= 0, were "
                     + shortfallNanos + " and " + roomNanos);
         }
-        Optional<TransferSettings> found = lookup.settingsFor(key);
-        if (found.isEmpty()) {
+        if (mine == null) {
             return refused(BorrowResult.Reason.NOT_IN_POOL);
         }
-        TransferSettings mine = found.get();
         if (!mine.canBorrow()) {
             return refused(BorrowResult.Reason.NOT_ALLOWED);
         }
@@ -168,7 +163,7 @@ public final class PoolTransfers {
         synchronized (pool) {
             long now = clock.millis();
             if (pool.window.isDue(now)) {
-                pool.window.roll(now, pool.shareOf(pool.spare(null)));
+                pool.window.roll(now, pool.shareOf(pool.spareWith(key, mine)));
             }
             long allowance = pool.window.claim(key, mine.weightUnits(), want);
             if (allowance < shortfallNanos) {
@@ -178,9 +173,9 @@ public final class PoolTransfers {
             if (plan.totalNanos() < shortfallNanos) {
                 return refused(BorrowResult.Reason.NO_SPARE);
             }
-            pool.reserve(plan);
+            pool.reserve(plan, Map.of(key, mine.weightUnits()));
         }
-        return execute(pool, plan).thenApply(results -> {
+        return execute(pool, plan, Map.of(key, mine.weightUnits())).thenApply(results -> {
             if (!results.isEmpty() && results.get(0) instanceof TransferResult.NotAttempted first
                     && results.stream().allMatch(r -> r instanceof TransferResult.NotAttempted)) {
                 return new BorrowResult.Refused(first.reason() == TransferResult.Reason.BREAKER_OPEN
@@ -226,6 +221,8 @@ public final class PoolTransfers {
             }
         }
         TransferPlan plan = planner.plan(borrowers, lenders);
+        Map<String, Long> weights = new HashMap<>();
+        borrowers.forEach(b -> weights.put(b.key(), b.weight()));
         synchronized (state) {
             state.view = view;
             state.share = requireShare(windowShare);
@@ -233,9 +230,9 @@ public final class PoolTransfers {
             for (Borrower b : borrowers) {
                 state.window.claim(b.key(), b.weight(), b.demandNanos());
             }
-            state.reserve(plan);
+            state.reserve(plan, weights);
         }
-        return execute(state, plan).thenApply(results -> new RebalanceReport(pool, plan, results));
+        return execute(state, plan, weights).thenApply(results -> new RebalanceReport(pool, plan, results));
     }
 
     /**
@@ -284,10 +281,12 @@ public final class PoolTransfers {
     }
 
     private PoolState pool(String name) {
-        return pools.computeIfAbsent(name, PoolState::new);
+        return pools.computeIfAbsent(name, n -> new PoolState(n, settings.window().toMillis(), clock.millis(), lookup,
+                executor, breakers));
     }
 
-    private CompletionStage<List<TransferResult>> execute(PoolState pool, TransferPlan plan) {
+    /** Carries out {@code plan}; {@code weights} are its borrowers' weight units, as resolved when it was made. */
+    private CompletionStage<List<TransferResult>> execute(PoolState pool, TransferPlan plan, Map<String, Long> weights) {
         List<TransferRequest> requests = plan.moves().stream()
                 .map(m -> TransferRequest.of(pool.name, ids.next(), m))
                 .toList();
@@ -298,7 +297,8 @@ public final class PoolTransfers {
                 r.settlement().whenComplete((settlement, broken) -> {
                     Settlement s = settlement == null
                             ? new Settlement(r.request().nanotokens(), 0, 0, false) : settlement;
-                    pool.settle(r.request(), s);
+                    pool.settle(r.request(), s, weights.getOrDefault(r.request().borrower(),
+                            TransferSettings.WEIGHT_UNITS));
                     observer.settled(pool.name, r.request(), s);
                 });
             }
@@ -308,109 +308,5 @@ public final class PoolTransfers {
 
     private static CompletionStage<BorrowResult> refused(BorrowResult.Reason reason) {
         return CompletableFuture.completedFuture(new BorrowResult.Refused(reason));
-    }
-
-    /** One pool's view of its lenders, its borrowing window and its counters. Guarded by its own monitor. */
-    private final class PoolState {
-        private final String name;
-        private final BorrowWindow window;
-        private Map<String, MemberSnapshot> view = new TreeMap<>();
-        /** This member's share of the pool's spare per window. */
-        private double share = 1;
-        private final Map<String, long[]> lentAndBorrowed = new HashMap<>();
-        private final Map<TransferOutcome, Long> outcomes = new EnumMap<>(TransferOutcome.class);
-
-        PoolState(String name) {
-            this.name = name;
-            this.window = new BorrowWindow(settings.window().toMillis(), clock.millis());
-        }
-
-        /**
-         * The view's buckets as lenders, with the settings in force now; {@code except} (the borrower) and buckets
-         * with a transfer in doubt left out.
-         */
-        synchronized List<Lender> lenders(String except) {
-            List<Lender> lenders = new ArrayList<>();
-            for (MemberSnapshot m : view.values()) {
-                if (!m.key().equals(except) && !executor.isInDoubt(m.key())) {
-                    settingsOf(m.key()).ifPresent(s -> lenders.add(s.lender(m.key(), m.tokensNanos(), m.capacity())));
-                }
-            }
-            return lenders;
-        }
-
-        /** {@code spareNanos} scaled by this member's share, rounded down. */
-        synchronized long shareOf(long spareNanos) {
-            return share >= 1 ? spareNanos : (long) (spareNanos * share);
-        }
-
-        synchronized long spare(String except) {
-            return lenders(except).stream().mapToLong(Lender::spareNanos).sum();
-        }
-
-        /** Counts a planned transfer as done until its settlement says otherwise. */
-        synchronized void reserve(TransferPlan plan) {
-            for (Move m : plan.moves()) {
-                adjustView(m.lender(), -m.nanotokens());
-                window.borrowed(m.borrower(), weightOf(m.borrower()), m.nanotokens());
-            }
-        }
-
-        /** Corrects the reservation by what really happened, and adds it to the totals. */
-        synchronized void settle(TransferRequest request, Settlement s) {
-            adjustView(request.lender(), request.nanotokens() - (s.debitedNanos() - s.refundedNanos()));
-            window.borrowed(request.borrower(), weightOf(request.borrower()), s.creditedNanos() - request.nanotokens());
-            lentAndBorrowed.computeIfAbsent(request.lender(), k -> new long[2])[0] += s.creditedNanos();
-            lentAndBorrowed.computeIfAbsent(request.borrower(), k -> new long[2])[1] += s.creditedNanos();
-            if (!s.resolved() || s.lostNanos() > 0) {
-                LOG.warn("transfer {} in pool {} settled with {} nanotokens not returned (resolved: {})",
-                        request.id(), name, s.lostNanos(), s.resolved());
-            }
-        }
-
-        synchronized void count(TransferOutcome outcome) {
-            outcomes.merge(outcome, 1L, Long::sum);
-        }
-
-        synchronized PoolStats stats() {
-            Set<String> keys = new TreeSet<>(view.keySet());
-            keys.addAll(lentAndBorrowed.keySet());
-            List<MemberStats> members = new ArrayList<>();
-            long lent = 0;
-            long borrowed = 0;
-            for (String key : keys) {
-                long[] totals = lentAndBorrowed.getOrDefault(key, new long[2]);
-                lent += totals[0];
-                borrowed += totals[1];
-                MemberSnapshot m = view.get(key);
-                Optional<TransferSettings> s = settingsOf(key);
-                long tokens = m == null ? 0 : m.tokensNanos();
-                long spare = m == null || s.isEmpty() ? 0 : s.get().lender(key, tokens, m.capacity()).spareNanos();
-                members.add(new MemberStats(key, s.map(TransferSettings::region).orElse(""),
-                        s.map(TransferSettings::weight).orElse(TransferSettings.DEFAULT_WEIGHT),
-                        s.map(TransferSettings::canBorrow).orElse(false), s.map(TransferSettings::canLend).orElse(false),
-                        tokens, spare, window.borrowedNanos(key), totals[0], totals[1]));
-            }
-            Map<String, Long> transfers = new TreeMap<>();
-            outcomes.forEach((outcome, count) -> transfers.put(outcome.label(), count));
-            return new PoolStats(name, breakers.state(name), spare(null), window.capacityNanos(), window.startedAt(),
-                    lent, borrowed, transfers, members);
-        }
-
-        private Optional<TransferSettings> settingsOf(String key) {
-            return lookup.settingsFor(key).filter(s -> s.pool().equals(name));
-        }
-
-        private long weightOf(String key) {
-            return settingsOf(key).map(TransferSettings::weightUnits).orElse(TransferSettings.WEIGHT_UNITS);
-        }
-
-        private void adjustView(String key, long deltaNanos) {
-            MemberSnapshot m = view.get(key);
-            if (m != null) {
-                view.put(key, new MemberSnapshot(key, m.tokensNanos() + deltaNanos, m.capacity(), m.burstNanos(),
-                        m.demandNanos()));
-            }
-        }
     }
 }

@@ -36,6 +36,8 @@ final class PoolHarness implements AutoCloseable {
     /** The settings lookup the BMS would back with rules, overrides and pool settings; changed at will by tests. */
     final Map<String, TransferSettings> settings = new ConcurrentHashMap<>();
     final Map<String, BucketSpec> specs = new LinkedHashMap<>();
+    /** How many times the protocol looked up each key's settings. */
+    final Map<String, Integer> lookups = new ConcurrentHashMap<>();
     final PoolTransfers transfers;
     /** What the observer heard: "answered pool outcome" and "settled pool credited-nanos", in order. */
     final List<String> observed = new CopyOnWriteArrayList<>();
@@ -44,7 +46,10 @@ final class PoolHarness implements AutoCloseable {
         TransferExecutor executor = new TransferExecutor(store, breakers, timer, () -> clock.millis() * 1_000_000,
                 TransferExecutor.Settings.defaults());
         transfers = new PoolTransfers(new TransferPlanner(), executor, breakers,
-                key -> Optional.ofNullable(settings.get(key)), TransferIds.sequence(), clock,
+                key -> {
+                    lookups.merge(key, 1, Integer::sum);
+                    return Optional.ofNullable(settings.get(key));
+                }, TransferIds.sequence(), clock,
                 PoolTransfers.Settings.defaults(), new PoolTransfers.Observer() {
                     @Override
                     public void answered(String pool, TransferResult result) {
@@ -91,10 +96,10 @@ final class PoolHarness implements AutoCloseable {
         transfers.refresh("pool", members, share);
     }
 
-    /** An acquire on {@code key} found it {@code shortfall} nanotokens short. */
+    /** An acquire on {@code key} found it {@code shortfall} nanotokens short (its settings as they are now). */
     BorrowResult borrow(String key, long shortfall) {
         BucketState s = state(key);
-        return await(transfers.borrow(key, shortfall, Math.max(0, s.burstNanos() - s.tokens())));
+        return await(transfers.borrow(key, settings.get(key), shortfall, Math.max(0, s.burstNanos() - s.tokens())));
     }
 
     /** The bucket's traffic uses up everything it holds. */

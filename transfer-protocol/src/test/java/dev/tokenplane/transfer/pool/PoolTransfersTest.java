@@ -26,6 +26,24 @@ class PoolTransfersTest {
     }
 
     @Test
+    void shouldBorrowWithTheSettingsItIsGivenAndNeverLookUpTheBorrowersAgain() {
+        // Given a pool whose borrowing window is due to roll, so the borrow recomputes the pool's spare
+        pool.member("rich", SPEC, 800);
+        pool.member("hungry", SPEC, 0);
+        pool.tick(Map.of());
+        pool.clock.advance(PoolTransfers.Settings.defaults().window().toMillis());
+        pool.lookups.clear();
+
+        // When the empty bucket borrows, settled and all
+        BorrowResult r = pool.borrow("hungry", T);
+        pool.timer.advance(1_000);
+
+        // Then the borrower's settings came with the call: only the lender's were looked up
+        assertThat(r.creditedNanos()).isPositive();
+        assertThat(pool.lookups).doesNotContainKey("hungry").containsKey("rich");
+    }
+
+    @Test
     void shouldBorrowItsShortfallAndALittleAheadFromTheBestLender() {
         // Given two lenders, one with relatively more spare, and an empty borrower
         pool.member("rich", SPEC, 800);
@@ -53,7 +71,7 @@ class PoolTransfersTest {
         int calls = pool.store.stepCalls();
 
         assertThat(pool.borrow("closed", T)).isEqualTo(new BorrowResult.Refused(BorrowResult.Reason.NOT_ALLOWED));
-        assertThat(pool.transfers.borrow("stranger", T, 10 * T).toCompletableFuture().join())
+        assertThat(pool.transfers.borrow("stranger", null, T, 10 * T).toCompletableFuture().join())
                 .isEqualTo(new BorrowResult.Refused(BorrowResult.Reason.NOT_IN_POOL));
         assertThat(pool.store.stepCalls()).isEqualTo(calls);
     }
@@ -94,7 +112,7 @@ class PoolTransfersTest {
         pool.member("leaky", new BucketSpec(10, RATE, Algorithm.LEAKY_BUCKET, 0, 0), 9);
         pool.tick(Map.of());
 
-        assertThat(pool.transfers.borrow("leaky", 2 * T, T).toCompletableFuture().join())
+        assertThat(pool.transfers.borrow("leaky", pool.settings.get("leaky"), 2 * T, T).toCompletableFuture().join())
                 .isEqualTo(new BorrowResult.Refused(BorrowResult.Reason.NO_ROOM));
     }
 
