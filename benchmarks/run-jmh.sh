@@ -16,7 +16,7 @@ run local-t1 LocalAcquireBenchmark -t 1 -prof gc $PROF
 run local-t2 LocalAcquireBenchmark -t 2 -prof gc $PROF
 # 2. One embedded member, 2 threads, single calls: 1 key and 100k keys, OBJECT and BINARY.
 run hz-single 'HazelcastAcquireBenchmark\.(tokenplane|bucket4j)$' -p completions=direct -p format=OBJECT,BINARY $PROF
-# 3. Completion executors on the same path, and Bucket4j's async API (2 CPUs: common pool of one thread).
+# 3. Completion executors on the same path, and Bucket4j's async API (few CPUs: a common pool of one thread).
 run hz-completions 'HazelcastAcquireBenchmark\.(tokenplane|bucket4jAsync)$' -p keys=100000 -p format=OBJECT \
     -p completions=pool,threadPerCallback $PROF
 run hz-completions-fjp2 'HazelcastAcquireBenchmark\.(tokenplane|bucket4jAsync)$' -p keys=100000 -p format=OBJECT \

@@ -9,7 +9,8 @@ if [ ${#MODES[@]} -eq 0 ]; then
   MODES=(bare-object bare-binary tokenplane-object-sweep tokenplane-binary-sweep tokenplane-object-ttl
          tokenplane-binary-ttl bucket4j bucket4j-expiry)
 fi
-FLAGS="--add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.management/sun.management=ALL-UNNAMED --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED"
+# Hazelcast's module flags, defined once in the parent pom (docs/operations.md)
+FLAGS="$(sed -n 's:.*<hazelcast.jvm.flags>\(.*\)</hazelcast.jvm.flags>.*:\1:p' pom.xml)"
 for mode in "${MODES[@]}"; do
   # shellcheck disable=SC2086
   java $FLAGS -Xms4g -Xmx4g -Djava.util.concurrent.ForkJoinPool.common.parallelism=2 \

@@ -4,6 +4,7 @@ import dev.tokenplane.bms.logging.LogSetup;
 import dev.tokenplane.bms.sizing.SizingLoop;
 import dev.tokenplane.bms.spi.BmsExtensions;
 import dev.tokenplane.bms.transfer.TransferFeature;
+import dev.tokenplane.store.hazelcast.RuntimeTuning;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -23,20 +24,11 @@ import java.util.function.Function;
  * <p>SIGTERM (and Ctrl-C) shut the member down gracefully through a shutdown hook.
  */
 public final class BmsMain {
-    /** The system property that sizes the JDK's common pool, which Hazelcast runs its async callbacks on. */
-    public static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
-
     private BmsMain() {
     }
 
     public static void main(String[] args) {
-        // With 2 CPUs the common pool has parallelism 1, and Hazelcast then starts a new thread for every async
-        // callback of its futures (every IMap.submitToKey registers one): about 10x fewer decisions per second.
-        // Set it before anything touches ForkJoinPool, unless the command line did.
-        if (System.getProperty(COMMON_POOL_PARALLELISM) == null) {
-            System.setProperty(COMMON_POOL_PARALLELISM,
-                    Integer.toString(Math.max(2, Runtime.getRuntime().availableProcessors())));
-        }
+        RuntimeTuning.applyCommonPoolDefault(); // before anything touches ForkJoinPool
         BmsSettings settings;
         try {
             settings = settings(args, System::getenv);

@@ -25,6 +25,7 @@ import dev.tokenplane.bms.decide.DeadlineBucketStore;
 import dev.tokenplane.bms.decide.BucketResolver;
 import dev.tokenplane.bms.decide.DecisionService;
 import dev.tokenplane.store.BucketStore;
+import dev.tokenplane.store.hazelcast.RuntimeTuning;
 import dev.tokenplane.bms.http.AgentRoutes;
 import dev.tokenplane.bms.http.ApiRouter;
 import dev.tokenplane.bms.http.ApiRoutes;
@@ -80,7 +81,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -126,11 +126,7 @@ public final class BmsNode implements AutoCloseable {
     }
 
     private void init(BmsExtensions extensions, InstantSource clock) throws Exception {
-        if (ForkJoinPool.getCommonPoolParallelism() < 2) {
-            LOG.warn("The common pool has parallelism {}: Hazelcast will start a thread per async callback and "
-                    + "decisions will be slow. Start the JVM with -D{}=2 (BmsMain sets it when it can)",
-                    ForkJoinPool.getCommonPoolParallelism(), BmsMain.COMMON_POOL_PARALLELISM);
-        }
+        RuntimeTuning.commonPoolWarning().ifPresent(LOG::warn);
         this.adminToken = Secrets.adminToken(settings);
         Map<String, Auth.ApiClient> apiKeys = settings.apiKeysFile().isPresent()
                 ? Secrets.apiKeys(settings.apiKeysFile().get()) : Map.of();

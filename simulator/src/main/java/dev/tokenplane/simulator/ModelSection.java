@@ -30,7 +30,7 @@ final class ModelSection {
                 .append(Report.fmt(Scenarios.RULE.adaptive().thresholdLow())).append(", growthFactor ")
                 .append(Report.fmt(Scenarios.RULE.adaptive().growthFactor())).append(", shrinkFactor ")
                 .append(Report.fmt(Scenarios.RULE.adaptive().shrinkFactor()))
-                .append(" (the http-api.md example). A resized bucket keeps its tokens, clamped.\n");
+                .append(" (the rule example of docs/http-api.md). A resized bucket keeps its tokens, clamped.\n");
         md.append("- **Server.** A capacity in requests/s. CPU = ").append(Report.fmt2(s.idleCpu())).append(" + ")
                 .append(Report.fmt2(1 - s.idleCpu())).append(" × busy, plus noise (σ ").append(Report.fmt3(s.cpuNoise()))
                 .append("). Mean latency = base / (1 − ρ) (M/M/1, ρ = admitted / capacity, capped at ")

@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * The scenarios of the report. Every bucket uses the same rule: min 10, max 400 tokens, refill = capacity per second,
- * and the adaptive settings of the http-api.md example (thresholds 0.8 / 0.3, factors 1.5 / 0.8).
+ * and the adaptive settings of the rule example in docs/http-api.md (thresholds 0.8 / 0.3, factors 1.5 / 0.8).
  */
 public final class Scenarios {
 

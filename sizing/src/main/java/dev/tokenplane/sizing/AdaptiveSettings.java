@@ -22,7 +22,7 @@ public record AdaptiveSettings(double thresholdHigh, double thresholdLow, double
         Ranges.open("shrinkFactor", shrinkFactor, 0, 1);
     }
 
-    /** The values of the http-api.md example: 0.8, 0.3, 1.5, 0.8. */
+    /** The values of the rule example in docs/http-api.md: 0.8, 0.3, 1.5, 0.8. */
     public static AdaptiveSettings defaults() {
         return new AdaptiveSettings(DEFAULT_THRESHOLD_HIGH, DEFAULT_THRESHOLD_LOW, DEFAULT_GROWTH_FACTOR,
                 DEFAULT_SHRINK_FACTOR);

@@ -102,7 +102,7 @@ public final class AuditLog implements AuditSink, AutoCloseable {
                 .addKeyValue("status", status).addKeyValue("versionBefore", versionBefore)
                 .addKeyValue("versionAfter", versionAfter).log(r.logLine());
         try {
-            // never Hazelcast's default continuation executor (a thread per callback on 2 CPUs: versions.md)
+            // never Hazelcast's default continuation executor (a thread per callback with a small common pool)
             map.setAsync(r.id(), ConfigCodec.write(r)).whenCompleteAsync((v, e) -> {
                 if (e != null) {
                     LOG.error("audit record {} not replicated: {}", r.id(), e.toString());

@@ -8,8 +8,8 @@ import java.util.concurrent.Executor;
  * Moves the completion of a Hazelcast stage onto an executor of ours.
  *
  * <p>Hazelcast's futures run every non-async continuation ({@code thenApply}, {@code whenComplete}, and so the
- * {@code whenComplete} inside Vert.x's {@code Future.fromCompletionStage}) on its default async executor, which on a
- * 2-CPU machine is a new thread per callback (measured in versions.md: 2.2k instead of 130k ops/s). Every Hazelcast
+ * {@code whenComplete} inside Vert.x's {@code Future.fromCompletionStage}) on its default async executor, which with
+ * a small common pool is a new thread per callback (BENCHMARKS.md, "Completions"; see RuntimeTuning). Every Hazelcast
  * stage the BMS uses goes through {@link #on} first, and what comes out is a plain {@link CompletableFuture}.
  */
 public final class Completions {

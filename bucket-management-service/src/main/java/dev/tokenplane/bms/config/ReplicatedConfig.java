@@ -50,7 +50,7 @@ public final class ReplicatedConfig implements AutoCloseable {
 
     /**
      * @param background runs the disk writes that follow events from other members, in order
-     * @param callbacks  runs the continuations of Hazelcast futures (see versions.md: never Hazelcast's default)
+     * @param callbacks  runs the continuations of Hazelcast futures (never Hazelcast's default: see Completions)
      */
     public ReplicatedConfig(ConfigKind kind, HazelcastInstance hazelcast, ConfigJournal journal, Executor background,
                             Executor callbacks) {

@@ -10,6 +10,7 @@ import dev.tokenplane.transfer.exec.TransferExecutor;
 import dev.tokenplane.transfer.exec.TransferIds;
 import dev.tokenplane.transfer.exec.TransferTimer;
 import dev.tokenplane.transfer.pool.PoolTransfers;
+import dev.tokenplane.store.hazelcast.RuntimeTuning;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 
 import java.time.Duration;
@@ -111,9 +112,9 @@ public final class TransferFeature {
      * Where a transfer starts and continues between its steps. Not the member's direct {@code callbacks}: a stage of the
      * store completes on the partition thread of the bucket it touched, and the next step (the credit after the debit,
      * or the debit after a denied acquire) touches another partition, which Hazelcast refuses from a partition thread
-     * ({@code IllegalThreadStateException: cannot make remote call}). The JDK's common pool takes over instead (BmsMain
-     * sizes it to at least 2): the steps are short and never block. Its {@code execute} is a plain hand-over; the
-     * pitfall of versions.md is CompletableFuture's default async executor, which is not used here.
+     * ({@code IllegalThreadStateException: cannot make remote call}). The JDK's common pool takes over instead (sized
+     * by {@link RuntimeTuning}): the steps are short and never block. Its {@code execute} is a plain hand-over; the
+     * pitfall is CompletableFuture's default async executor, which is not used here.
      */
     private static Executor offPartitionThreads() {
         return ForkJoinPool.commonPool();
@@ -124,12 +125,11 @@ public final class TransferFeature {
      * thread, else on {@code steps}. A credit completes on a partition thread only when this member owns the borrower,
      * and then on the borrower's own partition thread, which may make the decision's next call, the retry of its
      * acquire on the same bucket, at once: one hand-over fewer. A response thread (the borrower is owned elsewhere)
-     * may call no other member, so the answer is handed over. Hazelcast names its partition threads
-     * {@code hz.<instance>.partition-operation.thread-<n>}; a name that does not match merely means a hand-over.
+     * may call no other member, so the answer is handed over ({@link RuntimeTuning#isPartitionThread()}).
      */
     private static Executor stayOnPartitionThread(Executor steps) {
         return task -> {
-            if (Thread.currentThread().getName().contains(".partition-operation.thread-")) {
+            if (RuntimeTuning.isPartitionThread()) {
                 task.run();
             } else {
                 steps.execute(task);
@@ -140,7 +140,7 @@ public final class TransferFeature {
     /**
      * Budgets, step timeouts and back-off: one daemon thread for every member of the JVM, whose tasks only complete
      * futures. Not Vert.x timers: scheduling and cancelling one from a Hazelcast or pool thread wakes an event loop
-     * twice per transfer, which costs a 2-core machine more than the transfer's own steps.
+     * twice per transfer, which costs more CPU than the transfer's own steps (BENCHMARKS.md).
      */
     private static final ScheduledThreadPoolExecutor TIMERS = timers();
 

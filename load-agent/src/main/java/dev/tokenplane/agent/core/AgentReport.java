@@ -3,7 +3,7 @@ package dev.tokenplane.agent.core;
 import java.util.Objects;
 
 /**
- * One report, the body of {@code POST /v1/agents/{serverId}/reports} (http-api.md). Fractions are in [0, 1], rates
+ * One report, the body of {@code POST /v1/agents/{serverId}/reports} (docs/http-api.md). Fractions are in [0, 1], rates
  * ≥ 0, latencies in ms.
  *
  * @param timestamp            epoch ms the sample was taken at

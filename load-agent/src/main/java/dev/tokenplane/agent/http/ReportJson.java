@@ -4,7 +4,7 @@ import dev.tokenplane.agent.core.AgentReport;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
-/** The JSON body of {@code POST /v1/agents/{serverId}/reports}, the fields of http-api.md and docs/http-api-extensions.md; a field
+/** The JSON body of {@code POST /v1/agents/{serverId}/reports}, the fields of docs/http-api.md; a field
  * whose value is unknown is left out. */
 public final class ReportJson {
 

@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
@@ -86,15 +88,20 @@ class OshiSystemSourceTest {
         int cores = Runtime.getRuntime().availableProcessors();
         AtomicBoolean stop = new AtomicBoolean();
         List<Thread> burners = new ArrayList<>();
+        CountDownLatch spinning = new CountDownLatch(cores);
         for (int i = 0; i < cores; i++) {
-            Thread burner = new Thread(() -> spin(stop), "cpu-burner-" + i);
+            Thread burner = new Thread(() -> {
+                spinning.countDown();
+                spin(stop);
+            }, "cpu-burner-" + i);
             burner.setDaemon(true);
             burner.start();
             burners.add(burner);
         }
         double during;
         try {
-            Thread.sleep(200);
+            // Measure once every burner runs (each window is itself a real-time interval: the CPU share of one)
+            assertThat(spinning.await(30, TimeUnit.SECONDS)).as("every burner started").isTrue();
             during = median(idleWindow(source).cpu(), idleWindow(source).cpu(), idleWindow(source).cpu());
         } finally {
             stop.set(true);

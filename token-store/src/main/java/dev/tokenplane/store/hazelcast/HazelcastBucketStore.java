@@ -5,13 +5,8 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.ManagedContext;
-import com.hazelcast.internal.serialization.Data;
-import com.hazelcast.internal.serialization.SerializationService;
 import com.hazelcast.map.IMap;
-import com.hazelcast.map.impl.proxy.MapProxyImpl;
 import com.hazelcast.nio.serialization.compact.CompactSerializer;
-import com.hazelcast.partition.PartitionService;
-import com.hazelcast.spi.impl.SerializationServiceSupport;
 import dev.tokenplane.store.AcquireCommand;
 import dev.tokenplane.store.AcquireResult;
 import dev.tokenplane.store.Algorithm;
@@ -23,7 +18,6 @@ import dev.tokenplane.store.DemandSample;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +51,7 @@ import java.util.function.Function;
  *
  * <h2>Batches</h2>
  * {@link #acquireAll} makes one call per owning member, which gives each partition its keys and a processor carrying
- * their commands ({@link PartitionCalls}); each key's commands run in order on its owner, and the results are put back
+ * their commands ({@link HazelcastInternals#invokeOnPartitions}); each key's commands run in order on its owner, and the results are put back
  * in request order. Hazelcast backs up multi-key operations asynchronously, so a member that crashes may lose the last
  * batches it answered within the backup's network round trip; single-key operations are backed up before they
  * answer.
@@ -65,14 +59,9 @@ import java.util.function.Function;
  * <h2>Completions</h2>
  * Returned stages are plain {@link CompletableFuture}s completed on the {@code completions} executor: a dependent the
  * caller attaches without an executor runs there (or on the caller's thread if the stage is already complete).
- * Hazelcast 5.6's public async API cannot do this on its own: {@code IMap.submitToKey} wraps the invocation in a
- * {@code DelegatingCompletableFuture} whose constructor hands the result to the JDK's common pool, whatever executor
- * the caller attaches later; with 2 CPUs the common pool has one thread, and Hazelcast then starts a new thread per
- * call (measured: about 1,000 decisions/s). So single-key operations go through the map proxy's
- * {@code executeOnKeyInternal}, which returns the invocation future itself, and the store deserializes the result on
- * the completion executor; multi-key calls likewise go below the public API ({@link PartitionCalls}). Other
- * Hazelcast users in the same JVM still pay that thread: run members with
- * {@code -Djava.util.concurrent.ForkJoinPool.common.parallelism=2} or more.
+ * Hazelcast's public async API cannot do this on its own (it completes through the JDK's common pool), so calls go
+ * below it, through {@link HazelcastInternals}, and the store deserializes each answer on the completion executor.
+ * Other Hazelcast users in the same JVM still depend on the common pool's size: see {@link RuntimeTuning}.
  *
  * <p>Thread-safe. {@link #close()} stops the sweep; the map and the member belong to the caller.
  */
@@ -82,11 +71,8 @@ public final class HazelcastBucketStore implements BucketStore {
     private static final System.Logger LOG = System.getLogger(HazelcastBucketStore.class.getName());
 
     private final IMap<String, byte[]> map;
-    /** The map's proxy on a member, for invocations without the public API's extra hop; null otherwise. */
-    private final MapProxyImpl<String, byte[]> proxy;
-    private final SerializationService serialization;
-    private final PartitionCalls partitionCalls;
-    private final PartitionService partitions;
+    /** Calls below the public API: without its extra hop, and one per owning member for batches. */
+    private final HazelcastInternals internals;
     private final BucketMapSettings settings;
     private final boolean entryTtl;
     private final Executor completions;
@@ -167,16 +153,7 @@ public final class HazelcastBucketStore implements BucketStore {
         this.settings = s;
         this.entryTtl = s.idleExpiry() == IdleExpiry.ENTRY_TTL;
         this.map = member.getMap(mapName);
-        if (map instanceof MapProxyImpl<String, byte[]> p && member instanceof SerializationServiceSupport support) {
-            this.proxy = p;
-            this.serialization = support.getSerializationService();
-            this.partitionCalls = new PartitionCalls(p);
-        } else {
-            this.proxy = null;
-            this.serialization = null;
-            this.partitionCalls = null;
-        }
-        this.partitions = member.getPartitionService();
+        this.internals = HazelcastInternals.of(map);
         this.completions = completions != null ? completions : Runnable::run;
         if (s.idleExpiry() == IdleExpiry.SWEEP && !s.sweepInterval().isZero()) {
             this.sweeper = Executors.newSingleThreadScheduledExecutor(daemon("bucket-store-sweep-" + mapName));
@@ -205,17 +182,13 @@ public final class HazelcastBucketStore implements BucketStore {
             String key = commands.get(0).key();
             return submit(key, new BucketProcessors.AcquireBatch(entryTtl, byKey), ResultArrays::decodeAll);
         }
-        if (partitionCalls == null) {
-            return complete(map.submitToKeys(byKey.keySet(), new BucketProcessors.AcquireBatch(entryTtl, byKey)),
-                    perKey -> inRequestOrder(commands, perKey));
-        }
-        return complete(partitionCalls.invoke(byKey.keySet(), keys -> {
+        return complete(internals.invokeOnPartitions(byKey.keySet(), keys -> {
             Map<String, List<AcquireCommand>> mine = new HashMap<>(keys.size() * 2);
             for (String key : keys) {
                 mine.put(key, byKey.get(key));
             }
             return new BucketProcessors.AcquireBatch(entryTtl, mine);
-        }), responses -> inRequestOrder(commands, partitionCalls.<long[]>results(responses)));
+        }), responses -> inRequestOrder(commands, internals.<long[]>results(responses)));
     }
 
     private static List<AcquireResult> inRequestOrder(List<AcquireCommand> commands, Map<String, long[]> perKey) {
@@ -275,12 +248,8 @@ public final class HazelcastBucketStore implements BucketStore {
         if (keys.isEmpty()) {
             return CompletableFuture.completedFuture(Map.of());
         }
-        if (partitionCalls == null) {
-            return complete(map.submitToKeys(Set.copyOf(keys), new BucketProcessors.DrainDemand(entryTtl)),
-                    HazelcastBucketStore::withoutMissing);
-        }
-        return complete(partitionCalls.invoke(keys, k -> new BucketProcessors.DrainDemand(entryTtl)),
-                responses -> withoutMissing(partitionCalls.<DemandSample>results(responses)));
+        return complete(internals.invokeOnPartitions(keys, k -> new BucketProcessors.DrainDemand(entryTtl)),
+                responses -> withoutMissing(internals.<DemandSample>results(responses)));
     }
 
     private static Map<String, DemandSample> withoutMissing(Map<String, DemandSample> samples) {
@@ -309,35 +278,17 @@ public final class HazelcastBucketStore implements BucketStore {
         if (candidates.isEmpty()) {
             return 0;
         }
-        List<CompletableFuture<Map<String, Boolean>>> calls = new ArrayList<>();
-        if (partitionCalls != null) {
-            calls.add(partitionCalls.invoke(candidates, keys -> new BucketProcessors.EvictIfIdle())
-                    .thenApply(partitionCalls::results));
-        } else {
-            // One call per partition: submitToKeys hands every key to each partition's operation.
-            Map<Integer, Set<String>> byPartition = new HashMap<>();
-            for (String key : candidates) {
-                byPartition.computeIfAbsent(partitions.getPartition(key).getPartitionId(), p -> new HashSet<>())
-                        .add(key);
-            }
-            for (Set<String> keys : byPartition.values()) {
-                calls.add(map.submitToKeys(keys, new BucketProcessors.EvictIfIdle()).toCompletableFuture());
-            }
+        Map<String, Boolean> removed;
+        try {
+            removed = internals.invokeOnPartitions(candidates, keys -> new BucketProcessors.EvictIfIdle())
+                    .thenApply(internals::<Boolean>results).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while evicting idle buckets", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("evicting idle buckets failed", e.getCause());
         }
-        int evicted = 0;
-        for (CompletableFuture<Map<String, Boolean>> call : calls) {
-            try {
-                for (Boolean removed : call.get().values()) {
-                    evicted += Boolean.TRUE.equals(removed) ? 1 : 0;
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while evicting idle buckets", e);
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("evicting idle buckets failed", e.getCause());
-            }
-        }
-        return evicted;
+        return (int) removed.values().stream().filter(Boolean.TRUE::equals).count();
     }
 
     private void sweepQuietly() {
@@ -371,11 +322,7 @@ public final class HazelcastBucketStore implements BucketStore {
     /** One processor on one key, answered on the completion executor (see the class comment on completions). */
     private <T, R> CompletionStage<R> submit(String key, BucketProcessor<T> processor,
                                              Function<? super T, ? extends R> mapping) {
-        if (proxy == null) {
-            return complete(map.submitToKey(key, processor), mapping);
-        }
-        CompletableFuture<Data> call = proxy.executeOnKeyInternal(key, processor);
-        return complete(call, data -> mapping.apply(serialization.<T>toObject(data)));
+        return complete(internals.executeOnKey(key, processor), data -> mapping.apply(internals.<T>decode(data)));
     }
 
     /** Completes a plain future on the completion executor. */

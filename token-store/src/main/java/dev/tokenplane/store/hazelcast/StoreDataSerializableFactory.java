@@ -40,7 +40,7 @@ final class StoreDataSerializableFactory implements DataSerializableFactory {
             case EVICT_IF_IDLE -> new BucketProcessors.EvictIfIdle();
             case STATES_BACKUP -> new StatesBackup<>();
             case IDLE_PREDICATE -> new IdlePredicate();
-            case PARTITION_BATCH -> new PartitionBatchFactory();
+            case PARTITION_BATCH -> new HazelcastInternals.PartitionBatchFactory();
             case REMOVE -> new BucketProcessors.Remove();
             case RECONFIGURE -> new BucketProcessors.Reconfigure();
             case LOWER_TOKENS_MERGE -> new LowerTokensMergePolicy();

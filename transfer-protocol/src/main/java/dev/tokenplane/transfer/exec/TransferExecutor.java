@@ -2,29 +2,15 @@ package dev.tokenplane.transfer.exec;
 
 import dev.tokenplane.store.BucketMath;
 import dev.tokenplane.store.BucketStore;
-import dev.tokenplane.store.TransferLog;
 import dev.tokenplane.transfer.breaker.PoolBreakers;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
-import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 
 /**
  * Carries out transfers on a {@link BucketStore}, never creating a token.
@@ -63,29 +49,11 @@ import java.util.function.Supplier;
  * bucket's forgetting (or another member running the same id) can lose the tokens in doubt but never create any. A
  * refund is sent only when the borrower's own answer says how much of the credit it applied.
  *
- * <h2>Buckets in doubt</h2>
- * A fence works only while the bucket still remembers the step ({@link dev.tokenplane.store.TransferLog#CAPACITY}
- * steps); a credit pushed out of the log by later steps would read as never applied, and its refund would create
- * tokens. So from the moment a transfer fails or runs out of budget until it has settled, its lender and borrower are
- * <em>in doubt</em>: this executor starts no transfer that touches them ({@link TransferResult.Reason#BUCKET_IN_DOUBT}).
- * Before anyone knows that a step is doubtful (between sending it and its answer or its budget), other transfers
- * must not push it out either: each transfer reserves the steps it may append to each bucket (a lender's debit, its
- * fence and the refund: {@value #LENDER_STEPS}; a borrower's credit and its fence: {@value #BORROWER_STEPS}), and a
- * transfer is started only if the steps reserved on each of its buckets since the oldest transfer on it that has not
- * settled still fit the log. A transfer keeps its reservation until it has settled <em>and</em> every store call it
- * made has answered: a step that timed out may still reach its bucket late, and its fence protects it from being
- * applied only while the bucket's log still holds the fence. Transfers settle in well under a millisecond, so this
- * bites only when a step hangs, or when more than a few transfers touch one bucket at once. Other BMS members do not see this executor's doubts or
- * reservations; the log's capacity covers their transfers during one fence.
- *
- * <h2>Executing a request again</h2>
- * A request whose id this executor has run recently (the last {@value #REMEMBERED} transfers, settled or not) is not
- * run again: {@code execute} answers with the first run's result. The buckets' logs would replay its steps too, but
- * only while they still remember them; once later steps have pushed a settled transfer's debit out of its lender's
- * log, a second run would debit the lender again while the borrower's log, remembering the credit, replays it as
- * done, and the tokens would be lost. A different request under a remembered id is not attempted
- * ({@link TransferResult.Reason#DUPLICATE_ID}). Beyond that memory ids must simply not repeat, which
- * {@link TransferIds#random()} sees to.
+ * <h2>Admission</h2>
+ * A transfer is not started while one of its buckets is in doubt (a failed transfer on it has not settled), while its
+ * buckets' logs have no room for its steps, or when its id ran recently (the first run's answer is returned instead):
+ * see {@link TransferAdmission}. The protocol of one transfer is {@link TransferRun}; its store calls, bounded and
+ * retried, {@link TransferSteps}.
  *
  * <p>Thread-safe. Continuations run on {@code callbacks} (for Hazelcast, an executor of the caller's, not Hazelcast's
  * default), the answer after a credit on {@code afterCredit} (see {@link Settings}).
@@ -145,55 +113,10 @@ public final class TransferExecutor {
         }
     }
 
-    private final BucketStore store;
     private final PoolBreakers breakers;
-    private final TransferTimer timer;
-    private final LongSupplier nanoTime;
     private final Settings settings;
-    private final Map<String, Integer> inDoubt = new ConcurrentHashMap<>();
-    /** Per bucket with unsettled transfers: log steps reserved, and the count at which each unsettled one began. */
-    private final Map<String, Reservations> reservations = new HashMap<>();
-
-    /** How many transfers, by id, the executor remembers so that executing one again replays its first result. */
-    static final int REMEMBERED = 1_024;
-
-    /** The last {@value #REMEMBERED} transfers' answers by id; guarded by the executor's reservation map. */
-    private final Map<Long, CompletableFuture<TransferResult>> remembered = new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, CompletableFuture<TransferResult>> eldest) {
-            return size() > REMEMBERED;
-        }
-    };
-
-    /** Log steps a transfer may append to its lender: the debit, its fence, the refund. */
-    static final int LENDER_STEPS = 3;
-    /** Log steps a transfer may append to its borrower: the credit and its fence. */
-    static final int BORROWER_STEPS = 2;
-
-    /** One bucket's reservations; guarded by the executor's reservation map. */
-    private static final class Reservations {
-        private long reserved;
-        /** The count at which each unsettled transfer began: distinct, since every transfer reserves steps. */
-        private final TreeSet<Long> unsettledSince = new TreeSet<>();
-
-        /** Whether {@code steps} more can be appended without pushing the oldest unsettled transfer's step out. */
-        boolean fits(int steps) {
-            return unsettledSince.isEmpty() || reserved + steps - unsettledSince.first() <= TransferLog.CAPACITY;
-        }
-
-        long reserve(int steps) {
-            long mark = reserved;
-            reserved += steps;
-            unsettledSince.add(mark);
-            return mark;
-        }
-
-        /** Releases the reservation made at {@code mark}; true when nothing is reserved any more. */
-        boolean release(long mark) {
-            unsettledSince.remove(mark);
-            return unsettledSince.isEmpty();
-        }
-    }
+    private final TransferAdmission admission = new TransferAdmission();
+    private final TransferRun.Context context;
 
     /**
      * @param store    where the buckets are
@@ -204,11 +127,9 @@ public final class TransferExecutor {
      */
     public TransferExecutor(BucketStore store, PoolBreakers breakers, TransferTimer timer, LongSupplier nanoTime,
                             Settings settings) {
-        this.store = store;
         this.breakers = breakers;
-        this.timer = timer;
-        this.nanoTime = nanoTime;
         this.settings = settings;
+        this.context = new TransferRun.Context(store, timer, nanoTime, settings, admission);
     }
 
     public Settings settings() {
@@ -217,83 +138,36 @@ public final class TransferExecutor {
 
     /** Carries out {@code request}; the stage completes within the budget and never exceptionally. */
     public CompletionStage<TransferResult> execute(TransferRequest request) {
-        if (inDoubt.containsKey(request.lender()) || inDoubt.containsKey(request.borrower())) {
+        if (admission.eitherInDoubt(request)) {
             return notAttempted(request, TransferResult.Reason.BUCKET_IN_DOUBT);
         }
         CircuitBreaker breaker = breakers == null ? null : breakers.breaker(request.pool());
-        Run run = new Run(request, breaker);
-        CompletionStage<TransferResult> earlier;
-        long[] marks;
-        synchronized (reservations) {
-            earlier = remembered.get(request.id());
-            marks = earlier == null ? reserve(request) : null;
-            if (marks != null) {
-                remembered.put(request.id(), run.answer);
-            }
-        }
-        if (earlier != null) {
-            return earlier.thenCompose(first -> first.request().equals(request)
+        TransferRun run = new TransferRun(request, breaker, context);
+        TransferAdmission.Admission admitted = admission.admit(request, run.answer());
+        if (admitted.earlier() != null) {
+            return admitted.earlier().thenCompose(first -> first.request().equals(request)
                     ? CompletableFuture.completedFuture(first)
                     : notAttempted(request, TransferResult.Reason.DUPLICATE_ID));
         }
+        long[] marks = admitted.marks();
         if (marks == null) {
             return notAttempted(request, TransferResult.Reason.BUCKET_IN_DOUBT);
         }
         if (breaker != null && !breaker.tryAcquirePermission()) {
             // Nothing was touched, so nothing to remember: a retry once the breaker closes runs for real
-            synchronized (reservations) {
-                remembered.remove(request.id(), run.answer);
-            }
-            release(request, marks);
+            admission.forget(request, run.answer(), marks);
             CompletionStage<TransferResult> refused = notAttempted(request, TransferResult.Reason.BREAKER_OPEN);
-            refused.thenAccept(run.answer::complete);
+            refused.thenAccept(run.answer()::complete);
             return refused;
         }
-        run.drained.whenComplete((v, e) -> release(request, marks));
+        run.drained().whenComplete((v, e) -> admission.release(request, marks));
         run.start();
-        return run.answer.minimalCompletionStage();
-    }
-
-    /**
-     * Reserves the transfer's log steps on both buckets: the marks, or null when either has no room now. The caller
-     * holds the reservation map's lock.
-     */
-    private long[] reserve(TransferRequest request) {
-        Reservations lender = reservations.get(request.lender());
-        Reservations borrower = reservations.get(request.borrower());
-        boolean room = (lender == null || lender.fits(LENDER_STEPS))
-                && (borrower == null || borrower.fits(BORROWER_STEPS));
-        if (!room) {
-            return null;
-        }
-        return new long[]{
-                reservations.computeIfAbsent(request.lender(), k -> new Reservations()).reserve(LENDER_STEPS),
-                reservations.computeIfAbsent(request.borrower(), k -> new Reservations()).reserve(BORROWER_STEPS)};
-    }
-
-    private void release(TransferRequest request, long[] marks) {
-        synchronized (reservations) {
-            if (reservations.get(request.lender()).release(marks[0])) {
-                reservations.remove(request.lender());
-            }
-            if (reservations.get(request.borrower()).release(marks[1])) {
-                reservations.remove(request.borrower());
-            }
-        }
+        return run.answer().minimalCompletionStage();
     }
 
     /** Whether {@code key} has a transfer in doubt, so that no transfer touching it is started. */
     public boolean isInDoubt(String key) {
-        return inDoubt.containsKey(key);
-    }
-
-    private static CompletionStage<TransferResult> notAttempted(TransferRequest request, TransferResult.Reason reason) {
-        return CompletableFuture.completedFuture(new TransferResult.NotAttempted(request, reason,
-                CompletableFuture.completedFuture(Settlement.NOTHING)));
-    }
-
-    private void doubt(String key, int delta) {
-        inDoubt.merge(key, delta, (a, b) -> a + b == 0 ? null : a + b);
+        return admission.isInDoubt(key);
     }
 
     /** Carries out all {@code requests} at once; results in request order, once each has answered. */
@@ -305,200 +179,8 @@ public final class TransferExecutor {
                 .thenApply(done -> answers.stream().map(CompletableFuture::join).toList());
     }
 
-    /** One transfer. Its steps run one after another, each started by the completion of the one before. */
-    private final class Run {
-        private final TransferRequest request;
-        private final CircuitBreaker breaker;
-        private final long startedAt = nanoTime.getAsLong();
-        private final CompletableFuture<TransferResult> answer = new CompletableFuture<>();
-        private final CompletableFuture<Settlement> settled = new CompletableFuture<>();
-        /** Store calls sent and not answered yet (a timed-out one included: it may still arrive). */
-        private final AtomicInteger unanswered = new AtomicInteger();
-        /** Completes once the transfer has settled and every store call it made has answered. */
-        private final CompletableFuture<Void> drained = new CompletableFuture<>();
-        private long debited;
-        private long credited;
-        private long refunded;
-
-        Run(TransferRequest request, CircuitBreaker breaker) {
-            this.request = request;
-            this.breaker = breaker;
-            settled.whenComplete((s, e) -> drainedIfQuiet());
-        }
-
-        private void drainedIfQuiet() {
-            if (settled.isDone() && unanswered.get() == 0) {
-                drained.complete(null);
-            }
-        }
-
-        void start() {
-            TransferTimer.Cancellable budget = timer.schedule(settings.budget(), () -> answer(new TransferResult.Failed(
-                    request, new TimeoutException("transfer " + request.id() + " exceeded its budget of "
-                    + settings.budget().toNanos() / 1_000 + " us"), settled)));
-            answer.whenComplete((r, e) -> budget.cancel());
-            attempt(() -> store.debit(request.lender(), request.nanotokens(), request.lenderFloorNanos(),
-                    request.id()), this::debited, this::debitInDoubt);
-        }
-
-        private void debited(long taken) {
-            debited = taken;
-            if (taken == 0) {
-                answer(new TransferResult.Moved(request, 0, 0, settled));
-                settle(true);
-                return;
-            }
-            attempt(() -> store.credit(request.borrower(), taken, request.id()), this::credited, this::creditInDoubt,
-                    settings.afterCredit());
-        }
-
-        private void credited(long accepted) {
-            answer(new TransferResult.Moved(request, debited, accepted, settled));
-            if (accepted == debited) {
-                creditKnown(accepted);
-            } else {
-                settings.callbacks().execute(() -> creditKnown(accepted));
-            }
-        }
-
-        private void debitInDoubt(Throwable cause) {
-            answer(new TransferResult.Failed(request, cause, settled));
-            retrying(() -> store.debit(request.lender(), 0, request.lenderFloorNanos(), request.id()), taken -> {
-                debited = taken;
-                if (taken == 0) {
-                    settle(true);
-                } else {
-                    // A retry of this transfer may have credited the borrower meanwhile: learn (and fence) the
-                    // credit before refunding, or both runs would hand the same tokens out.
-                    retrying(() -> store.credit(request.borrower(), 0, request.id()), this::creditKnown);
-                }
-            });
-        }
-
-        private void creditInDoubt(Throwable cause) {
-            answer(new TransferResult.Failed(request, cause, settled));
-            retrying(() -> store.credit(request.borrower(), 0, request.id()), this::creditKnown);
-        }
-
-        private void creditKnown(long accepted) {
-            credited = accepted;
-            refund(debited - accepted);
-        }
-
-        private void refund(long amount) {
-            if (amount == 0) {
-                settle(true);
-                return;
-            }
-            retrying(() -> store.credit(request.lender(), amount, request.refundId()), accepted -> {
-                refunded = accepted;
-                settle(true);
-            });
-        }
-
-        /** The first answer wins; it is the one the breaker hears about. A failure puts both buckets in doubt. */
-        private void answer(TransferResult result) {
-            if (!answer.complete(result)) {
-                return;
-            }
-            if (result instanceof TransferResult.Failed) {
-                doubt(request.lender(), 1);
-                doubt(request.borrower(), 1);
-                settled.whenComplete((s, e) -> {
-                    doubt(request.lender(), -1);
-                    doubt(request.borrower(), -1);
-                });
-            }
-            if (breaker != null) {
-                long elapsed = nanoTime.getAsLong() - startedAt;
-                if (result instanceof TransferResult.Failed failed) {
-                    breaker.onError(elapsed, TimeUnit.NANOSECONDS, failed.cause());
-                } else {
-                    breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
-                }
-            }
-        }
-
-        /**
-         * A bucket could not vouch for a step of this transfer (it may have applied it and forgotten, or it is gone):
-         * nothing more is sent, and nothing is refunded on its word, so the tokens in doubt stay missing.
-         */
-        private void forgotten() {
-            answer(new TransferResult.Failed(request, new IllegalStateException("a bucket of transfer " + request.id()
-                    + " no longer remembers whether it applied the step"), settled));
-            settle(false);
-        }
-
-        private void settle(boolean resolved) {
-            try {
-                settled.complete(new Settlement(debited, credited, refunded, resolved));
-            } catch (RuntimeException brokenContract) {
-                settled.completeExceptionally(brokenContract);
-            }
-        }
-
-        private void retrying(Supplier<CompletionStage<Long>> call, LongConsumer onValue) {
-            retry(call, onValue, 1, settings.settleBackoff());
-        }
-
-        private void retry(Supplier<CompletionStage<Long>> call, LongConsumer onValue, int attempt, Duration backoff) {
-            attempt(call, onValue, failure -> {
-                if (attempt >= settings.settleAttempts()) {
-                    settle(false);
-                } else {
-                    timer.schedule(backoff, () -> retry(call, onValue, attempt + 1, backoff.multipliedBy(2)));
-                }
-            });
-        }
-
-        /** One store call, bounded by the step timeout; a call that throws counts as a failed one. */
-        private void attempt(Supplier<CompletionStage<Long>> call, LongConsumer onValue, Consumer<Throwable> onFailure) {
-            attempt(call, onValue, onFailure, settings.callbacks());
-        }
-
-        /** {@link #attempt(Supplier, LongConsumer, Consumer)} with its continuation on {@code continuation}. */
-        private void attempt(Supplier<CompletionStage<Long>> call, LongConsumer onValue, Consumer<Throwable> onFailure,
-                             Executor continuation) {
-            CompletableFuture<Long> bounded = new CompletableFuture<>();
-            TransferTimer.Cancellable timeout = timer.schedule(settings.stepTimeout(), () -> bounded
-                    .completeExceptionally(new TimeoutException("store call of transfer " + request.id()
-                            + " did not answer within " + settings.stepTimeout().toMillis() + " ms")));
-            bounded.whenComplete((value, failure) -> {
-                timeout.cancel();
-                if (failure == null && value == BucketMath.STEP_FORGOTTEN) {
-                    forgotten();
-                } else if (failure == null) {
-                    onValue.accept(value);
-                } else {
-                    onFailure.accept(unwrap(failure));
-                }
-            });
-            unanswered.incrementAndGet();
-            try {
-                // The async variant with our executor: Hazelcast would otherwise pick a thread of its own.
-                call.get().whenCompleteAsync((value, failure) -> {
-                    if (unanswered.decrementAndGet() == 0) {
-                        drainedIfQuiet();
-                    }
-                    if (failure == null) {
-                        bounded.complete(value);
-                    } else {
-                        bounded.completeExceptionally(failure);
-                    }
-                }, continuation);
-            } catch (RuntimeException thrown) {
-                unanswered.decrementAndGet(); // never sent
-                drainedIfQuiet();
-                bounded.completeExceptionally(thrown);
-            }
-        }
-    }
-
-    private static Throwable unwrap(Throwable t) {
-        Throwable cause = t;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause;
+    private static CompletionStage<TransferResult> notAttempted(TransferRequest request, TransferResult.Reason reason) {
+        return CompletableFuture.completedFuture(new TransferResult.NotAttempted(request, reason,
+                CompletableFuture.completedFuture(Settlement.NOTHING)));
     }
 }
