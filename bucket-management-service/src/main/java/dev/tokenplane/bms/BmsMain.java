@@ -89,10 +89,23 @@ public final class BmsMain {
         return TransferFeature.install(BmsExtensions.NONE.withSizing(SizingLoop::new));
     }
 
+    /**
+     * The features of a member of {@code settings}: in client mode none beyond the core, since sizing and transfer
+     * pools work on the buckets a member owns, and a client owns none.
+     */
+    static BmsExtensions extensions(BmsSettings settings) {
+        if (settings.hazelcastMode() == BmsSettings.HazelcastMode.CLIENT) {
+            org.slf4j.LoggerFactory.getLogger(BmsMain.class).warn("Client mode: adaptive sizing and transfer pools "
+                    + "are off (they run on the members that own the buckets)");
+            return BmsExtensions.NONE;
+        }
+        return extensions();
+    }
+
     private static void start(BmsSettings settings) {
         BmsNode node;
         try {
-            node = BmsNode.start(settings, extensions(), InstantSource.system());
+            node = BmsNode.start(settings, extensions(settings), InstantSource.system());
         } catch (Exception e) {
             System.err.println("bms: could not start: " + e.getMessage());
             org.slf4j.LoggerFactory.getLogger(BmsMain.class).error("start failed", e);

@@ -1,7 +1,6 @@
 package dev.tokenplane.bms;
 
 import com.hazelcast.config.Config;
-import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import dev.tokenplane.bms.agents.AgentRegistry;
@@ -11,6 +10,7 @@ import dev.tokenplane.bms.budget.BucketBudget;
 import dev.tokenplane.bms.budget.ClientRefusalLimit;
 import dev.tokenplane.bms.buckets.BucketDirectory;
 import dev.tokenplane.bms.buckets.ResizeHistory;
+import dev.tokenplane.bms.cluster.DataTier;
 import dev.tokenplane.bms.cluster.Deadline;
 import dev.tokenplane.bms.cluster.HazelcastMember;
 import dev.tokenplane.bms.config.ConfigJournal;
@@ -144,12 +144,9 @@ public final class BmsNode implements AutoCloseable {
             return t;
         });
 
-        Config hzConfig = HazelcastMember.config(settings, Secrets.clusterSecret(settings));
         BucketBudget budget = BudgetBinding.create(settings, () -> rules, clock);
-        StoreBinding.configure(hzConfig, clock, budget);
-        LeaseLedger.configure(hzConfig);
-        ClusterStats.configure(hzConfig);
-        this.hazelcast = Hazelcast.newHazelcastInstance(hzConfig);
+        Config hzConfig = DataMember.memberConfig(settings, Secrets.clusterSecret(settings), clock, budget);
+        this.hazelcast = DataTier.join(settings, hzConfig); // an embedded member, or a client of data members
         Executor workers = task -> vertx.executeBlocking(() -> {
             task.run();
             return null;
@@ -351,8 +348,10 @@ public final class BmsNode implements AutoCloseable {
         // Member-local figures: each member reports its own share, so the cluster's is the sum, and a scrape asks no
         // other member.
         IMap<Object, Object> buckets = hazelcast.getMap(StoreBinding.MAP);
-        metrics.bucketCount(() -> buckets.getLocalMapStats().getOwnedEntryCount());
-        HazelcastCacheMetrics.monitor(prometheus, buckets);
+        metrics.bucketCount(store.ownedCount()::getAsLong);
+        if (!DataTier.isClient(hazelcast)) { // a client has no local map statistics
+            HazelcastCacheMetrics.monitor(prometheus, buckets);
+        }
         metrics.clusterMembers(() -> hazelcast.getCluster().getMembers().size());
         closeables.add(ProcessMetrics.bind(prometheus));
         metrics.agentCounts(

@@ -51,6 +51,8 @@ import java.util.regex.Pattern;
  * @param requestTimeoutMs  the deadline of every store call on the request path; past it, 503 {@code unavailable}
  * @param clusterSecret     the secret the Hazelcast cluster name is derived from; empty to read or generate
  *                          {@code <dataDir>/cluster-secret}
+ * @param hazelcastMode     embedded (this process is a member holding buckets) or client (of data members)
+ * @param hazelcastClientPort the client endpoint's port of a data member ({@link DataMemberMain} only)
  * @param expectedMembers   how many members the cluster is meant to have; above 1, a member that sees fewer than a
  *                          majority of them refuses configuration writes (split-brain protection)
  * @param clientRefusalsPerSecond bucket-budget refusals per second one client may get before its decisions are
@@ -68,7 +70,7 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
                           int maxAgents, int auditRetention, long maxBuckets, long httpIdleTimeoutMs,
                           Optional<Tls> tls, RulesMode rulesMode, String logLevel, LogFormat logFormat,
                           long requestTimeoutMs, Optional<String> clusterSecret, int expectedMembers,
-                          long clientRefusalsPerSecond) {
+                          HazelcastMode hazelcastMode, int hazelcastClientPort, long clientRefusalsPerSecond) {
 
     /** The HTTP bind addresses of {@link #host()}: one or several, in order; the first is in {@code url()}. */
     public List<String> hosts() {
@@ -96,6 +98,14 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
         STATIC,
         /** Hazelcast's built-in Kubernetes discovery in DNS mode: the A records of a headless Service, no RBAC. */
         KUBERNETES
+    }
+
+    /** Where the buckets live ({@code BMS_HAZELCAST_MODE}). */
+    public enum HazelcastMode {
+        /** This process is a Hazelcast member: it holds buckets and serves HTTP. */
+        EMBEDDED,
+        /** This process is a Hazelcast client of data members ({@link DataMemberMain}): it serves HTTP only. */
+        CLIENT
     }
 
     /** One option: its environment variable, its flag, its default (null for none) and what it means. */
@@ -177,6 +187,11 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
                     + "a line)", false),
             new Variable("BMS_REQUEST_TIMEOUT_MS", "2000", "deadline of each store call of a request (decisions, "
                     + "leases, releases, bucket reads); past it the answer is 503 unavailable, 100..60000", false),
+            new Variable("BMS_HAZELCAST_MODE", "embedded", "embedded: this process is a Hazelcast member that holds "
+                    + "buckets; client: a Hazelcast client of data members (dev.tokenplane.bms.DataMemberMain) "
+                    + "reached at BMS_CLUSTER_MEMBERS, their client ports", false),
+            new Variable("BMS_HAZELCAST_CLIENT_PORT", "5710", "data members only (DataMemberMain): the port of the "
+                    + "endpoint BMS clients connect to, 1..65535", false),
             new Variable("BMS_EXPECTED_MEMBERS", "1", "members the cluster is meant to have, 1..1000; above 1, a "
                     + "member that sees fewer than a majority of them answers configuration writes with 503 "
                     + "unavailable (split-brain protection); 1 turns it off", false));
@@ -249,10 +264,16 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
         String logLevel = oneOf(value, "BMS_LOG_LEVEL", LogLevel.class).name();
         LogFormat logFormat = oneOf(value, "BMS_LOG_FORMAT", LogFormat.class);
         long requestTimeout = longIn(value, "BMS_REQUEST_TIMEOUT_MS", 100, 60_000);
+        HazelcastMode mode = oneOf(value, "BMS_HAZELCAST_MODE", HazelcastMode.class);
+        if (mode == HazelcastMode.CLIENT && discovery == Discovery.STATIC && members.isEmpty()) {
+            throw new InvalidSettingException(variable("BMS_CLUSTER_MEMBERS"),
+                    "is required with BMS_HAZELCAST_MODE=client: the data members' client endpoints", "");
+        }
+        int clientPort = intIn(value, "BMS_HAZELCAST_CLIENT_PORT", 1, 65535);
         return new BmsSettings(port, host, dataDir, adminToken, members, hzPort, hzHost, clusterName, discovery,
                 serviceDns, sizing, rulesFile, agentToken, apiKeys, maxBody, stale, delay, shutdown, readToken,
                 agentTokens, maxAgents, auditRetention, maxBuckets, idleTimeout, tls, rulesMode, logLevel, logFormat,
-                requestTimeout, clusterSecret, expectedMembers,
+                requestTimeout, clusterSecret, expectedMembers, mode, clientPort,
                 longIn(value, "BMS_CLIENT_REFUSALS_PER_SECOND", 0, 1_000_000));
     }
 

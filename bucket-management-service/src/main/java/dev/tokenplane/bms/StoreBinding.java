@@ -3,6 +3,7 @@ package dev.tokenplane.bms;
 import com.hazelcast.config.Config;
 import com.hazelcast.core.HazelcastInstance;
 import dev.tokenplane.bms.buckets.BucketDirectory;
+import dev.tokenplane.bms.cluster.DataTier;
 import dev.tokenplane.bms.buckets.HazelcastBucketDirectory;
 import dev.tokenplane.store.BucketStore;
 import dev.tokenplane.store.CreationGate;
@@ -40,7 +41,8 @@ record StoreBinding(BucketStore store, BucketDirectory directory, LongSupplier o
     static StoreBinding open(HazelcastInstance hazelcast, Executor completions, Executor blocking) {
         return new StoreBinding(new HazelcastBucketStore(hazelcast, MAP, completions),
                 new HazelcastBucketDirectory(hazelcast.getMap(MAP), blocking),
-                () -> hazelcast.getMap(MAP).getLocalMapStats().getOwnedEntryCount());
+                DataTier.isClient(hazelcast) ? () -> 0 // a client owns no buckets
+                        : () -> hazelcast.getMap(MAP).getLocalMapStats().getOwnedEntryCount());
     }
 
     void close() {

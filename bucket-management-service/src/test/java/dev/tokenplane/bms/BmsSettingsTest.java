@@ -43,6 +43,17 @@ class BmsSettingsTest {
     }
 
     @Test
+    void shouldTakeTheHazelcastModeAndNeedTheDataMembersInClientMode() {
+        assertThat(BmsSettings.defaults().hazelcastMode()).isEqualTo(BmsSettings.HazelcastMode.EMBEDDED);
+        assertThat(BmsSettings.resolve(Map.of("BMS_HAZELCAST_MODE", "client", "BMS_CLUSTER_MEMBERS",
+                "10.0.0.1:5710")::get, Map.of()).hazelcastMode()).isEqualTo(BmsSettings.HazelcastMode.CLIENT);
+        assertThatThrownBy(() -> BmsSettings.resolve(Map.of("BMS_HAZELCAST_MODE", "client")::get, Map.of()))
+                .hasMessageContaining("BMS_CLUSTER_MEMBERS").hasMessageContaining("BMS_HAZELCAST_MODE=client");
+        assertThatThrownBy(() -> BmsSettings.resolve(Map.of("BMS_HAZELCAST_MODE", "lite")::get, Map.of()))
+                .hasMessageContaining("BMS_HAZELCAST_MODE");
+    }
+
+    @Test
     void shouldStopWithTheVariableAndTheRangeForABadValue() {
         assertThatThrownBy(() -> BmsSettings.resolve(Map.of("BMS_PORT", "http")::get, Map.of()))
                 .hasMessage("BMS_PORT (--port) must be an integer in [0, 65535], was 'http'");

@@ -1,5 +1,7 @@
 package dev.tokenplane.client;
 
+import java.time.Duration;
+
 /**
  * One item of a batch.
  *
@@ -12,6 +14,16 @@ public record AcquireRequest(String key, long tokens, long maxWaitMs) {
     /** One token, no wait. */
     public static AcquireRequest of(String key) {
         return new AcquireRequest(key, 1, 0);
+    }
+
+    /** {@code tokens} tokens, waiting at most {@code maxWait} for a BMS reservation. */
+    public static AcquireRequest of(String key, long tokens, Duration maxWait) {
+        return new AcquireRequest(key, tokens, maxWait.toMillis());
+    }
+
+    /** {@link #maxWaitMs()} as a duration. */
+    public Duration maxWait() {
+        return Duration.ofMillis(maxWaitMs);
     }
 
     /** {@code tokens} tokens, no wait. */

@@ -1,5 +1,6 @@
 package dev.tokenplane.client;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -12,5 +13,10 @@ import java.util.List;
 public record AllResult(boolean granted, long retryAfterMs, List<Decision> decisions) {
     public AllResult {
         decisions = List.copyOf(decisions);
+    }
+
+    /** For a denial: how long until the whole request could be granted. */
+    public Duration retryAfter() {
+        return Duration.ofMillis(retryAfterMs);
     }
 }

@@ -1,5 +1,7 @@
 package dev.tokenplane.client;
 
+import java.time.Duration;
+
 /**
  * The answer to one acquire, granted or not: the BMS contract's decision body, plus who decided.
  *
@@ -18,6 +20,16 @@ package dev.tokenplane.client;
  */
 public record Decision(String key, boolean granted, long tokens, long remaining, long capacity,
                        double refillPerSecond, long waitMs, long retryAfterMs, String ruleId, DecisionSource source) {
+
+    /** For a denial: how long until the same request could be granted ({@link Duration#ZERO} for a grant). */
+    public Duration retryAfter() {
+        return Duration.ofMillis(retryAfterMs);
+    }
+
+    /** {@link #waitMs()} as a duration. */
+    public Duration waitTime() {
+        return Duration.ofMillis(waitMs);
+    }
 
     /** This decision as {@code source} decided it. */
     public Decision withSource(DecisionSource newSource) {

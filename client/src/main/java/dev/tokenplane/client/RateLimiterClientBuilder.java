@@ -2,7 +2,6 @@ package dev.tokenplane.client;
 
 import dev.tokenplane.client.internal.DefaultRateLimiterClient;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.vertx.core.Vertx;
 
 import java.io.IOException;
 import java.net.URI;
@@ -16,11 +15,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 
 /**
- * Builds a {@link RateLimiterClient} (Failsafe's builder + config style). Each setter checks its value and names the
+ * Builds a {@link RateLimiterClient} (resilience4j's builder + config style). Each setter checks its value and names the
  * allowed range; {@link #build()} copies the configuration, so a builder can go on to build another client.
  *
  * <pre>{@code
@@ -130,7 +130,7 @@ public final class RateLimiterClientBuilder {
         return this;
     }
 
-    /** Pooled connections per BMS URL, in [1, 1024]. */
+    /** The most HTTP exchanges (so connections) in flight per BMS URL, in [1, 1024]. */
     public RateLimiterClientBuilder maxConnectionsPerUrl(int max) {
         if (max < 1 || max > 1024) {
             throw new IllegalArgumentException("maxConnectionsPerUrl must be in [1, 1024], was " + max);
@@ -213,9 +213,14 @@ public final class RateLimiterClientBuilder {
         return this;
     }
 
-    /** Run on this Vert.x instance (the client then does not close it). */
-    public RateLimiterClientBuilder vertx(Vertx vertx) {
-        config.vertx = vertx;
+    /**
+     * Subscribes {@code consumer} to every event of the client from its start (resilience4j's event style; more
+     * consumers later with {@link RateLimiterClient#eventPublisher()}).
+     */
+    public RateLimiterClientBuilder onEvent(Consumer<? super RateLimiterEvent> consumer) {
+        List<Consumer<? super RateLimiterEvent>> all = new ArrayList<>(config.eventConsumers);
+        all.add(Objects.requireNonNull(consumer, "consumer"));
+        config.eventConsumers = List.copyOf(all);
         return this;
     }
 

@@ -1,13 +1,13 @@
 package dev.tokenplane.client;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.vertx.core.Vertx;
 
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 
@@ -56,7 +56,7 @@ public final class RateLimiterClientConfig {
     int delayQueueCapacity = DEFAULT_DELAY_QUEUE_CAPACITY;
     int maxTrackedKeys = DEFAULT_MAX_TRACKED_KEYS;
     MeterRegistry meterRegistry;
-    Vertx vertx;
+    List<Consumer<? super RateLimiterEvent>> eventConsumers = List.of();
     InstantSource clock = InstantSource.system();
     RandomGenerator random;
 
@@ -83,7 +83,7 @@ public final class RateLimiterClientConfig {
         delayQueueCapacity = c.delayQueueCapacity;
         maxTrackedKeys = c.maxTrackedKeys;
         meterRegistry = c.meterRegistry;
-        vertx = c.vertx;
+        eventConsumers = c.eventConsumers;
         clock = c.clock;
         random = c.random;
     }
@@ -146,7 +146,10 @@ public final class RateLimiterClientConfig {
         return probeBackoff;
     }
 
-    /** Pooled keep-alive connections per BMS URL. */
+    /**
+     * The most HTTP exchanges in flight at once per BMS URL, so the most connections to it (one exchange holds one
+     * keep-alive HTTP/1.1 connection); further requests queue.
+     */
     public int maxConnectionsPerUrl() {
         return maxConnectionsPerUrl;
     }
@@ -198,14 +201,16 @@ public final class RateLimiterClientConfig {
         return maxTrackedKeys;
     }
 
-    /** Where the client's meters go, or null for none. */
+    /**
+     * Where the client's meters go, or null for none (Micrometer is an optional dependency: needed only when set).
+     */
     public MeterRegistry meterRegistry() {
         return meterRegistry;
     }
 
-    /** The Vert.x instance to run on, or null: the client then makes its own, and closes it on close. */
-    public Vertx vertx() {
-        return vertx;
+    /** The consumers subscribed to the client's events from its start (see {@link RateLimiterEventPublisher}). */
+    public List<Consumer<? super RateLimiterEvent>> eventConsumers() {
+        return eventConsumers;
     }
 
     public InstantSource clock() {

@@ -11,7 +11,10 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
-/** The pure core of the client knows nothing of Vert.x, Micrometer or the network: time and randomness come in. */
+/**
+ * The pure core of the client knows nothing of Vert.x, Micrometer or the network: time and randomness come in. The SDK
+ * as a whole needs no Vert.x, and Micrometer only for its meters.
+ */
 class ArchitectureTest {
     private final JavaClasses classes = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -31,6 +34,18 @@ class ArchitectureTest {
                 .orShould().callMethod(System.class, "currentTimeMillis")
                 .orShould().callMethod(System.class, "nanoTime")
                 .check(classes);
+    }
+
+    @Test
+    void shouldNeedNoVertxAndMicrometerOnlyForTheMeters() {
+        noClasses().should().dependOnClassesThat().resideInAPackage("io.vertx..").check(classes);
+        // Micrometer is optional: one class uses it, loaded only when a registry is given; the settings only carry the
+        // registry (a type in signatures, not loaded without one: PlainJavaProgramTest runs without Micrometer)
+        noClasses().that().doNotHaveSimpleName("ClientMetrics")
+                .and().doNotHaveSimpleName("RateLimiterClientConfig")
+                .and().doNotHaveSimpleName("RateLimiterClientBuilder")
+                .should().dependOnClassesThat().resideInAPackage("io.micrometer..")
+                .allowEmptyShould(true).check(classes);
     }
 
     @Test

@@ -35,8 +35,8 @@ class AtomicClientTest {
     void shouldGrantEveryRequestOrTakeNothing() {
         List<AcquireRequest> login = List.of(AcquireRequest.of("ac-user:alice"), AcquireRequest.of("ac-ip:1.2.3.4"));
 
-        AllResult first = client.acquireAll(login, true).toCompletableFuture().join();
-        AllResult second = client.acquireAll(login, true).toCompletableFuture().join();
+        AllResult first = client.acquireAllAsync(login, true).toCompletableFuture().join();
+        AllResult second = client.acquireAllAsync(login, true).toCompletableFuture().join();
 
         assertThat(first.granted()).isTrue();
         assertThat(first.decisions()).allMatch(Decision::granted);
@@ -45,7 +45,7 @@ class AtomicClientTest {
         assertThat(second.retryAfterMs()).isGreaterThan(900_000);
         assertThat(bms.tokens("ac-ip:1.2.3.4")).isEqualTo(4);
         // not atomic: the same calls, answered item by item, and the IP bucket pays for the denied user
-        AllResult plain = client.acquireAll(login, false).toCompletableFuture().join();
+        AllResult plain = client.acquireAllAsync(login, false).toCompletableFuture().join();
         assertThat(plain.granted()).isFalse();
         assertThat(plain.decisions().get(1).granted()).isTrue();
         assertThat(bms.tokens("ac-ip:1.2.3.4")).isEqualTo(3);
@@ -53,7 +53,7 @@ class AtomicClientTest {
 
     @Test
     void shouldFailAWholeAtomicBatchWithAnInvalidItem() {
-        assertThatThrownBy(() -> client.acquireAll(List.of(AcquireRequest.of("ac-ip:9.9.9.9"),
+        assertThatThrownBy(() -> client.acquireAllAsync(List.of(AcquireRequest.of("ac-ip:9.9.9.9"),
                 AcquireRequest.of("ac-user:bob", 2)), true).toCompletableFuture().join())
                 .hasCauseInstanceOf(InvalidRequestException.class);
         assertThat(bms.tokens("ac-ip:9.9.9.9")).isEqualTo(5);

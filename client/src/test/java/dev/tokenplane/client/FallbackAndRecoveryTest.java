@@ -42,8 +42,6 @@ class FallbackAndRecoveryTest {
             // Given a rule of 5 tokens refilling at 0.2/s, and one client per policy that has seen the BMS decide
             bms.rule("fb", "{\"match\":\"fb:*\",\"capacity\":5,\"refillPerSecond\":0.2}");
             bms.rule("fbl", "{\"match\":\"fbl:*\",\"capacity\":100,\"refillPerSecond\":0.001}");
-            // (Vert.x keeps one JVM-wide Cleaner thread from its first use on: start it before counting)
-            io.vertx.core.Vertx.vertx().close().await();
             Set<Thread> threadsBefore = Threads.live();
             assertThat(Sockets.establishedTo(port)).isZero();
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -59,7 +57,7 @@ class FallbackAndRecoveryTest {
             }
             for (RateLimiterClient c : clients.values()) {
                 // a cold JVM may miss the first timeout; the client then recovers by itself
-                Await.until(() -> c.acquire("fb:warm").toCompletableFuture().join().source() == DecisionSource.BMS,
+                Await.until(() -> c.acquireAsync("fb:warm").toCompletableFuture().join().source() == DecisionSource.BMS,
                         10_000);
             }
             // and the LOCAL client holds a lease of fbl:a (its first request alone, then a block of half the bucket)
@@ -69,10 +67,12 @@ class FallbackAndRecoveryTest {
             assertThat(tokens(bms, "fbl:a")).isEqualTo(100 - 3 - leased);
             double periodsBefore = registry.timer("tokenplane.client.fallback.time").count();
             double fallbackDecisionsBefore = registry.counter("tokenplane.client.fallback.decisions").count();
+            // (a warm-up that missed its timeout was decided locally: denied, the key's limit not known yet)
+            double localDenialsBefore = registry.counter("tokenplane.client.decisions", "outcome", "denied",
+                    "source", "local").count();
             int threadsDuring = Threads.live().size();
-            int connections = clients.values().stream().mapToInt(FallbackAndRecoveryTest::connections).sum();
-            assertThat(connections).isBetween(3, 3 * 4);
-            assertThat(Sockets.establishedTo(port)).isEqualTo(connections);
+            // each client keeps at least one keep-alive connection, at most its 4 per URL
+            assertThat(Sockets.establishedTo(port)).isBetween(3, 3 * 4);
 
             // When the BMS is killed
             bms.kill();
@@ -80,7 +80,7 @@ class FallbackAndRecoveryTest {
             // Then each client falls back within one timeout and decides as its policy says
             for (RateLimiterClient c : clients.values()) {
                 long start = System.nanoTime();
-                Decision d = c.acquire("fb:warm").toCompletableFuture().join();
+                Decision d = c.acquireAsync("fb:warm").toCompletableFuture().join();
                 assertThat(elapsedMs(start)).isLessThan(TIMEOUT.toMillis() + SLACK_MS);
                 assertThat(d.source().fallback()).isTrue();
                 assertThat(c.inFallback()).isTrue();
@@ -103,7 +103,7 @@ class FallbackAndRecoveryTest {
             // Then every client goes back to it by itself
             for (RateLimiterClient c : clients.values()) {
                 Await.until(() -> !c.inFallback(), 10_000);
-                assertThat(c.acquire("fb:back").toCompletableFuture().join().source()).isEqualTo(DecisionSource.BMS);
+                assertThat(c.acquireAsync("fb:back").toCompletableFuture().join().source()).isEqualTo(DecisionSource.BMS);
             }
             // (the new bucket fbl:a, taken down to 40 by someone else)
             Http.send(bms.url(), "POST", "/v1/buckets/fbl:a/acquire", null, "{\"tokens\":60}");
@@ -114,7 +114,7 @@ class FallbackAndRecoveryTest {
             // Then the decision waits for the timeout, not longer, and the fallback answers it
             for (RateLimiterClient c : clients.values()) {
                 long start = System.nanoTime();
-                Decision d = c.acquire("fb:back").toCompletableFuture().join();
+                Decision d = c.acquireAsync("fb:back").toCompletableFuture().join();
                 assertThat(elapsedMs(start)).isBetween(TIMEOUT.toMillis() - 50, TIMEOUT.toMillis() + SLACK_MS);
                 assertThat(d.source().fallback()).isTrue();
             }
@@ -123,29 +123,34 @@ class FallbackAndRecoveryTest {
             bms.resume();
             for (RateLimiterClient c : clients.values()) {
                 Await.until(() -> !c.inFallback(), 10_000);
-                assertThat(c.acquire("fb:back").toCompletableFuture().join().source()).isEqualTo(DecisionSource.BMS);
+                assertThat(c.acquireAsync("fb:back").toCompletableFuture().join().source()).isEqualTo(DecisionSource.BMS);
             }
             assertThat(registry.timer("tokenplane.client.fallback.time").count() - periodsBefore).isEqualTo(2);
             assertThat(registry.counter("tokenplane.client.fallback.decisions").count() - fallbackDecisionsBefore)
                     .isEqualTo(7);
             assertThat(registry.counter("tokenplane.client.decisions", "outcome", "denied", "source", "local")
-                    .count()).isEqualTo(1);
+                    .count() - localDenialsBefore).isEqualTo(1);
             // and through it all the pools stayed within their size
-            for (RateLimiterClient c : clients.values()) {
-                assertThat(connections(c)).isBetween(1, 4);
-            }
+            assertThat(Sockets.establishedTo(port)).isBetween(3, 3 * 4);
 
             // When the clients close (the LOCAL one giving its leased tokens back)
             double releasedBefore = registry.counter("tokenplane.client.lease.tokens", "kind", "released").count();
             clients.values().forEach(RateLimiterClient::close);
 
-            // Then their connections are closed and their threads gone
+            // Then nothing is in flight, their connections are closed and their threads gone (Java 17's HttpClient has
+            // no close(): it closes its connections and stops its thread once collected, which close() allows)
             for (RateLimiterClient c : clients.values()) {
-                assertThat(connections(c)).isZero();
+                assertThat(inFlight(c)).isZero();
             }
-            Await.until(() -> establishedTo(port) == 0, 5_000);
+            Await.until(() -> {
+                System.gc();
+                return establishedTo(port) == 0;
+            }, 10_000);
             assertThat(threadsDuring).isGreaterThan(threadsBefore.size());
-            Await.quietly(() -> Threads.startedSince(threadsBefore).isEmpty(), 10_000);
+            Await.quietly(() -> {
+                System.gc();
+                return Threads.startedSince(threadsBefore).isEmpty();
+            }, 10_000);
             assertThat(Threads.startedSince(threadsBefore)).isEmpty();
             // and the release of the lease the killed BMS had recorded was sent, refused, and credited nothing
             assertThat(registry.counter("tokenplane.client.lease.tokens", "kind", "released").count()
@@ -171,13 +176,13 @@ class FallbackAndRecoveryTest {
     private static List<Decision> acquireMany(RateLimiterClient c, String key, int n) {
         List<Decision> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            out.add(c.acquire(key).toCompletableFuture().join());
+            out.add(c.acquireAsync(key).toCompletableFuture().join());
         }
         return out;
     }
 
-    private static int connections(RateLimiterClient c) {
-        return ((DefaultRateLimiterClient) c).openConnections();
+    private static int inFlight(RateLimiterClient c) {
+        return ((DefaultRateLimiterClient) c).inFlight();
     }
 
     private static int establishedTo(int port) {

@@ -50,7 +50,7 @@ class JobThrottlingTest {
         try {
             for (int i = 0; i < JOBS; i++) {
                 // the wait is held by the client (a timer), not by a worker thread
-                jobs.add(client.acquire("jobs:mail", 1, Duration.ofMinutes(5)).toCompletableFuture()
+                jobs.add(client.acquireAsync("jobs:mail", 1, Duration.ofMinutes(5)).toCompletableFuture()
                         .thenApplyAsync(d -> {
                             if (d.granted()) {
                                 done.incrementAndGet(); // the job's work

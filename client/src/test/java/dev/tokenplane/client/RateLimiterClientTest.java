@@ -45,11 +45,11 @@ class RateLimiterClientTest {
     @Test
     void shouldGrantUntilTheBucketIsEmptyThenDenyWithRetryAfter() {
         // Given a bucket of 5 refilling at 0.5/s
-        Decision first = client.acquire("ct:a", 4).toCompletableFuture().join();
-        Decision last = client.acquire("ct:a").toCompletableFuture().join();
+        Decision first = client.acquireAsync("ct:a", 4).toCompletableFuture().join();
+        Decision last = client.acquireAsync("ct:a").toCompletableFuture().join();
 
         // When one more token is asked for
-        Decision denied = client.acquire("ct:a").toCompletableFuture().join();
+        Decision denied = client.acquireAsync("ct:a").toCompletableFuture().join();
 
         // Then the BMS denies it with the time until a token is back (2 s at 0.5/s, less what has refilled)
         assertThat(first).extracting(Decision::granted, Decision::tokens, Decision::remaining, Decision::capacity,
@@ -65,7 +65,7 @@ class RateLimiterClientTest {
 
     @Test
     void shouldFailWithNoRuleExceptionForAKeyNoRuleServes() {
-        assertThatThrownBy(() -> client.acquire("zz-nothing").toCompletableFuture().join())
+        assertThatThrownBy(() -> client.acquireAsync("zz-nothing").toCompletableFuture().join())
                 .isInstanceOf(CompletionException.class)
                 .cause().isInstanceOf(NoRuleException.class).hasMessageContaining("zz-nothing")
                 .extracting(e -> ((RateLimitException) e).code()).isEqualTo("no_rule");
@@ -74,15 +74,15 @@ class RateLimiterClientTest {
     @Test
     void shouldSurfaceTheBmsValidationErrorsAsTypedExceptions() {
         // more than the capacity, and a key the BMS refuses (whitespace), come back from the BMS as 400 validation
-        assertThatThrownBy(() -> client.acquire("ct:big", 6).toCompletableFuture().join())
+        assertThatThrownBy(() -> client.acquireAsync("ct:big", 6).toCompletableFuture().join())
                 .cause().isInstanceOf(InvalidRequestException.class).hasMessageContaining("capacity 5")
                 .extracting(e -> ((RateLimitException) e).code()).isEqualTo("validation");
-        assertThatThrownBy(() -> client.acquire("ct:a b").toCompletableFuture().join())
+        assertThatThrownBy(() -> client.acquireAsync("ct:a b").toCompletableFuture().join())
                 .cause().isInstanceOf(InvalidRequestException.class).hasMessageContaining("whitespace");
         // what the client can tell alone never leaves it
-        assertThatThrownBy(() -> client.acquire("ct:a", 0).toCompletableFuture().join())
+        assertThatThrownBy(() -> client.acquireAsync("ct:a", 0).toCompletableFuture().join())
                 .cause().isInstanceOf(InvalidRequestException.class).hasMessageContaining("tokens must be >= 1");
-        assertThatThrownBy(() -> client.acquire("k".repeat(257)).toCompletableFuture().join())
+        assertThatThrownBy(() -> client.acquireAsync("k".repeat(257)).toCompletableFuture().join())
                 .cause().isInstanceOf(InvalidRequestException.class).hasMessageContaining("1..256");
     }
 
@@ -98,7 +98,7 @@ class RateLimiterClientTest {
         double httpCallsBefore = bms.metric("bms_decision_latency_seconds_count");
 
         // When it is sent
-        List<BatchResult> results = client.acquireBatch(requests).toCompletableFuture().join();
+        List<BatchResult> results = client.acquireBatchAsync(requests).toCompletableFuture().join();
 
         // Then the BMS saw one decision request, and the results are in request order
         assertThat(bms.metric("bms_decision_latency_seconds_count") - httpCallsBefore).isEqualTo(1.0);
@@ -121,7 +121,7 @@ class RateLimiterClientTest {
         }
         double httpCallsBefore = bms.metric("bms_decision_latency_seconds_count");
 
-        List<BatchResult> results = client.acquireBatch(requests).toCompletableFuture().join();
+        List<BatchResult> results = client.acquireBatchAsync(requests).toCompletableFuture().join();
 
         // Then it went in several requests, none refused, and the answers are in request order
         assertThat(bms.metric("bms_decision_latency_seconds_count") - httpCallsBefore).isBetween(2.0, 20.0);
@@ -137,8 +137,8 @@ class RateLimiterClientTest {
         try (RateLimiterClient failover = RateLimiterClient.builder()
                 .bmsUrls("http://127.0.0.1:" + Bms.freePort(), bms.url()).build()) {
             // When it decides twice
-            Decision first = failover.acquire("ct:failover").toCompletableFuture().join();
-            Decision second = failover.acquire("ct:failover").toCompletableFuture().join();
+            Decision first = failover.acquireAsync("ct:failover").toCompletableFuture().join();
+            Decision second = failover.acquireAsync("ct:failover").toCompletableFuture().join();
 
             // Then both come from the BMS at the second URL, and the client never fell back
             assertThat(first.source()).isEqualTo(DecisionSource.BMS);
@@ -159,7 +159,7 @@ class RateLimiterClientTest {
             // When 30 requests come one after another
             List<Decision> decisions = new ArrayList<>();
             for (int i = 0; i < 30; i++) {
-                decisions.add(leasing.acquire("ctl:a").toCompletableFuture().join());
+                decisions.add(leasing.acquireAsync("ctl:a").toCompletableFuture().join());
             }
             long calls = Math.round(bms.metric("bms_decision_latency_seconds_count") - callsBefore);
             long heldAtBms = 100 - bms.tokens("ctl:a");
@@ -188,11 +188,11 @@ class RateLimiterClientTest {
     @Test
     void shouldHoldARequestInDelayModeUntilItsReservationIsDue() {
         // Given an empty bucket of 2 refilling at 2/s
-        client.acquire("ctd:a", 2).toCompletableFuture().join();
+        client.acquireAsync("ctd:a", 2).toCompletableFuture().join();
 
         // When a request for 2 may wait up to 2 s
         long start = System.nanoTime();
-        Decision d = client.acquire("ctd:a", 2, Duration.ofSeconds(2)).toCompletableFuture().join();
+        Decision d = client.acquireAsync("ctd:a", 2, Duration.ofSeconds(2)).toCompletableFuture().join();
         long elapsedMs = (System.nanoTime() - start) / 1_000_000;
 
         // Then the BMS reserved its tokens (due in at most 1 s, less the time since the bucket was emptied, which a
@@ -207,9 +207,9 @@ class RateLimiterClientTest {
     void shouldAnswerAtOnceWhenTheDelayQueueIsFull() {
         try (RateLimiterClient noQueue = RateLimiterClient.builder().bmsUrls(bms.url()).delayQueueCapacity(0)
                 .build()) {
-            noQueue.acquire("ctd:b", 2).toCompletableFuture().join();
+            noQueue.acquireAsync("ctd:b", 2).toCompletableFuture().join();
 
-            Decision d = noQueue.acquire("ctd:b", 2, Duration.ofSeconds(2)).toCompletableFuture().join();
+            Decision d = noQueue.acquireAsync("ctd:b", 2, Duration.ofSeconds(2)).toCompletableFuture().join();
 
             assertThat(d.granted()).isFalse();
             assertThat(d.retryAfterMs()).isBetween(1L, 1_000L);
@@ -221,12 +221,12 @@ class RateLimiterClientTest {
         // Given leased requests, which the client delays itself (a lease renewal never reserves at the BMS)
         try (RateLimiterClient leasing = RateLimiterClient.builder().bmsUrls(bms.url())
                 .leases(key -> key.startsWith("ctq:")).build()) {
-            leasing.acquire("ctq:c", 2).toCompletableFuture().join();
+            leasing.acquireAsync("ctq:c", 2).toCompletableFuture().join();
 
             // When three requests that cannot all be granted now may wait up to 2 s
             List<CompletableFuture<Decision>> waiting = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                waiting.add(leasing.acquire("ctq:c", 1, Duration.ofSeconds(2)).toCompletableFuture());
+                waiting.add(leasing.acquireAsync("ctq:c", 1, Duration.ofSeconds(2)).toCompletableFuture());
             }
 
             // Then each is granted after waiting for its token

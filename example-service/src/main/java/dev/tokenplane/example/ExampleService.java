@@ -49,7 +49,6 @@ public final class ExampleService {
         RateLimiterClient client = RateLimiterClient.builder()
                 .bmsUrls(bmsUrls)
                 .apiKey(env.get("EXAMPLE_API_KEY"))
-                .vertx(vertx)
                 .build();
 
         // A caller with an API key: the key goes to the BMS, which checks it (an invented one gets 401) and puts the

@@ -1,5 +1,6 @@
 package dev.tokenplane.bms.audit;
 
+import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import dev.tokenplane.bms.cluster.MapEvents;
@@ -7,6 +8,7 @@ import dev.tokenplane.bms.config.ConfigCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -59,11 +61,19 @@ public final class AuditLog implements AuditSink, AutoCloseable {
         this.clock = clock;
         this.journal = journal;
         this.disk = disk;
-        var address = hazelcast.getCluster().getLocalMember().getAddress();
-        this.member = address.getHost() + ":" + address.getPort();
+        this.member = writerName(hazelcast);
         byte[] random = new byte[4];
         new SecureRandom().nextBytes(random);
         this.tag = HexFormat.of().formatHex(random);
+    }
+
+    /** The member's address, or {@code client:<local address>} for a BMS in client mode, which has no member. */
+    private static String writerName(HazelcastInstance hazelcast) {
+        if (hazelcast.getLocalEndpoint() instanceof Member m) {
+            return m.getAddress().getHost() + ":" + m.getAddress().getPort();
+        }
+        InetSocketAddress local = (InetSocketAddress) hazelcast.getLocalEndpoint().getSocketAddress();
+        return local == null ? "client" : "client:" + local.getHostString() + ":" + local.getPort();
     }
 
     /**

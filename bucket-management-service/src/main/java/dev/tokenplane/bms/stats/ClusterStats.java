@@ -28,11 +28,13 @@ public final class ClusterStats {
 
     private final HazelcastInstance hazelcast;
     private final DecisionStats local;
+    private final InstantSource clock;
 
     /** Registers this member's statistics so that {@link StatsTask}s from other members find them. */
     public ClusterStats(HazelcastInstance hazelcast, DecisionStats local, InstantSource clock) {
         this.hazelcast = hazelcast;
         this.local = local;
+        this.clock = clock;
         Supplier<MemberStats> snapshot = () -> local.snapshot(clock.millis());
         hazelcast.getUserContext().put(StatsTask.USER_CONTEXT_KEY, snapshot);
     }
@@ -57,10 +59,13 @@ public final class ClusterStats {
      * and the report says how many answered). Blocks: call it on a worker.
      */
     public List<MemberStats> gather() {
+        List<MemberStats> out = new ArrayList<>();
+        if (!(hazelcast.getLocalEndpoint() instanceof Member)) {
+            out.add(local.snapshot(clock.millis())); // a BMS in client mode: its own decisions; data members have none
+        }
         IExecutorService executor = hazelcast.getExecutorService(EXECUTOR);
         Map<Member, Future<StatsTask.Answer>> answers = executor.submitToAllMembers(new StatsTask());
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
-        List<MemberStats> out = new ArrayList<>();
         for (Map.Entry<Member, Future<StatsTask.Answer>> e : answers.entrySet()) {
             try {
                 long left = Math.max(0, deadline - System.nanoTime());

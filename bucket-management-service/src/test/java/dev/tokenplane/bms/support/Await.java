@@ -8,10 +8,14 @@ public final class Await {
     }
 
     public static void until(BooleanSupplier condition) {
-        long deadline = System.currentTimeMillis() + 15_000;
+        until(condition, 15_000);
+    }
+
+    public static void until(BooleanSupplier condition, long timeoutMs) {
+        long deadline = System.currentTimeMillis() + timeoutMs;
         while (!condition.getAsBoolean()) {
             if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("condition not met within 15 s");
+                throw new AssertionError("condition not met within " + timeoutMs + " ms");
             }
             try {
                 Thread.sleep(20);

@@ -2,22 +2,25 @@ package dev.tokenplane.client.internal;
 
 import dev.tokenplane.client.Decision;
 import dev.tokenplane.client.DecisionSource;
+import dev.tokenplane.client.RateLimiterEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.LongTaskTimer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * The client's meters (Micrometer; with no registry they go to an empty composite registry, which records nothing):
+ * The client's meters, kept from its {@link RateLimiterEvent}s: made only when the client has a Micrometer registry,
+ * so Micrometer is an optional dependency (this class is the only one that names it).
  * <ul>
  *   <li>{@code tokenplane.client.decisions{outcome=granted|denied, source=bms|lease|local|fail_open|fail_closed}}</li>
  *   <li>{@code tokenplane.client.fallback.decisions}: decisions made locally because no BMS could be reached</li>
@@ -31,7 +34,7 @@ import java.util.function.Supplier;
  * </ul>
  * Thread-safe.
  */
-public final class ClientMetrics {
+public final class ClientMetrics implements Consumer<RateLimiterEvent>, AutoCloseable {
     private final MeterRegistry registry;
     private final Counter[][] decisions = new Counter[2][DecisionSource.values().length];
     private final Counter fallbackDecisions;
@@ -45,8 +48,8 @@ public final class ClientMetrics {
     private final Counter dropped;
     private final List<Gauge> gauges = new CopyOnWriteArrayList<>();
 
-    public ClientMetrics(MeterRegistry registryOrNull) {
-        this.registry = registryOrNull == null ? new CompositeMeterRegistry() : registryOrNull;
+    private ClientMetrics(MeterRegistry registry) {
+        this.registry = registry;
         for (DecisionSource s : DecisionSource.values()) {
             String source = s.name().toLowerCase(Locale.ROOT);
             decisions[0][s.ordinal()] = decisionCounter("denied", source);
@@ -65,26 +68,57 @@ public final class ClientMetrics {
         dropped = Counter.builder("tokenplane.client.lease.tokens").tag("kind", "dropped").register(registry);
     }
 
+    /**
+     * Meters in {@code registry} (a {@code MeterRegistry}, typed as Object so that callers need no Micrometer class)
+     * fed by {@code events}, with these gauges (name to value). Close it to remove the gauges.
+     */
+    static AutoCloseable bind(Object registry, ClientEvents events, Map<String, Supplier<Number>> gauges) {
+        ClientMetrics m = new ClientMetrics((MeterRegistry) registry);
+        gauges.forEach((name, value) -> m.gauge(name, value));
+        events.onEvent(m);
+        return m;
+    }
+
+    @Override
+    public void accept(RateLimiterEvent event) {
+        if (event instanceof RateLimiterEvent.Granted g) {
+            decision(g.decision());
+        } else if (event instanceof RateLimiterEvent.Denied d) {
+            decision(d.decision());
+        } else if (event instanceof RateLimiterEvent.FallbackEntered) {
+            fallbackStarted();
+        } else if (event instanceof RateLimiterEvent.FallbackExited e) {
+            fallbackEnded(e.downFor().toMillis());
+        } else if (event instanceof RateLimiterEvent.Retried) {
+            retries.increment();
+        } else if (event instanceof RateLimiterEvent.LeaseRenewed r) {
+            renewals.increment();
+            leased.increment(r.tokens());
+        } else if (event instanceof RateLimiterEvent.LeaseEnded e) {
+            (e.returned() ? released : dropped).increment(e.tokens());
+        }
+    }
+
     private Counter decisionCounter(String outcome, String source) {
         return Counter.builder("tokenplane.client.decisions").tag("outcome", outcome).tag("source", source)
                 .description("Decisions by outcome and by who made them").register(registry);
     }
 
-    public void decision(Decision d) {
+    private void decision(Decision d) {
         decisions[d.granted() ? 1 : 0][d.source().ordinal()].increment();
         if (d.source().fallback()) {
             fallbackDecisions.increment();
         }
     }
 
-    public void fallbackStarted() {
+    private void fallbackStarted() {
         LongTaskTimer.Sample previous = activeSample.getAndSet(fallbackActive.start());
         if (previous != null) {
             previous.stop();
         }
     }
 
-    public void fallbackEnded(long downMs) {
+    private void fallbackEnded(long downMs) {
         fallbackTime.record(Duration.ofMillis(downMs));
         LongTaskTimer.Sample sample = activeSample.getAndSet(null);
         if (sample != null) {
@@ -92,29 +126,17 @@ public final class ClientMetrics {
         }
     }
 
-    public void retry() {
-        retries.increment();
-    }
 
-    public void renewal(long tokens) {
-        renewals.increment();
-        leased.increment(tokens);
-    }
 
-    public void released(long tokens) {
-        released.increment(tokens);
-    }
 
-    public void dropped(long tokens) {
-        dropped.increment(tokens);
-    }
 
     /** A gauge of this client, removed from the registry on {@link #close()}. */
-    public void gauge(String name, String description, Supplier<Number> value) {
-        gauges.add(Gauge.builder(name, value).description(description).register(registry));
+    private void gauge(String name, Supplier<Number> value) {
+        gauges.add(Gauge.builder(name, value).register(registry));
     }
 
     /** Removes this client's gauges (the counters and timers may be shared with other clients of the registry). */
+    @Override
     public void close() {
         gauges.forEach(registry::remove);
         gauges.clear();

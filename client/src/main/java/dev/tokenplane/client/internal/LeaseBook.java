@@ -67,16 +67,16 @@ public final class LeaseBook {
     private final Backend backend;
     private final InstantSource clock;
     private final LeaseMath.Policy policy;
-    private final ClientMetrics metrics;
+    private final ClientEvents events;
     private final int maxKeys;
     private final long idleMs;
 
-    public LeaseBook(Backend backend, InstantSource clock, LeaseMath.Policy policy, ClientMetrics metrics,
+    public LeaseBook(Backend backend, InstantSource clock, LeaseMath.Policy policy, ClientEvents events,
                      int maxKeys) {
         this.backend = backend;
         this.clock = clock;
         this.policy = policy;
-        this.metrics = metrics;
+        this.events = events;
         this.maxKeys = maxKeys;
         this.idleMs = Math.max(10 * policy.durationMs(), 10_000);
     }
@@ -192,7 +192,7 @@ public final class LeaseBook {
         LeaseState after = end(e, s -> LeaseMath.granted(s, extra, leaseId, observation(d), clock.millis(), policy),
                 done);
         if (extra > 0) {
-            metrics.renewal(extra);
+            events.leaseRenewed(key, extra);
         }
         return new Decision(key, true, n, d.remaining() + after.tokens(), d.capacity(), d.refillPerSecond(), 0, 0,
                 d.ruleId(), DecisionSource.BMS);
@@ -272,10 +272,10 @@ public final class LeaseBook {
     /** Gives back the tokens of lease {@code s}, which has just ended (the state no longer holds them). */
     private CompletionStage<?> giveBack(String key, LeaseState s) {
         if (s.leaseId() == null) {
-            metrics.dropped(s.tokens());
+            events.leaseEnded(key, s.tokens(), false);
             return CompletableFuture.completedFuture(null);
         }
-        metrics.released(s.tokens());
+        events.leaseEnded(key, s.tokens(), true);
         return backend.release(key, s.leaseId(), s.tokens());
     }
 

@@ -1,23 +1,28 @@
 package dev.tokenplane.client.internal;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokenplane.client.AcquireRequest;
 import dev.tokenplane.client.AllResult;
 import dev.tokenplane.client.BatchResult;
 import dev.tokenplane.client.Decision;
 import dev.tokenplane.client.DecisionSource;
 import dev.tokenplane.client.RateLimitException;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The BMS contract's JSON (http-api.md), both ways. */
+/** The BMS contract's JSON ({@code /openapi.json}), both ways, with Jackson. */
 final class Wire {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private Wire() {
     }
 
@@ -26,43 +31,53 @@ final class Wire {
         return "/v1/buckets/" + URLEncoder.encode(key, StandardCharsets.UTF_8).replace("+", "%20") + "/" + operation;
     }
 
-    static Buffer acquireBody(long tokens, long maxWaitMs) {
-        return Buffer.buffer("{\"tokens\":" + tokens + ",\"maxWaitMs\":" + maxWaitMs + "}");
+    static byte[] acquireBody(long tokens, long maxWaitMs) {
+        return ("{\"tokens\":" + tokens + ",\"maxWaitMs\":" + maxWaitMs + "}").getBytes(StandardCharsets.US_ASCII);
     }
 
-    static Buffer leaseBody(long tokens, long ttlMs) {
-        return Buffer.buffer("{\"tokens\":" + tokens + ",\"ttlMs\":" + ttlMs + "}");
+    static byte[] leaseBody(long tokens, long ttlMs) {
+        return ("{\"tokens\":" + tokens + ",\"ttlMs\":" + ttlMs + "}").getBytes(StandardCharsets.US_ASCII);
     }
 
-    static Buffer releaseBody(String leaseId, long tokens) {
-        return new JsonObject().put("leaseId", leaseId).put("tokens", tokens).toBuffer();
+    static byte[] releaseBody(String leaseId, long tokens) {
+        return bytes(JSON.createObjectNode().put("leaseId", leaseId).put("tokens", tokens));
     }
 
-    static Buffer batchBody(List<AcquireRequest> requests) {
-        return batchJson(requests).toBuffer();
+    static byte[] batchBody(List<AcquireRequest> requests) {
+        return bytes(batchJson(requests));
     }
 
     /** The body of an all-or-nothing batch. */
-    static Buffer atomicBody(List<AcquireRequest> requests) {
-        return batchJson(requests).put("atomic", true).toBuffer();
+    static byte[] atomicBody(List<AcquireRequest> requests) {
+        return bytes(batchJson(requests).put("atomic", true));
     }
 
-    private static JsonObject batchJson(List<AcquireRequest> requests) {
-        JsonArray items = new JsonArray();
+    private static ObjectNode batchJson(List<AcquireRequest> requests) {
+        ObjectNode body = JSON.createObjectNode();
+        ArrayNode items = body.putArray("requests");
         for (AcquireRequest r : requests) {
-            items.add(new JsonObject().put("key", r.key()).put("tokens", r.tokens()).put("maxWaitMs", r.maxWaitMs()));
+            items.addObject().put("key", r.key()).put("tokens", r.tokens()).put("maxWaitMs", r.maxWaitMs());
         }
-        return new JsonObject().put("requests", items);
+        return body;
+    }
+
+    /** The parsed body of an answer. */
+    static JsonNode parse(byte[] body) {
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the BMS answered a body that is not JSON", e);
+        }
     }
 
     /** The answer to an all-or-nothing batch. */
-    static AllResult allResult(JsonObject body) {
-        JsonArray results = body.getJsonArray("results");
+    static AllResult allResult(JsonNode body) {
+        JsonNode results = body.path("results");
         List<Decision> decisions = new ArrayList<>(results.size());
-        for (int i = 0; i < results.size(); i++) {
-            decisions.add(decision(results.getJsonObject(i)));
+        for (JsonNode o : results) {
+            decisions.add(decision(o));
         }
-        return new AllResult(body.getBoolean("granted", false), body.getLong("retryAfterMs", 0L), decisions);
+        return new AllResult(body.path("granted").asBoolean(false), body.path("retryAfterMs").asLong(0), decisions);
     }
 
     /** An upper bound of the bytes {@code r} takes in a batch body (escapes and UTF-8 counted at their longest). */
@@ -76,20 +91,19 @@ final class Wire {
         return bytes;
     }
 
-    static Decision decision(JsonObject o) {
-        return new Decision(o.getString("key"), o.getBoolean("granted", false), o.getLong("tokens", 0L),
-                o.getLong("remaining", 0L), o.getLong("capacity", 0L), o.getDouble("refillPerSecond", 0d),
-                o.getLong("waitMs", 0L), o.getLong("retryAfterMs", 0L), o.getString("ruleId"), DecisionSource.BMS);
+    static Decision decision(JsonNode o) {
+        return new Decision(text(o, "key"), o.path("granted").asBoolean(false), o.path("tokens").asLong(0),
+                o.path("remaining").asLong(0), o.path("capacity").asLong(0), o.path("refillPerSecond").asDouble(0),
+                o.path("waitMs").asLong(0), o.path("retryAfterMs").asLong(0), text(o, "ruleId"), DecisionSource.BMS);
     }
 
-    static List<BatchResult> batchResults(JsonObject body) {
-        JsonArray results = body.getJsonArray("results");
+    static List<BatchResult> batchResults(JsonNode body) {
+        JsonNode results = body.path("results");
         List<BatchResult> out = new ArrayList<>(results.size());
-        for (int i = 0; i < results.size(); i++) {
-            JsonObject o = results.getJsonObject(i);
-            if (o.containsKey("error")) {
-                out.add(new BatchResult.Failed(o.getString("key"),
-                        RateLimitException.of(400, o.getString("error"), o.getString("message"))));
+        for (JsonNode o : results) {
+            if (o.has("error")) {
+                out.add(new BatchResult.Failed(text(o, "key"),
+                        RateLimitException.of(400, text(o, "error"), text(o, "message"))));
             } else {
                 out.add(new BatchResult.Decided(decision(o)));
             }
@@ -98,18 +112,32 @@ final class Wire {
     }
 
     /** The typed exception for a 4xx answer. */
-    static RateLimitException error(int status, Buffer body) {
+    static RateLimitException error(int status, byte[] body) {
         String code = null;
         String message = null;
         try {
-            JsonObject o = body == null ? null : body.toJsonObject();
-            if (o != null) {
-                code = o.getString("error");
-                message = o.getString("message");
+            JsonNode o = body == null || body.length == 0 ? null : JSON.readTree(body);
+            if (o != null && o.isObject()) {
+                code = text(o, "error");
+                message = text(o, "message");
             }
-        } catch (DecodeException | ClassCastException e) {
+        } catch (IOException e) {
             message = "HTTP " + status;
         }
         return RateLimitException.of(status, code, message);
+    }
+
+    /** A text field, or null when absent or JSON null. */
+    static String text(JsonNode o, String field) {
+        JsonNode v = o.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    private static byte[] bytes(JsonNode node) {
+        try {
+            return JSON.writeValueAsBytes(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

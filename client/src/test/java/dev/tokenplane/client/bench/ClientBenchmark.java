@@ -4,14 +4,14 @@ import dev.tokenplane.client.Decision;
 import dev.tokenplane.client.RateLimiterClient;
 import dev.tokenplane.client.support.Bms;
 import dev.tokenplane.client.support.BmsProcess;
-import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.PoolOptions;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,17 +63,15 @@ class ClientBenchmark {
     void measure() throws Exception {
         Path dataDir = Files.createTempDirectory("client-bench");
         int port = Bms.freePort();
-        Vertx vertx = Vertx.vertx();
         try (BmsProcess bms = new BmsProcess(port, dataDir).jvmOptions("-Xms512m", "-Xmx1g").start()) {
             bms.rule("bench-sat", "{\"match\":\"sat:*\",\"capacity\":" + SAT_CAPACITY + ",\"refillPerSecond\":"
                     + SAT_REFILL + "}");
             bms.rule("bench-ample", "{\"match\":\"ample:*\",\"capacity\":1000000000,\"refillPerSecond\":1000000000}");
-            WebClient direct = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true).setTcpNoDelay(true),
-                    new PoolOptions().setHttp1MaxSize(POOL));
-            RateLimiterClient plain = RateLimiterClient.builder().bmsUrls(bms.url()).vertx(vertx)
+            HttpClient direct = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            RateLimiterClient plain = RateLimiterClient.builder().bmsUrls(bms.url())
                     .maxConnectionsPerUrl(POOL).timeout(Duration.ofSeconds(5)).attemptTimeout(Duration.ofSeconds(5))
                     .build();
-            RateLimiterClient leasing = RateLimiterClient.builder().bmsUrls(bms.url()).vertx(vertx)
+            RateLimiterClient leasing = RateLimiterClient.builder().bmsUrls(bms.url())
                     .maxConnectionsPerUrl(POOL).timeout(Duration.ofSeconds(5)).attemptTimeout(Duration.ofSeconds(5))
                     .leases(key -> true).leaseDuration(Duration.ofSeconds(1)).leaseMaxShare(0.5).build();
             Function<String, CompletionStage<Decision>> http = key -> directAcquire(direct, port, key);
@@ -82,24 +80,22 @@ class ClientBenchmark {
             String loadBefore = loadAverage();
             for (String prefix : List.of("sat:warm-", "ample:warm-")) {
                 run("warmup", "-", prefix + "direct", http, WARMUP_SECONDS, -1);
-                run("warmup", "-", prefix + "client", plain::acquire, WARMUP_SECONDS, -1);
-                run("warmup", "-", prefix + "lease", leasing::acquire, WARMUP_SECONDS, -1);
+                run("warmup", "-", prefix + "client", plain::acquireAsync, WARMUP_SECONDS, -1);
+                run("warmup", "-", prefix + "lease", leasing::acquireAsync, WARMUP_SECONDS, -1);
             }
 
             List<Result> results = new ArrayList<>();
             for (String bucket : List.of("saturated", "ample")) {
                 String prefix = bucket.equals("saturated") ? "sat:" : "ample:";
                 results.add(run("direct HTTP", bucket, prefix + "direct", http, SECONDS, bound(bucket)));
-                results.add(run("client, no leases", bucket, prefix + "client", plain::acquire, SECONDS,
+                results.add(run("client, no leases", bucket, prefix + "client", plain::acquireAsync, SECONDS,
                         bound(bucket)));
-                results.add(run("client, leases", bucket, prefix + "lease", leasing::acquire, SECONDS,
+                results.add(run("client, leases", bucket, prefix + "lease", leasing::acquireAsync, SECONDS,
                         bound(bucket)));
             }
             plain.close();
             leasing.close();
             report(results, loadBefore, loadAverage());
-        } finally {
-            vertx.close().await();
         }
     }
 
@@ -163,24 +159,27 @@ class ClientBenchmark {
         return r;
     }
 
-    /** An acquire straight over HTTP, as a service without the SDK would make it. */
-    private static CompletionStage<Decision> directAcquire(WebClient web, int port, String key) {
-        CompletableFuture<Decision> out = new CompletableFuture<>();
-        web.request(HttpMethod.POST, port, "127.0.0.1", "/v1/buckets/" + key + "/acquire")
-                .putHeader("Content-Type", "application/json")
-                .sendBuffer(Buffer.buffer("{\"tokens\":1}"))
-                .onComplete(ar -> {
-                    if (ar.failed() || ar.result().statusCode() != 200) {
-                        out.completeExceptionally(ar.failed() ? ar.cause()
-                                : new IllegalStateException("HTTP " + ar.result().statusCode()));
-                        return;
-                    }
-                    var o = ar.result().bodyAsJsonObject();
-                    out.complete(new Decision(key, o.getBoolean("granted"), 1, o.getLong("remaining"),
-                            o.getLong("capacity"), o.getDouble("refillPerSecond"), 0, o.getLong("retryAfterMs"),
-                            o.getString("ruleId"), dev.tokenplane.client.DecisionSource.BMS));
-                });
-        return out;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** An acquire straight over HTTP ({@code java.net.http}, as the SDK), as a service without the SDK would make it. */
+    private static CompletionStage<Decision> directAcquire(HttpClient http, int port, String key) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/buckets/" + key
+                        + "/acquire")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"tokens\":1}")).build();
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).thenApply(r -> {
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException("HTTP " + r.statusCode());
+            }
+            try {
+                JsonNode o = JSON.readTree(r.body());
+                return new Decision(key, o.path("granted").asBoolean(), 1, o.path("remaining").asLong(),
+                        o.path("capacity").asLong(), o.path("refillPerSecond").asDouble(), 0,
+                        o.path("retryAfterMs").asLong(), o.path("ruleId").asText(null),
+                        dev.tokenplane.client.DecisionSource.BMS);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
     }
 
     private static String loadAverage() {

@@ -145,7 +145,7 @@ class LeaseProperties {
         long start = clock.millis();
         LeaseMath.Policy policy = new LeaseMath.Policy(500, 0.5);
         Bucket bucket = new Bucket(clock, capacity, refillPerSecond, policy.durationMs() + 1_000);
-        ClientMetrics metrics = new ClientMetrics(null);
+        ClientEvents metrics = new ClientEvents(clock);
         List<LeaseBook> books = new ArrayList<>();
         for (int i = 0; i < clients; i++) {
             books.add(new LeaseBook(bucket, clock, policy, metrics, 100));

@@ -1,12 +1,15 @@
 package dev.tokenplane.store.hazelcast;
 
+import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.config.CompactSerializationConfig;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.SerializationConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.ManagedContext;
 import com.hazelcast.map.IMap;
 import com.hazelcast.nio.serialization.compact.CompactSerializer;
+import com.hazelcast.partition.PartitionService;
 import dev.tokenplane.store.AcquireCommand;
 import dev.tokenplane.store.AcquireResult;
 import dev.tokenplane.store.Algorithm;
@@ -18,6 +21,7 @@ import dev.tokenplane.store.DemandSample;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +30,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -63,6 +68,13 @@ import java.util.function.Function;
  * below it, through {@link HazelcastInternals}, and the store deserializes each answer on the completion executor.
  * Other Hazelcast users in the same JVM still depend on the common pool's size: see {@link RuntimeTuning}.
  *
+ * <h2>On a Hazelcast client</h2>
+ * The store also runs on a client of a cluster whose members went through {@link #configure} (their class path holds
+ * this jar): configure the client with {@link #configureClient} first. There is no member proxy below the public API,
+ * so its calls take the public API (one more hand-over per call than on a member); it owns no buckets
+ * ({@link #ownedKeys()} is empty), does not sweep (each member's own store does), and {@link #evictIdle()} nominates
+ * idle buckets of the whole cluster. The store contract suite runs on both paths.
+ *
  * <p>Thread-safe. {@link #close()} stops the sweep; the map and the member belong to the caller.
  */
 public final class HazelcastBucketStore implements BucketStore {
@@ -71,8 +83,9 @@ public final class HazelcastBucketStore implements BucketStore {
     private static final System.Logger LOG = System.getLogger(HazelcastBucketStore.class.getName());
 
     private final IMap<String, byte[]> map;
-    /** Calls below the public API: without its extra hop, and one per owning member for batches. */
+    /** Calls below the public API (without its extra hop, and one per owning member for batches); null on a client. */
     private final HazelcastInternals internals;
+    private final PartitionService partitions;
     private final BucketMapSettings settings;
     private final boolean entryTtl;
     private final Executor completions;
@@ -110,12 +123,7 @@ public final class HazelcastBucketStore implements BucketStore {
             }
         } else {
             config.setManagedContext(new BucketMemberContext(settings.clock(), settings.creationGate(), existing));
-            CompactSerializationConfig compact = config.getSerializationConfig().getCompactSerializationConfig();
-            for (CompactSerializer<?> serializer : CompactSerializers.all()) {
-                compact.addSerializer(serializer);
-            }
-            config.getSerializationConfig().addDataSerializableFactory(StoreDataSerializableFactory.FACTORY_ID,
-                    new StoreDataSerializableFactory());
+            addSerializers(config.getSerializationConfig());
         }
         MapConfig mapConfig = config.getMapConfig(mapName);
         mapConfig.setInMemoryFormat(settings.inMemoryFormat())
@@ -126,6 +134,29 @@ public final class HazelcastBucketStore implements BucketStore {
                 .getMergePolicyConfig().setPolicy(LowerTokensMergePolicy.class.getName());
         config.getUserContext().put(SETTINGS_KEY_PREFIX + mapName, settings);
         return config;
+    }
+
+    /**
+     * Sets up a Hazelcast client for a store over {@code mapName}: the serializers of {@link #configure} and the
+     * settings the store reads on the client (its idle expiry, and the clock that nominates idle buckets in
+     * {@link #evictIdle()}; the processors still run at each member's clock, with each member's creation gate). The
+     * members must have gone through {@link #configure} for the same map.
+     *
+     * @return {@code config}
+     */
+    public static ClientConfig configureClient(ClientConfig config, String mapName, BucketMapSettings settings) {
+        addSerializers(config.getSerializationConfig());
+        config.getUserContext().put(SETTINGS_KEY_PREFIX + mapName, settings);
+        return config;
+    }
+
+    private static void addSerializers(SerializationConfig serialization) {
+        CompactSerializationConfig compact = serialization.getCompactSerializationConfig();
+        for (CompactSerializer<?> serializer : CompactSerializers.all()) {
+            compact.addSerializer(serializer);
+        }
+        serialization.addDataSerializableFactory(StoreDataSerializableFactory.FACTORY_ID,
+                new StoreDataSerializableFactory());
     }
 
     /**
@@ -153,9 +184,14 @@ public final class HazelcastBucketStore implements BucketStore {
         this.settings = s;
         this.entryTtl = s.idleExpiry() == IdleExpiry.ENTRY_TTL;
         this.map = member.getMap(mapName);
-        this.internals = HazelcastInternals.of(map);
-        this.completions = completions != null ? completions : Runnable::run;
-        if (s.idleExpiry() == IdleExpiry.SWEEP && !s.sweepInterval().isZero()) {
+        this.internals = HazelcastInternals.ofMember(map).orElse(null);
+        this.partitions = member.getPartitionService();
+        Executor given = completions != null ? completions : Runnable::run;
+        // A client reads a Compact answer whose schema it has not seen yet with a blocking fetch, in the completion:
+        // on its I/O thread (where a direct executor would run it) that fetch waits for itself. So a client's
+        // completions start on the common pool, then hop to the given executor.
+        this.completions = onMember() ? given : task -> ForkJoinPool.commonPool().execute(() -> given.execute(task));
+        if (onMember() && s.idleExpiry() == IdleExpiry.SWEEP && !s.sweepInterval().isZero()) {
             this.sweeper = Executors.newSingleThreadScheduledExecutor(daemon("bucket-store-sweep-" + mapName));
             long millis = s.sweepInterval().toMillis();
             sweeper.scheduleWithFixedDelay(this::sweepQuietly, millis, millis, TimeUnit.MILLISECONDS);
@@ -181,6 +217,10 @@ public final class HazelcastBucketStore implements BucketStore {
         if (byKey.size() == 1) {
             String key = commands.get(0).key();
             return submit(key, new BucketProcessors.AcquireBatch(entryTtl, byKey), ResultArrays::decodeAll);
+        }
+        if (!onMember()) {
+            return complete(map.submitToKeys(byKey.keySet(), new BucketProcessors.AcquireBatch(entryTtl, byKey)),
+                    perKey -> inRequestOrder(commands, perKey));
         }
         return complete(internals.invokeOnPartitions(byKey.keySet(), keys -> {
             Map<String, List<AcquireCommand>> mine = new HashMap<>(keys.size() * 2);
@@ -248,6 +288,10 @@ public final class HazelcastBucketStore implements BucketStore {
         if (keys.isEmpty()) {
             return CompletableFuture.completedFuture(Map.of());
         }
+        if (!onMember()) {
+            return complete(map.submitToKeys(Set.copyOf(keys), new BucketProcessors.DrainDemand(entryTtl)),
+                    HazelcastBucketStore::withoutMissing);
+        }
         return complete(internals.invokeOnPartitions(keys, k -> new BucketProcessors.DrainDemand(entryTtl)),
                 responses -> withoutMissing(internals.<DemandSample>results(responses)));
     }
@@ -268,20 +312,34 @@ public final class HazelcastBucketStore implements BucketStore {
     }
 
     /**
-     * Evicts the idle buckets this member owns: a local query nominates the buckets that are
+     * Evicts the idle buckets this member owns (on a client: of the whole cluster): a local query nominates the buckets that are
      * {@link dev.tokenplane.store.BucketMath#isEvictable} at the member's now, then one processor per partition
      * removes those that still are, atomically (a bucket used in between stays). Blocks until done.
      */
     @Override
     public int evictIdle() {
-        Set<String> candidates = map.localKeySet(new IdlePredicate(settings.clock().millis()));
+        IdlePredicate idle = new IdlePredicate(settings.clock().millis());
+        Set<String> candidates = onMember() ? map.localKeySet(idle) : map.keySet(idle);
         if (candidates.isEmpty()) {
             return 0;
         }
-        Map<String, Boolean> removed;
+        Map<String, Boolean> removed = new HashMap<>();
         try {
-            removed = internals.invokeOnPartitions(candidates, keys -> new BucketProcessors.EvictIfIdle())
-                    .thenApply(internals::<Boolean>results).get();
+            if (onMember()) {
+                removed = internals.invokeOnPartitions(candidates, keys -> new BucketProcessors.EvictIfIdle())
+                        .thenApply(internals::<Boolean>results).get();
+            } else {
+                // One call per partition: submitToKeys hands every key to each partition's operation.
+                Map<Integer, Set<String>> byPartition = new HashMap<>();
+                for (String key : candidates) {
+                    byPartition.computeIfAbsent(partitions.getPartition(key).getPartitionId(), p -> new HashSet<>())
+                            .add(key);
+                }
+                for (Set<String> keys : byPartition.values()) {
+                    removed.putAll(map.submitToKeys(keys, new BucketProcessors.EvictIfIdle()).toCompletableFuture()
+                            .get());
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while evicting idle buckets", e);
@@ -301,10 +359,15 @@ public final class HazelcastBucketStore implements BucketStore {
         }
     }
 
-    /** The keys of the buckets whose primary copy this member holds. */
+    /** The keys of the buckets whose primary copy this member holds; none on a client. */
     @Override
     public Collection<String> ownedKeys() {
-        return map.localKeySet();
+        return onMember() ? map.localKeySet() : Set.of();
+    }
+
+    /** Whether this store runs on a member (below the public API through its proxy), not on a client. */
+    private boolean onMember() {
+        return internals != null;
     }
 
     @Override
@@ -322,6 +385,9 @@ public final class HazelcastBucketStore implements BucketStore {
     /** One processor on one key, answered on the completion executor (see the class comment on completions). */
     private <T, R> CompletionStage<R> submit(String key, BucketProcessor<T> processor,
                                              Function<? super T, ? extends R> mapping) {
+        if (!onMember()) {
+            return complete(map.submitToKey(key, processor), mapping);
+        }
         return complete(internals.executeOnKey(key, processor), data -> mapping.apply(internals.<T>decode(data)));
     }
 

@@ -27,6 +27,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
@@ -46,8 +47,8 @@ import java.util.function.Function;
  *   <li>Which thread runs a continuation: {@link #isPartitionThread()} asks Hazelcast rather than matching thread
  *       names.</li>
  * </ul>
- * There is no public-API fallback: a {@link HazelcastBucketStore} runs on a member (an embedded instance), where the
- * map is always Hazelcast's own proxy, and a slower path that no deployment takes would go untested.
+ * A store on a Hazelcast client ({@code BMS_HAZELCAST_MODE=client}) has no member proxy and takes the public API
+ * instead; the store contract suite runs on both (ClientHazelcastBucketStoreTest).
  */
 final class HazelcastInternals {
 
@@ -67,17 +68,11 @@ final class HazelcastInternals {
         this.operations = nodeEngine.getOperationService();
     }
 
-    /**
-     * The internals of {@code map}, a map of a member.
-     *
-     * @throws IllegalStateException if {@code map} is not a member's map (a client's proxy, for example)
-     */
-    static HazelcastInternals of(IMap<String, byte[]> map) {
-        if (!(map instanceof MapProxyImpl<String, byte[]> member)) {
-            throw new IllegalStateException("a bucket store runs on a Hazelcast member (an embedded instance); map '"
-                    + map.getName() + "' is a " + map.getClass().getName());
-        }
-        return new HazelcastInternals(member);
+    /** The internals of {@code map} if it is a member's map; empty for a client's proxy, which has none. */
+    static Optional<HazelcastInternals> ofMember(IMap<String, byte[]> map) {
+        return map instanceof MapProxyImpl<String, byte[]> member
+                ? Optional.of(new HazelcastInternals(member))
+                : Optional.empty();
     }
 
     /**

@@ -1,20 +1,19 @@
 package dev.tokenplane.client.web;
 
 import dev.tokenplane.client.AcquireRequest;
-import dev.tokenplane.client.AllResult;
 import dev.tokenplane.client.Decision;
 import dev.tokenplane.client.RateLimiterClient;
 import dev.tokenplane.client.UnauthorizedException;
+import dev.tokenplane.client.http.RateLimitHeaders;
+import dev.tokenplane.client.http.RateLimitResponses;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -95,8 +94,8 @@ public final class RateLimitHandler implements Handler<RoutingContext>, AutoClos
             return;
         }
         key = keys.get(0);
-        CompletionStage<Decision> decision = apiKey == null ? client.acquire(key, tokens, config.maxDelay())
-                : client.acquireWithApiKey(apiKey, key, tokens, config.maxDelay());
+        CompletionStage<Decision> decision = apiKey == null ? client.acquireAsync(key, tokens, config.maxDelay())
+                : client.acquireWithApiKeyAsync(apiKey, key, tokens, config.maxDelay());
         Future.fromCompletionStage(decision, Vertx.currentContext())
                 .onComplete(ar -> {
                     if (ar.failed()) {
@@ -111,24 +110,14 @@ public final class RateLimitHandler implements Handler<RoutingContext>, AutoClos
     private void decideAll(RoutingContext ctx, List<String> keys, long tokens, String apiKey) {
         long maxWaitMs = config.maxDelay().toMillis();
         List<AcquireRequest> requests = keys.stream().map(k -> new AcquireRequest(k, tokens, maxWaitMs)).toList();
-        Future.fromCompletionStage(client.acquireAll(apiKey, requests, true), Vertx.currentContext())
+        Future.fromCompletionStage(client.acquireAllAsync(apiKey, requests, true), Vertx.currentContext())
                 .onComplete(ar -> {
                     if (ar.failed()) {
                         failed(ctx, ar.cause());
                     } else {
-                        decided(ctx, binding(ar.result()));
+                        decided(ctx, RateLimitResponses.binding(ar.result()));
                     }
                 });
-    }
-
-    /**
-     * The decision that speaks for an all-or-nothing answer: when granted, the one with the fewest tokens left; when
-     * denied, the one that waits longest, marked denied.
-     */
-    private static Decision binding(AllResult all) {
-        Comparator<Decision> order = all.granted() ? Comparator.comparingLong(Decision::remaining).reversed()
-                : Comparator.comparingLong(Decision::retryAfterMs);
-        return all.decisions().stream().max(order).orElseThrow();
     }
 
     private void decided(RoutingContext ctx, Decision d) {
@@ -143,19 +132,16 @@ public final class RateLimitHandler implements Handler<RoutingContext>, AutoClos
         }
         ctx.response().setStatusCode(429)
                 .putHeader(RateLimitHeaders.RETRY_AFTER, h.retryAfter())
-                .putHeader("Content-Type", "application/json")
-                .end(new JsonObject().put("error", "rate_limited")
-                        .put("message", "too many requests; retry after " + h.retryAfter() + " s")
-                        .put("retryAfterMs", d.retryAfterMs()).encode());
+                .putHeader("Content-Type", RateLimitResponses.CONTENT_TYPE)
+                .end(RateLimitResponses.rateLimited(d, h.retryAfter()));
     }
 
     private void failed(RoutingContext ctx, Throwable error) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         if (config.forwardApiKey() && cause instanceof UnauthorizedException) {
             // the caller's own API key is unknown to the BMS (or it sent none where one is needed): its answer
-            ctx.response().setStatusCode(401).putHeader("Content-Type", "application/json")
-                    .end(new JsonObject().put("error", "unauthorized").put("message", "a valid X-Api-Key is required")
-                            .encode());
+            ctx.response().setStatusCode(401).putHeader("Content-Type", RateLimitResponses.CONTENT_TYPE)
+                    .end(RateLimitResponses.unauthorized());
             return;
         }
         if (warned.compareAndSet(false, true)) {
@@ -167,9 +153,8 @@ public final class RateLimitHandler implements Handler<RoutingContext>, AutoClos
         if (config.failOpen()) {
             ctx.next();
         } else {
-            ctx.response().setStatusCode(503).putHeader("Content-Type", "application/json")
-                    .end(new JsonObject().put("error", "unavailable").put("message", "rate limiting failed")
-                            .encode());
+            ctx.response().setStatusCode(503).putHeader("Content-Type", RateLimitResponses.CONTENT_TYPE)
+                    .end(RateLimitResponses.unavailable());
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.tokenplane.client.web;
 
 import dev.tokenplane.client.RateLimiterClient;
+import dev.tokenplane.client.http.MiddlewareSettings;
 import io.vertx.ext.web.RoutingContext;
 
 import java.net.URI;
@@ -49,20 +50,13 @@ public final class RateLimitHandlerBuilder {
 
     /** The policy name in the RateLimit headers: printable ASCII, 1..64 characters. */
     public RateLimitHandlerBuilder policyName(String name) {
-        if (name == null || name.isEmpty() || name.length() > 64) {
-            throw new IllegalArgumentException("policyName must be 1..64 printable ASCII characters, was " + name);
-        }
-        RateLimitHeaders.sfString(name);
-        this.policyName = name;
+        this.policyName = MiddlewareSettings.policyName(name);
         return this;
     }
 
     /** Delay mode: a request may wait up to {@code maxDelay} (in [0, 1 h]) for its tokens instead of a 429. */
     public RateLimitHandlerBuilder delayMode(Duration maxDelay) {
-        if (maxDelay == null || maxDelay.isNegative() || maxDelay.compareTo(Duration.ofHours(1)) > 0) {
-            throw new IllegalArgumentException("maxDelay must be in [0, 1 h], was " + maxDelay);
-        }
-        this.maxDelay = maxDelay;
+        this.maxDelay = MiddlewareSettings.maxDelay(maxDelay);
         return this;
     }
 

@@ -1,17 +1,10 @@
 package dev.tokenplane.client.web;
 
+import dev.tokenplane.client.http.BucketKeys;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.auth.User;
 import io.vertx.ext.web.RoutingContext;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Function;
 
@@ -20,13 +13,12 @@ import java.util.function.Function;
  * a fixed prefix (which the BMS's rules match, such as {@code "free:"}) before a value taken from the request, and
  * answers null when the request has no such value; {@link #firstOf} takes the first that answers.
  *
- * <p>Values come from the caller, so they are made safe as keys: whitespace and control characters become {@code _},
- * and a key longer than the BMS allows (256) is the prefix plus the value's SHA-256. A caller cannot dodge the limit
+ * <p>Values come from the caller, so they are made safe as keys ({@link BucketKeys}): a caller cannot dodge the limit
  * with a key the BMS would refuse.
  */
 public final class KeyResolvers {
-    static final int MAX_KEY_LENGTH = 256;
-    private static final String API_KEY = "X-Api-Key";
+    static final int MAX_KEY_LENGTH = BucketKeys.MAX_KEY_LENGTH;
+    private static final String API_KEY = BucketKeys.API_KEY_HEADER;
 
     private KeyResolvers() {
     }
@@ -47,7 +39,7 @@ public final class KeyResolvers {
      */
     @Deprecated(since = "0.2")
     public static Function<RoutingContext, String> apiKey(String prefix) {
-        return ctx -> digestKey(prefix, ctx.request().getHeader(API_KEY), null);
+        return ctx -> BucketKeys.digestKey(prefix, ctx.request().getHeader(API_KEY), null);
     }
 
     /**
@@ -57,11 +49,8 @@ public final class KeyResolvers {
      * with {@link RateLimitHandlerBuilder#forwardApiKey()} for that.
      */
     public static Function<RoutingContext, String> apiKeyHmac(String prefix, byte[] secret) {
-        if (secret == null || secret.length < 16) {
-            throw new IllegalArgumentException("the HMAC secret must be at least 16 bytes");
-        }
-        byte[] copy = secret.clone();
-        return ctx -> digestKey(prefix, ctx.request().getHeader(API_KEY), copy);
+        byte[] copy = BucketKeys.hmacSecret(secret);
+        return ctx -> BucketKeys.digestKey(prefix, ctx.request().getHeader(API_KEY), copy);
     }
 
     /**
@@ -70,10 +59,7 @@ public final class KeyResolvers {
      * {@code {client}}, so each client has its own bucket (for example {@code free:acme}) and unknown keys get 401.
      */
     public static Function<RoutingContext, String> perClient(String prefix) {
-        String key = safe(prefix + "{client}");
-        if (key.length() > MAX_KEY_LENGTH) {
-            throw new IllegalArgumentException("prefix must leave room for {client}");
-        }
+        String key = BucketKeys.perClient(prefix);
         return ctx -> {
             String apiKey = ctx.request().getHeader(API_KEY);
             return apiKey == null || apiKey.isEmpty() ? null : key;
@@ -112,10 +98,7 @@ public final class KeyResolvers {
 
     /** Always {@code key}: one bucket for every request through the handler. */
     public static Function<RoutingContext, String> fixed(String key) {
-        if (key == null || key.isEmpty() || key.length() > MAX_KEY_LENGTH) {
-            throw new IllegalArgumentException("key must be 1.." + MAX_KEY_LENGTH + " characters, was " + key);
-        }
-        String k = safe(key);
+        String k = BucketKeys.fixed(key);
         return ctx -> k;
     }
 
@@ -136,51 +119,6 @@ public final class KeyResolvers {
 
     /** {@code prefix + value}, made safe as a bucket key; null when there is no value. */
     static String key(String prefix, String value) {
-        if (value == null || value.isEmpty()) {
-            return null;
-        }
-        String key = safe(prefix + value);
-        return key.length() <= MAX_KEY_LENGTH ? key : safe(prefix) + sha256(value);
-    }
-
-    /** Whitespace, control characters, surrogates and U+FFFD (all refused in keys by the BMS) become {@code _}. */
-    private static String safe(String s) {
-        StringBuilder b = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            b.append(Character.isISOControl(c) || Character.isWhitespace(c) || Character.isSpaceChar(c)
-                    || Character.isSurrogate(c) || c == '\uFFFD' ? '_' : c);
-        }
-        return b.toString();
-    }
-
-    /** {@code prefix} + a digest of {@code value} (HMAC-SHA256 under {@code secret}, or SHA-256); null without one. */
-    private static String digestKey(String prefix, String value, byte[] secret) {
-        if (value == null || value.isEmpty()) {
-            return null;
-        }
-        byte[] digest;
-        try {
-            if (secret == null) {
-                digest = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-            } else {
-                Mac mac = Mac.getInstance("HmacSHA256");
-                mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-                digest = mac.doFinal(value.getBytes(StandardCharsets.UTF_8));
-            }
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-        String key = safe(prefix) + Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
-        return key.length() <= MAX_KEY_LENGTH ? key : key.substring(0, MAX_KEY_LENGTH);
-    }
-
-    private static String sha256(String value) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(value.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return BucketKeys.key(prefix, value);
     }
 }

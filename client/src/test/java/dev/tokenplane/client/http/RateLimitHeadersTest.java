@@ -1,4 +1,4 @@
-package dev.tokenplane.client.web;
+package dev.tokenplane.client.http;
 
 import dev.tokenplane.client.Decision;
 import dev.tokenplane.client.DecisionSource;

@@ -36,7 +36,7 @@ class LoginProtectionTest {
         bms.rule("lp-ip", "{\"match\":\"lp:ip:*\",\"capacity\":20,\"refillPerSecond\":0.333333}");
         bms.rule("lp-all", "{\"match\":\"lp:all\",\"capacity\":1000,\"refillPerSecond\":100}");
         vertx = Vertx.vertx();
-        client = RateLimiterClient.builder().bmsUrls(bms.url()).vertx(vertx).timeout(Duration.ofSeconds(5))
+        client = RateLimiterClient.builder().bmsUrls(bms.url()).timeout(Duration.ofSeconds(5))
                 .attemptTimeout(Duration.ofSeconds(5)).build();
         Router app = Router.router(vertx);
         app.post("/login").handler(RateLimitHandler.builder(client)

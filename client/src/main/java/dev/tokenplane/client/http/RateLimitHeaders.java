@@ -1,4 +1,4 @@
-package dev.tokenplane.client.web;
+package dev.tokenplane.client.http;
 
 import dev.tokenplane.client.Decision;
 
@@ -61,7 +61,7 @@ public final class RateLimitHeaders {
      *
      * @throws IllegalArgumentException for characters an sf-string cannot hold
      */
-    static String sfString(String s) {
+    public static String sfString(String s) {
         StringBuilder b = new StringBuilder(s.length() + 2).append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

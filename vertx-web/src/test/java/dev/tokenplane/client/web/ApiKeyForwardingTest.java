@@ -68,7 +68,7 @@ class ApiKeyForwardingTest {
         bms = Bms.start(Map.of("BMS_API_KEYS_FILE", keys.toString()));
         bms.rule("fw", "{\"match\":\"fw:*\",\"capacity\":2,\"refillPerSecond\":0.001}");
         vertx = Vertx.vertx();
-        client = RateLimiterClient.builder().bmsUrls(bms.url()).apiKey(SERVICE).vertx(vertx)
+        client = RateLimiterClient.builder().bmsUrls(bms.url()).apiKey(SERVICE)
                 .meterRegistry(clientMeters).timeout(Duration.ofSeconds(5)).attemptTimeout(Duration.ofSeconds(5))
                 .build();
         Router app = Router.router(vertx);

@@ -45,7 +45,7 @@ class RateLimitHandlerTest {
         bms.rule("mw-queue", "{\"match\":\"mwq:*\",\"capacity\":1,\"refillPerSecond\":10}");
         vertx = Vertx.vertx();
         // a generous timeout: the first decisions of a cold JVM (and a cold BMS in it) are slow on a busy machine
-        client = RateLimiterClient.builder().bmsUrls(bms.url()).vertx(vertx).timeout(Duration.ofSeconds(5))
+        client = RateLimiterClient.builder().bmsUrls(bms.url()).timeout(Duration.ofSeconds(5))
                 .attemptTimeout(Duration.ofSeconds(5)).build();
 
         // the load agent's intake: POST /v1/latency {"samplesMs": [...]} -> 202
