@@ -26,7 +26,7 @@ trap 'rm -rf "$CP_DIR"' EXIT
 mvn -B -ntp -q -pl bucket-management-service -am package -DskipTests dependency:build-classpath \
   -Dmdep.includeScope=test "-Dmdep.outputFile=$CP_DIR/\${project.artifactId}.txt"
 M=bucket-management-service
-CP="$M/target/test-classes:$M/target/classes:$(cat "$CP_DIR/bucket-management-service.txt")"
+CP="$M/target/test-classes:$M/target/classes:$(cat "$CP_DIR/tokenplane-bucket-management-service.txt")"
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, $(java -version 2>&1 | head -1)," \
   "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 java -Dbms.jar="$M/target/bms.jar" -cp "$CP" dev.tokenplane.bms.budget.FloodBenchmark \

@@ -116,7 +116,7 @@ public final class TestMembers {
             java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
         }
         // Partitions are assigned lazily; assign them now and let migrations settle, so ownership is stable.
-        members.get(0).getMap("partition-warm-up").size();
+        int unused = members.get(0).getMap("partition-warm-up").size(); // the call assigns them; its result is not needed
         while (!members.stream().allMatch(m -> m.getPartitionService().isClusterSafe()
                 && m.getPartitionService().getPartitions().stream().allMatch(p -> p.getOwner() != null))) {
             if (System.nanoTime() > deadline) {

@@ -129,12 +129,14 @@ public final class FaultyBucketStore extends ForwardingBucketStore {
             case FAIL_AFTER_APPLY -> apply.get().thenCompose(applied ->
                     CompletableFuture.failedFuture(new InjectedFault("answer of " + op + " on " + key + " lost")));
             case HANG_AFTER_APPLY -> {
-                apply.get();
+                CompletionStage<Long> unused = apply.get(); // applied, but its answer never arrives
                 yield new CompletableFuture<>();
             }
             case DELAY_APPLY -> {
                 synchronized (this) {
-                    delayed.add(apply::get);
+                    delayed.add(() -> {
+                        CompletionStage<Long> unused = apply.get(); // the caller's future hangs regardless
+                    });
                 }
                 yield new CompletableFuture<>();
             }
