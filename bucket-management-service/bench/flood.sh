@@ -7,6 +7,8 @@
 #   bucket-management-service/bench/flood.sh                 # 3 runs, 1,000,000 keys, 2 flood threads, 20 s baseline
 #   RUNS=2 KEYS=200000 FLOOD_THREADS=3 BASELINE_S=10 bucket-management-service/bench/flood.sh
 #   FLOOD_RATE=20000 bucket-management-service/bench/flood.sh  # a paced flood: 20,000 keys/s in all (0: flat out)
+#   FLOOD_S=60            # the flood stops after this long even if not all keys were decided (429s are resent)
+#   REFUSALS=0            # BMS_CLIENT_REFUSALS_PER_SECOND of the member (empty: its default; 0: the budget alone)
 #
 # A Java load generator (FloodBenchmark in the BMS test sources, with KeyFlood and WellBehavedClient): wrk cannot send
 # a fixed number of distinct keys. Needs a JDK (jcmd reads the member's heap).
@@ -17,6 +19,8 @@ KEYS=${KEYS:-1000000}
 FLOOD_THREADS=${FLOOD_THREADS:-2}
 BASELINE_S=${BASELINE_S:-20}
 FLOOD_RATE=${FLOOD_RATE:-0}
+FLOOD_S=${FLOOD_S:-60}
+REFUSALS=${REFUSALS:-}
 CP_DIR=$(mktemp -d)
 trap 'rm -rf "$CP_DIR"' EXIT
 mvn -B -ntp -q -pl bucket-management-service -am package -DskipTests dependency:build-classpath \
@@ -26,4 +30,4 @@ CP="$M/target/test-classes:$M/target/classes:$(cat "$CP_DIR/tokenplane-bucket-ma
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, $(java -version 2>&1 | head -1)," \
   "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 java -Dbms.jar="$M/target/bms.jar" -cp "$CP" dev.tokenplane.bms.budget.FloodBenchmark \
-  "$RUNS" "$KEYS" "$FLOOD_THREADS" "$BASELINE_S" "$FLOOD_RATE" 2> >(grep -v ' INFO \| WARN ' >&2)
+  "$RUNS" "$KEYS" "$FLOOD_THREADS" "$BASELINE_S" "$FLOOD_RATE" "$FLOOD_S" "$REFUSALS" 2> >(grep -v ' INFO \| WARN ' >&2)

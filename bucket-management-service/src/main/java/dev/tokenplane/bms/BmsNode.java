@@ -115,7 +115,8 @@ public final class BmsNode implements AutoCloseable {
 
     /** The base URL, for example {@code http://127.0.0.1:8080} ({@code https://} with TLS). */
     public String url() {
-        String host = settings.host().contains(":") ? "[" + settings.host() + "]" : settings.host();
+        String first = settings.hosts().get(0);
+        String host = first.contains(":") ? "[" + first + "]" : first;
         return (settings.tls().isPresent() ? "https://" : "http://") + ("0.0.0.0".equals(host) ? "127.0.0.1" : host)
                 + ":" + port();
     }
@@ -166,11 +167,20 @@ public final class BmsNode implements AutoCloseable {
     }
 
     private void listen(Router router) throws Exception {
+        // Each address of BMS_HOST gets the same port (port 0: the one the first address was given).
+        int port = settings.port();
+        for (String host : settings.hosts()) {
+            listen(router, host, port);
+            port = port();
+        }
+    }
+
+    private void listen(Router router, String host, int bindPort) throws Exception {
         // One HTTP server per event loop (a verticle instance each) on a shared port: Vert.x spreads the connections
         // over them. Port 0 becomes -1: Vert.x binds one random port for every server asking for the same negative port.
         int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
-        int port = settings.port() == 0 ? -1 : settings.port();
-        HttpServerOptions options = new HttpServerOptions().setHost(settings.host()).setPort(port)
+        int port = bindPort == 0 ? -1 : bindPort;
+        HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port)
                 .setCompressionSupported(false)
                 .setIdleTimeout((int) settings.httpIdleTimeoutMs()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
         settings.tls().ifPresent(tls -> options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()

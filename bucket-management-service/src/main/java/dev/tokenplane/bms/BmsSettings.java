@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * checked here, once: a bad value stops the service with a message naming the variable and the allowed range.
  *
  * @param port              HTTP port; 0 picks a free one
- * @param host              HTTP bind address
+ * @param host              HTTP bind address, or several separated by commas (each gets a listener on the same port)
  * @param dataDir           where the admin token and the embedded database live
  * @param adminToken        the admin bearer token, or empty to read or generate {@code <dataDir>/admin-token}
  * @param clusterMembers    Hazelcast members ({@code host:port}) to join; empty for a single member
@@ -55,6 +55,8 @@ import java.util.regex.Pattern;
  * @param hazelcastClientPort the client endpoint's port of a data member ({@link DataMemberMain} only)
  * @param expectedMembers   how many members the cluster is meant to have; above 1, a member that sees fewer than a
  *                          majority of them refuses configuration writes (split-brain protection)
+ * @param clientRefusalsPerSecond bucket-budget refusals per second one client may get before its decisions are
+ *                          refused at the HTTP edge ({@link dev.tokenplane.bms.budget.ClientRefusalLimit}); 0: off
  *
  * <p>Secrets ({@link Variable#secret()}) come from their variable or from a file named by its {@code _FILE} variant
  * ({@code BMS_ADMIN_TOKEN_FILE}); {@link BmsMain} refuses them as flags, which would show them in {@code ps}.
@@ -68,7 +70,12 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
                           int maxAgents, int auditRetention, long maxBuckets, long httpIdleTimeoutMs,
                           Optional<Tls> tls, RulesMode rulesMode, String logLevel, LogFormat logFormat,
                           long requestTimeoutMs, Optional<String> clusterSecret, int expectedMembers,
-                          HazelcastMode hazelcastMode, int hazelcastClientPort) {
+                          HazelcastMode hazelcastMode, int hazelcastClientPort, long clientRefusalsPerSecond) {
+
+    /** The HTTP bind addresses of {@link #host()}: one or several, in order; the first is in {@code url()}. */
+    public List<String> hosts() {
+        return java.util.Arrays.stream(host.split(",")).map(String::trim).toList();
+    }
 
     /** The HTTPS listener's PEM files: the certificate chain (server first) and its private key. */
     public record Tls(Path certFile, Path keyFile) {
@@ -111,7 +118,8 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
 
     public static final List<Variable> VARIABLES = List.of(
             new Variable("BMS_PORT", "8080", "HTTP port, 0..65535 (0 picks a free port)", false),
-            new Variable("BMS_HOST", "127.0.0.1", "HTTP bind address", false),
+            new Variable("BMS_HOST", "127.0.0.1", "HTTP bind address, or a comma-separated list of them (the same "
+                    + "port on each; e.g. the pod IP and 127.0.0.1, for probes and kubectl port-forward)", false),
             new Variable("BMS_DATA_DIR", "./data", "data directory (admin token, embedded database)", false),
             new Variable("BMS_ADMIN_TOKEN", null, "admin bearer token, 16..512 visible ASCII characters; when unset, "
                     + "read or generated in <data dir>/admin-token (mode 600)", true),
@@ -163,6 +171,10 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
                     + "served); when unset, half the maximum heap / " + BudgetSizing.BYTES_PER_BUCKET + " bytes", false),
             new Variable("BMS_HTTP_IDLE_TIMEOUT_MS", "60000", "an HTTP connection with nothing read or written for "
                     + "this long is closed (idle clients, stalled or partial requests), 1000..3600000", false),
+            new Variable("BMS_CLIENT_REFUSALS_PER_SECOND", "100", "bucket-budget refusals per second one client "
+                    + "(API key, or remote address without API keys) may get, in bursts of up to 1000; past it the "
+                    + "client's decisions get 429 creation_rate_exceeded before any store call, 0..1000000 (0: off)",
+                    false),
             new Variable("BMS_TLS_CERT_FILE", null, "PEM certificate chain (server certificate first); with "
                     + "BMS_TLS_KEY_FILE the HTTP API is served over HTTPS only", false),
             new Variable("BMS_TLS_KEY_FILE", null, "PEM private key of BMS_TLS_CERT_FILE (unencrypted PKCS#8 or "
@@ -216,7 +228,7 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
             return v == null ? null : v.trim();
         };
         int port = intIn(value, "BMS_PORT", 0, 65535);
-        String host = nonEmpty(value, "BMS_HOST");
+        String host = hosts(nonEmpty(value, "BMS_HOST"));
         Path dataDir = Path.of(nonEmpty(value, "BMS_DATA_DIR"));
         Optional<String> adminToken = secret(value, "BMS_ADMIN_TOKEN");
         List<String> members = members(value.apply("BMS_CLUSTER_MEMBERS"));
@@ -261,7 +273,8 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
         return new BmsSettings(port, host, dataDir, adminToken, members, hzPort, hzHost, clusterName, discovery,
                 serviceDns, sizing, rulesFile, agentToken, apiKeys, maxBody, stale, delay, shutdown, readToken,
                 agentTokens, maxAgents, auditRetention, maxBuckets, idleTimeout, tls, rulesMode, logLevel, logFormat,
-                requestTimeout, clusterSecret, expectedMembers, mode, clientPort);
+                requestTimeout, clusterSecret, expectedMembers, mode, clientPort,
+                longIn(value, "BMS_CLIENT_REFUSALS_PER_SECOND", 0, 1_000_000));
     }
 
     public static Variable variable(String name) {
@@ -299,6 +312,16 @@ public record BmsSettings(int port, String host, Path dataDir, Optional<String> 
             // reported below
         }
         throw new InvalidSettingException(variable(name), "must be an integer in [" + min + ", " + max + "]", v);
+    }
+
+    /** {@code BMS_HOST}: addresses separated by commas, none empty; one given twice is bound once. */
+    private static String hosts(String value) {
+        List<String> hosts = java.util.Arrays.stream(value.split(",", -1)).map(String::trim).distinct().toList();
+        if (hosts.stream().anyMatch(String::isEmpty)) {
+            throw new InvalidSettingException(variable("BMS_HOST"), "must be one address or a comma-separated list "
+                    + "of addresses", value);
+        }
+        return String.join(",", hosts);
     }
 
     private static String nonEmpty(Function<String, String> value, String name) {

@@ -5,6 +5,7 @@ import com.hazelcast.core.HazelcastInstance;
 import dev.tokenplane.bms.agents.AgentRegistry;
 import dev.tokenplane.bms.audit.AuditJournal;
 import dev.tokenplane.bms.audit.AuditLog;
+import dev.tokenplane.bms.budget.ClientRefusalLimit;
 import dev.tokenplane.bms.budget.BucketBudget;
 import dev.tokenplane.bms.buckets.ResizeHistory;
 import dev.tokenplane.bms.cluster.Deadline;
@@ -177,7 +178,8 @@ final class BmsWiring implements AutoCloseable {
             List<ApiRoutes> groups = new ArrayList<>(List.of(
                     new RuleRoutes(vertx, rules, metrics, clock),
                     new DecisionRoutes(decisions, new AtomicDecisions(decisions, requests,
-                            TransferIds.timeOrdered()::next), metrics),
+                            TransferIds.timeOrdered()::next), metrics, new ClientRefusalLimit(
+                            settings.clientRefusalsPerSecond(), DecisionRoutes.MAX_BATCH), clock),
                     new LeaseRoutes(decisions, new LeaseService(decisions, new LeaseLedger(hazelcast, clock, deadline),
                             requests, ForkJoinPool.commonPool()), metrics),
                     new BucketRoutes(vertx, requests, storeBinding.directory(), rules, overrides, resolver, history,

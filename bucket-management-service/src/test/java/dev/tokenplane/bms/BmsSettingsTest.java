@@ -68,6 +68,16 @@ class BmsSettingsTest {
     }
 
     @Test
+    void shouldTakeSeveralHttpAddressesBindingEachOnce() {
+        BmsSettings s = BmsSettings.resolve(Map.of("BMS_HOST", "10.1.2.3, 127.0.0.1,10.1.2.3")::get, Map.of());
+
+        assertThat(s.hosts()).containsExactly("10.1.2.3", "127.0.0.1");
+        assertThatThrownBy(() -> BmsSettings.resolve(Map.of("BMS_HOST", "10.1.2.3,,127.0.0.1")::get, Map.of()))
+                .hasMessageContaining("BMS_HOST");
+        assertThat(BmsSettings.defaults().clientRefusalsPerSecond()).isEqualTo(100);
+    }
+
+    @Test
     void shouldTakeTheRulesModeAndTheLogOptionsInAnyCase() {
         BmsSettings defaults = BmsSettings.defaults();
         BmsSettings set = BmsSettings.resolve(Map.of("BMS_RULES_MODE", "SYNC", "BMS_LOG_LEVEL", "Debug")::get,

@@ -68,7 +68,11 @@ class BmsStatefulSetTest {
         assertThat(env.get("BMS_KUBERNETES_SERVICE_DNS").string("value"))
                 .isEqualTo(HEADLESS + "." + NAMESPACE + ".svc.cluster.local");
         assertThat(env).doesNotContainKey("BMS_CLUSTER_MEMBERS");
-        assertThat(env.get("BMS_HOST").string("value")).isEqualTo("0.0.0.0");
+        // HTTP on the pod's address (Service, probes) and loopback (kubectl port-forward), never every interface
+        assertThat(env.get("BMS_HOST").string("value")).isEqualTo("$(POD_IP),127.0.0.1");
+        assertThat(env.get("POD_IP").string("valueFrom", "fieldRef", "fieldPath")).isEqualTo("status.podIP");
+        assertThat(List.copyOf(env.keySet()).indexOf("POD_IP")).isLessThan(List.copyOf(env.keySet()).indexOf("BMS_HOST"));
+        assertThat(defaults.manifest()).doesNotContain("0.0.0.0").doesNotContain("::/0").doesNotContain("\"::\"");
         assertThat(env.get("BMS_HAZELCAST_PORT").string("value")).isEqualTo("5701");
         assertThat(bms(defaults).named("hazelcast", "ports").integer("containerPort")).isEqualTo(5701);
         // Hazelcast on the pod's address only (members reach each other by it), never on every interface
@@ -104,10 +108,15 @@ class BmsStatefulSetTest {
                         && !n.equals("BMS_CLUSTER_MEMBERS") && !n.equals("BMS_CLUSTER_SECRET")
                         && !n.startsWith("BMS_TLS_") && !n.startsWith("BMS_HAZELCAST_MODE")
                         && !n.equals("BMS_HAZELCAST_CLIENT_PORT")).toList();
-        assertThat(bms(defaults).env().keySet()).isSubsetOf(charted)
+        // POD_IP is not the BMS's: BMS_HOST is built from it ($(POD_IP),127.0.0.1)
+        assertThat(bmsVariables(defaults)).isSubsetOf(charted)
                 .containsAll(charted.stream().filter(n -> !n.equals("BMS_API_KEYS_FILE")).toList());
         // with API keys configured, the chart sets every other variable the BMS reads
-        assertThat(bms(custom).env().keySet()).containsExactlyInAnyOrderElementsOf(charted);
+        assertThat(bmsVariables(custom)).containsExactlyInAnyOrderElementsOf(charted);
+    }
+
+    private static List<String> bmsVariables(RenderedChart chart) {
+        return bms(chart).env().keySet().stream().filter(n -> !n.equals("POD_IP")).toList();
     }
 
     @Test

@@ -147,11 +147,26 @@ final class LocalCluster implements AutoCloseable {
         }
         if (c.has("env")) {
             for (Yamls.Node e : c.list("env")) {
-                env.put(e.string("name"), rewrite(pod, value(pod, e), true));
+                env.put(e.string("name"), rewrite(pod, dependent(value(pod, e), env), true));
             }
         }
         env.putAll(overrides.getOrDefault(pod, Map.of()));
         return env;
+    }
+
+    /**
+     * A value's references to variables defined before it, expanded as the kubelet does: {@code $(NAME)} is NAME's
+     * value when NAME is defined earlier in the list (else left as is), {@code $$} is a literal {@code $}.
+     */
+    static String dependent(String value, Map<String, String> earlier) {
+        Matcher m = Pattern.compile("\\$\\$|\\$\\(([A-Za-z_][A-Za-z0-9_.-]*)\\)").matcher(value);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String name = m.group(1);
+            String replacement = name == null ? "$" : earlier.getOrDefault(name, m.group());
+            m.appendReplacement(out, Matcher.quoteReplacement(replacement));
+        }
+        return m.appendTail(out).toString();
     }
 
     private String value(LocalPod pod, Yamls.Node entry) {

@@ -66,11 +66,23 @@ public final class ApiRouter {
      * @param path a Vert.x path ({@code /v1/rules/:ruleId}); {@code openapi.json} must describe it
      */
     public Route add(HttpMethod method, String path, Access access, RouteHandler handler) {
+        return add(method, path, access, null, handler);
+    }
+
+    /**
+     * Adds a route with a step of its own between the {@link Guard} (the caller is known) and the body handler: a
+     * refusal there costs no body parsing.
+     */
+    public Route add(HttpMethod method, String path, Access access, PlatformHandler beforeBody,
+                     RouteHandler handler) {
         boolean gated = path.startsWith("/v1/");
         boolean hasBody = method == HttpMethod.POST || method == HttpMethod.PUT;
         Route route = router.route(method, path).putMetadata(ACCESS, access);
         boolean audited = access == Access.ADMIN && method != HttpMethod.GET && method != HttpMethod.HEAD;
         route.handler(new Guard(gated, access, hasBody, audited ? path : null));
+        if (beforeBody != null) {
+            route.handler(beforeBody);
+        }
         if (hasBody) {
             route.handler(bodyHandler);
         }

@@ -1,6 +1,8 @@
 package dev.tokenplane.bms.http;
 
+import dev.tokenplane.bms.budget.ClientRefusalLimit;
 import dev.tokenplane.bms.decide.AtomicDecisions;
+import dev.tokenplane.bms.decide.BucketBudgetExhaustedException;
 import dev.tokenplane.bms.decide.DecisionService;
 import dev.tokenplane.bms.metrics.BmsMetrics;
 import dev.tokenplane.bms.rules.BucketKeys;
@@ -9,9 +11,12 @@ import dev.tokenplane.store.Tokens;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 
 import static dev.tokenplane.bms.rules.InvalidInputException.check;
 import static dev.tokenplane.bms.rules.InvalidInputException.checkRange;
@@ -36,17 +41,27 @@ public final class DecisionRoutes implements ApiRoutes {
     private final DecisionService decisions;
     private final AtomicDecisions atomic;
     private final BmsMetrics metrics;
+    private final ClientRefusalLimit refusals;
+    private final InstantSource clock;
 
     public DecisionRoutes(DecisionService decisions, AtomicDecisions atomic, BmsMetrics metrics) {
+        this(decisions, atomic, metrics, new ClientRefusalLimit(0, 0), InstantSource.system());
+    }
+
+    /** With {@code refusals}: a client refused new buckets too often gets 429 before its body is read. */
+    public DecisionRoutes(DecisionService decisions, AtomicDecisions atomic, BmsMetrics metrics,
+                          ClientRefusalLimit refusals, InstantSource clock) {
         this.decisions = decisions;
         this.atomic = atomic;
         this.metrics = metrics;
+        this.refusals = refusals;
+        this.clock = clock;
     }
 
     @Override
     public void mount(ApiRouter router) {
-        router.add(HttpMethod.POST, "/v1/buckets/:key/acquire", Access.DECISION, this::acquire);
-        router.add(HttpMethod.POST, "/v1/acquire", Access.DECISION, this::acquireAll);
+        router.add(HttpMethod.POST, "/v1/buckets/:key/acquire", Access.DECISION, this::throttle, this::acquire);
+        router.add(HttpMethod.POST, "/v1/acquire", Access.DECISION, this::throttle, this::acquireAll);
     }
 
     private void acquire(RoutingContext ctx) throws Exception {
@@ -57,7 +72,8 @@ public final class DecisionRoutes implements ApiRoutes {
         DecisionService.Request request = body == null
                 ? new DecisionService.Request(key, 1, 0)
                 : request(key, body.tokens(), body.maxWaitMs());
-        Replies.then(ctx, Replies.onContext(decisions.acquire(request, client, ctx.get(Auth.CLIENT_TIER))), d -> {
+        Replies.then(ctx, Replies.onContext(charged(ctx, decisions.acquire(request, client,
+                ctx.get(Auth.CLIENT_TIER)))), d -> {
             metrics.decisionLatency(System.nanoTime() - start);
             Replies.json(ctx, 200, d);
         });
@@ -92,12 +108,17 @@ public final class DecisionRoutes implements ApiRoutes {
             }
         }
         Replies.then(ctx, Replies.onContext(decisions.acquireAll(valid, client, ctx.get(Auth.CLIENT_TIER))), items -> {
+            int refused = 0;
             for (int j = 0; j < items.size(); j++) {
                 DecisionService.BatchItem item = items.get(j);
+                if (item instanceof DecisionService.Failed f && f.error() instanceof BucketBudgetExhaustedException) {
+                    refused++;
+                }
                 results[positions.get(j)] = item instanceof DecisionService.Decided d ? d.decision()
                         : ErrorMapper.item(((DecisionService.Failed) item).key(),
                         ((DecisionService.Failed) item).error());
             }
+            refusals.refused(refusalIdentity(ctx), refused, clock.millis());
             metrics.decisionLatency(System.nanoTime() - start);
             Replies.json(ctx, 200, Map.of("results", results));
         });
@@ -117,10 +138,48 @@ public final class DecisionRoutes implements ApiRoutes {
                 throw new InvalidInputException("requests[" + i + "]" + (item == null ? " " : ".") + e.getMessage());
             }
         }
-        Replies.then(ctx, Replies.onContext(atomic.acquire(requests, client, ctx.get(Auth.CLIENT_TIER))), o -> {
+        Replies.then(ctx, Replies.onContext(charged(ctx, atomic.acquire(requests, client,
+                ctx.get(Auth.CLIENT_TIER)))), o -> {
             metrics.decisionLatency(System.nanoTime() - start);
             Replies.json(ctx, 200, o);
         });
+    }
+
+    /**
+     * Before the body is read: a client that was refused new buckets more often than {@link ClientRefusalLimit}
+     * allows gets 429 {@code creation_rate_exceeded} without any store call (a key flood past a full budget then
+     * costs the member almost nothing).
+     */
+    private void throttle(RoutingContext ctx) {
+        long waitMs = refusals.retryAfterMs(refusalIdentity(ctx), clock.millis());
+        if (waitMs <= 0) {
+            ctx.next();
+            return;
+        }
+        ErrorMapper.send(ctx, new ErrorMapper.ApiError(429, "creation_rate_exceeded", "this client was refused new "
+                + "buckets (bucket_budget_exhausted) more often than BMS_CLIENT_REFUSALS_PER_SECOND allows; its "
+                + "decisions are refused until Retry-After", Math.max(1, (waitMs + 999) / 1000)));
+    }
+
+    /** {@code decision}, charging a bucket-budget refusal to its client. */
+    private <T> CompletionStage<T> charged(RoutingContext ctx, CompletionStage<T> decision) {
+        return decision.whenComplete((ok, failure) -> {
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            if (cause instanceof BucketBudgetExhaustedException) {
+                refusals.refused(refusalIdentity(ctx), 1, clock.millis());
+            }
+        });
+    }
+
+    /** Who is charged for refusals: the API key's client id, else the remote address (never a secret). */
+    private static String refusalIdentity(RoutingContext ctx) {
+        String client = ctx.get(Auth.CLIENT_ID);
+        if (client != null) {
+            return "client:" + client;
+        }
+        var remote = ctx.request().remoteAddress();
+        return remote == null ? "address:?" : "address:" + remote.hostAddress();
     }
 
     /** A validated request: defaults applied, ranges checked, messages naming the fields. */

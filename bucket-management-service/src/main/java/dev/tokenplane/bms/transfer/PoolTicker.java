@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -72,10 +73,13 @@ final class PoolTicker {
     private final PoolTransfers transfers;
     private final TransferMetrics metrics;
     private final long intervalMillis;
+    /** Whether any rule or override names a pool (else no bucket is a pool bucket, and a tick skips the walk). */
+    private final BooleanSupplier anyPoolNamed;
     private Map<String, Counters> lastCounters = Map.of();
 
     PoolTicker(HazelcastInstance hazelcast, BucketStore store, BucketResolver resolver, PoolTransfers transfers,
-               TransferMetrics metrics, long intervalMillis) {
+               TransferMetrics metrics, long intervalMillis, BooleanSupplier anyPoolNamed) {
+        this.anyPoolNamed = anyPoolNamed;
         this.hazelcast = hazelcast;
         this.store = store;
         this.resolver = resolver;
@@ -123,6 +127,10 @@ final class PoolTicker {
 
     /** Snapshots of the pool buckets this member owns, by pool, with their unserved demand since the last tick. */
     private Map<String, List<MemberSnapshot>> ownSnapshots() throws Exception {
+        if (!anyPoolNamed.getAsBoolean()) {
+            lastCounters = Map.of();
+            return new TreeMap<>(); // no rule or override puts a bucket in a pool: no need to walk every bucket
+        }
         // A bucket's store key names its rule (and client), so the pool buckets are known without reading any.
         Map<String, TransferSettings> pooled = new HashMap<>();
         Map<String, CompletableFuture<Optional<BucketState>>> reads = new LinkedHashMap<>();

@@ -94,7 +94,9 @@ public final class TransferFeature {
         this.borrower = new PoolBorrower(transfers, steps);
         this.routes = new PoolRoutes(vertx, transfers, breakers, settings, rules, overrides,
                 pool -> PoolTicker.isCoordinator(hazelcast, pool), clock);
-        this.ticker = new PoolTicker(hazelcast, store, resolver, transfers, metrics, interval.toMillis());
+        this.ticker = new PoolTicker(hazelcast, store, resolver, transfers, metrics, interval.toMillis(),
+                () -> rules.all().stream().anyMatch(r -> r.transfer() != null && r.transfer().pool() != null)
+                        || overrides.all().stream().anyMatch(o -> o.transfer() != null && o.transfer().pool() != null));
     }
 
     /** Borrows for a denied bucket of a pool, on the decision path. */

@@ -6,8 +6,10 @@ import dev.tokenplane.bms.support.BmsProcess;
 import dev.tokenplane.bms.support.KeyFlood;
 import dev.tokenplane.bms.support.WellBehavedClient;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,23 +17,29 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The flood benchmark of issue 11 (a program, not a test; {@code bench/flood.sh} runs it). Each run starts a fresh
- * member JVM ({@code -Xmx256m}, the default budget), then:
+ * member JVM ({@code -Xmx256m}, the default budget, API keys for two clients: {@code alice} and {@code mallory}), then:
  * <ol>
- *   <li>baseline: a well-behaved client (one thread, one request after the other, one existing key) alone for
+ *   <li>baseline: a well-behaved client (alice: one thread, one request after the other, one existing key) alone for
  *       {@code baselineSeconds}: its decision rate;</li>
- *   <li>flood: the same client while {@code floodThreads} clients send {@code floodKeys} distinct keys in batches of
- *       1,000: its decision rate, and the member's heap after a full GC when the budget is reached and after the
- *       flood.</li>
+ *   <li>flood: the same client while mallory's {@code floodThreads} threads send up to {@code floodKeys} distinct keys
+ *       in batches of 1,000, for at most {@code floodSeconds}. A hostile flood: a batch answered 429
+ *       {@code creation_rate_exceeded} is sent again at once, ignoring Retry-After. Measured: alice's decision rate,
+ *       and the member's heap after a full GC when the budget is reached and after the flood.</li>
  * </ol>
  * It prints one line per run and the medians of the ratios. Arguments: runs, floodKeys, floodThreads, baselineSeconds,
- * floodKeysPerSecond (0, the default: as fast as the member answers; otherwise a paced flood).
+ * floodKeysPerSecond (0, the default: as fast as the member answers; otherwise a paced flood), floodSeconds (60),
+ * refusalsPerSecond (the member's {@code BMS_CLIENT_REFUSALS_PER_SECOND}; empty: its default; 0 turns the per-client
+ * limit off, the budget alone).
  */
 public final class FloodBenchmark {
+    static final String ALICE = "bench-key-alice-0001";
+    static final String MALLORY = "bench-key-mallory-01";
+
     private FloodBenchmark() {
     }
 
     record Run(double baselineRate, double floodRate, double floodSeconds, long limit, long heapAtBudgetMb,
-               long heapAfterFloodMb, long refused) {
+               long heapAfterFloodMb, long sent, long decided, long refused, long throttledAnswers) {
         double ratio() {
             return floodRate / baselineRate;
         }
@@ -43,15 +51,18 @@ public final class FloodBenchmark {
         int floodThreads = args.length > 2 ? Integer.parseInt(args[2]) : 2;
         int baselineSeconds = args.length > 3 ? Integer.parseInt(args[3]) : 20;
         long floodRate = args.length > 4 ? Long.parseLong(args[4]) : 0;
+        int floodSeconds = args.length > 5 ? Integer.parseInt(args[5]) : 60;
+        String refusalsPerSecond = args.length > 6 ? args[6] : "";
         List<Run> results = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
-            Run r = run(floodKeys, floodThreads, baselineSeconds, floodRate);
+            Run r = run(floodKeys, floodThreads, baselineSeconds, floodRate, floodSeconds, refusalsPerSecond);
             results.add(r);
             System.out.printf("run %d: well-behaved %.0f decisions/s alone, %.0f during the flood (ratio %.2f); flood "
-                            + "of %d keys took %.1f s (%.0f keys/s), %d refused; budget %d; heap after GC %d MB at "
-                            + "budget, %d MB after the flood%n", i + 1, r.baselineRate(), r.floodRate(), r.ratio(),
-                    floodKeys, r.floodSeconds(), floodKeys / r.floodSeconds(), r.refused(), r.limit(),
-                    r.heapAtBudgetMb(), r.heapAfterFloodMb());
+                            + "for %.1f s: %d keys decided (%d created, %d refused bucket_budget_exhausted), %d "
+                            + "batches answered 429; budget %d; heap after GC %d MB at budget, %d MB after the "
+                            + "flood%n", i + 1, r.baselineRate(), r.floodRate(), r.ratio(), r.floodSeconds(),
+                    r.sent(), r.decided(), r.refused(), r.throttledAnswers(), r.limit(), r.heapAtBudgetMb(),
+                    r.heapAfterFloodMb());
         }
         System.out.printf("median ratio %.2f (min %.2f, max %.2f); median heap growth from budget to end %d MB%n",
                 median(results.stream().mapToDouble(Run::ratio).toArray()),
@@ -61,24 +72,31 @@ public final class FloodBenchmark {
                         .toArray()));
     }
 
-    private static Run run(long floodKeys, int floodThreads, int baselineSeconds, long floodKeysPerSecond)
-            throws Exception {
+    private static Run run(long floodKeys, int floodThreads, int baselineSeconds, long floodKeysPerSecond,
+                           int floodSeconds, String refusalsPerSecond) throws Exception {
         Path rules = KeyFlood.rulesFile(1_000_000_000L, 1e9);
-        try (BmsProcess bms = BmsProcess.start("256m", Map.of("BMS_RULES_FILE", rules.toString()))) {
+        Path keys = Files.createTempFile("flood-api-keys", ".yaml");
+        Files.writeString(keys, ALICE + ": alice\n" + MALLORY + ": mallory\n");
+        Map<String, String> env = new HashMap<>(Map.of("BMS_RULES_FILE", rules.toString(),
+                "BMS_API_KEYS_FILE", keys.toString()));
+        if (!refusalsPerSecond.isEmpty()) {
+            env.put("BMS_CLIENT_REFUSALS_PER_SECOND", refusalsPerSecond);
+        }
+        try (BmsProcess bms = BmsProcess.start("256m", env)) {
             Api api = bms.api();
             long limit = (long) api.metric("bms_bucket_budget_limit");
-            WellBehavedClient warmUp = new WellBehavedClient(bms.url(), "good:warm-up", null);
+            WellBehavedClient warmUp = new WellBehavedClient(bms.url(), "good:warm-up", null, ALICE);
             TimeUnit.SECONDS.sleep(10);
             warmUp.close();
 
-            WellBehavedClient alone = new WellBehavedClient(bms.url(), "good:alice", null);
+            WellBehavedClient alone = new WellBehavedClient(bms.url(), "good:alice", null, ALICE);
             long start = System.nanoTime();
             TimeUnit.SECONDS.sleep(baselineSeconds);
             long aloneDecisions = alone.decisions();
             double baselineRate = aloneDecisions / ((System.nanoTime() - start) / 1e9);
             alone.close();
 
-            WellBehavedClient during = new WellBehavedClient(bms.url(), "good:alice", null);
+            WellBehavedClient during = new WellBehavedClient(bms.url(), "good:alice", null, ALICE);
             long[] heapAtBudget = {-1};
             Thread watcher = new Thread(() -> {
                 try {
@@ -89,19 +107,21 @@ public final class FloodBenchmark {
                     throw new IllegalStateException(e);
                 }
             });
+            watcher.setDaemon(true);
             watcher.start();
             long floodStart = System.nanoTime();
             long decisionsBefore = during.decisions();
-            KeyFlood flood = new KeyFlood().run(bms.url(), "flood:", floodKeys, floodThreads, floodKeysPerSecond);
-            double floodSeconds = (System.nanoTime() - floodStart) / 1e9;
-            double floodRate = (during.decisions() - decisionsBefore) / floodSeconds;
+            KeyFlood flood = new KeyFlood(MALLORY, true).stopAt(floodStart + floodSeconds * 1_000_000_000L)
+                    .run(bms.url(), "flood:", floodKeys, floodThreads, floodKeysPerSecond);
+            double seconds = (System.nanoTime() - floodStart) / 1e9;
+            double floodRate = (during.decisions() - decisionsBefore) / seconds;
             during.close();
-            watcher.join();
+            watcher.join(30_000);
             if (!bms.isAlive() || flood.failedBatches.get() > 0 || flood.otherErrors.get() > 0) {
                 throw new IllegalStateException("the member failed the flood: " + flood.lastProblem());
             }
-            return new Run(baselineRate, floodRate, floodSeconds, limit, heapAtBudget[0],
-                    bms.heapUsedAfterGc() >> 20, flood.refused.get());
+            return new Run(baselineRate, floodRate, seconds, limit, heapAtBudget[0], bms.heapUsedAfterGc() >> 20,
+                    flood.sent.get(), flood.decided.get(), flood.refused.get(), flood.throttledAnswers.get());
         }
     }
 

@@ -29,7 +29,12 @@ class KeyFloodIT {
     void shouldStayAliveInsideItsHeapAndExactUnderAFloodOfDistinctKeys() throws Exception {
         long keys = Long.getLong("flood.keys", DEFAULT_KEYS);
         Path rules = KeyFlood.rulesFile(GOOD_CAPACITY, GOOD_REFILL);
-        try (BmsProcess bms = BmsProcess.start("256m", Map.of("BMS_RULES_FILE", rules.toString()))) {
+        try (BmsProcess bms = BmsProcess.start("256m", Map.of("BMS_RULES_FILE", rules.toString(),
+                // the budget alone: the per-client edge limit would answer most batches 429 (ClientRefusalLimitApiTest)
+                "BMS_CLIENT_REFUSALS_PER_SECOND", "0",
+                // a batch of 1,000 new keys can take over the default 2 s on a loaded 2-core machine (11 of 200
+                // batches did, at a load average of 20); the deadline is RequestDeadlineTest's, not this test's
+                "BMS_REQUEST_TIMEOUT_MS", "30000"))) {
             Api api = bms.api();
             long limit = (long) api.metric("bms_bucket_budget_limit");
             assertThat(limit).as("the default budget of a 256 MB heap").isBetween(50_000L, 70_000L);

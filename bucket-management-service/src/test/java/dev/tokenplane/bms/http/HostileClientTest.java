@@ -49,7 +49,10 @@ class HostileClientTest {
     @BeforeAll
     static void start() throws Exception {
         node = BmsNode.start(TestSettings.member().with("BMS_MAX_BUCKETS", Integer.toString(BUDGET))
-                .with("BMS_HTTP_IDLE_TIMEOUT_MS", Integer.toString(IDLE_TIMEOUT_MS)).build());
+                .with("BMS_HTTP_IDLE_TIMEOUT_MS", Integer.toString(IDLE_TIMEOUT_MS))
+                // the budget's own answers; the per-client edge limit is ClientRefusalLimitApiTest's (all callers
+                // here share one remote address and no API key, so it would refuse the well-behaved client too)
+                .with("BMS_CLIENT_REFUSALS_PER_SECOND", "0").build());
         api = new Api(node.url(), node.adminToken());
         api.put("/v1/rules/good", Map.of("match", "good:*", "capacity", CAPACITY, "refillPerSecond", REFILL));
         api.put("/v1/rules/hostile", Map.of("match", "hostile:*", "capacity", 5, "refillPerSecond", 1));

@@ -30,7 +30,35 @@ public final class KeyFlood {
     public final AtomicLong refused = new AtomicLong();
     public final AtomicLong otherErrors = new AtomicLong();
     public final AtomicLong failedBatches = new AtomicLong();
+    /** Items of batches answered 429 creation_rate_exceeded (the client's refusals past its limit). */
+    public final AtomicLong throttled = new AtomicLong();
+    /** Batches answered 429 creation_rate_exceeded (each resent one counts again). */
+    public final AtomicLong throttledAnswers = new AtomicLong();
     private volatile String lastProblem;
+    private final String apiKey;
+    private final boolean resendThrottled;
+    private volatile long stopAtNanos = Long.MAX_VALUE;
+
+    /** A flood without an API key, which moves on to its next batch when one is throttled. */
+    public KeyFlood() {
+        this(null, false);
+    }
+
+    /**
+     * @param apiKey          sent as {@code X-Api-Key}, or null
+     * @param resendThrottled a hostile flood: a batch answered 429 is sent again at once (ignoring Retry-After)
+     *                        until it is decided, so the flood lasts until its keys were decided or {@link #stopAt}
+     */
+    public KeyFlood(String apiKey, boolean resendThrottled) {
+        this.apiKey = apiKey;
+        this.resendThrottled = resendThrottled;
+    }
+
+    /** Stops sending at {@code nanoTime} (batches not sent by then are not counted as sent). */
+    public KeyFlood stopAt(long nanoTime) {
+        this.stopAtNanos = nanoTime;
+        return this;
+    }
 
     /**
      * A rules file for a flood: {@code flood:*} (capacity 5, a token per 1,000 s, so a flood key's bucket is never
@@ -72,14 +100,18 @@ public final class KeyFlood {
             int thread = t;
             Thread w = new Thread(() -> {
                 long start = System.nanoTime();
-                for (long from = 0; from < perThread; from += DecisionRoutes.MAX_BATCH) {
+                for (long from = 0; from < perThread && System.nanoTime() < stopAtNanos;
+                     from += DecisionRoutes.MAX_BATCH) {
                     int items = (int) Math.min(DecisionRoutes.MAX_BATCH, perThread - from);
                     if (keysPerSecond > 0) {
                         // this thread's share of the rate: batch n leaves no earlier than n x its period
                         long due = start + (long) (from * 1e9 * threads / keysPerSecond);
                         java.util.concurrent.locks.LockSupport.parkNanos(due - System.nanoTime());
                     }
-                    send(http, base, batch(prefix + thread + ":", from, items), items);
+                    String body = batch(prefix + thread + ":", from, items);
+                    while (!send(http, base, body, items) && resendThrottled && System.nanoTime() < stopAtNanos) {
+                        Thread.onSpinWait();
+                    }
                 }
             }, "key-flood-" + t);
             w.start();
@@ -103,16 +135,29 @@ public final class KeyFlood {
         return sb.append("]}").toString();
     }
 
-    private void send(HttpClient http, String base, String body, int items) {
-        sent.addAndGet(items);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/v1/acquire")).timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    /** Sends one batch; false when it was throttled (429 creation_rate_exceeded). */
+    private boolean send(HttpClient http, String base, String body, int items) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/v1/acquire")).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        if (apiKey != null) {
+            b.header("X-Api-Key", apiKey);
+        }
         try {
-            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 429 && r.body().contains("\"creation_rate_exceeded\"")
+                    && r.headers().firstValue("Retry-After").isPresent()) {
+                throttledAnswers.incrementAndGet();
+                if (!resendThrottled) {
+                    sent.addAndGet(items);
+                    throttled.addAndGet(items);
+                }
+                return false;
+            }
+            sent.addAndGet(items);
             if (r.statusCode() != 200) {
                 failedBatches.incrementAndGet();
                 lastProblem = r.statusCode() + " " + r.body();
-                return;
+                return true;
             }
             String text = r.body();
             long granted = count(text, "\"granted\":");
@@ -130,6 +175,7 @@ public final class KeyFlood {
             failedBatches.incrementAndGet();
             lastProblem = e.toString();
         }
+        return true;
     }
 
     private static long count(String text, String what) {

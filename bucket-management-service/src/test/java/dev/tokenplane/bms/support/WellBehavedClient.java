@@ -40,11 +40,19 @@ public final class WellBehavedClient implements AutoCloseable {
 
     /** Starts asking {@code key} at {@code base} (with {@code Authorization: Bearer token}, if not null). */
     public WellBehavedClient(String base, String key, String token) {
+        this(base, key, token, null);
+    }
+
+    /** Starts asking {@code key} at {@code base}, with a bearer {@code token} and an {@code apiKey}, each if not null. */
+    public WellBehavedClient(String base, String key, String token, String apiKey) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/v1/buckets/" + key + "/acquire"))
                 .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"tokens\":1}"));
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
+        }
+        if (apiKey != null) {
+            b.header("X-Api-Key", apiKey);
         }
         this.request = b.build();
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
