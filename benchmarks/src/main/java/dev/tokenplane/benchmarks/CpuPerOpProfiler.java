@@ -1,5 +1,7 @@
 package dev.tokenplane.benchmarks;
 
+import java.lang.management.ManagementFactory;
+import java.util.List;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.infra.IterationParams;
 import org.openjdk.jmh.profile.InternalProfiler;
@@ -7,9 +9,6 @@ import org.openjdk.jmh.results.AggregationPolicy;
 import org.openjdk.jmh.results.IterationResult;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.ScalarResult;
-
-import java.lang.management.ManagementFactory;
-import java.util.List;
 
 /**
  * CPU time of the whole benchmark JVM per operation (benchmark threads, Hazelcast's threads, GC): {@code -prof
@@ -37,12 +36,13 @@ public final class CpuPerOpProfiler implements InternalProfiler {
     }
 
     @Override
-    public List<? extends Result> afterIteration(BenchmarkParams benchmarkParams, IterationParams iterationParams,
-                                                 IterationResult result) {
+    public List<? extends Result> afterIteration(
+            BenchmarkParams benchmarkParams, IterationParams iterationParams, IterationResult result) {
         long cpu = os.getProcessCpuTime() - cpuAtStart;
         double seconds = (System.nanoTime() - wallAtStart) / 1e9;
         double opsPerSecond = result.getPrimaryResult().getScore();
-        double ops = opsPerSecond * iterationParams.getTime().convertTo(java.util.concurrent.TimeUnit.NANOSECONDS) / 1e9;
+        double ops =
+                opsPerSecond * iterationParams.getTime().convertTo(java.util.concurrent.TimeUnit.NANOSECONDS) / 1e9;
         return List.of(
                 new ScalarResult("cpu.us/op", cpu / 1e3 / ops, "us/op", AggregationPolicy.AVG),
                 new ScalarResult("cpu.cores", cpu / 1e9 / seconds, "cores", AggregationPolicy.AVG));

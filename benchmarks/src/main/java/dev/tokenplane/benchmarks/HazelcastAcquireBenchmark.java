@@ -11,6 +11,14 @@ import io.github.bucket4j.distributed.AsyncBucketProxy;
 import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.grid.hazelcast.Bucket4jHazelcast;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -26,15 +34,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Decisions on one embedded Hazelcast member, two threads: the tokenplane store against bucket4j-hazelcast on the
@@ -60,13 +59,25 @@ import java.util.concurrent.TimeUnit;
 @Warmup(iterations = 2, time = 3)
 @Measurement(iterations = 3, time = 3)
 @Threads(2)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "java.se",
-    "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
-    "--add-opens", "java.base/java.lang=ALL-UNNAMED",
-    "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
-    "--add-opens", "java.management/sun.management=ALL-UNNAMED",
-    "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
-    "-Dhazelcast.phone.home.enabled=false", "-Xms2g", "-Xmx2g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {
+            "--add-modules",
+            "java.se",
+            "--add-exports",
+            "java.base/jdk.internal.ref=ALL-UNNAMED",
+            "--add-opens",
+            "java.base/java.lang=ALL-UNNAMED",
+            "--add-opens",
+            "java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-opens",
+            "java.management/sun.management=ALL-UNNAMED",
+            "--add-opens",
+            "jdk.management/com.sun.management.internal=ALL-UNNAMED",
+            "-Dhazelcast.phone.home.enabled=false",
+            "-Xms2g",
+            "-Xmx2g"
+        })
 public class HazelcastAcquireBenchmark {
 
     static final long BIG = 1_000_000_000L;
@@ -80,8 +91,10 @@ public class HazelcastAcquireBenchmark {
     public static class Tokenplane {
         @Param({"1", "100000"})
         int keys;
+
         @Param({"OBJECT", "BINARY"})
         String format;
+
         @Param({"direct", "pool", "threadPerCallback"})
         String completions;
         /** The member's partition count: a batch of 100 random keys touches about 84 of 271, all of 23. */
@@ -96,15 +109,16 @@ public class HazelcastAcquireBenchmark {
 
         @Setup(Level.Trial)
         public void setUp() {
-            member = Members.start(InMemoryFormat.valueOf(format), IdleExpiry.SWEEP, InMemoryFormat.BINARY, false,
-                    partitions);
+            member = Members.start(
+                    InMemoryFormat.valueOf(format), IdleExpiry.SWEEP, InMemoryFormat.BINARY, false, partitions);
             Executor executor = switch (completions) {
                 case "direct" -> null;
-                case "pool" -> pool = Executors.newFixedThreadPool(2, r -> {
-                    Thread t = new Thread(r, "completions");
-                    t.setDaemon(true);
-                    return t;
-                });
+                case "pool" ->
+                    pool = Executors.newFixedThreadPool(2, r -> {
+                        Thread t = new Thread(r, "completions");
+                        t.setDaemon(true);
+                        return t;
+                    });
                 case "threadPerCallback" -> r -> new Thread(r).start();
                 default -> throw new IllegalArgumentException(completions);
             };
@@ -183,7 +197,8 @@ public class HazelcastAcquireBenchmark {
         public void setUp() {
             member = Members.start(InMemoryFormat.OBJECT, IdleExpiry.SWEEP, InMemoryFormat.BINARY);
             ProxyManager<String> proxies = Bucket4jHazelcast.entryProcessorBasedBuilder(
-                    member.<String, byte[]>getMap(Members.BUCKET4J_MAP)).build();
+                            member.<String, byte[]>getMap(Members.BUCKET4J_MAP))
+                    .build();
             BucketConfiguration configuration = BucketConfiguration.builder()
                     .addLimit(limit -> limit.capacity(BIG).refillGreedy(BIG, Duration.ofSeconds(1)))
                     .build();
@@ -191,8 +206,9 @@ public class HazelcastAcquireBenchmark {
             asyncBuckets = new AsyncBucketProxy[keys];
             for (int i = 0; i < keys; i++) {
                 buckets[i] = proxies.builder().build(key(i), () -> configuration);
-                asyncBuckets[i] = proxies.asAsync().builder().build(key(i),
-                        () -> java.util.concurrent.CompletableFuture.completedFuture(configuration));
+                asyncBuckets[i] = proxies.asAsync()
+                        .builder()
+                        .build(key(i), () -> java.util.concurrent.CompletableFuture.completedFuture(configuration));
                 buckets[i].tryConsume(1);
             }
         }
@@ -209,7 +225,11 @@ public class HazelcastAcquireBenchmark {
 
     @Benchmark
     public boolean tokenplane(Tokenplane s) {
-        return s.store.acquire(s.randomKey(), s.spec, 1, 0).toCompletableFuture().join().granted();
+        return s.store
+                .acquire(s.randomKey(), s.spec, 1, 0)
+                .toCompletableFuture()
+                .join()
+                .granted();
     }
 
     @Benchmark

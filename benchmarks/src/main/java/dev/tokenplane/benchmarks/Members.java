@@ -11,10 +11,9 @@ import dev.tokenplane.store.hazelcast.BucketMapSettings;
 import dev.tokenplane.store.hazelcast.HazelcastBucketStore;
 import dev.tokenplane.store.hazelcast.IdleExpiry;
 import io.github.bucket4j.grid.hazelcast.HazelcastProxyManager;
-
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.UUID;
 
@@ -27,9 +26,7 @@ final class Members {
     static final String TOKENPLANE_MAP = "tokenplane-buckets";
     static final String BUCKET4J_MAP = "bucket4j-buckets";
 
-
-    private Members() {
-    }
+    private Members() {}
 
     static HazelcastInstance start(InMemoryFormat format, IdleExpiry expiry, InMemoryFormat bucket4jFormat) {
         return start(format, expiry, bucket4jFormat, false);
@@ -39,14 +36,14 @@ final class Members {
      * @param colocate partition the tokenplane map by the part of a key after {@code @} (Hazelcast's
      *                 {@link StringPartitioningStrategy}), so keys that share it share a partition
      */
-    static HazelcastInstance start(InMemoryFormat format, IdleExpiry expiry, InMemoryFormat bucket4jFormat,
-                                   boolean colocate) {
+    static HazelcastInstance start(
+            InMemoryFormat format, IdleExpiry expiry, InMemoryFormat bucket4jFormat, boolean colocate) {
         return start(format, expiry, bucket4jFormat, colocate, 271);
     }
 
     /** @param partitions the member's partition count ({@code hazelcast.partition.count}; Hazelcast's default 271) */
-    static HazelcastInstance start(InMemoryFormat format, IdleExpiry expiry, InMemoryFormat bucket4jFormat,
-                                   boolean colocate, int partitions) {
+    static HazelcastInstance start(
+            InMemoryFormat format, IdleExpiry expiry, InMemoryFormat bucket4jFormat, boolean colocate, int partitions) {
         Config config = new Config();
         config.setProperty("hazelcast.partition.count", Integer.toString(partitions));
         config.setClusterName("bench-" + UUID.randomUUID());
@@ -59,11 +56,17 @@ final class Members {
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
         join.getTcpIpConfig().setEnabled(true).addMember("127.0.0.1:" + port);
-        HazelcastBucketStore.configure(config, TOKENPLANE_MAP, BucketMapSettings.defaults()
-                .withInMemoryFormat(format).withIdleExpiry(expiry).withSweepInterval(Duration.ZERO));
+        HazelcastBucketStore.configure(
+                config,
+                TOKENPLANE_MAP,
+                BucketMapSettings.defaults()
+                        .withInMemoryFormat(format)
+                        .withIdleExpiry(expiry)
+                        .withSweepInterval(Duration.ZERO));
         if (colocate) {
-            config.getMapConfig(TOKENPLANE_MAP).setPartitioningStrategyConfig(
-                    new PartitioningStrategyConfig(StringPartitioningStrategy.class.getName()));
+            config.getMapConfig(TOKENPLANE_MAP)
+                    .setPartitioningStrategyConfig(
+                            new PartitioningStrategyConfig(StringPartitioningStrategy.class.getName()));
         }
         // Bucket4j's own serializers, so it does not fall back to Java serialization either.
         HazelcastProxyManager.addCustomSerializers(config.getSerializationConfig(), 10_000);

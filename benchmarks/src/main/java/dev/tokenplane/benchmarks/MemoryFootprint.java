@@ -11,7 +11,6 @@ import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.grid.hazelcast.Bucket4jHazelcast;
-
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,8 +36,7 @@ import java.util.concurrent.Future;
  */
 public final class MemoryFootprint {
 
-    private MemoryFootprint() {
-    }
+    private MemoryFootprint() {}
 
     public static void main(String[] args) throws Exception {
         String mode = args.length > 0 ? args[0] : "tokenplane-object-sweep";
@@ -49,7 +47,8 @@ public final class MemoryFootprint {
                 mode.equals("bare-object") ? InMemoryFormat.OBJECT : InMemoryFormat.BINARY);
         try {
             IMap<String, byte[]> target = mode.startsWith("tokenplane")
-                    ? member.getMap(Members.TOKENPLANE_MAP) : member.getMap(Members.BUCKET4J_MAP);
+                    ? member.getMap(Members.TOKENPLANE_MAP)
+                    : member.getMap(Members.BUCKET4J_MAP);
             int unused = target.size(); // creates the map and its partition containers before the baseline
             long before = usedAfterGc();
             long started = System.nanoTime();
@@ -62,7 +61,8 @@ public final class MemoryFootprint {
             }
             long fillMillis = (System.nanoTime() - started) / 1_000_000;
             long after = usedAfterGc();
-            System.out.printf("%s: %d entries, %.1f bytes per bucket (heap after GC %d MB -> %d MB, fill %d ms)%n",
+            System.out.printf(
+                    "%s: %d entries, %.1f bytes per bucket (heap after GC %d MB -> %d MB, fill %d ms)%n",
                     mode, target.size(), (after - before) / (double) n, before >> 20, after >> 20, fillMillis);
             if (mode.startsWith("tokenplane") && mode.endsWith("-sweep")) {
                 timeSweep(member, n);
@@ -77,7 +77,8 @@ public final class MemoryFootprint {
     }
 
     private static void fillTokenplane(HazelcastInstance member, int n) {
-        BucketSpec spec = BucketSpec.of(10, 10).withIdleTtlMillis(Duration.ofHours(1).toMillis());
+        BucketSpec spec =
+                BucketSpec.of(10, 10).withIdleTtlMillis(Duration.ofHours(1).toMillis());
         try (HazelcastBucketStore store = new HazelcastBucketStore(member, Members.TOKENPLANE_MAP)) {
             List<AcquireCommand> batch = new ArrayList<>();
             for (int i = 0; i < n; i++) {

@@ -3,14 +3,13 @@ package dev.tokenplane.bms;
 import dev.tokenplane.bms.logging.LogSetup;
 import dev.tokenplane.bms.transfer.TransferFeature;
 import dev.tokenplane.store.hazelcast.RuntimeTuning;
-import picocli.CommandLine;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
-
 import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * Starts one BMS member: {@code java -jar bms.jar [--port 8080] [--data-dir ./data] ...}. Every flag has an equal
@@ -22,8 +21,7 @@ import java.util.function.Function;
  * <p>SIGTERM (and Ctrl-C) shut the member down gracefully through a shutdown hook.
  */
 public final class BmsMain {
-    private BmsMain() {
-    }
+    private BmsMain() {}
 
     public static void main(String[] args) {
         RuntimeTuning.applyCommonPoolDefault(); // before anything touches ForkJoinPool
@@ -52,14 +50,19 @@ public final class BmsMain {
      */
     static BmsSettings settings(String[] args, Function<String, String> environment) {
         CommandSpec spec = CommandSpec.create().name("bms").mixinStandardHelpOptions(true);
-        spec.usageMessage().description("tokenplane bucket management service (one member of a BMS cluster).",
-                "Each option is also an environment variable (shown in brackets); a flag wins over the variable.",
-                "Secrets (tokens) are environment variables or files (the _FILE variables) only, never flags.");
+        spec.usageMessage()
+                .description(
+                        "tokenplane bucket management service (one member of a BMS cluster).",
+                        "Each option is also an environment variable (shown in brackets); a flag wins over the variable.",
+                        "Secrets (tokens) are environment variables or files (the _FILE variables) only, never flags.");
         for (BmsSettings.Variable v : BmsSettings.VARIABLES) {
             // Secrets are parsed (hidden) only to be refused with a clear message rather than "unknown option".
-            spec.addOption(OptionSpec.builder(v.flag()).paramLabel("<value>").type(String.class).hidden(v.secret())
-                    .description(v.description() + " [" + v.name() + (v.defaultValue() == null ? ""
-                            : ", default: '" + v.defaultValue() + "'") + "]")
+            spec.addOption(OptionSpec.builder(v.flag())
+                    .paramLabel("<value>")
+                    .type(String.class)
+                    .hidden(v.secret())
+                    .description(v.description() + " [" + v.name()
+                            + (v.defaultValue() == null ? "" : ", default: '" + v.defaultValue() + "'") + "]")
                     .build());
         }
         CommandLine cli = new CommandLine(spec);
@@ -73,9 +76,12 @@ public final class BmsMain {
                 continue;
             }
             if (v.secret()) {
-                throw new CommandLine.ParameterException(cli, v.flag() + " is refused: a secret on the command line "
-                        + "shows in ps. Set the environment variable " + v.name() + ", or put the secret in a file "
-                        + "(mode 600) and set " + v.name() + "_FILE");
+                throw new CommandLine.ParameterException(
+                        cli,
+                        v.flag() + " is refused: a secret on the command line "
+                                + "shows in ps. Set the environment variable " + v.name()
+                                + ", or put the secret in a file "
+                                + "(mode 600) and set " + v.name() + "_FILE");
             }
             flags.put(v.name(), parsed.matchedOptionValue(v.flag(), ""));
         }
@@ -93,8 +99,9 @@ public final class BmsMain {
      */
     static BmsOptions options(BmsSettings settings) {
         if (settings.hazelcastMode() == BmsSettings.HazelcastMode.CLIENT) {
-            org.slf4j.LoggerFactory.getLogger(BmsMain.class).warn("Client mode: adaptive sizing and transfer pools "
-                    + "are off (they run on the members that own the buckets)");
+            org.slf4j.LoggerFactory.getLogger(BmsMain.class)
+                    .warn("Client mode: adaptive sizing and transfer pools "
+                            + "are off (they run on the members that own the buckets)");
             return BmsOptions.CORE;
         }
         return options();
@@ -111,18 +118,23 @@ public final class BmsMain {
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(node::stop, "bms-shutdown"));
-        StringBuilder banner = new StringBuilder()
-                .append("BMS ready at ").append(node.url()).append('\n');
+        StringBuilder banner =
+                new StringBuilder().append("BMS ready at ").append(node.url()).append('\n');
         if (node.adminTokenFile() != null) {
-            banner.append("Admin token in ").append(node.adminTokenFile())
-                    .append("  (curl -H \"Authorization: Bearer $(cat ").append(node.adminTokenFile())
-                    .append(")\" ").append(node.url()).append("/v1/rules)\n");
+            banner.append("Admin token in ")
+                    .append(node.adminTokenFile())
+                    .append("  (curl -H \"Authorization: Bearer $(cat ")
+                    .append(node.adminTokenFile())
+                    .append(")\" ")
+                    .append(node.url())
+                    .append("/v1/rules)\n");
         } else {
             banner.append("Admin token: as given in BMS_ADMIN_TOKEN / BMS_ADMIN_TOKEN_FILE\n");
         }
         if (settings.logFormat() == BmsSettings.LogFormat.JSON) {
             // Standard output carries only JSON lines: the banner is one more log line.
-            org.slf4j.LoggerFactory.getLogger(BmsMain.class).info(banner.toString().strip());
+            org.slf4j.LoggerFactory.getLogger(BmsMain.class)
+                    .info(banner.toString().strip());
         } else {
             System.out.print(banner);
             System.out.flush();

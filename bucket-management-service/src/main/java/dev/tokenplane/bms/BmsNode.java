@@ -18,9 +18,6 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -28,6 +25,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One running BMS member: an embedded Hazelcast member, the replicated configuration (persisted on this member's
@@ -74,7 +73,10 @@ public final class BmsNode implements AutoCloseable {
         MemberMeters.bindRules(wiring.metrics, wiring.budgetMeters, wiring.rules, wiring.configs.get(0));
         schedule();
         wiring.readiness.ready(true);
-        LOG.info("BMS member ready at {} (cluster '{}', {} members); admin token {}", url(), settings.clusterName(),
+        LOG.info(
+                "BMS member ready at {} (cluster '{}', {} members); admin token {}",
+                url(),
+                settings.clusterName(),
                 wiring.hazelcast.getCluster().getMembers().size(),
                 wiring.adminToken.file() == null ? "as configured" : "in " + wiring.adminToken.file());
     }
@@ -177,26 +179,42 @@ public final class BmsNode implements AutoCloseable {
 
     private void listen(Router router, String host, int bindPort) throws Exception {
         // One HTTP server per event loop (a verticle instance each) on a shared port: Vert.x spreads the connections
-        // over them. Port 0 becomes -1: Vert.x binds one random port for every server asking for the same negative port.
+        // over them. Port 0 becomes -1: Vert.x binds one random port for every server asking for the same negative
+        // port.
         int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
         int port = bindPort == 0 ? -1 : bindPort;
-        HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port)
+        HttpServerOptions options = new HttpServerOptions()
+                .setHost(host)
+                .setPort(port)
                 .setCompressionSupported(false)
-                .setIdleTimeout((int) settings.httpIdleTimeoutMs()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
-        settings.tls().ifPresent(tls -> options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
-                .setCertPath(tls.certFile().toString()).setKeyPath(tls.keyFile().toString())));
-        wiring.vertx.deployVerticle(() -> new VerticleBase() {
-            @Override
-            public Future<?> start() {
-                return wiring.vertx.createHttpServer(options).requestHandler(router)
-                        .invalidRequestHandler(InvalidRequests::handle).listen().onSuccess(server -> {
-                    synchronized (servers) {
-                        servers.add(server);
-                    }
-                });
-            }
-        }, new DeploymentOptions().setInstances(instances))
-                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                .setIdleTimeout((int) settings.httpIdleTimeoutMs())
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+        settings.tls()
+                .ifPresent(tls -> options.setSsl(true)
+                        .setKeyCertOptions(new PemKeyCertOptions()
+                                .setCertPath(tls.certFile().toString())
+                                .setKeyPath(tls.keyFile().toString())));
+        wiring.vertx
+                .deployVerticle(
+                        () -> new VerticleBase() {
+                            @Override
+                            public Future<?> start() {
+                                return wiring.vertx
+                                        .createHttpServer(options)
+                                        .requestHandler(router)
+                                        .invalidRequestHandler(InvalidRequests::handle)
+                                        .listen()
+                                        .onSuccess(server -> {
+                                            synchronized (servers) {
+                                                servers.add(server);
+                                            }
+                                        });
+                            }
+                        },
+                        new DeploymentOptions().setInstances(instances))
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
     }
 
     /**
@@ -224,8 +242,10 @@ public final class BmsNode implements AutoCloseable {
         }
         for (HttpServer s : toStop) {
             try {
-                s.shutdown(settings.shutdownTimeoutMs(), TimeUnit.MILLISECONDS).toCompletionStage()
-                        .toCompletableFuture().get(settings.shutdownTimeoutMs() + 5_000, TimeUnit.MILLISECONDS);
+                s.shutdown(settings.shutdownTimeoutMs(), TimeUnit.MILLISECONDS)
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .get(settings.shutdownTimeoutMs() + 5_000, TimeUnit.MILLISECONDS);
             } catch (Exception e) {
                 LOG.warn("HTTP server did not shut down cleanly: {}", e.toString());
             }

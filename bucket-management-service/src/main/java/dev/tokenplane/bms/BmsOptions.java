@@ -5,7 +5,6 @@ import dev.tokenplane.bms.schedule.Scheduler;
 import dev.tokenplane.bms.spi.Borrower;
 import dev.tokenplane.bms.transfer.TransferFeature;
 import dev.tokenplane.store.BucketStore;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -22,13 +21,17 @@ import java.util.function.UnaryOperator;
  * @param scheduler wraps or replaces the scheduler of the periodic jobs (given the Vert.x one); a test passes a
  *                  scheduler it ticks by hand
  */
-public record BmsOptions(boolean sizing, TransferFeature.Options transfer, Borrower borrower,
-                         UnaryOperator<BucketStore> store, List<ApiRoutes> routes,
-                         UnaryOperator<Scheduler> scheduler) {
+public record BmsOptions(
+        boolean sizing,
+        TransferFeature.Options transfer,
+        Borrower borrower,
+        UnaryOperator<BucketStore> store,
+        List<ApiRoutes> routes,
+        UnaryOperator<Scheduler> scheduler) {
 
     /** The contract's core alone: no sizing loop, no transfer protocol. */
-    public static final BmsOptions CORE = new BmsOptions(false, null, null, UnaryOperator.identity(), List.of(),
-            UnaryOperator.identity());
+    public static final BmsOptions CORE =
+            new BmsOptions(false, null, null, UnaryOperator.identity(), List.of(), UnaryOperator.identity());
 
     public BmsOptions {
         routes = List.copyOf(routes);

@@ -5,11 +5,11 @@ import com.hazelcast.core.HazelcastInstance;
 import dev.tokenplane.bms.agents.AgentRegistry;
 import dev.tokenplane.bms.audit.AuditJournal;
 import dev.tokenplane.bms.audit.AuditLog;
-import dev.tokenplane.bms.budget.ClientRefusalLimit;
-import dev.tokenplane.bms.budget.BucketBudget;
 import dev.tokenplane.bms.buckets.ResizeHistory;
-import dev.tokenplane.bms.cluster.Deadline;
+import dev.tokenplane.bms.budget.BucketBudget;
+import dev.tokenplane.bms.budget.ClientRefusalLimit;
 import dev.tokenplane.bms.cluster.DataTier;
+import dev.tokenplane.bms.cluster.Deadline;
 import dev.tokenplane.bms.config.ConfigJournal;
 import dev.tokenplane.bms.config.ConfigKind;
 import dev.tokenplane.bms.config.OverrideRegistry;
@@ -57,9 +57,6 @@ import io.vertx.core.VertxOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayDeque;
@@ -71,6 +68,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The composition root of one member: builds its object graph, once, with plain constructors, from the settings and
@@ -107,6 +106,7 @@ final class BmsWiring implements AutoCloseable {
     final SizingLoop sizing;
     /** The transfer protocol, or null when it does not run. */
     final TransferFeature transfer;
+
     final Router router;
 
     BmsWiring(BmsSettings settings, BmsOptions options, InstantSource clock) throws Exception {
@@ -115,14 +115,16 @@ final class BmsWiring implements AutoCloseable {
         try {
             this.adminToken = Secrets.adminToken(settings);
             Map<String, Auth.ApiClient> apiKeys = settings.apiKeysFile().isPresent()
-                    ? Secrets.apiKeys(settings.apiKeysFile().get()) : Map.of();
+                    ? Secrets.apiKeys(settings.apiKeysFile().get())
+                    : Map.of();
             this.prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             opened.push(prometheus::close);
             this.vertx = Vertx.builder()
                     .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
                     .withMetrics(new MicrometerMetricsFactory(prometheus))
                     .build();
-            opened.push(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+            opened.push(() ->
+                    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
             this.scheduler = options.scheduler().apply(new VertxScheduler(vertx));
             ConfigJournal journal = open(ConfigJournal.open(settings.dataDir()));
             readiness.faults(journal::failure); // a journal that cannot write takes the member out of readiness
@@ -133,18 +135,21 @@ final class BmsWiring implements AutoCloseable {
             Config hzConfig = DataMember.memberConfig(settings, Secrets.clusterSecret(settings), clock, budget);
             this.hazelcast = DataTier.join(settings, hzConfig); // an embedded member, or a client of data members
             opened.push(this::leaveCluster);
-            this.storeBinding = StoreBinding.open(hazelcast, task -> vertx.executeBlocking(() -> {
-                task.run();
-                return null;
-            }, false));
+            this.storeBinding = StoreBinding.open(
+                    hazelcast,
+                    task -> vertx.executeBlocking(
+                            () -> {
+                                task.run();
+                                return null;
+                            },
+                            false));
             opened.push(storeBinding::close);
             this.store = options.store().apply(storeBinding.store());
 
-            this.audit = open(new AuditLog(hazelcast, new AuditJournal(journal, settings.auditRetention()), disk,
-                    clock));
+            this.audit =
+                    open(new AuditLog(hazelcast, new AuditJournal(journal, settings.auditRetention()), disk, clock));
             ReplicatedConfig ruleConfig = open(new ReplicatedConfig(ConfigKind.RULE, hazelcast, journal, disk));
-            ReplicatedConfig overrideConfig = open(new ReplicatedConfig(ConfigKind.OVERRIDE, hazelcast, journal,
-                    disk));
+            ReplicatedConfig overrideConfig = open(new ReplicatedConfig(ConfigKind.OVERRIDE, hazelcast, journal, disk));
             ReplicatedConfig poolConfig = open(new ReplicatedConfig(ConfigKind.POOL, hazelcast, journal, disk));
             this.configs = List.of(ruleConfig, overrideConfig, poolConfig);
             this.rules = new RuleRegistry(ruleConfig, settings.rulesMode() == BmsSettings.RulesMode.SYNC);
@@ -154,39 +159,76 @@ final class BmsWiring implements AutoCloseable {
             this.history = new ResizeHistory(hazelcast);
             this.metrics = new BmsMetrics(prometheus);
             PoolSettingsRegistry poolSettings = new PoolSettingsRegistry(poolConfig);
-            BucketResolver resolver = new BucketResolver(rules::index, overrides::active, clock,
-                    poolSettings.settings(), agents::regionOf);
+            BucketResolver resolver = new BucketResolver(
+                    rules::index, overrides::active, clock, poolSettings.settings(), agents::regionOf);
             MemberMeters.bind(prometheus, metrics, hazelcast, storeBinding.ownedCount(), agents, clock)
                     .forEach(opened::push);
             this.budgetMeters = new BucketBudgetMeters(budget, rules::get);
             budgetMeters.bindTo(prometheus);
 
             Duration interval = Duration.ofMillis(settings.sizingIntervalMs());
-            this.sizing = options.sizing() ? new SizingLoop(settings, store, rules, overrides, resolver, agents,
-                    history, new SizingStates(hazelcast), metrics, clock) : null;
-            this.transfer = options.transfer() == null ? null : new TransferFeature(store, rules, overrides,
-                    poolSettings, resolver, hazelcast, metrics, vertx, clock, interval, options.transfer());
-            Borrower borrower = options.borrower() != null ? options.borrower()
+            this.sizing = options.sizing()
+                    ? new SizingLoop(
+                            settings,
+                            store,
+                            rules,
+                            overrides,
+                            resolver,
+                            agents,
+                            history,
+                            new SizingStates(hazelcast),
+                            metrics,
+                            clock)
+                    : null;
+            this.transfer = options.transfer() == null
+                    ? null
+                    : new TransferFeature(
+                            store,
+                            rules,
+                            overrides,
+                            poolSettings,
+                            resolver,
+                            hazelcast,
+                            metrics,
+                            vertx,
+                            clock,
+                            interval,
+                            options.transfer());
+            Borrower borrower = options.borrower() != null
+                    ? options.borrower()
                     : transfer != null ? transfer.borrower() : Borrower.NONE;
 
             // the request path waits for the store at most BMS_REQUEST_TIMEOUT_MS; sizing and transfers keep their own
             Deadline deadline = new Deadline(settings.requestTimeoutMs());
             BucketStore requests = new DeadlineBucketStore(store, deadline);
             ClusterStats stats = new ClusterStats(hazelcast, new DecisionStats(), clock);
-            DecisionService decisions = new DecisionService(requests, resolver, borrower, metrics, clock,
-                    stats.local());
+            DecisionService decisions =
+                    new DecisionService(requests, resolver, borrower, metrics, clock, stats.local());
             List<ApiRoutes> groups = new ArrayList<>(List.of(
                     new RuleRoutes(vertx, rules, metrics, clock),
-                    new DecisionRoutes(decisions, new AtomicDecisions(decisions, requests,
-                            TransferIds.timeOrdered()::next), metrics, new ClientRefusalLimit(
-                            settings.clientRefusalsPerSecond(), DecisionRoutes.MAX_BATCH), clock),
-                    new LeaseRoutes(decisions, new LeaseService(decisions, new LeaseLedger(hazelcast, clock, deadline),
-                            requests, ForkJoinPool.commonPool()), metrics),
-                    new BucketRoutes(vertx, requests, storeBinding.directory(), rules, overrides, resolver, history,
+                    new DecisionRoutes(
+                            decisions,
+                            new AtomicDecisions(decisions, requests, TransferIds.timeOrdered()::next),
+                            metrics,
+                            new ClientRefusalLimit(settings.clientRefusalsPerSecond(), DecisionRoutes.MAX_BATCH),
                             clock),
+                    new LeaseRoutes(
+                            decisions,
+                            new LeaseService(
+                                    decisions,
+                                    new LeaseLedger(hazelcast, clock, deadline),
+                                    requests,
+                                    ForkJoinPool.commonPool()),
+                            metrics),
+                    new BucketRoutes(
+                            vertx, requests, storeBinding.directory(), rules, overrides, resolver, history, clock),
                     new AgentRoutes(agents, clock, settings.maxAgents()),
                     new AuditRoutes(vertx, audit),
-                    new OpsRoutes(vertx, readiness, () -> hazelcast.getCluster().getMembers().size(), prometheus),
+                    new OpsRoutes(
+                            vertx,
+                            readiness,
+                            () -> hazelcast.getCluster().getMembers().size(),
+                            prometheus),
                     new OverrideRoutes(overrides, clock),
                     new RuleSetRoutes(vertx, rules, clock),
                     new StatsRoutes(vertx, stats, rules, clock),

@@ -4,13 +4,12 @@ import dev.tokenplane.bms.budget.BucketBudget;
 import dev.tokenplane.bms.config.RuleRegistry;
 import dev.tokenplane.bms.rules.RuleIndex;
 import dev.tokenplane.bms.schedule.Scheduler;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A member's {@link BucketBudget}, bound to its rules (which rule a bucket spec's generation belongs to) and to the
@@ -20,13 +19,12 @@ final class BudgetBinding {
     static final long RECOUNT_MS = 1_000;
     private static final Logger LOG = LoggerFactory.getLogger(BucketBudget.class);
 
-    private BudgetBinding() {
-    }
+    private BudgetBinding() {}
 
     /** The budget of {@code settings}; {@code rules} may answer null until the rules are open. */
     static BucketBudget create(BmsSettings settings, Supplier<RuleRegistry> rules, InstantSource clock) {
-        return new BucketBudget(settings.maxBuckets(), generation -> ruleLimit(rules.get(), generation), clock,
-                LOG::warn);
+        return new BucketBudget(
+                settings.maxBuckets(), generation -> ruleLimit(rules.get(), generation), clock, LOG::warn);
     }
 
     /** Counts now, then every {@value #RECOUNT_MS} ms on {@code scheduler}. */

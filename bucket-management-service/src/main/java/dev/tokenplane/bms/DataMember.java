@@ -10,7 +10,6 @@ import dev.tokenplane.bms.leases.LeaseLedger;
 import dev.tokenplane.bms.stats.ClusterStats;
 import dev.tokenplane.store.CreationGate;
 import dev.tokenplane.store.hazelcast.HazelcastBucketStore;
-
 import java.io.IOException;
 import java.time.InstantSource;
 import java.util.concurrent.Executors;
@@ -54,8 +53,8 @@ public final class DataMember implements AutoCloseable {
     /** Starts a data member of {@code settings}. Blocks until it has joined. */
     public static DataMember start(BmsSettings settings, InstantSource clock) throws IOException {
         BucketBudget budget = BudgetBinding.create(settings, () -> null, clock);
-        Config config = DataTier.clientEndpoint(memberConfig(settings, Secrets.clusterSecret(settings), clock, budget),
-                settings);
+        Config config = DataTier.clientEndpoint(
+                memberConfig(settings, Secrets.clusterSecret(settings), clock, budget), settings);
         config.setInstanceName("bms-data-" + settings.clusterName() + "-" + settings.hazelcastPort());
         HazelcastInstance hazelcast = Hazelcast.newHazelcastInstance(config);
         ScheduledExecutorService recount = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -63,8 +62,12 @@ public final class DataMember implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        recount.scheduleWithFixedDelay(() -> budget.recount(() -> hazelcast.getMap(StoreBinding.MAP)
-                .getLocalMapStats().getOwnedEntryCount()), 0, BudgetBinding.RECOUNT_MS, TimeUnit.MILLISECONDS);
+        recount.scheduleWithFixedDelay(
+                () -> budget.recount(() ->
+                        hazelcast.getMap(StoreBinding.MAP).getLocalMapStats().getOwnedEntryCount()),
+                0,
+                BudgetBinding.RECOUNT_MS,
+                TimeUnit.MILLISECONDS);
         return new DataMember(hazelcast, new HazelcastBucketStore(hazelcast, StoreBinding.MAP), recount);
     }
 

@@ -2,7 +2,6 @@ package dev.tokenplane.bms;
 
 import dev.tokenplane.bms.logging.LogSetup;
 import dev.tokenplane.store.hazelcast.RuntimeTuning;
-
 import java.time.InstantSource;
 import java.util.Map;
 
@@ -16,8 +15,7 @@ import java.util.Map;
  */
 public final class DataMemberMain {
 
-    private DataMemberMain() {
-    }
+    private DataMemberMain() {}
 
     public static void main(String[] args) throws Exception {
         RuntimeTuning.applyCommonPoolDefault(); // before anything touches ForkJoinPool

@@ -2,7 +2,6 @@ package dev.tokenplane.bms;
 
 import dev.tokenplane.bms.BmsSettings.InvalidSettingException;
 import dev.tokenplane.bms.BmsSettings.Variable;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -20,34 +19,36 @@ import java.security.cert.CertificateFactory;
 final class PemFiles {
     private static final String BEGIN_CERTIFICATE = "-----BEGIN CERTIFICATE-----";
 
-    private PemFiles() {
-    }
+    private PemFiles() {}
 
     /** {@code path} holds at least one PEM certificate that parses (a chain: the server's first). */
     static void checkCertificates(Variable variable, Path path) {
         String text = read(variable, path);
         if (!text.contains(BEGIN_CERTIFICATE)) {
-            throw new InvalidSettingException(variable, "must be a PEM file with a certificate ("
-                    + BEGIN_CERTIFICATE + ")", path.toString());
+            throw new InvalidSettingException(
+                    variable, "must be a PEM file with a certificate (" + BEGIN_CERTIFICATE + ")", path.toString());
         }
         try (InputStream in = Files.newInputStream(path)) {
             if (CertificateFactory.getInstance("X.509").generateCertificates(in).isEmpty()) {
                 throw new CertificateException("no certificate");
             }
         } catch (IOException | CertificateException e) {
-            throw new InvalidSettingException(variable, "must hold PEM certificates that parse (" + e.getMessage()
-                    + ")", path.toString());
+            throw new InvalidSettingException(
+                    variable, "must hold PEM certificates that parse (" + e.getMessage() + ")", path.toString());
         }
     }
 
     /** {@code path} holds a PEM private key (PKCS#8 {@code PRIVATE KEY} or PKCS#1 {@code RSA PRIVATE KEY}). */
     static void checkPrivateKey(Variable variable, Path path) {
         String text = read(variable, path);
-        if (!text.contains("-----BEGIN PRIVATE KEY-----") && !text.contains("-----BEGIN RSA PRIVATE KEY-----")
+        if (!text.contains("-----BEGIN PRIVATE KEY-----")
+                && !text.contains("-----BEGIN RSA PRIVATE KEY-----")
                 && !text.contains("-----BEGIN EC PRIVATE KEY-----")) {
             // never echo the file: it is a secret
-            throw new InvalidSettingException(variable, "must be a PEM private key (-----BEGIN PRIVATE KEY-----, "
-                    + "unencrypted PKCS#8, or PKCS#1 RSA)", path.toString());
+            throw new InvalidSettingException(
+                    variable,
+                    "must be a PEM private key (-----BEGIN PRIVATE KEY-----, " + "unencrypted PKCS#8, or PKCS#1 RSA)",
+                    path.toString());
         }
     }
 

@@ -8,11 +8,10 @@ import dev.tokenplane.bms.config.RulesFileSource;
 import dev.tokenplane.bms.http.Json;
 import dev.tokenplane.bms.schedule.Scheduler;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.InstantSource;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Loads a starting member's rules: applies the rules file in its mode (and watches it in sync mode), or seeds the
@@ -44,8 +43,10 @@ final class RuleLoading {
         } catch (Exception e) {
             for (Throwable c = e; c != null; c = c.getCause()) {
                 if (HazelcastMember.isWithoutMajority(c)) {
-                    LOG.warn("Not loading rules: this member sees {} of the expected {} members, fewer than a majority",
-                            hazelcast.getCluster().getMembers().size(), settings.expectedMembers());
+                    LOG.warn(
+                            "Not loading rules: this member sees {} of the expected {} members, fewer than a majority",
+                            hazelcast.getCluster().getMembers().size(),
+                            settings.expectedMembers());
                     return Optional.empty();
                 }
             }
@@ -55,8 +56,8 @@ final class RuleLoading {
 
     private Optional<Scheduler.Cancellable> apply(Scheduler scheduler, MeterRegistry registry) throws Exception {
         if (settings.rulesFile().isPresent()) {
-            RulesFileSource source = new RulesFileSource(settings.rulesFile().get(), settings.rulesMode(), rules,
-                    Json.STRICT, clock);
+            RulesFileSource source =
+                    new RulesFileSource(settings.rulesFile().get(), settings.rulesMode(), rules, Json.STRICT, clock);
             source.start();
             if (settings.rulesMode() == BmsSettings.RulesMode.SYNC) {
                 source.bindTo(registry);

@@ -4,10 +4,6 @@ import dev.tokenplane.bms.agents.ServerPattern;
 import dev.tokenplane.bms.http.Auth;
 import dev.tokenplane.bms.http.Caller;
 import dev.tokenplane.bms.rules.InvalidInputException;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -16,14 +12,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * The admin token, the cluster secret, the named agent tokens and the API keys. Nothing here logs or returns a
@@ -34,14 +33,14 @@ public final class Secrets {
     public static final String ADMIN_TOKEN_FILE = "admin-token";
     /** The cluster secret file under the data directory, when no secret is given. */
     public static final String CLUSTER_SECRET_FILE = "cluster-secret";
+
     private static final Pattern TOKEN = Pattern.compile("[\\x21-\\x7E]{16,512}");
     private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
     private static final Pattern API_KEY = Pattern.compile("[\\x21-\\x7E]{8,512}");
     private static final Pattern CREDENTIAL_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern SHA256 = Pattern.compile("[0-9A-Fa-f]{64}");
 
-    private Secrets() {
-    }
+    private Secrets() {}
 
     /** The admin token and where it came from: {@code file} is null when the token was given in the settings. */
     public record AdminToken(String token, Path file) {
@@ -59,7 +58,8 @@ public final class Secrets {
         if (settings.adminToken().isPresent()) {
             return new AdminToken(settings.adminToken().get(), null);
         }
-        Path file = settings.dataDir().resolve(ADMIN_TOKEN_FILE).toAbsolutePath().normalize();
+        Path file =
+                settings.dataDir().resolve(ADMIN_TOKEN_FILE).toAbsolutePath().normalize();
         return new AdminToken(readOrGenerate(file), file);
     }
 
@@ -72,7 +72,8 @@ public final class Secrets {
         if (settings.clusterSecret().isPresent()) {
             return settings.clusterSecret().get();
         }
-        return readOrGenerate(settings.dataDir().resolve(CLUSTER_SECRET_FILE).toAbsolutePath().normalize());
+        return readOrGenerate(
+                settings.dataDir().resolve(CLUSTER_SECRET_FILE).toAbsolutePath().normalize());
     }
 
     /** The secret in {@code file}, or a new random one (32 bytes, base64url) written there with mode 600. */
@@ -84,7 +85,8 @@ public final class Secrets {
             String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
             try {
                 // Created with mode 600 from the start: there is no moment when others may read it.
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.createFile(
+                        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
                 Files.writeString(file, token + "\n", StandardCharsets.US_ASCII);
                 return token;
             } catch (FileAlreadyExistsException e) {
@@ -95,16 +97,16 @@ public final class Secrets {
         }
         String token = Files.readString(file, StandardCharsets.US_ASCII).trim();
         if (!TOKEN.matcher(token).matches()) {
-            throw new IOException(file + " must hold 16..512 visible ASCII characters; delete it to generate a new "
-                    + "one");
+            throw new IOException(
+                    file + " must hold 16..512 visible ASCII characters; delete it to generate a new " + "one");
         }
         return token;
     }
 
     /** Every bearer credential of {@code settings}: admin, read-only, agent, and the named agent tokens. */
     public static List<Auth.Bearer> bearers(BmsSettings settings, String adminToken) throws IOException {
-        List<Auth.Bearer> bearers = new ArrayList<>(Auth.standard(adminToken, settings.readToken(),
-                settings.agentToken()));
+        List<Auth.Bearer> bearers =
+                new ArrayList<>(Auth.standard(adminToken, settings.readToken(), settings.agentToken()));
         if (settings.agentTokensFile().isPresent()) {
             bearers.addAll(agentTokens(settings.agentTokensFile().get()));
         }
@@ -127,13 +129,19 @@ public final class Secrets {
             if (!(list.get(i) instanceof Map<?, ?> m)) {
                 throw new InvalidInputException(entry + ": expected {name, token | tokenSha256, servers}");
             }
-            if (!(m.get("name") instanceof String name) || !CREDENTIAL_NAME.matcher(name).matches()) {
+            if (!(m.get("name") instanceof String name)
+                    || !CREDENTIAL_NAME.matcher(name).matches()) {
                 throw new InvalidInputException(entry + ": name must match " + CREDENTIAL_NAME.pattern());
             }
             entry += " (" + name + ")";
             Object servers = m.get("servers");
-            List<String> globs = servers instanceof String g ? List.of(g) : servers instanceof List<?> l
-                    ? l.stream().map(o -> o instanceof String g ? g : null).toList() : List.of();
+            List<String> globs = servers instanceof String g
+                    ? List.of(g)
+                    : servers instanceof List<?> l
+                            ? l.stream()
+                                    .map(o -> o instanceof String g ? g : null)
+                                    .toList()
+                            : List.of();
             ServerPattern pattern;
             try {
                 pattern = ServerPattern.of(globs);
@@ -176,16 +184,16 @@ public final class Secrets {
      */
     public static Map<String, Auth.ApiClient> apiKeys(Path file) throws IOException {
         if (!(load(file, "BMS_API_KEYS_FILE") instanceof Map<?, ?> map)) {
-            throw new InvalidInputException("BMS_API_KEYS_FILE: expected a map of apiKey: clientId "
-                    + "or apiKey: {client, tier}");
+            throw new InvalidInputException(
+                    "BMS_API_KEYS_FILE: expected a map of apiKey: clientId " + "or apiKey: {client, tier}");
         }
         Map<String, Auth.ApiClient> keys = new HashMap<>();
         int i = 0;
         for (Map.Entry<?, ?> e : map.entrySet()) {
             i++;
             if (!(e.getKey() instanceof String key) || !API_KEY.matcher(key).matches()) {
-                throw new InvalidInputException("BMS_API_KEYS_FILE: entry " + i
-                        + ": API keys must be 8..512 visible ASCII characters");
+                throw new InvalidInputException(
+                        "BMS_API_KEYS_FILE: entry " + i + ": API keys must be 8..512 visible ASCII characters");
             }
             Object value = e.getValue();
             Object tier = null;
@@ -196,14 +204,15 @@ public final class Secrets {
                 }
                 value = m.get("client");
                 tier = m.get("tier");
-                if (tier != null && (!(tier instanceof String t) || !CLIENT_ID.matcher(t).matches())) {
-                    throw new InvalidInputException("BMS_API_KEYS_FILE: entry " + i
-                            + ": tiers must match [A-Za-z0-9._-]{1,128}");
+                if (tier != null
+                        && (!(tier instanceof String t) || !CLIENT_ID.matcher(t).matches())) {
+                    throw new InvalidInputException(
+                            "BMS_API_KEYS_FILE: entry " + i + ": tiers must match [A-Za-z0-9._-]{1,128}");
                 }
             }
             if (!(value instanceof String client) || !CLIENT_ID.matcher(client).matches()) {
-                throw new InvalidInputException("BMS_API_KEYS_FILE: entry " + i
-                        + ": client ids must match [A-Za-z0-9._-]{1,128}");
+                throw new InvalidInputException(
+                        "BMS_API_KEYS_FILE: entry " + i + ": client ids must match [A-Za-z0-9._-]{1,128}");
             }
             keys.put(key, new Auth.ApiClient(client, (String) tier));
         }

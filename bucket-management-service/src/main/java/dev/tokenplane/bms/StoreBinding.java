@@ -3,13 +3,12 @@ package dev.tokenplane.bms;
 import com.hazelcast.config.Config;
 import com.hazelcast.core.HazelcastInstance;
 import dev.tokenplane.bms.buckets.BucketDirectory;
-import dev.tokenplane.bms.cluster.DataTier;
 import dev.tokenplane.bms.buckets.HazelcastBucketDirectory;
+import dev.tokenplane.bms.cluster.DataTier;
 import dev.tokenplane.store.BucketStore;
 import dev.tokenplane.store.CreationGate;
 import dev.tokenplane.store.hazelcast.BucketMapSettings;
 import dev.tokenplane.store.hazelcast.HazelcastBucketStore;
-
 import java.time.InstantSource;
 import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
@@ -27,8 +26,8 @@ record StoreBinding(BucketStore store, BucketDirectory directory, LongSupplier o
      * member's bucket budget asked before each new bucket.
      */
     static void configure(Config config, InstantSource clock, CreationGate budget) {
-        HazelcastBucketStore.configure(config, MAP, BucketMapSettings.defaults().withClock(clock)
-                .withCreationGate(budget));
+        HazelcastBucketStore.configure(
+                config, MAP, BucketMapSettings.defaults().withClock(clock).withCreationGate(budget));
         HazelcastBucketDirectory.configure(config);
     }
 
@@ -39,9 +38,11 @@ record StoreBinding(BucketStore store, BucketDirectory directory, LongSupplier o
      * @param blocking runs the directory's blocking cluster queries
      */
     static StoreBinding open(HazelcastInstance hazelcast, Executor blocking) {
-        return new StoreBinding(new HazelcastBucketStore(hazelcast, MAP),
+        return new StoreBinding(
+                new HazelcastBucketStore(hazelcast, MAP),
                 new HazelcastBucketDirectory(hazelcast.getMap(MAP), blocking),
-                DataTier.isClient(hazelcast) ? () -> 0 // a client owns no buckets
+                DataTier.isClient(hazelcast)
+                        ? () -> 0 // a client owns no buckets
                         : () -> hazelcast.getMap(MAP).getLocalMapStats().getOwnedEntryCount());
     }
 

@@ -1,55 +1,74 @@
 package dev.tokenplane.bms;
 
-import dev.tokenplane.bms.http.ApiRoutes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
-import org.junit.jupiter.api.Test;
-
-import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
-
+import dev.tokenplane.bms.http.ApiRoutes;
 import java.io.Serializable;
-
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import org.junit.jupiter.api.Test;
 
 /** Pure core, adapters at the edges: rule matching and decisions know nothing of HTTP, the HTTP edge no Hazelcast. */
 class ArchitectureTest {
     private static final JavaClasses CLASSES = new ClassFileImporter()
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("dev.tokenplane.bms");
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.tokenplane.bms");
 
     @Test
     void shouldKeepRuleMatchingFreeOfVertxAndHazelcast() {
-        noClasses().that().resideInAPackage("dev.tokenplane.bms.rules..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "com.hazelcast..")
+        noClasses()
+                .that()
+                .resideInAPackage("dev.tokenplane.bms.rules..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.vertx..", "com.hazelcast..")
                 .check(CLASSES);
     }
 
     @Test
     void shouldKeepDecisionsFreeOfVertx() {
-        noClasses().that().resideInAPackage("dev.tokenplane.bms.decide..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.vertx..")
+        noClasses()
+                .that()
+                .resideInAPackage("dev.tokenplane.bms.decide..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.vertx..")
                 .check(CLASSES);
     }
 
     @Test
     void shouldKeepHazelcastOutOfTheHttpEdge() {
-        noClasses().that().resideInAPackage("dev.tokenplane.bms.http..")
-                .should().dependOnClassesThat().resideInAnyPackage("com.hazelcast..")
+        noClasses()
+                .that()
+                .resideInAPackage("dev.tokenplane.bms.http..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("com.hazelcast..")
                 .check(CLASSES);
     }
 
     @Test
     void shouldServeEveryRouteFromTheHttpPackage() {
-        classes().that().implement(ApiRoutes.class).should().resideInAPackage("dev.tokenplane.bms.http..")
+        classes()
+                .that()
+                .implement(ApiRoutes.class)
+                .should()
+                .resideInAPackage("dev.tokenplane.bms.http..")
                 .check(CLASSES);
     }
 
     /** The domain records know nothing of JSON: their shapes are mix-ins at the edges ({@code json.DomainJson}). */
     @Test
     void shouldKeepJsonMappingOutOfRulesAndDecisions() {
-        noClasses().that().resideInAnyPackage("dev.tokenplane.bms.rules..", "dev.tokenplane.bms.decide..")
-                .should().dependOnClassesThat().resideInAnyPackage("com.fasterxml.jackson..")
+        noClasses()
+                .that()
+                .resideInAnyPackage("dev.tokenplane.bms.rules..", "dev.tokenplane.bms.decide..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("com.fasterxml.jackson..")
                 .check(CLASSES);
     }
 
@@ -60,12 +79,19 @@ class ArchitectureTest {
      */
     @Test
     void shouldSendNothingBetweenMembersByJavaSerialization() {
-        JavaClasses members = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        JavaClasses members = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .withImportOption(location -> !location.contains("-tests.jar")) // the store's test jar
                 .importPackages("dev.tokenplane.bms", "dev.tokenplane.store");
-        classes().that().areAssignableTo(Serializable.class).and().areNotAssignableTo(Throwable.class)
-                .and().areNotEnums()
-                .should().beAssignableTo(IdentifiedDataSerializable.class)
+        classes()
+                .that()
+                .areAssignableTo(Serializable.class)
+                .and()
+                .areNotAssignableTo(Throwable.class)
+                .and()
+                .areNotEnums()
+                .should()
+                .beAssignableTo(IdentifiedDataSerializable.class)
                 .check(members);
     }
 }

@@ -1,16 +1,15 @@
 package dev.tokenplane.bms;
 
-import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /** The command line of the BMS: secrets are never taken as flags. */
 class BmsMainTest {
@@ -20,18 +19,19 @@ class BmsMainTest {
     void shouldRefuseEverySecretAsAFlagNamingTheVariableAndItsFile() {
         for (String flag : List.of("--admin-token", "--agent-token", "--read-token")) {
             String variable = "BMS_" + flag.substring(2).toUpperCase().replace('-', '_');
-            assertThatThrownBy(() -> BmsMain.settings(new String[]{flag, SECRET}, name -> null))
+            assertThatThrownBy(() -> BmsMain.settings(new String[] {flag, SECRET}, name -> null))
                     .isInstanceOf(CommandLine.ParameterException.class)
-                    .hasMessageContaining(flag + " is refused").hasMessageContaining("ps")
-                    .hasMessageContaining(variable).hasMessageContaining(variable + "_FILE")
+                    .hasMessageContaining(flag + " is refused")
+                    .hasMessageContaining("ps")
+                    .hasMessageContaining(variable)
+                    .hasMessageContaining(variable + "_FILE")
                     .hasMessageNotContaining(SECRET);
         }
     }
 
     @Test
     void shouldTakeSecretsFromTheEnvironmentAndOtherOptionsAsFlags() {
-        BmsSettings s = BmsMain.settings(new String[]{"--port", "9123"},
-                Map.of("BMS_ADMIN_TOKEN", SECRET)::get);
+        BmsSettings s = BmsMain.settings(new String[] {"--port", "9123"}, Map.of("BMS_ADMIN_TOKEN", SECRET)::get);
         assertThat(s.port()).isEqualTo(9123);
         assertThat(s.adminToken()).contains(SECRET);
     }
@@ -42,12 +42,13 @@ class BmsMainTest {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
-            assertThat(BmsMain.settings(new String[]{"--help"}, name -> null)).isNull();
+            assertThat(BmsMain.settings(new String[] {"--help"}, name -> null)).isNull();
         } finally {
             System.setOut(out);
         }
         String help = captured.toString(StandardCharsets.UTF_8);
-        assertThat(help).contains("--admin-token-file", "--read-token-file").doesNotContain("--admin-token ",
-                "--admin-token=", "--read-token ", "--read-token=");
+        assertThat(help)
+                .contains("--admin-token-file", "--read-token-file")
+                .doesNotContain("--admin-token ", "--admin-token=", "--read-token ", "--read-token=");
     }
 }

@@ -1,20 +1,29 @@
 package dev.tokenplane.bms;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class BmsSettingsTest {
 
     @Test
     void shouldNameEveryVariableOfTheContractAndTeam() {
-        assertThat(BmsSettings.ENVIRONMENT_VARIABLES).contains("BMS_PORT", "BMS_HOST", "BMS_DATA_DIR",
-                "BMS_ADMIN_TOKEN", "BMS_CLUSTER_MEMBERS", "BMS_HAZELCAST_PORT", "BMS_SIZING_INTERVAL_MS",
-                "BMS_RULES_FILE", "BMS_AGENT_TOKEN", "BMS_API_KEYS_FILE", "BMS_MAX_BODY_BYTES");
+        assertThat(BmsSettings.ENVIRONMENT_VARIABLES)
+                .contains(
+                        "BMS_PORT",
+                        "BMS_HOST",
+                        "BMS_DATA_DIR",
+                        "BMS_ADMIN_TOKEN",
+                        "BMS_CLUSTER_MEMBERS",
+                        "BMS_HAZELCAST_PORT",
+                        "BMS_SIZING_INTERVAL_MS",
+                        "BMS_RULES_FILE",
+                        "BMS_AGENT_TOKEN",
+                        "BMS_API_KEYS_FILE",
+                        "BMS_MAX_BODY_BYTES");
         assertThat(BmsSettings.variable("BMS_DATA_DIR").flag()).isEqualTo("--data-dir");
         assertThat(BmsSettings.variable("BMS_SIZING_INTERVAL_MS").flag()).isEqualTo("--sizing-interval-ms");
     }
@@ -45,10 +54,14 @@ class BmsSettingsTest {
     @Test
     void shouldTakeTheHazelcastModeAndNeedTheDataMembersInClientMode() {
         assertThat(BmsSettings.defaults().hazelcastMode()).isEqualTo(BmsSettings.HazelcastMode.EMBEDDED);
-        assertThat(BmsSettings.resolve(Map.of("BMS_HAZELCAST_MODE", "client", "BMS_CLUSTER_MEMBERS",
-                "10.0.0.1:5710")::get, Map.of()).hazelcastMode()).isEqualTo(BmsSettings.HazelcastMode.CLIENT);
+        assertThat(BmsSettings.resolve(
+                                Map.of("BMS_HAZELCAST_MODE", "client", "BMS_CLUSTER_MEMBERS", "10.0.0.1:5710")::get,
+                                Map.of())
+                        .hazelcastMode())
+                .isEqualTo(BmsSettings.HazelcastMode.CLIENT);
         assertThatThrownBy(() -> BmsSettings.resolve(Map.of("BMS_HAZELCAST_MODE", "client")::get, Map.of()))
-                .hasMessageContaining("BMS_CLUSTER_MEMBERS").hasMessageContaining("BMS_HAZELCAST_MODE=client");
+                .hasMessageContaining("BMS_CLUSTER_MEMBERS")
+                .hasMessageContaining("BMS_HAZELCAST_MODE=client");
         assertThatThrownBy(() -> BmsSettings.resolve(Map.of("BMS_HAZELCAST_MODE", "lite")::get, Map.of()))
                 .hasMessageContaining("BMS_HAZELCAST_MODE");
     }
@@ -58,11 +71,13 @@ class BmsSettingsTest {
         assertThatThrownBy(() -> BmsSettings.resolve(Map.of("BMS_PORT", "http")::get, Map.of()))
                 .hasMessage("BMS_PORT (--port) must be an integer in [0, 65535], was 'http'");
         assertThatThrownBy(() -> BmsSettings.resolve(name -> null, Map.of("BMS_MAX_BODY_BYTES", "10")))
-                .hasMessageContaining("BMS_MAX_BODY_BYTES").hasMessageContaining("[1024, 16777216]");
+                .hasMessageContaining("BMS_MAX_BODY_BYTES")
+                .hasMessageContaining("[1024, 16777216]");
         assertThatThrownBy(() -> BmsSettings.resolve(Map.of("BMS_CLUSTER_MEMBERS", "a:b")::get, Map.of()))
                 .hasMessageContaining("BMS_CLUSTER_MEMBERS");
         assertThatThrownBy(() -> BmsSettings.resolve(Map.of("BMS_RULES_FILE", "/nope/rules.yaml")::get, Map.of()))
-                .hasMessageContaining("BMS_RULES_FILE").hasMessageContaining("readable file");
+                .hasMessageContaining("BMS_RULES_FILE")
+                .hasMessageContaining("readable file");
         assertThatThrownBy(() -> BmsSettings.resolve(Map.of("BMS_SIZING_INTERVAL_MS", "5")::get, Map.of()))
                 .hasMessageContaining("[10, 3600000]");
     }
@@ -80,8 +95,8 @@ class BmsSettingsTest {
     @Test
     void shouldTakeTheRulesModeAndTheLogOptionsInAnyCase() {
         BmsSettings defaults = BmsSettings.defaults();
-        BmsSettings set = BmsSettings.resolve(Map.of("BMS_RULES_MODE", "SYNC", "BMS_LOG_LEVEL", "Debug")::get,
-                Map.of("BMS_LOG_FORMAT", "json"));
+        BmsSettings set = BmsSettings.resolve(
+                Map.of("BMS_RULES_MODE", "SYNC", "BMS_LOG_LEVEL", "Debug")::get, Map.of("BMS_LOG_FORMAT", "json"));
 
         assertThat(defaults.rulesMode()).isEqualTo(BmsSettings.RulesMode.SEED);
         assertThat(defaults.logLevel()).isEqualTo("INFO");
@@ -101,7 +116,8 @@ class BmsSettingsTest {
     void shouldNeverRepeatASecretInTheMessage() {
         String shortSecret = "s3cr3t!";
         assertThatThrownBy(() -> BmsSettings.resolve(Map.of("BMS_ADMIN_TOKEN", shortSecret)::get, Map.of()))
-                .hasMessageContaining("BMS_ADMIN_TOKEN").hasMessageNotContaining(shortSecret);
+                .hasMessageContaining("BMS_ADMIN_TOKEN")
+                .hasMessageNotContaining(shortSecret);
     }
 
     @Test
@@ -114,24 +130,37 @@ class BmsSettingsTest {
     @Test
     void shouldReadSecretsFromTheirFileVariants(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
-        java.nio.file.Path admin = java.nio.file.Files.writeString(dir.resolve("admin"), "admin-from-file-0123456789\n");
+        java.nio.file.Path admin =
+                java.nio.file.Files.writeString(dir.resolve("admin"), "admin-from-file-0123456789\n");
         java.nio.file.Path read = java.nio.file.Files.writeString(dir.resolve("read"), "read-from-file-0123456789");
-        BmsSettings s = BmsSettings.resolve(Map.of("BMS_ADMIN_TOKEN_FILE", admin.toString(),
-                "BMS_READ_TOKEN_FILE", read.toString(), "BMS_AGENT_TOKEN", "agent-from-env-0123456789")::get, Map.of());
+        BmsSettings s = BmsSettings.resolve(
+                Map.of(
+                        "BMS_ADMIN_TOKEN_FILE",
+                        admin.toString(),
+                        "BMS_READ_TOKEN_FILE",
+                        read.toString(),
+                        "BMS_AGENT_TOKEN",
+                        "agent-from-env-0123456789")::get,
+                Map.of());
 
         assertThat(s.adminToken()).contains("admin-from-file-0123456789");
         assertThat(s.readToken()).contains("read-from-file-0123456789");
         assertThat(s.agentToken()).contains("agent-from-env-0123456789");
 
-        assertThatThrownBy(() -> BmsSettings.resolve(Map.of("BMS_ADMIN_TOKEN_FILE", admin.toString(),
-                "BMS_ADMIN_TOKEN", "admin-from-env-0123456789")::get, Map.of()))
-                .hasMessageContaining("BMS_ADMIN_TOKEN_FILE").hasMessageContaining("both")
+        assertThatThrownBy(() -> BmsSettings.resolve(
+                        Map.of("BMS_ADMIN_TOKEN_FILE", admin.toString(), "BMS_ADMIN_TOKEN", "admin-from-env-0123456789")
+                                ::get,
+                        Map.of()))
+                .hasMessageContaining("BMS_ADMIN_TOKEN_FILE")
+                .hasMessageContaining("both")
                 .hasMessageNotContaining("admin-from");
         java.nio.file.Path empty = java.nio.file.Files.writeString(dir.resolve("empty"), "\n");
         assertThatThrownBy(() -> BmsSettings.resolve(Map.of("BMS_READ_TOKEN_FILE", empty.toString())::get, Map.of()))
-                .hasMessageContaining("BMS_READ_TOKEN_FILE").hasMessageContaining("empty");
+                .hasMessageContaining("BMS_READ_TOKEN_FILE")
+                .hasMessageContaining("empty");
         assertThatThrownBy(() -> BmsSettings.resolve(Map.of("BMS_AGENT_TOKEN_FILE", "/nope")::get, Map.of()))
-                .hasMessageContaining("BMS_AGENT_TOKEN_FILE").hasMessageContaining("readable file");
+                .hasMessageContaining("BMS_AGENT_TOKEN_FILE")
+                .hasMessageContaining("readable file");
     }
 
     @Test

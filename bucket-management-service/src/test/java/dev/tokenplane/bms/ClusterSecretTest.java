@@ -1,16 +1,15 @@
 package dev.tokenplane.bms;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.tokenplane.bms.cluster.HazelcastMember;
 import dev.tokenplane.bms.support.TestSettings;
-import org.junit.jupiter.api.Test;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /** Where the cluster secret comes from, and the cluster name derived from it. */
 class ClusterSecretTest {
@@ -28,9 +27,11 @@ class ClusterSecretTest {
         assertThat(Secrets.clusterSecret(fromFile)).isEqualTo(SECRET);
         // a secret variable: BmsMain refuses --cluster-secret (a command line shows in ps)
         assertThat(BmsSettings.variable("BMS_CLUSTER_SECRET").secret()).isTrue();
-        assertThatThrownBy(() -> BmsSettings.resolve(Map.of("BMS_CLUSTER_SECRET", SECRET,
-                "BMS_CLUSTER_SECRET_FILE", file.toString())::get, Map.of()))
-                .hasMessageContaining("both set").hasMessageNotContaining(SECRET);
+        assertThatThrownBy(() -> BmsSettings.resolve(
+                        Map.of("BMS_CLUSTER_SECRET", SECRET, "BMS_CLUSTER_SECRET_FILE", file.toString())::get,
+                        Map.of()))
+                .hasMessageContaining("both set")
+                .hasMessageNotContaining(SECRET);
     }
 
     @Test
@@ -44,15 +45,18 @@ class ClusterSecretTest {
 
         assertThat(first).matches("[A-Za-z0-9_-]{43}");
         assertThat(Secrets.clusterSecret(settings)).isEqualTo(first);
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
-        assertThat(Secrets.clusterSecret(BmsSettings.resolve(Map.of("BMS_DATA_DIR",
-                TestSettings.member().dataDir().toString())::get, Map.of()))).isNotEqualTo(first);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
+        assertThat(Secrets.clusterSecret(BmsSettings.resolve(
+                        Map.of("BMS_DATA_DIR", TestSettings.member().dataDir().toString())::get, Map.of())))
+                .isNotEqualTo(first);
     }
 
     @Test
     void shouldRefuseAShortSecretWithoutRepeatingIt() {
         assertThatThrownBy(() -> BmsSettings.resolve(Map.of("BMS_CLUSTER_SECRET", "short-one")::get, Map.of()))
-                .hasMessageContaining("BMS_CLUSTER_SECRET").hasMessageNotContaining("short-one");
+                .hasMessageContaining("BMS_CLUSTER_SECRET")
+                .hasMessageNotContaining("short-one");
     }
 
     @Test

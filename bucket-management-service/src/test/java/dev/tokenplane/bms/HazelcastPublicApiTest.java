@@ -1,11 +1,11 @@
 package dev.tokenplane.bms;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
-
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 /**
  * The BMS uses Hazelcast's public API only; the one class allowed its internals is token-store's
@@ -16,7 +16,10 @@ class HazelcastPublicApiTest {
 
     @ArchTest
     static final ArchRule noHazelcastInternals = noClasses()
-            .that().resideInAPackage("dev.tokenplane.bms..")
-            .should().dependOnClassesThat().resideInAnyPackage("com.hazelcast..impl..", "com.hazelcast..internal..")
+            .that()
+            .resideInAPackage("dev.tokenplane.bms..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("com.hazelcast..impl..", "com.hazelcast..internal..")
             .because("Hazelcast's internals change without notice; token-store's HazelcastInternals is the one place");
 }

@@ -1,17 +1,16 @@
 package dev.tokenplane.bms;
 
-import dev.tokenplane.bms.support.TestSettings;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tokenplane.bms.support.TestSettings;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /**
  * {@code BMS_HOST} with several addresses (the chart's pod IP and loopback): one port, a listener on each address, and
@@ -19,11 +18,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * and "any other interface").
  */
 class HttpHostsTest {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Test
     void shouldListenOnEveryAddressOfBmsHostAndOnNoOther() throws Exception {
-        BmsNode node = BmsNode.start(TestSettings.member().with("BMS_HOST", "127.0.0.2,127.0.0.1").build());
+        BmsNode node = BmsNode.start(
+                TestSettings.member().with("BMS_HOST", "127.0.0.2,127.0.0.1").build());
         try {
             int port = node.port();
             assertThat(node.url()).isEqualTo("http://127.0.0.2:" + port);
@@ -36,7 +37,10 @@ class HttpHostsTest {
     }
 
     private static int live(String host, int port) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + "/health/live")).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode();
+        return HTTP.send(
+                        HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + "/health/live"))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 }

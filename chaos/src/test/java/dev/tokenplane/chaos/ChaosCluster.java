@@ -43,16 +43,30 @@ final class ChaosCluster implements AutoCloseable {
         }
         String name = "chaos-" + UUID.randomUUID().toString().substring(0, 8);
         Map<String, String> env = Map.of(
-                "BMS_CLUSTER_NAME", name,
-                "BMS_CLUSTER_SECRET", "chaos-secret-" + UUID.randomUUID(),
-                "BMS_ADMIN_TOKEN", adminToken,
-                "BMS_CLUSTER_MEMBERS", String.join(",", addresses),
-                "BMS_EXPECTED_MEMBERS", Integer.toString(SIZE),
-                "BMS_SIZING_INTERVAL_MS", "200",
-                "BMS_LOG_LEVEL", "warn");
+                "BMS_CLUSTER_NAME",
+                name,
+                "BMS_CLUSTER_SECRET",
+                "chaos-secret-" + UUID.randomUUID(),
+                "BMS_ADMIN_TOKEN",
+                adminToken,
+                "BMS_CLUSTER_MEMBERS",
+                String.join(",", addresses),
+                "BMS_EXPECTED_MEMBERS",
+                Integer.toString(SIZE),
+                "BMS_SIZING_INTERVAL_MS",
+                "200",
+                "BMS_LOG_LEVEL",
+                "warn");
         for (int m = 1; m <= SIZE; m++) {
-            members.add(new Member(m, network.place(m), ports.get(m - 1)[0], ports.get(m - 1)[1], dataDir.apply(m),
-                    work.resolve("member-" + m + ".log"), env, jar));
+            members.add(new Member(
+                    m,
+                    network.place(m),
+                    ports.get(m - 1)[0],
+                    ports.get(m - 1)[1],
+                    dataDir.apply(m),
+                    work.resolve("member-" + m + ".log"),
+                    env,
+                    jar));
         }
     }
 
@@ -86,9 +100,14 @@ final class ChaosCluster implements AutoCloseable {
             LockSupport.parkNanos(POLL.toNanos());
         }
         StringBuilder why = new StringBuilder("the cluster was not whole within " + timeout);
-        members.forEach(m -> why.append("\n--- ").append(m).append(": ready ").append(
-                http.call("GET", m.url() + "/health/ready", null, false).status()).append(", members ")
-                .append(http.metric(m.url(), "bms_cluster_members")).append("\n").append(m.tail()));
+        members.forEach(m -> why.append("\n--- ")
+                .append(m)
+                .append(": ready ")
+                .append(http.call("GET", m.url() + "/health/ready", null, false).status())
+                .append(", members ")
+                .append(http.metric(m.url(), "bms_cluster_members"))
+                .append("\n")
+                .append(m.tail()));
         throw new AssertionError(why.toString());
     }
 

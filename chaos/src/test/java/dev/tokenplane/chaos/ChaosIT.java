@@ -1,8 +1,6 @@
 package dev.tokenplane.chaos;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -13,8 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 
 /**
  * Issue 13's chaos suite: three BMS member JVMs (the shaded jar) under load, and a schedule of faults, each measured
@@ -57,17 +56,21 @@ class ChaosIT {
         cleanup.add(network);
         Path diskOfMember2 = work.resolve("data-2");
         if (full) {
-            Assumptions.assumeTrue(Files.isReadable(Member.LIBFAKETIME), "the full schedule needs Debian's "
-                    + "libfaketime (apt-get install faketime; .ci/run installs it): " + Member.LIBFAKETIME);
+            Assumptions.assumeTrue(
+                    Files.isReadable(Member.LIBFAKETIME),
+                    "the full schedule needs Debian's "
+                            + "libfaketime (apt-get install faketime; .ci/run installs it): " + Member.LIBFAKETIME);
             mountTmpfsOrSkip(diskOfMember2);
         }
         ChaosCluster cluster = new ChaosCluster(network, jar, work, m -> work.resolve("data-" + m));
         cleanup.add(cluster);
         cluster.startAll();
-        cluster.http.admin("PUT", cluster.member(1).url() + "/v1/rules/" + LoadGenerator.RULE,
-                LoadGenerator.measuredRule());
-        cluster.http.admin("PUT", cluster.member(1).url() + "/v1/rules/merge", Map.of("match", "merge:*",
-                "capacity", MERGED_CAPACITY, "refillPerSecond", 0.000001));
+        cluster.http.admin(
+                "PUT", cluster.member(1).url() + "/v1/rules/" + LoadGenerator.RULE, LoadGenerator.measuredRule());
+        cluster.http.admin(
+                "PUT",
+                cluster.member(1).url() + "/v1/rules/merge",
+                Map.of("match", "merge:*", "capacity", MERGED_CAPACITY, "refillPerSecond", 0.000001));
 
         LoadGenerator load = new LoadGenerator(cluster);
         cleanup.add(load);
@@ -80,8 +83,13 @@ class ChaosIT {
         try {
             for (Fault fault : full ? fullSchedule(cluster, diskOfMember2, run) : shortSchedule(cluster)) {
                 PhaseResult r = run.run(fault);
-                System.out.printf("%s: excess %.1f within %s, pool created %d (unknown %d), recovery %.1f s%n",
-                        fault.name(), r.maxExcess(), r.withinBound(), r.poolCreated(), r.poolUnknown(),
+                System.out.printf(
+                        "%s: excess %.1f within %s, pool created %d (unknown %d), recovery %.1f s%n",
+                        fault.name(),
+                        r.maxExcess(),
+                        r.withinBound(),
+                        r.poolCreated(),
+                        r.poolUnknown(),
                         r.recoverySeconds());
             }
             load.close();
@@ -89,36 +97,55 @@ class ChaosIT {
             restart = cluster.restartAll();
             lost = load.lostWrites();
         } catch (Exception | AssertionError e) {
-            run.notes.add("**The run stopped early**: " + e.getMessage().lines().findFirst().orElse(""));
+            run.notes.add("**The run stopped early**: "
+                    + e.getMessage().lines().findFirst().orElse(""));
             throw e;
         } finally {
             report(full, run, load, restart, lost);
         }
 
-        assertThat(load.ackedAt).as("configuration writes were acknowledged during the run").isNotEmpty();
+        assertThat(load.ackedAt)
+                .as("configuration writes were acknowledged during the run")
+                .isNotEmpty();
         assertThat(lost).as("acknowledged configuration writes lost").isEmpty();
         for (PhaseResult r : run.results) {
-            assertThat(r.poolCreated()).as(r.fault().name() + ": tokens created in pool transfers")
+            assertThat(r.poolCreated())
+                    .as(r.fault().name() + ": tokens created in pool transfers")
                     .isLessThanOrEqualTo(0);
-            assertThat(r.poolGranted()).as(r.fault().name() + ": the pool granted tokens").isPositive();
-            assertThat(r.withinBound()).as(r.fault().name() + ": over-admission within " + r.fault().bound().describe()
-                    + ": " + r.keys()).isTrue();
+            assertThat(r.poolGranted())
+                    .as(r.fault().name() + ": the pool granted tokens")
+                    .isPositive();
+            assertThat(r.withinBound())
+                    .as(r.fault().name() + ": over-admission within "
+                            + r.fault().bound().describe() + ": " + r.keys())
+                    .isTrue();
         }
     }
 
-    private static void report(boolean full, ChaosRun run, LoadGenerator load, double restart,
-                               List<LoadGenerator.LostWrite> lost) throws IOException {
+    private static void report(
+            boolean full, ChaosRun run, LoadGenerator load, double restart, List<LoadGenerator.LostWrite> lost)
+            throws IOException {
         if (run.stoppedAt == 0) {
             run.stoppedAt = System.nanoTime();
         }
         Path reportDir = Path.of(System.getProperty("chaos.report.dir", "target/chaos-report"));
-        ChaosReport.write(reportDir, run, new ChaosReport.Context(full ? FULL_COMMAND
-                : "mvn -B -ntp verify   # the short schedule, report in chaos/target/chaos-report",
-                full ? "each in a network namespace of its own, joined by veth pairs to a member bridge and a client "
-                        + "bridge" : "on 127.0.0.1", "failure detection after 8 s without heartbeat (1 s "
-                        + "heartbeats) and split-brain merge checks every 5 s, shortened from 60 s and 300 s with "
-                        + "system properties so that faults of seconds split and heal within the run",
-                restart, lost, load.ackedAt.size()));
+        ChaosReport.write(
+                reportDir,
+                run,
+                new ChaosReport.Context(
+                        full
+                                ? FULL_COMMAND
+                                : "mvn -B -ntp verify   # the short schedule, report in chaos/target/chaos-report",
+                        full
+                                ? "each in a network namespace of its own, joined by veth pairs to a member bridge and a client "
+                                        + "bridge"
+                                : "on 127.0.0.1",
+                        "failure detection after 8 s without heartbeat (1 s "
+                                + "heartbeats) and split-brain merge checks every 5 s, shortened from 60 s and 300 s with "
+                                + "system properties so that faults of seconds split and heal within the run",
+                        restart,
+                        lost,
+                        load.ackedAt.size()));
     }
 
     /** About a minute with the start: kill -9 and restart, then a SIGSTOP shorter than the failure detector. */
@@ -126,10 +153,23 @@ class ChaosIT {
         Member two = c.member(2);
         Member three = c.member(3);
         return List.of(
-                new Fault("kill -9", "kill -9 of member 2, restarted 2 s later", OverAdmission.Bound.EXACT, EXACT,
-                        two::kill9, Duration.ofSeconds(2), () -> two.start(null), Fault.ALL),
-                new Fault("SIGSTOP 5 s", "member 3 frozen 5 s (below the 8 s failure detector)",
-                        OverAdmission.Bound.EXACT, EXACT, three::pause, Duration.ofSeconds(5), three::resume,
+                new Fault(
+                        "kill -9",
+                        "kill -9 of member 2, restarted 2 s later",
+                        OverAdmission.Bound.EXACT,
+                        EXACT,
+                        two::kill9,
+                        Duration.ofSeconds(2),
+                        () -> two.start(null),
+                        Fault.ALL),
+                new Fault(
+                        "SIGSTOP 5 s",
+                        "member 3 frozen 5 s (below the 8 s failure detector)",
+                        OverAdmission.Bound.EXACT,
+                        EXACT,
+                        three::pause,
+                        Duration.ofSeconds(5),
+                        three::resume,
                         Fault.ALL));
     }
 
@@ -141,23 +181,63 @@ class ChaosIT {
         String skewSource = "split-brain.md, \"Other faults\": a bucket moved to a member k s ahead refills k s more";
         Path filler = disk.resolve("filler");
         List<Fault> faults = new ArrayList<>(shortSchedule(c));
-        faults.set(0, new Fault("kill -9", "kill -9 of member 2, restarted 10 s later", OverAdmission.Bound.EXACT,
-                EXACT, two::kill9, Duration.ofSeconds(10), () -> two.start(null), Fault.ALL));
-        faults.add(new Fault("SIGSTOP 15 s", "member 3 frozen 15 s: removed by the others after 8 s, alone when it "
-                + "wakes, merged back", split, SPLIT_BRAIN, three::pause, Duration.ofSeconds(15), three::resume,
+        faults.set(
+                0,
+                new Fault(
+                        "kill -9",
+                        "kill -9 of member 2, restarted 10 s later",
+                        OverAdmission.Bound.EXACT,
+                        EXACT,
+                        two::kill9,
+                        Duration.ofSeconds(10),
+                        () -> two.start(null),
+                        Fault.ALL));
+        faults.add(new Fault(
+                "SIGSTOP 15 s",
+                "member 3 frozen 15 s: removed by the others after 8 s, alone when it " + "wakes, merged back",
+                split,
+                SPLIT_BRAIN,
+                three::pause,
+                Duration.ofSeconds(15),
+                three::resume,
                 Set.of(1, 2)));
-        faults.add(new Fault("partition 2|1", "member 3's member link down 30 s (clients still reach it)", split,
-                SPLIT_BRAIN, () -> splitAndSpend(c, run), Duration.ofSeconds(30), () -> c.network.heal(3),
-                Set.of(1, 2), () -> awaitLowerCopyKept(c, run)));
-        faults.add(new Fault("disk full", "member 2's data directory, a 32 MiB tmpfs, filled for 30 s",
-                OverAdmission.Bound.EXACT, EXACT, () -> fill(filler), Duration.ofSeconds(30),
-                () -> Files.delete(filler), Fault.ALL));
-        faults.add(new Fault("clock +5 s", "member 3 restarted with its clock 5 s ahead (libfaketime), in the "
-                + "cluster for 20 s", skew, skewSource, () -> skewed(c, three, "+5s", 5_000, run), Duration.ofSeconds(20),
-                () -> restart(three, null), Fault.ALL));
-        faults.add(new Fault("clock -5 s", "member 3 restarted with its clock 5 s behind, in the cluster for 20 s",
-                skew, skewSource, () -> skewed(c, three, "-5s", -5_000, run), Duration.ofSeconds(20),
-                () -> restart(three, null), Fault.ALL));
+        faults.add(new Fault(
+                "partition 2|1",
+                "member 3's member link down 30 s (clients still reach it)",
+                split,
+                SPLIT_BRAIN,
+                () -> splitAndSpend(c, run),
+                Duration.ofSeconds(30),
+                () -> c.network.heal(3),
+                Set.of(1, 2),
+                () -> awaitLowerCopyKept(c, run)));
+        faults.add(new Fault(
+                "disk full",
+                "member 2's data directory, a 32 MiB tmpfs, filled for 30 s",
+                OverAdmission.Bound.EXACT,
+                EXACT,
+                () -> fill(filler),
+                Duration.ofSeconds(30),
+                () -> Files.delete(filler),
+                Fault.ALL));
+        faults.add(new Fault(
+                "clock +5 s",
+                "member 3 restarted with its clock 5 s ahead (libfaketime), in the " + "cluster for 20 s",
+                skew,
+                skewSource,
+                () -> skewed(c, three, "+5s", 5_000, run),
+                Duration.ofSeconds(20),
+                () -> restart(three, null),
+                Fault.ALL));
+        faults.add(new Fault(
+                "clock -5 s",
+                "member 3 restarted with its clock 5 s behind, in the cluster for 20 s",
+                skew,
+                skewSource,
+                () -> skewed(c, three, "-5s", -5_000, run),
+                Duration.ofSeconds(20),
+                () -> restart(three, null),
+                Fault.ALL));
         return faults;
     }
 
@@ -178,27 +258,36 @@ class ChaosIT {
             refused = c.http.call("PUT", minority.url() + "/v1/rules/quorum-minority", rule, true);
             ChaosRun.pause(Duration.ofMillis(refused.status() == 503 ? 0 : 100));
         } while (refused.status() != 503 && System.nanoTime() < deadline);
-        assertThat(refused.status()).as("the minority's answer to a configuration write: %s", refused.body())
+        assertThat(refused.status())
+                .as("the minority's answer to a configuration write: %s", refused.body())
                 .isEqualTo(503);
         Http.Reply taken;
         do { // the majority takes over the minority's partitions first
             taken = c.http.call("PUT", majority.url() + "/v1/rules/quorum-majority", rule, true);
             ChaosRun.pause(Duration.ofMillis(taken.status() == 201 ? 0 : 100));
         } while (taken.status() != 201 && System.nanoTime() < deadline);
-        assertThat(taken.status()).as("the majority's answer to a configuration write").isEqualTo(201);
-        run.notes.add(String.format(java.util.Locale.ROOT, "Partition 2|1: the minority member answered "
-                + "configuration writes with 503 from %.1f s after the cut (\"%s\"); the majority took them (201).",
-                (refused.answeredNanos() - cut) / 1e9, refused.body().path("message").asText()));
-        assertThat(spend(c, minority, MERGED_CAPACITY, deadline)).as("the minority's copy of merge:k emptied")
+        assertThat(taken.status())
+                .as("the majority's answer to a configuration write")
+                .isEqualTo(201);
+        run.notes.add(String.format(
+                java.util.Locale.ROOT,
+                "Partition 2|1: the minority member answered "
+                        + "configuration writes with 503 from %.1f s after the cut (\"%s\"); the majority took them (201).",
+                (refused.answeredNanos() - cut) / 1e9,
+                refused.body().path("message").asText()));
+        assertThat(spend(c, minority, MERGED_CAPACITY, deadline))
+                .as("the minority's copy of merge:k emptied")
                 .isTrue();
-        assertThat(spend(c, majority, 30, deadline)).as("30 tokens of the majority's copy of merge:k spent").isTrue();
+        assertThat(spend(c, majority, 30, deadline))
+                .as("30 tokens of the majority's copy of merge:k spent")
+                .isTrue();
     }
 
     /** Acquires {@code tokens} of merge:k on the member until granted (a call of unknown effect is tried again). */
     private static boolean spend(ChaosCluster c, Member m, long tokens, long deadline) {
         while (System.nanoTime() < deadline) {
-            Http.Reply r = c.http.call("POST", m.url() + "/v1/buckets/merge:k/acquire", Map.of("tokens", tokens),
-                    false);
+            Http.Reply r =
+                    c.http.call("POST", m.url() + "/v1/buckets/merge:k/acquire", Map.of("tokens", tokens), false);
             if (r.status() == 200 && r.body().path("granted").asBoolean()) {
                 return true;
             }
@@ -217,16 +306,24 @@ class ChaosIT {
         long deadline = start + Duration.ofSeconds(60).toNanos();
         List<Long> seen;
         do {
-            seen = c.members.stream().map(m -> c.http.admin("GET", m.url() + "/v1/buckets/merge:k", null)
-                    .path("tokens").asLong()).toList();
+            seen = c.members.stream()
+                    .map(m -> c.http.admin("GET", m.url() + "/v1/buckets/merge:k", null)
+                            .path("tokens")
+                            .asLong())
+                    .toList();
             ChaosRun.pause(Duration.ofMillis(seen.stream().allMatch(t -> t == 0) ? 0 : 200));
         } while (!seen.stream().allMatch(t -> t == 0) && System.nanoTime() < deadline);
-        assertThat(seen).as("merge:k on each member after the merge (minority copy 0, majority copy %d)",
-                MERGED_CAPACITY - 30).containsOnly(0L);
-        run.notes.add(String.format(java.util.Locale.ROOT, "Heal: bucket merge:k (capacity %d) was emptied on the "
-                + "minority and spent by at least 30 on the majority while split; %.1f s after the cluster was "
-                + "whole again every member read %s tokens: the merge kept the lower copy.", MERGED_CAPACITY,
-                (System.nanoTime() - start) / 1e9, seen));
+        assertThat(seen)
+                .as("merge:k on each member after the merge (minority copy 0, majority copy %d)", MERGED_CAPACITY - 30)
+                .containsOnly(0L);
+        run.notes.add(String.format(
+                java.util.Locale.ROOT,
+                "Heal: bucket merge:k (capacity %d) was emptied on the "
+                        + "minority and spent by at least 30 on the majority while split; %.1f s after the cluster was "
+                        + "whole again every member read %s tokens: the merge kept the lower copy.",
+                MERGED_CAPACITY,
+                (System.nanoTime() - start) / 1e9,
+                seen));
     }
 
     /**
@@ -240,7 +337,10 @@ class ChaosIT {
             c.awaitWhole(Duration.ofSeconds(90));
         } catch (AssertionError e) {
             // Measured, not hidden: the fault then costs a member instead of a skewed one.
-            String why = m.tail().lines().filter(l -> l.startsWith("bms: could not start")).reduce((a, b) -> b)
+            String why = m.tail()
+                    .lines()
+                    .filter(l -> l.startsWith("bms: could not start"))
+                    .reduce((a, b) -> b)
                     .orElse(e.getMessage().lines().findFirst().orElse(""));
             run.notes.add("Clock " + offset + ": member 3 did not rejoin within 90 s (`"
                     + why.substring(0, Math.min(240, why.length())) + "`); it was killed and, at the end of the "
@@ -250,8 +350,12 @@ class ChaosIT {
         }
         long before = System.currentTimeMillis();
         String probe = "clock-probe-" + (expectedMillis > 0 ? "ahead" : "behind");
-        long stamped = c.http.admin("PUT", m.url() + "/v1/rules/" + probe, Map.of("match",
-                "clock-probe:*", "capacity", 1, "refillPerSecond", 1)).path("updatedAt").asLong();
+        long stamped = c.http.admin(
+                        "PUT",
+                        m.url() + "/v1/rules/" + probe,
+                        Map.of("match", "clock-probe:*", "capacity", 1, "refillPerSecond", 1))
+                .path("updatedAt")
+                .asLong();
         long after = System.currentTimeMillis();
         long measured = stamped - (before + after) / 2;
         assertThat(measured).as(m + "'s clock offset (ms)").isBetween(expectedMillis - 1_500, expectedMillis + 1_500);
@@ -291,8 +395,8 @@ class ChaosIT {
         try {
             Network.run("mount", "-t", "tmpfs", "-o", "size=32m", "tmpfs", dir.toString());
         } catch (IOException e) {
-            Assumptions.abort("the full chaos schedule needs to mount a tmpfs (root or CAP_SYS_ADMIN): "
-                    + e.getMessage());
+            Assumptions.abort(
+                    "the full chaos schedule needs to mount a tmpfs (root or CAP_SYS_ADMIN): " + e.getMessage());
         }
         cleanup.add(() -> Network.run("umount", "-l", dir.toString()));
     }

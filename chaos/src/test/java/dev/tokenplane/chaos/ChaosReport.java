@@ -1,5 +1,12 @@
 package dev.tokenplane.chaos;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import org.knowm.xchart.AnnotationLine;
 import org.knowm.xchart.AnnotationText;
 import org.knowm.xchart.BitmapEncoder;
@@ -9,14 +16,6 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
-
 /**
  * Writes what a run measured: {@code chaos.md} with a table per fault, and {@code chaos/decisions.png} and
  * {@code chaos/over-admission.png}, the recorded series with the faults marked.
@@ -24,25 +23,32 @@ import java.util.TreeMap;
 final class ChaosReport {
 
     /** The run's context for the report's head. */
-    record Context(String command, String network, String hazelcastTiming, double restartSeconds,
-                   List<LoadGenerator.LostWrite> lost, int ackedWrites) {
-    }
+    record Context(
+            String command,
+            String network,
+            String hazelcastTiming,
+            double restartSeconds,
+            List<LoadGenerator.LostWrite> lost,
+            int ackedWrites) {}
 
     /** The chart shows windows of up to 40 s, so an excess fades once its fault is over (the table has all). */
     private static final long CHART_WINDOW_NANOS = 40_000_000_000L;
 
-    private ChaosReport() {
-    }
+    private ChaosReport() {}
 
     static void write(Path dir, ChaosRun run, Context context) throws IOException {
         Path charts = dir.resolve("chaos");
         Files.createDirectories(charts);
         List<Event> events = List.copyOf(run.load.events);
         int seconds = (int) Math.ceil(run.seconds(run.stoppedAt == 0 ? System.nanoTime() : run.stoppedAt)) + 1;
-        BitmapEncoder.saveBitmap(decisionsChart(run, events, seconds), charts.resolve("decisions.png").toString(),
+        BitmapEncoder.saveBitmap(
+                decisionsChart(run, events, seconds),
+                charts.resolve("decisions.png").toString(),
                 BitmapEncoder.BitmapFormat.PNG);
-        BitmapEncoder.saveBitmap(overAdmissionChart(run, events, seconds),
-                charts.resolve("over-admission.png").toString(), BitmapEncoder.BitmapFormat.PNG);
+        BitmapEncoder.saveBitmap(
+                overAdmissionChart(run, events, seconds),
+                charts.resolve("over-admission.png").toString(),
+                BitmapEncoder.BitmapFormat.PNG);
         Files.writeString(dir.resolve("chaos.md"), markdown(run, context));
     }
 
@@ -50,16 +56,27 @@ final class ChaosReport {
         StringBuilder md = new StringBuilder();
         md.append("# Chaos report: three BMS members under faults\n\n")
                 .append("Written by `chaos/src/test/java/dev/tokenplane/chaos/ChaosIT.java` from a real run; do not ")
-                .append("edit by hand. Command:\n\n```bash\n").append(c.command()).append("\n```\n\n")
-                .append("Three member JVMs from the shaded `bms.jar` (").append(c.network()).append("), ")
-                .append("`BMS_EXPECTED_MEMBERS=3`, sizing tick 200 ms, Hazelcast ").append(c.hazelcastTiming())
+                .append("edit by hand. Command:\n\n```bash\n")
+                .append(c.command())
+                .append("\n```\n\n")
+                .append("Three member JVMs from the shaded `bms.jar` (")
+                .append(c.network())
+                .append("), ")
+                .append("`BMS_EXPECTED_MEMBERS=3`, sizing tick 200 ms, Hazelcast ")
+                .append(c.hazelcastTiming())
                 .append(". A load generator (one thread per member and kind, so a frozen member slows only its own ")
                 .append("callers) makes about 120 acquires/s on `chaos:d1` and `chaos:d2`, 30 leases/s on ")
                 .append("`chaos:lease` (each gives 2 of its 4 tokens back), all of rule `chaos-d` ")
-                .append("(capacity C = ").append(LoadGenerator.CAPACITY).append(", refill r = ")
-                .append(fmt(LoadGenerator.REFILL_PER_SECOND)).append("/s), about 20 acquires/s of ")
-                .append(PoolLedger.ASK).append(" tokens on the busy bucket of a transfer pool of its own per fault ")
-                .append("(4 buckets of ").append(PoolLedger.CAPACITY).append(" tokens, refill 10⁻⁶/s, so tokens are ")
+                .append("(capacity C = ")
+                .append(LoadGenerator.CAPACITY)
+                .append(", refill r = ")
+                .append(fmt(LoadGenerator.REFILL_PER_SECOND))
+                .append("/s), about 20 acquires/s of ")
+                .append(PoolLedger.ASK)
+                .append(" tokens on the busy bucket of a transfer pool of its own per fault ")
+                .append("(4 buckets of ")
+                .append(PoolLedger.CAPACITY)
+                .append(" tokens, refill 10⁻⁶/s, so tokens are ")
                 .append("conserved; the busy one starts empty and lives on borrowed tokens), and 4 configuration ")
                 .append("writes/s (a new rule or override each, to the members in turn).\n\n");
         md.append("## Per fault\n\n")
@@ -68,17 +85,38 @@ final class ChaosReport {
                 .append("writes (refused) | acked writes lost | recovery (s) | decisions answered ≤ 100 ms |\n")
                 .append("|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (PhaseResult r : run.results) {
-            long lost = c.lost().stream().filter(l -> inPhase(run, r, l.id())).map(LoadGenerator.LostWrite::id)
-                    .distinct().count();
+            long lost = c.lost().stream()
+                    .filter(l -> inPhase(run, r, l.id()))
+                    .map(LoadGenerator.LostWrite::id)
+                    .distinct()
+                    .count();
             long poolLost = -r.poolCreated();
-            md.append("| ").append(r.fault().name()).append(" | ").append(r.fault().description()).append(" | ")
-                    .append(r.fault().bound().describe()).append(" (").append(r.fault().boundSource()).append(") | ")
-                    .append(fmt(r.maxExcess())).append(" | ").append(r.withinBound() ? "yes" : "**no**").append(" | ")
-                    .append(Math.max(0, r.poolCreated())).append(" | ")
+            md.append("| ")
+                    .append(r.fault().name())
+                    .append(" | ")
+                    .append(r.fault().description())
+                    .append(" | ")
+                    .append(r.fault().bound().describe())
+                    .append(" (")
+                    .append(r.fault().boundSource())
+                    .append(") | ")
+                    .append(fmt(r.maxExcess()))
+                    .append(" | ")
+                    .append(r.withinBound() ? "yes" : "**no**")
+                    .append(" | ")
+                    .append(Math.max(0, r.poolCreated()))
+                    .append(" | ")
                     .append(Math.max(0, poolLost))
                     .append(r.poolUnknown() > 0 ? " (≤ " + r.poolUnknown() + " of it maybe granted: calls cut)" : "")
-                    .append(" | ").append(r.writesAcked()).append(" (").append(r.writesRefused()).append(") | ")
-                    .append(lost).append(" | ").append(fmt(r.recoverySeconds())).append(" | ")
+                    .append(" | ")
+                    .append(r.writesAcked())
+                    .append(" (")
+                    .append(r.writesRefused())
+                    .append(") | ")
+                    .append(lost)
+                    .append(" | ")
+                    .append(fmt(r.recoverySeconds()))
+                    .append(" | ")
                     .append(String.format(Locale.ROOT, "%.1f %% of %d", 100 * r.within100ms(), r.decisions()))
                     .append(" |\n");
         }
@@ -86,10 +124,14 @@ final class ChaosReport {
             md.append("\nThe run stopped before the final restart and read-back of the acknowledged writes.\n\n");
         } else {
             md.append("\nAfter the schedule every member was stopped (SIGTERM) and the three started again on their ")
-                .append("data directories (whole again in ").append(fmt(c.restartSeconds()))
-                .append(" s); then each of the ").append(c.ackedWrites())
-                .append(" acknowledged configuration writes of the run was read ")
-                .append("back from each member: **").append(c.lost().size()).append(" missing or different**.\n\n");
+                    .append("data directories (whole again in ")
+                    .append(fmt(c.restartSeconds()))
+                    .append(" s); then each of the ")
+                    .append(c.ackedWrites())
+                    .append(" acknowledged configuration writes of the run was read ")
+                    .append("back from each member: **")
+                    .append(c.lost().size())
+                    .append(" missing or different**.\n\n");
         }
         if (!run.notes.isEmpty()) {
             md.append("## Checks and events of the faults\n\n");
@@ -169,9 +211,14 @@ final class ChaosReport {
         double top = 1;
         Map<String, double[]> byKey = new TreeMap<>();
         for (String key : ChaosRun.measuredKeys()) {
-            OverAdmission.Result r = OverAdmission.measure(events.stream().filter(e -> e.key().equals(key)).toList(),
-                    LoadGenerator.CAPACITY, LoadGenerator.REFILL_PER_SECOND, OverAdmission.Bound.EXACT, run.origin,
-                    seconds, CHART_WINDOW_NANOS);
+            OverAdmission.Result r = OverAdmission.measure(
+                    events.stream().filter(e -> e.key().equals(key)).toList(),
+                    LoadGenerator.CAPACITY,
+                    LoadGenerator.REFILL_PER_SECOND,
+                    OverAdmission.Bound.EXACT,
+                    run.origin,
+                    seconds,
+                    CHART_WINDOW_NANOS);
             byKey.put(key, r.bySecond());
             top = Math.max(top, max(r.bySecond()));
         }
@@ -181,8 +228,13 @@ final class ChaosReport {
     }
 
     private static XYChart chart(String title, String yTitle) {
-        XYChart chart = new XYChartBuilder().width(1100).height(420).title(title).xAxisTitle("seconds since start")
-                .yAxisTitle(yTitle).build();
+        XYChart chart = new XYChartBuilder()
+                .width(1100)
+                .height(420)
+                .title(title)
+                .xAxisTitle("seconds since start")
+                .yAxisTitle(yTitle)
+                .build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
         return chart;
@@ -197,8 +249,8 @@ final class ChaosReport {
         for (PhaseResult r : run.results) {
             chart.addAnnotation(new AnnotationLine(r.injectedAt(), true, false));
             chart.addAnnotation(new AnnotationLine(r.recoveredAt(), true, false));
-            chart.addAnnotation(new AnnotationText(r.fault().name(), (r.injectedAt() + r.recoveredAt()) / 2,
-                    top * 0.95, false));
+            chart.addAnnotation(
+                    new AnnotationText(r.fault().name(), (r.injectedAt() + r.recoveredAt()) / 2, top * 0.95, false));
         }
     }
 

@@ -37,8 +37,8 @@ final class ChaosRun {
     }
 
     PhaseResult run(Fault fault) throws Exception {
-        PoolLedger pool = PoolLedger.open(cluster, "pool-" + fault.name().toLowerCase(Locale.ROOT)
-                .replaceAll("[^a-z0-9]+", "-"), load.events);
+        PoolLedger pool = PoolLedger.open(
+                cluster, "pool-" + fault.name().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-"), load.events);
         load.poolMembers = fault.poolMembers();
         load.pool = pool;
         pause(BEFORE);
@@ -60,16 +60,30 @@ final class ChaosRun {
         long poolFinal = pool.settledTokens(cluster);
 
         List<Event> events = List.copyOf(load.events);
-        List<Event> during = events.stream().filter(e -> e.sent() >= injected && e.answered() <= end).toList();
+        List<Event> during = events.stream()
+                .filter(e -> e.sent() >= injected && e.answered() <= end)
+                .toList();
         List<PhaseResult.KeyResult> keys = new ArrayList<>();
         for (String key : measuredKeys()) {
-            OverAdmission.Result r = OverAdmission.measure(during.stream().filter(e -> e.key().equals(key)).toList(),
-                    LoadGenerator.CAPACITY, LoadGenerator.REFILL_PER_SECOND, fault.bound(), origin, 0);
+            OverAdmission.Result r = OverAdmission.measure(
+                    during.stream().filter(e -> e.key().equals(key)).toList(),
+                    LoadGenerator.CAPACITY,
+                    LoadGenerator.REFILL_PER_SECOND,
+                    fault.bound(),
+                    origin,
+                    0);
             keys.add(new PhaseResult.KeyResult(key, r.excess(), r.overBound()));
         }
-        List<Event> poolEvents = events.stream().filter(e -> e.key().startsWith(pool.name + ":")).toList();
-        long granted = poolEvents.stream().filter(Event::granted).mapToLong(Event::tokens).sum();
-        long unknown = poolEvents.stream().filter(Event::unknown).mapToLong(Event::tokens).sum();
+        List<Event> poolEvents =
+                events.stream().filter(e -> e.key().startsWith(pool.name + ":")).toList();
+        long granted = poolEvents.stream()
+                .filter(Event::granted)
+                .mapToLong(Event::tokens)
+                .sum();
+        long unknown = poolEvents.stream()
+                .filter(Event::unknown)
+                .mapToLong(Event::tokens)
+                .sum();
         int acked = 0;
         int refused = 0;
         for (long[] w : load.writes) {
@@ -81,12 +95,27 @@ final class ChaosRun {
                 }
             }
         }
-        List<Event> decisions = events.stream().filter(e -> e.isDecision() && e.sent() >= injected && e.sent() <= end)
+        List<Event> decisions = events.stream()
+                .filter(e -> e.isDecision() && e.sent() >= injected && e.sent() <= end)
                 .toList();
-        double within = decisions.isEmpty() ? 0
+        double within = decisions.isEmpty()
+                ? 0
                 : decisions.stream().filter(e -> e.answeredWithin(100)).count() / (double) decisions.size();
-        PhaseResult result = new PhaseResult(fault, seconds(injected), seconds(recovered), seconds(whole), recovery,
-                keys, pool.initialTokens, poolFinal, granted, unknown, acked, refused, decisions.size(), within);
+        PhaseResult result = new PhaseResult(
+                fault,
+                seconds(injected),
+                seconds(recovered),
+                seconds(whole),
+                recovery,
+                keys,
+                pool.initialTokens,
+                poolFinal,
+                granted,
+                unknown,
+                acked,
+                refused,
+                decisions.size(),
+                within);
         results.add(result);
         return result;
     }

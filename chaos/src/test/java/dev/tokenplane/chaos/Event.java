@@ -13,8 +13,8 @@ package dev.tokenplane.chaos;
  * @param tokens   tokens taken from the bucket (a grant), negative for tokens given back (a release's credit); for
  *                 an {@link Http.Outcome#UNKNOWN} call, what it would have taken or given had it applied
  */
-record Event(String kind, String key, int member, long sent, long answered, Http.Outcome outcome, int status,
-             long tokens) {
+record Event(
+        String kind, String key, int member, long sent, long answered, Http.Outcome outcome, int status, long tokens) {
 
     boolean granted() {
         return outcome == Http.Outcome.ANSWERED && status == 200 && tokens > 0;

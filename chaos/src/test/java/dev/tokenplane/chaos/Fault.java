@@ -17,12 +17,27 @@ import java.util.Set;
  * @param poolMembers the members the pool's traffic goes to meanwhile (one side of a partition, see PoolLedger)
  * @param check       checks what the fault must leave behind, once the cluster is whole again
  */
-record Fault(String name, String description, OverAdmission.Bound bound, String boundSource, Action inject,
-             Duration hold, Action recover, Set<Integer> poolMembers, Action check) {
+record Fault(
+        String name,
+        String description,
+        OverAdmission.Bound bound,
+        String boundSource,
+        Action inject,
+        Duration hold,
+        Action recover,
+        Set<Integer> poolMembers,
+        Action check) {
 
-    Fault(String name, String description, OverAdmission.Bound bound, String boundSource, Action inject,
-          Duration hold, Action recover, Set<Integer> poolMembers) {
-        this(name, description, bound, boundSource, inject, hold, recover, poolMembers, () -> { });
+    Fault(
+            String name,
+            String description,
+            OverAdmission.Bound bound,
+            String boundSource,
+            Action inject,
+            Duration hold,
+            Action recover,
+            Set<Integer> poolMembers) {
+        this(name, description, bound, boundSource, inject, hold, recover, poolMembers, () -> {});
     }
 
     /** A step of a fault, which may start or signal processes. */

@@ -2,7 +2,6 @@ package dev.tokenplane.chaos;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
@@ -31,10 +30,16 @@ final class Http {
         }
     }
 
-    enum Outcome { ANSWERED, NOT_SENT, UNKNOWN }
+    enum Outcome {
+        ANSWERED,
+        NOT_SENT,
+        UNKNOWN
+    }
 
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1))
-            .version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient client = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(1))
+            .version(HttpClient.Version.HTTP_1_1)
+            .build();
     private final String adminToken;
     private final Duration timeout;
 
@@ -52,9 +57,13 @@ final class Http {
         long sent = System.nanoTime();
         HttpRequest.Builder request;
         try {
-            request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
-                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                            : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+            request = HttpRequest.newBuilder(URI.create(url))
+                    .timeout(timeout)
+                    .method(
+                            method,
+                            body == null
+                                    ? HttpRequest.BodyPublishers.noBody()
+                                    : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
                     .header("Content-Type", "application/json");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -62,16 +71,19 @@ final class Http {
         if (admin) {
             request.header("Authorization", "Bearer " + adminToken);
         }
-        return client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString()).handle((response, failure) -> {
-            long answered = System.nanoTime();
-            if (failure == null) {
-                return new Reply(Outcome.ANSWERED, response.statusCode(), json(response.body()), sent, answered);
-            }
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                    ? failure.getCause() : failure;
-            boolean notSent = cause instanceof ConnectException || cause instanceof HttpConnectTimeoutException;
-            return new Reply(notSent ? Outcome.NOT_SENT : Outcome.UNKNOWN, 0, null, sent, answered);
-        });
+        return client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString())
+                .handle((response, failure) -> {
+                    long answered = System.nanoTime();
+                    if (failure == null) {
+                        return new Reply(
+                                Outcome.ANSWERED, response.statusCode(), json(response.body()), sent, answered);
+                    }
+                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                            ? failure.getCause()
+                            : failure;
+                    boolean notSent = cause instanceof ConnectException || cause instanceof HttpConnectTimeoutException;
+                    return new Reply(notSent ? Outcome.NOT_SENT : Outcome.UNKNOWN, 0, null, sent, answered);
+                });
     }
 
     private static JsonNode json(String body) {
@@ -93,14 +105,13 @@ final class Http {
      */
     JsonNode admin(String method, String url, Object body) {
         Reply reply = call(method, url, body, true);
-        for (int attempt = 1; attempt < 5 && (reply.outcome() == Outcome.UNKNOWN || reply.status() >= 500);
-             attempt++) {
+        for (int attempt = 1; attempt < 5 && (reply.outcome() == Outcome.UNKNOWN || reply.status() >= 500); attempt++) {
             ChaosRun.pause(java.time.Duration.ofMillis(500));
             reply = call(method, url, body, true);
         }
         if (!reply.ok()) {
-            throw new AssertionError(method + " " + url + ": " + reply.outcome() + " " + reply.status() + " "
-                    + reply.body());
+            throw new AssertionError(
+                    method + " " + url + ": " + reply.outcome() + " " + reply.status() + " " + reply.body());
         }
         return reply.body();
     }
@@ -108,8 +119,11 @@ final class Http {
     /** A Prometheus gauge of {@code /metrics} (the first sample of that name), or -1 when unreadable. */
     double metric(String baseUrl, String name) {
         try {
-            HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(baseUrl + "/metrics"))
-                    .timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = client.send(
+                    HttpRequest.newBuilder(URI.create(baseUrl + "/metrics"))
+                            .timeout(timeout)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             for (String line : r.body().split("\n")) {
                 if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
                     return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));

@@ -1,7 +1,6 @@
 package dev.tokenplane.chaos;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -26,6 +25,7 @@ final class LoadGenerator implements AutoCloseable {
 
     /** The rule every measured key belongs to: 20 tokens, 10 per second. */
     static final String RULE = "chaos-d";
+
     static final long CAPACITY = 20;
     static final double REFILL_PER_SECOND = 10;
     static final List<String> DECISION_KEYS = List.of("chaos:d1", "chaos:d2");
@@ -43,16 +43,18 @@ final class LoadGenerator implements AutoCloseable {
     final ConcurrentLinkedQueue<Event> events = new ConcurrentLinkedQueue<>();
     /** Acknowledged configuration writes: rule id (or override key) to the capacity written. */
     final Map<String, Long> ackedRules = new ConcurrentHashMap<>();
+
     final Map<String, Long> ackedOverrides = new ConcurrentHashMap<>();
     /** When each acknowledged write was answered (System.nanoTime), by rule id or override key. */
     final Map<String, Long> ackedAt = new ConcurrentHashMap<>();
+
     final ConcurrentLinkedQueue<long[]> writes = new ConcurrentLinkedQueue<>(); // {answeredNanos, status}
 
     /** An acknowledged write a member does not have (or has with another value). */
-    record LostWrite(String member, String id, String found) {
-    }
+    record LostWrite(String member, String id, String found) {}
     /** Members the pool traffic may go to (the majority side during a partition). */
     volatile Set<Integer> poolMembers = Set.of(1, 2, 3);
+
     volatile PoolLedger pool;
 
     private final ChaosCluster cluster;
@@ -86,7 +88,11 @@ final class LoadGenerator implements AutoCloseable {
             loop("pool-" + m.index, POOL_EVERY_NANOS, () -> {
                 PoolLedger ledger = pool;
                 if (ledger != null && poolMembers.contains(m.index)) {
-                    fire(pooled, "pool", ledger.busy(), m,
+                    fire(
+                            pooled,
+                            "pool",
+                            ledger.busy(),
+                            m,
                             () -> ledger.acquireBusy(cluster.http, m).thenAccept(events::add));
                 }
             });
@@ -99,8 +105,12 @@ final class LoadGenerator implements AutoCloseable {
      * member): then the decision is recorded as not answered, so it counts against the latency share without piling
      * more load on the cluster.
      */
-    private void fire(java.util.concurrent.Semaphore inFlight, String kind, String key, Member m,
-                      java.util.function.Supplier<CompletableFuture<?>> call) {
+    private void fire(
+            java.util.concurrent.Semaphore inFlight,
+            String kind,
+            String key,
+            Member m,
+            java.util.function.Supplier<CompletableFuture<?>> call) {
         if (!inFlight.tryAcquire()) {
             long now = System.nanoTime();
             events.add(new Event(kind, key, m.index, now, now, Http.Outcome.NOT_SENT, 0, 0));
@@ -110,44 +120,59 @@ final class LoadGenerator implements AutoCloseable {
     }
 
     private void loop(String name, long everyNanos, Runnable step) {
-        Thread t = new Thread(() -> {
-            long next = System.nanoTime();
-            while (running) {
-                step.run();
-                next += everyNanos;
-                long wait = next - System.nanoTime();
-                if (wait > 0) {
-                    LockSupport.parkNanos(wait);
-                } else {
-                    next = System.nanoTime(); // fell behind (a frozen member): no burst to catch up
-                }
-            }
-        }, "load-" + name);
+        Thread t = new Thread(
+                () -> {
+                    long next = System.nanoTime();
+                    while (running) {
+                        step.run();
+                        next += everyNanos;
+                        long wait = next - System.nanoTime();
+                        if (wait > 0) {
+                            LockSupport.parkNanos(wait);
+                        } else {
+                            next = System.nanoTime(); // fell behind (a frozen member): no burst to catch up
+                        }
+                    }
+                },
+                "load-" + name);
         t.setDaemon(true);
         threads.add(t);
         t.start();
     }
 
     private CompletableFuture<Void> decide(Member m, String key) {
-        return cluster.http.callAsync("POST", m.url() + "/v1/buckets/" + key + "/acquire", Map.of("tokens", 1), false)
+        return cluster.http
+                .callAsync("POST", m.url() + "/v1/buckets/" + key + "/acquire", Map.of("tokens", 1), false)
                 .thenAccept(r -> events.add(event("decide", key, m, r, taken(r, 1))));
     }
 
     private CompletableFuture<Void> lease(Member m) {
-        return cluster.http.callAsync("POST", m.url() + "/v1/buckets/" + LEASE_KEY + "/lease",
-                Map.of("tokens", LEASED, "ttlMs", 5_000), false).thenCompose(r -> {
+        return cluster.http
+                .callAsync(
+                        "POST",
+                        m.url() + "/v1/buckets/" + LEASE_KEY + "/lease",
+                        Map.of("tokens", LEASED, "ttlMs", 5_000),
+                        false)
+                .thenCompose(r -> {
                     events.add(event("lease", LEASE_KEY, m, r, taken(r, LEASED)));
-                    if (r.status() != 200 || !r.body().path("granted").asBoolean()
+                    if (r.status() != 200
+                            || !r.body().path("granted").asBoolean()
                             || r.body().path("leaseId").isNull()) {
                         return CompletableFuture.completedFuture(null);
                     }
-                    return cluster.http.callAsync("POST", m.url() + "/v1/buckets/" + LEASE_KEY + "/release",
-                            Map.of("leaseId", r.body().path("leaseId").asText(), "tokens", RELEASED), false)
+                    return cluster.http
+                            .callAsync(
+                                    "POST",
+                                    m.url() + "/v1/buckets/" + LEASE_KEY + "/release",
+                                    Map.of("leaseId", r.body().path("leaseId").asText(), "tokens", RELEASED),
+                                    false)
                             .thenAccept(back -> {
                                 // What the bucket took back; unknown counts as all of it, so a credit is never missed.
-                                double accepted = back.ok() ? back.body().path("accepted").asDouble(0)
-                                        : back.outcome() == Http.Outcome.NOT_SENT || back.status() / 100 == 4 ? 0
-                                        : RELEASED;
+                                double accepted = back.ok()
+                                        ? back.body().path("accepted").asDouble(0)
+                                        : back.outcome() == Http.Outcome.NOT_SENT || back.status() / 100 == 4
+                                                ? 0
+                                                : RELEASED;
                                 events.add(event("release", LEASE_KEY, m, back, -(long) Math.ceil(accepted)));
                             });
                 });
@@ -170,16 +195,22 @@ final class LoadGenerator implements AutoCloseable {
         Http.Reply r;
         if (n % 2 == 0) {
             String id = "cw-" + n;
-            r = cluster.http.call("PUT", m.url() + "/v1/rules/" + id,
-                    Map.of("match", id + ":*", "capacity", capacity, "refillPerSecond", 1), true);
+            r = cluster.http.call(
+                    "PUT",
+                    m.url() + "/v1/rules/" + id,
+                    Map.of("match", id + ":*", "capacity", capacity, "refillPerSecond", 1),
+                    true);
             if (r.ok()) {
                 ackedRules.put(id, capacity);
                 ackedAt.put(id, r.answeredNanos());
             }
         } else {
             String key = "chaos:ov" + n;
-            r = cluster.http.call("PUT", m.url() + "/v1/buckets/" + enc(key) + "/override",
-                    Map.of("capacity", capacity, "refillPerSecond", 1, "ttlSeconds", 86_400), true);
+            r = cluster.http.call(
+                    "PUT",
+                    m.url() + "/v1/buckets/" + enc(key) + "/override",
+                    Map.of("capacity", capacity, "refillPerSecond", 1, "ttlSeconds", 86_400),
+                    true);
             if (r.ok()) {
                 ackedOverrides.put(key, capacity);
                 ackedAt.put(key, r.answeredNanos());
@@ -201,10 +232,16 @@ final class LoadGenerator implements AutoCloseable {
             Map<String, Long> overrides = new java.util.HashMap<>();
             String cursor = null;
             do {
-                JsonNode page = cluster.http.admin("GET", m.url() + "/v1/overrides?limit=1000"
-                        + (cursor == null ? "" : "&cursor=" + enc(cursor)), null);
-                page.path("overrides").forEach(o -> overrides.put(o.path("key").asText(), o.path("capacity").asLong()));
-                cursor = page.path("nextCursor").isNull() ? null : page.path("nextCursor").asText();
+                JsonNode page = cluster.http.admin(
+                        "GET",
+                        m.url() + "/v1/overrides?limit=1000" + (cursor == null ? "" : "&cursor=" + enc(cursor)),
+                        null);
+                page.path("overrides")
+                        .forEach(o -> overrides.put(
+                                o.path("key").asText(), o.path("capacity").asLong()));
+                cursor = page.path("nextCursor").isNull()
+                        ? null
+                        : page.path("nextCursor").asText();
             } while (cursor != null);
             ackedOverrides.forEach((key, capacity) -> {
                 if (!capacity.equals(overrides.get(key))) {

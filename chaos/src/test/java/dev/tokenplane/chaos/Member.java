@@ -42,8 +42,15 @@ final class Member {
     private final Path jar;
     private volatile Process process;
 
-    Member(int index, Network.Place place, int httpPort, int hazelcastPort, Path dataDir, Path log,
-           Map<String, String> env, Path jar) {
+    Member(
+            int index,
+            Network.Place place,
+            int httpPort,
+            int hazelcastPort,
+            Path dataDir,
+            Path log,
+            Map<String, String> env,
+            Path jar) {
         this.index = index;
         this.place = place;
         this.httpPort = httpPort;
@@ -70,10 +77,15 @@ final class Member {
         command.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
         command.addAll(HAZELCAST_TIMING);
         command.addAll(List.of("-jar", jar.toString()));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        builder.environment().keySet().removeIf(k -> k.startsWith("BMS_") || k.startsWith("FAKETIME")
-                || k.equals("LD_PRELOAD") || k.startsWith("JAVA_TOOL"));
+        builder.environment()
+                .keySet()
+                .removeIf(k -> k.startsWith("BMS_")
+                        || k.startsWith("FAKETIME")
+                        || k.equals("LD_PRELOAD")
+                        || k.startsWith("JAVA_TOOL"));
         builder.environment().putAll(env);
         builder.environment().put("BMS_PORT", Integer.toString(httpPort));
         builder.environment().put("BMS_HOST", place.httpHost());
@@ -86,8 +98,12 @@ final class Member {
             // The JVM's timers and Hazelcast's heartbeats run on the monotonic clock: leave it alone.
             builder.environment().put("FAKETIME_DONT_FAKE_MONOTONIC", "1");
         }
-        Files.writeString(log, "=== start member " + index + (clockOffset == null ? "" : " clock " + clockOffset)
-                + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        Files.writeString(
+                log,
+                "=== start member " + index + (clockOffset == null ? "" : " clock " + clockOffset) + "\n",
+                StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
         process = builder.start();
     }
 

@@ -18,8 +18,7 @@ import java.util.concurrent.TimeUnit;
 abstract class Network implements AutoCloseable {
 
     /** The address a member's HTTP listener and its Hazelcast member bind to, and how to start a process there. */
-    record Place(String httpHost, String memberHost, List<String> commandPrefix) {
-    }
+    record Place(String httpHost, String memberHost, List<String> commandPrefix) {}
 
     abstract Place place(int member);
 
@@ -58,8 +57,7 @@ abstract class Network implements AutoCloseable {
             }
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
     }
 
@@ -133,8 +131,8 @@ abstract class Network implements AutoCloseable {
 
         @Override
         Place place(int member) {
-            return new Place(clientAddress(member), memberAddress(member),
-                    List.of("ip", "netns", "exec", namespace(member)));
+            return new Place(
+                    clientAddress(member), memberAddress(member), List.of("ip", "netns", "exec", namespace(member)));
         }
 
         @Override

@@ -44,8 +44,7 @@ final class OverAdmission {
         }
     }
 
-    private OverAdmission() {
-    }
+    private OverAdmission() {}
 
     /** Signed tokens an event proves taken (a grant) or possibly given back (a release). */
     static long amount(Event e) {
@@ -60,16 +59,23 @@ final class OverAdmission {
      * @param origin   System.nanoTime of second 0 of {@code bySecond}
      * @param seconds  the length of {@code bySecond}
      */
-    static Result measure(List<Event> events, double capacity, double refill, Bound bound, long origin,
-                          int seconds) {
+    static Result measure(List<Event> events, double capacity, double refill, Bound bound, long origin, int seconds) {
         return measure(events, capacity, refill, bound, origin, seconds, Long.MAX_VALUE);
     }
 
     /** {@link #measure}, over windows of at most {@code longestWindowNanos} (a chart of recent excess). */
-    static Result measure(List<Event> events, double capacity, double refill, Bound bound, long origin,
-                          int seconds, long longestWindowNanos) {
-        List<Event> counted = events.stream().filter(e -> amount(e) != 0)
-                .sorted(Comparator.comparingLong(Event::sent)).toList();
+    static Result measure(
+            List<Event> events,
+            double capacity,
+            double refill,
+            Bound bound,
+            long origin,
+            int seconds,
+            long longestWindowNanos) {
+        List<Event> counted = events.stream()
+                .filter(e -> amount(e) != 0)
+                .sorted(Comparator.comparingLong(Event::sent))
+                .toList();
         double[] bySecond = new double[Math.max(seconds, 0)];
         double excess = 0;
         double overBound = Double.NEGATIVE_INFINITY;

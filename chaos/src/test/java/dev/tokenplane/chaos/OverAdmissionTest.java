@@ -1,12 +1,11 @@
 package dev.tokenplane.chaos;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
+import org.junit.jupiter.api.Test;
 
 class OverAdmissionTest {
 
@@ -93,7 +92,11 @@ class OverAdmissionTest {
             events.add(grant(0, 1, 1)); // 20 over a full bucket: a partition moved to a clock 2 s ahead
         }
 
-        assertThat(OverAdmission.measure(events, 20, 10, new OverAdmission.Bound(1, 2), 0, 1).withinBound()).isTrue();
-        assertThat(OverAdmission.measure(events, 20, 10, new OverAdmission.Bound(1, 1), 0, 1).withinBound()).isFalse();
+        assertThat(OverAdmission.measure(events, 20, 10, new OverAdmission.Bound(1, 2), 0, 1)
+                        .withinBound())
+                .isTrue();
+        assertThat(OverAdmission.measure(events, 20, 10, new OverAdmission.Bound(1, 1), 0, 1)
+                        .withinBound())
+                .isFalse();
     }
 }

@@ -20,13 +20,24 @@ import java.util.List;
  * @param decisions          decisions sent during the fault
  * @param within100ms        share of them answered (granted or denied) within 100 ms
  */
-record PhaseResult(Fault fault, double injectedAt, double recoveredAt, double wholeAt, double recoverySeconds,
-                   List<KeyResult> keys, long poolInitial, long poolFinal, long poolGranted, long poolUnknown,
-                   int writesAcked, int writesRefused, int decisions, double within100ms) {
+record PhaseResult(
+        Fault fault,
+        double injectedAt,
+        double recoveredAt,
+        double wholeAt,
+        double recoverySeconds,
+        List<KeyResult> keys,
+        long poolInitial,
+        long poolFinal,
+        long poolGranted,
+        long poolUnknown,
+        int writesAcked,
+        int writesRefused,
+        int decisions,
+        double within100ms) {
 
     /** Over-admission on one key during the fault. */
-    record KeyResult(String key, double excess, double overBound) {
-    }
+    record KeyResult(String key, double excess, double overBound) {}
 
     /** Tokens the pool holds or granted beyond what it started with; positive would be tokens created. */
     long poolCreated() {

@@ -1,7 +1,6 @@
 package dev.tokenplane.chaos;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -46,14 +45,30 @@ final class PoolLedger {
     static PoolLedger open(ChaosCluster cluster, String name, Collection<Event> events) {
         PoolLedger pool = new PoolLedger(name);
         Member m = cluster.member(1);
-        cluster.http.admin("PUT", m.url() + "/v1/rules/" + name, Map.of("match", name + ":*", "capacity", CAPACITY,
-                "refillPerSecond", 0.000001, "transfer", Map.of("pool", name, "canBorrow", true, "canLend", true,
-                        "reserveFraction", 0.2)));
+        cluster.http.admin(
+                "PUT",
+                m.url() + "/v1/rules/" + name,
+                Map.of(
+                        "match",
+                        name + ":*",
+                        "capacity",
+                        CAPACITY,
+                        "refillPerSecond",
+                        0.000001,
+                        "transfer",
+                        Map.of("pool", name, "canBorrow", true, "canLend", true, "reserveFraction", 0.2)));
         for (String key : pool.keys) {
             long ask = key.equals(pool.busy()) ? CAPACITY : 1;
-            Http.Reply r = cluster.http.call("POST", m.url() + "/v1/buckets/" + key + "/acquire",
-                    Map.of("tokens", ask), false);
-            events.add(new Event("pool", key, m.index, r.sentNanos(), r.answeredNanos(), r.outcome(), r.status(),
+            Http.Reply r = cluster.http.call(
+                    "POST", m.url() + "/v1/buckets/" + key + "/acquire", Map.of("tokens", ask), false);
+            events.add(new Event(
+                    "pool",
+                    key,
+                    m.index,
+                    r.sentNanos(),
+                    r.answeredNanos(),
+                    r.outcome(),
+                    r.status(),
                     LoadGenerator.taken(r, ask)));
         }
         return pool;
@@ -61,8 +76,15 @@ final class PoolLedger {
 
     CompletableFuture<Event> acquireBusy(Http http, Member m) {
         return http.callAsync("POST", m.url() + "/v1/buckets/" + busy() + "/acquire", Map.of("tokens", ASK), false)
-                .thenApply(r -> new Event("pool", busy(), m.index, r.sentNanos(), r.answeredNanos(), r.outcome(),
-                        r.status(), LoadGenerator.taken(r, ASK)));
+                .thenApply(r -> new Event(
+                        "pool",
+                        busy(),
+                        m.index,
+                        r.sentNanos(),
+                        r.answeredNanos(),
+                        r.outcome(),
+                        r.status(),
+                        LoadGenerator.taken(r, ASK)));
     }
 
     /** The tokens the pool's buckets hold, read twice a second apart until equal (no transfer still moving). */

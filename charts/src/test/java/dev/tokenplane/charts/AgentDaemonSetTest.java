@@ -1,12 +1,11 @@
 package dev.tokenplane.charts;
 
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** The load agent's DaemonSet. */
 class AgentDaemonSetTest {
@@ -19,8 +18,7 @@ class AgentDaemonSetTest {
     @BeforeAll
     static void render() {
         defaults = RenderedChart.renderDefaults();
-        custom = RenderedChart.render(t -> t
-                .set("agent.region", "eu-west")
+        custom = RenderedChart.render(t -> t.set("agent.region", "eu-west")
                 .set("agent.pool", "checkout")
                 .set("agent.scrapeUrl", "http://127.0.0.1:8081/metrics")
                 .set("agent.intervalMs", 5000)
@@ -49,15 +47,18 @@ class AgentDaemonSetTest {
 
     @Test
     void shouldSetOnlyVariablesTheAgentReads() {
-        assertThat(agent(defaults).env().keySet()).isSubsetOf(ConfigurationNames.AGENT_ENV)
+        assertThat(agent(defaults).env().keySet())
+                .isSubsetOf(ConfigurationNames.AGENT_ENV)
                 .doesNotContain("AGENT_REGION", "AGENT_POOL", "AGENT_SCRAPE_URL");
         // with region, pool and a scrape URL, the chart sets all of its agent variables, each one the agent reads
-        assertThat(agent(custom).env().keySet()).containsExactlyInAnyOrderElementsOf(ConfigurationNames.AGENT_CHART_ENV)
+        assertThat(agent(custom).env().keySet())
+                .containsExactlyInAnyOrderElementsOf(ConfigurationNames.AGENT_CHART_ENV)
                 .isSubsetOf(ConfigurationNames.AGENT_ENV);
         Map<String, Yamls.Node> env = agent(custom).env();
         assertThat(env.get("AGENT_INTERVAL_MS").string("value")).isEqualTo("5000");
         assertThat(env.get("AGENT_REGION").string("value")).isEqualTo("eu-west");
-        assertThat(env.get("AGENT_HOST").string("valueFrom", "fieldRef", "fieldPath")).isEqualTo("status.hostIP");
+        assertThat(env.get("AGENT_HOST").string("valueFrom", "fieldRef", "fieldPath"))
+                .isEqualTo("status.hostIP");
     }
 
     @Test
@@ -68,13 +69,23 @@ class AgentDaemonSetTest {
         assertThat(pod.named("host-proc", "volumes").string("hostPath", "path")).isEqualTo("/proc");
         assertThat(pod.named("host-sys", "volumes").string("hostPath", "path")).isEqualTo("/sys");
         for (String volume : List.of("host-proc", "host-sys")) {
-            assertThat(container.named(volume, "volumeMounts").path("readOnly").value()).isEqualTo(true);
+            assertThat(container.named(volume, "volumeMounts").path("readOnly").value())
+                    .isEqualTo(true);
         }
-        assertThat(container.named("host-proc", "volumeMounts").string("mountPath")).isEqualTo("/host/proc");
-        assertThat(container.named("host-sys", "volumeMounts").string("mountPath")).isEqualTo("/host/sys");
-        assertThat(container.path("command").value()).isEqualTo(List.of("java", "-XX:+UseSerialGC",
-                "-XX:MaxRAMPercentage=75", "-Doshi.util.proc.path=/host/proc", "-Doshi.util.sys.path=/host/sys",
-                "-cp", "@/app/jib-classpath-file", "dev.tokenplane.agent.AgentMain"));
+        assertThat(container.named("host-proc", "volumeMounts").string("mountPath"))
+                .isEqualTo("/host/proc");
+        assertThat(container.named("host-sys", "volumeMounts").string("mountPath"))
+                .isEqualTo("/host/sys");
+        assertThat(container.path("command").value())
+                .isEqualTo(List.of(
+                        "java",
+                        "-XX:+UseSerialGC",
+                        "-XX:MaxRAMPercentage=75",
+                        "-Doshi.util.proc.path=/host/proc",
+                        "-Doshi.util.sys.path=/host/sys",
+                        "-cp",
+                        "@/app/jib-classpath-file",
+                        "dev.tokenplane.agent.AgentMain"));
     }
 
     @Test

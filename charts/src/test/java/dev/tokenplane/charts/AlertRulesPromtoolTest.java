@@ -1,10 +1,6 @@
 package dev.tokenplane.charts;
 
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.Yaml;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,8 +9,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.Yaml;
 
 /**
  * The rendered PrometheusRule, checked and run by Prometheus's own {@code promtool} (Debian's {@code prometheus}
@@ -28,13 +27,15 @@ class AlertRulesPromtoolTest {
 
     @TempDir
     static Path work;
+
     private static List<Object> groups;
 
     @BeforeAll
     static void renderTheRules() {
         RenderedChart chart = RenderedChart.render(t -> t.set("serviceMonitor.enabled", true));
         groups = chart.get("PrometheusRule", "tp-tokenplane-bms").list("spec", "groups").stream()
-                .map(Yamls.Node::value).toList();
+                .map(Yamls.Node::value)
+                .toList();
     }
 
     @Test
@@ -167,13 +168,18 @@ class AlertRulesPromtoolTest {
         command.addAll(List.of(arguments));
         Process process;
         try {
-            process = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true).start();
+            process = new ProcessBuilder(command)
+                    .directory(work.toFile())
+                    .redirectErrorStream(true)
+                    .start();
         } catch (IOException e) {
             throw new AssertionError("promtool not found: apt-get install prometheus (as .ci/run does)", e);
         }
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as(String.join(" ", command) + "\n" + output).isZero();
+        assertThat(process.exitValue())
+                .as(String.join(" ", command) + "\n" + output)
+                .isZero();
         return output;
     }
 }

@@ -1,14 +1,13 @@
 package dev.tokenplane.charts;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import static dev.tokenplane.charts.RenderedChart.NAMESPACE;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
-
-import static dev.tokenplane.charts.RenderedChart.NAMESPACE;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /** The Secret with the admin and agent tokens: generated, kept across upgrades, given, or brought by the operator. */
 class AuthSecretTest {
@@ -36,8 +35,11 @@ class AuthSecretTest {
     @Test
     void shouldKeepTheGeneratedTokensOnUpgrade() {
         // Given the Secret of an earlier install in the cluster
-        Map<String, String> stored = Map.of("admin-token", b64("admin-token-from-the-first-install"),
-                "agent-token", b64("agent-token-from-the-first-install"));
+        Map<String, String> stored = Map.of(
+                "admin-token",
+                b64("admin-token-from-the-first-install"),
+                "agent-token",
+                b64("agent-token-from-the-first-install"));
         FakeKubeApi.get().putSecret(NAMESPACE, SECRET, stored);
 
         // When the chart renders again (helm upgrade)
@@ -50,8 +52,11 @@ class AuthSecretTest {
 
     @Test
     void shouldPreferTokensGivenInValuesOverStoredOnes() {
-        FakeKubeApi.get().putSecret(NAMESPACE, SECRET, Map.of("admin-token", b64("old-admin-token-0000"),
-                "agent-token", b64("old-agent-token-0000")));
+        FakeKubeApi.get()
+                .putSecret(
+                        NAMESPACE,
+                        SECRET,
+                        Map.of("admin-token", b64("old-admin-token-0000"), "agent-token", b64("old-agent-token-0000")));
 
         RenderedChart rotated = RenderedChart.render(t -> t.set("auth.adminToken", "new-admin-token-1234"));
 
@@ -63,9 +68,11 @@ class AuthSecretTest {
     void shouldReferenceTheTokensFromTheBmsAndTheAgents() {
         RenderedChart chart = RenderedChart.renderDefaults();
         Map<String, Yamls.Node> bms = chart.get("StatefulSet", "tp-tokenplane-bms")
-                .named("bms", "spec", "template", "spec", "containers").env();
+                .named("bms", "spec", "template", "spec", "containers")
+                .env();
         Map<String, Yamls.Node> agent = chart.get("DaemonSet", "tp-tokenplane-agent")
-                .named("agent", "spec", "template", "spec", "containers").env();
+                .named("agent", "spec", "template", "spec", "containers")
+                .env();
 
         assertThat(bms.get("BMS_ADMIN_TOKEN").map("valueFrom", "secretKeyRef"))
                 .isEqualTo(Map.of("name", SECRET, "key", "admin-token"));
@@ -85,8 +92,12 @@ class AuthSecretTest {
 
         assertThat(chart.has("Secret", SECRET)).isFalse();
         assertThat(chart.has("Secret", "ops-tokens")).isFalse();
-        assertThat(chart.get("StatefulSet", "tp-tokenplane-bms").named("bms", "spec", "template", "spec", "containers")
-                .env().get("BMS_ADMIN_TOKEN").string("valueFrom", "secretKeyRef", "name")).isEqualTo("ops-tokens");
+        assertThat(chart.get("StatefulSet", "tp-tokenplane-bms")
+                        .named("bms", "spec", "template", "spec", "containers")
+                        .env()
+                        .get("BMS_ADMIN_TOKEN")
+                        .string("valueFrom", "secretKeyRef", "name"))
+                .isEqualTo("ops-tokens");
     }
 
     private static String token(RenderedChart chart, String key) {

@@ -2,7 +2,6 @@ package dev.tokenplane.charts;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tokenplane.bms.BmsMain;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -34,7 +33,8 @@ final class BmsProcess implements AutoCloseable {
     private final String url;
     private final String adminToken;
     private final Path log;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private BmsProcess(Process process, String url, String adminToken, Path log) {
         this.process = process;
@@ -49,25 +49,38 @@ final class BmsProcess implements AutoCloseable {
         int port = freePort();
         String token = "t" + UUID.randomUUID().toString().replace("-", "");
         Map<String, String> variables = new HashMap<>(Map.of(
-                "BMS_PORT", Integer.toString(port),
-                "BMS_HOST", "127.0.0.1",
-                "BMS_HAZELCAST_PORT", Integer.toString(freePort()),
-                "BMS_HAZELCAST_HOST", "127.0.0.1",
-                "BMS_CLUSTER_NAME", "charts-" + UUID.randomUUID(),
-                "BMS_DATA_DIR", dataDir.toString(),
-                "BMS_ADMIN_TOKEN", token,
-                "BMS_SIZING_INTERVAL_MS", "200"));
+                "BMS_PORT",
+                Integer.toString(port),
+                "BMS_HOST",
+                "127.0.0.1",
+                "BMS_HAZELCAST_PORT",
+                Integer.toString(freePort()),
+                "BMS_HAZELCAST_HOST",
+                "127.0.0.1",
+                "BMS_CLUSTER_NAME",
+                "charts-" + UUID.randomUUID(),
+                "BMS_DATA_DIR",
+                dataDir.toString(),
+                "BMS_ADMIN_TOKEN",
+                token,
+                "BMS_SIZING_INTERVAL_MS",
+                "200"));
         variables.putAll(env);
 
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(List.of(System.getProperty("hazelcast.jvm.flags", "").trim().split("\\s+")));
-        command.addAll(List.of("-Xmx256m", "-Dhazelcast.phone.home.enabled=false",
-                "-cp", System.getProperty("java.class.path"), BmsMain.class.getName()));
+        command.addAll(
+                List.of(System.getProperty("hazelcast.jvm.flags", "").trim().split("\\s+")));
+        command.addAll(List.of(
+                "-Xmx256m",
+                "-Dhazelcast.phone.home.enabled=false",
+                "-cp",
+                System.getProperty("java.class.path"),
+                BmsMain.class.getName()));
         command.removeIf(String::isEmpty);
         Path log = dataDir.resolve("bms.log");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(log.toFile());
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().keySet().removeIf(k -> k.startsWith("BMS_"));
         builder.environment().putAll(variables);
         BmsProcess bms = new BmsProcess(builder.start(), "http://127.0.0.1:" + port, token, log);
@@ -90,9 +103,11 @@ final class BmsProcess implements AutoCloseable {
 
     /** Sends a request; {@code body} null for none, {@code bearer} null for no Authorization header. */
     HttpResponse<String> send(String method, String path, String body, String bearer) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(10))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + path))
+                .timeout(Duration.ofSeconds(10))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .header("Content-Type", "application/json");
         if (bearer != null) {
             request.header("Authorization", "Bearer " + bearer);
@@ -111,7 +126,8 @@ final class BmsProcess implements AutoCloseable {
     String admin(String method, String path, String body) {
         HttpResponse<String> response = send(method, path, body, adminToken);
         if (response.statusCode() / 100 != 2) {
-            throw new AssertionError(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
+            throw new AssertionError(
+                    method + " " + path + " answered " + response.statusCode() + ": " + response.body());
         }
         return response.body();
     }
@@ -140,8 +156,8 @@ final class BmsProcess implements AutoCloseable {
         Instant deadline = Instant.now().plus(START_TIMEOUT);
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("the BMS exited with " + process.exitValue() + ":\n"
-                        + Files.readString(log));
+                throw new IllegalStateException(
+                        "the BMS exited with " + process.exitValue() + ":\n" + Files.readString(log));
             }
             try {
                 if (send("GET", "/health/ready", null, null).statusCode() == 200) {
@@ -153,7 +169,8 @@ final class BmsProcess implements AutoCloseable {
             Thread.sleep(200);
         }
         close();
-        throw new IllegalStateException("the BMS was not ready within " + START_TIMEOUT + ":\n" + Files.readString(log));
+        throw new IllegalStateException(
+                "the BMS was not ready within " + START_TIMEOUT + ":\n" + Files.readString(log));
     }
 
     static int freePort() throws IOException {

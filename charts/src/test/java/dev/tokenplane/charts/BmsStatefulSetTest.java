@@ -1,13 +1,12 @@
 package dev.tokenplane.charts;
 
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import static dev.tokenplane.charts.RenderedChart.NAMESPACE;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
-
-import static dev.tokenplane.charts.RenderedChart.NAMESPACE;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** The BMS objects rendered with the default values and with non-default ones. */
 class BmsStatefulSetTest {
@@ -21,8 +20,7 @@ class BmsStatefulSetTest {
     @BeforeAll
     static void render() {
         defaults = RenderedChart.renderDefaults();
-        custom = RenderedChart.render(t -> t
-                .set("bms.replicas", 5)
+        custom = RenderedChart.render(t -> t.set("bms.replicas", 5)
                 .set("bms.httpPort", 9080)
                 .set("bms.hazelcastPort", 5801)
                 .set("bms.service.port", 80)
@@ -41,8 +39,19 @@ class BmsStatefulSetTest {
 
     @Test
     void shouldRenderTheObjectsOfADefaultInstall() {
-        assertThat(defaults.kinds()).containsExactly("ConfigMap", "ConfigMap", "DaemonSet", "NetworkPolicy",
-                "PodDisruptionBudget", "Secret", "Secret", "Service", "Service", "ServiceAccount", "StatefulSet");
+        assertThat(defaults.kinds())
+                .containsExactly(
+                        "ConfigMap",
+                        "ConfigMap",
+                        "DaemonSet",
+                        "NetworkPolicy",
+                        "PodDisruptionBudget",
+                        "Secret",
+                        "Secret",
+                        "Service",
+                        "Service",
+                        "ServiceAccount",
+                        "StatefulSet");
     }
 
     @Test
@@ -70,29 +79,39 @@ class BmsStatefulSetTest {
         assertThat(env).doesNotContainKey("BMS_CLUSTER_MEMBERS");
         // HTTP on the pod's address (Service, probes) and loopback (kubectl port-forward), never every interface
         assertThat(env.get("BMS_HOST").string("value")).isEqualTo("$(POD_IP),127.0.0.1");
-        assertThat(env.get("POD_IP").string("valueFrom", "fieldRef", "fieldPath")).isEqualTo("status.podIP");
-        assertThat(List.copyOf(env.keySet()).indexOf("POD_IP")).isLessThan(List.copyOf(env.keySet()).indexOf("BMS_HOST"));
-        assertThat(defaults.manifest()).doesNotContain("0.0.0.0").doesNotContain("::/0").doesNotContain("\"::\"");
+        assertThat(env.get("POD_IP").string("valueFrom", "fieldRef", "fieldPath"))
+                .isEqualTo("status.podIP");
+        assertThat(List.copyOf(env.keySet()).indexOf("POD_IP"))
+                .isLessThan(List.copyOf(env.keySet()).indexOf("BMS_HOST"));
+        assertThat(defaults.manifest())
+                .doesNotContain("0.0.0.0")
+                .doesNotContain("::/0")
+                .doesNotContain("\"::\"");
         assertThat(env.get("BMS_HAZELCAST_PORT").string("value")).isEqualTo("5701");
-        assertThat(bms(defaults).named("hazelcast", "ports").integer("containerPort")).isEqualTo(5701);
+        assertThat(bms(defaults).named("hazelcast", "ports").integer("containerPort"))
+                .isEqualTo(5701);
         // Hazelcast on the pod's address only (members reach each other by it), never on every interface
         assertThat(env.get("BMS_HAZELCAST_HOST").has("value")).isFalse();
-        assertThat(env.get("BMS_HAZELCAST_HOST").string("valueFrom", "fieldRef", "fieldPath")).isEqualTo("status.podIP");
+        assertThat(env.get("BMS_HAZELCAST_HOST").string("valueFrom", "fieldRef", "fieldPath"))
+                .isEqualTo("status.podIP");
         // one Hazelcast cluster per release, whatever else runs in the namespace
         assertThat(env.get("BMS_CLUSTER_NAME").string("value")).isEqualTo(RenderedChart.RELEASE);
     }
 
     @Test
     void shouldNotRollTheMembersWhenTheReplicaCountChanges() {
-        RenderedChart three = RenderedChart.render(t -> t.set("clusterDomain", "k8s.example").set("bms.replicas", 3));
-        RenderedChart five = RenderedChart.render(t -> t.set("clusterDomain", "k8s.example").set("bms.replicas", 5));
+        RenderedChart three =
+                RenderedChart.render(t -> t.set("clusterDomain", "k8s.example").set("bms.replicas", 3));
+        RenderedChart five =
+                RenderedChart.render(t -> t.set("clusterDomain", "k8s.example").set("bms.replicas", 5));
 
         assertThat(bms(custom).env().get("BMS_KUBERNETES_SERVICE_DNS").string("value"))
                 .isEqualTo(HEADLESS + "." + NAMESPACE + ".svc.k8s.example");
         // the pod template, whose change would roll every member, is the same for 3 and 5 replicas
         assertThat(five.get("StatefulSet", STS).integer("spec", "replicas")).isEqualTo(5);
         assertThat(five.get("StatefulSet", STS).path("spec", "template").value())
-                .isEqualTo(three.get("StatefulSet", STS).path("spec", "template").value());
+                .isEqualTo(
+                        three.get("StatefulSet", STS).path("spec", "template").value());
     }
 
     @Test
@@ -104,19 +123,28 @@ class BmsStatefulSetTest {
         // The TLS files come with bms.tls.secretName (TlsChartTest). The chart runs embedded members only: client
         // mode and data members (BMS_HAZELCAST_MODE, BMS_HAZELCAST_CLIENT_PORT) are not charted yet (docs/scaling.md).
         List<String> charted = ConfigurationNames.BMS_ENV.stream()
-                .filter(n -> !n.endsWith("_TOKEN_FILE") && !n.equals("BMS_AGENT_TOKENS_FILE")
-                        && !n.equals("BMS_CLUSTER_MEMBERS") && !n.equals("BMS_CLUSTER_SECRET")
-                        && !n.startsWith("BMS_TLS_") && !n.startsWith("BMS_HAZELCAST_MODE")
-                        && !n.equals("BMS_HAZELCAST_CLIENT_PORT")).toList();
+                .filter(n -> !n.endsWith("_TOKEN_FILE")
+                        && !n.equals("BMS_AGENT_TOKENS_FILE")
+                        && !n.equals("BMS_CLUSTER_MEMBERS")
+                        && !n.equals("BMS_CLUSTER_SECRET")
+                        && !n.startsWith("BMS_TLS_")
+                        && !n.startsWith("BMS_HAZELCAST_MODE")
+                        && !n.equals("BMS_HAZELCAST_CLIENT_PORT"))
+                .toList();
         // POD_IP is not the BMS's: BMS_HOST is built from it ($(POD_IP),127.0.0.1)
-        assertThat(bmsVariables(defaults)).isSubsetOf(charted)
-                .containsAll(charted.stream().filter(n -> !n.equals("BMS_API_KEYS_FILE")).toList());
+        assertThat(bmsVariables(defaults))
+                .isSubsetOf(charted)
+                .containsAll(charted.stream()
+                        .filter(n -> !n.equals("BMS_API_KEYS_FILE"))
+                        .toList());
         // with API keys configured, the chart sets every other variable the BMS reads
         assertThat(bmsVariables(custom)).containsExactlyInAnyOrderElementsOf(charted);
     }
 
     private static List<String> bmsVariables(RenderedChart chart) {
-        return bms(chart).env().keySet().stream().filter(n -> !n.equals("POD_IP")).toList();
+        return bms(chart).env().keySet().stream()
+                .filter(n -> !n.equals("POD_IP"))
+                .toList();
     }
 
     @Test
@@ -126,7 +154,8 @@ class BmsStatefulSetTest {
         assertThat(env.get("BMS_MAX_BODY_BYTES").string("value")).isEqualTo("1048576");
         assertThat(env.get("BMS_SIZING_INTERVAL_MS").string("value")).isEqualTo("250");
         assertThat(env.get("BMS_PORT").string("value")).isEqualTo("9080");
-        assertThat(bms(defaults).env().get("BMS_MAX_BODY_BYTES").string("value")).isEqualTo("65536");
+        assertThat(bms(defaults).env().get("BMS_MAX_BODY_BYTES").string("value"))
+                .isEqualTo("65536");
     }
 
     @Test
@@ -152,7 +181,8 @@ class BmsStatefulSetTest {
         assertThat(port.string("targetPort")).isEqualTo("http");
         assertThat(service.map("spec", "selector"))
                 .isEqualTo(defaults.get("StatefulSet", STS).map("spec", "selector", "matchLabels"));
-        assertThat(custom.get("Service", STS).named("http", "spec", "ports").integer("port")).isEqualTo(80);
+        assertThat(custom.get("Service", STS).named("http", "spec", "ports").integer("port"))
+                .isEqualTo(80);
     }
 
     @Test
@@ -165,10 +195,14 @@ class BmsStatefulSetTest {
         assertThat(claim.path("spec", "accessModes").value()).isEqualTo(List.of("ReadWriteOnce"));
         assertThat(claim.string("spec", "resources", "requests", "storage")).isEqualTo("1Gi");
         assertThat(claim.has("spec", "storageClassName")).isFalse();
-        assertThat(bms(defaults).named("data", "volumeMounts").string("mountPath")).isEqualTo(dataDir);
+        assertThat(bms(defaults).named("data", "volumeMounts").string("mountPath"))
+                .isEqualTo(dataDir);
 
-        Yamls.Node customClaim = custom.get("StatefulSet", STS).list("spec", "volumeClaimTemplates").get(0);
-        assertThat(customClaim.string("spec", "resources", "requests", "storage")).isEqualTo("10Gi");
+        Yamls.Node customClaim = custom.get("StatefulSet", STS)
+                .list("spec", "volumeClaimTemplates")
+                .get(0);
+        assertThat(customClaim.string("spec", "resources", "requests", "storage"))
+                .isEqualTo("10Gi");
         assertThat(customClaim.string("spec", "storageClassName")).isEqualTo("fast-ssd");
     }
 
@@ -178,7 +212,8 @@ class BmsStatefulSetTest {
         Yamls.Node sts = ephemeral.get("StatefulSet", STS);
 
         assertThat(sts.has("spec", "volumeClaimTemplates")).isFalse();
-        assertThat(sts.named("data", "spec", "template", "spec", "volumes").has("emptyDir")).isTrue();
+        assertThat(sts.named("data", "spec", "template", "spec", "volumes").has("emptyDir"))
+                .isTrue();
     }
 
     @Test
@@ -190,8 +225,10 @@ class BmsStatefulSetTest {
 
         assertThat(rulesFile).isEqualTo(mount.string("mountPath") + "/rules.yaml");
         assertThat(mount.path("readOnly").value()).isEqualTo(true);
-        assertThat(defaults.get("StatefulSet", STS).named("rules", "spec", "template", "spec", "volumes")
-                .string("configMap", "name")).isEqualTo("tp-tokenplane-bms-rules");
+        assertThat(defaults.get("StatefulSet", STS)
+                        .named("rules", "spec", "template", "spec", "volumes")
+                        .string("configMap", "name"))
+                .isEqualTo("tp-tokenplane-bms-rules");
         // the format BMS_RULES_FILE reads: a list of rules, each with its id (ChartToProcessIT runs it)
         assertThat(new Yamls.Node(parsed).string("rules", 0, "id")).isEqualTo("servers");
         assertThat(new Yamls.Node(parsed).string("rules", 0, "match")).isEqualTo("server/*");
@@ -212,7 +249,8 @@ class BmsStatefulSetTest {
         String file = bms(custom).env().get("BMS_API_KEYS_FILE").string("value");
 
         assertThat(Yamls.parse(secret.string("stringData", "api-keys.yaml"))).isEqualTo(Map.of("key-one", "client-a"));
-        assertThat(file).isEqualTo(bms(custom).named("api-keys", "volumeMounts").string("mountPath") + "/api-keys.yaml");
+        assertThat(file)
+                .isEqualTo(bms(custom).named("api-keys", "volumeMounts").string("mountPath") + "/api-keys.yaml");
     }
 
     @Test
@@ -247,13 +285,19 @@ class BmsStatefulSetTest {
 
     @Test
     void shouldSpreadMembersOverNodes() {
-        Yamls.Node soft = defaults.get("StatefulSet", STS).path("spec", "template", "spec", "affinity", "podAntiAffinity");
-        Yamls.Node hard = custom.get("StatefulSet", STS).path("spec", "template", "spec", "affinity", "podAntiAffinity");
+        Yamls.Node soft =
+                defaults.get("StatefulSet", STS).path("spec", "template", "spec", "affinity", "podAntiAffinity");
+        Yamls.Node hard =
+                custom.get("StatefulSet", STS).path("spec", "template", "spec", "affinity", "podAntiAffinity");
 
-        assertThat(soft.list("preferredDuringSchedulingIgnoredDuringExecution").get(0)
-                .string("podAffinityTerm", "topologyKey")).isEqualTo("kubernetes.io/hostname");
-        assertThat(hard.list("requiredDuringSchedulingIgnoredDuringExecution").get(0)
-                .string("topologyKey")).isEqualTo("kubernetes.io/hostname");
+        assertThat(soft.list("preferredDuringSchedulingIgnoredDuringExecution")
+                        .get(0)
+                        .string("podAffinityTerm", "topologyKey"))
+                .isEqualTo("kubernetes.io/hostname");
+        assertThat(hard.list("requiredDuringSchedulingIgnoredDuringExecution")
+                        .get(0)
+                        .string("topologyKey"))
+                .isEqualTo("kubernetes.io/hostname");
     }
 
     @Test
@@ -270,8 +314,8 @@ class BmsStatefulSetTest {
         assertThat(bms(custom).string("imagePullPolicy")).isEqualTo("IfNotPresent");
         RenderedChart snapshot = RenderedChart.render(t -> t.set("bms.image.tag", "2.0.0-SNAPSHOT"));
         assertThat(bms(snapshot).string("imagePullPolicy")).isEqualTo("Always");
-        RenderedChart pinned = RenderedChart.render(t -> t.set("bms.image.tag", "2.0.0-SNAPSHOT")
-                .set("bms.image.pullPolicy", "IfNotPresent"));
+        RenderedChart pinned = RenderedChart.render(
+                t -> t.set("bms.image.tag", "2.0.0-SNAPSHOT").set("bms.image.pullPolicy", "IfNotPresent"));
         assertThat(bms(pinned).string("imagePullPolicy")).isEqualTo("IfNotPresent");
     }
 
@@ -280,8 +324,12 @@ class BmsStatefulSetTest {
         Yamls.Node pod = defaults.get("StatefulSet", STS).path("spec", "template", "spec");
 
         assertThat(pod.path("securityContext", "runAsNonRoot").value()).isEqualTo(true);
-        assertThat(bms(defaults).path("securityContext", "readOnlyRootFilesystem").value()).isEqualTo(true);
-        assertThat(bms(defaults).named("tmp", "volumeMounts").string("mountPath")).isEqualTo("/tmp");
+        assertThat(bms(defaults)
+                        .path("securityContext", "readOnlyRootFilesystem")
+                        .value())
+                .isEqualTo(true);
+        assertThat(bms(defaults).named("tmp", "volumeMounts").string("mountPath"))
+                .isEqualTo("/tmp");
     }
 
     private static Yamls.Node bms(RenderedChart chart) {

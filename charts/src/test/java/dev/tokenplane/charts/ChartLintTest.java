@@ -1,10 +1,10 @@
 package dev.tokenplane.charts;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class ChartLintTest {
 
@@ -12,7 +12,9 @@ class ChartLintTest {
     void shouldPassHelmLintInStrictMode() {
         LintResult result = new Helm(RenderedChart.CHART).lint().strict().call();
 
-        assertThat(result.isFailed()).as("lint failed: %s", result.getMessages()).isFalse();
+        assertThat(result.isFailed())
+                .as("lint failed: %s", result.getMessages())
+                .isFalse();
         assertThat(result.getMessages()).noneMatch(m -> m.contains("[WARNING]") || m.contains("[ERROR]"));
     }
 

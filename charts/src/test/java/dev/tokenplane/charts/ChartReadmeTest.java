@@ -1,13 +1,12 @@
 package dev.tokenplane.charts;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The chart's README lists every value of {@code values.yaml} with its default and description, and nothing else:
@@ -25,17 +24,26 @@ class ChartReadmeTest {
     void shouldDescribeEveryValue() throws IOException {
         List<ValuesTable.Row> rows = ValuesTable.rows(Files.readString(RenderedChart.CHART.resolve("values.yaml")));
 
-        assertThat(rows).filteredOn(r -> r.description().isBlank()).extracting(ValuesTable.Row::key)
-                .as("values without a '# --' description in values.yaml").isEmpty();
-        assertThat(rows).extracting(ValuesTable.Row::key)
-                .contains("bms.replicas", "bms.extraEnv", "agent.javaOpts", "tests.decisionKey",
-                        "prometheusRule.bucketBudgetRatio", "bms.image.pullPolicy");
+        assertThat(rows)
+                .filteredOn(r -> r.description().isBlank())
+                .extracting(ValuesTable.Row::key)
+                .as("values without a '# --' description in values.yaml")
+                .isEmpty();
+        assertThat(rows)
+                .extracting(ValuesTable.Row::key)
+                .contains(
+                        "bms.replicas",
+                        "bms.extraEnv",
+                        "agent.javaOpts",
+                        "tests.decisionKey",
+                        "prometheusRule.bucketBudgetRatio",
+                        "bms.image.pullPolicy");
     }
 
     @Test
     void shouldListEveryValueWithItsDefaultInTheReadme() throws IOException {
-        String table = ValuesTable.markdown(ValuesTable.rows(
-                Files.readString(RenderedChart.CHART.resolve("values.yaml"))));
+        String table =
+                ValuesTable.markdown(ValuesTable.rows(Files.readString(RenderedChart.CHART.resolve("values.yaml"))));
         String readme = Files.readString(README);
         int start = readme.indexOf(START);
         int end = readme.indexOf(END);
@@ -48,7 +56,8 @@ class ChartReadmeTest {
         }
 
         assertThat(readme.substring(start + START.length(), readme.indexOf(END)))
-                .as("the table of README.md against values.yaml (rewrite it with -Dtokenplane.chart.readme.update=true)")
+                .as(
+                        "the table of README.md against values.yaml (rewrite it with -Dtokenplane.chart.readme.update=true)")
                 .isEqualTo(table);
     }
 
@@ -67,9 +76,10 @@ class ChartReadmeTest {
                     bare: []
                 """;
 
-        assertThat(ValuesTable.rows(values)).containsExactly(
-                new ValuesTable.Row("top.documented", "{\"a\":1}", "Documented map: one row. Continued here."),
-                new ValuesTable.Row("top.undocumented.leaf", "\"x\"", "A leaf."),
-                new ValuesTable.Row("top.undocumented.bare", "[]", ""));
+        assertThat(ValuesTable.rows(values))
+                .containsExactly(
+                        new ValuesTable.Row("top.documented", "{\"a\":1}", "Documented map: one row. Continued here."),
+                        new ValuesTable.Row("top.undocumented.leaf", "\"x\"", "A leaf."),
+                        new ValuesTable.Row("top.undocumented.bare", "[]", ""));
     }
 }

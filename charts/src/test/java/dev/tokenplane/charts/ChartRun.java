@@ -2,7 +2,6 @@ package dev.tokenplane.charts;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -29,11 +28,11 @@ final class ChartRun implements AutoCloseable {
     static final String STS = "tp-tokenplane-bms";
     static final String DS = "tp-tokenplane-agent";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     /** One HTTP answer: its status and its JSON body (null when the body is not JSON). */
-    record Answer(int status, JsonNode json) {
-    }
+    record Answer(int status, JsonNode json) {}
 
     final LocalCluster cluster;
     final List<LocalPod> members;
@@ -47,7 +46,8 @@ final class ChartRun implements AutoCloseable {
     static ChartRun of(RenderedChart chart, String clusterDomain, String name) throws IOException {
         Path root = Path.of("target", "chart-run", name).toAbsolutePath();
         LocalPod.deleteTree(root);
-        List<String> bmsFlags = new ArrayList<>(Arrays.asList(System.getProperty("hazelcast.jvm.flags").split(" ")));
+        List<String> bmsFlags = new ArrayList<>(
+                Arrays.asList(System.getProperty("hazelcast.jvm.flags").split(" ")));
         // the image's flags, but a fixed small heap: there is no container memory limit to take a percentage of
         bmsFlags.addAll(List.of("-Dhazelcast.phone.home.enabled=false", "-Xmx256m", "-XX:TieredStopAtLevel=1"));
         Map<String, LocalPod.Entrypoint> images = Map.of(
@@ -58,9 +58,15 @@ final class ChartRun implements AutoCloseable {
             // The chart selects BMS_DISCOVERY=kubernetes, whose DNS records of the headless Service do not exist on
             // one host (and would give every member the same port). Only this is replaced: the static list of the
             // members' loopback addresses and mapped Hazelcast ports. Everything else is as rendered.
-            run.cluster.override(member, Map.of("BMS_DISCOVERY", "static", "BMS_CLUSTER_MEMBERS",
-                    run.members.stream().map(m -> LocalPod.ADDRESS + ":" + m.hostPort("hazelcast"))
-                            .collect(Collectors.joining(","))));
+            run.cluster.override(
+                    member,
+                    Map.of(
+                            "BMS_DISCOVERY",
+                            "static",
+                            "BMS_CLUSTER_MEMBERS",
+                            run.members.stream()
+                                    .map(m -> LocalPod.ADDRESS + ":" + m.hostPort("hazelcast"))
+                                    .collect(Collectors.joining(","))));
         }
         return run;
     }
@@ -104,8 +110,9 @@ final class ChartRun implements AutoCloseable {
     Answer call(LocalPod member, String method, String path, String body, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url(member) + path))
                 .timeout(Duration.ofSeconds(10))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             request.header("Content-Type", "application/json");
         }
@@ -130,7 +137,11 @@ final class ChartRun implements AutoCloseable {
     /** An admin call (rules, overrides, reads). */
     Answer admin(LocalPod member, String method, String path, Object body) {
         try {
-            return call(member, method, path, body == null ? null : JSON.writeValueAsString(body),
+            return call(
+                    member,
+                    method,
+                    path,
+                    body == null ? null : JSON.writeValueAsString(body),
                     Map.of("Authorization", "Bearer " + adminToken()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -1,17 +1,16 @@
 package dev.tokenplane.charts;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /**
  * The chart proven by running what it renders: the BMS StatefulSet's 3 members and the agent DaemonSet's pod as real
@@ -42,7 +41,10 @@ class ChartToProcessIT {
         try (ChartRun run = ChartRun.of(chart, "k8s.example", "full")) {
             checkRelease(run, rules, "free:alice", Map.of("X-Api-Key", "key-for-web"));
             // the agent reports what the values say
-            JsonNode agent = run.admin(run.members.get(2), "GET", "/v1/agents", null).json().path("agents").get(0);
+            JsonNode agent = run.admin(run.members.get(2), "GET", "/v1/agents", null)
+                    .json()
+                    .path("agents")
+                    .get(0);
             assertThat(agent.path("region").asText()).isEqualTo("eu-west");
             assertThat(agent.path("pool").asText()).isEqualTo("web");
         }
@@ -54,13 +56,15 @@ class ChartToProcessIT {
         RenderedChart chart = RenderedChart.render(t -> t.set("bms.rules.servers.minCapacity", 2000));
 
         try (ChartRun run = ChartRun.of(chart, "cluster.local", "rejected")) {
-            assertThatThrownBy(run::startMembers).hasMessageContaining("exited with 1")
+            assertThatThrownBy(run::startMembers)
+                    .hasMessageContaining("exited with 1")
                     .hasMessageContaining("minCapacity <= capacity <= maxCapacity must hold");
         }
     }
 
-    private static void checkRelease(ChartRun run, Map<String, Object> rules, String decisionKey,
-                                     Map<String, String> decisionHeaders) throws IOException {
+    private static void checkRelease(
+            ChartRun run, Map<String, Object> rules, String decisionKey, Map<String, String> decisionHeaders)
+            throws IOException {
         // every member ready, and one cluster of 3
         run.startMembers();
         for (LocalPod member : run.members) {
@@ -75,23 +79,35 @@ class ChartToProcessIT {
             });
         }
         // a decision granted
-        ChartRun.Answer decision = run.call(run.members.get(1), "POST", "/v1/buckets/" + decisionKey + "/acquire",
-                "{\"tokens\":1}", decisionHeaders);
+        ChartRun.Answer decision = run.call(
+                run.members.get(1),
+                "POST",
+                "/v1/buckets/" + decisionKey + "/acquire",
+                "{\"tokens\":1}",
+                decisionHeaders);
         assertThat(decision.status()).isEqualTo(200);
         assertThat(decision.json().path("granted").asBoolean()).isTrue();
         // an agent's report, through the BMS Service, visible to every member
         run.startAgent();
         for (LocalPod member : run.members) {
             ChartRun.until("the agent's report on " + member, Duration.ofSeconds(30), () -> {
-                JsonNode agents = run.admin(member, "GET", "/v1/agents", null).json().path("agents");
-                return agents.size() == 1 && agents.get(0).path("serverId").asText().equals(LocalCluster.NODE);
+                JsonNode agents =
+                        run.admin(member, "GET", "/v1/agents", null).json().path("agents");
+                return agents.size() == 1
+                        && agents.get(0).path("serverId").asText().equals(LocalCluster.NODE);
             });
         }
         // every probe of every pod answers where the kubelet would call it
         for (LocalPod pod : run.cluster.pods(ChartRun.STS)) {
-            pod.probes().forEach(probe -> assertThat(pod.probe(probe)).as(pod + " " + probe).isTrue());
+            pod.probes()
+                    .forEach(probe ->
+                            assertThat(pod.probe(probe)).as(pod + " " + probe).isTrue());
         }
-        run.agent().probes().forEach(probe -> assertThat(run.agent().probe(probe)).as("agent " + probe).isTrue());
+        run.agent()
+                .probes()
+                .forEach(probe -> assertThat(run.agent().probe(probe))
+                        .as("agent " + probe)
+                        .isTrue());
     }
 
     /** Every field the values give for a rule is served with that value (numbers compared as numbers). */

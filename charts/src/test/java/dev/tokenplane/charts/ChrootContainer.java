@@ -28,7 +28,8 @@ final class ChrootContainer implements AutoCloseable {
     private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     /** Runs as PID 1 of the new namespaces, then becomes the image's program: $1 root, $2 workdir, then argv. */
-    private static final String SETUP = String.join("\n",
+    private static final String SETUP = String.join(
+            "\n",
             "set -e",
             "root=$1 wd=$2",
             "shift 2",
@@ -70,11 +71,24 @@ final class ChrootContainer implements AutoCloseable {
         if (argv.isEmpty()) {
             throw new IllegalArgumentException("the image has neither an entrypoint nor a command");
         }
-        List<String> command = new ArrayList<>(List.of("unshare", "--mount", "--pid", "--fork", "--kill-child",
-                "--propagation", "private", "--", "/bin/sh", "-c", SETUP, "container",
-                root.toAbsolutePath().toString(), image.workingDir()));
+        List<String> command = new ArrayList<>(List.of(
+                "unshare",
+                "--mount",
+                "--pid",
+                "--fork",
+                "--kill-child",
+                "--propagation",
+                "private",
+                "--",
+                "/bin/sh",
+                "-c",
+                SETUP,
+                "container",
+                root.toAbsolutePath().toString(),
+                image.workingDir()));
         command.addAll(argv);
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         Map<String, String> env = new HashMap<>(image.env());
         env.putIfAbsent("PATH", DEFAULT_PATH);
@@ -116,7 +130,8 @@ final class ChrootContainer implements AutoCloseable {
     /** Waits for the program to exit; its exit code, or empty if it is still running after {@code timeout}. */
     OptionalInt waitFor(Duration timeout) throws InterruptedException {
         return unshare.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                ? OptionalInt.of(unshare.exitValue()) : OptionalInt.empty();
+                ? OptionalInt.of(unshare.exitValue())
+                : OptionalInt.empty();
     }
 
     /** SIGKILL to the whole namespace, if anything still runs. */

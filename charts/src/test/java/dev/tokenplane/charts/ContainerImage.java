@@ -2,9 +2,6 @@ package dev.tokenplane.charts;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +14,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.zip.GZIPInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
  * An image tarball in Docker's format ({@code docker save}, Jib's {@code buildTar}): its tags, its config and the
@@ -75,7 +74,9 @@ record ContainerImage(List<String> repoTags, JsonNode config, Set<String> files,
     /** The labels, inherited from the base image and the image's own. */
     Map<String, String> labels() {
         Map<String, String> labels = new HashMap<>();
-        config.path("Labels").properties().forEach(l -> labels.put(l.getKey(), l.getValue().asText()));
+        config.path("Labels")
+                .properties()
+                .forEach(l -> labels.put(l.getKey(), l.getValue().asText()));
         return labels;
     }
 

@@ -1,9 +1,6 @@
 package dev.tokenplane.charts;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,8 +12,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The curl commands of docs/deploy.md's walk-through, run as written (the port-forwarded address replaced by a real
@@ -32,14 +31,19 @@ class DeployGuideTest {
 
     @TempDir
     static Path work;
+
     private static BmsProcess bms;
 
     @BeforeAll
     static void start() throws Exception {
-        // started as after the guide's upgrade: with the JVM options its `helm upgrade` gives, as the chart renders them
+        // started as after the guide's upgrade: with the JVM options its `helm upgrade` gives, as the chart renders
+        // them
         Map<String, Yamls.Node> env = RenderedChart.render(t -> t.set("bms.javaOpts", UPGRADE_JAVA_OPTS))
-                .get("StatefulSet", "tp-tokenplane-bms").named("bms", "spec", "template", "spec", "containers").env();
-        bms = BmsProcess.start(work.resolve("bms"),
+                .get("StatefulSet", "tp-tokenplane-bms")
+                .named("bms", "spec", "template", "spec", "containers")
+                .env();
+        bms = BmsProcess.start(
+                work.resolve("bms"),
                 Map.of("JAVA_TOOL_OPTIONS", env.get("JAVA_TOOL_OPTIONS").string("value")));
         bms.putTheChartsDefaultRules();
         // what step 4's kubectl | base64 -d | sed pipeline writes
@@ -75,20 +79,25 @@ class DeployGuideTest {
     void shouldRunTheMemberWithTheJvmOptionsOfTheUpgradeStep() throws IOException {
         assertThat(walkThrough()).contains("--set bms.javaOpts='" + UPGRADE_JAVA_OPTS + "'");
         // the JVM itself reads JAVA_TOOL_OPTIONS, on top of the flags of the command line (the image's entrypoint)
-        assertThat(bms.log()).contains("Picked up JAVA_TOOL_OPTIONS: " + UPGRADE_JAVA_OPTS).containsPattern("\\[gc *\\] Using ");
+        assertThat(bms.log())
+                .contains("Picked up JAVA_TOOL_OPTIONS: " + UPGRADE_JAVA_OPTS)
+                .containsPattern("\\[gc *\\] Using ");
     }
 
     @Test
     void shouldNameOnlyCommandsOfThisToolSet() throws IOException {
         for (String command : commands(walkThrough())) {
             assertThat(command.split("\\s+")[0].replace("(umask", "umask"))
-                    .as(command).isIn("mvn", "helm", "kubectl", "curl", "umask");
+                    .as(command)
+                    .isIn("mvn", "helm", "kubectl", "curl", "umask");
         }
     }
 
     /** The guide's curl commands of the walk-through, in order, continuation lines joined. */
     private static List<String> walkThroughCurls() throws IOException {
-        return commands(walkThrough()).stream().filter(c -> c.startsWith("curl ")).toList();
+        return commands(walkThrough()).stream()
+                .filter(c -> c.startsWith("curl "))
+                .toList();
     }
 
     private static String walkThrough() throws IOException {
@@ -112,7 +121,9 @@ class DeployGuideTest {
 
     private static String run(String command) throws IOException, InterruptedException {
         Process process = new ProcessBuilder("bash", "-ec", command.replace(FORWARDED, bms.url()))
-                .directory(work.toFile()).redirectErrorStream(true).start();
+                .directory(work.toFile())
+                .redirectErrorStream(true)
+                .start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).as(command + "\n" + output).isZero();

@@ -1,15 +1,14 @@
 package dev.tokenplane.charts;
 
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The values that extend both workloads the same way (the BMS StatefulSet and the agent DaemonSet): extra variables,
@@ -17,8 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ExtensionPointsTest {
 
-    private static final Map<String, String> WORKLOADS = Map.of(
-            "bms", "StatefulSet/tp-tokenplane-bms", "agent", "DaemonSet/tp-tokenplane-agent");
+    private static final Map<String, String> WORKLOADS =
+            Map.of("bms", "StatefulSet/tp-tokenplane-bms", "agent", "DaemonSet/tp-tokenplane-agent");
 
     private static RenderedChart defaults;
     private static RenderedChart extended;
@@ -46,12 +45,17 @@ class ExtensionPointsTest {
                         .set(c + ".nodeSelector.pool", c)
                         .set(c + ".tolerations[0].key", "dedicated")
                         .set(c + ".tolerations[0].operator", "Exists")
-                        .set(c + ".affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution"
-                                + ".nodeSelectorTerms[0].matchExpressions[0].key", "kubernetes.io/arch")
-                        .set(c + ".affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution"
-                                + ".nodeSelectorTerms[0].matchExpressions[0].operator", "Exists");
+                        .set(
+                                c + ".affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution"
+                                        + ".nodeSelectorTerms[0].matchExpressions[0].key",
+                                "kubernetes.io/arch")
+                        .set(
+                                c + ".affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution"
+                                        + ".nodeSelectorTerms[0].matchExpressions[0].operator",
+                                "Exists");
             }
-            return t.set("agent.logLevel", "debug").set("agent.logFormat", "json")
+            return t.set("agent.logLevel", "debug")
+                    .set("agent.logFormat", "json")
                     .set("bms.topologySpreadConstraints[0].maxSkew", 1)
                     .set("bms.topologySpreadConstraints[0].topologyKey", "topology.kubernetes.io/zone")
                     .set("bms.topologySpreadConstraints[0].whenUnsatisfiable", "ScheduleAnyway");
@@ -61,11 +65,13 @@ class ExtensionPointsTest {
     @ParameterizedTest
     @ValueSource(strings = {"bms", "agent"})
     void shouldAddExtraVariablesAfterTheChartsOwnAndEnvSources(String component) {
-        List<String> names = new ArrayList<>(container(extended, component).env().keySet());
+        List<String> names =
+                new ArrayList<>(container(extended, component).env().keySet());
         Yamls.Node secret = container(extended, component).env().get("EXTRA_SECRET");
 
         assertThat(names.subList(names.size() - 2, names.size())).containsExactly("EXTRA_ONE", "EXTRA_SECRET");
-        assertThat(container(extended, component).env().get("EXTRA_ONE").string("value")).isEqualTo("one");
+        assertThat(container(extended, component).env().get("EXTRA_ONE").string("value"))
+                .isEqualTo("one");
         assertThat(secret.string("valueFrom", "secretKeyRef", "key")).isEqualTo("password");
         assertThat(container(extended, component).list("envFrom").get(0).string("configMapRef", "name"))
                 .isEqualTo(component + "-settings");
@@ -81,7 +87,8 @@ class ExtensionPointsTest {
         assertThat(pod.named("certs", "volumes").string("secret", "secretName")).isEqualTo(component + "-certs");
         assertThat(mount.string("mountPath")).isEqualTo("/etc/certs");
         assertThat(mount.path("readOnly").value()).isEqualTo(true);
-        assertThat(pod.list("volumes")).extracting(v -> v.string("name"))
+        assertThat(pod.list("volumes"))
+                .extracting(v -> v.string("name"))
                 .containsAll(names(pod(defaults, component).list("volumes")));
         assertThat(names(pod(defaults, component).list("volumes"))).doesNotContain("certs");
     }
@@ -105,8 +112,10 @@ class ExtensionPointsTest {
         assertThat(env.get("AGENT_LOG_LEVEL").string("value")).isEqualTo("debug");
         assertThat(env.get("AGENT_LOG_FORMAT").string("value")).isEqualTo("json");
         assertThat(container(defaults, "agent").env()).doesNotContainKeys("AGENT_LOG_LEVEL", "AGENT_LOG_FORMAT");
-        assertThat(env.keySet()).filteredOn(n -> n.startsWith("AGENT_"))
-                .allMatch(n -> ConfigurationNames.AGENT_ENV.contains(n) || ConfigurationNames.PENDING_ENV.contains(n),
+        assertThat(env.keySet())
+                .filteredOn(n -> n.startsWith("AGENT_"))
+                .allMatch(
+                        n -> ConfigurationNames.AGENT_ENV.contains(n) || ConfigurationNames.PENDING_ENV.contains(n),
                         "read by the agent (or pending: " + ConfigurationNames.PENDING_ENV + ")");
     }
 
@@ -132,8 +141,16 @@ class ExtensionPointsTest {
         assertThat(pod.string("priorityClassName")).isEqualTo("system-cluster-critical");
         assertThat(pod.map("nodeSelector")).isEqualTo(Map.of("pool", component));
         assertThat(pod.list("tolerations").get(0).string("key")).isEqualTo("dedicated");
-        assertThat(pod.list("affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution",
-                "nodeSelectorTerms").get(0).list("matchExpressions").get(0).string("key")).isEqualTo("kubernetes.io/arch");
+        assertThat(pod.list(
+                                "affinity",
+                                "nodeAffinity",
+                                "requiredDuringSchedulingIgnoredDuringExecution",
+                                "nodeSelectorTerms")
+                        .get(0)
+                        .list("matchExpressions")
+                        .get(0)
+                        .string("key"))
+                .isEqualTo("kubernetes.io/arch");
         for (String key : List.of("priorityClassName", "nodeSelector", "tolerations")) {
             assertThat(pod(defaults, component).has(key)).as(key).isFalse();
         }
@@ -142,7 +159,8 @@ class ExtensionPointsTest {
     @ParameterizedTest
     @ValueSource(strings = {"bms"})
     void shouldSpreadMembersWithTopologySpreadConstraints(String component) {
-        Yamls.Node constraint = pod(extended, component).list("topologySpreadConstraints").get(0);
+        Yamls.Node constraint =
+                pod(extended, component).list("topologySpreadConstraints").get(0);
 
         assertThat(constraint.string("topologyKey")).isEqualTo("topology.kubernetes.io/zone");
         assertThat(constraint.integer("maxSkew")).isEqualTo(1);

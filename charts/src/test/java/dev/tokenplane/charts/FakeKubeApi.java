@@ -3,7 +3,6 @@ package dev.tokenplane.charts;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -28,7 +27,8 @@ import java.util.regex.Pattern;
 final class FakeKubeApi {
 
     /** The path surefire puts in KUBECONFIG (see charts/pom.xml). */
-    static final Path KUBECONFIG = Path.of("target", "fake-kube", "kubeconfig.yaml").toAbsolutePath();
+    static final Path KUBECONFIG =
+            Path.of("target", "fake-kube", "kubeconfig.yaml").toAbsolutePath();
 
     private static final Pattern SECRET = Pattern.compile("^/api/v1/namespaces/([^/]+)/secrets/([^/]+)$");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -36,8 +36,7 @@ final class FakeKubeApi {
 
     private final Map<String, Map<String, String>> secrets = new ConcurrentHashMap<>();
 
-    private FakeKubeApi() {
-    }
+    private FakeKubeApi() {}
 
     /** Starts the server once per JVM and writes the kubeconfig that names it. */
     static synchronized FakeKubeApi get() {
@@ -69,13 +68,18 @@ final class FakeKubeApi {
             server.setExecutor(null);
             server.start();
             Files.createDirectories(KUBECONFIG.getParent());
-            Files.writeString(KUBECONFIG, String.join("\n",
-                    "apiVersion: v1",
-                    "kind: Config",
-                    "clusters: [{name: fake, cluster: {server: \"http://127.0.0.1:" + server.getAddress().getPort() + "\"}}]",
-                    "users: [{name: fake, user: {}}]",
-                    "contexts: [{name: fake, context: {cluster: fake, user: fake}}]",
-                    "current-context: fake", ""));
+            Files.writeString(
+                    KUBECONFIG,
+                    String.join(
+                            "\n",
+                            "apiVersion: v1",
+                            "kind: Config",
+                            "clusters: [{name: fake, cluster: {server: \"http://127.0.0.1:"
+                                    + server.getAddress().getPort() + "\"}}]",
+                            "users: [{name: fake, user: {}}]",
+                            "contexts: [{name: fake, context: {cluster: fake, user: fake}}]",
+                            "current-context: fake",
+                            ""));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -85,16 +89,60 @@ final class FakeKubeApi {
         String path = exchange.getRequestURI().getPath();
         Matcher secret = SECRET.matcher(path);
         if (path.equals("/api/v1")) {
-            reply(exchange, 200, Map.of("kind", "APIResourceList", "apiVersion", "v1", "groupVersion", "v1",
-                    "resources", List.of(Map.of("name", "secrets", "singularName", "secret", "namespaced", true,
-                            "kind", "Secret", "verbs", List.of("get", "list")))));
+            reply(
+                    exchange,
+                    200,
+                    Map.of(
+                            "kind",
+                            "APIResourceList",
+                            "apiVersion",
+                            "v1",
+                            "groupVersion",
+                            "v1",
+                            "resources",
+                            List.of(Map.of(
+                                    "name",
+                                    "secrets",
+                                    "singularName",
+                                    "secret",
+                                    "namespaced",
+                                    true,
+                                    "kind",
+                                    "Secret",
+                                    "verbs",
+                                    List.of("get", "list")))));
         } else if (secret.matches() && secrets.containsKey(secret.group(1) + "/" + secret.group(2))) {
-            reply(exchange, 200, Map.of("kind", "Secret", "apiVersion", "v1", "type", "Opaque",
-                    "metadata", Map.of("name", secret.group(2), "namespace", secret.group(1)),
-                    "data", secrets.get(secret.group(1) + "/" + secret.group(2))));
+            reply(
+                    exchange,
+                    200,
+                    Map.of(
+                            "kind",
+                            "Secret",
+                            "apiVersion",
+                            "v1",
+                            "type",
+                            "Opaque",
+                            "metadata",
+                            Map.of("name", secret.group(2), "namespace", secret.group(1)),
+                            "data",
+                            secrets.get(secret.group(1) + "/" + secret.group(2))));
         } else {
-            reply(exchange, 404, Map.of("kind", "Status", "apiVersion", "v1", "status", "Failure",
-                    "reason", "NotFound", "code", 404, "message", path + " not found"));
+            reply(
+                    exchange,
+                    404,
+                    Map.of(
+                            "kind",
+                            "Status",
+                            "apiVersion",
+                            "v1",
+                            "status",
+                            "Failure",
+                            "reason",
+                            "NotFound",
+                            "code",
+                            404,
+                            "message",
+                            path + " not found"));
         }
     }
 

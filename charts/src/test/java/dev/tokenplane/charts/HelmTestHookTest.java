@@ -1,9 +1,6 @@
 package dev.tokenplane.charts;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,8 +9,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The {@code helm test} pod, run here: its script, with exactly the pod's variables (the Service URL replaced by the
@@ -26,6 +25,7 @@ class HelmTestHookTest {
 
     @TempDir
     static Path work;
+
     private static BmsProcess open;
     private static BmsProcess keyed;
     private static RenderedChart withApiKeys;
@@ -33,9 +33,10 @@ class HelmTestHookTest {
     @BeforeAll
     static void startTwoMembers() throws Exception {
         open = BmsProcess.start(work.resolve("open"), Map.of());
-        withApiKeys = RenderedChart.renderWithHooks(t -> t.set("bms.apiKeys.zz-second-key", "client-b")
-                .set("bms.apiKeys.aa-first-key", "client-a"));
-        Path apiKeys = Files.writeString(work.resolve("api-keys.yaml"),
+        withApiKeys = RenderedChart.renderWithHooks(
+                t -> t.set("bms.apiKeys.zz-second-key", "client-b").set("bms.apiKeys.aa-first-key", "client-a"));
+        Path apiKeys = Files.writeString(
+                work.resolve("api-keys.yaml"),
                 withApiKeys.get("Secret", "tp-tokenplane-bms-api-keys").string("stringData", "api-keys.yaml"));
         keyed = BmsProcess.start(work.resolve("keyed"), Map.of("BMS_API_KEYS_FILE", apiKeys.toString()));
         for (BmsProcess bms : List.of(open, keyed)) {
@@ -56,14 +57,17 @@ class HelmTestHookTest {
     void shouldBeAHelmTestHookThatRunsOnceAsNonRoot() {
         Yamls.Node pod = RenderedChart.renderWithHooks(t -> t).get("Pod", POD);
 
-        assertThat(pod.string("metadata", "annotations", RenderedChart.HOOK_PREFIX + "helm.sh/hook")).isEqualTo("test");
+        assertThat(pod.string("metadata", "annotations", RenderedChart.HOOK_PREFIX + "helm.sh/hook"))
+                .isEqualTo("test");
         assertThat(pod.string("spec", "restartPolicy")).isEqualTo("Never");
         // kept until the next `helm test`, so that `helm test --logs` can read it
         assertThat(pod.string("metadata", "annotations", RenderedChart.HOOK_PREFIX + "helm.sh/hook-delete-policy"))
                 .isEqualTo("before-hook-creation");
         assertThat(pod.path("spec", "securityContext", "runAsNonRoot").value()).isEqualTo(true);
         assertThat(pod.string("spec", "containers", 0, "image")).isEqualTo("curlimages/curl:8.11.1");
-        assertThat(RenderedChart.renderWithHooks(t -> t.set("tests.enabled", false)).kinds()).doesNotContain("Pod");
+        assertThat(RenderedChart.renderWithHooks(t -> t.set("tests.enabled", false))
+                        .kinds())
+                .doesNotContain("Pod");
         // an ordinary install renders no test pod: Helm keeps it for `helm test`
         assertThat(RenderedChart.renderDefaults().kinds()).doesNotContain("Pod");
     }
@@ -92,7 +96,8 @@ class HelmTestHookTest {
 
     @Test
     void shouldFailWhenNoRuleMatchesTheDecisionKey() throws Exception {
-        Run run = runTestPod(RenderedChart.renderWithHooks(t -> t.set("tests.decisionKey", "nobody/matches")), open, Map.of());
+        Run run = runTestPod(
+                RenderedChart.renderWithHooks(t -> t.set("tests.decisionKey", "nobody/matches")), open, Map.of());
 
         assertThat(run.exit).isNotZero();
         assertThat(run.output).contains("nobody%2Fmatches", "no decision: HTTP 404");
@@ -109,8 +114,7 @@ class HelmTestHookTest {
         assertThat(run.output).doesNotContain("decision made");
     }
 
-    private record Run(int exit, String output) {
-    }
+    private record Run(int exit, String output) {}
 
     /**
      * Runs the pod's command with its variables: values as rendered, secret references read from the rendered
@@ -120,11 +124,18 @@ class HelmTestHookTest {
             throws IOException, InterruptedException {
         Yamls.Node container = container(chart);
         ProcessBuilder builder = new ProcessBuilder(container.list("command").stream()
-                .map(n -> String.valueOf(n.value())).toList()).redirectErrorStream(true);
+                        .map(n -> String.valueOf(n.value()))
+                        .toList())
+                .redirectErrorStream(true);
         Map<String, String> env = builder.environment();
-        container.env().forEach((name, entry) -> env.put(name, entry.has("value") ? entry.string("value")
-                : chart.get("Secret", entry.string("valueFrom", "secretKeyRef", "name"))
-                        .string("stringData", entry.string("valueFrom", "secretKeyRef", "key"))));
+        container
+                .env()
+                .forEach((name, entry) -> env.put(
+                        name,
+                        entry.has("value")
+                                ? entry.string("value")
+                                : chart.get("Secret", entry.string("valueFrom", "secretKeyRef", "name"))
+                                        .string("stringData", entry.string("valueFrom", "secretKeyRef", "key"))));
         env.put("BMS_URL", bms.url());
         env.put("TMPDIR", Files.createTempDirectory(work, "tmp").toString());
         env.putAll(overrides);

@@ -2,10 +2,6 @@ package dev.tokenplane.charts;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.archivers.tar.TarFile;
-
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,6 +26,9 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.zip.GZIPInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarFile;
 
 /**
  * Unpacks an image tarball in Docker's format ({@code docker save}, Jib's {@code buildTar}) into a folder, as a
@@ -75,8 +74,8 @@ final class ImageRoot {
         }
         ImageRoot image = new ImageRoot(root);
         try (TarFile tar = new TarFile(tarball)) {
-            Map<String, TarArchiveEntry> entries = tar.getEntries().stream()
-                    .collect(Collectors.toMap(TarArchiveEntry::getName, Function.identity()));
+            Map<String, TarArchiveEntry> entries =
+                    tar.getEntries().stream().collect(Collectors.toMap(TarArchiveEntry::getName, Function.identity()));
             JsonNode manifest = readJson(tar, entries, "manifest.json").get(0);
             JsonNode config = readJson(tar, entries, manifest.get("Config").asText());
             List<String> layers = new ArrayList<>();
@@ -84,8 +83,8 @@ final class ImageRoot {
             List<String> diffIds = new ArrayList<>();
             config.path("rootfs").path("diff_ids").forEach(d -> diffIds.add(d.asText()));
             if (layers.size() != diffIds.size()) {
-                throw new IOException("manifest.json names " + layers.size() + " layers, the config "
-                        + diffIds.size() + " diff_ids");
+                throw new IOException(
+                        "manifest.json names " + layers.size() + " layers, the config " + diffIds.size() + " diff_ids");
             }
             for (int i = 0; i < layers.size(); i++) {
                 try (InputStream layer = tar.getInputStream(entry(entries, layers.get(i)))) {
@@ -124,7 +123,8 @@ final class ImageRoot {
             apply(entry, layer);
         }
         uncompressed.transferTo(OutputStream.nullOutputStream()); // the end-of-archive blocks count too
-        String digest = "sha256:" + HexFormat.of().formatHex(uncompressed.getMessageDigest().digest());
+        String digest = "sha256:"
+                + HexFormat.of().formatHex(uncompressed.getMessageDigest().digest());
         if (!digest.equals(diffId)) {
             throw new IOException("layer " + name + " has digest " + digest + ", but its diff_id is " + diffId);
         }

@@ -1,11 +1,7 @@
 package dev.tokenplane.charts;
 
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.apache.commons.compress.archivers.tar.TarConstants;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -21,15 +17,20 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.zip.GZIPOutputStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link ImageRoot} on small images made here: layers applied in order, whiteouts, links, modes, digests, and no
  * write outside the root. Runs with {@code -Pimage-run}, next to the test that unpacks the real images.
  */
-@EnabledIfSystemProperty(named = "tokenplane.image.run", matches = "true",
+@EnabledIfSystemProperty(
+        named = "tokenplane.image.run",
+        matches = "true",
         disabledReason = "checks the image unpacker only with -Pimage-run")
 class ImageRootTest {
 
@@ -40,13 +41,23 @@ class ImageRootTest {
     void shouldApplyLayersInOrderWithWhiteoutsLinksAndModes() throws Exception {
         // Given a base layer and a layer over it that replaces, deletes and empties what the base has
         Layer base = new Layer()
-                .directory("etc/").file("etc/keep", "old").file("etc/gone", "x")
-                .directory("opt/").file("opt/old", "x").directory("opt/sub/").file("opt/sub/deep", "x")
-                .directory("usr/bin/").file("usr/bin/tool", "#!/bin/sh", 0755).hardLink("usr/bin/tool2", "usr/bin/tool")
-                .symlink("bin", "usr/bin").file("tmp-was-a-file", "x");
+                .directory("etc/")
+                .file("etc/keep", "old")
+                .file("etc/gone", "x")
+                .directory("opt/")
+                .file("opt/old", "x")
+                .directory("opt/sub/")
+                .file("opt/sub/deep", "x")
+                .directory("usr/bin/")
+                .file("usr/bin/tool", "#!/bin/sh", 0755)
+                .hardLink("usr/bin/tool2", "usr/bin/tool")
+                .symlink("bin", "usr/bin")
+                .file("tmp-was-a-file", "x");
         Layer top = new Layer()
-                .file("etc/keep", "new").file("etc/.wh.gone", "")
-                .file("opt/new", "mine").file("opt/.wh..wh..opq", "")
+                .file("etc/keep", "new")
+                .file("etc/.wh.gone", "")
+                .file("opt/new", "mine")
+                .file("opt/.wh..wh..opq", "")
                 .directory("tmp-was-a-file/", 01777);
         Path image = image(List.of(base.gzipped(), top.plain()), null);
 
@@ -57,17 +68,20 @@ class ImageRootTest {
         // Then the upper layer wins, whiteouts delete only lower layers' files, and links and modes are kept
         assertThat(root.resolve("etc/keep")).hasContent("new");
         assertThat(root.resolve("etc/gone")).doesNotExist();
-        assertThat(root.resolve("opt")).isDirectoryContaining(p -> p.getFileName().toString().equals("new"));
+        assertThat(root.resolve("opt"))
+                .isDirectoryContaining(p -> p.getFileName().toString().equals("new"));
         assertThat(root.resolve("opt/old")).doesNotExist();
         assertThat(root.resolve("opt/sub")).doesNotExist();
         assertThat(root.resolve("opt/new")).hasContent("mine");
         assertThat(Files.readSymbolicLink(root.resolve("bin"))).isEqualTo(Path.of("usr/bin"));
         assertThat(root.resolve("bin/tool")).hasContent("#!/bin/sh");
-        assertThat(Files.isSameFile(root.resolve("usr/bin/tool"), root.resolve("usr/bin/tool2"))).isTrue();
+        assertThat(Files.isSameFile(root.resolve("usr/bin/tool"), root.resolve("usr/bin/tool2")))
+                .isTrue();
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(root.resolve("usr/bin/tool"))))
                 .isEqualTo("rwxr-xr-x");
         assertThat(root.resolve("tmp-was-a-file")).isDirectory();
-        assertThat(Files.getAttribute(root.resolve("tmp-was-a-file"), "unix:mode")).isEqualTo(041777);
+        assertThat(Files.getAttribute(root.resolve("tmp-was-a-file"), "unix:mode"))
+                .isEqualTo(041777);
         assertThat(root.resolve(".wh.gone")).doesNotExist();
         assertThat(root.resolve("opt/.wh..wh..opq")).doesNotExist();
     }
@@ -77,22 +91,29 @@ class ImageRootTest {
         Path image = image(List.of(new Layer().file("a", "x").plain()), "sha256:" + "0".repeat(64));
 
         assertThatThrownBy(() -> ImageRoot.unpack(image, dir.resolve("root")))
-                .isInstanceOf(IOException.class).hasMessageContaining("but its diff_id is sha256:000");
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("but its diff_id is sha256:000");
     }
 
     @Test
     void shouldNeverWriteOutsideTheRoot() throws Exception {
         // Given a layer that links to a folder outside the root and then writes through the link
         Path outside = Files.createDirectory(dir.resolve("outside"));
-        Path throughLink = image(List.of(new Layer().symlink("escape", outside.toString())
-                .file("escape/planted", "x").plain()), null);
+        Path throughLink = image(
+                List.of(new Layer()
+                        .symlink("escape", outside.toString())
+                        .file("escape/planted", "x")
+                        .plain()),
+                null);
         Path climbing = image(List.of(new Layer().file("../planted", "x").plain()), null);
 
         // When they are unpacked, they are refused
         assertThatThrownBy(() -> ImageRoot.unpack(throughLink, dir.resolve("root1")))
-                .isInstanceOf(IOException.class).hasMessageContaining("leads out of the root");
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("leads out of the root");
         assertThatThrownBy(() -> ImageRoot.unpack(climbing, dir.resolve("root2")))
-                .isInstanceOf(IOException.class).hasMessageContaining("leaves the root");
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("leaves the root");
 
         // Then nothing was written outside
         assertThat(outside).isEmptyDirectory();
@@ -114,8 +135,11 @@ class ImageRootTest {
             String config = "{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{},"
                     + "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":" + jsonList(diffIds) + "}}";
             put(out, "config.json", config.getBytes(StandardCharsets.UTF_8));
-            put(out, "manifest.json", ("[{\"Config\":\"config.json\",\"RepoTags\":[\"t:1\"],\"Layers\":"
-                    + jsonList(names) + "}]").getBytes(StandardCharsets.UTF_8));
+            put(
+                    out,
+                    "manifest.json",
+                    ("[{\"Config\":\"config.json\",\"RepoTags\":[\"t:1\"],\"Layers\":" + jsonList(names) + "}]")
+                            .getBytes(StandardCharsets.UTF_8));
         }
         return tarball;
     }
@@ -137,8 +161,7 @@ class ImageRootTest {
     }
 
     /** A layer: its tar (what the diff_id hashes) and the bytes stored in the image tarball. */
-    private record LayerBytes(byte[] tar, byte[] stored, boolean gzipped) {
-    }
+    private record LayerBytes(byte[] tar, byte[] stored, boolean gzipped) {}
 
     /** A layer tar, entry by entry. */
     private static final class Layer {

@@ -1,16 +1,10 @@
 package dev.tokenplane.charts;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
-
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -24,9 +18,14 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * Runs the BMS and agent images that {@code -Pimage-run} builds on the offline Debian base
@@ -39,7 +38,9 @@ import static org.assertj.core.api.Assumptions.assumeThat;
  * Skipped, saying why, when the base could not be built (not root, no debootstrap, no mirror) or namespaces are not
  * permitted.
  */
-@EnabledIfSystemProperty(named = "tokenplane.image.run", matches = "true",
+@EnabledIfSystemProperty(
+        named = "tokenplane.image.run",
+        matches = "true",
         disabledReason = "runs the images only with -Pimage-run")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -50,7 +51,8 @@ class ImageRunTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private ContainerImage bmsImage;
     private Path bmsRoot;
     private Path tokenFile;
@@ -75,14 +77,23 @@ class ImageRunTest {
 
         int port = freePort();
         bmsUrl = "http://127.0.0.1:" + port;
-        bms = ChrootContainer.start(bmsImage, bmsRoot, Map.of(
-                "BMS_PORT", Integer.toString(port),
-                "BMS_HOST", "127.0.0.1",
-                "BMS_HAZELCAST_PORT", Integer.toString(freePort()),
-                "BMS_CLUSTER_NAME", "image-run-" + UUID.randomUUID()), WORK.resolve("bms.log"));
+        bms = ChrootContainer.start(
+                bmsImage,
+                bmsRoot,
+                Map.of(
+                        "BMS_PORT",
+                        Integer.toString(port),
+                        "BMS_HOST",
+                        "127.0.0.1",
+                        "BMS_HAZELCAST_PORT",
+                        Integer.toString(freePort()),
+                        "BMS_CLUSTER_NAME",
+                        "image-run-" + UUID.randomUUID()),
+                WORK.resolve("bms.log"));
         awaitUntil(bms, START_TIMEOUT, () -> get("/health/ready", null).statusCode() == 200);
         // the image's BMS_DATA_DIR, inside the root
-        tokenFile = bmsRoot.resolve(bmsImage.env().get("BMS_DATA_DIR").substring(1)).resolve("admin-token");
+        tokenFile =
+                bmsRoot.resolve(bmsImage.env().get("BMS_DATA_DIR").substring(1)).resolve("admin-token");
         adminToken = Files.readString(tokenFile).strip();
     }
 
@@ -101,7 +112,10 @@ class ImageRunTest {
         if (!Integer.valueOf(0).equals(uid)) {
             return "running an image needs root (chroot, mount and PID namespaces); this is uid " + uid;
         }
-        if (new ProcessBuilder("unshare", "--mount", "--pid", "--fork", "true").start().waitFor() != 0) {
+        if (new ProcessBuilder("unshare", "--mount", "--pid", "--fork", "true")
+                        .start()
+                        .waitFor()
+                != 0) {
             return "unshare --mount --pid --fork is not permitted here";
         }
         return null;
@@ -121,12 +135,13 @@ class ImageRunTest {
     void shouldServeARuleAndADecisionWithTheTokenTheBmsWroteInsideItsRoot() throws Exception {
         assumeImagesCanRun();
         // Given the admin token the BMS generated in its data directory, inside the root, readable only by its owner
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile)))
+                .isEqualTo("rw-------");
         assertThat(adminToken).hasSizeGreaterThanOrEqualTo(16);
 
         // When a rule is created and a bucket under it asked for a token
-        HttpResponse<String> rule = send("PUT", "/v1/rules/image-run",
-                "{\"match\":\"image-run:*\",\"capacity\":2,\"refillPerSecond\":1}");
+        HttpResponse<String> rule =
+                send("PUT", "/v1/rules/image-run", "{\"match\":\"image-run:*\",\"capacity\":2,\"refillPerSecond\":1}");
         HttpResponse<String> acquire = send("POST", "/v1/buckets/image-run:a/acquire", "{\"tokens\":1}");
 
         // Then the rule is stored and the token granted from it
@@ -148,12 +163,16 @@ class ImageRunTest {
         Path agentRoot = WORK.resolve("agent/root");
         ImageRoot.unpack(tarball("load-agent"), agentRoot);
         String serverId = "image-run-" + UUID.randomUUID().toString().substring(0, 8);
-        agent = ChrootContainer.start(agentImage, agentRoot, Map.of(
-                "AGENT_BMS_URLS", bmsUrl,
-                "AGENT_BMS_TOKEN", adminToken,
-                "AGENT_SERVER_ID", serverId,
-                "AGENT_PORT", Integer.toString(freePort()),
-                "AGENT_INTERVAL_MS", "200"), WORK.resolve("agent.log"));
+        agent = ChrootContainer.start(
+                agentImage,
+                agentRoot,
+                Map.of(
+                        "AGENT_BMS_URLS", bmsUrl,
+                        "AGENT_BMS_TOKEN", adminToken,
+                        "AGENT_SERVER_ID", serverId,
+                        "AGENT_PORT", Integer.toString(freePort()),
+                        "AGENT_INTERVAL_MS", "200"),
+                WORK.resolve("agent.log"));
 
         // When its reports arrive, the BMS lists it as fresh
         awaitUntil(agent, START_TIMEOUT, () -> agentListed(serverId));
@@ -170,7 +189,8 @@ class ImageRunTest {
         assertExitsOnSigterm(bms, bmsRoot, Duration.ofSeconds(60));
 
         // Then its shutdown hook stopped it gracefully (HTTP servers drained, Hazelcast member left)
-        assertThat(Files.readString(bms.log())).contains("is SHUTDOWN", "BMS member stopped")
+        assertThat(Files.readString(bms.log()))
+                .contains("is SHUTDOWN", "BMS member stopped")
                 .doesNotContain("did not shut down cleanly", " ERROR ");
     }
 
@@ -181,10 +201,12 @@ class ImageRunTest {
     private static void assertExitsOnSigterm(ChrootContainer container, Path root, Duration timeout)
             throws IOException, InterruptedException {
         Path realRoot = root.toRealPath();
-        assertThat(container.program().info().command()).hasValueSatisfying(
-                java -> assertThat(Path.of(java)).startsWith(realRoot).endsWith(Path.of("bin/java")));
+        assertThat(container.program().info().command())
+                .hasValueSatisfying(
+                        java -> assertThat(Path.of(java)).startsWith(realRoot).endsWith(Path.of("bin/java")));
         container.terminate();
-        assertThat(container.waitFor(timeout)).as("exit code; see %s", container.log())
+        assertThat(container.waitFor(timeout))
+                .as("exit code; see %s", container.log())
                 .isEqualTo(OptionalInt.of(143));
     }
 
@@ -202,7 +224,8 @@ class ImageRunTest {
     }
 
     private HttpResponse<String> get(String path, String token) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(bmsUrl + path)).timeout(Duration.ofSeconds(5));
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(bmsUrl + path)).timeout(Duration.ofSeconds(5));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
@@ -211,15 +234,18 @@ class ImageRunTest {
 
     private HttpResponse<String> send(String method, String path, String body)
             throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(bmsUrl + path)).timeout(Duration.ofSeconds(10))
-                .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
-                .method(method, HttpRequest.BodyPublishers.ofString(body)).build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create(bmsUrl + path))
+                        .timeout(Duration.ofSeconds(10))
+                        .header("Authorization", "Bearer " + adminToken)
+                        .header("Content-Type", "application/json")
+                        .method(method, HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     /** Polls {@code condition} (connection failures count as false) until it holds, failing if the process exits. */
-    private static void awaitUntil(ChrootContainer container, Duration timeout, Check condition)
-            throws Exception {
+    private static void awaitUntil(ChrootContainer container, Duration timeout, Check condition) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             try {
@@ -229,8 +255,11 @@ class ImageRunTest {
             } catch (IOException notYet) {
                 // not listening yet
             }
-            assertThat(container.isAlive()).as("the process exited; see %s", container.log()).isTrue();
-            assertThat(System.nanoTime()).as("not there after %s; see %s", timeout, container.log())
+            assertThat(container.isAlive())
+                    .as("the process exited; see %s", container.log())
+                    .isTrue();
+            assertThat(System.nanoTime())
+                    .as("not there after %s; see %s", timeout, container.log())
                     .isLessThan(deadline);
             Thread.sleep(200);
         }
@@ -243,8 +272,10 @@ class ImageRunTest {
 
     private static Path tarball(String module) {
         Path tarball = ROOT.resolve(module).resolve("target/jib-image.tar");
-        assertThat(tarball).as("build it in the same reactor: mvn -B -ntp -Pimage-run "
-                + "-pl bucket-management-service,load-agent,charts -am verify").exists();
+        assertThat(tarball)
+                .as("build it in the same reactor: mvn -B -ntp -Pimage-run "
+                        + "-pl bucket-management-service,load-agent,charts -am verify")
+                .exists();
         return tarball;
     }
 

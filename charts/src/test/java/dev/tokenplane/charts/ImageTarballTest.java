@@ -1,7 +1,6 @@
 package dev.tokenplane.charts;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,8 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * The image tarballs that {@code jib:buildTar} writes under {@code -Pimage} (see the README), checked against the
@@ -21,7 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>Run: {@code mvn -B -ntp -Pimage -Dimage.base=scratch -pl bucket-management-service,load-agent,charts -am verify}.
  * With {@code scratch} the images hold no JVM; the layers and entrypoint checked here are the same on any base.
  */
-@EnabledIfSystemProperty(named = "tokenplane.image.tests", matches = "true",
+@EnabledIfSystemProperty(
+        named = "tokenplane.image.tests",
+        matches = "true",
         disabledReason = "image tarballs are built only with -Pimage")
 class ImageTarballTest {
 
@@ -33,14 +34,16 @@ class ImageTarballTest {
         Map<String, Object> values = chartValues();
         List<String> entrypoint = image.entrypoint();
 
-        assertThat(image.repoTags()).containsExactly(
-                Yamls.at(values, "bms", "image", "repository") + ":" + RenderedChart.appVersion());
+        assertThat(image.repoTags())
+                .containsExactly(Yamls.at(values, "bms", "image", "repository") + ":" + RenderedChart.appVersion());
         assertThat(entrypoint.get(0)).isEqualTo("java");
-        assertThat(entrypoint).containsAll(hazelcastFlags())
+        assertThat(entrypoint)
+                .containsAll(hazelcastFlags())
                 .endsWith("-cp", "@/app/jib-classpath-file", "dev.tokenplane.bms.BmsMain");
         assertThat(image.jibFiles()).containsEntry("app/jib-main-class-file", "dev.tokenplane.bms.BmsMain");
-        assertThat(image.exposedPorts()).containsExactlyInAnyOrder(
-                port(Yamls.at(values, "bms", "httpPort")), port(Yamls.at(values, "bms", "hazelcastPort")));
+        assertThat(image.exposedPorts())
+                .containsExactlyInAnyOrder(
+                        port(Yamls.at(values, "bms", "httpPort")), port(Yamls.at(values, "bms", "hazelcastPort")));
         assertThat(image.env()).containsEntry("BMS_HOST", "0.0.0.0");
         assertThat(image.env().keySet()).filteredOn(n -> n.startsWith("BMS_")).isSubsetOf(ConfigurationNames.BMS_ENV);
         assertThat(image.files()).contains("app/libs/hazelcast-5.6.0.jar");
@@ -52,14 +55,17 @@ class ImageTarballTest {
         ContainerImage image = image("load-agent");
         Map<String, Object> values = chartValues();
         // the chart replaces the entrypoint to add the OSHI host paths; everything else must be the image's own
-        List<String> chartCommand = RenderedChart.renderDefaults().get("DaemonSet", "tp-tokenplane-agent")
-                .named("agent", "spec", "template", "spec", "containers").list("command").stream()
+        List<String> chartCommand = RenderedChart.renderDefaults()
+                .get("DaemonSet", "tp-tokenplane-agent")
+                .named("agent", "spec", "template", "spec", "containers")
+                .list("command")
+                .stream()
                 .map(n -> String.valueOf(n.value()))
                 .filter(arg -> !arg.startsWith("-Doshi.util."))
                 .collect(Collectors.toList());
 
-        assertThat(image.repoTags()).containsExactly(
-                Yamls.at(values, "agent", "image", "repository") + ":" + RenderedChart.appVersion());
+        assertThat(image.repoTags())
+                .containsExactly(Yamls.at(values, "agent", "image", "repository") + ":" + RenderedChart.appVersion());
         assertThat(image.entrypoint()).isEqualTo(chartCommand);
         assertThat(image.jibFiles()).containsEntry("app/jib-main-class-file", "dev.tokenplane.agent.AgentMain");
         assertThat(image.exposedPorts()).containsExactly(port(Yamls.at(values, "agent", "port")));
@@ -72,7 +78,8 @@ class ImageTarballTest {
      */
     private static void assertApplicationIsInTheImage(ContainerImage image, String module, String mainClass)
             throws IOException {
-        List<String> classpath = Arrays.asList(image.jibFiles().get("app/jib-classpath-file").split(":"));
+        List<String> classpath =
+                Arrays.asList(image.jibFiles().get("app/jib-classpath-file").split(":"));
         assertThat(classpath).startsWith("/app/resources", "/app/classes");
         assertThat(classpath.stream().filter(e -> e.endsWith(".jar")).map(e -> e.substring(1)))
                 .allSatisfy(jar -> assertThat(image.files()).contains(jar));
@@ -91,8 +98,10 @@ class ImageTarballTest {
 
     private static ContainerImage image(String module) throws IOException {
         Path tarball = ROOT.resolve(module).resolve("target/jib-image.tar");
-        assertThat(tarball).as("build it in the same reactor: mvn -B -ntp -Pimage -Dimage.base=scratch "
-                + "-pl bucket-management-service,load-agent,charts -am verify").exists();
+        assertThat(tarball)
+                .as("build it in the same reactor: mvn -B -ntp -Pimage -Dimage.base=scratch "
+                        + "-pl bucket-management-service,load-agent,charts -am verify")
+                .exists();
         return ContainerImage.read(tarball);
     }
 

@@ -67,9 +67,18 @@ final class LocalCluster implements AutoCloseable {
                 String podName = kind.equals("StatefulSet") ? name + "-" + i : name + "-" + NODE;
                 Yamls.Node template = o.path("spec", "template");
                 Yamls.Node spec = template.path("spec");
-                Set<String> claims = o.has("spec", "volumeClaimTemplates") ? o.list("spec", "volumeClaimTemplates")
-                        .stream().map(c -> c.string("metadata", "name")).collect(Collectors.toSet()) : Set.of();
-                pods.add(new LocalPod(podName, NODE, LocalPod.labels(template), spec, ports(spec), claims,
+                Set<String> claims = o.has("spec", "volumeClaimTemplates")
+                        ? o.list("spec", "volumeClaimTemplates").stream()
+                                .map(c -> c.string("metadata", "name"))
+                                .collect(Collectors.toSet())
+                        : Set.of();
+                pods.add(new LocalPod(
+                        podName,
+                        NODE,
+                        LocalPod.labels(template),
+                        spec,
+                        ports(spec),
+                        claims,
                         Files.createDirectories(root.resolve(podName))));
             }
             workloads.put(name, pods);
@@ -80,9 +89,14 @@ final class LocalCluster implements AutoCloseable {
                 Map<Integer, ServiceProxy> proxies = new HashMap<>();
                 List<LocalPod> selected = selected(o);
                 for (Yamls.Node port : o.list("spec", "ports")) {
-                    Object target = port.has("targetPort") ? port.path("targetPort").value() : port.integer("port");
-                    proxies.put(port.integer("port"), new ServiceProxy(() -> selected.stream()
-                            .filter(LocalPod::inEndpoints).map(p -> p.hostPort(target)).toList()));
+                    Object target =
+                            port.has("targetPort") ? port.path("targetPort").value() : port.integer("port");
+                    proxies.put(
+                            port.integer("port"),
+                            new ServiceProxy(() -> selected.stream()
+                                    .filter(LocalPod::inEndpoints)
+                                    .map(p -> p.hostPort(target))
+                                    .toList()));
                 }
                 serviceProxies.put(o.string("metadata", "name"), proxies);
             }
@@ -90,8 +104,12 @@ final class LocalCluster implements AutoCloseable {
     }
 
     private List<LocalPod> selected(Yamls.Node service) {
-        return workloads.values().stream().flatMap(List::stream)
-                .filter(p -> p.labels.entrySet().containsAll(service.map("spec", "selector").entrySet())).toList();
+        return workloads.values().stream()
+                .flatMap(List::stream)
+                .filter(p -> p.labels
+                        .entrySet()
+                        .containsAll(service.map("spec", "selector").entrySet()))
+                .toList();
     }
 
     List<LocalPod> pods(String workload) {
@@ -119,8 +137,8 @@ final class LocalCluster implements AutoCloseable {
                         + " answered (the service refused what the chart rendered):\n" + pod.output());
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError(pod + ": " + probe + " not answering after " + START_TIMEOUT + ":\n"
-                        + pod.output());
+                throw new AssertionError(
+                        pod + ": " + probe + " not answering after " + START_TIMEOUT + ":\n" + pod.output());
             }
             pause();
         }
@@ -140,7 +158,8 @@ final class LocalCluster implements AutoCloseable {
         if (c.has("envFrom")) {
             for (Yamls.Node from : c.list("envFrom")) {
                 String prefix = from.has("prefix") ? from.string("prefix") : "";
-                Map<String, String> source = from.has("secretRef") ? volumes.secret(from.string("secretRef", "name"))
+                Map<String, String> source = from.has("secretRef")
+                        ? volumes.secret(from.string("secretRef", "name"))
                         : volumes.configMap(from.string("configMapRef", "name"));
                 source.forEach((k, v) -> env.put(prefix + k, rewrite(pod, v, true)));
             }
@@ -159,7 +178,8 @@ final class LocalCluster implements AutoCloseable {
      * value when NAME is defined earlier in the list (else left as is), {@code $$} is a literal {@code $}.
      */
     static String dependent(String value, Map<String, String> earlier) {
-        Matcher m = Pattern.compile("\\$\\$|\\$\\(([A-Za-z_][A-Za-z0-9_.-]*)\\)").matcher(value);
+        Matcher m =
+                Pattern.compile("\\$\\$|\\$\\(([A-Za-z_][A-Za-z0-9_.-]*)\\)").matcher(value);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
             String name = m.group(1);
@@ -175,10 +195,12 @@ final class LocalCluster implements AutoCloseable {
         }
         Yamls.Node from = entry.path("valueFrom");
         if (from.has("secretKeyRef")) {
-            return PodVolumes.key(volumes.secret(from.string("secretKeyRef", "name")), from.string("secretKeyRef", "key"));
+            return PodVolumes.key(
+                    volumes.secret(from.string("secretKeyRef", "name")), from.string("secretKeyRef", "key"));
         }
         if (from.has("configMapKeyRef")) {
-            return PodVolumes.key(volumes.configMap(from.string("configMapKeyRef", "name")), from.string("configMapKeyRef", "key"));
+            return PodVolumes.key(
+                    volumes.configMap(from.string("configMapKeyRef", "name")), from.string("configMapKeyRef", "key"));
         }
         String field = from.string("fieldRef", "fieldPath");
         return switch (field) {
@@ -195,7 +217,8 @@ final class LocalCluster implements AutoCloseable {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // a read-only root filesystem: the JVM's temporary files go where the container mounts /tmp
         List<String> tmp = pod.container.has("volumeMounts") && mountPaths(pod).contains("/tmp")
-                ? List.of("-Djava.io.tmpdir=" + pod.inRoot("/tmp")) : List.of();
+                ? List.of("-Djava.io.tmpdir=" + pod.inRoot("/tmp"))
+                : List.of();
         LocalPod.Entrypoint entrypoint = entrypoint(pod);
         List<String> command = new ArrayList<>();
         if (pod.container.has("command")) {
@@ -207,8 +230,10 @@ final class LocalCluster implements AutoCloseable {
             command.addAll(tmp);
             for (String arg : given.subList(1, given.size())) {
                 // the image's classpath file lists the image's jars; here the runnable jar holds all of them
-                command.add(arg.equals("@/app/jib-classpath-file") ? entrypoint.jar().toString()
-                        : rewrite(pod, arg, false));
+                command.add(
+                        arg.equals("@/app/jib-classpath-file")
+                                ? entrypoint.jar().toString()
+                                : rewrite(pod, arg, false));
             }
         } else {
             command.add(java);
@@ -235,7 +260,9 @@ final class LocalCluster implements AutoCloseable {
     }
 
     private static List<String> mountPaths(LocalPod pod) {
-        return pod.container.list("volumeMounts").stream().map(m -> m.string("mountPath")).toList();
+        return pod.container.list("volumeMounts").stream()
+                .map(m -> m.string("mountPath"))
+                .toList();
     }
 
     /** The translation of a value from the pod's world to this host (see the class comment). */
@@ -243,8 +270,10 @@ final class LocalCluster implements AutoCloseable {
         if (environment && value.equals("0.0.0.0")) {
             return LocalPod.ADDRESS; // every interface of the pod: its one address
         }
-        if (environment && value.matches("\\d{1,5}")
-                && pod.ports.stream().anyMatch(p -> String.valueOf(p.containerPort()).equals(value))) {
+        if (environment
+                && value.matches("\\d{1,5}")
+                && pod.ports.stream()
+                        .anyMatch(p -> String.valueOf(p.containerPort()).equals(value))) {
             return String.valueOf(pod.hostPort(Integer.valueOf(value)));
         }
         String v = value;
@@ -253,8 +282,10 @@ final class LocalCluster implements AutoCloseable {
             paths.sort(Comparator.comparingInt(String::length).reversed());
             // one pass over the value, longest mount first, so that a translated path is never translated again
             // (a mount at /tmp would otherwise match the start of a pod folder that lies under /tmp)
-            Matcher m = Pattern.compile("(^|[=:,])(" + String.join("|", paths.stream().map(Pattern::quote).toList())
-                    + ")(?=$|[/:,])").matcher(v);
+            Matcher m = Pattern.compile("(^|[=:,])("
+                            + String.join(
+                                    "|", paths.stream().map(Pattern::quote).toList()) + ")(?=$|[/:,])")
+                    .matcher(v);
             StringBuilder out = new StringBuilder();
             while (m.find()) {
                 m.appendReplacement(out, Matcher.quoteReplacement(m.group(1) + pod.inRoot(m.group(2))));
@@ -287,7 +318,8 @@ final class LocalCluster implements AutoCloseable {
                 serviceProxies.get(service).forEach((port, proxy) -> servicePorts.put(port, proxy.port()));
             } else {
                 for (Yamls.Node port : o.list("spec", "ports")) {
-                    Object target = port.has("targetPort") ? port.path("targetPort").value() : port.integer("port");
+                    Object target =
+                            port.has("targetPort") ? port.path("targetPort").value() : port.integer("port");
                     servicePorts.put(port.integer("port"), selected.get(0).hostPort(target));
                 }
             }
@@ -302,8 +334,8 @@ final class LocalCluster implements AutoCloseable {
     }
 
     private String replaceName(String value, String name, Map<Integer, Integer> ports) {
-        Pattern form = Pattern.compile("(?<![A-Za-z0-9.-])" + Pattern.quote(name)
-                + "(\\.svc(\\." + Pattern.quote(clusterDomain) + ")?)?(:(\\d+))?(?![A-Za-z0-9.-])");
+        Pattern form = Pattern.compile("(?<![A-Za-z0-9.-])" + Pattern.quote(name) + "(\\.svc(\\."
+                + Pattern.quote(clusterDomain) + ")?)?(:(\\d+))?(?![A-Za-z0-9.-])");
         Matcher m = form.matcher(value);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
@@ -326,8 +358,8 @@ final class LocalCluster implements AutoCloseable {
         Yamls.Node container = spec.list("containers").get(0);
         if (container.has("ports")) {
             for (Yamls.Node p : container.list("ports")) {
-                ports.add(new LocalPod.Port(p.has("name") ? p.string("name") : "", p.integer("containerPort"),
-                        freePort()));
+                ports.add(new LocalPod.Port(
+                        p.has("name") ? p.string("name") : "", p.integer("containerPort"), freePort()));
             }
         }
         return ports;

@@ -31,15 +31,14 @@ import java.util.stream.Stream;
 final class LocalPod {
 
     /** What an image runs when the container gives no command: the service's runnable jar and its main class. */
-    record Entrypoint(Path jar, String mainClass, List<String> jvmFlags) {
-    }
+    record Entrypoint(Path jar, String mainClass, List<String> jvmFlags) {}
 
     /** A container port: its name (may be empty), the port the container declares and the host port it is mapped to. */
-    record Port(String name, int containerPort, int hostPort) {
-    }
+    record Port(String name, int containerPort, int hostPort) {}
 
     static final String ADDRESS = "127.0.0.1";
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     final String name;
     final String nodeName;
@@ -49,14 +48,21 @@ final class LocalPod {
     final List<Port> ports;
     /** The StatefulSet's volumeClaimTemplates: volumes that outlive the pod. */
     final Set<String> claims;
+
     final Path root;
     final Path log;
     private Process process;
     private volatile boolean ready;
     private volatile boolean terminating;
 
-    LocalPod(String name, String nodeName, Map<String, Object> labels, Yamls.Node spec, List<Port> ports,
-             Set<String> claims, Path root) {
+    LocalPod(
+            String name,
+            String nodeName,
+            Map<String, Object> labels,
+            Yamls.Node spec,
+            List<Port> ports,
+            Set<String> claims,
+            Path root) {
         this.name = name;
         this.nodeName = nodeName;
         this.labels = labels;
@@ -75,9 +81,10 @@ final class LocalPod {
     /** The host port a container port (by number, or by name as probes and Services give it) is mapped to. */
     int hostPort(Object containerPort) {
         return ports.stream()
-                .filter(p -> containerPort.equals(p.name()) || String.valueOf(p.containerPort()).equals(
-                        String.valueOf(containerPort)))
-                .findFirst().map(Port::hostPort)
+                .filter(p -> containerPort.equals(p.name())
+                        || String.valueOf(p.containerPort()).equals(String.valueOf(containerPort)))
+                .findFirst()
+                .map(Port::hostPort)
                 .orElseThrow(() -> new AssertionError(name + " declares no container port " + containerPort));
     }
 
@@ -88,12 +95,18 @@ final class LocalPod {
 
     /** Starts the container's process with {@code env}; {@code command} is the full command line. */
     void start(List<String> command, Map<String, String> env) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(root.toFile())
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().clear();
         builder.environment().putAll(env);
-        Files.writeString(log, "=== start " + String.join(" ", command) + "\n", StandardCharsets.UTF_8,
-                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(
+                log,
+                "=== start " + String.join(" ", command) + "\n",
+                StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
         terminating = false;
         ready = false;
         process = builder.start();
@@ -122,8 +135,10 @@ final class LocalPod {
         long grace = spec.has("terminationGracePeriodSeconds") ? spec.integer("terminationGracePeriodSeconds") : 30;
         if (container.has("lifecycle", "preStop", "exec", "command")) {
             List<String> hook = container.list("lifecycle", "preStop", "exec", "command").stream()
-                    .map(n -> String.valueOf(n.value())).toList();
-            ProcessBuilder preStop = new ProcessBuilder(hook).directory(root.toFile()).inheritIO();
+                    .map(n -> String.valueOf(n.value()))
+                    .toList();
+            ProcessBuilder preStop =
+                    new ProcessBuilder(hook).directory(root.toFile()).inheritIO();
             preStop.environment().putAll(env);
             preStop.start().waitFor(grace, TimeUnit.SECONDS);
         }
@@ -152,8 +167,12 @@ final class LocalPod {
         String url = "http://" + host + ":" + hostPort(get.path("port").value()) + get.string("path");
         long timeout = container.has(probe, "timeoutSeconds") ? container.integer(probe, "timeoutSeconds") : 1;
         try {
-            HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(URI.create(url))
-                    .timeout(Duration.ofSeconds(timeout)).GET().build(), HttpResponse.BodyHandlers.discarding());
+            HttpResponse<Void> r = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(url))
+                            .timeout(Duration.ofSeconds(timeout))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.discarding());
             return r.statusCode() >= 200 && r.statusCode() < 400;
         } catch (IOException e) {
             return false;

@@ -1,15 +1,14 @@
 package dev.tokenplane.charts;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import static dev.tokenplane.charts.RenderedChart.NAMESPACE;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-
-import static dev.tokenplane.charts.RenderedChart.NAMESPACE;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The Hazelcast member port in the chart (issue 11): bound to the pod's address, admitted by a NetworkPolicy from BMS
@@ -47,18 +46,23 @@ class MemberPortTest {
         assertThat(policy.path("spec", "policyTypes").value()).isEqualTo(List.of("Ingress"));
         assertThat(rules).hasSize(2);
         Yamls.Node members = rules.get(0);
-        assertThat(members.list("ports")).singleElement().satisfies(p -> assertThat(p.integer("port")).isEqualTo(5701));
-        assertThat(members.list("from")).singleElement()
+        assertThat(members.list("ports"))
+                .singleElement()
+                .satisfies(p -> assertThat(p.integer("port")).isEqualTo(5701));
+        assertThat(members.list("from"))
+                .singleElement()
                 .satisfies(f -> assertThat(f.map("podSelector", "matchLabels")).isEqualTo(bmsPods));
         Yamls.Node http = rules.get(1);
-        assertThat(http.list("ports")).singleElement().satisfies(p -> assertThat(p.integer("port")).isEqualTo(8080));
+        assertThat(http.list("ports"))
+                .singleElement()
+                .satisfies(p -> assertThat(p.integer("port")).isEqualTo(8080));
         assertThat(http.has("from")).as("no from: every source").isFalse();
     }
 
     @Test
     void shouldNarrowTheHttpPortToTheGivenSourcesAndFollowThePorts() {
-        RenderedChart chart = RenderedChart.render(t -> t
-                .set("bms.httpPort", 9080).set("bms.hazelcastPort", 5801)
+        RenderedChart chart = RenderedChart.render(t -> t.set("bms.httpPort", 9080)
+                .set("bms.hazelcastPort", 5801)
                 .set("networkPolicy.http.from[0].namespaceSelector.matchLabels.team", "shop")
                 .set("networkPolicy.http.from[1].ipBlock.cidr", "10.0.0.0/16"));
         List<Yamls.Node> rules = chart.get("NetworkPolicy", STS).list("spec", "ingress");
@@ -70,13 +74,15 @@ class MemberPortTest {
         assertThat(from.get(0).map("namespaceSelector", "matchLabels")).isEqualTo(Map.of("team", "shop"));
         assertThat(from.get(1).string("ipBlock", "cidr")).isEqualTo("10.0.0.0/16");
         // and the release's helm test pod, which asks the HTTP API for a decision
-        assertThat(from.get(2).map("podSelector", "matchLabels")).containsEntry("app.kubernetes.io/component", "test")
+        assertThat(from.get(2).map("podSelector", "matchLabels"))
+                .containsEntry("app.kubernetes.io/component", "test")
                 .containsEntry("app.kubernetes.io/instance", RenderedChart.RELEASE);
     }
 
     @Test
     void shouldLeaveTheNetworkPolicyOutWhenDisabled() {
-        assertThat(RenderedChart.render(t -> t.set("networkPolicy.enabled", false)).kinds())
+        assertThat(RenderedChart.render(t -> t.set("networkPolicy.enabled", false))
+                        .kinds())
                 .doesNotContain("NetworkPolicy");
     }
 
@@ -90,8 +96,10 @@ class MemberPortTest {
         assertThat(env).doesNotContainKey("BMS_CLUSTER_SECRET");
         assertThat(env.get("BMS_CLUSTER_SECRET_FILE").string("value"))
                 .isEqualTo(bms(first).named("cluster-secret", "volumeMounts").string("mountPath") + "/cluster-secret");
-        assertThat(first.get("StatefulSet", STS).named("cluster-secret", "spec", "template", "spec", "volumes")
-                .string("secret", "secretName")).isEqualTo(CLUSTER_SECRET);
+        assertThat(first.get("StatefulSet", STS)
+                        .named("cluster-secret", "spec", "template", "spec", "volumes")
+                        .string("secret", "secretName"))
+                .isEqualTo(CLUSTER_SECRET);
         assertThat(first.manifest()).doesNotContain(generated);
 
         // Given that Secret in the cluster, an upgrade keeps it (a new one would split the cluster on a restart)
@@ -106,8 +114,10 @@ class MemberPortTest {
 
         RenderedChart existing = RenderedChart.render(t -> t.set("bms.clusterSecretExistingSecret", "ops-cluster"));
         assertThat(existing.has("Secret", CLUSTER_SECRET)).isFalse();
-        assertThat(existing.get("StatefulSet", STS).named("cluster-secret", "spec", "template", "spec", "volumes")
-                .string("secret", "secretName")).isEqualTo("ops-cluster");
+        assertThat(existing.get("StatefulSet", STS)
+                        .named("cluster-secret", "spec", "template", "spec", "volumes")
+                        .string("secret", "secretName"))
+                .isEqualTo("ops-cluster");
     }
 
     private static String secret(RenderedChart chart) {

@@ -1,9 +1,8 @@
 package dev.tokenplane.charts;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,8 +14,8 @@ import java.util.regex.MatchResult;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** The optional ServiceMonitor and the Grafana dashboard over the metric names of the shared contract. */
 class MonitoringTest {
@@ -40,8 +39,8 @@ class MonitoringTest {
     void shouldScrapeOnlyTheHttpServiceWhenTheServiceMonitorIsOn() {
         assertThat(RenderedChart.renderDefaults().kinds()).doesNotContain("ServiceMonitor");
 
-        RenderedChart chart = RenderedChart.render(t -> t.set("serviceMonitor.enabled", true)
-                .set("serviceMonitor.labels.release", "kube-prometheus"));
+        RenderedChart chart = RenderedChart.render(
+                t -> t.set("serviceMonitor.enabled", true).set("serviceMonitor.labels.release", "kube-prometheus"));
         Yamls.Node monitor = chart.get("ServiceMonitor", "tp-tokenplane-bms");
         Yamls.Node endpoint = monitor.list("spec", "endpoints").get(0);
 
@@ -61,8 +60,10 @@ class MonitoringTest {
 
         assertThat(configMap.string("metadata", "labels", "grafana_dashboard")).isEqualTo("1");
         assertThat(configMap.string("metadata", "namespace")).isEqualTo("monitoring");
-        assertThat(configMap.string("data", "tokenplane-overview.json")).isEqualTo(Files.readString(DASHBOARD).strip());
-        assertThat(RenderedChart.render(t -> t.set("dashboards.enabled", false)).has("ConfigMap", "tp-tokenplane-dashboard"))
+        assertThat(configMap.string("data", "tokenplane-overview.json"))
+                .isEqualTo(Files.readString(DASHBOARD).strip());
+        assertThat(RenderedChart.render(t -> t.set("dashboards.enabled", false))
+                        .has("ConfigMap", "tp-tokenplane-dashboard"))
                 .isFalse();
     }
 
@@ -80,8 +81,12 @@ class MonitoringTest {
     @Test
     void shouldShowDecisionsByOutcomeAndLatencyPercentilesFromTheHistogram() {
         assertThat(expressions).anyMatch(e -> e.contains("sum by (outcome) (rate(bms_decisions_total"));
-        assertThat(expressions).anyMatch(e -> e.startsWith("histogram_quantile(0.50, sum by (le) (rate(bms_decision_latency_seconds_bucket"));
-        assertThat(expressions).anyMatch(e -> e.startsWith("histogram_quantile(0.99, sum by (le) (rate(bms_decision_latency_seconds_bucket"));
+        assertThat(expressions)
+                .anyMatch(e ->
+                        e.startsWith("histogram_quantile(0.50, sum by (le) (rate(bms_decision_latency_seconds_bucket"));
+        assertThat(expressions)
+                .anyMatch(e ->
+                        e.startsWith("histogram_quantile(0.99, sum by (le) (rate(bms_decision_latency_seconds_bucket"));
         Set<String> outcomes = new TreeSet<>();
         for (String expression : expressions) {
             Matcher m = OUTCOMES.matcher(expression);
@@ -89,15 +94,19 @@ class MonitoringTest {
                 outcomes.addAll(List.of(m.group(1).split("\\|")));
             }
         }
-        assertThat(outcomes).isNotEmpty()
-                .isSubsetOf("granted", "denied", "shadow_denied", "rejected", "ok", "partial", "failed", "breaker_open");
+        assertThat(outcomes)
+                .isNotEmpty()
+                .isSubsetOf(
+                        "granted", "denied", "shadow_denied", "rejected", "ok", "partial", "failed", "breaker_open");
     }
 
     @Test
     void shouldShowTransfersBreakerStateAndAgentStaleness() {
         assertThat(expressions).anyMatch(e -> e.contains("sum by (outcome) (rate(bms_transfers_total"));
-        assertThat(expressions).anyMatch(e -> e.contains("bms_breaker_state") && e.contains("state=\"open\"")
-                && e.contains("state=\"half_open\""));
+        assertThat(expressions)
+                .anyMatch(e -> e.contains("bms_breaker_state")
+                        && e.contains("state=\"open\"")
+                        && e.contains("state=\"half_open\""));
         assertThat(expressions).anyMatch(e -> e.contains("max by (state) (bms_agents"));
         assertThat(expressions).anyMatch(e -> e.contains("bms_agent_report_age_max_seconds"));
     }
@@ -105,15 +114,26 @@ class MonitoringTest {
     @Test
     void shouldScopeEveryServiceQueryToTheNamespaceVariable() {
         List<String> variables = new ArrayList<>();
-        dashboard.get("templating").get("list").forEach(v -> variables.add(v.get("name").asText()));
+        dashboard
+                .get("templating")
+                .get("list")
+                .forEach(v -> variables.add(v.get("name").asText()));
 
         assertThat(variables).containsExactly("datasource", "namespace", "job");
-        assertThat(dashboard.get("templating").get("list").get(2).get("definition").asText())
+        assertThat(dashboard
+                        .get("templating")
+                        .get("list")
+                        .get(2)
+                        .get("definition")
+                        .asText())
                 .contains("namespace=~\"$namespace\"");
         // every series selected has a label matcher, and each one names the namespace variable
         for (String e : expressions) {
-            List<String> selectors = SELECTOR.matcher(e).results().map(m -> m.group(1)).toList();
-            assertThat(selectors).as(e).hasSize((int) SERIES_USE.matcher(e).results().count())
+            List<String> selectors =
+                    SELECTOR.matcher(e).results().map(m -> m.group(1)).toList();
+            assertThat(selectors)
+                    .as(e)
+                    .hasSize((int) SERIES_USE.matcher(e).results().count())
                     .allMatch(labels -> labels.contains("namespace=~\"$namespace\""));
         }
     }
@@ -123,7 +143,12 @@ class MonitoringTest {
         List<int[]> boxes = new ArrayList<>();
         dashboard.get("panels").forEach(p -> {
             JsonNode g = p.get("gridPos");
-            boxes.add(new int[] {g.get("x").asInt(), g.get("y").asInt(), g.get("w").asInt(), g.get("h").asInt()});
+            boxes.add(new int[] {
+                g.get("x").asInt(),
+                g.get("y").asInt(),
+                g.get("w").asInt(),
+                g.get("h").asInt()
+            });
         });
 
         for (int i = 0; i < boxes.size(); i++) {

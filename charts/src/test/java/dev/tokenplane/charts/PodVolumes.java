@@ -27,8 +27,9 @@ final class PodVolumes {
         Yamls.Node secret = chart.get("Secret", name);
         Map<String, String> data = new LinkedHashMap<>();
         if (secret.has("data")) {
-            secret.map("data").forEach((k, v) -> data.put(k,
-                    new String(Base64.getDecoder().decode(String.valueOf(v)), StandardCharsets.UTF_8)));
+            secret.map("data")
+                    .forEach((k, v) -> data.put(
+                            k, new String(Base64.getDecoder().decode(String.valueOf(v)), StandardCharsets.UTF_8)));
         }
         if (secret.has("stringData")) {
             secret.map("stringData").forEach((k, v) -> data.put(k, String.valueOf(v)));
@@ -62,7 +63,8 @@ final class PodVolumes {
                 Files.createDirectories(target.getParent());
                 Files.createSymbolicLink(target, Path.of(volume.string("hostPath", "path")));
             } else if (volume.has("configMap") || volume.has("secret")) {
-                Map<String, String> data = volume.has("secret") ? secret(volume.string("secret", "secretName"))
+                Map<String, String> data = volume.has("secret")
+                        ? secret(volume.string("secret", "secretName"))
                         : configMap(volume.string("configMap", "name"));
                 Yamls.Node source = volume.path(volume.has("secret") ? "secret" : "configMap");
                 if (source.has("items")) {

@@ -2,10 +2,6 @@ package dev.tokenplane.charts;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.TemplateCommand;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -17,6 +13,9 @@ import java.util.Objects;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * The objects {@code helm template} renders from the chart, parsed, with lookups by kind and name.
@@ -43,7 +42,10 @@ final class RenderedChart {
     /** Renders release {@value #RELEASE} into namespace {@value #NAMESPACE}; {@code options} adds values. */
     static RenderedChart render(UnaryOperator<TemplateCommand> options) {
         FakeKubeApi.get();
-        TemplateCommand command = new Helm(CHART).template().withName(RELEASE).withNamespace(NAMESPACE)
+        TemplateCommand command = new Helm(CHART)
+                .template()
+                .withName(RELEASE)
+                .withNamespace(NAMESPACE)
                 .withKubeVersion(KUBE_VERSION);
         return new RenderedChart(options.apply(command).call());
     }
@@ -57,7 +59,10 @@ final class RenderedChart {
     static RenderedChart renderWithHooks(UnaryOperator<TemplateCommand> options) {
         FakeKubeApi.get();
         Path copy = copyWithHooksUnhooked();
-        TemplateCommand command = new Helm(copy).template().withName(RELEASE).withNamespace(NAMESPACE)
+        TemplateCommand command = new Helm(copy)
+                .template()
+                .withName(RELEASE)
+                .withNamespace(NAMESPACE)
                 .withKubeVersion(KUBE_VERSION);
         return new RenderedChart(options.apply(command).call());
     }
@@ -73,7 +78,8 @@ final class RenderedChart {
                     if (Files.isDirectory(file)) {
                         Files.createDirectories(target);
                     } else if (file.startsWith(CHART.resolve("templates"))) {
-                        Files.writeString(target, Files.readString(file).replace("helm.sh/hook", HOOK_PREFIX + "helm.sh/hook"));
+                        Files.writeString(
+                                target, Files.readString(file).replace("helm.sh/hook", HOOK_PREFIX + "helm.sh/hook"));
                     } else {
                         Files.copy(file, target);
                     }
@@ -92,7 +98,8 @@ final class RenderedChart {
     /** The chart's appVersion, the default tag of both images. */
     static String appVersion() {
         try {
-            return String.valueOf(Yamls.parse(Files.readString(CHART.resolve("Chart.yaml"))).get("appVersion"));
+            return String.valueOf(
+                    Yamls.parse(Files.readString(CHART.resolve("Chart.yaml"))).get("appVersion"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

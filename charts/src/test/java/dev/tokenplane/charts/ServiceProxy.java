@@ -56,7 +56,8 @@ final class ServiceProxy implements AutoCloseable {
             return;
         }
         try {
-            Socket upstream = new Socket(LocalPod.ADDRESS, ready.get(Math.floorMod(next.getAndIncrement(), ready.size())));
+            Socket upstream =
+                    new Socket(LocalPod.ADDRESS, ready.get(Math.floorMod(next.getAndIncrement(), ready.size())));
             threads.execute(() -> pump(client, upstream));
             pump(upstream, client);
         } catch (IOException e) {
@@ -65,7 +66,8 @@ final class ServiceProxy implements AutoCloseable {
     }
 
     private static void pump(Socket from, Socket to) {
-        try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+        try (InputStream in = from.getInputStream();
+                OutputStream out = to.getOutputStream()) {
             in.transferTo(out);
         } catch (IOException ended) {
             // either side closed

@@ -1,16 +1,15 @@
 package dev.tokenplane.charts;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** values.schema.json rejects bad values before anything renders, the way `helm install` applies it. */
 class ValuesSchemaTest {
@@ -71,7 +70,8 @@ class ValuesSchemaTest {
                 .hasMessageContaining("at '/agent/listen': 'not' failed");
         // the same with a listen address the kubelet can reach is fine
         assertThat(RenderedChart.render(t -> t.set("agent.hostNetwork", false).set("agent.listen", "all"))
-                .kinds()).contains("DaemonSet");
+                        .kinds())
+                .contains("DaemonSet");
     }
 
     @Test
@@ -85,8 +85,7 @@ class ValuesSchemaTest {
 
     @Test
     void shouldAcceptACompleteRuleAndARefillPerPeriod() {
-        RenderedChart chart = RenderedChart.render(t -> t
-                .set("bms.rules.free.match", "free:*")
+        RenderedChart chart = RenderedChart.render(t -> t.set("bms.rules.free.match", "free:*")
                 .set("bms.rules.free.capacity", 10)
                 .set("bms.rules.free.refillPerSecond", 5)
                 .set("bms.rules.free.algorithm", "LEAKY_BUCKET")

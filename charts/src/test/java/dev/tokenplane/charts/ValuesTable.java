@@ -2,7 +2,6 @@ package dev.tokenplane.charts;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -20,16 +19,14 @@ import java.util.regex.Pattern;
 final class ValuesTable {
 
     /** One row: the dotted key, its default as JSON, and its description (empty when it has none). */
-    record Row(String key, String defaultJson, String description) {
-    }
+    record Row(String key, String defaultJson, String description) {}
 
     private static final Pattern KEY = Pattern.compile("^( *)([A-Za-z0-9_.-]+):(?:\\s.*)?$");
     private static final Pattern DESCRIPTION = Pattern.compile("^ *# -- ?(.*)$");
     private static final Pattern CONTINUATION = Pattern.compile("^ *#(?: (.*))?$");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private ValuesTable() {
-    }
+    private ValuesTable() {}
 
     /** The rows of {@code valuesYaml}, in file order. */
     static List<Row> rows(String valuesYaml) {
@@ -43,8 +40,13 @@ final class ValuesTable {
     static String markdown(List<Row> rows) {
         StringBuilder table = new StringBuilder("| Key | Default | Description |\n|---|---|---|\n");
         for (Row row : rows) {
-            table.append("| `").append(row.key()).append("` | `").append(cell(row.defaultJson())).append("` | ")
-                    .append(cell(row.description()).replace("<", "&lt;").replace(">", "&gt;")).append(" |\n");
+            table.append("| `")
+                    .append(row.key())
+                    .append("` | `")
+                    .append(cell(row.defaultJson()))
+                    .append("` | ")
+                    .append(cell(row.description()).replace("<", "&lt;").replace(">", "&gt;"))
+                    .append(" |\n");
         }
         return table.toString();
     }

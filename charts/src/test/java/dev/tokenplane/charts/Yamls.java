@@ -1,19 +1,17 @@
 package dev.tokenplane.charts;
 
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /** Navigation in parsed YAML (maps, lists, scalars) by path, with failures that say which step was missing. */
 final class Yamls {
 
-    private Yamls() {
-    }
+    private Yamls() {}
 
     /** Parses one YAML document into maps, lists and scalars (SnakeYAML's safe constructor). */
     @SuppressWarnings("unchecked")

@@ -1,9 +1,8 @@
 package dev.tokenplane.cli;
 
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
-
-import java.util.concurrent.Callable;
 
 /** A command that calls the BMS: the connection and output format come from the top-level options. */
 abstract class ApiCommand implements Callable<Integer> {

@@ -6,6 +6,7 @@ package dev.tokenplane.cli;
 public final class ApiError extends RuntimeException {
     /** Exit codes (also in the README): 2 is picocli's for a bad command line. */
     public static final int FAILED = 1;
+
     public static final int NOT_FOUND = 3;
     public static final int UNAUTHORIZED = 4;
     public static final int CONFLICT = 5;

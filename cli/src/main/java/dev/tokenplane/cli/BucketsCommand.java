@@ -1,14 +1,15 @@
 package dev.tokenplane.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.time.Instant;
-
 /** {@code tokenplane buckets get|list|watch}. */
-@Command(name = "buckets", description = "Read buckets: one, a page by prefix, or one refreshed in place.",
+@Command(
+        name = "buckets",
+        description = "Read buckets: one, a page by prefix, or one refreshed in place.",
         subcommands = {BucketsCommand.Get.class, BucketsCommand.ListBuckets.class, BucketsCommand.Watch.class})
 final class BucketsCommand {
 
@@ -43,8 +44,12 @@ final class BucketsCommand {
             out.print(page, o -> {
                 Output.Table t = o.table("KEY", "RULE", "CAPACITY", "TOKENS", "REFILL/S");
                 for (JsonNode b : page.get("buckets")) {
-                    t.row(b.get("key").asText(), Output.text(b, "ruleId"), b.get("capacity").asLong(),
-                            b.get("tokens").asLong(), b.get("refillPerSecond").asDouble());
+                    t.row(
+                            b.get("key").asText(),
+                            Output.text(b, "ruleId"),
+                            b.get("capacity").asLong(),
+                            b.get("tokens").asLong(),
+                            b.get("refillPerSecond").asDouble());
                 }
                 t.print();
                 String next = Output.text(page, "nextCursor");
@@ -91,11 +96,18 @@ final class BucketsCommand {
     /** The bucket's figures, then its last {@code resizes} resizes, newest first. */
     static void printBucket(Output o, JsonNode b, int resizes) {
         o.table("KEY", "RULE", "CAPACITY", "TOKENS", "REFILL/S", "MIN..MAX", "OVERRIDE", "POOL")
-                .row(b.get("key").asText(), Output.text(b, "ruleId"), b.get("capacity").asLong(),
-                        b.get("tokens").asLong(), b.get("refillPerSecond").asDouble(),
-                        b.path("minCapacity").asText("-") + ".." + b.path("maxCapacity").asText("-"),
-                        b.path("override").isObject() ? OverridesCommand.expiry(b.get("override"),
-                                System.currentTimeMillis()) : null, Output.text(b, "pool"))
+                .row(
+                        b.get("key").asText(),
+                        Output.text(b, "ruleId"),
+                        b.get("capacity").asLong(),
+                        b.get("tokens").asLong(),
+                        b.get("refillPerSecond").asDouble(),
+                        b.path("minCapacity").asText("-") + ".."
+                                + b.path("maxCapacity").asText("-"),
+                        b.path("override").isObject()
+                                ? OverridesCommand.expiry(b.get("override"), System.currentTimeMillis())
+                                : null,
+                        Output.text(b, "pool"))
                 .print();
         JsonNode history = b.path("history");
         if (history.isEmpty()) {
@@ -106,8 +118,11 @@ final class BucketsCommand {
         Output.Table t = o.table("RESIZED AT", "CAPACITY", "REFILL/S", "REASON");
         for (int i = history.size() - 1; i >= Math.max(0, history.size() - resizes); i--) {
             JsonNode r = history.get(i);
-            t.row(Instant.ofEpochMilli(r.get("at").asLong()), r.get("capacity").asLong(),
-                    r.path("refillPerSecond").asDouble(), Output.text(r, "reason"));
+            t.row(
+                    Instant.ofEpochMilli(r.get("at").asLong()),
+                    r.get("capacity").asLong(),
+                    r.path("refillPerSecond").asDouble(),
+                    Output.text(r, "reason"));
         }
         t.print();
     }

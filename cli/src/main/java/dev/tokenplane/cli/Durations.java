@@ -8,8 +8,7 @@ import java.util.regex.Pattern;
 final class Durations {
     private static final Pattern PART = Pattern.compile("(\\d+)([smhd])");
 
-    private Durations() {
-    }
+    private Durations() {}
 
     static Duration parse(String text) {
         if (text == null || text.isEmpty() || !text.matches("(\\d+[smhd])+")) {
@@ -19,12 +18,13 @@ final class Durations {
         Matcher m = PART.matcher(text);
         while (m.find()) {
             long n = Long.parseLong(m.group(1));
-            d = d.plus(switch (m.group(2)) {
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            });
+            d = d.plus(
+                    switch (m.group(2)) {
+                        case "s" -> Duration.ofSeconds(n);
+                        case "m" -> Duration.ofMinutes(n);
+                        case "h" -> Duration.ofHours(n);
+                        default -> Duration.ofDays(n);
+                    });
         }
         return d;
     }

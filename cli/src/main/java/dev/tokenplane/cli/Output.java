@@ -2,18 +2,21 @@ package dev.tokenplane.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.Yaml;
-
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.Yaml;
 
 /** Prints an answer as a table (for people), or as JSON or YAML (for scripts: the API's own fields). */
 public final class Output {
-    public enum Format { table, json, yaml }
+    public enum Format {
+        table,
+        json,
+        yaml
+    }
 
     private final Format format;
     private final PrintWriter out;
@@ -61,7 +64,9 @@ public final class Output {
         }
 
         public Table row(Object... cells) {
-            rows.add(Arrays.stream(cells).map(c -> c == null ? "-" : c.toString()).toArray(String[]::new));
+            rows.add(Arrays.stream(cells)
+                    .map(c -> c == null ? "-" : c.toString())
+                    .toArray(String[]::new));
             return this;
         }
 

@@ -3,16 +3,17 @@ package dev.tokenplane.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 /** {@code tokenplane overrides set|list|clear}: pin buckets. */
-@Command(name = "overrides", description = "Pin a bucket's capacity and refill, list and clear pins.",
+@Command(
+        name = "overrides",
+        description = "Pin a bucket's capacity and refill, list and clear pins.",
         subcommands = {OverridesCommand.Set.class, OverridesCommand.ListOverrides.class, OverridesCommand.Clear.class})
 final class OverridesCommand {
 
@@ -27,8 +28,10 @@ final class OverridesCommand {
         @Option(names = "--refill", required = true, paramLabel = "R", description = "Tokens per second")
         double refill;
 
-        @Option(names = "--for", paramLabel = "DURATION", description = "How long, e.g. 10m, 2h (default: until "
-                + "cleared)")
+        @Option(
+                names = "--for",
+                paramLabel = "DURATION",
+                description = "How long, e.g. 10m, 2h (default: until " + "cleared)")
         String duration;
 
         @Override
@@ -40,8 +43,11 @@ final class OverridesCommand {
                 body.put("ttlSeconds", Math.max(1, Durations.parse(duration).toSeconds()));
             }
             JsonNode stored = bms.put("/v1/buckets/" + BmsClient.segment(key) + "/override", body);
-            out.print(stored, o -> o.writer().println("pinned " + key + " at capacity " + capacity + ", refill "
-                    + refill + "/s " + expiry(stored, System.currentTimeMillis())));
+            out.print(
+                    stored,
+                    o -> o.writer()
+                            .println("pinned " + key + " at capacity " + capacity + ", refill " + refill + "/s "
+                                    + expiry(stored, System.currentTimeMillis())));
             return 0;
         }
     }
@@ -69,8 +75,12 @@ final class OverridesCommand {
             out.print(data, o -> {
                 Output.Table t = o.table("KEY", "CAPACITY", "REFILL/S", "EXPIRES", "VERSION");
                 for (JsonNode ov : all) {
-                    t.row(ov.get("key").asText(), ov.get("capacity").asLong(), ov.get("refillPerSecond").asDouble(),
-                            expiry(ov, now), ov.get("version").asLong());
+                    t.row(
+                            ov.get("key").asText(),
+                            ov.get("capacity").asLong(),
+                            ov.get("refillPerSecond").asDouble(),
+                            expiry(ov, now),
+                            ov.get("version").asLong());
                 }
                 t.print();
             });
@@ -86,7 +96,8 @@ final class OverridesCommand {
         @Override
         int run(BmsClient bms, Output out) {
             bms.delete("/v1/buckets/" + BmsClient.segment(key) + "/override", null);
-            out.print(BmsClient.JSON.createObjectNode().put("cleared", key),
+            out.print(
+                    BmsClient.JSON.createObjectNode().put("cleared", key),
                     o -> o.writer().println("cleared the override of " + key));
             return 0;
         }

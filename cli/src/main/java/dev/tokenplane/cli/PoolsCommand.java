@@ -1,15 +1,16 @@
 package dev.tokenplane.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 /** {@code tokenplane pools get|settings}: the transfer pools. */
-@Command(name = "pools", description = "Transfer pools: breaker, lenders and borrowers, run-time settings.",
+@Command(
+        name = "pools",
+        description = "Transfer pools: breaker, lenders and borrowers, run-time settings.",
         subcommands = {PoolsCommand.Get.class, PoolsCommand.Settings.class})
 final class PoolsCommand {
 
@@ -23,17 +24,29 @@ final class PoolsCommand {
             JsonNode p = bms.get("/v1/pools/" + BmsClient.segment(pool));
             out.print(p, o -> {
                 o.table("POOL", "BREAKER", "COORDINATOR", "SPARE", "LENT", "BORROWED", "TRANSFERS")
-                        .row(p.get("pool").asText(), p.get("breaker").asText(), p.get("coordinator").asBoolean(),
-                                round(p.get("spare")), round(p.get("lent")), round(p.get("borrowed")),
+                        .row(
+                                p.get("pool").asText(),
+                                p.get("breaker").asText(),
+                                p.get("coordinator").asBoolean(),
+                                round(p.get("spare")),
+                                round(p.get("lent")),
+                                round(p.get("borrowed")),
                                 p.path("transfers").toString())
                         .print();
                 o.writer().println();
-                Output.Table t = o.table("MEMBER", "REGION", "WEIGHT", "BORROWS", "LENDS", "TOKENS", "SPARE", "LENT",
-                        "BORROWED");
+                Output.Table t = o.table(
+                        "MEMBER", "REGION", "WEIGHT", "BORROWS", "LENDS", "TOKENS", "SPARE", "LENT", "BORROWED");
                 for (JsonNode m : p.path("members")) {
-                    t.row(m.get("key").asText(), Output.text(m, "region"), m.get("weight").asDouble(),
-                            m.get("canBorrow").asBoolean(), m.get("canLend").asBoolean(), round(m.get("tokens")),
-                            round(m.get("spare")), round(m.get("lent")), round(m.get("borrowed")));
+                    t.row(
+                            m.get("key").asText(),
+                            Output.text(m, "region"),
+                            m.get("weight").asDouble(),
+                            m.get("canBorrow").asBoolean(),
+                            m.get("canLend").asBoolean(),
+                            round(m.get("tokens")),
+                            round(m.get("spare")),
+                            round(m.get("lent")),
+                            round(m.get("borrowed")));
                 }
                 t.print();
             });
@@ -41,8 +54,9 @@ final class PoolsCommand {
         }
     }
 
-    @Command(name = "settings", description = "Show, change (any of the options) or --clear a pool's run-time "
-            + "settings.")
+    @Command(
+            name = "settings",
+            description = "Show, change (any of the options) or --clear a pool's run-time " + "settings.")
     static final class Settings extends ApiCommand {
         @Parameters(paramLabel = "POOL")
         String pool;

@@ -1,9 +1,5 @@
 package dev.tokenplane.cli;
 
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,6 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * Reads a rule set for {@code rules apply|diff -f}: one file, or every {@code *.yaml}, {@code *.yml} and {@code *.json}
@@ -19,8 +18,7 @@ import java.util.stream.Stream;
  * their {@code id}). The BMS validates the rules; this only reads them.
  */
 final class RuleFiles {
-    private RuleFiles() {
-    }
+    private RuleFiles() {}
 
     /** The body of {@code PUT /v1/rules}: {@code {"rules": [...]}}. */
     static Map<String, Object> read(Path path) throws IOException {
@@ -28,7 +26,9 @@ final class RuleFiles {
         if (Files.isDirectory(path)) {
             try (Stream<Path> list = Files.list(path)) {
                 files = list.filter(p -> p.getFileName().toString().matches(".*\\.(ya?ml|json)"))
-                        .filter(Files::isRegularFile).sorted().toList();
+                        .filter(Files::isRegularFile)
+                        .sorted()
+                        .toList();
             }
             if (files.isEmpty()) {
                 throw new IOException(path + ": no *.yaml, *.yml or *.json files");

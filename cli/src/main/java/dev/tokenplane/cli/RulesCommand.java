@@ -1,16 +1,22 @@
 package dev.tokenplane.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.nio.file.Path;
-
 /** {@code tokenplane rules list|get|apply|diff|delete}. */
-@Command(name = "rules", description = "List, read, diff, apply and delete rules.",
-        subcommands = {RulesCommand.ListRules.class, RulesCommand.Get.class, RulesCommand.Apply.class,
-                RulesCommand.Diff.class, RulesCommand.Delete.class})
+@Command(
+        name = "rules",
+        description = "List, read, diff, apply and delete rules.",
+        subcommands = {
+            RulesCommand.ListRules.class,
+            RulesCommand.Get.class,
+            RulesCommand.Apply.class,
+            RulesCommand.Diff.class,
+            RulesCommand.Delete.class
+        })
 final class RulesCommand {
 
     @Command(name = "list", description = "All rules.")
@@ -19,14 +25,20 @@ final class RulesCommand {
         int run(BmsClient bms, Output out) {
             JsonNode data = bms.get("/v1/rules");
             out.print(data, o -> {
-                Output.Table t = o.table("ID", "MATCH", "CAPACITY", "REFILL/S", "MIN..MAX", "ALGORITHM", "SHADOW",
-                        "POOL", "VERSION");
+                Output.Table t = o.table(
+                        "ID", "MATCH", "CAPACITY", "REFILL/S", "MIN..MAX", "ALGORITHM", "SHADOW", "POOL", "VERSION");
                 for (JsonNode r : data.get("rules")) {
-                    t.row(r.get("id").asText(), r.get("match").asText(), r.get("capacity").asLong(),
+                    t.row(
+                            r.get("id").asText(),
+                            r.get("match").asText(),
+                            r.get("capacity").asLong(),
                             r.get("refillPerSecond").asDouble(),
-                            r.get("minCapacity").asLong() + ".." + r.get("maxCapacity").asLong(),
-                            r.get("algorithm").asText(), r.path("shadow").asBoolean(),
-                            Output.text(r.path("transfer"), "pool"), r.get("version").asLong());
+                            r.get("minCapacity").asLong() + ".."
+                                    + r.get("maxCapacity").asLong(),
+                            r.get("algorithm").asText(),
+                            r.path("shadow").asBoolean(),
+                            Output.text(r.path("transfer"), "pool"),
+                            r.get("version").asLong());
                 }
                 t.print();
             });
@@ -49,7 +61,10 @@ final class RulesCommand {
 
     /** What {@code apply} and {@code diff} share: the rule files and the prune flag. */
     abstract static class SetCommand extends ApiCommand {
-        @Option(names = {"-f", "--file"}, required = true, paramLabel = "FILE_OR_DIR",
+        @Option(
+                names = {"-f", "--file"},
+                required = true,
+                paramLabel = "FILE_OR_DIR",
                 description = "A rules file (YAML or JSON, 'rules:' list) or a directory of them")
         Path path;
 
@@ -95,7 +110,8 @@ final class RulesCommand {
         @Override
         int run(BmsClient bms, Output out) {
             bms.delete("/v1/rules/" + BmsClient.segment(id), ifMatch);
-            out.print(BmsClient.JSON.createObjectNode().put("deleted", id),
+            out.print(
+                    BmsClient.JSON.createObjectNode().put("deleted", id),
                     o -> o.writer().println("deleted rule " + id));
             return 0;
         }
@@ -107,14 +123,20 @@ final class RulesCommand {
         r.get("added").forEach(id -> w.println("+ " + id.asText()));
         r.get("changed").forEach(id -> {
             w.println("~ " + id.asText());
-            r.path("changes").path(id.asText()).fields().forEachRemaining(f -> w.println("    " + f.getKey() + ": "
-                    + f.getValue().get("from") + " -> " + f.getValue().get("to")));
+            r.path("changes")
+                    .path(id.asText())
+                    .fields()
+                    .forEachRemaining(f -> w.println("    " + f.getKey() + ": "
+                            + f.getValue().get("from") + " -> " + f.getValue().get("to")));
         });
         boolean prune = r.get("prune").asBoolean();
-        r.get("removed").forEach(id -> w.println("- " + id.asText()
-                + (prune ? "" : "   (not in the set; kept, --prune deletes it)")));
+        r.get("removed")
+                .forEach(id ->
+                        w.println("- " + id.asText() + (prune ? "" : "   (not in the set; kept, --prune deletes it)")));
         w.println("= " + r.get("unchanged").size() + " unchanged");
-        w.println(r.get("dryRun").asBoolean() ? "dry run: nothing written"
-                : r.get("applied").asBoolean() ? "applied" : "nothing to apply");
+        w.println(
+                r.get("dryRun").asBoolean()
+                        ? "dry run: nothing written"
+                        : r.get("applied").asBoolean() ? "applied" : "nothing to apply");
     }
 }

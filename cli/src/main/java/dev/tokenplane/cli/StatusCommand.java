@@ -3,9 +3,8 @@ package dev.tokenplane.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import picocli.CommandLine.Command;
-
 import java.util.TreeSet;
+import picocli.CommandLine.Command;
 
 /**
  * {@code tokenplane status}: members and readiness, buckets, agents fresh and stale, and every pool named by a rule or
@@ -46,19 +45,28 @@ final class StatusCommand extends ApiCommand {
         ArrayNode poolStates = status.putArray("pools");
         for (String pool : pools) {
             JsonNode p = bms.get("/v1/pools/" + BmsClient.segment(pool));
-            poolStates.addObject().put("pool", pool).put("breaker", p.get("breaker").asText())
+            poolStates
+                    .addObject()
+                    .put("pool", pool)
+                    .put("breaker", p.get("breaker").asText())
                     .put("members", p.path("members").size());
         }
         out.print(status, o -> {
             o.table("BMS", "CREDENTIAL", "STATUS", "MEMBERS", "BUCKETS", "AGENTS FRESH", "AGENTS STALE")
-                    .row(bms.base(), status.get("credential").asText(), status.get("status").asText(),
+                    .row(
+                            bms.base(),
+                            status.get("credential").asText(),
+                            status.get("status").asText(),
                             status.get("members").asInt(),
-                            status.get("buckets").asLong(), agents.size() - status.get("agents").get("stale").asLong(),
+                            status.get("buckets").asLong(),
+                            agents.size() - status.get("agents").get("stale").asLong(),
                             status.get("agents").get("stale").asLong())
                     .print();
             o.writer().println();
             Output.Table t = o.table("POOL", "BREAKER", "MEMBERS");
-            poolStates.forEach(p -> t.row(p.get("pool").asText(), p.get("breaker").asText(),
+            poolStates.forEach(p -> t.row(
+                    p.get("pool").asText(),
+                    p.get("breaker").asText(),
                     p.get("members").asInt()));
             t.print();
         });

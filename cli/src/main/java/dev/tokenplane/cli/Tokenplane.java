@@ -1,17 +1,16 @@
 package dev.tokenplane.cli;
 
-import picocli.AutoComplete;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ScopeType;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.UnaryOperator;
+import picocli.AutoComplete;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /**
  * {@code tokenplane}: the operators' command line for a BMS cluster. The connection comes from {@code --url} (or
@@ -19,26 +18,48 @@ import java.util.function.UnaryOperator;
  * {@code ./data/admin-token}, where {@code ./bms} keeps it): never from the command line, where other users of the
  * machine could read it.
  */
-@Command(name = "tokenplane", mixinStandardHelpOptions = true, version = "tokenplane 0.1.0",
+@Command(
+        name = "tokenplane",
+        mixinStandardHelpOptions = true,
+        version = "tokenplane 0.1.0",
         description = "Operate a tokenplane BMS cluster: rules, overrides, buckets, pools, agents, statistics.",
-        subcommands = {StatusCommand.class, RulesCommand.class, OverridesCommand.class, BucketsCommand.class,
-                PoolsCommand.class, AgentsCommand.class, StatsCommand.class},
-        footer = {"", "Exit codes: 0 ok, 2 bad command line, 3 not found, 4 unauthorized, 5 conflict, "
-                + "6 invalid input, 7 BMS unreachable or failing, 1 anything else."})
+        subcommands = {
+            StatusCommand.class,
+            RulesCommand.class,
+            OverridesCommand.class,
+            BucketsCommand.class,
+            PoolsCommand.class,
+            AgentsCommand.class,
+            StatsCommand.class
+        },
+        footer = {
+            "",
+            "Exit codes: 0 ok, 2 bad command line, 3 not found, 4 unauthorized, 5 conflict, "
+                    + "6 invalid input, 7 BMS unreachable or failing, 1 anything else."
+        })
 public final class Tokenplane {
     static final String DEFAULT_URL = "http://127.0.0.1:8080";
     static final Path DEFAULT_TOKEN_FILE = Path.of("data", "admin-token");
 
-    @Option(names = "--url", scope = ScopeType.INHERIT, paramLabel = "URL",
+    @Option(
+            names = "--url",
+            scope = ScopeType.INHERIT,
+            paramLabel = "URL",
             description = "The BMS, e.g. http://bms:8080 [TOKENPLANE_URL, default " + DEFAULT_URL + "]")
     String url;
 
-    @Option(names = "--token-file", scope = ScopeType.INHERIT, paramLabel = "FILE",
+    @Option(
+            names = "--token-file",
+            scope = ScopeType.INHERIT,
+            paramLabel = "FILE",
             description = "A file holding the admin token [TOKENPLANE_TOKEN_FILE, default ./data/admin-token "
                     + "when it exists]")
     Path tokenFile;
 
-    @Option(names = {"-o", "--output"}, scope = ScopeType.INHERIT, paramLabel = "FORMAT",
+    @Option(
+            names = {"-o", "--output"},
+            scope = ScopeType.INHERIT,
+            paramLabel = "FORMAT",
             description = "table (default), json or yaml")
     Output.Format output = Output.Format.table;
 
@@ -75,8 +96,8 @@ public final class Tokenplane {
 
     /** The client for the chosen BMS, with the token read from its file. */
     BmsClient client() throws IOException {
-        String base = url != null ? url : env.apply("TOKENPLANE_URL") != null ? env.apply("TOKENPLANE_URL")
-                : DEFAULT_URL;
+        String base =
+                url != null ? url : env.apply("TOKENPLANE_URL") != null ? env.apply("TOKENPLANE_URL") : DEFAULT_URL;
         Path file = tokenFile;
         if (file == null && env.apply("TOKENPLANE_TOKEN_FILE") != null) {
             file = Path.of(env.apply("TOKENPLANE_TOKEN_FILE"));

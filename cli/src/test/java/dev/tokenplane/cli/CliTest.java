@@ -1,14 +1,9 @@
 package dev.tokenplane.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokenplane.bms.BmsNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
-
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -19,8 +14,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** Every command of the CLI against a real BMS member, through picocli exactly as {@code ./tokenplane} runs it. */
 class CliTest {
@@ -65,7 +64,8 @@ class CliTest {
                     refillPerSecond: 10
                     transfer: {pool: cli-pool, canBorrow: true, canLend: true}
                 """);
-        assertThat(run("rules", "apply", "-f", base.toString(), "--prune").code()).isZero();
+        assertThat(run("rules", "apply", "-f", base.toString(), "--prune").code())
+                .isZero();
     }
 
     Result run(String... args) {
@@ -87,8 +87,10 @@ class CliTest {
                   - {id: cli-pool, match: "clipool:*", capacity: 100, refillPerSecond: 10,
                      transfer: {pool: cli-pool, canBorrow: true, canLend: true}}
                 """);
-        Files.writeString(rules.resolve("b.json"), "{\"rules\": [{\"id\": \"cli-new\", \"match\": \"clinew:*\", "
-                + "\"capacity\": 3, \"refill\": {\"tokens\": 60, \"period\": \"PT1M\"}}]}");
+        Files.writeString(
+                rules.resolve("b.json"),
+                "{\"rules\": [{\"id\": \"cli-new\", \"match\": \"clinew:*\", "
+                        + "\"capacity\": 3, \"refill\": {\"tokens\": 60, \"period\": \"PT1M\"}}]}");
         Files.writeString(rules.resolve("notes.txt"), "not a rules file");
         Path extra = dir.resolve("extra.yaml");
         Files.writeString(extra, "rules: [{id: cli-extra, match: \"extra:*\", capacity: 1, refillPerSecond: 1}]");
@@ -105,14 +107,19 @@ class CliTest {
 
         Result applied = run("rules", "apply", "-f", rules.toString());
         assertThat(applied.out()).contains("applied");
-        assertThat(run("rules", "get", "cli-base", "-o", "json").json().get("capacity").asLong()).isEqualTo(5);
+        assertThat(run("rules", "get", "cli-base", "-o", "json")
+                        .json()
+                        .get("capacity")
+                        .asLong())
+                .isEqualTo(5);
         JsonNode perMinute = run("rules", "get", "cli-new", "-o", "json").json();
         assertThat(perMinute.get("refillPerSecond").asDouble()).isEqualTo(1.0);
         assertThat(perMinute.get("refill").get("period").asText()).isEqualTo("PT1M");
         Result list = run("rules", "list");
         assertThat(list.out()).contains("ID", "MATCH", "cli-new", "clinew:*", "cli-extra"); // kept: no --prune
         assertThat(run("rules", "diff", "-f", rules.toString()).out()).contains("- cli-extra   (not in the set");
-        assertThat(run("rules", "diff", "-f", rules.toString(), "--prune").out()).contains("- cli-extra\n");
+        assertThat(run("rules", "diff", "-f", rules.toString(), "--prune").out())
+                .contains("- cli-extra\n");
 
         run("rules", "apply", "-f", rules.toString(), "--prune");
         assertThat(run("rules", "list", "-o", "json").json().get("rules").findValuesAsText("id"))
@@ -135,7 +142,9 @@ class CliTest {
         assertThat(r.code()).isEqualTo(ApiError.INVALID);
         assertThat(r.err()).contains("tokenplane: validation: rules[1] (cli-bad): capacity must be");
         assertThat(run("rules", "get", "cli-ok").code()).isEqualTo(ApiError.NOT_FOUND);
-        assertThat(run("rules", "apply", "-f", dir.resolve("missing").toString()).err()).contains("no such file");
+        assertThat(run("rules", "apply", "-f", dir.resolve("missing").toString())
+                        .err())
+                .contains("no such file");
     }
 
     @Test
@@ -144,7 +153,9 @@ class CliTest {
         assertThat(set.code()).isZero();
         assertThat(set.out()).contains("pinned clibase:pinned at capacity 42", "until ");
 
-        JsonNode listed = run("overrides", "list", "--prefix", "clibase:", "-o", "json").json().get("overrides");
+        JsonNode listed = run("overrides", "list", "--prefix", "clibase:", "-o", "json")
+                .json()
+                .get("overrides");
         assertThat(listed).hasSize(1);
         long expiresIn = listed.get(0).get("expiresAt").asLong() - System.currentTimeMillis();
         assertThat(expiresIn).isBetween(590_000L, 600_000L);
@@ -155,9 +166,12 @@ class CliTest {
         assertThat(run("buckets", "get", "clibase:pinned").out()).contains("clibase:pinned", "42", "until ");
 
         assertThat(run("overrides", "clear", "clibase:pinned").code()).isZero();
-        assertThat(run("overrides", "list", "--prefix", "clibase:", "-o", "json").json().get("overrides"))
+        assertThat(run("overrides", "list", "--prefix", "clibase:", "-o", "json")
+                        .json()
+                        .get("overrides"))
                 .isEmpty();
-        assertThat(run("overrides", "set", "k", "--capacity", "1", "--refill", "1", "--for", "soon").code())
+        assertThat(run("overrides", "set", "k", "--capacity", "1", "--refill", "1", "--for", "soon")
+                        .code())
                 .isEqualTo(ApiError.INVALID);
     }
 
@@ -168,16 +182,20 @@ class CliTest {
         }
 
         Result page = run("buckets", "list", "--prefix", "clibase:list", "--limit", "2");
-        assertThat(page.out()).contains("clibase:list0", "clibase:list1", "more: --cursor").doesNotContain("list2");
-        String cursor = page.out().substring(page.out().indexOf("--cursor ") + 9).trim();
-        assertThat(run("buckets", "list", "--prefix", "clibase:list", "--cursor", cursor).out())
+        assertThat(page.out())
+                .contains("clibase:list0", "clibase:list1", "more: --cursor")
+                .doesNotContain("list2");
+        String cursor =
+                page.out().substring(page.out().indexOf("--cursor ") + 9).trim();
+        assertThat(run("buckets", "list", "--prefix", "clibase:list", "--cursor", cursor)
+                        .out())
                 .contains("clibase:list2");
 
         JsonNode one = run("buckets", "get", "clibase:list0", "-o", "json").json();
         assertThat(one.get("capacity").asLong()).isEqualTo(2);
         assertThat(one.get("tokens").asLong()).isEqualTo(1);
-        assertThat(run("buckets", "get", "clibase:list0", "-o", "yaml").out()).contains("key: clibase:list0",
-                "capacity: 2");
+        assertThat(run("buckets", "get", "clibase:list0", "-o", "yaml").out())
+                .contains("key: clibase:list0", "capacity: 2");
 
         Result watched = run("buckets", "watch", "clibase:list0", "--interval", "1s", "--count", "2");
         assertThat(watched.code()).isZero();
@@ -198,8 +216,11 @@ class CliTest {
         }
         assertThat(pool.out()).contains("BREAKER", "closed", "clipool:a");
 
-        assertThat(run("pools", "settings", "cli-pool", "--weight", "2.5", "-o", "json").json().get("weight")
-                .asDouble()).isEqualTo(2.5);
+        assertThat(run("pools", "settings", "cli-pool", "--weight", "2.5", "-o", "json")
+                        .json()
+                        .get("weight")
+                        .asDouble())
+                .isEqualTo(2.5);
         assertThat(run("pools", "settings", "cli-pool").out()).contains("weight", "2.5");
         assertThat(run("pools", "settings", "cli-pool", "--clear").code()).isZero();
         assertThat(run("pools", "settings", "cli-pool").out()).contains("no run-time settings");
@@ -208,8 +229,11 @@ class CliTest {
 
     @Test
     void shouldShowStatusAgentsAndStats() throws Exception {
-        send("POST", "/v1/agents/cli-server-1/reports", "{\"region\": \"eu\", \"pool\": \"cli-pool\", "
-                + "\"cpu\": 0.25, \"memory\": 0.5, \"diskBusy\": 0.87}");
+        send(
+                "POST",
+                "/v1/agents/cli-server-1/reports",
+                "{\"region\": \"eu\", \"pool\": \"cli-pool\", "
+                        + "\"cpu\": 0.25, \"memory\": 0.5, \"diskBusy\": 0.87}");
         for (int i = 0; i < 5; i++) {
             post("/v1/buckets/clibase:denied/acquire"); // capacity 2: 2 granted, 3 denied
         }
@@ -241,7 +265,8 @@ class CliTest {
 
         Result flags = run("rules", "list", "--token-file", tokenFile.toString(), "--url", node.url());
         assertThat(flags.code()).isZero();
-        assertThat(run("rules", "list", "--token-file", dir.resolve("none").toString()).err())
+        assertThat(run("rules", "list", "--token-file", dir.resolve("none").toString())
+                        .err())
                 .contains("cannot read the token file");
 
         env.put("TOKENPLANE_URL", "http://127.0.0.1:1");
@@ -255,7 +280,8 @@ class CliTest {
     void shouldReadButNotWriteWithTheReadOnlyToken() throws Exception {
         env.put("TOKENPLANE_TOKEN_FILE", TestBms.tokenFile(TestBms.READ_TOKEN).toString());
 
-        assertThat(run("status", "-o", "json").json().get("credential").asText()).isEqualTo("read");
+        assertThat(run("status", "-o", "json").json().get("credential").asText())
+                .isEqualTo("read");
         assertThat(run("rules", "list").out()).contains("cli-base");
         Result write = run("overrides", "set", "clibase:ro", "--capacity", "1", "--refill", "1");
         assertThat(write.code()).isEqualTo(ApiError.UNAUTHORIZED);
@@ -279,7 +305,8 @@ class CliTest {
         if (body != null) {
             b.header("Content-Type", "application/json");
         }
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        b.method(
+                method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.discarding());
     }
 }

@@ -3,7 +3,6 @@ package dev.tokenplane.cli;
 import dev.tokenplane.bms.BmsMain;
 import dev.tokenplane.bms.BmsNode;
 import dev.tokenplane.bms.BmsSettings;
-
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -14,22 +13,26 @@ import java.util.UUID;
 
 /** A real BMS member in the test JVM (the features BmsMain runs: sizing and transfers), on free ports. */
 final class TestBms {
-    private TestBms() {
-    }
+    private TestBms() {}
 
     /** The read-only token of the members {@link #start} starts. */
     static final String READ_TOKEN = "cli-read-token-0123456789abcdef";
 
     static BmsNode start(long agentStaleMs) throws Exception {
         Map<String, String> values = Map.of(
-                "BMS_READ_TOKEN", READ_TOKEN,
-                "BMS_PORT", "0",
-                "BMS_HAZELCAST_PORT", Integer.toString(freePort()),
-                "BMS_CLUSTER_NAME", "cli-test-" + UUID.randomUUID(),
-                "BMS_DATA_DIR", Files.createTempDirectory("cli-bms").toString(),
-                "BMS_AGENT_STALE_MS", Long.toString(agentStaleMs));
-        return BmsNode.start(BmsSettings.resolve(name -> null, values), BmsMain.options(),
-                InstantSource.system());
+                "BMS_READ_TOKEN",
+                READ_TOKEN,
+                "BMS_PORT",
+                "0",
+                "BMS_HAZELCAST_PORT",
+                Integer.toString(freePort()),
+                "BMS_CLUSTER_NAME",
+                "cli-test-" + UUID.randomUUID(),
+                "BMS_DATA_DIR",
+                Files.createTempDirectory("cli-bms").toString(),
+                "BMS_AGENT_STALE_MS",
+                Long.toString(agentStaleMs));
+        return BmsNode.start(BmsSettings.resolve(name -> null, values), BmsMain.options(), InstantSource.system());
     }
 
     /** The node's admin token in a new file. */

@@ -18,8 +18,8 @@ public record Backoff(Duration base, Duration max) {
 
     public Backoff {
         if (base == null || max == null || base.toMillis() < 1 || max.compareTo(base) < 0) {
-            throw new IllegalArgumentException("backoff base must be >= 1 ms and max >= base, was base=" + base
-                    + ", max=" + max);
+            throw new IllegalArgumentException(
+                    "backoff base must be >= 1 ms and max >= base, was base=" + base + ", max=" + max);
         }
     }
 

@@ -15,6 +15,5 @@ public sealed interface BatchResult permits BatchResult.Decided, BatchResult.Fai
     }
 
     /** The item failed alone (no rule for its key, or a value out of range); the others were decided. */
-    record Failed(String key, RateLimitException error) implements BatchResult {
-    }
+    record Failed(String key, RateLimitException error) implements BatchResult {}
 }

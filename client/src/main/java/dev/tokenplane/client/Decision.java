@@ -18,8 +18,17 @@ import java.time.Duration;
  * @param ruleId          the rule serving the key, or null when no BMS decision has been seen for it
  * @param source          who decided
  */
-public record Decision(String key, boolean granted, long tokens, long remaining, long capacity,
-                       double refillPerSecond, long waitMs, long retryAfterMs, String ruleId, DecisionSource source) {
+public record Decision(
+        String key,
+        boolean granted,
+        long tokens,
+        long remaining,
+        long capacity,
+        double refillPerSecond,
+        long waitMs,
+        long retryAfterMs,
+        String ruleId,
+        DecisionSource source) {
 
     /** For a denial: how long until the same request could be granted ({@link Duration#ZERO} for a grant). */
     public Duration retryAfter() {
@@ -33,13 +42,13 @@ public record Decision(String key, boolean granted, long tokens, long remaining,
 
     /** This decision as {@code source} decided it. */
     public Decision withSource(DecisionSource newSource) {
-        return new Decision(key, granted, tokens, remaining, capacity, refillPerSecond, waitMs, retryAfterMs, ruleId,
-                newSource);
+        return new Decision(
+                key, granted, tokens, remaining, capacity, refillPerSecond, waitMs, retryAfterMs, ruleId, newSource);
     }
 
     /** This grant, after the client held it {@code heldMs} in delay mode. */
     public Decision withWaitMs(long heldMs) {
-        return new Decision(key, granted, tokens, remaining, capacity, refillPerSecond, heldMs, retryAfterMs, ruleId,
-                source);
+        return new Decision(
+                key, granted, tokens, remaining, capacity, refillPerSecond, heldMs, retryAfterMs, ruleId, source);
     }
 }

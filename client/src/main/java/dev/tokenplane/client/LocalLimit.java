@@ -9,8 +9,8 @@ package dev.tokenplane.client;
 public record LocalLimit(long capacity, double refillPerSecond) {
     public LocalLimit {
         if (capacity < 1 || !(refillPerSecond > 0)) {
-            throw new IllegalArgumentException("capacity must be >= 1 and refillPerSecond > 0, was " + capacity
-                    + " and " + refillPerSecond);
+            throw new IllegalArgumentException(
+                    "capacity must be >= 1 and refillPerSecond > 0, was " + capacity + " and " + refillPerSecond);
         }
     }
 }

@@ -2,7 +2,6 @@ package dev.tokenplane.client;
 
 import dev.tokenplane.client.internal.DefaultRateLimiterClient;
 import io.micrometer.core.instrument.MeterRegistry;
-
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +45,8 @@ public final class RateLimiterClientBuilder {
     public RateLimiterClientBuilder bmsUrls(String... urls) {
         List<URI> list = new ArrayList<>();
         for (String u : urls) {
-            list.add(URI.create(Objects.requireNonNull(u, "bmsUrls must not contain null").trim()));
+            list.add(URI.create(
+                    Objects.requireNonNull(u, "bmsUrls must not contain null").trim()));
         }
         return bmsUrls(list);
     }
@@ -57,7 +57,9 @@ public final class RateLimiterClientBuilder {
             throw new IllegalArgumentException("bmsUrls must name at least one BMS");
         }
         for (URI u : urls) {
-            if (u == null || u.getScheme() == null || !SCHEMES.contains(u.getScheme().toLowerCase(Locale.ROOT))
+            if (u == null
+                    || u.getScheme() == null
+                    || !SCHEMES.contains(u.getScheme().toLowerCase(Locale.ROOT))
                     || u.getHost() == null) {
                 throw new IllegalArgumentException("bmsUrls must be http(s)://host[:port] URLs, was " + u);
             }

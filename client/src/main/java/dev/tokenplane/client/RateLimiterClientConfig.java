@@ -1,7 +1,6 @@
 package dev.tokenplane.client;
 
 import io.micrometer.core.instrument.MeterRegistry;
-
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +21,7 @@ public final class RateLimiterClientConfig {
     public static final URI DEFAULT_BMS_URL = URI.create("http://127.0.0.1:8080");
     /** A decision, retries and failover included, answers within this; after it the fallback decides. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(500);
+
     public static final Duration DEFAULT_ATTEMPT_TIMEOUT = Duration.ofMillis(250);
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofMillis(250);
     public static final int DEFAULT_MAX_RETRIES = 3;
@@ -31,6 +31,7 @@ public final class RateLimiterClientConfig {
     public static final FallbackPolicy DEFAULT_FALLBACK_POLICY = FallbackPolicy.LOCAL;
     /** The share that is learned from this host's part of each key's recent grants (see {@link #fallbackShare()}). */
     public static final double LEARNED_FALLBACK_SHARE = 0;
+
     public static final double DEFAULT_FALLBACK_SHARE = LEARNED_FALLBACK_SHARE;
     public static final Duration DEFAULT_LEASE_DURATION = Duration.ofSeconds(1);
     public static final double DEFAULT_LEASE_MAX_SHARE = 0.5;
@@ -60,8 +61,7 @@ public final class RateLimiterClientConfig {
     InstantSource clock = InstantSource.system();
     RandomGenerator random;
 
-    RateLimiterClientConfig() {
-    }
+    RateLimiterClientConfig() {}
 
     RateLimiterClientConfig(RateLimiterClientConfig c) {
         bmsUrls = c.bmsUrls;

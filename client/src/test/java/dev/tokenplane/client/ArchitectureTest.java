@@ -1,15 +1,14 @@
 package dev.tokenplane.client;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
-import org.junit.jupiter.api.Test;
-
 import java.time.Clock;
 import java.time.InstantSource;
 import java.util.concurrent.ThreadLocalRandom;
-
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import org.junit.jupiter.api.Test;
 
 /**
  * The pure core of the client knows nothing of Vert.x, Micrometer or the network: time and randomness come in. The SDK
@@ -22,37 +21,65 @@ class ArchitectureTest {
 
     @Test
     void shouldKeepTheLeaseRetryAndAvailabilityMathsPure() {
-        noClasses().that().haveSimpleNameStartingWith("LeaseMath")
-                .or().haveSimpleNameStartingWith("LeaseState")
-                .or().haveSimpleNameStartingWith("RetrySchedule")
-                .or().haveSimpleNameStartingWith("Availability")
-                .or().haveSimpleName("Backoff")
-                .or().haveSimpleName("RateLimitHeaders")
-                .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "io.micrometer..", "java.net..")
-                .orShould().dependOnClassesThat().belongToAnyOf(Clock.class, InstantSource.class,
-                        ThreadLocalRandom.class)
-                .orShould().callMethod(System.class, "currentTimeMillis")
-                .orShould().callMethod(System.class, "nanoTime")
+        noClasses()
+                .that()
+                .haveSimpleNameStartingWith("LeaseMath")
+                .or()
+                .haveSimpleNameStartingWith("LeaseState")
+                .or()
+                .haveSimpleNameStartingWith("RetrySchedule")
+                .or()
+                .haveSimpleNameStartingWith("Availability")
+                .or()
+                .haveSimpleName("Backoff")
+                .or()
+                .haveSimpleName("RateLimitHeaders")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.vertx..", "io.micrometer..", "java.net..")
+                .orShould()
+                .dependOnClassesThat()
+                .belongToAnyOf(Clock.class, InstantSource.class, ThreadLocalRandom.class)
+                .orShould()
+                .callMethod(System.class, "currentTimeMillis")
+                .orShould()
+                .callMethod(System.class, "nanoTime")
                 .check(classes);
     }
 
     @Test
     void shouldNeedNoVertxAndMicrometerOnlyForTheMeters() {
-        noClasses().should().dependOnClassesThat().resideInAPackage("io.vertx..").check(classes);
+        noClasses()
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.vertx..")
+                .check(classes);
         // Micrometer is optional: one class uses it, loaded only when a registry is given; the settings only carry the
         // registry (a type in signatures, not loaded without one: PlainJavaProgramTest runs without Micrometer)
-        noClasses().that().doNotHaveSimpleName("ClientMetrics")
-                .and().doNotHaveSimpleName("RateLimiterClientConfig")
-                .and().doNotHaveSimpleName("RateLimiterClientBuilder")
-                .should().dependOnClassesThat().resideInAPackage("io.micrometer..")
-                .allowEmptyShould(true).check(classes);
+        noClasses()
+                .that()
+                .doNotHaveSimpleName("ClientMetrics")
+                .and()
+                .doNotHaveSimpleName("RateLimiterClientConfig")
+                .and()
+                .doNotHaveSimpleName("RateLimiterClientBuilder")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.micrometer..")
+                .allowEmptyShould(true)
+                .check(classes);
     }
 
     @Test
     void shouldKeepTheApiFreeOfTheImplementation() {
-        noClasses().that().resideInAPackage("dev.tokenplane.client")
-                .and().doNotHaveSimpleName("RateLimiterClientBuilder")
-                .should().dependOnClassesThat().resideInAPackage("dev.tokenplane.client.internal..")
+        noClasses()
+                .that()
+                .resideInAPackage("dev.tokenplane.client")
+                .and()
+                .doNotHaveSimpleName("RateLimiterClientBuilder")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.tokenplane.client.internal..")
                 .check(classes);
     }
 }

@@ -1,21 +1,22 @@
 package dev.tokenplane.client;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.SplittableRandom;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class BackoffTest {
     private final Backoff backoff = Backoff.ofMillis(10, 500);
 
     @Test
     void shouldDoubleTheCeilingEachAttemptUpToTheMax() {
-        assertThat(List.of(0, 1, 2, 3, 4, 5, 6, 10, 62, 1000).stream().map(backoff::ceilingMillis).toList())
+        assertThat(List.of(0, 1, 2, 3, 4, 5, 6, 10, 62, 1000).stream()
+                        .map(backoff::ceilingMillis)
+                        .toList())
                 .containsExactly(10L, 20L, 40L, 80L, 160L, 320L, 500L, 500L, 500L, 500L);
     }
 
@@ -54,7 +55,8 @@ class BackoffTest {
 
     @Test
     void shouldRejectAMaxBelowTheBase() {
-        assertThatThrownBy(() -> Backoff.ofMillis(100, 10)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Backoff.ofMillis(100, 10))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("max >= base");
         assertThatThrownBy(() -> Backoff.ofMillis(0, 10)).hasMessageContaining(">= 1 ms");
         assertThatThrownBy(() -> backoff.ceilingMillis(-1)).hasMessageContaining("attempt");

@@ -1,16 +1,15 @@
 package dev.tokenplane.client;
 
-import dev.tokenplane.client.support.Bms;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tokenplane.client.support.Bms;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The blocking calls beside the asynchronous ones, against a real BMS: {@code tryAcquire} answers at once,
@@ -30,8 +29,12 @@ class BlockingClientTest {
         bms.rule("bl", "{\"match\":\"bl:*\",\"capacity\":2,\"refillPerSecond\":0.5}");
         bms.rule("bls", "{\"match\":\"bls:*\",\"capacity\":2,\"refillPerSecond\":0.1}");
         // a generous timeout: the first decisions of a cold JVM (and a cold BMS in it) are slow on a busy machine
-        client = RateLimiterClient.builder().bmsUrls(bms.url()).onEvent(events::add)
-                .timeout(Duration.ofSeconds(5)).attemptTimeout(Duration.ofSeconds(5)).build();
+        client = RateLimiterClient.builder()
+                .bmsUrls(bms.url())
+                .onEvent(events::add)
+                .timeout(Duration.ofSeconds(5))
+                .attemptTimeout(Duration.ofSeconds(5))
+                .build();
         client.eventPublisher().onDenied(denials::add);
     }
 
@@ -56,7 +59,9 @@ class BlockingClientTest {
         assertThat(waited.granted()).isTrue();
         assertThat(waited.waitTime()).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(3));
         // and the consumers saw every decision, the denial with its retry-after
-        assertThat(events).filteredOn(e -> e instanceof RateLimiterEvent.Granted).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(events)
+                .filteredOn(e -> e instanceof RateLimiterEvent.Granted)
+                .hasSizeGreaterThanOrEqualTo(3);
         assertThat(denials).anySatisfy(d -> {
             assertThat(d.decision().key()).isEqualTo("bl:a");
             assertThat(d.decision().retryAfter()).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(2));
@@ -81,10 +86,11 @@ class BlockingClientTest {
     @Test
     void shouldThrowTheBmsRefusalAsItselfAndTellTheConsumers() {
         assertThatThrownBy(() -> client.tryAcquire("zz-no-rule")).isInstanceOf(NoRuleException.class);
-        assertThatThrownBy(() -> client.acquire("bl:c", 0, Duration.ZERO))
-                .isInstanceOf(InvalidRequestException.class);
-        assertThat(events).filteredOn(e -> e instanceof RateLimiterEvent.Failed f && "zz-no-rule".equals(f.key()))
-                .singleElement().satisfies(e -> assertThat(((RateLimiterEvent.Failed) e).error())
-                        .isInstanceOf(NoRuleException.class));
+        assertThatThrownBy(() -> client.acquire("bl:c", 0, Duration.ZERO)).isInstanceOf(InvalidRequestException.class);
+        assertThat(events)
+                .filteredOn(e -> e instanceof RateLimiterEvent.Failed f && "zz-no-rule".equals(f.key()))
+                .singleElement()
+                .satisfies(
+                        e -> assertThat(((RateLimiterEvent.Failed) e).error()).isInstanceOf(NoRuleException.class));
     }
 }

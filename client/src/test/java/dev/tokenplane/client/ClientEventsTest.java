@@ -1,16 +1,15 @@
 package dev.tokenplane.client;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.tokenplane.client.support.Await;
 import dev.tokenplane.client.support.Bms;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The events of an outage, from a real client: a BMS URL where nothing listens yet gives retries, the switch to the
@@ -24,11 +23,16 @@ class ClientEventsTest {
         int port = Bms.freePort();
         List<RateLimiterEvent> events = new CopyOnWriteArrayList<>();
         List<RateLimiterEvent.FallbackExited> recoveries = new CopyOnWriteArrayList<>();
-        try (RateLimiterClient client = RateLimiterClient.builder().bmsUrls("http://127.0.0.1:" + port)
+        try (RateLimiterClient client = RateLimiterClient.builder()
+                .bmsUrls("http://127.0.0.1:" + port)
                 .fallbackPolicy(FallbackPolicy.FAIL_OPEN)
                 // a generous timeout for the first decisions of a cold BMS; refused connections fail over at once
-                .timeout(Duration.ofSeconds(5)).attemptTimeout(Duration.ofSeconds(5))
-                .probeBackoff(Backoff.ofMillis(50, 200)).random(new Random(3)).onEvent(events::add).build()) {
+                .timeout(Duration.ofSeconds(5))
+                .attemptTimeout(Duration.ofSeconds(5))
+                .probeBackoff(Backoff.ofMillis(50, 200))
+                .random(new Random(3))
+                .onEvent(events::add)
+                .build()) {
             client.eventPublisher().onFallbackExited(recoveries::add);
 
             // When it asks for a token
@@ -37,11 +41,16 @@ class ClientEventsTest {
             // Then the refused connections were retried, the client fell back, and the fallback granted it
             assertThat(open.source()).isEqualTo(DecisionSource.FAIL_OPEN);
             assertThat(events).anyMatch(e -> e instanceof RateLimiterEvent.Retried);
-            assertThat(events).filteredOn(e -> e instanceof RateLimiterEvent.FallbackEntered).singleElement()
+            assertThat(events)
+                    .filteredOn(e -> e instanceof RateLimiterEvent.FallbackEntered)
+                    .singleElement()
                     .satisfies(e -> assertThat(((RateLimiterEvent.FallbackEntered) e).policy())
                             .isEqualTo(FallbackPolicy.FAIL_OPEN));
-            assertThat(events).filteredOn(e -> e instanceof RateLimiterEvent.Granted).singleElement()
-                    .satisfies(e -> assertThat(((RateLimiterEvent.Granted) e).decision().source())
+            assertThat(events)
+                    .filteredOn(e -> e instanceof RateLimiterEvent.Granted)
+                    .singleElement()
+                    .satisfies(e -> assertThat(
+                                    ((RateLimiterEvent.Granted) e).decision().source())
                             .isEqualTo(DecisionSource.FAIL_OPEN));
 
             // When a BMS starts on that port
@@ -51,7 +60,10 @@ class ClientEventsTest {
                 // Then a probe finds it, the outage ends with its length, and the BMS decides again
                 Await.until(() -> !recoveries.isEmpty(), 30_000);
                 assertThat(recoveries.get(0).downFor()).isPositive();
-                assertThat(client.acquireAsync("ev:a").toCompletableFuture().join().source())
+                assertThat(client.acquireAsync("ev:a")
+                                .toCompletableFuture()
+                                .join()
+                                .source())
                         .isEqualTo(DecisionSource.BMS);
             }
         }

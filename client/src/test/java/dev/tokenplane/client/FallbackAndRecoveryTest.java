@@ -1,5 +1,7 @@
 package dev.tokenplane.client;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.tokenplane.client.internal.DefaultRateLimiterClient;
 import dev.tokenplane.client.support.Await;
 import dev.tokenplane.client.support.Bms;
@@ -8,8 +10,6 @@ import dev.tokenplane.client.support.Http;
 import dev.tokenplane.client.support.Sockets;
 import dev.tokenplane.client.support.Threads;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.Test;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,8 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * A BMS in its own JVM, killed with SIGKILL and frozen with SIGSTOP during a run, under three clients, one per
@@ -57,7 +56,12 @@ class FallbackAndRecoveryTest {
             }
             for (RateLimiterClient c : clients.values()) {
                 // a cold JVM may miss the first timeout; the client then recovers by itself
-                Await.until(() -> c.acquireAsync("fb:warm").toCompletableFuture().join().source() == DecisionSource.BMS,
+                Await.until(
+                        () -> c.acquireAsync("fb:warm")
+                                        .toCompletableFuture()
+                                        .join()
+                                        .source()
+                                == DecisionSource.BMS,
                         10_000);
             }
             // and the LOCAL client holds a lease of fbl:a (its first request alone, then a block of half the bucket)
@@ -65,11 +69,14 @@ class FallbackAndRecoveryTest {
             long leased = ((DefaultRateLimiterClient) local).leaseTokensHeld();
             assertThat(leased).isPositive();
             assertThat(tokens(bms, "fbl:a")).isEqualTo(100 - 3 - leased);
-            double periodsBefore = registry.timer("tokenplane.client.fallback.time").count();
-            double fallbackDecisionsBefore = registry.counter("tokenplane.client.fallback.decisions").count();
+            double periodsBefore =
+                    registry.timer("tokenplane.client.fallback.time").count();
+            double fallbackDecisionsBefore =
+                    registry.counter("tokenplane.client.fallback.decisions").count();
             // (a warm-up that missed its timeout was decided locally: denied, the key's limit not known yet)
-            double localDenialsBefore = registry.counter("tokenplane.client.decisions", "outcome", "denied",
-                    "source", "local").count();
+            double localDenialsBefore = registry.counter(
+                            "tokenplane.client.decisions", "outcome", "denied", "source", "local")
+                    .count();
             int threadsDuring = Threads.live().size();
             // each client keeps at least one keep-alive connection, at most its 4 per URL
             assertThat(Sockets.establishedTo(port)).isBetween(3, 3 * 4);
@@ -92,10 +99,10 @@ class FallbackAndRecoveryTest {
             assertThat(localDecisions.get(4).retryAfterMs()).isBetween(4_000L, 5_000L);
             assertThat(localDecisions.get(4).capacity()).isEqualTo(5);
             // FAIL_OPEN: everything; FAIL_CLOSED: nothing, retry when the next probe is due
-            assertThat(acquireMany(open, "fb:warm", 20)).allMatch(d -> d.granted()
-                    && d.source() == DecisionSource.FAIL_OPEN);
-            assertThat(acquireMany(closed, "fb:warm", 20)).allMatch(d -> !d.granted() && d.retryAfterMs() >= 1
-                    && d.source() == DecisionSource.FAIL_CLOSED);
+            assertThat(acquireMany(open, "fb:warm", 20))
+                    .allMatch(d -> d.granted() && d.source() == DecisionSource.FAIL_OPEN);
+            assertThat(acquireMany(closed, "fb:warm", 20))
+                    .allMatch(d -> !d.granted() && d.retryAfterMs() >= 1 && d.source() == DecisionSource.FAIL_CLOSED);
 
             // When the BMS comes back on the same port (the rule persisted in its data directory)
             bms = new BmsProcess(port, dataDir).start();
@@ -103,7 +110,11 @@ class FallbackAndRecoveryTest {
             // Then every client goes back to it by itself
             for (RateLimiterClient c : clients.values()) {
                 Await.until(() -> !c.inFallback(), 10_000);
-                assertThat(c.acquireAsync("fb:back").toCompletableFuture().join().source()).isEqualTo(DecisionSource.BMS);
+                assertThat(c.acquireAsync("fb:back")
+                                .toCompletableFuture()
+                                .join()
+                                .source())
+                        .isEqualTo(DecisionSource.BMS);
             }
             // (the new bucket fbl:a, taken down to 40 by someone else)
             Http.send(bms.url(), "POST", "/v1/buckets/fbl:a/acquire", null, "{\"tokens\":60}");
@@ -123,18 +134,26 @@ class FallbackAndRecoveryTest {
             bms.resume();
             for (RateLimiterClient c : clients.values()) {
                 Await.until(() -> !c.inFallback(), 10_000);
-                assertThat(c.acquireAsync("fb:back").toCompletableFuture().join().source()).isEqualTo(DecisionSource.BMS);
+                assertThat(c.acquireAsync("fb:back")
+                                .toCompletableFuture()
+                                .join()
+                                .source())
+                        .isEqualTo(DecisionSource.BMS);
             }
-            assertThat(registry.timer("tokenplane.client.fallback.time").count() - periodsBefore).isEqualTo(2);
+            assertThat(registry.timer("tokenplane.client.fallback.time").count() - periodsBefore)
+                    .isEqualTo(2);
             assertThat(registry.counter("tokenplane.client.fallback.decisions").count() - fallbackDecisionsBefore)
                     .isEqualTo(7);
             assertThat(registry.counter("tokenplane.client.decisions", "outcome", "denied", "source", "local")
-                    .count() - localDenialsBefore).isEqualTo(1);
+                                    .count()
+                            - localDenialsBefore)
+                    .isEqualTo(1);
             // and through it all the pools stayed within their size
             assertThat(Sockets.establishedTo(port)).isBetween(3, 3 * 4);
 
             // When the clients close (the LOCAL one giving its leased tokens back)
-            double releasedBefore = registry.counter("tokenplane.client.lease.tokens", "kind", "released").count();
+            double releasedBefore = registry.counter("tokenplane.client.lease.tokens", "kind", "released")
+                    .count();
             clients.values().forEach(RateLimiterClient::close);
 
             // Then nothing is in flight, their connections are closed and their threads gone (Java 17's HttpClient has
@@ -142,19 +161,25 @@ class FallbackAndRecoveryTest {
             for (RateLimiterClient c : clients.values()) {
                 assertThat(inFlight(c)).isZero();
             }
-            Await.until(() -> {
-                System.gc();
-                return establishedTo(port) == 0;
-            }, 10_000);
+            Await.until(
+                    () -> {
+                        System.gc();
+                        return establishedTo(port) == 0;
+                    },
+                    10_000);
             assertThat(threadsDuring).isGreaterThan(threadsBefore.size());
-            Await.quietly(() -> {
-                System.gc();
-                return Threads.startedSince(threadsBefore).isEmpty();
-            }, 10_000);
+            Await.quietly(
+                    () -> {
+                        System.gc();
+                        return Threads.startedSince(threadsBefore).isEmpty();
+                    },
+                    10_000);
             assertThat(Threads.startedSince(threadsBefore)).isEmpty();
             // and the release of the lease the killed BMS had recorded was sent, refused, and credited nothing
-            assertThat(registry.counter("tokenplane.client.lease.tokens", "kind", "released").count()
-                    - releasedBefore).isEqualTo(leased);
+            assertThat(registry.counter("tokenplane.client.lease.tokens", "kind", "released")
+                                    .count()
+                            - releasedBefore)
+                    .isEqualTo(leased);
             assertThat(tokens(bms, "fbl:a")).isEqualTo(40);
         } finally {
             bms.close();
@@ -162,15 +187,26 @@ class FallbackAndRecoveryTest {
     }
 
     private static long tokens(BmsProcess bms, String key) {
-        return Http.send(bms.url(), "GET", "/v1/buckets/" + key, Bms.ADMIN_TOKEN, null).json().getLong("tokens");
+        return Http.send(bms.url(), "GET", "/v1/buckets/" + key, Bms.ADMIN_TOKEN, null)
+                .json()
+                .getLong("tokens");
     }
 
     private static RateLimiterClient client(BmsProcess bms, FallbackPolicy policy, SimpleMeterRegistry registry) {
         // a fixed share of 1: this test is about the switch and the recovery, not the learned share (FallbackShareTest)
-        return RateLimiterClient.builder().bmsUrls(bms.url()).fallbackPolicy(policy).fallbackShare(1.0)
-                .leases(key -> key.startsWith("fbl:")).leaseDuration(Duration.ofMinutes(10))
-                .timeout(TIMEOUT).attemptTimeout(Duration.ofMillis(300)).maxConnectionsPerUrl(4)
-                .probeBackoff(Backoff.ofMillis(50, 400)).random(new Random(7)).meterRegistry(registry).build();
+        return RateLimiterClient.builder()
+                .bmsUrls(bms.url())
+                .fallbackPolicy(policy)
+                .fallbackShare(1.0)
+                .leases(key -> key.startsWith("fbl:"))
+                .leaseDuration(Duration.ofMinutes(10))
+                .timeout(TIMEOUT)
+                .attemptTimeout(Duration.ofMillis(300))
+                .maxConnectionsPerUrl(4)
+                .probeBackoff(Backoff.ofMillis(50, 400))
+                .random(new Random(7))
+                .meterRegistry(registry)
+                .build();
     }
 
     private static List<Decision> acquireMany(RateLimiterClient c, String key, int n) {

@@ -1,10 +1,8 @@
 package dev.tokenplane.client;
 
-import dev.tokenplane.client.support.Bms;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tokenplane.client.support.Bms;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,8 +11,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The job-throttling recipe: a worker pool takes one token per job in delay mode ({@code maxWait}), so a burst of jobs
@@ -32,8 +31,12 @@ class JobThrottlingTest {
     static void start() throws Exception {
         bms = Bms.start();
         bms.rule("jobs", "{\"match\":\"jobs:*\",\"capacity\":5,\"refillPerSecond\":" + RATE + "}");
-        client = RateLimiterClient.builder().bmsUrls(bms.url()).timeout(Duration.ofSeconds(5))
-                .attemptTimeout(Duration.ofSeconds(5)).delayQueueCapacity(Math.max(1000, JOBS)).build();
+        client = RateLimiterClient.builder()
+                .bmsUrls(bms.url())
+                .timeout(Duration.ofSeconds(5))
+                .attemptTimeout(Duration.ofSeconds(5))
+                .delayQueueCapacity(Math.max(1000, JOBS))
+                .build();
     }
 
     @AfterAll
@@ -50,13 +53,16 @@ class JobThrottlingTest {
         try {
             for (int i = 0; i < JOBS; i++) {
                 // the wait is held by the client (a timer), not by a worker thread
-                jobs.add(client.acquireAsync("jobs:mail", 1, Duration.ofMinutes(5)).toCompletableFuture()
-                        .thenApplyAsync(d -> {
-                            if (d.granted()) {
-                                done.incrementAndGet(); // the job's work
-                            }
-                            return d;
-                        }, workers));
+                jobs.add(client.acquireAsync("jobs:mail", 1, Duration.ofMinutes(5))
+                        .toCompletableFuture()
+                        .thenApplyAsync(
+                                d -> {
+                                    if (d.granted()) {
+                                        done.incrementAndGet(); // the job's work
+                                    }
+                                    return d;
+                                },
+                                workers));
             }
             CompletableFuture.allOf(jobs.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
         } finally {

@@ -1,18 +1,17 @@
 package dev.tokenplane.client;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.tokenplane.client.support.Bms;
 import io.vertx.core.net.SelfSignedCertificate;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** The SDK on a BMS that serves HTTPS with a certificate made in the test. */
 class TlsClientTest {
@@ -22,8 +21,8 @@ class TlsClientTest {
     @BeforeAll
     static void start() throws Exception {
         certificate = SelfSignedCertificate.create("localhost");
-        bms = Bms.start(Map.of("BMS_TLS_CERT_FILE", certificate.certificatePath(),
-                "BMS_TLS_KEY_FILE", certificate.privateKeyPath()));
+        bms = Bms.start(Map.of(
+                "BMS_TLS_CERT_FILE", certificate.certificatePath(), "BMS_TLS_KEY_FILE", certificate.privateKeyPath()));
     }
 
     @AfterAll
@@ -34,10 +33,13 @@ class TlsClientTest {
 
     @Test
     void shouldGetADecisionFromTheBmsWhenItTrustsTheCaFile() {
-        try (RateLimiterClient client = RateLimiterClient.builder().bmsUrls("https://localhost:" + bms.port())
+        try (RateLimiterClient client = RateLimiterClient.builder()
+                .bmsUrls("https://localhost:" + bms.port())
                 .trustCaFile(Path.of(certificate.certificatePath()))
                 // generous: the first handshake of a cold JVM (and a cold BMS in it) took 8 s on a busy 2-core machine
-                .timeout(Duration.ofSeconds(30)).attemptTimeout(Duration.ofSeconds(30)).build()) {
+                .timeout(Duration.ofSeconds(30))
+                .attemptTimeout(Duration.ofSeconds(30))
+                .build()) {
             Decision d = client.acquireAsync("free:tls").toCompletableFuture().join();
 
             assertThat(d.source()).isEqualTo(DecisionSource.BMS);
@@ -48,9 +50,14 @@ class TlsClientTest {
 
     @Test
     void shouldNotReachTheBmsWithoutTheCaFile() {
-        try (RateLimiterClient client = RateLimiterClient.builder().bmsUrls("https://localhost:" + bms.port())
-                .timeout(Duration.ofMillis(1500)).maxRetries(0).build()) {
-            Decision d = client.acquireAsync("free:tls-untrusted").toCompletableFuture().join();
+        try (RateLimiterClient client = RateLimiterClient.builder()
+                .bmsUrls("https://localhost:" + bms.port())
+                .timeout(Duration.ofMillis(1500))
+                .maxRetries(0)
+                .build()) {
+            Decision d = client.acquireAsync("free:tls-untrusted")
+                    .toCompletableFuture()
+                    .join();
 
             // the handshake fails: the BMS is unreachable to this client, which decides locally
             assertThat(d.source().fallback()).isTrue();
@@ -63,8 +70,10 @@ class TlsClientTest {
         Path junk = Files.writeString(Files.createTempFile("ca", ".pem"), "not a certificate");
 
         assertThatThrownBy(() -> RateLimiterClient.builder().trustCaFile(junk))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PEM file of certificates");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("PEM file of certificates");
         assertThatThrownBy(() -> RateLimiterClient.builder().trustCaFile(Path.of("/nope/ca.pem")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("readable file");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("readable file");
     }
 }

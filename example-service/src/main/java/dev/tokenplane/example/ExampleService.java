@@ -6,7 +6,6 @@ import dev.tokenplane.client.web.RateLimitHandler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
-
 import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
@@ -33,15 +32,17 @@ import java.util.Map;
  * to the BMS when it has API keys configured; a caller's own {@code X-Api-Key} is forwarded in its place).
  */
 public final class ExampleService {
-    private ExampleService() {
-    }
+    private ExampleService() {}
 
     public static void main(String[] args) {
         Map<String, String> env = System.getenv();
         int port = Integer.parseInt(env.getOrDefault("EXAMPLE_PORT", "8081"));
         String host = env.getOrDefault("EXAMPLE_HOST", "127.0.0.1");
-        String[] bmsUrls = Arrays.stream(env.getOrDefault("EXAMPLE_BMS_URLS", "http://127.0.0.1:8080").split(","))
-                .map(String::trim).filter(s -> !s.isEmpty()).toArray(String[]::new);
+        String[] bmsUrls = Arrays.stream(env.getOrDefault("EXAMPLE_BMS_URLS", "http://127.0.0.1:8080")
+                        .split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .toArray(String[]::new);
         String agent = env.getOrDefault("EXAMPLE_AGENT_URL", "http://127.0.0.1:9470/v1/latency");
         URI agentUrl = "off".equalsIgnoreCase(agent) || agent.isBlank() ? null : URI.create(agent);
 
@@ -83,27 +84,43 @@ public final class ExampleService {
                 .build();
 
         Router router = Router.router(vertx);
-        router.get("/api/orders").handler(clientAndRoute).handler(ctx -> ctx.response()
-                .putHeader("Content-Type", "text/plain").end("orders\n"));
+        router.get("/api/orders")
+                .handler(clientAndRoute)
+                .handler(ctx ->
+                        ctx.response().putHeader("Content-Type", "text/plain").end("orders\n"));
         // the demo's password check always fails: every attempt costs its tokens
-        router.post("/login").handler(login).handler(ctx -> ctx.response().setStatusCode(401)
-                .putHeader("Content-Type", "application/json").end("{\"error\":\"wrong_password\"}\n"));
+        router.post("/login")
+                .handler(login)
+                .handler(ctx -> ctx.response()
+                        .setStatusCode(401)
+                        .putHeader("Content-Type", "application/json")
+                        .end("{\"error\":\"wrong_password\"}\n"));
         router.get("/health").handler(ctx -> ctx.response().end("{\"status\":\"UP\"}"));
-        router.get("/hello").handler(perApiKey).handler(ctx -> ctx.response()
-                .putHeader("Content-Type", "text/plain").end("hello\n"));
-        router.get("/report").handler(queued).handler(ctx -> ctx.response()
-                .putHeader("Content-Type", "text/plain").end("report ready\n"));
+        router.get("/hello")
+                .handler(perApiKey)
+                .handler(ctx ->
+                        ctx.response().putHeader("Content-Type", "text/plain").end("hello\n"));
+        router.get("/report")
+                .handler(queued)
+                .handler(ctx ->
+                        ctx.response().putHeader("Content-Type", "text/plain").end("report ready\n"));
 
-        HttpServer server = vertx.createHttpServer().requestHandler(router).listen(port, host).await();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            perApiKey.close();
-            clientAndRoute.close();
-            login.close();
-            queued.close();
-            client.close();
-            vertx.close().await();
-        }, "example-shutdown"));
-        System.out.println("Example service at http://" + host + ":" + server.actualPort()
-                + " (BMS " + String.join(",", bmsUrls) + ")");
+        HttpServer server = vertx.createHttpServer()
+                .requestHandler(router)
+                .listen(port, host)
+                .await();
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            perApiKey.close();
+                            clientAndRoute.close();
+                            login.close();
+                            queued.close();
+                            client.close();
+                            vertx.close().await();
+                        },
+                        "example-shutdown"));
+        System.out.println("Example service at http://" + host + ":" + server.actualPort() + " (BMS "
+                + String.join(",", bmsUrls) + ")");
     }
 }

@@ -2,7 +2,6 @@ package dev.tokenplane.agent;
 
 import dev.tokenplane.agent.core.BackoffPolicy;
 import dev.tokenplane.agent.core.NameFilter;
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -46,11 +45,27 @@ import java.util.regex.PatternSyntaxException;
  * @param bmsCaFile           PEM certificate authorities trusted for https:// BMS URLs; empty for the JVM's
  * @param jsonLogs            JSON log lines instead of text
  */
-public record AgentConfig(String serverId, List<String> bmsUrls, Optional<String> bmsToken, long intervalMillis,
-                          String region, String pool, String host, int port, Optional<String> scrapeUrl,
-                          String scrapeMetric, NameFilter networkFilter, boolean includeLoopback,
-                          NameFilter diskFilter, long netCapacityBitsPerSecond, int bufferSize, BackoffPolicy backoff,
-                          long requestTimeoutMillis, String logLevel, Optional<Path> bmsCaFile, boolean jsonLogs) {
+public record AgentConfig(
+        String serverId,
+        List<String> bmsUrls,
+        Optional<String> bmsToken,
+        long intervalMillis,
+        String region,
+        String pool,
+        String host,
+        int port,
+        Optional<String> scrapeUrl,
+        String scrapeMetric,
+        NameFilter networkFilter,
+        boolean includeLoopback,
+        NameFilter diskFilter,
+        long netCapacityBitsPerSecond,
+        int bufferSize,
+        BackoffPolicy backoff,
+        long requestTimeoutMillis,
+        String logLevel,
+        Optional<Path> bmsCaFile,
+        boolean jsonLogs) {
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
     private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9._-]{1,64}");
@@ -103,8 +118,8 @@ public record AgentConfig(String serverId, List<String> bmsUrls, Optional<String
                 values.put(setting, value.strip());
             }
         }
-        String serverId = values.containsKey(AgentSetting.SERVER_ID) ? values.get(AgentSetting.SERVER_ID)
-                : defaultServerId();
+        String serverId =
+                values.containsKey(AgentSetting.SERVER_ID) ? values.get(AgentSetting.SERVER_ID) : defaultServerId();
         long backoffBase = integer(values, AgentSetting.BACKOFF_BASE_MS, 1, 600_000);
         return new AgentConfig(
                 matching(AgentSetting.SERVER_ID, serverId, ID, "[A-Za-z0-9._-]{1,128}"),
@@ -117,7 +132,10 @@ public record AgentConfig(String serverId, List<String> bmsUrls, Optional<String
                 matching(AgentSetting.HOST, values.get(AgentSetting.HOST), HOST, "an IP address or host name"),
                 (int) integer(values, AgentSetting.PORT, 0, 65_535),
                 Optional.ofNullable(values.get(AgentSetting.SCRAPE_URL)).map(u -> url(AgentSetting.SCRAPE_URL, u)),
-                matching(AgentSetting.SCRAPE_METRIC, values.get(AgentSetting.SCRAPE_METRIC), METRIC,
+                matching(
+                        AgentSetting.SCRAPE_METRIC,
+                        values.get(AgentSetting.SCRAPE_METRIC),
+                        METRIC,
                         "a Prometheus metric name ending in _seconds or _milliseconds"),
                 new NameFilter(regex(values, AgentSetting.NET_INCLUDE), regex(values, AgentSetting.NET_EXCLUDE)),
                 bool(values, AgentSetting.NET_LOOPBACK),
@@ -126,12 +144,18 @@ public record AgentConfig(String serverId, List<String> bmsUrls, Optional<String
                 (int) integer(values, AgentSetting.BUFFER_SIZE, 1, 100_000),
                 new BackoffPolicy(backoffBase, integer(values, AgentSetting.BACKOFF_MAX_MS, backoffBase, 3_600_000)),
                 integer(values, AgentSetting.REQUEST_TIMEOUT_MS, 100, 600_000),
-                matching(AgentSetting.LOG_LEVEL, values.get(AgentSetting.LOG_LEVEL).toUpperCase(Locale.ROOT), LEVEL,
+                matching(
+                        AgentSetting.LOG_LEVEL,
+                        values.get(AgentSetting.LOG_LEVEL).toUpperCase(Locale.ROOT),
+                        LEVEL,
                         "one of ERROR, WARN, INFO, DEBUG, TRACE"),
-                Optional.ofNullable(values.get(AgentSetting.BMS_CA_FILE))
-                        .map(f -> caFile(AgentSetting.BMS_CA_FILE, f)),
-                matching(AgentSetting.LOG_FORMAT, values.get(AgentSetting.LOG_FORMAT).toUpperCase(Locale.ROOT),
-                        LOG_FORMAT, "TEXT or JSON").equals("JSON"));
+                Optional.ofNullable(values.get(AgentSetting.BMS_CA_FILE)).map(f -> caFile(AgentSetting.BMS_CA_FILE, f)),
+                matching(
+                                AgentSetting.LOG_FORMAT,
+                                values.get(AgentSetting.LOG_FORMAT).toUpperCase(Locale.ROOT),
+                                LOG_FORMAT,
+                                "TEXT or JSON")
+                        .equals("JSON"));
     }
 
     /** A readable PEM file with at least one certificate. */
@@ -226,8 +250,10 @@ public record AgentConfig(String serverId, List<String> bmsUrls, Optional<String
         try {
             URI uri = new URI(text);
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null
-                    || uri.getQuery() != null || uri.getFragment() != null) {
+            if (!(scheme.equals("http") || scheme.equals("https"))
+                    || uri.getHost() == null
+                    || uri.getQuery() != null
+                    || uri.getFragment() != null) {
                 throw bad(setting, text, range);
             }
         } catch (URISyntaxException e) {
@@ -244,8 +270,7 @@ public record AgentConfig(String serverId, List<String> bmsUrls, Optional<String
     public static final class Builder {
         private final Map<AgentSetting, String> raw = new EnumMap<>(AgentSetting.class);
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Sets any option by its raw text, as the variable would. */
         public Builder set(AgentSetting setting, String value) {

@@ -26,8 +26,7 @@ public final class AgentMain {
     /** Exit code when the agent could not start (port taken, ...). */
     static final int EXIT_START = 1;
 
-    private AgentMain() {
-    }
+    private AgentMain() {}
 
     public static void main(String[] args) {
         // Netty probes JDK Flight Recorder for allocator events the agent never records; skipping the probe keeps
@@ -105,30 +104,39 @@ public final class AgentMain {
                     + " are both set: set one");
         }
         try {
-            String token = Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
+            String token =
+                    Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
             if (token.isEmpty()) {
-                throw new ConfigException(AgentSetting.BMS_TOKEN_FILE.label() + " names an empty file; got '" + file
-                        + "'");
+                throw new ConfigException(
+                        AgentSetting.BMS_TOKEN_FILE.label() + " names an empty file; got '" + file + "'");
             }
             return token;
         } catch (IOException | InvalidPathException e) {
-            throw new ConfigException(AgentSetting.BMS_TOKEN_FILE.label() + " must name a readable file; got '" + file
-                    + "'");
+            throw new ConfigException(
+                    AgentSetting.BMS_TOKEN_FILE.label() + " must name a readable file; got '" + file + "'");
         }
     }
 
     private static CommandSpec commandSpec() {
         CommandSpec spec = CommandSpec.create().name("load-agent").mixinStandardHelpOptions(false);
-        spec.usageMessage().description("Samples this server's load (OSHI, cgroup v2) and the latency of the service "
-                + "beside it, and reports both to the BMS. Every option is also an environment variable, shown in "
-                + "brackets.");
-        spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("Show this help.").build());
+        spec.usageMessage()
+                .description("Samples this server's load (OSHI, cgroup v2) and the latency of the service "
+                        + "beside it, and reports both to the BMS. Every option is also an environment variable, shown in "
+                        + "brackets.");
+        spec.addOption(OptionSpec.builder("-h", "--help")
+                .usageHelp(true)
+                .description("Show this help.")
+                .build());
         for (AgentSetting setting : AgentSetting.values()) {
             String description = setting.description() + " [" + setting.envName() + "]"
                     + (setting.defaultValue() == null ? "" : " Default: " + setting.defaultValue());
             // A secret's flag is parsed (hidden) only to be refused with a clear message, not "unknown option".
-            spec.addOption(OptionSpec.builder(setting.flag()).paramLabel(setting.paramLabel()).type(String.class)
-                    .hidden(setting.secret()).description(description).build());
+            spec.addOption(OptionSpec.builder(setting.flag())
+                    .paramLabel(setting.paramLabel())
+                    .type(String.class)
+                    .hidden(setting.secret())
+                    .description(description)
+                    .build());
         }
         return spec;
     }

@@ -25,13 +25,17 @@ public final class AgentMetrics {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Counter samples = Counter.builder("agent.samples")
-            .description("Sampling ticks completed").register(registry);
+            .description("Sampling ticks completed")
+            .register(registry);
     private final Counter sent = Counter.builder("agent.reports.sent")
-            .description("Reports the BMS accepted").register(registry);
+            .description("Reports the BMS accepted")
+            .register(registry);
     private final Counter failed = Counter.builder("agent.reports.failed")
-            .description("Report sends that failed (network error, timeout, or an error status)").register(registry);
+            .description("Report sends that failed (network error, timeout, or an error status)")
+            .register(registry);
     private final Counter dropped = Counter.builder("agent.reports.dropped")
-            .description("Reports dropped unsent because the buffer was full").register(registry);
+            .description("Reports dropped unsent because the buffer was full")
+            .register(registry);
     private final JvmGcMetrics gc = new JvmGcMetrics();
 
     public AgentMetrics() {
@@ -86,10 +90,15 @@ public final class AgentMetrics {
      * @param backoffSeconds the wait before the next retry, 0 when sending normally
      */
     public void trackReporter(Supplier<Number> bufferSize, Supplier<Number> backoffSeconds) {
-        Gauge.builder("agent.buffer.size", bufferSize).description("Reports waiting to be sent")
-                .strongReference(true).register(registry);
-        Gauge.builder("agent.backoff", backoffSeconds).baseUnit("seconds")
-                .description("Current wait before the next retry to the BMS").strongReference(true).register(registry);
+        Gauge.builder("agent.buffer.size", bufferSize)
+                .description("Reports waiting to be sent")
+                .strongReference(true)
+                .register(registry);
+        Gauge.builder("agent.backoff", backoffSeconds)
+                .baseUnit("seconds")
+                .description("Current wait before the next retry to the BMS")
+                .strongReference(true)
+                .register(registry);
     }
 
     /** The Prometheus text exposition. */

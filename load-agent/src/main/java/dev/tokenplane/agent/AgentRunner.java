@@ -54,25 +54,49 @@ public final class AgentRunner implements AutoCloseable {
                 .setEventLoopPoolSize(1)
                 .setWorkerPoolSize(1)
                 .setInternalBlockingPoolSize(1)
-                .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false)
-                        .setClassPathResolvingEnabled(false)));
+                .setFileSystemOptions(
+                        new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false)));
         try {
             this.metrics = new AgentMetrics();
             LatencyRecorder recorder = new LatencyRecorder(System.nanoTime());
-            this.reporter = new Reporter(vertx, new ReporterSettings(config.bmsUrls(), config.serverId(),
-                    config.bmsToken(), config.bufferSize(), config.backoff(), config.requestTimeoutMillis(),
-                    config.bmsCaFile()),
-                    metrics, random);
-            this.scraper = config.scrapeUrl().map(url -> new LatencyScraper(vertx, url, config.scrapeMetric(),
-                    config.scrapeToMillis(), config.requestTimeoutMillis(), System::nanoTime));
+            this.reporter = new Reporter(
+                    vertx,
+                    new ReporterSettings(
+                            config.bmsUrls(),
+                            config.serverId(),
+                            config.bmsToken(),
+                            config.bufferSize(),
+                            config.backoff(),
+                            config.requestTimeoutMillis(),
+                            config.bmsCaFile()),
+                    metrics,
+                    random);
+            this.scraper = config.scrapeUrl()
+                    .map(url -> new LatencyScraper(
+                            vertx,
+                            url,
+                            config.scrapeMetric(),
+                            config.scrapeToMillis(),
+                            config.requestTimeoutMillis(),
+                            System::nanoTime));
             long maxScrapeAgeNanos = TimeUnit.MILLISECONDS.toNanos(config.intervalMillis() * 2);
-            this.loop = new SamplingLoop(source, nowNanos -> {
-                LatencySummary pushed = recorder.drain(nowNanos);
-                return scraper.flatMap(s -> s.latest(nowNanos, maxScrapeAgeNanos)).orElse(pushed);
-            }, clock, config.region(), config.pool(), reporter::submit, metrics);
+            this.loop = new SamplingLoop(
+                    source,
+                    nowNanos -> {
+                        LatencySummary pushed = recorder.drain(nowNanos);
+                        return scraper.flatMap(s -> s.latest(nowNanos, maxScrapeAgeNanos))
+                                .orElse(pushed);
+                    },
+                    clock,
+                    config.region(),
+                    config.pool(),
+                    reporter::submit,
+                    metrics);
             this.server = new AgentHttpServer(vertx, metrics, recorder, this::health)
                     .listen(config.host(), config.port())
-                    .toCompletionStage().toCompletableFuture().get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             scraper.ifPresent(s -> s.start(config.intervalMillis()));
             this.sampler = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread thread = new Thread(r, "agent-sampler");
@@ -95,13 +119,26 @@ public final class AgentRunner implements AutoCloseable {
      */
     public static AgentRunner start(AgentConfig config) throws Exception {
         Optional<CgroupV2> cgroup = CgroupV2.detect();
-        OshiSystemSource source = new OshiSystemSource(config.networkFilter(), config.includeLoopback(),
-                config.diskFilter(), cgroup, System::nanoTime, config.netCapacityBitsPerSecond());
+        OshiSystemSource source = new OshiSystemSource(
+                config.networkFilter(),
+                config.includeLoopback(),
+                config.diskFilter(),
+                cgroup,
+                System::nanoTime,
+                config.netCapacityBitsPerSecond());
         AgentRunner runner = new AgentRunner(config, source, InstantSource.system(), RandomGenerator.getDefault());
-        LOG.info("Load agent {} started: reporting to {} every {} ms, endpoints on {}:{}; cgroup v2 {}; "
-                        + "interfaces {} (capacity bytes/s {}); disks {}", config.serverId(), config.bmsUrls(), config.intervalMillis(),
-                config.host(), runner.httpPort(), cgroup.map(c -> c.directory().toString()).orElse("not used"),
-                source.interfaceNames(), source.linkCapacity(), source.diskNames());
+        LOG.info(
+                "Load agent {} started: reporting to {} every {} ms, endpoints on {}:{}; cgroup v2 {}; "
+                        + "interfaces {} (capacity bytes/s {}); disks {}",
+                config.serverId(),
+                config.bmsUrls(),
+                config.intervalMillis(),
+                config.host(),
+                runner.httpPort(),
+                cgroup.map(c -> c.directory().toString()).orElse("not used"),
+                source.interfaceNames(),
+                source.linkCapacity(),
+                source.diskNames());
         return runner;
     }
 

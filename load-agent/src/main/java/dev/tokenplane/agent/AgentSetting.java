@@ -16,22 +16,39 @@ public enum AgentSetting {
     POOL("POOL", "default", "Pool sent in each report, [A-Za-z0-9._-]{1,64}."),
     PORT("PORT", "9470", "Port of the agent's own /health, /metrics and /v1/latency, [0, 65535] (0: any free port)."),
     HOST("HOST", "127.0.0.1", "Address the agent's HTTP endpoints bind to."),
-    BMS_TOKEN("TOKEN", null, "Bearer token sent to the BMS (BMS_AGENT_TOKEN, or a token of BMS_AGENT_TOKENS_FILE "
-            + "there). Environment only: the flag is refused, it would show in ps. Never logged."),
-    BMS_TOKEN_FILE("FILE", null, "File holding the bearer token, instead of AGENT_BMS_TOKEN (a mounted secret); "
-            + "read once at start."),
-    BMS_CA_FILE("PATH", null, "PEM file of the certificate authorities trusted for https:// BMS URLs (the BMS's CA or "
-            + "self-signed certificate). Default: the JVM's trust store."),
+    BMS_TOKEN(
+            "TOKEN",
+            null,
+            "Bearer token sent to the BMS (BMS_AGENT_TOKEN, or a token of BMS_AGENT_TOKENS_FILE "
+                    + "there). Environment only: the flag is refused, it would show in ps. Never logged."),
+    BMS_TOKEN_FILE(
+            "FILE",
+            null,
+            "File holding the bearer token, instead of AGENT_BMS_TOKEN (a mounted secret); " + "read once at start."),
+    BMS_CA_FILE(
+            "PATH",
+            null,
+            "PEM file of the certificate authorities trusted for https:// BMS URLs (the BMS's CA or "
+                    + "self-signed certificate). Default: the JVM's trust store."),
     SCRAPE_URL("URL", null, "Optional Prometheus endpoint of the service to take request latency from."),
-    SCRAPE_METRIC("NAME", "http_server_requests_seconds",
+    SCRAPE_METRIC(
+            "NAME",
+            "http_server_requests_seconds",
             "Histogram to read at the scrape URL (base name, ending _seconds or _milliseconds)."),
     NET_INCLUDE("REGEX", null, "Only interfaces whose name matches this regex are summed. Default: all."),
-    NET_EXCLUDE("REGEX", "(veth|docker|br-|virbr|cni|flannel|cali|ifb).*",
+    NET_EXCLUDE(
+            "REGEX",
+            "(veth|docker|br-|virbr|cni|flannel|cali|ifb).*",
             "Interfaces whose name matches this regex are left out (virtual ones that would count traffic twice)."),
     NET_LOOPBACK("BOOL", "false", "Whether loopback interfaces are summed, true or false."),
-    NET_CAPACITY_BPS("BITS", "0", "Link capacity in bits/s of interfaces whose speed the OS does not report (many "
-            + "virtual NICs), for netUtilisation, [0, 10000000000000]; 0: such interfaces add no netUtilisation."),
-    DISK_EXCLUDE("REGEX", "(loop|ram|zram|dm-|md|sr|fd).*",
+    NET_CAPACITY_BPS(
+            "BITS",
+            "0",
+            "Link capacity in bits/s of interfaces whose speed the OS does not report (many "
+                    + "virtual NICs), for netUtilisation, [0, 10000000000000]; 0: such interfaces add no netUtilisation."),
+    DISK_EXCLUDE(
+            "REGEX",
+            "(loop|ram|zram|dm-|md|sr|fd).*",
             "Disks whose name matches this regex are left out (virtual or stacked devices)."),
     BUFFER_SIZE("N", "300", "Unsent reports kept while the BMS is unreachable, [1, 100000]; the oldest is dropped."),
     BACKOFF_BASE_MS("MS", "500", "First backoff ceiling in ms, [1, 600000]."),

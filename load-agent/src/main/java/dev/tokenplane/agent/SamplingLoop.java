@@ -38,8 +38,14 @@ final class SamplingLoop implements Runnable {
      * @param sink    where reports go (must not block)
      * @param metrics where ticks are counted
      */
-    SamplingLoop(SystemSource source, LongFunction<LatencySummary> latency, InstantSource clock, String region,
-                 String pool, Consumer<AgentReport> sink, AgentMetrics metrics) {
+    SamplingLoop(
+            SystemSource source,
+            LongFunction<LatencySummary> latency,
+            InstantSource clock,
+            String region,
+            String pool,
+            Consumer<AgentReport> sink,
+            AgentMetrics metrics) {
         this.source = source;
         this.latency = latency;
         this.clock = clock;

@@ -7,11 +7,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -27,8 +27,9 @@ class AgentMainProcessTest {
         try (ServerSocket s = new ServerSocket(0)) {
             unused = s.getLocalPort(); // nothing listens there once closed: every report fails and is logged
         }
-        ProcessBuilder builder = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
-                "dev.tokenplane.agent.AgentMain")).redirectError(stderr.toFile());
+        ProcessBuilder builder = new ProcessBuilder(
+                        List.of(java, "-cp", System.getProperty("java.class.path"), "dev.tokenplane.agent.AgentMain"))
+                .redirectError(stderr.toFile());
         builder.environment().keySet().removeIf(k -> k.startsWith("AGENT_"));
         builder.environment().put("AGENT_SERVER_ID", "web-json");
         builder.environment().put("AGENT_PORT", "0");
@@ -39,8 +40,10 @@ class AgentMainProcessTest {
 
         Process process = builder.start();
         try {
-            Eventually.await(Duration.ofSeconds(30), () -> "stderr: " + read(stderr), () -> read(stderr).lines()
-                    .filter(l -> !l.isBlank()).count() > 2);
+            Eventually.await(
+                    Duration.ofSeconds(30),
+                    () -> "stderr: " + read(stderr),
+                    () -> read(stderr).lines().filter(l -> !l.isBlank()).count() > 2);
         } finally {
             process.destroy();
             process.waitFor(30, TimeUnit.SECONDS);
@@ -64,14 +67,16 @@ class AgentMainProcessTest {
     }
 
     private static List<String> lines(Path file) throws IOException {
-        return Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList();
+        return Files.readAllLines(file, StandardCharsets.UTF_8).stream()
+                .filter(l -> !l.isBlank())
+                .toList();
     }
 
     @Test
     void shouldExitWithCode2AndAMessageNamingTheVariable() throws Exception {
         String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-        ProcessBuilder builder = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
-                "dev.tokenplane.agent.AgentMain"));
+        ProcessBuilder builder = new ProcessBuilder(
+                List.of(java, "-cp", System.getProperty("java.class.path"), "dev.tokenplane.agent.AgentMain"));
         builder.environment().put("AGENT_INTERVAL_MS", "5");
         builder.environment().put("AGENT_SERVER_ID", "web-1");
 
@@ -81,7 +86,8 @@ class AgentMainProcessTest {
 
         assertThat(exited).isTrue();
         assertThat(process.exitValue()).isEqualTo(AgentMain.EXIT_CONFIG);
-        assertThat(err).contains("load-agent: AGENT_INTERVAL_MS (--interval-ms) must be an integer in [100, 3600000]; "
-                + "got '5'");
+        assertThat(err)
+                .contains("load-agent: AGENT_INTERVAL_MS (--interval-ms) must be an integer in [100, 3600000]; "
+                        + "got '5'");
     }
 }

@@ -50,21 +50,32 @@ class AgentRunnerTest {
     }
 
     private AgentRunner agent(AgentConfig.Builder builder) throws Exception {
-        AgentRunner runner = AgentRunner.start(builder.serverId("it-web-1").bmsUrls(bms.url()).bmsToken("agent-token")
-                .intervalMillis(200).port(0).set(AgentSetting.REGION, "eu-west").set(AgentSetting.POOL, "checkout")
+        AgentRunner runner = AgentRunner.start(builder.serverId("it-web-1")
+                .bmsUrls(bms.url())
+                .bmsToken("agent-token")
+                .intervalMillis(200)
+                .port(0)
+                .set(AgentSetting.REGION, "eu-west")
+                .set(AgentSetting.POOL, "checkout")
                 .build());
         closeables.add(runner);
         return runner;
     }
 
     private HttpResponse<String> get(AgentRunner agent, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.httpPort() + path)).GET()
-                .build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.httpPort() + path))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> post(AgentRunner agent, String contentType, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.httpPort() + "/v1/latency"))
-                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.httpPort() + "/v1/latency"))
+                        .header("Content-Type", contentType)
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -73,16 +84,21 @@ class AgentRunnerTest {
         AgentRunner agent = agent(AgentConfig.builder());
 
         // Given the service pushed 1, 2, ..., 100 ms
-        String samples = IntStream.rangeClosed(1, 100).mapToObj(Integer::toString).collect(Collectors.joining(","));
+        String samples =
+                IntStream.rangeClosed(1, 100).mapToObj(Integer::toString).collect(Collectors.joining(","));
         HttpResponse<String> pushed = post(agent, "application/json", "{\"samplesMs\":[" + samples + "]}");
         assertThat(pushed.statusCode()).isEqualTo(202);
         assertThat(new JsonObject(pushed.body()).getInteger("accepted")).isEqualTo(100);
 
         // Then a report carries their percentiles and rate, with the machine's load, under the server's id
-        await(WAIT, "a report with requests", () -> bms.accepted().stream()
-                .anyMatch(r -> r.body().getDouble("requestsPerSecond") > 0));
+        await(
+                WAIT,
+                "a report with requests",
+                () -> bms.accepted().stream().anyMatch(r -> r.body().getDouble("requestsPerSecond") > 0));
         FakeBms.Request request = bms.accepted().stream()
-                .filter(r -> r.body().getDouble("requestsPerSecond") > 0).findFirst().orElseThrow();
+                .filter(r -> r.body().getDouble("requestsPerSecond") > 0)
+                .findFirst()
+                .orElseThrow();
         JsonObject body = request.body();
         assertThat(request.path()).isEqualTo("/v1/agents/it-web-1/reports");
         assertThat(request.authorization()).isEqualTo("Bearer agent-token");
@@ -95,12 +111,13 @@ class AgentRunnerTest {
         assertThat(body.getDouble("cpu")).isBetween(0.0, 1.0);
         assertThat(body.getDouble("memory")).isGreaterThan(0.0).isLessThanOrEqualTo(1.0);
         assertThat(body.getLong("timestamp")).isCloseTo(System.currentTimeMillis(), within(60_000L));
-        for (String rate : List.of("loadPerCore", "netRxBytesPerSec", "netTxBytesPerSec", "diskReadBytesPerSec",
-                "diskWriteBytesPerSec")) {
+        for (String rate : List.of(
+                "loadPerCore", "netRxBytesPerSec", "netTxBytesPerSec", "diskReadBytesPerSec", "diskWriteBytesPerSec")) {
             assertThat(body.getDouble(rate)).as(rate).isGreaterThanOrEqualTo(0.0);
         }
         // Only one interval had the samples
-        assertThat(bms.accepted().stream().filter(r -> r.body().getDouble("requestsPerSecond") > 0)).hasSize(1);
+        assertThat(bms.accepted().stream().filter(r -> r.body().getDouble("requestsPerSecond") > 0))
+                .hasSize(1);
     }
 
     @Test
@@ -118,12 +135,23 @@ class AgentRunnerTest {
         assertThat(status.getString("bmsUrl")).isEqualTo(bms.url());
         assertThat(status.encode()).doesNotContain("agent-token");
         assertThat(metrics.statusCode()).isEqualTo(200);
-        assertThat(metrics.body()).contains("agent_samples_total", "agent_reports_sent_total",
-                "agent_reports_failed_total", "agent_reports_dropped_total", "agent_backoff_seconds",
-                "agent_buffer_size");
-        assertThat(metrics.body()).as("the JVM and process binders").contains("\njvm_memory_used_bytes{",
-                "\njvm_gc_", "\njvm_threads_live_threads ", "\nprocess_cpu_usage ", "\nprocess_uptime_seconds ",
-                "\nprocess_files_open_files ");
+        assertThat(metrics.body())
+                .contains(
+                        "agent_samples_total",
+                        "agent_reports_sent_total",
+                        "agent_reports_failed_total",
+                        "agent_reports_dropped_total",
+                        "agent_backoff_seconds",
+                        "agent_buffer_size");
+        assertThat(metrics.body())
+                .as("the JVM and process binders")
+                .contains(
+                        "\njvm_memory_used_bytes{",
+                        "\njvm_gc_",
+                        "\njvm_threads_live_threads ",
+                        "\nprocess_cpu_usage ",
+                        "\nprocess_uptime_seconds ",
+                        "\nprocess_files_open_files ");
     }
 
     @Test
@@ -147,7 +175,9 @@ class AgentRunnerTest {
         // Nothing was recorded: the next reports have no requests
         double sentBefore = agent.metrics().reportsSent();
         await(WAIT, "two more reports", () -> agent.metrics().reportsSent() >= sentBefore + 2);
-        assertThat(bms.accepted()).allSatisfy(r -> assertThat(r.body().getDouble("requestsPerSecond")).isZero());
+        assertThat(bms.accepted())
+                .allSatisfy(
+                        r -> assertThat(r.body().getDouble("requestsPerSecond")).isZero());
     }
 
     @Test
@@ -167,33 +197,45 @@ class AgentRunnerTest {
     void shouldTakeLatencyFromAScrapedPrometheusHistogram() throws Exception {
         // Given a service whose histogram gains 50 requests <= 10 ms and 50 in (10, 100] ms per scrape
         AtomicInteger scrapes = new AtomicInteger();
-        HttpServer service = vertx.createHttpServer().requestHandler(request -> {
-            int n = scrapes.incrementAndGet();
-            request.response().putHeader("Content-Type", "text/plain").end("""
+        HttpServer service = vertx.createHttpServer()
+                .requestHandler(request -> {
+                    int n = scrapes.incrementAndGet();
+                    request.response().putHeader("Content-Type", "text/plain").end("""
                     # TYPE http_server_requests_seconds histogram
                     http_server_requests_seconds_bucket{uri="/x",le="0.01"} %d
                     http_server_requests_seconds_bucket{uri="/x",le="0.1"} %d
                     http_server_requests_seconds_bucket{uri="/x",le="+Inf"} %d
-                    """.formatted(50 * n, 100 * n, 100 * n));
-        }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        closeables.add(() -> service.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+                    """.formatted(
+                                    50 * n, 100 * n, 100 * n));
+                })
+                .listen(0, "127.0.0.1")
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
+        closeables.add(
+                () -> service.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
 
-        agent(AgentConfig.builder().set(AgentSetting.SCRAPE_URL,
-                "http://127.0.0.1:" + service.actualPort() + "/metrics"));
+        agent(AgentConfig.builder()
+                .set(AgentSetting.SCRAPE_URL, "http://127.0.0.1:" + service.actualPort() + "/metrics"));
 
         // Then reports carry PromQL-style percentiles of the growth between scrapes
-        await(WAIT, "a report with scraped requests", () -> bms.accepted().stream()
-                .anyMatch(r -> r.body().getDouble("requestsPerSecond") > 0));
-        JsonObject body = bms.accepted().stream().map(FakeBms.Request::body)
-                .filter(b -> b.getDouble("requestsPerSecond") > 0).findFirst().orElseThrow();
+        await(
+                WAIT,
+                "a report with scraped requests",
+                () -> bms.accepted().stream().anyMatch(r -> r.body().getDouble("requestsPerSecond") > 0));
+        JsonObject body = bms.accepted().stream()
+                .map(FakeBms.Request::body)
+                .filter(b -> b.getDouble("requestsPerSecond") > 0)
+                .findFirst()
+                .orElseThrow();
         assertThat(body.getDouble("latencyP50Ms")).isCloseTo(10.0, within(1e-6));
         assertThat(body.getDouble("latencyP99Ms")).isCloseTo(98.2, within(1e-6));
     }
 
     private static void assertError(HttpResponse<String> response, int status, String code) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-                type -> assertThat(type).startsWith("application/json"));
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
         JsonObject error = new JsonObject(response.body());
         assertThat(error.getString("error")).isEqualTo(code);
         assertThat(error.getString("message")).isNotBlank();

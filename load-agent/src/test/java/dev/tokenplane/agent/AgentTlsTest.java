@@ -28,9 +28,13 @@ class AgentTlsTest {
     @BeforeEach
     void startBms() throws Exception {
         certificate = SelfSignedCertificate.create("localhost");
-        bms = TestBms.start(Map.of("BMS_AGENT_TOKEN", AGENT_TOKEN,
-                "BMS_TLS_CERT_FILE", certificate.certificatePath(),
-                "BMS_TLS_KEY_FILE", certificate.privateKeyPath()));
+        bms = TestBms.start(Map.of(
+                "BMS_AGENT_TOKEN",
+                AGENT_TOKEN,
+                "BMS_TLS_CERT_FILE",
+                certificate.certificatePath(),
+                "BMS_TLS_KEY_FILE",
+                certificate.privateKeyPath()));
     }
 
     @AfterEach
@@ -51,15 +55,28 @@ class AgentTlsTest {
     @Test
     void shouldReportOverHttpsWithTheCaFileAndNotWithoutIt() throws Exception {
         String url = "https://localhost:" + bms.port();
-        trusting = AgentRunner.start(AgentConfig.builder().serverId("tls-trusting").bmsUrls(url)
-                .bmsToken(AGENT_TOKEN).intervalMillis(200).port(0)
-                .set(AgentSetting.BMS_CA_FILE, certificate.certificatePath()).build());
-        untrusting = AgentRunner.start(AgentConfig.builder().serverId("tls-untrusting").bmsUrls(url)
-                .bmsToken(AGENT_TOKEN).intervalMillis(200).port(0).build());
+        trusting = AgentRunner.start(AgentConfig.builder()
+                .serverId("tls-trusting")
+                .bmsUrls(url)
+                .bmsToken(AGENT_TOKEN)
+                .intervalMillis(200)
+                .port(0)
+                .set(AgentSetting.BMS_CA_FILE, certificate.certificatePath())
+                .build());
+        untrusting = AgentRunner.start(AgentConfig.builder()
+                .serverId("tls-untrusting")
+                .bmsUrls(url)
+                .bmsToken(AGENT_TOKEN)
+                .intervalMillis(200)
+                .port(0)
+                .build());
 
         await(WAIT, "a report over HTTPS", () -> reported("tls-trusting"));
         // the agent without the CA file fails its handshakes: its reports wait in its buffer, backing off
-        await(WAIT, "the untrusting agent backing off", () -> untrusting.reporter().backoffMillis() > 0);
+        await(
+                WAIT,
+                "the untrusting agent backing off",
+                () -> untrusting.reporter().backoffMillis() > 0);
         assertThat(reported("tls-untrusting")).isFalse();
         assertThat(untrusting.reporter().lastSentAtMillis()).isEqualTo(-1);
     }
@@ -68,10 +85,15 @@ class AgentTlsTest {
     void shouldRefuseACaFileThatIsNotPem() throws Exception {
         Path junk = Files.writeString(Files.createTempFile("ca", ".pem"), "not a certificate");
 
-        assertThatThrownBy(() -> AgentConfig.builder().set(AgentSetting.BMS_CA_FILE, junk.toString()).build())
+        assertThatThrownBy(() -> AgentConfig.builder()
+                        .set(AgentSetting.BMS_CA_FILE, junk.toString())
+                        .build())
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("AGENT_BMS_CA_FILE (--bms-ca-file) must be a PEM file of certificates");
-        assertThatThrownBy(() -> AgentConfig.builder().set(AgentSetting.BMS_CA_FILE, "/nope/ca.pem").build())
-                .isInstanceOf(ConfigException.class).hasMessageContaining("readable PEM file");
+        assertThatThrownBy(() -> AgentConfig.builder()
+                        .set(AgentSetting.BMS_CA_FILE, "/nope/ca.pem")
+                        .build())
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("readable PEM file");
     }
 }

@@ -48,8 +48,11 @@ class AgentToBmsTest {
     private String get(String path) {
         HttpResponse<String> r;
         try {
-            r = http.send(HttpRequest.newBuilder(URI.create(bms.url() + path))
-                    .header("Authorization", "Bearer " + bms.adminToken()).GET().build(),
+            r = http.send(
+                    HttpRequest.newBuilder(URI.create(bms.url() + path))
+                            .header("Authorization", "Bearer " + bms.adminToken())
+                            .GET()
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -74,20 +77,31 @@ class AgentToBmsTest {
 
     private boolean listedWith(String serverId, boolean stale, int reports) {
         JsonObject a = listed(serverId);
-        return a != null && a.getBoolean("stale") == stale && a.getJsonArray("reports").size() >= reports;
+        return a != null
+                && a.getBoolean("stale") == stale
+                && a.getJsonArray("reports").size() >= reports;
     }
 
     @Test
     void shouldShowTheReportsFreshInTheBmsAndGoStaleOnceTheAgentStops() throws Exception {
         // Given an agent reporting this machine's load to the BMS every 200 ms, with the BMS's agent token
-        agent = AgentRunner.start(AgentConfig.builder().serverId("it-real-1").bmsUrls(bms.url())
-                .bmsToken(AGENT_TOKEN).intervalMillis(200).port(0).set(AgentSetting.REGION, "eu-west")
-                .set(AgentSetting.POOL, "checkout").build());
+        agent = AgentRunner.start(AgentConfig.builder()
+                .serverId("it-real-1")
+                .bmsUrls(bms.url())
+                .bmsToken(AGENT_TOKEN)
+                .intervalMillis(200)
+                .port(0)
+                .set(AgentSetting.REGION, "eu-west")
+                .set(AgentSetting.POOL, "checkout")
+                .build());
 
         // Then GET /v1/agents shows it, fresh, with the machine's values, and reports keep arriving
         await(WAIT, "it-real-1 fresh with 2 reports", () -> listedWith("it-real-1", false, 2));
         JsonObject first = listed("it-real-1");
-        await(WAIT, "a newer report", () -> listed("it-real-1").getLong("lastReportAt") > first.getLong("lastReportAt"));
+        await(
+                WAIT,
+                "a newer report",
+                () -> listed("it-real-1").getLong("lastReportAt") > first.getLong("lastReportAt"));
         JsonObject fresh = listed("it-real-1");
         JsonObject latest = fresh.getJsonObject("latest");
         assertThat(fresh.getString("region")).isEqualTo("eu-west");
@@ -99,8 +113,11 @@ class AgentToBmsTest {
         assertThat(latest.getDouble("loadPerCore")).isGreaterThanOrEqualTo(0.0);
         assertThat(latest.getDouble("netRxBytesPerSec")).isGreaterThanOrEqualTo(0.0);
         assertThat(latest.getDouble("diskWriteBytesPerSec")).isGreaterThanOrEqualTo(0.0);
-        assertThat(get("/metrics")).contains("bms_agents{state=\"fresh\"} 1.0", "bms_agents{state=\"stale\"} 0.0",
-                "bms_agent_report_age_max_seconds ");
+        assertThat(get("/metrics"))
+                .contains(
+                        "bms_agents{state=\"fresh\"} 1.0",
+                        "bms_agents{state=\"stale\"} 0.0",
+                        "bms_agent_report_age_max_seconds ");
 
         // When the agent stops
         agent.close();

@@ -8,8 +8,7 @@ import org.assertj.core.api.Assertions;
 /** Polls a condition of a real asynchronous system (network, threads) until it holds or a deadline passes. */
 public final class Eventually {
 
-    private Eventually() {
-    }
+    private Eventually() {}
 
     /** Waits until {@code condition} holds, failing with {@code what} after {@code timeout}. */
     public static void await(Duration timeout, String what, BooleanSupplier condition) {

@@ -10,8 +10,7 @@ import java.util.UUID;
 
 /** A real BMS member for the agent's tests: loopback, free ports, its own cluster name and data directory. */
 final class TestBms {
-    private TestBms() {
-    }
+    private TestBms() {}
 
     /** A member with {@code extra} settings on top of the test defaults. */
     static BmsNode start(Map<String, String> extra) throws Exception {
@@ -20,10 +19,14 @@ final class TestBms {
             hazelcastPort = s.getLocalPort();
         }
         Map<String, String> settings = new HashMap<>(Map.of(
-                "BMS_PORT", "0",
-                "BMS_HAZELCAST_PORT", Integer.toString(hazelcastPort),
-                "BMS_CLUSTER_NAME", "test-" + UUID.randomUUID(),
-                "BMS_DATA_DIR", Files.createTempDirectory("agent-bms").toString()));
+                "BMS_PORT",
+                "0",
+                "BMS_HAZELCAST_PORT",
+                Integer.toString(hazelcastPort),
+                "BMS_CLUSTER_NAME",
+                "test-" + UUID.randomUUID(),
+                "BMS_DATA_DIR",
+                Files.createTempDirectory("agent-bms").toString()));
         settings.putAll(extra);
         return BmsNode.start(BmsSettings.resolve(name -> null, settings));
     }

@@ -41,8 +41,10 @@ public final class AimdAlgorithm implements SizingAlgorithm {
                 if (!observation.demand().hasData()) {
                     return observation.capacity();
                 }
-                boolean overloaded = observation.latestReport()
-                        .map(r -> r.cpu() > ServerModel.OVERLOAD_CPU || r.diskBusy() > ServerModel.OVERLOAD_CPU
+                boolean overloaded = observation
+                        .latestReport()
+                        .map(r -> r.cpu() > ServerModel.OVERLOAD_CPU
+                                || r.diskBusy() > ServerModel.OVERLOAD_CPU
                                 || r.latencyP99Ms() > timeoutMs)
                         .orElse(false);
                 if (overloaded) {

@@ -1,13 +1,5 @@
 package dev.tokenplane.simulator;
 
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.Styler;
-import org.knowm.xchart.style.XYStyler;
-import org.knowm.xchart.style.markers.SeriesMarkers;
-
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
@@ -16,6 +8,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.XYStyler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * One PNG per scenario: a grid (2 columns, 3 from five algorithms on), one panel per algorithm, each with demand, capacity and served (r/s, left axis)
@@ -55,7 +54,8 @@ public final class ChartRenderer {
     }
 
     private static XYChart blank() {
-        XYChart chart = new XYChartBuilder().width(PANEL_WIDTH).height(PANEL_HEIGHT).build();
+        XYChart chart =
+                new XYChartBuilder().width(PANEL_WIDTH).height(PANEL_HEIGHT).build();
         XYStyler styler = chart.getStyler();
         styler.setChartBackgroundColor(Color.WHITE);
         styler.setPlotBackgroundColor(Color.WHITE);
@@ -80,10 +80,20 @@ public final class ChartRenderer {
 
     private static XYChart panel(Run run, Metrics metrics, double yMax) {
         LaneTrace lane = run.lanes().get(0);
-        XYChart chart = new XYChartBuilder().width(PANEL_WIDTH).height(PANEL_HEIGHT)
-                .title(String.format(java.util.Locale.ROOT, "%s (%s): score %.1f, goodput %.1f%%, overload %.1f%%",
-                        run.algorithm(), lane.laneId(), metrics.score(), metrics.goodputPct(), metrics.overloadPct()))
-                .xAxisTitle("time (s)").yAxisTitle("requests/s").build();
+        XYChart chart = new XYChartBuilder()
+                .width(PANEL_WIDTH)
+                .height(PANEL_HEIGHT)
+                .title(String.format(
+                        java.util.Locale.ROOT,
+                        "%s (%s): score %.1f, goodput %.1f%%, overload %.1f%%",
+                        run.algorithm(),
+                        lane.laneId(),
+                        metrics.score(),
+                        metrics.goodputPct(),
+                        metrics.overloadPct()))
+                .xAxisTitle("time (s)")
+                .yAxisTitle("requests/s")
+                .build();
         XYStyler styler = chart.getStyler();
         styler.setLegendPosition(Styler.LegendPosition.OutsideS);
         styler.setLegendLayout(Styler.LegendLayout.Horizontal);
@@ -107,13 +117,13 @@ public final class ChartRenderer {
         double[] overload = new double[time.length];
         java.util.Arrays.fill(overload, ServerModel.OVERLOAD_CPU);
         XYSeries limit = line(chart, "CPU 0.9", time, overload, new Color(214, 39, 40, 120), 1f, 1);
-        limit.setLineStyle(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[]{6f, 4f},
-                0f));
+        limit.setLineStyle(
+                new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
         return chart;
     }
 
-    private static XYSeries line(XYChart chart, String name, double[] x, double[] y, Color color, float width,
-                                 int axis) {
+    private static XYSeries line(
+            XYChart chart, String name, double[] x, double[] y, Color color, float width, int axis) {
         XYSeries series = chart.addSeries(name, x, y);
         series.setMarker(SeriesMarkers.NONE);
         series.setLineColor(color);

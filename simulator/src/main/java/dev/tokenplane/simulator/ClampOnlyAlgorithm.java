@@ -38,8 +38,13 @@ public final class ClampOnlyAlgorithm implements SizingAlgorithm {
                 forecast = forecaster.update(forecast, observation.demand().attemptedPerSecond());
                 double load = observation.latestReport().map(pressure::pressure).orElse(0.0);
                 // refill = capacity per second, so a rate is already in capacity units
-                ClampFunction.Step step = ClampFunction.apply(forecaster.predict(forecast), observation.capacity(),
-                        load, pressure.pressureHigh(), rule.adaptive(), rule.limits());
+                ClampFunction.Step step = ClampFunction.apply(
+                        forecaster.predict(forecast),
+                        observation.capacity(),
+                        load,
+                        pressure.pressureHigh(),
+                        rule.adaptive(),
+                        rule.limits());
                 return rule.limits().clamp(Math.round(step.size()));
             }
         };

@@ -38,8 +38,12 @@ public record Comparison(long seed, List<ScenarioResult> results) {
     /**
      * Runs {@code algorithms} on {@code scenarios}, reporting each finished run to {@code progress}.
      */
-    public static Comparison run(List<Scenario> scenarios, List<? extends SizingAlgorithm> algorithms, long seed,
-                                 ServerModel model, Consumer<String> progress) {
+    public static Comparison run(
+            List<Scenario> scenarios,
+            List<? extends SizingAlgorithm> algorithms,
+            long seed,
+            ServerModel model,
+            Consumer<String> progress) {
         Simulation simulation = new Simulation(model);
         List<ScenarioResult> results = new ArrayList<>();
         int total = scenarios.size() * algorithms.size();
@@ -54,8 +58,14 @@ public record Comparison(long seed, List<ScenarioResult> results) {
                 runs.add(run);
                 metrics.add(m);
                 done++;
-                progress.accept(String.format(java.util.Locale.ROOT, "[%2d/%d] %-9s %-16s score %6.1f",
-                        done, total, scenario.name(), algorithm.name(), m.score()));
+                progress.accept(String.format(
+                        java.util.Locale.ROOT,
+                        "[%2d/%d] %-9s %-16s score %6.1f",
+                        done,
+                        total,
+                        scenario.name(),
+                        algorithm.name(),
+                        m.score()));
             }
             results.add(new ScenarioResult(scenario, runs, metrics));
         }

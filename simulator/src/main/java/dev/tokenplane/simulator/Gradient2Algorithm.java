@@ -43,7 +43,8 @@ public final class Gradient2Algorithm implements SizingAlgorithm {
                 if (Double.isNaN(limit)) {
                     limit = observation.capacity();
                 }
-                if (!observation.demand().hasData() || observation.latestReport().isEmpty()) {
+                if (!observation.demand().hasData()
+                        || observation.latestReport().isEmpty()) {
                     return observation.capacity();
                 }
                 var report = observation.latestReport().get();
@@ -53,7 +54,8 @@ public final class Gradient2Algorithm implements SizingAlgorithm {
                 }
                 lastSampleAt = report.atMillis();
                 samples++;
-                longRtt = samples <= WARMUP ? longRtt + (rtt - longRtt) / samples
+                longRtt = samples <= WARMUP
+                        ? longRtt + (rtt - longRtt) / samples
                         : longRtt + (rtt - longRtt) * 2.0 / (LONG_WINDOW + 1);
                 if (longRtt / rtt > 2) {
                     longRtt *= 0.9;

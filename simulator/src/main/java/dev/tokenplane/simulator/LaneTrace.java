@@ -12,12 +12,24 @@ package dev.tokenplane.simulator;
  *                   disk-bound server
  * @param latencyP99 the server's latency p99, ms
  */
-public record LaneTrace(String laneId, double[] demand, double[] capacity, double[] served, double[] goodput,
-                        double[] cpu, double[] latencyP99) {
+public record LaneTrace(
+        String laneId,
+        double[] demand,
+        double[] capacity,
+        double[] served,
+        double[] goodput,
+        double[] cpu,
+        double[] latencyP99) {
 
     public static LaneTrace empty(String laneId, int ticks) {
-        return new LaneTrace(laneId, new double[ticks], new double[ticks], new double[ticks], new double[ticks],
-                new double[ticks], new double[ticks]);
+        return new LaneTrace(
+                laneId,
+                new double[ticks],
+                new double[ticks],
+                new double[ticks],
+                new double[ticks],
+                new double[ticks],
+                new double[ticks]);
     }
 
     public int ticks() {

@@ -19,8 +19,16 @@ import java.util.List;
  *                             of its demand served well, 1/n when one bucket gets it all
  * @param score                {@code goodputPct - OVERLOAD_PENALTY * overloadPct}
  */
-public record Metrics(double goodputPct, double shedPct, double overloadPct, double overshootPct, double settleTicks,
-                      double oscillationPer100, double steadyOscillationPer100, double fairness, double score) {
+public record Metrics(
+        double goodputPct,
+        double shedPct,
+        double overloadPct,
+        double overshootPct,
+        double settleTicks,
+        double oscillationPer100,
+        double steadyOscillationPer100,
+        double fairness,
+        double score) {
 
     /** Points of score lost per percent of time in overload. */
     public static final double OVERLOAD_PENALTY = 1.0;
@@ -38,7 +46,9 @@ public record Metrics(double goodputPct, double shedPct, double overloadPct, dou
         double overshoot = scenario.events().isEmpty() ? Double.NaN : 0;
         double settle = scenario.events().isEmpty() ? Double.NaN : 0;
         double[] satisfaction = new double[run.lanes().size()];
-        int steadyTicks = scenario.steadyWindows().stream().mapToInt(Scenario.Window::length).sum();
+        int steadyTicks = scenario.steadyWindows().stream()
+                .mapToInt(Scenario.Window::length)
+                .sum();
 
         for (int i = 0; i < run.lanes().size(); i++) {
             LaneTrace lane = run.lanes().get(i);
@@ -66,15 +76,20 @@ public record Metrics(double goodputPct, double shedPct, double overloadPct, dou
         int lanes = run.lanes().size();
         double goodputPct = pct(goodput, offered);
         double overloadPct = pct(overloadTicks, (double) lanes * run.ticks());
-        return new Metrics(goodputPct, pct(offered - served, offered), overloadPct, overshoot, settle,
+        return new Metrics(
+                goodputPct,
+                pct(offered - served, offered),
+                overloadPct,
+                overshoot,
+                settle,
                 100.0 * oscillation / lanes / run.ticks(),
                 steadyTicks == 0 ? Double.NaN : 100.0 * steadyOscillation / lanes / steadyTicks,
-                jain(satisfaction), goodputPct - OVERLOAD_PENALTY * overloadPct);
+                jain(satisfaction),
+                goodputPct - OVERLOAD_PENALTY * overloadPct);
     }
 
     /** How a series responds to a step at {@code from}, judged up to {@code to}. */
-    record StepResponse(double settled, double overshootPct, int settleTicks) {
-    }
+    record StepResponse(double settled, double overshootPct, int settleTicks) {}
 
     static StepResponse stepResponse(double[] series, int from, int to) {
         int tailFrom = to - Math.max(1, (to - from) / 4);
@@ -107,7 +122,8 @@ public record Metrics(double goodputPct, double shedPct, double overloadPct, dou
                 continue;
             }
             final int tick = t;
-            if (lastDirection != 0 && direction != lastDirection
+            if (lastDirection != 0
+                    && direction != lastDirection
                     && windows.stream().anyMatch(w -> w.contains(tick))) {
                 changes++;
             }

@@ -34,8 +34,13 @@ public final class PolicyAlgorithm implements SizingAlgorithm {
                 long capacity = observation.capacity();
                 LoadSignal load = observation.latestReport().map(LoadSignal::of).orElse(LoadSignal.missing());
                 SizingInput input = new SizingInput(
-                        new BucketSize(capacity, rule.limits().refillFor(capacity)), rule.limits(), rule.adaptive(),
-                        observation.demand(), load, state, false);
+                        new BucketSize(capacity, rule.limits().refillFor(capacity)),
+                        rule.limits(),
+                        rule.adaptive(),
+                        observation.demand(),
+                        load,
+                        state,
+                        false);
                 SizingDecision decision = policy.decide(nowMillis, input);
                 state = decision.state();
                 return decision.capacity();

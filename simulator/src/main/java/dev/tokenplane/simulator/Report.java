@@ -4,7 +4,6 @@ import dev.tokenplane.sizing.Forecaster;
 import dev.tokenplane.sizing.PressureConfig;
 import dev.tokenplane.sizing.SizingConfig;
 import dev.tokenplane.sizing.SizingPolicy;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,6 +21,7 @@ public final class Report {
 
     /** The command that rebuilds the committed report. */
     public static final String REBUILD_COMMAND = "mvn -B -ntp -pl simulator -am -Psimulate verify";
+
     static final String OURS = ReportNumbers.OURS;
     static final int SETTLE_TARGET_TICKS = 5;
     static final double STEADY_OSCILLATION_TARGET = 2;
@@ -69,11 +69,14 @@ public final class Report {
         columns.add("ours beats every baseline");
         tableHeader(md, columns);
         for (Comparison.ScenarioResult result : main.results()) {
-            double best = result.metrics().stream().mapToDouble(Metrics::score).max().orElse(Double.NaN);
+            double best =
+                    result.metrics().stream().mapToDouble(Metrics::score).max().orElse(Double.NaN);
             md.append("| ").append(result.scenario().name()).append(" |");
             for (Metrics m : result.metrics()) {
                 String cell = fmt(m.score());
-                md.append(' ').append(m.score() == best ? "**" + cell + "**" : cell).append(" |");
+                md.append(' ')
+                        .append(m.score() == best ? "**" + cell + "**" : cell)
+                        .append(" |");
             }
             md.append(' ').append(oursBeatsAll(result) ? "yes" : "**no**").append(" |\n");
         }
@@ -85,27 +88,45 @@ public final class Report {
         List<String> losses = ReportNumbers.losses(main);
         int wins = main.results().size() - losses.size();
         md.append("| target | result | met |\n|---|---|:---:|\n");
-        md.append("| ours beats ").append(String.join(", ", baselineNames(main)))
-                .append(" on the score in every scenario (seed ").append(main.seed()).append(") | ")
-                .append(wins).append(" of ").append(main.results().size()).append(" scenarios")
+        md.append("| ours beats ")
+                .append(String.join(", ", baselineNames(main)))
+                .append(" on the score in every scenario (seed ")
+                .append(main.seed())
+                .append(") | ")
+                .append(wins)
+                .append(" of ")
+                .append(main.results().size())
+                .append(" scenarios")
                 .append(losses.isEmpty() ? "" : " (not in: " + String.join(", ", losses) + ")")
-                .append(" | ").append(yesNo(losses.isEmpty())).append(" |\n");
+                .append(" | ")
+                .append(yesNo(losses.isEmpty()))
+                .append(" |\n");
         for (Comparison.ScenarioResult result : main.results()) {
             Metrics m = result.metricsOf(OURS);
             if (!Double.isNaN(m.settleTicks())) {
-                md.append("| after a step, ours settles within ±10 % in ≤ ").append(SETTLE_TARGET_TICKS)
-                        .append(" ticks: ").append(result.scenario().name()).append(" | worst ")
-                        .append(fmt0(m.settleTicks())).append(" ticks | ")
-                        .append(yesNo(m.settleTicks() <= SETTLE_TARGET_TICKS)).append(" |\n");
+                md.append("| after a step, ours settles within ±10 % in ≤ ")
+                        .append(SETTLE_TARGET_TICKS)
+                        .append(" ticks: ")
+                        .append(result.scenario().name())
+                        .append(" | worst ")
+                        .append(fmt0(m.settleTicks()))
+                        .append(" ticks | ")
+                        .append(yesNo(m.settleTicks() <= SETTLE_TARGET_TICKS))
+                        .append(" |\n");
             }
         }
         for (Comparison.ScenarioResult result : main.results()) {
             Metrics m = result.metricsOf(OURS);
             if (!Double.isNaN(m.steadyOscillationPer100())) {
-                md.append("| at steady state, ours makes ≤ ").append(fmt0(STEADY_OSCILLATION_TARGET))
-                        .append(" direction changes per 100 ticks: ").append(result.scenario().name()).append(" | ")
-                        .append(fmt(m.steadyOscillationPer100())).append(" | ")
-                        .append(yesNo(m.steadyOscillationPer100() <= STEADY_OSCILLATION_TARGET)).append(" |\n");
+                md.append("| at steady state, ours makes ≤ ")
+                        .append(fmt0(STEADY_OSCILLATION_TARGET))
+                        .append(" direction changes per 100 ticks: ")
+                        .append(result.scenario().name())
+                        .append(" | ")
+                        .append(fmt(m.steadyOscillationPer100()))
+                        .append(" | ")
+                        .append(yesNo(m.steadyOscillationPer100() <= STEADY_OSCILLATION_TARGET))
+                        .append(" |\n");
             }
         }
         md.append('\n');
@@ -123,8 +144,14 @@ public final class Report {
             for (Robustness.Row row : r.scenarios()) {
                 md.append("| ").append(row.scenario()).append(" |");
                 row.meanScores().forEach(v -> md.append(' ').append(fmt2(v)).append(" |"));
-                md.append(' ').append(row.oursWins()).append('/').append(r.seeds()).append(" | ")
-                        .append(fmt(row.oursSteadyOscMean())).append(" | ").append(fmt(row.oursSettleMean()))
+                md.append(' ')
+                        .append(row.oursWins())
+                        .append('/')
+                        .append(r.seeds())
+                        .append(" | ")
+                        .append(fmt(row.oursSteadyOscMean()))
+                        .append(" | ")
+                        .append(fmt(row.oursSettleMean()))
                         .append(" |\n");
             }
             md.append('\n');
@@ -133,32 +160,75 @@ public final class Report {
 
     private void scenario(StringBuilder md, Comparison.ScenarioResult result) {
         Scenario scenario = result.scenario();
-        md.append("## ").append(scenario.title()).append("\n\n").append(scenario.description()).append("\n\n");
-        tableHeader(md, List.of("algorithm", "score", "goodput %", "shed %", "overload %", "overshoot %",
-                "settle (ticks)", "osc/100", "steady osc/100", "fairness"));
+        md.append("## ")
+                .append(scenario.title())
+                .append("\n\n")
+                .append(scenario.description())
+                .append("\n\n");
+        tableHeader(
+                md,
+                List.of(
+                        "algorithm",
+                        "score",
+                        "goodput %",
+                        "shed %",
+                        "overload %",
+                        "overshoot %",
+                        "settle (ticks)",
+                        "osc/100",
+                        "steady osc/100",
+                        "fairness"));
         for (int i = 0; i < result.runs().size(); i++) {
             Metrics m = result.metrics().get(i);
-            md.append("| ").append(result.runs().get(i).algorithm()).append(" | ").append(fmt(m.score()))
-                    .append(" | ").append(fmt(m.goodputPct())).append(" | ").append(fmt(m.shedPct()))
-                    .append(" | ").append(fmt(m.overloadPct())).append(" | ").append(fmt0(m.overshootPct()))
-                    .append(" | ").append(fmt0(m.settleTicks())).append(" | ").append(fmt(m.oscillationPer100()))
-                    .append(" | ").append(fmt(m.steadyOscillationPer100())).append(" | ")
-                    .append(fmt3(m.fairness())).append(" |\n");
+            md.append("| ")
+                    .append(result.runs().get(i).algorithm())
+                    .append(" | ")
+                    .append(fmt(m.score()))
+                    .append(" | ")
+                    .append(fmt(m.goodputPct()))
+                    .append(" | ")
+                    .append(fmt(m.shedPct()))
+                    .append(" | ")
+                    .append(fmt(m.overloadPct()))
+                    .append(" | ")
+                    .append(fmt0(m.overshootPct()))
+                    .append(" | ")
+                    .append(fmt0(m.settleTicks()))
+                    .append(" | ")
+                    .append(fmt(m.oscillationPer100()))
+                    .append(" | ")
+                    .append(fmt(m.steadyOscillationPer100()))
+                    .append(" | ")
+                    .append(fmt3(m.fairness()))
+                    .append(" |\n");
         }
-        md.append("\n![").append(scenario.title()).append("](").append(ChartRenderer.fileName(scenario))
+        md.append("\n![")
+                .append(scenario.title())
+                .append("](")
+                .append(ChartRenderer.fileName(scenario))
                 .append(")\n\n");
     }
 
     private void forecasters(StringBuilder md) {
-        md.append(text.fill("forecasters", "seed", variants.seed(),
-                "defaultForecaster", describe(SizingConfig.defaults().forecaster())));
+        md.append(text.fill(
+                "forecasters",
+                "seed",
+                variants.seed(),
+                "defaultForecaster",
+                describe(SizingConfig.defaults().forecaster())));
         List<String> columns = new ArrayList<>(List.of("scenario"));
         algorithmNames(variants).forEach(n -> columns.addAll(List.of(n + " score", "settle", "steady osc/100")));
         tableHeader(md, columns);
         for (Comparison.ScenarioResult result : variants.results()) {
             md.append("| ").append(result.scenario().name()).append(" |");
-            result.metrics().forEach(m -> md.append(' ').append(fmt2(m.score())).append(" | ")
-                    .append(fmt0(m.settleTicks())).append(" | ").append(fmt(m.steadyOscillationPer100())).append(" |"));
+            result.metrics()
+                    .forEach(m -> md.append(' ')
+                            .append(fmt2(m.score()))
+                            .append(" | ")
+                            .append(fmt0(m.settleTicks()))
+                            .append(" | ")
+                            .append(fmt(m.steadyOscillationPer100()))
+                            .append(" |"));
             md.append('\n');
         }
         md.append('\n');
@@ -179,17 +249,38 @@ public final class Report {
         }
         List<String> always = ReportNumbers.alwaysWon(base);
         List<String> notAlways = ReportNumbers.notAlwaysWon(base);
-        md.append(text.fill("across-seeds", "seeds", base.seeds(), "label", base.label(),
-                "always", always.isEmpty() ? "none" : String.join(", ", always),
-                "notAlways", notAlways.isEmpty() ? "none" : String.join(", ", notAlways)));
-        md.append(text.fill("settle", "settles", String.join(", ", ReportNumbers.settles(main)),
-                "growthHoldMillis", ours.damping().growthHoldAfterShedMillis(),
-                "drainingFall", fmt(SizingPolicy.DRAINING_FALL)));
+        md.append(text.fill(
+                "across-seeds",
+                "seeds",
+                base.seeds(),
+                "label",
+                base.label(),
+                "always",
+                always.isEmpty() ? "none" : String.join(", ", always),
+                "notAlways",
+                notAlways.isEmpty() ? "none" : String.join(", ", notAlways)));
+        md.append(text.fill(
+                "settle",
+                "settles",
+                String.join(", ", ReportNumbers.settles(main)),
+                "growthHoldMillis",
+                ours.damping().growthHoldAfterShedMillis(),
+                "drainingFall",
+                fmt(SizingPolicy.DRAINING_FALL)));
         Robustness noisy = robustness.get(robustness.size() - 1);
         Robustness.Row worst = ReportNumbers.worstSteadyOscillation(noisy);
-        md.append(text.fill("noise", "label", noisy.label(), "worstSteadyOsc", fmt(worst.oursSteadyOscMean()),
-                "worstScenario", worst.scenario(), "smoothing", fmt(ours.pressure().smoothing()),
-                "minChangePct", fmt0(100 * ours.damping().minChangeFraction())));
+        md.append(text.fill(
+                "noise",
+                "label",
+                noisy.label(),
+                "worstSteadyOsc",
+                fmt(worst.oursSteadyOscMean()),
+                "worstScenario",
+                worst.scenario(),
+                "smoothing",
+                fmt(ours.pressure().smoothing()),
+                "minChangePct",
+                fmt0(100 * ours.damping().minChangeFraction())));
         md.append(text.fill("defaults", "drainingFall", fmt(SizingPolicy.DRAINING_FALL)));
     }
 
@@ -200,16 +291,46 @@ public final class Report {
         String baseline = ReportNumbers.bestBaselineOf(result);
         Metrics b = result.metricsOf(baseline);
         Robustness.Row row = ReportNumbers.row(base, name);
-        return text.fill("loss", "scenario", name, "scores", ReportNumbers.scores(result),
-                "oursGoodput", fmt2(o.goodputPct()), "oursShed", fmt2(o.shedPct()),
-                "oursOverload", fmt2(o.overloadPct()), "oursSteadyOsc", fmt(o.steadyOscillationPer100()),
-                "oursSettle", fmt0(o.settleTicks()), "baseline", baseline,
-                "baselineGoodput", fmt2(b.goodputPct()), "baselineShed", fmt2(b.shedPct()),
-                "baselineOverload", fmt2(b.overloadPct()), "baselineSteadyOsc", fmt(b.steadyOscillationPer100()),
-                "baselineSettle", fmt0(b.settleTicks()), "seeds", base.seeds(), "oursWins", row.oursWins(),
-                "ties", row.tiedSeeds().size(), "lost", row.lostSeeds().size(),
-                "oursMean", fmt2(row.meanScores().get(algorithms.indexOf(OURS))),
-                "baselineMean", fmt2(ReportNumbers.bestOtherMean(row, algorithms)));
+        return text.fill(
+                "loss",
+                "scenario",
+                name,
+                "scores",
+                ReportNumbers.scores(result),
+                "oursGoodput",
+                fmt2(o.goodputPct()),
+                "oursShed",
+                fmt2(o.shedPct()),
+                "oursOverload",
+                fmt2(o.overloadPct()),
+                "oursSteadyOsc",
+                fmt(o.steadyOscillationPer100()),
+                "oursSettle",
+                fmt0(o.settleTicks()),
+                "baseline",
+                baseline,
+                "baselineGoodput",
+                fmt2(b.goodputPct()),
+                "baselineShed",
+                fmt2(b.shedPct()),
+                "baselineOverload",
+                fmt2(b.overloadPct()),
+                "baselineSteadyOsc",
+                fmt(b.steadyOscillationPer100()),
+                "baselineSettle",
+                fmt0(b.settleTicks()),
+                "seeds",
+                base.seeds(),
+                "oursWins",
+                row.oursWins(),
+                "ties",
+                row.tiedSeeds().size(),
+                "lost",
+                row.lostSeeds().size(),
+                "oursMean",
+                fmt2(row.meanScores().get(algorithms.indexOf(OURS))),
+                "baselineMean",
+                fmt2(ReportNumbers.bestOtherMean(row, algorithms)));
     }
 
     static boolean oursBeatsAll(Comparison.ScenarioResult result) {

@@ -9,8 +9,7 @@ final class ReportNumbers {
 
     static final String OURS = "ours";
 
-    private ReportNumbers() {
-    }
+    private ReportNumbers() {}
 
     static List<String> algorithmNames(Comparison comparison) {
         return comparison.results().get(0).runs().stream().map(Run::algorithm).toList();
@@ -24,7 +23,8 @@ final class ReportNumbers {
     static boolean oursBeatsAll(Comparison.ScenarioResult result) {
         double ours = result.metricsOf(OURS).score();
         for (int i = 0; i < result.runs().size(); i++) {
-            if (!result.runs().get(i).algorithm().equals(OURS) && result.metrics().get(i).score() >= ours) {
+            if (!result.runs().get(i).algorithm().equals(OURS)
+                    && result.metrics().get(i).score() >= ours) {
                 return false;
             }
         }
@@ -33,7 +33,10 @@ final class ReportNumbers {
 
     /** The scenarios in which ours does not beat every baseline. */
     static List<String> losses(Comparison comparison) {
-        return comparison.results().stream().filter(r -> !oursBeatsAll(r)).map(r -> r.scenario().name()).toList();
+        return comparison.results().stream()
+                .filter(r -> !oursBeatsAll(r))
+                .map(r -> r.scenario().name())
+                .toList();
     }
 
     /** The baseline with the highest score in {@code result}. */
@@ -63,19 +66,26 @@ final class ReportNumbers {
 
     /** The row of {@code scenario} in {@code robustness}. */
     static Robustness.Row row(Robustness robustness, String scenario) {
-        return robustness.scenarios().stream().filter(r -> r.scenario().equals(scenario)).findFirst().orElseThrow();
+        return robustness.scenarios().stream()
+                .filter(r -> r.scenario().equals(scenario))
+                .findFirst()
+                .orElseThrow();
     }
 
     /** Scenarios in which ours won every seed. */
     static List<String> alwaysWon(Robustness robustness) {
-        return robustness.scenarios().stream().filter(r -> r.oursWins() == robustness.seeds())
-                .map(Robustness.Row::scenario).toList();
+        return robustness.scenarios().stream()
+                .filter(r -> r.oursWins() == robustness.seeds())
+                .map(Robustness.Row::scenario)
+                .toList();
     }
 
     /** Scenarios in which ours lost or tied some seed, with its wins: {@code "skew (17/20)"}. */
     static List<String> notAlwaysWon(Robustness robustness) {
-        return robustness.scenarios().stream().filter(r -> r.oursWins() != robustness.seeds())
-                .map(r -> r.scenario() + " (" + r.oursWins() + "/" + robustness.seeds() + ")").toList();
+        return robustness.scenarios().stream()
+                .filter(r -> r.oursWins() != robustness.seeds())
+                .map(r -> r.scenario() + " (" + r.oursWins() + "/" + robustness.seeds() + ")")
+                .toList();
     }
 
     /** Ours' worst settle time per scenario that has one: {@code "step 4"}. */
@@ -92,15 +102,18 @@ final class ReportNumbers {
 
     /** The scenario in which ours oscillated most at steady state. */
     static Robustness.Row worstSteadyOscillation(Robustness robustness) {
-        return robustness.scenarios().stream().filter(r -> !Double.isNaN(r.oursSteadyOscMean()))
-                .max(Comparator.comparingDouble(Robustness.Row::oursSteadyOscMean)).orElseThrow();
+        return robustness.scenarios().stream()
+                .filter(r -> !Double.isNaN(r.oursSteadyOscMean()))
+                .max(Comparator.comparingDouble(Robustness.Row::oursSteadyOscMean))
+                .orElseThrow();
     }
 
     /** {@code "ours 81.2, fixed 75.0, ..."}: each algorithm's score in {@code result}. */
     static String scores(Comparison.ScenarioResult result) {
         List<String> parts = new ArrayList<>();
         for (int i = 0; i < result.runs().size(); i++) {
-            parts.add(result.runs().get(i).algorithm() + " " + Report.fmt(result.metrics().get(i).score()));
+            parts.add(result.runs().get(i).algorithm() + " "
+                    + Report.fmt(result.metrics().get(i).score()));
         }
         return String.join(", ", parts);
     }

@@ -28,8 +28,15 @@ public record Robustness(String label, int seeds, List<Row> scenarios) {
      * @param lostSeeds          seeds whose outcome is a {@link Outcome#LOSS}
      * @param meanSettle         mean worst settle time per algorithm, in the comparison's order (NaN without events)
      */
-    public record Row(String scenario, List<Double> meanScores, int oursWins, double oursSteadyOscMean,
-                      double oursSettleMean, List<Long> tiedSeeds, List<Long> lostSeeds, List<Double> meanSettle) {
+    public record Row(
+            String scenario,
+            List<Double> meanScores,
+            int oursWins,
+            double oursSteadyOscMean,
+            double oursSettleMean,
+            List<Long> tiedSeeds,
+            List<Long> lostSeeds,
+            List<Double> meanSettle) {
         public Row {
             meanScores = List.copyOf(meanScores);
             tiedSeeds = List.copyOf(tiedSeeds);
@@ -67,18 +74,21 @@ public record Robustness(String label, int seeds, List<Row> scenarios) {
                     bestOther = Math.max(bestOther, m.score());
                 }
             }
-            boolean tie = bestOther - ours.score() <= TIE_SCORE_POINTS
-                    && ours.shedPct() <= leastShed + TIE_SHED_POINTS;
+            boolean tie = bestOther - ours.score() <= TIE_SCORE_POINTS && ours.shedPct() <= leastShed + TIE_SHED_POINTS;
             return tie ? TIE : LOSS;
         }
     }
 
-    public static Robustness run(String label, int seeds, List<Scenario> scenarios,
-                                 List<? extends SizingAlgorithm> algorithms, ServerModel model,
-                                 Consumer<String> progress) {
+    public static Robustness run(
+            String label,
+            int seeds,
+            List<Scenario> scenarios,
+            List<? extends SizingAlgorithm> algorithms,
+            ServerModel model,
+            Consumer<String> progress) {
         List<Comparison> comparisons = new ArrayList<>();
         LongStream.rangeClosed(1, seeds).forEach(seed -> {
-            comparisons.add(Comparison.run(scenarios, algorithms, seed, model, line -> { }));
+            comparisons.add(Comparison.run(scenarios, algorithms, seed, model, line -> {}));
             progress.accept("  " + label + ": seed " + seed + "/" + seeds);
         });
         List<Row> rows = new ArrayList<>();
@@ -110,8 +120,8 @@ public record Robustness(String label, int seeds, List<Row> scenarios) {
                 means.add(sums[a] / seeds);
                 settleMeans.add(settles[a] / seeds);
             }
-            rows.add(new Row(scenarios.get(s).name(), means, wins, osc / seeds, settle / seeds, ties, losses,
-                    settleMeans));
+            rows.add(new Row(
+                    scenarios.get(s).name(), means, wins, osc / seeds, settle / seeds, ties, losses, settleMeans));
         }
         return new Robustness(label, seeds, rows);
     }

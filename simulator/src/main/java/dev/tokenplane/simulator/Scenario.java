@@ -2,7 +2,6 @@ package dev.tokenplane.simulator;
 
 import dev.tokenplane.sizing.AdaptiveSettings;
 import dev.tokenplane.sizing.SizeLimits;
-
 import java.util.List;
 import java.util.function.IntPredicate;
 
@@ -20,8 +19,16 @@ import java.util.function.IntPredicate;
  * @param steadyWindows tick ranges where nothing changes; steady-state oscillation is counted there
  * @param agentReports  whether the agents' reports of a tick reach the BMS
  */
-public record Scenario(String name, String title, String description, int ticks, List<Lane> lanes, Rule rule,
-                       List<Integer> events, List<Window> steadyWindows, IntPredicate agentReports) {
+public record Scenario(
+        String name,
+        String title,
+        String description,
+        int ticks,
+        List<Lane> lanes,
+        Rule rule,
+        List<Integer> events,
+        List<Window> steadyWindows,
+        IntPredicate agentReports) {
 
     public Scenario {
         lanes = List.copyOf(lanes);

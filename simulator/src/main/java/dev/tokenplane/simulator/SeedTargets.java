@@ -45,41 +45,76 @@ record SeedTargets(Robustness robustness, List<String> algorithms) {
         int decided = pairs - ties;
         double share = decided == 0 ? 1 : (double) wins / decided;
         md.append("## The target over ").append(robustness.seeds()).append(" seeds\n\n");
-        md.append("Seeds 1–").append(robustness.seeds()).append(", ").append(robustness.label()).append(". A pair"
-                + " (scenario, seed) is a win when ours scores strictly above every baseline; a tie when it does not"
-                + " but no algorithm could do better: ours is within ").append(Report.fmt2(
-                        Robustness.Outcome.TIE_SCORE_POINTS)).append(" points of the best baseline and no algorithm"
-                + " denied fewer requests (shed within ").append(Report.fmt2(Robustness.Outcome.TIE_SHED_POINTS))
+        md.append("Seeds 1–")
+                .append(robustness.seeds())
+                .append(", ")
+                .append(robustness.label())
+                .append(". A pair"
+                        + " (scenario, seed) is a win when ours scores strictly above every baseline; a tie when it does not"
+                        + " but no algorithm could do better: ours is within ")
+                .append(Report.fmt2(Robustness.Outcome.TIE_SCORE_POINTS))
+                .append(" points of the best baseline and no algorithm" + " denied fewer requests (shed within ")
+                .append(Report.fmt2(Robustness.Outcome.TIE_SHED_POINTS))
                 .append(" points); a loss otherwise. Ties are left out of the share.\n\n");
         md.append("| target | result | met |\n|---|---|:---:|\n");
         md.append("| ours' mean score ≥ the best baseline's in every scenario | ")
-                .append(below.isEmpty() ? "every scenario" : "below in " + String.join("; ", below)).append(" | ")
-                .append(yesNo(below.isEmpty())).append(" |\n");
-        md.append("| ours strictly better in ≥ ").append(Report.fmt0(100 * WIN_SHARE_TARGET))
-                .append(" % of the pairs that are not ties | ").append(wins).append(" of ").append(decided)
-                .append(" (").append(Report.fmt(100 * share)).append(" %); ").append(wins).append(" of all ")
-                .append(pairs).append(" (").append(Report.fmt(100.0 * wins / pairs)).append(" %) | ")
-                .append(yesNo(share >= WIN_SHARE_TARGET)).append(" |\n\n");
-        md.append("Ties (").append(ties).append("): ").append(tieList.isEmpty() ? "none" : String.join("; ", tieList))
-                .append(".\n\nLosses (").append(decided - wins).append("): ")
-                .append(lossList.isEmpty() ? "none" : String.join("; ", lossList)).append(".\n\n");
+                .append(below.isEmpty() ? "every scenario" : "below in " + String.join("; ", below))
+                .append(" | ")
+                .append(yesNo(below.isEmpty()))
+                .append(" |\n");
+        md.append("| ours strictly better in ≥ ")
+                .append(Report.fmt0(100 * WIN_SHARE_TARGET))
+                .append(" % of the pairs that are not ties | ")
+                .append(wins)
+                .append(" of ")
+                .append(decided)
+                .append(" (")
+                .append(Report.fmt(100 * share))
+                .append(" %); ")
+                .append(wins)
+                .append(" of all ")
+                .append(pairs)
+                .append(" (")
+                .append(Report.fmt(100.0 * wins / pairs))
+                .append(" %) | ")
+                .append(yesNo(share >= WIN_SHARE_TARGET))
+                .append(" |\n\n");
+        md.append("Ties (")
+                .append(ties)
+                .append("): ")
+                .append(tieList.isEmpty() ? "none" : String.join("; ", tieList))
+                .append(".\n\nLosses (")
+                .append(decided - wins)
+                .append("): ")
+                .append(lossList.isEmpty() ? "none" : String.join("; ", lossList))
+                .append(".\n\n");
         settle(md);
     }
 
     private void settle(StringBuilder md) {
-        Robustness.Row row = robustness.scenarios().stream().filter(r -> r.scenario().equals(STEP_SCENARIO))
-                .findFirst().orElse(null);
+        Robustness.Row row = robustness.scenarios().stream()
+                .filter(r -> r.scenario().equals(STEP_SCENARIO))
+                .findFirst()
+                .orElse(null);
         if (row == null) {
             return;
         }
         md.append("### Time to settle after a ×1.4 step\n\n");
-        md.append("Scenario ").append(STEP_SCENARIO).append(": ticks until the capacity stays within ±")
-                .append(Report.fmt0(100 * Metrics.SETTLE_BAND)).append(" % of the value it settles at, mean over")
-                .append(" seeds 1–").append(robustness.seeds()).append(". An algorithm that does not resize after the"
+        md.append("Scenario ")
+                .append(STEP_SCENARIO)
+                .append(": ticks until the capacity stays within ±")
+                .append(Report.fmt0(100 * Metrics.SETTLE_BAND))
+                .append(" % of the value it settles at, mean over")
+                .append(" seeds 1–")
+                .append(robustness.seeds())
+                .append(". An algorithm that does not resize after the"
                         + " step (fixed) counts as settled at once, at a size that does not follow the demand.\n\n"
                         + "| algorithm | settle (ticks) |\n|---|---:|\n");
         for (int a = 0; a < algorithms.size(); a++) {
-            md.append("| ").append(algorithms.get(a)).append(" | ").append(Report.fmt(row.meanSettle().get(a)))
+            md.append("| ")
+                    .append(algorithms.get(a))
+                    .append(" | ")
+                    .append(Report.fmt(row.meanSettle().get(a)))
                     .append(" |\n");
         }
         md.append('\n');

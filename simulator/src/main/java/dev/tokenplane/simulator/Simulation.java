@@ -2,7 +2,6 @@ package dev.tokenplane.simulator;
 
 import dev.tokenplane.sizing.DemandWindow;
 import dev.tokenplane.sizing.LoadSample;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -35,8 +34,8 @@ public final class Simulation {
         return new Run(scenario.name(), algorithm.name(), traces);
     }
 
-    private LaneTrace runLane(Scenario scenario, int laneIndex, SizingAlgorithm.Controller controller,
-                              Workload workload) {
+    private LaneTrace runLane(
+            Scenario scenario, int laneIndex, SizingAlgorithm.Controller controller, Workload workload) {
         Scenario.Lane lane = scenario.lanes().get(laneIndex);
         LaneTrace trace = LaneTrace.empty(lane.id(), scenario.ticks());
         double dt = 1.0 / Workload.SUB_STEPS;
@@ -74,7 +73,8 @@ public final class Simulation {
             }
             double busy = completed / server.capacityPerSecond();
             double cpuBusy = server.diskBound() ? Scenario.ServerConditions.DISK_BOUND_CPU_SHARE * busy : busy;
-            double cpu = clamp01(model.idleCpu() + (1 - model.idleCpu()) * Math.min(1, cpuBusy)
+            double cpu = clamp01(model.idleCpu()
+                    + (1 - model.idleCpu()) * Math.min(1, cpuBusy)
                     + workload.cpuNoise(laneIndex, tick));
             double diskBusy = server.diskBound() ? clamp01(busy + workload.cpuNoise(laneIndex, tick)) : Double.NaN;
             double rho = Math.min(admitted / server.capacityPerSecond(), model.maxRho());
@@ -91,8 +91,8 @@ public final class Simulation {
 
             lastDemand = new DemandWindow(Math.round(offered), Math.round(admitted), TICK_MILLIS);
             if (scenario.agentReports().test(tick)) {
-                latestReport = Optional.of(new LoadSample(now + TICK_MILLIS, cpu, Double.NaN, Double.NaN, diskBusy,
-                        p99));
+                latestReport =
+                        Optional.of(new LoadSample(now + TICK_MILLIS, cpu, Double.NaN, Double.NaN, diskBusy, p99));
             }
         }
         return trace;

@@ -2,7 +2,6 @@ package dev.tokenplane.simulator;
 
 import dev.tokenplane.sizing.DemandWindow;
 import dev.tokenplane.sizing.LoadSample;
-
 import java.util.Optional;
 
 /** A way of sizing a bucket, run side by side with the others on the same scenario. */
@@ -27,6 +26,5 @@ public interface SizingAlgorithm {
      * @param demand       attempted and granted requests in the last tick
      * @param latestReport the newest agent report received so far, however old (empty before the first)
      */
-    record Observation(long capacity, DemandWindow demand, Optional<LoadSample> latestReport) {
-    }
+    record Observation(long capacity, DemandWindow demand, Optional<LoadSample> latestReport) {}
 }

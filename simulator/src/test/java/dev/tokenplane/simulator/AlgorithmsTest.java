@@ -1,15 +1,14 @@
 package dev.tokenplane.simulator;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.tokenplane.sizing.AdaptiveSettings;
 import dev.tokenplane.sizing.DemandWindow;
 import dev.tokenplane.sizing.Forecaster;
 import dev.tokenplane.sizing.LoadSample;
 import dev.tokenplane.sizing.PressureConfig;
-import org.junit.jupiter.api.Test;
-
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The baselines do what the report says they do. */
 class AlgorithmsTest {
@@ -17,8 +16,8 @@ class AlgorithmsTest {
     private static final Scenario.Rule RULE = new Scenario.Rule(10, 400, AdaptiveSettings.defaults());
 
     private static SizingAlgorithm.Observation observe(long capacity, long attempted, long granted, double cpu) {
-        return new SizingAlgorithm.Observation(capacity, new DemandWindow(attempted, granted, 1000),
-                Optional.of(LoadSample.of(0, cpu, 100)));
+        return new SizingAlgorithm.Observation(
+                capacity, new DemandWindow(attempted, granted, 1000), Optional.of(LoadSample.of(0, cpu, 100)));
     }
 
     @Test
@@ -33,8 +32,8 @@ class AlgorithmsTest {
 
     @Test
     void clampOnlyShouldApplyTheSeedEveryTickWithoutDamping() {
-        SizingAlgorithm.Controller clamp = new ClampOnlyAlgorithm(Forecaster.ewma(), PressureConfig.defaults())
-                .controllerFor(RULE);
+        SizingAlgorithm.Controller clamp =
+                new ClampOnlyAlgorithm(Forecaster.ewma(), PressureConfig.defaults()).controllerFor(RULE);
 
         assertThat(clamp.decide(0, observe(100, 90, 90, 0.2))).isEqualTo(150);
         // the very next tick, no cooldown: the forecast (90 + 200) / 2 = 145 > 0.8 * 150
@@ -44,8 +43,8 @@ class AlgorithmsTest {
     }
 
     private static SizingAlgorithm.Observation latency(long capacity, long granted, long atMillis, double p99) {
-        return new SizingAlgorithm.Observation(capacity, new DemandWindow(granted, granted, 1000),
-                Optional.of(LoadSample.of(atMillis, 0.5, p99)));
+        return new SizingAlgorithm.Observation(
+                capacity, new DemandWindow(granted, granted, 1000), Optional.of(LoadSample.of(atMillis, 0.5, p99)));
     }
 
     @Test
@@ -66,9 +65,10 @@ class AlgorithmsTest {
     @Test
     void aimdShouldCountABusyDiskAsOverload() {
         SizingAlgorithm.Controller aimd = new AimdAlgorithm(1000).controllerFor(RULE);
-        SizingAlgorithm.Observation diskBound = new SizingAlgorithm.Observation(100,
-                new DemandWindow(100, 100, 1000), Optional.of(new LoadSample(0, 0.1, Double.NaN, Double.NaN, 0.95,
-                100)));
+        SizingAlgorithm.Observation diskBound = new SizingAlgorithm.Observation(
+                100,
+                new DemandWindow(100, 100, 1000),
+                Optional.of(new LoadSample(0, 0.1, Double.NaN, Double.NaN, 0.95, 100)));
 
         assertThat(aimd.decide(0, diskBound)).isEqualTo(90);
     }

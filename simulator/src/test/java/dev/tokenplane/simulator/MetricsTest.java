@@ -1,12 +1,11 @@
 package dev.tokenplane.simulator;
 
-import dev.tokenplane.sizing.AdaptiveSettings;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+
+import dev.tokenplane.sizing.AdaptiveSettings;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /** The measures on tiny traces worked out by hand. */
 class MetricsTest {
@@ -40,27 +39,40 @@ class MetricsTest {
     void shouldCountDirectionChangesIgnoringFlatStretches() {
         double[] capacity = {10, 20, 20, 15, 15, 30, 30, 30};
         // up, (flat), down: change at t=3; down, (flat), up: change at t=5
-        assertThat(Metrics.directionChanges(capacity, List.of(new Scenario.Window(0, 8)))).isEqualTo(2);
-        assertThat(Metrics.directionChanges(capacity, List.of(new Scenario.Window(4, 8)))).isEqualTo(1);
+        assertThat(Metrics.directionChanges(capacity, List.of(new Scenario.Window(0, 8))))
+                .isEqualTo(2);
+        assertThat(Metrics.directionChanges(capacity, List.of(new Scenario.Window(4, 8))))
+                .isEqualTo(1);
     }
 
     @Test
     void shouldComputeJainsIndex() {
-        assertThat(Metrics.jain(new double[]{1, 0.5})).isCloseTo(0.9, within(1e-12)); // 1.5^2 / (2 * 1.25)
-        assertThat(Metrics.jain(new double[]{1, 0, 0, 0})).isCloseTo(0.25, within(1e-12));
-        assertThat(Metrics.jain(new double[]{0.7, 0.7, 0.7})).isCloseTo(1.0, within(1e-12));
+        assertThat(Metrics.jain(new double[] {1, 0.5})).isCloseTo(0.9, within(1e-12)); // 1.5^2 / (2 * 1.25)
+        assertThat(Metrics.jain(new double[] {1, 0, 0, 0})).isCloseTo(0.25, within(1e-12));
+        assertThat(Metrics.jain(new double[] {0.7, 0.7, 0.7})).isCloseTo(1.0, within(1e-12));
     }
 
     @Test
     void shouldComputeEveryMeasureOfATwoLaneRunByHand() {
         // lane a: offered 10 + 10, served 10 + 10, good 10 + 5, CPU 0.5 then 0.95 (one overloaded tick)
-        LaneTrace a = new LaneTrace("a", new double[]{10, 10}, new double[]{10, 10}, new double[]{10, 10},
-                new double[]{10, 5}, new double[]{0.5, 0.95}, new double[]{100, 900});
+        LaneTrace a = new LaneTrace(
+                "a",
+                new double[] {10, 10},
+                new double[] {10, 10},
+                new double[] {10, 10},
+                new double[] {10, 5},
+                new double[] {0.5, 0.95},
+                new double[] {100, 900});
         // lane b: offered 20 + 20, served 10 + 10 (20 shed), good 10 + 10, never overloaded
-        LaneTrace b = new LaneTrace("b", new double[]{20, 20}, new double[]{10, 10}, new double[]{10, 10},
-                new double[]{10, 10}, new double[]{0.6, 0.6}, new double[]{100, 100});
-        Scenario scenario = new Scenario("tiny", "tiny", "", 2, List.of(), RULE, List.of(), List.of(),
-                tick -> true);
+        LaneTrace b = new LaneTrace(
+                "b",
+                new double[] {20, 20},
+                new double[] {10, 10},
+                new double[] {10, 10},
+                new double[] {10, 10},
+                new double[] {0.6, 0.6},
+                new double[] {100, 100});
+        Scenario scenario = new Scenario("tiny", "tiny", "", 2, List.of(), RULE, List.of(), List.of(), tick -> true);
 
         Metrics m = Metrics.of(new Run("tiny", "x", List.of(a, b)), scenario);
 

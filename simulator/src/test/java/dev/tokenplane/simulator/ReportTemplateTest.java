@@ -1,9 +1,9 @@
 package dev.tokenplane.simulator;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
 
 class ReportTemplateTest {
 
@@ -32,17 +32,18 @@ class ReportTemplateTest {
     @Test
     void shouldHaveEverySectionTheReportUses() {
         ReportTemplate text = ReportTemplate.load();
-        for (String section : new String[]{"header", "summary", "robustness", "forecasters", "losses", "no-loss"}) {
-            assertThat(text.fill(section, section.equals("no-loss") ? new Object[0] : args(section))).isNotBlank();
+        for (String section : new String[] {"header", "summary", "robustness", "forecasters", "losses", "no-loss"}) {
+            assertThat(text.fill(section, section.equals("no-loss") ? new Object[0] : args(section)))
+                    .isNotBlank();
         }
     }
 
     private static Object[] args(String section) {
         return switch (section) {
-            case "header" -> new Object[]{"seed", 1, "rebuildCommand", "x"};
-            case "summary" -> new Object[]{"overloadPenalty", 1};
-            case "forecasters" -> new Object[]{"seed", 1, "defaultForecaster", "EWMA"};
-            default -> new Object[]{"seed", 1};
+            case "header" -> new Object[] {"seed", 1, "rebuildCommand", "x"};
+            case "summary" -> new Object[] {"overloadPenalty", 1};
+            case "forecasters" -> new Object[] {"seed", 1, "defaultForecaster", "EWMA"};
+            default -> new Object[] {"seed", 1};
         };
     }
 }

@@ -1,18 +1,20 @@
 package dev.tokenplane.simulator;
 
-import dev.tokenplane.sizing.SizingConfig;
-import org.junit.jupiter.api.Test;
-
-import java.util.Arrays;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tokenplane.sizing.SizingConfig;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
 
 /** The new scenarios exercise what they are named for. */
 class ScenariosTest {
 
     private static LaneTrace run(Scenario scenario, SizingAlgorithm algorithm) {
         Workload workload = Workload.draw(scenario, ServerModel.DEFAULT, 1);
-        return new Simulation(ServerModel.DEFAULT).run(scenario, algorithm, workload).lanes().get(0);
+        return new Simulation(ServerModel.DEFAULT)
+                .run(scenario, algorithm, workload)
+                .lanes()
+                .get(0);
     }
 
     @Test
@@ -27,7 +29,8 @@ class ScenariosTest {
         double oursDisk = Arrays.stream(ours.cpu(), 120, io.ticks()).average().orElseThrow();
         assertThat(oursDisk).isLessThan(0.9);
         // and the trace charts the disk, which a fixed bucket of 150 keeps at about 0.75
-        assertThat(Arrays.stream(fixed.cpu(), 120, io.ticks()).average().orElseThrow()).isBetween(0.65, 0.85);
+        assertThat(Arrays.stream(fixed.cpu(), 120, io.ticks()).average().orElseThrow())
+                .isBetween(0.65, 0.85);
     }
 
     @Test

@@ -1,17 +1,16 @@
 package dev.tokenplane.simulator;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class SimulationDeterminismTest {
 
     private static final List<Scenario> SCENARIOS = List.of(Scenarios.step(), Scenarios.slowdown());
 
     private static Comparison run(long seed) {
-        return Comparison.run(SCENARIOS, SimulatorMain.algorithms(), seed, ServerModel.DEFAULT, line -> { });
+        return Comparison.run(SCENARIOS, SimulatorMain.algorithms(), seed, ServerModel.DEFAULT, line -> {});
     }
 
     private static List<Metrics> metrics(Comparison comparison) {
@@ -32,13 +31,16 @@ class SimulationDeterminismTest {
     void shouldRenderTheSameReportForTheSameSeed() {
         Comparison first = run(42);
         Comparison second = run(42);
-        List<Robustness> none = List.of(Robustness.run("r", 1, SCENARIOS, SimulatorMain.algorithms(),
-                ServerModel.DEFAULT, line -> { }));
+        List<Robustness> none =
+                List.of(Robustness.run("r", 1, SCENARIOS, SimulatorMain.algorithms(), ServerModel.DEFAULT, line -> {}));
         String a = new Report(first, first, none, dev.tokenplane.sizing.PressureConfig.defaults()).render();
         String b = new Report(second, second, none, dev.tokenplane.sizing.PressureConfig.defaults()).render();
 
-        assertThat(a).isEqualTo(b).startsWith("# Adaptive sizing: simulation report")
-                .contains(Report.REBUILD_COMMAND).contains("![Step 50 → 90 → 200 → 100 r/s](step.png)");
+        assertThat(a)
+                .isEqualTo(b)
+                .startsWith("# Adaptive sizing: simulation report")
+                .contains(Report.REBUILD_COMMAND)
+                .contains("![Step 50 → 90 → 200 → 100 r/s](step.png)");
     }
 
     @Test

@@ -24,7 +24,7 @@ public record AdaptiveSettings(double thresholdHigh, double thresholdLow, double
 
     /** The values of the rule example in docs/http-api.md: 0.8, 0.3, 1.5, 0.8. */
     public static AdaptiveSettings defaults() {
-        return new AdaptiveSettings(DEFAULT_THRESHOLD_HIGH, DEFAULT_THRESHOLD_LOW, DEFAULT_GROWTH_FACTOR,
-                DEFAULT_SHRINK_FACTOR);
+        return new AdaptiveSettings(
+                DEFAULT_THRESHOLD_HIGH, DEFAULT_THRESHOLD_LOW, DEFAULT_GROWTH_FACTOR, DEFAULT_SHRINK_FACTOR);
     }
 }

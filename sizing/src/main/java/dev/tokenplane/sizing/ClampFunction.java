@@ -12,8 +12,7 @@ package dev.tokenplane.sizing;
  */
 public final class ClampFunction {
 
-    private ClampFunction() {
-    }
+    private ClampFunction() {}
 
     /**
      * One step of the seed's function.
@@ -23,8 +22,7 @@ public final class ClampFunction {
      *               {@link SizingReason#SHRINK_PRESSURE}, {@link SizingReason#HOLD_NO_HEADROOM} (demand is high but
      *               pressure is exactly at pressureHigh) or {@link SizingReason#HOLD_DEAD_BAND}
      */
-    public record Step(double size, SizingReason reason) {
-    }
+    public record Step(double size, SizingReason reason) {}
 
     /**
      * @param predicted    forecast demand in capacity units (tokens per the time a full bucket takes to refill)
@@ -32,8 +30,13 @@ public final class ClampFunction {
      * @param pressure     load pressure, 0..1
      * @param pressureHigh the pressure above which the bucket sheds
      */
-    public static Step apply(double predicted, double size, double pressure, double pressureHigh,
-                             AdaptiveSettings settings, SizeLimits limits) {
+    public static Step apply(
+            double predicted,
+            double size,
+            double pressure,
+            double pressureHigh,
+            AdaptiveSettings settings,
+            SizeLimits limits) {
         double next;
         SizingReason reason;
         if (predicted > size * settings.thresholdHigh() && pressure < pressureHigh) {
@@ -44,7 +47,8 @@ public final class ClampFunction {
             reason = pressure > pressureHigh ? SizingReason.SHRINK_PRESSURE : SizingReason.SHRINK_DEMAND;
         } else {
             next = size;
-            reason = predicted > size * settings.thresholdHigh() ? SizingReason.HOLD_NO_HEADROOM
+            reason = predicted > size * settings.thresholdHigh()
+                    ? SizingReason.HOLD_NO_HEADROOM
                     : SizingReason.HOLD_DEAD_BAND;
         }
         next = limits.clamp(next);

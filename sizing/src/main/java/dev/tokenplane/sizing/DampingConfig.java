@@ -16,8 +16,14 @@ package dev.tokenplane.sizing;
  *                                   chase noise), unless it reaches min or max capacity; in [0, 1)
  * @param staleAfterMillis           a load sample older than this is stale and the bucket holds; &gt; 0
  */
-public record DampingConfig(double maxStepUp, double maxStepDown, long cooldownMillis, long growthHoldAfterShedMillis,
-                            double appLimitedFraction, double minChangeFraction, long staleAfterMillis) {
+public record DampingConfig(
+        double maxStepUp,
+        double maxStepDown,
+        long cooldownMillis,
+        long growthHoldAfterShedMillis,
+        double appLimitedFraction,
+        double minChangeFraction,
+        long staleAfterMillis) {
 
     public static final double DEFAULT_MAX_STEP_UP = 0.5;
     public static final double DEFAULT_MAX_STEP_DOWN = 0.5;
@@ -38,33 +44,62 @@ public record DampingConfig(double maxStepUp, double maxStepDown, long cooldownM
     }
 
     public static DampingConfig defaults() {
-        return new DampingConfig(DEFAULT_MAX_STEP_UP, DEFAULT_MAX_STEP_DOWN, DEFAULT_COOLDOWN_MILLIS,
-                DEFAULT_GROWTH_HOLD_AFTER_SHED_MILLIS, DEFAULT_APP_LIMITED_FRACTION, DEFAULT_MIN_CHANGE_FRACTION,
+        return new DampingConfig(
+                DEFAULT_MAX_STEP_UP,
+                DEFAULT_MAX_STEP_DOWN,
+                DEFAULT_COOLDOWN_MILLIS,
+                DEFAULT_GROWTH_HOLD_AFTER_SHED_MILLIS,
+                DEFAULT_APP_LIMITED_FRACTION,
+                DEFAULT_MIN_CHANGE_FRACTION,
                 DEFAULT_STALE_AFTER_MILLIS);
     }
 
     public DampingConfig withCooldownMillis(long value) {
-        return new DampingConfig(maxStepUp, maxStepDown, value, growthHoldAfterShedMillis, appLimitedFraction,
-                minChangeFraction, staleAfterMillis);
-    }
-
-    public DampingConfig withGrowthHoldAfterShedMillis(long value) {
-        return new DampingConfig(maxStepUp, maxStepDown, cooldownMillis, value, appLimitedFraction, minChangeFraction,
+        return new DampingConfig(
+                maxStepUp,
+                maxStepDown,
+                value,
+                growthHoldAfterShedMillis,
+                appLimitedFraction,
+                minChangeFraction,
                 staleAfterMillis);
     }
 
+    public DampingConfig withGrowthHoldAfterShedMillis(long value) {
+        return new DampingConfig(
+                maxStepUp, maxStepDown, cooldownMillis, value, appLimitedFraction, minChangeFraction, staleAfterMillis);
+    }
+
     public DampingConfig withMaxSteps(double up, double down) {
-        return new DampingConfig(up, down, cooldownMillis, growthHoldAfterShedMillis, appLimitedFraction,
-                minChangeFraction, staleAfterMillis);
+        return new DampingConfig(
+                up,
+                down,
+                cooldownMillis,
+                growthHoldAfterShedMillis,
+                appLimitedFraction,
+                minChangeFraction,
+                staleAfterMillis);
     }
 
     public DampingConfig withMinChangeFraction(double value) {
-        return new DampingConfig(maxStepUp, maxStepDown, cooldownMillis, growthHoldAfterShedMillis, appLimitedFraction,
-                value, staleAfterMillis);
+        return new DampingConfig(
+                maxStepUp,
+                maxStepDown,
+                cooldownMillis,
+                growthHoldAfterShedMillis,
+                appLimitedFraction,
+                value,
+                staleAfterMillis);
     }
 
     public DampingConfig withStaleAfterMillis(long value) {
-        return new DampingConfig(maxStepUp, maxStepDown, cooldownMillis, growthHoldAfterShedMillis, appLimitedFraction,
-                minChangeFraction, value);
+        return new DampingConfig(
+                maxStepUp,
+                maxStepDown,
+                cooldownMillis,
+                growthHoldAfterShedMillis,
+                appLimitedFraction,
+                minChangeFraction,
+                value);
     }
 }

@@ -65,8 +65,10 @@ public record ForecastState(double level, double trend, int observations, double
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ForecastState f && Double.compare(level, f.level) == 0
-                && Double.compare(trend, f.trend) == 0 && observations == f.observations
+        return o instanceof ForecastState f
+                && Double.compare(level, f.level) == 0
+                && Double.compare(trend, f.trend) == 0
+                && observations == f.observations
                 && Arrays.equals(season, f.season);
     }
 
@@ -78,7 +80,7 @@ public record ForecastState(double level, double trend, int observations, double
 
     @Override
     public String toString() {
-        return "ForecastState[level=" + level + ", trend=" + trend + ", observations=" + observations
-                + ", seasonSlots=" + season.length + "]";
+        return "ForecastState[level=" + level + ", trend=" + trend + ", observations=" + observations + ", seasonSlots="
+                + season.length + "]";
     }
 }

@@ -143,8 +143,8 @@ public sealed interface Forecaster {
          */
         public static Seasonal of(int seasonTicks) {
             int slots = Math.min(seasonTicks, DEFAULT_SEASON_SLOTS);
-            return new Seasonal(DEFAULT_ALPHA, DEFAULT_BETA, DEFAULT_GAMMA, seasonTicks, slots,
-                    Math.max(1, seasonTicks / slots));
+            return new Seasonal(
+                    DEFAULT_ALPHA, DEFAULT_BETA, DEFAULT_GAMMA, seasonTicks, slots, Math.max(1, seasonTicks / slots));
         }
 
         @Override

@@ -14,8 +14,8 @@ package dev.tokenplane.sizing;
  * @param diskBusy           share of the time a disk had I/O in flight, 0..1 (the busiest disk; iostat's %util)
  * @param latencyP99Ms       request latency p99, ms
  */
-public record LoadSample(long atMillis, double cpu, double memory, double netUtilisation, double diskBusy,
-                         double latencyP99Ms) {
+public record LoadSample(
+        long atMillis, double cpu, double memory, double netUtilisation, double diskBusy, double latencyP99Ms) {
 
     /** A sample with only CPU and latency p99 (either may be NaN). */
     public static LoadSample of(long atMillis, double cpu, double latencyP99Ms) {

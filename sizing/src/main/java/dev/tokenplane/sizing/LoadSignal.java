@@ -13,12 +13,10 @@ package dev.tokenplane.sizing;
 public sealed interface LoadSignal {
 
     /** The bucket is not driven by any server's load. */
-    record Untracked() implements LoadSignal {
-    }
+    record Untracked() implements LoadSignal {}
 
     /** The bucket is driven by a server's or pool's load, and there is no report for it. */
-    record Missing() implements LoadSignal {
-    }
+    record Missing() implements LoadSignal {}
 
     /** The latest report. */
     record Reported(LoadSample sample) implements LoadSignal {

@@ -29,8 +29,15 @@ package dev.tokenplane.sizing;
  *                                   disks
  * @param latencyP99TargetMs         latency p99 in ms that counts as full pressure, or 0 to ignore
  */
-public record PressureConfig(double pressureHigh, double pressureTarget, double smoothing, double cpuTarget, double memoryTarget,
-                             double netUtilisationTarget, double diskBusyTarget, double latencyP99TargetMs) {
+public record PressureConfig(
+        double pressureHigh,
+        double pressureTarget,
+        double smoothing,
+        double cpuTarget,
+        double memoryTarget,
+        double netUtilisationTarget,
+        double diskBusyTarget,
+        double latencyP99TargetMs) {
 
     public static final double DEFAULT_PRESSURE_HIGH = 0.8;
     public static final double DEFAULT_PRESSURE_TARGET = 0.8;
@@ -59,28 +66,48 @@ public record PressureConfig(double pressureHigh, double pressureTarget, double 
      * server: it kept the disk well below the utilisation where goodput peaks.)
      */
     public static PressureConfig defaults() {
-        return new PressureConfig(DEFAULT_PRESSURE_HIGH, DEFAULT_PRESSURE_TARGET, DEFAULT_SMOOTHING, DEFAULT_CPU_TARGET,
-                DEFAULT_MEMORY_TARGET, DEFAULT_NET_UTILISATION_TARGET, DEFAULT_DISK_BUSY_TARGET,
+        return new PressureConfig(
+                DEFAULT_PRESSURE_HIGH,
+                DEFAULT_PRESSURE_TARGET,
+                DEFAULT_SMOOTHING,
+                DEFAULT_CPU_TARGET,
+                DEFAULT_MEMORY_TARGET,
+                DEFAULT_NET_UTILISATION_TARGET,
+                DEFAULT_DISK_BUSY_TARGET,
                 DEFAULT_LATENCY_P99_TARGET_MS);
     }
 
     /** These settings with other pressureHigh and pressureTarget. */
     public PressureConfig withBand(double high, double target) {
-        return new PressureConfig(high, target, smoothing, cpuTarget, memoryTarget, netUtilisationTarget,
-                diskBusyTarget, latencyP99TargetMs);
+        return new PressureConfig(
+                high,
+                target,
+                smoothing,
+                cpuTarget,
+                memoryTarget,
+                netUtilisationTarget,
+                diskBusyTarget,
+                latencyP99TargetMs);
     }
 
     /** These settings with another smoothing weight. */
     public PressureConfig withSmoothing(double value) {
-        return new PressureConfig(pressureHigh, pressureTarget, value, cpuTarget, memoryTarget, netUtilisationTarget,
-                diskBusyTarget, latencyP99TargetMs);
+        return new PressureConfig(
+                pressureHigh,
+                pressureTarget,
+                value,
+                cpuTarget,
+                memoryTarget,
+                netUtilisationTarget,
+                diskBusyTarget,
+                latencyP99TargetMs);
     }
 
     /** These settings with targets for every signal. */
-    public PressureConfig withTargets(double cpu, double memory, double netUtilisation, double diskBusy,
-                                      double latencyP99Ms) {
-        return new PressureConfig(pressureHigh, pressureTarget, smoothing, cpu, memory, netUtilisation, diskBusy,
-                latencyP99Ms);
+    public PressureConfig withTargets(
+            double cpu, double memory, double netUtilisation, double diskBusy, double latencyP99Ms) {
+        return new PressureConfig(
+                pressureHigh, pressureTarget, smoothing, cpu, memory, netUtilisation, diskBusy, latencyP99Ms);
     }
 
     /** The pressure of {@code sample} in [0, 1] (see the class comment): its {@link #level} clamped to 1. */

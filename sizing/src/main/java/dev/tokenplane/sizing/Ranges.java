@@ -3,8 +3,7 @@ package dev.tokenplane.sizing;
 /** Range checks whose messages name the field and the allowed range. */
 final class Ranges {
 
-    private Ranges() {
-    }
+    private Ranges() {}
 
     /** {@code value} in the open-closed interval (lo, hi]. */
     static double openClosed(String field, double value, double lo, double hi) {

@@ -12,8 +12,14 @@ package dev.tokenplane.sizing;
  * @param predictedPerSecond the forecast demand, tokens per second
  * @param pressure           the load pressure used, in [0, 1] (0 when untracked or not looked at)
  */
-public record SizingDecision(long previousCapacity, long capacity, double refillPerSecond, SizingReason reason,
-                             SizingState state, double predictedPerSecond, double pressure) {
+public record SizingDecision(
+        long previousCapacity,
+        long capacity,
+        double refillPerSecond,
+        SizingReason reason,
+        SizingState state,
+        double predictedPerSecond,
+        double pressure) {
 
     /** Whether the capacity changed; the caller then resizes the bucket atomically and records the resize. */
     public boolean resized() {

@@ -11,8 +11,14 @@ package dev.tokenplane.sizing;
  * @param state    what the policy returned for this bucket last tick ({@link SizingState#initial()} the first time)
  * @param pinned   an operator's override holds the bucket: the policy must not change it
  */
-public record SizingInput(BucketSize current, SizeLimits limits, AdaptiveSettings settings, DemandWindow demand,
-                          LoadSignal load, SizingState state, boolean pinned) {
+public record SizingInput(
+        BucketSize current,
+        SizeLimits limits,
+        AdaptiveSettings settings,
+        DemandWindow demand,
+        LoadSignal load,
+        SizingState state,
+        boolean pinned) {
 
     public SizingInput {
         Ranges.required("current", current);

@@ -151,8 +151,8 @@ public final class SizingPolicy {
             double predicted = predictedPerSecond * secondsToFill;
             double granted = in.demand().grantedPerSecond() * secondsToFill;
 
-            ClampFunction.Step seed = ClampFunction.apply(predicted, size, pressure, pressureHigh, in.settings(),
-                    limits);
+            ClampFunction.Step seed =
+                    ClampFunction.apply(predicted, size, pressure, pressureHigh, in.settings(), limits);
             return switch (seed.reason()) {
                 case GROW_DEMAND -> grow(predicted, granted, pressure);
                 case SHRINK_DEMAND -> shrinkForDemand(predicted, pressure);
@@ -162,7 +162,8 @@ public final class SizingPolicy {
         }
 
         private SizingDecision grow(double predicted, double granted, double pressure) {
-            if (granted < size * damping.appLimitedFraction() && !config.forecaster().anticipates()) {
+            if (granted < size * damping.appLimitedFraction()
+                    && !config.forecaster().anticipates()) {
                 return hold(SizingReason.HOLD_APP_LIMITED, pressure);
             }
             if (size >= limits.maxCapacity()) {
@@ -217,8 +218,8 @@ public final class SizingPolicy {
             }
             double target = Math.min(size, granted * pressureTarget / pressure);
             target = Math.max(target, size * (1 - damping.maxStepDown()));
-            return shrinkTo(limits.clamp((long) Math.floor(target + ROUNDING_SLACK)), SizingReason.SHRINK_PRESSURE,
-                    pressure);
+            return shrinkTo(
+                    limits.clamp((long) Math.floor(target + ROUNDING_SLACK)), SizingReason.SHRINK_PRESSURE, pressure);
         }
 
         private SizingDecision shrinkTo(long next, SizingReason reason, double pressure) {
@@ -234,7 +235,8 @@ public final class SizingPolicy {
          */
         private boolean drainingAfterShed(double level, long sampleAtMillis) {
             long previousAt = state.pressureSampleAtMillis();
-            if (previousAt == SizingState.NEVER || sampleAtMillis <= previousAt
+            if (previousAt == SizingState.NEVER
+                    || sampleAtMillis <= previousAt
                     || sampleAtMillis - previousAt > damping.staleAfterMillis()) {
                 return false; // nothing recent to compare with, or a sample already counted
             }
@@ -266,8 +268,8 @@ public final class SizingPolicy {
         }
 
         private SizingDecision hold(SizingReason reason, double pressure) {
-            return new SizingDecision(size, size, in.current().refillPerSecond(), reason, state, predictedPerSecond,
-                    pressure);
+            return new SizingDecision(
+                    size, size, in.current().refillPerSecond(), reason, state, predictedPerSecond, pressure);
         }
 
         private SizingDecision resize(long next, SizingReason reason, double pressure) {

@@ -13,8 +13,12 @@ package dev.tokenplane.sizing;
  * @param lastResizeAtMillis     when the policy last changed the size (epoch millis), or {@link #NEVER}
  * @param lastShedAtMillis       when the policy last shrank the size for pressure (epoch millis), or {@link #NEVER}
  */
-public record SizingState(ForecastState forecast, double pressure, long pressureSampleAtMillis,
-                          long lastResizeAtMillis, long lastShedAtMillis) {
+public record SizingState(
+        ForecastState forecast,
+        double pressure,
+        long pressureSampleAtMillis,
+        long lastResizeAtMillis,
+        long lastShedAtMillis) {
 
     /** "Never happened": any cooldown counted from it is over. */
     public static final long NEVER = Long.MIN_VALUE;
@@ -39,8 +43,8 @@ public record SizingState(ForecastState forecast, double pressure, long pressure
     }
 
     SizingState resizedAt(long nowMillis, boolean shed) {
-        return new SizingState(forecast, pressure, pressureSampleAtMillis, nowMillis,
-                shed ? nowMillis : lastShedAtMillis);
+        return new SizingState(
+                forecast, pressure, pressureSampleAtMillis, nowMillis, shed ? nowMillis : lastShedAtMillis);
     }
 
     /**

@@ -1,8 +1,8 @@
 package dev.tokenplane.sizing;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 /** The seed's pseudocode, branch by branch. */
 class ClampFunctionTest {

@@ -1,15 +1,14 @@
 package dev.tokenplane.sizing;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import org.junit.jupiter.api.Test;
+
 class PressureConfigTest {
 
-    private final PressureConfig config = PressureConfig.defaults()
-            .withTargets(0.8, 0.9, 0.5, 0.8, 500);
+    private final PressureConfig config = PressureConfig.defaults().withTargets(0.8, 0.9, 0.5, 0.8, 500);
 
     @Test
     void shouldTakeTheWorstSignalAgainstItsTarget() {
@@ -48,8 +47,10 @@ class PressureConfigTest {
 
         assertThat(defaults.pressure(LoadSample.of(0, 0.6, 700))).isCloseTo(0.7, within(1e-12));
         // an idle CPU in front of a busy disk or link: the device's pressure, as the CPU's would be
-        assertThat(defaults.pressure(new LoadSample(0, 0.1, 0.2, Double.NaN, 0.95, 10))).isCloseTo(0.95, within(1e-12));
-        assertThat(defaults.pressure(new LoadSample(0, 0.1, 0.2, 0.4, Double.NaN, 10))).isCloseTo(0.4, within(1e-12));
+        assertThat(defaults.pressure(new LoadSample(0, 0.1, 0.2, Double.NaN, 0.95, 10)))
+                .isCloseTo(0.95, within(1e-12));
+        assertThat(defaults.pressure(new LoadSample(0, 0.1, 0.2, 0.4, Double.NaN, 10)))
+                .isCloseTo(0.4, within(1e-12));
         assertThat(defaults.pressureHigh()).isEqualTo(0.8);
         assertThat(defaults.pressureTarget()).isEqualTo(0.8);
     }

@@ -1,10 +1,10 @@
 package dev.tokenplane.sizing;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
 
 /**
  * Holt-Winters on a "day" of 48 ticks: demand 100/s, and 300/s from tick 30 to 35 of every day. Time is the tick
@@ -40,8 +40,10 @@ class SeasonalForecastTest {
 
         // Then the seasonal forecast already sees the peak, where EWMA and Holt see the quiet morning
         assertThat(seasonal.predict(state)).isGreaterThan(250);
-        assertThat(Forecaster.ewma().predict(feed(Forecaster.ewma(), beforePeak))).isLessThan(110);
-        assertThat(Forecaster.holt().predict(feed(Forecaster.holt(), beforePeak))).isLessThan(110);
+        assertThat(Forecaster.ewma().predict(feed(Forecaster.ewma(), beforePeak)))
+                .isLessThan(110);
+        assertThat(Forecaster.holt().predict(feed(Forecaster.holt(), beforePeak)))
+                .isLessThan(110);
     }
 
     @Test
@@ -84,8 +86,8 @@ class SeasonalForecastTest {
     @Test
     void shouldGrowTheBucketBeforeThePeakNotAfter() {
         // Given the sizing policy with the seasonal forecaster, on a bucket that follows only its demand
-        SizingPolicy seasonal = new SizingPolicy(SizingConfig.defaults()
-                .withForecaster(new Forecaster.Seasonal(0.2, 0, 0.5, DAY, DAY, 8)));
+        SizingPolicy seasonal = new SizingPolicy(
+                SizingConfig.defaults().withForecaster(new Forecaster.Seasonal(0.2, 0, 0.5, DAY, DAY, 8)));
         SizingPolicy ewma = SizingPolicy.withDefaults();
 
         // When four days go by (a tick is a second of the fake clock)
@@ -95,8 +97,10 @@ class SeasonalForecastTest {
         // Then on the fourth day the seasonal bucket is ready at the first tick of the peak (300/s fits under
         // thresholdHigh), and EWMA's is not: it grows only once the peak has arrived
         int firstPeakTick = 3 * DAY + PEAK_START;
-        assertThat(seasonalSizes[firstPeakTick] * AdaptiveSettings.DEFAULT_THRESHOLD_HIGH).isGreaterThanOrEqualTo(300);
-        assertThat(ewmaSizes[firstPeakTick] * AdaptiveSettings.DEFAULT_THRESHOLD_HIGH).isLessThan(300);
+        assertThat(seasonalSizes[firstPeakTick] * AdaptiveSettings.DEFAULT_THRESHOLD_HIGH)
+                .isGreaterThanOrEqualTo(300);
+        assertThat(ewmaSizes[firstPeakTick] * AdaptiveSettings.DEFAULT_THRESHOLD_HIGH)
+                .isLessThan(300);
         assertThat(seasonalSizes[firstPeakTick - 1]).isGreaterThan(seasonalSizes[firstPeakTick - 10]);
     }
 
@@ -110,8 +114,16 @@ class SeasonalForecastTest {
             sizes[t] = size;
             long attempted = Math.round(demandAt(t));
             DemandWindow demand = new DemandWindow(attempted, Math.min(attempted, size), 1000);
-            SizingDecision d = policy.decide(t * 1000L, new SizingInput(new BucketSize(size, limits.refillFor(size)),
-                    limits, AdaptiveSettings.defaults(), demand, LoadSignal.untracked(), state, false));
+            SizingDecision d = policy.decide(
+                    t * 1000L,
+                    new SizingInput(
+                            new BucketSize(size, limits.refillFor(size)),
+                            limits,
+                            AdaptiveSettings.defaults(),
+                            demand,
+                            LoadSignal.untracked(),
+                            state,
+                            false));
             state = d.state();
             size = d.capacity();
         }
@@ -123,6 +135,7 @@ class SeasonalForecastTest {
         assertThatThrownBy(() -> new Forecaster.Seasonal(0.2, 0, 0.5, 1, 1, 1)).hasMessageContaining("seasonTicks");
         assertThatThrownBy(() -> new Forecaster.Seasonal(0.2, 0, 0.5, 100, 300, 1))
                 .hasMessageContaining("seasonSlots must be in [1, 100], was 300");
-        assertThatThrownBy(() -> new Forecaster.Seasonal(0.2, 0, 0.5, 100, 10, 101)).hasMessageContaining("leadTicks");
+        assertThatThrownBy(() -> new Forecaster.Seasonal(0.2, 0, 0.5, 100, 10, 101))
+                .hasMessageContaining("leadTicks");
     }
 }

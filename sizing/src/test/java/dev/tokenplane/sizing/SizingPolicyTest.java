@@ -1,10 +1,10 @@
 package dev.tokenplane.sizing;
 
-import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
 
 /**
  * One story per rule of the policy, told on a fake clock: {@code now} is just a number we advance.
@@ -30,8 +30,8 @@ class SizingPolicyTest {
     }
 
     private SizingInput input(long capacity, DemandWindow demand, LoadSignal load, SizingState state) {
-        return new SizingInput(new BucketSize(capacity, LIMITS.refillFor(capacity)), LIMITS, RULE, demand, load,
-                state, false);
+        return new SizingInput(
+                new BucketSize(capacity, LIMITS.refillFor(capacity)), LIMITS, RULE, demand, load, state, false);
     }
 
     private SizingDecision decide(long capacity, DemandWindow demand, LoadSignal load) {
@@ -71,8 +71,16 @@ class SizingPolicyTest {
         AdaptiveSettings narrow = new AdaptiveSettings(0.4, 0.3, 1.5, 0.1);
 
         // When 25/s on 100 asks for a shrink
-        SizingDecision decision = policy.decide(now, new SizingInput(new BucketSize(100, 100), LIMITS, narrow,
-                demand(25, 25), cpu(0.1), SizingState.initial(), false));
+        SizingDecision decision = policy.decide(
+                now,
+                new SizingInput(
+                        new BucketSize(100, 100),
+                        LIMITS,
+                        narrow,
+                        demand(25, 25),
+                        cpu(0.1),
+                        SizingState.initial(),
+                        false));
 
         // Then it stops at 25 / 0.4 = 63, not lower, where 25/s would be above thresholdHigh and grow it back
         assertThat(decision.reason()).isEqualTo(SizingReason.SHRINK_DEMAND);
@@ -128,8 +136,16 @@ class SizingPolicyTest {
             for (int tick = 0; tick < 20; tick++) {
                 now += TICK;
                 // demand always above the bucket, server cool
-                last = policy.decide(now, new SizingInput(new BucketSize(capacity, capacity), limits, RULE,
-                        demand(10_000, capacity), cpu(0.1), state, false));
+                last = policy.decide(
+                        now,
+                        new SizingInput(
+                                new BucketSize(capacity, capacity),
+                                limits,
+                                RULE,
+                                demand(10_000, capacity),
+                                cpu(0.1),
+                                state,
+                                false));
                 assertThat(last.capacity()).isBetween(10L, 300L);
                 capacity = last.capacity();
                 state = last.state();
@@ -193,10 +209,20 @@ class SizingPolicyTest {
         // Given a rule with steps far beyond the caps (x4 and x0.1)
         AdaptiveSettings wild = new AdaptiveSettings(0.8, 0.3, 4.0, 0.1);
 
-        SizingDecision up = policy.decide(now, new SizingInput(new BucketSize(100, 100), LIMITS, wild,
-                demand(500, 100), cpu(0.1), SizingState.initial(), false));
-        SizingDecision down = policy.decide(now, new SizingInput(new BucketSize(100, 100), LIMITS, wild,
-                demand(0, 0), cpu(0.1), SizingState.initial(), false));
+        SizingDecision up = policy.decide(
+                now,
+                new SizingInput(
+                        new BucketSize(100, 100),
+                        LIMITS,
+                        wild,
+                        demand(500, 100),
+                        cpu(0.1),
+                        SizingState.initial(),
+                        false));
+        SizingDecision down = policy.decide(
+                now,
+                new SizingInput(
+                        new BucketSize(100, 100), LIMITS, wild, demand(0, 0), cpu(0.1), SizingState.initial(), false));
 
         // Then one decision moves at most +50 % / -50 % (maxStepUp / maxStepDown)
         assertThat(up.capacity()).isEqualTo(150);
@@ -237,17 +263,28 @@ class SizingPolicyTest {
         SizingDecision shed = decide(100, demand(200, 100), cpu(0.95));
         assertThat(shed.reason()).isEqualTo(SizingReason.SHRINK_PRESSURE);
 
-        // When the server cools and demand stays high, past the cooldown (2 s) but within growthHoldAfterShedMillis (6 s)
+        // When the server cools and demand stays high, past the cooldown (2 s) but within growthHoldAfterShedMillis (6
+        // s)
         long shedAt = now;
         now = shedAt + 3 * TICK;
-        SizingDecision soon = policy.decide(now, input(shed.capacity(), demand(200, shed.capacity()),
-                LoadSignal.of(LoadSample.of(now, 0.3, Double.NaN)), shed.state()));
+        SizingDecision soon = policy.decide(
+                now,
+                input(
+                        shed.capacity(),
+                        demand(200, shed.capacity()),
+                        LoadSignal.of(LoadSample.of(now, 0.3, Double.NaN)),
+                        shed.state()));
 
         // Then it holds; once the hold is over it grows
         assertThat(soon.reason()).isEqualTo(SizingReason.HOLD_AFTER_SHED);
         now = shedAt + policy.config().damping().growthHoldAfterShedMillis();
-        SizingDecision later = policy.decide(now, input(shed.capacity(), demand(200, shed.capacity()),
-                LoadSignal.of(LoadSample.of(now, 0.3, Double.NaN)), soon.state()));
+        SizingDecision later = policy.decide(
+                now,
+                input(
+                        shed.capacity(),
+                        demand(200, shed.capacity()),
+                        LoadSignal.of(LoadSample.of(now, 0.3, Double.NaN)),
+                        soon.state()));
         assertThat(later.reason()).isEqualTo(SizingReason.GROW_DEMAND);
     }
 
@@ -256,8 +293,16 @@ class SizingPolicyTest {
         SizeLimits limits = new SizeLimits(1, 10, 1.0);
         AdaptiveSettings gentle = new AdaptiveSettings(0.8, 0.3, 1.1, 0.9);
 
-        SizingDecision decision = policy.decide(now, new SizingInput(new BucketSize(1, 1), limits, gentle,
-                demand(5, 1), LoadSignal.untracked(), SizingState.initial(), false));
+        SizingDecision decision = policy.decide(
+                now,
+                new SizingInput(
+                        new BucketSize(1, 1),
+                        limits,
+                        gentle,
+                        demand(5, 1),
+                        LoadSignal.untracked(),
+                        SizingState.initial(),
+                        false));
 
         assertThat(decision.capacity()).isEqualTo(2);
     }
@@ -314,7 +359,8 @@ class SizingPolicyTest {
         @Test
         void shouldNotShedAgainWhileTheLastShedDrainsTheQueue() {
             // Given a shed on a saturated sample: latency p99 five times its target
-            SizingDecision shed = policy.decide(now, input(200, demand(200, 200), latency(5000), SizingState.initial()));
+            SizingDecision shed =
+                    policy.decide(now, input(200, demand(200, 200), latency(5000), SizingState.initial()));
             assertThat(shed.reason()).isEqualTo(SizingReason.SHRINK_PRESSURE);
             assertThat(shed.capacity()).isEqualTo(160);
 
@@ -400,11 +446,18 @@ class SizingPolicyTest {
         @Test
         void shouldHoldWhilePinnedByAnOverride() {
             // Given an override: demand high, server hot, even a size outside the rule's limits
-            for (LoadSignal load : new LoadSignal[]{cpu(0.1), cpu(0.99)}) {
-                for (long capacity : new long[]{5, 100, 5000}) {
-                    SizingDecision decision = policy.decide(now, new SizingInput(
-                            new BucketSize(capacity, 7), LIMITS, RULE, demand(10_000, capacity), load,
-                            SizingState.initial(), true));
+            for (LoadSignal load : new LoadSignal[] {cpu(0.1), cpu(0.99)}) {
+                for (long capacity : new long[] {5, 100, 5000}) {
+                    SizingDecision decision = policy.decide(
+                            now,
+                            new SizingInput(
+                                    new BucketSize(capacity, 7),
+                                    LIMITS,
+                                    RULE,
+                                    demand(10_000, capacity),
+                                    load,
+                                    SizingState.initial(),
+                                    true));
 
                     // Then nothing changes, not even the refill
                     assertThat(decision.reason()).isEqualTo(SizingReason.HOLD_PINNED);
@@ -416,8 +469,16 @@ class SizingPolicyTest {
 
         @Test
         void shouldKeepForecastWarmDuringHolds() {
-            SizingDecision pinned = policy.decide(now, new SizingInput(new BucketSize(100, 100), LIMITS, RULE,
-                    demand(90, 90), cpu(0.1), SizingState.initial(), true));
+            SizingDecision pinned = policy.decide(
+                    now,
+                    new SizingInput(
+                            new BucketSize(100, 100),
+                            LIMITS,
+                            RULE,
+                            demand(90, 90),
+                            cpu(0.1),
+                            SizingState.initial(),
+                            true));
 
             assertThat(pinned.predictedPerSecond()).isEqualTo(90.0);
             assertThat(pinned.state().forecast().observations()).isEqualTo(1);
@@ -429,8 +490,10 @@ class SizingPolicyTest {
         // Given a rule of capacity 100 refilling 10/s: refill follows capacity at 0.1/s per token
         SizeLimits limits = SizeLimits.of(10, 1000, 100, 10);
 
-        SizingDecision decision = policy.decide(now, new SizingInput(new BucketSize(100, 10), limits, RULE,
-                demand(9, 9), cpu(0.1), SizingState.initial(), false));
+        SizingDecision decision = policy.decide(
+                now,
+                new SizingInput(
+                        new BucketSize(100, 10), limits, RULE, demand(9, 9), cpu(0.1), SizingState.initial(), false));
 
         // 9/s against a refill of 10/s is 90 % of the bucket: it grows, and the refill with it
         assertThat(decision.capacity()).isEqualTo(150);

@@ -1,9 +1,9 @@
 package dev.tokenplane.sizing;
 
-import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
 
 /** Validation messages name the field and the allowed range. */
 class ValidationTest {
@@ -11,7 +11,8 @@ class ValidationTest {
     @Test
     void shouldRejectAdaptiveSettingsOutsideTheirRanges() {
         assertThatThrownBy(() -> new AdaptiveSettings(1.2, 0.3, 1.5, 0.8))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("thresholdHigh must be in (0.0, 1.0], was 1.2");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("thresholdHigh must be in (0.0, 1.0], was 1.2");
         assertThatThrownBy(() -> new AdaptiveSettings(0.5, 0.5, 1.5, 0.8))
                 .hasMessage("thresholdLow must be in (0.0, 0.5), was 0.5");
         assertThatThrownBy(() -> new AdaptiveSettings(0.8, 0.3, 1.0, 0.8))
@@ -23,7 +24,8 @@ class ValidationTest {
     @Test
     void shouldRejectBadSizesAndWindows() {
         assertThatThrownBy(() -> new BucketSize(0, 1)).hasMessage("capacity must be >= 1, was 0");
-        assertThatThrownBy(() -> new BucketSize(1, 0)).hasMessage("refillPerSecond must be a finite number > 0.0, was 0.0");
+        assertThatThrownBy(() -> new BucketSize(1, 0))
+                .hasMessage("refillPerSecond must be a finite number > 0.0, was 0.0");
         assertThatThrownBy(() -> new SizeLimits(10, 5, 1)).hasMessage("maxCapacity must be >= 10, was 5");
         assertThatThrownBy(() -> new DemandWindow(-1, 0, 1000)).hasMessage("attempted must be >= 0, was -1");
     }
@@ -46,9 +48,10 @@ class ValidationTest {
     @Test
     void shouldAcceptTheDefaults() {
         assertThatCode(() -> {
-            SizingConfig.defaults();
-            AdaptiveSettings.defaults();
-            Forecaster.holt();
-        }).doesNotThrowAnyException();
+                    SizingConfig.defaults();
+                    AdaptiveSettings.defaults();
+                    Forecaster.holt();
+                })
+                .doesNotThrowAnyException();
     }
 }

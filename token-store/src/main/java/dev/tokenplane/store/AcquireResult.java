@@ -7,8 +7,8 @@ package dev.tokenplane.store;
  * <p>Every outcome reports the bucket after the decision: whole tokens {@code remaining}, {@code capacity} and the
  * refill rate in nanotokens per millisecond.
  */
-public sealed interface AcquireResult permits AcquireResult.Granted, AcquireResult.Denied, AcquireResult.Unsatisfiable,
-        AcquireResult.Refused {
+public sealed interface AcquireResult
+        permits AcquireResult.Granted, AcquireResult.Denied, AcquireResult.Unsatisfiable, AcquireResult.Refused {
 
     /** Tokens asked for. */
     long tokens();
@@ -34,16 +34,15 @@ public sealed interface AcquireResult permits AcquireResult.Granted, AcquireResu
      * Granted. {@code waitMs} is 0 for an immediate grant; otherwise the tokens are reserved and the caller may use them
      * only after waiting that long (at most the {@code maxWaitMs} it asked for).
      */
-    record Granted(long tokens, long remaining, long capacity, long ratePerMilli, long waitMs) implements AcquireResult {
-    }
+    record Granted(long tokens, long remaining, long capacity, long ratePerMilli, long waitMs)
+            implements AcquireResult {}
 
     /**
      * Denied. After {@code retryAfterMs}, the same request (same tokens and maxWaitMs) is granted if nothing else takes
      * tokens in between; one millisecond earlier it would not be.
      */
     record Denied(long tokens, long remaining, long capacity, long ratePerMilli, long retryAfterMs)
-            implements AcquireResult {
-    }
+            implements AcquireResult {}
 
     /**
      * The request can never be granted as asked: more tokens than the capacity, or, for a leaky bucket, more than one
@@ -51,8 +50,7 @@ public sealed interface AcquireResult permits AcquireResult.Granted, AcquireResu
      * grantable, or -1 when none would. The bucket is left unchanged.
      */
     record Unsatisfiable(long tokens, long remaining, long capacity, long ratePerMilli, long minMaxWaitMs)
-            implements AcquireResult {
-    }
+            implements AcquireResult {}
 
     /**
      * There was no bucket, and the store's {@link CreationGate} refused to create one (a bucket budget is spent). No

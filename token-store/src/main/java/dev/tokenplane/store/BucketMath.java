@@ -39,13 +39,22 @@ public final class BucketMath {
      */
     public static final long STEP_FORGOTTEN = -1;
 
-    private BucketMath() {
-    }
+    private BucketMath() {}
 
     /** A new, full bucket for {@code spec}. */
     public static BucketState create(BucketSpec spec, long now) {
-        BucketState empty = new BucketState(0, now, spec.capacity(), spec.ratePerMilli(), spec.algorithm(),
-                spec.generation(), spec.idleTtlMillis(), 0, 0, now, null);
+        BucketState empty = new BucketState(
+                0,
+                now,
+                spec.capacity(),
+                spec.ratePerMilli(),
+                spec.algorithm(),
+                spec.generation(),
+                spec.idleTtlMillis(),
+                0,
+                0,
+                now,
+                null);
         return empty.withTokens(empty.burstNanos(), now);
     }
 
@@ -60,8 +69,13 @@ public final class BucketMath {
         if (current.generation() == spec.generation()) {
             return current;
         }
-        return refill(current, now).withParameters(spec.capacity(), spec.ratePerMilli(), spec.algorithm(),
-                spec.generation(), spec.idleTtlMillis());
+        return refill(current, now)
+                .withParameters(
+                        spec.capacity(),
+                        spec.ratePerMilli(),
+                        spec.algorithm(),
+                        spec.generation(),
+                        spec.idleTtlMillis());
     }
 
     /** The state with refill applied up to {@code now}. */
@@ -92,8 +106,8 @@ public final class BucketMath {
      * @param now       epoch millis on the bucket's owner
      * @return the next state (unchanged, possibly null, for an {@link AcquireResult.Unsatisfiable}) and the outcome
      */
-    public static Transition<AcquireResult> acquire(BucketState current, BucketSpec spec, long tokens, long maxWaitMs,
-                                                    long now) {
+    public static Transition<AcquireResult> acquire(
+            BucketState current, BucketSpec spec, long tokens, long maxWaitMs, long now) {
         checkTokens(tokens);
         BucketState s = prepare(current, spec, now);
         return new Transition<>(next(current, s, tokens, maxWaitMs), decide(s, tokens, maxWaitMs));
@@ -129,8 +143,8 @@ public final class BucketMath {
         }
         long attempted = saturatingAdd(prepared.attempted(), tokens);
         if (prepared.tokens() >= requiredLevel) {
-            return prepared.afterGrant(prepared.tokens() - tokens * Tokens.SCALE, attempted,
-                    saturatingAdd(prepared.granted(), tokens));
+            return prepared.afterGrant(
+                    prepared.tokens() - tokens * Tokens.SCALE, attempted, saturatingAdd(prepared.granted(), tokens));
         }
         return prepared.withCounters(attempted, prepared.granted(), prepared.windowStart());
     }
@@ -154,8 +168,7 @@ public final class BucketMath {
         }
         if (s.tokens() >= requiredLevel) {
             long waitMs = Tokens.millisToRefill(need - s.tokens(), rate);
-            return new AcquireResult.Granted(tokens, Tokens.wholeTokens(s.tokens() - need), s.capacity(), rate,
-                    waitMs);
+            return new AcquireResult.Granted(tokens, Tokens.wholeTokens(s.tokens() - need), s.capacity(), rate, waitMs);
         }
         long retryAfter = Tokens.millisToRefill(requiredLevel - s.tokens(), rate);
         return new AcquireResult.Denied(tokens, s.wholeTokens(), s.capacity(), rate, retryAfter);
@@ -163,8 +176,8 @@ public final class BucketMath {
 
     /** The level a grant needs: the tokens asked for, less the reservation the caller may wait for. */
     private static long requiredLevel(BucketState s, long tokens, long maxWaitMs) {
-        long allowedDeficit = Math.min(saturatingMultiply(Math.max(0, maxWaitMs), s.ratePerMilli()),
-                s.queueBoundNanos());
+        long allowedDeficit =
+                Math.min(saturatingMultiply(Math.max(0, maxWaitMs), s.ratePerMilli()), s.queueBoundNanos());
         return tokens * Tokens.SCALE - allowedDeficit;
     }
 
@@ -189,8 +202,8 @@ public final class BucketMath {
      * applied that step, it changes nothing and returns what it took then, so a retry never debits twice; if it may have
      * applied and forgotten it, it changes nothing and returns {@link #STEP_FORGOTTEN}. {@link #NO_TRANSFER} means no id.
      */
-    public static Transition<Long> debit(BucketState s, long nanotokens, long floorNanotokens, long transferId,
-                                         long now) {
+    public static Transition<Long> debit(
+            BucketState s, long nanotokens, long floorNanotokens, long transferId, long now) {
         Transition<Long> replay = replay(s, transferId);
         if (replay != null) {
             return replay;
@@ -223,8 +236,8 @@ public final class BucketMath {
         }
         BucketState r = refill(s, now);
         long accepted = Math.max(0, Math.min(nanotokens, r.burstNanos() - r.tokens()));
-        return new Transition<>(record(r.withTokens(r.tokens() + accepted, r.lastRefillAt()), transferId, accepted),
-                accepted);
+        return new Transition<>(
+                record(r.withTokens(r.tokens() + accepted, r.lastRefillAt()), transferId, accepted), accepted);
     }
 
     /**
@@ -270,8 +283,8 @@ public final class BucketMath {
     /** Read the demand counters and start a new window at {@code now}. */
     public static Transition<DemandSample> drainDemand(BucketState s, long now) {
         long to = Math.max(now, s.windowStart());
-        DemandSample sample = new DemandSample(s.attempted(), s.granted(), s.windowStart(), to, s.capacity(),
-                s.ratePerMilli(), s.generation());
+        DemandSample sample = new DemandSample(
+                s.attempted(), s.granted(), s.windowStart(), to, s.capacity(), s.ratePerMilli(), s.generation());
         return new Transition<>(s.withCounters(0, 0, to), sample);
     }
 

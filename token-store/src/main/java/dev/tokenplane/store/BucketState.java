@@ -21,9 +21,14 @@ public final class BucketState {
     private final Settings settings;
 
     /** The components that stay the same from one acquire to the next, shared by successive states. */
-    private record Settings(long capacity, long ratePerMilli, Algorithm algorithm, long generation, long idleTtlMillis,
-                            long windowStart, TransferLog transfers) {
-    }
+    private record Settings(
+            long capacity,
+            long ratePerMilli,
+            Algorithm algorithm,
+            long generation,
+            long idleTtlMillis,
+            long windowStart,
+            TransferLog transfers) {}
 
     /**
      * A state of these components.
@@ -42,10 +47,23 @@ public final class BucketState {
      * @param transfers     the last transfer steps applied, for idempotent retries; null for a bucket that never
      *                      took part
      */
-    public BucketState(long tokens, long lastRefillAt, long capacity, long ratePerMilli, Algorithm algorithm,
-                       long generation, long idleTtlMillis, long attempted, long granted, long windowStart,
-                       TransferLog transfers) {
-        this(tokens, lastRefillAt, attempted, granted,
+    public BucketState(
+            long tokens,
+            long lastRefillAt,
+            long capacity,
+            long ratePerMilli,
+            Algorithm algorithm,
+            long generation,
+            long idleTtlMillis,
+            long attempted,
+            long granted,
+            long windowStart,
+            TransferLog transfers) {
+        this(
+                tokens,
+                lastRefillAt,
+                attempted,
+                granted,
                 new Settings(capacity, ratePerMilli, algorithm, generation, idleTtlMillis, windowStart, transfers));
     }
 
@@ -137,39 +155,79 @@ public final class BucketState {
 
     BucketState withCounters(long newAttempted, long newGranted, long newWindowStart) {
         Settings c = settings;
-        return new BucketState(tokens, lastRefillAt, newAttempted, newGranted, newWindowStart == c.windowStart
-                ? c
-                : new Settings(c.capacity, c.ratePerMilli, c.algorithm, c.generation, c.idleTtlMillis, newWindowStart,
-                        c.transfers));
+        return new BucketState(
+                tokens,
+                lastRefillAt,
+                newAttempted,
+                newGranted,
+                newWindowStart == c.windowStart
+                        ? c
+                        : new Settings(
+                                c.capacity,
+                                c.ratePerMilli,
+                                c.algorithm,
+                                c.generation,
+                                c.idleTtlMillis,
+                                newWindowStart,
+                                c.transfers));
     }
 
     BucketState withTransfer(long transferId, long amount) {
         Settings c = settings;
-        return new BucketState(tokens, lastRefillAt, attempted, granted, new Settings(c.capacity, c.ratePerMilli,
-                c.algorithm, c.generation, c.idleTtlMillis, c.windowStart,
-                TransferLog.append(c.transfers, transferId, amount)));
+        return new BucketState(
+                tokens,
+                lastRefillAt,
+                attempted,
+                granted,
+                new Settings(
+                        c.capacity,
+                        c.ratePerMilli,
+                        c.algorithm,
+                        c.generation,
+                        c.idleTtlMillis,
+                        c.windowStart,
+                        TransferLog.append(c.transfers, transferId, amount)));
     }
 
     BucketState withTransfers(TransferLog log) {
         Settings c = settings;
-        return new BucketState(tokens, lastRefillAt, attempted, granted, new Settings(c.capacity, c.ratePerMilli,
-                c.algorithm, c.generation, c.idleTtlMillis, c.windowStart, log));
+        return new BucketState(
+                tokens,
+                lastRefillAt,
+                attempted,
+                granted,
+                new Settings(
+                        c.capacity, c.ratePerMilli, c.algorithm, c.generation, c.idleTtlMillis, c.windowStart, log));
     }
 
-    BucketState withParameters(long newCapacity, long newRatePerMilli, Algorithm newAlgorithm, long newGeneration,
-                               long newIdleTtlMillis) {
-        BucketState changed = new BucketState(tokens, lastRefillAt, attempted, granted, new Settings(newCapacity,
-                newRatePerMilli, newAlgorithm, newGeneration, newIdleTtlMillis, settings.windowStart,
-                settings.transfers));
+    BucketState withParameters(
+            long newCapacity, long newRatePerMilli, Algorithm newAlgorithm, long newGeneration, long newIdleTtlMillis) {
+        BucketState changed = new BucketState(
+                tokens,
+                lastRefillAt,
+                attempted,
+                granted,
+                new Settings(
+                        newCapacity,
+                        newRatePerMilli,
+                        newAlgorithm,
+                        newGeneration,
+                        newIdleTtlMillis,
+                        settings.windowStart,
+                        settings.transfers));
         return changed.withTokens(Math.min(tokens, changed.burstNanos()), lastRefillAt);
     }
 
     /** Equal when every component is, as for a record. */
     @Override
     public boolean equals(Object o) {
-        return o == this || o instanceof BucketState other
-                && tokens == other.tokens && lastRefillAt == other.lastRefillAt && attempted == other.attempted
-                && granted == other.granted && settings.equals(other.settings);
+        return o == this
+                || o instanceof BucketState other
+                        && tokens == other.tokens
+                        && lastRefillAt == other.lastRefillAt
+                        && attempted == other.attempted
+                        && granted == other.granted
+                        && settings.equals(other.settings);
     }
 
     @Override

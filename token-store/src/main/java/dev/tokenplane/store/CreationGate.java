@@ -21,8 +21,7 @@ public interface CreationGate {
         }
 
         @Override
-        public void removed(BucketState state) {
-        }
+        public void removed(BucketState state) {}
     };
 
     /**

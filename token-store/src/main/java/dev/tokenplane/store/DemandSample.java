@@ -11,8 +11,14 @@ package dev.tokenplane.store;
  * @param ratePerMilli the bucket's refill at the end of the window, nanotokens per millisecond
  * @param generation the generation of the spec the bucket was last reset from (which rule or override set it up)
  */
-public record DemandSample(long attempted, long granted, long fromMillis, long toMillis, long capacity,
-                           long ratePerMilli, long generation) {
+public record DemandSample(
+        long attempted,
+        long granted,
+        long fromMillis,
+        long toMillis,
+        long capacity,
+        long ratePerMilli,
+        long generation) {
 
     /** The window's length in milliseconds, never negative. */
     public long windowMillis() {

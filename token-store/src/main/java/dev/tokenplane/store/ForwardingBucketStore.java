@@ -58,8 +58,8 @@ public abstract class ForwardingBucketStore implements BucketStore {
     }
 
     @Override
-    public CompletionStage<Optional<BucketState>> resize(String key, long capacity, long ratePerMilli,
-                                                         long generation) {
+    public CompletionStage<Optional<BucketState>> resize(
+            String key, long capacity, long ratePerMilli, long generation) {
         return delegate.resize(key, capacity, ratePerMilli, generation);
     }
 

@@ -17,6 +17,7 @@ public final class MutableBucket {
     private long granted;
     /** Everything but the four fields above; its own copies of them are stale. */
     private BucketState settings;
+
     private boolean retired;
 
     public MutableBucket(BucketState initial) {
@@ -67,8 +68,8 @@ public final class MutableBucket {
         }
         if (outcome == DENIED) {
             long retryAfter = Tokens.millisToRefill(tokens * Tokens.SCALE - this.tokens, rate);
-            return new AcquireResult.Denied(tokens, Tokens.wholeTokens(this.tokens), settings.capacity(), rate,
-                    retryAfter);
+            return new AcquireResult.Denied(
+                    tokens, Tokens.wholeTokens(this.tokens), settings.capacity(), rate, retryAfter);
         }
         return acquireGeneral(spec, tokens, maxWaitMs, now);
     }

@@ -12,8 +12,7 @@ package dev.tokenplane.store;
  */
 public final class SplitMerge {
 
-    private SplitMerge() {
-    }
+    private SplitMerge() {}
 
     /** The copy to keep of {@code a} and {@code b} (either may be null, meaning that side has no bucket). */
     public static BucketState keepLower(BucketState a, BucketState b) {

@@ -17,8 +17,7 @@ public final class Tokens {
     /** The smallest refill a bucket may have, in tokens per second (one nanotoken per millisecond). */
     public static final double MIN_REFILL_PER_SECOND = 1e-6;
 
-    private Tokens() {
-    }
+    private Tokens() {}
 
     /** Whole tokens to nanotokens. */
     public static long toNano(long tokens) {

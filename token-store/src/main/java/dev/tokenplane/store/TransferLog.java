@@ -102,7 +102,8 @@ public final class TransferLog {
         if (log != null && watermark == log.watermark) {
             return log;
         }
-        return log == null ? new TransferLog(new long[0], new long[0], watermark)
+        return log == null
+                ? new TransferLog(new long[0], new long[0], watermark)
                 : new TransferLog(log.ids, log.amounts, watermark);
     }
 
@@ -125,7 +126,9 @@ public final class TransferLog {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof TransferLog other && Arrays.equals(ids, other.ids) && Arrays.equals(amounts, other.amounts)
+        return o instanceof TransferLog other
+                && Arrays.equals(ids, other.ids)
+                && Arrays.equals(amounts, other.amounts)
                 && watermark == other.watermark;
     }
 

@@ -1,8 +1,6 @@
 package dev.tokenplane.store;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,8 +10,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The contract every {@link BucketStore} passes, after Bucket4j's {@code AbstractDistributedBucketTest}. A subclass
@@ -58,7 +57,10 @@ public abstract class AbstractBucketStoreContractTest {
 
         assertThat(r).isEqualTo(new AcquireResult.Granted(4, 6, 10, 10_000_000, 0));
         assertThat(store.size()).isEqualTo(1);
-        assertThat(await(store.get("a"))).get().extracting(BucketState::wholeTokens).isEqualTo(6L);
+        assertThat(await(store.get("a")))
+                .get()
+                .extracting(BucketState::wholeTokens)
+                .isEqualTo(6L);
     }
 
     @Test
@@ -81,7 +83,10 @@ public abstract class AbstractBucketStoreContractTest {
     void shouldRefillUpToCapacityOnly() {
         acquire("a", TEN_PER_SECOND, 10, 0);
         clock.advance(250);
-        assertThat(await(store.get("a"))).get().extracting(BucketState::wholeTokens).isEqualTo(2L);
+        assertThat(await(store.get("a")))
+                .get()
+                .extracting(BucketState::wholeTokens)
+                .isEqualTo(2L);
 
         clock.advance(3_600_000);
 
@@ -155,16 +160,24 @@ public abstract class AbstractBucketStoreContractTest {
 
         assertThat(debited).isEqualTo(debitedAgain).isEqualTo(Tokens.toNano(3));
         assertThat(credited).isEqualTo(creditedAgain).isEqualTo(Tokens.toNano(3));
-        assertThat(await(store.get("lender"))).get().extracting(BucketState::wholeTokens).isEqualTo(5L);
-        assertThat(await(store.get("borrower"))).get().extracting(BucketState::wholeTokens).isEqualTo(3L);
+        assertThat(await(store.get("lender")))
+                .get()
+                .extracting(BucketState::wholeTokens)
+                .isEqualTo(5L);
+        assertThat(await(store.get("borrower")))
+                .get()
+                .extracting(BucketState::wholeTokens)
+                .isEqualTo(3L);
     }
 
     @Test
     void shouldResizeKeepingTokensClamped() {
         acquire("a", TEN_PER_SECOND, 1, 0);
 
-        BucketState smaller = await(store.resize("a", 5, Tokens.ratePerMilli(5))).orElseThrow();
-        BucketState larger = await(store.resize("a", 50, Tokens.ratePerMilli(50))).orElseThrow();
+        BucketState smaller =
+                await(store.resize("a", 5, Tokens.ratePerMilli(5))).orElseThrow();
+        BucketState larger =
+                await(store.resize("a", 50, Tokens.ratePerMilli(50))).orElseThrow();
 
         assertThat(smaller.wholeTokens()).isEqualTo(5);
         assertThat(larger.wholeTokens()).isEqualTo(5);
@@ -177,8 +190,8 @@ public abstract class AbstractBucketStoreContractTest {
         // Given a bucket, and a resize computed from what its drain showed (as the sizing loop computes one)
         acquire("a", TEN_PER_SECOND, 1, 0);
         DemandSample drained = await(store.drainDemand("a")).orElseThrow();
-        BucketSpec override = new BucketSpec(3, Tokens.ratePerMilli(3), Algorithm.TOKEN_BUCKET,
-                TEN_PER_SECOND.generation() + 1, 0);
+        BucketSpec override =
+                new BucketSpec(3, Tokens.ratePerMilli(3), Algorithm.TOKEN_BUCKET, TEN_PER_SECOND.generation() + 1, 0);
 
         // When an override reconfigures the bucket, and then the stale resize arrives
         BucketState overridden = await(store.reconfigure("a", override)).orElseThrow();
@@ -188,11 +201,15 @@ public abstract class AbstractBucketStoreContractTest {
         assertThat(overridden.capacity()).isEqualTo(3);
         assertThat(overridden.generation()).isEqualTo(override.generation());
         assertThat(stale).isEmpty();
-        assertThat(await(store.get("a"))).get().extracting(BucketState::capacity, BucketState::generation)
+        assertThat(await(store.get("a")))
+                .get()
+                .extracting(BucketState::capacity, BucketState::generation)
                 .containsExactly(3L, override.generation());
         // a resize computed against the override's generation lands; a missing bucket is neither resized nor made
-        assertThat(await(store.resize("a", 4, Tokens.ratePerMilli(4), override.generation()))).get()
-                .extracting(BucketState::capacity).isEqualTo(4L);
+        assertThat(await(store.resize("a", 4, Tokens.ratePerMilli(4), override.generation())))
+                .get()
+                .extracting(BucketState::capacity)
+                .isEqualTo(4L);
         assertThat(await(store.reconfigure("missing", override))).isEmpty();
         assertThat(await(store.resize("missing", 4, 4, override.generation()))).isEmpty();
         assertThat(await(store.get("missing"))).isEmpty();
@@ -232,7 +249,8 @@ public abstract class AbstractBucketStoreContractTest {
         assertThat(read).hasSize(40).doesNotContainKey("read-missing");
         for (int i = 0; i < 40; i++) {
             assertThat(read.get("read-many-" + i).wholeTokens()).isEqualTo(Math.min(10, 10 - (1 + i % 5) + 1));
-            assertThat(read.get("read-many-" + i)).isEqualTo(await(store.get("read-many-" + i)).orElseThrow());
+            assertThat(read.get("read-many-" + i))
+                    .isEqualTo(await(store.get("read-many-" + i)).orElseThrow());
         }
         assertThat(await(store.getAll(List.of()))).isEmpty();
     }
@@ -262,7 +280,8 @@ public abstract class AbstractBucketStoreContractTest {
                     .isEqualTo(new DemandSample(1 + i % 5, 1 + i % 5, start, start + 500, 10, 10_000_000, 0));
         }
         assertThat(drained.get("gen").generation()).isEqualTo(7);
-        assertThat(await(store.drainDemandAll(keys)).values()).allSatisfy(s -> assertThat(s.attempted()).isZero());
+        assertThat(await(store.drainDemandAll(keys)).values())
+                .allSatisfy(s -> assertThat(s.attempted()).isZero());
         assertThat(await(store.drainDemandAll(List.of()))).isEmpty();
     }
 

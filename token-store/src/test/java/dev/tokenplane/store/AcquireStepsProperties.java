@@ -1,6 +1,10 @@
 package dev.tokenplane.store;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.tokenplane.store.local.LocalBucketStore;
+import java.util.List;
+import java.util.Optional;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -8,11 +12,6 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
-
-import java.util.List;
-import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The three-step acquire ({@link BucketMath#prepare}, {@link BucketMath#decide}, {@link BucketMath#next}) and the
@@ -24,8 +23,7 @@ class AcquireStepsProperties {
 
     private static final long T0 = 1_700_000_000_000L;
 
-    record Step(long advanceMs, long tokens, long maxWaitMs, boolean newGeneration) {
-    }
+    record Step(long advanceMs, long tokens, long maxWaitMs, boolean newGeneration) {}
 
     @Provide
     Arbitrary<BucketSpec> specs() {
@@ -46,16 +44,19 @@ class AcquireStepsProperties {
                 Tuple.of(2, Arbitraries.longs().between(0, 5_000)),
                 Tuple.of(1, Arbitraries.just(Long.MAX_VALUE)));
         Arbitrary<Boolean> newGeneration = Arbitraries.frequency(Tuple.of(9, false), Tuple.of(1, true));
-        return Combinators.combine(advance, tokens, maxWait, newGeneration).as(Step::new)
-                .list().ofMinSize(1).ofMaxSize(60);
+        return Combinators.combine(advance, tokens, maxWait, newGeneration)
+                .as(Step::new)
+                .list()
+                .ofMinSize(1)
+                .ofMaxSize(60);
     }
 
     @Property
-    void threeStepsAndTheLocalStoreAgreeWithTheSingleFunction(@ForAll("specs") BucketSpec first,
-                                                              @ForAll("schedules") List<Step> schedule) {
+    void threeStepsAndTheLocalStoreAgreeWithTheSingleFunction(
+            @ForAll("specs") BucketSpec first, @ForAll("schedules") List<Step> schedule) {
         FakeClock clock = new FakeClock(T0);
         try (LocalBucketStore store = new LocalBucketStore(clock);
-             LocalBucketStore booleans = new LocalBucketStore(clock)) {
+                LocalBucketStore booleans = new LocalBucketStore(clock)) {
             BucketSpec spec = first;
             BucketState expected = null;
             BucketState steps = null;
@@ -70,8 +71,8 @@ class AcquireStepsProperties {
                 }
                 Transition<AcquireResult> oracle = reference(expected, spec, step.tokens(), step.maxWaitMs(), now);
 
-                Transition<AcquireResult> viaTransition = BucketMath.acquire(expected, spec, step.tokens(),
-                        step.maxWaitMs(), now);
+                Transition<AcquireResult> viaTransition =
+                        BucketMath.acquire(expected, spec, step.tokens(), step.maxWaitMs(), now);
                 assertThat(viaTransition).isEqualTo(oracle);
 
                 BucketState prepared = BucketMath.prepare(steps, spec, now);
@@ -80,12 +81,15 @@ class AcquireStepsProperties {
                 steps = BucketMath.next(steps, prepared, step.tokens(), step.maxWaitMs());
                 assertThat(steps).isEqualTo(oracle.next());
 
-                assertThat(store.acquireNow("k", spec, step.tokens(), step.maxWaitMs())).isEqualTo(oracle.result());
-                Optional<BucketState> stored = store.get("k").toCompletableFuture().join();
+                assertThat(store.acquireNow("k", spec, step.tokens(), step.maxWaitMs()))
+                        .isEqualTo(oracle.result());
+                Optional<BucketState> stored =
+                        store.get("k").toCompletableFuture().join();
                 assertThat(stored).isEqualTo(Optional.ofNullable(oracle.next()).map(s -> BucketMath.refill(s, now)));
 
                 if (step.maxWaitMs() == 0) { // tryAcquire: the same decision and state, as a boolean
-                    assertThat(booleans.tryAcquire("k", spec, step.tokens())).isEqualTo(oracle.result().granted());
+                    assertThat(booleans.tryAcquire("k", spec, step.tokens()))
+                            .isEqualTo(oracle.result().granted());
                 } else {
                     booleans.acquireNow("k", spec, step.tokens(), step.maxWaitMs());
                 }
@@ -97,35 +101,35 @@ class AcquireStepsProperties {
     }
 
     /** The acquire as it was before the three steps: one function returning a {@link Transition}. */
-    private static Transition<AcquireResult> reference(BucketState current, BucketSpec spec, long tokens,
-                                                       long maxWaitMs, long now) {
+    private static Transition<AcquireResult> reference(
+            BucketState current, BucketSpec spec, long tokens, long maxWaitMs, long now) {
         BucketState s = BucketMath.refill(BucketMath.adopt(current, spec, now), now);
         long rate = s.ratePerMilli();
         if (tokens > s.capacity()) {
-            return new Transition<>(current, new AcquireResult.Unsatisfiable(tokens, s.wholeTokens(), s.capacity(),
-                    rate, -1));
+            return new Transition<>(
+                    current, new AcquireResult.Unsatisfiable(tokens, s.wholeTokens(), s.capacity(), rate, -1));
         }
         long need = tokens * Tokens.SCALE;
-        long allowedDeficit = Math.min(BucketMath.saturatingMultiply(Math.max(0, maxWaitMs), rate),
-                s.queueBoundNanos());
+        long allowedDeficit =
+                Math.min(BucketMath.saturatingMultiply(Math.max(0, maxWaitMs), rate), s.queueBoundNanos());
         long requiredLevel = need - allowedDeficit;
         if (requiredLevel > s.burstNanos()) {
             long minMaxWait = Tokens.millisToRefill(need - s.burstNanos(), rate);
-            return new Transition<>(current, new AcquireResult.Unsatisfiable(tokens, s.wholeTokens(), s.capacity(),
-                    rate, minMaxWait));
+            return new Transition<>(
+                    current, new AcquireResult.Unsatisfiable(tokens, s.wholeTokens(), s.capacity(), rate, minMaxWait));
         }
         long attempted = BucketMath.saturatingAdd(s.attempted(), tokens);
         if (s.tokens() >= requiredLevel) {
             long deficit = need - s.tokens();
             long waitMs = Tokens.millisToRefill(deficit, rate);
-            BucketState next = s.afterGrant(s.tokens() - need, attempted,
-                    BucketMath.saturatingAdd(s.granted(), tokens));
-            return new Transition<>(next, new AcquireResult.Granted(tokens, next.wholeTokens(), s.capacity(), rate,
-                    waitMs));
+            BucketState next =
+                    s.afterGrant(s.tokens() - need, attempted, BucketMath.saturatingAdd(s.granted(), tokens));
+            return new Transition<>(
+                    next, new AcquireResult.Granted(tokens, next.wholeTokens(), s.capacity(), rate, waitMs));
         }
         long retryAfter = Tokens.millisToRefill(requiredLevel - s.tokens(), rate);
         BucketState next = s.withCounters(attempted, s.granted(), s.windowStart());
-        return new Transition<>(next, new AcquireResult.Denied(tokens, next.wholeTokens(), s.capacity(), rate,
-                retryAfter));
+        return new Transition<>(
+                next, new AcquireResult.Denied(tokens, next.wholeTokens(), s.capacity(), rate, retryAfter));
     }
 }

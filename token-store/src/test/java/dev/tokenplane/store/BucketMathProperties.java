@@ -1,5 +1,9 @@
 package dev.tokenplane.store;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -9,11 +13,6 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
 import net.jqwik.api.constraints.Size;
-
-import java.util.ArrayList;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Invariants of the bucket maths over random specs and random schedules of acquires and clock moves.
@@ -28,8 +27,7 @@ class BucketMathProperties {
     private static final long T0 = 1_700_000_000_000L;
 
     /** One step of a schedule: move the clock (possibly backwards), then ask for tokens, willing to wait or not. */
-    record Step(long advanceMs, long tokens, long maxWaitMs) {
-    }
+    record Step(long advanceMs, long tokens, long maxWaitMs) {}
 
     @Provide
     Arbitrary<BucketSpec> specs() {
@@ -50,17 +48,22 @@ class BucketMathProperties {
                 net.jqwik.api.Tuple.of(3, Arbitraries.just(0L)),
                 net.jqwik.api.Tuple.of(2, Arbitraries.longs().between(0, 5_000)),
                 net.jqwik.api.Tuple.of(1, Arbitraries.just(Long.MAX_VALUE)));
-        return Combinators.combine(advance, tokens, maxWait).as(Step::new).list().ofMinSize(1).ofMaxSize(60);
+        return Combinators.combine(advance, tokens, maxWait)
+                .as(Step::new)
+                .list()
+                .ofMinSize(1)
+                .ofMaxSize(60);
     }
 
     @Property
-    void tokensStayBetweenTheQueueBoundAndTheBurst(@ForAll("specs") BucketSpec spec,
-                                                   @ForAll("schedules") List<Step> schedule) {
+    void tokensStayBetweenTheQueueBoundAndTheBurst(
+            @ForAll("specs") BucketSpec spec, @ForAll("schedules") List<Step> schedule) {
         BucketState s = null;
         long now = T0;
         for (Step step : schedule) {
             now += step.advanceMs();
-            s = BucketMath.acquire(s, spec, step.tokens(), step.maxWaitMs(), now).next();
+            s = BucketMath.acquire(s, spec, step.tokens(), step.maxWaitMs(), now)
+                    .next();
             if (s != null) {
                 assertThat(s.tokens()).isBetween(-s.queueBoundNanos(), s.burstNanos());
                 assertThat(s.wholeTokens()).isBetween(0L, s.capacity());
@@ -69,8 +72,8 @@ class BucketMathProperties {
     }
 
     @Property
-    void tokensStayBetweenZeroAndCapacityWhenNobodyWaits(@ForAll("specs") BucketSpec spec,
-                                                         @ForAll("schedules") List<Step> schedule) {
+    void tokensStayBetweenZeroAndCapacityWhenNobodyWaits(
+            @ForAll("specs") BucketSpec spec, @ForAll("schedules") List<Step> schedule) {
         BucketState s = null;
         long now = T0;
         for (Step step : schedule) {
@@ -87,14 +90,13 @@ class BucketMathProperties {
      * tokens the bucket started with plus {@code rate * (that time - start)}: exact, in nanotokens.
      */
     @Property
-    void grantsNeverExceedInitialTokensPlusRefillOverElapsedTime(@ForAll("specs") BucketSpec spec,
-                                                                 @ForAll("schedules") List<Step> schedule) {
+    void grantsNeverExceedInitialTokensPlusRefillOverElapsedTime(
+            @ForAll("specs") BucketSpec spec, @ForAll("schedules") List<Step> schedule) {
         BucketState s = null;
         long now = T0;
         long start = Long.MIN_VALUE; // when the bucket is created, full
         long latest = Long.MIN_VALUE;
-        record Grant(long usableAt, long tokens) {
-        }
+        record Grant(long usableAt, long tokens) {}
         List<Grant> grants = new ArrayList<>();
         for (Step step : schedule) {
             now += step.advanceMs();
@@ -111,24 +113,29 @@ class BucketMathProperties {
         }
         long initial = Tokens.toNano(spec.algorithm() == Algorithm.LEAKY_BUCKET ? 1 : spec.capacity());
         for (Grant g : grants) {
-            long usedBy = grants.stream().filter(o -> o.usableAt() <= g.usableAt())
-                    .mapToLong(o -> Tokens.toNano(o.tokens())).sum();
-            long bound = BucketMath.saturatingAdd(initial,
-                    BucketMath.saturatingMultiply(g.usableAt() - start, spec.ratePerMilli()));
+            long usedBy = grants.stream()
+                    .filter(o -> o.usableAt() <= g.usableAt())
+                    .mapToLong(o -> Tokens.toNano(o.tokens()))
+                    .sum();
+            long bound = BucketMath.saturatingAdd(
+                    initial, BucketMath.saturatingMultiply(g.usableAt() - start, spec.ratePerMilli()));
             assertThat(usedBy).isLessThanOrEqualTo(bound);
         }
     }
 
     /** After {@code retryAfterMs} the same request is granted if nothing else consumed, and not a millisecond sooner. */
     @Property
-    void aDenialsRetryAfterIsExact(@ForAll("specs") BucketSpec spec, @ForAll("schedules") List<Step> schedule,
-                                   @ForAll @LongRange(min = 1, max = 1_000_000) long tokens,
-                                   @ForAll @IntRange(min = 0, max = 10_000) int maxWaitMs) {
+    void aDenialsRetryAfterIsExact(
+            @ForAll("specs") BucketSpec spec,
+            @ForAll("schedules") List<Step> schedule,
+            @ForAll @LongRange(min = 1, max = 1_000_000) long tokens,
+            @ForAll @IntRange(min = 0, max = 10_000) int maxWaitMs) {
         BucketState s = null;
         long now = T0;
         for (Step step : schedule) {
             now += Math.max(0, step.advanceMs());
-            s = BucketMath.acquire(s, spec, step.tokens(), step.maxWaitMs(), now).next();
+            s = BucketMath.acquire(s, spec, step.tokens(), step.maxWaitMs(), now)
+                    .next();
         }
         Transition<AcquireResult> t = BucketMath.acquire(s, spec, tokens, maxWaitMs, now);
         if (!(t.result() instanceof AcquireResult.Denied denied)) {
@@ -137,16 +144,21 @@ class BucketMathProperties {
         assertThat(denied.retryAfterMs()).isPositive();
         BucketState afterDenial = t.next();
 
-        assertThat(BucketMath.acquire(afterDenial, spec, tokens, maxWaitMs, now + denied.retryAfterMs()).result()
-                .granted()).isTrue();
-        assertThat(BucketMath.acquire(afterDenial, spec, tokens, maxWaitMs, now + denied.retryAfterMs() - 1).result()
-                .granted()).isFalse();
+        assertThat(BucketMath.acquire(afterDenial, spec, tokens, maxWaitMs, now + denied.retryAfterMs())
+                        .result()
+                        .granted())
+                .isTrue();
+        assertThat(BucketMath.acquire(afterDenial, spec, tokens, maxWaitMs, now + denied.retryAfterMs() - 1)
+                        .result()
+                        .granted())
+                .isFalse();
     }
 
     /** Reservations are served in order: each later grant waits at least as long as the one before it. */
     @Property
-    void reservationsAreFirstComeFirstServed(@ForAll("specs") BucketSpec spec,
-                                             @ForAll @Size(min = 1, max = 30) List<@LongRange(min = 1, max = 5) Long> asks) {
+    void reservationsAreFirstComeFirstServed(
+            @ForAll("specs") BucketSpec spec,
+            @ForAll @Size(min = 1, max = 30) List<@LongRange(min = 1, max = 5) Long> asks) {
         BucketState s = null;
         long previousWait = -1;
         for (long ask : asks) {
@@ -161,13 +173,19 @@ class BucketMathProperties {
 
     /** Transfers move tokens and never create them: what a debit takes plus what stays equals what was there. */
     @Property
-    void debitAndCreditConserveTokens(@ForAll("specs") BucketSpec spec,
-                                      @ForAll @LongRange(min = 0, max = Long.MAX_VALUE / 4) long amount,
-                                      @ForAll @LongRange(min = 0, max = Long.MAX_VALUE / 4) long floor,
-                                      @ForAll @LongRange(min = 0, max = 10_000) long drainTokens) {
-        BucketState lender = BucketMath.debit(BucketMath.create(spec, T0),
-                Math.min(Tokens.toNano(drainTokens), Tokens.toNano(spec.capacity())), 0, T0).next();
-        BucketState borrower = BucketMath.debit(BucketMath.create(spec, T0), Long.MAX_VALUE / 4, 0, T0).next();
+    void debitAndCreditConserveTokens(
+            @ForAll("specs") BucketSpec spec,
+            @ForAll @LongRange(min = 0, max = Long.MAX_VALUE / 4) long amount,
+            @ForAll @LongRange(min = 0, max = Long.MAX_VALUE / 4) long floor,
+            @ForAll @LongRange(min = 0, max = 10_000) long drainTokens) {
+        BucketState lender = BucketMath.debit(
+                        BucketMath.create(spec, T0),
+                        Math.min(Tokens.toNano(drainTokens), Tokens.toNano(spec.capacity())),
+                        0,
+                        T0)
+                .next();
+        BucketState borrower = BucketMath.debit(BucketMath.create(spec, T0), Long.MAX_VALUE / 4, 0, T0)
+                .next();
 
         Transition<Long> debit = BucketMath.debit(lender, amount, floor, T0);
         Transition<Long> credit = BucketMath.credit(borrower, debit.result(), T0);

@@ -1,9 +1,9 @@
 package dev.tokenplane.store;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
 
 /** The bucket maths, told in simulated time. */
 class BucketMathTest {
@@ -21,7 +21,8 @@ class BucketMathTest {
     @Test
     void shouldRefillToCapacityAfterALongIdle() {
         // Given an empty bucket of 100 refilling 1 per second
-        BucketState s = BucketMath.debit(BucketMath.create(BucketSpec.of(100, 1), T0), Tokens.toNano(100), 0, T0).next();
+        BucketState s = BucketMath.debit(BucketMath.create(BucketSpec.of(100, 1), T0), Tokens.toNano(100), 0, T0)
+                .next();
 
         // When it sits idle for a year
         BucketState later = BucketMath.refill(s, T0 + YEAR);
@@ -34,7 +35,8 @@ class BucketMathTest {
     @Test
     void shouldRefillExactlyForPartialIntervals() {
         BucketSpec spec = BucketSpec.of(10, 3); // 3 tokens/s = 3_000_000 nanotokens per ms
-        BucketState s = BucketMath.debit(BucketMath.create(spec, T0), Tokens.toNano(10), 0, T0).next();
+        BucketState s = BucketMath.debit(BucketMath.create(spec, T0), Tokens.toNano(10), 0, T0)
+                .next();
 
         for (int i = 1; i <= 1000; i++) {
             s = BucketMath.refill(s, T0 + i);
@@ -47,7 +49,8 @@ class BucketMathTest {
     void shouldSurviveExtremeValuesWithoutOverflow() {
         // Given the largest bucket with a fast refill, emptied
         BucketSpec spec = BucketSpec.of(1_000_000_000L, 1_000_000);
-        BucketState s = BucketMath.debit(BucketMath.create(spec, T0), Tokens.toNano(1_000_000_000L), 0, T0).next();
+        BucketState s = BucketMath.debit(BucketMath.create(spec, T0), Tokens.toNano(1_000_000_000L), 0, T0)
+                .next();
         assertThat(s.tokens()).isZero();
 
         // When it idles for a year, then for ten, then the clock jumps to the end of time
@@ -63,8 +66,8 @@ class BucketMathTest {
         // And the largest request with the longest wait reserves without overflow
         BucketState[] b = {s};
         AcquireResult r = acquire(b, spec, 1_000_000_000L, Long.MAX_VALUE, T0);
-        assertThat(r).isEqualTo(new AcquireResult.Granted(1_000_000_000L, 0, 1_000_000_000L, 1_000_000_000_000L,
-                1_000_000));
+        assertThat(r)
+                .isEqualTo(new AcquireResult.Granted(1_000_000_000L, 0, 1_000_000_000L, 1_000_000_000_000L, 1_000_000));
         assertThat(b[0].tokens()).isEqualTo(-Tokens.toNano(1_000_000_000L));
         AcquireResult denied = acquire(b, spec, 1, Long.MAX_VALUE, T0);
         assertThat(denied).isInstanceOf(AcquireResult.Denied.class);
@@ -73,7 +76,8 @@ class BucketMathTest {
 
     @Test
     void shouldKeepTokensWhenCapacityGrowsAndClampThemWhenItShrinks() {
-        BucketState s = BucketMath.debit(BucketMath.create(BucketSpec.of(100, 10), T0), Tokens.toNano(40), 0, T0).next();
+        BucketState s = BucketMath.debit(BucketMath.create(BucketSpec.of(100, 10), T0), Tokens.toNano(40), 0, T0)
+                .next();
 
         BucketState grown = BucketMath.resize(s, 200, Tokens.ratePerMilli(20), T0);
         BucketState shrunk = BucketMath.resize(grown, 50, Tokens.ratePerMilli(5), T0);
@@ -86,7 +90,8 @@ class BucketMathTest {
 
     @Test
     void shouldRefillAtTheOldRateUpToTheResize() {
-        BucketState s = BucketMath.debit(BucketMath.create(BucketSpec.of(100, 10), T0), Tokens.toNano(100), 0, T0).next();
+        BucketState s = BucketMath.debit(BucketMath.create(BucketSpec.of(100, 10), T0), Tokens.toNano(100), 0, T0)
+                .next();
 
         BucketState resized = BucketMath.resize(s, 100, Tokens.ratePerMilli(1), T0 + 1_000);
 
@@ -126,7 +131,10 @@ class BucketMathTest {
     void shouldReserveInOrderAndBoundTheQueueAtOneCapacity() {
         // Given an empty token bucket of 4 refilling 2 per second
         BucketSpec spec = BucketSpec.of(4, 2);
-        BucketState[] b = {BucketMath.debit(BucketMath.create(spec, T0), Tokens.toNano(4), 0, T0).next()};
+        BucketState[] b = {
+            BucketMath.debit(BucketMath.create(spec, T0), Tokens.toNano(4), 0, T0)
+                    .next()
+        };
 
         // When callers willing to wait 10 s ask for 1 token each
         long[] waits = new long[5];
@@ -198,7 +206,8 @@ class BucketMathTest {
 
     @Test
     void shouldNeitherRefillNorMoveBackWhenTheClockGoesBack() {
-        BucketState s = BucketMath.debit(BucketMath.create(BucketSpec.of(10, 10), T0), Tokens.toNano(10), 0, T0).next();
+        BucketState s = BucketMath.debit(BucketMath.create(BucketSpec.of(10, 10), T0), Tokens.toNano(10), 0, T0)
+                .next();
 
         BucketState back = BucketMath.refill(s, T0 - 5_000);
 
@@ -224,11 +233,13 @@ class BucketMathTest {
     @Test
     void shouldEvictOnlyWhenIdleForTheTtlAndFull() {
         BucketSpec spec = BucketSpec.of(10, 1).withIdleTtlMillis(5_000);
-        BucketState drained = BucketMath.debit(BucketMath.create(spec, T0), Tokens.toNano(10), 0, T0).next();
+        BucketState drained = BucketMath.debit(BucketMath.create(spec, T0), Tokens.toNano(10), 0, T0)
+                .next();
 
         assertThat(BucketMath.isEvictable(drained, T0 + 5_000)).isFalse(); // idle long enough, but not yet full
         assertThat(BucketMath.isEvictable(drained, T0 + 10_000)).isTrue();
-        assertThat(BucketMath.isEvictable(BucketMath.create(BucketSpec.of(10, 1), T0), T0 + YEAR)).isFalse();
+        assertThat(BucketMath.isEvictable(BucketMath.create(BucketSpec.of(10, 1), T0), T0 + YEAR))
+                .isFalse();
     }
 
     @Test
@@ -260,14 +271,14 @@ class BucketMathTest {
     @Test
     void shouldRememberTheLargestForgottenStepAsAWatermark() {
         TransferLog log = null;
-        for (long id : new long[]{5, -3, 9, 2, 4, 6, 7, 8, 10, 11}) { // 5 and -3 (a refund, order 3) fall out
+        for (long id : new long[] {5, -3, 9, 2, 4, 6, 7, 8, 10, 11}) { // 5 and -3 (a refund, order 3) fall out
             log = TransferLog.append(log, id, 100);
         }
 
         assertThat(log.watermark()).isEqualTo(5);
         assertThat(log.isForgotten(5)).isTrue();
         assertThat(log.isForgotten(-3)).isTrue();
-        assertThat(log.isForgotten(1)).isTrue();  // never seen, but below the watermark: may have been forgotten
+        assertThat(log.isForgotten(1)).isTrue(); // never seen, but below the watermark: may have been forgotten
         assertThat(log.isForgotten(2)).isFalse(); // still in the log
         assertThat(log.isForgotten(12)).isFalse();
     }
@@ -275,7 +286,8 @@ class BucketMathTest {
     @Test
     void shouldNeitherApplyNorDenyAStepItMayHaveForgotten() {
         // Given a borrower that credited step 1, then 8 more steps, so that step 1 left its log
-        BucketState s = BucketMath.debit(BucketMath.create(BucketSpec.of(100, 1), T0), Tokens.toNano(50), 0, T0).next();
+        BucketState s = BucketMath.debit(BucketMath.create(BucketSpec.of(100, 1), T0), Tokens.toNano(50), 0, T0)
+                .next();
         s = BucketMath.credit(s, Tokens.toNano(5), 1, T0).next();
         for (long id = 2; id <= 1 + TransferLog.CAPACITY; id++) {
             s = BucketMath.credit(s, Tokens.toNano(1), id, T0).next();

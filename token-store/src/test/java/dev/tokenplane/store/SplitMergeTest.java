@@ -1,8 +1,8 @@
 package dev.tokenplane.store;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 class SplitMergeTest {
 
@@ -10,13 +10,14 @@ class SplitMergeTest {
     private static final BucketSpec SPEC = BucketSpec.of(100, 10);
 
     private static BucketState spent(long tokens, long at) {
-        return BucketMath.debit(BucketMath.create(SPEC, T0), Tokens.toNano(tokens), 0, at).next();
+        return BucketMath.debit(BucketMath.create(SPEC, T0), Tokens.toNano(tokens), 0, at)
+                .next();
     }
 
     @Test
     void shouldKeepTheCopyWithFewerTokensComparedAtTheLaterTime() {
-        BucketState a = spent(90, T0);            // 10 left at T0, 30 by T0 + 2 s
-        BucketState b = spent(60, T0 + 2_000);    // 100 - 60 = 40 left at T0 + 2 s
+        BucketState a = spent(90, T0); // 10 left at T0, 30 by T0 + 2 s
+        BucketState b = spent(60, T0 + 2_000); // 100 - 60 = 40 left at T0 + 2 s
 
         assertThat(SplitMerge.keepLower(a, b)).isSameAs(a);
         assertThat(SplitMerge.keepLower(b, a)).isSameAs(a);
@@ -33,8 +34,10 @@ class SplitMergeTest {
 
     @Test
     void shouldFenceTheStepsOnlyTheDiscardedCopyApplied() {
-        BucketState kept = BucketMath.debit(spent(50, T0), Tokens.toNano(5), 0, 7, T0).next();
-        BucketState discarded = BucketMath.credit(spent(10, T0), Tokens.toNano(3), 42, T0).next();
+        BucketState kept =
+                BucketMath.debit(spent(50, T0), Tokens.toNano(5), 0, 7, T0).next();
+        BucketState discarded =
+                BucketMath.credit(spent(10, T0), Tokens.toNano(3), 42, T0).next();
 
         BucketState merged = SplitMerge.keepLower(kept, discarded);
 

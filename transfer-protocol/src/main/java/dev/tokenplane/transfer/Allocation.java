@@ -9,5 +9,4 @@ package dev.tokenplane.transfer;
  *                        of the weights of the borrowers that want something (see {@link FairShare})
  * @param allocatedNanos  what the plan gives it: at least the guaranteed share, at most its demand
  */
-public record Allocation(String borrower, long demandNanos, long guaranteedNanos, long allocatedNanos) {
-}
+public record Allocation(String borrower, long demandNanos, long guaranteedNanos, long allocatedNanos) {}

@@ -20,8 +20,8 @@ public record Borrower(String key, long demandNanos, long weight, String region,
             throw new IllegalArgumentException("demandNanos must be >= 0, was " + demandNanos);
         }
         if (weight < 1 || weight > TransferSettings.MAX_WEIGHT_UNITS) {
-            throw new IllegalArgumentException("weight must be in [1, " + TransferSettings.MAX_WEIGHT_UNITS
-                    + "] weight units, was " + weight);
+            throw new IllegalArgumentException(
+                    "weight must be in [1, " + TransferSettings.MAX_WEIGHT_UNITS + "] weight units, was " + weight);
         }
         if (region == null) {
             throw new IllegalArgumentException("region is required (empty when unknown)");

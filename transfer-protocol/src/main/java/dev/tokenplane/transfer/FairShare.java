@@ -29,8 +29,7 @@ import java.math.BigInteger;
  */
 public final class FairShare {
 
-    private FairShare() {
-    }
+    private FairShare() {}
 
     /**
      * The allocation for each claimant, in input order.
@@ -55,8 +54,8 @@ public final class FairShare {
         long totalWeight = 0;
         for (int i = 0; i < n; i++) {
             if (demands[i] < 0 || weights[i] < 1) {
-                throw new IllegalArgumentException("demand must be >= 0 and weight >= 1, was " + demands[i] + " and "
-                        + weights[i]);
+                throw new IllegalArgumentException(
+                        "demand must be >= 0 and weight >= 1, was " + demands[i] + " and " + weights[i]);
             }
             if (demands[i] > 0) {
                 active[i] = true;
@@ -109,7 +108,10 @@ public final class FairShare {
         if (hi == 0 && lo >= 0) {
             return lo / c;
         }
-        return BigInteger.valueOf(a).multiply(BigInteger.valueOf(b)).divide(BigInteger.valueOf(c)).longValueExact();
+        return BigInteger.valueOf(a)
+                .multiply(BigInteger.valueOf(b))
+                .divide(BigInteger.valueOf(c))
+                .longValueExact();
     }
 
     /** The sign of {@code a * b - c * d} for non-negative arguments, without overflow. */

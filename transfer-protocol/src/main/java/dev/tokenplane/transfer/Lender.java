@@ -17,8 +17,8 @@ import dev.tokenplane.store.Tokens;
  * @param region          where it runs. Empty when unknown
  * @param canLend         whether it may lend at all
  */
-public record Lender(String key, long tokensNanos, long capacity, double reserveFraction, String region,
-                     boolean canLend) {
+public record Lender(
+        String key, long tokensNanos, long capacity, double reserveFraction, String region, boolean canLend) {
 
     /** Parts per million: the resolution of a reserve fraction. */
     public static final long PPM = 1_000_000;

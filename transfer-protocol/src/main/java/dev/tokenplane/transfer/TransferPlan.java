@@ -35,12 +35,18 @@ public record TransferPlan(long spareNanos, List<Allocation> allocations, List<M
 
     /** Nanotokens the plan moves into {@code borrower}. */
     public long creditedTo(String borrower) {
-        return moves.stream().filter(m -> m.borrower().equals(borrower)).mapToLong(Move::nanotokens).sum();
+        return moves.stream()
+                .filter(m -> m.borrower().equals(borrower))
+                .mapToLong(Move::nanotokens)
+                .sum();
     }
 
     /** Nanotokens the plan takes from {@code lender}. */
     public long debitedFrom(String lender) {
-        return moves.stream().filter(m -> m.lender().equals(lender)).mapToLong(Move::nanotokens).sum();
+        return moves.stream()
+                .filter(m -> m.lender().equals(lender))
+                .mapToLong(Move::nanotokens)
+                .sum();
     }
 
     public boolean isEmpty() {

@@ -39,8 +39,8 @@ import java.util.Set;
  */
 public final class TransferPlanner {
 
-    private static final Comparator<Borrower> SERVICE_ORDER = Comparator.comparingDouble(Borrower::pressure)
-            .reversed().thenComparing(Borrower::key);
+    private static final Comparator<Borrower> SERVICE_ORDER =
+            Comparator.comparingDouble(Borrower::pressure).reversed().thenComparing(Borrower::key);
 
     /**
      * The plan for one window.
@@ -97,7 +97,7 @@ public final class TransferPlanner {
         long[] need = shares.clone();
         List<List<Move>> perBorrower = new ArrayList<>(served.size());
         served.forEach(b -> perBorrower.add(new ArrayList<>()));
-        for (boolean sameRegionOnly : new boolean[]{true, false}) {
+        for (boolean sameRegionOnly : new boolean[] {true, false}) {
             for (int i = 0; i < served.size(); i++) {
                 Borrower b = served.get(i);
                 for (int j = 0; j < ranked.size() && need[i] > 0; j++) {

@@ -13,8 +13,8 @@ import java.util.function.Function;
  * @param weight          fair-share weight, in (0, {@link #MAX_WEIGHT}]
  * @param reserveFraction fraction of its capacity it never lends, in [0, 1]
  */
-public record TransferSettings(String pool, String region, boolean canBorrow, boolean canLend, double weight,
-                               double reserveFraction) {
+public record TransferSettings(
+        String pool, String region, boolean canBorrow, boolean canLend, double weight, double reserveFraction) {
 
     public static final boolean DEFAULT_CAN_BORROW = true;
     public static final boolean DEFAULT_CAN_LEND = true;
@@ -22,6 +22,7 @@ public record TransferSettings(String pool, String region, boolean canBorrow, bo
     public static final double DEFAULT_RESERVE_FRACTION = 0.1;
     /** Weight units per unit of weight: weights resolve to thousandths. */
     public static final long WEIGHT_UNITS = 1_000;
+
     public static final double MAX_WEIGHT = 1_000_000;
     public static final long MAX_WEIGHT_UNITS = (long) MAX_WEIGHT * WEIGHT_UNITS;
 
@@ -56,15 +57,19 @@ public record TransferSettings(String pool, String region, boolean canBorrow, bo
      * @param rule      the rule's transfer settings, or {@link SettingsLayer#NONE}
      * @param poolLevel the pool's run-time settings, or {@link SettingsLayer#NONE}
      */
-    public static TransferSettings resolve(String pool, String region, SettingsLayer override, SettingsLayer rule,
-                                           SettingsLayer poolLevel) {
+    public static TransferSettings resolve(
+            String pool, String region, SettingsLayer override, SettingsLayer rule, SettingsLayer poolLevel) {
         SettingsLayer[] switches = {override, rule};
         SettingsLayer[] values = {override, poolLevel, rule};
         boolean canBorrow = first(DEFAULT_CAN_BORROW, switches, SettingsLayer::canBorrow)
                 && !switchedOff(poolLevel, SettingsLayer::canBorrow);
         boolean canLend = first(DEFAULT_CAN_LEND, switches, SettingsLayer::canLend)
                 && !switchedOff(poolLevel, SettingsLayer::canLend);
-        return new TransferSettings(pool, region == null ? "" : region, canBorrow, canLend,
+        return new TransferSettings(
+                pool,
+                region == null ? "" : region,
+                canBorrow,
+                canLend,
                 first(DEFAULT_WEIGHT, values, SettingsLayer::weight),
                 first(DEFAULT_RESERVE_FRACTION, values, SettingsLayer::reserveFraction));
     }

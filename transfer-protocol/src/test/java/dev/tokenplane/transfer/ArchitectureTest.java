@@ -1,11 +1,11 @@
 package dev.tokenplane.transfer;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
-
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 /** The planner core stays pure; no part of the protocol knows Vert.x or Hazelcast. */
 class ArchitectureTest {
@@ -16,17 +16,29 @@ class ArchitectureTest {
 
     @Test
     void shouldKeepThePlannerCoreFreeOfExecutionBreakersAndLogging() {
-        noClasses().that().resideInAPackage("dev.tokenplane.transfer")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.tokenplane.transfer.exec..",
-                        "dev.tokenplane.transfer.breaker..", "dev.tokenplane.transfer.pool..",
-                        "io.github.resilience4j..", "org.slf4j..", "dev.tokenplane.store.local..")
+        noClasses()
+                .that()
+                .resideInAPackage("dev.tokenplane.transfer")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.tokenplane.transfer.exec..",
+                        "dev.tokenplane.transfer.breaker..",
+                        "dev.tokenplane.transfer.pool..",
+                        "io.github.resilience4j..",
+                        "org.slf4j..",
+                        "dev.tokenplane.store.local..")
                 .check(CLASSES);
     }
 
     @Test
     void shouldKeepTheProtocolFreeOfVertxAndHazelcast() {
-        noClasses().that().resideInAPackage("dev.tokenplane.transfer..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "com.hazelcast..")
+        noClasses()
+                .that()
+                .resideInAPackage("dev.tokenplane.transfer..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.vertx..", "com.hazelcast..")
                 .check(CLASSES);
     }
 }

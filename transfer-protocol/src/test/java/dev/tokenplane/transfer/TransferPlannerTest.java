@@ -1,12 +1,11 @@
 package dev.tokenplane.transfer;
 
-import dev.tokenplane.store.Tokens;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tokenplane.store.Tokens;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class TransferPlannerTest {
 
@@ -41,7 +40,8 @@ class TransferPlannerTest {
                 List.of(lender("l", 90, 100, "eu")));
 
         // Then it is satisfied, and the other two split the rest
-        assertThat(plan.allocations()).extracting(Allocation::borrower, Allocation::allocatedNanos)
+        assertThat(plan.allocations())
+                .extracting(Allocation::borrower, Allocation::allocatedNanos)
                 .containsExactlyInAnyOrder(
                         org.assertj.core.groups.Tuple.tuple("a", 10 * T),
                         org.assertj.core.groups.Tuple.tuple("b", 40 * T),
@@ -62,8 +62,8 @@ class TransferPlannerTest {
 
     @Test
     void shouldGiveEveryoneTheirDemandWhenTheSpareCoversIt() {
-        TransferPlan plan = planner.plan(List.of(borrower("a", 5, 1), borrower("b", 7, 3)),
-                List.of(lender("l", 100, 100, "eu")));
+        TransferPlan plan =
+                planner.plan(List.of(borrower("a", 5, 1), borrower("b", 7, 3)), List.of(lender("l", 100, 100, "eu")));
 
         assertThat(plan.creditedTo("a")).isEqualTo(5 * T);
         assertThat(plan.creditedTo("b")).isEqualTo(7 * T);
@@ -83,8 +83,8 @@ class TransferPlannerTest {
     @Test
     void shouldPreferLendersOfTheBorrowersRegion() {
         // Given a foreign lender with relatively more spare than the local one
-        TransferPlan plan = planner.plan(List.of(borrower("a", 15, 1)),
-                List.of(lender("far", 100, 100, "us"), lender("near", 10, 100, "eu")));
+        TransferPlan plan = planner.plan(
+                List.of(borrower("a", 15, 1)), List.of(lender("far", 100, 100, "us"), lender("near", 10, 100, "eu")));
 
         // Then the local lender is drained first, and only the rest comes from abroad
         assertThat(plan.moves()).containsExactly(new Move("near", "a", 10 * T, 0), new Move("far", "a", 5 * T, 0));
@@ -93,8 +93,8 @@ class TransferPlannerTest {
     @Test
     void shouldPreferLendersWithMostSpareRelativeToCapacity() {
         // 30 of 40 (75%) beats 50 of 100 (50%)
-        TransferPlan plan = planner.plan(List.of(borrower("a", 40, 1)),
-                List.of(lender("big", 50, 100, "eu"), lender("small", 30, 40, "eu")));
+        TransferPlan plan = planner.plan(
+                List.of(borrower("a", 40, 1)), List.of(lender("big", 50, 100, "eu"), lender("small", 30, 40, "eu")));
 
         assertThat(plan.moves()).containsExactly(new Move("small", "a", 30 * T, 0), new Move("big", "a", 10 * T, 0));
     }
@@ -103,8 +103,7 @@ class TransferPlannerTest {
     void shouldNeverCreditABucketThatMayNotBorrow() {
         Borrower refused = new Borrower("no", 50 * T, 1, "eu", false, 1);
 
-        TransferPlan plan = planner.plan(List.of(refused, borrower("yes", 50, 1)),
-                List.of(lender("l", 60, 100, "eu")));
+        TransferPlan plan = planner.plan(List.of(refused, borrower("yes", 50, 1)), List.of(lender("l", 60, 100, "eu")));
 
         assertThat(plan.moves()).extracting(Move::borrower).containsOnly("yes");
         assertThat(plan.creditedTo("yes")).isEqualTo(50 * T);
@@ -122,8 +121,8 @@ class TransferPlannerTest {
 
     @Test
     void shouldNotLetABorrowerLendInTheSameWindow() {
-        TransferPlan plan = planner.plan(List.of(borrower("a", 10, 1)),
-                List.of(lender("a", 100, 100, "eu"), lender("l", 4, 100, "eu")));
+        TransferPlan plan = planner.plan(
+                List.of(borrower("a", 10, 1)), List.of(lender("a", 100, 100, "eu"), lender("l", 4, 100, "eu")));
 
         assertThat(plan.moves()).containsExactly(new Move("l", "a", 4 * T, 0));
     }
@@ -143,9 +142,11 @@ class TransferPlannerTest {
 
     @Test
     void shouldMoveNothingWithoutSpareOrDemand() {
-        assertThat(planner.plan(List.of(borrower("a", 10, 1)), List.of(lender("l", 0, 10, "eu"))).isEmpty())
+        assertThat(planner.plan(List.of(borrower("a", 10, 1)), List.of(lender("l", 0, 10, "eu")))
+                        .isEmpty())
                 .isTrue();
-        assertThat(planner.plan(List.of(borrower("a", 0, 1)), List.of(lender("l", 10, 10, "eu"))).isEmpty())
+        assertThat(planner.plan(List.of(borrower("a", 0, 1)), List.of(lender("l", 10, 10, "eu")))
+                        .isEmpty())
                 .isTrue();
         assertThat(planner.plan(List.of(), List.of()).isEmpty()).isTrue();
     }
@@ -153,13 +154,13 @@ class TransferPlannerTest {
     @Test
     void shouldRejectDuplicateKeysNamingTheList() {
         assertThatThrownBy(() -> planner.plan(List.of(borrower("a", 1, 1), borrower("a", 2, 1)), List.of()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("borrowers");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("borrowers");
     }
 
     @Test
     void shouldRejectOutOfRangeInputNamingTheField() {
-        assertThatThrownBy(() -> new Borrower("a", -1, 1, "", true, 0))
-                .hasMessageContaining("demandNanos");
+        assertThatThrownBy(() -> new Borrower("a", -1, 1, "", true, 0)).hasMessageContaining("demandNanos");
         assertThatThrownBy(() -> new Borrower("a", 1, 0, "", true, 0)).hasMessageContaining("weight");
         assertThatThrownBy(() -> new Borrower("a", 1, 1, "", true, 1.5)).hasMessageContaining("pressure");
         assertThatThrownBy(() -> new Lender("l", 1, 1, 1.5, "", true)).hasMessageContaining("reserveFraction");

@@ -1,9 +1,9 @@
 package dev.tokenplane.transfer;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
 
 class TransferSettingsTest {
 
@@ -14,8 +14,9 @@ class TransferSettingsTest {
 
         TransferSettings s = TransferSettings.resolve("p", "eu", override, rule, SettingsLayer.NONE);
 
-        assertThat(s).isEqualTo(new TransferSettings("p", "eu", true, false, 2.0,
-                TransferSettings.DEFAULT_RESERVE_FRACTION));
+        assertThat(s)
+                .isEqualTo(
+                        new TransferSettings("p", "eu", true, false, 2.0, TransferSettings.DEFAULT_RESERVE_FRACTION));
     }
 
     @Test
@@ -25,10 +26,14 @@ class TransferSettingsTest {
         SettingsLayer rule = new SettingsLayer(true, true, 2.0, 0.1);
 
         // When the pool's switches are off, they win; when they are on, they turn nothing on
-        TransferSettings off = TransferSettings.resolve("p", "eu", override, rule, new SettingsLayer(false, false,
-                null, null));
-        TransferSettings on = TransferSettings.resolve("p", "eu", SettingsLayer.NONE, new SettingsLayer(false, false,
-                1.0, 0.1), new SettingsLayer(true, true, null, null));
+        TransferSettings off =
+                TransferSettings.resolve("p", "eu", override, rule, new SettingsLayer(false, false, null, null));
+        TransferSettings on = TransferSettings.resolve(
+                "p",
+                "eu",
+                SettingsLayer.NONE,
+                new SettingsLayer(false, false, 1.0, 0.1),
+                new SettingsLayer(true, true, null, null));
 
         assertThat(off.canBorrow()).isFalse();
         assertThat(off.canLend()).isFalse();
@@ -42,8 +47,8 @@ class TransferSettingsTest {
         SettingsLayer pool = new SettingsLayer(null, null, 5.0, 0.25);
 
         TransferSettings fromPool = TransferSettings.resolve("p", "eu", SettingsLayer.NONE, rule, pool);
-        TransferSettings fromOverride = TransferSettings.resolve("p", "eu", SettingsLayer.NONE.withWeight(7.0), rule,
-                pool);
+        TransferSettings fromOverride =
+                TransferSettings.resolve("p", "eu", SettingsLayer.NONE.withWeight(7.0), rule, pool);
 
         assertThat(fromPool).isEqualTo(new TransferSettings("p", "eu", true, true, 5.0, 0.25));
         assertThat(fromOverride).isEqualTo(new TransferSettings("p", "eu", true, true, 7.0, 0.25));
@@ -53,9 +58,14 @@ class TransferSettingsTest {
     void shouldFallBackToTheDefaults() {
         TransferSettings s = TransferSettings.resolve("p", null, SettingsLayer.NONE, null, SettingsLayer.NONE);
 
-        assertThat(s).isEqualTo(new TransferSettings("p", "", TransferSettings.DEFAULT_CAN_BORROW,
-                TransferSettings.DEFAULT_CAN_LEND, TransferSettings.DEFAULT_WEIGHT,
-                TransferSettings.DEFAULT_RESERVE_FRACTION));
+        assertThat(s)
+                .isEqualTo(new TransferSettings(
+                        "p",
+                        "",
+                        TransferSettings.DEFAULT_CAN_BORROW,
+                        TransferSettings.DEFAULT_CAN_LEND,
+                        TransferSettings.DEFAULT_WEIGHT,
+                        TransferSettings.DEFAULT_RESERVE_FRACTION));
     }
 
     @Test
@@ -76,9 +86,11 @@ class TransferSettingsTest {
 
     @Test
     void shouldConvertWeightsToThousandths() {
-        assertThat(TransferSettings.resolve("p", "", SettingsLayer.NONE.withWeight(0.5), null, null).weightUnits())
+        assertThat(TransferSettings.resolve("p", "", SettingsLayer.NONE.withWeight(0.5), null, null)
+                        .weightUnits())
                 .isEqualTo(500);
-        assertThat(TransferSettings.resolve("p", "", SettingsLayer.NONE.withWeight(1e-9), null, null).weightUnits())
+        assertThat(TransferSettings.resolve("p", "", SettingsLayer.NONE.withWeight(1e-9), null, null)
+                        .weightUnits())
                 .isEqualTo(1);
     }
 

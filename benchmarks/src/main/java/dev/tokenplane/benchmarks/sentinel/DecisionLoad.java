@@ -1,13 +1,11 @@
 package dev.tokenplane.benchmarks.sentinel;
 
-import com.alibaba.csp.sentinel.cluster.TokenResult;
 import com.alibaba.csp.sentinel.cluster.TokenResultStatus;
 import com.alibaba.csp.sentinel.cluster.client.DefaultClusterTokenClient;
 import com.alibaba.csp.sentinel.cluster.client.config.ClusterClientAssignConfig;
 import com.alibaba.csp.sentinel.cluster.client.config.ClusterClientConfig;
 import com.alibaba.csp.sentinel.cluster.client.config.ClusterClientConfigManager;
 import com.alibaba.csp.sentinel.init.InitExecutor;
-
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,8 +30,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class DecisionLoad {
 
-    private DecisionLoad() {
-    }
+    private DecisionLoad() {}
 
     /** One caller's connection: a decision on key number {@code key}, true when granted. */
     interface Caller {
@@ -54,7 +51,9 @@ public final class DecisionLoad {
 
         DefaultClusterTokenClient sentinel = null;
         if (target.equals("sentinel")) {
-            InitExecutor.doInit(); // registers the client's codecs (DefaultClusterClientInitFunc), as an application's Env does
+            InitExecutor
+                    .doInit(); // registers the client's codecs (DefaultClusterClientInitFunc), as an application's Env
+            // does
             ClusterClientConfigManager.applyNewConfig(new ClusterClientConfig().setRequestTimeout(2000));
             ClusterClientConfigManager.applyNewAssignConfig(new ClusterClientAssignConfig(host, port));
             sentinel = new DefaultClusterTokenClient();
@@ -84,49 +83,53 @@ public final class DecisionLoad {
             DefaultClusterTokenClient client = sentinel;
             Caller caller = client != null
                     ? key -> client.requestToken(1L + key, 1, false).getStatus() == TokenResultStatus.OK
-                    : new HttpCaller(addresses[id % addresses.length].split(":")[0],
-                    Integer.parseInt(addresses[id % addresses.length].split(":")[1]), token);
-            Thread t = new Thread(() -> {
-                long[] own = new long[1 << 16];
-                int n = 0;
-                int key = id;
-                long next = start + (intervalNs > 0 ? intervalNs * id / callers : 0);
-                try {
-                    while (true) {
-                        long now = System.nanoTime();
-                        if (intervalNs > 0) {
-                            while (now < next) {
-                                LockSupport.parkNanos(next - now);
-                                now = System.nanoTime();
-                            }
-                        } else if (now < start) {
-                            LockSupport.parkNanos(start - now);
-                            continue;
-                        }
-                        if (now >= end) {
-                            break;
-                        }
-                        long sent = intervalNs > 0 ? next : now;
+                    : new HttpCaller(
+                            addresses[id % addresses.length].split(":")[0],
+                            Integer.parseInt(addresses[id % addresses.length].split(":")[1]),
+                            token);
+            Thread t = new Thread(
+                    () -> {
+                        long[] own = new long[1 << 16];
+                        int n = 0;
+                        int key = id;
+                        long next = start + (intervalNs > 0 ? intervalNs * id / callers : 0);
                         try {
-                            if (!caller.decide(key % keys)) {
-                                denied.incrementAndGet();
+                            while (true) {
+                                long now = System.nanoTime();
+                                if (intervalNs > 0) {
+                                    while (now < next) {
+                                        LockSupport.parkNanos(next - now);
+                                        now = System.nanoTime();
+                                    }
+                                } else if (now < start) {
+                                    LockSupport.parkNanos(start - now);
+                                    continue;
+                                }
+                                if (now >= end) {
+                                    break;
+                                }
+                                long sent = intervalNs > 0 ? next : now;
+                                try {
+                                    if (!caller.decide(key % keys)) {
+                                        denied.incrementAndGet();
+                                    }
+                                } catch (Exception e) {
+                                    errors.incrementAndGet();
+                                }
+                                if (n == own.length) {
+                                    own = Arrays.copyOf(own, n * 2);
+                                }
+                                own[n++] = System.nanoTime() - sent;
+                                key += callers;
+                                next += intervalNs;
                             }
-                        } catch (Exception e) {
-                            errors.incrementAndGet();
+                        } finally {
+                            latencies[id] = own;
+                            counts[id] = n;
+                            done.countDown();
                         }
-                        if (n == own.length) {
-                            own = Arrays.copyOf(own, n * 2);
-                        }
-                        own[n++] = System.nanoTime() - sent;
-                        key += callers;
-                        next += intervalNs;
-                    }
-                } finally {
-                    latencies[id] = own;
-                    counts[id] = n;
-                    done.countDown();
-                }
-            }, "caller-" + c);
+                    },
+                    "caller-" + c);
             t.start();
         }
         done.await();
@@ -138,10 +141,21 @@ public final class DecisionLoad {
             at += counts[c];
         }
         Arrays.sort(all);
-        System.out.printf("{\"target\":\"%s\",\"callers\":%d,\"offered\":%.0f,\"keys\":%d,\"seconds\":%d,"
+        System.out.printf(
+                "{\"target\":\"%s\",\"callers\":%d,\"offered\":%.0f,\"keys\":%d,\"seconds\":%d,"
                         + "\"decisions\":%d,\"perSecond\":%.0f,\"p50us\":%.0f,\"p99us\":%.0f,\"p999us\":%.0f,"
-                        + "\"denied\":%d,\"errors\":%d}%n", target, callers, rate, keys, seconds, total,
-                total / (double) seconds, pct(all, 0.50), pct(all, 0.99), pct(all, 0.999), denied.get(),
+                        + "\"denied\":%d,\"errors\":%d}%n",
+                target,
+                callers,
+                rate,
+                keys,
+                seconds,
+                total,
+                total / (double) seconds,
+                pct(all, 0.50),
+                pct(all, 0.99),
+                pct(all, 0.999),
+                denied.get(),
                 errors.get());
         System.exit(0);
     }
@@ -176,7 +190,7 @@ public final class DecisionLoad {
             }
             try {
                 out.write(("POST /v1/buckets/bench:k" + key + "/acquire HTTP/1.1\r\nHost: " + host
-                        + "\r\nAuthorization: Bearer " + token + "\r\nContent-Length: 0\r\n\r\n")
+                                + "\r\nAuthorization: Bearer " + token + "\r\nContent-Length: 0\r\n\r\n")
                         .getBytes(StandardCharsets.US_ASCII));
                 out.flush();
                 int status = readStatusAndHeaders();

@@ -1,14 +1,13 @@
 package dev.tokenplane.benchmarks.sentinel;
 
+import com.alibaba.csp.sentinel.cluster.flow.rule.ClusterFlowRuleManager;
 import com.alibaba.csp.sentinel.cluster.server.SentinelDefaultTokenServer;
 import com.alibaba.csp.sentinel.cluster.server.config.ClusterServerConfigManager;
 import com.alibaba.csp.sentinel.cluster.server.config.ServerFlowConfig;
 import com.alibaba.csp.sentinel.cluster.server.config.ServerTransportConfig;
-import com.alibaba.csp.sentinel.cluster.flow.rule.ClusterFlowRuleManager;
 import com.alibaba.csp.sentinel.slots.block.ClusterRuleConstant;
 import com.alibaba.csp.sentinel.slots.block.flow.ClusterFlowConfig;
 import com.alibaba.csp.sentinel.slots.block.flow.FlowRule;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -24,14 +23,13 @@ public final class SentinelTokenServerMain {
     /** The namespace (Sentinel's application name) the load generator's client uses. */
     public static final String NAMESPACE = "tokenplane-bench";
 
-    private SentinelTokenServerMain() {
-    }
+    private SentinelTokenServerMain() {}
 
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[0]);
         int flows = args.length > 1 ? Integer.parseInt(args[1]) : 1;
-        ClusterServerConfigManager.loadGlobalTransportConfig(new ServerTransportConfig().setPort(port)
-                .setIdleSeconds(600));
+        ClusterServerConfigManager.loadGlobalTransportConfig(
+                new ServerTransportConfig().setPort(port).setIdleSeconds(600));
         ClusterServerConfigManager.loadGlobalFlowConfig(new ServerFlowConfig().setMaxAllowedQps(1e9));
         ClusterServerConfigManager.loadFlowConfig(NAMESPACE, new ServerFlowConfig(NAMESPACE).setMaxAllowedQps(1e9));
         ClusterServerConfigManager.loadServerNamespaceSet(Set.of(NAMESPACE));
@@ -39,8 +37,8 @@ public final class SentinelTokenServerMain {
         for (long id = 1; id <= flows; id++) {
             FlowRule rule = new FlowRule("resource-" + id).setCount(1e9);
             rule.setClusterMode(true);
-            rule.setClusterConfig(new ClusterFlowConfig().setFlowId(id)
-                    .setThresholdType(ClusterRuleConstant.FLOW_THRESHOLD_GLOBAL));
+            rule.setClusterConfig(
+                    new ClusterFlowConfig().setFlowId(id).setThresholdType(ClusterRuleConstant.FLOW_THRESHOLD_GLOBAL));
             rules.add(rule);
         }
         ClusterFlowRuleManager.loadRules(NAMESPACE, rules);

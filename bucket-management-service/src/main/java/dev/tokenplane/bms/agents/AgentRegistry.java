@@ -11,7 +11,6 @@ import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import dev.tokenplane.bms.cluster.Completions;
 import dev.tokenplane.bms.cluster.MapEvents;
 import dev.tokenplane.bms.config.ConfigCodec;
-
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +34,7 @@ public final class AgentRegistry implements AutoCloseable {
     public static final int KEEP_REPORTS = 5;
     /** "TA", tokenplane agents; unique among the factories of a member. */
     static final int FACTORY_ID = 0x5441;
+
     static final int APPEND = 1;
 
     private final IMap<String, String> map;
@@ -54,8 +54,8 @@ public final class AgentRegistry implements AutoCloseable {
      */
     public static void configure(Config config, int maxIdleSeconds) {
         config.addMapConfig(new MapConfig(MAP).setBackupCount(1).setMaxIdleSeconds(maxIdleSeconds));
-        config.getSerializationConfig().addDataSerializableFactory(FACTORY_ID,
-                classId -> classId == APPEND ? new Append() : null);
+        config.getSerializationConfig()
+                .addDataSerializableFactory(FACTORY_ID, classId -> classId == APPEND ? new Append() : null);
     }
 
     /** Listens to the map and loads what it holds. Blocks: call it once, at start. */
@@ -84,8 +84,8 @@ public final class AgentRegistry implements AutoCloseable {
 
     /** Up to {@code limit} agents whose server id sorts after {@code afterServerId} (null: from the first), by id. */
     public List<AgentState> page(String afterServerId, int limit) {
-        return (afterServerId == null ? local : local.tailMap(afterServerId, false)).values().stream()
-                .limit(limit).toList();
+        return (afterServerId == null ? local : local.tailMap(afterServerId, false))
+                .values().stream().limit(limit).toList();
     }
 
     /** How many agents this member knows of (the whole cluster's, through the map's events). */
@@ -126,8 +126,7 @@ public final class AgentRegistry implements AutoCloseable {
         private String report;
         private long receivedAt;
 
-        Append() {
-        }
+        Append() {}
 
         Append(String report, long receivedAt) {
             this.report = report;
@@ -170,8 +169,7 @@ public final class AgentRegistry implements AutoCloseable {
     /** Takes {@code state} into this member's copy unless it holds a newer one (the write's answer and the map's event
      * race). */
     private void update(String serverId, AgentState state) {
-        AgentState now = local.merge(serverId, state,
-                (old, neu) -> old.isAtLeastAsNewAs(neu) ? old : neu);
+        AgentState now = local.merge(serverId, state, (old, neu) -> old.isAtLeastAsNewAs(neu) ? old : neu);
         if (now == state) { // the second copy of the same report (answer and event) changes nothing, tells no one
             listeners.forEach(l -> l.accept(serverId, now));
         }

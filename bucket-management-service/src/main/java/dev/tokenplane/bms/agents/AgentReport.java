@@ -1,12 +1,11 @@
 package dev.tokenplane.bms.agents;
 
+import static dev.tokenplane.bms.rules.InvalidInputException.check;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.tokenplane.bms.rules.RuleInput;
-
 import java.util.regex.Pattern;
-
-import static dev.tokenplane.bms.rules.InvalidInputException.check;
 
 /**
  * One load sample from one server's agent: the body of {@code POST /v1/agents/{serverId}/reports}. Every field is
@@ -28,13 +27,41 @@ import static dev.tokenplane.bms.rules.InvalidInputException.check;
  * @param diskBusy             share of the time a disk had I/O in flight, 0..1 (the busiest disk; iostat's %util)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"serverId", "timestamp", "region", "pool", "cpu", "memory", "loadPerCore", "netRxBytesPerSec",
-        "netTxBytesPerSec", "diskReadBytesPerSec", "diskWriteBytesPerSec", "netUtilisation", "diskBusy",
-        "requestsPerSecond", "latencyP50Ms", "latencyP99Ms"})
-public record AgentReport(String serverId, Long timestamp, String region, String pool, Double cpu, Double memory,
-                          Double loadPerCore, Double netRxBytesPerSec, Double netTxBytesPerSec,
-                          Double diskReadBytesPerSec, Double diskWriteBytesPerSec, Double requestsPerSecond,
-                          Double latencyP50Ms, Double latencyP99Ms, Double netUtilisation, Double diskBusy) {
+@JsonPropertyOrder({
+    "serverId",
+    "timestamp",
+    "region",
+    "pool",
+    "cpu",
+    "memory",
+    "loadPerCore",
+    "netRxBytesPerSec",
+    "netTxBytesPerSec",
+    "diskReadBytesPerSec",
+    "diskWriteBytesPerSec",
+    "netUtilisation",
+    "diskBusy",
+    "requestsPerSecond",
+    "latencyP50Ms",
+    "latencyP99Ms"
+})
+public record AgentReport(
+        String serverId,
+        Long timestamp,
+        String region,
+        String pool,
+        Double cpu,
+        Double memory,
+        Double loadPerCore,
+        Double netRxBytesPerSec,
+        Double netTxBytesPerSec,
+        Double diskReadBytesPerSec,
+        Double diskWriteBytesPerSec,
+        Double requestsPerSecond,
+        Double latencyP50Ms,
+        Double latencyP99Ms,
+        Double netUtilisation,
+        Double diskBusy) {
 
     public static final Pattern SERVER_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
     /** The largest rate or latency accepted; far above any real value, it keeps sums finite. */
@@ -53,7 +80,8 @@ public record AgentReport(String serverId, Long timestamp, String region, String
     public AgentReport validate(String pathServerId) {
         checkServerId(pathServerId);
         check(serverId == null || serverId.equals(pathServerId), "serverId must be absent or equal the path's");
-        check(timestamp == null || (timestamp >= 0 && timestamp <= 32_503_680_000_000L),
+        check(
+                timestamp == null || (timestamp >= 0 && timestamp <= 32_503_680_000_000L),
                 "timestamp must be epoch millis in [0, 32503680000000], was " + timestamp);
         check(region == null || RuleInput.NAME.matcher(region).matches(), "region must match [A-Za-z0-9._-]{1,128}");
         check(pool == null || RuleInput.NAME.matcher(pool).matches(), "pool must match [A-Za-z0-9._-]{1,128}");
@@ -69,9 +97,23 @@ public record AgentReport(String serverId, Long timestamp, String region, String
         nonNegative("requestsPerSecond", requestsPerSecond);
         nonNegative("latencyP50Ms", latencyP50Ms);
         nonNegative("latencyP99Ms", latencyP99Ms);
-        return new AgentReport(pathServerId, timestamp, region, pool, cpu, memory, loadPerCore, netRxBytesPerSec,
-                netTxBytesPerSec, diskReadBytesPerSec, diskWriteBytesPerSec, requestsPerSecond, latencyP50Ms,
-                latencyP99Ms, netUtilisation, diskBusy);
+        return new AgentReport(
+                pathServerId,
+                timestamp,
+                region,
+                pool,
+                cpu,
+                memory,
+                loadPerCore,
+                netRxBytesPerSec,
+                netTxBytesPerSec,
+                diskReadBytesPerSec,
+                diskWriteBytesPerSec,
+                requestsPerSecond,
+                latencyP50Ms,
+                latencyP99Ms,
+                netUtilisation,
+                diskBusy);
     }
 
     private static void fraction(String field, Double v) {

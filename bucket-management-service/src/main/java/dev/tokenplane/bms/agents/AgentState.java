@@ -1,7 +1,6 @@
 package dev.tokenplane.bms.agents;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,8 +17,8 @@ import java.util.List;
  *                     that received more is the newer (two reports may arrive in the same millisecond)
  */
 @JsonPropertyOrder({"serverId", "region", "pool", "lastReportAt", "reports", "received"})
-public record AgentState(String serverId, String region, String pool, long lastReportAt, List<AgentReport> reports,
-                         long received) {
+public record AgentState(
+        String serverId, String region, String pool, long lastReportAt, List<AgentReport> reports, long received) {
 
     /** Whether this state is at least as recent as {@code other}. */
     public boolean isAtLeastAsNewAs(AgentState other) {

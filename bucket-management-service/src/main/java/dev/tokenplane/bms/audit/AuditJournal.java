@@ -2,7 +2,6 @@ package dev.tokenplane.bms.audit;
 
 import dev.tokenplane.bms.config.ConfigCodec;
 import dev.tokenplane.bms.config.ConfigJournal;
-
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -40,8 +39,8 @@ public final class AuditJournal {
      */
     public List<String> insert(List<AuditRecord> records) {
         return journal.with(c -> {
-            try (PreparedStatement insert = c.prepareStatement(
-                    "INSERT OR IGNORE INTO audit (id, at, body) VALUES (?, ?, ?)")) {
+            try (PreparedStatement insert =
+                    c.prepareStatement("INSERT OR IGNORE INTO audit (id, at, body) VALUES (?, ?, ?)")) {
                 for (AuditRecord r : records) {
                     insert.setString(1, r.id());
                     insert.setLong(2, r.at());
@@ -51,8 +50,8 @@ public final class AuditJournal {
                 insert.executeBatch();
             }
             List<String> pruned = new ArrayList<>();
-            try (PreparedStatement old = c.prepareStatement(
-                    "SELECT id FROM audit ORDER BY id DESC LIMIT -1 OFFSET ?")) {
+            try (PreparedStatement old =
+                    c.prepareStatement("SELECT id FROM audit ORDER BY id DESC LIMIT -1 OFFSET ?")) {
                 old.setInt(1, retention);
                 try (ResultSet rs = old.executeQuery()) {
                     while (rs.next()) {
@@ -73,8 +72,8 @@ public final class AuditJournal {
     /** Up to {@code limit} records with ids after {@code afterId}, oldest first. */
     public List<AuditRecord> after(String afterId, int limit) {
         return journal.with(c -> {
-            try (PreparedStatement select = c.prepareStatement(
-                    "SELECT body FROM audit WHERE id > ? ORDER BY id LIMIT ?")) {
+            try (PreparedStatement select =
+                    c.prepareStatement("SELECT body FROM audit WHERE id > ? ORDER BY id LIMIT ?")) {
                 select.setString(1, afterId);
                 select.setInt(2, limit);
                 List<AuditRecord> records = new ArrayList<>();

@@ -5,9 +5,6 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import dev.tokenplane.bms.cluster.MapEvents;
 import dev.tokenplane.bms.config.ConfigCodec;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.InstantSource;
@@ -19,6 +16,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The audit log of the whole cluster, readable from any member.
@@ -50,6 +49,7 @@ public final class AuditLog implements AuditSink, AutoCloseable {
     private final String member;
     /** Distinguishes this run of this member in record ids (a restarted member starts its sequence again). */
     private final String tag;
+
     private final AtomicLong sequence = new AtomicLong();
     private UUID listenerId;
 
@@ -72,7 +72,8 @@ public final class AuditLog implements AuditSink, AutoCloseable {
         if (hazelcast.getLocalEndpoint() instanceof Member m) {
             return m.getAddress().getHost() + ":" + m.getAddress().getPort();
         }
-        InetSocketAddress local = (InetSocketAddress) hazelcast.getLocalEndpoint().getSocketAddress();
+        InetSocketAddress local =
+                (InetSocketAddress) hazelcast.getLocalEndpoint().getSocketAddress();
         return local == null ? "client" : "client:" + local.getHostString() + ":" + local.getPort();
     }
 
@@ -102,22 +103,48 @@ public final class AuditLog implements AuditSink, AutoCloseable {
      * logged, the write it describes has already happened.
      */
     @Override
-    public void record(String credential, String method, String path, String route, String object,
-                              int status, Long versionBefore, Long versionAfter) {
+    public void record(
+            String credential,
+            String method,
+            String path,
+            String route,
+            String object,
+            int status,
+            Long versionBefore,
+            Long versionAfter) {
         long at = clock.millis();
-        AuditRecord r = new AuditRecord(AuditRecord.id(at, tag, sequence.incrementAndGet()), at, credential, method,
-                path, route, object, status, versionBefore, versionAfter, member);
-        AUDIT.atInfo().addKeyValue("auditId", r.id()).addKeyValue("credential", credential)
-                .addKeyValue("method", method).addKeyValue("path", path).addKeyValue("object", object)
-                .addKeyValue("status", status).addKeyValue("versionBefore", versionBefore)
-                .addKeyValue("versionAfter", versionAfter).log(r.logLine());
+        AuditRecord r = new AuditRecord(
+                AuditRecord.id(at, tag, sequence.incrementAndGet()),
+                at,
+                credential,
+                method,
+                path,
+                route,
+                object,
+                status,
+                versionBefore,
+                versionAfter,
+                member);
+        AUDIT.atInfo()
+                .addKeyValue("auditId", r.id())
+                .addKeyValue("credential", credential)
+                .addKeyValue("method", method)
+                .addKeyValue("path", path)
+                .addKeyValue("object", object)
+                .addKeyValue("status", status)
+                .addKeyValue("versionBefore", versionBefore)
+                .addKeyValue("versionAfter", versionAfter)
+                .log(r.logLine());
         try {
             // never Hazelcast's default continuation executor (a thread per callback with a small common pool)
-            map.setAsync(r.id(), ConfigCodec.write(r)).whenCompleteAsync((v, e) -> {
-                if (e != null) {
-                    LOG.error("audit record {} not replicated: {}", r.id(), e.toString());
-                }
-            }, disk);
+            map.setAsync(r.id(), ConfigCodec.write(r))
+                    .whenCompleteAsync(
+                            (v, e) -> {
+                                if (e != null) {
+                                    LOG.error("audit record {} not replicated: {}", r.id(), e.toString());
+                                }
+                            },
+                            disk);
         } catch (RuntimeException e) {
             LOG.error("audit record {} not replicated: {}", r.id(), e.toString());
         }

@@ -2,7 +2,6 @@ package dev.tokenplane.bms.audit;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-
 import java.time.Instant;
 import java.util.Locale;
 
@@ -21,10 +20,32 @@ import java.util.Locale;
  * @param versionAfter  the version of the live object after the write; null when there is none (deleted)
  * @param member        the member that served the write ({@code host:port} of its Hazelcast endpoint)
  */
-@JsonPropertyOrder({"id", "at", "time", "credential", "method", "path", "route", "object", "status", "versionBefore",
-        "versionAfter", "member"})
-public record AuditRecord(String id, long at, String credential, String method, String path, String route,
-                          String object, int status, Long versionBefore, Long versionAfter, String member) {
+@JsonPropertyOrder({
+    "id",
+    "at",
+    "time",
+    "credential",
+    "method",
+    "path",
+    "route",
+    "object",
+    "status",
+    "versionBefore",
+    "versionAfter",
+    "member"
+})
+public record AuditRecord(
+        String id,
+        long at,
+        String credential,
+        String method,
+        String path,
+        String route,
+        String object,
+        int status,
+        Long versionBefore,
+        Long versionAfter,
+        String member) {
 
     /** The id of the {@code sequence}-th record of the member tagged {@code memberTag}, written at {@code at}. */
     public static String id(long at, String memberTag, long sequence) {
@@ -54,6 +75,7 @@ public record AuditRecord(String id, long at, String credential, String method, 
             return "null";
         }
         return v.chars().anyMatch(c -> c <= ' ' || c == '"' || c == '=')
-                ? '"' + v.replace("\\", "\\\\").replace("\"", "\\\"") + '"' : v;
+                ? '"' + v.replace("\\", "\\\\").replace("\"", "\\\"") + '"'
+                : v;
     }
 }

@@ -4,6 +4,13 @@ package dev.tokenplane.bms.audit;
 @FunctionalInterface
 public interface AuditSink {
     /** Keeps one record; never blocks. See {@link AuditRecord} for the fields. */
-    void record(String credential, String method, String path, String route, String object, int status,
-                Long versionBefore, Long versionAfter);
+    void record(
+            String credential,
+            String method,
+            String path,
+            String route,
+            String object,
+            int status,
+            Long versionBefore,
+            Long versionAfter);
 }

@@ -4,7 +4,6 @@ import dev.tokenplane.bms.cluster.Completions;
 import dev.tokenplane.bms.rules.StoreKey;
 import dev.tokenplane.store.BucketState;
 import dev.tokenplane.store.BucketStore;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,8 +19,7 @@ import java.util.concurrent.CompletionStage;
 public final class BucketQueries {
 
     /** A bucket that exists: its store key, the fields of that key, and its state. */
-    public record Found(String storeKey, StoreKey scope, BucketState state) {
-    }
+    public record Found(String storeKey, StoreKey scope, BucketState state) {}
 
     /**
      * A page of the listing.
@@ -29,8 +27,7 @@ public final class BucketQueries {
      * @param buckets the buckets of the page that still exist, in key order
      * @param lastKey the store key the page ended at, when more keys follow; else null
      */
-    public record Page(List<Found> buckets, String lastKey) {
-    }
+    public record Page(List<Found> buckets, String lastKey) {}
 
     private final BucketStore store;
     private final BucketDirectory directory;
@@ -45,11 +42,12 @@ public final class BucketQueries {
      * were scoped, if any. At most {@code maxScopes} scoped ones.
      */
     public CompletionStage<List<Found>> bucketsOf(String key, int maxScopes) {
-        return Completions.on(directory.keys(StoreKey.scopesPrefix(key), null, maxScopes)).thenCompose(scoped -> {
-            List<String> storeKeys = new ArrayList<>(scoped);
-            storeKeys.add(key);
-            return read(storeKeys);
-        });
+        return Completions.on(directory.keys(StoreKey.scopesPrefix(key), null, maxScopes))
+                .thenCompose(scoped -> {
+                    List<String> storeKeys = new ArrayList<>(scoped);
+                    storeKeys.add(key);
+                    return read(storeKeys);
+                });
     }
 
     /** Up to {@code limit} buckets whose keys start with {@code prefix}, after the store key {@code after} (or null). */

@@ -8,7 +8,6 @@ import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import com.hazelcast.query.PagingPredicate;
 import com.hazelcast.query.Predicate;
 import com.hazelcast.query.Predicates;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -26,6 +25,7 @@ import java.util.concurrent.Executor;
 public final class HazelcastBucketDirectory implements BucketDirectory {
     /** "TD", tokenplane directory; unique among the factories of a member. */
     static final int FACTORY_ID = 0x5444;
+
     static final int KEY_RANGE = 1;
     static final int BY_KEY = 2;
 
@@ -49,12 +49,15 @@ public final class HazelcastBucketDirectory implements BucketDirectory {
     @Override
     @SuppressWarnings({"unchecked", "rawtypes"})
     public CompletionStage<List<String>> keys(String prefix, String after, int limit) {
-        return CompletableFuture.supplyAsync(() -> {
-            PagingPredicate paging = Predicates.pagingPredicate(new KeyRange(prefix, after), new ByKey(), limit);
-            List<String> keys = new ArrayList<>(((IMap) map).keySet(paging));
-            keys.sort(Comparator.naturalOrder());
-            return keys.size() > limit ? keys.subList(0, limit) : keys;
-        }, blocking);
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    PagingPredicate paging =
+                            Predicates.pagingPredicate(new KeyRange(prefix, after), new ByKey(), limit);
+                    List<String> keys = new ArrayList<>(((IMap) map).keySet(paging));
+                    keys.sort(Comparator.naturalOrder());
+                    return keys.size() > limit ? keys.subList(0, limit) : keys;
+                },
+                blocking);
     }
 
     /** Keys that start with {@code prefix} and sort after {@code after} (null: from the start). */
@@ -62,8 +65,7 @@ public final class HazelcastBucketDirectory implements BucketDirectory {
         private String prefix;
         private String after;
 
-        KeyRange() {
-        }
+        KeyRange() {}
 
         KeyRange(String prefix, String after) {
             this.prefix = prefix;
@@ -117,11 +119,9 @@ public final class HazelcastBucketDirectory implements BucketDirectory {
         }
 
         @Override
-        public void writeData(ObjectDataOutput out) {
-        }
+        public void writeData(ObjectDataOutput out) {}
 
         @Override
-        public void readData(ObjectDataInput in) {
-        }
+        public void readData(ObjectDataInput in) {}
     }
 }

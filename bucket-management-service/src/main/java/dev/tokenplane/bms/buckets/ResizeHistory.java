@@ -12,7 +12,6 @@ import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import com.hazelcast.partition.PartitionService;
 import dev.tokenplane.bms.cluster.Completions;
 import dev.tokenplane.bms.config.ConfigCodec;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,12 +34,12 @@ public final class ResizeHistory {
     public static final int KEEP = 20;
     /** "TH", tokenplane history; unique among the factories of a member. */
     static final int FACTORY_ID = 0x5448;
+
     static final int APPEND_EACH = 1;
 
     /** One resize. {@code reason} is short and human (for example "grow: demand 0.93 > 0.8"). */
     @JsonPropertyOrder({"at", "capacity", "refillPerSecond", "reason"})
-    public record Resize(long at, long capacity, double refillPerSecond, String reason) {
-    }
+    public record Resize(long at, long capacity, double refillPerSecond, String reason) {}
 
     /** A bucket's history: the latest resizes, oldest first. */
     @JsonPropertyOrder({"lastResizedAt", "history"})
@@ -70,8 +69,8 @@ public final class ResizeHistory {
      */
     public static void configure(Config config, int maxIdleSeconds) {
         config.addMapConfig(new MapConfig(MAP).setBackupCount(1).setMaxIdleSeconds(maxIdleSeconds));
-        config.getSerializationConfig().addDataSerializableFactory(FACTORY_ID,
-                classId -> classId == APPEND_EACH ? new AppendEach() : null);
+        config.getSerializationConfig()
+                .addDataSerializableFactory(FACTORY_ID, classId -> classId == APPEND_EACH ? new AppendEach() : null);
     }
 
     /** Records one resize of {@code key}, on the key's owner. */
@@ -106,8 +105,7 @@ public final class ResizeHistory {
     static final class AppendEach implements EntryProcessor<String, String, Void>, IdentifiedDataSerializable {
         private Map<String, String> resizes;
 
-        AppendEach() {
-        }
+        AppendEach() {}
 
         AppendEach(Map<String, String> resizes) {
             this.resizes = resizes;

@@ -3,7 +3,6 @@ package dev.tokenplane.bms.budget;
 import dev.tokenplane.store.BucketSpec;
 import dev.tokenplane.store.BucketState;
 import dev.tokenplane.store.CreationGate;
-
 import java.time.InstantSource;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,8 +41,7 @@ public final class BucketBudget implements CreationGate {
     public static final long WARNING_INTERVAL_MS = 60_000;
 
     /** The rule a generation belongs to, and its {@code maxBuckets} (0 for none). */
-    public record RuleLimit(String ruleId, long maxBuckets) {
-    }
+    public record RuleLimit(String ruleId, long maxBuckets) {}
 
     private final long limit;
     private final LongFunction<RuleLimit> ruleOfGeneration;
@@ -54,6 +52,7 @@ public final class BucketBudget implements CreationGate {
     private final Map<String, AtomicLong> perRule = new ConcurrentHashMap<>();
     /** Generations this member created buckets of, to find the rule of a bucket whose rule changed since. */
     private final Map<Long, String> createdGenerations = new ConcurrentHashMap<>();
+
     private final LongAdder refusals = new LongAdder();
     private final AtomicLong lastWarningAt;
 
@@ -64,8 +63,8 @@ public final class BucketBudget implements CreationGate {
      * @param clock            times the warnings
      * @param warnings         receives the warning (at most one a minute)
      */
-    public BucketBudget(long limit, LongFunction<RuleLimit> ruleOfGeneration, InstantSource clock,
-                        Consumer<String> warnings) {
+    public BucketBudget(
+            long limit, LongFunction<RuleLimit> ruleOfGeneration, InstantSource clock, Consumer<String> warnings) {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be >= 1, was " + limit);
         }

@@ -32,8 +32,7 @@ public final class BudgetSizing {
     /** The least default budget, for very small heaps. */
     public static final long MIN_BUDGET = 1_000;
 
-    private BudgetSizing() {
-    }
+    private BudgetSizing() {}
 
     /** The default budget of a member whose maximum heap is {@code maxHeapBytes}. */
     public static long fromHeap(long maxHeapBytes) {

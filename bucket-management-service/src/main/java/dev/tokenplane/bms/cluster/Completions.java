@@ -13,8 +13,7 @@ import java.util.concurrent.Executor;
  * stage the BMS uses goes through {@link #on} first, and what comes out is a plain {@link CompletableFuture}.
  */
 public final class Completions {
-    private Completions() {
-    }
+    private Completions() {}
 
     /**
      * Continuations of Hazelcast stages run on the thread that completed the stage: they are short, and hop to Vert.x
@@ -31,13 +30,15 @@ public final class Completions {
             return (CompletableFuture<T>) stage;
         }
         CompletableFuture<T> out = new CompletableFuture<>();
-        stage.whenCompleteAsync((value, error) -> {
-            if (error != null) {
-                out.completeExceptionally(error);
-            } else {
-                out.complete(value);
-            }
-        }, DIRECT);
+        stage.whenCompleteAsync(
+                (value, error) -> {
+                    if (error != null) {
+                        out.completeExceptionally(error);
+                    } else {
+                        out.complete(value);
+                    }
+                },
+                DIRECT);
         return out;
     }
 }

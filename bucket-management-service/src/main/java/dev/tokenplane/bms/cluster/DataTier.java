@@ -8,7 +8,6 @@ import com.hazelcast.config.ServerSocketEndpointConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import dev.tokenplane.bms.BmsSettings;
-
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -22,8 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class DataTier {
 
-    private DataTier() {
-    }
+    private DataTier() {}
 
     /**
      * Joins the data tier of {@code settings}: starts an embedded member with {@code memberConfig}, or connects a
@@ -50,12 +48,15 @@ public final class DataTier {
         client.setProperty("hazelcast.client.shutdownhook.enabled", "false");
         client.setProperty("hazelcast.logging.type", "slf4j");
         // as on a member: an invocation gives up after about twice the request deadline, not after two minutes
-        client.setProperty("hazelcast.client.invocation.timeout.seconds",
+        client.setProperty(
+                "hazelcast.client.invocation.timeout.seconds",
                 Long.toString(Math.max(1, 2 * settings.requestTimeoutMs() / 1000)));
         client.setSerializationConfig(memberConfig.getSerializationConfig());
         client.setUserContext(new ConcurrentHashMap<>(memberConfig.getUserContext()));
         if (settings.discovery() == BmsSettings.Discovery.KUBERNETES) {
-            client.getNetworkConfig().getKubernetesConfig().setEnabled(true)
+            client.getNetworkConfig()
+                    .getKubernetesConfig()
+                    .setEnabled(true)
                     .setProperty("service-dns", settings.kubernetesServiceDns().orElseThrow())
                     .setProperty("service-port", Integer.toString(settings.hazelcastClientPort()));
         } else {
@@ -70,7 +71,8 @@ public final class DataTier {
      */
     public static Config clientEndpoint(Config config, BmsSettings settings) {
         ServerSocketEndpointConfig endpoint = new ServerSocketEndpointConfig()
-                .setPort(settings.hazelcastClientPort()).setPortAutoIncrement(false);
+                .setPort(settings.hazelcastClientPort())
+                .setPortAutoIncrement(false);
         if (!"0.0.0.0".equals(settings.hazelcastHost())) {
             endpoint.getInterfaces().setEnabled(true).addInterface(settings.hazelcastHost());
         }

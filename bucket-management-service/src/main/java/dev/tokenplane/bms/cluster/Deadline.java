@@ -18,8 +18,12 @@ public final class Deadline {
     /** The call did not answer within the deadline. */
     public static final class Exceeded extends RuntimeException {
         public Exceeded(long millis) {
-            super("the bucket store did not answer within " + millis + " ms (a member may be down or partitioned); "
-                    + "retry", null, false, false);
+            super(
+                    "the bucket store did not answer within " + millis + " ms (a member may be down or partitioned); "
+                            + "retry",
+                    null,
+                    false,
+                    false);
         }
     }
 
@@ -37,7 +41,9 @@ public final class Deadline {
     /** A stage completed as {@code stage}, or failed with {@link Exceeded} when it takes longer than the deadline. */
     public <T> CompletableFuture<T> on(CompletionStage<T> stage) {
         // a copy: the timeout must not complete the caller's own future
-        return stage.toCompletableFuture().copy().orTimeout(millis, TimeUnit.MILLISECONDS)
+        return stage.toCompletableFuture()
+                .copy()
+                .orTimeout(millis, TimeUnit.MILLISECONDS)
                 .exceptionallyCompose(e -> CompletableFuture.failedFuture(
                         unwrap(e) instanceof TimeoutException ? new Exceeded(millis) : e));
     }

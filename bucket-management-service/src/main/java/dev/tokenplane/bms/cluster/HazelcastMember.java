@@ -5,7 +5,6 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.ServerSocketEndpointConfig;
-import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.config.SplitBrainProtectionConfig;
 import com.hazelcast.splitbrainprotection.SplitBrainProtectionException;
 import com.hazelcast.splitbrainprotection.SplitBrainProtectionOn;
@@ -16,14 +15,13 @@ import dev.tokenplane.bms.config.ConfigKind;
 import dev.tokenplane.bms.config.ReplicatedConfig;
 import dev.tokenplane.bms.sizing.SizingStates;
 import dev.tokenplane.store.hazelcast.MemberSerialization;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The Hazelcast configuration of an embedded BMS member. The member port is for members only:
@@ -53,8 +51,7 @@ public final class HazelcastMember {
     /** The split-brain protection of the configuration maps. */
     static final String CONFIG_QUORUM = "config-writes-quorum";
 
-    private HazelcastMember() {
-    }
+    private HazelcastMember() {}
 
     /** How long Hazelcast pauses between retries of an invocation (its default is 500 ms). */
     static final long INVOCATION_RETRY_PAUSE_MS = 100;
@@ -69,7 +66,8 @@ public final class HazelcastMember {
     static void invocationTimeouts(Config config, long requestTimeoutMs) {
         config.setProperty("hazelcast.operation.call.timeout.millis", Long.toString(requestTimeoutMs));
         config.setProperty("hazelcast.invocation.retry.pause.millis", Long.toString(INVOCATION_RETRY_PAUSE_MS));
-        config.setProperty("hazelcast.invocation.max.retry.count",
+        config.setProperty(
+                "hazelcast.invocation.max.retry.count",
                 Long.toString(Math.max(10, 2 * requestTimeoutMs / INVOCATION_RETRY_PAUSE_MS)));
     }
 
@@ -124,7 +122,8 @@ public final class HazelcastMember {
      */
     static void memberEndpointOnly(Config config, BmsSettings settings) {
         ServerSocketEndpointConfig member = new ServerSocketEndpointConfig()
-                .setPort(settings.hazelcastPort()).setPortAutoIncrement(false);
+                .setPort(settings.hazelcastPort())
+                .setPortAutoIncrement(false);
         if (!bindsAll(settings)) {
             config.setProperty("hazelcast.socket.bind.any", "false");
             config.setProperty("hazelcast.socket.server.bind.any", "false");
@@ -143,8 +142,9 @@ public final class HazelcastMember {
         if (expectedMembers <= 1) {
             return null;
         }
-        config.addSplitBrainProtectionConfig(new SplitBrainProtectionConfig(CONFIG_QUORUM, true,
-                expectedMembers / 2 + 1).setProtectOn(SplitBrainProtectionOn.WRITE));
+        config.addSplitBrainProtectionConfig(
+                new SplitBrainProtectionConfig(CONFIG_QUORUM, true, expectedMembers / 2 + 1)
+                        .setProtectOn(SplitBrainProtectionOn.WRITE));
         return CONFIG_QUORUM;
     }
 
@@ -164,7 +164,8 @@ public final class HazelcastMember {
         join.getAutoDetectionConfig().setEnabled(false);
         if (settings.discovery() == BmsSettings.Discovery.KUBERNETES) {
             join.getTcpIpConfig().setEnabled(false);
-            join.getKubernetesConfig().setEnabled(true)
+            join.getKubernetesConfig()
+                    .setEnabled(true)
                     .setProperty("service-dns", settings.kubernetesServiceDns().orElseThrow())
                     .setProperty("service-port", Integer.toString(settings.hazelcastPort()));
             return;

@@ -8,23 +8,25 @@ import com.hazelcast.map.listener.EntryExpiredListener;
 import com.hazelcast.map.listener.EntryMergedListener;
 import com.hazelcast.map.listener.EntryRemovedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
-
 import java.util.UUID;
 
 /**
  * A map listener reduced to the two things a local copy cares about: an entry now has a value (added, updated, or
  * merged after a split brain), or it is gone (removed, evicted, expired). Events arrive on Hazelcast's event threads.
  */
-public abstract class MapEvents<K, V> implements EntryAddedListener<K, V>, EntryUpdatedListener<K, V>,
-        EntryMergedListener<K, V>, EntryRemovedListener<K, V>, EntryEvictedListener<K, V>,
-        EntryExpiredListener<K, V> {
+public abstract class MapEvents<K, V>
+        implements EntryAddedListener<K, V>,
+                EntryUpdatedListener<K, V>,
+                EntryMergedListener<K, V>,
+                EntryRemovedListener<K, V>,
+                EntryEvictedListener<K, V>,
+                EntryExpiredListener<K, V> {
 
     /** The entry at {@code key} now holds {@code value}. */
     protected abstract void upserted(K key, V value);
 
     /** The entry at {@code key} is gone. */
-    protected void removed(K key) {
-    }
+    protected void removed(K key) {}
 
     @Override
     public final void entryAdded(EntryEvent<K, V> event) {

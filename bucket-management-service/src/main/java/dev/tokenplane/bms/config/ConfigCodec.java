@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.tokenplane.bms.json.DomainJson;
 import dev.tokenplane.bms.rules.BucketOverride;
 import dev.tokenplane.bms.rules.Rule;
-
 import java.io.UncheckedIOException;
 
 /**
@@ -20,8 +19,7 @@ public final class ConfigCodec {
             .addModule(DomainJson.module())
             .build();
 
-    private ConfigCodec() {
-    }
+    private ConfigCodec() {}
 
     public static String write(Object value) {
         try {

@@ -1,7 +1,5 @@
 package dev.tokenplane.bms.config;
 
-import org.sqlite.SQLiteConfig;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -12,6 +10,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.sqlite.SQLiteConfig;
 
 /**
  * This member's copy of the whole configuration on disk: SQLite ({@code <data dir>/config.db}) in WAL mode with
@@ -32,6 +31,7 @@ public final class ConfigJournal implements AutoCloseable {
             + "WHERE excluded.version > config.version";
     /** Prepared again after a failed write: the driver leaves a statement that failed unusable. */
     private PreparedStatement upsert;
+
     private final PreparedStatement select;
     /** Why the last write failed; null once one succeeds again. */
     private volatile String failure;
@@ -56,11 +56,12 @@ public final class ConfigJournal implements AutoCloseable {
             config.setJournalMode(SQLiteConfig.JournalMode.WAL);
             config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
             config.setBusyTimeout(10_000);
-            Connection c = config.createConnection("jdbc:sqlite:" + dataDir.resolve("config.db").toAbsolutePath());
+            Connection c = config.createConnection(
+                    "jdbc:sqlite:" + dataDir.resolve("config.db").toAbsolutePath());
             return new ConfigJournal(c);
         } catch (Exception e) {
-            throw new IllegalStateException("cannot open the configuration database under " + dataDir + ": "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot open the configuration database under " + dataDir + ": " + e.getMessage(), e);
         }
     }
 
@@ -83,8 +84,8 @@ public final class ConfigJournal implements AutoCloseable {
         } catch (SQLException e) {
             failure = "the configuration journal cannot write: " + e.getMessage();
             prepareAgain();
-            throw new IllegalStateException("cannot write " + kind + " " + record.id() + " to disk: " + e.getMessage(),
-                    e);
+            throw new IllegalStateException(
+                    "cannot write " + kind + " " + record.id() + " to disk: " + e.getMessage(), e);
         }
     }
 
@@ -95,8 +96,8 @@ public final class ConfigJournal implements AutoCloseable {
             List<ConfigRecord> records = new ArrayList<>();
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
-                    records.add(new ConfigRecord(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getInt(4) != 0,
-                            rs.getString(5)));
+                    records.add(new ConfigRecord(
+                            rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getInt(4) != 0, rs.getString(5)));
                 }
             }
             return records;
@@ -139,7 +140,8 @@ public final class ConfigJournal implements AutoCloseable {
 
     /** The {@code synchronous} setting in force (2 is FULL). */
     public synchronized int synchronousMode() {
-        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("PRAGMA synchronous")) {
+        try (Statement s = connection.createStatement();
+                ResultSet rs = s.executeQuery("PRAGMA synchronous")) {
             return rs.next() ? rs.getInt(1) : -1;
         } catch (SQLException e) {
             throw new IllegalStateException(e);

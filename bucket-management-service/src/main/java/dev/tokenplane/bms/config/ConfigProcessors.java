@@ -5,7 +5,6 @@ import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.DataSerializableFactory;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
-
 import java.io.IOException;
 import java.util.Map;
 
@@ -19,11 +18,11 @@ import java.util.Map;
 final class ConfigProcessors {
     /** "TC", tokenplane configuration; unique among the factories of a member. */
     static final int FACTORY_ID = 0x5443;
+
     static final int WRITE = 1;
     static final int MERGE = 2;
 
-    private ConfigProcessors() {
-    }
+    private ConfigProcessors() {}
 
     /** Creates the processors on the receiving member. */
     static final class Factory implements DataSerializableFactory {
@@ -69,8 +68,7 @@ final class ConfigProcessors {
         private long now;
         private boolean refuseManaged;
 
-        Write() {
-        }
+        Write() {}
 
         Write(String body, long expectedVersion, boolean skipIfUnchanged, long now, boolean refuseManaged) {
             this.body = body;
@@ -91,7 +89,8 @@ final class ConfigProcessors {
                 return ConfigCodec.write(new ConfigWrite(ConfigWrite.Outcome.NOT_FOUND, current));
             }
             if ((expectedVersion >= 0 && (!live || current.version() != expectedVersion))
-                    || (expectedVersion == EXISTS && !live) || (expectedVersion == ABSENT && live)
+                    || (expectedVersion == EXISTS && !live)
+                    || (expectedVersion == ABSENT && live)
                     || (expectedVersion == NEVER_WRITTEN && current != null)) {
                 return ConfigCodec.write(new ConfigWrite(ConfigWrite.Outcome.CONFLICT, current));
             }
@@ -101,7 +100,8 @@ final class ConfigProcessors {
             long version = current == null ? 1 : current.version() + 1;
             ConfigRecord next = new ConfigRecord(entry.getKey(), version, now, body == null, body);
             entry.setValue(ConfigCodec.write(next));
-            ConfigWrite.Outcome outcome = body == null ? ConfigWrite.Outcome.DELETED
+            ConfigWrite.Outcome outcome = body == null
+                    ? ConfigWrite.Outcome.DELETED
                     : live ? ConfigWrite.Outcome.REPLACED : ConfigWrite.Outcome.CREATED;
             return ConfigCodec.write(new ConfigWrite(outcome, next, current));
         }
@@ -144,8 +144,7 @@ final class ConfigProcessors {
     static final class Merge implements EntryProcessor<String, String, String>, IdentifiedDataSerializable {
         private String record;
 
-        Merge() {
-        }
+        Merge() {}
 
         Merge(String record) {
             this.record = record;

@@ -11,7 +11,15 @@ public record ConfigWrite(Outcome outcome, ConfigRecord record, ConfigRecord pre
     }
 
     /** The outcomes of a write; {@code MANAGED}: refused, the rules file owns the entry. */
-    public enum Outcome { CREATED, REPLACED, UNCHANGED, DELETED, CONFLICT, NOT_FOUND, MANAGED }
+    public enum Outcome {
+        CREATED,
+        REPLACED,
+        UNCHANGED,
+        DELETED,
+        CONFLICT,
+        NOT_FOUND,
+        MANAGED
+    }
 
     /** Whether the write changed the stored record (so it must reach the disk before the answer). */
     public boolean changed() {

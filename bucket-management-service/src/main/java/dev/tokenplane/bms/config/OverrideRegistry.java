@@ -1,7 +1,6 @@
 package dev.tokenplane.bms.config;
 
 import dev.tokenplane.bms.rules.BucketOverride;
-
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -55,8 +54,12 @@ public final class OverrideRegistry {
 
     /** Creates or replaces the override of {@code override.key()}. */
     public CompletionStage<ConfigWrite> put(BucketOverride override, long nowMillis) {
-        return config.write(override.key(), ConfigCodec.write(override.withVersion(0, 0)),
-                ReplicatedConfig.ANY_VERSION, false, nowMillis);
+        return config.write(
+                override.key(),
+                ConfigCodec.write(override.withVersion(0, 0)),
+                ReplicatedConfig.ANY_VERSION,
+                false,
+                nowMillis);
     }
 
     /** Removes the override of {@code key}, leaving a tombstone. */

@@ -6,17 +6,16 @@ import com.hazelcast.map.IMap;
 import dev.tokenplane.bms.cluster.Completions;
 import dev.tokenplane.bms.cluster.HazelcastMember;
 import dev.tokenplane.bms.cluster.MapEvents;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.Collection;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One kind of configuration (rules or overrides), replicated through a Hazelcast map and persisted on every member.
@@ -52,13 +51,22 @@ public final class ReplicatedConfig implements AutoCloseable {
      * @param background runs the disk writes that follow events from other members, in order
      */
     public ReplicatedConfig(ConfigKind kind, HazelcastInstance hazelcast, ConfigJournal journal, Executor background) {
-        this(kind, hazelcast, journal, background, (delayMs, task) -> CompletableFuture
-                .delayedExecutor(delayMs, TimeUnit.MILLISECONDS, background).execute(task));
+        this(
+                kind,
+                hazelcast,
+                journal,
+                background,
+                (delayMs, task) -> CompletableFuture.delayedExecutor(delayMs, TimeUnit.MILLISECONDS, background)
+                        .execute(task));
     }
 
     /** @param scheduler runs the background disk retries after their backoff */
-    public ReplicatedConfig(ConfigKind kind, HazelcastInstance hazelcast, ConfigJournal journal, Executor background,
-                            Scheduler scheduler) {
+    public ReplicatedConfig(
+            ConfigKind kind,
+            HazelcastInstance hazelcast,
+            ConfigJournal journal,
+            Executor background,
+            Scheduler scheduler) {
         this.scheduler = scheduler;
         this.kind = kind;
         this.map = hazelcast.getMap(kind.mapName());
@@ -69,8 +77,8 @@ public final class ReplicatedConfig implements AutoCloseable {
 
     /** Registers the write processors' factory on a member's configuration, before the member starts. */
     public static void configure(Config config) {
-        config.getSerializationConfig().addDataSerializableFactory(ConfigProcessors.FACTORY_ID,
-                new ConfigProcessors.Factory());
+        config.getSerializationConfig()
+                .addDataSerializableFactory(ConfigProcessors.FACTORY_ID, new ConfigProcessors.Factory());
     }
 
     /**
@@ -116,8 +124,10 @@ public final class ReplicatedConfig implements AutoCloseable {
                     throw e;
                 }
                 if (!logged) {
-                    LOG.warn("{}: waiting for a majority of the expected members before merging this member's "
-                            + "records into the cluster", kind);
+                    LOG.warn(
+                            "{}: waiting for a majority of the expected members before merging this member's "
+                                    + "records into the cluster",
+                            kind);
                     logged = true;
                 }
                 try {
@@ -137,8 +147,8 @@ public final class ReplicatedConfig implements AutoCloseable {
      *
      * @param expectedVersion the {@code If-Match} version, {@link #EXISTS} or {@link #ANY_VERSION}
      */
-    public CompletionStage<ConfigWrite> write(String id, String body, long expectedVersion,
-                                                               boolean skipIfUnchanged, long nowMillis) {
+    public CompletionStage<ConfigWrite> write(
+            String id, String body, long expectedVersion, boolean skipIfUnchanged, long nowMillis) {
         return write(id, body, expectedVersion, skipIfUnchanged, nowMillis, false);
     }
 
@@ -146,10 +156,16 @@ public final class ReplicatedConfig implements AutoCloseable {
      * {@link #write(String, String, long, boolean, long)}, refusing ({@link ConfigWrite.Outcome#MANAGED}) to change a
      * live record owned by the rules file when {@code refuseManaged}.
      */
-    public CompletionStage<ConfigWrite> write(String id, String body, long expectedVersion, boolean skipIfUnchanged,
-                                              long nowMillis, boolean refuseManaged) {
-        return Completions.on(map.submitToKey(id, new ConfigProcessors.Write(body, expectedVersion, skipIfUnchanged,
-                        nowMillis, refuseManaged)))
+    public CompletionStage<ConfigWrite> write(
+            String id,
+            String body,
+            long expectedVersion,
+            boolean skipIfUnchanged,
+            long nowMillis,
+            boolean refuseManaged) {
+        return Completions.on(map.submitToKey(
+                        id,
+                        new ConfigProcessors.Write(body, expectedVersion, skipIfUnchanged, nowMillis, refuseManaged)))
                 .thenApply(json -> {
                     ConfigWrite r = ConfigCodec.read(json, ConfigWrite.class);
                     if (r.record() != null) {
@@ -187,13 +203,20 @@ public final class ReplicatedConfig implements AutoCloseable {
         try {
             journal.upsert(kind, w.record());
         } catch (RuntimeException e) {
-            LOG.error("{} {} version {}: this member's journal refused it ({}); rolling the write back", kind,
-                    w.record().id(), w.record().version(), e.getMessage());
+            LOG.error(
+                    "{} {} version {}: this member's journal refused it ({}); rolling the write back",
+                    kind,
+                    w.record().id(),
+                    w.record().version(),
+                    e.getMessage());
             ConfigRecord undone = rollBack(w);
             retryLater(undone == null ? w.record() : undone, 0);
-            throw new NotDurableException(kind.name().toLowerCase(java.util.Locale.ROOT) + " '" + w.record().id()
-                    + "' was not written: this member cannot write its configuration journal ("
-                    + e.getMessage() + "); nothing changed. Retry on another member", e);
+            throw new NotDurableException(
+                    kind.name().toLowerCase(java.util.Locale.ROOT) + " '"
+                            + w.record().id()
+                            + "' was not written: this member cannot write its configuration journal ("
+                            + e.getMessage() + "); nothing changed. Retry on another member",
+                    e);
         }
     }
 
@@ -206,8 +229,12 @@ public final class ReplicatedConfig implements AutoCloseable {
         try {
             journal.upsert(kind, record);
         } catch (RuntimeException e) {
-            LOG.error("{} {} version {}: not written to disk, retrying in the background: {}", kind, record.id(),
-                    record.version(), e.getMessage());
+            LOG.error(
+                    "{} {} version {}: not written to disk, retrying in the background: {}",
+                    kind,
+                    record.id(),
+                    record.version(),
+                    e.getMessage());
             retryLater(record, 0);
         }
     }
@@ -233,8 +260,10 @@ public final class ReplicatedConfig implements AutoCloseable {
             }
             expected = ANY_VERSION;
         }
-        ConfigWrite undone = ConfigCodec.read(map.executeOnKey(mine.id(),
-                new ConfigProcessors.Write(restore, expected, false, mine.updatedAt(), false)), ConfigWrite.class);
+        ConfigWrite undone = ConfigCodec.read(
+                map.executeOnKey(
+                        mine.id(), new ConfigProcessors.Write(restore, expected, false, mine.updatedAt(), false)),
+                ConfigWrite.class);
         if (undone.record() != null) {
             local.apply(undone.record());
         }
@@ -254,11 +283,20 @@ public final class ReplicatedConfig implements AutoCloseable {
             ConfigRecord toWrite = newest != null && newest.supersedes(r) ? newest : r;
             try {
                 journal.upsert(kind, toWrite);
-                LOG.info("{} {} version {}: written to disk on retry {}", kind, toWrite.id(), toWrite.version(),
+                LOG.info(
+                        "{} {} version {}: written to disk on retry {}",
+                        kind,
+                        toWrite.id(),
+                        toWrite.version(),
                         attempt + 1);
             } catch (RuntimeException e) {
-                LOG.error("{} {} version {}: not written to disk (retry {} in the background): {}", kind,
-                        toWrite.id(), toWrite.version(), attempt + 1, e.getMessage());
+                LOG.error(
+                        "{} {} version {}: not written to disk (retry {} in the background): {}",
+                        kind,
+                        toWrite.id(),
+                        toWrite.version(),
+                        attempt + 1,
+                        e.getMessage());
                 retryLater(toWrite, attempt + 1);
             }
         });

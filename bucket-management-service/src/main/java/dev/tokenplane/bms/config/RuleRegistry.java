@@ -3,7 +3,6 @@ package dev.tokenplane.bms.config;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokenplane.bms.rules.Rule;
 import dev.tokenplane.bms.rules.RuleIndex;
-
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +48,10 @@ public final class RuleRegistry {
 
     /** Every rule, by id. */
     public List<Rule> all() {
-        return index.entries().stream().map(RuleIndex.Entry::rule).sorted(Comparator.comparing(Rule::id)).toList();
+        return index.entries().stream()
+                .map(RuleIndex.Entry::rule)
+                .sorted(Comparator.comparing(Rule::id))
+                .toList();
     }
 
     /** Whether the cluster has never held any rule (no tombstone either): a first start. */
@@ -63,10 +65,14 @@ public final class RuleRegistry {
      * @param expectedVersion the {@code If-Match} version, {@link ReplicatedConfig#EXISTS} or
      *                        {@link ReplicatedConfig#ANY_VERSION}
      */
-    public CompletionStage<ConfigWrite> put(Rule rule, long expectedVersion, boolean skipIfUnchanged,
-                                            long nowMillis) {
-        return config.write(rule.id(), ConfigCodec.write(rule.withVersion(0, 0)), expectedVersion, skipIfUnchanged,
-                nowMillis, fileOwnsItsRules);
+    public CompletionStage<ConfigWrite> put(Rule rule, long expectedVersion, boolean skipIfUnchanged, long nowMillis) {
+        return config.write(
+                rule.id(),
+                ConfigCodec.write(rule.withVersion(0, 0)),
+                expectedVersion,
+                skipIfUnchanged,
+                nowMillis,
+                fileOwnsItsRules);
     }
 
     /** Deletes the rule {@code id}, leaving a tombstone. */
@@ -76,8 +82,8 @@ public final class RuleRegistry {
 
     /** Creates {@code rule} only if its id never held a rule, not even a deleted one (a rules file's seed). */
     public CompletionStage<ConfigWrite> seed(Rule rule, long nowMillis) {
-        return config.write(rule.id(), ConfigCodec.write(rule.withVersion(0, 0)), ReplicatedConfig.NEVER_WRITTEN,
-                false, nowMillis);
+        return config.write(
+                rule.id(), ConfigCodec.write(rule.withVersion(0, 0)), ReplicatedConfig.NEVER_WRITTEN, false, nowMillis);
     }
 
     /** Creates or replaces {@code rule} as owned by the rules file; an equal owned rule is left alone. */

@@ -2,9 +2,6 @@ package dev.tokenplane.bms.config;
 
 import dev.tokenplane.bms.rules.Rule;
 import dev.tokenplane.bms.rules.RuleSetDiff;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -13,6 +10,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Applies a {@link RuleSetDiff} all or nothing, with the same versioned writes as {@code PUT /v1/rules/{id}}: each
@@ -58,8 +57,7 @@ public final class RuleSetApplier {
     }
 
     /** A write made, and how to undo it. */
-    private record Done(String ruleId, Supplier<CompletionStage<ConfigWrite>> undo) {
-    }
+    private record Done(String ruleId, Supplier<CompletionStage<ConfigWrite>> undo) {}
 
     /**
      * Applies {@code diff}: adds, changes, and when {@code prune} deletes the removed rules.
@@ -74,10 +72,10 @@ public final class RuleSetApplier {
                 done.push(new Done(r.id(), () -> rules.delete(r.id(), w.record().version(), nowMillis)));
             }
             for (RuleSetDiff.Change c : diff.changed()) {
-                ConfigWrite w = write(c.after().id(), rules.put(c.after(), c.before().version(), false, nowMillis),
-                        true);
-                done.push(new Done(c.after().id(), () -> rules.put(c.before(), w.record().version(), false,
-                        nowMillis)));
+                ConfigWrite w =
+                        write(c.after().id(), rules.put(c.after(), c.before().version(), false, nowMillis), true);
+                done.push(new Done(
+                        c.after().id(), () -> rules.put(c.before(), w.record().version(), false, nowMillis)));
             }
             if (prune) {
                 for (Rule r : diff.removed()) {
@@ -88,7 +86,9 @@ public final class RuleSetApplier {
         } catch (RuntimeException e) {
             List<String> notUndone = undo(done);
             if (!notUndone.isEmpty()) {
-                LOG.error("rule set apply failed ({}) and these rules could not be restored: {}", e.getMessage(),
+                LOG.error(
+                        "rule set apply failed ({}) and these rules could not be restored: {}",
+                        e.getMessage(),
                         notUndone);
                 throw new ConflictException(e.getMessage() + "; these rules were written and could not be restored "
                         + "(changed again meanwhile): " + notUndone);
@@ -133,7 +133,9 @@ public final class RuleSetApplier {
         }
         if (w.outcome() == ConfigWrite.Outcome.CONFLICT || w.outcome() == ConfigWrite.Outcome.NOT_FOUND) {
             throw new ConflictException("rule '" + ruleId + "' changed while the set was applied (now "
-                    + (w.record() == null || w.record().deleted() ? "absent" : "at version " + w.record().version())
+                    + (w.record() == null || w.record().deleted()
+                            ? "absent"
+                            : "at version " + w.record().version())
                     + "); nothing of the set was kept: diff and apply again");
         }
         if (forward) {

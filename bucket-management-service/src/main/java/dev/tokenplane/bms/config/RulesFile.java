@@ -4,10 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tokenplane.bms.rules.InvalidInputException;
 import dev.tokenplane.bms.rules.Rule;
 import dev.tokenplane.bms.rules.RuleInput;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -21,6 +17,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * A file of rules to load at start ({@code BMS_RULES_FILE}, or the bundled examples), in YAML or JSON (JSON is YAML):
@@ -31,8 +30,7 @@ public final class RulesFile {
     /** The bundled example rules, loaded at the first start of a cluster when no rules file is given. */
     public static final String EXAMPLES = "/dev/tokenplane/bms/example-rules.yaml";
 
-    private RulesFile() {
-    }
+    private RulesFile() {}
 
     /** Reads and checks the rules in {@code file}. */
     public static List<Rule> load(Path file, ObjectMapper strict) throws IOException {

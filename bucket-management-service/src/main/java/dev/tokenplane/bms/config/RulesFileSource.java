@@ -6,9 +6,6 @@ import dev.tokenplane.bms.rules.Rule;
 import dev.tokenplane.bms.schedule.Scheduler;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,6 +19,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Applies {@code BMS_RULES_FILE} in its {@code BMS_RULES_MODE}:
@@ -43,6 +42,7 @@ public final class RulesFileSource {
     private static final Logger LOG = LoggerFactory.getLogger(RulesFileSource.class);
     /** How often sync mode looks at the file (a ConfigMap update reaches a pod's volume within about a minute). */
     public static final long POLL_INTERVAL_MS = 1000;
+
     private static final long TIMEOUT_MS = 30_000;
 
     private final Path file;
@@ -52,6 +52,7 @@ public final class RulesFileSource {
     private final InstantSource clock;
     /** The content last applied (sync), and the last one refused, logged once. */
     private String applied;
+
     private volatile String refused;
 
     public RulesFileSource(Path file, RulesMode mode, RuleRegistry rules, ObjectMapper strict, InstantSource clock) {
@@ -122,8 +123,10 @@ public final class RulesFileSource {
      * readable) and the rules stay as last applied, else 0. For an alert: in sync mode a bad edit changes nothing.
      */
     public void bindTo(MeterRegistry registry) {
-        Gauge.builder("bms.rules.file.refused", this, s -> s.refusedNow() ? 1 : 0).strongReference(true)
-                .description("1 while the rules file's content is refused (sync mode), else 0").register(registry);
+        Gauge.builder("bms.rules.file.refused", this, s -> s.refusedNow() ? 1 : 0)
+                .strongReference(true)
+                .description("1 while the rules file's content is refused (sync mode), else 0")
+                .register(registry);
     }
 
     private boolean refusedNow() {
@@ -145,8 +148,11 @@ public final class RulesFileSource {
         for (Rule r : toLoad) {
             created += persisted(rules, rules.seed(r, clock.millis())) ? 1 : 0;
         }
-        LOG.info("Rules from {}: {} in the file, {} created, the others kept as the cluster has them", source,
-                toLoad.size(), created);
+        LOG.info(
+                "Rules from {}: {} in the file, {} created, the others kept as the cluster has them",
+                source,
+                toLoad.size(),
+                created);
     }
 
     private void sync(List<Rule> wanted) throws Exception {
@@ -160,11 +166,16 @@ public final class RulesFileSource {
         for (Map.Entry<String, Long> owned : rules.ownedByFile().entrySet()) {
             if (!ids.contains(owned.getKey())) {
                 deleted += persisted(rules, rules.deleteOwnedByFile(owned.getKey(), owned.getValue(), clock.millis()))
-                        ? 1 : 0;
+                        ? 1
+                        : 0;
             }
         }
-        LOG.info("Rules from {} (sync mode): {} in the file, {} written, {} no longer in the file deleted", file,
-                wanted.size(), written, deleted);
+        LOG.info(
+                "Rules from {} (sync mode): {} in the file, {} written, {} no longer in the file deleted",
+                file,
+                wanted.size(),
+                written,
+                deleted);
     }
 
     private static boolean persisted(RuleRegistry rules, CompletionStage<ConfigWrite> write) throws Exception {

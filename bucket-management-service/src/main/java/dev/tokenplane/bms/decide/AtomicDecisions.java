@@ -5,14 +5,13 @@ import dev.tokenplane.store.AcquireCommand;
 import dev.tokenplane.store.AcquireResult;
 import dev.tokenplane.store.BucketStore;
 import dev.tokenplane.store.Tokens;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * All-or-nothing decisions ({@code POST /v1/acquire} with {@code "atomic": true}): every item is granted, or none keeps
@@ -41,8 +40,7 @@ public final class AtomicDecisions {
      * @param retryAfterMs for a denial, the longest of the items' retryAfterMs; 0 when granted
      * @param results      each item's decision, in request order; when the batch is denied, no item is granted
      */
-    public record Outcome(boolean granted, long retryAfterMs, List<Decision> results) {
-    }
+    public record Outcome(boolean granted, long retryAfterMs, List<Decision> results) {}
 
     private final DecisionService decisions;
     private final BucketStore store;
@@ -75,12 +73,11 @@ public final class AtomicDecisions {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return Completions.on(store.acquireAll(commands))
-                .thenCompose(results -> settle(requests, bindings, results));
+        return Completions.on(store.acquireAll(commands)).thenCompose(results -> settle(requests, bindings, results));
     }
 
-    private CompletionStage<Outcome> settle(List<DecisionService.Request> requests, List<BucketBinding> bindings,
-                                            List<AcquireResult> results) {
+    private CompletionStage<Outcome> settle(
+            List<DecisionService.Request> requests, List<BucketBinding> bindings, List<AcquireResult> results) {
         boolean all = true;
         for (int i = 0; i < results.size(); i++) {
             all &= bindings.get(i).rule().shadow() || results.get(i).granted();
@@ -95,7 +92,8 @@ public final class AtomicDecisions {
         List<CompletableFuture<Void>> giveBacks = new ArrayList<>();
         for (int i = 0; i < results.size(); i++) {
             if (results.get(i).granted()) {
-                giveBacks.add(giveBack(bindings.get(i).storeKey(), results.get(i).tokens(), giveBackIds.getAsLong(), 1));
+                giveBacks.add(
+                        giveBack(bindings.get(i).storeKey(), results.get(i).tokens(), giveBackIds.getAsLong(), 1));
             }
         }
         // the answer waits for the give-backs, so a caller that retries at once finds its tokens back
@@ -104,15 +102,19 @@ public final class AtomicDecisions {
     }
 
     /** Every item denied: the store's denial, or for an item that had taken tokens, a denial with them given back. */
-    private Outcome denied(List<DecisionService.Request> requests, List<BucketBinding> bindings,
-                           List<AcquireResult> results) {
+    private Outcome denied(
+            List<DecisionService.Request> requests, List<BucketBinding> bindings, List<AcquireResult> results) {
         List<Decision> answers = new ArrayList<>(results.size());
         long retryAfter = 0;
         for (int i = 0; i < results.size(); i++) {
             AcquireResult r = results.get(i);
             AcquireResult asDenied = r instanceof AcquireResult.Granted g
-                    ? new AcquireResult.Denied(g.tokens(), Math.min(g.capacity(), g.remaining() + g.tokens()),
-                    g.capacity(), g.ratePerMilli(), 0)
+                    ? new AcquireResult.Denied(
+                            g.tokens(),
+                            Math.min(g.capacity(), g.remaining() + g.tokens()),
+                            g.capacity(),
+                            g.ratePerMilli(),
+                            0)
                     : r;
             Decision d = decisions.decide(requests.get(i), bindings.get(i), asDenied);
             answers.add(d);

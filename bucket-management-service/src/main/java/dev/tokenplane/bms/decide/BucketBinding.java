@@ -16,8 +16,13 @@ import dev.tokenplane.transfer.TransferSettings;
  * @param transfer the rule's transfer settings with the override's laid over them; null outside any pool
  * @param pooled   the transfer settings in force ({@link TransferSettings#resolve}); null outside any pool
  */
-public record BucketBinding(RuleIndex.Entry entry, BucketOverride override, BucketSpec spec, Rule.Transfer transfer,
-                            String storeKey, TransferSettings pooled) {
+public record BucketBinding(
+        RuleIndex.Entry entry,
+        BucketOverride override,
+        BucketSpec spec,
+        Rule.Transfer transfer,
+        String storeKey,
+        TransferSettings pooled) {
 
     public Rule rule() {
         return entry.rule();

@@ -9,7 +9,6 @@ import dev.tokenplane.transfer.PoolSettings;
 import dev.tokenplane.transfer.SettingsLayer;
 import dev.tokenplane.transfer.TransferSettings;
 import dev.tokenplane.transfer.TransferSettingsLookup;
-
 import java.time.InstantSource;
 import java.util.Optional;
 import java.util.function.Function;
@@ -54,8 +53,12 @@ public final class BucketResolver implements TransferSettingsLookup {
      * @param pools       the pools' run-time settings
      * @param agentRegion the region of a server's agent's latest report that named one, by server id, or null
      */
-    public BucketResolver(Supplier<? extends RuleLookup> rules, ActiveOverrides overrides, InstantSource clock,
-                          PoolSettings pools, Function<String, String> agentRegion) {
+    public BucketResolver(
+            Supplier<? extends RuleLookup> rules,
+            ActiveOverrides overrides,
+            InstantSource clock,
+            PoolSettings pools,
+            Function<String, String> agentRegion) {
         this.rules = rules;
         this.overrides = overrides;
         this.clock = clock;
@@ -64,8 +67,8 @@ public final class BucketResolver implements TransferSettingsLookup {
     }
 
     /** A resolver without pool settings or agents (every pool at its rules' and overrides' settings). */
-    public static BucketResolver of(Supplier<? extends RuleLookup> rules, ActiveOverrides overrides,
-                                    InstantSource clock) {
+    public static BucketResolver of(
+            Supplier<? extends RuleLookup> rules, ActiveOverrides overrides, InstantSource clock) {
         return new BucketResolver(rules, overrides, clock, new PoolSettings(), serverId -> null);
     }
 
@@ -104,7 +107,12 @@ public final class BucketResolver implements TransferSettingsLookup {
     private BucketBinding bind(RuleIndex.Entry entry, BucketOverride override, String storeKey) {
         Rule.Transfer base = entry.rule().transfer();
         Rule.Transfer transfer = override == null ? base : override.overlay(base);
-        return new BucketBinding(entry, override, entry.specWith(override), transfer, storeKey,
+        return new BucketBinding(
+                entry,
+                override,
+                entry.specWith(override),
+                transfer,
+                storeKey,
                 pooled(storeKey, base, override == null ? null : override.transfer()));
     }
 
@@ -118,9 +126,11 @@ public final class BucketResolver implements TransferSettingsLookup {
         if (region == null && r != null) {
             region = r.region();
         }
-        SettingsLayer overrideLayer = o == null ? SettingsLayer.NONE
+        SettingsLayer overrideLayer = o == null
+                ? SettingsLayer.NONE
                 : new SettingsLayer(o.canBorrow(), o.canLend(), o.weight(), o.reserveFraction());
-        SettingsLayer ruleLayer = r == null ? SettingsLayer.NONE
+        SettingsLayer ruleLayer = r == null
+                ? SettingsLayer.NONE
                 : new SettingsLayer(r.canBorrow(), r.canLend(), r.weight(), r.reserveFraction());
         return pools.resolve(pool, region, overrideLayer, ruleLayer);
     }

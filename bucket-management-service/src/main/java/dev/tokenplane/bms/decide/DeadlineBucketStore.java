@@ -7,7 +7,6 @@ import dev.tokenplane.store.BucketSpec;
 import dev.tokenplane.store.BucketState;
 import dev.tokenplane.store.BucketStore;
 import dev.tokenplane.store.ForwardingBucketStore;
-
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +59,5 @@ public final class DeadlineBucketStore extends ForwardingBucketStore {
 
     /** The wrapped store belongs to the member: closing this view leaves it open. */
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -1,6 +1,5 @@
 package dev.tokenplane.bms.decide;
 
-
 /**
  * The answer to one acquire, granted or not (the contract's decision body).
  *
@@ -17,7 +16,16 @@ package dev.tokenplane.bms.decide;
  * @param shadow          present (true) only under a shadow rule
  * @param shadowDenied    present only under a shadow rule: whether the rule would have denied
  */
-public record Decision(String key, boolean granted, long tokens, long remaining, long capacity,
-                       double refillPerSecond, long waitMs, long retryAfterMs, long borrowed, String ruleId,
-                       Boolean shadow, Boolean shadowDenied) {
-}
+public record Decision(
+        String key,
+        boolean granted,
+        long tokens,
+        long remaining,
+        long capacity,
+        double refillPerSecond,
+        long waitMs,
+        long retryAfterMs,
+        long borrowed,
+        String ruleId,
+        Boolean shadow,
+        Boolean shadowDenied) {}

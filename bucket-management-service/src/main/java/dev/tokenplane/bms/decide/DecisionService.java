@@ -10,7 +10,6 @@ import dev.tokenplane.bms.stats.DecisionStats;
 import dev.tokenplane.store.AcquireCommand;
 import dev.tokenplane.store.AcquireResult;
 import dev.tokenplane.store.BucketStore;
-
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,24 +34,20 @@ import java.util.concurrent.CompletionStage;
 public final class DecisionService {
     /** The longest wait a request may accept for a reservation: one hour. */
     public static final long MAX_WAIT_MS = 3_600_000;
+
     private static final String NO_RULE = "none";
 
     /** One validated acquire request. */
-    public record Request(String key, long tokens, long maxWaitMs) {
-    }
+    public record Request(String key, long tokens, long maxWaitMs) {}
 
     /** One result of a batch: a decision, or the error of an item that failed alone. */
-    public sealed interface BatchItem permits Decided, Failed {
-    }
+    public sealed interface BatchItem permits Decided, Failed {}
 
-    public record Decided(Decision decision) implements BatchItem {
-    }
+    public record Decided(Decision decision) implements BatchItem {}
 
-    public record Failed(String key, RuntimeException error) implements BatchItem {
-    }
+    public record Failed(String key, RuntimeException error) implements BatchItem {}
 
-    private record Outcome(AcquireResult result, long borrowed) {
-    }
+    private record Outcome(AcquireResult result, long borrowed) {}
 
     private final BucketStore store;
     private final BucketResolver resolver;
@@ -65,8 +60,13 @@ public final class DecisionService {
      * @param resolver what serves each key (resolved once per decision)
      * @param stats    this member's per-rule counts and denied keys ({@code GET /v1/stats})
      */
-    public DecisionService(BucketStore store, BucketResolver resolver, Borrower borrower, BmsMetrics metrics,
-                           InstantSource clock, DecisionStats stats) {
+    public DecisionService(
+            BucketStore store,
+            BucketResolver resolver,
+            Borrower borrower,
+            BmsMetrics metrics,
+            InstantSource clock,
+            DecisionStats stats) {
         this.store = store;
         this.resolver = resolver;
         this.borrower = borrower;
@@ -121,8 +121,8 @@ public final class DecisionService {
 
     /** One decision on the bucket {@code binding} names ({@link #bind}). Fails with {@link InvalidInputException}. */
     public CompletionStage<Decision> acquire(Request request, BucketBinding binding) {
-        CompletableFuture<AcquireResult> result = Completions.on(store.acquire(binding.storeKey(), binding.spec(),
-                request.tokens(), request.maxWaitMs()));
+        CompletableFuture<AcquireResult> result = Completions.on(
+                store.acquire(binding.storeKey(), binding.spec(), request.tokens(), request.maxWaitMs()));
         if (!mayBorrow(binding)) {
             return result.thenApply(r -> decide(request, binding, new Outcome(r, 0)));
         }
@@ -144,8 +144,7 @@ public final class DecisionService {
             Request r = requests.get(i);
             try {
                 bindings[i] = bind(r.key(), clientId, tier);
-                commands.add(new AcquireCommand(bindings[i].storeKey(), bindings[i].spec(), r.tokens(),
-                        r.maxWaitMs()));
+                commands.add(new AcquireCommand(bindings[i].storeKey(), bindings[i].spec(), r.tokens(), r.maxWaitMs()));
                 positions.add(i);
             } catch (RuntimeException e) {
                 items[i] = new Failed(r.key(), e);
@@ -170,7 +169,8 @@ public final class DecisionService {
             if (pending.isEmpty()) {
                 return CompletableFuture.completedFuture(List.of(items));
             }
-            return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).thenApply(v -> List.of(items));
+            return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
+                    .thenApply(v -> List.of(items));
         });
     }
 
@@ -193,8 +193,8 @@ public final class DecisionService {
                     if (credited == null || credited <= 0) {
                         return CompletableFuture.completedFuture(new Outcome(result, 0));
                     }
-                    return Completions.on(store.acquire(binding.storeKey(), binding.spec(), request.tokens(),
-                                    request.maxWaitMs()))
+                    return Completions.on(store.acquire(
+                                    binding.storeKey(), binding.spec(), request.tokens(), request.maxWaitMs()))
                             .thenApply(r -> new Outcome(r, r.granted() ? Math.min(credited, request.tokens()) : 0));
                 });
     }
@@ -227,30 +227,66 @@ public final class DecisionService {
         if (shadow) {
             boolean wouldDeny = !r.granted();
             metrics.decision(wouldDeny ? BmsMetrics.Outcome.SHADOW_DENIED : BmsMetrics.Outcome.GRANTED, rule.id());
-            stats.record(wouldDeny ? DecisionCounters.Outcome.SHADOW_DENIED : DecisionCounters.Outcome.GRANTED,
-                    rule.id(), request.key(), clock.millis());
+            stats.record(
+                    wouldDeny ? DecisionCounters.Outcome.SHADOW_DENIED : DecisionCounters.Outcome.GRANTED,
+                    rule.id(),
+                    request.key(),
+                    clock.millis());
             long waitMs = r instanceof AcquireResult.Granted g ? g.waitMs() : 0;
-            return new Decision(request.key(), true, request.tokens(), r.remaining(), r.capacity(),
-                    r.refillPerSecond(), waitMs, 0, 0, rule.id(), true, wouldDeny);
+            return new Decision(
+                    request.key(),
+                    true,
+                    request.tokens(),
+                    r.remaining(),
+                    r.capacity(),
+                    r.refillPerSecond(),
+                    waitMs,
+                    0,
+                    0,
+                    rule.id(),
+                    true,
+                    wouldDeny);
         }
         if (r instanceof AcquireResult.Granted g) {
             metrics.decision(BmsMetrics.Outcome.GRANTED, rule.id());
             stats.record(DecisionCounters.Outcome.GRANTED, rule.id(), request.key(), clock.millis());
-            return new Decision(request.key(), true, request.tokens(), g.remaining(), g.capacity(),
-                    g.refillPerSecond(), g.waitMs(), 0, outcome.borrowed(), rule.id(), null, null);
+            return new Decision(
+                    request.key(),
+                    true,
+                    request.tokens(),
+                    g.remaining(),
+                    g.capacity(),
+                    g.refillPerSecond(),
+                    g.waitMs(),
+                    0,
+                    outcome.borrowed(),
+                    rule.id(),
+                    null,
+                    null);
         }
         AcquireResult.Denied d = (AcquireResult.Denied) r;
         metrics.decision(BmsMetrics.Outcome.DENIED, rule.id());
         stats.record(DecisionCounters.Outcome.DENIED, rule.id(), request.key(), clock.millis());
-        return new Decision(request.key(), false, request.tokens(), d.remaining(), d.capacity(), d.refillPerSecond(),
-                0, Math.max(1, d.retryAfterMs()), 0, rule.id(), null, null);
+        return new Decision(
+                request.key(),
+                false,
+                request.tokens(),
+                d.remaining(),
+                d.capacity(),
+                d.refillPerSecond(),
+                0,
+                Math.max(1, d.retryAfterMs()),
+                0,
+                rule.id(),
+                null,
+                null);
     }
 
     private static String unsatisfiable(Request request, AcquireResult.Unsatisfiable u) {
         if (request.tokens() > u.capacity()) {
             return "tokens must be <= the bucket's capacity " + u.capacity() + ", was " + request.tokens();
         }
-        return "tokens " + request.tokens() + " on this leaky bucket needs maxWaitMs >= " + u.minMaxWaitMs()
-                + ", was " + request.maxWaitMs();
+        return "tokens " + request.tokens() + " on this leaky bucket needs maxWaitMs >= " + u.minMaxWaitMs() + ", was "
+                + request.maxWaitMs();
     }
 }

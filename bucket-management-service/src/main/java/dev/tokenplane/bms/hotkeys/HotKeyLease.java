@@ -20,6 +20,7 @@ public final class HotKeyLease {
     private long windowRequests;
     /** The rate the last full window saw, requests per second. */
     private double ratePerSecond;
+
     private boolean hot;
     private long held;
     private long expiresAt;

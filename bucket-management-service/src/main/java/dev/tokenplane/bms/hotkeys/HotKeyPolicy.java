@@ -12,11 +12,16 @@ package dev.tokenplane.bms.hotkeys;
  * @param maxShareOfCapacity    the most of the bucket's capacity one member's lease may hold (0..1]: the bound on
  *                              how many tokens sit on one member while another is denied by the owner
  */
-public record HotKeyPolicy(double promoteAbovePerSecond, double demoteBelowPerSecond, long windowMillis,
-                           long leaseMillis, double maxShareOfCapacity) {
+public record HotKeyPolicy(
+        double promoteAbovePerSecond,
+        double demoteBelowPerSecond,
+        long windowMillis,
+        long leaseMillis,
+        double maxShareOfCapacity) {
 
     public HotKeyPolicy {
-        if (!(promoteAbovePerSecond > 0) || !(demoteBelowPerSecond >= 0)
+        if (!(promoteAbovePerSecond > 0)
+                || !(demoteBelowPerSecond >= 0)
                 || demoteBelowPerSecond > promoteAbovePerSecond) {
             throw new IllegalArgumentException("need promoteAbovePerSecond > 0 and 0 <= demoteBelowPerSecond <= it");
         }

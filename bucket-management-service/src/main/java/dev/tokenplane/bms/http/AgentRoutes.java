@@ -6,7 +6,6 @@ import dev.tokenplane.bms.agents.AgentReport;
 import dev.tokenplane.bms.agents.AgentState;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
-
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,9 +24,14 @@ public final class AgentRoutes implements ApiRoutes {
 
     /** One agent in {@code GET /v1/agents}. */
     @JsonPropertyOrder({"serverId", "region", "pool", "lastReportAt", "stale", "latest", "reports"})
-    public record AgentView(String serverId, String region, String pool, long lastReportAt, boolean stale,
-                            AgentReport latest, List<AgentReport> reports) {
-    }
+    public record AgentView(
+            String serverId,
+            String region,
+            String pool,
+            long lastReportAt,
+            boolean stale,
+            AgentReport latest,
+            List<AgentReport> reports) {}
 
     /** Seconds a client is told to wait after {@code too_many_agents}. */
     static final int RETRY_AFTER_SECONDS = 60;
@@ -53,17 +57,22 @@ public final class AgentRoutes implements ApiRoutes {
         AgentReport.checkServerId(serverId);
         Caller caller = ctx.get(Caller.CONTEXT_KEY);
         if (!caller.mayReportFor(serverId)) {
-            throw ApiException.forbidden("credential '" + caller.name() + "' may report only for servers "
-                    + caller.servers());
+            throw ApiException.forbidden(
+                    "credential '" + caller.name() + "' may report only for servers " + caller.servers());
         }
         // Counted on this member's copy of the map: members may admit a few past the cap at once, never unboundedly.
         if (agents.get(serverId) == null && agents.size() >= maxAgents) {
             ctx.response().putHeader("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
-            throw new ApiException(503, "too_many_agents", "the cluster tracks its maximum of " + maxAgents
-                    + " agents (BMS_MAX_AGENTS); reports from known servers are still taken");
+            throw new ApiException(
+                    503,
+                    "too_many_agents",
+                    "the cluster tracks its maximum of " + maxAgents
+                            + " agents (BMS_MAX_AGENTS); reports from known servers are still taken");
         }
         AgentReport report = Replies.body(ctx, AgentReport.class).validate(serverId);
-        Replies.then(ctx, Replies.onContext(agents.report(report, clock.millis())),
+        Replies.then(
+                ctx,
+                Replies.onContext(agents.report(report, clock.millis())),
                 v -> Replies.json(ctx, 202, Map.of("accepted", true)));
     }
 
@@ -72,15 +81,18 @@ public final class AgentRoutes implements ApiRoutes {
         String after = Paging.after(ctx.request().getParam("cursor"));
         long now = clock.millis();
         List<AgentState> page = agents.page(after, limit + 1);
-        List<AgentView> views = page.stream().limit(limit).map(a -> view(a, now)).toList();
+        List<AgentView> views =
+                page.stream().limit(limit).map(a -> view(a, now)).toList();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("agents", views);
-        body.put("nextCursor", page.size() > limit ? Paging.cursor(views.get(limit - 1).serverId()) : null);
+        body.put(
+                "nextCursor",
+                page.size() > limit ? Paging.cursor(views.get(limit - 1).serverId()) : null);
         Replies.json(ctx, 200, body);
     }
 
     private AgentView view(AgentState a, long now) {
-        return new AgentView(a.serverId(), a.region(), a.pool(), a.lastReportAt(), agents.isStale(a, now), a.latest(),
-                a.reports());
+        return new AgentView(
+                a.serverId(), a.region(), a.pool(), a.lastReportAt(), agents.isStale(a, now), a.latest(), a.reports());
     }
 }

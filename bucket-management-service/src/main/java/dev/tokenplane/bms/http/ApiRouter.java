@@ -10,7 +10,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.PlatformHandler;
-
 import java.util.List;
 import java.util.Locale;
 
@@ -24,8 +23,8 @@ import java.util.Locale;
  * <p>Each route carries its {@link Access} as metadata ({@link #ACCESS}), so tests can walk every write route.
  */
 public final class ApiRouter {
-    private static final ErrorMapper.ApiError NOT_READY = new ErrorMapper.ApiError(503, "unavailable",
-            "the service is starting or shutting down");
+    private static final ErrorMapper.ApiError NOT_READY =
+            new ErrorMapper.ApiError(503, "unavailable", "the service is starting or shutting down");
 
     /** The route metadata key of a route's {@link Access}. */
     public static final String ACCESS = "tp.access";
@@ -45,8 +44,8 @@ public final class ApiRouter {
     }
 
     /** A router with every group of {@code groups} mounted, sending a record of each admin write to {@code audit}. */
-    public static Router create(Vertx vertx, Auth auth, AuditSink audit, Readiness readiness, int maxBodyBytes,
-                                List<ApiRoutes> groups) {
+    public static Router create(
+            Vertx vertx, Auth auth, AuditSink audit, Readiness readiness, int maxBodyBytes, List<ApiRoutes> groups) {
         Router router = Router.router(vertx);
         ApiRouter api = new ApiRouter(router, auth, audit, readiness, maxBodyBytes);
         router.route().handler(RequestIds::handle);
@@ -54,7 +53,7 @@ public final class ApiRouter {
         for (ApiRoutes g : groups) {
             g.mount(api);
         }
-        for (int status : new int[]{400, 404, 405, 413, 415, 500}) {
+        for (int status : new int[] {400, 404, 405, 413, 415, 500}) {
             router.errorHandler(status, ctx -> ErrorMapper.handleStatus(ctx, status));
         }
         return router;
@@ -73,8 +72,7 @@ public final class ApiRouter {
      * Adds a route with a step of its own between the {@link Guard} (the caller is known) and the body handler: a
      * refusal there costs no body parsing.
      */
-    public Route add(HttpMethod method, String path, Access access, PlatformHandler beforeBody,
-                     RouteHandler handler) {
+    public Route add(HttpMethod method, String path, Access access, PlatformHandler beforeBody, RouteHandler handler) {
         boolean gated = path.startsWith("/v1/");
         boolean hasBody = method == HttpMethod.POST || method == HttpMethod.PUT;
         Route route = router.route(method, path).putMetadata(ACCESS, access);
@@ -132,7 +130,9 @@ public final class ApiRouter {
                     AuditTrail.attach(ctx, audit, caller, auditedRoute);
                 }
                 if (hasBody && !acceptableBody(ctx.request())) {
-                    throw new ApiException(415, "unsupported_media_type",
+                    throw new ApiException(
+                            415,
+                            "unsupported_media_type",
                             "request bodies must be sent with Content-Type: application/json");
                 }
             } catch (ApiException e) {
@@ -161,7 +161,8 @@ public final class ApiRouter {
                     && (length == null || "0".equals(length.trim()));
         }
         int semicolon = type.indexOf(';');
-        String mime = (semicolon < 0 ? type : type.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+        String mime =
+                (semicolon < 0 ? type : type.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
         return mime.equals("application/json") || (mime.startsWith("application/") && mime.endsWith("+json"));
     }
 }

@@ -7,7 +7,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
-
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
@@ -43,7 +42,9 @@ public final class AuditRoutes implements ApiRoutes {
             List<AuditRecord> shown = records.size() > limit ? records.subList(0, limit) : records;
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("records", shown);
-            body.put("nextCursor", records.size() > limit ? Paging.cursor(shown.get(limit - 1).id()) : null);
+            body.put(
+                    "nextCursor",
+                    records.size() > limit ? Paging.cursor(shown.get(limit - 1).id()) : null);
             Replies.json(ctx, 200, body);
         });
     }
@@ -59,8 +60,8 @@ public final class AuditRoutes implements ApiRoutes {
             }
             return Instant.parse(value).toEpochMilli();
         } catch (DateTimeParseException | ArithmeticException e) {
-            throw new InvalidInputException("since must be epoch milliseconds or an ISO-8601 instant such as "
-                    + "2026-01-31T12:00:00Z");
+            throw new InvalidInputException(
+                    "since must be epoch milliseconds or an ISO-8601 instant such as " + "2026-01-31T12:00:00Z");
         }
     }
 }

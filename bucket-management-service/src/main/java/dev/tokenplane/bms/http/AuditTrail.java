@@ -4,7 +4,6 @@ import dev.tokenplane.bms.audit.AuditSink;
 import dev.tokenplane.bms.config.ConfigRecord;
 import dev.tokenplane.bms.config.ConfigWrite;
 import io.vertx.ext.web.RoutingContext;
-
 import java.util.Map;
 
 /**
@@ -17,8 +16,7 @@ public final class AuditTrail {
     private static final String BEFORE = "tp.audit.before";
     private static final String AFTER = "tp.audit.after";
 
-    private AuditTrail() {
-    }
+    private AuditTrail() {}
 
     /**
      * Notes the versions of the object {@code write} touched: before, the live version (null when there was none);
@@ -53,11 +51,21 @@ public final class AuditTrail {
 
     /** Records the request of {@code caller} on {@code route} once its answer has been sent. */
     static void attach(RoutingContext ctx, AuditSink sink, Caller caller, String route) {
-        ctx.addEndHandler(done -> RequestIds.withMdc(ctx, () -> { // the audit line carries the request's id
-            Map<String, String> params = ctx.pathParams();
-            String object = params.isEmpty() ? null : params.values().iterator().next();
-            sink.record(caller.name(), ctx.request().method().name(), ctx.request().path(), route, object,
-                    ctx.response().getStatusCode(), ctx.get(BEFORE), ctx.get(AFTER));
-        }));
+        ctx.addEndHandler(done -> RequestIds.withMdc(
+                ctx,
+                () -> { // the audit line carries the request's id
+                    Map<String, String> params = ctx.pathParams();
+                    String object =
+                            params.isEmpty() ? null : params.values().iterator().next();
+                    sink.record(
+                            caller.name(),
+                            ctx.request().method().name(),
+                            ctx.request().path(),
+                            route,
+                            object,
+                            ctx.response().getStatusCode(),
+                            ctx.get(BEFORE),
+                            ctx.get(AFTER));
+                }));
     }
 }

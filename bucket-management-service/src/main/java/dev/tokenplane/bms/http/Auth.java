@@ -2,7 +2,6 @@ package dev.tokenplane.bms.http;
 
 import dev.tokenplane.bms.agents.ServerPattern;
 import io.vertx.core.http.HttpServerRequest;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -29,14 +28,14 @@ public final class Auth {
     public static final String CLIENT_ID = "tp.clientId";
     /** The request attribute that carries the API key's tier, when its entry names one. */
     public static final String CLIENT_TIER = "tp.clientTier";
+
     private static final String BEARER = "Bearer ";
 
     /**
      * What an API key stands for: the client id that replaces {@code {client}} in keys, and the tier whose rules serve
      * it (null: the rules without a tier). Both come from the API-keys file, never from the request.
      */
-    public record ApiClient(String clientId, String tier) {
-    }
+    public record ApiClient(String clientId, String tier) {}
 
     /** A bearer credential: who it is, and the SHA-256 digest of its secret. */
     public record Bearer(Caller caller, byte[] digest) {
@@ -64,12 +63,13 @@ public final class Auth {
         Set<String> names = new HashSet<>();
         for (Bearer b : bearers) {
             if (!names.add(b.caller().name())) {
-                throw new IllegalArgumentException("two credentials are named '" + b.caller().name() + "'");
+                throw new IllegalArgumentException(
+                        "two credentials are named '" + b.caller().name() + "'");
             }
             Caller other = byDigest.put(HexFormat.of().formatHex(b.digest()), b.caller());
             if (other != null) {
-                throw new IllegalArgumentException("credentials '" + other.name() + "' and '" + b.caller().name()
-                        + "' have the same token: each credential needs its own");
+                throw new IllegalArgumentException("credentials '" + other.name() + "' and '"
+                        + b.caller().name() + "' have the same token: each credential needs its own");
             }
         }
         this.bearers = List.copyOf(bearers);
@@ -109,7 +109,8 @@ public final class Auth {
                     return null;
                 }
                 String key = request.getHeader("X-Api-Key");
-                ApiClient client = key == null ? null
+                ApiClient client = key == null
+                        ? null
                         : clientsByKeyDigest.get(HexFormat.of().formatHex(digest(key)));
                 if (client == null) {
                     throw ApiException.unauthorized();
@@ -132,10 +133,13 @@ public final class Auth {
             throw ApiException.unauthorized();
         }
         if (caller.role() != Caller.Role.ADMIN && caller.role() != role) {
-            throw ApiException.forbidden("credential '" + caller.name() + "' (" + caller.role().name()
-                    .toLowerCase(Locale.ROOT) + ") may not call this route: it needs "
-                    + (access == Access.ADMIN ? "the admin token" : access == Access.READ
-                    ? "the admin or the read-only token" : "an agent token or the admin token"));
+            throw ApiException.forbidden("credential '" + caller.name() + "' ("
+                    + caller.role().name().toLowerCase(Locale.ROOT) + ") may not call this route: it needs "
+                    + (access == Access.ADMIN
+                            ? "the admin token"
+                            : access == Access.READ
+                                    ? "the admin or the read-only token"
+                                    : "an agent token or the admin token"));
         }
         return caller;
     }

@@ -25,7 +25,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
-
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -51,24 +50,48 @@ public final class BucketRoutes implements ApiRoutes {
      * and, for a {@code {client}} rule, per client; {@code clientId} names the client of this one, and
      * {@code buckets} lists every bucket of the key ({@code ?ruleId=&clientId=} picks one).
      */
-    @JsonPropertyOrder({"key", "ruleId", "capacity", "refillPerSecond", "tokens", "minCapacity", "maxCapacity",
-            "algorithm", "override", "pool", "region", "lastResizedAt", "history", "clientId", "buckets"})
-    public record BucketView(String key, String ruleId, long capacity, double refillPerSecond, long tokens,
-                             Long minCapacity, Long maxCapacity, String algorithm, BucketOverride override,
-                             String pool, String region, Long lastResizedAt, List<ResizeHistory.Resize> history,
-                             String clientId, List<Scope> buckets) {
-    }
+    @JsonPropertyOrder({
+        "key",
+        "ruleId",
+        "capacity",
+        "refillPerSecond",
+        "tokens",
+        "minCapacity",
+        "maxCapacity",
+        "algorithm",
+        "override",
+        "pool",
+        "region",
+        "lastResizedAt",
+        "history",
+        "clientId",
+        "buckets"
+    })
+    public record BucketView(
+            String key,
+            String ruleId,
+            long capacity,
+            double refillPerSecond,
+            long tokens,
+            Long minCapacity,
+            Long maxCapacity,
+            String algorithm,
+            BucketOverride override,
+            String pool,
+            String region,
+            Long lastResizedAt,
+            List<ResizeHistory.Resize> history,
+            String clientId,
+            List<Scope> buckets) {}
 
     /** One bucket of a key: its rule, and its client for a {@code {client}} rule. */
     @JsonPropertyOrder({"ruleId", "clientId"})
-    public record Scope(String ruleId, String clientId) {
-    }
+    public record Scope(String ruleId, String clientId) {}
 
     /** One bucket of a listing; {@code clientId} is set for the bucket of a {@code {client}} rule. */
     @JsonPropertyOrder({"key", "ruleId", "capacity", "refillPerSecond", "tokens", "clientId"})
-    public record BucketSummary(String key, String ruleId, long capacity, double refillPerSecond, long tokens,
-                                String clientId) {
-    }
+    public record BucketSummary(
+            String key, String ruleId, long capacity, double refillPerSecond, long tokens, String clientId) {}
 
     private final Vertx vertx;
     private final BucketStore store;
@@ -79,9 +102,15 @@ public final class BucketRoutes implements ApiRoutes {
     private final BucketResolver resolver;
     private final InstantSource clock;
 
-    public BucketRoutes(Vertx vertx, BucketStore store, BucketDirectory directory, RuleRegistry rules,
-                        OverrideRegistry overrides, BucketResolver resolver, ResizeHistory history,
-                        InstantSource clock) {
+    public BucketRoutes(
+            Vertx vertx,
+            BucketStore store,
+            BucketDirectory directory,
+            RuleRegistry rules,
+            OverrideRegistry overrides,
+            BucketResolver resolver,
+            ResizeHistory history,
+            InstantSource clock) {
         this.vertx = vertx;
         this.store = store;
         this.queries = new BucketQueries(store, directory);
@@ -109,11 +138,17 @@ public final class BucketRoutes implements ApiRoutes {
             if (found.isEmpty()) {
                 throw ApiException.notFound("no bucket '" + key + "' (buckets are created by their first acquire)");
             }
-            Found chosen = ruleId == null ? preferred(key, found) : found.stream()
-                    .filter(f -> ruleId.equals(f.scope().ruleId()) && Objects.equals(clientId, f.scope().clientId()))
-                    .findFirst().orElseThrow(() -> ApiException.notFound("no bucket '" + key + "' of rule '" + ruleId
-                            + "'" + (clientId == null ? "" : " and client '" + clientId + "'")));
-            List<Scope> scopes = found.stream().map(f -> new Scope(ruleOf(f), f.scope().clientId())).toList();
+            Found chosen = ruleId == null
+                    ? preferred(key, found)
+                    : found.stream()
+                            .filter(f -> ruleId.equals(f.scope().ruleId())
+                                    && Objects.equals(clientId, f.scope().clientId()))
+                            .findFirst()
+                            .orElseThrow(() -> ApiException.notFound("no bucket '" + key + "' of rule '" + ruleId + "'"
+                                    + (clientId == null ? "" : " and client '" + clientId + "'")));
+            List<Scope> scopes = found.stream()
+                    .map(f -> new Scope(ruleOf(f), f.scope().clientId()))
+                    .toList();
             return Replies.onContext(history.get(chosen.storeKey())).map(h -> view(key, chosen, h, scopes));
         });
         Replies.then(ctx, view, v -> Replies.json(ctx, 200, v));
@@ -132,7 +167,10 @@ public final class BucketRoutes implements ApiRoutes {
     private Found preferred(String key, List<Found> found) {
         RuleIndex.Entry plain = rules.index().match(key, null);
         String plainKey = plain == null ? null : plain.storeKey(key, null);
-        return found.stream().filter(f -> f.storeKey().equals(plainKey)).findFirst().orElse(found.get(0));
+        return found.stream()
+                .filter(f -> f.storeKey().equals(plainKey))
+                .findFirst()
+                .orElse(found.get(0));
     }
 
     /** The bucket's rule: the one its store key names, or for a bucket from before scoping the one it matches. */
@@ -150,29 +188,46 @@ public final class BucketRoutes implements ApiRoutes {
         Rule rule = bucket == null ? null : bucket.rule();
         BucketOverride override = bucket == null ? overrides.active(key, clock.millis()) : bucket.override();
         Rule.Transfer transfer = bucket == null ? null : bucket.transfer();
-        return new BucketView(key, ruleOf(found), state.capacity(), state.refillPerSecond(),
-                state.wholeTokens(), rule == null ? null : rule.minCapacity(), rule == null ? null : rule.maxCapacity(),
-                state.algorithm().name(), override, transfer == null ? null : transfer.pool(),
-                transfer == null ? null : transfer.region(), h.map(ResizeHistory.History::lastResizedAt).orElse(null),
-                h.map(ResizeHistory.History::history).orElse(List.of()), found.scope().clientId(), scopes);
+        return new BucketView(
+                key,
+                ruleOf(found),
+                state.capacity(),
+                state.refillPerSecond(),
+                state.wholeTokens(),
+                rule == null ? null : rule.minCapacity(),
+                rule == null ? null : rule.maxCapacity(),
+                state.algorithm().name(),
+                override,
+                transfer == null ? null : transfer.pool(),
+                transfer == null ? null : transfer.region(),
+                h.map(ResizeHistory.History::lastResizedAt).orElse(null),
+                h.map(ResizeHistory.History::history).orElse(List.of()),
+                found.scope().clientId(),
+                scopes);
     }
 
     private void list(RoutingContext ctx) {
         String prefix = Paging.keyPrefix(ctx.request().getParam("prefix"));
         int limit = Paging.limit(ctx.request().getParam("limit"));
         String after = Paging.after(ctx.request().getParam("cursor"));
-        Future<Map<String, Object>> page = Replies.onContext(queries.page(prefix, after, limit).thenApply(p -> {
-            List<BucketSummary> buckets = new ArrayList<>();
-            for (Found f : p.buckets()) {
-                BucketState s = f.state();
-                buckets.add(new BucketSummary(f.scope().key(), ruleOf(f), s.capacity(), s.refillPerSecond(),
-                        s.wholeTokens(), f.scope().clientId()));
-            }
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("buckets", buckets);
-            body.put("nextCursor", p.lastKey() == null ? null : Paging.cursor(p.lastKey()));
-            return body;
-        }));
+        Future<Map<String, Object>> page =
+                Replies.onContext(queries.page(prefix, after, limit).thenApply(p -> {
+                    List<BucketSummary> buckets = new ArrayList<>();
+                    for (Found f : p.buckets()) {
+                        BucketState s = f.state();
+                        buckets.add(new BucketSummary(
+                                f.scope().key(),
+                                ruleOf(f),
+                                s.capacity(),
+                                s.refillPerSecond(),
+                                s.wholeTokens(),
+                                f.scope().clientId()));
+                    }
+                    Map<String, Object> body = new LinkedHashMap<>();
+                    body.put("buckets", buckets);
+                    body.put("nextCursor", p.lastKey() == null ? null : Paging.cursor(p.lastKey()));
+                    return body;
+                }));
         Replies.then(ctx, page, body -> Replies.json(ctx, 200, body));
     }
 
@@ -180,21 +235,26 @@ public final class BucketRoutes implements ApiRoutes {
         String key = BucketKeys.check("key", ctx.pathParam("key"));
         long now = clock.millis();
         BucketOverride override = Replies.body(ctx, OverrideInput.class).toOverride(key, now);
-        Future<ConfigWrite> write = Replies.onContext(overrides.put(override, now)).compose(w -> persisted(ctx, w))
+        Future<ConfigWrite> write = Replies.onContext(overrides.put(override, now))
+                .compose(w -> persisted(ctx, w))
                 .compose(w -> applied(key, ConfigCodec.override(w.record()), w)); // the stored version
-        Replies.then(ctx, write, w -> Replies.json(ctx, w.outcome() == ConfigWrite.Outcome.CREATED ? 201 : 200,
-                ConfigCodec.override(w.record())));
+        Replies.then(
+                ctx,
+                write,
+                w -> Replies.json(
+                        ctx, w.outcome() == ConfigWrite.Outcome.CREATED ? 201 : 200, ConfigCodec.override(w.record())));
     }
 
     private void deleteOverride(RoutingContext ctx) {
         String key = BucketKeys.check("key", ctx.pathParam("key"));
-        Future<ConfigWrite> write = Replies.onContext(overrides.delete(key, clock.millis())).compose(w -> {
-            AuditTrail.versions(ctx, w);
-            if (w.outcome() == ConfigWrite.Outcome.NOT_FOUND) {
-                return Future.failedFuture(ApiException.notFound("no override for bucket '" + key + "'"));
-            }
-            return persisted(ctx, w).compose(p -> applied(key, null, p));
-        });
+        Future<ConfigWrite> write = Replies.onContext(overrides.delete(key, clock.millis()))
+                .compose(w -> {
+                    AuditTrail.versions(ctx, w);
+                    if (w.outcome() == ConfigWrite.Outcome.NOT_FOUND) {
+                        return Future.failedFuture(ApiException.notFound("no override for bucket '" + key + "'"));
+                    }
+                    return persisted(ctx, w).compose(p -> applied(key, null, p));
+                });
         Replies.then(ctx, write, w -> Replies.noContent(ctx));
     }
 
@@ -206,19 +266,23 @@ public final class BucketRoutes implements ApiRoutes {
      * bucket whose rule is gone only gets the override's size.
      */
     private Future<ConfigWrite> applied(String key, BucketOverride override, ConfigWrite w) {
-        return bucketsOf(key).compose(found -> {
-            List<CompletableFuture<Optional<BucketState>>> calls = new ArrayList<>();
-            for (Found f : found) {
-                RuleIndex.Entry rule = rules.index().ruleOfStoreKey(f.storeKey());
-                if (rule != null) {
-                    calls.add(Completions.on(store.reconfigure(f.storeKey(), rule.specWith(override))));
-                } else if (override != null) {
-                    calls.add(Completions.on(store.resize(f.storeKey(), override.capacity(),
-                            Tokens.ratePerMilli(override.refillPerSecond()))));
-                }
-            }
-            return Replies.onContext(CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)));
-        }).map(r -> w);
+        return bucketsOf(key)
+                .compose(found -> {
+                    List<CompletableFuture<Optional<BucketState>>> calls = new ArrayList<>();
+                    for (Found f : found) {
+                        RuleIndex.Entry rule = rules.index().ruleOfStoreKey(f.storeKey());
+                        if (rule != null) {
+                            calls.add(Completions.on(store.reconfigure(f.storeKey(), rule.specWith(override))));
+                        } else if (override != null) {
+                            calls.add(Completions.on(store.resize(
+                                    f.storeKey(),
+                                    override.capacity(),
+                                    Tokens.ratePerMilli(override.refillPerSecond()))));
+                        }
+                    }
+                    return Replies.onContext(CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)));
+                })
+                .map(r -> w);
     }
 
     private Future<ConfigWrite> persisted(RoutingContext ctx, ConfigWrite w) {

@@ -14,8 +14,7 @@ public final class Dashboard {
     static final String CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
             + "frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
-    private Dashboard() {
-    }
+    private Dashboard() {}
 
     /** Adds the dashboard's routes (outside the API: no token, no readiness gate; static files answer GET and HEAD). */
     public static void mount(Router router) {
@@ -28,15 +27,19 @@ public final class Dashboard {
             }
         });
         router.route("/ui/*").handler(ctx -> {
-            ctx.response().putHeader("Content-Security-Policy", CSP)
+            ctx.response()
+                    .putHeader("Content-Security-Policy", CSP)
                     .putHeader("X-Content-Type-Options", "nosniff")
                     .putHeader("Referrer-Policy", "no-referrer")
                     .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
             ctx.next();
         });
-        router.route("/ui/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars")
-                .setDirectoryListing(false));
-        router.route("/ui/*").handler(StaticHandler.create("webroot").setIndexPage("index.html")
-                .setDirectoryListing(false).setCachingEnabled(false));
+        router.route("/ui/webjars/*")
+                .handler(StaticHandler.create("META-INF/resources/webjars").setDirectoryListing(false));
+        router.route("/ui/*")
+                .handler(StaticHandler.create("webroot")
+                        .setIndexPage("index.html")
+                        .setDirectoryListing(false)
+                        .setCachingEnabled(false));
     }
 }

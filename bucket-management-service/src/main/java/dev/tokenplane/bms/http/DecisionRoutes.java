@@ -1,5 +1,8 @@
 package dev.tokenplane.bms.http;
 
+import static dev.tokenplane.bms.rules.InvalidInputException.check;
+import static dev.tokenplane.bms.rules.InvalidInputException.checkRange;
+
 import dev.tokenplane.bms.budget.ClientRefusalLimit;
 import dev.tokenplane.bms.decide.AtomicDecisions;
 import dev.tokenplane.bms.decide.BucketBudgetExhaustedException;
@@ -10,7 +13,6 @@ import dev.tokenplane.bms.rules.InvalidInputException;
 import dev.tokenplane.store.Tokens;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
-
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,25 +20,19 @@ import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
-import static dev.tokenplane.bms.rules.InvalidInputException.check;
-import static dev.tokenplane.bms.rules.InvalidInputException.checkRange;
-
 /** The decision endpoints: {@code POST /v1/buckets/{key}/acquire} and the batch {@code POST /v1/acquire}. */
 public final class DecisionRoutes implements ApiRoutes {
     /** The most decisions one batch may carry. */
     public static final int MAX_BATCH = 1000;
 
     /** The body of a single acquire; both fields optional (1 token, no wait). */
-    public record AcquireBody(Long tokens, Long maxWaitMs) {
-    }
+    public record AcquireBody(Long tokens, Long maxWaitMs) {}
 
     /** One item of a batch. */
-    public record BatchItem(String key, Long tokens, Long maxWaitMs) {
-    }
+    public record BatchItem(String key, Long tokens, Long maxWaitMs) {}
 
     /** The body of a batch; {@code atomic}: every item granted, or none keeps its tokens. */
-    public record BatchBody(List<BatchItem> requests, Boolean atomic) {
-    }
+    public record BatchBody(List<BatchItem> requests, Boolean atomic) {}
 
     private final DecisionService decisions;
     private final AtomicDecisions atomic;
@@ -49,8 +45,12 @@ public final class DecisionRoutes implements ApiRoutes {
     }
 
     /** With {@code refusals}: a client refused new buckets too often gets 429 before its body is read. */
-    public DecisionRoutes(DecisionService decisions, AtomicDecisions atomic, BmsMetrics metrics,
-                          ClientRefusalLimit refusals, InstantSource clock) {
+    public DecisionRoutes(
+            DecisionService decisions,
+            AtomicDecisions atomic,
+            BmsMetrics metrics,
+            ClientRefusalLimit refusals,
+            InstantSource clock) {
         this.decisions = decisions;
         this.atomic = atomic;
         this.metrics = metrics;
@@ -69,14 +69,15 @@ public final class DecisionRoutes implements ApiRoutes {
         String client = ctx.get(Auth.CLIENT_ID);
         String key = BucketKeys.forClient("key", BucketKeys.check("key", ctx.pathParam("key")), client);
         AcquireBody body = Replies.optionalBody(ctx, AcquireBody.class);
-        DecisionService.Request request = body == null
-                ? new DecisionService.Request(key, 1, 0)
-                : request(key, body.tokens(), body.maxWaitMs());
-        Replies.then(ctx, Replies.onContext(charged(ctx, decisions.acquire(request, client,
-                ctx.get(Auth.CLIENT_TIER)))), d -> {
-            metrics.decisionLatency(System.nanoTime() - start);
-            Replies.json(ctx, 200, d);
-        });
+        DecisionService.Request request =
+                body == null ? new DecisionService.Request(key, 1, 0) : request(key, body.tokens(), body.maxWaitMs());
+        Replies.then(
+                ctx,
+                Replies.onContext(charged(ctx, decisions.acquire(request, client, ctx.get(Auth.CLIENT_TIER)))),
+                d -> {
+                    metrics.decisionLatency(System.nanoTime() - start);
+                    Replies.json(ctx, 200, d);
+                });
     }
 
     private void acquireAll(RoutingContext ctx) throws Exception {
@@ -98,12 +99,15 @@ public final class DecisionRoutes implements ApiRoutes {
             BatchItem item = body.requests().get(i);
             try {
                 check(item != null, "must be an object");
-                valid.add(request(BucketKeys.forClient("key", BucketKeys.check("key", item.key()), client),
-                        item.tokens(), item.maxWaitMs()));
+                valid.add(request(
+                        BucketKeys.forClient("key", BucketKeys.check("key", item.key()), client),
+                        item.tokens(),
+                        item.maxWaitMs()));
                 positions.add(i);
             } catch (InvalidInputException e) {
                 // the field names get their place in the batch only when an item fails
-                results[i] = ErrorMapper.item(item == null ? null : item.key(),
+                results[i] = ErrorMapper.item(
+                        item == null ? null : item.key(),
                         new InvalidInputException("requests[" + i + "]" + (item == null ? " " : ".") + e.getMessage()));
             }
         }
@@ -114,9 +118,10 @@ public final class DecisionRoutes implements ApiRoutes {
                 if (item instanceof DecisionService.Failed f && f.error() instanceof BucketBudgetExhaustedException) {
                     refused++;
                 }
-                results[positions.get(j)] = item instanceof DecisionService.Decided d ? d.decision()
-                        : ErrorMapper.item(((DecisionService.Failed) item).key(),
-                        ((DecisionService.Failed) item).error());
+                results[positions.get(j)] = item instanceof DecisionService.Decided d
+                        ? d.decision()
+                        : ErrorMapper.item(
+                                ((DecisionService.Failed) item).key(), ((DecisionService.Failed) item).error());
             }
             refusals.refused(refusalIdentity(ctx), refused, clock.millis());
             metrics.decisionLatency(System.nanoTime() - start);
@@ -132,17 +137,21 @@ public final class DecisionRoutes implements ApiRoutes {
             BatchItem item = items.get(i);
             try {
                 check(item != null, "must be an object");
-                requests.add(request(BucketKeys.forClient("key", BucketKeys.check("key", item.key()), client),
-                        item.tokens(), item.maxWaitMs()));
+                requests.add(request(
+                        BucketKeys.forClient("key", BucketKeys.check("key", item.key()), client),
+                        item.tokens(),
+                        item.maxWaitMs()));
             } catch (InvalidInputException e) {
                 throw new InvalidInputException("requests[" + i + "]" + (item == null ? " " : ".") + e.getMessage());
             }
         }
-        Replies.then(ctx, Replies.onContext(charged(ctx, atomic.acquire(requests, client,
-                ctx.get(Auth.CLIENT_TIER)))), o -> {
-            metrics.decisionLatency(System.nanoTime() - start);
-            Replies.json(ctx, 200, o);
-        });
+        Replies.then(
+                ctx,
+                Replies.onContext(charged(ctx, atomic.acquire(requests, client, ctx.get(Auth.CLIENT_TIER)))),
+                o -> {
+                    metrics.decisionLatency(System.nanoTime() - start);
+                    Replies.json(ctx, 200, o);
+                });
     }
 
     /**
@@ -156,16 +165,22 @@ public final class DecisionRoutes implements ApiRoutes {
             ctx.next();
             return;
         }
-        ErrorMapper.send(ctx, new ErrorMapper.ApiError(429, "creation_rate_exceeded", "this client was refused new "
-                + "buckets (bucket_budget_exhausted) more often than BMS_CLIENT_REFUSALS_PER_SECOND allows; its "
-                + "decisions are refused until Retry-After", Math.max(1, (waitMs + 999) / 1000)));
+        ErrorMapper.send(
+                ctx,
+                new ErrorMapper.ApiError(
+                        429,
+                        "creation_rate_exceeded",
+                        "this client was refused new "
+                                + "buckets (bucket_budget_exhausted) more often than BMS_CLIENT_REFUSALS_PER_SECOND allows; its "
+                                + "decisions are refused until Retry-After",
+                        Math.max(1, (waitMs + 999) / 1000)));
     }
 
     /** {@code decision}, charging a bucket-budget refusal to its client. */
     private <T> CompletionStage<T> charged(RoutingContext ctx, CompletionStage<T> decision) {
         return decision.whenComplete((ok, failure) -> {
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                    ? failure.getCause() : failure;
+            Throwable cause =
+                    failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
             if (cause instanceof BucketBudgetExhaustedException) {
                 refusals.refused(refusalIdentity(ctx), 1, clock.millis());
             }
@@ -187,8 +202,8 @@ public final class DecisionRoutes implements ApiRoutes {
         long t = tokens == null ? 1 : tokens;
         long w = maxWaitMs == null ? 0 : maxWaitMs;
         if (t < 1 || t > Tokens.MAX_CAPACITY) {
-            throw new InvalidInputException("tokens must be in [1, " + Tokens.MAX_CAPACITY
-                    + "] (and <= the bucket's capacity), was " + t);
+            throw new InvalidInputException(
+                    "tokens must be in [1, " + Tokens.MAX_CAPACITY + "] (and <= the bucket's capacity), was " + t);
         }
         checkRange("maxWaitMs", w, 0, DecisionService.MAX_WAIT_MS);
         return new DecisionService.Request(key, t, w);

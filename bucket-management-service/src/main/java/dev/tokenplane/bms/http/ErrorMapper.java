@@ -2,27 +2,26 @@ package dev.tokenplane.bms.http;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DatabindException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.tokenplane.bms.cluster.Deadline;
+import dev.tokenplane.bms.cluster.HazelcastMember;
 import dev.tokenplane.bms.config.ReplicatedConfig;
 import dev.tokenplane.bms.decide.BucketBudgetExhaustedException;
-import dev.tokenplane.bms.cluster.HazelcastMember;
 import dev.tokenplane.bms.decide.NoRuleException;
 import dev.tokenplane.bms.rules.InvalidInputException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.concurrent.CompletionException;
 
 /**
  * The one place where failures become HTTP errors of the contract's shape {@code {"error", "message"}}. Bad input of
@@ -36,8 +35,11 @@ public final class ErrorMapper {
 
     /** An error body, with its status (not serialised). */
     @JsonPropertyOrder({"error", "message"})
-    public record ApiError(@com.fasterxml.jackson.annotation.JsonIgnore int status, String error, String message,
-                           @com.fasterxml.jackson.annotation.JsonIgnore long retryAfterSeconds) {
+    public record ApiError(
+            @com.fasterxml.jackson.annotation.JsonIgnore int status,
+            String error,
+            String message,
+            @com.fasterxml.jackson.annotation.JsonIgnore long retryAfterSeconds) {
         /** An error without a {@code Retry-After}. */
         public ApiError(int status, String error, String message) {
             this(status, error, message, 0);
@@ -47,16 +49,13 @@ public final class ErrorMapper {
     /** An error as sent: the contract's {@code error} and {@code message}, and the request's id. */
     @JsonPropertyOrder({"error", "message", "requestId"})
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-    record ErrorBody(String error, String message, String requestId) {
-    }
+    record ErrorBody(String error, String message, String requestId) {}
 
     /** An error of one batch item: {@code {"key", "error", "message"}}. */
     @JsonPropertyOrder({"key", "error", "message"})
-    public record ItemError(String key, String error, String message) {
-    }
+    public record ItemError(String key, String error, String message) {}
 
-    private ErrorMapper() {
-    }
+    private ErrorMapper() {}
 
     /** Maps {@code failure} (and the status Vert.x gave it, or -1) to an error. */
     public static ApiError classify(Throwable failure, int status) {
@@ -68,8 +67,11 @@ public final class ErrorMapper {
             return new ApiError(400, "validation", e.getMessage());
         }
         if (HazelcastMember.isWithoutMajority(t)) {
-            return new ApiError(503, "unavailable", "this member sees fewer than a majority of the expected members "
-                    + "(BMS_EXPECTED_MEMBERS), so it accepts no configuration writes; retry on another member");
+            return new ApiError(
+                    503,
+                    "unavailable",
+                    "this member sees fewer than a majority of the expected members "
+                            + "(BMS_EXPECTED_MEMBERS), so it accepts no configuration writes; retry on another member");
         }
         if (t instanceof NoRuleException e) {
             return new ApiError(404, "no_rule", e.getMessage());
@@ -81,8 +83,8 @@ public final class ErrorMapper {
             return new ApiError(503, "unavailable", truncate(e.getMessage()), RETRY_AFTER_SECONDS);
         }
         if (t instanceof BucketBudgetExhaustedException e) {
-            return new ApiError(503, "bucket_budget_exhausted", e.getMessage(),
-                    BucketBudgetExhaustedException.RETRY_AFTER_SECONDS);
+            return new ApiError(
+                    503, "bucket_budget_exhausted", e.getMessage(), BucketBudgetExhaustedException.RETRY_AFTER_SECONDS);
         }
         if (t instanceof JacksonException e) {
             return json(e);
@@ -104,8 +106,8 @@ public final class ErrorMapper {
 
     /** The router's failure handler: failures of handlers and of Vert.x itself (body too large, bad paths). */
     public static void handleFailure(RoutingContext ctx) {
-        RequestIds.withMdc(ctx, () -> send(ctx, classify(ctx.failure(), ctx.failure() == null ? ctx.statusCode()
-                : -1)));
+        RequestIds.withMdc(
+                ctx, () -> send(ctx, classify(ctx.failure(), ctx.failure() == null ? ctx.statusCode() : -1)));
     }
 
     /**
@@ -115,8 +117,11 @@ public final class ErrorMapper {
     public static void handleStatus(RoutingContext ctx, int status) {
         RequestIds.withMdc(ctx, () -> {
             Throwable failure = ctx.failure();
-            send(ctx, failure == null || failure instanceof HttpException ? byStatus(status, failure)
-                    : classify(failure, status));
+            send(
+                    ctx,
+                    failure == null || failure instanceof HttpException
+                            ? byStatus(status, failure)
+                            : classify(failure, status));
         });
     }
 
@@ -134,7 +139,8 @@ public final class ErrorMapper {
             // any other 503 (not ready), unless the route said longer
             ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(RETRY_AFTER_SECONDS));
         }
-        ctx.response().setStatusCode(error.status())
+        ctx.response()
+                .setStatusCode(error.status())
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .end(Json.write(new ErrorBody(error.error(), error.message(), RequestIds.of(ctx))));
     }
@@ -182,10 +188,11 @@ public final class ErrorMapper {
         }
         if (e instanceof InvalidFormatException || e instanceof MismatchedInputException) {
             String expected = e instanceof MismatchedInputException m && m.getTargetType() != null
-                    ? " (expected " + typeName(m.getTargetType()) + ")" : "";
+                    ? " (expected " + typeName(m.getTargetType()) + ")"
+                    : "";
             if (path.isEmpty()) {
-                return new ApiError(400, "validation", "the body must be a JSON object of the documented shape"
-                        + expected);
+                return new ApiError(
+                        400, "validation", "the body must be a JSON object of the documented shape" + expected);
             }
             return new ApiError(400, "validation", "field '" + path + "' has the wrong type or value" + expected);
         }

@@ -12,8 +12,7 @@ import io.vertx.core.http.HttpServerRequest;
  * limit (8 KiB), 414 {@code uri_too_long} for a request line over 4 KiB, 400 {@code bad_request} for the rest.
  */
 public final class InvalidRequests {
-    private InvalidRequests() {
-    }
+    private InvalidRequests() {}
 
     /** The server's {@code invalidRequestHandler}. */
     public static void handle(HttpServerRequest request) {
@@ -27,7 +26,8 @@ public final class InvalidRequests {
         } else {
             error = new ErrorMapper.ApiError(400, "bad_request", "malformed HTTP request");
         }
-        request.response().setStatusCode(error.status())
+        request.response()
+                .setStatusCode(error.status())
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .putHeader(HttpHeaders.CONNECTION, "close")
                 .end(Json.write(error));

@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import dev.tokenplane.bms.json.DomainJson;
 import io.vertx.core.buffer.Buffer;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -23,8 +22,7 @@ import java.io.UncheckedIOException;
 public final class Json {
     public static final ObjectMapper STRICT = strict();
 
-    private Json() {
-    }
+    private Json() {}
 
     private static ObjectMapper strict() {
         ObjectMapper m = JsonMapper.builder()
@@ -38,18 +36,29 @@ public final class Json {
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .addModule(DomainJson.module())
                 .build();
-        for (LogicalType t : new LogicalType[]{LogicalType.Textual, LogicalType.Boolean, LogicalType.Integer,
-                LogicalType.Float, LogicalType.Enum, LogicalType.POJO, LogicalType.Collection}) {
+        for (LogicalType t : new LogicalType[] {
+            LogicalType.Textual,
+            LogicalType.Boolean,
+            LogicalType.Integer,
+            LogicalType.Float,
+            LogicalType.Enum,
+            LogicalType.POJO,
+            LogicalType.Collection
+        }) {
             var c = m.coercionConfigFor(t);
-            for (CoercionInputShape shape : new CoercionInputShape[]{CoercionInputShape.Integer,
-                    CoercionInputShape.Float, CoercionInputShape.Boolean, CoercionInputShape.EmptyString,
-                    CoercionInputShape.String}) {
+            for (CoercionInputShape shape : new CoercionInputShape[] {
+                CoercionInputShape.Integer,
+                CoercionInputShape.Float,
+                CoercionInputShape.Boolean,
+                CoercionInputShape.EmptyString,
+                CoercionInputShape.String
+            }) {
                 boolean natural = (t == LogicalType.Textual && shape == CoercionInputShape.String)
                         || (t == LogicalType.Textual && shape == CoercionInputShape.EmptyString)
                         || (t == LogicalType.Enum && shape == CoercionInputShape.String)
                         || (t == LogicalType.Integer && shape == CoercionInputShape.Integer)
-                        || (t == LogicalType.Float && (shape == CoercionInputShape.Float
-                        || shape == CoercionInputShape.Integer))
+                        || (t == LogicalType.Float
+                                && (shape == CoercionInputShape.Float || shape == CoercionInputShape.Integer))
                         || (t == LogicalType.Boolean && shape == CoercionInputShape.Boolean);
                 if (!natural) {
                     c.setCoercion(shape, CoercionAction.Fail);

@@ -1,5 +1,8 @@
 package dev.tokenplane.bms.http;
 
+import static dev.tokenplane.bms.rules.InvalidInputException.check;
+import static dev.tokenplane.bms.rules.InvalidInputException.checkRange;
+
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.tokenplane.bms.decide.BucketBinding;
@@ -13,12 +16,8 @@ import dev.tokenplane.store.Tokens;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
-
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
-
-import static dev.tokenplane.bms.rules.InvalidInputException.check;
-import static dev.tokenplane.bms.rules.InvalidInputException.checkRange;
 
 /**
  * The contract extension for client token leases.
@@ -42,8 +41,7 @@ public final class LeaseRoutes implements ApiRoutes {
     public static final long MIN_TTL_MS = 100;
 
     /** The body of a lease: tokens (default 1) and its life (default {@value #DEFAULT_TTL_MS} ms). */
-    public record LeaseBody(Long tokens, Long ttlMs) {
-    }
+    public record LeaseBody(Long tokens, Long ttlMs) {}
 
     /**
      * The answer to a lease: the decision, as an acquire answers it, plus the lease; {@code leaseId} and
@@ -51,20 +49,17 @@ public final class LeaseRoutes implements ApiRoutes {
      * took no tokens, or a lease that could not be recorded).
      */
     @JsonPropertyOrder({"decision", "leaseId", "leaseExpiresAt"})
-    public record Leased(@JsonUnwrapped Decision decision, String leaseId, Long leaseExpiresAt) {
-    }
+    public record Leased(@JsonUnwrapped Decision decision, String leaseId, Long leaseExpiresAt) {}
 
     /** The body of a release: the lease, and its unused tokens. Both required. */
-    public record ReleaseBody(String leaseId, Long tokens) {
-    }
+    public record ReleaseBody(String leaseId, Long tokens) {}
 
     /**
      * The answer to a release: tokens offered, tokens taken off the lease ({@code min(tokens, leased)}), and tokens the
      * bucket accepted (fractional: a bucket that refilled a little since has room for a little less).
      */
     @JsonPropertyOrder({"key", "tokens", "released", "accepted", "ruleId"})
-    public record Released(String key, long tokens, long released, double accepted, String ruleId) {
-    }
+    public record Released(String key, long tokens, long released, double accepted, String ruleId) {}
 
     private final DecisionService decisions;
     private final LeaseService leases;
@@ -106,20 +101,22 @@ public final class LeaseRoutes implements ApiRoutes {
         String key = BucketKeys.forClient("key", BucketKeys.check("key", ctx.pathParam("key")), client);
         ReleaseBody body = Replies.body(ctx, ReleaseBody.class);
         check(body.leaseId() != null, "leaseId is required: the id a granted lease answered");
-        check(LeaseLedger.isWellFormed(body.leaseId()),
-                "leaseId must be the 22-character id a granted lease answered");
+        check(LeaseLedger.isWellFormed(body.leaseId()), "leaseId must be the 22-character id a granted lease answered");
         check(body.tokens() != null, "tokens is required, in [1, " + Tokens.MAX_CAPACITY + "]");
         long tokens = body.tokens();
         checkRange("tokens", tokens, 1, Tokens.MAX_CAPACITY);
         // the bucket this caller's decisions on the key use now; a lease taken under another rule is not found
         BucketBinding binding = decisions.bind(key, client, ctx.get(Auth.CLIENT_TIER));
         String ruleId = binding.rule().id();
-        Future<Optional<LeaseService.Returned>> returned = Replies.onContext(
-                leases.release(binding, body.leaseId(), client, tokens));
-        Replies.then(ctx, returned.compose(r -> r.isEmpty()
-                ? Future.failedFuture(ApiException.notFound("no live lease with this leaseId for key '" + key
-                        + "' and this caller: unknown, expired, already released, or another's"))
-                : Future.succeededFuture(new Released(key, tokens, r.get().released(), r.get().accepted(), ruleId))),
+        Future<Optional<LeaseService.Returned>> returned =
+                Replies.onContext(leases.release(binding, body.leaseId(), client, tokens));
+        Replies.then(
+                ctx,
+                returned.compose(r -> r.isEmpty()
+                        ? Future.failedFuture(ApiException.notFound("no live lease with this leaseId for key '" + key
+                                + "' and this caller: unknown, expired, already released, or another's"))
+                        : Future.succeededFuture(new Released(
+                                key, tokens, r.get().released(), r.get().accepted(), ruleId))),
                 released -> Replies.json(ctx, 200, released));
     }
 }

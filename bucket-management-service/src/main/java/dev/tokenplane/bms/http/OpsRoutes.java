@@ -6,7 +6,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -25,8 +24,8 @@ public final class OpsRoutes implements ApiRoutes {
     private final PrometheusMeterRegistry prometheus;
     private final Buffer openApi;
 
-    public OpsRoutes(Vertx vertx, Readiness readiness, Supplier<Integer> clusterSize,
-                     PrometheusMeterRegistry prometheus) {
+    public OpsRoutes(
+            Vertx vertx, Readiness readiness, Supplier<Integer> clusterSize, PrometheusMeterRegistry prometheus) {
         this.vertx = vertx;
         this.readiness = readiness;
         this.clusterSize = clusterSize;
@@ -48,18 +47,23 @@ public final class OpsRoutes implements ApiRoutes {
 
     @Override
     public void mount(ApiRouter router) {
-        router.add(HttpMethod.GET, "/health/live", Access.PUBLIC,
-                ctx -> Replies.json(ctx, 200, Map.of("status", "live")));
+        router.add(
+                HttpMethod.GET, "/health/live", Access.PUBLIC, ctx -> Replies.json(ctx, 200, Map.of("status", "live")));
         router.add(HttpMethod.GET, "/health/ready", Access.PUBLIC, this::ready);
         router.add(HttpMethod.GET, "/metrics", Access.PUBLIC, this::metrics);
-        router.add(HttpMethod.GET, "/openapi.json", Access.PUBLIC, ctx -> ctx.response()
-                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(openApi));
+        router.add(
+                HttpMethod.GET,
+                "/openapi.json",
+                Access.PUBLIC,
+                ctx -> ctx.response()
+                        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                        .end(openApi));
     }
 
     private void ready(RoutingContext ctx) {
         Readiness.State state = readiness.state();
-        java.util.Optional<String> fault = state == Readiness.State.READY ? readiness.fault()
-                : java.util.Optional.empty();
+        java.util.Optional<String> fault =
+                state == Readiness.State.READY ? readiness.fault() : java.util.Optional.empty();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", fault.isPresent() ? "degraded" : state.name().toLowerCase(java.util.Locale.ROOT));
         fault.ifPresent(reason -> body.put("reason", reason));
@@ -71,7 +75,11 @@ public final class OpsRoutes implements ApiRoutes {
 
     private void metrics(RoutingContext ctx) {
         // Some gauges (the bucket count) ask the cluster: scrape on a worker.
-        Replies.then(ctx, vertx.executeBlocking(prometheus::scrape, false), text -> ctx.response()
-                .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8").end(text));
+        Replies.then(
+                ctx,
+                vertx.executeBlocking(prometheus::scrape, false),
+                text -> ctx.response()
+                        .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
+                        .end(text));
     }
 }

@@ -4,7 +4,6 @@ import dev.tokenplane.bms.config.OverrideRegistry;
 import dev.tokenplane.bms.rules.BucketOverride;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
-
 import java.time.InstantSource;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -46,7 +45,11 @@ public final class OverrideRoutes implements ApiRoutes {
         List<BucketOverride> page = matching.size() > limit ? matching.subList(0, limit) : matching;
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("overrides", page);
-        body.put("nextCursor", matching.size() > limit ? Paging.cursor(page.get(page.size() - 1).key()) : null);
+        body.put(
+                "nextCursor",
+                matching.size() > limit
+                        ? Paging.cursor(page.get(page.size() - 1).key())
+                        : null);
         Replies.json(ctx, 200, body);
     }
 }

@@ -2,7 +2,6 @@ package dev.tokenplane.bms.http;
 
 import dev.tokenplane.bms.rules.BucketKeys;
 import dev.tokenplane.bms.rules.InvalidInputException;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
@@ -15,13 +14,13 @@ public final class Paging {
     public static final int DEFAULT_LIMIT = 100;
     public static final int MAX_LIMIT = 1000;
 
-    private Paging() {
-    }
+    private Paging() {}
 
     /** The {@code prefix} parameter of a listing by bucket key, checked; "" when absent. */
     public static String keyPrefix(String value) {
         String prefix = value == null ? "" : value;
-        InvalidInputException.check(prefix.length() <= BucketKeys.MAX_LENGTH,
+        InvalidInputException.check(
+                prefix.length() <= BucketKeys.MAX_LENGTH,
                 "prefix must be at most " + BucketKeys.MAX_LENGTH + " characters");
         return prefix;
     }

@@ -13,7 +13,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
-
 import java.io.IOException;
 import java.time.InstantSource;
 import java.util.List;
@@ -37,8 +36,15 @@ public final class PoolRoutes implements ApiRoutes {
     private final Predicate<String> coordinates;
     private final InstantSource clock;
 
-    public PoolRoutes(Vertx vertx, PoolTransfers transfers, PoolBreakers breakers, PoolSettingsRegistry settings,
-               RuleRegistry rules, OverrideRegistry overrides, Predicate<String> coordinates, InstantSource clock) {
+    public PoolRoutes(
+            Vertx vertx,
+            PoolTransfers transfers,
+            PoolBreakers breakers,
+            PoolSettingsRegistry settings,
+            RuleRegistry rules,
+            OverrideRegistry overrides,
+            Predicate<String> coordinates,
+            InstantSource clock) {
         this.vertx = vertx;
         this.transfers = transfers;
         this.breakers = breakers;
@@ -77,26 +83,36 @@ public final class PoolRoutes implements ApiRoutes {
                     AuditTrail.versions(ctx, w);
                     return Replies.persisted(vertx, w, settings::durable);
                 });
-        Replies.then(ctx, write, w -> Replies.json(ctx, w.outcome() == ConfigWrite.Outcome.CREATED ? 201 : 200,
-                PoolSettingsRegistry.decode(w.record())));
+        Replies.then(
+                ctx,
+                write,
+                w -> Replies.json(
+                        ctx,
+                        w.outcome() == ConfigWrite.Outcome.CREATED ? 201 : 200,
+                        PoolSettingsRegistry.decode(w.record())));
     }
 
     private void delete(RoutingContext ctx) {
         String pool = ctx.pathParam("pool");
         PoolSettingsInput.checkPool(pool);
-        Future<ConfigWrite> write = Replies.onContext(settings.delete(pool, clock.millis())).compose(w -> {
-            AuditTrail.versions(ctx, w);
-            return w.outcome() == ConfigWrite.Outcome.NOT_FOUND
-                    ? Future.failedFuture(ApiException.notFound("no settings for pool '" + pool + "'"))
-                    : Replies.persisted(vertx, w, settings::durable);
-        });
+        Future<ConfigWrite> write = Replies.onContext(settings.delete(pool, clock.millis()))
+                .compose(w -> {
+                    AuditTrail.versions(ctx, w);
+                    return w.outcome() == ConfigWrite.Outcome.NOT_FOUND
+                            ? Future.failedFuture(ApiException.notFound("no settings for pool '" + pool + "'"))
+                            : Replies.persisted(vertx, w, settings::durable);
+                });
         Replies.then(ctx, write, w -> Replies.noContent(ctx));
     }
 
     /** Whether a rule, an override or stored settings name {@code pool}. */
     private boolean isNamed(String pool) {
         return settings.get(pool) != null
-                || rules.all().stream().anyMatch(r -> r.transfer() != null && pool.equals(r.transfer().pool()))
-                || overrides.all().stream().anyMatch(o -> o.transfer() != null && pool.equals(o.transfer().pool()));
+                || rules.all().stream()
+                        .anyMatch(r ->
+                                r.transfer() != null && pool.equals(r.transfer().pool()))
+                || overrides.all().stream()
+                        .anyMatch(o ->
+                                o.transfer() != null && pool.equals(o.transfer().pool()));
     }
 }

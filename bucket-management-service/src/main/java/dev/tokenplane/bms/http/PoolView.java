@@ -6,7 +6,6 @@ import dev.tokenplane.bms.transfer.PoolSettingsRegistry;
 import dev.tokenplane.store.Tokens;
 import dev.tokenplane.transfer.pool.MemberStats;
 import dev.tokenplane.transfer.pool.PoolStats;
-
 import java.util.List;
 import java.util.Map;
 
@@ -26,11 +25,31 @@ import java.util.Map;
  * @param transfers       transfers by outcome
  * @param members         the pool's buckets
  */
-@JsonPropertyOrder({"pool", "coordinator", "breaker", "settings", "spare", "windowCapacity", "windowStartedAt", "lent",
-        "borrowed", "transfers", "members"})
-public record PoolView(String pool, boolean coordinator, String breaker, PoolSettingsRegistry.Stored settings,
-                       double spare, double windowCapacity, long windowStartedAt, double lent, double borrowed,
-                       Map<String, Long> transfers, List<Member> members) {
+@JsonPropertyOrder({
+    "pool",
+    "coordinator",
+    "breaker",
+    "settings",
+    "spare",
+    "windowCapacity",
+    "windowStartedAt",
+    "lent",
+    "borrowed",
+    "transfers",
+    "members"
+})
+public record PoolView(
+        String pool,
+        boolean coordinator,
+        String breaker,
+        PoolSettingsRegistry.Stored settings,
+        double spare,
+        double windowCapacity,
+        long windowStartedAt,
+        double lent,
+        double borrowed,
+        Map<String, Long> transfers,
+        List<Member> members) {
 
     /**
      * One bucket of the pool.
@@ -41,24 +60,64 @@ public record PoolView(String pool, boolean coordinator, String breaker, PoolSet
      * @param ruleId         the rule of the bucket (null for a bucket from before buckets were scoped by rule)
      * @param clientId       the client of a {@code {client}} rule's bucket, else null
      */
-    @JsonPropertyOrder({"key", "region", "weight", "canBorrow", "canLend", "tokens", "spare", "windowBorrowed", "lent",
-            "borrowed", "ruleId", "clientId"})
-    public record Member(String key, String region, double weight, boolean canBorrow, boolean canLend, double tokens,
-                         double spare, double windowBorrowed, double lent, double borrowed, String ruleId,
-                         String clientId) {
-    }
+    @JsonPropertyOrder({
+        "key",
+        "region",
+        "weight",
+        "canBorrow",
+        "canLend",
+        "tokens",
+        "spare",
+        "windowBorrowed",
+        "lent",
+        "borrowed",
+        "ruleId",
+        "clientId"
+    })
+    public record Member(
+            String key,
+            String region,
+            double weight,
+            boolean canBorrow,
+            boolean canLend,
+            double tokens,
+            double spare,
+            double windowBorrowed,
+            double lent,
+            double borrowed,
+            String ruleId,
+            String clientId) {}
 
     static PoolView of(PoolStats s, boolean coordinator, PoolSettingsRegistry.Stored settings) {
-        return new PoolView(s.pool(), coordinator, s.breaker().label(), settings, tokens(s.spareNanos()),
-                tokens(s.windowCapacityNanos()), s.windowStartedAt(), tokens(s.lentNanos()),
-                tokens(s.borrowedNanos()), s.transfers(), s.members().stream().map(PoolView::member).toList());
+        return new PoolView(
+                s.pool(),
+                coordinator,
+                s.breaker().label(),
+                settings,
+                tokens(s.spareNanos()),
+                tokens(s.windowCapacityNanos()),
+                s.windowStartedAt(),
+                tokens(s.lentNanos()),
+                tokens(s.borrowedNanos()),
+                s.transfers(),
+                s.members().stream().map(PoolView::member).toList());
     }
 
     private static Member member(MemberStats m) {
         StoreKey bucket = StoreKey.decode(m.key());
-        return new Member(bucket.key(), m.region(), m.weight(), m.canBorrow(), m.canLend(), tokens(m.tokensNanos()),
-                tokens(m.spareNanos()), tokens(m.windowBorrowedNanos()), tokens(m.lentNanos()),
-                tokens(m.borrowedNanos()), bucket.ruleId(), bucket.clientId());
+        return new Member(
+                bucket.key(),
+                m.region(),
+                m.weight(),
+                m.canBorrow(),
+                m.canLend(),
+                tokens(m.tokensNanos()),
+                tokens(m.spareNanos()),
+                tokens(m.windowBorrowedNanos()),
+                tokens(m.lentNanos()),
+                tokens(m.borrowedNanos()),
+                bucket.ruleId(),
+                bucket.clientId());
     }
 
     /** Nanotokens as tokens. */

@@ -5,8 +5,7 @@ import io.vertx.core.http.HttpServerRequest;
 
 /** Query parameters checked like bodies: a bad value is a 400 {@code validation} naming the parameter. */
 final class Query {
-    private Query() {
-    }
+    private Query() {}
 
     /** An integer in [min, max], or {@code defaultValue} when absent. */
     static int intParam(HttpServerRequest request, String name, int defaultValue, int min, int max) {
@@ -28,8 +27,8 @@ final class Query {
     /** {@code true} or {@code false}; false when absent. */
     static boolean flag(HttpServerRequest request, String name) {
         String v = request.getParam(name);
-        InvalidInputException.check(v == null || v.equals("true") || v.equals("false"),
-                name + " must be true or false, was " + v);
+        InvalidInputException.check(
+                v == null || v.equals("true") || v.equals("false"), name + " must be true or false, was " + v);
         return "true".equals(v);
     }
 }

@@ -6,7 +6,11 @@ import java.util.function.Supplier;
 
 /** Where the member is in its life: {@code /health/ready} and the {@code /v1} routes answer 503 unless READY. */
 public final class Readiness {
-    public enum State { STARTING, READY, STOPPING }
+    public enum State {
+        STARTING,
+        READY,
+        STOPPING
+    }
 
     private final AtomicReference<State> state = new AtomicReference<>(State.STARTING);
     private volatile Supplier<Optional<String>> fault = Optional::empty;

@@ -6,7 +6,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
-
 import java.io.IOException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
@@ -15,12 +14,14 @@ import java.util.function.Consumer;
 public final class Replies {
     private static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
 
-    private Replies() {
-    }
+    private Replies() {}
 
     /** Answers {@code status} with {@code body} as JSON. */
     public static void json(RoutingContext ctx, int status, Object body) {
-        ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(Json.write(body));
+        ctx.response()
+                .setStatusCode(status)
+                .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
+                .end(Json.write(body));
     }
 
     /** Answers 204. */
@@ -63,10 +64,12 @@ public final class Replies {
         if (!write.changed()) {
             return Future.succeededFuture(write);
         }
-        return vertx.executeBlocking(() -> {
-            durable.accept(write);
-            return write;
-        }, false);
+        return vertx.executeBlocking(
+                () -> {
+                    durable.accept(write);
+                    return write;
+                },
+                false);
     }
 
     /** Runs {@code ok} with the result of {@code future}, or answers its failure through {@link ErrorMapper}. */

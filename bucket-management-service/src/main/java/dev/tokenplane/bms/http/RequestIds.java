@@ -1,14 +1,13 @@
 package dev.tokenplane.bms.http;
 
 import io.vertx.ext.web.RoutingContext;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
-
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The request id of every HTTP request: the caller's {@code X-Request-Id} when it is sane, else a new one. It is echoed
@@ -29,8 +28,7 @@ public final class RequestIds {
     /** The access log: every request at DEBUG, with method, path (no query), status and time. */
     private static final Logger ACCESS = LoggerFactory.getLogger("dev.tokenplane.bms.http.access");
 
-    private RequestIds() {
-    }
+    private RequestIds() {}
 
     /** The router's first handler: gives the request its id and runs the rest of the chain with it in the MDC. */
     static void handle(RoutingContext ctx) {
@@ -40,9 +38,14 @@ public final class RequestIds {
         ctx.response().putHeader(HEADER, id);
         if (ACCESS.isDebugEnabled()) {
             long started = System.nanoTime();
-            ctx.addEndHandler(ar -> withMdc(ctx, () -> ACCESS.debug("{} {} {} {} ms", ctx.request().method(),
-                    ctx.request().path(), ctx.response().getStatusCode(),
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started))));
+            ctx.addEndHandler(ar -> withMdc(
+                    ctx,
+                    () -> ACCESS.debug(
+                            "{} {} {} {} ms",
+                            ctx.request().method(),
+                            ctx.request().path(),
+                            ctx.response().getStatusCode(),
+                            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started))));
         }
         withMdc(ctx, ctx::next);
     }

@@ -12,7 +12,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
-
 import java.io.IOException;
 import java.time.InstantSource;
 import java.util.Map;
@@ -36,8 +35,14 @@ public final class RuleRoutes implements ApiRoutes {
 
     @Override
     public void mount(ApiRouter router) {
-        router.add(HttpMethod.GET, "/v1/rules", Access.READ,
-                ctx -> Replies.json(ctx, 200, Map.of("rules", rules.all().stream().map(this::view).toList())));
+        router.add(
+                HttpMethod.GET,
+                "/v1/rules",
+                Access.READ,
+                ctx -> Replies.json(
+                        ctx,
+                        200,
+                        Map.of("rules", rules.all().stream().map(this::view).toList())));
         router.add(HttpMethod.GET, "/v1/rules/:ruleId", Access.READ, this::get);
         router.add(HttpMethod.PUT, "/v1/rules/:ruleId", Access.ADMIN, this::put);
         router.add(HttpMethod.DELETE, "/v1/rules/:ruleId", Access.ADMIN, this::delete);
@@ -83,8 +88,8 @@ public final class RuleRoutes implements ApiRoutes {
         String id = ctx.pathParam("ruleId");
         RuleInput.checkRuleId(id);
         long expected = IfMatch.parse(ctx.request().getHeader("If-Match"));
-        Future<ConfigWrite> write = Replies.onContext(rules.delete(id, expected, clock.millis()))
-                .compose(w -> persisted(ctx, w, id));
+        Future<ConfigWrite> write =
+                Replies.onContext(rules.delete(id, expected, clock.millis())).compose(w -> persisted(ctx, w, id));
         Replies.then(ctx, write, w -> Replies.noContent(ctx));
     }
 
@@ -98,9 +103,11 @@ public final class RuleRoutes implements ApiRoutes {
                 return Future.failedFuture(ApiException.managedByFile("rule '" + id + "' is owned by the rules file "
                         + "(BMS_RULES_MODE=sync): change it in the file"));
             case CONFLICT:
-                return Future.failedFuture(ApiException.conflict(w.record() == null || w.record().deleted()
-                        ? "rule '" + id + "' does not exist, so If-Match cannot match"
-                        : "rule '" + id + "' is at version " + w.record().version()));
+                return Future.failedFuture(ApiException.conflict(
+                        w.record() == null || w.record().deleted()
+                                ? "rule '" + id + "' does not exist, so If-Match cannot match"
+                                : "rule '" + id + "' is at version "
+                                        + w.record().version()));
             default:
                 return Replies.persisted(vertx, w, rules::durable);
         }
@@ -112,8 +119,7 @@ public final class RuleRoutes implements ApiRoutes {
 
     /** Parses {@code If-Match}: a version ({@code 3}, {@code "3"} or {@code W/"3"}) or {@code *}. */
     static final class IfMatch {
-        private IfMatch() {
-        }
+        private IfMatch() {}
 
         static long parse(String header) {
             if (header == null) {

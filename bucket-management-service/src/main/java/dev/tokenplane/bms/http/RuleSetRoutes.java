@@ -11,7 +11,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
-
 import java.io.IOException;
 import java.time.InstantSource;
 import java.util.Iterator;
@@ -28,13 +27,17 @@ public final class RuleSetRoutes implements ApiRoutes {
 
     /** The answer: the diff by rule id, each changed rule's fields as {@code {from, to}}, and whether it was applied. */
     @JsonPropertyOrder({"dryRun", "prune", "applied", "added", "changed", "removed", "unchanged", "changes"})
-    public record RuleSetResult(boolean dryRun, boolean prune, boolean applied, List<String> added,
-                                List<String> changed, List<String> removed, List<String> unchanged,
-                                Map<String, Map<String, FieldChange>> changes) {
-    }
+    public record RuleSetResult(
+            boolean dryRun,
+            boolean prune,
+            boolean applied,
+            List<String> added,
+            List<String> changed,
+            List<String> removed,
+            List<String> unchanged,
+            Map<String, Map<String, FieldChange>> changes) {}
 
-    public record FieldChange(JsonNode from, JsonNode to) {
-    }
+    public record FieldChange(JsonNode from, JsonNode to) {}
 
     private final Vertx vertx;
     private final RuleRegistry rules;
@@ -62,17 +65,25 @@ public final class RuleSetRoutes implements ApiRoutes {
             Replies.json(ctx, 200, result(diff, dryRun, prune, false));
             return;
         }
-        Future<RuleSetDiff> applied = vertx.executeBlocking(() -> {
-            applier.apply(diff, prune, clock.millis());
-            return diff;
-        }, false).recover(e -> Future.failedFuture(e instanceof RuleSetApplier.ConflictException
-                ? ApiException.conflict(e.getMessage()) : e instanceof RuleSetApplier.ManagedByFileException
-                ? ApiException.managedByFile(e.getMessage()) : e));
+        Future<RuleSetDiff> applied = vertx.executeBlocking(
+                        () -> {
+                            applier.apply(diff, prune, clock.millis());
+                            return diff;
+                        },
+                        false)
+                .recover(e -> Future.failedFuture(
+                        e instanceof RuleSetApplier.ConflictException
+                                ? ApiException.conflict(e.getMessage())
+                                : e instanceof RuleSetApplier.ManagedByFileException
+                                        ? ApiException.managedByFile(e.getMessage())
+                                        : e));
         Replies.then(ctx, applied, d -> Replies.json(ctx, 200, result(d, false, prune, true)));
     }
 
     private static boolean nothingToDo(RuleSetDiff diff, boolean prune) {
-        return diff.added().isEmpty() && diff.changed().isEmpty() && (!prune || diff.removed().isEmpty());
+        return diff.added().isEmpty()
+                && diff.changed().isEmpty()
+                && (!prune || diff.removed().isEmpty());
     }
 
     private static RuleSetResult result(RuleSetDiff diff, boolean dryRun, boolean prune, boolean applied) {
@@ -80,9 +91,15 @@ public final class RuleSetRoutes implements ApiRoutes {
         for (RuleSetDiff.Change c : diff.changed()) {
             changes.put(c.after().id(), fieldChanges(c.before().withVersion(0, 0), c.after()));
         }
-        return new RuleSetResult(dryRun, prune, applied, ids(diff.added()),
-                diff.changed().stream().map(c -> c.after().id()).toList(), ids(diff.removed()),
-                ids(diff.unchanged()), changes);
+        return new RuleSetResult(
+                dryRun,
+                prune,
+                applied,
+                ids(diff.added()),
+                diff.changed().stream().map(c -> c.after().id()).toList(),
+                ids(diff.removed()),
+                ids(diff.unchanged()),
+                changes);
     }
 
     /** The top-level fields that differ, as JSON values. */

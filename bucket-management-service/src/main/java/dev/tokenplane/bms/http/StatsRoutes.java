@@ -9,7 +9,6 @@ import dev.tokenplane.bms.stats.StatsReport;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
-
 import java.time.InstantSource;
 
 /**
@@ -42,12 +41,17 @@ public final class StatsRoutes implements ApiRoutes {
         int top = Query.intParam(ctx.request(), "top", 10, 0, MAX_TOP);
         String rule = ctx.request().getParam("rule");
         InvalidInputException.check(rule == null || !rule.isEmpty(), "rule must not be empty");
-        Replies.then(ctx, vertx.executeBlocking(() -> {
-            long now = clock.millis();
-            return StatsReport.merge(stats.gather(), stats.members(), now, seconds, rule, top, key -> {
-                RuleIndex.Entry e = rules.index().match(key, null);
-                return e == null ? null : e.rule().id();
-            });
-        }, false), report -> Replies.json(ctx, 200, report));
+        Replies.then(
+                ctx,
+                vertx.executeBlocking(
+                        () -> {
+                            long now = clock.millis();
+                            return StatsReport.merge(stats.gather(), stats.members(), now, seconds, rule, top, key -> {
+                                RuleIndex.Entry e = rules.index().match(key, null);
+                                return e == null ? null : e.rule().id();
+                            });
+                        },
+                        false),
+                report -> Replies.json(ctx, 200, report));
     }
 }

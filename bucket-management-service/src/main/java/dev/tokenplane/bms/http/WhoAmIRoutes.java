@@ -1,7 +1,6 @@
 package dev.tokenplane.bms.http;
 
 import io.vertx.core.http.HttpMethod;
-
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;

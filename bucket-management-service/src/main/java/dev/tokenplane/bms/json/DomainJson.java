@@ -19,8 +19,7 @@ import dev.tokenplane.bms.rules.SizingTuning;
  */
 public final class DomainJson {
 
-    private DomainJson() {
-    }
+    private DomainJson() {}
 
     /** The module of the mix-ins, to register on a mapper (a new one each time: modules are mutable). */
     public static Module module() {
@@ -39,8 +38,24 @@ public final class DomainJson {
         return module;
     }
 
-    @JsonPropertyOrder({"id", "match", "tier", "capacity", "refillPerSecond", "refill", "minCapacity", "maxCapacity",
-            "algorithm", "idleTtlSeconds", "maxBuckets", "shadow", "adaptive", "transfer", "version", "updatedAt"})
+    @JsonPropertyOrder({
+        "id",
+        "match",
+        "tier",
+        "capacity",
+        "refillPerSecond",
+        "refill",
+        "minCapacity",
+        "maxCapacity",
+        "algorithm",
+        "idleTtlSeconds",
+        "maxBuckets",
+        "shadow",
+        "adaptive",
+        "transfer",
+        "version",
+        "updatedAt"
+    })
     private interface RuleShape {
         @JsonInclude(JsonInclude.Include.NON_NULL)
         Long maxBuckets();
@@ -53,11 +68,18 @@ public final class DomainJson {
     }
 
     @JsonPropertyOrder({"tokens", "period"})
-    private interface RefillShape {
-    }
+    private interface RefillShape {}
 
-    @JsonPropertyOrder({"enabled", "thresholdHigh", "thresholdLow", "growthFactor", "shrinkFactor", "pressureTargets",
-            "forecaster", "damping"})
+    @JsonPropertyOrder({
+        "enabled",
+        "thresholdHigh",
+        "thresholdLow",
+        "growthFactor",
+        "shrinkFactor",
+        "pressureTargets",
+        "forecaster",
+        "damping"
+    })
     private interface AdaptiveShape {
         @JsonInclude(JsonInclude.Include.NON_NULL)
         SizingTuning.PressureTargets pressureTargets();
@@ -70,41 +92,45 @@ public final class DomainJson {
     }
 
     @JsonPropertyOrder({"pool", "canBorrow", "canLend", "weight", "region", "reserveFraction"})
-    private interface TransferShape {
-    }
+    private interface TransferShape {}
 
     /** {@code managedBy} may be echoed back from a {@code GET}; it is ignored. */
     @JsonIgnoreProperties({"managedBy"})
-    private interface RuleInputShape {
-    }
+    private interface RuleInputShape {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonPropertyOrder({"cpu", "memory", "netUtilisation", "diskBusy", "latencyP99Ms"})
-    private interface PressureTargetsShape {
-    }
+    private interface PressureTargetsShape {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonPropertyOrder({"type", "alpha", "beta", "phi", "gamma", "seasonTicks", "seasonSlots", "leadTicks"})
-    private interface ForecasterChoiceShape {
-    }
+    private interface ForecasterChoiceShape {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonPropertyOrder({"maxStepUp", "maxStepDown", "minChange", "cooldownMs"})
-    private interface DampingShape {
-    }
+    private interface DampingShape {}
 
     @JsonPropertyOrder({"key", "capacity", "refillPerSecond", "expiresAt", "transfer", "version", "updatedAt"})
-    private interface BucketOverrideShape {
-    }
+    private interface BucketOverrideShape {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonPropertyOrder({"pool", "canBorrow", "canLend", "weight", "region", "reserveFraction"})
-    private interface TransferOverrideShape {
-    }
+    private interface TransferOverrideShape {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    @JsonPropertyOrder({"key", "granted", "tokens", "remaining", "capacity", "refillPerSecond", "waitMs",
-            "retryAfterMs", "borrowed", "ruleId", "shadow", "shadowDenied"})
-    private interface DecisionShape {
-    }
+    @JsonPropertyOrder({
+        "key",
+        "granted",
+        "tokens",
+        "remaining",
+        "capacity",
+        "refillPerSecond",
+        "waitMs",
+        "retryAfterMs",
+        "borrowed",
+        "ruleId",
+        "shadow",
+        "shadowDenied"
+    })
+    private interface DecisionShape {}
 }

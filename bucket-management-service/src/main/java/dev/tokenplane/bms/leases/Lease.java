@@ -29,16 +29,13 @@ public record Lease(String clientId, long tokens, long expiresAt) {
     }
 
     /** What a release does with a lease. */
-    public sealed interface Release permits Returned, Refused {
-    }
+    public sealed interface Release permits Returned, Refused {}
 
     /** The lease ends; {@code tokens} (at most what it held) go back to the bucket, the rest counts as used. */
-    public record Returned(long tokens) implements Release {
-    }
+    public record Returned(long tokens) implements Release {}
 
     /** No lease the caller may release: unknown, expired, already released, or taken by another client. */
-    public record Refused() implements Release {
-    }
+    public record Refused() implements Release {}
 
     private static final Refused REFUSED = new Refused();
 

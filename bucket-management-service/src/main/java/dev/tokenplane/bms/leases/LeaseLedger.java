@@ -3,14 +3,13 @@ package dev.tokenplane.bms.leases;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.EvictionConfig;
 import com.hazelcast.config.EvictionPolicy;
-import com.hazelcast.config.MaxSizePolicy;
 import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MaxSizePolicy;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.nio.serialization.compact.CompactSerializer;
 import dev.tokenplane.bms.cluster.Completions;
 import dev.tokenplane.bms.cluster.Deadline;
-
 import java.security.SecureRandom;
 import java.time.InstantSource;
 import java.util.Base64;
@@ -46,12 +45,12 @@ public final class LeaseLedger {
     static final int MAP_TTL_SECONDS = (int) (MAX_TTL_MS / 1000) + 60;
     /** The deadline of the ledger's calls when none is given: {@code BMS_REQUEST_TIMEOUT_MS}'s default. */
     static final long DEFAULT_DEADLINE_MS = 2000;
+
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{22}");
     private static final Base64.Encoder ID_ENCODER = Base64.getUrlEncoder().withoutPadding();
 
     /** A recorded lease: its id, and when it stops accepting a release (epoch ms). */
-    public record Opened(String leaseId, long expiresAt) {
-    }
+    public record Opened(String leaseId, long expiresAt) {}
 
     private final IMap<LeaseKey, Lease> map;
     private final InstantSource clock;
@@ -71,15 +70,19 @@ public final class LeaseLedger {
 
     /** Adds the lease map and its serializers to a member's configuration, before the member starts. */
     public static void configure(Config config) {
-        config.addMapConfig(new MapConfig(MAP).setBackupCount(1).setAsyncBackupCount(0)
+        config.addMapConfig(new MapConfig(MAP)
+                .setBackupCount(1)
+                .setAsyncBackupCount(0)
                 .setTimeToLiveSeconds(MAP_TTL_SECONDS)
-                .setEvictionConfig(new EvictionConfig().setEvictionPolicy(EvictionPolicy.LRU)
-                        .setMaxSizePolicy(MaxSizePolicy.PER_NODE).setSize(MAX_LEASES_PER_MEMBER)));
+                .setEvictionConfig(new EvictionConfig()
+                        .setEvictionPolicy(EvictionPolicy.LRU)
+                        .setMaxSizePolicy(MaxSizePolicy.PER_NODE)
+                        .setSize(MAX_LEASES_PER_MEMBER)));
         for (CompactSerializer<?> s : LeaseSerializers.all()) {
             config.getSerializationConfig().getCompactSerializationConfig().addSerializer(s);
         }
-        config.getSerializationConfig().addDataSerializableFactory(LeaseProcessors.FACTORY_ID,
-                new LeaseProcessors.Factory());
+        config.getSerializationConfig()
+                .addDataSerializableFactory(LeaseProcessors.FACTORY_ID, new LeaseProcessors.Factory());
     }
 
     /** Whether {@code leaseId} has the shape of an id this ledger gives out. */
@@ -102,8 +105,9 @@ public final class LeaseLedger {
         random.nextBytes(bits);
         String id = ID_ENCODER.encodeToString(bits);
         long expiresAt = clock.millis() + ttlMs;
-        return deadline.on(Completions.on(map.setAsync(new LeaseKey(id, key), new Lease(clientId, tokens, expiresAt),
-                ttlMs, TimeUnit.MILLISECONDS))).thenApply(v -> new Opened(id, expiresAt));
+        return deadline.on(Completions.on(map.setAsync(
+                        new LeaseKey(id, key), new Lease(clientId, tokens, expiresAt), ttlMs, TimeUnit.MILLISECONDS)))
+                .thenApply(v -> new Opened(id, expiresAt));
     }
 
     /**
@@ -115,7 +119,7 @@ public final class LeaseLedger {
     public CompletionStage<Lease.Release> release(String key, String leaseId, String clientId, long tokens) {
         LeaseProcessors.ReleaseLease op = new LeaseProcessors.ReleaseLease(clientId, tokens, clock.millis());
         return deadline.on(Completions.on(map.submitToKey(new LeaseKey(leaseId, key), op)))
-                .thenApply(t -> t == null || t == LeaseProcessors.REFUSED ? new Lease.Refused()
-                        : new Lease.Returned(t));
+                .thenApply(
+                        t -> t == null || t == LeaseProcessors.REFUSED ? new Lease.Refused() : new Lease.Returned(t));
     }
 }

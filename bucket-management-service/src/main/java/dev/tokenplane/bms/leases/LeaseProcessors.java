@@ -5,7 +5,6 @@ import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.DataSerializableFactory;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
-
 import java.io.IOException;
 import java.util.Map;
 
@@ -18,13 +17,13 @@ import java.util.Map;
 final class LeaseProcessors {
     /** "TL", tokenplane leases; unique among the factories of a member (the bucket store's is 0x5450). */
     static final int FACTORY_ID = 0x544C;
+
     static final int RELEASE = 1;
     static final int END = 2;
     /** What {@link ReleaseLease} answers when it refused. */
     static final long REFUSED = -1;
 
-    private LeaseProcessors() {
-    }
+    private LeaseProcessors() {}
 
     /** Creates the processors on the receiving member. */
     static final class Factory implements DataSerializableFactory {
@@ -48,8 +47,7 @@ final class LeaseProcessors {
         private long now;
         private transient boolean ended;
 
-        ReleaseLease() {
-        }
+        ReleaseLease() {}
 
         ReleaseLease(String clientId, long requested, long now) {
             this.clientId = clientId;
@@ -117,11 +115,9 @@ final class LeaseProcessors {
         }
 
         @Override
-        public void writeData(ObjectDataOutput out) {
-        }
+        public void writeData(ObjectDataOutput out) {}
 
         @Override
-        public void readData(ObjectDataInput in) {
-        }
+        public void readData(ObjectDataInput in) {}
     }
 }

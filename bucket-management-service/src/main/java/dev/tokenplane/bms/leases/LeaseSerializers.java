@@ -3,15 +3,13 @@ package dev.tokenplane.bms.leases;
 import com.hazelcast.nio.serialization.compact.CompactReader;
 import com.hazelcast.nio.serialization.compact.CompactSerializer;
 import com.hazelcast.nio.serialization.compact.CompactWriter;
-
 import java.util.List;
 
 /**
  * Compact serializers for the ledger's keys and values. Type names are stable: renaming one breaks a rolling upgrade.
  */
 final class LeaseSerializers {
-    private LeaseSerializers() {
-    }
+    private LeaseSerializers() {}
 
     static List<CompactSerializer<?>> all() {
         return List.of(new KeySerializer(), new LeaseSerializer());

@@ -6,13 +6,12 @@ import dev.tokenplane.bms.decide.DecisionService;
 import dev.tokenplane.store.BucketStore;
 import dev.tokenplane.store.Tokens;
 import dev.tokenplane.transfer.exec.TransferIds;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Client token leases: a lease is an acquire whose grant is recorded in the {@link LeaseLedger}, and a release ends
@@ -36,15 +35,13 @@ public final class LeaseService {
      * A lease's outcome: the decision, and the lease when the grant took tokens that can come back (null when denied,
      * a shadow rule's would-be denial, which took no tokens, or a lease that could not be recorded).
      */
-    public record Granted(Decision decision, String leaseId, Long expiresAt) {
-    }
+    public record Granted(Decision decision, String leaseId, Long expiresAt) {}
 
     /**
      * A release's outcome: tokens taken off the lease ({@code min(tokens, leased)}) and tokens the bucket accepted
      * (fractional: a bucket that refilled a little since has room for a little less).
      */
-    public record Returned(long released, double accepted) {
-    }
+    public record Returned(long released, double accepted) {}
 
     private final DecisionService decisions;
     private final LeaseLedger ledger;
@@ -57,8 +54,8 @@ public final class LeaseService {
      *                            ledger's answer, which may be a partition thread, and a partition thread may not call
      *                            another member (the bucket's partition may be owned elsewhere)
      */
-    public LeaseService(DecisionService decisions, LeaseLedger ledger, BucketStore store,
-                        Executor offPartitionThreads) {
+    public LeaseService(
+            DecisionService decisions, LeaseLedger ledger, BucketStore store, Executor offPartitionThreads) {
         this.decisions = decisions;
         this.ledger = ledger;
         this.store = store;
@@ -70,8 +67,8 @@ public final class LeaseService {
      * very bucket it took from (the binding's store key: key, rule and client). A grant stands even when its lease
      * cannot be recorded.
      */
-    public CompletionStage<Granted> lease(DecisionService.Request request, BucketBinding binding, String client,
-                                          long ttlMs) {
+    public CompletionStage<Granted> lease(
+            DecisionService.Request request, BucketBinding binding, String client, long ttlMs) {
         return decisions.acquire(request, binding).thenCompose(d -> record(d, binding.storeKey(), client, ttlMs));
     }
 
@@ -85,12 +82,11 @@ public final class LeaseService {
         } catch (RuntimeException e) {
             opened = CompletableFuture.failedFuture(e);
         }
-        return opened.thenApply(o -> new Granted(d, o.leaseId(), o.expiresAt()))
-                .exceptionally(e -> {
-                    // the tokens are taken either way; without a record they just cannot come back
-                    LOG.warn("could not record a lease of {} tokens on {}: {}", d.tokens(), d.key(), e.toString());
-                    return new Granted(d, null, null);
-                });
+        return opened.thenApply(o -> new Granted(d, o.leaseId(), o.expiresAt())).exceptionally(e -> {
+            // the tokens are taken either way; without a record they just cannot come back
+            LOG.warn("could not record a lease of {} tokens on {}: {}", d.tokens(), d.key(), e.toString());
+            return new Granted(d, null, null);
+        });
     }
 
     /**
@@ -99,16 +95,19 @@ public final class LeaseService {
      * @return empty when there is no such live lease (unknown, expired, already released, of another bucket or of
      *         another client): nothing changed
      */
-    public CompletionStage<Optional<Returned>> release(BucketBinding binding, String leaseId, String client,
-                                                       long tokens) {
+    public CompletionStage<Optional<Returned>> release(
+            BucketBinding binding, String leaseId, String client, long tokens) {
         String storeKey = binding.storeKey();
-        return ledger.release(storeKey, leaseId, client, tokens).thenComposeAsync(r -> {
-            if (!(r instanceof Lease.Returned returned)) {
-                return CompletableFuture.completedFuture(Optional.empty());
-            }
-            return store.credit(storeKey, Tokens.toNano(returned.tokens()), releaseIds.next())
-                    .thenApply(accepted -> Optional.of(new Returned(returned.tokens(),
-                            (double) accepted / Tokens.SCALE)));
-        }, offPartitionThreads);
+        return ledger.release(storeKey, leaseId, client, tokens)
+                .thenComposeAsync(
+                        r -> {
+                            if (!(r instanceof Lease.Returned returned)) {
+                                return CompletableFuture.completedFuture(Optional.empty());
+                            }
+                            return store.credit(storeKey, Tokens.toNano(returned.tokens()), releaseIds.next())
+                                    .thenApply(accepted -> Optional.of(
+                                            new Returned(returned.tokens(), (double) accepted / Tokens.SCALE)));
+                        },
+                        offPartitionThreads);
     }
 }

@@ -2,7 +2,6 @@ package dev.tokenplane.bms.logging;
 
 import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -15,8 +14,9 @@ import java.time.format.DateTimeFormatter;
 public final class IsoJsonEncoder extends JsonEncoder {
     /** The field holding the ISO-8601 time. */
     public static final String TIME = "time";
-    private static final DateTimeFormatter ISO = DateTimeFormatter.ISO_OFFSET_DATE_TIME
-            .withZone(ZoneId.systemDefault());
+
+    private static final DateTimeFormatter ISO =
+            DateTimeFormatter.ISO_OFFSET_DATE_TIME.withZone(ZoneId.systemDefault());
 
     public IsoJsonEncoder() {
         setWithFormattedMessage(true);
@@ -33,8 +33,8 @@ public final class IsoJsonEncoder extends JsonEncoder {
         if (json.length == 0 || json[0] != '{') {
             return json;
         }
-        byte[] time = ("{\"" + TIME + "\":\"" + ISO.format(event.getInstant()) + "\",")
-                .getBytes(StandardCharsets.UTF_8);
+        byte[] time =
+                ("{\"" + TIME + "\":\"" + ISO.format(event.getInstant()) + "\",").getBytes(StandardCharsets.UTF_8);
         byte[] out = new byte[time.length + json.length - 1];
         System.arraycopy(time, 0, out, 0, time.length);
         System.arraycopy(json, 1, out, time.length, json.length - 1);

@@ -6,9 +6,8 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.ConsoleAppender;
-import org.slf4j.LoggerFactory;
-
 import java.util.Locale;
+import org.slf4j.LoggerFactory;
 
 /**
  * Applies {@code BMS_LOG_LEVEL} and {@code BMS_LOG_FORMAT} to the configuration of {@code logback.xml} (text lines with
@@ -19,8 +18,7 @@ public final class LogSetup {
     /** The console appender of {@code logback.xml}. */
     static final String CONSOLE = "STDOUT";
 
-    private LogSetup() {
-    }
+    private LogSetup() {}
 
     /**
      * @param level ERROR, WARN, INFO, DEBUG or TRACE, any case (validated by {@code BmsSettings})

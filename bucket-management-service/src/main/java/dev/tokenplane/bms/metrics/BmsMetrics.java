@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +20,10 @@ import java.util.function.Supplier;
 public final class BmsMetrics {
     /** Outcomes of a decision: {@code bms_decisions_total{outcome}}. */
     public enum Outcome {
-        GRANTED("granted"), DENIED("denied"), SHADOW_DENIED("shadow_denied"), REJECTED("rejected");
+        GRANTED("granted"),
+        DENIED("denied"),
+        SHADOW_DENIED("shadow_denied"),
+        REJECTED("rejected");
 
         private final String tag;
 
@@ -37,8 +39,7 @@ public final class BmsMetrics {
     /** Breaker states for {@code bms_breaker_state{pool,state}}. */
     public static final List<String> BREAKER_STATES = List.of("closed", "open", "half_open");
     /** Transfer outcomes for {@code bms_transfers_total{pool,outcome}}. */
-    public static final List<String> TRANSFER_OUTCOMES = List.of("ok", "partial", "failed", "rejected",
-            "breaker_open");
+    public static final List<String> TRANSFER_OUTCOMES = List.of("ok", "partial", "failed", "rejected", "breaker_open");
 
     private final MeterRegistry registry;
     private final Timer decisionLatency;
@@ -109,8 +110,10 @@ public final class BmsMetrics {
             AtomicInteger holder = new AtomicInteger();
             for (int i = 0; i < BREAKER_STATES.size(); i++) {
                 int index = i;
-                Gauge.builder("bms.breaker.state", holder, h -> h.get() == index ? 1 : 0).strongReference(true)
-                        .tag("pool", p).tag("state", BREAKER_STATES.get(i))
+                Gauge.builder("bms.breaker.state", holder, h -> h.get() == index ? 1 : 0)
+                        .strongReference(true)
+                        .tag("pool", p)
+                        .tag("state", BREAKER_STATES.get(i))
                         .description("1 for the pool's current breaker state, else 0")
                         .register(registry);
             }
@@ -124,22 +127,32 @@ public final class BmsMetrics {
      * cluster's count). {@code count} may be slow: scrape off the event loop.
      */
     public void bucketCount(Supplier<Number> count) {
-        Gauge.builder("bms.buckets", count, c -> c.get().doubleValue()).strongReference(true)
-                .description("Buckets this member owns (sum over members: all buckets)").register(registry);
+        Gauge.builder("bms.buckets", count, c -> c.get().doubleValue())
+                .strongReference(true)
+                .description("Buckets this member owns (sum over members: all buckets)")
+                .register(registry);
     }
 
     /** Registers the gauge of the members this member sees in the cluster, itself included. */
     public void clusterMembers(Supplier<Number> members) {
-        Gauge.builder("bms.cluster.members", members, c -> c.get().doubleValue()).strongReference(true)
-                .description("Members of the cluster, as this member sees it").register(registry);
+        Gauge.builder("bms.cluster.members", members, c -> c.get().doubleValue())
+                .strongReference(true)
+                .description("Members of the cluster, as this member sees it")
+                .register(registry);
     }
 
     /** Registers the fresh/stale agent gauges. */
     public void agentCounts(Supplier<Number> fresh, Supplier<Number> stale) {
-        Gauge.builder("bms.agents", fresh, c -> c.get().doubleValue()).strongReference(true).tag("state", "fresh")
-                .description("Agents by state").register(registry);
-        Gauge.builder("bms.agents", stale, c -> c.get().doubleValue()).strongReference(true).tag("state", "stale")
-                .description("Agents by state").register(registry);
+        Gauge.builder("bms.agents", fresh, c -> c.get().doubleValue())
+                .strongReference(true)
+                .tag("state", "fresh")
+                .description("Agents by state")
+                .register(registry);
+        Gauge.builder("bms.agents", stale, c -> c.get().doubleValue())
+                .strongReference(true)
+                .tag("state", "stale")
+                .description("Agents by state")
+                .register(registry);
     }
 
     /**
@@ -147,8 +160,10 @@ public final class BmsMetrics {
      * per server: the number of servers is not bounded by the operator (GET /v1/agents has each agent's age).
      */
     public void agentReportAgeMax(Supplier<Number> ageSeconds) {
-        Gauge.builder("bms.agent.report.age.max", ageSeconds, c -> c.get().doubleValue()).strongReference(true)
-                .baseUnit("seconds").description("Seconds since the oldest last report of a known agent (0 when none)")
+        Gauge.builder("bms.agent.report.age.max", ageSeconds, c -> c.get().doubleValue())
+                .strongReference(true)
+                .baseUnit("seconds")
+                .description("Seconds since the oldest last report of a known agent (0 when none)")
                 .register(registry);
     }
 
@@ -156,25 +171,41 @@ public final class BmsMetrics {
         Outcome[] outcomes = Outcome.values();
         Counter[] counters = new Counter[outcomes.length];
         for (Outcome o : outcomes) {
-            counters[o.ordinal()] = Counter.builder("bms.decisions").tag("outcome", o.tag()).tag("rule", ruleId)
-                    .description("Decisions by outcome and rule").register(registry);
+            counters[o.ordinal()] = Counter.builder("bms.decisions")
+                    .tag("outcome", o.tag())
+                    .tag("rule", ruleId)
+                    .description("Decisions by outcome and rule")
+                    .register(registry);
         }
         return counters;
     }
 
     private Counter resizeCounter(String ruleId, String direction) {
-        return resizes.computeIfAbsent(ruleId + '\u0000' + direction, k -> Counter.builder("bms.resizes")
-                .tag("direction", direction).tag("rule", ruleId).description("Bucket resizes").register(registry));
+        return resizes.computeIfAbsent(
+                ruleId + '\u0000' + direction,
+                k -> Counter.builder("bms.resizes")
+                        .tag("direction", direction)
+                        .tag("rule", ruleId)
+                        .description("Bucket resizes")
+                        .register(registry));
     }
 
     private Counter transferCounter(String pool, String outcome) {
-        return transfers.computeIfAbsent(pool + '\u0000' + outcome, k -> Counter.builder("bms.transfers")
-                .tag("pool", pool).tag("outcome", outcome).description("Transfer attempts by outcome")
-                .register(registry));
+        return transfers.computeIfAbsent(
+                pool + '\u0000' + outcome,
+                k -> Counter.builder("bms.transfers")
+                        .tag("pool", pool)
+                        .tag("outcome", outcome)
+                        .description("Transfer attempts by outcome")
+                        .register(registry));
     }
 
     private Counter transferTokensCounter(String pool) {
-        return transferTokens.computeIfAbsent(pool, p -> Counter.builder("bms.transfer.tokens").tag("pool", p)
-                .description("Tokens moved by transfers").register(registry));
+        return transferTokens.computeIfAbsent(
+                pool,
+                p -> Counter.builder("bms.transfer.tokens")
+                        .tag("pool", p)
+                        .description("Tokens moved by transfers")
+                        .register(registry));
     }
 }

@@ -6,7 +6,6 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
-
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -36,10 +35,14 @@ public final class BucketBudgetMeters implements MeterBinder {
     @Override
     public void bindTo(MeterRegistry meterRegistry) {
         this.registry = meterRegistry;
-        Gauge.builder("bms.bucket.budget.limit", budget, BucketBudget::limit).strongReference(true)
-                .description("The most buckets this member may own (BMS_MAX_BUCKETS)").register(meterRegistry);
-        Gauge.builder("bms.bucket.budget.used", budget, BucketBudget::used).strongReference(true)
-                .description("Buckets this member owns, as the budget counts them").register(meterRegistry);
+        Gauge.builder("bms.bucket.budget.limit", budget, BucketBudget::limit)
+                .strongReference(true)
+                .description("The most buckets this member may own (BMS_MAX_BUCKETS)")
+                .register(meterRegistry);
+        Gauge.builder("bms.bucket.budget.used", budget, BucketBudget::used)
+                .strongReference(true)
+                .description("Buckets this member owns, as the budget counts them")
+                .register(meterRegistry);
         FunctionCounter.builder("bms.bucket.budget.refusals", budget, BucketBudget::refusals)
                 .description("Decisions refused because they needed a new bucket past a budget")
                 .register(meterRegistry);
@@ -53,10 +56,15 @@ public final class BucketBudgetMeters implements MeterBinder {
         }
         String id = rule.id();
         Gauge.builder("bms.rule.bucket.budget.limit", () -> {
-            Rule now = ruleById.apply(id);
-            return now == null || now.maxBuckets() == null ? Double.NaN : now.maxBuckets();
-        }).tag("rule", id).description("A rule's maxBuckets per member").register(r);
-        Gauge.builder("bms.rule.bucket.budget.used", () -> budget.usedBy(id)).tag("rule", id)
-                .description("Buckets of a rule on this member, as the budget counts them").register(r);
+                    Rule now = ruleById.apply(id);
+                    return now == null || now.maxBuckets() == null ? Double.NaN : now.maxBuckets();
+                })
+                .tag("rule", id)
+                .description("A rule's maxBuckets per member")
+                .register(r);
+        Gauge.builder("bms.rule.bucket.budget.used", () -> budget.usedBy(id))
+                .tag("rule", id)
+                .description("Buckets of a rule on this member, as the budget counts them")
+                .register(r);
     }
 }

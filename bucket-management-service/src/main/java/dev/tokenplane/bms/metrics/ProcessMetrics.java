@@ -16,8 +16,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
  * {@code process_start_time_seconds}) and file descriptors ({@code process_files_*}).
  */
 public final class ProcessMetrics {
-    private ProcessMetrics() {
-    }
+    private ProcessMetrics() {}
 
     /** Binds every binder to {@code registry}; close the answer at stop (the GC binder listens to the JVM). */
     public static AutoCloseable bind(MeterRegistry registry) {

@@ -3,7 +3,6 @@ package dev.tokenplane.bms.metrics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
-
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,8 +29,8 @@ public final class SizingGauges {
 
         /** These figures and one more bucket of {@code capacity}, resized when it is not {@code ruleCapacity}. */
         public RuleFigures plus(long bucketCapacity, long ruleCapacity) {
-            return new RuleFigures(buckets + 1, resized + (bucketCapacity != ruleCapacity ? 1 : 0),
-                    capacity + bucketCapacity);
+            return new RuleFigures(
+                    buckets + 1, resized + (bucketCapacity != ruleCapacity ? 1 : 0), capacity + bucketCapacity);
         }
     }
 
@@ -66,15 +65,26 @@ public final class SizingGauges {
 
     private RuleSeries register(String rule) {
         RuleSeries s = new RuleSeries();
-        s.meters.add(Gauge.builder("bms.sizing.buckets", s, x -> x.figures.buckets()).tag("rule", rule)
-                .description("Buckets of the adaptive rule this member sized in its last tick").register(registry));
-        s.meters.add(Gauge.builder("bms.sizing.buckets.resized", s, x -> x.figures.resized()).tag("rule", rule)
-                .description("Of those, buckets whose capacity differs from the rule's").register(registry));
-        s.meters.add(Gauge.builder("bms.sizing.capacity", s, x -> x.figures.capacity()).tag("rule", rule)
-                .baseUnit("tokens").description("Sum of the current capacities of those buckets").register(registry));
-        s.meters.add(Gauge.builder("bms.sizing.last.resize.age", s, x -> x.lastResizeAt < 0 ? Double.NaN
-                        : Math.max(0, clock.millis() - x.lastResizeAt) / 1000.0).tag("rule", rule)
-                .baseUnit("seconds").description("Time since this member last resized a bucket of the rule")
+        s.meters.add(Gauge.builder("bms.sizing.buckets", s, x -> x.figures.buckets())
+                .tag("rule", rule)
+                .description("Buckets of the adaptive rule this member sized in its last tick")
+                .register(registry));
+        s.meters.add(Gauge.builder("bms.sizing.buckets.resized", s, x -> x.figures.resized())
+                .tag("rule", rule)
+                .description("Of those, buckets whose capacity differs from the rule's")
+                .register(registry));
+        s.meters.add(Gauge.builder("bms.sizing.capacity", s, x -> x.figures.capacity())
+                .tag("rule", rule)
+                .baseUnit("tokens")
+                .description("Sum of the current capacities of those buckets")
+                .register(registry));
+        s.meters.add(Gauge.builder(
+                        "bms.sizing.last.resize.age",
+                        s,
+                        x -> x.lastResizeAt < 0 ? Double.NaN : Math.max(0, clock.millis() - x.lastResizeAt) / 1000.0)
+                .tag("rule", rule)
+                .baseUnit("seconds")
+                .description("Time since this member last resized a bucket of the rule")
                 .register(registry));
         return s;
     }

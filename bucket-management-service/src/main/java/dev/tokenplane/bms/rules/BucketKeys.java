@@ -14,8 +14,7 @@ public final class BucketKeys {
     /** The placeholder of the caller's client id in a key. */
     public static final String CLIENT = "{client}";
 
-    private BucketKeys() {
-    }
+    private BucketKeys() {}
 
     /**
      * @throws InvalidInputException naming {@code field} and the rule the key breaks
@@ -26,15 +25,17 @@ public final class BucketKeys {
             throw new InvalidInputException(field + " is required (1.." + MAX_LENGTH + " characters)");
         }
         if (key.length() > MAX_LENGTH) {
-            throw new InvalidInputException(field + " must be at most " + MAX_LENGTH + " characters, was "
-                    + key.length());
+            throw new InvalidInputException(
+                    field + " must be at most " + MAX_LENGTH + " characters, was " + key.length());
         }
         for (int i = 0; i < key.length(); i++) {
             char c = key.charAt(i);
-            boolean bad = Character.isISOControl(c) || Character.isWhitespace(c) || Character.isSpaceChar(c)
+            boolean bad = Character.isISOControl(c)
+                    || Character.isWhitespace(c)
+                    || Character.isSpaceChar(c)
                     || c == '\uFFFD'
-                    || (Character.isHighSurrogate(c) && (i + 1 >= key.length()
-                    || !Character.isLowSurrogate(key.charAt(++i))))
+                    || (Character.isHighSurrogate(c)
+                            && (i + 1 >= key.length() || !Character.isLowSurrogate(key.charAt(++i))))
                     || Character.isLowSurrogate(c);
             if (bad) {
                 throw new InvalidInputException(field + " must not contain control characters, whitespace or "

@@ -1,6 +1,5 @@
 package dev.tokenplane.bms.rules;
 
-
 /**
  * An operator's pin of one bucket: while it holds, the bucket has exactly this capacity and refill, its transfer
  * settings are overlaid on the rule's, and the sizing loop leaves it alone.
@@ -13,13 +12,18 @@ package dev.tokenplane.bms.rules;
  * @param version         grows with each write of this key's override
  * @param updatedAt       epoch millis of the last write
  */
-public record BucketOverride(String key, long capacity, double refillPerSecond, Long expiresAt,
-                             TransferOverride transfer, long version, long updatedAt) {
+public record BucketOverride(
+        String key,
+        long capacity,
+        double refillPerSecond,
+        Long expiresAt,
+        TransferOverride transfer,
+        long version,
+        long updatedAt) {
 
     /** Transfer settings of an override; a null field keeps the rule's value. */
-    public record TransferOverride(String pool, Boolean canBorrow, Boolean canLend, Double weight, String region,
-                                   Double reserveFraction) {
-    }
+    public record TransferOverride(
+            String pool, Boolean canBorrow, Boolean canLend, Double weight, String region, Double reserveFraction) {}
 
     /** Whether the override holds at {@code nowMillis}. */
     public boolean isActiveAt(long nowMillis) {
@@ -41,12 +45,14 @@ public record BucketOverride(String key, long capacity, double refillPerSecond, 
         if (pool == null) {
             return null;
         }
-        return new Rule.Transfer(pool,
+        return new Rule.Transfer(
+                pool,
                 transfer.canBorrow() != null ? transfer.canBorrow() : base != null && base.canBorrow(),
                 transfer.canLend() != null ? transfer.canLend() : base != null && base.canLend(),
                 transfer.weight() != null ? transfer.weight() : base == null ? 1 : base.weight(),
                 transfer.region() != null ? transfer.region() : base == null ? null : base.region(),
-                transfer.reserveFraction() != null ? transfer.reserveFraction()
+                transfer.reserveFraction() != null
+                        ? transfer.reserveFraction()
                         : base == null ? 0.1 : base.reserveFraction());
     }
 }

@@ -11,13 +11,12 @@ public final class Generations {
     private static final long OFFSET = 0xcbf29ce484222325L;
     private static final long PRIME = 0x100000001b3L;
 
-    private Generations() {
-    }
+    private Generations() {}
 
     public static long of(String ruleId, long ruleVersion, long overrideVersion) {
         long h = OFFSET;
         h = mix(h, ruleId.getBytes(StandardCharsets.UTF_8));
-        h = mix(h, new byte[]{0});
+        h = mix(h, new byte[] {0});
         h = mixLong(h, ruleVersion);
         h = mixLong(h, overrideVersion);
         return h;

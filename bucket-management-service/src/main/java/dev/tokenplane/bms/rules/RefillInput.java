@@ -1,11 +1,11 @@
 package dev.tokenplane.bms.rules;
 
+import static dev.tokenplane.bms.rules.InvalidInputException.check;
+
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static dev.tokenplane.bms.rules.InvalidInputException.check;
 
 /**
  * A refill written as tokens per period, {@code {"tokens": 5, "period": "1m"}}: the way people state a limit, where
@@ -32,8 +32,9 @@ public record RefillInput(Long tokens, String period) {
         check(tokens >= 1, "refill.tokens must be >= 1, was " + tokens);
         check(period != null, "refill.period is required when refill is given");
         Duration d = parse(period);
-        check(!d.isZero() && d.compareTo(MAX_PERIOD) <= 0, "refill.period must be > 0 and at most 365 days, was '"
-                + period + "'");
+        check(
+                !d.isZero() && d.compareTo(MAX_PERIOD) <= 0,
+                "refill.period must be > 0 and at most 365 days, was '" + period + "'");
         return tokens / (d.getSeconds() + d.getNano() / 1e9);
     }
 

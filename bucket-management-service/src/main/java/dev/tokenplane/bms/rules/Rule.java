@@ -26,62 +26,173 @@ import dev.tokenplane.store.Algorithm;
  * @param refill          the refill as the operator wrote it, tokens per period ({@link RefillInput}), echoed beside
  *                        {@code refillPerSecond}; null when it was written as {@code refillPerSecond}
  */
-public record Rule(String id, String match, long capacity, double refillPerSecond, long minCapacity, long maxCapacity,
-                   Algorithm algorithm, long idleTtlSeconds, Long maxBuckets, boolean shadow, Adaptive adaptive,
-                   Transfer transfer, long version, long updatedAt, String tier, Refill refill) {
+public record Rule(
+        String id,
+        String match,
+        long capacity,
+        double refillPerSecond,
+        long minCapacity,
+        long maxCapacity,
+        Algorithm algorithm,
+        long idleTtlSeconds,
+        Long maxBuckets,
+        boolean shadow,
+        Adaptive adaptive,
+        Transfer transfer,
+        long version,
+        long updatedAt,
+        String tier,
+        Refill refill) {
 
     /** A rule whose refill was written as {@code refillPerSecond}. */
-    public Rule(String id, String match, long capacity, double refillPerSecond, long minCapacity, long maxCapacity,
-                Algorithm algorithm, long idleTtlSeconds, Long maxBuckets, boolean shadow, Adaptive adaptive,
-                Transfer transfer, long version, long updatedAt, String tier) {
-        this(id, match, capacity, refillPerSecond, minCapacity, maxCapacity, algorithm, idleTtlSeconds, maxBuckets,
-                shadow, adaptive, transfer, version, updatedAt, tier, null);
+    public Rule(
+            String id,
+            String match,
+            long capacity,
+            double refillPerSecond,
+            long minCapacity,
+            long maxCapacity,
+            Algorithm algorithm,
+            long idleTtlSeconds,
+            Long maxBuckets,
+            boolean shadow,
+            Adaptive adaptive,
+            Transfer transfer,
+            long version,
+            long updatedAt,
+            String tier) {
+        this(
+                id,
+                match,
+                capacity,
+                refillPerSecond,
+                minCapacity,
+                maxCapacity,
+                algorithm,
+                idleTtlSeconds,
+                maxBuckets,
+                shadow,
+                adaptive,
+                transfer,
+                version,
+                updatedAt,
+                tier,
+                null);
     }
 
     /** A rule for every caller (no tier). */
-    public Rule(String id, String match, long capacity, double refillPerSecond, long minCapacity, long maxCapacity,
-                Algorithm algorithm, long idleTtlSeconds, Long maxBuckets, boolean shadow, Adaptive adaptive,
-                Transfer transfer, long version, long updatedAt) {
-        this(id, match, capacity, refillPerSecond, minCapacity, maxCapacity, algorithm, idleTtlSeconds, maxBuckets,
-                shadow, adaptive, transfer, version, updatedAt, null);
+    public Rule(
+            String id,
+            String match,
+            long capacity,
+            double refillPerSecond,
+            long minCapacity,
+            long maxCapacity,
+            Algorithm algorithm,
+            long idleTtlSeconds,
+            Long maxBuckets,
+            boolean shadow,
+            Adaptive adaptive,
+            Transfer transfer,
+            long version,
+            long updatedAt) {
+        this(
+                id,
+                match,
+                capacity,
+                refillPerSecond,
+                minCapacity,
+                maxCapacity,
+                algorithm,
+                idleTtlSeconds,
+                maxBuckets,
+                shadow,
+                adaptive,
+                transfer,
+                version,
+                updatedAt,
+                null);
     }
 
     /** A rule without a {@code maxBuckets} of its own. */
-    public Rule(String id, String match, long capacity, double refillPerSecond, long minCapacity, long maxCapacity,
-                Algorithm algorithm, long idleTtlSeconds, boolean shadow, Adaptive adaptive, Transfer transfer,
-                long version, long updatedAt) {
-        this(id, match, capacity, refillPerSecond, minCapacity, maxCapacity, algorithm, idleTtlSeconds, null, shadow,
-                adaptive, transfer, version, updatedAt);
+    public Rule(
+            String id,
+            String match,
+            long capacity,
+            double refillPerSecond,
+            long minCapacity,
+            long maxCapacity,
+            Algorithm algorithm,
+            long idleTtlSeconds,
+            boolean shadow,
+            Adaptive adaptive,
+            Transfer transfer,
+            long version,
+            long updatedAt) {
+        this(
+                id,
+                match,
+                capacity,
+                refillPerSecond,
+                minCapacity,
+                maxCapacity,
+                algorithm,
+                idleTtlSeconds,
+                null,
+                shadow,
+                adaptive,
+                transfer,
+                version,
+                updatedAt);
     }
 
     /**
      * Adaptive sizing: grow above {@code thresholdHigh} of the size, shrink below {@code thresholdLow}; the optional
      * tuning ({@link SizingTuning}) is null where the member's defaults apply.
      */
-    public record Adaptive(boolean enabled, double thresholdHigh, double thresholdLow, double growthFactor,
-                           double shrinkFactor, SizingTuning.PressureTargets pressureTargets,
-                           SizingTuning.ForecasterChoice forecaster, SizingTuning.Damping damping) {
+    public record Adaptive(
+            boolean enabled,
+            double thresholdHigh,
+            double thresholdLow,
+            double growthFactor,
+            double shrinkFactor,
+            SizingTuning.PressureTargets pressureTargets,
+            SizingTuning.ForecasterChoice forecaster,
+            SizingTuning.Damping damping) {
 
         /** Adaptive settings with the member's default tuning. */
-        public Adaptive(boolean enabled, double thresholdHigh, double thresholdLow, double growthFactor,
-                        double shrinkFactor) {
+        public Adaptive(
+                boolean enabled, double thresholdHigh, double thresholdLow, double growthFactor, double shrinkFactor) {
             this(enabled, thresholdHigh, thresholdLow, growthFactor, shrinkFactor, null, null, null);
         }
     }
 
     /** A refill of {@code tokens} every {@code period}, as written ({@link RefillInput}). */
-    public record Refill(long tokens, String period) {
-    }
+    public record Refill(long tokens, String period) {}
 
     /** Membership of a transfer pool: who may borrow, lend, with what weight and reserve. */
-    public record Transfer(String pool, boolean canBorrow, boolean canLend, double weight, String region,
-                           double reserveFraction) {
-    }
+    public record Transfer(
+            String pool, boolean canBorrow, boolean canLend, double weight, String region, double reserveFraction) {}
 
     /** The same rule as written at {@code newVersion} and {@code at}. */
     public Rule withVersion(long newVersion, long at) {
-        return new Rule(id, match, capacity, refillPerSecond, minCapacity, maxCapacity, algorithm, idleTtlSeconds,
-                maxBuckets, shadow, adaptive, transfer, newVersion, at, tier, refill);
+        return new Rule(
+                id,
+                match,
+                capacity,
+                refillPerSecond,
+                minCapacity,
+                maxCapacity,
+                algorithm,
+                idleTtlSeconds,
+                maxBuckets,
+                shadow,
+                adaptive,
+                transfer,
+                newVersion,
+                at,
+                tier,
+                refill);
     }
 
     /** Whether this rule serves a caller of {@code callerTier} (null: a caller without a tier). */

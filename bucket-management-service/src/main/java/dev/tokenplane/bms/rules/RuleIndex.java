@@ -2,7 +2,6 @@ package dev.tokenplane.bms.rules;
 
 import dev.tokenplane.store.BucketSpec;
 import dev.tokenplane.store.Tokens;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -38,7 +37,8 @@ public final class RuleIndex implements RuleLookup {
          * by the client when the rule uses {@code {client}} ({@link StoreKey}).
          */
         public String storeKey(String key, String clientId) {
-            return StoreKey.scoped(key, rule.id(), pattern.usesClient() ? clientId : null).encode();
+            return StoreKey.scoped(key, rule.id(), pattern.usesClient() ? clientId : null)
+                    .encode();
         }
 
         /** The spec for a bucket of this rule under {@code override} (null: the rule's own). */
@@ -46,8 +46,11 @@ public final class RuleIndex implements RuleLookup {
             if (override == null) {
                 return spec;
             }
-            return new BucketSpec(override.capacity(), Tokens.ratePerMilli(override.refillPerSecond()),
-                    rule.algorithm(), Generations.of(rule.id(), rule.version(), override.version()),
+            return new BucketSpec(
+                    override.capacity(),
+                    Tokens.ratePerMilli(override.refillPerSecond()),
+                    rule.algorithm(),
+                    Generations.of(rule.id(), rule.version(), override.version()),
                     spec.idleTtlMillis());
         }
     }
@@ -78,8 +81,12 @@ public final class RuleIndex implements RuleLookup {
         for (Rule r : sorted) {
             RulePattern p = RulePattern.compile(r.match());
             long generation = Generations.of(r.id(), r.version(), 0);
-            BucketSpec spec = new BucketSpec(r.capacity(), Tokens.ratePerMilli(r.refillPerSecond()), r.algorithm(),
-                    generation, Math.multiplyExact(r.idleTtlSeconds(), 1000L));
+            BucketSpec spec = new BucketSpec(
+                    r.capacity(),
+                    Tokens.ratePerMilli(r.refillPerSecond()),
+                    r.algorithm(),
+                    generation,
+                    Math.multiplyExact(r.idleTtlSeconds(), 1000L));
             Entry e = new Entry(r, p, generation, spec);
             byId.put(r.id(), e);
             if (p.isLiteral() && !p.usesClient() && r.tier() == null) {
@@ -112,7 +119,8 @@ public final class RuleIndex implements RuleLookup {
             return cached == NO_MATCH ? null : (Entry) cached;
         }
         Entry best = literal;
-        RulePattern.Specificity bestSpec = literal == null ? null : literal.pattern().match(key, clientId);
+        RulePattern.Specificity bestSpec =
+                literal == null ? null : literal.pattern().match(key, clientId);
         for (Entry e : others) {
             if (!e.rule().servesTier(tier)) {
                 continue;

@@ -1,11 +1,10 @@
 package dev.tokenplane.bms.rules;
 
+import static dev.tokenplane.bms.rules.InvalidInputException.check;
+
 import dev.tokenplane.store.Algorithm;
 import dev.tokenplane.store.Tokens;
-
 import java.util.regex.Pattern;
-
-import static dev.tokenplane.bms.rules.InvalidInputException.check;
 
 /**
  * The body of {@code PUT /v1/rules/{ruleId}} (and an entry of a rules file): every field optional at the JSON level, so
@@ -14,10 +13,23 @@ import static dev.tokenplane.bms.rules.InvalidInputException.check;
  * precondition (use {@code If-Match}). The refill is {@code refillPerSecond} or {@code refill}, tokens per period
  * ({@link RefillInput}).
  */
-public record RuleInput(String id, String match, Long capacity, Double refillPerSecond, Long minCapacity,
-                        Long maxCapacity, Algorithm algorithm, Long idleTtlSeconds, Long maxBuckets, Boolean shadow,
-                        AdaptiveInput adaptive, TransferInput transfer, Long version, Long updatedAt, String tier,
-                        RefillInput refill) {
+public record RuleInput(
+        String id,
+        String match,
+        Long capacity,
+        Double refillPerSecond,
+        Long minCapacity,
+        Long maxCapacity,
+        Algorithm algorithm,
+        Long idleTtlSeconds,
+        Long maxBuckets,
+        Boolean shadow,
+        AdaptiveInput adaptive,
+        TransferInput transfer,
+        Long version,
+        Long updatedAt,
+        String tier,
+        RefillInput refill) {
 
     public static final Pattern RULE_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
     public static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,128}");
@@ -29,43 +41,127 @@ public record RuleInput(String id, String match, Long capacity, Double refillPer
     public static final long MAX_BUCKETS = 1_000_000_000L;
 
     /** An input without {@code maxBuckets}. */
-    public RuleInput(String id, String match, Long capacity, Double refillPerSecond, Long minCapacity,
-                     Long maxCapacity, Algorithm algorithm, Long idleTtlSeconds, Boolean shadow,
-                     AdaptiveInput adaptive, TransferInput transfer, Long version, Long updatedAt) {
-        this(id, match, capacity, refillPerSecond, minCapacity, maxCapacity, algorithm, idleTtlSeconds, null, shadow,
-                adaptive, transfer, version, updatedAt, null);
+    public RuleInput(
+            String id,
+            String match,
+            Long capacity,
+            Double refillPerSecond,
+            Long minCapacity,
+            Long maxCapacity,
+            Algorithm algorithm,
+            Long idleTtlSeconds,
+            Boolean shadow,
+            AdaptiveInput adaptive,
+            TransferInput transfer,
+            Long version,
+            Long updatedAt) {
+        this(
+                id,
+                match,
+                capacity,
+                refillPerSecond,
+                minCapacity,
+                maxCapacity,
+                algorithm,
+                idleTtlSeconds,
+                null,
+                shadow,
+                adaptive,
+                transfer,
+                version,
+                updatedAt,
+                null);
     }
 
     /** An input without a tier. */
-    public RuleInput(String id, String match, Long capacity, Double refillPerSecond, Long minCapacity,
-                     Long maxCapacity, Algorithm algorithm, Long idleTtlSeconds, Long maxBuckets, Boolean shadow,
-                     AdaptiveInput adaptive, TransferInput transfer, Long version, Long updatedAt) {
-        this(id, match, capacity, refillPerSecond, minCapacity, maxCapacity, algorithm, idleTtlSeconds, maxBuckets,
-                shadow, adaptive, transfer, version, updatedAt, null);
+    public RuleInput(
+            String id,
+            String match,
+            Long capacity,
+            Double refillPerSecond,
+            Long minCapacity,
+            Long maxCapacity,
+            Algorithm algorithm,
+            Long idleTtlSeconds,
+            Long maxBuckets,
+            Boolean shadow,
+            AdaptiveInput adaptive,
+            TransferInput transfer,
+            Long version,
+            Long updatedAt) {
+        this(
+                id,
+                match,
+                capacity,
+                refillPerSecond,
+                minCapacity,
+                maxCapacity,
+                algorithm,
+                idleTtlSeconds,
+                maxBuckets,
+                shadow,
+                adaptive,
+                transfer,
+                version,
+                updatedAt,
+                null);
     }
 
     /** An input with its refill written as {@code refillPerSecond}. */
-    public RuleInput(String id, String match, Long capacity, Double refillPerSecond, Long minCapacity,
-                     Long maxCapacity, Algorithm algorithm, Long idleTtlSeconds, Long maxBuckets, Boolean shadow,
-                     AdaptiveInput adaptive, TransferInput transfer, Long version, Long updatedAt, String tier) {
-        this(id, match, capacity, refillPerSecond, minCapacity, maxCapacity, algorithm, idleTtlSeconds, maxBuckets,
-                shadow, adaptive, transfer, version, updatedAt, tier, null);
+    public RuleInput(
+            String id,
+            String match,
+            Long capacity,
+            Double refillPerSecond,
+            Long minCapacity,
+            Long maxCapacity,
+            Algorithm algorithm,
+            Long idleTtlSeconds,
+            Long maxBuckets,
+            Boolean shadow,
+            AdaptiveInput adaptive,
+            TransferInput transfer,
+            Long version,
+            Long updatedAt,
+            String tier) {
+        this(
+                id,
+                match,
+                capacity,
+                refillPerSecond,
+                minCapacity,
+                maxCapacity,
+                algorithm,
+                idleTtlSeconds,
+                maxBuckets,
+                shadow,
+                adaptive,
+                transfer,
+                version,
+                updatedAt,
+                tier,
+                null);
     }
 
-    public record AdaptiveInput(Boolean enabled, Double thresholdHigh, Double thresholdLow, Double growthFactor,
-                                Double shrinkFactor, SizingTuning.PressureTargets pressureTargets,
-                                SizingTuning.ForecasterChoice forecaster, SizingTuning.Damping damping) {
+    public record AdaptiveInput(
+            Boolean enabled,
+            Double thresholdHigh,
+            Double thresholdLow,
+            Double growthFactor,
+            Double shrinkFactor,
+            SizingTuning.PressureTargets pressureTargets,
+            SizingTuning.ForecasterChoice forecaster,
+            SizingTuning.Damping damping) {
 
         /** The thresholds and factors only, with the member's default tuning. */
-        public AdaptiveInput(Boolean enabled, Double thresholdHigh, Double thresholdLow, Double growthFactor,
-                             Double shrinkFactor) {
+        public AdaptiveInput(
+                Boolean enabled, Double thresholdHigh, Double thresholdLow, Double growthFactor, Double shrinkFactor) {
             this(enabled, thresholdHigh, thresholdLow, growthFactor, shrinkFactor, null, null, null);
         }
     }
 
-    public record TransferInput(String pool, Boolean canBorrow, Boolean canLend, Double weight, String region,
-                                Double reserveFraction) {
-    }
+    public record TransferInput(
+            String pool, Boolean canBorrow, Boolean canLend, Double weight, String region, Double reserveFraction) {}
 
     /** Checks a rule id from a path or a file. */
     public static void checkRuleId(String ruleId) {
@@ -83,7 +179,8 @@ public record RuleInput(String id, String match, Long capacity, Double refillPer
         check(match != null, "match is required");
         RulePattern.compile(match);
         check(capacity != null, "capacity is required");
-        check(capacity >= 1 && capacity <= Tokens.MAX_CAPACITY,
+        check(
+                capacity >= 1 && capacity <= Tokens.MAX_CAPACITY,
                 "capacity must be in [1, " + Tokens.MAX_CAPACITY + "], was " + capacity);
         double perSecond = refillRate();
         checkRefill(refill == null ? "refillPerSecond" : "refill (tokens per period)", perSecond);
@@ -91,22 +188,39 @@ public record RuleInput(String id, String match, Long capacity, Double refillPer
         long max = maxCapacity == null ? capacity : maxCapacity;
         check(min >= 1, "minCapacity must be >= 1, was " + min);
         check(max <= Tokens.MAX_CAPACITY, "maxCapacity must be <= " + Tokens.MAX_CAPACITY + ", was " + max);
-        check(min <= capacity && capacity <= max,
+        check(
+                min <= capacity && capacity <= max,
                 "minCapacity <= capacity <= maxCapacity must hold, was " + min + " <= " + capacity + " <= " + max);
         long ttl = idleTtlSeconds == null ? DEFAULT_IDLE_TTL_SECONDS : idleTtlSeconds;
-        check(ttl >= 0 && ttl <= MAX_IDLE_TTL_SECONDS,
+        check(
+                ttl >= 0 && ttl <= MAX_IDLE_TTL_SECONDS,
                 "idleTtlSeconds must be in [0, " + MAX_IDLE_TTL_SECONDS + "], was " + ttl);
-        check(maxBuckets == null || (maxBuckets >= 1 && maxBuckets <= MAX_BUCKETS),
+        check(
+                maxBuckets == null || (maxBuckets >= 1 && maxBuckets <= MAX_BUCKETS),
                 "maxBuckets must be in [1, " + MAX_BUCKETS + "], was " + maxBuckets);
         // A wildcard creates a bucket per distinct key: buckets that never expire must at least be counted.
-        check(ttl > 0 || maxBuckets != null || !match.contains("*"),
+        check(
+                ttl > 0 || maxBuckets != null || !match.contains("*"),
                 "idleTtlSeconds 0 (buckets never expire) on a pattern with '*' needs maxBuckets: set idleTtlSeconds "
                         + "> 0 or maxBuckets");
         check(tier == null || NAME.matcher(tier).matches(), "tier must match [A-Za-z0-9._-]{1,128}");
-        return new Rule(ruleId, match, capacity, perSecond, min, max,
-                algorithm == null ? Algorithm.TOKEN_BUCKET : algorithm, ttl, maxBuckets, Boolean.TRUE.equals(shadow),
-                adaptive == null ? null : adaptive(adaptive), transfer == null ? null : transfer(transfer), 0, 0,
-                tier, refill == null ? null : refill.toRefill());
+        return new Rule(
+                ruleId,
+                match,
+                capacity,
+                perSecond,
+                min,
+                max,
+                algorithm == null ? Algorithm.TOKEN_BUCKET : algorithm,
+                ttl,
+                maxBuckets,
+                Boolean.TRUE.equals(shadow),
+                adaptive == null ? null : adaptive(adaptive),
+                transfer == null ? null : transfer(transfer),
+                0,
+                0,
+                tier,
+                refill == null ? null : refill.toRefill());
     }
 
     /**
@@ -114,13 +228,15 @@ public record RuleInput(String id, String match, Long capacity, Double refillPer
      * of them, except that a rule read back from a {@code GET} carries both, which agree, and may be written again.
      */
     private double refillRate() {
-        check(refillPerSecond != null || refill != null,
+        check(
+                refillPerSecond != null || refill != null,
                 "refillPerSecond is required (or refill: {\"tokens\": 5, \"period\": \"1m\"})");
         if (refill == null) {
             return refillPerSecond;
         }
         double perSecond = refill.perSecond();
-        check(refillPerSecond == null || Math.abs(refillPerSecond - perSecond) <= 1e-9 * perSecond,
+        check(
+                refillPerSecond == null || Math.abs(refillPerSecond - perSecond) <= 1e-9 * perSecond,
                 "give the refill once: refillPerSecond or refill {tokens, period}, not both (they disagree: "
                         + refillPerSecond + " vs " + perSecond + " per second)");
         return perSecond;
@@ -128,7 +244,8 @@ public record RuleInput(String id, String match, Long capacity, Double refillPer
 
     /** Checks a refill rate: finite and within what the fixed-point maths holds. */
     public static void checkRefill(String field, double value) {
-        check(value >= Tokens.MIN_REFILL_PER_SECOND && value <= Tokens.MAX_REFILL_PER_SECOND,
+        check(
+                value >= Tokens.MIN_REFILL_PER_SECOND && value <= Tokens.MAX_REFILL_PER_SECOND,
                 field + " must be > 0, in [" + Tokens.MIN_REFILL_PER_SECOND + ", " + Tokens.MAX_REFILL_PER_SECOND
                         + "], was " + value);
     }
@@ -141,10 +258,16 @@ public record RuleInput(String id, String match, Long capacity, Double refillPer
         check(high > 0 && high <= 1, "adaptive.thresholdHigh must be in (0, 1], was " + high);
         check(low > 0 && low <= 1, "adaptive.thresholdLow must be in (0, 1], was " + low);
         check(low < high, "adaptive.thresholdLow must be < adaptive.thresholdHigh, was " + low + " >= " + high);
-        check(growth > 1 && growth <= MAX_GROWTH_FACTOR,
+        check(
+                growth > 1 && growth <= MAX_GROWTH_FACTOR,
                 "adaptive.growthFactor must be in (1, " + MAX_GROWTH_FACTOR + "], was " + growth);
         check(shrink > 0 && shrink < 1, "adaptive.shrinkFactor must be in (0, 1), was " + shrink);
-        return new Rule.Adaptive(a.enabled() == null || a.enabled(), high, low, growth, shrink,
+        return new Rule.Adaptive(
+                a.enabled() == null || a.enabled(),
+                high,
+                low,
+                growth,
+                shrink,
                 a.pressureTargets() == null ? null : a.pressureTargets().validate(),
                 a.forecaster() == null ? null : a.forecaster().validate(),
                 a.damping() == null ? null : a.damping().validate());
@@ -153,13 +276,19 @@ public record RuleInput(String id, String match, Long capacity, Double refillPer
     private static Rule.Transfer transfer(TransferInput t) {
         check(t.pool() != null, "transfer.pool is required when transfer is given");
         check(NAME.matcher(t.pool()).matches(), "transfer.pool must match [A-Za-z0-9._-]{1,128}");
-        check(t.region() == null || NAME.matcher(t.region()).matches(),
+        check(
+                t.region() == null || NAME.matcher(t.region()).matches(),
                 "transfer.region must match [A-Za-z0-9._-]{1,128}");
         double weight = t.weight() == null ? 1 : t.weight();
         check(weight > 0 && weight <= MAX_WEIGHT, "transfer.weight must be in (0, " + MAX_WEIGHT + "], was " + weight);
         double reserve = t.reserveFraction() == null ? 0.1 : t.reserveFraction();
         check(reserve >= 0 && reserve <= 1, "transfer.reserveFraction must be in [0, 1], was " + reserve);
-        return new Rule.Transfer(t.pool(), Boolean.TRUE.equals(t.canBorrow()), Boolean.TRUE.equals(t.canLend()),
-                weight, t.region(), reserve);
+        return new Rule.Transfer(
+                t.pool(),
+                Boolean.TRUE.equals(t.canBorrow()),
+                Boolean.TRUE.equals(t.canLend()),
+                weight,
+                t.region(),
+                reserve);
     }
 }

@@ -21,6 +21,7 @@ public final class RulePattern {
     private final String source;
     /** The pattern split at each {@code *}; a pattern without {@code *} has one segment. */
     private final String[] segments;
+
     private final boolean usesClient;
 
     private RulePattern(String source, String[] segments, boolean usesClient) {
@@ -34,14 +35,17 @@ public final class RulePattern {
      *                               braces other than {@code {client}}
      */
     public static RulePattern compile(String pattern) {
-        InvalidInputException.check(pattern != null && !pattern.isEmpty() && pattern.length() <= MAX_LENGTH,
+        InvalidInputException.check(
+                pattern != null && !pattern.isEmpty() && pattern.length() <= MAX_LENGTH,
                 "match must be 1.." + MAX_LENGTH + " characters");
         String withoutClient = pattern.replace(CLIENT, "");
-        InvalidInputException.check(withoutClient.indexOf('{') < 0 && withoutClient.indexOf('}') < 0,
+        InvalidInputException.check(
+                withoutClient.indexOf('{') < 0 && withoutClient.indexOf('}') < 0,
                 "match may contain braces only as {client}");
         for (int i = 0; i < pattern.length(); i++) {
             char c = pattern.charAt(i);
-            InvalidInputException.check(!Character.isISOControl(c) && !Character.isWhitespace(c),
+            InvalidInputException.check(
+                    !Character.isISOControl(c) && !Character.isWhitespace(c),
                     "match must not contain control characters or whitespace");
         }
         List<String> parts = new ArrayList<>();

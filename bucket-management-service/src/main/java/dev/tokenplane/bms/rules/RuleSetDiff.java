@@ -15,8 +15,7 @@ import java.util.Map;
 public record RuleSetDiff(List<Rule> added, List<Change> changed, List<Rule> removed, List<Rule> unchanged) {
 
     /** A rule whose stored form {@code before} differs from the set's {@code after}. */
-    public record Change(Rule before, Rule after) {
-    }
+    public record Change(Rule before, Rule after) {}
 
     public static RuleSetDiff of(Collection<Rule> current, List<Rule> desired) {
         Map<String, Rule> existing = new LinkedHashMap<>();
@@ -24,7 +23,8 @@ public record RuleSetDiff(List<Rule> added, List<Change> changed, List<Rule> rem
         List<Rule> added = new ArrayList<>();
         List<Change> changed = new ArrayList<>();
         List<Rule> unchanged = new ArrayList<>();
-        for (Rule wanted : desired.stream().sorted(Comparator.comparing(Rule::id)).toList()) {
+        for (Rule wanted :
+                desired.stream().sorted(Comparator.comparing(Rule::id)).toList()) {
             Rule before = existing.remove(wanted.id());
             if (before == null) {
                 added.add(wanted);

@@ -1,8 +1,8 @@
 package dev.tokenplane.bms.rules;
 
-import dev.tokenplane.sizing.Forecaster;
-
 import static dev.tokenplane.bms.rules.InvalidInputException.check;
+
+import dev.tokenplane.sizing.Forecaster;
 
 /**
  * A rule's own tuning of the sizing policy: the optional {@code pressureTargets}, {@code forecaster} and
@@ -19,8 +19,7 @@ public final class SizingTuning {
     /** The highest per-rule latency target: one hour. */
     public static final double MAX_LATENCY_TARGET_MS = 3_600_000;
 
-    private SizingTuning() {
-    }
+    private SizingTuning() {}
 
     /**
      * The level of each signal that counts as full pressure; 0 ignores the signal.
@@ -31,22 +30,24 @@ public final class SizingTuning {
      * @param diskBusy       disk busy time, [0, 1] (default 1.0)
      * @param latencyP99Ms   latency p99 in ms, [0, 3600000] (default 1000)
      */
-    public record PressureTargets(Double cpu, Double memory, Double netUtilisation, Double diskBusy,
-                                  Double latencyP99Ms) {
+    public record PressureTargets(
+            Double cpu, Double memory, Double netUtilisation, Double diskBusy, Double latencyP99Ms) {
 
         PressureTargets validate() {
             fraction("cpu", cpu);
             fraction("memory", memory);
             fraction("netUtilisation", netUtilisation);
             fraction("diskBusy", diskBusy);
-            check(latencyP99Ms == null || (latencyP99Ms >= 0 && latencyP99Ms <= MAX_LATENCY_TARGET_MS),
-                    "adaptive.pressureTargets.latencyP99Ms must be in [0, " + (long) MAX_LATENCY_TARGET_MS
-                            + "], was " + latencyP99Ms);
+            check(
+                    latencyP99Ms == null || (latencyP99Ms >= 0 && latencyP99Ms <= MAX_LATENCY_TARGET_MS),
+                    "adaptive.pressureTargets.latencyP99Ms must be in [0, " + (long) MAX_LATENCY_TARGET_MS + "], was "
+                            + latencyP99Ms);
             return this;
         }
 
         private static void fraction(String field, Double value) {
-            check(value == null || (value >= 0 && value <= 1),
+            check(
+                    value == null || (value >= 0 && value <= 1),
                     "adaptive.pressureTargets." + field + " must be in [0, 1], was " + value);
         }
     }
@@ -63,11 +64,19 @@ public final class SizingTuning {
      * @param seasonSlots seasonal indices kept, seasonal only
      * @param leadTicks   how far ahead a seasonal peak is looked for, seasonal only
      */
-    public record ForecasterChoice(String type, Double alpha, Double beta, Double phi, Double gamma,
-                                   Integer seasonTicks, Integer seasonSlots, Integer leadTicks) {
+    public record ForecasterChoice(
+            String type,
+            Double alpha,
+            Double beta,
+            Double phi,
+            Double gamma,
+            Integer seasonTicks,
+            Integer seasonSlots,
+            Integer leadTicks) {
 
         ForecasterChoice validate() {
-            check(type != null && (type.equals("ewma") || type.equals("holt") || type.equals("seasonal")),
+            check(
+                    type != null && (type.equals("ewma") || type.equals("holt") || type.equals("seasonal")),
                     "adaptive.forecaster.type must be one of ewma, holt, seasonal, was " + type);
             onlyFor("phi", phi, "holt");
             onlyFor("gamma", gamma, "seasonal");
@@ -75,7 +84,8 @@ public final class SizingTuning {
             onlyFor("seasonSlots", seasonSlots, "seasonal");
             onlyFor("leadTicks", leadTicks, "seasonal");
             check(beta == null || !type.equals("ewma"), "adaptive.forecaster.beta applies to holt and seasonal only");
-            check(!type.equals("seasonal") || seasonTicks != null,
+            check(
+                    !type.equals("seasonal") || seasonTicks != null,
                     "adaptive.forecaster.seasonTicks is required for the seasonal forecaster");
             try {
                 toForecaster();
@@ -86,21 +96,30 @@ public final class SizingTuning {
         }
 
         private void onlyFor(String field, Object value, String forType) {
-            check(value == null || type.equals(forType), "adaptive.forecaster." + field + " applies to " + forType
-                    + " only, not " + type);
+            check(
+                    value == null || type.equals(forType),
+                    "adaptive.forecaster." + field + " applies to " + forType + " only, not " + type);
         }
 
         /** The forecaster these settings describe (the sizing module checks the ranges). */
         public Forecaster toForecaster() {
             return switch (type) {
-                case "holt" -> new Forecaster.Holt(or(alpha, Forecaster.Holt.DEFAULT_ALPHA),
-                        or(beta, Forecaster.Holt.DEFAULT_BETA), or(phi, Forecaster.Holt.DEFAULT_PHI));
+                case "holt" ->
+                    new Forecaster.Holt(
+                            or(alpha, Forecaster.Holt.DEFAULT_ALPHA),
+                            or(beta, Forecaster.Holt.DEFAULT_BETA),
+                            or(phi, Forecaster.Holt.DEFAULT_PHI));
                 case "seasonal" -> {
                     Forecaster.Seasonal base = Forecaster.Seasonal.of(seasonTicks);
                     int slots = seasonSlots == null ? base.seasonSlots() : seasonSlots;
                     int lead = leadTicks == null ? Math.max(1, seasonTicks / Math.max(1, slots)) : leadTicks;
-                    yield new Forecaster.Seasonal(or(alpha, base.alpha()), or(beta, base.beta()),
-                            or(gamma, base.gamma()), seasonTicks, slots, lead);
+                    yield new Forecaster.Seasonal(
+                            or(alpha, base.alpha()),
+                            or(beta, base.beta()),
+                            or(gamma, base.gamma()),
+                            seasonTicks,
+                            slots,
+                            lead);
                 }
                 default -> new Forecaster.Ewma(or(alpha, Forecaster.Ewma.DEFAULT_ALPHA));
             };
@@ -119,13 +138,17 @@ public final class SizingTuning {
     public record Damping(Double maxStepUp, Double maxStepDown, Double minChange, Long cooldownMs) {
 
         Damping validate() {
-            check(maxStepUp == null || (maxStepUp > 0 && maxStepUp <= MAX_STEP_UP),
+            check(
+                    maxStepUp == null || (maxStepUp > 0 && maxStepUp <= MAX_STEP_UP),
                     "adaptive.damping.maxStepUp must be in (0, " + (long) MAX_STEP_UP + "], was " + maxStepUp);
-            check(maxStepDown == null || (maxStepDown > 0 && maxStepDown < 1),
+            check(
+                    maxStepDown == null || (maxStepDown > 0 && maxStepDown < 1),
                     "adaptive.damping.maxStepDown must be in (0, 1), was " + maxStepDown);
-            check(minChange == null || (minChange >= 0 && minChange <= 0.5),
+            check(
+                    minChange == null || (minChange >= 0 && minChange <= 0.5),
                     "adaptive.damping.minChange must be in [0, 0.5], was " + minChange);
-            check(cooldownMs == null || (cooldownMs >= 0 && cooldownMs <= MAX_COOLDOWN_MS),
+            check(
+                    cooldownMs == null || (cooldownMs >= 0 && cooldownMs <= MAX_COOLDOWN_MS),
                     "adaptive.damping.cooldownMs must be in [0, " + MAX_COOLDOWN_MS + "], was " + cooldownMs);
             return this;
         }

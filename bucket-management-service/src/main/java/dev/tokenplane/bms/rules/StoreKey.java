@@ -22,6 +22,7 @@ package dev.tokenplane.bms.rules;
 public record StoreKey(String key, String ruleId, String clientId) {
     /** The separator of the fields. */
     public static final char SEP = '\u001F';
+
     private static final char ESC = '\u001B';
 
     public StoreKey {
@@ -43,8 +44,8 @@ public record StoreKey(String key, String ruleId, String clientId) {
         if (ruleId == null) {
             return escape(key, false);
         }
-        StringBuilder b = new StringBuilder(key.length() + ruleId.length() + 2
-                + (clientId == null ? 0 : clientId.length() + 1));
+        StringBuilder b =
+                new StringBuilder(key.length() + ruleId.length() + 2 + (clientId == null ? 0 : clientId.length() + 1));
         b.append(escape(key, false)).append(SEP).append(escape(ruleId, true));
         if (clientId != null) {
             b.append(SEP).append(escape(clientId, true));

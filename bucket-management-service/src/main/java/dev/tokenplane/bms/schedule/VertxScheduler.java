@@ -2,12 +2,11 @@ package dev.tokenplane.bms.schedule;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Periodic jobs on Vert.x timers: the timer fires on an event loop, the job runs on a worker
@@ -31,10 +30,12 @@ public final class VertxScheduler implements Scheduler {
             }
             Future<Void> run;
             try {
-                run = vertx.executeBlocking(() -> {
-                    job.run();
-                    return null;
-                }, false);
+                run = vertx.executeBlocking(
+                        () -> {
+                            job.run();
+                            return null;
+                        },
+                        false);
             } catch (RejectedExecutionException stopping) {
                 vertx.cancelTimer(id); // Vert.x is closing: its workers are gone
                 return;

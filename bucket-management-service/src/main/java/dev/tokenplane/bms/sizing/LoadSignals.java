@@ -6,7 +6,6 @@ import dev.tokenplane.bms.rules.Rule;
 import dev.tokenplane.sizing.LoadSample;
 import dev.tokenplane.sizing.LoadSignal;
 import dev.tokenplane.sizing.PressureConfig;
-
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
@@ -89,8 +88,13 @@ final class LoadSignals {
      */
     static LoadSample sample(AgentState agent) {
         AgentReport r = agent.latest();
-        return new LoadSample(agent.lastReportAt(), value(r.cpu()), value(r.memory()), value(r.netUtilisation()),
-                value(r.diskBusy()), value(r.latencyP99Ms()));
+        return new LoadSample(
+                agent.lastReportAt(),
+                value(r.cpu()),
+                value(r.memory()),
+                value(r.netUtilisation()),
+                value(r.diskBusy()),
+                value(r.latencyP99Ms()));
     }
 
     private static double value(Double v) {

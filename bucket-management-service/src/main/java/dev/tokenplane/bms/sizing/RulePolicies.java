@@ -6,7 +6,6 @@ import dev.tokenplane.sizing.DampingConfig;
 import dev.tokenplane.sizing.PressureConfig;
 import dev.tokenplane.sizing.SizingConfig;
 import dev.tokenplane.sizing.SizingPolicy;
-
 import java.util.HashMap;
 import java.util.Map;
 
@@ -38,8 +37,11 @@ final class RulePolicies {
         SizingTuning.PressureTargets t = adaptive.pressureTargets();
         if (t != null) {
             PressureConfig p = base.pressure();
-            config = config.withPressure(p.withTargets(or(t.cpu(), p.cpuTarget()), or(t.memory(), p.memoryTarget()),
-                    or(t.netUtilisation(), p.netUtilisationTarget()), or(t.diskBusy(), p.diskBusyTarget()),
+            config = config.withPressure(p.withTargets(
+                    or(t.cpu(), p.cpuTarget()),
+                    or(t.memory(), p.memoryTarget()),
+                    or(t.netUtilisation(), p.netUtilisationTarget()),
+                    or(t.diskBusy(), p.diskBusyTarget()),
                     or(t.latencyP99Ms(), p.latencyP99TargetMs())));
         }
         if (adaptive.forecaster() != null) {
@@ -48,8 +50,8 @@ final class RulePolicies {
         SizingTuning.Damping d = adaptive.damping();
         if (d != null) {
             DampingConfig damping = base.damping();
-            config = config.withDamping(damping
-                    .withMaxSteps(or(d.maxStepUp(), damping.maxStepUp()), or(d.maxStepDown(), damping.maxStepDown()))
+            config = config.withDamping(damping.withMaxSteps(
+                            or(d.maxStepUp(), damping.maxStepUp()), or(d.maxStepDown(), damping.maxStepDown()))
                     .withMinChangeFraction(or(d.minChange(), damping.minChangeFraction()))
                     .withCooldownMillis(d.cooldownMs() == null ? damping.cooldownMillis() : d.cooldownMs()));
         }

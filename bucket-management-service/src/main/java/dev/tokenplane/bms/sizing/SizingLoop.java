@@ -29,9 +29,6 @@ import dev.tokenplane.store.BucketStore;
 import dev.tokenplane.store.DemandSample;
 import dev.tokenplane.store.Tokens;
 import io.micrometer.core.instrument.Timer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -43,6 +40,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The adaptive sizing loop of one member: every {@code BMS_SIZING_INTERVAL_MS} it resizes the buckets whose partitions
@@ -97,9 +96,17 @@ public final class SizingLoop implements SizingTask {
      * @param resolver what serves each bucket (rule, override): the one place that resolves it
      * @param states   the sizing states, partitioned like the buckets
      */
-    public SizingLoop(BmsSettings settings, BucketStore store, RuleRegistry rules, OverrideRegistry overrides,
-                      BucketResolver resolver, AgentRegistry agents, ResizeHistory history, SizingStates states,
-                      BmsMetrics metrics, InstantSource clock) {
+    public SizingLoop(
+            BmsSettings settings,
+            BucketStore store,
+            RuleRegistry rules,
+            OverrideRegistry overrides,
+            BucketResolver resolver,
+            AgentRegistry agents,
+            ResizeHistory history,
+            SizingStates states,
+            BmsMetrics metrics,
+            InstantSource clock) {
         this.store = store;
         this.rules = rules;
         this.overrides = overrides;
@@ -111,7 +118,8 @@ public final class SizingLoop implements SizingTask {
         this.policy = new SizingPolicy(policyConfig(settings));
         this.states = states;
         this.timeoutMs = Math.max(10_000, 10 * settings.sizingIntervalMs());
-        this.tickTimer = Timer.builder("bms.sizing.tick").description("Time one sizing tick of this member took")
+        this.tickTimer = Timer.builder("bms.sizing.tick")
+                .description("Time one sizing tick of this member took")
                 .register(metrics.registry());
         this.gauges = new SizingGauges(metrics.registry(), clock);
     }
@@ -149,8 +157,12 @@ public final class SizingLoop implements SizingTask {
         int dropped = states.retainOnly(round.next.keySet());
         long took = System.nanoTime() - started;
         tickTimer.record(took, TimeUnit.NANOSECONDS);
-        LOG.trace("sizing tick: {} adaptive buckets owned, {} resized, {} states dropped, {} ms", round.next.size(),
-                applied, dropped, TimeUnit.NANOSECONDS.toMillis(took));
+        LOG.trace(
+                "sizing tick: {} adaptive buckets owned, {} resized, {} states dropped, {} ms",
+                round.next.size(),
+                applied,
+                dropped,
+                TimeUnit.NANOSECONDS.toMillis(took));
     }
 
     /**
@@ -179,8 +191,7 @@ public final class SizingLoop implements SizingTask {
      * A decision to resize {@code key}, a bucket of rule {@code ruleId}, to the decision's refill, computed from the
      * bucket as it was at {@code generation}.
      */
-    private record Planned(String key, String ruleId, SizingDecision decision, long ratePerMilli, long generation) {
-    }
+    private record Planned(String key, String ruleId, SizingDecision decision, long ratePerMilli, long generation) {}
 
     /** One tick's decisions: the new states of the buckets sized, and the resizes to make. */
     private final class Round {
@@ -211,15 +222,15 @@ public final class SizingLoop implements SizingTask {
                 if (r != null) {
                     resizedAt.put(b.ruleId(), now);
                 }
-                figures.computeIfPresent(b.ruleId(), (id, f) -> f.plus(r == null ? b.capacity() : r.capacity(),
-                        b.ruleCapacity()));
+                figures.computeIfPresent(
+                        b.ruleId(), (id, f) -> f.plus(r == null ? b.capacity() : r.capacity(), b.ruleCapacity()));
             });
             gauges.publish(figures, resizedAt);
         }
 
         void run(Map<String, DemandSample> demand, Map<String, SizingState> previous) {
-            LoadSignals loads = LoadSignals.of(agents.all(), now, agents.staleAfterMs(),
-                    policy.config().pressure());
+            LoadSignals loads = LoadSignals.of(
+                    agents.all(), now, agents.staleAfterMs(), policy.config().pressure());
             for (Map.Entry<String, DemandSample> e : demand.entrySet()) {
                 try {
                     decide(e.getKey(), e.getValue(), previous.get(e.getKey()), loads);
@@ -248,15 +259,14 @@ public final class SizingLoop implements SizingTask {
             next.put(key, d.state());
             sized.put(key, new Sized(rule.id(), rule.capacity(), demand.capacity()));
             if (d.resized()) {
-                resized.add(new Planned(key, rule.id(), d, Tokens.ratePerMilli(d.refillPerSecond()),
-                        demand.generation()));
+                resized.add(
+                        new Planned(key, rule.id(), d, Tokens.ratePerMilli(d.refillPerSecond()), demand.generation()));
             }
         }
     }
 
     /** A bucket sized this tick: its rule, the rule's capacity, and the bucket's capacity before the tick. */
-    private record Sized(String ruleId, long ruleCapacity, long capacity) {
-    }
+    private record Sized(String ruleId, long ruleCapacity, long capacity) {}
 
     /**
      * Resizes each bucket atomically through the store, only while it still carries the generation it was drained at:
@@ -270,10 +280,12 @@ public final class SizingLoop implements SizingTask {
         List<CompletableFuture<Optional<BucketState>>> calls = new ArrayList<>(resized.size());
         for (Planned r : resized) {
             SizingDecision d = r.decision();
-            calls.add(overrides.isPinned(StoreKey.keyOf(r.key()), clock.millis())
-                    ? CompletableFuture.completedFuture(Optional.empty()) // pinned during the tick: the override wins
-                    : store.resize(r.key(), d.capacity(), r.ratePerMilli(), r.generation())
-                            .toCompletableFuture());
+            calls.add(
+                    overrides.isPinned(StoreKey.keyOf(r.key()), clock.millis())
+                            ? CompletableFuture.completedFuture(
+                                    Optional.empty()) // pinned during the tick: the override wins
+                            : store.resize(r.key(), d.capacity(), r.ratePerMilli(), r.generation())
+                                    .toCompletableFuture());
         }
         await(CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)));
         Map<String, ResizeHistory.Resize> made = new HashMap<>();
@@ -284,10 +296,14 @@ public final class SizingLoop implements SizingTask {
                 String reason = reason(d);
                 metrics.resized(r.ruleId(), d.direction() == Direction.GROW ? "grow" : "shrink");
                 if (LOG.isDebugEnabled()) {
-                    LOG.debug("resized bucket '{}' ({}) {} -> {} tokens, {} tokens/s: {}",
-                            StoreKey.describe(r.key()), r.ruleId(),
-                            d.previousCapacity(), d.capacity(),
-                            String.format(Locale.ROOT, "%.3f", d.refillPerSecond()), reason);
+                    LOG.debug(
+                            "resized bucket '{}' ({}) {} -> {} tokens, {} tokens/s: {}",
+                            StoreKey.describe(r.key()),
+                            r.ruleId(),
+                            d.previousCapacity(),
+                            d.capacity(),
+                            String.format(Locale.ROOT, "%.3f", d.refillPerSecond()),
+                            reason);
                 }
                 made.put(r.key(), new ResizeHistory.Resize(now, d.capacity(), d.refillPerSecond(), reason));
             }
@@ -298,8 +314,14 @@ public final class SizingLoop implements SizingTask {
 
     /** The history's reason: the policy's rule, and the figures it acted on. */
     static String reason(SizingDecision d) {
-        return String.format(Locale.ROOT, "%s: %d -> %d, forecast %.1f tokens/s, pressure %.2f", d.reason().code(),
-                d.previousCapacity(), d.capacity(), d.predictedPerSecond(), d.pressure());
+        return String.format(
+                Locale.ROOT,
+                "%s: %d -> %d, forecast %.1f tokens/s, pressure %.2f",
+                d.reason().code(),
+                d.previousCapacity(),
+                d.capacity(),
+                d.predictedPerSecond(),
+                d.pressure());
     }
 
     private <T> T await(CompletionStage<T> stage) throws Exception {

@@ -5,7 +5,6 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import dev.tokenplane.sizing.ForecastState;
 import dev.tokenplane.sizing.SizingState;
-
 import java.nio.ByteBuffer;
 import java.util.Collection;
 import java.util.HashMap;
@@ -88,9 +87,13 @@ public final class SizingStates {
         int slots = f.seasonSlots();
         ByteBuffer b = ByteBuffer.allocate(slots == 0 ? SIZE : SIZE + Integer.BYTES + slots * Double.BYTES)
                 .put(slots == 0 ? VERSION : VERSION_SEASONAL)
-                .putDouble(f.level()).putDouble(f.trend()).putInt(f.observations())
-                .putDouble(s.pressure()).putLong(s.pressureSampleAtMillis())
-                .putLong(s.lastResizeAtMillis()).putLong(s.lastShedAtMillis());
+                .putDouble(f.level())
+                .putDouble(f.trend())
+                .putInt(f.observations())
+                .putDouble(s.pressure())
+                .putLong(s.pressureSampleAtMillis())
+                .putLong(s.lastResizeAtMillis())
+                .putLong(s.lastShedAtMillis());
         if (slots > 0) {
             b.putInt(slots);
             for (double index : f.season()) {
@@ -102,8 +105,11 @@ public final class SizingStates {
 
     /** The state in {@code bytes}, or null for an encoding this version does not know (the bucket starts afresh). */
     static SizingState decode(byte[] bytes) {
-        if (bytes == null || bytes.length < SIZE || !(bytes[0] == VERSION ? bytes.length == SIZE
-                : bytes[0] == VERSION_SEASONAL && bytes.length >= SIZE + Integer.BYTES)) {
+        if (bytes == null
+                || bytes.length < SIZE
+                || !(bytes[0] == VERSION
+                        ? bytes.length == SIZE
+                        : bytes[0] == VERSION_SEASONAL && bytes.length >= SIZE + Integer.BYTES)) {
             return null;
         }
         ByteBuffer b = ByteBuffer.wrap(bytes, 1, bytes.length - 1);
@@ -123,7 +129,7 @@ public final class SizingStates {
             season = new double[slots];
             b.asDoubleBuffer().get(season);
         }
-        return new SizingState(new ForecastState(level, trend, observations, season), pressure, sampleAt, resizedAt,
-                shedAt);
+        return new SizingState(
+                new ForecastState(level, trend, observations, season), pressure, sampleAt, resizedAt, shedAt);
     }
 }

@@ -2,7 +2,6 @@ package dev.tokenplane.bms.spi;
 
 import dev.tokenplane.bms.decide.BucketBinding;
 import dev.tokenplane.store.AcquireResult;
-
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -35,6 +34,5 @@ public interface Borrower {
      * @param tokens tokens the request wanted
      * @param denied the denial: the bucket's remaining tokens, capacity and the time until it would refill
      */
-    record Request(BucketBinding bucket, long tokens, AcquireResult.Denied denied) {
-    }
+    record Request(BucketBinding bucket, long tokens, AcquireResult.Denied denied) {}
 }

@@ -11,8 +11,7 @@ package dev.tokenplane.bms.spi;
 public interface SizingTask {
 
     /** No sizing: buckets keep their rule's (or override's) size. */
-    SizingTask NONE = nowMillis -> {
-    };
+    SizingTask NONE = nowMillis -> {};
 
     /** One sizing round at {@code nowMillis}. May block (store calls, agents); must not throw for a single bucket. */
     void tick(long nowMillis) throws Exception;

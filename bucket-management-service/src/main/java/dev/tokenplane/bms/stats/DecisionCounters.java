@@ -12,7 +12,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class DecisionCounters {
     /** The outcomes counted, in the order of {@link #snapshot}'s arrays. */
-    public enum Outcome { GRANTED, DENIED, SHADOW_DENIED }
+    public enum Outcome {
+        GRANTED,
+        DENIED,
+        SHADOW_DENIED
+    }
 
     static final int OUTCOMES = Outcome.values().length;
 

@@ -23,7 +23,9 @@ public final class DecisionStats {
 
     /** Everything this member counted in the window ending at {@code nowMillis}. */
     public MemberStats snapshot(long nowMillis) {
-        return new MemberStats(Math.floorDiv(nowMillis, 1000), counters.snapshot(nowMillis),
+        return new MemberStats(
+                Math.floorDiv(nowMillis, 1000),
+                counters.snapshot(nowMillis),
                 DeniedKeys.toBytes(denied.window(nowMillis)));
     }
 }

@@ -10,5 +10,4 @@ import java.util.Map;
  * @param counts      per rule, {@link DecisionCounters#snapshot}'s arrays
  * @param deniedKeys  the member's {@link DeniedKeys#window}, as {@link DeniedKeys#toBytes}
  */
-public record MemberStats(long lastSecond, Map<String, long[]> counts, byte[] deniedKeys) {
-}
+public record MemberStats(long lastSecond, Map<String, long[]> counts, byte[] deniedKeys) {}

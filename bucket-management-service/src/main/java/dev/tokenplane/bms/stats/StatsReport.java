@@ -1,15 +1,14 @@
 package dev.tokenplane.bms.stats;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import org.apache.datasketches.frequencies.ErrorType;
-import org.apache.datasketches.frequencies.ItemsSketch;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
+import org.apache.datasketches.frequencies.ErrorType;
+import org.apache.datasketches.frequencies.ItemsSketch;
 
 /**
  * The answer to {@code GET /v1/stats}: every member's {@link MemberStats} merged over a window ending at the answering
@@ -23,17 +22,20 @@ import java.util.function.UnaryOperator;
  * @param topDeniedKeys   the keys denied most in the window (shadow denials included), most first
  */
 @JsonPropertyOrder({"windowSeconds", "to", "members", "membersAnswered", "rules", "topDeniedKeys"})
-public record StatsReport(int windowSeconds, long to, int members, int membersAnswered, List<RuleStats> rules,
-                          List<DeniedKey> topDeniedKeys) {
+public record StatsReport(
+        int windowSeconds,
+        long to,
+        int members,
+        int membersAnswered,
+        List<RuleStats> rules,
+        List<DeniedKey> topDeniedKeys) {
 
     @JsonPropertyOrder({"ruleId", "granted", "denied", "shadowDenied", "perSecond"})
-    public record RuleStats(String ruleId, long granted, long denied, long shadowDenied, Series perSecond) {
-    }
+    public record RuleStats(String ruleId, long granted, long denied, long shadowDenied, Series perSecond) {}
 
     /** Decisions per second, oldest first. */
     @JsonPropertyOrder({"granted", "denied", "shadowDenied"})
-    public record Series(long[] granted, long[] denied, long[] shadowDenied) {
-    }
+    public record Series(long[] granted, long[] denied, long[] shadowDenied) {}
 
     /**
      * @param denials    the sketch's estimate
@@ -41,8 +43,7 @@ public record StatsReport(int windowSeconds, long to, int members, int membersAn
      * @param ruleId     the rule serving the key now, or null
      */
     @JsonPropertyOrder({"key", "ruleId", "denials", "lowerBound"})
-    public record DeniedKey(String key, String ruleId, long denials, long lowerBound) {
-    }
+    public record DeniedKey(String key, String ruleId, long denials, long lowerBound) {}
 
     /**
      * Merges {@code stats} over the {@code windowSeconds} seconds ending at {@code nowMillis}.
@@ -51,8 +52,14 @@ public record StatsReport(int windowSeconds, long to, int members, int membersAn
      * @param top        how many denied keys to list
      * @param ruleOfKey  the rule serving a key now (null when none)
      */
-    public static StatsReport merge(List<MemberStats> stats, int members, long nowMillis, int windowSeconds,
-                                    String ruleFilter, int top, UnaryOperator<String> ruleOfKey) {
+    public static StatsReport merge(
+            List<MemberStats> stats,
+            int members,
+            long nowMillis,
+            int windowSeconds,
+            String ruleFilter,
+            int top,
+            UnaryOperator<String> ruleOfKey) {
         long last = Math.floorDiv(nowMillis, 1000);
         long first = last - windowSeconds + 1;
         Map<String, long[]> merged = new TreeMap<>();
@@ -88,8 +95,8 @@ public record StatsReport(int windowSeconds, long to, int members, int membersAn
             }
         }
         denied.sort(Comparator.comparingLong(DeniedKey::denials).reversed().thenComparing(DeniedKey::key));
-        return new StatsReport(windowSeconds, last, members, stats.size(), rules,
-                denied.subList(0, Math.min(top, denied.size())));
+        return new StatsReport(
+                windowSeconds, last, members, stats.size(), rules, denied.subList(0, Math.min(top, denied.size())));
     }
 
     private static RuleStats ruleStats(String rule, long[] counts, int seconds) {

@@ -6,7 +6,6 @@ import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.DataSerializableFactory;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
-
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -20,6 +19,7 @@ import java.util.function.Supplier;
 public final class StatsTask implements Callable<StatsTask.Answer>, IdentifiedDataSerializable, HazelcastInstanceAware {
     /** The user-context entry holding a {@code Supplier<MemberStats>}: the member's snapshot now. */
     public static final String USER_CONTEXT_KEY = "tokenplane.decisionStats";
+
     static final int FACTORY_ID = 0x5453;
     private static final int TASK = 1;
     private static final int ANSWER = 2;
@@ -62,8 +62,7 @@ public final class StatsTask implements Callable<StatsTask.Answer>, IdentifiedDa
     public static final class Answer implements IdentifiedDataSerializable {
         private MemberStats stats;
 
-        public Answer() {
-        }
+        public Answer() {}
 
         Answer(MemberStats stats) {
             this.stats = stats;

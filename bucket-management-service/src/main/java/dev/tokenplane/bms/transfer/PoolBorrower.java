@@ -7,7 +7,6 @@ import dev.tokenplane.store.Algorithm;
 import dev.tokenplane.store.Tokens;
 import dev.tokenplane.transfer.pool.BorrowResult;
 import dev.tokenplane.transfer.pool.PoolTransfers;
-
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -44,12 +43,12 @@ final class PoolBorrower implements Borrower {
         }
         AcquireResult.Denied denied = request.denied();
         long held = Tokens.toNano(denied.remaining());
-        long burst = bucket.rule().algorithm() == Algorithm.LEAKY_BUCKET
-                ? Tokens.SCALE : Tokens.toNano(denied.capacity());
+        long burst =
+                bucket.rule().algorithm() == Algorithm.LEAKY_BUCKET ? Tokens.SCALE : Tokens.toNano(denied.capacity());
         long shortfall = Math.max(1, Tokens.toNano(request.tokens()) - held);
         long room = Math.max(0, burst - held);
-        return CompletableFuture.supplyAsync(() -> transfers.borrow(bucket.storeKey(), bucket.pooled(), shortfall,
-                        room), steps)
+        return CompletableFuture.supplyAsync(
+                        () -> transfers.borrow(bucket.storeKey(), bucket.pooled(), shortfall, room), steps)
                 .thenCompose(borrowed -> borrowed)
                 .thenApply(PoolBorrower::wholeTokens);
     }

@@ -1,18 +1,24 @@
 package dev.tokenplane.bms.transfer;
 
+import static dev.tokenplane.bms.rules.InvalidInputException.check;
+
 import dev.tokenplane.bms.rules.RuleInput;
 import dev.tokenplane.transfer.SettingsLayer;
 import dev.tokenplane.transfer.TransferSettings;
-
-import static dev.tokenplane.bms.rules.InvalidInputException.check;
 
 /**
  * The body of {@code PUT /v1/pools/{pool}/settings}: each field optional, an absent (or null) field not set at the
  * pool level. {@code pool}, {@code version} and {@code updatedAt} may be echoed back from a read; {@code pool} must
  * then equal the path's.
  */
-public record PoolSettingsInput(String pool, Boolean canBorrow, Boolean canLend, Double weight,
-                                Double reserveFraction, Long version, Long updatedAt) {
+public record PoolSettingsInput(
+        String pool,
+        Boolean canBorrow,
+        Boolean canLend,
+        Double weight,
+        Double reserveFraction,
+        Long version,
+        Long updatedAt) {
 
     /** Checks a pool name from a path. */
     public static void checkPool(String pool) {
@@ -27,9 +33,11 @@ public record PoolSettingsInput(String pool, Boolean canBorrow, Boolean canLend,
     public SettingsLayer toLayer(String poolName) {
         checkPool(poolName);
         check(pool == null || pool.equals(poolName), "pool must be absent or equal the pool in the path");
-        check(weight == null || (weight > 0 && weight <= TransferSettings.MAX_WEIGHT),
+        check(
+                weight == null || (weight > 0 && weight <= TransferSettings.MAX_WEIGHT),
                 "weight must be in (0, " + TransferSettings.MAX_WEIGHT + "], was " + weight);
-        check(reserveFraction == null || (reserveFraction >= 0 && reserveFraction <= 1),
+        check(
+                reserveFraction == null || (reserveFraction >= 0 && reserveFraction <= 1),
                 "reserveFraction must be in [0, 1], was " + reserveFraction);
         return new SettingsLayer(canBorrow, canLend, weight, reserveFraction);
     }

@@ -7,7 +7,6 @@ import dev.tokenplane.bms.config.ConfigWrite;
 import dev.tokenplane.bms.config.ReplicatedConfig;
 import dev.tokenplane.transfer.PoolSettings;
 import dev.tokenplane.transfer.SettingsLayer;
-
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -30,8 +29,14 @@ public final class PoolSettingsRegistry {
      * @param updatedAt epoch millis of the last write
      */
     @JsonPropertyOrder({"pool", "canBorrow", "canLend", "weight", "reserveFraction", "version", "updatedAt"})
-    public record Stored(String pool, Boolean canBorrow, Boolean canLend, Double weight, Double reserveFraction,
-                         long version, long updatedAt) {
+    public record Stored(
+            String pool,
+            Boolean canBorrow,
+            Boolean canLend,
+            Double weight,
+            Double reserveFraction,
+            long version,
+            long updatedAt) {
 
         SettingsLayer layer() {
             return new SettingsLayer(canBorrow, canLend, weight, reserveFraction);
@@ -79,8 +84,8 @@ public final class PoolSettingsRegistry {
 
     /** Creates or replaces the settings of {@code pool}. */
     public CompletionStage<ConfigWrite> put(String pool, SettingsLayer layer, long nowMillis) {
-        return config.write(pool, ConfigCodec.write(Stored.of(pool, layer)), ReplicatedConfig.ANY_VERSION, false,
-                nowMillis);
+        return config.write(
+                pool, ConfigCodec.write(Stored.of(pool, layer)), ReplicatedConfig.ANY_VERSION, false, nowMillis);
     }
 
     /** Removes the settings of {@code pool}, leaving a tombstone. */
@@ -96,8 +101,8 @@ public final class PoolSettingsRegistry {
     /** The settings a live record holds, with the record's version and time. */
     public static Stored decode(ConfigRecord r) {
         Stored s = ConfigCodec.read(r.body(), Stored.class);
-        return new Stored(r.id(), s.canBorrow(), s.canLend(), s.weight(), s.reserveFraction(), r.version(),
-                r.updatedAt());
+        return new Stored(
+                r.id(), s.canBorrow(), s.canLend(), s.weight(), s.reserveFraction(), r.version(), r.updatedAt());
     }
 
     /**

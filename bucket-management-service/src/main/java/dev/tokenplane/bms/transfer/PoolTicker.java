@@ -13,22 +13,21 @@ import dev.tokenplane.store.Tokens;
 import dev.tokenplane.transfer.TransferSettings;
 import dev.tokenplane.transfer.pool.MemberSnapshot;
 import dev.tokenplane.transfer.pool.PoolTransfers;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The transfer protocol's part of each sizing tick, on every member, every {@code BMS_SIZING_INTERVAL_MS} (a periodic
@@ -55,11 +54,11 @@ final class PoolTicker {
 
     /** The map of each member's snapshots: member uuid → JSON of {@link View}. */
     static final String VIEWS = "tp.pool-views";
+
     private static final Logger LOG = LoggerFactory.getLogger(PoolTicker.class);
 
     /** One member's snapshots of the pool buckets it owns, by pool. */
-    record View(Map<String, List<MemberSnapshot>> pools) {
-    }
+    record View(Map<String, List<MemberSnapshot>> pools) {}
 
     private record Counters(long windowStart, long attempted, long granted) {
         long unserved() {
@@ -75,10 +74,17 @@ final class PoolTicker {
     private final long intervalMillis;
     /** Whether any rule or override names a pool (else no bucket is a pool bucket, and a tick skips the walk). */
     private final BooleanSupplier anyPoolNamed;
+
     private Map<String, Counters> lastCounters = Map.of();
 
-    PoolTicker(HazelcastInstance hazelcast, BucketStore store, BucketResolver resolver, PoolTransfers transfers,
-               TransferMetrics metrics, long intervalMillis, BooleanSupplier anyPoolNamed) {
+    PoolTicker(
+            HazelcastInstance hazelcast,
+            BucketStore store,
+            BucketResolver resolver,
+            PoolTransfers transfers,
+            TransferMetrics metrics,
+            long intervalMillis,
+            BooleanSupplier anyPoolNamed) {
         this.anyPoolNamed = anyPoolNamed;
         this.hazelcast = hazelcast;
         this.store = store;
@@ -95,15 +101,20 @@ final class PoolTicker {
         }
         IMap<String, String> views = hazelcast.getMap(VIEWS);
         String self = hazelcast.getCluster().getLocalMember().getUuid().toString();
-        views.set(self, ConfigCodec.write(new View(ownSnapshots())), Math.max(5_000, 3 * intervalMillis),
+        views.set(
+                self,
+                ConfigCodec.write(new View(ownSnapshots())),
+                Math.max(5_000, 3 * intervalMillis),
                 TimeUnit.MILLISECONDS);
 
         Set<Member> members = hazelcast.getCluster().getMembers();
         Set<String> ids = members.stream().map(m -> m.getUuid().toString()).collect(Collectors.toSet());
         Map<String, List<MemberSnapshot>> byPool = new TreeMap<>();
         for (String json : views.getAll(ids).values()) {
-            ConfigCodec.read(json, View.class).pools().forEach((pool, snapshots) ->
-                    byPool.computeIfAbsent(pool, p -> new ArrayList<>()).addAll(snapshots));
+            ConfigCodec.read(json, View.class)
+                    .pools()
+                    .forEach((pool, snapshots) ->
+                            byPool.computeIfAbsent(pool, p -> new ArrayList<>()).addAll(snapshots));
         }
         transfers.pools().forEach(pool -> byPool.putIfAbsent(pool, List.of())); // emptied pools: clear their view
 
@@ -112,14 +123,16 @@ final class PoolTicker {
         for (Map.Entry<String, List<MemberSnapshot>> pool : byPool.entrySet()) {
             metrics.pool(pool.getKey());
             if (isCoordinator(hazelcast, pool.getKey())) {
-                moving.add(transfers.rebalance(pool.getKey(), pool.getValue(), share).toCompletableFuture());
+                moving.add(transfers
+                        .rebalance(pool.getKey(), pool.getValue(), share)
+                        .toCompletableFuture());
             } else {
                 transfers.refresh(pool.getKey(), pool.getValue(), share);
             }
         }
         try {
-            CompletableFuture.allOf(moving.toArray(CompletableFuture[]::new)).get(intervalMillis,
-                    TimeUnit.MILLISECONDS);
+            CompletableFuture.allOf(moving.toArray(CompletableFuture[]::new))
+                    .get(intervalMillis, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             LOG.debug("transfers of the tick still running after {} ms", intervalMillis);
         }
@@ -141,8 +154,8 @@ final class PoolTicker {
                 reads.put(key, store.get(key).toCompletableFuture());
             }
         }
-        CompletableFuture.allOf(reads.values().toArray(CompletableFuture[]::new)).get(Math.max(1_000, intervalMillis),
-                TimeUnit.MILLISECONDS);
+        CompletableFuture.allOf(reads.values().toArray(CompletableFuture[]::new))
+                .get(Math.max(1_000, intervalMillis), TimeUnit.MILLISECONDS);
 
         Map<String, Counters> counters = new HashMap<>();
         Map<String, List<MemberSnapshot>> byPool = new TreeMap<>();
@@ -155,10 +168,10 @@ final class PoolTicker {
             BucketState state = found.get();
             Counters now = new Counters(state.windowStart(), state.attempted(), state.granted());
             counters.put(key, now);
-            long demandNanos = Math.min(unserved(now, lastCounters.get(key)), Long.MAX_VALUE / Tokens.SCALE)
-                    * Tokens.SCALE;
-            byPool.computeIfAbsent(pooled.get(key).pool(), p -> new ArrayList<>()).add(new MemberSnapshot(key,
-                    state.tokens(), state.capacity(), state.burstNanos(), demandNanos));
+            long demandNanos =
+                    Math.min(unserved(now, lastCounters.get(key)), Long.MAX_VALUE / Tokens.SCALE) * Tokens.SCALE;
+            byPool.computeIfAbsent(pooled.get(key).pool(), p -> new ArrayList<>())
+                    .add(new MemberSnapshot(key, state.tokens(), state.capacity(), state.burstNanos(), demandNanos));
         }
         lastCounters = counters;
         return byPool;

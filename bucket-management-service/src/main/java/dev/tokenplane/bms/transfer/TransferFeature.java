@@ -9,16 +9,15 @@ import dev.tokenplane.bms.http.PoolRoutes;
 import dev.tokenplane.bms.metrics.BmsMetrics;
 import dev.tokenplane.bms.spi.Borrower;
 import dev.tokenplane.store.BucketStore;
+import dev.tokenplane.store.hazelcast.RuntimeTuning;
 import dev.tokenplane.transfer.TransferPlanner;
 import dev.tokenplane.transfer.breaker.PoolBreakers;
 import dev.tokenplane.transfer.exec.TransferExecutor;
 import dev.tokenplane.transfer.exec.TransferIds;
 import dev.tokenplane.transfer.exec.TransferTimer;
 import dev.tokenplane.transfer.pool.PoolTransfers;
-import dev.tokenplane.store.hazelcast.RuntimeTuning;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.vertx.core.Vertx;
-
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.concurrent.Executor;
@@ -78,25 +77,63 @@ public final class TransferFeature {
      * @param resolver what serves each bucket: the one place that resolves it
      * @param interval the tick's interval ({@code BMS_SIZING_INTERVAL_MS})
      */
-    public TransferFeature(BucketStore store, RuleRegistry rules, OverrideRegistry overrides,
-                           PoolSettingsRegistry settings, BucketResolver resolver, HazelcastInstance hazelcast,
-                           BmsMetrics bmsMetrics, Vertx vertx, InstantSource clock, Duration interval,
-                           Options options) {
-        PoolBreakers breakers = new PoolBreakers(options.breaker().apply(PoolBreakers.defaults(clock)).build());
+    public TransferFeature(
+            BucketStore store,
+            RuleRegistry rules,
+            OverrideRegistry overrides,
+            PoolSettingsRegistry settings,
+            BucketResolver resolver,
+            HazelcastInstance hazelcast,
+            BmsMetrics bmsMetrics,
+            Vertx vertx,
+            InstantSource clock,
+            Duration interval,
+            Options options) {
+        PoolBreakers breakers = new PoolBreakers(
+                options.breaker().apply(PoolBreakers.defaults(clock)).build());
         TransferMetrics metrics = new TransferMetrics(bmsMetrics, breakers);
         Executor steps = offPartitionThreads();
-        TransferExecutor executor = new TransferExecutor(store, breakers, TransferTimer.of(TIMERS),
-                System::nanoTime, TransferExecutor.Settings.defaults().withBudget(options.budget())
-                .withCallbacks(steps).withAfterCredit(stayOnPartitionThread(steps)));
-        PoolTransfers transfers = new PoolTransfers(new TransferPlanner(), executor, breakers, resolver,
-                TransferIds.timeOrdered(), clock, new PoolTransfers.Settings(interval, options.borrowAhead(),
-                NEAR_EMPTY_FRACTION), metrics);
+        TransferExecutor executor = new TransferExecutor(
+                store,
+                breakers,
+                TransferTimer.of(TIMERS),
+                System::nanoTime,
+                TransferExecutor.Settings.defaults()
+                        .withBudget(options.budget())
+                        .withCallbacks(steps)
+                        .withAfterCredit(stayOnPartitionThread(steps)));
+        PoolTransfers transfers = new PoolTransfers(
+                new TransferPlanner(),
+                executor,
+                breakers,
+                resolver,
+                TransferIds.timeOrdered(),
+                clock,
+                new PoolTransfers.Settings(interval, options.borrowAhead(), NEAR_EMPTY_FRACTION),
+                metrics);
         this.borrower = new PoolBorrower(transfers, steps);
-        this.routes = new PoolRoutes(vertx, transfers, breakers, settings, rules, overrides,
-                pool -> PoolTicker.isCoordinator(hazelcast, pool), clock);
-        this.ticker = new PoolTicker(hazelcast, store, resolver, transfers, metrics, interval.toMillis(),
-                () -> rules.all().stream().anyMatch(r -> r.transfer() != null && r.transfer().pool() != null)
-                        || overrides.all().stream().anyMatch(o -> o.transfer() != null && o.transfer().pool() != null));
+        this.routes = new PoolRoutes(
+                vertx,
+                transfers,
+                breakers,
+                settings,
+                rules,
+                overrides,
+                pool -> PoolTicker.isCoordinator(hazelcast, pool),
+                clock);
+        this.ticker = new PoolTicker(
+                hazelcast,
+                store,
+                resolver,
+                transfers,
+                metrics,
+                interval.toMillis(),
+                () -> rules.all().stream()
+                                .anyMatch(r ->
+                                        r.transfer() != null && r.transfer().pool() != null)
+                        || overrides.all().stream()
+                                .anyMatch(o ->
+                                        o.transfer() != null && o.transfer().pool() != null));
     }
 
     /** Borrows for a denied bucket of a pool, on the decision path. */

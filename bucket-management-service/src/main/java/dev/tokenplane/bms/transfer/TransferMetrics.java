@@ -50,8 +50,10 @@ final class TransferMetrics implements PoolTransfers.Observer {
     private void watch(CircuitBreaker breaker) {
         String pool = breaker.getName();
         metrics.registerPool(pool);
-        breaker.getEventPublisher().onStateTransition(e -> metrics.breakerState(pool,
-                BreakerState.of(e.getStateTransition().getToState()).label()));
+        breaker.getEventPublisher()
+                .onStateTransition(e -> metrics.breakerState(
+                        pool,
+                        BreakerState.of(e.getStateTransition().getToState()).label()));
         metrics.breakerState(pool, BreakerState.of(breaker.getState()).label());
     }
 }

@@ -1,8 +1,8 @@
 package dev.tokenplane.bms.agents;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 /** The state kept per agent, and which of two copies of it is newer. */
 class AgentStateTest {
@@ -23,7 +23,7 @@ class AgentStateTest {
     }
 
     private static AgentReport report(double cpu) {
-        return new AgentReport("web-1", null, "eu", "web", cpu, null, null, null, null, null, null, null, null, null,
-                null, null);
+        return new AgentReport(
+                "web-1", null, "eu", "web", cpu, null, null, null, null, null, null, null, null, null, null, null);
     }
 }

@@ -1,5 +1,7 @@
 package dev.tokenplane.bms.audit;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokenplane.bms.BmsMain;
 import dev.tokenplane.bms.BmsNode;
@@ -12,15 +14,12 @@ import dev.tokenplane.bms.support.TestCluster;
 import dev.tokenplane.bms.support.TestSettings;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Route;
-import org.junit.jupiter.api.Test;
-
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The audit log over real HTTP: one record per admin write, readable from any member, kept across restarts, bounded. */
 class AuditLogTest {
@@ -30,19 +29,24 @@ class AuditLogTest {
         List<JsonNode> all = new ArrayList<>();
         String cursor = null;
         do {
-            Api.Response r = api.get("/v1/audit?since=" + since + "&limit=" + pageSize
-                    + (cursor == null ? "" : "&cursor=" + cursor));
+            Api.Response r = api.get(
+                    "/v1/audit?since=" + since + "&limit=" + pageSize + (cursor == null ? "" : "&cursor=" + cursor));
             assertThat(r.status()).as(r.toString()).isEqualTo(200);
             r.json().get("records").forEach(all::add);
-            cursor = r.json().get("nextCursor").isNull() ? null : r.json().get("nextCursor").asText();
+            cursor = r.json().get("nextCursor").isNull()
+                    ? null
+                    : r.json().get("nextCursor").asText();
         } while (cursor != null);
         return all;
     }
 
     static List<String> summary(List<JsonNode> records) {
-        return records.stream().map(r -> r.get("method").asText() + " " + r.get("path").asText() + " "
-                + r.get("status").asInt() + " " + r.get("versionBefore").asText() + "->"
-                + r.get("versionAfter").asText() + " by " + r.get("credential").asText()).toList();
+        return records.stream()
+                .map(r -> r.get("method").asText() + " " + r.get("path").asText() + " "
+                        + r.get("status").asInt() + " " + r.get("versionBefore").asText() + "->"
+                        + r.get("versionAfter").asText() + " by "
+                        + r.get("credential").asText())
+                .toList();
     }
 
     @Test
@@ -58,13 +62,18 @@ class AuditLogTest {
             Map<String, Object> rule = Map.of("match", "au:*", "capacity", 5, "refillPerSecond", 1);
             assertThat(first.put("/v1/rules/au-rule", rule).status()).isEqualTo(201);
             assertThat(first.put("/v1/rules/au-rule", Map.of("match", "au:*", "capacity", 6, "refillPerSecond", 1))
-                    .status()).isEqualTo(200);
-            assertThat(first.send("PUT", "/v1/rules/au-rule", rule, true, "If-Match", "\"1\"").status())
+                            .status())
+                    .isEqualTo(200);
+            assertThat(first.send("PUT", "/v1/rules/au-rule", rule, true, "If-Match", "\"1\"")
+                            .status())
                     .isEqualTo(409);
             assertThat(first.put("/v1/buckets/au:k/override", Map.of("capacity", 50, "refillPerSecond", 5))
-                    .status()).isEqualTo(201);
+                            .status())
+                    .isEqualTo(201);
             assertThat(first.delete("/v1/buckets/au:k/override").status()).isEqualTo(204);
-            assertThat(first.put("/v1/pools/au-pool/settings", Map.of("weight", 2)).status()).isEqualTo(201);
+            assertThat(first.put("/v1/pools/au-pool/settings", Map.of("weight", 2))
+                            .status())
+                    .isEqualTo(201);
             assertThat(first.delete("/v1/pools/au-pool/settings").status()).isEqualTo(204);
             assertThat(first.delete("/v1/rules/au-rule").status()).isEqualTo(204);
             // (reads are not audited)
@@ -87,16 +96,23 @@ class AuditLogTest {
             JsonNode created = records.get(0);
             assertThat(created.get("object").asText()).isEqualTo("au-rule");
             assertThat(created.get("route").asText()).isEqualTo("/v1/rules/:ruleId");
-            assertThat(created.get("time").asText()).isEqualTo(Instant.ofEpochMilli(created.get("at").asLong())
-                    .toString());
+            assertThat(created.get("time").asText())
+                    .isEqualTo(Instant.ofEpochMilli(created.get("at").asLong()).toString());
             assertThat(records.get(3).get("object").asText()).isEqualTo("au:k");
 
             // And each write left one line on the audit logger, naming the credential, never the token
-            List<String> lines = logs.lines().stream().filter(l -> l.startsWith(AuditLog.LOGGER + " audit ")
-                    && l.contains("au-")).toList();
+            List<String> lines = logs.lines().stream()
+                    .filter(l -> l.startsWith(AuditLog.LOGGER + " audit ") && l.contains("au-"))
+                    .toList();
             assertThat(lines).hasSize(expected.size() - 2); // two of them name the bucket au:k, not au-
-            assertThat(lines.get(0)).contains("credential=admin", "method=PUT", "path=/v1/rules/au-rule",
-                    "status=201", "versionBefore=null", "versionAfter=1");
+            assertThat(lines.get(0))
+                    .contains(
+                            "credential=admin",
+                            "method=PUT",
+                            "path=/v1/rules/au-rule",
+                            "status=201",
+                            "versionBefore=null",
+                            "versionAfter=1");
             assertThat(String.join("\n", logs.lines())).doesNotContain(TestCluster.ADMIN_TOKEN);
 
             // When the whole cluster restarts (the second member first: the first one's journal is not needed)
@@ -133,7 +149,9 @@ class AuditLogTest {
 
             // Then each call left exactly one record, naming the route
             Await.until(() -> audit(api, "0", 1000).size() == called.size());
-            assertThat(audit(api, "0", 1000)).extracting(r -> r.get("method").asText() + " " + r.get("route").asText())
+            assertThat(audit(api, "0", 1000))
+                    .extracting(
+                            r -> r.get("method").asText() + " " + r.get("route").asText())
                     .containsExactlyInAnyOrderElementsOf(called);
         } finally {
             node.stop();
@@ -148,7 +166,8 @@ class AuditLogTest {
             Api api = new Api(node.url(), node.adminToken());
             for (int i = 1; i <= 130; i++) {
                 assertThat(api.put("/v1/rules/rt-rule", Map.of("match", "rt:*", "capacity", i, "refillPerSecond", 1))
-                        .status()).isIn(200, 201);
+                                .status())
+                        .isIn(200, 201);
             }
             Await.until(() -> audit(api, "0", 1000).size() == 100
                     && audit(api, "0", 1000).get(0).get("versionAfter").asLong() == 31);
@@ -164,7 +183,9 @@ class AuditLogTest {
             assertThat(kept.get(99).get("versionAfter").asLong()).isEqualTo(130);
             Api api = new Api(again.url(), again.adminToken());
             assertThat(api.get("/v1/audit?since=nope").status()).isEqualTo(400);
-            assertThat(api.get("/v1/audit?since=" + (System.currentTimeMillis() + 60_000)).json().get("records"))
+            assertThat(api.get("/v1/audit?since=" + (System.currentTimeMillis() + 60_000))
+                            .json()
+                            .get("records"))
                     .isEmpty();
         } finally {
             again.stop();

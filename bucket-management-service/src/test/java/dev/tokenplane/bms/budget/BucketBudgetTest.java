@@ -1,18 +1,17 @@
 package dev.tokenplane.bms.budget;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.tokenplane.store.BucketMath;
 import dev.tokenplane.store.BucketSpec;
 import dev.tokenplane.store.BucketState;
 import dev.tokenplane.store.FakeClock;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /** The budget's counting, limits and warning, in simulated time. */
 class BucketBudgetTest {
@@ -69,10 +68,10 @@ class BucketBudgetTest {
         // Given a member budget of 10 and a rule capped at 2
         BucketBudget budget = budget(10);
         // When the capped rule asks 3 times and another rule 3 times
-        List<Boolean> capped = List.of(budget.tryCreate(CAPPED_RULE), budget.tryCreate(CAPPED_RULE),
-                budget.tryCreate(CAPPED_RULE));
-        List<Boolean> open = List.of(budget.tryCreate(OPEN_RULE), budget.tryCreate(OPEN_RULE),
-                budget.tryCreate(OPEN_RULE));
+        List<Boolean> capped =
+                List.of(budget.tryCreate(CAPPED_RULE), budget.tryCreate(CAPPED_RULE), budget.tryCreate(CAPPED_RULE));
+        List<Boolean> open =
+                List.of(budget.tryCreate(OPEN_RULE), budget.tryCreate(OPEN_RULE), budget.tryCreate(OPEN_RULE));
         // Then the capped rule gets 2, the other 3, and the refused creation took no place of the member's
         assertThat(capped).containsExactly(true, true, false);
         assertThat(open).containsExactly(true, true, true);

@@ -12,7 +12,6 @@ import dev.tokenplane.store.BucketSpec;
 import dev.tokenplane.store.Tokens;
 import dev.tokenplane.store.hazelcast.BucketMapSettings;
 import dev.tokenplane.store.hazelcast.HazelcastBucketStore;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -25,8 +24,7 @@ import java.util.UUID;
 public final class BucketFootprint {
     private static final String MAP = "tp.buckets";
 
-    private BucketFootprint() {
-    }
+    private BucketFootprint() {}
 
     public static void main(String[] args) throws Exception {
         int buckets = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
@@ -37,15 +35,20 @@ public final class BucketFootprint {
         int[] ports = {TestSettings.freePort(), TestSettings.freePort()};
         List<HazelcastInstance> members = new ArrayList<>();
         for (int port : ports) {
-            BmsSettings settings = TestSettings.member(cluster).with("BMS_HAZELCAST_PORT", Integer.toString(port))
-                    .with("BMS_CLUSTER_MEMBERS", "127.0.0.1:" + ports[0] + ",127.0.0.1:" + ports[1]).build();
-            Config config = HazelcastMember.config(settings, settings.clusterSecret().orElseThrow());
+            BmsSettings settings = TestSettings.member(cluster)
+                    .with("BMS_HAZELCAST_PORT", Integer.toString(port))
+                    .with("BMS_CLUSTER_MEMBERS", "127.0.0.1:" + ports[0] + ",127.0.0.1:" + ports[1])
+                    .build();
+            Config config =
+                    HazelcastMember.config(settings, settings.clusterSecret().orElseThrow());
             HazelcastBucketStore.configure(config, MAP, BucketMapSettings.defaults());
             members.add(Hazelcast.newHazelcastInstance(config));
         }
         HazelcastBucketStore store = new HazelcastBucketStore(members.get(0), MAP);
         BucketSpec spec = new BucketSpec(100, Tokens.ratePerMilli(10), Algorithm.TOKEN_BUCKET, 1, 600_000);
-        store.acquire(pad("warm", keyLength, padding), spec, 1, 0).toCompletableFuture().get();
+        store.acquire(pad("warm", keyLength, padding), spec, 1, 0)
+                .toCompletableFuture()
+                .get();
         long before = usedAfterGc();
         for (int start = 0; start < buckets; start += 1000) {
             List<AcquireCommand> batch = new ArrayList<>(1000);
@@ -56,8 +59,9 @@ public final class BucketFootprint {
         }
         long after = usedAfterGc();
         long entries = members.get(0).getMap(MAP).size();
-        System.out.printf("buckets=%d keyLength=%d heapDelta=%d bytes perBucket(owner+backup)=%d%n", entries, keyLength,
-                after - before, (after - before) / entries);
+        System.out.printf(
+                "buckets=%d keyLength=%d heapDelta=%d bytes perBucket(owner+backup)=%d%n",
+                entries, keyLength, after - before, (after - before) / entries);
         members.forEach(HazelcastInstance::shutdown);
     }
 

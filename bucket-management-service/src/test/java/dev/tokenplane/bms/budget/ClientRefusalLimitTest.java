@@ -1,8 +1,8 @@
 package dev.tokenplane.bms.budget;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 class ClientRefusalLimitTest {
     private final ClientRefusalLimit limit = new ClientRefusalLimit(100, 1000);

@@ -5,12 +5,11 @@ import dev.tokenplane.bms.support.Await;
 import dev.tokenplane.bms.support.BmsProcess;
 import dev.tokenplane.bms.support.KeyFlood;
 import dev.tokenplane.bms.support.WellBehavedClient;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -35,11 +34,19 @@ public final class FloodBenchmark {
     static final String ALICE = "bench-key-alice-0001";
     static final String MALLORY = "bench-key-mallory-01";
 
-    private FloodBenchmark() {
-    }
+    private FloodBenchmark() {}
 
-    record Run(double baselineRate, double floodRate, double floodSeconds, long limit, long heapAtBudgetMb,
-               long heapAfterFloodMb, long sent, long decided, long refused, long throttledAnswers) {
+    record Run(
+            double baselineRate,
+            double floodRate,
+            double floodSeconds,
+            long limit,
+            long heapAtBudgetMb,
+            long heapAfterFloodMb,
+            long sent,
+            long decided,
+            long refused,
+            long throttledAnswers) {
         double ratio() {
             return floodRate / baselineRate;
         }
@@ -57,28 +64,47 @@ public final class FloodBenchmark {
         for (int i = 0; i < runs; i++) {
             Run r = run(floodKeys, floodThreads, baselineSeconds, floodRate, floodSeconds, refusalsPerSecond);
             results.add(r);
-            System.out.printf("run %d: well-behaved %.0f decisions/s alone, %.0f during the flood (ratio %.2f); flood "
+            System.out.printf(
+                    "run %d: well-behaved %.0f decisions/s alone, %.0f during the flood (ratio %.2f); flood "
                             + "for %.1f s: %d keys decided (%d created, %d refused bucket_budget_exhausted), %d "
                             + "batches answered 429; budget %d; heap after GC %d MB at budget, %d MB after the "
-                            + "flood%n", i + 1, r.baselineRate(), r.floodRate(), r.ratio(), r.floodSeconds(),
-                    r.sent(), r.decided(), r.refused(), r.throttledAnswers(), r.limit(), r.heapAtBudgetMb(),
+                            + "flood%n",
+                    i + 1,
+                    r.baselineRate(),
+                    r.floodRate(),
+                    r.ratio(),
+                    r.floodSeconds(),
+                    r.sent(),
+                    r.decided(),
+                    r.refused(),
+                    r.throttledAnswers(),
+                    r.limit(),
+                    r.heapAtBudgetMb(),
                     r.heapAfterFloodMb());
         }
-        System.out.printf("median ratio %.2f (min %.2f, max %.2f); median heap growth from budget to end %d MB%n",
+        System.out.printf(
+                "median ratio %.2f (min %.2f, max %.2f); median heap growth from budget to end %d MB%n",
                 median(results.stream().mapToDouble(Run::ratio).toArray()),
                 results.stream().mapToDouble(Run::ratio).min().orElse(0),
                 results.stream().mapToDouble(Run::ratio).max().orElse(0),
-                (long) median(results.stream().mapToDouble(r -> r.heapAfterFloodMb() - r.heapAtBudgetMb())
+                (long) median(results.stream()
+                        .mapToDouble(r -> r.heapAfterFloodMb() - r.heapAtBudgetMb())
                         .toArray()));
     }
 
-    private static Run run(long floodKeys, int floodThreads, int baselineSeconds, long floodKeysPerSecond,
-                           int floodSeconds, String refusalsPerSecond) throws Exception {
+    private static Run run(
+            long floodKeys,
+            int floodThreads,
+            int baselineSeconds,
+            long floodKeysPerSecond,
+            int floodSeconds,
+            String refusalsPerSecond)
+            throws Exception {
         Path rules = KeyFlood.rulesFile(1_000_000_000L, 1e9);
         Path keys = Files.createTempFile("flood-api-keys", ".yaml");
         Files.writeString(keys, ALICE + ": alice\n" + MALLORY + ": mallory\n");
-        Map<String, String> env = new HashMap<>(Map.of("BMS_RULES_FILE", rules.toString(),
-                "BMS_API_KEYS_FILE", keys.toString()));
+        Map<String, String> env =
+                new HashMap<>(Map.of("BMS_RULES_FILE", rules.toString(), "BMS_API_KEYS_FILE", keys.toString()));
         if (!refusalsPerSecond.isEmpty()) {
             env.put("BMS_CLIENT_REFUSALS_PER_SECOND", refusalsPerSecond);
         }
@@ -100,7 +126,9 @@ public final class FloodBenchmark {
             long[] heapAtBudget = {-1};
             Thread watcher = new Thread(() -> {
                 try {
-                    Await.until(() -> (long) api.metric("bms_bucket_budget_used") >= limit, Duration.ofMinutes(30),
+                    Await.until(
+                            () -> (long) api.metric("bms_bucket_budget_used") >= limit,
+                            Duration.ofMinutes(30),
                             () -> "the bucket budget never filled");
                     heapAtBudget[0] = bms.heapUsedAfterGc() >> 20;
                 } catch (Exception e) {
@@ -111,7 +139,8 @@ public final class FloodBenchmark {
             watcher.start();
             long floodStart = System.nanoTime();
             long decisionsBefore = during.decisions();
-            KeyFlood flood = new KeyFlood(MALLORY, true).stopAt(floodStart + floodSeconds * 1_000_000_000L)
+            KeyFlood flood = new KeyFlood(MALLORY, true)
+                    .stopAt(floodStart + floodSeconds * 1_000_000_000L)
                     .run(bms.url(), "flood:", floodKeys, floodThreads, floodKeysPerSecond);
             double seconds = (System.nanoTime() - floodStart) / 1e9;
             double floodRate = (during.decisions() - decisionsBefore) / seconds;
@@ -120,8 +149,17 @@ public final class FloodBenchmark {
             if (!bms.isAlive() || flood.failedBatches.get() > 0 || flood.otherErrors.get() > 0) {
                 throw new IllegalStateException("the member failed the flood: " + flood.lastProblem());
             }
-            return new Run(baselineRate, floodRate, seconds, limit, heapAtBudget[0], bms.heapUsedAfterGc() >> 20,
-                    flood.sent.get(), flood.decided.get(), flood.refused.get(), flood.throttledAnswers.get());
+            return new Run(
+                    baselineRate,
+                    floodRate,
+                    seconds,
+                    limit,
+                    heapAtBudget[0],
+                    bms.heapUsedAfterGc() >> 20,
+                    flood.sent.get(),
+                    flood.decided.get(),
+                    flood.refused.get(),
+                    flood.throttledAnswers.get());
         }
     }
 

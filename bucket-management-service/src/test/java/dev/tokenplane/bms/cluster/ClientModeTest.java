@@ -1,18 +1,17 @@
 package dev.tokenplane.bms.cluster;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokenplane.bms.BmsNode;
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.DataMemberProcess;
 import dev.tokenplane.bms.support.TestSettings;
+import java.io.IOException;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import java.io.IOException;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code BMS_HAZELCAST_MODE=client}: BMS processes are Hazelcast clients of a data member running in a JVM of its own
@@ -49,13 +48,16 @@ class ClientModeTest {
 
     @Test
     void shouldKeepBucketsAndRulesInTheDataTierSharedByItsClients() throws Exception {
-        try (BmsNode first = client(); BmsNode second = client()) {
+        try (BmsNode first = client();
+                BmsNode second = client()) {
             assertThat(DataTier.isClient(first.hazelcast())).isTrue();
             Api a = new Api(first.url(), first.adminToken());
             Api b = new Api(second.url(), second.adminToken());
             assertThat(a.put("/v1/rules/cm-two", Map.of("match", "cm:*", "capacity", 2, "refillPerSecond", 0.001))
-                    .status()).isIn(200, 201);
-            dev.tokenplane.bms.support.Await.until(() -> b.get("/v1/rules/cm-two").status() == 200);
+                            .status())
+                    .isIn(200, 201);
+            dev.tokenplane.bms.support.Await.until(
+                    () -> b.get("/v1/rules/cm-two").status() == 200);
 
             // two grants through one client, the bucket's last token gone through the other
             assertThat(granted(a.post("/v1/buckets/cm:k/acquire", null).json())).isTrue();
@@ -67,7 +69,9 @@ class ClientModeTest {
         try (BmsNode restarted = client()) {
             Api c = new Api(restarted.url(), restarted.adminToken());
             JsonNode again = c.post("/v1/buckets/cm:k/acquire", null).json();
-            assertThat(granted(again)).as("a new BMS with an empty disk sees the same empty bucket").isFalse();
+            assertThat(granted(again))
+                    .as("a new BMS with an empty disk sees the same empty bucket")
+                    .isFalse();
             assertThat(again.get("ruleId").asText()).isEqualTo("cm-two");
         }
     }

@@ -1,21 +1,20 @@
 package dev.tokenplane.bms.cluster;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.Await;
 import dev.tokenplane.bms.support.TestCluster;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Two, then three BMS members in this JVM (separate Vert.x and Hazelcast instances): any member answers any request,
@@ -50,7 +49,9 @@ class ClusterTest {
     static int spread(List<Api> apis, String key, int times) {
         int granted = 0;
         for (int i = 0; i < times; i++) {
-            JsonNode d = apis.get(i % apis.size()).post("/v1/buckets/" + key + "/acquire", "{}").json();
+            JsonNode d = apis.get(i % apis.size())
+                    .post("/v1/buckets/" + key + "/acquire", "{}")
+                    .json();
             if (d.get("granted").asBoolean()) {
                 granted++;
             }
@@ -62,14 +63,22 @@ class ClusterTest {
     @Order(1)
     void shouldServeOneBucketFromTwoMembers() {
         List<Api> apis = apis(2);
-        assertThat(apis.get(0).put("/v1/rules/cl", Map.of("match", "cl:*", "capacity", 20,
-                "refillPerSecond", 0.001)).status()).isEqualTo(201);
+        assertThat(apis.get(0)
+                        .put("/v1/rules/cl", Map.of("match", "cl:*", "capacity", 20, "refillPerSecond", 0.001))
+                        .status())
+                .isEqualTo(201);
         Await.until(() -> apis.get(1).get("/v1/rules/cl").status() == 200);
-        assertThat(apis.get(1).getAnonymous("/health/ready").json().get("members").asInt()).isEqualTo(2);
+        assertThat(apis.get(1)
+                        .getAnonymous("/health/ready")
+                        .json()
+                        .get("members")
+                        .asInt())
+                .isEqualTo(2);
 
         // 60 requests alternating between the members take exactly the bucket's 20 tokens
         assertThat(spread(apis, "cl:two", 60)).isEqualTo(20);
-        assertThat(apis.get(1).get("/v1/buckets/cl:two").json().get("tokens").asLong()).isZero();
+        assertThat(apis.get(1).get("/v1/buckets/cl:two").json().get("tokens").asLong())
+                .isZero();
     }
 
     @Test
@@ -78,14 +87,21 @@ class ClusterTest {
         cluster.start(2);
         List<Api> apis = apis(3);
         Await.until(() -> apis.get(2).get("/v1/rules/cl").status() == 200);
-        assertThat(apis.get(2).getAnonymous("/health/ready").json().get("members").asInt()).isEqualTo(3);
+        assertThat(apis.get(2)
+                        .getAnonymous("/health/ready")
+                        .json()
+                        .get("members")
+                        .asInt())
+                .isEqualTo(3);
 
         // Spread requests over three members: one bucket
         assertThat(spread(apis, "cl:three", 90)).isEqualTo(20);
 
         // An override written on member 2 governs decisions on members 0 and 1
-        assertThat(apis.get(2).put("/v1/buckets/cl:pinned/override", Map.of("capacity", 7,
-                "refillPerSecond", 0.001)).status()).isEqualTo(201);
+        assertThat(apis.get(2)
+                        .put("/v1/buckets/cl:pinned/override", Map.of("capacity", 7, "refillPerSecond", 0.001))
+                        .status())
+                .isEqualTo(201);
         Await.until(() -> cluster.node(0).overrides().stored("cl:pinned") != null
                 && cluster.node(1).overrides().stored("cl:pinned") != null);
         assertThat(spread(apis, "cl:pinned", 30)).isEqualTo(7);
@@ -95,8 +111,8 @@ class ClusterTest {
         Await.until(() -> apis.get(0).get("/v1/rules/cl-del").status() == 200
                 && apis.get(2).get("/v1/rules/cl-del").status() == 200);
         assertThat(apis.get(1).delete("/v1/rules/cl-del").status()).isEqualTo(204);
-        Await.until(() -> apis.stream().allMatch(a ->
-                a.post("/v1/buckets/cldel:x/acquire", "{}").status() == 404));
+        Await.until(() -> apis.stream()
+                .allMatch(a -> a.post("/v1/buckets/cldel:x/acquire", "{}").status() == 404));
     }
 
     @Test

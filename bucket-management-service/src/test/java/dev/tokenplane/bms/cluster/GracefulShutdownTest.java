@@ -1,22 +1,20 @@
 package dev.tokenplane.bms.cluster;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tokenplane.bms.BmsOptions;
 import dev.tokenplane.bms.http.Access;
 import dev.tokenplane.bms.http.ApiRoutes;
-import dev.tokenplane.bms.BmsOptions;
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.Await;
 import dev.tokenplane.bms.support.TestCluster;
 import io.vertx.core.http.HttpMethod;
-import org.junit.jupiter.api.Test;
-
 import java.io.UncheckedIOException;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /**
  * A graceful stop (what SIGTERM runs): readiness goes 503 at once, in-flight requests finish, the server then stops
@@ -41,27 +39,37 @@ class GracefulShutdownTest {
             Api b = cluster.api(1);
             a.put("/v1/rules/gs", Map.of("match", "gs:*", "capacity", 3, "refillPerSecond", 0.001));
             Await.until(() -> b.get("/v1/rules/gs").status() == 200);
-            assertThat(a.post("/v1/buckets/gs:k/acquire", "{}").json().get("granted").asBoolean()).isTrue();
+            assertThat(a.post("/v1/buckets/gs:k/acquire", "{}")
+                            .json()
+                            .get("granted")
+                            .asBoolean())
+                    .isTrue();
 
             // When a slow request is in flight and the member is told to stop
-            CompletableFuture<Api.Response> inFlight = CompletableFuture.supplyAsync(() ->
-                    a.getAnonymous("/test/slow"));
+            CompletableFuture<Api.Response> inFlight =
+                    CompletableFuture.supplyAsync(() -> a.getAnonymous("/test/slow"));
             arrived.get(10, TimeUnit.SECONDS); // the request is in flight before the stop begins
-            CompletableFuture<Void> stopping = CompletableFuture.runAsync(() -> cluster.node(0).stop());
+            CompletableFuture<Void> stopping =
+                    CompletableFuture.runAsync(() -> cluster.node(0).stop());
 
             // Then readiness answers 503 while it drains, and decisions are still served meanwhile
             Await.until(() -> a.getAnonymous("/health/ready").status() == 503);
-            assertThat(a.getAnonymous("/health/ready").json().get("status").asText()).isEqualTo("stopping");
+            assertThat(a.getAnonymous("/health/ready").json().get("status").asText())
+                    .isEqualTo("stopping");
             assertThat(a.post("/v1/buckets/gs:k/acquire", "{}").status()).isEqualTo(200);
 
             // And the in-flight request completes, the member leaves, and the server no longer accepts
             assertThat(inFlight.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
             stopping.get(30, TimeUnit.SECONDS);
-            Await.until(() -> cluster.node(1).hazelcast().getCluster().getMembers().size() == 1);
+            Await.until(
+                    () -> cluster.node(1).hazelcast().getCluster().getMembers().size() == 1);
             assertThatThrownBy(() -> a.getAnonymous("/health/live")).isInstanceOf(UncheckedIOException.class);
 
             // And the remaining member serves the rule and the bucket, with the tokens already taken
-            assertThat(b.post("/v1/buckets/gs:k/acquire", Map.of("tokens", 1)).json().get("remaining").asLong())
+            assertThat(b.post("/v1/buckets/gs:k/acquire", Map.of("tokens", 1))
+                            .json()
+                            .get("remaining")
+                            .asLong())
                     .isZero();
         }
     }

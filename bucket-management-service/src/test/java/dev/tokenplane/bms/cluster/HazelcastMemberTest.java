@@ -1,5 +1,9 @@
 package dev.tokenplane.bms.cluster;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
+
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.core.Hazelcast;
@@ -7,15 +11,10 @@ import com.hazelcast.core.HazelcastInstance;
 import dev.tokenplane.bms.BmsSettings;
 import dev.tokenplane.bms.support.Await;
 import dev.tokenplane.bms.support.TestSettings;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.entry;
+import org.junit.jupiter.api.Test;
 
 /**
  * The join each BMS_DISCOVERY mode produces, on the Config object and with real members. The join lives on the
@@ -27,7 +26,8 @@ class HazelcastMemberTest {
     @Test
     void shouldJoinTheStaticMemberListOverTcpIpByDefault() throws Exception {
         BmsSettings settings = TestSettings.member()
-                .with("BMS_CLUSTER_MEMBERS", "10.0.0.1:5701,10.0.0.2:5701").build();
+                .with("BMS_CLUSTER_MEMBERS", "10.0.0.1:5701,10.0.0.2:5701")
+                .build();
         JoinConfig join = config(settings).getAdvancedNetworkConfig().getJoin();
 
         assertThat(settings.discovery()).isEqualTo(BmsSettings.Discovery.STATIC);
@@ -40,7 +40,8 @@ class HazelcastMemberTest {
 
     @Test
     void shouldJoinItselfAloneWithoutAMemberList() throws Exception {
-        BmsSettings settings = TestSettings.member().with("BMS_HAZELCAST_HOST", "0.0.0.0").build();
+        BmsSettings settings =
+                TestSettings.member().with("BMS_HAZELCAST_HOST", "0.0.0.0").build();
         JoinConfig join = config(settings).getAdvancedNetworkConfig().getJoin();
 
         assertThat(join.getTcpIpConfig().getMembers()).containsExactly("127.0.0.1:" + settings.hazelcastPort());
@@ -57,9 +58,10 @@ class HazelcastMemberTest {
 
         assertThat(join.getKubernetesConfig().isEnabled()).isTrue();
         // DNS mode: only service-dns and the port, nothing that would make Hazelcast call the Kubernetes API
-        assertThat(join.getKubernetesConfig().getProperties()).containsOnly(
-                entry("service-dns", "tp-tokenplane-bms-headless.rate.svc.cluster.local"),
-                entry("service-port", "5801"));
+        assertThat(join.getKubernetesConfig().getProperties())
+                .containsOnly(
+                        entry("service-dns", "tp-tokenplane-bms-headless.rate.svc.cluster.local"),
+                        entry("service-port", "5801"));
         assertThat(join.getTcpIpConfig().isEnabled()).isFalse();
         assertThat(join.getMulticastConfig().isEnabled()).isFalse();
         assertThat(join.getAutoDetectionConfig().isEnabled()).isFalse();
@@ -67,13 +69,18 @@ class HazelcastMemberTest {
 
     @Test
     void shouldRefuseKubernetesModeWithoutAServiceNameAndAnUnknownMode() {
-        assertThatThrownBy(() -> TestSettings.member().with("BMS_DISCOVERY", "kubernetes").build())
+        assertThatThrownBy(() -> TestSettings.member()
+                        .with("BMS_DISCOVERY", "kubernetes")
+                        .build())
                 .hasMessage("BMS_KUBERNETES_SERVICE_DNS (--kubernetes-service-dns) is required with "
                         + "BMS_DISCOVERY=kubernetes");
-        assertThatThrownBy(() -> TestSettings.member().with("BMS_DISCOVERY", "multicast").build())
+        assertThatThrownBy(() ->
+                        TestSettings.member().with("BMS_DISCOVERY", "multicast").build())
                 .hasMessage("BMS_DISCOVERY (--discovery) must be static or kubernetes, was 'multicast'");
-        assertThatThrownBy(() -> TestSettings.member().with("BMS_DISCOVERY", "kubernetes")
-                .with("BMS_KUBERNETES_SERVICE_DNS", "http://svc/").build())
+        assertThatThrownBy(() -> TestSettings.member()
+                        .with("BMS_DISCOVERY", "kubernetes")
+                        .with("BMS_KUBERNETES_SERVICE_DNS", "http://svc/")
+                        .build())
                 .hasMessageContaining("must be a DNS name");
     }
 
@@ -90,11 +97,14 @@ class HazelcastMemberTest {
             BmsSettings first = kubernetes(cluster);
             members.add(Hazelcast.newHazelcastInstance(config(first)));
             Config second = config(kubernetes(cluster));
-            second.getAdvancedNetworkConfig().getJoin().getKubernetesConfig()
+            second.getAdvancedNetworkConfig()
+                    .getJoin()
+                    .getKubernetesConfig()
                     .setProperty("service-port", Integer.toString(first.hazelcastPort()));
             members.add(Hazelcast.newHazelcastInstance(second));
 
-            Await.until(() -> members.stream().allMatch(m -> m.getCluster().getMembers().size() == 2));
+            Await.until(() ->
+                    members.stream().allMatch(m -> m.getCluster().getMembers().size() == 2));
         } finally {
             members.forEach(HazelcastInstance::shutdown);
         }

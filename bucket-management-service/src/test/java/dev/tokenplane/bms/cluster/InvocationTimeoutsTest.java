@@ -1,13 +1,12 @@
 package dev.tokenplane.bms.cluster;
 
-import com.hazelcast.config.Config;
-import dev.tokenplane.bms.BmsSettings;
-import org.junit.jupiter.api.Test;
-
-import java.util.Map;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.hazelcast.config.Config;
+import dev.tokenplane.bms.BmsSettings;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /** Hazelcast's invocation timeouts follow {@code BMS_REQUEST_TIMEOUT_MS} instead of its 60 s and 250 retries. */
 class InvocationTimeoutsTest {
@@ -15,12 +14,15 @@ class InvocationTimeoutsTest {
     @Test
     void shouldMatchHazelcastsCallTimeoutAndRetriesToTheRequestDeadline() {
         Config standard = HazelcastMember.config(BmsSettings.defaults(), "a-cluster-secret-for-this-test");
-        Config fast = HazelcastMember.config(BmsSettings.resolve(name -> null,
-                Map.of("BMS_REQUEST_TIMEOUT_MS", "500")), "a-cluster-secret-for-this-test");
+        Config fast = HazelcastMember.config(
+                BmsSettings.resolve(name -> null, Map.of("BMS_REQUEST_TIMEOUT_MS", "500")),
+                "a-cluster-secret-for-this-test");
 
         assertThat(BmsSettings.defaults().requestTimeoutMs()).isEqualTo(2000);
-        assertThat(standard.getProperty("hazelcast.operation.call.timeout.millis")).isEqualTo("2000");
-        assertThat(standard.getProperty("hazelcast.invocation.retry.pause.millis")).isEqualTo("100");
+        assertThat(standard.getProperty("hazelcast.operation.call.timeout.millis"))
+                .isEqualTo("2000");
+        assertThat(standard.getProperty("hazelcast.invocation.retry.pause.millis"))
+                .isEqualTo("100");
         assertThat(standard.getProperty("hazelcast.invocation.max.retry.count")).isEqualTo("40");
         assertThat(fast.getProperty("hazelcast.operation.call.timeout.millis")).isEqualTo("500");
         assertThat(fast.getProperty("hazelcast.invocation.max.retry.count")).isEqualTo("10");
@@ -29,6 +31,7 @@ class InvocationTimeoutsTest {
     @Test
     void shouldRefuseADeadlineOutsideItsRange() {
         assertThatThrownBy(() -> BmsSettings.resolve(Map.of("BMS_REQUEST_TIMEOUT_MS", "99")::get, Map.of()))
-                .isInstanceOf(BmsSettings.InvalidSettingException.class).hasMessageContaining("BMS_REQUEST_TIMEOUT_MS");
+                .isInstanceOf(BmsSettings.InvalidSettingException.class)
+                .hasMessageContaining("BMS_REQUEST_TIMEOUT_MS");
     }
 }

@@ -1,13 +1,12 @@
 package dev.tokenplane.bms.cluster;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.Await;
 import dev.tokenplane.bms.support.BmsProcess;
 import dev.tokenplane.bms.support.TestSettings;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,8 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Separate BMS JVMs started from the built jar ({@code java -jar bms.jar}, no extra flags: the manifest carries the
@@ -36,7 +35,8 @@ class JvmClusterIT {
         }
 
         String adminToken() throws IOException {
-            return Files.readString(dataDir.resolve("admin-token"), StandardCharsets.US_ASCII).trim();
+            return Files.readString(dataDir.resolve("admin-token"), StandardCharsets.US_ASCII)
+                    .trim();
         }
 
         Api api() throws IOException {
@@ -53,8 +53,16 @@ class JvmClusterIT {
         Path jar = Path.of(System.getProperty("bms.jar", "target/bms.jar"));
         assertThat(jar).exists();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString(),
-                "--port", Integer.toString(m.httpPort()), "--hazelcast-port", Integer.toString(m.hazelcastPort()))
+        ProcessBuilder pb = new ProcessBuilder(
+                        java,
+                        "-Xmx256m",
+                        "-XX:TieredStopAtLevel=1",
+                        "-jar",
+                        jar.toString(),
+                        "--port",
+                        Integer.toString(m.httpPort()),
+                        "--hazelcast-port",
+                        Integer.toString(m.hazelcastPort()))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(m.output().toFile()));
         Map<String, String> env = pb.environment();
@@ -83,7 +91,9 @@ class JvmClusterIT {
     private static int spread(List<Api> apis, String key, int times) {
         int granted = 0;
         for (int i = 0; i < times; i++) {
-            JsonNode d = apis.get(i % apis.size()).post("/v1/buckets/" + key + "/acquire", "{}").json();
+            JsonNode d = apis.get(i % apis.size())
+                    .post("/v1/buckets/" + key + "/acquire", "{}")
+                    .json();
             granted += d.get("granted").asBoolean() ? 1 : 0;
         }
         return granted;
@@ -95,7 +105,10 @@ class JvmClusterIT {
         Path root = Files.createTempDirectory("bms-jvm-it");
         List<Member> members = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
-            members.add(new Member(TestSettings.freePort(), TestSettings.freePort(), root.resolve("m" + i),
+            members.add(new Member(
+                    TestSettings.freePort(),
+                    TestSettings.freePort(),
+                    root.resolve("m" + i),
                     root.resolve("m" + i + ".log")));
         }
         String memberList = "127.0.0.1:" + members.get(0).hazelcastPort() + ",127.0.0.1:"
@@ -108,7 +121,8 @@ class JvmClusterIT {
         members.forEach(JvmClusterIT::awaitReady);
         Api a = members.get(0).api();
         Api b = members.get(1).api();
-        assertThat(a.getAnonymous("/health/ready").json().get("members").asInt()).isEqualTo(2);
+        assertThat(a.getAnonymous("/health/ready").json().get("members").asInt())
+                .isEqualTo(2);
 
         // Then each printed its URL and the token file's path, never the token
         for (Member m : members) {
@@ -120,11 +134,14 @@ class JvmClusterIT {
 
         // When rules and overrides are written through both members
         assertThat(a.put("/v1/rules/jvm", Map.of("match", "jvm:*", "capacity", 15, "refillPerSecond", 0.001))
-                .status()).isEqualTo(201);
+                        .status())
+                .isEqualTo(201);
         assertThat(b.put("/v1/rules/jvm", Map.of("match", "jvm:*", "capacity", 16, "refillPerSecond", 0.001))
-                .status()).isEqualTo(200);
+                        .status())
+                .isEqualTo(200);
         assertThat(b.put("/v1/buckets/jvm:pinned/override", Map.of("capacity", 4, "refillPerSecond", 0.001))
-                .status()).isEqualTo(201);
+                        .status())
+                .isEqualTo(201);
         assertThat(a.delete("/v1/rules/login").status()).isEqualTo(204);
         Await.until(() -> b.get("/v1/rules/login").status() == 404);
 
@@ -162,18 +179,21 @@ class JvmClusterIT {
         assertThat(read(members.get(0).output())).contains("BMS member stopped");
         Await.until(() -> b2.getAnonymous("/health/ready").json().get("members").asInt() == 1);
         assertThat(b2.get("/v1/rules/jvm").status()).isEqualTo(200);
-        assertThat(new File(members.get(0).dataDir().resolve("config.db").toString())).exists();
+        assertThat(new File(members.get(0).dataDir().resolve("config.db").toString()))
+                .exists();
     }
 
     @Test
     void shouldStopWithTheVariableAndTheRangeForABadValue() throws Exception {
         Path jar = Path.of(System.getProperty("bms.jar", "target/bms.jar"));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder flag = new ProcessBuilder(java, "-jar", jar.toString(), "--port", "http").redirectErrorStream(true);
+        ProcessBuilder flag =
+                new ProcessBuilder(java, "-jar", jar.toString(), "--port", "http").redirectErrorStream(true);
         ProcessBuilder env = new ProcessBuilder(java, "-jar", jar.toString()).redirectErrorStream(true);
         env.environment().put("BMS_MAX_BODY_BYTES", "12");
 
-        for (var c : List.of(Map.entry(flag, "BMS_PORT (--port) must be an integer in [0, 65535], was 'http'"),
+        for (var c : List.of(
+                Map.entry(flag, "BMS_PORT (--port) must be an integer in [0, 65535], was 'http'"),
                 Map.entry(env, "BMS_MAX_BODY_BYTES (--max-body-bytes) must be an integer in [1024, 16777216]"))) {
             Process p = c.getKey().start();
             processes.add(p);

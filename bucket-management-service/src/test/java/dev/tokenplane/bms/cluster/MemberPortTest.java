@@ -1,5 +1,8 @@
 package dev.tokenplane.bms.cluster;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.config.Config;
@@ -14,11 +17,6 @@ import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.Await;
 import dev.tokenplane.bms.support.TestSettings;
 import dev.tokenplane.store.hazelcast.TestMembers;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.io.InputStream;
 import java.io.Serializable;
 import java.net.Socket;
@@ -28,9 +26,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.IntStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The member port of a running BMS is for members only (issue 11): a Hazelcast client, even one that knows the
@@ -47,16 +46,16 @@ class MemberPortTest {
     private final List<HazelcastInstance> started = new ArrayList<>();
 
     /** Not a Compact or IdentifiedDataSerializable type: only Java serialization can carry it. */
-    record Forged(String payload) implements Serializable {
-    }
+    record Forged(String payload) implements Serializable {}
 
     @BeforeAll
     static void start() throws Exception {
         settings = TestSettings.member().with("BMS_ADMIN_TOKEN", ADMIN);
         node = BmsNode.start(settings.build());
         api = new Api(node.url(), ADMIN);
-        Api.Response rule = api.put("/v1/rules/login", Map.of("match", "login:*", "capacity", 5,
-                "refillPerSecond", 0.0001, "idleTtlSeconds", 3600));
+        Api.Response rule = api.put(
+                "/v1/rules/login",
+                Map.of("match", "login:*", "capacity", 5, "refillPerSecond", 0.0001, "idleTtlSeconds", 3600));
         assertThat(rule.status()).as(rule.toString()).isIn(200, 201);
     }
 
@@ -94,8 +93,12 @@ class MemberPortTest {
             refused = e;
         }
 
-        assertThat(granted("login:bob")).as("bob's spent bucket survives the attempt").isFalse();
-        assertThat(refused).as("the client could not connect").isNotNull()
+        assertThat(granted("login:bob"))
+                .as("bob's spent bucket survives the attempt")
+                .isFalse();
+        assertThat(refused)
+                .as("the client could not connect")
+                .isNotNull()
                 .hasMessageContaining("Unable to connect to any cluster");
     }
 
@@ -109,8 +112,8 @@ class MemberPortTest {
         assertThat(config.getAdvancedNetworkConfig().isEnabled()).isTrue();
         assertThat(config.getAdvancedNetworkConfig().getEndpointConfigs()).containsOnlyKeys(EndpointQualifier.MEMBER);
 
-        for (String request : List.of("GET /hazelcast/rest/maps/tp.buckets/login:bob HTTP/1.1\r\nHost: x\r\n\r\n",
-                "get login:bob\r\n")) {
+        for (String request : List.of(
+                "GET /hazelcast/rest/maps/tp.buckets/login:bob HTTP/1.1\r\nHost: x\r\n\r\n", "get login:bob\r\n")) {
             String answer = exchange(request);
             assertThat(answer).as("answer to " + request.strip()).doesNotContain("HTTP/", "VALUE", "END");
         }
@@ -137,8 +140,8 @@ class MemberPortTest {
     void shouldRefuseMembersWithoutTheClusterSecret() {
         String publicName = settings.get("BMS_CLUSTER_NAME");
         HazelcastInstance plainName = startMember(publicName);
-        HazelcastInstance otherSecret = startMember(
-                HazelcastMember.clusterName(publicName, "another-secret-0123456789"));
+        HazelcastInstance otherSecret =
+                startMember(HazelcastMember.clusterName(publicName, "another-secret-0123456789"));
 
         assertThat(node.hazelcast().getCluster().getMembers()).hasSize(1);
         assertThat(plainName.getCluster().getMembers()).hasSize(1);
@@ -150,8 +153,8 @@ class MemberPortTest {
     void shouldAdmitAMemberWithTheSecretAndRefuseTheJavaObjectsItSends() throws Exception {
         TestSettings peer = TestSettings.member(settings.get("BMS_CLUSTER_NAME"))
                 .with("BMS_CLUSTER_MEMBERS", "127.0.0.1:" + settings.hazelcastPort());
-        HazelcastInstance member = Hazelcast.newHazelcastInstance(
-                HazelcastMember.config(peer.build(), peer.get("BMS_CLUSTER_SECRET")));
+        HazelcastInstance member =
+                Hazelcast.newHazelcastInstance(HazelcastMember.config(peer.build(), peer.get("BMS_CLUSTER_SECRET")));
         started.add(member);
         Await.until(() -> node.hazelcast().getCluster().getMembers().size() == 2);
         HazelcastInstance bms = node.hazelcast();
@@ -162,12 +165,14 @@ class MemberPortTest {
         agents.set(key, new Forged("a report the BMS never wrote"));
         assertThatThrownBy(() -> bms.getMap(AgentRegistry.MAP).get(key))
                 .hasRootCauseInstanceOf(SecurityException.class)
-                .rootCause().hasMessageContaining(Forged.class.getName());
+                .rootCause()
+                .hasMessageContaining(Forged.class.getName());
 
         EntryProcessor<String, Object, Object> lambda = entry -> entry.setValue("rewritten by a lambda");
         assertThatThrownBy(() -> agents.executeOnKey(key, lambda))
                 .hasRootCauseInstanceOf(SecurityException.class)
-                .rootCause().hasMessageContaining("SerializedLambda");
+                .rootCause()
+                .hasMessageContaining("SerializedLambda");
     }
 
     /** A plain member on loopback that tries to join the BMS member through tcp-ip, under {@code clusterName}. */
@@ -181,12 +186,15 @@ class MemberPortTest {
     }
 
     private static String keyOwnedBy(HazelcastInstance owner) {
-        return IntStream.range(0, 10_000).mapToObj(i -> "server-" + UUID.randomUUID())
+        return IntStream.range(0, 10_000)
+                .mapToObj(i -> "server-" + UUID.randomUUID())
                 .filter(k -> {
-                    var partitionOwner = owner.getPartitionService().getPartition(k).getOwner();
+                    var partitionOwner =
+                            owner.getPartitionService().getPartition(k).getOwner();
                     return partitionOwner != null && partitionOwner.localMember();
                 })
-                .findFirst().orElseThrow();
+                .findFirst()
+                .orElseThrow();
     }
 
     private static boolean granted(String key) {

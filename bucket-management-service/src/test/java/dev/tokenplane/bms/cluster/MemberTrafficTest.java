@@ -1,21 +1,20 @@
 package dev.tokenplane.bms.cluster;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.hazelcast.core.HazelcastInstance;
 import dev.tokenplane.bms.buckets.ResizeHistory;
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.TestCluster;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Every kind of BMS traffic between two members, under the members' Java serialization filter: the configuration
@@ -46,7 +45,8 @@ class MemberTrafficTest {
     void shouldRunWithTheFilterOnEveryMember() {
         for (int i = 0; i < 2; i++) {
             HazelcastInstance member = cluster.node(i).hazelcast();
-            assertThat(member.getConfig().getSerializationConfig().getJavaSerializationFilterConfig()).isNotNull();
+            assertThat(member.getConfig().getSerializationConfig().getJavaSerializationFilterConfig())
+                    .isNotNull();
             assertThat(member.getCluster().getMembers()).hasSize(2);
         }
     }
@@ -72,8 +72,9 @@ class MemberTrafficTest {
     void shouldKeepTheAgentReportsSentThroughEitherMember() {
         List<String> servers = keysOnBothMembers("mt-server-");
         for (String server : servers) {
-            for (double cpu : new double[]{0.1, 0.2, 0.3}) {
-                assertThat(sender.post("/v1/agents/" + server + "/reports", report(cpu)).status())
+            for (double cpu : new double[] {0.1, 0.2, 0.3}) {
+                assertThat(sender.post("/v1/agents/" + server + "/reports", report(cpu))
+                                .status())
                         .isEqualTo(202);
             }
         }
@@ -94,7 +95,11 @@ class MemberTrafficTest {
         cluster.node(1).history().recordAll(resizes).toCompletableFuture().get();
 
         for (String key : resizes.keySet()) {
-            ResizeHistory.History history = cluster.node(0).history().get(key).toCompletableFuture().get()
+            ResizeHistory.History history = cluster.node(0)
+                    .history()
+                    .get(key)
+                    .toCompletableFuture()
+                    .get()
                     .orElseThrow();
             assertThat(history.history()).containsExactly(resizes.get(key));
         }
@@ -104,16 +109,22 @@ class MemberTrafficTest {
     void shouldListTheBucketsOfBothMembersPageByPage() {
         List<String> keys = keysOnBothMembers("mt:list:");
         assertThat(other.put("/v1/rules/mt-list", Map.of("match", "mt:list:*", "capacity", 5, "refillPerSecond", 1))
-                .status()).isEqualTo(201);
-        keys.forEach(key -> assertThat(other.post("/v1/buckets/" + key + "/acquire", "{}").status()).isEqualTo(200));
+                        .status())
+                .isEqualTo(201);
+        keys.forEach(key -> assertThat(
+                        other.post("/v1/buckets/" + key + "/acquire", "{}").status())
+                .isEqualTo(200));
 
         List<String> seen = new ArrayList<>();
         String cursor = null;
         do {
-            JsonNode page = sender.get("/v1/buckets?prefix=mt:list:&limit=3"
-                    + (cursor == null ? "" : "&cursor=" + cursor)).json();
+            JsonNode page = sender.get(
+                            "/v1/buckets?prefix=mt:list:&limit=3" + (cursor == null ? "" : "&cursor=" + cursor))
+                    .json();
             page.get("buckets").forEach(b -> seen.add(b.get("key").asText()));
-            cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asText();
+            cursor = page.get("nextCursor").isNull()
+                    ? null
+                    : page.get("nextCursor").asText();
         } while (cursor != null && seen.size() <= keys.size());
 
         assertThat(seen).containsExactlyElementsOf(keys.stream().sorted().toList());
@@ -125,7 +136,8 @@ class MemberTrafficTest {
         List<String> mine = new ArrayList<>();
         List<String> theirs = new ArrayList<>();
         IntStream.range(0, 1000).mapToObj(i -> prefix + i).forEach(key -> {
-            boolean local = first.getPartitionService().getPartition(key).getOwner().localMember();
+            boolean local =
+                    first.getPartitionService().getPartition(key).getOwner().localMember();
             List<String> side = local ? mine : theirs;
             if (side.size() < 4) {
                 side.add(key);
@@ -138,8 +150,21 @@ class MemberTrafficTest {
     }
 
     private static Map<String, Object> report(double cpu) {
-        return Map.of("timestamp", System.currentTimeMillis(), "cpu", cpu, "memory", 0.5, "loadPerCore", 0.7,
-                "requestsPerSecond", 10.0, "latencyP50Ms", 3.5, "latencyP99Ms", 40);
+        return Map.of(
+                "timestamp",
+                System.currentTimeMillis(),
+                "cpu",
+                cpu,
+                "memory",
+                0.5,
+                "loadPerCore",
+                0.7,
+                "requestsPerSecond",
+                10.0,
+                "latencyP50Ms",
+                3.5,
+                "latencyP99Ms",
+                40);
     }
 
     private static Map<String, Object> rule(String id, int capacity) {

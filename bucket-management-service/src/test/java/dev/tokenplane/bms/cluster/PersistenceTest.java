@@ -1,13 +1,12 @@
 package dev.tokenplane.bms.cluster;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.Await;
 import dev.tokenplane.bms.support.TestCluster;
-import org.junit.jupiter.api.Test;
-
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * Rules and overrides come back from the members' disks after a whole-cluster restart, and a member restarting from
@@ -38,14 +37,21 @@ class PersistenceTest {
             Api b2 = cluster.api(1);
 
             // Then every acknowledged write is there, at its version, on both members
-            for (Api api : new Api[]{a2, b2}) {
-                assertThat(api.get("/v1/rules/p-one").json().get("capacity").asLong()).isEqualTo(11);
-                assertThat(api.get("/v1/rules/p-two").json().get("version").asLong()).isEqualTo(2);
-                assertThat(api.get("/v1/rules/p-two").json().get("capacity").asLong()).isEqualTo(13);
-                assertThat(api.get("/v1/rules/free").json().get("capacity").asLong()).isEqualTo(99);
+            for (Api api : new Api[] {a2, b2}) {
+                assertThat(api.get("/v1/rules/p-one").json().get("capacity").asLong())
+                        .isEqualTo(11);
+                assertThat(api.get("/v1/rules/p-two").json().get("version").asLong())
+                        .isEqualTo(2);
+                assertThat(api.get("/v1/rules/p-two").json().get("capacity").asLong())
+                        .isEqualTo(13);
+                assertThat(api.get("/v1/rules/free").json().get("capacity").asLong())
+                        .isEqualTo(99);
                 assertThat(api.get("/v1/rules/login").status()).isEqualTo(404); // no example comes back
             }
-            assertThat(b2.post("/v1/buckets/pone:pinned/acquire", "{}").json().get("capacity").asLong())
+            assertThat(b2.post("/v1/buckets/pone:pinned/acquire", "{}")
+                            .json()
+                            .get("capacity")
+                            .asLong())
                     .isEqualTo(3);
         }
     }
@@ -66,7 +72,10 @@ class PersistenceTest {
             cluster.stop(1);
             assertThat(a.delete("/v1/rules/s-del").status()).isEqualTo(204);
             assertThat(a.put("/v1/rules/s-upd", Map.of("match", "supd:*", "capacity", 50, "refillPerSecond", 1))
-                    .json().get("version").asLong()).isEqualTo(2);
+                            .json()
+                            .get("version")
+                            .asLong())
+                    .isEqualTo(2);
             assertThat(a.delete("/v1/buckets/supd:x/override").status()).isEqualTo(204);
             cluster.stop(0);
 
@@ -79,7 +88,8 @@ class PersistenceTest {
                 int member = i;
                 Api api = cluster.api(i);
                 Await.until(() -> api.get("/v1/rules/s-del").status() == 404);
-                assertThat(api.get("/v1/rules/s-upd").json().get("capacity").asLong()).isEqualTo(50);
+                assertThat(api.get("/v1/rules/s-upd").json().get("capacity").asLong())
+                        .isEqualTo(50);
                 Await.until(() -> cluster.node(member).overrides().stored("supd:x") == null);
             }
 
@@ -89,8 +99,13 @@ class PersistenceTest {
             cluster.start(1);
             Api alone = cluster.api(1);
             assertThat(alone.get("/v1/rules/s-del").status()).isEqualTo(404);
-            assertThat(alone.get("/v1/rules/s-upd").json().get("version").asLong()).isEqualTo(2);
-            assertThat(alone.post("/v1/buckets/supd:x/acquire", "{}").json().get("capacity").asLong()).isEqualTo(50);
+            assertThat(alone.get("/v1/rules/s-upd").json().get("version").asLong())
+                    .isEqualTo(2);
+            assertThat(alone.post("/v1/buckets/supd:x/acquire", "{}")
+                            .json()
+                            .get("capacity")
+                            .asLong())
+                    .isEqualTo(50);
         }
     }
 }

@@ -1,16 +1,15 @@
 package dev.tokenplane.bms.cluster;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.tokenplane.bms.BmsNode;
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.TestCluster;
 import dev.tokenplane.bms.support.TestSettings;
-import org.junit.jupiter.api.Test;
-
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * A member that sees fewer than a majority of {@code BMS_EXPECTED_MEMBERS} (the minority side of a partition; here a
@@ -24,8 +23,10 @@ class SplitBrainProtectionTest {
 
     @Test
     void shouldRefuseConfigurationWritesOnAMinoritySide() throws Exception {
-        try (BmsNode alone = BmsNode.start(TestSettings.member().with("BMS_ADMIN_TOKEN", ADMIN)
-                .with("BMS_EXPECTED_MEMBERS", "3").build())) {
+        try (BmsNode alone = BmsNode.start(TestSettings.member()
+                .with("BMS_ADMIN_TOKEN", ADMIN)
+                .with("BMS_EXPECTED_MEMBERS", "3")
+                .build())) {
             Api api = new Api(alone.url(), ADMIN);
 
             Api.Response write = api.put("/v1/rules/quorum", RULE);
@@ -38,8 +39,10 @@ class SplitBrainProtectionTest {
 
     @Test
     void shouldAcceptWritesWithoutAnExpectedClusterSize() throws Exception {
-        try (BmsNode alone = BmsNode.start(TestSettings.member().with("BMS_ADMIN_TOKEN", ADMIN).build())) {
-            assertThat(new Api(alone.url(), ADMIN).put("/v1/rules/quorum", RULE).status()).isIn(200, 201);
+        try (BmsNode alone = BmsNode.start(
+                TestSettings.member().with("BMS_ADMIN_TOKEN", ADMIN).build())) {
+            assertThat(new Api(alone.url(), ADMIN).put("/v1/rules/quorum", RULE).status())
+                    .isIn(200, 201);
         }
     }
 

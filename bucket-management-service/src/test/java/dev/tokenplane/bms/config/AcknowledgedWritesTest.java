@@ -1,21 +1,20 @@
 package dev.tokenplane.bms.config;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import dev.tokenplane.bms.cluster.HazelcastMember;
 import dev.tokenplane.bms.support.TestSettings;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 13, point 3, on any machine: a write is acknowledged only once the answering member's journal holds it. Here
@@ -28,17 +27,18 @@ class AcknowledgedWritesTest {
     private ReplicatedConfig rules;
     /** The background retries, with their delays, run only when the test says. */
     private final List<Long> delays = new ArrayList<>();
+
     private final List<Runnable> retries = new ArrayList<>();
 
     @BeforeEach
     void start(@TempDir Path dir) throws Exception {
-        hazelcast = Hazelcast.newHazelcastInstance(HazelcastMember.config(TestSettings.member().build(), "a-cluster-secret-for-this-test"));
+        hazelcast = Hazelcast.newHazelcastInstance(
+                HazelcastMember.config(TestSettings.member().build(), "a-cluster-secret-for-this-test"));
         journal = ConfigJournal.open(dir);
-        rules = new ReplicatedConfig(ConfigKind.RULE, hazelcast, journal, Runnable::run,
-                (delayMs, task) -> {
-                    delays.add(delayMs);
-                    retries.add(task);
-                });
+        rules = new ReplicatedConfig(ConfigKind.RULE, hazelcast, journal, Runnable::run, (delayMs, task) -> {
+            delays.add(delayMs);
+            retries.add(task);
+        });
         rules.start();
     }
 
@@ -50,7 +50,8 @@ class AcknowledgedWritesTest {
     }
 
     private ConfigWrite write(String id, String body) throws Exception {
-        return rules.write(id, body, ReplicatedConfig.ANY_VERSION, false, 1000).toCompletableFuture()
+        return rules.write(id, body, ReplicatedConfig.ANY_VERSION, false, 1000)
+                .toCompletableFuture()
                 .get(30, TimeUnit.SECONDS);
     }
 
@@ -73,11 +74,16 @@ class AcknowledgedWritesTest {
         ConfigWrite replaced = write("r", "{\"v\":2}");
 
         // Then the write is refused, says why, and leaves the rule as it was (a new version with the old body)
-        assertThatThrownBy(() -> rules.durable(replaced)).isInstanceOf(ReplicatedConfig.NotDurableException.class)
-                .hasMessageContaining("rule 'r' was not written").hasMessageContaining("nothing changed");
+        assertThatThrownBy(() -> rules.durable(replaced))
+                .isInstanceOf(ReplicatedConfig.NotDurableException.class)
+                .hasMessageContaining("rule 'r' was not written")
+                .hasMessageContaining("nothing changed");
         assertThat(rules.live("r").body()).isEqualTo("{\"v\":1}");
         assertThat(rules.live("r").version()).isEqualTo(3);
-        assertThat(ConfigCodec.record(hazelcast.<String, String>getMap(ConfigKind.RULE.mapName()).get("r")).body())
+        assertThat(ConfigCodec.record(hazelcast
+                                .<String, String>getMap(ConfigKind.RULE.mapName())
+                                .get("r"))
+                        .body())
                 .isEqualTo("{\"v\":1}");
         // and the member knows its journal is failing (its readiness reads this)
         assertThat(journal.failure()).get().asString().contains("cannot write");

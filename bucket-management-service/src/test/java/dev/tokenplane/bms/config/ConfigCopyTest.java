@@ -1,14 +1,13 @@
 package dev.tokenplane.bms.config;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The local copy of the configuration: a write's answer and the map's event bring the same record on two threads, and
@@ -36,13 +35,16 @@ class ConfigCopyTest {
 
         // When the write's answer brings the same record
         AtomicReference<ConfigRecord> seenOnReturn = new AtomicReference<>();
-        Thread write = new Thread(() -> {
-            copy.apply(RULE_V1);
-            seenOnReturn.set(derived.get());
-        }, "write");
+        Thread write = new Thread(
+                () -> {
+                    copy.apply(RULE_V1);
+                    seenOnReturn.set(derived.get());
+                },
+                "write");
         write.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (write.getState() != Thread.State.BLOCKED && write.getState() != Thread.State.TERMINATED
+        while (write.getState() != Thread.State.BLOCKED
+                && write.getState() != Thread.State.TERMINATED
                 && System.nanoTime() < deadline) {
             Thread.onSpinWait();
         }

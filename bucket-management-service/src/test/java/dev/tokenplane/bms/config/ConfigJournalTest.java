@@ -1,11 +1,10 @@
 package dev.tokenplane.bms.config;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ConfigJournalTest {
 
@@ -14,7 +13,8 @@ class ConfigJournalTest {
         try (ConfigJournal journal = ConfigJournal.open(dir)) {
             // Given a record at version 2
             assertThat(journal.synchronousMode()).isEqualTo(2); // FULL: fsync on every commit
-            assertThat(journal.upsert(ConfigKind.RULE, new ConfigRecord("r", 2, 10, false, "{\"v\":2}"))).isTrue();
+            assertThat(journal.upsert(ConfigKind.RULE, new ConfigRecord("r", 2, 10, false, "{\"v\":2}")))
+                    .isTrue();
 
             // When an older version and then a newer tombstone arrive
             boolean older = journal.upsert(ConfigKind.RULE, new ConfigRecord("r", 1, 5, false, "{\"v\":1}"));

@@ -1,14 +1,11 @@
 package dev.tokenplane.bms.config;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.tokenplane.bms.BmsNode;
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.Await;
 import dev.tokenplane.bms.support.TestSettings;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,8 +14,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Issue 13, point 3, on a real full disk: a member whose data directory is a 2 MiB tmpfs, filled up. A rule written
@@ -35,11 +34,11 @@ class FullDiskTest {
     void mountTmpfs() throws Exception {
         dataDir = Files.createTempDirectory("bms-full-disk");
         Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", dataDir.toString())
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         String output = new String(mount.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         boolean done = mount.waitFor(30, TimeUnit.SECONDS) && mount.exitValue() == 0;
-        Assumptions.assumeTrue(done, "mounting a tmpfs is not permitted here (needs root or CAP_SYS_ADMIN): "
-                + output);
+        Assumptions.assumeTrue(done, "mounting a tmpfs is not permitted here (needs root or CAP_SYS_ADMIN): " + output);
         mounted = true;
     }
 
@@ -69,7 +68,8 @@ class FullDiskTest {
 
     @Test
     void shouldRefuseAndRollBackAWriteItsDiskCannotHoldAndBeReadyAgainOnceItCan() throws Exception {
-        node = BmsNode.start(TestSettings.member().with("BMS_DATA_DIR", dataDir.toString()).build());
+        node = BmsNode.start(
+                TestSettings.member().with("BMS_DATA_DIR", dataDir.toString()).build());
         Api api = new Api(node.url(), node.adminToken());
         assertThat(api.getAnonymous("/health/ready").status()).isEqualTo(200);
 
@@ -84,8 +84,11 @@ class FullDiskTest {
         assertThat(put.json().get("error").asText()).isEqualTo("unavailable");
         assertThat(put.json().get("message").asText()).contains("cannot write its configuration journal");
         assertThat(api.get("/v1/rules/full").status()).isEqualTo(404);
-        assertThat(api.send("POST", "/v1/buckets/full:a/acquire", Map.of("tokens", 1), false).json()
-                .get("error").asText()).isEqualTo("no_rule");
+        assertThat(api.send("POST", "/v1/buckets/full:a/acquire", Map.of("tokens", 1), false)
+                        .json()
+                        .get("error")
+                        .asText())
+                .isEqualTo("no_rule");
         // and the member is not ready, and says why
         Api.Response ready = api.getAnonymous("/health/ready");
         assertThat(ready.status()).isEqualTo(503);
@@ -95,23 +98,30 @@ class FullDiskTest {
         Files.delete(filler);
         Await.until(() -> api.getAnonymous("/health/ready").status() == 200);
         assertThat(api.put("/v1/rules/full", Map.of("match", "full:*", "capacity", 5, "refillPerSecond", 1))
-                .status()).isEqualTo(201);
-        assertThat(api.send("POST", "/v1/buckets/full:a/acquire", Map.of("tokens", 1), false).status())
+                        .status())
+                .isEqualTo(201);
+        assertThat(api.send("POST", "/v1/buckets/full:a/acquire", Map.of("tokens", 1), false)
+                        .status())
                 .isEqualTo(200);
     }
 
     @Test
     void shouldApplyARuleSetAllOrNothingWhenTheJournalCannotWrite() throws Exception {
-        node = BmsNode.start(TestSettings.member().with("BMS_DATA_DIR", dataDir.toString()).build());
+        node = BmsNode.start(
+                TestSettings.member().with("BMS_DATA_DIR", dataDir.toString()).build());
         Api api = new Api(node.url(), node.adminToken());
 
         // Given a full disk
         Path filler = fill(dataDir);
 
         // When a set of two new rules is applied
-        Api.Response put = api.put("/v1/rules", Map.of("rules", List.of(
-                Map.of("id", "set-a", "match", "set-a:*", "capacity", 5, "refillPerSecond", 1),
-                Map.of("id", "set-b", "match", "set-b:*", "capacity", 5, "refillPerSecond", 1))));
+        Api.Response put = api.put(
+                "/v1/rules",
+                Map.of(
+                        "rules",
+                        List.of(
+                                Map.of("id", "set-a", "match", "set-a:*", "capacity", 5, "refillPerSecond", 1),
+                                Map.of("id", "set-b", "match", "set-b:*", "capacity", 5, "refillPerSecond", 1))));
 
         // Then it is refused with a 503 that says why, and none of the set serves (nothing stayed half applied)
         assertThat(put.status()).as("%s", put).isEqualTo(503);
@@ -122,9 +132,30 @@ class FullDiskTest {
         // And once space is freed the same set applies whole
         Files.delete(filler);
         Await.until(() -> api.getAnonymous("/health/ready").status() == 200);
-        assertThat(api.put("/v1/rules", Map.of("rules", List.of(
-                Map.of("id", "set-a", "match", "set-a:*", "capacity", 5, "refillPerSecond", 1),
-                Map.of("id", "set-b", "match", "set-b:*", "capacity", 5, "refillPerSecond", 1)))).status())
+        assertThat(api.put(
+                                "/v1/rules",
+                                Map.of(
+                                        "rules",
+                                        List.of(
+                                                Map.of(
+                                                        "id",
+                                                        "set-a",
+                                                        "match",
+                                                        "set-a:*",
+                                                        "capacity",
+                                                        5,
+                                                        "refillPerSecond",
+                                                        1),
+                                                Map.of(
+                                                        "id",
+                                                        "set-b",
+                                                        "match",
+                                                        "set-b:*",
+                                                        "capacity",
+                                                        5,
+                                                        "refillPerSecond",
+                                                        1))))
+                        .status())
                 .isEqualTo(200);
         assertThat(api.get("/v1/rules/set-b").status()).isEqualTo(200);
     }

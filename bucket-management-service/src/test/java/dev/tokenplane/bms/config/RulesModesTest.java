@@ -1,17 +1,16 @@
 package dev.tokenplane.bms.config;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.Await;
 import dev.tokenplane.bms.support.LogCapture;
 import dev.tokenplane.bms.support.TestCluster;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * {@code BMS_RULES_MODE} over HTTP, across a restart of the member on the same data directory: seed never undoes an
@@ -23,14 +22,23 @@ class RulesModesTest {
         StringBuilder yaml = new StringBuilder("rules:\n");
         for (String r : rules) {
             String[] idAndCapacity = r.split("=");
-            yaml.append("  - id: ").append(idAndCapacity[0]).append('\n')
-                    .append("    match: \"").append(idAndCapacity[0]).append(":*\"\n")
-                    .append("    capacity: ").append(idAndCapacity[1]).append('\n')
+            yaml.append("  - id: ")
+                    .append(idAndCapacity[0])
+                    .append('\n')
+                    .append("    match: \"")
+                    .append(idAndCapacity[0])
+                    .append(":*\"\n")
+                    .append("    capacity: ")
+                    .append(idAndCapacity[1])
+                    .append('\n')
                     .append("    refillPerSecond: 1\n");
         }
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.writeString(tmp, yaml);
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        Files.move(
+                tmp,
+                file,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
@@ -89,7 +97,8 @@ class RulesModesTest {
 
             // The API shows which rules the file owns, refuses to write them, and leaves them as they are
             assertThat(api.get("/v1/rules/ya").json().get("managedBy").asText()).isEqualTo("file");
-            assertThat(api.get("/v1/rules").json().get("rules").findValuesAsText("managedBy")).hasSize(3);
+            assertThat(api.get("/v1/rules").json().get("rules").findValuesAsText("managedBy"))
+                    .hasSize(3);
             Api.Response put = api.put("/v1/rules/ya", rule("ya", 99));
             assertThat(put.status()).isEqualTo(409);
             assertThat(put.json().get("error").asText()).isEqualTo("managed_by_file");
@@ -97,9 +106,13 @@ class RulesModesTest {
             assertThat(capacity(api, "ya")).isEqualTo(10);
             assertThat(capacity(api, "yb")).isEqualTo(20);
             // nor through a rule set: it answers 409 managed_by_file and keeps nothing of the set
-            Api.Response set = api.put("/v1/rules", Map.of("rules", java.util.List.of(
-                    Map.of("id", "y-new", "match", "y-new:*", "capacity", 1, "refillPerSecond", 1),
-                    Map.of("id", "ya", "match", "ya:*", "capacity", 98, "refillPerSecond", 1))));
+            Api.Response set = api.put(
+                    "/v1/rules",
+                    Map.of(
+                            "rules",
+                            java.util.List.of(
+                                    Map.of("id", "y-new", "match", "y-new:*", "capacity", 1, "refillPerSecond", 1),
+                                    Map.of("id", "ya", "match", "ya:*", "capacity", 98, "refillPerSecond", 1))));
             assertThat(set.status()).as("%s", set).isEqualTo(409);
             assertThat(set.json().get("error").asText()).isEqualTo("managed_by_file");
             assertThat(api.get("/v1/rules/y-new").status()).isEqualTo(404);
@@ -108,12 +121,14 @@ class RulesModesTest {
             assertThat(api.put("/v1/rules/y-api", rule("y-api", 7)).status()).isEqualTo(201);
             assertThat(api.get("/v1/rules/y-api").json().has("managedBy")).isFalse();
             String echoed = api.get("/v1/rules/ya").body(); // a GET sent back as is: refused for what it is
-            assertThat(api.put("/v1/rules/ya", echoed).json().get("error").asText()).isEqualTo("managed_by_file");
+            assertThat(api.put("/v1/rules/ya", echoed).json().get("error").asText())
+                    .isEqualTo("managed_by_file");
 
             // When the file changes, with no restart: one rule changed, one removed, one added
             writeRules(file, "ya=11", "yc=30", "yd=40");
             // (one apply writes the file's rules, then deletes the removed ones: wait for its end)
-            Await.until(() -> api.get("/v1/rules/yd").status() == 200 && api.get("/v1/rules/yb").status() == 404);
+            Await.until(() -> api.get("/v1/rules/yd").status() == 200
+                    && api.get("/v1/rules/yb").status() == 404);
             assertThat(capacity(api, "ya")).isEqualTo(11);
             assertThat(api.get("/v1/rules/yc").json().get("version").asLong()).isEqualTo(1); // unchanged: not written
 
@@ -139,7 +154,10 @@ class RulesModesTest {
             assertThat(again.get("/v1/rules/yc").status()).isEqualTo(404);
             assertThat(again.get("/v1/rules/yd").status()).isEqualTo(404);
             assertThat(capacity(again, "y-api")).isEqualTo(7);
-            assertThat(again.put("/v1/rules/ya", rule("ya", 99)).json().get("error").asText())
+            assertThat(again.put("/v1/rules/ya", rule("ya", 99))
+                            .json()
+                            .get("error")
+                            .asText())
                     .isEqualTo("managed_by_file");
         }
     }
@@ -156,7 +174,11 @@ class RulesModesTest {
             cluster.start(1);
 
             // The member that did not write the rule refuses too (the owner of the entry decides)
-            assertThat(cluster.api(1).put("/v1/rules/za", rule("za", 99)).json().get("error").asText())
+            assertThat(cluster.api(1)
+                            .put("/v1/rules/za", rule("za", 99))
+                            .json()
+                            .get("error")
+                            .asText())
                     .isEqualTo("managed_by_file");
 
             // When one member is down and a rule leaves the file, the member still up deletes it

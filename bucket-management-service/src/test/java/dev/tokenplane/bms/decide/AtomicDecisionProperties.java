@@ -1,5 +1,7 @@
 package dev.tokenplane.bms.decide;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.tokenplane.bms.metrics.BmsMetrics;
 import dev.tokenplane.bms.rules.InvalidInputException;
 import dev.tokenplane.bms.rules.Rule;
@@ -12,14 +14,6 @@ import dev.tokenplane.store.FakeClock;
 import dev.tokenplane.store.Tokens;
 import dev.tokenplane.store.local.LocalBucketStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
@@ -30,8 +24,13 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
 
 /**
  * {@link AtomicDecisions} on the real {@link DecisionService} and local store with a fake clock: atomic batches over
@@ -54,12 +53,15 @@ class AtomicDecisionProperties {
         }
     }
 
-    private record Fixture(FakeClock clock, BucketStore store, DecisionService decisions, AtomicDecisions atomic,
-                           List<Rule> rules) {
+    private record Fixture(
+            FakeClock clock, BucketStore store, DecisionService decisions, AtomicDecisions atomic, List<Rule> rules) {
         long tokens(int bucket) {
             String storeKey = decisions.bind("b" + bucket, null).storeKey();
-            return store.get(storeKey).toCompletableFuture().join().map(s -> s.tokens()).orElse(
-                    Tokens.toNano(rules.get(bucket).capacity()));
+            return store.get(storeKey)
+                    .toCompletableFuture()
+                    .join()
+                    .map(s -> s.tokens())
+                    .orElse(Tokens.toNano(rules.get(bucket).capacity()));
         }
     }
 
@@ -68,23 +70,28 @@ class AtomicDecisionProperties {
         List<Rule> rules = new ArrayList<>();
         for (int i = 0; i < BUCKETS; i++) {
             long c = capacities.get(i);
-            rules.add(new Rule("r" + i, "b" + i, c, refillPerSecond, c, c, Algorithm.TOKEN_BUCKET, 600, false, null,
-                    null, 1, 0));
+            rules.add(new Rule(
+                    "r" + i, "b" + i, c, refillPerSecond, c, c, Algorithm.TOKEN_BUCKET, 600, false, null, null, 1, 0));
         }
         RuleIndex index = RuleIndex.of(rules);
         BucketStore store = new LocalBucketStore(clock);
-        DecisionService decisions = new DecisionService(store, BucketResolver.of(() -> index, (k, t) -> null, clock),
-                Borrower.NONE, new BmsMetrics(new SimpleMeterRegistry()), clock, new DecisionStats());
+        DecisionService decisions = new DecisionService(
+                store,
+                BucketResolver.of(() -> index, (k, t) -> null, clock),
+                Borrower.NONE,
+                new BmsMetrics(new SimpleMeterRegistry()),
+                clock,
+                new DecisionStats());
         AtomicLong ids = new AtomicLong();
-        return new Fixture(clock, store, decisions, new AtomicDecisions(decisions, store,
-                ids::incrementAndGet), rules);
+        return new Fixture(clock, store, decisions, new AtomicDecisions(decisions, store, ids::incrementAndGet), rules);
     }
 
     @Property(tries = 100)
     void concurrentAtomicBatchesNeverOverAdmitAndDeniedOnesTakeNothing(
             @ForAll @Size(BUCKETS) List<@IntRange(min = 1, max = 8) Integer> capacityInts,
             @ForAll("refills") double refillPerSecond,
-            @ForAll("manyBatches") List<Batch> batches) throws Exception {
+            @ForAll("manyBatches") List<Batch> batches)
+            throws Exception {
         List<Long> capacities = capacityInts.stream().map(Integer::longValue).toList();
         Fixture f = fixture(capacities, refillPerSecond);
         AtomicLongArray granted = new AtomicLongArray(BUCKETS);
@@ -147,7 +154,9 @@ class AtomicDecisionProperties {
             AtomicDecisions.Outcome o = decide(f, b);
             if (o == null || !o.granted()) {
                 for (int i = 0; i < BUCKETS; i++) {
-                    assertThat(f.tokens(i)).as("b%d after a denied batch %s", i, b).isEqualTo(before[i]);
+                    assertThat(f.tokens(i))
+                            .as("b%d after a denied batch %s", i, b)
+                            .isEqualTo(before[i]);
                 }
             }
             f.clock().advance(50);
@@ -157,7 +166,10 @@ class AtomicDecisionProperties {
     /** The outcome, or null when an item asked for more than its bucket's capacity (the request's 400). */
     private static AtomicDecisions.Outcome decide(Fixture f, Batch b) {
         try {
-            return f.atomic().acquire(b.requests(), null, null).toCompletableFuture().join();
+            return f.atomic()
+                    .acquire(b.requests(), null, null)
+                    .toCompletableFuture()
+                    .join();
         } catch (CompletionException e) {
             assertThat(e).hasCauseInstanceOf(InvalidInputException.class);
             return null;
@@ -180,8 +192,15 @@ class AtomicDecisionProperties {
     }
 
     private static Arbitrary<Batch> batch() {
-        return Arbitraries.integers().between(0, BUCKETS - 1).set().ofMinSize(1).ofMaxSize(BUCKETS)
-                .flatMap(set -> Arbitraries.longs().between(1, 3).list().ofSize(set.size())
+        return Arbitraries.integers()
+                .between(0, BUCKETS - 1)
+                .set()
+                .ofMinSize(1)
+                .ofMaxSize(BUCKETS)
+                .flatMap(set -> Arbitraries.longs()
+                        .between(1, 3)
+                        .list()
+                        .ofSize(set.size())
                         .map(tokens -> new Batch(List.copyOf(set), tokens)));
     }
 }

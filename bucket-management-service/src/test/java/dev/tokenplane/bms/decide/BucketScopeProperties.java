@@ -1,5 +1,7 @@
 package dev.tokenplane.bms.decide;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.tokenplane.bms.metrics.BmsMetrics;
 import dev.tokenplane.bms.rules.Rule;
 import dev.tokenplane.bms.rules.RuleIndex;
@@ -10,20 +12,17 @@ import dev.tokenplane.store.Algorithm;
 import dev.tokenplane.store.FakeClock;
 import dev.tokenplane.store.local.LocalBucketStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletionException;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The real {@link DecisionService} on the local store with a fake clock, over random rule sets, clients and keys: every
@@ -32,36 +31,53 @@ import static org.assertj.core.api.Assertions.assertThat;
  * would spend each other's tokens, or refill one another's bucket at the other rule's rate.
  */
 class BucketScopeProperties {
-    private static final List<String> PATTERNS = List.of("orders:*", "orders:{client}:*", "{client}:*", "*",
-            "orders:acme:checkout", "orders:{client}:checkout", "*:checkout", "acme:*");
-    private static final List<String> KEYS = List.of("orders:acme:checkout", "orders:globex:checkout",
-            "orders:acme:pay", "acme:checkout", "acme:login", "globex:login", "x@y:checkout");
+    private static final List<String> PATTERNS = List.of(
+            "orders:*",
+            "orders:{client}:*",
+            "{client}:*",
+            "*",
+            "orders:acme:checkout",
+            "orders:{client}:checkout",
+            "*:checkout",
+            "acme:*");
+    private static final List<String> KEYS = List.of(
+            "orders:acme:checkout",
+            "orders:globex:checkout",
+            "orders:acme:pay",
+            "acme:checkout",
+            "acme:login",
+            "globex:login",
+            "x@y:checkout");
     /** null: a caller without an API key. */
     private static final List<String> CLIENTS = java.util.Arrays.asList(null, "acme", "globex", "x@y");
 
-    record Call(long advanceMs, String key, String client, long tokens) {
-    }
+    record Call(long advanceMs, String key, String client, long tokens) {}
 
     /** A bucket as the rules scope it. */
-    record Scope(String ruleId, String clientId, String key) {
-    }
+    record Scope(String ruleId, String clientId, String key) {}
 
     @Property(tries = 300)
-    void grantsPerRuleAndScopeStayWithinCapacityAndRefill(@ForAll("ruleSets") List<Rule> rules,
-                                                          @ForAll("calls") List<Call> calls) {
+    void grantsPerRuleAndScopeStayWithinCapacityAndRefill(
+            @ForAll("ruleSets") List<Rule> rules, @ForAll("calls") List<Call> calls) {
         FakeClock clock = new FakeClock(1_000_000);
         RuleIndex index = RuleIndex.of(rules);
-        DecisionService decisions = new DecisionService(new LocalBucketStore(clock),
-                BucketResolver.of(() -> index, (k, t) -> null, clock), Borrower.NONE,
-                new BmsMetrics(new SimpleMeterRegistry()), clock, new DecisionStats());
+        DecisionService decisions = new DecisionService(
+                new LocalBucketStore(clock),
+                BucketResolver.of(() -> index, (k, t) -> null, clock),
+                Borrower.NONE,
+                new BmsMetrics(new SimpleMeterRegistry()),
+                clock,
+                new DecisionStats());
         Map<Scope, Long> createdAt = new HashMap<>();
         Map<Scope, Long> granted = new HashMap<>();
         for (Call call : calls) {
             clock.advance(call.advanceMs());
             Decision d;
             try {
-                d = decisions.acquire(new DecisionService.Request(call.key(), call.tokens(), 0), call.client())
-                        .toCompletableFuture().join();
+                d = decisions
+                        .acquire(new DecisionService.Request(call.key(), call.tokens(), 0), call.client())
+                        .toCompletableFuture()
+                        .join();
             } catch (CompletionException | NoRuleException e) {
                 continue; // no rule for this key and caller, or more tokens than the capacity
             }
@@ -72,7 +88,8 @@ class BucketScopeProperties {
                 long total = granted.merge(scope, d.tokens(), Long::sum);
                 double elapsedSeconds = (clock.millis() - createdAt.get(scope)) / 1000.0;
                 double bound = rule.rule().capacity() + rule.rule().refillPerSecond() * elapsedSeconds;
-                assertThat((double) total).as("grants of %s after %.3f s", scope, elapsedSeconds)
+                assertThat((double) total)
+                        .as("grants of %s after %.3f s", scope, elapsedSeconds)
                         .isLessThanOrEqualTo(bound + 1e-6);
             }
         }
@@ -80,10 +97,24 @@ class BucketScopeProperties {
 
     @Provide
     Arbitrary<List<Rule>> ruleSets() {
-        Arbitrary<Rule> rule = Combinators.combine(Arbitraries.of(PATTERNS), Arbitraries.longs().between(1, 5),
+        Arbitrary<Rule> rule = Combinators.combine(
+                        Arbitraries.of(PATTERNS),
+                        Arbitraries.longs().between(1, 5),
                         Arbitraries.of(0.001, 0.1, 1.0, 20.0))
-                .as((match, capacity, refill) -> new Rule(id(match), match, capacity, refill, capacity, capacity,
-                        Algorithm.TOKEN_BUCKET, 600, false, null, null, 1, 0));
+                .as((match, capacity, refill) -> new Rule(
+                        id(match),
+                        match,
+                        capacity,
+                        refill,
+                        capacity,
+                        capacity,
+                        Algorithm.TOKEN_BUCKET,
+                        600,
+                        false,
+                        null,
+                        null,
+                        1,
+                        0));
         return rule.list().ofMinSize(1).ofMaxSize(5).uniqueElements(Rule::id);
     }
 
@@ -93,9 +124,15 @@ class BucketScopeProperties {
 
     @Provide
     Arbitrary<List<Call>> calls() {
-        return Combinators.combine(Arbitraries.of(0L, 0L, 1L, 10L, 500L, 3_000L), Arbitraries.of(KEYS),
-                        Arbitraries.of(CLIENTS), Arbitraries.longs().between(1, 3))
-                .as(Call::new).list().ofMinSize(1).ofMaxSize(60);
+        return Combinators.combine(
+                        Arbitraries.of(0L, 0L, 1L, 10L, 500L, 3_000L),
+                        Arbitraries.of(KEYS),
+                        Arbitraries.of(CLIENTS),
+                        Arbitraries.longs().between(1, 3))
+                .as(Call::new)
+                .list()
+                .ofMinSize(1)
+                .ofMaxSize(60);
     }
 
     static {

@@ -1,11 +1,15 @@
 package dev.tokenplane.bms.hotkeys;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.tokenplane.store.AcquireResult;
 import dev.tokenplane.store.BucketMath;
 import dev.tokenplane.store.BucketSpec;
 import dev.tokenplane.store.BucketState;
 import dev.tokenplane.store.Tokens;
 import dev.tokenplane.store.Transition;
+import java.util.ArrayList;
+import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -14,11 +18,6 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
-
-import java.util.ArrayList;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Any number of members leasing one key from its owner, each with its own {@link HotKeyLease}, against the bucket
@@ -29,22 +28,27 @@ class HotKeyLeaseProperties {
 
     private static final long T0 = 1_700_000_000_000L;
 
-    record Request(int member, long advanceMs, long tokens) {
-    }
+    record Request(int member, long advanceMs, long tokens) {}
 
     @Provide
     Arbitrary<List<Request>> schedules() {
-        return Combinators.combine(Arbitraries.integers().between(0, 7), Arbitraries.longs().between(0, 30),
+        return Combinators.combine(
+                        Arbitraries.integers().between(0, 7),
+                        Arbitraries.longs().between(0, 30),
                         Arbitraries.longs().between(1, 3))
-                .as(Request::new).list().ofMinSize(1).ofMaxSize(400);
+                .as(Request::new)
+                .list()
+                .ofMinSize(1)
+                .ofMaxSize(400);
     }
 
     @Property(tries = 300)
-    void grantsOfAllMembersStayWithinCapacityPlusRefill(@ForAll @IntRange(min = 1, max = 8) int members,
-                                                        @ForAll @LongRange(min = 3, max = 200) long capacity,
-                                                        @ForAll @LongRange(min = 1, max = 5_000) long refillPerSecond,
-                                                        @ForAll @LongRange(min = 1, max = 50) long promotePerSecond,
-                                                        @ForAll("schedules") List<Request> schedule) {
+    void grantsOfAllMembersStayWithinCapacityPlusRefill(
+            @ForAll @IntRange(min = 1, max = 8) int members,
+            @ForAll @LongRange(min = 3, max = 200) long capacity,
+            @ForAll @LongRange(min = 1, max = 5_000) long refillPerSecond,
+            @ForAll @LongRange(min = 1, max = 50) long promotePerSecond,
+            @ForAll("schedules") List<Request> schedule) {
         HotKeyPolicy policy = new HotKeyPolicy(promotePerSecond, promotePerSecond / 2d, 20, 40, 0.5);
         BucketSpec spec = BucketSpec.of(capacity, refillPerSecond);
         List<HotKeyLease> leases = new ArrayList<>();
@@ -80,7 +84,8 @@ class HotKeyLeaseProperties {
                 }
             }
             long bound = capacity * Tokens.SCALE + spec.ratePerMilli() * (now - T0);
-            assertThat(granted * Tokens.SCALE).as("granted by %d members after %d ms", members, now - T0)
+            assertThat(granted * Tokens.SCALE)
+                    .as("granted by %d members after %d ms", members, now - T0)
                     .isLessThanOrEqualTo(bound);
         }
     }

@@ -1,8 +1,8 @@
 package dev.tokenplane.bms.hotkeys;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 /** Promotion, lease sizing, local grants, expiry and demotion on a fake clock (times are plain millis). */
 class HotKeyLeaseTest {
@@ -34,7 +34,9 @@ class HotKeyLeaseTest {
         for (int i = 0; i < 200; i++) {
             assertThat(lease.tryLocal(1, t + i / 4)).isTrue();
         }
-        assertThat(lease.tryLocal(1, t + 50)).as("an empty lease sends the request to the owner").isFalse();
+        assertThat(lease.tryLocal(1, t + 50))
+                .as("an empty lease sends the request to the owner")
+                .isFalse();
     }
 
     @Test

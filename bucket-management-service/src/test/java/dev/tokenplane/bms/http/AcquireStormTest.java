@@ -1,9 +1,9 @@
 package dev.tokenplane.bms.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.SharedBms;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,8 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * Hundreds of concurrent acquires over HTTP against one key for several seconds: the tokens granted never exceed
@@ -34,11 +33,15 @@ class AcquireStormTest {
         Api api = SharedBms.get().api;
         api.put("/v1/rules/storm", Map.of("match", "storm:*", "capacity", CAPACITY, "refillPerSecond", REFILL));
         ExecutorService executor = Executors.newFixedThreadPool(4);
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(executor)
-                .connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .executor(executor)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
         HttpRequest request = HttpRequest.newBuilder(URI.create(api.base() + "/v1/buckets/storm:one/acquire"))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"tokens\":1}")).build();
+                .POST(HttpRequest.BodyPublishers.ofString("{\"tokens\":1}"))
+                .build();
         Semaphore inFlight = new Semaphore(CONCURRENCY);
         AtomicLong granted = new AtomicLong();
         AtomicLong denied = new AtomicLong();
@@ -64,8 +67,9 @@ class AcquireStormTest {
         long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + 1;
         executor.shutdownNow();
 
-        System.out.printf("storm: %d granted, %d denied in %d ms (bound %.1f)%n", granted.get(), denied.get(),
-                elapsedMs, CAPACITY + REFILL * elapsedMs / 1000.0);
+        System.out.printf(
+                "storm: %d granted, %d denied in %d ms (bound %.1f)%n",
+                granted.get(), denied.get(), elapsedMs, CAPACITY + REFILL * elapsedMs / 1000.0);
         // Then: the bound holds, and the bucket was really under contention (most requests denied)
         double bound = CAPACITY + REFILL * elapsedMs / 1000.0;
         assertThat(failed.get()).isZero();

@@ -1,17 +1,16 @@
 package dev.tokenplane.bms.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokenplane.bms.BmsNode;
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.TestSettings;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code BMS_MAX_AGENTS} and the paging of {@code GET /v1/agents}, over real HTTP on a member of its own. */
 class AgentCapTest {
@@ -21,7 +20,9 @@ class AgentCapTest {
 
     @BeforeAll
     static void start() throws Exception {
-        node = BmsNode.start(TestSettings.member().with("BMS_MAX_AGENTS", Integer.toString(MAX_AGENTS)).build());
+        node = BmsNode.start(TestSettings.member()
+                .with("BMS_MAX_AGENTS", Integer.toString(MAX_AGENTS))
+                .build());
         api = new Api(node.url(), node.adminToken());
         for (int i = 1; i <= MAX_AGENTS; i++) {
             assertThat(report("cap-" + i).status()).isEqualTo(202);
@@ -47,7 +48,10 @@ class AgentCapTest {
 
         assertThat(report("cap-3").status()).isEqualTo(202);
         List<String> listed = new ArrayList<>();
-        api.get("/v1/agents?limit=1000").json().get("agents").forEach(a -> listed.add(a.get("serverId").asText()));
+        api.get("/v1/agents?limit=1000")
+                .json()
+                .get("agents")
+                .forEach(a -> listed.add(a.get("serverId").asText()));
         assertThat(listed).hasSize(MAX_AGENTS).doesNotContain("cap-new");
     }
 
@@ -57,16 +61,20 @@ class AgentCapTest {
         String cursor = null;
         int pages = 0;
         do {
-            JsonNode page = api.get("/v1/agents?limit=2" + (cursor == null ? "" : "&cursor=" + cursor)).json();
+            JsonNode page = api.get("/v1/agents?limit=2" + (cursor == null ? "" : "&cursor=" + cursor))
+                    .json();
             assertThat(page.get("agents").size()).isLessThanOrEqualTo(2);
             page.get("agents").forEach(a -> seen.add(a.get("serverId").asText()));
-            cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asText();
+            cursor = page.get("nextCursor").isNull()
+                    ? null
+                    : page.get("nextCursor").asText();
             pages++;
         } while (cursor != null);
 
         assertThat(pages).isEqualTo(3);
         assertThat(seen).containsExactly("cap-1", "cap-2", "cap-3", "cap-4", "cap-5");
         assertThat(api.get("/v1/agents?limit=0").status()).isEqualTo(400);
-        assertThat(api.get("/v1/agents?cursor=%25%25").json().get("error").asText()).isEqualTo("validation");
+        assertThat(api.get("/v1/agents?cursor=%25%25").json().get("error").asText())
+                .isEqualTo("validation");
     }
 }

@@ -1,17 +1,16 @@
 package dev.tokenplane.bms.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokenplane.bms.agents.AgentRegistry;
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.Await;
 import dev.tokenplane.bms.support.SharedBms;
 import dev.tokenplane.bms.support.SharedBmsTest;
-import org.junit.jupiter.api.Test;
-
 import java.util.HashMap;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** Agent report intake and the agents list over real HTTP. */
 class AgentsApiTest extends SharedBmsTest {
@@ -39,12 +38,18 @@ class AgentsApiTest extends SharedBmsTest {
     @Test
     void shouldAcceptReportsWithTheAgentTokenAndKeepTheLatestFew() {
         for (int i = 0; i < AgentRegistry.KEEP_REPORTS + 3; i++) {
-            Api.Response r = api.send("POST", "/v1/agents/aa-web-1/reports", report(i / 10.0), false,
-                    "Authorization", "Bearer " + SharedBms.AGENT_TOKEN);
+            Api.Response r = api.send(
+                    "POST",
+                    "/v1/agents/aa-web-1/reports",
+                    report(i / 10.0),
+                    false,
+                    "Authorization",
+                    "Bearer " + SharedBms.AGENT_TOKEN);
             assertThat(r.status()).isEqualTo(202);
         }
         // the admin token is accepted too
-        assertThat(api.post("/v1/agents/aa-web-2/reports", report(0.1)).status()).isEqualTo(202);
+        assertThat(api.post("/v1/agents/aa-web-2/reports", report(0.1)).status())
+                .isEqualTo(202);
 
         JsonNode agent = agent("aa-web-1");
         assertThat(agent.get("region").asText()).isEqualTo("eu-west");
@@ -69,7 +74,9 @@ class AgentsApiTest extends SharedBmsTest {
         String metrics = api.getAnonymous("/metrics").body();
         assertThat(metrics).containsPattern("bms_agents\\{state=\"stale\"} [1-9]");
         // one series for all agents, none per server (their number is not bounded by the operator)
-        assertThat(metrics).containsPattern("bms_agent_report_age_max_seconds \\d").doesNotContain("server=\"aa-quiet\"");
+        assertThat(metrics)
+                .containsPattern("bms_agent_report_age_max_seconds \\d")
+                .doesNotContain("server=\"aa-quiet\"");
     }
 
     @Test
@@ -86,8 +93,8 @@ class AgentsApiTest extends SharedBmsTest {
             assertThat(tooBusy.json().get("message").asText()).contains(field).contains("[0, 1]");
         }
 
-        Api.Response wrong = api.send("POST", "/v1/agents/aa-bad/reports", report(0.1), false,
-                "Authorization", "Bearer not-the-agent-token");
+        Api.Response wrong = api.send(
+                "POST", "/v1/agents/aa-bad/reports", report(0.1), false, "Authorization", "Bearer not-the-agent-token");
         assertThat(wrong.status()).isEqualTo(401);
         assertThat(agent("aa-bad")).isNull();
     }

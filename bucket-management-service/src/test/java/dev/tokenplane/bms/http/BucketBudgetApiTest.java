@@ -1,20 +1,19 @@
 package dev.tokenplane.bms.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokenplane.bms.BmsNode;
 import dev.tokenplane.bms.rules.StoreKey;
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.TestSettings;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The bucket budget over HTTP, on a member of its own with {@code BMS_MAX_BUCKETS=}{@value #BUDGET}: new keys past it
@@ -28,12 +27,18 @@ class BucketBudgetApiTest {
 
     @BeforeAll
     static void start() throws Exception {
-        node = BmsNode.start(TestSettings.member().with("BMS_MAX_BUCKETS", Integer.toString(BUDGET)).build());
+        node = BmsNode.start(TestSettings.member()
+                .with("BMS_MAX_BUCKETS", Integer.toString(BUDGET))
+                .build());
         api = new Api(node.url(), node.adminToken());
         assertThat(api.put("/v1/rules/member", Map.of("match", "member:*", "capacity", 3, "refillPerSecond", 0.001))
-                .status()).isEqualTo(201);
-        assertThat(api.put("/v1/rules/capped", Map.of("match", "capped:*", "capacity", 3, "refillPerSecond", 0.001,
-                "maxBuckets", 2)).status()).isEqualTo(201);
+                        .status())
+                .isEqualTo(201);
+        assertThat(api.put(
+                                "/v1/rules/capped",
+                                Map.of("match", "capped:*", "capacity", 3, "refillPerSecond", 0.001, "maxBuckets", 2))
+                        .status())
+                .isEqualTo(201);
     }
 
     @AfterAll
@@ -51,8 +56,10 @@ class BucketBudgetApiTest {
         Api.Response third = acquire("capped:3");
         assertThat(third.status()).isEqualTo(503);
         assertThat(third.json().get("error").asText()).isEqualTo("bucket_budget_exhausted");
-        assertThat(metrics()).contains("bms_rule_bucket_budget_limit{rule=\"capped\"} 2.0",
-                "bms_rule_bucket_budget_used{rule=\"capped\"} 2.0");
+        assertThat(metrics())
+                .contains(
+                        "bms_rule_bucket_budget_limit{rule=\"capped\"} 2.0",
+                        "bms_rule_bucket_budget_used{rule=\"capped\"} 2.0");
 
         // When a batch of distinct new keys asks for more than the member's budget has left
         List<Map<String, Object>> items = new ArrayList<>();
@@ -93,12 +100,15 @@ class BucketBudgetApiTest {
         assertThat(acquire(existing).json().get("granted").asBoolean()).isFalse();
 
         // And the meters show the spent budget
-        assertThat(metrics()).contains("bms_bucket_budget_limit " + (double) BUDGET,
-                "bms_bucket_budget_used " + (double) BUDGET).containsPattern("bms_bucket_budget_refusals_total [1-9]");
+        assertThat(metrics())
+                .contains("bms_bucket_budget_limit " + (double) BUDGET, "bms_bucket_budget_used " + (double) BUDGET)
+                .containsPattern("bms_bucket_budget_refusals_total [1-9]");
 
         // When a bucket goes away (here removed through the store), its place is free for one new key
         // (a bucket lives at its store key: the key and its rule)
-        node.store().remove(StoreKey.scoped(existing, "member", null).encode()).toCompletableFuture()
+        node.store()
+                .remove(StoreKey.scoped(existing, "member", null).encode())
+                .toCompletableFuture()
                 .get(10, TimeUnit.SECONDS);
         assertThat(acquire("member:after-removal").status()).isEqualTo(200);
         assertThat(acquire("member:one-too-many").status()).isEqualTo(503);
@@ -106,24 +116,37 @@ class BucketBudgetApiTest {
 
     @Test
     void shouldRefuseAWildcardRuleThatNeverExpiresUnlessItHasMaxBuckets() {
-        Api.Response forever = api.put("/v1/rules/forever", Map.of("match", "forever:*", "capacity", 5,
-                "refillPerSecond", 1, "idleTtlSeconds", 0));
+        Api.Response forever = api.put(
+                "/v1/rules/forever",
+                Map.of("match", "forever:*", "capacity", 5, "refillPerSecond", 1, "idleTtlSeconds", 0));
         assertThat(forever.status()).isEqualTo(400);
         assertThat(forever.json().get("error").asText()).isEqualTo("validation");
         assertThat(forever.json().get("message").asText()).contains("idleTtlSeconds 0", "maxBuckets");
 
-        Api.Response counted = api.put("/v1/rules/forever", Map.of("match", "forever:*", "capacity", 5,
-                "refillPerSecond", 1, "idleTtlSeconds", 0, "maxBuckets", 100));
+        Api.Response counted = api.put(
+                "/v1/rules/forever",
+                Map.of(
+                        "match",
+                        "forever:*",
+                        "capacity",
+                        5,
+                        "refillPerSecond",
+                        1,
+                        "idleTtlSeconds",
+                        0,
+                        "maxBuckets",
+                        100));
         assertThat(counted.status()).isEqualTo(201);
         assertThat(counted.json().get("maxBuckets").asLong()).isEqualTo(100);
 
-        Api.Response literal = api.put("/v1/rules/one-key", Map.of("match", "just-this-key", "capacity", 5,
-                "refillPerSecond", 1, "idleTtlSeconds", 0));
+        Api.Response literal = api.put(
+                "/v1/rules/one-key",
+                Map.of("match", "just-this-key", "capacity", 5, "refillPerSecond", 1, "idleTtlSeconds", 0));
         assertThat(literal.status()).isEqualTo(201);
         assertThat(literal.json().has("maxBuckets")).isFalse();
 
-        Api.Response zero = api.put("/v1/rules/zero", Map.of("match", "zero:*", "capacity", 5,
-                "refillPerSecond", 1, "maxBuckets", 0));
+        Api.Response zero = api.put(
+                "/v1/rules/zero", Map.of("match", "zero:*", "capacity", 5, "refillPerSecond", 1, "maxBuckets", 0));
         assertThat(zero.status()).isEqualTo(400);
         assertThat(zero.json().get("message").asText()).contains("maxBuckets must be in [1, ");
     }

@@ -1,13 +1,12 @@
 package dev.tokenplane.bms.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokenplane.bms.support.SharedBmsTest;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** The operators' bucket reads make one batched store read per page or key, never one read per bucket. */
 class BucketReadsTest extends SharedBmsTest {
@@ -47,6 +46,8 @@ class BucketReadsTest extends SharedBmsTest {
 
     /** The batched reads so far that asked for a key containing {@code part}. */
     private static long batchesOf(String part) {
-        return bms.store.batchReads.stream().filter(keys -> keys.stream().anyMatch(k -> k.contains(part))).count();
+        return bms.store.batchReads.stream()
+                .filter(keys -> keys.stream().anyMatch(k -> k.contains(part)))
+                .count();
     }
 }

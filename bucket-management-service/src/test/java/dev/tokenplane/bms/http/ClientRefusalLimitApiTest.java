@@ -1,19 +1,18 @@
 package dev.tokenplane.bms.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.tokenplane.bms.BmsNode;
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.KeyFlood;
 import dev.tokenplane.bms.support.TestSettings;
 import dev.tokenplane.bms.support.WellBehavedClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * A client that keeps asking for new buckets past a full budget is refused at the HTTP edge (429
@@ -36,11 +35,13 @@ class ClientRefusalLimitApiTest {
         Files.writeString(keys, MALLORY + ": mallory\n" + ALICE + ": alice\n");
         node = BmsNode.start(settings.with("BMS_MAX_BUCKETS", Integer.toString(BUDGET))
                 .with("BMS_API_KEYS_FILE", keys.toString())
-                .with("BMS_CLIENT_REFUSALS_PER_SECOND", "10").build());
+                .with("BMS_CLIENT_REFUSALS_PER_SECOND", "10")
+                .build());
         api = new Api(node.url(), node.adminToken());
         api.put("/v1/rules/good", Map.of("match", "good:*", "capacity", CAPACITY, "refillPerSecond", REFILL));
-        api.put("/v1/rules/hostile", Map.of("match", "hostile:*", "capacity", 5, "refillPerSecond", 1,
-                "idleTtlSeconds", 3600));
+        api.put(
+                "/v1/rules/hostile",
+                Map.of("match", "hostile:*", "capacity", 5, "refillPerSecond", 1, "idleTtlSeconds", 3600));
     }
 
     @AfterAll
@@ -66,8 +67,8 @@ class ClientRefusalLimitApiTest {
         // ... and once past it, the flooder's decisions are refused at the edge, with no store call
         assertThat(flood.throttled.get()).isEqualTo(DecisionRoutes.MAX_BATCH);
         double budgetRefusals = api.metric("bms_bucket_budget_refusals_total");
-        Api.Response single = api.send("POST", "/v1/buckets/hostile:one-more/acquire", "{}", false,
-                "X-Api-Key", MALLORY);
+        Api.Response single =
+                api.send("POST", "/v1/buckets/hostile:one-more/acquire", "{}", false, "X-Api-Key", MALLORY);
         assertThat(single.status()).isEqualTo(429);
         assertThat(single.json().get("error").asText()).isEqualTo("creation_rate_exceeded");
         // the debt is bounded at one burst of 1,000 refusals: 100 s at 10/s
@@ -75,8 +76,8 @@ class ClientRefusalLimitApiTest {
         assertThat(api.metric("bms_bucket_budget_refusals_total")).isEqualTo(budgetRefusals);
 
         // And another client is not charged for it: its new key gets the budget's own answer, its old key exact grants
-        Api.Response aliceNew = api.send("POST", "/v1/buckets/hostile:alice-new/acquire", "{}", false,
-                "X-Api-Key", ALICE);
+        Api.Response aliceNew =
+                api.send("POST", "/v1/buckets/hostile:alice-new/acquire", "{}", false, "X-Api-Key", ALICE);
         assertThat(aliceNew.status()).isEqualTo(503);
         assertThat(aliceNew.json().get("error").asText()).isEqualTo("bucket_budget_exhausted");
         good.assertExactAdmission(CAPACITY, REFILL);

@@ -1,17 +1,16 @@
 package dev.tokenplane.bms.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.SharedBms;
 import dev.tokenplane.bms.support.SharedBmsTest;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** Single and batch decisions over real HTTP: the contract's fields, the core's outcomes mapped, the seams. */
 class DecisionApiTest extends SharedBmsTest {
@@ -19,14 +18,34 @@ class DecisionApiTest extends SharedBmsTest {
     @BeforeAll
     static void start() throws Exception {
         api.put("/v1/rules/da-slow", Map.of("match", "daslow:*", "capacity", 10, "refillPerSecond", 0.5));
-        api.put("/v1/rules/da-leaky", Map.of("match", "daleaky:*", "capacity", 5, "refillPerSecond", 10,
-                "algorithm", "LEAKY_BUCKET"));
-        api.put("/v1/rules/da-shadow", Map.of("match", "dashadow:*", "capacity", 2, "refillPerSecond", 0.001,
-                "shadow", true));
-        api.put("/v1/rules/da-borrow", Map.of("match", "daborrow:*", "capacity", 4, "refillPerSecond", 0.001,
-                "transfer", Map.of("pool", SharedBms.LENDING_POOL, "canBorrow", true)));
-        api.put("/v1/rules/da-noborrow", Map.of("match", "danoborrow:*", "capacity", 4, "refillPerSecond", 0.001,
-                "transfer", Map.of("pool", SharedBms.LENDING_POOL, "canBorrow", false)));
+        api.put(
+                "/v1/rules/da-leaky",
+                Map.of("match", "daleaky:*", "capacity", 5, "refillPerSecond", 10, "algorithm", "LEAKY_BUCKET"));
+        api.put(
+                "/v1/rules/da-shadow",
+                Map.of("match", "dashadow:*", "capacity", 2, "refillPerSecond", 0.001, "shadow", true));
+        api.put(
+                "/v1/rules/da-borrow",
+                Map.of(
+                        "match",
+                        "daborrow:*",
+                        "capacity",
+                        4,
+                        "refillPerSecond",
+                        0.001,
+                        "transfer",
+                        Map.of("pool", SharedBms.LENDING_POOL, "canBorrow", true)));
+        api.put(
+                "/v1/rules/da-noborrow",
+                Map.of(
+                        "match",
+                        "danoborrow:*",
+                        "capacity",
+                        4,
+                        "refillPerSecond",
+                        0.001,
+                        "transfer",
+                        Map.of("pool", SharedBms.LENDING_POOL, "canBorrow", false)));
     }
 
     @Test
@@ -45,8 +64,11 @@ class DecisionApiTest extends SharedBmsTest {
         assertThat(first.get("key").asText()).isEqualTo("daslow:a");
 
         // When the rest is taken and one more asked for
-        assertThat(api.post("/v1/buckets/daslow:a/acquire", Map.of("tokens", 9)).json().get("granted")
-                .asBoolean()).isTrue();
+        assertThat(api.post("/v1/buckets/daslow:a/acquire", Map.of("tokens", 9))
+                        .json()
+                        .get("granted")
+                        .asBoolean())
+                .isTrue();
         Api.Response denied = api.post("/v1/buckets/daslow:a/acquire", Map.of("tokens", 1));
 
         // Then it is a 200 denial with the time until a token is back (2 s at 0.5/s, less what has refilled)
@@ -69,9 +91,12 @@ class DecisionApiTest extends SharedBmsTest {
     @Test
     void shouldMakeALeakyBucketCallerWait() {
         // A leaky bucket holds one token: the second request in a row waits for its turn (10/s: 100 ms)
-        JsonNode first = api.post("/v1/buckets/daleaky:a/acquire", Map.of("tokens", 1, "maxWaitMs", 1000)).json();
-        JsonNode second = api.post("/v1/buckets/daleaky:a/acquire", Map.of("tokens", 1, "maxWaitMs", 1000)).json();
-        JsonNode noWait = api.post("/v1/buckets/daleaky:a/acquire", Map.of("tokens", 1)).json();
+        JsonNode first = api.post("/v1/buckets/daleaky:a/acquire", Map.of("tokens", 1, "maxWaitMs", 1000))
+                .json();
+        JsonNode second = api.post("/v1/buckets/daleaky:a/acquire", Map.of("tokens", 1, "maxWaitMs", 1000))
+                .json();
+        JsonNode noWait =
+                api.post("/v1/buckets/daleaky:a/acquire", Map.of("tokens", 1)).json();
         Api.Response tooMany = api.post("/v1/buckets/daleaky:b/acquire", Map.of("tokens", 3));
 
         assertThat(first.get("granted").asBoolean()).isTrue();
@@ -94,10 +119,13 @@ class DecisionApiTest extends SharedBmsTest {
             assertThat(a.get("granted").asBoolean()).isTrue();
             assertThat(a.get("shadow").asBoolean()).isTrue();
         });
-        assertThat(answers.stream().filter(a -> a.get("shadowDenied").asBoolean()).count()).isEqualTo(2);
+        assertThat(answers.stream()
+                        .filter(a -> a.get("shadowDenied").asBoolean())
+                        .count())
+                .isEqualTo(2);
         String metrics = api.getAnonymous("/metrics").body();
-        assertThat(metrics).containsPattern(
-                "bms_decisions_total\\{outcome=\"shadow_denied\",rule=\"da-shadow\"} 2\\.0");
+        assertThat(metrics)
+                .containsPattern("bms_decisions_total\\{outcome=\"shadow_denied\",rule=\"da-shadow\"} 2\\.0");
     }
 
     @Test
@@ -107,8 +135,10 @@ class DecisionApiTest extends SharedBmsTest {
         api.post("/v1/buckets/danoborrow:a/acquire", Map.of("tokens", 4));
 
         // When each asks for 2 more
-        JsonNode borrowing = api.post("/v1/buckets/daborrow:a/acquire", Map.of("tokens", 2)).json();
-        JsonNode notBorrowing = api.post("/v1/buckets/danoborrow:a/acquire", Map.of("tokens", 2)).json();
+        JsonNode borrowing =
+                api.post("/v1/buckets/daborrow:a/acquire", Map.of("tokens", 2)).json();
+        JsonNode notBorrowing = api.post("/v1/buckets/danoborrow:a/acquire", Map.of("tokens", 2))
+                .json();
 
         // Then only the one that may borrow is granted, and says how much came from the transfer
         assertThat(borrowing.get("granted").asBoolean()).isTrue();
@@ -121,8 +151,14 @@ class DecisionApiTest extends SharedBmsTest {
     void shouldBorrowForADeniedBatchItemToo() {
         api.post("/v1/buckets/daborrow:batch/acquire", Map.of("tokens", 4));
 
-        JsonNode results = api.post("/v1/acquire", Map.of("requests", List.of(
-                Map.of("key", "danoborrow:batch"), Map.of("key", "daborrow:batch", "tokens", 3)))).json()
+        JsonNode results = api.post(
+                        "/v1/acquire",
+                        Map.of(
+                                "requests",
+                                List.of(
+                                        Map.of("key", "danoborrow:batch"),
+                                        Map.of("key", "daborrow:batch", "tokens", 3))))
+                .json()
                 .get("results");
 
         assertThat(results.get(0).get("borrowed").asLong()).isZero();

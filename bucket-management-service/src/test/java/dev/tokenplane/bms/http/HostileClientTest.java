@@ -1,18 +1,13 @@
 package dev.tokenplane.bms.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.tokenplane.bms.BmsNode;
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.Await;
 import dev.tokenplane.bms.support.KeyFlood;
 import dev.tokenplane.bms.support.TestSettings;
 import dev.tokenplane.bms.support.WellBehavedClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,8 +19,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 
 /**
  * Hostile clients against one member of its own (bucket budget {@value #BUDGET}, HTTP idle timeout
@@ -38,8 +37,8 @@ class HostileClientTest {
     static final int IDLE_TIMEOUT_MS = 1000;
     static final long CAPACITY = 100;
     static final double REFILL = 1;
-    static final List<String> GOOD_KEYS = List.of("good:flood", "good:batch", "good:idle", "good:slowloris",
-            "good:headers", "good:connections");
+    static final List<String> GOOD_KEYS =
+            List.of("good:flood", "good:batch", "good:idle", "good:slowloris", "good:headers", "good:connections");
 
     private static BmsNode node;
     private static Api api;
@@ -48,17 +47,20 @@ class HostileClientTest {
 
     @BeforeAll
     static void start() throws Exception {
-        node = BmsNode.start(TestSettings.member().with("BMS_MAX_BUCKETS", Integer.toString(BUDGET))
+        node = BmsNode.start(TestSettings.member()
+                .with("BMS_MAX_BUCKETS", Integer.toString(BUDGET))
                 .with("BMS_HTTP_IDLE_TIMEOUT_MS", Integer.toString(IDLE_TIMEOUT_MS))
                 // the budget's own answers; the per-client edge limit is ClientRefusalLimitApiTest's (all callers
                 // here share one remote address and no API key, so it would refuse the well-behaved client too)
-                .with("BMS_CLIENT_REFUSALS_PER_SECOND", "0").build());
+                .with("BMS_CLIENT_REFUSALS_PER_SECOND", "0")
+                .build());
         api = new Api(node.url(), node.adminToken());
         api.put("/v1/rules/good", Map.of("match", "good:*", "capacity", CAPACITY, "refillPerSecond", REFILL));
         api.put("/v1/rules/hostile", Map.of("match", "hostile:*", "capacity", 5, "refillPerSecond", 1));
         // Each test's well-behaved key exists before any flood can spend the budget; wait until each is full again.
         for (String key : GOOD_KEYS) {
-            assertThat(api.post("/v1/buckets/" + key + "/acquire", "{}").status()).isEqualTo(200);
+            assertThat(api.post("/v1/buckets/" + key + "/acquire", "{}").status())
+                    .isEqualTo(200);
         }
         for (String key : GOOD_KEYS) {
             Await.until(() -> api.get("/v1/buckets/" + key).json().get("tokens").asDouble() >= CAPACITY);
@@ -67,8 +69,10 @@ class HostileClientTest {
 
     @BeforeEach
     void startWellBehavedClient(TestInfo test) {
-        String key = GOOD_KEYS.stream().filter(k -> test.getDisplayName().toLowerCase()
-                .contains(k.substring("good:".length()))).findFirst().orElseThrow();
+        String key = GOOD_KEYS.stream()
+                .filter(k -> test.getDisplayName().toLowerCase().contains(k.substring("good:".length())))
+                .findFirst()
+                .orElseThrow();
         good = new WellBehavedClient(api.base(), key, null);
     }
 
@@ -120,7 +124,10 @@ class HostileClientTest {
         // And a batch over the maximum is a 400, not a partial answer
         StringBuilder tooMany = new StringBuilder("{\"requests\":[");
         for (int i = 0; i <= DecisionRoutes.MAX_BATCH; i++) {
-            tooMany.append(i == 0 ? "" : ",").append("{\"key\":\"hostile:x").append(i).append("\"}");
+            tooMany.append(i == 0 ? "" : ",")
+                    .append("{\"key\":\"hostile:x")
+                    .append(i)
+                    .append("\"}");
         }
         Api.Response r = api.post("/v1/acquire", tooMany.append("]}").toString());
         assertThat(r.status()).isEqualTo(400);
@@ -154,13 +161,19 @@ class HostileClientTest {
     @Test
     void shouldAnswerOversizedHeadersWithJson() {
         // When a header is over Vert.x's 8 KiB limit
-        Api.Response headers = api.raw("POST", "/v1/buckets/good:headers/acquire",
-                Map.of("X-Big", "x".repeat(10_000)), "{}".getBytes(StandardCharsets.UTF_8));
+        Api.Response headers = api.raw(
+                "POST",
+                "/v1/buckets/good:headers/acquire",
+                Map.of("X-Big", "x".repeat(10_000)),
+                "{}".getBytes(StandardCharsets.UTF_8));
         // Then 431 with the contract's JSON
         assertThat(headers.status()).isEqualTo(431);
         assertThat(headers.json().get("error").asText()).isEqualTo("headers_too_large");
         // When the request line is over its 4 KiB limit: 414 with JSON
-        Api.Response line = api.raw("POST", "/v1/buckets/" + "k".repeat(5_000) + "/acquire", Map.of(),
+        Api.Response line = api.raw(
+                "POST",
+                "/v1/buckets/" + "k".repeat(5_000) + "/acquire",
+                Map.of(),
                 "{}".getBytes(StandardCharsets.UTF_8));
         assertThat(line.status()).isEqualTo(414);
         assertThat(line.json().get("error").asText()).isEqualTo("uri_too_long");
@@ -222,5 +235,4 @@ class HostileClientTest {
             return true; // reset by the server
         }
     }
-
 }

@@ -1,11 +1,11 @@
 package dev.tokenplane.bms.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.SharedBmsTest;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,9 +13,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The lease endpoints of the contract extension: {@code POST /v1/buckets/{key}/lease} takes tokens and records a
@@ -56,14 +55,26 @@ class LeaseApiTest extends SharedBmsTest {
         // Then the answer is the acquire's decision plus the lease
         List<String> fields = new ArrayList<>();
         lease.fieldNames().forEachRemaining(fields::add);
-        assertThat(fields).containsExactly("key", "granted", "tokens", "remaining", "capacity", "refillPerSecond",
-                "waitMs", "retryAfterMs", "borrowed", "ruleId", "leaseId", "leaseExpiresAt");
+        assertThat(fields)
+                .containsExactly(
+                        "key",
+                        "granted",
+                        "tokens",
+                        "remaining",
+                        "capacity",
+                        "refillPerSecond",
+                        "waitMs",
+                        "retryAfterMs",
+                        "borrowed",
+                        "ruleId",
+                        "leaseId",
+                        "leaseExpiresAt");
         assertThat(lease.get("granted").asBoolean()).isTrue();
         assertThat(lease.get("remaining").asLong()).isEqualTo(2);
         assertThat(lease.get("ruleId").asText()).isEqualTo("rel");
         assertThat(id).matches("[A-Za-z0-9_-]{22}");
-        assertThat(lease.get("leaseExpiresAt").asLong()).isBetween(before + 30_000, System.currentTimeMillis()
-                + 30_000);
+        assertThat(lease.get("leaseExpiresAt").asLong())
+                .isBetween(before + 30_000, System.currentTimeMillis() + 30_000);
 
         // When 5 of them come back unused
         Api.Response r = release("rel:a", id, 5);
@@ -162,8 +173,9 @@ class LeaseApiTest extends SharedBmsTest {
     @Test
     void shouldRecordNoLeaseForTheTokensAShadowRuleGrantsWithoutTakingThem() {
         // Given a shadow rule (it always grants) on a bucket of 2 that a lease has emptied
-        api.put("/v1/rules/rel-shadow", Map.of("match", "relshadow:*", "capacity", 2, "refillPerSecond", 0.000001,
-                "shadow", true));
+        api.put(
+                "/v1/rules/rel-shadow",
+                Map.of("match", "relshadow:*", "capacity", 2, "refillPerSecond", 0.000001, "shadow", true));
         JsonNode taken = lease("relshadow:a", 2);
 
         // When another lease of 2 is granted, though the rule would deny it
@@ -174,7 +186,10 @@ class LeaseApiTest extends SharedBmsTest {
         assertThat(wouldDeny.get("granted").asBoolean()).isTrue();
         assertThat(wouldDeny.get("shadowDenied").asBoolean()).isTrue();
         assertThat(wouldDeny.get("leaseId").isNull()).isTrue();
-        assertThat(release("relshadow:a", taken.get("leaseId").asText(), 2).json().get("released").asLong())
+        assertThat(release("relshadow:a", taken.get("leaseId").asText(), 2)
+                        .json()
+                        .get("released")
+                        .asLong())
                 .isEqualTo(2);
         assertThat(tokens("relshadow:a")).isEqualTo(2);
     }
@@ -192,22 +207,28 @@ class LeaseApiTest extends SharedBmsTest {
                 List<CompletableFuture<Api.Response>> releases = new ArrayList<>();
                 for (int t = 0; t < 8; t++) {
                     long claimed = 1 + (round + t) % 10; // some claim less than the lease holds, some more
-                    releases.add(CompletableFuture.supplyAsync(() -> {
-                        await(go);
-                        return release(key, id, claimed);
-                    }, threads));
+                    releases.add(CompletableFuture.supplyAsync(
+                            () -> {
+                                await(go);
+                                return release(key, id, claimed);
+                            },
+                            threads));
                 }
 
                 // When they race
                 go.countDown();
-                List<Api.Response> answers = releases.stream().map(CompletableFuture::join).toList();
+                List<Api.Response> answers =
+                        releases.stream().map(CompletableFuture::join).toList();
 
                 // Then exactly one is applied, and the bucket got back what it claimed, up to the 6 leased
-                List<Api.Response> applied = answers.stream().filter(r -> r.status() == 200).toList();
+                List<Api.Response> applied =
+                        answers.stream().filter(r -> r.status() == 200).toList();
                 assertThat(applied).as("round %d: %s", round, answers).hasSize(1);
                 assertThat(answers).allMatch(r -> r.status() == 200 || r.status() == 404);
                 long released = applied.get(0).json().get("released").asLong();
-                assertThat(released).isEqualTo(Math.min(6, applied.get(0).json().get("tokens").asLong()));
+                assertThat(released)
+                        .isEqualTo(
+                                Math.min(6, applied.get(0).json().get("tokens").asLong()));
                 assertThat(tokens(key)).isEqualTo(released).isLessThanOrEqualTo(6);
             }
         } finally {
@@ -222,8 +243,7 @@ class LeaseApiTest extends SharedBmsTest {
         String release = "/v1/buckets/rel:bad/release";
         String lease = "/v1/buckets/rel:bad/lease";
 
-        record Case(String path, String body, int status, String error) {
-        }
+        record Case(String path, String body, int status, String error) {}
         List<Case> cases = List.of(
                 new Case(release, "{}", 400, "validation"),
                 new Case(release, "{\"tokens\":2}", 400, "validation"),
@@ -233,8 +253,7 @@ class LeaseApiTest extends SharedBmsTest {
                 new Case(release, "{\"leaseId\":\"" + id + "\",\"tokens\":1000000001}", 400, "validation"),
                 new Case(release, "{\"leaseId\":\"" + id + "\",\"tokens\":\"2\"}", 400, "validation"),
                 new Case(release, "{\"leaseId\":\"" + id + "\",\"tokens\":1.5}", 400, "validation"),
-                new Case(release, "{\"leaseId\":\"" + id + "\",\"tokens\":2,\"key\":\"rel:bad\"}", 400,
-                        "validation"),
+                new Case(release, "{\"leaseId\":\"" + id + "\",\"tokens\":2,\"key\":\"rel:bad\"}", 400, "validation"),
                 new Case(release, "{\"leaseId\":7,\"tokens\":2}", 400, "validation"),
                 new Case(release, "{\"leaseId\":\"short\",\"tokens\":2}", 400, "validation"),
                 new Case(release, "{\"leaseId\":\"" + id.substring(0, 21) + "=\",\"tokens\":2}", 400, "validation"),
@@ -253,9 +272,15 @@ class LeaseApiTest extends SharedBmsTest {
         Api.Response noBody = api.send("POST", release, null, false);
         Api.Response noRule = api.post("/v1/buckets/zz-rel-nothing/release", Map.of("leaseId", id, "tokens", 1));
         Api.Response noRuleLease = api.post("/v1/buckets/zz-rel-nothing/lease", Map.of("tokens", 1));
-        Api.Response badKey = api.raw("POST", "/v1/buckets/rel:k%00/release", Map.of("Content-Type",
-                "application/json"), ("{\"leaseId\":\"" + id + "\",\"tokens\":1}").getBytes());
-        Api.Response textPlain = api.raw("POST", release, Map.of("Content-Type", "text/plain"),
+        Api.Response badKey = api.raw(
+                "POST",
+                "/v1/buckets/rel:k%00/release",
+                Map.of("Content-Type", "application/json"),
+                ("{\"leaseId\":\"" + id + "\",\"tokens\":1}").getBytes());
+        Api.Response textPlain = api.raw(
+                "POST",
+                release,
+                Map.of("Content-Type", "text/plain"),
                 ("{\"leaseId\":\"" + id + "\",\"tokens\":1}").getBytes());
 
         assertThat(noBody.status()).isEqualTo(400);

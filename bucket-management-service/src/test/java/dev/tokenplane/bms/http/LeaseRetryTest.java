@@ -1,21 +1,20 @@
 package dev.tokenplane.bms.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.tokenplane.bms.BmsNode;
 import dev.tokenplane.bms.BmsOptions;
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.TestSettings;
 import dev.tokenplane.store.BucketStore;
 import dev.tokenplane.store.ForwardingBucketStore;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.time.InstantSource;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Issue 13, point 5: a retried release credits once. Below HTTP, Hazelcast resends an invocation whose member left
@@ -43,12 +42,13 @@ class LeaseRetryTest {
 
     @BeforeAll
     static void start() throws Exception {
-        node = BmsNode.start(TestSettings.member().build(), BmsOptions.CORE.withStore(ResentCredits::new),
-                InstantSource.system());
+        node = BmsNode.start(
+                TestSettings.member().build(), BmsOptions.CORE.withStore(ResentCredits::new), InstantSource.system());
         api = new Api(node.url(), node.adminToken());
         // a refill of one token in about 11 days: what the test sees in the bucket is what it took and gave back
-        assertThat(api.put("/v1/rules/retry", Map.of("match", "retry:*", "capacity", 1000,
-                "refillPerSecond", 0.000001)).status()).isEqualTo(201);
+        assertThat(api.put("/v1/rules/retry", Map.of("match", "retry:*", "capacity", 1000, "refillPerSecond", 0.000001))
+                        .status())
+                .isEqualTo(201);
     }
 
     @AfterAll
@@ -68,7 +68,9 @@ class LeaseRetryTest {
         Api.Response leased = api.post("/v1/buckets/retry:a/lease", Map.of("tokens", 300));
         assertThat(leased.status()).as("%s", leased).isEqualTo(200);
         String leaseId = leased.json().get("leaseId").asText();
-        assertThat(api.post("/v1/buckets/retry:a/acquire", Map.of("tokens", 600)).status()).isEqualTo(200);
+        assertThat(api.post("/v1/buckets/retry:a/acquire", Map.of("tokens", 600))
+                        .status())
+                .isEqualTo(200);
         assertThat(tokens("retry:a")).isEqualTo(100);
 
         // When the release is sent twice, identical, and its credit is resent below HTTP

@@ -1,23 +1,22 @@
 package dev.tokenplane.bms.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.SharedBms;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Route;
-import org.junit.jupiter.api.Test;
-
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The OpenAPI document and the router describe the same operations, both ways, so they cannot drift apart. */
 class OpenApiRoutesTest {
-    private static final Set<String> HTTP_METHODS = Set.of("get", "put", "post", "delete", "patch", "head",
-            "options", "trace");
+    private static final Set<String> HTTP_METHODS =
+            Set.of("get", "put", "post", "delete", "patch", "head", "options", "trace");
 
     @Test
     void shouldDescribeExactlyTheRoutesOfTheRouter() throws Exception {
@@ -52,12 +51,20 @@ class OpenApiRoutesTest {
 
     @Test
     void shouldDocumentEveryErrorCodeOfTheContract() throws Exception {
-        JsonNode codes = Api.JSON.readTree(OpsRoutes.openApiDocument())
-                .at("/components/schemas/Error/properties/error/enum");
+        JsonNode codes =
+                Api.JSON.readTree(OpsRoutes.openApiDocument()).at("/components/schemas/Error/properties/error/enum");
         Set<String> documented = new TreeSet<>();
         codes.forEach(c -> documented.add(c.asText()));
 
-        assertThat(documented).contains("bad_request", "validation", "unauthorized", "not_found", "no_rule",
-                "conflict", "too_large", "unsupported_media_type");
+        assertThat(documented)
+                .contains(
+                        "bad_request",
+                        "validation",
+                        "unauthorized",
+                        "not_found",
+                        "no_rule",
+                        "conflict",
+                        "too_large",
+                        "unsupported_media_type");
     }
 }

@@ -1,13 +1,12 @@
 package dev.tokenplane.bms.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.Await;
 import dev.tokenplane.bms.support.SharedBmsTest;
-import org.junit.jupiter.api.Test;
-
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** Health, metrics, the OpenAPI document, the sizing seam, and the answers to unknown routes. */
 class OpsApiTest extends SharedBmsTest {
@@ -25,8 +24,17 @@ class OpsApiTest extends SharedBmsTest {
 
     @Test
     void shouldExportTheTeamsMetricNames() {
-        api.put("/v1/rules/ops", Map.of("match", "ops:*", "capacity", 1, "refillPerSecond", 0.001,
-                "transfer", Map.of("pool", "ops-pool")));
+        api.put(
+                "/v1/rules/ops",
+                Map.of(
+                        "match",
+                        "ops:*",
+                        "capacity",
+                        1,
+                        "refillPerSecond",
+                        0.001,
+                        "transfer",
+                        Map.of("pool", "ops-pool")));
         api.post("/v1/buckets/ops:a/acquire", "{}");
         api.post("/v1/buckets/ops:a/acquire", "{}");
         api.post("/v1/buckets/ops:a/acquire", Map.of("tokens", 2));

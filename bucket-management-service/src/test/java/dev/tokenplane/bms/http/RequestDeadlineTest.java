@@ -1,5 +1,7 @@
 package dev.tokenplane.bms.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.tokenplane.bms.BmsNode;
 import dev.tokenplane.bms.BmsOptions;
 import dev.tokenplane.bms.support.Api;
@@ -10,10 +12,6 @@ import dev.tokenplane.store.BucketSpec;
 import dev.tokenplane.store.BucketState;
 import dev.tokenplane.store.BucketStore;
 import dev.tokenplane.store.ForwardingBucketStore;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.time.InstantSource;
 import java.util.Collection;
 import java.util.List;
@@ -21,8 +19,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Issue 13, point 4: every store call of a request has a deadline ({@code BMS_REQUEST_TIMEOUT_MS}). The store here
@@ -51,7 +50,8 @@ class RequestDeadlineTest {
 
         @Override
         public CompletionStage<List<AcquireResult>> acquireAll(List<AcquireCommand> commands) {
-            return commands.stream().anyMatch(c -> hangs(c.key())) ? new CompletableFuture<>()
+            return commands.stream().anyMatch(c -> hangs(c.key()))
+                    ? new CompletableFuture<>()
                     : delegate.acquireAll(commands);
         }
 
@@ -68,13 +68,17 @@ class RequestDeadlineTest {
 
     @BeforeAll
     static void start() throws Exception {
-        node = BmsNode.start(TestSettings.member().with("BMS_REQUEST_TIMEOUT_MS", "300").build(),
-                BmsOptions.CORE.withStore(HangingStore::new), InstantSource.system());
+        node = BmsNode.start(
+                TestSettings.member().with("BMS_REQUEST_TIMEOUT_MS", "300").build(),
+                BmsOptions.CORE.withStore(HangingStore::new),
+                InstantSource.system());
         api = new Api(node.url(), node.adminToken());
         assertThat(api.put("/v1/rules/deadline", Map.of("match", "hang:*", "capacity", 10, "refillPerSecond", 10))
-                .status()).isEqualTo(201);
+                        .status())
+                .isEqualTo(201);
         assertThat(api.put("/v1/rules/alive", Map.of("match", "alive:*", "capacity", 10, "refillPerSecond", 10))
-                .status()).isEqualTo(201);
+                        .status())
+                .isEqualTo(201);
     }
 
     @AfterAll
@@ -94,15 +98,19 @@ class RequestDeadlineTest {
     @Test
     void shouldAnswerEveryRequestPathCallThatPassesItsDeadlineWith503() {
         assertUnavailable(api.send("POST", "/v1/buckets/hang:a/acquire", Map.of("tokens", 1), false));
-        assertUnavailable(api.send("POST", "/v1/acquire", Map.of("requests", List.of(Map.of("key", "hang:b"),
-                Map.of("key", "alive:b"))), false));
+        assertUnavailable(api.send(
+                "POST",
+                "/v1/acquire",
+                Map.of("requests", List.of(Map.of("key", "hang:b"), Map.of("key", "alive:b"))),
+                false));
         assertUnavailable(api.post("/v1/buckets/hang:c/lease", Map.of("tokens", 1)));
         assertUnavailable(api.get("/v1/buckets/hang:d"));
     }
 
     @Test
     void shouldServeTheKeysWhoseStoreAnswers() {
-        assertThat(api.send("POST", "/v1/buckets/alive:a/acquire", Map.of("tokens", 1), false).status())
+        assertThat(api.send("POST", "/v1/buckets/alive:a/acquire", Map.of("tokens", 1), false)
+                        .status())
                 .isEqualTo(200);
         assertThat(api.get("/v1/buckets/alive:a").status()).isEqualTo(200);
     }

@@ -1,18 +1,17 @@
 package dev.tokenplane.bms.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.SharedBms;
-import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
-
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** Every request has an id: the caller's if sane, else a new one; in the response header, error bodies and logs. */
 class RequestIdTest {
@@ -44,7 +43,9 @@ class RequestIdTest {
         assertThat(none.json().get("requestId").asText()).isEqualTo(none.header("X-Request-Id"));
         assertThat(insane.status()).isEqualTo(404);
         assertThat(insane.json().get("requestId").asText()).isEqualTo(insane.header("X-Request-Id"));
-        assertThat(List.of(none, insane, tooLong, ok).stream().map(r -> r.header("X-Request-Id")).distinct())
+        assertThat(List.of(none, insane, tooLong, ok).stream()
+                        .map(r -> r.header("X-Request-Id"))
+                        .distinct())
                 .hasSize(4);
         assertThat(ok.body()).doesNotContain("requestId"); // only errors carry it in the body
     }
@@ -65,7 +66,9 @@ class RequestIdTest {
             dev.tokenplane.bms.support.Await.until(() -> captured.list.stream()
                     .anyMatch(e -> id.equals(e.getMDCPropertyMap().get("requestId"))));
             ILoggingEvent line = captured.list.stream()
-                    .filter(e -> id.equals(e.getMDCPropertyMap().get("requestId"))).findFirst().orElseThrow();
+                    .filter(e -> id.equals(e.getMDCPropertyMap().get("requestId")))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(line.getFormattedMessage()).startsWith("DELETE /v1/rules/no-such-rule-logged 404 ");
         } finally {
             access.detachAppender(captured);
@@ -81,8 +84,13 @@ class RequestIdTest {
         captured.start();
         audit.addAppender(captured);
         try {
-            Api.Response r = api.send("PUT", "/v1/rules/rid-audited", Map.of("match", "rid-audited:*", "capacity", 1,
-                    "refillPerSecond", 1), true, "X-Request-Id", "audit-rid-7");
+            Api.Response r = api.send(
+                    "PUT",
+                    "/v1/rules/rid-audited",
+                    Map.of("match", "rid-audited:*", "capacity", 1, "refillPerSecond", 1),
+                    true,
+                    "X-Request-Id",
+                    "audit-rid-7");
             assertThat(r.status()).isEqualTo(201);
 
             dev.tokenplane.bms.support.Await.until(() -> captured.list.stream()

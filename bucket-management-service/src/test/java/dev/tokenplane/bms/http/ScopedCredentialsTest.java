@@ -1,5 +1,7 @@
 package dev.tokenplane.bms.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokenplane.bms.BmsMain;
 import dev.tokenplane.bms.BmsNode;
@@ -7,10 +9,6 @@ import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.TestSettings;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Route;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,8 +17,9 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Scoped credentials over real HTTP, on a member whose admin and read-only tokens come from files
@@ -42,17 +41,22 @@ class ScopedCredentialsTest {
         Path dir = Files.createTempDirectory("scoped");
         Path adminFile = Files.writeString(dir.resolve("admin"), ADMIN + "\n");
         Path readFile = Files.writeString(dir.resolve("read"), READ + "\n");
-        String dbSha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                .digest(DB.getBytes(StandardCharsets.UTF_8)));
-        Path agents = Files.writeString(dir.resolve("agents.yaml"), ""
-                + "- name: web-fleet\n  token: " + WEB + "\n  servers: web-*\n"
-                + "- name: databases\n  tokenSha256: " + dbSha + "\n  servers: [db-1, db-2]\n");
-        node = BmsNode.start(TestSettings.member()
-                .with("BMS_ADMIN_TOKEN_FILE", adminFile.toString())
-                .with("BMS_READ_TOKEN_FILE", readFile.toString())
-                .with("BMS_AGENT_TOKEN", FLEET)
-                .with("BMS_AGENT_TOKENS_FILE", agents.toString())
-                .build(), BmsMain.options(), InstantSource.system());
+        String dbSha = HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(DB.getBytes(StandardCharsets.UTF_8)));
+        Path agents = Files.writeString(
+                dir.resolve("agents.yaml"),
+                ""
+                        + "- name: web-fleet\n  token: " + WEB + "\n  servers: web-*\n"
+                        + "- name: databases\n  tokenSha256: " + dbSha + "\n  servers: [db-1, db-2]\n");
+        node = BmsNode.start(
+                TestSettings.member()
+                        .with("BMS_ADMIN_TOKEN_FILE", adminFile.toString())
+                        .with("BMS_READ_TOKEN_FILE", readFile.toString())
+                        .with("BMS_AGENT_TOKEN", FLEET)
+                        .with("BMS_AGENT_TOKENS_FILE", agents.toString())
+                        .build(),
+                BmsMain.options(),
+                InstantSource.system());
         admin = new Api(node.url(), ADMIN);
     }
 
@@ -68,7 +72,7 @@ class ScopedCredentialsTest {
             if (r.getMetadata(ApiRouter.ACCESS) == access) {
                 String path = r.getPath().replaceAll(":[A-Za-z]+", "sc-x");
                 for (HttpMethod m : r.methods()) {
-                    routes.add(new String[]{m.name(), path});
+                    routes.add(new String[] {m.name(), path});
                 }
             }
         }
@@ -89,8 +93,9 @@ class ScopedCredentialsTest {
     @Test
     void shouldLetTheReadOnlyTokenReadEveryReadRoute() {
         List<String[]> reads = routes(Access.READ);
-        assertThat(reads).extracting(r -> r[1]).contains("/v1/rules", "/v1/buckets", "/v1/agents", "/v1/audit",
-                "/v1/pools/sc-x");
+        assertThat(reads)
+                .extracting(r -> r[1])
+                .contains("/v1/rules", "/v1/buckets", "/v1/agents", "/v1/audit", "/v1/pools/sc-x");
         for (String[] r : reads) {
             Api.Response answer = call(r[0], r[1], READ);
             assertThat(answer.status()).as(r[0] + " " + r[1] + ": " + answer).isIn(200, 404);
@@ -101,16 +106,24 @@ class ScopedCredentialsTest {
     void shouldRefuseEveryWriteRouteToTheReadOnlyAndAgentTokensWith403() {
         // Given every admin route of the router (a new write route is in this list by construction)
         List<String[]> writes = routes(Access.ADMIN);
-        assertThat(writes).extracting(r -> r[0] + " " + r[1]).contains("PUT /v1/rules/sc-x",
-                "DELETE /v1/rules/sc-x", "PUT /v1/buckets/sc-x/override", "DELETE /v1/buckets/sc-x/override",
-                "PUT /v1/pools/sc-x/settings", "DELETE /v1/pools/sc-x/settings");
+        assertThat(writes)
+                .extracting(r -> r[0] + " " + r[1])
+                .contains(
+                        "PUT /v1/rules/sc-x",
+                        "DELETE /v1/rules/sc-x",
+                        "PUT /v1/buckets/sc-x/override",
+                        "DELETE /v1/buckets/sc-x/override",
+                        "PUT /v1/pools/sc-x/settings",
+                        "DELETE /v1/pools/sc-x/settings");
         for (String[] r : writes) {
             for (String token : List.of(READ, FLEET, WEB)) {
                 // When a credential that may not write calls it
                 Api.Response answer = call(r[0], r[1], token);
 
                 // Then it is told it is forbidden, with the contract's error shape
-                assertThat(answer.status()).as(r[0] + " " + r[1] + ": " + answer).isEqualTo(403);
+                assertThat(answer.status())
+                        .as(r[0] + " " + r[1] + ": " + answer)
+                        .isEqualTo(403);
                 assertThat(answer.json().get("error").asText()).isEqualTo("forbidden");
                 assertThat(answer.body()).doesNotContain(token);
             }
@@ -119,7 +132,8 @@ class ScopedCredentialsTest {
         assertThat(admin.get("/v1/rules/sc-x").status()).isEqualTo(404);
         assertThat(admin.get("/v1/pools/sc-x").status()).isEqualTo(404);
         // A wrong token is still 401
-        assertThat(call("PUT", "/v1/rules/sc-x", "sc-not-a-token-0123456789").status()).isEqualTo(401);
+        assertThat(call("PUT", "/v1/rules/sc-x", "sc-not-a-token-0123456789").status())
+                .isEqualTo(401);
     }
 
     @Test
@@ -145,12 +159,18 @@ class ScopedCredentialsTest {
         assertThat(report("anything-1", ADMIN).status()).isEqualTo(202);
 
         JsonNode agents = admin.get("/v1/agents").json().get("agents");
-        assertThat(agents.findValuesAsText("serverId")).contains("web-1", "db-2", "db-3").doesNotContain("db-1",
-                "webby");
+        assertThat(agents.findValuesAsText("serverId"))
+                .contains("web-1", "db-2", "db-3")
+                .doesNotContain("db-1", "webby");
     }
 
     static Api.Response report(String server, String token) {
-        return admin.send("POST", "/v1/agents/" + server + "/reports", AgentsApiTest.report(0.3), false,
-                "Authorization", "Bearer " + token);
+        return admin.send(
+                "POST",
+                "/v1/agents/" + server + "/reports",
+                AgentsApiTest.report(0.3),
+                false,
+                "Authorization",
+                "Bearer " + token);
     }
 }

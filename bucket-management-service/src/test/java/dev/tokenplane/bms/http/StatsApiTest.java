@@ -1,14 +1,13 @@
 package dev.tokenplane.bms.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.Await;
 import dev.tokenplane.bms.support.SharedBmsTest;
-import org.junit.jupiter.api.Test;
-
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** GET /v1/stats on one real member: per-rule counts of real decisions and the top denied keys. */
 class StatsApiTest extends SharedBmsTest {
@@ -16,8 +15,9 @@ class StatsApiTest extends SharedBmsTest {
     @Test
     void shouldCountGrantsDenialsAndShadowDenialsPerRuleAndFindTheMostDeniedKey() {
         api.put("/v1/rules/st-hard", Map.of("match", "sthard:*", "capacity", 1, "refillPerSecond", 0.001));
-        api.put("/v1/rules/st-shadow", Map.of("match", "stshadow:*", "capacity", 1, "refillPerSecond", 0.001,
-                "shadow", true));
+        api.put(
+                "/v1/rules/st-shadow",
+                Map.of("match", "stshadow:*", "capacity", 1, "refillPerSecond", 0.001, "shadow", true));
         for (int i = 0; i < 6; i++) {
             api.post("/v1/buckets/sthard:hot/acquire", null); // 1 granted, 5 denied
         }
@@ -48,7 +48,7 @@ class StatsApiTest extends SharedBmsTest {
         assertThat(all.get("members").asInt()).isEqualTo(1);
         assertThat(all.get("membersAnswered").asInt()).isEqualTo(1);
 
-        for (String bad : new String[]{"seconds=0", "seconds=301", "top=101", "top=x", "rule="}) {
+        for (String bad : new String[] {"seconds=0", "seconds=301", "top=101", "top=x", "rule="}) {
             Api.Response r = api.get("/v1/stats?" + bad);
             assertThat(r.status()).as(bad).isEqualTo(400);
             assertThat(r.json().get("error").asText()).isEqualTo("validation");
@@ -60,7 +60,8 @@ class StatsApiTest extends SharedBmsTest {
         JsonNode[] found = new JsonNode[1];
         // Counted when the decision is answered; the window is 300 s, so nothing leaves it during the test
         Await.until(() -> {
-            JsonNode rules = api.get("/v1/stats?seconds=300&rule=" + rule).json().get("rules");
+            JsonNode rules =
+                    api.get("/v1/stats?seconds=300&rule=" + rule).json().get("rules");
             found[0] = rules.size() == 1 ? rules.get(0) : null;
             return found[0] != null;
         });

@@ -1,19 +1,18 @@
 package dev.tokenplane.bms.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokenplane.bms.BmsNode;
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.TestSettings;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Tiers come from the API-keys file: on the example rules, a free caller cannot reach the enterprise rate by any key
@@ -31,12 +30,15 @@ class TierTest {
     static void start() throws Exception {
         TestSettings settings = TestSettings.member();
         Path keys = settings.dataDir().resolve("api-keys.yaml");
-        Files.writeString(keys, FREE_KEY + ": {client: alice, tier: free}\n"
-                + ENTERPRISE_KEY + ": {client: acme, tier: enterprise}\n"
-                + PLAIN_KEY + ": bob\n");
+        Files.writeString(
+                keys,
+                FREE_KEY + ": {client: alice, tier: free}\n"
+                        + ENTERPRISE_KEY + ": {client: acme, tier: enterprise}\n"
+                        + PLAIN_KEY + ": bob\n");
         // no BMS_RULES_FILE: the example rules
         node = BmsNode.start(settings.with("BMS_API_KEYS_FILE", keys.toString())
-                .with("BMS_ADMIN_TOKEN", ADMIN).build());
+                .with("BMS_ADMIN_TOKEN", ADMIN)
+                .build());
         api = new Api(node.url(), ADMIN);
     }
 
@@ -46,8 +48,13 @@ class TierTest {
     }
 
     private static Api.Response acquire(String key, String apiKey) {
-        return api.send("POST", "/v1/buckets/" + key.replace("{", "%7B").replace("}", "%7D") + "/acquire", "{}",
-                false, "X-Api-Key", apiKey);
+        return api.send(
+                "POST",
+                "/v1/buckets/" + key.replace("{", "%7B").replace("}", "%7D") + "/acquire",
+                "{}",
+                false,
+                "X-Api-Key",
+                apiKey);
     }
 
     /** How many of {@code attempts} back-to-back acquires on {@code key} are granted. */
@@ -65,8 +72,8 @@ class TierTest {
     @Test
     void shouldNotLetAFreeCallerPickTheEnterpriseRateByKeyName() {
         // every key a free caller might try: the old tier prefix, its own keys, another client's keys
-        for (String key : List.of("enterprise:alice", "enterprise:acme", "api:{client}:orders", "api:alice:search",
-                "api:acme:orders")) {
+        for (String key : List.of(
+                "enterprise:alice", "enterprise:acme", "api:{client}:orders", "api:alice:search", "api:acme:orders")) {
             Api.Response first = acquire(key, FREE_KEY);
             if (first.status() == 200) {
                 assertThat(first.json().get("ruleId").asText()).as(key).isNotEqualTo("enterprise");
@@ -75,7 +82,9 @@ class TierTest {
                 assertThat(first.status()).as(key).isEqualTo(404);
             }
             // a burst of 30 gets at most the free burst of 10 (and a token or two of refill)
-            assertThat(granted(key, FREE_KEY, 29) + (first.status() == 200 ? 1 : 0)).as(key).isLessThanOrEqualTo(12);
+            assertThat(granted(key, FREE_KEY, 29) + (first.status() == 200 ? 1 : 0))
+                    .as(key)
+                    .isLessThanOrEqualTo(12);
         }
     }
 
@@ -93,9 +102,15 @@ class TierTest {
         assertThat(bob.json().get("ruleId").asText()).isEqualTo("api");
         // the enterprise burst is 100 (a batch, so the refill cannot blur it)
         assertThat(granted("api:{client}:burst", ENTERPRISE_KEY, 1)).isEqualTo(1);
-        Api.Response batch = api.send("POST", "/v1/acquire", Map.of("requests",
-                List.of(Map.of("key", "api:{client}:burst", "tokens", 99))), false, "X-Api-Key", ENTERPRISE_KEY);
-        assertThat(batch.json().get("results").get(0).get("granted").asBoolean()).isTrue();
+        Api.Response batch = api.send(
+                "POST",
+                "/v1/acquire",
+                Map.of("requests", List.of(Map.of("key", "api:{client}:burst", "tokens", 99))),
+                false,
+                "X-Api-Key",
+                ENTERPRISE_KEY);
+        assertThat(batch.json().get("results").get(0).get("granted").asBoolean())
+                .isTrue();
         assertThat(batch.json().get("results").get(0).get("ruleId").asText()).isEqualTo("enterprise");
     }
 
@@ -106,8 +121,8 @@ class TierTest {
         assertThat(enterprise.get("match").asText()).isEqualTo("api:{client}:*");
         assertThat(api.get("/v1/rules/api").json().has("tier")).isFalse();
         // a tier is written like any other field, and checked
-        Api.Response bad = api.put("/v1/rules/bad-tier", Map.of("match", "t:*", "capacity", 1, "refillPerSecond", 1,
-                "tier", "no spaces"));
+        Api.Response bad = api.put(
+                "/v1/rules/bad-tier", Map.of("match", "t:*", "capacity", 1, "refillPerSecond", 1, "tier", "no spaces"));
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.json().get("message").asText()).contains("tier");
     }

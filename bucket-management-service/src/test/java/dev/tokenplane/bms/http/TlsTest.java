@@ -1,16 +1,12 @@
 package dev.tokenplane.bms.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.tokenplane.bms.BmsNode;
 import dev.tokenplane.bms.BmsSettings;
 import dev.tokenplane.bms.support.TestSettings;
 import io.vertx.core.net.SelfSignedCertificate;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -22,9 +18,12 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** The HTTP API over HTTPS with a certificate made in the test: trusted it answers, untrusted or plain it does not. */
 class TlsTest {
@@ -35,9 +34,11 @@ class TlsTest {
     @BeforeAll
     static void start() throws Exception {
         certificate = SelfSignedCertificate.create("localhost");
-        node = BmsNode.start(TestSettings.member().with("BMS_ADMIN_TOKEN", "admin-token-for-tls-test")
+        node = BmsNode.start(TestSettings.member()
+                .with("BMS_ADMIN_TOKEN", "admin-token-for-tls-test")
                 .with("BMS_TLS_CERT_FILE", certificate.certificatePath())
-                .with("BMS_TLS_KEY_FILE", certificate.privateKeyPath()).build());
+                .with("BMS_TLS_KEY_FILE", certificate.privateKeyPath())
+                .build());
         https = "https://localhost:" + node.port();
     }
 
@@ -49,13 +50,18 @@ class TlsTest {
 
     @Test
     void shouldServeTheApiOverHttpsToACallerThatTrustsTheCertificate() throws Exception {
-        HttpClient trusting = HttpClient.newBuilder().sslContext(trusting(Path.of(certificate.certificatePath())))
-                .connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient trusting = HttpClient.newBuilder()
+                .sslContext(trusting(Path.of(certificate.certificatePath())))
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
 
-        HttpResponse<String> ready = trusting.send(HttpRequest.newBuilder(URI.create(https + "/health/ready"))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        HttpResponse<String> rules = trusting.send(HttpRequest.newBuilder(URI.create(https + "/v1/rules"))
-                .header("Authorization", "Bearer admin-token-for-tls-test").build(),
+        HttpResponse<String> ready = trusting.send(
+                HttpRequest.newBuilder(URI.create(https + "/health/ready")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> rules = trusting.send(
+                HttpRequest.newBuilder(URI.create(https + "/v1/rules"))
+                        .header("Authorization", "Bearer admin-token-for-tls-test")
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
 
         assertThat(node.url()).startsWith("https://");
@@ -65,11 +71,14 @@ class TlsTest {
 
     @Test
     void shouldRefuseAHandshakeWithoutTrustAndPlainHttp() {
-        HttpClient defaultTrust = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient defaultTrust =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         HttpRequest request = HttpRequest.newBuilder(URI.create(https + "/health/ready"))
-                .timeout(Duration.ofSeconds(5)).build();
+                .timeout(Duration.ofSeconds(5))
+                .build();
         HttpRequest plain = HttpRequest.newBuilder(URI.create("http://localhost:" + node.port() + "/health/ready"))
-                .timeout(Duration.ofSeconds(5)).build();
+                .timeout(Duration.ofSeconds(5))
+                .build();
 
         assertThatThrownBy(() -> defaultTrust.send(request, HttpResponse.BodyHandlers.ofString()))
                 .isInstanceOf(SSLHandshakeException.class);
@@ -82,16 +91,20 @@ class TlsTest {
         Path junk = Files.writeString(Files.createTempFile("not-a-cert", ".pem"), "hello");
         TestSettings settings = TestSettings.member();
 
-        assertThatThrownBy(() -> settings.with("BMS_TLS_CERT_FILE", certificate.certificatePath()).build())
+        assertThatThrownBy(() -> settings.with("BMS_TLS_CERT_FILE", certificate.certificatePath())
+                        .build())
                 .isInstanceOf(BmsSettings.InvalidSettingException.class)
                 .hasMessageContaining("BMS_TLS_KEY_FILE (--tls-key-file) must be set too");
-        assertThatThrownBy(() -> settings.with("BMS_TLS_KEY_FILE", "/nope/key.pem").build())
+        assertThatThrownBy(
+                        () -> settings.with("BMS_TLS_KEY_FILE", "/nope/key.pem").build())
                 .hasMessage("BMS_TLS_KEY_FILE (--tls-key-file) must name a readable file, was '/nope/key.pem'");
         assertThatThrownBy(() -> settings.with("BMS_TLS_KEY_FILE", certificate.privateKeyPath())
-                .with("BMS_TLS_CERT_FILE", junk.toString()).build())
+                        .with("BMS_TLS_CERT_FILE", junk.toString())
+                        .build())
                 .hasMessageContaining("BMS_TLS_CERT_FILE (--tls-cert-file) must be a PEM file with a certificate");
         assertThatThrownBy(() -> settings.with("BMS_TLS_CERT_FILE", certificate.certificatePath())
-                .with("BMS_TLS_KEY_FILE", certificate.certificatePath()).build())
+                        .with("BMS_TLS_KEY_FILE", certificate.certificatePath())
+                        .build())
                 .hasMessageContaining("BMS_TLS_KEY_FILE (--tls-key-file) must be a PEM private key");
     }
 

@@ -1,17 +1,16 @@
 package dev.tokenplane.bms.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokenplane.bms.BmsNode;
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.TestSettings;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import java.util.List;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** GET /v1/whoami, and what the read-only token may do with the operators' endpoints (read them, write none). */
 class WhoAmIApiTest {
@@ -43,7 +42,10 @@ class WhoAmIApiTest {
         assertThat(r.get("role").asText()).isEqualTo("read");
         assertThat(r.get("canWrite").asBoolean()).isFalse();
         assertThat(read.getAnonymous("/v1/whoami").status()).isEqualTo(401);
-        assertThat(new Api(node.url(), "not-a-token-0123456789").get("/v1/whoami").status()).isEqualTo(401);
+        assertThat(new Api(node.url(), "not-a-token-0123456789")
+                        .get("/v1/whoami")
+                        .status())
+                .isEqualTo(401);
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.tokenplane.bms.json;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.tokenplane.bms.config.ConfigCodec;
 import dev.tokenplane.bms.decide.Decision;
 import dev.tokenplane.bms.http.Json;
@@ -7,11 +9,8 @@ import dev.tokenplane.bms.rules.BucketOverride;
 import dev.tokenplane.bms.rules.Rule;
 import dev.tokenplane.bms.rules.SizingTuning;
 import dev.tokenplane.store.Algorithm;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The domain records carry no JSON annotations; their shapes come from {@link DomainJson}, on the HTTP edge's mapper
@@ -26,10 +25,23 @@ class DomainJsonTest {
 
     @Test
     void shouldWriteARuleInTheContractsOrderLeavingOutItsUnsetOptions() {
-        Rule rule = new Rule("r1", "a:*", 10, 2.5, 1, 100, Algorithm.TOKEN_BUCKET, 600, null, false,
-                new Rule.Adaptive(true, 0.8, 0.3, 1.5, 0.75, null, null, new SizingTuning.Damping(null, null, 0.1,
-                        null)),
-                new Rule.Transfer("p", true, false, 1.0, "eu", 0.2), 3, 42, null);
+        Rule rule = new Rule(
+                "r1",
+                "a:*",
+                10,
+                2.5,
+                1,
+                100,
+                Algorithm.TOKEN_BUCKET,
+                600,
+                null,
+                false,
+                new Rule.Adaptive(
+                        true, 0.8, 0.3, 1.5, 0.75, null, null, new SizingTuning.Damping(null, null, 0.1, null)),
+                new Rule.Transfer("p", true, false, 1.0, "eu", 0.2),
+                3,
+                42,
+                null);
 
         String expected = "{\"id\":\"r1\",\"match\":\"a:*\",\"capacity\":10,\"refillPerSecond\":2.5,\"minCapacity\":1,"
                 + "\"maxCapacity\":100,\"algorithm\":\"TOKEN_BUCKET\",\"idleTtlSeconds\":600,\"shadow\":false,"
@@ -43,9 +55,11 @@ class DomainJsonTest {
 
     @Test
     void shouldWriteATieredRuleWithItsTierSecond() {
-        Rule rule = new Rule("r2", "b:*", 5, 1, 5, 5, Algorithm.TOKEN_BUCKET, 60, 1000L, true, null, null, 1, 2, "gold");
+        Rule rule =
+                new Rule("r2", "b:*", 5, 1, 5, 5, Algorithm.TOKEN_BUCKET, 60, 1000L, true, null, null, 1, 2, "gold");
 
-        assertThat(http(rule)).startsWith("{\"id\":\"r2\",\"match\":\"b:*\",\"tier\":\"gold\",\"capacity\":5,")
+        assertThat(http(rule))
+                .startsWith("{\"id\":\"r2\",\"match\":\"b:*\",\"tier\":\"gold\",\"capacity\":5,")
                 .contains("\"idleTtlSeconds\":60,\"maxBuckets\":1000,\"shadow\":true,\"adaptive\":null,");
     }
 
@@ -53,14 +67,15 @@ class DomainJsonTest {
     void shouldWriteADecisionWithoutTheShadowFieldsOutsideAShadowRule() {
         Decision d = new Decision("k", true, 1, 9, 10, 0.5, 0, 0, 0, "r1", null, null);
 
-        assertThat(http(d)).isEqualTo("{\"key\":\"k\",\"granted\":true,\"tokens\":1,\"remaining\":9,\"capacity\":10,"
-                + "\"refillPerSecond\":0.5,\"waitMs\":0,\"retryAfterMs\":0,\"borrowed\":0,\"ruleId\":\"r1\"}");
+        assertThat(http(d))
+                .isEqualTo("{\"key\":\"k\",\"granted\":true,\"tokens\":1,\"remaining\":9,\"capacity\":10,"
+                        + "\"refillPerSecond\":0.5,\"waitMs\":0,\"retryAfterMs\":0,\"borrowed\":0,\"ruleId\":\"r1\"}");
     }
 
     @Test
     void shouldWriteAnOverrideKeepingItsNullExpiryAndLeavingOutUnsetTransferFields() {
-        BucketOverride o = new BucketOverride("k", 7, 1.5, null,
-                new BucketOverride.TransferOverride(null, false, null, null, null, null), 2, 99);
+        BucketOverride o = new BucketOverride(
+                "k", 7, 1.5, null, new BucketOverride.TransferOverride(null, false, null, null, null, null), 2, 99);
 
         String expected = "{\"key\":\"k\",\"capacity\":7,\"refillPerSecond\":1.5,\"expiresAt\":null,"
                 + "\"transfer\":{\"canBorrow\":false},\"version\":2,\"updatedAt\":99}";

@@ -1,5 +1,7 @@
 package dev.tokenplane.bms.leases;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
@@ -7,21 +9,18 @@ import com.hazelcast.partition.PartitionService;
 import dev.tokenplane.bms.cluster.HazelcastMember;
 import dev.tokenplane.bms.support.Await;
 import dev.tokenplane.bms.support.TestSettings;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
-
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The ledger on two real Hazelcast members (the BMS's member configuration, a unique cluster name, tcp-ip on
@@ -130,7 +129,7 @@ class LeaseLedgerTest {
         int ownedByB = 0;
         for (int i = 0; i < 40; i++) {
             String key = "ledger:failover" + i;
-            leases.add(new String[]{key, open(key, "acme", i + 1, 60_000).leaseId()});
+            leases.add(new String[] {key, open(key, "acme", i + 1, 60_000).leaseId()});
             if (b.getPartitionService().getPartition(key).getOwner().localMember()) {
                 ownedByB++;
             }

@@ -1,6 +1,10 @@
 package dev.tokenplane.bms.leases;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.tngtech.archunit.core.importer.ClassFileImporter;
+import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -10,11 +14,6 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 
-import java.util.List;
-
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * The lease rule as the ledger applies it (an entry that a returned release removes): over any sequence of release
  * attempts, by the lease's client or others, early or late, asking for any amount, the tokens given back never exceed
@@ -23,12 +22,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LeaseProperties {
     private static final long EXPIRES_AT = 10_000;
 
-    record Attempt(String client, long requested, long at) {
-    }
+    record Attempt(String client, long requested, long at) {}
 
     @Property(tries = 500)
-    void shouldNeverGiveBackMoreThanWasLeased(@ForAll @IntRange(min = 1, max = 1_000) int leased,
-                                              @ForAll("attempts") List<Attempt> attempts) {
+    void shouldNeverGiveBackMoreThanWasLeased(
+            @ForAll @IntRange(min = 1, max = 1_000) int leased, @ForAll("attempts") List<Attempt> attempts) {
         Lease entry = new Lease("acme", leased, EXPIRES_AT);
         long returned = 0;
         int returns = 0;
@@ -50,15 +48,25 @@ class LeaseProperties {
 
     @Provide
     Arbitrary<List<Attempt>> attempts() {
-        return Combinators.combine(Arbitraries.of("acme", "globex", "ACME"), Arbitraries.longs().between(1, 2_000),
-                Arbitraries.longs().between(0, 2 * EXPIRES_AT)).as(Attempt::new).list().ofMaxSize(20);
+        return Combinators.combine(
+                        Arbitraries.of("acme", "globex", "ACME"),
+                        Arbitraries.longs().between(1, 2_000),
+                        Arbitraries.longs().between(0, 2 * EXPIRES_AT))
+                .as(Attempt::new)
+                .list()
+                .ofMaxSize(20);
     }
 
     @Example
     void shouldKeepTheLeaseRuleFreeOfHazelcastAndVertx() {
-        noClasses().that().haveFullyQualifiedName(Lease.class.getName())
-                .or().haveFullyQualifiedName(Lease.Returned.class.getName())
-                .should().dependOnClassesThat().resideInAnyPackage("com.hazelcast..", "io.vertx..")
+        noClasses()
+                .that()
+                .haveFullyQualifiedName(Lease.class.getName())
+                .or()
+                .haveFullyQualifiedName(Lease.Returned.class.getName())
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("com.hazelcast..", "io.vertx..")
                 .check(new ClassFileImporter().importPackages("dev.tokenplane.bms.leases"));
     }
 }

@@ -1,11 +1,10 @@
 package dev.tokenplane.bms.rules;
 
-import dev.tokenplane.store.Algorithm;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tokenplane.store.Algorithm;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class GenerationsTest {
 
@@ -31,6 +30,8 @@ class GenerationsTest {
         assertThat(e.specWith(o).capacity()).isEqualTo(50);
         assertThat(e.specWith(o).refillPerSecond()).isEqualTo(2.0);
         assertThat(e.specWith(o).algorithm()).isEqualTo(Algorithm.LEAKY_BUCKET);
-        assertThat(e.specWith(o).generation()).isEqualTo(Generations.of("free", 3, 4)).isNotEqualTo(e.generation());
+        assertThat(e.specWith(o).generation())
+                .isEqualTo(Generations.of("free", 3, 4))
+                .isNotEqualTo(e.generation());
     }
 }

@@ -1,18 +1,17 @@
 package dev.tokenplane.bms.rules;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.tokenplane.store.Algorithm;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.AlphaChars;
 import net.jqwik.api.constraints.StringLength;
 import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class RuleIndexTest {
 
@@ -32,10 +31,38 @@ class RuleIndexTest {
     void shouldServeATiersRuleOnlyToThatTierAndPreferItOverTheSamePattern() {
         Rule everyone = rule("api", "api:{client}:*");
         Rule gold = rule("gold", "api:{client}:*");
-        gold = new Rule(gold.id(), gold.match(), 100, 100, 100, 100, Algorithm.TOKEN_BUCKET, 600, null, false, null,
-                null, 1, 0, "gold");
-        Rule literalGold = new Rule("z-literal-gold", "fixed", 1, 1, 1, 1, Algorithm.TOKEN_BUCKET, 0, null, false,
-                null, null, 1, 0, "gold");
+        gold = new Rule(
+                gold.id(),
+                gold.match(),
+                100,
+                100,
+                100,
+                100,
+                Algorithm.TOKEN_BUCKET,
+                600,
+                null,
+                false,
+                null,
+                null,
+                1,
+                0,
+                "gold");
+        Rule literalGold = new Rule(
+                "z-literal-gold",
+                "fixed",
+                1,
+                1,
+                1,
+                1,
+                Algorithm.TOKEN_BUCKET,
+                0,
+                null,
+                false,
+                null,
+                null,
+                1,
+                0,
+                "gold");
         RuleIndex index = RuleIndex.of(List.of(everyone, gold, literalGold, rule("fixed-all", "fixed")));
 
         assertThat(index.match("api:acme:x", "acme", "gold").rule().id()).isEqualTo("gold");
@@ -49,8 +76,8 @@ class RuleIndexTest {
 
     @Test
     void shouldPreferLongerLiteralPrefix() {
-        RuleIndex index = RuleIndex.of(List.of(rule("short", "t*"), rule("long", "tenant-a:*"),
-                rule("suffix", "*:login")));
+        RuleIndex index =
+                RuleIndex.of(List.of(rule("short", "t*"), rule("long", "tenant-a:*"), rule("suffix", "*:login")));
 
         assertThat(index.match("tenant-a:login", null).rule().id()).isEqualTo("long");
         assertThat(index.match("tx:login", null).rule().id()).isEqualTo("short");
@@ -60,8 +87,8 @@ class RuleIndexTest {
 
     @Test
     void shouldBreakTiesBySmallestRuleIdWhateverTheOrder() {
-        List<Rule> rules = new ArrayList<>(List.of(rule("b", "x:*"), rule("a", "x:*"), rule("c", "x:*:y"),
-                rule("a2", "x:lit"), rule("a1", "x:lit")));
+        List<Rule> rules = new ArrayList<>(List.of(
+                rule("b", "x:*"), rule("a", "x:*"), rule("c", "x:*:y"), rule("a2", "x:lit"), rule("a1", "x:lit")));
         for (int i = 0; i < 5; i++) {
             Collections.shuffle(rules);
             RuleIndex index = RuleIndex.of(rules);
@@ -100,8 +127,9 @@ class RuleIndexTest {
     }
 
     @Property(tries = 200)
-    void aLiteralRuleAlwaysWinsForItsOwnKey(@ForAll @AlphaChars @StringLength(min = 1, max = 20) String key,
-                                            @ForAll @AlphaChars @StringLength(max = 5) String prefix) {
+    void aLiteralRuleAlwaysWinsForItsOwnKey(
+            @ForAll @AlphaChars @StringLength(min = 1, max = 20) String key,
+            @ForAll @AlphaChars @StringLength(max = 5) String prefix) {
         RuleIndex index = RuleIndex.of(List.of(rule("glob", prefix + "*"), rule("all", "*"), rule("lit", key)));
         assertThat(index.match(key, null).rule().id()).isEqualTo("lit");
     }
@@ -109,8 +137,13 @@ class RuleIndexTest {
     @Property(tries = 200)
     void theWinnerMatchesTheKeyAndNoMatchingRuleIsMoreSpecific(
             @ForAll @AlphaChars @StringLength(min = 0, max = 6) String key) {
-        List<Rule> rules = List.of(rule("r1", "*"), rule("r2", "a*"), rule("r3", "ab*"), rule("r4", "*b"),
-                rule("r5", "a*b"), rule("r6", "ab"));
+        List<Rule> rules = List.of(
+                rule("r1", "*"),
+                rule("r2", "a*"),
+                rule("r3", "ab*"),
+                rule("r4", "*b"),
+                rule("r5", "a*b"),
+                rule("r6", "ab"));
         RuleIndex index = RuleIndex.of(rules);
         RuleIndex.Entry winner = index.match(key, null);
         assertThat(winner).isNotNull(); // "*" matches everything

@@ -1,10 +1,10 @@
 package dev.tokenplane.bms.rules;
 
-import dev.tokenplane.store.Algorithm;
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tokenplane.store.Algorithm;
+import org.junit.jupiter.api.Test;
 
 class RuleInputTest {
 
@@ -27,18 +27,44 @@ class RuleInputTest {
     @Test
     void shouldNameTheFieldAndTheRange() {
         assertThatThrownBy(() -> input(0L, 5.0, null, null).toRule("a"))
-                .hasMessageContaining("capacity").hasMessageContaining("[1, 1000000000]");
+                .hasMessageContaining("capacity")
+                .hasMessageContaining("[1, 1000000000]");
         assertThatThrownBy(() -> input(10L, 0.0, null, null).toRule("a")).hasMessageContaining("refillPerSecond");
-        assertThatThrownBy(() -> input(10L, Double.NaN, null, null).toRule("a")).hasMessageContaining("refillPerSecond");
+        assertThatThrownBy(() -> input(10L, Double.NaN, null, null).toRule("a"))
+                .hasMessageContaining("refillPerSecond");
         assertThatThrownBy(() -> input(10L, 5.0, 11L, null).toRule("a")).hasMessageContaining("minCapacity");
         assertThatThrownBy(() -> input(10L, 5.0, null, 9L).toRule("a")).hasMessageContaining("maxCapacity");
         assertThatThrownBy(() -> input(null, 5.0, null, null).toRule("a")).hasMessage("capacity is required");
         assertThatThrownBy(() -> input(10L, 5.0, null, null).toRule("bad id")).hasMessageContaining("ruleId");
-        RuleInput badAdaptive = new RuleInput(null, "a:*", 10L, 1.0, null, null, null, null, null,
-                new RuleInput.AdaptiveInput(true, 0.3, 0.8, null, null), null, null, null);
+        RuleInput badAdaptive = new RuleInput(
+                null,
+                "a:*",
+                10L,
+                1.0,
+                null,
+                null,
+                null,
+                null,
+                null,
+                new RuleInput.AdaptiveInput(true, 0.3, 0.8, null, null),
+                null,
+                null,
+                null);
         assertThatThrownBy(() -> badAdaptive.toRule("a")).hasMessageContaining("thresholdLow");
-        RuleInput badGrowth = new RuleInput(null, "a:*", 10L, 1.0, null, null, null, null, null,
-                new RuleInput.AdaptiveInput(true, null, null, 1.0, null), null, null, null);
+        RuleInput badGrowth = new RuleInput(
+                null,
+                "a:*",
+                10L,
+                1.0,
+                null,
+                null,
+                null,
+                null,
+                null,
+                new RuleInput.AdaptiveInput(true, null, null, 1.0, null),
+                null,
+                null,
+                null);
         assertThatThrownBy(() -> badGrowth.toRule("a")).hasMessageContaining("growthFactor");
     }
 }

@@ -1,11 +1,10 @@
 package dev.tokenplane.bms.rules;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class RuleSetDiffTest {
 
@@ -16,7 +15,9 @@ class RuleSetDiffTest {
 
     @Test
     void shouldSortRulesIntoAddedChangedRemovedAndUnchangedIgnoringVersions() {
-        List<Rule> current = List.of(rule("a", 10).withVersion(3, 111), rule("b", 10).withVersion(1, 222),
+        List<Rule> current = List.of(
+                rule("a", 10).withVersion(3, 111),
+                rule("b", 10).withVersion(1, 222),
                 rule("c", 10).withVersion(7, 333));
         List<Rule> desired = List.of(rule("d", 5), rule("b", 20), rule("a", 10));
 
@@ -35,7 +36,8 @@ class RuleSetDiffTest {
         RuleInput bad = new RuleInput("bad", "bad:*", 0L, 1.0, null, null, null, null, null, null, null, null, null);
 
         assertThatThrownBy(() -> new RuleSetInput(List.of(good, bad)).toRules())
-                .isInstanceOf(InvalidInputException.class).hasMessageStartingWith("rules[1] (bad): capacity must be");
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageStartingWith("rules[1] (bad): capacity must be");
         assertThatThrownBy(() -> new RuleSetInput(List.of(good, good)).toRules())
                 .hasMessageContaining("duplicate rule id ok");
     }

@@ -1,19 +1,33 @@
 package dev.tokenplane.bms.rules;
 
-import dev.tokenplane.sizing.Forecaster;
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tokenplane.sizing.Forecaster;
+import org.junit.jupiter.api.Test;
 
 /** A rule's own tuning of the sizing policy, checked where the rule comes in. */
 class SizingTuningTest {
 
-    private static Rule rule(SizingTuning.PressureTargets targets, SizingTuning.ForecasterChoice forecaster,
-                             SizingTuning.Damping damping) {
-        return new RuleInput(null, "server/*", 100L, 10.0, 10L, 1000L, null, null, null,
-                new RuleInput.AdaptiveInput(true, null, null, null, null, targets, forecaster, damping), null, null,
-                null).toRule("servers");
+    private static Rule rule(
+            SizingTuning.PressureTargets targets,
+            SizingTuning.ForecasterChoice forecaster,
+            SizingTuning.Damping damping) {
+        return new RuleInput(
+                        null,
+                        "server/*",
+                        100L,
+                        10.0,
+                        10L,
+                        1000L,
+                        null,
+                        null,
+                        null,
+                        new RuleInput.AdaptiveInput(true, null, null, null, null, targets, forecaster, damping),
+                        null,
+                        null,
+                        null)
+                .toRule("servers");
     }
 
     private static SizingTuning.ForecasterChoice forecaster(String type) {
@@ -44,11 +58,12 @@ class SizingTuningTest {
     @Test
     void shouldBuildEachForecasterWithItsDefaultsAndTheGivenParameters() {
         assertThat(forecaster("ewma").toForecaster()).isEqualTo(Forecaster.ewma());
-        SizingTuning.ForecasterChoice daily = new SizingTuning.ForecasterChoice("seasonal", null, null, null, 0.3,
-                86_400, null, 1800);
+        SizingTuning.ForecasterChoice daily =
+                new SizingTuning.ForecasterChoice("seasonal", null, null, null, 0.3, 86_400, null, 1800);
 
-        assertThat(daily.toForecaster()).isEqualTo(new Forecaster.Seasonal(Forecaster.Seasonal.DEFAULT_ALPHA,
-                Forecaster.Seasonal.DEFAULT_BETA, 0.3, 86_400, 96, 1800));
+        assertThat(daily.toForecaster())
+                .isEqualTo(new Forecaster.Seasonal(
+                        Forecaster.Seasonal.DEFAULT_ALPHA, Forecaster.Seasonal.DEFAULT_BETA, 0.3, 86_400, 96, 1800));
     }
 
     @Test
@@ -62,15 +77,20 @@ class SizingTuningTest {
                 .hasMessageContaining("adaptive.pressureTargets.latencyP99Ms must be in [0, 3600000]");
         assertThatThrownBy(() -> rule(null, forecaster("arima"), null))
                 .hasMessage("adaptive.forecaster.type must be one of ewma, holt, seasonal, was arima");
-        assertThatThrownBy(() -> rule(null, new SizingTuning.ForecasterChoice("holt", 1.5, null, null, null, null,
-                null, null), null)).isInstanceOf(InvalidInputException.class)
+        assertThatThrownBy(() -> rule(
+                        null, new SizingTuning.ForecasterChoice("holt", 1.5, null, null, null, null, null, null), null))
+                .isInstanceOf(InvalidInputException.class)
                 .hasMessage("adaptive.forecaster.alpha must be in (0.0, 1.0], was 1.5");
-        assertThatThrownBy(() -> rule(null, new SizingTuning.ForecasterChoice("ewma", null, null, 0.9, null, null,
-                null, null), null)).hasMessage("adaptive.forecaster.phi applies to holt only, not ewma");
+        assertThatThrownBy(() -> rule(
+                        null, new SizingTuning.ForecasterChoice("ewma", null, null, 0.9, null, null, null, null), null))
+                .hasMessage("adaptive.forecaster.phi applies to holt only, not ewma");
         assertThatThrownBy(() -> rule(null, forecaster("seasonal"), null))
                 .hasMessage("adaptive.forecaster.seasonTicks is required for the seasonal forecaster");
-        assertThatThrownBy(() -> rule(null, new SizingTuning.ForecasterChoice("seasonal", null, null, null, null, 100,
-                500, null), null)).hasMessage("adaptive.forecaster.seasonSlots must be in [1, 100], was 500");
+        assertThatThrownBy(() -> rule(
+                        null,
+                        new SizingTuning.ForecasterChoice("seasonal", null, null, null, null, 100, 500, null),
+                        null))
+                .hasMessage("adaptive.forecaster.seasonSlots must be in [1, 100], was 500");
         assertThatThrownBy(() -> rule(null, null, new SizingTuning.Damping(0.0, null, null, null)))
                 .hasMessage("adaptive.damping.maxStepUp must be in (0, 10], was 0.0");
         assertThatThrownBy(() -> rule(null, null, new SizingTuning.Damping(null, 1.0, null, null)))

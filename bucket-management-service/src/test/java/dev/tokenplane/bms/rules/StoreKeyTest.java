@@ -1,14 +1,14 @@
 package dev.tokenplane.bms.rules;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class StoreKeyTest {
 
@@ -82,12 +82,13 @@ class StoreKeyTest {
     @Provide
     Arbitrary<StoreKey> storeKeys() {
         // a small alphabet with every special character, so that collisions would be found if there were any
-        Arbitrary<String> text = Arbitraries.strings().withChars('a', 'b', '@', ':', '\u001F', '\u001B', '0', '1', '2')
+        Arbitrary<String> text = Arbitraries.strings()
+                .withChars('a', 'b', '@', ':', '\u001F', '\u001B', '0', '1', '2')
                 .ofMaxLength(6);
         Arbitrary<String> rule = Arbitraries.oneOf(text, Arbitraries.just(null));
         return rule.flatMap(r -> r == null
                 ? text.map(k -> new StoreKey(k, null, null))
                 : net.jqwik.api.Combinators.combine(text, Arbitraries.oneOf(text, Arbitraries.just(null)))
-                .as((k, c) -> new StoreKey(k, r, c)));
+                        .as((k, c) -> new StoreKey(k, r, c)));
     }
 }

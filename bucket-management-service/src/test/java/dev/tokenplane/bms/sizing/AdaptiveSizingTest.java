@@ -1,5 +1,7 @@
 package dev.tokenplane.bms.sizing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,18 +11,15 @@ import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.Await;
 import dev.tokenplane.bms.support.LogCapture;
 import dev.tokenplane.bms.support.TestSettings;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
-
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * The sizing loop end to end: a real BMS member started as {@link BmsMain} starts it (sizing on by default), with a
@@ -39,10 +38,13 @@ class AdaptiveSizingTest {
     static void start() throws Exception {
         logs = LogCapture.install();
         ((Logger) LoggerFactory.getLogger(SizingLoop.class)).setLevel(Level.DEBUG);
-        node = BmsNode.start(TestSettings.member()
-                .with("BMS_SIZING_INTERVAL_MS", Long.toString(TICK_MS))
-                .with("BMS_AGENT_STALE_MS", "2000")
-                .build(), BmsMain.options(), InstantSource.system());
+        node = BmsNode.start(
+                TestSettings.member()
+                        .with("BMS_SIZING_INTERVAL_MS", Long.toString(TICK_MS))
+                        .with("BMS_AGENT_STALE_MS", "2000")
+                        .build(),
+                BmsMain.options(),
+                InstantSource.system());
         api = new Api(node.url(), node.adminToken());
         observed = new Observed(api);
     }
@@ -60,16 +62,27 @@ class AdaptiveSizingTest {
     }
 
     /** The same, with the rule's own {@code adaptive} tuning fields. */
-    private static void rule(String id, String serverId, long capacity, double refill, long min, long max,
-                             Map<String, Object> tuning) {
-        Map<String, Object> adaptive = new java.util.HashMap<>(Map.of("enabled", true, "thresholdHigh", 0.8,
-                "thresholdLow", 0.3, "growthFactor", 1.5, "shrinkFactor", 0.8));
+    private static void rule(
+            String id, String serverId, long capacity, double refill, long min, long max, Map<String, Object> tuning) {
+        Map<String, Object> adaptive = new java.util.HashMap<>(Map.of(
+                "enabled", true, "thresholdHigh", 0.8, "thresholdLow", 0.3, "growthFactor", 1.5, "shrinkFactor", 0.8));
         adaptive.putAll(tuning);
-        Map<String, Object> body = Map.of("match", "server/" + serverId, "capacity", capacity,
-                "refillPerSecond", refill, "minCapacity", min, "maxCapacity", max, "adaptive", adaptive);
+        Map<String, Object> body = Map.of(
+                "match",
+                "server/" + serverId,
+                "capacity",
+                capacity,
+                "refillPerSecond",
+                refill,
+                "minCapacity",
+                min,
+                "maxCapacity",
+                max,
+                "adaptive",
+                adaptive);
         assertThat(api.put("/v1/rules/" + id, body).status()).isEqualTo(201);
-        Api.Response first = api.send("POST", "/v1/buckets/" + path("server/" + serverId) + "/acquire",
-                Map.of("tokens", 1), false);
+        Api.Response first =
+                api.send("POST", "/v1/buckets/" + path("server/" + serverId) + "/acquire", Map.of("tokens", 1), false);
         assertThat(first.status()).as("%s", first).isEqualTo(200);
     }
 
@@ -94,8 +107,10 @@ class AdaptiveSizingTest {
     /** Every resize in {@code bucket}'s history went {@code direction} for {@code reason}; /metrics counted each. */
     private static void assertOnlyResizes(String rule, JsonNode bucket, String direction, String reason) {
         assertThat(Observed.reasons(bucket)).allMatch(r -> r.startsWith(reason));
-        assertThat(observed.resizes(rule, direction)).isEqualTo(Observed.capacities(bucket).size());
-        assertThat(observed.resizes(rule, "grow".equals(direction) ? "shrink" : "grow")).isZero();
+        assertThat(observed.resizes(rule, direction))
+                .isEqualTo(Observed.capacities(bucket).size());
+        assertThat(observed.resizes(rule, "grow".equals(direction) ? "shrink" : "grow"))
+                .isZero();
     }
 
     @Test
@@ -108,8 +123,12 @@ class AdaptiveSizingTest {
             JsonNode grown = settlesAt(key, 40);
 
             List<Long> steps = Observed.capacities(grown);
-            assertThat(steps).as("one growth step at a time, at most x1.5 (rounded up), ending at max")
-                    .hasSizeGreaterThanOrEqualTo(3).isSorted().doesNotHaveDuplicates().endsWith(40L);
+            assertThat(steps)
+                    .as("one growth step at a time, at most x1.5 (rounded up), ending at max")
+                    .hasSizeGreaterThanOrEqualTo(3)
+                    .isSorted()
+                    .doesNotHaveDuplicates()
+                    .endsWith(40L);
             long previous = 10;
             for (long step : steps) {
                 assertThat(step).isLessThanOrEqualTo((long) Math.ceil(previous * 1.5));
@@ -117,10 +136,15 @@ class AdaptiveSizingTest {
             }
             assertOnlyResizes("sz-grow", grown, "grow", "grow_demand");
             assertThat(grown.get("refillPerSecond").asDouble()).isEqualTo(40.0); // the rule's ratio, 1/s per token
-            assertThat(grown.get("lastResizedAt").asLong()).isEqualTo(Observed.times(grown).get(steps.size() - 1));
+            assertThat(grown.get("lastResizedAt").asLong())
+                    .isEqualTo(Observed.times(grown).get(steps.size() - 1));
             assertThat(Observed.times(grown)).isSorted();
-            assertThat(logs.lines()).filteredOn(l -> l.contains("resized bucket '" + key + " [rule sz-grow]'"))
-                    .hasSize(steps.size()).last().asString().contains("-> 40 tokens, 40.000 tokens/s: grow_demand");
+            assertThat(logs.lines())
+                    .filteredOn(l -> l.contains("resized bucket '" + key + " [rule sz-grow]'"))
+                    .hasSize(steps.size())
+                    .last()
+                    .asString()
+                    .contains("-> 40 tokens, 40.000 tokens/s: grow_demand");
             // and /metrics shows it per rule: one bucket, resized away from the rule's 10, at 40 tokens, lately
             assertThat(observed.sizing("buckets", "sz-grow")).isEqualTo(1);
             assertThat(observed.sizing("buckets_resized", "sz-grow")).isEqualTo(1);
@@ -139,8 +163,11 @@ class AdaptiveSizingTest {
             JsonNode shed = settlesAt(key, 5);
 
             List<Long> steps = Observed.capacities(shed);
-            assertThat(steps).hasSizeGreaterThanOrEqualTo(2).isSortedAccordingTo((a, b) -> Long.compare(b, a))
-                    .doesNotHaveDuplicates().endsWith(5L);
+            assertThat(steps)
+                    .hasSizeGreaterThanOrEqualTo(2)
+                    .isSortedAccordingTo((a, b) -> Long.compare(b, a))
+                    .doesNotHaveDuplicates()
+                    .endsWith(5L);
             assertOnlyResizes("sz-hot", shed, "shrink", "shrink_pressure");
             assertThat(shed.get("refillPerSecond").asDouble()).isEqualTo(2.5);
         }
@@ -169,7 +196,9 @@ class AdaptiveSizingTest {
         rule("sz-disk-tuned", "sz-disk-3", 40, 20, 5, 80, Map.of("pressureTargets", Map.of("diskBusy", 0.4)));
         String untuned = "server/sz-disk-2";
         String tuned = "server/sz-disk-3";
-        try (Traffic traffic = new Traffic(api).ioLoad("sz-disk-2", 0.10, 0.5).ioLoad("sz-disk-3", 0.10, 0.5)
+        try (Traffic traffic = new Traffic(api)
+                .ioLoad("sz-disk-2", 0.10, 0.5)
+                .ioLoad("sz-disk-3", 0.10, 0.5)
                 .demand(List.of(untuned, tuned), 1)) {
             // When the loop runs, Then the tuned rule's bucket sheds to min
             JsonNode shed = settlesAt(tuned, 5);
@@ -179,7 +208,9 @@ class AdaptiveSizingTest {
             // the test's traffic makes uneven), and saw the disk's pressure as 0.5 / 1.0
             JsonNode kept = observed.bucket(untuned);
             assertThat(kept.get("capacity").asLong()).isGreaterThan(5);
-            assertThat(Observed.reasons(kept)).isNotEmpty().noneMatch(r -> r.startsWith("shrink_pressure"))
+            assertThat(Observed.reasons(kept))
+                    .isNotEmpty()
+                    .noneMatch(r -> r.startsWith("shrink_pressure"))
                     .allMatch(r -> r.endsWith("pressure 0.50"));
         }
     }
@@ -190,7 +221,9 @@ class AdaptiveSizingTest {
         rule("sz-pin", "sz-pin-1", 10, 10, 5, 40);
         String key = "server/sz-pin-1";
         String override = "/v1/buckets/" + path(key) + "/override";
-        assertThat(api.put(override, Map.of("capacity", 12, "refillPerSecond", 12)).status()).isEqualTo(201);
+        assertThat(api.put(override, Map.of("capacity", 12, "refillPerSecond", 12))
+                        .status())
+                .isEqualTo(201);
         try (Traffic traffic = new Traffic(api).load("sz-pin-1", 0.10).demand(List.of(key), 10)) {
             // When ten ticks pass
             observed.awaitTicks(10);
@@ -201,7 +234,8 @@ class AdaptiveSizingTest {
             assertThat(pinned.get("override").get("capacity").asLong()).isEqualTo(12);
             assertThat(pinned.get("history")).isEmpty();
             assertThat(pinned.get("lastResizedAt").isNull()).isTrue();
-            assertThat(observed.resizes("sz-pin", "grow") + observed.resizes("sz-pin", "shrink")).isZero();
+            assertThat(observed.resizes("sz-pin", "grow") + observed.resizes("sz-pin", "shrink"))
+                    .isZero();
 
             // When the override is deleted, Then the loop takes the bucket back
             long deletedAt = System.currentTimeMillis();
@@ -217,8 +251,11 @@ class AdaptiveSizingTest {
         rule("sz-exp", "sz-exp-1", 10, 10, 5, 40);
         String key = "server/sz-exp-1";
         long expiresAt = System.currentTimeMillis() + 1500;
-        assertThat(api.put("/v1/buckets/" + path(key) + "/override",
-                Map.of("capacity", 12, "refillPerSecond", 12, "expiresAt", expiresAt)).status()).isEqualTo(201);
+        assertThat(api.put(
+                                "/v1/buckets/" + path(key) + "/override",
+                                Map.of("capacity", 12, "refillPerSecond", 12, "expiresAt", expiresAt))
+                        .status())
+                .isEqualTo(201);
         try (Traffic traffic = new Traffic(api).load("sz-exp-1", 0.10).demand(List.of(key), 10)) {
             // When the override expires, Then the loop grows the bucket, and never touched it before
             Await.until(() -> observed.capacity(key) == 40);

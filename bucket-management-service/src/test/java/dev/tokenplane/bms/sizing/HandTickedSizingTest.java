@@ -1,19 +1,18 @@
 package dev.tokenplane.bms.sizing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokenplane.bms.BmsOptions;
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.HandTickedMember;
 import dev.tokenplane.bms.support.ManualScheduler;
 import dev.tokenplane.store.FakeClock;
+import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The sizing loop of a real member (Hazelcast, HTTP), ticked by hand on a fake clock: nothing runs until the test
@@ -45,10 +44,26 @@ class HandTickedSizingTest {
     @Test
     void shouldGrowABucketAskedForItsWholeCapacityOnTheNextTickOnly() throws Exception {
         // Given an adaptive rule, and a bucket asked for its whole capacity within its first second
-        Api.Response rule = api.put("/v1/rules/ht", Map.of("match", "ht:*", "capacity", 100, "refillPerSecond", 100,
-                "minCapacity", 10, "maxCapacity", 10_000, "adaptive", Map.of("enabled", true)));
+        Api.Response rule = api.put(
+                "/v1/rules/ht",
+                Map.of(
+                        "match",
+                        "ht:*",
+                        "capacity",
+                        100,
+                        "refillPerSecond",
+                        100,
+                        "minCapacity",
+                        10,
+                        "maxCapacity",
+                        10_000,
+                        "adaptive",
+                        Map.of("enabled", true)));
         assertThat(rule.status()).as(rule.toString()).isEqualTo(201);
-        assertThat(api.post("/v1/buckets/ht:a/acquire", Map.of("tokens", 100)).json().get("granted").asBoolean())
+        assertThat(api.post("/v1/buckets/ht:a/acquire", Map.of("tokens", 100))
+                        .json()
+                        .get("granted")
+                        .asBoolean())
                 .isTrue();
 
         // Then nothing sizes it while the clock stands still

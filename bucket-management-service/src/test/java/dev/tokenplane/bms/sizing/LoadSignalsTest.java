@@ -1,16 +1,15 @@
 package dev.tokenplane.bms.sizing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.tokenplane.bms.agents.AgentReport;
 import dev.tokenplane.bms.agents.AgentState;
 import dev.tokenplane.bms.rules.Rule;
 import dev.tokenplane.sizing.LoadSample;
 import dev.tokenplane.sizing.LoadSignal;
 import dev.tokenplane.sizing.PressureConfig;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** Which load each bucket follows, from a snapshot of the agents' reports. */
 class LoadSignalsTest {
@@ -18,8 +17,8 @@ class LoadSignalsTest {
     private static final long STALE_MS = 1_000;
 
     private static AgentState agent(String server, String pool, long receivedAt, Double cpu, Double p99) {
-        AgentReport r = new AgentReport(server, receivedAt - 5, "eu", pool, cpu, 0.5, 0.2, 10.0, 30.0, 4.0, 6.0, 100.0,
-                1.0, p99, 0.3, 0.6);
+        AgentReport r = new AgentReport(
+                server, receivedAt - 5, "eu", pool, cpu, 0.5, 0.2, 10.0, 30.0, 4.0, 6.0, 100.0, 1.0, p99, 0.3, 0.6);
         return AgentState.append(null, r, receivedAt, 5);
     }
 
@@ -72,10 +71,11 @@ class LoadSignalsTest {
 
     @Test
     void shouldHandThePolicyTheNewestStaleReportWhenTheWholePoolIsStale() {
-        LoadSignals loads = signals(agent("web-1", "web", NOW - 9_000, 0.99, 1.0),
-                agent("web-2", "web", NOW - 3_000, 0.1, 1.0));
+        LoadSignals loads =
+                signals(agent("web-1", "web", NOW - 9_000, 0.99, 1.0), agent("web-2", "web", NOW - 3_000, 0.1, 1.0));
 
-        assertThat(reported(loads.forBucket("tenant-a:x", pool("web"))).atMillis()).isEqualTo(NOW - 3_000);
+        assertThat(reported(loads.forBucket("tenant-a:x", pool("web"))).atMillis())
+                .isEqualTo(NOW - 3_000);
     }
 
     @Test
@@ -88,8 +88,12 @@ class LoadSignalsTest {
 
     @Test
     void shouldTurnAbsentSignalsIntoNaN() {
-        AgentState bare = AgentState.append(null, new AgentReport("web-1", null, null, null, 0.5, null, null, null,
-                null, null, 7.0, null, null, null, null, 0.7), NOW, 5);
+        AgentState bare = AgentState.append(
+                null,
+                new AgentReport(
+                        "web-1", null, null, null, 0.5, null, null, null, null, null, 7.0, null, null, null, null, 0.7),
+                NOW,
+                5);
 
         LoadSample sample = reported(signals(bare).forBucket("server/web-1", null));
 

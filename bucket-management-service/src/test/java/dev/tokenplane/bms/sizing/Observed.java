@@ -1,15 +1,14 @@
 package dev.tokenplane.bms.sizing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.Await;
-
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** What an operator sees of the sizing loop: {@code GET /v1/buckets/{key}} and {@code GET /metrics}. */
 final class Observed {

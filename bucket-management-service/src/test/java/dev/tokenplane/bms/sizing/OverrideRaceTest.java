@@ -1,16 +1,16 @@
 package dev.tokenplane.bms.sizing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tokenplane.bms.rules.StoreKey;
 import dev.tokenplane.bms.BmsMain;
 import dev.tokenplane.bms.BmsNode;
+import dev.tokenplane.bms.rules.StoreKey;
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.TestSettings;
 import dev.tokenplane.store.BucketState;
 import dev.tokenplane.store.BucketStore;
 import dev.tokenplane.store.ForwardingBucketStore;
-import org.junit.jupiter.api.Test;
-
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
@@ -22,8 +22,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * Issue 13, point 2: an operator's override wins every race with the sizing loop. The interleaving is forced, not
@@ -49,8 +48,8 @@ class OverrideRaceTest {
         }
 
         @Override
-        public CompletionStage<Optional<BucketState>> resize(String key, long capacity, long ratePerMilli,
-                                                             long generation) {
+        public CompletionStage<Optional<BucketState>> resize(
+                String key, long capacity, long ratePerMilli, long generation) {
             return hold(key, () -> delegate.resize(key, capacity, ratePerMilli, generation));
         }
 
@@ -68,17 +67,47 @@ class OverrideRaceTest {
     @Test
     void shouldRefuseASizingResizeComputedBeforeAnOverrideThatArrivesAfterIt() throws Exception {
         HeldResize[] holder = new HeldResize[1];
-        BmsNode node = BmsNode.start(TestSettings.member().with("BMS_SIZING_INTERVAL_MS", "100")
-                        .with("BMS_AGENT_STALE_MS", "2000").build(),
-                BmsMain.options().withStore(s -> holder[0] = new HeldResize(s)), InstantSource.system());
+        BmsNode node = BmsNode.start(
+                TestSettings.member()
+                        .with("BMS_SIZING_INTERVAL_MS", "100")
+                        .with("BMS_AGENT_STALE_MS", "2000")
+                        .build(),
+                BmsMain.options().withStore(s -> holder[0] = new HeldResize(s)),
+                InstantSource.system());
         try {
             Api api = new Api(node.url(), node.adminToken());
             String path = "/v1/buckets/" + URLEncoder.encode(KEY, StandardCharsets.UTF_8);
             // Given a bucket that grows under this traffic (10 tokens, 10/s, max 40, its server idle, high demand)
-            assertThat(api.put("/v1/rules/race", Map.of("match", KEY, "capacity", 10, "refillPerSecond", 10,
-                    "minCapacity", 5, "maxCapacity", 40, "adaptive", Map.of("enabled", true, "thresholdHigh", 0.8,
-                            "thresholdLow", 0.3, "growthFactor", 1.5, "shrinkFactor", 0.8))).status()).isEqualTo(201);
-            assertThat(api.send("POST", path + "/acquire", Map.of("tokens", 1), false).status()).isEqualTo(200);
+            assertThat(api.put(
+                                    "/v1/rules/race",
+                                    Map.of(
+                                            "match",
+                                            KEY,
+                                            "capacity",
+                                            10,
+                                            "refillPerSecond",
+                                            10,
+                                            "minCapacity",
+                                            5,
+                                            "maxCapacity",
+                                            40,
+                                            "adaptive",
+                                            Map.of(
+                                                    "enabled",
+                                                    true,
+                                                    "thresholdHigh",
+                                                    0.8,
+                                                    "thresholdLow",
+                                                    0.3,
+                                                    "growthFactor",
+                                                    1.5,
+                                                    "shrinkFactor",
+                                                    0.8)))
+                            .status())
+                    .isEqualTo(201);
+            assertThat(api.send("POST", path + "/acquire", Map.of("tokens", 1), false)
+                            .status())
+                    .isEqualTo(200);
             Traffic traffic = new Traffic(api).load("race-1", 0.10).demand(List.of(KEY), 10);
             AtomicReference<Api.Response> put = new AtomicReference<>();
             holder[0].between.set(() -> {
@@ -92,7 +121,9 @@ class OverrideRaceTest {
             });
 
             // ... and the stale resize then arrives
-            assertThat(holder[0].landed.await(30, TimeUnit.SECONDS)).as("the loop resized the bucket").isTrue();
+            assertThat(holder[0].landed.await(30, TimeUnit.SECONDS))
+                    .as("the loop resized the bucket")
+                    .isTrue();
 
             // Then the override stands: the resize was refused, nothing was recorded, and later ticks leave it alone
             assertThat(put.get().status()).as("%s", put.get()).isEqualTo(201);

@@ -1,5 +1,7 @@
 package dev.tokenplane.bms.sizing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.tokenplane.bms.BmsSettings;
 import dev.tokenplane.bms.rules.Rule;
 import dev.tokenplane.bms.rules.RuleIndex;
@@ -7,12 +9,9 @@ import dev.tokenplane.bms.rules.StoreKey;
 import dev.tokenplane.sizing.DampingConfig;
 import dev.tokenplane.sizing.SizingConfig;
 import dev.tokenplane.store.Algorithm;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The parts of the loop that need no member: which buckets a tick drains, and the policy's settings. */
 class SizingLoopTest {
@@ -27,8 +26,8 @@ class SizingLoopTest {
 
     @Test
     void shouldDrainOnlyTheBucketsOfAdaptiveRules() {
-        RuleIndex rules = RuleIndex.of(List.of(rule("servers", "server/*", ON), rule("free", "free:*", null),
-                rule("tenants", "tenant-a:*", OFF)));
+        RuleIndex rules = RuleIndex.of(List.of(
+                rule("servers", "server/*", ON), rule("free", "free:*", null), rule("tenants", "tenant-a:*", OFF)));
 
         assertThat(SizingLoop.candidates(rules, OWNED)).containsExactly("server/web-1");
     }
@@ -47,13 +46,14 @@ class SizingLoopTest {
         String acme = StoreKey.scoped("acme:login", "logins", "acme").encode();
         String free = StoreKey.scoped("free:alice", "free", null).encode();
 
-        assertThat(SizingLoop.candidates(rules, List.of(acme, free, "acme:login"))).containsExactly(acme);
+        assertThat(SizingLoop.candidates(rules, List.of(acme, free, "acme:login")))
+                .containsExactly(acme);
     }
 
     @Test
     void shouldKeepTheSimulatorsDampingInTicksAndTheAgentsStaleness() {
-        BmsSettings fast = BmsSettings.resolve(name -> null, Map.of("BMS_SIZING_INTERVAL_MS", "100",
-                "BMS_AGENT_STALE_MS", "3000"));
+        BmsSettings fast = BmsSettings.resolve(
+                name -> null, Map.of("BMS_SIZING_INTERVAL_MS", "100", "BMS_AGENT_STALE_MS", "3000"));
         BmsSettings standard = BmsSettings.resolve(name -> null, Map.of());
 
         DampingConfig damping = SizingLoop.policyConfig(fast).damping();
@@ -64,6 +64,7 @@ class SizingLoopTest {
         // at the default tick of 1 s: the simulator's defaults, but for staleness, which is the BMS's
         assertThat(SizingLoop.policyConfig(standard).damping())
                 .isEqualTo(DampingConfig.defaults().withStaleAfterMillis(standard.agentStaleMs()));
-        assertThat(SizingLoop.policyConfig(standard).forecaster()).isEqualTo(SizingConfig.defaults().forecaster());
+        assertThat(SizingLoop.policyConfig(standard).forecaster())
+                .isEqualTo(SizingConfig.defaults().forecaster());
     }
 }

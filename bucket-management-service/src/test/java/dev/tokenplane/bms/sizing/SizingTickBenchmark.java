@@ -1,5 +1,7 @@
 package dev.tokenplane.bms.sizing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.tokenplane.bms.BmsNode;
 import dev.tokenplane.bms.BmsOptions;
 import dev.tokenplane.bms.support.Api;
@@ -9,8 +11,6 @@ import dev.tokenplane.store.AcquireCommand;
 import dev.tokenplane.store.BucketSpec;
 import dev.tokenplane.store.BucketStore;
 import dev.tokenplane.store.FakeClock;
-import org.junit.jupiter.api.Test;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,8 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The cost of one sizing tick on one member, per {@code bench.buckets} owned adaptive buckets (default 10,000): a
@@ -43,8 +42,10 @@ class SizingTickBenchmark {
     @Test
     void shouldMeasureTheTickCostPerOwnedBuckets() throws Exception {
         String loadBefore = loadAverage();
-        BmsNode node = BmsNode.start(TestSettings.member().with("BMS_SIZING_INTERVAL_MS", "1000").build(),
-                BmsOptions.CORE.withSizing(true).withScheduler(vertx -> ticks), clock);
+        BmsNode node = BmsNode.start(
+                TestSettings.member().with("BMS_SIZING_INTERVAL_MS", "1000").build(),
+                BmsOptions.CORE.withSizing(true).withScheduler(vertx -> ticks),
+                clock);
         try {
             Api api = new Api(node.url(), node.adminToken());
             BucketStore store = node.store();
@@ -74,7 +75,8 @@ class SizingTickBenchmark {
                 if (r >= 0) {
                     growths[r] = took;
                 }
-                assertThat(node.history().get(id + ":k0").toCompletableFuture().get()).isPresent();
+                assertThat(node.history().get(id + ":k0").toCompletableFuture().get())
+                        .isPresent();
                 api.delete("/v1/rules/" + id);
                 tick();
             }
@@ -85,8 +87,22 @@ class SizingTickBenchmark {
     }
 
     private static void rule(Api api, String id) {
-        assertThat(api.put("/v1/rules/" + id, Map.of("match", id + ":*", "capacity", 100, "refillPerSecond", 100,
-                "minCapacity", 10, "maxCapacity", 1_000_000, "adaptive", Map.of("enabled", true))).status())
+        assertThat(api.put(
+                                "/v1/rules/" + id,
+                                Map.of(
+                                        "match",
+                                        id + ":*",
+                                        "capacity",
+                                        100,
+                                        "refillPerSecond",
+                                        100,
+                                        "minCapacity",
+                                        10,
+                                        "maxCapacity",
+                                        1_000_000,
+                                        "adaptive",
+                                        Map.of("enabled", true)))
+                        .status())
                 .isEqualTo(201);
     }
 
@@ -114,7 +130,9 @@ class SizingTickBenchmark {
     }
 
     private static void report(long[] holds, long[] growths, String loadBefore, String loadAfter) throws Exception {
-        String text = String.format(Locale.ROOT, """
+        String text = String.format(
+                Locale.ROOT,
+                """
                         ## Sizing tick cost, %,d owned adaptive buckets, one member
 
                         | tick | ticks | median ms | p90 ms | max ms | per 10k buckets (median) |
@@ -123,10 +141,22 @@ class SizingTickBenchmark {
                         | growth (every bucket resized) | %d | %.1f | %.1f | %.1f | %.1f ms |
 
                         JDK %s, %d CPUs, load average (1 min) before %s, after %s
-                        """, BUCKETS, holds.length, ms(holds, 0.5), ms(holds, 0.9), ms(holds, 1.0),
-                ms(holds, 0.5) * 10_000 / BUCKETS, growths.length, ms(growths, 0.5), ms(growths, 0.9),
-                ms(growths, 1.0), ms(growths, 0.5) * 10_000 / BUCKETS, System.getProperty("java.version"),
-                Runtime.getRuntime().availableProcessors(), loadBefore, loadAfter);
+                        """,
+                BUCKETS,
+                holds.length,
+                ms(holds, 0.5),
+                ms(holds, 0.9),
+                ms(holds, 1.0),
+                ms(holds, 0.5) * 10_000 / BUCKETS,
+                growths.length,
+                ms(growths, 0.5),
+                ms(growths, 0.9),
+                ms(growths, 1.0),
+                ms(growths, 0.5) * 10_000 / BUCKETS,
+                System.getProperty("java.version"),
+                Runtime.getRuntime().availableProcessors(),
+                loadBefore,
+                loadAfter);
         System.out.println(text);
         Files.writeString(Path.of("target", "sizing-benchmark.md"), text);
     }

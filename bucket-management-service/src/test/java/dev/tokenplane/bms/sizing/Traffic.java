@@ -1,9 +1,6 @@
 package dev.tokenplane.bms.sizing;
 
 import dev.tokenplane.bms.support.Api;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -11,6 +8,8 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What drives the sizing loop in the end-to-end tests, over real HTTP: demand (batches of acquires) and load reports
@@ -66,13 +65,19 @@ final class Traffic implements AutoCloseable {
     }
 
     private Traffic every(long millis, Runnable call) {
-        threads.scheduleWithFixedDelay(() -> {
-            try {
-                call.run();
-            } catch (RuntimeException e) {
-                LOG.warn("traffic call failed: {}", e.toString()); // keep going: a scheduled task that throws stops
-            }
-        }, 0, millis, TimeUnit.MILLISECONDS);
+        threads.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        call.run();
+                    } catch (RuntimeException e) {
+                        LOG.warn(
+                                "traffic call failed: {}",
+                                e.toString()); // keep going: a scheduled task that throws stops
+                    }
+                },
+                0,
+                millis,
+                TimeUnit.MILLISECONDS);
         return this;
     }
 

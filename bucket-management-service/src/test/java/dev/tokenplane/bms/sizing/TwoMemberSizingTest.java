@@ -1,5 +1,7 @@
 package dev.tokenplane.bms.sizing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import dev.tokenplane.bms.BmsMain;
@@ -9,16 +11,13 @@ import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.Await;
 import dev.tokenplane.bms.support.CountingStore;
 import dev.tokenplane.bms.support.TestCluster;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** No leader: in a cluster, each member sizes the buckets its own partitions hold, and only those. */
 class TwoMemberSizingTest {
@@ -34,14 +33,26 @@ class TwoMemberSizingTest {
                 cluster.settings(i).with("BMS_SIZING_INTERVAL_MS", Long.toString(TICK_MS));
                 cluster.start(i, BmsMain.options().withStore(s -> stores[member] = new CountingStore(s)));
             }
-            HazelcastInstance[] members = {cluster.node(0).hazelcast(),
-                    cluster.node(1).hazelcast()};
+            HazelcastInstance[] members = {
+                cluster.node(0).hazelcast(), cluster.node(1).hazelcast()
+            };
             // (start waited for a safe cluster)
             Await.until(() -> members[0].getCluster().getMembers().size() == 2 && ownsPartitions(members[1]));
             // ...and client buckets tied to no server (they follow their own demand), some owned by each member
             Api api = cluster.api(0);
-            Map<String, Object> rule = new HashMap<>(Map.of("match", "two:*", "capacity", 10, "refillPerSecond", 10,
-                    "minCapacity", 5, "maxCapacity", 40, "adaptive", Map.of("enabled", true)));
+            Map<String, Object> rule = new HashMap<>(Map.of(
+                    "match",
+                    "two:*",
+                    "capacity",
+                    10,
+                    "refillPerSecond",
+                    10,
+                    "minCapacity",
+                    5,
+                    "maxCapacity",
+                    40,
+                    "adaptive",
+                    Map.of("enabled", true)));
             assertThat(api.put("/v1/rules/sz-two", rule).status()).isEqualTo(201);
             List<String> keys = new ArrayList<>();
             for (int i = 0; i < 12; i++) {
@@ -50,11 +61,14 @@ class TwoMemberSizingTest {
             List<String> all = new ArrayList<>(keys);
             all.add("two:solo"); // a bucket without traffic, to be removed
             for (String key : all) {
-                assertThat(api.send("POST", "/v1/buckets/" + key + "/acquire", Map.of(), false).status())
+                assertThat(api.send("POST", "/v1/buckets/" + key + "/acquire", Map.of(), false)
+                                .status())
                         .isEqualTo(200);
             }
             // the buckets live at their store keys: the key scoped by its rule
-            List<String> stored = all.stream().map(k -> StoreKey.scoped(k, "sz-two", null).encode()).toList();
+            List<String> stored = all.stream()
+                    .map(k -> StoreKey.scoped(k, "sz-two", null).encode())
+                    .toList();
             String solo = StoreKey.scoped("two:solo", "sz-two", null).encode();
             List<Set<String>> owned = List.of(ownedBy(members[0], stored), ownedBy(members[1], stored));
             assertThat(owned).allSatisfy(mine -> assertThat(mine).isNotEmpty());
@@ -66,13 +80,17 @@ class TwoMemberSizingTest {
 
                 // Then each bucket's sizing state lives with it, on its owner
                 for (int m = 0; m < 2; m++) {
-                    Set<String> states = new HashSet<>(members[m].<String, byte[]>getMap(SizingStates.MAP)
-                            .localKeySet());
+                    Set<String> states = new HashSet<>(
+                            members[m].<String, byte[]>getMap(SizingStates.MAP).localKeySet());
                     states.retainAll(stored);
                     assertThat(states).isEqualTo(owned.get(m));
                 }
                 // ...and when a bucket goes, its sizing state follows at the next tick
-                assertThat(cluster.node(0).store().remove(solo).toCompletableFuture().get())
+                assertThat(cluster.node(0)
+                                .store()
+                                .remove(solo)
+                                .toCompletableFuture()
+                                .get())
                         .isTrue();
                 Await.until(() -> !members[0].getMap(SizingStates.MAP).containsKey(solo));
             }
@@ -87,13 +105,25 @@ class TwoMemberSizingTest {
             for (int m = 0; m < 2; m++) {
                 List<String> calls = List.copyOf(stores[m].resized);
                 assertThat(calls).as("member %d resized something", m).isNotEmpty();
-                assertThat(owned.get(m)).as("member %d resized only its own buckets", m).containsAll(calls);
+                assertThat(owned.get(m))
+                        .as("member %d resized only its own buckets", m)
+                        .containsAll(calls);
                 for (String key : owned.get(m)) {
-                    List<Long> times = cluster.node(0).history().get(key).toCompletableFuture().get()
-                            .map(h -> h.history().stream().map(ResizeHistory.Resize::at).toList()).orElse(List.of());
-                    assertThat(calls.stream().filter(key::equals).count()).as(key).isEqualTo(times.size());
+                    List<Long> times = cluster.node(0)
+                            .history()
+                            .get(key)
+                            .toCompletableFuture()
+                            .get()
+                            .map(h -> h.history().stream()
+                                    .map(ResizeHistory.Resize::at)
+                                    .toList())
+                            .orElse(List.of());
+                    assertThat(calls.stream().filter(key::equals).count())
+                            .as(key)
+                            .isEqualTo(times.size());
                     for (int i = 1; i < times.size(); i++) {
-                        assertThat(times.get(i) - times.get(i - 1)).as("%s: one resize per tick", key)
+                        assertThat(times.get(i) - times.get(i - 1))
+                                .as("%s: one resize per tick", key)
                                 .isGreaterThanOrEqualTo(TICK_MS);
                     }
                     recorded += times.size();
@@ -110,7 +140,9 @@ class TwoMemberSizingTest {
     /** Whether the member that joined second owns its share of the partitions yet (the migration has begun). */
     private static boolean ownsPartitions(HazelcastInstance member) {
         Member self = member.getCluster().getLocalMember();
-        return member.getPartitionService().getPartitions().stream().filter(p -> self.equals(p.getOwner())).count()
+        return member.getPartitionService().getPartitions().stream()
+                        .filter(p -> self.equals(p.getOwner()))
+                        .count()
                 > 100;
     }
 

@@ -1,10 +1,9 @@
 package dev.tokenplane.bms.stats;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The per-second ring, driven by explicit times (no clock, no sleeping). */
 class DecisionCountersTest {

@@ -1,26 +1,26 @@
 package dev.tokenplane.bms.stats;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import org.apache.datasketches.frequencies.ErrorType;
 import org.apache.datasketches.frequencies.ItemsSketch;
 
-import java.util.List;
-import java.util.Random;
-import java.util.Set;
-import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 /** The denied-keys sketch under floods of distinct keys: its size stays fixed and the heavy hitters are found. */
 class DeniedKeysProperties {
     private static final int SIZE = 64;
 
     @Property(tries = 30)
-    void shouldFindHeavyHittersInAFloodWithFixedMemory(@ForAll @IntRange(min = 1, max = 5) int heavy,
-                                                       @ForAll @IntRange(min = 2_000, max = 40_000) int distinct,
-                                                       @ForAll long seed) {
+    void shouldFindHeavyHittersInAFloodWithFixedMemory(
+            @ForAll @IntRange(min = 1, max = 5) int heavy,
+            @ForAll @IntRange(min = 2_000, max = 40_000) int distinct,
+            @ForAll long seed) {
         Random random = new Random(seed);
         DeniedKeys keys = new DeniedKeys(5, SIZE);
         long now = 600_000;
@@ -39,7 +39,8 @@ class DeniedKeysProperties {
 
         ItemsSketch<String> window = keys.window(now + 240_000);
         Set<String> found = List.of(window.getFrequentItems(ErrorType.NO_FALSE_NEGATIVES)).stream()
-                .map(ItemsSketch.Row::getItem).collect(Collectors.toSet());
+                .map(ItemsSketch.Row::getItem)
+                .collect(Collectors.toSet());
         for (int h = 0; h < heavy; h++) {
             assertThat(found).contains("heavy-" + h);
         }

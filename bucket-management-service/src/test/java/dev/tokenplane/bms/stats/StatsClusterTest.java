@@ -1,13 +1,12 @@
 package dev.tokenplane.bms.stats;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.TestCluster;
-import org.junit.jupiter.api.Test;
-
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * Two real members: decisions answered by either show in GET /v1/stats on both (the statistics cross the network as
@@ -33,7 +32,7 @@ class StatsClusterTest {
             }
             b.post("/v1/buckets/sc:other/acquire", null); // 1 granted (answered by b)
 
-            for (Api asked : new Api[]{a, b}) {
+            for (Api asked : new Api[] {a, b}) {
                 JsonNode stats = asked.get("/v1/stats?rule=sc").json();
                 assertThat(stats.get("members").asInt()).isEqualTo(2);
                 assertThat(stats.get("membersAnswered").asInt()).isEqualTo(2);

@@ -1,10 +1,9 @@
 package dev.tokenplane.bms.stats;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** Merging members' statistics: counts aligned by second, keys summed, filters applied. */
 class StatsReportTest {
@@ -36,8 +35,8 @@ class StatsReportTest {
         assertThat(r.topDeniedKeys().get(0).key()).isEqualTo("hot");
         assertThat(r.topDeniedKeys().get(0).denials()).isEqualTo(2);
 
-        StatsReport only2 = StatsReport.merge(members, 2, t + 1_500, 10, "r2", 5,
-                key -> key.equals("cold") ? "r2" : "r1");
+        StatsReport only2 =
+                StatsReport.merge(members, 2, t + 1_500, 10, "r2", 5, key -> key.equals("cold") ? "r2" : "r1");
         assertThat(only2.rules()).extracting(StatsReport.RuleStats::ruleId).containsExactly("r2");
         assertThat(only2.topDeniedKeys()).extracting(StatsReport.DeniedKey::key).containsExactly("cold");
     }

@@ -2,7 +2,6 @@ package dev.tokenplane.bms.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,8 +22,10 @@ import java.util.Map;
 /** A small HTTP client for tests: java.net.http for ordinary calls, a raw socket for requests it would refuse. */
 public final class Api {
     public static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     private final String base;
     private final String adminToken;
@@ -95,7 +96,8 @@ public final class Api {
     /** Sends {@code body} (a String as is, anything else as JSON), with the admin token when {@code admin}. */
     public Response send(String method, String path, Object body, boolean admin, String... headers) {
         try {
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+            HttpRequest.Builder b =
+                    HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
             if (admin) {
                 b.header("Authorization", "Bearer " + adminToken);
             }
@@ -132,7 +134,11 @@ public final class Api {
             socket.setSoTimeout(30_000);
             StringBuilder head = new StringBuilder();
             head.append(method).append(' ').append(rawPath).append(" HTTP/1.1\r\n");
-            head.append("Host: ").append(uri.getHost()).append(':').append(uri.getPort()).append("\r\n");
+            head.append("Host: ")
+                    .append(uri.getHost())
+                    .append(':')
+                    .append(uri.getPort())
+                    .append("\r\n");
             head.append("Connection: close\r\n");
             headers.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
             if (body != null && headers.keySet().stream().noneMatch(k -> k.equalsIgnoreCase("Transfer-Encoding"))) {
@@ -175,11 +181,11 @@ public final class Api {
         Map<String, String> headers = new LinkedHashMap<>();
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
-            headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1)
-                    .trim());
+            headers.put(
+                    lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                    lines[i].substring(colon + 1).trim());
         }
-        String body = new String(text.substring(end + 4).getBytes(StandardCharsets.ISO_8859_1),
-                StandardCharsets.UTF_8);
+        String body = new String(text.substring(end + 4).getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
         if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
             body = dechunk(body);
         }

@@ -12,19 +12,24 @@ public final class Await {
     private static final Duration DEFAULT = Duration.ofSeconds(15);
     private static final long POLL_MS = 20;
 
-    private Await() {
-    }
+    private Await() {}
 
     /** Polls {@code condition} until it holds, for up to 15 s; a condition that throws fails the wait at once. */
     public static void until(BooleanSupplier condition) {
-        poll(() -> condition.getAsBoolean() ? Boolean.TRUE : null, DEFAULT,
-                () -> "condition not met within " + DEFAULT.toSeconds() + " s", false);
+        poll(
+                () -> condition.getAsBoolean() ? Boolean.TRUE : null,
+                DEFAULT,
+                () -> "condition not met within " + DEFAULT.toSeconds() + " s",
+                false);
     }
 
     /** Polls {@code condition} until it holds, for up to {@code timeoutMs}; a condition that throws fails at once. */
     public static void until(BooleanSupplier condition, long timeoutMs) {
-        poll(() -> condition.getAsBoolean() ? Boolean.TRUE : null, Duration.ofMillis(timeoutMs),
-                () -> "condition not met within " + timeoutMs + " ms", false);
+        poll(
+                () -> condition.getAsBoolean() ? Boolean.TRUE : null,
+                Duration.ofMillis(timeoutMs),
+                () -> "condition not met within " + timeoutMs + " ms",
+                false);
     }
 
     /** Polls {@code condition} until it holds, for up to {@code timeout}; a condition that throws does not hold yet. */

@@ -46,9 +46,10 @@ public final class BmsProcess implements AutoCloseable {
         int httpPort = TestSettings.freePort();
         Path output = root.resolve("bms.log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heap, "-Xms" + heap,
-                "-XX:+ExitOnOutOfMemoryError", "-jar", jar.toString()));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+        List<String> command = new ArrayList<>(
+                List.of(java, "-Xmx" + heap, "-Xms" + heap, "-XX:+ExitOnOutOfMemoryError", "-jar", jar.toString()));
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
         Map<String, String> env = pb.environment();
         env.keySet().removeIf(k -> k.startsWith("BMS_"));
@@ -67,7 +68,10 @@ public final class BmsProcess implements AutoCloseable {
     }
 
     public Api api() throws IOException {
-        return new Api(url(), Files.readString(dataDir.resolve("admin-token"), StandardCharsets.US_ASCII).trim());
+        return new Api(
+                url(),
+                Files.readString(dataDir.resolve("admin-token"), StandardCharsets.US_ASCII)
+                        .trim());
     }
 
     public boolean isAlive() {
@@ -99,7 +103,9 @@ public final class BmsProcess implements AutoCloseable {
 
     private String jcmd(String command) throws IOException, InterruptedException {
         String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
-        Process p = new ProcessBuilder(jcmd, Long.toString(process.pid()), command).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(jcmd, Long.toString(process.pid()), command)
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor();
         return out;
@@ -116,8 +122,11 @@ public final class BmsProcess implements AutoCloseable {
 
     /** Waits up to 2 minutes until {@code url}'s readiness answers 200; fails with the member's output otherwise. */
     public static void awaitReady(String url, BooleanSupplier alive, Supplier<String> output) {
-        Await.until(() -> !alive.getAsBoolean() || new Api(url, "").getAnonymous("/health/ready").status() == 200,
-                Duration.ofMinutes(2), () -> "member on " + url + " not ready; output:\n" + output.get());
+        Await.until(
+                () -> !alive.getAsBoolean()
+                        || new Api(url, "").getAnonymous("/health/ready").status() == 200,
+                Duration.ofMinutes(2),
+                () -> "member on " + url + " not ready; output:\n" + output.get());
         if (!alive.getAsBoolean()) {
             throw new AssertionError("member on " + url + " exited; output:\n" + output.get());
         }

@@ -6,7 +6,6 @@ import dev.tokenplane.store.BucketSpec;
 import dev.tokenplane.store.BucketState;
 import dev.tokenplane.store.BucketStore;
 import dev.tokenplane.store.ForwardingBucketStore;
-
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -78,8 +77,8 @@ public final class CountingStore extends ForwardingBucketStore {
     }
 
     @Override
-    public CompletionStage<Optional<BucketState>> resize(String key, long capacity, long ratePerMilli,
-                                                         long generation) {
+    public CompletionStage<Optional<BucketState>> resize(
+            String key, long capacity, long ratePerMilli, long generation) {
         resized.add(key);
         return delegate.resize(key, capacity, ratePerMilli, generation);
     }

@@ -33,9 +33,14 @@ public final class DataMemberProcess implements AutoCloseable {
         Path root = Files.createTempDirectory("bms-data-member");
         Path output = root.resolve("member.log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                "dev.tokenplane.bms.DataMemberMain"))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
+        ProcessBuilder pb = new ProcessBuilder(List.of(
+                        java,
+                        "-Xmx256m",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "dev.tokenplane.bms.DataMemberMain"))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
         Map<String, String> env = pb.environment();
         env.keySet().removeIf(k -> k.startsWith("BMS_"));
         env.put("BMS_HAZELCAST_PORT", Integer.toString(TestSettings.freePort()));

@@ -3,7 +3,6 @@ package dev.tokenplane.bms.support;
 import dev.tokenplane.bms.BmsNode;
 import dev.tokenplane.bms.BmsOptions;
 import dev.tokenplane.store.FakeClock;
-
 import java.time.Duration;
 
 /**
@@ -18,8 +17,12 @@ public final class HandTickedMember implements AutoCloseable {
 
     /** A member with {@code options}, ticking every {@code interval} ({@code BMS_SIZING_INTERVAL_MS}). */
     public HandTickedMember(BmsOptions options, Duration interval) throws Exception {
-        this.node = BmsNode.start(TestSettings.member().with("BMS_SIZING_INTERVAL_MS",
-                Long.toString(interval.toMillis())).build(), options.withScheduler(vertx -> ticks), clock);
+        this.node = BmsNode.start(
+                TestSettings.member()
+                        .with("BMS_SIZING_INTERVAL_MS", Long.toString(interval.toMillis()))
+                        .build(),
+                options.withScheduler(vertx -> ticks),
+                clock);
         this.api = new Api(node.url(), node.adminToken());
     }
 

@@ -1,7 +1,6 @@
 package dev.tokenplane.bms.support;
 
 import dev.tokenplane.bms.http.DecisionRoutes;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,6 +33,7 @@ public final class KeyFlood {
     public final AtomicLong throttled = new AtomicLong();
     /** Batches answered 429 creation_rate_exceeded (each resent one counts again). */
     public final AtomicLong throttledAnswers = new AtomicLong();
+
     private volatile String lastProblem;
     private final String apiKey;
     private final boolean resendThrottled;
@@ -77,7 +77,8 @@ public final class KeyFlood {
                     match: "good:*"
                     capacity: %d
                     refillPerSecond: %s
-                """.formatted(goodCapacity, java.math.BigDecimal.valueOf(goodRefillPerSecond).toPlainString()));
+                """.formatted(
+                goodCapacity, java.math.BigDecimal.valueOf(goodRefillPerSecond).toPlainString()));
         return rules;
     }
 
@@ -92,28 +93,35 @@ public final class KeyFlood {
      */
     public KeyFlood run(String base, String prefix, long keys, int threads, long keysPerSecond)
             throws InterruptedException {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10)).build();
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
         long perThread = keys / threads;
         List<Thread> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             int thread = t;
-            Thread w = new Thread(() -> {
-                long start = System.nanoTime();
-                for (long from = 0; from < perThread && System.nanoTime() < stopAtNanos;
-                     from += DecisionRoutes.MAX_BATCH) {
-                    int items = (int) Math.min(DecisionRoutes.MAX_BATCH, perThread - from);
-                    if (keysPerSecond > 0) {
-                        // this thread's share of the rate: batch n leaves no earlier than n x its period
-                        long due = start + (long) (from * 1e9 * threads / keysPerSecond);
-                        java.util.concurrent.locks.LockSupport.parkNanos(due - System.nanoTime());
-                    }
-                    String body = batch(prefix + thread + ":", from, items);
-                    while (!send(http, base, body, items) && resendThrottled && System.nanoTime() < stopAtNanos) {
-                        Thread.onSpinWait();
-                    }
-                }
-            }, "key-flood-" + t);
+            Thread w = new Thread(
+                    () -> {
+                        long start = System.nanoTime();
+                        for (long from = 0;
+                                from < perThread && System.nanoTime() < stopAtNanos;
+                                from += DecisionRoutes.MAX_BATCH) {
+                            int items = (int) Math.min(DecisionRoutes.MAX_BATCH, perThread - from);
+                            if (keysPerSecond > 0) {
+                                // this thread's share of the rate: batch n leaves no earlier than n x its period
+                                long due = start + (long) (from * 1e9 * threads / keysPerSecond);
+                                java.util.concurrent.locks.LockSupport.parkNanos(due - System.nanoTime());
+                            }
+                            String body = batch(prefix + thread + ":", from, items);
+                            while (!send(http, base, body, items)
+                                    && resendThrottled
+                                    && System.nanoTime() < stopAtNanos) {
+                                Thread.onSpinWait();
+                            }
+                        }
+                    },
+                    "key-flood-" + t);
             w.start();
             workers.add(w);
         }
@@ -130,21 +138,28 @@ public final class KeyFlood {
     private static String batch(String prefix, long from, int n) {
         StringBuilder sb = new StringBuilder(n * 32).append("{\"requests\":[");
         for (int i = 0; i < n; i++) {
-            sb.append(i == 0 ? "" : ",").append("{\"key\":\"").append(prefix).append(from + i).append("\"}");
+            sb.append(i == 0 ? "" : ",")
+                    .append("{\"key\":\"")
+                    .append(prefix)
+                    .append(from + i)
+                    .append("\"}");
         }
         return sb.append("]}").toString();
     }
 
     /** Sends one batch; false when it was throttled (429 creation_rate_exceeded). */
     private boolean send(HttpClient http, String base, String body, int items) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/v1/acquire")).timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/v1/acquire"))
+                .timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
         if (apiKey != null) {
             b.header("X-Api-Key", apiKey);
         }
         try {
             HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() == 429 && r.body().contains("\"creation_rate_exceeded\"")
+            if (r.statusCode() == 429
+                    && r.body().contains("\"creation_rate_exceeded\"")
                     && r.headers().firstValue("Retry-After").isPresent()) {
                 throttledAnswers.incrementAndGet();
                 if (!resendThrottled) {

@@ -2,7 +2,6 @@ package dev.tokenplane.bms.support;
 
 import dev.tokenplane.bms.schedule.Scheduler;
 import dev.tokenplane.store.FakeClock;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -8,7 +8,6 @@ import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import com.networknt.schema.oas.OpenApi30;
 import dev.tokenplane.bms.http.OpsRoutes;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -27,7 +26,8 @@ public final class OpenApiContract {
     private static final String SCHEMA_REF = "#/components/schemas/";
 
     private final JsonNode document;
-    private final JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4,
+    private final JsonSchemaFactory factory = JsonSchemaFactory.getInstance(
+            SpecVersion.VersionFlag.V4,
             builder -> builder.metaSchema(OpenApi30.getInstance())
                     .defaultMetaSchemaIri(OpenApi30.getInstance().getIri()));
     private final Map<String, JsonSchema> schemas = new ConcurrentHashMap<>();
@@ -47,8 +47,11 @@ public final class OpenApiContract {
 
     /** The response the document gives {@code method path} (a template: {@code /v1/rules/{ruleId}}) for a status. */
     public Optional<JsonNode> response(String method, String pathTemplate, int status) {
-        JsonNode r = document.path("paths").path(pathTemplate).path(method.toLowerCase(Locale.ROOT))
-                .path("responses").path(Integer.toString(status));
+        JsonNode r = document.path("paths")
+                .path(pathTemplate)
+                .path(method.toLowerCase(Locale.ROOT))
+                .path("responses")
+                .path(Integer.toString(status));
         return r.isMissingNode() ? Optional.empty() : Optional.of(r);
     }
 
@@ -67,8 +70,11 @@ public final class OpenApiContract {
 
     /** What is wrong with {@code body} as an instance of component schema {@code name}; empty when it is valid. */
     public List<String> violations(String name, JsonNode body) {
-        JsonSchema schema = schemas.computeIfAbsent(name, n -> factory.getSchema(
-                SchemaLocation.of(DOCUMENT + SCHEMA_REF + n)));
-        return schema.validate(body).stream().map(ValidationMessage::getMessage).sorted().toList();
+        JsonSchema schema =
+                schemas.computeIfAbsent(name, n -> factory.getSchema(SchemaLocation.of(DOCUMENT + SCHEMA_REF + n)));
+        return schema.validate(body).stream()
+                .map(ValidationMessage::getMessage)
+                .sorted()
+                .toList();
     }
 }

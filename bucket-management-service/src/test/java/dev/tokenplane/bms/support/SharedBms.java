@@ -5,7 +5,6 @@ import dev.tokenplane.bms.BmsOptions;
 import dev.tokenplane.bms.schedule.Scheduler;
 import dev.tokenplane.bms.transfer.TransferFeature;
 import dev.tokenplane.store.Tokens;
-
 import java.time.InstantSource;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,6 +20,7 @@ public final class SharedBms {
     public static final String AGENT_TOKEN = "agent-token-0123456789abcdef";
     /** Buckets of rules in this pool get {@code tokens} whole tokens credited when denied. */
     public static final String LENDING_POOL = "test-lending";
+
     public static final long AGENT_STALE_MS = 800;
 
     /**
@@ -43,7 +43,8 @@ public final class SharedBms {
     private SharedBms() throws Exception {
         this.logs = LogCapture.install();
         CountingStore[] holder = new CountingStore[1];
-        BmsOptions options = BmsOptions.CORE.withSizing(true)
+        BmsOptions options = BmsOptions.CORE
+                .withSizing(true)
                 .withStore(s -> holder[0] = new CountingStore(s))
                 .withScheduler(this::countingSizingTicks);
         TestSettings settings = TestSettings.member();
@@ -57,18 +58,21 @@ public final class SharedBms {
             options = options.withTransfer(TransferFeature.Options.defaults());
         }
         options = options.withBorrower(request -> {
-                    if (!LENDING_POOL.equals(request.bucket().pooled().pool())) {
-                        return CompletableFuture.completedFuture(0L);
-                    }
-                    return holder[0].credit(request.bucket().storeKey(), Tokens.toNano(request.tokens()))
-                            .thenApply(nanos -> nanos / Tokens.SCALE);
-                });
+            if (!LENDING_POOL.equals(request.bucket().pooled().pool())) {
+                return CompletableFuture.completedFuture(0L);
+            }
+            return holder[0]
+                    .credit(request.bucket().storeKey(), Tokens.toNano(request.tokens()))
+                    .thenApply(nanos -> nanos / Tokens.SCALE);
+        });
         this.clusterSecret = settings.get("BMS_CLUSTER_SECRET");
-        this.node = BmsNode.start(settings
-                .with("BMS_AGENT_TOKEN", AGENT_TOKEN)
-                .with("BMS_AGENT_STALE_MS", Long.toString(AGENT_STALE_MS))
-                .with("BMS_SIZING_INTERVAL_MS", "50")
-                .build(), options, InstantSource.system());
+        this.node = BmsNode.start(
+                settings.with("BMS_AGENT_TOKEN", AGENT_TOKEN)
+                        .with("BMS_AGENT_STALE_MS", Long.toString(AGENT_STALE_MS))
+                        .with("BMS_SIZING_INTERVAL_MS", "50")
+                        .build(),
+                options,
+                InstantSource.system());
         this.store = holder[0];
         this.api = new Api(node.url(), node.adminToken());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -81,10 +85,15 @@ public final class SharedBms {
 
     /** The member's scheduler, counting the runs of the sizing tick. */
     private Scheduler countingSizingTicks(Scheduler real) {
-        return (name, interval, job) -> real.every(name, interval, "sizing tick".equals(name) ? () -> {
-            sizingTicks.incrementAndGet();
-            job.run();
-        } : job);
+        return (name, interval, job) -> real.every(
+                name,
+                interval,
+                "sizing tick".equals(name)
+                        ? () -> {
+                            sizingTicks.incrementAndGet();
+                            job.run();
+                        }
+                        : job);
     }
 
     public static synchronized SharedBms get() throws Exception {

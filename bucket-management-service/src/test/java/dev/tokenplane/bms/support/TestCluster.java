@@ -2,7 +2,6 @@ package dev.tokenplane.bms.support;
 
 import dev.tokenplane.bms.BmsNode;
 import dev.tokenplane.bms.BmsOptions;
-
 import java.io.IOException;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -25,8 +24,8 @@ public final class TestCluster implements AutoCloseable {
         for (int i = 0; i < size; i++) {
             settings.add(TestSettings.member(name).with("BMS_ADMIN_TOKEN", ADMIN_TOKEN));
         }
-        String members = settings.stream().map(s -> "127.0.0.1:" + s.hazelcastPort())
-                .collect(Collectors.joining(","));
+        String members =
+                settings.stream().map(s -> "127.0.0.1:" + s.hazelcastPort()).collect(Collectors.joining(","));
         settings.forEach(s -> s.with("BMS_CLUSTER_MEMBERS", members));
         nodes = new BmsNode[size];
     }

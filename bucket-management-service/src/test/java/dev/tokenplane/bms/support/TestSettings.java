@@ -1,7 +1,6 @@
 package dev.tokenplane.bms.support;
 
 import dev.tokenplane.bms.BmsSettings;
-
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -17,8 +16,7 @@ import java.util.UUID;
 public final class TestSettings {
     private final Map<String, String> values = new HashMap<>();
 
-    private TestSettings() {
-    }
+    private TestSettings() {}
 
     /** A single member of a new cluster, in a new temporary data directory. */
     public static TestSettings member() throws IOException {

@@ -1,5 +1,7 @@
 package dev.tokenplane.bms.support;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -8,8 +10,6 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A client that asks one token at a time of one key, one request after the other, on its own thread, and counts what
@@ -46,7 +46,8 @@ public final class WellBehavedClient implements AutoCloseable {
     /** Starts asking {@code key} at {@code base}, with a bearer {@code token} and an {@code apiKey}, each if not null. */
     public WellBehavedClient(String base, String key, String token, String apiKey) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/v1/buckets/" + key + "/acquire"))
-                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"tokens\":1}"));
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
@@ -55,13 +56,17 @@ public final class WellBehavedClient implements AutoCloseable {
             b.header("X-Api-Key", apiKey);
         }
         this.request = b.build();
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
         this.thread = new Thread(this::run, "well-behaved-" + key);
         thread.setDaemon(true);
         thread.start();
         Await.until(() -> granted > 0 || errors > 0);
-        assertThat(errors).as("the first request of the well-behaved client: %s", lastError).isZero();
+        assertThat(errors)
+                .as("the first request of the well-behaved client: %s", lastError)
+                .isZero();
     }
 
     private void run() {
@@ -108,8 +113,11 @@ public final class WellBehavedClient implements AutoCloseable {
         close();
         double longest = (lastAnswered - firstSent) / 1e9;
         double shortest = (lastSent - firstAnswered) / 1e9;
-        assertThat(errors).as("failed requests of the well-behaved client, last: %s", lastError).isZero();
-        assertThat((double) granted).as("grants over %.1f s (%d denied)", longest, denied)
+        assertThat(errors)
+                .as("failed requests of the well-behaved client, last: %s", lastError)
+                .isZero();
+        assertThat((double) granted)
+                .as("grants over %.1f s (%d denied)", longest, denied)
                 .isLessThanOrEqualTo(capacity + refillPerSecond * longest);
         assertThat((double) granted + lastRemaining)
                 .as("grants (%d, %d denied) + tokens left (%d) over %.1f s", granted, denied, lastRemaining, longest)

@@ -1,23 +1,22 @@
 package dev.tokenplane.bms.transfer;
 
+import static dev.tokenplane.bms.transfer.Pools.member;
+import static dev.tokenplane.bms.transfer.Pools.pool;
+import static dev.tokenplane.bms.transfer.Pools.rule;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokenplane.bms.BmsOptions;
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.HandTickedMember;
 import dev.tokenplane.bms.support.ManualScheduler;
 import dev.tokenplane.store.FakeClock;
+import java.time.Duration;
+import java.util.Map;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.util.Map;
-
-import static dev.tokenplane.bms.transfer.Pools.member;
-import static dev.tokenplane.bms.transfer.Pools.pool;
-import static dev.tokenplane.bms.transfer.Pools.rule;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The transfer protocol's tick on a real member, ticked by hand on a fake clock: the pool's view is what the last tick
@@ -69,7 +68,10 @@ class HandTickedPoolTest {
         assertThat(first.get("coordinator").asBoolean()).isTrue();
 
         // When a bucket spends tokens between ticks, the view stays as the last tick saw it
-        assertThat(api.post("/v1/buckets/htp:a/acquire", Map.of("tokens", 5)).json().get("granted").asBoolean())
+        assertThat(api.post("/v1/buckets/htp:a/acquire", Map.of("tokens", 5))
+                        .json()
+                        .get("granted")
+                        .asBoolean())
                 .isTrue();
         assertThat(member(pool(api, "htp"), "htp:a").get("tokens").asDouble()).isCloseTo(Pools.CAPACITY - 1, REFILLED);
 

@@ -1,23 +1,5 @@
 package dev.tokenplane.bms.transfer;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.tokenplane.bms.BmsNode;
-import dev.tokenplane.bms.rules.StoreKey;
-import dev.tokenplane.bms.BmsOptions;
-import dev.tokenplane.bms.support.Api;
-import dev.tokenplane.bms.support.Await;
-import dev.tokenplane.bms.support.TestSettings;
-import dev.tokenplane.store.FakeClock;
-import dev.tokenplane.transfer.exec.FaultyBucketStore;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
-import java.util.List;
-import java.util.Map;
-
 import static dev.tokenplane.bms.transfer.Pools.CAPACITY;
 import static dev.tokenplane.bms.transfer.Pools.REFILL_PER_SECOND;
 import static dev.tokenplane.bms.transfer.Pools.acquire;
@@ -29,6 +11,23 @@ import static dev.tokenplane.bms.transfer.Pools.pool;
 import static dev.tokenplane.bms.transfer.Pools.rule;
 import static dev.tokenplane.bms.transfer.Pools.tokens;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tokenplane.bms.BmsNode;
+import dev.tokenplane.bms.BmsOptions;
+import dev.tokenplane.bms.rules.StoreKey;
+import dev.tokenplane.bms.support.Api;
+import dev.tokenplane.bms.support.Await;
+import dev.tokenplane.bms.support.TestSettings;
+import dev.tokenplane.store.FakeClock;
+import dev.tokenplane.transfer.exec.FaultyBucketStore;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The transfer protocol end to end over HTTP, on a real member (embedded Hazelcast, the Hazelcast store) whose clock
@@ -42,9 +41,12 @@ class PoolTransfersApiTest {
 
     @BeforeAll
     static void start() throws Exception {
-        node = BmsNode.start(TestSettings.member().with("BMS_SIZING_INTERVAL_MS", "100").build(),
-                BmsOptions.CORE.withStore(s -> store = new FaultyBucketStore(s, CLOCK)).withTransfer(
-                        Pools.OPTIONS), CLOCK);
+        node = BmsNode.start(
+                TestSettings.member().with("BMS_SIZING_INTERVAL_MS", "100").build(),
+                BmsOptions.CORE
+                        .withStore(s -> store = new FaultyBucketStore(s, CLOCK))
+                        .withTransfer(Pools.OPTIONS),
+                CLOCK);
         api = new Api(node.url(), node.adminToken());
     }
 
@@ -80,11 +82,14 @@ class PoolTransfersApiTest {
         // And the pool as a whole never grants more than its buckets' capacity plus their refill
         int poolGranted = hotGranted + 1;
         assertThat((double) poolGranted).isLessThanOrEqualTo(2 * (CAPACITY + refill));
-        // And the pool's figures agree: what the idle one lent, the hot one borrowed, at least the excess it was granted
+        // And the pool's figures agree: what the idle one lent, the hot one borrowed, at least the excess it was
+        // granted
         JsonNode pool = pool(api, "hp");
         double lent = member(pool, "hp:idle").get("lent").asDouble();
-        assertThat(lent).isEqualTo(member(pool, "hp:hot").get("borrowed").asDouble())
-                .isEqualTo(pool.get("lent").asDouble()).isEqualTo(pool.get("borrowed").asDouble())
+        assertThat(lent)
+                .isEqualTo(member(pool, "hp:hot").get("borrowed").asDouble())
+                .isEqualTo(pool.get("lent").asDouble())
+                .isEqualTo(pool.get("borrowed").asDouble())
                 .isGreaterThanOrEqualTo(hotGranted - CAPACITY - refill);
         assertThat(pool.get("coordinator").asBoolean()).isTrue();
         assertThat(pool.get("breaker").asText()).isEqualTo("closed");
@@ -96,13 +101,22 @@ class PoolTransfersApiTest {
     void shouldPlaceServerBucketsInTheirAgentsRegionsAndBorrowWithinTheRegionFirst() throws Exception {
         // Given one rule for the pool's server buckets, naming no region, and three servers whose agents report
         // two regions: rp-eu-1 and rp-eu-2 in eu, rp-us-1 in us
-        Api.Response rule = api.put("/v1/rules/rp", Map.of("match", "server/rp-*", "capacity", CAPACITY,
-                "refillPerSecond", REFILL_PER_SECOND, "transfer", Map.of("pool", "rp", "canBorrow", true,
-                        "canLend", true, "reserveFraction", 0)));
+        Api.Response rule = api.put(
+                "/v1/rules/rp",
+                Map.of(
+                        "match",
+                        "server/rp-*",
+                        "capacity",
+                        CAPACITY,
+                        "refillPerSecond",
+                        REFILL_PER_SECOND,
+                        "transfer",
+                        Map.of("pool", "rp", "canBorrow", true, "canLend", true, "reserveFraction", 0)));
         assertThat(rule.status()).as(rule.toString()).isEqualTo(201);
         Map<String, String> regions = Map.of("rp-eu-1", "eu", "rp-eu-2", "eu", "rp-us-1", "us");
         regions.forEach((server, region) -> {
-            assertThat(api.post("/v1/agents/" + server + "/reports", Map.of("region", region, "cpu", 0.2)).status())
+            assertThat(api.post("/v1/agents/" + server + "/reports", Map.of("region", region, "cpu", 0.2))
+                            .status())
                     .isEqualTo(202);
             acquire(api, "server%2F" + server);
         });
@@ -110,8 +124,10 @@ class PoolTransfersApiTest {
 
         // Then each bucket is in its server's region
         JsonNode view = pool(api, "rp");
-        regions.forEach((server, region) ->
-                assertThat(member(view, "server/" + server).get("region").asText()).as(server).isEqualTo(region));
+        regions.forEach((server, region) -> assertThat(
+                        member(view, "server/" + server).get("region").asText())
+                .as(server)
+                .isEqualTo(region));
 
         // When the eu-1 bucket needs more than its own, but less than its region's other bucket can spare
         Pools.Hammered hot = hammer(List.of(api), "server%2Frp-eu-1", (int) CAPACITY + 10);
@@ -138,11 +154,28 @@ class PoolTransfersApiTest {
 
         // When the operator switches lending off
         Api.Response off = switch (where) {
-            case "rule" -> api.put("/v1/rules/" + pool, Map.of("match", pool + ":*", "capacity", CAPACITY,
-                    "refillPerSecond", REFILL_PER_SECOND, "transfer", Map.of("pool", pool, "canBorrow", true,
-                            "canLend", false, "reserveFraction", 0)));
-            case "override" -> api.put("/v1/buckets/" + pool + ":idle/override", Map.of("capacity", CAPACITY,
-                    "refillPerSecond", REFILL_PER_SECOND, "transfer", Map.of("canLend", false)));
+            case "rule" ->
+                api.put(
+                        "/v1/rules/" + pool,
+                        Map.of(
+                                "match",
+                                pool + ":*",
+                                "capacity",
+                                CAPACITY,
+                                "refillPerSecond",
+                                REFILL_PER_SECOND,
+                                "transfer",
+                                Map.of("pool", pool, "canBorrow", true, "canLend", false, "reserveFraction", 0)));
+            case "override" ->
+                api.put(
+                        "/v1/buckets/" + pool + ":idle/override",
+                        Map.of(
+                                "capacity",
+                                CAPACITY,
+                                "refillPerSecond",
+                                REFILL_PER_SECOND,
+                                "transfer",
+                                Map.of("canLend", false)));
             default -> api.put("/v1/pools/" + pool + "/settings", Map.of("canLend", false));
         };
         assertThat(off.status()).as(off.toString()).isIn(200, 201);
@@ -179,21 +212,25 @@ class PoolTransfersApiTest {
         // Then the breaker is open, after failed transfers, in the pool's figures and in the metrics
         JsonNode pool = pool(api, "brk");
         assertThat(pool.get("transfers").get("failed").asLong()).isGreaterThanOrEqualTo(5);
-        assertThat(metrics()).contains("bms_breaker_state{pool=\"brk\",state=\"open\"} 1.0",
-                "bms_breaker_state{pool=\"brk\",state=\"closed\"} 0.0");
+        assertThat(metrics())
+                .contains(
+                        "bms_breaker_state{pool=\"brk\",state=\"open\"} 1.0",
+                        "bms_breaker_state{pool=\"brk\",state=\"closed\"} 0.0");
 
         // And once the failed transfers have settled (their fences retry in the background for a few milliseconds),
         // decisions use the bucket's own tokens: its refill is granted, nothing is borrowed, no transfer is tried
         awaitQuiet();
         int steps = store.stepCalls();
-        long notAttempted = pool(api, "brk").get("transfers").path("breaker_open").asLong();
+        long notAttempted =
+                pool(api, "brk").get("transfers").path("breaker_open").asLong();
         long held = tokens(api, "brk:hot");
         CLOCK.advance(2_000);
         Pools.Hammered own = hammer(List.of(api), "brk:hot", 10);
         assertThat((long) own.granted()).isEqualTo(held + 2);
         assertThat(own.borrowed()).isZero();
         assertThat(store.stepCalls()).isEqualTo(steps);
-        assertThat(pool(api, "brk").get("transfers").get("breaker_open").asLong()).isGreaterThan(notAttempted);
+        assertThat(pool(api, "brk").get("transfers").get("breaker_open").asLong())
+                .isGreaterThan(notAttempted);
         assertThat(metrics()).containsPattern("bms_transfers_total\\{outcome=\"breaker_open\",pool=\"brk\"} [1-9]");
 
         // And once the store is back and the breaker's wait is over, its probes close it again
@@ -212,8 +249,11 @@ class PoolTransfersApiTest {
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.json().get("error").asText()).isEqualTo("validation");
         assertThat(bad.json().get("message").asText()).contains("reserveFraction must be in [0, 1]");
-        assertThat(api.put("/v1/pools/ps/settings", Map.of("weight", 2, "lend", false)).json().get("message")
-                .asText()).contains("unknown field 'lend'");
+        assertThat(api.put("/v1/pools/ps/settings", Map.of("weight", 2, "lend", false))
+                        .json()
+                        .get("message")
+                        .asText())
+                .contains("unknown field 'lend'");
         assertThat(api.get("/v1/pools/ps").status()).isEqualTo(404);
         assertThat(api.getAnonymous("/v1/pools/ps").status()).isEqualTo(401);
 

@@ -1,20 +1,5 @@
 package dev.tokenplane.bms.transfer;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.tokenplane.bms.BmsOptions;
-import dev.tokenplane.bms.support.Api;
-import dev.tokenplane.bms.support.Await;
-import dev.tokenplane.bms.support.CountingStore;
-import dev.tokenplane.bms.support.TestCluster;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
-
 import static dev.tokenplane.bms.transfer.Pools.CAPACITY;
 import static dev.tokenplane.bms.transfer.Pools.REFILL_PER_SECOND;
 import static dev.tokenplane.bms.transfer.Pools.acquire;
@@ -23,6 +8,20 @@ import static dev.tokenplane.bms.transfer.Pools.hammer;
 import static dev.tokenplane.bms.transfer.Pools.pool;
 import static dev.tokenplane.bms.transfer.Pools.rule;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tokenplane.bms.BmsOptions;
+import dev.tokenplane.bms.support.Api;
+import dev.tokenplane.bms.support.Await;
+import dev.tokenplane.bms.support.CountingStore;
+import dev.tokenplane.bms.support.TestCluster;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The transfer protocol on a cluster of 3 members (one JVM, the wall clock): decisions for the same pool arrive at every
@@ -50,8 +49,9 @@ class PoolTransfersClusterTest {
         List<Api> members = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             int member = i;
-            cluster.start(i, BmsOptions.CORE.withTransfer(Pools.OPTIONS)
-                    .withStore(s -> STORES[member] = new CountingStore(s)));
+            cluster.start(
+                    i,
+                    BmsOptions.CORE.withTransfer(Pools.OPTIONS).withStore(s -> STORES[member] = new CountingStore(s)));
             members.add(cluster.api(i));
         }
         return members;
@@ -104,20 +104,27 @@ class PoolTransfersClusterTest {
         acquire(members.get(0), "c3off:idle");
         acquire(members.get(1), "c3off:hot");
         members.forEach(m -> awaitView(m, "c3off"));
-        assertThat(Pools.hammerWhile(members, "c3off:hot", 200, h -> h.borrowed() == 0).borrowed()).isPositive();
+        assertThat(Pools.hammerWhile(members, "c3off:hot", 200, h -> h.borrowed() == 0)
+                        .borrowed())
+                .isPositive();
 
         // When lending is switched off for the pool on one member
-        assertThat(members.get(0).put("/v1/pools/c3off/settings", Map.of("canLend", false)).status()).isEqualTo(201);
+        assertThat(members.get(0)
+                        .put("/v1/pools/c3off/settings", Map.of("canLend", false))
+                        .status())
+                .isEqualTo(201);
 
         // Then every member has it (through the replicated settings), and none lends any more
         members.forEach(m -> Await.until(() -> !pool(m, "c3off").get("settings").isNull()));
         for (Api m : members) {
             JsonNode view = pool(m, "c3off");
             assertThat(view.get("settings").get("canLend").asBoolean()).isFalse();
-            assertThat(Pools.member(view, "c3off:idle").get("canLend").asBoolean()).isFalse();
+            assertThat(Pools.member(view, "c3off:idle").get("canLend").asBoolean())
+                    .isFalse();
         }
         // a top-up the coordinator's tick planned before the switch may still be on its way
-        Pools.awaitQuiet(() -> Arrays.stream(STORES).mapToLong(c -> c.steps.get()).sum());
+        Pools.awaitQuiet(
+                () -> Arrays.stream(STORES).mapToLong(c -> c.steps.get()).sum());
         assertThat(hammer(members, "c3off:hot", 30).borrowed()).isZero();
 
         // And after every member stops and starts again, the setting is back from their disks

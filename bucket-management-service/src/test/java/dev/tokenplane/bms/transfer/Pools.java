@@ -1,39 +1,45 @@
 package dev.tokenplane.bms.transfer;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.Await;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 /** Pools of two buckets over HTTP, for the transfer tests: an idle one and one to hammer. */
 final class Pools {
     /** Each bucket: 20 tokens, 1 token per second back. */
     static final long CAPACITY = 20;
+
     static final double REFILL_PER_SECOND = 1;
     /** Decisions never wait for a slow transfer in these tests; the breaker opens on failures, not slow calls. */
     static final TransferFeature.Options OPTIONS = TransferFeature.Options.defaults()
             .withBudget(Duration.ofMillis(250))
             .withBreaker(b -> b.slowCallDurationThreshold(Duration.ofSeconds(10)));
 
-    private Pools() {
-    }
+    private Pools() {}
 
     /** What a run of acquires got. */
-    record Hammered(int requests, int granted, long borrowed) {
-    }
+    record Hammered(int requests, int granted, long borrowed) {}
 
     /** The rule of pool {@code pool}: keys {@code pool:*}, lending and borrowing, no reserve. */
     static void rule(Api api, String pool) {
-        Api.Response r = api.put("/v1/rules/" + pool, Map.of("match", pool + ":*", "capacity", CAPACITY,
-                "refillPerSecond", REFILL_PER_SECOND, "transfer", Map.of("pool", pool, "canBorrow", true,
-                        "canLend", true, "reserveFraction", 0)));
+        Api.Response r = api.put(
+                "/v1/rules/" + pool,
+                Map.of(
+                        "match",
+                        pool + ":*",
+                        "capacity",
+                        CAPACITY,
+                        "refillPerSecond",
+                        REFILL_PER_SECOND,
+                        "transfer",
+                        Map.of("pool", pool, "canBorrow", true, "canLend", true, "reserveFraction", 0)));
         assertThat(r.status()).as(r.toString()).isIn(200, 201);
     }
 
@@ -54,7 +60,9 @@ final class Pools {
         while (h.requests() < max && more.test(h)) {
             JsonNode d = acquire(members.get(h.requests() % members.size()), key);
             boolean granted = d.get("granted").asBoolean();
-            h = new Hammered(h.requests() + 1, h.granted() + (granted ? 1 : 0),
+            h = new Hammered(
+                    h.requests() + 1,
+                    h.granted() + (granted ? 1 : 0),
                     h.borrowed() + d.get("borrowed").asLong());
         }
         return h;

@@ -1,5 +1,7 @@
 package dev.tokenplane.bms.transfer;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.tokenplane.bms.decide.AtomicDecisions;
 import dev.tokenplane.bms.decide.BucketResolver;
 import dev.tokenplane.bms.decide.Decision;
@@ -23,15 +25,12 @@ import dev.tokenplane.transfer.exec.TransferIds;
 import dev.tokenplane.transfer.pool.MemberSnapshot;
 import dev.tokenplane.transfer.pool.PoolTransfers;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * A decision resolves its bucket once: the real rule index and override source, each wrapped by a counter of the
@@ -51,17 +50,31 @@ class ResolutionCountTest {
             rule("pooled", "pooled:*", 100, new Rule.Transfer(POOL, true, true, 1, "eu", 0))));
     private final CountingRules rules = new CountingRules(index);
     private final Map<String, Integer> overrideLookups = new ConcurrentHashMap<>();
-    private final BucketResolver resolver = new BucketResolver(() -> rules, (key, now) -> {
-        overrideLookups.merge(key, 1, Integer::sum);
-        return null;
-    }, clock, new PoolSettings(), serverId -> null);
+    private final BucketResolver resolver = new BucketResolver(
+            () -> rules,
+            (key, now) -> {
+                overrideLookups.merge(key, 1, Integer::sum);
+                return null;
+            },
+            clock,
+            new PoolSettings(),
+            serverId -> null);
     private final PoolBreakers breakers = PoolBreakers.withDefaults(clock);
-    private final PoolTransfers transfers = new PoolTransfers(new TransferPlanner(),
-            new TransferExecutor(store, breakers, timer, () -> clock.millis() * 1_000_000,
-                    TransferExecutor.Settings.defaults()),
-            breakers, resolver, TransferIds.sequence(), clock, PoolTransfers.Settings.defaults());
-    private final DecisionService decisions = new DecisionService(store, resolver,
-            new PoolBorrower(transfers, Runnable::run), new BmsMetrics(new SimpleMeterRegistry()), clock,
+    private final PoolTransfers transfers = new PoolTransfers(
+            new TransferPlanner(),
+            new TransferExecutor(
+                    store, breakers, timer, () -> clock.millis() * 1_000_000, TransferExecutor.Settings.defaults()),
+            breakers,
+            resolver,
+            TransferIds.sequence(),
+            clock,
+            PoolTransfers.Settings.defaults());
+    private final DecisionService decisions = new DecisionService(
+            store,
+            resolver,
+            new PoolBorrower(transfers, Runnable::run),
+            new BmsMetrics(new SimpleMeterRegistry()),
+            clock,
             new DecisionStats());
 
     @AfterEach
@@ -75,15 +88,28 @@ class ResolutionCountTest {
         resetCounts();
 
         Decision d = acquire("plain:a", 1);
-        decisions.acquireAll(List.of(new DecisionService.Request("plain:b", 1, 0),
-                new DecisionService.Request("plain:c", 1, 0)), null).toCompletableFuture().join();
+        decisions
+                .acquireAll(
+                        List.of(
+                                new DecisionService.Request("plain:b", 1, 0),
+                                new DecisionService.Request("plain:c", 1, 0)),
+                        null)
+                .toCompletableFuture()
+                .join();
         new AtomicDecisions(decisions, store, new AtomicLong()::incrementAndGet)
-                .acquire(List.of(new DecisionService.Request("plain:d", 1, 0),
-                        new DecisionService.Request("plain:e", 1, 0)), null, null).toCompletableFuture().join();
+                .acquire(
+                        List.of(
+                                new DecisionService.Request("plain:d", 1, 0),
+                                new DecisionService.Request("plain:e", 1, 0)),
+                        null,
+                        null)
+                .toCompletableFuture()
+                .join();
 
         assertThat(d.granted()).isTrue();
-        assertThat(rules.lookups).containsExactlyInAnyOrderEntriesOf(Map.of("plain:a", 1, "plain:b", 1, "plain:c", 1,
-                "plain:d", 1, "plain:e", 1));
+        assertThat(rules.lookups)
+                .containsExactlyInAnyOrderEntriesOf(
+                        Map.of("plain:a", 1, "plain:b", 1, "plain:c", 1, "plain:d", 1, "plain:e", 1));
         assertThat(overrideLookups).containsExactlyInAnyOrderEntriesOf(rules.lookups);
     }
 
@@ -118,13 +144,16 @@ class ResolutionCountTest {
     }
 
     private Decision acquire(String key, long tokens) {
-        return decisions.acquire(new DecisionService.Request(key, tokens, 0), (String) null)
-                .toCompletableFuture().join();
+        return decisions
+                .acquire(new DecisionService.Request(key, tokens, 0), (String) null)
+                .toCompletableFuture()
+                .join();
     }
 
     private MemberSnapshot snapshot(String key) {
         String storeKey = StoreKey.scoped(key, "pooled", null).encode();
-        return MemberSnapshot.of(storeKey, store.get(storeKey).toCompletableFuture().join().orElseThrow(), 0);
+        return MemberSnapshot.of(
+                storeKey, store.get(storeKey).toCompletableFuture().join().orElseThrow(), 0);
     }
 
     private void resetCounts() {
@@ -133,8 +162,20 @@ class ResolutionCountTest {
     }
 
     private static Rule rule(String id, String match, long capacity, Rule.Transfer transfer) {
-        return new Rule(id, match, capacity, 0.001, capacity, capacity, Algorithm.TOKEN_BUCKET, 600, false, null,
-                transfer, 1, 0);
+        return new Rule(
+                id,
+                match,
+                capacity,
+                0.001,
+                capacity,
+                capacity,
+                Algorithm.TOKEN_BUCKET,
+                600,
+                false,
+                null,
+                transfer,
+                1,
+                0);
     }
 
     /** The real index, counting the lookups made for each caller's key. */

@@ -1,11 +1,11 @@
 package dev.tokenplane.client.http;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Base64;
 import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Bucket keys from values a caller sends (a header, an IP, a user name), for the HTTP middlewares (Vert.x Web,
@@ -21,8 +21,7 @@ public final class BucketKeys {
     /** The header of an API key. */
     public static final String API_KEY_HEADER = "X-Api-Key";
 
-    private BucketKeys() {
-    }
+    private BucketKeys() {}
 
     /** {@code prefix + value}, made safe as a bucket key; null when there is no value. */
     public static String key(String prefix, String value) {
@@ -30,7 +29,9 @@ public final class BucketKeys {
             return null;
         }
         String key = safe(prefix + value);
-        return key.length() <= MAX_KEY_LENGTH ? key : safe(prefix) + HexFormat.of().formatHex(digest(value, null));
+        return key.length() <= MAX_KEY_LENGTH
+                ? key
+                : safe(prefix) + HexFormat.of().formatHex(digest(value, null));
     }
 
     /** A fixed key, checked and made safe once. */
@@ -75,8 +76,14 @@ public final class BucketKeys {
         StringBuilder b = new StringBuilder(s.length());
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            b.append(Character.isISOControl(c) || Character.isWhitespace(c) || Character.isSpaceChar(c)
-                    || Character.isSurrogate(c) || c == '\uFFFD' ? '_' : c);
+            b.append(
+                    Character.isISOControl(c)
+                                    || Character.isWhitespace(c)
+                                    || Character.isSpaceChar(c)
+                                    || Character.isSurrogate(c)
+                                    || c == '\uFFFD'
+                            ? '_'
+                            : c);
         }
         return b.toString();
     }

@@ -4,8 +4,7 @@ import java.time.Duration;
 
 /** The checks of the settings every HTTP middleware shares (Vert.x Web, Servlet), with the same messages. */
 public final class MiddlewareSettings {
-    private MiddlewareSettings() {
-    }
+    private MiddlewareSettings() {}
 
     /** The policy name in the RateLimit headers: printable ASCII, 1..64 characters. */
     public static String policyName(String name) {

@@ -25,11 +25,9 @@ public final class RateLimitHeaders {
     static final long MAX_SF_INTEGER = 999_999_999_999_999L;
 
     /** The header values of one decision; {@code retryAfter} only for a denial. */
-    public record Values(String policy, String rateLimit, String retryAfter) {
-    }
+    public record Values(String policy, String rateLimit, String retryAfter) {}
 
-    private RateLimitHeaders() {
-    }
+    private RateLimitHeaders() {}
 
     /** The header values for {@code d} under policy {@code name}, or null when the bucket is unknown. */
     public static Values of(String name, Decision d) {
@@ -42,7 +40,8 @@ public final class RateLimitHeaders {
         long reset = d.granted()
                 ? clamp(Math.ceil((d.capacity() - remaining) / d.refillPerSecond()))
                 : retryAfterSeconds(d.retryAfterMs());
-        return new Values(quoted + ";q=" + d.capacity() + ";w=" + Math.max(1, window),
+        return new Values(
+                quoted + ";q=" + d.capacity() + ";w=" + Math.max(1, window),
                 quoted + ";r=" + remaining + ";t=" + reset,
                 d.granted() ? null : Long.toString(retryAfterSeconds(d.retryAfterMs())));
     }

@@ -2,7 +2,6 @@ package dev.tokenplane.client.http;
 
 import dev.tokenplane.client.AllResult;
 import dev.tokenplane.client.Decision;
-
 import java.util.Comparator;
 
 /**
@@ -13,8 +12,7 @@ import java.util.Comparator;
 public final class RateLimitResponses {
     public static final String CONTENT_TYPE = "application/json";
 
-    private RateLimitResponses() {
-    }
+    private RateLimitResponses() {}
 
     /** The body of a 429 for {@code d}, whose {@code Retry-After} header is {@code retryAfterSeconds}. */
     public static String rateLimited(Decision d, String retryAfterSeconds) {
@@ -37,7 +35,8 @@ public final class RateLimitResponses {
      * denied, the one that waits longest.
      */
     public static Decision binding(AllResult all) {
-        Comparator<Decision> order = all.granted() ? Comparator.comparingLong(Decision::remaining).reversed()
+        Comparator<Decision> order = all.granted()
+                ? Comparator.comparingLong(Decision::remaining).reversed()
                 : Comparator.comparingLong(Decision::retryAfterMs);
         return all.decisions().stream().max(order).orElseThrow();
     }

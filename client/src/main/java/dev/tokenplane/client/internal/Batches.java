@@ -6,7 +6,6 @@ import dev.tokenplane.client.BatchResult;
 import dev.tokenplane.client.Decision;
 import dev.tokenplane.client.InvalidRequestException;
 import dev.tokenplane.client.RateLimitException;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -64,24 +63,31 @@ final class Batches {
     /** All or nothing, for the caller with {@code apiKey} (null: the client's own). */
     CompletionStage<AllResult> acquireAtomic(String apiKey, List<AcquireRequest> requests) {
         if (requests.isEmpty() || requests.size() > MAX_BATCH) {
-            return CompletableFuture.failedFuture(new InvalidRequestException("validation",
-                    "an atomic batch needs 1.." + MAX_BATCH + " requests, each with a key"));
+            return CompletableFuture.failedFuture(new InvalidRequestException(
+                    "validation", "an atomic batch needs 1.." + MAX_BATCH + " requests, each with a key"));
         }
         // the local fallback keeps each forwarded API key's buckets apart, as single decisions do
-        List<AcquireRequest> localRequests = requests.stream().map(r -> new AcquireRequest(
-                CallerKeys.localKey(r.key(), apiKey), r.tokens(), r.maxWaitMs())).toList();
+        List<AcquireRequest> localRequests = requests.stream()
+                .map(r -> new AcquireRequest(CallerKeys.localKey(r.key(), apiKey), r.tokens(), r.maxWaitMs()))
+                .toList();
         Supplier<AllResult> local = () -> asAll(fallbackBatch(localRequests));
         if (bms.down()) {
             return BmsGateway.completed(local);
         }
-        return bms.call("/v1/acquire", Wire.atomicBody(requests), apiKey, answer -> {
-            AllResult all = Wire.allResult(answer);
-            for (int i = 0; i < all.decisions().size() && i < localRequests.size(); i++) {
-                fallback.learn(CallerKeys.rekeyed(all.decisions().get(i), localRequests.get(i).key()));
-                events.decision(all.decisions().get(i));
-            }
-            return all;
-        }, local);
+        return bms.call(
+                "/v1/acquire",
+                Wire.atomicBody(requests),
+                apiKey,
+                answer -> {
+                    AllResult all = Wire.allResult(answer);
+                    for (int i = 0; i < all.decisions().size() && i < localRequests.size(); i++) {
+                        fallback.learn(CallerKeys.rekeyed(
+                                all.decisions().get(i), localRequests.get(i).key()));
+                        events.decision(all.decisions().get(i));
+                    }
+                    return all;
+                },
+                local);
     }
 
     /** Granted when every item was; an item that failed alone fails the whole stage. */
@@ -104,15 +110,20 @@ final class Batches {
         if (bms.down()) {
             return CompletableFuture.completedFuture(fallbackBatch(chunk));
         }
-        return bms.call("/v1/acquire", Wire.batchBody(chunk), null, answer -> {
-            List<BatchResult> results = Wire.batchResults(answer);
-            for (BatchResult r : results) {
-                if (r instanceof BatchResult.Decided d) {
-                    fallback.learn(d.decision());
-                }
-            }
-            return results;
-        }, () -> fallbackBatch(chunk));
+        return bms.call(
+                "/v1/acquire",
+                Wire.batchBody(chunk),
+                null,
+                answer -> {
+                    List<BatchResult> results = Wire.batchResults(answer);
+                    for (BatchResult r : results) {
+                        if (r instanceof BatchResult.Decided d) {
+                            fallback.learn(d.decision());
+                        }
+                    }
+                    return results;
+                },
+                () -> fallbackBatch(chunk));
     }
 
     private List<BatchResult> fallbackBatch(List<AcquireRequest> chunk) {

@@ -3,9 +3,6 @@ package dev.tokenplane.client.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokenplane.client.Decision;
 import dev.tokenplane.client.FallbackPolicy;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.concurrent.CompletableFuture;
@@ -17,6 +14,8 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The BMS or, when it cannot be reached, the {@link LocalFallback}: every call answers within the timeout (a guard
@@ -27,9 +26,11 @@ final class BmsGateway {
     private static final Logger LOG = LoggerFactory.getLogger(BmsGateway.class);
 
     /** The settings of the switch. */
-    record Settings(Duration timeout, Duration probeTimeout, dev.tokenplane.client.Backoff probeBackoff,
-                    FallbackPolicy policy) {
-    }
+    record Settings(
+            Duration timeout,
+            Duration probeTimeout,
+            dev.tokenplane.client.Backoff probeBackoff,
+            FallbackPolicy policy) {}
 
     private final Failover failover;
     private final LocalFallback fallback;
@@ -42,8 +43,14 @@ final class BmsGateway {
     private final Availability availability = new Availability();
     private volatile boolean closed;
 
-    BmsGateway(Failover failover, LocalFallback fallback, ScheduledExecutorService timers, InstantSource clock,
-               Supplier<RandomGenerator> random, ClientEvents events, Settings settings) {
+    BmsGateway(
+            Failover failover,
+            LocalFallback fallback,
+            ScheduledExecutorService timers,
+            InstantSource clock,
+            Supplier<RandomGenerator> random,
+            ClientEvents events,
+            Settings settings) {
         this.failover = failover;
         this.fallback = fallback;
         this.timers = timers;
@@ -71,35 +78,49 @@ final class BmsGateway {
      * A decision through endpoint {@code op} of the bucket, or from the fallback when the BMS cannot be reached;
      * {@code wrap} gets the decision and the BMS's whole answer (null for a fallback decision).
      */
-    <T> CompletionStage<T> decide(String op, byte[] body, String key, long tokens, long maxWaitMs, String apiKey,
-                                  BiFunction<Decision, JsonNode, T> wrap) {
+    <T> CompletionStage<T> decide(
+            String op,
+            byte[] body,
+            String key,
+            long tokens,
+            long maxWaitMs,
+            String apiKey,
+            BiFunction<Decision, JsonNode, T> wrap) {
         // the local fallback keeps each forwarded API key's buckets apart, under a digest of the key (never the key)
         String localKey = CallerKeys.localKey(key, apiKey);
-        Supplier<T> local = () -> wrap.apply(CallerKeys.rekeyed(fallback.decide(localKey, tokens, maxWaitMs,
-                retryAfterMs()), key), null);
+        Supplier<T> local = () ->
+                wrap.apply(CallerKeys.rekeyed(fallback.decide(localKey, tokens, maxWaitMs, retryAfterMs()), key), null);
         if (down()) {
             return completed(local);
         }
-        return call(Wire.bucketPath(key, op), body, apiKey, answer -> {
-            Decision d = Wire.decision(answer);
-            fallback.learn(CallerKeys.rekeyed(d, localKey));
-            return wrap.apply(d, answer);
-        }, local);
+        return call(
+                Wire.bucketPath(key, op),
+                body,
+                apiKey,
+                answer -> {
+                    Decision d = Wire.decision(answer);
+                    fallback.learn(CallerKeys.rekeyed(d, localKey));
+                    return wrap.apply(d, answer);
+                },
+                local);
     }
 
     /**
      * POSTs to the BMS and maps a 200 with {@code ok}, a 4xx to its typed exception; when no BMS answers within the
      * timeout, the client goes to the fallback and {@code unavailable} answers.
      */
-    <T> CompletableFuture<T> call(String path, byte[] body, String apiKey, Function<JsonNode, T> ok,
-                                  Supplier<T> unavailable) {
+    <T> CompletableFuture<T> call(
+            String path, byte[] body, String apiKey, Function<JsonNode, T> ok, Supplier<T> unavailable) {
         CompletableFuture<T> out = new CompletableFuture<>();
-        ScheduledFuture<?> guard = timers.schedule(() -> {
-            if (!out.isDone()) {
-                unreachable(null);
-                complete(out, unavailable);
-            }
-        }, timeoutMs, TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> guard = timers.schedule(
+                () -> {
+                    if (!out.isDone()) {
+                        unreachable(null);
+                        complete(out, unavailable);
+                    }
+                },
+                timeoutMs,
+                TimeUnit.MILLISECONDS);
         failover.post(path, body, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs), apiKey)
                 .whenComplete((reply, error) -> {
                     guard.cancel(false);
@@ -143,8 +164,11 @@ final class BmsGateway {
         if (availability.markDown(now, Math.max(1, settings.probeBackoff().delayMillis(0, random.get())))) {
             events.fallbackEntered(settings.policy());
             Throwable cause = error == null ? null : error.getCause() != null ? error.getCause() : error;
-            LOG.warn("No BMS answered within {} ms ({}); deciding locally ({}) until one is back", timeoutMs,
-                    cause == null ? "timed out" : cause.toString(), settings.policy());
+            LOG.warn(
+                    "No BMS answered within {} ms ({}); deciding locally ({}) until one is back",
+                    timeoutMs,
+                    cause == null ? "timed out" : cause.toString(),
+                    settings.policy());
             scheduleProbe();
         }
     }
@@ -180,8 +204,8 @@ final class BmsGateway {
                     LOG.info("BMS reachable again after {} ms without it", downMs);
                 }
             } else {
-                availability.probeFailed(now, Math.max(1, settings.probeBackoff().delayMillis(attempt + 1,
-                        random.get())));
+                availability.probeFailed(
+                        now, Math.max(1, settings.probeBackoff().delayMillis(attempt + 1, random.get())));
                 scheduleProbe();
             }
         });

@@ -1,7 +1,5 @@
 package dev.tokenplane.client.internal;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -23,6 +21,8 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * One HTTP exchange with one BMS URL, on the JDK's {@link HttpClient}: HTTP/1.1 with keep-alive connections pooled by
@@ -35,8 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class BmsHttp {
 
     /** An answer: status and body. */
-    record Reply(int status, byte[] body) {
-    }
+    record Reply(int status, byte[] body) {}
 
     /** Null once closed: on Java 17 the JDK's client stops its thread and connections when it is collected. */
     private volatile HttpClient http;
@@ -44,8 +43,8 @@ final class BmsHttp {
      * Completes the exchanges: daemon threads that end after a second idle, so a closed client leaves none behind
      * (the JDK's default pool keeps its threads a minute).
      */
-    private static final Executor EXECUTOR = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 1, TimeUnit.SECONDS,
-            new SynchronousQueue<>(), r -> {
+    private static final Executor EXECUTOR =
+            new ThreadPoolExecutor(0, Integer.MAX_VALUE, 1, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
                 Thread t = new Thread(r, "tokenplane-client-http");
                 t.setDaemon(true);
                 return t;
@@ -59,7 +58,12 @@ final class BmsHttp {
      * @param connectTimeout the TCP connect timeout; for {@code https://} URLs the JDK counts the TLS handshake in it,
      *                       so it is then at least {@code attemptTimeout}
      */
-    BmsHttp(List<URI> urls, String apiKey, Path trustCaFile, Duration connectTimeout, Duration attemptTimeout,
+    BmsHttp(
+            List<URI> urls,
+            String apiKey,
+            Path trustCaFile,
+            Duration connectTimeout,
+            Duration attemptTimeout,
             int maxInFlight) {
         boolean tls = urls.stream().anyMatch(u -> "https".equalsIgnoreCase(u.getScheme()));
         HttpClient.Builder builder = HttpClient.newBuilder()
@@ -71,7 +75,9 @@ final class BmsHttp {
             builder.sslContext(trusting(trustCaFile));
         }
         this.http = builder.build();
-        this.bases = urls.stream().map(u -> URI.create(u.toString().replaceAll("/+$", ""))).toList();
+        this.bases = urls.stream()
+                .map(u -> URI.create(u.toString().replaceAll("/+$", "")))
+                .toList();
         this.apiKey = apiKey;
         this.inFlight = new InFlight[urls.size()];
         for (int i = 0; i < inFlight.length; i++) {

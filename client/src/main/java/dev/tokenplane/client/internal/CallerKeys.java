@@ -1,7 +1,6 @@
 package dev.tokenplane.client.internal;
 
 import dev.tokenplane.client.Decision;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -16,8 +15,7 @@ final class CallerKeys {
     /** Below any character a bucket key may hold, so no caller's key can collide with a scoped one. */
     private static final char SEP = '\u001F';
 
-    private CallerKeys() {
-    }
+    private CallerKeys() {}
 
     /** The fallback's key of {@code key} for the caller with {@code apiKey} (null: this client's own: the key). */
     static String localKey(String key, String apiKey) {
@@ -37,7 +35,16 @@ final class CallerKeys {
         if (d.key() != null && d.key().equals(key)) {
             return d;
         }
-        return new Decision(key, d.granted(), d.tokens(), d.remaining(), d.capacity(), d.refillPerSecond(), d.waitMs(),
-                d.retryAfterMs(), d.ruleId(), d.source());
+        return new Decision(
+                key,
+                d.granted(),
+                d.tokens(),
+                d.remaining(),
+                d.capacity(),
+                d.refillPerSecond(),
+                d.waitMs(),
+                d.retryAfterMs(),
+                d.ruleId(),
+                d.source());
     }
 }

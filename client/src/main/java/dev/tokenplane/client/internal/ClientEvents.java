@@ -4,9 +4,6 @@ import dev.tokenplane.client.Decision;
 import dev.tokenplane.client.FallbackPolicy;
 import dev.tokenplane.client.RateLimiterEvent;
 import dev.tokenplane.client.RateLimiterEventPublisher;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -14,6 +11,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The client's {@link RateLimiterEventPublisher}, and the one place that makes its events. Thread-safe. */
 public final class ClientEvents implements RateLimiterEventPublisher {
@@ -70,7 +69,10 @@ public final class ClientEvents implements RateLimiterEventPublisher {
             try {
                 c.accept(event);
             } catch (RuntimeException e) {
-                LOG.warn("A rate limiter event consumer failed on {}", event.getClass().getSimpleName(), e);
+                LOG.warn(
+                        "A rate limiter event consumer failed on {}",
+                        event.getClass().getSimpleName(),
+                        e);
             }
         }
     }

@@ -8,11 +8,10 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.LongTaskTimer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -56,16 +55,25 @@ public final class ClientMetrics implements Consumer<RateLimiterEvent>, AutoClos
             decisions[1][s.ordinal()] = decisionCounter("granted", source);
         }
         fallbackDecisions = Counter.builder("tokenplane.client.fallback.decisions")
-                .description("Decisions made locally because no BMS could be reached").register(registry);
+                .description("Decisions made locally because no BMS could be reached")
+                .register(registry);
         fallbackTime = Timer.builder("tokenplane.client.fallback.time")
-                .description("How long each period without a reachable BMS lasted").register(registry);
+                .description("How long each period without a reachable BMS lasted")
+                .register(registry);
         fallbackActive = LongTaskTimer.builder("tokenplane.client.fallback.active")
-                .description("The period without a reachable BMS going on now").register(registry);
+                .description("The period without a reachable BMS going on now")
+                .register(registry);
         retries = Counter.builder("tokenplane.client.retries").register(registry);
         renewals = Counter.builder("tokenplane.client.lease.renewals").register(registry);
-        leased = Counter.builder("tokenplane.client.lease.tokens").tag("kind", "leased").register(registry);
-        released = Counter.builder("tokenplane.client.lease.tokens").tag("kind", "released").register(registry);
-        dropped = Counter.builder("tokenplane.client.lease.tokens").tag("kind", "dropped").register(registry);
+        leased = Counter.builder("tokenplane.client.lease.tokens")
+                .tag("kind", "leased")
+                .register(registry);
+        released = Counter.builder("tokenplane.client.lease.tokens")
+                .tag("kind", "released")
+                .register(registry);
+        dropped = Counter.builder("tokenplane.client.lease.tokens")
+                .tag("kind", "dropped")
+                .register(registry);
     }
 
     /**
@@ -100,8 +108,11 @@ public final class ClientMetrics implements Consumer<RateLimiterEvent>, AutoClos
     }
 
     private Counter decisionCounter(String outcome, String source) {
-        return Counter.builder("tokenplane.client.decisions").tag("outcome", outcome).tag("source", source)
-                .description("Decisions by outcome and by who made them").register(registry);
+        return Counter.builder("tokenplane.client.decisions")
+                .tag("outcome", outcome)
+                .tag("source", source)
+                .description("Decisions by outcome and by who made them")
+                .register(registry);
     }
 
     private void decision(Decision d) {
@@ -125,10 +136,6 @@ public final class ClientMetrics implements Consumer<RateLimiterEvent>, AutoClos
             sample.stop();
         }
     }
-
-
-
-
 
     /** A gauge of this client, removed from the registry on {@link #close()}. */
     private void gauge(String name, Supplier<Number> value) {

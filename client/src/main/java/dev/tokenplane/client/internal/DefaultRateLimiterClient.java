@@ -9,9 +9,6 @@ import dev.tokenplane.client.RateLimitException;
 import dev.tokenplane.client.RateLimiterClient;
 import dev.tokenplane.client.RateLimiterClientConfig;
 import dev.tokenplane.client.RateLimiterEventPublisher;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +21,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@link RateLimiterClient} facade: checks each request and sends it the right way (a {@link LeaseBook} for
@@ -65,29 +64,63 @@ public final class DefaultRateLimiterClient implements RateLimiterClient {
         Supplier<RandomGenerator> random = seeded == null ? ThreadLocalRandom::current : () -> seeded;
         this.events = new ClientEvents(config.clock());
         config.eventConsumers().forEach(events::onEvent);
-        this.http = new BmsHttp(config.bmsUrls(), config.apiKey(), config.trustCaFile(), config.connectTimeout(),
-                config.attemptTimeout(), config.maxConnectionsPerUrl());
-        Failover failover = new Failover(http, timers, config.attemptTimeout(), config.maxRetries(),
-                config.retryBackoff(), random, events::retried);
-        this.fallback = new LocalFallback(config.fallbackPolicy(), config.fallbackShare(),
-                config.fallbackDefaultLimit(), config.maxTrackedKeys(), config.clock());
-        this.bms = new BmsGateway(failover, fallback, timers, config.clock(), random, events,
-                new BmsGateway.Settings(config.timeout(), config.attemptTimeout(), config.probeBackoff(),
-                        config.fallbackPolicy()));
+        this.http = new BmsHttp(
+                config.bmsUrls(),
+                config.apiKey(),
+                config.trustCaFile(),
+                config.connectTimeout(),
+                config.attemptTimeout(),
+                config.maxConnectionsPerUrl());
+        Failover failover = new Failover(
+                http,
+                timers,
+                config.attemptTimeout(),
+                config.maxRetries(),
+                config.retryBackoff(),
+                random,
+                events::retried);
+        this.fallback = new LocalFallback(
+                config.fallbackPolicy(),
+                config.fallbackShare(),
+                config.fallbackDefaultLimit(),
+                config.maxTrackedKeys(),
+                config.clock());
+        this.bms = new BmsGateway(
+                failover,
+                fallback,
+                timers,
+                config.clock(),
+                random,
+                events,
+                new BmsGateway.Settings(
+                        config.timeout(), config.attemptTimeout(), config.probeBackoff(), config.fallbackPolicy()));
         long leaseMs = config.leaseDuration().toMillis();
         long sweepMs = Math.max(10, leaseMs / 4);
         // the BMS keeps a lease a little longer than this client keeps its tokens: until the sweep that ends it has run
         // and its release has had the whole timeout to arrive
-        long leaseTtlMs = Math.min(MAX_LEASE_TTL_MS, leaseMs + sweepMs + config.timeout().toMillis() + 1_000);
-        this.leases = new LeaseBook(new RemoteLeases(bms, leaseTtlMs), config.clock(),
-                new LeaseMath.Policy(leaseMs, config.leaseMaxShare()), events, config.maxTrackedKeys());
+        long leaseTtlMs =
+                Math.min(MAX_LEASE_TTL_MS, leaseMs + sweepMs + config.timeout().toMillis() + 1_000);
+        this.leases = new LeaseBook(
+                new RemoteLeases(bms, leaseTtlMs),
+                config.clock(),
+                new LeaseMath.Policy(leaseMs, config.leaseMaxShare()),
+                events,
+                config.maxTrackedKeys());
         this.delays = new DelayMode(timers, config.delayQueueCapacity());
         this.batches = new Batches(bms, fallback, events);
         timers.scheduleWithFixedDelay(this::sweep, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
-        this.metrics = config.meterRegistry() == null ? null : ClientMetrics.bind(config.meterRegistry(), events,
-                Map.of("tokenplane.client.connections", http::inFlight,
-                        "tokenplane.client.delay.queue", delays::waiting,
-                        "tokenplane.client.lease.held", leases::tokensHeld));
+        this.metrics = config.meterRegistry() == null
+                ? null
+                : ClientMetrics.bind(
+                        config.meterRegistry(),
+                        events,
+                        Map.of(
+                                "tokenplane.client.connections",
+                                http::inFlight,
+                                "tokenplane.client.delay.queue",
+                                delays::waiting,
+                                "tokenplane.client.lease.held",
+                                leases::tokensHeld));
     }
 
     private void sweep() {
@@ -108,7 +141,9 @@ public final class DefaultRateLimiterClient implements RateLimiterClient {
     public Decision acquire(String key, long tokens, Duration timeout) {
         // the calling thread waits on this request, so it does not count against the delay queue's bound
         try {
-            return acquireAs(null, key, tokens, timeout, false).toCompletableFuture().join();
+            return acquireAs(null, key, tokens, timeout, false)
+                    .toCompletableFuture()
+                    .join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
@@ -118,19 +153,19 @@ public final class DefaultRateLimiterClient implements RateLimiterClient {
     }
 
     @Override
-    public CompletionStage<Decision> acquireWithApiKeyAsync(String apiKey, String key, long tokens,
-                                                            Duration maxWait) {
+    public CompletionStage<Decision> acquireWithApiKeyAsync(String apiKey, String key, long tokens, Duration maxWait) {
         if (apiKey == null || apiKey.isEmpty() || apiKey.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
             // never echo it: it is a secret
-            return failed(key, new InvalidRequestException("validation",
-                    "apiKey must be 1 or more visible ASCII characters"));
+            return failed(
+                    key,
+                    new InvalidRequestException("validation", "apiKey must be 1 or more visible ASCII characters"));
         }
         return acquireAs(apiKey, key, tokens, maxWait, true);
     }
 
     /** A decision for the caller with {@code apiKey} (null: this client's own); such a caller never uses leases. */
-    private CompletionStage<Decision> acquireAs(String apiKey, String key, long tokens, Duration maxWait,
-                                                boolean bounded) {
+    private CompletionStage<Decision> acquireAs(
+            String apiKey, String key, long tokens, Duration maxWait, boolean bounded) {
         RateLimitException invalid = check(key, tokens, maxWait);
         if (invalid != null) {
             return failed(key, invalid);
@@ -140,22 +175,30 @@ public final class DefaultRateLimiterClient implements RateLimiterClient {
         }
         boolean leased = apiKey == null && config.leaseKeys().test(key);
         long maxWaitMs = maxWait.toMillis();
-        CompletionStage<Decision> decided = maxWaitMs == 0 ? once(key, tokens, 0, leased, apiKey)
+        CompletionStage<Decision> decided = maxWaitMs == 0
+                ? once(key, tokens, 0, leased, apiKey)
                 : delays.acquire(left -> once(key, tokens, left, leased, apiKey), maxWaitMs, bounded);
         return told(key, decided);
     }
 
     private CompletionStage<Decision> once(String key, long tokens, long maxWaitMs, boolean leased, String apiKey) {
-        return leased ? leases.acquire(key, tokens) : bms.decide("acquire", Wire.acquireBody(tokens, maxWaitMs),
-                key, tokens, maxWaitMs, apiKey, (d, answer) -> d);
+        return leased
+                ? leases.acquire(key, tokens)
+                : bms.decide(
+                        "acquire",
+                        Wire.acquireBody(tokens, maxWaitMs),
+                        key,
+                        tokens,
+                        maxWaitMs,
+                        apiKey,
+                        (d, answer) -> d);
     }
 
     /** {@code stage}, with its outcome told to the events (and so to the metrics). */
     private CompletionStage<Decision> told(String key, CompletionStage<Decision> stage) {
         return stage.whenComplete((d, e) -> {
             if (e != null) {
-                events.failed(key, e instanceof CompletionException && e.getCause() != null
-                        ? e.getCause() : e);
+                events.failed(key, e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
             } else {
                 events.decision(d);
             }
@@ -170,8 +213,8 @@ public final class DefaultRateLimiterClient implements RateLimiterClient {
     @Override
     public CompletionStage<List<BatchResult>> acquireBatchAsync(List<AcquireRequest> requests) {
         if (requests == null || requests.stream().anyMatch(r -> r == null || r.key() == null)) {
-            return failed(null, new InvalidRequestException("validation",
-                    "requests and each request's key are required"));
+            return failed(
+                    null, new InvalidRequestException("validation", "requests and each request's key are required"));
         }
         if (closed.get()) {
             return CompletableFuture.failedFuture(new IllegalStateException("the client is closed"));
@@ -185,8 +228,11 @@ public final class DefaultRateLimiterClient implements RateLimiterClient {
             return acquireBatchAsync(requests).thenApply(Batches::asAll);
         }
         if (requests == null || requests.stream().anyMatch(r -> r == null || r.key() == null)) {
-            return failed(null, new InvalidRequestException("validation",
-                    "an atomic batch needs 1.." + Batches.MAX_BATCH + " requests, each with a key"));
+            return failed(
+                    null,
+                    new InvalidRequestException(
+                            "validation",
+                            "an atomic batch needs 1.." + Batches.MAX_BATCH + " requests, each with a key"));
         }
         if (closed.get()) {
             return CompletableFuture.failedFuture(new IllegalStateException("the client is closed"));
@@ -250,8 +296,10 @@ public final class DefaultRateLimiterClient implements RateLimiterClient {
 
     private static RateLimitException check(String key, long tokens, Duration maxWait) {
         if (key == null || key.isEmpty() || key.length() > MAX_KEY_LENGTH) {
-            return new InvalidRequestException("validation", "key must be 1.." + MAX_KEY_LENGTH
-                    + " characters, was " + (key == null ? "null" : key.length() + " characters"));
+            return new InvalidRequestException(
+                    "validation",
+                    "key must be 1.." + MAX_KEY_LENGTH + " characters, was "
+                            + (key == null ? "null" : key.length() + " characters"));
         }
         if (tokens < 1) {
             return new InvalidRequestException("validation", "tokens must be >= 1, was " + tokens);

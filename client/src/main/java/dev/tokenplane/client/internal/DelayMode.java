@@ -1,7 +1,6 @@
 package dev.tokenplane.client.internal;
 
 import dev.tokenplane.client.Decision;
-
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;

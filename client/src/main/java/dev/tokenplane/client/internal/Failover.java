@@ -1,7 +1,6 @@
 package dev.tokenplane.client.internal;
 
 import dev.tokenplane.client.Backoff;
-
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
@@ -41,8 +40,14 @@ final class Failover {
      * @param random  the randomness of the backoff jitter
      * @param onRetry told of every retry (for the events and metrics)
      */
-    Failover(BmsHttp http, ScheduledExecutorService timers, Duration attemptTimeout, int maxRetries, Backoff backoff,
-             Supplier<RandomGenerator> random, Runnable onRetry) {
+    Failover(
+            BmsHttp http,
+            ScheduledExecutorService timers,
+            Duration attemptTimeout,
+            int maxRetries,
+            Backoff backoff,
+            Supplier<RandomGenerator> random,
+            Runnable onRetry) {
         this.http = http;
         this.timers = timers;
         this.attemptTimeout = attemptTimeout;
@@ -66,8 +71,15 @@ final class Failover {
         return out;
     }
 
-    private void attempt(String path, byte[] body, long deadlineNanos, int attempt, int index,
-                         CompletableFuture<BmsHttp.Reply> out, Throwable last, String callerKey) {
+    private void attempt(
+            String path,
+            byte[] body,
+            long deadlineNanos,
+            int attempt,
+            int index,
+            CompletableFuture<BmsHttp.Reply> out,
+            Throwable last,
+            String callerKey) {
         long leftMs = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
         if (leftMs <= 0) {
             out.completeExceptionally(new UnavailableException("no BMS answered in time", last));
@@ -79,16 +91,16 @@ final class Failover {
                 out.complete(reply);
                 return;
             }
-            Throwable cause = error != null ? error
+            Throwable cause = error != null
+                    ? error
                     : new IllegalStateException(http.describe(index) + " answered " + reply.status());
-            RetrySchedule.Step step = RetrySchedule.next(attempt, index, http.endpointCount(), backoff,
-                    random.get());
+            RetrySchedule.Step step = RetrySchedule.next(attempt, index, http.endpointCount(), backoff, random.get());
             int next = step.endpoint();
             preferred.compareAndSet(index, next);
             int retry = attempt + 1;
             if (retry > maxRetries) {
-                out.completeExceptionally(new UnavailableException("no BMS answered after " + retry + " attempts",
-                        cause));
+                out.completeExceptionally(
+                        new UnavailableException("no BMS answered after " + retry + " attempts", cause));
                 return;
             }
             onRetry.run();
@@ -99,8 +111,10 @@ final class Failover {
             } else if (delay <= 0) {
                 attempt(path, body, deadlineNanos, retry, next, out, cause, callerKey);
             } else {
-                timers.schedule(() -> attempt(path, body, deadlineNanos, retry, next, out, cause, callerKey),
-                        delay, TimeUnit.MILLISECONDS);
+                timers.schedule(
+                        () -> attempt(path, body, deadlineNanos, retry, next, out, cause, callerKey),
+                        delay,
+                        TimeUnit.MILLISECONDS);
             }
         });
     }

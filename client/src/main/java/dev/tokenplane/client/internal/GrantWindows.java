@@ -21,6 +21,7 @@ package dev.tokenplane.client.internal;
 final class GrantWindows {
     /** The length of a window. */
     static final long WINDOW_MS = 10_000;
+
     private static final int KEPT = 3;
 
     private final long[] index = {-1, -1, -1};

@@ -3,7 +3,6 @@ package dev.tokenplane.client.internal;
 import dev.tokenplane.client.Decision;
 import dev.tokenplane.client.DecisionSource;
 import dev.tokenplane.client.InvalidRequestException;
-
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,8 +51,7 @@ public final class LeaseBook {
     }
 
     /** A decision, and the BMS lease of its tokens (null when none). */
-    public record Grant(Decision decision, String leaseId) {
-    }
+    public record Grant(Decision decision, String leaseId) {}
 
     /** Marks an entry being forgotten; compared by identity. */
     private static final LeaseState EVICTED = new LeaseState(0, null, 0, 0, null, 0, 0, 0, 0, null, 0, 0, 0);
@@ -71,8 +69,7 @@ public final class LeaseBook {
     private final int maxKeys;
     private final long idleMs;
 
-    public LeaseBook(Backend backend, InstantSource clock, LeaseMath.Policy policy, ClientEvents events,
-                     int maxKeys) {
+    public LeaseBook(Backend backend, InstantSource clock, LeaseMath.Policy policy, ClientEvents events, int maxKeys) {
         this.backend = backend;
         this.clock = clock;
         this.policy = policy;
@@ -110,14 +107,30 @@ public final class LeaseBook {
             if (step instanceof LeaseMath.Take take) {
                 if (e.state.compareAndSet(s, take.next())) {
                     LeaseState next = take.next();
-                    return CompletableFuture.completedFuture(new Decision(key, true, n,
-                            next.tokens() + LeaseMath.available(next, now), next.capacity(), next.refillPerSecond(),
-                            0, 0, next.ruleId(), DecisionSource.LEASE));
+                    return CompletableFuture.completedFuture(new Decision(
+                            key,
+                            true,
+                            n,
+                            next.tokens() + LeaseMath.available(next, now),
+                            next.capacity(),
+                            next.refillPerSecond(),
+                            0,
+                            0,
+                            next.ruleId(),
+                            DecisionSource.LEASE));
                 }
             } else if (step instanceof LeaseMath.Deny deny) {
-                return CompletableFuture.completedFuture(new Decision(key, false, n,
-                        s.tokens() + LeaseMath.available(s, now), s.capacity(), s.refillPerSecond(), 0,
-                        deny.retryAfterMs(), s.ruleId(), DecisionSource.LEASE));
+                return CompletableFuture.completedFuture(new Decision(
+                        key,
+                        false,
+                        n,
+                        s.tokens() + LeaseMath.available(s, now),
+                        s.capacity(),
+                        s.refillPerSecond(),
+                        0,
+                        deny.retryAfterMs(),
+                        s.ruleId(),
+                        DecisionSource.LEASE));
             } else if (step instanceof LeaseMath.Await await) {
                 Entry waiting = e;
                 return await.renewal().thenCompose(v -> attempt(key, waiting, n));
@@ -139,7 +152,8 @@ public final class LeaseBook {
      */
     private CompletionStage<Decision> renew(String key, Entry e, long n, long block, CompletableFuture<Void> done) {
         CompletableFuture<Decision> result = new CompletableFuture<>();
-        CompletionStage<Grant> asked = block > n ? backend.lease(key, block)
+        CompletionStage<Grant> asked = block > n
+                ? backend.lease(key, block)
                 : backend.acquire(key, block).thenApply(d -> new Grant(d, null));
         asked.whenComplete((g, err) -> {
             Throwable cause = unwrap(err);
@@ -153,8 +167,17 @@ public final class LeaseBook {
             } else if (d.source() != DecisionSource.BMS) {
                 // the fallback decided: nothing was taken from the BMS bucket, so nothing may be leased
                 end(e, LeaseMath::failed, done);
-                result.complete(new Decision(key, d.granted(), n, d.remaining(), d.capacity(), d.refillPerSecond(),
-                        d.waitMs(), d.retryAfterMs(), d.ruleId(), d.source()));
+                result.complete(new Decision(
+                        key,
+                        d.granted(),
+                        n,
+                        d.remaining(),
+                        d.capacity(),
+                        d.refillPerSecond(),
+                        d.waitMs(),
+                        d.retryAfterMs(),
+                        d.ruleId(),
+                        d.source()));
             } else if (d.granted()) {
                 result.complete(granted(key, e, n, block - n, g.leaseId(), d, done));
             } else if (block > n) {
@@ -168,8 +191,7 @@ public final class LeaseBook {
     }
 
     /** The block was denied or refused: ask for what the request needs alone. */
-    private void single(String key, Entry e, long n, CompletableFuture<Void> done,
-                        CompletableFuture<Decision> result) {
+    private void single(String key, Entry e, long n, CompletableFuture<Void> done, CompletableFuture<Decision> result) {
         backend.acquire(key, n).whenComplete((d, err) -> {
             Throwable cause = unwrap(err);
             if (cause != null) {
@@ -187,15 +209,24 @@ public final class LeaseBook {
         });
     }
 
-    private Decision granted(String key, Entry e, long n, long extra, String leaseId, Decision d,
-                             CompletableFuture<Void> done) {
-        LeaseState after = end(e, s -> LeaseMath.granted(s, extra, leaseId, observation(d), clock.millis(), policy),
-                done);
+    private Decision granted(
+            String key, Entry e, long n, long extra, String leaseId, Decision d, CompletableFuture<Void> done) {
+        LeaseState after =
+                end(e, s -> LeaseMath.granted(s, extra, leaseId, observation(d), clock.millis(), policy), done);
         if (extra > 0) {
             events.leaseRenewed(key, extra);
         }
-        return new Decision(key, true, n, d.remaining() + after.tokens(), d.capacity(), d.refillPerSecond(), 0, 0,
-                d.ruleId(), DecisionSource.BMS);
+        return new Decision(
+                key,
+                true,
+                n,
+                d.remaining() + after.tokens(),
+                d.capacity(),
+                d.refillPerSecond(),
+                0,
+                0,
+                d.ruleId(),
+                DecisionSource.BMS);
     }
 
     /** Ends the renewal in flight with {@code change}, then lets the requests waiting for it try again. */

@@ -41,41 +41,32 @@ public final class LeaseMath {
      * @param durationMs how long leased tokens are kept before the unused ones go back
      * @param maxShare   the largest block as a share of the capacity, in (0, 1]
      */
-    public record Policy(long durationMs, double maxShare) {
-    }
+    public record Policy(long durationMs, double maxShare) {}
 
     /** What to do with a request. */
-    public sealed interface Step permits Take, Deny, Await, Renew {
-    }
+    public sealed interface Step permits Take, Deny, Await, Renew {}
 
     /** Granted from the lease: swap in {@code next}. */
-    public record Take(LeaseState next) implements Step {
-    }
+    public record Take(LeaseState next) implements Step {}
 
     /** Denied here, as the BMS denied it moments ago. */
-    public record Deny(long retryAfterMs) implements Step {
-    }
+    public record Deny(long retryAfterMs) implements Step {}
 
     /** Another request is renewing the lease: try again when it ends. */
-    public record Await(CompletableFuture<Void> renewal) implements Step {
-    }
+    public record Await(CompletableFuture<Void> renewal) implements Step {}
 
     /** Renew the lease (see {@link #startRenewal}). */
-    public record Renew() implements Step {
-    }
+    public record Renew() implements Step {}
 
     /** A renewal started: the state to swap in, and the block to ask the BMS for. */
-    public record Renewal(LeaseState next, long block) {
-    }
+    public record Renewal(LeaseState next, long block) {}
 
     /** What the BMS said about the bucket in its last answer. */
-    public record Observation(long capacity, double refillPerSecond, long remaining, String ruleId) {
-    }
+    public record Observation(long capacity, double refillPerSecond, long remaining, String ruleId) {}
 
     private static final Renew RENEW = new Renew();
 
-    private LeaseMath() {
-    }
+    private LeaseMath() {}
 
     /** The step for a request of {@code n} tokens at {@code now}. */
     public static Step decide(LeaseState s, long n, long now) {
@@ -95,15 +86,26 @@ public final class LeaseMath {
      * Starts a renewal for a request of {@code n}: updates the demand estimate with the {@code demand} tokens asked
      * for since the last renewal, marks the renewal in flight with {@code renewal}, and sizes the block.
      */
-    public static Renewal startRenewal(LeaseState s, long n, long demand, long now, Policy policy,
-                                       CompletableFuture<Void> renewal) {
+    public static Renewal startRenewal(
+            LeaseState s, long n, long demand, long now, Policy policy, CompletableFuture<Void> renewal) {
         double rate = s.ratePerSecond();
         if (s.lastRenewalAt() > 0) {
             double sample = demand * 1000.0 / Math.max(1, now - s.lastRenewalAt());
             rate = rate == 0 ? sample : (rate + sample) / 2;
         }
-        LeaseState next = new LeaseState(s.tokens(), s.leaseId(), s.expiresAt(), s.deniedUntil(), renewal,
-                s.capacity(), s.refillPerSecond(), s.bucketRemaining(), s.observedAt(), s.ruleId(), rate, now,
+        LeaseState next = new LeaseState(
+                s.tokens(),
+                s.leaseId(),
+                s.expiresAt(),
+                s.deniedUntil(),
+                renewal,
+                s.capacity(),
+                s.refillPerSecond(),
+                s.bucketRemaining(),
+                s.observedAt(),
+                s.ruleId(),
+                rate,
+                now,
                 s.maxBlock());
         return new Renewal(next, blockSize(next, n, now, policy));
     }
@@ -133,25 +135,57 @@ public final class LeaseMath {
      * lease, which now lasts until {@code now + duration}. Unused tokens go back under {@code leaseId}, the BMS lease
      * of the block, when it has one; else under the lease held so far (see the class comment).
      */
-    public static LeaseState granted(LeaseState s, long extra, String leaseId, Observation o, long now,
-                                     Policy policy) {
-        return new LeaseState(s.tokens() + extra, leaseId != null ? leaseId : s.leaseId(),
-                now + policy.durationMs(), 0, null, o.capacity(), o.refillPerSecond(), o.remaining(), now,
-                o.ruleId(), s.ratePerSecond(), s.lastRenewalAt(), s.maxBlock());
+    public static LeaseState granted(LeaseState s, long extra, String leaseId, Observation o, long now, Policy policy) {
+        return new LeaseState(
+                s.tokens() + extra,
+                leaseId != null ? leaseId : s.leaseId(),
+                now + policy.durationMs(),
+                0,
+                null,
+                o.capacity(),
+                o.refillPerSecond(),
+                o.remaining(),
+                now,
+                o.ruleId(),
+                s.ratePerSecond(),
+                s.lastRenewalAt(),
+                s.maxBlock());
     }
 
     /** The BMS denied the request too: deny it here for {@code retryAfterMs}. */
     public static LeaseState denied(LeaseState s, long retryAfterMs, Observation o, long now) {
-        return new LeaseState(s.tokens(), s.leaseId(), s.expiresAt(), now + Math.max(1, retryAfterMs), null,
-                o.capacity(), o.refillPerSecond(), o.remaining(), now, o.ruleId(), s.ratePerSecond(),
-                s.lastRenewalAt(), s.maxBlock());
+        return new LeaseState(
+                s.tokens(),
+                s.leaseId(),
+                s.expiresAt(),
+                now + Math.max(1, retryAfterMs),
+                null,
+                o.capacity(),
+                o.refillPerSecond(),
+                o.remaining(),
+                now,
+                o.ruleId(),
+                s.ratePerSecond(),
+                s.lastRenewalAt(),
+                s.maxBlock());
     }
 
     /** The renewal ended without a BMS answer (an error, or the fallback decided). */
     public static LeaseState failed(LeaseState s) {
-        return new LeaseState(s.tokens(), s.leaseId(), s.expiresAt(), s.deniedUntil(), null, s.capacity(),
-                s.refillPerSecond(), s.bucketRemaining(), s.observedAt(), s.ruleId(), s.ratePerSecond(),
-                s.lastRenewalAt(), s.maxBlock());
+        return new LeaseState(
+                s.tokens(),
+                s.leaseId(),
+                s.expiresAt(),
+                s.deniedUntil(),
+                null,
+                s.capacity(),
+                s.refillPerSecond(),
+                s.bucketRemaining(),
+                s.observedAt(),
+                s.ruleId(),
+                s.ratePerSecond(),
+                s.lastRenewalAt(),
+                s.maxBlock());
     }
 
     /**
@@ -159,9 +193,20 @@ public final class LeaseMath {
      * what the request needs alone. The renewal stays in flight.
      */
     public static LeaseState refuseBlocks(LeaseState s) {
-        return new LeaseState(s.tokens(), s.leaseId(), s.expiresAt(), s.deniedUntil(), s.renewal(), s.capacity(),
-                s.refillPerSecond(), s.bucketRemaining(), s.observedAt(), s.ruleId(), s.ratePerSecond(),
-                s.lastRenewalAt(), 1);
+        return new LeaseState(
+                s.tokens(),
+                s.leaseId(),
+                s.expiresAt(),
+                s.deniedUntil(),
+                s.renewal(),
+                s.capacity(),
+                s.refillPerSecond(),
+                s.bucketRemaining(),
+                s.observedAt(),
+                s.ruleId(),
+                s.ratePerSecond(),
+                s.lastRenewalAt(),
+                1);
     }
 
     /** Whether the lease has ended with tokens to give back: expired, and no renewal in flight. */
@@ -174,7 +219,9 @@ public final class LeaseMath {
      * {@code idleMs}.
      */
     public static boolean idle(LeaseState s, long now, long idleMs) {
-        return s.tokens() == 0 && s.renewal() == null && now >= s.deniedUntil()
+        return s.tokens() == 0
+                && s.renewal() == null
+                && now >= s.deniedUntil()
                 && now - Math.max(s.lastRenewalAt(), s.observedAt()) >= idleMs;
     }
 }

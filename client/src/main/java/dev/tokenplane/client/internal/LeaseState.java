@@ -22,21 +22,56 @@ import java.util.concurrent.CompletableFuture;
  * @param maxBlock        the most tokens one renewal may ask for (1 once the BMS refused a block, as a leaky bucket
  *                        does), 0 for no limit of its own
  */
-public record LeaseState(long tokens, String leaseId, long expiresAt, long deniedUntil,
-                         CompletableFuture<Void> renewal, long capacity, double refillPerSecond, long bucketRemaining,
-                         long observedAt, String ruleId, double ratePerSecond, long lastRenewalAt, long maxBlock) {
+public record LeaseState(
+        long tokens,
+        String leaseId,
+        long expiresAt,
+        long deniedUntil,
+        CompletableFuture<Void> renewal,
+        long capacity,
+        double refillPerSecond,
+        long bucketRemaining,
+        long observedAt,
+        String ruleId,
+        double ratePerSecond,
+        long lastRenewalAt,
+        long maxBlock) {
 
     /** A key with no lease and nothing learnt yet. */
     public static final LeaseState EMPTY = new LeaseState(0, null, 0, 0, null, 0, 0, 0, 0, null, 0, 0, 0);
 
     LeaseState withTokens(long newTokens) {
-        return new LeaseState(newTokens, leaseId, expiresAt, deniedUntil, renewal, capacity, refillPerSecond,
-                bucketRemaining, observedAt, ruleId, ratePerSecond, lastRenewalAt, maxBlock);
+        return new LeaseState(
+                newTokens,
+                leaseId,
+                expiresAt,
+                deniedUntil,
+                renewal,
+                capacity,
+                refillPerSecond,
+                bucketRemaining,
+                observedAt,
+                ruleId,
+                ratePerSecond,
+                lastRenewalAt,
+                maxBlock);
     }
 
     /** The lease given back (or dropped): no tokens, and no BMS lease to name any more. */
     LeaseState ended() {
-        return new LeaseState(0, null, expiresAt, deniedUntil, renewal, capacity, refillPerSecond, bucketRemaining,
-                observedAt, ruleId, ratePerSecond, lastRenewalAt, maxBlock);
+        return new LeaseState(
+                0,
+                null,
+                expiresAt,
+                deniedUntil,
+                renewal,
+                capacity,
+                refillPerSecond,
+                bucketRemaining,
+                observedAt,
+                ruleId,
+                ratePerSecond,
+                lastRenewalAt,
+                maxBlock);
     }
 }

@@ -10,7 +10,6 @@ import dev.tokenplane.store.Algorithm;
 import dev.tokenplane.store.BucketSpec;
 import dev.tokenplane.store.Tokens;
 import dev.tokenplane.store.local.LocalBucketStore;
-
 import java.time.InstantSource;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,8 +33,7 @@ public final class LocalFallback implements AutoCloseable {
     public static final double LEARNED = 0;
 
     /** What the BMS last said about a key, and the grants it gave this host. */
-    private record Known(long capacity, double refillPerSecond, String ruleId, GrantWindows grants) {
-    }
+    private record Known(long capacity, double refillPerSecond, String ruleId, GrantWindows grants) {}
 
     private final FallbackPolicy policy;
     private final double share;
@@ -47,14 +45,15 @@ public final class LocalFallback implements AutoCloseable {
     private final ConcurrentHashMap<String, Double> shares = new ConcurrentHashMap<>();
     /** When this outage's first fallback decision was made; -1 while the BMS answers. */
     private final AtomicLong fallbackSince = new AtomicLong(-1);
+
     private final LocalBucketStore store;
 
     /**
      * @param share        the share of a key's limit each local bucket gets, in (0, 1], or {@link #LEARNED}
      * @param defaultLimit the local limit of keys with no known limit or no learned share; null denies them
      */
-    public LocalFallback(FallbackPolicy policy, double share, LocalLimit defaultLimit, int maxKeys,
-                         InstantSource clock) {
+    public LocalFallback(
+            FallbackPolicy policy, double share, LocalLimit defaultLimit, int maxKeys, InstantSource clock) {
         this.policy = policy;
         this.share = share;
         this.defaultLimit = defaultLimit;
@@ -69,7 +68,9 @@ public final class LocalFallback implements AutoCloseable {
             return;
         }
         Known k = known.get(d.key());
-        if (k == null || k.capacity() != d.capacity() || k.refillPerSecond() != d.refillPerSecond()
+        if (k == null
+                || k.capacity() != d.capacity()
+                || k.refillPerSecond() != d.refillPerSecond()
                 || !Objects.equals(k.ruleId(), d.ruleId())) {
             if (k == null && known.size() >= maxKeys) {
                 return;
@@ -95,10 +96,19 @@ public final class LocalFallback implements AutoCloseable {
         String ruleId = k == null ? null : k.ruleId();
         switch (policy) {
             case FAIL_OPEN:
-                return new Decision(key, true, tokens, capacity, capacity, refill, 0, 0, ruleId,
-                        DecisionSource.FAIL_OPEN);
+                return new Decision(
+                        key, true, tokens, capacity, capacity, refill, 0, 0, ruleId, DecisionSource.FAIL_OPEN);
             case FAIL_CLOSED:
-                return new Decision(key, false, tokens, 0, capacity, refill, 0, Math.max(1, retryAfterMs), ruleId,
+                return new Decision(
+                        key,
+                        false,
+                        tokens,
+                        0,
+                        capacity,
+                        refill,
+                        0,
+                        Math.max(1, retryAfterMs),
+                        ruleId,
                         DecisionSource.FAIL_CLOSED);
             default:
                 break;
@@ -115,30 +125,69 @@ public final class LocalFallback implements AutoCloseable {
             cap = defaultLimit.capacity();
             rate = defaultLimit.refillPerSecond();
         } else {
-            return new Decision(key, false, tokens, 0, capacity, refill, 0, Math.max(1, retryAfterMs), ruleId,
+            return new Decision(
+                    key,
+                    false,
+                    tokens,
+                    0,
+                    capacity,
+                    refill,
+                    0,
+                    Math.max(1, retryAfterMs),
+                    ruleId,
                     DecisionSource.LOCAL);
         }
         long ratePerMilli = Math.max(1, (long) Math.floor(Math.min(rate, Tokens.MAX_REFILL_PER_SECOND) * 1_000_000d));
         // a new limit is a new generation: the local bucket takes it, keeping its tokens clamped
         long generation = 31 * Long.hashCode(cap) + Long.hashCode(ratePerMilli);
-        BucketSpec spec = new BucketSpec(Math.min(cap, Tokens.MAX_CAPACITY), ratePerMilli, Algorithm.TOKEN_BUCKET,
-                generation, IDLE_TTL_MS);
-        AcquireResult r = store.acquire(key, spec, tokens, maxWaitMs).toCompletableFuture().join();
+        BucketSpec spec = new BucketSpec(
+                Math.min(cap, Tokens.MAX_CAPACITY), ratePerMilli, Algorithm.TOKEN_BUCKET, generation, IDLE_TTL_MS);
+        AcquireResult r = store.acquire(key, spec, tokens, maxWaitMs)
+                .toCompletableFuture()
+                .join();
         if (r instanceof AcquireResult.Granted g) {
-            return new Decision(key, true, tokens, g.remaining(), g.capacity(), g.refillPerSecond(), g.waitMs(), 0,
-                    ruleId, DecisionSource.LOCAL);
+            return new Decision(
+                    key,
+                    true,
+                    tokens,
+                    g.remaining(),
+                    g.capacity(),
+                    g.refillPerSecond(),
+                    g.waitMs(),
+                    0,
+                    ruleId,
+                    DecisionSource.LOCAL);
         }
         if (r instanceof AcquireResult.Denied d) {
-            return new Decision(key, false, tokens, d.remaining(), d.capacity(), d.refillPerSecond(), 0,
-                    Math.max(1, d.retryAfterMs()), ruleId, DecisionSource.LOCAL);
+            return new Decision(
+                    key,
+                    false,
+                    tokens,
+                    d.remaining(),
+                    d.capacity(),
+                    d.refillPerSecond(),
+                    0,
+                    Math.max(1, d.retryAfterMs()),
+                    ruleId,
+                    DecisionSource.LOCAL);
         }
         if (s > 0 && tokens <= capacity) {
             // the BMS's bucket could grant it, this host's share of it cannot: wait for the BMS
-            return new Decision(key, false, tokens, r.remaining(), r.capacity(), r.refillPerSecond(), 0,
-                    Math.max(1, retryAfterMs), ruleId, DecisionSource.LOCAL);
+            return new Decision(
+                    key,
+                    false,
+                    tokens,
+                    r.remaining(),
+                    r.capacity(),
+                    r.refillPerSecond(),
+                    0,
+                    Math.max(1, retryAfterMs),
+                    ruleId,
+                    DecisionSource.LOCAL);
         }
-        throw new InvalidRequestException("validation", "tokens must be <= the bucket's capacity " + r.capacity()
-                + " (the local fallback's), was " + tokens);
+        throw new InvalidRequestException(
+                "validation",
+                "tokens must be <= the bucket's capacity " + r.capacity() + " (the local fallback's), was " + tokens);
     }
 
     /** This host's share of {@code key} for this outage: the configured one, or the one learned, fixed once taken. */
@@ -146,8 +195,8 @@ public final class LocalFallback implements AutoCloseable {
         if (share != LEARNED) {
             return share;
         }
-        return shares.computeIfAbsent(key, x -> k.grants().share(fallbackSince.get(), k.capacity(),
-                k.refillPerSecond()));
+        return shares.computeIfAbsent(
+                key, x -> k.grants().share(fallbackSince.get(), k.capacity(), k.refillPerSecond()));
     }
 
     /** Drops the local buckets and this outage's shares (the BMS is back); the known limits and grants stay. */

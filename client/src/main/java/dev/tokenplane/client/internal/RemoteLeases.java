@@ -1,11 +1,10 @@
 package dev.tokenplane.client.internal;
 
 import dev.tokenplane.client.Decision;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Leases over HTTP, for the {@link LeaseBook}: renewals are decisions (with the fallback), blocks are BMS leases,
@@ -35,7 +34,13 @@ final class RemoteLeases implements LeaseBook.Backend {
 
     @Override
     public CompletionStage<LeaseBook.Grant> lease(String key, long tokens) {
-        return bms.decide("lease", Wire.leaseBody(tokens, leaseTtlMs), key, tokens, 0, null,
+        return bms.decide(
+                "lease",
+                Wire.leaseBody(tokens, leaseTtlMs),
+                key,
+                tokens,
+                0,
+                null,
                 (d, answer) -> new LeaseBook.Grant(d, answer == null ? null : Wire.text(answer, "leaseId")));
     }
 

@@ -1,7 +1,6 @@
 package dev.tokenplane.client.internal;
 
 import dev.tokenplane.client.Backoff;
-
 import java.util.random.RandomGenerator;
 
 /**
@@ -17,11 +16,9 @@ import java.util.random.RandomGenerator;
 public final class RetrySchedule {
 
     /** Retry on URL {@code endpoint} after {@code delayMs}. */
-    public record Step(int endpoint, long delayMs) {
-    }
+    public record Step(int endpoint, long delayMs) {}
 
-    private RetrySchedule() {
-    }
+    private RetrySchedule() {}
 
     /**
      * @param failedAttempt the attempt that failed, 0 for the first

@@ -11,7 +11,6 @@ import dev.tokenplane.client.BatchResult;
 import dev.tokenplane.client.Decision;
 import dev.tokenplane.client.DecisionSource;
 import dev.tokenplane.client.RateLimitException;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
@@ -23,8 +22,7 @@ import java.util.List;
 final class Wire {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private Wire() {
-    }
+    private Wire() {}
 
     /** The path of a bucket operation, with the key percent-encoded as one path segment. */
     static String bucketPath(String key, String operation) {
@@ -77,7 +75,8 @@ final class Wire {
         for (JsonNode o : results) {
             decisions.add(decision(o));
         }
-        return new AllResult(body.path("granted").asBoolean(false), body.path("retryAfterMs").asLong(0), decisions);
+        return new AllResult(
+                body.path("granted").asBoolean(false), body.path("retryAfterMs").asLong(0), decisions);
     }
 
     /** An upper bound of the bytes {@code r} takes in a batch body (escapes and UTF-8 counted at their longest). */
@@ -92,9 +91,17 @@ final class Wire {
     }
 
     static Decision decision(JsonNode o) {
-        return new Decision(text(o, "key"), o.path("granted").asBoolean(false), o.path("tokens").asLong(0),
-                o.path("remaining").asLong(0), o.path("capacity").asLong(0), o.path("refillPerSecond").asDouble(0),
-                o.path("waitMs").asLong(0), o.path("retryAfterMs").asLong(0), text(o, "ruleId"), DecisionSource.BMS);
+        return new Decision(
+                text(o, "key"),
+                o.path("granted").asBoolean(false),
+                o.path("tokens").asLong(0),
+                o.path("remaining").asLong(0),
+                o.path("capacity").asLong(0),
+                o.path("refillPerSecond").asDouble(0),
+                o.path("waitMs").asLong(0),
+                o.path("retryAfterMs").asLong(0),
+                text(o, "ruleId"),
+                DecisionSource.BMS);
     }
 
     static List<BatchResult> batchResults(JsonNode body) {
@@ -102,8 +109,8 @@ final class Wire {
         List<BatchResult> out = new ArrayList<>(results.size());
         for (JsonNode o : results) {
             if (o.has("error")) {
-                out.add(new BatchResult.Failed(text(o, "key"),
-                        RateLimitException.of(400, text(o, "error"), text(o, "message"))));
+                out.add(new BatchResult.Failed(
+                        text(o, "key"), RateLimitException.of(400, text(o, "error"), text(o, "message"))));
             } else {
                 out.add(new BatchResult.Decided(decision(o)));
             }

@@ -1,11 +1,11 @@
 package dev.tokenplane.client.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.tokenplane.client.Decision;
 import dev.tokenplane.client.DecisionSource;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class RateLimitHeadersTest {
 
@@ -36,9 +36,11 @@ class RateLimitHeadersTest {
     @Test
     void shouldRoundASlowRefillsWindowUpAndKeepItAStructuredFieldInteger() {
         // login: 5 per minute (0.083333/s) -> w = ceil(60.0002) = 61; a nearly frozen bucket stays within 15 digits
-        assertThat(RateLimitHeaders.of("login", decision(true, 4, 5, 0.083333, 0)).policy())
+        assertThat(RateLimitHeaders.of("login", decision(true, 4, 5, 0.083333, 0))
+                        .policy())
                 .isEqualTo("\"login\";q=5;w=61");
-        assertThat(RateLimitHeaders.of("x", decision(true, 0, 1_000_000_000, 0.000001, 0)).policy())
+        assertThat(RateLimitHeaders.of("x", decision(true, 0, 1_000_000_000, 0.000001, 0))
+                        .policy())
                 .isEqualTo("\"x\";q=1000000000;w=999999999999999");
     }
 
@@ -54,7 +56,8 @@ class RateLimitHeadersTest {
     @Test
     void shouldQuotePolicyNamesAsStructuredFieldStrings() {
         assertThat(RateLimitHeaders.sfString("a \"b\" \\c")).isEqualTo("\"a \\\"b\\\" \\\\c\"");
-        assertThatThrownBy(() -> RateLimitHeaders.sfString("caf\u00e9")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> RateLimitHeaders.sfString("caf\u00e9"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("printable ASCII");
     }
 

@@ -1,8 +1,8 @@
 package dev.tokenplane.client.internal;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 class AvailabilityTest {
     private final Availability availability = new Availability();

@@ -1,5 +1,7 @@
 package dev.tokenplane.client.internal;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.tokenplane.client.Decision;
 import dev.tokenplane.client.DecisionSource;
 import dev.tokenplane.client.FallbackPolicy;
@@ -9,17 +11,14 @@ import dev.tokenplane.store.BucketSpec;
 import dev.tokenplane.store.FakeClock;
 import dev.tokenplane.store.Tokens;
 import dev.tokenplane.store.local.LocalBucketStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.DoubleRange;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Issue 13, point 6: N hosts in the {@code LOCAL} fallback, with the default (learned) share, admit together at most
@@ -53,8 +52,12 @@ class FallbackShareProperties {
         long[] fallsBackAt = new long[hosts];
         long outageStart = clock.millis() + learnMs;
         for (int h = 0; h < hosts; h++) {
-            fallbacks.add(new LocalFallback(FallbackPolicy.LOCAL, RateLimiterClientConfig.DEFAULT_FALLBACK_SHARE,
-                    RateLimiterClientConfig.ofDefaults().fallbackDefaultLimit(), 100, clock));
+            fallbacks.add(new LocalFallback(
+                    FallbackPolicy.LOCAL,
+                    RateLimiterClientConfig.DEFAULT_FALLBACK_SHARE,
+                    RateLimiterClientConfig.ofDefaults().fallbackDefaultLimit(),
+                    100,
+                    clock));
             learnDemand[h] = random.nextDouble();
             outageDemand[h] = 0.2 + 0.8 * random.nextDouble();
             fallsBackAt[h] = outageStart + STEP_MS * random.nextInt(600); // within 3 s of each other
@@ -98,14 +101,27 @@ class FallbackShareProperties {
             run = Math.max(run, 0) + (a - allowedPerStep);
             best = Math.max(best, run);
         }
-        assertThat(best).as("%d hosts, capacity %d, refill %.3f/s: the worst window's excess over the refill",
-                hosts, capacity, refillPerSecond).isLessThanOrEqualTo(capacity + hosts + 1e-9);
+        assertThat(best)
+                .as(
+                        "%d hosts, capacity %d, refill %.3f/s: the worst window's excess over the refill",
+                        hosts, capacity, refillPerSecond)
+                .isLessThanOrEqualTo(capacity + hosts + 1e-9);
     }
 
     /** The BMS's decision on one request, as the client sees it. */
     private static Decision bmsDecision(LocalBucketStore bms, BucketSpec spec, long tokens) {
-        AcquireResult r = bms.acquire(KEY, spec, tokens, 0).toCompletableFuture().join();
-        return new Decision(KEY, r.granted(), tokens, r.remaining(), r.capacity(), Tokens.perSecond(spec.ratePerMilli()),
-                0, 0, "rule", DecisionSource.BMS);
+        AcquireResult r =
+                bms.acquire(KEY, spec, tokens, 0).toCompletableFuture().join();
+        return new Decision(
+                KEY,
+                r.granted(),
+                tokens,
+                r.remaining(),
+                r.capacity(),
+                Tokens.perSecond(spec.ratePerMilli()),
+                0,
+                0,
+                "rule",
+                DecisionSource.BMS);
     }
 }

@@ -1,10 +1,9 @@
 package dev.tokenplane.client.internal;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.concurrent.CompletableFuture;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The lease rules on a fake timeline (times are plain epoch millis). */
 class LeaseMathTest {
@@ -15,8 +14,8 @@ class LeaseMathTest {
     @Test
     void shouldAskForTheRequestAloneBeforeKnowingTheBucket() {
         LeaseMath.Step step = LeaseMath.decide(LeaseState.EMPTY, 3, T0);
-        LeaseMath.Renewal renewal = LeaseMath.startRenewal(LeaseState.EMPTY, 3, 3, T0, POLICY,
-                new CompletableFuture<>());
+        LeaseMath.Renewal renewal =
+                LeaseMath.startRenewal(LeaseState.EMPTY, 3, 3, T0, POLICY, new CompletableFuture<>());
 
         assertThat(step).isInstanceOf(LeaseMath.Renew.class);
         assertThat(renewal.block()).isEqualTo(3);
@@ -42,7 +41,8 @@ class LeaseMathTest {
     @Test
     void shouldWaitForTheRenewalInFlightRatherThanStartAnother() {
         CompletableFuture<Void> inFlight = new CompletableFuture<>();
-        LeaseState renewing = LeaseMath.startRenewal(LeaseState.EMPTY, 1, 1, T0, POLICY, inFlight).next();
+        LeaseState renewing = LeaseMath.startRenewal(LeaseState.EMPTY, 1, 1, T0, POLICY, inFlight)
+                .next();
 
         LeaseMath.Step step = LeaseMath.decide(renewing, 1, T0 + 1);
 
@@ -78,10 +78,13 @@ class LeaseMathTest {
         LeaseState s = withLastRenewal(leased(0), T0);
 
         // 10 000 tokens/s of demand wants 10 000; half the capacity is 500
-        long byShare = LeaseMath.startRenewal(s, 1, 1_000, T0 + 100, POLICY, new CompletableFuture<>()).block();
+        long byShare = LeaseMath.startRenewal(s, 1, 1_000, T0 + 100, POLICY, new CompletableFuture<>())
+                .block();
         // a bucket seen with 50 left 1 s ago holds about 50 + 100 = 150
-        LeaseState low = withLastRenewal(LeaseMath.granted(LeaseState.EMPTY, 0, "lease-1",
-                new LeaseMath.Observation(1_000, 100, 50, "r"), T0, POLICY), T0);
+        LeaseState low = withLastRenewal(
+                LeaseMath.granted(
+                        LeaseState.EMPTY, 0, "lease-1", new LeaseMath.Observation(1_000, 100, 50, "r"), T0, POLICY),
+                T0);
         long byBucket = LeaseMath.startRenewal(low, 1, 10_000, T0 + 1_000, POLICY, new CompletableFuture<>())
                 .block();
 
@@ -91,10 +94,13 @@ class LeaseMathTest {
 
     @Test
     void shouldNeverAskForLessThanTheRequest() {
-        LeaseState empty = withLastRenewal(LeaseMath.granted(LeaseState.EMPTY, 0, "lease-1",
-                new LeaseMath.Observation(1_000, 100, 0, "r"), T0, POLICY), T0);
+        LeaseState empty = withLastRenewal(
+                LeaseMath.granted(
+                        LeaseState.EMPTY, 0, "lease-1", new LeaseMath.Observation(1_000, 100, 0, "r"), T0, POLICY),
+                T0);
 
-        assertThat(LeaseMath.startRenewal(empty, 7, 0, T0 + 10, POLICY, new CompletableFuture<>()).block())
+        assertThat(LeaseMath.startRenewal(empty, 7, 0, T0 + 10, POLICY, new CompletableFuture<>())
+                        .block())
                 .isEqualTo(7);
     }
 
@@ -103,7 +109,8 @@ class LeaseMathTest {
         LeaseState s = withLastRenewal(leased(0), T0);
         LeaseState refused = LeaseMath.failed(LeaseMath.refuseBlocks(s));
 
-        assertThat(LeaseMath.startRenewal(refused, 1, 1_000, T0 + 100, POLICY, new CompletableFuture<>()).block())
+        assertThat(LeaseMath.startRenewal(refused, 1, 1_000, T0 + 100, POLICY, new CompletableFuture<>())
+                        .block())
                 .isEqualTo(1);
     }
 
@@ -158,8 +165,19 @@ class LeaseMathTest {
     }
 
     private static LeaseState withLastRenewal(LeaseState s, long at) {
-        return new LeaseState(s.tokens(), s.leaseId(), s.expiresAt(), s.deniedUntil(), s.renewal(), s.capacity(),
-                s.refillPerSecond(), s.bucketRemaining(), s.observedAt(), s.ruleId(), s.ratePerSecond(), at,
+        return new LeaseState(
+                s.tokens(),
+                s.leaseId(),
+                s.expiresAt(),
+                s.deniedUntil(),
+                s.renewal(),
+                s.capacity(),
+                s.refillPerSecond(),
+                s.bucketRemaining(),
+                s.observedAt(),
+                s.ruleId(),
+                s.ratePerSecond(),
+                at,
                 s.maxBlock());
     }
 }

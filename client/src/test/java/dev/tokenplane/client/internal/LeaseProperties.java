@@ -1,23 +1,16 @@
 package dev.tokenplane.client.internal;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tokenplane.bms.leases.Lease;
 import dev.tokenplane.client.Decision;
 import dev.tokenplane.client.DecisionSource;
-import dev.tokenplane.bms.leases.Lease;
 import dev.tokenplane.client.InvalidRequestException;
-import dev.tokenplane.store.FakeClock;
 import dev.tokenplane.store.AcquireResult;
 import dev.tokenplane.store.BucketSpec;
+import dev.tokenplane.store.FakeClock;
 import dev.tokenplane.store.Tokens;
 import dev.tokenplane.store.local.LocalBucketStore;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.statistics.Statistics;
-
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -26,8 +19,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.statistics.Statistics;
 
 /**
  * Leases never over-admit: over random schedules of acquires by several leasing clients of one bucket, renewals whose
@@ -42,20 +41,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LeaseProperties {
     private static final String KEY = "tenant:k";
 
-    sealed interface Action permits Acquire, Advance, Deliver, Expire {
-    }
+    sealed interface Action permits Acquire, Advance, Deliver, Expire {}
 
-    record Acquire(int client, int tokens) implements Action {
-    }
+    record Acquire(int client, int tokens) implements Action {}
 
-    record Advance(long ms) implements Action {
-    }
+    record Advance(long ms) implements Action {}
 
-    record Deliver(boolean newest) implements Action {
-    }
+    record Deliver(boolean newest) implements Action {}
 
-    record Expire(int client) implements Action {
-    }
+    record Expire(int client) implements Action {}
 
     /** The bucket, with the answers the schedule has not delivered yet. */
     static final class Bucket implements LeaseBook.Backend {
@@ -96,7 +90,9 @@ class LeaseProperties {
             CompletableFuture<LeaseBook.Grant> answer = new CompletableFuture<>();
             // the bucket decides when the request arrives, which the schedule picks
             pending.add(() -> {
-                AcquireResult r = store.acquire(key, spec, tokens, 0).toCompletableFuture().join();
+                AcquireResult r = store.acquire(key, spec, tokens, 0)
+                        .toCompletableFuture()
+                        .join();
                 if (r instanceof AcquireResult.Unsatisfiable) {
                     answer.completeExceptionally(new InvalidRequestException("validation", "too many tokens"));
                     return;
@@ -110,8 +106,19 @@ class LeaseProperties {
                     }
                 }
                 long retryAfter = r instanceof AcquireResult.Denied d ? d.retryAfterMs() : 0;
-                answer.complete(new LeaseBook.Grant(new Decision(key, r.granted(), tokens, r.remaining(),
-                        r.capacity(), r.refillPerSecond(), 0, retryAfter, "rule", DecisionSource.BMS), leaseId));
+                answer.complete(new LeaseBook.Grant(
+                        new Decision(
+                                key,
+                                r.granted(),
+                                tokens,
+                                r.remaining(),
+                                r.capacity(),
+                                r.refillPerSecond(),
+                                0,
+                                retryAfter,
+                                "rule",
+                                DecisionSource.BMS),
+                        leaseId));
             });
             return answer;
         }
@@ -125,7 +132,9 @@ class LeaseProperties {
                     ledger.remove(leaseId);
                     // the client never gives back more than the lease it names took
                     assertThat(returned.tokens()).isEqualTo(tokens);
-                    credited += store.credit(key, Tokens.toNano(returned.tokens())).toCompletableFuture().join();
+                    credited += store.credit(key, Tokens.toNano(returned.tokens()))
+                            .toCompletableFuture()
+                            .join();
                 } else {
                     refused += tokens; // the lease had expired: the tokens are lost
                 }
@@ -136,10 +145,11 @@ class LeaseProperties {
     }
 
     @Property(tries = 300)
-    void shouldNeverGrantMoreThanTheBucketBound(@ForAll @IntRange(min = 4, max = 200) int capacity,
-                                                @ForAll @IntRange(min = 1, max = 50) int refillPerSecond,
-                                                @ForAll @IntRange(min = 1, max = 3) int clients,
-                                                @ForAll("schedules") List<Action> schedule) {
+    void shouldNeverGrantMoreThanTheBucketBound(
+            @ForAll @IntRange(min = 4, max = 200) int capacity,
+            @ForAll @IntRange(min = 1, max = 50) int refillPerSecond,
+            @ForAll @IntRange(min = 1, max = 3) int clients,
+            @ForAll("schedules") List<Action> schedule) {
         // Given leasing clients of one bucket
         FakeClock clock = new FakeClock();
         long start = clock.millis();
@@ -174,7 +184,8 @@ class LeaseProperties {
 
             // Then at every step the grants are within the bound (in thousandths of a token, exactly)
             long elapsed = clock.millis() - start;
-            assertThat(granted[0] * 1000).as("granted %d after %d ms", granted[0], elapsed)
+            assertThat(granted[0] * 1000)
+                    .as("granted %d after %d ms", granted[0], elapsed)
                     .isLessThanOrEqualTo(capacity * 1000L + refillPerSecond * elapsed);
             // And every token the bucket gave is granted, held, or given back
             long held = books.stream().mapToLong(LeaseBook::tokensHeld).sum();
@@ -192,8 +203,10 @@ class LeaseProperties {
 
     @Provide
     Arbitrary<List<Action>> schedules() {
-        Arbitrary<Action> acquire = Combinators.combine(Arbitraries.integers().between(0, 2),
-                Arbitraries.integers().between(1, 4)).as(Acquire::new);
+        Arbitrary<Action> acquire = Combinators.combine(
+                        Arbitraries.integers().between(0, 2),
+                        Arbitraries.integers().between(1, 4))
+                .as(Acquire::new);
         Arbitrary<Action> advance = Arbitraries.longs().between(0, 1_000).map(Advance::new);
         Arbitrary<Action> deliver = Arbitraries.of(true, false).map(Deliver::new);
         Arbitrary<Action> expire = Arbitraries.integers().between(0, 2).map(Expire::new);
@@ -202,6 +215,8 @@ class LeaseProperties {
                         net.jqwik.api.Tuple.of(3, advance),
                         net.jqwik.api.Tuple.of(6, deliver),
                         net.jqwik.api.Tuple.of(3, expire))
-                .list().ofMinSize(20).ofMaxSize(300);
+                .list()
+                .ofMinSize(20)
+                .ofMaxSize(300);
     }
 }

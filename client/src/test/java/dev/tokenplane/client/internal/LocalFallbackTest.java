@@ -1,5 +1,7 @@
 package dev.tokenplane.client.internal;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.tokenplane.client.Decision;
 import dev.tokenplane.client.DecisionSource;
 import dev.tokenplane.client.FallbackPolicy;
@@ -8,16 +10,14 @@ import dev.tokenplane.client.RateLimiterClientConfig;
 import dev.tokenplane.store.FakeClock;
 import org.junit.jupiter.api.Test;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 /** The {@code LOCAL} fallback's defaults: a learned share of each key, and no admission of keys it knows nothing of. */
 class LocalFallbackTest {
     /** 10 s windows aligned on the epoch: this clock starts at the beginning of one. */
     private final FakeClock clock = new FakeClock(1_700_000_000_000L);
 
     private LocalFallback fallback(LocalLimit defaultLimit) {
-        return new LocalFallback(FallbackPolicy.LOCAL, RateLimiterClientConfig.DEFAULT_FALLBACK_SHARE, defaultLimit,
-                100, clock);
+        return new LocalFallback(
+                FallbackPolicy.LOCAL, RateLimiterClientConfig.DEFAULT_FALLBACK_SHARE, defaultLimit, 100, clock);
     }
 
     private static Decision granted(String key, long tokens) {

@@ -1,13 +1,12 @@
 package dev.tokenplane.client.internal;
 
-import dev.tokenplane.client.Backoff;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tokenplane.client.Backoff;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class RetryScheduleTest {
     private final Backoff backoff = Backoff.ofMillis(10, 1000);
@@ -43,8 +42,10 @@ class RetryScheduleTest {
         assertThat(steps.stream().map(RetrySchedule.Step::endpoint).toList()).containsExactly(2, 0, 1, 2, 0, 1, 2);
         long[] ceilings = {10, 10, 10, 20, 20, 20, 40};
         for (int i = 0; i < steps.size(); i++) {
-            assertThat(steps.get(i).delayMs()).as("retry %d", i + 1)
-                    .isEqualTo(backoff.delayMillis(i / 3, replay)).isBetween(0L, ceilings[i]);
+            assertThat(steps.get(i).delayMs())
+                    .as("retry %d", i + 1)
+                    .isEqualTo(backoff.delayMillis(i / 3, replay))
+                    .isBetween(0L, ceilings[i]);
         }
         // and the jitter is drawn, not fixed: over many schedules the first failover's delays spread over [0, 10]
         Random many = new Random(7);

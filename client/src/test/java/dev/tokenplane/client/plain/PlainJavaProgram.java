@@ -3,7 +3,6 @@ package dev.tokenplane.client.plain;
 import dev.tokenplane.client.Decision;
 import dev.tokenplane.client.RateLimiterClient;
 import dev.tokenplane.client.RateLimiterEvent;
-
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -13,8 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * saw; exits 0 when everything went as a token bucket of capacity 3 (refilling at 0.5/s) says, 1 otherwise.
  */
 public final class PlainJavaProgram {
-    private PlainJavaProgram() {
-    }
+    private PlainJavaProgram() {}
 
     public static void main(String[] args) throws Exception {
         for (String absent : new String[] {"io.vertx.core.Vertx", "io.micrometer.core.instrument.MeterRegistry"}) {
@@ -26,20 +24,24 @@ public final class PlainJavaProgram {
             }
         }
         AtomicInteger denials = new AtomicInteger();
-        try (RateLimiterClient client = RateLimiterClient.builder().bmsUrls(args[0])
-                .timeout(Duration.ofSeconds(5)).attemptTimeout(Duration.ofSeconds(5))
+        try (RateLimiterClient client = RateLimiterClient.builder()
+                .bmsUrls(args[0])
+                .timeout(Duration.ofSeconds(5))
+                .attemptTimeout(Duration.ofSeconds(5))
                 .onEvent(e -> {
                     if (e instanceof RateLimiterEvent.Denied) {
                         denials.incrementAndGet();
                     }
-                }).build()) {
+                })
+                .build()) {
             // blocking: a bucket of 3, refilling at 0.5/s
             boolean first = client.tryAcquire("plain:a");
             boolean second = client.tryAcquire("plain:a", 2);
             boolean third = client.tryAcquire("plain:a");
             Decision waited = client.acquire("plain:a", 1, Duration.ofSeconds(3));
             // asynchronous
-            Decision async = client.acquireAsync("plain:b", 3).toCompletableFuture().join();
+            Decision async =
+                    client.acquireAsync("plain:b", 3).toCompletableFuture().join();
             System.out.println("tryAcquire " + first + " " + second + " " + third);
             System.out.println("acquire " + waited.granted() + " source " + waited.source());
             System.out.println("acquireAsync " + async.granted() + " remaining " + async.remaining());

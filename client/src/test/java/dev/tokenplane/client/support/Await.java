@@ -4,8 +4,7 @@ import java.util.function.BooleanSupplier;
 
 /** Polls a condition (every 20 ms) until it holds or a deadline passes. */
 public final class Await {
-    private Await() {
-    }
+    private Await() {}
 
     /** Waits until {@code condition} holds; fails the test after {@code timeoutMs}. */
     public static void until(BooleanSupplier condition, long timeoutMs) {

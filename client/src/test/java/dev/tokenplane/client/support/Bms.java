@@ -2,7 +2,6 @@ package dev.tokenplane.client.support;
 
 import dev.tokenplane.bms.BmsNode;
 import dev.tokenplane.bms.BmsSettings;
-
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;

@@ -15,7 +15,8 @@ import java.util.UUID;
  */
 public final class BmsProcess implements AutoCloseable {
     /** Hazelcast's JVM flags (the parent pom's, passed in by surefire). */
-    private static final String JVM_FLAGS = System.getProperty("bms.jvm.flags",
+    private static final String JVM_FLAGS = System.getProperty(
+            "bms.jvm.flags",
             "--add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED "
                     + "--add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED "
                     + "--add-opens java.management/sun.management=ALL-UNNAMED "
@@ -48,11 +49,16 @@ public final class BmsProcess implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(Arrays.asList(JVM_FLAGS.trim().split("\\s+")));
         command.addAll(jvmOptions);
-        command.addAll(List.of("-Dhazelcast.phone.home.enabled=false", "-Dhazelcast.logging.type=slf4j",
-                "-cp", System.getProperty("java.class.path"), "dev.tokenplane.bms.BmsMain"));
+        command.addAll(List.of(
+                "-Dhazelcast.phone.home.enabled=false",
+                "-Dhazelcast.logging.type=slf4j",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.tokenplane.bms.BmsMain"));
         ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("bms.log").toFile()));
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        dataDir.resolve("bms.log").toFile()));
         pb.environment().put("BMS_PORT", Integer.toString(port));
         pb.environment().put("BMS_HOST", "127.0.0.1");
         pb.environment().put("BMS_DATA_DIR", dataDir.toString());
@@ -106,7 +112,9 @@ public final class BmsProcess implements AutoCloseable {
     }
 
     private void signal(String name) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+                .inheritIO()
+                .start();
         if (kill.waitFor() != 0) {
             throw new IllegalStateException("kill -" + name + " failed");
         }

@@ -1,7 +1,6 @@
 package dev.tokenplane.client.support;
 
 import io.vertx.core.json.JsonObject;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,8 +19,7 @@ import java.util.Map;
  * setup: it leaves no pooled connection behind to blur the socket counts of the tests.
  */
 public final class Http {
-    private Http() {
-    }
+    private Http() {}
 
     /** An answer: status, headers (lower-case names), body. */
     public record Response(int status, Map<String, String> headers, String body) {
@@ -41,14 +39,23 @@ public final class Http {
             socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 2_000);
             socket.setSoTimeout(10_000);
             StringBuilder head = new StringBuilder()
-                    .append(method).append(' ').append(path).append(" HTTP/1.1\r\n")
-                    .append("Host: ").append(uri.getHost()).append(':').append(uri.getPort()).append("\r\n")
+                    .append(method)
+                    .append(' ')
+                    .append(path)
+                    .append(" HTTP/1.1\r\n")
+                    .append("Host: ")
+                    .append(uri.getHost())
+                    .append(':')
+                    .append(uri.getPort())
+                    .append("\r\n")
                     .append("Connection: close\r\n");
             if (bearer != null) {
                 head.append("Authorization: Bearer ").append(bearer).append("\r\n");
             }
             if (jsonBody != null) {
-                head.append("Content-Type: application/json\r\nContent-Length: ").append(body.length).append("\r\n");
+                head.append("Content-Type: application/json\r\nContent-Length: ")
+                        .append(body.length)
+                        .append("\r\n");
             }
             head.append("\r\n");
             OutputStream out = socket.getOutputStream();
@@ -82,7 +89,8 @@ public final class Http {
         Map<String, String> headers = new LinkedHashMap<>();
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
-            headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+            headers.put(
+                    lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
                     lines[i].substring(colon + 1).trim());
         }
         if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {

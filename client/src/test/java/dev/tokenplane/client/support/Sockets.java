@@ -8,8 +8,7 @@ import java.util.Locale;
 
 /** Counts TCP connections from the kernel's tables ({@code /proc/net/tcp}, {@code /proc/net/tcp6}; Linux). */
 public final class Sockets {
-    private Sockets() {
-    }
+    private Sockets() {}
 
     /** Established connections whose remote end is port {@code port}: the client side of connections to it. */
     public static int establishedTo(int port) throws IOException {

@@ -5,11 +5,12 @@ import java.util.stream.Collectors;
 
 /** This JVM's live threads. */
 public final class Threads {
-    private Threads() {
-    }
+    private Threads() {}
 
     public static Set<Thread> live() {
-        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).collect(Collectors.toSet());
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(Thread::isAlive)
+                .collect(Collectors.toSet());
     }
 
     /**
@@ -20,7 +21,8 @@ public final class Threads {
         return live().stream()
                 .filter(t -> !before.contains(t))
                 .map(Thread::getName)
-                .filter(n -> !n.startsWith("process reaper") && !n.startsWith("ForkJoinPool.commonPool")
+                .filter(n -> !n.startsWith("process reaper")
+                        && !n.startsWith("ForkJoinPool.commonPool")
                         && !n.equals("Attach Listener"))
                 .collect(Collectors.toSet());
     }

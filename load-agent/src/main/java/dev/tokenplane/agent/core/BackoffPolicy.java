@@ -19,7 +19,8 @@ public record BackoffPolicy(long baseMillis, long maxMillis) {
             throw new IllegalArgumentException("baseMillis must be >= 1, got " + baseMillis);
         }
         if (maxMillis < baseMillis) {
-            throw new IllegalArgumentException("maxMillis must be >= baseMillis (" + baseMillis + "), got " + maxMillis);
+            throw new IllegalArgumentException(
+                    "maxMillis must be >= baseMillis (" + baseMillis + "), got " + maxMillis);
         }
     }
 

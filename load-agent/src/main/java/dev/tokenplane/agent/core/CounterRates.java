@@ -16,8 +16,7 @@ import java.util.Map;
  */
 public final class CounterRates {
 
-    private CounterRates() {
-    }
+    private CounterRates() {}
 
     /**
      * The increment of a counter between two readings.

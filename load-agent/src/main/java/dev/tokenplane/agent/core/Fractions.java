@@ -3,8 +3,7 @@ package dev.tokenplane.agent.core;
 /** Small numeric guards shared by the core. */
 final class Fractions {
 
-    private Fractions() {
-    }
+    private Fractions() {}
 
     /** {@code value} clamped to [0, 1]; NaN becomes 0. */
     static double clamp01(double value) {

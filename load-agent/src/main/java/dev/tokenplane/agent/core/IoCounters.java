@@ -7,5 +7,4 @@ package dev.tokenplane.agent.core;
  * @param inBytes  bytes received (network) or read (disk), cumulative
  * @param outBytes bytes sent (network) or written (disk), cumulative
  */
-public record IoCounters(long inBytes, long outBytes) {
-}
+public record IoCounters(long inBytes, long outBytes) {}

@@ -20,8 +20,7 @@ import java.util.Map;
  */
 public final class IoPressure {
 
-    private IoPressure() {
-    }
+    private IoPressure() {}
 
     /**
      * The busy fraction of the busiest disk.
@@ -56,8 +55,11 @@ public final class IoPressure {
      * @param elapsedNanos          monotonic time between the two readings
      * @return a fraction in [0, 1], or NaN when no interface with a capacity is in both readings or no time passed
      */
-    public static double netUtilisation(Map<String, IoCounters> earlier, Map<String, IoCounters> later,
-                                        Map<String, Double> capacityBytesPerSecond, long elapsedNanos) {
+    public static double netUtilisation(
+            Map<String, IoCounters> earlier,
+            Map<String, IoCounters> later,
+            Map<String, Double> capacityBytesPerSecond,
+            long elapsedNanos) {
         if (elapsedNanos <= 0) {
             return Double.NaN;
         }

@@ -23,8 +23,7 @@ public record PrometheusHistogram(List<Bucket> buckets) {
      * @param upperBound the {@code le} bound (inclusive), {@code +Inf} for the last
      * @param count      observations ≤ {@code upperBound}
      */
-    public record Bucket(double upperBound, double count) {
-    }
+    public record Bucket(double upperBound, double count) {}
 
     public PrometheusHistogram {
         buckets = List.copyOf(buckets);
@@ -131,8 +130,11 @@ public record PrometheusHistogram(List<Bucket> buckets) {
         if (total <= 0) {
             return LatencySummary.EMPTY;
         }
-        return new LatencySummary(Math.round(total), CounterRates.perSecond(total, elapsedNanos),
-                Fractions.nonNegative(quantile(0.5) * toMillis), Fractions.nonNegative(quantile(0.99) * toMillis));
+        return new LatencySummary(
+                Math.round(total),
+                CounterRates.perSecond(total, elapsedNanos),
+                Fractions.nonNegative(quantile(0.5) * toMillis),
+                Fractions.nonNegative(quantile(0.99) * toMillis));
     }
 
     /** Returns {le, value} for a line of {@code series}, or empty for any other line. */

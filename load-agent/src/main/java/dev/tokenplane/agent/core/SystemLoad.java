@@ -21,15 +21,36 @@ import java.util.function.ToLongFunction;
  * @param diskBusy             the busiest disk's share of time with I/O in flight, [0, 1], or NaN when unknown
  *                             ({@link IoPressure#diskBusy})
  */
-public record SystemLoad(double cpu, double memory, double loadPerCore, double netRxBytesPerSec,
-                         double netTxBytesPerSec, double diskReadBytesPerSec, double diskWriteBytesPerSec,
-                         double netUtilisation, double diskBusy) {
+public record SystemLoad(
+        double cpu,
+        double memory,
+        double loadPerCore,
+        double netRxBytesPerSec,
+        double netTxBytesPerSec,
+        double diskReadBytesPerSec,
+        double diskWriteBytesPerSec,
+        double netUtilisation,
+        double diskBusy) {
 
     /** A load without the utilisation of links and disks (both unknown). */
-    public SystemLoad(double cpu, double memory, double loadPerCore, double netRxBytesPerSec, double netTxBytesPerSec,
-                      double diskReadBytesPerSec, double diskWriteBytesPerSec) {
-        this(cpu, memory, loadPerCore, netRxBytesPerSec, netTxBytesPerSec, diskReadBytesPerSec, diskWriteBytesPerSec,
-                Double.NaN, Double.NaN);
+    public SystemLoad(
+            double cpu,
+            double memory,
+            double loadPerCore,
+            double netRxBytesPerSec,
+            double netTxBytesPerSec,
+            double diskReadBytesPerSec,
+            double diskWriteBytesPerSec) {
+        this(
+                cpu,
+                memory,
+                loadPerCore,
+                netRxBytesPerSec,
+                netTxBytesPerSec,
+                diskReadBytesPerSec,
+                diskWriteBytesPerSec,
+                Double.NaN,
+                Double.NaN);
     }
 
     /**
@@ -59,10 +80,13 @@ public record SystemLoad(double cpu, double memory, double loadPerCore, double n
                 IoPressure.diskBusy(earlier.diskBusyMillis(), later.diskBusyMillis(), elapsedNanos)));
     }
 
-    private static double rate(Map<String, IoCounters> earlier, Map<String, IoCounters> later,
-                               ToLongFunction<IoCounters> side, long elapsedNanos) {
-        double increment = CounterRates.summedIncrement(
-                project(earlier, side), project(later, side), CounterWidth.BITS_64);
+    private static double rate(
+            Map<String, IoCounters> earlier,
+            Map<String, IoCounters> later,
+            ToLongFunction<IoCounters> side,
+            long elapsedNanos) {
+        double increment =
+                CounterRates.summedIncrement(project(earlier, side), project(later, side), CounterWidth.BITS_64);
         return CounterRates.perSecond(increment, elapsedNanos);
     }
 

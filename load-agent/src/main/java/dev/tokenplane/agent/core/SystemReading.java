@@ -18,13 +18,26 @@ import java.util.Objects;
  *                       is unknown (and no capacity is configured) is absent
  * @param diskBusyMillis cumulative milliseconds each selected disk had I/O in flight ({@code io_ticks}), by disk name
  */
-public record SystemReading(long monotonicNanos, CpuReading cpu, MemoryReading memory, double loadAverage1m, int cores,
-                            Map<String, IoCounters> network, Map<String, IoCounters> disks,
-                            Map<String, Double> linkCapacity, Map<String, Long> diskBusyMillis) {
+public record SystemReading(
+        long monotonicNanos,
+        CpuReading cpu,
+        MemoryReading memory,
+        double loadAverage1m,
+        int cores,
+        Map<String, IoCounters> network,
+        Map<String, IoCounters> disks,
+        Map<String, Double> linkCapacity,
+        Map<String, Long> diskBusyMillis) {
 
     /** A reading without link capacities nor busy times (neither utilisation can be told from it). */
-    public SystemReading(long monotonicNanos, CpuReading cpu, MemoryReading memory, double loadAverage1m, int cores,
-                         Map<String, IoCounters> network, Map<String, IoCounters> disks) {
+    public SystemReading(
+            long monotonicNanos,
+            CpuReading cpu,
+            MemoryReading memory,
+            double loadAverage1m,
+            int cores,
+            Map<String, IoCounters> network,
+            Map<String, IoCounters> disks) {
         this(monotonicNanos, cpu, memory, loadAverage1m, cores, network, disks, Map.of(), Map.of());
     }
 

@@ -63,17 +63,25 @@ public final class AgentHttpServer {
     public Future<HttpServer> listen(String host, int port) {
         Router router = Router.router(vertx);
         router.get("/health").handler(this::health);
-        router.get("/metrics").handler(ctx -> ctx.response()
-                .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
-                .end(metrics.scrape()));
-        router.post("/v1/latency").consumes("application/json")
+        router.get("/metrics")
+                .handler(ctx -> ctx.response()
+                        .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
+                        .end(metrics.scrape()));
+        router.post("/v1/latency")
+                .consumes("application/json")
                 .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
                 .handler(this::intake);
-        router.errorHandler(404, ctx -> error(ctx, 404, "not_found", "no such endpoint: " + ctx.request().path()));
+        router.errorHandler(
+                404,
+                ctx -> error(
+                        ctx,
+                        404,
+                        "not_found",
+                        "no such endpoint: " + ctx.request().path()));
         router.errorHandler(413, ctx -> error(ctx, 413, "too_large", "body over " + MAX_BODY_BYTES + " bytes"));
         router.errorHandler(400, ctx -> error(ctx, 400, "bad_request", "malformed request"));
-        router.errorHandler(415, ctx -> error(ctx, 415, "unsupported_media_type",
-                "Content-Type must be application/json"));
+        router.errorHandler(
+                415, ctx -> error(ctx, 415, "unsupported_media_type", "Content-Type must be application/json"));
         router.errorHandler(405, ctx -> error(ctx, 405, "method_not_allowed", "method not allowed here"));
         router.errorHandler(500, ctx -> error(ctx, 500, "internal", "internal error"));
         return vertx.createHttpServer().requestHandler(router).listen(port, host);
@@ -82,7 +90,9 @@ public final class AgentHttpServer {
     private void health(RoutingContext ctx) {
         JsonObject body = health.get();
         boolean up = "UP".equals(body.getString("status"));
-        ctx.response().setStatusCode(up ? 200 : 503).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        ctx.response()
+                .setStatusCode(up ? 200 : 503)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .end(body.encode());
     }
 
@@ -117,8 +127,12 @@ public final class AgentHttpServer {
             Object item = samples.getValue(i);
             double value = item instanceof Number number ? number.doubleValue() : Double.NaN;
             if (!(value >= 0 && value <= LatencyRecorder.MAX_SAMPLE_MS)) {
-                error(ctx, 400, "validation", "samplesMs[" + i + "] must be a number of ms in [0, "
-                        + (long) LatencyRecorder.MAX_SAMPLE_MS + "]; got " + item);
+                error(
+                        ctx,
+                        400,
+                        "validation",
+                        "samplesMs[" + i + "] must be a number of ms in [0, " + (long) LatencyRecorder.MAX_SAMPLE_MS
+                                + "]; got " + item);
                 return;
             }
             values[i] = value;
@@ -126,7 +140,9 @@ public final class AgentHttpServer {
         for (double value : values) {
             latency.record(value);
         }
-        ctx.response().setStatusCode(202).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        ctx.response()
+                .setStatusCode(202)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .end(new JsonObject().put("accepted", values.length).encode());
     }
 
@@ -134,7 +150,9 @@ public final class AgentHttpServer {
         if (ctx.response().ended()) {
             return;
         }
-        ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        ctx.response()
+                .setStatusCode(status)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .end(new JsonObject().put("error", code).put("message", message).encode());
     }
 }

@@ -20,11 +20,9 @@ public final class LatencyScraper {
 
     private static final Logger LOG = LoggerFactory.getLogger(LatencyScraper.class);
 
-    private record Scrape(PrometheusHistogram histogram, long atNanos) {
-    }
+    private record Scrape(PrometheusHistogram histogram, long atNanos) {}
 
-    private record Timed(LatencySummary summary, long atNanos) {
-    }
+    private record Timed(LatencySummary summary, long atNanos) {}
 
     private final Vertx vertx;
     private final WebClient client;
@@ -46,8 +44,8 @@ public final class LatencyScraper {
      * @param timeoutMillis timeout of one scrape
      * @param nanoTime      the monotonic clock
      */
-    public LatencyScraper(Vertx vertx, String url, String metric, double toMillis, long timeoutMillis,
-                          LongSupplier nanoTime) {
+    public LatencyScraper(
+            Vertx vertx, String url, String metric, double toMillis, long timeoutMillis, LongSupplier nanoTime) {
         this.vertx = vertx;
         this.client = WebClient.create(vertx, new WebClientOptions().setUserAgent("tokenplane-load-agent"));
         this.url = url;
@@ -92,13 +90,17 @@ public final class LatencyScraper {
     private void scrapeOnce() {
         client.getAbs(url).timeout(timeoutMillis).send().onComplete(result -> {
             long now = nanoTime.getAsLong();
-            Optional<PrometheusHistogram> histogram = result.succeeded() && result.result().statusCode() == 200
-                    ? PrometheusHistogram.parse(result.result().bodyAsString(), metric)
-                    : Optional.empty();
+            Optional<PrometheusHistogram> histogram =
+                    result.succeeded() && result.result().statusCode() == 200
+                            ? PrometheusHistogram.parse(result.result().bodyAsString(), metric)
+                            : Optional.empty();
             if (histogram.isEmpty()) {
                 if (!warned) {
                     warned = true;
-                    LOG.warn("Scrape of {} gave no histogram {} ({}); latency falls back to the intake", url, metric,
+                    LOG.warn(
+                            "Scrape of {} gave no histogram {} ({}); latency falls back to the intake",
+                            url,
+                            metric,
                             result.succeeded() ? "status " + result.result().statusCode() : result.cause());
                 }
                 return;
@@ -106,8 +108,8 @@ public final class LatencyScraper {
             warned = false;
             Scrape current = new Scrape(histogram.get(), now);
             if (previous != null) {
-                LatencySummary summary = current.histogram().since(previous.histogram())
-                        .summary(now - previous.atNanos(), toMillis);
+                LatencySummary summary =
+                        current.histogram().since(previous.histogram()).summary(now - previous.atNanos(), toMillis);
                 latest.set(new Timed(summary, now));
             }
             previous = current;

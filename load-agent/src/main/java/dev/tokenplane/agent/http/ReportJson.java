@@ -8,8 +8,7 @@ import io.vertx.core.json.JsonObject;
  * whose value is unknown is left out. */
 public final class ReportJson {
 
-    private ReportJson() {
-    }
+    private ReportJson() {}
 
     /** Encodes a report. */
     public static JsonObject toJson(AgentReport report) {

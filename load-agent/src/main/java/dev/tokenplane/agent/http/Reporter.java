@@ -84,8 +84,8 @@ public final class Reporter {
         WebClientOptions options = new WebClientOptions()
                 .setUserAgent("tokenplane-load-agent")
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, settings.requestTimeoutMillis()));
-        settings.trustCaFile().ifPresent(ca -> options.setTrustOptions(new PemTrustOptions()
-                .addCertPath(ca.toString())));
+        settings.trustCaFile()
+                .ifPresent(ca -> options.setTrustOptions(new PemTrustOptions().addCertPath(ca.toString())));
         this.client = WebClient.create(vertx, options);
         metrics.trackReporter(buffer::size, () -> backoffMillis / 1000.0);
     }
@@ -184,7 +184,10 @@ public final class Reporter {
             buffer.removeIfOldest(report);
             schedule.onSuccess();
             backoffMillis = 0;
-            LOG.warn("BMS {} rejected a report with status {}: {}; dropped it", target, status,
+            LOG.warn(
+                    "BMS {} rejected a report with status {}: {}; dropped it",
+                    target,
+                    status,
                     result.result().bodyAsString());
             pump();
             return;

@@ -17,13 +17,23 @@ import java.util.Optional;
  * @param requestTimeoutMillis timeout of one send (connect and response)
  * @param trustCaFile          PEM certificate authorities trusted for https:// URLs; empty for the JVM's
  */
-public record ReporterSettings(List<String> bmsUrls, String serverId, Optional<String> bearerToken,
-                               int bufferCapacity, BackoffPolicy backoff, long requestTimeoutMillis,
-                               Optional<Path> trustCaFile) {
+public record ReporterSettings(
+        List<String> bmsUrls,
+        String serverId,
+        Optional<String> bearerToken,
+        int bufferCapacity,
+        BackoffPolicy backoff,
+        long requestTimeoutMillis,
+        Optional<Path> trustCaFile) {
 
     /** Settings trusting the JVM's certificate authorities. */
-    public ReporterSettings(List<String> bmsUrls, String serverId, Optional<String> bearerToken, int bufferCapacity,
-                            BackoffPolicy backoff, long requestTimeoutMillis) {
+    public ReporterSettings(
+            List<String> bmsUrls,
+            String serverId,
+            Optional<String> bearerToken,
+            int bufferCapacity,
+            BackoffPolicy backoff,
+            long requestTimeoutMillis) {
         this(bmsUrls, serverId, bearerToken, bufferCapacity, backoff, requestTimeoutMillis, Optional.empty());
     }
 

@@ -12,8 +12,7 @@ import java.util.OptionalLong;
  */
 final class CgroupFiles {
 
-    private CgroupFiles() {
-    }
+    private CgroupFiles() {}
 
     /**
      * {@code cpu.max}: {@code "$MAX $PERIOD"}, where {@code $MAX} is {@code max} when there is no quota.

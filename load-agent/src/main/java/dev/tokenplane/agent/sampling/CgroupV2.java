@@ -34,9 +34,11 @@ public final class CgroupV2 {
      * @param memoryLimitBytes   the tightest memory.max, empty when none is set
      * @param memoryWorkingBytes working set of the cgroup holding that limit
      */
-    public record Limits(OptionalDouble cpuLimitCores, OptionalLong cpuUsageMicros,
-                         OptionalLong memoryLimitBytes, OptionalLong memoryWorkingBytes) {
-    }
+    public record Limits(
+            OptionalDouble cpuLimitCores,
+            OptionalLong cpuUsageMicros,
+            OptionalLong memoryLimitBytes,
+            OptionalLong memoryWorkingBytes) {}
 
     private final Path directory;
     private final Path mountPoint;
@@ -83,20 +85,23 @@ public final class CgroupV2 {
         Path memDir = null;
         long memLimit = Long.MAX_VALUE;
         for (Path dir = directory; dir != null && dir.startsWith(mountPoint); dir = dir.getParent()) {
-            OptionalDouble cores = readQuietly(dir.resolve("cpu.max")).map(CgroupFiles::cpuMaxCores)
+            OptionalDouble cores = readQuietly(dir.resolve("cpu.max"))
+                    .map(CgroupFiles::cpuMaxCores)
                     .orElse(OptionalDouble.empty());
             if (cores.isPresent() && cores.getAsDouble() < cpuCores) {
                 cpuCores = cores.getAsDouble();
                 cpuDir = dir;
             }
-            OptionalLong limit = readQuietly(dir.resolve("memory.max")).map(CgroupFiles::singleValue)
+            OptionalLong limit = readQuietly(dir.resolve("memory.max"))
+                    .map(CgroupFiles::singleValue)
                     .orElse(OptionalLong.empty());
             if (limit.isPresent() && limit.getAsLong() < memLimit) {
                 memLimit = limit.getAsLong();
                 memDir = dir;
             }
         }
-        OptionalLong cpuUsage = cpuDir == null ? OptionalLong.empty() : statValue(cpuDir.resolve("cpu.stat"), "usage_usec");
+        OptionalLong cpuUsage =
+                cpuDir == null ? OptionalLong.empty() : statValue(cpuDir.resolve("cpu.stat"), "usage_usec");
         OptionalLong working = memDir == null ? OptionalLong.empty() : workingSet(memDir);
         return new Limits(
                 cpuDir == null ? OptionalDouble.empty() : OptionalDouble.of(cpuCores),
@@ -106,12 +111,14 @@ public final class CgroupV2 {
     }
 
     private static OptionalLong workingSet(Path dir) {
-        OptionalLong current = readQuietly(dir.resolve("memory.current")).map(CgroupFiles::singleValue)
+        OptionalLong current = readQuietly(dir.resolve("memory.current"))
+                .map(CgroupFiles::singleValue)
                 .orElse(OptionalLong.empty());
         if (current.isEmpty()) {
             return current;
         }
-        long inactiveFile = statValue(dir.resolve("memory.stat"), "inactive_file").orElse(0L);
+        long inactiveFile =
+                statValue(dir.resolve("memory.stat"), "inactive_file").orElse(0L);
         return OptionalLong.of(Math.max(0L, current.getAsLong() - inactiveFile));
     }
 

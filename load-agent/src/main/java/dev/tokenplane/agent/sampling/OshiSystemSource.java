@@ -90,8 +90,13 @@ public final class OshiSystemSource implements SystemSource {
      * @param nanoTime        the monotonic clock, {@code System::nanoTime} outside tests
      * @param fallbackLinkBitsPerSecond capacity of an interface whose speed the OS does not report, bits/s; 0: none
      */
-    public OshiSystemSource(NameFilter networkFilter, boolean includeLoopback, NameFilter diskFilter,
-                            Optional<CgroupV2> cgroup, LongSupplier nanoTime, long fallbackLinkBitsPerSecond) {
+    public OshiSystemSource(
+            NameFilter networkFilter,
+            boolean includeLoopback,
+            NameFilter diskFilter,
+            Optional<CgroupV2> cgroup,
+            LongSupplier nanoTime,
+            long fallbackLinkBitsPerSecond) {
         this.fallbackLinkBitsPerSecond = fallbackLinkBitsPerSecond;
         this.hardware = new SystemInfo().getHardware();
         this.processor = hardware.getProcessor();
@@ -110,8 +115,15 @@ public final class OshiSystemSource implements SystemSource {
         int cpus = Math.max(1, processor.getLogicalProcessorCount());
         Optional<CgroupV2.Limits> limits = cgroup.map(CgroupV2::read);
         DiskReadings diskReadings = readDisks();
-        return new SystemReading(now, readCpu(limits, cpus), readMemory(limits),
-                processor.getSystemLoadAverage(1)[0], cpus, readNetwork(), diskReadings.bytes(), linkCapacity,
+        return new SystemReading(
+                now,
+                readCpu(limits, cpus),
+                readMemory(limits),
+                processor.getSystemLoadAverage(1)[0],
+                cpus,
+                readNetwork(),
+                diskReadings.bytes(),
+                linkCapacity,
                 diskReadings.busyMillis());
     }
 
@@ -134,21 +146,28 @@ public final class OshiSystemSource implements SystemSource {
     }
 
     private CpuReading readCpu(Optional<CgroupV2.Limits> limits, int cpus) {
-        if (limits.isPresent() && limits.get().cpuLimitCores().isPresent()
+        if (limits.isPresent()
+                && limits.get().cpuLimitCores().isPresent()
                 && limits.get().cpuUsageMicros().isPresent()) {
             double cores = Math.min(limits.get().cpuLimitCores().getAsDouble(), cpus);
             return new CpuReading.CgroupUsage(limits.get().cpuUsageMicros().getAsLong(), cores);
         }
         long[] ticks = processor.getSystemCpuLoadTicks();
-        return new CpuReading.HostTicks(ticks[TickType.USER.getIndex()], ticks[TickType.NICE.getIndex()],
-                ticks[TickType.SYSTEM.getIndex()], ticks[TickType.IDLE.getIndex()],
-                ticks[TickType.IOWAIT.getIndex()], ticks[TickType.IRQ.getIndex()],
-                ticks[TickType.SOFTIRQ.getIndex()], ticks[TickType.STEAL.getIndex()]);
+        return new CpuReading.HostTicks(
+                ticks[TickType.USER.getIndex()],
+                ticks[TickType.NICE.getIndex()],
+                ticks[TickType.SYSTEM.getIndex()],
+                ticks[TickType.IDLE.getIndex()],
+                ticks[TickType.IOWAIT.getIndex()],
+                ticks[TickType.IRQ.getIndex()],
+                ticks[TickType.SOFTIRQ.getIndex()],
+                ticks[TickType.STEAL.getIndex()]);
     }
 
     private MemoryReading readMemory(Optional<CgroupV2.Limits> limits) {
         long total = memory.getTotal();
-        if (limits.isPresent() && limits.get().memoryLimitBytes().isPresent()
+        if (limits.isPresent()
+                && limits.get().memoryLimitBytes().isPresent()
                 && limits.get().memoryWorkingBytes().isPresent()) {
             long limit = Math.min(limits.get().memoryLimitBytes().getAsLong(), total > 0 ? total : Long.MAX_VALUE);
             return new MemoryReading(limits.get().memoryWorkingBytes().getAsLong(), limit);
@@ -173,8 +192,7 @@ public final class OshiSystemSource implements SystemSource {
     }
 
     /** Byte counters and busy milliseconds of the selected disks, by disk name, from one read. */
-    private record DiskReadings(Map<String, IoCounters> bytes, Map<String, Long> busyMillis) {
-    }
+    private record DiskReadings(Map<String, IoCounters> bytes, Map<String, Long> busyMillis) {}
 
     private DiskReadings readDisks() {
         Map<String, IoCounters> bytes = new HashMap<>();
@@ -217,7 +235,9 @@ public final class OshiSystemSource implements SystemSource {
         interfaces = hardware.getNetworkIFs(true).stream()
                 .filter(nif -> (includeLoopback || !isLoopback(nif)) && networkFilter.accepts(nif.getName()))
                 .toList();
-        disks = hardware.getDiskStores().stream().filter(d -> diskFilter.accepts(shortName(d.getName()))).toList();
+        disks = hardware.getDiskStores().stream()
+                .filter(d -> diskFilter.accepts(shortName(d.getName())))
+                .toList();
         Map<String, Double> capacity = new HashMap<>();
         for (NetworkIF nif : interfaces) {
             long bits = nif.getSpeed() > 0 ? nif.getSpeed() : fallbackLinkBitsPerSecond;

@@ -15,8 +15,7 @@ final class ProcfsCounters {
     /** The kernel counts disk I/O in 512-byte sectors whatever the device's block size. */
     private static final long SECTOR_BYTES = 512;
 
-    private ProcfsCounters() {
-    }
+    private ProcfsCounters() {}
 
     /**
      * {@code /proc/diskstats}: {@code major minor name reads merged sectorsRead msRead writes merged sectorsWritten
@@ -25,8 +24,12 @@ final class ProcfsCounters {
      * @return bytes read and written by device name ({@code vda}, {@code nvme0n1}, ...)
      */
     static Map<String, IoCounters> diskstats(String text) {
-        return perDevice(text, 10, fields -> new IoCounters(Long.parseUnsignedLong(fields[5]) * SECTOR_BYTES,
-                Long.parseUnsignedLong(fields[9]) * SECTOR_BYTES));
+        return perDevice(
+                text,
+                10,
+                fields -> new IoCounters(
+                        Long.parseUnsignedLong(fields[5]) * SECTOR_BYTES,
+                        Long.parseUnsignedLong(fields[9]) * SECTOR_BYTES));
     }
 
     /**
@@ -70,8 +73,9 @@ final class ProcfsCounters {
             String[] fields = line.substring(colon + 1).strip().split("\\s+");
             if (fields.length >= 9) {
                 try {
-                    counters.put(line.substring(0, colon).strip(), new IoCounters(
-                            Long.parseUnsignedLong(fields[0]), Long.parseUnsignedLong(fields[8])));
+                    counters.put(
+                            line.substring(0, colon).strip(),
+                            new IoCounters(Long.parseUnsignedLong(fields[0]), Long.parseUnsignedLong(fields[8])));
                 } catch (NumberFormatException ignored) {
                     // not an interface line
                 }

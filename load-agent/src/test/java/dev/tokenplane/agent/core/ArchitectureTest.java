@@ -11,12 +11,26 @@ import com.tngtech.archunit.lang.ArchRule;
 class ArchitectureTest {
 
     @ArchTest
-    static final ArchRule coreIsFreeOfAdapters = noClasses().that().resideInAPackage("dev.tokenplane.agent.core..")
-            .should().dependOnClassesThat().resideInAnyPackage(
-                    "oshi..", "io.vertx..", "io.netty..", "io.micrometer..", "picocli..", "org.slf4j..",
-                    "dev.tokenplane.agent.sampling..", "dev.tokenplane.agent.http..");
+    static final ArchRule coreIsFreeOfAdapters = noClasses()
+            .that()
+            .resideInAPackage("dev.tokenplane.agent.core..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                    "oshi..",
+                    "io.vertx..",
+                    "io.netty..",
+                    "io.micrometer..",
+                    "picocli..",
+                    "org.slf4j..",
+                    "dev.tokenplane.agent.sampling..",
+                    "dev.tokenplane.agent.http..");
 
     @ArchTest
-    static final ArchRule samplingKnowsNoNetwork = noClasses().that().resideInAPackage("dev.tokenplane.agent.sampling..")
-            .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "io.micrometer..");
+    static final ArchRule samplingKnowsNoNetwork = noClasses()
+            .that()
+            .resideInAPackage("dev.tokenplane.agent.sampling..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("io.vertx..", "io.micrometer..");
 }

@@ -73,9 +73,10 @@ class BackoffPolicyTest {
     }
 
     @Property
-    void jitterStaysWithinZeroAndTheCeiling(@ForAll @LongRange(min = 1, max = 60_000) long base,
-                                            @ForAll @IntRange(min = 0, max = 100) int attempt,
-                                            @ForAll long seed) {
+    void jitterStaysWithinZeroAndTheCeiling(
+            @ForAll @LongRange(min = 1, max = 60_000) long base,
+            @ForAll @IntRange(min = 0, max = 100) int attempt,
+            @ForAll long seed) {
         BackoffPolicy p = new BackoffPolicy(base, base * 64);
         long delay = p.delayMillis(attempt, new SplittableRandom(seed));
 
@@ -84,8 +85,8 @@ class BackoffPolicyTest {
     }
 
     @Property
-    void ceilingNeverShrinksAsAttemptsGrow(@ForAll @LongRange(min = 1, max = 1_000_000) long base,
-                                           @ForAll @IntRange(min = 0, max = 200) int attempt) {
+    void ceilingNeverShrinksAsAttemptsGrow(
+            @ForAll @LongRange(min = 1, max = 1_000_000) long base, @ForAll @IntRange(min = 0, max = 200) int attempt) {
         BackoffPolicy p = new BackoffPolicy(base, base * 1_000);
 
         assertThat(p.ceilingMillis(attempt + 1)).isGreaterThanOrEqualTo(p.ceilingMillis(attempt));

@@ -36,7 +36,8 @@ class CounterRatesTest {
     @Test
     void shouldTreatADropFromMidRangeAsAResetFromZero() {
         // An interface re-created: the counter restarts, 2_000 bytes were counted since
-        assertThat(CounterRates.increment(9_000_000, 2_000, CounterWidth.BITS_64)).isEqualTo(2_000);
+        assertThat(CounterRates.increment(9_000_000, 2_000, CounterWidth.BITS_64))
+                .isEqualTo(2_000);
         assertThat(CounterRates.increment(1L << 31, 300, CounterWidth.BITS_32)).isEqualTo(300);
     }
 
@@ -64,14 +65,17 @@ class CounterRatesTest {
     }
 
     @Property
-    void incrementIsTheDifferenceWhenTheCounterGrows(@ForAll @LongRange(min = 0, max = Long.MAX_VALUE / 2) long start,
-                                                     @ForAll @LongRange(min = 0, max = Long.MAX_VALUE / 2) long grow) {
-        assertThat(CounterRates.increment(start, start + grow, CounterWidth.BITS_64)).isEqualTo(grow);
+    void incrementIsTheDifferenceWhenTheCounterGrows(
+            @ForAll @LongRange(min = 0, max = Long.MAX_VALUE / 2) long start,
+            @ForAll @LongRange(min = 0, max = Long.MAX_VALUE / 2) long grow) {
+        assertThat(CounterRates.increment(start, start + grow, CounterWidth.BITS_64))
+                .isEqualTo(grow);
     }
 
     @Property
-    void incrementIsNeverNegativeAndNeverAbove32BitRange(@ForAll @LongRange(min = 0, max = 0xFFFF_FFFFL) long prev,
-                                                          @ForAll @LongRange(min = 0, max = 0xFFFF_FFFFL) long cur) {
+    void incrementIsNeverNegativeAndNeverAbove32BitRange(
+            @ForAll @LongRange(min = 0, max = 0xFFFF_FFFFL) long prev,
+            @ForAll @LongRange(min = 0, max = 0xFFFF_FFFFL) long cur) {
         long increment = CounterRates.increment(prev, cur, CounterWidth.BITS_32);
         assertThat(increment).isBetween(0L, 0xFFFF_FFFFL);
     }

@@ -27,7 +27,8 @@ class IoPressureTest {
         assertThat(IoPressure.diskBusy(Map.of("vda", 4_294_967_000L), Map.of("vda", 200L), SECOND))
                 .isCloseTo(0.496, within(1e-12));
         // a tick that ran late and counted a little more busy time than wall time is still at most 1
-        assertThat(IoPressure.diskBusy(Map.of("vda", 0L), Map.of("vda", 1_020L), SECOND)).isEqualTo(1.0);
+        assertThat(IoPressure.diskBusy(Map.of("vda", 0L), Map.of("vda", 1_020L), SECOND))
+                .isEqualTo(1.0);
     }
 
     @Test
@@ -40,14 +41,15 @@ class IoPressureTest {
     void shouldTakeTheBusierDirectionOfTheBusiestLinkWithAKnownCapacity() {
         // Given eth0 at 1 Gbit/s (125 MB/s) moving 50 MB/s in and 100 MB/s out, eth1 busier but of unknown speed
         Map<String, IoCounters> before = Map.of("eth0", new IoCounters(0, 0), "eth1", new IoCounters(0, 0));
-        Map<String, IoCounters> after = Map.of("eth0", new IoCounters(100_000_000, 200_000_000),
-                "eth1", new IoCounters(900_000_000, 0));
+        Map<String, IoCounters> after =
+                Map.of("eth0", new IoCounters(100_000_000, 200_000_000), "eth1", new IoCounters(900_000_000, 0));
 
         double utilisation = IoPressure.netUtilisation(before, after, Map.of("eth0", 125e6), 2 * SECOND);
 
         // Then 100 MB/s over 125 MB/s
         assertThat(utilisation).isCloseTo(0.8, within(1e-12));
-        assertThat(IoPressure.netUtilisation(before, after, Map.of(), 2 * SECOND)).isNaN();
+        assertThat(IoPressure.netUtilisation(before, after, Map.of(), 2 * SECOND))
+                .isNaN();
     }
 
     @Test
@@ -55,10 +57,26 @@ class IoPressureTest {
         HostTicks cpuBefore = new HostTicks(0, 0, 0, 100, 0, 0, 0, 0);
         HostTicks cpuAfter = new HostTicks(10, 0, 0, 190, 0, 0, 0, 0);
         MemoryReading memory = new MemoryReading(1, 2);
-        SystemReading before = new SystemReading(0, cpuBefore, memory, 0.1, 2,
-                Map.of("eth0", new IoCounters(0, 0)), Map.of(), Map.of("eth0", 1_000.0), Map.of("vda", 0L));
-        SystemReading after = new SystemReading(SECOND, cpuAfter, memory, 0.1, 2,
-                Map.of("eth0", new IoCounters(250, 100)), Map.of(), Map.of("eth0", 1_000.0), Map.of("vda", 950L));
+        SystemReading before = new SystemReading(
+                0,
+                cpuBefore,
+                memory,
+                0.1,
+                2,
+                Map.of("eth0", new IoCounters(0, 0)),
+                Map.of(),
+                Map.of("eth0", 1_000.0),
+                Map.of("vda", 0L));
+        SystemReading after = new SystemReading(
+                SECOND,
+                cpuAfter,
+                memory,
+                0.1,
+                2,
+                Map.of("eth0", new IoCounters(250, 100)),
+                Map.of(),
+                Map.of("eth0", 1_000.0),
+                Map.of("vda", 950L));
 
         SystemLoad load = SystemLoad.between(before, after).orElseThrow();
 

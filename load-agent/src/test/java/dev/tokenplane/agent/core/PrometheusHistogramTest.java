@@ -27,17 +27,21 @@ class PrometheusHistogramTest {
                 http_server_requests_seconds_bucket{method="POST",uri="/b,\\"q\\"",le="1.0"} %d
                 http_server_requests_seconds_bucket{method="POST",uri="/b,\\"q\\"",le="+Inf"} %d
                 other_seconds_bucket{le="+Inf"} 999
-                """.formatted(fastGet, fastGet, fastGet + slowGet, fastGet + slowGet, fastGet + slowGet,
-                post, post, post);
+                """.formatted(
+                        fastGet, fastGet, fastGet + slowGet, fastGet + slowGet, fastGet + slowGet, post, post, post);
     }
 
     @Test
     void shouldSumBucketsOverLabelSets() {
-        PrometheusHistogram histogram = PrometheusHistogram.parse(exposition(10, 5, 20), METRIC).orElseThrow();
+        PrometheusHistogram histogram =
+                PrometheusHistogram.parse(exposition(10, 5, 20), METRIC).orElseThrow();
 
-        assertThat(histogram.buckets()).containsExactly(
-                new Bucket(0.01, 10), new Bucket(0.1, 30), new Bucket(1.0, 35),
-                new Bucket(Double.POSITIVE_INFINITY, 35));
+        assertThat(histogram.buckets())
+                .containsExactly(
+                        new Bucket(0.01, 10),
+                        new Bucket(0.1, 30),
+                        new Bucket(1.0, 35),
+                        new Bucket(Double.POSITIVE_INFINITY, 35));
         assertThat(histogram.observations()).isEqualTo(35);
     }
 
@@ -45,7 +49,9 @@ class PrometheusHistogramTest {
     void shouldInterpolateInsideTheBucketLikeHistogramQuantile() {
         // 100 observations: 40 in (0, 0.1], 50 in (0.1, 0.2], 10 in (0.2, 0.4]
         PrometheusHistogram histogram = new PrometheusHistogram(List.of(
-                new Bucket(0.1, 40), new Bucket(0.2, 90), new Bucket(0.4, 100),
+                new Bucket(0.1, 40),
+                new Bucket(0.2, 90),
+                new Bucket(0.4, 100),
                 new Bucket(Double.POSITIVE_INFINITY, 100)));
 
         // rank 50 is the 10th of 50 in (0.1, 0.2]: 0.1 + 0.1 * 10/50
@@ -58,16 +64,18 @@ class PrometheusHistogramTest {
 
     @Test
     void shouldAnswerTheHighestFiniteBoundForARankInTheInfBucket() {
-        PrometheusHistogram histogram = new PrometheusHistogram(List.of(
-                new Bucket(0.5, 10), new Bucket(Double.POSITIVE_INFINITY, 100)));
+        PrometheusHistogram histogram =
+                new PrometheusHistogram(List.of(new Bucket(0.5, 10), new Bucket(Double.POSITIVE_INFINITY, 100)));
 
         assertThat(histogram.quantile(0.99)).isEqualTo(0.5);
     }
 
     @Test
     void shouldTakeTheGrowthBetweenTwoScrapes() {
-        PrometheusHistogram first = PrometheusHistogram.parse(exposition(10, 5, 20), METRIC).orElseThrow();
-        PrometheusHistogram second = PrometheusHistogram.parse(exposition(110, 5, 20), METRIC).orElseThrow();
+        PrometheusHistogram first =
+                PrometheusHistogram.parse(exposition(10, 5, 20), METRIC).orElseThrow();
+        PrometheusHistogram second =
+                PrometheusHistogram.parse(exposition(110, 5, 20), METRIC).orElseThrow();
 
         PrometheusHistogram delta = second.since(first);
 
@@ -77,8 +85,10 @@ class PrometheusHistogramTest {
 
     @Test
     void shouldTakeTheWholeHistogramAfterTheServiceRestarted() {
-        PrometheusHistogram before = PrometheusHistogram.parse(exposition(1000, 500, 200), METRIC).orElseThrow();
-        PrometheusHistogram afterRestart = PrometheusHistogram.parse(exposition(3, 1, 0), METRIC).orElseThrow();
+        PrometheusHistogram before =
+                PrometheusHistogram.parse(exposition(1000, 500, 200), METRIC).orElseThrow();
+        PrometheusHistogram afterRestart =
+                PrometheusHistogram.parse(exposition(3, 1, 0), METRIC).orElseThrow();
 
         assertThat(afterRestart.since(before)).isEqualTo(afterRestart);
     }
@@ -86,7 +96,9 @@ class PrometheusHistogramTest {
     @Test
     void shouldSummariseAnIntervalInMillisecondsAndRequestsPerSecond() {
         PrometheusHistogram delta = new PrometheusHistogram(List.of(
-                new Bucket(0.1, 40), new Bucket(0.2, 90), new Bucket(0.4, 100),
+                new Bucket(0.1, 40),
+                new Bucket(0.2, 90),
+                new Bucket(0.4, 100),
                 new Bucket(Double.POSITIVE_INFINITY, 100)));
 
         LatencySummary summary = delta.summary(2 * SECOND, 1000.0);
@@ -106,8 +118,10 @@ class PrometheusHistogramTest {
 
     @Test
     void shouldFindNothingWhenTheMetricIsAbsent() {
-        assertThat(PrometheusHistogram.parse(exposition(1, 1, 1), "grpc_server_seconds")).isEmpty();
+        assertThat(PrometheusHistogram.parse(exposition(1, 1, 1), "grpc_server_seconds"))
+                .isEmpty();
         assertThat(PrometheusHistogram.parse("", METRIC)).isEmpty();
-        assertThat(PrometheusHistogram.parse("http_server_requests_seconds_bucket{le=\"0.1\"} 4", METRIC)).isEmpty();
+        assertThat(PrometheusHistogram.parse("http_server_requests_seconds_bucket{le=\"0.1\"} 4", METRIC))
+                .isEmpty();
     }
 }

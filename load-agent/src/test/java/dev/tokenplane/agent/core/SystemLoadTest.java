@@ -12,15 +12,22 @@ class SystemLoadTest {
     private static final long SECOND = 1_000_000_000L;
 
     private static SystemReading reading(long nanos, HostTicks cpu, long rx, long tx, long read, long written) {
-        return new SystemReading(nanos, cpu, new MemoryReading(3L << 30, 8L << 30), 1.5, 2,
-                Map.of("eth0", new IoCounters(rx, tx)), Map.of("vda", new IoCounters(read, written)));
+        return new SystemReading(
+                nanos,
+                cpu,
+                new MemoryReading(3L << 30, 8L << 30),
+                1.5,
+                2,
+                Map.of("eth0", new IoCounters(rx, tx)),
+                Map.of("vda", new IoCounters(read, written)));
     }
 
     @Test
     void shouldTurnTwoReadingsIntoRatesAndFractions() {
         // Given two readings 2 s apart (fake monotonic clock)
         SystemReading before = reading(10 * SECOND, new HostTicks(100, 0, 0, 100, 0, 0, 0, 0), 1_000, 500, 0, 0);
-        SystemReading after = reading(12 * SECOND, new HostTicks(250, 0, 0, 150, 0, 0, 0, 0), 5_000, 1_500, 8_192, 4_096);
+        SystemReading after =
+                reading(12 * SECOND, new HostTicks(250, 0, 0, 150, 0, 0, 0, 0), 5_000, 1_500, 8_192, 4_096);
 
         // When
         SystemLoad load = SystemLoad.between(before, after).orElseThrow();
@@ -50,16 +57,18 @@ class SystemLoadTest {
     void shouldSkipATickWhoseCpuCannotBeTold() {
         HostTicks same = new HostTicks(1, 0, 0, 1, 0, 0, 0, 0);
 
-        assertThat(SystemLoad.between(reading(0, same, 0, 0, 0, 0), reading(SECOND, same, 0, 0, 0, 0))).isEmpty();
+        assertThat(SystemLoad.between(reading(0, same, 0, 0, 0, 0), reading(SECOND, same, 0, 0, 0, 0)))
+                .isEmpty();
     }
 
     @Test
     void shouldReportZeroLoadWhereThePlatformHasNoLoadAverage() {
-        SystemReading before = new SystemReading(0, new HostTicks(0, 0, 0, 10, 0, 0, 0, 0),
-                new MemoryReading(1, 2), -1.0, 4, Map.of(), Map.of());
-        SystemReading after = new SystemReading(SECOND, new HostTicks(5, 0, 0, 15, 0, 0, 0, 0),
-                new MemoryReading(1, 2), -1.0, 4, Map.of(), Map.of());
+        SystemReading before = new SystemReading(
+                0, new HostTicks(0, 0, 0, 10, 0, 0, 0, 0), new MemoryReading(1, 2), -1.0, 4, Map.of(), Map.of());
+        SystemReading after = new SystemReading(
+                SECOND, new HostTicks(5, 0, 0, 15, 0, 0, 0, 0), new MemoryReading(1, 2), -1.0, 4, Map.of(), Map.of());
 
-        assertThat(SystemLoad.between(before, after).orElseThrow().loadPerCore()).isZero();
+        assertThat(SystemLoad.between(before, after).orElseThrow().loadPerCore())
+                .isZero();
     }
 }

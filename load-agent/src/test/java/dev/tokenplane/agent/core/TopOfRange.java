@@ -8,8 +8,7 @@ public final class TopOfRange implements RandomGenerator {
     /** The shared instance (it has no state). */
     public static final RandomGenerator INSTANCE = new TopOfRange();
 
-    private TopOfRange() {
-    }
+    private TopOfRange() {}
 
     @Override
     public long nextLong() {

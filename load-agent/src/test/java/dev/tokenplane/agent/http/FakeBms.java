@@ -16,11 +16,15 @@ import java.util.concurrent.TimeUnit;
 public final class FakeBms implements AutoCloseable {
 
     /** How the server answers. */
-    public enum Mode { ACCEPT, ERROR_500, REJECT_400, HANG }
+    public enum Mode {
+        ACCEPT,
+        ERROR_500,
+        REJECT_400,
+        HANG
+    }
 
     /** One request that reached the server. */
-    public record Request(long atNanos, String path, String authorization, JsonObject body) {
-    }
+    public record Request(long atNanos, String path, String authorization, JsonObject body) {}
 
     private final Vertx vertx;
     private final int port;
@@ -74,24 +78,34 @@ public final class FakeBms implements AutoCloseable {
 
     /** Listens again on the same port. */
     public void restart() throws Exception {
-        server = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(buffer -> {
-            Request seen = new Request(System.nanoTime(), request.path(), request.getHeader("Authorization"),
-                    buffer.length() == 0 ? new JsonObject() : buffer.toJsonObject());
-            attempts.add(seen);
-            switch (mode) {
-                case ACCEPT -> {
-                    accepted.add(seen);
-                    request.response().setStatusCode(202).end();
-                }
-                case ERROR_500 -> request.response().setStatusCode(500)
-                        .end("{\"error\":\"internal\",\"message\":\"test\"}");
-                case REJECT_400 -> request.response().setStatusCode(400)
-                        .end("{\"error\":\"validation\",\"message\":\"test\"}");
-                case HANG -> {
-                    // never answer
-                }
-            }
-        })).listen(port, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        server = vertx.createHttpServer()
+                .requestHandler(request -> request.body().onSuccess(buffer -> {
+                    Request seen = new Request(
+                            System.nanoTime(),
+                            request.path(),
+                            request.getHeader("Authorization"),
+                            buffer.length() == 0 ? new JsonObject() : buffer.toJsonObject());
+                    attempts.add(seen);
+                    switch (mode) {
+                        case ACCEPT -> {
+                            accepted.add(seen);
+                            request.response().setStatusCode(202).end();
+                        }
+                        case ERROR_500 ->
+                            request.response().setStatusCode(500).end("{\"error\":\"internal\",\"message\":\"test\"}");
+                        case REJECT_400 ->
+                            request.response()
+                                    .setStatusCode(400)
+                                    .end("{\"error\":\"validation\",\"message\":\"test\"}");
+                        case HANG -> {
+                            // never answer
+                        }
+                    }
+                }))
+                .listen(port, "127.0.0.1")
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
     }
 
     @Override

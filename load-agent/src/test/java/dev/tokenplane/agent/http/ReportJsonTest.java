@@ -11,7 +11,10 @@ import org.junit.jupiter.api.Test;
 class ReportJsonTest {
 
     private static JsonObject json(double netUtilisation, double diskBusy) {
-        return ReportJson.toJson(new AgentReport(1, "eu", "web",
+        return ReportJson.toJson(new AgentReport(
+                1,
+                "eu",
+                "web",
                 new SystemLoad(0.1, 0.2, 0.3, 1, 2, 3, 4, netUtilisation, diskBusy),
                 new LatencySummary(0, 0, 0, 0)));
     }

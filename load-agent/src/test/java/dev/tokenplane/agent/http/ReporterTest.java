@@ -57,14 +57,27 @@ class ReporterTest {
     }
 
     private Reporter reporter(int buffer, long timeoutMillis, String... urls) {
-        Reporter reporter = new Reporter(vertx, new ReporterSettings(List.of(urls), "server-1", Optional.of("t0ken"),
-                buffer, new BackoffPolicy(50, 400), timeoutMillis), metrics, TOP);
-        closeables.add(() -> reporter.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS));
+        Reporter reporter = new Reporter(
+                vertx,
+                new ReporterSettings(
+                        List.of(urls),
+                        "server-1",
+                        Optional.of("t0ken"),
+                        buffer,
+                        new BackoffPolicy(50, 400),
+                        timeoutMillis),
+                metrics,
+                TOP);
+        closeables.add(
+                () -> reporter.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS));
         return reporter;
     }
 
     private static AgentReport report(long timestamp) {
-        return new AgentReport(timestamp, "eu-west", "pool-a",
+        return new AgentReport(
+                timestamp,
+                "eu-west",
+                "pool-a",
                 new SystemLoad(0.5, 0.25, 0.75, 1_000, 2_000, 3_000, 4_000),
                 new LatencySummary(10, 10.0, 4.5, 20.0));
     }
@@ -81,12 +94,16 @@ class ReporterTest {
 
         // When one report is submitted
         reporter.submit(report(1));
-        await(WAIT, () -> "attempts " + bms.attempts().size(), () -> bms.attempts().size() >= 6);
+        await(
+                WAIT,
+                () -> "attempts " + bms.attempts().size(),
+                () -> bms.attempts().size() >= 6);
 
         // Then the waits between attempts grow 50, 100, 200, 400 ms and stay capped at 400
         List<Long> gapsMs = new ArrayList<>();
         for (int i = 1; i < 6; i++) {
-            gapsMs.add(TimeUnit.NANOSECONDS.toMillis(bms.attempts().get(i).atNanos() - bms.attempts().get(i - 1).atNanos()));
+            gapsMs.add(TimeUnit.NANOSECONDS.toMillis(
+                    bms.attempts().get(i).atNanos() - bms.attempts().get(i - 1).atNanos()));
         }
         long[] ceilings = {50, 100, 200, 400, 400};
         for (int i = 0; i < ceilings.length; i++) {
@@ -124,7 +141,10 @@ class ReporterTest {
 
         // When the BMS starts, Then the 5 kept reports arrive, oldest first
         bms.restart();
-        await(WAIT, () -> "accepted " + timestamps(bms.accepted()), () -> bms.accepted().size() == 5);
+        await(
+                WAIT,
+                () -> "accepted " + timestamps(bms.accepted()),
+                () -> bms.accepted().size() == 5);
         assertThat(timestamps(bms.accepted())).containsExactly(8L, 9L, 10L, 11L, 12L);
         // the server records a report before its answer reaches the reporter
         await(WAIT, "buffer drained", () -> reporter.buffered() == 0);
@@ -166,9 +186,21 @@ class ReporterTest {
         FakeBms.Request request = healthy.accepted().get(0);
         assertThat(request.path()).isEqualTo("/v1/agents/server-1/reports");
         assertThat(request.authorization()).isEqualTo("Bearer t0ken");
-        assertThat(request.body().fieldNames()).containsExactlyInAnyOrder("timestamp", "region", "pool", "cpu",
-                "memory", "loadPerCore", "netRxBytesPerSec", "netTxBytesPerSec", "diskReadBytesPerSec",
-                "diskWriteBytesPerSec", "requestsPerSecond", "latencyP50Ms", "latencyP99Ms");
+        assertThat(request.body().fieldNames())
+                .containsExactlyInAnyOrder(
+                        "timestamp",
+                        "region",
+                        "pool",
+                        "cpu",
+                        "memory",
+                        "loadPerCore",
+                        "netRxBytesPerSec",
+                        "netTxBytesPerSec",
+                        "diskReadBytesPerSec",
+                        "diskWriteBytesPerSec",
+                        "requestsPerSecond",
+                        "latencyP50Ms",
+                        "latencyP99Ms");
         assertThat(request.body().getDouble("cpu")).isEqualTo(0.5);
         assertThat(request.body().getDouble("latencyP99Ms")).isEqualTo(20.0);
         assertThat(request.body().getString("pool")).isEqualTo("pool-a");
@@ -191,7 +223,10 @@ class ReporterTest {
         bms.restart();
 
         // Then the same reporter delivers the buffered reports, in order
-        await(WAIT, () -> "accepted " + timestamps(bms.accepted()), () -> bms.accepted().size() == 3);
+        await(
+                WAIT,
+                () -> "accepted " + timestamps(bms.accepted()),
+                () -> bms.accepted().size() == 3);
         assertThat(timestamps(bms.accepted())).containsExactly(1L, 2L, 3L);
         await(WAIT, "three sends counted", () -> metrics.reportsSent() == 3);
         assertThat(reporter.buffered()).isZero();

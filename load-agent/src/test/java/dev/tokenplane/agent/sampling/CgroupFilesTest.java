@@ -28,7 +28,9 @@ class CgroupFilesTest {
     void shouldReadFlatKeyedFiles() {
         String cpuStat = "usage_usec 171891514\nuser_usec 140642834\nsystem_usec 31248680\nnr_periods 0\n";
 
-        assertThat(CgroupFiles.flatKeyed(cpuStat)).containsEntry("usage_usec", 171_891_514L).hasSize(4);
+        assertThat(CgroupFiles.flatKeyed(cpuStat))
+                .containsEntry("usage_usec", 171_891_514L)
+                .hasSize(4);
     }
 
     @Test
@@ -47,15 +49,15 @@ class CgroupFilesTest {
                 41 31 0:38 / /sys/fs/cgroup/unified rw,relatime shared:9 - cgroup2 cgroup2 rw
                 """;
 
-        assertThat(CgroupFiles.cgroup2Mount(mountinfo)).hasValueSatisfying(
-                m -> assertThat(m).containsExactly("/", "/sys/fs/cgroup/unified"));
+        assertThat(CgroupFiles.cgroup2Mount(mountinfo))
+                .hasValueSatisfying(m -> assertThat(m).containsExactly("/", "/sys/fs/cgroup/unified"));
     }
 
     @Test
     void shouldUnescapeSpacesInMountPoints() {
         String mountinfo = "41 31 0:38 / /mnt/my\\040cgroup rw - cgroup2 cgroup2 rw\n";
 
-        assertThat(CgroupFiles.cgroup2Mount(mountinfo)).hasValueSatisfying(
-                m -> assertThat(m[1]).isEqualTo("/mnt/my cgroup"));
+        assertThat(CgroupFiles.cgroup2Mount(mountinfo))
+                .hasValueSatisfying(m -> assertThat(m[1]).isEqualTo("/mnt/my cgroup"));
     }
 }

@@ -68,12 +68,13 @@ class CgroupV2Test {
     @Test
     void shouldFindItsDirectoryFromProcFiles() throws IOException {
         Path procCgroup = write(mount, "proc-cgroup", "4:memory:/x\n0::/kubepods/pod1/ctr\n");
-        Path mountinfo = write(mount, "mountinfo",
-                "41 31 0:38 / " + mount + " rw,relatime - cgroup2 cgroup2 rw\n");
+        Path mountinfo = write(mount, "mountinfo", "41 31 0:38 / " + mount + " rw,relatime - cgroup2 cgroup2 rw\n");
 
         Optional<CgroupV2> cgroup = CgroupV2.detect(procCgroup, mountinfo);
 
-        assertThat(cgroup).map(CgroupV2::directory).contains(container.toAbsolutePath().normalize());
+        assertThat(cgroup)
+                .map(CgroupV2::directory)
+                .contains(container.toAbsolutePath().normalize());
     }
 
     @Test
@@ -88,8 +89,8 @@ class CgroupV2Test {
     void shouldReportContainerCpuAndMemoryThroughTheOshiSource() throws IOException {
         // Given the sampler reads this cgroup, with a fake monotonic clock
         AtomicLong nanos = new AtomicLong(0);
-        OshiSystemSource source = new OshiSystemSource(NameFilter.ALL, false, NameFilter.ALL,
-                Optional.of(new CgroupV2(container, mount)), nanos::get, 0);
+        OshiSystemSource source = new OshiSystemSource(
+                NameFilter.ALL, false, NameFilter.ALL, Optional.of(new CgroupV2(container, mount)), nanos::get, 0);
         SystemReading first = source.read();
 
         // When the pod uses 250 ms of CPU in one second

@@ -65,8 +65,12 @@ class OshiSystemSourceTest {
         assertThat(load.cpu()).isBetween(0.0, 1.0);
         assertThat(load.memory()).isGreaterThan(0.0).isLessThanOrEqualTo(1.0);
         assertThat(load.loadPerCore()).isGreaterThanOrEqualTo(0.0).isFinite();
-        assertThat(List.of(load.netRxBytesPerSec(), load.netTxBytesPerSec(), load.diskReadBytesPerSec(),
-                load.diskWriteBytesPerSec())).allSatisfy(rate -> assertThat(rate).isGreaterThanOrEqualTo(0.0));
+        assertThat(List.of(
+                        load.netRxBytesPerSec(),
+                        load.netTxBytesPerSec(),
+                        load.diskReadBytesPerSec(),
+                        load.diskWriteBytesPerSec()))
+                .allSatisfy(rate -> assertThat(rate).isGreaterThanOrEqualTo(0.0));
         assertThat(source.interfaceNames()).doesNotContain("lo");
         LOG.info("Idle window: {}; interfaces {}; disks {}", load, source.interfaceNames(), source.diskNames());
     }
@@ -78,10 +82,14 @@ class OshiSystemSourceTest {
         // measured again a few times if the machine is busy
         double baseline = 1.0;
         for (int attempt = 0; attempt < 3 && baseline >= SATURATED; attempt++) {
-            baseline = median(idleWindow(source).cpu(), idleWindow(source).cpu(), idleWindow(source).cpu());
+            baseline = median(
+                    idleWindow(source).cpu(),
+                    idleWindow(source).cpu(),
+                    idleWindow(source).cpu());
         }
         LOG.info("CPU baseline {}", baseline);
-        Assumptions.assumeTrue(baseline < SATURATED,
+        Assumptions.assumeTrue(
+                baseline < SATURATED,
                 "the machine is already saturated (CPU " + baseline + "), so a burner cannot show a rise");
 
         // When one busy thread per core spins
@@ -90,10 +98,12 @@ class OshiSystemSourceTest {
         List<Thread> burners = new ArrayList<>();
         CountDownLatch spinning = new CountDownLatch(cores);
         for (int i = 0; i < cores; i++) {
-            Thread burner = new Thread(() -> {
-                spinning.countDown();
-                spin(stop);
-            }, "cpu-burner-" + i);
+            Thread burner = new Thread(
+                    () -> {
+                        spinning.countDown();
+                        spin(stop);
+                    },
+                    "cpu-burner-" + i);
             burner.setDaemon(true);
             burner.start();
             burners.add(burner);
@@ -101,8 +111,13 @@ class OshiSystemSourceTest {
         double during;
         try {
             // Measure once every burner runs (each window is itself a real-time interval: the CPU share of one)
-            assertThat(spinning.await(30, TimeUnit.SECONDS)).as("every burner started").isTrue();
-            during = median(idleWindow(source).cpu(), idleWindow(source).cpu(), idleWindow(source).cpu());
+            assertThat(spinning.await(30, TimeUnit.SECONDS))
+                    .as("every burner started")
+                    .isTrue();
+            during = median(
+                    idleWindow(source).cpu(),
+                    idleWindow(source).cpu(),
+                    idleWindow(source).cpu());
         } finally {
             stop.set(true);
             for (Thread burner : burners) {
@@ -117,7 +132,8 @@ class OshiSystemSourceTest {
 
     @Test
     void shouldSeeLoopbackTrafficWithTheLoopbackFilterOff() throws Exception {
-        OshiSystemSource source = hostSource(new NameFilter(Optional.of(Pattern.compile("lo")), Optional.empty()), true);
+        OshiSystemSource source =
+                hostSource(new NameFilter(Optional.of(Pattern.compile("lo")), Optional.empty()), true);
         assertThat(source.interfaceNames()).containsExactly("lo");
         int bytes = 8 << 20;
 
@@ -157,8 +173,12 @@ class OshiSystemSourceTest {
             double seconds = (System.nanoTime() - start) / 1e9;
 
             // Then the interface's transmit counter moved by at least the payload
-            LOG.info("Sent {} bytes over {}: tx {} B/s over {} s", datagrams * size, veth.hostInterface,
-                    load.netTxBytesPerSec(), seconds);
+            LOG.info(
+                    "Sent {} bytes over {}: tx {} B/s over {} s",
+                    datagrams * size,
+                    veth.hostInterface,
+                    load.netTxBytesPerSec(),
+                    seconds);
             assertThat(load.netTxBytesPerSec() * seconds).isGreaterThanOrEqualTo(datagrams * size * 0.95);
         }
     }
@@ -166,7 +186,8 @@ class OshiSystemSourceTest {
     private static void sendOverTcp(InetAddress address, int bytes) throws Exception {
         try (ServerSocket server = new ServerSocket(0, 1, address)) {
             Thread reader = new Thread(() -> {
-                try (Socket socket = server.accept(); InputStream in = socket.getInputStream()) {
+                try (Socket socket = server.accept();
+                        InputStream in = socket.getInputStream()) {
                     in.transferTo(OutputStream.nullOutputStream());
                 } catch (IOException ignored) {
                     // the writer's assertion tells

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokenplane.agent.core.IoCounters;
 import dev.tokenplane.agent.core.IoPressure;
-import dev.tokenplane.agent.core.SystemReading;
 import dev.tokenplane.agent.core.NameFilter;
+import dev.tokenplane.agent.core.SystemReading;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -25,7 +25,8 @@ class ProcfsCountersTest {
 
         Map<String, IoCounters> counters = ProcfsCounters.diskstats(diskstats);
 
-        assertThat(counters).containsEntry("vda", new IoCounters(2_641_922L * 512, 525_664L * 512))
+        assertThat(counters)
+                .containsEntry("vda", new IoCounters(2_641_922L * 512, 525_664L * 512))
                 .containsEntry("vda1", new IoCounters(2_600_000L * 512, 525_000L * 512))
                 .containsEntry("loop0", new IoCounters(0, 0));
     }
@@ -39,7 +40,9 @@ class ProcfsCountersTest {
                    7       0 loop0 0 0 0 0 0 0 0 0 0
                 """;
 
-        assertThat(ProcfsCounters.diskBusyMillis(diskstats)).containsEntry("vda", 4_000L).containsEntry("sda", 96_000L)
+        assertThat(ProcfsCounters.diskBusyMillis(diskstats))
+                .containsEntry("vda", 4_000L)
+                .containsEntry("sda", 96_000L)
                 .doesNotContainKey("loop0");
     }
 
@@ -55,8 +58,8 @@ class ProcfsCountersTest {
                  254      16 vdb 110 0 880 55 10 0 80 5 0 7100 60
                 """;
 
-        double busy = IoPressure.diskBusy(ProcfsCounters.diskBusyMillis(before), ProcfsCounters.diskBusyMillis(after),
-                2_000_000_000L);
+        double busy = IoPressure.diskBusy(
+                ProcfsCounters.diskBusyMillis(before), ProcfsCounters.diskBusyMillis(after), 2_000_000_000L);
 
         assertThat(busy).isEqualTo(0.95);
     }
@@ -72,7 +75,8 @@ class ProcfsCountersTest {
 
         Map<String, IoCounters> counters = ProcfsCounters.netDev(netDev);
 
-        assertThat(counters).containsEntry("lo", new IoCounters(1_131_260, 1_131_260))
+        assertThat(counters)
+                .containsEntry("lo", new IoCounters(1_131_260, 1_131_260))
                 // a 64-bit counter near its top reads as unsigned
                 .containsEntry("eth0", new IoCounters(Long.parseUnsignedLong("18446744073709551610"), 5_306))
                 .hasSize(2);
@@ -81,8 +85,8 @@ class ProcfsCountersTest {
     @Test
     void shouldMatchWhatOshiReadsForTheSameDevices() {
         // The fast path must give OSHI's numbers: read OSHI before and after, the procfs value lies between
-        OshiSystemSource source = new OshiSystemSource(NameFilter.ALL, true, NameFilter.ALL, Optional.empty(),
-                System::nanoTime, 0);
+        OshiSystemSource source =
+                new OshiSystemSource(NameFilter.ALL, true, NameFilter.ALL, Optional.empty(), System::nanoTime, 0);
         var hardware = new SystemInfo().getHardware();
         for (HWDiskStore disk : hardware.getDiskStores()) {
             disk.updateAttributes();

@@ -14,9 +14,6 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -27,6 +24,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A Jakarta Servlet (6.0) filter that asks a {@link RateLimiterClient} for each request's tokens, as the Vert.x Web
@@ -117,23 +116,27 @@ public final class RateLimitFilter implements Filter {
         long cost = tokens.applyAsLong(request);
         String apiKey = forwardApiKey ? request.getHeader(BucketKeys.API_KEY_HEADER) : null;
         if (keys.size() > 1) {
-            List<AcquireRequest> requests = keys.stream()
-                    .map(k -> AcquireRequest.of(k, cost, maxDelay)).toList();
+            List<AcquireRequest> requests =
+                    keys.stream().map(k -> AcquireRequest.of(k, cost, maxDelay)).toList();
             return RateLimitResponses.binding(await(client.acquireAllAsync(apiKey, requests, true)));
         }
-        return apiKey == null ? client.acquire(keys.get(0), cost, maxDelay)
+        return apiKey == null
+                ? client.acquire(keys.get(0), cost, maxDelay)
                 : await(client.acquireWithApiKeyAsync(apiKey, keys.get(0), cost, maxDelay));
     }
 
-    private void failed(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
-                        RuntimeException error) throws IOException, ServletException {
+    private void failed(
+            HttpServletRequest request, HttpServletResponse response, FilterChain chain, RuntimeException error)
+            throws IOException, ServletException {
         if (forwardApiKey && error instanceof UnauthorizedException) {
             // the caller's own API key is unknown to the BMS (or it sent none where one is needed): its answer
             answer(response, 401, RateLimitResponses.unauthorized());
             return;
         }
         if (warned.compareAndSet(false, true)) {
-            LOG.warn("Rate limiting failed ({}); requests {} while it does", error.toString(),
+            LOG.warn(
+                    "Rate limiting failed ({}); requests {} while it does",
+                    error.toString(),
                     failOpen ? "pass" : "get 503");
         } else {
             LOG.debug("Rate limiting failed: {}", error.toString());

@@ -3,7 +3,6 @@ package dev.tokenplane.client.servlet;
 import dev.tokenplane.client.RateLimiterClient;
 import dev.tokenplane.client.http.MiddlewareSettings;
 import jakarta.servlet.http.HttpServletRequest;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,7 +2,6 @@ package dev.tokenplane.client.servlet;
 
 import dev.tokenplane.client.http.BucketKeys;
 import jakarta.servlet.http.HttpServletRequest;
-
 import java.util.List;
 import java.util.function.Function;
 
@@ -13,8 +12,7 @@ import java.util.function.Function;
  * resolver of {@link #firstOf} answers).
  */
 public final class ServletKeyResolvers {
-    private ServletKeyResolvers() {
-    }
+    private ServletKeyResolvers() {}
 
     /** {@code prefix} + the value of request header {@code header}. */
     public static Function<HttpServletRequest, String> header(String header, String prefix) {
@@ -24,7 +22,8 @@ public final class ServletKeyResolvers {
     /** {@code prefix} + the method and the path inside the application, for example {@code route:GET:/orders}. */
     public static Function<HttpServletRequest, String> path(String prefix) {
         return request -> {
-            String path = request.getRequestURI().substring(request.getContextPath().length());
+            String path =
+                    request.getRequestURI().substring(request.getContextPath().length());
             return BucketKeys.key(prefix, request.getMethod() + ":" + (path.isEmpty() ? "/" : path));
         };
     }

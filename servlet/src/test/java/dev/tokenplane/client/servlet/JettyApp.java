@@ -5,12 +5,6 @@ import jakarta.servlet.Filter;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.eclipse.jetty.ee10.servlet.FilterHolder;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,6 +14,11 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 
 /**
  * A Servlet application on embedded Jetty 12 (EE10), on a free loopback port: one servlet answering "hello" on every
@@ -42,8 +41,8 @@ final class JettyApp implements AutoCloseable {
         };
         ServletContextHandler context = new ServletContextHandler("/");
         context.addServlet(new ServletHolder(hello), "/*");
-        filters.forEach((pattern, filter) -> context.addFilter(new FilterHolder(filter), pattern,
-                EnumSet.of(DispatcherType.REQUEST)));
+        filters.forEach((pattern, filter) ->
+                context.addFilter(new FilterHolder(filter), pattern, EnumSet.of(DispatcherType.REQUEST)));
         ServerConnector connector = new ServerConnector(jetty);
         connector.setHost("127.0.0.1");
         connector.setPort(0);
@@ -55,7 +54,8 @@ final class JettyApp implements AutoCloseable {
 
     /** GET {@code path} with these request headers (name, value, name, value...). */
     HttpResponse<String> get(String path, String... headers) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
         for (int i = 0; i + 1 < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
         }

@@ -1,18 +1,17 @@
 package dev.tokenplane.client.servlet;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.tokenplane.client.RateLimiterClient;
 import dev.tokenplane.client.support.Bms;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * A Servlet application (embedded Jetty 12, EE10) behind the {@link RateLimitFilter}, against a real BMS: requests are
@@ -30,14 +29,23 @@ class RateLimitFilterTest {
         bms.rule("sv", "{\"match\":\"sv:*\",\"capacity\":3,\"refillPerSecond\":0.1}");
         bms.rule("sv-route", "{\"match\":\"svr:*\",\"capacity\":2,\"refillPerSecond\":0.01}");
         // a generous timeout: the first decisions of a cold JVM (and a cold BMS in it) are slow on a busy machine
-        client = RateLimiterClient.builder().bmsUrls(bms.url())
-                .timeout(Duration.ofSeconds(5)).attemptTimeout(Duration.ofSeconds(5)).build();
+        client = RateLimiterClient.builder()
+                .bmsUrls(bms.url())
+                .timeout(Duration.ofSeconds(5))
+                .attemptTimeout(Duration.ofSeconds(5))
+                .build();
         app = new JettyApp(Map.of(
-                "/api/*", RateLimitFilter.builder(client)
-                        .keyResolver(ServletKeyResolvers.header("X-Client-Id", "sv:")).failOpen(false).build(),
-                "/routed/*", RateLimitFilter.builder(client)
-                        .keyResolver(ServletKeyResolvers.header("X-Client-Id", "sv:"))
-                        .alsoKeyResolver(ServletKeyResolvers.path("svr:")).failOpen(false).build()));
+                "/api/*",
+                        RateLimitFilter.builder(client)
+                                .keyResolver(ServletKeyResolvers.header("X-Client-Id", "sv:"))
+                                .failOpen(false)
+                                .build(),
+                "/routed/*",
+                        RateLimitFilter.builder(client)
+                                .keyResolver(ServletKeyResolvers.header("X-Client-Id", "sv:"))
+                                .alsoKeyResolver(ServletKeyResolvers.path("svr:"))
+                                .failOpen(false)
+                                .build()));
     }
 
     @AfterAll
@@ -62,15 +70,15 @@ class RateLimitFilterTest {
         assertThat(first.statusCode()).isEqualTo(200);
         assertThat(first.body()).isEqualTo("hello");
         assertThat(first.headers().firstValue("RateLimit-Policy")).hasValue("\"default\";q=3;w=30");
-        assertThat(first.headers().firstValue("RateLimit")).hasValueSatisfying(v -> assertThat(v)
-                .startsWith("\"default\";r=2;"));
+        assertThat(first.headers().firstValue("RateLimit"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("\"default\";r=2;"));
         assertThat(third.statusCode()).isEqualTo(200);
         // and the 4th gets a 429 with Retry-After (a token takes 10 s at 0.1/s) and the JSON body, without reaching it
         assertThat(fourth.statusCode()).isEqualTo(429);
-        assertThat(fourth.headers().firstValue("Retry-After").map(Long::parseLong)).hasValueSatisfying(s ->
-                assertThat(s).isBetween(1L, 10L));
-        assertThat(fourth.headers().firstValue("Content-Type")).hasValueSatisfying(v ->
-                assertThat(v).startsWith("application/json"));
+        assertThat(fourth.headers().firstValue("Retry-After").map(Long::parseLong))
+                .hasValueSatisfying(s -> assertThat(s).isBetween(1L, 10L));
+        assertThat(fourth.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
         assertThat(fourth.body()).startsWith("{\"error\":\"rate_limited\",").contains("\"retryAfterMs\":");
         assertThat(app.served.get() - servedBefore).isEqualTo(3);
         assertThat(bms.tokens("sv:alice")).isZero();
@@ -96,7 +104,8 @@ class RateLimitFilterTest {
         // Then the route bucket denies dave, and his own bucket lost nothing (the atomic call gave it back)
         assertThat(denied.statusCode()).isEqualTo(429);
         assertThat(denied.headers().firstValue("Retry-After")).isPresent();
-        assertThat(bms.tokens(URLEncoder.encode("svr:GET:/routed/report", StandardCharsets.UTF_8))).isZero();
+        assertThat(bms.tokens(URLEncoder.encode("svr:GET:/routed/report", StandardCharsets.UTF_8)))
+                .isZero();
         assertThat(bms.tokens("sv:carol")).isEqualTo(1);
         assertThat(bms.tokens("sv:dave")).isIn(-1L, 3L);
     }

@@ -1,17 +1,16 @@
 package dev.tokenplane.client.servlet;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.tokenplane.client.RateLimiterClient;
 import dev.tokenplane.client.support.Bms;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The Servlet filter forwarding its callers' API keys to a real BMS with API keys: each client gets its own bucket
@@ -31,10 +30,18 @@ class ServletApiKeyForwardingTest {
         Files.writeString(keys, ACME + ": acme\n" + SERVICE + ": service\n");
         bms = Bms.start(Map.of("BMS_API_KEYS_FILE", keys.toString()));
         bms.rule("sfw", "{\"match\":\"sfw:*\",\"capacity\":2,\"refillPerSecond\":0.001}");
-        client = RateLimiterClient.builder().bmsUrls(bms.url()).apiKey(SERVICE)
-                .timeout(Duration.ofSeconds(5)).attemptTimeout(Duration.ofSeconds(5)).build();
-        app = new JettyApp(Map.of("/orders", RateLimitFilter.builder(client)
-                .keyResolver(ServletKeyResolvers.perClient("sfw:")).forwardApiKey().build()));
+        client = RateLimiterClient.builder()
+                .bmsUrls(bms.url())
+                .apiKey(SERVICE)
+                .timeout(Duration.ofSeconds(5))
+                .attemptTimeout(Duration.ofSeconds(5))
+                .build();
+        app = new JettyApp(Map.of(
+                "/orders",
+                RateLimitFilter.builder(client)
+                        .keyResolver(ServletKeyResolvers.perClient("sfw:"))
+                        .forwardApiKey()
+                        .build()));
     }
 
     @AfterAll
@@ -61,7 +68,8 @@ class ServletApiKeyForwardingTest {
         assertThat(bms.tokens("sfw:acme")).isZero();
         // and the invented key got 401 with the JSON body
         assertThat(invented.statusCode()).isEqualTo(401);
-        assertThat(invented.body()).isEqualTo("{\"error\":\"unauthorized\",\"message\":\"a valid X-Api-Key is required\"}");
+        assertThat(invented.body())
+                .isEqualTo("{\"error\":\"unauthorized\",\"message\":\"a valid X-Api-Key is required\"}");
         // and a caller without a key passed (no bucket to check)
         assertThat(anonymous).isEqualTo(200);
     }

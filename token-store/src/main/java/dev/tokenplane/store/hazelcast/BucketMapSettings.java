@@ -2,7 +2,6 @@ package dev.tokenplane.store.hazelcast;
 
 import com.hazelcast.config.InMemoryFormat;
 import dev.tokenplane.store.CreationGate;
-
 import java.time.Duration;
 import java.time.InstantSource;
 
@@ -20,8 +19,13 @@ import java.time.InstantSource;
  * @param creationGate   asked on the owner before an acquire creates a bucket (one per member, like the clock);
  *                       {@link CreationGate#UNLIMITED} by default
  */
-public record BucketMapSettings(InMemoryFormat inMemoryFormat, IdleExpiry idleExpiry, Duration sweepInterval,
-                                int backupCount, InstantSource clock, CreationGate creationGate) {
+public record BucketMapSettings(
+        InMemoryFormat inMemoryFormat,
+        IdleExpiry idleExpiry,
+        Duration sweepInterval,
+        int backupCount,
+        InstantSource clock,
+        CreationGate creationGate) {
 
     public static final Duration DEFAULT_SWEEP_INTERVAL = Duration.ofSeconds(30);
 
@@ -42,8 +46,13 @@ public record BucketMapSettings(InMemoryFormat inMemoryFormat, IdleExpiry idleEx
 
     /** OBJECT format, the store's own sweep every 30 s, one backup, the system clock, no creation limit. */
     public static BucketMapSettings defaults() {
-        return new BucketMapSettings(InMemoryFormat.OBJECT, IdleExpiry.SWEEP, DEFAULT_SWEEP_INTERVAL, 1,
-                InstantSource.system(), CreationGate.UNLIMITED);
+        return new BucketMapSettings(
+                InMemoryFormat.OBJECT,
+                IdleExpiry.SWEEP,
+                DEFAULT_SWEEP_INTERVAL,
+                1,
+                InstantSource.system(),
+                CreationGate.UNLIMITED);
     }
 
     public BucketMapSettings withInMemoryFormat(InMemoryFormat format) {

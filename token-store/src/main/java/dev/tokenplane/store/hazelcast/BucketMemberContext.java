@@ -1,9 +1,7 @@
 package dev.tokenplane.store.hazelcast;
 
 import com.hazelcast.core.ManagedContext;
-
 import dev.tokenplane.store.CreationGate;
-
 import java.time.InstantSource;
 
 /**

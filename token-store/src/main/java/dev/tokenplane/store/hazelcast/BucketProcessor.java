@@ -10,7 +10,6 @@ import dev.tokenplane.store.BucketState;
 import dev.tokenplane.store.CreationGate;
 import dev.tokenplane.store.Tokens;
 import dev.tokenplane.store.Transition;
-
 import java.io.IOException;
 import java.time.InstantSource;
 import java.util.HashMap;
@@ -44,8 +43,7 @@ abstract class BucketProcessor<R> implements EntryProcessor<String, byte[], R>, 
     private transient CreationGate gate;
     private transient Map<String, StatesBackup.Written> writes;
 
-    BucketProcessor() {
-    }
+    BucketProcessor() {}
 
     BucketProcessor(boolean entryTtl) {
         this.entryTtl = entryTtl;

@@ -11,7 +11,6 @@ import dev.tokenplane.store.BucketSpec;
 import dev.tokenplane.store.BucketState;
 import dev.tokenplane.store.DemandSample;
 import dev.tokenplane.store.Transition;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,8 +23,7 @@ import java.util.Map;
  */
 final class BucketProcessors {
 
-    private BucketProcessors() {
-    }
+    private BucketProcessors() {}
 
     /**
      * {@link BucketMath#acquire}: answers an {@link AcquireResult}; {@link AcquireResult.Refused} when it would create
@@ -36,8 +34,7 @@ final class BucketProcessors {
         private long tokens;
         private long maxWaitMs;
 
-        Acquire() {
-        }
+        Acquire() {}
 
         Acquire(boolean entryTtl, BucketSpec spec, long tokens, long maxWaitMs) {
             super(entryTtl);
@@ -78,8 +75,7 @@ final class BucketProcessors {
     static final class AcquireBatch extends MultiKeyProcessor<long[]> {
         private Map<String, List<AcquireCommand>> commands;
 
-        AcquireBatch() {
-        }
+        AcquireBatch() {}
 
         AcquireBatch(boolean entryTtl, Map<String, List<AcquireCommand>> commands) {
             super(entryTtl);
@@ -145,8 +141,7 @@ final class BucketProcessors {
         private long floorNanotokens;
         private long transferId;
 
-        Debit() {
-        }
+        Debit() {}
 
         Debit(boolean entryTtl, long nanotokens, long floorNanotokens, long transferId) {
             super(entryTtl);
@@ -157,7 +152,8 @@ final class BucketProcessors {
 
         @Override
         Transition<Long> apply(String key, BucketState current, long now) {
-            return current == null ? new Transition<>(null, BucketMath.absentStep(transferId))
+            return current == null
+                    ? new Transition<>(null, BucketMath.absentStep(transferId))
                     : BucketMath.debit(current, nanotokens, floorNanotokens, transferId, now);
         }
 
@@ -186,8 +182,7 @@ final class BucketProcessors {
         private long nanotokens;
         private long transferId;
 
-        Credit() {
-        }
+        Credit() {}
 
         Credit(boolean entryTtl, long nanotokens, long transferId) {
             super(entryTtl);
@@ -197,7 +192,8 @@ final class BucketProcessors {
 
         @Override
         Transition<Long> apply(String key, BucketState current, long now) {
-            return current == null ? new Transition<>(null, BucketMath.absentStep(transferId))
+            return current == null
+                    ? new Transition<>(null, BucketMath.absentStep(transferId))
                     : BucketMath.credit(current, nanotokens, transferId, now);
         }
 
@@ -229,8 +225,7 @@ final class BucketProcessors {
         private boolean guarded;
         private long generation;
 
-        Resize() {
-        }
+        Resize() {}
 
         Resize(boolean entryTtl, long capacity, long ratePerMilli) {
             super(entryTtl);
@@ -281,8 +276,7 @@ final class BucketProcessors {
     static final class Reconfigure extends BucketProcessor<BucketState> {
         private BucketSpec spec;
 
-        Reconfigure() {
-        }
+        Reconfigure() {}
 
         Reconfigure(boolean entryTtl, BucketSpec spec) {
             super(entryTtl);
@@ -319,8 +313,7 @@ final class BucketProcessors {
      * keys of many partitions at once.
      */
     static final class DrainDemand extends MultiKeyProcessor<DemandSample> {
-        DrainDemand() {
-        }
+        DrainDemand() {}
 
         DrainDemand(boolean entryTtl) {
             super(entryTtl);
@@ -342,18 +335,15 @@ final class BucketProcessors {
         }
 
         @Override
-        void writeFields(ObjectDataOutput out) {
-        }
+        void writeFields(ObjectDataOutput out) {}
 
         @Override
-        void readFields(ObjectDataInput in) {
-        }
+        void readFields(ObjectDataInput in) {}
     }
 
     /** The bucket refilled to the owner's now, written nowhere: null when there is no bucket. */
     static final class Read extends BucketProcessor<BucketState> implements ReadOnly {
-        Read() {
-        }
+        Read() {}
 
         @Override
         Transition<BucketState> apply(String key, BucketState current, long now) {
@@ -366,18 +356,15 @@ final class BucketProcessors {
         }
 
         @Override
-        void writeFields(ObjectDataOutput out) {
-        }
+        void writeFields(ObjectDataOutput out) {}
 
         @Override
-        void readFields(ObjectDataInput in) {
-        }
+        void readFields(ObjectDataInput in) {}
     }
 
     /** Removes the bucket; answers whether there was one. */
     static final class Remove extends BucketProcessor<Boolean> {
-        Remove() {
-        }
+        Remove() {}
 
         @Override
         Transition<Boolean> apply(String key, BucketState current, long now) {
@@ -390,18 +377,15 @@ final class BucketProcessors {
         }
 
         @Override
-        void writeFields(ObjectDataOutput out) {
-        }
+        void writeFields(ObjectDataOutput out) {}
 
         @Override
-        void readFields(ObjectDataInput in) {
-        }
+        void readFields(ObjectDataInput in) {}
     }
 
     /** Removes the bucket if {@link BucketMath#isEvictable} at the owner's now; answers whether it did. */
     static final class EvictIfIdle extends MultiKeyProcessor<Boolean> {
-        EvictIfIdle() {
-        }
+        EvictIfIdle() {}
 
         @Override
         MultiKeyProcessor<Boolean> copyForOperation() {
@@ -420,17 +404,15 @@ final class BucketProcessors {
         }
 
         @Override
-        void writeFields(ObjectDataOutput out) {
-        }
+        void writeFields(ObjectDataOutput out) {}
 
         @Override
-        void readFields(ObjectDataInput in) {
-        }
+        void readFields(ObjectDataInput in) {}
     }
 
     /** An acquire that asks the member's gate first when it would create the bucket; refused, nothing is written. */
-    private static Transition<AcquireResult> acquireOrRefuse(BucketProcessor<?> processor, BucketState current,
-                                                             BucketSpec spec, long tokens, long maxWaitMs, long now) {
+    private static Transition<AcquireResult> acquireOrRefuse(
+            BucketProcessor<?> processor, BucketState current, BucketSpec spec, long tokens, long maxWaitMs, long now) {
         Transition<AcquireResult> t = BucketMath.acquire(current, spec, tokens, maxWaitMs, now);
         if (current == null && t.next() != null && !processor.mayCreate(spec)) {
             return new Transition<>(null, AcquireResult.Refused.of(tokens, spec));
@@ -447,7 +429,7 @@ final class BucketProcessors {
     }
 
     static BucketSpec readSpec(ObjectDataInput in) throws IOException {
-        return new BucketSpec(in.readLong(), in.readLong(), Algorithm.values()[in.readByte()], in.readLong(),
-                in.readLong());
+        return new BucketSpec(
+                in.readLong(), in.readLong(), Algorithm.values()[in.readByte()], in.readLong(), in.readLong());
     }
 }

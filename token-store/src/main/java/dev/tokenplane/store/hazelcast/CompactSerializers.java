@@ -8,7 +8,6 @@ import dev.tokenplane.store.Algorithm;
 import dev.tokenplane.store.BucketState;
 import dev.tokenplane.store.DemandSample;
 import dev.tokenplane.store.TransferLog;
-
 import java.util.List;
 
 /**
@@ -18,21 +17,34 @@ import java.util.List;
  */
 final class CompactSerializers {
 
-    private CompactSerializers() {
-    }
+    private CompactSerializers() {}
 
     static List<CompactSerializer<?>> all() {
-        return List.of(new BucketStateSerializer(), new TransferLogSerializer(), new GrantedSerializer(),
-                new DeniedSerializer(), new UnsatisfiableSerializer(), new RefusedSerializer(), new DemandSampleSerializer());
+        return List.of(
+                new BucketStateSerializer(),
+                new TransferLogSerializer(),
+                new GrantedSerializer(),
+                new DeniedSerializer(),
+                new UnsatisfiableSerializer(),
+                new RefusedSerializer(),
+                new DemandSampleSerializer());
     }
 
     static final class BucketStateSerializer implements CompactSerializer<BucketState> {
         @Override
         public BucketState read(CompactReader in) {
-            return new BucketState(in.readInt64("tokens"), in.readInt64("lastRefillAt"), in.readInt64("capacity"),
-                    in.readInt64("ratePerMilli"), Algorithm.values()[in.readInt8("algorithm")],
-                    in.readInt64("generation"), in.readInt64("idleTtlMillis"), in.readInt64("attempted"),
-                    in.readInt64("granted"), in.readInt64("windowStart"), in.readCompact("transfers"));
+            return new BucketState(
+                    in.readInt64("tokens"),
+                    in.readInt64("lastRefillAt"),
+                    in.readInt64("capacity"),
+                    in.readInt64("ratePerMilli"),
+                    Algorithm.values()[in.readInt8("algorithm")],
+                    in.readInt64("generation"),
+                    in.readInt64("idleTtlMillis"),
+                    in.readInt64("attempted"),
+                    in.readInt64("granted"),
+                    in.readInt64("windowStart"),
+                    in.readCompact("transfers"));
         }
 
         @Override
@@ -87,8 +99,12 @@ final class CompactSerializers {
     static final class GrantedSerializer implements CompactSerializer<AcquireResult.Granted> {
         @Override
         public AcquireResult.Granted read(CompactReader in) {
-            return new AcquireResult.Granted(in.readInt64("tokens"), in.readInt64("remaining"),
-                    in.readInt64("capacity"), in.readInt64("ratePerMilli"), in.readInt64("waitMs"));
+            return new AcquireResult.Granted(
+                    in.readInt64("tokens"),
+                    in.readInt64("remaining"),
+                    in.readInt64("capacity"),
+                    in.readInt64("ratePerMilli"),
+                    in.readInt64("waitMs"));
         }
 
         @Override
@@ -111,8 +127,12 @@ final class CompactSerializers {
     static final class DeniedSerializer implements CompactSerializer<AcquireResult.Denied> {
         @Override
         public AcquireResult.Denied read(CompactReader in) {
-            return new AcquireResult.Denied(in.readInt64("tokens"), in.readInt64("remaining"),
-                    in.readInt64("capacity"), in.readInt64("ratePerMilli"), in.readInt64("retryAfterMs"));
+            return new AcquireResult.Denied(
+                    in.readInt64("tokens"),
+                    in.readInt64("remaining"),
+                    in.readInt64("capacity"),
+                    in.readInt64("ratePerMilli"),
+                    in.readInt64("retryAfterMs"));
         }
 
         @Override
@@ -135,8 +155,12 @@ final class CompactSerializers {
     static final class UnsatisfiableSerializer implements CompactSerializer<AcquireResult.Unsatisfiable> {
         @Override
         public AcquireResult.Unsatisfiable read(CompactReader in) {
-            return new AcquireResult.Unsatisfiable(in.readInt64("tokens"), in.readInt64("remaining"),
-                    in.readInt64("capacity"), in.readInt64("ratePerMilli"), in.readInt64("minMaxWaitMs"));
+            return new AcquireResult.Unsatisfiable(
+                    in.readInt64("tokens"),
+                    in.readInt64("remaining"),
+                    in.readInt64("capacity"),
+                    in.readInt64("ratePerMilli"),
+                    in.readInt64("minMaxWaitMs"));
         }
 
         @Override
@@ -159,8 +183,11 @@ final class CompactSerializers {
     static final class RefusedSerializer implements CompactSerializer<AcquireResult.Refused> {
         @Override
         public AcquireResult.Refused read(CompactReader in) {
-            return new AcquireResult.Refused(in.readInt64("tokens"), in.readInt64("remaining"),
-                    in.readInt64("capacity"), in.readInt64("ratePerMilli"));
+            return new AcquireResult.Refused(
+                    in.readInt64("tokens"),
+                    in.readInt64("remaining"),
+                    in.readInt64("capacity"),
+                    in.readInt64("ratePerMilli"));
         }
 
         @Override
@@ -182,8 +209,13 @@ final class CompactSerializers {
     static final class DemandSampleSerializer implements CompactSerializer<DemandSample> {
         @Override
         public DemandSample read(CompactReader in) {
-            return new DemandSample(in.readInt64("attempted"), in.readInt64("granted"), in.readInt64("fromMillis"),
-                    in.readInt64("toMillis"), in.readInt64("capacity"), in.readInt64("ratePerMilli"),
+            return new DemandSample(
+                    in.readInt64("attempted"),
+                    in.readInt64("granted"),
+                    in.readInt64("fromMillis"),
+                    in.readInt64("toMillis"),
+                    in.readInt64("capacity"),
+                    in.readInt64("ratePerMilli"),
                     in.readInt64("generation"));
         }
 

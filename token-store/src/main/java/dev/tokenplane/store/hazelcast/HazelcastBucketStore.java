@@ -17,7 +17,6 @@ import dev.tokenplane.store.BucketSpec;
 import dev.tokenplane.store.BucketState;
 import dev.tokenplane.store.BucketStore;
 import dev.tokenplane.store.DemandSample;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -30,9 +29,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -85,6 +84,7 @@ public final class HazelcastBucketStore implements BucketStore {
     private final IMap<String, byte[]> map;
     /** Calls below the public API (without its extra hop, and one per owning member for batches); null on a client. */
     private final HazelcastInternals internals;
+
     private final PartitionService partitions;
     private final BucketMapSettings settings;
     private final boolean entryTtl;
@@ -126,12 +126,14 @@ public final class HazelcastBucketStore implements BucketStore {
             addSerializers(config.getSerializationConfig());
         }
         MapConfig mapConfig = config.getMapConfig(mapName);
-        mapConfig.setInMemoryFormat(settings.inMemoryFormat())
+        mapConfig
+                .setInMemoryFormat(settings.inMemoryFormat())
                 .setBackupCount(settings.backupCount())
                 .setAsyncBackupCount(0)
                 .setTimeToLiveSeconds(MapConfig.DEFAULT_TTL_SECONDS)
                 .setMaxIdleSeconds(MapConfig.DEFAULT_MAX_IDLE_SECONDS)
-                .getMergePolicyConfig().setPolicy(LowerTokensMergePolicy.class.getName());
+                .getMergePolicyConfig()
+                .setPolicy(LowerTokensMergePolicy.class.getName());
         config.getUserContext().put(SETTINGS_KEY_PREFIX + mapName, settings);
         return config;
     }
@@ -155,8 +157,8 @@ public final class HazelcastBucketStore implements BucketStore {
         for (CompactSerializer<?> serializer : CompactSerializers.all()) {
             compact.addSerializer(serializer);
         }
-        serialization.addDataSerializableFactory(StoreDataSerializableFactory.FACTORY_ID,
-                new StoreDataSerializableFactory());
+        serialization.addDataSerializableFactory(
+                StoreDataSerializableFactory.FACTORY_ID, new StoreDataSerializableFactory());
     }
 
     /**
@@ -190,8 +192,11 @@ public final class HazelcastBucketStore implements BucketStore {
         // A client reads a Compact answer whose schema it has not seen yet with a blocking fetch, in the completion:
         // on its I/O thread (where a direct executor would run it) that fetch waits for itself. So a client's
         // completions start on the common pool, then hop to the given executor.
-        this.completions = onMember() ? given : task -> ForkJoinPool.commonPool().execute(() -> given.execute(task));
-        if (onMember() && s.idleExpiry() == IdleExpiry.SWEEP && !s.sweepInterval().isZero()) {
+        this.completions =
+                onMember() ? given : task -> ForkJoinPool.commonPool().execute(() -> given.execute(task));
+        if (onMember()
+                && s.idleExpiry() == IdleExpiry.SWEEP
+                && !s.sweepInterval().isZero()) {
             this.sweeper = Executors.newSingleThreadScheduledExecutor(daemon("bucket-store-sweep-" + mapName));
             long millis = s.sweepInterval().toMillis();
             sweeper.scheduleWithFixedDelay(this::sweepQuietly, millis, millis, TimeUnit.MILLISECONDS);
@@ -219,16 +224,19 @@ public final class HazelcastBucketStore implements BucketStore {
             return submit(key, new BucketProcessors.AcquireBatch(entryTtl, byKey), ResultArrays::decodeAll);
         }
         if (!onMember()) {
-            return complete(map.submitToKeys(byKey.keySet(), new BucketProcessors.AcquireBatch(entryTtl, byKey)),
+            return complete(
+                    map.submitToKeys(byKey.keySet(), new BucketProcessors.AcquireBatch(entryTtl, byKey)),
                     perKey -> inRequestOrder(commands, perKey));
         }
-        return complete(internals.invokeOnPartitions(byKey.keySet(), keys -> {
-            Map<String, List<AcquireCommand>> mine = new HashMap<>(keys.size() * 2);
-            for (String key : keys) {
-                mine.put(key, byKey.get(key));
-            }
-            return new BucketProcessors.AcquireBatch(entryTtl, mine);
-        }), responses -> inRequestOrder(commands, internals.<long[]>results(responses)));
+        return complete(
+                internals.invokeOnPartitions(byKey.keySet(), keys -> {
+                    Map<String, List<AcquireCommand>> mine = new HashMap<>(keys.size() * 2);
+                    for (String key : keys) {
+                        mine.put(key, byKey.get(key));
+                    }
+                    return new BucketProcessors.AcquireBatch(entryTtl, mine);
+                }),
+                responses -> inRequestOrder(commands, internals.<long[]>results(responses)));
     }
 
     private static List<AcquireResult> inRequestOrder(List<AcquireCommand> commands, Map<String, long[]> perKey) {
@@ -248,7 +256,9 @@ public final class HazelcastBucketStore implements BucketStore {
 
     @Override
     public CompletionStage<Long> debit(String key, long nanotokens, long floorNanotokens, long transferId) {
-        return submit(key, new BucketProcessors.Debit(entryTtl, nanotokens, floorNanotokens, transferId),
+        return submit(
+                key,
+                new BucketProcessors.Debit(entryTtl, nanotokens, floorNanotokens, transferId),
                 Function.identity());
     }
 
@@ -265,11 +275,11 @@ public final class HazelcastBucketStore implements BucketStore {
     }
 
     @Override
-    public CompletionStage<Optional<BucketState>> resize(String key, long capacity, long ratePerMilli,
-                                                         long generation) {
+    public CompletionStage<Optional<BucketState>> resize(
+            String key, long capacity, long ratePerMilli, long generation) {
         new BucketSpec(capacity, ratePerMilli, Algorithm.TOKEN_BUCKET, 0, 0);
-        return submit(key, new BucketProcessors.Resize(entryTtl, capacity, ratePerMilli, generation),
-                Optional::ofNullable);
+        return submit(
+                key, new BucketProcessors.Resize(entryTtl, capacity, ratePerMilli, generation), Optional::ofNullable);
     }
 
     @Override
@@ -289,10 +299,12 @@ public final class HazelcastBucketStore implements BucketStore {
             return CompletableFuture.completedFuture(Map.of());
         }
         if (!onMember()) {
-            return complete(map.submitToKeys(Set.copyOf(keys), new BucketProcessors.DrainDemand(entryTtl)),
+            return complete(
+                    map.submitToKeys(Set.copyOf(keys), new BucketProcessors.DrainDemand(entryTtl)),
                     HazelcastBucketStore::withoutMissing);
         }
-        return complete(internals.invokeOnPartitions(keys, k -> new BucketProcessors.DrainDemand(entryTtl)),
+        return complete(
+                internals.invokeOnPartitions(keys, k -> new BucketProcessors.DrainDemand(entryTtl)),
                 responses -> withoutMissing(internals.<DemandSample>results(responses)));
     }
 
@@ -303,10 +315,12 @@ public final class HazelcastBucketStore implements BucketStore {
             return CompletableFuture.completedFuture(Map.of());
         }
         if (!onMember()) {
-            return complete(map.submitToKeys(Set.copyOf(keys), new BucketProcessors.Read()),
+            return complete(
+                    map.submitToKeys(Set.copyOf(keys), new BucketProcessors.Read()),
                     HazelcastBucketStore::withoutMissing);
         }
-        return complete(internals.invokeOnPartitions(keys, k -> new BucketProcessors.Read()),
+        return complete(
+                internals.invokeOnPartitions(keys, k -> new BucketProcessors.Read()),
                 responses -> withoutMissing(internals.<BucketState>results(responses)));
     }
 
@@ -340,17 +354,21 @@ public final class HazelcastBucketStore implements BucketStore {
         Map<String, Boolean> removed = new HashMap<>();
         try {
             if (onMember()) {
-                removed = internals.invokeOnPartitions(candidates, keys -> new BucketProcessors.EvictIfIdle())
-                        .thenApply(internals::<Boolean>results).get();
+                removed = internals
+                        .invokeOnPartitions(candidates, keys -> new BucketProcessors.EvictIfIdle())
+                        .thenApply(internals::<Boolean>results)
+                        .get();
             } else {
                 // One call per partition: submitToKeys hands every key to each partition's operation.
                 Map<Integer, Set<String>> byPartition = new HashMap<>();
                 for (String key : candidates) {
-                    byPartition.computeIfAbsent(partitions.getPartition(key).getPartitionId(), p -> new HashSet<>())
+                    byPartition
+                            .computeIfAbsent(partitions.getPartition(key).getPartitionId(), p -> new HashSet<>())
                             .add(key);
                 }
                 for (Set<String> keys : byPartition.values()) {
-                    removed.putAll(map.submitToKeys(keys, new BucketProcessors.EvictIfIdle()).toCompletableFuture()
+                    removed.putAll(map.submitToKeys(keys, new BucketProcessors.EvictIfIdle())
+                            .toCompletableFuture()
                             .get());
                 }
             }
@@ -397,8 +415,8 @@ public final class HazelcastBucketStore implements BucketStore {
     }
 
     /** One processor on one key, answered on the completion executor (see the class comment on completions). */
-    private <T, R> CompletionStage<R> submit(String key, BucketProcessor<T> processor,
-                                             Function<? super T, ? extends R> mapping) {
+    private <T, R> CompletionStage<R> submit(
+            String key, BucketProcessor<T> processor, Function<? super T, ? extends R> mapping) {
         if (!onMember()) {
             return complete(map.submitToKey(key, processor), mapping);
         }
@@ -408,17 +426,19 @@ public final class HazelcastBucketStore implements BucketStore {
     /** Completes a plain future on the completion executor. */
     private <T, R> CompletionStage<R> complete(CompletionStage<T> call, Function<? super T, ? extends R> mapping) {
         CompletableFuture<R> result = new CompletableFuture<>();
-        call.whenCompleteAsync((value, failure) -> {
-            if (failure != null) {
-                result.completeExceptionally(failure);
-                return;
-            }
-            try {
-                result.complete(mapping.apply(value));
-            } catch (RuntimeException e) {
-                result.completeExceptionally(e);
-            }
-        }, completions);
+        call.whenCompleteAsync(
+                (value, failure) -> {
+                    if (failure != null) {
+                        result.completeExceptionally(failure);
+                        return;
+                    }
+                    try {
+                        result.complete(mapping.apply(value));
+                    } catch (RuntimeException e) {
+                        result.completeExceptionally(e);
+                    }
+                },
+                completions);
         return result;
     }
 

@@ -19,7 +19,6 @@ import com.hazelcast.spi.impl.NodeEngine;
 import com.hazelcast.spi.impl.operationservice.Operation;
 import com.hazelcast.spi.impl.operationservice.OperationService;
 import com.hazelcast.spi.impl.operationservice.impl.operations.PartitionAwareOperationFactory;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -55,6 +54,7 @@ final class HazelcastInternals {
     private final MapProxyImpl<String, byte[]> proxy;
     /** The map's key partitioning, so a key lands where single-key operations send it. */
     private final PartitioningStrategy<?> partitioning;
+
     private final SerializationService serialization;
     private final IPartitionService partitions;
     private final OperationService operations;
@@ -100,8 +100,8 @@ final class HazelcastInternals {
      * Runs, on each key's owner, the processor that {@code processorFor} builds for the keys of that key's partition.
      * The future completes on a Hazelcast thread with the raw responses; {@link #results} decodes them.
      */
-    CompletableFuture<Map<Integer, Object>> invokeOnPartitions(Collection<String> keys,
-                                                               Function<List<String>, EntryProcessor<?, ?, ?>> processorFor) {
+    CompletableFuture<Map<Integer, Object>> invokeOnPartitions(
+            Collection<String> keys, Function<List<String>, EntryProcessor<?, ?, ?>> processorFor) {
         Map<Integer, List<String>> names = new HashMap<>();
         Map<Integer, Set<Data>> data = new HashMap<>();
         for (String key : keys) {
@@ -153,11 +153,10 @@ final class HazelcastInternals {
         private Set<Data>[] keys;
         private EntryProcessor<?, ?, ?>[] processors;
 
-        PartitionBatchFactory() {
-        }
+        PartitionBatchFactory() {}
 
-        PartitionBatchFactory(String mapName, int[] partitions, Set<Data>[] keys,
-                              EntryProcessor<?, ?, ?>[] processors) {
+        PartitionBatchFactory(
+                String mapName, int[] partitions, Set<Data>[] keys, EntryProcessor<?, ?, ?>[] processors) {
             this.mapName = mapName;
             this.partitions = partitions;
             this.keys = keys;

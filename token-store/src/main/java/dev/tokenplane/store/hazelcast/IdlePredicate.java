@@ -5,7 +5,6 @@ import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import com.hazelcast.query.Predicate;
 import dev.tokenplane.store.BucketMath;
-
 import java.io.IOException;
 import java.util.Map;
 
@@ -17,8 +16,7 @@ final class IdlePredicate implements Predicate<String, byte[]>, IdentifiedDataSe
 
     private long now;
 
-    IdlePredicate() {
-    }
+    IdlePredicate() {}
 
     IdlePredicate(long now) {
         this.now = now;

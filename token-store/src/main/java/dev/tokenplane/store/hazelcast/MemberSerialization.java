@@ -20,13 +20,19 @@ public final class MemberSerialization {
     static final String[] PACKAGES = {"java.lang"};
     /** Hazelcast's own exceptions, including the ones that make an invocation retry during migrations. */
     static final String[] PREFIXES = {"com.hazelcast."};
-    static final String[] CLASSES = {"[Ljava.lang.StackTraceElement;", "java.util.Collections$EmptyList",
-            "java.util.Collections$UnmodifiableRandomAccessList", "java.util.Collections$UnmodifiableList",
-            "java.util.Collections$UnmodifiableCollection", "java.util.ArrayList",
-            "java.io.IOException", "java.io.UncheckedIOException"};
 
-    private MemberSerialization() {
-    }
+    static final String[] CLASSES = {
+        "[Ljava.lang.StackTraceElement;",
+        "java.util.Collections$EmptyList",
+        "java.util.Collections$UnmodifiableRandomAccessList",
+        "java.util.Collections$UnmodifiableList",
+        "java.util.Collections$UnmodifiableCollection",
+        "java.util.ArrayList",
+        "java.io.IOException",
+        "java.io.UncheckedIOException"
+    };
+
+    private MemberSerialization() {}
 
     /**
      * Sets the Java serialization filter of {@code config}: Hazelcast's default allow-list off ({@code java*},

@@ -1,7 +1,6 @@
 package dev.tokenplane.store.hazelcast;
 
 import dev.tokenplane.store.CreationGate;
-
 import java.time.InstantSource;
 
 /**
@@ -12,8 +11,7 @@ import java.time.InstantSource;
  */
 abstract class MultiKeyProcessor<R> extends BucketProcessor<R> {
 
-    MultiKeyProcessor() {
-    }
+    MultiKeyProcessor() {}
 
     MultiKeyProcessor(boolean entryTtl) {
         super(entryTtl);

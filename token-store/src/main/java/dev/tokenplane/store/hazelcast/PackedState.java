@@ -4,7 +4,6 @@ import dev.tokenplane.store.Algorithm;
 import dev.tokenplane.store.BucketState;
 import dev.tokenplane.store.Tokens;
 import dev.tokenplane.store.TransferLog;
-
 import java.util.Arrays;
 
 /**
@@ -43,8 +42,7 @@ final class PackedState {
 
     private static final long[] SCALES = {1L, 1_000L, 1_000_000L, 1_000_000_000L};
 
-    private PackedState() {
-    }
+    private PackedState() {}
 
     static byte[] encode(BucketState s) {
         long deficit = s.burstNanos() - s.tokens();
@@ -125,8 +123,18 @@ final class PackedState {
             log = new TransferLog(ids, amounts, format == FORMAT_WATERMARK ? r.varint() : 0);
         }
         long burst = algorithm == Algorithm.LEAKY_BUCKET ? Tokens.SCALE : capacity * Tokens.SCALE;
-        return new BucketState(burst - deficit, lastRefillAt, capacity, rate, algorithm, generation, idleTtl,
-                attempted, granted, windowStart, log);
+        return new BucketState(
+                burst - deficit,
+                lastRefillAt,
+                capacity,
+                rate,
+                algorithm,
+                generation,
+                idleTtl,
+                attempted,
+                granted,
+                windowStart,
+                log);
     }
 
     static long zigzag(long v) {

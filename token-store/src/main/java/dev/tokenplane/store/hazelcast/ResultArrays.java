@@ -1,7 +1,6 @@
 package dev.tokenplane.store.hazelcast;
 
 import dev.tokenplane.store.AcquireResult;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,8 +17,7 @@ final class ResultArrays {
     private static final long UNSATISFIABLE = 2;
     private static final long REFUSED = 3;
 
-    private ResultArrays() {
-    }
+    private ResultArrays() {}
 
     static long[] encode(List<AcquireResult> results) {
         long[] out = new long[results.size() * WIDTH];

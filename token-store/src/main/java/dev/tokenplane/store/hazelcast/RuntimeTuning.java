@@ -22,8 +22,7 @@ public final class RuntimeTuning {
     /** The smallest common pool with which Hazelcast does not start a thread per callback. */
     public static final int MIN_COMMON_POOL_PARALLELISM = 2;
 
-    private RuntimeTuning() {
-    }
+    private RuntimeTuning() {}
 
     /**
      * Sizes the common pool to the number of CPUs, at least {@value #MIN_COMMON_POOL_PARALLELISM}, unless the command
@@ -31,8 +30,10 @@ public final class RuntimeTuning {
      */
     public static void applyCommonPoolDefault() {
         if (System.getProperty(COMMON_POOL_PARALLELISM) == null) {
-            System.setProperty(COMMON_POOL_PARALLELISM,
-                    Integer.toString(Math.max(MIN_COMMON_POOL_PARALLELISM, Runtime.getRuntime().availableProcessors())));
+            System.setProperty(
+                    COMMON_POOL_PARALLELISM,
+                    Integer.toString(Math.max(
+                            MIN_COMMON_POOL_PARALLELISM, Runtime.getRuntime().availableProcessors())));
         }
     }
 

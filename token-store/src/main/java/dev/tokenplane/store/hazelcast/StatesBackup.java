@@ -4,7 +4,6 @@ import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
-
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
@@ -16,13 +15,11 @@ import java.util.Map;
  */
 final class StatesBackup<R> implements EntryProcessor<String, byte[], R>, IdentifiedDataSerializable {
 
-    record Written(byte[] state, long ttlMillis) {
-    }
+    record Written(byte[] state, long ttlMillis) {}
 
     private Map<String, Written> writes;
 
-    StatesBackup() {
-    }
+    StatesBackup() {}
 
     StatesBackup(Map<String, Written> writes) {
         this.writes = writes;

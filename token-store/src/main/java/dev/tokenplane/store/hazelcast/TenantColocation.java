@@ -18,13 +18,13 @@ import com.hazelcast.partition.strategy.StringPartitioningStrategy;
  */
 public final class TenantColocation {
 
-    private TenantColocation() {
-    }
+    private TenantColocation() {}
 
     /** Places the keys of {@code mapName} by tenant on {@code config}, before the member starts. Returns it. */
     public static Config enable(Config config, String mapName) {
-        config.getMapConfig(mapName).setPartitioningStrategyConfig(
-                new PartitioningStrategyConfig(StringPartitioningStrategy.class.getName()));
+        config.getMapConfig(mapName)
+                .setPartitioningStrategyConfig(
+                        new PartitioningStrategyConfig(StringPartitioningStrategy.class.getName()));
         return config;
     }
 

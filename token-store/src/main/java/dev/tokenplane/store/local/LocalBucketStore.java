@@ -10,7 +10,6 @@ import dev.tokenplane.store.BucketStore;
 import dev.tokenplane.store.DemandSample;
 import dev.tokenplane.store.MutableBucket;
 import dev.tokenplane.store.Transition;
-
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -152,50 +151,64 @@ public final class LocalBucketStore implements BucketStore {
 
     @Override
     public CompletionStage<Long> debit(String key, long nanotokens, long floorNanotokens, long transferId) {
-        return CompletableFuture.completedFuture(update(key,
+        return CompletableFuture.completedFuture(update(
+                key,
                 (s, now) -> BucketMath.debit(s, nanotokens, floorNanotokens, transferId, now),
                 BucketMath.absentStep(transferId)));
     }
 
     @Override
     public CompletionStage<Long> credit(String key, long nanotokens, long transferId) {
-        return CompletableFuture.completedFuture(update(key,
-                (s, now) -> BucketMath.credit(s, nanotokens, transferId, now),
-                BucketMath.absentStep(transferId)));
+        return CompletableFuture.completedFuture(update(
+                key, (s, now) -> BucketMath.credit(s, nanotokens, transferId, now), BucketMath.absentStep(transferId)));
     }
 
     @Override
     public CompletionStage<Optional<BucketState>> resize(String key, long capacity, long ratePerMilli) {
-        return CompletableFuture.completedFuture(update(key, (s, now) -> {
-            BucketState next = BucketMath.resize(s, capacity, ratePerMilli, now);
-            return new Transition<>(next, Optional.of(next));
-        }, Optional.empty()));
+        return CompletableFuture.completedFuture(update(
+                key,
+                (s, now) -> {
+                    BucketState next = BucketMath.resize(s, capacity, ratePerMilli, now);
+                    return new Transition<>(next, Optional.of(next));
+                },
+                Optional.empty()));
     }
 
     @Override
-    public CompletionStage<Optional<BucketState>> resize(String key, long capacity, long ratePerMilli,
-                                                         long generation) {
+    public CompletionStage<Optional<BucketState>> resize(
+            String key, long capacity, long ratePerMilli, long generation) {
         new BucketSpec(capacity, ratePerMilli, Algorithm.TOKEN_BUCKET, 0, 0); // validates even when refused
-        return CompletableFuture.completedFuture(update(key, (s, now) -> {
-            BucketState next = BucketMath.resizeIf(s, generation, capacity, ratePerMilli, now);
-            return next == null ? new Transition<>(s, Optional.empty()) : new Transition<>(next, Optional.of(next));
-        }, Optional.empty()));
+        return CompletableFuture.completedFuture(update(
+                key,
+                (s, now) -> {
+                    BucketState next = BucketMath.resizeIf(s, generation, capacity, ratePerMilli, now);
+                    return next == null
+                            ? new Transition<>(s, Optional.empty())
+                            : new Transition<>(next, Optional.of(next));
+                },
+                Optional.empty()));
     }
 
     @Override
     public CompletionStage<Optional<BucketState>> reconfigure(String key, BucketSpec spec) {
-        return CompletableFuture.completedFuture(update(key, (s, now) -> {
-            BucketState next = BucketMath.adopt(s, spec, now);
-            return new Transition<>(next, Optional.of(next));
-        }, Optional.empty()));
+        return CompletableFuture.completedFuture(update(
+                key,
+                (s, now) -> {
+                    BucketState next = BucketMath.adopt(s, spec, now);
+                    return new Transition<>(next, Optional.of(next));
+                },
+                Optional.empty()));
     }
 
     @Override
     public CompletionStage<Optional<DemandSample>> drainDemand(String key) {
-        return CompletableFuture.completedFuture(update(key, (s, now) -> {
-            Transition<DemandSample> t = BucketMath.drainDemand(s, now);
-            return new Transition<>(t.next(), Optional.of(t.result()));
-        }, Optional.empty()));
+        return CompletableFuture.completedFuture(update(
+                key,
+                (s, now) -> {
+                    Transition<DemandSample> t = BucketMath.drainDemand(s, now);
+                    return new Transition<>(t.next(), Optional.of(t.result()));
+                },
+                Optional.empty()));
     }
 
     @Override

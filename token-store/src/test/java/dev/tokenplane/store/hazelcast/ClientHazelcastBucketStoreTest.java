@@ -1,5 +1,7 @@
 package dev.tokenplane.store.hazelcast;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.core.HazelcastInstance;
@@ -7,12 +9,9 @@ import dev.tokenplane.store.AbstractBucketStoreContractTest;
 import dev.tokenplane.store.BucketSpec;
 import dev.tokenplane.store.BucketStore;
 import dev.tokenplane.store.FakeClock;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The store contract on a Hazelcast <em>client</em> (the BMS's {@code BMS_HAZELCAST_MODE=client}): the store runs in a
@@ -43,12 +42,15 @@ class ClientHazelcastBucketStoreTest extends AbstractBucketStoreContractTest {
         ClientConfig config = new ClientConfig();
         config.setClusterName(member.getConfig().getClusterName());
         config.setProperty("hazelcast.logging.type", "none");
-        config.getNetworkConfig().addAddress("127.0.0.1:"
-                + member.getCluster().getLocalMember().getAddress().getPort());
+        config.getNetworkConfig()
+                .addAddress("127.0.0.1:"
+                        + member.getCluster().getLocalMember().getAddress().getPort());
         config.getConnectionStrategyConfig().getConnectionRetryConfig().setClusterConnectTimeoutMillis(30_000);
         // The client nominates idle buckets at its own clock: the test's, like the member's.
-        return HazelcastBucketStore.configureClient(config, MAP, BucketMapSettings.defaults()
-                .withSweepInterval(Duration.ZERO).withClock(MEMBER_CLOCK));
+        return HazelcastBucketStore.configureClient(
+                config,
+                MAP,
+                BucketMapSettings.defaults().withSweepInterval(Duration.ZERO).withClock(MEMBER_CLOCK));
     }
 
     @Test

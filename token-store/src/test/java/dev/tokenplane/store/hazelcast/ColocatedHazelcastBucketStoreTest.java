@@ -1,5 +1,7 @@
 package dev.tokenplane.store.hazelcast;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.impl.MapService;
 import com.hazelcast.map.impl.MapServiceContext;
@@ -11,15 +13,12 @@ import dev.tokenplane.store.AcquireResult;
 import dev.tokenplane.store.BucketSpec;
 import dev.tokenplane.store.BucketStore;
 import dev.tokenplane.store.FakeClock;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The store contract on a map whose keys are placed by tenant ({@link TenantColocation}), and the placement itself:
@@ -57,7 +56,8 @@ class ColocatedHazelcastBucketStoreTest extends AbstractBucketStoreContractTest 
             batch.add(new AcquireCommand("route-" + i + "@tenant-a", spec, 1, 0));
             batch.add(new AcquireCommand("route-" + i + "@tenant-a", spec, 2, 0));
         }
-        List<AcquireResult> results = store.acquireAll(batch).toCompletableFuture().join();
+        List<AcquireResult> results =
+                store.acquireAll(batch).toCompletableFuture().join();
         for (int i = 0; i < batch.size(); i++) {
             assertThat(results.get(i).granted()).as("command %d", i).isEqualTo(i % 2 == 0);
         }
@@ -72,7 +72,8 @@ class ColocatedHazelcastBucketStoreTest extends AbstractBucketStoreContractTest 
                 entriesByPartition.put(p, records.size());
             }
         }
-        int tenantPartition = member.getPartitionService().getPartition("tenant-a").getPartitionId();
+        int tenantPartition =
+                member.getPartitionService().getPartition("tenant-a").getPartitionId();
         assertThat(entriesByPartition).isEqualTo(Map.of(tenantPartition, 100));
         assertThat(TenantColocation.placement("route-1@tenant-a")).isEqualTo("tenant-a");
         assertThat(TenantColocation.placement("plain")).isEqualTo("plain");

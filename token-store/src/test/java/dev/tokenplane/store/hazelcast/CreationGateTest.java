@@ -1,5 +1,7 @@
 package dev.tokenplane.store.hazelcast;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.hazelcast.core.HazelcastInstance;
 import dev.tokenplane.store.AcquireCommand;
 import dev.tokenplane.store.AcquireResult;
@@ -7,17 +9,14 @@ import dev.tokenplane.store.BucketSpec;
 import dev.tokenplane.store.BucketState;
 import dev.tokenplane.store.CreationGate;
 import dev.tokenplane.store.FakeClock;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The store asks the member's {@link CreationGate} before an acquire creates a bucket, on a real member: a refused
@@ -54,8 +53,13 @@ class CreationGateTest {
     static void startMember() {
         int port = TestMembers.freePorts(1)[0];
         var config = TestMembers.config(TestMembers.uniqueClusterName(), port, port);
-        HazelcastBucketStore.configure(config, MAP, BucketMapSettings.defaults().withSweepInterval(Duration.ZERO)
-                .withClock(CLOCK).withCreationGate(GATE));
+        HazelcastBucketStore.configure(
+                config,
+                MAP,
+                BucketMapSettings.defaults()
+                        .withSweepInterval(Duration.ZERO)
+                        .withClock(CLOCK)
+                        .withCreationGate(GATE));
         member = TestMembers.start(config);
         store = new HazelcastBucketStore(member, MAP);
     }
@@ -77,7 +81,8 @@ class CreationGateTest {
         // Then the first gets a bucket, the second a refusal with the spec's shape and no bucket
         assertThat(first).isInstanceOf(AcquireResult.Granted.class);
         assertThat(second).isEqualTo(new AcquireResult.Refused(1, 0, 10, SPEC.ratePerMilli()));
-        assertThat(store.get("b").toCompletableFuture().get(10, TimeUnit.SECONDS)).isEmpty();
+        assertThat(store.get("b").toCompletableFuture().get(10, TimeUnit.SECONDS))
+                .isEmpty();
         assertThat(member.getMap(MAP).size()).isEqualTo(1);
     }
 
@@ -103,13 +108,17 @@ class CreationGateTest {
         acquire("old");
         GATE.room.set(1);
         // When a batch asks the old key, two new keys, and one of the new keys again
-        List<AcquireResult> results = store.acquireAll(List.of(new AcquireCommand("old", SPEC, 1, 0),
-                        new AcquireCommand("n1", SPEC, 1, 0), new AcquireCommand("n2", SPEC, 1, 0),
+        List<AcquireResult> results = store.acquireAll(List.of(
+                        new AcquireCommand("old", SPEC, 1, 0),
+                        new AcquireCommand("n1", SPEC, 1, 0),
+                        new AcquireCommand("n2", SPEC, 1, 0),
                         new AcquireCommand("n2", SPEC, 1, 0)))
-                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
         // Then the old key is granted, exactly one new key got the last place, and a refused key stays refused
         assertThat(results.get(0)).isInstanceOf(AcquireResult.Granted.class);
-        long refused = results.stream().filter(r -> r instanceof AcquireResult.Refused).count();
+        long refused =
+                results.stream().filter(r -> r instanceof AcquireResult.Refused).count();
         assertThat(refused).isBetween(1L, 2L);
         assertThat(member.getMap(MAP).size()).isEqualTo(2);
         if (results.get(2) instanceof AcquireResult.Refused) {

@@ -1,16 +1,16 @@
 package dev.tokenplane.store.hazelcast;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.hazelcast.config.Config;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.nio.serialization.HazelcastSerializationException;
 import dev.tokenplane.store.AbstractBucketStoreContractTest;
-import dev.tokenplane.store.BucketStore;
-import dev.tokenplane.store.FakeClock;
 import dev.tokenplane.store.AcquireCommand;
 import dev.tokenplane.store.BucketSpec;
-import com.hazelcast.nio.serialization.HazelcastSerializationException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Test;
-
+import dev.tokenplane.store.BucketStore;
+import dev.tokenplane.store.FakeClock;
 import java.io.Serializable;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -19,9 +19,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The store contract against one embedded member whose clock is the test's fake clock. The member is shared by the
@@ -52,18 +51,22 @@ class HazelcastBucketStoreTest extends AbstractBucketStoreContractTest {
         ExecutorService thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "completions-under-test"));
         try {
             BucketSpec spec = BucketSpec.of(10, 10);
-            assertThat(completionThread(thread, s -> s.acquire("a", spec, 1, 0))).isEqualTo("completions-under-test");
+            assertThat(completionThread(thread, s -> s.acquire("a", spec, 1, 0)))
+                    .isEqualTo("completions-under-test");
             assertThat(completionThread(thread, s -> s.get("a"))).isEqualTo("completions-under-test");
-            assertThat(completionThread(thread, s -> s.acquireAll(List.of(new AcquireCommand("a", spec, 1, 0),
-                    new AcquireCommand("b", spec, 1, 0))))).isEqualTo("completions-under-test");
+            assertThat(completionThread(
+                            thread,
+                            s -> s.acquireAll(
+                                    List.of(new AcquireCommand("a", spec, 1, 0), new AcquireCommand("b", spec, 1, 0)))))
+                    .isEqualTo("completions-under-test");
             assertThat(completionThread(thread, s -> s.remove("a"))).isEqualTo("completions-under-test");
         } finally {
             thread.shutdownNow();
         }
     }
 
-    private static String completionThread(ExecutorService thread,
-                                           Function<HazelcastBucketStore, CompletionStage<?>> call) throws Exception {
+    private static String completionThread(
+            ExecutorService thread, Function<HazelcastBucketStore, CompletionStage<?>> call) throws Exception {
         CountDownLatch attached = new CountDownLatch(1);
         Executor gated = task -> thread.execute(() -> {
             try {
@@ -93,8 +96,8 @@ class HazelcastBucketStoreTest extends AbstractBucketStoreContractTest {
         Config config = new Config();
         HazelcastBucketStore.configure(config, "a", BucketMapSettings.defaults().withClock(new FakeClock()));
 
-        assertThatThrownBy(() -> HazelcastBucketStore.configure(config, "b",
-                BucketMapSettings.defaults().withClock(new FakeClock())))
+        assertThatThrownBy(() -> HazelcastBucketStore.configure(
+                        config, "b", BucketMapSettings.defaults().withClock(new FakeClock())))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -104,8 +107,7 @@ class HazelcastBucketStoreTest extends AbstractBucketStoreContractTest {
      */
     @Test
     void shouldFailLoudlyOnAJavaSerializationFallback() {
-        record JavaSerializable(int value) implements Serializable {
-        }
+        record JavaSerializable(int value) implements Serializable {}
         member.getMap("java-serialized").set("k", new JavaSerializable(1));
 
         assertThatThrownBy(() -> member.getMap("java-serialized").get("k"))

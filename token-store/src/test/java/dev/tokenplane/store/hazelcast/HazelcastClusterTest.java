@@ -1,5 +1,7 @@
 package dev.tokenplane.store.hazelcast;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import dev.tokenplane.store.AcquireCommand;
@@ -9,10 +11,6 @@ import dev.tokenplane.store.BucketState;
 import dev.tokenplane.store.DemandSample;
 import dev.tokenplane.store.FakeClock;
 import dev.tokenplane.store.Tokens;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,8 +22,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Three members in one JVM on loopback tcp-ip, sharing one fake clock (so every owner agrees on the time and the
@@ -87,8 +86,8 @@ class HazelcastClusterTest {
                     HazelcastBucketStore store = stores.get(t % 3);
                     boolean batch = t % 2 == 1;
                     String own = "own-" + UUID.randomUUID();
-                    futures.add(pool.submit(() -> batch ? drainInBatches(store, key, own, spec)
-                            : drainOneByOne(store, key, spec)));
+                    futures.add(pool.submit(
+                            () -> batch ? drainInBatches(store, key, own, spec) : drainOneByOne(store, key, spec)));
                 }
                 for (Future<Long> f : futures) {
                     granted += f.get(60, TimeUnit.SECONDS);
@@ -120,7 +119,9 @@ class HazelcastClusterTest {
             }
             batch.add(new AcquireCommand(own, spec, 1, 0));
             List<AcquireResult> results = await(store.acquireAll(batch));
-            long grantedHere = results.subList(0, 4).stream().filter(AcquireResult::granted).count();
+            long grantedHere = results.subList(0, 4).stream()
+                    .filter(AcquireResult::granted)
+                    .count();
             mine += grantedHere;
             if (grantedHere < 4) {
                 return mine;
@@ -140,11 +141,15 @@ class HazelcastClusterTest {
         // When / Then
         assertThat(await(remote.acquire(key, spec, 4, 0)))
                 .isEqualTo(new AcquireResult.Granted(4, 6, 10, 10_000_000, 0));
-        assertThat(await(remote.get(key))).get().extracting(BucketState::wholeTokens).isEqualTo(6L);
+        assertThat(await(remote.get(key)))
+                .get()
+                .extracting(BucketState::wholeTokens)
+                .isEqualTo(6L);
         assertThat(await(remote.debit(key, Tokens.toNano(3), 0, 77))).isEqualTo(Tokens.toNano(3));
         assertThat(await(remote.debit(key, Tokens.toNano(3), 0, 77))).isEqualTo(Tokens.toNano(3));
         assertThat(await(remote.credit(key, Tokens.toNano(1), 78))).isEqualTo(Tokens.toNano(1));
-        BucketState resized = await(remote.resize(key, 3, Tokens.ratePerMilli(3))).orElseThrow();
+        BucketState resized =
+                await(remote.resize(key, 3, Tokens.ratePerMilli(3))).orElseThrow();
         assertThat(resized.capacity()).isEqualTo(3);
         assertThat(resized.wholeTokens()).isEqualTo(3);
         assertThat(resized.transfers().find(77)).hasValue(Tokens.toNano(3));
@@ -155,8 +160,10 @@ class HazelcastClusterTest {
         assertThat(await(remote.drainDemandAll(List.of(key, other, "remote-missing"))))
                 .containsOnlyKeys(key, other)
                 .hasEntrySatisfying(other, d -> assertThat(d.attempted()).isEqualTo(1));
-        List<AcquireResult> batch = await(remote.acquireAll(List.of(new AcquireCommand(key, spec, 2, 0),
-                new AcquireCommand(other, spec, 11, 0), new AcquireCommand(key, spec, 2, 0))));
+        List<AcquireResult> batch = await(remote.acquireAll(List.of(
+                new AcquireCommand(key, spec, 2, 0),
+                new AcquireCommand(other, spec, 11, 0),
+                new AcquireCommand(key, spec, 2, 0))));
         assertThat(batch.get(0)).isInstanceOf(AcquireResult.Granted.class);
         assertThat(batch.get(1)).isInstanceOf(AcquireResult.Unsatisfiable.class);
         assertThat(batch.get(2)).isInstanceOf(AcquireResult.Denied.class);
@@ -204,7 +211,8 @@ class HazelcastClusterTest {
 
         CLOCK.advance(1_000);
 
-        awaitTrue("the background sweep empties the map", () -> sweptStores.get(0).size() == 0);
+        awaitTrue(
+                "the background sweep empties the map", () -> sweptStores.get(0).size() == 0);
     }
 
     /**
@@ -231,7 +239,9 @@ class HazelcastClusterTest {
     }
 
     private static long backupEntries(String mapName) {
-        return members.stream().mapToLong(m -> m.getMap(mapName).getLocalMapStats().getBackupEntryCount()).sum();
+        return members.stream()
+                .mapToLong(m -> m.getMap(mapName).getLocalMapStats().getBackupEntryCount())
+                .sum();
     }
 
     static String keyOwnedBy(HazelcastInstance owner, String prefix) {

@@ -1,11 +1,11 @@
 package dev.tokenplane.store.hazelcast;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
-
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 /** Hazelcast's internal API is used in one class only, so that a Hazelcast upgrade has one place to look at. */
 @AnalyzeClasses(packages = "dev.tokenplane", importOptions = ImportOption.DoNotIncludeTests.class)
@@ -13,7 +13,10 @@ class HazelcastInternalsArchitectureTest {
 
     @ArchTest
     static final ArchRule onlyHazelcastInternalsUsesInternalApi = noClasses()
-            .that().doNotBelongToAnyOf(HazelcastInternals.class)
-            .should().dependOnClassesThat().resideInAnyPackage("com.hazelcast..impl..", "com.hazelcast..internal..")
+            .that()
+            .doNotBelongToAnyOf(HazelcastInternals.class)
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("com.hazelcast..impl..", "com.hazelcast..internal..")
             .because("Hazelcast's internals change without notice; HazelcastInternals is the one place that uses them");
 }

@@ -1,11 +1,13 @@
 package dev.tokenplane.store.hazelcast;
 
+import static dev.tokenplane.store.hazelcast.HazelcastClusterTest.await;
+import static dev.tokenplane.store.hazelcast.HazelcastClusterTest.awaitTrue;
+import static dev.tokenplane.store.hazelcast.HazelcastClusterTest.keyOwnedBy;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.hazelcast.core.HazelcastInstance;
 import dev.tokenplane.store.BucketSpec;
 import dev.tokenplane.store.FakeClock;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -13,11 +15,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static dev.tokenplane.store.hazelcast.HazelcastClusterTest.await;
-import static dev.tokenplane.store.hazelcast.HazelcastClusterTest.awaitTrue;
-import static dev.tokenplane.store.hazelcast.HazelcastClusterTest.keyOwnedBy;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * A member that dies under load must not let its buckets over-admit.
@@ -46,8 +45,10 @@ class HazelcastMemberFailureTest {
     void shouldNotOverAdmitBeyondTheInFlightRequestsWhenAnOwnerDiesUnderLoad() throws Exception {
         // Given three members, and 20 buckets of 200 tokens whose primary copy is on the member that will die
         FakeClock clock = new FakeClock();
-        members.addAll(TestMembers.startCluster(3, config -> HazelcastBucketStore.configure(config, MAP,
-                BucketMapSettings.defaults().withClock(clock))));
+        members.addAll(TestMembers.startCluster(
+                3,
+                config -> HazelcastBucketStore.configure(
+                        config, MAP, BucketMapSettings.defaults().withClock(clock))));
         HazelcastInstance victim = members.get(2);
         stores.add(new HazelcastBucketStore(members.get(0), MAP));
         stores.add(new HazelcastBucketStore(members.get(1), MAP));
@@ -86,13 +87,19 @@ class HazelcastMemberFailureTest {
         assertThat(members.get(0).getMap(MAP).size()).isEqualTo(keys);
         long inFlight = threads;
         assertThat(failed.get()).isLessThanOrEqualTo(inFlight);
-        assertThat(granted.get()).as("granted (bound %d, %d in flight, %d failed)", bound, inFlight, failed.get())
+        assertThat(granted.get())
+                .as("granted (bound %d, %d in flight, %d failed)", bound, inFlight, failed.get())
                 .isBetween(bound - inFlight, bound + inFlight);
     }
 
     /** Acquires one token at a time, cycling over the keys, until a whole cycle is denied. */
-    private static void drain(HazelcastBucketStore store, List<String> keys, int offset, BucketSpec spec,
-                              AtomicLong granted, AtomicLong failed) {
+    private static void drain(
+            HazelcastBucketStore store,
+            List<String> keys,
+            int offset,
+            BucketSpec spec,
+            AtomicLong granted,
+            AtomicLong failed) {
         int deniedInARow = 0;
         for (int i = offset; deniedInARow < keys.size(); i++) {
             String key = keys.get(i % keys.size());

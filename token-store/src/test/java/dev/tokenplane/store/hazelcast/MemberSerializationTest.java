@@ -1,22 +1,21 @@
 package dev.tokenplane.store.hazelcast;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The Java serialization filter every member runs with ({@link MemberSerialization}), on two real members: a member
@@ -31,13 +30,14 @@ class MemberSerializationTest {
     private static List<HazelcastInstance> members;
 
     /** A value that only Java serialization can carry. */
-    record Gadget(String payload) implements Serializable {
-    }
+    record Gadget(String payload) implements Serializable {}
 
     @BeforeAll
     static void start() {
-        members = TestMembers.startCluster(2, config -> config.getSerializationConfig()
-                .addDataSerializableFactory(TEST_FACTORY, id -> new Throwing()));
+        members = TestMembers.startCluster(
+                2,
+                config ->
+                        config.getSerializationConfig().addDataSerializableFactory(TEST_FACTORY, id -> new Throwing()));
     }
 
     @AfterAll
@@ -54,7 +54,9 @@ class MemberSerializationTest {
 
         assertThatThrownBy(() -> reader.getMap(MAP).get(key))
                 .hasRootCauseInstanceOf(SecurityException.class)
-                .rootCause().hasMessageContaining(Gadget.class.getName()).hasMessageContaining("not allowed");
+                .rootCause()
+                .hasMessageContaining(Gadget.class.getName())
+                .hasMessageContaining("not allowed");
     }
 
     @Test
@@ -67,7 +69,8 @@ class MemberSerializationTest {
 
         assertThatThrownBy(() -> map.executeOnKey(key, lambda))
                 .hasRootCauseInstanceOf(SecurityException.class)
-                .rootCause().hasMessageContaining("java.lang.invoke.SerializedLambda");
+                .rootCause()
+                .hasMessageContaining("java.lang.invoke.SerializedLambda");
         assertThat(members.get(1).<String, String>getMap(MAP).get(key)).isEqualTo("original");
     }
 
@@ -77,13 +80,17 @@ class MemberSerializationTest {
         IMap<String, String> map = members.get(0).getMap(MAP);
 
         assertThatThrownBy(() -> map.executeOnKey(key, new Throwing()))
-                .isInstanceOf(IllegalStateException.class).hasMessage("refused on the owner");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("refused on the owner");
     }
 
     private static String keyOwnedBy(HazelcastInstance owner, String prefix) {
-        return IntStream.range(0, 10_000).mapToObj(i -> prefix + i)
-                .filter(k -> owner.getPartitionService().getPartition(k).getOwner().localMember())
-                .findFirst().orElseThrow();
+        return IntStream.range(0, 10_000)
+                .mapToObj(i -> prefix + i)
+                .filter(k ->
+                        owner.getPartitionService().getPartition(k).getOwner().localMember())
+                .findFirst()
+                .orElseThrow();
     }
 
     /** A processor that fails on the owner, as a store processor does on a bad entry. */
@@ -104,11 +111,9 @@ class MemberSerializationTest {
         }
 
         @Override
-        public void writeData(ObjectDataOutput out) {
-        }
+        public void writeData(ObjectDataOutput out) {}
 
         @Override
-        public void readData(ObjectDataInput in) {
-        }
+        public void readData(ObjectDataInput in) {}
     }
 }

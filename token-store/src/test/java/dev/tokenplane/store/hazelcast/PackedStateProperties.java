@@ -1,5 +1,7 @@
 package dev.tokenplane.store.hazelcast;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.tokenplane.store.Algorithm;
 import dev.tokenplane.store.BucketMath;
 import dev.tokenplane.store.BucketSpec;
@@ -12,8 +14,6 @@ import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** The packed entry format is exact for every state, and small for ordinary ones. */
 class PackedStateProperties {
@@ -30,7 +30,8 @@ class PackedStateProperties {
         // Given a bucket of 10 tokens refilling 10/s with a one-hour idle TTL, after one acquire and 1.234 s of refill
         BucketSpec spec = BucketSpec.of(10, 10).withIdleTtlMillis(3_600_000);
         BucketState afterAcquire = BucketMath.acquire(null, spec, 3, 0, NOW).next();
-        BucketState refilled = BucketMath.acquire(afterAcquire, spec, 1, 0, NOW + 1_234).next();
+        BucketState refilled =
+                BucketMath.acquire(afterAcquire, spec, 1, 0, NOW + 1_234).next();
 
         // Then both pack into at most 16 bytes (a 32-byte array on the heap)
         assertThat(PackedState.encode(afterAcquire)).hasSizeLessThanOrEqualTo(16);
@@ -43,28 +44,51 @@ class PackedStateProperties {
         bytes[0] |= (byte) 0x80;
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> PackedState.decode(bytes))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("format");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("format");
     }
 
     @Provide
     Arbitrary<BucketState> states() {
-        Arbitrary<Long> anyLong = Arbitraries.oneOf(Arbitraries.longs(),
+        Arbitrary<Long> anyLong = Arbitraries.oneOf(
+                Arbitraries.longs(),
                 Arbitraries.longs().between(-5, 5).map(l -> l * 1_000_000_000L),
                 Arbitraries.of(0L, 1L, -1L, Long.MAX_VALUE, Long.MIN_VALUE, 1_000_000L, 999L));
         Arbitrary<Long> epoch = Arbitraries.longs().between(NOW - 1_000_000, NOW + 1_000_000_000);
-        Arbitrary<TransferLog> logs = Arbitraries.oneOf(Arbitraries.just(null),
-                Combinators.combine(anyLong.list().ofMaxSize(TransferLog.CAPACITY),
-                        Arbitraries.oneOf(Arbitraries.just(0L), Arbitraries.longs().greaterOrEqual(0)))
+        Arbitrary<TransferLog> logs = Arbitraries.oneOf(
+                Arbitraries.just(null),
+                Combinators.combine(
+                                anyLong.list().ofMaxSize(TransferLog.CAPACITY),
+                                Arbitraries.oneOf(
+                                        Arbitraries.just(0L),
+                                        Arbitraries.longs().greaterOrEqual(0)))
                         .as((ids, watermark) -> new TransferLog(
                                 ids.stream().mapToLong(Long::longValue).toArray(),
-                                ids.stream().mapToLong(id -> id * 7).toArray(), watermark)));
+                                ids.stream().mapToLong(id -> id * 7).toArray(),
+                                watermark)));
         return Combinators.combine(
-                anyLong, epoch, Arbitraries.longs().between(0, 1_000_000_000L), anyLong,
-                Arbitraries.of(Algorithm.class), anyLong, anyLong, anyLong).as(
-                        (tokens, last, capacity, rate, algorithm, generation, ttl, attempted) ->
-                                new long[]{tokens, last, capacity, rate, algorithm.ordinal(), generation, ttl, attempted})
-                .flatMap(f -> Combinators.combine(anyLong, epoch, logs).as((granted, windowStart, log) ->
-                        new BucketState(f[0], f[1], f[2], f[3], Algorithm.values()[(int) f[4]], f[5], f[6], f[7],
-                                granted, windowStart, log)));
+                        anyLong,
+                        epoch,
+                        Arbitraries.longs().between(0, 1_000_000_000L),
+                        anyLong,
+                        Arbitraries.of(Algorithm.class),
+                        anyLong,
+                        anyLong,
+                        anyLong)
+                .as((tokens, last, capacity, rate, algorithm, generation, ttl, attempted) ->
+                        new long[] {tokens, last, capacity, rate, algorithm.ordinal(), generation, ttl, attempted})
+                .flatMap(f -> Combinators.combine(anyLong, epoch, logs)
+                        .as((granted, windowStart, log) -> new BucketState(
+                                f[0],
+                                f[1],
+                                f[2],
+                                f[3],
+                                Algorithm.values()[(int) f[4]],
+                                f[5],
+                                f[6],
+                                f[7],
+                                granted,
+                                windowStart,
+                                log)));
     }
 }

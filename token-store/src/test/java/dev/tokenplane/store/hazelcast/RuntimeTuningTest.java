@@ -1,15 +1,14 @@
 package dev.tokenplane.store.hazelcast;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.hazelcast.core.HazelcastInstance;
 import dev.tokenplane.store.BucketSpec;
 import dev.tokenplane.store.FakeClock;
-import org.junit.jupiter.api.Test;
-
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class RuntimeTuningTest {
 
@@ -17,8 +16,8 @@ class RuntimeTuningTest {
     void shouldTellAPartitionThreadByWhatItIsNotByItsName() throws Exception {
         // A thread named like Hazelcast's partition threads is not one
         AtomicBoolean impostor = new AtomicBoolean(true);
-        Thread named = new Thread(() -> impostor.set(RuntimeTuning.isPartitionThread()),
-                "hz.member.partition-operation.thread-0");
+        Thread named = new Thread(
+                () -> impostor.set(RuntimeTuning.isPartitionThread()), "hz.member.partition-operation.thread-0");
         named.start();
         named.join();
         assertThat(impostor).isFalse();
@@ -33,7 +32,9 @@ class RuntimeTuningTest {
                 task.run();
             })) {
                 for (int i = 0; i < 20; i++) {
-                    store.acquire("k" + i, BucketSpec.of(10, 10), 1, 0).toCompletableFuture().get(30, TimeUnit.SECONDS);
+                    store.acquire("k" + i, BucketSpec.of(10, 10), 1, 0)
+                            .toCompletableFuture()
+                            .get(30, TimeUnit.SECONDS);
                 }
             }
             // An answer that arrives before its continuation is attached completes on the caller: hence "some"
@@ -49,7 +50,8 @@ class RuntimeTuningTest {
         try {
             System.setProperty(RuntimeTuning.COMMON_POOL_PARALLELISM, "7");
             RuntimeTuning.applyCommonPoolDefault();
-            assertThat(System.getProperty(RuntimeTuning.COMMON_POOL_PARALLELISM)).isEqualTo("7");
+            assertThat(System.getProperty(RuntimeTuning.COMMON_POOL_PARALLELISM))
+                    .isEqualTo("7");
 
             System.clearProperty(RuntimeTuning.COMMON_POOL_PARALLELISM);
             RuntimeTuning.applyCommonPoolDefault();

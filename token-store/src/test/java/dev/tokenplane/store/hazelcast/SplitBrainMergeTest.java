@@ -1,5 +1,7 @@
 package dev.tokenplane.store.hazelcast;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.hazelcast.config.Config;
 import com.hazelcast.core.HazelcastInstance;
 import dev.tokenplane.store.AcquireResult;
@@ -7,16 +9,13 @@ import dev.tokenplane.store.BucketSpec;
 import dev.tokenplane.store.BucketState;
 import dev.tokenplane.store.FakeClock;
 import dev.tokenplane.store.Tokens;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * A real split brain and its heal: two members of one cluster name start apart (each forms a cluster of its own, as
@@ -41,7 +40,8 @@ class SplitBrainMergeTest {
         config.setProperty("hazelcast.merge.first.run.delay.seconds", "1");
         config.setProperty("hazelcast.merge.next.run.delay.seconds", "1");
         config.getNetworkConfig().getJoin().getTcpIpConfig().setConnectionTimeoutSeconds(1);
-        HazelcastBucketStore.configure(config, BUCKETS, BucketMapSettings.defaults().withClock(clock));
+        HazelcastBucketStore.configure(
+                config, BUCKETS, BucketMapSettings.defaults().withClock(clock));
         HazelcastInstance m = TestMembers.start(config);
         members.add(m);
         return m;
@@ -76,7 +76,8 @@ class SplitBrainMergeTest {
 
         // When A's split-brain handler finds B and the two merge
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (a.getCluster().getMembers().size() < 2 || b.getCluster().getMembers().size() < 2
+        while (a.getCluster().getMembers().size() < 2
+                || b.getCluster().getMembers().size() < 2
                 || !a.getPartitionService().isClusterSafe()) {
             assertThat(System.nanoTime()).as("the sides merged within 60 s").isLessThan(deadline);
             LockSupport.parkNanos(50_000_000);
@@ -87,7 +88,8 @@ class SplitBrainMergeTest {
         HazelcastBucketStore healedB = new HazelcastBucketStore(b, BUCKETS);
         long mergedDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (tokens(healedA) != Tokens.toNano(10)) {
-            assertThat(System.nanoTime()).as("merged value within 30 s, now %s", tokens(healedA))
+            assertThat(System.nanoTime())
+                    .as("merged value within 30 s, now %s", tokens(healedA))
                     .isLessThan(mergedDeadline);
             LockSupport.parkNanos(50_000_000);
         }

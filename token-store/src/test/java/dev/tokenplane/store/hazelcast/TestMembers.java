@@ -4,7 +4,6 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -20,8 +19,7 @@ import java.util.UUID;
  */
 public final class TestMembers {
 
-    private TestMembers() {
-    }
+    private TestMembers() {}
 
     /** A cluster name no other test (of any module or helper) uses. */
     public static String uniqueClusterName() {
@@ -81,16 +79,18 @@ public final class TestMembers {
      * sweeps when it wants to).
      */
     public static HazelcastInstance startWithBuckets(String mapName, InstantSource memberClock) {
-        return startWithBuckets(mapName, memberClock, config -> { });
+        return startWithBuckets(mapName, memberClock, config -> {});
     }
 
     /** {@link #startWithBuckets(String, InstantSource)}, with {@code customize} applied to the config last. */
-    public static HazelcastInstance startWithBuckets(String mapName, InstantSource memberClock,
-                                                     java.util.function.Consumer<Config> customize) {
+    public static HazelcastInstance startWithBuckets(
+            String mapName, InstantSource memberClock, java.util.function.Consumer<Config> customize) {
         int port = freePorts(1)[0];
         Config config = config(uniqueClusterName(), port, port);
-        HazelcastBucketStore.configure(config, mapName, BucketMapSettings.defaults()
-                .withSweepInterval(Duration.ZERO).withClock(memberClock));
+        HazelcastBucketStore.configure(
+                config,
+                mapName,
+                BucketMapSettings.defaults().withSweepInterval(Duration.ZERO).withClock(memberClock));
         customize.accept(config);
         return start(config);
     }
@@ -116,9 +116,11 @@ public final class TestMembers {
             java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
         }
         // Partitions are assigned lazily; assign them now and let migrations settle, so ownership is stable.
-        int unused = members.get(0).getMap("partition-warm-up").size(); // the call assigns them; its result is not needed
-        while (!members.stream().allMatch(m -> m.getPartitionService().isClusterSafe()
-                && m.getPartitionService().getPartitions().stream().allMatch(p -> p.getOwner() != null))) {
+        int unused =
+                members.get(0).getMap("partition-warm-up").size(); // the call assigns them; its result is not needed
+        while (!members.stream()
+                .allMatch(m -> m.getPartitionService().isClusterSafe()
+                        && m.getPartitionService().getPartitions().stream().allMatch(p -> p.getOwner() != null))) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("cluster of " + n + " did not become safe");
             }

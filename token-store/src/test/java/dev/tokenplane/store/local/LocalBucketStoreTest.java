@@ -1,11 +1,11 @@
 package dev.tokenplane.store.local;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.tokenplane.store.AbstractBucketStoreContractTest;
 import dev.tokenplane.store.BucketSpec;
 import dev.tokenplane.store.BucketStore;
 import dev.tokenplane.store.FakeClock;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -14,8 +14,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiPredicate;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class LocalBucketStoreTest extends AbstractBucketStoreContractTest {
     @Override
@@ -31,7 +30,8 @@ class LocalBucketStoreTest extends AbstractBucketStoreContractTest {
      */
     @Test
     void shouldGrantExactlyTheCapacityPerRoundWhileTheSweepEvictsConcurrently() throws Exception {
-        grantExactlyTheCapacityPerRound((local, spec) -> local.acquireNow("key", spec, 1, 0).granted());
+        grantExactlyTheCapacityPerRound(
+                (local, spec) -> local.acquireNow("key", spec, 1, 0).granted());
     }
 
     /** The same rounds through the allocation-free {@code tryAcquire}. */
@@ -51,7 +51,8 @@ class LocalBucketStoreTest extends AbstractBucketStoreContractTest {
         assertThat(local.tryAcquire("k", spec, 1)).isFalse();
         clock.advance(1_000);
         assertThat(local.tryAcquire("k", spec, 1)).isTrue();
-        assertThat(local.get("k").toCompletableFuture().join().orElseThrow().granted()).isEqualTo(4);
+        assertThat(local.get("k").toCompletableFuture().join().orElseThrow().granted())
+                .isEqualTo(4);
     }
 
     private void grantExactlyTheCapacityPerRound(BiPredicate<LocalBucketStore, BucketSpec> acquireOne)

@@ -3,7 +3,6 @@ package dev.tokenplane.transfer.breaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
-
 import java.time.Duration;
 import java.time.InstantSource;
 import java.time.ZoneOffset;
@@ -32,6 +31,7 @@ public final class PoolBreakers {
     public static final float DEFAULT_SLOW_CALL_RATE_THRESHOLD = 80;
     /** Half of the default decision-path budget of 2 ms. */
     public static final Duration DEFAULT_SLOW_TRANSFER = Duration.ofMillis(1);
+
     public static final Duration DEFAULT_WAIT_IN_OPEN_STATE = Duration.ofSeconds(5);
     public static final int DEFAULT_HALF_OPEN_PROBES = 3;
 
@@ -54,7 +54,9 @@ public final class PoolBreakers {
      */
     public static CircuitBreakerConfig.Builder defaults(InstantSource clock) {
         return CircuitBreakerConfig.custom()
-                .slidingWindow(DEFAULT_SLIDING_WINDOW_SIZE, DEFAULT_MINIMUM_NUMBER_OF_CALLS,
+                .slidingWindow(
+                        DEFAULT_SLIDING_WINDOW_SIZE,
+                        DEFAULT_MINIMUM_NUMBER_OF_CALLS,
                         CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .failureRateThreshold(DEFAULT_FAILURE_RATE_THRESHOLD)
                 .slowCallRateThreshold(DEFAULT_SLOW_CALL_RATE_THRESHOLD)

@@ -17,8 +17,8 @@ public record Settlement(long debitedNanos, long creditedNanos, long refundedNan
 
     public Settlement {
         if (creditedNanos < 0 || refundedNanos < 0 || creditedNanos + refundedNanos > debitedNanos) {
-            throw new IllegalStateException("a settlement cannot create tokens: debited " + debitedNanos
-                    + ", credited " + creditedNanos + ", refunded " + refundedNanos);
+            throw new IllegalStateException("a settlement cannot create tokens: debited " + debitedNanos + ", credited "
+                    + creditedNanos + ", refunded " + refundedNanos);
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.tokenplane.transfer.exec;
 
 import dev.tokenplane.store.TransferLog;
-
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -63,8 +62,7 @@ final class TransferAdmission {
      * What {@link #admit} decided: {@code earlier} is the first run's answer when the id ran recently, otherwise
      * {@code marks} are the reservation's marks (lender, borrower), or null when a bucket has no room now.
      */
-    record Admission(CompletableFuture<TransferResult> earlier, long[] marks) {
-    }
+    record Admission(CompletableFuture<TransferResult> earlier, long[] marks) {}
 
     boolean isInDoubt(String key) {
         return inDoubt.containsKey(key);
@@ -130,14 +128,19 @@ final class TransferAdmission {
     private long[] reserve(TransferRequest request) {
         Reservations lender = reservations.get(request.lender());
         Reservations borrower = reservations.get(request.borrower());
-        boolean room = (lender == null || lender.fits(LENDER_STEPS))
-                && (borrower == null || borrower.fits(BORROWER_STEPS));
+        boolean room =
+                (lender == null || lender.fits(LENDER_STEPS)) && (borrower == null || borrower.fits(BORROWER_STEPS));
         if (!room) {
             return null;
         }
-        return new long[]{
-                reservations.computeIfAbsent(request.lender(), k -> new Reservations()).reserve(LENDER_STEPS),
-                reservations.computeIfAbsent(request.borrower(), k -> new Reservations()).reserve(BORROWER_STEPS)};
+        return new long[] {
+            reservations
+                    .computeIfAbsent(request.lender(), k -> new Reservations())
+                    .reserve(LENDER_STEPS),
+            reservations
+                    .computeIfAbsent(request.borrower(), k -> new Reservations())
+                    .reserve(BORROWER_STEPS)
+        };
     }
 
     /** One bucket's reservations; guarded by the reservation map. */

@@ -4,7 +4,6 @@ import dev.tokenplane.store.BucketMath;
 import dev.tokenplane.store.BucketStore;
 import dev.tokenplane.transfer.breaker.PoolBreakers;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -72,8 +71,13 @@ public final class TransferExecutor {
      *                       that stays on the thread that completed the credit, when that thread may call the
      *                       borrower, saves a hand-over (a refund to the lender still goes through {@code callbacks})
      */
-    public record Settings(Duration budget, Duration stepTimeout, int settleAttempts, Duration settleBackoff,
-                           Executor callbacks, Executor afterCredit) {
+    public record Settings(
+            Duration budget,
+            Duration stepTimeout,
+            int settleAttempts,
+            Duration settleBackoff,
+            Executor callbacks,
+            Executor afterCredit) {
         public static final Duration DEFAULT_BUDGET = Duration.ofMillis(2);
 
         public Settings {
@@ -89,8 +93,8 @@ public final class TransferExecutor {
         }
 
         public static Settings defaults() {
-            return new Settings(DEFAULT_BUDGET, Duration.ofMillis(500), 4, Duration.ofMillis(5), Runnable::run,
-                    Runnable::run);
+            return new Settings(
+                    DEFAULT_BUDGET, Duration.ofMillis(500), 4, Duration.ofMillis(5), Runnable::run, Runnable::run);
         }
 
         public Settings withBudget(Duration value) {
@@ -125,8 +129,8 @@ public final class TransferExecutor {
      * @param nanoTime monotonic nanoseconds for measuring durations ({@code System::nanoTime}; a fake clock in tests)
      * @param settings budgets and retries
      */
-    public TransferExecutor(BucketStore store, PoolBreakers breakers, TransferTimer timer, LongSupplier nanoTime,
-                            Settings settings) {
+    public TransferExecutor(
+            BucketStore store, PoolBreakers breakers, TransferTimer timer, LongSupplier nanoTime, Settings settings) {
         this.breakers = breakers;
         this.settings = settings;
         this.context = new TransferRun.Context(store, timer, nanoTime, settings, admission);
@@ -145,9 +149,10 @@ public final class TransferExecutor {
         TransferRun run = new TransferRun(request, breaker, context);
         TransferAdmission.Admission admitted = admission.admit(request, run.answer());
         if (admitted.earlier() != null) {
-            return admitted.earlier().thenCompose(first -> first.request().equals(request)
-                    ? CompletableFuture.completedFuture(first)
-                    : notAttempted(request, TransferResult.Reason.DUPLICATE_ID));
+            return admitted.earlier()
+                    .thenCompose(first -> first.request().equals(request)
+                            ? CompletableFuture.completedFuture(first)
+                            : notAttempted(request, TransferResult.Reason.DUPLICATE_ID));
         }
         long[] marks = admitted.marks();
         if (marks == null) {
@@ -172,15 +177,14 @@ public final class TransferExecutor {
 
     /** Carries out all {@code requests} at once; results in request order, once each has answered. */
     public CompletionStage<List<TransferResult>> executeAll(List<TransferRequest> requests) {
-        List<CompletableFuture<TransferResult>> answers = requests.stream()
-                .map(r -> execute(r).toCompletableFuture())
-                .toList();
+        List<CompletableFuture<TransferResult>> answers =
+                requests.stream().map(r -> execute(r).toCompletableFuture()).toList();
         return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
                 .thenApply(done -> answers.stream().map(CompletableFuture::join).toList());
     }
 
     private static CompletionStage<TransferResult> notAttempted(TransferRequest request, TransferResult.Reason reason) {
-        return CompletableFuture.completedFuture(new TransferResult.NotAttempted(request, reason,
-                CompletableFuture.completedFuture(Settlement.NOTHING)));
+        return CompletableFuture.completedFuture(new TransferResult.NotAttempted(
+                request, reason, CompletableFuture.completedFuture(Settlement.NOTHING)));
     }
 }

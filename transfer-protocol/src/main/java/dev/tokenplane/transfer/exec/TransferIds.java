@@ -48,15 +48,16 @@ public interface TransferIds {
             long now = Math.max(0, millis.getAsLong() - EPOCH_MILLIS) << SEQUENCE_BITS;
             long tick = lastTick.updateAndGet(last -> Math.max(last + 1, now));
             long sequence = tick & ((1L << SEQUENCE_BITS) - 1);
-            return ((tick >>> SEQUENCE_BITS) << (NODE_BITS + SEQUENCE_BITS)) | ((long) node << SEQUENCE_BITS)
+            return ((tick >>> SEQUENCE_BITS) << (NODE_BITS + SEQUENCE_BITS))
+                    | ((long) node << SEQUENCE_BITS)
                     | sequence; // at least 1, since the first tick is 1
-
         };
     }
 
     /** {@link #timeOrdered(LongSupplier, int)} on the system clock with a random node. */
     static TransferIds timeOrdered() {
-        return timeOrdered(System::currentTimeMillis, ThreadLocalRandom.current().nextInt(1 << NODE_BITS));
+        return timeOrdered(
+                System::currentTimeMillis, ThreadLocalRandom.current().nextInt(1 << NODE_BITS));
     }
 
     /**

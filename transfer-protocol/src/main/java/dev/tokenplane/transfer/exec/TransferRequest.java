@@ -17,8 +17,8 @@ import dev.tokenplane.transfer.Move;
  * @param nanotokens       how much to move, at least 1
  * @param lenderFloorNanos the lender's reserve, which the debit leaves in place
  */
-public record TransferRequest(String pool, long id, String lender, String borrower, long nanotokens,
-                              long lenderFloorNanos) {
+public record TransferRequest(
+        String pool, long id, String lender, String borrower, long nanotokens, long lenderFloorNanos) {
 
     public TransferRequest {
         if (pool == null || pool.isEmpty()) {
@@ -32,8 +32,8 @@ public record TransferRequest(String pool, long id, String lender, String borrow
 
     /** The request for {@code move} in {@code pool} under {@code id}. */
     public static TransferRequest of(String pool, long id, Move move) {
-        return new TransferRequest(pool, id, move.lender(), move.borrower(), move.nanotokens(),
-                move.lenderFloorNanos());
+        return new TransferRequest(
+                pool, id, move.lender(), move.borrower(), move.nanotokens(), move.lenderFloorNanos());
     }
 
     /** The id of the refund step: distinct from {@link #id()} and from every other request's ids. */

@@ -7,7 +7,8 @@ import java.util.concurrent.TimeoutException;
  * What the caller of {@link TransferExecutor#execute} learns within the time budget. The transfer may go on after
  * that (a late credit, a refund); {@link #settlement()} completes when it is over.
  */
-public sealed interface TransferResult permits TransferResult.Moved, TransferResult.Failed, TransferResult.NotAttempted {
+public sealed interface TransferResult
+        permits TransferResult.Moved, TransferResult.Failed, TransferResult.NotAttempted {
 
     TransferRequest request();
 
@@ -26,8 +27,8 @@ public sealed interface TransferResult permits TransferResult.Moved, TransferRes
      * Both steps answered: {@code debitedNanos} left the lender, {@code creditedNanos} reached the borrower, and the
      * difference is being refunded.
      */
-    record Moved(TransferRequest request, long debitedNanos, long creditedNanos,
-                 CompletionStage<Settlement> settlement) implements TransferResult {
+    record Moved(TransferRequest request, long debitedNanos, long creditedNanos, CompletionStage<Settlement> settlement)
+            implements TransferResult {
         @Override
         public TransferOutcome outcome() {
             if (creditedNanos == request.nanotokens()) {

@@ -2,7 +2,6 @@ package dev.tokenplane.transfer.exec;
 
 import dev.tokenplane.store.BucketStore;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -19,9 +18,12 @@ import java.util.function.Supplier;
 final class TransferRun {
 
     /** What every run of one executor shares. */
-    record Context(BucketStore store, TransferTimer timer, LongSupplier nanoTime, TransferExecutor.Settings settings,
-                   TransferAdmission admission) {
-    }
+    record Context(
+            BucketStore store,
+            TransferTimer timer,
+            LongSupplier nanoTime,
+            TransferExecutor.Settings settings,
+            TransferAdmission admission) {}
 
     private final TransferRequest request;
     private final CircuitBreaker breaker;
@@ -34,6 +36,7 @@ final class TransferRun {
     private final CompletableFuture<Settlement> settled = new CompletableFuture<>();
     /** Completes once the transfer has settled and every store call it made has answered. */
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
+
     private long debited;
     private long credited;
     private long refunded;
@@ -61,12 +64,19 @@ final class TransferRun {
     }
 
     void start() {
-        TransferTimer.Cancellable budget = context.timer().schedule(settings.budget(), () -> answer(
-                new TransferResult.Failed(request, new TimeoutException("transfer " + request.id()
-                        + " exceeded its budget of " + settings.budget().toNanos() / 1_000 + " us"), settled)));
+        TransferTimer.Cancellable budget = context.timer()
+                .schedule(
+                        settings.budget(),
+                        () -> answer(new TransferResult.Failed(
+                                request,
+                                new TimeoutException("transfer " + request.id() + " exceeded its budget of "
+                                        + settings.budget().toNanos() / 1_000 + " us"),
+                                settled)));
         answer.whenComplete((r, e) -> budget.cancel());
-        steps.send(() -> store.debit(request.lender(), request.nanotokens(), request.lenderFloorNanos(), request.id()),
-                this::debited, this::debitInDoubt);
+        steps.send(
+                () -> store.debit(request.lender(), request.nanotokens(), request.lenderFloorNanos(), request.id()),
+                this::debited,
+                this::debitInDoubt);
     }
 
     private void drainedIfQuiet() {
@@ -82,7 +92,10 @@ final class TransferRun {
             settle(true);
             return;
         }
-        steps.send(() -> store.credit(request.borrower(), taken, request.id()), this::credited, this::creditInDoubt,
+        steps.send(
+                () -> store.credit(request.borrower(), taken, request.id()),
+                this::credited,
+                this::creditInDoubt,
                 settings.afterCredit());
     }
 
@@ -153,8 +166,11 @@ final class TransferRun {
      * nothing more is sent, and nothing is refunded on its word, so the tokens in doubt stay missing.
      */
     private void forgotten() {
-        answer(new TransferResult.Failed(request, new IllegalStateException("a bucket of transfer " + request.id()
-                + " no longer remembers whether it applied the step"), settled));
+        answer(new TransferResult.Failed(
+                request,
+                new IllegalStateException(
+                        "a bucket of transfer " + request.id() + " no longer remembers whether it applied the step"),
+                settled));
         settle(false);
     }
 

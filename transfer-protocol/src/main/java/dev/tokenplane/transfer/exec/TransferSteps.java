@@ -1,7 +1,6 @@
 package dev.tokenplane.transfer.exec;
 
 import dev.tokenplane.store.BucketMath;
-
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -33,8 +32,12 @@ final class TransferSteps {
      * @param onForgotten   runs when a bucket answers that it cannot vouch for a step
      * @param onAllAnswered runs whenever the last store call sent so far has answered
      */
-    TransferSteps(long transferId, TransferTimer timer, TransferExecutor.Settings settings, Runnable onForgotten,
-                  Runnable onAllAnswered) {
+    TransferSteps(
+            long transferId,
+            TransferTimer timer,
+            TransferExecutor.Settings settings,
+            Runnable onForgotten,
+            Runnable onAllAnswered) {
         this.transferId = transferId;
         this.timer = timer;
         this.settings = settings;
@@ -55,8 +58,12 @@ final class TransferSteps {
         retry(call, onValue, onGiveUp, 1, settings.settleBackoff());
     }
 
-    private void retry(Supplier<CompletionStage<Long>> call, LongConsumer onValue, Runnable onGiveUp, int attempt,
-                       Duration backoff) {
+    private void retry(
+            Supplier<CompletionStage<Long>> call,
+            LongConsumer onValue,
+            Runnable onGiveUp,
+            int attempt,
+            Duration backoff) {
         send(call, onValue, failure -> {
             if (attempt >= settings.settleAttempts()) {
                 onGiveUp.run();
@@ -72,11 +79,15 @@ final class TransferSteps {
     }
 
     /** {@link #send(Supplier, LongConsumer, Consumer)} with its continuation on {@code continuation}. */
-    void send(Supplier<CompletionStage<Long>> call, LongConsumer onValue, Consumer<Throwable> onFailure,
-              Executor continuation) {
+    void send(
+            Supplier<CompletionStage<Long>> call,
+            LongConsumer onValue,
+            Consumer<Throwable> onFailure,
+            Executor continuation) {
         CompletableFuture<Long> bounded = new CompletableFuture<>();
-        TransferTimer.Cancellable timeout = timer.schedule(settings.stepTimeout(), () -> bounded
-                .completeExceptionally(new TimeoutException("store call of transfer " + transferId
+        TransferTimer.Cancellable timeout = timer.schedule(
+                settings.stepTimeout(),
+                () -> bounded.completeExceptionally(new TimeoutException("store call of transfer " + transferId
                         + " did not answer within " + settings.stepTimeout().toMillis() + " ms")));
         bounded.whenComplete((value, failure) -> {
             timeout.cancel();
@@ -91,16 +102,19 @@ final class TransferSteps {
         unanswered.incrementAndGet();
         try {
             // The async variant with our executor: Hazelcast would otherwise pick a thread of its own.
-            call.get().whenCompleteAsync((value, failure) -> {
-                if (unanswered.decrementAndGet() == 0) {
-                    onAllAnswered.run();
-                }
-                if (failure == null) {
-                    bounded.complete(value);
-                } else {
-                    bounded.completeExceptionally(failure);
-                }
-            }, continuation);
+            call.get()
+                    .whenCompleteAsync(
+                            (value, failure) -> {
+                                if (unanswered.decrementAndGet() == 0) {
+                                    onAllAnswered.run();
+                                }
+                                if (failure == null) {
+                                    bounded.complete(value);
+                                } else {
+                                    bounded.completeExceptionally(failure);
+                                }
+                            },
+                            continuation);
         } catch (RuntimeException thrown) {
             unanswered.decrementAndGet(); // never sent
             onAllAnswered.run();
@@ -110,7 +124,8 @@ final class TransferSteps {
 
     private static Throwable unwrap(Throwable t) {
         Throwable cause = t;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+                && cause.getCause() != null) {
             cause = cause.getCause();
         }
         return cause;

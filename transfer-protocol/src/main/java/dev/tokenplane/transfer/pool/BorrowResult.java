@@ -1,7 +1,6 @@
 package dev.tokenplane.transfer.pool;
 
 import dev.tokenplane.transfer.exec.TransferResult;
-
 import java.util.List;
 
 /** The answer to {@link PoolTransfers#borrow}: what reached the bucket within the budget, or why nothing was tried. */

@@ -1,7 +1,6 @@
 package dev.tokenplane.transfer.pool;
 
 import dev.tokenplane.transfer.FairShare;
-
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeSet;
@@ -28,8 +27,7 @@ import java.util.TreeSet;
 final class BorrowWindow {
 
     /** One borrower's claim in a window. */
-    record Claim(long weight, long wantedNanos, long borrowedNanos) {
-    }
+    record Claim(long weight, long wantedNanos, long borrowedNanos) {}
 
     private final long lengthMillis;
     private long startedAt;

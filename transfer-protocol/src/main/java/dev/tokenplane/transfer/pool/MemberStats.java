@@ -14,7 +14,14 @@ package dev.tokenplane.transfer.pool;
  * @param lentNanos           lent in all, since this member started
  * @param borrowedNanos       borrowed in all, since this member started
  */
-public record MemberStats(String key, String region, double weight, boolean canBorrow, boolean canLend,
-                          long tokensNanos, long spareNanos, long windowBorrowedNanos, long lentNanos,
-                          long borrowedNanos) {
-}
+public record MemberStats(
+        String key,
+        String region,
+        double weight,
+        boolean canBorrow,
+        boolean canLend,
+        long tokensNanos,
+        long spareNanos,
+        long windowBorrowedNanos,
+        long lentNanos,
+        long borrowedNanos) {}

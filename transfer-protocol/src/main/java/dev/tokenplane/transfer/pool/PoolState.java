@@ -10,9 +10,6 @@ import dev.tokenplane.transfer.exec.Settlement;
 import dev.tokenplane.transfer.exec.TransferExecutor;
 import dev.tokenplane.transfer.exec.TransferOutcome;
 import dev.tokenplane.transfer.exec.TransferRequest;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -22,6 +19,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One pool's state in {@link PoolTransfers}: its view of its lenders, its borrowing window and its counters. Guarded by
@@ -37,6 +36,7 @@ final class PoolState {
     Map<String, MemberSnapshot> view = new TreeMap<>();
     /** This member's share of the pool's spare per window. */
     double share = 1;
+
     private final Map<String, long[]> lentAndBorrowed = new HashMap<>();
     private final Map<TransferOutcome, Long> outcomes = new EnumMap<>(TransferOutcome.class);
 
@@ -45,8 +45,13 @@ final class PoolState {
     private final PoolBreakers breakers;
 
     /** A pool seen first at {@code nowMillis}, with borrowing windows of {@code windowMillis}. */
-    PoolState(String name, long windowMillis, long nowMillis, TransferSettingsLookup lookup,
-              TransferExecutor executor, PoolBreakers breakers) {
+    PoolState(
+            String name,
+            long windowMillis,
+            long nowMillis,
+            TransferSettingsLookup lookup,
+            TransferExecutor executor,
+            PoolBreakers breakers) {
         this.name = name;
         this.window = new BorrowWindow(windowMillis, nowMillis);
         this.lookup = lookup;
@@ -97,8 +102,8 @@ final class PoolState {
     synchronized void reserve(TransferPlan plan, Map<String, Long> weights) {
         for (Move m : plan.moves()) {
             adjustView(m.lender(), -m.nanotokens());
-            window.borrowed(m.borrower(), weights.getOrDefault(m.borrower(), TransferSettings.WEIGHT_UNITS),
-                    m.nanotokens());
+            window.borrowed(
+                    m.borrower(), weights.getOrDefault(m.borrower(), TransferSettings.WEIGHT_UNITS), m.nanotokens());
         }
     }
 
@@ -109,8 +114,12 @@ final class PoolState {
         lentAndBorrowed.computeIfAbsent(request.lender(), k -> new long[2])[0] += s.creditedNanos();
         lentAndBorrowed.computeIfAbsent(request.borrower(), k -> new long[2])[1] += s.creditedNanos();
         if (!s.resolved() || s.lostNanos() > 0) {
-            LOG.warn("transfer {} in pool {} settled with {} nanotokens not returned (resolved: {})",
-                    request.id(), name, s.lostNanos(), s.resolved());
+            LOG.warn(
+                    "transfer {} in pool {} settled with {} nanotokens not returned (resolved: {})",
+                    request.id(),
+                    name,
+                    s.lostNanos(),
+                    s.resolved());
         }
     }
 
@@ -131,16 +140,33 @@ final class PoolState {
             MemberSnapshot m = view.get(key);
             Optional<TransferSettings> s = settingsOf(key);
             long tokens = m == null ? 0 : m.tokensNanos();
-            long spare = m == null || s.isEmpty() ? 0 : s.get().lender(key, tokens, m.capacity()).spareNanos();
-            members.add(new MemberStats(key, s.map(TransferSettings::region).orElse(""),
+            long spare = m == null || s.isEmpty()
+                    ? 0
+                    : s.get().lender(key, tokens, m.capacity()).spareNanos();
+            members.add(new MemberStats(
+                    key,
+                    s.map(TransferSettings::region).orElse(""),
                     s.map(TransferSettings::weight).orElse(TransferSettings.DEFAULT_WEIGHT),
-                    s.map(TransferSettings::canBorrow).orElse(false), s.map(TransferSettings::canLend).orElse(false),
-                    tokens, spare, window.borrowedNanos(key), totals[0], totals[1]));
+                    s.map(TransferSettings::canBorrow).orElse(false),
+                    s.map(TransferSettings::canLend).orElse(false),
+                    tokens,
+                    spare,
+                    window.borrowedNanos(key),
+                    totals[0],
+                    totals[1]));
         }
         Map<String, Long> transfers = new TreeMap<>();
         outcomes.forEach((outcome, count) -> transfers.put(outcome.label(), count));
-        return new PoolStats(name, breakers.state(name), spare(null), window.capacityNanos(), window.startedAt(),
-                lent, borrowed, transfers, members);
+        return new PoolStats(
+                name,
+                breakers.state(name),
+                spare(null),
+                window.capacityNanos(),
+                window.startedAt(),
+                lent,
+                borrowed,
+                transfers,
+                members);
     }
 
     private Optional<TransferSettings> settingsOf(String key) {
@@ -150,8 +176,10 @@ final class PoolState {
     private void adjustView(String key, long deltaNanos) {
         MemberSnapshot m = view.get(key);
         if (m != null) {
-            view.put(key, new MemberSnapshot(key, m.tokensNanos() + deltaNanos, m.capacity(), m.burstNanos(),
-                    m.demandNanos()));
+            view.put(
+                    key,
+                    new MemberSnapshot(
+                            key, m.tokensNanos() + deltaNanos, m.capacity(), m.burstNanos(), m.demandNanos()));
         }
     }
 }

@@ -1,7 +1,6 @@
 package dev.tokenplane.transfer.pool;
 
 import dev.tokenplane.transfer.breaker.BreakerState;
-
 import java.util.List;
 import java.util.Map;
 
@@ -19,9 +18,16 @@ import java.util.Map;
  * @param transfers           transfers by outcome label ({@code ok}, {@code partial}, {@code failed}, ...)
  * @param members             the buckets seen in the pool, by key
  */
-public record PoolStats(String pool, BreakerState breaker, long spareNanos, long windowCapacityNanos,
-                        long windowStartedAt, long lentNanos, long borrowedNanos, Map<String, Long> transfers,
-                        List<MemberStats> members) {
+public record PoolStats(
+        String pool,
+        BreakerState breaker,
+        long spareNanos,
+        long windowCapacityNanos,
+        long windowStartedAt,
+        long lentNanos,
+        long borrowedNanos,
+        Map<String, Long> transfers,
+        List<MemberStats> members) {
 
     public PoolStats {
         transfers = Map.copyOf(transfers);

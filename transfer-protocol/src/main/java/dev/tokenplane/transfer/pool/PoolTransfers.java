@@ -12,7 +12,6 @@ import dev.tokenplane.transfer.exec.TransferExecutor;
 import dev.tokenplane.transfer.exec.TransferIds;
 import dev.tokenplane.transfer.exec.TransferRequest;
 import dev.tokenplane.transfer.exec.TransferResult;
-
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -87,16 +86,13 @@ public final class PoolTransfers {
     /** Hears of every transfer this instance starts. Called on the thread that completes it; must not block. */
     public interface Observer {
         /** No one listens. */
-        Observer NONE = new Observer() {
-        };
+        Observer NONE = new Observer() {};
 
         /** {@code result} is what the caller learned within the budget (its outcome is the metrics' label). */
-        default void answered(String pool, TransferResult result) {
-        }
+        default void answered(String pool, TransferResult result) {}
 
         /** {@code request} has settled: {@code settlement} says where its tokens ended up. */
-        default void settled(String pool, TransferRequest request, Settlement settlement) {
-        }
+        default void settled(String pool, TransferRequest request, Settlement settlement) {}
     }
 
     private final TransferPlanner planner;
@@ -109,14 +105,26 @@ public final class PoolTransfers {
     private final Observer observer;
     private final Map<String, PoolState> pools = new ConcurrentHashMap<>();
 
-    public PoolTransfers(TransferPlanner planner, TransferExecutor executor, PoolBreakers breakers,
-                         TransferSettingsLookup lookup, TransferIds ids, InstantSource clock, Settings settings) {
+    public PoolTransfers(
+            TransferPlanner planner,
+            TransferExecutor executor,
+            PoolBreakers breakers,
+            TransferSettingsLookup lookup,
+            TransferIds ids,
+            InstantSource clock,
+            Settings settings) {
         this(planner, executor, breakers, lookup, ids, clock, settings, Observer.NONE);
     }
 
-    public PoolTransfers(TransferPlanner planner, TransferExecutor executor, PoolBreakers breakers,
-                         TransferSettingsLookup lookup, TransferIds ids, InstantSource clock, Settings settings,
-                         Observer observer) {
+    public PoolTransfers(
+            TransferPlanner planner,
+            TransferExecutor executor,
+            PoolBreakers breakers,
+            TransferSettingsLookup lookup,
+            TransferIds ids,
+            InstantSource clock,
+            Settings settings,
+            Observer observer) {
         this.observer = observer;
         this.planner = planner;
         this.executor = executor;
@@ -138,11 +146,11 @@ public final class PoolTransfers {
      * @return completes within the executor's budget, never exceptionally; on a positive
      * {@link BorrowResult#creditedNanos()} the caller retries its acquire once
      */
-    public CompletionStage<BorrowResult> borrow(String key, TransferSettings mine, long shortfallNanos,
-                                                long roomNanos) {
+    public CompletionStage<BorrowResult> borrow(
+            String key, TransferSettings mine, long shortfallNanos, long roomNanos) {
         if (shortfallNanos < 1 || roomNanos < 0) {
-            throw new IllegalArgumentException("shortfallNanos must be >= 1 and roomNanos >= 0, were "
-                    + shortfallNanos + " and " + roomNanos);
+            throw new IllegalArgumentException(
+                    "shortfallNanos must be >= 1 and roomNanos >= 0, were " + shortfallNanos + " and " + roomNanos);
         }
         if (mine == null) {
             return refused(BorrowResult.Reason.NOT_IN_POOL);
@@ -157,8 +165,8 @@ public final class PoolTransfers {
             return refused(BorrowResult.Reason.IN_DOUBT);
         }
         PoolState pool = pool(mine.pool());
-        long want = Math.min(roomNanos, Math.max(shortfallNanos, (long) Math.min(Long.MAX_VALUE,
-                Math.ceil(shortfallNanos * settings.borrowAhead()))));
+        long want = Math.min(roomNanos, Math.max(shortfallNanos, (long)
+                Math.min(Long.MAX_VALUE, Math.ceil(shortfallNanos * settings.borrowAhead()))));
         TransferPlan plan;
         synchronized (pool) {
             long now = clock.millis();
@@ -176,12 +184,16 @@ public final class PoolTransfers {
             pool.reserve(plan, Map.of(key, mine.weightUnits()));
         }
         return execute(pool, plan, Map.of(key, mine.weightUnits())).thenApply(results -> {
-            if (!results.isEmpty() && results.get(0) instanceof TransferResult.NotAttempted first
+            if (!results.isEmpty()
+                    && results.get(0) instanceof TransferResult.NotAttempted first
                     && results.stream().allMatch(r -> r instanceof TransferResult.NotAttempted)) {
-                return new BorrowResult.Refused(first.reason() == TransferResult.Reason.BREAKER_OPEN
-                        ? BorrowResult.Reason.BREAKER_OPEN : BorrowResult.Reason.IN_DOUBT);
+                return new BorrowResult.Refused(
+                        first.reason() == TransferResult.Reason.BREAKER_OPEN
+                                ? BorrowResult.Reason.BREAKER_OPEN
+                                : BorrowResult.Reason.IN_DOUBT);
             }
-            return new BorrowResult.Borrowed(results.stream().mapToLong(TransferResult::creditedNanos).sum(), results);
+            return new BorrowResult.Borrowed(
+                    results.stream().mapToLong(TransferResult::creditedNanos).sum(), results);
         });
     }
 
@@ -202,14 +214,15 @@ public final class PoolTransfers {
      *
      * @param windowShare this member's share of the pool's borrowing, in (0, 1] (1/N in a cluster of N)
      */
-    public CompletionStage<RebalanceReport> rebalance(String pool, Collection<MemberSnapshot> members,
-                                                      double windowShare) {
+    public CompletionStage<RebalanceReport> rebalance(
+            String pool, Collection<MemberSnapshot> members, double windowShare) {
         PoolState state = pool(pool);
         List<Borrower> borrowers = new ArrayList<>();
         List<Lender> lenders = new ArrayList<>();
         Map<String, MemberSnapshot> view = view(pool, members);
         for (MemberSnapshot m : view.values()) {
-            Optional<TransferSettings> found = lookup.settingsFor(m.key()).filter(s -> s.pool().equals(pool));
+            Optional<TransferSettings> found =
+                    lookup.settingsFor(m.key()).filter(s -> s.pool().equals(pool));
             if (found.isEmpty()) {
                 continue; // moved to another pool a moment ago
             }
@@ -281,12 +294,13 @@ public final class PoolTransfers {
     }
 
     private PoolState pool(String name) {
-        return pools.computeIfAbsent(name, n -> new PoolState(n, settings.window().toMillis(), clock.millis(), lookup,
-                executor, breakers));
+        return pools.computeIfAbsent(
+                name, n -> new PoolState(n, settings.window().toMillis(), clock.millis(), lookup, executor, breakers));
     }
 
     /** Carries out {@code plan}; {@code weights} are its borrowers' weight units, as resolved when it was made. */
-    private CompletionStage<List<TransferResult>> execute(PoolState pool, TransferPlan plan, Map<String, Long> weights) {
+    private CompletionStage<List<TransferResult>> execute(
+            PoolState pool, TransferPlan plan, Map<String, Long> weights) {
         List<TransferRequest> requests = plan.moves().stream()
                 .map(m -> TransferRequest.of(pool.name, ids.next(), m))
                 .toList();
@@ -295,10 +309,12 @@ public final class PoolTransfers {
                 pool.count(r.outcome());
                 observer.answered(pool.name, r);
                 r.settlement().whenComplete((settlement, broken) -> {
-                    Settlement s = settlement == null
-                            ? new Settlement(r.request().nanotokens(), 0, 0, false) : settlement;
-                    pool.settle(r.request(), s, weights.getOrDefault(r.request().borrower(),
-                            TransferSettings.WEIGHT_UNITS));
+                    Settlement s =
+                            settlement == null ? new Settlement(r.request().nanotokens(), 0, 0, false) : settlement;
+                    pool.settle(
+                            r.request(),
+                            s,
+                            weights.getOrDefault(r.request().borrower(), TransferSettings.WEIGHT_UNITS));
                     observer.settled(pool.name, r.request(), s);
                 });
             }

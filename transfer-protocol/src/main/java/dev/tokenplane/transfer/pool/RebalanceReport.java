@@ -2,7 +2,6 @@ package dev.tokenplane.transfer.pool;
 
 import dev.tokenplane.transfer.TransferPlan;
 import dev.tokenplane.transfer.exec.TransferResult;
-
 import java.util.List;
 
 /**

@@ -1,5 +1,10 @@
 package dev.tokenplane.transfer.breaker;
 
+import static dev.tokenplane.transfer.exec.StoreFixture.T;
+import static dev.tokenplane.transfer.exec.StoreFixture.await;
+import static dev.tokenplane.transfer.exec.StoreFixture.bucket;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.tokenplane.store.FakeClock;
 import dev.tokenplane.store.local.LocalBucketStore;
 import dev.tokenplane.transfer.exec.FaultyBucketStore;
@@ -11,16 +16,10 @@ import dev.tokenplane.transfer.exec.TransferOutcome;
 import dev.tokenplane.transfer.exec.TransferRequest;
 import dev.tokenplane.transfer.exec.TransferResult;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import java.util.concurrent.CompletableFuture;
-
-import static dev.tokenplane.transfer.exec.StoreFixture.T;
-import static dev.tokenplane.transfer.exec.StoreFixture.await;
-import static dev.tokenplane.transfer.exec.StoreFixture.bucket;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** The pool breaker through the executor, on a fake clock: closed, open, half-open, closed; nothing tried while open. */
 class PoolBreakersTest {
@@ -38,8 +37,8 @@ class PoolBreakersTest {
         timer = new ManualTimer(clock);
         store = new FaultyBucketStore(new LocalBucketStore(clock), clock);
         breakers = PoolBreakers.withDefaults(clock);
-        executor = new TransferExecutor(store, breakers, timer, () -> clock.millis() * 1_000_000,
-                TransferExecutor.Settings.defaults());
+        executor = new TransferExecutor(
+                store, breakers, timer, () -> clock.millis() * 1_000_000, TransferExecutor.Settings.defaults());
         bucket(store, "lender", 900);
         bucket(store, "borrower", 0);
     }
@@ -100,8 +99,10 @@ class PoolBreakersTest {
 
         TransferResult r = transfer();
 
-        assertThat(r).isInstanceOfSatisfying(TransferResult.NotAttempted.class,
-                n -> assertThat(n.reason()).isEqualTo(TransferResult.Reason.BREAKER_OPEN));
+        assertThat(r)
+                .isInstanceOfSatisfying(
+                        TransferResult.NotAttempted.class,
+                        n -> assertThat(n.reason()).isEqualTo(TransferResult.Reason.BREAKER_OPEN));
         assertThat(r.outcome()).isEqualTo(TransferOutcome.BREAKER_OPEN);
         assertThat(store.stepCalls()).isEqualTo(callsBefore);
         assertThat(breakers.states()).containsEntry("p", BreakerState.OPEN);
@@ -127,10 +128,13 @@ class PoolBreakersTest {
             bucket(store, "borrower-" + i, 0);
             store.inject(Op.CREDIT, "borrower-" + i, Fault.HANG_AFTER_APPLY);
             CompletableFuture<TransferResult> answer = executor.execute(
-                    new TransferRequest("p", ++ids, "lender-" + i, "borrower-" + i, T, 0)).toCompletableFuture();
+                            new TransferRequest("p", ++ids, "lender-" + i, "borrower-" + i, T, 0))
+                    .toCompletableFuture();
             timer.advance(2);
-            assertThat(answer.join()).isInstanceOfSatisfying(TransferResult.Failed.class,
-                    f -> assertThat(f.timedOut()).isTrue());
+            assertThat(answer.join())
+                    .isInstanceOfSatisfying(
+                            TransferResult.Failed.class,
+                            f -> assertThat(f.timedOut()).isTrue());
             timer.advance(500); // the hung step times out and is fenced; the transfer settles
         }
 

@@ -1,27 +1,26 @@
 package dev.tokenplane.transfer.exec;
 
+import static dev.tokenplane.transfer.exec.StoreFixture.RATE;
+import static dev.tokenplane.transfer.exec.StoreFixture.T;
+import static dev.tokenplane.transfer.exec.StoreFixture.bucket;
+import static dev.tokenplane.transfer.exec.StoreFixture.total;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.tokenplane.store.Algorithm;
 import dev.tokenplane.store.BucketSpec;
 import dev.tokenplane.store.BucketStore;
 import dev.tokenplane.store.FakeClock;
 import dev.tokenplane.transfer.exec.FaultyBucketStore.Fault;
 import dev.tokenplane.transfer.exec.FaultyBucketStore.Op;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-
-import static dev.tokenplane.transfer.exec.StoreFixture.RATE;
-import static dev.tokenplane.transfer.exec.StoreFixture.T;
-import static dev.tokenplane.transfer.exec.StoreFixture.bucket;
-import static dev.tokenplane.transfer.exec.StoreFixture.total;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Conservation under arbitrary faults, against any {@link BucketStore}: random transfers, each with a fault injected
@@ -46,21 +45,28 @@ public abstract class AbstractTransferConservationProperties {
     /** A new, empty store whose operations read the time from {@code clock}. */
     protected abstract BucketStore newStore(FakeClock clock);
 
-    enum Trouble { NONE, DEBIT_LOST_ANSWER, DEBIT_FAILS, DEBIT_HANGS, DEBIT_LATE, CREDIT_LOST_ANSWER, CREDIT_FAILS,
-        CREDIT_HANGS, CREDIT_LATE, LENDER_MEMBER_LOST, BORROWER_MEMBER_LOST }
-
-    sealed interface Step {
+    enum Trouble {
+        NONE,
+        DEBIT_LOST_ANSWER,
+        DEBIT_FAILS,
+        DEBIT_HANGS,
+        DEBIT_LATE,
+        CREDIT_LOST_ANSWER,
+        CREDIT_FAILS,
+        CREDIT_HANGS,
+        CREDIT_LATE,
+        LENDER_MEMBER_LOST,
+        BORROWER_MEMBER_LOST
     }
+
+    sealed interface Step {}
 
     record Transfer(int member, int lender, int offset, long tokens, long floorTokens, Trouble trouble)
-            implements Step {
-    }
+            implements Step {}
 
-    record Retry(int member, int index) implements Step {
-    }
+    record Retry(int member, int index) implements Step {}
 
-    record Advance(long millis) implements Step {
-    }
+    record Advance(long millis) implements Step {}
 
     @Property(tries = 150)
     void shouldNeverCreateTokensWhateverFails(@ForAll("levels") List<Long> levels, @ForAll("steps") List<Step> steps) {
@@ -69,8 +75,8 @@ public abstract class AbstractTransferConservationProperties {
         try (FaultyBucketStore store = new FaultyBucketStore(newStore(clock), clock)) {
             List<TransferExecutor> members = new ArrayList<>();
             for (int m = 0; m < MEMBERS; m++) {
-                members.add(new TransferExecutor(store, null, timer, () -> clock.millis() * 1_000_000,
-                        TransferExecutor.Settings.defaults()));
+                members.add(new TransferExecutor(
+                        store, null, timer, () -> clock.millis() * 1_000_000, TransferExecutor.Settings.defaults()));
             }
             for (int i = 0; i < KEYS.size(); i++) {
                 bucket(store, KEYS.get(i), ROOMY, levels.get(i));
@@ -85,12 +91,13 @@ public abstract class AbstractTransferConservationProperties {
                     String lender = KEYS.get(t.lender());
                     String borrower = KEYS.get((t.lender() + t.offset()) % KEYS.size());
                     inject(store, t.trouble(), lender, borrower);
-                    TransferRequest r = new TransferRequest("pool", sent.size() + 1, lender, borrower, t.tokens() * T,
-                            t.floorTokens() * T);
+                    TransferRequest r = new TransferRequest(
+                            "pool", sent.size() + 1, lender, borrower, t.tokens() * T, t.floorTokens() * T);
                     sent.add(r);
                     answers.add(members.get(t.member()).execute(r).toCompletableFuture());
                 } else if (step instanceof Retry retry && !sent.isEmpty()) {
-                    answers.add(members.get(retry.member()).execute(sent.get(retry.index() % sent.size()))
+                    answers.add(members.get(retry.member())
+                            .execute(sent.get(retry.index() % sent.size()))
                             .toCompletableFuture());
                 } else if (step instanceof Advance a) {
                     store.restoreAll();
@@ -110,19 +117,22 @@ public abstract class AbstractTransferConservationProperties {
             boolean allResolved = true;
             for (CompletableFuture<TransferResult> answer : answers) {
                 assertThat(answer).isDone();
-                CompletableFuture<Settlement> settled = answer.join().settlement().toCompletableFuture();
+                CompletableFuture<Settlement> settled =
+                        answer.join().settlement().toCompletableFuture();
                 assertThat(settled).isDone();
                 allResolved &= settled.join().resolved();
             }
             if (allResolved) {
-                assertThat(total).as("every transfer resolved, so nothing is missing").isEqualTo(conserved);
+                assertThat(total)
+                        .as("every transfer resolved, so nothing is missing")
+                        .isEqualTo(conserved);
             }
         }
     }
 
     private static void inject(FaultyBucketStore store, Trouble trouble, String lender, String borrower) {
         switch (trouble) {
-            case NONE -> { }
+            case NONE -> {}
             case DEBIT_LOST_ANSWER -> store.inject(Op.DEBIT, lender, Fault.FAIL_AFTER_APPLY);
             case DEBIT_FAILS -> store.inject(Op.DEBIT, lender, Fault.FAIL_BEFORE_APPLY);
             case DEBIT_HANGS -> store.inject(Op.DEBIT, lender, Fault.HANG_AFTER_APPLY);
@@ -145,19 +155,22 @@ public abstract class AbstractTransferConservationProperties {
     Arbitrary<List<Step>> steps() {
         Arbitrary<Integer> member = Arbitraries.integers().between(0, MEMBERS - 1);
         Arbitrary<Step> transfer = Combinators.combine(
-                member,
-                Arbitraries.integers().between(0, KEYS.size() - 1),
-                Arbitraries.integers().between(1, KEYS.size() - 1),
-                Arbitraries.longs().between(1, 300),
-                Arbitraries.longs().between(0, 300),
-                Arbitraries.of(Trouble.class)
-        ).as(Transfer::new);
-        Arbitrary<Step> retry = Combinators.combine(member, Arbitraries.integers().between(0, 100)).as(Retry::new);
+                        member,
+                        Arbitraries.integers().between(0, KEYS.size() - 1),
+                        Arbitraries.integers().between(1, KEYS.size() - 1),
+                        Arbitraries.longs().between(1, 300),
+                        Arbitraries.longs().between(0, 300),
+                        Arbitraries.of(Trouble.class))
+                .as(Transfer::new);
+        Arbitrary<Step> retry = Combinators.combine(
+                        member, Arbitraries.integers().between(0, 100))
+                .as(Retry::new);
         Arbitrary<Step> advance = Arbitraries.longs().between(0, 700).map(Advance::new);
         return Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(8, transfer),
-                net.jqwik.api.Tuple.of(2, retry),
-                net.jqwik.api.Tuple.of(1, advance)
-        ).list().ofMaxSize(60); // long enough for other members to push a step in doubt out of a bucket's log
+                        net.jqwik.api.Tuple.of(8, transfer),
+                        net.jqwik.api.Tuple.of(2, retry),
+                        net.jqwik.api.Tuple.of(1, advance))
+                .list()
+                .ofMaxSize(60); // long enough for other members to push a step in doubt out of a bucket's log
     }
 }

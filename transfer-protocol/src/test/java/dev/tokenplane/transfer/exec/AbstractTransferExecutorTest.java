@@ -1,18 +1,5 @@
 package dev.tokenplane.transfer.exec;
 
-import dev.tokenplane.store.BucketStore;
-import dev.tokenplane.store.FakeClock;
-import dev.tokenplane.store.TransferLog;
-import dev.tokenplane.transfer.exec.FaultyBucketStore.Fault;
-import dev.tokenplane.transfer.exec.FaultyBucketStore.Op;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-
 import static dev.tokenplane.transfer.exec.StoreFixture.RATE;
 import static dev.tokenplane.transfer.exec.StoreFixture.T;
 import static dev.tokenplane.transfer.exec.StoreFixture.await;
@@ -20,6 +7,18 @@ import static dev.tokenplane.transfer.exec.StoreFixture.bucket;
 import static dev.tokenplane.transfer.exec.StoreFixture.tokens;
 import static dev.tokenplane.transfer.exec.StoreFixture.total;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tokenplane.store.BucketStore;
+import dev.tokenplane.store.FakeClock;
+import dev.tokenplane.store.TransferLog;
+import dev.tokenplane.transfer.exec.FaultyBucketStore.Fault;
+import dev.tokenplane.transfer.exec.FaultyBucketStore.Op;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The executor's contract, with faults injected between and around its steps, against any {@link BucketStore}: a
@@ -48,8 +47,8 @@ public abstract class AbstractTransferExecutorTest {
         clock = new FakeClock();
         timer = new ManualTimer(clock);
         store = new FaultyBucketStore(newStore(clock), clock);
-        executor = new TransferExecutor(store, null, timer, () -> clock.millis() * 1_000_000,
-                TransferExecutor.Settings.defaults());
+        executor = new TransferExecutor(
+                store, null, timer, () -> clock.millis() * 1_000_000, TransferExecutor.Settings.defaults());
         bucket(store, "lender", 500);
         bucket(store, "borrower", 0);
         startedAt = clock.millis();
@@ -187,14 +186,18 @@ public abstract class AbstractTransferExecutorTest {
         // Given a credit that is applied but never answers
         store.inject(Op.CREDIT, "borrower", Fault.HANG_AFTER_APPLY);
 
-        CompletableFuture<TransferResult> answer = executor.execute(request(200, 0)).toCompletableFuture();
+        CompletableFuture<TransferResult> answer =
+                executor.execute(request(200, 0)).toCompletableFuture();
 
         // Then the caller has no answer before the 2 ms budget, and a timeout at it
         timer.advance(1);
         assertThat(answer).isNotDone();
         timer.advance(1);
         TransferResult r = answer.join();
-        assertThat(r).isInstanceOfSatisfying(TransferResult.Failed.class, f -> assertThat(f.timedOut()).isTrue());
+        assertThat(r)
+                .isInstanceOfSatisfying(
+                        TransferResult.Failed.class,
+                        f -> assertThat(f.timedOut()).isTrue());
 
         // When the step times out, the fence finds the credit applied: nothing to refund, nothing created
         timer.advance(500);
@@ -206,7 +209,8 @@ public abstract class AbstractTransferExecutorTest {
     void shouldFenceALateCreditSoThatItIsNeverApplied() {
         // Given a credit held up in the network
         store.inject(Op.CREDIT, "borrower", Fault.DELAY_APPLY);
-        CompletableFuture<TransferResult> answer = executor.execute(request(200, 0)).toCompletableFuture();
+        CompletableFuture<TransferResult> answer =
+                executor.execute(request(200, 0)).toCompletableFuture();
         timer.advance(500);
         TransferResult r = await(answer);
         assertThat(settled(r)).isEqualTo(new Settlement(200 * T, 0, 200 * T, true));
@@ -248,11 +252,11 @@ public abstract class AbstractTransferExecutorTest {
 
         // When member B (its own executor, which knows nothing of A's doubt) runs more transfers into the borrower
         // than the borrower's log remembers
-        TransferExecutor memberB = new TransferExecutor(store, null, timer, () -> clock.millis() * 1_000_000,
-                TransferExecutor.Settings.defaults());
+        TransferExecutor memberB = new TransferExecutor(
+                store, null, timer, () -> clock.millis() * 1_000_000, TransferExecutor.Settings.defaults());
         for (int i = 0; i < TransferLog.CAPACITY; i++) {
-            TransferResult r = await(memberB.execute(new TransferRequest("pool", 10_000 + i, "lender-b", "borrower",
-                    T, 0)));
+            TransferResult r =
+                    await(memberB.execute(new TransferRequest("pool", 10_000 + i, "lender-b", "borrower", T, 0)));
             assertThat(r.creditedNanos()).isEqualTo(T);
         }
         // And A's step times out and A fences its credit
@@ -271,7 +275,8 @@ public abstract class AbstractTransferExecutorTest {
     void shouldNotApplyALateStepToABucketThatWasRemovedAndCreatedAgain() {
         // Given a credit held up in the network while its borrower is gone (evicted): the fence finds no bucket
         store.inject(Op.CREDIT, "borrower", Fault.DELAY_APPLY);
-        CompletableFuture<TransferResult> answer = executor.execute(request(200, 0)).toCompletableFuture();
+        CompletableFuture<TransferResult> answer =
+                executor.execute(request(200, 0)).toCompletableFuture();
         await(store.remove("borrower"));
         timer.advance(500);
         Settlement s = settled(await(answer));
@@ -292,21 +297,23 @@ public abstract class AbstractTransferExecutorTest {
         // Given a transfer whose credit hangs past the budget
         bucket(store, "other", 100);
         store.inject(Op.CREDIT, "borrower", Fault.HANG_AFTER_APPLY);
-        CompletableFuture<TransferResult> doubtful = executor.execute(request(200, 0)).toCompletableFuture();
+        CompletableFuture<TransferResult> doubtful =
+                executor.execute(request(200, 0)).toCompletableFuture();
         timer.advance(2);
         assertThat(doubtful.join().outcome()).isEqualTo(TransferOutcome.FAILED);
         int calls = store.stepCalls();
 
         // When another transfer would credit the same borrower, or debit the same lender
-        TransferResult toBorrower = await(executor.execute(
-                new TransferRequest("pool", 501, "other", "borrower", T, 0)));
-        TransferResult fromLender = await(executor.execute(
-                new TransferRequest("pool", 502, "lender", "other", T, 0)));
+        TransferResult toBorrower =
+                await(executor.execute(new TransferRequest("pool", 501, "other", "borrower", T, 0)));
+        TransferResult fromLender = await(executor.execute(new TransferRequest("pool", 502, "lender", "other", T, 0)));
 
         // Then neither touches the store: a new step could push the doubtful one out of the bucket's transfer log
         assertThat(List.of(toBorrower, fromLender)).allSatisfy(r -> {
-            assertThat(r).isInstanceOfSatisfying(TransferResult.NotAttempted.class,
-                    n -> assertThat(n.reason()).isEqualTo(TransferResult.Reason.BUCKET_IN_DOUBT));
+            assertThat(r)
+                    .isInstanceOfSatisfying(
+                            TransferResult.NotAttempted.class,
+                            n -> assertThat(n.reason()).isEqualTo(TransferResult.Reason.BUCKET_IN_DOUBT));
             assertThat(r.outcome()).isEqualTo(TransferOutcome.REJECTED);
         });
         assertThat(store.stepCalls()).isEqualTo(calls);
@@ -316,7 +323,8 @@ public abstract class AbstractTransferExecutorTest {
         timer.advance(500);
         assertThat(settled(doubtful.join()).resolved()).isTrue();
         assertThat(executor.isInDoubt("borrower")).isFalse();
-        assertThat(await(executor.execute(new TransferRequest("pool", 503, "other", "borrower", T, 0))).outcome())
+        assertThat(await(executor.execute(new TransferRequest("pool", 503, "other", "borrower", T, 0)))
+                        .outcome())
                 .isEqualTo(TransferOutcome.OK);
     }
 
@@ -328,7 +336,8 @@ public abstract class AbstractTransferExecutorTest {
         long before = total(store, buckets);
         long at = clock.millis();
         store.inject(Op.CREDIT, "borrower", Fault.HANG_AFTER_APPLY);
-        CompletableFuture<TransferResult> hung = executor.execute(request(200, 0)).toCompletableFuture();
+        CompletableFuture<TransferResult> hung =
+                executor.execute(request(200, 0)).toCompletableFuture();
 
         // When more transfers to the same borrower follow at once, as many as its log remembers
         List<TransferResult> later = new ArrayList<>();
@@ -338,7 +347,9 @@ public abstract class AbstractTransferExecutorTest {
 
         // Then only as many start as leave the hung step in the log; the others are not attempted
         assertThat(later).filteredOn(r -> r.outcome() == TransferOutcome.OK).isNotEmpty();
-        assertThat(later).filteredOn(r -> r instanceof TransferResult.NotAttempted).isNotEmpty();
+        assertThat(later)
+                .filteredOn(r -> r instanceof TransferResult.NotAttempted)
+                .isNotEmpty();
         // And its fence finds the credit: nothing is refunded, so no token is created
         timer.advance(500);
         assertThat(settled(hung.join())).isEqualTo(new Settlement(200 * T, 200 * T, 0, true));
@@ -380,8 +391,8 @@ public abstract class AbstractTransferExecutorTest {
         await(executor.execute(request));
 
         // When another executor (which never ran it) executes it again under the same id
-        TransferExecutor other = new TransferExecutor(store, null, timer, () -> clock.millis() * 1_000_000,
-                TransferExecutor.Settings.defaults());
+        TransferExecutor other = new TransferExecutor(
+                store, null, timer, () -> clock.millis() * 1_000_000, TransferExecutor.Settings.defaults());
         TransferResult again = await(other.execute(request));
 
         // Then the buckets' logs replay both steps: nothing moves twice
@@ -415,11 +426,13 @@ public abstract class AbstractTransferExecutorTest {
         TransferRequest first = request(100, 0);
         await(executor.execute(first));
 
-        TransferResult clash = await(executor.execute(new TransferRequest("pool", first.id(), "lender", "borrower",
-                50 * T, 0)));
+        TransferResult clash =
+                await(executor.execute(new TransferRequest("pool", first.id(), "lender", "borrower", 50 * T, 0)));
 
-        assertThat(clash).isInstanceOfSatisfying(TransferResult.NotAttempted.class,
-                n -> assertThat(n.reason()).isEqualTo(TransferResult.Reason.DUPLICATE_ID));
+        assertThat(clash)
+                .isInstanceOfSatisfying(
+                        TransferResult.NotAttempted.class,
+                        n -> assertThat(n.reason()).isEqualTo(TransferResult.Reason.DUPLICATE_ID));
         assertThat(tokens(store, "lender")).isEqualTo(400 * T);
     }
 

@@ -3,7 +3,6 @@ package dev.tokenplane.transfer.exec;
 import dev.tokenplane.store.BucketStore;
 import dev.tokenplane.store.FakeClock;
 import dev.tokenplane.store.ForwardingBucketStore;
-
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -25,7 +24,10 @@ import java.util.function.Supplier;
 public final class FaultyBucketStore extends ForwardingBucketStore {
 
     /** A transfer step. */
-    public enum Op { DEBIT, CREDIT }
+    public enum Op {
+        DEBIT,
+        CREDIT
+    }
 
     /** What happens to one call. */
     public enum Fault {
@@ -126,8 +128,10 @@ public final class FaultyBucketStore extends ForwardingBucketStore {
         }
         return switch (fault) {
             case FAIL_BEFORE_APPLY -> CompletableFuture.failedFuture(new InjectedFault(op + " on " + key));
-            case FAIL_AFTER_APPLY -> apply.get().thenCompose(applied ->
-                    CompletableFuture.failedFuture(new InjectedFault("answer of " + op + " on " + key + " lost")));
+            case FAIL_AFTER_APPLY ->
+                apply.get()
+                        .thenCompose(applied -> CompletableFuture.failedFuture(
+                                new InjectedFault("answer of " + op + " on " + key + " lost")));
             case HANG_AFTER_APPLY -> {
                 CompletionStage<Long> unused = apply.get(); // applied, but its answer never arrives
                 yield new CompletableFuture<>();

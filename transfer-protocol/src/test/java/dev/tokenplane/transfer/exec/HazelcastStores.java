@@ -6,7 +6,6 @@ import dev.tokenplane.store.FakeClock;
 import dev.tokenplane.store.hazelcast.HazelcastBucketStore;
 import dev.tokenplane.store.hazelcast.SwitchableClock;
 import dev.tokenplane.store.hazelcast.TestMembers;
-
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.concurrent.CompletableFuture;
@@ -42,8 +41,8 @@ final class HazelcastStores implements AutoCloseable {
 
     /** {@code store} with every stage completed before the call returns. */
     private static BucketStore answered(BucketStore store) {
-        return (BucketStore) Proxy.newProxyInstance(BucketStore.class.getClassLoader(),
-                new Class<?>[]{BucketStore.class}, (proxy, method, args) -> {
+        return (BucketStore) Proxy.newProxyInstance(
+                BucketStore.class.getClassLoader(), new Class<?>[] {BucketStore.class}, (proxy, method, args) -> {
                     Object value;
                     try {
                         value = method.invoke(store, args);

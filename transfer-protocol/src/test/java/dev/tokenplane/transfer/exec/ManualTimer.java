@@ -1,7 +1,6 @@
 package dev.tokenplane.transfer.exec;
 
 import dev.tokenplane.store.FakeClock;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,12 +13,11 @@ import java.util.PriorityQueue;
  */
 public final class ManualTimer implements TransferTimer {
 
-    private record Task(long dueMillis, long seq, Runnable action, boolean[] cancelled) {
-    }
+    private record Task(long dueMillis, long seq, Runnable action, boolean[] cancelled) {}
 
     private final FakeClock clock;
-    private final PriorityQueue<Task> tasks = new PriorityQueue<>(
-            Comparator.comparingLong(Task::dueMillis).thenComparingLong(Task::seq));
+    private final PriorityQueue<Task> tasks =
+            new PriorityQueue<>(Comparator.comparingLong(Task::dueMillis).thenComparingLong(Task::seq));
     private long seq;
 
     public ManualTimer(FakeClock clock) {

@@ -5,7 +5,6 @@ import dev.tokenplane.store.BucketSpec;
 import dev.tokenplane.store.BucketState;
 import dev.tokenplane.store.BucketStore;
 import dev.tokenplane.store.Tokens;
-
 import java.util.Collection;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -20,8 +19,7 @@ public final class StoreFixture {
     /** 1000 tokens, refilling one nanotoken per millisecond. */
     public static final BucketSpec SPEC = new BucketSpec(1_000, RATE, Algorithm.TOKEN_BUCKET, 0, 0);
 
-    private StoreFixture() {
-    }
+    private StoreFixture() {}
 
     /** Creates {@code key} from {@code spec} holding {@code tokens} whole tokens (fewer than its capacity). */
     public static void bucket(BucketStore store, String key, BucketSpec spec, long tokens) {

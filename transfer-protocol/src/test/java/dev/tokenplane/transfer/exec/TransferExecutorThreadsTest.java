@@ -1,18 +1,17 @@
 package dev.tokenplane.transfer.exec;
 
-import dev.tokenplane.store.FakeClock;
-import dev.tokenplane.store.local.LocalBucketStore;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executor;
-
 import static dev.tokenplane.transfer.exec.StoreFixture.T;
 import static dev.tokenplane.transfer.exec.StoreFixture.await;
 import static dev.tokenplane.transfer.exec.StoreFixture.bucket;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tokenplane.store.FakeClock;
+import dev.tokenplane.store.local.LocalBucketStore;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /** Where the executor's continuations run: steps on {@code callbacks}, the answer after a credit on {@code afterCredit}. */
 class TransferExecutorThreadsTest {
@@ -43,7 +42,8 @@ class TransferExecutorThreadsTest {
         bucket(store, "lender", 500);
         bucket(store, "borrower", 970);
         TransferExecutor executor = executor(TransferExecutor.Settings.defaults()
-                .withCallbacks(recording("callbacks")).withAfterCredit(recording("after-credit")));
+                .withCallbacks(recording("callbacks"))
+                .withAfterCredit(recording("after-credit")));
 
         TransferResult r = await(executor.execute(new TransferRequest("pool", 1, "lender", "borrower", 100 * T, 0)));
 
@@ -58,7 +58,8 @@ class TransferExecutorThreadsTest {
     void shouldUseTheCallbacksForTheAnswerToUnlessToldOtherwise() {
         bucket(store, "lender", 500);
         bucket(store, "borrower", 0);
-        TransferExecutor executor = executor(TransferExecutor.Settings.defaults().withCallbacks(recording("callbacks")));
+        TransferExecutor executor =
+                executor(TransferExecutor.Settings.defaults().withCallbacks(recording("callbacks")));
 
         await(executor.execute(new TransferRequest("pool", 1, "lender", "borrower", 100 * T, 0)));
 

@@ -1,11 +1,10 @@
 package dev.tokenplane.transfer.exec;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.concurrent.atomic.AtomicLong;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
 
 class TransferIdsTest {
 
@@ -39,6 +38,7 @@ class TransferIdsTest {
         TransferIds b = TransferIds.timeOrdered(() -> T0, 2);
 
         assertThat(a.next()).isNotEqualTo(b.next()).isPositive();
-        assertThatThrownBy(() -> TransferIds.timeOrdered(() -> T0, 1 << 16)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> TransferIds.timeOrdered(() -> T0, 1 << 16))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -1,22 +1,21 @@
 package dev.tokenplane.transfer.pool;
 
+import static dev.tokenplane.transfer.exec.StoreFixture.SPEC;
+import static dev.tokenplane.transfer.exec.StoreFixture.T;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.tokenplane.store.BucketSpec;
 import dev.tokenplane.store.Tokens;
 import dev.tokenplane.transfer.TransferSettings;
 import dev.tokenplane.transfer.exec.TransferResult;
-import org.junit.jupiter.api.AutoClose;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-
-import static dev.tokenplane.transfer.exec.StoreFixture.SPEC;
-import static dev.tokenplane.transfer.exec.StoreFixture.T;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.Test;
 
 /**
  * Fair shares in contention, over repeated one-second windows, on a local store: three borrowers whose traffic
@@ -94,8 +93,9 @@ class FairnessTest {
         double[] expected = {1 / 7.0, 2 / 7.0, 4 / 7.0};
         for (int i = 0; i < BORROWERS.size(); i++) {
             double share = received.get(BORROWERS.get(i)) / total;
-            assertThat(Math.abs(share - expected[i]) / expected[i]).as("relative error of %s's share %s",
-                    BORROWERS.get(i), share).isLessThanOrEqualTo(0.10);
+            assertThat(Math.abs(share - expected[i]) / expected[i])
+                    .as("relative error of %s's share %s", BORROWERS.get(i), share)
+                    .isLessThanOrEqualTo(0.10);
         }
     }
 

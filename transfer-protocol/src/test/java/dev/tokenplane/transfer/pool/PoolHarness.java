@@ -1,5 +1,7 @@
 package dev.tokenplane.transfer.pool;
 
+import static dev.tokenplane.transfer.exec.StoreFixture.await;
+
 import dev.tokenplane.store.BucketSpec;
 import dev.tokenplane.store.BucketState;
 import dev.tokenplane.store.FakeClock;
@@ -15,7 +17,6 @@ import dev.tokenplane.transfer.exec.TransferExecutor;
 import dev.tokenplane.transfer.exec.TransferIds;
 import dev.tokenplane.transfer.exec.TransferRequest;
 import dev.tokenplane.transfer.exec.TransferResult;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,8 +24,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-
-import static dev.tokenplane.transfer.exec.StoreFixture.await;
 
 /** A pool of buckets on a local store, wired the way the BMS wires {@link PoolTransfers}, on a fake clock. */
 final class PoolHarness implements AutoCloseable {
@@ -35,22 +34,30 @@ final class PoolHarness implements AutoCloseable {
     final PoolBreakers breakers = PoolBreakers.withDefaults(clock);
     /** The settings lookup the BMS would back with rules, overrides and pool settings; changed at will by tests. */
     final Map<String, TransferSettings> settings = new ConcurrentHashMap<>();
+
     final Map<String, BucketSpec> specs = new LinkedHashMap<>();
     /** How many times the protocol looked up each key's settings. */
     final Map<String, Integer> lookups = new ConcurrentHashMap<>();
+
     final PoolTransfers transfers;
     /** What the observer heard: "answered pool outcome" and "settled pool credited-nanos", in order. */
     final List<String> observed = new CopyOnWriteArrayList<>();
 
     PoolHarness() {
-        TransferExecutor executor = new TransferExecutor(store, breakers, timer, () -> clock.millis() * 1_000_000,
-                TransferExecutor.Settings.defaults());
-        transfers = new PoolTransfers(new TransferPlanner(), executor, breakers,
+        TransferExecutor executor = new TransferExecutor(
+                store, breakers, timer, () -> clock.millis() * 1_000_000, TransferExecutor.Settings.defaults());
+        transfers = new PoolTransfers(
+                new TransferPlanner(),
+                executor,
+                breakers,
                 key -> {
                     lookups.merge(key, 1, Integer::sum);
                     return Optional.ofNullable(settings.get(key));
-                }, TransferIds.sequence(), clock,
-                PoolTransfers.Settings.defaults(), new PoolTransfers.Observer() {
+                },
+                TransferIds.sequence(),
+                clock,
+                PoolTransfers.Settings.defaults(),
+                new PoolTransfers.Observer() {
                     @Override
                     public void answered(String pool, TransferResult result) {
                         observed.add("answered " + pool + " " + result.outcome().label());

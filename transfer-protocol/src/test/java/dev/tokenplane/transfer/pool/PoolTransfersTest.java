@@ -1,27 +1,26 @@
 package dev.tokenplane.transfer.pool;
 
+import static dev.tokenplane.transfer.exec.StoreFixture.RATE;
+import static dev.tokenplane.transfer.exec.StoreFixture.SPEC;
+import static dev.tokenplane.transfer.exec.StoreFixture.T;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.tokenplane.store.Algorithm;
 import dev.tokenplane.store.BucketSpec;
 import dev.tokenplane.transfer.TransferSettings;
 import dev.tokenplane.transfer.breaker.BreakerState;
 import dev.tokenplane.transfer.exec.TransferResult;
+import java.util.Map;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
-
-import java.util.Map;
-
-import static dev.tokenplane.transfer.exec.StoreFixture.RATE;
-import static dev.tokenplane.transfer.exec.StoreFixture.SPEC;
-import static dev.tokenplane.transfer.exec.StoreFixture.T;
-import static org.assertj.core.api.Assertions.assertThat;
 
 class PoolTransfersTest {
 
     @AutoClose
     private final PoolHarness pool = new PoolHarness();
 
-    private static TransferSettings settings(String region, boolean canBorrow, boolean canLend, double weight,
-                                             double reserve) {
+    private static TransferSettings settings(
+            String region, boolean canBorrow, boolean canLend, double weight, double reserve) {
         return new TransferSettings("pool", region, canBorrow, canLend, weight, reserve);
     }
 
@@ -57,7 +56,8 @@ class PoolTransfersTest {
         // Then it borrows 4 times its shortfall from the richer lender
         assertThat(r).isInstanceOf(BorrowResult.Borrowed.class);
         assertThat(r.creditedNanos()).isEqualTo(8 * T);
-        assertThat(((BorrowResult.Borrowed) r).transfers()).extracting(t -> t.request().lender())
+        assertThat(((BorrowResult.Borrowed) r).transfers())
+                .extracting(t -> t.request().lender())
                 .containsExactly("rich");
         assertThat(pool.state("rich").tokens()).isEqualTo(792 * T);
         assertThat(pool.state("hungry").tokens()).isEqualTo(8 * T);
@@ -71,7 +71,10 @@ class PoolTransfersTest {
         int calls = pool.store.stepCalls();
 
         assertThat(pool.borrow("closed", T)).isEqualTo(new BorrowResult.Refused(BorrowResult.Reason.NOT_ALLOWED));
-        assertThat(pool.transfers.borrow("stranger", null, T, 10 * T).toCompletableFuture().join())
+        assertThat(pool.transfers
+                        .borrow("stranger", null, T, 10 * T)
+                        .toCompletableFuture()
+                        .join())
                 .isEqualTo(new BorrowResult.Refused(BorrowResult.Reason.NOT_IN_POOL));
         assertThat(pool.store.stepCalls()).isEqualTo(calls);
     }
@@ -112,7 +115,10 @@ class PoolTransfersTest {
         pool.member("leaky", new BucketSpec(10, RATE, Algorithm.LEAKY_BUCKET, 0, 0), 9);
         pool.tick(Map.of());
 
-        assertThat(pool.transfers.borrow("leaky", pool.settings.get("leaky"), 2 * T, T).toCompletableFuture().join())
+        assertThat(pool.transfers
+                        .borrow("leaky", pool.settings.get("leaky"), 2 * T, T)
+                        .toCompletableFuture()
+                        .join())
                 .isEqualTo(new BorrowResult.Refused(BorrowResult.Reason.NO_ROOM));
     }
 
@@ -172,7 +178,8 @@ class PoolTransfersTest {
         assertThat(stats.breaker()).isEqualTo(BreakerState.OPEN);
         assertThat(stats.spareNanos()).isEqualTo(800 * T);
         assertThat(stats.transfers()).containsEntry("breaker_open", 1L);
-        assertThat(stats.members()).allSatisfy(m -> assertThat(m.windowBorrowedNanos()).isZero());
+        assertThat(stats.members())
+                .allSatisfy(m -> assertThat(m.windowBorrowedNanos()).isZero());
     }
 
     @Test
@@ -190,9 +197,10 @@ class PoolTransfersTest {
         assertThat(stats.spareNanos()).isEqualTo(296 * T);
         assertThat(stats.windowCapacityNanos()).isEqualTo(300 * T);
         assertThat(stats.transfers()).containsEntry("ok", 1L);
-        assertThat(stats.members()).containsExactly(
-                new MemberStats("hungry", "us", 3, true, false, 0, 0, 4 * T, 0, 4 * T),
-                new MemberStats("lender", "eu", 2, false, true, 796 * T, 296 * T, 0, 4 * T, 0));
+        assertThat(stats.members())
+                .containsExactly(
+                        new MemberStats("hungry", "us", 3, true, false, 0, 0, 4 * T, 0, 4 * T),
+                        new MemberStats("lender", "eu", 2, false, true, 796 * T, 296 * T, 0, 4 * T, 0));
         assertThat(pool.transfers.pools()).containsExactly("pool");
         assertThat(pool.transfers.stats("unknown")).isEmpty();
     }
@@ -237,7 +245,8 @@ class PoolTransfersTest {
 
         // Then it got this member's quarter of the 800 spare, and no more
         assertThat(borrowed).isEqualTo(200 * T);
-        assertThat(pool.transfers.stats("pool").orElseThrow().windowCapacityNanos()).isEqualTo(200 * T);
+        assertThat(pool.transfers.stats("pool").orElseThrow().windowCapacityNanos())
+                .isEqualTo(200 * T);
     }
 
     @Test
@@ -251,7 +260,8 @@ class PoolTransfersTest {
 
         pool.borrow("hungry", T);
 
-        assertThat(pool.observed).containsExactly("answered pool breaker_open", "settled pool 0",
-                "answered pool ok", "settled pool " + 4 * T);
+        assertThat(pool.observed)
+                .containsExactly(
+                        "answered pool breaker_open", "settled pool 0", "answered pool ok", "settled pool " + 4 * T);
     }
 }

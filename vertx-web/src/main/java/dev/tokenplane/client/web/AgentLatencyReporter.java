@@ -5,7 +5,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
-
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -51,15 +50,19 @@ public final class AgentLatencyReporter implements AutoCloseable {
         this.url = url;
         this.maxBatch = maxBatch;
         this.maxBuffered = maxBuffered;
-        this.web = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true).setConnectTimeout(1000)
-                .setUserAgent("tokenplane-middleware"));
+        this.web = WebClient.create(
+                vertx,
+                new WebClientOptions()
+                        .setKeepAlive(true)
+                        .setConnectTimeout(1000)
+                        .setUserAgent("tokenplane-middleware"));
         this.timer = vertx.setPeriodic(Math.max(10, flushInterval.toMillis()), id -> flush());
     }
 
     /** A reporter to {@link #DEFAULT_URL} with the default batching. */
     public static AgentLatencyReporter toLocalAgent(Vertx vertx) {
-        return new AgentLatencyReporter(vertx, DEFAULT_URL, DEFAULT_FLUSH_INTERVAL, DEFAULT_MAX_BATCH,
-                DEFAULT_MAX_BUFFERED);
+        return new AgentLatencyReporter(
+                vertx, DEFAULT_URL, DEFAULT_FLUSH_INTERVAL, DEFAULT_MAX_BATCH, DEFAULT_MAX_BUFFERED);
     }
 
     /** Records one request's latency in ms; never blocks. */
@@ -84,8 +87,8 @@ public final class AgentLatencyReporter implements AutoCloseable {
     /** Sends what is buffered now, in batches (at most a buffer's worth, so a flood cannot hold the event loop). */
     void flush() {
         for (int batches = maxBuffered / maxBatch + 1; batches > 0 && buffered.get() > 0; batches--) {
-            StringBuilder json = new StringBuilder(16 * Math.min(maxBatch, buffered.get()) + 16)
-                    .append("{\"samplesMs\":[");
+            StringBuilder json =
+                    new StringBuilder(16 * Math.min(maxBatch, buffered.get()) + 16).append("{\"samplesMs\":[");
             int n = 0;
             for (Double v; n < maxBatch && (v = buffer.poll()) != null; n++) {
                 if (n > 0) {

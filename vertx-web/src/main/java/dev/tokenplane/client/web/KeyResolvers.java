@@ -4,7 +4,6 @@ import dev.tokenplane.client.http.BucketKeys;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.auth.User;
 import io.vertx.ext.web.RoutingContext;
-
 import java.util.List;
 import java.util.function.Function;
 
@@ -20,8 +19,7 @@ public final class KeyResolvers {
     static final int MAX_KEY_LENGTH = BucketKeys.MAX_KEY_LENGTH;
     private static final String API_KEY = BucketKeys.API_KEY_HEADER;
 
-    private KeyResolvers() {
-    }
+    private KeyResolvers() {}
 
     /** {@code prefix} + the value of request header {@code header}. */
     public static Function<RoutingContext, String> header(String header, String prefix) {

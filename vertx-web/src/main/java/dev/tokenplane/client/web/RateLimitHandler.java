@@ -10,14 +10,13 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Vert.x Web middleware that asks a {@link RateLimiterClient} for each request's tokens.
@@ -94,22 +93,23 @@ public final class RateLimitHandler implements Handler<RoutingContext>, AutoClos
             return;
         }
         key = keys.get(0);
-        CompletionStage<Decision> decision = apiKey == null ? client.acquireAsync(key, tokens, config.maxDelay())
+        CompletionStage<Decision> decision = apiKey == null
+                ? client.acquireAsync(key, tokens, config.maxDelay())
                 : client.acquireWithApiKeyAsync(apiKey, key, tokens, config.maxDelay());
-        Future.fromCompletionStage(decision, Vertx.currentContext())
-                .onComplete(ar -> {
-                    if (ar.failed()) {
-                        failed(ctx, ar.cause());
-                    } else {
-                        decided(ctx, ar.result());
-                    }
-                });
+        Future.fromCompletionStage(decision, Vertx.currentContext()).onComplete(ar -> {
+            if (ar.failed()) {
+                failed(ctx, ar.cause());
+            } else {
+                decided(ctx, ar.result());
+            }
+        });
     }
 
     /** Every bucket at once, all or nothing; the answer's headers are the binding bucket's. */
     private void decideAll(RoutingContext ctx, List<String> keys, long tokens, String apiKey) {
         long maxWaitMs = config.maxDelay().toMillis();
-        List<AcquireRequest> requests = keys.stream().map(k -> new AcquireRequest(k, tokens, maxWaitMs)).toList();
+        List<AcquireRequest> requests =
+                keys.stream().map(k -> new AcquireRequest(k, tokens, maxWaitMs)).toList();
         Future.fromCompletionStage(client.acquireAllAsync(apiKey, requests, true), Vertx.currentContext())
                 .onComplete(ar -> {
                     if (ar.failed()) {
@@ -123,14 +123,16 @@ public final class RateLimitHandler implements Handler<RoutingContext>, AutoClos
     private void decided(RoutingContext ctx, Decision d) {
         RateLimitHeaders.Values h = RateLimitHeaders.of(config.policyName(), d);
         if (h != null && h.policy() != null) {
-            ctx.response().putHeader(RateLimitHeaders.POLICY, h.policy())
+            ctx.response()
+                    .putHeader(RateLimitHeaders.POLICY, h.policy())
                     .putHeader(RateLimitHeaders.RATE_LIMIT, h.rateLimit());
         }
         if (d.granted()) {
             ctx.next();
             return;
         }
-        ctx.response().setStatusCode(429)
+        ctx.response()
+                .setStatusCode(429)
                 .putHeader(RateLimitHeaders.RETRY_AFTER, h.retryAfter())
                 .putHeader("Content-Type", RateLimitResponses.CONTENT_TYPE)
                 .end(RateLimitResponses.rateLimited(d, h.retryAfter()));
@@ -140,12 +142,16 @@ public final class RateLimitHandler implements Handler<RoutingContext>, AutoClos
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         if (config.forwardApiKey() && cause instanceof UnauthorizedException) {
             // the caller's own API key is unknown to the BMS (or it sent none where one is needed): its answer
-            ctx.response().setStatusCode(401).putHeader("Content-Type", RateLimitResponses.CONTENT_TYPE)
+            ctx.response()
+                    .setStatusCode(401)
+                    .putHeader("Content-Type", RateLimitResponses.CONTENT_TYPE)
                     .end(RateLimitResponses.unauthorized());
             return;
         }
         if (warned.compareAndSet(false, true)) {
-            LOG.warn("Rate limiting failed ({}); requests {} while it does", error.toString(),
+            LOG.warn(
+                    "Rate limiting failed ({}); requests {} while it does",
+                    error.toString(),
                     config.failOpen() ? "pass" : "get 503");
         } else {
             LOG.debug("Rate limiting failed: {}", error.toString());
@@ -153,7 +159,9 @@ public final class RateLimitHandler implements Handler<RoutingContext>, AutoClos
         if (config.failOpen()) {
             ctx.next();
         } else {
-            ctx.response().setStatusCode(503).putHeader("Content-Type", RateLimitResponses.CONTENT_TYPE)
+            ctx.response()
+                    .setStatusCode(503)
+                    .putHeader("Content-Type", RateLimitResponses.CONTENT_TYPE)
                     .end(RateLimitResponses.unavailable());
         }
     }
@@ -165,8 +173,11 @@ public final class RateLimitHandler implements Handler<RoutingContext>, AutoClos
         }
         synchronized (this) {
             if (reporter == null && !closed) {
-                reporter = new AgentLatencyReporter(vertx, config.latencyAgentUrl(),
-                        AgentLatencyReporter.DEFAULT_FLUSH_INTERVAL, AgentLatencyReporter.DEFAULT_MAX_BATCH,
+                reporter = new AgentLatencyReporter(
+                        vertx,
+                        config.latencyAgentUrl(),
+                        AgentLatencyReporter.DEFAULT_FLUSH_INTERVAL,
+                        AgentLatencyReporter.DEFAULT_MAX_BATCH,
                         AgentLatencyReporter.DEFAULT_MAX_BUFFERED);
             }
             return reporter;

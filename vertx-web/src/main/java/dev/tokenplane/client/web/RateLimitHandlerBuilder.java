@@ -3,7 +3,6 @@ package dev.tokenplane.client.web;
 import dev.tokenplane.client.RateLimiterClient;
 import dev.tokenplane.client.http.MiddlewareSettings;
 import io.vertx.ext.web.RoutingContext;
-
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -98,8 +97,8 @@ public final class RateLimitHandlerBuilder {
     }
 
     public RateLimitHandlerConfig buildConfig() {
-        return new RateLimitHandlerConfig(keyResolver, tokens, policyName, maxDelay, latencyAgentUrl, failOpen,
-                forwardApiKey, alsoKeyResolvers);
+        return new RateLimitHandlerConfig(
+                keyResolver, tokens, policyName, maxDelay, latencyAgentUrl, failOpen, forwardApiKey, alsoKeyResolvers);
     }
 
     public RateLimitHandler build() {

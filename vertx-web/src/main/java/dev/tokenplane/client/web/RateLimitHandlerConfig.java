@@ -1,7 +1,6 @@
 package dev.tokenplane.client.web;
 
 import io.vertx.ext.web.RoutingContext;
-
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -24,9 +23,15 @@ import java.util.function.ToLongFunction;
  * @param alsoKeyResolvers more buckets every request is checked against, with {@code keyResolver}'s, all or nothing
  *                        in one atomic call (per client, per route, per IP...); a resolver answering null is left out
  */
-public record RateLimitHandlerConfig(Function<RoutingContext, String> keyResolver, ToLongFunction<RoutingContext> tokens,
-                                     String policyName, Duration maxDelay, URI latencyAgentUrl, boolean failOpen,
-                                     boolean forwardApiKey, List<Function<RoutingContext, String>> alsoKeyResolvers) {
+public record RateLimitHandlerConfig(
+        Function<RoutingContext, String> keyResolver,
+        ToLongFunction<RoutingContext> tokens,
+        String policyName,
+        Duration maxDelay,
+        URI latencyAgentUrl,
+        boolean failOpen,
+        boolean forwardApiKey,
+        List<Function<RoutingContext, String>> alsoKeyResolvers) {
     public static final String DEFAULT_POLICY_NAME = "default";
 
     public RateLimitHandlerConfig {
@@ -34,21 +39,36 @@ public record RateLimitHandlerConfig(Function<RoutingContext, String> keyResolve
     }
 
     /** The settings with one bucket per request. */
-    public RateLimitHandlerConfig(Function<RoutingContext, String> keyResolver, ToLongFunction<RoutingContext> tokens,
-                                  String policyName, Duration maxDelay, URI latencyAgentUrl, boolean failOpen,
-                                  boolean forwardApiKey) {
+    public RateLimitHandlerConfig(
+            Function<RoutingContext, String> keyResolver,
+            ToLongFunction<RoutingContext> tokens,
+            String policyName,
+            Duration maxDelay,
+            URI latencyAgentUrl,
+            boolean failOpen,
+            boolean forwardApiKey) {
         this(keyResolver, tokens, policyName, maxDelay, latencyAgentUrl, failOpen, forwardApiKey, List.of());
     }
 
     /** The settings without forwarding API keys. */
-    public RateLimitHandlerConfig(Function<RoutingContext, String> keyResolver, ToLongFunction<RoutingContext> tokens,
-                                  String policyName, Duration maxDelay, URI latencyAgentUrl, boolean failOpen) {
+    public RateLimitHandlerConfig(
+            Function<RoutingContext, String> keyResolver,
+            ToLongFunction<RoutingContext> tokens,
+            String policyName,
+            Duration maxDelay,
+            URI latencyAgentUrl,
+            boolean failOpen) {
         this(keyResolver, tokens, policyName, maxDelay, latencyAgentUrl, failOpen, false);
     }
 
     /** Key by peer IP ({@code ip:<address>}), 1 token, policy {@code "default"}, no delay, latency to the agent. */
     public static RateLimitHandlerConfig ofDefaults() {
-        return new RateLimitHandlerConfig(KeyResolvers.ip("ip:"), ctx -> 1, DEFAULT_POLICY_NAME, Duration.ZERO,
-                AgentLatencyReporter.DEFAULT_URL, true);
+        return new RateLimitHandlerConfig(
+                KeyResolvers.ip("ip:"),
+                ctx -> 1,
+                DEFAULT_POLICY_NAME,
+                Duration.ZERO,
+                AgentLatencyReporter.DEFAULT_URL,
+                true);
     }
 }

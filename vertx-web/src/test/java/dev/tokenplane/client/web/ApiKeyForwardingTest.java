@@ -1,5 +1,7 @@
 package dev.tokenplane.client.web;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
@@ -13,11 +15,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,8 +25,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * A service that forwards its callers' API keys: the BMS checks them, gives each client its own bucket under its
@@ -49,7 +48,8 @@ class ApiKeyForwardingTest {
     static String base;
     static ListAppender<ILoggingEvent> logs = new ListAppender<>();
     static Level tokenplaneLevel;
-    static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeAll
     static void start() throws Exception {
@@ -68,14 +68,25 @@ class ApiKeyForwardingTest {
         bms = Bms.start(Map.of("BMS_API_KEYS_FILE", keys.toString()));
         bms.rule("fw", "{\"match\":\"fw:*\",\"capacity\":2,\"refillPerSecond\":0.001}");
         vertx = Vertx.vertx();
-        client = RateLimiterClient.builder().bmsUrls(bms.url()).apiKey(SERVICE)
-                .meterRegistry(clientMeters).timeout(Duration.ofSeconds(5)).attemptTimeout(Duration.ofSeconds(5))
+        client = RateLimiterClient.builder()
+                .bmsUrls(bms.url())
+                .apiKey(SERVICE)
+                .meterRegistry(clientMeters)
+                .timeout(Duration.ofSeconds(5))
+                .attemptTimeout(Duration.ofSeconds(5))
                 .build();
         Router app = Router.router(vertx);
-        app.get("/orders").handler(RateLimitHandler.builder(client).keyResolver(KeyResolvers.perClient("fw:"))
-                .forwardApiKey().latencyAgentUrl(null).build());
+        app.get("/orders")
+                .handler(RateLimitHandler.builder(client)
+                        .keyResolver(KeyResolvers.perClient("fw:"))
+                        .forwardApiKey()
+                        .latencyAgentUrl(null)
+                        .build());
         app.route().handler(ctx -> ctx.response().end("ok"));
-        HttpServer server = vertx.createHttpServer().requestHandler(app).listen(0, "127.0.0.1").await();
+        HttpServer server = vertx.createHttpServer()
+                .requestHandler(app)
+                .listen(0, "127.0.0.1")
+                .await();
         base = "http://127.0.0.1:" + server.actualPort();
     }
 
@@ -110,8 +121,9 @@ class ApiKeyForwardingTest {
         Http.Response listing = Http.send(bms.url(), "GET", "/v1/buckets?prefix=fw:", Bms.ADMIN_TOKEN, null);
         assertThat(listing.status()).isEqualTo(200);
         List<String> bucketKeys = new ArrayList<>();
-        listing.json().getJsonArray("buckets").forEach(b -> bucketKeys.add(((io.vertx.core.json.JsonObject) b)
-                .getString("key")));
+        listing.json()
+                .getJsonArray("buckets")
+                .forEach(b -> bucketKeys.add(((io.vertx.core.json.JsonObject) b).getString("key")));
         assertThat(bucketKeys).containsExactly("fw:acme", "fw:globex");
         // no secret in a bucket listing, the BMS's metrics, the client's meters or any log line
         String metrics = Http.send(bms.url(), "GET", "/metrics", null, null).body();
@@ -121,8 +133,12 @@ class ApiKeyForwardingTest {
         }
         StringBuilder logged = new StringBuilder();
         for (ILoggingEvent e : List.copyOf(logs.list)) {
-            logged.append(e.getFormattedMessage()).append(e.getThrowableProxy() == null ? ""
-                    : e.getThrowableProxy().getMessage()).append('\n');
+            logged.append(e.getFormattedMessage())
+                    .append(
+                            e.getThrowableProxy() == null
+                                    ? ""
+                                    : e.getThrowableProxy().getMessage())
+                    .append('\n');
         }
         assertThat(logged).as("captured log lines").isNotEmpty();
         for (String secret : SECRETS) {
@@ -134,7 +150,11 @@ class ApiKeyForwardingTest {
     }
 
     private static HttpResponse<String> get(String apiKey) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(base + "/orders")).header("X-Api-Key", apiKey)
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create(base + "/orders"))
+                        .header("X-Api-Key", apiKey)
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -1,9 +1,9 @@
 package dev.tokenplane.client.web;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
 
 class KeyResolversTest {
 
@@ -45,11 +45,18 @@ class KeyResolversTest {
         String legacy = KeyResolvers.apiKey("free:").apply(ctx);
         String keyed = KeyResolvers.apiKeyHmac("free:", secret).apply(ctx);
 
-        assertThat(legacy).startsWith("free:").doesNotContain("acme").isEqualTo(KeyResolvers.apiKey("free:").apply(ctx))
+        assertThat(legacy)
+                .startsWith("free:")
+                .doesNotContain("acme")
+                .isEqualTo(KeyResolvers.apiKey("free:").apply(ctx))
                 .isNotEqualTo(KeyResolvers.apiKey("free:").apply(withApiKey("key-globex-secret-02")));
-        assertThat(keyed).startsWith("free:").doesNotContain("acme").isNotEqualTo(legacy)
-                .isNotEqualTo(KeyResolvers.apiKeyHmac("free:", "another-16-byte-secret".getBytes(
-                        java.nio.charset.StandardCharsets.UTF_8)).apply(ctx));
+        assertThat(keyed)
+                .startsWith("free:")
+                .doesNotContain("acme")
+                .isNotEqualTo(legacy)
+                .isNotEqualTo(KeyResolvers.apiKeyHmac(
+                                "free:", "another-16-byte-secret".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                        .apply(ctx));
         assertThat(KeyResolvers.perClient("free:").apply(ctx)).isEqualTo("free:{client}");
         assertThat(KeyResolvers.perClient("free:").apply(withApiKey(null))).isNull();
         assertThatThrownBy(() -> KeyResolvers.apiKeyHmac("free:", new byte[8]))
@@ -58,12 +65,14 @@ class KeyResolversTest {
 
     /** A request context whose only header is {@code X-Api-Key} (absent when null). */
     private static io.vertx.ext.web.RoutingContext withApiKey(String apiKey) {
-        io.vertx.core.http.HttpServerRequest request = (io.vertx.core.http.HttpServerRequest) java.lang.reflect.Proxy
-                .newProxyInstance(KeyResolversTest.class.getClassLoader(),
+        io.vertx.core.http.HttpServerRequest request =
+                (io.vertx.core.http.HttpServerRequest) java.lang.reflect.Proxy.newProxyInstance(
+                        KeyResolversTest.class.getClassLoader(),
                         new Class<?>[] {io.vertx.core.http.HttpServerRequest.class},
                         (proxy, method, args) -> method.getName().equals("getHeader") ? apiKey : null);
         return (io.vertx.ext.web.RoutingContext) java.lang.reflect.Proxy.newProxyInstance(
-                KeyResolversTest.class.getClassLoader(), new Class<?>[] {io.vertx.ext.web.RoutingContext.class},
+                KeyResolversTest.class.getClassLoader(),
+                new Class<?>[] {io.vertx.ext.web.RoutingContext.class},
                 (proxy, method, args) -> method.getName().equals("request") ? request : null);
     }
 }

@@ -1,21 +1,20 @@
 package dev.tokenplane.client.web;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.tokenplane.client.RateLimiterClient;
 import dev.tokenplane.client.support.Bms;
 import dev.tokenplane.client.support.Http;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-
-import java.time.Duration;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The login-protection recipe: per-username (5 per 15 minutes), per-IP (20 per minute) and a global guard on one
@@ -36,16 +35,25 @@ class LoginProtectionTest {
         bms.rule("lp-ip", "{\"match\":\"lp:ip:*\",\"capacity\":20,\"refillPerSecond\":0.333333}");
         bms.rule("lp-all", "{\"match\":\"lp:all\",\"capacity\":1000,\"refillPerSecond\":100}");
         vertx = Vertx.vertx();
-        client = RateLimiterClient.builder().bmsUrls(bms.url()).timeout(Duration.ofSeconds(5))
-                .attemptTimeout(Duration.ofSeconds(5)).build();
+        client = RateLimiterClient.builder()
+                .bmsUrls(bms.url())
+                .timeout(Duration.ofSeconds(5))
+                .attemptTimeout(Duration.ofSeconds(5))
+                .build();
         Router app = Router.router(vertx);
-        app.post("/login").handler(RateLimitHandler.builder(client)
-                .keyResolver(KeyResolvers.param("user", "lp:user:"))
-                .alsoKeyResolver(KeyResolvers.ip("lp:ip:"))
-                .alsoKeyResolver(KeyResolvers.fixed("lp:all"))
-                .failOpen(false).latencyAgentUrl(null).build());
+        app.post("/login")
+                .handler(RateLimitHandler.builder(client)
+                        .keyResolver(KeyResolvers.param("user", "lp:user:"))
+                        .alsoKeyResolver(KeyResolvers.ip("lp:ip:"))
+                        .alsoKeyResolver(KeyResolvers.fixed("lp:all"))
+                        .failOpen(false)
+                        .latencyAgentUrl(null)
+                        .build());
         app.route().handler(ctx -> ctx.response().setStatusCode(401).end("{\"error\":\"wrong_password\"}"));
-        HttpServer server = vertx.createHttpServer().requestHandler(app).listen(0, "127.0.0.1").await();
+        HttpServer server = vertx.createHttpServer()
+                .requestHandler(app)
+                .listen(0, "127.0.0.1")
+                .await();
         base = "http://127.0.0.1:" + server.actualPort();
     }
 

@@ -1,5 +1,7 @@
 package dev.tokenplane.client.web;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.tokenplane.client.RateLimiterClient;
 import dev.tokenplane.client.support.Await;
 import dev.tokenplane.client.support.Bms;
@@ -9,10 +11,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,8 +20,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The middleware end to end: a Vert.x service behind {@link RateLimitHandler}, a real BMS, a real HTTP client, and a
@@ -35,8 +34,10 @@ class RateLimitHandlerTest {
     static RateLimiterClient client;
     static String base;
     static final List<Double> agentSamples = new CopyOnWriteArrayList<>();
-    static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    static final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     @BeforeAll
     static void start() throws Exception {
@@ -45,30 +46,54 @@ class RateLimitHandlerTest {
         bms.rule("mw-queue", "{\"match\":\"mwq:*\",\"capacity\":1,\"refillPerSecond\":10}");
         vertx = Vertx.vertx();
         // a generous timeout: the first decisions of a cold JVM (and a cold BMS in it) are slow on a busy machine
-        client = RateLimiterClient.builder().bmsUrls(bms.url()).timeout(Duration.ofSeconds(5))
-                .attemptTimeout(Duration.ofSeconds(5)).build();
+        client = RateLimiterClient.builder()
+                .bmsUrls(bms.url())
+                .timeout(Duration.ofSeconds(5))
+                .attemptTimeout(Duration.ofSeconds(5))
+                .build();
 
         // the load agent's intake: POST /v1/latency {"samplesMs": [...]} -> 202
         Router agent = Router.router(vertx);
         agent.post("/v1/latency").handler(BodyHandler.create()).handler(ctx -> {
             JsonArray samples = ctx.body().asJsonObject().getJsonArray("samplesMs");
             samples.forEach(s -> agentSamples.add(((Number) s).doubleValue()));
-            ctx.response().setStatusCode(202).end(new JsonObject().put("accepted", samples.size()).encode());
+            ctx.response()
+                    .setStatusCode(202)
+                    .end(new JsonObject().put("accepted", samples.size()).encode());
         });
-        HttpServer agentServer = vertx.createHttpServer().requestHandler(agent).listen(0, "127.0.0.1").await();
+        HttpServer agentServer = vertx.createHttpServer()
+                .requestHandler(agent)
+                .listen(0, "127.0.0.1")
+                .await();
         URI agentUrl = URI.create("http://127.0.0.1:" + agentServer.actualPort() + "/v1/latency");
 
         Router app = Router.router(vertx);
-        app.get("/limited").handler(RateLimitHandler.builder(client).keyResolver(KeyResolvers.apiKey("mw:"))
-                .latencyAgentUrl(agentUrl).build());
-        app.get("/queued").handler(RateLimitHandler.builder(client).keyResolver(KeyResolvers.fixed("mwq:all"))
-                .delayMode(Duration.ofSeconds(3)).latencyAgentUrl(null).build());
-        app.get("/unqueued").handler(RateLimitHandler.builder(client).keyResolver(KeyResolvers.fixed("mwq:other"))
-                .latencyAgentUrl(null).build());
-        app.get("/norule").handler(RateLimitHandler.builder(client).keyResolver(KeyResolvers.fixed("zz-nothing"))
-                .latencyAgentUrl(null).build());
+        app.get("/limited")
+                .handler(RateLimitHandler.builder(client)
+                        .keyResolver(KeyResolvers.apiKey("mw:"))
+                        .latencyAgentUrl(agentUrl)
+                        .build());
+        app.get("/queued")
+                .handler(RateLimitHandler.builder(client)
+                        .keyResolver(KeyResolvers.fixed("mwq:all"))
+                        .delayMode(Duration.ofSeconds(3))
+                        .latencyAgentUrl(null)
+                        .build());
+        app.get("/unqueued")
+                .handler(RateLimitHandler.builder(client)
+                        .keyResolver(KeyResolvers.fixed("mwq:other"))
+                        .latencyAgentUrl(null)
+                        .build());
+        app.get("/norule")
+                .handler(RateLimitHandler.builder(client)
+                        .keyResolver(KeyResolvers.fixed("zz-nothing"))
+                        .latencyAgentUrl(null)
+                        .build());
         app.route().handler(ctx -> ctx.response().end("ok"));
-        HttpServer server = vertx.createHttpServer().requestHandler(app).listen(0, "127.0.0.1").await();
+        HttpServer server = vertx.createHttpServer()
+                .requestHandler(app)
+                .listen(0, "127.0.0.1")
+                .await();
         base = "http://127.0.0.1:" + server.actualPort();
     }
 
