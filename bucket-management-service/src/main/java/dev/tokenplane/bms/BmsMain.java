@@ -2,6 +2,8 @@ package dev.tokenplane.bms;
 
 import dev.tokenplane.bms.logging.LogSetup;
 import dev.tokenplane.bms.transfer.TransferFeature;
+import dev.tokenplane.runtime.settings.InvalidSettingException;
+import dev.tokenplane.runtime.settings.SettingsCommandLine;
 import dev.tokenplane.store.hazelcast.RuntimeTuning;
 import java.time.InstantSource;
 import java.util.HashMap;
@@ -9,7 +11,6 @@ import java.util.Map;
 import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * Starts one BMS member: {@code java -jar bms.jar [--port 8080] [--data-dir ./data] ...}. Every flag has an equal
@@ -28,7 +29,7 @@ public final class BmsMain {
         BmsSettings settings;
         try {
             settings = settings(args, System::getenv);
-        } catch (CommandLine.ParameterException | BmsSettings.InvalidSettingException e) {
+        } catch (CommandLine.ParameterException | InvalidSettingException e) {
             System.err.println("bms: " + e.getMessage());
             System.exit(2);
             return;
@@ -46,7 +47,7 @@ public final class BmsMain {
      * user of the host ({@code ps}), so secrets come from the environment or a {@code _FILE}.
      *
      * @throws CommandLine.ParameterException       for an unknown flag, or a secret given as a flag
-     * @throws BmsSettings.InvalidSettingException for a bad value
+     * @throws InvalidSettingException for a bad value
      */
     static BmsSettings settings(String[] args, Function<String, String> environment) {
         CommandSpec spec = CommandSpec.create().name("bms").mixinStandardHelpOptions(true);
@@ -55,36 +56,14 @@ public final class BmsMain {
                         "tokenplane bucket management service (one member of a BMS cluster).",
                         "Each option is also an environment variable (shown in brackets); a flag wins over the variable.",
                         "Secrets (tokens) are environment variables or files (the _FILE variables) only, never flags.");
-        for (BmsSettings.Variable v : BmsSettings.VARIABLES) {
-            // Secrets are parsed (hidden) only to be refused with a clear message rather than "unknown option".
-            spec.addOption(OptionSpec.builder(v.flag())
-                    .paramLabel("<value>")
-                    .type(String.class)
-                    .hidden(v.secret())
-                    .description(v.description() + " [" + v.name()
-                            + (v.defaultValue() == null ? "" : ", default: '" + v.defaultValue() + "'") + "]")
-                    .build());
-        }
+        SettingsCommandLine.addOptions(spec, BmsSettings.VARIABLES);
         CommandLine cli = new CommandLine(spec);
         CommandLine.ParseResult parsed = cli.parseArgs(args);
         if (CommandLine.printHelpIfRequested(parsed)) {
             return null;
         }
         Map<String, String> flags = new HashMap<>();
-        for (BmsSettings.Variable v : BmsSettings.VARIABLES) {
-            if (!parsed.hasMatchedOption(v.flag())) {
-                continue;
-            }
-            if (v.secret()) {
-                throw new CommandLine.ParameterException(
-                        cli,
-                        v.flag() + " is refused: a secret on the command line "
-                                + "shows in ps. Set the environment variable " + v.name()
-                                + ", or put the secret in a file "
-                                + "(mode 600) and set " + v.name() + "_FILE");
-            }
-            flags.put(v.name(), parsed.matchedOptionValue(v.flag(), ""));
-        }
+        SettingsCommandLine.flags(cli, parsed, BmsSettings.VARIABLES).forEach((v, value) -> flags.put(v.name(), value));
         return BmsSettings.resolve(environment, flags);
     }
 

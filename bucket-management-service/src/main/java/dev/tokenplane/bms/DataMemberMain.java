@@ -1,6 +1,7 @@
 package dev.tokenplane.bms;
 
 import dev.tokenplane.bms.logging.LogSetup;
+import dev.tokenplane.runtime.settings.InvalidSettingException;
 import dev.tokenplane.store.hazelcast.RuntimeTuning;
 import java.time.InstantSource;
 import java.util.Map;
@@ -22,7 +23,7 @@ public final class DataMemberMain {
         BmsSettings settings;
         try {
             settings = BmsSettings.resolve(System::getenv, Map.of());
-        } catch (BmsSettings.InvalidSettingException e) {
+        } catch (InvalidSettingException e) {
             System.err.println("bms data member: " + e.getMessage());
             System.exit(2);
             return;

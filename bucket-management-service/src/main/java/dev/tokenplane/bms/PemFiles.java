@@ -1,7 +1,7 @@
 package dev.tokenplane.bms;
 
-import dev.tokenplane.bms.BmsSettings.InvalidSettingException;
 import dev.tokenplane.bms.BmsSettings.Variable;
+import dev.tokenplane.runtime.settings.InvalidSettingException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

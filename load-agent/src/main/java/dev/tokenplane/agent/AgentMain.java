@@ -1,12 +1,11 @@
 package dev.tokenplane.agent;
 
-import java.io.IOException;
+import dev.tokenplane.runtime.settings.InvalidSettingException;
+import dev.tokenplane.runtime.settings.SecretFiles;
+import dev.tokenplane.runtime.settings.SettingsCommandLine;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
-import java.nio.file.Path;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -39,7 +38,7 @@ public final class AgentMain {
         AgentConfig config;
         try {
             config = parse(args, System.getenv(), out);
-        } catch (ConfigException e) {
+        } catch (InvalidSettingException e) {
             err.println("load-agent: " + e.getMessage());
             System.exit(EXIT_CONFIG);
             return;
@@ -64,57 +63,35 @@ public final class AgentMain {
      * @param env  environment variables
      * @param out  where {@code --help} prints
      * @return the configuration, or null when only help was asked for
-     * @throws ConfigException for an unknown flag or a bad value
+     * @throws InvalidSettingException for an unknown flag or a bad value ({@link ConfigException} for most)
      */
     static AgentConfig parse(String[] args, Map<String, String> env, PrintWriter out) {
         CommandLine commandLine = new CommandLine(commandSpec());
-        ParseResult parsed;
+        Map<AgentSetting, String> flags;
         try {
-            parsed = commandLine.parseArgs(args);
+            ParseResult parsed = commandLine.parseArgs(args);
+            if (parsed.isUsageHelpRequested()) {
+                commandLine.usage(out);
+                return null;
+            }
+            flags = SettingsCommandLine.flags(commandLine, parsed, List.of(AgentSetting.values()));
         } catch (ParameterException e) {
             throw new ConfigException(e.getMessage() + " (see --help)");
         }
-        if (parsed.isUsageHelpRequested()) {
-            commandLine.usage(out);
-            return null;
-        }
         Map<AgentSetting, String> raw = new EnumMap<>(AgentSetting.class);
         for (AgentSetting setting : AgentSetting.values()) {
-            if (setting.secret() && parsed.hasMatchedOption(setting.flag())) {
-                throw new ConfigException(setting.flag() + " is refused: a secret on the command line shows in ps. "
-                        + "Set " + setting.envName() + ", or put it in a file (mode 600) and set "
-                        + AgentSetting.BMS_TOKEN_FILE.envName());
-            }
-            String value = parsed.matchedOptionValue(setting.flag(), env.get(setting.envName()));
+            String value = flags.containsKey(setting) ? flags.get(setting) : env.get(setting.envName());
             if (value != null) {
                 raw.put(setting, value);
             }
         }
-        String tokenFile = raw.get(AgentSetting.BMS_TOKEN_FILE);
-        if (tokenFile != null && !tokenFile.isBlank()) {
-            raw.put(AgentSetting.BMS_TOKEN, tokenFromFile(tokenFile.strip(), raw.get(AgentSetting.BMS_TOKEN)));
-        }
+        SecretFiles.read(
+                        AgentSetting.BMS_TOKEN,
+                        raw.get(AgentSetting.BMS_TOKEN),
+                        AgentSetting.BMS_TOKEN_FILE,
+                        raw.get(AgentSetting.BMS_TOKEN_FILE))
+                .ifPresent(token -> raw.put(AgentSetting.BMS_TOKEN, token));
         return AgentConfig.fromSettings(raw);
-    }
-
-    /** The token in {@code file}, trimmed; the token must not also be set directly. */
-    private static String tokenFromFile(String file, String direct) {
-        if (direct != null && !direct.isBlank()) {
-            throw new ConfigException(AgentSetting.BMS_TOKEN.envName() + " and " + AgentSetting.BMS_TOKEN_FILE.label()
-                    + " are both set: set one");
-        }
-        try {
-            String token =
-                    Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
-            if (token.isEmpty()) {
-                throw new ConfigException(
-                        AgentSetting.BMS_TOKEN_FILE.label() + " names an empty file; got '" + file + "'");
-            }
-            return token;
-        } catch (IOException | InvalidPathException e) {
-            throw new ConfigException(
-                    AgentSetting.BMS_TOKEN_FILE.label() + " must name a readable file; got '" + file + "'");
-        }
     }
 
     private static CommandSpec commandSpec() {
@@ -127,17 +104,7 @@ public final class AgentMain {
                 .usageHelp(true)
                 .description("Show this help.")
                 .build());
-        for (AgentSetting setting : AgentSetting.values()) {
-            String description = setting.description() + " [" + setting.envName() + "]"
-                    + (setting.defaultValue() == null ? "" : " Default: " + setting.defaultValue());
-            // A secret's flag is parsed (hidden) only to be refused with a clear message, not "unknown option".
-            spec.addOption(OptionSpec.builder(setting.flag())
-                    .paramLabel(setting.paramLabel())
-                    .type(String.class)
-                    .hidden(setting.secret())
-                    .description(description)
-                    .build());
-        }
+        SettingsCommandLine.addOptions(spec, List.of(AgentSetting.values()));
         return spec;
     }
 }

@@ -1,14 +1,14 @@
 package dev.tokenplane.agent;
 
-import java.util.Locale;
+import dev.tokenplane.runtime.settings.Setting;
 
 /**
  * Every option of the agent: an environment variable and its equal command-line flag ({@code AGENT_INTERVAL_MS}
  * &lt;-&gt; {@code --interval-ms}: the name without {@code AGENT_}, lower-case, dashes). A flag wins over the variable.
- * The first eight names are contracts shared with the other modules (TEAM.md). A {@link #secret()} has no flag: the
- * command line of a process shows in {@code ps}.
+ * The first eight names are contracts shared with the other modules. A {@link #secret()} has no flag: the command
+ * line of a process shows in {@code ps}. The same {@link Setting} style as the BMS's options ({@code BmsSettings}).
  */
-public enum AgentSetting {
+public enum AgentSetting implements Setting {
     SERVER_ID("ID", null, "Server id the reports are filed under, [A-Za-z0-9._-]{1,128}. Default: the host name."),
     BMS_URLS("URLS", "http://127.0.0.1:8080", "Comma-separated BMS base URLs, tried in order; failover moves on."),
     INTERVAL_MS("MS", "1000", "Sampling and reporting interval in ms, [100, 3600000]."),
@@ -68,35 +68,34 @@ public enum AgentSetting {
     }
 
     /** The environment variable, e.g. {@code AGENT_INTERVAL_MS}. */
+    @Override
     public String envName() {
         return "AGENT_" + name();
     }
 
     /** The equal flag, e.g. {@code --interval-ms}. */
+    @Override
     public String flag() {
-        return "--" + name().toLowerCase(Locale.ROOT).replace('_', '-');
+        return Setting.flagOf("AGENT_", envName());
     }
 
-    /** Both names, as validation messages show them: {@code AGENT_INTERVAL_MS (--interval-ms)}. */
-    public String label() {
-        return envName() + " (" + flag() + ")";
-    }
-
-    /** Whether the value is a secret: taken from the environment (or its file) only, never from a flag. */
+    @Override
     public boolean secret() {
         return this == BMS_TOKEN;
     }
 
-    /** The default, or null when there is none (or it is computed). */
+    @Override
     public String defaultValue() {
         return defaultValue;
     }
 
-    String paramLabel() {
+    @Override
+    public String paramLabel() {
         return paramLabel;
     }
 
-    String description() {
+    @Override
+    public String description() {
         return description;
     }
 }

@@ -6,6 +6,7 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.ConsoleAppender;
+import dev.tokenplane.runtime.IsoJsonEncoder;
 import java.util.Locale;
 import org.slf4j.LoggerFactory;
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.hazelcast.config.Config;
 import dev.tokenplane.bms.BmsSettings;
+import dev.tokenplane.runtime.settings.InvalidSettingException;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +32,7 @@ class InvocationTimeoutsTest {
     @Test
     void shouldRefuseADeadlineOutsideItsRange() {
         assertThatThrownBy(() -> BmsSettings.resolve(Map.of("BMS_REQUEST_TIMEOUT_MS", "99")::get, Map.of()))
-                .isInstanceOf(BmsSettings.InvalidSettingException.class)
+                .isInstanceOf(InvalidSettingException.class)
                 .hasMessageContaining("BMS_REQUEST_TIMEOUT_MS");
     }
 }

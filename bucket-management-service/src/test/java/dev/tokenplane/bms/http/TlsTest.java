@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tokenplane.bms.BmsNode;
-import dev.tokenplane.bms.BmsSettings;
 import dev.tokenplane.bms.support.TestSettings;
+import dev.tokenplane.runtime.settings.InvalidSettingException;
 import io.vertx.core.net.SelfSignedCertificate;
 import java.io.IOException;
 import java.io.InputStream;
@@ -93,7 +93,7 @@ class TlsTest {
 
         assertThatThrownBy(() -> settings.with("BMS_TLS_CERT_FILE", certificate.certificatePath())
                         .build())
-                .isInstanceOf(BmsSettings.InvalidSettingException.class)
+                .isInstanceOf(InvalidSettingException.class)
                 .hasMessageContaining("BMS_TLS_KEY_FILE (--tls-key-file) must be set too");
         assertThatThrownBy(
                         () -> settings.with("BMS_TLS_KEY_FILE", "/nope/key.pem").build())

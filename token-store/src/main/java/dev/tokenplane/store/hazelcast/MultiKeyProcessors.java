@@ -1,0 +1,153 @@
+package dev.tokenplane.store.hazelcast;
+
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import dev.tokenplane.store.AcquireCommand;
+import dev.tokenplane.store.AcquireResult;
+import dev.tokenplane.store.BucketMath;
+import dev.tokenplane.store.BucketState;
+import dev.tokenplane.store.DemandSample;
+import dev.tokenplane.store.Transition;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The entry processors of {@link HazelcastBucketStore} that run on many keys at once ({@link MultiKeyProcessor}: one
+ * per partition, or {@code submitToKeys}); the one-key processors are in {@link BucketProcessors}. Each one only
+ * adapts: it names a {@link BucketMath} function and carries its arguments.
+ */
+final class MultiKeyProcessors {
+
+    private MultiKeyProcessors() {}
+
+    /**
+     * Many acquires in one call: for each key, its commands in order. Answers, per key, the results in the same order
+     * ({@link ResultArrays}).
+     */
+    static final class AcquireBatch extends MultiKeyProcessor<long[]> {
+        private Map<String, List<AcquireCommand>> commands;
+
+        AcquireBatch() {}
+
+        AcquireBatch(boolean entryTtl, Map<String, List<AcquireCommand>> commands) {
+            super(entryTtl);
+            this.commands = commands;
+        }
+
+        @Override
+        MultiKeyProcessor<long[]> copyForOperation() {
+            return new AcquireBatch(entryTtl, commands);
+        }
+
+        @Override
+        Transition<long[]> apply(String key, BucketState current, long now) {
+            List<AcquireCommand> mine = commands.get(key);
+            List<AcquireResult> results = new ArrayList<>(mine.size());
+            BucketState s = current;
+            for (AcquireCommand c : mine) {
+                Transition<AcquireResult> t =
+                        BucketProcessors.acquireOrRefuse(this, s, c.spec(), c.tokens(), c.maxWaitMs(), now);
+                s = t.next();
+                results.add(t.result());
+            }
+            return new Transition<>(s, ResultArrays.encode(results));
+        }
+
+        @Override
+        public int getClassId() {
+            return StoreDataSerializableFactory.ACQUIRE_BATCH;
+        }
+
+        @Override
+        void writeFields(ObjectDataOutput out) throws IOException {
+            out.writeInt(commands.size());
+            for (Map.Entry<String, List<AcquireCommand>> e : commands.entrySet()) {
+                out.writeString(e.getKey());
+                out.writeInt(e.getValue().size());
+                for (AcquireCommand c : e.getValue()) {
+                    BucketProcessors.writeSpec(out, c.spec());
+                    out.writeLong(c.tokens());
+                    out.writeLong(c.maxWaitMs());
+                }
+            }
+        }
+
+        @Override
+        void readFields(ObjectDataInput in) throws IOException {
+            int keys = in.readInt();
+            commands = new LinkedHashMap<>(keys * 2);
+            for (int k = 0; k < keys; k++) {
+                String key = in.readString();
+                int n = in.readInt();
+                List<AcquireCommand> list = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    list.add(new AcquireCommand(key, BucketProcessors.readSpec(in), in.readLong(), in.readLong()));
+                }
+                commands.put(key, list);
+            }
+        }
+    }
+
+    /**
+     * {@link BucketMath#drainDemand}: answers the sample, or null when there is no bucket. Sent to one key or to the
+     * keys of many partitions at once.
+     */
+    static final class DrainDemand extends MultiKeyProcessor<DemandSample> {
+        DrainDemand() {}
+
+        DrainDemand(boolean entryTtl) {
+            super(entryTtl);
+        }
+
+        @Override
+        MultiKeyProcessor<DemandSample> copyForOperation() {
+            return new DrainDemand(entryTtl);
+        }
+
+        @Override
+        Transition<DemandSample> apply(String key, BucketState current, long now) {
+            return current == null ? new Transition<>(null, null) : BucketMath.drainDemand(current, now);
+        }
+
+        @Override
+        public int getClassId() {
+            return StoreDataSerializableFactory.DRAIN_DEMAND;
+        }
+
+        @Override
+        void writeFields(ObjectDataOutput out) {}
+
+        @Override
+        void readFields(ObjectDataInput in) {}
+    }
+
+    /** Removes the bucket if {@link BucketMath#isEvictable} at the owner's now; answers whether it did. */
+    static final class EvictIfIdle extends MultiKeyProcessor<Boolean> {
+        EvictIfIdle() {}
+
+        @Override
+        MultiKeyProcessor<Boolean> copyForOperation() {
+            return new EvictIfIdle();
+        }
+
+        @Override
+        Transition<Boolean> apply(String key, BucketState current, long now) {
+            boolean evict = current != null && BucketMath.isEvictable(current, now);
+            return new Transition<>(evict ? null : current, evict);
+        }
+
+        @Override
+        public int getClassId() {
+            return StoreDataSerializableFactory.EVICT_IF_IDLE;
+        }
+
+        @Override
+        void writeFields(ObjectDataOutput out) {}
+
+        @Override
+        void readFields(ObjectDataInput in) {}
+    }
+}
