@@ -34,10 +34,7 @@ final class BmsSettingsReader {
 
     static BmsSettings read(Function<String, String> environment, Map<String, String> flags) {
         Function<String, String> value = name -> {
-            String v = flags.containsKey(name) ? flags.get(name) : environment.apply(name);
-            if (v == null) {
-                v = variable(name).defaultValue();
-            }
+            String v = variable(name).valueFrom(flags.get(name), environment);
             return v == null ? null : v.trim();
         };
         int port = intIn(value, "BMS_PORT", 0, 65535);

@@ -96,12 +96,9 @@ public final class Tokenplane {
 
     /** The client for the chosen BMS, with the token read from its file. */
     BmsClient client() throws IOException {
-        String base =
-                url != null ? url : env.apply("TOKENPLANE_URL") != null ? env.apply("TOKENPLANE_URL") : DEFAULT_URL;
-        Path file = tokenFile;
-        if (file == null && env.apply("TOKENPLANE_TOKEN_FILE") != null) {
-            file = Path.of(env.apply("TOKENPLANE_TOKEN_FILE"));
-        }
+        String base = CliSetting.URL.valueFrom(url, env);
+        String fileName = CliSetting.TOKEN_FILE.valueFrom(tokenFile == null ? null : tokenFile.toString(), env);
+        Path file = fileName == null ? null : Path.of(fileName);
         if (file == null && Files.isReadable(DEFAULT_TOKEN_FILE)) {
             file = DEFAULT_TOKEN_FILE;
         }

@@ -80,7 +80,7 @@ public final class AgentMain {
         }
         Map<AgentSetting, String> raw = new EnumMap<>(AgentSetting.class);
         for (AgentSetting setting : AgentSetting.values()) {
-            String value = flags.containsKey(setting) ? flags.get(setting) : env.get(setting.envName());
+            String value = setting.valueFrom(flags.get(setting), env::get);
             if (value != null) {
                 raw.put(setting, value);
             }

@@ -2,9 +2,9 @@ package dev.tokenplane.runtime.settings;
 
 /**
  * A bad option value, found before the process starts. The message names the variable and its flag and the allowed
- * values, and never repeats a secret.
+ * values, and never repeats a secret. An {@link IllegalArgumentException}: the value came from the caller.
  */
-public class InvalidSettingException extends RuntimeException {
+public class InvalidSettingException extends IllegalArgumentException {
 
     private static final long serialVersionUID = 1L;
 

@@ -1,6 +1,7 @@
 package dev.tokenplane.runtime.settings;
 
 import java.util.Locale;
+import java.util.function.Function;
 
 /**
  * One option of a tokenplane process: an environment variable and its equal command-line flag ({@code BMS_DATA_DIR}
@@ -31,6 +32,15 @@ public interface Setting {
     /** The placeholder of the value in the help. */
     default String paramLabel() {
         return "<value>";
+    }
+
+    /**
+     * The raw value: the flag's when given, else the variable's in {@code environment}, else the default (null for
+     * none). Checking it is the caller's job.
+     */
+    default String valueFrom(String flag, Function<String, String> environment) {
+        String value = flag != null ? flag : environment.apply(envName());
+        return value != null ? value : defaultValue();
     }
 
     /** Both names, as messages show them: {@code BMS_PORT (--port)}. */
