@@ -2,8 +2,6 @@ package dev.tokenplane.bms.agents;
 
 import static dev.tokenplane.bms.rules.InvalidInputException.check;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.tokenplane.bms.rules.RuleInput;
 import java.util.regex.Pattern;
 
@@ -26,25 +24,6 @@ import java.util.regex.Pattern;
  * @param netUtilisation       network throughput over the link's capacity, 0..1 (the busiest interface)
  * @param diskBusy             share of the time a disk had I/O in flight, 0..1 (the busiest disk; iostat's %util)
  */
-@JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({
-    "serverId",
-    "timestamp",
-    "region",
-    "pool",
-    "cpu",
-    "memory",
-    "loadPerCore",
-    "netRxBytesPerSec",
-    "netTxBytesPerSec",
-    "diskReadBytesPerSec",
-    "diskWriteBytesPerSec",
-    "netUtilisation",
-    "diskBusy",
-    "requestsPerSecond",
-    "latencyP50Ms",
-    "latencyP99Ms"
-})
 public record AgentReport(
         String serverId,
         Long timestamp,

@@ -1,6 +1,5 @@
 package dev.tokenplane.bms.agents;
 
-import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,7 +15,6 @@ import java.util.List;
  * @param received     how many reports this state has taken in all: of two copies of the same server's state, the one
  *                     that received more is the newer (two reports may arrive in the same millisecond)
  */
-@JsonPropertyOrder({"serverId", "region", "pool", "lastReportAt", "reports", "received"})
 public record AgentState(
         String serverId, String region, String pool, long lastReportAt, List<AgentReport> reports, long received) {
 

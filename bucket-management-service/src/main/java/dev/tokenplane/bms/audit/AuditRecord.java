@@ -1,7 +1,5 @@
 package dev.tokenplane.bms.audit;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.time.Instant;
 import java.util.Locale;
 
@@ -20,20 +18,6 @@ import java.util.Locale;
  * @param versionAfter  the version of the live object after the write; null when there is none (deleted)
  * @param member        the member that served the write ({@code host:port} of its Hazelcast endpoint)
  */
-@JsonPropertyOrder({
-    "id",
-    "at",
-    "time",
-    "credential",
-    "method",
-    "path",
-    "route",
-    "object",
-    "status",
-    "versionBefore",
-    "versionAfter",
-    "member"
-})
 public record AuditRecord(
         String id,
         long at,
@@ -58,7 +42,6 @@ public record AuditRecord(
     }
 
     /** {@link #at} as ISO-8601, for people reading the JSON. */
-    @JsonProperty(value = "time", access = JsonProperty.Access.READ_ONLY)
     public String time() {
         return Instant.ofEpochMilli(at).toString();
     }

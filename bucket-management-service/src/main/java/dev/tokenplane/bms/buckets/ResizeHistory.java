@@ -1,6 +1,5 @@
 package dev.tokenplane.bms.buckets;
 
-import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.core.HazelcastInstance;
@@ -38,11 +37,9 @@ public final class ResizeHistory {
     static final int APPEND_EACH = 1;
 
     /** One resize. {@code reason} is short and human (for example "grow: demand 0.93 > 0.8"). */
-    @JsonPropertyOrder({"at", "capacity", "refillPerSecond", "reason"})
     public record Resize(long at, long capacity, double refillPerSecond, String reason) {}
 
     /** A bucket's history: the latest resizes, oldest first. */
-    @JsonPropertyOrder({"lastResizedAt", "history"})
     public record History(long lastResizedAt, List<Resize> history) {
         static History append(History current, Resize resize, int keep) {
             List<Resize> list = new ArrayList<>(current == null ? List.of() : current.history());

@@ -2,14 +2,21 @@ package dev.tokenplane.bms.json;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.Module;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import dev.tokenplane.bms.agents.AgentReport;
+import dev.tokenplane.bms.agents.AgentState;
+import dev.tokenplane.bms.audit.AuditRecord;
+import dev.tokenplane.bms.buckets.ResizeHistory;
 import dev.tokenplane.bms.decide.Decision;
 import dev.tokenplane.bms.rules.BucketOverride;
 import dev.tokenplane.bms.rules.Rule;
 import dev.tokenplane.bms.rules.RuleInput;
 import dev.tokenplane.bms.rules.SizingTuning;
+import dev.tokenplane.bms.stats.StatsReport;
+import dev.tokenplane.bms.transfer.PoolSettingsRegistry;
 
 /**
  * The JSON shape of the domain records (field order, fields left out when null), kept out of the records themselves:
@@ -35,6 +42,16 @@ public final class DomainJson {
         module.setMixInAnnotation(BucketOverride.class, BucketOverrideShape.class);
         module.setMixInAnnotation(BucketOverride.TransferOverride.class, TransferOverrideShape.class);
         module.setMixInAnnotation(Decision.class, DecisionShape.class);
+        module.setMixInAnnotation(AgentReport.class, AgentReportShape.class);
+        module.setMixInAnnotation(AgentState.class, AgentStateShape.class);
+        module.setMixInAnnotation(AuditRecord.class, AuditRecordShape.class);
+        module.setMixInAnnotation(StatsReport.class, StatsReportShape.class);
+        module.setMixInAnnotation(StatsReport.RuleStats.class, RuleStatsShape.class);
+        module.setMixInAnnotation(StatsReport.Series.class, SeriesShape.class);
+        module.setMixInAnnotation(StatsReport.DeniedKey.class, DeniedKeyShape.class);
+        module.setMixInAnnotation(ResizeHistory.Resize.class, ResizeShape.class);
+        module.setMixInAnnotation(ResizeHistory.History.class, HistoryShape.class);
+        module.setMixInAnnotation(PoolSettingsRegistry.Stored.class, StoredPoolSettingsShape.class);
         return module;
     }
 
@@ -133,4 +150,69 @@ public final class DomainJson {
         "shadowDenied"
     })
     private interface DecisionShape {}
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonPropertyOrder({
+        "serverId",
+        "timestamp",
+        "region",
+        "pool",
+        "cpu",
+        "memory",
+        "loadPerCore",
+        "netRxBytesPerSec",
+        "netTxBytesPerSec",
+        "diskReadBytesPerSec",
+        "diskWriteBytesPerSec",
+        "netUtilisation",
+        "diskBusy",
+        "requestsPerSecond",
+        "latencyP50Ms",
+        "latencyP99Ms"
+    })
+    private interface AgentReportShape {}
+
+    @JsonPropertyOrder({"serverId", "region", "pool", "lastReportAt", "reports", "received"})
+    private interface AgentStateShape {}
+
+    @JsonPropertyOrder({
+        "id",
+        "at",
+        "time",
+        "credential",
+        "method",
+        "path",
+        "route",
+        "object",
+        "status",
+        "versionBefore",
+        "versionAfter",
+        "member"
+    })
+    private interface AuditRecordShape {
+        /** The record's time as ISO-8601, for people reading the JSON; written, never read. */
+        @JsonProperty(value = "time", access = JsonProperty.Access.READ_ONLY)
+        String time();
+    }
+
+    @JsonPropertyOrder({"windowSeconds", "to", "members", "membersAnswered", "rules", "topDeniedKeys"})
+    private interface StatsReportShape {}
+
+    @JsonPropertyOrder({"ruleId", "granted", "denied", "shadowDenied", "perSecond"})
+    private interface RuleStatsShape {}
+
+    @JsonPropertyOrder({"granted", "denied", "shadowDenied"})
+    private interface SeriesShape {}
+
+    @JsonPropertyOrder({"key", "ruleId", "denials", "lowerBound"})
+    private interface DeniedKeyShape {}
+
+    @JsonPropertyOrder({"at", "capacity", "refillPerSecond", "reason"})
+    private interface ResizeShape {}
+
+    @JsonPropertyOrder({"lastResizedAt", "history"})
+    private interface HistoryShape {}
+
+    @JsonPropertyOrder({"pool", "canBorrow", "canLend", "weight", "reserveFraction", "version", "updatedAt"})
+    private interface StoredPoolSettingsShape {}
 }

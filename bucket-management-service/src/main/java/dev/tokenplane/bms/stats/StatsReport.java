@@ -1,6 +1,5 @@
 package dev.tokenplane.bms.stats;
 
-import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -21,7 +20,6 @@ import org.apache.datasketches.frequencies.ItemsSketch;
  * @param rules           per rule: totals and per-second series (oldest first), by rule id
  * @param topDeniedKeys   the keys denied most in the window (shadow denials included), most first
  */
-@JsonPropertyOrder({"windowSeconds", "to", "members", "membersAnswered", "rules", "topDeniedKeys"})
 public record StatsReport(
         int windowSeconds,
         long to,
@@ -30,11 +28,9 @@ public record StatsReport(
         List<RuleStats> rules,
         List<DeniedKey> topDeniedKeys) {
 
-    @JsonPropertyOrder({"ruleId", "granted", "denied", "shadowDenied", "perSecond"})
     public record RuleStats(String ruleId, long granted, long denied, long shadowDenied, Series perSecond) {}
 
     /** Decisions per second, oldest first. */
-    @JsonPropertyOrder({"granted", "denied", "shadowDenied"})
     public record Series(long[] granted, long[] denied, long[] shadowDenied) {}
 
     /**
@@ -42,7 +38,6 @@ public record StatsReport(
      * @param lowerBound denials certainly counted (the estimate may overcount by the sketch's error)
      * @param ruleId     the rule serving the key now, or null
      */
-    @JsonPropertyOrder({"key", "ruleId", "denials", "lowerBound"})
     public record DeniedKey(String key, String ruleId, long denials, long lowerBound) {}
 
     /**

@@ -1,6 +1,5 @@
 package dev.tokenplane.bms.transfer;
 
-import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.tokenplane.bms.config.ConfigCodec;
 import dev.tokenplane.bms.config.ConfigRecord;
 import dev.tokenplane.bms.config.ConfigWrite;
@@ -28,7 +27,6 @@ public final class PoolSettingsRegistry {
      * @param version   grows with each write of this pool's settings
      * @param updatedAt epoch millis of the last write
      */
-    @JsonPropertyOrder({"pool", "canBorrow", "canLend", "weight", "reserveFraction", "version", "updatedAt"})
     public record Stored(
             String pool,
             Boolean canBorrow,
