@@ -73,6 +73,21 @@ class ArchitectureTest {
     }
 
     /**
+     * JSON shapes live at the edge only: the HTTP views (records of {@code http}) and the domain records' mix-ins
+     * ({@code json.DomainJson}); no domain record carries a Jackson annotation.
+     */
+    @Test
+    void shouldKeepJacksonAnnotationsAtTheEdge() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackages("dev.tokenplane.bms.json..", "dev.tokenplane.bms.http..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("com.fasterxml.jackson.annotation..")
+                .check(CLASSES);
+    }
+
+    /**
      * Members refuse Java deserialization of anything but exceptions, so a Serializable type (Hazelcast's
      * {@code EntryProcessor} and {@code Predicate} are) must say how it travels. The filter would fail the first
      * multi-member test that sends one; this names it at build time, for the BMS and the bucket store.
