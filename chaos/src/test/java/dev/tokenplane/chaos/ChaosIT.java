@@ -359,9 +359,13 @@ class ChaosIT {
                     .lines()
                     .filter(l -> l.startsWith("bms: could not start"))
                     .reduce((a, b) -> b)
-                    .orElse(e.getMessage().lines().findFirst().orElse(""));
+                    .orElse(e.getMessage()
+                            .lines()
+                            .filter(l -> l.startsWith("---"))
+                            .reduce((a, b) -> a + " " + b)
+                            .orElse(e.getMessage().lines().findFirst().orElse("")));
             run.notes.add("Clock " + offset + ": member 3 did not rejoin within 90 s (`"
-                    + why.substring(0, Math.min(240, why.length())) + "`); it was killed and, at the end of the "
+                    + why.substring(0, Math.min(400, why.length())) + "`); it was killed and, at the end of the "
                     + "fault, started with a correct clock.");
             m.kill9();
             return;

@@ -6,15 +6,12 @@ import dev.tokenplane.bms.BmsNode;
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.Await;
 import dev.tokenplane.bms.support.TestSettings;
+import dev.tokenplane.bms.support.TinyTmpfs;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -27,20 +24,14 @@ import org.junit.jupiter.api.Test;
 class RulesFileFullDiskTest {
     private Path dataDir;
     private Path rulesFile;
-    private boolean mounted;
+    private TinyTmpfs disk;
     private BmsNode node;
 
     @BeforeEach
     void mountTmpfs() throws Exception {
-        dataDir = Files.createTempDirectory("bms-rules-full-disk");
+        disk = TinyTmpfs.mountOrSkip("bms-rules-full-disk");
+        dataDir = disk.dir();
         rulesFile = dataDir.resolveSibling(dataDir.getFileName() + "-rules.yaml");
-        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", dataDir.toString())
-                .redirectErrorStream(true)
-                .start();
-        String output = new String(mount.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        boolean done = mount.waitFor(30, TimeUnit.SECONDS) && mount.exitValue() == 0;
-        Assumptions.assumeTrue(done, "mounting a tmpfs is not permitted here (needs root or CAP_SYS_ADMIN): " + output);
-        mounted = true;
     }
 
     @AfterEach
@@ -48,10 +39,12 @@ class RulesFileFullDiskTest {
         if (node != null) {
             node.stop();
         }
-        if (mounted) {
-            new ProcessBuilder("umount", dataDir.toString()).inheritIO().start().waitFor(30, TimeUnit.SECONDS);
+        if (disk != null) {
+            disk.close();
         }
-        Files.deleteIfExists(rulesFile);
+        if (rulesFile != null) {
+            Files.deleteIfExists(rulesFile);
+        }
     }
 
     /** Replaces the rules file at once (as a ConfigMap update does), with rules {@code id=capacity}. */
@@ -67,20 +60,6 @@ class RulesFileFullDiskTest {
         Path tmp = rulesFile.resolveSibling(rulesFile.getFileName() + ".tmp");
         Files.writeString(tmp, yaml);
         Files.move(tmp, rulesFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    /** Fills the file system of {@code dir} with one file, until it is full. */
-    private static Path fill(Path dir) throws IOException {
-        Path filler = dir.resolve("filler");
-        byte[] chunk = new byte[16 * 1024];
-        try (OutputStream out = Files.newOutputStream(filler)) {
-            while (true) {
-                out.write(chunk);
-                out.flush();
-            }
-        } catch (IOException full) {
-            return filler; // No space left on device
-        }
     }
 
     private static long capacity(Api api, String rule) {
@@ -99,7 +78,7 @@ class RulesFileFullDiskTest {
         assertThat(capacity(api, "fa")).isEqualTo(10);
 
         // Given a full disk
-        Path filler = fill(dataDir);
+        Path filler = disk.fill();
 
         // When the file changes: one rule changed, one removed, two added
         writeRules("fa=11", "fc=30", "fd=40");
