@@ -6,7 +6,11 @@ import dev.tokenplane.client.web.RateLimitHandler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
@@ -22,14 +26,17 @@ import java.util.Map;
  *       (up to 3 s) instead of getting 429s;</li>
  *   <li>{@code GET /api/orders}: the caller's own bucket {@code api:{client}:orders} (its API key's tier decides the
  *       rule) and the route's {@code route:GET:/api/orders}, checked all at once;</li>
- *   <li>{@code POST /login?user=…}: login protection, per username, per IP and a global guard, all at once (the
- *       password check always fails: it is a demo);</li>
+ *   <li>{@code POST /login?user=…} with {@code {"password": …}}: login protection ({@link LoginRoute}), per
+ *       username, per IP and a global guard, all or nothing; a failed attempt costs a token of each, a successful one
+ *       gives them back (the demo accepts any username with {@code EXAMPLE_DEMO_PASSWORD}; unset, every attempt
+ *       fails);</li>
  *   <li>{@code GET /health}: not limited.</li>
  * </ul>
  * Settings (environment): {@code EXAMPLE_PORT} (8081), {@code EXAMPLE_HOST} (127.0.0.1), {@code EXAMPLE_BMS_URLS}
  * (comma-separated, http://127.0.0.1:8080), {@code EXAMPLE_AGENT_URL} (the load agent's latency intake,
  * http://127.0.0.1:9470/v1/latency; {@code off} for none), {@code EXAMPLE_API_KEY} (the service's own API key, sent
- * to the BMS when it has API keys configured; a caller's own {@code X-Api-Key} is forwarded in its place).
+ * to the BMS when it has API keys configured; a caller's own {@code X-Api-Key} is forwarded in its place),
+ * {@code EXAMPLE_DEMO_PASSWORD} (the demo login's password; unset: no login succeeds).
  */
 public final class ExampleService {
     private ExampleService() {}
@@ -74,27 +81,24 @@ public final class ExampleService {
                 .forwardApiKey()
                 .latencyAgentUrl(agentUrl)
                 .build();
-        // Login protection: per username, per IP and for the whole site, all at once.
-        RateLimitHandler login = RateLimitHandler.builder(client)
-                .keyResolver(KeyResolvers.param("user", "login:user:"))
-                .alsoKeyResolver(KeyResolvers.ip("login:ip:"))
-                .alsoKeyResolver(KeyResolvers.fixed("login:all"))
-                .failOpen(false)
-                .latencyAgentUrl(agentUrl)
-                .build();
+        // Login protection: per username, per IP and for the whole site, all or nothing, through leases: a failed
+        // attempt keeps its tokens spent, a successful one gives them back.
+        String demoPassword = env.get("EXAMPLE_DEMO_PASSWORD");
+        LoginRoute login = new LoginRoute(
+                new LoginGuard(HttpClient.newHttpClient(), URI.create(bmsUrls[0]), env.get("EXAMPLE_API_KEY")),
+                "login:",
+                (user, password) -> demoPassword != null
+                        && MessageDigest.isEqual(
+                                password.getBytes(StandardCharsets.UTF_8),
+                                demoPassword.getBytes(StandardCharsets.UTF_8)));
 
         Router router = Router.router(vertx);
         router.get("/api/orders")
                 .handler(clientAndRoute)
                 .handler(ctx ->
                         ctx.response().putHeader("Content-Type", "text/plain").end("orders\n"));
-        // the demo's password check always fails: every attempt costs its tokens
-        router.post("/login")
-                .handler(login)
-                .handler(ctx -> ctx.response()
-                        .setStatusCode(401)
-                        .putHeader("Content-Type", "application/json")
-                        .end("{\"error\":\"wrong_password\"}\n"));
+        // the demo's password check: any username with EXAMPLE_DEMO_PASSWORD (unset: every attempt fails)
+        router.post("/login").handler(BodyHandler.create().setBodyLimit(4096)).handler(login);
         router.get("/health").handler(ctx -> ctx.response().end("{\"status\":\"UP\"}"));
         router.get("/hello")
                 .handler(perApiKey)
@@ -114,7 +118,6 @@ public final class ExampleService {
                         () -> {
                             perApiKey.close();
                             clientAndRoute.close();
-                            login.close();
                             queued.close();
                             client.close();
                             vertx.close().await();
