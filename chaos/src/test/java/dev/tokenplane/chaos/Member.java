@@ -97,6 +97,11 @@ final class Member {
             builder.environment().put("FAKETIME", clockOffset);
             // The JVM's timers and Hazelcast's heartbeats run on the monotonic clock: leave it alone.
             builder.environment().put("FAKETIME_DONT_FAKE_MONOTONIC", "1");
+            // and leave the JVM's timed waits alone: with the default monotonic fix, Debian's libfaketime 0.9.10 turns
+            // every timed park (LockSupport.parkNanos, Object.wait(ms)) into an immediate return, for +5 s and -5 s
+            // alike, so the member spun instead of waiting and never became ready: the fault measured a broken JVM,
+            // not a skewed clock (libfaketime issue 469, pull request 503)
+            builder.environment().put("FAKETIME_FORCE_MONOTONIC_FIX", "0");
         }
         Files.writeString(
                 log,

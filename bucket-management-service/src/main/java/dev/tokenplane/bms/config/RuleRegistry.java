@@ -98,6 +98,15 @@ public final class RuleRegistry {
         return config.write(id, null, version, false, nowMillis);
     }
 
+    /**
+     * Puts back {@code before} (a record as stored, file-owned or not; null or a tombstone: deletes) over the rule
+     * {@code id} if it is still at {@code expectedVersion}: the undo of a rules file's write.
+     */
+    public CompletionStage<ConfigWrite> restore(String id, ConfigRecord before, long expectedVersion, long nowMillis) {
+        String body = before == null || before.deleted() ? null : before.body();
+        return config.write(id, body, expectedVersion, false, nowMillis);
+    }
+
     /** Whether the rules file owns the rule {@code id} and the API may not write it (sync mode only). */
     public boolean lockedByFile(String id) {
         ConfigRecord r = config.live(id);

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,29 +61,64 @@ public final class RuleSetApplier {
     private record Done(String ruleId, Supplier<CompletionStage<ConfigWrite>> undo) {}
 
     /**
+     * One write of a set: {@code write} makes it, {@code undo} (given what it did) reverses it. A {@code tolerant}
+     * step that finds the rule changed meanwhile is skipped instead of failing the set (a rules file's writes).
+     */
+    public record Step(
+            String ruleId,
+            Supplier<CompletionStage<ConfigWrite>> write,
+            Function<ConfigWrite, CompletionStage<ConfigWrite>> undo,
+            boolean tolerant) {}
+
+    /**
      * Applies {@code diff}: adds, changes, and when {@code prune} deletes the removed rules.
      *
      * @throws ConflictException when a rule changed since the diff (everything written is undone)
      */
-    public synchronized void apply(RuleSetDiff diff, boolean prune, long nowMillis) {
+    public void apply(RuleSetDiff diff, boolean prune, long nowMillis) {
+        List<Step> steps = new ArrayList<>();
+        for (Rule r : diff.added()) {
+            steps.add(new Step(
+                    r.id(),
+                    () -> rules.put(r, ReplicatedConfig.ABSENT, false, nowMillis),
+                    w -> rules.delete(r.id(), w.record().version(), nowMillis),
+                    false));
+        }
+        for (RuleSetDiff.Change c : diff.changed()) {
+            steps.add(new Step(
+                    c.after().id(),
+                    () -> rules.put(c.after(), c.before().version(), false, nowMillis),
+                    w -> rules.put(c.before(), w.record().version(), false, nowMillis),
+                    false));
+        }
+        if (prune) {
+            for (Rule r : diff.removed()) {
+                steps.add(new Step(
+                        r.id(),
+                        () -> rules.delete(r.id(), r.version(), nowMillis),
+                        w -> rules.put(r, ReplicatedConfig.ABSENT, false, nowMillis),
+                        false));
+            }
+        }
+        apply(steps);
+    }
+
+    /**
+     * Makes {@code steps} in order, each durable on this member's disk before the next, all or nothing: when one fails
+     * (a conflict, a refusing disk, any error) the ones made are undone, newest first, and the first failure is thrown.
+     *
+     * @return how many steps changed a rule
+     */
+    public synchronized int apply(List<Step> steps) {
         Deque<Done> done = new ArrayDeque<>();
         try {
-            for (Rule r : diff.added()) {
-                ConfigWrite w = write(r.id(), rules.put(r, ReplicatedConfig.ABSENT, false, nowMillis), true);
-                done.push(new Done(r.id(), () -> rules.delete(r.id(), w.record().version(), nowMillis)));
-            }
-            for (RuleSetDiff.Change c : diff.changed()) {
-                ConfigWrite w =
-                        write(c.after().id(), rules.put(c.after(), c.before().version(), false, nowMillis), true);
-                done.push(new Done(
-                        c.after().id(), () -> rules.put(c.before(), w.record().version(), false, nowMillis)));
-            }
-            if (prune) {
-                for (Rule r : diff.removed()) {
-                    write(r.id(), rules.delete(r.id(), r.version(), nowMillis), true);
-                    done.push(new Done(r.id(), () -> rules.put(r, ReplicatedConfig.ABSENT, false, nowMillis)));
+            for (Step step : steps) {
+                ConfigWrite w = write(step.ruleId(), step.write().get(), true, step.tolerant());
+                if (w.changed()) {
+                    done.push(new Done(step.ruleId(), () -> step.undo().apply(w)));
                 }
             }
+            return done.size();
         } catch (RuntimeException e) {
             List<String> notUndone = undo(done);
             if (!notUndone.isEmpty()) {
@@ -102,7 +138,7 @@ public final class RuleSetApplier {
         while (!done.isEmpty()) {
             Done d = done.pop();
             try {
-                write(d.ruleId(), d.undo().get(), false);
+                write(d.ruleId(), d.undo().get(), false, false);
             } catch (RuntimeException e) {
                 failed.add(d.ruleId());
             }
@@ -115,7 +151,7 @@ public final class RuleSetApplier {
      * be durable ({@code forward}: when the disk refuses it, it is rolled back and the apply fails, undoing the rest);
      * an undo stands even when the disk refuses it, and reaches the disk through the background retry.
      */
-    private ConfigWrite write(String ruleId, CompletionStage<ConfigWrite> stage, boolean forward) {
+    private ConfigWrite write(String ruleId, CompletionStage<ConfigWrite> stage, boolean forward, boolean tolerant) {
         ConfigWrite w;
         try {
             w = stage.toCompletableFuture().get(WRITE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -132,6 +168,9 @@ public final class RuleSetApplier {
                     + " change it in the file; nothing of the set was kept");
         }
         if (w.outcome() == ConfigWrite.Outcome.CONFLICT || w.outcome() == ConfigWrite.Outcome.NOT_FOUND) {
+            if (tolerant) {
+                return w;
+            }
             throw new ConflictException("rule '" + ruleId + "' changed while the set was applied (now "
                     + (w.record() == null || w.record().deleted()
                             ? "absent"

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +49,7 @@ public final class RulesFileSource {
     private final Path file;
     private final RulesMode mode;
     private final RuleRegistry rules;
+    private final RuleSetApplier applier;
     private final ObjectMapper strict;
     private final InstantSource clock;
     /** The content last applied (sync), and the last one refused, logged once. */
@@ -59,6 +61,7 @@ public final class RulesFileSource {
         this.file = file;
         this.mode = mode;
         this.rules = rules;
+        this.applier = new RuleSetApplier(rules);
         this.strict = strict;
         this.clock = clock;
     }
@@ -74,8 +77,13 @@ public final class RulesFileSource {
         if (mode == RulesMode.SEED) {
             seed(fileRules, file + " (seed mode)", rules, clock);
         } else {
-            sync(fileRules);
-            applied = text;
+            try {
+                sync(fileRules);
+                applied = text;
+            } catch (ReplicatedConfig.NotDurableException e) {
+                // nothing of the file was kept; the member is not ready while its disk refuses, the poll tries again
+                LOG.error("Rules file {} not applied at start, trying again: {}", file, e.getMessage());
+            }
         }
     }
 
@@ -140,7 +148,9 @@ public final class RulesFileSource {
 
     /**
      * Creates each rule of {@code toLoad} whose id never held a rule, and writes the created ones to this member's
-     * disk.
+     * disk, or when it refuses, leaves them to its background retry (the member is not ready meanwhile). A seed is not
+     * undone on a refusing disk: its undo would leave tombstones, and a tombstone stops the rule from ever being seeded
+     * again. No client waits on a seed, and every other member persists it from the map's events.
      */
     public static void seed(List<Rule> toLoad, String source, RuleRegistry rules, InstantSource clock)
             throws Exception {
@@ -155,33 +165,48 @@ public final class RulesFileSource {
                 created);
     }
 
-    private void sync(List<Rule> wanted) throws Exception {
-        int written = 0;
-        int deleted = 0;
+    /**
+     * Writes the file's rules and deletes the file-owned rules no longer in it, all or nothing
+     * ({@link RuleSetApplier#apply(List)}): each write durable on this member's disk before the next; when the disk
+     * refuses one, it and the earlier ones are undone, and the next poll tries the whole file again.
+     */
+    private void sync(List<Rule> wanted) {
+        long now = clock.millis();
+        List<RuleSetApplier.Step> steps = new ArrayList<>();
         Set<String> ids = new HashSet<>();
         for (Rule r : wanted) {
             ids.add(r.id());
-            written += persisted(rules, rules.putOwnedByFile(r, clock.millis())) ? 1 : 0;
+            steps.add(new RuleSetApplier.Step(
+                    r.id(),
+                    () -> rules.putOwnedByFile(r, now),
+                    w -> rules.restore(r.id(), w.previous(), w.record().version(), now),
+                    true));
         }
+        int deleting = 0;
         for (Map.Entry<String, Long> owned : rules.ownedByFile().entrySet()) {
-            if (!ids.contains(owned.getKey())) {
-                deleted += persisted(rules, rules.deleteOwnedByFile(owned.getKey(), owned.getValue(), clock.millis()))
-                        ? 1
-                        : 0;
+            String id = owned.getKey();
+            if (!ids.contains(id)) {
+                deleting++;
+                steps.add(new RuleSetApplier.Step(
+                        id,
+                        () -> rules.deleteOwnedByFile(id, owned.getValue(), now),
+                        w -> rules.restore(id, w.previous(), ReplicatedConfig.ABSENT, now),
+                        true));
             }
         }
+        int changed = applier.apply(steps);
         LOG.info(
-                "Rules from {} (sync mode): {} in the file, {} written, {} no longer in the file deleted",
+                "Rules from {} (sync mode): {} in the file, {} written or deleted ({} no longer in the file)",
                 file,
                 wanted.size(),
-                written,
-                deleted);
+                changed,
+                deleting);
     }
 
     private static boolean persisted(RuleRegistry rules, CompletionStage<ConfigWrite> write) throws Exception {
         ConfigWrite w = write.toCompletableFuture().get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
         if (w.changed()) {
-            rules.persist(w.record());
+            rules.persistOrRetry(w.record());
         }
         return w.changed();
     }

@@ -6,16 +6,12 @@ import dev.tokenplane.bms.BmsNode;
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.Await;
 import dev.tokenplane.bms.support.TestSettings;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
+import dev.tokenplane.bms.support.TinyTmpfs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -27,19 +23,13 @@ import org.junit.jupiter.api.Test;
  */
 class FullDiskTest {
     private Path dataDir;
-    private boolean mounted;
+    private TinyTmpfs disk;
     private BmsNode node;
 
     @BeforeEach
     void mountTmpfs() throws Exception {
-        dataDir = Files.createTempDirectory("bms-full-disk");
-        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", dataDir.toString())
-                .redirectErrorStream(true)
-                .start();
-        String output = new String(mount.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        boolean done = mount.waitFor(30, TimeUnit.SECONDS) && mount.exitValue() == 0;
-        Assumptions.assumeTrue(done, "mounting a tmpfs is not permitted here (needs root or CAP_SYS_ADMIN): " + output);
-        mounted = true;
+        disk = TinyTmpfs.mountOrSkip("bms-full-disk");
+        dataDir = disk.dir();
     }
 
     @AfterEach
@@ -47,22 +37,8 @@ class FullDiskTest {
         if (node != null) {
             node.stop();
         }
-        if (mounted) {
-            new ProcessBuilder("umount", dataDir.toString()).inheritIO().start().waitFor(30, TimeUnit.SECONDS);
-        }
-    }
-
-    /** Fills the file system of {@code dir} with one file, until it is full. */
-    private static Path fill(Path dir) throws IOException {
-        Path filler = dir.resolve("filler");
-        byte[] chunk = new byte[16 * 1024];
-        try (OutputStream out = Files.newOutputStream(filler)) {
-            while (true) {
-                out.write(chunk);
-                out.flush();
-            }
-        } catch (IOException full) {
-            return filler; // No space left on device
+        if (disk != null) {
+            disk.close();
         }
     }
 
@@ -74,7 +50,7 @@ class FullDiskTest {
         assertThat(api.getAnonymous("/health/ready").status()).isEqualTo(200);
 
         // Given a full disk
-        Path filler = fill(dataDir);
+        Path filler = disk.fill();
 
         // When a rule is written
         Api.Response put = api.put("/v1/rules/full", Map.of("match", "full:*", "capacity", 5, "refillPerSecond", 1));
@@ -112,7 +88,7 @@ class FullDiskTest {
         Api api = new Api(node.url(), node.adminToken());
 
         // Given a full disk
-        Path filler = fill(dataDir);
+        Path filler = disk.fill();
 
         // When a set of two new rules is applied
         Api.Response put = api.put(
