@@ -147,7 +147,11 @@ public final class FloodBenchmark {
             during.close();
             watcher.join(30_000);
             if (!bms.isAlive() || flood.failedBatches.get() > 0 || flood.otherErrors.get() > 0) {
-                throw new IllegalStateException("the member failed the flood: " + flood.lastProblem());
+                throw new IllegalStateException(
+                        "the member failed the flood (alive: " + bms.isAlive() + ", failed batches: "
+                                + flood.failedBatches.get() + ", other errors: " + flood.otherErrors.get()
+                                + ", throttled answers: "
+                                + flood.throttledAnswers.get() + "): " + flood.lastProblem());
             }
             return new Run(
                     baselineRate,

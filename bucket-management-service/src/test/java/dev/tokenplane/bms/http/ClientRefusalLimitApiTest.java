@@ -7,8 +7,13 @@ import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.KeyFlood;
 import dev.tokenplane.bms.support.TestSettings;
 import dev.tokenplane.bms.support.WellBehavedClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -83,5 +88,28 @@ class ClientRefusalLimitApiTest {
         good.assertExactAdmission(CAPACITY, REFILL);
         // And no secret is in the answer
         assertThat(single.body()).doesNotContain(MALLORY);
+
+        // And a refused batch does not leave its unread body on the connection: the same keep-alive connection
+        // answers the next refused batch too (it hung until the idle timeout closed it, in the flood benchmark)
+        HttpClient http =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        StringBuilder batch = new StringBuilder("{\"requests\":[");
+        for (int i = 0; i < DecisionRoutes.MAX_BATCH; i++) {
+            batch.append(i == 0 ? "" : ",")
+                    .append("{\"key\":\"hostile:again-")
+                    .append(i)
+                    .append("\"}");
+        }
+        HttpRequest again = HttpRequest.newBuilder(URI.create(api.base() + "/v1/acquire"))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .header("X-Api-Key", MALLORY)
+                .POST(HttpRequest.BodyPublishers.ofString(batch.append("]}").toString()))
+                .build();
+        for (int i = 0; i < 5; i++) {
+            assertThat(http.send(again, HttpResponse.BodyHandlers.ofString()).statusCode())
+                    .as("refused batch %d on one connection", i)
+                    .isEqualTo(429);
+        }
     }
 }
