@@ -355,27 +355,9 @@ public final class HazelcastBucketStore implements BucketStore {
         if (candidates.isEmpty()) {
             return 0;
         }
-        Map<String, Boolean> removed = new HashMap<>();
+        Map<String, Boolean> removed;
         try {
-            if (onMember()) {
-                removed = internals
-                        .invokeOnPartitions(candidates, keys -> new MultiKeyProcessors.EvictIfIdle())
-                        .thenApply(internals::<Boolean>results)
-                        .get();
-            } else {
-                // One call per partition: submitToKeys hands every key to each partition's operation.
-                Map<Integer, Set<String>> byPartition = new HashMap<>();
-                for (String key : candidates) {
-                    byPartition
-                            .computeIfAbsent(partitions.getPartition(key).getPartitionId(), p -> new HashSet<>())
-                            .add(key);
-                }
-                for (Set<String> keys : byPartition.values()) {
-                    removed.putAll(map.submitToKeys(keys, new MultiKeyProcessors.EvictIfIdle())
-                            .toCompletableFuture()
-                            .get());
-                }
-            }
+            removed = onMember() ? evictOnOwners(candidates) : evictThroughPublicApi(candidates);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while evicting idle buckets", e);
@@ -383,6 +365,32 @@ public final class HazelcastBucketStore implements BucketStore {
             throw new IllegalStateException("evicting idle buckets failed", e.getCause());
         }
         return (int) removed.values().stream().filter(Boolean.TRUE::equals).count();
+    }
+
+    /** Below the public API: one call per owning member, each partition given only its keys. */
+    private Map<String, Boolean> evictOnOwners(Set<String> candidates) throws InterruptedException, ExecutionException {
+        return internals
+                .invokeOnPartitions(candidates, keys -> new MultiKeyProcessors.EvictIfIdle())
+                .thenApply(internals::<Boolean>results)
+                .get();
+    }
+
+    /** On a client: one call per partition, since submitToKeys hands every key to each partition's operation. */
+    private Map<String, Boolean> evictThroughPublicApi(Set<String> candidates)
+            throws InterruptedException, ExecutionException {
+        Map<Integer, Set<String>> byPartition = new HashMap<>();
+        for (String key : candidates) {
+            byPartition
+                    .computeIfAbsent(partitions.getPartition(key).getPartitionId(), p -> new HashSet<>())
+                    .add(key);
+        }
+        Map<String, Boolean> removed = new HashMap<>();
+        for (Set<String> keys : byPartition.values()) {
+            removed.putAll(map.submitToKeys(keys, new MultiKeyProcessors.EvictIfIdle())
+                    .toCompletableFuture()
+                    .get());
+        }
+        return removed;
     }
 
     private void sweepQuietly() {
