@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import dev.tokenplane.bms.cluster.Deadline;
 import dev.tokenplane.bms.cluster.HazelcastMember;
 import dev.tokenplane.bms.config.ReplicatedConfig;
@@ -198,6 +199,10 @@ public final class ErrorMapper {
         }
         if (e instanceof StreamReadException || cause instanceof StreamReadException) {
             return new ApiError(400, "bad_request", "malformed JSON: " + truncate(e.getOriginalMessage()));
+        }
+        if (e instanceof ValueInstantiationException && cause instanceof IllegalArgumentException invalid) {
+            // A record that checks its own fields (a pool's breaker thresholds): its message names the field
+            return new ApiError(400, "validation", (path.isEmpty() ? "" : path + ".") + truncate(invalid.getMessage()));
         }
         if (e instanceof DatabindException) {
             return new ApiError(400, "validation", "invalid value" + (path.isEmpty() ? "" : " for '" + path + "'"));

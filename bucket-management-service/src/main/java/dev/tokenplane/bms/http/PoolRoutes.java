@@ -77,8 +77,10 @@ public final class PoolRoutes implements ApiRoutes {
     private void put(RoutingContext ctx) throws IOException {
         String pool = ctx.pathParam("pool");
         PoolSettingsInput.checkPool(pool);
-        SettingsLayer layer = Replies.body(ctx, PoolSettingsInput.class).toLayer(pool);
-        Future<ConfigWrite> write = Replies.onContext(settings.put(pool, layer, clock.millis()))
+        PoolSettingsInput input = Replies.body(ctx, PoolSettingsInput.class);
+        SettingsLayer layer = input.toLayer(pool);
+        Future<ConfigWrite> write = Replies.onContext(
+                        settings.put(pool, layer, input.breaker(), input.borrowBudget(), clock.millis()))
                 .compose(w -> {
                     AuditTrail.versions(ctx, w);
                     return Replies.persisted(vertx, w, settings::durable);

@@ -213,6 +213,16 @@ public final class DomainJson {
     @JsonPropertyOrder({"lastResizedAt", "history"})
     private interface HistoryShape {}
 
-    @JsonPropertyOrder({"pool", "canBorrow", "canLend", "weight", "reserveFraction", "version", "updatedAt"})
+    @JsonPropertyOrder({
+        "pool",
+        "canBorrow",
+        "canLend",
+        "weight",
+        "reserveFraction",
+        "breaker",
+        "borrowBudget",
+        "version",
+        "updatedAt"
+    })
     private interface StoredPoolSettingsShape {}
 }

@@ -5,11 +5,14 @@ import static dev.tokenplane.bms.rules.InvalidInputException.check;
 import dev.tokenplane.bms.rules.RuleInput;
 import dev.tokenplane.transfer.SettingsLayer;
 import dev.tokenplane.transfer.TransferSettings;
+import dev.tokenplane.transfer.breaker.BreakerTuning;
+import dev.tokenplane.transfer.pool.BorrowBudget;
 
 /**
  * The body of {@code PUT /v1/pools/{pool}/settings}: each field optional, an absent (or null) field not set at the
  * pool level. {@code pool}, {@code version} and {@code updatedAt} may be echoed back from a read; {@code pool} must
- * then equal the path's.
+ * then equal the path's. {@code breaker} and {@code borrowBudget} check their own fields as they are read (a value out
+ * of range answers 400 naming it, see {@link BreakerTuning} and {@link BorrowBudget}).
  */
 public record PoolSettingsInput(
         String pool,
@@ -17,6 +20,8 @@ public record PoolSettingsInput(
         Boolean canLend,
         Double weight,
         Double reserveFraction,
+        BreakerTuning breaker,
+        BorrowBudget borrowBudget,
         Long version,
         Long updatedAt) {
 

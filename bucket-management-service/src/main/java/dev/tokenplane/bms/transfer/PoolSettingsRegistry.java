@@ -6,6 +6,8 @@ import dev.tokenplane.bms.config.ConfigWrite;
 import dev.tokenplane.bms.config.ReplicatedConfig;
 import dev.tokenplane.transfer.PoolSettings;
 import dev.tokenplane.transfer.SettingsLayer;
+import dev.tokenplane.transfer.breaker.BreakerTuning;
+import dev.tokenplane.transfer.pool.BorrowBudget;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -24,8 +26,10 @@ public final class PoolSettingsRegistry {
     /**
      * One pool's stored settings; a null field is not set at the pool level.
      *
-     * @param version   grows with each write of this pool's settings
-     * @param updatedAt epoch millis of the last write
+     * @param breaker      the pool's breaker thresholds, or null for the member's
+     * @param borrowBudget the pool's borrow budget, or null for the member's
+     * @param version      grows with each write of this pool's settings
+     * @param updatedAt    epoch millis of the last write
      */
     public record Stored(
             String pool,
@@ -33,6 +37,8 @@ public final class PoolSettingsRegistry {
             Boolean canLend,
             Double weight,
             Double reserveFraction,
+            BreakerTuning breaker,
+            BorrowBudget borrowBudget,
             long version,
             long updatedAt) {
 
@@ -40,8 +46,26 @@ public final class PoolSettingsRegistry {
             return new SettingsLayer(canBorrow, canLend, weight, reserveFraction);
         }
 
-        static Stored of(String pool, SettingsLayer layer) {
-            return new Stored(pool, layer.canBorrow(), layer.canLend(), layer.weight(), layer.reserveFraction(), 0, 0);
+        /** The thresholds, {@link BreakerTuning#NONE} when none are set (also for records from before they were). */
+        BreakerTuning breakerOrNone() {
+            return breaker == null ? BreakerTuning.NONE : breaker;
+        }
+
+        BorrowBudget borrowBudgetOrNone() {
+            return borrowBudget == null ? BorrowBudget.NONE : borrowBudget;
+        }
+
+        static Stored of(String pool, SettingsLayer layer, BreakerTuning breaker, BorrowBudget borrowBudget) {
+            return new Stored(
+                    pool,
+                    layer.canBorrow(),
+                    layer.canLend(),
+                    layer.weight(),
+                    layer.reserveFraction(),
+                    breaker,
+                    borrowBudget,
+                    0,
+                    0);
         }
     }
 
@@ -80,10 +104,32 @@ public final class PoolSettingsRegistry {
         return List.copyOf(live.values());
     }
 
-    /** Creates or replaces the settings of {@code pool}. */
-    public CompletionStage<ConfigWrite> put(String pool, SettingsLayer layer, long nowMillis) {
+    /** The breaker thresholds of {@code pool}, {@link BreakerTuning#NONE} when none are set. Local, fast. */
+    public BreakerTuning breakerTuning(String pool) {
+        Stored s = live.get(pool);
+        return s == null ? BreakerTuning.NONE : s.breakerOrNone();
+    }
+
+    /** The borrow budget of {@code pool}, {@link BorrowBudget#NONE} when none is set. Local, fast. */
+    public BorrowBudget borrowBudget(String pool) {
+        Stored s = live.get(pool);
+        return s == null ? BorrowBudget.NONE : s.borrowBudgetOrNone();
+    }
+
+    /**
+     * Creates or replaces the settings of {@code pool}.
+     *
+     * @param breaker      its breaker thresholds, or null for the member's
+     * @param borrowBudget its borrow budget, or null for the member's
+     */
+    public CompletionStage<ConfigWrite> put(
+            String pool, SettingsLayer layer, BreakerTuning breaker, BorrowBudget borrowBudget, long nowMillis) {
         return config.write(
-                pool, ConfigCodec.write(Stored.of(pool, layer)), ReplicatedConfig.ANY_VERSION, false, nowMillis);
+                pool,
+                ConfigCodec.write(Stored.of(pool, layer, breaker, borrowBudget)),
+                ReplicatedConfig.ANY_VERSION,
+                false,
+                nowMillis);
     }
 
     /** Removes the settings of {@code pool}, leaving a tombstone. */
@@ -100,7 +146,15 @@ public final class PoolSettingsRegistry {
     public static Stored decode(ConfigRecord r) {
         Stored s = ConfigCodec.read(r.body(), Stored.class);
         return new Stored(
-                r.id(), s.canBorrow(), s.canLend(), s.weight(), s.reserveFraction(), r.version(), r.updatedAt());
+                r.id(),
+                s.canBorrow(),
+                s.canLend(),
+                s.weight(),
+                s.reserveFraction(),
+                s.breaker(),
+                s.borrowBudget(),
+                r.version(),
+                r.updatedAt());
     }
 
     /**

@@ -90,7 +90,7 @@ public final class TransferFeature {
             Duration interval,
             Options options) {
         PoolBreakers breakers = new PoolBreakers(
-                options.breaker().apply(PoolBreakers.defaults(clock)).build());
+                options.breaker().apply(PoolBreakers.defaults(clock)).build(), settings::breakerTuning);
         TransferMetrics metrics = new TransferMetrics(bmsMetrics, breakers);
         Executor steps = offPartitionThreads();
         TransferExecutor executor = new TransferExecutor(
@@ -110,7 +110,8 @@ public final class TransferFeature {
                 TransferIds.timeOrdered(),
                 clock,
                 new PoolTransfers.Settings(interval, options.borrowAhead(), NEAR_EMPTY_FRACTION),
-                metrics);
+                metrics,
+                settings::borrowBudget);
         this.borrower = new PoolBorrower(transfers, steps);
         this.routes = new PoolRoutes(
                 vertx,

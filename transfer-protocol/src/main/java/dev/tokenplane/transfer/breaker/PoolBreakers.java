@@ -8,6 +8,8 @@ import java.time.InstantSource;
 import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * One resilience4j circuit breaker per pool, guarding that pool's transfers.
@@ -20,6 +22,10 @@ import java.util.TreeMap;
  * request moves it to half-open, which lets {@code permittedNumberOfCallsInHalfOpenState} probes through; their
  * outcome closes or re-opens it. Time comes from the config's {@link java.time.Clock}, so tests drive it with a fake
  * clock and never sleep.
+ *
+ * <p>Each pool may have its own thresholds ({@link BreakerTuning}, from the pool's run-time settings): they are read
+ * whenever a pool's breaker is asked for, and a pool whose thresholds changed gets a new breaker built from them,
+ * closed and with an empty window, for its very next transfer.
  *
  * <p>Thread-safe.
  */
@@ -36,10 +42,24 @@ public final class PoolBreakers {
     public static final int DEFAULT_HALF_OPEN_PROBES = 3;
 
     private final CircuitBreakerRegistry registry;
+    private final Function<String, BreakerTuning> tuning;
+    /** The thresholds each pool's breaker was built with. */
+    private final Map<String, BreakerTuning> builtWith = new ConcurrentHashMap<>();
 
-    /** Breakers built from {@code config} (see {@link #defaults(InstantSource)}). */
+    /** Breakers built from {@code config} (see {@link #defaults(InstantSource)}), every pool alike. */
     public PoolBreakers(CircuitBreakerConfig config) {
+        this(config, pool -> BreakerTuning.NONE);
+    }
+
+    /**
+     * Breakers built from {@code config} with each pool's own thresholds laid over it.
+     *
+     * @param tuning the pool's thresholds, {@link BreakerTuning#NONE} for none; fast and thread-safe (it is asked on
+     *               every transfer)
+     */
+    public PoolBreakers(CircuitBreakerConfig config, Function<String, BreakerTuning> tuning) {
         this.registry = CircuitBreakerRegistry.of(config);
+        this.tuning = tuning;
     }
 
     /** Breakers with the default settings, on {@code clock}. */
@@ -67,9 +87,29 @@ public final class PoolBreakers {
                 .clock(clock.withZone(ZoneOffset.UTC));
     }
 
-    /** The pool's breaker, created closed on first use. */
+    /** The pool's breaker, created closed on first use, and built again when the pool's thresholds changed. */
     public CircuitBreaker breaker(String pool) {
+        BreakerTuning wanted = tuning.apply(pool);
+        if (!wanted.equals(builtWith.get(pool))) {
+            build(pool, wanted);
+        }
         return registry.circuitBreaker(pool);
+    }
+
+    /** The configuration a breaker of {@code pool} would be built with now. */
+    public CircuitBreakerConfig config(String pool) {
+        return tuning.apply(pool).applyTo(registry.getDefaultConfig());
+    }
+
+    private synchronized void build(String pool, BreakerTuning wanted) {
+        if (wanted.equals(builtWith.get(pool))) {
+            return; // another thread built it meanwhile
+        }
+        CircuitBreakerConfig config = wanted.applyTo(registry.getDefaultConfig());
+        if (registry.replace(pool, CircuitBreaker.of(pool, config)).isEmpty()) {
+            registry.circuitBreaker(pool, config);
+        }
+        builtWith.put(pool, wanted);
     }
 
     /** The pool's state; closed for a pool that has had no transfer yet. */

@@ -32,6 +32,8 @@ public sealed interface BorrowResult permits BorrowResult.Borrowed, BorrowResult
         NOT_ALLOWED,
         /** It could not hold the shortfall even if it got it (a leaky bucket asked for more than one token). */
         NO_ROOM,
+        /** The pool's borrow budget caps one borrow below the shortfall ({@link BorrowBudget#maxTokens()}). */
+        OVER_BUDGET,
         /** It has had its fair share of this window. */
         FAIR_SHARE_USED,
         /** The pool's lenders do not have the shortfall to spare. */

@@ -26,6 +26,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * The transfer protocol as the BMS uses it: borrowing on the decision path, rebalancing on the sizing tick, and the
@@ -40,7 +41,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <h2>Decision path: {@link #borrow}</h2>
  * An acquire that found its bucket short by {@code shortfall} asks for {@code want = min(room, shortfall ·
- * borrowAhead)} (borrowing a little ahead spares the next requests a transfer). The {@link BorrowWindow} caps it at
+ * borrowAhead)} (borrowing a little ahead spares the next requests a transfer), at most the pool's
+ * {@link BorrowBudget}'s {@code maxTokens} (a pool's budget may also set its own {@code borrowAhead}). The {@link BorrowWindow} caps it at
  * the bucket's fair share of the window; if that, or the lenders' spare by the view, does not cover the shortfall,
  * nothing is tried. Otherwise the planner picks the lenders (same region, then most spare) and the executor moves the
  * tokens within the time budget. The borrower's settings come with the call (the BMS resolved them for the decision);
@@ -103,6 +105,7 @@ public final class PoolTransfers {
     private final InstantSource clock;
     private final Settings settings;
     private final Observer observer;
+    private final Function<String, BorrowBudget> budgets;
     private final Map<String, PoolState> pools = new ConcurrentHashMap<>();
 
     public PoolTransfers(
@@ -125,6 +128,24 @@ public final class PoolTransfers {
             InstantSource clock,
             Settings settings,
             Observer observer) {
+        this(planner, executor, breakers, lookup, ids, clock, settings, observer, pool -> BorrowBudget.NONE);
+    }
+
+    /**
+     * @param budgets each pool's borrow budget, {@link BorrowBudget#NONE} for none; fast and thread-safe (it is asked
+     *                on every borrow, so an operator's change applies to the next one)
+     */
+    public PoolTransfers(
+            TransferPlanner planner,
+            TransferExecutor executor,
+            PoolBreakers breakers,
+            TransferSettingsLookup lookup,
+            TransferIds ids,
+            InstantSource clock,
+            Settings settings,
+            Observer observer,
+            Function<String, BorrowBudget> budgets) {
+        this.budgets = budgets;
         this.observer = observer;
         this.planner = planner;
         this.executor = executor;
@@ -164,9 +185,11 @@ public final class PoolTransfers {
         if (executor.isInDoubt(key)) {
             return refused(BorrowResult.Reason.IN_DOUBT);
         }
+        long want = budgets.apply(mine.pool()).wantNanos(shortfallNanos, roomNanos, settings.borrowAhead());
+        if (want < shortfallNanos) {
+            return refused(BorrowResult.Reason.OVER_BUDGET);
+        }
         PoolState pool = pool(mine.pool());
-        long want = Math.min(roomNanos, Math.max(shortfallNanos, (long)
-                Math.min(Long.MAX_VALUE, Math.ceil(shortfallNanos * settings.borrowAhead()))));
         TransferPlan plan;
         synchronized (pool) {
             long now = clock.millis();
