@@ -84,9 +84,17 @@ public record TransferSettings(
         return new Borrower(key, demandNanos, weightUnits(), region, canBorrow, pressure);
     }
 
-    /** This bucket as a lender holding {@code tokensNanos} of {@code capacity} tokens. */
+    /** This bucket as a lender holding {@code tokensNanos} of {@code capacity} tokens, without a forecast. */
     public Lender lender(String key, long tokensNanos, long capacity) {
-        return new Lender(key, tokensNanos, capacity, reserveFraction, region, canLend);
+        return lender(key, tokensNanos, capacity, 0);
+    }
+
+    /**
+     * This bucket as a lender holding {@code tokensNanos} of {@code capacity} tokens, whose forecast demand over the
+     * pool's horizon is {@code forecastNanos} (see {@link LendingReserve}).
+     */
+    public Lender lender(String key, long tokensNanos, long capacity, long forecastNanos) {
+        return new Lender(key, tokensNanos, capacity, reserveFraction, region, canLend, forecastNanos);
     }
 
     private static boolean switchedOff(SettingsLayer level, Function<SettingsLayer, Boolean> field) {

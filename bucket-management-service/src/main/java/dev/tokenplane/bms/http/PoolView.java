@@ -56,6 +56,8 @@ public record PoolView(
      *
      * @param tokens         tokens it held at the last tick, less what it lent since
      * @param spare          tokens it may lend: above its reserve, when it may lend
+     * @param reserve        tokens it keeps when it lends: its configured reserve, or its forecast demand over the
+     *                       pool's horizon (one sizing interval) when that is more
      * @param windowBorrowed tokens it borrowed from this member in the current window
      * @param ruleId         the rule of the bucket (null for a bucket from before buckets were scoped by rule)
      * @param clientId       the client of a {@code {client}} rule's bucket, else null
@@ -68,6 +70,7 @@ public record PoolView(
         "canLend",
         "tokens",
         "spare",
+        "reserve",
         "windowBorrowed",
         "lent",
         "borrowed",
@@ -82,6 +85,7 @@ public record PoolView(
             boolean canLend,
             double tokens,
             double spare,
+            double reserve,
             double windowBorrowed,
             double lent,
             double borrowed,
@@ -113,6 +117,7 @@ public record PoolView(
                 m.canLend(),
                 tokens(m.tokensNanos()),
                 tokens(m.spareNanos()),
+                tokens(m.reserveNanos()),
                 tokens(m.windowBorrowedNanos()),
                 tokens(m.lentNanos()),
                 tokens(m.borrowedNanos()),

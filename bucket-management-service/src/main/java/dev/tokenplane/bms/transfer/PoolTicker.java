@@ -7,12 +7,16 @@ import com.hazelcast.partition.Partition;
 import dev.tokenplane.bms.config.ConfigCodec;
 import dev.tokenplane.bms.decide.BucketBinding;
 import dev.tokenplane.bms.decide.BucketResolver;
+import dev.tokenplane.bms.rules.Rule;
+import dev.tokenplane.bms.sizing.DemandForecasts;
 import dev.tokenplane.store.BucketState;
 import dev.tokenplane.store.BucketStore;
 import dev.tokenplane.store.Tokens;
+import dev.tokenplane.transfer.LendingReserve;
 import dev.tokenplane.transfer.TransferSettings;
 import dev.tokenplane.transfer.pool.MemberSnapshot;
 import dev.tokenplane.transfer.pool.PoolTransfers;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -37,7 +41,10 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Snapshot.</b> The member reads the pool buckets its partitions own ({@code ownedKeys()}, local reads) and,
  *       for each, its unserved demand since the last tick: {@code attempted − granted}, less what the last tick had
  *       already seen when the bucket's demand window is the same (the sizing loop may drain it in between; then only
- *       what came after the drain counts, never more than there was).</li>
+ *       what came after the drain counts, never more than there was); and, for a bucket of an adaptive rule, the
+ *       sizing loop's forecast of its demand over the next interval ({@link DemandForecasts}, read from the sizing
+ *       states beside the buckets, local too), which a lender keeps for itself ({@link LendingReserve}). The decision
+ *       path lends from this view, so it looks nothing up.</li>
  *   <li><b>Share.</b> It publishes its snapshots in the map {@value #VIEWS} (one entry per member, expiring after a
  *       few ticks, so a member that left drops out) and reads every member's: the whole pool's view.</li>
  *   <li><b>Rebalance once per pool.</b> The owner of the partition of {@code "pool:" + name} is the pool's coordinator:
@@ -75,6 +82,9 @@ final class PoolTicker {
     /** Whether any rule or override names a pool (else no bucket is a pool bucket, and a tick skips the walk). */
     private final BooleanSupplier anyPoolNamed;
 
+    private final DemandForecasts forecasts;
+    private final LendingReserve reserve;
+
     private Map<String, Counters> lastCounters = Map.of();
 
     PoolTicker(
@@ -84,8 +94,11 @@ final class PoolTicker {
             PoolTransfers transfers,
             TransferMetrics metrics,
             long intervalMillis,
-            BooleanSupplier anyPoolNamed) {
+            BooleanSupplier anyPoolNamed,
+            DemandForecasts forecasts) {
         this.anyPoolNamed = anyPoolNamed;
+        this.forecasts = forecasts;
+        this.reserve = new LendingReserve(Duration.ofMillis(intervalMillis));
         this.hazelcast = hazelcast;
         this.store = store;
         this.resolver = resolver;
@@ -147,13 +160,18 @@ final class PoolTicker {
         // A bucket's store key names its rule (and client), so the pool buckets are known without reading any.
         Map<String, TransferSettings> pooled = new HashMap<>();
         Map<String, CompletableFuture<Optional<BucketState>>> reads = new LinkedHashMap<>();
+        Map<String, Rule.Adaptive> adaptive = new HashMap<>();
         for (String key : store.ownedKeys()) {
             BucketBinding bucket = resolver.ofStoreKey(key);
             if (bucket != null && bucket.pooled() != null) {
                 pooled.put(key, bucket.pooled());
                 reads.put(key, store.get(key).toCompletableFuture());
+                if (bucket.rule().adaptiveEnabled()) {
+                    adaptive.put(key, bucket.rule().adaptive());
+                }
             }
         }
+        Map<String, Double> forecast = forecasts.perSecond(adaptive);
         CompletableFuture.allOf(reads.values().toArray(CompletableFuture[]::new))
                 .get(Math.max(1_000, intervalMillis), TimeUnit.MILLISECONDS);
 
@@ -171,7 +189,13 @@ final class PoolTicker {
             long demandNanos =
                     Math.min(unserved(now, lastCounters.get(key)), Long.MAX_VALUE / Tokens.SCALE) * Tokens.SCALE;
             byPool.computeIfAbsent(pooled.get(key).pool(), p -> new ArrayList<>())
-                    .add(new MemberSnapshot(key, state.tokens(), state.capacity(), state.burstNanos(), demandNanos));
+                    .add(new MemberSnapshot(
+                            key,
+                            state.tokens(),
+                            state.capacity(),
+                            state.burstNanos(),
+                            demandNanos,
+                            reserve.forecastNanos(forecast.getOrDefault(key, 0.0), state.capacity())));
         }
         lastCounters = counters;
         return byPool;

@@ -7,7 +7,10 @@ import dev.tokenplane.bms.decide.BucketResolver;
 import dev.tokenplane.bms.http.ApiRoutes;
 import dev.tokenplane.bms.http.PoolRoutes;
 import dev.tokenplane.bms.metrics.BmsMetrics;
+import dev.tokenplane.bms.sizing.DemandForecasts;
+import dev.tokenplane.bms.sizing.SizingStates;
 import dev.tokenplane.bms.spi.Borrower;
+import dev.tokenplane.sizing.SizingConfig;
 import dev.tokenplane.store.BucketStore;
 import dev.tokenplane.store.hazelcast.RuntimeTuning;
 import dev.tokenplane.transfer.TransferPlanner;
@@ -134,7 +137,9 @@ public final class TransferFeature {
                                         r.transfer() != null && r.transfer().pool() != null)
                         || overrides.all().stream()
                                 .anyMatch(o ->
-                                        o.transfer() != null && o.transfer().pool() != null));
+                                        o.transfer() != null && o.transfer().pool() != null),
+                // the sizing loop's member policy has the default forecaster (SizingLoop.policyConfig)
+                new DemandForecasts(new SizingStates(hazelcast), SizingConfig.defaults()));
     }
 
     /** Borrows for a denied bucket of a pool, on the decision path. */

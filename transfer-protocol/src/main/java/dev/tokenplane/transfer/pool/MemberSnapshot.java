@@ -1,6 +1,8 @@
 package dev.tokenplane.transfer.pool;
 
 import dev.tokenplane.store.BucketState;
+import dev.tokenplane.transfer.Lender;
+import dev.tokenplane.transfer.TransferSettings;
 
 /**
  * One bucket of a pool as the sizing tick sees it.
@@ -9,23 +11,42 @@ import dev.tokenplane.store.BucketState;
  * @param tokensNanos nanotokens it holds (refilled up to now; negative while reservations are queued)
  * @param capacity    its capacity in tokens
  * @param burstNanos  the most it can hold (its capacity, or one token for a leaky bucket)
- * @param demandNanos the demand it could not serve in the last window (attempted minus granted), nanotokens
+ * @param demandNanos   the demand it could not serve in the last window (attempted minus granted), nanotokens
+ * @param forecastNanos its forecast demand over the pool's horizon, nanotokens: what it keeps when it lends
+ *                      ({@link dev.tokenplane.transfer.LendingReserve}); 0 without a forecast
  */
-public record MemberSnapshot(String key, long tokensNanos, long capacity, long burstNanos, long demandNanos) {
+public record MemberSnapshot(
+        String key, long tokensNanos, long capacity, long burstNanos, long demandNanos, long forecastNanos) {
 
     public MemberSnapshot {
         if (key == null || key.isEmpty()) {
             throw new IllegalArgumentException("key is required");
         }
-        if (capacity < 1 || burstNanos < 0 || demandNanos < 0) {
-            throw new IllegalArgumentException("capacity must be >= 1, burstNanos and demandNanos >= 0; were "
-                    + capacity + ", " + burstNanos + ", " + demandNanos);
+        if (capacity < 1 || burstNanos < 0 || demandNanos < 0 || forecastNanos < 0) {
+            throw new IllegalArgumentException(
+                    "capacity must be >= 1, burstNanos, demandNanos and forecastNanos >= 0; were " + capacity + ", "
+                            + burstNanos + ", " + demandNanos + ", " + forecastNanos);
         }
+    }
+
+    /** A snapshot without a forecast. */
+    public MemberSnapshot(String key, long tokensNanos, long capacity, long burstNanos, long demandNanos) {
+        this(key, tokensNanos, capacity, burstNanos, demandNanos, 0);
     }
 
     /** The snapshot of {@code state}, with the demand it could not serve. */
     public static MemberSnapshot of(String key, BucketState state, long unservedDemandNanos) {
         return new MemberSnapshot(key, state.tokens(), state.capacity(), state.burstNanos(), unservedDemandNanos);
+    }
+
+    /** This bucket as a lender with {@code settings}, its forecast included. */
+    public Lender lender(TransferSettings settings) {
+        return settings.lender(key, tokensNanos, capacity, forecastNanos);
+    }
+
+    /** The same bucket holding {@code deltaNanos} more. */
+    MemberSnapshot plusTokens(long deltaNanos) {
+        return new MemberSnapshot(key, tokensNanos + deltaNanos, capacity, burstNanos, demandNanos, forecastNanos);
     }
 
     /** How much it could take in: {@code max(0, burst - tokens)}. */

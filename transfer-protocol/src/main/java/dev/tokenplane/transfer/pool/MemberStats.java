@@ -10,6 +10,8 @@ package dev.tokenplane.transfer.pool;
  * @param canLend             whether it may lend now
  * @param tokensNanos         what it held at the last sizing tick, less what it has lent since
  * @param spareNanos          what it may lend, by that figure
+ * @param reserveNanos        what it keeps when it lends: its configured reserve, or its forecast demand over the
+ *                            pool's horizon when that is more ({@link dev.tokenplane.transfer.LendingReserve})
  * @param windowBorrowedNanos what it has borrowed in the current window
  * @param lentNanos           lent in all, since this member started
  * @param borrowedNanos       borrowed in all, since this member started
@@ -22,6 +24,7 @@ public record MemberStats(
         boolean canLend,
         long tokensNanos,
         long spareNanos,
+        long reserveNanos,
         long windowBorrowedNanos,
         long lentNanos,
         long borrowedNanos) {}

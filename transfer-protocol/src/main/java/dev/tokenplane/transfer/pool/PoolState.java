@@ -67,7 +67,7 @@ final class PoolState {
         List<Lender> lenders = new ArrayList<>();
         for (MemberSnapshot m : view.values()) {
             if (!m.key().equals(except) && !executor.isInDoubt(m.key())) {
-                settingsOf(m.key()).ifPresent(s -> lenders.add(s.lender(m.key(), m.tokensNanos(), m.capacity())));
+                settingsOf(m.key()).ifPresent(s -> lenders.add(m.lender(s)));
             }
         }
         return lenders;
@@ -90,7 +90,7 @@ final class PoolState {
         long spare = spare(key);
         MemberSnapshot m = view.get(key);
         if (m != null && !executor.isInDoubt(key) && settings.pool().equals(name)) {
-            spare += settings.lender(key, m.tokensNanos(), m.capacity()).spareNanos();
+            spare += m.lender(settings).spareNanos();
         }
         return spare;
     }
@@ -140,9 +140,9 @@ final class PoolState {
             MemberSnapshot m = view.get(key);
             Optional<TransferSettings> s = settingsOf(key);
             long tokens = m == null ? 0 : m.tokensNanos();
-            long spare = m == null || s.isEmpty()
-                    ? 0
-                    : s.get().lender(key, tokens, m.capacity()).spareNanos();
+            Lender lender = m == null || s.isEmpty() ? null : m.lender(s.get());
+            long spare = lender == null ? 0 : lender.spareNanos();
+            long reserve = lender == null ? 0 : lender.reserveNanos();
             members.add(new MemberStats(
                     key,
                     s.map(TransferSettings::region).orElse(""),
@@ -151,6 +151,7 @@ final class PoolState {
                     s.map(TransferSettings::canLend).orElse(false),
                     tokens,
                     spare,
+                    reserve,
                     window.borrowedNanos(key),
                     totals[0],
                     totals[1]));
@@ -176,10 +177,7 @@ final class PoolState {
     private void adjustView(String key, long deltaNanos) {
         MemberSnapshot m = view.get(key);
         if (m != null) {
-            view.put(
-                    key,
-                    new MemberSnapshot(
-                            key, m.tokensNanos() + deltaNanos, m.capacity(), m.burstNanos(), m.demandNanos()));
+            view.put(key, m.plusTokens(deltaNanos));
         }
     }
 }

@@ -250,7 +250,7 @@ public final class PoolTransfers {
                 continue; // moved to another pool a moment ago
             }
             TransferSettings s = found.get();
-            lenders.add(s.lender(m.key(), m.tokensNanos(), m.capacity()));
+            lenders.add(m.lender(s));
             long demand = Math.min(m.demandNanos(), m.roomNanos());
             if (demand > 0 && m.tokensNanos() < (long) (m.burstNanos() * settings.nearEmptyFraction())) {
                 borrowers.add(s.borrower(m.key(), demand, Borrower.pressureOf(m.tokensNanos(), demand)));
