@@ -1,0 +1,135 @@
+package dev.tokenplane.bms.transfer;
+
+import static dev.tokenplane.bms.transfer.Pools.member;
+import static dev.tokenplane.bms.transfer.Pools.pool;
+import static dev.tokenplane.bms.transfer.Pools.tokens;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tokenplane.bms.BmsNode;
+import dev.tokenplane.bms.BmsOptions;
+import dev.tokenplane.bms.support.Api;
+import dev.tokenplane.bms.support.Await;
+import dev.tokenplane.bms.support.TestSettings;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Adaptive lending end to end on a real member (embedded Hazelcast, the sizing loop and the transfer protocol, the
+ * system clock): a lender whose demand rises keeps more for itself, so a borrower gets less from it than from an idle
+ * lender holding as many tokens.
+ */
+class AdaptiveLendingApiTest {
+    private static BmsNode node;
+    private static Api api;
+
+    @BeforeAll
+    static void start() throws Exception {
+        node = BmsNode.start(
+                TestSettings.member().with("BMS_SIZING_INTERVAL_MS", "300").build(),
+                BmsOptions.CORE.withSizing(true).withTransfer(Pools.OPTIONS),
+                InstantSource.system());
+        api = new Api(node.url(), node.adminToken());
+    }
+
+    @AfterAll
+    static void stop() {
+        node.stop();
+    }
+
+    @Test
+    void shouldLendLessFromALenderWhoseDemandIsForecastToRise() {
+        // Given a pool of two lenders of 100 tokens (adaptive, fixed at 100, Holt's forecaster, reserve 5%) that may
+        // not borrow, and an emptied borrower; both lenders hold 50 tokens
+        rule("adl", Map.of("pool", "ad", "canBorrow", false, "canLend", true, "reserveFraction", 0.05), true);
+        rule("adb", Map.of("pool", "ad", "canBorrow", true, "canLend", false, "reserveFraction", 0), false);
+        ask("adl:a-rising", 50);
+        ask("adl:c-steady", 50);
+        ask("adb:hot", 100);
+        Await.until(() -> pool(api, "ad").get("members").size() == 3);
+
+        // When the first lender's demand rises, tick after tick (asks of 60 tokens it cannot grant, so its tokens stay
+        // as they are), until the pool's view shows its forecast
+        long firstTick = sizingTicks();
+        Await.until(
+                () -> {
+                    long asks = 1 + sizingTicks() - firstTick;
+                    for (int i = 0; i < asks; i++) {
+                        assertThat(ask("adl:a-rising", 60).get("granted").asBoolean())
+                                .isFalse();
+                    }
+                    JsonNode view = pool(api, "ad");
+                    return reserve(view, "adl:a-rising") > reserve(view, "adl:c-steady");
+                },
+                Duration.ofSeconds(30),
+                () -> "the rising lender's reserve never exceeded the steady one's: " + pool(api, "ad"));
+        JsonNode before = pool(api, "ad");
+
+        // Then the lenders hold as many tokens, but the rising one keeps its forecast demand, the steady one 5
+        assertThat(tokens(api, "adl:a-rising")).isEqualTo(tokens(api, "adl:c-steady"));
+        assertThat(reserve(before, "adl:c-steady")).isEqualTo(5);
+        assertThat(reserve(before, "adl:a-rising")).isGreaterThan(5);
+
+        // When the borrower asks for 40 tokens
+        JsonNode borrowed = ask("adb:hot", 40);
+
+        // Then it borrows them, less from the rising lender than from the steady one, and the rising lender keeps
+        // its reserve
+        assertThat(borrowed.get("granted").asBoolean()).as(borrowed.toString()).isTrue();
+        JsonNode after = pool(api, "ad");
+        double fromRising = member(after, "adl:a-rising").get("lent").asDouble();
+        double fromSteady = member(after, "adl:c-steady").get("lent").asDouble();
+        assertThat(fromRising).as(after.toString()).isLessThan(fromSteady);
+        assertThat(fromRising + fromSteady).isGreaterThanOrEqualTo(40);
+        assertThat((double) tokens(api, "adl:a-rising"))
+                .isGreaterThanOrEqualTo(Math.min(50, reserve(before, "adl:a-rising")));
+    }
+
+    /** A rule for {@code id:*}: 100 tokens, a trickle of refill, in the pool {@code transfer}. */
+    private static void rule(String id, Map<String, Object> transfer, boolean adaptive) {
+        Map<String, Object> body = new HashMap<>(
+                Map.of("match", id + ":*", "capacity", 100, "refillPerSecond", 0.01, "transfer", transfer));
+        if (adaptive) {
+            body.putAll(Map.of(
+                    "minCapacity",
+                    100,
+                    "maxCapacity",
+                    100,
+                    "adaptive",
+                    Map.of(
+                            "enabled",
+                            true,
+                            "thresholdHigh",
+                            0.8,
+                            "thresholdLow",
+                            0.3,
+                            "growthFactor",
+                            1.5,
+                            "shrinkFactor",
+                            0.8,
+                            "forecaster",
+                            Map.of("type", "holt"))));
+        }
+        Api.Response r = api.put("/v1/rules/" + id, body);
+        assertThat(r.status()).as(r.toString()).isEqualTo(201);
+    }
+
+    private static JsonNode ask(String key, long tokens) {
+        Api.Response r = api.post("/v1/buckets/" + key + "/acquire", Map.of("tokens", tokens));
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        return r.json();
+    }
+
+    private static double reserve(JsonNode pool, String key) {
+        return member(pool, key).get("reserve").asDouble();
+    }
+
+    private static long sizingTicks() {
+        return (long) api.metric("bms_sizing_tick_seconds_count");
+    }
+}
