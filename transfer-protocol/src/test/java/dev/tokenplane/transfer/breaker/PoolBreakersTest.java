@@ -172,4 +172,43 @@ class PoolBreakersTest {
         assertThat(BreakerState.of(CircuitBreaker.State.METRICS_ONLY)).isEqualTo(BreakerState.CLOSED);
         assertThat(BreakerState.HALF_OPEN.label()).isEqualTo("half_open");
     }
+
+    @Test
+    void shouldFollowThePoolsOwnThresholdsAndRebuildItsBreakerWhenTheyChange() {
+        // Given pool p judged on its last 2 transfers, opening at 50% failures, on the same fake clock
+        java.util.Map<String, BreakerTuning> tuning = new java.util.concurrent.ConcurrentHashMap<>();
+        tuning.put("p", new BreakerTuning(null, null, null, 2, 2, 1_000L, 1));
+        breakers = new PoolBreakers(
+                PoolBreakers.defaults(clock).build(), pool -> tuning.getOrDefault(pool, BreakerTuning.NONE));
+        executor = new TransferExecutor(
+                store, breakers, timer, () -> clock.millis() * 1_000_000, TransferExecutor.Settings.defaults());
+
+        // When two transfers fail
+        failOne();
+        failOne();
+
+        // Then it is open after two, not ten
+        assertThat(breakers.state("p")).isEqualTo(BreakerState.OPEN);
+        assertThat(breakers.config("p").getWaitIntervalFunctionInOpenState().apply(1))
+                .isEqualTo(1_000L);
+
+        // And when its thresholds change, the next transfer gets a new breaker, closed
+        tuning.put("p", new BreakerTuning(90.0, null, null, 2, 2, 1_000L, 1));
+        assertThat(transfer().outcome()).isEqualTo(TransferOutcome.OK);
+        assertThat(breakers.state("p")).isEqualTo(BreakerState.CLOSED);
+        assertThat(breakers.breaker("p").getCircuitBreakerConfig().getFailureRateThreshold())
+                .isEqualTo(90);
+        // with the member's clock still: the fake one
+        assertThat(breakers.breaker("p").getCircuitBreakerConfig().getClock().millis())
+                .isEqualTo(clock.millis());
+    }
+
+    @Test
+    void shouldRefuseThresholdsOutOfRangeNamingTheField() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> new BreakerTuning(0.0, null, null, null, null, null, null))
+                .hasMessage("failureRateThreshold must be in (0, 100], was 0.0");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new BreakerTuning(null, null, null, 5, 6, null, null))
+                .hasMessage("minimumNumberOfCalls must be at most slidingWindowSize (5), was 6");
+    }
 }
