@@ -14,11 +14,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokenplane.bms.BmsNode;
-import dev.tokenplane.bms.BmsOptions;
 import dev.tokenplane.bms.rules.StoreKey;
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.Await;
-import dev.tokenplane.bms.support.TestSettings;
 import dev.tokenplane.store.FakeClock;
 import dev.tokenplane.transfer.exec.FaultyBucketStore;
 import java.util.List;
@@ -41,13 +39,10 @@ class PoolTransfersApiTest {
 
     @BeforeAll
     static void start() throws Exception {
-        node = BmsNode.start(
-                TestSettings.member().with("BMS_SIZING_INTERVAL_MS", "100").build(),
-                BmsOptions.CORE
-                        .withStore(s -> store = new FaultyBucketStore(s, CLOCK))
-                        .withTransfer(Pools.OPTIONS),
-                CLOCK);
-        api = new Api(node.url(), node.adminToken());
+        Pools.FaultyMember member = Pools.startFaulty(CLOCK);
+        node = member.node();
+        store = member.store();
+        api = member.api();
     }
 
     @AfterAll

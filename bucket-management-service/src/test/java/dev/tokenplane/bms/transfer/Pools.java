@@ -3,8 +3,13 @@ package dev.tokenplane.bms.transfer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tokenplane.bms.BmsNode;
+import dev.tokenplane.bms.BmsOptions;
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.Await;
+import dev.tokenplane.bms.support.TestSettings;
+import dev.tokenplane.store.FakeClock;
+import dev.tokenplane.transfer.exec.FaultyBucketStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +28,24 @@ final class Pools {
             .withBreaker(b -> b.slowCallDurationThreshold(Duration.ofSeconds(10)));
 
     private Pools() {}
+
+    /** A member whose store fails on demand, and its API as the admin. */
+    record FaultyMember(BmsNode node, FaultyBucketStore store, Api api) {}
+
+    /**
+     * A real member (embedded Hazelcast, the Hazelcast store behind a {@link FaultyBucketStore}) on {@code clock}, with
+     * a 100 ms tick and these tests' transfer options.
+     */
+    static FaultyMember startFaulty(FakeClock clock) throws Exception {
+        FaultyBucketStore[] store = new FaultyBucketStore[1];
+        BmsNode node = BmsNode.start(
+                TestSettings.member().with("BMS_SIZING_INTERVAL_MS", "100").build(),
+                BmsOptions.CORE
+                        .withStore(s -> store[0] = new FaultyBucketStore(s, clock))
+                        .withTransfer(OPTIONS),
+                clock);
+        return new FaultyMember(node, store[0], new Api(node.url(), node.adminToken()));
+    }
 
     /** What a run of acquires got. */
     record Hammered(int requests, int granted, long borrowed) {}
