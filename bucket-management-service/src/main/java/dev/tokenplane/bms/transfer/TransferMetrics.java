@@ -26,6 +26,8 @@ final class TransferMetrics implements PoolTransfers.Observer {
         this.metrics = metrics;
         this.breakers = breakers;
         breakers.registry().getEventPublisher().onEntryAdded(e -> watch(e.getAddedEntry()));
+        // a pool whose thresholds changed gets a new breaker (PoolBreakers): follow that one from then on
+        breakers.registry().getEventPublisher().onEntryReplaced(e -> watch(e.getNewEntry()));
         breakers.registry().getAllCircuitBreakers().forEach(this::watch);
     }
 

@@ -79,6 +79,11 @@ class PoolTuningApiTest {
         Pools.Hammered after = hammer(List.of(api), "tb:hot", 1);
         assertThat(after.borrowed()).isPositive();
         assertThat(pool(api, "tb").get("breaker").asText()).isEqualTo("closed");
+        // and the gauge follows the new breaker
+        assertThat(api.getAnonymous("/metrics").body())
+                .contains(
+                        "bms_breaker_state{pool=\"tb\",state=\"closed\"} 1.0",
+                        "bms_breaker_state{pool=\"tb\",state=\"open\"} 0.0");
     }
 
     @Test
