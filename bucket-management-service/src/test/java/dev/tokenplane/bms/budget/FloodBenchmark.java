@@ -4,6 +4,7 @@ import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.Await;
 import dev.tokenplane.bms.support.BmsProcess;
 import dev.tokenplane.bms.support.KeyFlood;
+import dev.tokenplane.bms.support.ProcessCpu;
 import dev.tokenplane.bms.support.WellBehavedClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,10 +47,34 @@ public final class FloodBenchmark {
             long sent,
             long decided,
             long refused,
-            long throttledAnswers) {
+            long throttledAnswers,
+            Cpu aloneCpu,
+            Cpu floodCpu) {
         double ratio() {
             return floodRate / baselineRate;
         }
+    }
+
+    /** CPUs used on average during a phase: by the member, by this process (the load generator), by the machine. */
+    record Cpu(double member, double generator, double machine) {
+        static Cpu between(ProcessCpu.Sample[] before, ProcessCpu.Sample[] after) {
+            return new Cpu(
+                    after[0].processCores(before[0]),
+                    after[1].processCores(before[1]),
+                    after[0].machineCores(before[0]));
+        }
+
+        @Override
+        public String toString() {
+            return String.format("member %.2f, generator %.2f, machine %.2f CPUs", member, generator, machine);
+        }
+    }
+
+    private static ProcessCpu.Sample[] cpu(BmsProcess bms) {
+        return new ProcessCpu.Sample[] {
+            ProcessCpu.sample(bms.pid()),
+            ProcessCpu.sample(ProcessHandle.current().pid())
+        };
     }
 
     public static void main(String[] args) throws Exception {
@@ -68,7 +93,7 @@ public final class FloodBenchmark {
                     "run %d: well-behaved %.0f decisions/s alone, %.0f during the flood (ratio %.2f); flood "
                             + "for %.1f s: %d keys decided (%d created, %d refused bucket_budget_exhausted), %d "
                             + "batches answered 429; budget %d; heap after GC %d MB at budget, %d MB after the "
-                            + "flood%n",
+                            + "flood; CPU alone: %s; during the flood: %s; load average %s%n",
                     i + 1,
                     r.baselineRate(),
                     r.floodRate(),
@@ -80,7 +105,10 @@ public final class FloodBenchmark {
                     r.throttledAnswers(),
                     r.limit(),
                     r.heapAtBudgetMb(),
-                    r.heapAfterFloodMb());
+                    r.heapAfterFloodMb(),
+                    r.aloneCpu(),
+                    r.floodCpu(),
+                    loadAverage());
         }
         System.out.printf(
                 "median ratio %.2f (min %.2f, max %.2f); median heap growth from budget to end %d MB%n",
@@ -117,8 +145,11 @@ public final class FloodBenchmark {
 
             WellBehavedClient alone = new WellBehavedClient(bms.url(), "good:alice", null, ALICE);
             long start = System.nanoTime();
+            long aloneBefore = alone.decisions();
+            ProcessCpu.Sample[] cpuAloneBefore = cpu(bms);
             TimeUnit.SECONDS.sleep(baselineSeconds);
-            long aloneDecisions = alone.decisions();
+            long aloneDecisions = alone.decisions() - aloneBefore;
+            Cpu aloneCpu = Cpu.between(cpuAloneBefore, cpu(bms));
             double baselineRate = aloneDecisions / ((System.nanoTime() - start) / 1e9);
             alone.close();
 
@@ -139,11 +170,13 @@ public final class FloodBenchmark {
             watcher.start();
             long floodStart = System.nanoTime();
             long decisionsBefore = during.decisions();
+            ProcessCpu.Sample[] cpuFloodBefore = cpu(bms);
             KeyFlood flood = new KeyFlood(MALLORY, true)
                     .stopAt(floodStart + floodSeconds * 1_000_000_000L)
                     .run(bms.url(), "flood:", floodKeys, floodThreads, floodKeysPerSecond);
             double seconds = (System.nanoTime() - floodStart) / 1e9;
             double floodRate = (during.decisions() - decisionsBefore) / seconds;
+            Cpu floodCpu = Cpu.between(cpuFloodBefore, cpu(bms));
             during.close();
             watcher.join(30_000);
             if (!bms.isAlive() || flood.failedBatches.get() > 0 || flood.otherErrors.get() > 0) {
@@ -163,7 +196,17 @@ public final class FloodBenchmark {
                     flood.sent.get(),
                     flood.decided.get(),
                     flood.refused.get(),
-                    flood.throttledAnswers.get());
+                    flood.throttledAnswers.get(),
+                    aloneCpu,
+                    floodCpu);
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).substring(0, 14).trim();
+        } catch (java.io.IOException e) {
+            return "?";
         }
     }
 
