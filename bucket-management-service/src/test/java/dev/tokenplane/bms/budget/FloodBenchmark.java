@@ -55,18 +55,24 @@ public final class FloodBenchmark {
         }
     }
 
-    /** CPUs used on average during a phase: by the member, by this process (the load generator), by the machine. */
-    record Cpu(double member, double generator, double machine) {
+    /**
+     * CPUs used on average during a phase: by the member, by this process (the load generator), by the machine; and
+     * the member's threads waiting for a CPU on average (runnable, not running: the other processes' share).
+     */
+    record Cpu(double member, double generator, double machine, double memberWaiting) {
         static Cpu between(ProcessCpu.Sample[] before, ProcessCpu.Sample[] after) {
             return new Cpu(
                     after[0].processCores(before[0]),
                     after[1].processCores(before[1]),
-                    after[0].machineCores(before[0]));
+                    after[0].machineCores(before[0]),
+                    after[0].processWaiting(before[0]));
         }
 
         @Override
         public String toString() {
-            return String.format("member %.2f, generator %.2f, machine %.2f CPUs", member, generator, machine);
+            return String.format(
+                    "member %.2f, generator %.2f, machine %.2f CPUs, member threads waiting for a CPU %.2f",
+                    member, generator, machine, memberWaiting);
         }
     }
 

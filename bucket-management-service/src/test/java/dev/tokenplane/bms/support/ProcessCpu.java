@@ -14,8 +14,12 @@ public final class ProcessCpu {
 
     private ProcessCpu() {}
 
-    /** A reading: the process's user + system time and the machine's busy and total time, all in ticks. */
-    public record Sample(long processTicks, long machineBusyTicks, long machineTotalTicks, long atNanos) {
+    /**
+     * A reading: the process's user + system time and the machine's busy and total time, all in ticks, and the time
+     * the process's threads were runnable but waited for a CPU (nanoseconds, summed over its threads).
+     */
+    public record Sample(
+            long processTicks, long machineBusyTicks, long machineTotalTicks, long waitedNanos, long atNanos) {
         /** CPUs (cores) the process used on average since {@code before}. */
         public double processCores(Sample before) {
             return (processTicks - before.processTicks) / TICKS_PER_SECOND / seconds(before);
@@ -24,6 +28,11 @@ public final class ProcessCpu {
         /** CPUs the whole machine used on average since {@code before}. */
         public double machineCores(Sample before) {
             return (machineBusyTicks - before.machineBusyTicks) / TICKS_PER_SECOND / seconds(before);
+        }
+
+        /** Threads of the process waiting for a CPU, on average since {@code before} (its share of the run queue). */
+        public double processWaiting(Sample before) {
+            return (waitedNanos - before.waitedNanos) / 1e9 / seconds(before);
         }
 
         private double seconds(Sample before) {
@@ -53,6 +62,24 @@ public final class ProcessCpu {
         } catch (IOException | RuntimeException e) {
             // not Linux: report nothing rather than fail the benchmark
         }
-        return new Sample(process, busy, total, System.nanoTime());
+        return new Sample(process, busy, total, waited(pid), System.nanoTime());
+    }
+
+    /** The run delay of every thread of {@code pid} ({@code /proc/<pid>/task/<tid>/schedstat}, second field). */
+    private static long waited(long pid) {
+        long sum = 0;
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    sum += Long.parseLong(
+                            Files.readString(task.resolve("schedstat")).trim().split(" ")[1]);
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+        return sum;
     }
 }
