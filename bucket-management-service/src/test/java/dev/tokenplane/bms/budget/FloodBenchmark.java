@@ -24,7 +24,10 @@ import java.util.concurrent.TimeUnit;
  *   <li>flood: the same client while mallory's {@code floodThreads} threads send up to {@code floodKeys} distinct keys
  *       in batches of 1,000, for at most {@code floodSeconds}. A hostile flood: a batch answered 429
  *       {@code creation_rate_exceeded} is sent again at once, ignoring Retry-After. Measured: alice's decision rate,
- *       and the member's heap after a full GC when the budget is reached and after the flood.</li>
+ *       and the member's heap after a full GC when the budget is reached and after the flood;</li>
+ *   <li>baseline again: alice alone for {@code baselineSeconds} after the flood. The ratio is the rate during the
+ *       flood against the mean of the two baselines, so that what drifts over a run (the JIT still compiling, the
+ *       other processes of a shared machine) does not favour either side.</li>
  * </ol>
  * It prints one line per run and the medians of the ratios. Arguments: runs, floodKeys, floodThreads, baselineSeconds,
  * floodKeysPerSecond (0, the default: as fast as the member answers; otherwise a paced flood), floodSeconds (60),
@@ -39,6 +42,7 @@ public final class FloodBenchmark {
 
     record Run(
             double baselineRate,
+            double baselineAfterRate,
             double floodRate,
             double floodSeconds,
             long limit,
@@ -51,7 +55,7 @@ public final class FloodBenchmark {
             Cpu aloneCpu,
             Cpu floodCpu) {
         double ratio() {
-            return floodRate / baselineRate;
+            return floodRate / ((baselineRate + baselineAfterRate) / 2);
         }
     }
 
@@ -96,12 +100,13 @@ public final class FloodBenchmark {
             Run r = run(floodKeys, floodThreads, baselineSeconds, floodRate, floodSeconds, refusalsPerSecond);
             results.add(r);
             System.out.printf(
-                    "run %d: well-behaved %.0f decisions/s alone, %.0f during the flood (ratio %.2f); flood "
+                    "run %d: well-behaved %.0f decisions/s alone before, %.0f after, %.0f during the flood (ratio %.2f); flood "
                             + "for %.1f s: %d keys decided (%d created, %d refused bucket_budget_exhausted), %d "
                             + "batches answered 429; budget %d; heap after GC %d MB at budget, %d MB after the "
                             + "flood; CPU alone: %s; during the flood: %s; load average %s%n",
                     i + 1,
                     r.baselineRate(),
+                    r.baselineAfterRate(),
                     r.floodRate(),
                     r.ratio(),
                     r.floodSeconds(),
@@ -149,15 +154,8 @@ public final class FloodBenchmark {
             TimeUnit.SECONDS.sleep(10);
             warmUp.close();
 
-            WellBehavedClient alone = new WellBehavedClient(bms.url(), "good:alice", null, ALICE);
-            long start = System.nanoTime();
-            long aloneBefore = alone.decisions();
-            ProcessCpu.Sample[] cpuAloneBefore = cpu(bms);
-            TimeUnit.SECONDS.sleep(baselineSeconds);
-            long aloneDecisions = alone.decisions() - aloneBefore;
-            Cpu aloneCpu = Cpu.between(cpuAloneBefore, cpu(bms));
-            double baselineRate = aloneDecisions / ((System.nanoTime() - start) / 1e9);
-            alone.close();
+            Cpu[] aloneCpu = new Cpu[1];
+            double baselineRate = alone(bms, baselineSeconds, aloneCpu);
 
             WellBehavedClient during = new WellBehavedClient(bms.url(), "good:alice", null, ALICE);
             long[] heapAtBudget = {-1};
@@ -192,8 +190,10 @@ public final class FloodBenchmark {
                                 + ", throttled answers: "
                                 + flood.throttledAnswers.get() + "): " + flood.lastProblem());
             }
+            double baselineAfterRate = alone(bms, baselineSeconds, new Cpu[1]);
             return new Run(
                     baselineRate,
+                    baselineAfterRate,
                     floodRate,
                     seconds,
                     limit,
@@ -203,9 +203,23 @@ public final class FloodBenchmark {
                     flood.decided.get(),
                     flood.refused.get(),
                     flood.throttledAnswers.get(),
-                    aloneCpu,
+                    aloneCpu[0],
                     floodCpu);
         }
+    }
+
+    /** Alice alone for {@code seconds}: her decisions per second; the CPU figures of the phase go to {@code cpu[0]}. */
+    private static double alone(BmsProcess bms, int seconds, Cpu[] cpu) throws InterruptedException {
+        WellBehavedClient alone = new WellBehavedClient(bms.url(), "good:alice", null, ALICE);
+        long start = System.nanoTime();
+        long before = alone.decisions();
+        ProcessCpu.Sample[] cpuBefore = cpu(bms);
+        TimeUnit.SECONDS.sleep(seconds);
+        long decisions = alone.decisions() - before;
+        cpu[0] = Cpu.between(cpuBefore, cpu(bms));
+        double rate = decisions / ((System.nanoTime() - start) / 1e9);
+        alone.close();
+        return rate;
     }
 
     private static String loadAverage() {
