@@ -9,6 +9,7 @@
 #   FLOOD_RATE=20000 bucket-management-service/bench/flood.sh  # a paced flood: 20,000 keys/s in all (0: flat out)
 #   FLOOD_S=60            # the flood stops after this long even if not all keys were decided (429s are resent)
 #   REFUSALS=0            # BMS_CLIENT_REFUSALS_PER_SECOND of the member (empty: its default; 0: the budget alone)
+#   WARMUP_S=30           # a client warms the member up this long before the first baseline (default 10)
 #   MEMBER_CPUS=0 GENERATOR_CPUS=1   # pin the member and the load generator to CPUs (taskset; empty: not pinned)
 #   MEMBER_JVM_OPTIONS="-XX:StartFlightRecording=filename=/tmp/member.jfr,settings=profile"  # e.g. profile the member
 #
@@ -23,6 +24,7 @@ BASELINE_S=${BASELINE_S:-20}
 FLOOD_RATE=${FLOOD_RATE:-0}
 FLOOD_S=${FLOOD_S:-60}
 REFUSALS=${REFUSALS:-}
+WARMUP_S=${WARMUP_S:-10}
 MEMBER_CPUS=${MEMBER_CPUS:-}
 GENERATOR_CPUS=${GENERATOR_CPUS:-}
 MEMBER_JVM_OPTIONS=${MEMBER_JVM_OPTIONS:-}
@@ -38,4 +40,4 @@ PIN=()
 if [[ -n "$GENERATOR_CPUS" ]]; then PIN=(taskset -c "$GENERATOR_CPUS"); fi
 "${PIN[@]}" java -Dbms.jar="$M/target/bms.jar" -Dbms.cpus="$MEMBER_CPUS" -Dbms.jvmOptions="$MEMBER_JVM_OPTIONS" \
   -cp "$CP" dev.tokenplane.bms.budget.FloodBenchmark \
-  "$RUNS" "$KEYS" "$FLOOD_THREADS" "$BASELINE_S" "$FLOOD_RATE" "$FLOOD_S" "$REFUSALS" 2> >(grep -v ' INFO \| WARN ' >&2)
+  "$RUNS" "$KEYS" "$FLOOD_THREADS" "$BASELINE_S" "$FLOOD_RATE" "$FLOOD_S" "$REFUSALS" "$WARMUP_S" 2> >(grep -v ' INFO \| WARN ' >&2)

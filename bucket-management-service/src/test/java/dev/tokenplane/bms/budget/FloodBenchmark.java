@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * It prints one line per run and the medians of the ratios. Arguments: runs, floodKeys, floodThreads, baselineSeconds,
  * floodKeysPerSecond (0, the default: as fast as the member answers; otherwise a paced flood), floodSeconds (60),
  * refusalsPerSecond (the member's {@code BMS_CLIENT_REFUSALS_PER_SECOND}; empty: its default; 0 turns the per-client
- * limit off, the budget alone).
+ * limit off, the budget alone), warmUpSeconds (10: how long a client warms the member up before the first baseline).
  */
 public final class FloodBenchmark {
     static final String ALICE = "bench-key-alice-0001";
@@ -95,9 +95,17 @@ public final class FloodBenchmark {
         long floodRate = args.length > 4 ? Long.parseLong(args[4]) : 0;
         int floodSeconds = args.length > 5 ? Integer.parseInt(args[5]) : 60;
         String refusalsPerSecond = args.length > 6 ? args[6] : "";
+        int warmUpSeconds = args.length > 7 ? Integer.parseInt(args[7]) : 10;
         List<Run> results = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
-            Run r = run(floodKeys, floodThreads, baselineSeconds, floodRate, floodSeconds, refusalsPerSecond);
+            Run r = run(
+                    floodKeys,
+                    floodThreads,
+                    baselineSeconds,
+                    floodRate,
+                    floodSeconds,
+                    refusalsPerSecond,
+                    warmUpSeconds);
             results.add(r);
             System.out.printf(
                     "run %d: well-behaved %.0f decisions/s alone before, %.0f after, %.0f during the flood (ratio %.2f); flood "
@@ -137,7 +145,8 @@ public final class FloodBenchmark {
             int baselineSeconds,
             long floodKeysPerSecond,
             int floodSeconds,
-            String refusalsPerSecond)
+            String refusalsPerSecond,
+            int warmUpSeconds)
             throws Exception {
         Path rules = KeyFlood.rulesFile(1_000_000_000L, 1e9);
         Path keys = Files.createTempFile("flood-api-keys", ".yaml");
@@ -151,7 +160,7 @@ public final class FloodBenchmark {
             Api api = bms.api();
             long limit = (long) api.metric("bms_bucket_budget_limit");
             WellBehavedClient warmUp = new WellBehavedClient(bms.url(), "good:warm-up", null, ALICE);
-            TimeUnit.SECONDS.sleep(10);
+            TimeUnit.SECONDS.sleep(warmUpSeconds);
             warmUp.close();
 
             Cpu[] aloneCpu = new Cpu[1];
