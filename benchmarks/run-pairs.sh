@@ -58,6 +58,8 @@ pair hz-batch-vs-single "${HZ}tokenplaneBatch$ -p keys=100000 -p format=OBJECT -
 pair hz-batch-p23-vs-single "${HZ}tokenplaneBatch$ -p keys=100000 -p format=OBJECT -p completions=direct -p partitions=23" \
     "$SINGLE -p partitions=23"
 pair hz-colocated-vs-single "${HZ}tokenplaneBatchColocated$" "$SINGLE"
+pair hz-batch-3m-vs-single "${HZ}tokenplaneBatch$ -p keys=100000 -p format=OBJECT -p completions=direct -p members=3" \
+    "$SINGLE -p members=3"
 
 python3 - "$OUT" "${RAN[@]}" <<'PY'
 import json, glob, os, statistics, sys
