@@ -54,8 +54,9 @@ import java.util.function.Function;
  *
  * <h2>Batches</h2>
  * {@link #acquireAll} makes one call per owning member, which gives each partition its keys and a processor carrying
- * their commands ({@link HazelcastInternals#invokeOnPartitions}); each key's commands run in order on its owner, and the results are put back
- * in request order. Hazelcast backs up multi-key operations asynchronously, so a member that crashes may lose the last
+ * their commands ({@link HazelcastInternals#invokeOnPartitions}); each key's commands run in order on its owner, and
+ * each key answers its results with their places in the request ({@link ResultArrays}), so they are put back in request
+ * order without reading the keys. Hazelcast backs up multi-key operations asynchronously, so a member that crashes may lose the last
  * batches it answered within the backup's network round trip; single-key operations are backed up before they
  * answer.
  *
