@@ -72,7 +72,9 @@ class MetricsTest {
                 new double[] {10, 10},
                 new double[] {0.6, 0.6},
                 new double[] {100, 100});
-        Scenario scenario = new Scenario("tiny", "tiny", "", 2, List.of(), RULE, List.of(), List.of(), tick -> true);
+        Scenario.Lane lane = new Scenario.Lane("a", s -> 10, tick -> null, 10);
+        Scenario scenario =
+                new Scenario("tiny", "tiny", "", 2, List.of(lane, lane), RULE, List.of(), List.of(), tick -> true);
 
         Metrics m = Metrics.of(new Run("tiny", "x", List.of(a, b)), scenario);
 

@@ -90,6 +90,22 @@ public final class SizingPolicy {
         return new Tick(nowMillis, input, input.state().withForecast(forecast), forecaster.predict(forecast)).decide();
     }
 
+    /**
+     * Whether the bucket of {@code decision} (taken at {@code nowMillis}) may borrow from its pool until its next
+     * decision: only while it could grow. Borrowed tokens are a growth beyond the size, so the same limits hold: not
+     * within {@code growthHoldAfterShedMillis} of a shed for pressure, and not once the load pressure the decision used
+     * has reached the point where growth stops ({@code pressureTarget / (1 + minChangeFraction)^2}). Tokens borrowed for
+     * a bucket whose server is that busy are requests admitted beyond what it can serve well: a region that lost servers
+     * would refill its shrunken buckets from the other regions. Without a load signal (pressure 0) it may borrow.
+     */
+    public boolean mayBorrow(long nowMillis, SizingDecision decision) {
+        DampingConfig damping = config.damping();
+        double growthStops = config.pressure().pressureTarget() / Math.pow(1 + damping.minChangeFraction(), 2);
+        return decision.pressure() < growthStops
+                && SizingState.elapsed(
+                        nowMillis, decision.state().lastShedAtMillis(), damping.growthHoldAfterShedMillis());
+    }
+
     /** One decision: the inputs and the derived figures every rule reads. */
     private final class Tick {
         private static final double ROUNDING_SLACK = 1e-9;

@@ -125,6 +125,42 @@ class SizingPolicyTest {
     // --- limits ----------------------------------------------------------------------------------------------------
 
     @Nested
+    class MayBorrow {
+
+        @Test
+        void shouldLetABucketBorrowOnlyWhileItCouldGrow() {
+            // a cool server: borrowing is a growth it has room for
+            assertThat(policy.mayBorrow(now, decide(100, demand(90, 90), cpu(0.5))))
+                    .isTrue();
+            // 0.75 is under pressureHigh but past where growth stops (0.8 / 1.05^2 = 0.726): no borrowing
+            assertThat(policy.mayBorrow(now, decide(100, demand(90, 90), cpu(0.75))))
+                    .isFalse();
+        }
+
+        @Test
+        void shouldNotBorrowForAHotServerNorUntilTheGrowthHoldAfterItsShedIsOver() {
+            SizingDecision shed = decide(100, demand(200, 100), cpu(0.95));
+            assertThat(shed.reason()).isEqualTo(SizingReason.SHRINK_PRESSURE);
+            assertThat(policy.mayBorrow(now, shed)).isFalse();
+
+            // 5 s later the server is cool (smoothed 0.5 * 0.3 + 0.5 * 0.95 = 0.625), but the 6 s hold is not over
+            now += 5_000;
+            SizingDecision cooler = policy.decide(now, input(84, demand(84, 84), cpu(0.3), shed.state()));
+            assertThat(policy.mayBorrow(now, cooler)).isFalse();
+
+            now += 1_000;
+            SizingDecision later = policy.decide(now, input(84, demand(84, 84), cpu(0.3), cooler.state()));
+            assertThat(policy.mayBorrow(now, later)).isTrue();
+        }
+
+        @Test
+        void shouldLetABucketWithoutALoadSignalBorrow() {
+            assertThat(policy.mayBorrow(now, decide(100, demand(90, 90), LoadSignal.missing())))
+                    .isTrue();
+        }
+    }
+
+    @Nested
     class Limits {
 
         @Test
