@@ -32,9 +32,9 @@ final class Borrowing {
      * @param capacity  its capacity, tokens
      * @param tokens    what it holds, tokens
      * @param arrivals  requests arriving in the window
-     * @param mayBorrow whether it may borrow in this window (it may always lend)
+     * @param borrowAllowance tokens it may still borrow in this window (0: it may not borrow)
      */
-    record Account(String key, String region, long capacity, double tokens, double arrivals, boolean mayBorrow) {
+    record Account(String key, String region, long capacity, double tokens, double arrivals, double borrowAllowance) {
 
         /** The tokens it is short of for its arrivals, up to what it can hold; 0 when not short. */
         double shortfall() {
@@ -52,14 +52,15 @@ final class Borrowing {
             index.put(a.key(), i);
             long held = nanos(a.tokens());
             long wanted = nanos(a.shortfall());
-            if (wanted > 0) {
+            long asked = nanos(Math.min(a.shortfall(), a.borrowAllowance()));
+            if (asked > 0) {
                 borrowers.add(new Borrower(
                         a.key(),
-                        wanted,
+                        asked,
                         TransferSettings.WEIGHT_UNITS,
                         a.region(),
-                        a.mayBorrow(),
-                        Borrower.pressureOf(held, wanted)));
+                        true,
+                        Borrower.pressureOf(held, asked)));
             }
             // a bucket short of its own arrivals has nothing to spare, even when it may not borrow
             lenders.add(new Lender(

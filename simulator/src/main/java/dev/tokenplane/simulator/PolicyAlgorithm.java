@@ -10,7 +10,8 @@ import dev.tokenplane.sizing.SizingState;
 
 /**
  * Ours: {@link SizingPolicy}, called the way the BMS sizing loop calls it, with the BMS's per-class reserves and the
- * policy's {@link SizingPolicy#mayBorrow borrowing gate} (a bucket borrows only while it could grow).
+ * policy's {@link SizingPolicy#borrowLimitPerSecond borrowing limit} (a bucket borrows only while it could grow, at most
+ * what a growth would take).
  */
 public final class PolicyAlgorithm implements SizingAlgorithm {
 
@@ -60,8 +61,8 @@ public final class PolicyAlgorithm implements SizingAlgorithm {
             }
 
             @Override
-            public boolean mayBorrow() {
-                return last == null || policy.mayBorrow(lastAt, last);
+            public double borrowLimitPerSecond() {
+                return last == null ? Double.POSITIVE_INFINITY : policy.borrowLimitPerSecond(lastAt, last);
             }
         };
     }

@@ -202,7 +202,9 @@ public final class Report {
                     .append(fmt3(m.fairness()))
                     .append(" |\n");
         }
-        md.append("\n![")
+        md.append('\n');
+        PriorityAndRegionTables.forScenario(md, result, text);
+        md.append("![")
                 .append(scenario.title())
                 .append("](")
                 .append(ChartRenderer.fileName(scenario))

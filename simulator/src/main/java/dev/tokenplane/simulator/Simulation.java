@@ -66,11 +66,18 @@ public final class Simulation {
     private static void borrow(List<LaneState> lanes) {
         List<Borrowing.Account> accounts = lanes.stream()
                 .map(l -> new Borrowing.Account(
-                        l.lane.id(), l.lane.region(), l.capacity, l.tokens, l.arrivals, l.controller.mayBorrow()))
+                        l.lane.id(),
+                        l.lane.region(),
+                        l.capacity,
+                        l.tokens,
+                        l.arrivals,
+                        Math.max(0, l.controller.borrowLimitPerSecond() - l.borrowed)))
                 .toList();
         double[] after = Borrowing.transfer(accounts);
         for (int i = 0; i < lanes.size(); i++) {
-            lanes.get(i).tokens = after[i];
+            LaneState lane = lanes.get(i);
+            lane.borrowed += Math.max(0, after[i] - lane.tokens);
+            lane.tokens = after[i];
         }
     }
 
@@ -91,6 +98,8 @@ public final class Simulation {
         double admitted;
         double completed;
         double backlogSum;
+        /** Tokens borrowed so far in this tick, against the algorithm's limit per second. */
+        double borrowed;
 
         LaneState(int index, Scenario scenario, SizingAlgorithm.Controller controller) {
             this.index = index;
@@ -112,6 +121,7 @@ public final class Simulation {
             admitted = 0;
             completed = 0;
             backlogSum = 0;
+            borrowed = 0;
         }
 
         /**

@@ -27,11 +27,11 @@ public interface SizingAlgorithm {
         long decide(long nowMillis, Observation observation);
 
         /**
-         * Whether the bucket may borrow from its pool during the tick just decided; an algorithm that leaves borrowing
-         * to the pool always lets it.
+         * Tokens per second the bucket may borrow from its pool during the tick just decided; an algorithm that leaves
+         * borrowing to the pool sets no limit.
          */
-        default boolean mayBorrow() {
-            return true;
+        default double borrowLimitPerSecond() {
+            return Double.POSITIVE_INFINITY;
         }
     }
 
