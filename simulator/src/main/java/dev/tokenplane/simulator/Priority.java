@@ -7,8 +7,13 @@ public enum Priority {
     NORMAL,
     LOW;
 
-    /** The report's lower-case name ({@code "critical"}). */
-    public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+    /** Of four values given per class, highest class first, the one of this class. */
+    public double pick(double critical, double high, double normal, double low) {
+        return switch (this) {
+            case CRITICAL -> critical;
+            case HIGH -> high;
+            case NORMAL -> normal;
+            case LOW -> low;
+        };
     }
 }

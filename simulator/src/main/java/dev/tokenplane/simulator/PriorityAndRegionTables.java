@@ -104,10 +104,6 @@ final class PriorityAndRegionTables {
     }
 
     private static void header(StringBuilder md, String... columns) {
-        md.append('|');
-        for (String c : columns) {
-            md.append(' ').append(c).append(" |");
-        }
-        md.append("\n|---|").append("---:|".repeat(columns.length - 1)).append('\n');
+        Report.tableHeader(md, List.of(columns));
     }
 }

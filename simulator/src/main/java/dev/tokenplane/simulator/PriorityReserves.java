@@ -29,12 +29,7 @@ public record PriorityReserves(double critical, double high, double normal, doub
 
     /** The reserve fraction of {@code priority}. */
     public double of(Priority priority) {
-        return switch (priority) {
-            case CRITICAL -> critical;
-            case HIGH -> high;
-            case NORMAL -> normal;
-            case LOW -> low;
-        };
+        return priority.pick(critical, high, normal, low);
     }
 
     /** Whether a bucket holding {@code tokens} of {@code capacity} admits a take of {@code take} for {@code priority}. */

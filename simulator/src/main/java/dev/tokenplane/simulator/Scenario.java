@@ -76,12 +76,7 @@ public record Scenario(
 
         /** The share of {@code priority}. */
         public double of(Priority priority) {
-            return switch (priority) {
-                case CRITICAL -> critical;
-                case HIGH -> high;
-                case NORMAL -> normal;
-                case LOW -> low;
-            };
+            return priority.pick(critical, high, normal, low);
         }
     }
 
