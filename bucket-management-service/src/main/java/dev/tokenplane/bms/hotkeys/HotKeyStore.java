@@ -125,7 +125,8 @@ public final class HotKeyStore extends ForwardingBucketStore {
 
     @Override
     public CompletionStage<AcquireResult> acquire(String key, BucketSpec spec, long tokens, long maxWaitMs) {
-        Key k = maxWaitMs == 0 && spec.algorithm() == Algorithm.TOKEN_BUCKET ? track(key) : null;
+        boolean servable = maxWaitMs == 0 && spec.algorithm() == Algorithm.TOKEN_BUCKET && tokens <= spec.capacity();
+        Key k = servable ? track(key) : null; // an unsatisfiable request is the owner's to answer
         if (k == null) {
             return delegate.acquire(key, spec, tokens, maxWaitMs);
         }
@@ -141,7 +142,7 @@ public final class HotKeyStore extends ForwardingBucketStore {
             noteHeat(wasHot, k.lease.isHot());
             if (!local) {
                 if (!k.inFlight) {
-                    extra = Math.min(k.lease.leaseWanted(spec.capacity(), now), spec.capacity() - tokens);
+                    extra = Math.max(0, Math.min(k.lease.leaseWanted(spec.capacity(), now), spec.capacity() - tokens));
                     k.inFlight = extra > 0;
                 }
                 remaining = -1;

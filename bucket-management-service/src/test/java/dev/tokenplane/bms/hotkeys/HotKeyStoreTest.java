@@ -84,6 +84,14 @@ class HotKeyStoreTest {
     }
 
     @Test
+    void aRequestAboveTheCapacityIsTheOwnersToRefuse() {
+        BucketSpec spec = BucketSpec.of(40, 1);
+        heatUp(spec);
+        assertThat(acquire(spec, 41)).isInstanceOf(AcquireResult.Unsatisfiable.class);
+        assertThat(acquire(spec, 40)).as("the owner holds 20").isInstanceOf(AcquireResult.Denied.class);
+    }
+
+    @Test
     void aLeaseDeniedForItsSizeStillGrantsTheRequest() {
         BucketSpec spec = BucketSpec.of(40, 1);
         heatUp(spec);
