@@ -5,6 +5,7 @@ import com.hazelcast.nio.ObjectDataOutput;
 import dev.tokenplane.store.AcquireCommand;
 import dev.tokenplane.store.AcquireResult;
 import dev.tokenplane.store.BucketMath;
+import dev.tokenplane.store.BucketSpec;
 import dev.tokenplane.store.BucketState;
 import dev.tokenplane.store.DemandSample;
 import dev.tokenplane.store.Transition;
@@ -29,12 +30,33 @@ final class MultiKeyProcessors {
      */
     static final class AcquireBatch extends MultiKeyProcessor<long[]> {
         private Map<String, List<AcquireCommand>> commands;
+        /** Whether each command's reserve is on the wire ({@code ACQUIRE_BATCH_RESERVED}): only when one has a reserve. */
+        private boolean reservesOnWire;
 
         AcquireBatch() {}
+
+        /** The empty processor of the wire form that carries reserves, for the factory. */
+        static AcquireBatch reservedForm() {
+            AcquireBatch b = new AcquireBatch();
+            b.reservesOnWire = true;
+            return b;
+        }
 
         AcquireBatch(boolean entryTtl, Map<String, List<AcquireCommand>> commands) {
             super(entryTtl);
             this.commands = commands;
+            this.reservesOnWire = anyReserve(commands);
+        }
+
+        private static boolean anyReserve(Map<String, List<AcquireCommand>> commands) {
+            for (List<AcquireCommand> list : commands.values()) {
+                for (AcquireCommand c : list) {
+                    if (c.reservePpm() != 0) {
+                        return true;
+                    }
+                }
+            }
+            return false;
         }
 
         @Override
@@ -48,8 +70,8 @@ final class MultiKeyProcessors {
             List<AcquireResult> results = new ArrayList<>(mine.size());
             BucketState s = current;
             for (AcquireCommand c : mine) {
-                Transition<AcquireResult> t =
-                        BucketProcessors.acquireOrRefuse(this, s, c.spec(), c.tokens(), c.maxWaitMs(), now);
+                Transition<AcquireResult> t = BucketProcessors.acquireOrRefuse(
+                        this, s, c.spec(), c.tokens(), c.maxWaitMs(), c.reservePpm(), now);
                 s = t.next();
                 results.add(t.result());
             }
@@ -58,7 +80,9 @@ final class MultiKeyProcessors {
 
         @Override
         public int getClassId() {
-            return StoreDataSerializableFactory.ACQUIRE_BATCH;
+            return reservesOnWire
+                    ? StoreDataSerializableFactory.ACQUIRE_BATCH_RESERVED
+                    : StoreDataSerializableFactory.ACQUIRE_BATCH;
         }
 
         @Override
@@ -71,6 +95,9 @@ final class MultiKeyProcessors {
                     BucketProcessors.writeSpec(out, c.spec());
                     out.writeLong(c.tokens());
                     out.writeLong(c.maxWaitMs());
+                    if (reservesOnWire) {
+                        out.writeLong(c.reservePpm());
+                    }
                 }
             }
         }
@@ -84,7 +111,11 @@ final class MultiKeyProcessors {
                 int n = in.readInt();
                 List<AcquireCommand> list = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) {
-                    list.add(new AcquireCommand(key, BucketProcessors.readSpec(in), in.readLong(), in.readLong()));
+                    BucketSpec spec = BucketProcessors.readSpec(in);
+                    long tokens = in.readLong();
+                    long maxWaitMs = in.readLong();
+                    long reservePpm = reservesOnWire ? in.readLong() : 0;
+                    list.add(new AcquireCommand(key, spec, tokens, maxWaitMs, reservePpm));
                 }
                 commands.put(key, list);
             }
