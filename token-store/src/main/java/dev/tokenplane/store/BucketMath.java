@@ -219,12 +219,20 @@ public final class BucketMath {
      * capped at {@code burst - need} so that a request the bucket can hold is never made impossible by its class.
      */
     static long reserveFloor(BucketState s, long tokens, long reservePpm) {
+        return reserveFloor(s.capacity(), s.burstNanos(), tokens, reservePpm);
+    }
+
+    /**
+     * {@link #reserveFloor(BucketState, long, long)} from a bucket's capacity and burst: what an acquire of
+     * {@code tokens} at {@code reservePpm} must leave, in nanotokens (for a borrower sizing its shortfall).
+     */
+    public static long reserveFloor(long capacity, long burstNanos, long tokens, long reservePpm) {
         if (reservePpm == 0) {
             return 0;
         }
         // capacity * SCALE / PPM is capacity * 1000 exactly; times a reserve below PPM it stays below 10^18.
-        long floor = s.capacity() * (Tokens.SCALE / PriorityReserves.PPM) * reservePpm;
-        return Math.max(0, Math.min(floor, s.burstNanos() - tokens * Tokens.SCALE));
+        long floor = capacity * (Tokens.SCALE / PriorityReserves.PPM) * reservePpm;
+        return Math.max(0, Math.min(floor, burstNanos - tokens * Tokens.SCALE));
     }
 
     private static void checkReserve(long reservePpm) {
