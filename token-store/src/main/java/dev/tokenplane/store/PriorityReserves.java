@@ -15,7 +15,7 @@ package dev.tokenplane.store;
  */
 public record PriorityReserves(double high, double normal, double low) {
 
-    /** The reserves a rule has when it sets none. */
+    /** The default reserves: what a rule gets with {@code "priorityReserves": {}}, each class left out. */
     public static final PriorityReserves DEFAULTS = new PriorityReserves(0.05, 0.10, 0.20);
 
     /** No reserves: priority changes nothing. */

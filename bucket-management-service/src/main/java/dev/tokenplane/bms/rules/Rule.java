@@ -27,7 +27,7 @@ import dev.tokenplane.store.PriorityReserves;
  * @param refill          the refill as the operator wrote it, tokens per period ({@link RefillInput}), echoed beside
  *                        {@code refillPerSecond}; null when it was written as {@code refillPerSecond}
  * @param priorityReserves the share of capacity each class below {@code critical} must leave in a bucket; null when
- *                        the rule sets none ({@link #reserves()} then gives {@link PriorityReserves#DEFAULTS})
+ *                        the rule sets none: then priority changes nothing for its buckets ({@link #reserves()})
  */
 public record Rule(
         String id,
@@ -238,9 +238,12 @@ public record Rule(
                 priorityReserves);
     }
 
-    /** The priority reserves in force: the rule's, or the defaults. */
+    /**
+     * The priority reserves in force: the rule's, or none. Opt-in per rule, so that the buckets of a rule written before
+     * priority existed keep their whole burst for callers that name no class.
+     */
     public PriorityReserves reserves() {
-        return priorityReserves == null ? PriorityReserves.DEFAULTS : priorityReserves;
+        return priorityReserves == null ? PriorityReserves.NONE : priorityReserves;
     }
 
     /** Whether this rule serves a caller of {@code callerTier} (null: a caller without a tier). */
