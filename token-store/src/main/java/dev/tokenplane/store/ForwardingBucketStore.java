@@ -28,12 +28,6 @@ public abstract class ForwardingBucketStore implements BucketStore {
     }
 
     @Override
-    public CompletionStage<AcquireResult> acquire(
-            String key, BucketSpec spec, long tokens, long maxWaitMs, long reservePpm) {
-        return delegate.acquire(key, spec, tokens, maxWaitMs, reservePpm);
-    }
-
-    @Override
     public CompletionStage<List<AcquireResult>> acquireAll(List<AcquireCommand> commands) {
         return delegate.acquireAll(commands);
     }

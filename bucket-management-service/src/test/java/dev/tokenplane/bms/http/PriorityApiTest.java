@@ -220,34 +220,20 @@ class PriorityApiTest {
         }
         assertThat(lowGrants).isEqualTo(5);
 
-        Api.Response notMonotone = api.put(
-                "/v1/rules/prio-bad",
-                Map.of(
-                        "match",
-                        "priobad:*",
-                        "capacity",
-                        10,
-                        "refillPerSecond",
-                        1,
-                        "priorityReserves",
-                        Map.of("high", 0.3)));
+        Api.Response notMonotone = putBadReserves(Map.of("high", 0.3));
         assertThat(notMonotone.status()).isEqualTo(400);
         assertThat(notMonotone.json().get("message").asText())
                 .startsWith("priorityReserves must be monotone (low >= normal >= high");
-        Api.Response outOfRange = api.put(
-                "/v1/rules/prio-bad",
-                Map.of(
-                        "match",
-                        "priobad:*",
-                        "capacity",
-                        10,
-                        "refillPerSecond",
-                        1,
-                        "priorityReserves",
-                        Map.of("low", 1)));
+        Api.Response outOfRange = putBadReserves(Map.of("low", 1));
         assertThat(outOfRange.status()).isEqualTo(400);
         assertThat(outOfRange.json().get("message").asText())
                 .isEqualTo("priorityReserves.low must be in [0, 1), was 1.0");
         assertThat(api.get("/v1/rules/prio-bad").status()).isEqualTo(404);
+    }
+
+    private static Api.Response putBadReserves(Map<String, Object> reserves) {
+        return api.put(
+                "/v1/rules/prio-bad",
+                Map.of("match", "priobad:*", "capacity", 10, "refillPerSecond", 1, "priorityReserves", reserves));
     }
 }
