@@ -81,11 +81,11 @@ class RateLimiterClientTest {
 
     @Test
     void shouldSendThePriorityOfSingleAndBatchedRequests() {
-        // Given a bucket of 10 with the rule's reserves (low 4, normal 2, high 1 token) and 5 tokens left
-        assertThat(client.acquire("ctp:a", 5, Duration.ZERO, Priority.CRITICAL).granted())
+        // Given a bucket of 10 with the rule's reserves (low 4, normal 2, high 1 token) and 4 tokens left
+        assertThat(client.acquire("ctp:a", 6, Duration.ZERO, Priority.CRITICAL).granted())
                 .isTrue();
 
-        // Then low is denied, normal takes 2 (3 left), high 1 more; the rest is critical's
+        // Then low (1 + 4) and normal (3 + 2) are denied, high takes 3 (3 + 1), and the last token is critical's
         assertThat(client.acquireAsync("ctp:a", 1, Duration.ZERO, Priority.LOW)
                         .toCompletableFuture()
                         .join()
@@ -100,7 +100,7 @@ class RateLimiterClientTest {
                 .isTrue();
         List<BatchResult> batch = client.acquireBatchAsync(List.of(
                         AcquireRequest.of("ctp:a").withPriority(Priority.HIGH),
-                        AcquireRequest.of("ctp:a", 2).withPriority(Priority.CRITICAL)))
+                        AcquireRequest.of("ctp:a").withPriority(Priority.CRITICAL)))
                 .toCompletableFuture()
                 .join();
         assertThat(batch)
