@@ -116,6 +116,8 @@ class PriorityApiTest {
         // first 100 tokens go in the first 33 steps)
         Map<Klass, int[]> counts = drive("prio:overload", offered(40), 3);
 
+        counts.forEach((k, c) -> System.out.printf("overload %s: %d offered, %d denied%n", k, c[0], c[1]));
+
         // Then critical keeps at least 99 % of its requests, and low has the most denials of all, by count and by rate
         int[] critical = counts.get(Klass.CRITICAL);
         assertThat(critical[0] - critical[1]).isGreaterThanOrEqualTo((int) Math.ceil(0.99 * critical[0]));
