@@ -5,6 +5,9 @@
 # tokenplane is faster), and the bytes allocated per operation (JMH's gc profiler).
 # Usage: benchmarks/run-pairs.sh [pairs] [outdir]   (build the jar first)
 # ONLY=regex runs only the comparisons whose label matches, e.g. ONLY='^local' for the local store alone.
+# The '-vs-single' comparisons put a tokenplane batch against tokenplane's own single calls (the "Bucket4j" columns of
+# the summary are then the single calls). JAVA_OPTS is passed to every JMH run (e.g. -Djmh.ignoreLock=true on a machine
+# where another JMH run holds the lock).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PAIRS="${1:-3}"
@@ -16,7 +19,7 @@ SHORT=(-wi 2 -w 2 -i 3 -r 2 -prof dev.tokenplane.benchmarks.CpuPerOpProfiler -pr
 
 one() { # name, then JMH arguments
   local name="$1"; shift
-  java -jar "$JAR" "$@" "${SHORT[@]}" -rf json -rff "$OUT/$name.json" > "$OUT/$name.txt" 2>&1
+  java ${JAVA_OPTS:-} -jar "$JAR" "$@" "${SHORT[@]}" -rf json -rff "$OUT/$name.json" > "$OUT/$name.txt" 2>&1
 }
 
 pair() { # label, tokenplane args (quoted string), bucket4j args (quoted string)
@@ -50,6 +53,13 @@ pair hz-batch "${HZ}tokenplaneBatch$ -p keys=100000 -p format=OBJECT -p completi
 pair hz-batch-p23 "${HZ}tokenplaneBatch$ -p keys=100000 -p format=OBJECT -p completions=direct -p partitions=23" \
     "${HZ}bucket4jPerDecision$ -p keys=100000"
 pair hz-batch-colocated "${HZ}tokenplaneBatchColocated$" "${HZ}bucket4jPerDecision$ -p keys=100000"
+SINGLE="${HZ}tokenplane$ -p keys=100000 -p format=OBJECT -p completions=direct"
+pair hz-batch-vs-single "${HZ}tokenplaneBatch$ -p keys=100000 -p format=OBJECT -p completions=direct" "$SINGLE"
+pair hz-batch-p23-vs-single "${HZ}tokenplaneBatch$ -p keys=100000 -p format=OBJECT -p completions=direct -p partitions=23" \
+    "$SINGLE -p partitions=23"
+pair hz-colocated-vs-single "${HZ}tokenplaneBatchColocated$" "$SINGLE"
+pair hz-batch-3m-vs-single "${HZ}tokenplaneBatch$ -p keys=100000 -p format=OBJECT -p completions=direct -p members=3" \
+    "$SINGLE -p members=3"
 
 python3 - "$OUT" "${RAN[@]}" <<'PY'
 import json, glob, os, statistics, sys

@@ -100,7 +100,11 @@ public class HazelcastAcquireBenchmark {
         /** The member's partition count: a batch of 100 random keys touches about 84 of 271, all of 23. */
         @Param({"271"})
         int partitions;
+        /** Members of the cluster, all in this JVM on loopback; the store runs on the first (which owns 1/n of keys). */
+        @Param({"1"})
+        int members;
 
+        List<HazelcastInstance> cluster;
         HazelcastInstance member;
         HazelcastBucketStore store;
         ExecutorService pool;
@@ -109,8 +113,14 @@ public class HazelcastAcquireBenchmark {
 
         @Setup(Level.Trial)
         public void setUp() {
-            member = Members.start(
-                    InMemoryFormat.valueOf(format), IdleExpiry.SWEEP, InMemoryFormat.BINARY, false, partitions);
+            cluster = Members.startCluster(
+                    members,
+                    InMemoryFormat.valueOf(format),
+                    IdleExpiry.SWEEP,
+                    InMemoryFormat.BINARY,
+                    false,
+                    partitions);
+            member = cluster.get(0);
             Executor executor = switch (completions) {
                 case "direct" -> null;
                 case "pool" ->
@@ -145,7 +155,7 @@ public class HazelcastAcquireBenchmark {
             if (pool != null) {
                 pool.shutdownNow();
             }
-            member.getLifecycleService().terminate();
+            cluster.forEach(m -> m.getLifecycleService().terminate());
         }
     }
 

@@ -15,7 +15,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One embedded member on loopback, carrying both the tokenplane bucket map and Bucket4j's map, so both run on the same
@@ -44,18 +47,62 @@ final class Members {
     /** @param partitions the member's partition count ({@code hazelcast.partition.count}; Hazelcast's default 271) */
     static HazelcastInstance start(
             InMemoryFormat format, IdleExpiry expiry, InMemoryFormat bucket4jFormat, boolean colocate, int partitions) {
+        return startCluster(1, format, expiry, bucket4jFormat, colocate, partitions)
+                .get(0);
+    }
+
+    /**
+     * {@code n} members of one new cluster in this JVM, on loopback (one synchronous backup each, used from two members
+     * on); returns them once each sees all of them. Benchmarks call the first one.
+     */
+    static List<HazelcastInstance> startCluster(
+            int n,
+            InMemoryFormat format,
+            IdleExpiry expiry,
+            InMemoryFormat bucket4jFormat,
+            boolean colocate,
+            int partitions) {
+        String cluster = "bench-" + UUID.randomUUID();
+        int[] ports = new int[n];
+        for (int i = 0; i < n; i++) {
+            ports[i] = freePort();
+        }
+        List<HazelcastInstance> members = new ArrayList<>();
+        for (int port : ports) {
+            members.add(Hazelcast.newHazelcastInstance(
+                    config(cluster, port, ports, format, expiry, bucket4jFormat, colocate, partitions)));
+        }
+        while (members.stream()
+                .anyMatch(m -> m.getCluster().getMembers().size() != n
+                        || !m.getPartitionService().isClusterSafe())) {
+            LockSupport.parkNanos(10_000_000);
+        }
+        return members;
+    }
+
+    private static Config config(
+            String cluster,
+            int port,
+            int[] ports,
+            InMemoryFormat format,
+            IdleExpiry expiry,
+            InMemoryFormat bucket4jFormat,
+            boolean colocate,
+            int partitions) {
         Config config = new Config();
         config.setProperty("hazelcast.partition.count", Integer.toString(partitions));
-        config.setClusterName("bench-" + UUID.randomUUID());
+        config.setClusterName(cluster);
         config.setProperty("hazelcast.logging.type", "none");
         config.setProperty("hazelcast.phone.home.enabled", "false");
-        int port = freePort();
         config.getNetworkConfig().setPort(port).setPortAutoIncrement(false);
         config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
         JoinConfig join = config.getNetworkConfig().getJoin();
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
-        join.getTcpIpConfig().setEnabled(true).addMember("127.0.0.1:" + port);
+        join.getTcpIpConfig().setEnabled(true);
+        for (int member : ports) {
+            join.getTcpIpConfig().addMember("127.0.0.1:" + member);
+        }
         HazelcastBucketStore.configure(
                 config,
                 TOKENPLANE_MAP,
@@ -71,7 +118,7 @@ final class Members {
         // Bucket4j's own serializers, so it does not fall back to Java serialization either.
         HazelcastProxyManager.addCustomSerializers(config.getSerializationConfig(), 10_000);
         config.getMapConfig(BUCKET4J_MAP).setInMemoryFormat(bucket4jFormat).setBackupCount(1);
-        return Hazelcast.newHazelcastInstance(config);
+        return config;
     }
 
     private static int freePort() {

@@ -1,5 +1,6 @@
 package dev.tokenplane.simulator;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -18,6 +19,15 @@ import java.util.List;
  * @param fairness             Jain's index over lanes of (goodput / offered): 1 when every bucket gets the same share
  *                             of its demand served well, 1/n when one bucket gets it all
  * @param score                {@code goodputPct - OVERLOAD_PENALTY * overloadPct}
+ * @param classGrantedPct      per {@link Priority} (by ordinal), requests admitted as a share of those offered, over
+ *                             every lane; empty when the requests carry no class
+ * @param overAdmittedPerSecond from the first event on (from tick 0 without events): requests admitted beyond what the
+ *                             lane's server can complete in the same tick, {@code Σ max(0, served - serverCapacity)}
+ *                             over lanes and ticks, per tick; NaN when the server's capacity was not recorded
+ * @param overAdmissionPct     the same excess as a share of the requests admitted in that time
+ * @param tokensCreated        requests admitted beyond what the buckets' own tokens allow: {@code max(0, Σ served -
+ *                             Σ over lanes (initial capacity + Σ capacity per tick))}, since a bucket starts full and
+ *                             refills at most its capacity per second; 0 unless borrowing created tokens
  */
 public record Metrics(
         double goodputPct,
@@ -28,7 +38,15 @@ public record Metrics(
         double oscillationPer100,
         double steadyOscillationPer100,
         double fairness,
-        double score) {
+        double score,
+        List<Double> classGrantedPct,
+        double overAdmittedPerSecond,
+        double overAdmissionPct,
+        double tokensCreated) {
+
+    public Metrics {
+        classGrantedPct = List.copyOf(classGrantedPct);
+    }
 
     /** Points of score lost per percent of time in overload. */
     public static final double OVERLOAD_PENALTY = 1.0;
@@ -76,6 +94,8 @@ public record Metrics(
         int lanes = run.lanes().size();
         double goodputPct = pct(goodput, offered);
         double overloadPct = pct(overloadTicks, (double) lanes * run.ticks());
+        int from = scenario.events().isEmpty() ? 0 : scenario.events().get(0);
+        double[] excess = overAdmission(run, from);
         return new Metrics(
                 goodputPct,
                 pct(offered - served, offered),
@@ -85,7 +105,57 @@ public record Metrics(
                 100.0 * oscillation / lanes / run.ticks(),
                 steadyTicks == 0 ? Double.NaN : 100.0 * steadyOscillation / lanes / steadyTicks,
                 jain(satisfaction),
-                goodputPct - OVERLOAD_PENALTY * overloadPct);
+                goodputPct - OVERLOAD_PENALTY * overloadPct,
+                classGranted(run),
+                excess[0] / (run.ticks() - from),
+                pct(excess[0], excess[1]),
+                tokensCreated(run, scenario));
+    }
+
+    /** Per class, granted / offered over every lane; empty when no lane saw a class. */
+    static List<Double> classGranted(Run run) {
+        int classes = Priority.values().length;
+        double[] offered = new double[classes];
+        double[] granted = new double[classes];
+        for (LaneTrace lane : run.lanes()) {
+            for (int c = 0; c < classes; c++) {
+                offered[c] += lane.classOffered()[c];
+                granted[c] += lane.classGranted()[c];
+            }
+        }
+        if (sum(offered) == 0) {
+            return List.of();
+        }
+        List<Double> shares = new ArrayList<>();
+        for (int c = 0; c < classes; c++) {
+            shares.add(offered[c] == 0 ? Double.NaN : pct(granted[c], offered[c]));
+        }
+        return shares;
+    }
+
+    /** From tick {@code from} on: {the excess admitted over the servers' capacity, the requests admitted}. */
+    static double[] overAdmission(Run run, int from) {
+        double excess = 0;
+        double admitted = 0;
+        for (LaneTrace lane : run.lanes()) {
+            for (int t = from; t < lane.ticks(); t++) {
+                excess += Math.max(0, lane.served()[t] - lane.serverCapacity()[t]); // NaN stays NaN
+                admitted += lane.served()[t];
+            }
+        }
+        return new double[] {excess, admitted};
+    }
+
+    /** Admitted beyond the pool's own tokens: each bucket's first fill plus a refill of its capacity per tick. */
+    static double tokensCreated(Run run, Scenario scenario) {
+        double admitted = 0;
+        double tokens = 0;
+        for (int i = 0; i < run.lanes().size(); i++) {
+            LaneTrace lane = run.lanes().get(i);
+            admitted += sum(lane.served());
+            tokens += scenario.lanes().get(i).initialCapacity() + sum(lane.capacity());
+        }
+        return Math.max(0, admitted - tokens);
     }
 
     /** How a series responds to a step at {@code from}, judged up to {@code to}. */

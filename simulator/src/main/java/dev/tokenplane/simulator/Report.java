@@ -202,7 +202,9 @@ public final class Report {
                     .append(fmt3(m.fairness()))
                     .append(" |\n");
         }
-        md.append("\n![")
+        md.append('\n');
+        PriorityAndRegionTables.forScenario(md, result, text);
+        md.append("![")
                 .append(scenario.title())
                 .append("](")
                 .append(ChartRenderer.fileName(scenario))
@@ -365,7 +367,7 @@ public final class Report {
     }
 
     /** A markdown table header: the first column left-aligned, the others right-aligned. */
-    private static void tableHeader(StringBuilder md, List<String> columns) {
+    static void tableHeader(StringBuilder md, List<String> columns) {
         md.append('|');
         columns.forEach(c -> md.append(' ').append(c).append(" |"));
         md.append("\n|---|");

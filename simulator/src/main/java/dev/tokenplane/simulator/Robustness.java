@@ -27,6 +27,11 @@ public record Robustness(String label, int seeds, List<Row> scenarios) {
      * @param tiedSeeds          seeds whose outcome is a {@link Outcome#TIE}
      * @param lostSeeds          seeds whose outcome is a {@link Outcome#LOSS}
      * @param meanSettle         mean worst settle time per algorithm, in the comparison's order (NaN without events)
+     * @param classPct           per algorithm, in the comparison's order: {mean, min} over seeds of the share of
+     *                           critical requests granted, then the mean of each other class's (high, normal, low);
+     *                           empty when the requests carry no class
+     * @param meanOverAdmitted   mean over-admission (r/s, {@link Metrics#overAdmittedPerSecond()}) per algorithm;
+     *                           empty when the scenario's buckets do not borrow
      */
     public record Row(
             String scenario,
@@ -36,8 +41,12 @@ public record Robustness(String label, int seeds, List<Row> scenarios) {
             double oursSettleMean,
             List<Long> tiedSeeds,
             List<Long> lostSeeds,
-            List<Double> meanSettle) {
+            List<Double> meanSettle,
+            List<List<Double>> classPct,
+            List<Double> meanOverAdmitted) {
         public Row {
+            classPct = classPct.stream().map(List::copyOf).toList();
+            meanOverAdmitted = List.copyOf(meanOverAdmitted);
             meanScores = List.copyOf(meanScores);
             tiedSeeds = List.copyOf(tiedSeeds);
             lostSeeds = List.copyOf(lostSeeds);
@@ -95,6 +104,10 @@ public record Robustness(String label, int seeds, List<Row> scenarios) {
         for (int s = 0; s < scenarios.size(); s++) {
             double[] sums = new double[algorithms.size()];
             double[] settles = new double[algorithms.size()];
+            double[] overAdmitted = new double[algorithms.size()];
+            double[][] classes = new double[algorithms.size()][Priority.values().length];
+            double[] minCritical = new double[algorithms.size()];
+            java.util.Arrays.fill(minCritical, Double.POSITIVE_INFINITY);
             int wins = 0;
             double osc = 0;
             double settle = 0;
@@ -104,7 +117,16 @@ public record Robustness(String label, int seeds, List<Row> scenarios) {
                 Comparison.ScenarioResult result = comparison.results().get(s);
                 for (int a = 0; a < algorithms.size(); a++) {
                     sums[a] += result.metrics().get(a).score();
-                    settles[a] += result.metrics().get(a).settleTicks();
+                    Metrics m = result.metrics().get(a);
+                    settles[a] += m.settleTicks();
+                    overAdmitted[a] += m.overAdmittedPerSecond();
+                    for (int c = 0; c < m.classGrantedPct().size(); c++) {
+                        classes[a][c] += m.classGrantedPct().get(c);
+                    }
+                    if (!m.classGrantedPct().isEmpty()) {
+                        minCritical[a] =
+                                Math.min(minCritical[a], m.classGrantedPct().get(0));
+                    }
                 }
                 switch (Outcome.of(result)) {
                     case WIN -> wins++;
@@ -116,12 +138,34 @@ public record Robustness(String label, int seeds, List<Row> scenarios) {
             }
             List<Double> means = new ArrayList<>();
             List<Double> settleMeans = new ArrayList<>();
+            List<Double> overAdmittedMeans = new ArrayList<>();
+            List<List<Double>> classPct = new ArrayList<>();
             for (int a = 0; a < algorithms.size(); a++) {
                 means.add(sums[a] / seeds);
                 settleMeans.add(settles[a] / seeds);
+                if (scenarios.get(s).borrowing()) {
+                    overAdmittedMeans.add(overAdmitted[a] / seeds);
+                }
+                if (scenarios.get(s).hasClasses()) {
+                    classPct.add(List.of(
+                            classes[a][0] / seeds,
+                            minCritical[a],
+                            classes[a][1] / seeds,
+                            classes[a][2] / seeds,
+                            classes[a][3] / seeds));
+                }
             }
             rows.add(new Row(
-                    scenarios.get(s).name(), means, wins, osc / seeds, settle / seeds, ties, losses, settleMeans));
+                    scenarios.get(s).name(),
+                    means,
+                    wins,
+                    osc / seeds,
+                    settle / seeds,
+                    ties,
+                    losses,
+                    settleMeans,
+                    classPct,
+                    overAdmittedMeans));
         }
         return new Robustness(label, seeds, rows);
     }

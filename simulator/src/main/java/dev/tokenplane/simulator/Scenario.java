@@ -18,6 +18,8 @@ import java.util.function.IntPredicate;
  * @param events        ticks at which the situation changes in steps; settle time and overshoot are measured after each
  * @param steadyWindows tick ranges where nothing changes; steady-state oscillation is counted there
  * @param agentReports  whether the agents' reports of a tick reach the BMS
+ * @param classMix      the share of each request class in every lane's demand ({@link ClassMix#NONE}: no classes)
+ * @param borrowing     whether the lanes' buckets form one pool and borrow from each other when short
  */
 public record Scenario(
         String name,
@@ -28,12 +30,54 @@ public record Scenario(
         Rule rule,
         List<Integer> events,
         List<Window> steadyWindows,
-        IntPredicate agentReports) {
+        IntPredicate agentReports,
+        ClassMix classMix,
+        boolean borrowing) {
 
     public Scenario {
         lanes = List.copyOf(lanes);
         events = List.copyOf(events);
         steadyWindows = List.copyOf(steadyWindows);
+    }
+
+    /** A scenario without request classes or borrowing. */
+    public Scenario(
+            String name,
+            String title,
+            String description,
+            int ticks,
+            List<Lane> lanes,
+            Rule rule,
+            List<Integer> events,
+            List<Window> steadyWindows,
+            IntPredicate agentReports) {
+        this(name, title, description, ticks, lanes, rule, events, steadyWindows, agentReports, ClassMix.NONE, false);
+    }
+
+    /** Whether the requests carry a {@link Priority}. */
+    public boolean hasClasses() {
+        return !classMix.equals(ClassMix.NONE);
+    }
+
+    /**
+     * The share of each {@link Priority} in the demand; they add up to 1, or are all 0 for requests without a class.
+     */
+    public record ClassMix(double critical, double high, double normal, double low) {
+
+        public static final ClassMix NONE = new ClassMix(0, 0, 0, 0);
+
+        public ClassMix {
+            double sum = critical + high + normal + low;
+            if (Math.min(Math.min(critical, high), Math.min(normal, low)) < 0
+                    || (sum != 0 && Math.abs(sum - 1) > 1e-9)) {
+                throw new IllegalArgumentException("class shares must be >= 0 and add up to 1 (or all be 0)");
+            }
+        }
+
+        /** The share of {@code priority}. */
+        public double of(Priority priority) {
+            return priority.pick(critical, high, normal, low);
+        }
     }
 
     /** Offered load in requests per second at time {@code seconds}. */
@@ -75,8 +119,15 @@ public record Scenario(
      * @param initialCapacity the bucket's capacity at the start (also the fixed bucket's capacity)
      * @param demandNoise     σ of a per-tick factor {@code max(0, 1 + σ·N(0, 1))} on the demand's rate, drawn from the
      *                        seed (0: Poisson arrivals around the rate only)
+     * @param region          where the server runs; borrowing prefers lenders of the same region (empty: unknown)
      */
-    public record Lane(String id, Demand demand, Capacity server, long initialCapacity, double demandNoise) {
+    public record Lane(
+            String id, Demand demand, Capacity server, long initialCapacity, double demandNoise, String region) {
+
+        /** A lane in no particular region. */
+        public Lane(String id, Demand demand, Capacity server, long initialCapacity, double demandNoise) {
+            this(id, demand, server, initialCapacity, demandNoise, "");
+        }
 
         /** A lane whose demand varies only by its Poisson arrivals. */
         public Lane(String id, Demand demand, Capacity server, long initialCapacity) {

@@ -26,7 +26,67 @@ public final class Scenarios {
                 agentOutage(),
                 stepBy14(),
                 ioBound(),
-                dailyCycle());
+                dailyCycle(),
+                priorityMix(),
+                regionOutage());
+    }
+
+    /** The class mix of {@link #priorityMix()}. */
+    static final Scenario.ClassMix PRIORITY_MIX = new Scenario.ClassMix(0.10, 0.20, 0.40, 0.30);
+
+    /** Three times more demand than the server can take, from four request classes. */
+    static Scenario priorityMix() {
+        return new Scenario(
+                "priority",
+                "Priority mix under 3× overload",
+                "Demand 300 r/s on a server of 100 r/s (3× overload) from t = 0 to the end; each request carries a"
+                        + " class: critical 10 %, high 20 %, normal 40 %, low 30 %. Ours admits a class only if what"
+                        + " remains in the bucket after the take is at least the class's reserve (critical 0, high"
+                        + " 0.05, normal 0.10, low 0.20 of the capacity); the baselines know no classes and admit first"
+                        + " come, first served. Bucket starts at 100.",
+                180,
+                List.of(new Scenario.Lane("s1", s -> 300, steady(100), 100)),
+                RULE,
+                List.of(),
+                List.of(new Scenario.Window(30, 180)),
+                tick -> true,
+                PRIORITY_MIX,
+                false);
+    }
+
+    /** The tick at which {@link #regionOutage()}'s region loses servers. */
+    static final int REGION_OUTAGE_TICK = 80;
+
+    /** Three regions in one pool; one of them loses most of its servers. */
+    static Scenario regionOutage() {
+        Scenario.ServerConditions healthy = new Scenario.ServerConditions(200, BASE_LATENCY_MS);
+        Scenario.ServerConditions crippled = new Scenario.ServerConditions(90, BASE_LATENCY_MS);
+        Scenario.Capacity eu = tick -> tick < REGION_OUTAGE_TICK ? healthy : crippled;
+        List<Scenario.Lane> lanes = new ArrayList<>();
+        for (String region : List.of("eu", "us", "ap")) {
+            for (String server : List.of("a", "b")) {
+                lanes.add(new Scenario.Lane(
+                        region + "-" + server, s -> 120, region.equals("eu") ? eu : tick -> healthy, 150, 0, region));
+            }
+        }
+        return new Scenario(
+                "region",
+                "Region outage with cross-region borrowing",
+                "Three regions (eu, us, ap) with two server groups each, every group of 200 r/s behind its own"
+                        + " bucket, all six buckets in one pool: a bucket short of tokens borrows from the others, its"
+                        + " own region first, other regions only for what its region cannot lend (the BMS's transfer"
+                        + " planner, reserve 0.1). Demand 120 r/s per group throughout. At t = "
+                        + REGION_OUTAGE_TICK
+                        + " s eu loses most of its servers: both eu groups drop to 90 r/s while their users keep coming."
+                        + " Buckets start at 150. Chart: eu-a.",
+                240,
+                lanes,
+                RULE,
+                List.of(REGION_OUTAGE_TICK),
+                phases(List.of(0, REGION_OUTAGE_TICK), 240, 20),
+                tick -> true,
+                Scenario.ClassMix.NONE,
+                true);
     }
 
     /** The day of {@link #dailyCycle()}, in ticks. */

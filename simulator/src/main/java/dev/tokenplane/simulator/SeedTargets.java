@@ -89,6 +89,7 @@ record SeedTargets(Robustness robustness, List<String> algorithms) {
                 .append(lossList.isEmpty() ? "none" : String.join("; ", lossList))
                 .append(".\n\n");
         settle(md);
+        PriorityAndRegionTables.overSeeds(md, robustness, algorithms);
     }
 
     private void settle(StringBuilder md) {

@@ -13,10 +13,26 @@ public interface SizingAlgorithm {
     /** A controller for one bucket of {@code rule}, with its own state. */
     Controller controllerFor(Scenario.Rule rule);
 
+    /**
+     * The per-class reserves its buckets admit requests with; {@link PriorityReserves#NONE} (first come, first served)
+     * for an algorithm that knows no priority.
+     */
+    default PriorityReserves reserves() {
+        return PriorityReserves.NONE;
+    }
+
     /** Sizes one bucket; called once per tick. */
     interface Controller {
         /** The bucket's capacity for the tick starting at {@code nowMillis}. */
         long decide(long nowMillis, Observation observation);
+
+        /**
+         * Tokens per second the bucket may borrow from its pool during the tick just decided; an algorithm that leaves
+         * borrowing to the pool sets no limit.
+         */
+        default double borrowLimitPerSecond() {
+            return Double.POSITIVE_INFINITY;
+        }
     }
 
     /**

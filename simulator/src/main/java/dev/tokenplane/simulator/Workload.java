@@ -11,12 +11,17 @@ public final class Workload {
     /** Sub-steps per tick for arrivals, the bucket and the server queue. */
     public static final int SUB_STEPS = 10;
 
+    private static final Priority[] PRIORITIES = Priority.values();
+
     private final double[][] arrivals;
     private final double[][] cpuNoise;
+    /** Per lane and sub-step, the class of each arrival in arrival order (ordinals); null without classes. */
+    private final byte[][][] classes;
 
-    private Workload(double[][] arrivals, double[][] cpuNoise) {
+    private Workload(double[][] arrivals, double[][] cpuNoise, byte[][][] classes) {
         this.arrivals = arrivals;
         this.cpuNoise = cpuNoise;
+        this.classes = classes;
     }
 
     /** Draws the arrivals (Poisson per sub-step) and CPU noise of {@code scenario} from {@code seed}. */
@@ -42,7 +47,41 @@ public final class Workload {
                 noise[lane][tick] = gaussian(random) * model.cpuNoise();
             }
         }
-        return new Workload(arrivals, noise);
+        // from a stream of its own, drawn after the others, so scenarios without classes keep their draws
+        byte[][][] classes = scenario.hasClasses() ? drawClasses(scenario.classMix(), arrivals, root.split()) : null;
+        return new Workload(arrivals, noise, classes);
+    }
+
+    /** The class of every arrival, independently from {@code mix}, in arrival order. */
+    private static byte[][][] drawClasses(Scenario.ClassMix mix, double[][] arrivals, SplittableRandom random) {
+        byte[][][] classes = new byte[arrivals.length][][];
+        for (int lane = 0; lane < arrivals.length; lane++) {
+            classes[lane] = new byte[arrivals[lane].length][];
+            for (int step = 0; step < arrivals[lane].length; step++) {
+                byte[] order = new byte[(int) arrivals[lane][step]];
+                for (int i = 0; i < order.length; i++) {
+                    order[i] = (byte) draw(mix, random.nextDouble()).ordinal();
+                }
+                classes[lane][step] = order;
+            }
+        }
+        return classes;
+    }
+
+    private static Priority draw(Scenario.ClassMix mix, double u) {
+        double cumulative = 0;
+        for (Priority p : PRIORITIES) {
+            cumulative += mix.of(p);
+            if (u < cumulative) {
+                return p;
+            }
+        }
+        return Priority.LOW; // u within rounding of 1
+    }
+
+    /** The class of the {@code i}-th arrival at {@code lane} in sub-step {@code step}; only for a scenario with classes. */
+    public Priority priority(int lane, int step, int i) {
+        return PRIORITIES[classes[lane][step][i]];
     }
 
     /** Requests arriving at {@code lane} in sub-step {@code step} (tick * SUB_STEPS + k). */

@@ -72,7 +72,9 @@ class MetricsTest {
                 new double[] {10, 10},
                 new double[] {0.6, 0.6},
                 new double[] {100, 100});
-        Scenario scenario = new Scenario("tiny", "tiny", "", 2, List.of(), RULE, List.of(), List.of(), tick -> true);
+        Scenario.Lane lane = new Scenario.Lane("a", s -> 10, tick -> null, 10);
+        Scenario scenario =
+                new Scenario("tiny", "tiny", "", 2, List.of(lane, lane), RULE, List.of(), List.of(), tick -> true);
 
         Metrics m = Metrics.of(new Run("tiny", "x", List.of(a, b)), scenario);
 
@@ -85,5 +87,68 @@ class MetricsTest {
         assertThat(m.oscillationPer100()).isZero();
         assertThat(m.settleTicks()).isNaN(); // no step events
         assertThat(m.steadyOscillationPer100()).isNaN();
+    }
+
+    @Test
+    void shouldMeasurePerClassGoodputAsGrantedOverOfferedAcrossLanes() {
+        // by class (critical, high, normal, low): lane a offered 10/20/40/30, granted 10/15/10/0;
+        // lane b offered 10/0/40/30, granted 9/0/10/3 -> 19/20, 15/20, 20/80, 3/60
+        LaneTrace a = classTrace("a", new double[] {10, 20, 40, 30}, new double[] {10, 15, 10, 0});
+        LaneTrace b = classTrace("b", new double[] {10, 0, 40, 30}, new double[] {9, 0, 10, 3});
+
+        List<Double> pct = Metrics.classGranted(new Run("p", "x", List.of(a, b)));
+
+        assertThat(pct).containsExactly(95.0, 75.0, 25.0, 5.0);
+        assertThat(Metrics.classGranted(new Run("p", "x", List.of(classTrace("c", new double[4], new double[4])))))
+                .isEmpty(); // no classes
+    }
+
+    @Test
+    void shouldMeasureOverAdmissionFromTheEventOnByHand() {
+        // lane a: its server drops from 100 to 90 r/s at tick 1; admitted 100, 130, 80 -> excess 40 + 0 from tick 1
+        LaneTrace a =
+                serverTrace("a", new double[] {100, 100, 100}, new double[] {100, 130, 80}, new double[] {100, 90, 90});
+        // lane b: admitted 50 on 200 r/s throughout -> no excess
+        LaneTrace b =
+                serverTrace("b", new double[] {100, 100, 100}, new double[] {50, 50, 50}, new double[] {200, 200, 200});
+        Scenario.Lane lane = new Scenario.Lane("a", s -> 100, tick -> null, 100);
+        Scenario scenario =
+                new Scenario("o", "o", "", 3, List.of(lane, lane), RULE, List.of(1), List.of(), tick -> true);
+
+        Metrics m = Metrics.of(new Run("o", "x", List.of(a, b)), scenario);
+
+        assertThat(m.overAdmittedPerSecond()).isCloseTo(40.0 / 2, within(1e-9)); // over ticks 1 and 2
+        assertThat(m.overAdmissionPct()).isCloseTo(100 * 40.0 / (130 + 80 + 50 + 50), within(1e-9));
+        // each bucket: 100 at the start + 3 refills of 100 = 400; admitted 310 and 150: none created
+        assertThat(m.tokensCreated()).isZero();
+    }
+
+    @Test
+    void shouldCountTokensAdmittedBeyondWhatTheBucketsRefilled() {
+        // one bucket of 10: 10 at the start + 2 refills of 10 = 30 tokens, but 45 admitted
+        LaneTrace a = serverTrace("a", new double[] {10, 10}, new double[] {20, 25}, new double[] {100, 100});
+        Scenario scenario = new Scenario(
+                "c",
+                "c",
+                "",
+                2,
+                List.of(new Scenario.Lane("a", s -> 10, tick -> null, 10)),
+                RULE,
+                List.of(),
+                List.of(),
+                tick -> true);
+
+        assertThat(Metrics.tokensCreated(new Run("c", "x", List.of(a)), scenario))
+                .isEqualTo(15.0);
+    }
+
+    private static LaneTrace classTrace(String id, double[] offered, double[] granted) {
+        double[] one = {1};
+        return new LaneTrace(id, one, one, one, one, one, one, one, offered, granted);
+    }
+
+    private static LaneTrace serverTrace(String id, double[] capacity, double[] served, double[] server) {
+        double[] zeros = new double[capacity.length];
+        return new LaneTrace(id, served, capacity, served, served, zeros, zeros, server, new double[4], new double[4]);
     }
 }

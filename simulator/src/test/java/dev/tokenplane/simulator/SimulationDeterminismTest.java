@@ -53,4 +53,16 @@ class SimulationDeterminismTest {
             }
         }
     }
+
+    @Test
+    void shouldGiveTheSameMetricsForTheSameSeedWithClassesAndBorrowing() {
+        List<Scenario> pooled = List.of(Scenarios.priorityMix(), Scenarios.regionOutage());
+        List<SizingAlgorithm> algorithms = List.of(
+                new AimdAlgorithm(1000), new PolicyAlgorithm("ours", dev.tokenplane.sizing.SizingConfig.defaults()));
+
+        Comparison first = Comparison.run(pooled, algorithms, 5, ServerModel.DEFAULT, line -> {});
+        Comparison second = Comparison.run(pooled, algorithms, 5, ServerModel.DEFAULT, line -> {});
+
+        assertThat(metrics(first)).isEqualTo(metrics(second));
+    }
 }

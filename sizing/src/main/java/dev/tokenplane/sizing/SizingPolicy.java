@@ -90,6 +90,27 @@ public final class SizingPolicy {
         return new Tick(nowMillis, input, input.state().withForecast(forecast), forecaster.predict(forecast)).decide();
     }
 
+    /**
+     * How many tokens per second the bucket of {@code decision} (taken at {@code nowMillis}) may borrow from its pool
+     * until its next decision. Borrowed tokens are a growth beyond the size, so the growth rule's limits hold: nothing
+     * within {@code growthHoldAfterShedMillis} of a shed for pressure or once the load pressure the decision used has
+     * reached the point where growth stops ({@code pressureTarget / (1 + minChangeFraction)^2}), and otherwise at most
+     * the headroom a growth would take, {@code capacity * (sqrt(pressureTarget / pressure) - 1)}. Tokens borrowed
+     * beyond that are requests admitted past what the server can serve well: a region that lost servers would refill
+     * its shrunken buckets from the other regions. Without a load signal (pressure 0) there is no limit.
+     */
+    public double borrowLimitPerSecond(long nowMillis, SizingDecision decision) {
+        DampingConfig damping = config.damping();
+        double target = config.pressure().pressureTarget();
+        double pressure = decision.pressure();
+        if (pressure >= target / Math.pow(1 + damping.minChangeFraction(), 2)
+                || !SizingState.elapsed(
+                        nowMillis, decision.state().lastShedAtMillis(), damping.growthHoldAfterShedMillis())) {
+            return 0;
+        }
+        return pressure <= 0 ? Double.POSITIVE_INFINITY : decision.capacity() * (Math.sqrt(target / pressure) - 1);
+    }
+
     /** One decision: the inputs and the derived figures every rule reads. */
     private final class Tick {
         private static final double ROUNDING_SLACK = 1e-9;

@@ -125,6 +125,45 @@ class SizingPolicyTest {
     // --- limits ----------------------------------------------------------------------------------------------------
 
     @Nested
+    class BorrowLimit {
+
+        @Test
+        void shouldLetABucketBorrowOnlyWhileItCouldGrowAndNoMoreThanAGrowthWouldTake() {
+            // a cool server: borrowing is a growth it has room for, as far as a growth would go:
+            // it grows within the headroom to 90 * sqrt(0.8 / 0.5) = 113.8, and may borrow 114 * (sqrt(1.6) - 1) =
+            // 30.2 tokens/s on top
+            SizingDecision cool = decide(100, demand(90, 90), cpu(0.5));
+            assertThat(cool.capacity()).isEqualTo(114);
+            assertThat(policy.borrowLimitPerSecond(now, cool)).isCloseTo(114 * (Math.sqrt(1.6) - 1), within(1e-9));
+            // 0.75 is under pressureHigh but past where growth stops (0.8 / 1.05^2 = 0.726): no borrowing
+            assertThat(policy.borrowLimitPerSecond(now, decide(100, demand(90, 90), cpu(0.75))))
+                    .isZero();
+        }
+
+        @Test
+        void shouldNotBorrowForAHotServerNorUntilTheGrowthHoldAfterItsShedIsOver() {
+            SizingDecision shed = decide(100, demand(200, 100), cpu(0.95));
+            assertThat(shed.reason()).isEqualTo(SizingReason.SHRINK_PRESSURE);
+            assertThat(policy.borrowLimitPerSecond(now, shed)).isZero();
+
+            // 5 s later the server is cool (smoothed 0.5 * 0.3 + 0.5 * 0.95 = 0.625), but the 6 s hold is not over
+            now += 5_000;
+            SizingDecision cooler = policy.decide(now, input(84, demand(84, 84), cpu(0.3), shed.state()));
+            assertThat(policy.borrowLimitPerSecond(now, cooler)).isZero();
+
+            now += 1_000;
+            SizingDecision later = policy.decide(now, input(84, demand(84, 84), cpu(0.3), cooler.state()));
+            assertThat(policy.borrowLimitPerSecond(now, later)).isPositive();
+        }
+
+        @Test
+        void shouldNotLimitTheBorrowingOfABucketWithoutALoadSignal() {
+            assertThat(policy.borrowLimitPerSecond(now, decide(100, demand(90, 90), LoadSignal.missing())))
+                    .isEqualTo(Double.POSITIVE_INFINITY);
+        }
+    }
+
+    @Nested
     class Limits {
 
         @Test

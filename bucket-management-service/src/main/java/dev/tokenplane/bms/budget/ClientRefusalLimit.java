@@ -56,6 +56,14 @@ public final class ClientRefusalLimit {
         return perMilli > 0;
     }
 
+    /**
+     * Whether any client carries refusals: while none does, {@link #retryAfterMs} is 0 for every client, so a caller
+     * may skip naming the client at all (the decision path does, saving a string per request).
+     */
+    public boolean anyCharged() {
+        return enabled() && !clients.isEmpty();
+    }
+
     /** Milliseconds before {@code client}'s decisions are taken again; 0 when they are taken now. */
     public long retryAfterMs(String client, long nowMs) {
         if (!enabled()) {

@@ -126,7 +126,9 @@ public final class DecisionRoutes implements ApiRoutes {
                         : ErrorMapper.item(
                                 ((DecisionService.Failed) item).key(), ((DecisionService.Failed) item).error());
             }
-            refusals.refused(refusalIdentity(ctx), refused, clock.millis());
+            if (refused > 0) {
+                refusals.refused(refusalIdentity(ctx), refused, clock.millis());
+            }
             metrics.decisionLatency(System.nanoTime() - start);
             Replies.json(ctx, 200, Map.of("results", results));
         });
@@ -164,6 +166,10 @@ public final class DecisionRoutes implements ApiRoutes {
      * costs the member almost nothing).
      */
     private void throttle(RoutingContext ctx) {
+        if (!refusals.anyCharged()) { // the common case: no identity to build (a string per request)
+            ctx.next();
+            return;
+        }
         long waitMs = refusals.retryAfterMs(refusalIdentity(ctx), clock.millis());
         if (waitMs <= 0) {
             ctx.next();

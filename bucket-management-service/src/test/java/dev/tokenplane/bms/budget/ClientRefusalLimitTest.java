@@ -41,6 +41,19 @@ class ClientRefusalLimitTest {
         assertThat(limit.retryAfterMs("mallory", 5_000)).isEqualTo(1_000);
     }
 
+    /** The decision path names a client only once some client has been charged ({@code anyCharged}). */
+    @Test
+    void shouldSayWhetherAnyClientIsChargedSoThatCallersMaySkipNamingTheirs() {
+        assertThat(limit.anyCharged()).isFalse();
+        limit.refused("mallory", 0, 0); // nothing refused: nothing charged
+        assertThat(limit.anyCharged()).isFalse();
+        limit.refused("mallory", 1, 0);
+        assertThat(limit.anyCharged()).isTrue();
+        ClientRefusalLimit off = new ClientRefusalLimit(0, 0);
+        off.refused("mallory", 5000, 0);
+        assertThat(off.anyCharged()).isFalse();
+    }
+
     @Test
     void shouldDoNothingWhenOff() {
         ClientRefusalLimit off = new ClientRefusalLimit(0, 1000);

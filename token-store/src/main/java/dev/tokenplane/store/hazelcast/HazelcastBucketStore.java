@@ -17,11 +17,10 @@ import dev.tokenplane.store.BucketSpec;
 import dev.tokenplane.store.BucketState;
 import dev.tokenplane.store.BucketStore;
 import dev.tokenplane.store.DemandSample;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -55,8 +54,9 @@ import java.util.function.Function;
  *
  * <h2>Batches</h2>
  * {@link #acquireAll} makes one call per owning member, which gives each partition its keys and a processor carrying
- * their commands ({@link HazelcastInternals#invokeOnPartitions}); each key's commands run in order on its owner, and the results are put back
- * in request order. Hazelcast backs up multi-key operations asynchronously, so a member that crashes may lose the last
+ * their commands ({@link HazelcastInternals#invokeOnPartitions}); each key's commands run in order on its owner, and
+ * each key answers its results with their places in the request ({@link ResultArrays}), so they are put back in request
+ * order without reading the keys. Hazelcast backs up multi-key operations asynchronously, so a member that crashes may lose the last
  * batches it answered within the backup's network round trip; single-key operations are backed up before they
  * answer.
  *
@@ -226,10 +226,7 @@ public final class HazelcastBucketStore implements BucketStore {
         if (commands.isEmpty()) {
             return CompletableFuture.completedFuture(List.of());
         }
-        Map<String, List<AcquireCommand>> byKey = new LinkedHashMap<>();
-        for (AcquireCommand c : commands) {
-            byKey.computeIfAbsent(c.key(), k -> new ArrayList<>(2)).add(c);
-        }
+        Map<String, KeyCommands> byKey = KeyCommands.byKey(commands);
         if (byKey.size() == 1) {
             String key = commands.get(0).key();
             return submit(key, new MultiKeyProcessors.AcquireBatch(entryTtl, byKey), ResultArrays::decodeAll);
@@ -237,27 +234,26 @@ public final class HazelcastBucketStore implements BucketStore {
         if (!onMember()) {
             return complete(
                     map.submitToKeys(byKey.keySet(), new MultiKeyProcessors.AcquireBatch(entryTtl, byKey)),
-                    perKey -> inRequestOrder(commands, perKey));
+                    perKey -> inRequestOrder(commands.size(), perKey.values()));
         }
         return complete(
                 internals.invokeOnPartitions(byKey.keySet(), keys -> {
-                    Map<String, List<AcquireCommand>> mine = new HashMap<>(keys.size() * 2);
+                    Map<String, KeyCommands> mine = new HashMap<>(keys.size() * 2);
                     for (String key : keys) {
                         mine.put(key, byKey.get(key));
                     }
                     return new MultiKeyProcessors.AcquireBatch(entryTtl, mine);
                 }),
-                responses -> inRequestOrder(commands, internals.<long[]>results(responses)));
+                responses -> inRequestOrder(commands.size(), internals.<byte[]>values(responses)));
     }
 
-    private static List<AcquireResult> inRequestOrder(List<AcquireCommand> commands, Map<String, long[]> perKey) {
-        Map<String, Integer> next = new HashMap<>(perKey.size() * 2);
-        List<AcquireResult> results = new ArrayList<>(commands.size());
-        for (AcquireCommand c : commands) {
-            int i = next.merge(c.key(), 1, Integer::sum) - 1;
-            results.add(ResultArrays.decode(perKey.get(c.key()), i));
+    /** Each key's results, put at their places in the request (see {@link ResultArrays}). */
+    private static List<AcquireResult> inRequestOrder(int size, Collection<byte[]> perKey) {
+        AcquireResult[] answer = new AcquireResult[size];
+        for (byte[] results : perKey) {
+            ResultArrays.decodeInto(results, answer);
         }
-        return results;
+        return Arrays.asList(answer);
     }
 
     @Override

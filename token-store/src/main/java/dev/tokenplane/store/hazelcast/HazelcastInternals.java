@@ -141,6 +141,18 @@ final class HazelcastInternals {
         return results;
     }
 
+    /** Each key's answer to {@link #invokeOnPartitions}, deserialized, without its key. */
+    <R> List<R> values(Map<Integer, Object> responses) {
+        List<R> values = new ArrayList<>();
+        for (Object response : responses.values()) {
+            MapEntries entries = response instanceof Data d ? serialization.toObject(d) : (MapEntries) response;
+            for (int k = 0; k < entries.size(); k++) {
+                values.add(serialization.toObject(entries.getValue(k)));
+            }
+        }
+        return values;
+    }
+
     /**
      * One multi-key call in which each partition gets only its own keys and a processor for just those keys, sent once
      * per member like Hazelcast's own {@code putAll}. Each partition runs a {@link MultipleEntryOperation}, so

@@ -10,9 +10,7 @@ import dev.tokenplane.store.BucketState;
 import dev.tokenplane.store.DemandSample;
 import dev.tokenplane.store.Transition;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -25,11 +23,11 @@ final class MultiKeyProcessors {
     private MultiKeyProcessors() {}
 
     /**
-     * Many acquires in one call: for each key, its commands in order. Answers, per key, the results in the same order
-     * ({@link ResultArrays}).
+     * Many acquires in one call: for each key, its commands in order. Answers, per key, the results in the same order,
+     * each with its place in the request ({@link ResultArrays}).
      */
-    static final class AcquireBatch extends MultiKeyProcessor<long[]> {
-        private Map<String, List<AcquireCommand>> commands;
+    static final class AcquireBatch extends MultiKeyProcessor<byte[]> {
+        private Map<String, KeyCommands> commands;
         /** Whether each command's reserve is on the wire ({@code ACQUIRE_BATCH_RESERVED}): only when one has a reserve. */
         private boolean reservesOnWire;
 
@@ -42,16 +40,16 @@ final class MultiKeyProcessors {
             return b;
         }
 
-        AcquireBatch(boolean entryTtl, Map<String, List<AcquireCommand>> commands) {
+        AcquireBatch(boolean entryTtl, Map<String, KeyCommands> commands) {
             super(entryTtl);
             this.commands = commands;
             this.reservesOnWire = anyReserve(commands);
         }
 
-        private static boolean anyReserve(Map<String, List<AcquireCommand>> commands) {
-            for (List<AcquireCommand> list : commands.values()) {
-                for (AcquireCommand c : list) {
-                    if (c.reservePpm() != 0) {
+        private static boolean anyReserve(Map<String, KeyCommands> commands) {
+            for (KeyCommands mine : commands.values()) {
+                for (int i = 0; i < mine.size(); i++) {
+                    if (mine.command(i).reservePpm() != 0) {
                         return true;
                     }
                 }
@@ -60,22 +58,23 @@ final class MultiKeyProcessors {
         }
 
         @Override
-        MultiKeyProcessor<long[]> copyForOperation() {
+        MultiKeyProcessor<byte[]> copyForOperation() {
             return new AcquireBatch(entryTtl, commands);
         }
 
         @Override
-        Transition<long[]> apply(String key, BucketState current, long now) {
-            List<AcquireCommand> mine = commands.get(key);
-            List<AcquireResult> results = new ArrayList<>(mine.size());
+        Transition<byte[]> apply(String key, BucketState current, long now) {
+            KeyCommands mine = commands.get(key);
+            byte[] results = ResultArrays.allocate(mine.size());
             BucketState s = current;
-            for (AcquireCommand c : mine) {
+            for (int i = 0; i < mine.size(); i++) {
+                AcquireCommand c = mine.command(i);
                 Transition<AcquireResult> t = BucketProcessors.acquireOrRefuse(
                         this, s, c.spec(), c.tokens(), c.maxWaitMs(), c.reservePpm(), now);
                 s = t.next();
-                results.add(t.result());
+                ResultArrays.put(results, i, mine.place(i), t.result());
             }
-            return new Transition<>(s, ResultArrays.encode(results));
+            return new Transition<>(s, results);
         }
 
         @Override
@@ -88,10 +87,13 @@ final class MultiKeyProcessors {
         @Override
         void writeFields(ObjectDataOutput out) throws IOException {
             out.writeInt(commands.size());
-            for (Map.Entry<String, List<AcquireCommand>> e : commands.entrySet()) {
+            for (Map.Entry<String, KeyCommands> e : commands.entrySet()) {
+                KeyCommands mine = e.getValue();
                 out.writeString(e.getKey());
-                out.writeInt(e.getValue().size());
-                for (AcquireCommand c : e.getValue()) {
+                out.writeInt(mine.size());
+                for (int i = 0; i < mine.size(); i++) {
+                    AcquireCommand c = mine.command(i);
+                    out.writeInt(mine.place(i));
                     BucketProcessors.writeSpec(out, c.spec());
                     out.writeLong(c.tokens());
                     out.writeLong(c.maxWaitMs());
@@ -105,19 +107,20 @@ final class MultiKeyProcessors {
         @Override
         void readFields(ObjectDataInput in) throws IOException {
             int keys = in.readInt();
-            commands = new LinkedHashMap<>(keys * 2);
+            commands = new HashMap<>(keys * 2);
             for (int k = 0; k < keys; k++) {
                 String key = in.readString();
                 int n = in.readInt();
-                List<AcquireCommand> list = new ArrayList<>(n);
+                KeyCommands mine = new KeyCommands(n);
                 for (int i = 0; i < n; i++) {
+                    int place = in.readInt();
                     BucketSpec spec = BucketProcessors.readSpec(in);
                     long tokens = in.readLong();
                     long maxWaitMs = in.readLong();
                     long reservePpm = reservesOnWire ? in.readLong() : 0;
-                    list.add(new AcquireCommand(key, spec, tokens, maxWaitMs, reservePpm));
+                    mine.add(place, new AcquireCommand(key, spec, tokens, maxWaitMs, reservePpm));
                 }
-                commands.put(key, list);
+                commands.put(key, mine);
             }
         }
     }

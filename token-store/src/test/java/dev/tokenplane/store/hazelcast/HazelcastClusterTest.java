@@ -14,6 +14,7 @@ import dev.tokenplane.store.Tokens;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
@@ -99,6 +100,71 @@ class HazelcastClusterTest {
         }
 
         assertThat(granted).isEqualTo(1_000 + (rounds - 1) * 25);
+    }
+
+    /**
+     * Batches of 25 commands on random keys of 40 (repeats included, 1 or 2 tokens each) from six threads, two through
+     * each member, in rounds: the clock stands still within a round and moves 200 ms (10 tokens) between rounds, and
+     * every round asks each bucket for far more than it holds. Each key's grants must be exactly its capacity plus its
+     * refill over the elapsed time (never more: each key's commands run atomically on its owner; never less: every
+     * round drains it), and every result must answer its own command.
+     */
+    @Test
+    void shouldAdmitExactlyEachBucketsWorthUnderConcurrentBatchesOfRandomKeys() throws Exception {
+        String prefix = "batch-" + UUID.randomUUID() + "-";
+        BucketSpec spec = BucketSpec.of(30, 50);
+        int keys = 40;
+        int threads = 6;
+        int rounds = 4;
+        long[] grantedTokens = new long[keys];
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            for (int round = 0; round < rounds; round++) {
+                List<Future<long[]>> futures = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    HazelcastBucketStore store = stores.get(t % 3);
+                    Random random = new Random(31L * round + t);
+                    futures.add(pool.submit(() -> randomBatches(store, prefix, keys, spec, random)));
+                }
+                for (Future<long[]> f : futures) {
+                    long[] perKey = f.get(60, TimeUnit.SECONDS);
+                    for (int k = 0; k < keys; k++) {
+                        grantedTokens[k] += perKey[k];
+                    }
+                }
+                CLOCK.advance(200);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        long bound = 30 + (rounds - 1) * 10;
+        for (int k = 0; k < keys; k++) {
+            assertThat(grantedTokens[k]).as("tokens granted on key %d", k).isEqualTo(bound);
+        }
+    }
+
+    /** 30 batches of 25 random commands; answers the tokens granted per key. */
+    private static long[] randomBatches(
+            HazelcastBucketStore store, String prefix, int keys, BucketSpec spec, Random random) {
+        long[] granted = new long[keys];
+        for (int b = 0; b < 30; b++) {
+            List<AcquireCommand> batch = new ArrayList<>();
+            int[] picked = new int[25];
+            for (int i = 0; i < picked.length; i++) {
+                picked[i] = random.nextInt(keys);
+                batch.add(new AcquireCommand(prefix + picked[i], spec, 1 + random.nextInt(2), 0));
+            }
+            List<AcquireResult> results = await(store.acquireAll(batch));
+            assertThat(results).hasSize(batch.size());
+            for (int i = 0; i < picked.length; i++) {
+                assertThat(results.get(i).tokens()).isEqualTo(batch.get(i).tokens());
+                if (results.get(i).granted()) {
+                    granted[picked[i]] += results.get(i).tokens();
+                }
+            }
+        }
+        return granted;
     }
 
     private static long drainOneByOne(HazelcastBucketStore store, String key, BucketSpec spec) {
