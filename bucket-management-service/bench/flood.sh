@@ -9,6 +9,9 @@
 #   FLOOD_RATE=20000 bucket-management-service/bench/flood.sh  # a paced flood: 20,000 keys/s in all (0: flat out)
 #   FLOOD_S=60            # the flood stops after this long even if not all keys were decided (429s are resent)
 #   REFUSALS=0            # BMS_CLIENT_REFUSALS_PER_SECOND of the member (empty: its default; 0: the budget alone)
+#   WARMUP_S=30           # a client warms the member up this long before the first baseline (default 10)
+#   MEMBER_CPUS=0 GENERATOR_CPUS=1   # pin the member and the load generator to CPUs (taskset; empty: not pinned)
+#   MEMBER_JVM_OPTIONS="-XX:StartFlightRecording=filename=/tmp/member.jfr,settings=profile"  # e.g. profile the member
 #
 # A Java load generator (FloodBenchmark in the BMS test sources, with KeyFlood and WellBehavedClient): wrk cannot send
 # a fixed number of distinct keys. Needs a JDK (jcmd reads the member's heap).
@@ -21,6 +24,10 @@ BASELINE_S=${BASELINE_S:-20}
 FLOOD_RATE=${FLOOD_RATE:-0}
 FLOOD_S=${FLOOD_S:-60}
 REFUSALS=${REFUSALS:-}
+WARMUP_S=${WARMUP_S:-10}
+MEMBER_CPUS=${MEMBER_CPUS:-}
+GENERATOR_CPUS=${GENERATOR_CPUS:-}
+MEMBER_JVM_OPTIONS=${MEMBER_JVM_OPTIONS:-}
 CP_DIR=$(mktemp -d)
 trap 'rm -rf "$CP_DIR"' EXIT
 mvn -B -ntp -q -pl bucket-management-service -am package -DskipTests dependency:build-classpath \
@@ -29,5 +36,8 @@ M=bucket-management-service
 CP="$M/target/test-classes:$M/target/classes:$(cat "$CP_DIR/tokenplane-bucket-management-service.txt")"
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, $(java -version 2>&1 | head -1)," \
   "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
-java -Dbms.jar="$M/target/bms.jar" -cp "$CP" dev.tokenplane.bms.budget.FloodBenchmark \
-  "$RUNS" "$KEYS" "$FLOOD_THREADS" "$BASELINE_S" "$FLOOD_RATE" "$FLOOD_S" "$REFUSALS" 2> >(grep -v ' INFO \| WARN ' >&2)
+PIN=()
+if [[ -n "$GENERATOR_CPUS" ]]; then PIN=(taskset -c "$GENERATOR_CPUS"); fi
+"${PIN[@]}" java -Dbms.jar="$M/target/bms.jar" -Dbms.cpus="$MEMBER_CPUS" -Dbms.jvmOptions="$MEMBER_JVM_OPTIONS" \
+  -cp "$CP" dev.tokenplane.bms.budget.FloodBenchmark \
+  "$RUNS" "$KEYS" "$FLOOD_THREADS" "$BASELINE_S" "$FLOOD_RATE" "$FLOOD_S" "$REFUSALS" "$WARMUP_S" 2> >(grep -v ' INFO \| WARN ' >&2)

@@ -81,7 +81,10 @@ public final class BmsNode implements AutoCloseable {
                 wiring.adminToken.file() == null ? "as configured" : "in " + wiring.adminToken.file());
     }
 
-    /** The periodic jobs: the bucket budget's recount, the sizing loop (while ready) and the transfer tick. */
+    /**
+     * The periodic jobs: the bucket budget's recount, the sizing loop (while ready), the transfer tick and the hot keys'
+     * lease expiry.
+     */
     private void schedule() {
         Scheduler scheduler = wiring.scheduler;
         Duration interval = Duration.ofMillis(settings.sizingIntervalMs());
@@ -95,6 +98,9 @@ public final class BmsNode implements AutoCloseable {
         }
         if (wiring.transfer != null) {
             jobs.add(scheduler.every("transfer tick", interval, wiring.transfer::tick));
+        }
+        if (wiring.hotKeys != null) {
+            jobs.add(scheduler.every("hot key leases", wiring.hotKeys.tickInterval(), wiring.hotKeys::tick));
         }
     }
 

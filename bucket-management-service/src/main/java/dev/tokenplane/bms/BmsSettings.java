@@ -55,6 +55,9 @@ import java.util.function.Function;
  *                          majority of them refuses configuration writes (split-brain protection)
  * @param clientRefusalsPerSecond bucket-budget refusals per second one client may get before its decisions are
  *                          refused at the HTTP edge ({@link dev.tokenplane.bms.budget.ClientRefusalLimit}); 0: off
+ * @param hotKeyRate        requests per second for one key on this member above which the member serves the key from
+ *                          a lease of its own ({@link dev.tokenplane.bms.hotkeys.HotKeyStore}); 0: off
+ * @param hotKeyLeaseMs     how long such a lease lasts before its unused tokens go back to the key's owner
  *
  * <p>Secrets ({@link Variable#secret()}) come from their variable or from a file named by its {@code _FILE} variant
  * ({@code BMS_ADMIN_TOKEN_FILE}); {@link BmsMain} refuses them as flags, which would show them in {@code ps}.
@@ -93,7 +96,9 @@ public record BmsSettings(
         int expectedMembers,
         HazelcastMode hazelcastMode,
         int hazelcastClientPort,
-        long clientRefusalsPerSecond) {
+        long clientRefusalsPerSecond,
+        long hotKeyRate,
+        long hotKeyLeaseMs) {
 
     /** The HTTP bind addresses of {@link #host()}: one or several, in order; the first is in {@code url()}. */
     public List<String> hosts() {

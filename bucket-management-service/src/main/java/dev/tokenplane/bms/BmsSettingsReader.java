@@ -117,7 +117,9 @@ final class BmsSettingsReader {
                 expectedMembers,
                 mode,
                 clientPort,
-                longIn(value, "BMS_CLIENT_REFUSALS_PER_SECOND", 0, 1_000_000));
+                longIn(value, "BMS_CLIENT_REFUSALS_PER_SECOND", 0, 1_000_000),
+                longIn(value, "BMS_HOT_KEY_RATE", 0, 10_000_000),
+                longIn(value, "BMS_HOT_KEY_LEASE_MS", 10, 1_000));
     }
 
     private enum LogLevel {

@@ -149,6 +149,20 @@ final class BmsVariables {
                             + "client's decisions get 429 creation_rate_exceeded before any store call, 0..1000000 (0: off)",
                     false),
             new Variable(
+                    "BMS_HOT_KEY_RATE",
+                    "1000",
+                    "requests per second for one key on this member above "
+                            + "which the member answers the key from a short lease of tokens taken from its owner "
+                            + "(pre-debited: never over-admits; demoted below half the rate), 0..10000000 (0: off)",
+                    false),
+            new Variable(
+                    "BMS_HOT_KEY_LEASE_MS",
+                    "100",
+                    "how long a hot key's member-local lease lasts before its "
+                            + "unused tokens go back to the key's owner; a lease holds about this much of the member's "
+                            + "traffic and at most a quarter of the bucket's capacity, 10..1000",
+                    false),
+            new Variable(
                     "BMS_TLS_CERT_FILE",
                     null,
                     "PEM certificate chain (server certificate first); with "

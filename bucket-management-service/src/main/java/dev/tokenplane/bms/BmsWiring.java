@@ -19,6 +19,8 @@ import dev.tokenplane.bms.decide.AtomicDecisions;
 import dev.tokenplane.bms.decide.BucketResolver;
 import dev.tokenplane.bms.decide.DeadlineBucketStore;
 import dev.tokenplane.bms.decide.DecisionService;
+import dev.tokenplane.bms.hotkeys.HotKeyPolicy;
+import dev.tokenplane.bms.hotkeys.HotKeyStore;
 import dev.tokenplane.bms.http.AgentRoutes;
 import dev.tokenplane.bms.http.ApiRouter;
 import dev.tokenplane.bms.http.ApiRoutes;
@@ -80,6 +82,9 @@ import org.slf4j.LoggerFactory;
 final class BmsWiring implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BmsWiring.class);
 
+    /** How many keys one member tracks at once for hot-key promotion. */
+    static final int HOT_KEYS_TRACKED = 10_000;
+
     /** What was opened, the newest first: closing pops them. */
     private final Deque<AutoCloseable> opened = new ArrayDeque<>();
 
@@ -106,6 +111,8 @@ final class BmsWiring implements AutoCloseable {
     final SizingLoop sizing;
     /** The transfer protocol, or null when it does not run. */
     final TransferFeature transfer;
+    /** Hot keys answered from member-local leases, or null when {@code BMS_HOT_KEY_RATE} is 0. */
+    final HotKeyStore hotKeys;
 
     final Router router;
 
@@ -201,9 +208,19 @@ final class BmsWiring implements AutoCloseable {
             // the request path waits for the store at most BMS_REQUEST_TIMEOUT_MS; sizing and transfers keep their own
             Deadline deadline = new Deadline(settings.requestTimeoutMs());
             BucketStore requests = new DeadlineBucketStore(store, deadline);
+            this.hotKeys = settings.hotKeyRate() == 0
+                    ? null
+                    : open(new HotKeyStore(
+                            requests,
+                            HotKeyPolicy.of(settings.hotKeyRate(), settings.hotKeyLeaseMs()),
+                            clock,
+                            HOT_KEYS_TRACKED,
+                            TransferIds.timeOrdered()::next,
+                            ForkJoinPool.commonPool(),
+                            prometheus));
             ClusterStats stats = new ClusterStats(hazelcast, new DecisionStats(), clock);
-            DecisionService decisions =
-                    new DecisionService(requests, resolver, borrower, metrics, clock, stats.local());
+            DecisionService decisions = new DecisionService(
+                    hotKeys == null ? requests : hotKeys, resolver, borrower, metrics, clock, stats.local());
             List<ApiRoutes> groups = new ArrayList<>(List.of(
                     new RuleRoutes(vertx, rules, metrics, clock),
                     new DecisionRoutes(

@@ -7,9 +7,10 @@ package dev.tokenplane.bms.hotkeys;
  *
  * <p>The conversation with the owner is the caller's: {@link #tryLocal} answers from the lease or says to ask the owner;
  * {@link #leaseWanted} says how many extra tokens to ask the owner for along with the request (the request and the
- * lease in one acquire of {@code tokens + lease}); {@link #leased} records what the owner granted; {@link #expire} ends
- * a lease past its time and says how many unused tokens to give back (a credit, which never fills the bucket above its
- * capacity). A denial never comes from here: when the lease cannot cover a request, the owner decides it.
+ * lease in one acquire of {@code tokens + lease}); {@link #refreshWanted} says how many to add to a live lease that
+ * runs low, before it runs out (a separate acquire, in the background); {@link #leased} records what the owner
+ * granted; {@link #expire} ends a lease past its time and says how many unused tokens to give back (a credit, which
+ * never fills the bucket above its capacity). A denial never comes from here: when the lease cannot cover a request, the owner decides it.
  *
  * <p>Pure and not thread-safe: time is an argument, and the caller serializes calls for one key.
  */
@@ -23,6 +24,9 @@ public final class HotKeyLease {
 
     private boolean hot;
     private long held;
+    /** Tokens the owner gave the current lease, top-ups included. */
+    private long given;
+
     private long expiresAt;
 
     public HotKeyLease(HotKeyPolicy policy) {
@@ -51,6 +55,24 @@ public final class HotKeyLease {
         if (!hot || (held > 0 && now < expiresAt)) {
             return 0;
         }
+        return size(capacity);
+    }
+
+    /**
+     * The tokens to add to a live lease at {@code now}, ahead of its running out (asked of the owner in the
+     * background, not with a request): when the key is hot, the lease holds less than a quarter of what it was given
+     * and at least half its time is left, enough to bring it back to a lease's size; else 0. The lease never holds
+     * more than the policy's share of {@code capacity}.
+     */
+    public long refreshWanted(long capacity, long now) {
+        if (!hot || held == 0 || held * 4 >= given || expiresAt - now < policy.leaseMillis() / 2) {
+            return 0;
+        }
+        return Math.max(0, size(capacity) - held);
+    }
+
+    /** About {@code leaseMillis} of this member's rate, at most the policy's share of {@code capacity}, at least 1. */
+    private long size(long capacity) {
         long forTraffic = (long) Math.ceil(ratePerSecond * policy.leaseMillis() / 1000d);
         long cap = Math.max(1, (long) Math.floor(capacity * policy.maxShareOfCapacity()));
         return Math.max(1, Math.min(forTraffic, cap));
@@ -66,8 +88,10 @@ public final class HotKeyLease {
         }
         if (held == 0 || now >= expiresAt) {
             expiresAt = now + policy.leaseMillis();
+            given = 0;
         }
         held += tokens;
+        given += tokens;
     }
 
     /**

@@ -33,6 +33,14 @@ public record HotKeyPolicy(
         }
     }
 
+    /**
+     * The BMS's policy for {@code BMS_HOT_KEY_RATE} and {@code BMS_HOT_KEY_LEASE_MS}: hot above {@code perSecond}, cold
+     * below half of it, judged every 100 ms; leases of {@code leaseMillis} holding at most a quarter of the capacity.
+     */
+    public static HotKeyPolicy of(long perSecond, long leaseMillis) {
+        return new HotKeyPolicy(perSecond, perSecond / 2d, 100, leaseMillis, 0.25);
+    }
+
     /** Hot above 1,000 requests/s on a member, cold below 500/s, judged every 100 ms; 100 ms leases of at most 1/4. */
     public static HotKeyPolicy defaults() {
         return new HotKeyPolicy(1_000, 500, 100, 100, 0.25);

@@ -40,6 +40,7 @@ public final class DecisionRoutes implements ApiRoutes {
     private final BmsMetrics metrics;
     private final ClientRefusalLimit refusals;
     private final InstantSource clock;
+    private final HeldRefusals held = new HeldRefusals();
 
     public DecisionRoutes(DecisionService decisions, AtomicDecisions atomic, BmsMetrics metrics) {
         this(decisions, atomic, metrics, new ClientRefusalLimit(0, 0), InstantSource.system());
@@ -162,8 +163,8 @@ public final class DecisionRoutes implements ApiRoutes {
 
     /**
      * Before the body is read: a client that was refused new buckets more often than {@link ClientRefusalLimit}
-     * allows gets 429 {@code creation_rate_exceeded} without any store call (a key flood past a full budget then
-     * costs the member almost nothing).
+     * allows gets 429 {@code creation_rate_exceeded} without any store call, after a hold ({@link HeldRefusals}), so
+     * that a key flood past a full budget costs the member almost nothing.
      */
     private void throttle(RoutingContext ctx) {
         if (!refusals.anyCharged()) { // the common case: no identity to build (a string per request)
@@ -175,15 +176,17 @@ public final class DecisionRoutes implements ApiRoutes {
             ctx.next();
             return;
         }
-        ErrorMapper.send(
-                ctx,
-                new ErrorMapper.ApiError(
-                        429,
-                        "creation_rate_exceeded",
-                        "this client was refused new "
-                                + "buckets (bucket_budget_exhausted) more often than BMS_CLIENT_REFUSALS_PER_SECOND allows; its "
-                                + "decisions are refused until Retry-After",
-                        Math.max(1, (waitMs + 999) / 1000)));
+        held.refuse(ctx, waitMs, DecisionRoutes::creationRateExceeded);
+    }
+
+    private static ErrorMapper.ApiError creationRateExceeded(long waitMs) {
+        return new ErrorMapper.ApiError(
+                429,
+                "creation_rate_exceeded",
+                "this client was refused new "
+                        + "buckets (bucket_budget_exhausted) more often than BMS_CLIENT_REFUSALS_PER_SECOND allows; its "
+                        + "decisions are refused until Retry-After",
+                Math.max(1, (waitMs + 999) / 1000));
     }
 
     /** {@code decision}, charging a bucket-budget refusal to its client. */

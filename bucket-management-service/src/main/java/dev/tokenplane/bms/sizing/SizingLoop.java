@@ -40,6 +40,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -143,7 +144,7 @@ public final class SizingLoop implements SizingTask {
     public void tick(long nowMillis) throws Exception {
         long started = System.nanoTime();
         RuleIndex index = rules.index();
-        List<String> candidates = candidates(index, store.ownedKeys());
+        List<String> candidates = candidates(index, store::ownedKeys);
         Round round = new Round(nowMillis, index);
         Map<String, ResizeHistory.Resize> made = Map.of();
         if (!candidates.isEmpty()) {
@@ -167,9 +168,11 @@ public final class SizingLoop implements SizingTask {
 
     /**
      * The owned buckets worth draining: those whose rule is adaptive. A bucket's store key names its rule
-     * ({@link StoreKey}); a bucket from before scoping is matched by its key.
+     * ({@link StoreKey}); a bucket from before scoping is matched by its key. {@code owned} is listed only when some
+     * rule is adaptive: listing a member's keys walks every bucket it holds (a full budget of them after a key flood,
+     * every tick), for nothing when no bucket can be resized.
      */
-    static List<String> candidates(RuleIndex rules, Collection<String> owned) {
+    static List<String> candidates(RuleIndex rules, Supplier<Collection<String>> owned) {
         boolean anyAdaptive = false;
         for (RuleIndex.Entry e : rules.entries()) {
             anyAdaptive |= e.rule().adaptiveEnabled();
@@ -178,7 +181,7 @@ public final class SizingLoop implements SizingTask {
             return List.of();
         }
         List<String> keys = new ArrayList<>();
-        for (String key : owned) {
+        for (String key : owned.get()) {
             RuleIndex.Entry e = rules.ruleOfStoreKey(key);
             if (e != null && e.rule().adaptiveEnabled()) {
                 keys.add(key);

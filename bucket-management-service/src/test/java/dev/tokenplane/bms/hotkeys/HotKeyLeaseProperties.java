@@ -67,6 +67,14 @@ class HotKeyLeaseProperties {
             }
             if (lease.tryLocal(r.tokens(), now)) {
                 granted += r.tokens();
+                long refresh = lease.refreshWanted(capacity, now); // a top-up, as the member asks in the background
+                if (refresh > 0) {
+                    Transition<AcquireResult> t = BucketMath.acquire(owner, spec, refresh, 0, now);
+                    owner = t.next();
+                    if (t.result().granted()) {
+                        lease.leased(refresh, now);
+                    }
+                }
             } else {
                 long extra = lease.leaseWanted(capacity, now);
                 Transition<AcquireResult> t = BucketMath.acquire(owner, spec, r.tokens() + extra, 0, now);

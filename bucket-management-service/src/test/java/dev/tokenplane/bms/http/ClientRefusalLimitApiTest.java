@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A client that keeps asking for new buckets past a full budget is refused at the HTTP edge (429
- * {@code creation_rate_exceeded}, {@code Retry-After}) without any store call, while another client keeps exact
- * admission on its existing key and still gets the budget's own answer for a new key.
+ * {@code creation_rate_exceeded}, {@code Retry-After}) without any store call, after a hold, while another client keeps
+ * exact admission on its existing key and still gets the budget's own answer for a new key.
  */
 class ClientRefusalLimitApiTest {
     static final int BUDGET = 50;
@@ -72,9 +72,13 @@ class ClientRefusalLimitApiTest {
         // ... and once past it, the flooder's decisions are refused at the edge, with no store call
         assertThat(flood.throttled.get()).isEqualTo(DecisionRoutes.MAX_BATCH);
         double budgetRefusals = api.metric("bms_bucket_budget_refusals_total");
+        long sent = System.nanoTime();
         Api.Response single =
                 api.send("POST", "/v1/buckets/hostile:one-more/acquire", "{}", false, "X-Api-Key", MALLORY);
+        long answeredAfterMs = (System.nanoTime() - sent) / 1_000_000;
         assertThat(single.status()).isEqualTo(429);
+        // held before it is answered, so that a client resending at once makes one request per connection per hold
+        assertThat(answeredAfterMs).isGreaterThanOrEqualTo(HeldRefusals.MAX_HOLD_MS);
         assertThat(single.json().get("error").asText()).isEqualTo("creation_rate_exceeded");
         // the debt is bounded at one burst of 1,000 refusals: 100 s at 10/s
         assertThat(Long.parseLong(single.header("retry-after"))).isBetween(1L, 100L);

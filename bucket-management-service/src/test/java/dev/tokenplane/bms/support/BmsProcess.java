@@ -46,8 +46,18 @@ public final class BmsProcess implements AutoCloseable {
         int httpPort = TestSettings.freePort();
         Path output = root.resolve("bms.log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(
-                List.of(java, "-Xmx" + heap, "-Xms" + heap, "-XX:+ExitOnOutOfMemoryError", "-jar", jar.toString()));
+        List<String> command = new ArrayList<>();
+        // a benchmark may pin the member to some CPUs (taskset) and pass it JVM options (a JFR recording)
+        String cpus = System.getProperty("bms.cpus", "");
+        if (!cpus.isBlank()) {
+            command.addAll(List.of("taskset", "-c", cpus.trim()));
+        }
+        command.addAll(List.of(java, "-Xmx" + heap, "-Xms" + heap, "-XX:+ExitOnOutOfMemoryError"));
+        String options = System.getProperty("bms.jvmOptions", "");
+        if (!options.isBlank()) {
+            command.addAll(List.of(options.trim().split("\\s+")));
+        }
+        command.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));

@@ -156,6 +156,7 @@ public final class KeyFlood {
         if (apiKey != null) {
             b.header("X-Api-Key", apiKey);
         }
+        long started = System.nanoTime();
         try {
             HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() == 429
@@ -188,7 +189,8 @@ public final class KeyFlood {
             }
         } catch (Exception e) {
             failedBatches.incrementAndGet();
-            lastProblem = e.toString();
+            // how long the batch waited tells a connection closed at once from one that hung until a timeout
+            lastProblem = e + " after " + (System.nanoTime() - started) / 1_000_000 + " ms";
         }
         return true;
     }
