@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
@@ -35,7 +36,7 @@ import java.util.function.LongSupplier;
  * overflow would be; a step that never answers leaves its tokens missing, never doubled ({@link Settlement}).
  *
  * <h2>Time budget and breaker</h2>
- * The returned stage completes within {@code budget} (default 2 ms): with the result if both steps answered, with a
+ * The returned stage completes within the pool's budget (a pool's own, or else {@code budget}, default 2 ms): with the result if both steps answered, with a
  * timed-out {@link TransferResult.Failed} otherwise, while the transfer finishes in the background. Each transfer is
  * one call of its pool's breaker: refused while it is open (the store is not touched), and reported with its measured
  * duration, as a failure when it failed or timed out, so that failures, timeouts and slow transfers open it.
@@ -131,9 +132,23 @@ public final class TransferExecutor {
      */
     public TransferExecutor(
             BucketStore store, PoolBreakers breakers, TransferTimer timer, LongSupplier nanoTime, Settings settings) {
+        this(store, breakers, timer, nanoTime, settings, pool -> null);
+    }
+
+    /**
+     * @param poolBudgets a pool's own time budget, or null for {@code settings.budget()}; asked at the start of each
+     *                    transfer, so it must be fast and must not block (a local lookup, such as the pool settings')
+     */
+    public TransferExecutor(
+            BucketStore store,
+            PoolBreakers breakers,
+            TransferTimer timer,
+            LongSupplier nanoTime,
+            Settings settings,
+            Function<String, Duration> poolBudgets) {
         this.breakers = breakers;
         this.settings = settings;
-        this.context = new TransferRun.Context(store, timer, nanoTime, settings, admission);
+        this.context = new TransferRun.Context(store, timer, nanoTime, settings, admission, poolBudgets);
     }
 
     public Settings settings() {

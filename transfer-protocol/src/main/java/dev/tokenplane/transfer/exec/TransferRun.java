@@ -2,10 +2,12 @@ package dev.tokenplane.transfer.exec;
 
 import dev.tokenplane.store.BucketStore;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -23,7 +25,15 @@ final class TransferRun {
             TransferTimer timer,
             LongSupplier nanoTime,
             TransferExecutor.Settings settings,
-            TransferAdmission admission) {}
+            TransferAdmission admission,
+            Function<String, Duration> poolBudgets) {
+
+        /** How long the caller waits for a transfer of {@code pool}: the pool's own budget, or the member's. */
+        Duration budget(String pool) {
+            Duration own = poolBudgets.apply(pool);
+            return own != null ? own : settings.budget();
+        }
+    }
 
     private final TransferRequest request;
     private final CircuitBreaker breaker;
@@ -64,13 +74,14 @@ final class TransferRun {
     }
 
     void start() {
+        Duration limit = context.budget(request.pool());
         TransferTimer.Cancellable budget = context.timer()
                 .schedule(
-                        settings.budget(),
+                        limit,
                         () -> answer(new TransferResult.Failed(
                                 request,
                                 new TimeoutException("transfer " + request.id() + " exceeded its budget of "
-                                        + settings.budget().toNanos() / 1_000 + " us"),
+                                        + limit.toNanos() / 1_000 + " us"),
                                 settled)));
         answer.whenComplete((r, e) -> budget.cancel());
         steps.send(

@@ -13,6 +13,7 @@ import dev.tokenplane.store.FakeClock;
 import dev.tokenplane.store.TransferLog;
 import dev.tokenplane.transfer.exec.FaultyBucketStore.Fault;
 import dev.tokenplane.transfer.exec.FaultyBucketStore.Op;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -203,6 +204,44 @@ public abstract class AbstractTransferExecutorTest {
         timer.advance(500);
         assertThat(settled(r)).isEqualTo(new Settlement(200 * T, 200 * T, 0, true));
         assertThat(total(store, POOL)).isEqualTo(conserved());
+    }
+
+    @Test
+    void shouldWaitForAPoolsOwnBudgetInsteadOfTheMembers() {
+        // Given a member budget of 2 ms, a pool "patient" with its own budget of 50 ms, and credits that never answer
+        executor = new TransferExecutor(
+                store,
+                null,
+                timer,
+                () -> clock.millis() * 1_000_000,
+                TransferExecutor.Settings.defaults(),
+                pool -> pool.equals("patient") ? Duration.ofMillis(50) : null);
+        bucket(store, "other", 0);
+        store.inject(Op.CREDIT, "borrower", Fault.HANG_AFTER_APPLY);
+        store.inject(Op.CREDIT, "other", Fault.HANG_AFTER_APPLY);
+
+        CompletableFuture<TransferResult> patient = executor.execute(
+                        new TransferRequest("patient", ++ids, "lender", "borrower", 10 * T, 0))
+                .toCompletableFuture();
+        CompletableFuture<TransferResult> member = executor.execute(
+                        new TransferRequest("pool", ++ids, "lender", "other", 10 * T, 0))
+                .toCompletableFuture();
+
+        // Then the pool without a budget of its own times out at the member's 2 ms, the patient pool only at its 50
+        timer.advance(2);
+        assertThat(member).isDone();
+        assertThat(member.join())
+                .isInstanceOfSatisfying(
+                        TransferResult.Failed.class,
+                        f -> assertThat(f.timedOut()).isTrue());
+        assertThat(patient).isNotDone();
+        timer.advance(47);
+        assertThat(patient).isNotDone();
+        timer.advance(1);
+        assertThat(patient.join())
+                .isInstanceOfSatisfying(
+                        TransferResult.Failed.class,
+                        f -> assertThat(f.cause()).hasMessageContaining("budget of 50000 us"));
     }
 
     @Test
