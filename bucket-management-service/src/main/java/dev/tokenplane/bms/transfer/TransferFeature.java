@@ -104,7 +104,8 @@ public final class TransferFeature {
                 TransferExecutor.Settings.defaults()
                         .withBudget(options.budget())
                         .withCallbacks(steps)
-                        .withAfterCredit(stayOnPartitionThread(steps)));
+                        .withAfterCredit(stayOnPartitionThread(steps)),
+                pool -> settings.borrowBudget(pool).timeBudget());
         PoolTransfers transfers = new PoolTransfers(
                 new TransferPlanner(),
                 executor,

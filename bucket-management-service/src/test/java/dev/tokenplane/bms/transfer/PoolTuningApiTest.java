@@ -146,6 +146,10 @@ class PoolTuningApiTest {
                 "borrowBudget.maxTokens must be in (0, 1000000000], was -1.0",
                 Map.of("borrowBudget", Map.of("borrowAhead", 0.5)),
                 "borrowBudget.borrowAhead must be in [1, 1000], was 0.5",
+                Map.of("borrowBudget", Map.of("timeBudgetMs", 0)),
+                "borrowBudget.timeBudgetMs must be in (0, 10000], was 0.0",
+                Map.of("borrowBudget", Map.of("timeBudgetMs", 20_000)),
+                "borrowBudget.timeBudgetMs must be in (0, 10000], was 20000.0",
                 Map.of("breaker", Map.of("failureRate", 50)),
                 "unknown field 'breaker.failureRate'");
         bad.forEach((body, message) -> {

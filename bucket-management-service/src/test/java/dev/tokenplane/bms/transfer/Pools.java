@@ -37,12 +37,17 @@ final class Pools {
      * a 100 ms tick and these tests' transfer options.
      */
     static FaultyMember startFaulty(FakeClock clock) throws Exception {
+        return startFaulty(clock, OPTIONS);
+    }
+
+    /** {@link #startFaulty(FakeClock)} with other transfer options. */
+    static FaultyMember startFaulty(FakeClock clock, TransferFeature.Options options) throws Exception {
         FaultyBucketStore[] store = new FaultyBucketStore[1];
         BmsNode node = BmsNode.start(
                 TestSettings.member().with("BMS_SIZING_INTERVAL_MS", "100").build(),
                 BmsOptions.CORE
                         .withStore(s -> store[0] = new FaultyBucketStore(s, clock))
-                        .withTransfer(OPTIONS),
+                        .withTransfer(options),
                 clock);
         return new FaultyMember(node, store[0], new Api(node.url(), node.adminToken()));
     }

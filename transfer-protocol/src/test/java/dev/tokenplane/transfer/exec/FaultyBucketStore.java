@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -55,6 +56,7 @@ public final class FaultyBucketStore extends ForwardingBucketStore {
     private final AtomicInteger debits = new AtomicInteger();
     private final AtomicInteger credits = new AtomicInteger();
     private volatile long slowMillis;
+    private volatile long lateMillis;
 
     public FaultyBucketStore(BucketStore delegate, FakeClock clock) {
         super(delegate);
@@ -82,6 +84,14 @@ public final class FaultyBucketStore extends ForwardingBucketStore {
     /** Every step from now takes {@code millis} of fake time before it answers. */
     public void slow(long millis) {
         slowMillis = millis;
+    }
+
+    /**
+     * Every step from now is applied at once but answers {@code millis} of real time later (0: at once): a slow
+     * member, for an executor on a real timer.
+     */
+    public void answerLate(long millis) {
+        lateMillis = millis;
     }
 
     /** Applies the held-back steps now. */
@@ -124,7 +134,12 @@ public final class FaultyBucketStore extends ForwardingBucketStore {
             clock.advance(slowMillis);
         }
         if (fault == null) {
-            return apply.get();
+            long late = lateMillis;
+            return late == 0
+                    ? apply.get()
+                    : apply.get()
+                            .thenApplyAsync(
+                                    answer -> answer, CompletableFuture.delayedExecutor(late, TimeUnit.MILLISECONDS));
         }
         return switch (fault) {
             case FAIL_BEFORE_APPLY -> CompletableFuture.failedFuture(new InjectedFault(op + " on " + key));
