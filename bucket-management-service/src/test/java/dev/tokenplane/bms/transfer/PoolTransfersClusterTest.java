@@ -110,7 +110,9 @@ class PoolTransfersClusterTest {
 
         // When lending is switched off for the pool on one member
         assertThat(members.get(0)
-                        .put("/v1/pools/c3off/settings", Map.of("canLend", false))
+                        .put(
+                                "/v1/pools/c3off/settings",
+                                Map.of("canLend", false, "borrowBudget", Map.of("timeBudgetMs", 40)))
                         .status())
                 .isEqualTo(201);
 
@@ -119,6 +121,11 @@ class PoolTransfersClusterTest {
         for (Api m : members) {
             JsonNode view = pool(m, "c3off");
             assertThat(view.get("settings").get("canLend").asBoolean()).isFalse();
+            assertThat(view.get("settings")
+                            .get("borrowBudget")
+                            .get("timeBudgetMs")
+                            .asDouble())
+                    .isEqualTo(40);
             assertThat(Pools.member(view, "c3off:idle").get("canLend").asBoolean())
                     .isFalse();
         }
@@ -134,6 +141,8 @@ class PoolTransfersClusterTest {
         for (Api m : startAll()) {
             JsonNode settings = pool(m, "c3off").get("settings");
             assertThat(settings.get("canLend").asBoolean()).isFalse();
+            assertThat(settings.get("borrowBudget").get("timeBudgetMs").asDouble())
+                    .isEqualTo(40);
             assertThat(settings.get("version").asLong()).isEqualTo(1);
         }
     }
