@@ -16,6 +16,7 @@ import dev.tokenplane.bms.support.Await;
 import dev.tokenplane.store.FakeClock;
 import dev.tokenplane.transfer.breaker.PoolBreakers;
 import dev.tokenplane.transfer.exec.FaultyBucketStore;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -23,12 +24,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A pool's breaker thresholds and borrow budget, set over HTTP on a real member (embedded Hazelcast, the Hazelcast
- * store, a fake clock so that buckets refill only when a test says so): validated, persisted, audited, and applied to
- * the next transfer.
+ * A pool's breaker thresholds and borrow budget (its time budget included), set over HTTP on a real member (embedded
+ * Hazelcast, the Hazelcast store, a fake clock so that buckets refill only when a test says so): validated, persisted,
+ * audited, and applied to the next transfer.
  */
 class PoolTuningApiTest {
     private static final FakeClock CLOCK = new FakeClock();
+    /** How late each transfer step answers in the time budget test. */
+    private static final long LATE_MILLIS_FOR_A_2_MS_BUDGET = 200;
+
     private static FaultyBucketStore store;
     private static BmsNode node;
     private static Api api;
@@ -186,5 +190,65 @@ class PoolTuningApiTest {
             }
             return refused == bad.size() && created == 1;
         });
+    }
+
+    @Test
+    void shouldWaitForASlowBorrowOnlyWithThePoolsOwnTimeBudget() throws Exception {
+        // A member of its own, with the default member-wide budget of 2 ms (slow transfers do not open its breaker)
+        Pools.FaultyMember member = Pools.startFaulty(
+                new FakeClock(),
+                TransferFeature.Options.defaults()
+                        .withBreaker(b -> b.slowCallDurationThreshold(Duration.ofSeconds(10))));
+        try {
+            waitForASlowBorrowOnlyWithThePoolsOwnTimeBudget(member.api(), member.store());
+        } finally {
+            member.node().stop();
+        }
+    }
+
+    private static void waitForASlowBorrowOnlyWithThePoolsOwnTimeBudget(Api slowApi, FaultyBucketStore slowStore)
+            throws Exception {
+        // Given a pool that borrows just its shortfall, with an emptied bucket, on a store that answers 200 ms late
+        // (100 times the member's budget, a 25th of the pool's below)
+        rule(slowApi, "tt");
+        Api.Response set = slowApi.put("/v1/pools/tt/settings", Map.of("borrowBudget", Map.of("borrowAhead", 1)));
+        assertThat(set.status()).as(set.toString()).isEqualTo(201);
+        assertThat(set.json().get("borrowBudget").get("timeBudgetMs").isNull()).isTrue();
+        acquire(slowApi, "tt:idle");
+        acquire(slowApi, "tt:hot");
+        awaitView(slowApi, "tt");
+        assertThat(hammer(List.of(slowApi), "tt:hot", (int) CAPACITY - 1).borrowed())
+                .isZero();
+        Pools.awaitQuiet(slowStore::stepCalls);
+        slowStore.answerLate(LATE_MILLIS_FOR_A_2_MS_BUDGET);
+
+        // When the bucket asks for more than it holds with the member's budget of 2 ms
+        long held = Pools.tokens(slowApi, "tt:hot");
+        JsonNode denied = slowApi.post("/v1/buckets/tt:hot/acquire", Map.of("tokens", held + 1))
+                .json();
+
+        // Then the borrow runs out of time and the acquire is denied
+        assertThat(denied.get("granted").asBoolean()).as(denied.toString()).isFalse();
+        assertThat(denied.get("borrowed").asLong()).isZero();
+
+        // When the pool gets a time budget of its own, 5 s (the late transfer and the tick settle first)
+        Pools.awaitQuiet(slowStore::stepCalls);
+        Api.Response patient = slowApi.put(
+                "/v1/pools/tt/settings", Map.of("borrowBudget", Map.of("borrowAhead", 1, "timeBudgetMs", 5_000)));
+        assertThat(patient.status()).as(patient.toString()).isEqualTo(200);
+        assertThat(pool(slowApi, "tt")
+                        .get("settings")
+                        .get("borrowBudget")
+                        .get("timeBudgetMs")
+                        .asDouble())
+                .isEqualTo(5_000);
+
+        // Then the same ask waits for the slow borrow and is granted
+        held = Pools.tokens(slowApi, "tt:hot");
+        assertThat(pool(slowApi, "tt").get("spare").asDouble()).isGreaterThan(1);
+        JsonNode granted = slowApi.post("/v1/buckets/tt:hot/acquire", Map.of("tokens", held + 1))
+                .json();
+        assertThat(granted.get("granted").asBoolean()).as(granted.toString()).isTrue();
+        assertThat(granted.get("borrowed").asLong()).isPositive();
     }
 }
