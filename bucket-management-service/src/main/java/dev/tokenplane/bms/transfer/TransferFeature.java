@@ -47,7 +47,8 @@ public final class TransferFeature {
     /**
      * How the protocol runs in a member.
      *
-     * @param budget      the decision path's time budget for a borrow (default 2 ms)
+     * @param budget      the decision path's time budget for a borrow (default 2 ms); a pool's own
+     *                    {@code borrowBudget.timeBudgetMs} replaces it for that pool
      * @param breaker     adjusts the pool breakers' configuration (default {@link PoolBreakers#defaults}, as is)
      * @param borrowAhead how many times its shortfall a bucket borrows at once (default 4)
      */
