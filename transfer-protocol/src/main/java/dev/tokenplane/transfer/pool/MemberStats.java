@@ -30,33 +30,4 @@ public record MemberStats(
         long windowBorrowedNanos,
         long lentNanos,
         long borrowedNanos,
-        Double borrowLimitPerSecond) {
-
-    /** A bucket without a borrow limit. */
-    public MemberStats(
-            String key,
-            String region,
-            double weight,
-            boolean canBorrow,
-            boolean canLend,
-            long tokensNanos,
-            long spareNanos,
-            long reserveNanos,
-            long windowBorrowedNanos,
-            long lentNanos,
-            long borrowedNanos) {
-        this(
-                key,
-                region,
-                weight,
-                canBorrow,
-                canLend,
-                tokensNanos,
-                spareNanos,
-                reserveNanos,
-                windowBorrowedNanos,
-                lentNanos,
-                borrowedNanos,
-                null);
-    }
-}
+        Double borrowLimitPerSecond) {}
