@@ -105,9 +105,10 @@ class AdaptiveLendingApiTest {
     void shouldLetAServerBucketBorrowOnlyWhileItsServerCouldGrow() {
         // Given a pool with an idle lender of 100 tokens, and two emptied server buckets of 100 tokens (adaptive, fixed
         // at 100) whose servers report CPU 95 % and 30 %
-        lenderRule();
-        serverRule("bl-hot", HOT);
-        serverRule("bl-cool", COOL);
+        rule("bll", Map.of("pool", "bl", "canBorrow", false, "canLend", true, "reserveFraction", 0), false);
+        Map<String, Object> borrower = Map.of("pool", "bl", "canBorrow", true, "canLend", false, "reserveFraction", 0);
+        rule("bl-hot", HOT, borrower, true);
+        rule("bl-cool", COOL, borrower, true);
         assertThat(ask("bll:idle", 1).get("granted").asBoolean()).isTrue();
         assertThat(ask(HOT, 100).get("granted").asBoolean()).isTrue();
         assertThat(ask(COOL, 100).get("granted").asBoolean()).isTrue();
@@ -135,54 +136,6 @@ class AdaptiveLendingApiTest {
         assertThat(cool.get("borrowed").asLong()).isPositive();
     }
 
-    /** The lender: keys {@code bll:*}, 100 tokens, fixed size, lends and never borrows. */
-    private static void lenderRule() {
-        Api.Response r = api.put(
-                "/v1/rules/bll",
-                Map.of(
-                        "match",
-                        "bll:*",
-                        "capacity",
-                        100,
-                        "refillPerSecond",
-                        0.01,
-                        "transfer",
-                        Map.of("pool", "bl", "canBorrow", false, "canLend", true, "reserveFraction", 0)));
-        assertThat(r.status()).as(r.toString()).isEqualTo(201);
-    }
-
-    /** A server bucket of 100 tokens (a trickle of refill), adaptive but held at 100, that borrows and never lends. */
-    private static void serverRule(String id, String key) {
-        Map<String, Object> body = new HashMap<>(Map.of(
-                "match",
-                key,
-                "capacity",
-                100,
-                "refillPerSecond",
-                0.01,
-                "minCapacity",
-                100,
-                "maxCapacity",
-                100,
-                "transfer",
-                Map.of("pool", "bl", "canBorrow", true, "canLend", false, "reserveFraction", 0)));
-        body.put(
-                "adaptive",
-                Map.of(
-                        "enabled",
-                        true,
-                        "thresholdHigh",
-                        0.8,
-                        "thresholdLow",
-                        0.3,
-                        "growthFactor",
-                        1.5,
-                        "shrinkFactor",
-                        0.8));
-        Api.Response r = api.put("/v1/rules/" + id, body);
-        assertThat(r.status()).as(r.toString()).isEqualTo(201);
-    }
-
     /** A load report of {@code serverId} as its agent would post it. */
     private static void report(String serverId, double cpu) {
         Api.Response r = api.post(
@@ -193,8 +146,13 @@ class AdaptiveLendingApiTest {
 
     /** A rule for {@code id:*}: 100 tokens, a trickle of refill, in the pool {@code transfer}. */
     private static void rule(String id, Map<String, Object> transfer, boolean adaptive) {
-        Map<String, Object> body = new HashMap<>(
-                Map.of("match", id + ":*", "capacity", 100, "refillPerSecond", 0.01, "transfer", transfer));
+        rule(id, id + ":*", transfer, adaptive);
+    }
+
+    /** A rule for {@code match}: 100 tokens, a trickle of refill, in the pool {@code transfer}; when adaptive, held at 100 (Holt). */
+    private static void rule(String id, String match, Map<String, Object> transfer, boolean adaptive) {
+        Map<String, Object> body =
+                new HashMap<>(Map.of("match", match, "capacity", 100, "refillPerSecond", 0.01, "transfer", transfer));
         if (adaptive) {
             body.putAll(Map.of(
                     "minCapacity",
