@@ -1,5 +1,6 @@
 package dev.tokenplane.client;
 
+import dev.tokenplane.store.Priority;
 import java.time.Duration;
 
 /**
@@ -8,8 +9,27 @@ import java.time.Duration;
  * @param key       the bucket key, 1..256 characters
  * @param tokens    tokens wanted, at least 1
  * @param maxWaitMs how long the BMS may make the caller wait for a reservation, 0 for none
+ * @param priority  the request's class ({@code critical}, {@code high}, {@code normal}, {@code low}): under pressure
+ *                  lower classes are denied first (the BMS keeps a reserved share of each bucket for the classes
+ *                  above them)
  */
-public record AcquireRequest(String key, long tokens, long maxWaitMs) {
+public record AcquireRequest(String key, long tokens, long maxWaitMs, Priority priority) {
+
+    public AcquireRequest {
+        if (priority == null) {
+            throw new IllegalArgumentException("priority is required (Priority.NORMAL by default)");
+        }
+    }
+
+    /** A request of the default class, {@link Priority#NORMAL}. */
+    public AcquireRequest(String key, long tokens, long maxWaitMs) {
+        this(key, tokens, maxWaitMs, Priority.DEFAULT);
+    }
+
+    /** The same request in class {@code newPriority}. */
+    public AcquireRequest withPriority(Priority newPriority) {
+        return new AcquireRequest(key, tokens, maxWaitMs, newPriority);
+    }
 
     /** One token, no wait. */
     public static AcquireRequest of(String key) {

@@ -1,5 +1,6 @@
 package dev.tokenplane.client;
 
+import dev.tokenplane.store.Priority;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -98,6 +99,19 @@ public interface RateLimiterClient extends AutoCloseable {
     CompletionStage<Decision> acquireAsync(String key, long tokens, Duration maxWait);
 
     /**
+     * {@link #acquireAsync(String, long, Duration)} in class {@code priority}: under pressure the BMS denies lower
+     * classes first, keeping a reserved share of each bucket for the classes above them ({@code priority} on the wire;
+     * {@link Priority#NORMAL} is what the other methods send). Keys served from leases, and the local fallback while no
+     * BMS answers, decide without priority.
+     */
+    CompletionStage<Decision> acquireAsync(String key, long tokens, Duration maxWait, Priority priority);
+
+    /** {@link #acquire(String, long, Duration)} in class {@code priority}, blocking. */
+    default Decision acquire(String key, long tokens, Duration timeout, Priority priority) {
+        return await(acquireAsync(key, tokens, timeout, priority));
+    }
+
+    /**
      * {@link #acquireAsync(String, long, Duration)} on behalf of a caller whose API key is {@code apiKey}: it goes to
      * the BMS as {@code X-Api-Key} with this request only, in place of the client's own key. The BMS checks it (an
      * unknown key fails with {@link UnauthorizedException}, it gets no bucket) and serves the key's client:
@@ -109,6 +123,10 @@ public interface RateLimiterClient extends AutoCloseable {
      * @param apiKey the caller's API key, visible ASCII; never logged
      */
     CompletionStage<Decision> acquireWithApiKeyAsync(String apiKey, String key, long tokens, Duration maxWait);
+
+    /** {@link #acquireWithApiKeyAsync(String, String, long, Duration)} in class {@code priority}. */
+    CompletionStage<Decision> acquireWithApiKeyAsync(
+            String apiKey, String key, long tokens, Duration maxWait, Priority priority);
 
     /**
      * Many decisions in one HTTP call (one per 1000 items or 60 KB of body, the BMS's limits), results in request

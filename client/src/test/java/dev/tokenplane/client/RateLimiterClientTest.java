@@ -7,6 +7,7 @@ import dev.tokenplane.client.internal.DefaultRateLimiterClient;
 import dev.tokenplane.client.support.Await;
 import dev.tokenplane.client.support.Bms;
 import dev.tokenplane.store.FakeClock;
+import dev.tokenplane.store.Priority;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,6 +31,10 @@ class RateLimiterClientTest {
         bms.rule("ct-lease", "{\"match\":\"ctl:*\",\"capacity\":100,\"refillPerSecond\":0.001}");
         bms.rule("ct-delay", "{\"match\":\"ctd:*\",\"capacity\":2,\"refillPerSecond\":2}");
         bms.rule("ct-queue", "{\"match\":\"ctq:*\",\"capacity\":2,\"refillPerSecond\":10}");
+        bms.rule(
+                "ct-priority",
+                "{\"match\":\"ctp:*\",\"capacity\":10,\"refillPerSecond\":0.001,"
+                        + "\"priorityReserves\":{\"high\":0.1,\"normal\":0.2,\"low\":0.4}}");
         // a generous timeout: the first decisions of a cold JVM (and a cold BMS in it) are slow on a busy machine
         client = RateLimiterClient.builder()
                 .bmsUrls(bms.url())
@@ -72,6 +77,36 @@ class RateLimiterClientTest {
         assertThat(registry.counter("tokenplane.client.decisions", "outcome", "denied", "source", "bms")
                         .count())
                 .isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void shouldSendThePriorityOfSingleAndBatchedRequests() {
+        // Given a bucket of 10 with the rule's reserves (low 4, normal 2, high 1 token) and 4 tokens left
+        assertThat(client.acquire("ctp:a", 6, Duration.ZERO, Priority.CRITICAL).granted())
+                .isTrue();
+
+        // Then low (1 + 4) and normal (3 + 2) are denied, high takes 3 (3 + 1), and the last token is critical's
+        assertThat(client.acquireAsync("ctp:a", 1, Duration.ZERO, Priority.LOW)
+                        .toCompletableFuture()
+                        .join()
+                        .granted())
+                .isFalse();
+        assertThat(client.acquireAsync("ctp:a", 3).toCompletableFuture().join().granted())
+                .isFalse();
+        assertThat(client.acquireAsync("ctp:a", 3, Duration.ZERO, Priority.HIGH)
+                        .toCompletableFuture()
+                        .join()
+                        .granted())
+                .isTrue();
+        List<BatchResult> batch = client.acquireBatchAsync(List.of(
+                        AcquireRequest.of("ctp:a").withPriority(Priority.HIGH),
+                        AcquireRequest.of("ctp:a").withPriority(Priority.CRITICAL)))
+                .toCompletableFuture()
+                .join();
+        assertThat(batch)
+                .extracting(r -> ((BatchResult.Decided) r).decision().granted())
+                .containsExactly(false, true);
+        assertThat(((BatchResult.Decided) batch.get(1)).decision().remaining()).isZero();
     }
 
     @Test

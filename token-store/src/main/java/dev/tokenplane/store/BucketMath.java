@@ -24,6 +24,14 @@ import java.util.OptionalLong;
  * {@code now + t}, and by then refill has covered it, so over any interval the tokens in use never exceed the tokens
  * held at its start plus {@code rate} times its length.
  *
+ * <h2>Priority</h2>
+ * A request of a class below {@link Priority#CRITICAL} carries a reserve, {@code r} parts per million of the
+ * capacity ({@link PriorityReserves}): it is granted only if the level after the take, less the deficit it may wait
+ * for, stays at or above {@code floor = r * capacity}; so with no wait, only if what remains after the take is at least
+ * the floor. The floor is capped at {@code burst - need}, so a reserve never makes a request that fits the bucket
+ * impossible (a request that large is granted only from a full bucket). A reserve of 0 is the rule above unchanged,
+ * and a reserve only ever turns grants into denials, so it never lets out more tokens than the refill allows.
+ *
  * <p>All methods are pure and thread-safe.
  */
 public final class BucketMath {
@@ -108,9 +116,20 @@ public final class BucketMath {
      */
     public static Transition<AcquireResult> acquire(
             BucketState current, BucketSpec spec, long tokens, long maxWaitMs, long now) {
+        return acquire(current, spec, tokens, maxWaitMs, 0, now);
+    }
+
+    /**
+     * {@link #acquire(BucketState, BucketSpec, long, long, long)} for a class whose reserve is {@code reservePpm} parts
+     * per million of the capacity ({@link PriorityReserves#reservePpm}): granted only if the level after the take stays
+     * at or above the reserve (see "Priority" above). A reserve of 0 (a critical request) is the plain acquire.
+     */
+    public static Transition<AcquireResult> acquire(
+            BucketState current, BucketSpec spec, long tokens, long maxWaitMs, long reservePpm, long now) {
         checkTokens(tokens);
         BucketState s = prepare(current, spec, now);
-        return new Transition<>(next(current, s, tokens, maxWaitMs), decide(s, tokens, maxWaitMs));
+        return new Transition<>(
+                next(current, s, tokens, maxWaitMs, reservePpm), decide(s, tokens, maxWaitMs, reservePpm));
     }
 
     /*
@@ -133,7 +152,14 @@ public final class BucketMath {
      * granted. {@link #decide} gives the outcome that goes with it.
      */
     public static BucketState next(BucketState current, BucketState prepared, long tokens, long maxWaitMs) {
+        return next(current, prepared, tokens, maxWaitMs, 0);
+    }
+
+    /** {@link #next(BucketState, BucketState, long, long)} for a class with a reserve of {@code reservePpm}. */
+    public static BucketState next(
+            BucketState current, BucketState prepared, long tokens, long maxWaitMs, long reservePpm) {
         checkTokens(tokens);
+        checkReserve(reservePpm);
         if (tokens > prepared.capacity()) {
             return current;
         }
@@ -142,7 +168,7 @@ public final class BucketMath {
             return current;
         }
         long attempted = saturatingAdd(prepared.attempted(), tokens);
-        if (prepared.tokens() >= requiredLevel) {
+        if (prepared.tokens() >= requiredLevel + reserveFloor(prepared, tokens, reservePpm)) {
             return prepared.afterGrant(
                     prepared.tokens() - tokens * Tokens.SCALE, attempted, saturatingAdd(prepared.granted(), tokens));
         }
@@ -154,7 +180,13 @@ public final class BucketMath {
      * state: the one {@link #next} goes with. Changes nothing.
      */
     public static AcquireResult decide(BucketState s, long tokens, long maxWaitMs) {
+        return decide(s, tokens, maxWaitMs, 0);
+    }
+
+    /** {@link #decide(BucketState, long, long)} for a class with a reserve of {@code reservePpm}. */
+    public static AcquireResult decide(BucketState s, long tokens, long maxWaitMs, long reservePpm) {
         checkTokens(tokens);
+        checkReserve(reservePpm);
         long rate = s.ratePerMilli();
         if (tokens > s.capacity()) {
             return new AcquireResult.Unsatisfiable(tokens, s.wholeTokens(), s.capacity(), rate, -1);
@@ -166,6 +198,7 @@ public final class BucketMath {
             long minMaxWait = Tokens.millisToRefill(need - s.burstNanos(), rate);
             return new AcquireResult.Unsatisfiable(tokens, s.wholeTokens(), s.capacity(), rate, minMaxWait);
         }
+        requiredLevel += reserveFloor(s, tokens, reservePpm);
         if (s.tokens() >= requiredLevel) {
             long waitMs = Tokens.millisToRefill(need - s.tokens(), rate);
             return new AcquireResult.Granted(tokens, Tokens.wholeTokens(s.tokens() - need), s.capacity(), rate, waitMs);
@@ -179,6 +212,34 @@ public final class BucketMath {
         long allowedDeficit =
                 Math.min(saturatingMultiply(Math.max(0, maxWaitMs), s.ratePerMilli()), s.queueBoundNanos());
         return tokens * Tokens.SCALE - allowedDeficit;
+    }
+
+    /**
+     * The level a class with a reserve of {@code reservePpm} must leave in the bucket: that share of the capacity,
+     * capped at {@code burst - need} so that a request the bucket can hold is never made impossible by its class.
+     */
+    static long reserveFloor(BucketState s, long tokens, long reservePpm) {
+        return reserveFloor(s.capacity(), s.burstNanos(), tokens, reservePpm);
+    }
+
+    /**
+     * {@link #reserveFloor(BucketState, long, long)} from a bucket's capacity and burst: what an acquire of
+     * {@code tokens} at {@code reservePpm} must leave, in nanotokens (for a borrower sizing its shortfall).
+     */
+    public static long reserveFloor(long capacity, long burstNanos, long tokens, long reservePpm) {
+        if (reservePpm == 0) {
+            return 0;
+        }
+        // capacity * SCALE / PPM is capacity * 1000 exactly; times a reserve below PPM it stays below 10^18.
+        long floor = capacity * (Tokens.SCALE / PriorityReserves.PPM) * reservePpm;
+        return Math.max(0, Math.min(floor, burstNanos - tokens * Tokens.SCALE));
+    }
+
+    private static void checkReserve(long reservePpm) {
+        if (reservePpm < 0 || reservePpm >= PriorityReserves.PPM) {
+            throw new IllegalArgumentException(
+                    "reservePpm must be in [0, " + PriorityReserves.PPM + "), was " + reservePpm);
+        }
     }
 
     private static void checkTokens(long tokens) {

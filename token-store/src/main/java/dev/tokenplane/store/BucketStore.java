@@ -29,6 +29,21 @@ public interface BucketStore extends AutoCloseable {
     CompletionStage<AcquireResult> acquire(String key, BucketSpec spec, long tokens, long maxWaitMs);
 
     /**
+     * {@link #acquire(String, BucketSpec, long, long)} for a request whose class must leave {@code reservePpm} parts
+     * per million of the capacity in the bucket ({@link BucketMath#acquire(BucketState, BucketSpec, long, long, long,
+     * long)}), checked in the same atomic step as the take. This default sends a reserve other than 0 as a batch of one
+     * ({@link #acquireAll}, atomic per key); stores override it with a direct call.
+     */
+    default CompletionStage<AcquireResult> acquire(
+            String key, BucketSpec spec, long tokens, long maxWaitMs, long reservePpm) {
+        if (reservePpm == 0) {
+            return acquire(key, spec, tokens, maxWaitMs);
+        }
+        return acquireAll(List.of(new AcquireCommand(key, spec, tokens, maxWaitMs, reservePpm)))
+                .thenApply(results -> results.get(0));
+    }
+
+    /**
      * Many decisions in as few remote calls as the store can make (one per owning member for Hazelcast). Results come in
      * the order of {@code commands}; commands on the same key are applied in their order.
      */

@@ -54,13 +54,24 @@ public final class MutableBucket {
     public boolean tryAcquire(BucketSpec spec, long tokens, long now) {
         int outcome = acquireInPlace(spec, tokens, now);
         if (outcome == UNDECIDED) {
-            return acquireGeneral(spec, tokens, 0, now).granted();
+            return acquireGeneral(spec, tokens, 0, 0, now).granted();
         }
         return outcome == GRANTED;
     }
 
     /** {@link BucketMath#acquire}, applied to this bucket; its outcome. */
     public AcquireResult acquire(BucketSpec spec, long tokens, long maxWaitMs, long now) {
+        return acquire(spec, tokens, maxWaitMs, 0, now);
+    }
+
+    /**
+     * {@link BucketMath#acquire(BucketState, BucketSpec, long, long, long, long)} with a class's reserve, applied to
+     * this bucket; its outcome. A reserve other than 0 takes the general path.
+     */
+    public AcquireResult acquire(BucketSpec spec, long tokens, long maxWaitMs, long reservePpm, long now) {
+        if (reservePpm != 0) {
+            return acquireGeneral(spec, tokens, maxWaitMs, reservePpm, now);
+        }
         int outcome = maxWaitMs == 0 ? acquireInPlace(spec, tokens, now) : UNDECIDED;
         long rate = settings.ratePerMilli();
         if (outcome == GRANTED) {
@@ -71,7 +82,7 @@ public final class MutableBucket {
             return new AcquireResult.Denied(
                     tokens, Tokens.wholeTokens(this.tokens), settings.capacity(), rate, retryAfter);
         }
-        return acquireGeneral(spec, tokens, maxWaitMs, now);
+        return acquireGeneral(spec, tokens, maxWaitMs, 0, now);
     }
 
     private static final int DENIED = 0;
@@ -114,13 +125,13 @@ public final class MutableBucket {
         return DENIED;
     }
 
-    private AcquireResult acquireGeneral(BucketSpec spec, long tokens, long maxWaitMs, long now) {
+    private AcquireResult acquireGeneral(BucketSpec spec, long tokens, long maxWaitMs, long reservePpm, long now) {
         BucketState current = state();
         BucketState prepared = BucketMath.prepare(current, spec, now);
-        BucketState next = BucketMath.next(current, prepared, tokens, maxWaitMs);
+        BucketState next = BucketMath.next(current, prepared, tokens, maxWaitMs, reservePpm);
         if (next != current) {
             load(next);
         }
-        return BucketMath.decide(prepared, tokens, maxWaitMs);
+        return BucketMath.decide(prepared, tokens, maxWaitMs, reservePpm);
     }
 }

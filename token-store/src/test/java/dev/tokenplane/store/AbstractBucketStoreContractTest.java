@@ -286,6 +286,32 @@ public abstract class AbstractBucketStoreContractTest {
     }
 
     @Test
+    void shouldKeepEachClassOutOfItsReserveInTheSameStepAsTheTake() {
+        long low = PriorityReserves.DEFAULTS.reservePpm(Priority.LOW);
+        long critical = PriorityReserves.DEFAULTS.reservePpm(Priority.CRITICAL);
+        // Given a bucket of 10 with 3 left: low must leave 2, so it gets one token and then a 100 ms retry
+        acquire("p", TEN_PER_SECOND, 7, 0);
+        assertThat(await(store.acquire("p", TEN_PER_SECOND, 1, 0, low)).granted())
+                .isTrue();
+        assertThat(await(store.acquire("p", TEN_PER_SECOND, 1, 0, low)))
+                .isEqualTo(new AcquireResult.Denied(1, 2, 10, 10_000_000, 100));
+        // critical takes the reserve, down to the last token, in a batch too
+        List<AcquireResult> batch = await(store.acquireAll(List.of(
+                new AcquireCommand("p", TEN_PER_SECOND, 1, 0, low),
+                new AcquireCommand("p", TEN_PER_SECOND, 2, 0, critical),
+                new AcquireCommand("p", TEN_PER_SECOND, 1, 0, critical))));
+        assertThat(batch).extracting(AcquireResult::granted).containsExactly(false, true, false);
+        assertThat(batch.get(1).remaining()).isZero();
+        // and a retry-after of the low class is exact
+        clock.advance(299);
+        assertThat(await(store.acquire("p", TEN_PER_SECOND, 1, 0, low)).granted())
+                .isFalse();
+        clock.advance(1);
+        assertThat(await(store.acquire("p", TEN_PER_SECOND, 1, 0, low)).granted())
+                .isTrue();
+    }
+
+    @Test
     void shouldAnswerABatchInOrderApplyingSameKeyCommandsInOrder() {
         List<AcquireCommand> batch = new ArrayList<>();
         for (int i = 0; i < 12; i++) {

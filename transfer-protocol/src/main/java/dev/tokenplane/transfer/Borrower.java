@@ -1,5 +1,7 @@
 package dev.tokenplane.transfer;
 
+import dev.tokenplane.store.Priority;
+
 /**
  * A bucket that wants tokens from its pool in this window.
  *
@@ -11,10 +13,31 @@ package dev.tokenplane.transfer;
  * @param canBorrow   whether it may receive tokens at all; a bucket that may not is never credited
  * @param pressure    how near empty it is relative to its demand, in [0, 1] (see {@link #pressureOf(long, long)});
  *                    higher pressure is served first
+ * @param priority    the highest class of the requests that made it borrow; higher classes are served first
  */
-public record Borrower(String key, long demandNanos, long weight, String region, boolean canBorrow, double pressure) {
+public record Borrower(
+        String key,
+        long demandNanos,
+        long weight,
+        String region,
+        boolean canBorrow,
+        double pressure,
+        Priority priority) {
+
+    /** A borrower for requests of the default class. */
+    public Borrower(String key, long demandNanos, long weight, String region, boolean canBorrow, double pressure) {
+        this(key, demandNanos, weight, region, canBorrow, pressure, Priority.DEFAULT);
+    }
+
+    /** The same borrower for requests of class {@code newPriority}. */
+    public Borrower withPriority(Priority newPriority) {
+        return new Borrower(key, demandNanos, weight, region, canBorrow, pressure, newPriority);
+    }
 
     public Borrower {
+        if (priority == null) {
+            throw new IllegalArgumentException("priority is required");
+        }
         Lender.requireKey(key);
         if (demandNanos < 0) {
             throw new IllegalArgumentException("demandNanos must be >= 0, was " + demandNanos);

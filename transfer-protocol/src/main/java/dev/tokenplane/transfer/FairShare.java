@@ -102,7 +102,7 @@ public final class FairShare {
     }
 
     /** {@code floor(a * b / c)} for {@code a, b >= 0}, {@code c > 0}, exact whenever the result fits a long. */
-    static long mulDiv(long a, long b, long c) {
+    public static long mulDiv(long a, long b, long c) {
         long hi = Math.multiplyHigh(a, b);
         long lo = a * b;
         if (hi == 0 && lo >= 0) {

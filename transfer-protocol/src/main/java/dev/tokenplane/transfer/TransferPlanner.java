@@ -16,9 +16,9 @@ import java.util.Set;
  * The pool's spare is {@code S = Σ spare_j}.
  *
  * <h2>2. Service order</h2>
- * Borrowers are served by pressure, highest first (how near empty they are relative to their demand), then by key.
- * The order decides who draws from the best lenders first and who gets the odd nanotokens of a division; it never
- * changes the shares.
+ * Borrowers are served by the priority of the requests that made them borrow, highest class first, then by pressure,
+ * highest first (how near empty they are relative to their demand), then by key. The order decides who draws from the
+ * best lenders (of their region) first and who gets the odd nanotokens of a division; it never changes the shares.
  *
  * <h2>3. Fair shares (Doorman's max-min fair share)</h2>
  * {@code x_i = min(d_i, λ · w_i)} with {@code Σ x_i = min(S, Σ d_i)}, computed by {@link FairShare#waterFill}. Every
@@ -39,8 +39,9 @@ import java.util.Set;
  */
 public final class TransferPlanner {
 
-    private static final Comparator<Borrower> SERVICE_ORDER =
-            Comparator.comparingDouble(Borrower::pressure).reversed().thenComparing(Borrower::key);
+    private static final Comparator<Borrower> SERVICE_ORDER = Comparator.comparing(Borrower::priority)
+            .thenComparing(Comparator.comparingDouble(Borrower::pressure).reversed())
+            .thenComparing(Borrower::key);
 
     /**
      * The plan for one window.

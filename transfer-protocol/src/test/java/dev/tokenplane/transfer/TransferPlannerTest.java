@@ -3,6 +3,7 @@ package dev.tokenplane.transfer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tokenplane.store.Priority;
 import dev.tokenplane.store.Tokens;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -88,6 +89,19 @@ class TransferPlannerTest {
 
         // Then the local lender is drained first, and only the rest comes from abroad
         assertThat(plan.moves()).containsExactly(new Move("near", "a", 10 * T, 0), new Move("far", "a", 5 * T, 0));
+    }
+
+    @Test
+    void shouldServeHigherClassesFirstWithoutChangingTheShares() {
+        // Given a low borrower under more pressure than a critical one, and a near lender that covers only one
+        Borrower low = new Borrower("a", 10 * T, 1, "eu", true, 1).withPriority(Priority.LOW);
+        Borrower critical = new Borrower("b", 10 * T, 1, "eu", true, 0.5).withPriority(Priority.CRITICAL);
+        TransferPlan plan = planner.plan(
+                List.of(low, critical), List.of(lender("near", 10, 100, "eu"), lender("far", 10, 100, "us")));
+
+        // Then the critical one draws from the near lender first; each still gets its equal share
+        assertThat(plan.moves()).containsExactly(new Move("near", "b", 10 * T, 0), new Move("far", "a", 10 * T, 0));
+        assertThat(plan.allocations()).extracting(Allocation::allocatedNanos).containsOnly(10 * T);
     }
 
     @Test

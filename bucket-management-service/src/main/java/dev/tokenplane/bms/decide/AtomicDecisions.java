@@ -68,7 +68,7 @@ public final class AtomicDecisions {
             for (DecisionService.Request r : requests) {
                 BucketBinding b = decisions.bind(r.key(), clientId, tier);
                 bindings.add(b);
-                commands.add(new AcquireCommand(b.storeKey(), b.spec(), r.tokens(), r.maxWaitMs()));
+                commands.add(r.command(b));
             }
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);

@@ -33,6 +33,12 @@ public final class DeadlineBucketStore extends ForwardingBucketStore {
     }
 
     @Override
+    public CompletionStage<AcquireResult> acquire(
+            String key, BucketSpec spec, long tokens, long maxWaitMs, long reservePpm) {
+        return deadline.on(delegate.acquire(key, spec, tokens, maxWaitMs, reservePpm));
+    }
+
+    @Override
     public CompletionStage<List<AcquireResult>> acquireAll(List<AcquireCommand> commands) {
         return deadline.on(delegate.acquireAll(commands));
     }

@@ -10,6 +10,7 @@ import dev.tokenplane.bms.stats.DecisionStats;
 import dev.tokenplane.store.AcquireCommand;
 import dev.tokenplane.store.AcquireResult;
 import dev.tokenplane.store.BucketStore;
+import dev.tokenplane.store.Priority;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,8 +38,34 @@ public final class DecisionService {
 
     private static final String NO_RULE = "none";
 
-    /** One validated acquire request. */
-    public record Request(String key, long tokens, long maxWaitMs) {}
+    /**
+     * One validated acquire request.
+     *
+     * @param priority the request's class: below {@code critical}, it may not take its rule's reserved share of the
+     *                 bucket ({@link dev.tokenplane.store.PriorityReserves})
+     */
+    public record Request(String key, long tokens, long maxWaitMs, Priority priority) {
+        public Request {
+            if (priority == null) {
+                throw new IllegalArgumentException("priority is required");
+            }
+        }
+
+        /** A request of the default class, {@code normal}. */
+        public Request(String key, long tokens, long maxWaitMs) {
+            this(key, tokens, maxWaitMs, Priority.DEFAULT);
+        }
+
+        /** The store command of this request on {@code binding}'s bucket, with the reserve of its class. */
+        AcquireCommand command(BucketBinding binding) {
+            return new AcquireCommand(binding.storeKey(), binding.spec(), tokens, maxWaitMs, reservePpm(binding));
+        }
+
+        /** The share of the bucket this request's class must leave, from the rule already bound (no second lookup). */
+        long reservePpm(BucketBinding binding) {
+            return binding.rule().reserves().reservePpm(priority);
+        }
+    }
 
     /** One result of a batch: a decision, or the error of an item that failed alone. */
     public sealed interface BatchItem permits Decided, Failed {}
@@ -121,8 +148,12 @@ public final class DecisionService {
 
     /** One decision on the bucket {@code binding} names ({@link #bind}). Fails with {@link InvalidInputException}. */
     public CompletionStage<Decision> acquire(Request request, BucketBinding binding) {
-        CompletableFuture<AcquireResult> result = Completions.on(
-                store.acquire(binding.storeKey(), binding.spec(), request.tokens(), request.maxWaitMs()));
+        CompletableFuture<AcquireResult> result = Completions.on(store.acquire(
+                binding.storeKey(),
+                binding.spec(),
+                request.tokens(),
+                request.maxWaitMs(),
+                request.reservePpm(binding)));
         if (!mayBorrow(binding)) {
             return result.thenApply(r -> decide(request, binding, new Outcome(r, 0)));
         }
@@ -144,7 +175,7 @@ public final class DecisionService {
             Request r = requests.get(i);
             try {
                 bindings[i] = bind(r.key(), clientId, tier);
-                commands.add(new AcquireCommand(bindings[i].storeKey(), bindings[i].spec(), r.tokens(), r.maxWaitMs()));
+                commands.add(r.command(bindings[i]));
                 positions.add(i);
             } catch (RuntimeException e) {
                 items[i] = new Failed(r.key(), e);
@@ -187,14 +218,19 @@ public final class DecisionService {
         if (!(result instanceof AcquireResult.Denied denied) || !mayBorrow(binding)) {
             return CompletableFuture.completedFuture(new Outcome(result, 0));
         }
-        return Completions.on(borrower.borrow(new Borrower.Request(binding, request.tokens(), denied)))
+        return Completions.on(
+                        borrower.borrow(new Borrower.Request(binding, request.tokens(), denied, request.priority())))
                 .exceptionally(e -> 0L) // a failed transfer is a plain denial
                 .thenCompose(credited -> {
                     if (credited == null || credited <= 0) {
                         return CompletableFuture.completedFuture(new Outcome(result, 0));
                     }
                     return Completions.on(store.acquire(
-                                    binding.storeKey(), binding.spec(), request.tokens(), request.maxWaitMs()))
+                                    binding.storeKey(),
+                                    binding.spec(),
+                                    request.tokens(),
+                                    request.maxWaitMs(),
+                                    request.reservePpm(binding)))
                             .thenApply(r -> new Outcome(r, r.granted() ? Math.min(credited, request.tokens()) : 0));
                 });
     }

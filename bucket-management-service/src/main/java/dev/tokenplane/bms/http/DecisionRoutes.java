@@ -10,6 +10,7 @@ import dev.tokenplane.bms.decide.DecisionService;
 import dev.tokenplane.bms.metrics.BmsMetrics;
 import dev.tokenplane.bms.rules.BucketKeys;
 import dev.tokenplane.bms.rules.InvalidInputException;
+import dev.tokenplane.store.Priority;
 import dev.tokenplane.store.Tokens;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
@@ -25,11 +26,11 @@ public final class DecisionRoutes implements ApiRoutes {
     /** The most decisions one batch may carry. */
     public static final int MAX_BATCH = 1000;
 
-    /** The body of a single acquire; both fields optional (1 token, no wait). */
-    public record AcquireBody(Long tokens, Long maxWaitMs) {}
+    /** The body of a single acquire; every field optional (1 token, no wait, priority normal). */
+    public record AcquireBody(Long tokens, Long maxWaitMs, String priority) {}
 
     /** One item of a batch. */
-    public record BatchItem(String key, Long tokens, Long maxWaitMs) {}
+    public record BatchItem(String key, Long tokens, Long maxWaitMs, String priority) {}
 
     /** The body of a batch; {@code atomic}: every item granted, or none keeps its tokens. */
     public record BatchBody(List<BatchItem> requests, Boolean atomic) {}
@@ -70,8 +71,9 @@ public final class DecisionRoutes implements ApiRoutes {
         String client = ctx.get(Auth.CLIENT_ID);
         String key = BucketKeys.forClient("key", BucketKeys.check("key", ctx.pathParam("key")), client);
         AcquireBody body = Replies.optionalBody(ctx, AcquireBody.class);
-        DecisionService.Request request =
-                body == null ? new DecisionService.Request(key, 1, 0) : request(key, body.tokens(), body.maxWaitMs());
+        DecisionService.Request request = body == null
+                ? new DecisionService.Request(key, 1, 0)
+                : request(key, body.tokens(), body.maxWaitMs(), body.priority());
         Replies.then(
                 ctx,
                 Replies.onContext(charged(ctx, decisions.acquire(request, client, ctx.get(Auth.CLIENT_TIER)))),
@@ -103,7 +105,8 @@ public final class DecisionRoutes implements ApiRoutes {
                 valid.add(request(
                         BucketKeys.forClient("key", BucketKeys.check("key", item.key()), client),
                         item.tokens(),
-                        item.maxWaitMs()));
+                        item.maxWaitMs(),
+                        item.priority()));
                 positions.add(i);
             } catch (InvalidInputException e) {
                 // the field names get their place in the batch only when an item fails
@@ -143,7 +146,8 @@ public final class DecisionRoutes implements ApiRoutes {
                 requests.add(request(
                         BucketKeys.forClient("key", BucketKeys.check("key", item.key()), client),
                         item.tokens(),
-                        item.maxWaitMs()));
+                        item.maxWaitMs(),
+                        item.priority()));
             } catch (InvalidInputException e) {
                 throw new InvalidInputException("requests[" + i + "]" + (item == null ? " " : ".") + e.getMessage());
             }
@@ -207,7 +211,7 @@ public final class DecisionRoutes implements ApiRoutes {
     }
 
     /** A validated request: defaults applied, ranges checked, messages naming the fields. */
-    static DecisionService.Request request(String key, Long tokens, Long maxWaitMs) {
+    static DecisionService.Request request(String key, Long tokens, Long maxWaitMs, String priority) {
         long t = tokens == null ? 1 : tokens;
         long w = maxWaitMs == null ? 0 : maxWaitMs;
         if (t < 1 || t > Tokens.MAX_CAPACITY) {
@@ -215,6 +219,12 @@ public final class DecisionRoutes implements ApiRoutes {
                     "tokens must be in [1, " + Tokens.MAX_CAPACITY + "] (and <= the bucket's capacity), was " + t);
         }
         checkRange("maxWaitMs", w, 0, DecisionService.MAX_WAIT_MS);
-        return new DecisionService.Request(key, t, w);
+        Priority p;
+        try {
+            p = Priority.parse(priority);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(e.getMessage());
+        }
+        return new DecisionService.Request(key, t, w, p);
     }
 }

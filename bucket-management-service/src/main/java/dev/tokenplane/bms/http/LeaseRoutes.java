@@ -83,7 +83,7 @@ public final class LeaseRoutes implements ApiRoutes {
         String key = BucketKeys.forClient("key", BucketKeys.check("key", ctx.pathParam("key")), client);
         LeaseBody body = Replies.optionalBody(ctx, LeaseBody.class);
         // a lease never waits: its tokens are the caller's at once, or not at all
-        DecisionService.Request request = DecisionRoutes.request(key, body == null ? null : body.tokens(), 0L);
+        DecisionService.Request request = DecisionRoutes.request(key, body == null ? null : body.tokens(), 0L, null);
         long ttlMs = body == null || body.ttlMs() == null ? DEFAULT_TTL_MS : body.ttlMs();
         checkRange("ttlMs", ttlMs, MIN_TTL_MS, LeaseLedger.MAX_TTL_MS);
         // the lease is recorded against the very bucket it took from (its store key: key, rule and client)

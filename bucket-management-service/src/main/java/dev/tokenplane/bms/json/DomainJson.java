@@ -17,6 +17,7 @@ import dev.tokenplane.bms.rules.RuleInput;
 import dev.tokenplane.bms.rules.SizingTuning;
 import dev.tokenplane.bms.stats.StatsReport;
 import dev.tokenplane.bms.transfer.PoolSettingsRegistry;
+import dev.tokenplane.store.PriorityReserves;
 
 /**
  * The JSON shape of the domain records (field order, fields left out when null), kept out of the records themselves:
@@ -35,6 +36,7 @@ public final class DomainJson {
         module.setMixInAnnotation(Rule.Adaptive.class, AdaptiveShape.class);
         module.setMixInAnnotation(Rule.Refill.class, RefillShape.class);
         module.setMixInAnnotation(Rule.Transfer.class, TransferShape.class);
+        module.setMixInAnnotation(PriorityReserves.class, PriorityReservesShape.class);
         module.setMixInAnnotation(RuleInput.class, RuleInputShape.class);
         module.setMixInAnnotation(SizingTuning.PressureTargets.class, PressureTargetsShape.class);
         module.setMixInAnnotation(SizingTuning.ForecasterChoice.class, ForecasterChoiceShape.class);
@@ -70,10 +72,14 @@ public final class DomainJson {
         "shadow",
         "adaptive",
         "transfer",
+        "priorityReserves",
         "version",
         "updatedAt"
     })
     private interface RuleShape {
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        PriorityReserves priorityReserves();
+
         @JsonInclude(JsonInclude.Include.NON_NULL)
         Long maxBuckets();
 
@@ -86,6 +92,9 @@ public final class DomainJson {
 
     @JsonPropertyOrder({"tokens", "period"})
     private interface RefillShape {}
+
+    @JsonPropertyOrder({"high", "normal", "low"})
+    private interface PriorityReservesShape {}
 
     @JsonPropertyOrder({
         "enabled",

@@ -1,6 +1,7 @@
 package dev.tokenplane.bms.rules;
 
 import dev.tokenplane.store.Algorithm;
+import dev.tokenplane.store.PriorityReserves;
 
 /**
  * A stored, validated rule: a pattern over bucket keys and the parameters of the buckets it matches. Immutable; every
@@ -25,6 +26,8 @@ import dev.tokenplane.store.Algorithm;
  *                        caller. Beats a rule of the same pattern without a tier ({@link RuleIndex})
  * @param refill          the refill as the operator wrote it, tokens per period ({@link RefillInput}), echoed beside
  *                        {@code refillPerSecond}; null when it was written as {@code refillPerSecond}
+ * @param priorityReserves the share of capacity each class below {@code critical} must leave in a bucket; null when
+ *                        the rule sets none: then priority changes nothing for its buckets ({@link #reserves()})
  */
 public record Rule(
         String id,
@@ -42,7 +45,46 @@ public record Rule(
         long version,
         long updatedAt,
         String tier,
-        Refill refill) {
+        Refill refill,
+        PriorityReserves priorityReserves) {
+
+    /** A rule with the default priority reserves. */
+    public Rule(
+            String id,
+            String match,
+            long capacity,
+            double refillPerSecond,
+            long minCapacity,
+            long maxCapacity,
+            Algorithm algorithm,
+            long idleTtlSeconds,
+            Long maxBuckets,
+            boolean shadow,
+            Adaptive adaptive,
+            Transfer transfer,
+            long version,
+            long updatedAt,
+            String tier,
+            Refill refill) {
+        this(
+                id,
+                match,
+                capacity,
+                refillPerSecond,
+                minCapacity,
+                maxCapacity,
+                algorithm,
+                idleTtlSeconds,
+                maxBuckets,
+                shadow,
+                adaptive,
+                transfer,
+                version,
+                updatedAt,
+                tier,
+                refill,
+                null);
+    }
 
     /** A rule whose refill was written as {@code refillPerSecond}. */
     public Rule(
@@ -192,7 +234,16 @@ public record Rule(
                 newVersion,
                 at,
                 tier,
-                refill);
+                refill,
+                priorityReserves);
+    }
+
+    /**
+     * The priority reserves in force: the rule's, or none. Opt-in per rule, so that the buckets of a rule written before
+     * priority existed keep their whole burst for callers that name no class.
+     */
+    public PriorityReserves reserves() {
+        return priorityReserves == null ? PriorityReserves.NONE : priorityReserves;
     }
 
     /** Whether this rule serves a caller of {@code callerTier} (null: a caller without a tier). */

@@ -3,6 +3,7 @@ package dev.tokenplane.bms.rules;
 import static dev.tokenplane.bms.rules.InvalidInputException.check;
 
 import dev.tokenplane.store.Algorithm;
+import dev.tokenplane.store.PriorityReserves;
 import dev.tokenplane.store.Tokens;
 import java.util.regex.Pattern;
 
@@ -29,7 +30,8 @@ public record RuleInput(
         Long version,
         Long updatedAt,
         String tier,
-        RefillInput refill) {
+        RefillInput refill,
+        PriorityReservesInput priorityReserves) {
 
     public static final Pattern RULE_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
     public static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,128}");
@@ -107,6 +109,44 @@ public record RuleInput(
                 null);
     }
 
+    /** An input with the default priority reserves. */
+    public RuleInput(
+            String id,
+            String match,
+            Long capacity,
+            Double refillPerSecond,
+            Long minCapacity,
+            Long maxCapacity,
+            Algorithm algorithm,
+            Long idleTtlSeconds,
+            Long maxBuckets,
+            Boolean shadow,
+            AdaptiveInput adaptive,
+            TransferInput transfer,
+            Long version,
+            Long updatedAt,
+            String tier,
+            RefillInput refill) {
+        this(
+                id,
+                match,
+                capacity,
+                refillPerSecond,
+                minCapacity,
+                maxCapacity,
+                algorithm,
+                idleTtlSeconds,
+                maxBuckets,
+                shadow,
+                adaptive,
+                transfer,
+                version,
+                updatedAt,
+                tier,
+                refill,
+                null);
+    }
+
     /** An input with its refill written as {@code refillPerSecond}. */
     public RuleInput(
             String id,
@@ -157,6 +197,30 @@ public record RuleInput(
         public AdaptiveInput(
                 Boolean enabled, Double thresholdHigh, Double thresholdLow, Double growthFactor, Double shrinkFactor) {
             this(enabled, thresholdHigh, thresholdLow, growthFactor, shrinkFactor, null, null, null);
+        }
+    }
+
+    /**
+     * The priority reserves as written: each class left out takes its default ({@link PriorityReserves#DEFAULTS}).
+     */
+    public record PriorityReservesInput(Double high, Double normal, Double low) {
+
+        /** The reserves, validated: each in [0, 1), and low >= normal >= high. */
+        PriorityReserves validate() {
+            double h = fraction("high", high, PriorityReserves.DEFAULTS.high());
+            double n = fraction("normal", normal, PriorityReserves.DEFAULTS.normal());
+            double l = fraction("low", low, PriorityReserves.DEFAULTS.low());
+            check(
+                    h <= n && n <= l,
+                    "priorityReserves must be monotone (low >= normal >= high; a class left out takes its default "
+                            + "high 0.05, normal 0.1, low 0.2), was high " + h + ", normal " + n + ", low " + l);
+            return new PriorityReserves(h, n, l);
+        }
+
+        private static double fraction(String name, Double value, double fallback) {
+            double v = value == null ? fallback : value;
+            check(v >= 0 && v < 1, "priorityReserves." + name + " must be in [0, 1), was " + v);
+            return v;
         }
     }
 
@@ -220,7 +284,8 @@ public record RuleInput(
                 0,
                 0,
                 tier,
-                refill == null ? null : refill.toRefill());
+                refill == null ? null : refill.toRefill(),
+                priorityReserves == null ? null : priorityReserves.validate());
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.tokenplane.bms.spi;
 
 import dev.tokenplane.bms.decide.BucketBinding;
 import dev.tokenplane.store.AcquireResult;
+import dev.tokenplane.store.Priority;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -32,7 +33,15 @@ public interface Borrower {
      * @param bucket what serves the denied bucket, as the decision resolved it: its store key, rule and the transfer
      *               settings in force ({@link BucketBinding#pooled()}); the borrower resolves nothing again
      * @param tokens tokens the request wanted
-     * @param denied the denial: the bucket's remaining tokens, capacity and the time until it would refill
+     * @param denied   the denial: the bucket's remaining tokens, capacity and the time until it would refill
+     * @param priority the class of the request that was denied: when borrowers compete for a pool's spare, higher
+     *                 classes are served first within their fair share
      */
-    record Request(BucketBinding bucket, long tokens, AcquireResult.Denied denied) {}
+    record Request(BucketBinding bucket, long tokens, AcquireResult.Denied denied, Priority priority) {
+
+        /** A request of the default class. */
+        public Request(BucketBinding bucket, long tokens, AcquireResult.Denied denied) {
+            this(bucket, tokens, denied, Priority.DEFAULT);
+        }
+    }
 }

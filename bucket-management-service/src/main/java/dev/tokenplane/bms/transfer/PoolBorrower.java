@@ -4,6 +4,8 @@ import dev.tokenplane.bms.decide.BucketBinding;
 import dev.tokenplane.bms.spi.Borrower;
 import dev.tokenplane.store.AcquireResult;
 import dev.tokenplane.store.Algorithm;
+import dev.tokenplane.store.BucketMath;
+import dev.tokenplane.store.PriorityReserves;
 import dev.tokenplane.store.Tokens;
 import dev.tokenplane.transfer.pool.BorrowResult;
 import dev.tokenplane.transfer.pool.PoolTransfers;
@@ -15,10 +17,12 @@ import java.util.concurrent.Executor;
  * The decision path's {@link Borrower}: a denied acquire of {@code n} tokens on a bucket holding {@code r} whole
  * tokens (of a burst {@code b}: its capacity, or one token for a leaky bucket) asks its pool for
  * <pre>
- *   shortfall = n · SCALE − r · SCALE      room = b · SCALE − r · SCALE
+ *   shortfall = n · SCALE + floor − r · SCALE      room = b · SCALE − r · SCALE
  * </pre>
- * through {@link PoolTransfers#borrow}, with the transfer settings the decision resolved (nothing is looked up
- * again); it answers within its time budget and never fails. The decision retries once when something was credited.
+ * where {@code floor} is what the request's class must leave in the bucket ({@link BucketMath#reserveFloor}; 0 for a
+ * critical request), through {@link PoolTransfers#borrow}, with the transfer settings and priority reserves the
+ * decision resolved (nothing is looked up again): higher classes are served first within the fair share. It answers
+ * within its time budget and never fails. The decision retries once when something was credited.
  *
  * <p>The decision calls it on the thread that completed the denial, a Hazelcast partition thread when this member
  * owns the bucket; the borrow starts on {@code steps} instead, since its transfers touch other partitions.
@@ -45,10 +49,15 @@ final class PoolBorrower implements Borrower {
         long held = Tokens.toNano(denied.remaining());
         long burst =
                 bucket.rule().algorithm() == Algorithm.LEAKY_BUCKET ? Tokens.SCALE : Tokens.toNano(denied.capacity());
-        long shortfall = Math.max(1, Tokens.toNano(request.tokens()) - held);
+        PriorityReserves reserves = bucket.rule().reserves();
+        long floor = BucketMath.reserveFloor(
+                denied.capacity(), burst, request.tokens(), reserves.reservePpm(request.priority()));
+        long shortfall = Math.max(1, Tokens.toNano(request.tokens()) + floor - held);
         long room = Math.max(0, burst - held);
         return CompletableFuture.supplyAsync(
-                        () -> transfers.borrow(bucket.storeKey(), bucket.pooled(), shortfall, room), steps)
+                        () -> transfers.borrow(
+                                bucket.storeKey(), bucket.pooled(), shortfall, room, request.priority(), reserves),
+                        steps)
                 .thenCompose(borrowed -> borrowed)
                 .thenApply(PoolBorrower::wholeTokens);
     }

@@ -68,7 +68,8 @@ final class Batches {
         }
         // the local fallback keeps each forwarded API key's buckets apart, as single decisions do
         List<AcquireRequest> localRequests = requests.stream()
-                .map(r -> new AcquireRequest(CallerKeys.localKey(r.key(), apiKey), r.tokens(), r.maxWaitMs()))
+                .map(r -> new AcquireRequest(
+                        CallerKeys.localKey(r.key(), apiKey), r.tokens(), r.maxWaitMs(), r.priority()))
                 .toList();
         Supplier<AllResult> local = () -> asAll(fallbackBatch(localRequests));
         if (bms.down()) {

@@ -9,6 +9,7 @@ import dev.tokenplane.client.RateLimitException;
 import dev.tokenplane.client.RateLimiterClient;
 import dev.tokenplane.client.RateLimiterClientConfig;
 import dev.tokenplane.client.RateLimiterEventPublisher;
+import dev.tokenplane.store.Priority;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -134,14 +135,30 @@ public final class DefaultRateLimiterClient implements RateLimiterClient {
 
     @Override
     public CompletionStage<Decision> acquireAsync(String key, long tokens, Duration maxWait) {
-        return acquireAs(null, key, tokens, maxWait, true);
+        return acquireAs(null, key, tokens, maxWait, true, Priority.DEFAULT);
+    }
+
+    @Override
+    public CompletionStage<Decision> acquireAsync(String key, long tokens, Duration maxWait, Priority priority) {
+        if (priority == null) {
+            return failed(key, new InvalidRequestException("validation", "priority is required"));
+        }
+        return acquireAs(null, key, tokens, maxWait, true, priority);
     }
 
     @Override
     public Decision acquire(String key, long tokens, Duration timeout) {
+        return acquire(key, tokens, timeout, Priority.DEFAULT);
+    }
+
+    @Override
+    public Decision acquire(String key, long tokens, Duration timeout, Priority priority) {
+        if (priority == null) {
+            throw new InvalidRequestException("validation", "priority is required");
+        }
         // the calling thread waits on this request, so it does not count against the delay queue's bound
         try {
-            return acquireAs(null, key, tokens, timeout, false)
+            return acquireAs(null, key, tokens, timeout, false, priority)
                     .toCompletableFuture()
                     .join();
         } catch (CompletionException e) {
@@ -154,18 +171,27 @@ public final class DefaultRateLimiterClient implements RateLimiterClient {
 
     @Override
     public CompletionStage<Decision> acquireWithApiKeyAsync(String apiKey, String key, long tokens, Duration maxWait) {
+        return acquireWithApiKeyAsync(apiKey, key, tokens, maxWait, Priority.DEFAULT);
+    }
+
+    @Override
+    public CompletionStage<Decision> acquireWithApiKeyAsync(
+            String apiKey, String key, long tokens, Duration maxWait, Priority priority) {
+        if (priority == null) {
+            return failed(key, new InvalidRequestException("validation", "priority is required"));
+        }
         if (apiKey == null || apiKey.isEmpty() || apiKey.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
             // never echo it: it is a secret
             return failed(
                     key,
                     new InvalidRequestException("validation", "apiKey must be 1 or more visible ASCII characters"));
         }
-        return acquireAs(apiKey, key, tokens, maxWait, true);
+        return acquireAs(apiKey, key, tokens, maxWait, true, priority);
     }
 
     /** A decision for the caller with {@code apiKey} (null: this client's own); such a caller never uses leases. */
     private CompletionStage<Decision> acquireAs(
-            String apiKey, String key, long tokens, Duration maxWait, boolean bounded) {
+            String apiKey, String key, long tokens, Duration maxWait, boolean bounded, Priority priority) {
         RateLimitException invalid = check(key, tokens, maxWait);
         if (invalid != null) {
             return failed(key, invalid);
@@ -176,17 +202,18 @@ public final class DefaultRateLimiterClient implements RateLimiterClient {
         boolean leased = apiKey == null && config.leaseKeys().test(key);
         long maxWaitMs = maxWait.toMillis();
         CompletionStage<Decision> decided = maxWaitMs == 0
-                ? once(key, tokens, 0, leased, apiKey)
-                : delays.acquire(left -> once(key, tokens, left, leased, apiKey), maxWaitMs, bounded);
+                ? once(key, tokens, 0, leased, apiKey, priority)
+                : delays.acquire(left -> once(key, tokens, left, leased, apiKey, priority), maxWaitMs, bounded);
         return told(key, decided);
     }
 
-    private CompletionStage<Decision> once(String key, long tokens, long maxWaitMs, boolean leased, String apiKey) {
+    private CompletionStage<Decision> once(
+            String key, long tokens, long maxWaitMs, boolean leased, String apiKey, Priority priority) {
         return leased
                 ? leases.acquire(key, tokens)
                 : bms.decide(
                         "acquire",
-                        Wire.acquireBody(tokens, maxWaitMs),
+                        Wire.acquireBody(tokens, maxWaitMs, priority),
                         key,
                         tokens,
                         maxWaitMs,

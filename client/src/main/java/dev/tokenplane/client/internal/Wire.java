@@ -11,6 +11,7 @@ import dev.tokenplane.client.BatchResult;
 import dev.tokenplane.client.Decision;
 import dev.tokenplane.client.DecisionSource;
 import dev.tokenplane.client.RateLimitException;
+import dev.tokenplane.store.Priority;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
@@ -30,7 +31,14 @@ final class Wire {
     }
 
     static byte[] acquireBody(long tokens, long maxWaitMs) {
-        return ("{\"tokens\":" + tokens + ",\"maxWaitMs\":" + maxWaitMs + "}").getBytes(StandardCharsets.US_ASCII);
+        return acquireBody(tokens, maxWaitMs, Priority.DEFAULT);
+    }
+
+    /** The body of an acquire; the priority only when it is not the default, so default bodies stay as they were. */
+    static byte[] acquireBody(long tokens, long maxWaitMs, Priority priority) {
+        String classField = priority == Priority.DEFAULT ? "" : ",\"priority\":\"" + priority.wireName() + "\"";
+        return ("{\"tokens\":" + tokens + ",\"maxWaitMs\":" + maxWaitMs + classField + "}")
+                .getBytes(StandardCharsets.US_ASCII);
     }
 
     static byte[] leaseBody(long tokens, long ttlMs) {
@@ -54,7 +62,13 @@ final class Wire {
         ObjectNode body = JSON.createObjectNode();
         ArrayNode items = body.putArray("requests");
         for (AcquireRequest r : requests) {
-            items.addObject().put("key", r.key()).put("tokens", r.tokens()).put("maxWaitMs", r.maxWaitMs());
+            ObjectNode item = items.addObject()
+                    .put("key", r.key())
+                    .put("tokens", r.tokens())
+                    .put("maxWaitMs", r.maxWaitMs());
+            if (r.priority() != Priority.DEFAULT) {
+                item.put("priority", r.priority().wireName());
+            }
         }
         return body;
     }

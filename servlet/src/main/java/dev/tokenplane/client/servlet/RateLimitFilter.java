@@ -7,6 +7,7 @@ import dev.tokenplane.client.UnauthorizedException;
 import dev.tokenplane.client.http.BucketKeys;
 import dev.tokenplane.client.http.RateLimitHeaders;
 import dev.tokenplane.client.http.RateLimitResponses;
+import dev.tokenplane.store.Priority;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -61,6 +62,7 @@ public final class RateLimitFilter implements Filter {
     private final Duration maxDelay;
     private final boolean failOpen;
     private final boolean forwardApiKey;
+    private final Function<HttpServletRequest, Priority> priorityResolver;
     private final AtomicBoolean warned = new AtomicBoolean();
 
     RateLimitFilter(RateLimitFilterBuilder b) {
@@ -72,6 +74,7 @@ public final class RateLimitFilter implements Filter {
         this.maxDelay = b.maxDelay;
         this.failOpen = b.failOpen;
         this.forwardApiKey = b.forwardApiKey;
+        this.priorityResolver = b.priorityResolver;
     }
 
     public static RateLimitFilterBuilder builder(RateLimiterClient client) {
@@ -115,14 +118,17 @@ public final class RateLimitFilter implements Filter {
     private Decision decide(HttpServletRequest request, List<String> keys) {
         long cost = tokens.applyAsLong(request);
         String apiKey = forwardApiKey ? request.getHeader(BucketKeys.API_KEY_HEADER) : null;
+        Priority resolved = priorityResolver.apply(request);
+        Priority priority = resolved == null ? Priority.DEFAULT : resolved;
         if (keys.size() > 1) {
-            List<AcquireRequest> requests =
-                    keys.stream().map(k -> AcquireRequest.of(k, cost, maxDelay)).toList();
+            List<AcquireRequest> requests = keys.stream()
+                    .map(k -> AcquireRequest.of(k, cost, maxDelay).withPriority(priority))
+                    .toList();
             return RateLimitResponses.binding(await(client.acquireAllAsync(apiKey, requests, true)));
         }
         return apiKey == null
-                ? client.acquire(keys.get(0), cost, maxDelay)
-                : await(client.acquireWithApiKeyAsync(apiKey, keys.get(0), cost, maxDelay));
+                ? client.acquire(keys.get(0), cost, maxDelay, priority)
+                : await(client.acquireWithApiKeyAsync(apiKey, keys.get(0), cost, maxDelay, priority));
     }
 
     private void failed(

@@ -2,6 +2,7 @@ package dev.tokenplane.client.servlet;
 
 import dev.tokenplane.client.RateLimiterClient;
 import dev.tokenplane.client.http.MiddlewareSettings;
+import dev.tokenplane.store.Priority;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ public final class RateLimitFilterBuilder {
     Duration maxDelay = Duration.ZERO;
     boolean failOpen = true;
     boolean forwardApiKey;
+    Function<HttpServletRequest, Priority> priorityResolver = ServletPriorityResolvers.header();
 
     RateLimitFilterBuilder(RateLimiterClient client) {
         this.client = Objects.requireNonNull(client, "client");
@@ -77,6 +79,17 @@ public final class RateLimitFilterBuilder {
      */
     public RateLimitFilterBuilder forwardApiKey() {
         this.forwardApiKey = true;
+        return this;
+    }
+
+    /**
+     * The class each request's tokens are asked in (see {@link ServletPriorityResolvers}); by default the
+     * {@code X-Priority} header, {@code normal} when absent or unknown. Under pressure the BMS denies lower classes
+     * first. The header is the caller's to choose: for untrusted callers use {@link ServletPriorityResolvers#fixed} or
+     * resolve it from something they cannot set.
+     */
+    public RateLimitFilterBuilder priorityResolver(Function<HttpServletRequest, Priority> resolver) {
+        this.priorityResolver = Objects.requireNonNull(resolver, "priorityResolver");
         return this;
     }
 

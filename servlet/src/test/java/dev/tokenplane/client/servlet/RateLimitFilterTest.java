@@ -28,6 +28,9 @@ class RateLimitFilterTest {
         bms = Bms.start();
         bms.rule("sv", "{\"match\":\"sv:*\",\"capacity\":3,\"refillPerSecond\":0.1}");
         bms.rule("sv-route", "{\"match\":\"svr:*\",\"capacity\":2,\"refillPerSecond\":0.01}");
+        bms.rule(
+                "sv-priority",
+                "{\"match\":\"svp:*\",\"capacity\":10,\"refillPerSecond\":0.001,\"priorityReserves\":{}}");
         // a generous timeout: the first decisions of a cold JVM (and a cold BMS in it) are slow on a busy machine
         client = RateLimiterClient.builder()
                 .bmsUrls(bms.url())
@@ -44,6 +47,11 @@ class RateLimitFilterTest {
                         RateLimitFilter.builder(client)
                                 .keyResolver(ServletKeyResolvers.header("X-Client-Id", "sv:"))
                                 .alsoKeyResolver(ServletKeyResolvers.path("svr:"))
+                                .failOpen(false)
+                                .build(),
+                "/prioritised/*",
+                        RateLimitFilter.builder(client)
+                                .keyResolver(ServletKeyResolvers.header("X-Client-Id", "svp:"))
                                 .failOpen(false)
                                 .build()));
     }
@@ -108,6 +116,29 @@ class RateLimitFilterTest {
                 .isZero();
         assertThat(bms.tokens("sv:carol")).isEqualTo(1);
         assertThat(bms.tokens("sv:dave")).isIn(-1L, 3L);
+    }
+
+    @Test
+    void shouldAskInTheClassOfTheXPriorityHeaderSoLowerClassesAreRefusedFirst() throws Exception {
+        // Given a bucket of 10 (no refill to speak of) with 2 tokens left, taken by critical requests
+        for (int i = 0; i < 8; i++) {
+            assertThat(app.get("/prioritised/a", "X-Client-Id", "erin", "X-Priority", "critical")
+                            .statusCode())
+                    .isEqualTo(200);
+        }
+
+        // Then low (reserve 2 tokens) is refused, normal (reserve 1) takes one more, and critical the last
+        assertThat(app.get("/prioritised/a", "X-Client-Id", "erin", "X-Priority", "low")
+                        .statusCode())
+                .isEqualTo(429);
+        assertThat(app.get("/prioritised/a", "X-Client-Id", "erin").statusCode())
+                .isEqualTo(200);
+        assertThat(app.get("/prioritised/a", "X-Client-Id", "erin").statusCode())
+                .isEqualTo(429);
+        assertThat(app.get("/prioritised/a", "X-Client-Id", "erin", "X-Priority", "critical")
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(bms.tokens("svp:erin")).isZero();
     }
 
     private static HttpResponse<String> get(String path, String clientId) throws Exception {

@@ -27,24 +27,41 @@ final class BucketProcessors {
         private BucketSpec spec;
         private long tokens;
         private long maxWaitMs;
+        /** The class's reserve; on the wire only in the {@code ACQUIRE_RESERVED} form, so plain acquires keep theirs. */
+        private long reservePpm;
+
+        private boolean reserveOnWire;
 
         Acquire() {}
 
+        /** The empty processor of the wire form that carries a reserve, for the factory. */
+        static Acquire reservedForm() {
+            Acquire a = new Acquire();
+            a.reserveOnWire = true;
+            return a;
+        }
+
         Acquire(boolean entryTtl, BucketSpec spec, long tokens, long maxWaitMs) {
+            this(entryTtl, spec, tokens, maxWaitMs, 0);
+        }
+
+        Acquire(boolean entryTtl, BucketSpec spec, long tokens, long maxWaitMs, long reservePpm) {
             super(entryTtl);
             this.spec = spec;
             this.tokens = tokens;
             this.maxWaitMs = maxWaitMs;
+            this.reservePpm = reservePpm;
+            this.reserveOnWire = reservePpm != 0;
         }
 
         @Override
         Transition<AcquireResult> apply(String key, BucketState current, long now) {
-            return acquireOrRefuse(this, current, spec, tokens, maxWaitMs, now);
+            return acquireOrRefuse(this, current, spec, tokens, maxWaitMs, reservePpm, now);
         }
 
         @Override
         public int getClassId() {
-            return StoreDataSerializableFactory.ACQUIRE;
+            return reserveOnWire ? StoreDataSerializableFactory.ACQUIRE_RESERVED : StoreDataSerializableFactory.ACQUIRE;
         }
 
         @Override
@@ -52,6 +69,9 @@ final class BucketProcessors {
             writeSpec(out, spec);
             out.writeLong(tokens);
             out.writeLong(maxWaitMs);
+            if (reserveOnWire) {
+                out.writeLong(reservePpm);
+            }
         }
 
         @Override
@@ -59,6 +79,7 @@ final class BucketProcessors {
             spec = readSpec(in);
             tokens = in.readLong();
             maxWaitMs = in.readLong();
+            reservePpm = reserveOnWire ? in.readLong() : 0;
         }
     }
 
@@ -279,8 +300,14 @@ final class BucketProcessors {
 
     /** An acquire that asks the member's gate first when it would create the bucket; refused, nothing is written. */
     static Transition<AcquireResult> acquireOrRefuse(
-            BucketProcessor<?> processor, BucketState current, BucketSpec spec, long tokens, long maxWaitMs, long now) {
-        Transition<AcquireResult> t = BucketMath.acquire(current, spec, tokens, maxWaitMs, now);
+            BucketProcessor<?> processor,
+            BucketState current,
+            BucketSpec spec,
+            long tokens,
+            long maxWaitMs,
+            long reservePpm,
+            long now) {
+        Transition<AcquireResult> t = BucketMath.acquire(current, spec, tokens, maxWaitMs, reservePpm, now);
         if (current == null && t.next() != null && !processor.mayCreate(spec)) {
             return new Transition<>(null, AcquireResult.Refused.of(tokens, spec));
         }

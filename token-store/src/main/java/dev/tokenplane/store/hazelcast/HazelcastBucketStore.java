@@ -215,6 +215,13 @@ public final class HazelcastBucketStore implements BucketStore {
     }
 
     @Override
+    public CompletionStage<AcquireResult> acquire(
+            String key, BucketSpec spec, long tokens, long maxWaitMs, long reservePpm) {
+        return submit(
+                key, new BucketProcessors.Acquire(entryTtl, spec, tokens, maxWaitMs, reservePpm), Function.identity());
+    }
+
+    @Override
     public CompletionStage<List<AcquireResult>> acquireAll(List<AcquireCommand> commands) {
         if (commands.isEmpty()) {
             return CompletableFuture.completedFuture(List.of());

@@ -5,6 +5,7 @@ import com.hazelcast.nio.ObjectDataOutput;
 import dev.tokenplane.store.AcquireCommand;
 import dev.tokenplane.store.AcquireResult;
 import dev.tokenplane.store.BucketMath;
+import dev.tokenplane.store.BucketSpec;
 import dev.tokenplane.store.BucketState;
 import dev.tokenplane.store.DemandSample;
 import dev.tokenplane.store.Transition;
@@ -27,12 +28,33 @@ final class MultiKeyProcessors {
      */
     static final class AcquireBatch extends MultiKeyProcessor<byte[]> {
         private Map<String, KeyCommands> commands;
+        /** Whether each command's reserve is on the wire ({@code ACQUIRE_BATCH_RESERVED}): only when one has a reserve. */
+        private boolean reservesOnWire;
 
         AcquireBatch() {}
+
+        /** The empty processor of the wire form that carries reserves, for the factory. */
+        static AcquireBatch reservedForm() {
+            AcquireBatch b = new AcquireBatch();
+            b.reservesOnWire = true;
+            return b;
+        }
 
         AcquireBatch(boolean entryTtl, Map<String, KeyCommands> commands) {
             super(entryTtl);
             this.commands = commands;
+            this.reservesOnWire = anyReserve(commands);
+        }
+
+        private static boolean anyReserve(Map<String, KeyCommands> commands) {
+            for (KeyCommands mine : commands.values()) {
+                for (int i = 0; i < mine.size(); i++) {
+                    if (mine.command(i).reservePpm() != 0) {
+                        return true;
+                    }
+                }
+            }
+            return false;
         }
 
         @Override
@@ -47,8 +69,8 @@ final class MultiKeyProcessors {
             BucketState s = current;
             for (int i = 0; i < mine.size(); i++) {
                 AcquireCommand c = mine.command(i);
-                Transition<AcquireResult> t =
-                        BucketProcessors.acquireOrRefuse(this, s, c.spec(), c.tokens(), c.maxWaitMs(), now);
+                Transition<AcquireResult> t = BucketProcessors.acquireOrRefuse(
+                        this, s, c.spec(), c.tokens(), c.maxWaitMs(), c.reservePpm(), now);
                 s = t.next();
                 ResultArrays.put(results, i, mine.place(i), t.result());
             }
@@ -57,7 +79,9 @@ final class MultiKeyProcessors {
 
         @Override
         public int getClassId() {
-            return StoreDataSerializableFactory.ACQUIRE_BATCH;
+            return reservesOnWire
+                    ? StoreDataSerializableFactory.ACQUIRE_BATCH_RESERVED
+                    : StoreDataSerializableFactory.ACQUIRE_BATCH;
         }
 
         @Override
@@ -73,6 +97,9 @@ final class MultiKeyProcessors {
                     BucketProcessors.writeSpec(out, c.spec());
                     out.writeLong(c.tokens());
                     out.writeLong(c.maxWaitMs());
+                    if (reservesOnWire) {
+                        out.writeLong(c.reservePpm());
+                    }
                 }
             }
         }
@@ -87,9 +114,11 @@ final class MultiKeyProcessors {
                 KeyCommands mine = new KeyCommands(n);
                 for (int i = 0; i < n; i++) {
                     int place = in.readInt();
-                    mine.add(
-                            place,
-                            new AcquireCommand(key, BucketProcessors.readSpec(in), in.readLong(), in.readLong()));
+                    BucketSpec spec = BucketProcessors.readSpec(in);
+                    long tokens = in.readLong();
+                    long maxWaitMs = in.readLong();
+                    long reservePpm = reservesOnWire ? in.readLong() : 0;
+                    mine.add(place, new AcquireCommand(key, spec, tokens, maxWaitMs, reservePpm));
                 }
                 commands.put(key, mine);
             }

@@ -26,6 +26,10 @@ final class StoreDataSerializableFactory implements DataSerializableFactory {
     static final int REMOVE = 13;
     static final int RECONFIGURE = 14;
     static final int LOWER_TOKENS_MERGE = 15;
+    /** {@link #ACQUIRE} with the request's reserve after its fields: a new id, so the old form stays as it was. */
+    static final int ACQUIRE_RESERVED = 16;
+    /** {@link #ACQUIRE_BATCH} with a reserve after each command: a new id, so the old form stays as it was. */
+    static final int ACQUIRE_BATCH_RESERVED = 17;
 
     @Override
     public IdentifiedDataSerializable create(int classId) {
@@ -44,6 +48,8 @@ final class StoreDataSerializableFactory implements DataSerializableFactory {
             case REMOVE -> new BucketProcessors.Remove();
             case RECONFIGURE -> new BucketProcessors.Reconfigure();
             case LOWER_TOKENS_MERGE -> new LowerTokensMergePolicy();
+            case ACQUIRE_RESERVED -> BucketProcessors.Acquire.reservedForm();
+            case ACQUIRE_BATCH_RESERVED -> MultiKeyProcessors.AcquireBatch.reservedForm();
             default -> throw new IllegalArgumentException("unknown tokenplane store class id " + classId);
         };
     }

@@ -65,10 +65,16 @@ public final class LocalBucketStore implements BucketStore {
     }
 
     @Override
+    public CompletionStage<AcquireResult> acquire(
+            String key, BucketSpec spec, long tokens, long maxWaitMs, long reservePpm) {
+        return CompletableFuture.completedFuture(acquireNow(key, spec, tokens, maxWaitMs, reservePpm));
+    }
+
+    @Override
     public CompletionStage<List<AcquireResult>> acquireAll(List<AcquireCommand> commands) {
         List<AcquireResult> results = new ArrayList<>(commands.size());
         for (AcquireCommand c : commands) {
-            results.add(acquireNow(c.key(), c.spec(), c.tokens(), c.maxWaitMs()));
+            results.add(acquireNow(c.key(), c.spec(), c.tokens(), c.maxWaitMs(), c.reservePpm()));
         }
         return CompletableFuture.completedFuture(results);
     }
@@ -79,14 +85,19 @@ public final class LocalBucketStore implements BucketStore {
      * bucket exists, its spec is unchanged and {@code maxWaitMs} is 0.
      */
     public AcquireResult acquireNow(String key, BucketSpec spec, long tokens, long maxWaitMs) {
+        return acquireNow(key, spec, tokens, maxWaitMs, 0);
+    }
+
+    /** {@link #acquireNow(String, BucketSpec, long, long)} with a class's reserve, checked under the bucket's lock. */
+    public AcquireResult acquireNow(String key, BucketSpec spec, long tokens, long maxWaitMs, long reservePpm) {
         while (true) {
             MutableBucket bucket = bucketFor(key, spec, tokens, maxWaitMs);
             if (bucket == null) { // never grantable: nothing created
-                return BucketMath.decide(BucketMath.prepare(null, spec, clock.millis()), tokens, maxWaitMs);
+                return BucketMath.decide(BucketMath.prepare(null, spec, clock.millis()), tokens, maxWaitMs, reservePpm);
             }
             synchronized (bucket) {
                 if (!bucket.isRetired()) {
-                    return bucket.acquire(spec, tokens, maxWaitMs, clock.millis());
+                    return bucket.acquire(spec, tokens, maxWaitMs, reservePpm, clock.millis());
                 }
             }
             buckets.remove(key, bucket);

@@ -42,6 +42,8 @@ public sealed interface BorrowResult permits BorrowResult.Borrowed, BorrowResult
         SIZING_LIMIT,
         /** It has had its fair share of this window. */
         FAIR_SHARE_USED,
+        /** Within its fair share, but what is left of the window is reserved for requests of higher priority. */
+        RESERVED_FOR_HIGHER_PRIORITY,
         /** The pool's lenders do not have the shortfall to spare. */
         NO_SPARE,
         /** The pool's breaker is open. */

@@ -1,7 +1,10 @@
 package dev.tokenplane.transfer.pool;
 
+import dev.tokenplane.store.Priority;
+import dev.tokenplane.store.PriorityReserves;
 import dev.tokenplane.transfer.FairShare;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
@@ -22,12 +25,24 @@ import java.util.TreeSet;
  * that want more. Because refused asks count, a bucket that hammers the pool shows a large claim, and the next window
  * divides by weight from its first request on instead of by order of arrival.
  *
+ * <h2>Priority</h2>
+ * Within its fair share, a borrow for a request of a class below {@code critical} may not take the last reserved share
+ * of the window: with {@code r} its class's reserve ({@link dev.tokenplane.store.PriorityReserves}, in parts per
+ * million) it may borrow at most {@code C - borrowed_all - r · C}, what the window has left above that class's reserve.
+ * So when the pool's spare runs short, borrowers serving low-priority requests are refused first and the last of it
+ * goes to higher classes, each still within its fair share. With reserves 0 nothing changes.
+ *
  * <p>Not thread-safe: {@link PoolTransfers} holds the pool's lock. Time is passed in (epoch millis).
  */
 final class BorrowWindow {
 
-    /** One borrower's claim in a window. */
-    record Claim(long weight, long wantedNanos, long borrowedNanos) {}
+    /** One borrower's claim in a window; {@code highest}: the highest class it asked for, or null. */
+    record Claim(long weight, long wantedNanos, long borrowedNanos, Priority highest) {
+
+        Claim(long weight, long wantedNanos, long borrowedNanos) {
+            this(weight, wantedNanos, borrowedNanos, null);
+        }
+    }
 
     private final long lengthMillis;
     private long startedAt;
@@ -55,9 +70,58 @@ final class BorrowWindow {
 
     /** Records that {@code key} (of {@code weight} units) wants {@code wantNanos} more and answers its allowance. */
     long claim(String key, long weight, long wantNanos) {
+        return claim(key, weight, wantNanos, null, 0);
+    }
+
+    /**
+     * {@link #claim(String, long, long)} for a request of class {@code priority} (null when unknown) that must leave
+     * {@code reservePpm} parts per million of the window's capacity to higher classes: the allowance is also capped at
+     * what the window has left above that.
+     */
+    long claim(String key, long weight, long wantNanos, Priority priority, long reservePpm) {
         Claim c = claims.getOrDefault(key, new Claim(weight, 0, 0));
-        claims.put(key, new Claim(weight, saturatingAdd(c.wantedNanos(), wantNanos), c.borrowedNanos()));
-        return allowance(key);
+        claims.put(
+                key,
+                new Claim(
+                        weight,
+                        saturatingAdd(c.wantedNanos(), wantNanos),
+                        c.borrowedNanos(),
+                        higher(c.highest(), priority)));
+        long fair = allowance(key);
+        if (reservePpm == 0) {
+            return fair;
+        }
+        long floor = FairShare.mulDiv(capacityNanos, reservePpm, PriorityReserves.PPM);
+        return Math.max(0, Math.min(fair, capacityNanos - borrowedInWindow() - floor));
+    }
+
+    /** The highest class each borrower asked for in this window or the last, by key: the tick's service order. */
+    Map<String, Priority> highestClasses() {
+        Map<String, Priority> classes = new HashMap<>();
+        for (Map<String, Claim> m : List.of(standing, claims)) {
+            m.forEach((k, c) -> {
+                if (c.highest() != null) {
+                    classes.merge(k, c.highest(), BorrowWindow::higher);
+                }
+            });
+        }
+        return classes;
+    }
+
+    private static Priority higher(Priority a, Priority b) {
+        if (a == null) {
+            return b;
+        }
+        return b == null || a.ordinal() <= b.ordinal() ? a : b;
+    }
+
+    /** What every borrower has borrowed in this window. */
+    private long borrowedInWindow() {
+        long total = 0;
+        for (Claim c : claims.values()) {
+            total = saturatingAdd(total, c.borrowedNanos());
+        }
+        return total;
     }
 
     /** What {@code key} may still borrow in this window. */
@@ -90,7 +154,7 @@ final class BorrowWindow {
     void borrowed(String key, long weight, long deltaNanos) {
         Claim c = claims.getOrDefault(key, new Claim(weight, 0, 0));
         long borrowed = Math.max(0, c.borrowedNanos() + deltaNanos);
-        claims.put(key, new Claim(c.weight(), Math.max(c.wantedNanos(), borrowed), borrowed));
+        claims.put(key, new Claim(c.weight(), Math.max(c.wantedNanos(), borrowed), borrowed, c.highest()));
     }
 
     long capacityNanos() {

@@ -1,5 +1,7 @@
 package dev.tokenplane.transfer.pool;
 
+import dev.tokenplane.store.Priority;
+import dev.tokenplane.store.PriorityReserves;
 import dev.tokenplane.transfer.Borrower;
 import dev.tokenplane.transfer.Lender;
 import dev.tokenplane.transfer.TransferPlan;
@@ -47,8 +49,11 @@ import java.util.function.Function;
  * nothing is tried. The sizing loop's borrow limit in the bucket's snapshot (tokens per second, see
  * {@link MemberSnapshot#borrowLimitPerSecond()}) caps {@code want} too: at most the limit times the window (the sizing
  * interval, the horizon until the loop's next decision) less what the bucket borrowed in the window; when that does
- * not cover the shortfall the borrow is refused ({@link BorrowResult.Reason#SIZING_LIMIT}). Otherwise the planner picks the lenders (same region, then most spare) and the executor moves the
- * tokens within the time budget. The borrower's settings come with the call (the BMS resolved them for the decision);
+ * not cover the shortfall the borrow is refused ({@link BorrowResult.Reason#SIZING_LIMIT}). Otherwise the planner
+ * picks the lenders (same region, then most spare) and the executor moves the tokens within the time budget. A borrow
+ * for a request below {@code critical} also leaves its class's reserved share of the window to higher classes
+ * ({@link BorrowWindow}: higher-priority borrowers are served first within their fair share). The borrower's settings
+ * come with the call (the BMS resolved them for the decision);
  * the lenders' come from the {@link TransferSettingsLookup} on every call, so an operator's {@code canLend=false} or a
  * new weight applies to the next decision.
  *
@@ -172,6 +177,23 @@ public final class PoolTransfers {
      */
     public CompletionStage<BorrowResult> borrow(
             String key, TransferSettings mine, long shortfallNanos, long roomNanos) {
+        return borrow(key, mine, shortfallNanos, roomNanos, Priority.CRITICAL, PriorityReserves.NONE);
+    }
+
+    /**
+     * {@link #borrow(String, TransferSettings, long, long)} for a request of class {@code priority}: below
+     * {@code critical} it must leave its share of the window's spare ({@code reserves}, the borrower's rule's) to
+     * higher classes, and is refused with {@link BorrowResult.Reason#RESERVED_FOR_HIGHER_PRIORITY} when only that is
+     * left. The window remembers the highest class each borrower asked for, and the next tick serves it in that order.
+     */
+    public CompletionStage<BorrowResult> borrow(
+            String key,
+            TransferSettings mine,
+            long shortfallNanos,
+            long roomNanos,
+            Priority priority,
+            PriorityReserves reserves) {
+        long reservePpm = reserves.reservePpm(priority);
         if (shortfallNanos < 1 || roomNanos < 0) {
             throw new IllegalArgumentException(
                     "shortfallNanos must be >= 1 and roomNanos >= 0, were " + shortfallNanos + " and " + roomNanos);
@@ -205,9 +227,12 @@ public final class PoolTransfers {
                 return refused(BorrowResult.Reason.SIZING_LIMIT);
             }
             want = capped;
-            long allowance = pool.window.claim(key, mine.weightUnits(), want);
+            long allowance = pool.window.claim(key, mine.weightUnits(), want, priority, reservePpm);
             if (allowance < shortfallNanos) {
-                return refused(BorrowResult.Reason.FAIR_SHARE_USED);
+                return refused(
+                        reservePpm > 0 && pool.window.allowance(key) >= shortfallNanos
+                                ? BorrowResult.Reason.RESERVED_FOR_HIGHER_PRIORITY
+                                : BorrowResult.Reason.FAIR_SHARE_USED);
             }
             plan = planner.plan(List.of(mine.borrower(key, Math.min(want, allowance), 1)), pool.lenders(key));
             if (plan.totalNanos() < shortfallNanos) {
@@ -252,6 +277,10 @@ public final class PoolTransfers {
         List<Borrower> borrowers = new ArrayList<>();
         List<Lender> lenders = new ArrayList<>();
         Map<String, MemberSnapshot> view = view(pool, members);
+        Map<String, Priority> asked;
+        synchronized (state) {
+            asked = state.window.highestClasses();
+        }
         for (MemberSnapshot m : view.values()) {
             Optional<TransferSettings> found =
                     lookup.settingsFor(m.key()).filter(s -> s.pool().equals(pool));
@@ -264,7 +293,8 @@ public final class PoolTransfers {
                     Math.min(m.demandNanos(), m.roomNanos()),
                     m.borrowCapNanos(settings.window().toMillis()));
             if (demand > 0 && m.tokensNanos() < (long) (m.burstNanos() * settings.nearEmptyFraction())) {
-                borrowers.add(s.borrower(m.key(), demand, Borrower.pressureOf(m.tokensNanos(), demand)));
+                borrowers.add(s.borrower(m.key(), demand, Borrower.pressureOf(m.tokensNanos(), demand))
+                        .withPriority(asked.getOrDefault(m.key(), Priority.DEFAULT)));
             }
         }
         TransferPlan plan = planner.plan(borrowers, lenders);

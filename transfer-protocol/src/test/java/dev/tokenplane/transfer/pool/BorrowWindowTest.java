@@ -2,6 +2,8 @@ package dev.tokenplane.transfer.pool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tokenplane.store.Priority;
+import dev.tokenplane.store.PriorityReserves;
 import org.junit.jupiter.api.Test;
 
 class BorrowWindowTest {
@@ -32,6 +34,31 @@ class BorrowWindowTest {
         window.borrowed("a", 1, 300);
         assertThat(window.claim("a", 1, 10)).isZero();
         assertThat(window.claim("b", 1, 10)).isEqualTo(300);
+    }
+
+    @Test
+    void shouldKeepTheLastReservedShareOfTheWindowForHigherClasses() {
+        window.roll(0, 1_000);
+        long low = PriorityReserves.DEFAULTS.reservePpm(Priority.LOW);
+
+        // A low-priority borrower may take the window down to its 20 % reserve, within its fair share
+        assertThat(window.claim("a", 1, 900, Priority.LOW, low)).isEqualTo(800);
+        window.borrowed("a", 1, 800);
+        assertThat(window.claim("a", 1, 10, Priority.LOW, low)).isZero();
+
+        // while a critical borrower still gets its fair share of what is left
+        assertThat(window.claim("b", 1, 100, Priority.CRITICAL, 0)).isEqualTo(100);
+        assertThat(window.highestClasses()).containsEntry("a", Priority.LOW).containsEntry("b", Priority.CRITICAL);
+    }
+
+    @Test
+    void shouldChangeNothingWithReservesOfZero() {
+        window.roll(0, 700);
+        window.claim("light", 1, 1_000, Priority.LOW, 0);
+        window.claim("heavy", 6, 1_000, Priority.CRITICAL, 0);
+
+        assertThat(window.claim("light", 1, 0, Priority.LOW, 0)).isEqualTo(100);
+        assertThat(window.claim("heavy", 6, 0, Priority.HIGH, 0)).isEqualTo(600);
     }
 
     @Test

@@ -3,10 +3,13 @@ package dev.tokenplane.transfer.pool;
 import static dev.tokenplane.transfer.exec.StoreFixture.RATE;
 import static dev.tokenplane.transfer.exec.StoreFixture.SPEC;
 import static dev.tokenplane.transfer.exec.StoreFixture.T;
+import static dev.tokenplane.transfer.exec.StoreFixture.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokenplane.store.Algorithm;
 import dev.tokenplane.store.BucketSpec;
+import dev.tokenplane.store.Priority;
+import dev.tokenplane.store.PriorityReserves;
 import dev.tokenplane.transfer.TransferSettings;
 import dev.tokenplane.transfer.breaker.BreakerState;
 import dev.tokenplane.transfer.exec.TransferResult;
@@ -61,6 +64,35 @@ class PoolTransfersTest {
                 .containsExactly("rich");
         assertThat(pool.state("rich").tokens()).isEqualTo(792 * T);
         assertThat(pool.state("hungry").tokens()).isEqualTo(8 * T);
+    }
+
+    @Test
+    void shouldRefuseALowPriorityBorrowThatWouldTakeTheReserveAndServeACriticalOneFromIt() {
+        // Given a pool whose only spare is 100 tokens
+        pool.member("rich", SPEC, 100);
+        pool.member("hungry", SPEC, 0);
+        pool.tick(Map.of());
+        long before = pool.state("rich").tokens() + pool.state("hungry").tokens();
+
+        // When a low request needs 90: the window's last 20 % is reserved for higher classes
+        BorrowResult low = await(pool.transfers.borrow(
+                "hungry", pool.settings.get("hungry"), 90 * T, 1_000 * T, Priority.LOW, PriorityReserves.DEFAULTS));
+        // and a critical request on the same bucket needs 90 too
+        BorrowResult critical = await(pool.transfers.borrow(
+                "hungry",
+                pool.settings.get("hungry"),
+                90 * T,
+                1_000 * T,
+                Priority.CRITICAL,
+                PriorityReserves.DEFAULTS));
+        pool.timer.advance(1_000);
+
+        // Then the low one is refused before any transfer, the critical one is served, and no token is created (the
+        // two buckets hold what they held plus their own refill over the second the settlement took)
+        assertThat(low).isEqualTo(new BorrowResult.Refused(BorrowResult.Reason.RESERVED_FOR_HIGHER_PRIORITY));
+        assertThat(critical.creditedNanos()).isGreaterThanOrEqualTo(90 * T);
+        assertThat(pool.state("rich").tokens() + pool.state("hungry").tokens())
+                .isLessThanOrEqualTo(before + 2 * RATE * 1_000);
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.tokenplane.client.RateLimiterClient;
 import dev.tokenplane.client.UnauthorizedException;
 import dev.tokenplane.client.http.RateLimitHeaders;
 import dev.tokenplane.client.http.RateLimitResponses;
+import dev.tokenplane.store.Priority;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -28,6 +29,8 @@ import org.slf4j.LoggerFactory;
  *       {@code {"error":"rate_limited","message":...,"retryAfterMs":n}}.</li>
  *   <li>Delay mode ({@link RateLimitHandlerBuilder#delayMode}): a request that can get its tokens within the delay
  *       waits for them, without blocking the event loop, and then goes on.</li>
+ *   <li>Each request's tokens are asked in the class its priority resolver gives ({@link PriorityResolvers}; the
+ *       {@code X-Priority} header by default): under pressure lower classes are denied first.</li>
  *   <li>The latency of every request (from this handler to the end of its response) goes to the load agent's intake,
  *       batched and fire-and-forget ({@link AgentLatencyReporter}).</li>
  * </ul>
@@ -88,14 +91,16 @@ public final class RateLimitHandler implements Handler<RoutingContext>, AutoClos
         }
         long tokens = config.tokens().applyAsLong(ctx);
         String apiKey = config.forwardApiKey() ? ctx.request().getHeader(API_KEY) : null;
+        Priority resolved = config.priorityResolver().apply(ctx);
+        Priority priority = resolved == null ? Priority.DEFAULT : resolved;
         if (keys.size() > 1) {
-            decideAll(ctx, keys, tokens, apiKey);
+            decideAll(ctx, keys, tokens, apiKey, priority);
             return;
         }
         key = keys.get(0);
         CompletionStage<Decision> decision = apiKey == null
-                ? client.acquireAsync(key, tokens, config.maxDelay())
-                : client.acquireWithApiKeyAsync(apiKey, key, tokens, config.maxDelay());
+                ? client.acquireAsync(key, tokens, config.maxDelay(), priority)
+                : client.acquireWithApiKeyAsync(apiKey, key, tokens, config.maxDelay(), priority);
         Future.fromCompletionStage(decision, Vertx.currentContext()).onComplete(ar -> {
             if (ar.failed()) {
                 failed(ctx, ar.cause());
@@ -106,10 +111,11 @@ public final class RateLimitHandler implements Handler<RoutingContext>, AutoClos
     }
 
     /** Every bucket at once, all or nothing; the answer's headers are the binding bucket's. */
-    private void decideAll(RoutingContext ctx, List<String> keys, long tokens, String apiKey) {
+    private void decideAll(RoutingContext ctx, List<String> keys, long tokens, String apiKey, Priority priority) {
         long maxWaitMs = config.maxDelay().toMillis();
-        List<AcquireRequest> requests =
-                keys.stream().map(k -> new AcquireRequest(k, tokens, maxWaitMs)).toList();
+        List<AcquireRequest> requests = keys.stream()
+                .map(k -> new AcquireRequest(k, tokens, maxWaitMs, priority))
+                .toList();
         Future.fromCompletionStage(client.acquireAllAsync(apiKey, requests, true), Vertx.currentContext())
                 .onComplete(ar -> {
                     if (ar.failed()) {

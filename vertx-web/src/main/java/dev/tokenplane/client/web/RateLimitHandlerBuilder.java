@@ -2,6 +2,7 @@ package dev.tokenplane.client.web;
 
 import dev.tokenplane.client.RateLimiterClient;
 import dev.tokenplane.client.http.MiddlewareSettings;
+import dev.tokenplane.store.Priority;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URI;
 import java.time.Duration;
@@ -22,6 +23,7 @@ public final class RateLimitHandlerBuilder {
     private URI latencyAgentUrl;
     private boolean failOpen;
     private boolean forwardApiKey;
+    private Function<RoutingContext, Priority> priorityResolver;
 
     RateLimitHandlerBuilder(RateLimiterClient client, RateLimitHandlerConfig base) {
         this.client = Objects.requireNonNull(client, "client");
@@ -33,6 +35,18 @@ public final class RateLimitHandlerBuilder {
         this.latencyAgentUrl = base.latencyAgentUrl();
         this.failOpen = base.failOpen();
         this.forwardApiKey = base.forwardApiKey();
+        this.priorityResolver = base.priorityResolver();
+    }
+
+    /**
+     * The class each request's tokens are asked in (see {@link PriorityResolvers}); by default the {@code X-Priority}
+     * header, {@code normal} when absent or unknown. Under pressure the BMS denies lower classes first. The header is
+     * the caller's to choose: for untrusted callers use {@link PriorityResolvers#fixed} or resolve it from something
+     * they cannot set.
+     */
+    public RateLimitHandlerBuilder priorityResolver(Function<RoutingContext, Priority> resolver) {
+        this.priorityResolver = Objects.requireNonNull(resolver, "priorityResolver");
+        return this;
     }
 
     /** The request's bucket key (see {@link KeyResolvers}); null from it lets the request through unlimited. */
@@ -98,7 +112,15 @@ public final class RateLimitHandlerBuilder {
 
     public RateLimitHandlerConfig buildConfig() {
         return new RateLimitHandlerConfig(
-                keyResolver, tokens, policyName, maxDelay, latencyAgentUrl, failOpen, forwardApiKey, alsoKeyResolvers);
+                keyResolver,
+                tokens,
+                policyName,
+                maxDelay,
+                latencyAgentUrl,
+                failOpen,
+                forwardApiKey,
+                alsoKeyResolvers,
+                priorityResolver);
     }
 
     public RateLimitHandler build() {

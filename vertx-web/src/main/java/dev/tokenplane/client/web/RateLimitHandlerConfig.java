@@ -1,9 +1,11 @@
 package dev.tokenplane.client.web;
 
+import dev.tokenplane.store.Priority;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
 
@@ -31,11 +33,35 @@ public record RateLimitHandlerConfig(
         URI latencyAgentUrl,
         boolean failOpen,
         boolean forwardApiKey,
-        List<Function<RoutingContext, String>> alsoKeyResolvers) {
+        List<Function<RoutingContext, String>> alsoKeyResolvers,
+        Function<RoutingContext, Priority> priorityResolver) {
     public static final String DEFAULT_POLICY_NAME = "default";
 
     public RateLimitHandlerConfig {
         alsoKeyResolvers = List.copyOf(alsoKeyResolvers);
+        Objects.requireNonNull(priorityResolver, "priorityResolver");
+    }
+
+    /** A config whose priority comes from the {@code X-Priority} header ({@link PriorityResolvers#header()}). */
+    public RateLimitHandlerConfig(
+            Function<RoutingContext, String> keyResolver,
+            ToLongFunction<RoutingContext> tokens,
+            String policyName,
+            Duration maxDelay,
+            URI latencyAgentUrl,
+            boolean failOpen,
+            boolean forwardApiKey,
+            List<Function<RoutingContext, String>> alsoKeyResolvers) {
+        this(
+                keyResolver,
+                tokens,
+                policyName,
+                maxDelay,
+                latencyAgentUrl,
+                failOpen,
+                forwardApiKey,
+                alsoKeyResolvers,
+                PriorityResolvers.header());
     }
 
     /** The settings with one bucket per request. */

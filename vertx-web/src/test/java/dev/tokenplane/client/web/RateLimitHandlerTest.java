@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tokenplane.client.RateLimiterClient;
 import dev.tokenplane.client.support.Await;
 import dev.tokenplane.client.support.Bms;
+import dev.tokenplane.store.Priority;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
@@ -44,6 +45,9 @@ class RateLimitHandlerTest {
         bms = Bms.start();
         bms.rule("mw", "{\"match\":\"mw:*\",\"capacity\":3,\"refillPerSecond\":0.5}");
         bms.rule("mw-queue", "{\"match\":\"mwq:*\",\"capacity\":1,\"refillPerSecond\":10}");
+        bms.rule(
+                "mw-priority",
+                "{\"match\":\"mwp:*\",\"capacity\":10,\"refillPerSecond\":0.001,\"priorityReserves\":{}}");
         vertx = Vertx.vertx();
         // a generous timeout: the first decisions of a cold JVM (and a cold BMS in it) are slow on a busy machine
         client = RateLimiterClient.builder()
@@ -89,6 +93,17 @@ class RateLimitHandlerTest {
                         .keyResolver(KeyResolvers.fixed("zz-nothing"))
                         .latencyAgentUrl(null)
                         .build());
+        app.get("/prioritised")
+                .handler(RateLimitHandler.builder(client)
+                        .keyResolver(KeyResolvers.fixed("mwp:all"))
+                        .latencyAgentUrl(null)
+                        .build());
+        app.get("/low-only")
+                .handler(RateLimitHandler.builder(client)
+                        .keyResolver(KeyResolvers.fixed("mwp:all"))
+                        .priorityResolver(PriorityResolvers.fixed(Priority.LOW))
+                        .latencyAgentUrl(null)
+                        .build());
         app.route().handler(ctx -> ctx.response().end("ok"));
         HttpServer server = vertx.createHttpServer()
                 .requestHandler(app)
@@ -102,6 +117,36 @@ class RateLimitHandlerTest {
         client.close();
         vertx.close().await();
         bms.close();
+    }
+
+    @Test
+    void shouldAskInTheClassOfTheXPriorityHeaderSoLowerClassesAreRefusedFirst() throws Exception {
+        // Given a bucket of 10 (no refill to speak of) with 2 tokens left
+        for (int i = 0; i < 8; i++) {
+            assertThat(send("/prioritised", "X-Priority", "critical").statusCode())
+                    .isEqualTo(200);
+        }
+
+        // Then low (reserve 2 tokens) is refused, also when a route fixes the class whatever the caller sends
+        assertThat(send("/prioritised", "X-Priority", "low").statusCode()).isEqualTo(429);
+        assertThat(send("/low-only", "X-Priority", "critical").statusCode()).isEqualTo(429);
+        // normal (no header, or an unknown value; reserve 1 token) takes one more, then is refused
+        assertThat(send("/prioritised", "X-Priority", "urgent").statusCode()).isEqualTo(200);
+        assertThat(http.send(request("/prioritised", null), HttpResponse.BodyHandlers.ofString())
+                        .statusCode())
+                .isEqualTo(429);
+        // and critical takes the last token
+        assertThat(send("/prioritised", "X-Priority", "CRITICAL").statusCode()).isEqualTo(200);
+        assertThat(send("/prioritised", "X-Priority", "critical").statusCode()).isEqualTo(429);
+    }
+
+    private static HttpResponse<String> send(String path, String header, String value) throws Exception {
+        return http.send(
+                HttpRequest.newBuilder(URI.create(base + path))
+                        .header(header, value)
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
