@@ -93,8 +93,9 @@ class AdaptiveLendingApiTest {
         double fromSteady = member(after, "adl:c-steady").get("lent").asDouble();
         assertThat(fromRising).as(after.toString()).isLessThan(fromSteady);
         assertThat(fromRising + fromSteady).isGreaterThanOrEqualTo(40);
+        // (the bucket's tokens are shown whole, rounded down, so the reserve is compared rounded down too)
         assertThat((double) tokens(api, "adl:a-rising"))
-                .isGreaterThanOrEqualTo(Math.min(50, reserve(before, "adl:a-rising")));
+                .isGreaterThanOrEqualTo(Math.floor(Math.min(50, reserve(before, "adl:a-rising"))));
     }
 
     /**
