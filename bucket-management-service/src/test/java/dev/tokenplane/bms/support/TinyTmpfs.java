@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
@@ -36,18 +37,26 @@ public final class TinyTmpfs implements AutoCloseable {
         return dir;
     }
 
-    /** Fills the file system with one file until it is full; delete the file to free the space. */
+    /**
+     * Fills the file system with one file until it is full; delete the file to free the space. It writes ever smaller
+     * chunks down to single bytes: a few pages left over would let SQLite write a small record after all, and the
+     * member would rightly be ready again while the test thinks its disk is full.
+     */
     public Path fill() throws IOException {
         Path filler = dir.resolve("filler");
-        byte[] chunk = new byte[16 * 1024];
-        try (OutputStream out = Files.newOutputStream(filler)) {
-            while (true) {
-                out.write(chunk);
-                out.flush();
+        for (int size : new int[] {16 * 1024, 1024, 64, 1}) {
+            byte[] chunk = new byte[size];
+            try (OutputStream out = Files.newOutputStream(
+                    filler, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+                while (true) {
+                    out.write(chunk);
+                    out.flush();
+                }
+            } catch (IOException full) {
+                // No space left on device for this chunk size: try a smaller one
             }
-        } catch (IOException full) {
-            return filler; // No space left on device
         }
+        return filler;
     }
 
     @Override
