@@ -43,6 +43,7 @@ import dev.tokenplane.bms.metrics.BmsMetrics;
 import dev.tokenplane.bms.metrics.BucketBudgetMeters;
 import dev.tokenplane.bms.schedule.Scheduler;
 import dev.tokenplane.bms.schedule.VertxScheduler;
+import dev.tokenplane.bms.sizing.BorrowLimits;
 import dev.tokenplane.bms.sizing.SizingLoop;
 import dev.tokenplane.bms.sizing.SizingStates;
 import dev.tokenplane.bms.spi.Borrower;
@@ -174,6 +175,7 @@ final class BmsWiring implements AutoCloseable {
             budgetMeters.bindTo(prometheus);
 
             Duration interval = Duration.ofMillis(settings.sizingIntervalMs());
+            BorrowLimits borrowLimits = new BorrowLimits(); // the sizing loop's, read by the pool tick
             this.sizing = options.sizing()
                     ? new SizingLoop(
                             settings,
@@ -184,6 +186,7 @@ final class BmsWiring implements AutoCloseable {
                             agents,
                             history,
                             new SizingStates(hazelcast),
+                            borrowLimits,
                             metrics,
                             clock)
                     : null;
@@ -200,7 +203,8 @@ final class BmsWiring implements AutoCloseable {
                             vertx,
                             clock,
                             interval,
-                            options.transfer());
+                            options.transfer(),
+                            borrowLimits);
             Borrower borrower = options.borrower() != null
                     ? options.borrower()
                     : transfer != null ? transfer.borrower() : Borrower.NONE;

@@ -61,6 +61,8 @@ public record PoolView(
      * @param windowBorrowed tokens it borrowed from this member in the current window
      * @param ruleId         the rule of the bucket (null for a bucket from before buckets were scoped by rule)
      * @param clientId       the client of a {@code {client}} rule's bucket, else null
+     * @param borrowLimitPerSecond the sizing loop's borrow limit for it until its next decision, tokens per second (0
+     *                       while its server is too loaded to grow); null for none
      */
     @JsonPropertyOrder({
         "key",
@@ -75,7 +77,8 @@ public record PoolView(
         "lent",
         "borrowed",
         "ruleId",
-        "clientId"
+        "clientId",
+        "borrowLimitPerSecond"
     })
     public record Member(
             String key,
@@ -90,7 +93,8 @@ public record PoolView(
             double lent,
             double borrowed,
             String ruleId,
-            String clientId) {}
+            String clientId,
+            Double borrowLimitPerSecond) {}
 
     static PoolView of(PoolStats s, boolean coordinator, PoolSettingsRegistry.Stored settings) {
         return new PoolView(
@@ -122,7 +126,8 @@ public record PoolView(
                 tokens(m.lentNanos()),
                 tokens(m.borrowedNanos()),
                 bucket.ruleId(),
-                bucket.clientId());
+                bucket.clientId(),
+                m.borrowLimitPerSecond());
     }
 
     /** Nanotokens as tokens. */

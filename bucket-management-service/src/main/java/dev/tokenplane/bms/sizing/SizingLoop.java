@@ -61,7 +61,10 @@ import org.slf4j.LoggerFactory;
  *   <li>records each resize: {@code bms_resizes_total{direction,rule}}, the bucket's bounded history (shown with
  *       {@code lastResizedAt} by {@code GET /v1/buckets/{key}}) and a debug line from this class's logger;</li>
  *   <li>publishes this member's per-rule figures ({@link SizingGauges}): buckets sized, resized away from the rule,
- *       their capacity, the age of the last resize.</li>
+ *       their capacity, the age of the last resize;</li>
+ *   <li>leaves each bucket's borrow limit ({@link SizingPolicy#borrowLimitPerSecond}, from its decision) in
+ *       {@link BorrowLimits}, where the pool tick reads it for the bucket's snapshot: borrowing follows the same
+ *       rule as growth.</li>
  * </ol>
  * The policy holds on missing or stale data: no load report for a server bucket, or a report older than
  * {@code BMS_AGENT_STALE_MS}.
@@ -90,12 +93,14 @@ public final class SizingLoop implements SizingTask {
     private final long timeoutMs;
     private final Timer tickTimer;
     private final SizingGauges gauges;
+    private final BorrowLimits borrowLimits;
 
     /**
      * The loop of one member, with {@link #policyConfig(BmsSettings)}'s policy.
      *
      * @param resolver what serves each bucket (rule, override): the one place that resolves it
      * @param states   the sizing states, partitioned like the buckets
+     * @param borrowLimits where each tick leaves the borrow limits of the buckets it sized, for the pool tick
      */
     public SizingLoop(
             BmsSettings settings,
@@ -106,8 +111,10 @@ public final class SizingLoop implements SizingTask {
             AgentRegistry agents,
             ResizeHistory history,
             SizingStates states,
+            BorrowLimits borrowLimits,
             BmsMetrics metrics,
             InstantSource clock) {
+        this.borrowLimits = borrowLimits;
         this.store = store;
         this.rules = rules;
         this.overrides = overrides;
@@ -155,6 +162,7 @@ public final class SizingLoop implements SizingTask {
         }
         int applied = made.size();
         round.publish(made);
+        borrowLimits.publish(round.limits);
         int dropped = states.retainOnly(round.next.keySet());
         long took = System.nanoTime() - started;
         tickTimer.record(took, TimeUnit.NANOSECONDS);
@@ -201,6 +209,9 @@ public final class SizingLoop implements SizingTask {
         private final long now;
         private final RuleIndex rules;
         private final Map<String, SizingState> next = new HashMap<>();
+        /** Each bucket sized: its borrow limit until the next tick, tokens per second (infinite for none). */
+        private final Map<String, Double> limits = new HashMap<>();
+
         private final List<Planned> resized = new ArrayList<>();
         private final RulePolicies policies = new RulePolicies(policy);
         /** Each bucket sized: its rule and its capacity before this tick's resize. */
@@ -258,8 +269,10 @@ public final class SizingLoop implements SizingTask {
                     loads.forBucket(StoreKey.keyOf(key), bucket.transfer()),
                     state == null ? SizingState.initial() : state,
                     bucket.override() != null);
-            SizingDecision d = policies.forRule(a).decide(now, input);
+            SizingPolicy rulePolicy = policies.forRule(a);
+            SizingDecision d = rulePolicy.decide(now, input);
             next.put(key, d.state());
+            limits.put(key, rulePolicy.borrowLimitPerSecond(now, d));
             sized.put(key, new Sized(rule.id(), rule.capacity(), demand.capacity()));
             if (d.resized()) {
                 resized.add(

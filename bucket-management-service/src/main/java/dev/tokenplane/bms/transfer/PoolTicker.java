@@ -8,6 +8,7 @@ import dev.tokenplane.bms.config.ConfigCodec;
 import dev.tokenplane.bms.decide.BucketBinding;
 import dev.tokenplane.bms.decide.BucketResolver;
 import dev.tokenplane.bms.rules.Rule;
+import dev.tokenplane.bms.sizing.BorrowLimits;
 import dev.tokenplane.bms.sizing.DemandForecasts;
 import dev.tokenplane.store.BucketState;
 import dev.tokenplane.store.BucketStore;
@@ -43,7 +44,9 @@ import org.slf4j.LoggerFactory;
  *       already seen when the bucket's demand window is the same (the sizing loop may drain it in between; then only
  *       what came after the drain counts, never more than there was); and, for a bucket of an adaptive rule, the
  *       sizing loop's forecast of its demand over the next interval ({@link DemandForecasts}, read from the sizing
- *       states beside the buckets, local too), which a lender keeps for itself ({@link LendingReserve}). The decision
+ *       states beside the buckets, local too), which a lender keeps for itself ({@link LendingReserve}), and the
+ *       sizing loop's borrow limit for it ({@link BorrowLimits}, left in this member's memory by the loop's last tick),
+ *       which caps what it borrows per window. The decision
  *       path lends from this view, so it looks nothing up.</li>
  *   <li><b>Share.</b> It publishes its snapshots in the map {@value #VIEWS} (one entry per member, expiring after a
  *       few ticks, so a member that left drops out) and reads every member's: the whole pool's view.</li>
@@ -83,6 +86,7 @@ final class PoolTicker {
     private final BooleanSupplier anyPoolNamed;
 
     private final DemandForecasts forecasts;
+    private final BorrowLimits borrowLimits;
     private final LendingReserve reserve;
 
     private Map<String, Counters> lastCounters = Map.of();
@@ -95,7 +99,9 @@ final class PoolTicker {
             TransferMetrics metrics,
             long intervalMillis,
             BooleanSupplier anyPoolNamed,
-            DemandForecasts forecasts) {
+            DemandForecasts forecasts,
+            BorrowLimits borrowLimits) {
+        this.borrowLimits = borrowLimits;
         this.anyPoolNamed = anyPoolNamed;
         this.forecasts = forecasts;
         this.reserve = new LendingReserve(Duration.ofMillis(intervalMillis));
@@ -190,12 +196,13 @@ final class PoolTicker {
                     Math.min(unserved(now, lastCounters.get(key)), Long.MAX_VALUE / Tokens.SCALE) * Tokens.SCALE;
             byPool.computeIfAbsent(pooled.get(key).pool(), p -> new ArrayList<>())
                     .add(new MemberSnapshot(
-                            key,
-                            state.tokens(),
-                            state.capacity(),
-                            state.burstNanos(),
-                            demandNanos,
-                            reserve.forecastNanos(forecast.getOrDefault(key, 0.0), state.capacity())));
+                                    key,
+                                    state.tokens(),
+                                    state.capacity(),
+                                    state.burstNanos(),
+                                    demandNanos,
+                                    reserve.forecastNanos(forecast.getOrDefault(key, 0.0), state.capacity()))
+                            .withBorrowLimitPerSecond(borrowLimits.perSecond(key)));
         }
         lastCounters = counters;
         return byPool;

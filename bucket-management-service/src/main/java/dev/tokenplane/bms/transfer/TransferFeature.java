@@ -7,6 +7,7 @@ import dev.tokenplane.bms.decide.BucketResolver;
 import dev.tokenplane.bms.http.ApiRoutes;
 import dev.tokenplane.bms.http.PoolRoutes;
 import dev.tokenplane.bms.metrics.BmsMetrics;
+import dev.tokenplane.bms.sizing.BorrowLimits;
 import dev.tokenplane.bms.sizing.DemandForecasts;
 import dev.tokenplane.bms.sizing.SizingStates;
 import dev.tokenplane.bms.spi.Borrower;
@@ -80,6 +81,7 @@ public final class TransferFeature {
      * @param settings the pools' replicated, persisted run-time settings (started with the rules)
      * @param resolver what serves each bucket: the one place that resolves it
      * @param interval the tick's interval ({@code BMS_SIZING_INTERVAL_MS})
+     * @param borrowLimits the sizing loop's borrow limits of the buckets this member sizes (empty without a loop)
      */
     public TransferFeature(
             BucketStore store,
@@ -92,7 +94,8 @@ public final class TransferFeature {
             Vertx vertx,
             InstantSource clock,
             Duration interval,
-            Options options) {
+            Options options,
+            BorrowLimits borrowLimits) {
         PoolBreakers breakers = new PoolBreakers(
                 options.breaker().apply(PoolBreakers.defaults(clock)).build(), settings::breakerTuning);
         TransferMetrics metrics = new TransferMetrics(bmsMetrics, breakers);
@@ -141,7 +144,8 @@ public final class TransferFeature {
                                 .anyMatch(o ->
                                         o.transfer() != null && o.transfer().pool() != null),
                 // the sizing loop's member policy has the default forecaster (SizingLoop.policyConfig)
-                new DemandForecasts(new SizingStates(hazelcast), SizingConfig.defaults()));
+                new DemandForecasts(new SizingStates(hazelcast), SizingConfig.defaults()),
+                borrowLimits);
     }
 
     /** Borrows for a denied bucket of a pool, on the decision path. */

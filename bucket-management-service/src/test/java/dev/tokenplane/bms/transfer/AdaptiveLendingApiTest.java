@@ -11,6 +11,8 @@ import dev.tokenplane.bms.BmsOptions;
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.Await;
 import dev.tokenplane.bms.support.TestSettings;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.HashMap;
@@ -22,9 +24,13 @@ import org.junit.jupiter.api.Test;
 /**
  * Adaptive lending end to end on a real member (embedded Hazelcast, the sizing loop and the transfer protocol, the
  * system clock): a lender whose demand rises keeps more for itself, so a borrower gets less from it than from an idle
- * lender holding as many tokens.
+ * lender holding as many tokens; and a server bucket borrows only while its server could grow it (the sizing loop's
+ * borrow limit).
  */
 class AdaptiveLendingApiTest {
+    private static final String HOT = "server/bl-hot-1";
+    private static final String COOL = "server/bl-cool-1";
+
     private static BmsNode node;
     private static Api api;
 
@@ -87,14 +93,67 @@ class AdaptiveLendingApiTest {
         double fromSteady = member(after, "adl:c-steady").get("lent").asDouble();
         assertThat(fromRising).as(after.toString()).isLessThan(fromSteady);
         assertThat(fromRising + fromSteady).isGreaterThanOrEqualTo(40);
+        // (the bucket's tokens are shown whole, rounded down, so the reserve is compared rounded down too)
         assertThat((double) tokens(api, "adl:a-rising"))
-                .isGreaterThanOrEqualTo(Math.min(50, reserve(before, "adl:a-rising")));
+                .isGreaterThanOrEqualTo(Math.floor(Math.min(50, reserve(before, "adl:a-rising"))));
+    }
+
+    /**
+     * The sizing loop's borrow limit: a server bucket borrows only while its server could take more load, as the
+     * simulator's region-outage scenario assumes.
+     */
+    @Test
+    void shouldLetAServerBucketBorrowOnlyWhileItsServerCouldGrow() {
+        // Given a pool with an idle lender of 100 tokens, and two emptied server buckets of 100 tokens (adaptive, fixed
+        // at 100) whose servers report CPU 95 % and 30 %
+        rule("bll", Map.of("pool", "bl", "canBorrow", false, "canLend", true, "reserveFraction", 0), false);
+        Map<String, Object> borrower = Map.of("pool", "bl", "canBorrow", true, "canLend", false, "reserveFraction", 0);
+        rule("bl-hot", HOT, borrower, true);
+        rule("bl-cool", COOL, borrower, true);
+        assertThat(ask("bll:idle", 1).get("granted").asBoolean()).isTrue();
+        assertThat(ask(HOT, 100).get("granted").asBoolean()).isTrue();
+        assertThat(ask(COOL, 100).get("granted").asBoolean()).isTrue();
+
+        // When the sizing loop has decided on both with their servers' load, and the pool's view shows its limits
+        Await.until(
+                () -> {
+                    report("bl-hot-1", 0.95);
+                    report("bl-cool-1", 0.3);
+                    JsonNode view = pool(api, "bl");
+                    return view.get("members").size() == 3 && limit(view, HOT) == 0 && limit(view, COOL) > 0;
+                },
+                Duration.ofSeconds(30),
+                () -> "the pool's view never showed the limits: " + pool(api, "bl"));
+
+        // Then the hot server's bucket borrows nothing, though the lender has plenty to spare
+        JsonNode hot = ask(HOT, 5);
+        assertThat(hot.get("granted").asBoolean()).as(hot.toString()).isFalse();
+        assertThat(hot.get("borrowed").asLong()).isZero();
+        assertThat(member(pool(api, "bl"), HOT).get("borrowed").asDouble()).isZero();
+
+        // And the cool server's bucket borrows what it lacks
+        JsonNode cool = ask(COOL, 5);
+        assertThat(cool.get("granted").asBoolean()).as(cool.toString()).isTrue();
+        assertThat(cool.get("borrowed").asLong()).isPositive();
+    }
+
+    /** A load report of {@code serverId} as its agent would post it. */
+    private static void report(String serverId, double cpu) {
+        Api.Response r = api.post(
+                "/v1/agents/" + serverId + "/reports",
+                Map.of("timestamp", System.currentTimeMillis(), "cpu", cpu, "memory", 0.3, "latencyP99Ms", 20));
+        assertThat(r.status()).as(r.toString()).isLessThan(300);
     }
 
     /** A rule for {@code id:*}: 100 tokens, a trickle of refill, in the pool {@code transfer}. */
     private static void rule(String id, Map<String, Object> transfer, boolean adaptive) {
-        Map<String, Object> body = new HashMap<>(
-                Map.of("match", id + ":*", "capacity", 100, "refillPerSecond", 0.01, "transfer", transfer));
+        rule(id, id + ":*", transfer, adaptive);
+    }
+
+    /** A rule for {@code match}: 100 tokens, a trickle of refill, in the pool {@code transfer}; when adaptive, held at 100 (Holt). */
+    private static void rule(String id, String match, Map<String, Object> transfer, boolean adaptive) {
+        Map<String, Object> body =
+                new HashMap<>(Map.of("match", match, "capacity", 100, "refillPerSecond", 0.01, "transfer", transfer));
         if (adaptive) {
             body.putAll(Map.of(
                     "minCapacity",
@@ -121,7 +180,8 @@ class AdaptiveLendingApiTest {
     }
 
     private static JsonNode ask(String key, long tokens) {
-        Api.Response r = api.post("/v1/buckets/" + key + "/acquire", Map.of("tokens", tokens));
+        Api.Response r = api.post(
+                "/v1/buckets/" + URLEncoder.encode(key, StandardCharsets.UTF_8) + "/acquire", Map.of("tokens", tokens));
         assertThat(r.status()).as(r.toString()).isEqualTo(200);
         return r.json();
     }
@@ -132,5 +192,11 @@ class AdaptiveLendingApiTest {
 
     private static long sizingTicks() {
         return (long) api.metric("bms_sizing_tick_seconds_count");
+    }
+
+    /** The member's borrow limit in the pool's view, -1 for none (or none yet); fails while the view lacks the member. */
+    private static double limit(JsonNode pool, String key) {
+        JsonNode limit = member(pool, key).get("borrowLimitPerSecond");
+        return limit == null || limit.isNull() ? -1 : limit.asDouble();
     }
 }

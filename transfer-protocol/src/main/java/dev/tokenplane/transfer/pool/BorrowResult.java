@@ -34,6 +34,12 @@ public sealed interface BorrowResult permits BorrowResult.Borrowed, BorrowResult
         NO_ROOM,
         /** The pool's borrow budget caps one borrow below the shortfall ({@link BorrowBudget#maxTokens()}). */
         OVER_BUDGET,
+        /**
+         * The sizing loop's borrow limit for the bucket ({@link MemberSnapshot#borrowLimitPerSecond()}) does not cover
+         * the shortfall in this window: its server's load is at or above the point where growth stops, it shed for
+         * pressure within the growth hold, or it borrowed the headroom a growth would take already.
+         */
+        SIZING_LIMIT,
         /** It has had its fair share of this window. */
         FAIR_SHARE_USED,
         /** Within its fair share, but what is left of the window is reserved for requests of higher priority. */

@@ -15,6 +15,8 @@ package dev.tokenplane.transfer.pool;
  * @param windowBorrowedNanos what it has borrowed in the current window
  * @param lentNanos           lent in all, since this member started
  * @param borrowedNanos       borrowed in all, since this member started
+ * @param borrowLimitPerSecond the sizing loop's borrow limit in its last snapshot, tokens per second; null for none
+ *                            ({@link MemberSnapshot#borrowLimitPerSecond()})
  */
 public record MemberStats(
         String key,
@@ -27,4 +29,5 @@ public record MemberStats(
         long reserveNanos,
         long windowBorrowedNanos,
         long lentNanos,
-        long borrowedNanos) {}
+        long borrowedNanos,
+        Double borrowLimitPerSecond) {}

@@ -73,6 +73,17 @@ final class PoolState {
         return lenders;
     }
 
+    /**
+     * What {@code key} may still borrow in the current window by the sizing loop's borrow limit in its snapshot: the
+     * limit over {@code windowMillis} less what it has borrowed in the window; {@link Long#MAX_VALUE} without a limit
+     * (or a snapshot).
+     */
+    synchronized long borrowCapLeft(String key, long windowMillis) {
+        MemberSnapshot m = view.get(key);
+        long cap = m == null ? Long.MAX_VALUE : m.borrowCapNanos(windowMillis);
+        return cap == Long.MAX_VALUE ? cap : Math.max(0, cap - window.borrowedNanos(key));
+    }
+
     /** {@code spareNanos} scaled by this member's share, rounded down. */
     synchronized long shareOf(long spareNanos) {
         return share >= 1 ? spareNanos : (long) (spareNanos * share);
@@ -154,7 +165,8 @@ final class PoolState {
                     reserve,
                     window.borrowedNanos(key),
                     totals[0],
-                    totals[1]));
+                    totals[1],
+                    m == null ? null : m.borrowLimitPerSecond()));
         }
         Map<String, Long> transfers = new TreeMap<>();
         outcomes.forEach((outcome, count) -> transfers.put(outcome.label(), count));

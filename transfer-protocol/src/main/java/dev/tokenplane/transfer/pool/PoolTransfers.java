@@ -37,7 +37,7 @@ import java.util.function.Function;
  * <h2>Sizing tick: {@link #rebalance}</h2>
  * Each tick, for each pool, the BMS passes a snapshot of the pool's buckets. A bucket is a borrower when it may borrow,
  * had unserved demand in the last window and holds less than {@code nearEmptyFraction} of its burst; it asks for
- * {@code min(demand, room)}. Every bucket of the pool is a lender candidate. The {@link TransferPlanner} divides the
+ * {@code min(demand, room)}, at most its borrow limit times the window. Every bucket of the pool is a lender candidate. The {@link TransferPlanner} divides the
  * spare, the {@link TransferExecutor} carries out the moves, and a new borrowing window opens with the pool's spare as
  * its capacity; the snapshot is kept as the pool's view of its lenders until the next tick.
  *
@@ -46,10 +46,14 @@ import java.util.function.Function;
  * borrowAhead)} (borrowing a little ahead spares the next requests a transfer), at most the pool's
  * {@link BorrowBudget}'s {@code maxTokens} (a pool's budget may also set its own {@code borrowAhead}). The {@link BorrowWindow} caps it at
  * the bucket's fair share of the window; if that, or the lenders' spare by the view, does not cover the shortfall,
- * nothing is tried. Otherwise the planner picks the lenders (same region, then most spare) and the executor moves the
- * tokens within the time budget. A borrow for a request below {@code critical} also leaves its class's reserved share of
- * the window to higher classes ({@link BorrowWindow}: higher-priority borrowers are served first within their fair
- * share). The borrower's settings come with the call (the BMS resolved them for the decision);
+ * nothing is tried. The sizing loop's borrow limit in the bucket's snapshot (tokens per second, see
+ * {@link MemberSnapshot#borrowLimitPerSecond()}) caps {@code want} too: at most the limit times the window (the sizing
+ * interval, the horizon until the loop's next decision) less what the bucket borrowed in the window; when that does
+ * not cover the shortfall the borrow is refused ({@link BorrowResult.Reason#SIZING_LIMIT}). Otherwise the planner
+ * picks the lenders (same region, then most spare) and the executor moves the tokens within the time budget. A borrow
+ * for a request below {@code critical} also leaves its class's reserved share of the window to higher classes
+ * ({@link BorrowWindow}: higher-priority borrowers are served first within their fair share). The borrower's settings
+ * come with the call (the BMS resolved them for the decision);
  * the lenders' come from the {@link TransferSettingsLookup} on every call, so an operator's {@code canLend=false} or a
  * new weight applies to the next decision.
  *
@@ -217,6 +221,12 @@ public final class PoolTransfers {
             if (pool.window.isDue(now)) {
                 pool.window.roll(now, pool.shareOf(pool.spareWith(key, mine)));
             }
+            long capped =
+                    Math.min(want, pool.borrowCapLeft(key, settings.window().toMillis()));
+            if (capped < shortfallNanos) {
+                return refused(BorrowResult.Reason.SIZING_LIMIT);
+            }
+            want = capped;
             long allowance = pool.window.claim(key, mine.weightUnits(), want, priority, reservePpm);
             if (allowance < shortfallNanos) {
                 return refused(
@@ -279,7 +289,9 @@ public final class PoolTransfers {
             }
             TransferSettings s = found.get();
             lenders.add(m.lender(s));
-            long demand = Math.min(m.demandNanos(), m.roomNanos());
+            long demand = Math.min(
+                    Math.min(m.demandNanos(), m.roomNanos()),
+                    m.borrowCapNanos(settings.window().toMillis()));
             if (demand > 0 && m.tokensNanos() < (long) (m.burstNanos() * settings.nearEmptyFraction())) {
                 borrowers.add(s.borrower(m.key(), demand, Borrower.pressureOf(m.tokensNanos(), demand))
                         .withPriority(asked.getOrDefault(m.key(), Priority.DEFAULT)));

@@ -39,6 +39,9 @@ final class PoolHarness implements AutoCloseable {
     /** How many times the protocol looked up each key's settings. */
     final Map<String, Integer> lookups = new ConcurrentHashMap<>();
 
+    /** The sizing loop's borrow limit of each key, tokens per second, sent with its snapshots; none when absent. */
+    final Map<String, Double> borrowLimits = new ConcurrentHashMap<>();
+
     final PoolTransfers transfers;
     /** What the observer heard: "answered pool outcome" and "settled pool credited-nanos", in order. */
     final List<String> observed = new CopyOnWriteArrayList<>();
@@ -89,7 +92,8 @@ final class PoolHarness implements AutoCloseable {
     RebalanceReport tick(Map<String, Long> demand) {
         List<MemberSnapshot> members = new ArrayList<>();
         for (String key : specs.keySet()) {
-            members.add(MemberSnapshot.of(key, state(key), demand.getOrDefault(key, 0L)));
+            members.add(MemberSnapshot.of(key, state(key), demand.getOrDefault(key, 0L))
+                    .withBorrowLimitPerSecond(borrowLimits.get(key)));
         }
         return await(transfers.rebalance("pool", members));
     }
@@ -98,7 +102,7 @@ final class PoolHarness implements AutoCloseable {
     void refresh(double share) {
         List<MemberSnapshot> members = new ArrayList<>();
         for (String key : specs.keySet()) {
-            members.add(MemberSnapshot.of(key, state(key), 0));
+            members.add(MemberSnapshot.of(key, state(key), 0).withBorrowLimitPerSecond(borrowLimits.get(key)));
         }
         transfers.refresh("pool", members, share);
     }

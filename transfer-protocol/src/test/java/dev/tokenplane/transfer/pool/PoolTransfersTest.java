@@ -231,8 +231,8 @@ class PoolTransfersTest {
         assertThat(stats.transfers()).containsEntry("ok", 1L);
         assertThat(stats.members())
                 .containsExactly(
-                        new MemberStats("hungry", "us", 3, true, false, 0, 0, 100 * T, 4 * T, 0, 4 * T),
-                        new MemberStats("lender", "eu", 2, false, true, 796 * T, 296 * T, 500 * T, 0, 4 * T, 0));
+                        new MemberStats("hungry", "us", 3, true, false, 0, 0, 100 * T, 4 * T, 0, 4 * T, null),
+                        new MemberStats("lender", "eu", 2, false, true, 796 * T, 296 * T, 500 * T, 0, 4 * T, 0, null));
         assertThat(pool.transfers.pools()).containsExactly("pool");
         assertThat(pool.transfers.stats("unknown")).isEmpty();
     }
