@@ -22,13 +22,19 @@ import org.junit.jupiter.api.Test;
 class HotKeyClusterTest {
     private static final int MEMBERS = 3;
     private static final int CALLERS_PER_MEMBER = 3;
-    private static final long CAPACITY = 200;
+    /**
+     * Large enough that the callers cannot drain it within the first promotion windows on an idle machine (nine
+     * loopback callers take about 200 tokens in 20 ms): a lease forms only while the bucket holds the request and the
+     * lease, so a bucket drained before promotion would leave nothing to lease.
+     */
+    private static final long CAPACITY = 2_000;
+
     private static final double REFILL_PER_SECOND = 50;
     /** The callers keep going at least this long, and until the bucket denied {@link #DENIALS} times. */
     private static final long MIN_RUN_MS = 2_000;
 
     private static final long DENIALS = 100;
-    private static final long MAX_RUN_MS = 20_000;
+    private static final long MAX_RUN_MS = 60_000;
 
     @Test
     void membersLeasingOneKeyNeverGrantMoreThanTheBucketRefilled() throws Exception {
