@@ -16,6 +16,8 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import java.nio.file.Path;
@@ -43,6 +45,7 @@ public final class BmsNode implements AutoCloseable {
     private final BmsSettings settings;
     private final BmsWiring wiring;
     private final List<HttpServer> servers = new ArrayList<>();
+    private final List<NetServer> decisionServers = new ArrayList<>();
     private final List<Scheduler.Cancellable> jobs = new ArrayList<>();
     private final AtomicBoolean stopped = new AtomicBoolean();
 
@@ -174,6 +177,13 @@ public final class BmsNode implements AutoCloseable {
         return wiring.history;
     }
 
+    /** The port of the binary decision protocol actually bound, or -1 when {@code BMS_DECISION_PORT} is unset. */
+    public int decisionPort() {
+        synchronized (decisionServers) {
+            return decisionServers.isEmpty() ? -1 : decisionServers.get(0).actualPort();
+        }
+    }
+
     private void listen(Router router) throws Exception {
         // Each address of BMS_HOST gets the same port (port 0: the one the first address was given).
         int port = settings.port();
@@ -181,46 +191,82 @@ public final class BmsNode implements AutoCloseable {
             listen(router, host, port);
             port = port();
         }
+        if (wiring.decisionWire != null) {
+            int decisionPort = settings.decisionPort().getAsInt();
+            for (String host : settings.hosts()) {
+                listenForDecisions(host, decisionPort);
+                decisionPort = decisionPort();
+            }
+        }
     }
 
-    private void listen(Router router, String host, int bindPort) throws Exception {
-        // One HTTP server per event loop (a verticle instance each) on a shared port: Vert.x spreads the connections
-        // over them. Port 0 becomes -1: Vert.x binds one random port for every server asking for the same negative
-        // port.
-        int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
-        int port = bindPort == 0 ? -1 : bindPort;
-        HttpServerOptions options = new HttpServerOptions()
+    /** The binary decision protocol on {@code host}, one server per event loop like HTTP, with the same TLS. */
+    private void listenForDecisions(String host, int bindPort) throws Exception {
+        NetServerOptions options = secured(new NetServerOptions()
                 .setHost(host)
-                .setPort(port)
-                .setCompressionSupported(false)
+                .setPort(bindPort == 0 ? -2 : bindPort) // -2: not the HTTP servers' shared random port
+                .setTcpNoDelay(true)
                 .setIdleTimeout((int) settings.httpIdleTimeoutMs())
-                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS));
+        deploy(() -> wiring.vertx
+                .createNetServer(options)
+                .connectHandler(wiring.decisionWire::connect)
+                .listen()
+                .onSuccess(server -> {
+                    synchronized (decisionServers) {
+                        decisionServers.add(server);
+                    }
+                }));
+    }
+
+    /** {@code options} with the HTTP listener's PEM certificate and key when TLS is configured. */
+    private <T extends NetServerOptions> T secured(T options) {
         settings.tls()
                 .ifPresent(tls -> options.setSsl(true)
                         .setKeyCertOptions(new PemKeyCertOptions()
                                 .setCertPath(tls.certFile().toString())
                                 .setKeyPath(tls.keyFile().toString())));
+        return options;
+    }
+
+    /** One verticle instance per event loop, each starting a server; waits for them. */
+    private void deploy(java.util.function.Supplier<Future<?>> startServer) throws Exception {
+        int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
         wiring.vertx
                 .deployVerticle(
                         () -> new VerticleBase() {
                             @Override
                             public Future<?> start() {
-                                return wiring.vertx
-                                        .createHttpServer(options)
-                                        .requestHandler(router)
-                                        .invalidRequestHandler(InvalidRequests::handle)
-                                        .listen()
-                                        .onSuccess(server -> {
-                                            synchronized (servers) {
-                                                servers.add(server);
-                                            }
-                                        });
+                                return startServer.get();
                             }
                         },
                         new DeploymentOptions().setInstances(instances))
                 .toCompletionStage()
                 .toCompletableFuture()
                 .get(30, TimeUnit.SECONDS);
+    }
+
+    private void listen(Router router, String host, int bindPort) throws Exception {
+        // One HTTP server per event loop (a verticle instance each) on a shared port: Vert.x spreads the connections
+        // over them. Port 0 becomes -1: Vert.x binds one random port for every server asking for the same negative
+        // port.
+        int port = bindPort == 0 ? -1 : bindPort;
+        HttpServerOptions options = secured(new HttpServerOptions()
+                .setHost(host)
+                .setPort(port)
+                .setCompressionSupported(false)
+                .setIdleTimeout((int) settings.httpIdleTimeoutMs())
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS));
+        deploy(() -> wiring.vertx
+                .createHttpServer(options)
+                .requestHandler(router)
+                .invalidRequestHandler(InvalidRequests::handle)
+                .listen()
+                .onSuccess(server -> {
+                    synchronized (servers) {
+                        servers.add(server);
+                    }
+                }));
     }
 
     /**
@@ -242,6 +288,11 @@ public final class BmsNode implements AutoCloseable {
             }
         }
         jobs.forEach(Scheduler.Cancellable::cancel);
+        List<NetServer> decisionListeners;
+        synchronized (decisionServers) {
+            decisionListeners = List.copyOf(decisionServers);
+        }
+        decisionListeners.forEach(NetServer::close); // its clients fall back to HTTP or their fallback
         List<HttpServer> toStop;
         synchronized (servers) {
             toStop = List.copyOf(servers);

@@ -58,6 +58,9 @@ import java.util.function.Function;
  * @param hotKeyRate        requests per second for one key on this member above which the member serves the key from
  *                          a lease of its own ({@link dev.tokenplane.bms.hotkeys.HotKeyStore}); 0: off
  * @param hotKeyLeaseMs     how long such a lease lasts before its unused tokens go back to the key's owner
+ * @param decisionPort      the port of the binary decision protocol ({@link dev.tokenplane.bms.wire.DecisionWire}) on
+ *                          the HTTP hosts, with the HTTP listener's TLS; empty (the default): no such listener; 0
+ *                          picks a free port
  *
  * <p>Secrets ({@link Variable#secret()}) come from their variable or from a file named by its {@code _FILE} variant
  * ({@code BMS_ADMIN_TOKEN_FILE}); {@link BmsMain} refuses them as flags, which would show them in {@code ps}.
@@ -98,7 +101,8 @@ public record BmsSettings(
         int hazelcastClientPort,
         long clientRefusalsPerSecond,
         long hotKeyRate,
-        long hotKeyLeaseMs) {
+        long hotKeyLeaseMs,
+        java.util.OptionalInt decisionPort) {
 
     /** The HTTP bind addresses of {@link #host()}: one or several, in order; the first is in {@code url()}. */
     public List<String> hosts() {

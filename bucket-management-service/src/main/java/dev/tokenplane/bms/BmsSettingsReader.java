@@ -119,7 +119,16 @@ final class BmsSettingsReader {
                 clientPort,
                 longIn(value, "BMS_CLIENT_REFUSALS_PER_SECOND", 0, 1_000_000),
                 longIn(value, "BMS_HOT_KEY_RATE", 0, 10_000_000),
-                longIn(value, "BMS_HOT_KEY_LEASE_MS", 10, 1_000));
+                longIn(value, "BMS_HOT_KEY_LEASE_MS", 10, 1_000),
+                optionalPort(value, "BMS_DECISION_PORT"));
+    }
+
+    /** An unset or empty variable: none; else a port in [0, 65535]. */
+    private static java.util.OptionalInt optionalPort(Function<String, String> value, String name) {
+        String v = value.apply(name);
+        return v == null || v.isEmpty()
+                ? java.util.OptionalInt.empty()
+                : java.util.OptionalInt.of(intIn(value, name, 0, 65535));
     }
 
     private enum LogLevel {

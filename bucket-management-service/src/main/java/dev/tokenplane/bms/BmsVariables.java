@@ -163,6 +163,13 @@ final class BmsVariables {
                             + "traffic and at most a quarter of the bucket's capacity, 10..1000",
                     false),
             new Variable(
+                    "BMS_DECISION_PORT",
+                    null,
+                    "port of the compact binary decision protocol for the SDK "
+                            + "(docs/decision-protocol.md), 0..65535 (0 picks a free port), on the BMS_HOST addresses "
+                            + "with the HTTP listener's TLS and API keys; unset (the default): no such listener",
+                    false),
+            new Variable(
                     "BMS_TLS_CERT_FILE",
                     null,
                     "PEM certificate chain (server certificate first); with "

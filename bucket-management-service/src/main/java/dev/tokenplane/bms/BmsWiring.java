@@ -51,6 +51,7 @@ import dev.tokenplane.bms.stats.ClusterStats;
 import dev.tokenplane.bms.stats.DecisionStats;
 import dev.tokenplane.bms.transfer.PoolSettingsRegistry;
 import dev.tokenplane.bms.transfer.TransferFeature;
+import dev.tokenplane.bms.wire.DecisionWire;
 import dev.tokenplane.store.BucketStore;
 import dev.tokenplane.transfer.exec.TransferIds;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -116,6 +117,8 @@ final class BmsWiring implements AutoCloseable {
     final HotKeyStore hotKeys;
 
     final Router router;
+    /** The binary decision protocol's connections, or null when {@code BMS_DECISION_PORT} is unset. */
+    final DecisionWire decisionWire;
 
     BmsWiring(BmsSettings settings, BmsOptions options, InstantSource clock) throws Exception {
         this.settings = settings;
@@ -225,13 +228,15 @@ final class BmsWiring implements AutoCloseable {
             ClusterStats stats = new ClusterStats(hazelcast, new DecisionStats(), clock);
             DecisionService decisions = new DecisionService(
                     hotKeys == null ? requests : hotKeys, resolver, borrower, metrics, clock, stats.local());
+            ClientRefusalLimit refusals =
+                    new ClientRefusalLimit(settings.clientRefusalsPerSecond(), DecisionRoutes.MAX_BATCH);
             List<ApiRoutes> groups = new ArrayList<>(List.of(
                     new RuleRoutes(vertx, rules, metrics, clock),
                     new DecisionRoutes(
                             decisions,
                             new AtomicDecisions(decisions, requests, TransferIds.timeOrdered()::next),
                             metrics,
-                            new ClientRefusalLimit(settings.clientRefusalsPerSecond(), DecisionRoutes.MAX_BATCH),
+                            refusals,
                             clock),
                     new LeaseRoutes(
                             decisions,
@@ -260,6 +265,16 @@ final class BmsWiring implements AutoCloseable {
             groups.addAll(options.routes());
             Auth auth = new Auth(Secrets.bearers(settings, adminToken.token()), apiKeys);
             this.router = ApiRouter.create(vertx, auth, audit, readiness, settings.maxBodyBytes(), groups);
+            this.decisionWire = settings.decisionPort().isEmpty()
+                    ? null
+                    : new DecisionWire(
+                            decisions,
+                            auth,
+                            metrics,
+                            refusals,
+                            clock,
+                            DecisionWire.MAX_FRAME_BYTES,
+                            DecisionWire.MAX_IN_FLIGHT);
             Dashboard.mount(router);
         } catch (Exception | Error e) {
             close();

@@ -104,22 +104,30 @@ public final class Auth {
                 return require(bearer(request), Caller.Role.READ, access);
             case AGENT:
                 return require(bearer(request), Caller.Role.AGENT, access);
-            case DECISION: {
-                if (clientsByKeyDigest.isEmpty()) {
-                    return null;
-                }
-                String key = request.getHeader("X-Api-Key");
-                ApiClient client = key == null
-                        ? null
-                        : clientsByKeyDigest.get(HexFormat.of().formatHex(digest(key)));
-                if (client == null) {
-                    throw ApiException.unauthorized();
-                }
-                return new Caller(client.clientId(), Caller.Role.CLIENT, null, client.tier());
-            }
+            case DECISION:
+                return decisionCaller(request.getHeader("X-Api-Key"));
             default:
                 throw new IllegalStateException("unknown access " + access);
         }
+    }
+
+    /**
+     * The caller of a decision presenting {@code apiKey} (null for none), for any transport: only an API key of the
+     * API-keys file counts (never a bearer token).
+     *
+     * @return the client caller; null when no API keys are configured (decisions need no key)
+     * @throws ApiException 401 when keys are configured and {@code apiKey} is missing or unknown
+     */
+    public Caller decisionCaller(String apiKey) {
+        if (clientsByKeyDigest.isEmpty()) {
+            return null;
+        }
+        ApiClient client =
+                apiKey == null ? null : clientsByKeyDigest.get(HexFormat.of().formatHex(digest(apiKey)));
+        if (client == null) {
+            throw ApiException.unauthorized();
+        }
+        return new Caller(client.clientId(), Caller.Role.CLIENT, null, client.tier());
     }
 
     /** Whether decisions need an API key. */

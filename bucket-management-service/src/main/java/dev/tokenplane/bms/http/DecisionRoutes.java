@@ -210,8 +210,8 @@ public final class DecisionRoutes implements ApiRoutes {
         return remote == null ? "address:?" : "address:" + remote.hostAddress();
     }
 
-    /** A validated request: defaults applied, ranges checked, messages naming the fields. */
-    static DecisionService.Request request(String key, Long tokens, Long maxWaitMs, String priority) {
+    /** A validated request: defaults applied, ranges checked, messages naming the fields (any transport). */
+    public static DecisionService.Request request(String key, Long tokens, Long maxWaitMs, String priority) {
         long t = tokens == null ? 1 : tokens;
         long w = maxWaitMs == null ? 0 : maxWaitMs;
         if (t < 1 || t > Tokens.MAX_CAPACITY) {

@@ -1,0 +1,146 @@
+package dev.tokenplane.bms.wire;
+
+import dev.tokenplane.bms.decide.Decision;
+import dev.tokenplane.store.Priority;
+import io.vertx.core.buffer.Buffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The frames of the decision protocol (version 1), server side: every frame is a 4-byte big-endian length of what
+ * follows, then a 1-byte type. Strings are UTF-8 with a 2-byte length. The layout ({@code docs/decision-protocol.md}):
+ *
+ * <pre>
+ * HELLO    (client) type=1 version:u8 apiKeyLength:u16 apiKey
+ * READY    (server) type=2 version:u8
+ * ACQUIRE  (client) type=3 id:i32 tokens:i64 maxWaitMs:i64 priority:u8 keyLength:u16 key
+ * DECISION (server) type=4 id:i32 flags:u8 remaining:i64 capacity:i64 refillPerSecond:f64 waitMs:i64
+ *                          retryAfterMs:i64 ruleIdLength:u16 ruleId        (flags: 1 granted, 2 shadow, 4 shadowDenied)
+ * ERROR    (server) type=5 id:i32 status:u16 retryAfterMs:i64 codeLength:u16 code messageLength:u16 message
+ * </pre>
+ *
+ * <p>An {@code ERROR} with id 0 is about the connection (a refused {@code HELLO}, a malformed or oversized frame): the
+ * server closes the connection after it. Decoding reads the frame's buffer in place: only the key string is allocated.
+ */
+final class DecisionFrames {
+    static final byte VERSION = 1;
+    static final byte HELLO = 1;
+    static final byte READY = 2;
+    static final byte ACQUIRE = 3;
+    static final byte DECISION = 4;
+    static final byte ERROR = 5;
+
+    /** The fixed part of an {@code ACQUIRE} after the length: type, id, tokens, maxWaitMs, priority, key length. */
+    static final int ACQUIRE_FIXED = 1 + 4 + 8 + 8 + 1 + 2;
+
+    static final int FLAG_GRANTED = 1;
+    static final int FLAG_SHADOW = 2;
+    static final int FLAG_SHADOW_DENIED = 4;
+
+    /** The longest error message sent, in bytes (longer ones are cut). */
+    private static final int MAX_MESSAGE_BYTES = 1_000;
+
+    private static final Priority[] PRIORITIES = Priority.values();
+
+    private DecisionFrames() {}
+
+    /** A frame that breaks the layout: answered with a connection error, then the connection is closed. */
+    static final class MalformedFrameException extends RuntimeException {
+        MalformedFrameException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** The API key of a {@code HELLO} frame (without its length prefix), or null for an empty one. */
+    static String helloApiKey(Buffer frame) {
+        if (frame.length() < 4 || frame.getByte(0) != HELLO) {
+            throw new MalformedFrameException("the first frame must be a HELLO (type 1)");
+        }
+        if (frame.getByte(1) != VERSION) {
+            throw new MalformedFrameException("unsupported protocol version " + frame.getUnsignedByte(1) + ", this "
+                    + "server speaks " + VERSION);
+        }
+        int length = frame.getUnsignedShort(2);
+        if (frame.length() != 4 + length) {
+            throw new MalformedFrameException("HELLO length does not match its API key's length");
+        }
+        return length == 0 ? null : frame.getString(4, 4 + length, "UTF-8");
+    }
+
+    static int acquireId(Buffer frame) {
+        return frame.getInt(1);
+    }
+
+    static long acquireTokens(Buffer frame) {
+        return frame.getLong(5);
+    }
+
+    static long acquireMaxWaitMs(Buffer frame) {
+        return frame.getLong(13);
+    }
+
+    /** The priority's wire name (as the JSON API takes it), or a malformed frame for an unknown one. */
+    static String acquirePriority(Buffer frame) {
+        int p = frame.getUnsignedByte(21);
+        if (p >= PRIORITIES.length) {
+            throw new MalformedFrameException("priority must be 0.." + (PRIORITIES.length - 1) + ", was " + p);
+        }
+        return PRIORITIES[p].wireName();
+    }
+
+    /** The bucket key of an {@code ACQUIRE} whose layout {@link #checkAcquire} accepted. */
+    static String acquireKey(Buffer frame) {
+        return frame.getString(ACQUIRE_FIXED, frame.length(), "UTF-8");
+    }
+
+    /** Throws {@link MalformedFrameException} unless {@code frame} is an {@code ACQUIRE} of consistent length. */
+    static void checkAcquire(Buffer frame) {
+        if (frame.length() < ACQUIRE_FIXED || frame.getByte(0) != ACQUIRE) {
+            throw new MalformedFrameException(
+                    "expected an ACQUIRE frame (type 3) of at least " + ACQUIRE_FIXED + " bytes");
+        }
+        if (frame.getUnsignedShort(ACQUIRE_FIXED - 2) != frame.length() - ACQUIRE_FIXED) {
+            throw new MalformedFrameException("ACQUIRE length does not match its key's length");
+        }
+    }
+
+    static Buffer ready() {
+        return Buffer.buffer(6).appendInt(2).appendByte(READY).appendByte(VERSION);
+    }
+
+    static Buffer decision(int id, Decision d) {
+        byte[] rule = d.ruleId() == null ? new byte[0] : d.ruleId().getBytes(StandardCharsets.UTF_8);
+        int flags = (d.granted() ? FLAG_GRANTED : 0)
+                | (Boolean.TRUE.equals(d.shadow()) ? FLAG_SHADOW : 0)
+                | (Boolean.TRUE.equals(d.shadowDenied()) ? FLAG_SHADOW_DENIED : 0);
+        int length = 1 + 4 + 1 + 5 * 8 + 2 + rule.length;
+        return Buffer.buffer(4 + length)
+                .appendInt(length)
+                .appendByte(DECISION)
+                .appendInt(id)
+                .appendByte((byte) flags)
+                .appendLong(d.remaining())
+                .appendLong(d.capacity())
+                .appendDouble(d.refillPerSecond())
+                .appendLong(d.waitMs())
+                .appendLong(d.retryAfterMs())
+                .appendUnsignedShort(rule.length)
+                .appendBytes(rule);
+    }
+
+    static Buffer error(int id, int status, String code, String message, long retryAfterMs) {
+        byte[] c = code.getBytes(StandardCharsets.UTF_8);
+        byte[] m = message == null ? new byte[0] : message.getBytes(StandardCharsets.UTF_8);
+        int messageLength = Math.min(m.length, MAX_MESSAGE_BYTES);
+        int length = 1 + 4 + 2 + 8 + 2 + c.length + 2 + messageLength;
+        return Buffer.buffer(4 + length)
+                .appendInt(length)
+                .appendByte(ERROR)
+                .appendInt(id)
+                .appendUnsignedShort(status)
+                .appendLong(retryAfterMs)
+                .appendUnsignedShort(c.length)
+                .appendBytes(c)
+                .appendUnsignedShort(messageLength)
+                .appendBytes(m, 0, messageLength);
+    }
+}
