@@ -3,6 +3,7 @@ package dev.tokenplane.client;
 import dev.tokenplane.client.internal.DefaultRateLimiterClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -98,6 +99,23 @@ public final class RateLimiterClientBuilder {
     /** The most a decision takes before the fallback answers it, in [1 ms, 1 min]. */
     public RateLimiterClientBuilder timeout(Duration timeout) {
         config.timeout = checkDuration("timeout", timeout, Duration.ofMinutes(1));
+        return this;
+    }
+
+    /**
+     * Sends single acquires (of keys not leased, without a forwarded API key) over the BMS's compact
+     * binary decision protocol at {@code host:port} (its {@code BMS_DECISION_PORT}) instead of HTTP: one pipelined
+     * connection, with the same API key, the same results and exceptions, and TLS (with {@link #trustCaFile}) when the
+     * first BMS URL is {@code https}. Everything else keeps HTTP. Off by default.
+     */
+    public RateLimiterClientBuilder decisionEndpoint(String host, int port) {
+        if (host == null || host.isBlank()) {
+            throw new IllegalArgumentException("decisionEndpoint needs a host");
+        }
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("decisionEndpoint's port must be in [1, 65535], was " + port);
+        }
+        config.decisionEndpoint = InetSocketAddress.createUnresolved(host.trim(), port);
         return this;
     }
 

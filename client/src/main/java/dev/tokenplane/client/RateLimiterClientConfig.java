@@ -1,6 +1,7 @@
 package dev.tokenplane.client;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,6 +42,7 @@ public final class RateLimiterClientConfig {
     List<URI> bmsUrls = List.of(DEFAULT_BMS_URL);
     String apiKey;
     Path trustCaFile;
+    InetSocketAddress decisionEndpoint;
     Duration timeout = DEFAULT_TIMEOUT;
     Duration attemptTimeout = DEFAULT_ATTEMPT_TIMEOUT;
     Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
@@ -67,6 +69,7 @@ public final class RateLimiterClientConfig {
         bmsUrls = c.bmsUrls;
         apiKey = c.apiKey;
         trustCaFile = c.trustCaFile;
+        decisionEndpoint = c.decisionEndpoint;
         timeout = c.timeout;
         attemptTimeout = c.attemptTimeout;
         connectTimeout = c.connectTimeout;
@@ -112,6 +115,14 @@ public final class RateLimiterClientConfig {
      * The PEM file of the certificate authorities trusted for {@code https://} BMS URLs, or null for the JVM's
      * default trust store.
      */
+    /**
+     * The BMS's binary decision endpoint ({@code BMS_DECISION_PORT}) that single acquires use, or null (the default):
+     * everything over HTTP. Unresolved; TLS when the first BMS URL is {@code https}.
+     */
+    public InetSocketAddress decisionEndpoint() {
+        return decisionEndpoint;
+    }
+
     public Path trustCaFile() {
         return trustCaFile;
     }

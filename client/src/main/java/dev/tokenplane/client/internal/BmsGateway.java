@@ -3,9 +3,12 @@ package dev.tokenplane.client.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokenplane.client.Decision;
 import dev.tokenplane.client.FallbackPolicy;
+import dev.tokenplane.client.RateLimitException;
+import dev.tokenplane.store.Priority;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -106,36 +109,77 @@ final class BmsGateway {
     }
 
     /**
+     * A single acquire over the binary decision protocol ({@link DecisionChannel}), or from the fallback when the BMS
+     * cannot be reached: the same answers, exceptions and fallback as {@link #decide} over HTTP.
+     */
+    CompletionStage<Decision> decideOverWire(
+            DecisionChannel channel, String key, long tokens, long maxWaitMs, Priority priority) {
+        Supplier<Decision> local = () -> fallback.decide(key, tokens, maxWaitMs, retryAfterMs());
+        if (down()) {
+            return completed(local);
+        }
+        return guarded(
+                channel.acquire(key, tokens, maxWaitMs, priority),
+                d -> {
+                    fallback.learn(d);
+                    return d;
+                },
+                local,
+                channel::reset); // an answer that is late: the connection is suspect, the next acquire opens another
+    }
+
+    /**
      * POSTs to the BMS and maps a 200 with {@code ok}, a 4xx to its typed exception; when no BMS answers within the
      * timeout, the client goes to the fallback and {@code unavailable} answers.
      */
     <T> CompletableFuture<T> call(
             String path, byte[] body, String apiKey, Function<JsonNode, T> ok, Supplier<T> unavailable) {
+        return guarded(
+                failover.post(path, body, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs), apiKey),
+                reply -> {
+                    if (reply.status() != 200) {
+                        throw Wire.error(reply.status(), reply.body());
+                    }
+                    return ok.apply(Wire.parse(reply.body()));
+                },
+                unavailable,
+                () -> {});
+    }
+
+    /**
+     * {@code sent}'s answer mapped by {@code answered} (which may throw the typed exception of an error answer); when
+     * it fails (a {@link RateLimitException} excepted) or takes longer than the timeout, the client goes to the
+     * fallback, and {@code unavailable} answers.
+     */
+    private <R, T> CompletableFuture<T> guarded(
+            CompletableFuture<R> sent, Function<R, T> answered, Supplier<T> unavailable, Runnable onTimeout) {
         CompletableFuture<T> out = new CompletableFuture<>();
         ScheduledFuture<?> guard = timers.schedule(
                 () -> {
                     if (!out.isDone()) {
+                        onTimeout.run();
                         unreachable(null);
                         complete(out, unavailable);
                     }
                 },
                 timeoutMs,
                 TimeUnit.MILLISECONDS);
-        failover.post(path, body, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs), apiKey)
-                .whenComplete((reply, error) -> {
-                    guard.cancel(false);
-                    if (out.isDone()) {
-                        return;
-                    }
-                    if (error != null) {
-                        unreachable(error);
-                        complete(out, unavailable);
-                    } else if (reply.status() == 200) {
-                        complete(out, () -> ok.apply(Wire.parse(reply.body())));
-                    } else {
-                        out.completeExceptionally(Wire.error(reply.status(), reply.body()));
-                    }
-                });
+        sent.whenComplete((reply, error) -> {
+            guard.cancel(false);
+            if (out.isDone()) {
+                return;
+            }
+            Throwable cause =
+                    error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (cause instanceof RateLimitException refused) {
+                out.completeExceptionally(refused); // answered: the BMS is there
+            } else if (error != null) {
+                unreachable(error);
+                complete(out, unavailable);
+            } else {
+                complete(out, () -> answered.apply(reply));
+            }
+        });
         return out;
     }
 

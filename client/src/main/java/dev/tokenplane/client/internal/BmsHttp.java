@@ -143,6 +143,18 @@ final class BmsHttp {
         }
     }
 
+    /** The TLS context of a connection to the BMS: trusting {@code caFile}'s CAs, or the JVM's when null. */
+    static SSLContext tls(Path caFile) {
+        if (caFile != null) {
+            return trusting(caFile);
+        }
+        try {
+            return SSLContext.getDefault();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JVM has no default TLS context", e);
+        }
+    }
+
     private static SSLContext trusting(Path caFile) {
         try (InputStream in = Files.newInputStream(caFile)) {
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());

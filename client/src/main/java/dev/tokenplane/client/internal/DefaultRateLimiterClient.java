@@ -46,6 +46,9 @@ public final class DefaultRateLimiterClient implements RateLimiterClient {
     private final ClientEvents events;
     private final BmsHttp http;
     private final BmsGateway bms;
+    /** The binary decision protocol for single acquires, or null: HTTP only. */
+    private final DecisionChannel decisionChannel;
+
     private final LocalFallback fallback;
     private final LeaseBook leases;
     private final DelayMode delays;
@@ -95,6 +98,19 @@ public final class DefaultRateLimiterClient implements RateLimiterClient {
                 events,
                 new BmsGateway.Settings(
                         config.timeout(), config.attemptTimeout(), config.probeBackoff(), config.fallbackPolicy()));
+        this.decisionChannel = config.decisionEndpoint() == null
+                ? null
+                : new DecisionChannel(
+                        config.decisionEndpoint().getHostString(),
+                        config.decisionEndpoint().getPort(),
+                        config.apiKey(),
+                        "https".equalsIgnoreCase(config.bmsUrls().get(0).getScheme())
+                                ? BmsHttp.tls(config.trustCaFile())
+                                : null,
+                        // a TLS handshake counts too: as for HTTP, the attempt timeout when it is longer
+                        config.attemptTimeout().compareTo(config.connectTimeout()) > 0
+                                ? config.attemptTimeout()
+                                : config.connectTimeout());
         long leaseMs = config.leaseDuration().toMillis();
         long sweepMs = Math.max(10, leaseMs / 4);
         // the BMS keeps a lease a little longer than this client keeps its tokens: until the sweep that ends it has run
@@ -209,16 +225,20 @@ public final class DefaultRateLimiterClient implements RateLimiterClient {
 
     private CompletionStage<Decision> once(
             String key, long tokens, long maxWaitMs, boolean leased, String apiKey, Priority priority) {
-        return leased
-                ? leases.acquire(key, tokens)
-                : bms.decide(
-                        "acquire",
-                        Wire.acquireBody(tokens, maxWaitMs, priority),
-                        key,
-                        tokens,
-                        maxWaitMs,
-                        apiKey,
-                        (d, answer) -> d);
+        if (leased) {
+            return leases.acquire(key, tokens);
+        }
+        if (decisionChannel != null && apiKey == null) {
+            return bms.decideOverWire(decisionChannel, key, tokens, maxWaitMs, priority);
+        }
+        return bms.decide(
+                "acquire",
+                Wire.acquireBody(tokens, maxWaitMs, priority),
+                key,
+                tokens,
+                maxWaitMs,
+                apiKey,
+                (d, answer) -> d);
     }
 
     /** {@code stage}, with its outcome told to the events (and so to the metrics). */
@@ -318,6 +338,9 @@ public final class DefaultRateLimiterClient implements RateLimiterClient {
         }
         fallback.close();
         timers.shutdownNow();
+        if (decisionChannel != null) {
+            decisionChannel.close();
+        }
         http.close();
     }
 

@@ -1,0 +1,322 @@
+package dev.tokenplane.client.internal;
+
+import dev.tokenplane.client.Decision;
+import dev.tokenplane.client.DecisionSource;
+import dev.tokenplane.client.RateLimitException;
+import dev.tokenplane.store.Priority;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * The SDK's side of the BMS's binary decision protocol ({@code docs/decision-protocol.md}): one TCP (or TLS)
+ * connection, opened at the first acquire after a failure, authenticated by a {@code HELLO} with the client's API key,
+ * carrying pipelined {@code ACQUIRE} frames answered by id.
+ *
+ * <p>An acquire completes with the {@link Decision}, with the {@link RateLimitException} of a 4xx-class error the BMS
+ * answered (as over HTTP), or with an {@link IOException} when the BMS could not answer (connection lost, a 5xx-class
+ * error): the {@link BmsGateway} then falls back as it does for HTTP. Writers share the connection under a lock; one
+ * daemon reader thread per connection completes the futures (continuations run on it, so they must not block).
+ */
+final class DecisionChannel implements AutoCloseable {
+    private static final byte VERSION = 1;
+    private static final byte HELLO = 1;
+    private static final byte READY = 2;
+    private static final byte ACQUIRE = 3;
+    private static final byte DECISION = 4;
+    private static final byte ERROR = 5;
+    private static final int MAX_FRAME_BYTES = 64 * 1024;
+    private static final Priority[] PRIORITIES = Priority.values();
+
+    /** What the BMS could not answer: the gateway's cue to fall back, as for an HTTP 5xx or a lost connection. */
+    static final class Unreachable extends IOException {
+        Unreachable(String message) {
+            super(message);
+        }
+    }
+
+    private record Pending(String key, long tokens, CompletableFuture<Decision> result) {}
+
+    private final String host;
+    private final int port;
+    private final String apiKey;
+    private final SSLContext tls;
+    private final int connectTimeoutMs;
+    private final AtomicInteger ids = new AtomicInteger();
+    private final Object opening = new Object();
+    private volatile Connection current;
+    private volatile boolean closed;
+
+    /**
+     * @param tls null for plain TCP; else the context whose trust verifies the BMS's certificate (host name checked)
+     */
+    DecisionChannel(String host, int port, String apiKey, SSLContext tls, Duration connectTimeout) {
+        this.host = host;
+        this.port = port;
+        this.apiKey = apiKey;
+        this.tls = tls;
+        this.connectTimeoutMs = (int) Math.max(1, connectTimeout.toMillis());
+    }
+
+    /** One decision; see the class comment for how it completes. */
+    CompletableFuture<Decision> acquire(String key, long tokens, long maxWaitMs, Priority priority) {
+        CompletableFuture<Decision> result = new CompletableFuture<>();
+        Connection c;
+        try {
+            c = connection();
+        } catch (RateLimitException e) {
+            result.completeExceptionally(e);
+            return result;
+        } catch (IOException e) {
+            result.completeExceptionally(e);
+            return result;
+        }
+        int id = nextId();
+        byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
+        int length = 1 + 4 + 8 + 8 + 1 + 2 + keyBytes.length;
+        ByteBuffer frame = ByteBuffer.allocate(4 + length)
+                .putInt(length)
+                .put(ACQUIRE)
+                .putInt(id)
+                .putLong(tokens)
+                .putLong(maxWaitMs)
+                .put((byte) priority.ordinal())
+                .putShort((short) keyBytes.length)
+                .put(keyBytes);
+        c.pending.put(id, new Pending(key, tokens, result));
+        if (c.closed) { // lost while registering: its reader may have failed the others already
+            c.fail(id, new Unreachable("the decision connection to " + host + ":" + port + " closed"));
+            return result;
+        }
+        try {
+            c.write(frame.array());
+        } catch (IOException e) {
+            c.close(e);
+        }
+        return result;
+    }
+
+    /** Closes the connection now (its pending acquires fail); the next acquire opens a new one. */
+    void reset() {
+        Connection c = current;
+        if (c != null) {
+            c.close(new Unreachable("the decision connection was reset after a timeout"));
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        reset();
+    }
+
+    private int nextId() {
+        int id = ids.incrementAndGet();
+        return id == 0 ? ids.incrementAndGet() : id; // 0 is the connection's own id
+    }
+
+    private Connection connection() throws IOException {
+        Connection c = current;
+        if (c != null && !c.closed) {
+            return c;
+        }
+        synchronized (opening) {
+            if (closed) {
+                throw new IOException("the client is closed");
+            }
+            c = current;
+            if (c == null || c.closed) {
+                c = open();
+                current = c;
+            }
+            return c;
+        }
+    }
+
+    private Connection open() throws IOException {
+        Socket socket = new Socket();
+        try {
+            socket.setTcpNoDelay(true);
+            socket.connect(new InetSocketAddress(host, port), connectTimeoutMs);
+            if (tls != null) {
+                SSLSocket secured = (SSLSocket) tls.getSocketFactory().createSocket(socket, host, port, true);
+                SSLParameters parameters = secured.getSSLParameters();
+                parameters.setEndpointIdentificationAlgorithm("HTTPS"); // the BMS's name, as for its HTTPS URL
+                secured.setSSLParameters(parameters);
+                socket = secured;
+            }
+            socket.setSoTimeout(connectTimeoutMs); // for the HELLO's answer only
+            Connection c = new Connection(socket);
+            byte[] key = apiKey == null ? new byte[0] : apiKey.getBytes(StandardCharsets.UTF_8);
+            c.write(ByteBuffer.allocate(4 + 4 + key.length)
+                    .putInt(4 + key.length)
+                    .put(HELLO)
+                    .put(VERSION)
+                    .putShort((short) key.length)
+                    .put(key)
+                    .array());
+            ByteBuffer ready = ByteBuffer.wrap(c.readFrame());
+            byte type = ready.get();
+            if (type == ERROR) {
+                throw error(ready); // a refused API key: 401 unauthorized, as over HTTP
+            }
+            if (type != READY) {
+                throw new IOException("the BMS answered the HELLO with a frame of type " + type);
+            }
+            socket.setSoTimeout(0);
+            Thread reader = new Thread(c::read, "tokenplane-decision-reader");
+            reader.setDaemon(true);
+            reader.start();
+            return c;
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    /** The error of an {@code ERROR} frame positioned after its type: a 5xx-class one is {@link Unreachable}. */
+    private static RateLimitException error(ByteBuffer frame) throws Unreachable {
+        frame.getInt(); // the id
+        int status = Short.toUnsignedInt(frame.getShort());
+        frame.getLong(); // retryAfterMs: a 429 is a plain error for the SDK, as over HTTP
+        String code = string(frame);
+        String message = string(frame);
+        if (status >= 500) {
+            throw new Unreachable("the BMS answered " + status + " " + code + ": " + message);
+        }
+        return RateLimitException.of(status, code, message);
+    }
+
+    private static String string(ByteBuffer frame) {
+        int length = Short.toUnsignedInt(frame.getShort());
+        String s = new String(frame.array(), frame.position(), length, StandardCharsets.UTF_8);
+        frame.position(frame.position() + length);
+        return s;
+    }
+
+    private final class Connection {
+        final Map<Integer, Pending> pending = new ConcurrentHashMap<>();
+        final Socket socket;
+        final OutputStream out;
+        final DataInputStream in;
+        volatile boolean closed;
+
+        Connection(Socket socket) throws IOException {
+            this.socket = socket;
+            this.out = new BufferedOutputStream(socket.getOutputStream(), 8 * 1024);
+            this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 16 * 1024));
+        }
+
+        void write(byte[] frame) throws IOException {
+            synchronized (out) {
+                out.write(frame);
+                out.flush();
+            }
+        }
+
+        byte[] readFrame() throws IOException {
+            int length = in.readInt();
+            if (length < 1 || length > MAX_FRAME_BYTES) {
+                throw new IOException("the BMS sent a frame of " + length + " bytes");
+            }
+            byte[] frame = new byte[length];
+            in.readFully(frame);
+            return frame;
+        }
+
+        /** The reader thread: answers by id until the connection ends, then fails what is left. */
+        void read() {
+            try {
+                while (!closed) {
+                    ByteBuffer frame = ByteBuffer.wrap(readFrame());
+                    byte type = frame.get();
+                    int id = frame.getInt(frame.position());
+                    Pending p = id == 0 ? null : pending.remove(id);
+                    if (type == DECISION) {
+                        if (p != null) {
+                            p.result().complete(decision(p, frame));
+                        }
+                    } else if (type == ERROR) {
+                        try {
+                            RateLimitException e = error(frame);
+                            if (id == 0) {
+                                throw new IOException("the BMS closed the decision connection: " + e.getMessage());
+                            }
+                            if (p != null) {
+                                p.result().completeExceptionally(e);
+                            }
+                        } catch (Unreachable e) {
+                            if (id == 0) {
+                                throw e;
+                            }
+                            if (p != null) {
+                                p.result().completeExceptionally(e);
+                            }
+                        }
+                    } else {
+                        throw new IOException("the BMS sent a frame of unknown type " + type);
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                close(e);
+            }
+        }
+
+        private Decision decision(Pending p, ByteBuffer frame) {
+            frame.getInt(); // the id
+            int flags = frame.get();
+            long remaining = frame.getLong();
+            long capacity = frame.getLong();
+            double refill = frame.getDouble();
+            long waitMs = frame.getLong();
+            long retryAfterMs = frame.getLong();
+            String ruleId = string(frame);
+            return new Decision(
+                    p.key(),
+                    (flags & 1) != 0,
+                    p.tokens(),
+                    remaining,
+                    capacity,
+                    refill,
+                    waitMs,
+                    retryAfterMs,
+                    ruleId.isEmpty() ? null : ruleId,
+                    DecisionSource.BMS);
+        }
+
+        void fail(int id, IOException error) {
+            Pending p = pending.remove(id);
+            if (p != null) {
+                p.result().completeExceptionally(error);
+            }
+        }
+
+        /** Ends the connection and fails every pending acquire as unreachable. Idempotent. */
+        void close(Exception cause) {
+            closed = true;
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // already closed
+            }
+            Unreachable error = new Unreachable("the decision connection to " + host + ":" + port + " ended: " + cause);
+            for (Integer id : pending.keySet()) {
+                fail(id, error);
+            }
+        }
+    }
+}
