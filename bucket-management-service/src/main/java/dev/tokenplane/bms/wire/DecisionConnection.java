@@ -94,6 +94,7 @@ final class DecisionConnection {
         int id = DecisionFrames.acquireId(frame);
         String client = caller == null ? null : caller.name(); // an API key's caller is named by its client id
         DecisionService.Request request;
+        boolean rewritten;
         try {
             long waitMs = wire.refusals().anyCharged() ? wire.refusals().retryAfterMs(identity(client), wire.now()) : 0;
             if (waitMs > 0) {
@@ -106,7 +107,9 @@ final class DecisionConnection {
                         waitMs));
                 return;
             }
-            String key = BucketKeys.forClient("key", BucketKeys.check("key", DecisionFrames.acquireKey(frame)), client);
+            String asked = BucketKeys.check("key", DecisionFrames.acquireKey(frame));
+            String key = BucketKeys.forClient("key", asked, client);
+            rewritten = !key.equals(asked);
             request = DecisionRoutes.request(
                     key,
                     DecisionFrames.acquireTokens(frame),
@@ -121,24 +124,25 @@ final class DecisionConnection {
         if (++inFlight >= wire.maxInFlight()) {
             parser.pause();
         }
+        boolean sendKey = rewritten;
         wire.decisions()
                 .acquire(request, client, caller == null ? null : caller.tier())
                 .whenComplete((decision, failure) -> {
                     if (Vertx.currentContext() == context) {
-                        answer(id, start, client, decision, failure);
+                        answer(id, start, client, sendKey, decision, failure);
                     } else {
-                        context.runOnContext(v -> answer(id, start, client, decision, failure));
+                        context.runOnContext(v -> answer(id, start, client, sendKey, decision, failure));
                     }
                 });
     }
 
-    private void answer(int id, long start, String client, Decision decision, Throwable failure) {
+    private void answer(int id, long start, String client, boolean sendKey, Decision decision, Throwable failure) {
         if (--inFlight == wire.maxInFlight() / 2 && !closing) {
             parser.resume();
         }
         if (failure == null) {
             wire.metrics().decisionLatency(System.nanoTime() - start);
-            socket.write(DecisionFrames.decision(id, decision));
+            socket.write(DecisionFrames.decision(id, decision, sendKey));
             return;
         }
         Throwable cause =

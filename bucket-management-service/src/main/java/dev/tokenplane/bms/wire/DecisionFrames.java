@@ -14,7 +14,9 @@ import java.nio.charset.StandardCharsets;
  * READY    (server) type=2 version:u8
  * ACQUIRE  (client) type=3 id:i32 tokens:i64 maxWaitMs:i64 priority:u8 keyLength:u16 key
  * DECISION (server) type=4 id:i32 flags:u8 remaining:i64 capacity:i64 refillPerSecond:f64 waitMs:i64
- *                          retryAfterMs:i64 ruleIdLength:u16 ruleId        (flags: 1 granted, 2 shadow, 4 shadowDenied)
+ *                          retryAfterMs:i64 ruleIdLength:u16 ruleId [keyLength:u16 key]
+ *                          (flags: 1 granted, 2 shadow, 4 shadowDenied, 8 the key follows: the BMS rewrote the
+ *                          requested key, its {client} placeholder replaced by the API key's client id)
  * ERROR    (server) type=5 id:i32 status:u16 retryAfterMs:i64 codeLength:u16 code messageLength:u16 message
  * </pre>
  *
@@ -35,6 +37,7 @@ final class DecisionFrames {
     static final int FLAG_GRANTED = 1;
     static final int FLAG_SHADOW = 2;
     static final int FLAG_SHADOW_DENIED = 4;
+    static final int FLAG_KEY = 8;
 
     /** The longest error message sent, in bytes (longer ones are cut). */
     private static final int MAX_MESSAGE_BYTES = 1_000;
@@ -107,13 +110,16 @@ final class DecisionFrames {
         return Buffer.buffer(6).appendInt(2).appendByte(READY).appendByte(VERSION);
     }
 
-    static Buffer decision(int id, Decision d) {
+    /** A decision; {@code rewrittenKey}: the key the BMS decided on was not the one asked for (it is sent). */
+    static Buffer decision(int id, Decision d, boolean rewrittenKey) {
         byte[] rule = d.ruleId() == null ? new byte[0] : d.ruleId().getBytes(StandardCharsets.UTF_8);
+        byte[] key = rewrittenKey ? d.key().getBytes(StandardCharsets.UTF_8) : null;
         int flags = (d.granted() ? FLAG_GRANTED : 0)
                 | (Boolean.TRUE.equals(d.shadow()) ? FLAG_SHADOW : 0)
-                | (Boolean.TRUE.equals(d.shadowDenied()) ? FLAG_SHADOW_DENIED : 0);
-        int length = 1 + 4 + 1 + 5 * 8 + 2 + rule.length;
-        return Buffer.buffer(4 + length)
+                | (Boolean.TRUE.equals(d.shadowDenied()) ? FLAG_SHADOW_DENIED : 0)
+                | (rewrittenKey ? FLAG_KEY : 0);
+        int length = 1 + 4 + 1 + 5 * 8 + 2 + rule.length + (rewrittenKey ? 2 + key.length : 0);
+        Buffer frame = Buffer.buffer(4 + length)
                 .appendInt(length)
                 .appendByte(DECISION)
                 .appendInt(id)
@@ -125,6 +131,7 @@ final class DecisionFrames {
                 .appendLong(d.retryAfterMs())
                 .appendUnsignedShort(rule.length)
                 .appendBytes(rule);
+        return rewrittenKey ? frame.appendUnsignedShort(key.length).appendBytes(key) : frame;
     }
 
     static Buffer error(int id, int status, String code, String message, long retryAfterMs) {

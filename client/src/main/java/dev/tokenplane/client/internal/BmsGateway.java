@@ -121,7 +121,7 @@ final class BmsGateway {
         return guarded(
                 channel.acquire(key, tokens, maxWaitMs, priority),
                 d -> {
-                    fallback.learn(d);
+                    fallback.learn(CallerKeys.rekeyed(d, key)); // the fallback knows the key as asked, as for HTTP
                     return d;
                 },
                 local,

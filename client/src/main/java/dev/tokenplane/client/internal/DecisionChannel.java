@@ -285,8 +285,9 @@ final class DecisionChannel implements AutoCloseable {
             long waitMs = frame.getLong();
             long retryAfterMs = frame.getLong();
             String ruleId = string(frame);
+            String key = (flags & 8) != 0 ? string(frame) : p.key(); // 8: the BMS put the client id in the key
             return new Decision(
-                    p.key(),
+                    key,
                     (flags & 1) != 0,
                     p.tokens(),
                     remaining,
