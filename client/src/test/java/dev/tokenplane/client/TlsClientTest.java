@@ -32,6 +32,46 @@ class TlsClientTest {
     }
 
     @Test
+    void shouldHaveNoDecisionPortWithoutTheSetting() {
+        assertThat(bms.decisionPort()).isEqualTo(-1);
+    }
+
+    @Test
+    void shouldGetADecisionOverTheDecisionPortWithTheSameTls() throws Exception {
+        try (Bms withPort = Bms.start(Map.of(
+                        "BMS_TLS_CERT_FILE",
+                        certificate.certificatePath(),
+                        "BMS_TLS_KEY_FILE",
+                        certificate.privateKeyPath(),
+                        "BMS_DECISION_PORT",
+                        "0"));
+                RateLimiterClient trusting = RateLimiterClient.builder()
+                        .bmsUrls("https://localhost:" + Bms.freePort()) // nothing there: decisions come over the port
+                        .decisionEndpoint("localhost", withPort.decisionPort())
+                        .trustCaFile(Path.of(certificate.certificatePath()))
+                        .timeout(Duration.ofSeconds(30))
+                        .attemptTimeout(Duration.ofSeconds(30))
+                        .build();
+                RateLimiterClient untrusting = RateLimiterClient.builder()
+                        .bmsUrls("https://localhost:" + Bms.freePort())
+                        .decisionEndpoint("localhost", withPort.decisionPort())
+                        .timeout(Duration.ofSeconds(5))
+                        .build()) {
+            Decision d =
+                    trusting.acquireAsync("free:tls-port").toCompletableFuture().join();
+            Decision untrusted = untrusting
+                    .acquireAsync("free:tls-port-untrusted")
+                    .toCompletableFuture()
+                    .join();
+
+            assertThat(d.source()).isEqualTo(DecisionSource.BMS);
+            assertThat(d.granted()).isTrue();
+            assertThat(d.ruleId()).isEqualTo("free");
+            assertThat(untrusted.source()).isNotEqualTo(DecisionSource.BMS); // the handshake failed: the fallback
+        }
+    }
+
+    @Test
     void shouldGetADecisionFromTheBmsWhenItTrustsTheCaFile() {
         try (RateLimiterClient client = RateLimiterClient.builder()
                 .bmsUrls("https://localhost:" + bms.port())

@@ -47,6 +47,11 @@ public final class Bms implements AutoCloseable {
         return node.port();
     }
 
+    /** The binary decision protocol's port, or -1 when {@code BMS_DECISION_PORT} is unset. */
+    public int decisionPort() {
+        return node.decisionPort();
+    }
+
     /** Creates or replaces rule {@code id}; {@code json} is the rule body. */
     public void rule(String id, String json) {
         rule(url(), id, json);

@@ -1,0 +1,221 @@
+package dev.tokenplane.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tokenplane.client.support.Bms;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The SDK's binary decision transport against a real BMS with {@code BMS_DECISION_PORT} open and API keys. The SDK's
+ * HTTP URL points at a port where nothing listens: a decision that comes back from the BMS came over the binary port.
+ */
+class DecisionEndpointTest {
+    static final String KEY = "decision-port-key-0001";
+    static Bms bms;
+    static RateLimiterClient client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path keys = Files.createTempFile("api-keys", ".yaml");
+        Files.writeString(keys, KEY + ": team-a\n");
+        bms = Bms.start(Map.of("BMS_DECISION_PORT", "0", "BMS_API_KEYS_FILE", keys.toString()));
+        bms.rule("dp", "{\"match\":\"dp:*\",\"capacity\":5,\"refillPerSecond\":0.001}");
+        bms.rule("dp-many", "{\"match\":\"dpm:*\",\"capacity\":200,\"refillPerSecond\":0.001}");
+        bms.rule("dp-client", "{\"match\":\"dpc:*\",\"capacity\":3,\"refillPerSecond\":0.001}");
+        client = binaryClient(KEY);
+    }
+
+    @AfterAll
+    static void stop() {
+        client.close();
+        bms.close();
+    }
+
+    /** A client whose decisions can only come over the binary port (its HTTP URL has nothing behind it). */
+    static RateLimiterClient binaryClient(String apiKey) throws IOException {
+        RateLimiterClientBuilder b = RateLimiterClient.builder()
+                .bmsUrls("http://127.0.0.1:" + Bms.freePort())
+                .decisionEndpoint("127.0.0.1", bms.decisionPort())
+                // generous: the first decisions of a cold JVM (and a cold BMS in it) are slow on a busy machine
+                .timeout(Duration.ofSeconds(10))
+                .attemptTimeout(Duration.ofSeconds(10));
+        return (apiKey == null ? b : b.apiKey(apiKey)).build();
+    }
+
+    @Test
+    void shouldGrantUntilTheBucketIsEmptyThenDenyExactly() {
+        Decision first = client.acquireAsync("dp:a", 4).toCompletableFuture().join();
+        Decision last = client.acquireAsync("dp:a").toCompletableFuture().join();
+        Decision denied = client.acquireAsync("dp:a").toCompletableFuture().join();
+
+        assertThat(first)
+                .extracting(
+                        Decision::key,
+                        Decision::granted,
+                        Decision::tokens,
+                        Decision::remaining,
+                        Decision::capacity,
+                        Decision::ruleId,
+                        Decision::source)
+                .containsExactly("dp:a", true, 4L, 1L, 5L, "dp", DecisionSource.BMS);
+        assertThat(first.refillPerSecond()).isEqualTo(0.001);
+        assertThat(last.granted()).isTrue();
+        assertThat(last.remaining()).isZero();
+        assertThat(denied.granted()).isFalse();
+        assertThat(denied.source()).isEqualTo(DecisionSource.BMS);
+        assertThat(denied.retryAfterMs()).isGreaterThan(1_000L); // a token every 1,000 s
+        assertThat(bms.tokens("dp:a")).isZero();
+    }
+
+    @Test
+    void shouldGrantNoMoreThanTheCapacityToPipelinedConcurrentCallers() throws Exception {
+        // 8 threads, each with 100 acquires in flight at once on the one connection, for a bucket of 200
+        List<CompletableFuture<List<Decision>>> callers = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            callers.add(CompletableFuture.supplyAsync(() -> {
+                List<CompletableFuture<Decision>> mine = new ArrayList<>();
+                for (int i = 0; i < 100; i++) {
+                    mine.add(client.acquireAsync("dpm:shared").toCompletableFuture());
+                }
+                return mine.stream().map(CompletableFuture::join).toList();
+            }));
+        }
+        List<Decision> all = new ArrayList<>();
+        for (CompletableFuture<List<Decision>> c : callers) {
+            all.addAll(c.join());
+        }
+
+        assertThat(all).hasSize(800).allMatch(d -> d.source() == DecisionSource.BMS);
+        assertThat(all.stream().filter(Decision::granted).count()).isEqualTo(200);
+        assertThat(bms.tokens("dpm:shared")).isZero();
+    }
+
+    @Test
+    void shouldPutTheClientIdOfTheApiKeyInTheKeyAndReportTheErrorsOfTheJsonApi() {
+        Decision d = client.acquireAsync("dpc:{client}").toCompletableFuture().join();
+
+        assertThat(d.key()).isEqualTo("dpc:team-a");
+        assertThat(d.granted()).isTrue();
+        assertThat(bms.tokens("dpc:team-a")).isEqualTo(2);
+        assertThatThrownBy(() -> client.acquire("nothing-matches:x", 1, Duration.ZERO))
+                .isInstanceOf(NoRuleException.class)
+                .extracting(e -> ((RateLimitException) e).code())
+                .isEqualTo("no_rule");
+        assertThatThrownBy(() -> client.acquire("dp:too-many", 6, Duration.ZERO))
+                .isInstanceOf(InvalidRequestException.class)
+                .extracting(e -> ((RateLimitException) e).code())
+                .isEqualTo("validation");
+        assertThatThrownBy(() -> client.acquire("dp:bad key", 1, Duration.ZERO))
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("whitespace");
+    }
+
+    @Test
+    void shouldRefuseAWrongAnAdminOrNoApiKey() throws Exception {
+        for (String credential : new String[] {"wrong-key-000000001", Bms.ADMIN_TOKEN, null}) {
+            try (RateLimiterClient refused = binaryClient(credential)) {
+                assertThatThrownBy(() -> refused.acquire("dp:refused", 1, Duration.ZERO))
+                        .as("credential %s", credential == null ? "none" : credential.substring(0, 5))
+                        .isInstanceOf(UnauthorizedException.class)
+                        .extracting(e -> ((RateLimitException) e).code())
+                        .isEqualTo("unauthorized");
+            }
+        }
+        assertThat(bms.tokens("dp:refused")).isEqualTo(-1); // no bucket: nothing was decided
+    }
+
+    @Test
+    void shouldAnswerAMalformedOrOversizedFrameWithAnErrorAndCloseWhileServingTheOthers() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", bms.decisionPort())) {
+            s.setSoTimeout(10_000);
+            DataOutputStream out = new DataOutputStream(s.getOutputStream());
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            hello(out, KEY);
+            assertThat(in.readInt()).isEqualTo(2);
+            assertThat(in.readByte()).isEqualTo((byte) 2); // READY
+            in.readByte();
+            out.writeInt(3); // a frame of an unknown type 9
+            out.write(new byte[] {9, 0, 0});
+            out.flush();
+
+            assertConnectionError(in, 400, "bad_request");
+        }
+        try (Socket s = new Socket("127.0.0.1", bms.decisionPort())) {
+            s.setSoTimeout(10_000);
+            DataOutputStream out = new DataOutputStream(s.getOutputStream());
+            out.writeInt(1_000_000); // longer than any frame may be, before the HELLO
+            out.flush();
+
+            assertConnectionError(new DataInputStream(s.getInputStream()), 413, "too_large");
+        }
+        try (Socket s = new Socket("127.0.0.1", bms.decisionPort())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+
+            assertConnectionError(new DataInputStream(s.getInputStream()), 413, "too_large");
+        }
+
+        Decision afterwards =
+                client.acquireAsync("dp:afterwards").toCompletableFuture().join();
+        assertThat(afterwards.granted()).isTrue();
+        assertThat(afterwards.source()).isEqualTo(DecisionSource.BMS);
+    }
+
+    @Test
+    void shouldKeepBatchesOnHttp() throws Exception {
+        // a batch needs HTTP, which this client cannot reach: it fails or falls back; the binary port is not used
+        try (RateLimiterClient other = binaryClient(KEY)) {
+            try {
+                other.acquireBatchAsync(List.of(AcquireRequest.of("dp:batch", 1)))
+                        .toCompletableFuture()
+                        .join(); // decided by the local fallback, if at all
+            } catch (CompletionException e) {
+                // refused without HTTP: as good
+            }
+        }
+        assertThat(bms.tokens("dp:batch")).isEqualTo(-1);
+    }
+
+    private static void hello(DataOutputStream out, String apiKey) throws IOException {
+        byte[] key = apiKey.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(4 + key.length);
+        out.writeByte(1); // HELLO
+        out.writeByte(1); // version 1
+        out.writeShort(key.length);
+        out.write(key);
+        out.flush();
+    }
+
+    /** An ERROR frame with id 0 and {@code status} and {@code code}, then the end of the stream. */
+    private static void assertConnectionError(DataInputStream in, int status, String code) throws IOException {
+        int length = in.readInt();
+        byte[] frame = new byte[length];
+        in.readFully(frame);
+        var b = java.nio.ByteBuffer.wrap(frame);
+        assertThat(b.get()).as("type").isEqualTo((byte) 5);
+        assertThat(b.getInt()).as("id").isZero();
+        assertThat(Short.toUnsignedInt(b.getShort())).as("status").isEqualTo(status);
+        b.getLong();
+        byte[] c = new byte[Short.toUnsignedInt(b.getShort())];
+        b.get(c);
+        assertThat(new String(c, StandardCharsets.UTF_8)).isEqualTo(code);
+        assertThatThrownBy(in::readByte).isInstanceOf(EOFException.class);
+    }
+}
