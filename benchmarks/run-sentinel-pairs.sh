@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The BMS side by side with Sentinel's cluster token server (1.8.8) on this machine, for BENCHMARKS.md: one server
 # JVM of each (1 GB heap), both alive for the whole run, and one load generator (DecisionLoad) that runs against each
-# in turn with the same callers, offered load and keys, alternating which goes first in each pair. Reported per run:
+# in turn with the same callers, offered load and keys, rotating which goes first in each round. The BMS is measured
+# twice: over HTTP/1.1 ("bms") and over its binary decision port ("wire", BMS_DECISION_PORT, through the SDK's
+# decisionEndpoint transport: one pipelined connection per process, as Sentinel's client has). Reported per run:
 # decisions/s, p50/p99/p99.9 (from the intended send time when paced) and the server's CPU per decision, from
 # utime + stime of /proc/<pid>/stat before and after the run (so other load on the machine does not count).
 #
@@ -28,7 +30,7 @@ mkdir -p "$OUT"
 rm -f "$OUT"/runs.jsonl
 WORK=$(mktemp -d)
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-S_PORT=$(free_port); B_PORT=$(free_port); HZ_PORT=$(free_port)
+S_PORT=$(free_port); B_PORT=$(free_port); HZ_PORT=$(free_port); D_PORT=$(free_port)
 MAX_KEYS=$(tr ' ' '\n' <<<"$KEYS" | sort -n | tail -1)
 
 java -Xms1g -Xmx1g -Dcsp.sentinel.log.dir="$WORK/sentinel-logs" -Dproject.name=tokenplane-bench-server \
@@ -39,7 +41,7 @@ S_PID=$!
 export BENCH_BMS_TOKEN
 BENCH_BMS_TOKEN=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')
 BMS_ADMIN_TOKEN=$BENCH_BMS_TOKEN BMS_CLUSTER_SECRET=$(head -c 24 /dev/urandom | base64 | tr -d '/+=') \
-  java -Xms1g -Xmx1g -jar "$BMS_JAR" --port "$B_PORT" --hazelcast-port "$HZ_PORT" --cluster-name "sentinel-pairs-$$" \
+  java -Xms1g -Xmx1g -jar "$BMS_JAR" --port "$B_PORT" --decision-port "$D_PORT" --hazelcast-port "$HZ_PORT" --cluster-name "sentinel-pairs-$$" \
   --data-dir "$WORK/data" >"$WORK/bms.log" 2>&1 &
 B_PID=$!
 cleanup() { kill "$S_PID" "$B_PID" 2>/dev/null || true; wait "$S_PID" "$B_PID" 2>/dev/null || true; rm -rf "$WORK"; }
@@ -59,9 +61,13 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 TCK=$(getconf CLK_TCK)
 run() { # target keys rate [seconds]
   local target=$1 keys=$2 rate=$3 seconds=${4:-$SECONDS_PER_RUN} pid addr before after line
-  if [ "$target" = sentinel ]; then pid=$S_PID; addr=127.0.0.1:$S_PORT; else pid=$B_PID; addr=127.0.0.1:$B_PORT; fi
+  case "$target" in
+    sentinel) pid=$S_PID; addr=127.0.0.1:$S_PORT ;;
+    wire) pid=$B_PID; addr=127.0.0.1:$D_PORT ;;
+    *) pid=$B_PID; addr=127.0.0.1:$B_PORT ;;
+  esac
   before=$(cpu_ticks "$pid")
-  line=$(java -Xmx256m -Dcsp.sentinel.log.dir="$WORK/sentinel-logs" -cp "$BENCH_JAR" \
+  line=$(java -Xmx256m -Dcsp.sentinel.log.dir="$WORK/sentinel-logs" -Dbench.httpPort="$B_PORT" -cp "$BENCH_JAR" \
     dev.tokenplane.benchmarks.sentinel.DecisionLoad "$target" "$addr" "$CALLERS" "$rate" "$seconds" "$keys" | grep "^{" | tail -1)
   after=$(cpu_ticks "$pid")
   python3 -c 'import json,sys; r=json.loads(sys.argv[1]); t=(int(sys.argv[3])-int(sys.argv[2]))/int(sys.argv[4]); r["serverCpuS"]=t; r["cpuUsPerDecision"]=1e6*t/max(1,r["decisions"]); r["load"]=open("/proc/loadavg").read().split()[0]; r["pair"]=int(sys.argv[5]); print(json.dumps(r))' \
@@ -70,13 +76,19 @@ run() { # target keys rate [seconds]
 
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, $(java -version 2>&1 | head -1), load average: $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$OUT/conditions.txt"
 echo "warming up ($WARMUP_S s each) ..." >&2
-for k in $KEYS; do PAIR=0 run sentinel "$k" 0 "$WARMUP_S" >/dev/null; PAIR=0 run bms "$k" 0 "$WARMUP_S" >/dev/null; done
+for k in $KEYS; do
+  for t in sentinel bms wire; do PAIR=0 run "$t" "$k" 0 "$WARMUP_S" >/dev/null; done
+done
 sed -i '/"pair": 0[,}]/d' "$OUT/runs.jsonl"   # the warm-up runs are not measurements
 for i in $(seq 1 "$PAIRS"); do
   for k in $KEYS; do
     for r in $RATES; do
-      if (( i % 2 )); then PAIR=$i run bms "$k" "$r"; PAIR=$i run sentinel "$k" "$r"
-      else PAIR=$i run sentinel "$k" "$r"; PAIR=$i run bms "$k" "$r"; fi
+      case $(( i % 3 )) in  # each target goes first, second and third in turn
+        1) order="bms wire sentinel" ;;
+        2) order="sentinel bms wire" ;;
+        *) order="wire sentinel bms" ;;
+      esac
+      for t in $order; do PAIR=$i run "$t" "$k" "$r"; done
     done
   done
 done >&2
@@ -88,22 +100,25 @@ runs = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 groups = {}
 for r in runs:
     groups.setdefault((r["keys"], r["offered"]), {}).setdefault(r["pair"], {})[r["target"]] = r
-print("| keys | offered/s | BMS decisions/s | Sentinel decisions/s | BMS p50/p99/p99.9 µs | Sentinel p50/p99/p99.9 µs"
-      " | server CPU µs/decision, BMS / Sentinel | CPU ratio BMS/Sentinel (per pair) | p99 ratio (per pair) |")
-print("|---|---|---|---|---|---|---|---|---|")
+print("| keys | offered/s | decisions/s HTTP / binary / Sentinel | p50/p99/p99.9 µs HTTP | p50/p99/p99.9 µs binary"
+      " | p50/p99/p99.9 µs Sentinel | server CPU µs/decision HTTP / binary / Sentinel"
+      " | CPU binary/Sentinel (per round) | CPU binary/HTTP (per round) | p99 binary/Sentinel (per round) |")
+print("|---|---|---|---|---|---|---|---|---|---|")
+ts = ("bms", "wire", "sentinel")
 for (keys, offered), pairs in sorted(groups.items()):
-    ps = [p for _, p in sorted(pairs.items()) if "bms" in p and "sentinel" in p]
+    ps = [p for _, p in sorted(pairs.items()) if all(t in p for t in ts)]
     if not ps:
         continue
     med = lambda f, t: statistics.median(p[t][f] for p in ps)
-    cpu = [p["bms"]["cpuUsPerDecision"] / p["sentinel"]["cpuUsPerDecision"] for p in ps]
-    p99 = [p["bms"]["p99us"] / p["sentinel"]["p99us"] for p in ps]
+    ratio = lambda f, a, b: [p[a][f] / p[b][f] for p in ps]
+    show = lambda xs: "%.2f (%s)" % (statistics.median(xs), ", ".join("%.2f" % x for x in xs))
     lat = lambda t: "%.0f / %.0f / %.0f" % (med("p50us", t), med("p99us", t), med("p999us", t))
-    print("| %d | %s | %.0f | %.0f | %s | %s | %.1f / %.1f | %.2f (%s) | %.2f (%s) |" % (
-        keys, "closed loop" if offered == 0 else "%.0f" % offered, med("perSecond", "bms"), med("perSecond", "sentinel"),
-        lat("bms"), lat("sentinel"), med("cpuUsPerDecision", "bms"), med("cpuUsPerDecision", "sentinel"),
-        statistics.median(cpu), ", ".join("%.2f" % c for c in cpu), statistics.median(p99),
-        ", ".join("%.2f" % c for c in p99)))
+    print("| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+        keys, "closed loop" if offered == 0 else "%.0f" % offered,
+        " / ".join("%.0f" % med("perSecond", t) for t in ts), lat("bms"), lat("wire"), lat("sentinel"),
+        " / ".join("%.1f" % med("cpuUsPerDecision", t) for t in ts),
+        show(ratio("cpuUsPerDecision", "wire", "sentinel")), show(ratio("cpuUsPerDecision", "wire", "bms")),
+        show(ratio("p99us", "wire", "sentinel"))))
 errs = sum(r["errors"] for r in runs); den = sum(r["denied"] for r in runs)
-print("\nerrors: %d, denials: %d over %d runs (medians over %s pairs)" % (errs, den, len(runs), len(set(r["pair"] for r in runs if r["pair"]))))
+print("\nerrors: %d, denials: %d over %d runs (medians over %s rounds)" % (errs, den, len(runs), len(set(r["pair"] for r in runs if r["pair"]))))
 PY

@@ -6,12 +6,16 @@ import com.alibaba.csp.sentinel.cluster.client.config.ClusterClientAssignConfig;
 import com.alibaba.csp.sentinel.cluster.client.config.ClusterClientConfig;
 import com.alibaba.csp.sentinel.cluster.client.config.ClusterClientConfigManager;
 import com.alibaba.csp.sentinel.init.InitExecutor;
+import dev.tokenplane.client.Decision;
+import dev.tokenplane.client.DecisionSource;
+import dev.tokenplane.client.RateLimiterClient;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,10 +23,12 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The load generator of {@code run-sentinel-pairs.sh}: the same callers and offered load against Sentinel's token
- * server (through Sentinel's own Netty client, one per process as in an application) or against the BMS (HTTP/1.1
- * keep-alive, one connection per caller, {@code POST /v1/buckets/{key}/acquire}).
+ * server (through Sentinel's own Netty client, one per process as in an application), against the BMS over HTTP/1.1
+ * ({@code bms}: keep-alive, one connection per caller, {@code POST /v1/buckets/{key}/acquire}), or against the BMS's
+ * binary decision port ({@code wire}: the SDK's {@code decisionEndpoint} transport, one pipelined connection per
+ * process as Sentinel's; a decision the SDK did not get from the BMS counts as an error).
  *
- * <pre>java -cp benchmarks.jar dev.tokenplane.benchmarks.sentinel.DecisionLoad sentinel|bms HOST:PORT[,...] CALLERS RATE SECONDS KEYS</pre>
+ * <pre>java -cp benchmarks.jar dev.tokenplane.benchmarks.sentinel.DecisionLoad sentinel|bms|wire HOST:PORT[,...] CALLERS RATE SECONDS KEYS</pre>
  * With several BMS addresses (members of one cluster), caller i connects to address i modulo their number.
  * RATE is decisions per second over all callers (each caller paced at RATE / CALLERS, latency counted from the
  * intended send time, so a stall is not hidden); 0 runs closed-loop (each caller sends as soon as it has an answer).
@@ -46,6 +52,10 @@ public final class DecisionLoad {
         double rate = Double.parseDouble(args[3]);
         int seconds = Integer.parseInt(args[4]);
         int keys = Integer.parseInt(args[5]);
+        String[] bmsKeys = new String[keys]; // made once: the generator's own garbage is not what is measured
+        for (int k = 0; k < keys; k++) {
+            bmsKeys[k] = "bench:k" + k;
+        }
         String host = hostPort[0];
         int port = Integer.parseInt(hostPort[1]);
 
@@ -69,6 +79,7 @@ public final class DecisionLoad {
                 LockSupport.parkNanos(50_000_000);
             }
         }
+        RateLimiterClient sdk = target.equals("wire") ? wireClient(host, port) : null;
         String token = System.getenv("BENCH_BMS_TOKEN");
         long[][] latencies = new long[callers][];
         int[] counts = new int[callers];
@@ -83,10 +94,13 @@ public final class DecisionLoad {
             DefaultClusterTokenClient client = sentinel;
             Caller caller = client != null
                     ? key -> client.requestToken(1L + key, 1, false).getStatus() == TokenResultStatus.OK
-                    : new HttpCaller(
-                            addresses[id % addresses.length].split(":")[0],
-                            Integer.parseInt(addresses[id % addresses.length].split(":")[1]),
-                            token);
+                    : sdk != null
+                            ? key -> granted(sdk.acquire(bmsKeys[key], 1, Duration.ZERO))
+                            : new HttpCaller(
+                                    addresses[id % addresses.length].split(":")[0],
+                                    Integer.parseInt(
+                                            addresses[id % addresses.length].split(":")[1]),
+                                    token);
             Thread t = new Thread(
                     () -> {
                         long[] own = new long[1 << 16];
@@ -158,6 +172,38 @@ public final class DecisionLoad {
                 denied.get(),
                 errors.get());
         System.exit(0);
+    }
+
+    /** The SDK on the binary port (HTTP only for what is not a single acquire); its first decision is awaited. */
+    private static RateLimiterClient wireClient(String host, int port) throws Exception {
+        RateLimiterClient sdk = RateLimiterClient.builder()
+                .bmsUrls("http://" + host + ":" + System.getProperty("bench.httpPort", "8080"))
+                .decisionEndpoint(host, port)
+                .timeout(Duration.ofSeconds(2))
+                .build();
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (true) {
+            try {
+                if (sdk.acquire("bench:k0", 1, Duration.ZERO).source() == DecisionSource.BMS) {
+                    return sdk;
+                }
+            } catch (RuntimeException e) {
+                // not ready yet
+            }
+            if (System.nanoTime() > deadline) {
+                System.err.println("BMS decision port not answering at " + host + ":" + port);
+                System.exit(1);
+            }
+            LockSupport.parkNanos(50_000_000);
+        }
+    }
+
+    /** Granted by the BMS; a decision from the SDK's fallback is an error here. */
+    private static boolean granted(Decision d) throws IOException {
+        if (d.source() != DecisionSource.BMS) {
+            throw new IOException("decided by the SDK's fallback, not the BMS");
+        }
+        return d.granted();
     }
 
     private static double pct(long[] sorted, double q) {
