@@ -67,6 +67,20 @@ class BmsSettingsTest {
     }
 
     @Test
+    void shouldOpenTheDecisionPortOnlyWhenItIsSet() {
+        assertThat(BmsSettings.defaults().decisionPort()).isEmpty();
+        assertThat(BmsSettings.resolve(Map.of("BMS_DECISION_PORT", "")::get, Map.of())
+                        .decisionPort())
+                .isEmpty();
+        assertThat(BmsSettings.resolve(name -> null, Map.of("BMS_DECISION_PORT", "0"))
+                        .decisionPort())
+                .hasValue(0);
+        assertThat(BmsSettings.variable("BMS_DECISION_PORT").flag()).isEqualTo("--decision-port");
+        assertThatThrownBy(() -> BmsSettings.resolve(Map.of("BMS_DECISION_PORT", "65536")::get, Map.of()))
+                .hasMessage("BMS_DECISION_PORT (--decision-port) must be an integer in [0, 65535], was '65536'");
+    }
+
+    @Test
     void shouldStopWithTheVariableAndTheRangeForABadValue() {
         assertThatThrownBy(() -> BmsSettings.resolve(Map.of("BMS_PORT", "http")::get, Map.of()))
                 .hasMessage("BMS_PORT (--port) must be an integer in [0, 65535], was 'http'");

@@ -86,12 +86,13 @@ class DecisionEndpointTest {
 
     @Test
     void shouldGrantNoMoreThanTheCapacityToPipelinedConcurrentCallers() throws Exception {
-        // 8 threads, each with 100 acquires in flight at once on the one connection, for a bucket of 200
+        // 8 threads, each with 250 acquires in flight at once on the one connection (2,000: more than the 1,024 a
+        // connection may have pending, so the server also stops and resumes reading it), for a bucket of 200
         List<CompletableFuture<List<Decision>>> callers = new ArrayList<>();
         for (int t = 0; t < 8; t++) {
             callers.add(CompletableFuture.supplyAsync(() -> {
                 List<CompletableFuture<Decision>> mine = new ArrayList<>();
-                for (int i = 0; i < 100; i++) {
+                for (int i = 0; i < 250; i++) {
                     mine.add(client.acquireAsync("dpm:shared").toCompletableFuture());
                 }
                 return mine.stream().map(CompletableFuture::join).toList();
@@ -102,7 +103,7 @@ class DecisionEndpointTest {
             all.addAll(c.join());
         }
 
-        assertThat(all).hasSize(800).allMatch(d -> d.source() == DecisionSource.BMS);
+        assertThat(all).hasSize(2_000).allMatch(d -> d.source() == DecisionSource.BMS);
         assertThat(all.stream().filter(Decision::granted).count()).isEqualTo(200);
         assertThat(bms.tokens("dpm:shared")).isZero();
     }
