@@ -29,6 +29,7 @@ class BmsStatefulSetTest {
                 .set("bms.image.repository", "registry.example.com/tp/bms")
                 .set("bms.image.tag", "1.2.3")
                 .set("bms.apiKeys.key-one", "client-a")
+                .set("bms.decisionPort", 8081)
                 .set("bms.persistence.size", "10Gi")
                 .set("bms.persistence.storageClassName", "fast-ssd")
                 .set("bms.terminationGracePeriodSeconds", 120)
@@ -135,9 +136,9 @@ class BmsStatefulSetTest {
         assertThat(bmsVariables(defaults))
                 .isSubsetOf(charted)
                 .containsAll(charted.stream()
-                        .filter(n -> !n.equals("BMS_API_KEYS_FILE"))
+                        .filter(n -> !n.equals("BMS_API_KEYS_FILE") && !n.equals("BMS_DECISION_PORT"))
                         .toList());
-        // with API keys configured, the chart sets every other variable the BMS reads
+        // with API keys and the decision port configured, the chart sets every other variable the BMS reads
         assertThat(bmsVariables(custom)).containsExactlyInAnyOrderElementsOf(charted);
     }
 

@@ -21,7 +21,10 @@ class DecisionPortChartTest {
         assertThat(chart.get("Service", STS).list("spec", "ports"))
                 .extracting(p -> p.string("name"))
                 .containsExactly("http");
-        assertThat(chart.get("NetworkPolicy", STS).list("spec", "ingress").get(1).list("ports"))
+        assertThat(chart.get("NetworkPolicy", STS)
+                        .list("spec", "ingress")
+                        .get(1)
+                        .list("ports"))
                 .hasSize(1);
     }
 
@@ -36,7 +39,8 @@ class DecisionPortChartTest {
         Yamls.Node servicePort = chart.get("Service", STS).named("decision", "spec", "ports");
         assertThat(servicePort.integer("port")).isEqualTo(8081);
         assertThat(servicePort.string("targetPort")).isEqualTo("decision");
-        Yamls.Node httpRule = chart.get("NetworkPolicy", STS).list("spec", "ingress").get(1);
+        Yamls.Node httpRule =
+                chart.get("NetworkPolicy", STS).list("spec", "ingress").get(1);
         assertThat(httpRule.list("ports")).extracting(p -> p.integer("port")).containsExactly(8080, 8081);
         List<Yamls.Node> from = httpRule.list("from");
         assertThat(from.get(0).map("namespaceSelector", "matchLabels")).containsEntry("team", "shop");
