@@ -21,7 +21,9 @@ import java.nio.charset.StandardCharsets;
  * </pre>
  *
  * <p>An {@code ERROR} with id 0 is about the connection (a refused {@code HELLO}, a malformed or oversized frame): the
- * server closes the connection after it. Decoding reads the frame's buffer in place: only the key string is allocated.
+ * server closes the connection after it. Decoding reads the fields in place from the frame's buffer (Vert.x's
+ * {@code RecordParser} hands each length prefix and each frame over as a small copy): beyond those two buffers, only
+ * the key string is allocated.
  */
 final class DecisionFrames {
     static final byte VERSION = 1;
