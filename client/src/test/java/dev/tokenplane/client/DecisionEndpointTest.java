@@ -35,7 +35,10 @@ class DecisionEndpointTest {
     static void start() throws Exception {
         Path keys = Files.createTempFile("api-keys", ".yaml");
         Files.writeString(keys, KEY + ": team-a\n");
-        bms = Bms.start(Map.of("BMS_DECISION_PORT", "0", "BMS_API_KEYS_FILE", keys.toString()));
+        // a store call may take seconds on a loaded machine: no 503 for it (the client's HTTP URL is dead, so a client
+        // that fell back could not come back)
+        bms = Bms.start(Map.of(
+                "BMS_DECISION_PORT", "0", "BMS_API_KEYS_FILE", keys.toString(), "BMS_REQUEST_TIMEOUT_MS", "20000"));
         bms.rule("dp", "{\"match\":\"dp:*\",\"capacity\":5,\"refillPerSecond\":0.001}");
         bms.rule("dp-many", "{\"match\":\"dpm:*\",\"capacity\":200,\"refillPerSecond\":0.001}");
         bms.rule("dp-client", "{\"match\":\"dpc:*\",\"capacity\":3,\"refillPerSecond\":0.001}");
@@ -54,8 +57,8 @@ class DecisionEndpointTest {
                 .bmsUrls("http://127.0.0.1:" + Bms.freePort())
                 .decisionEndpoint("127.0.0.1", bms.decisionPort())
                 // generous: the first decisions of a cold JVM (and a cold BMS in it) are slow on a busy machine
-                .timeout(Duration.ofSeconds(10))
-                .attemptTimeout(Duration.ofSeconds(10));
+                .timeout(Duration.ofSeconds(30))
+                .attemptTimeout(Duration.ofSeconds(30));
         return (apiKey == null ? b : b.apiKey(apiKey)).build();
     }
 

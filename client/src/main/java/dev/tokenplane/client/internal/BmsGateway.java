@@ -118,8 +118,16 @@ final class BmsGateway {
         if (down()) {
             return completed(local);
         }
+        // a 5xx-class answer (a store call past its deadline, say) is tried once more, as HTTP retries a 5xx
+        CompletableFuture<Decision> sent = channel.acquire(key, tokens, maxWaitMs, priority)
+                .exceptionallyCompose(e -> {
+                    Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                    return cause instanceof DecisionChannel.Unreachable u && u.answered() && !down()
+                            ? channel.acquire(key, tokens, maxWaitMs, priority)
+                            : CompletableFuture.failedFuture(cause);
+                });
         return guarded(
-                channel.acquire(key, tokens, maxWaitMs, priority),
+                sent,
                 d -> {
                     fallback.learn(CallerKeys.rekeyed(d, key)); // the fallback knows the key as asked, as for HTTP
                     return d;

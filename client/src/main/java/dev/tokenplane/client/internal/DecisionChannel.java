@@ -44,8 +44,21 @@ final class DecisionChannel implements AutoCloseable {
 
     /** What the BMS could not answer: the gateway's cue to fall back, as for an HTTP 5xx or a lost connection. */
     static final class Unreachable extends IOException {
+        private final boolean answered;
+
         Unreachable(String message) {
+            this(message, false);
+        }
+
+        /** {@code answered}: the BMS is there and said so (a 5xx-class error), rather than a lost connection. */
+        Unreachable(String message, boolean answered) {
             super(message);
+            this.answered = answered;
+        }
+
+        /** Whether the BMS answered (a 5xx-class error): worth one more try, as HTTP retries a 5xx. */
+        boolean answered() {
+            return answered;
         }
     }
 
@@ -196,7 +209,7 @@ final class DecisionChannel implements AutoCloseable {
         String code = string(frame);
         String message = string(frame);
         if (status >= 500) {
-            throw new Unreachable("the BMS answered " + status + " " + code + ": " + message);
+            throw new Unreachable("the BMS answered " + status + " " + code + ": " + message, true);
         }
         return RateLimitException.of(status, code, message);
     }
