@@ -6,9 +6,9 @@ import com.hazelcast.config.Config;
  * The partition threads of a member that also serves HTTP. Hazelcast starts one partition thread per CPU (at least
  * two); the BMS already runs one Vert.x event loop per CPU beside them, and every cold-key decision hands work from an
  * event loop to a partition thread and back. With half as many partition threads, a busy one more often finds the next
- * operation already queued instead of being woken for it: on two CPUs, 1 partition thread decided more per second at
- * less CPU per decision and a lower p99 than 2 (BENCHMARKS.md, "Threads and JVM options"). A data member
- * ({@code DataMemberMain}), which serves no HTTP, keeps Hazelcast's default.
+ * operation already queued instead of being woken for it: on two CPUs, 1 partition thread had a lower p99 at a fixed
+ * load than 2 in every pair, and mostly less CPU per decision (BENCHMARKS.md, "threads and JVM options of the
+ * cold-key path"). A data member ({@code DataMemberMain}), which serves no HTTP, keeps Hazelcast's default.
  */
 public final class MemberThreads {
     /** Hazelcast's property for the number of partition threads. */
