@@ -229,9 +229,9 @@ public final class BmsNode implements AutoCloseable {
         return options;
     }
 
-    /** One verticle instance per event loop, each starting a server; waits for them. */
+    /** One verticle instance per HTTP event loop ({@code BMS_HTTP_EVENT_LOOPS}), each starting a server; waits. */
     private void deploy(java.util.function.Supplier<Future<?>> startServer) throws Exception {
-        int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+        int instances = settings.httpEventLoopCount();
         wiring.vertx
                 .deployVerticle(
                         () -> new VerticleBase() {

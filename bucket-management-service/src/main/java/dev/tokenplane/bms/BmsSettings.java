@@ -58,6 +58,7 @@ import java.util.function.Function;
  * @param hotKeyRate        requests per second for one key on this member above which the member serves the key from
  *                          a lease of its own ({@link dev.tokenplane.bms.hotkeys.HotKeyStore}); 0: off
  * @param hotKeyLeaseMs     how long such a lease lasts before its unused tokens go back to the key's owner
+ * @param httpEventLoops    how many Vert.x event loops (one HTTP server each) serve the HTTP API; 0: one per CPU
  * @param decisionPort      the port of the binary decision protocol ({@link dev.tokenplane.bms.wire.DecisionWire}) on
  *                          the HTTP hosts, with the HTTP listener's TLS; empty (the default): no such listener; 0
  *                          picks a free port
@@ -102,11 +103,19 @@ public record BmsSettings(
         long clientRefusalsPerSecond,
         long hotKeyRate,
         long hotKeyLeaseMs,
+        int httpEventLoops,
         java.util.OptionalInt decisionPort) {
 
     /** The HTTP bind addresses of {@link #host()}: one or several, in order; the first is in {@code url()}. */
     public List<String> hosts() {
         return java.util.Arrays.stream(host.split(",")).map(String::trim).toList();
+    }
+
+    /** The event loops serving HTTP: {@link #httpEventLoops()}, or one per CPU when it is 0. */
+    public int httpEventLoopCount() {
+        return httpEventLoops > 0
+                ? httpEventLoops
+                : Math.max(1, Runtime.getRuntime().availableProcessors());
     }
 
     /** The HTTPS listener's PEM files: the certificate chain (server first) and its private key. */
