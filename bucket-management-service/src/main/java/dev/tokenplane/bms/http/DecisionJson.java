@@ -1,22 +1,21 @@
 package dev.tokenplane.bms.http;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import dev.tokenplane.bms.decide.Decision;
 import dev.tokenplane.bms.http.DecisionRoutes.AcquireBody;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 
 /**
- * The JSON of a single decision, on Jackson's streaming parser and generator: the body of a single acquire in, the
- * {@link Decision} out, without databind's per-call set-up (a serializer provider, a deserialization context, and a
+ * The JSON of a single decision: the body of a single acquire in (a scan of its bytes), the {@link Decision} out (on
+ * Jackson's generator), without databind's per-call set-up (a serializer provider, a deserialization context, and a
  * reflective call per record component), which on a decision that makes no remote call is a large part of its cost.
  *
  * <p>The shapes stay {@link Json}'s: a body of any other form than plain fields of the right JSON types (an unknown or
- * repeated field, a string or a fraction for a number, a number too large, trailing content, malformed JSON) is read
+ * repeated field, a string or a fraction for a number, a long number, an escape in a string, trailing content,
+ * malformed JSON) is read
  * by {@link Json#read} instead, which accepts or refuses it exactly as before; a decision is written field by field in
  * {@link dev.tokenplane.bms.json.DomainJson}'s order, nulls left out, the same bytes as {@link Json#write}
  * (DecisionJsonTest holds both to that).
@@ -41,59 +40,139 @@ final class DecisionJson {
         return value;
     }
 
-    /** The body if it is an object of known fields, each once, of its own JSON type or null; else null. */
-    private static AcquireBody plainAcquire(byte[] bytes) {
-        try (JsonParser p = Json.STRICT.getFactory().createParser(bytes)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return null;
-            }
-            Long tokens = null;
-            Long maxWaitMs = null;
-            String priority = null;
-            int seen = 0;
-            JsonToken t;
-            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                JsonToken v = p.nextToken();
-                int field = switch (name) {
-                    case "tokens" -> 1;
-                    case "maxWaitMs" -> 2;
-                    case "priority" -> 4;
-                    default -> 0;
-                };
-                if (field == 0 || (seen & field) != 0) {
+    /**
+     * The body if it is a flat object of the known fields, each at most once, an integer of at most 18 digits (or
+     * null) for the numbers and a string of plain letters (or null) for the priority, with JSON whitespace; else null
+     * (databind decides). A scan of the bytes: a full JSON parser costs more than the rest of a local decision's body.
+     */
+    private static AcquireBody plainAcquire(byte[] b) {
+        Scan s = new Scan(b);
+        Long tokens = null;
+        Long maxWaitMs = null;
+        String priority = null;
+        int seen = 0;
+        if (!s.skip('{')) {
+            return null;
+        }
+        if (!s.skip('}')) {
+            do {
+                int field = s.name();
+                if (field == 0 || (seen & field) != 0 || !s.skip(':')) {
                     return null;
                 }
                 seen |= field;
-                if (v == JsonToken.VALUE_NULL) {
+                if (s.literalNull()) {
                     continue;
                 }
-                if (field == 4) {
-                    if (v != JsonToken.VALUE_STRING) {
+                if (field == PRIORITY) {
+                    priority = s.letters();
+                    if (priority == null) {
                         return null;
                     }
-                    priority = p.getText();
                 } else {
-                    if (v != JsonToken.VALUE_NUMBER_INT
-                            || (p.getNumberType() != JsonParser.NumberType.INT
-                                    && p.getNumberType() != JsonParser.NumberType.LONG)) {
+                    long v = s.integer();
+                    if (v == Long.MIN_VALUE) {
                         return null;
                     }
-                    if (field == 1) {
-                        tokens = p.getLongValue();
+                    if (field == TOKENS) {
+                        tokens = v;
                     } else {
-                        maxWaitMs = p.getLongValue();
+                        maxWaitMs = v;
                     }
                 }
-            }
-            if (t != JsonToken.END_OBJECT || p.nextToken() != null) {
+            } while (s.skip(','));
+            if (!s.skip('}')) {
                 return null;
             }
-            return new AcquireBody(tokens, maxWaitMs, priority);
-        } catch (JacksonException e) {
-            return null; // malformed: databind says how
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        }
+        return s.atEnd() ? new AcquireBody(tokens, maxWaitMs, priority) : null;
+    }
+
+    private static final int TOKENS = 1;
+    private static final int MAX_WAIT_MS = 2;
+    private static final int PRIORITY = 4;
+
+    /** A cursor over a small body; every method skips JSON whitespace first. */
+    private static final class Scan {
+        private final byte[] b;
+        private int i;
+
+        Scan(byte[] b) {
+            this.b = b;
+        }
+
+        private void ws() {
+            while (i < b.length && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r')) {
+                i++;
+            }
+        }
+
+        boolean skip(char c) {
+            ws();
+            if (i < b.length && b[i] == c) {
+                i++;
+                return true;
+            }
+            return false;
+        }
+
+        boolean atEnd() {
+            ws();
+            return i == b.length;
+        }
+
+        /** A field name: {@link #TOKENS}, {@link #MAX_WAIT_MS}, {@link #PRIORITY}, or 0 for anything else. */
+        int name() {
+            String s = letters();
+            if (s == null) {
+                return 0;
+            }
+            return switch (s) {
+                case "tokens" -> TOKENS;
+                case "maxWaitMs" -> MAX_WAIT_MS;
+                case "priority" -> PRIORITY;
+                default -> 0;
+            };
+        }
+
+        boolean literalNull() {
+            ws();
+            if (i + 4 <= b.length && b[i] == 'n' && b[i + 1] == 'u' && b[i + 2] == 'l' && b[i + 3] == 'l') {
+                i += 4;
+                return true;
+            }
+            return false;
+        }
+
+        /** A string of ASCII letters, or null. */
+        String letters() {
+            if (!skip('"')) {
+                return null;
+            }
+            int from = i;
+            while (i < b.length && ((b[i] >= 'a' && b[i] <= 'z') || (b[i] >= 'A' && b[i] <= 'Z'))) {
+                i++;
+            }
+            if (i >= b.length || b[i] != '"') {
+                return null;
+            }
+            return new String(b, from, i++ - from, StandardCharsets.US_ASCII);
+        }
+
+        /** A JSON integer of 1 to 18 digits (no leading zero, no fraction or exponent), or Long.MIN_VALUE. */
+        long integer() {
+            ws();
+            boolean negative = i < b.length && b[i] == '-';
+            int from = negative ? ++i : i;
+            long v = 0;
+            while (i < b.length && b[i] >= '0' && b[i] <= '9' && i - from < 18) {
+                v = v * 10 + (b[i++] - '0');
+            }
+            int digits = i - from;
+            boolean valid = digits > 0
+                    && !(digits > 1 && b[from] == '0')
+                    && (i == b.length || (b[i] != '.' && b[i] != 'e' && b[i] != 'E' && (b[i] < '0' || b[i] > '9')));
+            return !valid ? Long.MIN_VALUE : negative ? -v : v;
         }
     }
 

@@ -49,6 +49,21 @@ class DecisionJsonTest {
                 "1",
                 "\"x\"",
                 "{\"tokens\":NaN}",
+                "{\"tokens\":01}",
+                "{\"tokens\":-}",
+                "{\"tokens\":-0}",
+                "{\"tokens\":1,}",
+                "{,}",
+                "{ }",
+                "{\"tokens\":1e2}",
+                "{\"tokens\":nullx}",
+                "{\"tokens\":123456789012345678}",
+                "{\"tokens\":1234567890123456789}",
+                "{\"priority\":\"lo w\"}",
+                "{\"priority\":\"l\\u006fw\"}",
+                "{\"tok\\u0065ns\":1}",
+                "\uFEFF{\"tokens\":1}",
+                "\t{\r\n\"maxWaitMs\"\t:\n7}\n",
                 "   ")) {
             assertSameAsDatabind(body);
         }
@@ -81,7 +96,12 @@ class DecisionJsonTest {
                         "[]",
                         "99999999999999999999",
                         "-0",
-                        "\"5\""));
+                        "\"5\"",
+                        "01",
+                        "-",
+                        "nullx",
+                        " 3 ",
+                        "\"l\\u006fw\""));
         Arbitrary<String> field = Combinators.combine(name, value).as((n, v) -> "\"" + n + "\":" + v);
         return field.list().ofMaxSize(4).map(fs -> "{" + String.join(",", fs) + "}");
     }
