@@ -6,9 +6,9 @@ import dev.tokenplane.bms.metrics.BmsMetrics;
 import dev.tokenplane.bms.rules.InvalidInputException;
 import dev.tokenplane.bms.rules.Rule;
 import dev.tokenplane.bms.rules.RuleIndex;
+import dev.tokenplane.bms.rules.TestRule;
 import dev.tokenplane.bms.spi.Borrower;
 import dev.tokenplane.bms.stats.DecisionStats;
-import dev.tokenplane.store.Algorithm;
 import dev.tokenplane.store.BucketStore;
 import dev.tokenplane.store.FakeClock;
 import dev.tokenplane.store.Tokens;
@@ -70,8 +70,7 @@ class AtomicDecisionProperties {
         List<Rule> rules = new ArrayList<>();
         for (int i = 0; i < BUCKETS; i++) {
             long c = capacities.get(i);
-            rules.add(new Rule(
-                    "r" + i, "b" + i, c, refillPerSecond, c, c, Algorithm.TOKEN_BUCKET, 600, false, null, null, 1, 0));
+            rules.add(TestRule.of("r" + i, "b" + i).capacity(c, refillPerSecond).build());
         }
         RuleIndex index = RuleIndex.of(rules);
         BucketStore store = new LocalBucketStore(clock);

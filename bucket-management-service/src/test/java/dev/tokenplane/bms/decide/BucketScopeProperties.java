@@ -6,9 +6,9 @@ import dev.tokenplane.bms.metrics.BmsMetrics;
 import dev.tokenplane.bms.rules.Rule;
 import dev.tokenplane.bms.rules.RuleIndex;
 import dev.tokenplane.bms.rules.RulePattern;
+import dev.tokenplane.bms.rules.TestRule;
 import dev.tokenplane.bms.spi.Borrower;
 import dev.tokenplane.bms.stats.DecisionStats;
-import dev.tokenplane.store.Algorithm;
 import dev.tokenplane.store.FakeClock;
 import dev.tokenplane.store.local.LocalBucketStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -101,20 +101,8 @@ class BucketScopeProperties {
                         Arbitraries.of(PATTERNS),
                         Arbitraries.longs().between(1, 5),
                         Arbitraries.of(0.001, 0.1, 1.0, 20.0))
-                .as((match, capacity, refill) -> new Rule(
-                        id(match),
-                        match,
-                        capacity,
-                        refill,
-                        capacity,
-                        capacity,
-                        Algorithm.TOKEN_BUCKET,
-                        600,
-                        false,
-                        null,
-                        null,
-                        1,
-                        0));
+                .as((match, capacity, refill) ->
+                        TestRule.of(id(match), match).capacity(capacity, refill).build());
         return rule.list().ofMinSize(1).ofMaxSize(5).uniqueElements(Rule::id);
     }
 

@@ -11,11 +11,11 @@ import dev.tokenplane.bms.rules.InvalidInputException;
 import dev.tokenplane.bms.rules.Rule;
 import dev.tokenplane.bms.rules.RuleIndex;
 import dev.tokenplane.bms.rules.StoreKey;
+import dev.tokenplane.bms.rules.TestRule;
 import dev.tokenplane.bms.spi.Borrower;
 import dev.tokenplane.bms.stats.DecisionStats;
 import dev.tokenplane.store.AcquireCommand;
 import dev.tokenplane.store.AcquireResult;
-import dev.tokenplane.store.Algorithm;
 import dev.tokenplane.store.BucketSpec;
 import dev.tokenplane.store.BucketStore;
 import dev.tokenplane.store.FakeClock;
@@ -220,20 +220,10 @@ class DecisionServiceTest {
     }
 
     private void rule(String id, String match, long capacity, double refillPerSecond, Rule.Transfer transfer) {
-        rules.add(new Rule(
-                id,
-                match,
-                capacity,
-                refillPerSecond,
-                capacity,
-                capacity,
-                Algorithm.TOKEN_BUCKET,
-                600,
-                false,
-                null,
-                transfer,
-                1,
-                0));
+        rules.add(TestRule.of(id, match)
+                .capacity(capacity, refillPerSecond)
+                .transfer(transfer)
+                .build());
         decisions = null;
     }
 

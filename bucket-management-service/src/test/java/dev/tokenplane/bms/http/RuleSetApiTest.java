@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokenplane.bms.BmsNode;
 import dev.tokenplane.bms.config.RuleSetApplier;
 import dev.tokenplane.bms.rules.Rule;
-import dev.tokenplane.bms.rules.RuleInput;
 import dev.tokenplane.bms.rules.RuleSetDiff;
+import dev.tokenplane.bms.rules.TestRuleInput;
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.TestSettings;
 import java.util.List;
@@ -156,7 +156,10 @@ class RuleSetApiTest {
     }
 
     private static Rule parse(String id, long capacity) {
-        return new RuleInput(id, id + ":*", capacity, 1.0, null, null, null, null, null, null, null, null, null)
+        return TestRuleInput.of(id + ":*")
+                .id(id)
+                .capacity(capacity, 1.0)
+                .build()
                 .toRule(id);
     }
 

@@ -8,7 +8,7 @@ import dev.tokenplane.bms.http.Json;
 import dev.tokenplane.bms.rules.BucketOverride;
 import dev.tokenplane.bms.rules.Rule;
 import dev.tokenplane.bms.rules.SizingTuning;
-import dev.tokenplane.store.Algorithm;
+import dev.tokenplane.bms.rules.TestRule;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -25,23 +25,14 @@ class DomainJsonTest {
 
     @Test
     void shouldWriteARuleInTheContractsOrderLeavingOutItsUnsetOptions() {
-        Rule rule = new Rule(
-                "r1",
-                "a:*",
-                10,
-                2.5,
-                1,
-                100,
-                Algorithm.TOKEN_BUCKET,
-                600,
-                null,
-                false,
-                new Rule.Adaptive(
-                        true, 0.8, 0.3, 1.5, 0.75, null, null, new SizingTuning.Damping(null, null, 0.1, null)),
-                new Rule.Transfer("p", true, false, 1.0, "eu", 0.2),
-                3,
-                42,
-                null);
+        Rule rule = TestRule.of("r1", "a:*")
+                .capacity(10, 2.5)
+                .bounds(1, 100)
+                .adaptive(new Rule.Adaptive(
+                        true, 0.8, 0.3, 1.5, 0.75, null, null, new SizingTuning.Damping(null, null, 0.1, null)))
+                .transfer(new Rule.Transfer("p", true, false, 1.0, "eu", 0.2))
+                .written(3, 42)
+                .build();
 
         String expected = "{\"id\":\"r1\",\"match\":\"a:*\",\"capacity\":10,\"refillPerSecond\":2.5,\"minCapacity\":1,"
                 + "\"maxCapacity\":100,\"algorithm\":\"TOKEN_BUCKET\",\"idleTtlSeconds\":600,\"shadow\":false,"
@@ -55,8 +46,14 @@ class DomainJsonTest {
 
     @Test
     void shouldWriteATieredRuleWithItsTierSecond() {
-        Rule rule =
-                new Rule("r2", "b:*", 5, 1, 5, 5, Algorithm.TOKEN_BUCKET, 60, 1000L, true, null, null, 1, 2, "gold");
+        Rule rule = TestRule.of("r2", "b:*")
+                .capacity(5, 1)
+                .idleTtlSeconds(60)
+                .maxBuckets(1000)
+                .shadow()
+                .written(1, 2)
+                .tier("gold")
+                .build();
 
         assertThat(http(rule))
                 .startsWith("{\"id\":\"r2\",\"match\":\"b:*\",\"tier\":\"gold\",\"capacity\":5,")

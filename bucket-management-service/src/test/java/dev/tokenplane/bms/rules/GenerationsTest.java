@@ -20,7 +20,12 @@ class GenerationsTest {
 
     @Test
     void shouldGiveTheOverrideSpecItsOwnGenerationAndTheOverrideCapacity() {
-        Rule r = new Rule("free", "free:*", 10, 5, 10, 10, Algorithm.LEAKY_BUCKET, 60, false, null, null, 3, 0);
+        Rule r = TestRule.of("free", "free:*")
+                .capacity(10, 5)
+                .algorithm(Algorithm.LEAKY_BUCKET)
+                .idleTtlSeconds(60)
+                .written(3, 0)
+                .build();
         RuleIndex.Entry e = RuleIndex.of(List.of(r)).byId("free");
         BucketOverride o = new BucketOverride("free:a", 50, 2, null, null, 4, 0);
 

@@ -67,22 +67,9 @@ class RefillInputTest {
     }
 
     private static RuleInput rule(Double refillPerSecond, RefillInput refill) {
-        return new RuleInput(
-                null,
-                "a:*",
-                10L,
-                refillPerSecond,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                refill);
+        return TestRuleInput.of("a:*")
+                .capacity(10L, refillPerSecond)
+                .refill(refill)
+                .build();
     }
 }

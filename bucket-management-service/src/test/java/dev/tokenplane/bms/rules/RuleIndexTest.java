@@ -3,7 +3,6 @@ package dev.tokenplane.bms.rules;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.tokenplane.store.Algorithm;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -16,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class RuleIndexTest {
 
     static Rule rule(String id, String match) {
-        return new Rule(id, match, 10, 1, 10, 10, Algorithm.TOKEN_BUCKET, 600, false, null, null, 1, 0);
+        return TestRule.of(id, match).build();
     }
 
     @Test
@@ -31,38 +30,15 @@ class RuleIndexTest {
     void shouldServeATiersRuleOnlyToThatTierAndPreferItOverTheSamePattern() {
         Rule everyone = rule("api", "api:{client}:*");
         Rule gold = rule("gold", "api:{client}:*");
-        gold = new Rule(
-                gold.id(),
-                gold.match(),
-                100,
-                100,
-                100,
-                100,
-                Algorithm.TOKEN_BUCKET,
-                600,
-                null,
-                false,
-                null,
-                null,
-                1,
-                0,
-                "gold");
-        Rule literalGold = new Rule(
-                "z-literal-gold",
-                "fixed",
-                1,
-                1,
-                1,
-                1,
-                Algorithm.TOKEN_BUCKET,
-                0,
-                null,
-                false,
-                null,
-                null,
-                1,
-                0,
-                "gold");
+        gold = TestRule.of(gold.id(), gold.match())
+                .capacity(100, 100)
+                .tier("gold")
+                .build();
+        Rule literalGold = TestRule.of("z-literal-gold", "fixed")
+                .capacity(1, 1)
+                .idleTtlSeconds(0)
+                .tier("gold")
+                .build();
         RuleIndex index = RuleIndex.of(List.of(everyone, gold, literalGold, rule("fixed-all", "fixed")));
 
         assertThat(index.match("api:acme:x", "acme", "gold").rule().id()).isEqualTo("gold");

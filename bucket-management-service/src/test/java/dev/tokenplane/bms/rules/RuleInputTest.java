@@ -9,7 +9,10 @@ import org.junit.jupiter.api.Test;
 class RuleInputTest {
 
     private static RuleInput input(Long capacity, Double refill, Long min, Long max) {
-        return new RuleInput(null, "a:*", capacity, refill, min, max, null, null, null, null, null, null, null, null);
+        return TestRuleInput.of("a:*")
+                .capacity(capacity, refill)
+                .bounds(min, max)
+                .build();
     }
 
     @Test
@@ -36,35 +39,15 @@ class RuleInputTest {
         assertThatThrownBy(() -> input(10L, 5.0, null, 9L).toRule("a")).hasMessageContaining("maxCapacity");
         assertThatThrownBy(() -> input(null, 5.0, null, null).toRule("a")).hasMessage("capacity is required");
         assertThatThrownBy(() -> input(10L, 5.0, null, null).toRule("bad id")).hasMessageContaining("ruleId");
-        RuleInput badAdaptive = new RuleInput(
-                null,
-                "a:*",
-                10L,
-                1.0,
-                null,
-                null,
-                null,
-                null,
-                null,
-                new RuleInput.AdaptiveInput(true, 0.3, 0.8, null, null),
-                null,
-                null,
-                null);
+        RuleInput badAdaptive = TestRuleInput.of("a:*")
+                .capacity(10L, 1.0)
+                .adaptive(new RuleInput.AdaptiveInput(true, 0.3, 0.8, null, null))
+                .build();
         assertThatThrownBy(() -> badAdaptive.toRule("a")).hasMessageContaining("thresholdLow");
-        RuleInput badGrowth = new RuleInput(
-                null,
-                "a:*",
-                10L,
-                1.0,
-                null,
-                null,
-                null,
-                null,
-                null,
-                new RuleInput.AdaptiveInput(true, null, null, 1.0, null),
-                null,
-                null,
-                null);
+        RuleInput badGrowth = TestRuleInput.of("a:*")
+                .capacity(10L, 1.0)
+                .adaptive(new RuleInput.AdaptiveInput(true, null, null, 1.0, null))
+                .build();
         assertThatThrownBy(() -> badGrowth.toRule("a")).hasMessageContaining("growthFactor");
     }
 }

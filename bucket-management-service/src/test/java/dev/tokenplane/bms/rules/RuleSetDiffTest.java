@@ -9,8 +9,7 @@ import org.junit.jupiter.api.Test;
 class RuleSetDiffTest {
 
     private static Rule rule(String id, long capacity) {
-        return new RuleInput(null, id + ":*", capacity, 1.0, null, null, null, null, null, null, null, null, null)
-                .toRule(id);
+        return TestRuleInput.of(id + ":*").capacity(capacity, 1.0).build().toRule(id);
     }
 
     @Test
@@ -32,8 +31,8 @@ class RuleSetDiffTest {
 
     @Test
     void shouldNameTheEntryAndFieldOfTheFirstInvalidRule() {
-        RuleInput good = new RuleInput("ok", "ok:*", 10L, 1.0, null, null, null, null, null, null, null, null, null);
-        RuleInput bad = new RuleInput("bad", "bad:*", 0L, 1.0, null, null, null, null, null, null, null, null, null);
+        RuleInput good = TestRuleInput.of("ok:*").id("ok").capacity(10L, 1.0).build();
+        RuleInput bad = TestRuleInput.of("bad:*").id("bad").capacity(0L, 1.0).build();
 
         assertThatThrownBy(() -> new RuleSetInput(List.of(good, bad)).toRules())
                 .isInstanceOf(InvalidInputException.class)

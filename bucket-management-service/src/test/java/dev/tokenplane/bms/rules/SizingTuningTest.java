@@ -13,20 +13,11 @@ class SizingTuningTest {
             SizingTuning.PressureTargets targets,
             SizingTuning.ForecasterChoice forecaster,
             SizingTuning.Damping damping) {
-        return new RuleInput(
-                        null,
-                        "server/*",
-                        100L,
-                        10.0,
-                        10L,
-                        1000L,
-                        null,
-                        null,
-                        null,
-                        new RuleInput.AdaptiveInput(true, null, null, null, null, targets, forecaster, damping),
-                        null,
-                        null,
-                        null)
+        return TestRuleInput.of("server/*")
+                .capacity(100L, 10.0)
+                .bounds(10L, 1000L)
+                .adaptive(new RuleInput.AdaptiveInput(true, null, null, null, null, targets, forecaster, damping))
+                .build()
                 .toRule("servers");
     }
 

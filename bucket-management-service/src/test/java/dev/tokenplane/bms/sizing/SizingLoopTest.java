@@ -6,9 +6,9 @@ import dev.tokenplane.bms.BmsSettings;
 import dev.tokenplane.bms.rules.Rule;
 import dev.tokenplane.bms.rules.RuleIndex;
 import dev.tokenplane.bms.rules.StoreKey;
+import dev.tokenplane.bms.rules.TestRule;
 import dev.tokenplane.sizing.DampingConfig;
 import dev.tokenplane.sizing.SizingConfig;
-import dev.tokenplane.store.Algorithm;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,7 +20,12 @@ class SizingLoopTest {
     private static final Rule.Adaptive OFF = new Rule.Adaptive(false, 0.8, 0.3, 1.5, 0.8);
 
     private static Rule rule(String id, String match, Rule.Adaptive adaptive) {
-        return new Rule(id, match, 10, 10, 5, 40, Algorithm.TOKEN_BUCKET, 0, false, adaptive, null, 1, 0);
+        return TestRule.of(id, match)
+                .capacity(10, 10)
+                .bounds(5, 40)
+                .idleTtlSeconds(0)
+                .adaptive(adaptive)
+                .build();
     }
 
     private static final List<String> OWNED = List.of("server/web-1", "free:alice", "tenant-a:x", "acme:login");

@@ -12,8 +12,8 @@ import dev.tokenplane.bms.rules.Rule;
 import dev.tokenplane.bms.rules.RuleIndex;
 import dev.tokenplane.bms.rules.RuleLookup;
 import dev.tokenplane.bms.rules.StoreKey;
+import dev.tokenplane.bms.rules.TestRule;
 import dev.tokenplane.bms.stats.DecisionStats;
-import dev.tokenplane.store.Algorithm;
 import dev.tokenplane.store.FakeClock;
 import dev.tokenplane.store.local.LocalBucketStore;
 import dev.tokenplane.transfer.PoolSettings;
@@ -162,20 +162,10 @@ class ResolutionCountTest {
     }
 
     private static Rule rule(String id, String match, long capacity, Rule.Transfer transfer) {
-        return new Rule(
-                id,
-                match,
-                capacity,
-                0.001,
-                capacity,
-                capacity,
-                Algorithm.TOKEN_BUCKET,
-                600,
-                false,
-                null,
-                transfer,
-                1,
-                0);
+        return TestRule.of(id, match)
+                .capacity(capacity, 0.001)
+                .transfer(transfer)
+                .build();
     }
 
     /** The real index, counting the lookups made for each caller's key. */
