@@ -28,16 +28,8 @@ final class DecisionJson {
         if (body == null || body.length() == 0) {
             return null;
         }
-        byte[] bytes = body.getBytes();
-        AcquireBody plain = plainAcquire(bytes);
-        if (plain != null) {
-            return plain;
-        }
-        AcquireBody value = Json.STRICT.readValue(bytes, AcquireBody.class);
-        if (value == null) {
-            throw ApiException.badRequest("the body must be a JSON object, not null");
-        }
-        return value;
+        AcquireBody plain = plainAcquire(body.getBytes());
+        return plain != null ? plain : Replies.optionalBodyOf(body, AcquireBody.class);
     }
 
     /**
