@@ -187,7 +187,7 @@ public final class BmsNode implements AutoCloseable {
         // One HTTP server per event loop (a verticle instance each) on a shared port: Vert.x spreads the connections
         // over them. Port 0 becomes -1: Vert.x binds one random port for every server asking for the same negative
         // port.
-        int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+        int instances = settings.httpEventLoopCount();
         int port = bindPort == 0 ? -1 : bindPort;
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(host)

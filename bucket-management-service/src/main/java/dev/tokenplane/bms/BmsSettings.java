@@ -58,6 +58,7 @@ import java.util.function.Function;
  * @param hotKeyRate        requests per second for one key on this member above which the member serves the key from
  *                          a lease of its own ({@link dev.tokenplane.bms.hotkeys.HotKeyStore}); 0: off
  * @param hotKeyLeaseMs     how long such a lease lasts before its unused tokens go back to the key's owner
+ * @param httpEventLoops    how many Vert.x event loops (one HTTP server each) serve the HTTP API; 0: one per CPU
  *
  * <p>Secrets ({@link Variable#secret()}) come from their variable or from a file named by its {@code _FILE} variant
  * ({@code BMS_ADMIN_TOKEN_FILE}); {@link BmsMain} refuses them as flags, which would show them in {@code ps}.
@@ -98,11 +99,19 @@ public record BmsSettings(
         int hazelcastClientPort,
         long clientRefusalsPerSecond,
         long hotKeyRate,
-        long hotKeyLeaseMs) {
+        long hotKeyLeaseMs,
+        int httpEventLoops) {
 
     /** The HTTP bind addresses of {@link #host()}: one or several, in order; the first is in {@code url()}. */
     public List<String> hosts() {
         return java.util.Arrays.stream(host.split(",")).map(String::trim).toList();
+    }
+
+    /** The event loops serving HTTP: {@link #httpEventLoops()}, or one per CPU when it is 0. */
+    public int httpEventLoopCount() {
+        return httpEventLoops > 0
+                ? httpEventLoops
+                : Math.max(1, Runtime.getRuntime().availableProcessors());
     }
 
     /** The HTTPS listener's PEM files: the certificate chain (server first) and its private key. */

@@ -119,7 +119,8 @@ final class BmsSettingsReader {
                 clientPort,
                 longIn(value, "BMS_CLIENT_REFUSALS_PER_SECOND", 0, 1_000_000),
                 longIn(value, "BMS_HOT_KEY_RATE", 0, 10_000_000),
-                longIn(value, "BMS_HOT_KEY_LEASE_MS", 10, 1_000));
+                longIn(value, "BMS_HOT_KEY_LEASE_MS", 10, 1_000),
+                intIn(value, "BMS_HTTP_EVENT_LOOPS", 0, 256));
     }
 
     private enum LogLevel {

@@ -142,6 +142,12 @@ final class BmsVariables {
                             + "this long is closed (idle clients, stalled or partial requests), 1000..3600000",
                     false),
             new Variable(
+                    "BMS_HTTP_EVENT_LOOPS",
+                    "0",
+                    "Vert.x event loops serving the HTTP API (one HTTP server "
+                            + "each, sharing the port), 0..256 (0: one per CPU)",
+                    false),
+            new Variable(
                     "BMS_CLIENT_REFUSALS_PER_SECOND",
                     "100",
                     "bucket-budget refusals per second one client "

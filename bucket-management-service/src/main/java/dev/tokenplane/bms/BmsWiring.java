@@ -10,6 +10,7 @@ import dev.tokenplane.bms.budget.BucketBudget;
 import dev.tokenplane.bms.budget.ClientRefusalLimit;
 import dev.tokenplane.bms.cluster.DataTier;
 import dev.tokenplane.bms.cluster.Deadline;
+import dev.tokenplane.bms.cluster.MemberThreads;
 import dev.tokenplane.bms.config.ConfigJournal;
 import dev.tokenplane.bms.config.ConfigKind;
 import dev.tokenplane.bms.config.OverrideRegistry;
@@ -141,6 +142,7 @@ final class BmsWiring implements AutoCloseable {
             RuleRegistry[] rulesOnceOpen = new RuleRegistry[1]; // the budget is configured before the rules exist
             this.budget = BudgetBinding.create(settings, () -> rulesOnceOpen[0], clock);
             Config hzConfig = DataMember.memberConfig(settings, Secrets.clusterSecret(settings), clock, budget);
+            MemberThreads.besideHttp(hzConfig, Runtime.getRuntime().availableProcessors());
             this.hazelcast = DataTier.join(settings, hzConfig); // an embedded member, or a client of data members
             opened.push(this::leaveCluster);
             this.storeBinding = StoreBinding.open(

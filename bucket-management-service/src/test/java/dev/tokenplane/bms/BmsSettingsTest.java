@@ -172,4 +172,17 @@ class BmsSettingsTest {
         assertThatThrownBy(() -> BmsSettings.resolve(Map.of("BMS_AUDIT_RETENTION", "99")::get, Map.of()))
                 .hasMessageContaining("BMS_AUDIT_RETENTION");
     }
+
+    @Test
+    void shouldServeHttpOnOneEventLoopPerCpuUnlessTold() {
+        assertThat(BmsSettings.defaults().httpEventLoops()).isZero();
+        assertThat(BmsSettings.defaults().httpEventLoopCount())
+                .isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(BmsSettings.resolve(Map.of("BMS_HTTP_EVENT_LOOPS", "1")::get, Map.of())
+                        .httpEventLoopCount())
+                .isEqualTo(1);
+        assertThatThrownBy(() -> BmsSettings.resolve(Map.of("BMS_HTTP_EVENT_LOOPS", "-1")::get, Map.of()))
+                .hasMessageContaining("BMS_HTTP_EVENT_LOOPS")
+                .hasMessageContaining("[0, 256]");
+    }
 }
