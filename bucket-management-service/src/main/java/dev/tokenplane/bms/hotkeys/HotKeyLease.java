@@ -34,6 +34,16 @@ public final class HotKeyLease {
     }
 
     /**
+     * A lease whose first window began at {@code windowStart} and has already counted {@code requests} (those a
+     * member counted before it tracked the key, {@link WarmKeys}).
+     */
+    public HotKeyLease(HotKeyPolicy policy, long windowStart, long requests) {
+        this.policy = policy;
+        this.windowStart = windowStart;
+        this.windowRequests = requests;
+    }
+
+    /**
      * Counts a request of {@code tokens} at {@code now} and serves it from the lease if the lease is live and holds
      * enough: true when granted here (the tokens are taken from the lease), false when the owner must decide.
      */

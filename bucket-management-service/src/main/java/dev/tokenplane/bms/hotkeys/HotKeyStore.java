@@ -37,8 +37,10 @@ import org.slf4j.LoggerFactory;
  * cannot cover goes to the owner, so a denial is always the owner's. Only immediate token-bucket acquires
  * ({@code maxWaitMs} 0) are served locally; reservations and leaky buckets always go to the owner.
  *
- * <p>Memory: at most {@code maxKeys} keys are tracked at once; a key that is not hot, holds no lease and was judged
- * over a full window leaves at the next tick. An untracked key (the map full) simply goes to the owner.
+ * <p>Memory and work: a key is tracked only once this member sees it at a quarter of the promotion rate within a
+ * window ({@link WarmKeys}: a fixed table of counters), so many keys at a low rate each cost a counter, not an entry
+ * that {@link #tick} walks. At most {@code maxKeys} keys are tracked at once; a key that is not hot, holds no lease and
+ * was judged over a full window leaves at the next tick. An untracked key simply goes to the owner.
  *
  * <p>Thread-safe and non-blocking: the state of one key is guarded by its own monitor, held for a few field updates
  * and never across a store call. Closing credits back every lease (waiting at most a few seconds) and leaves the
@@ -55,6 +57,9 @@ public final class HotKeyStore extends ForwardingBucketStore {
     private final LongSupplier creditIds;
     private final Executor offPartitionThreads;
     private final Map<String, Key> keys = new ConcurrentHashMap<>();
+    /** The requests of the keys not tracked, until one comes near the promotion rate. */
+    private final WarmKeys warm;
+
     private final AtomicInteger tracked = new AtomicInteger();
     private final AtomicInteger hotNow = new AtomicInteger();
     private volatile boolean closed;
@@ -72,8 +77,8 @@ public final class HotKeyStore extends ForwardingBucketStore {
         /** The owner's remaining tokens at its last answer, for the {@code remaining} of local grants. */
         long ownerRemaining;
 
-        Key(HotKeyPolicy policy, long since) {
-            this.lease = new HotKeyLease(policy);
+        Key(HotKeyLease lease, long since) {
+            this.lease = lease;
             this.since = since;
         }
     }
@@ -99,6 +104,7 @@ public final class HotKeyStore extends ForwardingBucketStore {
         this.maxKeys = maxKeys;
         this.creditIds = creditIds;
         this.offPartitionThreads = offPartitionThreads;
+        this.warm = new WarmKeys(policy);
         this.promoted = Counter.builder("bms.hot.keys.promoted")
                 .description("keys this member promoted to hot (served from a member-local lease)")
                 .register(meters);
@@ -298,13 +304,22 @@ public final class HotKeyStore extends ForwardingBucketStore {
                 });
     }
 
-    /** The key's state, tracking it if there is room; null when the map is full. */
+    /**
+     * The key's state; tracking it if it comes near the promotion rate ({@link WarmKeys}) and there is room; else null
+     * (the owner decides).
+     */
     private Key track(String key) {
         Key k = keys.get(key);
         if (k != null || closed || tracked.get() >= maxKeys) {
             return k;
         }
-        Key fresh = new Key(policy, clock.millis());
+        long now = clock.millis();
+        long seen = warm.count(key, now);
+        if (seen == 0) {
+            return null;
+        }
+        // the lease counts on from the window's requests before this one (it counts this one itself)
+        Key fresh = new Key(new HotKeyLease(policy, warm.windowStart(now), seen - 1), now);
         k = keys.putIfAbsent(key, fresh);
         if (k == null) {
             tracked.incrementAndGet();

@@ -70,7 +70,7 @@ public final class DecisionRoutes implements ApiRoutes {
         long start = System.nanoTime();
         String client = ctx.get(Auth.CLIENT_ID);
         String key = BucketKeys.forClient("key", BucketKeys.check("key", ctx.pathParam("key")), client);
-        AcquireBody body = Replies.optionalBody(ctx, AcquireBody.class);
+        AcquireBody body = DecisionJson.readAcquire(ctx.body().buffer());
         DecisionService.Request request = body == null
                 ? new DecisionService.Request(key, 1, 0)
                 : request(key, body.tokens(), body.maxWaitMs(), body.priority());
@@ -79,7 +79,7 @@ public final class DecisionRoutes implements ApiRoutes {
                 Replies.onContext(charged(ctx, decisions.acquire(request, client, ctx.get(Auth.CLIENT_TIER)))),
                 d -> {
                     metrics.decisionLatency(System.nanoTime() - start);
-                    Replies.json(ctx, 200, d);
+                    Replies.json(ctx, 200, DecisionJson.write(d));
                 });
     }
 

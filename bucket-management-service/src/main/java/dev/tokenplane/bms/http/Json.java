@@ -77,11 +77,16 @@ public final class Json {
     public static Buffer write(Object value) {
         Buffer buffer = Buffer.buffer(256);
         try {
-            STRICT.writeValue(new BufferOutput(buffer), value);
+            STRICT.writeValue(output(buffer), value);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return buffer;
+    }
+
+    /** A stream that appends to {@code buffer}. */
+    static OutputStream output(Buffer buffer) {
+        return new BufferOutput(buffer);
     }
 
     /** An output stream appending to a buffer; Jackson writes through its own recycled buffer in large chunks. */

@@ -18,10 +18,15 @@ public final class Replies {
 
     /** Answers {@code status} with {@code body} as JSON. */
     public static void json(RoutingContext ctx, int status, Object body) {
+        json(ctx, status, Json.write(body));
+    }
+
+    /** Answers {@code status} with {@code json}, a JSON body already written. */
+    public static void json(RoutingContext ctx, int status, Buffer json) {
         ctx.response()
                 .setStatusCode(status)
                 .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
-                .end(Json.write(body));
+                .end(json);
     }
 
     /** Answers 204. */
@@ -40,7 +45,11 @@ public final class Replies {
 
     /** The request's JSON body as {@code type}, or null when the request has no body. */
     public static <T> T optionalBody(RoutingContext ctx, Class<T> type) throws IOException {
-        Buffer b = ctx.body().buffer();
+        return optionalBodyOf(ctx.body().buffer(), type);
+    }
+
+    /** {@code b}, a request's body, as {@code type}, or null when it is empty. */
+    static <T> T optionalBodyOf(Buffer b, Class<T> type) throws IOException {
         if (b == null || b.length() == 0) {
             return null;
         }

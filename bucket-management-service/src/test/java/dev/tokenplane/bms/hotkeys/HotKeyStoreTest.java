@@ -17,12 +17,14 @@ import org.junit.jupiter.api.Test;
 /**
  * The decorator over a real (local) store on a fake clock, its expiry ticked by hand: promotion, local grants from a
  * pre-debited lease, the owner's exact denial when the lease is empty, the unused tokens going back at expiry, on
- * demotion and at close, and the bounded key map.
+ * demotion and at close, and the bounded key map that only keys near the promotion rate enter.
  */
 class HotKeyStoreTest {
     private static final String KEY = "hot";
     /** Hot above 100/s on this member, leases of 100 ms holding at most a quarter of the capacity. */
     private static final HotKeyPolicy POLICY = HotKeyPolicy.of(100, 100);
+    /** Requests in one 100 ms window that get a key tracked: a quarter of the 10 that promotion needs, rounded up. */
+    private static final int WARM = 3;
 
     private final FakeClock clock = new FakeClock(1_700_000_000_000L);
     private final LocalBucketStore owner = new LocalBucketStore(clock);
@@ -151,13 +153,40 @@ class HotKeyStoreTest {
     void reservationsAndUntrackedKeysGoToTheOwner() {
         BucketSpec spec = BucketSpec.of(1_000, 1);
         for (int i = 0; i < 3; i++) {
-            store.acquire("k" + i, spec, 1, 0).toCompletableFuture().join();
+            warmUp("k" + i, spec);
         }
         assertThat(store.trackedKeys()).as("at most 3 tracked").isEqualTo(3);
-        store.acquire("k3", spec, 1, 0).toCompletableFuture().join();
+        warmUp("k3", spec);
         assertThat(store.trackedKeys()).isEqualTo(3);
-        store.acquire("k4", spec, 1, 50).toCompletableFuture().join();
+        for (int i = 0; i < WARM; i++) {
+            store.acquire("k4", spec, 1, 50).toCompletableFuture().join();
+        }
         assertThat(store.trackedKeys()).isEqualTo(3);
+    }
+
+    @Test
+    void aKeyBelowAQuarterOfThePromotionRateIsNotTracked() {
+        BucketSpec spec = BucketSpec.of(1_000, 1);
+        for (int window = 0; window < 5; window++) { // 2 requests per 100 ms window: 20/s, the policy's 100/s needs 10
+            for (int i = 0; i < WARM - 1; i++) {
+                assertThat(acquire(spec, 1).granted()).isTrue();
+            }
+            clock.advance(100);
+        }
+        assertThat(store.trackedKeys()).as("a counter, not a tracked key").isZero();
+        assertThat(ownerTokens()).as("every request went to the owner").isEqualTo(1_000 - 10);
+
+        for (int i = 0; i < WARM; i++) { // a quarter of the promotion rate within one window
+            acquire(spec, 1);
+        }
+        assertThat(store.trackedKeys()).isEqualTo(1);
+    }
+
+    /** Requests for {@code key} within one window, enough to get it tracked (a quarter of the promotion rate). */
+    private void warmUp(String key, BucketSpec spec) {
+        for (int i = 0; i < WARM; i++) {
+            store.acquire(key, spec, 1, 0).toCompletableFuture().join();
+        }
     }
 
     /** 20 requests over the first 100 ms (200/s), then one at 100 ms that closes the window: hot, no lease yet. */
