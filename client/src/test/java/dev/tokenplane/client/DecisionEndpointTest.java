@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -178,6 +179,63 @@ class DecisionEndpointTest {
 
         Decision afterwards =
                 client.acquireAsync("dp:afterwards").toCompletableFuture().join();
+        assertThat(afterwards.granted()).isTrue();
+        assertThat(afterwards.source()).isEqualTo(DecisionSource.BMS);
+    }
+
+    @Test
+    void shouldStopReadingAClientThatSendsWithoutReadingItsAnswers() throws Exception {
+        // Answers that cannot be written must not pile up in the member: once its write queue is full it stops
+        // reading this connection, so the client's sends block (TCP pushes back) instead of going on for ever.
+        try (Socket s = new Socket("127.0.0.1", bms.decisionPort())) {
+            DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(s.getOutputStream(), 8_192));
+            hello(out, KEY);
+            AtomicLong sent = new AtomicLong();
+            Thread sender = new Thread(() -> {
+                byte[] key = "dpm:unread".getBytes(StandardCharsets.UTF_8);
+                try {
+                    for (int id = 1; id < 20_000_000; id++) {
+                        out.writeInt(1 + 4 + 8 + 8 + 1 + 2 + key.length);
+                        out.writeByte(3); // ACQUIRE
+                        out.writeInt(id);
+                        out.writeLong(1); // tokens
+                        out.writeLong(0); // maxWaitMs
+                        out.writeByte(2); // normal
+                        out.writeShort(key.length);
+                        out.write(key);
+                        sent.incrementAndGet();
+                    }
+                } catch (IOException closedByTheTest) {
+                    // the socket was closed once the sends were seen blocked
+                }
+            });
+            sender.setDaemon(true);
+            sender.start();
+
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            long last = -1;
+            long unchangedSince = System.nanoTime();
+            while (System.nanoTime() - unchangedSince < Duration.ofSeconds(3).toNanos()) {
+                assertThat(System.nanoTime())
+                        .as("the sends never blocked: %d frames sent, the member kept reading", sent.get())
+                        .isLessThan(deadline);
+                Thread.sleep(100); // polling the sender's progress
+                long now = sent.get();
+                if (now != last) {
+                    last = now;
+                    unchangedSince = System.nanoTime();
+                }
+            }
+            // The kernel's socket buffers on both sides hold a few hundred thousand of these 38-byte frames (272,392
+            // here). A member that kept reading took 4 million before its heap, full of unwritten answers, stalled it.
+            assertThat(last)
+                    .as("frames sent before the sends blocked")
+                    .isPositive()
+                    .isLessThan(1_500_000);
+        }
+
+        Decision afterwards =
+                client.acquireAsync("dp:after-unread").toCompletableFuture().join();
         assertThat(afterwards.granted()).isTrue();
         assertThat(afterwards.source()).isEqualTo(DecisionSource.BMS);
     }

@@ -22,7 +22,9 @@ import java.util.concurrent.CompletionException;
  * <p>Runs on its socket's event loop (decisions complete elsewhere and come back to it); never blocks. A frame longer
  * than the limit or breaking the layout is answered with a connection error (id 0) and the connection is closed. At
  * most {@code maxInFlight} decisions are pending at once: past that, the socket is not read (TCP pushes back on the
- * client) until half of them have been answered.
+ * client) until half of them have been answered. Nor is it read while its answers wait to be written (a client that
+ * sends without reading would otherwise make the member hold every answer in memory): it is read again once the
+ * socket's write queue has drained.
  */
 final class DecisionConnection {
     private final NetSocket socket;
@@ -33,6 +35,8 @@ final class DecisionConnection {
     private boolean greeted;
     private boolean closing;
     private int inFlight;
+    private boolean pausedForInFlight;
+    private boolean pausedForWrites;
     private Caller caller;
 
     DecisionConnection(NetSocket socket, DecisionWire wire) {
@@ -43,6 +47,25 @@ final class DecisionConnection {
         parser.handler(this::record);
         parser.exceptionHandler(e -> socket.close());
         socket.closeHandler(v -> closing = true);
+        socket.drainHandler(v -> {
+            pausedForWrites = false;
+            resumeIfAllowed();
+        });
+    }
+
+    /** Writes an answer; a full write queue stops the reading until it drains. */
+    private void write(Buffer frame) {
+        socket.write(frame);
+        if (!pausedForWrites && socket.writeQueueFull()) {
+            pausedForWrites = true;
+            parser.pause();
+        }
+    }
+
+    private void resumeIfAllowed() {
+        if (!closing && !pausedForInFlight && !pausedForWrites) {
+            parser.resume();
+        }
     }
 
     /** A length prefix or a whole frame, as {@link RecordParser} cuts them. */
@@ -82,7 +105,7 @@ final class DecisionConnection {
                 return;
             }
             greeted = true;
-            socket.write(DecisionFrames.ready());
+            write(DecisionFrames.ready());
             return;
         }
         DecisionFrames.checkAcquire(frame);
@@ -98,7 +121,7 @@ final class DecisionConnection {
         try {
             long waitMs = wire.refusals().anyCharged() ? wire.refusals().retryAfterMs(identity(client), wire.now()) : 0;
             if (waitMs > 0) {
-                socket.write(DecisionFrames.error(
+                write(DecisionFrames.error(
                         id,
                         429,
                         "creation_rate_exceeded",
@@ -121,7 +144,8 @@ final class DecisionConnection {
             answerError(id, e);
             return;
         }
-        if (++inFlight >= wire.maxInFlight()) {
+        if (++inFlight >= wire.maxInFlight() && !pausedForInFlight) {
+            pausedForInFlight = true;
             parser.pause();
         }
         boolean sendKey = rewritten;
@@ -137,12 +161,13 @@ final class DecisionConnection {
     }
 
     private void answer(int id, long start, String client, boolean sendKey, Decision decision, Throwable failure) {
-        if (--inFlight == wire.maxInFlight() / 2 && !closing) {
-            parser.resume();
+        if (--inFlight <= wire.maxInFlight() / 2 && pausedForInFlight) {
+            pausedForInFlight = false;
+            resumeIfAllowed();
         }
         if (failure == null) {
             wire.metrics().decisionLatency(System.nanoTime() - start);
-            socket.write(DecisionFrames.decision(id, decision, sendKey));
+            write(DecisionFrames.decision(id, decision, sendKey));
             return;
         }
         Throwable cause =
@@ -155,7 +180,7 @@ final class DecisionConnection {
 
     private void answerError(int id, Throwable failure) {
         ErrorMapper.ApiError error = ErrorMapper.classify(failure, -1);
-        socket.write(DecisionFrames.error(
+        write(DecisionFrames.error(
                 id, error.status(), error.error(), error.message(), error.retryAfterSeconds() * 1_000));
     }
 
