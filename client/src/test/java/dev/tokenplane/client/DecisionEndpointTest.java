@@ -241,6 +241,29 @@ class DecisionEndpointTest {
     }
 
     @Test
+    void shouldNotBlockTheCallerWhileTheConnectionOpens() throws Exception {
+        // A port that takes the TCP connection (the kernel's backlog) but never answers the HELLO: opening the
+        // decision connection lasts until the connect timeout. An async acquire must return at once, not done, so
+        // that an event loop calling it is never held for that long.
+        try (java.net.ServerSocket silent =
+                        new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+                RateLimiterClient slow = RateLimiterClient.builder()
+                        .bmsUrls("http://127.0.0.1:" + Bms.freePort())
+                        .decisionEndpoint("127.0.0.1", silent.getLocalPort())
+                        .apiKey(KEY)
+                        .timeout(Duration.ofSeconds(30))
+                        .attemptTimeout(Duration.ofSeconds(20)) // the HELLO's answer is awaited this long
+                        .build()) {
+            CompletableFuture<Decision> pending =
+                    slow.acquireAsync("dp:slow-open").toCompletableFuture();
+
+            assertThat(pending)
+                    .as("returned while the connection was still opening")
+                    .isNotDone();
+        }
+    }
+
+    @Test
     void shouldKeepBatchesOnHttp() throws Exception {
         // a batch needs HTTP, which this client cannot reach: it fails or falls back; the binary port is not used
         try (RateLimiterClient other = binaryClient(KEY)) {

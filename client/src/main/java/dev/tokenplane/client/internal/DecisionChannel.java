@@ -17,6 +17,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -30,7 +33,8 @@ import javax.net.ssl.SSLSocket;
  * <p>An acquire completes with the {@link Decision}, with the {@link RateLimitException} of a 4xx-class error the BMS
  * answered (as over HTTP), or with an {@link IOException} when the BMS could not answer (connection lost, a 5xx-class
  * error): the {@link BmsGateway} then falls back as it does for HTTP. Writers share the connection under a lock; one
- * daemon reader thread per connection completes the futures (continuations run on it, so they must not block).
+ * daemon reader thread per connection completes the futures (continuations run on it, so they must not block); a
+ * connection is opened on the channel's own thread, never the caller's.
  */
 final class DecisionChannel implements AutoCloseable {
     private static final byte VERSION = 1;
@@ -71,6 +75,13 @@ final class DecisionChannel implements AutoCloseable {
     private final int connectTimeoutMs;
     private final AtomicInteger ids = new AtomicInteger();
     private final Object opening = new Object();
+    /** Opens connections, off the callers' threads. */
+    private final ExecutorService opener = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "tokenplane-decision-connect");
+        t.setDaemon(true);
+        return t;
+    });
+
     private volatile Connection current;
     private volatile boolean closed;
 
@@ -85,19 +96,39 @@ final class DecisionChannel implements AutoCloseable {
         this.connectTimeoutMs = (int) Math.max(1, connectTimeout.toMillis());
     }
 
-    /** One decision; see the class comment for how it completes. */
+    /**
+     * One decision; see the class comment for how it completes. Never blocks the caller (an event loop, say): without
+     * an open connection, the connection is opened (connect, TLS, {@code HELLO}: blocking calls, up to the connect
+     * timeout when the BMS is down) on the channel's own thread, which then sends the request.
+     */
     CompletableFuture<Decision> acquire(String key, long tokens, long maxWaitMs, Priority priority) {
-        CompletableFuture<Decision> result = new CompletableFuture<>();
-        Connection c;
-        try {
-            c = connection();
-        } catch (RateLimitException e) {
-            result.completeExceptionally(e);
-            return result;
-        } catch (IOException e) {
-            result.completeExceptionally(e);
-            return result;
+        Connection c = current;
+        if (c != null && !c.closed) {
+            return send(c, key, tokens, maxWaitMs, priority);
         }
+        CompletableFuture<Decision> result = new CompletableFuture<>();
+        try {
+            opener.execute(() -> {
+                try {
+                    send(connection(), key, tokens, maxWaitMs, priority).whenComplete((d, e) -> {
+                        if (e != null) {
+                            result.completeExceptionally(e);
+                        } else {
+                            result.complete(d);
+                        }
+                    });
+                } catch (RateLimitException | IOException e) {
+                    result.completeExceptionally(e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            result.completeExceptionally(new IOException("the client is closed"));
+        }
+        return result;
+    }
+
+    private CompletableFuture<Decision> send(Connection c, String key, long tokens, long maxWaitMs, Priority priority) {
+        CompletableFuture<Decision> result = new CompletableFuture<>();
         int id = nextId();
         byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
         int length = 1 + 4 + 8 + 8 + 1 + 2 + keyBytes.length;
@@ -134,6 +165,7 @@ final class DecisionChannel implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        opener.shutdown();
         reset();
     }
 
