@@ -6,7 +6,9 @@ import dev.tokenplane.bms.buckets.ResizeHistory;
 import dev.tokenplane.bms.config.OverrideRegistry;
 import dev.tokenplane.bms.config.ReplicatedConfig;
 import dev.tokenplane.bms.config.RuleRegistry;
+import dev.tokenplane.bms.config.RulesFile;
 import dev.tokenplane.bms.http.InvalidRequests;
+import dev.tokenplane.bms.http.Json;
 import dev.tokenplane.bms.http.Readiness;
 import dev.tokenplane.bms.schedule.Scheduler;
 import dev.tokenplane.store.BucketStore;
@@ -52,6 +54,11 @@ public final class BmsNode implements AutoCloseable {
     private BmsNode(BmsSettings settings, BmsOptions options, InstantSource clock) throws Exception {
         this.settings = settings;
         RuntimeTuning.commonPoolWarning().ifPresent(LOG::warn);
+        if (settings.rulesFile().isPresent()) {
+            // A rules file this member would refuse fails its start before it joins the cluster, with the file's own
+            // error, rather than after (when the other members may see it come and go, or it may fail on them first).
+            RulesFile.load(settings.rulesFile().get(), Json.STRICT);
+        }
         this.wiring = new BmsWiring(settings, options, clock);
         try {
             start();
