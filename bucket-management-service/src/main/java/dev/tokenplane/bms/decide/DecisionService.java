@@ -82,6 +82,8 @@ public final class DecisionService {
     private final BmsMetrics metrics;
     private final InstantSource clock;
     private final DecisionStats stats;
+    /** The store's answers on the calling thread, when it gives any (hot keys' member-local leases); else null. */
+    private final ImmediateAcquire immediate;
 
     /**
      * @param resolver what serves each key (resolved once per decision)
@@ -100,6 +102,7 @@ public final class DecisionService {
         this.metrics = metrics;
         this.clock = clock;
         this.stats = stats;
+        this.immediate = store instanceof ImmediateAcquire i ? i : null;
     }
 
     /**
@@ -158,6 +161,20 @@ public final class DecisionService {
             return result.thenApply(r -> decide(request, binding, new Outcome(r, 0)));
         }
         return result.thenCompose(r -> borrowIfDenied(request, binding, r)).thenApply(o -> decide(request, binding, o));
+    }
+
+    /**
+     * The decision on the bucket {@code binding} names when the store can give it now on this thread (a grant from a
+     * hot key's member-local lease), counted like any other; else null, and nothing was counted or taken: call
+     * {@link #acquire(Request, BucketBinding)}. Requests that keep a reserve go to the store as usual.
+     */
+    public Decision acquireNow(Request request, BucketBinding binding) {
+        if (immediate == null || request.reservePpm(binding) != 0) {
+            return null;
+        }
+        AcquireResult.Granted granted =
+                immediate.acquireNow(binding.storeKey(), binding.spec(), request.tokens(), request.maxWaitMs());
+        return granted == null ? null : decide(request, binding, new Outcome(granted, 0));
     }
 
     /** A batch, in one store call; results in request order, each a decision or an item error. */

@@ -9,7 +9,8 @@ package dev.tokenplane.bms.hotkeys;
  * {@link #leaseWanted} says how many extra tokens to ask the owner for along with the request (the request and the
  * lease in one acquire of {@code tokens + lease}); {@link #refreshWanted} says how many to add to a live lease that
  * runs low, before it runs out (a separate acquire, in the background); {@link #leased} records what the owner
- * granted; {@link #expire} ends a lease past its time and says how many unused tokens to give back (a credit, which
+ * granted, and a top-up runs the lease on for another {@code leaseMillis} from then (a key that stays hot keeps one
+ * rolling lease, never a gap in which every request goes to the owner while a new lease is asked for); {@link #expire} ends a lease past its time and says how many unused tokens to give back (a credit, which
  * never fills the bucket above its capacity). A denial never comes from here: when the lease cannot cover a request, the owner decides it.
  *
  * <p>Pure and not thread-safe: time is an argument, and the caller serializes calls for one key.
@@ -24,7 +25,7 @@ public final class HotKeyLease {
 
     private boolean hot;
     private long held;
-    /** Tokens the owner gave the current lease, top-ups included. */
+    /** What the lease held after the owner's last grant to it (its start or its last top-up). */
     private long given;
 
     private long expiresAt;
@@ -49,11 +50,19 @@ public final class HotKeyLease {
      */
     public boolean tryLocal(long tokens, long now) {
         count(now);
-        if (held >= tokens && now < expiresAt) {
+        if (covers(tokens, now)) {
             held -= tokens;
             return true;
         }
         return false;
+    }
+
+    /**
+     * Whether the lease could serve {@code tokens} at {@code now}, without counting a request or taking anything: a
+     * caller that learns here that the owner must decide counts the request once, where it asks the owner.
+     */
+    public boolean covers(long tokens, long now) {
+        return held >= tokens && now < expiresAt;
     }
 
     /**
@@ -70,12 +79,12 @@ public final class HotKeyLease {
 
     /**
      * The tokens to add to a live lease at {@code now}, ahead of its running out (asked of the owner in the
-     * background, not with a request): when the key is hot, the lease holds less than a quarter of what it was given
-     * and at least half its time is left, enough to bring it back to a lease's size; else 0. The lease never holds
+     * background, not with a request): when the key is hot and the lease holds less than a quarter of what it was
+     * given (at its start or last top-up), enough to bring it back to a lease's size; else 0. The lease never holds
      * more than the policy's share of {@code capacity}.
      */
     public long refreshWanted(long capacity, long now) {
-        if (!hot || held == 0 || held * 4 >= given || expiresAt - now < policy.leaseMillis() / 2) {
+        if (!hot || held == 0 || held * 4 >= given || now >= expiresAt) {
             return 0;
         }
         return Math.max(0, size(capacity) - held);
@@ -90,18 +99,17 @@ public final class HotKeyLease {
 
     /**
      * The owner granted a lease of {@code tokens} at {@code now} (0: none). Call {@link #expire} first when a lease
-     * is held: the tokens of a live lease are added to it, its end stays.
+     * is held: the tokens of a live lease are added to it (a top-up), and the lease runs on for {@code leaseMillis}
+     * from {@code now}. What it holds stays within a lease's size either way, so a rolling lease keeps no more tokens
+     * on this member than a fresh one.
      */
     public void leased(long tokens, long now) {
         if (tokens <= 0) {
             return;
         }
-        if (held == 0 || now >= expiresAt) {
-            expiresAt = now + policy.leaseMillis();
-            given = 0;
-        }
+        expiresAt = now + policy.leaseMillis();
         held += tokens;
-        given += tokens;
+        given = held;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.tokenplane.bms.hotkeys;
 
 import dev.tokenplane.bms.cluster.Completions;
+import dev.tokenplane.bms.decide.ImmediateAcquire;
 import dev.tokenplane.store.AcquireResult;
 import dev.tokenplane.store.Algorithm;
 import dev.tokenplane.store.BucketSpec;
@@ -46,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * and never across a store call. Closing credits back every lease (waiting at most a few seconds) and leaves the
  * wrapped store open.
  */
-public final class HotKeyStore extends ForwardingBucketStore {
+public final class HotKeyStore extends ForwardingBucketStore implements ImmediateAcquire {
     private static final Logger LOG = LoggerFactory.getLogger(HotKeyStore.class);
     /** How long {@link #close} waits for the credits of the leases it gives back. */
     private static final long CLOSE_WAIT_MS = 3_000;
@@ -131,8 +132,11 @@ public final class HotKeyStore extends ForwardingBucketStore {
 
     @Override
     public CompletionStage<AcquireResult> acquire(String key, BucketSpec spec, long tokens, long maxWaitMs) {
-        boolean servable = maxWaitMs == 0 && spec.algorithm() == Algorithm.TOKEN_BUCKET && tokens <= spec.capacity();
-        Key k = servable ? track(key) : null; // an unsatisfiable request is the owner's to answer
+        AcquireResult.Granted leased = acquireNow(key, spec, tokens, maxWaitMs);
+        if (leased != null) {
+            return CompletableFuture.completedFuture(leased);
+        }
+        Key k = servable(spec, tokens, maxWaitMs) ? track(key) : null; // an unsatisfiable request is the owner's
         if (k == null) {
             return delegate.acquire(key, spec, tokens, maxWaitMs);
         }
@@ -153,12 +157,7 @@ public final class HotKeyStore extends ForwardingBucketStore {
                 }
                 remaining = -1;
             } else {
-                remaining = Math.min(spec.capacity(), k.ownerRemaining + k.lease.held());
-                long refresh = k.inFlight ? 0 : k.lease.refreshWanted(spec.capacity(), now);
-                if (refresh > 0) {
-                    k.inFlight = true;
-                    refresh(key, k, spec, refresh);
-                }
+                remaining = grantedLocally(key, k, spec, now);
             }
         }
         if (remaining >= 0) {
@@ -167,6 +166,51 @@ public final class HotKeyStore extends ForwardingBucketStore {
                     new AcquireResult.Granted(tokens, remaining, spec.capacity(), spec.ratePerMilli(), 0));
         }
         return extra == 0 ? owner(key, k, spec, tokens) : withLease(key, k, spec, tokens, extra);
+    }
+
+    /**
+     * The grant from the key's lease when it covers the request now (counted, taken from the lease, topped up in the
+     * background when it runs low); else null, counting nothing: {@link #acquire} then counts the request and asks
+     * the owner. No future, no lock but the key's own: the decision path answers a hot key on the calling thread.
+     */
+    @Override
+    public AcquireResult.Granted acquireNow(String key, BucketSpec spec, long tokens, long maxWaitMs) {
+        Key k = servable(spec, tokens, maxWaitMs) ? keys.get(key) : null;
+        if (k == null) {
+            return null;
+        }
+        long now = clock.millis();
+        long remaining;
+        synchronized (k) {
+            if (k.removed || !k.lease.covers(tokens, now)) {
+                return null;
+            }
+            boolean wasHot = k.lease.isHot();
+            k.lease.tryLocal(tokens, now);
+            noteHeat(wasHot, k.lease.isHot());
+            remaining = grantedLocally(key, k, spec, now);
+        }
+        localGrants.increment();
+        return new AcquireResult.Granted(tokens, remaining, spec.capacity(), spec.ratePerMilli(), 0);
+    }
+
+    /**
+     * After the lease of {@code k} (whose monitor the caller holds) granted a request: starts a top-up when the lease
+     * runs low, and returns the {@code remaining} to report (the owner's last count plus what the lease holds).
+     */
+    private long grantedLocally(String key, Key k, BucketSpec spec, long now) {
+        long remaining = Math.min(spec.capacity(), k.ownerRemaining + k.lease.held());
+        long refresh = k.inFlight ? 0 : k.lease.refreshWanted(spec.capacity(), now);
+        if (refresh > 0) {
+            k.inFlight = true;
+            refresh(key, k, spec, refresh);
+        }
+        return remaining;
+    }
+
+    /** Only immediate token-bucket acquires the bucket can ever grant are served from a lease. */
+    private static boolean servable(BucketSpec spec, long tokens, long maxWaitMs) {
+        return maxWaitMs == 0 && spec.algorithm() == Algorithm.TOKEN_BUCKET && tokens <= spec.capacity();
     }
 
     /** The request and a lease in one acquire; when that is denied, the request alone (never denied for the lease). */

@@ -9,8 +9,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The JSON of a single decision: the body of a single acquire in (a scan of its bytes), the {@link Decision} out (on
- * Jackson's generator), without databind's per-call set-up (a serializer provider, a deserialization context, and a
+ * The JSON of a single decision: the body of a single acquire in (a scan of its bytes), the {@link Decision} out (as
+ * bytes, {@link DecisionBytes}, or on Jackson's generator when a string needs escaping), without databind's per-call set-up (a serializer provider, a deserialization context, and a
  * reflective call per record component), which on a decision that makes no remote call is a large part of its cost.
  *
  * <p>The shapes stay {@link Json}'s: a body of any other form than plain fields of the right JSON types (an unknown or
@@ -170,6 +170,12 @@ final class DecisionJson {
 
     /** {@code d} as JSON: the same bytes as {@code Json.write(d)}. */
     static Buffer write(Decision d) {
+        Buffer plain = DecisionBytes.plain(d);
+        return plain != null ? plain : generated(d);
+    }
+
+    /** {@code d} on Jackson's generator: any key or rule id, any rate. */
+    private static Buffer generated(Decision d) {
         Buffer buffer = Buffer.buffer(192);
         try (JsonGenerator g = Json.STRICT.getFactory().createGenerator(Json.output(buffer))) {
             g.writeStartObject();

@@ -5,7 +5,9 @@ import static dev.tokenplane.bms.rules.InvalidInputException.checkRange;
 
 import dev.tokenplane.bms.budget.ClientRefusalLimit;
 import dev.tokenplane.bms.decide.AtomicDecisions;
+import dev.tokenplane.bms.decide.BucketBinding;
 import dev.tokenplane.bms.decide.BucketBudgetExhaustedException;
+import dev.tokenplane.bms.decide.Decision;
 import dev.tokenplane.bms.decide.DecisionService;
 import dev.tokenplane.bms.metrics.BmsMetrics;
 import dev.tokenplane.bms.rules.BucketKeys;
@@ -74,13 +76,26 @@ public final class DecisionRoutes implements ApiRoutes {
         DecisionService.Request request = body == null
                 ? new DecisionService.Request(key, 1, 0)
                 : request(key, body.tokens(), body.maxWaitMs(), body.priority());
+        BucketBinding binding;
+        try {
+            binding = decisions.bind(key, client, ctx.get(Auth.CLIENT_TIER));
+        } catch (RuntimeException e) {
+            ErrorMapper.respond(ctx, e);
+            return;
+        }
+        // a hot key's member-local lease answers on this thread: no future, no hop back to the context
+        Decision now = decisions.acquireNow(request, binding);
+        if (now != null) {
+            answer(ctx, start, now);
+            return;
+        }
         Replies.then(
-                ctx,
-                Replies.onContext(charged(ctx, decisions.acquire(request, client, ctx.get(Auth.CLIENT_TIER)))),
-                d -> {
-                    metrics.decisionLatency(System.nanoTime() - start);
-                    Replies.json(ctx, 200, DecisionJson.write(d));
-                });
+                ctx, Replies.onContext(charged(ctx, decisions.acquire(request, binding))), d -> answer(ctx, start, d));
+    }
+
+    private void answer(RoutingContext ctx, long start, Decision d) {
+        metrics.decisionLatency(System.nanoTime() - start);
+        Replies.json(ctx, 200, DecisionJson.write(d));
     }
 
     private void acquireAll(RoutingContext ctx) throws Exception {
