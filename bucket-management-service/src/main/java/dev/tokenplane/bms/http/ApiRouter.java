@@ -160,6 +160,9 @@ public final class ApiRouter {
             return request.getHeader(HttpHeaders.TRANSFER_ENCODING) == null
                     && (length == null || "0".equals(length.trim()));
         }
+        if (type.equals("application/json")) { // the common case, without a copy of the header
+            return true;
+        }
         int semicolon = type.indexOf(';');
         String mime =
                 (semicolon < 0 ? type : type.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);

@@ -83,6 +83,9 @@ final class DecisionJson {
     private static final int TOKENS = 1;
     private static final int MAX_WAIT_MS = 2;
     private static final int PRIORITY = 4;
+    private static final byte[] TOKENS_NAME = "tokens".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MAX_WAIT_MS_NAME = "maxWaitMs".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] PRIORITY_NAME = "priority".getBytes(StandardCharsets.US_ASCII);
 
     /** A cursor over a small body; every method skips JSON whitespace first. */
     private static final class Scan {
@@ -113,18 +116,32 @@ final class DecisionJson {
             return i == b.length;
         }
 
-        /** A field name: {@link #TOKENS}, {@link #MAX_WAIT_MS}, {@link #PRIORITY}, or 0 for anything else. */
+        /**
+         * A field name: {@link #TOKENS}, {@link #MAX_WAIT_MS}, {@link #PRIORITY}, or 0 for anything else (compared as
+         * bytes: no string per field).
+         */
         int name() {
-            String s = letters();
-            if (s == null) {
+            if (!skip('"')) {
                 return 0;
             }
-            return switch (s) {
-                case "tokens" -> TOKENS;
-                case "maxWaitMs" -> MAX_WAIT_MS;
-                case "priority" -> PRIORITY;
-                default -> 0;
-            };
+            int field = named(TOKENS_NAME)
+                    ? TOKENS
+                    : named(MAX_WAIT_MS_NAME) ? MAX_WAIT_MS : named(PRIORITY_NAME) ? PRIORITY : 0;
+            return field != 0 && i < b.length && b[i++] == '"' ? field : 0;
+        }
+
+        /** Whether {@code name} is next (then skipped). */
+        private boolean named(byte[] name) {
+            if (i + name.length > b.length) {
+                return false;
+            }
+            for (int j = 0; j < name.length; j++) {
+                if (b[i + j] != name[j]) {
+                    return false;
+                }
+            }
+            i += name.length;
+            return true;
         }
 
         boolean literalNull() {

@@ -67,6 +67,37 @@ class HotKeyLeaseTest {
         assertThat(lease.leaseWanted(1_000, 260)).isZero();
     }
 
+    @Test
+    void aTopUpRunsTheLeaseOnSoAHotKeyHasNoGapAtTheLeasesEnd() {
+        HotKeyLease lease = hot();
+        lease.leased(200, 100); // ends at 200 unless topped up
+        for (int i = 0; i < 160; i++) { // 2,000/s: 160 tokens by 180 ms, less than half the lease's time left
+            assertThat(lease.tryLocal(1, 100 + i / 2)).isTrue();
+        }
+        long topUp = lease.refreshWanted(1_000_000, 180);
+        assertThat(topUp)
+                .as("low, late in the lease: a top-up back to its size")
+                .isEqualTo(160);
+        lease.leased(topUp, 180);
+        assertThat(lease.refreshWanted(1_000_000, 181)).as("full again").isZero();
+        assertThat(lease.expire(250))
+                .as("past the first end, the lease runs on")
+                .isZero();
+        assertThat(lease.tryLocal(1, 250)).isTrue();
+        assertThat(lease.tryLocal(1, 280)).as("until 100 ms after the top-up").isFalse();
+        assertThat(lease.expire(280)).isEqualTo(199);
+    }
+
+    @Test
+    void coversSaysWhetherTheLeaseCouldServeWithoutCountingOrTaking() {
+        HotKeyLease lease = hot();
+        lease.leased(5, 100);
+        assertThat(lease.covers(5, 150)).isTrue();
+        assertThat(lease.covers(6, 150)).isFalse();
+        assertThat(lease.covers(1, 200)).as("past its end").isFalse();
+        assertThat(lease.held()).isEqualTo(5);
+    }
+
     /** 2,000 requests/s over the first window: hot from 100 ms. */
     private static HotKeyLease hot() {
         HotKeyLease lease = new HotKeyLease(POLICY);

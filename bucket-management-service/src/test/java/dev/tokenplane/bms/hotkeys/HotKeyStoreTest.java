@@ -7,9 +7,11 @@ import dev.tokenplane.store.BucketMath;
 import dev.tokenplane.store.BucketSpec;
 import dev.tokenplane.store.BucketState;
 import dev.tokenplane.store.FakeClock;
+import dev.tokenplane.store.ForwardingBucketStore;
 import dev.tokenplane.store.Tokens;
 import dev.tokenplane.store.local.LocalBucketStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,8 +32,23 @@ class HotKeyStoreTest {
     private final LocalBucketStore owner = new LocalBucketStore(clock);
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final AtomicLong ids = new AtomicLong(1);
-    private final HotKeyStore store =
-            new HotKeyStore(owner, POLICY, clock, 3, ids::getAndIncrement, Runnable::run, meters);
+    /** The acquires that reached the owner. */
+    private final AtomicLong ownerAcquires = new AtomicLong();
+
+    private final HotKeyStore store = new HotKeyStore(
+            new ForwardingBucketStore(owner) {
+                @Override
+                public CompletionStage<AcquireResult> acquire(String key, BucketSpec spec, long tokens, long wait) {
+                    ownerAcquires.incrementAndGet();
+                    return super.acquire(key, spec, tokens, wait);
+                }
+            },
+            POLICY,
+            clock,
+            3,
+            ids::getAndIncrement,
+            Runnable::run,
+            meters);
 
     @AfterEach
     void close() {
@@ -136,6 +153,50 @@ class HotKeyStoreTest {
     }
 
     @Test
+    void aKeyThatStaysHotIsServedLocallyPastTheEndOfItsFirstLease() {
+        BucketSpec spec = BucketSpec.of(1_000_000, 1);
+        heatUp(spec); // 200/s
+        acquire(spec, 1); // a lease of 20: ends at 200 ms unless topped up
+        long owner = ownerCalls();
+        for (int i = 0; i < 200; i++) { // 1 s more at 200/s, the expiry ticked as the member does
+            clock.advance(5);
+            store.tick();
+            assertThat(acquire(spec, 1).granted()).isTrue();
+        }
+        assertThat(meters.counter("bms.hot.key.local.grants").count())
+                .as("every request served from the rolling lease: no gap at a lease's end sends one to the owner")
+                .isEqualTo(200);
+        assertThat(ownerCalls() - owner)
+                .as("only top-ups reached the owner, each about 16 requests' worth")
+                .isBetween(10L, 14L);
+    }
+
+    @Test
+    void acquireNowGrantsFromTheLeaseOrCountsNothing() {
+        BucketSpec spec = BucketSpec.of(1_000, 1);
+        assertThat(store.acquireNow(KEY, spec, 1, 0))
+                .as("untracked: the owner decides")
+                .isNull();
+        assertThat(store.trackedKeys()).as("and nothing was counted for it").isZero();
+        heatUp(spec);
+        acquire(spec, 1); // a lease of 20
+        long owner = ownerTokens();
+        AcquireResult.Granted local = store.acquireNow(KEY, spec, 1, 0);
+        assertThat(local).isNotNull();
+        assertThat(local.remaining())
+                .as("the owner's count at its last answer (after 20 requests and the lease's 21), and the lease's 19")
+                .isEqualTo(1_000 - 20 - 21 + 19);
+        assertThat(ownerTokens()).as("taken from the lease, not the owner").isEqualTo(owner);
+        assertThat(store.acquireNow(KEY, spec, 20, 0))
+                .as("more than the lease holds")
+                .isNull();
+        assertThat(store.acquireNow(KEY, spec, 1, 10))
+                .as("a reservation is the owner's")
+                .isNull();
+        assertThat(meters.counter("bms.hot.key.local.grants").count()).isEqualTo(1);
+    }
+
+    @Test
     void closingGivesEveryLeaseBack() {
         BucketSpec spec = BucketSpec.of(1_000, 1);
         heatUp(spec);
@@ -200,6 +261,11 @@ class HotKeyStoreTest {
 
     private AcquireResult acquire(BucketSpec spec, long tokens) {
         return store.acquire(KEY, spec, tokens, 0).toCompletableFuture().join();
+    }
+
+    /** The acquires that reached the owner (requests, leases and top-ups). */
+    private long ownerCalls() {
+        return ownerAcquires.get();
     }
 
     private long ownerTokens() {

@@ -109,8 +109,15 @@ class DecisionJsonTest {
     @Provide
     Arbitrary<Decision> decisions() {
         Arbitrary<Boolean> maybe = Arbitraries.of(Boolean.TRUE, Boolean.FALSE).injectNull(0.5);
-        Arbitrary<String> text = Arbitraries.strings().ofMaxLength(20).injectNull(0.1);
-        Arbitrary<Long> number = Arbitraries.longs();
+        // any text (written by Jackson when it needs escaping), and plain printable ASCII (written as bytes)
+        Arbitrary<String> text = Arbitraries.oneOf(
+                        Arbitraries.strings().ofMaxLength(20),
+                        Arbitraries.strings().withCharRange(' ', '~').ofMaxLength(20),
+                        Arbitraries.of("bench:one", "tenant-a/key@x", "rule-1"))
+                .injectNull(0.1);
+        Arbitrary<Long> number = Arbitraries.oneOf(
+                Arbitraries.longs(),
+                Arbitraries.of(0L, 1L, 9L, 10L, -1L, 999_999_999_999_999_999L, Long.MAX_VALUE, Long.MIN_VALUE));
         Arbitrary<Double> rate = Arbitraries.oneOf(
                 Arbitraries.doubles(), Arbitraries.of(1e9, 0.08333333333333333, 5.0, 0.0, 1e-7, 123456.789));
         return Combinators.combine(text, Arbitraries.of(true, false), number, number, number, rate, number, number)
