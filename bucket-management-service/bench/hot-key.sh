@@ -4,7 +4,10 @@
 # Two BMS members from bms.jar, each alone in its own cluster: one with hot keys on (BMS_HOT_KEY_RATE, default 1000),
 # one with them off (BMS_HOT_KEY_RATE=0). In PAIRS alternating rounds it measures, on each member, its own
 # GET /health/live and then a single acquire on one key, and reports each hot-key run as a ratio of the /health/live
-# run just before it on the same member (target >= 0.85 with leases on), with p99.
+# run just before it on the same member (target >= 0.85 with leases on), with p99, and the member's CPU per request
+# for each (utime + stime from /proc/<pid>/stat over the run, divided by the requests): on a loaded machine the rates
+# follow the scheduler, the CPU a request costs much less so (the "CPU ratio" is live's CPU per request over the hot
+# key's, what the rate ratio would be if the member alone used the CPUs).
 #
 # Then the over-admission check, on the member with leases on: one key under a bucket that cannot grant everything
 # (capacity 1000, refill 10000/s), hammered for DURATION; the grants counted from the answers must stay within
@@ -16,7 +19,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
 BENCH=$ROOT/bucket-management-service/bench
-JAR=$ROOT/bucket-management-service/target/bms.jar
+JAR=${BMS_JAR:-$ROOT/bucket-management-service/target/bms.jar} # BMS_JAR: another build, e.g. to alternate old and new
 DURATION=${DURATION:-10s}
 WARMUP=${WARMUP:-10s}
 PAIRS=${PAIRS:-3}
@@ -62,16 +65,32 @@ for u in "$URL" "$OFF_URL"; do
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$u/health/live" >/dev/null
 done
 
-echo "| pair | leases | /health/live req/s | hot key req/s | ratio | live p99 ms | hot key p99 ms | load avg |"
-echo "|---:|---|---:|---:|---:|---:|---:|---|"
+# CPU ticks (1/100 s) of a process so far, and the wall clock in ms
+ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+# "rps p50 p99 cpu-us-per-request" of one wrk run against the member whose pid is $1
+measure_cpu() {
+  local pid=$1 t0 c0 out
+  shift
+  t0=$(now_ms)
+  c0=$(ticks "$pid")
+  out=$(measure "$@")
+  awk -v o="$out" -v c="$(( $(ticks "$pid") - c0 ))" -v ms="$(( $(now_ms) - t0 ))" 'BEGIN {
+    split(o, f, " "); printf "%s %s %s %.1f\n", f[1], f[2], f[3], c * 10000 / (f[1] * ms / 1000) }'
+}
+
+echo "| pair | leases | /health/live req/s | hot key req/s | ratio | live p99 ms | hot key p99 ms | CPU µs/req live, hot key | CPU ratio | load avg |"
+echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---|"
 for p in $(seq 1 "$PAIRS"); do
   for side in on off; do
     u=$URL
-    [ "$side" = off ] && u=$OFF_URL
-    read -r L_RPS _ L_P99 < <(measure -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" "$u/health/live")
-    read -r H_RPS _ H_P99 < <(measure -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s "$BENCH/one-key.lua" "$u")
+    pid=$BMS_PID
+    [ "$side" = off ] && u=$OFF_URL && pid=$OFF_PID
+    read -r L_RPS _ L_P99 L_CPU < <(measure_cpu "$pid" -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" "$u/health/live")
+    read -r H_RPS _ H_P99 H_CPU < <(measure_cpu "$pid" -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s "$BENCH/one-key.lua" "$u")
     echo "| $p | $side | $L_RPS | $H_RPS | $(awk -v a="$H_RPS" -v b="$L_RPS" 'BEGIN { printf "%.2f", a / b }') |" \
-      "$L_P99 | $H_P99 | $(cut -d' ' -f1-3 /proc/loadavg) |"
+      "$L_P99 | $H_P99 | $L_CPU, $H_CPU | $(awk -v a="$L_CPU" -v b="$H_CPU" 'BEGIN { printf "%.2f", a / b }') |" \
+      "$(cut -d' ' -f1-3 /proc/loadavg) |"
   done
 done
 
