@@ -57,7 +57,8 @@ import java.util.function.Function;
  *                          refused at the HTTP edge ({@link dev.tokenplane.bms.budget.ClientRefusalLimit}); 0: off
  * @param hotKeyRate        requests per second for one key on this member above which the member serves the key from
  *                          a lease of its own ({@link dev.tokenplane.bms.hotkeys.HotKeyStore}); 0: off
- * @param hotKeyLeaseMs     how long such a lease lasts before its unused tokens go back to the key's owner
+ * @param hotKeyLeaseMs     how long such a lease lasts (from its start or last top-up) before its unused tokens go
+ *                          back to the key's owner
  * @param httpEventLoops    how many Vert.x event loops (one HTTP server each) serve the HTTP API; 0: one per CPU
  * @param decisionPort      the port of the binary decision protocol ({@link dev.tokenplane.bms.wire.DecisionWire}) on
  *                          the HTTP hosts, with the HTTP listener's TLS; empty (the default): no such listener; 0

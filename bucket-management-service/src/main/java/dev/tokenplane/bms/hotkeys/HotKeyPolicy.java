@@ -7,8 +7,8 @@ package dev.tokenplane.bms.hotkeys;
  * @param demoteBelowPerSecond  requests per second below which a hot key goes back to asking its owner every time;
  *                              below the promotion rate, so a key near the threshold does not flap
  * @param windowMillis          how long the member counts requests before it judges the rate
- * @param leaseMillis           how long a lease lasts: it holds about this much of the member's traffic, and what is
- *                              left when it ends goes back to the owner
+ * @param leaseMillis           how long a lease lasts from its start or last top-up: it holds about this much of the
+ *                              member's traffic, and what is left when it ends goes back to the owner
  * @param maxShareOfCapacity    the most of the bucket's capacity one member's lease may hold (0..1]: the bound on
  *                              how many tokens sit on one member while another is denied by the owner
  */

@@ -132,10 +132,7 @@ public final class HotKeyStore extends ForwardingBucketStore implements Immediat
 
     @Override
     public CompletionStage<AcquireResult> acquire(String key, BucketSpec spec, long tokens, long maxWaitMs) {
-        AcquireResult.Granted leased = acquireNow(key, spec, tokens, maxWaitMs);
-        if (leased != null) {
-            return CompletableFuture.completedFuture(leased);
-        }
+        // no acquireNow first: a decision asked it already, and this serves from the lease too
         Key k = servable(spec, tokens, maxWaitMs) ? track(key) : null; // an unsatisfiable request is the owner's
         if (k == null) {
             return delegate.acquire(key, spec, tokens, maxWaitMs);

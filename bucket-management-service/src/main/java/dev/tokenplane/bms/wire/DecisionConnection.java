@@ -1,6 +1,7 @@
 package dev.tokenplane.bms.wire;
 
 import dev.tokenplane.bms.budget.ClientRefusalLimit;
+import dev.tokenplane.bms.decide.BucketBinding;
 import dev.tokenplane.bms.decide.BucketBudgetExhaustedException;
 import dev.tokenplane.bms.decide.Decision;
 import dev.tokenplane.bms.decide.DecisionService;
@@ -149,15 +150,25 @@ final class DecisionConnection {
             parser.pause();
         }
         boolean sendKey = rewritten;
-        wire.decisions()
-                .acquire(request, client, caller == null ? null : caller.tier())
-                .whenComplete((decision, failure) -> {
-                    if (Vertx.currentContext() == context) {
-                        answer(id, start, client, sendKey, decision, failure);
-                    } else {
-                        context.runOnContext(v -> answer(id, start, client, sendKey, decision, failure));
-                    }
-                });
+        BucketBinding binding;
+        try {
+            binding = wire.decisions().bind(request.key(), client, caller == null ? null : caller.tier());
+        } catch (RuntimeException e) {
+            answer(id, start, client, sendKey, null, e);
+            return;
+        }
+        Decision now = wire.decisions().acquireNow(request, binding); // a hot key's member-local lease, on this thread
+        if (now != null) {
+            answer(id, start, client, sendKey, now, null);
+            return;
+        }
+        wire.decisions().acquire(request, binding).whenComplete((decision, failure) -> {
+            if (Vertx.currentContext() == context) {
+                answer(id, start, client, sendKey, decision, failure);
+            } else {
+                context.runOnContext(v -> answer(id, start, client, sendKey, decision, failure));
+            }
+        });
     }
 
     private void answer(int id, long start, String client, boolean sendKey, Decision decision, Throwable failure) {
