@@ -165,7 +165,8 @@ final class BmsVariables {
                     "BMS_HOT_KEY_LEASE_MS",
                     "100",
                     "how long a hot key's member-local lease lasts, from its start "
-                            + "or its last top-up, before its unused tokens go back to the key's owner; a lease holds about this much of the member's "
+                            + "or its last top-up, before its unused tokens go back to the key's owner; a lease holds "
+                            + "about this much of the member's "
                             + "traffic and at most a quarter of the bucket's capacity, 10..1000",
                     false),
             new Variable(

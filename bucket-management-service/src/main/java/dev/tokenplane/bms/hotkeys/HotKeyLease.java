@@ -10,8 +10,10 @@ package dev.tokenplane.bms.hotkeys;
  * lease in one acquire of {@code tokens + lease}); {@link #refreshWanted} says how many to add to a live lease that
  * runs low, before it runs out (a separate acquire, in the background); {@link #leased} records what the owner
  * granted, and a top-up runs the lease on for another {@code leaseMillis} from then (a key that stays hot keeps one
- * rolling lease, never a gap in which every request goes to the owner while a new lease is asked for); {@link #expire} ends a lease past its time and says how many unused tokens to give back (a credit, which
- * never fills the bucket above its capacity). A denial never comes from here: when the lease cannot cover a request, the owner decides it.
+ * rolling lease, never a gap in which every request goes to the owner while a new lease is asked for);
+ * {@link #expire} ends a lease past its time and says how many unused tokens to give back (a credit, which never
+ * fills the bucket above its capacity). A denial never comes from here: when the lease cannot cover a request, the
+ * owner decides it.
  *
  * <p>Pure and not thread-safe: time is an argument, and the caller serializes calls for one key.
  */
