@@ -23,6 +23,13 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class RuleIndex implements RuleLookup {
     private static final int CACHE_LIMIT = 100_000;
+    /**
+     * Up to this many globs, without {@code {client}}, are scanned on every match: a few prefix and suffix comparisons
+     * cost less than building the cache's key and looking it up in a cache of many keys (BENCHMARKS.md, "binary port,
+     * fifth wave").
+     */
+    private static final int SCAN_WITHOUT_CACHE = 4;
+
     private static final Object NO_MATCH = new Object();
 
     /**
@@ -61,6 +68,7 @@ public final class RuleIndex implements RuleLookup {
     private final Map<Long, Entry> byGeneration;
     private final Map<String, Entry> exact;
     private final Entry[] others;
+    private final boolean scanIsCheap;
     private final ConcurrentHashMap<String, Object> cache = new ConcurrentHashMap<>();
 
     private RuleIndex(Map<String, Entry> byId, Map<String, Entry> exact, Entry[] others) {
@@ -69,6 +77,11 @@ public final class RuleIndex implements RuleLookup {
         byId.values().forEach(e -> byGeneration.put(e.generation(), e));
         this.exact = exact;
         this.others = others;
+        boolean anyClient = false;
+        for (Entry e : others) {
+            anyClient |= e.pattern().usesClient();
+        }
+        this.scanIsCheap = others.length <= SCAN_WITHOUT_CACHE && !anyClient;
     }
 
     /** Compiles {@code rules}. */
@@ -113,11 +126,24 @@ public final class RuleIndex implements RuleLookup {
         if (literal != null && clientId == null && tier == null) {
             return literal;
         }
+        if (scanIsCheap) {
+            return scan(key, clientId, tier, literal);
+        }
         String cacheKey = (tier == null ? "" : tier) + '\u0002' + (clientId == null ? "" : clientId) + '\u0001' + key;
         Object cached = cache.get(cacheKey);
         if (cached != null) {
             return cached == NO_MATCH ? null : (Entry) cached;
         }
+        Entry best = scan(key, clientId, tier, literal);
+        if (cache.size() >= CACHE_LIMIT) {
+            cache.clear();
+        }
+        cache.put(cacheKey, best == null ? NO_MATCH : best);
+        return best;
+    }
+
+    /** The most specific of {@code literal} (the exact rule of {@code key}, or null) and the globs matching it. */
+    private Entry scan(String key, String clientId, String tier, Entry literal) {
         Entry best = literal;
         RulePattern.Specificity bestSpec =
                 literal == null ? null : literal.pattern().match(key, clientId);
@@ -139,10 +165,6 @@ public final class RuleIndex implements RuleLookup {
                 bestSpec = s;
             }
         }
-        if (cache.size() >= CACHE_LIMIT) {
-            cache.clear();
-        }
-        cache.put(cacheKey, best == null ? NO_MATCH : best);
         return best;
     }
 
