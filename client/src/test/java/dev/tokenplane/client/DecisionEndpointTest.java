@@ -276,9 +276,9 @@ class DecisionEndpointTest {
                         .timeout(Duration.ofSeconds(30))
                         .attemptTimeout(Duration.ofSeconds(30))
                         .build()) {
-            CompletableFuture<Integer> connections = CompletableFuture.supplyAsync(() -> {
-                try (Socket first = peer.accept();
-                        Socket second = peer.accept()) {
+            CompletableFuture<Integer> connections = new CompletableFuture<>();
+            Thread peerThread = new Thread(() -> {
+                try (Socket first = peer.accept()) {
                     DataOutputStream out = greet(first);
                     frameOf(new DataInputStream(first.getInputStream())); // the ACQUIRE, not answered
                     writeFrame(
@@ -290,27 +290,17 @@ class DecisionEndpointTest {
                                     .putShort((short) 12)
                                     .put("idle_timeout".getBytes(StandardCharsets.US_ASCII))
                                     .putShort((short) 0));
-                    out = greet(second);
-                    var acquire = java.nio.ByteBuffer.wrap(frameOf(new DataInputStream(second.getInputStream())));
-                    acquire.get();
-                    int id = acquire.getInt();
-                    writeFrame(
-                            out,
-                            b -> b.put((byte) 4) // DECISION, granted, of rule "peer"
-                                    .putInt(id)
-                                    .put((byte) 1)
-                                    .putLong(9)
-                                    .putLong(10)
-                                    .putDouble(1)
-                                    .putLong(0)
-                                    .putLong(0)
-                                    .putShort((short) 4)
-                                    .put("peer".getBytes(StandardCharsets.US_ASCII)));
-                    return 2;
-                } catch (IOException e) {
-                    throw new CompletionException(e);
+                    try (Socket second = peer.accept()) {
+                        answerOneAcquire(second);
+                        connections.complete(2);
+                        second.getInputStream().read(); // until the client closes
+                    }
+                } catch (IOException | RuntimeException e) {
+                    connections.completeExceptionally(e);
                 }
             });
+            peerThread.setDaemon(true);
+            peerThread.start(); // its own thread: the common pool may be busy with the client's work
 
             Decision d = c.acquireAsync("dp:goodbye").toCompletableFuture().join();
 
@@ -319,6 +309,26 @@ class DecisionEndpointTest {
                     .containsExactly(true, "peer", DecisionSource.BMS);
             assertThat(connections.join()).isEqualTo(2);
         }
+    }
+
+    /** The peer's second connection: greets, then answers one ACQUIRE with a grant of rule "peer". */
+    private static void answerOneAcquire(Socket second) throws IOException {
+        DataOutputStream out = greet(second);
+        var acquire = java.nio.ByteBuffer.wrap(frameOf(new DataInputStream(second.getInputStream())));
+        acquire.get();
+        int id = acquire.getInt();
+        writeFrame(
+                out,
+                b -> b.put((byte) 4) // DECISION, granted, of rule "peer"
+                        .putInt(id)
+                        .put((byte) 1)
+                        .putLong(9)
+                        .putLong(10)
+                        .putDouble(1)
+                        .putLong(0)
+                        .putLong(0)
+                        .putShort((short) 4)
+                        .put("peer".getBytes(StandardCharsets.US_ASCII)));
     }
 
     /** The peer's side of a HELLO: reads it, answers READY. */
