@@ -24,11 +24,12 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class RuleIndex implements RuleLookup {
     private static final int CACHE_LIMIT = 100_000;
     /**
-     * Up to this many globs, without {@code {client}}, are scanned on every match: a few prefix and suffix comparisons
-     * cost less than building the cache's key and looking it up in a cache of many keys (BENCHMARKS.md, "binary port,
-     * fifth wave").
+     * Up to this many globs are scanned on every match by a caller without a client id (a {@code {client}} glob is then
+     * rejected at once, the others mostly at their first character): cheaper than building the cache's key and looking
+     * it up among many keys, which cost a decision on 10,000 keys more than the rest of its event-loop work
+     * (BENCHMARKS.md, "binary port, fifth wave").
      */
-    private static final int SCAN_WITHOUT_CACHE = 4;
+    private static final int SCAN_WITHOUT_CACHE = 16;
 
     private static final Object NO_MATCH = new Object();
 
@@ -68,7 +69,7 @@ public final class RuleIndex implements RuleLookup {
     private final Map<Long, Entry> byGeneration;
     private final Map<String, Entry> exact;
     private final Entry[] others;
-    private final boolean scanIsCheap;
+    private final boolean fewGlobs;
     private final ConcurrentHashMap<String, Object> cache = new ConcurrentHashMap<>();
 
     private RuleIndex(Map<String, Entry> byId, Map<String, Entry> exact, Entry[] others) {
@@ -77,11 +78,7 @@ public final class RuleIndex implements RuleLookup {
         byId.values().forEach(e -> byGeneration.put(e.generation(), e));
         this.exact = exact;
         this.others = others;
-        boolean anyClient = false;
-        for (Entry e : others) {
-            anyClient |= e.pattern().usesClient();
-        }
-        this.scanIsCheap = others.length <= SCAN_WITHOUT_CACHE && !anyClient;
+        this.fewGlobs = others.length <= SCAN_WITHOUT_CACHE;
     }
 
     /** Compiles {@code rules}. */
@@ -126,8 +123,8 @@ public final class RuleIndex implements RuleLookup {
         if (literal != null && clientId == null && tier == null) {
             return literal;
         }
-        if (scanIsCheap) {
-            return scan(key, clientId, tier, literal);
+        if (fewGlobs && clientId == null) {
+            return scan(key, null, tier, literal);
         }
         String cacheKey = (tier == null ? "" : tier) + '\u0002' + (clientId == null ? "" : clientId) + '\u0001' + key;
         Object cached = cache.get(cacheKey);
