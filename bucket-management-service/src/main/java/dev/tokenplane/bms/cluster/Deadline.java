@@ -49,6 +49,9 @@ public final class Deadline {
 
     /** A stage completed as {@code stage}, or failed with {@link Exceeded} when it takes longer than the deadline. */
     public <T> CompletableFuture<T> on(CompletionStage<T> stage) {
+        if (stage instanceof CompletableFuture<T> done && done.isDone()) {
+            return done.copy(); // answered already (a local store, a lease): no timer to set and cancel
+        }
         Call<T> call = new Call<>(millis);
         call.timeout = TIMER.newTimeout(call, millis, TimeUnit.MILLISECONDS); // first: the stage may be complete
         stage.whenComplete(call);
