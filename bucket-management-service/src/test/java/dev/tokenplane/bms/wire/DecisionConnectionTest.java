@@ -52,6 +52,7 @@ class DecisionConnectionTest {
 
     private final Vertx vertx = Vertx.vertx();
     private final HeldStore store = new HeldStore();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private NetServer server;
 
     @AfterEach
@@ -91,6 +92,17 @@ class DecisionConnectionTest {
             readDecisions(in, sent - answered.cardinality(), answered);
             assertThat(answered.cardinality()).as("every id answered once").isEqualTo(sent);
             assertThat(answered.nextSetBit(0)).isEqualTo(1);
+            assertThat(registry.get("bms.decision.latency")
+                            .tag("transport", "binary")
+                            .timer()
+                            .count())
+                    .as("timed as binary decisions")
+                    .isEqualTo(sent);
+            assertThat(registry.get("bms.decision.latency")
+                            .tag("transport", "http")
+                            .timer()
+                            .count())
+                    .isZero();
         }
     }
 
@@ -122,7 +134,7 @@ class DecisionConnectionTest {
     }
 
     private int listen(long idleMs) throws Exception {
-        BmsMetrics metrics = new BmsMetrics(new SimpleMeterRegistry());
+        BmsMetrics metrics = new BmsMetrics(registry);
         RuleIndex rules = RuleIndex.of(List.of(
                 TestRule.of("wire", "wire:*").capacity(1_000_000, 1_000_000).build()));
         Clock clock = Clock.systemUTC();
