@@ -290,14 +290,16 @@ final class BmsWiring implements AutoCloseable {
     }
 
     /**
-     * The keys of the buckets this member owns, for the sizing and pool ticks: an index kept by the map's events on a
-     * member; on a client (which owns none), or when neither tick runs, the store's own listing.
+     * The keys of the buckets this member owns, for the sizing and pool ticks: on a member, an index of the keys of
+     * the adaptive and pooled rules, kept by the map's events; on a client (which owns none), or when neither tick
+     * runs, the store's own listing.
      */
     private OwnedBuckets ownedBuckets(BmsOptions options) {
         if (DataTier.isClient(hazelcast) || (!options.sizing() && options.transfer() == null)) {
             return OwnedBuckets.walking(store::ownedKeys);
         }
-        return open(OwnedBucketIndex.open(hazelcast, StoreBinding.MAP, clock));
+        return open(
+                OwnedBucketIndex.open(hazelcast, StoreBinding.MAP, clock, () -> OwnedBuckets.tickedRules(rules.all())));
     }
 
     /** The single disk thread: journal writes that follow the map's events, in order. */

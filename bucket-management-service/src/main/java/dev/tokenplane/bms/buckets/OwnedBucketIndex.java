@@ -18,7 +18,6 @@ import com.hazelcast.partition.ReplicaMigrationEvent;
 import com.hazelcast.query.Predicates;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collection;
 import java.util.HashSet;
@@ -28,15 +27,20 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
- * The store keys of the buckets this member owns, by rule, kept in memory so that a tick does not walk the member's
- * whole share of the bucket map. {@code IMap.localKeySet()} is a query: one task on every partition thread, scanning
- * every entry, ahead of the decisions queued there (with 10,000 buckets a sizing tick took about 15 ms, every tick,
- * even with no adaptive bucket among them).
+ * The store keys of the buckets this member owns, of the rules the ticks act on ({@code tracked}: the adaptive and the
+ * pooled ones, and the keys that name no rule), kept in memory so that a tick does not walk the member's whole share
+ * of the bucket map. {@code IMap.localKeySet()} is a query: one task on every partition thread, scanning every entry,
+ * ahead of the decisions queued there (with 10,000 buckets a sizing tick took about 15 ms, every tick, even with no
+ * adaptive bucket among them). Holding only the tracked rules' keys keeps its memory to theirs (a key costs about
+ * 100 bytes here, beside its bucket's 375 with both copies), not the member's whole budget of buckets.
  *
  * <p>How it stays right:
  * <ul>
+ *   <li>The rules tracked are fixed at each scan. A rule asked for that was not tracked at the last scan (it just
+ *       became adaptive or pooled) makes the index scan again first; a rule no longer tracked is dropped at once.</li>
  *   <li>A <em>local</em> entry listener (events of the entries this member owns) adds a key when its bucket is created
  *       or merged in, and drops it when it is removed, expires or is evicted. It implements no
  *       {@code EntryUpdatedListener}: Hazelcast checks each registration's event flags before it builds an event, so
@@ -50,8 +54,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       and a scan drops only the keys it did not see whose stamp is older than the scan, so a bucket created during
  *       a scan stays; a key a scan re-adds after its removal event went by is dropped again when the scan ends.</li>
  * </ul>
- * Groups that empty go away, so the index holds at most the keys the member owns (plus the few removed during a
- * scan, until it ends).
+ * Groups that empty go away, so the index holds at most the keys the member owns of the tracked rules (plus the few
+ * removed during a scan, until it ends).
  *
  * <p>Thread-safe: events arrive on Hazelcast's event threads; the ticks read (and scan) on their workers.
  */
@@ -62,6 +66,9 @@ public final class OwnedBucketIndex implements OwnedBuckets, AutoCloseable {
     private final HazelcastInstance member;
     private final IMap<String, ?> map;
     private final InstantSource clock;
+    private final Supplier<Set<String>> tracked;
+    /** The groups the last scan tracked (and {@link OwnedBuckets#UNSCOPED}): the events add only theirs. */
+    private volatile Set<String> trackedAtScan = Set.of();
     /** Group (rule id) → owned store key → stamp of the event or scan that last added it. */
     private final Map<String, Map<String, Long>> byGroup = new ConcurrentHashMap<>();
 
@@ -80,19 +87,27 @@ public final class OwnedBucketIndex implements OwnedBuckets, AutoCloseable {
     private long scannedAt;
     private long scans;
 
-    private OwnedBucketIndex(HazelcastInstance member, String mapName, InstantSource clock) {
+    private OwnedBucketIndex(
+            HazelcastInstance member, String mapName, InstantSource clock, Supplier<Set<String>> tracked) {
         this.member = member;
         this.map = member.getMap(mapName);
         this.clock = clock;
+        this.tracked = tracked;
         this.entryListener = map.addLocalEntryListener(new Events(), Predicates.alwaysTrue(), false);
         this.migrationListener = member.getPartitionService().addMigrationListener(new Migrations());
     }
 
-    /** The index of the bucket map {@code mapName} on {@code member} (a member, not a client). */
-    public static OwnedBucketIndex open(HazelcastInstance member, String mapName, InstantSource clock) {
-        return new OwnedBucketIndex(member, mapName, clock);
+    /**
+     * The index of the bucket map {@code mapName} on {@code member} (a member, not a client).
+     *
+     * @param tracked the rules whose keys to hold, read at each call (the keys that name no rule are always held)
+     */
+    public static OwnedBucketIndex open(
+            HazelcastInstance member, String mapName, InstantSource clock, Supplier<Set<String>> tracked) {
+        return new OwnedBucketIndex(member, mapName, clock, tracked);
     }
 
+    /** The owned keys of {@code ruleId}, which must be among the tracked rules (else none). */
     @Override
     public Collection<String> ofRule(String ruleId) {
         refresh();
@@ -100,12 +115,9 @@ public final class OwnedBucketIndex implements OwnedBuckets, AutoCloseable {
         return keys == null ? List.of() : List.copyOf(keys.keySet());
     }
 
-    @Override
-    public Collection<String> all() {
-        refresh();
-        List<String> keys = new ArrayList<>();
-        byGroup.values().forEach(group -> keys.addAll(group.keySet()));
-        return keys;
+    /** How many keys the index holds. */
+    public int size() {
+        return byGroup.values().stream().mapToInt(Map::size).sum();
     }
 
     /** How many full scans of the member's keys the index made (at the first use, then after each change). */
@@ -113,16 +125,28 @@ public final class OwnedBucketIndex implements OwnedBuckets, AutoCloseable {
         return scans;
     }
 
-    /** Scans the member's keys when what it owns may have changed since the last scan. */
+    /**
+     * Scans the member's keys when what it owns may have changed since the last scan, or a rule is tracked that was
+     * not then; drops the rules no longer tracked.
+     */
     private synchronized void refresh() {
+        Set<String> wanted = new HashSet<>(tracked.get());
+        wanted.add(UNSCOPED);
         long movesNow = moves.get();
         BitSet owned = ownedPartitions();
         long now = clock.millis();
-        if (movesNow == scannedMoves
+        if (trackedAtScan.containsAll(wanted)
+                && movesNow == scannedMoves
                 && owned.equals(scannedPartitions)
                 && now - scannedAt < RESCAN_INTERVAL.toMillis()) {
+            if (!wanted.containsAll(trackedAtScan)) {
+                trackedAtScan = Set.copyOf(wanted);
+            }
+            byGroup.keySet().retainAll(trackedAtScan); // also a key an event added as its rule stopped being tracked
             return;
         }
+        trackedAtScan = Set.copyOf(wanted); // before the scan: the events during it add the keys of these rules
+        byGroup.keySet().retainAll(trackedAtScan);
         scan();
         scannedMoves = movesNow;
         scannedPartitions = owned;
@@ -136,11 +160,16 @@ public final class OwnedBucketIndex implements OwnedBuckets, AutoCloseable {
         try {
             long stamp = stamps.incrementAndGet();
             Set<String> present = new HashSet<>(map.localKeySet());
+            Set<String> groups = trackedAtScan;
             for (String key : present) {
-                byGroup.compute(OwnedBuckets.groupOf(key), (g, keys) -> {
-                    Map<String, Long> group = keys != null ? keys : new ConcurrentHashMap<>();
-                    group.putIfAbsent(key, stamp);
-                    return group;
+                String group = OwnedBuckets.groupOf(key);
+                if (!groups.contains(group)) {
+                    continue;
+                }
+                byGroup.compute(group, (g, keys) -> {
+                    Map<String, Long> held = keys != null ? keys : new ConcurrentHashMap<>();
+                    held.putIfAbsent(key, stamp);
+                    return held;
                 });
             }
             // gone before the scan saw their partition, or moved away: added before the scan, and not seen by it
@@ -168,11 +197,15 @@ public final class OwnedBucketIndex implements OwnedBuckets, AutoCloseable {
     }
 
     private void add(String key) {
+        String group = OwnedBuckets.groupOf(key);
+        if (!trackedAtScan.contains(group)) {
+            return;
+        }
         long stamp = stamps.incrementAndGet();
-        byGroup.compute(OwnedBuckets.groupOf(key), (g, keys) -> {
-            Map<String, Long> group = keys != null ? keys : new ConcurrentHashMap<>();
-            group.put(key, stamp);
-            return group;
+        byGroup.compute(group, (g, keys) -> {
+            Map<String, Long> held = keys != null ? keys : new ConcurrentHashMap<>();
+            held.put(key, stamp);
+            return held;
         });
     }
 

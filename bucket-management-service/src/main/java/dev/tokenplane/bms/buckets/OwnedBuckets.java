@@ -1,17 +1,20 @@
 package dev.tokenplane.bms.buckets;
 
+import dev.tokenplane.bms.rules.Rule;
 import dev.tokenplane.bms.rules.StoreKey;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
  * The store keys of the buckets this member owns, by the rule each key names ({@link StoreKey}): what the sizing and
  * pool ticks walk. A tick asks only for the rules it acts on (the adaptive ones, the pooled ones), so its cost follows
  * their buckets, not every bucket of the member. Answers are snapshots; a key may already be gone (the ticks read the
- * buckets and skip the missing ones), but an owned bucket is never left out.
+ * buckets and skip the missing ones), but an owned bucket of a rule asked for is never left out.
  */
 public interface OwnedBuckets {
     /** The group of the store keys that name no rule (buckets from before scoping, or not a store key). */
@@ -25,8 +28,16 @@ public interface OwnedBuckets {
         return ofRule(UNSCOPED);
     }
 
-    /** Every owned store key: a walk over all of them, for what cannot be narrowed by rule. */
-    Collection<String> all();
+    /** The rules the ticks act on: the adaptive ones (sizing) and those that name a pool (the pool tick). */
+    static Set<String> tickedRules(Collection<Rule> rules) {
+        Set<String> ids = new HashSet<>();
+        for (Rule r : rules) {
+            if (r.adaptiveEnabled() || (r.transfer() != null && r.transfer().pool() != null)) {
+                ids.add(r.id());
+            }
+        }
+        return ids;
+    }
 
     /** The group of {@code storeKey}: the rule it names, or {@link #UNSCOPED}. Never throws. */
     static String groupOf(String storeKey) {
@@ -55,11 +66,6 @@ public interface OwnedBuckets {
                     }
                 }
                 return keys;
-            }
-
-            @Override
-            public Collection<String> all() {
-                return owned.get();
             }
         };
     }

@@ -214,15 +214,18 @@ final class PoolTicker {
 
     /**
      * The owned buckets that may be in a pool, a superset the tick narrows by resolving each: the buckets of the rules
-     * that name a pool (and those from before scoping, matched by key); every owned bucket while an override names a
-     * pool, since an override may put a bucket of any rule in one (a walk of the member's keys in memory, as long as
-     * such an override lasts). None when nothing names a pool.
+     * that name a pool (and those from before scoping, matched by key); while an override names a pool, every owned
+     * bucket ({@code everything}, a listing of the member's whole share), since an override may put a bucket of any
+     * rule in one. None when nothing names a pool.
      */
     static Collection<String> candidates(
-            Collection<Rule> rules, Collection<BucketOverride> overrides, OwnedBuckets owned) {
+            Collection<Rule> rules,
+            Collection<BucketOverride> overrides,
+            OwnedBuckets owned,
+            Supplier<Collection<String>> everything) {
         if (overrides.stream()
                 .anyMatch(o -> o.transfer() != null && o.transfer().pool() != null)) {
-            return owned.all();
+            return everything.get();
         }
         List<String> keys = new ArrayList<>();
         boolean anyPool = false;

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -29,6 +30,8 @@ class OwnedBucketIndexTest {
 
     private final List<HazelcastInstance> members = new ArrayList<>();
     private final List<OwnedBucketIndex> indexes = new ArrayList<>();
+    /** The rules the indexes hold (the adaptive and pooled ones, in the BMS). */
+    private final Set<String> tracked = ConcurrentHashMap.newKeySet();
 
     @AfterEach
     void stop() {
@@ -53,8 +56,12 @@ class OwnedBucketIndexTest {
     private void startCluster(int n) {
         members.addAll(TestMembers.startCluster(n, config -> {}));
         for (HazelcastInstance m : members) {
-            indexes.add(OwnedBucketIndex.open(m, MAP, InstantSource.system()));
+            indexes.add(open(m));
         }
+    }
+
+    private OwnedBucketIndex open(HazelcastInstance member) {
+        return OwnedBucketIndex.open(member, MAP, InstantSource.system(), () -> Set.copyOf(tracked));
     }
 
     /** What member {@code m} owns of {@code group}, read from Hazelcast itself (a query: the test may walk). */
@@ -75,10 +82,12 @@ class OwnedBucketIndexTest {
     @Test
     void shouldListEachRulesOwnedKeysFromTheEventsWithoutWalkingTheMapAgain() {
         startCluster(2);
+        tracked.addAll(Set.of("a", "b"));
         IMap<String, byte[]> map = members.get(0).getMap(MAP);
-        indexes.forEach(OwnedBuckets::all); // the first use scans (nothing yet)
+        indexes.forEach(i -> i.ofRule("a")); // the first use scans (nothing yet)
         List<String> a = fill(map, "a", 300);
         List<String> b = fill(map, "b", 50);
+        fill(map, "fixed", 200); // a rule the ticks leave alone: not held
         map.set("legacy-key", STATE); // a bucket from before scoping
 
         for (int m = 0; m < 2; m++) {
@@ -102,23 +111,39 @@ class OwnedBucketIndexTest {
         }
         // (an expired entry is removed when read after its time, or by a background task some time later)
         Await.until(() -> b.stream().allMatch(k -> map.get(k) == null));
-        assertThat(map.size()).isEqualTo(151);
+        assertThat(map.size()).isEqualTo(351);
         for (int m = 0; m < 2; m++) {
             awaitExact(m, "a");
             Await.until(() -> indexes.stream().allMatch(i -> i.ofRule("b").isEmpty()));
-            assertThat(indexes.get(m).all())
-                    .hasSize(truth(m, "a").size()
+            assertThat(indexes.get(m).size())
+                    .as("only the tracked rules' keys are held")
+                    .isEqualTo(truth(m, "a").size()
                             + truth(m, OwnedBuckets.UNSCOPED).size());
         }
         // all of it from the events: one scan per member, at the first use, while no partition moved
         assertThat(indexes).allSatisfy(i -> assertThat(i.scans()).isEqualTo(1));
+
+        // a rule that starts being tracked (it became adaptive) is found by one more scan; one that stops is dropped
+        tracked.add("fixed");
+        for (int m = 0; m < 2; m++) {
+            awaitExact(m, "fixed");
+        }
+        assertThat(indexes).allSatisfy(i -> assertThat(i.scans()).isEqualTo(2));
+        tracked.remove("fixed");
+        indexes.forEach(i -> i.ofRule("a"));
+        for (int m = 0; m < 2; m++) {
+            assertThat(indexes.get(m).size())
+                    .isEqualTo(truth(m, "a").size()
+                            + truth(m, OwnedBuckets.UNSCOPED).size());
+        }
     }
 
     @Test
     void shouldFollowThePartitionsWhenAMemberJoinsLeavesOrCrashes() {
         startCluster(2);
+        tracked.add("a");
         IMap<String, byte[]> map = members.get(0).getMap(MAP);
-        indexes.forEach(OwnedBuckets::all);
+        indexes.forEach(i -> i.ofRule("a"));
         fill(map, "a", 400);
         awaitExact(0, "a");
         awaitExact(1, "a");
@@ -131,7 +156,7 @@ class OwnedBucketIndexTest {
         int[] all = {ports[0], ports[1], port};
         Config third = TestMembers.config(members.get(0).getConfig().getClusterName(), port, all);
         members.add(TestMembers.start(third));
-        indexes.add(OwnedBucketIndex.open(members.get(2), MAP, InstantSource.system()));
+        indexes.add(open(members.get(2)));
         Await.until(() -> members.get(0).getPartitionService().isClusterSafe()
                 && !truth(2, "a").isEmpty());
         for (int m = 0; m < 3; m++) {
