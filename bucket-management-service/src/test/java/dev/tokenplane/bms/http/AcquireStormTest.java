@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.SharedBms;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,16 +32,10 @@ class AcquireStormTest {
     void shouldNeverGrantMoreThanCapacityPlusRefillTimesElapsed() throws Exception {
         Api api = SharedBms.get().api;
         api.put("/v1/rules/storm", Map.of("match", "storm:*", "capacity", CAPACITY, "refillPerSecond", REFILL));
-        ExecutorService executor = Executors.newFixedThreadPool(4);
-        HttpClient client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .executor(executor)
-                .connectTimeout(Duration.ofSeconds(5))
-                .build();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(api.base() + "/v1/buckets/storm:one/acquire"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"tokens\":1}"))
-                .build();
+        Vertx vertx = Vertx.vertx();
+        HttpClient client = vertx.createHttpClient(
+                new HttpClientOptions().setKeepAliveTimeout(30), new PoolOptions().setHttp1MaxSize(CONCURRENCY));
+        Buffer body = Buffer.buffer("{\"tokens\":1}");
         Semaphore inFlight = new Semaphore(CONCURRENCY);
         AtomicLong granted = new AtomicLong();
         AtomicLong denied = new AtomicLong();
@@ -52,20 +46,27 @@ class AcquireStormTest {
         long deadline = start + TimeUnit.MILLISECONDS.toNanos(DURATION_MS);
         while (System.nanoTime() < deadline) {
             inFlight.acquire();
-            client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
-                if (e != null || r.statusCode() != 200) {
-                    failed.incrementAndGet();
-                } else if (r.body().contains("\"granted\":true")) {
-                    granted.incrementAndGet();
-                } else {
-                    denied.incrementAndGet();
-                }
-                inFlight.release();
-            });
+            // set up on an event loop, so the body handler is in place before the answer arrives
+            vertx.runOnContext(v -> client.request(new RequestOptions()
+                            .setMethod(HttpMethod.POST)
+                            .setAbsoluteURI(api.base() + "/v1/buckets/storm:one/acquire")
+                            .putHeader("Content-Type", "application/json"))
+                    .compose(request -> request.send(body))
+                    .compose(response -> response.body().map(b -> response.statusCode() == 200 ? b.toString() : null))
+                    .onComplete(answer -> {
+                        if (answer.failed() || answer.result() == null) {
+                            failed.incrementAndGet();
+                        } else if (answer.result().contains("\"granted\":true")) {
+                            granted.incrementAndGet();
+                        } else {
+                            denied.incrementAndGet();
+                        }
+                        inFlight.release();
+                    }));
         }
         assertThat(inFlight.tryAcquire(CONCURRENCY, 30, TimeUnit.SECONDS)).isTrue();
         long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + 1;
-        executor.shutdownNow();
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
 
         System.out.printf(
                 "storm: %d granted, %d denied in %d ms (bound %.1f)%n",

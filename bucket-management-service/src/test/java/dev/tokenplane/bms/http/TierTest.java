@@ -74,6 +74,7 @@ class TierTest {
         // every key a free caller might try: the old tier prefix, its own keys, another client's keys
         for (String key : List.of(
                 "enterprise:alice", "enterprise:acme", "api:{client}:orders", "api:alice:search", "api:acme:orders")) {
+            long start = System.nanoTime();
             Api.Response first = acquire(key, FREE_KEY);
             if (first.status() == 200) {
                 assertThat(first.json().get("ruleId").asText()).as(key).isNotEqualTo("enterprise");
@@ -81,10 +82,11 @@ class TierTest {
             } else {
                 assertThat(first.status()).as(key).isEqualTo(404);
             }
-            // a burst of 30 gets at most the free burst of 10 (and a token or two of refill)
-            assertThat(granted(key, FREE_KEY, 29) + (first.status() == 200 ? 1 : 0))
-                    .as(key)
-                    .isLessThanOrEqualTo(12);
+            // a burst of 30 gets at most the free burst of 10 and its refill of 5 a second while it lasts (the
+            // enterprise rule would grant all 30)
+            int burst = granted(key, FREE_KEY, 29) + (first.status() == 200 ? 1 : 0);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            assertThat((double) burst).as("%s, %.1f s", key, seconds).isLessThanOrEqualTo(10 + 5 * seconds);
         }
     }
 

@@ -2,6 +2,15 @@ package dev.tokenplane.bms.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,22 +19,35 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
-/** A small HTTP client for tests: java.net.http for ordinary calls, a raw socket for requests it would refuse. */
+/**
+ * A small HTTP client for tests: Vert.x's HTTP client for ordinary calls, a raw socket for requests it would refuse.
+ *
+ * <p>Not java.net.http: on JDK 17 its HTTP/1.1 connection pool can hand the answer of a request sent on a reused
+ * connection to the pool's idle-connection watcher, which closes the connection and fails the request with "HTTP/1.1
+ * header parser received no bytes" after the server has carried it out (JDK-8338569, fixed in JDK 24). A test that
+ * hammers a member hit it about once in a few hundred thousand requests.
+ */
 public final class Api {
     public static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
+    /** Below the members' idle timeout (60 s by default), so the client closes an idle connection first. */
+    private static final int KEEP_ALIVE_SECONDS = 30;
+
+    private static final Vertx VERTX = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+    private static final HttpClient HTTP = VERTX.createHttpClient(
+            new HttpClientOptions()
+                    .setConnectTimeout(5_000)
+                    .setKeepAliveTimeout(KEEP_ALIVE_SECONDS)
+                    .setDecompressionSupported(false),
+            new PoolOptions().setHttp1MaxSize(64));
 
     private final String base;
     private final String adminToken;
@@ -96,31 +118,51 @@ public final class Api {
     /** Sends {@code body} (a String as is, anything else as JSON), with the admin token when {@code admin}. */
     public Response send(String method, String path, Object body, boolean admin, String... headers) {
         try {
-            HttpRequest.Builder b =
-                    HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+            RequestOptions options = new RequestOptions()
+                    .setMethod(HttpMethod.valueOf(method))
+                    .setAbsoluteURI(base + path)
+                    .setIdleTimeout(30_000);
             if (admin) {
-                b.header("Authorization", "Bearer " + adminToken);
+                options.addHeader("Authorization", "Bearer " + adminToken);
             }
             for (int i = 0; i < headers.length; i += 2) {
-                b.header(headers[i], headers[i + 1]);
+                options.addHeader(headers[i], headers[i + 1]);
             }
-            if (body == null) {
-                b.method(method, HttpRequest.BodyPublishers.noBody());
-            } else {
-                String text = body instanceof String s ? s : JSON.writeValueAsString(body);
-                b.header("Content-Type", "application/json");
-                b.method(method, HttpRequest.BodyPublishers.ofString(text));
+            Buffer payload = null;
+            if (body != null) {
+                payload = Buffer.buffer(body instanceof String s ? s : JSON.writeValueAsString(body));
+                options.putHeader("Content-Type", "application/json");
+            } else if (!"GET".equals(method) && !"DELETE".equals(method)) {
+                payload = Buffer.buffer(); // Content-Length: 0, as java.net.http sends for a body-less POST or PUT
             }
-            HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            Map<String, String> h = new LinkedHashMap<>();
-            r.headers().map().forEach((k, v) -> h.put(k.toLowerCase(Locale.ROOT), String.join(",", v)));
-            return new Response(r.statusCode(), h, r.body());
+            Buffer sent = payload;
+            CompletableFuture<Response> answer = new CompletableFuture<>();
+            // the whole exchange is set up on an event loop, so the body handler is in place before the answer
+            // arrives (set up from this thread, it could come too late and miss the body)
+            VERTX.runOnContext(v -> HTTP.request(options)
+                    .compose(request -> sent == null ? request.send() : request.send(sent))
+                    .compose(response -> response.body().map(b -> response(response, b)))
+                    .onComplete(answer::complete, answer::completeExceptionally));
+            return answer.get(40, TimeUnit.SECONDS);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            throw new UncheckedIOException(new IOException(method + " " + path + " failed: " + cause, cause));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    private static Response response(HttpClientResponse response, Buffer body) {
+        Map<String, String> h = new LinkedHashMap<>();
+        for (String name : response.headers().names()) {
+            h.put(
+                    name.toLowerCase(Locale.ROOT),
+                    String.join(",", response.headers().getAll(name)));
+        }
+        return new Response(response.statusCode(), h, body.toString(StandardCharsets.UTF_8));
     }
 
     /**

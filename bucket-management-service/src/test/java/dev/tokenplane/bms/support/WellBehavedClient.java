@@ -2,11 +2,6 @@ package dev.tokenplane.bms.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,8 +19,10 @@ import java.util.regex.Pattern;
  */
 public final class WellBehavedClient implements AutoCloseable {
     private static final Pattern REMAINING = Pattern.compile("\"remaining\":(\\d+)");
-    private final HttpRequest request;
-    private final HttpClient http;
+    private final Api api;
+    private final String path;
+    private final String[] headers;
+    private final boolean bearer;
     private final Thread thread;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private volatile long firstSent;
@@ -45,21 +42,10 @@ public final class WellBehavedClient implements AutoCloseable {
 
     /** Starts asking {@code key} at {@code base}, with a bearer {@code token} and an {@code apiKey}, each if not null. */
     public WellBehavedClient(String base, String key, String token, String apiKey) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/v1/buckets/" + key + "/acquire"))
-                .timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"tokens\":1}"));
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        if (apiKey != null) {
-            b.header("X-Api-Key", apiKey);
-        }
-        this.request = b.build();
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5))
-                .build();
+        this.api = new Api(base, token);
+        this.path = "/v1/buckets/" + key + "/acquire";
+        this.bearer = token != null;
+        this.headers = apiKey == null ? new String[0] : new String[] {"X-Api-Key", apiKey};
         this.thread = new Thread(this::run, "well-behaved-" + key);
         thread.setDaemon(true);
         thread.start();
@@ -73,7 +59,7 @@ public final class WellBehavedClient implements AutoCloseable {
         while (running.get()) {
             long sent = System.nanoTime();
             try {
-                HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+                Api.Response r = api.send("POST", path, "{\"tokens\":1}", bearer, headers);
                 long answered = System.nanoTime();
                 if (firstSent == 0) {
                     firstSent = sent;
@@ -81,9 +67,9 @@ public final class WellBehavedClient implements AutoCloseable {
                 }
                 lastSent = sent;
                 lastAnswered = answered;
-                if (r.statusCode() != 200) {
+                if (r.status() != 200) {
                     errors++;
-                    lastError = r.statusCode() + " " + r.body();
+                    lastError = r.status() + " " + r.body();
                 } else {
                     Matcher m = REMAINING.matcher(r.body());
                     lastRemaining = m.find() ? Long.parseLong(m.group(1)) : -1;

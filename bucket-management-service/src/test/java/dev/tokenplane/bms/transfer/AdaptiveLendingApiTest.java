@@ -88,6 +88,11 @@ class AdaptiveLendingApiTest {
         // Then it borrows them, less from the rising lender than from the steady one, and the rising lender keeps
         // its reserve
         assertThat(borrowed.get("granted").asBoolean()).as(borrowed.toString()).isTrue();
+        // (a transfer is counted in the lenders' totals when it settles, which may be just after the answer)
+        Await.until(
+                () -> pool(api, "ad").get("lent").asDouble() >= 40,
+                Duration.ofSeconds(10),
+                () -> "the transfer never settled: " + pool(api, "ad"));
         JsonNode after = pool(api, "ad");
         double fromRising = member(after, "adl:a-rising").get("lent").asDouble();
         double fromSteady = member(after, "adl:c-steady").get("lent").asDouble();
