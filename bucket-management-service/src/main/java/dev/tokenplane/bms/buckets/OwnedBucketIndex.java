@@ -219,11 +219,12 @@ public final class OwnedBucketIndex implements OwnedBuckets, AutoCloseable {
 
     private void removed(String key) {
         long stamp = stamps.incrementAndGet();
-        drop(key, stamp);
+        // noted before the drop: a scan that puts the key back after the drop then sees the note when it ends
         Map<String, Long> during = removedDuringScan;
         if (during != null) {
             during.put(key, stamp);
         }
+        drop(key, stamp);
     }
 
     @Override
