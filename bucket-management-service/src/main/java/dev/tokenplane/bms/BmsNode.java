@@ -212,9 +212,7 @@ public final class BmsNode implements AutoCloseable {
         NetServerOptions options = secured(new NetServerOptions()
                 .setHost(host)
                 .setPort(bindPort == 0 ? -2 : bindPort) // -2: not the HTTP servers' shared random port
-                .setTcpNoDelay(true)
-                .setIdleTimeout((int) settings.httpIdleTimeoutMs())
-                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS));
+                .setTcpNoDelay(true)); // idle connections end with a goodbye: DecisionWire's IdleClose
         deploy(() -> wiring.vertx
                 .createNetServer(options)
                 .connectHandler(wiring.decisionWire::connect)

@@ -281,7 +281,8 @@ final class BmsWiring implements AutoCloseable {
                             refusals,
                             clock,
                             DecisionWire.MAX_FRAME_BYTES,
-                            DecisionWire.MAX_IN_FLIGHT);
+                            DecisionWire.MAX_IN_FLIGHT,
+                            settings.httpIdleTimeoutMs());
             Dashboard.mount(router);
         } catch (Exception | Error e) {
             close();

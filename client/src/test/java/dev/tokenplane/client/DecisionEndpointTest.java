@@ -264,6 +264,98 @@ class DecisionEndpointTest {
     }
 
     @Test
+    void shouldSendAgainAnAcquireTheBmsSaidGoodbyeToWithoutReadingIt() throws Exception {
+        // The race of an acquire with the BMS's idle close, forced: a peer speaking the protocol takes the ACQUIRE
+        // but answers the goodbye (sent by the BMS only once all it read is answered, so this acquire counts as
+        // unread), then answers it on the next connection. The acquire must get that answer, not the fallback.
+        try (java.net.ServerSocket peer = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+                RateLimiterClient c = RateLimiterClient.builder()
+                        .bmsUrls("http://127.0.0.1:" + Bms.freePort())
+                        .decisionEndpoint("127.0.0.1", peer.getLocalPort())
+                        .apiKey(KEY)
+                        .timeout(Duration.ofSeconds(30))
+                        .attemptTimeout(Duration.ofSeconds(30))
+                        .build()) {
+            CompletableFuture<Integer> connections = new CompletableFuture<>();
+            Thread peerThread = new Thread(() -> {
+                try (Socket first = peer.accept()) {
+                    DataOutputStream out = greet(first);
+                    frameOf(new DataInputStream(first.getInputStream())); // the ACQUIRE, not answered
+                    writeFrame(
+                            out,
+                            b -> b.put((byte) 5)
+                                    .putInt(0)
+                                    .putShort((short) 408)
+                                    .putLong(0)
+                                    .putShort((short) 12)
+                                    .put("idle_timeout".getBytes(StandardCharsets.US_ASCII))
+                                    .putShort((short) 0));
+                    try (Socket second = peer.accept()) {
+                        answerOneAcquire(second);
+                        connections.complete(2);
+                        second.getInputStream().read(); // until the client closes
+                    }
+                } catch (IOException | RuntimeException e) {
+                    connections.completeExceptionally(e);
+                }
+            });
+            peerThread.setDaemon(true);
+            peerThread.start(); // its own thread: the common pool may be busy with the client's work
+
+            Decision d = c.acquireAsync("dp:goodbye").toCompletableFuture().join();
+
+            assertThat(d)
+                    .extracting(Decision::granted, Decision::ruleId, Decision::source)
+                    .containsExactly(true, "peer", DecisionSource.BMS);
+            assertThat(connections.join()).isEqualTo(2);
+        }
+    }
+
+    /** The peer's second connection: greets, then answers one ACQUIRE with a grant of rule "peer". */
+    private static void answerOneAcquire(Socket second) throws IOException {
+        DataOutputStream out = greet(second);
+        var acquire = java.nio.ByteBuffer.wrap(frameOf(new DataInputStream(second.getInputStream())));
+        acquire.get();
+        int id = acquire.getInt();
+        writeFrame(
+                out,
+                b -> b.put((byte) 4) // DECISION, granted, of rule "peer"
+                        .putInt(id)
+                        .put((byte) 1)
+                        .putLong(9)
+                        .putLong(10)
+                        .putDouble(1)
+                        .putLong(0)
+                        .putLong(0)
+                        .putShort((short) 4)
+                        .put("peer".getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    /** The peer's side of a HELLO: reads it, answers READY. */
+    private static DataOutputStream greet(Socket s) throws IOException {
+        s.setSoTimeout(30_000);
+        frameOf(new DataInputStream(s.getInputStream()));
+        DataOutputStream out = new DataOutputStream(s.getOutputStream());
+        writeFrame(out, b -> b.put((byte) 2).put((byte) 1));
+        return out;
+    }
+
+    private static byte[] frameOf(DataInputStream in) throws IOException {
+        byte[] f = new byte[in.readInt()];
+        in.readFully(f);
+        return f;
+    }
+
+    private static void writeFrame(DataOutputStream out, java.util.function.Consumer<java.nio.ByteBuffer> body)
+            throws IOException {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(512);
+        body.accept(b);
+        out.writeInt(b.position());
+        out.write(b.array(), 0, b.position());
+        out.flush();
+    }
+
+    @Test
     void shouldKeepBatchesOnHttp() throws Exception {
         // a batch needs HTTP, which this client cannot reach: it fails or falls back; the binary port is not used
         try (RateLimiterClient other = binaryClient(KEY)) {

@@ -78,7 +78,7 @@ public final class DecisionRoutes implements ApiRoutes {
                 ctx,
                 Replies.onContext(charged(ctx, decisions.acquire(request, client, ctx.get(Auth.CLIENT_TIER)))),
                 d -> {
-                    metrics.decisionLatency(System.nanoTime() - start);
+                    metrics.decisionLatency(BmsMetrics.Transport.HTTP, System.nanoTime() - start);
                     Replies.json(ctx, 200, DecisionJson.write(d));
                 });
     }
@@ -130,7 +130,7 @@ public final class DecisionRoutes implements ApiRoutes {
             if (refused > 0) {
                 refusals.refused(refusalIdentity(ctx), refused, clock.millis());
             }
-            metrics.decisionLatency(System.nanoTime() - start);
+            metrics.decisionLatency(BmsMetrics.Transport.HTTP, System.nanoTime() - start);
             Replies.json(ctx, 200, Map.of("results", results));
         });
     }
@@ -156,7 +156,7 @@ public final class DecisionRoutes implements ApiRoutes {
                 ctx,
                 Replies.onContext(charged(ctx, atomic.acquire(requests, client, ctx.get(Auth.CLIENT_TIER)))),
                 o -> {
-                    metrics.decisionLatency(System.nanoTime() - start);
+                    metrics.decisionLatency(BmsMetrics.Transport.HTTP, System.nanoTime() - start);
                     Replies.json(ctx, 200, o);
                 });
     }

@@ -91,7 +91,7 @@ public final class LeaseRoutes implements ApiRoutes {
         CompletionStage<Leased> answer = leases.lease(request, binding, client, ttlMs)
                 .thenApply(g -> new Leased(g.decision(), g.leaseId(), g.expiresAt()));
         Replies.then(ctx, Replies.onContext(answer), leased -> {
-            metrics.decisionLatency(System.nanoTime() - start);
+            metrics.decisionLatency(BmsMetrics.Transport.HTTP, System.nanoTime() - start);
             Replies.json(ctx, 200, leased);
         });
     }

@@ -18,6 +18,20 @@ import java.util.function.Supplier;
  * <p>Thread-safe.
  */
 public final class BmsMetrics {
+    /** What a decision came over: {@code bms_decision_latency_seconds{transport}}. */
+    public enum Transport {
+        /** The JSON API (single decisions, batches, leases). */
+        HTTP("http"),
+        /** The binary decision protocol ({@code BMS_DECISION_PORT}). */
+        BINARY("binary");
+
+        private final String tag;
+
+        Transport(String tag) {
+            this.tag = tag;
+        }
+    }
+
     /** Outcomes of a decision: {@code bms_decisions_total{outcome}}. */
     public enum Outcome {
         GRANTED("granted"),
@@ -42,7 +56,7 @@ public final class BmsMetrics {
     public static final List<String> TRANSFER_OUTCOMES = List.of("ok", "partial", "failed", "rejected", "breaker_open");
 
     private final MeterRegistry registry;
-    private final Timer decisionLatency;
+    private final Timer[] decisionLatency = new Timer[Transport.values().length];
     private final Map<String, Counter[]> decisions = new ConcurrentHashMap<>();
     private final Map<String, Counter> resizes = new ConcurrentHashMap<>();
     private final Map<String, Counter> transfers = new ConcurrentHashMap<>();
@@ -51,12 +65,15 @@ public final class BmsMetrics {
 
     public BmsMetrics(MeterRegistry registry) {
         this.registry = registry;
-        this.decisionLatency = Timer.builder("bms.decision.latency")
-                .description("Time from a decision request's arrival to its answer")
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofNanos(50_000))
-                .maximumExpectedValue(Duration.ofSeconds(10))
-                .register(registry);
+        for (Transport t : Transport.values()) {
+            decisionLatency[t.ordinal()] = Timer.builder("bms.decision.latency")
+                    .description("Time from a decision request's arrival to its answer")
+                    .tag("transport", t.tag)
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofNanos(50_000))
+                    .maximumExpectedValue(Duration.ofSeconds(10))
+                    .register(registry);
+        }
     }
 
     public MeterRegistry registry() {
@@ -68,9 +85,9 @@ public final class BmsMetrics {
         decisions.computeIfAbsent(ruleId, this::decisionCounters)[outcome.ordinal()].increment();
     }
 
-    /** Records how long one decision request took, in nanoseconds. */
-    public void decisionLatency(long nanos) {
-        decisionLatency.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    /** Records how long one decision request took, in nanoseconds, by the transport it came over. */
+    public void decisionLatency(Transport transport, long nanos) {
+        decisionLatency[transport.ordinal()].record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     /** Registers the decision counters of a rule, so they show at 0 before any decision. */

@@ -23,6 +23,14 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class RuleIndex implements RuleLookup {
     private static final int CACHE_LIMIT = 100_000;
+    /**
+     * Up to this many globs are scanned on every match by a caller without a client id (a {@code {client}} glob is then
+     * rejected at once, the others mostly at their first character): cheaper than building the cache's key and looking
+     * it up among many keys, which cost a decision on 10,000 keys more than the rest of its event-loop work
+     * (BENCHMARKS.md, "binary port, fifth wave").
+     */
+    private static final int SCAN_WITHOUT_CACHE = 16;
+
     private static final Object NO_MATCH = new Object();
 
     /**
@@ -61,6 +69,7 @@ public final class RuleIndex implements RuleLookup {
     private final Map<Long, Entry> byGeneration;
     private final Map<String, Entry> exact;
     private final Entry[] others;
+    private final boolean fewGlobs;
     private final ConcurrentHashMap<String, Object> cache = new ConcurrentHashMap<>();
 
     private RuleIndex(Map<String, Entry> byId, Map<String, Entry> exact, Entry[] others) {
@@ -69,6 +78,7 @@ public final class RuleIndex implements RuleLookup {
         byId.values().forEach(e -> byGeneration.put(e.generation(), e));
         this.exact = exact;
         this.others = others;
+        this.fewGlobs = others.length <= SCAN_WITHOUT_CACHE;
     }
 
     /** Compiles {@code rules}. */
@@ -113,11 +123,24 @@ public final class RuleIndex implements RuleLookup {
         if (literal != null && clientId == null && tier == null) {
             return literal;
         }
+        if (fewGlobs && clientId == null) {
+            return scan(key, null, tier, literal);
+        }
         String cacheKey = (tier == null ? "" : tier) + '\u0002' + (clientId == null ? "" : clientId) + '\u0001' + key;
         Object cached = cache.get(cacheKey);
         if (cached != null) {
             return cached == NO_MATCH ? null : (Entry) cached;
         }
+        Entry best = scan(key, clientId, tier, literal);
+        if (cache.size() >= CACHE_LIMIT) {
+            cache.clear();
+        }
+        cache.put(cacheKey, best == null ? NO_MATCH : best);
+        return best;
+    }
+
+    /** The most specific of {@code literal} (the exact rule of {@code key}, or null) and the globs matching it. */
+    private Entry scan(String key, String clientId, String tier, Entry literal) {
         Entry best = literal;
         RulePattern.Specificity bestSpec =
                 literal == null ? null : literal.pattern().match(key, clientId);
@@ -139,10 +162,6 @@ public final class RuleIndex implements RuleLookup {
                 bestSpec = s;
             }
         }
-        if (cache.size() >= CACHE_LIMIT) {
-            cache.clear();
-        }
-        cache.put(cacheKey, best == null ? NO_MATCH : best);
         return best;
     }
 

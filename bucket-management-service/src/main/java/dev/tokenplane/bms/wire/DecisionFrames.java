@@ -21,9 +21,9 @@ import java.nio.charset.StandardCharsets;
  * </pre>
  *
  * <p>An {@code ERROR} with id 0 is about the connection (a refused {@code HELLO}, a malformed or oversized frame): the
- * server closes the connection after it. Decoding reads the fields in place from the frame's buffer (Vert.x's
- * {@code RecordParser} hands each length prefix and each frame over as a small copy): beyond those two buffers, only
- * the key string is allocated.
+ * server closes the connection after it. Decoding reads the fields in place from the connection's buffer
+ * ({@link FrameCutter}): only the key string is allocated. Encoding appends to the buffer of answers the connection
+ * writes at once.
  */
 final class DecisionFrames {
     static final byte VERSION = 1;
@@ -55,74 +55,83 @@ final class DecisionFrames {
         }
     }
 
-    /** The API key of a {@code HELLO} frame (without its length prefix), or null for an empty one. */
-    static String helloApiKey(Buffer frame) {
-        if (frame.length() < 4 || frame.getByte(0) != HELLO) {
+    /**
+     * The API key of a {@code HELLO} frame ({@code length} bytes of {@code data} from {@code at}), or null for an empty
+     * one.
+     */
+    static String helloApiKey(Buffer data, int at, int length) {
+        if (length < 4 || data.getByte(at) != HELLO) {
             throw new MalformedFrameException("the first frame must be a HELLO (type 1)");
         }
-        if (frame.getByte(1) != VERSION) {
-            throw new MalformedFrameException("unsupported protocol version " + frame.getUnsignedByte(1) + ", this "
-                    + "server speaks " + VERSION);
+        if (data.getByte(at + 1) != VERSION) {
+            throw new MalformedFrameException(
+                    "unsupported protocol version " + data.getUnsignedByte(at + 1) + ", this server speaks " + VERSION);
         }
-        int length = frame.getUnsignedShort(2);
-        if (frame.length() != 4 + length) {
+        int keyLength = data.getUnsignedShort(at + 2);
+        if (length != 4 + keyLength) {
             throw new MalformedFrameException("HELLO length does not match its API key's length");
         }
-        return length == 0 ? null : frame.getString(4, 4 + length, "UTF-8");
+        return keyLength == 0 ? null : string(data, at + 4, keyLength);
     }
 
-    static int acquireId(Buffer frame) {
-        return frame.getInt(1);
+    static int acquireId(Buffer data, int at) {
+        return data.getInt(at + 1);
     }
 
-    static long acquireTokens(Buffer frame) {
-        return frame.getLong(5);
+    static long acquireTokens(Buffer data, int at) {
+        return data.getLong(at + 5);
     }
 
-    static long acquireMaxWaitMs(Buffer frame) {
-        return frame.getLong(13);
+    static long acquireMaxWaitMs(Buffer data, int at) {
+        return data.getLong(at + 13);
     }
 
     /** The priority's wire name (as the JSON API takes it), or a malformed frame for an unknown one. */
-    static String acquirePriority(Buffer frame) {
-        int p = frame.getUnsignedByte(21);
+    static String acquirePriority(Buffer data, int at) {
+        int p = data.getUnsignedByte(at + 21);
         if (p >= PRIORITIES.length) {
             throw new MalformedFrameException("priority must be 0.." + (PRIORITIES.length - 1) + ", was " + p);
         }
         return PRIORITIES[p].wireName();
     }
 
-    /** The bucket key of an {@code ACQUIRE} whose layout {@link #checkAcquire} accepted. */
-    static String acquireKey(Buffer frame) {
-        return frame.getString(ACQUIRE_FIXED, frame.length(), "UTF-8");
+    /** The bucket key of an {@code ACQUIRE} of {@code length} bytes whose layout {@link #checkAcquire} accepted. */
+    static String acquireKey(Buffer data, int at, int length) {
+        return string(data, at + ACQUIRE_FIXED, length - ACQUIRE_FIXED);
     }
 
-    /** Throws {@link MalformedFrameException} unless {@code frame} is an {@code ACQUIRE} of consistent length. */
-    static void checkAcquire(Buffer frame) {
-        if (frame.length() < ACQUIRE_FIXED || frame.getByte(0) != ACQUIRE) {
+    /** Throws {@link MalformedFrameException} unless the frame is an {@code ACQUIRE} of consistent length. */
+    static void checkAcquire(Buffer data, int at, int length) {
+        if (length < ACQUIRE_FIXED || data.getByte(at) != ACQUIRE) {
             throw new MalformedFrameException(
                     "expected an ACQUIRE frame (type 3) of at least " + ACQUIRE_FIXED + " bytes");
         }
-        if (frame.getUnsignedShort(ACQUIRE_FIXED - 2) != frame.length() - ACQUIRE_FIXED) {
+        if (data.getUnsignedShort(at + ACQUIRE_FIXED - 2) != length - ACQUIRE_FIXED) {
             throw new MalformedFrameException("ACQUIRE length does not match its key's length");
         }
     }
 
-    static Buffer ready() {
-        return Buffer.buffer(6).appendInt(2).appendByte(READY).appendByte(VERSION);
+    private static String string(Buffer data, int at, int length) {
+        return new String(data.getBytes(at, at + length), StandardCharsets.UTF_8);
     }
 
-    /** A decision; {@code rewrittenKey}: the key the BMS decided on was not the one asked for (it is sent). */
-    static Buffer decision(int id, Decision d, boolean rewrittenKey) {
-        byte[] rule = d.ruleId() == null ? new byte[0] : d.ruleId().getBytes(StandardCharsets.UTF_8);
-        byte[] key = rewrittenKey ? d.key().getBytes(StandardCharsets.UTF_8) : null;
+    static Buffer appendReady(Buffer out) {
+        return out.appendInt(2).appendByte(READY).appendByte(VERSION);
+    }
+
+    /**
+     * Appends a decision to {@code out}.
+     *
+     * @param rule the rule id's UTF-8 bytes (empty for none)
+     * @param key  the UTF-8 bytes of the key decided on when the BMS rewrote the one asked for (it is sent), else null
+     */
+    static Buffer appendDecision(Buffer out, int id, Decision d, byte[] rule, byte[] key) {
         int flags = (d.granted() ? FLAG_GRANTED : 0)
                 | (Boolean.TRUE.equals(d.shadow()) ? FLAG_SHADOW : 0)
                 | (Boolean.TRUE.equals(d.shadowDenied()) ? FLAG_SHADOW_DENIED : 0)
-                | (rewrittenKey ? FLAG_KEY : 0);
-        int length = 1 + 4 + 1 + 5 * 8 + 2 + rule.length + (rewrittenKey ? 2 + key.length : 0);
-        Buffer frame = Buffer.buffer(4 + length)
-                .appendInt(length)
+                | (key != null ? FLAG_KEY : 0);
+        int length = 1 + 4 + 1 + 5 * 8 + 2 + rule.length + (key != null ? 2 + key.length : 0);
+        out.appendInt(length)
                 .appendByte(DECISION)
                 .appendInt(id)
                 .appendByte((byte) flags)
@@ -133,16 +142,15 @@ final class DecisionFrames {
                 .appendLong(d.retryAfterMs())
                 .appendUnsignedShort(rule.length)
                 .appendBytes(rule);
-        return rewrittenKey ? frame.appendUnsignedShort(key.length).appendBytes(key) : frame;
+        return key != null ? out.appendUnsignedShort(key.length).appendBytes(key) : out;
     }
 
-    static Buffer error(int id, int status, String code, String message, long retryAfterMs) {
+    static Buffer appendError(Buffer out, int id, int status, String code, String message, long retryAfterMs) {
         byte[] c = code.getBytes(StandardCharsets.UTF_8);
         byte[] m = message == null ? new byte[0] : message.getBytes(StandardCharsets.UTF_8);
         int messageLength = Math.min(m.length, MAX_MESSAGE_BYTES);
         int length = 1 + 4 + 2 + 8 + 2 + c.length + 2 + messageLength;
-        return Buffer.buffer(4 + length)
-                .appendInt(length)
+        return out.appendInt(length)
                 .appendByte(ERROR)
                 .appendInt(id)
                 .appendUnsignedShort(status)

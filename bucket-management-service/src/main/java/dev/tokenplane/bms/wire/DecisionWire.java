@@ -14,6 +14,8 @@ import java.time.InstantSource;
  *
  * @param maxFrameBytes the longest frame accepted (after its length prefix); longer ones close the connection
  * @param maxInFlight   the most decisions one connection may have pending before its socket stops being read
+ * @param idleTimeoutMs how long a connection may go without a frame or an answer before it ends with a goodbye
+ *                      ({@link IdleClose}); 0 for never
  */
 public record DecisionWire(
         DecisionService decisions,
@@ -22,7 +24,8 @@ public record DecisionWire(
         ClientRefusalLimit refusals,
         InstantSource clock,
         int maxFrameBytes,
-        int maxInFlight) {
+        int maxInFlight,
+        long idleTimeoutMs) {
     /** A frame holds a key of at most 256 characters (1,024 bytes of UTF-8) or an API key: 4 KiB is ample. */
     public static final int MAX_FRAME_BYTES = 4_096;
 
@@ -30,8 +33,8 @@ public record DecisionWire(
     public static final int MAX_IN_FLIGHT = 1_024;
 
     public DecisionWire {
-        if (maxFrameBytes < 64 || maxInFlight < 2) {
-            throw new IllegalArgumentException("maxFrameBytes must be >= 64 and maxInFlight >= 2");
+        if (maxFrameBytes < 64 || maxInFlight < 2 || idleTimeoutMs < 0) {
+            throw new IllegalArgumentException("maxFrameBytes must be >= 64, maxInFlight >= 2 and idleTimeoutMs >= 0");
         }
     }
 

@@ -66,7 +66,27 @@ final class DecisionChannel implements AutoCloseable {
         }
     }
 
-    private record Pending(String key, long tokens, CompletableFuture<Decision> result) {}
+    /** An acquire sent and not answered yet; {@code resent}: already sent again after a goodbye. */
+    private record Pending(
+            String key,
+            long tokens,
+            long maxWaitMs,
+            Priority priority,
+            boolean resent,
+            CompletableFuture<Decision> result) {}
+
+    /** The BMS's goodbye on an idle connection (an id-0 {@code ERROR} with code {@value #GOODBYE}). */
+    private static final class Goodbye extends IOException {
+        Goodbye(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * The code of the goodbye: the BMS sends it only once every request it read on the connection is answered, so a
+     * request without an answer before it never reached the BMS, and is sent again on a new connection.
+     */
+    private static final String GOODBYE = "idle_timeout";
 
     private final String host;
     private final int port;
@@ -102,15 +122,20 @@ final class DecisionChannel implements AutoCloseable {
      * timeout when the BMS is down) on the channel's own thread, which then sends the request.
      */
     CompletableFuture<Decision> acquire(String key, long tokens, long maxWaitMs, Priority priority) {
+        return acquire(key, tokens, maxWaitMs, priority, false);
+    }
+
+    private CompletableFuture<Decision> acquire(
+            String key, long tokens, long maxWaitMs, Priority priority, boolean resent) {
         Connection c = current;
         if (c != null && !c.closed) {
-            return send(c, key, tokens, maxWaitMs, priority);
+            return send(c, key, tokens, maxWaitMs, priority, resent);
         }
         CompletableFuture<Decision> result = new CompletableFuture<>();
         try {
             opener.execute(() -> {
                 try {
-                    send(connection(), key, tokens, maxWaitMs, priority).whenComplete((d, e) -> {
+                    send(connection(), key, tokens, maxWaitMs, priority, resent).whenComplete((d, e) -> {
                         if (e != null) {
                             result.completeExceptionally(e);
                         } else {
@@ -127,7 +152,8 @@ final class DecisionChannel implements AutoCloseable {
         return result;
     }
 
-    private CompletableFuture<Decision> send(Connection c, String key, long tokens, long maxWaitMs, Priority priority) {
+    private CompletableFuture<Decision> send(
+            Connection c, String key, long tokens, long maxWaitMs, Priority priority, boolean resent) {
         CompletableFuture<Decision> result = new CompletableFuture<>();
         int id = nextId();
         byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
@@ -141,9 +167,14 @@ final class DecisionChannel implements AutoCloseable {
                 .put((byte) priority.ordinal())
                 .putShort((short) keyBytes.length)
                 .put(keyBytes);
-        c.pending.put(id, new Pending(key, tokens, result));
+        c.pending.put(id, new Pending(key, tokens, maxWaitMs, priority, resent, result));
         if (c.closed) { // lost while registering: its reader may have failed the others already
-            c.fail(id, new Unreachable("the decision connection to " + host + ":" + port + " closed"));
+            Unreachable closed = new Unreachable("the decision connection to " + host + ":" + port + " closed");
+            if (c.saidGoodbye) {
+                c.resend(id, closed); // never sent: as good as unread
+            } else {
+                c.fail(id, closed);
+            }
             return result;
         }
         try {
@@ -259,6 +290,8 @@ final class DecisionChannel implements AutoCloseable {
         final OutputStream out;
         final DataInputStream in;
         volatile boolean closed;
+        /** The BMS ended this connection with a goodbye: set before {@link #closed}. */
+        volatile boolean saidGoodbye;
 
         Connection(Socket socket) throws IOException {
             this.socket = socket;
@@ -298,6 +331,9 @@ final class DecisionChannel implements AutoCloseable {
                     } else if (type == ERROR) {
                         try {
                             RateLimitException e = error(frame);
+                            if (id == 0 && GOODBYE.equals(e.code())) {
+                                throw new Goodbye("the BMS closed the idle decision connection: " + e.getMessage());
+                            }
                             if (id == 0) {
                                 throw new IOException("the BMS closed the decision connection: " + e.getMessage());
                             }
@@ -353,6 +389,9 @@ final class DecisionChannel implements AutoCloseable {
 
         /** Ends the connection and fails every pending acquire as unreachable. Idempotent. */
         void close(Exception cause) {
+            if (cause instanceof Goodbye) {
+                saidGoodbye = true;
+            }
             closed = true;
             try {
                 socket.close();
@@ -361,8 +400,34 @@ final class DecisionChannel implements AutoCloseable {
             }
             Unreachable error = new Unreachable("the decision connection to " + host + ":" + port + " ended: " + cause);
             for (Integer id : pending.keySet()) {
-                fail(id, error);
+                if (saidGoodbye) {
+                    resend(id, error);
+                } else {
+                    fail(id, error);
+                }
             }
+        }
+
+        /**
+         * After the BMS's goodbye: an acquire it left unanswered was never read by it (the goodbye comes after every
+         * answer), so it is sent once more on a new connection; a second goodbye for it fails it as unreachable.
+         */
+        void resend(int id, Unreachable error) {
+            Pending p = pending.remove(id);
+            if (p == null) {
+                return;
+            }
+            if (p.resent() || DecisionChannel.this.closed) {
+                p.result().completeExceptionally(error);
+                return;
+            }
+            acquire(p.key(), p.tokens(), p.maxWaitMs(), p.priority(), true).whenComplete((d, e) -> {
+                if (e != null) {
+                    p.result().completeExceptionally(e);
+                } else {
+                    p.result().complete(d);
+                }
+            });
         }
     }
 }

@@ -4,6 +4,7 @@ import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.config.CompactSerializationConfig;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MetadataPolicy;
 import com.hazelcast.config.SerializationConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.ManagedContext;
@@ -136,6 +137,9 @@ public final class HazelcastBucketStore implements BucketStore {
                 .setAsyncBackupCount(0)
                 .setTimeToLiveSeconds(MapConfig.DEFAULT_TTL_SECONDS)
                 .setMaxIdleSeconds(MapConfig.DEFAULT_MAX_IDLE_SECONDS)
+                // values are packed byte[], never JSON: without this, every write and every scanned entry (the sizing
+                // loop's and the idle sweep's local queries) also looks up JSON metadata (BENCHMARKS.md, 05:xx)
+                .setMetadataPolicy(MetadataPolicy.OFF)
                 .getMergePolicyConfig()
                 .setPolicy(LowerTokensMergePolicy.class.getName());
         config.getUserContext().put(SETTINGS_KEY_PREFIX + mapName, settings);
