@@ -5,6 +5,8 @@ import com.hazelcast.core.HazelcastInstance;
 import dev.tokenplane.bms.agents.AgentRegistry;
 import dev.tokenplane.bms.audit.AuditJournal;
 import dev.tokenplane.bms.audit.AuditLog;
+import dev.tokenplane.bms.buckets.OwnedBucketIndex;
+import dev.tokenplane.bms.buckets.OwnedBuckets;
 import dev.tokenplane.bms.buckets.ResizeHistory;
 import dev.tokenplane.bms.budget.BucketBudget;
 import dev.tokenplane.bms.budget.ClientRefusalLimit;
@@ -181,10 +183,12 @@ final class BmsWiring implements AutoCloseable {
 
             Duration interval = Duration.ofMillis(settings.sizingIntervalMs());
             BorrowLimits borrowLimits = new BorrowLimits(); // the sizing loop's, read by the pool tick
+            OwnedBuckets owned = ownedBuckets(options);
             this.sizing = options.sizing()
                     ? new SizingLoop(
                             settings,
                             store,
+                            owned,
                             rules,
                             overrides,
                             resolver,
@@ -199,6 +203,7 @@ final class BmsWiring implements AutoCloseable {
                     ? null
                     : new TransferFeature(
                             store,
+                            owned,
                             rules,
                             overrides,
                             poolSettings,
@@ -283,6 +288,19 @@ final class BmsWiring implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /**
+     * The keys of the buckets this member owns, for the sizing and pool ticks: on a member, an index of the keys of
+     * the adaptive and pooled rules, kept by the map's events; on a client (which owns none), or when neither tick
+     * runs, the store's own listing.
+     */
+    private OwnedBuckets ownedBuckets(BmsOptions options) {
+        if (DataTier.isClient(hazelcast) || (!options.sizing() && options.transfer() == null)) {
+            return OwnedBuckets.walking(store::ownedKeys);
+        }
+        return open(
+                OwnedBucketIndex.open(hazelcast, StoreBinding.MAP, clock, () -> OwnedBuckets.tickedRules(rules.all())));
     }
 
     /** The single disk thread: journal writes that follow the map's events, in order. */

@@ -2,6 +2,7 @@ package dev.tokenplane.bms.sizing;
 
 import dev.tokenplane.bms.BmsSettings;
 import dev.tokenplane.bms.agents.AgentRegistry;
+import dev.tokenplane.bms.buckets.OwnedBuckets;
 import dev.tokenplane.bms.buckets.ResizeHistory;
 import dev.tokenplane.bms.config.OverrideRegistry;
 import dev.tokenplane.bms.config.RuleRegistry;
@@ -31,7 +32,6 @@ import dev.tokenplane.store.Tokens;
 import io.micrometer.core.instrument.Timer;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -40,14 +40,13 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The adaptive sizing loop of one member: every {@code BMS_SIZING_INTERVAL_MS} it resizes the buckets whose partitions
- * this member owns ({@code BucketStore.ownedKeys()}), so every member sizes its own share and there is no leader to
- * lose. One tick:
+ * this member owns ({@link OwnedBuckets}, by rule: a tick lists only the buckets of adaptive rules), so every member
+ * sizes its own share and there is no leader to lose. One tick:
  * <ol>
  *   <li>drains the demand counters of the owned buckets whose rule is adaptive, in one local call per partition
  *       ({@code BucketStore.drainDemandAll});</li>
@@ -81,6 +80,7 @@ public final class SizingLoop implements SizingTask {
     private static final long TUNED_INTERVAL_MS = 1000;
 
     private final BucketStore store;
+    private final OwnedBuckets owned;
     private final RuleRegistry rules;
     private final OverrideRegistry overrides;
     private final BucketResolver resolver;
@@ -98,6 +98,7 @@ public final class SizingLoop implements SizingTask {
     /**
      * The loop of one member, with {@link #policyConfig(BmsSettings)}'s policy.
      *
+     * @param owned    the keys of the buckets this member owns, by rule
      * @param resolver what serves each bucket (rule, override): the one place that resolves it
      * @param states   the sizing states, partitioned like the buckets
      * @param borrowLimits where each tick leaves the borrow limits of the buckets it sized, for the pool tick
@@ -105,6 +106,7 @@ public final class SizingLoop implements SizingTask {
     public SizingLoop(
             BmsSettings settings,
             BucketStore store,
+            OwnedBuckets owned,
             RuleRegistry rules,
             OverrideRegistry overrides,
             BucketResolver resolver,
@@ -116,6 +118,7 @@ public final class SizingLoop implements SizingTask {
             InstantSource clock) {
         this.borrowLimits = borrowLimits;
         this.store = store;
+        this.owned = owned;
         this.rules = rules;
         this.overrides = overrides;
         this.resolver = resolver;
@@ -151,7 +154,7 @@ public final class SizingLoop implements SizingTask {
     public void tick(long nowMillis) throws Exception {
         long started = System.nanoTime();
         RuleIndex index = rules.index();
-        List<String> candidates = candidates(index, store::ownedKeys);
+        List<String> candidates = candidates(index, owned);
         Round round = new Round(nowMillis, index);
         Map<String, ResizeHistory.Resize> made = Map.of();
         if (!candidates.isEmpty()) {
@@ -176,20 +179,23 @@ public final class SizingLoop implements SizingTask {
 
     /**
      * The owned buckets worth draining: those whose rule is adaptive. A bucket's store key names its rule
-     * ({@link StoreKey}); a bucket from before scoping is matched by its key. {@code owned} is listed only when some
-     * rule is adaptive: listing a member's keys walks every bucket it holds (a full budget of them after a key flood,
-     * every tick), for nothing when no bucket can be resized.
+     * ({@link StoreKey}), so the keys of each adaptive rule come straight from {@code owned}; a bucket from before
+     * scoping is matched by its key. Nothing is listed when no rule is adaptive, and the buckets of the other rules
+     * are never walked (a full budget of them after a key flood).
      */
-    static List<String> candidates(RuleIndex rules, Supplier<Collection<String>> owned) {
+    static List<String> candidates(RuleIndex rules, OwnedBuckets owned) {
+        List<String> keys = new ArrayList<>();
         boolean anyAdaptive = false;
         for (RuleIndex.Entry e : rules.entries()) {
-            anyAdaptive |= e.rule().adaptiveEnabled();
+            if (e.rule().adaptiveEnabled()) {
+                anyAdaptive = true;
+                keys.addAll(owned.ofRule(e.rule().id()));
+            }
         }
         if (!anyAdaptive) {
             return List.of();
         }
-        List<String> keys = new ArrayList<>();
-        for (String key : owned.get()) {
+        for (String key : owned.unscoped()) {
             RuleIndex.Entry e = rules.ruleOfStoreKey(key);
             if (e != null && e.rule().adaptiveEnabled()) {
                 keys.add(key);

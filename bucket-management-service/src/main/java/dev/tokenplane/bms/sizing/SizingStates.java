@@ -17,7 +17,10 @@ import java.util.Set;
  * in the Hazelcast map {@value #MAP}. Its keys are the bucket keys, so each state lives in its bucket's partition: it
  * moves with the bucket when partitions migrate, has a backup like it, and the member that sizes a bucket reads and
  * writes its state locally. A state whose bucket is gone (evicted, removed, or no longer adaptive) is removed by the
- * next tick of the owning member ({@link #retainOnly}); the map's max-idle time catches anything left behind.
+ * next tick of the member that wrote it last ({@link #retainOnly}, from its memory of what it wrote: listing the
+ * member's states would query every partition, every tick); the map's max-idle time catches anything left behind,
+ * such as the state of a bucket that moved here with its partition and stopped being adaptive before this member
+ * sized it.
  *
  * <p>Values are bytes, so the map needs no serializer configuration: a fixed 53-byte encoding (version 1), and for a
  * seasonal forecast the same followed by the number of seasonal slots and their indices (version 2; a state without
@@ -34,6 +37,8 @@ public final class SizingStates {
     private static final int SIZE = 1 + 3 * Double.BYTES + Integer.BYTES + 3 * Long.BYTES;
 
     private final IMap<String, byte[]> map;
+    /** The keys this member kept at its last {@link #retainOnly}: the states it wrote (the sizing tick's thread). */
+    private Set<String> written = Set.of();
 
     public SizingStates(HazelcastInstance hazelcast) {
         this.map = hazelcast.getMap(MAP);
@@ -70,15 +75,19 @@ public final class SizingStates {
         map.setAll(encoded);
     }
 
-    /** Removes the states this member owns whose keys are not in {@code keep}; answers how many. */
+    /**
+     * Removes the states this member kept at its previous call (those its ticks wrote) whose keys are not in
+     * {@code keep}, the states this tick wrote; answers how many.
+     */
     int retainOnly(Set<String> keep) {
         int removed = 0;
-        for (String key : map.localKeySet()) {
+        for (String key : written) {
             if (!keep.contains(key)) {
                 map.delete(key);
                 removed++;
             }
         }
+        written = Set.copyOf(keep);
         return removed;
     }
 

@@ -4,9 +4,11 @@ import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.partition.Partition;
+import dev.tokenplane.bms.buckets.OwnedBuckets;
 import dev.tokenplane.bms.config.ConfigCodec;
 import dev.tokenplane.bms.decide.BucketBinding;
 import dev.tokenplane.bms.decide.BucketResolver;
+import dev.tokenplane.bms.rules.BucketOverride;
 import dev.tokenplane.bms.rules.Rule;
 import dev.tokenplane.bms.sizing.BorrowLimits;
 import dev.tokenplane.bms.sizing.DemandForecasts;
@@ -19,6 +21,7 @@ import dev.tokenplane.transfer.pool.MemberSnapshot;
 import dev.tokenplane.transfer.pool.PoolTransfers;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +32,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * job of its own on the member's scheduler, off the event loops, one tick at a time).
  *
  * <ol>
- *   <li><b>Snapshot.</b> The member reads the pool buckets its partitions own ({@code ownedKeys()}, local reads) and,
+ *   <li><b>Snapshot.</b> The member reads the pool buckets its partitions own ({@link #candidates}, local reads) and,
  *       for each, its unserved demand since the last tick: {@code attempted − granted}, less what the last tick had
  *       already seen when the bucket's demand window is the same (the sizing loop may drain it in between; then only
  *       what came after the drain counts, never more than there was); and, for a bucket of an adaptive rule, the
@@ -82,8 +85,8 @@ final class PoolTicker {
     private final PoolTransfers transfers;
     private final TransferMetrics metrics;
     private final long intervalMillis;
-    /** Whether any rule or override names a pool (else no bucket is a pool bucket, and a tick skips the walk). */
-    private final BooleanSupplier anyPoolNamed;
+    /** The owned buckets that may be in a pool ({@link #candidates}): the keys a tick resolves. */
+    private final Supplier<Collection<String>> candidates;
 
     private final DemandForecasts forecasts;
     private final BorrowLimits borrowLimits;
@@ -98,11 +101,11 @@ final class PoolTicker {
             PoolTransfers transfers,
             TransferMetrics metrics,
             long intervalMillis,
-            BooleanSupplier anyPoolNamed,
+            Supplier<Collection<String>> candidates,
             DemandForecasts forecasts,
             BorrowLimits borrowLimits) {
         this.borrowLimits = borrowLimits;
-        this.anyPoolNamed = anyPoolNamed;
+        this.candidates = candidates;
         this.forecasts = forecasts;
         this.reserve = new LendingReserve(Duration.ofMillis(intervalMillis));
         this.hazelcast = hazelcast;
@@ -159,15 +162,16 @@ final class PoolTicker {
 
     /** Snapshots of the pool buckets this member owns, by pool, with their unserved demand since the last tick. */
     private Map<String, List<MemberSnapshot>> ownSnapshots() throws Exception {
-        if (!anyPoolNamed.getAsBoolean()) {
+        Collection<String> keys = candidates.get();
+        if (keys.isEmpty()) {
             lastCounters = Map.of();
-            return new TreeMap<>(); // no rule or override puts a bucket in a pool: no need to walk every bucket
+            return new TreeMap<>();
         }
         // A bucket's store key names its rule (and client), so the pool buckets are known without reading any.
         Map<String, TransferSettings> pooled = new HashMap<>();
         Map<String, CompletableFuture<Optional<BucketState>>> reads = new LinkedHashMap<>();
         Map<String, Rule.Adaptive> adaptive = new HashMap<>();
-        for (String key : store.ownedKeys()) {
+        for (String key : keys) {
             BucketBinding bucket = resolver.ofStoreKey(key);
             if (bucket != null && bucket.pooled() != null) {
                 pooled.put(key, bucket.pooled());
@@ -206,6 +210,35 @@ final class PoolTicker {
         }
         lastCounters = counters;
         return byPool;
+    }
+
+    /**
+     * The owned buckets that may be in a pool, a superset the tick narrows by resolving each: the buckets of the rules
+     * that name a pool (and those from before scoping, matched by key); while an override names a pool, every owned
+     * bucket ({@code everything}, a listing of the member's whole share), since an override may put a bucket of any
+     * rule in one. None when nothing names a pool.
+     */
+    static Collection<String> candidates(
+            Collection<Rule> rules,
+            Collection<BucketOverride> overrides,
+            OwnedBuckets owned,
+            Supplier<Collection<String>> everything) {
+        if (overrides.stream()
+                .anyMatch(o -> o.transfer() != null && o.transfer().pool() != null)) {
+            return everything.get();
+        }
+        List<String> keys = new ArrayList<>();
+        boolean anyPool = false;
+        for (Rule r : rules) {
+            if (r.transfer() != null && r.transfer().pool() != null) {
+                anyPool = true;
+                keys.addAll(owned.ofRule(r.id()));
+            }
+        }
+        if (anyPool) {
+            keys.addAll(owned.unscoped());
+        }
+        return keys;
     }
 
     /** Tokens asked for and not granted since {@code before} was read (all of the window when it was drained). */

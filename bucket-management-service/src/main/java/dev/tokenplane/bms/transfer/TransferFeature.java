@@ -1,6 +1,7 @@
 package dev.tokenplane.bms.transfer;
 
 import com.hazelcast.core.HazelcastInstance;
+import dev.tokenplane.bms.buckets.OwnedBuckets;
 import dev.tokenplane.bms.config.OverrideRegistry;
 import dev.tokenplane.bms.config.RuleRegistry;
 import dev.tokenplane.bms.decide.BucketResolver;
@@ -78,6 +79,7 @@ public final class TransferFeature {
     /**
      * The protocol of one member.
      *
+     * @param owned    the keys of the buckets this member owns, by rule
      * @param settings the pools' replicated, persisted run-time settings (started with the rules)
      * @param resolver what serves each bucket: the one place that resolves it
      * @param interval the tick's interval ({@code BMS_SIZING_INTERVAL_MS})
@@ -85,6 +87,7 @@ public final class TransferFeature {
      */
     public TransferFeature(
             BucketStore store,
+            OwnedBuckets owned,
             RuleRegistry rules,
             OverrideRegistry overrides,
             PoolSettingsRegistry settings,
@@ -137,12 +140,7 @@ public final class TransferFeature {
                 transfers,
                 metrics,
                 interval.toMillis(),
-                () -> rules.all().stream()
-                                .anyMatch(r ->
-                                        r.transfer() != null && r.transfer().pool() != null)
-                        || overrides.all().stream()
-                                .anyMatch(o ->
-                                        o.transfer() != null && o.transfer().pool() != null),
+                () -> PoolTicker.candidates(rules.all(), overrides.all(), owned, store::ownedKeys),
                 // the sizing loop's member policy has the default forecaster (SizingLoop.policyConfig)
                 new DemandForecasts(new SizingStates(hazelcast), SizingConfig.defaults()),
                 borrowLimits);

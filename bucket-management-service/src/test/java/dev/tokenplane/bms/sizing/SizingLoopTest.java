@@ -3,6 +3,7 @@ package dev.tokenplane.bms.sizing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokenplane.bms.BmsSettings;
+import dev.tokenplane.bms.buckets.OwnedBuckets;
 import dev.tokenplane.bms.rules.Rule;
 import dev.tokenplane.bms.rules.RuleIndex;
 import dev.tokenplane.bms.rules.StoreKey;
@@ -35,14 +36,16 @@ class SizingLoopTest {
         RuleIndex rules = RuleIndex.of(List.of(
                 rule("servers", "server/*", ON), rule("free", "free:*", null), rule("tenants", "tenant-a:*", OFF)));
 
-        assertThat(SizingLoop.candidates(rules, () -> OWNED)).containsExactly("server/web-1");
+        assertThat(SizingLoop.candidates(rules, OwnedBuckets.walking(() -> OWNED)))
+                .containsExactly("server/web-1");
     }
 
     @Test
     void shouldDrainNothingWithoutAnAdaptiveRule() {
         RuleIndex rules = RuleIndex.of(List.of(rule("free", "free:*", null), rule("tenants", "tenant-a:*", OFF)));
 
-        assertThat(SizingLoop.candidates(rules, () -> OWNED)).isEmpty();
+        assertThat(SizingLoop.candidates(rules, OwnedBuckets.walking(() -> OWNED)))
+                .isEmpty();
     }
 
     @Test
@@ -51,10 +54,10 @@ class SizingLoopTest {
         RuleIndex rules = RuleIndex.of(List.of(rule("free", "free:*", null), rule("tenants", "tenant-a:*", OFF)));
         AtomicInteger listed = new AtomicInteger();
 
-        assertThat(SizingLoop.candidates(rules, () -> {
+        assertThat(SizingLoop.candidates(rules, OwnedBuckets.walking(() -> {
                     listed.incrementAndGet();
                     return OWNED;
-                }))
+                })))
                 .isEmpty();
         assertThat(listed).hasValue(0);
     }
@@ -66,7 +69,7 @@ class SizingLoopTest {
         String acme = StoreKey.scoped("acme:login", "logins", "acme").encode();
         String free = StoreKey.scoped("free:alice", "free", null).encode();
 
-        assertThat(SizingLoop.candidates(rules, () -> List.of(acme, free, "acme:login")))
+        assertThat(SizingLoop.candidates(rules, OwnedBuckets.walking(() -> List.of(acme, free, "acme:login"))))
                 .containsExactly(acme);
     }
 
