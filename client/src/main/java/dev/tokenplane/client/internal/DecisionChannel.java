@@ -15,11 +15,14 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -32,8 +35,8 @@ import javax.net.ssl.SSLSocket;
  *
  * <p>An acquire completes with the {@link Decision}, with the {@link RateLimitException} of a 4xx-class error the BMS
  * answered (as over HTTP), or with an {@link IOException} when the BMS could not answer (connection lost, a 5xx-class
- * error): the {@link BmsGateway} then falls back as it does for HTTP. Writers share the connection under a lock; one
- * daemon reader thread per connection completes the futures (continuations run on it, so they must not block); a
+ * error): the {@link BmsGateway} then falls back as it does for HTTP. Concurrent acquires' frames are written together,
+ * by whichever caller is writing ({@link Connection#write}); one daemon reader thread per connection completes the futures (continuations run on it, so they must not block); a
  * connection is opened on the channel's own thread, never the caller's.
  */
 final class DecisionChannel implements AutoCloseable {
@@ -286,6 +289,10 @@ final class DecisionChannel implements AutoCloseable {
 
     private final class Connection {
         final Map<Integer, Pending> pending = new ConcurrentHashMap<>();
+        /** Frames to write, in the order their callers queued them; {@link #writing}: one caller is writing them. */
+        final Queue<byte[]> outbox = new ConcurrentLinkedQueue<>();
+
+        final AtomicBoolean writing = new AtomicBoolean();
         final Socket socket;
         final OutputStream out;
         final DataInputStream in;
@@ -299,10 +306,25 @@ final class DecisionChannel implements AutoCloseable {
             this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 16 * 1024));
         }
 
+        /**
+         * Queues the frame and writes it, with the frames other callers queued meanwhile, in one flush: a caller that
+         * finds another writing leaves its frame to that writer and returns at once, so concurrent acquires share a
+         * system call and never wait for each other's writes (a slow reader on the BMS's side holds one caller, not
+         * all). The writer looks at the queue again after letting go, so a frame queued during its flush is not left
+         * behind. A failed write throws to the caller that was writing; it closes the connection, which fails every
+         * pending acquire, the queued ones included.
+         */
         void write(byte[] frame) throws IOException {
-            synchronized (out) {
-                out.write(frame);
-                out.flush();
+            outbox.add(frame);
+            while (!outbox.isEmpty() && writing.compareAndSet(false, true)) {
+                try {
+                    for (byte[] next = outbox.poll(); next != null; next = outbox.poll()) {
+                        out.write(next);
+                    }
+                    out.flush();
+                } finally {
+                    writing.set(false);
+                }
             }
         }
 
