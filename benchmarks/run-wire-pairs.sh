@@ -9,6 +9,8 @@
 #   mvn -B -ntp -q -pl bucket-management-service,benchmarks -am package -DskipTests
 #   cp bucket-management-service/target/bms.jar /tmp/old-bms.jar      # on the baseline's commit, then build the new
 #   OLD_JAR=/tmp/old-bms.jar PAIRS=3 KEYS="1 10000" RATES="0 5000" SECONDS_PER_RUN=8 benchmarks/run-wire-pairs.sh
+#   # the client side too: OLD_BENCH_JAR (benchmarks.jar of the baseline, with its SDK) drives the old member
+#   OLD_JAR=/tmp/old-bms.jar OLD_BENCH_JAR=/tmp/old-benchmarks.jar benchmarks/run-wire-pairs.sh
 #
 # The generator shares the 2 CPUs with both members; the idle member costs a little background CPU (its ticks).
 set -euo pipefail
@@ -16,6 +18,7 @@ cd "$(dirname "$0")/.."
 OLD_JAR="${OLD_JAR:?the baseline bms.jar}"
 NEW_JAR="${NEW_JAR:-bucket-management-service/target/bms.jar}"
 BENCH_JAR="${BENCH_JAR:-benchmarks/target/benchmarks.jar}"
+OLD_BENCH_JAR="${OLD_BENCH_JAR:-$BENCH_JAR}"
 PAIRS="${PAIRS:-3}"
 KEYS="${KEYS:-1 10000}"
 RATES="${RATES:-0 5000}"
@@ -23,7 +26,7 @@ CALLERS="${CALLERS:-8}"
 SECONDS_PER_RUN="${SECONDS_PER_RUN:-8}"
 WARMUP_S="${WARMUP_S:-8}"
 OUT="${OUT:-benchmarks/target/wire-pairs}"
-for j in "$OLD_JAR" "$NEW_JAR" "$BENCH_JAR"; do [ -f "$j" ] || { echo "$j missing: build first (see the header)" >&2; exit 1; }; done
+for j in "$OLD_JAR" "$NEW_JAR" "$BENCH_JAR" "$OLD_BENCH_JAR"; do [ -f "$j" ] || { echo "$j missing: build first (see the header)" >&2; exit 1; }; done
 mkdir -p "$OUT"
 rm -f "$OUT/runs.jsonl"
 WORK=$(mktemp -d)
@@ -50,10 +53,10 @@ for port in "$O_HTTP" "$N_HTTP"; do
     -d '{"match":"bench:*","capacity":1000000000,"refillPerSecond":1000000000}' >/dev/null
 done
 run() { # old|new keys rate seconds pair
-  local pid dec before after line
-  if [ "$1" = old ]; then pid=$O_PID; dec=$O_DEC; else pid=$N_PID; dec=$N_DEC; fi
+  local pid dec generator before after line
+  if [ "$1" = old ]; then pid=$O_PID; dec=$O_DEC; generator=$OLD_BENCH_JAR; else pid=$N_PID; dec=$N_DEC; generator=$BENCH_JAR; fi
   before=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
-  line=$(java -Xmx256m -cp "$BENCH_JAR" dev.tokenplane.benchmarks.sentinel.DecisionLoad wire "127.0.0.1:$dec" \
+  line=$(java -Xmx256m -cp "$generator" dev.tokenplane.benchmarks.sentinel.DecisionLoad wire "127.0.0.1:$dec" \
     "$CALLERS" "$3" "$4" "$2" 2>/dev/null | grep "^{" | tail -1)
   after=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
   python3 -c 'import json,sys; r=json.loads(sys.argv[1]); t=(int(sys.argv[3])-int(sys.argv[2]))/int(sys.argv[6]); r["jar"]=sys.argv[4]; r["serverCpuS"]=t; r["cpuUsPerDecision"]=1e6*t/max(1,r["decisions"]); r["load"]=open("/proc/loadavg").read().split()[0]; r["pair"]=int(sys.argv[5]); print(json.dumps(r))' \
