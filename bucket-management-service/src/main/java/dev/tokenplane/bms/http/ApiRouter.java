@@ -8,7 +8,6 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.PlatformHandler;
 import java.util.List;
 import java.util.Locale;
@@ -33,19 +32,14 @@ public final class ApiRouter {
     private final Auth auth;
     private final AuditSink audit;
     private final Readiness readiness;
-    private final BodyHandler bodyHandler;
+    private final BodyBuffers bodyHandler;
 
     private ApiRouter(Router router, Auth auth, AuditSink audit, Readiness readiness, int maxBodyBytes) {
         this.router = router;
         this.auth = auth;
         this.audit = audit;
         this.readiness = readiness;
-        // The body buffer sized to the request's Content-Length (capped by the limit), not Vert.x's default 1 KiB: a
-        // decision's body is a dozen bytes, and that kilobyte was a tenth of what a decision allocated.
-        this.bodyHandler = BodyHandler.create(false)
-                .setBodyLimit(maxBodyBytes)
-                .setHandleFileUploads(false)
-                .setPreallocateBodyBuffer(true);
+        this.bodyHandler = new BodyBuffers(maxBodyBytes);
     }
 
     /** A router with every group of {@code groups} mounted, sending a record of each admin write to {@code audit}. */

@@ -665,6 +665,33 @@ class BadInputTest extends SharedBmsTest {
     }
 
     @Test
+    void shouldReadWholeBodiesDeclaredSmallDeclaredLargeOrChunked() {
+        // BodyBuffers: a body declaring up to 1 KiB is read into a buffer of its length, a larger or chunked one into
+        // a growing buffer; each is read whole (the padding is JSON whitespace, the closing brace comes last)
+        String small = "{\"tokens\":1}";
+        String large = "{\"tokens\":1" + " ".repeat(5_000) + "}";
+        String atThreshold = "{\"tokens\":1" + " ".repeat(1024 - small.length()) + "}";
+        List<String> answers = new ArrayList<>();
+        for (Map.Entry<Map<String, String>, String> sent : List.of(
+                Map.entry(json(), small),
+                Map.entry(json(), atThreshold),
+                Map.entry(json(), large),
+                Map.entry(with(json(), "Transfer-Encoding", "chunked"), chunked(small)),
+                Map.entry(with(json(), "Transfer-Encoding", "chunked"), chunked(large)))) {
+            Api.Response r = api.raw(
+                    "POST",
+                    "/v1/buckets/bi:body/acquire",
+                    sent.getKey(),
+                    sent.getValue().getBytes(StandardCharsets.UTF_8));
+            answers.add(r.status() + " " + r.json().path("granted").asText() + " "
+                    + r.json().path("tokens").asText());
+        }
+
+        assertThat(atThreshold).hasSize(1024);
+        assertThat(answers).containsOnly("200 true 1").hasSize(5);
+    }
+
+    @Test
     void shouldAnswerEveryMalformedRequestWithItsDocumented4xxAndChangeNothing() {
         // Given the state before
         Map<String, String> before = state();
