@@ -42,7 +42,16 @@ class DecisionChannelTest {
         try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
                 DecisionChannel channel = channel(server)) {
             List<String> received = Collections.synchronizedList(new ArrayList<>());
-            CompletableFuture<Void> peer = CompletableFuture.runAsync(() -> answerEverything(server, received));
+            CompletableFuture<Void> peer = new CompletableFuture<>();
+            start(
+                    () -> { // its own thread: the common pool may be busy with the client's work
+                        try {
+                            answerEverything(server, received);
+                            peer.complete(null);
+                        } catch (RuntimeException | AssertionError e) {
+                            peer.completeExceptionally(e);
+                        }
+                    });
             List<List<CompletableFuture<Decision>>> answers = new ArrayList<>();
             CountDownLatch go = new CountDownLatch(1);
             List<Thread> callers = new ArrayList<>();
@@ -144,13 +153,14 @@ class DecisionChannelTest {
     }
 
     private static Stalled stallTheWriter(ServerSocket server, DecisionChannel channel) throws Exception {
-        CompletableFuture<Socket> accepted = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<Socket> accepted = new CompletableFuture<>();
+        start(() -> {
             try {
                 Socket s = server.accept();
                 answerOne(s, greet(s));
-                return s;
-            } catch (IOException e) {
-                throw new CompletionException(e);
+                accepted.complete(s);
+            } catch (IOException | RuntimeException e) {
+                accepted.completeExceptionally(e);
             }
         });
         // one answered acquire first: the connection is open, so the writer below writes on its own thread
