@@ -299,22 +299,7 @@ public final class ShardedHazelcastBucketStore implements BucketStore {
         });
     }
 
-    /** Completes a plain future on the completion executor. */
     private <T, R> CompletionStage<R> complete(CompletionStage<T> call, Function<? super T, ? extends R> mapping) {
-        CompletableFuture<R> result = new CompletableFuture<>();
-        call.whenCompleteAsync(
-                (value, failure) -> {
-                    if (failure != null) {
-                        result.completeExceptionally(failure);
-                        return;
-                    }
-                    try {
-                        result.complete(mapping.apply(value));
-                    } catch (RuntimeException e) {
-                        result.completeExceptionally(e);
-                    }
-                },
-                completions);
-        return result;
+        return HazelcastBucketStore.completeOn(completions, call, mapping);
     }
 }
