@@ -55,19 +55,6 @@ for u in "$URL" "$B_URL"; do
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$u/health/live" >/dev/null
 done
 
-ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
-# "rps p50 p99 cpu-us-per-request" of one wrk run against the member whose pid is $1
-measure_cpu() {
-  local pid=$1 t0 c0 out
-  shift
-  t0=$(now_ms)
-  c0=$(ticks "$pid")
-  out=$(measure "$@")
-  awk -v o="$out" -v c="$(( $(ticks "$pid") - c0 ))" -v ms="$(( $(now_ms) - t0 ))" 'BEGIN {
-    split(o, f, " "); printf "%s %s %s %.1f\n", f[1], f[2], f[3], c * 10000 / (f[1] * ms / 1000) }'
-}
-
 echo "| round | build | /health/live req/s | hot key req/s | ratio | live p99 ms | hot key p99 ms | CPU µs/req live, hot key | load avg |"
 echo "|---:|---|---:|---:|---:|---:|---:|---:|---|"
 : >"$WORK/ratios"
