@@ -32,15 +32,9 @@ B_URL=http://127.0.0.1:$B_PORT
 export BMS_HOT_KEY_RATE=${BMS_HOT_KEY_RATE:-1000}
 . "$BENCH/common.sh" # build A's member: $URL, $TOKEN, $WORK, $BMS_PID
 
-java -Xms1g -Xmx1g -jar "$B_JAR" --port "$B_PORT" --hazelcast-port "$B_HZ_PORT" \
-  --cluster-name "bench-b-$$" --data-dir "$WORK/data-b" >"$WORK/bms-b.log" 2>&1 &
-B_PID=$!
-trap 'kill "$B_PID" 2>/dev/null || true; wait "$B_PID" 2>/dev/null || true; cleanup' EXIT
-for _ in $(seq 1 120); do
-  curl -fs "$B_URL/health/ready" >/dev/null 2>&1 && break
-  sleep 0.5
-done
-B_TOKEN=$(cat "$WORK/data-b/admin-token")
+start_second "$B_JAR" "$B_PORT" "$B_HZ_PORT" b
+B_PID=$SECOND_PID
+B_TOKEN=$SECOND_TOKEN
 
 for m in "$URL $TOKEN" "$B_URL $B_TOKEN"; do
   set -- $m

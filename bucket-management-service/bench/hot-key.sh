@@ -38,15 +38,9 @@ export BMS_HOT_KEY_RATE=${BMS_HOT_KEY_RATE:-1000}
 . "$BENCH/common.sh" # the member with hot keys on: $URL, $TOKEN, $WORK
 
 # the member with hot keys off, in a cluster of its own
-BMS_HOT_KEY_RATE=0 java -Xms1g -Xmx1g -jar "$JAR" --port "$OFF_PORT" --hazelcast-port "$OFF_HZ_PORT" \
-  --cluster-name "bench-off-$$" --data-dir "$WORK/data-off" >"$WORK/bms-off.log" 2>&1 &
-OFF_PID=$!
-trap 'kill "$OFF_PID" 2>/dev/null || true; wait "$OFF_PID" 2>/dev/null || true; cleanup' EXIT
-for _ in $(seq 1 120); do
-  curl -fs "$OFF_URL/health/ready" >/dev/null 2>&1 && break
-  sleep 0.5
-done
-OFF_TOKEN=$(cat "$WORK/data-off/admin-token")
+BMS_HOT_KEY_RATE=0 start_second "$JAR" "$OFF_PORT" "$OFF_HZ_PORT" off
+OFF_PID=$SECOND_PID
+OFF_TOKEN=$SECOND_TOKEN
 
 rule() { # url token id body
   curl -fs -X PUT "$1/v1/rules/$3" -H "Authorization: Bearer $2" -H 'Content-Type: application/json' -d "$4" >/dev/null
