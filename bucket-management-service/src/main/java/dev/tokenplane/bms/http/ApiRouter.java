@@ -18,7 +18,8 @@ import java.util.Locale;
  * order: the readiness gate ({@code /v1} routes answer 503 until the member has started; while it shuts down they are
  * still served, until the server stops accepting), the access check (401, or 403 for a credential of the wrong role),
  * the audit record of an admin write ({@link AuditTrail}), the content-type check for bodies (415), and the body
- * limit (413; Vert.x Web's body handler, or {@link SmallBody} for the decision routes). Failures of any step or handler, and unmatched requests, go to {@link ErrorMapper}.
+ * limit (413; Vert.x Web's body handler, or {@link SmallBody} for the single acquire). Failures of any step or
+ * handler, and unmatched requests, go to {@link ErrorMapper}.
  *
  * <p>Each route carries its {@link Access} as metadata ({@link #ACCESS}), so tests can walk every write route.
  */
@@ -92,7 +93,7 @@ public final class ApiRouter {
     /**
      * Adds a route whose small JSON body its handler takes as an argument ({@link SmallBody}: the same limit and the
      * same errors as the other routes' body handler, less work per request), with {@code beforeBody} as in
-     * {@link #add(HttpMethod, String, Access, PlatformHandler, RouteHandler)}. For the decision routes; the body is
+     * {@link #add(HttpMethod, String, Access, PlatformHandler, RouteHandler)}. For the single acquire; the body is
      * not in {@code ctx.body()}.
      */
     Route addSmallBody(

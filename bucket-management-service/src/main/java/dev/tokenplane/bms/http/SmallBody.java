@@ -10,7 +10,7 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Reads the body of a route that takes a small JSON body (the decision routes) and hands it to the route's handler,
+ * Reads the body of a route that takes a small JSON body (the single acquire) and hands it to the route's handler,
  * without Vert.x Web's generic {@code BodyHandler}: no form or file-upload machinery, no content-type parsing (the
  * {@link ApiRouter} guard checked it already), and a body that arrives in one piece is passed on as it is, not copied.
  * On a decision answered from a member-local lease, that handler was a sizeable part of what a request cost beyond

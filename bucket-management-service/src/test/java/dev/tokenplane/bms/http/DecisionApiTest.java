@@ -81,6 +81,35 @@ class DecisionApiTest extends SharedBmsTest {
     }
 
     @Test
+    void shouldReadTheBodyOfEachPipelinedAcquire() throws Exception {
+        // Given three acquires written at once on one connection (the second and third wait for the first's answer)
+        URI uri = URI.create(api.base());
+        StringBuilder requests = new StringBuilder();
+        for (int tokens = 1; tokens <= 3; tokens++) {
+            String body = "{\"tokens\":" + tokens + "}";
+            requests.append("POST /v1/buckets/daslow:pipelined/acquire HTTP/1.1\r\nHost: ")
+                    .append(uri.getHost())
+                    .append("\r\nContent-Type: application/json\r\nContent-Length: ")
+                    .append(body.length())
+                    .append(tokens == 3 ? "\r\nConnection: close" : "")
+                    .append("\r\n\r\n")
+                    .append(body);
+        }
+        try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(requests.toString().getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+
+            // Then each is decided on its own body, in order
+            String answers = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertThat(answers)
+                    .contains("\"tokens\":1,\"remaining\":9")
+                    .contains("\"tokens\":2,\"remaining\":7")
+                    .contains("\"tokens\":3,\"remaining\":4");
+        }
+    }
+
+    @Test
     void shouldAnswer100ContinueBeforeReadingAnAcquireBody() throws Exception {
         // Given a client that waits for 100 Continue before it sends its body
         URI uri = URI.create(api.base());
