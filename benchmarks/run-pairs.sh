@@ -60,6 +60,18 @@ pair hz-batch-p23-vs-single "${HZ}tokenplaneBatch$ -p keys=100000 -p format=OBJE
 pair hz-colocated-vs-single "${HZ}tokenplaneBatchColocated$" "$SINGLE"
 pair hz-batch-3m-vs-single "${HZ}tokenplaneBatch$ -p keys=100000 -p format=OBJECT -p completions=direct -p members=3" \
     "$SINGLE -p members=3"
+# The sharded layout (ShardedHazelcastBucketStore: one entry per partition and shard): its batch against its own single
+# calls, and against the one-entry-per-bucket batch, on 271 and on 23 partitions, on one and on three members.
+SHARDED="-p keys=100000 -p format=OBJECT -p completions=direct -p layout=sharded"
+BATCH="${HZ}tokenplaneBatch$ -p keys=100000 -p format=OBJECT -p completions=direct"
+pair hz-sharded-batch-vs-single "${HZ}tokenplaneBatch$ $SHARDED" "${HZ}tokenplane$ $SHARDED"
+pair hz-sharded-batch-vs-batch "${HZ}tokenplaneBatch$ $SHARDED" "$BATCH"
+pair hz-sharded-batch-p23-vs-single "${HZ}tokenplaneBatch$ $SHARDED -p partitions=23" \
+    "${HZ}tokenplane$ $SHARDED -p partitions=23"
+pair hz-sharded-batch-p23-vs-batch "${HZ}tokenplaneBatch$ $SHARDED -p partitions=23" "$BATCH -p partitions=23"
+pair hz-sharded-single-vs-single "${HZ}tokenplane$ $SHARDED" "$SINGLE"
+pair hz-sharded-batch-3m-vs-single "${HZ}tokenplaneBatch$ $SHARDED -p members=3" "${HZ}tokenplane$ $SHARDED -p members=3"
+pair hz-sharded-batch-3m-vs-batch "${HZ}tokenplaneBatch$ $SHARDED -p members=3" "$BATCH -p members=3"
 
 python3 - "$OUT" "${RAN[@]}" <<'PY'
 import json, glob, os, statistics, sys

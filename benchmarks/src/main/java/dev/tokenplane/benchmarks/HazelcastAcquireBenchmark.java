@@ -4,8 +4,10 @@ import com.hazelcast.config.InMemoryFormat;
 import com.hazelcast.core.HazelcastInstance;
 import dev.tokenplane.store.AcquireCommand;
 import dev.tokenplane.store.BucketSpec;
+import dev.tokenplane.store.BucketStore;
 import dev.tokenplane.store.hazelcast.HazelcastBucketStore;
 import dev.tokenplane.store.hazelcast.IdleExpiry;
+import dev.tokenplane.store.hazelcast.ShardedHazelcastBucketStore;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.distributed.AsyncBucketProxy;
 import io.github.bucket4j.distributed.BucketProxy;
@@ -49,7 +51,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       thread).</li>
  *   <li>{@code tokenplaneBatch}: 100 decisions per {@code acquireAll} call on random keys (about 85 of the 271
  *       partitions each), reported per decision; {@code tokenplaneBatchColocated}: the same on 100 keys that share a
- *       partition.</li>
+ *       partition. {@code -p layout=sharded} runs both on the sharded layout ({@link ShardedHazelcastBucketStore}:
+ *       one entry per partition and shard, {@code -p shards=N} per partition).</li>
  *   <li>{@code bucket4j} / {@code bucket4jAsync}: {@code tryConsume(1)} on a pre-built proxy, synchronous or through
  *       Bucket4j's async API; {@code bucket4jPerDecision} is the synchronous one in batches of 100, for symmetry.</li>
  * </ul>
@@ -103,10 +106,19 @@ public class HazelcastAcquireBenchmark {
         /** Members of the cluster, all in this JVM on loopback; the store runs on the first (which owns 1/n of keys). */
         @Param({"1"})
         int members;
+        /**
+         * {@code entry}: one map entry per bucket ({@link HazelcastBucketStore}, the default store); {@code sharded}:
+         * one entry per partition and shard ({@link ShardedHazelcastBucketStore}, {@code shards} per partition).
+         */
+        @Param({"entry"})
+        String layout;
+
+        @Param({"1"})
+        int shards;
 
         List<HazelcastInstance> cluster;
         HazelcastInstance member;
-        HazelcastBucketStore store;
+        BucketStore store;
         ExecutorService pool;
         String[] names;
         final BucketSpec spec = BucketSpec.of(BIG, BIG);
@@ -132,7 +144,11 @@ public class HazelcastAcquireBenchmark {
                 case "threadPerCallback" -> r -> new Thread(r).start();
                 default -> throw new IllegalArgumentException(completions);
             };
-            store = new HazelcastBucketStore(member, Members.TOKENPLANE_MAP, executor);
+            store = switch (layout) {
+                case "entry" -> new HazelcastBucketStore(member, Members.TOKENPLANE_MAP, executor);
+                case "sharded" -> new ShardedHazelcastBucketStore(member, Members.SHARDED_MAP, shards, executor);
+                default -> throw new IllegalArgumentException(layout);
+            };
             names = new String[keys];
             List<AcquireCommand> batch = new ArrayList<>();
             for (int i = 0; i < keys; i++) {

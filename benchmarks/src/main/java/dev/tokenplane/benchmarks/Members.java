@@ -10,6 +10,7 @@ import com.hazelcast.partition.strategy.StringPartitioningStrategy;
 import dev.tokenplane.store.hazelcast.BucketMapSettings;
 import dev.tokenplane.store.hazelcast.HazelcastBucketStore;
 import dev.tokenplane.store.hazelcast.IdleExpiry;
+import dev.tokenplane.store.hazelcast.ShardedHazelcastBucketStore;
 import io.github.bucket4j.grid.hazelcast.HazelcastProxyManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,6 +29,8 @@ final class Members {
 
     static final String TOKENPLANE_MAP = "tokenplane-buckets";
     static final String BUCKET4J_MAP = "bucket4j-buckets";
+    /** The same buckets in the sharded layout ({@link ShardedHazelcastBucketStore}), on the same members. */
+    static final String SHARDED_MAP = "tokenplane-shards";
 
     private Members() {}
 
@@ -110,6 +113,8 @@ final class Members {
                         .withInMemoryFormat(format)
                         .withIdleExpiry(expiry)
                         .withSweepInterval(Duration.ZERO));
+        ShardedHazelcastBucketStore.configure(
+                config, SHARDED_MAP, BucketMapSettings.defaults().withSweepInterval(Duration.ZERO));
         if (colocate) {
             config.getMapConfig(TOKENPLANE_MAP)
                     .setPartitioningStrategyConfig(

@@ -76,7 +76,11 @@ class AcquireStormTest {
         assertThat(failed.get()).isZero();
         assertThat(granted.get()).isLessThanOrEqualTo((long) Math.floor(bound));
         assertThat(denied.get()).isGreaterThan(granted.get());
-        // The limiter grants what it may: close to the bound (refill during the last in-flight requests aside)
-        assertThat(granted.get()).isGreaterThanOrEqualTo((long) (0.8 * bound));
+        // The limiter grants what it may. Refill after the last request was sent cannot be taken, and while this
+        // JVM or the member stalls for longer than capacity / refill (0.5 s) the bucket is full and its refill lost,
+        // which a loaded CI machine does; so the floor is 60 % of what the sending window could take. A limiter that
+        // debited each grant twice would stay near half of it.
+        double sendable = CAPACITY + REFILL * DURATION_MS / 1000.0;
+        assertThat(granted.get()).isGreaterThanOrEqualTo((long) (0.6 * sendable));
     }
 }

@@ -32,6 +32,9 @@ final class BucketMemberContext implements ManagedContext {
     @Override
     public Object initialize(Object obj) {
         Object initialized = next == null ? obj : next.initialize(obj);
+        if (initialized instanceof ShardProcessor shards) {
+            return shards.bind(clock, gate);
+        }
         return initialized instanceof BucketProcessor<?> p ? p.bind(clock, gate) : initialized;
     }
 }

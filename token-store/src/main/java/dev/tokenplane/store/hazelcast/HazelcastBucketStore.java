@@ -444,6 +444,12 @@ public final class HazelcastBucketStore implements BucketStore {
 
     /** Completes a plain future on the completion executor. */
     private <T, R> CompletionStage<R> complete(CompletionStage<T> call, Function<? super T, ? extends R> mapping) {
+        return completeOn(completions, call, mapping);
+    }
+
+    /** {@code call}'s value mapped by {@code mapping}, as a plain future completed on {@code completions}. */
+    static <T, R> CompletionStage<R> completeOn(
+            Executor completions, CompletionStage<T> call, Function<? super T, ? extends R> mapping) {
         CompletableFuture<R> result = new CompletableFuture<>();
         call.whenCompleteAsync(
                 (value, failure) -> {

@@ -51,7 +51,7 @@ import java.util.function.Function;
  */
 final class HazelcastInternals {
 
-    private final MapProxyImpl<String, byte[]> proxy;
+    private final MapProxyImpl<?, ?> proxy;
     /** The map's key partitioning, so a key lands where single-key operations send it. */
     private final PartitioningStrategy<?> partitioning;
 
@@ -59,7 +59,7 @@ final class HazelcastInternals {
     private final IPartitionService partitions;
     private final OperationService operations;
 
-    private HazelcastInternals(MapProxyImpl<String, byte[]> proxy) {
+    private HazelcastInternals(MapProxyImpl<?, ?> proxy) {
         NodeEngine nodeEngine = proxy.getNodeEngine();
         this.proxy = proxy;
         this.partitioning = proxy.getPartitionStrategy();
@@ -69,8 +69,8 @@ final class HazelcastInternals {
     }
 
     /** The internals of {@code map} if it is a member's map; empty for a client's proxy, which has none. */
-    static Optional<HazelcastInternals> ofMember(IMap<String, byte[]> map) {
-        return map instanceof MapProxyImpl<String, byte[]> member
+    static Optional<HazelcastInternals> ofMember(IMap<?, ?> map) {
+        return map instanceof MapProxyImpl<?, ?> member
                 ? Optional.of(new HazelcastInternals(member))
                 : Optional.empty();
     }
@@ -87,8 +87,14 @@ final class HazelcastInternals {
      * Runs {@code processor} on {@code key}'s owner. The future completes on a Hazelcast thread with the answer still
      * serialized; {@link #decode} turns it into the processor's result.
      */
-    CompletableFuture<?> executeOnKey(String key, EntryProcessor<String, byte[], ?> processor) {
-        return proxy.executeOnKeyInternal(key, processor);
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    CompletableFuture<?> executeOnKey(Object key, EntryProcessor<?, ?, ?> processor) {
+        return ((MapProxyImpl) proxy).executeOnKeyInternal(key, processor);
+    }
+
+    /** The partition that {@code key} of this map lives in, as its single-key operations find it. */
+    int partitionOf(Object key) {
+        return partitions.getPartitionId(serialization.toData(key, partitioning));
     }
 
     /** The object a serialized answer of {@link #executeOnKey} stands for. */
@@ -100,11 +106,11 @@ final class HazelcastInternals {
      * Runs, on each key's owner, the processor that {@code processorFor} builds for the keys of that key's partition.
      * The future completes on a Hazelcast thread with the raw responses; {@link #results} decodes them.
      */
-    CompletableFuture<Map<Integer, Object>> invokeOnPartitions(
-            Collection<String> keys, Function<List<String>, EntryProcessor<?, ?, ?>> processorFor) {
-        Map<Integer, List<String>> names = new HashMap<>();
+    <K> CompletableFuture<Map<Integer, Object>> invokeOnPartitions(
+            Collection<K> keys, Function<List<K>, EntryProcessor<?, ?, ?>> processorFor) {
+        Map<Integer, List<K>> names = new HashMap<>();
         Map<Integer, Set<Data>> data = new HashMap<>();
-        for (String key : keys) {
+        for (K key : keys) {
             Data dataKey = serialization.toData(key, partitioning);
             int partition = partitions.getPartitionId(dataKey);
             names.computeIfAbsent(partition, p -> new ArrayList<>(2)).add(key);
@@ -117,7 +123,7 @@ final class HazelcastInternals {
         EntryProcessor<?, ?, ?>[] processors = new EntryProcessor[n];
         List<Integer> partitionList = new ArrayList<>(n);
         int i = 0;
-        for (Map.Entry<Integer, List<String>> e : names.entrySet()) {
+        for (Map.Entry<Integer, List<K>> e : names.entrySet()) {
             ids[i] = e.getKey();
             keySets[i] = data.get(e.getKey());
             processors[i] = processorFor.apply(e.getValue());

@@ -30,6 +30,12 @@ final class StoreDataSerializableFactory implements DataSerializableFactory {
     static final int ACQUIRE_RESERVED = 16;
     /** {@link #ACQUIRE_BATCH} with a reserve after each command: a new id, so the old form stays as it was. */
     static final int ACQUIRE_BATCH_RESERVED = 17;
+    /** The sharded layout's classes ({@link ShardedHazelcastBucketStore}). */
+    static final int SHARD_KEY = 18;
+
+    static final int BUCKET_SHARD = 19;
+    static final int SHARD_PROCESSOR = 20;
+    static final int SHARD_BACKUP = 21;
 
     @Override
     public IdentifiedDataSerializable create(int classId) {
@@ -50,6 +56,10 @@ final class StoreDataSerializableFactory implements DataSerializableFactory {
             case LOWER_TOKENS_MERGE -> new LowerTokensMergePolicy();
             case ACQUIRE_RESERVED -> BucketProcessors.Acquire.reservedForm();
             case ACQUIRE_BATCH_RESERVED -> MultiKeyProcessors.AcquireBatch.reservedForm();
+            case SHARD_KEY -> new ShardKey();
+            case BUCKET_SHARD -> new BucketShard();
+            case SHARD_PROCESSOR -> new ShardProcessor();
+            case SHARD_BACKUP -> new ShardBackup();
             default -> throw new IllegalArgumentException("unknown tokenplane store class id " + classId);
         };
     }
