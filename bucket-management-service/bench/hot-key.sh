@@ -38,15 +38,9 @@ export BMS_HOT_KEY_RATE=${BMS_HOT_KEY_RATE:-1000}
 . "$BENCH/common.sh" # the member with hot keys on: $URL, $TOKEN, $WORK
 
 # the member with hot keys off, in a cluster of its own
-BMS_HOT_KEY_RATE=0 java -Xms1g -Xmx1g -jar "$JAR" --port "$OFF_PORT" --hazelcast-port "$OFF_HZ_PORT" \
-  --cluster-name "bench-off-$$" --data-dir "$WORK/data-off" >"$WORK/bms-off.log" 2>&1 &
-OFF_PID=$!
-trap 'kill "$OFF_PID" 2>/dev/null || true; wait "$OFF_PID" 2>/dev/null || true; cleanup' EXIT
-for _ in $(seq 1 120); do
-  curl -fs "$OFF_URL/health/ready" >/dev/null 2>&1 && break
-  sleep 0.5
-done
-OFF_TOKEN=$(cat "$WORK/data-off/admin-token")
+BMS_HOT_KEY_RATE=0 start_second "$JAR" "$OFF_PORT" "$OFF_HZ_PORT" off
+OFF_PID=$SECOND_PID
+OFF_TOKEN=$SECOND_TOKEN
 
 rule() { # url token id body
   curl -fs -X PUT "$1/v1/rules/$3" -H "Authorization: Bearer $2" -H 'Content-Type: application/json' -d "$4" >/dev/null
@@ -64,20 +58,6 @@ for u in "$URL" "$OFF_URL"; do
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s "$BENCH/one-key.lua" "$u" >/dev/null
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$u/health/live" >/dev/null
 done
-
-# CPU ticks (1/100 s) of a process so far, and the wall clock in ms
-ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
-# "rps p50 p99 cpu-us-per-request" of one wrk run against the member whose pid is $1
-measure_cpu() {
-  local pid=$1 t0 c0 out
-  shift
-  t0=$(now_ms)
-  c0=$(ticks "$pid")
-  out=$(measure "$@")
-  awk -v o="$out" -v c="$(( $(ticks "$pid") - c0 ))" -v ms="$(( $(now_ms) - t0 ))" 'BEGIN {
-    split(o, f, " "); printf "%s %s %s %.1f\n", f[1], f[2], f[3], c * 10000 / (f[1] * ms / 1000) }'
-}
 
 echo "| pair | leases | /health/live req/s | hot key req/s | ratio | live p99 ms | hot key p99 ms | CPU µs/req live, hot key | CPU ratio | load avg |"
 echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---|"

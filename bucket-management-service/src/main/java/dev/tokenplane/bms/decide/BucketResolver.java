@@ -77,8 +77,8 @@ public final class BucketResolver implements TransferSettingsLookup {
      * when no rule matches.
      */
     public BucketBinding resolve(String key, String clientId, String tier) {
-        RuleIndex.Entry entry = rules.get().match(key, clientId, tier);
-        return entry == null ? null : bind(entry, overrides.active(key, clock.millis()), entry.storeKey(key, clientId));
+        RuleIndex.Served served = rules.get().served(key, clientId, tier);
+        return served == null ? null : bind(served.entry(), overrides.active(key, clock.millis()), served.storeKey());
     }
 
     /** What serves the bucket at {@code storeKey} now, without reading it; null when it has no rule. */

@@ -11,7 +11,8 @@ import java.nio.charset.StandardCharsets;
  * Jackson's generator costs more set-up (a context, a recycled buffer, a stream) than the whole answer's bytes.
  *
  * <p>The rate is a double, written as {@link Double#toString} (Jackson's way); as a bucket's rate rarely changes, the
- * last one written is kept as bytes. Thread-safe: the kept rate is an immutable pair, published whole.
+ * last one written is kept as bytes. Thread-safe: the kept rate is an immutable pair, published whole, and each thread
+ * writes in its own scratch array.
  */
 final class DecisionBytes {
     private static final byte[] KEY = ascii("{\"key\":\"");
@@ -35,6 +36,9 @@ final class DecisionBytes {
     /** A rate and its text. */
     private record Rate(double value, byte[] text) {}
 
+    /** Per thread (the event loops): {@link #plain} never runs twice at once on one thread. */
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[FIXED + 2 * 256 + 32]);
+
     private static volatile Rate lastRate = new Rate(0, ascii("0.0"));
 
     private DecisionBytes() {}
@@ -47,7 +51,7 @@ final class DecisionBytes {
             return null;
         }
         byte[] rate = rate(d.refillPerSecond());
-        byte[] out = new byte[FIXED + length(key) + length(rule) + rate.length];
+        byte[] out = scratch(FIXED + length(key) + length(rule) + rate.length);
         int i = 0;
         if (key != null) {
             i = put(out, i, KEY);
@@ -91,6 +95,19 @@ final class DecisionBytes {
             }
         }
         return true;
+    }
+
+    /**
+     * This thread's scratch array of at least {@code size} bytes: the answer is written there and copied once into a
+     * buffer of its exact size, instead of into a fresh, zeroed array of the largest size an answer may take.
+     */
+    private static byte[] scratch(int size) {
+        byte[] out = SCRATCH.get();
+        if (out.length < size) {
+            out = new byte[size];
+            SCRATCH.set(out);
+        }
+        return out;
     }
 
     private static int length(String s) {

@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -32,6 +33,8 @@ public final class RuleIndex implements RuleLookup {
     private static final int SCAN_WITHOUT_CACHE = 16;
 
     private static final Object NO_MATCH = new Object();
+    /** Slots of {@link #recent}: a power of two. */
+    private static final int RECENT = 256;
 
     /**
      * A compiled rule with the spec of its buckets.
@@ -63,6 +66,12 @@ public final class RuleIndex implements RuleLookup {
         }
     }
 
+    /** A rule and the store key of its bucket for one caller's key ({@link #served}). */
+    public record Served(Entry entry, String storeKey) {}
+
+    /** One answer of {@link #served}, with the question it answers. */
+    private record Recent(String key, String clientId, String tier, Served served) {}
+
     public static final RuleIndex EMPTY = of(List.of());
 
     private final Map<String, Entry> byId;
@@ -71,6 +80,13 @@ public final class RuleIndex implements RuleLookup {
     private final Entry[] others;
     private final boolean fewGlobs;
     private final ConcurrentHashMap<String, Object> cache = new ConcurrentHashMap<>();
+    /**
+     * The last answer of {@link #served} in each slot, by the key's hash: a key asked for again (a hot key) is neither
+     * matched nor has its store key built again, and gets the same store key string (whose hash is then known to the
+     * maps it is looked up in). A slot is overwritten by the next key that lands in it. Racy by design: each slot holds
+     * an immutable record, and the index never changes, so any answer found is right.
+     */
+    private final Recent[] recent = new Recent[RECENT];
 
     private RuleIndex(Map<String, Entry> byId, Map<String, Entry> exact, Entry[] others) {
         this.byId = byId;
@@ -137,6 +153,27 @@ public final class RuleIndex implements RuleLookup {
         }
         cache.put(cacheKey, best == null ? NO_MATCH : best);
         return best;
+    }
+
+    /** {@link #match} and the store key, remembered for the key ({@link #recent}). */
+    @Override
+    public Served served(String key, String clientId, String tier) {
+        int h = key.hashCode();
+        int slot = (h ^ (h >>> 16)) & (RECENT - 1);
+        Recent r = recent[slot];
+        if (r != null
+                && r.key().equals(key)
+                && Objects.equals(r.clientId(), clientId)
+                && Objects.equals(r.tier(), tier)) {
+            return r.served();
+        }
+        Entry entry = match(key, clientId, tier);
+        if (entry == null) {
+            return null;
+        }
+        Served served = new Served(entry, entry.storeKey(key, clientId));
+        recent[slot] = new Recent(key, clientId, tier, served);
+        return served;
     }
 
     /** The most specific of {@code literal} (the exact rule of {@code key}, or null) and the globs matching it. */

@@ -464,6 +464,23 @@ class BadInputTest extends SharedBmsTest {
                 "{\"tokens\":" + " ".repeat(70_000) + "1}",
                 413,
                 "too_large"));
+        // the single acquire reads its body itself (SmallBody), with the same limit and errors as every other route
+        c.add(new Case(
+                "acquire oversized chunked",
+                "POST",
+                acquire,
+                with(json(), "Transfer-Encoding", "chunked"),
+                chunked("{\"tokens\":" + " ".repeat(70_000) + "1}"),
+                413,
+                "too_large"));
+        c.add(new Case(
+                "acquire expecting what the server cannot meet",
+                "POST",
+                acquire,
+                with(json(), "Expect", "200-ok"),
+                "{}",
+                417,
+                "bad_request"));
         c.add(new Case(
                 "key too long",
                 "POST",

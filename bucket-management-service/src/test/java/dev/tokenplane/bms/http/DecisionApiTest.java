@@ -6,9 +6,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.SharedBms;
 import dev.tokenplane.bms.support.SharedBmsTest;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -46,6 +53,86 @@ class DecisionApiTest extends SharedBmsTest {
                         0.001,
                         "transfer",
                         Map.of("pool", SharedBms.LENDING_POOL, "canBorrow", false)));
+    }
+
+    @Test
+    void shouldReadAnAcquireBodyThatArrivesInSeveralChunks() {
+        // Given a body cut in three chunks, the cut inside a number
+        String body = "3\r\n{\"t\r\n8\r\nokens\":1\r\n2\r\n2}\r\n0\r\n\r\n";
+
+        // When it is sent as one acquire
+        Api.Response r = api.raw(
+                "POST",
+                "/v1/buckets/daslow:chunks/acquire",
+                Map.of("Content-Type", "application/json", "Transfer-Encoding", "chunked"),
+                body.getBytes(StandardCharsets.US_ASCII));
+
+        // Then the whole body was read: 12 tokens asked for, more than the bucket's capacity of 10
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().get("message").asText()).contains("capacity 10, was 12");
+        JsonNode granted = api.raw(
+                        "POST",
+                        "/v1/buckets/daslow:chunks/acquire",
+                        Map.of("Content-Type", "application/json", "Transfer-Encoding", "chunked"),
+                        "3\r\n{\"t\r\n9\r\nokens\":3}\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII))
+                .json();
+        assertThat(granted.get("tokens").asLong()).isEqualTo(3);
+        assertThat(granted.get("remaining").asLong()).isEqualTo(7);
+    }
+
+    @Test
+    void shouldReadTheBodyOfEachPipelinedAcquire() throws Exception {
+        // Given three acquires written at once on one connection (the second and third wait for the first's answer)
+        URI uri = URI.create(api.base());
+        StringBuilder requests = new StringBuilder();
+        for (int tokens = 1; tokens <= 3; tokens++) {
+            String body = "{\"tokens\":" + tokens + "}";
+            requests.append("POST /v1/buckets/daslow:pipelined/acquire HTTP/1.1\r\nHost: ")
+                    .append(uri.getHost())
+                    .append("\r\nContent-Type: application/json\r\nContent-Length: ")
+                    .append(body.length())
+                    .append(tokens == 3 ? "\r\nConnection: close" : "")
+                    .append("\r\n\r\n")
+                    .append(body);
+        }
+        try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(requests.toString().getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+
+            // Then each is decided on its own body, in order
+            String answers = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertThat(answers)
+                    .contains("\"tokens\":1,\"remaining\":9")
+                    .contains("\"tokens\":2,\"remaining\":7")
+                    .contains("\"tokens\":3,\"remaining\":4");
+        }
+    }
+
+    @Test
+    void shouldAnswer100ContinueBeforeReadingAnAcquireBody() throws Exception {
+        // Given a client that waits for 100 Continue before it sends its body
+        URI uri = URI.create(api.base());
+        try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            BufferedReader in =
+                    new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            out.write(("POST /v1/buckets/daslow:continue/acquire HTTP/1.1\r\nHost: " + uri.getHost()
+                            + "\r\nContent-Type: application/json\r\nContent-Length: 12\r\n"
+                            + "Expect: 100-continue\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+
+            // When the server answers the expectation, and the body follows
+            assertThat(in.readLine()).isEqualTo("HTTP/1.1 100 Continue");
+            out.write("{\"tokens\":4}".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+
+            // Then the decision is on that body
+            String rest = in.lines().collect(Collectors.joining("\n"));
+            assertThat(rest).contains("HTTP/1.1 200 OK").contains("\"tokens\":4,\"remaining\":6");
+        }
     }
 
     @Test

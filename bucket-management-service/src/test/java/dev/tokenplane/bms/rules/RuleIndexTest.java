@@ -9,6 +9,7 @@ import java.util.List;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.AlphaChars;
+import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.StringLength;
 import org.junit.jupiter.api.Test;
 
@@ -100,6 +101,52 @@ class RuleIndexTest {
         assertThatThrownBy(() -> RulePattern.compile("a{b}")).hasMessageContaining("{client}");
         assertThatThrownBy(() -> RulePattern.compile("a b")).hasMessageContaining("whitespace");
         assertThatThrownBy(() -> RulePattern.compile("x".repeat(257))).hasMessageContaining("256");
+    }
+
+    @Test
+    void shouldRememberWhatServesAKeyForEachCallerAndTier() {
+        Rule gold = TestRule.of("gold", "api:{client}:*").tier("gold").build();
+        RuleIndex index = RuleIndex.of(List.of(rule("api", "api:{client}:*"), gold, rule("bench", "bench:*")));
+
+        RuleIndex.Served hot = index.served("bench:one", null, null);
+        assertThat(hot.entry().rule().id()).isEqualTo("bench");
+        assertThat(hot.storeKey()).isEqualTo(index.match("bench:one", null).storeKey("bench:one", null));
+        // a hot key asked for again: the same answer, its store key not built again
+        assertThat(index.served("bench:one", null, null)).isSameAs(hot);
+
+        // the same key for other callers and tiers: each its own rule and bucket, whatever was asked before
+        for (int round = 0; round < 2; round++) {
+            assertThat(index.served("api:acme:x", "acme", null).storeKey())
+                    .isEqualTo(index.match("api:acme:x", "acme").storeKey("api:acme:x", "acme"));
+            assertThat(index.served("api:other:x", "other", null).storeKey())
+                    .isEqualTo(index.match("api:other:x", "other").storeKey("api:other:x", "other"))
+                    .isNotEqualTo(index.served("api:acme:x", "acme", null).storeKey());
+            assertThat(index.served("api:acme:x", "other", null)).isNull(); // another client's key
+            assertThat(index.served("api:acme:x", "acme", null)).isNotNull();
+            assertThat(index.served("api:acme:x", "acme", "gold").entry().rule().id())
+                    .isEqualTo("gold");
+            assertThat(index.served("api:acme:x", "acme", null).entry().rule().id())
+                    .isEqualTo("api");
+            assertThat(index.served("api:acme:x", null, null)).isNull(); // a {client} rule needs a client
+        }
+    }
+
+    @Property(tries = 100)
+    void whatIsRememberedIsWhatTheRulesAnswer(
+            @ForAll List<@AlphaChars @StringLength(min = 1, max = 2) String> keys,
+            @ForAll List<@IntRange(max = 2) Integer> callers) {
+        Rule gold = TestRule.of("gold", "{client}:*").tier("gold").build();
+        RuleIndex index = RuleIndex.of(List.of(rule("all", "*"), rule("a", "a*"), rule("client", "{client}*"), gold));
+        String[] clients = {null, "a", "b"};
+        String[] tiers = {null, "gold", null};
+        for (int i = 0; i < keys.size() * 3; i++) { // every key several times, over few slots
+            String key = keys.get(i % keys.size());
+            int c = callers.isEmpty() ? 0 : callers.get(i % callers.size());
+            RuleIndex.Entry expected = index.match(key, clients[c], tiers[c]);
+            RuleIndex.Served served = index.served(key, clients[c], tiers[c]);
+            assertThat(served.entry()).isSameAs(expected);
+            assertThat(served.storeKey()).isEqualTo(expected.storeKey(key, clients[c]));
+        }
     }
 
     @Property(tries = 200)
