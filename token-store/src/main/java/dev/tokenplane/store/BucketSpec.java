@@ -32,6 +32,14 @@ public record BucketSpec(long capacity, long ratePerMilli, Algorithm algorithm, 
         }
     }
 
+    /**
+     * Throws {@link IllegalArgumentException} unless a bucket may have {@code capacity} and {@code ratePerMilli}: what a
+     * store checks on the caller's side before a resize, so the caller sees the message rather than the bucket's owner.
+     */
+    public static void checkSize(long capacity, long ratePerMilli) {
+        new BucketSpec(capacity, ratePerMilli, Algorithm.TOKEN_BUCKET, 0, 0);
+    }
+
     /** A token bucket of {@code capacity} tokens refilling at {@code refillPerSecond}, generation 0, no idle expiry. */
     public static BucketSpec of(long capacity, double refillPerSecond) {
         return new BucketSpec(capacity, Tokens.ratePerMilli(refillPerSecond), Algorithm.TOKEN_BUCKET, 0, 0);

@@ -126,7 +126,7 @@ final class SmallBody implements Handler<Buffer> {
     }
 
     /** The request's {@code Content-Length}, or -1 when it has none or it is not a number (as BodyHandler reads it). */
-    private static long contentLength(HttpServerRequest request) {
+    static long contentLength(HttpServerRequest request) {
         String value = request.getHeader(HttpHeaders.CONTENT_LENGTH);
         if (value == null || value.isEmpty()) {
             return -1;

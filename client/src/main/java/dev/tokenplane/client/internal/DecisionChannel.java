@@ -35,8 +35,9 @@ import javax.net.ssl.SSLSocket;
  *
  * <p>An acquire completes with the {@link Decision}, with the {@link RateLimitException} of a 4xx-class error the BMS
  * answered (as over HTTP), or with an {@link IOException} when the BMS could not answer (connection lost, a 5xx-class
- * error): the {@link BmsGateway} then falls back as it does for HTTP. Concurrent acquires' frames are written together,
- * by whichever caller is writing ({@link Connection#write}); one daemon reader thread per connection completes the futures (continuations run on it, so they must not block); a
+ * error): the {@link BmsGateway} then falls back as it does for HTTP. Concurrent acquires' frames are written
+ * together, by whichever caller is writing ({@link Connection#write}); one daemon reader thread per connection
+ * completes the futures (continuations run on it, so they must not block); a
  * connection is opened on the channel's own thread, never the caller's.
  */
 final class DecisionChannel implements AutoCloseable {

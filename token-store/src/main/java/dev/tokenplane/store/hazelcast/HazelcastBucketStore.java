@@ -13,7 +13,6 @@ import com.hazelcast.nio.serialization.compact.CompactSerializer;
 import com.hazelcast.partition.PartitionService;
 import dev.tokenplane.store.AcquireCommand;
 import dev.tokenplane.store.AcquireResult;
-import dev.tokenplane.store.Algorithm;
 import dev.tokenplane.store.BucketSpec;
 import dev.tokenplane.store.BucketState;
 import dev.tokenplane.store.BucketStore;
@@ -280,15 +279,14 @@ public final class HazelcastBucketStore implements BucketStore {
 
     @Override
     public CompletionStage<Optional<BucketState>> resize(String key, long capacity, long ratePerMilli) {
-        // Validate here, where the caller can see the message, rather than on the owner.
-        new BucketSpec(capacity, ratePerMilli, Algorithm.TOKEN_BUCKET, 0, 0);
+        BucketSpec.checkSize(capacity, ratePerMilli);
         return submit(key, new BucketProcessors.Resize(entryTtl, capacity, ratePerMilli), Optional::ofNullable);
     }
 
     @Override
     public CompletionStage<Optional<BucketState>> resize(
             String key, long capacity, long ratePerMilli, long generation) {
-        new BucketSpec(capacity, ratePerMilli, Algorithm.TOKEN_BUCKET, 0, 0);
+        BucketSpec.checkSize(capacity, ratePerMilli);
         return submit(
                 key, new BucketProcessors.Resize(entryTtl, capacity, ratePerMilli, generation), Optional::ofNullable);
     }

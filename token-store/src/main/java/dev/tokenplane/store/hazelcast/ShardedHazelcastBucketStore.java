@@ -7,7 +7,6 @@ import com.hazelcast.map.IMap;
 import com.hazelcast.spi.merge.PutIfAbsentMergePolicy;
 import dev.tokenplane.store.AcquireCommand;
 import dev.tokenplane.store.AcquireResult;
-import dev.tokenplane.store.Algorithm;
 import dev.tokenplane.store.BucketSpec;
 import dev.tokenplane.store.BucketState;
 import dev.tokenplane.store.BucketStore;
@@ -166,8 +165,7 @@ public final class ShardedHazelcastBucketStore implements BucketStore {
 
     @Override
     public CompletionStage<Optional<BucketState>> resize(String key, long capacity, long ratePerMilli) {
-        new BucketSpec(
-                capacity, ratePerMilli, Algorithm.TOKEN_BUCKET, 0, 0); // validated here, where the caller sees it
+        BucketSpec.checkSize(capacity, ratePerMilli);
         return one(key, new BucketProcessors.Resize(false, capacity, ratePerMilli))
                 .thenApply(Optional::ofNullable);
     }
@@ -175,7 +173,7 @@ public final class ShardedHazelcastBucketStore implements BucketStore {
     @Override
     public CompletionStage<Optional<BucketState>> resize(
             String key, long capacity, long ratePerMilli, long generation) {
-        new BucketSpec(capacity, ratePerMilli, Algorithm.TOKEN_BUCKET, 0, 0);
+        BucketSpec.checkSize(capacity, ratePerMilli);
         return one(key, new BucketProcessors.Resize(false, capacity, ratePerMilli, generation))
                 .thenApply(Optional::ofNullable);
     }

@@ -2,7 +2,6 @@ package dev.tokenplane.store.local;
 
 import dev.tokenplane.store.AcquireCommand;
 import dev.tokenplane.store.AcquireResult;
-import dev.tokenplane.store.Algorithm;
 import dev.tokenplane.store.BucketMath;
 import dev.tokenplane.store.BucketSpec;
 import dev.tokenplane.store.BucketState;
@@ -188,7 +187,7 @@ public final class LocalBucketStore implements BucketStore {
     @Override
     public CompletionStage<Optional<BucketState>> resize(
             String key, long capacity, long ratePerMilli, long generation) {
-        new BucketSpec(capacity, ratePerMilli, Algorithm.TOKEN_BUCKET, 0, 0); // validates even when refused
+        BucketSpec.checkSize(capacity, ratePerMilli);
         return CompletableFuture.completedFuture(update(
                 key,
                 (s, now) -> {
