@@ -26,6 +26,17 @@ class HotKeyHttpTest {
             Api api = cluster.api(0);
             api.put("/v1/rules/hk", Map.of("match", "hk:*", "capacity", CAPACITY, "refillPerSecond", 1_000));
             Await.until(() -> api.get("/v1/rules/hk").status() == 200);
+            // Warm the key up until the member answers it from a lease. A key is promoted after a whole window of
+            // requests (100 ms), so how many requests go to the owner first depends on how fast they come (on a
+            // fast run, a third of 600), which is not what this test is about.
+            int warmUp = 0;
+            while (api.metric("bms_hot_key_local_grants_total") == 0) {
+                assertThat(api.post("/v1/buckets/hk:one/acquire", Map.of("tokens", 1))
+                                .status())
+                        .isEqualTo(200);
+                assertThat(++warmUp).as("requests before the key is hot").isLessThan(100_000);
+            }
+            double localBefore = api.metric("bms_hot_key_local_grants_total");
             double timedBefore = timedOverHttp(api);
 
             for (int i = 0; i < REQUESTS; i++) {
@@ -35,7 +46,7 @@ class HotKeyHttpTest {
                 assertThat(d.get("key").asText()).isEqualTo("hk:one");
                 assertThat(d.get("granted").asBoolean()).isTrue();
                 assertThat(d.get("tokens").asLong()).isEqualTo(1);
-                assertThat(d.get("remaining").asLong()).isBetween(CAPACITY - REQUESTS * 2L, CAPACITY);
+                assertThat(d.get("remaining").asLong()).isBetween(CAPACITY - (warmUp + REQUESTS) * 2L, CAPACITY);
                 assertThat(d.get("capacity").asLong()).isEqualTo(CAPACITY);
                 assertThat(d.get("refillPerSecond").asDouble()).isEqualTo(1_000d);
                 assertThat(d.get("waitMs").asLong()).isZero();
@@ -43,11 +54,12 @@ class HotKeyHttpTest {
                 assertThat(d.get("ruleId").asText()).isEqualTo("hk");
             }
 
-            assertThat(api.metric("bms_hot_key_local_grants_total"))
+            assertThat(api.metric("bms_hot_key_local_grants_total") - localBefore)
                     .as("most answers came from the member's lease")
                     .isGreaterThan(REQUESTS / 2d);
             String metrics = api.getAnonymous("/metrics").body();
-            assertThat(metrics).contains("bms_decisions_total{outcome=\"granted\",rule=\"hk\"} " + REQUESTS + ".0");
+            assertThat(metrics)
+                    .contains("bms_decisions_total{outcome=\"granted\",rule=\"hk\"} " + (warmUp + REQUESTS) + ".0");
             assertThat(timedOverHttp(api) - timedBefore)
                     .as("every decision timed")
                     .isEqualTo(REQUESTS);
