@@ -68,7 +68,7 @@ public final class DecisionRoutes implements ApiRoutes {
         // the single acquire reads its small body itself (SmallBody): the hot key's path, measured against /health/live
         router.addSmallBody(
                 HttpMethod.POST, "/v1/buckets/:key/acquire", Access.DECISION, this::throttle, this::acquire);
-        router.add(HttpMethod.POST, "/v1/acquire", Access.DECISION, this::throttle, this::acquireAll);
+        router.add(HttpMethod.POST, "/v1/acquire", Access.DECISION, ctx -> throttle(ctx, ctx::next), this::acquireAll);
     }
 
     private void acquire(RoutingContext ctx, Buffer rawBody) throws Exception {
@@ -184,14 +184,14 @@ public final class DecisionRoutes implements ApiRoutes {
      * allows gets 429 {@code creation_rate_exceeded} without any store call, after a hold ({@link HeldRefusals}), so
      * that a key flood past a full budget costs the member almost nothing.
      */
-    private void throttle(RoutingContext ctx) {
+    private void throttle(RoutingContext ctx, Runnable next) {
         if (!refusals.anyCharged()) { // the common case: no identity to build (a string per request)
-            ctx.next();
+            next.run();
             return;
         }
         long waitMs = refusals.retryAfterMs(refusalIdentity(ctx), clock.millis());
         if (waitMs <= 0) {
-            ctx.next();
+            next.run();
             return;
         }
         held.refuse(ctx, waitMs, DecisionRoutes::creationRateExceeded);
