@@ -324,24 +324,22 @@ final class DecisionChannel implements AutoCloseable {
 
         /** An {@code ERROR} frame: fails its acquire, or ends the connection (id 0: a goodbye or another end). */
         private void answerError(ByteBuffer frame, int id, Pending p) throws IOException {
+            Exception error;
             try {
-                RateLimitException e = DecisionFrames.error(frame);
-                if (id == 0 && DecisionFrames.GOODBYE.equals(e.code())) {
-                    throw new Goodbye("the BMS closed the idle decision connection: " + e.getMessage());
-                }
-                if (id == 0) {
-                    throw new IOException("the BMS closed the decision connection: " + e.getMessage());
-                }
-                if (p != null) {
-                    p.result().completeExceptionally(e);
-                }
+                error = DecisionFrames.error(frame);
             } catch (Unreachable e) {
-                if (id == 0) {
-                    throw e;
-                }
+                error = e; // a 5xx-class error
+            }
+            if (id != 0) {
                 if (p != null) {
-                    p.result().completeExceptionally(e);
+                    p.result().completeExceptionally(error);
                 }
+            } else if (error instanceof RateLimitException e && DecisionFrames.GOODBYE.equals(e.code())) {
+                throw new Goodbye("the BMS closed the idle decision connection: " + e.getMessage());
+            } else {
+                throw error instanceof Unreachable u
+                        ? u
+                        : new IOException("the BMS closed the decision connection: " + error.getMessage());
             }
         }
 
