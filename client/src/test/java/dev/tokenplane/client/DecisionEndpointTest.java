@@ -273,13 +273,7 @@ class DecisionEndpointTest {
         // but answers the goodbye (sent by the BMS only once all it read is answered, so this acquire counts as
         // unread), then answers it on the next connection. The acquire must get that answer, not the fallback.
         try (java.net.ServerSocket peer = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
-                RateLimiterClient c = RateLimiterClient.builder()
-                        .bmsUrls("http://127.0.0.1:" + Bms.freePort())
-                        .decisionEndpoint("127.0.0.1", peer.getLocalPort())
-                        .apiKey(KEY)
-                        .timeout(Duration.ofSeconds(30))
-                        .attemptTimeout(Duration.ofSeconds(30))
-                        .build()) {
+                RateLimiterClient c = peerClient(peer).build()) {
             CompletableFuture<Integer> connections = new CompletableFuture<>();
             Thread peerThread = new Thread(() -> {
                 try (Socket first = peer.accept()) {
@@ -328,14 +322,8 @@ class DecisionEndpointTest {
         CountDownLatch blocking = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         try (java.net.ServerSocket peer = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
-                RateLimiterClient c = RateLimiterClient.builder()
-                        .bmsUrls("http://127.0.0.1:" + Bms.freePort())
-                        .decisionEndpoint("127.0.0.1", peer.getLocalPort())
-                        .apiKey(KEY)
-                        .timeout(Duration.ofSeconds(30))
-                        .attemptTimeout(Duration.ofSeconds(30))
-                        .callbackExecutor(callbacks)
-                        .build()) {
+                RateLimiterClient c =
+                        peerClient(peer).callbackExecutor(callbacks).build()) {
             CompletableFuture<Void> peerDone = new CompletableFuture<>();
             Thread peerThread = new Thread(() -> {
                 try (Socket s = peer.accept()) {
@@ -379,6 +367,16 @@ class DecisionEndpointTest {
             release.countDown();
             callbacks.shutdownNow();
         }
+    }
+
+    /** A client whose decisions go to {@code peer}, a socket server speaking the protocol (its HTTP URL is dead). */
+    private static RateLimiterClientBuilder peerClient(java.net.ServerSocket peer) throws IOException {
+        return RateLimiterClient.builder()
+                .bmsUrls("http://127.0.0.1:" + Bms.freePort())
+                .decisionEndpoint("127.0.0.1", peer.getLocalPort())
+                .apiKey(KEY)
+                .timeout(Duration.ofSeconds(30))
+                .attemptTimeout(Duration.ofSeconds(30));
     }
 
     private static int idOf(byte[] acquire) {
