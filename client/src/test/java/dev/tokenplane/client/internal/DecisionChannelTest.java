@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
 class DecisionChannelTest {
     private static final int CALLERS = 8;
     private static final int PER_CALLER = 500;
-    /** Enough 30 kB acquires to fill the sockets' buffers of a peer that does not read (about 9 MB). */
+    /** Enough 30 kB acquires to fill the sockets' buffers (4 MB at most here) of a peer that does not read: 9 MB. */
     private static final int OPENING_ACQUIRES = 300;
 
     private static final int LATER_ACQUIRES = 20;
@@ -99,8 +99,8 @@ class DecisionChannelTest {
 
     @Test
     void shouldSendACallersAcquiresInTheirOrderAcrossTheOpeningOfTheConnection() throws Exception {
-        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-                DecisionChannel channel = channel(server)) {
+        try (ServerSocket server = new ServerSocket();
+                DecisionChannel channel = channel(smallWindow(server))) {
             // Given acquires made while the connection opens (the peer has not even accepted it), big enough that
             // sending them fills the socket's buffers
             String padding = "/" + "p".repeat(30_000);
@@ -228,6 +228,13 @@ class DecisionChannelTest {
             while (in.read() >= 0) { // what the client sent, unread by the "BMS", until it closes
             }
         }
+    }
+
+    /** {@code server} bound to a free loopback port with a small receive buffer: a peer that does not read fills it. */
+    private static ServerSocket smallWindow(ServerSocket server) throws IOException {
+        server.setReceiveBufferSize(64 * 1024); // before the bind: its accepted sockets inherit it, without autotuning
+        server.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+        return server;
     }
 
     private static int available(DataInputStream in) {
