@@ -150,7 +150,7 @@ final class DecisionChannel implements AutoCloseable {
     /** Closes an open connection now (its pending acquires fail); the next acquire opens a new one. */
     void reset() {
         Connection c = current;
-        if (c != null && c.open) { // one still opening ends by itself, within the connect timeout
+        if (c != null && c.ready) { // one still opening ends by itself, within the connect timeout
             c.close(new Unreachable("the decision connection was reset after a timeout"));
         }
     }
@@ -203,7 +203,7 @@ final class DecisionChannel implements AutoCloseable {
         DataInputStream in;
         volatile Socket socket;
         /** The BMS answered the {@code HELLO}. */
-        volatile boolean open;
+        volatile boolean ready;
 
         volatile boolean closed;
         /** The BMS ended this connection with a goodbye: set before {@link #closed}. */
@@ -241,16 +241,16 @@ final class DecisionChannel implements AutoCloseable {
                 in = new DataInputStream(new BufferedInputStream(s.getInputStream(), 16 * 1024));
                 out.write(DecisionFrames.hello(apiKey));
                 out.flush();
-                ByteBuffer ready = ByteBuffer.wrap(readFrame());
-                byte type = ready.get();
+                ByteBuffer answer = ByteBuffer.wrap(readFrame());
+                byte type = answer.get();
                 if (type == DecisionFrames.ERROR) {
-                    throw DecisionFrames.error(ready); // a refused API key: 401 unauthorized, as over HTTP
+                    throw DecisionFrames.error(answer); // a refused API key: 401 unauthorized, as over HTTP
                 }
                 if (type != DecisionFrames.READY) {
                     throw new IOException("the BMS answered the HELLO with a frame of type " + type);
                 }
                 s.setSoTimeout(0);
-                open = true;
+                ready = true;
                 Thread reader = new Thread(this::read, "tokenplane-decision-reader");
                 reader.setDaemon(true);
                 reader.start();
@@ -366,7 +366,7 @@ final class DecisionChannel implements AutoCloseable {
             } catch (IOException e) {
                 // already closed
             }
-            Exception error = !open && cause != null
+            Exception error = !ready && cause != null
                     ? cause
                     : new Unreachable("the decision connection to " + host + ":" + port + " ended: " + cause);
             for (Integer id : pending.keySet()) {
