@@ -103,8 +103,12 @@ class ChaosIT {
         } catch (Exception | AssertionError e) {
             run.notes.add("**The run stopped early**: "
                     + e.getMessage().lines().findFirst().orElse(""));
+            for (Member m : cluster.members) { // what the members were doing, in the build's output
+                System.out.println("---- the end of " + m + "'s output ----\n" + m.tail());
+            }
             throw e;
         } finally {
+            cluster.http.slow.forEach(w -> run.notes.add("A harness write needed more than one try: " + w));
             report(full, run, load, restart, lost);
         }
 

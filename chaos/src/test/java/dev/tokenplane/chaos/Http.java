@@ -11,8 +11,12 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * HTTP calls to a member, classified the way the measurements need them: an answer, a call that certainly did not
@@ -23,8 +27,11 @@ final class Http {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
-    /** What became of a call. {@code body} is null unless {@link Outcome#ANSWERED}. */
-    record Reply(Outcome outcome, int status, JsonNode body, long sentNanos, long answeredNanos) {
+    /**
+     * What became of a call. {@code body} is null unless {@link Outcome#ANSWERED}; {@code failure} (the client's
+     * exception) is null when it was.
+     */
+    record Reply(Outcome outcome, int status, JsonNode body, long sentNanos, long answeredNanos, String failure) {
         boolean ok() {
             return outcome == Outcome.ANSWERED && status / 100 == 2;
         }
@@ -42,6 +49,10 @@ final class Http {
             .build();
     private final String adminToken;
     private final Duration timeout;
+    /** How long {@link #admin} keeps trying a write whose effect is unknown. */
+    static final Duration ADMIN_PATIENCE = Duration.ofSeconds(45);
+    /** The admin writes that needed more than one try, as a line each. */
+    final List<String> slow = new CopyOnWriteArrayList<>();
 
     Http(String adminToken, Duration timeout) {
         this.adminToken = adminToken;
@@ -76,13 +87,14 @@ final class Http {
                     long answered = System.nanoTime();
                     if (failure == null) {
                         return new Reply(
-                                Outcome.ANSWERED, response.statusCode(), json(response.body()), sent, answered);
+                                Outcome.ANSWERED, response.statusCode(), json(response.body()), sent, answered, null);
                     }
                     Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                             ? failure.getCause()
                             : failure;
                     boolean notSent = cause instanceof ConnectException || cause instanceof HttpConnectTimeoutException;
-                    return new Reply(notSent ? Outcome.NOT_SENT : Outcome.UNKNOWN, 0, null, sent, answered);
+                    return new Reply(
+                            notSent ? Outcome.NOT_SENT : Outcome.UNKNOWN, 0, null, sent, answered, cause.toString());
                 });
     }
 
@@ -100,18 +112,34 @@ final class Http {
 
     /**
      * The body of a 2xx answer, or an AssertionError naming what came back. A call of unknown effect or a 5xx is made
-     * again (up to 5 times): the harness's own writes are idempotent, and a loaded machine may take longer than the
-     * call timeout to sync a configuration write.
+     * again, for up to {@link #ADMIN_PATIENCE}: the harness's own writes are idempotent, and a loaded machine may take
+     * longer than the call timeout to sync a configuration write (each member fsyncs every write to its journal).
+     * A write that needed more than one try is added to {@code slow}, for the report.
      */
     JsonNode admin(String method, String url, Object body) {
+        long start = System.nanoTime();
+        long deadline = start + ADMIN_PATIENCE.toNanos();
         Reply reply = call(method, url, body, true);
-        for (int attempt = 1; attempt < 5 && (reply.outcome() == Outcome.UNKNOWN || reply.status() >= 500); attempt++) {
-            ChaosRun.pause(java.time.Duration.ofMillis(500));
+        List<String> failures = new ArrayList<>();
+        while ((reply.outcome() == Outcome.UNKNOWN || reply.status() >= 500) && System.nanoTime() < deadline) {
+            failures.add(reply.failure() != null ? reply.failure() : "HTTP " + reply.status());
+            ChaosRun.pause(Duration.ofMillis(500));
             reply = call(method, url, body, true);
         }
+        if (!failures.isEmpty()) {
+            slow.add(String.format(
+                    Locale.ROOT,
+                    "%s %s took %.1f s and %d tries (%s)",
+                    method,
+                    URI.create(url).getPath(),
+                    (System.nanoTime() - start) / 1e9,
+                    failures.size() + 1,
+                    String.join("; ", new java.util.LinkedHashSet<>(failures))));
+        }
         if (!reply.ok()) {
-            throw new AssertionError(
-                    method + " " + url + ": " + reply.outcome() + " " + reply.status() + " " + reply.body());
+            throw new AssertionError(method + " " + url + ": " + reply.outcome() + " " + reply.status() + " "
+                    + reply.body() + (reply.failure() == null ? "" : " " + reply.failure()) + "; earlier tries: "
+                    + failures);
         }
         return reply.body();
     }

@@ -38,8 +38,9 @@ import java.util.concurrent.CompletionStage;
  *   <li><b>Events</b>: {@link #eventPublisher()} tells of every grant, denial, fallback switch, error and lease.</li>
  * </ul>
  *
- * <p>Thread-safe. The stages complete on the HTTP client's threads (or at once, for decisions made locally): do not
- * block in their callbacks.
+ * <p>Thread-safe. The stages complete on the thread that got the answer (an HTTP client thread, the decision
+ * connection's single reader thread, the client's timer, or at once for decisions made locally): do not block in
+ * their callbacks, or give the client a {@link RateLimiterClientBuilder#callbackExecutor} to complete them on.
  */
 public interface RateLimiterClient extends AutoCloseable {
 

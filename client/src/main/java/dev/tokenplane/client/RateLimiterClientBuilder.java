@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
@@ -252,6 +253,25 @@ public final class RateLimiterClientBuilder {
     /** The randomness of backoff jitter (seed one to replay a schedule); null for {@code ThreadLocalRandom}. */
     public RateLimiterClientBuilder random(RandomGenerator random) {
         config.random = random;
+        return this;
+    }
+
+    /**
+     * The executor that completes the stages of the asynchronous calls ({@code acquireAsync}, the batches), so that
+     * their callbacks ({@code thenApply}, {@code whenComplete}...) run on it, as gRPC's {@code executor} or the AWS
+     * SDK's future-completion executor; for callbacks that block. Give it threads to spare (a cached pool, say): a
+     * callback that blocks holds one of them. The client does not shut it down.
+     *
+     * <p>Null, the default: no hop; a stage completes on the thread that got its answer (an HTTP client thread, the
+     * decision connection's single reader thread with {@link #decisionEndpoint}, the client's timer thread for a
+     * timeout or delay mode, the calling thread for a local decision). That is the fastest, but a callback must then
+     * not block: with {@code decisionEndpoint}, one that blocks holds every other answer on the connection (which
+     * then time out to the fallback). With an executor, each asynchronous call costs one more task handed to it (a
+     * queue hand-off and, when its threads are idle, a thread wake-up). The blocking calls ({@code acquire},
+     * {@code tryAcquire}) never use it, and event consumers ({@link #onEvent}) still run on the answering thread.
+     */
+    public RateLimiterClientBuilder callbackExecutor(Executor executor) {
+        config.callbackExecutor = executor;
         return this;
     }
 

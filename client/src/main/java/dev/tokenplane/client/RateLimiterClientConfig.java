@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
@@ -62,6 +63,7 @@ public final class RateLimiterClientConfig {
     List<Consumer<? super RateLimiterEvent>> eventConsumers = List.of();
     InstantSource clock = InstantSource.system();
     RandomGenerator random;
+    Executor callbackExecutor;
 
     RateLimiterClientConfig() {}
 
@@ -89,6 +91,7 @@ public final class RateLimiterClientConfig {
         eventConsumers = c.eventConsumers;
         clock = c.clock;
         random = c.random;
+        callbackExecutor = c.callbackExecutor;
     }
 
     /** The defaults: one BMS at {@code http://127.0.0.1:8080}, no leases, the {@code LOCAL} fallback. */
@@ -231,5 +234,14 @@ public final class RateLimiterClientConfig {
     /** The randomness of backoff jitter, or null for {@code ThreadLocalRandom}. Seed one to replay a schedule. */
     public RandomGenerator random() {
         return random;
+    }
+
+    /**
+     * The executor that completes the stages of the asynchronous calls (so runs their callbacks), or null (the
+     * default): they complete on the thread that got the answer. See
+     * {@link RateLimiterClientBuilder#callbackExecutor}.
+     */
+    public Executor callbackExecutor() {
+        return callbackExecutor;
     }
 }

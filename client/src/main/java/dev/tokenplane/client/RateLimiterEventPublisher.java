@@ -11,8 +11,10 @@ import java.util.function.Consumer;
  *         .onFallbackEntered(e -> alerts.raise("rate limiting is deciding locally"));
  * }</pre>
  *
- * Consumers run on the thread that made the event (an HTTP client thread, or the caller's for a local decision):
- * keep them short and never block in them. One that throws is logged and does not stop the others.
+ * Consumers run on the thread that made the event (an HTTP client thread, the decision connection's reader thread,
+ * the client's timer, or the caller's for a local decision), even with a
+ * {@link RateLimiterClientBuilder#callbackExecutor}: keep them short and never block in them. One that throws is
+ * logged and does not stop the others.
  */
 public interface RateLimiterEventPublisher {
 

@@ -18,6 +18,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -269,13 +273,7 @@ class DecisionEndpointTest {
         // but answers the goodbye (sent by the BMS only once all it read is answered, so this acquire counts as
         // unread), then answers it on the next connection. The acquire must get that answer, not the fallback.
         try (java.net.ServerSocket peer = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
-                RateLimiterClient c = RateLimiterClient.builder()
-                        .bmsUrls("http://127.0.0.1:" + Bms.freePort())
-                        .decisionEndpoint("127.0.0.1", peer.getLocalPort())
-                        .apiKey(KEY)
-                        .timeout(Duration.ofSeconds(30))
-                        .attemptTimeout(Duration.ofSeconds(30))
-                        .build()) {
+                RateLimiterClient c = peerClient(peer).build()) {
             CompletableFuture<Integer> connections = new CompletableFuture<>();
             Thread peerThread = new Thread(() -> {
                 try (Socket first = peer.accept()) {
@@ -311,12 +309,96 @@ class DecisionEndpointTest {
         }
     }
 
+    @Test
+    void shouldAnswerOtherCallersWhileACallbackBlocksWhenCallbacksRunOnTheCallbackExecutor() throws Exception {
+        // A peer speaking the protocol answers the first acquire only once its callback is registered, so that the
+        // callback runs on the thread that completes the stage (never on this one), and the second at once.
+        ExecutorService callbacks = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "test-callbacks");
+            t.setDaemon(true);
+            return t;
+        });
+        CountDownLatch registered = new CountDownLatch(1);
+        CountDownLatch blocking = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (java.net.ServerSocket peer = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+                RateLimiterClient c =
+                        peerClient(peer).callbackExecutor(callbacks).build()) {
+            CompletableFuture<Void> peerDone = new CompletableFuture<>();
+            Thread peerThread = new Thread(() -> {
+                try (Socket s = peer.accept()) {
+                    DataOutputStream out = greet(s);
+                    DataInputStream in = new DataInputStream(s.getInputStream());
+                    int first = idOf(frameOf(in));
+                    if (!registered.await(60, TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("no callback registered");
+                    }
+                    answerGranted(out, first);
+                    answerGranted(out, idOf(frameOf(in)));
+                    s.getInputStream().read(); // until the client closes
+                    peerDone.complete(null);
+                } catch (IOException | RuntimeException | InterruptedException e) {
+                    peerDone.completeExceptionally(e);
+                }
+            });
+            peerThread.setDaemon(true);
+            peerThread.start();
+
+            // Given a caller whose callback blocks
+            CompletableFuture<Boolean> blocked = c.acquireAsync("dp:blocking-callback")
+                    .thenApply(d -> {
+                        blocking.countDown();
+                        awaitQuietly(release);
+                        return d.granted();
+                    })
+                    .toCompletableFuture();
+            registered.countDown();
+            assertThat(blocking.await(60, TimeUnit.SECONDS)).isTrue();
+
+            // When another caller acquires while it blocks
+            Decision other =
+                    c.acquireAsync("dp:other-caller").toCompletableFuture().get(60, TimeUnit.SECONDS);
+
+            // Then its answer comes from the BMS, not from the fallback after the client's timeout
+            assertThat(other).extracting(Decision::granted, Decision::source).containsExactly(true, DecisionSource.BMS);
+            release.countDown();
+            assertThat(blocked.get(60, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            release.countDown();
+            callbacks.shutdownNow();
+        }
+    }
+
+    /** A client whose decisions go to {@code peer}, a socket server speaking the protocol (its HTTP URL is dead). */
+    private static RateLimiterClientBuilder peerClient(java.net.ServerSocket peer) throws IOException {
+        return RateLimiterClient.builder()
+                .bmsUrls("http://127.0.0.1:" + Bms.freePort())
+                .decisionEndpoint("127.0.0.1", peer.getLocalPort())
+                .apiKey(KEY)
+                .timeout(Duration.ofSeconds(30))
+                .attemptTimeout(Duration.ofSeconds(30));
+    }
+
+    private static int idOf(byte[] acquire) {
+        return java.nio.ByteBuffer.wrap(acquire, 1, 4).getInt();
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** The peer's second connection: greets, then answers one ACQUIRE with a grant of rule "peer". */
     private static void answerOneAcquire(Socket second) throws IOException {
         DataOutputStream out = greet(second);
-        var acquire = java.nio.ByteBuffer.wrap(frameOf(new DataInputStream(second.getInputStream())));
-        acquire.get();
-        int id = acquire.getInt();
+        answerGranted(out, idOf(frameOf(new DataInputStream(second.getInputStream()))));
+    }
+
+    /** A grant of rule "peer" for the ACQUIRE with {@code id}. */
+    private static void answerGranted(DataOutputStream out, int id) throws IOException {
         writeFrame(
                 out,
                 b -> b.put((byte) 4) // DECISION, granted, of rule "peer"

@@ -17,7 +17,9 @@ import dev.tokenplane.bms.config.ReplicatedConfig;
 import dev.tokenplane.bms.decide.BucketBudgetExhaustedException;
 import dev.tokenplane.bms.decide.NoRuleException;
 import dev.tokenplane.bms.rules.InvalidInputException;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import java.util.concurrent.CompletionException;
@@ -140,10 +142,21 @@ public final class ErrorMapper {
             // any other 503 (not ready), unless the route said longer
             ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(RETRY_AFTER_SECONDS));
         }
-        ctx.response()
+        // a body refused as too large may still be arriving: close the connection after the answer rather than
+        // read the rest of it (HTTP/1.x; on HTTP/2 the stream ends alone)
+        boolean close = error.status() == 413
+                && ctx.request().version() != HttpVersion.HTTP_2
+                && !ctx.request().isEnded();
+        if (close) {
+            ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+        }
+        Future<Void> sent = ctx.response()
                 .setStatusCode(error.status())
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .end(Json.write(new ErrorBody(error.error(), error.message(), RequestIds.of(ctx))));
+        if (close) {
+            sent.onComplete(done -> ctx.request().connection().close());
+        }
     }
 
     /** The error of one batch item. */

@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.SharedBms;
 import dev.tokenplane.bms.support.SharedBmsTest;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A table of malformed requests, each sent as raw bytes over a socket: every one gets its documented 4xx with a JSON
@@ -679,6 +684,29 @@ class BadInputTest extends SharedBmsTest {
                     .append("\r\n");
         }
         return sb.append("0\r\n\r\n").toString();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/v1/buckets/bi:k/acquire", "/v1/rules/bi"})
+    void shouldCloseTheConnectionAfterRefusingADeclaredBodyOverTheLimit(String path) throws IOException {
+        // Given a keep-alive connection whose request declares 100 MB and has sent none of it yet
+        URI uri = URI.create(api.base());
+        try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout(10_000);
+            String head = (path.startsWith("/v1/rules") ? "PUT" : "POST") + " " + path + " HTTP/1.1\r\n"
+                    + "Host: " + uri.getHost() + "\r\n"
+                    + "Authorization: Bearer " + token + "\r\n"
+                    + "Content-Type: application/json\r\n"
+                    + "Content-Length: 100000000\r\n\r\n";
+            socket.getOutputStream().write(head.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+
+            // When the server answers, Then it closes the connection: the rest of the body is never read
+            byte[] all = socket.getInputStream().readAllBytes(); // ends only at the server's close (or times out)
+            String answer = new String(all, StandardCharsets.ISO_8859_1);
+            assertThat(answer).startsWith("HTTP/1.1 413").containsIgnoringCase("connection: close");
+            assertThat(answer).contains("\"error\":\"too_large\"");
+        }
     }
 
     @Test

@@ -1,7 +1,6 @@
 package dev.tokenplane.client.internal;
 
 import dev.tokenplane.client.Decision;
-import dev.tokenplane.client.DecisionSource;
 import dev.tokenplane.client.RateLimitException;
 import dev.tokenplane.store.Priority;
 import java.io.BufferedInputStream;
@@ -12,8 +11,9 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
@@ -29,26 +29,23 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
 /**
- * The SDK's side of the BMS's binary decision protocol ({@code docs/decision-protocol.md}): one TCP (or TLS)
- * connection, opened at the first acquire after a failure, authenticated by a {@code HELLO} with the client's API key,
- * carrying pipelined {@code ACQUIRE} frames answered by id.
+ * The SDK's side of the BMS's binary decision protocol ({@code docs/decision-protocol.md}, frames in
+ * {@link DecisionFrames}): one TCP (or TLS) connection, opened at the first acquire after a failure, authenticated by
+ * a {@code HELLO} with the client's API key, carrying pipelined {@code ACQUIRE} frames answered by id.
  *
  * <p>An acquire completes with the {@link Decision}, with the {@link RateLimitException} of a 4xx-class error the BMS
  * answered (as over HTTP), or with an {@link IOException} when the BMS could not answer (connection lost, a 5xx-class
  * error): the {@link BmsGateway} then falls back as it does for HTTP. Concurrent acquires' frames are written
  * together, by whichever caller is writing ({@link Connection#write}); one daemon reader thread per connection
- * completes the futures (continuations run on it, so they must not block); a
- * connection is opened on the channel's own thread, never the caller's.
+ * completes the futures (continuations run on it, so they must not block; the client hands its own stages to the
+ * caller's executor when one is configured). A connection is opened on the channel's own thread, never the caller's.
+ *
+ * <p>A caller's acquires reach the BMS in the order it made them: every frame goes through the connection's queue,
+ * which exists from the moment the connection starts opening (frames queued meanwhile are written, first, once it is
+ * open), and the acquires a goodbye left unread are queued on the next connection, in the order they were sent, before
+ * any later acquire can reach it.
  */
 final class DecisionChannel implements AutoCloseable {
-    private static final byte VERSION = 1;
-    private static final byte HELLO = 1;
-    private static final byte READY = 2;
-    private static final byte ACQUIRE = 3;
-    private static final byte DECISION = 4;
-    private static final byte ERROR = 5;
-    private static final int MAX_FRAME_BYTES = 64 * 1024;
-    private static final Priority[] PRIORITIES = Priority.values();
 
     /** What the BMS could not answer: the gateway's cue to fall back, as for an HTTP 5xx or a lost connection. */
     static final class Unreachable extends IOException {
@@ -77,20 +74,18 @@ final class DecisionChannel implements AutoCloseable {
             long maxWaitMs,
             Priority priority,
             boolean resent,
-            CompletableFuture<Decision> result) {}
+            CompletableFuture<Decision> result) {
+        Pending again() {
+            return new Pending(key, tokens, maxWaitMs, priority, true, result);
+        }
+    }
 
-    /** The BMS's goodbye on an idle connection (an id-0 {@code ERROR} with code {@value #GOODBYE}). */
+    /** The BMS's goodbye on an idle connection (an id-0 {@code ERROR} with code {@link DecisionFrames#GOODBYE}). */
     private static final class Goodbye extends IOException {
         Goodbye(String message) {
             super(message);
         }
     }
-
-    /**
-     * The code of the goodbye: the BMS sends it only once every request it read on the connection is answered, so a
-     * request without an answer before it never reached the BMS, and is sent again on a new connection.
-     */
-    private static final String GOODBYE = "idle_timeout";
 
     private final String host;
     private final int port;
@@ -98,7 +93,8 @@ final class DecisionChannel implements AutoCloseable {
     private final SSLContext tls;
     private final int connectTimeoutMs;
     private final AtomicInteger ids = new AtomicInteger();
-    private final Object opening = new Object();
+    /** Held to replace the current connection (never for I/O): not on the path of an acquire on an open connection. */
+    private final Object replacing = new Object();
     /** Opens connections, off the callers' threads. */
     private final ExecutorService opener = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "tokenplane-decision-connect");
@@ -123,76 +119,38 @@ final class DecisionChannel implements AutoCloseable {
     /**
      * One decision; see the class comment for how it completes. Never blocks the caller (an event loop, say): without
      * an open connection, the connection is opened (connect, TLS, {@code HELLO}: blocking calls, up to the connect
-     * timeout when the BMS is down) on the channel's own thread, which then sends the request.
+     * timeout when the BMS is down) on the channel's own thread, which then writes what was queued meanwhile.
      */
     CompletableFuture<Decision> acquire(String key, long tokens, long maxWaitMs, Priority priority) {
-        return acquire(key, tokens, maxWaitMs, priority, false);
-    }
-
-    private CompletableFuture<Decision> acquire(
-            String key, long tokens, long maxWaitMs, Priority priority, boolean resent) {
+        CompletableFuture<Decision> result = new CompletableFuture<>();
         Connection c = current;
-        if (c != null && !c.closed) {
-            return send(c, key, tokens, maxWaitMs, priority, resent);
+        if (c == null || c.closed) {
+            c = connection();
         }
-        CompletableFuture<Decision> result = new CompletableFuture<>();
-        try {
-            opener.execute(() -> {
-                try {
-                    send(connection(), key, tokens, maxWaitMs, priority, resent).whenComplete((d, e) -> {
-                        if (e != null) {
-                            result.completeExceptionally(e);
-                        } else {
-                            result.complete(d);
-                        }
-                    });
-                } catch (RateLimitException | IOException e) {
-                    result.completeExceptionally(e);
-                }
-            });
-        } catch (RejectedExecutionException e) {
+        Pending p = new Pending(key, tokens, maxWaitMs, priority, false, result);
+        if (c == null) {
             result.completeExceptionally(new IOException("the client is closed"));
+        } else {
+            send(c, p);
         }
         return result;
     }
 
-    private CompletableFuture<Decision> send(
-            Connection c, String key, long tokens, long maxWaitMs, Priority priority, boolean resent) {
-        CompletableFuture<Decision> result = new CompletableFuture<>();
+    private void send(Connection c, Pending p) {
         int id = nextId();
-        byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
-        int length = 1 + 4 + 8 + 8 + 1 + 2 + keyBytes.length;
-        ByteBuffer frame = ByteBuffer.allocate(4 + length)
-                .putInt(length)
-                .put(ACQUIRE)
-                .putInt(id)
-                .putLong(tokens)
-                .putLong(maxWaitMs)
-                .put((byte) priority.ordinal())
-                .putShort((short) keyBytes.length)
-                .put(keyBytes);
-        c.pending.put(id, new Pending(key, tokens, maxWaitMs, priority, resent, result));
-        if (c.closed) { // lost while registering: its reader may have failed the others already
-            Unreachable closed = new Unreachable("the decision connection to " + host + ":" + port + " closed");
-            if (c.saidGoodbye) {
-                c.resend(id, closed); // never sent: as good as unread
-            } else {
-                c.fail(id, closed);
-            }
-            return result;
+        byte[] frame = DecisionFrames.acquire(id, p.key(), p.tokens(), p.maxWaitMs(), p.priority());
+        c.pending.put(id, p);
+        if (c.closed) { // lost while registering: its reader may have failed or moved the others already
+            c.settle(id, new Unreachable("the decision connection to " + host + ":" + port + " closed"));
+            return;
         }
-        try {
-            c.write(frame.array());
-        } catch (IOException e) {
-            c.close(e);
-        }
-        return result;
+        c.write(frame);
     }
 
-    /** Closes the connection now (its pending acquires fail); the next acquire opens a new one. */
+    /** Closes an open connection now (its pending acquires fail); the next acquire opens a new one. */
     void reset() {
         Connection c = current;
-        if (c != null) {
+        if (c != null && c.ready) { // one still opening ends by itself, within the connect timeout
             c.close(new Unreachable("the decision connection was reset after a timeout"));
         }
     }
@@ -201,7 +159,10 @@ final class DecisionChannel implements AutoCloseable {
     public void close() {
         closed = true;
         opener.shutdown();
-        reset();
+        Connection c = current;
+        if (c != null) {
+            c.close(new Unreachable("the client is closed"));
+        }
     }
 
     private int nextId() {
@@ -209,120 +170,119 @@ final class DecisionChannel implements AutoCloseable {
         return id == 0 ? ids.incrementAndGet() : id; // 0 is the connection's own id
     }
 
-    private Connection connection() throws IOException {
-        Connection c = current;
-        if (c != null && !c.closed) {
-            return c;
-        }
-        synchronized (opening) {
+    /** The current connection, open or opening; a new one, opening, when it is closed; null once the channel is. */
+    private Connection connection() {
+        synchronized (replacing) {
             if (closed) {
-                throw new IOException("the client is closed");
+                return null;
             }
-            c = current;
+            Connection c = current;
             if (c == null || c.closed) {
-                c = open();
+                c = new Connection();
                 current = c;
+                c.startOpening();
             }
             return c;
         }
     }
 
-    private Connection open() throws IOException {
-        Socket socket = new Socket();
-        try {
-            socket.setTcpNoDelay(true);
-            socket.connect(new InetSocketAddress(host, port), connectTimeoutMs);
-            if (tls != null) {
-                SSLSocket secured = (SSLSocket) tls.getSocketFactory().createSocket(socket, host, port, true);
-                SSLParameters parameters = secured.getSSLParameters();
-                parameters.setEndpointIdentificationAlgorithm("HTTPS"); // the BMS's name, as for its HTTPS URL
-                secured.setSSLParameters(parameters);
-                socket = secured;
-            }
-            socket.setSoTimeout(connectTimeoutMs); // for the HELLO's answer only
-            Connection c = new Connection(socket);
-            byte[] key = apiKey == null ? new byte[0] : apiKey.getBytes(StandardCharsets.UTF_8);
-            c.write(ByteBuffer.allocate(4 + 4 + key.length)
-                    .putInt(4 + key.length)
-                    .put(HELLO)
-                    .put(VERSION)
-                    .putShort((short) key.length)
-                    .put(key)
-                    .array());
-            ByteBuffer ready = ByteBuffer.wrap(c.readFrame());
-            byte type = ready.get();
-            if (type == ERROR) {
-                throw error(ready); // a refused API key: 401 unauthorized, as over HTTP
-            }
-            if (type != READY) {
-                throw new IOException("the BMS answered the HELLO with a frame of type " + type);
-            }
-            socket.setSoTimeout(0);
-            Thread reader = new Thread(c::read, "tokenplane-decision-reader");
-            reader.setDaemon(true);
-            reader.start();
-            return c;
-        } catch (IOException | RuntimeException e) {
-            socket.close();
-            throw e;
-        }
-    }
-
-    /** The error of an {@code ERROR} frame positioned after its type: a 5xx-class one is {@link Unreachable}. */
-    private static RateLimitException error(ByteBuffer frame) throws Unreachable {
-        frame.getInt(); // the id
-        int status = Short.toUnsignedInt(frame.getShort());
-        frame.getLong(); // retryAfterMs: a 429 is a plain error for the SDK, as over HTTP
-        String code = string(frame);
-        String message = string(frame);
-        if (status >= 500) {
-            throw new Unreachable("the BMS answered " + status + " " + code + ": " + message, true);
-        }
-        return RateLimitException.of(status, code, message);
-    }
-
-    private static String string(ByteBuffer frame) {
-        int length = Short.toUnsignedInt(frame.getShort());
-        String s = new String(frame.array(), frame.position(), length, StandardCharsets.UTF_8);
-        frame.position(frame.position() + length);
-        return s;
-    }
-
+    /**
+     * One connection, from the moment it starts opening: frames queue in its {@link #outbox} meanwhile, and the
+     * opener, which holds {@link #writing} until the BMS answered the {@code HELLO}, then writes them.
+     */
     private final class Connection {
         final Map<Integer, Pending> pending = new ConcurrentHashMap<>();
-        /** Frames to write, in the order their callers queued them; {@link #writing}: one caller is writing them. */
+        /** Frames to write, in the order their callers queued them; {@link #writing}: one thread is writing them. */
         final Queue<byte[]> outbox = new ConcurrentLinkedQueue<>();
+        /** Held by the opener while the connection opens, and kept if opening fails: nobody writes to it then. */
+        final AtomicBoolean writing = new AtomicBoolean(true);
 
-        final AtomicBoolean writing = new AtomicBoolean();
-        final Socket socket;
-        final OutputStream out;
-        final DataInputStream in;
+        /** Set by the opener before it lets go of {@link #writing} (which publishes them to the writers). */
+        OutputStream out;
+
+        DataInputStream in;
+        volatile Socket socket;
+        /** The BMS answered the {@code HELLO}. */
+        volatile boolean ready;
+
         volatile boolean closed;
         /** The BMS ended this connection with a goodbye: set before {@link #closed}. */
         volatile boolean saidGoodbye;
 
-        Connection(Socket socket) throws IOException {
-            this.socket = socket;
-            this.out = new BufferedOutputStream(socket.getOutputStream(), 8 * 1024);
-            this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 16 * 1024));
+        void startOpening() {
+            try {
+                opener.execute(this::open);
+            } catch (RejectedExecutionException e) {
+                close(new IOException("the client is closed"));
+            }
+        }
+
+        /** On the opener's thread: connect, TLS, {@code HELLO}; then the reader starts and the queue is written. */
+        private void open() {
+            try {
+                Socket s = new Socket();
+                socket = s;
+                if (closed) { // closed before the socket was there to close
+                    s.close();
+                    return;
+                }
+                s.setTcpNoDelay(true);
+                s.connect(new InetSocketAddress(host, port), connectTimeoutMs);
+                if (tls != null) {
+                    SSLSocket secured = (SSLSocket) tls.getSocketFactory().createSocket(s, host, port, true);
+                    SSLParameters parameters = secured.getSSLParameters();
+                    parameters.setEndpointIdentificationAlgorithm("HTTPS"); // the BMS's name, as for its HTTPS URL
+                    secured.setSSLParameters(parameters);
+                    s = secured;
+                    socket = s;
+                }
+                s.setSoTimeout(connectTimeoutMs); // for the HELLO's answer only
+                out = new BufferedOutputStream(s.getOutputStream(), 8 * 1024);
+                in = new DataInputStream(new BufferedInputStream(s.getInputStream(), 16 * 1024));
+                out.write(DecisionFrames.hello(apiKey));
+                out.flush();
+                ByteBuffer answer = ByteBuffer.wrap(readFrame());
+                byte type = answer.get();
+                if (type == DecisionFrames.ERROR) {
+                    throw DecisionFrames.error(answer); // a refused API key: 401 unauthorized, as over HTTP
+                }
+                if (type != DecisionFrames.READY) {
+                    throw new IOException("the BMS answered the HELLO with a frame of type " + type);
+                }
+                s.setSoTimeout(0);
+                ready = true;
+                Thread reader = new Thread(this::read, "tokenplane-decision-reader");
+                reader.setDaemon(true);
+                reader.start();
+                writing.set(false);
+                writeQueued(); // what callers queued while it opened, in their order
+            } catch (IOException | RuntimeException e) {
+                close(e);
+            }
         }
 
         /**
          * Queues the frame and writes it, with the frames other callers queued meanwhile, in one flush: a caller that
-         * finds another writing leaves its frame to that writer and returns at once, so concurrent acquires share a
-         * system call and never wait for each other's writes (a slow reader on the BMS's side holds one caller, not
-         * all). The writer looks at the queue again after letting go, so a frame queued during its flush is not left
-         * behind. A failed write throws to the caller that was writing; it closes the connection, which fails every
-         * pending acquire, the queued ones included.
+         * finds another writing (or the connection still opening) leaves its frame to that writer and returns at once,
+         * so concurrent acquires share a system call and never wait for each other's writes (a slow reader on the
+         * BMS's side holds one caller, not all). A failed write closes the connection, which fails every pending
+         * acquire, the queued ones included.
          */
-        void write(byte[] frame) throws IOException {
+        void write(byte[] frame) {
             outbox.add(frame);
+            writeQueued();
+        }
+
+        /** Writes the queue unless another thread is; looks again after letting go, so no frame is left behind. */
+        private void writeQueued() {
             while (!outbox.isEmpty() && writing.compareAndSet(false, true)) {
                 try {
                     for (byte[] next = outbox.poll(); next != null; next = outbox.poll()) {
                         out.write(next);
                     }
                     out.flush();
+                } catch (IOException e) {
+                    close(e);
                 } finally {
                     writing.set(false);
                 }
@@ -331,7 +291,7 @@ final class DecisionChannel implements AutoCloseable {
 
         byte[] readFrame() throws IOException {
             int length = in.readInt();
-            if (length < 1 || length > MAX_FRAME_BYTES) {
+            if (length < 1 || length > DecisionFrames.MAX_FRAME_BYTES) {
                 throw new IOException("the BMS sent a frame of " + length + " bytes");
             }
             byte[] frame = new byte[length];
@@ -347,30 +307,12 @@ final class DecisionChannel implements AutoCloseable {
                     byte type = frame.get();
                     int id = frame.getInt(frame.position());
                     Pending p = id == 0 ? null : pending.remove(id);
-                    if (type == DECISION) {
+                    if (type == DecisionFrames.DECISION) {
                         if (p != null) {
-                            p.result().complete(decision(p, frame));
+                            p.result().complete(DecisionFrames.decision(frame, p.key(), p.tokens()));
                         }
-                    } else if (type == ERROR) {
-                        try {
-                            RateLimitException e = error(frame);
-                            if (id == 0 && GOODBYE.equals(e.code())) {
-                                throw new Goodbye("the BMS closed the idle decision connection: " + e.getMessage());
-                            }
-                            if (id == 0) {
-                                throw new IOException("the BMS closed the decision connection: " + e.getMessage());
-                            }
-                            if (p != null) {
-                                p.result().completeExceptionally(e);
-                            }
-                        } catch (Unreachable e) {
-                            if (id == 0) {
-                                throw e;
-                            }
-                            if (p != null) {
-                                p.result().completeExceptionally(e);
-                            }
-                        }
+                    } else if (type == DecisionFrames.ERROR) {
+                        answerError(frame, id, p);
                     } else {
                         throw new IOException("the BMS sent a frame of unknown type " + type);
                     }
@@ -380,77 +322,92 @@ final class DecisionChannel implements AutoCloseable {
             }
         }
 
-        private Decision decision(Pending p, ByteBuffer frame) {
-            frame.getInt(); // the id
-            int flags = frame.get();
-            long remaining = frame.getLong();
-            long capacity = frame.getLong();
-            double refill = frame.getDouble();
-            long waitMs = frame.getLong();
-            long retryAfterMs = frame.getLong();
-            String ruleId = string(frame);
-            String key = (flags & 8) != 0 ? string(frame) : p.key(); // 8: the BMS put the client id in the key
-            return new Decision(
-                    key,
-                    (flags & 1) != 0,
-                    p.tokens(),
-                    remaining,
-                    capacity,
-                    refill,
-                    waitMs,
-                    retryAfterMs,
-                    ruleId.isEmpty() ? null : ruleId,
-                    DecisionSource.BMS);
-        }
-
-        void fail(int id, IOException error) {
-            Pending p = pending.remove(id);
-            if (p != null) {
-                p.result().completeExceptionally(error);
-            }
-        }
-
-        /** Ends the connection and fails every pending acquire as unreachable. Idempotent. */
-        void close(Exception cause) {
-            if (cause instanceof Goodbye) {
-                saidGoodbye = true;
-            }
-            closed = true;
+        /** An {@code ERROR} frame: fails its acquire, or ends the connection (id 0: a goodbye or another end). */
+        private void answerError(ByteBuffer frame, int id, Pending p) throws IOException {
+            Exception error;
             try {
-                socket.close();
-            } catch (IOException e) {
-                // already closed
+                error = DecisionFrames.error(frame);
+            } catch (Unreachable e) {
+                error = e; // a 5xx-class error
             }
-            Unreachable error = new Unreachable("the decision connection to " + host + ":" + port + " ended: " + cause);
-            for (Integer id : pending.keySet()) {
-                if (saidGoodbye) {
-                    resend(id, error);
-                } else {
-                    fail(id, error);
+            if (id != 0) {
+                if (p != null) {
+                    p.result().completeExceptionally(error);
                 }
+            } else if (error instanceof RateLimitException e && DecisionFrames.GOODBYE.equals(e.code())) {
+                throw new Goodbye("the BMS closed the idle decision connection: " + e.getMessage());
+            } else {
+                throw error instanceof Unreachable u
+                        ? u
+                        : new IOException("the BMS closed the decision connection: " + error.getMessage());
             }
         }
 
         /**
-         * After the BMS's goodbye: an acquire it left unanswered was never read by it (the goodbye comes after every
-         * answer), so it is sent once more on a new connection; a second goodbye for it fails it as unreachable.
+         * Ends the connection and fails every pending acquire, or, after a goodbye, sends them again. Idempotent. Its
+         * error: {@code cause} itself while opening (a refused API key stays a {@code RateLimitException}), else
+         * unreachable.
          */
-        void resend(int id, Unreachable error) {
+        void close(Exception cause) {
+            synchronized (replacing) { // so that no acquire gets past the ones a goodbye sends again
+                if (!closed) {
+                    saidGoodbye = cause instanceof Goodbye && !DecisionChannel.this.closed;
+                    closed = true;
+                    if (saidGoodbye && !pending.isEmpty()) {
+                        sendUnreadAgain();
+                    }
+                }
+            }
+            Socket s = socket;
+            try {
+                if (s != null) {
+                    s.close();
+                }
+            } catch (IOException e) {
+                // already closed
+            }
+            Exception error = !ready && cause != null
+                    ? cause
+                    : new Unreachable("the decision connection to " + host + ":" + port + " ended: " + cause);
+            for (Integer id : pending.keySet()) {
+                settle(id, error);
+            }
+        }
+
+        /**
+         * After the BMS's goodbye, holding {@link #replacing}: an acquire it left unanswered was never read by it (the
+         * goodbye comes after every answer), so it is queued once more on a new connection, in the order the acquires
+         * were sent (their ids; a caller's later acquire has a later id), before the connection becomes current, so
+         * that no later acquire goes first. A second goodbye for an acquire fails it as unreachable.
+         */
+        private void sendUnreadAgain() {
+            List<Integer> unread = new ArrayList<>(pending.keySet());
+            unread.sort((a, b) -> Integer.compare(a - b, 0)); // ids wrap around: all pending are far closer than 2^31
+            Connection next = new Connection();
+            for (Integer id : unread) {
+                Pending p = pending.remove(id);
+                if (p != null && p.resent()) {
+                    p.result().completeExceptionally(new Unreachable("the BMS said goodbye to it twice"));
+                } else if (p != null) {
+                    send(next, p.again());
+                }
+            }
+            current = next;
+            next.startOpening();
+        }
+
+        /** A pending acquire this connection will not answer: sent again after a goodbye, else failed with error. */
+        void settle(int id, Exception error) {
             Pending p = pending.remove(id);
             if (p == null) {
                 return;
             }
-            if (p.resent() || DecisionChannel.this.closed) {
+            Connection next = saidGoodbye && !p.resent() ? connection() : null;
+            if (next == null) {
                 p.result().completeExceptionally(error);
-                return;
+            } else {
+                send(next, p.again());
             }
-            acquire(p.key(), p.tokens(), p.maxWaitMs(), p.priority(), true).whenComplete((d, e) -> {
-                if (e != null) {
-                    p.result().completeExceptionally(e);
-                } else {
-                    p.result().complete(d);
-                }
-            });
         }
     }
 }

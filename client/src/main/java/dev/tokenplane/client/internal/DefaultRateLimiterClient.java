@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -31,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * the {@link BmsGateway}, which falls back to the {@link LocalFallback}), tells the {@link ClientEvents}, and owns the
  * parts' life cycle.
  *
- * <p>Threads: the JDK HTTP client's (daemon) threads complete the stages; one daemon timer thread runs backoff
- * delays, delay mode, probes and the lease sweep, and stops on {@link #close()}.
+ * <p>Threads: the thread that got the answer (the JDK HTTP client's daemon threads, the decision connection's reader,
+ * the timer) completes the stages, or, when one is configured, the caller's {@code callbackExecutor} after one hop; one
+ * daemon timer thread runs backoff delays, delay mode, probes and the lease sweep, and stops on {@link #close()}.
  */
 public final class DefaultRateLimiterClient implements RateLimiterClient {
     private static final Logger LOG = LoggerFactory.getLogger(DefaultRateLimiterClient.class);
@@ -151,7 +154,7 @@ public final class DefaultRateLimiterClient implements RateLimiterClient {
 
     @Override
     public CompletionStage<Decision> acquireAsync(String key, long tokens, Duration maxWait) {
-        return acquireAs(null, key, tokens, maxWait, true, Priority.DEFAULT);
+        return handedOff(acquireAs(null, key, tokens, maxWait, true, Priority.DEFAULT));
     }
 
     @Override
@@ -159,7 +162,12 @@ public final class DefaultRateLimiterClient implements RateLimiterClient {
         if (priority == null) {
             return failed(key, new InvalidRequestException("validation", "priority is required"));
         }
-        return acquireAs(null, key, tokens, maxWait, true, priority);
+        return handedOff(acquireAs(null, key, tokens, maxWait, true, priority));
+    }
+
+    @Override
+    public boolean tryAcquire(String key, long tokens) {
+        return acquire(key, tokens, Duration.ZERO).granted(); // no hop to the callback executor: nothing to call back
     }
 
     @Override
@@ -202,7 +210,7 @@ public final class DefaultRateLimiterClient implements RateLimiterClient {
                     key,
                     new InvalidRequestException("validation", "apiKey must be 1 or more visible ASCII characters"));
         }
-        return acquireAs(apiKey, key, tokens, maxWait, true, priority);
+        return handedOff(acquireAs(apiKey, key, tokens, maxWait, true, priority));
     }
 
     /** A decision for the caller with {@code apiKey} (null: this client's own); such a caller never uses leases. */
@@ -266,7 +274,7 @@ public final class DefaultRateLimiterClient implements RateLimiterClient {
         if (closed.get()) {
             return CompletableFuture.failedFuture(new IllegalStateException("the client is closed"));
         }
-        return batches.acquireBatch(requests);
+        return handedOff(batches.acquireBatch(requests));
     }
 
     @Override
@@ -284,7 +292,34 @@ public final class DefaultRateLimiterClient implements RateLimiterClient {
         if (closed.get()) {
             return CompletableFuture.failedFuture(new IllegalStateException("the client is closed"));
         }
-        return batches.acquireAtomic(apiKey, requests);
+        return handedOff(batches.acquireAtomic(apiKey, requests));
+    }
+
+    /**
+     * {@code stage}, completed on the callback executor when one is configured, so that the caller's callbacks do not
+     * run on (and cannot block) the thread that got the answer; completed there and then when the executor refuses.
+     */
+    private <T> CompletionStage<T> handedOff(CompletionStage<T> stage) {
+        Executor executor = config.callbackExecutor();
+        if (executor == null) {
+            return stage;
+        }
+        CompletableFuture<T> out = new CompletableFuture<>();
+        stage.whenComplete((value, error) -> {
+            Runnable complete = () -> {
+                if (error != null) {
+                    out.completeExceptionally(error);
+                } else {
+                    out.complete(value);
+                }
+            };
+            try {
+                executor.execute(complete);
+            } catch (RejectedExecutionException e) {
+                complete.run();
+            }
+        });
+        return out;
     }
 
     @Override

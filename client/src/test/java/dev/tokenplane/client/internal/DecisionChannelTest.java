@@ -35,6 +35,12 @@ import org.junit.jupiter.api.Test;
 class DecisionChannelTest {
     private static final int CALLERS = 8;
     private static final int PER_CALLER = 500;
+    /** Enough 30 kB acquires to fill the sockets' buffers (4 MB at most here) of a peer that does not read: 9 MB. */
+    private static final int OPENING_ACQUIRES = 300;
+
+    private static final int LATER_ACQUIRES = 20;
+    private static final int ANSWERED_FIRST = 29;
+    private static final int UNANSWERED = 6;
 
     @Test
     void shouldDeliverEveryConcurrentAcquireWholeOnceAndInEachCallersOrderAndMatchEachAnswerToItsCaller()
@@ -52,13 +58,7 @@ class DecisionChannelTest {
                             peer.completeExceptionally(e);
                         }
                     });
-            // the connection open first: acquires made while it opens are sent from the channel's own thread once it
-            // is open, so they may go after a later acquire of the same caller (order holds on an open connection)
-            assertThat(channel.acquire("open", 1, 0, Priority.DEFAULT)
-                            .get(60, TimeUnit.SECONDS)
-                            .granted())
-                    .isTrue();
-            received.remove("open");
+            // no connection yet: the callers' first acquires queue while it opens, the later ones go straight on
             List<List<CompletableFuture<Decision>>> answers = new ArrayList<>();
             CountDownLatch go = new CountDownLatch(1);
             List<Thread> callers = new ArrayList<>();
@@ -94,6 +94,154 @@ class DecisionChannelTest {
                 lastOfCaller.put(parts[0], seq);
             }
             assertThat(peer).isNotCompletedExceptionally();
+        }
+    }
+
+    @Test
+    void shouldSendACallersAcquiresInTheirOrderAcrossTheOpeningOfTheConnection() throws Exception {
+        try (ServerSocket server = new ServerSocket();
+                DecisionChannel channel = channel(smallWindow(server))) {
+            // Given acquires made while the connection opens (the peer has not even accepted it), big enough that
+            // sending them fills the socket's buffers
+            String padding = "/" + "p".repeat(30_000);
+            List<CompletableFuture<Decision>> futures = new ArrayList<>();
+            List<String> made = new ArrayList<>();
+            for (int i = 0; i < OPENING_ACQUIRES; i++) {
+                made.add("a" + i);
+                futures.add(channel.acquire("a" + i + padding, 1, 0, Priority.DEFAULT));
+            }
+            List<String> received = Collections.synchronizedList(new ArrayList<>());
+            CountDownLatch read = new CountDownLatch(1);
+            CompletableFuture<Void> peer = new CompletableFuture<>();
+            start(() -> {
+                try (Socket s = server.accept()) {
+                    DataInputStream in = greet(s); // the connection is open
+                    await(read); // and stuck sending what was queued while it opened: nothing is read yet
+                    DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(s.getOutputStream()));
+                    for (int i = 0; i < OPENING_ACQUIRES + LATER_ACQUIRES; i++) {
+                        received.add(answer(in, out).split("/")[0]);
+                        if (in.available() == 0) {
+                            out.flush();
+                        }
+                    }
+                    out.flush();
+                    in.read(); // until the client closes
+                    peer.complete(null);
+                } catch (IOException | RuntimeException | AssertionError e) {
+                    peer.completeExceptionally(e);
+                }
+            });
+            stuckInSocketWrite("tokenplane-decision-connect");
+
+            // When the same caller makes more acquires on the open connection
+            for (int i = 0; i < LATER_ACQUIRES; i++) {
+                made.add("b" + i);
+                futures.add(channel.acquire("b" + i, 1, 0, Priority.DEFAULT));
+            }
+            read.countDown();
+
+            // Then the peer gets them all in the order they were made, each answer matched to its acquire
+            for (int i = 0; i < futures.size(); i++) {
+                assertThat(futures.get(i).get(60, TimeUnit.SECONDS).key().split("/")[0])
+                        .isEqualTo(made.get(i));
+            }
+            assertThat(received).containsExactlyElementsOf(made);
+            assertThat(peer).isNotCompletedExceptionally();
+        }
+    }
+
+    @Test
+    void shouldSendAgainTheAcquiresTheBmsSaidGoodbyeToInTheirCallersOrder() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+                DecisionChannel channel = channel(server)) {
+            List<String> received = Collections.synchronizedList(new ArrayList<>());
+            CompletableFuture<Void> peer = new CompletableFuture<>();
+            start(() -> {
+                try {
+                    sayGoodbyeAfterTheUnanswered(server);
+                    try (Socket second = server.accept()) {
+                        DataInputStream in = greet(second);
+                        DataOutputStream out = new DataOutputStream(second.getOutputStream());
+                        for (int i = 0; i < UNANSWERED; i++) {
+                            received.add(answer(in, out));
+                        }
+                        out.flush();
+                        in.read(); // until the client closes
+                    }
+                    peer.complete(null);
+                } catch (IOException | RuntimeException | AssertionError e) {
+                    peer.completeExceptionally(e);
+                }
+            });
+            // Given answered acquires, one at a time: the ids of the next ones (30..35) straddle a multiple of 16, so
+            // an order taken from a hash table of them is not the order they were sent in
+            for (int i = 0; i < ANSWERED_FIRST; i++) {
+                assertThat(channel.acquire("first" + i, 1, 0, Priority.DEFAULT)
+                                .get(60, TimeUnit.SECONDS)
+                                .granted())
+                        .isTrue();
+            }
+            // When one caller's acquires reach the BMS, which says goodbye without reading them
+            List<CompletableFuture<Decision>> futures = new ArrayList<>();
+            List<String> made = new ArrayList<>();
+            for (int i = 0; i < UNANSWERED; i++) {
+                made.add("r" + i);
+                futures.add(channel.acquire("r" + i, 1, 0, Priority.DEFAULT));
+            }
+
+            // Then they are sent again on the next connection, in the order they were made
+            for (int i = 0; i < UNANSWERED; i++) {
+                assertThat(futures.get(i).get(60, TimeUnit.SECONDS).key()).isEqualTo(made.get(i));
+            }
+            assertThat(received).containsExactlyElementsOf(made);
+            assertThat(peer).isNotCompletedExceptionally();
+        }
+    }
+
+    /**
+     * The peer's first connection: answers {@link #ANSWERED_FIRST} acquires, waits until the next
+     * {@link #UNANSWERED} have arrived whole, then says goodbye without reading them (as the BMS would have, had its
+     * idle close raced them) and waits for the client to close.
+     */
+    private static void sayGoodbyeAfterTheUnanswered(ServerSocket server) throws IOException {
+        try (Socket first = server.accept()) {
+            DataInputStream in = greet(first);
+            DataOutputStream out = new DataOutputStream(first.getOutputStream());
+            for (int i = 0; i < ANSWERED_FIRST; i++) {
+                answer(in, out);
+                out.flush();
+            }
+            int unreadBytes = UNANSWERED * (4 + 1 + 4 + 8 + 8 + 1 + 2 + "r0".length());
+            Await.until(() -> available(in) >= unreadBytes, 60_000);
+            ByteBuffer goodbye = ByteBuffer.allocate(64)
+                    .put((byte) 5) // ERROR
+                    .putInt(0)
+                    .putShort((short) 408)
+                    .putLong(0)
+                    .putShort((short) 12)
+                    .put("idle_timeout".getBytes(StandardCharsets.US_ASCII))
+                    .putShort((short) 0);
+            out.writeInt(goodbye.position());
+            out.write(goodbye.array(), 0, goodbye.position());
+            out.flush();
+            first.shutdownOutput();
+            while (in.read() >= 0) { // what the client sent, unread by the "BMS", until it closes
+            }
+        }
+    }
+
+    /** {@code server} bound to a free loopback port with a small receive buffer: a peer that does not read fills it. */
+    private static ServerSocket smallWindow(ServerSocket server) throws IOException {
+        server.setReceiveBufferSize(64 * 1024); // before the bind: its accepted sockets inherit it, without autotuning
+        server.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+        return server;
+    }
+
+    private static int available(DataInputStream in) {
+        try {
+            return in.available();
+        } catch (IOException e) {
+            return -1;
         }
     }
 
@@ -199,6 +347,19 @@ class DecisionChannelTest {
         return new Stalled(peer, writer, running, futures);
     }
 
+    /** Waits until the thread named {@code name} has sat in a socket write for 10 polls in a row. */
+    private static void stuckInSocketWrite(String name) {
+        int[] polls = {0};
+        Await.until(
+                () -> {
+                    boolean stuck = Thread.getAllStackTraces().keySet().stream()
+                            .anyMatch(t -> t.getName().equals(name) && inSocketWrite(t));
+                    polls[0] = stuck ? polls[0] + 1 : 0;
+                    return polls[0] >= 10;
+                },
+                60_000);
+    }
+
     private static boolean inSocketWrite(Thread t) {
         for (StackTraceElement e : t.getStackTrace()) {
             if (e.getClassName().contains("SocketOutputStream")
@@ -218,7 +379,7 @@ class DecisionChannelTest {
         try (Socket s = server.accept()) {
             DataInputStream in = greet(s);
             DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(s.getOutputStream()));
-            for (int answered = 0; answered <= CALLERS * PER_CALLER; answered++) { // and the "open" one
+            for (int answered = 0; answered < CALLERS * PER_CALLER; answered++) {
                 received.add(answer(in, out));
                 if (in.available() == 0) {
                     out.flush();
