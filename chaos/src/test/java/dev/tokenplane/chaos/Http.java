@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -134,7 +135,7 @@ final class Http {
                     URI.create(url).getPath(),
                     (System.nanoTime() - start) / 1e9,
                     failures.size() + 1,
-                    String.join("; ", new java.util.LinkedHashSet<>(failures))));
+                    String.join("; ", new LinkedHashSet<>(failures))));
         }
         if (!reply.ok()) {
             throw new AssertionError(method + " " + url + ": " + reply.outcome() + " " + reply.status() + " "
