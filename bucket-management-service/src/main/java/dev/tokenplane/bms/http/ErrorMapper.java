@@ -89,6 +89,9 @@ public final class ErrorMapper {
             return new ApiError(
                     503, "bucket_budget_exhausted", e.getMessage(), BucketBudgetExhaustedException.RETRY_AFTER_SECONDS);
         }
+        if (t instanceof MalformedBodies.MalformedBodyException e) {
+            return new ApiError(400, "bad_request", e.getMessage());
+        }
         if (t instanceof JacksonException e) {
             return json(e);
         }
@@ -143,8 +146,8 @@ public final class ErrorMapper {
             ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(RETRY_AFTER_SECONDS));
         }
         // a body refused as too large may still be arriving: close the connection after the answer rather than
-        // read the rest of it (HTTP/1.x; on HTTP/2 the stream ends alone)
-        boolean close = error.status() == 413
+        // read the rest of it (HTTP/1.x; on HTTP/2 the stream ends alone); after a malformed one, Vert.x closes it
+        boolean close = (error.status() == 413 || ctx.failure() instanceof MalformedBodies.MalformedBodyException)
                 && ctx.request().version() != HttpVersion.HTTP_2
                 && !ctx.request().isEnded();
         if (close) {
