@@ -112,8 +112,12 @@ public final class ErrorMapper {
 
     /** The router's failure handler: failures of handlers and of Vert.x itself (body too large, bad paths). */
     public static void handleFailure(RoutingContext ctx) {
+        // a 4xx given with the failure stands unless the failure's type says more: Vert.x Web's router fails a request
+        // without a Host header (or with an invalid one) with 400 and a VertxException, which is not a fault of ours
+        int status = ctx.statusCode();
+        boolean clientError = status >= 400 && status < 500;
         RequestIds.withMdc(
-                ctx, () -> send(ctx, classify(ctx.failure(), ctx.failure() == null ? ctx.statusCode() : -1)));
+                ctx, () -> send(ctx, classify(ctx.failure(), ctx.failure() == null || clientError ? status : -1)));
     }
 
     /**

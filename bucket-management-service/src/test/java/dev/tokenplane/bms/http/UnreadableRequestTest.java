@@ -141,6 +141,28 @@ class UnreadableRequestTest extends SharedBmsTest {
         assertThat(answer.json().path("message").isTextual()).isTrue();
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "no Host header | GET /health/live HTTP/1.1\\r\\n",
+                "a Host with a space | GET /health/live HTTP/1.1\\r\\nHost: a b\\r\\n",
+                "a path that does not start with a slash | GET ?x HTTP/1.1\\r\\nHost: t\\r\\n",
+            })
+    void shouldAnswerARequestTheRouterRefusesWithJson400(String what, String head) throws IOException {
+        // Given a request that Vert.x Web's router refuses before any route sees it
+        String request = head.replace("\\r\\n", "\r\n") + "Connection: close\r\n\r\n";
+
+        // When it is sent
+        Answer answer = send(request);
+
+        // Then 400 with the contract's JSON error (not a 500)
+        assertThat(answer.status()).as(answer.statusLine()).isEqualTo(400);
+        assertThat(answer.headers().get("content-type")).startsWith("application/json");
+        assertThat(answer.json().path("error").asText()).isEqualTo("bad_request");
+        assertThat(answer.json().path("message").asText()).startsWith("malformed request");
+    }
+
     /** Sends {@code request} on a new connection and reads until the server closes it (or fails at the deadline). */
     private static Answer send(String request) throws IOException {
         URI uri = URI.create(api.base());
