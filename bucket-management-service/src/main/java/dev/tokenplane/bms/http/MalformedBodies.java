@@ -27,6 +27,8 @@ public final class MalformedBodies extends ChannelDuplexHandler {
     private static final String NAME = "tp-malformed-bodies";
     /** Vert.x's handler of an HTTP/1.x connection in the channel pipeline. */
     private static final String VERTX_HANDLER = "handler";
+    /** Netty's HTTP/1.x decoder in the channel pipeline, as Vert.x names it. */
+    private static final String HTTP_DECODER = "httpDecoder";
 
     /** A request body the HTTP decoder could not read. */
     static final class MalformedBodyException extends RuntimeException {
@@ -43,7 +45,7 @@ public final class MalformedBodies extends ChannelDuplexHandler {
     public static void install(HttpConnection connection) {
         if (connection instanceof HttpServerConnection server) {
             ChannelPipeline pipeline = server.channelHandlerContext().pipeline();
-            if (pipeline.get("httpDecoder") != null && pipeline.get(VERTX_HANDLER) != null) {
+            if (pipeline.get(HTTP_DECODER) != null && pipeline.get(VERTX_HANDLER) != null) {
                 pipeline.addBefore(VERTX_HANDLER, NAME, INSTANCE);
             }
         }
@@ -51,9 +53,11 @@ public final class MalformedBodies extends ChannelDuplexHandler {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        // here, before Vert.x's handler, come failures of the input only: the decoder's, or I/O and TLS errors
+        // here, before Vert.x's handler, come failures of the input only: the HTTP/1.x decoder's (while it is still in
+        // the pipeline: not after an upgrade to HTTP/2), or I/O and TLS errors
         boolean io = cause instanceof IOException || cause.getCause() instanceof IOException;
-        ctx.fireExceptionCaught(cause instanceof Exception && !io ? new MalformedBodyException(cause) : cause);
+        boolean decoder = cause instanceof Exception && !io && ctx.pipeline().get(HTTP_DECODER) != null;
+        ctx.fireExceptionCaught(decoder ? new MalformedBodyException(cause) : cause);
     }
 
     @Override
