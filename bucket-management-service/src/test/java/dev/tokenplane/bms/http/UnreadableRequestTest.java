@@ -168,22 +168,27 @@ class UnreadableRequestTest extends SharedBmsTest {
         URI uri = URI.create(api.base());
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), READ_DEADLINE_MS);
-            socket.setSoTimeout(READ_DEADLINE_MS); // a server that keeps the connection open fails the test here
-            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
-            socket.getOutputStream().flush();
-            String text = readToEnd(socket.getInputStream());
-            int end = text.indexOf("\r\n\r\n");
-            assertThat(end).as("an HTTP answer, got '%s'", text).isPositive();
-            String[] lines = text.substring(0, end).split("\r\n");
-            Map<String, String> headers = new LinkedHashMap<>();
-            for (int i = 1; i < lines.length; i++) {
-                int colon = lines[i].indexOf(':');
-                headers.put(
-                        lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
-                        lines[i].substring(colon + 1).trim());
-            }
-            return new Answer(lines[0], headers, text.substring(end + 4));
+            return exchange(socket, request);
         }
+    }
+
+    /** Sends {@code request} on {@code socket} and reads until the server closes it (or fails at the deadline). */
+    static Answer exchange(Socket socket, String request) throws IOException {
+        socket.setSoTimeout(READ_DEADLINE_MS); // a server that keeps the connection open fails the test here
+        socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+        socket.getOutputStream().flush();
+        String text = readToEnd(socket.getInputStream());
+        int end = text.indexOf("\r\n\r\n");
+        assertThat(end).as("an HTTP answer, got '%s'", text).isPositive();
+        String[] lines = text.substring(0, end).split("\r\n");
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (int i = 1; i < lines.length; i++) {
+            int colon = lines[i].indexOf(':');
+            headers.put(
+                    lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                    lines[i].substring(colon + 1).trim());
+        }
+        return new Answer(lines[0], headers, text.substring(end + 4));
     }
 
     private static String readToEnd(InputStream in) throws IOException {
