@@ -3,7 +3,7 @@ package dev.tokenplane.bms.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.Await;
 import dev.tokenplane.bms.support.SharedBmsTest;
 import java.io.ByteArrayOutputStream;
@@ -14,9 +14,7 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,23 +28,11 @@ import org.junit.jupiter.params.provider.CsvSource;
  * connection, and a good request on a fresh connection is served as before.
  */
 class UnreadableRequestTest extends SharedBmsTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** How long a read may wait for the server's answer and its close: far beyond any real answer. */
     private static final int READ_DEADLINE_MS = 10_000;
 
     static String token;
     static long startedAt;
-
-    /** A raw answer: the status line, the headers (names in lower case), the body, and whether the server closed. */
-    record Answer(String statusLine, Map<String, String> headers, String body) {
-        int status() {
-            return Integer.parseInt(statusLine.split(" ")[1]);
-        }
-
-        JsonNode json() throws IOException {
-            return JSON.readTree(body);
-        }
-    }
 
     @BeforeAll
     static void start() throws Exception {
@@ -83,10 +69,10 @@ class UnreadableRequestTest extends SharedBmsTest {
                 + body.replace("\\r\\n", "\r\n");
 
         // When it is sent on a keep-alive connection
-        Answer answer = send(request);
+        Api.Response answer = send(request);
 
         // Then 400 with the contract's JSON error, Connection: close, and the connection closed (send read to EOF)
-        assertThat(answer.statusLine()).startsWith("HTTP/1.1 400 ");
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(400);
         assertThat(answer.headers()).containsEntry("connection", "close");
         assertThat(answer.headers().get("content-type")).startsWith("application/json");
         assertThat(answer.json().path("error").asText()).isEqualTo("bad_request");
@@ -131,10 +117,10 @@ class UnreadableRequestTest extends SharedBmsTest {
                 .replace("BIG", "x".repeat(10_000));
 
         // When it is sent on a keep-alive connection
-        Answer answer = send(bytes);
+        Api.Response answer = send(bytes);
 
         // Then its status with the contract's JSON error, Connection: close, and the connection closed
-        assertThat(answer.status()).as(answer.statusLine()).isEqualTo(status);
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(status);
         assertThat(answer.headers()).containsEntry("connection", "close");
         assertThat(answer.headers().get("content-type")).startsWith("application/json");
         assertThat(answer.json().path("error").asText()).isEqualTo(error);
@@ -154,17 +140,17 @@ class UnreadableRequestTest extends SharedBmsTest {
         String request = head.replace("\\r\\n", "\r\n") + "Connection: close\r\n\r\n";
 
         // When it is sent
-        Answer answer = send(request);
+        Api.Response answer = send(request);
 
         // Then 400 with the contract's JSON error (not a 500)
-        assertThat(answer.status()).as(answer.statusLine()).isEqualTo(400);
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(400);
         assertThat(answer.headers().get("content-type")).startsWith("application/json");
         assertThat(answer.json().path("error").asText()).isEqualTo("bad_request");
         assertThat(answer.json().path("message").asText()).startsWith("malformed request");
     }
 
     /** Sends {@code request} on a new connection and reads until the server closes it (or fails at the deadline). */
-    private static Answer send(String request) throws IOException {
+    private static Api.Response send(String request) throws IOException {
         URI uri = URI.create(api.base());
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), READ_DEADLINE_MS);
@@ -173,22 +159,11 @@ class UnreadableRequestTest extends SharedBmsTest {
     }
 
     /** Sends {@code request} on {@code socket} and reads until the server closes it (or fails at the deadline). */
-    static Answer exchange(Socket socket, String request) throws IOException {
+    static Api.Response exchange(Socket socket, String request) throws IOException {
         socket.setSoTimeout(READ_DEADLINE_MS); // a server that keeps the connection open fails the test here
         socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
         socket.getOutputStream().flush();
-        String text = readToEnd(socket.getInputStream());
-        int end = text.indexOf("\r\n\r\n");
-        assertThat(end).as("an HTTP answer, got '%s'", text).isPositive();
-        String[] lines = text.substring(0, end).split("\r\n");
-        Map<String, String> headers = new LinkedHashMap<>();
-        for (int i = 1; i < lines.length; i++) {
-            int colon = lines[i].indexOf(':');
-            headers.put(
-                    lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
-                    lines[i].substring(colon + 1).trim());
-        }
-        return new Answer(lines[0], headers, text.substring(end + 4));
+        return Api.parse(readToEnd(socket.getInputStream()));
     }
 
     private static String readToEnd(InputStream in) throws IOException {
