@@ -44,6 +44,7 @@ import dev.tokenplane.bms.leases.LeaseLedger;
 import dev.tokenplane.bms.leases.LeaseService;
 import dev.tokenplane.bms.metrics.BmsMetrics;
 import dev.tokenplane.bms.metrics.BucketBudgetMeters;
+import dev.tokenplane.bms.metrics.CachedHttpMetricsFactory;
 import dev.tokenplane.bms.schedule.Scheduler;
 import dev.tokenplane.bms.schedule.VertxScheduler;
 import dev.tokenplane.bms.sizing.BorrowLimits;
@@ -62,7 +63,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.ext.web.Router;
-import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -135,7 +135,7 @@ final class BmsWiring implements AutoCloseable {
             opened.push(prometheus::close);
             this.vertx = Vertx.builder()
                     .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
-                    .withMetrics(new MicrometerMetricsFactory(prometheus))
+                    .withMetrics(new CachedHttpMetricsFactory(prometheus))
                     .build();
             opened.push(() ->
                     vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
