@@ -299,8 +299,8 @@ final class BmsWiring implements AutoCloseable {
         if (DataTier.isClient(hazelcast) || (!options.sizing() && options.transfer() == null)) {
             return OwnedBuckets.walking(store::ownedKeys);
         }
-        return open(
-                OwnedBucketIndex.open(hazelcast, StoreBinding.MAP, clock, () -> OwnedBuckets.tickedRules(rules.all())));
+        return open(OwnedBucketIndex.open(
+                hazelcast, StoreBinding.MAP, clock, () -> OwnedBuckets.tickedGroups(rules.all(), overrides.all())));
     }
 
     /** The single disk thread: journal writes that follow the map's events, in order. */

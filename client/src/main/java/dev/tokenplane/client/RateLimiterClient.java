@@ -40,7 +40,8 @@ import java.util.concurrent.CompletionStage;
  *
  * <p>Thread-safe. The stages complete on the thread that got the answer (an HTTP client thread, the decision
  * connection's single reader thread, the client's timer, or at once for decisions made locally): do not block in
- * their callbacks, or give the client a {@link RateLimiterClientBuilder#callbackExecutor} to complete them on.
+ * their callbacks, or give the client a {@link RateLimiterClientBuilder#callbackExecutor} to complete them on. Event
+ * consumers never run on those threads ({@link RateLimiterEventPublisher}).
  */
 public interface RateLimiterClient extends AutoCloseable {
 

@@ -236,7 +236,9 @@ public final class RateLimiterClientBuilder {
 
     /**
      * Subscribes {@code consumer} to every event of the client from its start (resilience4j's event style; more
-     * consumers later with {@link RateLimiterClient#eventPublisher()}).
+     * consumers later with {@link RateLimiterClient#eventPublisher()}). Consumers get the events in order, on the
+     * {@link #callbackExecutor} when there is one, else on the client's own event thread, never on a thread that gets
+     * answers: see {@link RateLimiterEventPublisher} for the queue and what it drops.
      */
     public RateLimiterClientBuilder onEvent(Consumer<? super RateLimiterEvent> consumer) {
         List<Consumer<? super RateLimiterEvent>> all = new ArrayList<>(config.eventConsumers);
@@ -268,7 +270,11 @@ public final class RateLimiterClientBuilder {
      * not block: with {@code decisionEndpoint}, one that blocks holds every other answer on the connection (which
      * then time out to the fallback). With an executor, each asynchronous call costs one more task handed to it (a
      * queue hand-off and, when its threads are idle, a thread wake-up). The blocking calls ({@code acquire},
-     * {@code tryAcquire}) never use it, and event consumers ({@link #onEvent}) still run on the answering thread.
+     * {@code tryAcquire}) never use it.
+     *
+     * <p>Event consumers ({@link #onEvent}) run on it too when it is set (one of its threads at a time, so in order;
+     * on the client's own event thread should it refuse the task), and on the client's own event thread when it is
+     * not: never on the threads that get answers, with or without it.
      */
     public RateLimiterClientBuilder callbackExecutor(Executor executor) {
         config.callbackExecutor = executor;

@@ -237,8 +237,9 @@ public final class RateLimiterClientConfig {
     }
 
     /**
-     * The executor that completes the stages of the asynchronous calls (so runs their callbacks), or null (the
-     * default): they complete on the thread that got the answer. See
+     * The executor that completes the stages of the asynchronous calls (so runs their callbacks) and runs the event
+     * consumers, or null (the default): the stages complete on the thread that got the answer, and the consumers run
+     * on the client's own event thread. See
      * {@link RateLimiterClientBuilder#callbackExecutor}.
      */
     public Executor callbackExecutor() {

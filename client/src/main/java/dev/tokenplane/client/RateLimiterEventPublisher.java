@@ -11,10 +11,14 @@ import java.util.function.Consumer;
  *         .onFallbackEntered(e -> alerts.raise("rate limiting is deciding locally"));
  * }</pre>
  *
- * Consumers run on the thread that made the event (an HTTP client thread, the decision connection's reader thread,
- * the client's timer, or the caller's for a local decision), even with a
- * {@link RateLimiterClientBuilder#callbackExecutor}: keep them short and never block in them. One that throws is
- * logged and does not stop the others.
+ * Consumers never run on the thread that made the event (an HTTP client thread, the decision connection's reader
+ * thread, the client's timer, or the caller's): that thread only adds the event to a bounded queue (8,192 events), and
+ * the consumers get the queued events one at a time, in the order they happened (each after the call that made it has
+ * answered), on the {@link RateLimiterClientBuilder#callbackExecutor} when there is one, else on the client's own
+ * daemon thread {@code tokenplane-client-events} (stopped by {@link RateLimiterClient#close()}, which first waits up to
+ * a second for the queued events). A consumer that blocks holds the events behind it, never a decision; when the
+ * consumers fall behind by more than the queue holds, the newest events are dropped, counted in the meter
+ * {@code tokenplane.client.events.dropped} and logged. One that throws is logged and does not stop the others.
  */
 public interface RateLimiterEventPublisher {
 

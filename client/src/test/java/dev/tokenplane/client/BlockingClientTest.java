@@ -3,6 +3,7 @@ package dev.tokenplane.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tokenplane.client.support.Await;
 import dev.tokenplane.client.support.Bms;
 import java.time.Duration;
 import java.util.List;
@@ -58,7 +59,14 @@ class BlockingClientTest {
         assertThat(third).isFalse();
         assertThat(waited.granted()).isTrue();
         assertThat(waited.waitTime()).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(3));
-        // and the consumers saw every decision, the denial with its retry-after
+        // and the consumers saw every decision (on the client's event thread, just after), the denial with its
+        // retry-after
+        Await.until(
+                () -> events.stream()
+                                .filter(e -> e instanceof RateLimiterEvent.Granted)
+                                .count()
+                        >= 3,
+                10_000);
         assertThat(events)
                 .filteredOn(e -> e instanceof RateLimiterEvent.Granted)
                 .hasSizeGreaterThanOrEqualTo(3);
@@ -87,6 +95,9 @@ class BlockingClientTest {
     void shouldThrowTheBmsRefusalAsItselfAndTellTheConsumers() {
         assertThatThrownBy(() -> client.tryAcquire("zz-no-rule")).isInstanceOf(NoRuleException.class);
         assertThatThrownBy(() -> client.acquire("bl:c", 0, Duration.ZERO)).isInstanceOf(InvalidRequestException.class);
+        Await.until(
+                () -> events.stream().anyMatch(e -> e instanceof RateLimiterEvent.Failed f && "bl:c".equals(f.key())),
+                10_000);
         assertThat(events)
                 .filteredOn(e -> e instanceof RateLimiterEvent.Failed f && "zz-no-rule".equals(f.key()))
                 .singleElement()

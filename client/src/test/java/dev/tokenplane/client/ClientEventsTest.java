@@ -38,8 +38,10 @@ class ClientEventsTest {
             // When it asks for a token
             Decision open = client.acquireAsync("ev:a").toCompletableFuture().join();
 
-            // Then the refused connections were retried, the client fell back, and the fallback granted it
+            // Then the refused connections were retried, the client fell back, and the fallback granted it (events
+            // reach the consumers on the client's event thread, just after)
             assertThat(open.source()).isEqualTo(DecisionSource.FAIL_OPEN);
+            Await.until(() -> events.stream().anyMatch(e -> e instanceof RateLimiterEvent.Granted), 10_000);
             assertThat(events).anyMatch(e -> e instanceof RateLimiterEvent.Retried);
             assertThat(events)
                     .filteredOn(e -> e instanceof RateLimiterEvent.FallbackEntered)

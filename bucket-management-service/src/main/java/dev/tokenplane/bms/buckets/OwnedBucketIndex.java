@@ -31,8 +31,9 @@ import java.util.function.Supplier;
 
 /**
  * The store keys of the buckets this member owns, of the rules the ticks act on ({@code tracked}: the adaptive and the
- * pooled ones, and the keys that name no rule), kept in memory so that a tick does not walk the member's whole share
- * of the bucket map. {@code IMap.localKeySet()} is a query: one task on every partition thread, scanning every entry,
+ * pooled ones, the keys that name no rule, and the caller keys an override puts in a pool, each its own
+ * {@link OwnedBuckets#keyGroup}), kept in memory so that a tick does not walk the member's whole share of the bucket
+ * map. {@code IMap.localKeySet()} is a query: one task on every partition thread, scanning every entry,
  * ahead of the decisions queued there (with 10,000 buckets a sizing tick took about 15 ms, every tick, even with no
  * adaptive bucket among them). Holding only the tracked rules' keys keeps its memory to theirs (a key costs about
  * 100 bytes here, beside its bucket's 375 with both copies), not the member's whole budget of buckets.
@@ -115,7 +116,7 @@ public final class OwnedBucketIndex implements OwnedBuckets, AutoCloseable {
         return keys == null ? List.of() : List.copyOf(keys.keySet());
     }
 
-    /** How many keys the index holds. */
+    /** How many keys the index holds (a key in a rule's group and in its caller key's counts twice). */
     public int size() {
         return byGroup.values().stream().mapToInt(Map::size).sum();
     }
@@ -161,16 +162,15 @@ public final class OwnedBucketIndex implements OwnedBuckets, AutoCloseable {
             long stamp = stamps.incrementAndGet();
             Set<String> present = new HashSet<>(map.localKeySet());
             Set<String> groups = trackedAtScan;
+            boolean keyGroups = anyKeyGroup(groups);
             for (String key : present) {
-                String group = OwnedBuckets.groupOf(key);
-                if (!groups.contains(group)) {
-                    continue;
+                for (String group : groupsOf(key, groups, keyGroups)) {
+                    byGroup.compute(group, (g, keys) -> {
+                        Map<String, Long> held = keys != null ? keys : new ConcurrentHashMap<>();
+                        held.putIfAbsent(key, stamp);
+                        return held;
+                    });
                 }
-                byGroup.compute(group, (g, keys) -> {
-                    Map<String, Long> held = keys != null ? keys : new ConcurrentHashMap<>();
-                    held.putIfAbsent(key, stamp);
-                    return held;
-                });
             }
             // gone before the scan saw their partition, or moved away: added before the scan, and not seen by it
             for (String group : List.copyOf(byGroup.keySet())) {
@@ -197,24 +197,53 @@ public final class OwnedBucketIndex implements OwnedBuckets, AutoCloseable {
     }
 
     private void add(String key) {
-        String group = OwnedBuckets.groupOf(key);
-        if (!trackedAtScan.contains(group)) {
+        Set<String> tracking = trackedAtScan;
+        List<String> groups = groupsOf(key, tracking, anyKeyGroup(tracking));
+        if (groups.isEmpty()) {
             return;
         }
         long stamp = stamps.incrementAndGet();
-        byGroup.compute(group, (g, keys) -> {
-            Map<String, Long> held = keys != null ? keys : new ConcurrentHashMap<>();
-            held.put(key, stamp);
-            return held;
-        });
+        for (String group : groups) {
+            byGroup.compute(group, (g, keys) -> {
+                Map<String, Long> held = keys != null ? keys : new ConcurrentHashMap<>();
+                held.put(key, stamp);
+                return held;
+            });
+        }
     }
 
     /** Drops {@code key} if no event added it after {@code notAfter}. */
     private void drop(String key, long notAfter) {
-        byGroup.computeIfPresent(OwnedBuckets.groupOf(key), (g, keys) -> {
-            keys.computeIfPresent(key, (k, stamp) -> stamp <= notAfter ? null : stamp);
-            return keys.isEmpty() ? null : keys;
-        });
+        Set<String> held = byGroup.keySet();
+        for (String group : groupsOf(key, held, anyKeyGroup(held))) {
+            byGroup.computeIfPresent(group, (g, keys) -> {
+                keys.computeIfPresent(key, (k, stamp) -> stamp <= notAfter ? null : stamp);
+                return keys.isEmpty() ? null : keys;
+            });
+        }
+    }
+
+    /**
+     * The groups among {@code groups} that {@code key} belongs to: its rule's, and its caller key's (decoded only when
+     * {@code keyGroups}: some key's group is among them, that is while an override puts a bucket in a pool).
+     */
+    private static List<String> groupsOf(String key, Set<String> groups, boolean keyGroups) {
+        String rule = OwnedBuckets.groupOf(key);
+        boolean byRule = groups.contains(rule);
+        String byKey = keyGroups ? OwnedBuckets.keyGroupOf(key) : null;
+        if (byKey == null || !groups.contains(byKey)) {
+            return byRule ? List.of(rule) : List.of();
+        }
+        return byRule ? List.of(rule, byKey) : List.of(byKey);
+    }
+
+    private static boolean anyKeyGroup(Set<String> groups) {
+        for (String g : groups) {
+            if (g.startsWith(OwnedBuckets.KEY_GROUP)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void removed(String key) {

@@ -1,5 +1,6 @@
 package dev.tokenplane.bms.buckets;
 
+import dev.tokenplane.bms.rules.BucketOverride;
 import dev.tokenplane.bms.rules.Rule;
 import dev.tokenplane.bms.rules.StoreKey;
 import java.util.ArrayList;
@@ -20,8 +21,22 @@ public interface OwnedBuckets {
     /** The group of the store keys that name no rule (buckets from before scoping, or not a store key). */
     String UNSCOPED = "";
 
-    /** The owned store keys of the buckets of rule {@code ruleId}. */
+    /**
+     * Where the groups of the caller keys begin ({@link #keyGroup}): no rule id holds a control character, so a key's
+     * group is never a rule's.
+     */
+    String KEY_GROUP = "\u0000";
+
+    /** The owned store keys of the buckets of rule {@code ruleId}, or of a {@link #keyGroup}. */
     Collection<String> ofRule(String ruleId);
+
+    /**
+     * The owned store keys of the buckets of caller key {@code key}, under any rule and for any client: the buckets an
+     * override names. Its {@link #keyGroup} must be among the groups asked for.
+     */
+    default Collection<String> ofKey(String key) {
+        return ofRule(keyGroup(key));
+    }
 
     /** The owned store keys that name no rule: their rule is whatever their key matches now. */
     default Collection<String> unscoped() {
@@ -37,6 +52,39 @@ public interface OwnedBuckets {
             }
         }
         return ids;
+    }
+
+    /**
+     * The groups the ticks act on: the rules of {@link #tickedRules}, and the {@link #keyGroup} of each key an override
+     * puts in a pool (an override may put a bucket of any rule in one).
+     */
+    static Set<String> tickedGroups(Collection<Rule> rules, Collection<BucketOverride> overrides) {
+        Set<String> groups = tickedRules(rules);
+        for (BucketOverride o : overrides) {
+            if (namesAPool(o)) {
+                groups.add(keyGroup(o.key()));
+            }
+        }
+        return groups;
+    }
+
+    /** Whether {@code override} puts its bucket in a pool. */
+    static boolean namesAPool(BucketOverride override) {
+        return override.transfer() != null && override.transfer().pool() != null;
+    }
+
+    /** The group of the buckets of caller key {@code key}. */
+    static String keyGroup(String key) {
+        return KEY_GROUP + key;
+    }
+
+    /** The {@link #keyGroup} of {@code storeKey}'s caller key, or null when it is not a store key. Never throws. */
+    static String keyGroupOf(String storeKey) {
+        try {
+            return keyGroup(StoreKey.decode(storeKey).key());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** The group of {@code storeKey}: the rule it names, or {@link #UNSCOPED}. Never throws. */
@@ -58,10 +106,11 @@ public interface OwnedBuckets {
     static OwnedBuckets walking(Supplier<Collection<String>> owned) {
         return new OwnedBuckets() {
             @Override
-            public Collection<String> ofRule(String ruleId) {
+            public Collection<String> ofRule(String group) {
+                boolean byKey = group.startsWith(KEY_GROUP);
                 List<String> keys = new ArrayList<>();
                 for (String key : owned.get()) {
-                    if (groupOf(key).equals(ruleId)) {
+                    if (group.equals(byKey ? keyGroupOf(key) : groupOf(key))) {
                         keys.add(key);
                     }
                 }

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Collectors;
 
 /**
  * The meters of Vert.x's HTTP server metrics ({@code vertx_http_server_*}), looked up once per tag set and then kept:
@@ -24,7 +25,9 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Only the labels that do not grow with the traffic are supported ({@link #supports}): the method, the status code
  * and the route. With {@code LOCAL}, {@code REMOTE} or {@code HTTP_PATH}, or a custom tags provider, Vert.x's own
- * implementation stays in place.
+ * implementation stays in place. One difference from Vert.x's own: a method Vert.x has no constant for is tagged
+ * {@value #OTHER_METHOD} (the name OpenTelemetry's HTTP conventions give it), since a request line may carry any token
+ * as its method and each one would otherwise add series to the registry, for any client that reaches the port.
  */
 final class HttpServerMeters {
 
@@ -33,7 +36,14 @@ final class HttpServerMeters {
     private final boolean methodTag;
     private final boolean codeTag;
     private final boolean routeTag;
-    private final ConcurrentMap<HttpMethod, ForMethod> byMethod = new ConcurrentHashMap<>();
+    /** The method tag of the requests whose method is not one of {@link HttpMethod#values()}. */
+    static final String OTHER_METHOD = "_OTHER";
+
+    private static final Set<String> KNOWN_METHODS =
+            HttpMethod.values().stream().map(HttpMethod::name).collect(Collectors.toUnmodifiableSet());
+
+    /** Method name (or {@link #OTHER_METHOD}) → its meters. */
+    private final ConcurrentMap<String, ForMethod> byMethod = new ConcurrentHashMap<>();
 
     HttpServerMeters(MeterRegistry registry, MetricsNaming names, Set<Label> labels) {
         this.registry = registry;
@@ -58,8 +68,12 @@ final class HttpServerMeters {
 
     /** The meters of requests with {@code method}. */
     ForMethod of(HttpMethod method) {
-        ForMethod meters = byMethod.get(method);
-        return meters != null ? meters : byMethod.computeIfAbsent(method, ForMethod::new);
+        ForMethod meters = byMethod.get(method.name());
+        if (meters != null) {
+            return meters;
+        }
+        String name = KNOWN_METHODS.contains(method.name()) ? method.name() : OTHER_METHOD;
+        return byMethod.computeIfAbsent(name, ForMethod::new);
     }
 
     /** The meters tagged with one method: active requests, request bytes and resets, and each answer's meters. */
@@ -72,8 +86,8 @@ final class HttpServerMeters {
         private final Tags tags;
         private final ConcurrentMap<Answer, ForAnswer> byAnswer = new ConcurrentHashMap<>();
 
-        private ForMethod(HttpMethod method) {
-            this.tags = methodTag ? Tags.of(Label.HTTP_METHOD.toString(), method.toString()) : Tags.empty();
+        private ForMethod(String method) {
+            this.tags = methodTag ? Tags.of(Label.HTTP_METHOD.toString(), method) : Tags.empty();
             Gauge.builder(names.getHttpActiveRequests(), active, LongAdder::doubleValue)
                     .description("Number of requests being processed")
                     .tags(tags)

@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -214,20 +215,12 @@ final class PoolTicker {
 
     /**
      * The owned buckets that may be in a pool, a superset the tick narrows by resolving each: the buckets of the rules
-     * that name a pool (and those from before scoping, matched by key); while an override names a pool, every owned
-     * bucket ({@code everything}, a listing of the member's whole share), since an override may put a bucket of any
-     * rule in one. None when nothing names a pool.
+     * that name a pool (and those from before scoping, matched by key), and those of the keys an override puts in a
+     * pool. None when nothing names a pool.
      */
     static Collection<String> candidates(
-            Collection<Rule> rules,
-            Collection<BucketOverride> overrides,
-            OwnedBuckets owned,
-            Supplier<Collection<String>> everything) {
-        if (overrides.stream()
-                .anyMatch(o -> o.transfer() != null && o.transfer().pool() != null)) {
-            return everything.get();
-        }
-        List<String> keys = new ArrayList<>();
+            Collection<Rule> rules, Collection<BucketOverride> overrides, OwnedBuckets owned) {
+        Set<String> keys = new LinkedHashSet<>();
         boolean anyPool = false;
         for (Rule r : rules) {
             if (r.transfer() != null && r.transfer().pool() != null) {
@@ -237,6 +230,11 @@ final class PoolTicker {
         }
         if (anyPool) {
             keys.addAll(owned.unscoped());
+        }
+        for (BucketOverride o : overrides) {
+            if (OwnedBuckets.namesAPool(o)) {
+                keys.addAll(owned.ofKey(o.key()));
+            }
         }
         return keys;
     }

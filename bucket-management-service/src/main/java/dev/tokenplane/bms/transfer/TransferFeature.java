@@ -140,7 +140,7 @@ public final class TransferFeature {
                 transfers,
                 metrics,
                 interval.toMillis(),
-                () -> PoolTicker.candidates(rules.all(), overrides.all(), owned, store::ownedKeys),
+                () -> PoolTicker.candidates(rules.all(), overrides.all(), owned),
                 // the sizing loop's member policy has the default forecaster (SizingLoop.policyConfig)
                 new DemandForecasts(new SizingStates(hazelcast), SizingConfig.defaults()),
                 borrowLimits);

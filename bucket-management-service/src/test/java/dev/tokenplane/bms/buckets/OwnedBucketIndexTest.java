@@ -80,6 +80,40 @@ class OwnedBucketIndexTest {
     }
 
     @Test
+    void shouldListTheBucketsOfACallerKeyUnderEveryRuleFromTheEvents() {
+        // Given an override that names caller key "pinned:k" (its buckets may be under any rule, for any client)
+        startCluster(2);
+        tracked.add(OwnedBuckets.keyGroup("pinned:k"));
+        IMap<String, byte[]> map = members.get(0).getMap(MAP);
+        indexes.forEach(i -> i.ofKey("pinned:k")); // the first use scans (nothing yet)
+
+        // When buckets of that key and of others are created after the scan
+        Set<String> pinned = Set.of(
+                scoped("pinned:k", "fixed"),
+                scoped("pinned:k", "other"),
+                StoreKey.scoped("pinned:k", "per-client", "c1").encode(),
+                "pinned:k"); // from before scoping
+        pinned.forEach(k -> map.set(k, STATE));
+        map.set(scoped("pinned:k2", "fixed"), STATE); // a key that only starts the same
+        fill(map, "fixed", 100);
+
+        // Then together the members list exactly that key's buckets, from the events, and hold no other key
+        Await.until(() -> {
+            Set<String> listed = new HashSet<>(indexes.get(0).ofKey("pinned:k"));
+            listed.addAll(indexes.get(1).ofKey("pinned:k"));
+            return listed.equals(pinned);
+        });
+        assertThat(indexes.get(0).size() + indexes.get(1).size())
+                .as("the key's buckets, and the one from before scoping in the unscoped group too")
+                .isEqualTo(pinned.size() + 1);
+        assertThat(indexes).allSatisfy(i -> assertThat(i.scans()).isEqualTo(1));
+
+        // and a removed one leaves
+        map.delete(scoped("pinned:k", "other"));
+        Await.until(() -> indexes.stream().noneMatch(i -> i.ofKey("pinned:k").contains(scoped("pinned:k", "other"))));
+    }
+
+    @Test
     void shouldListEachRulesOwnedKeysFromTheEventsWithoutWalkingTheMapAgain() {
         startCluster(2);
         tracked.addAll(Set.of("a", "b"));

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.Await;
 import dev.tokenplane.bms.support.SharedBmsTest;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -55,6 +58,28 @@ class OpsApiTest extends SharedBmsTest {
         assertThat(m).contains("bms_breaker_state{pool=\"ops-pool\",state=\"closed\"} 1.0");
         assertThat(m).contains("bms_agents{state=\"fresh\"}");
         assertThat(m).contains("vertx_http_server_requests_total"); // Vert.x's own HTTP metrics
+    }
+
+    /** Any client that reaches the port chooses the method of its request line: made-up ones share one series. */
+    @Test
+    void shouldCountMadeUpMethodsInOneSeriesInsteadOfAddingOneEach() throws Exception {
+        URI base = URI.create(api.base());
+        for (int i = 0; i < 30; i++) {
+            try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+                socket.setSoTimeout(5_000);
+                socket.getOutputStream()
+                        .write(("MADEUP" + i + " /health/live HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                                .getBytes(StandardCharsets.US_ASCII));
+                assertThat(new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII))
+                        .isEqualTo("HTTP/1.1 405");
+            }
+        }
+
+        String m = api.getAnonymous("/metrics").body();
+
+        assertThat(m).doesNotContain("MADEUP");
+        assertThat(m)
+                .containsPattern("vertx_http_server_requests_total\\{code=\"405\",method=\"_OTHER\"} [3-9][0-9]\\.0");
     }
 
     @Test

@@ -4,8 +4,10 @@ import dev.tokenplane.client.Decision;
 import dev.tokenplane.client.DecisionSource;
 import dev.tokenplane.client.RateLimiterEvent;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.LongTaskTimer;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -30,6 +32,8 @@ import java.util.function.Supplier;
  *       the BMS recorded no lease for, which cannot go back)</li>
  *   <li>gauges {@code tokenplane.client.connections} (open connections to the BMS) and
  *       {@code tokenplane.client.delay.queue} (requests waiting in delay mode)</li>
+ *   <li>{@code tokenplane.client.events.dropped}: events the user's consumers did not get, because they fell behind
+ *       by more than the event queue holds</li>
  * </ul>
  * Thread-safe.
  */
@@ -45,7 +49,8 @@ public final class ClientMetrics implements Consumer<RateLimiterEvent>, AutoClos
     private final Counter leased;
     private final Counter released;
     private final Counter dropped;
-    private final List<Gauge> gauges = new CopyOnWriteArrayList<>();
+    /** This client's own meters (gauges of its state), removed on close. */
+    private final List<Meter> meters = new CopyOnWriteArrayList<>();
 
     private ClientMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -83,7 +88,10 @@ public final class ClientMetrics implements Consumer<RateLimiterEvent>, AutoClos
     static AutoCloseable bind(Object registry, ClientEvents events, Map<String, Supplier<Number>> gauges) {
         ClientMetrics m = new ClientMetrics((MeterRegistry) registry);
         gauges.forEach((name, value) -> m.gauge(name, value));
-        events.onEvent(m);
+        m.meters.add(FunctionCounter.builder("tokenplane.client.events.dropped", events, ClientEvents::dropped)
+                .description("Events the consumers did not get: they fell behind by more than the queue holds")
+                .register(m.registry));
+        events.onEventInline(m); // here and now: exact counts, whatever the user's consumers do
         return m;
     }
 
@@ -139,13 +147,16 @@ public final class ClientMetrics implements Consumer<RateLimiterEvent>, AutoClos
 
     /** A gauge of this client, removed from the registry on {@link #close()}. */
     private void gauge(String name, Supplier<Number> value) {
-        gauges.add(Gauge.builder(name, value).register(registry));
+        meters.add(Gauge.builder(name, value).register(registry));
     }
 
-    /** Removes this client's gauges (the counters and timers may be shared with other clients of the registry). */
+    /**
+     * Removes this client's gauges and its dropped-events counter (the other counters and timers may be shared with
+     * other clients of the registry).
+     */
     @Override
     public void close() {
-        gauges.forEach(registry::remove);
-        gauges.clear();
+        meters.forEach(registry::remove);
+        meters.clear();
     }
 }

@@ -15,14 +15,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -36,7 +33,7 @@ import javax.net.ssl.SSLSocket;
  * <p>An acquire completes with the {@link Decision}, with the {@link RateLimitException} of a 4xx-class error the BMS
  * answered (as over HTTP), or with an {@link IOException} when the BMS could not answer (connection lost, a 5xx-class
  * error): the {@link BmsGateway} then falls back as it does for HTTP. Concurrent acquires' frames are written
- * together, by whichever caller is writing ({@link Connection#write}); one daemon reader thread per connection
+ * together, by whichever caller is writing (a {@link FrameOutbox}); one daemon reader thread per connection
  * completes the futures (continuations run on it, so they must not block; the client hands its own stages to the
  * caller's executor when one is configured). A connection is opened on the channel's own thread, never the caller's.
  *
@@ -144,7 +141,7 @@ final class DecisionChannel implements AutoCloseable {
             c.settle(id, new Unreachable("the decision connection to " + host + ":" + port + " closed"));
             return;
         }
-        c.write(frame);
+        c.outbox.write(frame);
     }
 
     /** Closes an open connection now (its pending acquires fail); the next acquire opens a new one. */
@@ -187,18 +184,13 @@ final class DecisionChannel implements AutoCloseable {
     }
 
     /**
-     * One connection, from the moment it starts opening: frames queue in its {@link #outbox} meanwhile, and the
-     * opener, which holds {@link #writing} until the BMS answered the {@code HELLO}, then writes them.
+     * One connection, from the moment it starts opening: frames queue in its {@link #outbox} meanwhile, which the
+     * opener opens, so that they are written, once the BMS answered the {@code HELLO}.
      */
     private final class Connection {
         final Map<Integer, Pending> pending = new ConcurrentHashMap<>();
-        /** Frames to write, in the order their callers queued them; {@link #writing}: one thread is writing them. */
-        final Queue<byte[]> outbox = new ConcurrentLinkedQueue<>();
-        /** Held by the opener while the connection opens, and kept if opening fails: nobody writes to it then. */
-        final AtomicBoolean writing = new AtomicBoolean(true);
-
-        /** Set by the opener before it lets go of {@link #writing} (which publishes them to the writers). */
-        OutputStream out;
+        /** The frames to write; a failed write closes the connection. */
+        final FrameOutbox outbox = new FrameOutbox(this::close);
 
         DataInputStream in;
         volatile Socket socket;
@@ -237,7 +229,7 @@ final class DecisionChannel implements AutoCloseable {
                     socket = s;
                 }
                 s.setSoTimeout(connectTimeoutMs); // for the HELLO's answer only
-                out = new BufferedOutputStream(s.getOutputStream(), 8 * 1024);
+                OutputStream out = new BufferedOutputStream(s.getOutputStream(), 8 * 1024);
                 in = new DataInputStream(new BufferedInputStream(s.getInputStream(), 16 * 1024));
                 out.write(DecisionFrames.hello(apiKey));
                 out.flush();
@@ -254,38 +246,9 @@ final class DecisionChannel implements AutoCloseable {
                 Thread reader = new Thread(this::read, "tokenplane-decision-reader");
                 reader.setDaemon(true);
                 reader.start();
-                writing.set(false);
-                writeQueued(); // what callers queued while it opened, in their order
+                outbox.open(out); // writes what callers queued while it opened, in their order
             } catch (IOException | RuntimeException e) {
                 close(e);
-            }
-        }
-
-        /**
-         * Queues the frame and writes it, with the frames other callers queued meanwhile, in one flush: a caller that
-         * finds another writing (or the connection still opening) leaves its frame to that writer and returns at once,
-         * so concurrent acquires share a system call and never wait for each other's writes (a slow reader on the
-         * BMS's side holds one caller, not all). A failed write closes the connection, which fails every pending
-         * acquire, the queued ones included.
-         */
-        void write(byte[] frame) {
-            outbox.add(frame);
-            writeQueued();
-        }
-
-        /** Writes the queue unless another thread is; looks again after letting go, so no frame is left behind. */
-        private void writeQueued() {
-            while (!outbox.isEmpty() && writing.compareAndSet(false, true)) {
-                try {
-                    for (byte[] next = outbox.poll(); next != null; next = outbox.poll()) {
-                        out.write(next);
-                    }
-                    out.flush();
-                } catch (IOException e) {
-                    close(e);
-                } finally {
-                    writing.set(false);
-                }
             }
         }
 

@@ -36,6 +36,7 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: the thread that got the answer (the JDK HTTP client's daemon threads, the decision connection's reader,
  * the timer) completes the stages, or, when one is configured, the caller's {@code callbackExecutor} after one hop; one
  * daemon timer thread runs backoff delays, delay mode, probes and the lease sweep, and stops on {@link #close()}.
+ * Event consumers run on neither: see {@link EventDelivery}.
  */
 public final class DefaultRateLimiterClient implements RateLimiterClient {
     private static final Logger LOG = LoggerFactory.getLogger(DefaultRateLimiterClient.class);
@@ -69,7 +70,7 @@ public final class DefaultRateLimiterClient implements RateLimiterClient {
         timers.setRemoveOnCancelPolicy(true);
         RandomGenerator seeded = config.random();
         Supplier<RandomGenerator> random = seeded == null ? ThreadLocalRandom::current : () -> seeded;
-        this.events = new ClientEvents(config.clock());
+        this.events = new ClientEvents(config.clock(), config.callbackExecutor());
         config.eventConsumers().forEach(events::onEvent);
         this.http = new BmsHttp(
                 config.bmsUrls(),
@@ -377,6 +378,7 @@ public final class DefaultRateLimiterClient implements RateLimiterClient {
             decisionChannel.close();
         }
         http.close();
+        events.close(Duration.ofSeconds(1)); // last, so the events of closing (leases given back...) are delivered
     }
 
     private static RateLimitException check(String key, long tokens, Duration maxWait) {
