@@ -9,6 +9,7 @@ import dev.tokenplane.bms.config.RuleRegistry;
 import dev.tokenplane.bms.config.RulesFile;
 import dev.tokenplane.bms.http.InvalidRequests;
 import dev.tokenplane.bms.http.Json;
+import dev.tokenplane.bms.http.MalformedBodies;
 import dev.tokenplane.bms.http.Readiness;
 import dev.tokenplane.bms.schedule.Scheduler;
 import dev.tokenplane.store.BucketStore;
@@ -266,6 +267,7 @@ public final class BmsNode implements AutoCloseable {
                 .createHttpServer(options)
                 .requestHandler(router)
                 .invalidRequestHandler(InvalidRequests::handle)
+                .connectionHandler(MalformedBodies::install)
                 .listen()
                 .onSuccess(server -> {
                     synchronized (servers) {

@@ -63,7 +63,10 @@ public final class AuditTrail {
                             ctx.request().path(),
                             route,
                             object,
-                            ctx.response().getStatusCode(),
+                            // a malformed body ends the request (failed) just before ErrorMapper answers it 400
+                            done.failed() && done.cause() instanceof MalformedBodies.MalformedBodyException
+                                    ? 400
+                                    : ctx.response().getStatusCode(),
                             ctx.get(BEFORE),
                             ctx.get(AFTER));
                 }));

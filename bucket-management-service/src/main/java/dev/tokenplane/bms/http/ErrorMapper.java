@@ -89,6 +89,9 @@ public final class ErrorMapper {
             return new ApiError(
                     503, "bucket_budget_exhausted", e.getMessage(), BucketBudgetExhaustedException.RETRY_AFTER_SECONDS);
         }
+        if (t instanceof MalformedBodies.MalformedBodyException e) {
+            return new ApiError(400, "bad_request", e.getMessage());
+        }
         if (t instanceof JacksonException e) {
             return json(e);
         }
@@ -109,8 +112,12 @@ public final class ErrorMapper {
 
     /** The router's failure handler: failures of handlers and of Vert.x itself (body too large, bad paths). */
     public static void handleFailure(RoutingContext ctx) {
+        // a 4xx given with the failure stands unless the failure's type says more: Vert.x Web's router fails a request
+        // without a Host header (or with an invalid one) with 400 and a VertxException, which is not a fault of ours
+        int status = ctx.statusCode();
+        boolean clientError = status >= 400 && status < 500;
         RequestIds.withMdc(
-                ctx, () -> send(ctx, classify(ctx.failure(), ctx.failure() == null ? ctx.statusCode() : -1)));
+                ctx, () -> send(ctx, classify(ctx.failure(), ctx.failure() == null || clientError ? status : -1)));
     }
 
     /**
@@ -143,8 +150,8 @@ public final class ErrorMapper {
             ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(RETRY_AFTER_SECONDS));
         }
         // a body refused as too large may still be arriving: close the connection after the answer rather than
-        // read the rest of it (HTTP/1.x; on HTTP/2 the stream ends alone)
-        boolean close = error.status() == 413
+        // read the rest of it (HTTP/1.x; on HTTP/2 the stream ends alone); after a malformed one, Vert.x closes it
+        boolean close = (error.status() == 413 || ctx.failure() instanceof MalformedBodies.MalformedBodyException)
                 && ctx.request().version() != HttpVersion.HTTP_2
                 && !ctx.request().isEnded();
         if (close) {

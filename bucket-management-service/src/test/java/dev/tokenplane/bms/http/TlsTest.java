@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tokenplane.bms.BmsNode;
+import dev.tokenplane.bms.support.Api;
 import dev.tokenplane.bms.support.TestSettings;
 import dev.tokenplane.runtime.settings.InvalidSettingException;
 import io.vertx.core.net.SelfSignedCertificate;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -109,6 +111,24 @@ class TlsTest {
     }
 
     /** A TLS context that trusts the certificates of {@code caFile} only. */
+    @Test
+    void shouldAnswerAMalformedChunkedBodyOverHttpsWithJson400AndClose() throws Exception {
+        // Given an HTTPS connection whose request's chunked body breaks off
+        SSLContext tls = trusting(Path.of(certificate.certificatePath()));
+        try (Socket socket = tls.getSocketFactory().createSocket("localhost", node.port())) {
+            // When it is sent
+            Api.Response answer = UnreadableRequestTest.exchange(
+                    socket,
+                    "POST /v1/buckets/tls:k/acquire HTTP/1.1\r\nHost: localhost\r\n"
+                            + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n");
+
+            // Then the JSON 400 arrives through TLS before the close (exchange reads to the end)
+            assertThat(answer.status()).as(answer.toString()).isEqualTo(400);
+            assertThat(answer.headers()).containsEntry("connection", "close");
+            assertThat(answer.json().path("message").asText()).isEqualTo("malformed chunked body");
+        }
+    }
+
     static SSLContext trusting(Path caFile) throws Exception {
         KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
         trust.load(null, null);

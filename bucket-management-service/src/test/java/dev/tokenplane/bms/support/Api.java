@@ -213,7 +213,11 @@ public final class Api {
         } catch (IOException e) {
             // a reset after the answer: keep what arrived
         }
-        String text = all.toString(StandardCharsets.ISO_8859_1);
+        return parse(all.toString(StandardCharsets.ISO_8859_1));
+    }
+
+    /** An HTTP/1.x answer as received (ISO-8859-1): its status, headers and body (de-chunked). */
+    public static Response parse(String text) throws IOException {
         int end = text.indexOf("\r\n\r\n");
         if (end < 0) {
             throw new IOException("no HTTP answer: '" + text + "'");

@@ -1,0 +1,177 @@
+package dev.tokenplane.bms.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tokenplane.bms.support.Api;
+import dev.tokenplane.bms.support.Await;
+import dev.tokenplane.bms.support.SharedBmsTest;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Requests the HTTP decoder cannot read, sent as raw bytes on a keep-alive connection to a real member: a chunked body
+ * broken in the middle, and requests refused before any route sees them (the request line, a header line, sizes).
+ * Each gets its 4xx with the contract's JSON error and {@code Connection: close}, the server then closes the
+ * connection, and a good request on a fresh connection is served as before.
+ */
+class UnreadableRequestTest extends SharedBmsTest {
+    /** How long a read may wait for the server's answer and its close: far beyond any real answer. */
+    private static final int READ_DEADLINE_MS = 10_000;
+
+    static String token;
+    static long startedAt;
+
+    @BeforeAll
+    static void start() throws Exception {
+        token = bms.node.adminToken();
+        startedAt = System.currentTimeMillis();
+        api.put("/v1/rules/ur", Map.of("match", "ur:*", "capacity", 1_000_000, "refillPerSecond", 1));
+    }
+
+    @AfterEach
+    void goodRequestOnAFreshConnection() {
+        // a good request on a fresh connection afterwards is still served
+        assertThat(api.post("/v1/buckets/ur:after/acquire", "{}").status()).isEqualTo(200);
+    }
+
+    @ParameterizedTest(name = "{0} {1} with {2}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "POST | /v1/buckets/ur:k/acquire | a chunk size that is not hex | zz\\r\\n",
+                "POST | /v1/buckets/ur:k/acquire | a broken chunk after a good one | 5\\r\\n{\"tok\\r\\nzz\\r\\n",
+                "POST | /v1/buckets/ur:k/acquire | a chunk longer than its size | 2\\r\\n{}}}\\r\\n0\\r\\n\\r\\n",
+                "POST | /v1/acquire | a chunk size that is not hex | zz\\r\\n",
+                "PUT | /v1/rules/ur-x1 | a chunk size that is not hex | zz\\r\\n",
+                "PUT | /v1/rules/ur-x2 | a broken chunk after a good one | 3\\r\\n{\"m\\r\\n-1\\r\\n",
+            })
+    void shouldAnswerAMalformedChunkedBodyWithJson400AndClose(String method, String path, String what, String body)
+            throws IOException {
+        // Given a request whose chunked body breaks off (the decoder cannot read it)
+        String request = method + " " + path + " HTTP/1.1\r\n"
+                + "Host: t\r\n"
+                + "Authorization: Bearer " + token + "\r\n"
+                + "Content-Type: application/json\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n"
+                + body.replace("\\r\\n", "\r\n");
+
+        // When it is sent on a keep-alive connection
+        Api.Response answer = send(request);
+
+        // Then 400 with the contract's JSON error, Connection: close, and the connection closed (send read to EOF)
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(400);
+        assertThat(answer.headers()).containsEntry("connection", "close");
+        assertThat(answer.headers().get("content-type")).startsWith("application/json");
+        assertThat(answer.json().path("error").asText()).isEqualTo("bad_request");
+        assertThat(answer.json().path("message").asText()).isEqualTo("malformed chunked body");
+        if (method.equals("PUT")) {
+            // And the write did not happen, and the audit records it with the status the client got
+            assertThat(api.get(path).status()).isEqualTo(404);
+            Await.until(() -> !audited(path).isEmpty());
+            assertThat(audited(path)).containsExactly(400);
+        }
+    }
+
+    /** The statuses of the audit records of writes to {@code path}. */
+    private static List<Integer> audited(String path) {
+        List<Integer> statuses = new ArrayList<>();
+        for (JsonNode r :
+                api.get("/v1/audit?limit=1000&since=" + startedAt).json().get("records")) {
+            if (r.get("path").asText().equals(path)) {
+                statuses.add(r.get("status").asInt());
+            }
+        }
+        return statuses;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "an invalid HTTP version | GET /health/live HTTP/9.x\\r\\nHost: t\\r\\n\\r\\n | 400 | bad_request",
+                "a header line without a colon | GET /health/live HTTP/1.1\\r\\nHost: t\\r\\nNoColon\\r\\n\\r\\n | 400 | bad_request",
+                "a space before a header's colon | GET /health/live HTTP/1.1\\r\\nHost : t\\r\\n\\r\\n | 400 | bad_request",
+                "two different Content-Length values | POST /v1/buckets/ur:k/acquire HTTP/1.1\\r\\nHost: t\\r\\nContent-Type: application/json\\r\\nContent-Length: 2\\r\\nContent-Length: 3\\r\\n\\r\\n{} | 400 | bad_request",
+                "a Content-Length that is not a number | POST /v1/buckets/ur:k/acquire HTTP/1.1\\r\\nHost: t\\r\\nContent-Type: application/json\\r\\nContent-Length: two\\r\\n\\r\\n{} | 400 | bad_request",
+                "a request line over 4 KiB | GET /v1/buckets/ur:LONG HTTP/1.1\\r\\nHost: t\\r\\n\\r\\n | 414 | uri_too_long",
+                "headers over 8 KiB | GET /health/live HTTP/1.1\\r\\nHost: t\\r\\nX-Big: BIG\\r\\n\\r\\n | 431 | headers_too_large",
+            })
+    void shouldAnswerARequestTheDecoderRefusesWithJsonAndClose(String what, String request, int status, String error)
+            throws IOException {
+        // Given a request Vert.x refuses before any route sees it
+        String bytes = request.replace("\\r\\n", "\r\n")
+                .replace("LONG", "k".repeat(5_000))
+                .replace("BIG", "x".repeat(10_000));
+
+        // When it is sent on a keep-alive connection
+        Api.Response answer = send(bytes);
+
+        // Then its status with the contract's JSON error, Connection: close, and the connection closed
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(status);
+        assertThat(answer.headers()).containsEntry("connection", "close");
+        assertThat(answer.headers().get("content-type")).startsWith("application/json");
+        assertThat(answer.json().path("error").asText()).isEqualTo(error);
+        assertThat(answer.json().path("message").isTextual()).isTrue();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "no Host header | GET /health/live HTTP/1.1\\r\\n",
+                "a Host with a space | GET /health/live HTTP/1.1\\r\\nHost: a b\\r\\n",
+                "a path that does not start with a slash | GET ?x HTTP/1.1\\r\\nHost: t\\r\\n",
+            })
+    void shouldAnswerARequestTheRouterRefusesWithJson400(String what, String head) throws IOException {
+        // Given a request that Vert.x Web's router refuses before any route sees it
+        String request = head.replace("\\r\\n", "\r\n") + "Connection: close\r\n\r\n";
+
+        // When it is sent
+        Api.Response answer = send(request);
+
+        // Then 400 with the contract's JSON error (not a 500)
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(400);
+        assertThat(answer.headers().get("content-type")).startsWith("application/json");
+        assertThat(answer.json().path("error").asText()).isEqualTo("bad_request");
+        assertThat(answer.json().path("message").asText()).startsWith("malformed request");
+    }
+
+    /** Sends {@code request} on a new connection and reads until the server closes it (or fails at the deadline). */
+    private static Api.Response send(String request) throws IOException {
+        URI uri = URI.create(api.base());
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), READ_DEADLINE_MS);
+            return exchange(socket, request);
+        }
+    }
+
+    /** Sends {@code request} on {@code socket} and reads until the server closes it (or fails at the deadline). */
+    static Api.Response exchange(Socket socket, String request) throws IOException {
+        socket.setSoTimeout(READ_DEADLINE_MS); // a server that keeps the connection open fails the test here
+        socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+        socket.getOutputStream().flush();
+        return Api.parse(readToEnd(socket.getInputStream()));
+    }
+
+    private static String readToEnd(InputStream in) throws IOException {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        byte[] buf = new byte[8192];
+        for (int n; (n = in.read(buf)) >= 0; ) {
+            all.write(buf, 0, n);
+        }
+        return all.toString(StandardCharsets.ISO_8859_1);
+    }
+}
