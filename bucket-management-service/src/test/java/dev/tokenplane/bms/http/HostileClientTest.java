@@ -105,8 +105,12 @@ class HostileClientTest {
                 assertThat(r.status()).isEqualTo(503);
             }
         }
-        // Then no more than the budget got a bucket, and the rest the documented answer
-        assertThat(ok).isLessThanOrEqualTo(BUDGET - GOOD_KEYS.size());
+        // Then no more than the budget got a bucket, and the rest the documented answer. (The well-behaved key of a
+        // test that is not running goes idle, full, and the idle sweep may remove it, which frees its place.)
+        long goodAlive = GOOD_KEYS.stream()
+                .filter(k -> api.get("/v1/buckets/" + k).status() == 200)
+                .count();
+        assertThat(ok).isLessThanOrEqualTo(BUDGET - (int) goodAlive);
         assertThat(refused).isNotNull();
         assertThat(refused.header("retry-after")).isEqualTo("30");
         assertThat(refused.json().get("error").asText()).isEqualTo("bucket_budget_exhausted");
