@@ -63,6 +63,8 @@ import java.util.function.Function;
  * @param decisionPort      the port of the binary decision protocol ({@link dev.tokenplane.bms.wire.DecisionWire}) on
  *                          the HTTP hosts, with the HTTP listener's TLS; empty (the default): no such listener; 0
  *                          picks a free port
+ * @param networkTransport  how the HTTP and decision listeners do their I/O: Linux's epoll through Netty's native
+ *                          transport, or the JDK's NIO
  *
  * <p>Secrets ({@link Variable#secret()}) come from their variable or from a file named by its {@code _FILE} variant
  * ({@code BMS_ADMIN_TOKEN_FILE}); {@link BmsMain} refuses them as flags, which would show them in {@code ps}.
@@ -105,7 +107,8 @@ public record BmsSettings(
         long hotKeyRate,
         long hotKeyLeaseMs,
         int httpEventLoops,
-        java.util.OptionalInt decisionPort) {
+        java.util.OptionalInt decisionPort,
+        NetworkTransport networkTransport) {
 
     /** The HTTP bind addresses of {@link #host()}: one or several, in order; the first is in {@code url()}. */
     public List<String> hosts() {
@@ -142,6 +145,17 @@ public record BmsSettings(
         STATIC,
         /** Hazelcast's built-in Kubernetes discovery in DNS mode: the A records of a headless Service, no RBAC. */
         KUBERNETES
+    }
+
+    /** How Vert.x's listeners do their I/O ({@code BMS_NETWORK_TRANSPORT}); Hazelcast keeps its own NIO. */
+    public enum NetworkTransport {
+        /**
+         * Netty's epoll transport where the JVM runs on Linux x86-64 or aarch64 (fewer system calls and wake-ups per
+         * request than NIO); elsewhere, or if the native library does not load, NIO with a warning.
+         */
+        NATIVE,
+        /** The JDK's NIO selector. */
+        NIO
     }
 
     /** Where the buckets live ({@code BMS_HAZELCAST_MODE}). */

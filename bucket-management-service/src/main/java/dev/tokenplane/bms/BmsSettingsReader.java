@@ -121,7 +121,8 @@ final class BmsSettingsReader {
                 longIn(value, "BMS_HOT_KEY_RATE", 0, 10_000_000),
                 longIn(value, "BMS_HOT_KEY_LEASE_MS", 10, 1_000),
                 intIn(value, "BMS_HTTP_EVENT_LOOPS", 0, 256),
-                optionalPort(value, "BMS_DECISION_PORT"));
+                optionalPort(value, "BMS_DECISION_PORT"),
+                oneOf(value, "BMS_NETWORK_TRANSPORT", BmsSettings.NetworkTransport.class));
     }
 
     /** An unset or empty variable: none; else a port in [0, 65535]. */

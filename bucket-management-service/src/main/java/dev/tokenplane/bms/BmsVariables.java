@@ -148,6 +148,12 @@ final class BmsVariables {
                             + "each, sharing the port), 0..256 (0: one per CPU)",
                     false),
             new Variable(
+                    "BMS_NETWORK_TRANSPORT",
+                    "native",
+                    "how the HTTP and decision listeners do their I/O: native "
+                            + "(Linux epoll through Netty, falling back to nio with a warning where it cannot load) or nio",
+                    false),
+            new Variable(
                     "BMS_CLIENT_REFUSALS_PER_SECOND",
                     "100",
                     "bucket-budget refusals per second one client "

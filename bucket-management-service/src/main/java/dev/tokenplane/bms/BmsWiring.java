@@ -134,11 +134,15 @@ final class BmsWiring implements AutoCloseable {
             this.prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             opened.push(prometheus::close);
             this.vertx = Vertx.builder()
-                    .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+                    .with(new VertxOptions()
+                            .setPreferNativeTransport(
+                                    settings.networkTransport() == BmsSettings.NetworkTransport.NATIVE)
+                            .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
                     .withMetrics(new CachedHttpMetricsFactory(prometheus))
                     .build();
             opened.push(() ->
                     vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+            logTransport(settings.networkTransport(), vertx);
             this.scheduler = options.scheduler().apply(new VertxScheduler(vertx));
             ConfigJournal journal = open(ConfigJournal.open(settings.dataDir()));
             readiness.faults(journal::failure); // a journal that cannot write takes the member out of readiness
@@ -346,6 +350,19 @@ final class BmsWiring implements AutoCloseable {
             } catch (Exception e) {
                 LOG.debug("close failed", e);
             }
+        }
+    }
+
+    /** Says which I/O the listeners got: a native transport that could not load is served with NIO, not refused. */
+    private static void logTransport(BmsSettings.NetworkTransport asked, Vertx vertx) {
+        if (vertx.isNativeTransportEnabled()) {
+            LOG.info("network transport: native (epoll)");
+        } else if (asked == BmsSettings.NetworkTransport.NATIVE) {
+            LOG.warn(
+                    "network transport: nio, because the native transport is not available here ({})",
+                    String.valueOf(vertx.unavailableNativeTransportCause()));
+        } else {
+            LOG.info("network transport: nio (BMS_NETWORK_TRANSPORT=nio)");
         }
     }
 }

@@ -199,4 +199,15 @@ class BmsSettingsTest {
                 .hasMessageContaining("BMS_HTTP_EVENT_LOOPS")
                 .hasMessageContaining("[0, 256]");
     }
+
+    @Test
+    void shouldAskForTheNativeTransportUnlessToldNio() {
+        assertThat(BmsSettings.defaults().networkTransport()).isEqualTo(BmsSettings.NetworkTransport.NATIVE);
+        assertThat(BmsSettings.resolve(Map.of("BMS_NETWORK_TRANSPORT", "nio")::get, Map.of())
+                        .networkTransport())
+                .isEqualTo(BmsSettings.NetworkTransport.NIO);
+        assertThatThrownBy(() -> BmsSettings.resolve(Map.of("BMS_NETWORK_TRANSPORT", "epoll")::get, Map.of()))
+                .hasMessageContaining("BMS_NETWORK_TRANSPORT")
+                .hasMessageContaining("[native, nio]");
+    }
 }
