@@ -4,10 +4,7 @@ import dev.tokenplane.client.Decision;
 import dev.tokenplane.client.DecisionSource;
 import dev.tokenplane.client.RateLimiterEvent;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.LongTaskTimer;
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -49,8 +46,8 @@ public final class ClientMetrics implements Consumer<RateLimiterEvent>, AutoClos
     private final Counter leased;
     private final Counter released;
     private final Counter dropped;
-    /** This client's own meters (gauges of its state), removed on close. */
-    private final List<Meter> meters = new CopyOnWriteArrayList<>();
+    /** This client's parts of the meters fed by every client of the registry ({@link RegistryTotals}). */
+    private final List<AutoCloseable> parts = new CopyOnWriteArrayList<>();
 
     private ClientMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -88,9 +85,11 @@ public final class ClientMetrics implements Consumer<RateLimiterEvent>, AutoClos
     static AutoCloseable bind(Object registry, ClientEvents events, Map<String, Supplier<Number>> gauges) {
         ClientMetrics m = new ClientMetrics((MeterRegistry) registry);
         gauges.forEach((name, value) -> m.gauge(name, value));
-        m.meters.add(FunctionCounter.builder("tokenplane.client.events.dropped", events, ClientEvents::dropped)
-                .description("Events the consumers did not get: they fell behind by more than the queue holds")
-                .register(m.registry));
+        m.parts.add(RegistryTotals.counter(
+                m.registry,
+                "tokenplane.client.events.dropped",
+                "Events the consumers did not get: they fell behind by more than the queue holds",
+                events::dropped));
         events.onEventInline(m); // here and now: exact counts, whatever the user's consumers do
         return m;
     }
@@ -145,18 +144,20 @@ public final class ClientMetrics implements Consumer<RateLimiterEvent>, AutoClos
         }
     }
 
-    /** A gauge of this client, removed from the registry on {@link #close()}. */
+    /** A gauge that this client feeds together with the other clients of the registry. */
     private void gauge(String name, Supplier<Number> value) {
-        meters.add(Gauge.builder(name, value).register(registry));
+        parts.add(RegistryTotals.gauge(registry, name, value));
     }
 
     /**
-     * Removes this client's gauges and its dropped-events counter (the other counters and timers may be shared with
-     * other clients of the registry).
+     * Takes this client's part out of its gauges and dropped-events counter (a meter goes when its last client does;
+     * the other counters and timers are shared by every client of the registry, and stay).
      */
     @Override
-    public void close() {
-        meters.forEach(registry::remove);
-        meters.clear();
+    public void close() throws Exception {
+        for (AutoCloseable part : parts) {
+            part.close();
+        }
+        parts.clear();
     }
 }
