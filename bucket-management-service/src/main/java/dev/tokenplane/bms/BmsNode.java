@@ -265,7 +265,7 @@ public final class BmsNode implements AutoCloseable {
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS));
         deploy(() -> wiring.vertx
                 .createHttpServer(options)
-                .requestHandler(router)
+                .requestHandler(InvalidRequests.oneHost(router))
                 .invalidRequestHandler(InvalidRequests::handle)
                 .connectionHandler(MalformedBodies::install)
                 .listen()
