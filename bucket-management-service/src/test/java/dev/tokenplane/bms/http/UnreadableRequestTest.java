@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -83,6 +84,27 @@ class UnreadableRequestTest extends SharedBmsTest {
             Await.until(() -> !audited(path).isEmpty());
             assertThat(audited(path)).containsExactly(400);
         }
+    }
+
+    @Test
+    void shouldAuditAWriteWhoseClientLeavesInTheMiddleOfItsBodyAsClientClosedAndApplyNothing() throws IOException {
+        // Given a rule write whose client sends its headers and half of its body, then closes the connection
+        String path = "/v1/rules/ur-left";
+        String body = "{\"match\":\"ur-left:*\",\"capacity\":5,\"refillPerSecond\":1}";
+        URI uri = URI.create(api.base());
+        try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+            socket.getOutputStream()
+                    .write(("PUT " + path + " HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " + token
+                                    + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length()
+                                    + "\r\n\r\n" + body.substring(0, body.length() / 2))
+                            .getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+        }
+
+        // Then the audit records it with 499 (client closed request), not a success, and no rule was written
+        Await.until(() -> !audited(path).isEmpty());
+        assertThat(audited(path)).containsExactly(499);
+        assertThat(api.get(path).status()).isEqualTo(404);
     }
 
     /** The statuses of the audit records of writes to {@code path}. */
