@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
+import io.netty.util.AttributeKey;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.impl.HttpServerConnection;
 import java.io.IOException;
@@ -29,6 +30,8 @@ public final class MalformedBodies extends ChannelDuplexHandler {
     private static final String VERTX_HANDLER = "handler";
     /** Netty's HTTP/1.x decoder in the channel pipeline, as Vert.x names it. */
     private static final String HTTP_DECODER = "httpDecoder";
+    /** Set on a channel whose request body was found malformed: that request is answered 400, then it closes. */
+    private static final AttributeKey<Boolean> MALFORMED = AttributeKey.valueOf("tp.malformedBody");
 
     /** A request body the HTTP decoder could not read. */
     static final class MalformedBodyException extends RuntimeException {
@@ -51,12 +54,24 @@ public final class MalformedBodies extends ChannelDuplexHandler {
         }
     }
 
+    /**
+     * Whether the request in progress on {@code connection} had a malformed body: Vert.x then reports it reset (it
+     * failed with the connection) though it is answered 400 before the close.
+     */
+    public static boolean malformedBody(HttpConnection connection) {
+        return connection instanceof HttpServerConnection server
+                && server.channelHandlerContext().channel().hasAttr(MALFORMED);
+    }
+
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // here, before Vert.x's handler, come failures of the input only: the HTTP/1.x decoder's (while it is still in
         // the pipeline: not after an upgrade to HTTP/2), or I/O and TLS errors
         boolean io = cause instanceof IOException || cause.getCause() instanceof IOException;
         boolean decoder = cause instanceof Exception && !io && ctx.pipeline().get(HTTP_DECODER) != null;
+        if (decoder) {
+            ctx.channel().attr(MALFORMED).set(Boolean.TRUE);
+        }
         ctx.fireExceptionCaught(decoder ? new MalformedBodyException(cause) : cause);
     }
 

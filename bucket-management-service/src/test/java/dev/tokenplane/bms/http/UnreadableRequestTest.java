@@ -107,6 +107,34 @@ class UnreadableRequestTest extends SharedBmsTest {
         assertThat(api.get(path).status()).isEqualTo(404);
     }
 
+    @Test
+    void shouldCountAMalformedChunkedBodyAsA400AnswerNotAsAReset() throws IOException {
+        // Given the HTTP server meters of POST requests before
+        double answered400 = meter("vertx_http_server_requests_total{", "code=\"400\"");
+        double resets = meter("vertx_http_server_request_resets_total{", "");
+
+        // When a POST's chunked body breaks off, and it is answered 400
+        Api.Response answer = send("POST /v1/buckets/ur:k/acquire HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " + token
+                + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n");
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(400);
+
+        // Then it counts as one more 400 answer, and not as a reset
+        Await.until(() -> meter("vertx_http_server_requests_total{", "code=\"400\"") > answered400);
+        assertThat(meter("vertx_http_server_requests_total{", "code=\"400\"")).isEqualTo(answered400 + 1);
+        assertThat(meter("vertx_http_server_request_resets_total{", "")).isEqualTo(resets);
+    }
+
+    /** The sum of the series of POST requests named {@code prefix} whose tags contain {@code tag}, from /metrics. */
+    private static double meter(String prefix, String tag) {
+        double sum = 0;
+        for (String line : api.getAnonymous("/metrics").body().split("\n")) {
+            if (line.startsWith(prefix) && line.contains("method=\"POST\"") && line.contains(tag)) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
+    }
+
     /** The statuses of the audit records of writes to {@code path}. */
     private static List<Integer> audited(String path) {
         List<Integer> statuses = new ArrayList<>();
