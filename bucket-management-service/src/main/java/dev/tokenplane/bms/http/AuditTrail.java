@@ -3,6 +3,7 @@ package dev.tokenplane.bms.http;
 import dev.tokenplane.bms.audit.AuditSink;
 import dev.tokenplane.bms.config.ConfigRecord;
 import dev.tokenplane.bms.config.ConfigWrite;
+import dev.tokenplane.runtime.http.MalformedBodies;
 import io.vertx.core.AsyncResult;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;

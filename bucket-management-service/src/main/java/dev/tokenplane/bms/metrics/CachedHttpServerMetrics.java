@@ -1,6 +1,6 @@
 package dev.tokenplane.bms.metrics;
 
-import dev.tokenplane.bms.http.MalformedBodies;
+import dev.tokenplane.runtime.http.MalformedBodies;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
