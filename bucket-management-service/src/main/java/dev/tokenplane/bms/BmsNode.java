@@ -9,9 +9,9 @@ import dev.tokenplane.bms.config.RuleRegistry;
 import dev.tokenplane.bms.config.RulesFile;
 import dev.tokenplane.bms.http.InvalidRequests;
 import dev.tokenplane.bms.http.Json;
-import dev.tokenplane.bms.http.MalformedBodies;
 import dev.tokenplane.bms.http.Readiness;
 import dev.tokenplane.bms.schedule.Scheduler;
+import dev.tokenplane.runtime.http.MalformedBodies;
 import dev.tokenplane.store.BucketStore;
 import dev.tokenplane.store.hazelcast.RuntimeTuning;
 import io.vertx.core.DeploymentOptions;
@@ -265,7 +265,7 @@ public final class BmsNode implements AutoCloseable {
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS));
         deploy(() -> wiring.vertx
                 .createHttpServer(options)
-                .requestHandler(router)
+                .requestHandler(InvalidRequests.oneHost(router))
                 .invalidRequestHandler(InvalidRequests::handle)
                 .connectionHandler(MalformedBodies::install)
                 .listen()

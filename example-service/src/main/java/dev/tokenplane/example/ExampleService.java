@@ -3,8 +3,11 @@ package dev.tokenplane.example;
 import dev.tokenplane.client.RateLimiterClient;
 import dev.tokenplane.client.web.KeyResolvers;
 import dev.tokenplane.client.web.RateLimitHandler;
+import dev.tokenplane.runtime.http.MalformedBodies;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.net.URI;
@@ -109,10 +112,7 @@ public final class ExampleService {
                 .handler(ctx ->
                         ctx.response().putHeader("Content-Type", "text/plain").end("report ready\n"));
 
-        HttpServer server = vertx.createHttpServer()
-                .requestHandler(router)
-                .listen(port, host)
-                .await();
+        HttpServer server = listen(vertx, router, host, port).await();
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
@@ -125,5 +125,31 @@ public final class ExampleService {
                         "example-shutdown"));
         System.out.println("Example service at http://" + host + ":" + server.actualPort() + " (BMS "
                 + String.join(",", bmsUrls) + ")");
+    }
+
+    /**
+     * Serves {@code router} on {@code host:port}. A request whose chunked body the HTTP decoder cannot read (the
+     * {@code POST /login} body) gets 400 {@code {"error":"bad_request","message":"malformed chunked body"}} and the
+     * connection is closed, instead of a silent close ({@link MalformedBodies}).
+     */
+    static Future<HttpServer> listen(Vertx vertx, Router router, String host, int port) {
+        router.route().failureHandler(ctx -> {
+            if (ctx.failure() instanceof MalformedBodies.MalformedBodyException) { // the connection closes after it
+                ctx.response()
+                        .setStatusCode(400)
+                        .putHeader("Content-Type", "application/json")
+                        .putHeader("Connection", "close")
+                        .end(new JsonObject()
+                                .put("error", "bad_request")
+                                .put("message", "malformed chunked body")
+                                .encode());
+            } else {
+                ctx.next();
+            }
+        });
+        return vertx.createHttpServer()
+                .requestHandler(router)
+                .connectionHandler(MalformedBodies::install)
+                .listen(port, host);
     }
 }

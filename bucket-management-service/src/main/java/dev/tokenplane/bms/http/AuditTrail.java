@@ -3,6 +3,8 @@ package dev.tokenplane.bms.http;
 import dev.tokenplane.bms.audit.AuditSink;
 import dev.tokenplane.bms.config.ConfigRecord;
 import dev.tokenplane.bms.config.ConfigWrite;
+import dev.tokenplane.runtime.http.MalformedBodies;
+import io.vertx.core.AsyncResult;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
 
@@ -10,11 +12,17 @@ import java.util.Map;
  * One audit record per admin write. The router attaches {@link #attach} to every route of {@link Access#ADMIN} that is
  * not a read, so a new write route cannot go unaudited; the handler adds what only it knows, the versions
  * ({@link #versions}). The record is made when the answer has been sent, with its status: refused and failed writes
- * are recorded too.
+ * are recorded too, and a write whose client went away before the answer with {@link #CLIENT_CLOSED}.
  */
 public final class AuditTrail {
     private static final String BEFORE = "tp.audit.before";
     private static final String AFTER = "tp.audit.after";
+
+    /**
+     * The status recorded for a write whose client closed the connection before it was answered (the status nginx logs
+     * for the same, "client closed request"): never a success, whether or not the write had been applied.
+     */
+    private static final int CLIENT_CLOSED = 499;
 
     private AuditTrail() {}
 
@@ -49,6 +57,20 @@ public final class AuditTrail {
         ctx.put(AFTER, after);
     }
 
+    /**
+     * The status to record: the one answered, or {@link #CLIENT_CLOSED} when the connection closed before any answer.
+     * Vert.x Web ends the request failed when its response is closed or fails before it ends, and the response's status
+     * is then only its default, 200, though nothing was answered (and, for a client that left in the middle of its body,
+     * nothing applied).
+     */
+    private static int status(RoutingContext ctx, AsyncResult<Void> done) {
+        if (done.succeeded() || ctx.response().headWritten()) {
+            return ctx.response().getStatusCode();
+        }
+        // a malformed body ends the request (failed) just before ErrorMapper answers it 400
+        return done.cause() instanceof MalformedBodies.MalformedBodyException ? 400 : CLIENT_CLOSED;
+    }
+
     /** Records the request of {@code caller} on {@code route} once its answer has been sent. */
     static void attach(RoutingContext ctx, AuditSink sink, Caller caller, String route) {
         ctx.addEndHandler(done -> RequestIds.withMdc(
@@ -63,10 +85,7 @@ public final class AuditTrail {
                             ctx.request().path(),
                             route,
                             object,
-                            // a malformed body ends the request (failed) just before ErrorMapper answers it 400
-                            done.failed() && done.cause() instanceof MalformedBodies.MalformedBodyException
-                                    ? 400
-                                    : ctx.response().getStatusCode(),
+                            status(ctx, done),
                             ctx.get(BEFORE),
                             ctx.get(AFTER));
                 }));

@@ -17,6 +17,7 @@ import dev.tokenplane.bms.config.ReplicatedConfig;
 import dev.tokenplane.bms.decide.BucketBudgetExhaustedException;
 import dev.tokenplane.bms.decide.NoRuleException;
 import dev.tokenplane.bms.rules.InvalidInputException;
+import dev.tokenplane.runtime.http.MalformedBodies;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpVersion;

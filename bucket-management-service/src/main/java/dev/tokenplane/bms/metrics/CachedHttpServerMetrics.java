@@ -1,6 +1,9 @@
 package dev.tokenplane.bms.metrics;
 
+import dev.tokenplane.runtime.http.MalformedBodies;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.core.spi.metrics.HttpServerMetrics;
@@ -14,6 +17,12 @@ import java.util.concurrent.TimeUnit;
  * vertx-micrometer-metrics' {@code VertxHttpServerMetrics} counts: a request is active from its beginning until both
  * it and its answer have ended, or until it is reset; its answer is counted, timed and sized at its end, tagged with
  * its status and, when the route label is on, the routes it went through joined by {@code >}.
+ *
+ * <p>One difference: a request whose chunked body is malformed is counted as its answer (400), not as a reset. Vert.x
+ * reports such a request reset twice, since it fails with its connection: at the failure, before the answer, and again
+ * in place of the answer's end ({@code reportMetricsFailed}). The first report is left out ({@link MalformedBodies}
+ * marks the connection), the second one counts the answer that was sent. A reset reported after the answer was
+ * written is counted as that answer whatever the failure, and one with no answer is counted as a reset.
  */
 @SuppressWarnings({"rawtypes", "unchecked"}) // the socket and websocket metrics are stock's, whatever their types
 final class CachedHttpServerMetrics implements HttpServerMetrics<CachedHttpServerMetrics.Request, Object, Object> {
@@ -28,7 +37,7 @@ final class CachedHttpServerMetrics implements HttpServerMetrics<CachedHttpServe
 
     @Override
     public Request requestBegin(Object socketMetric, HttpRequest request) {
-        return new Request(meters.of(request.method()));
+        return new Request(meters.of(request.method()), request);
     }
 
     @Override
@@ -39,18 +48,33 @@ final class CachedHttpServerMetrics implements HttpServerMetrics<CachedHttpServe
 
     @Override
     public void requestReset(Request request) {
+        if (request.http instanceof HttpServerRequest server) {
+            HttpServerResponse response = server.response();
+            if (response.ended()) { // reported in place of the answer's end: the answer was sent
+                answered(request, response.getStatusCode(), response.bytesWritten());
+                return;
+            }
+            if (MalformedBodies.malformedBody(server.connection())) { // its 400 comes next, and is reported as a reset
+                request.reset();
+                return;
+            }
+        }
         request.meters.resets().increment();
         request.reset();
     }
 
     @Override
     public Request responsePushed(Object socketMetric, HttpMethod method, String uri, HttpResponse response) {
-        return new Request(meters.of(method));
+        return new Request(meters.of(method), null);
     }
 
     @Override
     public void responseEnd(Request request, HttpResponse response, long bytesWritten) {
-        HttpServerMeters.ForAnswer answer = request.meters.answer(request.route(), response.statusCode());
+        answered(request, response.statusCode(), bytesWritten);
+    }
+
+    private static void answered(Request request, int status, long bytesWritten) {
+        HttpServerMeters.ForAnswer answer = request.meters.answer(request.route(), status);
         answer.requests().increment();
         answer.responseTime().record(System.nanoTime() - request.startNanos, TimeUnit.NANOSECONDS);
         answer.responseBytes().record(bytesWritten);
@@ -107,6 +131,9 @@ final class CachedHttpServerMetrics implements HttpServerMetrics<CachedHttpServe
     /** One request in flight: its method's meters, when it began, its routes, and which of its ends have been seen. */
     static final class Request {
         final HttpServerMeters.ForMethod meters;
+        /** Vert.x's request (an {@link HttpServerRequest} on HTTP/1.x), read only when it is reset; null if pushed. */
+        final HttpRequest http;
+
         final long startNanos = System.nanoTime();
         private String route;
         private boolean requestEnded;
@@ -114,8 +141,9 @@ final class CachedHttpServerMetrics implements HttpServerMetrics<CachedHttpServe
         /** Whether the request has stopped being active: both ends seen, or reset. */
         private boolean done;
 
-        Request(HttpServerMeters.ForMethod meters) {
+        Request(HttpServerMeters.ForMethod meters, HttpRequest http) {
             this.meters = meters;
+            this.http = http;
             meters.active.increment();
         }
 

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -85,6 +86,55 @@ class UnreadableRequestTest extends SharedBmsTest {
         }
     }
 
+    @Test
+    void shouldAuditAWriteWhoseClientLeavesInTheMiddleOfItsBodyAsClientClosedAndApplyNothing() throws IOException {
+        // Given a rule write whose client sends its headers and half of its body, then closes the connection
+        String path = "/v1/rules/ur-left";
+        String body = "{\"match\":\"ur-left:*\",\"capacity\":5,\"refillPerSecond\":1}";
+        URI uri = URI.create(api.base());
+        try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+            socket.getOutputStream()
+                    .write(("PUT " + path + " HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " + token
+                                    + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length()
+                                    + "\r\n\r\n" + body.substring(0, body.length() / 2))
+                            .getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+        }
+
+        // Then the audit records it with 499 (client closed request), not a success, and no rule was written
+        Await.until(() -> !audited(path).isEmpty());
+        assertThat(audited(path)).containsExactly(499);
+        assertThat(api.get(path).status()).isEqualTo(404);
+    }
+
+    @Test
+    void shouldCountAMalformedChunkedBodyAsA400AnswerNotAsAReset() throws IOException {
+        // Given the HTTP server meters of POST requests before
+        double answered400 = meter("vertx_http_server_requests_total{", "code=\"400\"");
+        double resets = meter("vertx_http_server_request_resets_total{", "");
+
+        // When a POST's chunked body breaks off, and it is answered 400
+        Api.Response answer = send("POST /v1/buckets/ur:k/acquire HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " + token
+                + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n");
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(400);
+
+        // Then it counts as one more 400 answer, and not as a reset
+        Await.until(() -> meter("vertx_http_server_requests_total{", "code=\"400\"") > answered400);
+        assertThat(meter("vertx_http_server_requests_total{", "code=\"400\"")).isEqualTo(answered400 + 1);
+        assertThat(meter("vertx_http_server_request_resets_total{", "")).isEqualTo(resets);
+    }
+
+    /** The sum of the series of POST requests named {@code prefix} whose tags contain {@code tag}, from /metrics. */
+    private static double meter(String prefix, String tag) {
+        double sum = 0;
+        for (String line : api.getAnonymous("/metrics").body().split("\n")) {
+            if (line.startsWith(prefix) && line.contains("method=\"POST\"") && line.contains(tag)) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
+    }
+
     /** The statuses of the audit records of writes to {@code path}. */
     private static List<Integer> audited(String path) {
         List<Integer> statuses = new ArrayList<>();
@@ -147,6 +197,69 @@ class UnreadableRequestTest extends SharedBmsTest {
         assertThat(answer.headers().get("content-type")).startsWith("application/json");
         assertThat(answer.json().path("error").asText()).isEqualTo("bad_request");
         assertThat(answer.json().path("message").asText()).startsWith("malformed request");
+    }
+
+    @ParameterizedTest(name = "{0} {1} {2} with Host: {3}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "GET | /health/live | HTTP/1.1 | t, t",
+                "GET | /health/live | HTTP/1.1 | t, u",
+                "GET | /health/live | HTTP/1.0 | t, u",
+                "GET | /no/such/route | HTTP/1.1 | t, u",
+                "POST | /v1/buckets/ur:k/acquire | HTTP/1.1 | t, u",
+                "POST | /v1/acquire | HTTP/1.1 | t, u",
+                "PUT | /v1/rules/ur-h | HTTP/1.1 | t, u",
+            })
+    void shouldAnswerARequestWithMoreThanOneHostHeaderWithJson400(
+            String method, String path, String version, String hosts) throws IOException {
+        // Given a request with two Host headers (RFC 9112 section 3.2: the server must answer 400), on every kind of
+        // route: a plain one, none, the fast acquire route, a body route and an audited admin write
+        String body = switch (method) {
+            case "PUT" -> "{\"match\":\"ur-h:*\",\"capacity\":5,\"refillPerSecond\":1}"; // a valid rule
+            case "POST" -> "{\"key\":\"ur:k\"}";
+            default -> "";
+        };
+        StringBuilder request = new StringBuilder(method + " " + path + " " + version + "\r\n");
+        for (String host : hosts.split(",")) {
+            request.append("Host: ").append(host.trim()).append("\r\n");
+        }
+        request.append("Authorization: Bearer ").append(token).append("\r\n");
+        if (!body.isEmpty()) {
+            request.append("Content-Type: application/json\r\nContent-Length: ")
+                    .append(body.length())
+                    .append("\r\n");
+        }
+        request.append("\r\n").append(body);
+
+        // When it is sent on a keep-alive connection
+        Api.Response answer = send(request.toString());
+
+        // Then 400 with the contract's JSON error and Connection: close, and nothing of it is applied
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(400);
+        assertThat(answer.headers()).containsEntry("connection", "close");
+        assertThat(answer.headers().get("content-type")).startsWith("application/json");
+        assertThat(answer.json().path("error").asText()).isEqualTo("bad_request");
+        assertThat(answer.json().path("message").asText()).isEqualTo("malformed request: more than one Host header");
+        if (method.equals("PUT")) {
+            assertThat(api.get(path).status()).isEqualTo(404);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "one Host on HTTP/1.1 | GET /health/live HTTP/1.1\\r\\nHost: t\\r\\nConnection: close\\r\\n\\r\\n",
+                "no Host on HTTP/1.0 | GET /health/live HTTP/1.0\\r\\n\\r\\n",
+            })
+    void shouldServeARequestWithOneHostOrAnHttp10RequestWithout(String what, String request) throws IOException {
+        // Given a request with its one Host header, or an HTTP/1.0 request without one (HTTP/1.0 does not require it)
+        // When it is sent
+        Api.Response answer = send(request.replace("\\r\\n", "\r\n"));
+
+        // Then it is served
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
     }
 
     /** Sends {@code request} on a new connection and reads until the server closes it (or fails at the deadline). */

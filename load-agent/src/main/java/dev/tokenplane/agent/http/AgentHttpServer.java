@@ -2,6 +2,7 @@ package dev.tokenplane.agent.http;
 
 import dev.tokenplane.agent.AgentMetrics;
 import dev.tokenplane.agent.core.LatencyRecorder;
+import dev.tokenplane.runtime.http.MalformedBodies;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -21,7 +22,8 @@ import java.util.function.Supplier;
  *   <li>{@code GET /health}: 200 {@code {"status":"UP",...}} while sampling keeps up, else 503 {@code "DOWN"};</li>
  *   <li>{@code GET /metrics}: Prometheus text ({@link AgentMetrics});</li>
  *   <li>{@code POST /v1/latency} {@code {"samplesMs":[12.5, 3.0]}}: 202 {@code {"accepted":n}}. Bad input gets a 4xx
- *       {@code {"error","message"}} and records nothing: 400 {@code bad_request} (malformed JSON),
+ *       {@code {"error","message"}} and records nothing: 400 {@code bad_request} (malformed JSON, or a chunked body
+ *       the HTTP decoder cannot read: then the connection is closed),
  *       400 {@code validation} (wrong shape, unknown field, sample out of range), 413 {@code too_large},
  *       415 {@code unsupported_media_type}.</li>
  * </ul>
@@ -84,7 +86,19 @@ public final class AgentHttpServer {
                 415, ctx -> error(ctx, 415, "unsupported_media_type", "Content-Type must be application/json"));
         router.errorHandler(405, ctx -> error(ctx, 405, "method_not_allowed", "method not allowed here"));
         router.errorHandler(500, ctx -> error(ctx, 500, "internal", "internal error"));
-        return vertx.createHttpServer().requestHandler(router).listen(port, host);
+        router.route().failureHandler(ctx -> {
+            if (ctx.failure() instanceof MalformedBodies.MalformedBodyException) { // the connection closes after it
+                ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+                error(ctx, 400, "bad_request", "malformed chunked body");
+            } else {
+                ctx.next(); // to the error handler of its status
+            }
+        });
+        return vertx.createHttpServer()
+                .requestHandler(router)
+                .connectionHandler(
+                        MalformedBodies::install) // a malformed chunked body gets its 400, not a silent close
+                .listen(port, host);
     }
 
     private void health(RoutingContext ctx) {

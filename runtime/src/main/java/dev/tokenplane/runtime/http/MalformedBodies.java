@@ -1,25 +1,27 @@
-package dev.tokenplane.bms.http;
+package dev.tokenplane.runtime.http;
 
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
+import io.netty.util.AttributeKey;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.impl.HttpServerConnection;
 import java.io.IOException;
 
 /**
  * Lets a request whose chunked body the HTTP/1.x decoder cannot read (a chunk size that is not hex, a chunk longer
- * than its size) get the contract's 400 {@code bad_request} instead of a silent close.
+ * than its size) get a 400 instead of a silent close, on any Vert.x HTTP server that installs it as its connection
+ * handler ({@code server.connectionHandler(MalformedBodies::install)}): the BMS, the load agent, the example service.
  *
  * <p>Vert.x 5 (Http1xServerConnection) fires such a decoder failure through the channel pipeline; its own handler
- * then gives it to the request's exception handler (the route's body reader, which fails the request, so
- * {@link ErrorMapper} answers) and closes the channel at once, while that answer is written but not yet flushed (Vert.x
- * flushes at the end of a read), so the close dropped it. This Netty handler, just before Vert.x's, marks a failure of
- * the client's input as a {@link MalformedBodyException} (which ErrorMapper answers with 400, not 500) and flushes
- * before the close. It handles only exceptions and the close, so Netty skips it on every read and write: it costs
- * nothing per request, and it is added once per connection.
+ * then gives it to the request's exception handler (the route's body reader, which fails the request, so the server's
+ * failure or error handler answers) and closes the channel at once, while that answer is written but not yet flushed
+ * (Vert.x flushes at the end of a read), so the close dropped it. This Netty handler, just before Vert.x's, marks a
+ * failure of the client's input as a {@link MalformedBodyException} (which the server's handler answers with 400, not
+ * 500) and flushes before the close. It handles only exceptions and the close, so Netty skips it on every read and
+ * write: it costs nothing per request, and it is added once per connection.
  */
 @ChannelHandler.Sharable
 public final class MalformedBodies extends ChannelDuplexHandler {
@@ -29,9 +31,11 @@ public final class MalformedBodies extends ChannelDuplexHandler {
     private static final String VERTX_HANDLER = "handler";
     /** Netty's HTTP/1.x decoder in the channel pipeline, as Vert.x names it. */
     private static final String HTTP_DECODER = "httpDecoder";
+    /** Set on a channel whose request body was found malformed: that request is answered 400, then it closes. */
+    private static final AttributeKey<Boolean> MALFORMED = AttributeKey.valueOf("tp.malformedBody");
 
-    /** A request body the HTTP decoder could not read. */
-    static final class MalformedBodyException extends RuntimeException {
+    /** A request body the HTTP decoder could not read: the server answers it 400. */
+    public static final class MalformedBodyException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         MalformedBodyException(Throwable cause) {
@@ -51,12 +55,24 @@ public final class MalformedBodies extends ChannelDuplexHandler {
         }
     }
 
+    /**
+     * Whether the request in progress on {@code connection} had a malformed body: Vert.x then reports it reset (it
+     * failed with the connection) though it is answered 400 before the close.
+     */
+    public static boolean malformedBody(HttpConnection connection) {
+        return connection instanceof HttpServerConnection server
+                && server.channelHandlerContext().channel().hasAttr(MALFORMED);
+    }
+
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // here, before Vert.x's handler, come failures of the input only: the HTTP/1.x decoder's (while it is still in
         // the pipeline: not after an upgrade to HTTP/2), or I/O and TLS errors
         boolean io = cause instanceof IOException || cause.getCause() instanceof IOException;
         boolean decoder = cause instanceof Exception && !io && ctx.pipeline().get(HTTP_DECODER) != null;
+        if (decoder) {
+            ctx.channel().attr(MALFORMED).set(Boolean.TRUE);
+        }
         ctx.fireExceptionCaught(decoder ? new MalformedBodyException(cause) : cause);
     }
 
