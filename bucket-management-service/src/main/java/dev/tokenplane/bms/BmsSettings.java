@@ -150,11 +150,12 @@ public record BmsSettings(
     /** How Vert.x's listeners do their I/O ({@code BMS_NETWORK_TRANSPORT}); Hazelcast keeps its own NIO. */
     public enum NetworkTransport {
         /**
-         * Netty's epoll transport where the JVM runs on Linux x86-64 or aarch64 (fewer system calls and wake-ups per
-         * request than NIO); elsewhere, or if the native library does not load, NIO with a warning.
+         * Netty's epoll transport where the JVM runs on Linux x86-64 or aarch64; elsewhere, or if the native library
+         * does not load, NIO with a warning. Opt-in: on 2 CPUs it used no less CPU per decision than NIO in paired
+         * runs (BENCHMARKS.md, "the native transport").
          */
         NATIVE,
-        /** The JDK's NIO selector. */
+        /** The JDK's NIO selector (the default). */
         NIO
     }
 

@@ -149,9 +149,10 @@ final class BmsVariables {
                     false),
             new Variable(
                     "BMS_NETWORK_TRANSPORT",
-                    "native",
-                    "how the HTTP and decision listeners do their I/O: native "
-                            + "(Linux epoll through Netty, falling back to nio with a warning where it cannot load) or nio",
+                    "nio",
+                    "how the HTTP and decision listeners do their I/O: nio (the "
+                            + "JDK's selector) or native (Linux epoll through Netty, falling back to nio with a warning "
+                            + "where it cannot load)",
                     false),
             new Variable(
                     "BMS_CLIENT_REFUSALS_PER_SECOND",

@@ -201,11 +201,11 @@ class BmsSettingsTest {
     }
 
     @Test
-    void shouldAskForTheNativeTransportUnlessToldNio() {
-        assertThat(BmsSettings.defaults().networkTransport()).isEqualTo(BmsSettings.NetworkTransport.NATIVE);
-        assertThat(BmsSettings.resolve(Map.of("BMS_NETWORK_TRANSPORT", "nio")::get, Map.of())
+    void shouldServeOnNioUnlessToldNative() {
+        assertThat(BmsSettings.defaults().networkTransport()).isEqualTo(BmsSettings.NetworkTransport.NIO);
+        assertThat(BmsSettings.resolve(Map.of("BMS_NETWORK_TRANSPORT", "native")::get, Map.of())
                         .networkTransport())
-                .isEqualTo(BmsSettings.NetworkTransport.NIO);
+                .isEqualTo(BmsSettings.NetworkTransport.NATIVE);
         assertThatThrownBy(() -> BmsSettings.resolve(Map.of("BMS_NETWORK_TRANSPORT", "epoll")::get, Map.of()))
                 .hasMessageContaining("BMS_NETWORK_TRANSPORT")
                 .hasMessageContaining("[native, nio]");

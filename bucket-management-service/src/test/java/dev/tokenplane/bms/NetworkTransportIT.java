@@ -10,26 +10,27 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code BMS_NETWORK_TRANSPORT} on members started from the built jar: by default the listeners run on Netty's epoll
- * transport (its native library is packaged in the jar), and {@code nio} keeps the JDK's selector; both answer.
+ * {@code BMS_NETWORK_TRANSPORT} on members started from the built jar: by default the listeners run on the JDK's NIO
+ * selector, and {@code native} runs them on Netty's epoll transport (its native library is packaged in the jar); both
+ * answer.
  */
 class NetworkTransportIT {
     /** Where the jar carries the epoll library ({@code os.arch} as the JVM names it). */
     private static final Set<String> NATIVE_ARCHES = Set.of("amd64", "x86_64", "aarch64");
 
     @Test
-    void shouldServeOnTheNativeTransportByDefaultOnLinux() throws Exception {
+    void shouldServeOnTheNativeTransportWhenToldOnLinux() throws Exception {
         assumeTrue(System.getProperty("os.name").startsWith("Linux"));
         assumeTrue(NATIVE_ARCHES.contains(System.getProperty("os.arch")));
-        try (BmsProcess bms = BmsProcess.start("256m", Map.of())) {
+        try (BmsProcess bms = BmsProcess.start("256m", Map.of("BMS_NETWORK_TRANSPORT", "native"))) {
             assertThat(grantedOnce(bms.api())).isTrue();
             assertThat(bms.output()).contains("network transport: native (epoll)");
         }
     }
 
     @Test
-    void shouldServeOnNioWhenTold() throws Exception {
-        try (BmsProcess bms = BmsProcess.start("256m", Map.of("BMS_NETWORK_TRANSPORT", "nio"))) {
+    void shouldServeOnNioByDefault() throws Exception {
+        try (BmsProcess bms = BmsProcess.start("256m", Map.of())) {
             assertThat(grantedOnce(bms.api())).isTrue();
             assertThat(bms.output())
                     .contains("network transport: nio (BMS_NETWORK_TRANSPORT=nio)")
