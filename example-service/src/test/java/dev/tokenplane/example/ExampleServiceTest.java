@@ -2,14 +2,11 @@ package dev.tokenplane.example;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tokenplane.runtime.http.RawHttp;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,9 +21,6 @@ import org.junit.jupiter.api.Test;
  * the password check (the real one asks a BMS).
  */
 class ExampleServiceTest {
-    /** How long a read may wait for the server's answer and its close: far beyond any real answer. */
-    private static final int READ_DEADLINE_MS = 10_000;
-
     private Vertx vertx;
     private final AtomicInteger logins = new AtomicInteger();
     private int port;
@@ -58,7 +52,7 @@ class ExampleServiceTest {
                 + "Transfer-Encoding: chunked\r\n\r\n5\r\n{\"pas\r\nzz\r\n";
 
         // When it is sent on a keep-alive connection
-        String answer = exchange(request);
+        String answer = RawHttp.exchange(port, request);
 
         // Then 400 with the JSON error and Connection: close, the connection closed (exchange read to its end), and
         // the route never saw it
@@ -69,25 +63,11 @@ class ExampleServiceTest {
 
         // And a good login on a fresh connection is served
         String body = "{\"password\":\"x\"}";
-        assertThat(exchange("POST /login?user=alice HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
-                        + "Content-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body))
+        assertThat(RawHttp.exchange(
+                        port,
+                        "POST /login?user=alice HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+                                + "Content-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body))
                 .startsWith("HTTP/1.1 200 ");
         assertThat(logins).hasValue(1);
-    }
-
-    /** Sends {@code request} on a new connection and reads until the server closes it (or fails at the deadline). */
-    private String exchange(String request) throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", port)) {
-            socket.setSoTimeout(READ_DEADLINE_MS); // a server that keeps the connection open fails the test here
-            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
-            socket.getOutputStream().flush();
-            InputStream in = socket.getInputStream();
-            ByteArrayOutputStream all = new ByteArrayOutputStream();
-            byte[] buf = new byte[8192];
-            for (int n; (n = in.read(buf)) >= 0; ) {
-                all.write(buf, 0, n);
-            }
-            return all.toString(StandardCharsets.ISO_8859_1);
-        }
     }
 }

@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokenplane.agent.AgentMetrics;
 import dev.tokenplane.agent.core.LatencyRecorder;
+import dev.tokenplane.runtime.http.RawHttp;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,9 +18,6 @@ import org.junit.jupiter.api.Test;
  * off gets a JSON 400 and the connection is closed (not a silent close), and the next intake is served.
  */
 class AgentHttpServerTest {
-    /** How long a read may wait for the server's answer and its close: far beyond any real answer. */
-    private static final int READ_DEADLINE_MS = 10_000;
-
     private Vertx vertx;
     private LatencyRecorder latency;
     private int port;
@@ -52,7 +46,7 @@ class AgentHttpServerTest {
                 + "Transfer-Encoding: chunked\r\n\r\n5\r\n{\"sam\r\nzz\r\n";
 
         // When it is sent on a keep-alive connection
-        String answer = exchange(request);
+        String answer = RawHttp.exchange(port, request);
 
         // Then 400 with the JSON error and Connection: close, the connection closed (exchange read to its end), and
         // nothing recorded
@@ -63,24 +57,10 @@ class AgentHttpServerTest {
 
         // And a good intake on a fresh connection is served
         String body = "{\"samplesMs\":[1.5]}";
-        assertThat(exchange("POST /v1/latency HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
-                        + "Content-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body))
+        assertThat(RawHttp.exchange(
+                        port,
+                        "POST /v1/latency HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+                                + "Content-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body))
                 .startsWith("HTTP/1.1 202 ");
-    }
-
-    /** Sends {@code request} on a new connection and reads until the server closes it (or fails at the deadline). */
-    private String exchange(String request) throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", port)) {
-            socket.setSoTimeout(READ_DEADLINE_MS); // a server that keeps the connection open fails the test here
-            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
-            socket.getOutputStream().flush();
-            InputStream in = socket.getInputStream();
-            ByteArrayOutputStream all = new ByteArrayOutputStream();
-            byte[] buf = new byte[8192];
-            for (int n; (n = in.read(buf)) >= 0; ) {
-                all.write(buf, 0, n);
-            }
-            return all.toString(StandardCharsets.ISO_8859_1);
-        }
     }
 }
