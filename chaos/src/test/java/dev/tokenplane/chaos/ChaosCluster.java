@@ -1,8 +1,7 @@
 package dev.tokenplane.chaos;
 
+import dev.tokenplane.runtime.net.LoopbackPorts;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -138,9 +137,7 @@ final class ChaosCluster implements AutoCloseable {
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+        return LoopbackPorts.free(); // below the ephemeral range: a member never reconnects to itself
     }
 
     @Override

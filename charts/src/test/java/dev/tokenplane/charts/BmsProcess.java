@@ -2,9 +2,9 @@ package dev.tokenplane.charts;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tokenplane.bms.BmsMain;
+import dev.tokenplane.runtime.net.LoopbackPorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -174,9 +174,7 @@ final class BmsProcess implements AutoCloseable {
     }
 
     static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+        return LoopbackPorts.free(); // below the ephemeral range: a member never reconnects to itself
     }
 
     @Override

@@ -1,7 +1,7 @@
 package dev.tokenplane.charts;
 
+import dev.tokenplane.runtime.net.LoopbackPorts;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -366,9 +366,7 @@ final class LocalCluster implements AutoCloseable {
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return LoopbackPorts.free(); // below the ephemeral range: a member never reconnects to itself
     }
 
     static void pause() {

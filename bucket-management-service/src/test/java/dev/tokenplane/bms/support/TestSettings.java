@@ -1,8 +1,8 @@
 package dev.tokenplane.bms.support;
 
 import dev.tokenplane.bms.BmsSettings;
+import dev.tokenplane.runtime.net.LoopbackPorts;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -64,9 +64,6 @@ public final class TestSettings {
 
     /** A port free right now (the usual small race with other processes is accepted in tests). */
     public static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        }
+        return LoopbackPorts.free(); // below the ephemeral range: a member never reconnects to itself
     }
 }
