@@ -7,7 +7,6 @@ import dev.tokenplane.runtime.http.MalformedBodies;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.net.URI;
@@ -134,15 +133,8 @@ public final class ExampleService {
      */
     static Future<HttpServer> listen(Vertx vertx, Router router, String host, int port) {
         router.route().failureHandler(ctx -> {
-            if (ctx.failure() instanceof MalformedBodies.MalformedBodyException) { // the connection closes after it
-                ctx.response()
-                        .setStatusCode(400)
-                        .putHeader("Content-Type", "application/json")
-                        .putHeader("Connection", "close")
-                        .end(new JsonObject()
-                                .put("error", "bad_request")
-                                .put("message", "malformed chunked body")
-                                .encode());
+            if (ctx.failure() instanceof MalformedBodies.MalformedBodyException) {
+                MalformedBodies.answer(ctx.response());
             } else {
                 ctx.next();
             }

@@ -87,9 +87,8 @@ public final class AgentHttpServer {
         router.errorHandler(405, ctx -> error(ctx, 405, "method_not_allowed", "method not allowed here"));
         router.errorHandler(500, ctx -> error(ctx, 500, "internal", "internal error"));
         router.route().failureHandler(ctx -> {
-            if (ctx.failure() instanceof MalformedBodies.MalformedBodyException) { // the connection closes after it
-                ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
-                error(ctx, 400, "bad_request", "malformed chunked body");
+            if (ctx.failure() instanceof MalformedBodies.MalformedBodyException) {
+                MalformedBodies.answer(ctx.response());
             } else {
                 ctx.next(); // to the error handler of its status
             }

@@ -7,6 +7,8 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.util.AttributeKey;
 import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.impl.HttpServerConnection;
 import java.io.IOException;
 
@@ -52,6 +54,20 @@ public final class MalformedBodies extends ChannelDuplexHandler {
             if (pipeline.get(HTTP_DECODER) != null && pipeline.get(VERTX_HANDLER) != null) {
                 pipeline.addBefore(VERTX_HANDLER, NAME, INSTANCE);
             }
+        }
+    }
+
+    /**
+     * Answers a request that failed with {@link MalformedBodyException}, for a server without its own error format (the
+     * load agent, the example service): 400 {@code {"error":"bad_request","message":"malformed chunked body"}} with
+     * {@code Connection: close}, since the connection closes after it.
+     */
+    public static void answer(HttpServerResponse response) {
+        if (!response.ended()) {
+            response.setStatusCode(400)
+                    .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                    .putHeader(HttpHeaders.CONNECTION, "close")
+                    .end("{\"error\":\"bad_request\",\"message\":\"malformed chunked body\"}");
         }
     }
 
