@@ -5,6 +5,7 @@ import dev.tokenplane.bms.config.ConfigRecord;
 import dev.tokenplane.bms.config.ConfigWrite;
 import dev.tokenplane.runtime.http.MalformedBodies;
 import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
 
@@ -12,11 +13,14 @@ import java.util.Map;
  * One audit record per admin write. The router attaches {@link #attach} to every route of {@link Access#ADMIN} that is
  * not a read, so a new write route cannot go unaudited; the handler adds what only it knows, the versions
  * ({@link #versions}). The record is made when the answer has been sent, with its status: refused and failed writes
- * are recorded too, and a write whose client went away before the answer with {@link #CLIENT_CLOSED}.
+ * are recorded too, and a write whose client went away before the answer with {@link #CLIENT_CLOSED}. A client that
+ * leaves while its write is being applied does not stop the write, so that record waits for the write to finish
+ * ({@link #applying}) and carries its versions: the audit then shows what was changed, not only that nobody heard.
  */
 public final class AuditTrail {
     private static final String BEFORE = "tp.audit.before";
     private static final String AFTER = "tp.audit.after";
+    private static final String APPLYING = "tp.audit.applying";
 
     /**
      * The status recorded for a write whose client closed the connection before it was answered (the status nginx logs
@@ -58,6 +62,15 @@ public final class AuditTrail {
     }
 
     /**
+     * Notes that {@code write}, the route's whole write (up to what it answers), is under way, so that a client leaving
+     * before it ends does not have its record made before the versions are known; returns {@code write}.
+     */
+    public static <T> Future<T> applying(RoutingContext ctx, Future<T> write) {
+        ctx.put(APPLYING, write);
+        return write;
+    }
+
+    /**
      * The status to record: the one answered, or {@link #CLIENT_CLOSED} when the connection closed before any answer.
      * Vert.x Web ends the request failed when its response is closed or fails before it ends, and the response's status
      * is then only its default, 200, though nothing was answered (and, for a client that left in the middle of its body,
@@ -71,9 +84,24 @@ public final class AuditTrail {
         return done.cause() instanceof MalformedBodies.MalformedBodyException ? 400 : CLIENT_CLOSED;
     }
 
-    /** Records the request of {@code caller} on {@code route} once its answer has been sent. */
+    /**
+     * Records the request of {@code caller} on {@code route} once its answer has been sent, or, when its client left
+     * first, once its write (if one was under way) has finished.
+     */
     static void attach(RoutingContext ctx, AuditSink sink, Caller caller, String route) {
-        ctx.addEndHandler(done -> RequestIds.withMdc(
+        ctx.addEndHandler(done -> {
+            int status = status(ctx, done);
+            Future<?> write = ctx.get(APPLYING);
+            if (status == CLIENT_CLOSED && write != null && !write.isComplete()) {
+                write.onComplete(finished -> record(ctx, sink, caller, route, status));
+            } else {
+                record(ctx, sink, caller, route, status);
+            }
+        });
+    }
+
+    private static void record(RoutingContext ctx, AuditSink sink, Caller caller, String route, int status) {
+        RequestIds.withMdc(
                 ctx,
                 () -> { // the audit line carries the request's id
                     Map<String, String> params = ctx.pathParams();
@@ -85,9 +113,9 @@ public final class AuditTrail {
                             ctx.request().path(),
                             route,
                             object,
-                            status(ctx, done),
+                            status,
                             ctx.get(BEFORE),
                             ctx.get(AFTER));
-                }));
+                });
     }
 }

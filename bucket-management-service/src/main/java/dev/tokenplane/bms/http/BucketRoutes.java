@@ -240,7 +240,7 @@ public final class BucketRoutes implements ApiRoutes {
                 .compose(w -> applied(key, ConfigCodec.override(w.record()), w)); // the stored version
         Replies.then(
                 ctx,
-                write,
+                AuditTrail.applying(ctx, write),
                 w -> Replies.json(
                         ctx, w.outcome() == ConfigWrite.Outcome.CREATED ? 201 : 200, ConfigCodec.override(w.record())));
     }
@@ -255,7 +255,7 @@ public final class BucketRoutes implements ApiRoutes {
                     }
                     return persisted(ctx, w).compose(p -> applied(key, null, p));
                 });
-        Replies.then(ctx, write, w -> Replies.noContent(ctx));
+        Replies.then(ctx, AuditTrail.applying(ctx, write), w -> Replies.noContent(ctx));
     }
 
     /**

@@ -87,7 +87,7 @@ public final class PoolRoutes implements ApiRoutes {
                 });
         Replies.then(
                 ctx,
-                write,
+                AuditTrail.applying(ctx, write),
                 w -> Replies.json(
                         ctx,
                         w.outcome() == ConfigWrite.Outcome.CREATED ? 201 : 200,
@@ -104,7 +104,7 @@ public final class PoolRoutes implements ApiRoutes {
                             ? Future.failedFuture(ApiException.notFound("no settings for pool '" + pool + "'"))
                             : Replies.persisted(vertx, w, settings::durable);
                 });
-        Replies.then(ctx, write, w -> Replies.noContent(ctx));
+        Replies.then(ctx, AuditTrail.applying(ctx, write), w -> Replies.noContent(ctx));
     }
 
     /** Whether a rule, an override or stored settings name {@code pool}. */

@@ -76,7 +76,7 @@ public final class RuleRoutes implements ApiRoutes {
         Rule rule = Replies.body(ctx, RuleInput.class).toRule(id);
         Future<ConfigWrite> write = Replies.onContext(rules.put(rule, expected, false, clock.millis()))
                 .compose(w -> persisted(ctx, w, id));
-        Replies.then(ctx, write, w -> {
+        Replies.then(ctx, AuditTrail.applying(ctx, write), w -> {
             Rule stored = ConfigCodec.rule(w.record());
             metrics.registerRule(stored.id());
             ctx.response().putHeader("ETag", etag(stored.version()));
@@ -90,7 +90,7 @@ public final class RuleRoutes implements ApiRoutes {
         long expected = IfMatch.parse(ctx.request().getHeader("If-Match"));
         Future<ConfigWrite> write =
                 Replies.onContext(rules.delete(id, expected, clock.millis())).compose(w -> persisted(ctx, w, id));
-        Replies.then(ctx, write, w -> Replies.noContent(ctx));
+        Replies.then(ctx, AuditTrail.applying(ctx, write), w -> Replies.noContent(ctx));
     }
 
     /** Fails with the contract's error for a write that did not happen; else writes it to disk (on a worker). */

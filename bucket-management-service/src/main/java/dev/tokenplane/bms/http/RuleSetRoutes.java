@@ -77,7 +77,8 @@ public final class RuleSetRoutes implements ApiRoutes {
                                 : e instanceof RuleSetApplier.ManagedByFileException
                                         ? ApiException.managedByFile(e.getMessage())
                                         : e));
-        Replies.then(ctx, applied, d -> Replies.json(ctx, 200, result(d, false, prune, true)));
+        Replies.then(
+                ctx, AuditTrail.applying(ctx, applied), d -> Replies.json(ctx, 200, result(d, false, prune, true)));
     }
 
     private static boolean nothingToDo(RuleSetDiff diff, boolean prune) {
