@@ -8,6 +8,9 @@
 #   A_OPTS="" B_OPTS="-XX:+UseParallelGC" bucket-management-service/bench/option-pairs.sh 3
 #   B_ARGS="--http-event-loops 1" bucket-management-service/bench/option-pairs.sh 3
 #   A_JAR=/tmp/old.jar B_JAR=bucket-management-service/target/bms.jar bucket-management-service/bench/option-pairs.sh 3
+#   # as in the chart's container (1 GiB, 2 CPUs; the heap and collector are then the JVM's choice), G1 against it:
+#   LAUNCH="bucket-management-service/bench/in-cgroup.sh 1g 2" HEAP_OPTS="-XX:MaxRAMPercentage=75" \
+#     B_OPTS="-XX:+UseG1GC" bucket-management-service/bench/option-pairs.sh 3
 #
 # Prints one line per run (with the load average before it) and the ratios B/A of each pair. Figures from a shared
 # machine are noisy: compare within pairs only.
@@ -22,6 +25,9 @@ B_OPTS=${B_OPTS:-}
 # BMS flags (after -jar), e.g. --http-event-loops 1
 A_ARGS=${A_ARGS:-}
 B_ARGS=${B_ARGS:-}
+# the heap of both (empty: the JVM's choice) and a command the member is started under (e.g. in-cgroup.sh 1g 2)
+HEAP_OPTS=${HEAP_OPTS--Xms1g -Xmx1g}
+LAUNCH=${LAUNCH:-}
 DURATION=${DURATION:-8s}
 WARMUP=${WARMUP:-10s}
 THREADS=${THREADS:-2}
@@ -43,12 +49,12 @@ wrk_line() {
     END { printf "%.0f %.2f %d\n", rps, p99, n }'
 }
 
-# one run: name jar opts -> "health_rps many_rps many_p99 us_cpu_per_decision paced_rps paced_p99"
+# one run: name jar opts -> "health_rps many_rps many_p99 us_cpu_per_decision paced_rps paced_p99 peak_rss_mb"
 run_once() {
-  local jar=$1 opts=$2 args=$3 port hz work pid token
+  local jar=$1 opts=$2 args=$3 port hz work pid jpid token
   port=$(free_port); hz=$(free_port); work=$(mktemp -d)
   # shellcheck disable=SC2086
-  java -Xms1g -Xmx1g $opts -jar "$jar" --port "$port" --hazelcast-port "$hz" --cluster-name "pairs-$$-$port" \
+  $LAUNCH java $HEAP_OPTS $opts -jar "$jar" --port "$port" --hazelcast-port "$hz" --cluster-name "pairs-$$-$port" \
     --data-dir "$work/data" $args >"$work/bms.log" 2>&1 &
   pid=$!
   trap 'kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
@@ -56,15 +62,17 @@ run_once() {
   for _ in $(seq 1 120); do curl -fs "$url/health/ready" >/dev/null 2>&1 && break; sleep 0.5; done
   curl -fs "$url/health/ready" >/dev/null || { cat "$work/bms.log" >&2; kill "$pid"; exit 1; }
   token=$(cat "$work/data/admin-token")
+  # the JVM: the started process, or its child when LAUNCH wraps it
+  jpid=$(pgrep -P "$pid" java || echo "$pid")
   curl -fs -X PUT "$url/v1/rules/bench" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
     -d '{"match":"bench:*","capacity":1000000000,"refillPerSecond":1000000000}' >/dev/null
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s "$BENCH/many-keys.lua" "$url" >/dev/null
   wrk -t"$THREADS" -c"$CONNECTIONS" -d3s "$url/health/live" >/dev/null
   local health many t0 t1 paced
   health=$(wrk --latency -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" "$url/health/live" | wrk_line)
-  t0=$(cpu_ticks "$pid")
+  t0=$(cpu_ticks "$jpid")
   many=$(wrk --latency -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s "$BENCH/many-keys.lua" "$url" | wrk_line)
-  t1=$(cpu_ticks "$pid")
+  t1=$(cpu_ticks "$jpid")
   [ -z "$PACED" ] && [ -s "$PACED_FILE" ] && PACED=$(cat "$PACED_FILE")
   if [ -z "$PACED" ]; then
     # connections that each pause DELAY_MS offer about C / (pause + latency) requests/s; aim at half the maximum
@@ -73,17 +81,18 @@ run_once() {
     echo "paced connections: $PACED (${DELAY_MS} ms pause)" >&2
   fi
   paced=$(BENCH_DELAY_MS=$DELAY_MS wrk --latency -t"$THREADS" -c"$PACED" -d"$DURATION" -s "$BENCH/many-keys.lua" "$url" | wrk_line)
+  local rss_kb; rss_kb=$(awk '$1 == "VmHWM:" { print $2 }' "/proc/$jpid/status")
   kill "$pid"; wait "$pid" 2>/dev/null || true; rm -rf "$work"
   local hz_ticks; hz_ticks=$(getconf CLK_TCK)
   read -r h_rps _ _ <<<"$health"; read -r m_rps m_p99 m_n <<<"$many"; read -r p_rps p_p99 _ <<<"$paced"
   awk -v h="$h_rps" -v r="$m_rps" -v p="$m_p99" -v n="$m_n" -v dt=$((t1 - t0)) -v tck="$hz_ticks" -v pr="$p_rps" -v pp="$p_p99" \
-    'BEGIN { printf "%d %d %.2f %.1f %d %.2f\n", h, r, p, 1e6 * dt / tck / (n > 0 ? n : 1), pr, pp }'
+    -v rss="$rss_kb" 'BEGIN { printf "%d %d %.2f %.1f %d %.2f %d\n", h, r, p, 1e6 * dt / tck / (n > 0 ? n : 1), pr, pp, rss / 1024 }'
 }
 
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, $(java -version 2>&1 | head -1)" >&2
-echo "A: $A_JAR $A_OPTS $A_ARGS" >&2
-echo "B: $B_JAR $B_OPTS $B_ARGS" >&2
-echo "run load1 | health_rps many_rps many_p99_ms cpu_us_per_decision paced_rps paced_p99_ms"
+echo "A: $LAUNCH java $HEAP_OPTS $A_OPTS -jar $A_JAR $A_ARGS" >&2
+echo "B: $LAUNCH java $HEAP_OPTS $B_OPTS -jar $B_JAR $B_ARGS" >&2
+echo "run load1 | health_rps many_rps many_p99_ms cpu_us_per_decision paced_rps paced_p99_ms peak_rss_mb"
 RATIOS=()
 for i in $(seq 1 "$PAIRS"); do
   # alternate which goes first

@@ -39,6 +39,8 @@ class ImageTarballTest {
         assertThat(entrypoint.get(0)).isEqualTo("java");
         assertThat(entrypoint)
                 .containsAll(hazelcastFlags())
+                // G1 in any container (the JVM alone picks SerialGC under 1,792 MB), the heap from the limit
+                .contains("-XX:+AlwaysActAsServerClassMachine", "-XX:MaxRAMPercentage=75")
                 .endsWith("-cp", "@/app/jib-classpath-file", "dev.tokenplane.bms.BmsMain");
         assertThat(image.jibFiles()).containsEntry("app/jib-main-class-file", "dev.tokenplane.bms.BmsMain");
         assertThat(image.exposedPorts())

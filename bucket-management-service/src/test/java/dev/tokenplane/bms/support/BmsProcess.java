@@ -38,6 +38,27 @@ public final class BmsProcess implements AutoCloseable {
      * Starts a member with {@code heap} (for example "256m") and these extra variables, and waits until it is ready.
      */
     public static BmsProcess start(String heap, Map<String, String> variables) throws IOException {
+        List<String> prefix = new ArrayList<>();
+        // a benchmark may pin the member to some CPUs (taskset) and pass it JVM options (a JFR recording)
+        String cpus = System.getProperty("bms.cpus", "");
+        if (!cpus.isBlank()) {
+            prefix.addAll(List.of("taskset", "-c", cpus.trim()));
+        }
+        List<String> flags = new ArrayList<>(List.of("-Xmx" + heap, "-Xms" + heap, "-XX:+ExitOnOutOfMemoryError"));
+        String options = System.getProperty("bms.jvmOptions", "");
+        if (!options.isBlank()) {
+            flags.addAll(List.of(options.trim().split("\\s+")));
+        }
+        return start(prefix, flags, variables);
+    }
+
+    /**
+     * Starts a member with exactly these JVM flags (no heap of its own: the JVM sizes it), its command after
+     * {@code launcher} (a program that runs the rest of the command line, such as {@code taskset -c 0} or
+     * {@code bench/in-cgroup.sh 1g 2}; empty: none), and waits until it is ready.
+     */
+    public static BmsProcess start(List<String> launcher, List<String> jvmFlags, Map<String, String> variables)
+            throws IOException {
         Path jar = Path.of(System.getProperty("bms.jar", "target/bms.jar"));
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: run mvn package (failsafe runs after it)");
@@ -46,17 +67,9 @@ public final class BmsProcess implements AutoCloseable {
         int httpPort = TestSettings.freePort();
         Path output = root.resolve("bms.log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>();
-        // a benchmark may pin the member to some CPUs (taskset) and pass it JVM options (a JFR recording)
-        String cpus = System.getProperty("bms.cpus", "");
-        if (!cpus.isBlank()) {
-            command.addAll(List.of("taskset", "-c", cpus.trim()));
-        }
-        command.addAll(List.of(java, "-Xmx" + heap, "-Xms" + heap, "-XX:+ExitOnOutOfMemoryError"));
-        String options = System.getProperty("bms.jvmOptions", "");
-        if (!options.isBlank()) {
-            command.addAll(List.of(options.trim().split("\\s+")));
-        }
+        List<String> command = new ArrayList<>(launcher);
+        command.add(java);
+        command.addAll(jvmFlags);
         command.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectErrorStream(true)
