@@ -11,6 +11,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
+import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -85,12 +86,7 @@ class AuditTrailTest {
     @Test
     void shouldRecordAWriteWhoseClientLeftWhileItWasAppliedOnceItFinishesWithItsVersions() throws Exception {
         // Given a write under way (the route holds it), whose client then resets the connection
-        try (Socket socket = new Socket("127.0.0.1", port)) {
-            socket.setSoLinger(true, 0); // close() sends RST
-            socket.getOutputStream()
-                    .write(("PUT /t/x HTTP/1.1\r\nHost: t\r\nContent-Length: " + BODY.length() + "\r\n\r\n" + BODY)
-                            .getBytes(StandardCharsets.ISO_8859_1));
-            socket.getOutputStream().flush();
+        try (Socket socket = put()) {
             held.get(10, TimeUnit.SECONDS);
         }
         ended.get(10, TimeUnit.SECONDS);
@@ -99,10 +95,7 @@ class AuditTrailTest {
         assertThat(kept).isEmpty();
 
         // When the write finishes, creating version 1
-        held.get()
-                .complete(new ConfigWrite(
-                        ConfigWrite.Outcome.CREATED,
-                        new ConfigRecord("x", 1, System.currentTimeMillis(), false, BODY)));
+        finish(1);
 
         // Then one record: 499 (nobody heard the answer), with the versions the write produced
         Await.until(() -> !kept.isEmpty());
@@ -112,13 +105,7 @@ class AuditTrailTest {
     @Test
     void shouldRecordAWriteThatFinishedBeforeItsClientLeftAtOnce() throws Exception {
         // Given a write that finished (version 1) before its client reset the connection (its answer not read)
-        try (Socket socket = new Socket("127.0.0.1", port)) {
-            socket.setSoLinger(true, 0);
-            socket.getOutputStream()
-                    .write(("PUT /t/x HTTP/1.1\r\nHost: t\r\nContent-Length: " + BODY.length() + "\r\n\r\n" + BODY)
-                            .getBytes(StandardCharsets.ISO_8859_1));
-            socket.getOutputStream().flush();
-            held.get(10, TimeUnit.SECONDS);
+        try (Socket socket = put()) {
             finish(1);
             ended.get(10, TimeUnit.SECONDS);
         }
@@ -126,6 +113,17 @@ class AuditTrailTest {
         // Then it is recorded at once with the status answered
         Await.until(() -> !kept.isEmpty());
         assertThat(kept).containsExactly(new Kept(201, null, 1L));
+    }
+
+    /** Sends the whole write request on a new connection whose close resets it (RST), without reading an answer. */
+    private Socket put() throws IOException {
+        Socket socket = new Socket("127.0.0.1", port);
+        socket.setSoLinger(true, 0);
+        socket.getOutputStream()
+                .write(("PUT /t/x HTTP/1.1\r\nHost: t\r\nContent-Length: " + BODY.length() + "\r\n\r\n" + BODY)
+                        .getBytes(StandardCharsets.ISO_8859_1));
+        socket.getOutputStream().flush();
+        return socket;
     }
 
     /** Completes the held write as the creation of {@code version}, on the request's context as a store call is. */
