@@ -72,15 +72,13 @@ class AuditTrailTest {
         port = vertx.createHttpServer()
                 .requestHandler(router)
                 .listen(0, "127.0.0.1")
-                .toCompletionStage()
-                .toCompletableFuture()
-                .get(10, TimeUnit.SECONDS)
+                .await(10, TimeUnit.SECONDS)
                 .actualPort();
     }
 
     @AfterEach
     void stop() throws Exception {
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        vertx.close().await(10, TimeUnit.SECONDS);
     }
 
     @Test
