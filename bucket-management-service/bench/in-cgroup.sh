@@ -17,6 +17,11 @@ NAME=tp-bench-$$
 PERIOD=100000
 QUOTA=$(awk -v c="$CPUS" -v p="$PERIOD" 'BEGIN { printf "%d", c * p }')
 
+DIRS=()
+# the groups go when this script ends, whatever the command did (and if one of them could not be made)
+remove_groups() { for d in "${DIRS[@]}"; do rmdir "$d" 2>/dev/null || true; done; }
+trap remove_groups EXIT
+
 if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
   DIRS=(/sys/fs/cgroup/$NAME)
   mkdir "${DIRS[0]}"
@@ -27,7 +32,7 @@ if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
   ooms() { awk '$1 == "oom_kill" { print $2 }' "${DIRS[0]}/memory.events"; }
 else
   DIRS=(/sys/fs/cgroup/memory/$NAME /sys/fs/cgroup/cpu/$NAME)
-  mkdir "${DIRS[@]}"
+  for d in "${DIRS[@]}"; do mkdir "$d"; done
   echo "$MEMORY" >"${DIRS[0]}/memory.limit_in_bytes"
   echo "$PERIOD" >"${DIRS[1]}/cpu.cfs_period_us"
   echo "$QUOTA" >"${DIRS[1]}/cpu.cfs_quota_us"
@@ -47,5 +52,4 @@ set -e
 REPORT="cgroup $NAME: memory limit $MEMORY, peak $(peak) bytes, oom kills $(ooms)"
 echo "$REPORT" >&2
 [ -n "${CGROUP_REPORT:-}" ] && echo "$REPORT" >>"$CGROUP_REPORT"
-for d in "${DIRS[@]}"; do rmdir "$d" 2>/dev/null || true; done
 exit "$STATUS"

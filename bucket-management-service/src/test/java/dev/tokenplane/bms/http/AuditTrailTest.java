@@ -12,6 +12,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -115,7 +116,7 @@ class AuditTrailTest {
 
     /** Sends the whole write request on a new connection whose close resets it (RST), without reading an answer. */
     private Socket put() throws IOException {
-        Socket socket = new Socket("127.0.0.1", port);
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
         socket.setSoLinger(true, 0);
         socket.getOutputStream()
                 .write(("PUT /t/x HTTP/1.1\r\nHost: t\r\nContent-Length: " + BODY.length() + "\r\n\r\n" + BODY)
