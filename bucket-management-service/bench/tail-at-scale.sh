@@ -5,11 +5,16 @@
 #
 #   BUCKETS=200000 bucket-management-service/bench/tail-at-scale.sh
 #   BUCKETS=200000 BENCH_JAVA_OPTS="-XX:+UseZGC" bucket-management-service/bench/tail-at-scale.sh
+#   BUCKETS=200000 SETTLE=120s JAR=/tmp/other.jar bucket-management-service/bench/tail-at-scale.sh
+#
+# SETTLE: paced load, not measured, between the fill and the measurement. The buckets the fill created stay in G1's
+# survivor spaces for up to 15 young collections (about 100 s here) and are copied at each one; a member that has held
+# its buckets for longer has them in the old generation, which SETTLE=120s reproduces.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
 BENCH=$ROOT/bucket-management-service/bench
-JAR=$ROOT/bucket-management-service/target/bms.jar
+JAR=${JAR:-$ROOT/bucket-management-service/target/bms.jar}
 BUCKETS=${BUCKETS:-200000}
 DURATION=${DURATION:-65s}
 # paced connections, each pausing 2 ms after every answer: 40 offer about 14,000 decisions/s here
@@ -27,6 +32,9 @@ curl -fs -X PUT "$URL/v1/rules/bench" -H "Authorization: Bearer $TOKEN" -H 'Cont
 conditions
 BENCH_KEYS=$BUCKETS wrk -t2 -c64 -d25s -s "$BENCH/many-keys.lua" "$URL" >/dev/null
 echo "buckets in the member: $(curl -fs "$URL/metrics" | awk '/^bms_bucket_budget_used / { print $2 }')"
+if [ -n "${SETTLE:-}" ]; then
+  BENCH_DIR=$BENCH BENCH_KEYS=$BUCKETS BENCH_DELAY_MS=2 wrk -t2 -c"$CONNECTIONS" -d"$SETTLE" -s "$BENCH/tail.lua" "$URL" >/dev/null
+fi
 before=$(grep -c 'Pause Young' "$GC_LOG" || true)
 BENCH_DIR=$BENCH BENCH_KEYS=$BUCKETS BENCH_DELAY_MS=2 \
   wrk -t2 -c"$CONNECTIONS" -d"$DURATION" -s "$BENCH/tail.lua" "$URL" | grep -E 'Requests/sec|^tail|Non-2xx'

@@ -79,7 +79,7 @@ abstract class BucketProcessor<R> implements EntryProcessor<String, byte[], R>, 
         BucketState current = stored == null ? null : PackedState.decode(stored);
         Transition<R> t = apply(entry.getKey(), current, now);
         if (!Objects.equals(t.next(), current)) {
-            write(entry, t.next(), now);
+            write(entry, stored, t.next(), now);
             if (t.next() == null) {
                 gate.removed(current);
             }
@@ -87,9 +87,13 @@ abstract class BucketProcessor<R> implements EntryProcessor<String, byte[], R>, 
         return t.result();
     }
 
-    /** Stores {@code next} (null removes the entry) and remembers it for the backup. */
-    private void write(Map.Entry<String, byte[]> entry, BucketState next, long now) {
-        byte[] bytes = next == null ? null : PackedState.encode(next);
+    /**
+     * Stores {@code next} (null removes the entry), over the {@code stored} array when it fits ({@link
+     * PackedState#encodeInto}), and remembers it for the backup. The backup operation is serialized on this partition
+     * thread before the next operation can overwrite the array again.
+     */
+    private void write(Map.Entry<String, byte[]> entry, byte[] stored, BucketState next, long now) {
+        byte[] bytes = next == null ? null : PackedState.encodeInto(next, stored);
         long ttl = next == null ? -1 : entryTtlMillis(next, now);
         store(entry, bytes, ttl);
         recordWrite(entry.getKey(), bytes, ttl);

@@ -11,6 +11,10 @@ import java.util.Map;
 /**
  * Selects the buckets that are {@link BucketMath#isEvictable} at {@code now}, for the sweep's local query. It only
  * nominates candidates: {@link MultiKeyProcessors.EvictIfIdle} checks again, atomically, before removing one.
+ *
+ * <p>The query reads the stored arrays off their partition threads while decisions overwrite them in place
+ * ({@link PackedState#encodeInto}), so a state it reads may be torn. A torn state that does not decode, or decodes to
+ * nonsense that the arithmetic refuses, is nominated: the atomic check decides.
  */
 final class IdlePredicate implements Predicate<String, byte[]>, IdentifiedDataSerializable {
 
@@ -25,7 +29,14 @@ final class IdlePredicate implements Predicate<String, byte[]>, IdentifiedDataSe
     @Override
     public boolean apply(Map.Entry<String, byte[]> entry) {
         byte[] value = entry.getValue();
-        return value != null && BucketMath.isEvictable(PackedState.decode(value), now);
+        if (value == null) {
+            return false;
+        }
+        try {
+            return BucketMath.isEvictable(PackedState.decode(value), now);
+        } catch (RuntimeException torn) {
+            return true;
+        }
     }
 
     @Override

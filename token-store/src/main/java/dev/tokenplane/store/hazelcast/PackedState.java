@@ -25,8 +25,15 @@ import java.util.Arrays;
  *          transfer count (varint), then per step id (zigzag), amount (scaled); in format 1 the watermark (varint)
  * </pre>
  * Format 0 is what members before the watermark wrote, and what a state without one is still written as.
- * Decoding is exact: {@code decode(encode(s)).equals(s)} for every state. Pure and thread-safe; arrays are never
- * modified after they are built.
+ * Decoding is exact: {@code decode(encode(s)).equals(s)} for every state, and ignores bytes after the last field.
+ *
+ * <p>{@link #encodeInto} writes a bucket's next state over the array the map already holds when it fits, and pads new
+ * arrays to the heap's 8-byte granule (free: the array occupies those bytes anyway) so that it usually does. A bucket's
+ * array then lives as long as the bucket: a decision writes no new object into the map, so an old map record never
+ * points at a young array, and G1's young pauses stay short however many buckets a member holds (BENCHMARKS.md,
+ * "the stored state overwritten in place"). Only the partition thread that owns the entry writes it; a reader on
+ * another thread (the idle sweep's query) may see a torn state, and {@link #decode} then returns a wrong state or throws
+ * {@link IllegalStateException} or {@link IllegalArgumentException}; it never allocates on a torn length.
  */
 final class PackedState {
 
@@ -45,6 +52,36 @@ final class PackedState {
     private PackedState() {}
 
     static byte[] encode(BucketState s) {
+        return write(s).toArray();
+    }
+
+    /**
+     * Encodes {@code s} into {@code stored} (zeroing what follows) when it fits, and answers {@code stored}; otherwise
+     * answers a new array padded with zeros to a multiple of 8 bytes. {@code stored} may be null.
+     */
+    static byte[] encodeInto(BucketState s, byte[] stored) {
+        return write(s).into(stored);
+    }
+
+    /**
+     * Copies an encoded state into {@code stored} when it fits, as {@link #encodeInto} does, for a backup that
+     * receives the owner's bytes; answers {@code stored}, or {@code encoded} itself when it does not fit.
+     */
+    static byte[] copyInto(byte[] encoded, byte[] stored) {
+        return stored != encoded && overwrote(stored, encoded, encoded.length) ? stored : encoded;
+    }
+
+    /** Writes the first {@code size} bytes of {@code src} over {@code stored} and zeroes the rest, if they fit. */
+    private static boolean overwrote(byte[] stored, byte[] src, int size) {
+        if (stored == null || size > stored.length) {
+            return false;
+        }
+        System.arraycopy(src, 0, stored, 0, size);
+        Arrays.fill(stored, size, stored.length, (byte) 0);
+        return true;
+    }
+
+    private static Writer write(BucketState s) {
         long deficit = s.burstNanos() - s.tokens();
         boolean demand = s.attempted() != 0 || s.granted() != 0;
         TransferLog log = s.transfers();
@@ -87,7 +124,7 @@ final class PackedState {
                 w.varint(log.watermark());
             }
         }
-        return w.toArray();
+        return w;
     }
 
     static BucketState decode(byte[] bytes) {
@@ -113,7 +150,12 @@ final class PackedState {
         }
         TransferLog log = null;
         if ((header & HAS_TRANSFERS) != 0) {
-            int n = (int) r.varint();
+            long count = r.varint();
+            // each step takes at least two bytes: a larger count is a torn or corrupt array, not a log to allocate
+            if (count < 0 || count > r.remaining() / 2) {
+                throw new IllegalStateException("transfer count " + count + " beyond the bucket state's bytes");
+            }
+            int n = (int) count;
             long[] ids = new long[n];
             long[] amounts = new long[n];
             for (int i = 0; i < n; i++) {
@@ -187,6 +229,11 @@ final class PackedState {
         byte[] toArray() {
             return Arrays.copyOf(buf, size);
         }
+
+        /** {@link #encodeInto}: over {@code stored}, or a new array rounded up to the heap's 8-byte granule. */
+        byte[] into(byte[] stored) {
+            return overwrote(stored, buf, size) ? stored : Arrays.copyOf(buf, (size + 7) & ~7);
+        }
     }
 
     private static final class Reader {
@@ -195,6 +242,10 @@ final class PackedState {
 
         Reader(byte[] buf) {
             this.buf = buf;
+        }
+
+        int remaining() {
+            return buf.length - pos;
         }
 
         int raw() {

@@ -29,7 +29,9 @@ final class StatesBackup<R> implements EntryProcessor<String, byte[], R>, Identi
     public R process(Map.Entry<String, byte[]> entry) {
         Written w = writes.get(entry.getKey());
         if (w != null) {
-            BucketProcessor.store(entry, w.state(), w.ttlMillis());
+            // over the backup's own array when it fits, as on the owner (PackedState#encodeInto)
+            byte[] state = w.state() == null ? null : PackedState.copyInto(w.state(), entry.getValue());
+            BucketProcessor.store(entry, state, w.ttlMillis());
         }
         return null;
     }

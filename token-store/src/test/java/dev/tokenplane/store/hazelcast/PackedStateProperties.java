@@ -7,6 +7,7 @@ import dev.tokenplane.store.BucketMath;
 import dev.tokenplane.store.BucketSpec;
 import dev.tokenplane.store.BucketState;
 import dev.tokenplane.store.TransferLog;
+import java.util.Map;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -23,6 +24,56 @@ class PackedStateProperties {
     @Property
     void shouldDecodeExactlyWhatWasEncoded(@ForAll("states") BucketState state) {
         assertThat(PackedState.decode(PackedState.encode(state))).isEqualTo(state);
+    }
+
+    @Property
+    void shouldDecodeAStateWrittenOverAnEarlierOne(
+            @ForAll("states") BucketState earlier, @ForAll("states") BucketState next) {
+        byte[] stored = PackedState.encodeInto(earlier, null);
+
+        byte[] written = PackedState.encodeInto(next, stored);
+
+        assertThat(PackedState.decode(written)).isEqualTo(next);
+        assertThat(written.length % 8).as("padded to the heap's 8-byte granule").isZero();
+        if (PackedState.encode(next).length <= stored.length) {
+            assertThat(written).isSameAs(stored);
+        }
+    }
+
+    @Property
+    void shouldCopyABackupsStateOverTheArrayItHolds(
+            @ForAll("states") BucketState earlier, @ForAll("states") BucketState next) {
+        byte[] stored = PackedState.encodeInto(earlier, null);
+        byte[] received = PackedState.encodeInto(next, null);
+
+        byte[] written = PackedState.copyInto(received, stored);
+
+        assertThat(PackedState.decode(written)).isEqualTo(next);
+        assertThat(written).isSameAs(received.length <= stored.length ? stored : received);
+    }
+
+    /**
+     * The idle sweep's query reads arrays while their partition threads overwrite them: whatever mix of two states'
+     * bytes (or any bytes at all) it reads, it answers, and never throws or allocates on a torn length.
+     */
+    @Property
+    void shouldNominateOrSkipATornStateWithoutFailing(
+            @ForAll("states") BucketState earlier,
+            @ForAll("states") BucketState next,
+            @ForAll long tornBits,
+            @ForAll byte[] noise) {
+        byte[] before = PackedState.encodeInto(earlier, null);
+        byte[] after = PackedState.encodeInto(next, before.clone());
+        byte[] torn = before.clone();
+        for (int i = 0; i < Math.min(torn.length, after.length); i++) {
+            if ((tornBits >>> (i % 64) & 1) != 0) {
+                torn[i] = after[i];
+            }
+        }
+        IdlePredicate idle = new IdlePredicate(NOW);
+
+        idle.apply(Map.entry("k", torn));
+        idle.apply(Map.entry("k", noise));
     }
 
     @Example
