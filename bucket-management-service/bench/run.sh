@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
 BENCH=$ROOT/bucket-management-service/bench
-JAR=$ROOT/bucket-management-service/target/bms.jar
+JAR=${JAR:-$ROOT/bucket-management-service/target/bms.jar}
 DURATION=${DURATION:-15s}
 WARMUP=${WARMUP:-20s}
 # the pause of the paced run (see below); the other runs must not pause
