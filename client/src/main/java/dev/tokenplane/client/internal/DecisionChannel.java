@@ -138,7 +138,7 @@ final class DecisionChannel implements AutoCloseable {
         byte[] frame = DecisionFrames.acquire(id, p.key(), p.tokens(), p.maxWaitMs(), p.priority());
         c.pending.put(id, p);
         if (c.closed) { // lost while registering: its reader may have failed or moved the others already
-            c.settle(id, new Unreachable("the decision connection to " + host + ":" + port + " closed"));
+            c.settle(id, c.endedBy); // as the others: a refused API key stays a refusal, not an unreachable BMS
             return;
         }
         c.outbox.write(frame);
@@ -200,6 +200,8 @@ final class DecisionChannel implements AutoCloseable {
         volatile boolean closed;
         /** The BMS ended this connection with a goodbye: set before {@link #closed}. */
         volatile boolean saidGoodbye;
+        /** What its pending acquires fail with (see {@link #close}): set before {@link #closed}. */
+        volatile Exception endedBy;
 
         void startOpening() {
             try {
@@ -315,6 +317,9 @@ final class DecisionChannel implements AutoCloseable {
             synchronized (replacing) { // so that no acquire gets past the ones a goodbye sends again
                 if (!closed) {
                     saidGoodbye = cause instanceof Goodbye && !DecisionChannel.this.closed;
+                    endedBy = !ready && cause != null
+                            ? cause
+                            : new Unreachable("the decision connection to " + host + ":" + port + " ended: " + cause);
                     closed = true;
                     if (saidGoodbye && !pending.isEmpty()) {
                         sendUnreadAgain();
@@ -329,11 +334,8 @@ final class DecisionChannel implements AutoCloseable {
             } catch (IOException e) {
                 // already closed
             }
-            Exception error = !ready && cause != null
-                    ? cause
-                    : new Unreachable("the decision connection to " + host + ":" + port + " ended: " + cause);
             for (Integer id : pending.keySet()) {
-                settle(id, error);
+                settle(id, endedBy);
             }
         }
 

@@ -199,6 +199,67 @@ class DecisionChannelTest {
     }
 
     /**
+     * A refused API key fails every acquire as a refusal, also one that registers on its connection just after the
+     * refusal closed it (before, that one failed as an unreachable BMS, and the client answered it from its fallback).
+     * 32 callers of 2,000 acquires each make that window likely (the old code failed 2 runs of 2 here, each with
+     * several acquires); the peer refuses every {@code HELLO} at once.
+     */
+    @Test
+    void shouldFailEveryAcquireOfARefusedKeyAsARefusal() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
+                DecisionChannel channel = channel(server)) {
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread peer = start(() -> refuseEveryHello(server, stop));
+            List<CompletableFuture<Decision>> futures = Collections.synchronizedList(new ArrayList<>());
+            List<Thread> callers = new ArrayList<>();
+            for (int c = 0; c < 4 * CALLERS; c++) {
+                callers.add(start(() -> {
+                    for (int i = 0; i < 2_000; i++) {
+                        futures.add(channel.acquire("k" + i, 1, 0, Priority.DEFAULT));
+                    }
+                }));
+            }
+            for (Thread t : callers) {
+                t.join(60_000);
+            }
+
+            for (CompletableFuture<Decision> f : futures) {
+                assertThat(failure(f))
+                        .isInstanceOf(dev.tokenplane.client.UnauthorizedException.class)
+                        .hasMessageContaining("refused");
+            }
+            stop.set(true);
+            server.close();
+            peer.join(10_000);
+        }
+    }
+
+    /** The peer: reads each connection's {@code HELLO} and answers 401 unauthorized, then closes, until stopped. */
+    private static void refuseEveryHello(ServerSocket server, AtomicBoolean stop) {
+        ByteBuffer refusal = ByteBuffer.allocate(64)
+                .put((byte) 5) // ERROR
+                .putInt(0)
+                .putShort((short) 401)
+                .putLong(0)
+                .putShort((short) 12)
+                .put("unauthorized".getBytes(StandardCharsets.US_ASCII))
+                .putShort((short) 7)
+                .put("refused".getBytes(StandardCharsets.US_ASCII));
+        while (!stop.get()) {
+            try (Socket s = server.accept()) {
+                s.setSoTimeout(10_000);
+                frame(new DataInputStream(s.getInputStream())); // HELLO
+                DataOutputStream out = new DataOutputStream(s.getOutputStream());
+                out.writeInt(refusal.position());
+                out.write(refusal.array(), 0, refusal.position());
+                out.flush();
+            } catch (IOException e) {
+                // stopped, or a client that went away
+            }
+        }
+    }
+
+    /**
      * The peer's first connection: answers {@link #ANSWERED_FIRST} acquires, waits until the next
      * {@link #UNANSWERED} have arrived whole, then says goodbye without reading them (as the BMS would have, had its
      * idle close raced them) and waits for the client to close.
