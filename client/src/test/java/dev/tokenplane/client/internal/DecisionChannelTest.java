@@ -236,22 +236,12 @@ class DecisionChannelTest {
 
     /** The peer: reads each connection's {@code HELLO} and answers 401 unauthorized, then closes, until stopped. */
     private static void refuseEveryHello(ServerSocket server, AtomicBoolean stop) {
-        ByteBuffer refusal = ByteBuffer.allocate(64)
-                .put((byte) 5) // ERROR
-                .putInt(0)
-                .putShort((short) 401)
-                .putLong(0)
-                .putShort((short) 12)
-                .put("unauthorized".getBytes(StandardCharsets.US_ASCII))
-                .putShort((short) 7)
-                .put("refused".getBytes(StandardCharsets.US_ASCII));
         while (!stop.get()) {
             try (Socket s = server.accept()) {
                 s.setSoTimeout(10_000);
                 frame(new DataInputStream(s.getInputStream())); // HELLO
                 DataOutputStream out = new DataOutputStream(s.getOutputStream());
-                out.writeInt(refusal.position());
-                out.write(refusal.array(), 0, refusal.position());
+                connectionError(out, 401, "unauthorized", "refused");
                 out.flush();
             } catch (IOException e) {
                 // stopped, or a client that went away
@@ -274,21 +264,30 @@ class DecisionChannelTest {
             }
             int unreadBytes = UNANSWERED * (4 + 1 + 4 + 8 + 8 + 1 + 2 + "r0".length());
             Await.until(() -> available(in) >= unreadBytes, 60_000);
-            ByteBuffer goodbye = ByteBuffer.allocate(64)
-                    .put((byte) 5) // ERROR
-                    .putInt(0)
-                    .putShort((short) 408)
-                    .putLong(0)
-                    .putShort((short) 12)
-                    .put("idle_timeout".getBytes(StandardCharsets.US_ASCII))
-                    .putShort((short) 0);
-            out.writeInt(goodbye.position());
-            out.write(goodbye.array(), 0, goodbye.position());
+            connectionError(out, 408, "idle_timeout", "");
             out.flush();
             first.shutdownOutput();
             while (in.read() >= 0) { // what the client sent, unread by the "BMS", until it closes
             }
         }
+    }
+
+    /** Writes an {@code ERROR} frame of the connection (id 0), as the BMS ends one. */
+    private static void connectionError(DataOutputStream out, int status, String code, String message)
+            throws IOException {
+        byte[] c = code.getBytes(StandardCharsets.US_ASCII);
+        byte[] m = message.getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer error = ByteBuffer.allocate(1 + 4 + 2 + 8 + 2 + c.length + 2 + m.length)
+                .put((byte) 5) // ERROR
+                .putInt(0)
+                .putShort((short) status)
+                .putLong(0) // retryAfterMs
+                .putShort((short) c.length)
+                .put(c)
+                .putShort((short) m.length)
+                .put(m);
+        out.writeInt(error.position());
+        out.write(error.array(), 0, error.position());
     }
 
     /** {@code server} bound to a free loopback port with a small receive buffer: a peer that does not read fills it. */
