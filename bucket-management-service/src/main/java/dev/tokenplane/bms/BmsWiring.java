@@ -289,6 +289,8 @@ final class BmsWiring implements AutoCloseable {
                             settings.httpIdleTimeoutMs());
             Dashboard.mount(router);
         } catch (Exception | Error e) {
+            // logged before closing: leaving the cluster gracefully can wait minutes for the partitions to migrate
+            LOG.error("could not start; closing what was opened and leaving the cluster", e);
             close();
             throw e;
         }
