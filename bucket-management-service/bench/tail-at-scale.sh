@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The tail of paced single acquires with many buckets in one member: fills BUCKETS buckets (single acquires over that
-# many random keys at full speed), then offers about RATE decisions/s over the same keys for DURATION and prints p99,
-# p99.9, p99.99 and the maximum, with the member's young-collection pauses in that time (-Xlog:gc).
+# many random keys at full speed), then offers a paced load (CONNECTIONS, below) over the same keys for DURATION and
+# prints p99, p99.9, p99.99 and the maximum, with the member's young-collection pauses in that time (-Xlog:gc).
 #
 #   BUCKETS=200000 bucket-management-service/bench/tail-at-scale.sh
 #   BUCKETS=200000 BENCH_JAVA_OPTS="-XX:+UseZGC" bucket-management-service/bench/tail-at-scale.sh
@@ -32,11 +32,12 @@ curl -fs -X PUT "$URL/v1/rules/bench" -H "Authorization: Bearer $TOKEN" -H 'Cont
 conditions
 BENCH_KEYS=$BUCKETS wrk -t2 -c64 -d25s -s "$BENCH/many-keys.lua" "$URL" >/dev/null
 echo "buckets in the member: $(curl -fs "$URL/metrics" | awk '/^bms_bucket_budget_used / { print $2 }')"
+# the paced load, for $1
+paced() { BENCH_DIR=$BENCH BENCH_KEYS=$BUCKETS BENCH_DELAY_MS=2 wrk -t2 -c"$CONNECTIONS" -d"$1" -s "$BENCH/tail.lua" "$URL"; }
 if [ -n "${SETTLE:-}" ]; then
-  BENCH_DIR=$BENCH BENCH_KEYS=$BUCKETS BENCH_DELAY_MS=2 wrk -t2 -c"$CONNECTIONS" -d"$SETTLE" -s "$BENCH/tail.lua" "$URL" >/dev/null
+  paced "$SETTLE" >/dev/null
 fi
 before=$(grep -c 'Pause Young' "$GC_LOG" || true)
-BENCH_DIR=$BENCH BENCH_KEYS=$BUCKETS BENCH_DELAY_MS=2 \
-  wrk -t2 -c"$CONNECTIONS" -d"$DURATION" -s "$BENCH/tail.lua" "$URL" | grep -E 'Requests/sec|^tail|Non-2xx'
+paced "$DURATION" | grep -E 'Requests/sec|^tail|Non-2xx'
 pauses=$(grep 'Pause Young' "$GC_LOG" | tail -n +$((before + 1)) | awk '{ print $NF }' | sed 's/ms$//' | sort -n)
-echo "young pauses while paced: $(echo "$pauses" | grep -c . || true), median $(echo "$pauses" | awk '{ a[NR] = $1 } END { print (NR ? a[int((NR + 1) / 2)] : "-") }') ms, max $(echo "$pauses" | tail -1) ms (none with ZGC: it does not pause to collect)"
+echo "young pauses while paced: $(echo "$pauses" | grep -c . || true), median and max $(echo "$pauses" | awk 'NF { a[++n] = $1 } END { print (n ? a[int((n + 1) / 2)] " ms and " a[n] " ms" : "-") }') (none with ZGC: it does not pause to collect)"

@@ -3,6 +3,7 @@ package dev.tokenplane.client.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokenplane.client.Decision;
+import dev.tokenplane.client.UnauthorizedException;
 import dev.tokenplane.client.support.Await;
 import dev.tokenplane.store.Priority;
 import java.io.DataInputStream;
@@ -224,9 +225,7 @@ class DecisionChannelTest {
             }
 
             for (CompletableFuture<Decision> f : futures) {
-                assertThat(failure(f))
-                        .isInstanceOf(dev.tokenplane.client.UnauthorizedException.class)
-                        .hasMessageContaining("refused");
+                assertThat(failure(f)).isInstanceOf(UnauthorizedException.class).hasMessageContaining("refused");
             }
             stop.set(true);
             server.close();
