@@ -3,6 +3,7 @@ package dev.tokenplane.bms;
 import com.hazelcast.core.HazelcastInstance;
 import dev.tokenplane.bms.agents.AgentRegistry;
 import dev.tokenplane.bms.buckets.ResizeHistory;
+import dev.tokenplane.bms.cluster.StartupRetry;
 import dev.tokenplane.bms.config.OverrideRegistry;
 import dev.tokenplane.bms.config.ReplicatedConfig;
 import dev.tokenplane.bms.config.RuleRegistry;
@@ -64,6 +65,8 @@ public final class BmsNode implements AutoCloseable {
         try {
             start();
         } catch (Exception | Error e) {
+            // logged before stopping: leaving the cluster gracefully can wait minutes for the partitions to migrate
+            LOG.error("could not start; stopping and leaving the cluster", e);
             stop();
             throw e;
         }
@@ -71,14 +74,18 @@ public final class BmsNode implements AutoCloseable {
 
     /**
      * Listens, joins the replicated configuration (merging this member's disk), loads the rules, binds their meters
-     * and schedules the periodic jobs; then the member is ready.
+     * and schedules the periodic jobs; then the member is ready. The steps that call the cluster wait while it
+     * rebalances ({@link StartupRetry}).
      */
     private void start() throws Exception {
+        StartupRetry cluster = StartupRetry.standard(); // a join migrates partitions: these steps wait for it
         listen(wiring.router);
-        wiring.configs.forEach(ReplicatedConfig::start);
-        wiring.agents.start();
-        wiring.audit.start();
-        new RuleLoading(settings, wiring.rules, wiring.clock)
+        for (ReplicatedConfig config : wiring.configs) {
+            cluster.run("replicated " + config.kind(), config::start);
+        }
+        cluster.run("agent registry", wiring.agents::start);
+        cluster.run("audit log", wiring.audit::start);
+        new RuleLoading(settings, wiring.rules, wiring.clock, cluster)
                 .load(wiring.hazelcast, wiring.scheduler, wiring.prometheus)
                 .ifPresent(watch -> wiring.closeWith(watch::cancel));
         MemberMeters.bindRules(wiring.metrics, wiring.budgetMeters, wiring.rules, wiring.configs.get(0));

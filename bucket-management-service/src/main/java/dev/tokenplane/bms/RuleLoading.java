@@ -2,13 +2,16 @@ package dev.tokenplane.bms;
 
 import com.hazelcast.core.HazelcastInstance;
 import dev.tokenplane.bms.cluster.HazelcastMember;
+import dev.tokenplane.bms.cluster.StartupRetry;
 import dev.tokenplane.bms.config.RuleRegistry;
 import dev.tokenplane.bms.config.RulesFile;
 import dev.tokenplane.bms.config.RulesFileSource;
 import dev.tokenplane.bms.http.Json;
+import dev.tokenplane.bms.rules.Rule;
 import dev.tokenplane.bms.schedule.Scheduler;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,11 +27,13 @@ final class RuleLoading {
     private final BmsSettings settings;
     private final RuleRegistry rules;
     private final InstantSource clock;
+    private final StartupRetry cluster;
 
-    RuleLoading(BmsSettings settings, RuleRegistry rules, InstantSource clock) {
+    RuleLoading(BmsSettings settings, RuleRegistry rules, InstantSource clock, StartupRetry cluster) {
         this.settings = settings;
         this.rules = rules;
         this.clock = clock;
+        this.cluster = cluster;
     }
 
     /**
@@ -58,13 +63,17 @@ final class RuleLoading {
         if (settings.rulesFile().isPresent()) {
             RulesFileSource source =
                     new RulesFileSource(settings.rulesFile().get(), settings.rulesMode(), rules, Json.STRICT, clock);
-            source.start();
+            cluster.run("rules file", source::start); // the file's rules, applied again: the same outcome
             if (settings.rulesMode() == BmsSettings.RulesMode.SYNC) {
                 source.bindTo(registry);
                 return Optional.of(source.watch(scheduler));
             }
         } else if (rules.neverHadRules()) {
-            RulesFileSource.seed(RulesFile.examples(Json.STRICT), "the bundled examples", rules, clock);
+            List<Rule> examples = RulesFile.examples(Json.STRICT);
+            // asked once: a seed cut short by a migration has written some, and seeds the others when run again
+            cluster.run(
+                    "bundled example rules",
+                    () -> RulesFileSource.seed(examples, "the bundled examples", rules, clock));
         }
         return Optional.empty();
     }

@@ -60,7 +60,9 @@ public final class AgentRegistry implements AutoCloseable {
 
     /** Listens to the map and loads what it holds. Blocks: call it once, at start. */
     public void start() {
-        listenerId = map.addEntryListener(new Listener(), true);
+        if (listenerId == null) { // a start run again after a rebalancing failure keeps its first listener
+            listenerId = map.addEntryListener(new Listener(), true);
+        }
         for (Map.Entry<String, String> e : map.entrySet()) {
             AgentState s = ConfigCodec.read(e.getValue(), AgentState.class);
             local.put(e.getKey(), s);

@@ -82,7 +82,9 @@ public final class AuditLog implements AuditSink, AutoCloseable {
      * and trims the map to the retention. Blocks: call it once, at start, off any event loop.
      */
     public void start() {
-        listenerId = map.addEntryListener(new Listener(), true);
+        if (listenerId == null) { // a start run again after a rebalancing failure keeps its first listener
+            listenerId = map.addEntryListener(new Listener(), true);
+        }
         Map<String, String> onDisk = new LinkedHashMap<>();
         journal.all().forEach(r -> onDisk.put(r.id(), ConfigCodec.write(r)));
         if (!onDisk.isEmpty()) {

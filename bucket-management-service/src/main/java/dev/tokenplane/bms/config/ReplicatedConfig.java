@@ -75,6 +75,11 @@ public final class ReplicatedConfig implements AutoCloseable {
         this.local = new ConfigCopy(kind);
     }
 
+    /** What this configuration holds. */
+    public ConfigKind kind() {
+        return kind;
+    }
+
     /** Registers the write processors' factory on a member's configuration, before the member starts. */
     public static void configure(Config config) {
         config.getSerializationConfig()
@@ -91,10 +96,12 @@ public final class ReplicatedConfig implements AutoCloseable {
 
     /**
      * Joins the replicated state: listens to the map, merges this member's disk into it, and loads the result.
-     * Blocks (remote calls and disk): call it once, at start, off any event loop.
+     * Blocks (remote calls and disk): call it at start, off any event loop; again if it failed part way.
      */
     public void start() {
-        listenerId = map.addEntryListener(new Listener(), true);
+        if (listenerId == null) { // a start run again after a rebalancing failure keeps its first listener
+            listenerId = map.addEntryListener(new Listener(), true);
+        }
         for (ConfigRecord onDisk : journal.load(kind)) {
             local.apply(ConfigCodec.record(mergeOnceAMajoritySees(onDisk)));
         }
