@@ -73,12 +73,14 @@ public final class BmsNode implements AutoCloseable {
     }
 
     /**
-     * Listens, joins the replicated configuration (merging this member's disk), loads the rules, binds their meters
-     * and schedules the periodic jobs; then the member is ready. The steps that call the cluster wait while it
-     * rebalances ({@link StartupRetry}).
+     * Replicates the Compact schemas, listens, joins the replicated configuration (merging this member's disk), loads
+     * the rules, binds their meters and schedules the periodic jobs; then the member is ready. The steps that call the
+     * cluster wait while it rebalances ({@link StartupRetry}).
      */
     private void start() throws Exception {
         StartupRetry cluster = StartupRetry.standard(); // a join migrates partitions: these steps wait for it
+        // before any request: no thread that serves one waits for the cluster to learn a type
+        cluster.run("compact schemas", () -> DataMember.replicateSchemas(wiring.hazelcast));
         listen(wiring.router);
         for (ReplicatedConfig config : wiring.configs) {
             cluster.run("replicated " + config.kind(), config::start);

@@ -6,12 +6,15 @@ import com.hazelcast.core.HazelcastInstance;
 import dev.tokenplane.bms.budget.BucketBudget;
 import dev.tokenplane.bms.cluster.DataTier;
 import dev.tokenplane.bms.cluster.HazelcastMember;
+import dev.tokenplane.bms.cluster.StartupRetry;
 import dev.tokenplane.bms.leases.LeaseLedger;
 import dev.tokenplane.bms.stats.ClusterStats;
 import dev.tokenplane.store.CreationGate;
+import dev.tokenplane.store.hazelcast.CompactSchemas;
 import dev.tokenplane.store.hazelcast.HazelcastBucketStore;
-import java.io.IOException;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -51,12 +54,18 @@ public final class DataMember implements AutoCloseable {
     }
 
     /** Starts a data member of {@code settings}. Blocks until it has joined. */
-    public static DataMember start(BmsSettings settings, InstantSource clock) throws IOException {
+    public static DataMember start(BmsSettings settings, InstantSource clock) throws Exception {
         BucketBudget budget = BudgetBinding.create(settings, () -> null, clock);
         Config config = DataTier.clientEndpoint(
                 memberConfig(settings, Secrets.clusterSecret(settings), clock, budget), settings);
         config.setInstanceName("bms-data-" + settings.clusterName() + "-" + settings.hazelcastPort());
         HazelcastInstance hazelcast = Hazelcast.newHazelcastInstance(config);
+        try {
+            StartupRetry.standard().run("compact schemas", () -> replicateSchemas(hazelcast));
+        } catch (Exception | Error e) {
+            hazelcast.shutdown();
+            throw e;
+        }
         ScheduledExecutorService recount = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "bms-data-budget");
             t.setDaemon(true);
@@ -69,6 +78,17 @@ public final class DataMember implements AutoCloseable {
                 BudgetBinding.RECOUNT_MS,
                 TimeUnit.MILLISECONDS);
         return new DataMember(hazelcast, new HazelcastBucketStore(hazelcast, StoreBinding.MAP), recount);
+    }
+
+    /**
+     * Replicates the Compact schemas of everything a BMS process stores and receives (bucket states, decisions,
+     * leases) across the cluster of {@code hazelcast}, a member or a client, before it serves: see
+     * {@link CompactSchemas}. Blocks.
+     */
+    static void replicateSchemas(HazelcastInstance hazelcast) {
+        List<Object> samples = new ArrayList<>(CompactSchemas.ofStore());
+        samples.addAll(LeaseLedger.schemaSamples());
+        CompactSchemas.replicate(hazelcast, samples);
     }
 
     public HazelcastInstance hazelcast() {

@@ -13,6 +13,7 @@ import dev.tokenplane.bms.cluster.Deadline;
 import java.security.SecureRandom;
 import java.time.InstantSource;
 import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -83,6 +84,11 @@ public final class LeaseLedger {
         }
         config.getSerializationConfig()
                 .addDataSerializableFactory(LeaseProcessors.FACTORY_ID, new LeaseProcessors.Factory());
+    }
+
+    /** One value of each Compact type of the ledger, whose schemas a member replicates as it starts. */
+    public static List<Object> schemaSamples() {
+        return LeaseSerializers.samples();
     }
 
     /** Whether {@code leaseId} has the shape of an id this ledger gives out. */

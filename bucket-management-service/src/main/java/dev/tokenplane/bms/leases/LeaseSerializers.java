@@ -15,6 +15,11 @@ final class LeaseSerializers {
         return List.of(new KeySerializer(), new LeaseSerializer());
     }
 
+    /** One value of each type above, for their schemas: the fields written are the same for every value. */
+    static List<Object> samples() {
+        return List.of(new LeaseKey("lease", "bucket"), new Lease("client", 1, 0));
+    }
+
     static final class KeySerializer implements CompactSerializer<LeaseKey> {
         @Override
         public LeaseKey read(CompactReader in) {

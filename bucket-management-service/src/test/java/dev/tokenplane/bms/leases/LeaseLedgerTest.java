@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.nio.serialization.compact.CompactSerializer;
 import com.hazelcast.partition.PartitionService;
 import dev.tokenplane.bms.cluster.HazelcastMember;
 import dev.tokenplane.bms.support.Await;
@@ -69,6 +70,16 @@ class LeaseLedgerTest {
 
     static Lease.Release release(String key, String id, String client, long tokens) {
         return ledger.release(key, id, client, tokens).toCompletableFuture().join();
+    }
+
+    @Test
+    @Order(0)
+    void shouldHaveASampleOfEveryCompactTypeForItsSchema() {
+        assertThat(LeaseLedger.schemaSamples())
+                .map(Object::getClass)
+                .containsExactlyInAnyOrderElementsOf(LeaseSerializers.all().stream()
+                        .map(CompactSerializer::getCompactClass)
+                        .toList());
     }
 
     @Test

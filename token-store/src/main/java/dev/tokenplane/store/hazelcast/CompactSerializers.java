@@ -30,6 +30,22 @@ final class CompactSerializers {
                 new DemandSampleSerializer());
     }
 
+    /**
+     * One value of each type above, for {@link CompactSchemas}: a Compact schema follows from the fields a serializer
+     * writes, which are the same for every value of its type.
+     */
+    static List<Object> samples() {
+        TransferLog transfers = TransferLog.append(null, 1, 1);
+        return List.of(
+                new BucketState(0, 0, 1, 1, Algorithm.TOKEN_BUCKET, 0, 0, 0, 0, 0, transfers),
+                transfers,
+                new AcquireResult.Granted(1, 0, 1, 1, 0),
+                new AcquireResult.Denied(1, 0, 1, 1, 1),
+                new AcquireResult.Unsatisfiable(1, 0, 1, 1, 1),
+                new AcquireResult.Refused(1, 0, 1, 1),
+                new DemandSample(0, 0, 0, 0, 1, 1, 0));
+    }
+
     static final class BucketStateSerializer implements CompactSerializer<BucketState> {
         @Override
         public BucketState read(CompactReader in) {

@@ -1,5 +1,6 @@
 package dev.tokenplane.store.hazelcast;
 
+import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.internal.nio.IOUtil;
 import com.hazelcast.internal.partition.IPartitionService;
 import com.hazelcast.internal.serialization.Data;
@@ -16,6 +17,7 @@ import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import com.hazelcast.partition.PartitioningStrategy;
 import com.hazelcast.spi.impl.NodeEngine;
+import com.hazelcast.spi.impl.SerializationServiceSupport;
 import com.hazelcast.spi.impl.operationservice.Operation;
 import com.hazelcast.spi.impl.operationservice.OperationService;
 import com.hazelcast.spi.impl.operationservice.impl.operations.PartitionAwareOperationFactory;
@@ -81,6 +83,16 @@ final class HazelcastInternals {
      */
     static boolean isPartitionThread() {
         return ThreadUtil.isRunningOnPartitionThread();
+    }
+
+    /**
+     * Serializes each of {@code samples} once, on the calling thread: that replicates their Compact schemas across
+     * the cluster now. Otherwise a member or a client replicates a schema the first time it serializes a value of its
+     * type, on whichever thread does so, and blocks that thread until the cluster has acknowledged.
+     */
+    static void replicateSchemas(HazelcastInstance instance, Collection<?> samples) {
+        SerializationService serialization = ((SerializationServiceSupport) instance).getSerializationService();
+        samples.forEach(serialization::toData);
     }
 
     /**
