@@ -47,6 +47,8 @@ import java.util.function.Function;
  *       member carrying, for each partition, only its keys and a processor for them ({@link PartitionBatchFactory}).</li>
  *   <li>Which thread runs a continuation: {@link #isPartitionThread()} asks Hazelcast rather than matching thread
  *       names.</li>
+ *   <li>Compact schemas replicated at start ({@link #replicateSchemas}): the public API has no call that registers a
+ *       schema, only the serialization of a value, which the serialization service does without a map.</li>
  * </ul>
  * A store on a Hazelcast client ({@code BMS_HAZELCAST_MODE=client}) has no member proxy and takes the public API
  * instead; the store contract suite runs on both (ClientHazelcastBucketStoreTest).
