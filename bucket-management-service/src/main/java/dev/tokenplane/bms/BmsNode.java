@@ -73,9 +73,9 @@ public final class BmsNode implements AutoCloseable {
     }
 
     /**
-     * Replicates the Compact schemas, listens, joins the replicated configuration (merging this member's disk), loads
-     * the rules, binds their meters and schedules the periodic jobs; then the member is ready. The steps that call the
-     * cluster wait while it rebalances ({@link StartupRetry}).
+     * Replicates the Compact schemas, listens for HTTP, joins the replicated configuration (merging this member's
+     * disk), loads the rules, binds their meters, schedules the periodic jobs and opens the decision port; then the
+     * member is ready. The steps that call the cluster wait while it rebalances ({@link StartupRetry}).
      */
     private void start() throws Exception {
         StartupRetry cluster = StartupRetry.standard(); // a join migrates partitions: these steps wait for it
@@ -92,6 +92,7 @@ public final class BmsNode implements AutoCloseable {
                 .ifPresent(watch -> wiring.closeWith(watch::cancel));
         MemberMeters.bindRules(wiring.metrics, wiring.budgetMeters, wiring.rules, wiring.configs.get(0));
         schedule();
+        listenForDecisions();
         wiring.readiness.ready(true);
         LOG.info(
                 "BMS member ready at {} (cluster '{}', {} members); admin token {}",
@@ -208,12 +209,21 @@ public final class BmsNode implements AutoCloseable {
             listen(router, host, port);
             port = port();
         }
-        if (wiring.decisionWire != null) {
-            int decisionPort = settings.decisionPort().getAsInt();
-            for (String host : settings.hosts()) {
-                listenForDecisions(host, decisionPort);
-                decisionPort = decisionPort();
-            }
+    }
+
+    /**
+     * The binary decision protocol on every address of {@code BMS_HOST}, if {@code BMS_DECISION_PORT} is set. Opened
+     * last, as the member becomes ready: unlike the HTTP API it has no readiness gate of its own, so a member that is
+     * still starting (loading its rules, or waiting for the cluster) refuses its connections instead.
+     */
+    private void listenForDecisions() throws Exception {
+        if (wiring.decisionWire == null) {
+            return;
+        }
+        int decisionPort = settings.decisionPort().getAsInt();
+        for (String host : settings.hosts()) {
+            listenForDecisions(host, decisionPort);
+            decisionPort = decisionPort();
         }
     }
 

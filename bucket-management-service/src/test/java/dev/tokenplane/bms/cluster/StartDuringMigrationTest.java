@@ -8,9 +8,17 @@ import com.hazelcast.internal.partition.MigrationInfo;
 import com.hazelcast.internal.partition.impl.InternalPartitionServiceImpl;
 import com.hazelcast.internal.partition.impl.MigrationInterceptor;
 import dev.tokenplane.bms.BmsOptions;
+import dev.tokenplane.bms.support.Api;
+import dev.tokenplane.bms.support.Await;
 import dev.tokenplane.bms.support.TestCluster;
+import dev.tokenplane.bms.support.TestSettings;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -49,17 +57,39 @@ class StartDuringMigrationTest {
             // member 1's disk now holds a rule and its audit record, which its next start merges into the cluster
             cluster.api(1).put("/v1/rules/kept", Map.of("match", "kept:*", "capacity", 7, "refillPerSecond", 1));
             cluster.stop(1);
+            int httpPort = TestSettings.freePort();
+            int decisionPort = TestSettings.freePort();
+            cluster.settings(1)
+                    .with("BMS_PORT", Integer.toString(httpPort))
+                    .with("BMS_DECISION_PORT", Integer.toString(decisionPort));
 
             // When member 0 holds the migration that member 1's join starts, with the partition flagged as migrating,
             // and member 1 goes on with its start (past its join) only once the migration is held
             Held held = new Held(MIGRATION_HELD);
             partitionService(cluster.node(0).hazelcast()).setMigrationInterceptor(held);
-            cluster.start(1, BmsOptions.CORE.withStore(store -> {
-                held.awaitHolding();
-                return store;
-            }));
+            CompletableFuture<Void> started = CompletableFuture.runAsync(() -> {
+                try {
+                    cluster.start(1, BmsOptions.CORE.withStore(store -> {
+                        held.awaitHolding();
+                        return store;
+                    }));
+                } catch (Exception e) {
+                    throw new CompletionException(e);
+                }
+            });
 
-            // Then member 1 started, and serves the rule it merged
+            // Then while it waits, member 1 listens for HTTP but refuses its API (503) and its decision port
+            // (which has no readiness gate of its own)
+            Api starting = new Api("http://127.0.0.1:" + httpPort, TestCluster.ADMIN_TOKEN);
+            Await.until(() -> listening(httpPort));
+            assertThat(started).isNotDone();
+            assertThat(starting.get("/v1/rules/kept").status()).isEqualTo(503);
+            assertThat(listening(decisionPort))
+                    .as("decision port open while starting")
+                    .isFalse();
+
+            // And it starts once the migration ends, serves the rule it merged, and opens its decision port
+            started.get(60, TimeUnit.SECONDS);
             assertThat(held.releasedAt.get())
                     .as("a migration was held while member 1 started")
                     .isPositive();
@@ -69,6 +99,16 @@ class StartDuringMigrationTest {
                             .get("capacity")
                             .asLong())
                     .isEqualTo(7);
+            assertThat(listening(decisionPort)).isTrue();
+        }
+    }
+
+    private static boolean listening(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
+            return true;
+        } catch (IOException refused) {
+            return false;
         }
     }
 
