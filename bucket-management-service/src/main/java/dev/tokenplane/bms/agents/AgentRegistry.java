@@ -58,7 +58,7 @@ public final class AgentRegistry implements AutoCloseable {
                 .addDataSerializableFactory(FACTORY_ID, classId -> classId == APPEND ? new Append() : null);
     }
 
-    /** Listens to the map and loads what it holds. Blocks: call it once, at start. */
+    /** Listens to the map and loads what it holds. Blocks: call it at start; again if it failed part way. */
     public void start() {
         if (listenerId == null) { // a start run again after a rebalancing failure keeps its first listener
             listenerId = map.addEntryListener(new Listener(), true);

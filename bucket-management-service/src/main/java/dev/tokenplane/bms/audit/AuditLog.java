@@ -79,7 +79,7 @@ public final class AuditLog implements AuditSink, AutoCloseable {
 
     /**
      * Joins the cluster's audit log: listens to the map, puts this member's disk into it, takes the map onto the disk,
-     * and trims the map to the retention. Blocks: call it once, at start, off any event loop.
+     * and trims the map to the retention. Blocks: call it at start, off any event loop; again if it failed part way.
      */
     public void start() {
         if (listenerId == null) { // a start run again after a rebalancing failure keeps its first listener
